@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import parseArgs from 'yargs-parser';
+
+/**
+ * The command line. The only module that reads process.argv, touches process signals or sets the
+ * exit status. Subcommands load their modules lazily, so `--version` starts fast.
+ */
+
+const USAGE = `usage: sockshell                        interactive shell (a REPL of socket calls)
+       sockshell run FILE.sock [NAME=VALUE ...]   run a script; NAME=VALUE overrides its assignments
+       sockshell check FILE.sock ...        parse and validate scripts without opening a socket
+       sockshell < session.sock             run standard input as a session, without prompts
+
+options:
+  -v, --verbose   also write what the shell did underneath (# lines) to stderr
+  -h, --help      this help
+  -V, --version   the version
+
+exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error.
+Inside the shell, type help.`;
+
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs([...argv], {
+    boolean: ['help', 'version', 'verbose'],
+    alias: { help: ['h'], version: ['V'], verbose: ['v'] },
+    configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'halt-at-non-option': true },
+  });
+  const known = new Set(['_', '--', 'help', 'h', 'version', 'V', 'verbose', 'v']);
+  const unknown = Object.keys(args).find((k) => !known.has(k));
+  if (unknown) return usage(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`);
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`sockshell ${version()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = args._.map(String);
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  const verbose = Boolean(args.verbose);
+  switch (command) {
+    case undefined: {
+      const controller = interrupts();
+      if (!process.stdin.isTTY) {
+        const { runPiped } = await import('./run/piped.js');
+        return runPiped(io, { verbose, signal: controller.signal });
+      }
+      process.removeAllListeners('SIGINT'); // the REPL handles Ctrl-C itself
+      const { startRepl, defaultHistoryFile } = await import('./repl/repl.js');
+      const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      return startRepl({
+        input: process.stdin,
+        output: process.stdout,
+        errorOutput: process.stderr,
+        terminal,
+        color: terminal && !process.env.NO_COLOR,
+        history: defaultHistoryFile(),
+      }).done;
+    }
+    case 'run': {
+      const [file, ...assignments] = rest;
+      if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
+      const { parseOverrides } = await import('./lang/overrides.js');
+      const overrides = parseOverrides(assignments);
+      if (typeof overrides === 'string') return usage(overrides);
+      const { runScript } = await import('./run/script.js');
+      return runScript(file, io, { overrides, verbose, signal: interrupts().signal });
+    }
+    case 'check': {
+      if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');
+      const { loadScript } = await import('./run/script.js');
+      let status = 0;
+      for (const file of rest) if ((await loadScript(file, io)) === null) status = 2;
+      if (status === 0) process.stdout.write(`${rest.join(', ')}: ok\n`);
+      return status;
+    }
+    default:
+      return usage(`unknown command '${command}'`);
+  }
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`sockshell: ${problem}\n${USAGE}\n`);
+  return 2;
+}
+
+/** Ctrl-C outside the REPL: the first cancels the running program cleanly, the second quits at once. */
+function interrupts(): AbortController {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
+  return controller;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+    // Standard input may still hold the event loop open; end once output is flushed.
+    process.stdout.write('', () => process.exit(status));
+  },
+  (error: unknown) => {
+    process.stderr.write(`sockshell: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,91 @@
+import type { Address } from '../engine/types.js';
+import { repr, toBytes, type Value } from '../lang/values.js';
+import { ShellError } from '../session/errors.js';
+import type { Arg } from './types.js';
+
+/**
+ * Coercions from argument values to what a socket call needs. Each failure is a ShellError that
+ * points at the argument and says what was expected.
+ */
+
+export const MAX_BUFSIZE = 16 * 1024 * 1024;
+
+function fail(arg: Arg, expected: string): never {
+  throw new ShellError(`expected ${expected}, got ${describe(arg.value)}`, arg.span);
+}
+
+function describe(v: Value): string {
+  switch (v.kind) {
+    case 'str':
+      return v.value === '' ? "'' (empty)" : repr(v);
+    case 'socket':
+      return `the socket ${v.handle.name}`;
+    case 'address':
+      return `the address ${repr(v)}`;
+    default:
+      return repr(v);
+  }
+}
+
+function integer(v: Value): number | null {
+  if (v.kind === 'int') return v.value;
+  if (v.kind === 'str' && /^\s*-?\d+\s*$/.test(v.value)) return Number(v.value);
+  return null;
+}
+
+export function port(arg: Arg): number {
+  const n = integer(arg.value);
+  if (n === null || n < 0 || n > 65535) fail(arg, 'a port number from 0 to 65535');
+  return n;
+}
+
+export function host(arg: Arg): string {
+  const v = arg.value;
+  if (v.kind === 'str') return v.value;
+  if (v.kind === 'bytes') return v.value.toString('utf8');
+  return fail(arg, "a host name or address ('' for every interface)");
+}
+
+export function data(arg: Arg): Buffer {
+  const v = arg.value;
+  if (v.kind === 'address' || v.kind === 'socket' || v.kind === 'tuple' || v.kind === 'none') {
+    fail(arg, 'text or bytes to send');
+  }
+  return toBytes(v);
+}
+
+export function bufsize(arg: Arg): number {
+  const n = integer(arg.value);
+  if (n === null || n < 1 || n > MAX_BUFSIZE) fail(arg, `a buffer size from 1 to ${MAX_BUFSIZE} bytes, as in recv 2048`);
+  return n;
+}
+
+export function count(arg: Arg, what = 'a count'): number {
+  const n = integer(arg.value);
+  if (n === null || n < 0) fail(arg, `${what} of 0 or more`);
+  return n;
+}
+
+/** A duration in seconds, or null for `none`. */
+export function seconds(arg: Arg, allowNone: boolean): number | null {
+  const v = arg.value;
+  if (v.kind === 'none' && allowNone) return null;
+  const n = v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'str' ? Number(v.value) : NaN;
+  if (!Number.isFinite(n) || n < 0 || (v.kind === 'str' && v.value.trim() === '')) {
+    fail(arg, allowNone ? 'seconds (0 or more) or none' : 'seconds (0 or more)');
+  }
+  return n;
+}
+
+export function address(arg: Arg): Address {
+  if (arg.value.kind === 'address') return arg.value.address;
+  return fail(arg, 'an address, as recvfrom or accept return');
+}
+
+export function word(arg: Arg, what: string, choices: readonly string[]): string {
+  const v = arg.value;
+  const text = v.kind === 'str' ? v.value : null;
+  const found = choices.find((c) => c.toLowerCase() === text?.toLowerCase());
+  if (found === undefined) fail(arg, `${what}: ${choices.join(', ')}`);
+  return found;
+}

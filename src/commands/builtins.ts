@@ -1,0 +1,158 @@
+import type { CompareOp } from '../lang/ast.js';
+import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
+import { compare } from '../interp/compare.js';
+import { Cancelled, ShellError } from '../session/errors.js';
+import * as want from './args.js';
+import type { Arg, CommandDef } from './types.js';
+
+/** Built-ins for values: the Python the textbook writes around its socket calls. */
+
+const VALUE = { name: 'VALUE', kind: 'value' } as const;
+
+function caseChange(arg: Arg, up: boolean): Value {
+  const v = arg.value;
+  const change = (s: string) => (up ? s.toUpperCase() : s.toLowerCase());
+  if (v.kind === 'str') return str(change(v.value));
+  if (v.kind === 'bytes') {
+    // The textbook decodes, changes case and encodes again; bytes that are not UTF-8 change in ASCII only.
+    const text = v.value.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(v.value)) return bytes(Buffer.from(change(text), 'utf8'));
+    return bytes(Buffer.from(v.value.map((c) => (up ? (c >= 0x61 && c <= 0x7a ? c - 32 : c) : c >= 0x41 && c <= 0x5a ? c + 32 : c))));
+  }
+  throw new ShellError(`${up ? 'upper' : 'lower'} needs text or bytes, got ${repr(v)}`, arg.span);
+}
+
+function sleep(seconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Cancelled('sleep'));
+    const done = () => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(new Cancelled('sleep'));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
+function isOperator(arg: Arg): CompareOp | null {
+  const w = arg.word;
+  return w.kind === 'literal' && !w.quoted && ['==', '!=', '<', '<=', '>', '>='].includes(w.text) ? (w.text as CompareOp) : null;
+}
+
+export const builtins: readonly CommandDef[] = [
+  {
+    name: 'print',
+    group: 'value',
+    usage: 'print VALUE ...',
+    forms: [[{ ...VALUE, rest: true }]],
+    summary: 'Write the values to stdout, joined by spaces; bytes are shown as their text',
+    python: { code: 'print(modifiedMessage.decode())' },
+    example: 'print "From Server:" $modifiedSentence',
+    run(ctx) {
+      const pieces: Buffer[] = [];
+      ctx.args.forEach((a, i) => {
+        if (i > 0) pieces.push(Buffer.from(' '));
+        pieces.push(toBytes(a.value, ctx.session.describe));
+      });
+      pieces.push(Buffer.from('\n'));
+      ctx.print(Buffer.concat(pieces));
+      return NONE;
+    },
+  },
+  {
+    name: 'input',
+    group: 'value',
+    usage: 'input [PROMPT]',
+    forms: [[], [{ name: 'PROMPT', kind: 'value' }]],
+    summary: 'Read one line of text from the keyboard (or standard input)',
+    python: { code: "message = input('Input lowercase sentence:')" },
+    example: 'message = input "Input lowercase sentence:"',
+    async run(ctx) {
+      const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
+      const line = await ctx.session.readLine(prompt, ctx.block.signal);
+      if (line === null) throw new ShellError('input: no more input (EOFError)', ctx.span);
+      return str(line);
+    },
+  },
+  {
+    name: 'upper',
+    group: 'value',
+    usage: 'upper VALUE',
+    forms: [[VALUE]],
+    summary: 'Upper-case text or bytes',
+    python: { code: 'message.decode().upper()' },
+    example: 'modifiedMessage = upper $message',
+    run: (ctx) => caseChange(ctx.args[0]!, true),
+  },
+  {
+    name: 'lower',
+    group: 'value',
+    usage: 'lower VALUE',
+    forms: [[VALUE]],
+    summary: 'Lower-case text or bytes',
+    python: { code: 'message.decode().lower()' },
+    example: 'lower $reply',
+    run: (ctx) => caseChange(ctx.args[0]!, false),
+  },
+  {
+    name: 'len',
+    group: 'value',
+    usage: 'len VALUE',
+    forms: [[VALUE]],
+    summary: 'Length: bytes of bytes, characters of text, items of a tuple',
+    python: { code: 'len(data)' },
+    example: 'n = len $data',
+    run(ctx) {
+      const v = ctx.args[0]!.value;
+      if (v.kind === 'bytes') return int(v.value.length);
+      if (v.kind === 'str') return int([...v.value].length);
+      if (v.kind === 'tuple') return int(v.items.length);
+      throw new ShellError(`len needs text, bytes or a tuple, got ${repr(v)}`, ctx.args[0]!.span);
+    },
+  },
+  {
+    name: 'sleep',
+    group: 'value',
+    usage: 'sleep SECONDS',
+    forms: [[{ name: 'SECONDS', kind: 'seconds' }]],
+    summary: 'Wait a number of seconds (Ctrl-C cancels)',
+    python: { code: 'time.sleep(0.5)' },
+    example: 'sleep 0.5',
+    run: async (ctx) => {
+      await sleep(want.seconds(ctx.args[0]!, false)!, ctx.block.signal);
+      return NONE;
+    },
+  },
+  {
+    name: 'expect',
+    group: 'value',
+    usage: 'expect A == B | expect A != B | expect VALUE',
+    forms: [[VALUE], [{ name: 'A', kind: 'value' }, { name: '==', kind: 'value' }, { name: 'B', kind: 'value' }]],
+    summary: 'Check a value; a mismatch fails the script with "expected …, got …" and its line',
+    python: { code: "assert modifiedMessage == b'HELLO'" },
+    example: 'expect $modifiedMessage == HELLO',
+    run(ctx) {
+      const [a, opArg, b] = ctx.args;
+      if (!opArg) {
+        if (!truthy(a!.value)) {
+          throw new ShellError(`expected a true value, got ${repr(a!.value, ctx.session.describe)}`, a!.span);
+        }
+        return NONE;
+      }
+      const op = isOperator(opArg);
+      if (!op) throw new ShellError('expected an operator: ==, !=, <, <=, > or >=', opArg.span);
+      const ok = compare(op, a!.value, b!.value);
+      if (typeof ok === 'string') throw new ShellError(ok, opArg.span);
+      if (!ok) {
+        const d = ctx.session.describe;
+        const wanted = op === '==' ? repr(b!.value, d) : `a value ${op} ${repr(b!.value, d)}`;
+        throw new ShellError(`expected ${wanted}, got ${repr(a!.value, d)}`, a!.span);
+      }
+      return NONE;
+    },
+  },
+];

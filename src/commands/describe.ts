@@ -1,0 +1,25 @@
+import type { Address, Family, Transport } from '../engine/types.js';
+import { addressRepr } from '../lang/values.js';
+
+/** Short phrases the socket commands use to say what happened underneath. */
+
+export function socketCall(transport: Transport, family: Family): string {
+  return `socket(${family === 6 ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`;
+}
+
+/** Where a bound address can be reached from: the textbook's '' means every interface. */
+export function reach(a: Address): string {
+  if (a.host === '0.0.0.0') return 'every IPv4 interface, reachable from other hosts';
+  if (a.host === '::') return 'every interface, IPv6 and IPv4, reachable from other hosts';
+  if (a.host.startsWith('127.') || a.host === '::1') return 'loopback only, reachable from this host alone';
+  return `the interface with address ${a.host}`;
+}
+
+export function bound(name: string, a: Address): string {
+  return `${name} bound to ${addressRepr(a)}: ${reach(a)}`;
+}
+
+/** Python's literal for a host argument, for the "calls made" lines of shortcuts. */
+export function pyHost(host: string): string {
+  return `'${host.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,52 @@
+import parseArgs from 'yargs-parser';
+import type { Diagnostic, Word } from '../lang/ast.js';
+import type { CommandDef } from './types.js';
+
+/**
+ * Splits a command's words into flags and positional arguments. Only unquoted words that look like
+ * options are handed to yargs-parser (our lexer tokenizes; yargs-parser only reads flags), so
+ * `-1` stays a number and '-6' in quotes stays text.
+ */
+export function splitFlags(def: CommandDef, words: readonly Word[]): { positional: Word[]; flags: Set<string>; error: Diagnostic | null } {
+  const declared = Object.keys(def.flags ?? {});
+  const optionWords: Extract<Word, { kind: 'literal' }>[] = [];
+  const positional: Word[] = [];
+  for (const w of words) {
+    if (w.kind === 'literal' && !w.quoted && looksLikeFlag(w.text, declared)) optionWords.push(w);
+    else positional.push(w);
+  }
+  const flags = new Set<string>();
+  if (optionWords.length === 0) return { positional, flags, error: null };
+  const parsed = parseArgs(
+    optionWords.map((w) => w.text),
+    {
+      boolean: declared,
+      configuration: {
+        'parse-numbers': false,
+        'parse-positional-numbers': false,
+        'dot-notation': false,
+        'camel-case-expansion': false,
+        'boolean-negation': false,
+        'duplicate-arguments-array': false,
+      },
+    },
+  );
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === '_' || key === '--') continue;
+    if (!declared.includes(key)) {
+      const at = optionWords.find((w) => w.text.replace(/^-+/, '').split('=')[0]!.includes(key)) ?? optionWords[0]!;
+      const takes = declared.length ? ` (it takes ${declared.map(dash).join(', ')})` : ' (it takes no options)';
+      return { positional, flags, error: { message: `unknown option ${dash(key)} for ${def.name}${takes}`, span: at.span } };
+    }
+    if (value === true) flags.add(key);
+  }
+  return { positional, flags, error: null };
+}
+
+function looksLikeFlag(text: string, declared: readonly string[]): boolean {
+  return /^--?[A-Za-z]/.test(text) || declared.some((d) => text === dash(d));
+}
+
+function dash(flag: string): string {
+  return flag.length === 1 ? `-${flag}` : `--${flag}`;
+}

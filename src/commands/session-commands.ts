@@ -1,0 +1,173 @@
+import { NONE, type Value } from '../lang/values.js';
+import { parseOverride } from '../lang/overrides.js';
+import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
+import { socketsTable } from '../render/sockets.js';
+import { renderTable } from '../render/table.js';
+import { ExitRequest, ShellError } from '../session/errors.js';
+import { suggest } from './table.js';
+import type { Arg, CallContext, CommandDef } from './types.js';
+
+/** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
+
+function jobId(arg: Arg): number {
+  const v = arg.value;
+  const text = v.kind === 'int' ? String(v.value) : v.kind === 'str' ? v.value : '';
+  const m = /^%?(\d+)$/.exec(text);
+  if (!m) throw new ShellError(`expected a job number such as %1 (see jobs)`, arg.span);
+  return Number(m[1]);
+}
+
+/** NAME=VALUE words of `run`, as make reads its command-line variables. */
+function overrides(args: readonly Arg[]): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const a of args) {
+    const parsed = a.value.kind === 'str' ? parseOverride(a.value.value) : null;
+    if (!parsed) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
+    out.set(...parsed);
+  }
+  return out;
+}
+
+function useSocket(ctx: CallContext): Value {
+  const arg = ctx.args[0]!;
+  const v = arg.value;
+  const handle = v.kind === 'socket' ? v.handle : v.kind === 'str' ? ctx.session.engine.lookup(v.value) : null;
+  if (!handle) {
+    const open = ctx.session.engine.list().map((s) => s.name);
+    throw new ShellError(`no socket named ${v.kind === 'str' ? `'${v.value}'` : 'that'} (open: ${open.join(', ') || 'none'})`, arg.span);
+  }
+  ctx.session.engine.info(handle); // throws EBADF for a closed socket
+  ctx.scope.current = handle;
+  return NONE;
+}
+
+const NOT_PYTHON = { none: 'it is about the shell, not a socket call' };
+
+export const sessionCommands: readonly CommandDef[] = [
+  {
+    name: 'use',
+    group: 'session',
+    usage: 'use NAME',
+    forms: [[{ name: 'NAME', kind: 'socket' }]],
+    summary: 'Make NAME the current socket, which bare socket calls act on',
+    python: NOT_PYTHON,
+    example: 'use serverSocket',
+    run: useSocket,
+  },
+  {
+    name: 'sockets',
+    group: 'session',
+    usage: 'sockets',
+    forms: [[]],
+    summary: 'Table of open sockets: addresses, state, queued data, bytes sent and received',
+    python: { none: 'Python has no socket table; ss -tuanp shows the OS view' },
+    example: 'sockets',
+    run(ctx) {
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current?.name ?? null));
+      return NONE;
+    },
+  },
+  {
+    name: 'help',
+    group: 'session',
+    usage: 'help [COMMAND]',
+    forms: [[], [{ name: 'COMMAND', kind: 'command' }]],
+    summary: 'List the commands, or show one with its Python call and an example',
+    python: { none: 'Python has help(socket.socket.recvfrom)' },
+    example: 'help recvfrom',
+    run(ctx) {
+      const table = ctx.session.table;
+      const arg = ctx.args[0];
+      if (!arg) {
+        ctx.display(helpIndex([...table.values()]));
+        return NONE;
+      }
+      const asked = arg.value.kind === 'str' ? arg.value.value : '';
+      const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
+      const name = table.has(asked) || !table.get(method)?.method ? asked : method;
+      const def = table.get(name);
+      if (def) ctx.display(helpCommand(def));
+      else if (SYNTAX[name]) ctx.display(SYNTAX[name]!);
+      else {
+        const near = suggest(name);
+        throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, arg.span);
+      }
+      return NONE;
+    },
+  },
+  {
+    name: 'run',
+    group: 'session',
+    usage: 'run FILE [NAME=VALUE ...]',
+    forms: [[{ name: 'FILE', kind: 'file' }, { name: 'NAME=VALUE', kind: 'value', rest: true }]],
+    summary: 'Run a .sock script here; add & to run it in the background (jobs, kill)',
+    python: { none: 'like running python3 FILE.py; its sockets close when it ends' },
+    example: 'run scripts/UDPServer.sock serverPort=12001 &',
+    async run(ctx) {
+      const [file, ...rest] = ctx.args;
+      if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
+      await ctx.session.runFile(file!.value.value, overrides(rest), {
+        signal: ctx.block.signal,
+        owner: ctx.job !== undefined ? `job${ctx.job}` : `run:${file!.value.value}`,
+        ...(ctx.job !== undefined ? { job: ctx.job } : {}),
+      });
+      return NONE;
+    },
+  },
+  {
+    name: 'jobs',
+    group: 'session',
+    usage: 'jobs',
+    forms: [[]],
+    summary: 'List background jobs',
+    python: NOT_PYTHON,
+    example: 'jobs',
+    run(ctx) {
+      const jobs = ctx.session.jobs.list();
+      ctx.display(jobs.length ? renderTable(['job', 'state', 'command'], jobs.map((j) => [`%${j.id}`, j.state, j.command])) : 'no jobs');
+      return NONE;
+    },
+  },
+  {
+    name: 'kill',
+    group: 'session',
+    usage: 'kill %JOB',
+    forms: [[{ name: 'JOB', kind: 'job' }]],
+    summary: 'Stop a background job; the sockets it opened close',
+    python: NOT_PYTHON,
+    example: 'kill %1',
+    async run(ctx) {
+      const id = jobId(ctx.args[0]!);
+      if (!(await ctx.session.jobs.kill(id))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
+      return NONE;
+    },
+  },
+  {
+    name: 'wait',
+    group: 'session',
+    usage: 'wait %JOB',
+    forms: [[{ name: 'JOB', kind: 'job' }]],
+    summary: 'Wait until a background job ends (Ctrl-C stops waiting, not the job)',
+    python: NOT_PYTHON,
+    example: 'wait %1',
+    async run(ctx) {
+      const id = jobId(ctx.args[0]!);
+      const info = await ctx.session.jobs.wait(id, ctx.block.signal);
+      if (!info) throw new ShellError(`no job %${id} (see jobs)`, ctx.args[0]!.span);
+      return NONE;
+    },
+  },
+  {
+    name: 'exit',
+    group: 'session',
+    usage: 'exit [STATUS]',
+    forms: [[], [{ name: 'STATUS', kind: 'count' }]],
+    summary: 'Close every socket and leave (a script stops with STATUS)',
+    python: { code: 'sys.exit(0)' },
+    example: 'exit',
+    run(ctx) {
+      const v = ctx.args[0]?.value;
+      throw new ExitRequest(v?.kind === 'int' ? v.value : 0);
+    },
+  },
+];

@@ -1,0 +1,113 @@
+import type { Family, SocketHandle, Transport } from '../engine/types.js';
+import { addressRepr, type Value } from '../lang/values.js';
+import * as want from './args.js';
+import { bound, pyHost, socketCall } from './describe.js';
+import type { Arg, CallContext, CommandDef } from './types.js';
+
+/**
+ * The project card's shortcuts: several socket calls in one command. Each says which calls it
+ * made, so the student sees the Python underneath. HOST defaults to '' (every interface).
+ */
+
+const HOST = { name: 'HOST', kind: 'host' } as const;
+const PORT = { name: 'PORT', kind: 'port' } as const;
+const BACKLOG = { name: 'BACKLOG', kind: 'backlog' } as const;
+const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4' };
+
+interface Fresh {
+  readonly handle: SocketHandle;
+  /** The Python line that created it, e.g. `udp1 = socket(AF_INET, SOCK_DGRAM)`. */
+  readonly created: string;
+}
+
+/**
+ * Creates the socket, runs the rest of the shortcut, and returns the socket. One command, one
+ * outcome: if a later step fails, the half-made socket is closed before the error goes on.
+ */
+async function shortcut(ctx: CallContext, transport: Transport, rest: (s: Fresh) => Promise<void>): Promise<Value> {
+  const family: Family = ctx.flags.has('6') ? 6 : 4;
+  const previous = ctx.scope.current;
+  const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
+  ctx.scope.current = handle;
+  try {
+    await rest({ handle, created: `${handle.name} = ${socketCall(transport, family)}` });
+  } catch (e) {
+    ctx.session.engine.close(handle);
+    ctx.scope.current = previous;
+    throw e;
+  }
+  return { kind: 'socket', handle, transport };
+}
+
+/** [HOST] PORT: one argument is the port; none lets the OS pick. */
+function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
+  if (args.length === 0) return { host: '', port: 0 };
+  if (args.length === 1) return { host: '', port: want.port(args[0]!) };
+  return { host: want.host(args[0]!), port: want.port(args[1]!) };
+}
+
+export const shortcuts: readonly CommandDef[] = [
+  {
+    name: 'udp.bind',
+    group: 'shortcut',
+    usage: 'udp.bind [HOST] [PORT]',
+    forms: [[], [PORT], [HOST, PORT]],
+    flags: FLAGS,
+    summary: 'A UDP server socket in one step: socket + bind (no PORT: the OS picks one)',
+    python: { code: "s = socket(AF_INET, SOCK_DGRAM); s.bind(('', 12000))" },
+    example: 'udp.bind 12000',
+    run(ctx) {
+      const { host, port } = hostAndPort(ctx.args);
+      return shortcut(ctx, 'udp', async (s) => {
+        const a = await ctx.session.engine.bind(s.handle, host, port);
+        ctx.info(`${s.created}; ${s.handle.name}.bind((${pyHost(host)}, ${port}))`);
+        ctx.info(bound(s.handle.name, a));
+      });
+    },
+  },
+  {
+    name: 'tcp.listen',
+    group: 'shortcut',
+    usage: 'tcp.listen [HOST] [PORT] [BACKLOG]',
+    forms: [[], [PORT], [PORT, BACKLOG], [HOST, PORT], [HOST, PORT, BACKLOG]],
+    flags: FLAGS,
+    summary: 'A TCP welcoming socket in one step: socket + bind + listen',
+    python: { code: "s = socket(AF_INET, SOCK_STREAM); s.bind(('', 12000)); s.listen(1)" },
+    example: 'tcp.listen 12000',
+    run(ctx) {
+      const args = ctx.args;
+      // Two arguments read as PORT BACKLOG when the first is a number, else HOST PORT.
+      const portFirst = args.length === 2 && args[0]!.value.kind === 'int';
+      const where = portFirst ? { host: '', port: want.port(args[0]!) } : hostAndPort(args.slice(0, 2));
+      const backlogArg = portFirst ? args[1] : args[2];
+      const backlog = backlogArg ? want.count(backlogArg, 'a backlog') : 128;
+      return shortcut(ctx, 'tcp', async (s) => {
+        const engine = ctx.session.engine;
+        await engine.bind(s.handle, where.host, where.port);
+        const a = await engine.listen(s.handle, backlog);
+        const name = s.handle.name;
+        ctx.info(`${s.created}; ${name}.bind((${pyHost(where.host)}, ${where.port})); ${name}.listen(${backlog})`);
+        ctx.info(`${bound(name, a)}; it is a welcoming socket`);
+      });
+    },
+  },
+  {
+    name: 'tcp.connect',
+    group: 'shortcut',
+    usage: 'tcp.connect HOST PORT',
+    forms: [[HOST, PORT]],
+    flags: FLAGS,
+    summary: 'A connected TCP client socket in one step: socket + connect (the handshake)',
+    python: { code: 's = socket(AF_INET, SOCK_STREAM); s.connect((serverName, 12000))' },
+    example: 'tcp.connect localhost 12000',
+    run(ctx) {
+      const host = want.host(ctx.args[0]!);
+      const port = want.port(ctx.args[1]!);
+      return shortcut(ctx, 'tcp', async (s) => {
+        const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
+        ctx.info(`${s.created}; ${s.handle.name}.connect((${pyHost(host)}, ${port}))`);
+        ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}; the OS picked source port ${local.port}`);
+      });
+    },
+  },
+];

@@ -1,0 +1,259 @@
+import type { SocketOption } from '../engine/types.js';
+import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
+import { addressRepr } from '../lang/values.js';
+import * as want from './args.js';
+import { bound, socketCall } from './describe.js';
+import type { CallContext, CommandDef } from './types.js';
+
+/** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
+
+const SOCKET_OPTIONS: readonly SocketOption[] = ['SO_REUSEADDR', 'SO_BROADCAST', 'SO_KEEPALIVE', 'TCP_NODELAY', 'SO_RCVBUF', 'SO_SNDBUF'];
+
+function socketValue(ctx: CallContext, transport: 'udp' | 'tcp'): Value {
+  const family = ctx.flags.has('6') ? 6 : 4;
+  const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
+  ctx.scope.current = handle;
+  ctx.info(`${socketCall(transport, family)} → ${handle.name}`);
+  return { kind: 'socket', handle, transport };
+}
+
+const create = (transport: 'udp' | 'tcp'): CommandDef => ({
+  name: `${transport}.socket`,
+  group: 'socket',
+  usage: `${transport}.socket [-6]`,
+  forms: [[]],
+  flags: { '6': 'IPv6 (AF_INET6) instead of IPv4' },
+  summary: `Create a ${transport === 'udp' ? 'UDP (datagram)' : 'TCP (stream)'} socket; it becomes the current socket`,
+  python: { code: `s = socket(AF_INET, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})` },
+  example: transport === 'udp' ? 'clientSocket = udp.socket' : 'serverSocket = tcp.socket',
+  run: (ctx) => socketValue(ctx, transport),
+});
+
+export const socketCalls: readonly CommandDef[] = [
+  create('udp'),
+  create('tcp'),
+  {
+    name: 'bind',
+    group: 'socket',
+    method: true,
+    usage: 'bind HOST PORT',
+    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }]],
+    summary: "Give the socket a local address; '' means every interface, port 0 lets the OS pick",
+    python: { code: "s.bind(('', 12000))" },
+    example: "serverSocket.bind '' 12000",
+    async run(ctx) {
+      const s = ctx.socket();
+      const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
+      ctx.info(bound(s.name, a));
+      return NONE;
+    },
+  },
+  {
+    name: 'listen',
+    group: 'socket',
+    method: true,
+    usage: 'listen [BACKLOG]',
+    forms: [[], [{ name: 'BACKLOG', kind: 'backlog' }]],
+    summary: 'Make a TCP socket the welcoming socket: it waits for clients; accept takes them',
+    python: { code: 's.listen(1)' },
+    example: 'serverSocket.listen 1',
+    async run(ctx) {
+      const s = ctx.socket();
+      const backlog = ctx.args[0] ? want.count(ctx.args[0], 'a backlog') : 128;
+      const a = await ctx.session.engine.listen(s, backlog);
+      ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
+      return NONE;
+    },
+  },
+  {
+    name: 'accept',
+    group: 'socket',
+    method: true,
+    usage: 'accept',
+    forms: [[]],
+    summary: 'Wait for a client; returns (connectionSocket, address): a new socket for this client',
+    python: { code: 'connectionSocket, addr = s.accept()' },
+    example: 'connectionSocket, addr = serverSocket.accept',
+    async run(ctx) {
+      const s = ctx.socket();
+      const { socket, address } = await ctx.session.engine.accept(s, { ...ctx.block, name: ctx.targetName, owner: ctx.scope.owner });
+      ctx.scope.current = socket;
+      ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
+      return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
+    },
+  },
+  {
+    name: 'connect',
+    group: 'socket',
+    method: true,
+    usage: 'connect HOST PORT',
+    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }]],
+    summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
+    python: { code: 's.connect((serverName, serverPort))' },
+    example: 'clientSocket.connect localhost 12000',
+    async run(ctx) {
+      const s = ctx.socket();
+      const { local, remote } = await ctx.session.engine.connect(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!), ctx.block);
+      const tcp = ctx.session.engine.info(s).transport === 'tcp';
+      ctx.info(
+        tcp
+          ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
+          : `${s.name} now sends to ${addressRepr(remote)} by default (no packet was sent)`,
+      );
+      return NONE;
+    },
+  },
+  {
+    name: 'send',
+    group: 'socket',
+    method: true,
+    usage: 'send DATA',
+    forms: [[{ name: 'DATA', kind: 'data' }]],
+    summary: 'Send on a connected socket; returns the number of bytes sent',
+    python: { code: 's.send(sentence.encode())' },
+    example: 'clientSocket.send $sentence',
+    run: async (ctx) => int(await ctx.session.engine.send(ctx.socket(), want.data(ctx.args[0]!), ctx.block)),
+  },
+  {
+    name: 'sendall',
+    group: 'socket',
+    method: true,
+    usage: 'sendall DATA',
+    forms: [[{ name: 'DATA', kind: 'data' }]],
+    summary: 'Send all of DATA on a connected socket',
+    python: { code: 's.sendall(data)' },
+    example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
+    async run(ctx) {
+      await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
+      return NONE;
+    },
+  },
+  {
+    name: 'sendto',
+    group: 'socket',
+    method: true,
+    usage: 'sendto DATA HOST PORT | sendto DATA ADDRESS',
+    forms: [
+      [{ name: 'DATA', kind: 'data' }, { name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }],
+      [{ name: 'DATA', kind: 'data' }, { name: 'ADDRESS', kind: 'address' }],
+    ],
+    summary: 'Send one UDP datagram to an address; the OS adds the source address',
+    python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
+    example: 'clientSocket.sendto $message localhost 12000',
+    async run(ctx) {
+      const [d, h, p] = ctx.args;
+      const payload = want.data(d!);
+      const to = p ? { host: want.host(h!), port: want.port(p) } : want.address(h!);
+      return int(await ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block));
+    },
+  },
+  {
+    name: 'recv',
+    group: 'socket',
+    method: true,
+    usage: 'recv BUFSIZE',
+    forms: [[{ name: 'BUFSIZE', kind: 'bufsize' }]],
+    summary: "Wait for data: up to BUFSIZE bytes; b'' when the peer has closed",
+    python: { code: 'data = s.recv(1024)' },
+    example: 'modifiedSentence = clientSocket.recv 1024',
+    run: async (ctx) => bytes(await ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block)),
+  },
+  {
+    name: 'recvfrom',
+    group: 'socket',
+    method: true,
+    usage: 'recvfrom BUFSIZE',
+    forms: [[{ name: 'BUFSIZE', kind: 'bufsize' }]],
+    summary: "Wait for one datagram; returns (data, sender's address)",
+    python: { code: 'message, clientAddress = s.recvfrom(2048)' },
+    example: 'message, clientAddress = serverSocket.recvfrom 2048',
+    async run(ctx) {
+      const r = await ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block);
+      return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
+    },
+  },
+  {
+    name: 'close',
+    group: 'socket',
+    method: true,
+    usage: 'close',
+    forms: [[]],
+    summary: 'Close the socket (TCP: after sending what is queued, a FIN tells the peer)',
+    python: { code: 's.close()' },
+    example: 'connectionSocket.close',
+    run(ctx) {
+      const s = ctx.socket();
+      ctx.session.engine.close(s);
+      if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
+      return NONE;
+    },
+  },
+  {
+    name: 'shutdown',
+    group: 'socket',
+    method: true,
+    usage: 'shutdown rd|wr|rdwr',
+    forms: [[{ name: 'rd|wr|rdwr', kind: 'how' }]],
+    summary: 'Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving',
+    python: { code: 's.shutdown(SHUT_WR)' },
+    example: 'shutdown wr',
+    run(ctx) {
+      const how = want.word(ctx.args[0]!, 'rd, wr or rdwr', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
+      ctx.session.engine.shutdown(ctx.socket(), how);
+      return NONE;
+    },
+  },
+  {
+    name: 'settimeout',
+    group: 'socket',
+    method: true,
+    usage: 'settimeout SECONDS|none',
+    forms: [[{ name: 'SECONDS', kind: 'seconds' }]],
+    summary: 'Limit how long blocking calls wait (none: forever; 0: never wait)',
+    python: { code: 's.settimeout(2.0)' },
+    example: 'settimeout 2',
+    run(ctx) {
+      ctx.session.engine.settimeout(ctx.socket(), want.seconds(ctx.args[0]!, true));
+      return NONE;
+    },
+  },
+  {
+    name: 'setsockopt',
+    group: 'socket',
+    method: true,
+    usage: 'setsockopt OPTION VALUE',
+    forms: [[{ name: 'OPTION', kind: 'option' }, { name: 'VALUE', kind: 'count' }]],
+    summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
+    python: { code: 's.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)' },
+    example: 'setsockopt SO_BROADCAST 1',
+    run(ctx) {
+      const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;
+      const v = ctx.args[1]!.value;
+      const value = v.kind === 'bool' ? Number(v.value) : want.count(ctx.args[1]!, 'an option value');
+      ctx.session.engine.setsockopt(ctx.socket(), option, value);
+      return NONE;
+    },
+  },
+  {
+    name: 'getsockname',
+    group: 'socket',
+    method: true,
+    usage: 'getsockname',
+    forms: [[]],
+    summary: "The socket's own address (see the port the OS picked)",
+    python: { code: 's.getsockname()' },
+    example: 'getsockname',
+    run: (ctx) => addressValue(ctx.session.engine.getsockname(ctx.socket())),
+  },
+  {
+    name: 'getpeername',
+    group: 'socket',
+    method: true,
+    usage: 'getpeername',
+    forms: [[]],
+    summary: 'The address of the connected peer',
+    python: { code: 's.getpeername()' },
+    example: 'connectionSocket.getpeername',
+    run: (ctx) => addressValue(ctx.session.engine.getpeername(ctx.socket())),
+  },
+];

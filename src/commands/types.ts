@@ -1,0 +1,105 @@
+import type { Span, Word } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
+import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
+import type { Jobs } from '../session/jobs.js';
+
+/** Where a command is listed in help and in the README table. */
+export type Group = 'socket' | 'shortcut' | 'value' | 'session';
+
+export type ArgKind =
+  | 'data' // text or bytes to send
+  | 'host'
+  | 'port'
+  | 'address' // an address value from recvfrom/accept
+  | 'bufsize'
+  | 'backlog'
+  | 'seconds'
+  | 'count'
+  | 'value' // anything
+  | 'socket' // a socket name
+  | 'file'
+  | 'option' // a socket option name
+  | 'how' // rd | wr | rdwr
+  | 'job'
+  | 'command';
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly kind: ArgKind;
+  /** Takes every remaining word (print's values, run's NAME=VALUE). Only last in a form. */
+  readonly rest?: boolean;
+}
+
+/** Python spelling of a command, or why it has none. */
+export type PythonEquivalent = { readonly code: string } | { readonly none: string };
+
+/**
+ * One command: everything help, completion, validation, the README table and the exporter need.
+ * `forms` lists the argument lists it accepts; a call must match one by length.
+ */
+export interface CommandDef {
+  readonly name: string;
+  readonly group: Group;
+  /** A socket call: usable as NAME.call, and acting on the current socket when called bare. */
+  readonly method?: boolean;
+  readonly usage: string;
+  readonly forms: readonly (readonly ArgSpec[])[];
+  /** Boolean flags, by name without dashes (`6` for -6), with a description. */
+  readonly flags?: Readonly<Record<string, string>>;
+  readonly summary: string;
+  readonly python: PythonEquivalent;
+  readonly example: string;
+  readonly run: (ctx: CallContext) => Promise<Value> | Value;
+}
+
+/** One evaluated argument, with the word it came from (for positions and for operators like ==). */
+export interface Arg {
+  readonly value: Value;
+  readonly word: Word;
+  readonly span: Span;
+}
+
+/** What the interpreter running a command exposes to it. */
+export interface Scope {
+  readonly owner: string;
+  readonly file: string;
+  get(name: string, span: Span): Value;
+  set(name: string, value: Value): void;
+  names(): string[];
+  current: SocketHandle | null;
+}
+
+/** Services of the whole session, shared by the main interpreter and every job. */
+export interface SessionServices {
+  readonly engine: Engine;
+  readonly table: ReadonlyMap<string, CommandDef>;
+  readonly jobs: Jobs;
+  readonly interactive: boolean;
+  describe(handle: SocketHandle): string;
+  /** Reads one line for `input`; null at end of input. */
+  readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
+  /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
+  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void>;
+  /** Closes every socket and ends the session (exit, Ctrl-D). */
+  requestExit(): void;
+}
+
+export interface CallContext {
+  readonly name: string;
+  readonly span: Span;
+  readonly args: readonly Arg[];
+  readonly flags: ReadonlySet<string>;
+  readonly scope: Scope;
+  readonly session: SessionServices;
+  readonly block: BlockOptions & { readonly signal: AbortSignal };
+  /** The name the result is assigned to, if any: a new socket takes it as its name. */
+  readonly targetName: string | undefined;
+  /** The job number when running in the background. */
+  readonly job: number | undefined;
+  /** The socket a method acts on: NAME in NAME.call, else the current socket. Throws when there is none. */
+  socket(): SocketHandle;
+  info(text: string): void;
+  warn(text: string): void;
+  print(data: Buffer): void;
+  display(text: string): void;
+}

@@ -1,0 +1,178 @@
+/**
+ * What UDP and TCP sockets share: identity, timeout, counters, the two wait slots, and the Python
+ * methods every socket answers the same way (settimeout, getsockname, getpeername, info, close).
+ */
+import type { Socket as NetSocket } from 'node:net';
+import { SocketError, type ErrorContext } from './errors.js';
+import { anyAddress } from './resolve.js';
+import type {
+  Address,
+  BlockOptions,
+  CreateOptions,
+  EngineEvent,
+  Family,
+  ShutdownHow,
+  SocketHandle,
+  SocketInfo,
+  SocketOption,
+  SocketState,
+  Transport,
+} from './types.js';
+import { Waiter } from './waiter.js';
+
+/** What a socket needs from the engine that owns it. */
+export interface Core {
+  readonly udpQueueDatagrams: number;
+  readonly tcpQueueBytes: number;
+  emit(event: EngineEvent): void;
+  /** Registers a connection taken from a listener's accept queue under a fresh name. */
+  adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
+}
+
+/** A completed handshake waiting in a listener's accept queue. */
+export interface Accepted {
+  readonly raw: NetSocket;
+  readonly from: Address;
+  /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
+  failCode: string | null;
+}
+
+export type Queued = SocketInfo['queued'];
+
+export abstract class BaseSocket {
+  abstract readonly transport: Transport;
+  /** Seconds; null blocks forever, 0 never blocks. */
+  timeout: number | null = null;
+  closed = false;
+  bytesSent = 0;
+  bytesReceived = 0;
+  /** The slot for calls that wait for something to arrive: recv, recvfrom, accept, connect. */
+  readonly reader = new Waiter();
+  /** The slot for calls that wait for room to send: send, sendall. */
+  readonly writer = new Waiter();
+
+  constructor(
+    readonly core: Core,
+    readonly name: string,
+    readonly serial: number,
+    readonly owner: string,
+    readonly family: Family,
+  ) {}
+
+  abstract state(): SocketState;
+  abstract local(): Address | null;
+  abstract peer(): Address | null;
+  abstract queued(): Queued;
+  abstract dropped(): number;
+
+  abstract bind(host: string, port: number): Promise<Address>;
+  abstract listen(backlog: number): Promise<Address>;
+  abstract accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
+  abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
+  abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): Promise<number>;
+  abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
+  abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
+  abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  abstract shutdown(how: ShutdownHow): void;
+  abstract setsockopt(option: SocketOption, value: number): void;
+  /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */
+  abstract release(force: boolean): Promise<void>;
+
+  /** close(): the socket is closed from now on; pending calls fail with EBADF; handles go in the background. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const slot of [this.reader, this.writer]) {
+      if (slot.call !== null) slot.fail(new SocketError('EBADF', slot.call, { socket: this.name }));
+    }
+    return this.release(false);
+  }
+
+  settimeout(seconds: number | null): void {
+    if (seconds !== null && !(Number.isFinite(seconds) && seconds >= 0)) {
+      throw new SocketError('EINVAL_VALUE', 'settimeout', { socket: this.name, value: String(seconds) });
+    }
+    this.timeout = seconds;
+  }
+
+  getsockname(): Address {
+    return this.local() ?? { host: anyAddress(this.family), port: 0, family: this.family };
+  }
+
+  getpeername(): Address {
+    const peer = this.peer();
+    if (peer === null) throw new SocketError('ENOTCONN', 'getpeername', { socket: this.name });
+    return peer;
+  }
+
+  info(): SocketInfo {
+    return {
+      name: this.name,
+      serial: this.serial,
+      transport: this.transport,
+      family: this.family,
+      owner: this.owner,
+      state: this.state(),
+      local: this.local(),
+      peer: this.peer(),
+      queued: this.queued(),
+      dropped: this.dropped(),
+      bytesSent: this.bytesSent,
+      bytesReceived: this.bytesReceived,
+      timeout: this.timeout,
+      waiting: this.reader.call ?? this.writer.call,
+    };
+  }
+
+  /** Error context naming this socket, plus extra fields. */
+  protected context(extra?: ErrorContext): ErrorContext {
+    return { socket: this.name, family: this.family, transport: this.transport, ...extra };
+  }
+
+  /** Throws EBADF if closed (checked again after every await), EBUSY if slot already has a call. */
+  protected checkSlot(slot: Waiter, call: string): void {
+    if (this.closed) throw new SocketError('EBADF', call, { socket: this.name });
+    if (slot.call !== null) throw new SocketError('EBUSY', call, { socket: this.name, pending: slot.call });
+  }
+
+  protected checkOpen(call: string): void {
+    if (this.closed) throw new SocketError('EBADF', call, { socket: this.name });
+  }
+
+  /** Throws EINTR when the command was already cancelled, so nothing is consumed for it. */
+  protected checkSignal(options: BlockOptions, call: string): void {
+    if (options.signal?.aborted === true) throw new SocketError('EINTR', call, { socket: this.name });
+  }
+
+  protected checkBufsize(bufsize: number, call: string): void {
+    if (!Number.isInteger(bufsize) || bufsize < 0) {
+      throw new SocketError('EINVAL_BUFSIZE', call, { socket: this.name, value: String(bufsize) });
+    }
+  }
+
+  /** EAGAIN for a call that would have to wait on a non-blocking socket. */
+  protected wouldBlock(call: string): SocketError {
+    return new SocketError('EAGAIN', call, { socket: this.name });
+  }
+
+  /**
+   * The shape of every blocking call: wait in `slot` until `attempt` yields a value. The socket's
+   * timeout and the call's signal end the wait through the waiter; closing the socket ends it with EBADF.
+   */
+  protected async waitFor<T>(slot: Waiter, call: string, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
+    slot.begin(call, this.name, this.timeout, options);
+    try {
+      for (;;) {
+        await slot.sleep();
+        this.checkOpen(call);
+        const got = attempt();
+        if (got !== null && got !== undefined) return got;
+      }
+    } finally {
+      slot.end();
+    }
+  }
+
+  protected emit(event: EngineEvent): void {
+    this.core.emit(event);
+  }
+}

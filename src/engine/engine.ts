@@ -1,0 +1,212 @@
+/**
+ * The engine: the table of open sockets by name, with serials so a stale handle is told from a live
+ * socket that reuses its name, owners so a job's sockets close together, and the sockets being closed
+ * so closeAll can wait until every OS handle is released.
+ */
+import type { Accepted, BaseSocket, Core } from './base.js';
+import { SocketError } from './errors.js';
+import { TcpSocket } from './tcp.js';
+import type {
+  Address,
+  BlockOptions,
+  CreateOptions,
+  Engine,
+  EngineEvent,
+  EngineOptions,
+  EventSink,
+  Family,
+  ShutdownHow,
+  SocketHandle,
+  SocketInfo,
+  SocketOption,
+  Transport,
+} from './types.js';
+import { UdpSocket } from './udp.js';
+
+export function createEngine(options: EngineOptions): Engine {
+  return new SocketEngine(options);
+}
+
+const nothing = (): void => undefined;
+
+const DEFAULT_UDP_QUEUE = 4096;
+const DEFAULT_TCP_QUEUE = 1024 * 1024;
+
+class SocketEngine implements Engine, Core {
+  readonly udpQueueDatagrams: number;
+  readonly tcpQueueBytes: number;
+  private readonly sink: EventSink;
+  /** Open sockets by name; a Map keeps creation order, and closed sockets leave it. */
+  private readonly table = new Map<string, BaseSocket>();
+  /** Closed sockets whose OS handles are still being released (flushing written data). */
+  private readonly closing = new Map<BaseSocket, Promise<void>>();
+  private serials = 0;
+
+  constructor(options: EngineOptions) {
+    this.sink = options.sink;
+    this.udpQueueDatagrams = Math.max(1, options.udpQueueDatagrams ?? DEFAULT_UDP_QUEUE);
+    this.tcpQueueBytes = Math.max(1, options.tcpQueueBytes ?? DEFAULT_TCP_QUEUE);
+  }
+
+  emit(event: EngineEvent): void {
+    try {
+      this.sink(event);
+    } catch {
+      // A throwing sink is the caller's bug; it must not break a socket's event handler or crash Node.
+    }
+  }
+
+  create(transport: Transport, family: Family, options: CreateOptions): SocketHandle {
+    const name = this.freeName(options.name, transport);
+    const serial = ++this.serials;
+    const socket =
+      transport === 'udp'
+        ? new UdpSocket(this, name, serial, options.owner, family)
+        : new TcpSocket(this, name, serial, options.owner, family);
+    this.table.set(name, socket);
+    return { name, serial };
+  }
+
+  adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle {
+    const name = this.freeName(options.name, 'conn');
+    const serial = ++this.serials;
+    const socket = new TcpSocket(this, name, serial, options.owner, family);
+    socket.attach(accepted);
+    this.table.set(name, socket);
+    return { name, serial };
+  }
+
+  lookup(name: string): SocketHandle | null {
+    const socket = this.table.get(name);
+    return socket === undefined ? null : { name: socket.name, serial: socket.serial };
+  }
+
+  bind(handle: SocketHandle, host: string, port: number): Promise<Address> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('bind', handle) : socket.bind(host, port);
+  }
+
+  listen(handle: SocketHandle, backlog: number): Promise<Address> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('listen', handle) : socket.listen(backlog);
+  }
+
+  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('accept', handle) : socket.accept(options);
+  }
+
+  connect(handle: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('connect', handle) : socket.connect(host, port, options);
+  }
+
+  send(handle: SocketHandle, data: Buffer, options: BlockOptions): Promise<number> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('send', handle) : socket.send(data, options, 'send');
+  }
+
+  sendall(handle: SocketHandle, data: Buffer, options: BlockOptions): Promise<void> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('sendall', handle) : socket.send(data, options, 'sendall').then(nothing);
+  }
+
+  sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('sendto', handle) : socket.sendto(data, host, port, options);
+  }
+
+  recv(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('recv', handle) : socket.recv(bufsize, options);
+  }
+
+  recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('recvfrom', handle) : socket.recvfrom(bufsize, options);
+  }
+
+  shutdown(handle: SocketHandle, how: ShutdownHow): void {
+    this.get(handle, 'shutdown').shutdown(how);
+  }
+
+  close(handle: SocketHandle): void {
+    this.closeSocket(this.get(handle, 'close'), 'us');
+  }
+
+  settimeout(handle: SocketHandle, seconds: number | null): void {
+    this.get(handle, 'settimeout').settimeout(seconds);
+  }
+
+  setsockopt(handle: SocketHandle, option: SocketOption, value: number): void {
+    this.get(handle, 'setsockopt').setsockopt(option, value);
+  }
+
+  getsockname(handle: SocketHandle): Address {
+    return this.get(handle, 'getsockname').getsockname();
+  }
+
+  getpeername(handle: SocketHandle): Address {
+    return this.get(handle, 'getpeername').getpeername();
+  }
+
+  info(handle: SocketHandle): SocketInfo {
+    return this.get(handle, 'info').info();
+  }
+
+  list(): SocketInfo[] {
+    return [...this.table.values()].map((socket) => socket.info());
+  }
+
+  closeOwnedBy(owner: string): number {
+    let count = 0;
+    for (const socket of [...this.table.values()]) {
+      if (socket.owner !== owner) continue;
+      this.closeSocket(socket, 'owner');
+      count += 1;
+    }
+    return count;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const socket of [...this.table.values()]) this.closeSocket(socket, 'owner');
+    const releasing = [...this.closing.keys()].map((socket) => socket.release(true));
+    await Promise.all([...releasing, ...this.closing.values()]);
+  }
+
+  /** The open socket a handle names; EBADF for a closed or stale handle. */
+  private get(handle: SocketHandle, call: string): BaseSocket {
+    const socket = this.find(handle);
+    if (socket === null) throw new SocketError('EBADF', call, { socket: handle.name });
+    return socket;
+  }
+
+  /** The open socket a handle names, or null for a closed or stale handle. */
+  private find(handle: SocketHandle): BaseSocket | null {
+    const socket = this.table.get(handle.name);
+    return socket === undefined || socket.serial !== handle.serial ? null : socket;
+  }
+
+  /** The blocking calls reject (never throw) on a closed or stale handle. */
+  private closedError(call: string, handle: SocketHandle): Promise<never> {
+    return Promise.reject(new SocketError('EBADF', call, { socket: handle.name }));
+  }
+
+  /** Closed at once for every caller; its OS handles are released in the background. */
+  private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
+    this.table.delete(socket.name);
+    const released = socket.close().catch(() => undefined);
+    this.closing.set(socket, released);
+    void released.then(() => this.closing.delete(socket));
+    this.emit({ kind: 'closed', socket: socket.name, by });
+  }
+
+  /** preferred if free, else preferred2, preferred3...; with no preference udp1, tcp1, conn1... */
+  private freeName(preferred: string | undefined, prefix: string): string {
+    if (preferred !== undefined && preferred !== '') {
+      if (!this.table.has(preferred)) return preferred;
+      for (let i = 2; ; i += 1) if (!this.table.has(`${preferred}${i}`)) return `${preferred}${i}`;
+    }
+    for (let i = 1; ; i += 1) if (!this.table.has(`${prefix}${i}`)) return `${prefix}${i}`;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * SocketError: one typed error for every failed socket call. Each reason maps once to Node's symbolic
+ * code, the Python exception Python would raise, and a one-line explanation built from context fields
+ * (never from Node's err.message, which is empty for autoSelectFamily's AggregateError).
+ */
+import { REASONS, unknownReason, type ErrorContext, type Reason, type ReasonKey } from './reasons.js';
+
+export type { ErrorContext, ReasonKey } from './reasons.js';
+
+export class SocketError extends Error {
+  override readonly name = 'SocketError';
+  /** Node's symbolic code, e.g. 'ECONNREFUSED'. */
+  readonly code: string;
+  /** The Python method that failed: 'connect', 'recvfrom'... */
+  readonly call: string;
+  /** The exception Python would raise: 'ConnectionRefusedError', 'socket.gaierror'... */
+  readonly python: string;
+
+  /** A reason from the table, or `{ code }` for a code the table does not cover ("recv failed with EXYZ"). */
+  constructor(reason: ReasonKey | { readonly code: string }, call: string, context: ErrorContext = {}) {
+    const r: Reason = typeof reason === 'string' ? REASONS[reason] : unknownReason(reason.code);
+    super(`${r.code}: ${r.say(context, call)} (${r.python})`);
+    this.code = r.code;
+    this.call = call;
+    this.python = r.python;
+  }
+}
+
+/** Node's codes that mean the same as one of ours. */
+const NODE_CODES: Readonly<Record<string, ReasonKey>> = {
+  ERR_SOCKET_BAD_PORT: 'EINVAL_PORT',
+  ERR_SOCKET_DGRAM_IS_CONNECTED: 'EISCONN_SENDTO',
+  ERR_SOCKET_DGRAM_NOT_CONNECTED: 'EDESTADDRREQ',
+  ERR_SOCKET_DGRAM_NOT_RUNNING: 'EBADF',
+  ERR_SOCKET_CLOSED: 'EBADF',
+  ERR_STREAM_DESTROYED: 'EPIPE',
+  ERR_STREAM_WRITE_AFTER_END: 'EPIPE',
+  EAI_NONAME: 'ENOTFOUND',
+  EAI_NODATA: 'ENOTFOUND',
+  ENODATA: 'ENOTFOUND',
+  EAI_ADDRFAMILY: 'ENOTFOUND',
+  EAFNOSUPPORT: 'EAI_FAMILY',
+};
+
+/** Turn anything a Node socket call threw or emitted into a SocketError, phrased for this call. */
+export function toSocketError(err: unknown, call: string, context: ErrorContext = {}): SocketError {
+  if (err instanceof SocketError) return err;
+  const code = errorCode(err);
+  return fromCode(code, call, context);
+}
+
+/** A SocketError for a Node symbolic code, picking the variant that fits the call. */
+export function fromCode(code: string, call: string, context: ErrorContext = {}): SocketError {
+  if (code === 'ECONNREFUSED' && context.transport === 'udp') return new SocketError('ECONNREFUSED_UDP', call, context);
+  if (code === 'EACCES' && (call === 'sendto' || call === 'send') && context.transport === 'udp') {
+    return new SocketError('EACCES_BROADCAST', call, context);
+  }
+  if (code === 'ETIMEDOUT' && call === 'connect' && context.seconds === undefined) {
+    return new SocketError('ETIMEDOUT_CONNECT', call, context);
+  }
+  const mapped = NODE_CODES[code];
+  if (mapped !== undefined) return new SocketError(mapped, call, context);
+  if (isReason(code)) return new SocketError(code, call, context);
+  return new SocketError({ code }, call, context);
+}
+
+function isReason(code: string): code is ReasonKey {
+  return Object.prototype.hasOwnProperty.call(REASONS, code);
+}
+
+/** Node's symbolic code of a thrown or emitted error ('EIO' when it has none). */
+export function errorCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return 'EIO';
+}

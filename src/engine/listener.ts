@@ -1,0 +1,119 @@
+/**
+ * The welcoming side of TCP. Node cannot bind without listening, so bind probes the address (listen,
+ * then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out right), and
+ * listen really listens on exactly that address. Node accepts eagerly, so completed handshakes wait,
+ * paused (their data stays in the kernel), in an accept queue until accept takes one.
+ */
+import net, { type AddressInfo } from 'node:net';
+import type { Accepted, BaseSocket } from './base.js';
+import { errorCode, toSocketError, type ErrorContext } from './errors.js';
+import { Fifo } from './queues.js';
+import type { Address } from './types.js';
+
+/** Checks that host:port can be bound, and returns the port (the one the OS picked, for port 0). */
+export async function probeAddress(host: string, port: number, context: ErrorContext): Promise<number> {
+  const server = net.createServer();
+  try {
+    await listenOn(server, host, port, undefined);
+    return (server.address() as AddressInfo).port;
+  } catch (err) {
+    throw toSocketError(err, 'bind', { ...context, host, port });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export class Listener {
+  readonly local: Address;
+  private readonly pending = new Fifo<Accepted>();
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly owner: BaseSocket,
+    private readonly server: net.Server,
+    local: Address,
+  ) {
+    this.local = local;
+  }
+
+  /** Listens on host:port with the backlog; rejects with the bind error if the address is taken. */
+  static async open(owner: BaseSocket, host: string, port: number, backlog: number): Promise<Listener> {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const early: net.Socket[] = [];
+    const keep = (raw: net.Socket): void => {
+      early.push(raw);
+    };
+    server.on('connection', keep);
+    try {
+      // Linux takes listen(0) as a queue of one; Node would turn 0 into its default of 511.
+      await listenOn(server, host, port, Math.max(1, backlog));
+    } catch (err) {
+      server.close();
+      throw toSocketError(err, 'listen', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
+    }
+    const a = server.address() as AddressInfo;
+    const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family });
+    server.removeListener('connection', keep);
+    server.on('connection', listener.onConnection);
+    server.on('error', listener.onError);
+    for (const raw of early) listener.onConnection(raw);
+    return listener;
+  }
+
+  /** Connections waiting for accept. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  /** The oldest connection waiting for accept, or undefined. */
+  take(): Accepted | undefined {
+    return this.pending.shift();
+  }
+
+  /** Stops listening and resets connections nobody accepted. Resolves when the server has closed. */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      for (const a of this.pending.drain()) a.raw.destroy();
+      this.closing = new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+      });
+    }
+    return this.closing;
+  }
+
+  private readonly onConnection = (raw: net.Socket): void => {
+    const from: Address = { host: raw.remoteAddress ?? '', port: raw.remotePort ?? 0, family: this.owner.family };
+    const accepted: Accepted = { raw, from, failCode: null };
+    raw.on('error', (err: Error) => {
+      accepted.failCode ??= errorCode(err);
+    });
+    if (this.owner.closed || this.closing !== null) {
+      raw.destroy();
+      return;
+    }
+    this.pending.push(accepted);
+    const taken = this.owner.reader.wake();
+    this.owner.core.emit({ kind: 'incoming', socket: this.owner.name, from, pending: this.pending.length, taken });
+  };
+
+  private readonly onError = (err: Error): void => {
+    // A listening server only fails on accept (EMFILE...); keep listening and say so.
+    if (!this.owner.closed) this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code: errorCode(err) });
+  };
+}
+
+function listenOn(server: net.Server, host: string, port: number, backlog: number | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.removeListener('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.removeListener('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, backlog });
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * The one table of socket errors: each reason → Node's symbolic code, the exception Python raises, and
+ * a one-line phrasing built from context fields. Several reasons share a code where the situation
+ * (a listening socket, a UDP socket, a port below 1024...) calls for different advice.
+ */
+import type { Family, Transport } from './types.js';
+
+/** What the message may mention; every field is optional and the phrasing copes with its absence. */
+export interface ErrorContext {
+  readonly socket?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly family?: Family;
+  readonly transport?: Transport;
+  /** ETIMEDOUT: the wait that expired, in seconds. */
+  readonly seconds?: number;
+  /** EMSGSIZE: the datagram's size. */
+  readonly size?: number;
+  /** EBUSY: the call already waiting. */
+  readonly pending?: string;
+  /** A value that was rejected (bad port, bufsize, option name...). */
+  readonly value?: string;
+}
+
+export interface Reason {
+  readonly code: string;
+  readonly python: string;
+  readonly say: (c: ErrorContext, call: string) => string;
+}
+
+const name = (c: ErrorContext): string => c.socket ?? 'the socket';
+const where = (c: ErrorContext): string => `${c.host ?? 'that host'} port ${c.port ?? '?'}`;
+const fam = (c: ErrorContext): string => (c.family === 6 ? 'IPv6' : 'IPv4');
+
+/** The one table: reason → code, Python exception, plain-language phrasing. */
+export const REASONS = {
+  ECONNREFUSED: {
+    code: 'ECONNREFUSED',
+    python: 'ConnectionRefusedError',
+    say: (c) => `nothing is listening on ${where(c)} — start the server first`,
+  },
+  ECONNREFUSED_UDP: {
+    code: 'ECONNREFUSED',
+    python: 'ConnectionRefusedError',
+    say: (c) =>
+      `nothing is listening on ${where(c)}: a datagram ${name(c)} sent there came back as ICMP port unreachable — start the server first`,
+  },
+  EADDRINUSE: {
+    code: 'EADDRINUSE',
+    python: 'OSError',
+    say: (c) =>
+      `${where(c)} is already in use — another server may be running there; stop it, pick another port, or set SO_REUSEADDR before bind`,
+  },
+  EADDRNOTAVAIL: {
+    code: 'EADDRNOTAVAIL',
+    python: 'OSError',
+    say: (c) => `${c.host ?? 'that address'} is not an address of this host — bind to '' (every interface) or 127.0.0.1`,
+  },
+  EACCES: {
+    code: 'EACCES',
+    python: 'PermissionError',
+    say: (c) =>
+      c.port !== undefined && c.port > 0 && c.port < 1024
+        ? `port ${c.port} is a well-known port (below 1024) and needs privileges — pick one above 1023`
+        : `permission denied for ${where(c)}`,
+  },
+  EACCES_BROADCAST: {
+    code: 'EACCES',
+    python: 'PermissionError',
+    say: (c) => `${c.host ?? 'that'} is a broadcast address — set SO_BROADCAST on ${name(c)} first`,
+  },
+  ENOTFOUND: {
+    code: 'ENOTFOUND',
+    python: 'socket.gaierror',
+    say: (c) => `the host name '${c.host ?? ''}' does not resolve to an ${fam(c)} address — check the spelling or use an IP address`,
+  },
+  EAI_AGAIN: {
+    code: 'EAI_AGAIN',
+    python: 'socket.gaierror',
+    say: (c) => `could not reach a name server to look up '${c.host ?? ''}' — try again, or use an IP address`,
+  },
+  EAI_FAMILY: {
+    code: 'EAI_FAMILY',
+    python: 'socket.gaierror',
+    say: (c) =>
+      `'${c.host ?? ''}' is not an ${fam(c)} address but ${name(c)} is an ${fam(c)} socket — use an ${fam(c)} address or create a socket of the other family`,
+  },
+  EMSGSIZE: {
+    code: 'EMSGSIZE',
+    python: 'OSError',
+    say: (c) =>
+      `the datagram${c.size === undefined ? '' : ` (${c.size} bytes)`} is too large for one UDP datagram (max 65507 bytes over IPv4) — send less`,
+  },
+  ETIMEDOUT: {
+    code: 'ETIMEDOUT',
+    python: 'TimeoutError',
+    say: (c, call) => `${call} timed out after ${c.seconds ?? '?'} s; the socket is still usable`,
+  },
+  ETIMEDOUT_CONNECT: {
+    code: 'ETIMEDOUT',
+    python: 'TimeoutError',
+    say: (c) => `no answer from ${where(c)} — the host may be down or a firewall drops the handshake`,
+  },
+  EINTR: {
+    code: 'EINTR',
+    python: 'KeyboardInterrupt',
+    say: (c, call) => `${call} cancelled; ${name(c)} stays open and keeps its queued data`,
+  },
+  EAGAIN: {
+    code: 'EAGAIN',
+    python: 'BlockingIOError',
+    say: (c, call) =>
+      `${name(c)} is non-blocking (settimeout 0) and ${call} would have to wait — try again later or set a timeout`,
+  },
+  EBUSY: {
+    code: 'EBUSY',
+    python: 'OSError',
+    say: (c) => `${name(c)} already has a ${c.pending ?? 'call'} waiting — wait for it to finish or cancel it`,
+  },
+  EBADF: { code: 'EBADF', python: 'OSError', say: (c) => `socket '${c.socket ?? '?'}' is closed` },
+  EINVAL_BOUND: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is already bound — a socket binds once; create a new socket to bind elsewhere`,
+  },
+  EINVAL_PORT: {
+    code: 'EINVAL',
+    python: 'OverflowError',
+    say: (c) => `${c.value ?? 'that'} is not a port number — use an integer from 0 to 65535`,
+  },
+  EINVAL_DEST_PORT: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: () => `port 0 cannot be a destination — send to the port the server is bound to`,
+  },
+  EINVAL_BUFSIZE: {
+    code: 'EINVAL',
+    python: 'ValueError',
+    say: (c, call) => `${call} needs a buffer size that is an integer ≥ 0 (such as 2048), not ${c.value ?? 'that'}`,
+  },
+  EINVAL_VALUE: {
+    code: 'EINVAL',
+    python: 'ValueError',
+    say: (c, call) => `${c.value ?? 'that value'} is out of range for ${call}`,
+  },
+  EINVAL_NOT_LISTENING: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is not listening — a TCP server calls bind, then listen, then accept`,
+  },
+  EINVAL_LISTEN_CONNECTED: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is a connected socket and cannot listen — create a new socket for the server`,
+  },
+  EINVAL_TOO_LATE: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${c.value ?? 'that option'} must be set before bind, and ${name(c)} is already bound — set it on a new socket first`,
+  },
+  ENOTCONN: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c, call) => `${name(c)} is not connected, so there is nothing to ${call} — connect first`,
+  },
+  ENOTCONN_LISTENING: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c, call) =>
+      `${name(c)} is a listening (welcoming) socket: accept a connection and ${call} on the socket accept returns`,
+  },
+  ENOTCONN_UDP_SHUTDOWN: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c) => `shutdown ends a TCP connection; UDP socket ${name(c)} has no connection to shut down — use close`,
+  },
+  EOPNOTSUPP_ACCEPT_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: () => `UDP is connectionless: there is nothing to accept; use recvfrom`,
+  },
+  EOPNOTSUPP_LISTEN_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: () => `UDP is connectionless: there is nothing to listen for; bind, then recvfrom`,
+  },
+  EOPNOTSUPP_SENDTO_TCP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: (c) => `sendto is for UDP; ${name(c)} is TCP and sends on its connection: connect, then send`,
+  },
+  ENOPROTOOPT: {
+    code: 'ENOPROTOOPT',
+    python: 'OSError',
+    say: (c) => `${c.value ?? 'that option'} is not available on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket here`,
+  },
+  EDESTADDRREQ: {
+    code: 'EDESTADDRREQ',
+    python: 'OSError',
+    say: (c) => `${name(c)} is not connected, so send has no destination — use sendto(data, (host, port)) or connect first`,
+  },
+  EPIPE_UNCONNECTED: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} is not connected — connect first (or use sendto for UDP)`,
+  },
+  EPIPE: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} can no longer send: it was shut down for writing or the connection is gone`,
+  },
+  EISCONN: {
+    code: 'EISCONN',
+    python: 'OSError',
+    say: (c) => `${name(c)} is already connected (or listening) — create a new socket for another connection`,
+  },
+  EISCONN_SENDTO: {
+    code: 'EISCONN',
+    python: 'OSError',
+    say: (c) => `${name(c)} is connected, so it sends only to its peer — use send, or another socket for other destinations`,
+  },
+  ECONNRESET: {
+    code: 'ECONNRESET',
+    python: 'ConnectionResetError',
+    say: (c) => `the peer reset the connection of ${name(c)} (it closed with unread data, or crashed) — close this socket`,
+  },
+  ECONNABORTED: {
+    code: 'ECONNABORTED',
+    python: 'ConnectionAbortedError',
+    say: (c) => `the connection of ${name(c)} was aborted — close this socket`,
+  },
+  EHOSTUNREACH: {
+    code: 'EHOSTUNREACH',
+    python: 'OSError',
+    say: (c) => `no route to host ${c.host ?? ''} — check the address; the host may be down`,
+  },
+  ENETUNREACH: {
+    code: 'ENETUNREACH',
+    python: 'OSError',
+    say: (c) => `the network of ${c.host ?? 'that host'} is unreachable from here — check the address and this host's network`,
+  },
+} satisfies Record<string, Reason>;
+
+export type ReasonKey = keyof typeof REASONS;
+
+
+/** Python's exception, and a generic phrasing, for codes the table does not cover. */
+export function unknownReason(code: string): Reason {
+  return { code, python: PYTHON_BY_CODE[code] ?? 'OSError', say: (_c, call) => `${call} failed with ${code}` };
+}
+
+const PYTHON_BY_CODE: Readonly<Record<string, string>> = {
+  EPERM: 'PermissionError',
+  EALREADY: 'BlockingIOError',
+  EINPROGRESS: 'BlockingIOError',
+};

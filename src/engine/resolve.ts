@@ -1,0 +1,57 @@
+/**
+ * Ports and hosts as Python's socket module takes them: ports are checked here (Node silently wraps
+ * 70000 to 4464), and hosts resolve in the socket's own family, as getaddrinfo(AF_INET/AF_INET6) does.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { SocketError, toSocketError } from './errors.js';
+import type { Family } from './types.js';
+
+/** Throws EINVAL unless port is an integer in 0..65535. */
+export function checkPort(port: number, call: string, socket: string): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SocketError('EINVAL_PORT', call, { socket, value: String(port) });
+  }
+}
+
+/** Throws EINVAL unless port can be a destination (1..65535). */
+export function checkDestPort(port: number, call: string, socket: string): void {
+  checkPort(port, call, socket);
+  if (port === 0) throw new SocketError('EINVAL_DEST_PORT', call, { socket, port });
+}
+
+/** The any-address of a family: what Python's '' means. */
+export function anyAddress(family: Family): string {
+  return family === 4 ? '0.0.0.0' : '::';
+}
+
+/**
+ * The address for host without a DNS lookup, or null when host is a name that needs one.
+ * Throws EAI_FAMILY for a literal of the other family (as Python's gaierror does).
+ */
+export function literalHost(host: string, family: Family, call: string, socket: string, port?: number): string | null {
+  if (host === '') return anyAddress(family);
+  const kind = isIP(host);
+  if (kind === family) return host;
+  if (kind !== 0 || (host === '<broadcast>' && family === 6)) {
+    throw new SocketError('EAI_FAMILY', call, { socket, host, port, family });
+  }
+  if (host === '<broadcast>') return '255.255.255.255';
+  return null;
+}
+
+/** Resolve host in the socket's family: literals at once, names (including 'localhost') via dns.lookup. */
+export function resolveHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
+  const literal = literalHost(host, family, call, socket, port);
+  if (literal !== null) return Promise.resolve(literal);
+  return lookupHost(host, family, call, socket, port);
+}
+
+async function lookupHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
+  try {
+    const found = await lookup(host, { family });
+    return found.address;
+  } catch (err) {
+    throw toSocketError(err, call, { socket, host, port, family });
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The receiving and sending halves of one TCP connection (a connected client socket or one that accept
+ * returned). Bytes go into the socket's own queue as they arrive; reading stops (backpressure) while the
+ * queue holds tcpQueueBytes or more, and resumes when recv drains it below that. FIN, shutdown and
+ * errors are states: a stored error (ECONNRESET...) is raised after the queued data has been taken.
+ */
+import type { Socket as NetSocket } from 'node:net';
+import type { BaseSocket } from './base.js';
+import { SocketError, errorCode, fromCode } from './errors.js';
+import { ByteQueue } from './queues.js';
+import type { Address, ShutdownHow, SocketState } from './types.js';
+
+const EMPTY = Buffer.alloc(0);
+
+export class Stream {
+  readonly local: Address;
+  private readonly queue = new ByteQueue();
+  private eof = false;
+  private shutRd = false;
+  private shutWr = false;
+  private paused = false;
+  /** The connection is gone (error or close): nothing more will arrive. */
+  private gone = false;
+  private failCode: string | null;
+  private failReported = false;
+  private released: Promise<void> | null = null;
+
+  constructor(
+    private readonly owner: BaseSocket,
+    readonly raw: NetSocket,
+    readonly remote: Address,
+    failCode: string | null,
+  ) {
+    this.failCode = failCode;
+    this.gone = raw.destroyed; // an accepted connection may have failed while it waited
+    this.local = { host: raw.localAddress ?? '', port: raw.localPort ?? 0, family: owner.family };
+    raw.on('data', this.onData);
+    raw.on('end', this.onEnd);
+    raw.on('error', this.onError);
+    raw.on('drain', this.onDrain);
+    raw.on('close', this.onClose);
+  }
+
+  get queuedBytes(): number {
+    return this.queue.total;
+  }
+
+  state(): SocketState {
+    if (this.failCode !== null || this.failReported) return 'RESET';
+    if (this.shutWr) return this.eof || this.shutRd ? 'HALF_CLOSED' : 'FIN_WAIT';
+    return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
+  }
+
+  /**
+   * Up to n queued bytes; b'' after FIN, after shutdown('rd') or for n = 0; null when recv must wait.
+   * A stored failure is raised once the queue is empty, then recv returns b'' as Linux does.
+   */
+  take(n: number, call: string): Buffer | null {
+    if (this.shutRd || n === 0) return EMPTY;
+    if (this.queue.total > 0) {
+      const data = this.queue.take(n);
+      if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
+        this.paused = false;
+        this.raw.resume();
+      }
+      return data;
+    }
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.eof || this.gone) return EMPTY;
+    return null;
+  }
+
+  /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
+  checkWritable(call: string): void {
+    if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+  }
+
+  /** Node's write buffer is full: the next send waits for 'drain'. */
+  get mustWait(): boolean {
+    return this.raw.writableNeedDrain;
+  }
+
+  write(data: Buffer): void {
+    this.raw.write(data);
+    this.owner.bytesSent += data.length;
+  }
+
+  shutdown(how: ShutdownHow): void {
+    if (how !== 'rd' && !this.shutWr) {
+      this.shutWr = true;
+      this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
+    }
+    if (how !== 'wr') {
+      this.shutRd = true;
+      this.queue.clear();
+      if (this.paused) {
+        this.paused = false;
+        this.raw.resume(); // keep reading so the peer is not stalled; what arrives is discarded
+      }
+    }
+  }
+
+  /**
+   * Python's close(): written data is flushed (end, then destroy once Node has handed it all to the
+   * kernel). force destroys at once. Resolves when the OS handle is closed.
+   */
+  release(force: boolean): Promise<void> {
+    const raw = this.raw;
+    if (this.released === null) {
+      this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      if (!force && !raw.destroyed) {
+        if (raw.writableFinished) raw.destroy();
+        else {
+          raw.once('finish', () => raw.destroy());
+          raw.end();
+        }
+      }
+    }
+    if (force && !raw.destroyed) raw.destroy();
+    return this.released;
+  }
+
+  private reportFailure(call: string): never {
+    const code = this.failCode ?? 'EPIPE';
+    this.failCode = null;
+    this.failReported = true;
+    throw fromCode(code, call, {
+      socket: this.owner.name,
+      family: this.owner.family,
+      transport: 'tcp',
+      host: this.remote.host,
+      port: this.remote.port,
+    });
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.shutRd || this.owner.closed) return;
+    const owner = this.owner;
+    this.queue.push(chunk);
+    owner.bytesReceived += chunk.length;
+    const taken = owner.reader.wake();
+    owner.core.emit({ kind: 'received', socket: owner.name, transport: 'tcp', bytes: chunk.length, from: this.remote, queued: this.queue.total, taken });
+    if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
+      this.paused = true;
+      this.raw.pause();
+      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total });
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    this.eof = true;
+    if (this.owner.closed) return;
+    this.owner.reader.wake();
+    this.owner.core.emit({ kind: 'eof', socket: this.owner.name, queued: this.queue.total });
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.gone = true;
+    if (this.owner.closed || this.failReported) return;
+    const code = errorCode(err);
+    this.failCode = code;
+    this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code });
+    this.owner.reader.wake();
+    this.owner.writer.wake();
+  };
+
+  private readonly onDrain = (): void => {
+    this.owner.writer.wake();
+  };
+
+  private readonly onClose = (): void => {
+    this.gone = true;
+    this.owner.reader.wake();
+    this.owner.writer.wake();
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * A TCP socket over node:net. One object goes through Python's states: UNBOUND → BOUND (a probed
+ * address) → LISTEN (a welcoming socket with an accept queue), or UNBOUND/BOUND → SYN_SENT →
+ * ESTABLISHED (a connection, see Stream). Sockets that accept returns start ESTABLISHED.
+ */
+import { BaseSocket, type Accepted, type Queued } from './base.js';
+import { SocketError } from './errors.js';
+import { Listener, probeAddress } from './listener.js';
+import { anyAddress, checkPort, literalHost, resolveHost } from './resolve.js';
+import { handshake } from './tcp-connect.js';
+import { Stream } from './tcp-stream.js';
+import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState } from './types.js';
+
+export class TcpSocket extends BaseSocket {
+  readonly transport = 'tcp' as const;
+  private boundAddr: Address | null = null;
+  /** A bind or listen on its way (they are asynchronous in Node). */
+  private opening = false;
+  private connecting = false;
+  private listener: Listener | null = null;
+  private stream: Stream | null = null;
+  private keepAlive = false;
+  private noDelay = false;
+
+  /** Makes this new socket the connection that accept took from the queue, and starts reading it. */
+  attach(accepted: Accepted): void {
+    this.stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
+    accepted.raw.resume();
+  }
+
+  state(): SocketState {
+    if (this.listener !== null) return 'LISTEN';
+    if (this.stream !== null) return this.stream.state();
+    if (this.connecting) return 'SYN_SENT';
+    return this.boundAddr === null ? 'UNBOUND' : 'BOUND';
+  }
+
+  local(): Address | null {
+    return this.listener?.local ?? this.stream?.local ?? this.boundAddr;
+  }
+
+  peer(): Address | null {
+    return this.stream?.remote ?? null;
+  }
+
+  queued(): Queued {
+    if (this.listener !== null) return { unit: 'connections', count: this.listener.waiting, bytes: 0 };
+    const bytes = this.stream?.queuedBytes ?? 0;
+    return { unit: 'bytes', count: bytes, bytes };
+  }
+
+  dropped(): number {
+    return 0;
+  }
+
+  async bind(host: string, port: number): Promise<Address> {
+    this.checkOpen('bind');
+    checkPort(port, 'bind', this.name);
+    this.checkUnbound();
+    this.opening = true;
+    try {
+      const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
+      const actual = await probeAddress(ip, port, this.context());
+      this.checkOpen('bind');
+      this.boundAddr = { host: ip, port: actual, family: this.family };
+    } finally {
+      this.opening = false;
+    }
+    this.emit({ kind: 'bound', socket: this.name, address: this.boundAddr, implicit: false });
+    return this.boundAddr;
+  }
+
+  async listen(backlog: number): Promise<Address> {
+    this.checkOpen('listen');
+    if (!Number.isInteger(backlog)) throw new SocketError('EINVAL_VALUE', 'listen', { socket: this.name, value: String(backlog) });
+    if (this.listener !== null) return this.listener.local; // Python allows listen again
+    if (this.stream !== null || this.connecting) throw new SocketError('EINVAL_LISTEN_CONNECTED', 'listen', { socket: this.name });
+    if (this.opening) throw new SocketError('EBUSY', 'listen', { socket: this.name, pending: 'bind' });
+    const implicit = this.boundAddr === null;
+    const host = this.boundAddr?.host ?? anyAddress(this.family);
+    const port = this.boundAddr?.port ?? 0;
+    this.opening = true;
+    let listener: Listener;
+    try {
+      listener = await Listener.open(this, host, port, backlog);
+    } finally {
+      this.opening = false;
+    }
+    if (this.closed) {
+      void listener.close();
+      throw new SocketError('EBADF', 'listen', { socket: this.name });
+    }
+    this.listener = listener;
+    if (implicit) this.emit({ kind: 'bound', socket: this.name, address: listener.local, implicit: true });
+    return listener.local;
+  }
+
+  async accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
+    this.checkSlot(this.reader, 'accept');
+    const listener = this.listener;
+    if (listener === null) throw new SocketError('EINVAL_NOT_LISTENING', 'accept', { socket: this.name });
+    this.checkSignal(options, 'accept');
+    let accepted = listener.take();
+    if (accepted === undefined) {
+      if (this.timeout === 0) throw this.wouldBlock('accept');
+      accepted = await this.waitConnection(listener, options);
+    }
+    const socket = this.core.adopt(accepted, this.family, options);
+    return { socket, address: accepted.from };
+  }
+
+  async connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }> {
+    this.checkSlot(this.reader, 'connect');
+    if (this.listener !== null || this.stream !== null) throw new SocketError('EISCONN', 'connect', { socket: this.name });
+    if (this.opening) throw new SocketError('EBUSY', 'connect', { socket: this.name, pending: 'bind' });
+    checkPort(port, 'connect', this.name);
+    this.checkSignal(options, 'connect');
+    if (this.timeout === 0) throw this.wouldBlock('connect');
+    this.reader.begin('connect', this.name, this.timeout, options);
+    this.connecting = true;
+    let stream: Stream;
+    try {
+      const ip = literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
+      this.checkOpen('connect');
+      stream = await handshake(this, { ip, port, host }, this.boundAddr);
+      if (this.noDelay) stream.raw.setNoDelay(true);
+      if (this.keepAlive) stream.raw.setKeepAlive(true);
+      this.stream = stream;
+    } finally {
+      this.connecting = false;
+      this.reader.end();
+    }
+    if (this.boundAddr === null) this.emit({ kind: 'bound', socket: this.name, address: stream.local, implicit: true });
+    this.emit({ kind: 'connected', socket: this.name, local: stream.local, remote: stream.remote });
+    return { local: stream.local, remote: stream.remote };
+  }
+
+  async send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): Promise<number> {
+    this.checkSlot(this.writer, call);
+    const stream = this.connection(call, 'EPIPE_UNCONNECTED');
+    stream.checkWritable(call);
+    this.checkSignal(options, call);
+    if (stream.mustWait) {
+      // Wait for room before writing, so a timeout or cancel means nothing of data was sent.
+      if (this.timeout === 0) throw this.wouldBlock(call);
+      await this.waitDrain(stream, options, call);
+    }
+    stream.write(data);
+    return data.length;
+  }
+
+  async sendto(): Promise<number> {
+    this.checkOpen('sendto');
+    throw new SocketError('EOPNOTSUPP_SENDTO_TCP', 'sendto', { socket: this.name });
+  }
+
+  recv(bufsize: number, options: BlockOptions): Promise<Buffer> {
+    return this.receive(bufsize, options, 'recv');
+  }
+
+  async recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
+    const data = await this.receive(bufsize, options, 'recvfrom');
+    return { data, address: null }; // Python returns None as the address of a TCP recvfrom
+  }
+
+  shutdown(how: ShutdownHow): void {
+    this.checkOpen('shutdown');
+    const stream = this.stream;
+    if (stream === null) throw new SocketError('ENOTCONN', 'shutdown', { socket: this.name });
+    stream.shutdown(how);
+    if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
+  }
+
+  setsockopt(option: SocketOption, value: number): void {
+    this.checkOpen('setsockopt');
+    const on = value !== 0;
+    const raw = this.stream?.raw;
+    switch (option) {
+      case 'SO_REUSEADDR':
+        return; // Node's listen sets SO_REUSEADDR itself, so a restarted server can rebind at once
+      case 'SO_KEEPALIVE':
+        this.keepAlive = on;
+        raw?.setKeepAlive(on);
+        return;
+      case 'TCP_NODELAY':
+        this.noDelay = on;
+        raw?.setNoDelay(on);
+        return;
+      case 'SO_BROADCAST':
+      case 'SO_RCVBUF':
+      case 'SO_SNDBUF':
+        throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
+    }
+  }
+
+  release(force: boolean): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    if (this.listener !== null) jobs.push(this.listener.close());
+    if (this.stream !== null) jobs.push(this.stream.release(force));
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  private async receive(bufsize: number, options: BlockOptions, call: string): Promise<Buffer> {
+    this.checkSlot(this.reader, call);
+    this.checkBufsize(bufsize, call);
+    const stream = this.connection(call, 'ENOTCONN');
+    this.checkSignal(options, call);
+    const data = stream.take(bufsize, call);
+    if (data !== null) return data;
+    if (this.timeout === 0) throw this.wouldBlock(call);
+    return this.waitFor(this.reader, call, options, () => stream.take(bufsize, call));
+  }
+
+  /** The connection, or the error for a socket that has none (listening, or never connected). */
+  private connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {
+    const stream = this.stream;
+    if (stream !== null) return stream;
+    if (this.listener !== null) throw new SocketError('ENOTCONN_LISTENING', call, { socket: this.name });
+    throw new SocketError(unconnected, call, { socket: this.name });
+  }
+
+  private checkUnbound(): void {
+    if (this.boundAddr !== null || this.opening || this.listener !== null || this.stream !== null || this.connecting) {
+      throw new SocketError('EINVAL_BOUND', 'bind', { socket: this.name });
+    }
+  }
+
+  private waitConnection(listener: Listener, options: BlockOptions): Promise<Accepted> {
+    return this.waitFor(this.reader, 'accept', options, () => listener.take());
+  }
+
+  private async waitDrain(stream: Stream, options: BlockOptions, call: string): Promise<void> {
+    this.writer.begin(call, this.name, this.timeout, options);
+    try {
+      while (stream.mustWait) {
+        await this.writer.sleep();
+        this.checkOpen(call);
+        stream.checkWritable(call);
+      }
+    } finally {
+      this.writer.end();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The socket engine's contract. The engine owns every live dgram.Socket / net.Socket / net.Server,
+ * refers to them only by name, never prints, and knows nothing of the REPL or the language.
+ * Callers get values back, typed SocketErrors thrown, and EngineEvents pushed to an injected sink.
+ */
+
+export type Transport = 'udp' | 'tcp';
+export type Family = 4 | 6;
+
+/** A socket address as Python shows it: ('127.0.0.1', 53012) or ('::1', 53012, 0, 0). */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+  readonly family: Family;
+}
+
+/**
+ * A reference to one socket. Names are reused once a socket is closed (every accepted socket in a
+ * server loop can be called connectionSocket), so the serial tells a stale handle from the live one.
+ */
+export interface SocketHandle {
+  readonly name: string;
+  readonly serial: number;
+}
+
+/** TCP-style states for the socket table; UDP uses UNBOUND, BOUND and CONNECTED. */
+export type SocketState =
+  | 'UNBOUND'
+  | 'BOUND'
+  | 'LISTEN'
+  | 'SYN_SENT'
+  | 'ESTABLISHED'
+  | 'FIN_WAIT' // we shut down writing; the peer may still send
+  | 'CLOSE_WAIT' // the peer sent FIN; recv returns b'' once the queue is empty
+  | 'HALF_CLOSED' // both directions shut down, socket not yet closed
+  | 'CONNECTED' // a connected UDP socket
+  | 'RESET'; // the connection failed (ECONNRESET and friends); the error is reported on the next call
+
+export type ShutdownHow = 'rd' | 'wr' | 'rdwr';
+
+export type SocketOption = 'SO_REUSEADDR' | 'SO_BROADCAST' | 'SO_KEEPALIVE' | 'TCP_NODELAY' | 'SO_RCVBUF' | 'SO_SNDBUF';
+
+/** Options every blocking call takes. */
+export interface BlockOptions {
+  /** Aborting cancels the wait (Ctrl-C): the call rejects with code 'EINTR'; the socket and its queue are untouched. */
+  readonly signal?: AbortSignal;
+  /**
+   * An upper bound on the wait, on top of the socket's own settimeout; used by replay so that nothing
+   * hangs. Expiry rejects with code 'ETIMEDOUT', like settimeout's.
+   */
+  readonly maxWaitMs?: number;
+}
+
+export interface CreateOptions {
+  /** The preferred name (usually the variable it is assigned to); the engine makes it unique. */
+  readonly name?: string;
+  /** Who owns the socket (a job id, or 'main'); closeOwnedBy closes them together. */
+  readonly owner: string;
+}
+
+export interface SocketInfo {
+  readonly name: string;
+  readonly serial: number;
+  readonly transport: Transport;
+  readonly family: Family;
+  readonly owner: string;
+  readonly state: SocketState;
+  readonly local: Address | null; // null until bound (explicitly or implicitly)
+  readonly peer: Address | null;
+  /** Listening sockets count connections waiting for accept; TCP counts bytes; UDP counts datagrams. */
+  readonly queued: { readonly unit: 'bytes' | 'datagrams' | 'connections'; readonly count: number; readonly bytes: number };
+  readonly dropped: number; // UDP datagrams dropped past the queue cap
+  readonly bytesSent: number;
+  readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them
+  readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
+  readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
+}
+
+/** Everything the engine tells the outside without being asked. Consumers switch on kind. */
+export type EngineEvent =
+  | { kind: 'bound'; socket: string; address: Address; implicit: boolean } // implicit: the OS picked it on first sendto/connect
+  | { kind: 'connected'; socket: string; local: Address; remote: Address } // TCP handshake completed, or UDP connect
+  | { kind: 'incoming'; socket: string; from: Address; pending: number; taken: boolean } // a completed handshake on a listening socket
+  | { kind: 'received'; socket: string; transport: Transport; bytes: number; from: Address | null; queued: number; taken: boolean } // taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP)
+  | { kind: 'eof'; socket: string; queued: number } // the peer sent FIN
+  | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
+  | { kind: 'paused'; socket: string; queued: number } // TCP queue full: stopped reading (backpressure)
+  | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
+  | { kind: 'failed'; socket: string; code: string } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call
+  | { kind: 'closed'; socket: string; by: 'us' | 'owner' };
+
+export type EventSink = (event: EngineEvent) => void;
+
+export interface EngineOptions {
+  readonly sink: EventSink;
+  /** UDP: datagrams beyond this many queued are dropped and counted. Default 4096. */
+  readonly udpQueueDatagrams?: number;
+  /** TCP: stop reading when this many bytes are queued, resume below it. Default 1 MiB. */
+  readonly tcpQueueBytes?: number;
+}
+
+/**
+ * Every method that names a socket throws SocketError('EBADF') for a closed or stale handle.
+ * Methods mirror Python's socket methods one to one; see each comment for the Python call.
+ */
+export interface Engine {
+  /** socket(AF_INET|AF_INET6, SOCK_DGRAM|SOCK_STREAM). Opens nothing yet; Node needs options first. */
+  create(transport: Transport, family: Family, options: CreateOptions): SocketHandle;
+  /** Find an open socket by name (for `use NAME`, `NAME.call`). */
+  lookup(name: string): SocketHandle | null;
+  /** bind((host, port)). host '' = every interface; names resolve in the socket's family. Returns the bound address. */
+  bind(socket: SocketHandle, host: string, port: number): Promise<Address>;
+  /** listen(backlog) on a TCP socket (binds to an ephemeral port first if unbound). Returns the local address. */
+  listen(socket: SocketHandle, backlog: number): Promise<Address>;
+  /** accept(): waits for a connection; the new socket is named from options.name. */
+  accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
+  /** connect((host, port)): TCP handshake, or UDP default peer. */
+  connect(socket: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
+  /** send(data) → bytes sent. Waits for 'drain' when the kernel buffer is full (backpressure). */
+  send(socket: SocketHandle, data: Buffer, options: BlockOptions): Promise<number>;
+  /** sendall(data) → None. */
+  sendall(socket: SocketHandle, data: Buffer, options: BlockOptions): Promise<void>;
+  /** sendto(data, (host, port)) → bytes sent. UDP only. Binds implicitly (event 'bound', implicit) if unbound. */
+  sendto(socket: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
+  /** recv(bufsize): TCP: up to bufsize bytes, b'' after FIN. UDP: one datagram, truncated to bufsize. */
+  recv(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer>;
+  /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
+  recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  shutdown(socket: SocketHandle, how: ShutdownHow): void;
+  /** close(). Idempotent on an already-closed handle is NOT allowed: it throws EBADF like any call. */
+  close(socket: SocketHandle): void;
+  /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
+  settimeout(socket: SocketHandle, seconds: number | null): void;
+  setsockopt(socket: SocketHandle, option: SocketOption, value: number): void;
+  getsockname(socket: SocketHandle): Address;
+  getpeername(socket: SocketHandle): Address;
+  info(socket: SocketHandle): SocketInfo;
+  /** Every open socket, in creation order. Closed sockets leave the table. */
+  list(): SocketInfo[];
+  /** Close every socket of one owner (a job ended or was killed). Returns how many. */
+  closeOwnedBy(owner: string): number;
+  /** Close everything (exit). Resolves when the OS handles are released. */
+  closeAll(): Promise<void>;
+}

@@ -1,0 +1,261 @@
+/**
+ * A UDP socket with Python's semantics over node:dgram (see DgramHandle): a permanent 'message'
+ * listener feeds a capped queue from the moment the socket exists, the first sendto binds implicitly
+ * and says so, recvfrom truncates to bufsize and says so, and asynchronous errors (ICMP port
+ * unreachable on a connected socket) are stored and reported by the next call, as BSD sockets do.
+ */
+import type dgram from 'node:dgram';
+import { BaseSocket, type Core, type Queued } from './base.js';
+import { SocketError, errorCode, fromCode, toSocketError } from './errors.js';
+import { Fifo } from './queues.js';
+import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
+import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState } from './types.js';
+import { DgramHandle } from './udp-handle.js';
+
+interface Datagram {
+  readonly data: Buffer;
+  readonly from: Address;
+}
+
+/** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
+const MAX_DATAGRAM4 = 65507;
+
+export class UdpSocket extends BaseSocket {
+  readonly transport = 'udp' as const;
+  private readonly handle: DgramHandle;
+  private remote: Address | null = null;
+  private readonly inbox = new Fifo<Datagram>();
+  private inboxBytes = 0;
+  private droppedCount = 0;
+  /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
+  private failCode: string | null = null;
+
+  constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
+    super(core, name, serial, owner, family);
+    this.handle = new DgramHandle(family, this.context(), this.onMessage, this.onError);
+  }
+
+  state(): SocketState {
+    if (this.remote !== null) return 'CONNECTED';
+    return this.handle.local === null ? 'UNBOUND' : 'BOUND';
+  }
+
+  local(): Address | null {
+    return this.handle.local;
+  }
+
+  peer(): Address | null {
+    return this.remote;
+  }
+
+  queued(): Queued {
+    return { unit: 'datagrams', count: this.inbox.length, bytes: this.inboxBytes };
+  }
+
+  dropped(): number {
+    return this.droppedCount;
+  }
+
+  async bind(host: string, port: number): Promise<Address> {
+    this.checkOpen('bind');
+    checkPort(port, 'bind', this.name);
+    this.checkUnbound();
+    const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
+    this.checkOpen('bind');
+    this.checkUnbound();
+    const address = await this.handle.bind(ip, port, 'bind');
+    this.emit({ kind: 'bound', socket: this.name, address, implicit: false });
+    return address;
+  }
+
+  async listen(): Promise<Address> {
+    this.checkOpen('listen');
+    throw new SocketError('EOPNOTSUPP_LISTEN_UDP', 'listen', { socket: this.name });
+  }
+
+  async accept(): Promise<{ socket: SocketHandle; address: Address }> {
+    this.checkOpen('accept');
+    throw new SocketError('EOPNOTSUPP_ACCEPT_UDP', 'accept', { socket: this.name });
+  }
+
+  async connect(host: string, port: number): Promise<{ local: Address; remote: Address }> {
+    this.checkOpen('connect');
+    checkDestPort(port, 'connect', this.name);
+    const ip = literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
+    await this.ensureBound('connect');
+    this.checkOpen('connect');
+    const sock = this.handle.sock as dgram.Socket;
+    if (this.remote !== null) {
+      sock.disconnect(); // Python may connect again to another peer; Node must disconnect first
+      this.remote = null;
+    }
+    this.failCode = null;
+    await new Promise<void>((resolve, reject) => {
+      sock.connect(port, ip, (err?: Error) => {
+        if (err === undefined || err === null) resolve();
+        else reject(toSocketError(err, 'connect', this.context({ host, port })));
+      });
+    });
+    this.checkOpen('connect');
+    const a = sock.address();
+    const local: Address = { host: a.address, port: a.port, family: this.family };
+    const remote: Address = { host: ip, port, family: this.family };
+    this.handle.local = local;
+    this.remote = remote;
+    this.emit({ kind: 'connected', socket: this.name, local, remote });
+    return { local, remote };
+  }
+
+  async send(data: Buffer, _options: BlockOptions, call: 'send' | 'sendall'): Promise<number> {
+    this.checkOpen(call);
+    const remote = this.remote;
+    if (remote === null) throw new SocketError('EDESTADDRREQ', call, { socket: this.name });
+    this.reportFailure(call);
+    if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig(call, data, remote.host, remote.port);
+    return await this.transmit(data, undefined, remote.host, remote.port, call);
+  }
+
+  sendto(data: Buffer, host: string, port: number): Promise<number> {
+    let ip: string | null;
+    try {
+      this.checkOpen('sendto');
+      checkDestPort(port, 'sendto', this.name);
+      if (this.remote !== null) throw new SocketError('EISCONN_SENDTO', 'sendto', { socket: this.name });
+      this.reportFailure('sendto');
+      if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig('sendto', data, host, port);
+      ip = literalHost(host, this.family, 'sendto', this.name, port);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // The hot path (an IP literal on a bound socket) adds no await before the send itself.
+    if (ip !== null && this.handle.local !== null) return this.transmit(data, ip, host, port, 'sendto');
+    return this.sendtoLater(data, ip, host, port);
+  }
+
+  async recv(bufsize: number, options: BlockOptions): Promise<Buffer> {
+    const got = await this.receive(bufsize, options, 'recv');
+    return got.data;
+  }
+
+  recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address }> {
+    return this.receive(bufsize, options, 'recvfrom');
+  }
+
+  shutdown(): void {
+    this.checkOpen('shutdown');
+    throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name });
+  }
+
+  setsockopt(option: SocketOption, value: number): void {
+    this.checkOpen('setsockopt');
+    if (option === 'SO_KEEPALIVE' || option === 'TCP_NODELAY') {
+      throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
+    }
+    this.handle.setOption(option, value);
+  }
+
+  release(): Promise<void> {
+    return this.handle.close();
+  }
+
+  private checkUnbound(): void {
+    if (this.handle.local !== null || this.handle.binding !== null) {
+      throw new SocketError('EINVAL_BOUND', 'bind', { socket: this.name });
+    }
+  }
+
+  /** sendto that must first look the host up or bind implicitly. */
+  private async sendtoLater(data: Buffer, literal: string | null, host: string, port: number): Promise<number> {
+    const ip = literal ?? (await resolveHost(host, this.family, 'sendto', this.name, port));
+    await this.ensureBound('sendto');
+    this.checkOpen('sendto');
+    return await this.transmit(data, ip, host, port, 'sendto');
+  }
+
+  /** Binds to the any-address, port 0, as the OS does on a first sendto or connect, and says so. */
+  private async ensureBound(call: string): Promise<void> {
+    if (this.handle.local !== null) return;
+    if (this.handle.binding !== null) {
+      await this.handle.binding; // an explicit bind is on its way
+      return;
+    }
+    const address = await this.handle.bind(anyAddress(this.family), 0, call);
+    this.emit({ kind: 'bound', socket: this.name, address, implicit: true });
+  }
+
+  private async receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
+    this.checkSlot(this.reader, call);
+    this.checkBufsize(bufsize, call);
+    this.checkSignal(options, call);
+    const got = this.take(bufsize, call);
+    if (got !== null) return got;
+    if (this.timeout === 0) throw this.wouldBlock(call);
+    return this.waitFor(this.reader, call, options, () => this.take(bufsize, call));
+  }
+
+  /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
+  private take(bufsize: number, call: string): { data: Buffer; address: Address } | null {
+    this.reportFailure(call);
+    const d = this.inbox.shift();
+    if (d === undefined) return null;
+    const size = d.data.length;
+    this.inboxBytes -= size;
+    if (size <= bufsize) return { data: d.data, address: d.from };
+    this.emit({ kind: 'truncated', socket: this.name, size, bufsize });
+    return { data: d.data.subarray(0, bufsize), address: d.from };
+  }
+
+  private transmit(data: Buffer, ip: string | undefined, host: string, port: number, call: string): Promise<number> {
+    const sock = this.handle.sock as dgram.Socket;
+    return new Promise<number>((resolve, reject) => {
+      const done = (err: Error | null): void => {
+        if (err !== null) {
+          reject(toSocketError(err, call, this.context({ host, port, size: data.length })));
+          return;
+        }
+        this.bytesSent += data.length;
+        resolve(data.length);
+      };
+      try {
+        if (ip === undefined) sock.send(data, done);
+        else sock.send(data, port, ip, done);
+      } catch (err) {
+        reject(toSocketError(err, call, this.context({ host, port, size: data.length })));
+      }
+    });
+  }
+
+  private reportFailure(call: string): void {
+    const code = this.failCode;
+    if (code === null) return;
+    this.failCode = null;
+    throw fromCode(code, call, this.context({ host: this.remote?.host, port: this.remote?.port }));
+  }
+
+  private tooBig(call: string, data: Buffer, host: string, port: number): SocketError {
+    return new SocketError('EMSGSIZE', call, this.context({ host, port, size: data.length }));
+  }
+
+  private readonly onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
+    if (this.closed) return;
+    if (this.inbox.length >= this.core.udpQueueDatagrams) {
+      this.droppedCount += 1;
+      this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
+      return;
+    }
+    const from: Address = { host: rinfo.address, port: rinfo.port, family: this.family };
+    this.inbox.push({ data, from });
+    this.inboxBytes += data.length;
+    this.bytesReceived += data.length;
+    const taken = this.reader.wake();
+    this.emit({ kind: 'received', socket: this.name, transport: 'udp', bytes: data.length, from, queued: this.inbox.length, taken });
+  };
+
+  private readonly onError = (err: Error): void => {
+    if (this.closed) return;
+    const code = errorCode(err);
+    this.failCode = code;
+    this.emit({ kind: 'failed', socket: this.name, code });
+    this.reader.wake();
+  };
+}

@@ -1,0 +1,43 @@
+import type { SocketHandle } from '../engine/types.js';
+import type { Span } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
+import type { Scope } from '../commands/types.js';
+import { ShellError } from '../session/errors.js';
+
+/**
+ * Variables of one running program (the REPL, a script, a job). Names given on the command line
+ * (NAME=VALUE) are fixed: the program's own assignments to them are skipped, as in make.
+ */
+export class VarScope implements Scope {
+  current: SocketHandle | null = null;
+  private readonly vars: Map<string, Value>;
+  private readonly fixed: ReadonlySet<string>;
+
+  constructor(readonly owner: string, readonly file: string, overrides: ReadonlyMap<string, Value> = new Map()) {
+    this.vars = new Map(overrides);
+    this.fixed = new Set(overrides.keys());
+  }
+
+  get(name: string, span: Span): Value {
+    const v = this.vars.get(name);
+    if (v !== undefined) return v;
+    if (name === '_') throw new ShellError(`$_ is not set yet: it holds the last command's result`, span);
+    throw new ShellError(`$${name} is not set: assign it first, as in ${name} = 12000`, span);
+  }
+
+  has(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  isFixed(name: string): boolean {
+    return this.fixed.has(name);
+  }
+
+  set(name: string, value: Value): void {
+    if (!this.fixed.has(name)) this.vars.set(name, value);
+  }
+
+  names(): string[] {
+    return [...this.vars.keys()];
+  }
+}

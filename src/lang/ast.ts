@@ -1,0 +1,63 @@
+/**
+ * The syntax tree of the sockshell language. Every node carries the span of its first character;
+ * lines and columns are 1-based, as editors and `file:line:col` messages count them.
+ */
+
+export interface Span {
+  readonly line: number;
+  readonly col: number;
+  /** Columns covered on that line; at least 1. Used to draw carets. */
+  readonly width: number;
+}
+
+/** A piece of a double-quoted string or of a bare word with `$` inside. */
+export type Part =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'byte'; readonly value: number } // \xHH with HH >= 0x80: the string becomes bytes
+  | { readonly kind: 'var'; readonly name: string; readonly span: Span };
+
+/** One word of a command line. */
+export type Word =
+  /** Text with no interpolation. `quoted` words are never numbers, options or operators. */
+  | { readonly kind: 'literal'; readonly text: string; readonly quoted: boolean; readonly span: Span }
+  /** Exactly `$name` or `${name}`: keeps the value's type (bytes stay bytes, addresses stay addresses). */
+  | { readonly kind: 'var'; readonly name: string; readonly span: Span }
+  /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
+  | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span };
+
+export interface Target {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** `NAME.call ARGS` has a target; `call ARGS` acts on the current socket or is a built-in. */
+export interface Call {
+  readonly target: Target | null;
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly args: readonly Word[];
+}
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Cond =
+  | { readonly kind: 'truthy'; readonly word: Word }
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Word; readonly right: Word };
+
+export type Stmt =
+  /** A command, optionally assigned (`a, b = accept`) and optionally run in the background (`... &`). */
+  | { readonly kind: 'command'; readonly call: Call; readonly targets: readonly Target[]; readonly background: boolean; readonly span: Span }
+  /** `name = VALUE`, or `a, b = $pair`. */
+  | { readonly kind: 'assign'; readonly targets: readonly Target[]; readonly value: Word; readonly span: Span }
+  /** A bare `$name` line: the REPL shows the value, as Python's does. */
+  | { readonly kind: 'show'; readonly word: Word; readonly span: Span }
+  | { readonly kind: 'while'; readonly cond: Cond; readonly body: readonly Stmt[]; readonly span: Span }
+  | { readonly kind: 'repeat'; readonly count: Word; readonly body: readonly Stmt[]; readonly span: Span }
+  | { readonly kind: 'if'; readonly cond: Cond; readonly then: readonly Stmt[]; readonly otherwise: readonly Stmt[]; readonly span: Span }
+  | { readonly kind: 'break'; readonly span: Span }
+  | { readonly kind: 'continue'; readonly span: Span };
+
+export interface Diagnostic {
+  readonly message: string;
+  readonly span: Span;
+}

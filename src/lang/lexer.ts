@@ -1,0 +1,206 @@
+import type { Diagnostic, Part, Span, Word } from './ast.js';
+
+/**
+ * Splits one line into words. Pure: no knowledge of commands or values.
+ * - Words are separated by spaces or tabs; `#` at the start of a word begins a comment.
+ * - 'single quotes' are literal; "double quotes" take escapes and $name / ${name}.
+ * - Segments with no space between them join into one word, as in a shell: foo"bar" is one word.
+ */
+export function lexLine(text: string, line: number): { words: Word[]; error: Diagnostic | null } {
+  return new LineLexer(text, line).run();
+}
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\', '"': '"', "'": "'", $: '$',
+};
+
+class LexError extends Error {
+  constructor(message: string, readonly col: number, readonly width = 1) {
+    super(message);
+  }
+}
+
+class LineLexer {
+  private pos = 0;
+  private parts: Part[] = [];
+  private quoted = false;
+  private bareVar = false; // the word so far is exactly one unquoted $name
+
+  constructor(private readonly text: string, private readonly line: number) {}
+
+  run(): { words: Word[]; error: Diagnostic | null } {
+    const words: Word[] = [];
+    try {
+      for (;;) {
+        this.skipSpace();
+        if (this.pos >= this.text.length || this.text[this.pos] === '#') break;
+        words.push(this.word());
+      }
+      return { words, error: null };
+    } catch (e) {
+      if (!(e instanceof LexError)) throw e;
+      return { words, error: { message: e.message, span: { line: this.line, col: e.col, width: e.width } } };
+    }
+  }
+
+  private skipSpace(): void {
+    while (this.pos < this.text.length && /[ \t\r]/.test(this.text[this.pos]!)) this.pos++;
+  }
+
+  private word(): Word {
+    const start = this.pos;
+    this.parts = [];
+    this.quoted = false;
+    this.bareVar = false;
+    let segments = 0;
+    while (this.pos < this.text.length && !/[ \t\r]/.test(this.text[this.pos]!)) {
+      const c = this.text[this.pos]!;
+      if (c === "'") this.single();
+      else if (c === '"') this.double();
+      else this.bare();
+      segments++;
+    }
+    const span: Span = { line: this.line, col: start + 1, width: Math.max(1, this.pos - start) };
+    const onlyVar = this.parts.length === 1 && this.parts[0]!.kind === 'var';
+    if (onlyVar && this.bareVar && segments === 1) {
+      const v = this.parts[0] as Extract<Part, { kind: 'var' }>;
+      return { kind: 'var', name: v.name, span };
+    }
+    if (this.parts.every((p) => p.kind === 'text')) {
+      const text = this.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
+      return { kind: 'literal', text, quoted: this.quoted, span };
+    }
+    return { kind: 'template', parts: mergeText(this.parts), span };
+  }
+
+  private single(): void {
+    const open = this.pos;
+    const close = this.text.indexOf("'", open + 1);
+    if (close < 0) throw new LexError("unterminated string: add a closing '", open + 1, this.text.length - open);
+    this.text_(this.text.slice(open + 1, close));
+    this.quoted = true;
+    this.pos = close + 1;
+  }
+
+  private double(): void {
+    const open = this.pos;
+    this.pos++;
+    this.quoted = true;
+    let buf = '';
+    for (;;) {
+      if (this.pos >= this.text.length) {
+        throw new LexError('unterminated string: add a closing "', open + 1, this.text.length - open);
+      }
+      const c = this.text[this.pos]!;
+      if (c === '"') {
+        this.pos++;
+        break;
+      }
+      if (c === '\\') {
+        const esc = this.escape();
+        if (typeof esc === 'string') buf += esc;
+        else {
+          this.text_(buf);
+          buf = '';
+          this.parts.push({ kind: 'byte', value: esc });
+        }
+        continue;
+      }
+      if (c === '$' && this.startsVar()) {
+        this.text_(buf);
+        buf = '';
+        this.parts.push(this.variable());
+        continue;
+      }
+      buf += c;
+      this.pos++;
+    }
+    this.text_(buf);
+  }
+
+  /** Reads one escape at pos (a backslash). Returns text, or a byte number for \x80..\xff. */
+  private escape(): string | number {
+    const at = this.pos;
+    const next = this.text[at + 1];
+    if (next === undefined) throw new LexError('a backslash ends the line: write \\\\ for a backslash', at + 1);
+    if (next === 'x') {
+      const hex = this.text.slice(at + 2, at + 4);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new LexError('\\x needs two hex digits, as in \\x0a', at + 1, 2 + hex.length);
+      this.pos = at + 4;
+      const value = parseInt(hex, 16);
+      return value < 0x80 ? String.fromCharCode(value) : value;
+    }
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple === undefined) {
+      throw new LexError(`unknown escape \\${next}: use \\n \\r \\t \\\\ \\" \\$ or \\xHH`, at + 1, 2);
+    }
+    this.pos = at + 2;
+    return simple;
+  }
+
+  private bare(): void {
+    let buf = '';
+    const first = this.parts.length === 0;
+    while (this.pos < this.text.length) {
+      const c = this.text[this.pos]!;
+      if (c === ' ' || c === '\t' || c === '\r' || c === "'" || c === '"') break;
+      if (c === '$' && this.startsVar()) {
+        this.text_(buf);
+        buf = '';
+        const isWhole = first && this.parts.length === 0;
+        this.parts.push(this.variable());
+        this.bareVar = isWhole && this.atWordEnd();
+        continue;
+      }
+      buf += c;
+      this.pos++;
+    }
+    this.text_(buf);
+  }
+
+  private atWordEnd(): boolean {
+    const c = this.text[this.pos];
+    return c === undefined || c === ' ' || c === '\t' || c === '\r';
+  }
+
+  private startsVar(): boolean {
+    const next = this.text[this.pos + 1];
+    return next !== undefined && (NAME_START.test(next) || next === '{');
+  }
+
+  /** Reads $name or ${name} at pos. */
+  private variable(): Part {
+    const at = this.pos;
+    if (this.text[at + 1] === '{') {
+      const close = this.text.indexOf('}', at + 2);
+      const name = close < 0 ? '' : this.text.slice(at + 2, close);
+      if (close < 0 || !isName(name)) throw new LexError('expected ${name} with a closing }', at + 1, 2);
+      this.pos = close + 1;
+      return { kind: 'var', name, span: { line: this.line, col: at + 1, width: close + 1 - at } };
+    }
+    let end = at + 1;
+    while (end < this.text.length && NAME_CHAR.test(this.text[end]!)) end++;
+    this.pos = end;
+    return { kind: 'var', name: this.text.slice(at + 1, end), span: { line: this.line, col: at + 1, width: end - at } };
+  }
+
+  private text_(text: string): void {
+    if (text !== '') this.parts.push({ kind: 'text', text });
+  }
+}
+
+export function isName(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text);
+}
+
+function mergeText(parts: readonly Part[]): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if (p.kind === 'text' && last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: last.text + p.text };
+    else if (!(p.kind === 'text' && p.text === '')) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,274 @@
+import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
+import { isName, lexLine } from './lexer.js';
+
+/** What the parser needs to know about commands: which words start one. Supplied by the command table. */
+export interface Grammar {
+  /** A command spelled as one word: `print`, `udp.bind`, `recvfrom`. */
+  isCommand(name: string): boolean;
+  /** A socket method usable as `NAME.method`. */
+  isMethod(name: string): boolean;
+  /** A close spelling to suggest for an unknown command, if any. */
+  suggest(name: string): string | null;
+}
+
+export interface ParseResult {
+  readonly program: readonly Stmt[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The input ended inside an open block: an interactive reader should ask for more lines. */
+  readonly incomplete: boolean;
+}
+
+export interface ParseOptions {
+  /** Line number of the first line of `source` (REPL and piped sessions parse chunk by chunk). */
+  readonly firstLine?: number;
+}
+
+/**
+ * Parses a whole program. Pure. One bad line gives one diagnostic and parsing goes on with the
+ * next line, so a script with three mistakes reports three.
+ */
+export function parse(source: string, grammar: Grammar, options: ParseOptions = {}): ParseResult {
+  const parser = new Parser(source.split('\n'), grammar, options.firstLine ?? 1);
+  return parser.program();
+}
+
+const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'else', 'end', 'break', 'continue']);
+
+type BlockKind = 'while' | 'repeat' | 'if';
+
+interface Line {
+  readonly words: readonly Word[];
+  readonly number: number;
+}
+
+class Parser {
+  private index = 0;
+  private readonly diagnostics: Diagnostic[] = [];
+  private incomplete = false;
+  private loops = 0;
+
+  constructor(private readonly lines: readonly string[], private readonly grammar: Grammar, private readonly firstLine: number) {}
+
+  program(): ParseResult {
+    const program: Stmt[] = [];
+    while (this.index < this.lines.length) {
+      const line = this.next();
+      if (line === null) continue;
+      const head = keyword(line.words[0]!);
+      if (head === 'end' || head === 'else') {
+        this.report(`'${head}' without an open block (while, repeat or if)`, line.words[0]!.span);
+        continue;
+      }
+      const stmt = this.statement(line);
+      if (stmt) program.push(stmt);
+    }
+    return { program, diagnostics: this.diagnostics, incomplete: this.incomplete };
+  }
+
+  /** The next non-empty line, lexed; null for blank lines, comments and lines with lexing errors. */
+  private next(): Line | null {
+    const number = this.firstLine + this.index;
+    const { words, error } = lexLine(this.lines[this.index++]!, number);
+    if (error) {
+      this.diagnostics.push(error);
+      return null;
+    }
+    return words.length === 0 ? null : { words, number };
+  }
+
+  private statement(line: Line): Stmt | null {
+    const words = line.words;
+    const first = words[0]!;
+    switch (keyword(first)) {
+      case 'while':
+      case 'if':
+      case 'repeat':
+        return this.block(line);
+      case 'break':
+      case 'continue': {
+        const kind = keyword(first) as 'break' | 'continue';
+        if (words.length > 1) return this.report(`'${kind}' takes no arguments`, words[1]!.span);
+        if (this.loops === 0) return this.report(`'${kind}' outside a loop`, first.span);
+        return { kind, span: first.span };
+      }
+      default:
+        return this.simple(words);
+    }
+  }
+
+  private block(line: Line): Stmt | null {
+    const [head, ...rest] = line.words;
+    const kind = keyword(head!) as BlockKind;
+    const span = head!.span;
+    let header: Cond | Word | null;
+    if (kind === 'repeat') {
+      header = rest.length === 1 ? rest[0]! : null;
+      if (!header) this.report(`expected a count after 'repeat', as in: repeat 3`, rest[1]?.span ?? after(span));
+    } else {
+      header = this.cond(kind, rest, span);
+    }
+    if (kind !== 'if') this.loops++;
+    const body = this.body(kind, span);
+    if (kind !== 'if') this.loops--;
+    if (!header || !body) return null;
+    switch (kind) {
+      case 'while':
+        return { kind, cond: header as Cond, body: body.then, span };
+      case 'repeat':
+        return { kind, count: header as Word, body: body.then, span };
+      case 'if':
+        return { kind, cond: header as Cond, then: body.then, otherwise: body.otherwise, span };
+      default: {
+        const exhaustive: never = kind;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** Statements up to the matching `end`; `else` is allowed once in an `if`. */
+  private body(kind: BlockKind, open: Span): { then: Stmt[]; otherwise: Stmt[] } | null {
+    const then: Stmt[] = [];
+    const otherwise: Stmt[] = [];
+    let current = then;
+    let sawElse = false;
+    while (this.index < this.lines.length) {
+      const line = this.next();
+      if (line === null) continue;
+      const head = keyword(line.words[0]!);
+      if (head === 'end' || head === 'else') {
+        if (line.words.length > 1) this.report(`'${head}' takes nothing after it`, line.words[1]!.span);
+      }
+      if (head === 'end') return { then, otherwise };
+      if (head === 'else') {
+        if (kind !== 'if' || sawElse) this.report(`'else' belongs to an 'if' block, once`, line.words[0]!.span);
+        sawElse = true;
+        current = otherwise;
+        continue;
+      }
+      const stmt = this.statement(line);
+      if (stmt) current.push(stmt);
+    }
+    this.incomplete = true;
+    this.report(`'${kind}' block is not closed: add 'end'`, open);
+    return null;
+  }
+
+  private cond(kind: string, words: readonly Word[], at: Span): Cond | null {
+    if (words.length === 1) return { kind: 'truthy', word: words[0]! };
+    if (words.length === 3) {
+      const op = words[1]!;
+      if (op.kind === 'literal' && !op.quoted && OPERATORS.has(op.text)) {
+        return { kind: 'compare', op: op.text as CompareOp, left: words[0]!, right: words[2]! };
+      }
+      return this.report(`expected ==, !=, <, <=, > or >= between the two values`, op.span);
+    }
+    const span = words.length === 0 ? after(at) : words[Math.min(words.length - 1, 3)]!.span;
+    return this.report(`expected a condition after '${kind}': a value (${kind} true) or a comparison (${kind} $x == 5)`, span);
+  }
+
+  private simple(words: readonly Word[]): Stmt | null {
+    const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
+    const targets = eq > 0 ? assignmentTargets(words.slice(0, eq)) : null;
+    if (eq === 0 || (eq > 0 && targets === null && !this.commandOf(words[0]!))) {
+      return this.report(`expected a name before '=', as in: x = 5`, words[0]!.span);
+    }
+    if (targets === null) return this.command(words, []);
+    const rhs = words.slice(eq + 1);
+    const bad = targets.find((t) => !isName(t.name));
+    if (bad) return this.report(`'${bad.name}' is not a valid name: use letters, digits and _`, bad.span);
+    if (rhs.length === 0) return this.report(`expected a value or a command after '='`, after(words[eq]!.span));
+    if (this.commandOf(rhs[0]!)) return this.command(rhs, targets);
+    if (rhs.length === 1) return { kind: 'assign', targets, value: rhs[0]!, span: words[0]!.span };
+    return this.unknown(rhs[0]!, `; to assign text with spaces, quote it: ${targets[0]!.name} = "a b"`, true);
+  }
+
+  private command(words: readonly Word[], targets: readonly Target[]): Stmt | null {
+    const head = words[0]!;
+    const call = this.commandOf(head);
+    if (!call) {
+      if (words.length === 1 && head.kind !== 'literal') return { kind: 'show', word: head, span: head.span };
+      return this.unknown(head, '');
+    }
+    let args = words.slice(1);
+    const last = args[args.length - 1];
+    const background = last !== undefined && last.kind === 'literal' && !last.quoted && last.text === '&';
+    if (background) {
+      args = args.slice(0, -1);
+      if (targets.length > 0) return this.report(`a background command's result can't be assigned: drop '&' or the '='`, last.span);
+    }
+    return { kind: 'command', call: { ...call, args }, targets, background, span: targets[0]?.span ?? head.span };
+  }
+
+  private commandOf(word: Word): Omit<Call, 'args'> | null {
+    if (word.kind !== 'literal' || word.quoted) return null;
+    if (this.grammar.isCommand(word.text)) return { target: null, name: word.text, nameSpan: word.span };
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(word.text);
+    if (m && this.grammar.isMethod(m[2]!)) {
+      const targetSpan = { ...word.span, width: m[1]!.length };
+      const nameSpan = { ...word.span, col: word.span.col + m[1]!.length + 1, width: m[2]!.length };
+      return { target: { name: m[1]!, span: targetSpan }, name: m[2]!, nameSpan };
+    }
+    return null;
+  }
+
+  /** Reports a word that should have been a command. `hintFirst`: the hint beats a spelling suggestion. */
+  private unknown(word: Word, hint: string, hintFirst = false): null {
+    if (word.kind !== 'literal' || word.quoted) {
+      return this.report(`expected a command; a line can start with a command, a name = ..., or a lone $name`, word.span);
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\.(.+)$/.exec(word.text);
+    if (m && this.grammar.isCommand(m[2]!)) {
+      return this.report(`${m[2]} is not a socket call; write it without '${m[1]}.'`, word.span);
+    }
+    const dotted = m ? this.grammar.suggest(m[2]!) : null;
+    if (m && dotted && this.grammar.isMethod(dotted)) {
+      return this.report(`'${m[1]}' has no method '${m[2]}'; did you mean ${m[1]}.${dotted}?`, word.span);
+    }
+    const suggestion = hintFirst ? null : this.grammar.suggest(word.text);
+    const tail = suggestion ? `; did you mean '${suggestion}'?` : `${hint || '; type help for the list'}`;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
+      return this.report(`unknown command '${word.text}': put spaces around '=' to assign`, word.span);
+    }
+    return this.report(`unknown command '${word.text}'${tail}`, word.span);
+  }
+
+  private report(message: string, span: Span): null {
+    this.diagnostics.push({ message, span });
+    return null;
+  }
+}
+
+function keyword(word: Word): string | null {
+  return word.kind === 'literal' && !word.quoted && KEYWORDS.has(word.text) ? word.text : null;
+}
+
+/**
+ * The words before '=' as names: `x`, `a, b`, `a,b`, `a ,b`. Returns null when the words don't
+ * read as a name list (then '=' is an ordinary argument, as in `print a = b`), [] after reporting.
+ */
+function assignmentTargets(words: readonly Word[]): Target[] | null {
+  if (words.some((w) => w.kind !== 'literal' || w.quoted)) return null;
+  const targets: Target[] = [];
+  let expectName = true;
+  for (const w of words) {
+    const text = (w as Extract<Word, { kind: 'literal' }>).text;
+    let col = w.span.col;
+    for (const piece of text.split(/(,)/)) {
+      if (piece === ',') {
+        if (expectName) return null;
+        expectName = true;
+      } else if (piece !== '') {
+        if (!expectName) return null;
+        targets.push({ name: piece, span: { line: w.span.line, col, width: piece.length } });
+        expectName = false;
+      }
+      col += piece.length;
+    }
+  }
+  return expectName ? null : targets;
+}
+
+function after(span: Span): Span {
+  return { line: span.line, col: span.col + span.width, width: 1 };
+}

@@ -1,0 +1,31 @@
+import type { SocketInfo } from '../engine/types.js';
+import { hostPort } from '../lang/values.js';
+import { renderTable } from './table.js';
+
+/** The `sockets` table: one row per open socket; `*` marks the current one. */
+export function socketsTable(sockets: readonly SocketInfo[], current: string | null): string {
+  if (sockets.length === 0) return 'no open sockets: create one with udp.socket, tcp.socket, udp.bind, tcp.listen or tcp.connect';
+  const rows = sockets.map((s) => [
+    (s.name === current ? '* ' : '') + s.name,
+    `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}`,
+    s.local ? hostPort(s.local) : '-',
+    s.peer ? hostPort(s.peer) : '-',
+    s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
+    queued(s),
+    String(s.bytesSent),
+    String(s.bytesReceived),
+  ]);
+  return renderTable(['name', 'type', 'local', 'peer', 'state', 'queued', 'sent', 'received'], rows);
+}
+
+function queued(s: SocketInfo): string {
+  const q = s.queued;
+  const n = q.count;
+  const base =
+    q.unit === 'bytes'
+      ? `${n} B`
+      : q.unit === 'datagrams'
+        ? `${n} datagram${n === 1 ? '' : 's'}${n ? ` (${q.bytes} B)` : ''}`
+        : `${n} to accept`;
+  return s.dropped ? `${base}, ${s.dropped} dropped` : base;
+}

@@ -1,0 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+
+export interface CompletionSources {
+  readonly commands: readonly string[];
+  readonly methods: readonly string[];
+  readonly sockets: () => readonly string[];
+  readonly variables: () => readonly string[];
+}
+
+/**
+ * Tab completion for one line: commands at the start (or after `=`), NAME.method after a socket
+ * name, $variables anywhere, socket names after `use`, files after `run`, commands after `help`.
+ * Returns readline's [candidates, the fragment they complete].
+ */
+export function complete(line: string, src: CompletionSources): [string[], string] {
+  const words = line.split(/\s+/);
+  const fragment = words[words.length - 1] ?? '';
+  const before = words.slice(0, -1).filter((w) => w !== '');
+  const previous = before[before.length - 1];
+  const atCommand = before.length === 0 || previous === '=' || /^[A-Za-z_]\w*,$/.test(previous ?? '');
+  let candidates: string[];
+  if (fragment.startsWith('$')) {
+    candidates = src.variables().map((v) => `$${v}`);
+  } else if (atCommand && fragment.includes('.') && !/^(udp|tcp)\./.test(fragment)) {
+    const owner = fragment.slice(0, fragment.indexOf('.'));
+    candidates = src.methods.map((m) => `${owner}.${m}`);
+  } else if (atCommand) {
+    const named = [...new Set([...src.sockets(), ...src.variables()])].filter((n) => n !== '_').map((n) => `${n}.`);
+    candidates = [...src.commands, ...named];
+  } else if (before[0] === 'use') {
+    candidates = [...src.sockets()];
+  } else if (before[0] === 'help') {
+    candidates = [...src.commands];
+  } else if (before[0] === 'run') {
+    candidates = files(fragment);
+  } else {
+    candidates = [];
+  }
+  const hits = candidates.filter((c) => c.startsWith(fragment)).sort();
+  return [hits, fragment];
+}
+
+function files(fragment: string): string[] {
+  const dir = fragment.endsWith('/') ? fragment : dirname(fragment);
+  try {
+    return readdirSync(dir === '' ? '.' : dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() || e.name.endsWith('.sock'))
+      .map((e) => {
+        const path = dir === '.' && !fragment.startsWith('./') ? e.name : join(dir, e.name);
+        return e.isDirectory() ? `${path}/` : path;
+      })
+      .filter((p) => basename(p) !== '' );
+  } catch {
+    return [];
+  }
+}

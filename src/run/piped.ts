@@ -1,0 +1,66 @@
+import { VarScope } from '../interp/scope.js';
+import { runChunk } from '../session/chunk.js';
+import { Session } from '../session/session.js';
+import type { Io } from './io.js';
+import { LineReader } from './lines.js';
+import { streamOutput } from './stream-output.js';
+
+const FILE = '<stdin>';
+
+/**
+ * `sockshell < session.sock`: runs standard input as a session without prompts. Each command
+ * completes before the next line is read; an error is reported and the session goes on, as in
+ * bash or sqlite3. Returns 2 if any line had a syntax error, else 1 if any command failed, else 0.
+ */
+export async function runPiped(io: Io, options: { verbose: boolean; signal: AbortSignal }): Promise<number> {
+  const lines = new LineReader(io.stdin);
+  let status = 0;
+  const fail = (s: 1 | 2) => (status = Math.max(status, s));
+  const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose, onError: () => fail(1) });
+  const session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
+  const interp = session.interpreter(new VarScope('main', FILE), { echo: false });
+  let buffer: string[] = [];
+  let first = 1;
+  try {
+    for (;;) {
+      const line = await lines.next();
+      if (line === null) break;
+      if (buffer.length === 0) first = lines.count;
+      buffer.push(line);
+      const result = await runChunk(interp, buffer.join('\n'), first, options.signal);
+      if (result.kind === 'incomplete') continue;
+      buffer = [];
+      switch (result.kind) {
+        case 'ok':
+          break;
+        case 'syntax':
+          for (const d of result.diagnostics) out({ kind: 'error', message: d.message, span: d.span, file: FILE });
+          fail(2);
+          break;
+        case 'failed':
+          out({ kind: 'error', message: result.error.message, span: result.error.span, file: result.error.file ?? FILE });
+          fail(result.error.exit);
+          break;
+        case 'cancelled':
+          io.stderr.write(`${FILE}: interrupted\n`);
+          return 130;
+        case 'exit':
+          return result.status || status;
+        default: {
+          const exhaustive: never = result;
+          return exhaustive;
+        }
+      }
+    }
+    if (buffer.length > 0) {
+      const result = await runChunk(interp, buffer.join('\n') + '\n', first, options.signal);
+      if (result.kind === 'syntax' || result.kind === 'incomplete') {
+        io.stderr.write(`${FILE}:${first}:1: block is not closed at end of input: add 'end'\n`);
+        fail(2);
+      }
+    }
+    return status;
+  } finally {
+    await session.close();
+  }
+}

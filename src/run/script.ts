@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { compile } from '../commands/check.js';
+import { Cancelled, ShellError } from '../session/errors.js';
+import { Session } from '../session/session.js';
+import type { Stmt } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
+import { promptStream, type Io } from './io.js';
+import { LineReader } from './lines.js';
+import { streamOutput } from './stream-output.js';
+
+export interface ScriptOptions {
+  readonly overrides: ReadonlyMap<string, Value>;
+  readonly verbose: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** Reads and validates a script; prints every diagnostic as FILE:LINE:COL. Null if it has errors. */
+export async function loadScript(file: string, io: Io): Promise<readonly Stmt[] | null> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (e) {
+    io.stderr.write(`sockshell: can't read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    return null;
+  }
+  const { program, diagnostics } = compile(source);
+  for (const d of diagnostics) io.stderr.write(`${file}:${d.span.line}:${d.span.col}: ${d.message}\n`);
+  return diagnostics.length ? null : program;
+}
+
+/** `sockshell run FILE`: stops at the first error. Returns the exit status. */
+export async function runScript(file: string, io: Io, options: ScriptOptions): Promise<number> {
+  const program = await loadScript(file, io);
+  if (program === null) return 2;
+  const stdinLines = new LineReader(io.stdin);
+  const prompt = promptStream(io);
+  const session = new Session({
+    interactive: false,
+    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose }),
+    readLine: (text, signal) => {
+      if (text) prompt?.write(text);
+      return stdinLines.next(signal);
+    },
+  });
+  try {
+    await session.runProgram(program, file, options.overrides, { signal: options.signal, owner: 'main' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Cancelled) {
+      io.stderr.write(`${file}: interrupted\n`);
+      return 130;
+    }
+    if (e instanceof ShellError) {
+      const where = e.span ? `${e.file ?? file}:${e.span.line}:${e.span.col}: ` : `${e.file ?? file}: `;
+      io.stderr.write(`${where}${e.message}\n`);
+      return e.exit;
+    }
+    throw e;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { compile } from '../commands/check.js';
+import type { Diagnostic } from '../lang/ast.js';
+import type { Interpreter } from '../interp/interpreter.js';
+import { Cancelled, ExitRequest, ShellError } from './errors.js';
+
+/** The outcome of one chunk of typed or piped input, as a value the adapter renders. */
+export type ChunkResult =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'incomplete' } // an open block: read more lines
+  | { readonly kind: 'syntax'; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: 'failed'; readonly error: ShellError }
+  | { readonly kind: 'cancelled'; readonly what: string }
+  | { readonly kind: 'exit'; readonly status: number };
+
+/**
+ * Compiles and runs one chunk (a line, or the lines of a block) in an interpreter that keeps its
+ * variables between chunks. Shared by the REPL and piped sessions; never throws for user errors.
+ */
+export async function runChunk(interp: Interpreter, source: string, firstLine: number, signal: AbortSignal): Promise<ChunkResult> {
+  const { program, diagnostics, incomplete } = compile(source, firstLine);
+  if (incomplete && diagnostics.length === 1) return { kind: 'incomplete' };
+  if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
+  try {
+    await interp.run(program, signal);
+    return { kind: 'ok' };
+  } catch (e) {
+    if (e instanceof ShellError) return { kind: 'failed', error: e };
+    if (e instanceof Cancelled) return { kind: 'cancelled', what: e.what };
+    if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
+    // A bug of ours: report it as one line rather than a stack trace, and keep the session alive.
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return { kind: 'failed', error: new ShellError(`internal error (please report it): ${message}`, null) };
+  }
+}

@@ -1,0 +1,29 @@
+import type { Span } from '../lang/ast.js';
+
+/**
+ * A statement failed. `exit` is the status a script ends with: 1 for runtime errors and failed
+ * expects, 2 for syntax and usage errors. The message is one line; the span points at the word.
+ */
+export class ShellError extends Error {
+  /** `file` is set when the span points into another file than the one running (a script started by run). */
+  constructor(message: string, readonly span: Span | null, readonly exit: 1 | 2 = 1, readonly file?: string) {
+    super(message);
+    this.name = 'ShellError';
+  }
+}
+
+/** The user pressed Ctrl-C, or a job was killed. Not a failure of the program. */
+export class Cancelled extends Error {
+  constructor(readonly what: string) {
+    super(`${what} cancelled`);
+    this.name = 'Cancelled';
+  }
+}
+
+/** `exit` was called: the runner stops and ends with this status. */
+export class ExitRequest extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+    this.name = 'ExitRequest';
+  }
+}

@@ -1,0 +1,50 @@
+import type { EngineEvent } from '../engine/types.js';
+import { addressRepr } from '../lang/values.js';
+import type { Output } from './output.js';
+
+type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Output | null;
+
+/**
+ * What the user hears about each engine event. Typed over every kind, so a new event does not
+ * compile until it has a line here. Notices about waiting data fire only when a queue goes from
+ * empty to not empty, so a flood gives one line, not thousands.
+ */
+export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } = {
+  bound: (e) =>
+    e.implicit
+      ? { kind: 'info', text: `the OS bound ${e.socket} to ${addressRepr(e.address)} on its first send: it picked source port ${e.address.port}` }
+      : null,
+  connected: () => null,
+  incoming: (e) =>
+    e.taken || e.pending !== 1
+      ? null
+      : { kind: 'notice', text: `${e.socket}: a client connected from ${addressRepr(e.from)}; accept will return it` },
+  received: (e) => {
+    if (e.taken || e.queued === 0) return null;
+    if (e.transport === 'udp' && e.queued === 1) {
+      const from = e.from ? ` from ${addressRepr(e.from)}` : '';
+      return { kind: 'notice', text: `${e.socket}: a datagram of ${e.bytes} bytes${from} is waiting; recvfrom will return it` };
+    }
+    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', text: `${e.socket}: ${e.bytes} bytes are waiting; recv will return them` };
+    return null;
+  },
+  eof: (e) => ({
+    kind: 'notice',
+    text: `${e.socket}: the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
+  }),
+  dropped: (e) =>
+    e.total === 1 || e.total % 1000 === 0
+      ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
+      : null,
+  paused: (e) => ({ kind: 'notice', text: `${e.socket}: ${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` }),
+  truncated: (e) => ({
+    kind: 'warning',
+    text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
+  }),
+  failed: (e) => ({ kind: 'notice', text: `${e.socket}: ${e.code} arrived; the next call on ${e.socket} reports it` }),
+  closed: () => null,
+};
+
+export function eventOutput(event: EngineEvent): Output | null {
+  return (EVENT_OUTPUT[event.kind] as Describe<EngineEvent['kind']>)(event);
+}

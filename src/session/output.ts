@@ -1,0 +1,24 @@
+import type { Span } from '../lang/ast.js';
+
+/**
+ * Everything a session says, as data. Adapters decide where each kind goes: the REPL shows values
+ * and info at a terminal; scripts and piped sessions write only print and display output to stdout.
+ * `job` is set when a background job said it.
+ */
+export type Output =
+  /** print: its line, newline included, as bytes (decoded text for bytes values). */
+  | { readonly kind: 'print'; readonly data: Buffer; readonly job?: number }
+  /** Output of the display commands (sockets, help, jobs): always shown. */
+  | { readonly kind: 'display'; readonly text: string }
+  /** The repr of a result nobody assigned, as Python's REPL shows it. Interactive only. */
+  | { readonly kind: 'value'; readonly text: string }
+  /** What the shell did underneath: the calls a shortcut made, the address bound. Interactive or verbose. */
+  | { readonly kind: 'info'; readonly text: string; readonly job?: number }
+  /** Something the user should know even in a script: a truncated datagram, dropped datagrams. */
+  | { readonly kind: 'warning'; readonly text: string; readonly job?: number }
+  /** Something happened between commands: data waiting on a socket, a job finished. Interactive only. */
+  | { readonly kind: 'notice'; readonly text: string }
+  /** A failed statement. `file` is the script or '<stdin>'. */
+  | { readonly kind: 'error'; readonly message: string; readonly span: Span | null; readonly file: string; readonly job?: number };
+
+export type OutputSink = (output: Output) => void;

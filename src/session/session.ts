@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { compile } from '../commands/check.js';
+import { TABLE } from '../commands/table.js';
+import type { CommandDef, SessionServices } from '../commands/types.js';
+import { createEngine } from '../engine/index.js';
+import type { Engine, SocketHandle } from '../engine/types.js';
+import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
+import { VarScope } from '../interp/scope.js';
+import type { Stmt } from '../lang/ast.js';
+import { addressRepr, type Value } from '../lang/values.js';
+import { ExitRequest, ShellError } from './errors.js';
+import { eventOutput } from './events.js';
+import { Jobs } from './jobs.js';
+import type { OutputSink } from './output.js';
+
+export interface SessionOptions {
+  readonly out: OutputSink;
+  /** A person is at a terminal: show values, info and notices. */
+  readonly interactive: boolean;
+  readonly readLine: (prompt: string, signal: AbortSignal) => Promise<string | null>;
+  /** Upper bound on every blocking wait, for replay. */
+  readonly maxWaitMs?: number;
+  readonly onExit?: () => void;
+}
+
+/**
+ * One engine, its jobs and its output: what the REPL, the script runner and piped sessions share.
+ * Adapters create a Session, hand it lines or files, and route its Output.
+ */
+export class Session implements SessionServices {
+  readonly engine: Engine;
+  readonly table: ReadonlyMap<string, CommandDef> = TABLE;
+  readonly jobs = new Jobs();
+  readonly interactive: boolean;
+
+  constructor(private readonly options: SessionOptions) {
+    this.interactive = options.interactive;
+    this.engine = createEngine({
+      sink: (event) => {
+        const out = eventOutput(event);
+        if (out) options.out(out);
+      },
+    });
+  }
+
+  readonly describe = (handle: SocketHandle): string => {
+    const live = this.engine.lookup(handle.name);
+    if (!live || live.serial !== handle.serial) return `<socket ${handle.name} [closed]>`;
+    const info = this.engine.info(handle);
+    const laddr = info.local ? ` laddr=${addressRepr(info.local)}` : '';
+    const raddr = info.peer ? ` raddr=${addressRepr(info.peer)}` : '';
+    return `<socket ${handle.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
+  };
+
+  readLine(prompt: string, signal: AbortSignal): Promise<string | null> {
+    return this.options.readLine(prompt, signal);
+  }
+
+  interpreter(scope: VarScope, options: InterpreterOptions): Interpreter {
+    const maxWait = this.options.maxWaitMs;
+    return new Interpreter(this, scope, this.options.out, maxWait ? { ...options, maxWaitMs: maxWait } : options);
+  }
+
+  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void> {
+    let source: string;
+    try {
+      source = await readFile(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new ShellError(`can't read ${file} (${code})`, null);
+    }
+    const { program, diagnostics } = compile(source);
+    const first = diagnostics[0];
+    if (first) throw new ShellError(first.message, first.span, 2, file);
+    await this.runProgram(program, file, overrides, options);
+  }
+
+  /** Runs a compiled script in a fresh scope; the sockets it opened close when it ends. */
+  async runProgram(
+    program: readonly Stmt[],
+    file: string,
+    overrides: ReadonlyMap<string, Value>,
+    options: { signal: AbortSignal; owner: string; job?: number },
+  ): Promise<void> {
+    const scope = new VarScope(options.owner, file, overrides);
+    const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
+    try {
+      await interp.run(program, options.signal);
+    } catch (e) {
+      if (e instanceof ExitRequest && e.status === 0) return;
+      if (e instanceof ExitRequest) throw new ShellError(`${file} exited with status ${e.status}`, null);
+      if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
+      throw e;
+    } finally {
+      // Like a process ending: the sockets a script opened close with it.
+      const closed = this.engine.closeOwnedBy(options.owner);
+      if (closed > 0) this.options.out({ kind: 'info', text: `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open` });
+    }
+  }
+
+  requestExit(): void {
+    this.options.onExit?.();
+  }
+
+  /** Stops every job and closes every socket. */
+  async close(): Promise<void> {
+    await this.jobs.killAll();
+    await this.engine.closeAll();
+  }
+}

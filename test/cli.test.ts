@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sockshell } from './helpers/proc.js';
+
+/** The command line's fixed contract: subcommands, exit statuses, where errors go. */
+
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-cli-'));
+function script(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('command line', () => {
+  it('--version and --help', async () => {
+    expect((await sockshell(['--version'])).stdout).toMatch(/^sockshell \d+\.\d+\.\d+\n$/);
+    const help = await sockshell(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('sockshell run FILE.sock [NAME=VALUE ...]');
+  });
+
+  it('a usage error exits 2', async () => {
+    const r = await sockshell(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('run: print goes to stdout and nothing else', async () => {
+    const f = script('hello.sock', 'x = 5\nprint "x is" $x\nprint done\n');
+    expect(await sockshell(['run', f])).toMatchObject({ status: 0, stdout: 'x is 5\ndone\n', stderr: '' });
+  });
+
+  it('run: NAME=VALUE overrides the script’s own assignment, as make does', async () => {
+    const f = script('over.sock', 'serverPort = 12000\nprint $serverPort\n');
+    expect((await sockshell(['run', f, 'serverPort=12001'])).stdout).toBe('12001\n');
+  });
+
+  it('run: a syntax error reports every bad line as FILE:LINE:COL and exits 2 before running', async () => {
+    const f = script('bad.sock', 'print start\nfrob 1\nprint "open\n');
+    const r = await sockshell(['run', f]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${f}:2:1: unknown command 'frob'; type help for the list\n${f}:3:7: unterminated string: add a closing "\n`);
+  });
+
+  it('run: stops at the first runtime error, exit 1', async () => {
+    const f = script('fail.sock', 'print one\nexpect $nothing == 1\nprint never\n');
+    const r = await sockshell(['run', f]);
+    expect(r).toMatchObject({ status: 1, stdout: 'one\n' });
+    expect(r.stderr).toBe(`${f}:2:8: $nothing is not set: assign it first, as in nothing = 12000\n`);
+  });
+
+  it('run: a failed expect says expected and got, with its line', async () => {
+    const f = script('expect.sock', "reply = upper hello\nexpect $reply == HELLO\nexpect $reply == hello\n");
+    const r = await sockshell(['run', f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`${f}:3:8: expected 'hello', got 'HELLO'\n`);
+  });
+
+  it('check: validates without opening sockets', async () => {
+    expect(await sockshell(['check', 'scripts/UDPServer.sock', 'scripts/TCPClient.sock'])).toMatchObject({ status: 0 });
+    const f = script('check-bad.sock', 'udp.bind 1 2 3\n');
+    const r = await sockshell(['check', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${f}:1:14: too many arguments for udp.bind`);
+  });
+
+  it('piped stdin: no prompts, errors as <stdin>:LINE:COL, the session goes on, exit 1', async () => {
+    const r = await sockshell([], { input: 'print one\nudp.bind 70000\nprint two\n' });
+    expect(r).toMatchObject({ status: 1, stdout: 'one\ntwo\n' });
+    expect(r.stderr).toBe('<stdin>:2:10: expected a port number from 0 to 65535, got 70000\n');
+  });
+
+  it('piped stdin: input takes the next line of the session', async () => {
+    const r = await sockshell([], { input: 'x = input "say:"\nhello there\nprint $x\n' });
+    expect(r).toMatchObject({ status: 0, stdout: 'hello there\n', stderr: '' });
+  });
+
+  it('piped stdin: blocks span lines; a syntax error exits 2', async () => {
+    const ok = await sockshell([], { input: 'repeat 2\n  print hi\nend\n' });
+    expect(ok).toMatchObject({ status: 0, stdout: 'hi\nhi\n' });
+    const bad = await sockshell([], { input: 'print a\nwhile\nend\nprint b\n' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('a\nb\n');
+  });
+});

@@ -1,0 +1,78 @@
+/** Shared helpers for the engine tests: an engine with a recording sink, bounded polling, error checks. */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { expect } from 'vitest';
+import { createEngine } from '../src/engine/index.js';
+import { SocketError } from '../src/engine/errors.js';
+import type { Engine, EngineEvent, EngineOptions } from '../src/engine/types.js';
+
+export interface Rig {
+  readonly engine: Engine;
+  readonly events: EngineEvent[];
+  /** Events of one kind, in order. */
+  of<K extends EngineEvent['kind']>(kind: K): Extract<EngineEvent, { kind: K }>[];
+}
+
+export function rig(options: Partial<EngineOptions> = {}): Rig {
+  const events: EngineEvent[] = [];
+  const engine = createEngine({ ...options, sink: (e) => events.push(e) });
+  return {
+    engine,
+    events,
+    of: <K extends EngineEvent['kind']>(kind: K) => events.filter((e): e is Extract<EngineEvent, { kind: K }> => e.kind === kind),
+  };
+}
+
+/** Polls cond every 5 ms; fails after ms. */
+export async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Awaits p (or calls fn) and checks it failed with a SocketError of this code, exception and wording. */
+export async function fails(
+  p: Promise<unknown> | (() => unknown),
+  code: string,
+  python?: string,
+  words?: RegExp,
+): Promise<SocketError> {
+  let thrown: unknown = null;
+  try {
+    if (typeof p === 'function') await p();
+    else await p;
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, `expected ${code}`).toBeInstanceOf(SocketError);
+  const err = thrown as SocketError;
+  expect(err.code).toBe(code);
+  if (python !== undefined) expect(err.python).toBe(python);
+  if (words !== undefined) expect(err.message).toMatch(words);
+  expect(err.message).not.toContain('\n');
+  return err;
+}
+
+/** A UDP port on 127.0.0.1 that nothing listens on (bound, then closed). */
+export async function closedUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
+  const port = s.address().port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on. */
+export async function closedTcpPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,80 @@
+/** The engine against the textbook's own Python servers (skipped when python3 is missing). */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rig, type Rig } from './engine-helpers.js';
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+const UDP_SERVER = `
+from socket import *
+serverSocket = socket(AF_INET, SOCK_DGRAM)
+serverSocket.bind(('127.0.0.1', 0))
+print(serverSocket.getsockname()[1], flush=True)
+while True:
+    message, clientAddress = serverSocket.recvfrom(2048)
+    serverSocket.sendto(message.decode().upper().encode(), clientAddress)
+`;
+
+const TCP_SERVER = `
+from socket import *
+serverSocket = socket(AF_INET, SOCK_STREAM)
+serverSocket.bind(('127.0.0.1', 0))
+serverSocket.listen(1)
+print(serverSocket.getsockname()[1], flush=True)
+while True:
+    connectionSocket, addr = serverSocket.accept()
+    sentence = connectionSocket.recv(1024).decode()
+    connectionSocket.send(sentence.upper().encode())
+    connectionSocket.close()
+`;
+
+const children: ChildProcess[] = [];
+
+/** Starts a Python server and resolves with the port it printed. */
+function startPython(source: string): Promise<number> {
+  const child = spawn('python3', ['-u', '-c', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('python server did not start')), 5000);
+    child.once('error', reject);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(Number(line));
+    });
+  });
+}
+
+describe.skipIf(!hasPython)('against Python peers', () => {
+  let r: Rig;
+  let udpPort = 0;
+  let tcpPort = 0;
+
+  beforeAll(async () => {
+    r = rig();
+    [udpPort, tcpPort] = await Promise.all([startPython(UDP_SERVER), startPython(TCP_SERVER)]);
+  });
+
+  afterAll(async () => {
+    await r.engine.closeAll();
+    for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+  });
+
+  it('UDPClient: sendto, then recvfrom the upper-cased line from the server address', async () => {
+    const clientSocket = r.engine.create('udp', 4, { name: 'clientSocket', owner: 'main' });
+    await r.engine.sendto(clientSocket, Buffer.from('hello udp'), '127.0.0.1', udpPort, {});
+    const { data, address } = await r.engine.recvfrom(clientSocket, 2048, { maxWaitMs: 3000 });
+    expect(data.toString()).toBe('HELLO UDP');
+    expect(address).toEqual({ host: '127.0.0.1', port: udpPort, family: 4 });
+    r.engine.close(clientSocket);
+  });
+
+  it('TCPClient: connect, send, recv the upper-cased line, then EOF', async () => {
+    const clientSocket = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
+    await r.engine.connect(clientSocket, '127.0.0.1', tcpPort, { maxWaitMs: 3000 });
+    await r.engine.send(clientSocket, Buffer.from('hello tcp'), {});
+    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).toString()).toBe('HELLO TCP');
+    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).length).toBe(0);
+    r.engine.close(clientSocket);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../src/commands/check.js';
+import type { Cond, Stmt, Word } from '../src/lang/ast.js';
+
+/** A compact, readable form of the tree: one line per statement, blocks in brackets. */
+function word(w: Word): string {
+  switch (w.kind) {
+    case 'literal':
+      return w.quoted ? JSON.stringify(w.text) : w.text;
+    case 'var':
+      return `$${w.name}`;
+    case 'template':
+      return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}` : `x${p.value.toString(16)}`)).join(' ')}]`;
+  }
+}
+function cond(c: Cond): string {
+  return c.kind === 'truthy' ? word(c.word) : `${word(c.left)} ${c.op} ${word(c.right)}`;
+}
+function show(s: Stmt): string {
+  switch (s.kind) {
+    case 'command': {
+      const head = s.call.target ? `${s.call.target.name}.${s.call.name}` : s.call.name;
+      const lhs = s.targets.length ? `${s.targets.map((t) => t.name).join(',')} = ` : '';
+      return `${lhs}(${[head, ...s.call.args.map(word)].join(' ')})${s.background ? ' &' : ''}`;
+    }
+    case 'assign':
+      return `${s.targets.map((t) => t.name).join(',')} = ${word(s.value)}`;
+    case 'show':
+      return `show ${word(s.word)}`;
+    case 'while':
+      return `while ${cond(s.cond)} [${s.body.map(show).join('; ')}]`;
+    case 'repeat':
+      return `repeat ${word(s.count)} [${s.body.map(show).join('; ')}]`;
+    case 'if':
+      return `if ${cond(s.cond)} [${s.then.map(show).join('; ')}]${s.otherwise.length ? ` else [${s.otherwise.map(show).join('; ')}]` : ''}`;
+    case 'break':
+    case 'continue':
+      return s.kind;
+  }
+}
+function parsed(source: string): string {
+  const r = compile(source);
+  if (r.diagnostics.length) return r.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`).join(' | ');
+  return r.program.map(show).join(' ; ');
+}
+
+describe('parser: line → tree', () => {
+  const cases: [string, string][] = [
+    ['udp.bind 12000', '(udp.bind 12000)'],
+    ["serverSocket.bind '' $serverPort", 'serverSocket.bind("" $serverPort)'.replace('serverSocket.bind(', '(serverSocket.bind ')],
+    ['serverPort = 12000', 'serverPort = 12000'],
+    ['serverName = localhost', 'serverName = localhost'],
+    ['serverSocket = udp.socket', 'serverSocket = (udp.socket)'],
+    ['message, clientAddress = serverSocket.recvfrom 2048', 'message,clientAddress = (serverSocket.recvfrom 2048)'],
+    ['a,b = accept', 'a,b = (accept)'],
+    ['a ,b = accept', 'a,b = (accept)'],
+    ['print a = b', '(print a = b)'],
+    ['print "From Server:" $modifiedSentence', '(print "From Server:" $modifiedSentence)'],
+    ['print "x=$x y=${y}!"', '(print t["x=" $x " y=" $y "!"])'],
+    ['print "tab\\there"', '(print "tab\\there")'],
+    ['print "\\x41\\xff"', '(print t["A" xff])'],
+    ["print 'it''s'", '(print "its")'],
+    ["print 'no $x here'", '(print "no $x here")'],
+    ['print pre$x', '(print t["pre" $x])'],
+    ['print ""', '(print "")'],
+    ['print a#b # comment', '(print a#b)'],
+    ['# only a comment', ''],
+    ['$x', 'show $x'],
+    ['${x}', 'show $x'],
+    ['udp.socket -6', '(udp.socket -6)'],
+    ['run scripts/UDPServer.sock serverPort=12001 &', '(run scripts/UDPServer.sock serverPort=12001) &'],
+    ['while true\n  recv 10\nend', 'while true [(recv 10)]'],
+    ['repeat 3\nsend x\nend', 'repeat 3 [(send x)]'],
+    ['if $a == HELLO\nprint y\nelse\nprint n\nend', 'if $a == HELLO [(print y)] else [(print n)]'],
+    ['while $n < 5\nbreak\nend', 'while $n < 5 [break]'],
+    ['while true\nif $x\ncontinue\nend\nend', 'while true [if $x [continue]]'],
+    ['expect $reply == HELLO', '(expect $reply == HELLO)'],
+    ['expect $data == \'\'', '(expect $data == "")'],
+    ['serverSocket.close', '(serverSocket.close)'],
+  ];
+  it.each(cases)('%j', (source, tree) => {
+    expect(parsed(source)).toBe(tree);
+  });
+});
+
+describe('parser: errors carry line and column', () => {
+  const cases: [string, string][] = [
+    ['frobnicate 1', "1:1 unknown command 'frobnicate'; type help for the list"],
+    ['recvfom 2048', "1:1 unknown command 'recvfom'; did you mean 'recvfrom'?"],
+    ['s.recvfom 2048', "1:1 's' has no method 'recvfom'; did you mean s.recvfrom?"],
+    ['print "abc', '1:7 unterminated string: add a closing "'],
+    ["print 'abc", "1:7 unterminated string: add a closing '"],
+    ['print "\\q"', '1:8 unknown escape \\q: use \\n \\r \\t \\\\ \\" \\$ or \\xHH'],
+    ['print "\\x4"', '1:8 \\x needs two hex digits, as in \\x0a'],
+    ['x = ', "1:4 expected a value or a command after '='"],
+    ['= 5', "1:1 expected a name before '=', as in: x = 5"],
+    ['x=5', "1:1 unknown command 'x=5': put spaces around '=' to assign"],
+    ['x = hello world', '1:5 unknown command \'hello\'; to assign text with spaces, quote it: x = "a b"'],
+    ['while true\nrecv 10', "1:1 'while' block is not closed: add 'end'"],
+    ['end', "1:1 'end' without an open block (while, repeat or if)"],
+    ['break', "1:1 'break' outside a loop"],
+    ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],
+    ['if $a = b\nend', '1:7 expected ==, !=, <, <=, > or >= between the two values'],
+    ['repeat\nend', "1:7 expected a count after 'repeat', as in: repeat 3"],
+    ['udp.bind 1 2 3', '1:14 too many arguments for udp.bind: usage: udp.bind [HOST] [PORT]'],
+    ['recvfrom', '1:9 missing arguments for recvfrom: usage: recvfrom BUFSIZE'],
+    ['udp.socket -x', '1:12 unknown option -x for udp.socket (it takes -6)'],
+    ['s.print hi', "1:1 print is not a socket call; write it without 's.'"],
+    ['x = recv 10 &', "1:13 a background command's result can't be assigned: drop '&' or the '='"],
+    ['print ok\nfoo\nprint "x', "2:1 unknown command 'foo'; type help for the list | 3:7 unterminated string: add a closing \""],
+  ];
+  it.each(cases)('%j', (source, message) => {
+    expect(parsed(source)).toBe(message);
+  });
+
+  it('reports an open block as incomplete, so the REPL asks for more', () => {
+    expect(compile('while true\n  recv 10').incomplete).toBe(true);
+    expect(compile('while true\n  recv 10\nend').incomplete).toBe(false);
+  });
+
+  it('numbers lines from firstLine, as piped sessions need', () => {
+    expect(compile('frob', 7).diagnostics[0]!.span).toMatchObject({ line: 7, col: 1 });
+  });
+});

@@ -1,0 +1,14 @@
+# The textbook's TCPServer.py (Kurose & Ross §2.7); the port may be given as argv[1] for tests.
+import sys
+from socket import *
+serverPort = int(sys.argv[1]) if len(sys.argv) > 1 else 12000
+serverSocket = socket(AF_INET, SOCK_STREAM)
+serverSocket.bind(('', serverPort))
+serverSocket.listen(1)
+print("The server is ready to receive", flush=True)
+while True:
+    connectionSocket, addr = serverSocket.accept()
+    sentence = connectionSocket.recv(1024).decode()
+    capitalizedSentence = sentence.upper()
+    connectionSocket.send(capitalizedSentence.encode())
+    connectionSocket.close()

@@ -1,0 +1,52 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT } from './helpers/proc.js';
+
+/**
+ * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
+ * pty, and we type into it. Ctrl-C and Ctrl-D are the terminal's own control characters here.
+ */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.runIf(hasScript)('REPL at a real terminal', () => {
+  it('runs commands, cancels a blocking call with Ctrl-C, keeps history, exits on Ctrl-D', async () => {
+    const history = join(mkdtempSync(join(tmpdir(), 'sockshell-pty-')), 'history');
+    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI}`, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', SOCKSHELL_HISTORY: history },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const waitFor = async (pattern: RegExp, what: string) => {
+      const deadline = Date.now() + 8000;
+      while (!pattern.test(screen)) {
+        if (Date.now() > deadline) throw new Error(`no ${what} on the terminal; screen=${JSON.stringify(screen)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await waitFor(/sockshell> $/, 'first prompt');
+      child.stdin.write('udp.bind 127.0.0.1 0\r');
+      await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
+      expect(screen).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
+      child.stdin.write('recvfrom 100\r');
+      await new Promise((r) => setTimeout(r, 200));
+      child.stdin.write('\x03');
+      await waitFor(/recvfrom cancelled; sockets stay open[^]*sockshell udp1> $/, 'cancel message and prompt');
+      child.stdin.write('sockets\r');
+      await waitFor(/udp1 .*UDP .*127\.0\.0\.1:\d+ .*BOUND[^]*sockshell udp1> $/, 'socket table');
+      child.stdin.write('help recvfrom\r');
+      await waitFor(/Python:  message, clientAddress = s\.recvfrom\(2048\)[^]*sockshell udp1> $/, 'help');
+      child.stdin.write('\x04');
+      expect(await exited).toBe(0);
+      expect(readFileSync(history, 'utf8')).toContain('recvfrom 100');
+    } finally {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    }
+  });
+});

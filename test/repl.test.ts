@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReplDriver } from './helpers/repl-driver.js';
+
+/** The REPL through its streams: both ends of a conversation in one shell, as a student plays them. */
+
+let repl: ReplDriver | null = null;
+afterEach(async () => {
+  await repl?.close();
+  repl = null;
+});
+
+describe('REPL', () => {
+  it('rebuilds UDPServer and UDPClient step by step, showing values as Python does', async () => {
+    repl = new ReplDriver();
+    const bind = await repl.type('serverSocket = udp.bind 127.0.0.1 0');
+    expect(bind.out).toMatch(/# serverSocket = socket\(AF_INET, SOCK_DGRAM\); serverSocket\.bind\(\('127\.0\.0\.1', 0\)\)/);
+    expect(bind.out).toMatch(/# serverSocket bound to \('127\.0\.0\.1', \d+\): loopback only/);
+    const addr = await repl.type('serverAddress = serverSocket.getsockname');
+    expect(addr.out).toBe('');
+    const shown = await repl.type('$serverAddress');
+    const port = /\('127\.0\.0\.1', (\d+)\)/.exec(shown.out)![1];
+    await repl.type('clientSocket = udp.socket');
+    const sent = await repl.type('clientSocket.sendto hello $serverAddress');
+    expect(sent.out).toMatch(/# the OS bound clientSocket to \('0\.0\.0\.0', \d+\) on its first send: it picked source port \d+\n5\n/);
+    const got = await repl.type('message, clientAddress = serverSocket.recvfrom 2048');
+    expect(got.err).toBe('');
+    expect((await repl.type('$message')).out).toBe("b'hello'\n");
+    await repl.type('modifiedMessage = upper $message');
+    await repl.type('serverSocket.sendto $modifiedMessage $clientAddress');
+    const reply = await repl.type('clientSocket.recvfrom 2048');
+    expect(reply.out).toBe(`(b'HELLO', ('127.0.0.1', ${port}))\n`);
+    expect((await repl.type('$_')).out).toBe(`(b'HELLO', ('127.0.0.1', ${port}))\n`);
+  });
+
+  it('shows the current socket in the prompt and follows use', async () => {
+    repl = new ReplDriver();
+    await repl.type('a = udp.socket');
+    await repl.type('b = udp.socket');
+    expect(repl.out.endsWith('sockshell b> ')).toBe(true);
+    await repl.type('use a');
+    expect(repl.out.endsWith('sockshell a> ')).toBe(true);
+    await repl.type('close');
+    expect(repl.out.endsWith('sockshell> ')).toBe(true);
+  });
+
+  it('Ctrl-C cancels a blocking recvfrom; the socket stays open and keeps data that arrives later', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    await repl.type('a = getsockname');
+    repl.send('recvfrom 100');
+    await new Promise((r) => setTimeout(r, 100));
+    const before = repl.err.length;
+    repl.interrupt();
+    await repl.until(() => repl!.err.slice(before).includes('cancelled'), 3000, 'the cancel message');
+    expect(repl.err.slice(before)).toMatch(/recvfrom cancelled; sockets stay open/);
+    await repl.type('c = udp.socket');
+    await repl.type('c.sendto later $a');
+    expect((await repl.type('s.recvfrom 100')).out).toMatch(/^\(b'later', \('127\.0\.0\.1', \d+\)\)\n$/);
+  });
+
+  it('tells the user that a datagram is waiting when nobody is receiving', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    await repl.type('a = getsockname');
+    await repl.type('c = udp.socket');
+    await repl.type('c.sendto ping $a');
+    await repl.until(() => /# s: a datagram of 4 bytes from \('127\.0\.0\.1', \d+\) is waiting/.test(repl!.out), 3000, 'the notice');
+  });
+
+  it('reports an error as one line with a caret under the column, and goes on', async () => {
+    repl = new ReplDriver();
+    const r = await repl.type('udp.bind 99999');
+    expect(r.err).toBe('  udp.bind 99999\n           ^^^^^ expected a port number from 0 to 65535, got 99999\n');
+    expect((await repl.type('print still here')).out).toBe('still here\n');
+  });
+
+  it('asks for more lines inside a block, then runs it', async () => {
+    repl = new ReplDriver();
+    const open = await repl.type('repeat 2');
+    expect(repl.out.endsWith('... ')).toBe(true);
+    expect(open.out).toBe('');
+    await repl.type('print hi');
+    expect((await repl.type('end')).out).toBe('hi\nhi\n');
+  });
+
+  it('never writes received control bytes raw', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    await repl.type('a = getsockname');
+    await repl.type('c = udp.socket');
+    await repl.type('c.sendto "\\x1b[2J\\x07bell" $a');
+    await repl.type('m, f = s.recvfrom 100');
+    expect((await repl.type('$m')).out).toBe("b'\\x1b[2J\\x07bell'\n");
+    expect((await repl.type('print $m')).out).toBe('\\x1b[2J\\x07bell\n');
+  });
+
+  it('Ctrl-D (end of input) closes every socket and ends with status 0', async () => {
+    repl = new ReplDriver();
+    await repl.type('tcp.listen 127.0.0.1 0');
+    const status = await repl.close();
+    repl = null;
+    expect(status).toBe(0);
+  });
+});
