@@ -64,7 +64,7 @@ describe('REPL', () => {
     await repl.type('a = getsockname');
     await repl.type('c = udp.socket');
     await repl.type('c.sendto ping $a');
-    await repl.until(() => /# s: a datagram of 4 bytes from \('127\.0\.0\.1', \d+\) is waiting/.test(repl!.out), 3000, 'the notice');
+    await repl.until(() => /\[s\] a datagram of 4 bytes from \('127\.0\.0\.1', \d+\) is waiting/.test(repl!.out), 3000, 'the notice');
   });
 
   it('reports an error as one line with a caret under the column, and goes on', async () => {

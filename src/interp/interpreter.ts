@@ -159,22 +159,22 @@ export class Interpreter {
       async (signal, job) => {
         const child = new Interpreter(this.session, this.scope, this.out, { echo: false, job, ...(this.options.maxWaitMs ? { maxWaitMs: this.options.maxWaitMs } : {}) });
         const result = await child.invoke(def, { ...stmt, background: false }, signal);
-        if (result.kind !== 'none') this.out({ kind: 'notice', text: `[${job}] ${label} → ${repr(result, this.session.describe)}` });
+        if (result.kind !== 'none') this.out({ kind: 'notice', tag: String(job), text: `${label} → ${repr(result, this.session.describe)}` });
       },
       (job, end) => {
         switch (end.state) {
           case 'done':
-            this.out({ kind: 'notice', text: `[${job}] done: ${label}` });
+            this.out({ kind: 'notice', tag: String(job), text: `done: ${label}` });
             break;
           case 'killed':
-            this.out({ kind: 'notice', text: `[${job}] stopped: ${label}` });
+            this.out({ kind: 'notice', tag: String(job), text: `stopped: ${label}` });
             break;
           case 'failed': {
             const e = end.error;
             const message = e instanceof ShellError ? e.message : e instanceof Error ? e.message : String(e);
             const span = e instanceof ShellError ? e.span : null;
             if (!(e instanceof ExitRequest)) this.out({ kind: 'error', message, span, file: this.scope.file, job });
-            this.out({ kind: 'notice', text: `[${job}] failed: ${label}` });
+            this.out({ kind: 'notice', tag: String(job), text: `failed: ${label}` });
             break;
           }
           default: {
@@ -184,7 +184,7 @@ export class Interpreter {
         }
       },
     );
-    this.out({ kind: 'notice', text: `[${id}] ${label}` });
+    this.out({ kind: 'notice', tag: String(id), text: label });
   }
 
   /** Evaluates the arguments and runs the command's handler; the one place socket errors are translated. */

@@ -1,38 +1,32 @@
 import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { REPLServer } from 'node:repl';
-import { styleText } from 'node:util';
 import type { Writable } from 'node:stream';
+import { styleText } from 'node:util';
+import type { ShellLine } from './view.js';
 
 /**
- * Writing to the terminal around the line being typed. Text that arrives between commands (a
- * datagram waiting, a job's output) is drawn above the prompt, and the half-typed line is redrawn
- * below it untouched, wrapped lines included.
+ * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
+ * output) are drawn above the prompt, and the half-typed line is redrawn below them untouched,
+ * wrapped lines included.
  */
 export class Screen {
-  /** A command is running: async text waits until it ends, so it never interleaves with its output. */
-  busy = false;
-  private readonly held: string[] = [];
+  constructor(
+    private readonly repl: REPLServer,
+    private readonly output: Writable,
+    private readonly errorOutput: Writable,
+    private readonly terminal: boolean,
+    private readonly color: boolean,
+  ) {}
 
-  constructor(private readonly repl: REPLServer, private readonly output: Writable, private readonly terminal: boolean, private readonly color: boolean) {}
-
-  dim(text: string): string {
-    return this.color ? styleText('dim', text) : text;
+  write(line: ShellLine, idle: boolean): void {
+    const text = this.paint(line);
+    if (line.async && idle) this.above(text);
+    else (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
   }
 
-  red(text: string): string {
-    return this.color ? styleText('red', text) : text;
-  }
-
-  /** Text that may arrive at any moment. */
-  async(text: string): void {
-    if (this.busy) this.held.push(text);
-    else this.above(text);
-  }
-
-  /** Called when a command ends, before the next prompt. */
-  flush(): void {
-    const held = this.held.splice(0);
-    for (const text of held) this.output.write(text + '\n');
+  private paint(line: ShellLine): string {
+    if (!this.color || line.style === 'plain') return line.text;
+    return styleText(line.style === 'dim' ? 'dim' : 'red', line.text);
   }
 
   private above(text: string): void {

@@ -30,8 +30,10 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'value':
         return;
       case 'info':
-      case 'notice':
         if (verbose) toTerminal(stderr, `# ${o.text}\n`);
+        return;
+      case 'notice':
+        if (verbose) toTerminal(stderr, `[${o.tag}] ${o.text}\n`);
         return;
       case 'warning':
         toTerminal(stderr, `warning: ${o.text}\n`);

@@ -18,30 +18,31 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
   incoming: (e) =>
     e.taken || e.pending !== 1
       ? null
-      : { kind: 'notice', text: `${e.socket}: a client connected from ${addressRepr(e.from)}; accept will return it` },
+      : { kind: 'notice', tag: e.socket, text: `a client connected from ${addressRepr(e.from)}; accept will return it` },
   received: (e) => {
     if (e.taken || e.queued === 0) return null;
     if (e.transport === 'udp' && e.queued === 1) {
       const from = e.from ? ` from ${addressRepr(e.from)}` : '';
-      return { kind: 'notice', text: `${e.socket}: a datagram of ${e.bytes} bytes${from} is waiting; recvfrom will return it` };
+      return { kind: 'notice', tag: e.socket, text: `a datagram of ${e.bytes} bytes${from} is waiting; recvfrom will return it` };
     }
-    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', text: `${e.socket}: ${e.bytes} bytes are waiting; recv will return them` };
+    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', tag: e.socket, text: `${e.bytes} bytes are waiting; recv will return them` };
     return null;
   },
   eof: (e) => ({
     kind: 'notice',
-    text: `${e.socket}: the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
+    tag: e.socket,
+    text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
   }),
   dropped: (e) =>
     e.total === 1 || e.total % 1000 === 0
       ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
       : null,
-  paused: (e) => ({ kind: 'notice', text: `${e.socket}: ${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` }),
+  paused: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` }),
   truncated: (e) => ({
     kind: 'warning',
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
   }),
-  failed: (e) => ({ kind: 'notice', text: `${e.socket}: ${e.code} arrived; the next call on ${e.socket} reports it` }),
+  failed: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
   closed: () => null,
 };
 

@@ -16,8 +16,11 @@ export type Output =
   | { readonly kind: 'info'; readonly text: string; readonly job?: number }
   /** Something the user should know even in a script: a truncated datagram, dropped datagrams. */
   | { readonly kind: 'warning'; readonly text: string; readonly job?: number }
-  /** Something happened between commands: data waiting on a socket, a job finished. Interactive only. */
-  | { readonly kind: 'notice'; readonly text: string }
+  /**
+   * Something happened between commands: data waiting on a socket, a job finished. Interactive only.
+   * `tag` names what it is about (a socket, or a job number); the REPL shows it as [tag].
+   */
+  | { readonly kind: 'notice'; readonly tag: string; readonly text: string }
   /** A failed statement. `file` is the script or '<stdin>'. */
   | { readonly kind: 'error'; readonly message: string; readonly span: Span | null; readonly file: string; readonly job?: number };
 

@@ -3,7 +3,7 @@ import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
 import type { CommandDef, SessionServices } from '../commands/types.js';
 import { createEngine } from '../engine/index.js';
-import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
+  /** Sees every engine event (the recorder learns which ports the OS picked). */
+  readonly onEvent?: (event: EngineEvent) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export class Session implements SessionServices {
     this.interactive = options.interactive;
     this.engine = createEngine({
       sink: (event) => {
+        options.onEvent?.(event);
         const out = eventOutput(event);
         if (out) options.out(out);
       },

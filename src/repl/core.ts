@@ -1,0 +1,137 @@
+import { compile } from '../commands/check.js';
+import type { EngineEvent } from '../engine/types.js';
+import { VarScope } from '../interp/scope.js';
+import type { Interpreter } from '../interp/interpreter.js';
+import type { Span } from '../lang/ast.js';
+import { terminalSafe } from '../render/terminal.js';
+import { runChunk, type ChunkResult } from '../session/chunk.js';
+import { Session } from '../session/session.js';
+import { outputLines, type ShellLine } from './view.js';
+
+export interface ShellCoreOptions {
+  readonly sink: (line: ShellLine) => void;
+  readonly readLine: (prompt: string, signal: AbortSignal) => Promise<string | null>;
+  /** The command was typed on the line just above (a terminal, a transcript): one caret line suffices. */
+  readonly caretUnderInput: boolean;
+  readonly maxWaitMs?: number;
+  readonly onExit: () => void;
+  readonly onEvent?: (event: EngineEvent) => void;
+}
+
+/**
+ * The interactive shell without a terminal: one session, one scope, commands run one at a time,
+ * results and errors rendered as ShellLines. node:repl drives it at a terminal; the recorder and
+ * transcript replay drive it directly.
+ */
+export class ShellCore {
+  readonly session: Session;
+  readonly scope = new VarScope('main', '<repl>');
+  private readonly interp: Interpreter;
+  private running: AbortController | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly held: ShellLine[] = [];
+
+  constructor(private readonly options: ShellCoreOptions) {
+    this.session = new Session({
+      interactive: true,
+      out: (o) => outputLines(o).forEach((l) => this.emit(l)),
+      readLine: options.readLine,
+      onExit: options.onExit,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
+    });
+    this.interp = this.session.interpreter(this.scope, { echo: true });
+  }
+
+  /** `sockshell NAME> ` with the current socket, `sockshell> ` without one. */
+  prompt(): string {
+    const current = this.scope.current;
+    const live = current && this.session.engine.lookup(current.name)?.serial === current.serial;
+    return live ? `sockshell ${current.name}> ` : 'sockshell> ';
+  }
+
+  /** True while a block is open and more lines are needed. Synchronous, so node:repl can buffer at once. */
+  needsMore(source: string): boolean {
+    const { incomplete, diagnostics } = compile(source);
+    return incomplete && diagnostics.length === 1;
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Runs one chunk after those before it; resolves when it has finished and its output is out. */
+  execute(source: string): Promise<void> {
+    const run = this.queue.then(async () => {
+      const typedAfter = this.prompt();
+      const controller = new AbortController();
+      this.running = controller;
+      const result = await runChunk(this.interp, source, 1, controller.signal);
+      this.running = null;
+      this.report(result, source, typedAfter);
+      for (const l of this.held.splice(0)) this.options.sink(l);
+    });
+    this.queue = run;
+    return run;
+  }
+
+  /** Ctrl-C: cancels the running command. False when nothing was running. */
+  interrupt(): boolean {
+    if (!this.running) return false;
+    this.running.abort();
+    return true;
+  }
+
+  /** Stops jobs and closes every socket, after the running command. */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.session.close();
+  }
+
+  /** Lines that arrive on their own wait while a command runs, so they never split its output. */
+  private emit(line: ShellLine): void {
+    if (line.async && this.running) this.held.push(line);
+    else this.options.sink(line);
+  }
+
+  private err(text: string, style: ShellLine['style']): void {
+    this.options.sink({ text, channel: 'err', async: false, style });
+  }
+
+  private report(result: ChunkResult, source: string, typedAfter: string): void {
+    switch (result.kind) {
+      case 'ok':
+      case 'incomplete':
+        return;
+      case 'syntax':
+        for (const d of result.diagnostics) this.caret(source, d.span, d.message, typedAfter);
+        return;
+      case 'failed': {
+        const e = result.error;
+        if (e.file !== undefined) this.err(`error: ${e.file}:${e.span ? `${e.span.line}:${e.span.col}:` : ''} ${e.message}`, 'error');
+        else this.caret(source, e.span, e.message, typedAfter);
+        return;
+      }
+      case 'cancelled':
+        this.err(`^C ${result.what} cancelled; sockets stay open and keep their queued data`, 'dim');
+        return;
+      case 'exit':
+        this.options.onExit();
+        return;
+      default: {
+        const exhaustive: never = result;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** One error line with a caret under the column; the offending line is repeated above it unless it was just typed. */
+  private caret(source: string, span: Span | null, message: string, typedAfter: string): void {
+    if (!span) return this.err(`error: ${message}`, 'error');
+    const lines = source.replace(/\n$/, '').split('\n');
+    const underInput = this.options.caretUnderInput && lines.length === 1;
+    if (!underInput) this.err(`  ${terminalSafe(Buffer.from(lines[span.line - 1] ?? ''))}`, 'plain');
+    const indent = underInput ? typedAfter.length : 2;
+    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${message}`, 'error');
+  }
+}

@@ -1,0 +1,45 @@
+import { terminalSafe } from '../render/terminal.js';
+import type { Output } from '../session/output.js';
+import { location } from '../run/stream-output.js';
+
+/**
+ * One line of what the interactive shell shows: plain, terminal-safe text without colour, so the
+ * REPL, the recorder and transcript replay all see the same lines.
+ */
+export interface ShellLine {
+  readonly text: string;
+  readonly channel: 'out' | 'err';
+  /** Arrived on its own (a notice, a background job's output), not as the output of the command typed. */
+  readonly async: boolean;
+  readonly style: 'plain' | 'dim' | 'error';
+}
+
+const safe = (text: string) => terminalSafe(Buffer.from(text, 'utf8'));
+const line = (text: string, channel: 'out' | 'err', style: ShellLine['style'], async = false): ShellLine => ({ text, channel, async, style });
+
+/** A background job's lines carry its number, as bash's [1] does. */
+function fromJob(job: number | undefined, text: string, channel: 'out' | 'err', style: ShellLine['style']): ShellLine {
+  return job === undefined ? line(text, channel, style) : line(`[${job}] ${text}`, channel, style, true);
+}
+
+export function outputLines(o: Output): ShellLine[] {
+  switch (o.kind) {
+    case 'print':
+      return terminalSafe(o.data).replace(/\n$/, '').split('\n').map((t) => fromJob(o.job, t, 'out', 'plain'));
+    case 'display':
+    case 'value':
+      return safe(o.text).split('\n').map((t) => line(t, 'out', 'plain'));
+    case 'info':
+      return [fromJob(o.job, `# ${safe(o.text)}`, 'out', 'dim')];
+    case 'warning':
+      return [fromJob(o.job, `warning: ${safe(o.text)}`, 'err', 'plain')];
+    case 'notice':
+      return [line(`[${o.tag}] ${safe(o.text)}`, 'out', 'dim', true)];
+    case 'error':
+      return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${location(o)}${safe(o.message)}`, 'err', 'error')];
+    default: {
+      const exhaustive: never = o;
+      return exhaustive;
+    }
+  }
+}
