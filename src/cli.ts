@@ -10,6 +10,9 @@ import parseArgs from 'yargs-parser';
 const USAGE = `usage: sockshell                        interactive shell (a REPL of socket calls)
        sockshell run FILE.sock [NAME=VALUE ...]   run a script; NAME=VALUE overrides its assignments
        sockshell check FILE.sock ...        parse and validate scripts without opening a socket
+       sockshell record FILE.sockt           the shell, writing a transcript of the session (Ctrl-D ends it)
+       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] PATH ...
+                                            replay transcripts (files, or every .sockt below a directory)
        sockshell < session.sock             run standard input as a session, without prompts
 
 options:
@@ -81,9 +84,56 @@ async function main(argv: readonly string[]): Promise<number> {
       if (status === 0) process.stdout.write(`${rest.join(', ')}: ok\n`);
       return status;
     }
+    case 'record': {
+      const [file, ...extra] = rest;
+      if (!file || extra.length) return usage('record needs one file: sockshell record FILE.sockt');
+      process.removeAllListeners('SIGINT');
+      const { record } = await import('./transcript/record.js');
+      const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      return record(file, { input: process.stdin, output: process.stdout, errorOutput: process.stderr, terminal, color: terminal && !process.env.NO_COLOR, history: null });
+    }
+    case 'test':
+      return test(rest);
     default:
       return usage(`unknown command '${command}'`);
   }
+}
+
+async function test(argv: readonly string[]): Promise<number> {
+  const args = parseArgs([...argv], {
+    boolean: ['update'],
+    array: ['with'],
+    string: ['with', 'port', 'timeout', 'ready-timeout'],
+    configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'camel-case-expansion': false },
+  });
+  const known = new Set(['_', '--', 'update', 'with', 'port', 'timeout', 'ready-timeout']);
+  const unknown = Object.keys(args).find((k) => !known.has(k));
+  if (unknown) return usage(`test: unknown option --${unknown}`);
+  const seconds = (name: string, fallback: number): number | string => {
+    const v = args[name] as string | undefined;
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds, got '${v}'`;
+  };
+  const timeout = seconds('timeout', 5);
+  const ready = seconds('ready-timeout', 5);
+  if (typeof timeout === 'string') return usage(timeout);
+  if (typeof ready === 'string') return usage(ready);
+  const port = args.port === undefined ? undefined : Number(args.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return usage(`test: --port needs a port number, got '${String(args.port)}'`);
+  const paths = args._.map(String);
+  if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
+  const { runTests } = await import('./transcript/runner.js');
+  return runTests(paths, {
+    update: Boolean(args.update),
+    with: ((args.with as string[] | undefined) ?? []).map(String),
+    ...(port !== undefined ? { port } : {}),
+    timeoutMs: timeout * 1000,
+    readyTimeoutMs: ready * 1000,
+    out: process.stdout,
+    err: process.stderr,
+    signal: interrupts().signal,
+  });
 }
 
 function usage(problem: string): number {

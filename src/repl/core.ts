@@ -16,6 +16,8 @@ export interface ShellCoreOptions {
   readonly maxWaitMs?: number;
   readonly onExit: () => void;
   readonly onEvent?: (event: EngineEvent) => void;
+  /** Called as each chunk starts, with the prompt it was typed after (the recorder). */
+  readonly onRun?: (prompt: string, source: string) => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export class ShellCore {
   execute(source: string): Promise<void> {
     const run = this.queue.then(async () => {
       const typedAfter = this.prompt();
+      this.options.onRun?.(typedAfter, source);
       const controller = new AbortController();
       this.running = controller;
       const result = await runChunk(this.interp, source, 1, controller.signal);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import repl from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
 import { COMMANDS } from '../commands/table.js';
+import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
 import { complete } from './completer.js';
 import { ShellCore } from './core.js';
@@ -19,14 +20,16 @@ export interface ReplOptions {
   /** History file; null for none. */
   readonly history: string | null;
   readonly maxWaitMs?: number;
-  /** Sees every line the shell shows and every chunk typed (the recorder). */
+  /** Errors get one caret line under the typed command (default: at a terminal, where the command is echoed). */
+  readonly caretUnderInput?: boolean;
+  /** Sees every chunk typed, every line shown and every engine event (the recorder). */
   readonly observer?: ReplObserver;
 }
 
 export interface ReplObserver {
   typed(prompt: string, source: string): void;
   shown(line: ShellLine): void;
-  core(core: ShellCore): void;
+  event(event: EngineEvent): void;
 }
 
 export interface ReplHandle {
@@ -60,11 +63,11 @@ export function startRepl(options: ReplOptions): ReplHandle {
         server.question(terminalSafe(Buffer.from(prompt)), { signal }, (answer) => resolve(answer));
         signal.addEventListener('abort', () => resolve(null), { once: true });
       }),
-    caretUnderInput: options.terminal,
+    caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
+    ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
   });
-  observer?.core(core);
 
   const server = repl.start({
     prompt: core.prompt(),
@@ -85,7 +88,6 @@ export function startRepl(options: ReplOptions): ReplHandle {
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
       if (core.needsMore(source)) return callback(new repl.Recoverable(new Error('open block')), undefined);
-      observer?.typed(core.prompt(), source);
       void core.execute(source).then(() => {
         server.setPrompt(core.prompt());
         callback(null, undefined);

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import type { EngineEvent } from '../engine/types.js';
+
+/**
+ * Ports the OS picked, named [PORT1], [PORT2], … in order of first sight, so a transcript checks
+ * "the same port" without knowing its number. Only ports in the OS's ephemeral range count, and
+ * only where they appear as ports: in an address, after "port", or after host:.
+ */
+export class PortNames {
+  private readonly byPort = new Map<number, string>();
+  private readonly range = ephemeralRange();
+
+  /** Learns the ports an engine event shows. */
+  observe(event: EngineEvent): void {
+    switch (event.kind) {
+      case 'bound':
+        return this.learn(event.address.port);
+      case 'connected':
+        this.learn(event.local.port);
+        return this.learn(event.remote.port);
+      case 'incoming':
+        return this.learn(event.from.port);
+      case 'received':
+        return event.from ? this.learn(event.from.port) : undefined;
+      case 'eof':
+      case 'dropped':
+      case 'paused':
+      case 'truncated':
+      case 'failed':
+      case 'closed':
+        return;
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** Names a port as the transcript did, so rewritten output keeps the transcript's numbering. */
+  bind(name: string, port: number): void {
+    this.byPort.set(port, name);
+  }
+
+  /** Output text with known ports replaced by their names. */
+  redactOutput(text: string): string {
+    return text.replace(/(\('[^']*', |\bport |[\w.\]]:)(\d+)\b/g, (whole, before: string, digits: string) => {
+      const name = this.byPort.get(Number(digits));
+      return name ? `${before}[${name}]` : whole;
+    });
+  }
+
+  /** A typed line with known ports replaced where they stand as words. */
+  redactInput(text: string): string {
+    return text.replace(/(^|\s)(\d+)(?=\s|$)/g, (whole, before: string, digits: string) => {
+      const name = this.byPort.get(Number(digits));
+      return name ? `${before}[${name}]` : whole;
+    });
+  }
+
+  private learn(port: number): void {
+    if (port < this.range[0] || port > this.range[1] || this.byPort.has(port)) return;
+    const used = [...this.byPort.values()].map((n) => Number(n.slice(4)));
+    this.byPort.set(port, `PORT${Math.max(0, ...used) + 1}`);
+  }
+}
+
+/** Linux's ip_local_port_range; the common default elsewhere. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo && hi) return [lo, hi];
+  } catch {
+    // not Linux: fall through
+  }
+  return [32768, 60999];
+}

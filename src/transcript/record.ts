@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { ShellCore } from '../repl/core.js';
+import { startRepl, type ReplObserver } from '../repl/repl.js';
+import { LineReader } from '../run/lines.js';
+import { renderItems, type Item } from './format.js';
+import { PortNames } from './ports.js';
+
+export interface RecordOptions {
+  readonly input: Readable;
+  readonly output: Writable;
+  readonly errorOutput: Writable;
+  readonly terminal: boolean;
+  readonly color: boolean;
+  readonly history: string | null;
+}
+
+/**
+ * `sockshell record FILE`: the interactive shell, writing the transcript as the user works (the
+ * file is rewritten after every line, so a crash keeps what was done). Ports the OS picked are
+ * written as [PORTn]. Ctrl-D ends the recording.
+ */
+export async function record(file: string, options: RecordOptions): Promise<number> {
+  const items: Item[] = [
+    { kind: 'prose', text: `A sockshell transcript. Replay it with: sockshell test ${file}`, line: 0 },
+    { kind: 'prose', text: '', line: 0 },
+  ];
+  const ports = new PortNames();
+  const save = () => writeFileSync(file, renderItems(items));
+  save();
+  options.errorOutput.write(`recording to ${file}; Ctrl-D ends the recording\n`);
+  const observer: ReplObserver = {
+    event: (event) => ports.observe(event),
+    typed(prompt, source) {
+      const [first, ...more] = source.replace(/\n$/, '').split('\n');
+      items.push({ kind: 'input', prompt, text: ports.redactInput(first!), line: 0 });
+      for (const m of more) items.push({ kind: 'more', text: ports.redactInput(m), line: 0 });
+      save();
+    },
+    shown(line) {
+      items.push({ kind: 'output', text: ports.redactOutput(line.text), line: 0 });
+      save();
+    },
+  };
+  const status = options.terminal ? await startRepl({ ...options, caretUnderInput: true, observer }).done : await recordLines(options, observer);
+  save();
+  options.errorOutput.write(`recorded ${items.filter((i) => i.kind === 'input').length} commands to ${file}\n`);
+  return status;
+}
+
+/**
+ * Recording from a pipe: node:repl does not serialise piped lines, so feed them to the shell one
+ * chunk at a time, as a person would type them.
+ */
+async function recordLines(options: RecordOptions, observer: ReplObserver): Promise<number> {
+  const lines = new LineReader(options.input);
+  let exited = false;
+  const core = new ShellCore({
+    sink: (line) => {
+      observer.shown(line);
+      (line.channel === 'err' ? options.errorOutput : options.output).write(line.text + '\n');
+    },
+    readLine: (_prompt, signal) => lines.next(signal),
+    caretUnderInput: true,
+    onExit: () => (exited = true),
+    onEvent: (e) => observer.event(e),
+    onRun: (prompt, source) => observer.typed(prompt, source),
+  });
+  let chunk = '';
+  while (!exited) {
+    const line = await lines.next();
+    if (line === null) break;
+    chunk += line + '\n';
+    if (chunk.trim() === '' || core.needsMore(chunk)) continue;
+    await core.execute(chunk);
+    chunk = '';
+  }
+  await core.close();
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { unifiedDiff } from './diff.js';
+import { EXTENSION, parseTranscript, renderItems } from './format.js';
+import { replay } from './replay.js';
+import { startPeer, type Peer } from './with.js';
+
+export interface TestOptions {
+  readonly update: boolean;
+  readonly with: readonly string[];
+  readonly port?: number;
+  readonly timeoutMs: number;
+  readonly readyTimeoutMs: number;
+  readonly out: Writable;
+  readonly err: Writable;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * `sockshell test PATH ...`: replays every transcript, each in a fresh session with fresh --with
+ * programs, prints a diff for each failure and a summary line. Returns 0, 1 (a transcript failed)
+ * or 2 (a transcript could not be read or parsed).
+ */
+export async function runTests(paths: readonly string[], options: TestOptions): Promise<number> {
+  const files = await transcriptFiles(paths, options.err);
+  if (files === null) return 2;
+  let passed = 0;
+  let failed = 0;
+  let broken = false;
+  for (const file of files) {
+    if (options.signal.aborted) break;
+    const text = await readFile(file, 'utf8');
+    const { transcript, errors } = parseTranscript(text);
+    if (errors.length > 0) {
+      for (const e of errors) options.err.write(`${file}:${e.line}: ${e.message}\n`);
+      broken = true;
+      continue;
+    }
+    const peers: Peer[] = [];
+    try {
+      for (const command of options.with) {
+        peers.push(await startPeer(command, { readyTimeoutMs: options.readyTimeoutMs, ...(options.port !== undefined ? { port: options.port } : {}) }));
+      }
+      const result = await replay(transcript, { timeoutMs: options.timeoutMs });
+      if (options.update) {
+        const updated = renderItems(result.updated);
+        if (updated !== text) await writeFile(file, updated);
+        options.out.write(`${updated !== text ? 'updated' : 'ok     '} ${file}\n`);
+        passed++;
+      } else if (result.passed) {
+        options.out.write(`ok      ${file}\n`);
+        passed++;
+      } else {
+        const expected = text.replace(/\n$/, '').split('\n');
+        const actual = renderItems(result.actual).replace(/\n$/, '').split('\n');
+        options.out.write(`FAIL    ${file}\n`);
+        options.out.write(unifiedDiff(expected, actual, { expected: `${file} (expected)`, actual: `${file} (this run)` }));
+        failed++;
+      }
+    } catch (e) {
+      options.out.write(`FAIL    ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+      failed++;
+    } finally {
+      await Promise.all(peers.map((p) => p.stop()));
+    }
+  }
+  options.out.write(`${passed} passed, ${failed} failed\n`);
+  return broken ? 2 : failed > 0 ? 1 : 0;
+}
+
+/** Files named on the command line, and every transcript below directories, in a stable order. */
+async function transcriptFiles(paths: readonly string[], err: Writable): Promise<string[] | null> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      err.write(`sockshell test: no such file or directory: ${path}\n`);
+      return null;
+    }
+    if (!info.isDirectory()) files.push(path);
+    else files.push(...(await below(path)));
+  }
+  return files;
+}
+
+async function below(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await below(path)));
+    else if (e.name.endsWith(EXTENSION)) out.push(path);
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+
+/**
+ * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
+ * after it by its process group, whatever happens. The one place sockshell starts a process.
+ */
+export interface Peer {
+  readonly command: string;
+  stop(): Promise<void>;
+}
+
+export interface PeerOptions {
+  /** Ready once this port is bound on this host (TCP or UDP), as well as on a first output line. */
+  readonly port?: number;
+  readonly readyTimeoutMs: number;
+}
+
+/** Process groups still running; killed if sockshell itself exits first (a second Ctrl-C). */
+const live = new Set<number>();
+process.on('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
+  // A process group of its own, so `sh -c` and whatever it starts are stopped together.
+  const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  let stderr = '';
+  let printed = false;
+  child.stdout!.on('data', () => (printed = true));
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  if (child.pid !== undefined) live.add(child.pid);
+  const peer: Peer = { command, stop: () => stopGroup(child).then(() => void live.delete(child.pid!)) };
+  const deadline = Date.now() + options.readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
+      throw new Error(`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`);
+    }
+    if (printed || (options.port !== undefined && (await portInUse(options.port)))) return peer;
+    if (Date.now() > deadline) {
+      await peer.stop();
+      const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
+      throw new Error(`--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+function stopGroup(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    const pid = child.pid;
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const hard = setTimeout(() => kill('SIGKILL'), 1000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      kill('SIGKILL'); // anything left in the group
+      resolve();
+    });
+    kill('SIGTERM');
+  });
+}
+
+/** Someone has this port: binding it ourselves fails with EADDRINUSE (TCP or UDP). */
+async function portInUse(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen({ port, host: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
+  });
+  if (tcp) return true;
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(true));
+    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
+  });
+}
