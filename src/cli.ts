@@ -68,13 +68,14 @@ async function main(argv: readonly string[]): Promise<number> {
       }).done;
     }
     case 'run': {
-      const [file, ...assignments] = rest;
+      const verboseHere = rest.some((a) => a === '-v' || a === '--verbose');
+      const [file, ...assignments] = rest.filter((a) => a !== '-v' && a !== '--verbose');
       if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
       const { parseOverrides } = await import('./lang/overrides.js');
       const overrides = parseOverrides(assignments);
       if (typeof overrides === 'string') return usage(overrides);
       const { runScript } = await import('./run/script.js');
-      return runScript(file, io, { overrides, verbose, signal: interrupts().signal });
+      return runScript(file, io, { overrides, verbose: verbose || verboseHere, signal: interrupts().signal });
     }
     case 'check': {
       if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');

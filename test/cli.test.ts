@@ -46,10 +46,26 @@ describe('command line', () => {
   });
 
   it('run: stops at the first runtime error, exit 1', async () => {
-    const f = script('fail.sock', 'print one\nexpect $nothing == 1\nprint never\n');
+    const f = script('fail.sock', 'print one\nrecvfrom 10\nprint never\n');
     const r = await sockshell(['run', f]);
     expect(r).toMatchObject({ status: 1, stdout: 'one\n' });
-    expect(r.stderr).toBe(`${f}:2:8: $nothing is not set: assign it first, as in nothing = 12000\n`);
+    expect(r.stderr).toBe(`${f}:2:1: recvfrom needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.recvfrom\n`);
+  });
+
+  it('check: catches bad written-out values and variables never assigned', async () => {
+    const f = script('values.sock', "s = udp.socket\ns.bind '' 99999\nrecvfrom abc\nprint $nope\n");
+    const r = await sockshell(['check', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `${f}:2:11: expected a port number from 0 to 65535, got 99999\n${f}:3:10: expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 'abc'\n${f}:4:7: $nope is never assigned in this script\n`,
+    );
+  });
+
+  it('run: warns about an override the script never assigns', async () => {
+    const f = script('typo.sock', 'serverPort = 12000\nprint $serverPort\n');
+    const r = await sockshell(['run', f, 'serverport=1']);
+    expect(r.stdout).toBe('12000\n');
+    expect(r.stderr).toBe(`warning: serverport=… sets nothing: ${f} never assigns serverport; did you mean serverPort?\n`);
   });
 
   it('run: a failed expect says expected and got, with its line', async () => {
@@ -68,9 +84,11 @@ describe('command line', () => {
   });
 
   it('piped stdin: no prompts, errors as <stdin>:LINE:COL, the session goes on, exit 1', async () => {
-    const r = await sockshell([], { input: 'print one\nudp.bind 70000\nprint two\n' });
+    const r = await sockshell([], { input: 'print one\nupper $_\nprint two\n' });
     expect(r).toMatchObject({ status: 1, stdout: 'one\ntwo\n' });
-    expect(r.stderr).toBe('<stdin>:2:10: expected a port number from 0 to 65535, got 70000\n');
+    expect(r.stderr).toBe("<stdin>:2:7: $_ is not set yet: it holds the last command's result\n");
+    const syntax = await sockshell([], { input: 'udp.bind 70000\nprint two\n' });
+    expect(syntax).toMatchObject({ status: 2, stdout: 'two\n', stderr: '<stdin>:1:10: expected a port number from 0 to 65535, got 70000\n' });
   });
 
   it('piped stdin: input takes the next line of the session', async () => {

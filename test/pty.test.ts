@@ -37,7 +37,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       child.stdin.write('recvfrom 100\r');
       await new Promise((r) => setTimeout(r, 200));
       child.stdin.write('\x03');
-      await waitFor(/recvfrom cancelled; sockets stay open[^]*sockshell udp1> $/, 'cancel message and prompt');
+      await waitFor(/recvfrom cancelled; the socket stays open[^]*sockshell udp1> $/, 'cancel message and prompt');
       child.stdin.write('sockets\r');
       await waitFor(/udp1 .*UDP .*127\.0\.0\.1:\d+ .*BOUND[^]*sockshell udp1> $/, 'socket table');
       child.stdin.write('help recvfrom\r');

@@ -82,10 +82,11 @@ export function address(arg: Arg): Address {
   return fail(arg, 'an address, as recvfrom or accept return');
 }
 
+/** One of a few words, in any case; the message lists them. */
 export function word(arg: Arg, what: string, choices: readonly string[]): string {
   const v = arg.value;
   const text = v.kind === 'str' ? v.value : null;
   const found = choices.find((c) => c.toLowerCase() === text?.toLowerCase());
-  if (found === undefined) fail(arg, `${what}: ${choices.join(', ')}`);
+  if (found === undefined) fail(arg, `${what} (${choices.join(', ')})`);
   return found;
 }

@@ -72,6 +72,9 @@ export const builtins: readonly CommandDef[] = [
     python: { code: "message = input('Input lowercase sentence:')" },
     example: 'message = input "Input lowercase sentence:"',
     async run(ctx) {
+      if (ctx.job !== undefined) {
+        throw new ShellError('a background job cannot read input; give the value on the command line instead, as in: run scripts/UDPClient.sock message=hello &', ctx.span);
+      }
       const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
       const line = await ctx.session.readLine(prompt, ctx.block.signal);
       if (line === null) throw new ShellError('input: no more input (EOFError)', ctx.span);

@@ -1,4 +1,5 @@
-import type { Diagnostic, Stmt } from '../lang/ast.js';
+import type { Diagnostic, Span, Stmt, Word } from '../lang/ast.js';
+import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from './flags.js';
 import { GRAMMAR, TABLE } from './table.js';
@@ -8,12 +9,73 @@ import type { CommandDef } from './types.js';
  * Parses and validates without running: commands exist, methods are socket calls, argument
  * counts and flags fit the command's forms. This is `sockshell check`, and every run starts with it.
  */
-export function compile(source: string, firstLine = 1): ParseResult {
+export function compile(source: string, firstLine = 1, whole?: WholeProgram): ParseResult {
   const parsed = parse(source, GRAMMAR, { firstLine });
   const diagnostics = [...parsed.diagnostics];
   walk(parsed.program, diagnostics);
+  if (whole) unassigned(parsed.program, whole, diagnostics);
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
   return { program: parsed.program, diagnostics, incomplete: parsed.incomplete };
+}
+
+/** A whole script (not a line of the REPL, which sees earlier variables): its variables can be checked too. */
+export interface WholeProgram {
+  /** Names set from outside: NAME=VALUE overrides. */
+  readonly known: Iterable<string>;
+}
+
+/** `$name` where nothing in the script ever assigns name: certainly an error at run time. */
+function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnostic[]): void {
+  const { assigned, uses } = variables(program);
+  const known = new Set([...whole.known, '_', ...assigned]);
+  for (const u of uses) if (!known.has(u.name)) out.push({ message: `$${u.name} is never assigned in this script`, span: u.span });
+}
+
+/** The names a program assigns, and every $name it reads. */
+export function variables(program: readonly Stmt[]): { assigned: Set<string>; uses: { name: string; span: Span }[] } {
+  const assigned = new Set<string>();
+  const uses: { name: string; span: Span }[] = [];
+  const words = (ws: readonly Word[]) => {
+    for (const w of ws) {
+      if (w.kind === 'var') uses.push({ name: w.name, span: w.span });
+      if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') uses.push({ name: p.name, span: p.span });
+    }
+  };
+  const visit = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'command':
+          s.targets.forEach((t) => assigned.add(t.name));
+          words(s.call.args);
+          break;
+        case 'assign':
+          s.targets.forEach((t) => assigned.add(t.name));
+          words([s.value]);
+          break;
+        case 'show':
+          words([s.word]);
+          break;
+        case 'while':
+        case 'if':
+          words(s.cond.kind === 'truthy' ? [s.cond.word] : [s.cond.left, s.cond.right]);
+          visit(s.kind === 'while' ? s.body : [...s.then, ...s.otherwise]);
+          break;
+        case 'repeat':
+          words([s.count]);
+          visit(s.body);
+          break;
+        case 'break':
+        case 'continue':
+          break;
+        default: {
+          const exhaustive: never = s;
+          return exhaustive;
+        }
+      }
+    }
+  };
+  visit(program);
+  return { assigned, uses };
 }
 
 function walk(program: readonly Stmt[], out: Diagnostic[]): void {
@@ -53,9 +115,10 @@ function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): D
   const counts = def.forms.map((f) => f.length);
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const n = positional.length;
-  if (variadic || counts.includes(n)) return null;
+  if (variadic || counts.includes(n)) return checkLiterals(def, positional);
   const max = Math.max(...counts);
-  const span = n > max ? positional[max]!.span : { ...call.nameSpan, col: call.nameSpan.col + call.nameSpan.width, width: 1 };
+  const last = positional[positional.length - 1]?.span ?? call.nameSpan;
+  const span = n > max ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const what = n > max ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}`, span };
 }

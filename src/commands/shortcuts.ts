@@ -16,6 +16,8 @@ const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4' };
 
 interface Fresh {
   readonly handle: SocketHandle;
+  /** The name it will have once the shortcut succeeds. */
+  readonly name: string;
   /** The Python line that created it, e.g. `udp1 = socket(AF_INET, SOCK_DGRAM)`. */
   readonly created: string;
 }
@@ -27,15 +29,19 @@ interface Fresh {
 async function shortcut(ctx: CallContext, transport: Transport, rest: (s: Fresh) => Promise<void>): Promise<Value> {
   const family: Family = ctx.flags.has('6') ? 6 : 4;
   const previous = ctx.scope.current;
-  const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
+  const engine = ctx.session.engine;
+  // Named for real only once every step worked, so a failed shortcut leaves other names alone.
+  const handle = engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
+  const name = ctx.targetName ?? handle.name;
   ctx.scope.current = handle;
   try {
-    await rest({ handle, created: `${handle.name} = ${socketCall(transport, family)}` });
+    await rest({ handle, name, created: `${name} = ${socketCall(transport, family)}` });
   } catch (e) {
-    ctx.session.engine.close(handle);
+    engine.close(handle);
     ctx.scope.current = previous;
     throw e;
   }
+  engine.claim(handle, name);
   return { kind: 'socket', handle, transport };
 }
 
@@ -59,9 +65,9 @@ export const shortcuts: readonly CommandDef[] = [
     run(ctx) {
       const { host, port } = hostAndPort(ctx.args);
       return shortcut(ctx, 'udp', async (s) => {
+        ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
-        ctx.info(`${s.created}; ${s.handle.name}.bind((${pyHost(host)}, ${port}))`);
-        ctx.info(bound(s.handle.name, a));
+        ctx.info(bound(s.name, a));
       });
     },
   },
@@ -83,11 +89,10 @@ export const shortcuts: readonly CommandDef[] = [
       const backlog = backlogArg ? want.count(backlogArg, 'a backlog') : 128;
       return shortcut(ctx, 'tcp', async (s) => {
         const engine = ctx.session.engine;
+        ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
-        const name = s.handle.name;
-        ctx.info(`${s.created}; ${name}.bind((${pyHost(where.host)}, ${where.port})); ${name}.listen(${backlog})`);
-        ctx.info(`${bound(name, a)}; it is a welcoming socket`);
+        ctx.info(`${bound(s.name, a)}; it is a welcoming socket`);
       });
     },
   },
@@ -104,9 +109,9 @@ export const shortcuts: readonly CommandDef[] = [
       const host = want.host(ctx.args[0]!);
       const port = want.port(ctx.args[1]!);
       return shortcut(ctx, 'tcp', async (s) => {
+        ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
-        ctx.info(`${s.created}; ${s.handle.name}.connect((${pyHost(host)}, ${port}))`);
-        ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}; the OS picked source port ${local.port}`);
+        ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },
   },

@@ -2,16 +2,16 @@ import type { SocketOption } from '../engine/types.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
+import { SOCKET_OPTIONS } from './socket-options.js';
 import { bound, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from './types.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
-const SOCKET_OPTIONS: readonly SocketOption[] = ['SO_REUSEADDR', 'SO_BROADCAST', 'SO_KEEPALIVE', 'TCP_NODELAY', 'SO_RCVBUF', 'SO_SNDBUF'];
 
 function socketValue(ctx: CallContext, transport: 'udp' | 'tcp'): Value {
   const family = ctx.flags.has('6') ? 6 : 4;
-  const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
+  const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner, displace: true });
   ctx.scope.current = handle;
   ctx.info(`${socketCall(transport, family)} → ${handle.name}`);
   return { kind: 'socket', handle, transport };
@@ -76,7 +76,7 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'connectionSocket, addr = serverSocket.accept',
     async run(ctx) {
       const s = ctx.socket();
-      const { socket, address } = await ctx.session.engine.accept(s, { ...ctx.block, name: ctx.targetName, owner: ctx.scope.owner });
+      const { socket, address } = await ctx.session.engine.accept(s, { ...ctx.block, name: ctx.targetName, owner: ctx.scope.owner, displace: true });
       ctx.scope.current = socket;
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
@@ -198,7 +198,7 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.shutdown(SHUT_WR)' },
     example: 'shutdown wr',
     run(ctx) {
-      const how = want.word(ctx.args[0]!, 'rd, wr or rdwr', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
+      const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
       ctx.session.engine.shutdown(ctx.socket(), how);
       return NONE;
     },

@@ -53,7 +53,8 @@ export abstract class BaseSocket {
 
   constructor(
     readonly core: Core,
-    readonly name: string,
+    /** Changes when a new socket takes this name (CreateOptions.displace). */
+    public name: string,
     readonly serial: number,
     readonly owner: string,
     readonly family: Family,

@@ -38,6 +38,8 @@ class SocketEngine implements Engine, Core {
   private readonly sink: EventSink;
   /** Open sockets by name; a Map keeps creation order, and closed sockets leave it. */
   private readonly table = new Map<string, BaseSocket>();
+  /** The same sockets by serial: handles resolve through it, so a renamed socket keeps its handles. */
+  private readonly bySerial = new Map<number, BaseSocket>();
   /** Closed sockets whose OS handles are still being released (flushing written data). */
   private readonly closing = new Map<BaseSocket, Promise<void>>();
   private serials = 0;
@@ -57,23 +59,50 @@ class SocketEngine implements Engine, Core {
   }
 
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle {
-    const name = this.freeName(options.name, transport);
+    const name = this.claimName(options, transport);
     const serial = ++this.serials;
     const socket =
       transport === 'udp'
         ? new UdpSocket(this, name, serial, options.owner, family)
         : new TcpSocket(this, name, serial, options.owner, family);
-    this.table.set(name, socket);
+    this.register(socket);
     return { name, serial };
   }
 
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle {
-    const name = this.freeName(options.name, 'conn');
+    const name = this.claimName(options, 'conn');
     const serial = ++this.serials;
     const socket = new TcpSocket(this, name, serial, options.owner, family);
     socket.attach(accepted);
-    this.table.set(name, socket);
+    this.register(socket);
     return { name, serial };
+  }
+
+  claim(handle: SocketHandle, name: string): void {
+    const socket = this.get(handle, 'claim');
+    if (socket.name === name) return;
+    const claimed = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+    this.table.delete(socket.name);
+    socket.name = claimed;
+    this.table.set(claimed, socket);
+  }
+
+  private register(socket: BaseSocket): void {
+    this.table.set(socket.name, socket);
+    this.bySerial.set(socket.serial, socket);
+  }
+
+  /** The name for a new socket; with displace, an old socket holding it moves to a free name first. */
+  private claimName(options: CreateOptions, prefix: string): string {
+    const wanted = options.name;
+    const holder = wanted ? this.table.get(wanted) : undefined;
+    if (!options.displace || !wanted || !holder) return this.freeName(wanted, prefix);
+    const moved = this.freeName(wanted, prefix);
+    this.table.delete(wanted);
+    holder.name = moved;
+    this.table.set(moved, holder);
+    this.emit({ kind: 'renamed', socket: moved, from: wanted });
+    return wanted;
   }
 
   lookup(name: string): SocketHandle | null {
@@ -183,8 +212,7 @@ class SocketEngine implements Engine, Core {
 
   /** The open socket a handle names, or null for a closed or stale handle. */
   private find(handle: SocketHandle): BaseSocket | null {
-    const socket = this.table.get(handle.name);
-    return socket === undefined || socket.serial !== handle.serial ? null : socket;
+    return this.bySerial.get(handle.serial) ?? null;
   }
 
   /** The blocking calls reject (never throw) on a closed or stale handle. */
@@ -195,6 +223,7 @@ class SocketEngine implements Engine, Core {
   /** Closed at once for every caller; its OS handles are released in the background. */
   private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
     this.table.delete(socket.name);
+    this.bySerial.delete(socket.serial);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));

@@ -115,7 +115,10 @@ export const REASONS = {
   EBUSY: {
     code: 'EBUSY',
     python: 'OSError',
-    say: (c) => `${name(c)} already has a ${c.pending ?? 'call'} waiting — wait for it to finish or cancel it`,
+    say: (c) => {
+      const call = c.pending ?? 'call';
+      return `${name(c)} already has ${/^[aeiou]/.test(call) ? 'an' : 'a'} ${call} waiting — one blocking call per socket; wait for it, or stop it (Ctrl-C, or kill the job that made it)`;
+    },
   },
   EBADF: { code: 'EBADF', python: 'OSError', say: (c) => `socket '${c.socket ?? '?'}' is closed` },
   EINVAL_BOUND: {

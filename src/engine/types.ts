@@ -56,6 +56,11 @@ export interface CreateOptions {
   readonly name?: string;
   /** Who owns the socket (a job id, or 'main'); closeOwnedBy closes them together. */
   readonly owner: string;
+  /**
+   * The name is being (re)assigned, as in `x = udp.socket` when x is taken: the new socket takes
+   * the name and the old one is renamed x2 (event 'renamed'). Otherwise the new socket is x2.
+   */
+  readonly displace?: boolean;
 }
 
 export interface SocketInfo {
@@ -87,7 +92,8 @@ export type EngineEvent =
   | { kind: 'paused'; socket: string; queued: number } // TCP queue full: stopped reading (backpressure)
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
   | { kind: 'failed'; socket: string; code: string } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call
-  | { kind: 'closed'; socket: string; by: 'us' | 'owner' };
+  | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
+  | { kind: 'renamed'; socket: string; from: string }; // a new socket took `from`; the old one is now `socket`
 
 export type EventSink = (event: EngineEvent) => void;
 
@@ -106,6 +112,8 @@ export interface EngineOptions {
 export interface Engine {
   /** socket(AF_INET|AF_INET6, SOCK_DGRAM|SOCK_STREAM). Opens nothing yet; Node needs options first. */
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle;
+  /** Give a socket a name (a shortcut succeeded: its result takes the name it is assigned to); a socket holding it moves aside, as with CreateOptions.displace. */
+  claim(socket: SocketHandle, name: string): void;
   /** Find an open socket by name (for `use NAME`, `NAME.call`). */
   lookup(name: string): SocketHandle | null;
   /** bind((host, port)). host '' = every interface; names resolve in the socket's family. Returns the bound address. */

@@ -173,7 +173,8 @@ export class Interpreter {
             const e = end.error;
             const message = e instanceof ShellError ? e.message : e instanceof Error ? e.message : String(e);
             const span = e instanceof ShellError ? e.span : null;
-            if (!(e instanceof ExitRequest)) this.out({ kind: 'error', message, span, file: this.scope.file, job });
+            const file = (e instanceof ShellError ? e.file : undefined) ?? this.scope.file;
+            if (!(e instanceof ExitRequest)) this.out({ kind: 'error', message, span, file, job });
             this.out({ kind: 'notice', tag: String(job), text: `failed: ${label}` });
             break;
           }

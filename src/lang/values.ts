@@ -124,7 +124,7 @@ export function isNumber(v: Value): v is Extract<Value, { kind: 'int' | 'float' 
  */
 export function equal(a: Value, b: Value): boolean {
   if (isNumber(a) && isNumber(b)) return a.value === b.value;
-  if (a.kind === 'socket' && b.kind === 'socket') return a.handle.name === b.handle.name && a.handle.serial === b.handle.serial;
+  if (a.kind === 'socket' && b.kind === 'socket') return a.handle.serial === b.handle.serial;
   return toBytes(a).equals(toBytes(b));
 }
 

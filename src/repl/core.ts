@@ -32,6 +32,10 @@ export class ShellCore {
   private running: AbortController | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly held: ShellLine[] = [];
+  /** Bumped by Ctrl-C: chunks typed ahead before it are dropped, as a terminal drops typeahead. */
+  private generation = 0;
+  /** Set by `exit N`. */
+  exitStatus = 0;
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -62,10 +66,18 @@ export class ShellCore {
     return this.running !== null;
   }
 
-  /** Runs one chunk after those before it; resolves when it has finished and its output is out. */
-  execute(source: string): Promise<void> {
+  /**
+   * Runs one chunk after those before it; resolves when it has finished and its output is out.
+   * A chunk typed while another ran is shown with its prompt when its turn comes (`echoTypeahead`),
+   * so its output follows it; Ctrl-C drops it.
+   */
+  execute(source: string, echoTypeahead = false): Promise<void> {
+    const generation = this.generation;
+    const typedAhead = this.running !== null;
     const run = this.queue.then(async () => {
+      if (generation !== this.generation) return;
       const typedAfter = this.prompt();
+      if (typedAhead && echoTypeahead) this.options.sink({ text: typedAfter + source.replace(/\n$/, ''), channel: 'out', async: false, style: 'plain' });
       this.options.onRun?.(typedAfter, source);
       const controller = new AbortController();
       this.running = controller;
@@ -81,6 +93,7 @@ export class ShellCore {
   /** Ctrl-C: cancels the running command. False when nothing was running. */
   interrupt(): boolean {
     if (!this.running) return false;
+    this.generation++;
     this.running.abort();
     return true;
   }
@@ -115,10 +128,14 @@ export class ShellCore {
         else this.caret(source, e.span, e.message, typedAfter);
         return;
       }
-      case 'cancelled':
-        this.err(`^C ${result.what} cancelled; sockets stay open and keep their queued data`, 'dim');
+      case 'cancelled': {
+        const call = this.session.table.get(result.what);
+        const kept = call?.method ? '; the socket stays open and keeps its queued data' : '';
+        this.err(`^C ${result.what} cancelled${kept}`, 'dim');
         return;
+      }
       case 'exit':
+        this.exitStatus = result.status;
         this.options.onExit();
         return;
       default: {

@@ -6,6 +6,7 @@ import { COMMANDS } from '../commands/table.js';
 import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
 import { complete } from './completer.js';
+import { loadHistory, saveHistory } from './history.js';
 import { ShellCore } from './core.js';
 import { Screen } from './screen.js';
 import type { ShellLine } from './view.js';
@@ -88,9 +89,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
       if (core.needsMore(source)) return callback(new repl.Recoverable(new Error('open block')), undefined);
-      void core.execute(source).then(() => {
+      void core.execute(source, options.terminal).then(() => {
         server.setPrompt(core.prompt());
-        callback(null, undefined);
+        if (!closed) callback(null, undefined);
       });
     },
   });
@@ -104,11 +105,18 @@ export function startRepl(options: ReplOptions): ReplHandle {
     if (!core.interrupt()) for (const f of idleSigint) f.call(server);
   });
 
-  if (options.terminal && options.history) server.setupHistory(options.history, () => undefined);
+  const historyFile = options.terminal ? options.history : null;
+  if (historyFile) {
+    (server as unknown as { historySize: number }).historySize = 1000;
+    loadHistory(server, historyFile);
+    server.on('line', () => saveHistory(server, historyFile));
+  }
 
+  let closed = false;
   const done = new Promise<number>((resolve) => {
     server.on('exit', () => {
-      void core.close().then(() => resolve(0));
+      closed = true;
+      void core.close().then(() => resolve(core.exitStatus));
     });
   });
   return { done, interrupt: () => server.emit('SIGINT') };

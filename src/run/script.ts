@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { compile } from '../commands/check.js';
+import { compile, variables } from '../commands/check.js';
 import { Cancelled, ShellError } from '../session/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
@@ -15,7 +15,7 @@ export interface ScriptOptions {
 }
 
 /** Reads and validates a script; prints every diagnostic as FILE:LINE:COL. Null if it has errors. */
-export async function loadScript(file: string, io: Io): Promise<readonly Stmt[] | null> {
+export async function loadScript(file: string, io: Io, known: Iterable<string> = []): Promise<readonly Stmt[] | null> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
@@ -23,15 +23,21 @@ export async function loadScript(file: string, io: Io): Promise<readonly Stmt[] 
     io.stderr.write(`sockshell: can't read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
     return null;
   }
-  const { program, diagnostics } = compile(source);
+  const { program, diagnostics } = compile(source, 1, { known });
   for (const d of diagnostics) io.stderr.write(`${file}:${d.span.line}:${d.span.col}: ${d.message}\n`);
   return diagnostics.length ? null : program;
 }
 
 /** `sockshell run FILE`: stops at the first error. Returns the exit status. */
 export async function runScript(file: string, io: Io, options: ScriptOptions): Promise<number> {
-  const program = await loadScript(file, io);
+  const program = await loadScript(file, io, options.overrides.keys());
   if (program === null) return 2;
+  const { assigned } = variables(program);
+  for (const name of options.overrides.keys()) {
+    if (assigned.has(name)) continue;
+    const near = [...assigned].find((a) => a.toLowerCase() === name.toLowerCase());
+    io.stderr.write(`warning: ${name}=… sets nothing: ${file} never assigns ${name}${near ? `; did you mean ${near}?` : ''}\n`);
+  }
   const stdinLines = new LineReader(io.stdin);
   const prompt = promptStream(io);
   const session = new Session({

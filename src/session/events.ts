@@ -12,7 +12,7 @@ type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { ki
 export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } = {
   bound: (e) =>
     e.implicit
-      ? { kind: 'info', text: `the OS bound ${e.socket} to ${addressRepr(e.address)} on its first send: it picked source port ${e.address.port}` }
+      ? { kind: 'info', text: `the OS bound ${e.socket} to ${addressRepr(e.address)}: it picked port ${e.address.port}, as the socket was never bound` }
       : null,
   connected: () => null,
   incoming: (e) =>
@@ -44,6 +44,7 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
   }),
   failed: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
   closed: () => null,
+  renamed: (e) => ({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };
 
 export function eventOutput(event: EngineEvent): Output | null {

@@ -8,7 +8,7 @@ import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
 import { addressRepr, type Value } from '../lang/values.js';
-import { ExitRequest, ShellError } from './errors.js';
+import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
 import type { OutputSink } from './output.js';
@@ -47,12 +47,15 @@ export class Session implements SessionServices {
   }
 
   readonly describe = (handle: SocketHandle): string => {
-    const live = this.engine.lookup(handle.name);
-    if (!live || live.serial !== handle.serial) return `<socket ${handle.name} [closed]>`;
-    const info = this.engine.info(handle);
+    let info;
+    try {
+      info = this.engine.info(handle);
+    } catch {
+      return `<socket ${handle.name} [closed]>`;
+    }
     const laddr = info.local ? ` laddr=${addressRepr(info.local)}` : '';
     const raddr = info.peer ? ` raddr=${addressRepr(info.peer)}` : '';
-    return `<socket ${handle.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
+    return `<socket ${info.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
   };
 
   readLine(prompt: string, signal: AbortSignal): Promise<string | null> {
@@ -72,7 +75,7 @@ export class Session implements SessionServices {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
       throw new ShellError(`can't read ${file} (${code})`, null);
     }
-    const { program, diagnostics } = compile(source);
+    const { program, diagnostics } = compile(source, 1, { known: overrides.keys() });
     const first = diagnostics[0];
     if (first) throw new ShellError(first.message, first.span, 2, file);
     await this.runProgram(program, file, overrides, options);
@@ -91,6 +94,7 @@ export class Session implements SessionServices {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
+      if (e instanceof Cancelled) throw new Cancelled(`run ${file}`);
       if (e instanceof ExitRequest) throw new ShellError(`${file} exited with status ${e.status}`, null);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;

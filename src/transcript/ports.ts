@@ -28,6 +28,7 @@ export class PortNames {
       case 'truncated':
       case 'failed':
       case 'closed':
+      case 'renamed':
         return;
       default: {
         const exhaustive: never = event;
