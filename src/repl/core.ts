@@ -31,6 +31,8 @@ export class ShellCore {
   private readonly interp: Interpreter;
   private running: AbortController | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Chunks queued or running. */
+  private pending = 0;
   private readonly held: ShellLine[] = [];
   /** Bumped by Ctrl-C: chunks typed ahead before it are dropped, as a terminal drops typeahead. */
   private generation = 0;
@@ -73,11 +75,14 @@ export class ShellCore {
    */
   execute(source: string, echoTypeahead = false): Promise<void> {
     const generation = this.generation;
-    const typedAhead = this.running !== null;
+    const typedAhead = this.pending > 0;
+    this.pending++;
     const run = this.queue.then(async () => {
+      this.pending--;
       if (generation !== this.generation) return;
       const typedAfter = this.prompt();
-      if (typedAhead && echoTypeahead) this.options.sink({ text: typedAfter + source.replace(/\n$/, ''), channel: 'out', async: false, style: 'plain' });
+      // node:repl has just drawn the prompt for it; show what was typed after it.
+      if (typedAhead && echoTypeahead) this.options.sink({ text: source.replace(/\n$/, ''), channel: 'out', async: false, style: 'plain' });
       this.options.onRun?.(typedAfter, source);
       const controller = new AbortController();
       this.running = controller;
