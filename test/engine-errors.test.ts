@@ -14,7 +14,7 @@ describe('SocketError', () => {
       [fromCode('EADDRINUSE', 'bind', { host: '0.0.0.0', port: 12000 }), 'EADDRINUSE', 'OSError', /0\.0\.0\.0 port 12000 is already in use — another server may be running.*SO_REUSEADDR/],
       [fromCode('EACCES', 'bind', { host: '0.0.0.0', port: 80 }), 'EACCES', 'PermissionError', /port 80 is a well-known port .*above 1023/],
       [fromCode('EACCES', 'sendto', { host: '255.255.255.255', port: 9, transport: 'udp', socket: 's' }), 'EACCES', 'PermissionError', /set SO_BROADCAST on s first/],
-      [fromCode('ENOTFOUND', 'connect', { host: 'x.invalid', family: 6 }), 'ENOTFOUND', 'socket.gaierror', /'x\.invalid' does not resolve to an IPv6 address/],
+      [fromCode('ENOTFOUND', 'connect', { host: 'no..such.host', family: 6 }), 'ENOTFOUND', 'socket.gaierror', /'no\.\.such\.host' does not resolve to an IPv6 address/],
       [fromCode('EMSGSIZE', 'sendto', { size: 70000 }), 'EMSGSIZE', 'OSError', /70000 bytes.*max 65507 bytes over IPv4/],
       [new SocketError('ETIMEDOUT', 'recv', { seconds: 2 }), 'ETIMEDOUT', 'TimeoutError', /^[A-Z_]+: recv timed out after 2 s; the socket is still usable \(TimeoutError\)$/],
       [fromCode('ETIMEDOUT', 'connect', { host: '10.0.0.1', port: 80 }), 'ETIMEDOUT', 'TimeoutError', /no answer from 10\.0\.0\.1 port 80/],
@@ -75,7 +75,7 @@ describe('resolve', () => {
     await fails(() => literalHost('::1', 4, 'connect', 's'), 'EAI_FAMILY', 'socket.gaierror', /'::1' is not an IPv4 address/);
     await fails(() => literalHost('127.0.0.1', 6, 'connect', 's'), 'EAI_FAMILY');
     expect(await resolveHost('localhost', 4, 'connect', 's')).toBe('127.0.0.1');
-    await fails(resolveHost('x.invalid', 4, 'connect', 's', 80), 'ENOTFOUND', 'socket.gaierror');
+    await fails(resolveHost('no..such.host', 4, 'connect', 's', 80), 'ENOTFOUND', 'socket.gaierror');
   });
 });
 

@@ -90,3 +90,12 @@ export function word(arg: Arg, what: string, choices: readonly string[]): string
   if (found === undefined) fail(arg, `${what} (${choices.join(', ')})`);
   return found;
 }
+
+/** HOST PORT, or one ADDRESS value (from recvfrom, accept or getsockname), as Python's (host, port) tuple. */
+export function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
+  if (args.length === 1) {
+    if (args[0]!.value.kind === 'address') return args[0]!.value.address;
+    fail(args[0]!, 'HOST PORT, or one address as recvfrom, accept and getsockname return');
+  }
+  return { host: host(args[0]!), port: port(args[1]!) };
+}

@@ -99,15 +99,14 @@ export const shortcuts: readonly CommandDef[] = [
   {
     name: 'tcp.connect',
     group: 'shortcut',
-    usage: 'tcp.connect HOST PORT',
-    forms: [[HOST, PORT]],
+    usage: 'tcp.connect HOST PORT | tcp.connect ADDRESS',
+    forms: [[HOST, PORT], [{ name: 'ADDRESS', kind: 'address' }]],
     flags: FLAGS,
     summary: 'A connected TCP client socket in one step: socket + connect (the handshake)',
     python: { code: 's = socket(AF_INET, SOCK_STREAM); s.connect((serverName, 12000))' },
     example: 'tcp.connect localhost 12000',
     run(ctx) {
-      const host = want.host(ctx.args[0]!);
-      const port = want.port(ctx.args[1]!);
+      const { host, port } = want.hostAndPort(ctx.args);
       return shortcut(ctx, 'tcp', async (s) => {
         ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);

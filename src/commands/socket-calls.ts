@@ -86,14 +86,15 @@ export const socketCalls: readonly CommandDef[] = [
     name: 'connect',
     group: 'socket',
     method: true,
-    usage: 'connect HOST PORT',
-    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }]],
+    usage: 'connect HOST PORT | connect ADDRESS',
+    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }], [{ name: 'ADDRESS', kind: 'address' }]],
     summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
     python: { code: 's.connect((serverName, serverPort))' },
     example: 'clientSocket.connect localhost 12000',
     async run(ctx) {
       const s = ctx.socket();
-      const { local, remote } = await ctx.session.engine.connect(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!), ctx.block);
+      const to = want.hostAndPort(ctx.args);
+      const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const tcp = ctx.session.engine.info(s).transport === 'tcp';
       ctx.info(
         tcp
@@ -141,9 +142,9 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
     example: 'clientSocket.sendto $message localhost 12000',
     async run(ctx) {
-      const [d, h, p] = ctx.args;
+      const [d, ...where] = ctx.args;
       const payload = want.data(d!);
-      const to = p ? { host: want.host(h!), port: want.port(p) } : want.address(h!);
+      const to = want.hostAndPort(where);
       return int(await ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block));
     },
   },

@@ -152,8 +152,9 @@ export class Stream {
   private readonly onEnd = (): void => {
     this.eof = true;
     if (this.owner.closed) return;
+    const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
     this.owner.reader.wake();
-    this.owner.core.emit({ kind: 'eof', socket: this.owner.name, queued: this.queue.total });
+    this.owner.core.emit({ kind: 'eof', socket: this.owner.name, queued: this.queue.total, taken });
   };
 
   private readonly onError = (err: Error): void => {

@@ -87,7 +87,7 @@ export type EngineEvent =
   | { kind: 'connected'; socket: string; local: Address; remote: Address } // TCP handshake completed, or UDP connect
   | { kind: 'incoming'; socket: string; from: Address; pending: number; taken: boolean } // a completed handshake on a listening socket
   | { kind: 'received'; socket: string; transport: Transport; bytes: number; from: Address | null; queued: number; taken: boolean } // taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP)
-  | { kind: 'eof'; socket: string; queued: number } // the peer sent FIN
+  | { kind: 'eof'; socket: string; queued: number; taken: boolean } // the peer sent FIN; taken: a waiting recv returns b'' for it
   | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
   | { kind: 'paused'; socket: string; queued: number } // TCP queue full: stopped reading (backpressure)
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram

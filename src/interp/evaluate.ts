@@ -1,5 +1,6 @@
-import type { Word } from '../lang/ast.js';
-import { bareLiteral, str, text, toBytes, bytes, type SocketDescriber, type Value } from '../lang/values.js';
+import type { Span, Word } from '../lang/ast.js';
+import { ShellError } from '../session/errors.js';
+import { bareLiteral, bytes, int, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../commands/types.js';
 
 /**
@@ -11,9 +12,9 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
     case 'literal':
       return word.quoted ? str(word.text) : bareLiteral(word.text);
     case 'var':
-      return scope.get(word.name, word.span);
+      return read(word, scope);
     case 'template': {
-      const values = word.parts.map((p) => (p.kind === 'var' ? scope.get(p.name, p.span) : null));
+      const values = word.parts.map((p) => (p.kind === 'var' ? read(p, scope) : null));
       const binary = word.parts.some((p, i) => p.kind === 'byte' || values[i]?.kind === 'bytes');
       if (!binary) {
         return str(word.parts.map((p, i) => (p.kind === 'text' ? p.text : text(values[i]!, describe))).join(''));
@@ -39,4 +40,16 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
       return exhaustive;
     }
   }
+}
+
+/** $name, or $name[i]: an item of a tuple, or of an address as Python's (host, port). */
+function read(ref: { name: string; index?: number; span: Span }, scope: Scope): Value {
+  const value = scope.get(ref.name, ref.span);
+  if (ref.index === undefined) return value;
+  const items: readonly Value[] | null =
+    value.kind === 'tuple' ? value.items : value.kind === 'address' ? [str(value.address.host), int(value.address.port)] : null;
+  if (!items) throw new ShellError(`$${ref.name} is ${repr(value)}, which has no items to index`, ref.span);
+  const item = items[ref.index];
+  if (!item) throw new ShellError(`$${ref.name} has ${items.length} items; [${ref.index}] is out of range`, ref.span);
+  return item;
 }

@@ -14,14 +14,17 @@ export interface Span {
 export type Part =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'byte'; readonly value: number } // \xHH with HH >= 0x80: the string becomes bytes
-  | { readonly kind: 'var'; readonly name: string; readonly span: Span };
+  | { readonly kind: 'var'; readonly name: string; readonly index?: number; readonly span: Span };
 
 /** One word of a command line. */
 export type Word =
   /** Text with no interpolation. `quoted` words are never numbers, options or operators. */
   | { readonly kind: 'literal'; readonly text: string; readonly quoted: boolean; readonly span: Span }
-  /** Exactly `$name` or `${name}`: keeps the value's type (bytes stay bytes, addresses stay addresses). */
-  | { readonly kind: 'var'; readonly name: string; readonly span: Span }
+  /**
+   * Exactly `$name` or `${name}`, optionally indexed as in Python (`$addr[1]` is the port): keeps
+   * the value's type (bytes stay bytes, addresses stay addresses).
+   */
+  | { readonly kind: 'var'; readonly name: string; readonly index?: number; readonly span: Span }
   /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
   | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span };
 

@@ -66,7 +66,7 @@ class LineLexer {
     const onlyVar = this.parts.length === 1 && this.parts[0]!.kind === 'var';
     if (onlyVar && this.bareVar && segments === 1) {
       const v = this.parts[0] as Extract<Part, { kind: 'var' }>;
-      return { kind: 'var', name: v.name, span };
+      return v.index === undefined ? { kind: 'var', name: v.name, span } : { kind: 'var', name: v.name, index: v.index, span };
     }
     if (this.parts.every((p) => p.kind === 'text')) {
       const text = this.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
@@ -170,20 +170,31 @@ class LineLexer {
     return next !== undefined && (NAME_START.test(next) || next === '{');
   }
 
-  /** Reads $name or ${name} at pos. */
+  /** Reads $name or ${name} at pos, and an index after it: $addr[1], ${addr[0]}. */
   private variable(): Part {
     const at = this.pos;
+    let name: string;
+    let index: number | undefined;
     if (this.text[at + 1] === '{') {
       const close = this.text.indexOf('}', at + 2);
-      const name = close < 0 ? '' : this.text.slice(at + 2, close);
-      if (close < 0 || !isName(name)) throw new LexError('expected ${name} with a closing }', at + 1, 2);
+      const m = close < 0 ? null : /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(this.text.slice(at + 2, close));
+      if (!m) throw new LexError('expected ${name} or ${name[N]} with a closing }', at + 1, 2);
+      name = m[1]!;
+      index = m[2] === undefined ? undefined : Number(m[2]);
       this.pos = close + 1;
-      return { kind: 'var', name, span: { line: this.line, col: at + 1, width: close + 1 - at } };
+    } else {
+      let end = at + 1;
+      while (end < this.text.length && NAME_CHAR.test(this.text[end]!)) end++;
+      name = this.text.slice(at + 1, end);
+      const m = /^\[(\d+)\]/.exec(this.text.slice(end));
+      if (m) {
+        index = Number(m[1]);
+        end += m[0].length;
+      }
+      this.pos = end;
     }
-    let end = at + 1;
-    while (end < this.text.length && NAME_CHAR.test(this.text[end]!)) end++;
-    this.pos = end;
-    return { kind: 'var', name: this.text.slice(at + 1, end), span: { line: this.line, col: at + 1, width: end - at } };
+    const span = { line: this.line, col: at + 1, width: this.pos - at };
+    return index === undefined ? { kind: 'var', name, span } : { kind: 'var', name, index, span };
   }
 
   private text_(text: string): void {

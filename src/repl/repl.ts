@@ -54,9 +54,10 @@ export function defaultHistoryFile(): string | null {
 export function startRepl(options: ReplOptions): ReplHandle {
   const observer = options.observer;
   let screen: Screen | null = null;
+  let closed = false;
   const core: ShellCore = new ShellCore({
     sink: (line) => {
-      observer?.shown(line);
+      if (!closed) observer?.shown(line); // what closing the session says is not part of it
       screen?.write(line, !core.busy);
     },
     readLine: (prompt, signal) =>
@@ -112,7 +113,6 @@ export function startRepl(options: ReplOptions): ReplHandle {
     server.on('line', () => saveHistory(server, historyFile));
   }
 
-  let closed = false;
   const done = new Promise<number>((resolve) => {
     server.on('exit', () => {
       closed = true;

@@ -28,11 +28,12 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', tag: e.socket, text: `${e.bytes} bytes are waiting; recv will return them` };
     return null;
   },
-  eof: (e) => ({
+  eof: (e) =>
+    e.taken ? null : {
     kind: 'notice',
     tag: e.socket,
     text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
-  }),
+  },
   dropped: (e) =>
     e.total === 1 || e.total % 1000 === 0
       ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }

@@ -11,7 +11,7 @@ import { addressRepr, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
-import type { OutputSink } from './output.js';
+import type { Output, OutputSink } from './output.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;
@@ -41,9 +41,17 @@ export class Session implements SessionServices {
       sink: (event) => {
         options.onEvent?.(event);
         const out = eventOutput(event);
-        if (out) options.out(out);
+        if (out) options.out(this.attribute(out, event.socket));
       },
     });
+  }
+
+  /** Output about a job's socket is the job's output: labelled, and drawn as it arrives. */
+  private attribute(out: Output, socket: string): Output {
+    if (out.kind !== 'info' && out.kind !== 'warning') return out;
+    const owner = this.engine.list().find((s) => s.name === socket)?.owner ?? '';
+    const m = /^job(\d+)$/.exec(owner);
+    return m ? { ...out, job: Number(m[1]) } : out;
   }
 
   readonly describe = (handle: SocketHandle): string => {
@@ -101,7 +109,8 @@ export class Session implements SessionServices {
     } finally {
       // Like a process ending: the sockets a script opened close with it.
       const closed = this.engine.closeOwnedBy(options.owner);
-      if (closed > 0) this.options.out({ kind: 'info', text: `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open` });
+      const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
+      if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }
   }
 

@@ -52,7 +52,7 @@ export class PortNames {
 
   /** A typed line with known ports replaced where they stand as words. */
   redactInput(text: string): string {
-    return text.replace(/(^|\s)(\d+)(?=\s|$)/g, (whole, before: string, digits: string) => {
+    return text.replace(/(^|\s|=)(\d+)(?=\s|$)/g, (whole, before: string, digits: string) => {
       const name = this.byPort.get(Number(digits));
       return name ? `${before}[${name}]` : whole;
     });

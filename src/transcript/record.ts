@@ -55,9 +55,11 @@ export async function record(file: string, options: RecordOptions): Promise<numb
 async function recordLines(options: RecordOptions, observer: ReplObserver): Promise<number> {
   const lines = new LineReader(options.input);
   let exited = false;
+  let lastLine = Date.now();
   const core = new ShellCore({
     sink: (line) => {
-      observer.shown(line);
+      lastLine = Date.now();
+      if (!ending) observer.shown(line); // what closing the session says is not part of it
       (line.channel === 'err' ? options.errorOutput : options.output).write(line.text + '\n');
     },
     readLine: (_prompt, signal) => lines.next(signal),
@@ -67,6 +69,7 @@ async function recordLines(options: RecordOptions, observer: ReplObserver): Prom
     onRun: (prompt, source) => observer.typed(prompt, source),
   });
   let chunk = '';
+  let ending = false;
   while (!exited) {
     const line = await lines.next();
     if (line === null) break;
@@ -74,7 +77,11 @@ async function recordLines(options: RecordOptions, observer: ReplObserver): Prom
     if (chunk.trim() === '' || core.needsMore(chunk)) continue;
     await core.execute(chunk);
     chunk = '';
+    // A person pauses between commands; let jobs and peers answer before the next one (at most 1 s).
+    const until = Date.now() + 1000;
+    while (Date.now() < until && Date.now() - lastLine < 150) await new Promise((r) => setTimeout(r, 10));
   }
+  ending = true;
   await core.close();
-  return 0;
+  return core.exitStatus;
 }
