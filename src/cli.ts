@@ -103,7 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function test(argv: readonly string[]): Promise<number> {
   const args = parseArgs([...argv], {
     boolean: ['update'],
-    array: ['with'],
+    // Not `array`: that would swallow the transcript paths after --with; repeated flags collect anyway.
     string: ['with', 'port', 'timeout', 'ready-timeout'],
     configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'camel-case-expansion': false },
   });
@@ -127,7 +127,7 @@ async function test(argv: readonly string[]): Promise<number> {
   const { runTests } = await import('./transcript/runner.js');
   return runTests(paths, {
     update: Boolean(args.update),
-    with: ((args.with as string[] | undefined) ?? []).map(String),
+    with: ([] as unknown[]).concat(args.with ?? []).map(String),
     ...(port !== undefined ? { port } : {}),
     timeoutMs: timeout * 1000,
     readyTimeoutMs: ready * 1000,

@@ -72,7 +72,7 @@ function stopGroup(child: ChildProcess): Promise<void> {
     const hard = setTimeout(() => kill('SIGKILL'), 1000);
     child.once('exit', () => {
       clearTimeout(hard);
-      kill('SIGKILL'); // anything left in the group
+      kill('SIGKILL'); // anything left in the group, such as the program `sh -c` started
       resolve();
     });
     kill('SIGTERM');

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, hasPython, runProcess, sockshell } from './helpers/proc.js';
+
+/**
+ * Grading over real sockets: a transcript recorded against the textbook's server passes against a
+ * correct Python server and fails, with a diff at the right line, against wrong ones. Each test
+ * uses a fresh port (the textbook's TCPServer has no SO_REUSEADDR, so a reused port can be in
+ * TIME_WAIT), written into a copy of the transcript.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-grading-'));
+
+function transcriptOn(name: 'udp-upper' | 'tcp-upper', port: number): string {
+  const recorded = name === 'udp-upper' ? 21212 : 21213;
+  const text = readFileSync(new URL(`./grading/${name}.sockt`, import.meta.url), 'utf8').replaceAll(String(recorded), String(port));
+  const file = join(dir, `${name}-${port}.sockt`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Processes whose command line contains `text` and that are still running (zombies have let go of their ports). */
+async function liveProcesses(text: string): Promise<string[]> {
+  const r = await runProcess('ps', ['-eo', 'stat=,args=']);
+  return r.stdout.split('\n').filter((l) => l.includes(text) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
+}
+
+describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
+  it("the textbook's UDPServer.py passes the recorded transcript", async () => {
+    const port = await freePort('udp');
+    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    expect(r.stdout).toMatch(/^ok {6}.*udp-upper.*\n1 passed, 0 failed\n$/);
+    expect(r.status).toBe(0);
+  });
+
+  it("the textbook's TCPServer.py passes the recorded transcript", async () => {
+    const port = await freePort('tcp');
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
+    expect(r.stdout).toContain('1 passed, 0 failed');
+    expect(r.status).toBe(0);
+    expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]); // stopped by its PID's group
+  });
+
+  it('a server that lower-cases fails, and the diff points at the reply lines', async () => {
+    const port = await freePort('udp');
+    const file = transcriptOn('udp-upper', port);
+    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServerLower.py ${port}`, file], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,11 +8,11 @@\n`);
+    expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
+    expect(r.stdout).toContain(`-  (b'SECOND LINE', ('127.0.0.1', ${port}))\n+  (b'second line', ('127.0.0.1', ${port}))\n`);
+    expect(r.stdout).toMatch(/0 passed, 1 failed\n$/);
+  });
+
+  it('a TCP server that lower-cases fails too', async () => {
+    const port = await freePort('tcp');
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
+  });
+
+  it('a server that never answers fails with a timeout at the recvfrom line; nothing hangs', async () => {
+    const port = await freePort('udp');
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)], {
+      timeoutMs: 20000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      '   sockshell clientSocket> modifiedMessage, serverAddress = clientSocket.recvfrom 2048\n+                                                                        ^^^^^^^^ ETIMEDOUT: recvfrom timed out after 0.5 s; the socket is still usable (TimeoutError)\n',
+    );
+  });
+
+  it('a program that exits before it is ready is reported, and the transcript fails', async () => {
+    const port = await freePort('udp');
+    const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('--with "python3 -c "raise SystemExit(3)"" exited (status 3) before it was ready');
+  });
+
+  it('a program that never gets ready is reported after --ready-timeout and stopped', async () => {
+    const port = await freePort('udp');
+    const r = await sockshell(['test', '--ready-timeout', '0.5', '--port', String(port), '--with', 'sleep 30', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('--with "sleep 30" was not ready after 0.5 s: it printed no line and port');
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sockshell } from './helpers/proc.js';
+
+/** sockshell record and sockshell test as a user runs them. */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));
+
+describe('record and test', () => {
+  it('a recorded session replays green, unmodified, with the OS-chosen ports as [PORTn]', async () => {
+    const file = join(dir, 'roundtrip.sockt');
+    const session = 's = udp.bind 127.0.0.1 0\na = s.getsockname\nc = udp.socket\nc.sendto hi $a\nm, f = s.recvfrom 10\n$f\ns.sendto $m $f\nc.recvfrom 10\nudp.bind 99999\n';
+    const rec = await sockshell(['record', file], { input: session });
+    expect(rec.status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain("  ('127.0.0.1', [PORT2])\n");
+    expect(text).toContain("  (b'hi', ('127.0.0.1', [PORT1]))\n");
+    expect(text).not.toMatch(/\b(3[2-9]\d{3}|[4-5]\d{4}|60\d{3})\b/); // no ephemeral port left literal
+    const replayed = await sockshell(['test', file]);
+    expect(replayed).toMatchObject({ status: 0, stdout: `ok      ${file}\n1 passed, 0 failed\n` });
+  });
+
+  it('a mismatch prints a unified diff with the transcript’s line numbers and exits 1', async () => {
+    const file = join(dir, 'wrong.sockt');
+    writeFileSync(file, 'Prose first.\n\n  sockshell> print hello\n  hello\n  sockshell> print world\n  planet\n');
+    const r = await sockshell(['test', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -3,4 +3,4 @@\n   sockshell> print hello\n   hello\n   sockshell> print world\n-  planet\n+  world\n0 passed, 1 failed\n`,
+    );
+  });
+
+  it('wildcards, regular expressions and port placeholders match', async () => {
+    const file = join(dir, 'patterns.sockt');
+    writeFileSync(
+      file,
+      [
+        '  sockshell> s = udp.bind 127.0.0.1 0',
+        '  ...',
+        '  sockshell s> s.getsockname',
+        "  ('127.0.0.1', [PORT1])",
+        '  sockshell s> print "took [...] ms" 12',
+        '  took [...] ms 12',
+        '  sockshell s> print 2026-11-23',
+        '  \\d{4}-\\d\\d-\\d\\d (re)',
+        '  sockshell s> s2 = udp.socket',
+        '  # socket(AF_INET, SOCK_DGRAM) → s2',
+        '  sockshell s2> s2.sendto x 127.0.0.1 [PORT1]',
+        '  # the OS bound s2 to [...]',
+        '  1',
+        '  [s] a datagram of 1 bytes from [...] is waiting; recvfrom will return it',
+        '  sockshell s2> s.recvfrom 10',
+        "  (b'x', ('127.0.0.1', [PORT2]))",
+        '',
+      ].join('\n'),
+    );
+    const r = await sockshell(['test', file]);
+    expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+  });
+
+  it('the same placeholder must be the same port', async () => {
+    const file = join(dir, 'same-port.sockt');
+    writeFileSync(file, "  sockshell> a = udp.bind 127.0.0.1 0\n  ...\n  sockshell a> b = udp.bind 127.0.0.1 0\n  ...\n  sockshell b> a.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell b> b.getsockname\n  ('127.0.0.1', [PORT1])\n");
+    const r = await sockshell(['test', file]);
+    expect(r.status).toBe(1);
+  });
+
+  it('--update rewrites the expected output and keeps the placeholders', async () => {
+    const file = join(dir, 'update.sockt');
+    writeFileSync(file, "  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  old\n");
+    const r = await sockshell(['test', '--update', file]);
+    expect(r).toMatchObject({ status: 0, stdout: `updated ${file}\n1 passed, 0 failed\n` });
+    expect(readFileSync(file, 'utf8')).toBe("  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  new\n");
+    expect((await sockshell(['test', file])).status).toBe(0);
+  });
+
+  it('a transcript that does not parse is reported with its line and exits 2', async () => {
+    const file = join(dir, 'broken.sockt');
+    writeFileSync(file, 'Prose.\n  output before any command\n  sockshell> print x\n  x [bad (re)\n');
+    const r = await sockshell(['test', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: output with no command above it`);
+    expect(r.stderr).toContain(`${file}:4: bad regular expression`);
+  });
+
+  it('a directory runs every .sockt below it and ends with the summary', async () => {
+    const r = await sockshell(['test', 'test/transcripts'], { timeoutMs: 60000 });
+    expect(r.stdout).toMatch(/\n7 passed, 0 failed\n$/);
+    expect(r.status).toBe(0);
+  });
+});
