@@ -84,6 +84,7 @@ export abstract class BaseSocket {
     this.closed = true;
     for (const slot of [this.reader, this.writer]) {
       if (slot.call !== null) slot.fail(new SocketError('EBADF', slot.call, { socket: this.name }));
+      slot.dispose();
     }
     return this.release(false);
   }
