@@ -13,7 +13,7 @@ import type { Address, ShutdownHow, SocketState } from './types.js';
 const EMPTY = Buffer.alloc(0);
 
 export class Stream {
-  readonly local: Address;
+  private localAddr: Address | null = null;
   private readonly queue = new ByteQueue();
   private eof = false;
   private shutRd = false;
@@ -33,12 +33,21 @@ export class Stream {
   ) {
     this.failCode = failCode;
     this.gone = raw.destroyed; // an accepted connection may have failed while it waited
-    this.local = { host: raw.localAddress ?? '', port: raw.localPort ?? 0, family: owner.family };
     raw.on('data', this.onData);
     raw.on('end', this.onEnd);
     raw.on('error', this.onError);
     raw.on('drain', this.onDrain);
     raw.on('close', this.onClose);
+  }
+
+  /**
+   * The local address, asked of the OS (getsockname) the first time someone wants it: a server loop
+   * that never looks would pay a system call per connection. Kept when the connection fails (the
+   * socket stays in the table, RESET); after close() no handle can ask.
+   */
+  get local(): Address {
+    this.localAddr ??= { host: this.raw.localAddress ?? '', port: this.raw.localPort ?? 0, family: this.owner.family };
+    return this.localAddr;
   }
 
   get queuedBytes(): number {
@@ -103,15 +112,18 @@ export class Stream {
   }
 
   /**
-   * Python's close(): written data is flushed (end, then destroy once Node has handed it all to the
-   * kernel). force destroys at once. Resolves when the OS handle is closed.
+   * Python's close(): the kernel sends what it was given, then FIN. When Node has handed every byte to
+   * the kernel (nothing in its write buffer) that is close(fd) now, as Python does; otherwise Node
+   * flushes first (end, then destroy on 'finish'). Ending first every time cost a shutdown() and an
+   * event-loop turn per connection, and left the connection open that much longer (see the README's
+   * Performance section). force destroys at once. Resolves when the OS handle is closed.
    */
   release(force: boolean): Promise<void> {
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (raw.writableFinished) raw.destroy();
+        if (raw.writableLength === 0) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();
@@ -158,6 +170,7 @@ export class Stream {
   };
 
   private readonly onError = (err: Error): void => {
+    if (!this.raw.destroyed) void this.local;
     this.gone = true;
     if (this.owner.closed || this.failReported) return;
     const code = errorCode(err);
