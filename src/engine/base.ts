@@ -16,6 +16,7 @@ import type {
   SocketInfo,
   SocketOption,
   SocketState,
+  TransferOptions,
   Transport,
 } from './types.js';
 import { Waiter } from './waiter.js';
@@ -74,6 +75,8 @@ export abstract class BaseSocket {
   abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
   abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
   abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  abstract sendfile(path: string, options: TransferOptions): Promise<number>;
+  abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   abstract shutdown(how: ShutdownHow): void;
   abstract setsockopt(option: SocketOption, value: number): void;
   /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */

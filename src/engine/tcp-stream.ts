@@ -68,14 +68,24 @@ export class Stream {
     if (this.shutRd || n === 0) return EMPTY;
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
-      if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
-        this.paused = false;
-        this.raw.resume();
-      }
+      this.resumeIfRoom();
       return data;
     }
     if (this.failCode !== null) this.reportFailure(call);
     if (this.eof || this.gone) return EMPTY;
+    return null;
+  }
+
+  /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
+  takeChunks(n: number, call: string): Buffer[] | null {
+    if (this.shutRd || n === 0) return [];
+    if (this.queue.total > 0) {
+      const chunks = this.queue.takeChunks(n);
+      this.resumeIfRoom();
+      return chunks;
+    }
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.eof || this.gone) return [];
     return null;
   }
 
@@ -91,8 +101,14 @@ export class Stream {
     return this.raw.writableNeedDrain;
   }
 
-  write(data: Buffer): void {
-    this.raw.write(data);
+  /** Bytes written but still in Node's buffer, not yet handed to the kernel. */
+  get writableLength(): number {
+    return this.raw.writableLength;
+  }
+
+  /** Writes data; onFlushed runs once Node has handed it to the kernel. */
+  write(data: Buffer, onFlushed?: () => void): void {
+    this.raw.write(data, onFlushed);
     this.owner.bytesSent += data.length;
   }
 
@@ -132,6 +148,14 @@ export class Stream {
     }
     if (force && !raw.destroyed) raw.destroy();
     return this.released;
+  }
+
+  /** Reading stopped when the queue filled (backpressure); start again once it has room. */
+  private resumeIfRoom(): void {
+    if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
+      this.paused = false;
+      this.raw.resume();
+    }
   }
 
   private reportFailure(call: string): never {

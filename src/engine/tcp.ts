@@ -4,12 +4,13 @@
  * ESTABLISHED (a connection, see Stream). Sockets that accept returns start ESTABLISHED.
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
+import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError } from './errors.js';
 import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { Stream } from './tcp-stream.js';
-import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState } from './types.js';
+import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState, TransferOptions } from './types.js';
 
 export class TcpSocket extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -161,6 +162,14 @@ export class TcpSocket extends BaseSocket {
   async recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
     const data = await this.receive(bufsize, options, 'recvfrom');
     return { data, address: null }; // Python returns None as the address of a TCP recvfrom
+  }
+
+  async sendfile(path: string, options: TransferOptions): Promise<number> {
+    return sendFile(this, () => this.connection('sendfile', 'EPIPE_UNCONNECTED'), path, options);
+  }
+
+  async recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
+    return recvFile(this, () => this.connection('recvfile', 'ENOTCONN'), path, nbytes, options);
   }
 
   shutdown(how: ShutdownHow): void {

@@ -141,6 +141,16 @@ export class UdpSocket extends BaseSocket {
     return this.receive(bufsize, options, 'recvfrom');
   }
 
+  async sendfile(): Promise<number> {
+    this.checkOpen('sendfile');
+    throw new SocketError('EOPNOTSUPP_FILE_UDP', 'sendfile', this.context());
+  }
+
+  async recvfile(): Promise<number> {
+    this.checkOpen('recvfile');
+    throw new SocketError('EOPNOTSUPP_FILE_UDP', 'recvfile', this.context());
+  }
+
   shutdown(): void {
     this.checkOpen('shutdown');
     throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name });

@@ -55,6 +55,14 @@ export class Waiter {
     }
   }
 
+  /**
+   * The call made progress (a chunk of a file transfer went through): its timeout counts afresh from
+   * now, as each of Python's send and recv calls has the whole timeout.
+   */
+  refresh(): void {
+    if (this.deadline !== Infinity) this.deadline = performance.now() + this.seconds * 1000;
+  }
+
   /** Resolves when the socket calls wake(); rejects on timeout, cancel or fail(). */
   sleep(): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);

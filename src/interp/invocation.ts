@@ -61,6 +61,10 @@ export class Invocation implements CallContext {
   display(text: string): void {
     this.around.out({ kind: 'display', text });
   }
+
+  progress(text: string | null): void {
+    this.around.out({ kind: 'progress', text });
+  }
 }
 
 /** NAME in NAME.call (a variable holding a socket, or a socket's own name), else the current socket. */

@@ -35,6 +35,8 @@ export function outputLines(o: Output): ShellLine[] {
       return [fromJob(o.job, `warning: ${safe(o.text)}`, 'err', 'plain')];
     case 'notice':
       return [line(`[${o.tag}] ${safe(o.text)}`, 'out', 'dim', true)];
+    case 'progress':
+      return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
     case 'error':
       return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${location(o)}${safe(o.message)}`, 'err', 'error')];
     default: {

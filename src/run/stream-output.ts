@@ -38,6 +38,9 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'warning':
         toTerminal(stderr, `warning: ${o.text}\n`);
         return;
+      case 'progress':
+        if (stderr.isTTY) stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
+        return;
       case 'error':
         options.onError?.(o);
         toTerminal(stderr, `${o.job !== undefined ? `[${o.job}] ` : ''}${location(o)}${o.message}\n`);
