@@ -15,8 +15,12 @@ import type { TransferOptions } from './types.js';
 
 /** sendfile's read size: large, so each chunk costs little per byte; two are in memory at most. */
 const CHUNK = 1024 * 1024;
-/** recvfile takes nothing more from the connection while this many bytes wait to be written. */
-const WRITE_BEHIND = 4 * 1024 * 1024;
+/**
+ * recvfile takes nothing more from the connection while this many bytes wait to be written. Node
+ * reads up to 32 × 64 KiB in one go before a write's completion can be seen, so a limit near that
+ * stopped reading (and closed the TCP window) hundreds of times per GiB.
+ */
+const WRITE_BEHIND = 16 * 1024 * 1024;
 
 /** socket.sendfile(file): every byte of the file at path, handed to the kernel. Returns the count. */
 export async function sendFile(owner: BaseSocket, stream: () => Stream, path: string, options: TransferOptions): Promise<number> {
