@@ -193,13 +193,19 @@ export class UdpSocket extends BaseSocket {
     this.emit({ kind: 'bound', socket: this.name, address, implicit: true });
   }
 
-  private async receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
-    this.checkSlot(this.reader, call);
-    this.checkBufsize(bufsize, call);
-    this.checkSignal(options, call);
-    const got = this.take(bufsize, call);
-    if (got !== null) return got;
-    if (this.timeout === 0) throw this.wouldBlock(call);
+  /** Not async: see BaseSocket.waitFor on why blocking calls return its promise themselves. */
+  private receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
+    let got: { data: Buffer; address: Address } | null;
+    try {
+      this.checkSlot(this.reader, call);
+      this.checkBufsize(bufsize, call);
+      this.checkSignal(options, call);
+      got = this.take(bufsize, call);
+      if (got === null && this.timeout === 0) throw this.wouldBlock(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (got !== null) return Promise.resolve(got);
     return this.waitFor(this.reader, call, options, () => this.take(bufsize, call));
   }
 
