@@ -12,9 +12,10 @@ import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from '
 import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState } from './types.js';
 import { DgramHandle } from './udp-handle.js';
 
+/** A queued datagram; recvfrom returns it as it is (both fields are immutable). */
 interface Datagram {
   readonly data: Buffer;
-  readonly from: Address;
+  readonly address: Address;
 }
 
 /** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
@@ -26,6 +27,8 @@ export class UdpSocket extends BaseSocket {
   private remote: Address | null = null;
   private readonly inbox = new Fifo<Datagram>();
   private inboxBytes = 0;
+  /** The sender of the last datagram: a conversation repeats it, so its Address object is reused. */
+  private lastFrom: Address | null = null;
   private droppedCount = 0;
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
@@ -216,9 +219,9 @@ export class UdpSocket extends BaseSocket {
     if (d === undefined) return null;
     const size = d.data.length;
     this.inboxBytes -= size;
-    if (size <= bufsize) return { data: d.data, address: d.from };
+    if (size <= bufsize) return d;
     this.emit({ kind: 'truncated', socket: this.name, size, bufsize });
-    return { data: d.data.subarray(0, bufsize), address: d.from };
+    return { data: d.data.subarray(0, bufsize), address: d.address };
   }
 
   private transmit(data: Buffer, ip: string | undefined, host: string, port: number, call: string): Promise<number> {
@@ -259,8 +262,11 @@ export class UdpSocket extends BaseSocket {
       this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
       return;
     }
-    const from: Address = { host: rinfo.address, port: rinfo.port, family: this.family };
-    this.inbox.push({ data, from });
+    let from = this.lastFrom;
+    if (from === null || from.port !== rinfo.port || from.host !== rinfo.address) {
+      from = this.lastFrom = { host: rinfo.address, port: rinfo.port, family: this.family };
+    }
+    this.inbox.push({ data, address: from });
     this.inboxBytes += data.length;
     this.bytesReceived += data.length;
     const taken = this.reader.wake();
