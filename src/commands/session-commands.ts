@@ -4,6 +4,7 @@ import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../session/errors.js';
+import * as want from './args.js';
 import { suggest } from './table.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
 
@@ -161,13 +162,13 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'exit',
     group: 'session',
     usage: 'exit [STATUS]',
-    forms: [[], [{ name: 'STATUS', kind: 'count' }]],
+    forms: [[], [{ name: 'STATUS', kind: 'status' }]],
     summary: 'Close every socket and leave (a script stops with STATUS)',
     python: { code: 'sys.exit(0)' },
     example: 'exit',
     run(ctx) {
-      const v = ctx.args[0]?.value;
-      throw new ExitRequest(v?.kind === 'int' ? v.value : 0);
+      const arg = ctx.args[0];
+      throw new ExitRequest(arg ? want.status(arg) : 0);
     },
   },
 ];
