@@ -139,7 +139,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'kill %1',
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
-      if (!(await ctx.session.jobs.kill(id))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
+      if (!(await ctx.session.jobs.kill(id, ctx.block.signal))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },
   },

@@ -220,6 +220,8 @@ export class Interpreter {
         if (e.code === 'EINTR') throw new Cancelled(def.name);
         throw new ShellError(e.message, call.nameSpan);
       }
+      // Every error is shown with a position: one with nothing more precise points at its command.
+      if (e instanceof ShellError && e.span === null && e.file === undefined) throw new ShellError(e.message, call.nameSpan, e.exit);
       throw e;
     }
   }
