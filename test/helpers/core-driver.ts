@@ -27,13 +27,15 @@ export class CoreDriver {
   readonly core: ShellCore;
   exits = 0;
   private current: ShellLine[] = [];
+  /** Lines are kept only while a command runs; those between commands go to onLine alone. */
+  private collecting = false;
   private buffer: string[] = [];
 
   constructor(options: CoreDriverOptions = {}) {
     this.core = new ShellCore({
       sink: (line) => {
         options.onLine?.(line);
-        this.current.push(line);
+        if (this.collecting) this.current.push(line);
       },
       readLine: options.readLine ?? (async () => null),
       caretUnderInput: true,
@@ -45,6 +47,7 @@ export class CoreDriver {
   /** Runs source (one or more lines) as one chunk; Ctrl-C after deadlineMs; fails if it hangs past that. */
   async run(source: string, deadlineMs = 10_000, graceMs = 3000): Promise<Ran> {
     this.current = [];
+    this.collecting = true;
     let finished = false;
     const run = this.core.execute(source + '\n').then(() => (finished = true));
     let interrupted = false;
@@ -55,6 +58,7 @@ export class CoreDriver {
       await Promise.race([run, delay(deadlineMs + graceMs)]);
     } finally {
       clearTimeout(timer);
+      this.collecting = false;
     }
     if (!finished) throw new Error(`hang: ${JSON.stringify(source)} did not end ${graceMs} ms after Ctrl-C`);
     const lines = this.current;
