@@ -9,6 +9,7 @@ import type { ShellLine } from '../../src/repl/view.js';
 export interface Ran {
   /** The lines shown while the command ran (notices held back during it come out at its end). */
   readonly lines: readonly ShellLine[];
+  /** The command's own output, without notices and job lines that happened to arrive meanwhile. */
   readonly out: string;
   readonly err: string;
   /** The command got a Ctrl-C because it ran past its deadline. */
@@ -65,7 +66,7 @@ export class CoreDriver {
     this.current = [];
     const text = (channel: 'out' | 'err') =>
       lines
-        .filter((l) => l.channel === channel)
+        .filter((l) => l.channel === channel && !l.async)
         .map((l) => l.text + '\n')
         .join('');
     return { lines, out: text('out'), err: text('err'), interrupted };
