@@ -1,7 +1,11 @@
 import dgram from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FULL } from './fuzz/settings.js';
+import { CoreDriver } from './helpers/core-driver.js';
 import { canMeasureRss, ReplProcess } from './helpers/repl-process.js';
 
 /**
@@ -136,4 +140,29 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     expect((await shell.type('d = conn.recv 65536')).err).toBe('');
     expect((await shell.type('len $d')).out).toBe('65536\n');
   }, 120_000);
+});
+
+describe('output that floods in while a command runs', () => {
+  it('is held back only up to a bound, then shown as it comes, in order, none lost', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sockshell-flood-')), 'chatty.sock');
+    writeFileSync(file, 'repeat 5000\n  print line\nend\n');
+    let whileBusy = 0;
+    let total = 0;
+    const shell: CoreDriver = new CoreDriver({
+      onLine: (l) => {
+        if (l.text !== '[1] line') return;
+        total += 1;
+        if (shell.core.busy) whileBusy += 1; // shown while `wait` still ran, not held to its end
+      },
+    });
+    try {
+      await shell.ok(`run ${file} &`);
+      await shell.run('wait %1');
+      // Without the bound, all 5000 would have waited for `wait` to end and come out at once.
+      expect(total).toBe(5000);
+      expect(whileBusy).toBeGreaterThanOrEqual(4000);
+    } finally {
+      await shell.close();
+    }
+  });
 });
