@@ -21,10 +21,10 @@ const FLOOD = (FULL ? 1024 : 256) * 1024 * 1024;
 /** What the shell may grow by, in MiB: the caps plus garbage not yet collected. Unbounded queues grow by the flood. */
 const GROWTH_LIMIT = 100;
 
-let shell: ReplProcess | null = null;
+let running: ReplProcess | null = null;
 afterEach(() => {
-  shell?.stop();
-  shell = null;
+  running?.stop();
+  running = null;
 });
 
 /** Samples the shell's RSS every 20 ms until stopped; returns the peak. */
@@ -39,20 +39,21 @@ function sampler(s: ReplProcess): { stop: () => number } {
   };
 }
 
-async function port(s: ReplProcess, name: string): Promise<number> {
-  const out = (await s.type(`print $${name}[1]`)).out;
-  return Number(out.trim());
+/** Starts the REPL with one server socket, `create` (as NAME = ...); returns the port it bound. */
+async function replWith(create: string): Promise<{ s: ReplProcess; port: number }> {
+  const s = new ReplProcess();
+  running = s;
+  await s.ready();
+  await s.type(create);
+  await s.type(`where = ${create.split(' ')[0]}.getsockname`);
+  return { s, port: Number((await s.type('print $where[1]')).out.trim()) };
 }
 
 describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nobody reads`, () => {
   it('UDP: drops past the cap, counts the drops in sockets, memory stays bounded, the REPL answers', async () => {
-    shell = new ReplProcess();
-    await shell.ready();
-    await shell.type('u = udp.bind 127.0.0.1 0');
-    await shell.type('ua = u.getsockname');
-    const target = await port(shell, 'ua');
-    const base = shell.rssMiB();
-    const rss = sampler(shell);
+    const { s: repl, port: target } = await replWith('u = udp.bind 127.0.0.1 0');
+    const base = repl.rssMiB();
+    const rss = sampler(repl);
     const peer = dgram.createSocket('udp4');
     const big = Buffer.alloc(60_000, 0x41);
     const small = Buffer.alloc(512, 0x42);
@@ -66,14 +67,14 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
         for (let i = 0; i < 64; i++) peer.send(d, target, '127.0.0.1');
         sent += d.length * 64;
         await new Promise((r) => setImmediate(r));
-        if (round === 500) answeredInMs = (await shell.type('jobs')).ms; // mid-flood, the REPL answers
+        if (round === 500) answeredInMs = (await repl.type('jobs')).ms; // mid-flood, the REPL answers
       }
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       peer.close();
     }
     const peak = rss.stop();
-    const table = await shell.type('sockets');
+    const table = await repl.type('sockets');
     const m = /(\d+) datagrams \((\d+) B\), (\d+) dropped/.exec(table.out);
     console.log(`UDP flood: ${sent / 2 ** 20} MiB sent in ${Date.now() - started} ms; shell RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MiB; ${m?.[0]}; a command mid-flood answered in ${answeredInMs} ms`);
     expect(m, table.out).not.toBeNull();
@@ -84,24 +85,20 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     expect(answeredInMs).toBeGreaterThanOrEqual(0);
     expect(answeredInMs).toBeLessThan(2000);
     // The drops were announced in a few lines (1, 10, 100...), not one per thousand.
-    expect(shell.err.match(/receive queue full/g)?.length ?? 0).toBeLessThanOrEqual(8);
+    expect(repl.err.match(/receive queue full/g)?.length ?? 0).toBeLessThanOrEqual(8);
     // What is queued is intact and in order, and the socket works on.
-    expect((await shell.type('m, a = u.recvfrom 65535')).err).toBe('');
-    expect((await shell.type('len $m')).out).toBe('60000\n');
+    expect((await repl.type('m, a = u.recvfrom 65535')).err).toBe('');
+    expect((await repl.type('len $m')).out).toBe('60000\n');
   }, 120_000);
 
   it('TCP: stops reading at the cap, the peer is held back by flow control, memory stays bounded', async () => {
-    shell = new ReplProcess();
-    await shell.ready();
-    await shell.type('l = tcp.listen 127.0.0.1 0');
-    await shell.type('la = l.getsockname');
-    const target = await port(shell, 'la');
+    const { s: repl, port: target } = await replWith('l = tcp.listen 127.0.0.1 0');
     const peer = net.connect(target, '127.0.0.1');
     peer.on('error', () => undefined);
     await new Promise((r) => peer.once('connect', r));
-    await shell.type('conn, a = l.accept');
-    const base = shell.rssMiB();
-    const rss = sampler(shell);
+    await repl.type('conn, a = l.accept');
+    const base = repl.rssMiB();
+    const rss = sampler(repl);
     const chunk = Buffer.alloc(1 << 20, 0x43);
     let offered = 0;
     let answeredInMs = -1;
@@ -119,12 +116,12 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
             resolve();
           });
         });
-        if (answeredInMs < 0) answeredInMs = (await shell.type('jobs')).ms; // while the peer is held back
+        if (answeredInMs < 0) answeredInMs = (await repl.type('jobs')).ms; // while the peer is held back
       }
     }
     const peak = rss.stop();
     const delivered = offered - peer.writableLength; // what left the peer's process for the kernel
-    const table = await shell.type('sockets');
+    const table = await repl.type('sockets');
     const queued = Number(/ESTABLISHED │ (\d+) B/.exec(table.out)?.[1]);
     console.log(
       `TCP flood: the peer tried to send ${FLOOD / 2 ** 20} MiB and got ${(delivered / 2 ** 20).toFixed(1)} MiB out in ${FULL ? 5 : 1.5} s; ` +
@@ -137,8 +134,8 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     expect(peak - base).toBeLessThan(GROWTH_LIMIT);
     expect(answeredInMs).toBeGreaterThanOrEqual(0);
     expect(answeredInMs).toBeLessThan(2000);
-    expect((await shell.type('d = conn.recv 65536')).err).toBe('');
-    expect((await shell.type('len $d')).out).toBe('65536\n');
+    expect((await repl.type('d = conn.recv 65536')).err).toBe('');
+    expect((await repl.type('len $d')).out).toBe('65536\n');
   }, 120_000);
 });
 
