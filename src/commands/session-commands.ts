@@ -5,6 +5,7 @@ import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../session/errors.js';
 import { suggest } from './table.js';
+import { comment, lines } from '../export/types.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
 
 /** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
@@ -52,6 +53,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Make NAME the current socket, which bare socket calls act on',
     python: NOT_PYTHON,
     example: 'use serverSocket',
+    toPython: (py) => comment(`use ${py.arg(0).replace(/'/g, '')}: the calls below act on it`),
     run: useSocket,
   },
   {
@@ -62,6 +64,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Table of open sockets: addresses, state, queued data, bytes sent and received',
     python: { none: 'Python has no socket table; ss -tuanp shows the OS view' },
     example: 'sockets',
+    toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
       ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current?.name ?? null));
       return NONE;
@@ -75,6 +78,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'List the commands, or show one with its Python call and an example',
     python: { none: 'Python has help(socket.socket.recvfrom)' },
     example: 'help recvfrom',
+    toPython: () => comment('help'),
     run(ctx) {
       const table = ctx.session.table;
       const arg = ctx.args[0];
@@ -103,6 +107,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Run a .sock script here; add & to run it in the background (jobs, kill)',
     python: { none: 'like running python3 FILE.py; its sockets close when it ends' },
     example: 'run scripts/UDPServer.sock serverPort=12001 &',
+    toPython: (py) => comment(`run ${py.arg(0).replace(/'/g, '')}: export that script too (sockshell export FILE) and run it on its own`),
     async run(ctx) {
       const [file, ...rest] = ctx.args;
       if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
@@ -122,6 +127,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'List background jobs',
     python: NOT_PYTHON,
     example: 'jobs',
+    toPython: () => comment('jobs: the shell listed its background jobs here'),
     run(ctx) {
       const jobs = ctx.session.jobs.list();
       ctx.display(jobs.length ? renderTable(['job', 'state', 'command'], jobs.map((j) => [`%${j.id}`, j.state, j.command])) : 'no jobs');
@@ -136,6 +142,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Stop a background job; the sockets it opened close',
     python: NOT_PYTHON,
     example: 'kill %1',
+    toPython: (py) => comment(`kill ${py.arg(0).replace(/'/g, '')}: the shell stopped a background job here`),
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
       if (!(await ctx.session.jobs.kill(id))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
@@ -150,6 +157,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Wait until a background job ends (Ctrl-C stops waiting, not the job)',
     python: NOT_PYTHON,
     example: 'wait %1',
+    toPython: (py) => comment(`wait ${py.arg(0).replace(/'/g, '')}: the shell waited for a background job here`),
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
       const info = await ctx.session.jobs.wait(id, ctx.block.signal);
@@ -165,6 +173,10 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Close every socket and leave (a script stops with STATUS)',
     python: { code: 'sys.exit(0)' },
     example: 'exit',
+    toPython: (py) => {
+      py.need('sys');
+      return lines(`sys.exit(${py.count ? py.arg(0) : ''})`);
+    },
     run(ctx) {
       const v = ctx.args[0]?.value;
       throw new ExitRequest(v?.kind === 'int' ? v.value : 0);

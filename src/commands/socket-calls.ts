@@ -2,6 +2,7 @@ import type { SocketOption } from '../engine/types.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
+import { expr, lines } from '../export/types.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { bound, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from './types.js';
@@ -26,6 +27,7 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   summary: `Create a ${transport === 'udp' ? 'UDP (datagram)' : 'TCP (stream)'} socket; it becomes the current socket`,
   python: { code: `s = socket(AF_INET, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})` },
   example: transport === 'udp' ? 'clientSocket = udp.socket' : 'serverSocket = tcp.socket',
+  toPython: (py) => expr(`socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`, 'socket'),
   run: (ctx) => socketValue(ctx, transport),
 });
 
@@ -41,6 +43,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Give the socket a local address; '' means every interface, port 0 lets the OS pick",
     python: { code: "s.bind(('', 12000))" },
     example: "serverSocket.bind '' 12000",
+    toPython: (py) => lines(`${py.target}.bind(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
@@ -57,6 +60,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Make a TCP socket the welcoming socket: it waits for clients; accept takes them',
     python: { code: 's.listen(1)' },
     example: 'serverSocket.listen 1',
+    toPython: (py) => lines(`${py.target}.listen(${py.count ? py.arg(0) : ''})`),
     async run(ctx) {
       const s = ctx.socket();
       const backlog = ctx.args[0] ? want.count(ctx.args[0], 'a backlog') : 128;
@@ -74,6 +78,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Wait for a client; returns (connectionSocket, address): a new socket for this client',
     python: { code: 'connectionSocket, addr = s.accept()' },
     example: 'connectionSocket, addr = serverSocket.accept',
+    toPython: (py) => expr(`${py.target}.accept()`, 'socket', 'address'),
     async run(ctx) {
       const s = ctx.socket();
       const { socket, address } = await ctx.session.engine.accept(s, { ...ctx.block, name: ctx.targetName, owner: ctx.scope.owner, displace: true });
@@ -91,6 +96,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
     python: { code: 's.connect((serverName, serverPort))' },
     example: 'clientSocket.connect localhost 12000',
+    toPython: (py) => lines(`${py.target}.connect(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
       const to = want.hostAndPort(ctx.args);
@@ -113,6 +119,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send on a connected socket; returns the number of bytes sent',
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
+    toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
     run: async (ctx) => int(await ctx.session.engine.send(ctx.socket(), want.data(ctx.args[0]!), ctx.block)),
   },
   {
@@ -124,6 +131,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send all of DATA on a connected socket',
     python: { code: 's.sendall(data)' },
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
+    toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
     async run(ctx) {
       await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
       return NONE;
@@ -141,6 +149,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send one UDP datagram to an address; the OS adds the source address',
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
     example: 'clientSocket.sendto $message localhost 12000',
+    toPython: (py) => expr(`${py.target}.sendto(${py.bytes(0)}, ${py.address(1)})`, 'int'),
     async run(ctx) {
       const [d, ...where] = ctx.args;
       const payload = want.data(d!);
@@ -157,6 +166,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Wait for data: up to BUFSIZE bytes; b'' when the peer has closed",
     python: { code: 'data = s.recv(1024)' },
     example: 'modifiedSentence = clientSocket.recv 1024',
+    toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
     run: async (ctx) => bytes(await ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block)),
   },
   {
@@ -168,6 +178,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Wait for one datagram; returns (data, sender's address)",
     python: { code: 'message, clientAddress = s.recvfrom(2048)' },
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
+    toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
     async run(ctx) {
       const r = await ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block);
       return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
@@ -182,6 +193,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Close the socket (TCP: after sending what is queued, a FIN tells the peer)',
     python: { code: 's.close()' },
     example: 'connectionSocket.close',
+    toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
       ctx.session.engine.close(s);
@@ -198,6 +210,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving',
     python: { code: 's.shutdown(SHUT_WR)' },
     example: 'shutdown wr',
+    toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
       const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
       ctx.session.engine.shutdown(ctx.socket(), how);
@@ -213,6 +226,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Limit how long blocking calls wait (none: forever; 0: never wait)',
     python: { code: 's.settimeout(2.0)' },
     example: 'settimeout 2',
+    toPython: (py) => lines(`${py.target}.settimeout(${py.arg(0)})`),
     run(ctx) {
       ctx.session.engine.settimeout(ctx.socket(), want.seconds(ctx.args[0]!, true));
       return NONE;
@@ -227,6 +241,10 @@ export const socketCalls: readonly CommandDef[] = [
     summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
     python: { code: 's.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)' },
     example: 'setsockopt SO_BROADCAST 1',
+    toPython: (py) => {
+      const option = py.arg(0).replace(/'/g, '');
+      return lines(`${py.target}.setsockopt(${option === 'TCP_NODELAY' ? 'IPPROTO_TCP' : 'SOL_SOCKET'}, ${option}, ${py.arg(1)})`);
+    },
     run(ctx) {
       const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;
       const v = ctx.args[1]!.value;
@@ -244,6 +262,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "The socket's own address (see the port the OS picked)",
     python: { code: 's.getsockname()' },
     example: 'getsockname',
+    toPython: (py) => expr(`${py.target}.getsockname()`, 'address'),
     run: (ctx) => addressValue(ctx.session.engine.getsockname(ctx.socket())),
   },
   {
@@ -255,6 +274,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'The address of the connected peer',
     python: { code: 's.getpeername()' },
     example: 'connectionSocket.getpeername',
+    toPython: (py) => expr(`${py.target}.getpeername()`, 'address'),
     run: (ctx) => addressValue(ctx.session.engine.getpeername(ctx.socket())),
   },
 ];

@@ -2,6 +2,7 @@ import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
 import type { Jobs } from '../session/jobs.js';
+import type { PyGen } from '../export/types.js';
 
 /** Where a command is listed in help and in the README table. */
 export type Group = 'socket' | 'shortcut' | 'value' | 'session';
@@ -49,6 +50,8 @@ export interface CommandDef {
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;
+  /** The command in an exported Python program (sockshell export); a comment when Python has none. */
+  readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;
 }
 
@@ -82,6 +85,8 @@ export interface SessionServices {
   runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
+  /** The chunks an interactive session ran without error, for `export`; empty for scripts. */
+  history(): readonly string[];
 }
 
 export interface CallContext {

@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
+  /** What the session has run successfully, for `export` (the REPL keeps it). */
+  readonly history?: () => readonly string[];
   /** Sees every engine event (the recorder learns which ports the OS picked). */
   readonly onEvent?: (event: EngineEvent) => void;
 }
@@ -112,6 +114,10 @@ export class Session implements SessionServices {
       const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
       if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }
+  }
+
+  history(): readonly string[] {
+    return this.options.history?.() ?? [];
   }
 
   requestExit(): void {
