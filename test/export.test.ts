@@ -135,16 +135,16 @@ describe.runIf(hasPython)('exported programs run under python3', () => {
           "serverSocket.bind(('127.0.0.1', 0))",
           'serverAddress = serverSocket.getsockname()',
           'clientSocket = socket(AF_INET, SOCK_DGRAM)',
-          "clientSocket.sendto(b'hello', serverAddress)",
+          "print(clientSocket.sendto(b'hello', serverAddress))",
           'message, clientAddress = serverSocket.recvfrom(2048)',
           'modifiedMessage = message.decode().upper()',
-          'serverSocket.sendto(modifiedMessage.encode(), clientAddress)',
+          'print(serverSocket.sendto(modifiedMessage.encode(), clientAddress))',
           'print(clientSocket.recvfrom(2048))',
           '',
         ].join('\n'),
       );
       const py = await runProcess('python3', [file]);
-      expect(py.stdout).toMatch(/^\(b'HELLO', \('127\.0\.0\.1', \d+\)\)\n$/);
+      expect(py.stdout).toMatch(/^5\n5\n\(b'HELLO', \('127\.0\.0\.1', \d+\)\)\n$/); // what the session showed
     } finally {
       await repl.close();
     }
