@@ -120,6 +120,23 @@ export const sessionCommands: readonly CommandDef[] = [
     },
   },
   {
+    name: 'trace',
+    group: 'session',
+    usage: 'trace on|off',
+    forms: [[{ name: 'on|off', kind: 'value' }]],
+    summary: 'Show the Python each command performs (>>> lines) and, in scripts, what happened beneath',
+    python: NOT_PYTHON,
+    example: 'trace on',
+    toPython: (py) => comment(`trace ${py.arg(0).replace(/'/g, '')}`),
+    run(ctx) {
+      const v = ctx.args[0]!.value;
+      const on = v.kind === 'bool' ? v.value : v.kind === 'str' && /^(on|off)$/i.test(v.value) ? /^on$/i.test(v.value) : null;
+      if (on === null) throw new ShellError('expected on or off', ctx.args[0]!.span);
+      ctx.session.trace = on;
+      return NONE;
+    },
+  },
+  {
     name: 'jobs',
     group: 'session',
     usage: 'jobs',

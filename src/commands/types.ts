@@ -78,6 +78,8 @@ export interface SessionServices {
   readonly table: ReadonlyMap<string, CommandDef>;
   readonly jobs: Jobs;
   readonly interactive: boolean;
+  /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
+  trace: boolean;
   describe(handle: SocketHandle): string;
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;

@@ -46,6 +46,8 @@ export abstract class BaseSocket {
   closed = false;
   bytesSent = 0;
   bytesReceived = 0;
+  /** How many pieces they came in: datagrams for UDP, chunks read off the connection for TCP. */
+  arrivals = 0;
   /** The slot for calls that wait for something to arrive: recv, recvfrom, accept, connect. */
   readonly reader = new Waiter();
   /** The slot for calls that wait for room to send: send, sendall. */
@@ -119,6 +121,7 @@ export abstract class BaseSocket {
       dropped: this.dropped(),
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
+      arrivals: this.arrivals,
       timeout: this.timeout,
       waiting: this.reader.call ?? this.writer.call,
     };

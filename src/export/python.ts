@@ -91,15 +91,42 @@ function literalType(v: Value): PyType {
   }
 }
 
+/**
+ * One statement as the Python it performs, for `trace on`: types come from the running program's
+ * values rather than from reading the program.
+ */
+export function statementPython(stmt: Stmt, table: ReadonlyMap<string, CommandDef>, known: KnownTypes): string[] {
+  const w = new Writer(table, { echo: false, overrides: new Map() }, known);
+  w.statement(stmt, 0);
+  return w.out.filter((l) => !l.startsWith('#'));
+}
+
+/**
+ * Types the Python program would have, kept across traced statements (`types`, updated), with a
+ * fallback for names set before tracing began (from the running program's values).
+ */
+export interface KnownTypes {
+  readonly types: Map<string, PyType>;
+  typeOf(name: string): PyType;
+  readonly current: string;
+}
+
 class Writer {
   readonly out: string[] = [];
   readonly imports = new Set<string>();
   readonly assigned = new Set<string>();
-  private readonly types = new Map<string, PyType>();
-  private current = '';
+  private readonly types: Map<string, PyType>;
+  private current: string;
   private readonly auto = { udp: 0, tcp: 0, conn: 0 };
 
-  constructor(private readonly table: ReadonlyMap<string, CommandDef>, private readonly options: ExportOptions) {}
+  constructor(
+    private readonly table: ReadonlyMap<string, CommandDef>,
+    private readonly options: ExportOptions,
+    private readonly known: KnownTypes = { types: new Map(), typeOf: () => 'unknown', current: '' },
+  ) {
+    this.types = known.types;
+    this.current = known.current;
+  }
 
   block(body: readonly Stmt[], depth: number): void {
     const start = this.out.length;
@@ -111,7 +138,7 @@ class Writer {
     this.out.push('    '.repeat(depth) + line);
   }
 
-  private statement(s: Stmt, depth: number): void {
+  statement(s: Stmt, depth: number): void {
     switch (s.kind) {
       case 'assign': {
         const names = s.targets.map((t) => t.name);
@@ -237,7 +264,7 @@ class Writer {
         return { code: literal(v), type: literalType(v) };
       }
       case 'var': {
-        const type = this.types.get(w.name) ?? 'unknown';
+        const type = this.types.get(w.name) ?? this.known.typeOf(w.name);
         if (w.index === undefined) return { code: pyName(w.name), type };
         const itemType: PyType = type === 'address' ? (w.index === 0 ? 'str' : 'int') : 'unknown';
         return { code: `${pyName(w.name)}[${w.index}]`, type: itemType };
@@ -246,7 +273,7 @@ class Writer {
         const parts = w.parts.map((p) => {
           if (p.kind === 'text') return p.text.replace(/[{}]/g, (b) => b + b).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
           if (p.kind === 'byte') return `\\x${p.value.toString(16).padStart(2, '0')}`;
-          const t = this.types.get(p.name);
+          const t = this.types.get(p.name) ?? this.known.typeOf(p.name);
           const ref = pyName(p.name) + (p.index === undefined ? '' : `[${p.index}]`);
           return `{${ref}${t === 'bytes' && p.index === undefined ? '.decode()' : ''}}`;
         });

@@ -8,6 +8,8 @@ import * as want from '../commands/args.js';
 import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
 import type { OutputSink } from '../session/output.js';
 import { compare } from './compare.js';
+import { statementPython } from '../export/python.js';
+import type { PyType } from '../export/types.js';
 import { evaluate } from './evaluate.js';
 import type { VarScope } from './scope.js';
 
@@ -31,6 +33,8 @@ export interface InterpreterOptions {
  */
 export class Interpreter {
   private steps = 0;
+  /** What each name would be in the Python program, as traced so far (trace on). */
+  private readonly pythonTypes = new Map<string, PyType>();
 
   constructor(
     private readonly session: SessionServices,
@@ -55,10 +59,12 @@ export class Interpreter {
     if (signal.aborted) throw new Cancelled('the program');
     switch (stmt.kind) {
       case 'command':
+        if (this.session.trace) this.tracePython(stmt);
         await this.command(stmt, signal, depth);
         return 'next';
       case 'assign': {
         if (stmt.targets.every((t) => this.scope.isFixed(t.name))) return 'next';
+        if (this.session.trace) this.tracePython(stmt);
         this.assign(stmt.targets, this.value(stmt.value), stmt.span, 'the value');
         return 'next';
       }
@@ -91,6 +97,19 @@ export class Interpreter {
         const exhaustive: never = stmt;
         return exhaustive;
       }
+    }
+  }
+
+  /** `trace on`: the Python this statement performs, as `>>> ` lines. */
+  private tracePython(stmt: Stmt): void {
+    const scope = this.scope;
+    const known = {
+      types: this.pythonTypes,
+      typeOf: (name: string) => (scope.has(name) ? pyType(scope.get(name, stmt.span)) : 'unknown'),
+      current: scope.current?.name ?? '',
+    };
+    for (const line of statementPython(stmt, this.session.table, known)) {
+      this.out(this.options.job === undefined ? { kind: 'info', text: `>>> ${line}` } : { kind: 'info', text: `>>> ${line}`, job: this.options.job });
     }
   }
 
@@ -242,6 +261,10 @@ export class Interpreter {
       span,
     );
   }
+}
+
+function pyType(v: Value): PyType {
+  return v.kind === 'tuple' ? 'unknown' : v.kind;
 }
 
 function wordText(w: Word): string {

@@ -40,9 +40,9 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   }
   const stdinLines = new LineReader(io.stdin);
   const prompt = promptStream(io);
-  const session = new Session({
+  const session: Session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose }),
+    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace }),
     readLine: (text, signal) => {
       if (text) prompt?.write(text);
       return stdinLines.next(signal);

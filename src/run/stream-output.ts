@@ -5,8 +5,8 @@ import type { Output, OutputSink } from '../session/output.js';
 export interface StreamOutputOptions {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
-  /** -v: also write info and notices to stderr, as `# …` lines. */
-  readonly verbose: boolean;
+  /** -v, or `trace on`: also write info and notices to stderr, as `# …` lines. Asked each time. */
+  readonly verbose: boolean | (() => boolean);
   /** Called for every error, so runners can set the exit status. */
   readonly onError?: (output: Extract<Output, { kind: 'error' }>) => void;
 }
@@ -17,7 +17,8 @@ export interface StreamOutputOptions {
  * when it is not a terminal.
  */
 export function streamOutput(options: StreamOutputOptions): OutputSink {
-  const { stdout, stderr, verbose } = options;
+  const { stdout, stderr } = options;
+  const verbose = () => (typeof options.verbose === 'function' ? options.verbose() : options.verbose);
   const toTerminal = (w: Writable & { isTTY?: boolean }, text: string) => w.write(w.isTTY ? terminalSafe(Buffer.from(text)) : text);
   return (o) => {
     switch (o.kind) {
@@ -30,10 +31,10 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'value':
         return;
       case 'info':
-        if (verbose) toTerminal(stderr, `# ${o.text}\n`);
+        if (verbose()) toTerminal(stderr, o.text.startsWith('>>> ') ? `${o.text}\n` : `# ${o.text}\n`);
         return;
       case 'notice':
-        if (verbose) toTerminal(stderr, `[${o.tag}] ${o.text}\n`);
+        if (verbose()) toTerminal(stderr, `[${o.tag}] ${o.text}\n`);
         return;
       case 'warning':
         toTerminal(stderr, `warning: ${o.text}\n`);

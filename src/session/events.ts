@@ -44,6 +44,10 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
   }),
   failed: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
+  joined: (e) => ({
+    kind: 'info',
+    text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one recv returned them together: TCP is a byte stream and keeps no message boundaries`,
+  }),
   closed: () => null,
   renamed: (e) => ({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };

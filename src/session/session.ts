@@ -36,6 +36,7 @@ export class Session implements SessionServices {
   readonly table: ReadonlyMap<string, CommandDef> = TABLE;
   readonly jobs = new Jobs();
   readonly interactive: boolean;
+  trace = false;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
