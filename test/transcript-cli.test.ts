@@ -86,7 +86,7 @@ describe('record and test', () => {
 
   it('a directory runs every .sockt below it and ends with the summary', async () => {
     const r = await sockshell(['test', 'test/transcripts'], { timeoutMs: 60000 });
-    expect(r.stdout).toMatch(/\n7 passed, 0 failed\n$/);
+    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });
 });

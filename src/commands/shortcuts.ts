@@ -77,6 +77,7 @@ export const shortcuts: readonly CommandDef[] = [
       return shortcut(ctx, 'udp', async (s) => {
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
+        ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: 'udp', local: a });
         ctx.info(bound(s.name, a));
       });
     },
@@ -111,6 +112,7 @@ export const shortcuts: readonly CommandDef[] = [
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
+        ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
         ctx.info(`${bound(s.name, a)}; it is a welcoming socket`);
       });
     },
@@ -133,6 +135,7 @@ export const shortcuts: readonly CommandDef[] = [
       return shortcut(ctx, 'tcp', async (s) => {
         ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
+        ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: 'tcp', local, remote });
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },

@@ -1,4 +1,5 @@
-import type { SocketOption } from '../engine/types.js';
+import type { Address, SocketHandle, SocketOption } from '../engine/types.js';
+import { preview } from '../session/exchanges.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
@@ -31,6 +32,18 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   run: (ctx) => socketValue(ctx, transport),
 });
 
+/** Logs a send for `diagram`: where it went (the connection's peer when `to` is null). */
+function sent(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, to: { host: string; port: number } | null): void {
+  const info = ctx.session.engine.info(s);
+  const dest = to ? { ...to, family: info.family } : info.peer;
+  ctx.session.exchanges.add({ kind: 'send', socket: s.name, transport: info.transport, call, local: info.local, to: dest, bytes: data.length, preview: preview(data) });
+}
+
+function received(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, from: Address | null): void {
+  const info = ctx.session.engine.info(s);
+  ctx.session.exchanges.add({ kind: 'recv', socket: s.name, transport: info.transport, call, local: info.local, from: from ?? info.peer, bytes: data.length, preview: preview(data) });
+}
+
 export const socketCalls: readonly CommandDef[] = [
   create('udp'),
   create('tcp'),
@@ -47,6 +60,7 @@ export const socketCalls: readonly CommandDef[] = [
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
+      ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: ctx.session.engine.info(s).transport, local: a });
       ctx.info(bound(s.name, a));
       return NONE;
     },
@@ -65,6 +79,7 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const backlog = ctx.args[0] ? want.count(ctx.args[0], 'a backlog') : 128;
       const a = await ctx.session.engine.listen(s, backlog);
+      ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
       return NONE;
     },
@@ -83,6 +98,7 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const { socket, address } = await ctx.session.engine.accept(s, { ...ctx.block, name: ctx.targetName, owner: ctx.scope.owner, displace: true });
       ctx.scope.current = socket;
+      ctx.session.exchanges.add({ kind: 'accept', socket: s.name, conn: socket.name, local: ctx.session.engine.getsockname(socket), peer: address });
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
@@ -102,6 +118,7 @@ export const socketCalls: readonly CommandDef[] = [
       const to = want.hostAndPort(ctx.args);
       const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const tcp = ctx.session.engine.info(s).transport === 'tcp';
+      ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: tcp ? 'tcp' : 'udp', local, remote });
       ctx.info(
         tcp
           ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
@@ -120,7 +137,13 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
     toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
-    run: async (ctx) => int(await ctx.session.engine.send(ctx.socket(), want.data(ctx.args[0]!), ctx.block)),
+    async run(ctx) {
+      const s = ctx.socket();
+      const data = want.data(ctx.args[0]!);
+      const n = await ctx.session.engine.send(s, data, ctx.block);
+      sent(ctx, s, 'send', data, null);
+      return int(n);
+    },
   },
   {
     name: 'sendall',
@@ -133,7 +156,10 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
     toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
     async run(ctx) {
-      await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
+      const s = ctx.socket();
+      const data = want.data(ctx.args[0]!);
+      await ctx.session.engine.sendall(s, data, ctx.block);
+      sent(ctx, s, 'sendall', data, null);
       return NONE;
     },
   },
@@ -154,7 +180,10 @@ export const socketCalls: readonly CommandDef[] = [
       const [d, ...where] = ctx.args;
       const payload = want.data(d!);
       const to = want.hostAndPort(where);
-      return int(await ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block));
+      const s = ctx.socket();
+      const n = await ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block);
+      sent(ctx, s, 'sendto', payload, to);
+      return int(n);
     },
   },
   {
@@ -167,7 +196,12 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 'data = s.recv(1024)' },
     example: 'modifiedSentence = clientSocket.recv 1024',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
-    run: async (ctx) => bytes(await ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block)),
+    async run(ctx) {
+      const s = ctx.socket();
+      const data = await ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block);
+      received(ctx, s, 'recv', data, null);
+      return bytes(data);
+    },
   },
   {
     name: 'recvfrom',
@@ -180,7 +214,9 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
     toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
     async run(ctx) {
-      const r = await ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block);
+      const s = ctx.socket();
+      const r = await ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block);
+      received(ctx, s, 'recvfrom', r.data, r.address);
       return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
     },
   },
@@ -196,7 +232,10 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
+      const info = ctx.session.engine.info(s);
       ctx.session.engine.close(s);
+      const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'HALF_CLOSED';
+      ctx.session.exchanges.add(fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name });
       if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
@@ -213,7 +252,10 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
       const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
-      ctx.session.engine.shutdown(ctx.socket(), how);
+      const s = ctx.socket();
+      ctx.session.engine.shutdown(s, how);
+      const info = ctx.session.engine.info(s);
+      if (how !== 'rd' && info.peer) ctx.session.exchanges.add({ kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'shutdown' });
       return NONE;
     },
   },

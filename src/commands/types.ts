@@ -3,6 +3,7 @@ import type { Value } from '../lang/values.js';
 import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
 import type { Jobs } from '../session/jobs.js';
 import type { PyGen } from '../export/types.js';
+import type { ExchangeLog } from '../session/exchanges.js';
 
 /** Where a command is listed in help and in the README table. */
 export type Group = 'socket' | 'shortcut' | 'value' | 'session';
@@ -87,6 +88,8 @@ export interface SessionServices {
   runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
+  /** What the socket calls did, for `diagram`. */
+  readonly exchanges: ExchangeLog;
   /** The chunks an interactive session ran without error, for `export`; empty for scripts. */
   history(): readonly string[];
 }

@@ -11,6 +11,7 @@ import { addressRepr, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
+import { ExchangeLog } from './exchanges.js';
 import type { Output, OutputSink } from './output.js';
 
 export interface SessionOptions {
@@ -35,6 +36,7 @@ export class Session implements SessionServices {
   readonly engine: Engine;
   readonly table: ReadonlyMap<string, CommandDef> = TABLE;
   readonly jobs = new Jobs();
+  readonly exchanges = new ExchangeLog();
   readonly interactive: boolean;
   trace = false;
 
