@@ -269,6 +269,8 @@ class Writer {
         const itemType: PyType = type === 'address' ? (w.index === 0 ? 'str' : 'int') : 'unknown';
         return { code: `${pyName(w.name)}[${w.index}]`, type: itemType };
       }
+      case 'bytes':
+        return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes' };
       case 'template': {
         const parts = w.parts.map((p) => {
           if (p.kind === 'text') return p.text.replace(/[{}]/g, (b) => b + b).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
