@@ -81,6 +81,10 @@ export interface SessionServices {
   readonly interactive: boolean;
   /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
   trace: boolean;
+  /** `display hex`: results show bytes as x"…" instead of b'…'. */
+  display: 'text' | 'hex';
+  /** The last error, for `explain` with no argument. */
+  lastError: { readonly code: string | null; readonly message: string } | null;
   describe(handle: SocketHandle): string;
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;

@@ -70,7 +70,7 @@ export class Interpreter {
       }
       case 'show': {
         const v = this.value(stmt.word);
-        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: repr(v, this.session.describe) });
+        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: this.show(v) });
         return 'next';
       }
       case 'while':
@@ -98,6 +98,11 @@ export class Interpreter {
         return exhaustive;
       }
     }
+  }
+
+  /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
+  private show(v: Value): string {
+    return repr(v, this.session.describe, this.session.display === 'hex');
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
@@ -165,7 +170,7 @@ export class Interpreter {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
-      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: repr(result, this.session.describe) });
+      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
     }
   }
 
@@ -237,8 +242,10 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof SocketError) {
         if (e.code === 'EINTR') throw new Cancelled(def.name);
+        this.session.lastError = { code: e.code, message: e.message };
         throw new ShellError(e.message, call.nameSpan);
       }
+      if (e instanceof ShellError) this.session.lastError = { code: null, message: e.message };
       throw e;
     }
   }

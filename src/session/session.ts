@@ -39,6 +39,8 @@ export class Session implements SessionServices {
   readonly exchanges = new ExchangeLog();
   readonly interactive: boolean;
   trace = false;
+  display: 'text' | 'hex' = 'text';
+  lastError: { readonly code: string | null; readonly message: string } | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
