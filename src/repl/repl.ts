@@ -97,7 +97,14 @@ export function startRepl(options: ReplOptions): ReplHandle {
     },
   });
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
+  // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
   for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
+  server.defineCommand('help', {
+    help: 'the sockshell commands (same as help)',
+    action() {
+      void core.execute('help\n').then(() => server.displayPrompt());
+    },
+  });
 
   // Ctrl-C cancels the running command; at an idle prompt node's own behaviour stays.
   const idleSigint = server.listeners('SIGINT') as ((...a: unknown[]) => void)[];
