@@ -12,7 +12,7 @@ const USAGE = `usage: sockshell                        interactive shell (a REPL
        sockshell check FILE.sock ...        parse and validate scripts without opening a socket
        sockshell export FILE.sock [NAME=VALUE ...]  the script as a Python program (the socket module)
        sockshell record FILE.sockt           the shell, writing a transcript of the session (Ctrl-D ends it)
-       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] PATH ...
+       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
                                             replay transcripts (files, or every .sockt below a directory)
        sockshell < session.sock             run standard input as a session, without prompts
 
@@ -21,7 +21,7 @@ options:
   -h, --help      this help
   -V, --version   the version
 
-exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error.
+exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C.
 Inside the shell, type help.`;
 
 function version(): string {

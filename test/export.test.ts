@@ -87,6 +87,16 @@ describe('export', () => {
 });
 
 describe.runIf(hasPython)('exported programs run under python3', () => {
+  it('bytes beyond ASCII export as valid Python that sends the same bytes', async () => {
+    const file = join(dir, 'bytes.sock');
+    writeFileSync(file, 'x = "caf\\xe9"\ny = b"\\xff\\x00A"\nz = "a$x"\nprint $y\n');
+    const r = await sockshell(['export', file]);
+    expect(r.stdout).toBe("from socket import *\nx = b'caf\\xe9'\ny = b'\\xff\\x00A'\nz = b'a' + x\nprint(y.decode())\n");
+    const py = join(dir, 'bytes.py');
+    writeFileSync(py, r.stdout.replace('print(y.decode())', 'print(len(x), len(y), z)'));
+    expect((await runProcess('python3', [py])).stdout).toBe("4 3 b'acaf\\xe9'\n");
+  });
+
   it('the exported UDPServer serves UDPClient.sock', async () => {
     const port = await freePort('udp');
     await serve('python3', [await exported('UDPServer', port)]);

@@ -94,6 +94,15 @@ describe('REPL', () => {
     expect((await repl.type('print $m')).out).toBe('\\x1b[2J\\x07bell\n');
   });
 
+  it('Ctrl-D while a call waits stops it and leaves', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    repl.send('s.recvfrom 10');
+    const status = await repl.close();
+    repl = null;
+    expect(status).toBe(0);
+  });
+
   it('Ctrl-D (end of input) closes every socket and ends with status 0', async () => {
     repl = new ReplDriver();
     await repl.type('tcp.listen 127.0.0.1 0');

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sockshell } from './helpers/proc.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, sockshell } from './helpers/proc.js';
 
 /** sockshell record and sockshell test as a user runs them. */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));
@@ -82,6 +83,19 @@ describe('record and test', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${file}:2: output with no command above it`);
     expect(r.stderr).toContain(`${file}:4: bad regular expression`);
+  });
+
+  it('Ctrl-C stops sockshell test with status 130', async () => {
+    const file = join(dir, 'slow.sockt');
+    writeFileSync(file, '  sockshell> sleep 20\n');
+    const child = spawn(process.execPath, [CLI, 'test', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(status).toBe(130);
+    expect(out).toContain('(interrupted)');
   });
 
   it('a directory runs every .sockt below it and ends with the summary', async () => {

@@ -1,7 +1,8 @@
 import type { CompareOp } from '../lang/ast.js';
 import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
 import { compare } from '../interp/compare.js';
-import { Cancelled, ShellError } from '../session/errors.js';
+import { ShellError } from '../session/errors.js';
+import { cancellable } from '../session/cancellable.js';
 import * as want from './args.js';
 import { expr, lines } from '../export/types.js';
 import type { Arg, CommandDef } from './types.js';
@@ -23,20 +24,13 @@ function caseChange(arg: Arg, up: boolean): Value {
   throw new ShellError(`${up ? 'upper' : 'lower'} needs text or bytes, got ${repr(v)}`, arg.span);
 }
 
-function sleep(seconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Cancelled('sleep'));
-    const done = () => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    };
-    const timer = setTimeout(done, seconds * 1000);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(new Cancelled('sleep'));
-    };
-    signal.addEventListener('abort', abort, { once: true });
-  });
+async function sleep(seconds: number, signal: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await cancellable(new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000))), signal, 'sleep');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isOperator(arg: Arg): CompareOp | null {

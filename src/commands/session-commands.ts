@@ -111,11 +111,14 @@ export const sessionCommands: readonly CommandDef[] = [
     async run(ctx) {
       const [file, ...rest] = ctx.args;
       if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
-      await ctx.session.runFile(file!.value.value, overrides(rest), {
-        signal: ctx.block.signal,
-        owner: ctx.job !== undefined ? `job${ctx.job}` : `run:${file!.value.value}`,
-        ...(ctx.job !== undefined ? { job: ctx.job } : {}),
-      });
+      const path = file!.value.value;
+      try {
+        await ctx.session.runFile(path, overrides(rest), { signal: ctx.block.signal, ...(ctx.job !== undefined ? { job: ctx.job } : {}) });
+      } catch (e) {
+        // A script's `exit N` ends that script; here it is the outcome of this command.
+        if (e instanceof ExitRequest) throw new ShellError(`${path} exited with status ${e.status}`, file!.span);
+        throw e;
+      }
       return NONE;
     },
   },

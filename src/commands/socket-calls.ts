@@ -232,7 +232,12 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
-      const info = ctx.session.engine.info(s);
+      let info;
+      try {
+        info = ctx.session.engine.info(s);
+      } catch {
+        return NONE; // closed already: nothing to do, as in Python
+      }
       ctx.session.engine.close(s);
       const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'HALF_CLOSED';
       ctx.session.exchanges.add(fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name });

@@ -89,7 +89,7 @@ export interface SessionServices {
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
-  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void>;
+  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
   /** What the socket calls did, for `diagram`. */

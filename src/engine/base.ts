@@ -27,6 +27,12 @@ export interface Core {
   emit(event: EngineEvent): void;
   /** Registers a connection taken from a listener's accept queue under a fresh name. */
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
+  /**
+   * Another open TCP socket of this engine holds that address through bind. Node cannot bind a TCP
+   * socket without listening, so the OS does not know of such a bind; the engine keeps it, as Python's
+   * second bind of a port fails with EADDRINUSE.
+   */
+  tcpAddressTaken(address: Address, asking: BaseSocket): boolean;
 }
 
 /** A completed handshake waiting in a listener's accept queue. */

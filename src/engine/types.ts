@@ -137,7 +137,7 @@ export interface Engine {
   /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
   recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
   shutdown(socket: SocketHandle, how: ShutdownHow): void;
-  /** close(). Idempotent on an already-closed handle is NOT allowed: it throws EBADF like any call. */
+  /** close(). Closing a closed socket does nothing, as in Python. */
   close(socket: SocketHandle): void;
   /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
   settimeout(socket: SocketHandle, seconds: number | null): void;

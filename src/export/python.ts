@@ -1,5 +1,5 @@
-import type { Cond, Stmt, Word } from '../lang/ast.js';
-import { bareLiteral, type Value } from '../lang/values.js';
+import type { Cond, Part, Stmt, Word } from '../lang/ast.js';
+import { bareLiteral, repr, type Value } from '../lang/values.js';
 import type { CommandDef } from '../commands/types.js';
 import { splitFlags } from '../commands/flags.js';
 import type { PyContext, PyType } from './types.js';
@@ -30,20 +30,9 @@ export function pyName(name: string): string {
   return KEYWORDS.has(name) ? `${name}_` : name;
 }
 
+/** A Python string literal: Python's own repr of the text. */
 export function pyString(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const body = [...text]
-    .map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if (ch === '\\' || ch === quote) return '\\' + ch;
-      if (ch === '\n') return '\\n';
-      if (ch === '\r') return '\\r';
-      if (ch === '\t') return '\\t';
-      if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
-      return ch;
-    })
-    .join('');
-  return quote + body + quote;
+  return repr({ kind: 'str', value: text });
 }
 
 function literal(v: Value): string {
@@ -58,7 +47,7 @@ function literal(v: Value): string {
     case 'str':
       return pyString(v.value);
     case 'bytes':
-      return `b${pyString(v.value.toString('latin1'))}`;
+      return repr(v); // b'...' with \xHH escapes: valid Python for any byte
     case 'address':
       return `(${pyString(v.address.host)}, ${v.address.port})`;
     case 'socket':
@@ -248,6 +237,28 @@ class Writer {
     return `${kind}${++this.auto[kind]}`;
   }
 
+  /** "caf\xe9$x" holds raw bytes, so the shell makes bytes of it: b'caf\xe9' + x.encode(). */
+  private bytesTemplate(parts: readonly Part[]): string {
+    const pieces: string[] = [];
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length) pieces.push(repr({ kind: 'bytes', value: Buffer.from(run) }));
+      run = [];
+    };
+    for (const p of parts) {
+      if (p.kind === 'text') run.push(...Buffer.from(p.text, 'utf8'));
+      else if (p.kind === 'byte') run.push(p.value);
+      else {
+        flush();
+        const ref = pyName(p.name) + (p.index === undefined ? '' : `[${p.index}]`);
+        const type = p.index === undefined ? this.types.get(p.name) ?? this.known.typeOf(p.name) : 'unknown';
+        pieces.push(type === 'bytes' ? ref : type === 'str' ? `${ref}.encode()` : `str(${ref}).encode()`);
+      }
+    }
+    flush();
+    return pieces.join(' + ');
+  }
+
   private cond(c: Cond): string {
     if (c.kind === 'truthy') return this.word(c.word).code;
     const [l, r] = [this.word(c.left), this.word(c.right)];
@@ -272,9 +283,12 @@ class Writer {
       case 'bytes':
         return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes' };
       case 'template': {
+        // As the shell does: raw bytes, or a bytes variable, make the whole string bytes.
+        const binary = w.parts.some((p) => p.kind === 'byte' || (p.kind === 'var' && p.index === undefined && (this.types.get(p.name) ?? this.known.typeOf(p.name)) === 'bytes'));
+        if (binary) return { code: this.bytesTemplate(w.parts), type: 'bytes' };
         const parts = w.parts.map((p) => {
           if (p.kind === 'text') return p.text.replace(/[{}]/g, (b) => b + b).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
-          if (p.kind === 'byte') return `\\x${p.value.toString(16).padStart(2, '0')}`;
+          if (p.kind === 'byte') return ''; // handled by bytesTemplate
           const t = this.types.get(p.name) ?? this.known.typeOf(p.name);
           const ref = pyName(p.name) + (p.index === undefined ? '' : `[${p.index}]`);
           return `{${ref}${t === 'bytes' && p.index === undefined ? '.decode()' : ''}}`;

@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { COMMANDS } from '../commands/table.js';
 import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
+import { cancellable } from '../session/cancellable.js';
 import { complete } from './completer.js';
 import { loadHistory, saveHistory } from './history.js';
 import { ShellCore } from './core.js';
@@ -61,10 +62,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy);
     },
     readLine: (prompt, signal) =>
-      new Promise((resolve) => {
-        server.question(terminalSafe(Buffer.from(prompt)), { signal }, (answer) => resolve(answer));
-        signal.addEventListener('abort', () => resolve(null), { once: true });
-      }),
+      cancellable(new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)), signal, 'input'),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
@@ -123,6 +121,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
   const done = new Promise<number>((resolve) => {
     server.on('exit', () => {
       closed = true;
+      core.interrupt(); // Ctrl-D while a call waits: stop it (and what was typed ahead), then close
       void core.close().then(() => resolve(core.exitStatus));
     });
   });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { compile, variables } from '../commands/check.js';
-import { Cancelled, ShellError } from '../session/errors.js';
+import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
@@ -49,9 +49,10 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     },
   });
   try {
-    await session.runProgram(program, file, options.overrides, { signal: options.signal, owner: 'main' });
+    await session.runProgram(program, file, options.overrides, { signal: options.signal });
     return 0;
   } catch (e) {
+    if (e instanceof ExitRequest) return e.status;
     if (e instanceof Cancelled) {
       io.stderr.write(`${file}: interrupted\n`);
       return 130;

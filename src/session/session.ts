@@ -39,6 +39,8 @@ export class Session implements SessionServices {
   readonly exchanges = new ExchangeLog();
   readonly interactive: boolean;
   trace = false;
+  /** Scripts started so far: each run's sockets have their own owner id. */
+  private runs = 0;
   display: 'text' | 'hex' = 'text';
   lastError: { readonly code: string | null; readonly message: string } | null = null;
 
@@ -82,7 +84,7 @@ export class Session implements SessionServices {
     return new Interpreter(this, scope, this.options.out, maxWait ? { ...options, maxWaitMs: maxWait } : options);
   }
 
-  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void> {
+  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
     let source: string;
     try {
       source = await readFile(file, 'utf8');
@@ -96,26 +98,25 @@ export class Session implements SessionServices {
     await this.runProgram(program, file, overrides, options);
   }
 
-  /** Runs a compiled script in a fresh scope; the sockets it opened close when it ends. */
-  async runProgram(
-    program: readonly Stmt[],
-    file: string,
-    overrides: ReadonlyMap<string, Value>,
-    options: { signal: AbortSignal; owner: string; job?: number },
-  ): Promise<void> {
-    const scope = new VarScope(options.owner, file, overrides);
+  /**
+   * Runs a compiled script in a fresh scope; the sockets it opened close when it ends, like a
+   * process's. Each run owns its sockets under its own id, so a script run from a job's script
+   * closes only its own. `exit N` leaves as ExitRequest for the caller to turn into a status.
+   */
+  async runProgram(program: readonly Stmt[], file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
+    const owner = `run${++this.runs}:${file}`;
+    const scope = new VarScope(owner, file, overrides);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     try {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
       if (e instanceof Cancelled) throw new Cancelled(`run ${file}`);
-      if (e instanceof ExitRequest) throw new ShellError(`${file} exited with status ${e.status}`, null);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;
     } finally {
       // Like a process ending: the sockets a script opened close with it.
-      const closed = this.engine.closeOwnedBy(options.owner);
+      const closed = this.engine.closeOwnedBy(owner);
       const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
       if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }

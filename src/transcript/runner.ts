@@ -42,7 +42,8 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       for (const command of options.with) {
         peers.push(await startPeer(command, { readyTimeoutMs: options.readyTimeoutMs, ...(options.port !== undefined ? { port: options.port } : {}) }));
       }
-      const result = await replay(transcript, { timeoutMs: options.timeoutMs });
+      const result = await replay(transcript, { timeoutMs: options.timeoutMs, signal: options.signal });
+      if (options.signal.aborted) break;
       if (options.update) {
         const updated = renderItems(result.updated);
         if (updated !== text) await writeFile(file, updated);
@@ -65,7 +66,8 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       await Promise.all(peers.map((p) => p.stop()));
     }
   }
-  options.out.write(`${passed} passed, ${failed} failed\n`);
+  options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);
+  if (options.signal.aborted) return 130;
   return broken ? 2 : failed > 0 ? 1 : 0;
 }
 
