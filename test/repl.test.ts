@@ -48,7 +48,7 @@ describe('REPL', () => {
     await repl.type('s = udp.bind 127.0.0.1 0');
     await repl.type('a = getsockname');
     repl.send('recvfrom 100');
-    await new Promise((r) => setTimeout(r, 100));
+    await repl.until(() => repl!.busy(), 3000, 'recvfrom to be running');
     const before = repl.err.length;
     repl.interrupt();
     await repl.until(() => repl!.err.slice(before).includes('cancelled'), 3000, 'the cancel message');

@@ -39,6 +39,8 @@ export interface ReplHandle {
   readonly done: Promise<number>;
   /** What Ctrl-C does at a terminal; for driving the REPL through plain streams. */
   interrupt(): void;
+  /** A command is running (so Ctrl-C would cancel it rather than act on the prompt). */
+  busy(): boolean;
 }
 
 export function defaultHistoryFile(): string | null {
@@ -125,5 +127,5 @@ export function startRepl(options: ReplOptions): ReplHandle {
       void core.close().then(() => resolve(core.exitStatus));
     });
   });
-  return { done, interrupt: () => server.emit('SIGINT') };
+  return { done, interrupt: () => server.emit('SIGINT'), busy: () => core.busy };
 }
