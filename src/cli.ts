@@ -128,7 +128,7 @@ async function test(argv: readonly string[]): Promise<number> {
     const v = args[name] as string | undefined;
     if (v === undefined) return fallback;
     const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds, got '${v}'`;
+    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds above 0, got '${v}'`;
   };
   const timeout = seconds('timeout', 5);
   const ready = seconds('ready-timeout', 5);

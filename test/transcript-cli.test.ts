@@ -50,7 +50,7 @@ describe('record and test', () => {
         '  sockshell s2> s2.sendto x 127.0.0.1 [PORT1]',
         '  # the OS bound s2 to [...]',
         '  1',
-        '  [s] a datagram of 1 bytes from [...] is waiting; recvfrom will return it',
+        '  [s] a datagram of 1 byte from [...] is waiting; recvfrom will return it',
         '  sockshell s2> s.recvfrom 10',
         "  (b'x', ('127.0.0.1', [PORT2]))",
         '',
@@ -102,5 +102,16 @@ describe('record and test', () => {
     const r = await sockshell(['test', 'test/transcripts'], { timeoutMs: 60000 });
     expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('transcript syntax', () => {
+  it('a [PORTn] typed before any output showed it is a transcript error', async () => {
+    const file = join(dir, 'unshown.sockt');
+    writeFileSync(file, '  sockshell> c = udp.socket\n  sockshell c> c.sendto x 127.0.0.1 [PORT1]\n');
+    const r = await sockshell(['test', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: [PORT1] is typed before any output shows it`);
+    expect(r.stdout).toContain('0 passed, 1 failed');
   });
 });

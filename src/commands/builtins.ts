@@ -86,7 +86,8 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Upper-case text or bytes',
     python: { code: 'message.decode().upper()' },
     example: 'modifiedMessage = upper $message',
-    toPython: (py) => expr(`${py.text(0)}.upper()`, 'str'),
+    // Bytes that are not UTF-8 change case in ASCII only, as Python's bytes.upper() does.
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.upper()`, 'bytes') : expr(`${py.text(0)}.upper()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, true),
   },
   {
@@ -97,7 +98,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Lower-case text or bytes',
     python: { code: 'message.decode().lower()' },
     example: 'lower $reply',
-    toPython: (py) => expr(`${py.text(0)}.lower()`, 'str'),
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.lower()`, 'bytes') : expr(`${py.text(0)}.lower()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, false),
   },
   {

@@ -15,7 +15,7 @@ export const exportCommand: CommandDef = {
   summary: 'Write this session as a Python program (the socket module, textbook style); shows it without FILE',
   python: { none: 'it writes the Python; for a script, run sockshell export FILE.sock' },
   example: 'export udp.py',
-  toPython: (py) => comment(`export ${py.count ? py.arg(0).replace(/'/g, '') : ''}: the shell wrote this program here`),
+  toPython: (py) => comment(`export${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote this program here`),
   async run(ctx) {
     const history = ctx.session.history();
     if (history.length === 0) throw new ShellError('nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock', ctx.span);

@@ -27,6 +27,7 @@ export interface Ladder {
 
 interface SocketLane {
   index: number;
+  closed: boolean;
   kind: LaneKind;
   transport: Transport;
   local: Address | null;
@@ -36,8 +37,16 @@ interface SocketLane {
 const isAny = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
 const canonical = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^::ffff:/, ''));
 /** Could a packet for b reach a socket bound to a (or the other way round)? '' and 0.0.0.0 match any host. */
-const same = (a: Address | null, b: Address | null) =>
-  a !== null && b !== null && a.port === b.port && (canonical(a.host) === canonical(b.host) || isAny(a.host) || isAny(b.host));
+const v6 = (host: string) => host.includes(':') && !host.startsWith('::ffff:');
+/**
+ * Could a packet for b reach a socket bound to a (or the other way round)? Same port, and the same
+ * host or an any-address; an IPv4 socket never gets IPv6 traffic, and '::' gets both.
+ */
+const same = (a: Address | null, b: Address | null) => {
+  if (a === null || b === null || a.port !== b.port) return false;
+  if (a.host !== '::' && b.host !== '::' && v6(a.host) !== v6(b.host)) return false;
+  return canonical(a.host) === canonical(b.host) || isAny(a.host) || isAny(b.host);
+};
 
 export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
   const lanes: { title: string; kind: LaneKind; transport?: Transport; local?: Address | null }[] = [];
@@ -48,7 +57,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const lane = (name: string, transport: Transport, kind?: LaneKind): SocketLane => {
     let s = sockets.get(name);
     if (!s) {
-      s = { index: lanes.length, kind: kind ?? transport, transport, local: null, peer: null };
+      s = { index: lanes.length, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
       lanes.push({ title: name, kind: s.kind, transport });
       sockets.set(name, s);
     }
@@ -69,7 +78,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const destination = (from: SocketLane, to: Address | null, transport: Transport): number | null => {
     if (!to) return null;
     for (const s of sockets.values()) {
-      if (s === from || s.transport !== transport || s.kind === 'welcoming') continue;
+      if (s === from || s.closed || s.transport !== transport || s.kind === 'welcoming') continue;
       if (transport === 'udp' ? same(s.local, to) : same(s.local, to) && same(s.peer, from.local)) return s.index;
     }
     return outside(to);
@@ -141,11 +150,15 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         const to = destination(s, e.to, 'tcp');
         const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
         rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
+        if (e.call === 'close') s.closed = true;
         break;
       }
       case 'close': {
         const s = sockets.get(e.socket);
-        if (s) rows.push({ kind: 'note', lane: s.index, text: 'close' });
+        if (s) {
+          s.closed = true;
+          rows.push({ kind: 'note', lane: s.index, text: 'close' });
+        }
         break;
       }
       default: {

@@ -189,8 +189,13 @@ class Writer {
       flag: (f) => flags.has(f),
       arg: (i) => words[i]!.code,
       type: (i) => words[i]!.type,
+      utf8: (i) => isUtf8(positional[i]!),
       bytes: (i) => asBytes(positional[i]!, words[i]!),
-      text: (i) => (words[i]!.type === 'bytes' ? `${words[i]!.code}.decode()` : words[i]!.type === 'str' ? words[i]!.code : `str(${words[i]!.code})`),
+      text: (i) => {
+        const w = words[i]!;
+        if (w.type === 'bytes') return isUtf8(positional[i]!) ? `${w.code}.decode()` : `${w.code}.decode('utf-8', 'replace')`;
+        return w.type === 'str' ? w.code : `str(${w.code})`;
+      },
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
     };
@@ -301,6 +306,12 @@ class Writer {
       }
     }
   }
+}
+
+/** Written-out bytes that are valid UTF-8 (anything else is not written-out bytes, and passes). */
+function isUtf8(w: Word): boolean {
+  const data = w.kind === 'bytes' ? w.value : w.kind === 'template' && w.parts.some((p) => p.kind === 'byte') ? Buffer.from(w.parts.flatMap((p) => (p.kind === 'byte' ? [p.value] : p.kind === 'text' ? [...Buffer.from(p.text)] : []))) : null;
+  return data === null || Buffer.from(data.toString('utf8'), 'utf8').equals(data);
 }
 
 /** A word as bytes for Python: b'...' for text written out, x.encode() for a text variable. */

@@ -23,6 +23,8 @@ export interface PyContext {
   text(i: number): string;
   /** What is known of argument i's type. */
   type(i: number): PyType;
+  /** False when argument i is written-out bytes that are not UTF-8 (Python's .decode() would fail). */
+  utf8(i: number): boolean;
   /** Arguments from i on as a Python address: (host, port), or an address variable. */
   address(from: number): string;
   /** Needs `import NAME` at the top. */

@@ -34,7 +34,9 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
     const { transcript, errors } = parseTranscript(text);
     if (errors.length > 0) {
       for (const e of errors) options.err.write(`${file}:${e.line}: ${e.message}\n`);
+      options.out.write(`FAIL    ${file}: it does not parse (see above)\n`);
       broken = true;
+      failed++;
       continue;
     }
     const peers: Peer[] = [];
@@ -56,6 +58,10 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
         const expected = text.replace(/\n$/, '').split('\n');
         const actual = renderItems(result.actual).replace(/\n$/, '').split('\n');
         options.out.write(`FAIL    ${file}\n`);
+        for (const p of peers) {
+          const ended = p.ended();
+          if (ended) options.out.write(`        ${ended}\n`);
+        }
         options.out.write(unifiedDiff(expected, actual, { expected: `${file} (expected)`, actual: `${file} (this run)` }));
         failed++;
       }
