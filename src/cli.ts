@@ -18,6 +18,8 @@ const USAGE = `usage: sockshell                        interactive shell (a REPL
 
 options:
   -v, --verbose   also write what the shell did underneath (# lines) to stderr
+  --raw           scripts and piped sessions: print writes received bytes unescaped even to a
+                  terminal (escape sequences act); without it control bytes are shown as \\x1b
   -h, --help      this help
   -V, --version   the version
 
@@ -31,11 +33,11 @@ function version(): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs([...argv], {
-    boolean: ['help', 'version', 'verbose'],
+    boolean: ['help', 'version', 'verbose', 'raw'],
     alias: { help: ['h'], version: ['V'], verbose: ['v'] },
     configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'halt-at-non-option': true },
   });
-  const known = new Set(['_', '--', 'help', 'h', 'version', 'V', 'verbose', 'v']);
+  const known = new Set(['_', '--', 'help', 'h', 'version', 'V', 'verbose', 'v', 'raw']);
   const unknown = Object.keys(args).find((k) => !known.has(k));
   if (unknown) return usage(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`);
   if (args.help) {
@@ -49,13 +51,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = args._.map(String);
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   const verbose = Boolean(args.verbose);
+  const raw = Boolean(args.raw);
   switch (command) {
     case undefined: {
       const controller = interrupts();
       if (!process.stdin.isTTY) {
         const { runPiped } = await import('./run/piped.js');
-        return runPiped(io, { verbose, signal: controller.signal });
+        return runPiped(io, { verbose, raw, signal: controller.signal });
       }
+      if (raw) return usage('--raw is for scripts and piped sessions; the interactive shell always escapes what peers send');
       process.removeAllListeners('SIGINT'); // the REPL handles Ctrl-C itself
       const { startRepl, defaultHistoryFile } = await import('./repl/repl.js');
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -69,14 +73,16 @@ async function main(argv: readonly string[]): Promise<number> {
       }).done;
     }
     case 'run': {
+      const own = ['-v', '--verbose', '--raw'];
       const verboseHere = rest.some((a) => a === '-v' || a === '--verbose');
-      const [file, ...assignments] = rest.filter((a) => a !== '-v' && a !== '--verbose');
+      const rawHere = rest.includes('--raw');
+      const [file, ...assignments] = rest.filter((a) => !own.includes(a));
       if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
       const { parseOverrides } = await import('./lang/overrides.js');
       const overrides = parseOverrides(assignments);
       if (typeof overrides === 'string') return usage(overrides);
       const { runScript } = await import('./run/script.js');
-      return runScript(file, io, { overrides, verbose: verbose || verboseHere, signal: interrupts().signal });
+      return runScript(file, io, { overrides, verbose: verbose || verboseHere, raw: raw || rawHere, signal: interrupts().signal });
     }
     case 'check': {
       if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');

@@ -4,6 +4,7 @@ import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../session/errors.js';
+import * as want from './args.js';
 import { suggest } from './table.js';
 import { comment, lines } from '../export/types.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
@@ -165,7 +166,7 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: (py) => comment(`kill ${py.arg(0).replace(/'/g, '')}: the shell stopped a background job here`),
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
-      if (!(await ctx.session.jobs.kill(id))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
+      if (!(await ctx.session.jobs.kill(id, ctx.block.signal))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },
   },
@@ -189,7 +190,7 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'exit',
     group: 'session',
     usage: 'exit [STATUS]',
-    forms: [[], [{ name: 'STATUS', kind: 'count' }]],
+    forms: [[], [{ name: 'STATUS', kind: 'status' }]],
     summary: 'Close every socket and leave (a script stops with STATUS)',
     python: { code: 'sys.exit(0)' },
     example: 'exit',
@@ -198,8 +199,8 @@ export const sessionCommands: readonly CommandDef[] = [
       return lines(`sys.exit(${py.count ? py.arg(0) : ''})`);
     },
     run(ctx) {
-      const v = ctx.args[0]?.value;
-      throw new ExitRequest(v?.kind === 'int' ? v.value : 0);
+      const arg = ctx.args[0];
+      throw new ExitRequest(arg ? want.status(arg) : 0);
     },
   },
 ];

@@ -24,6 +24,8 @@ export function suggest(name: string): string | null {
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of TABLE.keys()) {
+    // The length difference bounds the distance from below: a pasted 100 kB word costs nothing.
+    if (Math.abs(name.length - candidate.length) >= bestDistance) continue;
     const d = distance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -17,6 +17,7 @@ export type ArgKind =
   | 'backlog'
   | 'seconds'
   | 'count'
+  | 'status' // an exit status, 0..255
   | 'value' // anything
   | 'socket' // a socket name
   | 'file'

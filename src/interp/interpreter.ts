@@ -246,6 +246,8 @@ export class Interpreter {
         throw new ShellError(e.message, call.nameSpan);
       }
       if (e instanceof ShellError) this.session.lastError = { code: null, message: e.message };
+      // Every error is shown with a position: one with nothing more precise points at its command.
+      if (e instanceof ShellError && e.span === null && e.file === undefined) throw new ShellError(e.message, call.nameSpan, e.exit);
       throw e;
     }
   }

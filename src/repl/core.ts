@@ -3,6 +3,7 @@ import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import type { Span } from '../lang/ast.js';
+import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import { runChunk, type ChunkResult } from '../session/chunk.js';
 import { Session } from '../session/session.js';
@@ -133,7 +134,7 @@ export class ShellCore {
         return;
       case 'failed': {
         const e = result.error;
-        if (e.file !== undefined) this.err(`error: ${e.file}:${e.span ? `${e.span.line}:${e.span.col}:` : ''} ${e.message}`, 'error');
+        if (e.file !== undefined) this.err(`error: ${diagnosticLine(e.file, e.span, e.message)}`, 'error');
         else this.caret(source, e.span, e.message, typedAfter);
         return;
       }
@@ -156,11 +157,11 @@ export class ShellCore {
 
   /** One error line with a caret under the column; the offending line is repeated above it unless it was just typed. */
   private caret(source: string, span: Span | null, message: string, typedAfter: string): void {
-    if (!span) return this.err(`error: ${message}`, 'error');
+    if (!span) return this.err(`error: ${messageLine(message)}`, 'error');
     const lines = source.replace(/\n$/, '').split('\n');
     const underInput = this.options.caretUnderInput && lines.length === 1;
     if (!underInput) this.err(`  ${terminalSafe(Buffer.from(lines[span.line - 1] ?? ''))}`, 'plain');
     const indent = underInput ? typedAfter.length : 2;
-    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${message}`, 'error');
+    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${messageLine(message)}`, 'error');
   }
 }

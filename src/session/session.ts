@@ -7,7 +7,7 @@ import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
-import { addressRepr, type Value } from '../lang/values.js';
+import { addressRepr, repr, str, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
@@ -90,7 +90,7 @@ export class Session implements SessionServices {
       source = await readFile(file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new ShellError(`can't read ${file} (${code})`, null);
+      throw new ShellError(`can't read ${repr(str(file))} (${code})`, null);
     }
     const { program, diagnostics } = compile(source, 1, { known: overrides.keys() });
     const first = diagnostics[0];
