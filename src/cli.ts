@@ -10,8 +10,9 @@ import parseArgs from 'yargs-parser';
 const USAGE = `usage: sockshell                        interactive shell (a REPL of socket calls)
        sockshell run FILE.sock [NAME=VALUE ...]   run a script; NAME=VALUE overrides its assignments
        sockshell check FILE.sock ...        parse and validate scripts without opening a socket
+       sockshell export FILE.sock [NAME=VALUE ...]  the script as a Python program (the socket module)
        sockshell record FILE.sockt           the shell, writing a transcript of the session (Ctrl-D ends it)
-       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] PATH ...
+       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
                                             replay transcripts (files, or every .sockt below a directory)
        sockshell < session.sock             run standard input as a session, without prompts
 
@@ -22,7 +23,7 @@ options:
   -h, --help      this help
   -V, --version   the version
 
-exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error.
+exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C.
 Inside the shell, type help.`;
 
 function version(): string {
@@ -101,6 +102,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'test':
       return test(rest);
+    case 'export': {
+      const [file, ...assignments] = rest;
+      if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]');
+      const { parseOverrides } = await import('./lang/overrides.js');
+      const overrides = parseOverrides(assignments);
+      if (typeof overrides === 'string') return usage(overrides);
+      const { loadScript } = await import('./run/script.js');
+      const program = await loadScript(file, io, overrides.keys());
+      if (program === null) return 2;
+      const [{ toPython }, { TABLE }] = await Promise.all([import('./export/python.js'), import('./commands/table.js')]);
+      process.stdout.write(toPython(program, TABLE, { echo: false, overrides }));
+      return 0;
+    }
     default:
       return usage(`unknown command '${command}'`);
   }
@@ -120,7 +134,7 @@ async function test(argv: readonly string[]): Promise<number> {
     const v = args[name] as string | undefined;
     if (v === undefined) return fallback;
     const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds, got '${v}'`;
+    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds above 0, got '${v}'`;
   };
   const timeout = seconds('timeout', 5);
   const ready = seconds('ready-timeout', 5);

@@ -42,8 +42,8 @@ describe('UDP names and handles', () => {
     expect(fresh.name).toBe('x');
     expect(fresh.serial).not.toBe(old.serial);
     await fails(r.engine.bind(old, '127.0.0.1', 0), 'EBADF', 'OSError', /^[A-Z_]+: socket 'x' is closed/);
-    await fails(() => r.engine.close(old), 'EBADF');
-    await r.engine.bind(fresh, '127.0.0.1', 0);
+    r.engine.close(old); // closing a closed socket does nothing, as in Python
+    await r.engine.bind(fresh, '127.0.0.1', 0); // and it did not touch the new x
   });
 
   it('closes the sockets of one owner together', () => {

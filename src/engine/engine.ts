@@ -84,10 +84,15 @@ class SocketEngine implements Engine, Core {
   claim(handle: SocketHandle, name: string): void {
     const socket = this.get(handle, 'claim');
     if (socket.name === name) return;
-    const claimed = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+    // Leave the temporary name first, so the socket moved aside takes the next free one (x2, not x3).
     this.table.delete(socket.name);
-    socket.name = claimed;
-    this.table.set(claimed, socket);
+    socket.name = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+    this.table.set(socket.name, socket);
+  }
+
+  tcpAddressTaken(address: Address, asking: BaseSocket): boolean {
+    for (const s of this.table.values()) if (s !== asking && s instanceof TcpSocket && s.holds(address)) return true;
+    return false;
   }
 
   private register(socket: BaseSocket): void {
@@ -99,7 +104,8 @@ class SocketEngine implements Engine, Core {
   private claimName(options: CreateOptions, prefix: string): string {
     const wanted = options.name;
     const holder = wanted ? this.table.get(wanted) : undefined;
-    if (!options.displace || !wanted || !holder) return this.freeName(wanted, prefix);
+    // Only a name of the same owner moves aside: a job's `serverSocket = …` must not rename yours.
+    if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.freeName(wanted, prefix);
     const moved = this.freeName(wanted, prefix);
     this.table.delete(wanted);
     holder.name = moved;
@@ -162,8 +168,10 @@ class SocketEngine implements Engine, Core {
     this.get(handle, 'shutdown').shutdown(how);
   }
 
+  /** Python's close() of a closed socket does nothing; so here. */
   close(handle: SocketHandle): void {
-    this.closeSocket(this.get(handle, 'close'), 'us');
+    const socket = this.find(handle);
+    if (socket) this.closeSocket(socket, 'us');
   }
 
   settimeout(handle: SocketHandle, seconds: number | null): void {

@@ -77,6 +77,7 @@ export interface SocketInfo {
   readonly dropped: number; // UDP datagrams dropped past the queue cap
   readonly bytesSent: number;
   readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them
+  readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
 }
@@ -91,6 +92,7 @@ export type EngineEvent =
   | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
   | { kind: 'paused'; socket: string; queued: number } // TCP queue full: stopped reading (backpressure)
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
+  | { kind: 'joined'; socket: string; bytes: number; pieces: number } // one TCP recv returned bytes that arrived in several pieces
   | { kind: 'failed'; socket: string; code: string } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call
   | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
   | { kind: 'renamed'; socket: string; from: string }; // a new socket took `from`; the old one is now `socket`
@@ -140,7 +142,7 @@ export interface Engine {
   /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
   recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
   shutdown(socket: SocketHandle, how: ShutdownHow): void;
-  /** close(). Idempotent on an already-closed handle is NOT allowed: it throws EBADF like any call. */
+  /** close(). Closing a closed socket does nothing, as in Python. */
   close(socket: SocketHandle): void;
   /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
   settimeout(socket: SocketHandle, seconds: number | null): void;

@@ -248,6 +248,7 @@ export class UdpSocket extends BaseSocket {
     this.inbox.push({ data, from });
     this.inboxBytes += data.length;
     this.bytesReceived += data.length;
+    this.arrivals++;
     const taken = this.reader.wake();
     this.emit({ kind: 'received', socket: this.name, transport: 'udp', bytes: data.length, from, queued: this.inbox.length, taken });
   };

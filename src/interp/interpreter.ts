@@ -8,6 +8,8 @@ import * as want from '../commands/args.js';
 import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
 import type { OutputSink } from '../session/output.js';
 import { compare } from './compare.js';
+import { statementPython } from '../export/python.js';
+import type { PyType } from '../export/types.js';
 import { evaluate } from './evaluate.js';
 import type { VarScope } from './scope.js';
 
@@ -31,6 +33,8 @@ export interface InterpreterOptions {
  */
 export class Interpreter {
   private steps = 0;
+  /** What each name would be in the Python program, as traced so far (trace on). */
+  private readonly pythonTypes = new Map<string, PyType>();
 
   constructor(
     private readonly session: SessionServices,
@@ -55,16 +59,18 @@ export class Interpreter {
     if (signal.aborted) throw new Cancelled('the program');
     switch (stmt.kind) {
       case 'command':
+        if (this.session.trace) this.tracePython(stmt);
         await this.command(stmt, signal, depth);
         return 'next';
       case 'assign': {
         if (stmt.targets.every((t) => this.scope.isFixed(t.name))) return 'next';
+        if (this.session.trace) this.tracePython(stmt);
         this.assign(stmt.targets, this.value(stmt.value), stmt.span, 'the value');
         return 'next';
       }
       case 'show': {
         const v = this.value(stmt.word);
-        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: repr(v, this.session.describe) });
+        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: this.show(v) });
         return 'next';
       }
       case 'while':
@@ -91,6 +97,24 @@ export class Interpreter {
         const exhaustive: never = stmt;
         return exhaustive;
       }
+    }
+  }
+
+  /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
+  private show(v: Value): string {
+    return repr(v, this.session.describe, this.session.display === 'hex');
+  }
+
+  /** `trace on`: the Python this statement performs, as `>>> ` lines. */
+  private tracePython(stmt: Stmt): void {
+    const scope = this.scope;
+    const known = {
+      types: this.pythonTypes,
+      typeOf: (name: string) => (scope.has(name) ? pyType(scope.get(name, stmt.span)) : 'unknown'),
+      current: scope.current?.name ?? '',
+    };
+    for (const line of statementPython(stmt, this.session.table, known)) {
+      this.out(this.options.job === undefined ? { kind: 'info', text: `>>> ${line}` } : { kind: 'info', text: `>>> ${line}`, job: this.options.job });
     }
   }
 
@@ -146,7 +170,7 @@ export class Interpreter {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
-      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: repr(result, this.session.describe) });
+      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
     }
   }
 
@@ -218,8 +242,10 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof SocketError) {
         if (e.code === 'EINTR') throw new Cancelled(def.name);
+        this.session.lastError = { code: e.code, message: e.message };
         throw new ShellError(e.message, call.nameSpan);
       }
+      if (e instanceof ShellError) this.session.lastError = { code: null, message: e.message };
       // Every error is shown with a position: one with nothing more precise points at its command.
       if (e instanceof ShellError && e.span === null && e.file === undefined) throw new ShellError(e.message, call.nameSpan, e.exit);
       throw e;
@@ -246,6 +272,10 @@ export class Interpreter {
   }
 }
 
+function pyType(v: Value): PyType {
+  return v.kind === 'tuple' ? 'unknown' : v.kind;
+}
+
 function wordText(w: Word): string {
   switch (w.kind) {
     case 'literal':
@@ -254,6 +284,8 @@ function wordText(w: Word): string {
       return `$${w.name}`;
     case 'template':
       return '"…"';
+    case 'bytes':
+      return `x"${w.value.toString('hex')}"`;
     default: {
       const exhaustive: never = w;
       return exhaustive;

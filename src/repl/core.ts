@@ -41,6 +41,8 @@ export class ShellCore {
   private generation = 0;
   /** Set by `exit N`. */
   exitStatus = 0;
+  /** Chunks that ran without error: what `export` turns into Python. */
+  private readonly ran: string[] = [];
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -48,6 +50,7 @@ export class ShellCore {
       out: (o) => outputLines(o).forEach((l) => this.emit(l)),
       readLine: options.readLine,
       onExit: options.onExit,
+      history: () => this.ran,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     });
@@ -91,6 +94,7 @@ export class ShellCore {
       this.running = controller;
       const result = await runChunk(this.interp, source, 1, controller.signal);
       this.running = null;
+      if (result.kind === 'ok') this.ran.push(source.replace(/\n$/, ''));
       this.report(result, source, typedAfter);
       for (const l of this.held.splice(0)) this.options.sink(l);
     });

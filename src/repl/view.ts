@@ -30,7 +30,8 @@ export function outputLines(o: Output): ShellLine[] {
     case 'value':
       return safe(o.text).split('\n').map((t) => line(t, 'out', 'plain'));
     case 'info':
-      return [fromJob(o.job, `# ${messageLine(o.text)}`, 'out', 'dim')];
+      // `>>> ` lines are the Python a statement performs (trace on); the rest say what happened beneath.
+      return [fromJob(o.job, o.text.startsWith('>>> ') ? messageLine(o.text) : `# ${messageLine(o.text)}`, 'out', 'dim')];
     case 'warning':
       return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':

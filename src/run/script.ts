@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compile, variables } from '../commands/check.js';
 import { diagnosticLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
-import { Cancelled, ShellError } from '../session/errors.js';
+import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
@@ -44,18 +44,19 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   }
   const stdinLines = new LineReader(io.stdin);
   const prompt = promptStream(io);
-  const session = new Session({
+  const session: Session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose, raw: options.raw === true }),
+    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true }),
     readLine: (text, signal) => {
       if (text) prompt?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
       return stdinLines.next(signal);
     },
   });
   try {
-    await session.runProgram(program, file, options.overrides, { signal: options.signal, owner: 'main' });
+    await session.runProgram(program, file, options.overrides, { signal: options.signal });
     return 0;
   } catch (e) {
+    if (e instanceof ExitRequest) return e.status;
     if (e instanceof Cancelled) {
       io.stderr.write(`${file}: interrupted\n`);
       return 130;

@@ -6,8 +6,8 @@ import type { Output, OutputSink } from '../session/output.js';
 export interface StreamOutputOptions {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
-  /** -v: also write info and notices to stderr, as `# …` lines. */
-  readonly verbose: boolean;
+  /** -v, or `trace on`: also write info and notices to stderr, as `# …` lines. Asked each time. */
+  readonly verbose: boolean | (() => boolean);
   /**
    * --raw: print writes its bytes unescaped even to a terminal, for a user who trusts the peer and
    * wants its escape sequences to act (colours, a curses screen). Only the person starting sockshell
@@ -25,7 +25,8 @@ export interface StreamOutputOptions {
  * Messages on stderr are always one line of plain text (messageLine), wherever stderr goes.
  */
 export function streamOutput(options: StreamOutputOptions): OutputSink {
-  const { stdout, stderr, verbose } = options;
+  const { stdout, stderr } = options;
+  const verbose = () => (typeof options.verbose === 'function' ? options.verbose() : options.verbose);
   const rawPrint = options.raw === true || !stdout.isTTY;
   return (o) => {
     switch (o.kind) {
@@ -38,10 +39,10 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'value':
         return;
       case 'info':
-        if (verbose) stderr.write(`# ${messageLine(o.text)}\n`);
+        if (verbose()) stderr.write(o.text.startsWith('>>> ') ? `${messageLine(o.text)}\n` : `# ${messageLine(o.text)}\n`);
         return;
       case 'notice':
-        if (verbose) stderr.write(`[${o.tag}] ${messageLine(o.text)}\n`);
+        if (verbose()) stderr.write(`[${o.tag}] ${messageLine(o.text)}\n`);
         return;
       case 'warning':
         stderr.write(`warning: ${messageLine(o.text)}\n`);

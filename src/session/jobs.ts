@@ -1,4 +1,5 @@
 import { Cancelled } from './errors.js';
+import { cancellable } from './cancellable.js';
 
 export type JobState = 'running' | 'done' | 'failed' | 'killed';
 
@@ -72,15 +73,7 @@ export class Jobs {
   async wait(id: number, signal: AbortSignal): Promise<JobInfo | null> {
     const job = this.jobs.get(id);
     if (!job) return null;
-    await new Promise<void>((resolve, reject) => {
-      const abort = () => reject(new Cancelled('wait'));
-      if (signal.aborted) return abort();
-      signal.addEventListener('abort', abort, { once: true });
-      void job.finished.then(() => {
-        signal.removeEventListener('abort', abort);
-        resolve();
-      });
-    });
+    await cancellable(job.finished, signal, 'wait');
     return { id: job.id, command: job.command, state: job.state };
   }
 
