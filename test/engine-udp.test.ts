@@ -133,6 +133,17 @@ describe('UDP data', () => {
     expect((await r.engine.recv(server, 10, {})).toString()).toBe('d1');
   });
 
+  it('drops a datagram that would take the queue past udpQueueBytes, as SO_RCVBUF does', async () => {
+    r = rig({ udpQueueBytes: 25 });
+    const { server, client, port } = await pair();
+    for (const d of ['0123456789', '0123456789', 'abcdef', 'x']) await r.engine.sendto(client, Buffer.from(d), '127.0.0.1', port, {});
+    await until(() => r.engine.info(server).queued.count + r.engine.info(server).dropped === 4);
+    expect(r.engine.info(server)).toMatchObject({ dropped: 1, queued: { count: 3, bytes: 21 } });
+    expect((await r.engine.recv(server, 10, {})).toString()).toBe('0123456789');
+    expect((await r.engine.recv(server, 10, {})).toString()).toBe('0123456789');
+    expect((await r.engine.recv(server, 10, {})).toString()).toBe('x');
+  });
+
   it('works over IPv6 and resolves localhost in the socket family', async () => {
     r = rig();
     const server = r.engine.create('udp', 6, main);

@@ -23,6 +23,7 @@ import { Waiter } from './waiter.js';
 /** What a socket needs from the engine that owns it. */
 export interface Core {
   readonly udpQueueDatagrams: number;
+  readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   emit(event: EngineEvent): void;
   /** Registers a connection taken from a listener's accept queue under a fresh name. */

@@ -30,10 +30,12 @@ export function createEngine(options: EngineOptions): Engine {
 const nothing = (): void => undefined;
 
 const DEFAULT_UDP_QUEUE = 4096;
+const DEFAULT_UDP_QUEUE_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TCP_QUEUE = 1024 * 1024;
 
 class SocketEngine implements Engine, Core {
   readonly udpQueueDatagrams: number;
+  readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   private readonly sink: EventSink;
   /** Open sockets by name; a Map keeps creation order, and closed sockets leave it. */
@@ -47,6 +49,7 @@ class SocketEngine implements Engine, Core {
   constructor(options: EngineOptions) {
     this.sink = options.sink;
     this.udpQueueDatagrams = Math.max(1, options.udpQueueDatagrams ?? DEFAULT_UDP_QUEUE);
+    this.udpQueueBytes = Math.max(1, options.udpQueueBytes ?? DEFAULT_UDP_QUEUE_BYTES);
     this.tcpQueueBytes = Math.max(1, options.tcpQueueBytes ?? DEFAULT_TCP_QUEUE);
   }
 

@@ -103,6 +103,11 @@ export interface EngineOptions {
   readonly sink: EventSink;
   /** UDP: datagrams beyond this many queued are dropped and counted. Default 4096. */
   readonly udpQueueDatagrams?: number;
+  /**
+   * UDP: a datagram that would take the queue past this many bytes is dropped and counted, as the
+   * kernel's SO_RCVBUF does. Default 4 MiB: without it, 4096 datagrams of 64 kB would hold 256 MiB.
+   */
+  readonly udpQueueBytes?: number;
   /** TCP: stop reading when this many bytes are queued, resume below it. Default 1 MiB. */
   readonly tcpQueueBytes?: number;
 }

@@ -238,7 +238,8 @@ export class UdpSocket extends BaseSocket {
 
   private readonly onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (this.closed) return;
-    if (this.inbox.length >= this.core.udpQueueDatagrams) {
+    const full = this.inbox.length >= this.core.udpQueueDatagrams || this.inboxBytes + data.length > this.core.udpQueueBytes;
+    if (full) {
       this.droppedCount += 1;
       this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
       return;

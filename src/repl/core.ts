@@ -21,6 +21,8 @@ export interface ShellCoreOptions {
   readonly onRun?: (prompt: string, source: string) => void;
 }
 
+const MAX_HELD = 1000;
+
 /**
  * The interactive shell without a terminal: one session, one scope, commands run one at a time,
  * results and errors rendered as ShellLines. node:repl drives it at a terminal; the recorder and
@@ -114,10 +116,20 @@ export class ShellCore {
     await this.session.close();
   }
 
-  /** Lines that arrive on their own wait while a command runs, so they never split its output. */
+  /**
+   * Lines that arrive on their own wait while a command runs, so they never split its output; but
+   * at most MAX_HELD of them: a job printing every datagram of a flood while `wait %1` runs would
+   * otherwise hold millions. Past the cap they are shown as they come, in order, nothing dropped.
+   */
   private emit(line: ShellLine): void {
-    if (line.async && this.running) this.held.push(line);
-    else this.options.sink(line);
+    if (line.async && this.running) {
+      if (this.held.length < MAX_HELD) {
+        this.held.push(line);
+        return;
+      }
+      for (const l of this.held.splice(0)) this.options.sink(l);
+    }
+    this.options.sink(line);
   }
 
   private err(text: string, style: ShellLine['style']): void {

@@ -26,6 +26,7 @@ let guard: Guard;
 let udpEcho: dgram.Socket;
 let tcpEcho: net.Server;
 let dir: string;
+let home: string;
 const uncaught: unknown[] = [];
 const onUncaught = (e: unknown) => uncaught.push(e);
 
@@ -43,10 +44,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => tcpEcho.listen(0, '127.0.0.1', r));
   dir = mkdtempSync(join(tmpdir(), 'sockshell-fuzz-'));
+  // Commands that write files (export FILE, diagram --svg FILE) get random names: they land here.
+  home = process.cwd();
+  process.chdir(dir);
   writeFileSync(join(dir, 'fixture.sock'), 'print "fixture ran"\nf = udp.socket\nrepeat 2\n  f.sendto hi 127.0.0.1 $CP\nend\n');
 });
 
 afterAll(async () => {
+  process.chdir(home);
   guard.remove();
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
@@ -120,7 +125,7 @@ describe('session fuzz', () => {
       await fixture(shell, cp);
       for (const [i, entry] of entries.entries()) {
         if (typed >= LINES) break;
-        if (i % 250 === 249) await fixture(shell, cp);
+        if (i % 100 === 99) await fixture(shell, cp);
         for (const line of entry) {
           typed += 1;
           // FUZZ_TRACE=FILE: each line is written down before it runs, so a hang names its line.

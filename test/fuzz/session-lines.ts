@@ -36,7 +36,7 @@ const RECEIVERS = ['U', 'T', 'U6', 's', 't', 'c', 'conn', 'nosuch', 'x'];
 const GARBAGE = ['&', '=', '==', '-6', '-x', '--raw', '"', "'", '$', '${', '#', '\\x', 'end', 'else', ',', '%1', '$UA[9]', '$m[0]'];
 
 /** Commands that would make the barrage slow or leave the loopback fixture: rarer, or not at all. */
-const WEIGHT: Readonly<Record<string, number>> = { sleep: 1, input: 2, run: 2, wait: 2, kill: 2, exit: 1, help: 2, sockets: 2, jobs: 1 };
+const WEIGHT: Readonly<Record<string, number>> = { sleep: 1, input: 2, run: 2, wait: 2, kill: 2, exit: 1, help: 2, sockets: 2, jobs: 1, diagram: 1, export: 1 };
 
 const commands = COMMANDS.flatMap((c) => Array.from({ length: WEIGHT[c.name] ?? 6 }, () => c));
 

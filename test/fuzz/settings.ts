@@ -5,10 +5,12 @@
  */
 export const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE ?? 1) || 1);
 
-export const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20240607;
-
 /** True under `npm run fuzz` / `npm run stress`: run the full sizes the issue names. */
 export const FULL = SCALE > 1;
+
+/** Fixed in CI; fresh for each longer run, so it explores, and printed, so a failure can be replayed. */
+export const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : FULL ? Date.now() % 2 ** 31 : 20240607;
+if (FULL) console.log(`fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED} FUZZ_SCALE=${SCALE})`);
 
 /** A line is "one clear line": no line breaks, not empty. */
 export function oneLine(text: string): boolean {

@@ -9,6 +9,7 @@ import type { ShellLine } from '../../src/repl/view.js';
 export interface Ran {
   /** The lines shown while the command ran (notices held back during it come out at its end). */
   readonly lines: readonly ShellLine[];
+  /** The command's own output, without notices and job lines that happened to arrive meanwhile. */
   readonly out: string;
   readonly err: string;
   /** The command got a Ctrl-C because it ran past its deadline. */
@@ -27,13 +28,15 @@ export class CoreDriver {
   readonly core: ShellCore;
   exits = 0;
   private current: ShellLine[] = [];
+  /** Lines are kept only while a command runs; those between commands go to onLine alone. */
+  private collecting = false;
   private buffer: string[] = [];
 
   constructor(options: CoreDriverOptions = {}) {
     this.core = new ShellCore({
       sink: (line) => {
         options.onLine?.(line);
-        this.current.push(line);
+        if (this.collecting) this.current.push(line);
       },
       readLine: options.readLine ?? (async () => null),
       caretUnderInput: true,
@@ -45,6 +48,7 @@ export class CoreDriver {
   /** Runs source (one or more lines) as one chunk; Ctrl-C after deadlineMs; fails if it hangs past that. */
   async run(source: string, deadlineMs = 10_000, graceMs = 3000): Promise<Ran> {
     this.current = [];
+    this.collecting = true;
     let finished = false;
     const run = this.core.execute(source + '\n').then(() => (finished = true));
     let interrupted = false;
@@ -55,13 +59,14 @@ export class CoreDriver {
       await Promise.race([run, delay(deadlineMs + graceMs)]);
     } finally {
       clearTimeout(timer);
+      this.collecting = false;
     }
     if (!finished) throw new Error(`hang: ${JSON.stringify(source)} did not end ${graceMs} ms after Ctrl-C`);
     const lines = this.current;
     this.current = [];
     const text = (channel: 'out' | 'err') =>
       lines
-        .filter((l) => l.channel === channel)
+        .filter((l) => l.channel === channel && !l.async)
         .map((l) => l.text + '\n')
         .join('');
     return { lines, out: text('out'), err: text('err'), interrupted };
