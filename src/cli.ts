@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import parseArgs from 'yargs-parser';
+import type YargsParser from 'yargs-parser';
 
 /**
  * The command line. The only module that reads process.argv, touches process signals or sets the
@@ -27,11 +28,24 @@ exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax 
 Inside the shell, type help.`;
 
 function version(): string {
-  const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/**
+ * yargs-parser, loaded after the --version fast path (it is a tenth of a bare start-up), and as its
+ * one-file CommonJS build: its ES module build is five files to resolve and link.
+ */
+function argParser(): typeof YargsParser {
+  return createRequire(import.meta.url)('yargs-parser') as typeof YargsParser;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`sockshell ${version()}\n`);
+    return 0;
+  }
+  const parseArgs = argParser();
   const args = parseArgs([...argv], {
     boolean: ['help', 'version', 'verbose', 'raw'],
     alias: { help: ['h'], version: ['V'], verbose: ['v'] },
@@ -121,6 +135,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function test(argv: readonly string[]): Promise<number> {
+  const parseArgs = argParser();
   const args = parseArgs([...argv], {
     boolean: ['update'],
     // Not `array`: that would swallow the transcript paths after --with; repeated flags collect anyway.

@@ -46,6 +46,14 @@ export function host(arg: Arg): string {
   return fail(arg, "a host name or address ('' for every interface)");
 }
 
+/** A file path: text, or bytes as UTF-8. */
+export function path(arg: Arg): string {
+  const v = arg.value;
+  if (v.kind === 'str' && v.value !== '') return v.value;
+  if (v.kind === 'bytes' && v.value.length > 0) return v.value.toString('utf8');
+  return fail(arg, 'a file path');
+}
+
 export function data(arg: Arg): Buffer {
   const v = arg.value;
   if (v.kind === 'address' || v.kind === 'socket' || v.kind === 'tuple' || v.kind === 'none') {

@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { CompareOp } from '../lang/ast.js';
 import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
 import { compare } from '../interp/compare.js';
@@ -16,12 +17,23 @@ function caseChange(arg: Arg, up: boolean): Value {
   const change = (s: string) => (up ? s.toUpperCase() : s.toLowerCase());
   if (v.kind === 'str') return str(change(v.value));
   if (v.kind === 'bytes') {
-    // The textbook decodes, changes case and encodes again; bytes that are not UTF-8 change in ASCII only.
-    const text = v.value.toString('utf8');
-    if (Buffer.from(text, 'utf8').equals(v.value)) return bytes(Buffer.from(change(text), 'utf8'));
-    return bytes(Buffer.from(v.value.map((c) => (up ? (c >= 0x61 && c <= 0x7a ? c - 32 : c) : c >= 0x41 && c <= 0x5a ? c + 32 : c))));
+    // The textbook decodes, changes case and encodes again. ASCII (the common case, and what bytes that
+    // are not UTF-8 change in) is done byte by byte, without the round trip through a string.
+    if (isAscii(v.value) || !isUtf8(v.value)) return bytes(asciiCase(v.value, up));
+    return bytes(Buffer.from(change(v.value.toString('utf8')), 'utf8'));
   }
   throw new ShellError(`${up ? 'upper' : 'lower'} needs text or bytes, got ${repr(v)}`, arg.span);
+}
+
+/** A copy of data with ASCII letters changed to upper (or lower) case, other bytes as they are. */
+function asciiCase(data: Buffer, up: boolean): Buffer {
+  const out = Buffer.allocUnsafe(data.length);
+  const [from, to, shift] = up ? [0x61, 0x7a, -32] : [0x41, 0x5a, 32];
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    out[i] = c >= from && c <= to ? c + shift : c;
+  }
+  return out;
 }
 
 async function sleep(seconds: number, signal: AbortSignal): Promise<void> {

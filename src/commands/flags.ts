@@ -1,4 +1,5 @@
-import parseArgs from 'yargs-parser';
+import { createRequire } from 'node:module';
+import type YargsParser from 'yargs-parser';
 import type { Diagnostic, Word } from '../lang/ast.js';
 import type { CommandDef } from './types.js';
 
@@ -17,6 +18,7 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): { positiona
   }
   const flags = new Set<string>();
   if (optionWords.length === 0) return { positional, flags, error: null };
+  parseArgs ??= createRequire(import.meta.url)('yargs-parser') as typeof YargsParser;
   const parsed = parseArgs(
     optionWords.map((w) => w.text),
     {
@@ -42,6 +44,9 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): { positiona
   }
   return { positional, flags, error: null };
 }
+
+/** Loaded the first time a command has a word that looks like a flag; most scripts never do. */
+let parseArgs: typeof YargsParser | null = null;
 
 function looksLikeFlag(text: string, declared: readonly string[]): boolean {
   return /^--?[A-Za-z]/.test(text) || declared.some((d) => text === dash(d));

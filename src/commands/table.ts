@@ -3,13 +3,14 @@ import { builtins } from './builtins.js';
 import { exportCommand } from './export-command.js';
 import { diagramCommand } from './diagram-command.js';
 import { insightCommands } from './insight-commands.js';
+import { fileCalls } from './file-calls.js';
 import { sessionCommands } from './session-commands.js';
 import { shortcuts } from './shortcuts.js';
 import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from './types.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
-export const COMMANDS: readonly CommandDef[] = [...socketCalls, ...shortcuts, ...builtins, ...insightCommands, ...sessionCommands, exportCommand, diagramCommand];
+export const COMMANDS: readonly CommandDef[] = [...socketCalls, ...fileCalls, ...shortcuts, ...builtins, ...insightCommands, ...sessionCommands, exportCommand, diagramCommand];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));
 

@@ -117,4 +117,6 @@ export interface CallContext {
   warn(text: string): void;
   print(data: Buffer): void;
   display(text: string): void;
+  /** The line showing a long transfer's progress, redrawn in place at a terminal; null takes it away. */
+  progress(text: string | null): void;
 }

@@ -16,6 +16,7 @@ import type {
   SocketInfo,
   SocketOption,
   SocketState,
+  TransferOptions,
   Transport,
 } from './types.js';
 import { Waiter } from './waiter.js';
@@ -83,6 +84,8 @@ export abstract class BaseSocket {
   abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
   abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
   abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  abstract sendfile(path: string, options: TransferOptions): Promise<number>;
+  abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   abstract shutdown(how: ShutdownHow): void;
   abstract setsockopt(option: SocketOption, value: number): void;
   /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */
@@ -93,6 +96,7 @@ export abstract class BaseSocket {
     this.closed = true;
     for (const slot of [this.reader, this.writer]) {
       if (slot.call !== null) slot.fail(new SocketError('EBADF', slot.call, { socket: this.name }));
+      slot.dispose();
     }
     return this.release(false);
   }
@@ -168,6 +172,8 @@ export abstract class BaseSocket {
   /**
    * The shape of every blocking call: wait in `slot` until `attempt` yields a value. The socket's
    * timeout and the call's signal end the wait through the waiter; closing the socket ends it with EBADF.
+   * Callers on the hot path (recv, recvfrom) return this promise from a plain function: an async
+   * function returning it would add a frame and two microtask turns to every call.
    */
   protected async waitFor<T>(slot: Waiter, call: string, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
     slot.begin(call, this.name, this.timeout, options);

@@ -19,6 +19,7 @@ import type {
   SocketHandle,
   SocketInfo,
   SocketOption,
+  TransferOptions,
   Transport,
 } from './types.js';
 import { UdpSocket } from './udp.js';
@@ -162,6 +163,16 @@ class SocketEngine implements Engine, Core {
   recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('recvfrom', handle) : socket.recvfrom(bufsize, options);
+  }
+
+  sendfile(handle: SocketHandle, path: string, options: TransferOptions): Promise<number> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('sendfile', handle) : socket.sendfile(path, options);
+  }
+
+  recvfile(handle: SocketHandle, path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError('recvfile', handle) : socket.recvfile(path, nbytes, options);
   }
 
   shutdown(handle: SocketHandle, how: ShutdownHow): void {

@@ -93,6 +93,28 @@ export class ByteQueue {
     return Buffer.concat(parts, size);
   }
 
+  /**
+   * Removes up to n bytes as the chunks they arrived in (the last one cut to fit), without copying
+   * them into one buffer: recvfile hands them to a file as they are. Empty when nothing is queued.
+   */
+  takeChunks(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let left = n;
+    while (left > 0 && this.first !== null) {
+      const first = this.first;
+      if (first.length > left) {
+        out.push(first.subarray(0, left));
+        this.first = first.subarray(left);
+        this.total -= left;
+        break;
+      }
+      out.push(first);
+      left -= first.length;
+      this.advance();
+    }
+    return out;
+  }
+
   clear(): void {
     this.chunks.drain();
     this.first = null;

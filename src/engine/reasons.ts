@@ -20,6 +20,8 @@ export interface ErrorContext {
   readonly pending?: string;
   /** A value that was rejected (bad port, bufsize, option name...). */
   readonly value?: string;
+  /** sendfile and recvfile: the file. */
+  readonly path?: string;
 }
 
 export interface Reason {
@@ -201,6 +203,29 @@ export const REASONS = {
     code: 'EDESTADDRREQ',
     python: 'OSError',
     say: (c) => `${name(c)} is not connected, so send has no destination — use sendto(data, (host, port)) or connect first`,
+  },
+  EOPNOTSUPP_FILE_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'ValueError',
+    say: (c, call) => `${name(c)} is a UDP socket; ${call} streams a file over a TCP connection — use tcp.connect or accept`,
+  },
+  ENOENT_FILE: {
+    code: 'ENOENT',
+    python: 'FileNotFoundError',
+    say: (c, call) =>
+      call === 'recvfile'
+        ? `cannot create ${c.path ?? 'that file'}: its directory does not exist — check the path`
+        : `there is no file ${c.path ?? ''} — check the path (relative paths start from the current directory)`,
+  },
+  EACCES_FILE: {
+    code: 'EACCES',
+    python: 'PermissionError',
+    say: (c, call) => `${call} is not allowed to ${call === 'sendfile' ? 'read' : 'write'} ${c.path ?? 'that file'} — check its permissions`,
+  },
+  EISDIR_FILE: {
+    code: 'EISDIR',
+    python: 'IsADirectoryError',
+    say: (c) => `${c.path ?? 'that path'} is a directory — give a file`,
   },
   EPIPE_UNCONNECTED: {
     code: 'EPIPE',

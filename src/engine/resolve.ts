@@ -2,7 +2,6 @@
  * Ports and hosts as Python's socket module takes them: ports are checked here (Node silently wraps
  * 70000 to 4464), and hosts resolve in the socket's own family, as getaddrinfo(AF_INET/AF_INET6) does.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { SocketError, toSocketError } from './errors.js';
 import type { Family } from './types.js';
@@ -47,8 +46,10 @@ export function resolveHost(host: string, family: Family, call: string, socket: 
   return lookupHost(host, family, call, socket, port);
 }
 
+/** node:dns is loaded for the first name to look up: scripts that use addresses never need it. */
 async function lookupHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
   try {
+    const { lookup } = await import('node:dns/promises');
     const found = await lookup(host, { family });
     return found.address;
   } catch (err) {

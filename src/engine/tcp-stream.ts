@@ -13,7 +13,7 @@ import type { Address, ShutdownHow, SocketState } from './types.js';
 const EMPTY = Buffer.alloc(0);
 
 export class Stream {
-  readonly local: Address;
+  private localAddr: Address | null = null;
   private readonly queue = new ByteQueue();
   private eof = false;
   private shutRd = false;
@@ -33,12 +33,21 @@ export class Stream {
   ) {
     this.failCode = failCode;
     this.gone = raw.destroyed; // an accepted connection may have failed while it waited
-    this.local = { host: raw.localAddress ?? '', port: raw.localPort ?? 0, family: owner.family };
     raw.on('data', this.onData);
     raw.on('end', this.onEnd);
     raw.on('error', this.onError);
     raw.on('drain', this.onDrain);
     raw.on('close', this.onClose);
+  }
+
+  /**
+   * The local address, asked of the OS (getsockname) the first time someone wants it: a server loop
+   * that never looks would pay a system call per connection. Kept when the connection fails (the
+   * socket stays in the table, RESET); after close() no handle can ask.
+   */
+  get local(): Address {
+    this.localAddr ??= { host: this.raw.localAddress ?? '', port: this.raw.localPort ?? 0, family: this.owner.family };
+    return this.localAddr;
   }
 
   get queuedBytes(): number {
@@ -61,14 +70,24 @@ export class Stream {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
       if (pieces > 1) this.owner.core.emit({ kind: 'joined', socket: this.owner.name, bytes: data.length, pieces });
-      if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
-        this.paused = false;
-        this.raw.resume();
-      }
+      this.resumeIfRoom();
       return data;
     }
     if (this.failCode !== null) this.reportFailure(call);
     if (this.eof || this.gone) return EMPTY;
+    return null;
+  }
+
+  /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
+  takeChunks(n: number, call: string): Buffer[] | null {
+    if (this.shutRd || n === 0) return [];
+    if (this.queue.total > 0) {
+      const chunks = this.queue.takeChunks(n);
+      this.resumeIfRoom();
+      return chunks;
+    }
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.eof || this.gone) return [];
     return null;
   }
 
@@ -84,8 +103,14 @@ export class Stream {
     return this.raw.writableNeedDrain;
   }
 
-  write(data: Buffer): void {
-    this.raw.write(data);
+  /** Bytes written but still in Node's buffer, not yet handed to the kernel. */
+  get writableLength(): number {
+    return this.raw.writableLength;
+  }
+
+  /** Writes data; onFlushed runs once Node has handed it to the kernel. */
+  write(data: Buffer, onFlushed?: () => void): void {
+    this.raw.write(data, onFlushed);
     this.owner.bytesSent += data.length;
   }
 
@@ -105,15 +130,18 @@ export class Stream {
   }
 
   /**
-   * Python's close(): written data is flushed (end, then destroy once Node has handed it all to the
-   * kernel). force destroys at once. Resolves when the OS handle is closed.
+   * Python's close(): the kernel sends what it was given, then FIN. When Node has handed every byte to
+   * the kernel (nothing in its write buffer) that is close(fd) now, as Python does; otherwise Node
+   * flushes first (end, then destroy on 'finish'). Ending first every time cost a shutdown() and an
+   * event-loop turn per connection, and left the connection open that much longer (see the README's
+   * Performance section). force destroys at once. Resolves when the OS handle is closed.
    */
   release(force: boolean): Promise<void> {
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (raw.writableFinished) raw.destroy();
+        if (raw.writableLength === 0) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();
@@ -122,6 +150,14 @@ export class Stream {
     }
     if (force && !raw.destroyed) raw.destroy();
     return this.released;
+  }
+
+  /** Reading stopped when the queue filled (backpressure); start again once it has room. */
+  private resumeIfRoom(): void {
+    if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
+      this.paused = false;
+      this.raw.resume();
+    }
   }
 
   private reportFailure(call: string): never {
@@ -161,6 +197,7 @@ export class Stream {
   };
 
   private readonly onError = (err: Error): void => {
+    if (!this.raw.destroyed) void this.local;
     this.gone = true;
     if (this.owner.closed || this.failReported) return;
     const code = errorCode(err);

@@ -4,12 +4,13 @@
  * ESTABLISHED (a connection, see Stream). Sockets that accept returns start ESTABLISHED.
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
+import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError } from './errors.js';
 import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { Stream } from './tcp-stream.js';
-import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState } from './types.js';
+import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState, TransferOptions } from './types.js';
 
 export class TcpSocket extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -174,6 +175,14 @@ export class TcpSocket extends BaseSocket {
     return { data, address: null }; // Python returns None as the address of a TCP recvfrom
   }
 
+  async sendfile(path: string, options: TransferOptions): Promise<number> {
+    return sendFile(this, () => this.connection('sendfile', 'EPIPE_UNCONNECTED'), path, options);
+  }
+
+  async recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
+    return recvFile(this, () => this.connection('recvfile', 'ENOTCONN'), path, nbytes, options);
+  }
+
   shutdown(how: ShutdownHow): void {
     this.checkOpen('shutdown');
     const stream = this.stream;
@@ -211,14 +220,21 @@ export class TcpSocket extends BaseSocket {
     return Promise.all(jobs).then(() => undefined);
   }
 
-  private async receive(bufsize: number, options: BlockOptions, call: string): Promise<Buffer> {
-    this.checkSlot(this.reader, call);
-    this.checkBufsize(bufsize, call);
-    const stream = this.connection(call, 'ENOTCONN');
-    this.checkSignal(options, call);
-    const data = stream.take(bufsize, call);
-    if (data !== null) return data;
-    if (this.timeout === 0) throw this.wouldBlock(call);
+  /** Not async: see BaseSocket.waitFor on why blocking calls return its promise themselves. */
+  private receive(bufsize: number, options: BlockOptions, call: string): Promise<Buffer> {
+    let stream: Stream;
+    let data: Buffer | null;
+    try {
+      this.checkSlot(this.reader, call);
+      this.checkBufsize(bufsize, call);
+      stream = this.connection(call, 'ENOTCONN');
+      this.checkSignal(options, call);
+      data = stream.take(bufsize, call);
+      if (data === null && this.timeout === 0) throw this.wouldBlock(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (data !== null) return Promise.resolve(data);
     return this.waitFor(this.reader, call, options, () => stream.take(bufsize, call));
   }
 

@@ -51,6 +51,15 @@ export interface BlockOptions {
   readonly maxWaitMs?: number;
 }
 
+/** Options of sendfile and recvfile: a blocking call that also reports how far it has got. */
+export interface TransferOptions extends BlockOptions {
+  /**
+   * Called as the transfer goes: bytes done so far, and the total when it is known (the file's size
+   * for sendfile, NBYTES for recvfile), else null. At most once per chunk; never after it settles.
+   */
+  readonly onProgress?: (done: number, total: number | null) => void;
+}
+
 export interface CreateOptions {
   /** The preferred name (usually the variable it is assigned to); the engine makes it unique. */
   readonly name?: string;
@@ -141,6 +150,19 @@ export interface Engine {
   recv(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer>;
   /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
   recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  /**
+   * sendfile(file) → bytes sent: the whole file at path on a connected TCP socket, read in large chunks
+   * only as fast as the connection takes them (never the whole file in memory). Resolves when every
+   * byte has been handed to the kernel. settimeout bounds each wait for the connection to take more.
+   */
+  sendfile(socket: SocketHandle, path: string, options: TransferOptions): Promise<number>;
+  /**
+   * recvfile(path, nbytes) → bytes written: receives into the file at path (created or truncated) until
+   * the peer's FIN, or until nbytes when not null; bytes beyond nbytes stay queued for recv. Stops
+   * reading the socket while the file falls behind. settimeout bounds each wait for more data.
+   * Python has no such call: it is `while data := s.recv(65536): f.write(data)`.
+   */
+  recvfile(socket: SocketHandle, path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   shutdown(socket: SocketHandle, how: ShutdownHow): void;
   /** close(). Closing a closed socket does nothing, as in Python. */
   close(socket: SocketHandle): void;

@@ -12,9 +12,10 @@ import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from '
 import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState } from './types.js';
 import { DgramHandle } from './udp-handle.js';
 
+/** A queued datagram; recvfrom returns it as it is (both fields are immutable). */
 interface Datagram {
   readonly data: Buffer;
-  readonly from: Address;
+  readonly address: Address;
 }
 
 /** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
@@ -26,6 +27,8 @@ export class UdpSocket extends BaseSocket {
   private remote: Address | null = null;
   private readonly inbox = new Fifo<Datagram>();
   private inboxBytes = 0;
+  /** The sender of the last datagram: a conversation repeats it, so its Address object is reused. */
+  private lastFrom: Address | null = null;
   private droppedCount = 0;
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
@@ -141,6 +144,16 @@ export class UdpSocket extends BaseSocket {
     return this.receive(bufsize, options, 'recvfrom');
   }
 
+  async sendfile(): Promise<number> {
+    this.checkOpen('sendfile');
+    throw new SocketError('EOPNOTSUPP_FILE_UDP', 'sendfile', this.context());
+  }
+
+  async recvfile(): Promise<number> {
+    this.checkOpen('recvfile');
+    throw new SocketError('EOPNOTSUPP_FILE_UDP', 'recvfile', this.context());
+  }
+
   shutdown(): void {
     this.checkOpen('shutdown');
     throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name });
@@ -183,13 +196,19 @@ export class UdpSocket extends BaseSocket {
     this.emit({ kind: 'bound', socket: this.name, address, implicit: true });
   }
 
-  private async receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
-    this.checkSlot(this.reader, call);
-    this.checkBufsize(bufsize, call);
-    this.checkSignal(options, call);
-    const got = this.take(bufsize, call);
-    if (got !== null) return got;
-    if (this.timeout === 0) throw this.wouldBlock(call);
+  /** Not async: see BaseSocket.waitFor on why blocking calls return its promise themselves. */
+  private receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
+    let got: { data: Buffer; address: Address } | null;
+    try {
+      this.checkSlot(this.reader, call);
+      this.checkBufsize(bufsize, call);
+      this.checkSignal(options, call);
+      got = this.take(bufsize, call);
+      if (got === null && this.timeout === 0) throw this.wouldBlock(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (got !== null) return Promise.resolve(got);
     return this.waitFor(this.reader, call, options, () => this.take(bufsize, call));
   }
 
@@ -200,9 +219,9 @@ export class UdpSocket extends BaseSocket {
     if (d === undefined) return null;
     const size = d.data.length;
     this.inboxBytes -= size;
-    if (size <= bufsize) return { data: d.data, address: d.from };
+    if (size <= bufsize) return d;
     this.emit({ kind: 'truncated', socket: this.name, size, bufsize });
-    return { data: d.data.subarray(0, bufsize), address: d.from };
+    return { data: d.data.subarray(0, bufsize), address: d.address };
   }
 
   private transmit(data: Buffer, ip: string | undefined, host: string, port: number, call: string): Promise<number> {
@@ -244,8 +263,11 @@ export class UdpSocket extends BaseSocket {
       this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
       return;
     }
-    const from: Address = { host: rinfo.address, port: rinfo.port, family: this.family };
-    this.inbox.push({ data, from });
+    let from = this.lastFrom;
+    if (from === null || from.port !== rinfo.port || from.host !== rinfo.address) {
+      from = this.lastFrom = { host: rinfo.address, port: rinfo.port, family: this.family };
+    }
+    this.inbox.push({ data, address: from });
     this.inboxBytes += data.length;
     this.bytesReceived += data.length;
     this.arrivals++;

@@ -19,7 +19,16 @@ export class Waiter {
   private failure: SocketError | null = null;
   private resolveSleep: (() => void) | null = null;
   private rejectSleep: ((err: SocketError) => void) | null = null;
+  /** When the current wait times out, in performance.now() milliseconds; Infinity when it does not. */
+  private deadline = Infinity;
+  /**
+   * One timer per slot, kept from wait to wait: arming and clearing a Node timer for every blocking
+   * call cost more than the rest of a loopback recvfrom. A timer left from an earlier wait fires early
+   * and re-arms for what is left of the current one; after the last wait it fires once and lapses.
+   */
   private timer: NodeJS.Timeout | null = null;
+  private timerDue = 0;
+  /** The signal our abort listener is on. It stays there between waits: a script's calls share one signal. */
   private signal: AbortSignal | null = null;
 
   /**
@@ -36,12 +45,22 @@ export class Waiter {
     if (options.maxWaitMs !== undefined && options.maxWaitMs < ms) ms = Math.max(0, options.maxWaitMs);
     if (ms !== Infinity) {
       this.seconds = ms / 1000;
-      this.timer = setTimeout(this.onTimeout, ms);
+      this.deadline = performance.now() + ms;
+      this.arm(ms);
     }
-    if (signal !== undefined) {
-      this.signal = signal;
-      signal.addEventListener('abort', this.onAbort, { once: true });
+    if (signal !== this.signal) {
+      this.signal?.removeEventListener('abort', this.onAbort);
+      this.signal = signal ?? null;
+      signal?.addEventListener('abort', this.onAbort);
     }
+  }
+
+  /**
+   * The call made progress (a chunk of a file transfer went through): its timeout counts afresh from
+   * now, as each of Python's send and recv calls has the whole timeout.
+   */
+  refresh(): void {
+    if (this.deadline !== Infinity) this.deadline = performance.now() + this.seconds * 1000;
   }
 
   /** Resolves when the socket calls wake(); rejects on timeout, cancel or fail(). */
@@ -74,31 +93,46 @@ export class Waiter {
     reject(err);
   }
 
-  /** Releases the slot; always called in a finally by the call that began. */
+  /** Releases the slot; always called in a finally by the call that began. The timer and listener stay for the next wait. */
   end(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.signal !== null) {
-      this.signal.removeEventListener('abort', this.onAbort);
-      this.signal = null;
-    }
     this.call = null;
+    this.deadline = Infinity;
     this.failure = null;
     this.resolveSleep = null;
     this.rejectSleep = null;
   }
 
-  private readonly onTimeout = (): void => {
+  /** The socket is closed: no wait will come again, so release the timer and the abort listener. */
+  dispose(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    const call = this.call ?? 'call';
-    this.fail(new SocketError('ETIMEDOUT', call, { socket: this.socket, seconds: this.seconds }));
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = null;
+  }
+
+  /** Makes sure the timer fires within ms: a timer already due sooner is kept. */
+  private arm(ms: number): void {
+    const due = performance.now() + ms;
+    if (this.timer !== null) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
+    this.timer = setTimeout(this.onTimer, ms);
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    if (this.call === null || this.deadline === Infinity) return; // the wait it was armed for has ended
+    const left = this.deadline - performance.now();
+    if (left > 0) {
+      this.arm(left);
+      return;
+    }
+    this.fail(new SocketError('ETIMEDOUT', this.call, { socket: this.socket, seconds: this.seconds }));
   };
 
   private readonly onAbort = (): void => {
-    this.signal = null;
-    const call = this.call ?? 'call';
-    this.fail(new SocketError('EINTR', call, { socket: this.socket }));
+    if (this.call !== null) this.fail(new SocketError('EINTR', this.call, { socket: this.socket }));
   };
 }

@@ -3,14 +3,20 @@ import { ShellError } from '../session/errors.js';
 import { bareLiteral, bytes, int, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../commands/types.js';
 
+/** A literal word always means the same value (values are immutable), so it is worked out once per word. */
+const LITERALS = new WeakMap<Word, Value>();
+
 /**
  * A word's value. Bare words are literals (12000 is an int); quoted words are text; $name keeps
  * the variable's type; a template is text, or bytes when it holds raw bytes (\xff, or a bytes variable).
  */
 export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): Value {
   switch (word.kind) {
-    case 'literal':
-      return word.quoted ? str(word.text) : bareLiteral(word.text);
+    case 'literal': {
+      let value = LITERALS.get(word);
+      if (value === undefined) LITERALS.set(word, (value = word.quoted ? str(word.text) : bareLiteral(word.text)));
+      return value;
+    }
     case 'var':
       return read(word, scope);
     case 'bytes':

@@ -1,22 +1,34 @@
-import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { BlockOptions } from '../engine/types.js';
 import { SocketError } from '../engine/errors.js';
-import type { Cond, Span, Stmt, Word } from '../lang/ast.js';
+import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
 import { splitFlags } from '../commands/flags.js';
-import type { Arg, CallContext, CommandDef, SessionServices } from '../commands/types.js';
+import type { Arg, CommandDef, SessionServices } from '../commands/types.js';
 import * as want from '../commands/args.js';
-import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
+import { Cancelled, ShellError } from '../session/errors.js';
 import type { OutputSink } from '../session/output.js';
 import { compare } from './compare.js';
+import { evaluate } from './evaluate.js';
+import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
 import type { PyType } from '../export/types.js';
-import { evaluate } from './evaluate.js';
+import { Invocation, type Surroundings } from './invocation.js';
 import type { VarScope } from './scope.js';
 
 type Flow = 'next' | 'break' | 'continue';
+/**
+ * A statement's outcome: a Flow when it finished at once, a promise when it waits (a socket call).
+ * Blocks and loops run synchronously until a statement waits, and only then continue as async
+ * functions, so a command that never waits costs no promise, and one that waits costs one per level.
+ */
+type Step = Flow | Promise<Flow>;
+type CommandStmt = Extract<Stmt, { kind: 'command' }>;
 
 /** Loops yield to the event loop this often, so Ctrl-C, timers and arriving data get their turn. */
 const YIELD_EVERY = 256;
+
+/** A call's words split into flags and positional words once: they never change between runs. */
+const SPLIT = new WeakMap<Call, ReturnType<typeof splitFlags>>();
 
 export interface InterpreterOptions {
   /** Show the repr of unassigned top-level results (the REPL at a terminal). */
@@ -35,35 +47,51 @@ export class Interpreter {
   private steps = 0;
   /** What each name would be in the Python program, as traced so far (trace on). */
   private readonly pythonTypes = new Map<string, PyType>();
+  private readonly around: Surroundings;
+  /** The BlockOptions of the last signal seen: every command of one run shares them. */
+  private blockOptions: BlockOptions & { signal: AbortSignal } = { signal: new AbortController().signal };
 
   constructor(
     private readonly session: SessionServices,
     readonly scope: VarScope,
     private readonly out: OutputSink,
     private readonly options: InterpreterOptions,
-  ) {}
-
-  async run(program: readonly Stmt[], signal: AbortSignal): Promise<void> {
-    await this.block(program, signal, 0);
+  ) {
+    this.around = { session, scope, out, job: options.job };
   }
 
-  private async block(body: readonly Stmt[], signal: AbortSignal, depth: number): Promise<Flow> {
-    for (const stmt of body) {
-      const flow = await this.statement(stmt, signal, depth);
-      if (flow !== 'next') return flow;
+  async run(program: readonly Stmt[], signal: AbortSignal): Promise<void> {
+    const step = this.block(program, signal, 0);
+    if (typeof step !== 'string') await step;
+  }
+
+  private block(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
+    for (let i = 0; i < body.length; i++) {
+      const step = this.statement(body[i]!, signal, depth);
+      if (typeof step !== 'string') return this.blockFrom(body, i, step, signal, depth);
+      if (step !== 'next') return step;
     }
     return 'next';
   }
 
-  private async statement(stmt: Stmt, signal: AbortSignal, depth: number): Promise<Flow> {
+  /** The rest of a block, from statement i, which is waiting. */
+  private async blockFrom(body: readonly Stmt[], i: number, waiting: Promise<Flow>, signal: AbortSignal, depth: number): Promise<Flow> {
+    let flow = await waiting;
+    while (flow === 'next' && ++i < body.length) {
+      const step = this.statement(body[i]!, signal, depth);
+      flow = typeof step === 'string' ? step : await step;
+    }
+    return flow;
+  }
+
+  private statement(stmt: Stmt, signal: AbortSignal, depth: number): Step {
     if (signal.aborted) throw new Cancelled('the program');
     switch (stmt.kind) {
       case 'command':
         if (this.session.trace) this.tracePython(stmt);
-        await this.command(stmt, signal, depth);
-        return 'next';
+        return this.command(stmt, signal, depth);
       case 'assign': {
-        if (stmt.targets.every((t) => this.scope.isFixed(t.name))) return 'next';
+        if (this.allFixed(stmt.targets)) return 'next';
         if (this.session.trace) this.tracePython(stmt);
         this.assign(stmt.targets, this.value(stmt.value), stmt.span, 'the value');
         return 'next';
@@ -74,18 +102,11 @@ export class Interpreter {
         return 'next';
       }
       case 'while':
-        while (this.cond(stmt.cond)) {
-          const flow = await this.loopBody(stmt.body, signal, depth);
-          if (flow === 'break') break;
-        }
-        return 'next';
+        return this.loop(() => this.cond(stmt.cond), stmt.body, signal, depth);
       case 'repeat': {
         const n = want.count({ value: this.value(stmt.count), word: stmt.count, span: stmt.count.span }, 'a repeat count');
-        for (let i = 0; i < n; i++) {
-          const flow = await this.loopBody(stmt.body, signal, depth);
-          if (flow === 'break') break;
-        }
-        return 'next';
+        let i = 0;
+        return this.loop(() => i++ < n, stmt.body, signal, depth);
       }
       case 'if':
         return this.block(this.cond(stmt.cond) ? stmt.then : stmt.otherwise, signal, depth + 1);
@@ -98,6 +119,36 @@ export class Interpreter {
         return exhaustive;
       }
     }
+  }
+
+  /** while and repeat: the body again while more() holds; break ends it, continue ends one pass. */
+  private loop(more: () => boolean, body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
+    while (more()) {
+      const step = this.pass(body, signal, depth);
+      if (typeof step !== 'string') return this.loopFrom(more, step, body, signal, depth);
+      if (step === 'break') break;
+    }
+    return 'next';
+  }
+
+  private async loopFrom(more: () => boolean, waiting: Promise<Flow>, body: readonly Stmt[], signal: AbortSignal, depth: number): Promise<Flow> {
+    let flow = await waiting;
+    while (flow !== 'break' && more()) {
+      const step = this.pass(body, signal, depth);
+      flow = typeof step === 'string' ? step : await step;
+    }
+    return 'next';
+  }
+
+  /** One pass through a loop body; every YIELD_EVERY passes it first lets the event loop run. */
+  private pass(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
+    if (++this.steps % YIELD_EVERY === 0) return yieldToEvents().then(() => this.passNow(body, signal, depth));
+    return this.passNow(body, signal, depth);
+  }
+
+  private passNow(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
+    if (signal.aborted) throw new Cancelled('the loop');
+    return this.block(body, signal, depth + 1);
   }
 
   /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
@@ -116,13 +167,6 @@ export class Interpreter {
     for (const line of statementPython(stmt, this.session.table, known)) {
       this.out(this.options.job === undefined ? { kind: 'info', text: `>>> ${line}` } : { kind: 'info', text: `>>> ${line}`, job: this.options.job });
     }
-  }
-
-  private async loopBody(body: readonly Stmt[], signal: AbortSignal, depth: number): Promise<Flow> {
-    if (++this.steps % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-    if (signal.aborted) throw new Cancelled('the loop');
-    const flow = await this.block(body, signal, depth + 1);
-    return flow === 'continue' ? 'next' : flow;
   }
 
   private value(word: Word): Value {
@@ -145,7 +189,13 @@ export class Interpreter {
     }
   }
 
-  private assign(targets: readonly { name: string; span: Span }[], value: Value, span: Span, what: string): void {
+  /** Every target was set on the command line (NAME=VALUE), so the statement is skipped. */
+  private allFixed(targets: readonly Target[]): boolean {
+    for (const t of targets) if (!this.scope.isFixed(t.name)) return false;
+    return true;
+  }
+
+  private assign(targets: readonly Target[], value: Value, span: Span, what: string): void {
     if (targets.length === 1) {
       this.scope.set(targets[0]!.name, value);
       return;
@@ -155,140 +205,97 @@ export class Interpreter {
       const got = items ? `${items.length} values` : `one value, ${repr(value, this.session.describe)}`;
       throw new ShellError(`${targets.length} names but ${what} gives ${got}`, span);
     }
-    targets.forEach((t, i) => this.scope.set(t.name, items[i]!));
+    for (let i = 0; i < targets.length; i++) this.scope.set(targets[i]!.name, items[i]!);
   }
 
-  private async command(stmt: Extract<Stmt, { kind: 'command' }>, signal: AbortSignal, depth: number): Promise<void> {
-    const { call } = stmt;
-    if (stmt.targets.length > 0 && stmt.targets.every((t) => this.scope.isFixed(t.name))) return;
-    const def = this.session.table.get(call.name)!;
+  private command(stmt: CommandStmt, signal: AbortSignal, depth: number): Step {
+    if (stmt.targets.length > 0 && this.allFixed(stmt.targets)) return 'next';
+    const def = this.session.table.get(stmt.call.name)!;
     if (stmt.background) {
       this.background(def, stmt);
-      return;
+      return 'next';
     }
-    const result = await this.invoke(def, stmt, signal);
-    if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, call.name);
+    const result = this.start(def, stmt, signal);
+    if (!(result instanceof Promise)) return this.finish(stmt, result, depth);
+    return result.then(
+      (value) => this.finish(stmt, value, depth),
+      (e: unknown) => {
+        throw failure(e, def, stmt.call, this.session);
+      },
+    );
+  }
+
+  /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
+  private finish(stmt: CommandStmt, result: Value, depth: number): Flow {
+    if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
       if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
     }
+    return 'next';
   }
 
-  /** `COMMAND &`: runs as a job sharing this program's variables; says when it is done. */
-  private background(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): void {
-    const label = [stmt.call.target ? `${stmt.call.target.name}.${def.name}` : def.name, ...stmt.call.args.map(wordText)].join(' ');
-    const jobs = this.session.jobs;
-    const id = jobs.start(
-      label,
-      async (signal, job) => {
-        const child = new Interpreter(this.session, this.scope, this.out, { echo: false, job, ...(this.options.maxWaitMs ? { maxWaitMs: this.options.maxWaitMs } : {}) });
-        const result = await child.invoke(def, { ...stmt, background: false }, signal);
-        if (result.kind !== 'none') this.out({ kind: 'notice', tag: String(job), text: `${label} → ${repr(result, this.session.describe)}` });
-      },
-      (job, end) => {
-        switch (end.state) {
-          case 'done':
-            this.out({ kind: 'notice', tag: String(job), text: `done: ${label}` });
-            break;
-          case 'killed':
-            this.out({ kind: 'notice', tag: String(job), text: `stopped: ${label}` });
-            break;
-          case 'failed': {
-            const e = end.error;
-            const message = e instanceof ShellError ? e.message : e instanceof Error ? e.message : String(e);
-            const span = e instanceof ShellError ? e.span : null;
-            const file = (e instanceof ShellError ? e.file : undefined) ?? this.scope.file;
-            if (!(e instanceof ExitRequest)) this.out({ kind: 'error', message, span, file, job });
-            this.out({ kind: 'notice', tag: String(job), text: `failed: ${label}` });
-            break;
-          }
-          default: {
-            const exhaustive: never = end;
-            return exhaustive;
-          }
-        }
-      },
-    );
-    this.out({ kind: 'notice', tag: String(id), text: label });
-  }
-
-  /** Evaluates the arguments and runs the command's handler; the one place socket errors are translated. */
-  private async invoke(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>, signal: AbortSignal): Promise<Value> {
-    const { call } = stmt;
-    const { positional, flags, error } = splitFlags(def, call.args);
-    if (error) throw new ShellError(error.message, error.span, 2);
-    const args: Arg[] = positional.map((word) => ({ word, span: word.span, value: this.value(word) }));
-    const block: BlockOptions & { signal: AbortSignal } = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
-    const job = this.options.job;
-    const out = this.out;
-    const ctx: CallContext = {
-      name: def.name,
-      span: call.nameSpan,
-      args,
-      flags,
-      scope: this.scope,
-      session: this.session,
-      block,
-      targetName: stmt.targets[0]?.name,
-      job,
-      socket: () => this.target(call.target, def, call.nameSpan),
-      info: (text) => out(job === undefined ? { kind: 'info', text } : { kind: 'info', text, job }),
-      warn: (text) => out(job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job }),
-      print: (data) => out(job === undefined ? { kind: 'print', data } : { kind: 'print', data, job }),
-      display: (text) => out({ kind: 'display', text }),
-    };
-    try {
-      return (await def.run(ctx)) ?? NONE;
-    } catch (e) {
-      if (e instanceof SocketError) {
-        if (e.code === 'EINTR') throw new Cancelled(def.name);
-        this.session.lastError = { code: e.code, message: e.message };
-        throw new ShellError(e.message, call.nameSpan);
+  /** `COMMAND &`: a job running the command in a child interpreter that shares this one's variables. */
+  private background(def: CommandDef, stmt: CommandStmt): void {
+    startJob(this.around, def, stmt, async (signal, job) => {
+      const maxWait = this.options.maxWaitMs ? { maxWaitMs: this.options.maxWaitMs } : {};
+      const child = new Interpreter(this.session, this.scope, this.out, { echo: false, job, ...maxWait });
+      try {
+        return await child.start(def, { ...stmt, background: false }, signal);
+      } catch (e) {
+        throw failure(e, def, stmt.call, this.session);
       }
-      if (e instanceof ShellError) this.session.lastError = { code: null, message: e.message };
-      // Every error is shown with a position: one with nothing more precise points at its command.
-      if (e instanceof ShellError && e.span === null && e.file === undefined) throw new ShellError(e.message, call.nameSpan, e.exit);
-      throw e;
-    }
+    });
   }
 
-  /** NAME in NAME.call (a variable holding a socket, or a socket's own name), else the current socket. */
-  private target(target: { name: string; span: Span } | null, def: CommandDef, span: Span): SocketHandle {
-    const engine = this.session.engine;
-    if (target) {
-      const v = this.scope.has(target.name) ? this.scope.get(target.name, target.span) : null;
-      if (v && v.kind === 'socket') return v.handle;
-      if (v) throw new ShellError(`${target.name} is ${repr(v, this.session.describe)}, not a socket`, target.span);
-      const found = engine.lookup(target.name);
-      if (found) return found;
-      const open = engine.list().map((s) => s.name);
-      throw new ShellError(`no socket named '${target.name}' (open: ${open.join(', ') || 'none'})`, target.span);
+  /**
+   * Evaluates the arguments and starts the command's handler. A handler that throws at once has its
+   * socket error translated here; one that rejects, by the caller (see failure).
+   */
+  private start(def: CommandDef, stmt: CommandStmt, signal: AbortSignal): Value | Promise<Value> {
+    const { call } = stmt;
+    let split = SPLIT.get(call);
+    if (split === undefined) SPLIT.set(call, (split = splitFlags(def, call.args)));
+    const { positional, flags, error } = split;
+    if (error) throw new ShellError(error.message, error.span, 2);
+    const args: Arg[] = new Array<Arg>(positional.length);
+    for (let i = 0; i < positional.length; i++) {
+      const word = positional[i]!;
+      args[i] = { word, span: word.span, value: this.value(word) };
     }
-    if (this.scope.current) return this.scope.current;
-    throw new ShellError(
-      `${def.name} needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.${def.name}`,
-      span,
-    );
+    if (this.blockOptions.signal !== signal) {
+      this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
+    }
+    const ctx = new Invocation(this.around, def, call, args, flags, this.blockOptions, stmt.targets[0]?.name);
+    try {
+      return def.run(ctx) ?? NONE;
+    } catch (e) {
+      throw failure(e, def, call, this.session);
+    }
   }
+}
+
+/**
+ * The one place command errors are translated: Ctrl-C's EINTR cancels; socket errors point at the
+ * command; an error with no position gets the command's; the session remembers it for `explain`.
+ */
+function failure(e: unknown, def: CommandDef, call: Call, session: SessionServices): unknown {
+  if (e instanceof SocketError) {
+    if (e.code === 'EINTR') return new Cancelled(def.name);
+    session.lastError = { code: e.code, message: e.message };
+    return new ShellError(e.message, call.nameSpan);
+  }
+  if (e instanceof ShellError) {
+    session.lastError = { code: null, message: e.message };
+    if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
+  }
+  return e;
 }
 
 function pyType(v: Value): PyType {
   return v.kind === 'tuple' ? 'unknown' : v.kind;
 }
 
-function wordText(w: Word): string {
-  switch (w.kind) {
-    case 'literal':
-      return w.quoted ? JSON.stringify(w.text) : w.text;
-    case 'var':
-      return `$${w.name}`;
-    case 'template':
-      return '"…"';
-    case 'bytes':
-      return `x"${w.value.toString('hex')}"`;
-    default: {
-      const exhaustive: never = w;
-      return exhaustive;
-    }
-  }
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -16,7 +16,13 @@ export const NONE: Value = { kind: 'none' };
 export const str = (value: string): Value => ({ kind: 'str', value });
 export const bytes = (value: Buffer): Value => ({ kind: 'bytes', value });
 export const int = (value: number): Value => ({ kind: 'int', value });
-export const address = (a: Address): Value => ({ kind: 'address', address: a });
+/** Address values are cached per Address object: recvfrom in a loop returns the same sender's again and again. */
+const ADDRESSES = new WeakMap<Address, Value>();
+export const address = (a: Address): Value => {
+  let v = ADDRESSES.get(a);
+  if (v === undefined) ADDRESSES.set(a, (v = { kind: 'address', address: a }));
+  return v;
+};
 export const tuple = (...items: Value[]): Value => ({ kind: 'tuple', items });
 
 /** What an unquoted word means on its own: 12000 is an int, true a bool, anything else text. */

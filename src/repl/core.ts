@@ -19,6 +19,8 @@ export interface ShellCoreOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** Called as each chunk starts, with the prompt it was typed after (the recorder). */
   readonly onRun?: (prompt: string, source: string) => void;
+  /** Draws a long transfer's progress line in place (null: clears it); at a terminal only. */
+  readonly progress?: (text: string | null) => void;
 }
 
 const MAX_HELD = 1000;
@@ -47,7 +49,7 @@ export class ShellCore {
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
       interactive: true,
-      out: (o) => outputLines(o).forEach((l) => this.emit(l)),
+      out: (o) => (o.kind === 'progress' ? options.progress?.(o.text) : outputLines(o).forEach((l) => this.emit(l))),
       readLine: options.readLine,
       onExit: options.onExit,
       history: () => this.ran,

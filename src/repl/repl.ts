@@ -67,6 +67,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       cancellable(new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)), signal, 'input'),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
+    ...(options.terminal ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) } : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
   });

@@ -36,6 +36,8 @@ export function outputLines(o: Output): ShellLine[] {
       return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':
       return [line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true)];
+    case 'progress':
+      return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
     case 'error':
       return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${diagnosticLine(o.file, o.span, o.message)}`, 'err', 'error')];
     default: {

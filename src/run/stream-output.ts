@@ -47,6 +47,9 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'warning':
         stderr.write(`warning: ${messageLine(o.text)}\n`);
         return;
+      case 'progress':
+        if (stderr.isTTY) stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
+        return;
       case 'error':
         options.onError?.(o);
         stderr.write(`${o.job !== undefined ? `[${o.job}] ` : ''}${diagnosticLine(o.file, o.span, o.message)}\n`);

@@ -21,6 +21,11 @@ export type Output =
    * `tag` names what it is about (a socket, or a job number); the REPL shows it as [tag].
    */
   | { readonly kind: 'notice'; readonly tag: string; readonly text: string }
+  /**
+   * The progress line of a long transfer (sendfile, recvfile), redrawn in place; null takes it away.
+   * Only a terminal shows it: never a pipe, a log or a transcript.
+   */
+  | { readonly kind: 'progress'; readonly text: string | null }
   /** A failed statement. `file` is the script or '<stdin>'. */
   | { readonly kind: 'error'; readonly message: string; readonly span: Span | null; readonly file: string; readonly job?: number };
 

@@ -55,9 +55,14 @@ export class Session implements SessionServices {
     });
   }
 
-  /** Output about a job's socket is the job's output: labelled, and drawn as it arrives. */
+  /**
+   * Output about a job's socket is the job's output: labelled, and drawn as it arrives. Without a
+   * running job there is nothing to look up (a job's sockets close when it ends); the lookup asks
+   * the engine about every open socket, once per implicit bind in a tcp.connect loop otherwise.
+   */
   private attribute(out: Output, socket: string): Output {
     if (out.kind !== 'info' && out.kind !== 'warning') return out;
+    if (this.jobs.running() === 0) return out;
     const owner = this.engine.list().find((s) => s.name === socket)?.owner ?? '';
     const m = /^job(\d+)$/.exec(owner);
     return m ? { ...out, job: Number(m[1]) } : out;

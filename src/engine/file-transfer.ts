@@ -1,0 +1,229 @@
+/**
+ * sendfile and recvfile: a file streamed over a TCP connection in large chunks, never whole in memory,
+ * with backpressure both ways. sendfile reads the next chunk while the connection takes the last one,
+ * and writes again only after 'drain'. recvfile hands the chunks Node read to the file as they are (no
+ * copy, one writev for all that arrived during the last write) and stops taking from the connection
+ * while WRITE_BEHIND bytes wait for the file; the socket's own queue then fills and the Stream stops
+ * reading (the peer's window closes). Each wait is bounded by the socket's timeout counted afresh
+ * after every chunk, as each of Python's send and recv calls is; Ctrl-C and close end it.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { BaseSocket } from './base.js';
+import { SocketError, errorCode } from './errors.js';
+import type { Stream } from './tcp-stream.js';
+import type { TransferOptions } from './types.js';
+
+/** sendfile's read size: large, so each chunk costs little per byte; two are in memory at most. */
+const CHUNK = 1024 * 1024;
+/**
+ * recvfile takes nothing more from the connection while this many bytes wait to be written. Node
+ * reads up to 32 × 64 KiB in one go before a write's completion can be seen, so a limit near that
+ * stopped reading (and closed the TCP window) hundreds of times per GiB.
+ */
+const WRITE_BEHIND = 16 * 1024 * 1024;
+
+/** socket.sendfile(file): every byte of the file at path, handed to the kernel. Returns the count. */
+export async function sendFile(owner: BaseSocket, stream: () => Stream, path: string, options: TransferOptions): Promise<number> {
+  const call = 'sendfile';
+  const conn = start(owner, owner.writer, call, options, stream);
+  const slot = owner.writer;
+  let file: FileHandle | null = null;
+  try {
+    file = await openFile(path, 'r', owner, call);
+    const size = (await file.stat()).size;
+    const wake = (): void => void slot.wake(); // a chunk reached the kernel
+    let sent = 0;
+    let next = readChunk(file);
+    for (;;) {
+      const chunk = await next;
+      checkOpen(owner, call);
+      if (chunk instanceof Error) throw fileError(chunk, owner, call, path);
+      if (chunk.length === 0) break;
+      next = readChunk(file); // read ahead while the connection takes this chunk
+      while (conn.mustWait) await pause(owner, slot, call);
+      conn.checkWritable(call);
+      conn.write(chunk, wake);
+      sent += chunk.length;
+      slot.refresh();
+      options.onProgress?.(sent, size);
+    }
+    while (conn.writableLength > 0) await pause(owner, slot, call);
+    conn.checkWritable(call);
+    return sent;
+  } finally {
+    slot.end();
+    await file?.close().catch(() => undefined); // waits for a read still running
+  }
+}
+
+/** recvfile: into the file at path until EOF, or nbytes if not null. Returns the bytes written. */
+export async function recvFile(owner: BaseSocket, stream: () => Stream, path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
+  const call = 'recvfile';
+  const conn = start(owner, owner.reader, call, options, stream);
+  const slot = owner.reader;
+  let sink: FileSink | null = null;
+  try {
+    const file = await openFile(path, 'w', owner, call);
+    sink = new FileSink(file, () => {
+      slot.refresh();
+      slot.wake();
+    });
+    let received = 0;
+    for (;;) {
+      checkOpen(owner, call);
+      if (sink.failure !== null) throw fileError(sink.failure, owner, call, path);
+      const left = nbytes === null ? Infinity : nbytes - received;
+      if (left <= 0) break;
+      const chunks = sink.waiting < WRITE_BEHIND ? conn.takeChunks(left, call) : null;
+      if (chunks !== null && chunks.length === 0) break; // the peer's FIN
+      if (chunks === null) {
+        await pause(owner, slot, call);
+        continue;
+      }
+      received += sink.push(chunks);
+      slot.refresh();
+      options.onProgress?.(received, nbytes);
+    }
+    await sink.close();
+    if (sink.failure !== null) throw fileError(sink.failure, owner, call, path);
+    return received;
+  } finally {
+    slot.end();
+    await sink?.close();
+  }
+}
+
+/** Claims the slot for the whole transfer, after the checks every blocking call makes. */
+function start(owner: BaseSocket, slot: BaseSocket['reader'], call: string, options: TransferOptions, stream: () => Stream): Stream {
+  checkOpen(owner, call);
+  if (slot.call !== null) throw new SocketError('EBUSY', call, { socket: owner.name, pending: slot.call });
+  const conn = stream();
+  if (owner.timeout === 0) throw new SocketError('EAGAIN', call, { socket: owner.name }); // Python refuses non-blocking sockets too
+  slot.begin(call, owner.name, owner.timeout, options);
+  return conn;
+}
+
+/** Sleeps until the socket wakes the slot; EBADF if it was closed meanwhile. */
+async function pause(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
+  await slot.sleep();
+  checkOpen(owner, call);
+}
+
+/** Every await may have let close() run: the transfer ends with EBADF, as a pending recv does. */
+function checkOpen(owner: BaseSocket, call: string): void {
+  if (owner.closed) throw new SocketError('EBADF', call, { socket: owner.name });
+}
+
+/**
+ * The next chunk of the file (empty at its end), or the error reading it, returned rather than thrown:
+ * a read left running when the transfer fails must not become an unhandled rejection.
+ */
+function readChunk(file: FileHandle): Promise<Buffer | Error> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  return file.read(buffer, 0, CHUNK, null).then(
+    ({ bytesRead }) => (bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead)),
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
+}
+
+/** Received chunks on their way to the file: one writev at a time, taking all that queued meanwhile. */
+class FileSink {
+  /** Bytes pushed and not yet written. */
+  waiting = 0;
+  failure: Error | null = null;
+  private queued: Buffer[] = [];
+  private writing: Promise<void> | null = null;
+  private closed: Promise<void> | null = null;
+
+  constructor(
+    private readonly file: FileHandle,
+    /** Called after every write, so the transfer can take more (or see the failure). */
+    private readonly onWritten: () => void,
+  ) {}
+
+  /** Queues chunks for the file; returns their size. */
+  push(chunks: readonly Buffer[]): number {
+    let size = 0;
+    for (const c of chunks) {
+      this.queued.push(c);
+      size += c.length;
+    }
+    this.waiting += size;
+    if (this.writing === null) this.writeQueued();
+    return size;
+  }
+
+  /** Waits for the writes under way (a failure is kept in `failure`), then closes the file. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      while (this.writing !== null) await this.writing;
+      await this.file.close().catch((err: unknown) => {
+        this.failure ??= err instanceof Error ? err : new Error(String(err));
+      });
+    })();
+    return this.closed;
+  }
+
+  private writeQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    this.writing = writeAll(this.file, batch).then(
+      (size) => {
+        this.waiting -= size;
+        this.writing = null;
+        if (this.queued.length > 0) this.writeQueued();
+        this.onWritten();
+      },
+      (err: unknown) => {
+        this.failure = err instanceof Error ? err : new Error(String(err));
+        this.queued = [];
+        this.writing = null;
+        this.onWritten();
+      },
+    );
+  }
+}
+
+/** writev until every byte is written (a write may take fewer). Returns the bytes written. */
+async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<number> {
+  let rest = buffers;
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  let left = total;
+  while (left > 0) {
+    const { bytesWritten } = await file.writev(rest);
+    left -= bytesWritten;
+    let skip = bytesWritten;
+    while (skip > 0 && rest.length > 0 && rest[0]!.length <= skip) {
+      skip -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
+  }
+  return total;
+}
+
+async function openFile(path: string, flags: 'r' | 'w', owner: BaseSocket, call: string): Promise<FileHandle> {
+  try {
+    return await open(path, flags);
+  } catch (err) {
+    throw fileError(err, owner, call, path);
+  }
+}
+
+/** A file system error as a SocketError of the call, naming the file. */
+function fileError(err: unknown, owner: BaseSocket, call: string, path: string): SocketError {
+  const code = errorCode(err);
+  const context = { socket: owner.name, path };
+  switch (code) {
+    case 'ENOENT':
+      return new SocketError('ENOENT_FILE', call, context);
+    case 'EACCES':
+    case 'EPERM':
+      return new SocketError('EACCES_FILE', call, context);
+    case 'EISDIR':
+      return new SocketError('EISDIR_FILE', call, context);
+    default:
+      return new SocketError({ code }, call, context);
+  }
+}

@@ -1,0 +1,88 @@
+import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { Call, Span } from '../lang/ast.js';
+import { repr } from '../lang/values.js';
+import type { Arg, CallContext, CommandDef, SessionServices } from '../commands/types.js';
+import { ShellError } from '../session/errors.js';
+import type { OutputSink } from '../session/output.js';
+import type { VarScope } from './scope.js';
+
+/** What every command an interpreter runs shares: fixed for the interpreter's life. */
+export interface Surroundings {
+  readonly session: SessionServices;
+  readonly scope: VarScope;
+  readonly out: OutputSink;
+  /** The job number when running in the background. */
+  readonly job: number | undefined;
+}
+
+/**
+ * One running command's CallContext. A class rather than an object literal of closures: a socket
+ * call in a loop is on the hot path, and this is one allocation where the closures were six.
+ */
+export class Invocation implements CallContext {
+  readonly name: string;
+  readonly span: Span;
+  readonly scope: VarScope;
+  readonly session: SessionServices;
+  readonly job: number | undefined;
+
+  constructor(
+    private readonly around: Surroundings,
+    private readonly def: CommandDef,
+    private readonly call: Call,
+    readonly args: readonly Arg[],
+    readonly flags: ReadonlySet<string>,
+    readonly block: BlockOptions & { readonly signal: AbortSignal },
+    readonly targetName: string | undefined,
+  ) {
+    this.name = def.name;
+    this.span = call.nameSpan;
+    this.scope = around.scope;
+    this.session = around.session;
+    this.job = around.job;
+  }
+
+  socket(): SocketHandle {
+    return socketFor(this.around, this.call, this.def);
+  }
+
+  info(text: string): void {
+    this.around.out(this.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: this.job });
+  }
+
+  warn(text: string): void {
+    this.around.out(this.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.job });
+  }
+
+  print(data: Buffer): void {
+    this.around.out(this.job === undefined ? { kind: 'print', data } : { kind: 'print', data, job: this.job });
+  }
+
+  display(text: string): void {
+    this.around.out({ kind: 'display', text });
+  }
+
+  progress(text: string | null): void {
+    this.around.out({ kind: 'progress', text });
+  }
+}
+
+/** NAME in NAME.call (a variable holding a socket, or a socket's own name), else the current socket. */
+function socketFor(around: Surroundings, call: Call, def: CommandDef): SocketHandle {
+  const { scope, session } = around;
+  const target = call.target;
+  if (target) {
+    const v = scope.has(target.name) ? scope.get(target.name, target.span) : null;
+    if (v && v.kind === 'socket') return v.handle;
+    if (v) throw new ShellError(`${target.name} is ${repr(v, session.describe)}, not a socket`, target.span);
+    const found = session.engine.lookup(target.name);
+    if (found) return found;
+    const open = session.engine.list().map((s) => s.name);
+    throw new ShellError(`no socket named '${target.name}' (open: ${open.join(', ') || 'none'})`, target.span);
+  }
+  if (scope.current) return scope.current;
+  throw new ShellError(
+    `${def.name} needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.${def.name}`,
+    call.nameSpan,
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * CI's check of `npm run bench`: the whole machinery (every measurement, every installed contender,
+ * the table and the JSON) runs end to end at a toy size. It asserts that it works, never how fast.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runProcess } from './helpers/proc.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-bench-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Contender {
+  id: string;
+  available: boolean;
+  n?: number;
+  median?: number;
+}
+interface Result {
+  id: string;
+  contenders: Contender[];
+  ratios: { a: string; b: string; median: number; target: unknown }[];
+}
+
+describe('npm run bench', () => {
+  it('runs every measurement at a toy size and writes its table and JSON', async () => {
+    const json = join(dir, 'bench.json');
+    const run = await runProcess(process.execPath, ['test/bench/run.mjs', '--smoke', '--json', json], { timeoutMs: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('| measurement | contender | median | min–max | notes |');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { smoke: boolean; results: Result[] };
+    expect(report.smoke).toBe(true);
+    expect(report.results.map((r) => r.id)).toEqual(['udp-rt', 'tcp-rt', 'tcp-conn', 'tcp-conn-client', 'bulk', 'startup', 'memory']);
+    for (const r of report.results) {
+      for (const c of r.contenders.filter((x) => x.available)) {
+        expect(c.n, `${r.id} ${c.id}`).toBe(1);
+        expect(c.median, `${r.id} ${c.id}`).toBeGreaterThan(0);
+      }
+      expect(r.ratios.length, r.id).toBeGreaterThan(0);
+    }
+  }, 70_000);
+});

@@ -1,0 +1,116 @@
+/**
+ * Measurement 4: bulk transfer over loopback. One file of SIZE bytes (in the page cache after the
+ * first round) goes from a sender to a receiver that writes it to /dev/null: sockshell's sendfile
+ * and recvfile, nc, socat with its default 8 KiB buffer, and a raw Node stream.pipe(). The receiver
+ * listens first; the time runs from starting the sender until both have exited, so it includes the
+ * sender's start-up, as a user's would.
+ */
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH, NODE, freePort, has, sockshell, start, waitListening } from './lib.mjs';
+
+const READY = 'The server is ready to receive';
+const LIMIT_MS = 180_000;
+
+/** A file of mib MiB: one random MiB, repeated (nothing on the way compresses). */
+function makeFile(dir, mib) {
+  const file = join(dir, 'bulk.bin');
+  const block = randomBytes(1024 * 1024);
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < mib; i++) writeFileSync(fd, block);
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+/** Starts the receiver, waits until it listens, then times the sender until both have exited. */
+async function transfer(startReceiver, ready, startSender, bytes) {
+  const port = await freePort('tcp');
+  const receiver = startReceiver(port);
+  let sender = null;
+  try {
+    await ready(receiver, port);
+    sender = startSender(port);
+    const [got, sent] = await Promise.all([receiver.wait(LIMIT_MS), sender.wait(LIMIT_MS)]);
+    for (const [who, proc, exit] of [['receiver', receiver, got], ['sender', sender, sent]]) {
+      if (exit.code !== 0) throw new Error(`${who} exited with ${exit.code ?? exit.signal}: ${proc.stderr()}`);
+    }
+    const seconds = (Math.max(got.at, sent.at) - sender.spawnedAt) / 1000;
+    return { value: bytes / 2 ** 20 / seconds };
+  } finally {
+    await sender?.kill();
+    await receiver.kill();
+  }
+}
+
+export function bulk(mib) {
+  const bytes = mib * 2 ** 20;
+  let dir = null;
+  let file = null;
+  let devnull = null;
+  const printsReady = (proc) => proc.line(READY, 15_000);
+  const listens = (_proc, port) => waitListening(port, 15_000);
+  const contenders = {
+    sockshell: () =>
+      transfer(
+        (port) => sockshell(`${BENCH}bulk-recv.sock`, { serverPort: port, out: '/dev/null', size: bytes }),
+        printsReady,
+        (port) => sockshell(`${BENCH}bulk-send.sock`, { serverPort: port, file }),
+        bytes,
+      ),
+    nc: () =>
+      transfer(
+        (port) => start('nc', ['-d', '-l', '127.0.0.1', String(port)], { stdout: devnull }),
+        listens,
+        (port) => start('nc', ['-N', '127.0.0.1', String(port)], { stdin: openSync(file, 'r'), stdout: devnull }),
+        bytes,
+      ),
+    socat: () =>
+      transfer(
+        (port) => start('socat', ['-u', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'OPEN:/dev/null'], { stdout: devnull }),
+        listens,
+        (port) => start('socat', ['-u', `OPEN:${file}`, `TCP:127.0.0.1:${port}`], { stdout: devnull }),
+        bytes,
+      ),
+    node: () =>
+      transfer(
+        (port) => start(NODE, [`${BENCH}peers/node-bulk.mjs`, 'recv', String(port), '/dev/null']),
+        printsReady,
+        (port) => start(NODE, [`${BENCH}peers/node-bulk.mjs`, 'send', String(port), file]),
+        bytes,
+      ),
+  };
+  const contender = (id, label, available = true) => ({ id, label, available, run: contenders[id] });
+  return {
+    id: 'bulk',
+    title: `Bulk: ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} over loopback to /dev/null`,
+    unit: 'MiB/s',
+    better: 'higher',
+    setup() {
+      dir = mkdtempSync(join(tmpdir(), 'sockshell-bench-'));
+      file = makeFile(dir, mib);
+      devnull = openSync('/dev/null', 'w');
+    },
+    teardown() {
+      if (devnull !== null) closeSync(devnull);
+      if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    },
+    contenders: [
+      contender('sockshell', 'sockshell sendfile → recvfile'),
+      contender('nc', 'nc (OpenBSD) → nc', has('nc')),
+      contender('socat', 'socat → socat (default 8 KiB buffer)', has('socat')),
+      contender('node', 'raw Node stream.pipe()'),
+    ],
+    ratios: [
+      { a: 'sockshell', b: 'nc', target: { min: 0.9 } },
+      { a: 'sockshell', b: 'socat' },
+      { a: 'sockshell', b: 'node' },
+      { a: 'socat', b: 'nc' },
+      { a: 'node', b: 'nc' },
+    ],
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * What every measurement of the benchmark shares: starting processes (each one tracked and killed by
+ * its PID, whatever happens), timestamping their output lines as they arrive, free ports on loopback,
+ * and the statistics (median, min, max, percentiles).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BENCH = fileURLToPath(new URL('.', import.meta.url));
+export const CLI = `${ROOT}dist/cli.js`;
+export const PEERS = `${ROOT}test/peers/`;
+export const NODE = process.execPath;
+
+/** Children that have not exited yet; killed by PID when the benchmark ends or is interrupted. */
+const live = new Set();
+
+export function killAll() {
+  for (const child of live) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/**
+ * Request/response measurements run both ends on one CPU (taskset). On a small VM, a wake-up on the
+ * other CPU costs more than the round trip itself and varies 3x from run to run with where the
+ * scheduler put the two processes; on one CPU the figures are steady and every contender pays the
+ * same. `--no-pin` turns it off.
+ */
+export const pinned = { cpu: 0 };
+let pinning = true;
+export function setPinning(on) {
+  pinning = on && has('taskset');
+}
+
+/** True when `command` can be run (nc, socat, python3). */
+export function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * The Python interpreter itself, or null without python3. `python3` on PATH may be a version
+ * manager's shim (pyenv's is a shell script that adds ~150 ms to every start); the bench runs what
+ * it points to.
+ */
+export const PYTHON = (() => {
+  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : null;
+})();
+
+/** The first line of `command args`' output, or null. */
+export function versionOf(command, args) {
+  const r = spawnSync(command, args, { encoding: 'utf8' });
+  return r.status === 0 ? `${r.stdout}${r.stderr}`.trim().split('\n')[0] : null;
+}
+
+/**
+ * Starts a process. Its stdout lines are kept with the time each arrived (performance.now()), so a
+ * client's "start" and "done" lines time its loop without its start-up; stderr is kept for errors.
+ * `stdio` overrides stdin/stdout (an fd) for peers like nc that read or write the data itself.
+ */
+export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pipe', cpu = null } = {}) {
+  const spawnedAt = performance.now();
+  if (cpu !== null && pinning) [command, args] = ['taskset', ['-c', String(cpu), command, ...args]];
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1', ...env },
+    stdio: [stdin, stdout, 'pipe'],
+  });
+  live.add(child);
+  const lines = [];
+  const watchers = new Set();
+  let partial = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (text) => {
+    const at = performance.now();
+    partial += text;
+    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
+      lines.push({ text: partial.slice(0, i), at });
+      partial = partial.slice(i + 1);
+    }
+    for (const w of watchers) w();
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text) => (stderr = (stderr + text).slice(-4000)));
+  let exit = null;
+  const exited = new Promise((resolve) => {
+    child.on('error', (err) => {
+      live.delete(child);
+      exit = { code: null, signal: null, error: err, at: performance.now() };
+      resolve(exit);
+    });
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      exit = { code, signal, at: performance.now() };
+      for (const w of watchers) w();
+      resolve(exit);
+    });
+  });
+  const name = [command.split('/').pop(), ...args.map((a) => a.split('/').pop())].join(' ').slice(0, 120);
+  const proc = {
+    pid: child.pid,
+    spawnedAt,
+    lines,
+    exited,
+    stderr: () => stderr.trim(),
+    /** The time the first stdout line starting with `prefix` arrived; rejects on exit or after ms. */
+    line(prefix, ms) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = lines.find((l) => l.text.startsWith(prefix));
+          if (found) return finish(() => resolve(found));
+          if (exit) return finish(() => reject(new Error(`${name} exited (${exit.code ?? exit.signal}) before printing '${prefix}': ${stderr.trim().split('\n').pop() ?? ''}`)));
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no '${prefix}' within ${ms} ms; stderr: ${stderr.trim().split('\n').pop() ?? ''}`))), ms);
+        const finish = (f) => {
+          clearTimeout(timer);
+          watchers.delete(check);
+          f();
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    /** Resolves with its exit; kills it by PID if it has not exited after ms. */
+    async wait(ms) {
+      let timer;
+      const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+      const got = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (got !== null) return got;
+      await proc.kill();
+      throw new Error(`${name} did not finish within ${ms} ms`);
+    },
+    /** SIGKILL by PID; resolves once it has exited. */
+    async kill() {
+      if (exit === null) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+    },
+  };
+  return proc;
+}
+
+/** `sockshell run FILE NAME=VALUE...` with this checkout's build. */
+export function sockshell(script, vars, options) {
+  return start(NODE, [CLI, 'run', script, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], options);
+}
+
+/** Starts a client, times its loop by its "start" and "done" lines, and checks it exited with 0. */
+export async function timedLoop(proc, ms) {
+  try {
+    const begin = await proc.line('start', ms);
+    const end = await proc.line('done', ms);
+    const exit = await proc.wait(ms);
+    if (exit.code !== 0) throw new Error(`exited with ${exit.code ?? exit.signal}: ${proc.stderr()}`);
+    // Both lines in one read: the loop was too short to time from here; make it longer.
+    if (end.at - begin.at < 1) throw new Error('the loop took under a millisecond: too short to time');
+    return { seconds: (end.at - begin.at) / 1000, lines: proc.lines };
+  } finally {
+    await proc.kill();
+  }
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (servers that take their port up front). */
+export async function freePort(transport = 'tcp') {
+  if (transport === 'tcp') {
+    const s = createServer();
+    await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const { port } = s.address();
+    await new Promise((resolve) => s.close(resolve));
+    return port;
+  }
+  const s = createSocket('udp4');
+  await new Promise((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/**
+ * Waits until a TCP port is in LISTEN state, read from /proc/net/tcp (connecting to find out would
+ * use up the one connection nc or socat accept).
+ */
+export async function waitListening(port, ms) {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  const deadline = performance.now() + ms;
+  for (;;) {
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let table = '';
+      try {
+        table = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      // local_address is the second column and LISTEN is state 0A.
+      if (table.split('\n').some((row) => row.split(/\s+/)[2]?.endsWith(hex.trim()) && row.split(/\s+/)[4] === '0A')) return;
+    }
+    if (performance.now() > deadline) throw new Error(`nothing listened on port ${port} within ${ms} ms`);
+    await sleep(2);
+  }
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A field of /proc/PID/status in KiB (VmRSS, VmHWM), or null when the process is gone. */
+export function procStatusKiB(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function median(xs) {
+  return percentile(xs, 50);
+}
+
+/** The p-th percentile by nearest rank on the sorted values. */
+export function percentile(xs, p) {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export function summary(xs) {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+}
