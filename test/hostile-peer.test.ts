@@ -66,6 +66,28 @@ describe('the interactive shell shows received bytes escaped', () => {
   });
 });
 
+describe('every way the shell can show received bytes stays plain', () => {
+  it('trace, hexdump, display text and hex, diagram, sockets: all payloads at once', async () => {
+    const repl = new ReplDriver();
+    try {
+      await repl.type('trace on');
+      await repl.type('s = udp.socket');
+      for (const [i] of PAYLOADS.entries()) {
+        await repl.type(`s.sendto ${i} 127.0.0.1 ${peerPort}`);
+        await repl.type(`m${i}, a = s.recvfrom 2048`);
+      }
+      for (const line of ['display text', ...PAYLOADS.map((_, i) => `$m${i}`), 'display hex', '$m0', ...PAYLOADS.map((_, i) => `hexdump $m${i}`), 'diagram', 'sockets']) {
+        await repl.type(line);
+      }
+      const written = repl.out + repl.err;
+      expect(written).toContain('\\x1b[2J'); // the trace shows the payload, escaped
+      expect(plain(written), JSON.stringify(written)).toBe(true);
+    } finally {
+      await repl.close();
+    }
+  });
+});
+
 describe('print in a script: decoded text, escaped on a terminal unless --raw', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sockshell-hostile-'));
   const file = join(dir, 'client.sock');
