@@ -1,4 +1,5 @@
 import { expr } from '../export/types.js';
+import type { SocketHandle, TransferOptions } from '../engine/types.js';
 import { int } from '../lang/values.js';
 import * as want from './args.js';
 import { transferProgress } from './progress.js';
@@ -12,10 +13,20 @@ import type { CallContext, CommandDef } from './types.js';
 
 const PATH = { name: 'PATH', kind: 'file' } as const;
 
-async function transfer(ctx: CallContext, run: (onProgress: (done: number, total: number | null) => void) => Promise<number>): Promise<number> {
+interface Transfer {
+  readonly socket: SocketHandle;
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** The socket and PATH of a file call, and its transfer run with the progress line around it. */
+async function transfer(ctx: CallContext, run: (socket: SocketHandle, path: string, options: TransferOptions) => Promise<number>): Promise<Transfer> {
+  const socket = ctx.socket();
+  const path = want.path(ctx.args[0]!);
   const progress = transferProgress(ctx);
+  const { signal, maxWaitMs } = ctx.block;
   try {
-    return await run(progress.onProgress);
+    return { socket, path, bytes: await run(socket, path, { signal, maxWaitMs, onProgress: progress.onProgress }) };
   } finally {
     progress.end();
   }
@@ -33,12 +44,9 @@ export const fileCalls: readonly CommandDef[] = [
     example: 'clientSocket.sendfile photo.jpg',
     toPython: (py) => expr(`${py.target}.sendfile(open(${py.arg(0)}, 'rb'))`, 'int'),
     async run(ctx) {
-      const s = ctx.socket();
-      const path = want.path(ctx.args[0]!);
-      const { signal, maxWaitMs } = ctx.block;
-      const sent = await transfer(ctx, (onProgress) => ctx.session.engine.sendfile(s, path, { signal, maxWaitMs, onProgress }));
-      ctx.info(`sent ${sent} bytes of ${path} on ${s.name}`);
-      return int(sent);
+      const sent = await transfer(ctx, (socket, path, options) => ctx.session.engine.sendfile(socket, path, options));
+      ctx.info(`sent ${sent.bytes} bytes of ${sent.path} on ${sent.socket.name}`);
+      return int(sent.bytes);
     },
   },
   {
@@ -63,14 +71,11 @@ export const fileCalls: readonly CommandDef[] = [
       ],
     }),
     async run(ctx) {
-      const s = ctx.socket();
-      const path = want.path(ctx.args[0]!);
       const nbytes = ctx.args[1] ? want.count(ctx.args[1], 'a number of bytes') : null;
-      const { signal, maxWaitMs } = ctx.block;
-      const got = await transfer(ctx, (onProgress) => ctx.session.engine.recvfile(s, path, nbytes, { signal, maxWaitMs, onProgress }));
-      const why = nbytes !== null && got === nbytes ? `the ${nbytes} asked for` : "up to the peer's FIN";
-      ctx.info(`wrote ${got} bytes to ${path}: ${why}`);
-      return int(got);
+      const got = await transfer(ctx, (socket, path, options) => ctx.session.engine.recvfile(socket, path, nbytes, options));
+      const why = nbytes !== null && got.bytes === nbytes ? `the ${nbytes} asked for` : "up to the peer's FIN";
+      ctx.info(`wrote ${got.bytes} bytes to ${got.path}: ${why}`);
+      return int(got.bytes);
     },
   },
 ];

@@ -170,6 +170,25 @@ export abstract class BaseSocket {
   }
 
   /**
+   * recv and recvfrom: what attempt yields now, else a wait for it (EAGAIN on a non-blocking socket).
+   * attempt throws for a socket that cannot receive. Not async: see waitFor.
+   */
+  protected receiveWith<T>(call: string, bufsize: number, options: BlockOptions, attempt: () => T | null): Promise<T> {
+    let got: T | null;
+    try {
+      this.checkSlot(this.reader, call);
+      this.checkBufsize(bufsize, call);
+      this.checkSignal(options, call);
+      got = attempt();
+      if (got === null && this.timeout === 0) throw this.wouldBlock(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (got !== null) return Promise.resolve(got);
+    return this.waitFor(this.reader, call, options, attempt);
+  }
+
+  /**
    * The shape of every blocking call: wait in `slot` until `attempt` yields a value. The socket's
    * timeout and the call's signal end the wait through the waiter; closing the socket ends it with EBADF.
    * Callers on the hot path (recv, recvfrom) return this promise from a plain function: an async

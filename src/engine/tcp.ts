@@ -220,22 +220,8 @@ export class TcpSocket extends BaseSocket {
     return Promise.all(jobs).then(() => undefined);
   }
 
-  /** Not async: see BaseSocket.waitFor on why blocking calls return its promise themselves. */
   private receive(bufsize: number, options: BlockOptions, call: string): Promise<Buffer> {
-    let stream: Stream;
-    let data: Buffer | null;
-    try {
-      this.checkSlot(this.reader, call);
-      this.checkBufsize(bufsize, call);
-      stream = this.connection(call, 'ENOTCONN');
-      this.checkSignal(options, call);
-      data = stream.take(bufsize, call);
-      if (data === null && this.timeout === 0) throw this.wouldBlock(call);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (data !== null) return Promise.resolve(data);
-    return this.waitFor(this.reader, call, options, () => stream.take(bufsize, call));
+    return this.receiveWith(call, bufsize, options, () => this.connection(call, 'ENOTCONN').take(bufsize, call));
   }
 
   /** The connection, or the error for a socket that has none (listening, or never connected). */

@@ -196,24 +196,12 @@ export class UdpSocket extends BaseSocket {
     this.emit({ kind: 'bound', socket: this.name, address, implicit: true });
   }
 
-  /** Not async: see BaseSocket.waitFor on why blocking calls return its promise themselves. */
-  private receive(bufsize: number, options: BlockOptions, call: string): Promise<{ data: Buffer; address: Address }> {
-    let got: { data: Buffer; address: Address } | null;
-    try {
-      this.checkSlot(this.reader, call);
-      this.checkBufsize(bufsize, call);
-      this.checkSignal(options, call);
-      got = this.take(bufsize, call);
-      if (got === null && this.timeout === 0) throw this.wouldBlock(call);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (got !== null) return Promise.resolve(got);
-    return this.waitFor(this.reader, call, options, () => this.take(bufsize, call));
+  private receive(bufsize: number, options: BlockOptions, call: string): Promise<Datagram> {
+    return this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
   }
 
   /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
-  private take(bufsize: number, call: string): { data: Buffer; address: Address } | null {
+  private take(bufsize: number, call: string): Datagram | null {
     this.reportFailure(call);
     const d = this.inbox.shift();
     if (d === undefined) return null;

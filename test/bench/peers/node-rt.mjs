@@ -25,6 +25,28 @@ function deadline() {
   return setTimeout(() => fail('no reply within 5 s'), 5000);
 }
 
+/**
+ * The client side: `send` sends one message now; the function returned takes each reply. "start"
+ * follows the warm-up reply, "done" the COUNT after it, then `finish` ends the client.
+ */
+function roundTrips(send, finish) {
+  let replies = 0;
+  let timer = deadline();
+  send();
+  return (data) => {
+    clearTimeout(timer);
+    if (data.toString() !== REPLY) fail(`unexpected reply ${data}`);
+    if (++replies === 1) console.log('start');
+    if (replies === count + 1) {
+      console.log('done');
+      finish();
+      return;
+    }
+    timer = deadline();
+    send();
+  };
+}
+
 switch (mode) {
   case 'udp-server': {
     const server = dgram.createSocket('udp4');
@@ -34,22 +56,7 @@ switch (mode) {
   }
   case 'udp-client': {
     const client = dgram.createSocket('udp4');
-    let left = count + 1; // one warm-up round trip first
-    let timer = deadline();
-    client.on('message', (data) => {
-      clearTimeout(timer);
-      if (data.toString() !== REPLY) fail(`unexpected reply ${data}`);
-      if (left === count) console.log('start');
-      if (--left < 0) {
-        console.log('done');
-        client.close();
-        return;
-      }
-      timer = deadline();
-      client.send(MESSAGE, port, '127.0.0.1');
-    });
-    left -= 1;
-    client.send(MESSAGE, port, '127.0.0.1');
+    client.on('message', roundTrips(() => client.send(MESSAGE, port, '127.0.0.1'), () => client.close()));
     break;
   }
   case 'tcp-server': {
@@ -62,24 +69,7 @@ switch (mode) {
   }
   case 'tcp-client': {
     const client = net.connect(port, '127.0.0.1');
-    let left = count + 1;
-    let timer = deadline();
-    client.on('connect', () => {
-      left -= 1;
-      client.write(MESSAGE);
-    });
-    client.on('data', (data) => {
-      clearTimeout(timer);
-      if (data.toString() !== REPLY) fail(`unexpected reply ${data}`);
-      if (left === count) console.log('start');
-      if (--left < 0) {
-        console.log('done');
-        client.end();
-        return;
-      }
-      timer = deadline();
-      client.write(MESSAGE);
-    });
+    client.on('connect', () => client.on('data', roundTrips(() => client.write(MESSAGE), () => client.end())));
     client.on('error', (err) => fail(err.code));
     break;
   }
