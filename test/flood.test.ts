@@ -1,9 +1,9 @@
 import dgram from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { FULL } from './fuzz/settings.js';
 import { CoreDriver } from './helpers/core-driver.js';
 import { canMeasureRss, ReplProcess } from './helpers/repl-process.js';
@@ -141,7 +141,9 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
 
 describe('output that floods in while a command runs', () => {
   it('is held back only up to a bound, then shown as it comes, in order, none lost', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sockshell-flood-')), 'chatty.sock');
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-flood-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'chatty.sock');
     writeFileSync(file, 'repeat 5000\n  print line\nend\n');
     let whileBusy = 0;
     let total = 0;

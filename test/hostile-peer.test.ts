@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { bareLiteral, bytes, repr } from '../src/lang/values.js';
 import { runScript } from '../src/run/script.js';
 import { CLI, ROOT } from './helpers/proc.js';
@@ -90,6 +90,7 @@ describe('every way the shell can show received bytes stays plain', () => {
 
 describe('print in a script: decoded text, escaped on a terminal unless --raw', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sockshell-hostile-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'client.sock');
   writeFileSync(file, 's = udp.socket\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nprint $m\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nx = input $m\n');
 
@@ -148,7 +149,8 @@ describe.runIf(hasScript)('at a real terminal (a pty from util-linux script)', (
   }
 
   it('escapes an ANSI payload on the terminal, and writes it raw with --raw', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-hostile-pty-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'print.sock');
     writeFileSync(file, `s = udp.socket\ns.sendto 0 127.0.0.1 ${peerPort}\nm, a = s.recvfrom 2048\nprint $m\n`);
     const escaped = await onTerminal(`run ${file}`);

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FULL } from './fuzz/settings.js';
 import { CoreDriver } from './helpers/core-driver.js';
@@ -8,7 +11,8 @@ import { CoreDriver } from './helpers/core-driver.js';
 /**
  * No byte is lost, duplicated or reordered on its way through the shell. A loop written in the
  * sockshell language relays a peer's stream to another peer (recv, then sendall); both ends hash
- * what they saw. The same with a receiver slower than the sender, so every send waits for room.
+ * what they saw. The same with a receiver slower than the sender, so every send waits for room,
+ * and the same through a file with recvfile and sendfile.
  * And every datagram below the queue cap arrives, in order, while nobody reads.
  */
 const STREAM = (FULL ? 1024 : 100) * 1024 * 1024;
@@ -96,6 +100,29 @@ describe('no data lost', () => {
     expect(received.hash).toBe(sent);
     // A pause of at least 2 ms per 256 kB: the receiver, not the relay, set the pace, so sendall had to wait.
     if (slow) expect(Date.now() - started).toBeGreaterThanOrEqual((STREAM / (256 * 1024)) * 2);
+  }, 180_000);
+
+  it.each([
+    ['as fast as it goes', false],
+    ['with a receiver slower than the sender', true],
+  ])(`${STREAM / 2 ** 20} MiB through recvfile into a file and sendfile out of it arrive byte-identical (%s)`, async (_what, slow) => {
+    shell = new CoreDriver();
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
+    try {
+      const from = source(STREAM);
+      const to = sink(slow as boolean);
+      const file = join(dir, 'relay.bin');
+      await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `got = a.recvfile '${file}'`);
+      const sent = await from.sent;
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(sent);
+      await shell.ok(`b = tcp.connect 127.0.0.1 ${await to.port}`, `put = b.sendfile '${file}'`, 'b.close');
+      const received = await to.received;
+      expect(await shell.ok('print $got $put')).toBe(`${STREAM} ${STREAM}\n`);
+      expect(received.bytes).toBe(STREAM);
+      expect(received.hash).toBe(sent);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('every datagram below the cap arrives in order while nobody reads; past it, exactly the excess is dropped', async () => {
