@@ -1,5 +1,5 @@
-import type { Address, SocketHandle, SocketOption } from '../engine/types.js';
-import { preview } from '../session/exchanges.js';
+import type { SocketOption } from '../engine/types.js';
+import { received, sent } from './exchange-log.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
@@ -31,18 +31,6 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   toPython: (py) => expr(`socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`, 'socket'),
   run: (ctx) => socketValue(ctx, transport),
 });
-
-/** Logs a send for `diagram`: where it went (the connection's peer when `to` is null). */
-function sent(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, to: { host: string; port: number } | null): void {
-  const info = ctx.session.engine.info(s);
-  const dest = to ? { ...to, family: info.family } : info.peer;
-  ctx.session.exchanges.add({ kind: 'send', socket: s.name, transport: info.transport, call, local: info.local, to: dest, bytes: data.length, preview: preview(data) });
-}
-
-function received(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, from: Address | null): void {
-  const info = ctx.session.engine.info(s);
-  ctx.session.exchanges.add({ kind: 'recv', socket: s.name, transport: info.transport, call, local: info.local, from: from ?? info.peer, bytes: data.length, preview: preview(data) });
-}
 
 export const socketCalls: readonly CommandDef[] = [
   create('udp'),

@@ -1,19 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
 import { ShellCore } from '../repl/core.js';
-import { startRepl, type ReplObserver } from '../repl/repl.js';
+import { startRepl, type ReplObserver, type ReplOptions } from '../repl/repl.js';
 import { LineReader } from '../run/lines.js';
 import { renderItems, type Item } from './format.js';
 import { PortNames } from './ports.js';
 
-export interface RecordOptions {
-  readonly input: Readable;
-  readonly output: Writable;
-  readonly errorOutput: Writable;
-  readonly terminal: boolean;
-  readonly color: boolean;
-  readonly history: string | null;
-}
+/** The REPL's own options: recording is the shell as usual, with an observer. */
+export type RecordOptions = Pick<ReplOptions, 'input' | 'output' | 'errorOutput' | 'terminal' | 'color' | 'history'>;
 
 /**
  * `sockshell record FILE`: the interactive shell, writing the transcript as the user works (the
