@@ -11,17 +11,20 @@ import type YargsParser from 'yargs-parser';
 const USAGE = `usage: sockshell                        interactive shell (a REPL of socket calls)
        sockshell run FILE.sock [NAME=VALUE ...]   run a script; NAME=VALUE overrides its assignments
        sockshell check FILE.sock ...        parse and validate scripts without opening a socket
+       sockshell export FILE.sock [NAME=VALUE ...]  the script as a Python program (the socket module)
        sockshell record FILE.sockt           the shell, writing a transcript of the session (Ctrl-D ends it)
-       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] PATH ...
+       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
                                             replay transcripts (files, or every .sockt below a directory)
        sockshell < session.sock             run standard input as a session, without prompts
 
 options:
   -v, --verbose   also write what the shell did underneath (# lines) to stderr
+  --raw           scripts and piped sessions: print writes received bytes unescaped even to a
+                  terminal (escape sequences act); without it control bytes are shown as \\x1b
   -h, --help      this help
   -V, --version   the version
 
-exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error.
+exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C.
 Inside the shell, type help.`;
 
 function version(): string {
@@ -44,11 +47,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const parseArgs = argParser();
   const args = parseArgs([...argv], {
-    boolean: ['help', 'version', 'verbose'],
+    boolean: ['help', 'version', 'verbose', 'raw'],
     alias: { help: ['h'], version: ['V'], verbose: ['v'] },
     configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'halt-at-non-option': true },
   });
-  const known = new Set(['_', '--', 'help', 'h', 'version', 'V', 'verbose', 'v']);
+  const known = new Set(['_', '--', 'help', 'h', 'version', 'V', 'verbose', 'v', 'raw']);
   const unknown = Object.keys(args).find((k) => !known.has(k));
   if (unknown) return usage(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`);
   if (args.help) {
@@ -62,13 +65,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = args._.map(String);
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   const verbose = Boolean(args.verbose);
+  const raw = Boolean(args.raw);
   switch (command) {
     case undefined: {
       const controller = interrupts();
       if (!process.stdin.isTTY) {
         const { runPiped } = await import('./run/piped.js');
-        return runPiped(io, { verbose, signal: controller.signal });
+        return runPiped(io, { verbose, raw, signal: controller.signal });
       }
+      if (raw) return usage('--raw is for scripts and piped sessions; the interactive shell always escapes what peers send');
       process.removeAllListeners('SIGINT'); // the REPL handles Ctrl-C itself
       const { startRepl, defaultHistoryFile } = await import('./repl/repl.js');
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -82,14 +87,16 @@ async function main(argv: readonly string[]): Promise<number> {
       }).done;
     }
     case 'run': {
+      const own = ['-v', '--verbose', '--raw'];
       const verboseHere = rest.some((a) => a === '-v' || a === '--verbose');
-      const [file, ...assignments] = rest.filter((a) => a !== '-v' && a !== '--verbose');
+      const rawHere = rest.includes('--raw');
+      const [file, ...assignments] = rest.filter((a) => !own.includes(a));
       if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
       const { parseOverrides } = await import('./lang/overrides.js');
       const overrides = parseOverrides(assignments);
       if (typeof overrides === 'string') return usage(overrides);
       const { runScript } = await import('./run/script.js');
-      return runScript(file, io, { overrides, verbose: verbose || verboseHere, signal: interrupts().signal });
+      return runScript(file, io, { overrides, verbose: verbose || verboseHere, raw: raw || rawHere, signal: interrupts().signal });
     }
     case 'check': {
       if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');
@@ -109,6 +116,19 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'test':
       return test(rest);
+    case 'export': {
+      const [file, ...assignments] = rest;
+      if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]');
+      const { parseOverrides } = await import('./lang/overrides.js');
+      const overrides = parseOverrides(assignments);
+      if (typeof overrides === 'string') return usage(overrides);
+      const { loadScript } = await import('./run/script.js');
+      const program = await loadScript(file, io, overrides.keys());
+      if (program === null) return 2;
+      const [{ toPython }, { TABLE }] = await Promise.all([import('./export/python.js'), import('./commands/table.js')]);
+      process.stdout.write(toPython(program, TABLE, { echo: false, overrides }));
+      return 0;
+    }
     default:
       return usage(`unknown command '${command}'`);
   }
@@ -129,7 +149,7 @@ async function test(argv: readonly string[]): Promise<number> {
     const v = args[name] as string | undefined;
     if (v === undefined) return fallback;
     const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds, got '${v}'`;
+    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds above 0, got '${v}'`;
   };
   const timeout = seconds('timeout', 5);
   const ready = seconds('ready-timeout', 5);

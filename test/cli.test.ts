@@ -75,6 +75,18 @@ describe('command line', () => {
     expect(r.stderr).toBe(`${f}:3:8: expected 'hello', got 'HELLO'\n`);
   });
 
+  it('run: exit N ends the script with status N', async () => {
+    const f = script('exit.sock', 'print before\nexit 3\nprint after\n');
+    expect(await sockshell(['run', f])).toMatchObject({ status: 3, stdout: 'before\n', stderr: '' });
+  });
+
+  it('a script run from a background job closes only its own sockets', async () => {
+    const inner = script('inner.sock', 'i = udp.bind 127.0.0.1 0\n');
+    const outer = script('outer.sock', `s = udp.bind 127.0.0.1 0\nrun ${inner}\na = s.getsockname\nprint outer still has s\n`);
+    const r = await sockshell([], { input: `run ${outer} &\nwait %1\n` });
+    expect(r).toMatchObject({ status: 0, stdout: 'outer still has s\n', stderr: '' });
+  });
+
   it('check: validates without opening sockets', async () => {
     expect(await sockshell(['check', 'scripts/UDPServer.sock', 'scripts/TCPClient.sock'])).toMatchObject({ status: 0 });
     const f = script('check-bad.sock', 'udp.bind 1 2 3\n');

@@ -470,3 +470,20 @@ describe('TCP errors and closing', () => {
     });
   });
 });
+
+describe('TCP bind reserves its address, as the OS does for Python', () => {
+  it('a second bind of the same port fails with EADDRINUSE at bind, not later at listen', async () => {
+    const { createEngine } = await import('../src/engine/index.js');
+    const engine = createEngine({ sink: () => undefined });
+    try {
+      const a = engine.create('tcp', 4, { owner: 'main' });
+      const b = engine.create('tcp', 4, { owner: 'main' });
+      const bound = await engine.bind(a, '127.0.0.1', 0);
+      await expect(engine.bind(b, '0.0.0.0', bound.port)).rejects.toMatchObject({ code: 'EADDRINUSE', call: 'bind' });
+      engine.close(a);
+      await expect(engine.bind(b, '127.0.0.1', bound.port)).resolves.toMatchObject({ port: bound.port });
+    } finally {
+      await engine.closeAll();
+    }
+  });
+});

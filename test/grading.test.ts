@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, hasPython, runProcess, sockshell } from './helpers/proc.js';
+import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
 
 /**
  * Grading over real sockets: a transcript recorded against the textbook's server passes against a
@@ -28,14 +28,14 @@ async function liveProcesses(text: string): Promise<string[]> {
 
 describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
   it("the textbook's UDPServer.py passes the recorded transcript", async () => {
-    const port = await freePort('udp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
     expect(r.stdout).toMatch(/^ok {6}.*udp-upper.*\n1 passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });
 
   it("the textbook's TCPServer.py passes the recorded transcript", async () => {
-    const port = await freePort('tcp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
     expect(r.stdout).toContain('1 passed, 0 failed');
     expect(r.status).toBe(0);
@@ -43,7 +43,7 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
   });
 
   it('a server that lower-cases fails, and the diff points at the reply lines', async () => {
-    const port = await freePort('udp');
+    const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
     const r = await sockshell(['test', '--with', `python3 test/peers/UDPServerLower.py ${port}`, file], { timeoutMs: 20000 });
     expect(r.status).toBe(1);
@@ -54,14 +54,14 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
   });
 
   it('a TCP server that lower-cases fails too', async () => {
-    const port = await freePort('tcp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
   });
 
   it('a server that never answers fails with a timeout at the recvfrom line; nothing hangs', async () => {
-    const port = await freePort('udp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)], {
       timeoutMs: 20000,
     });
@@ -72,16 +72,52 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
   });
 
   it('a program that exits before it is ready is reported, and the transcript fails', async () => {
-    const port = await freePort('udp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "python3 -c "raise SystemExit(3)"" exited (status 3) before it was ready');
   });
 
   it('a program that never gets ready is reported after --ready-timeout and stopped', async () => {
-    const port = await freePort('udp');
+    const port = await freeFixedPort();
     const r = await sockshell(['test', '--ready-timeout', '0.5', '--port', String(port), '--with', 'sleep 30', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "sleep 30" was not ready after 0.5 s: it printed no line and port');
+  });
+});
+
+describe.runIf(hasPython)('grading: the program under test', () => {
+  it('a port already held before the program starts is refused, so a leftover server is never graded', async () => {
+    const port = await freeFixedPort();
+    const { createSocket } = await import('node:dgram');
+    const squatter = createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
+    try {
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a program that crashes during the replay is reported with its last words', async () => {
+    const port = await freeFixedPort();
+    const crash = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
+    const file = join(dir, 'crash.py');
+    writeFileSync(file, crash.replaceAll('; ', '\n'));
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) during the replay: crashed on the first datagram`);
+  });
+
+  it('SIGTERM to sockshell test stops the program under test too', async () => {
+    const port = await freeFixedPort();
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli.js', 'test', '--timeout', '20', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGTERM');
+    expect(await new Promise((resolve) => child.on('exit', (code) => resolve(code)))).toBe(143);
+    expect(await liveProcesses(`UDPServerSilent.py ${port}`)).toEqual([]);
   });
 });

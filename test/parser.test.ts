@@ -9,6 +9,8 @@ function word(w: Word): string {
       return w.quoted ? JSON.stringify(w.text) : w.text;
     case 'var':
       return `$${w.name}`;
+    case 'bytes':
+      return `x"${w.value.toString('hex')}"`;
     case 'template':
       return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}` : `x${p.value.toString(16)}`)).join(' ')}]`;
   }
@@ -77,6 +79,12 @@ describe('parser: line → tree', () => {
     ['expect $reply == HELLO', '(expect $reply == HELLO)'],
     ['expect $data == \'\'', '(expect $data == "")'],
     ['serverSocket.close', '(serverSocket.close)'],
+    ['send x"48454c4c4f"', '(send x"48454c4c4f")'],
+    ['send x"48 45:4c"', '(send x"48454c")'],
+    ["send b'HI\\x00'", '(send x"484900")'],
+    ['send b"it\'s"', '(send x"6974277300")'.replace('00', '')],
+    ["expect $d == b''", '(expect $d == x"")'],
+    ['print x', '(print x)'],
   ];
   it.each(cases)('%j', (source, tree) => {
     expect(parsed(source)).toBe(tree);
@@ -104,8 +112,14 @@ describe('parser: errors carry line and column', () => {
     ['repeat\nend', "1:7 expected a count after 'repeat', as in: repeat 3"],
     ['udp.bind 1 2 3', '1:14 too many arguments for udp.bind: usage: udp.bind [HOST] [PORT]'],
     ['recvfrom', '1:9 missing arguments for recvfrom: usage: recvfrom BUFSIZE'],
+    ['run', '1:4 missing arguments for run: usage: run FILE [NAME=VALUE ...]'],
+    ['exit abc', "1:6 expected an exit status from 0 to 255, got 'abc'"],
+    ['exit 256', '1:6 expected an exit status from 0 to 255, got 256'],
     ['udp.socket -x', '1:12 unknown option -x for udp.socket (it takes -6)'],
     ['s.print hi', "1:1 print is not a socket call; write it without 's.'"],
+    ['send x"4g"', '1:6 x"…" takes pairs of hex digits, as in x"48454c4c4f"'],
+    ["send b'abc", "1:6 unterminated bytes: add a closing '"],
+    ["send b'a'b", '1:10 bytes literals stand alone: put a space after the closing quote'],
     ['x = recv 10 &', "1:13 a background command's result can't be assigned: drop '&' or the '='"],
     ['print ok\nfoo\nprint "x', "2:1 unknown command 'foo'; type help for the list | 3:7 unterminated string: add a closing \""],
   ];

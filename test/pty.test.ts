@@ -35,7 +35,9 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
       expect(screen).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
       child.stdin.write('recvfrom 100\r');
-      await new Promise((r) => setTimeout(r, 200));
+      // The shell gives no sign on a terminal that the call is waiting; it starts within
+      // microseconds of Enter, so a generous pause is enough here.
+      await new Promise((r) => setTimeout(r, 400));
       child.stdin.write('\x03');
       await waitFor(/recvfrom cancelled; the socket stays open[^]*sockshell udp1> $/, 'cancel message and prompt');
       child.stdin.write('sockets\r');

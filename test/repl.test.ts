@@ -48,7 +48,7 @@ describe('REPL', () => {
     await repl.type('s = udp.bind 127.0.0.1 0');
     await repl.type('a = getsockname');
     repl.send('recvfrom 100');
-    await new Promise((r) => setTimeout(r, 100));
+    await repl.until(() => repl!.busy(), 3000, 'recvfrom to be running');
     const before = repl.err.length;
     repl.interrupt();
     await repl.until(() => repl!.err.slice(before).includes('cancelled'), 3000, 'the cancel message');
@@ -92,6 +92,15 @@ describe('REPL', () => {
     await repl.type('m, f = s.recvfrom 100');
     expect((await repl.type('$m')).out).toBe("b'\\x1b[2J\\x07bell'\n");
     expect((await repl.type('print $m')).out).toBe('\\x1b[2J\\x07bell\n');
+  });
+
+  it('Ctrl-D while a call waits stops it and leaves', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    repl.send('s.recvfrom 10');
+    const status = await repl.close();
+    repl = null;
+    expect(status).toBe(0);
   });
 
   it('Ctrl-D (end of input) closes every socket and ends with status 0', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sockshell } from './helpers/proc.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, sockshell } from './helpers/proc.js';
 
 /** sockshell record and sockshell test as a user runs them. */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));
@@ -49,7 +50,7 @@ describe('record and test', () => {
         '  sockshell s2> s2.sendto x 127.0.0.1 [PORT1]',
         '  # the OS bound s2 to [...]',
         '  1',
-        '  [s] a datagram of 1 bytes from [...] is waiting; recvfrom will return it',
+        '  [s] a datagram of 1 byte from [...] is waiting; recvfrom will return it',
         '  sockshell s2> s.recvfrom 10',
         "  (b'x', ('127.0.0.1', [PORT2]))",
         '',
@@ -84,9 +85,33 @@ describe('record and test', () => {
     expect(r.stderr).toContain(`${file}:4: bad regular expression`);
   });
 
+  it('Ctrl-C stops sockshell test with status 130', async () => {
+    const file = join(dir, 'slow.sockt');
+    writeFileSync(file, '  sockshell> sleep 20\n');
+    const child = spawn(process.execPath, [CLI, 'test', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(status).toBe(130);
+    expect(out).toContain('(interrupted)');
+  });
+
   it('a directory runs every .sockt below it and ends with the summary', async () => {
     const r = await sockshell(['test', 'test/transcripts'], { timeoutMs: 60000 });
-    expect(r.stdout).toMatch(/\n7 passed, 0 failed\n$/);
+    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('transcript syntax', () => {
+  it('a [PORTn] typed before any output showed it is a transcript error', async () => {
+    const file = join(dir, 'unshown.sockt');
+    writeFileSync(file, '  sockshell> c = udp.socket\n  sockshell c> c.sendto x 127.0.0.1 [PORT1]\n');
+    const r = await sockshell(['test', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: [PORT1] is typed before any output shows it`);
+    expect(r.stdout).toContain('0 passed, 1 failed');
   });
 });

@@ -74,6 +74,13 @@ export function count(arg: Arg, what = 'a count'): number {
   return n;
 }
 
+/** An exit status: 0 to 255, as a process can return (Python's sys.exit(256) would wrap to 0). */
+export function status(arg: Arg): number {
+  const n = integer(arg.value);
+  if (n === null || n < 0 || n > 255) fail(arg, 'an exit status from 0 to 255');
+  return n;
+}
+
 /** A duration in seconds, or null for `none`. */
 export function seconds(arg: Arg, allowNone: boolean): number | null {
   const v = arg.value;

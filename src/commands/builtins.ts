@@ -2,8 +2,10 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { CompareOp } from '../lang/ast.js';
 import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
 import { compare } from '../interp/compare.js';
-import { Cancelled, ShellError } from '../session/errors.js';
+import { ShellError } from '../session/errors.js';
+import { cancellable } from '../session/cancellable.js';
 import * as want from './args.js';
+import { expr, lines } from '../export/types.js';
 import type { Arg, CommandDef } from './types.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
@@ -34,20 +36,13 @@ function asciiCase(data: Buffer, up: boolean): Buffer {
   return out;
 }
 
-function sleep(seconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Cancelled('sleep'));
-    const done = () => {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    };
-    const timer = setTimeout(done, seconds * 1000);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(new Cancelled('sleep'));
-    };
-    signal.addEventListener('abort', abort, { once: true });
-  });
+async function sleep(seconds: number, signal: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await cancellable(new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000))), signal, 'sleep');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isOperator(arg: Arg): CompareOp | null {
@@ -64,6 +59,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Write the values to stdout, joined by spaces; bytes are shown as their text',
     python: { code: 'print(modifiedMessage.decode())' },
     example: 'print "From Server:" $modifiedSentence',
+    toPython: (py) => lines(`print(${Array.from({ length: py.count }, (_, i) => py.text(i)).join(', ')})`),
     run(ctx) {
       const pieces: Buffer[] = [];
       ctx.args.forEach((a, i) => {
@@ -83,6 +79,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Read one line of text from the keyboard (or standard input)',
     python: { code: "message = input('Input lowercase sentence:')" },
     example: 'message = input "Input lowercase sentence:"',
+    toPython: (py) => expr(`input(${py.count ? py.text(0) : ''})`, 'str'),
     async run(ctx) {
       if (ctx.job !== undefined) {
         throw new ShellError('a background job cannot read input; give the value on the command line instead, as in: run scripts/UDPClient.sock message=hello &', ctx.span);
@@ -101,6 +98,8 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Upper-case text or bytes',
     python: { code: 'message.decode().upper()' },
     example: 'modifiedMessage = upper $message',
+    // Bytes that are not UTF-8 change case in ASCII only, as Python's bytes.upper() does.
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.upper()`, 'bytes') : expr(`${py.text(0)}.upper()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, true),
   },
   {
@@ -111,6 +110,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Lower-case text or bytes',
     python: { code: 'message.decode().lower()' },
     example: 'lower $reply',
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.lower()`, 'bytes') : expr(`${py.text(0)}.lower()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, false),
   },
   {
@@ -121,6 +121,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Length: bytes of bytes, characters of text, items of a tuple',
     python: { code: 'len(data)' },
     example: 'n = len $data',
+    toPython: (py) => expr(`len(${py.arg(0)})`, 'int'),
     run(ctx) {
       const v = ctx.args[0]!.value;
       if (v.kind === 'bytes') return int(v.value.length);
@@ -137,6 +138,10 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Wait a number of seconds (Ctrl-C cancels)',
     python: { code: 'time.sleep(0.5)' },
     example: 'sleep 0.5',
+    toPython: (py) => {
+      py.need('time');
+      return lines(`time.sleep(${py.arg(0)})`);
+    },
     run: async (ctx) => {
       await sleep(want.seconds(ctx.args[0]!, false)!, ctx.block.signal);
       return NONE;
@@ -150,6 +155,12 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Check a value; a mismatch fails the script with "expected …, got …" and its line',
     python: { code: "assert modifiedMessage == b'HELLO'" },
     example: 'expect $modifiedMessage == HELLO',
+    toPython: (py) => {
+      if (py.count === 1) return lines(`assert ${py.arg(0)}`);
+      const bytes = py.type(0) === 'bytes' || py.type(2) === 'bytes';
+      const [a, b] = bytes ? [py.bytes(0), py.bytes(2)] : [py.arg(0), py.arg(2)];
+      return lines(`assert ${a} ${py.arg(1).replace(/'/g, '')} ${b}, f'expected {${b}!r}, got {${a}!r}'`);
+    },
     run(ctx) {
       const [a, opArg, b] = ctx.args;
       if (!opArg) {

@@ -3,7 +3,7 @@ import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from './flags.js';
 import { GRAMMAR, TABLE } from './table.js';
-import type { CommandDef } from './types.js';
+import type { ArgSpec, CommandDef } from './types.js';
 
 /**
  * Parses and validates without running: commands exist, methods are socket calls, argument
@@ -112,13 +112,15 @@ function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): D
   const { call } = stmt;
   const { positional, error } = splitFlags(def, call.args);
   if (error) return error;
-  const counts = def.forms.map((f) => f.length);
-  const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const n = positional.length;
-  if (variadic || counts.includes(n)) return checkLiterals(def, positional);
-  const max = Math.max(...counts);
+  // A rest argument takes zero or more words; the ones before it are required (run FILE [NAME=VALUE ...]).
+  const fits = (f: readonly ArgSpec[]) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length);
+  if (def.forms.some(fits)) return checkLiterals(def, positional);
+  const variadic = def.forms.some((f) => f.some((a) => a.rest));
+  const max = Math.max(...def.forms.map((f) => f.length));
+  const tooMany = n > max && !variadic;
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
-  const span = n > max ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
-  const what = n > max ? `too many arguments` : `missing arguments`;
+  const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
+  const what = tooMany ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}`, span };
 }

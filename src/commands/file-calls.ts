@@ -1,3 +1,4 @@
+import { expr } from '../export/types.js';
 import type { SocketHandle, TransferOptions } from '../engine/types.js';
 import { int } from '../lang/values.js';
 import * as want from './args.js';
@@ -41,6 +42,7 @@ export const fileCalls: readonly CommandDef[] = [
     summary: 'Send a whole file on a connected TCP socket, in large chunks as the connection takes them; returns the bytes sent',
     python: { code: "s.sendfile(open('photo.jpg', 'rb'))" },
     example: 'clientSocket.sendfile photo.jpg',
+    toPython: (py) => expr(`${py.target}.sendfile(open(${py.arg(0)}, 'rb'))`, 'int'),
     async run(ctx) {
       const sent = await transfer(ctx, (socket, path, options) => ctx.session.engine.sendfile(socket, path, options));
       ctx.info(`sent ${sent.bytes} bytes of ${sent.path} on ${sent.socket.name}`);
@@ -56,6 +58,18 @@ export const fileCalls: readonly CommandDef[] = [
     summary: 'Receive into a file (created or emptied) until the peer closes (EOF), or NBYTES; returns the bytes written',
     python: { code: 'while data := s.recv(65536): f.write(data)' },
     example: 'connectionSocket.recvfile copy.jpg',
+    toPython: (py) => ({
+      kind: 'lines',
+      lines: [
+        `with open(${py.arg(0)}, 'wb') as f:`,
+        py.count > 1 ? `    left = ${py.arg(1)}` : '    left = None',
+        `    while (data := ${py.target}.recv(65536 if left is None else min(65536, left))):`,
+        '        f.write(data)',
+        '        if left is not None:',
+        '            left -= len(data)',
+        '            if left == 0: break',
+      ],
+    }),
     async run(ctx) {
       const nbytes = ctx.args[1] ? want.count(ctx.args[1], 'a number of bytes') : null;
       const got = await transfer(ctx, (socket, path, options) => ctx.session.engine.recvfile(socket, path, nbytes, options));

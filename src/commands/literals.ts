@@ -13,6 +13,7 @@ const CHECKS: Partial<Record<ArgKind, (arg: Arg) => unknown>> = {
   port: want.port,
   bufsize: want.bufsize,
   backlog: (a) => want.count(a, 'a backlog'),
+  status: want.status,
   seconds: (a) => want.seconds(a, true),
   how: (a) => want.word(a, 'which side to shut down', ['rd', 'wr', 'rdwr']),
   option: (a) => want.word(a, 'a socket option', SOCKET_OPTIONS),

@@ -4,7 +4,9 @@ import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../session/errors.js';
+import * as want from './args.js';
 import { suggest } from './table.js';
+import { comment, lines } from '../export/types.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
 
 /** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
@@ -52,6 +54,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Make NAME the current socket, which bare socket calls act on',
     python: NOT_PYTHON,
     example: 'use serverSocket',
+    toPython: (py) => comment(`use ${py.arg(0).replace(/'/g, '')}: the calls below act on it`),
     run: useSocket,
   },
   {
@@ -62,6 +65,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Table of open sockets: addresses, state, queued data, bytes sent and received',
     python: { none: 'Python has no socket table; ss -tuanp shows the OS view' },
     example: 'sockets',
+    toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
       ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current?.name ?? null));
       return NONE;
@@ -75,6 +79,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'List the commands, or show one with its Python call and an example',
     python: { none: 'Python has help(socket.socket.recvfrom)' },
     example: 'help recvfrom',
+    toPython: () => comment('help'),
     run(ctx) {
       const table = ctx.session.table;
       const arg = ctx.args[0];
@@ -103,14 +108,35 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Run a .sock script here; add & to run it in the background (jobs, kill)',
     python: { none: 'like running python3 FILE.py; its sockets close when it ends' },
     example: 'run scripts/UDPServer.sock serverPort=12001 &',
+    toPython: (py) => comment(`run ${py.arg(0).replace(/'/g, '')}: export that script too (sockshell export FILE) and run it on its own`),
     async run(ctx) {
       const [file, ...rest] = ctx.args;
       if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
-      await ctx.session.runFile(file!.value.value, overrides(rest), {
-        signal: ctx.block.signal,
-        owner: ctx.job !== undefined ? `job${ctx.job}` : `run:${file!.value.value}`,
-        ...(ctx.job !== undefined ? { job: ctx.job } : {}),
-      });
+      const path = file!.value.value;
+      try {
+        await ctx.session.runFile(path, overrides(rest), { signal: ctx.block.signal, ...(ctx.job !== undefined ? { job: ctx.job } : {}) });
+      } catch (e) {
+        // A script's `exit N` ends that script; here it is the outcome of this command.
+        if (e instanceof ExitRequest) throw new ShellError(`${path} exited with status ${e.status}`, file!.span);
+        throw e;
+      }
+      return NONE;
+    },
+  },
+  {
+    name: 'trace',
+    group: 'session',
+    usage: 'trace on|off',
+    forms: [[{ name: 'on|off', kind: 'value' }]],
+    summary: 'Show the Python each command performs (>>> lines) and, in scripts, what happened beneath',
+    python: NOT_PYTHON,
+    example: 'trace on',
+    toPython: (py) => comment(`trace ${py.arg(0).replace(/'/g, '')}`),
+    run(ctx) {
+      const v = ctx.args[0]!.value;
+      const on = v.kind === 'bool' ? v.value : v.kind === 'str' && /^(on|off)$/i.test(v.value) ? /^on$/i.test(v.value) : null;
+      if (on === null) throw new ShellError('expected on or off', ctx.args[0]!.span);
+      ctx.session.trace = on;
       return NONE;
     },
   },
@@ -122,6 +148,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'List background jobs',
     python: NOT_PYTHON,
     example: 'jobs',
+    toPython: () => comment('jobs: the shell listed its background jobs here'),
     run(ctx) {
       const jobs = ctx.session.jobs.list();
       ctx.display(jobs.length ? renderTable(['job', 'state', 'command'], jobs.map((j) => [`%${j.id}`, j.state, j.command])) : 'no jobs');
@@ -136,9 +163,10 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Stop a background job; the sockets it opened close',
     python: NOT_PYTHON,
     example: 'kill %1',
+    toPython: (py) => comment(`kill ${py.arg(0).replace(/'/g, '')}: the shell stopped a background job here`),
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
-      if (!(await ctx.session.jobs.kill(id))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
+      if (!(await ctx.session.jobs.kill(id, ctx.block.signal))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },
   },
@@ -150,6 +178,7 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Wait until a background job ends (Ctrl-C stops waiting, not the job)',
     python: NOT_PYTHON,
     example: 'wait %1',
+    toPython: (py) => comment(`wait ${py.arg(0).replace(/'/g, '')}: the shell waited for a background job here`),
     async run(ctx) {
       const id = jobId(ctx.args[0]!);
       const info = await ctx.session.jobs.wait(id, ctx.block.signal);
@@ -161,13 +190,17 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'exit',
     group: 'session',
     usage: 'exit [STATUS]',
-    forms: [[], [{ name: 'STATUS', kind: 'count' }]],
+    forms: [[], [{ name: 'STATUS', kind: 'status' }]],
     summary: 'Close every socket and leave (a script stops with STATUS)',
     python: { code: 'sys.exit(0)' },
     example: 'exit',
+    toPython: (py) => {
+      py.need('sys');
+      return lines(`sys.exit(${py.count ? py.arg(0) : ''})`);
+    },
     run(ctx) {
-      const v = ctx.args[0]?.value;
-      throw new ExitRequest(v?.kind === 'int' ? v.value : 0);
+      const arg = ctx.args[0];
+      throw new ExitRequest(arg ? want.status(arg) : 0);
     },
   },
 ];

@@ -1,6 +1,7 @@
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
+import type { PyContext } from '../export/types.js';
 import { bound, pyHost, socketCall } from './describe.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
 
@@ -52,6 +53,10 @@ function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
   return { host: want.host(args[0]!), port: want.port(args[1]!) };
 }
 
+function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM'): string {
+  return `socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${kind})`;
+}
+
 export const shortcuts: readonly CommandDef[] = [
   {
     name: 'udp.bind',
@@ -62,11 +67,17 @@ export const shortcuts: readonly CommandDef[] = [
     summary: 'A UDP server socket in one step: socket + bind (no PORT: the OS picks one)',
     python: { code: "s = socket(AF_INET, SOCK_DGRAM); s.bind(('', 12000))" },
     example: 'udp.bind 12000',
+    toPython: (py) => {
+      const [host, port] = py.count === 2 ? [py.arg(0), py.arg(1)] : ["''", py.count ? py.arg(0) : '0'];
+      const n = py.newName;
+      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM')}`, `${n}.bind((${host}, ${port}))`], defines: { name: n, type: 'socket' } };
+    },
     run(ctx) {
       const { host, port } = hostAndPort(ctx.args);
       return shortcut(ctx, 'udp', async (s) => {
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
+        ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: 'udp', local: a });
         ctx.info(bound(s.name, a));
       });
     },
@@ -80,6 +91,15 @@ export const shortcuts: readonly CommandDef[] = [
     summary: 'A TCP welcoming socket in one step: socket + bind + listen',
     python: { code: "s = socket(AF_INET, SOCK_STREAM); s.bind(('', 12000)); s.listen(1)" },
     example: 'tcp.listen 12000',
+    toPython: (py) => {
+      const portFirst = py.count === 2 && py.type(0) === 'int';
+      const host = py.count >= 2 && !portFirst ? py.arg(0) : "''";
+      const port = py.count === 0 ? '0' : portFirst || py.count === 1 ? py.arg(0) : py.arg(1);
+      const backlog = portFirst ? py.arg(1) : py.count === 3 ? py.arg(2) : '128';
+      const n = py.newName;
+      const made = [`${n} = ${pySocket(py, 'SOCK_STREAM')}`, `${n}.bind((${host}, ${port}))`, `${n}.listen(${backlog})`];
+      return { kind: 'lines', lines: made, defines: { name: n, type: 'socket' } };
+    },
     run(ctx) {
       const args = ctx.args;
       // Two arguments read as PORT BACKLOG when the first is a number, else HOST PORT.
@@ -92,6 +112,7 @@ export const shortcuts: readonly CommandDef[] = [
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
+        ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
         ctx.info(`${bound(s.name, a)}; it is a welcoming socket`);
       });
     },
@@ -105,11 +126,16 @@ export const shortcuts: readonly CommandDef[] = [
     summary: 'A connected TCP client socket in one step: socket + connect (the handshake)',
     python: { code: 's = socket(AF_INET, SOCK_STREAM); s.connect((serverName, 12000))' },
     example: 'tcp.connect localhost 12000',
+    toPython: (py) => {
+      const n = py.newName;
+      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_STREAM')}`, `${n}.connect(${py.address(0)})`], defines: { name: n, type: 'socket' } };
+    },
     run(ctx) {
       const { host, port } = want.hostAndPort(ctx.args);
       return shortcut(ctx, 'tcp', async (s) => {
         ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
+        ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: 'tcp', local, remote });
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },

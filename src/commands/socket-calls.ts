@@ -1,7 +1,9 @@
-import type { Address, SocketOption } from '../engine/types.js';
+import type { SocketOption } from '../engine/types.js';
+import { received, sent } from './exchange-log.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
+import { expr, lines } from '../export/types.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { bound, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from './types.js';
@@ -26,16 +28,10 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   summary: `Create a ${transport === 'udp' ? 'UDP (datagram)' : 'TCP (stream)'} socket; it becomes the current socket`,
   python: { code: `s = socket(AF_INET, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})` },
   example: transport === 'udp' ? 'clientSocket = udp.socket' : 'serverSocket = tcp.socket',
+  toPython: (py) => expr(`socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`, 'socket'),
   run: (ctx) => socketValue(ctx, transport),
 });
 
-/** recvfrom's (data, address) tuple; address None on TCP, as in Python. */
-function received(r: { data: Buffer; address: Address | null }): Value {
-  return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
-}
-
-// The hot calls (send, sendto, recv, recvfrom) end in .then(f) with a module-level f rather than
-// being async functions: in a loop of round trips that is one allocation less per call.
 export const socketCalls: readonly CommandDef[] = [
   create('udp'),
   create('tcp'),
@@ -48,9 +44,11 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Give the socket a local address; '' means every interface, port 0 lets the OS pick",
     python: { code: "s.bind(('', 12000))" },
     example: "serverSocket.bind '' 12000",
+    toPython: (py) => lines(`${py.target}.bind(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
+      ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: ctx.session.engine.info(s).transport, local: a });
       ctx.info(bound(s.name, a));
       return NONE;
     },
@@ -64,10 +62,12 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Make a TCP socket the welcoming socket: it waits for clients; accept takes them',
     python: { code: 's.listen(1)' },
     example: 'serverSocket.listen 1',
+    toPython: (py) => lines(`${py.target}.listen(${py.count ? py.arg(0) : ''})`),
     async run(ctx) {
       const s = ctx.socket();
       const backlog = ctx.args[0] ? want.count(ctx.args[0], 'a backlog') : 128;
       const a = await ctx.session.engine.listen(s, backlog);
+      ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
       return NONE;
     },
@@ -81,6 +81,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Wait for a client; returns (connectionSocket, address): a new socket for this client',
     python: { code: 'connectionSocket, addr = s.accept()' },
     example: 'connectionSocket, addr = serverSocket.accept',
+    toPython: (py) => expr(`${py.target}.accept()`, 'socket', 'address'),
     async run(ctx) {
       const s = ctx.socket();
       // Spelled out: spreading ctx.block here cost ~10 µs per accept (V8's slow path for object spread).
@@ -88,6 +89,7 @@ export const socketCalls: readonly CommandDef[] = [
       const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
       const { socket, address } = await ctx.session.engine.accept(s, options);
       ctx.scope.current = socket;
+      ctx.session.exchanges.add({ kind: 'accept', socket: s.name, conn: socket.name, local: ctx.session.engine.getsockname(socket), peer: address });
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
@@ -101,11 +103,13 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
     python: { code: 's.connect((serverName, serverPort))' },
     example: 'clientSocket.connect localhost 12000',
+    toPython: (py) => lines(`${py.target}.connect(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
       const to = want.hostAndPort(ctx.args);
       const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const tcp = ctx.session.engine.info(s).transport === 'tcp';
+      ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: tcp ? 'tcp' : 'udp', local, remote });
       ctx.info(
         tcp
           ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
@@ -123,7 +127,14 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send on a connected socket; returns the number of bytes sent',
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
-    run: (ctx) => ctx.session.engine.send(ctx.socket(), want.data(ctx.args[0]!), ctx.block).then(int),
+    toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
+    async run(ctx) {
+      const s = ctx.socket();
+      const data = want.data(ctx.args[0]!);
+      const n = await ctx.session.engine.send(s, data, ctx.block);
+      sent(ctx, s, 'send', data, null);
+      return int(n);
+    },
   },
   {
     name: 'sendall',
@@ -134,8 +145,12 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send all of DATA on a connected socket',
     python: { code: 's.sendall(data)' },
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
+    toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
     async run(ctx) {
-      await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
+      const s = ctx.socket();
+      const data = want.data(ctx.args[0]!);
+      await ctx.session.engine.sendall(s, data, ctx.block);
+      sent(ctx, s, 'sendall', data, null);
       return NONE;
     },
   },
@@ -151,11 +166,15 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Send one UDP datagram to an address; the OS adds the source address',
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
     example: 'clientSocket.sendto $message localhost 12000',
-    run(ctx) {
+    toPython: (py) => expr(`${py.target}.sendto(${py.bytes(0)}, ${py.address(1)})`, 'int'),
+    async run(ctx) {
       const [d, ...where] = ctx.args;
       const payload = want.data(d!);
       const to = want.hostAndPort(where);
-      return ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block).then(int);
+      const s = ctx.socket();
+      const n = await ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block);
+      sent(ctx, s, 'sendto', payload, to);
+      return int(n);
     },
   },
   {
@@ -167,7 +186,13 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Wait for data: up to BUFSIZE bytes; b'' when the peer has closed",
     python: { code: 'data = s.recv(1024)' },
     example: 'modifiedSentence = clientSocket.recv 1024',
-    run: (ctx) => ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then(bytes),
+    toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
+    async run(ctx) {
+      const s = ctx.socket();
+      const data = await ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block);
+      received(ctx, s, 'recv', data, null);
+      return bytes(data);
+    },
   },
   {
     name: 'recvfrom',
@@ -178,7 +203,13 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Wait for one datagram; returns (data, sender's address)",
     python: { code: 'message, clientAddress = s.recvfrom(2048)' },
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
-    run: (ctx) => ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then(received),
+    toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
+    async run(ctx) {
+      const s = ctx.socket();
+      const r = await ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block);
+      received(ctx, s, 'recvfrom', r.data, r.address);
+      return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
+    },
   },
   {
     name: 'close',
@@ -189,9 +220,18 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Close the socket (TCP: after sending what is queued, a FIN tells the peer)',
     python: { code: 's.close()' },
     example: 'connectionSocket.close',
+    toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
+      let info;
+      try {
+        info = ctx.session.engine.info(s);
+      } catch {
+        return NONE; // closed already: nothing to do, as in Python
+      }
       ctx.session.engine.close(s);
+      const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'HALF_CLOSED';
+      ctx.session.exchanges.add(fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name });
       if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
@@ -205,9 +245,13 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving',
     python: { code: 's.shutdown(SHUT_WR)' },
     example: 'shutdown wr',
+    toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
       const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
-      ctx.session.engine.shutdown(ctx.socket(), how);
+      const s = ctx.socket();
+      ctx.session.engine.shutdown(s, how);
+      const info = ctx.session.engine.info(s);
+      if (how !== 'rd' && info.peer) ctx.session.exchanges.add({ kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'shutdown' });
       return NONE;
     },
   },
@@ -220,6 +264,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Limit how long blocking calls wait (none: forever; 0: never wait)',
     python: { code: 's.settimeout(2.0)' },
     example: 'settimeout 2',
+    toPython: (py) => lines(`${py.target}.settimeout(${py.arg(0)})`),
     run(ctx) {
       ctx.session.engine.settimeout(ctx.socket(), want.seconds(ctx.args[0]!, true));
       return NONE;
@@ -234,6 +279,10 @@ export const socketCalls: readonly CommandDef[] = [
     summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
     python: { code: 's.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)' },
     example: 'setsockopt SO_BROADCAST 1',
+    toPython: (py) => {
+      const option = py.arg(0).replace(/'/g, '');
+      return lines(`${py.target}.setsockopt(${option === 'TCP_NODELAY' ? 'IPPROTO_TCP' : 'SOL_SOCKET'}, ${option}, ${py.arg(1)})`);
+    },
     run(ctx) {
       const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;
       const v = ctx.args[1]!.value;
@@ -251,6 +300,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "The socket's own address (see the port the OS picked)",
     python: { code: 's.getsockname()' },
     example: 'getsockname',
+    toPython: (py) => expr(`${py.target}.getsockname()`, 'address'),
     run: (ctx) => addressValue(ctx.session.engine.getsockname(ctx.socket())),
   },
   {
@@ -262,6 +312,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'The address of the connected peer',
     python: { code: 's.getpeername()' },
     example: 'connectionSocket.getpeername',
+    toPython: (py) => expr(`${py.target}.getpeername()`, 'address'),
     run: (ctx) => addressValue(ctx.session.engine.getpeername(ctx.socket())),
   },
 ];

@@ -1,5 +1,8 @@
 import type { Grammar } from '../lang/parser.js';
 import { builtins } from './builtins.js';
+import { exportCommand } from './export-command.js';
+import { diagramCommand } from './diagram-command.js';
+import { insightCommands } from './insight-commands.js';
 import { fileCalls } from './file-calls.js';
 import { sessionCommands } from './session-commands.js';
 import { shortcuts } from './shortcuts.js';
@@ -7,7 +10,7 @@ import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from './types.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
-export const COMMANDS: readonly CommandDef[] = [...socketCalls, ...fileCalls, ...shortcuts, ...builtins, ...sessionCommands];
+export const COMMANDS: readonly CommandDef[] = [...socketCalls, ...fileCalls, ...shortcuts, ...builtins, ...insightCommands, ...sessionCommands, exportCommand, diagramCommand];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));
 
@@ -22,6 +25,8 @@ export function suggest(name: string): string | null {
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of TABLE.keys()) {
+    // The length difference bounds the distance from below: a pasted 100 kB word costs nothing.
+    if (Math.abs(name.length - candidate.length) >= bestDistance) continue;
     const d = distance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

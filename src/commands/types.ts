@@ -2,6 +2,8 @@ import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
 import type { Jobs } from '../session/jobs.js';
+import type { PyGen } from '../export/types.js';
+import type { ExchangeLog } from '../session/exchanges.js';
 
 /** Where a command is listed in help and in the README table. */
 export type Group = 'socket' | 'shortcut' | 'value' | 'session';
@@ -15,6 +17,7 @@ export type ArgKind =
   | 'backlog'
   | 'seconds'
   | 'count'
+  | 'status' // an exit status, 0..255
   | 'value' // anything
   | 'socket' // a socket name
   | 'file'
@@ -49,6 +52,8 @@ export interface CommandDef {
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;
+  /** The command in an exported Python program (sockshell export); a comment when Python has none. */
+  readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;
 }
 
@@ -75,13 +80,23 @@ export interface SessionServices {
   readonly table: ReadonlyMap<string, CommandDef>;
   readonly jobs: Jobs;
   readonly interactive: boolean;
+  /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
+  trace: boolean;
+  /** `display hex`: results show bytes as x"…" instead of b'…'. */
+  display: 'text' | 'hex';
+  /** The last error, for `explain` with no argument. */
+  lastError: { readonly code: string | null; readonly message: string } | null;
   describe(handle: SocketHandle): string;
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
-  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void>;
+  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
+  /** What the socket calls did, for `diagram`. */
+  readonly exchanges: ExchangeLog;
+  /** The chunks an interactive session ran without error, for `export`; empty for scripts. */
+  history(): readonly string[];
 }
 
 export interface CallContext {

@@ -24,10 +24,17 @@ import { Waiter } from './waiter.js';
 /** What a socket needs from the engine that owns it. */
 export interface Core {
   readonly udpQueueDatagrams: number;
+  readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   emit(event: EngineEvent): void;
   /** Registers a connection taken from a listener's accept queue under a fresh name. */
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
+  /**
+   * Another open TCP socket of this engine holds that address through bind. Node cannot bind a TCP
+   * socket without listening, so the OS does not know of such a bind; the engine keeps it, as Python's
+   * second bind of a port fails with EADDRINUSE.
+   */
+  tcpAddressTaken(address: Address, asking: BaseSocket): boolean;
 }
 
 /** A completed handshake waiting in a listener's accept queue. */
@@ -47,6 +54,8 @@ export abstract class BaseSocket {
   closed = false;
   bytesSent = 0;
   bytesReceived = 0;
+  /** How many pieces they came in: datagrams for UDP, chunks read off the connection for TCP. */
+  arrivals = 0;
   /** The slot for calls that wait for something to arrive: recv, recvfrom, accept, connect. */
   readonly reader = new Waiter();
   /** The slot for calls that wait for room to send: send, sendall. */
@@ -123,6 +132,7 @@ export abstract class BaseSocket {
       dropped: this.dropped(),
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
+      arrivals: this.arrivals,
       timeout: this.timeout,
       waiting: this.reader.call ?? this.writer.call,
     };

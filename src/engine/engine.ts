@@ -32,10 +32,12 @@ export function createEngine(options: EngineOptions): Engine {
 const nothing = (): void => undefined;
 
 const DEFAULT_UDP_QUEUE = 4096;
+const DEFAULT_UDP_QUEUE_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TCP_QUEUE = 1024 * 1024;
 
 class SocketEngine implements Engine, Core {
   readonly udpQueueDatagrams: number;
+  readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   private readonly sink: EventSink;
   /** Open sockets by name, in creation order; closed sockets leave it. */
@@ -49,6 +51,7 @@ class SocketEngine implements Engine, Core {
   constructor(options: EngineOptions) {
     this.sink = options.sink;
     this.udpQueueDatagrams = Math.max(1, options.udpQueueDatagrams ?? DEFAULT_UDP_QUEUE);
+    this.udpQueueBytes = Math.max(1, options.udpQueueBytes ?? DEFAULT_UDP_QUEUE_BYTES);
     this.tcpQueueBytes = Math.max(1, options.tcpQueueBytes ?? DEFAULT_TCP_QUEUE);
   }
 
@@ -83,10 +86,15 @@ class SocketEngine implements Engine, Core {
   claim(handle: SocketHandle, name: string): void {
     const socket = this.get(handle, 'claim');
     if (socket.name === name) return;
-    const claimed = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+    // Leave the temporary name first, so the socket moved aside takes the next free one (x2, not x3).
     this.table.delete(socket.name);
-    socket.name = claimed;
-    this.table.set(claimed, socket);
+    socket.name = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+    this.table.set(socket.name, socket);
+  }
+
+  tcpAddressTaken(address: Address, asking: BaseSocket): boolean {
+    for (const s of this.table.values()) if (s !== asking && s instanceof TcpSocket && s.holds(address)) return true;
+    return false;
   }
 
   private register(socket: BaseSocket): void {
@@ -98,7 +106,8 @@ class SocketEngine implements Engine, Core {
   private claimName(options: CreateOptions, prefix: string): string {
     const wanted = options.name;
     const holder = wanted ? this.table.get(wanted) : undefined;
-    if (!options.displace || !wanted || !holder) return this.table.free(wanted, prefix);
+    // Only a name of the same owner moves aside: a job's `serverSocket = …` must not rename yours.
+    if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.table.free(wanted, prefix);
     const moved = this.table.free(wanted, prefix);
     this.table.move(wanted, moved); // wanted is taken again at once, by the new socket
     holder.name = moved;
@@ -170,8 +179,10 @@ class SocketEngine implements Engine, Core {
     this.get(handle, 'shutdown').shutdown(how);
   }
 
+  /** Python's close() of a closed socket does nothing; so here. */
   close(handle: SocketHandle): void {
-    this.closeSocket(this.get(handle, 'close'), 'us');
+    const socket = this.find(handle);
+    if (socket) this.closeSocket(socket, 'us');
   }
 
   settimeout(handle: SocketHandle, seconds: number | null): void {

@@ -50,6 +50,8 @@ export class ByteQueue {
   private first: Buffer | null = null; // the front chunk, kept out of the FIFO so partial takes are cheap
   /** Bytes queued. */
   total = 0;
+  /** How many arrived chunks the last take() drew from (more than one: the stream joined them). */
+  lastPieces = 0;
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -61,6 +63,7 @@ export class ByteQueue {
   /** Removes and returns up to n bytes (fewer if fewer are queued); empty when nothing is. */
   take(n: number): Buffer {
     const first = this.first;
+    this.lastPieces = 1;
     if (first === null || n <= 0) return EMPTY;
     if (first.length > n) {
       this.first = first.subarray(n);
@@ -86,6 +89,7 @@ export class ByteQueue {
         size += next.length;
       }
     }
+    this.lastPieces = parts.length;
     return Buffer.concat(parts, size);
   }
 

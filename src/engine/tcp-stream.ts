@@ -68,6 +68,8 @@ export class Stream {
     if (this.shutRd || n === 0) return EMPTY;
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
+      const pieces = this.queue.lastPieces;
+      if (pieces > 1) this.owner.core.emit({ kind: 'joined', socket: this.owner.name, bytes: data.length, pieces });
       this.resumeIfRoom();
       return data;
     }
@@ -176,6 +178,7 @@ export class Stream {
     const owner = this.owner;
     this.queue.push(chunk);
     owner.bytesReceived += chunk.length;
+    owner.arrivals++;
     const taken = owner.reader.wake();
     owner.core.emit({ kind: 'received', socket: owner.name, transport: 'tcp', bytes: chunk.length, from: this.remote, queued: this.queue.total, taken });
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {

@@ -29,6 +29,14 @@ export class TcpSocket extends BaseSocket {
     accepted.raw.resume();
   }
 
+  /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
+  holds(address: Address): boolean {
+    const mine = this.boundAddr;
+    if (mine === null || mine.port !== address.port || mine.family !== address.family) return false;
+    const any = (h: string) => h === '0.0.0.0' || h === '::';
+    return mine.host === address.host || any(mine.host) || any(address.host);
+  }
+
   state(): SocketState {
     if (this.listener !== null) return 'LISTEN';
     if (this.stream !== null) return this.stream.state();
@@ -61,6 +69,9 @@ export class TcpSocket extends BaseSocket {
     this.opening = true;
     try {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
+      if (port !== 0 && this.core.tcpAddressTaken({ host: ip, port, family: this.family }, this)) {
+        throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port }));
+      }
       const actual = await probeAddress(ip, port, this.context());
       this.checkOpen('bind');
       this.boundAddr = { host: ip, port: actual, family: this.family };

@@ -86,6 +86,7 @@ export interface SocketInfo {
   readonly dropped: number; // UDP datagrams dropped past the queue cap
   readonly bytesSent: number;
   readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them
+  readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
 }
@@ -100,6 +101,7 @@ export type EngineEvent =
   | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
   | { kind: 'paused'; socket: string; queued: number } // TCP queue full: stopped reading (backpressure)
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
+  | { kind: 'joined'; socket: string; bytes: number; pieces: number } // one TCP recv returned bytes that arrived in several pieces
   | { kind: 'failed'; socket: string; code: string } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call
   | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
   | { kind: 'renamed'; socket: string; from: string }; // a new socket took `from`; the old one is now `socket`
@@ -110,6 +112,11 @@ export interface EngineOptions {
   readonly sink: EventSink;
   /** UDP: datagrams beyond this many queued are dropped and counted. Default 4096. */
   readonly udpQueueDatagrams?: number;
+  /**
+   * UDP: a datagram that would take the queue past this many bytes is dropped and counted, as the
+   * kernel's SO_RCVBUF does. Default 4 MiB: without it, 4096 datagrams of 64 kB would hold 256 MiB.
+   */
+  readonly udpQueueBytes?: number;
   /** TCP: stop reading when this many bytes are queued, resume below it. Default 1 MiB. */
   readonly tcpQueueBytes?: number;
 }
@@ -157,7 +164,7 @@ export interface Engine {
    */
   recvfile(socket: SocketHandle, path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   shutdown(socket: SocketHandle, how: ShutdownHow): void;
-  /** close(). Idempotent on an already-closed handle is NOT allowed: it throws EBADF like any call. */
+  /** close(). Closing a closed socket does nothing, as in Python. */
   close(socket: SocketHandle): void;
   /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
   settimeout(socket: SocketHandle, seconds: number | null): void;

@@ -245,7 +245,8 @@ export class UdpSocket extends BaseSocket {
 
   private readonly onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (this.closed) return;
-    if (this.inbox.length >= this.core.udpQueueDatagrams) {
+    const full = this.inbox.length >= this.core.udpQueueDatagrams || this.inboxBytes + data.length > this.core.udpQueueBytes;
+    if (full) {
       this.droppedCount += 1;
       this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
       return;
@@ -257,6 +258,7 @@ export class UdpSocket extends BaseSocket {
     this.inbox.push({ data, address: from });
     this.inboxBytes += data.length;
     this.bytesReceived += data.length;
+    this.arrivals++;
     const taken = this.reader.wake();
     this.emit({ kind: 'received', socket: this.name, transport: 'udp', bytes: data.length, from, queued: this.inbox.length, taken });
   };

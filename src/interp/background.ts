@@ -58,6 +58,8 @@ function wordText(w: Word): string {
       return `$${w.name}`;
     case 'template':
       return '"…"';
+    case 'bytes':
+      return `x"${w.value.toString('hex')}"`;
     default: {
       const exhaustive: never = w;
       return exhaustive;

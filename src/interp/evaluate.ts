@@ -19,6 +19,8 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
     }
     case 'var':
       return read(word, scope);
+    case 'bytes':
+      return bytes(word.value);
     case 'template': {
       const values = word.parts.map((p) => (p.kind === 'var' ? read(p, scope) : null));
       const binary = word.parts.some((p, i) => p.kind === 'byte' || values[i]?.kind === 'bytes');

@@ -10,6 +10,8 @@ import type { OutputSink } from '../session/output.js';
 import { compare } from './compare.js';
 import { evaluate } from './evaluate.js';
 import { startJob } from './background.js';
+import { statementPython } from '../export/python.js';
+import type { PyType } from '../export/types.js';
 import { Invocation, type Surroundings } from './invocation.js';
 import type { VarScope } from './scope.js';
 
@@ -43,6 +45,8 @@ export interface InterpreterOptions {
  */
 export class Interpreter {
   private steps = 0;
+  /** What each name would be in the Python program, as traced so far (trace on). */
+  private readonly pythonTypes = new Map<string, PyType>();
   private readonly around: Surroundings;
   /** The BlockOptions of the last signal seen: every command of one run shares them. */
   private blockOptions: BlockOptions & { signal: AbortSignal } = { signal: new AbortController().signal };
@@ -84,15 +88,17 @@ export class Interpreter {
     if (signal.aborted) throw new Cancelled('the program');
     switch (stmt.kind) {
       case 'command':
+        if (this.session.trace) this.tracePython(stmt);
         return this.command(stmt, signal, depth);
       case 'assign': {
         if (this.allFixed(stmt.targets)) return 'next';
+        if (this.session.trace) this.tracePython(stmt);
         this.assign(stmt.targets, this.value(stmt.value), stmt.span, 'the value');
         return 'next';
       }
       case 'show': {
         const v = this.value(stmt.word);
-        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: repr(v, this.session.describe) });
+        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: this.show(v) });
         return 'next';
       }
       case 'while':
@@ -143,6 +149,24 @@ export class Interpreter {
   private passNow(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
     if (signal.aborted) throw new Cancelled('the loop');
     return this.block(body, signal, depth + 1);
+  }
+
+  /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
+  private show(v: Value): string {
+    return repr(v, this.session.describe, this.session.display === 'hex');
+  }
+
+  /** `trace on`: the Python this statement performs, as `>>> ` lines. */
+  private tracePython(stmt: Stmt): void {
+    const scope = this.scope;
+    const known = {
+      types: this.pythonTypes,
+      typeOf: (name: string) => (scope.has(name) ? pyType(scope.get(name, stmt.span)) : 'unknown'),
+      current: scope.current?.name ?? '',
+    };
+    for (const line of statementPython(stmt, this.session.table, known)) {
+      this.out(this.options.job === undefined ? { kind: 'info', text: `>>> ${line}` } : { kind: 'info', text: `>>> ${line}`, job: this.options.job });
+    }
   }
 
   private value(word: Word): Value {
@@ -196,7 +220,7 @@ export class Interpreter {
     return result.then(
       (value) => this.finish(stmt, value, depth),
       (e: unknown) => {
-        throw failure(e, def, stmt.call);
+        throw failure(e, def, stmt.call, this.session);
       },
     );
   }
@@ -206,7 +230,7 @@ export class Interpreter {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
-      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: repr(result, this.session.describe) });
+      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
     }
     return 'next';
   }
@@ -219,7 +243,7 @@ export class Interpreter {
       try {
         return await child.start(def, { ...stmt, background: false }, signal);
       } catch (e) {
-        throw failure(e, def, stmt.call);
+        throw failure(e, def, stmt.call, this.session);
       }
     });
   }
@@ -246,16 +270,30 @@ export class Interpreter {
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {
-      throw failure(e, def, call);
+      throw failure(e, def, call, this.session);
     }
   }
 }
 
-/** The one place socket errors are translated: Ctrl-C's EINTR cancels; others point at the command. */
-function failure(e: unknown, def: CommandDef, call: Call): unknown {
-  if (!(e instanceof SocketError)) return e;
-  if (e.code === 'EINTR') return new Cancelled(def.name);
-  return new ShellError(e.message, call.nameSpan);
+/**
+ * The one place command errors are translated: Ctrl-C's EINTR cancels; socket errors point at the
+ * command; an error with no position gets the command's; the session remembers it for `explain`.
+ */
+function failure(e: unknown, def: CommandDef, call: Call, session: SessionServices): unknown {
+  if (e instanceof SocketError) {
+    if (e.code === 'EINTR') return new Cancelled(def.name);
+    session.lastError = { code: e.code, message: e.message };
+    return new ShellError(e.message, call.nameSpan);
+  }
+  if (e instanceof ShellError) {
+    session.lastError = { code: null, message: e.message };
+    if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
+  }
+  return e;
+}
+
+function pyType(v: Value): PyType {
+  return v.kind === 'tuple' ? 'unknown' : v.kind;
 }
 
 function yieldToEvents(): Promise<void> {

@@ -26,7 +26,9 @@ export type Word =
    */
   | { readonly kind: 'var'; readonly name: string; readonly index?: number; readonly span: Span }
   /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
-  | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span };
+  | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span }
+  /** Bytes written out: x"48454c4c4f" (hex) or b'HELLO' / b"\x00\xff" (as Python writes bytes). */
+  | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span };
 
 export interface Target {
   readonly name: string;

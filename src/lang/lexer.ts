@@ -51,6 +51,8 @@ class LineLexer {
 
   private word(): Word {
     const start = this.pos;
+    const literal = this.bytesLiteral();
+    if (literal) return literal;
     this.parts = [];
     this.quoted = false;
     this.bareVar = false;
@@ -73,6 +75,57 @@ class LineLexer {
       return { kind: 'literal', text, quoted: this.quoted, span };
     }
     return { kind: 'template', parts: mergeText(this.parts), span };
+  }
+
+  /**
+   * x"48 45" (hex digits, spaces or colons between bytes) and b'...' / b"..." (Python's bytes
+   * literals: escapes in either quote, as Python has) as whole words; null when the word is not one.
+   */
+  private bytesLiteral(): Word | null {
+    const start = this.pos;
+    const prefix = this.text[start];
+    const quote = this.text[start + 1];
+    if ((prefix !== 'x' && prefix !== 'b') || (quote !== '"' && quote !== "'")) return null;
+    const close = prefix === 'x' ? this.text.indexOf(quote, start + 2) : this.closingQuote(start + 2, quote);
+    if (close < 0) throw new LexError(`unterminated bytes: add a closing ${quote}`, start + 1, this.text.length - start);
+    const end = close + 1;
+    if (end < this.text.length && !/[ \t\r]/.test(this.text[end]!)) {
+      throw new LexError('bytes literals stand alone: put a space after the closing quote', end + 1);
+    }
+    const span: Span = { line: this.line, col: start + 1, width: end - start };
+    const body = this.text.slice(start + 2, close);
+    this.pos = end;
+    if (prefix === 'x') {
+      const hex = body.replace(/[\s:]/g, '');
+      if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new LexError('x"…" takes pairs of hex digits, as in x"48454c4c4f"', start + 1, end - start);
+      return { kind: 'bytes', value: Buffer.from(hex, 'hex'), span };
+    }
+    const bytes: number[] = [];
+    for (let i = start + 2; i < close; ) {
+      const c = this.text[i]!;
+      if (c === '\\') {
+        this.pos = i;
+        const esc = this.escape();
+        if (typeof esc === 'number') bytes.push(esc);
+        else bytes.push(...Buffer.from(esc, 'utf8'));
+        i = this.pos;
+        continue;
+      }
+      if (c.charCodeAt(0) > 0x7f) throw new LexError("bytes literals take ASCII only: write other bytes as \\xHH", i + 1);
+      bytes.push(c.charCodeAt(0));
+      i++;
+    }
+    this.pos = end;
+    return { kind: 'bytes', value: Buffer.from(bytes), span };
+  }
+
+  /** Index of the quote closing a b'…' literal from `from`, skipping backslash escapes; -1 if none. */
+  private closingQuote(from: number, quote: string): number {
+    for (let i = from; i < this.text.length; i++) {
+      if (this.text[i] === '\\') i++;
+      else if (this.text[i] === quote) return i;
+    }
+    return -1;
   }
 
   private single(): void {

@@ -35,6 +35,12 @@ export function parse(source: string, grammar: Grammar, options: ParseOptions = 
 const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'else', 'end', 'break', 'continue']);
 
+/**
+ * Blocks nest at most this deep. The parser and the interpreter recurse once per level, so without a
+ * limit 10,000 nested `while true` lines overflow the stack; Python's own limit is 20.
+ */
+export const MAX_NESTING = 64;
+
 type BlockKind = 'while' | 'repeat' | 'if';
 
 interface Line {
@@ -47,6 +53,7 @@ class Parser {
   private readonly diagnostics: Diagnostic[] = [];
   private incomplete = false;
   private loops = 0;
+  private depth = 0;
 
   constructor(private readonly lines: readonly string[], private readonly grammar: Grammar, private readonly firstLine: number) {}
 
@@ -108,8 +115,15 @@ class Parser {
     } else {
       header = this.cond(kind, rest, span);
     }
+    if (this.depth >= MAX_NESTING) {
+      this.report(`blocks nest too deep: at most ${MAX_NESTING} levels of while, repeat and if`, span);
+      this.skipBlock(kind, span);
+      return null;
+    }
     if (kind !== 'if') this.loops++;
+    this.depth++;
     const body = this.body(kind, span);
+    this.depth--;
     if (kind !== 'if') this.loops--;
     if (!header || !body) return null;
     switch (kind) {
@@ -152,6 +166,20 @@ class Parser {
     this.incomplete = true;
     this.report(`'${kind}' block is not closed: add 'end'`, open);
     return null;
+  }
+
+  /** Skips to the `end` matching an open block without recursing, so one error stands for the whole block. */
+  private skipBlock(kind: BlockKind, open: Span): void {
+    let unclosed = 1;
+    while (this.index < this.lines.length) {
+      const line = this.next();
+      if (line === null) continue;
+      const head = keyword(line.words[0]!);
+      if (head === 'while' || head === 'repeat' || head === 'if') unclosed++;
+      else if (head === 'end' && --unclosed === 0) return;
+    }
+    this.incomplete = true;
+    this.report(`'${kind}' block is not closed: add 'end'`, open);
   }
 
   private cond(kind: string, words: readonly Word[], at: Span): Cond | null {

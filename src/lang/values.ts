@@ -41,7 +41,7 @@ export type SocketDescriber = (handle: SocketHandle) => string;
 const plainSocket: SocketDescriber = (h) => `<socket ${h.name}>`;
 
 /** Python's repr(): b'HELLO', 'text', ('127.0.0.1', 53012), True, None. Never contains raw control bytes. */
-export function repr(v: Value, describe: SocketDescriber = plainSocket): string {
+export function repr(v: Value, describe: SocketDescriber = plainSocket, hex = false): string {
   switch (v.kind) {
     case 'none':
       return 'None';
@@ -54,13 +54,13 @@ export function repr(v: Value, describe: SocketDescriber = plainSocket): string 
     case 'str':
       return quoteText(v.value);
     case 'bytes':
-      return 'b' + quoteBytes(v.value);
+      return hex ? `x"${v.value.toString('hex')}"` : 'b' + quoteBytes(v.value);
     case 'address':
       return addressRepr(v.address);
     case 'socket':
       return describe(v.handle);
     case 'tuple':
-      return v.items.length === 1 ? `(${repr(v.items[0]!, describe)},)` : `(${v.items.map((i) => repr(i, describe)).join(', ')})`;
+      return v.items.length === 1 ? `(${repr(v.items[0]!, describe, hex)},)` : `(${v.items.map((i) => repr(i, describe, hex)).join(', ')})`;
     default: {
       const exhaustive: never = v;
       return exhaustive;

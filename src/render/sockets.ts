@@ -13,7 +13,7 @@ export function socketsTable(sockets: readonly SocketInfo[], current: string | n
     s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
     queued(s),
     String(s.bytesSent),
-    String(s.bytesReceived),
+    received(s),
   ]);
   return renderTable(['name', 'type', 'local', 'peer', 'state', 'queued', 'sent', 'received'], rows);
 }
@@ -28,4 +28,11 @@ function queued(s: SocketInfo): string {
         ? `${n} datagram${n === 1 ? '' : 's'}${n ? ` (${q.bytes} B)` : ''}`
         : `${n} to accept`;
   return s.dropped ? `${base}, ${s.dropped} dropped` : base;
+}
+
+/** Bytes received and the pieces they came in: UDP keeps datagrams whole, TCP is a stream of reads. */
+function received(s: SocketInfo): string {
+  if (s.arrivals === 0) return String(s.bytesReceived);
+  const unit = s.transport === 'udp' ? 'datagram' : 'piece';
+  return `${s.bytesReceived} in ${s.arrivals} ${unit}${s.arrivals === 1 ? '' : 's'}`;
 }

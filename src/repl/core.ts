@@ -3,6 +3,7 @@ import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import type { Span } from '../lang/ast.js';
+import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import { runChunk, type ChunkResult } from '../session/chunk.js';
 import { Session } from '../session/session.js';
@@ -22,6 +23,8 @@ export interface ShellCoreOptions {
   readonly progress?: (text: string | null) => void;
 }
 
+const MAX_HELD = 1000;
+
 /**
  * The interactive shell without a terminal: one session, one scope, commands run one at a time,
  * results and errors rendered as ShellLines. node:repl drives it at a terminal; the recorder and
@@ -40,6 +43,8 @@ export class ShellCore {
   private generation = 0;
   /** Set by `exit N`. */
   exitStatus = 0;
+  /** Chunks that ran without error: what `export` turns into Python. */
+  private readonly ran: string[] = [];
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -47,6 +52,7 @@ export class ShellCore {
       out: (o) => (o.kind === 'progress' ? options.progress?.(o.text) : outputLines(o).forEach((l) => this.emit(l))),
       readLine: options.readLine,
       onExit: options.onExit,
+      history: () => this.ran,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     });
@@ -90,6 +96,7 @@ export class ShellCore {
       this.running = controller;
       const result = await runChunk(this.interp, source, 1, controller.signal);
       this.running = null;
+      if (result.kind === 'ok') this.ran.push(source.replace(/\n$/, ''));
       this.report(result, source, typedAfter);
       for (const l of this.held.splice(0)) this.options.sink(l);
     });
@@ -111,10 +118,20 @@ export class ShellCore {
     await this.session.close();
   }
 
-  /** Lines that arrive on their own wait while a command runs, so they never split its output. */
+  /**
+   * Lines that arrive on their own wait while a command runs, so they never split its output; but
+   * at most MAX_HELD of them: a job printing every datagram of a flood while `wait %1` runs would
+   * otherwise hold millions. Past the cap they are shown as they come, in order, nothing dropped.
+   */
   private emit(line: ShellLine): void {
-    if (line.async && this.running) this.held.push(line);
-    else this.options.sink(line);
+    if (line.async && this.running) {
+      if (this.held.length < MAX_HELD) {
+        this.held.push(line);
+        return;
+      }
+      for (const l of this.held.splice(0)) this.options.sink(l);
+    }
+    this.options.sink(line);
   }
 
   private err(text: string, style: ShellLine['style']): void {
@@ -131,7 +148,7 @@ export class ShellCore {
         return;
       case 'failed': {
         const e = result.error;
-        if (e.file !== undefined) this.err(`error: ${e.file}:${e.span ? `${e.span.line}:${e.span.col}:` : ''} ${e.message}`, 'error');
+        if (e.file !== undefined) this.err(`error: ${diagnosticLine(e.file, e.span, e.message)}`, 'error');
         else this.caret(source, e.span, e.message, typedAfter);
         return;
       }
@@ -154,11 +171,11 @@ export class ShellCore {
 
   /** One error line with a caret under the column; the offending line is repeated above it unless it was just typed. */
   private caret(source: string, span: Span | null, message: string, typedAfter: string): void {
-    if (!span) return this.err(`error: ${message}`, 'error');
+    if (!span) return this.err(`error: ${messageLine(message)}`, 'error');
     const lines = source.replace(/\n$/, '').split('\n');
     const underInput = this.options.caretUnderInput && lines.length === 1;
     if (!underInput) this.err(`  ${terminalSafe(Buffer.from(lines[span.line - 1] ?? ''))}`, 'plain');
     const indent = underInput ? typedAfter.length : 2;
-    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${message}`, 'error');
+    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${messageLine(message)}`, 'error');
   }
 }

@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { COMMANDS } from '../commands/table.js';
 import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
+import { cancellable } from '../session/cancellable.js';
 import { complete } from './completer.js';
 import { loadHistory, saveHistory } from './history.js';
 import { ShellCore } from './core.js';
@@ -38,6 +39,8 @@ export interface ReplHandle {
   readonly done: Promise<number>;
   /** What Ctrl-C does at a terminal; for driving the REPL through plain streams. */
   interrupt(): void;
+  /** A command is running (so Ctrl-C would cancel it rather than act on the prompt). */
+  busy(): boolean;
 }
 
 export function defaultHistoryFile(): string | null {
@@ -61,10 +64,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy);
     },
     readLine: (prompt, signal) =>
-      new Promise((resolve) => {
-        server.question(terminalSafe(Buffer.from(prompt)), { signal }, (answer) => resolve(answer));
-        signal.addEventListener('abort', () => resolve(null), { once: true });
-      }),
+      cancellable(new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)), signal, 'input'),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
     ...(options.terminal ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) } : {}),
@@ -98,7 +98,14 @@ export function startRepl(options: ReplOptions): ReplHandle {
     },
   });
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
+  // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
   for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
+  server.defineCommand('help', {
+    help: 'the sockshell commands (same as help)',
+    action() {
+      void core.execute('help\n').then(() => server.displayPrompt());
+    },
+  });
 
   // Ctrl-C cancels the running command; at an idle prompt node's own behaviour stays.
   const idleSigint = server.listeners('SIGINT') as ((...a: unknown[]) => void)[];
@@ -117,8 +124,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
   const done = new Promise<number>((resolve) => {
     server.on('exit', () => {
       closed = true;
+      core.interrupt(); // Ctrl-D while a call waits: stop it (and what was typed ahead), then close
       void core.close().then(() => resolve(core.exitStatus));
     });
   });
-  return { done, interrupt: () => server.emit('SIGINT') };
+  return { done, interrupt: () => server.emit('SIGINT'), busy: () => core.busy };
 }

@@ -1,6 +1,6 @@
+import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import type { Output } from '../session/output.js';
-import { location } from '../run/stream-output.js';
 
 /**
  * One line of what the interactive shell shows: plain, terminal-safe text without colour, so the
@@ -30,15 +30,16 @@ export function outputLines(o: Output): ShellLine[] {
     case 'value':
       return safe(o.text).split('\n').map((t) => line(t, 'out', 'plain'));
     case 'info':
-      return [fromJob(o.job, `# ${safe(o.text)}`, 'out', 'dim')];
+      // `>>> ` lines are the Python a statement performs (trace on); the rest say what happened beneath.
+      return [fromJob(o.job, o.text.startsWith('>>> ') ? messageLine(o.text) : `# ${messageLine(o.text)}`, 'out', 'dim')];
     case 'warning':
-      return [fromJob(o.job, `warning: ${safe(o.text)}`, 'err', 'plain')];
+      return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':
-      return [line(`[${o.tag}] ${safe(o.text)}`, 'out', 'dim', true)];
+      return [line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true)];
     case 'progress':
       return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
     case 'error':
-      return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${location(o)}${safe(o.message)}`, 'err', 'error')];
+      return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${diagnosticLine(o.file, o.span, o.message)}`, 'err', 'error')];
     default: {
       const exhaustive: never = o;
       return exhaustive;

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { Cancelled } from '../session/errors.js';
+import { cancellable } from '../session/cancellable.js';
 
 /**
  * Lines from a stream, one at a time, on demand. A piped session and its `input` calls share one
@@ -22,7 +22,7 @@ export class LineReader {
     if (this.ended) return null;
     this.pending ??= this.lines.next();
     const read = this.pending;
-    const result = signal ? await abortable(read, signal) : await read;
+    const result = signal ? await cancellable(read, signal, 'input') : await read;
     this.pending = null;
     if (result.done) {
       this.ended = true;
@@ -31,22 +31,4 @@ export class LineReader {
     this.count++;
     return result.value;
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Cancelled('input'));
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(new Cancelled('input'));
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', abort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -12,12 +12,12 @@ const FILE = '<stdin>';
  * completes before the next line is read; an error is reported and the session goes on, as in
  * bash or sqlite3. Returns 2 if any line had a syntax error, else 1 if any command failed, else 0.
  */
-export async function runPiped(io: Io, options: { verbose: boolean; signal: AbortSignal }): Promise<number> {
+export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolean; signal: AbortSignal }): Promise<number> {
   const lines = new LineReader(io.stdin);
   let status = 0;
   const fail = (s: 1 | 2) => (status = Math.max(status, s));
-  const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose, onError: () => fail(1) });
-  const session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
+  const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true, onError: () => fail(1) });
+  const session: Session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false });
   let buffer: string[] = [];
   let first = 1;

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { compile, variables } from '../commands/check.js';
-import { Cancelled, ShellError } from '../session/errors.js';
+import { diagnosticLine } from '../render/message.js';
+import { terminalSafe } from '../render/terminal.js';
+import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
@@ -11,6 +13,8 @@ import { streamOutput } from './stream-output.js';
 export interface ScriptOptions {
   readonly overrides: ReadonlyMap<string, Value>;
   readonly verbose: boolean;
+  /** --raw: print's bytes go to a terminal unescaped (see StreamOutputOptions.raw). */
+  readonly raw?: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -24,7 +28,7 @@ export async function loadScript(file: string, io: Io, known: Iterable<string> =
     return null;
   }
   const { program, diagnostics } = compile(source, 1, { known });
-  for (const d of diagnostics) io.stderr.write(`${file}:${d.span.line}:${d.span.col}: ${d.message}\n`);
+  for (const d of diagnostics) io.stderr.write(diagnosticLine(file, d.span, d.message) + '\n');
   return diagnostics.length ? null : program;
 }
 
@@ -40,25 +44,25 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   }
   const stdinLines = new LineReader(io.stdin);
   const prompt = promptStream(io);
-  const session = new Session({
+  const session: Session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: options.verbose }),
+    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true }),
     readLine: (text, signal) => {
-      if (text) prompt?.write(text);
+      if (text) prompt?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
       return stdinLines.next(signal);
     },
   });
   try {
-    await session.runProgram(program, file, options.overrides, { signal: options.signal, owner: 'main' });
+    await session.runProgram(program, file, options.overrides, { signal: options.signal });
     return 0;
   } catch (e) {
+    if (e instanceof ExitRequest) return e.status;
     if (e instanceof Cancelled) {
       io.stderr.write(`${file}: interrupted\n`);
       return 130;
     }
     if (e instanceof ShellError) {
-      const where = e.span ? `${e.file ?? file}:${e.span.line}:${e.span.col}: ` : `${e.file ?? file}: `;
-      io.stderr.write(`${where}${e.message}\n`);
+      io.stderr.write(diagnosticLine(e.file ?? file, e.span, e.message) + '\n');
       return e.exit;
     }
     throw e;

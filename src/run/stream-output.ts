@@ -1,49 +1,58 @@
 import type { Writable } from 'node:stream';
+import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import type { Output, OutputSink } from '../session/output.js';
 
 export interface StreamOutputOptions {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
-  /** -v: also write info and notices to stderr, as `# …` lines. */
-  readonly verbose: boolean;
+  /** -v, or `trace on`: also write info and notices to stderr, as `# …` lines. Asked each time. */
+  readonly verbose: boolean | (() => boolean);
+  /**
+   * --raw: print writes its bytes unescaped even to a terminal, for a user who trusts the peer and
+   * wants its escape sequences to act (colours, a curses screen). Only the person starting sockshell
+   * can ask for it; nothing in a script can.
+   */
+  readonly raw?: boolean;
   /** Called for every error, so runners can set the exit status. */
   readonly onError?: (output: Extract<Output, { kind: 'error' }>) => void;
 }
 
 /**
  * Output for scripts and piped sessions: stdout gets exactly what print and the display commands
- * write, so scripts work in pipelines; everything else goes to stderr. Raw bytes reach stdout only
- * when it is not a terminal.
+ * write, so scripts work in pipelines; everything else goes to stderr. print's bytes reach stdout
+ * raw only when it is not a terminal (or with --raw), as curl refuses to dump binary to a terminal.
+ * Messages on stderr are always one line of plain text (messageLine), wherever stderr goes.
  */
 export function streamOutput(options: StreamOutputOptions): OutputSink {
-  const { stdout, stderr, verbose } = options;
-  const toTerminal = (w: Writable & { isTTY?: boolean }, text: string) => w.write(w.isTTY ? terminalSafe(Buffer.from(text)) : text);
+  const { stdout, stderr } = options;
+  const verbose = () => (typeof options.verbose === 'function' ? options.verbose() : options.verbose);
+  const rawPrint = options.raw === true || !stdout.isTTY;
   return (o) => {
     switch (o.kind) {
       case 'print':
-        stdout.write(stdout.isTTY ? terminalSafe(o.data) : o.data);
+        stdout.write(rawPrint ? o.data : terminalSafe(o.data));
         return;
       case 'display':
-        toTerminal(stdout, o.text + '\n');
+        stdout.write((stdout.isTTY ? terminalSafe(Buffer.from(o.text)) : o.text) + '\n');
         return;
       case 'value':
         return;
       case 'info':
-        if (verbose) toTerminal(stderr, `# ${o.text}\n`);
+        if (verbose()) stderr.write(o.text.startsWith('>>> ') ? `${messageLine(o.text)}\n` : `# ${messageLine(o.text)}\n`);
         return;
       case 'notice':
-        if (verbose) toTerminal(stderr, `[${o.tag}] ${o.text}\n`);
+        if (verbose()) stderr.write(`[${o.tag}] ${messageLine(o.text)}\n`);
         return;
       case 'warning':
-        toTerminal(stderr, `warning: ${o.text}\n`);
+        stderr.write(`warning: ${messageLine(o.text)}\n`);
         return;
       case 'progress':
         if (stderr.isTTY) stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
         return;
       case 'error':
         options.onError?.(o);
-        toTerminal(stderr, `${o.job !== undefined ? `[${o.job}] ` : ''}${location(o)}${o.message}\n`);
+        stderr.write(`${o.job !== undefined ? `[${o.job}] ` : ''}${diagnosticLine(o.file, o.span, o.message)}\n`);
         return;
       default: {
         const exhaustive: never = o;
@@ -51,8 +60,4 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       }
     }
   };
-}
-
-export function location(o: Extract<Output, { kind: 'error' }>): string {
-  return o.span ? `${o.file}:${o.span.line}:${o.span.col}: ` : `${o.file}: `;
 }

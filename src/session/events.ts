@@ -23,9 +23,9 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     if (e.taken || e.queued === 0) return null;
     if (e.transport === 'udp' && e.queued === 1) {
       const from = e.from ? ` from ${addressRepr(e.from)}` : '';
-      return { kind: 'notice', tag: e.socket, text: `a datagram of ${e.bytes} bytes${from} is waiting; recvfrom will return it` };
+      return { kind: 'notice', tag: e.socket, text: `a datagram of ${bytes(e.bytes)}${from} is waiting; recvfrom will return it` };
     }
-    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', tag: e.socket, text: `${e.bytes} bytes are waiting; recv will return them` };
+    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', tag: e.socket, text: `${bytes(e.bytes)} ${e.bytes === 1 ? 'is' : 'are'} waiting; recv will return ${e.bytes === 1 ? 'it' : 'them'}` };
     return null;
   },
   eof: (e) =>
@@ -34,8 +34,9 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     tag: e.socket,
     text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
   },
+  // 1, 10, 100, 1000... drops: a flood of a million datagrams says so in seven lines, not a thousand.
   dropped: (e) =>
-    e.total === 1 || e.total % 1000 === 0
+    /^10*$/.test(String(e.total))
       ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
       : null,
   paused: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` }),
@@ -44,9 +45,15 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
   }),
   failed: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
+  joined: (e) => ({
+    kind: 'info',
+    text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one recv returned them together: TCP is a byte stream and keeps no message boundaries`,
+  }),
   closed: () => null,
   renamed: (e) => ({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };
+
+const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
 
 export function eventOutput(event: EngineEvent): Output | null {
   return (EVENT_OUTPUT[event.kind] as Describe<EngineEvent['kind']>)(event);

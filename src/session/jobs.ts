@@ -1,4 +1,5 @@
 import { Cancelled } from './errors.js';
+import { cancellable } from './cancellable.js';
 
 export type JobState = 'running' | 'done' | 'failed' | 'killed';
 
@@ -37,7 +38,7 @@ export class Jobs {
       finished: Promise.resolve()
         .then(() => work(controller.signal, id))
         .then(
-          () => this.end(job, { state: 'done' }, onEnd),
+          () => this.end(job, controller.signal.aborted ? { state: 'killed' } : { state: 'done' }, onEnd),
           (error: unknown) =>
             this.end(job, controller.signal.aborted || error instanceof Cancelled ? { state: 'killed' } : { state: 'failed', error }, onEnd),
         ),
@@ -54,12 +55,17 @@ export class Jobs {
     return [...this.jobs.values()].filter((j) => j.state === 'running').length;
   }
 
-  /** Stops a running job; resolves when it has ended. False if there is no such running job. */
-  async kill(id: number): Promise<boolean> {
+  /**
+   * Stops a running job; resolves when it has ended, or when `signal` (the caller's own) is aborted.
+   * The signal matters when a job kills itself (`kill %1` inside job 1): its own abort ends the wait,
+   * where waiting for its own end would deadlock. False if there is no such running job.
+   */
+  async kill(id: number, signal?: AbortSignal): Promise<boolean> {
     const job = this.jobs.get(id);
     if (!job || job.state !== 'running') return false;
     job.controller.abort();
-    await job.finished;
+    if (signal === undefined) await job.finished;
+    else await Promise.race([job.finished, aborted(signal)]);
     return true;
   }
 
@@ -67,15 +73,7 @@ export class Jobs {
   async wait(id: number, signal: AbortSignal): Promise<JobInfo | null> {
     const job = this.jobs.get(id);
     if (!job) return null;
-    await new Promise<void>((resolve, reject) => {
-      const abort = () => reject(new Cancelled('wait'));
-      if (signal.aborted) return abort();
-      signal.addEventListener('abort', abort, { once: true });
-      void job.finished.then(() => {
-        signal.removeEventListener('abort', abort);
-        resolve();
-      });
-    });
+    await cancellable(job.finished, signal, 'wait');
     return { id: job.id, command: job.command, state: job.state };
   }
 
@@ -87,4 +85,10 @@ export class Jobs {
     job.state = end.state;
     onEnd(job.id, end);
   }
+}
+
+/** Resolves once signal is aborted (at once if it already is). */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

@@ -7,10 +7,11 @@ import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
-import { addressRepr, type Value } from '../lang/values.js';
+import { addressRepr, repr, str, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
+import { ExchangeLog } from './exchanges.js';
 import type { Output, OutputSink } from './output.js';
 
 export interface SessionOptions {
@@ -21,6 +22,8 @@ export interface SessionOptions {
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
+  /** What the session has run successfully, for `export` (the REPL keeps it). */
+  readonly history?: () => readonly string[];
   /** Sees every engine event (the recorder learns which ports the OS picked). */
   readonly onEvent?: (event: EngineEvent) => void;
 }
@@ -33,7 +36,13 @@ export class Session implements SessionServices {
   readonly engine: Engine;
   readonly table: ReadonlyMap<string, CommandDef> = TABLE;
   readonly jobs = new Jobs();
+  readonly exchanges = new ExchangeLog();
   readonly interactive: boolean;
+  trace = false;
+  /** Scripts started so far: each run's sockets have their own owner id. */
+  private runs = 0;
+  display: 'text' | 'hex' = 'text';
+  lastError: { readonly code: string | null; readonly message: string } | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
@@ -80,13 +89,13 @@ export class Session implements SessionServices {
     return new Interpreter(this, scope, this.options.out, maxWait ? { ...options, maxWaitMs: maxWait } : options);
   }
 
-  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; owner: string; job?: number }): Promise<void> {
+  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
     let source: string;
     try {
       source = await readFile(file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new ShellError(`can't read ${file} (${code})`, null);
+      throw new ShellError(`can't read ${repr(str(file))} (${code})`, null);
     }
     const { program, diagnostics } = compile(source, 1, { known: overrides.keys() });
     const first = diagnostics[0];
@@ -94,29 +103,32 @@ export class Session implements SessionServices {
     await this.runProgram(program, file, overrides, options);
   }
 
-  /** Runs a compiled script in a fresh scope; the sockets it opened close when it ends. */
-  async runProgram(
-    program: readonly Stmt[],
-    file: string,
-    overrides: ReadonlyMap<string, Value>,
-    options: { signal: AbortSignal; owner: string; job?: number },
-  ): Promise<void> {
-    const scope = new VarScope(options.owner, file, overrides);
+  /**
+   * Runs a compiled script in a fresh scope; the sockets it opened close when it ends, like a
+   * process's. Each run owns its sockets under its own id, so a script run from a job's script
+   * closes only its own. `exit N` leaves as ExitRequest for the caller to turn into a status.
+   */
+  async runProgram(program: readonly Stmt[], file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
+    const owner = `run${++this.runs}:${file}`;
+    const scope = new VarScope(owner, file, overrides);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     try {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
       if (e instanceof Cancelled) throw new Cancelled(`run ${file}`);
-      if (e instanceof ExitRequest) throw new ShellError(`${file} exited with status ${e.status}`, null);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;
     } finally {
       // Like a process ending: the sockets a script opened close with it.
-      const closed = this.engine.closeOwnedBy(options.owner);
+      const closed = this.engine.closeOwnedBy(owner);
       const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
       if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }
+  }
+
+  history(): readonly string[] {
+    return this.options.history?.() ?? [];
   }
 
   requestExit(): void {

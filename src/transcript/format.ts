@@ -59,6 +59,12 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
   const blocks: Block[] = [];
   let current: { source: string[]; line: number; expected: Extract<Item, { kind: 'output' }>[] } | null = null;
   let sawOutput = false;
+  const shown = new Set<string>(); // [PORTn] names some output line has shown so far
+  const unshown = (item: Item & { text: string }) => {
+    for (const m of item.text.matchAll(/\[(PORT\d+)\]/g)) {
+      if (!shown.has(m[1]!)) errors.push({ line: item.line, message: `[${m[1]}] is typed before any output shows it: a typed [PORTn] repeats a port printed above` });
+    }
+  };
   const finish = () => {
     if (current) blocks.push({ index: blocks.length, source: current.source.join('\n'), line: current.line, expected: current.expected });
   };
@@ -68,18 +74,23 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
         break;
       case 'input':
         finish();
+        unshown(item);
         current = { source: [item.text], line: item.line, expected: [] };
         sawOutput = false;
         break;
       case 'more':
         if (!current || sawOutput) errors.push({ line: item.line, message: "a '... ' line must follow a command line or another '... ' line" });
-        else current.source.push(item.text);
+        else {
+          unshown(item);
+          current.source.push(item.text);
+        }
         break;
       case 'output':
         if (!current) errors.push({ line: item.line, message: "output with no command above it: a command line looks like '  sockshell> COMMAND'" });
         else {
           current.expected.push(item);
           sawOutput = true;
+          for (const m of item.text.matchAll(/\[(PORT\d+)\]/g)) shown.add(m[1]!);
           const problem = patternProblem(item.text);
           if (problem) errors.push({ line: item.line, message: problem });
         }

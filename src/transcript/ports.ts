@@ -26,6 +26,7 @@ export class PortNames {
       case 'dropped':
       case 'paused':
       case 'truncated':
+      case 'joined':
       case 'failed':
       case 'closed':
       case 'renamed':

@@ -1,19 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { existsSync, writeFileSync } from 'node:fs';
 import { ShellCore } from '../repl/core.js';
-import { startRepl, type ReplObserver } from '../repl/repl.js';
+import { startRepl, type ReplObserver, type ReplOptions } from '../repl/repl.js';
 import { LineReader } from '../run/lines.js';
 import { renderItems, type Item } from './format.js';
 import { PortNames } from './ports.js';
 
-export interface RecordOptions {
-  readonly input: Readable;
-  readonly output: Writable;
-  readonly errorOutput: Writable;
-  readonly terminal: boolean;
-  readonly color: boolean;
-  readonly history: string | null;
-}
+/** The REPL's own options: recording is the shell as usual, with an observer. */
+export type RecordOptions = Pick<ReplOptions, 'input' | 'output' | 'errorOutput' | 'terminal' | 'color' | 'history'>;
 
 /**
  * `sockshell record FILE`: the interactive shell, writing the transcript as the user works (the
@@ -26,8 +19,17 @@ export async function record(file: string, options: RecordOptions): Promise<numb
     { kind: 'prose', text: '', line: 0 },
   ];
   const ports = new PortNames();
+  if (existsSync(file)) {
+    options.errorOutput.write(`sockshell record: ${file} exists; remove it or choose another name (a transcript may hold hand edits)\n`);
+    return 2;
+  }
   const save = () => writeFileSync(file, renderItems(items));
-  save();
+  try {
+    save();
+  } catch (e) {
+    options.errorOutput.write(`sockshell record: can't write ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    return 2;
+  }
   options.errorOutput.write(`recording to ${file}; Ctrl-D ends the recording\n`);
   const observer: ReplObserver = {
     event: (event) => ports.observe(event),
@@ -44,7 +46,8 @@ export async function record(file: string, options: RecordOptions): Promise<numb
   };
   const status = options.terminal ? await startRepl({ ...options, caretUnderInput: true, observer }).done : await recordLines(options, observer);
   save();
-  options.errorOutput.write(`recorded ${items.filter((i) => i.kind === 'input').length} commands to ${file}\n`);
+  const n = items.filter((i) => i.kind === 'input').length;
+  options.errorOutput.write(`recorded ${n} command${n === 1 ? '' : 's'} to ${file}\n`);
   return status;
 }
 

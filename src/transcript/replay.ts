@@ -6,6 +6,8 @@ import type { Block, Item, Transcript } from './format.js';
 export interface ReplayOptions {
   /** Bound on every blocking call, and on waiting for output a job or a peer should send. */
   readonly timeoutMs: number;
+  /** Ctrl-C on `sockshell test`: stop the running command and the replay. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReplayResult {
@@ -44,11 +46,15 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
   let passed = true;
   try {
     for (const block of transcript.blocks) {
+      if (options.signal?.aborted) {
+        passed = false;
+        break;
+      }
       foreground = [];
       const expectedAsync = block.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text);
       const expectedForeground = block.expected.filter((e) => !ASYNC.test(e.text)).map((e) => e.text);
       if (exited) foreground.push('(the session had already exited)');
-      else await runBlock(core, block, bindings, foreground, options.timeoutMs);
+      else await runBlock(core, block, bindings, foreground, options);
       const found = await collect(expectedAsync, pool, bindings, options.timeoutMs);
       const later = transcript.blocks.slice(block.index + 1).flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text));
       const unexpected = takeUnexpected(pool, later, bindings);
@@ -71,7 +77,8 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
 }
 
 /** Runs one command; `^C` in its expected output means: interrupt it once it is waiting. */
-async function runBlock(core: ShellCore, block: Block, bindings: Bindings, foreground: string[], timeoutMs: number): Promise<void> {
+async function runBlock(core: ShellCore, block: Block, bindings: Bindings, foreground: string[], options: ReplayOptions): Promise<void> {
+  const timeoutMs = options.timeoutMs;
   const { text, unbound } = substituteInput(block.source, bindings);
   if (unbound.length > 0) {
     foreground.push(`(transcript: [${unbound[0]}] is used before any output showed its port)`);
@@ -85,7 +92,7 @@ async function runBlock(core: ShellCore, block: Block, bindings: Bindings, foreg
   while (!finished) {
     const waited = Date.now() - started;
     const blocked = core.session.engine.list().some((s) => s.waiting !== null);
-    if (wantsInterrupt && (blocked || waited > 300)) core.interrupt();
+    if ((wantsInterrupt && (blocked || waited > 300)) || options.signal?.aborted) core.interrupt();
     if (waited > timeoutMs + 2000) {
       // Something not bounded by the socket timeout (sleep, wait %1): stop it rather than hang.
       core.interrupt();

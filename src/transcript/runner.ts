@@ -34,7 +34,9 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
     const { transcript, errors } = parseTranscript(text);
     if (errors.length > 0) {
       for (const e of errors) options.err.write(`${file}:${e.line}: ${e.message}\n`);
+      options.out.write(`FAIL    ${file}: it does not parse (see above)\n`);
       broken = true;
+      failed++;
       continue;
     }
     const peers: Peer[] = [];
@@ -42,7 +44,8 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       for (const command of options.with) {
         peers.push(await startPeer(command, { readyTimeoutMs: options.readyTimeoutMs, ...(options.port !== undefined ? { port: options.port } : {}) }));
       }
-      const result = await replay(transcript, { timeoutMs: options.timeoutMs });
+      const result = await replay(transcript, { timeoutMs: options.timeoutMs, signal: options.signal });
+      if (options.signal.aborted) break;
       if (options.update) {
         const updated = renderItems(result.updated);
         if (updated !== text) await writeFile(file, updated);
@@ -55,6 +58,10 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
         const expected = text.replace(/\n$/, '').split('\n');
         const actual = renderItems(result.actual).replace(/\n$/, '').split('\n');
         options.out.write(`FAIL    ${file}\n`);
+        for (const p of peers) {
+          const ended = p.ended();
+          if (ended) options.out.write(`        ${ended}\n`);
+        }
         options.out.write(unifiedDiff(expected, actual, { expected: `${file} (expected)`, actual: `${file} (this run)` }));
         failed++;
       }
@@ -65,7 +72,8 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       await Promise.all(peers.map((p) => p.stop()));
     }
   }
-  options.out.write(`${passed} passed, ${failed} failed\n`);
+  options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);
+  if (options.signal.aborted) return 130;
   return broken ? 2 : failed > 0 ? 1 : 0;
 }
 

@@ -8,6 +8,8 @@ import { createSocket } from 'node:dgram';
  */
 export interface Peer {
   readonly command: string;
+  /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
+  ended(): string | null;
   stop(): Promise<void>;
 }
 
@@ -17,19 +19,32 @@ export interface PeerOptions {
   readonly readyTimeoutMs: number;
 }
 
-/** Process groups still running; killed if sockshell itself exits first (a second Ctrl-C). */
+/** Process groups still running; killed if sockshell itself ends first (a second Ctrl-C, kill, a closed terminal). */
 const live = new Set<number>();
-process.on('exit', () => {
-  for (const pid of live) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
+let guarded = false;
+
+function guard(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', () => {
+    for (const pid of live) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
-  }
-});
+  });
+  // Without handlers these signals end Node without running 'exit' handlers.
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) process.on(signal, () => process.exit(code));
+}
 
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
+  guard();
+  // A port already held would make any program look ready (a leftover server would be graded).
+  if (options.port !== undefined && (await portInUse(options.port))) {
+    throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
+  }
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
   const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   let stderr = '';
@@ -37,7 +52,19 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   child.stdout!.on('data', () => (printed = true));
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   if (child.pid !== undefined) live.add(child.pid);
-  const peer: Peer = { command, stop: () => stopGroup(child).then(() => void live.delete(child.pid!)) };
+  let stopping = false;
+  const peer: Peer = {
+    command,
+    ended: () => {
+      if (stopping || (child.exitCode === null && child.signalCode === null)) return null;
+      const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
+      return `--with "${command}" exited (${why}) during the replay${stderr ? `: ${lastLine(stderr)}` : ''}`;
+    },
+    stop: () => {
+      stopping = true;
+      return stopGroup(child).then(() => void live.delete(child.pid!));
+    },
+  };
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {

@@ -99,3 +99,26 @@ export async function freePort(transport: 'udp' | 'tcp'): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+/**
+ * A free port below the OS's ephemeral range (20000–31999), so no socket the OS numbers itself
+ * (another test's client, say) can take it between this check and its use.
+ */
+export async function freeFixedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const tcp = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    });
+    if (!tcp) continue;
+    const udp = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    });
+    if (udp) return port;
+  }
+  throw new Error('no free port found in 20000–31999 after 50 tries');
+}

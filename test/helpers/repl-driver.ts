@@ -13,6 +13,7 @@ export class ReplDriver {
   err = '';
   readonly done: Promise<number>;
   readonly interrupt: () => void;
+  readonly busy: () => boolean;
 
   constructor() {
     this.output.on('data', (d: Buffer) => (this.out += d.toString()));
@@ -20,6 +21,7 @@ export class ReplDriver {
     const repl = startRepl({ input: this.input, output: this.output, errorOutput: this.errors, terminal: false, color: false, history: null });
     this.done = repl.done;
     this.interrupt = repl.interrupt;
+    this.busy = repl.busy;
   }
 
   /** Types a line and waits until the shell is back at a prompt. */

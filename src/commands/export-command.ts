@@ -1,0 +1,39 @@
+import { writeFile } from 'node:fs/promises';
+import { NONE } from '../lang/values.js';
+import { comment } from '../export/types.js';
+import { toPython } from '../export/python.js';
+import { ShellError } from '../session/errors.js';
+import { compile } from './check.js';
+import type { CommandDef } from './types.js';
+
+/** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
+export const exportCommand: CommandDef = {
+  name: 'export',
+  group: 'session',
+  usage: 'export [FILE]',
+  forms: [[], [{ name: 'FILE', kind: 'file' }]],
+  summary: 'Write this session as a Python program (the socket module, textbook style); shows it without FILE',
+  python: { none: 'it writes the Python; for a script, run sockshell export FILE.sock' },
+  example: 'export udp.py',
+  toPython: (py) => comment(`export${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote this program here`),
+  async run(ctx) {
+    const history = ctx.session.history();
+    if (history.length === 0) throw new ShellError('nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock', ctx.span);
+    const { program } = compile(history.join('\n'));
+    const python = toPython(program, ctx.session.table, { echo: true, overrides: new Map() });
+    const file = ctx.args[0];
+    if (!file) {
+      ctx.display(python.replace(/\n$/, ''));
+      return NONE;
+    }
+    const path = file.value.kind === 'str' ? file.value.value : '';
+    if (!path) throw new ShellError('expected a file name, as in export udp.py', file.span);
+    try {
+      await writeFile(path, python);
+    } catch (e) {
+      throw new ShellError(`can't write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file.span);
+    }
+    ctx.info(`wrote ${python.split('\n').length - 1} lines of Python to ${path}; run it with: python3 ${path}`);
+    return NONE;
+  },
+};

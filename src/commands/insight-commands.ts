@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { TOPICS } from '../explain/topics.js';
+import { comment, expr } from '../export/types.js';
+import { NONE, bytes, repr, toBytes } from '../lang/values.js';
+import { hexdump } from '../render/hexdump.js';
+import { ShellError } from '../session/errors.js';
+import type { CommandDef } from './types.js';
+
+/** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */
+export const insightCommands: readonly CommandDef[] = [
+  {
+    name: 'explain',
+    group: 'session',
+    usage: 'explain [CODE|TOPIC]',
+    forms: [[], [{ name: 'CODE|TOPIC', kind: 'value' }]],
+    summary: 'Explain the last error, an error code (ECONNREFUSED) or an idea (welcoming, handshake, ephemeral, udp, tcp)',
+    python: { none: 'it explains; Python prints a traceback' },
+    example: 'explain ECONNREFUSED',
+    toPython: () => comment('explain'),
+    run(ctx) {
+      const arg = ctx.args[0];
+      const last = ctx.session.lastError;
+      const key = arg ? (arg.value.kind === 'str' ? arg.value.value : repr(arg.value)) : last?.code;
+      if (!key) {
+        ctx.display(last ? `${last.message}\n(that error has no code to explain; try explain with a topic: ${Object.keys(TOPICS).filter((k) => k === k.toLowerCase()).join(', ')})` : 'no error yet. explain CODE or TOPIC, as in: explain ECONNREFUSED, explain welcoming');
+        return NONE;
+      }
+      const found = Object.keys(TOPICS).find((k) => k.toLowerCase() === key.toLowerCase());
+      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg?.span ?? ctx.span);
+      ctx.display(wrap(`${found}: ${TOPICS[found]}`, 96));
+      return NONE;
+    },
+  },
+  {
+    name: 'hexdump',
+    group: 'value',
+    usage: 'hexdump VALUE',
+    forms: [[{ name: 'VALUE', kind: 'value' }]],
+    summary: 'Show bytes as offset, hex and ASCII columns',
+    python: { code: 'print(data.hex(" "))' },
+    example: 'hexdump $data',
+    toPython: (py) => ({ kind: 'lines', lines: [`print(${py.bytes(0)}.hex(' '))`] }),
+    run(ctx) {
+      ctx.display(hexdump(toBytes(ctx.args[0]!.value)));
+      return NONE;
+    },
+  },
+  {
+    name: 'file',
+    group: 'value',
+    usage: 'file PATH',
+    forms: [[{ name: 'PATH', kind: 'file' }]],
+    summary: "A file's contents as bytes, to send: data = file request.bin",
+    python: { code: "data = open('request.bin', 'rb').read()" },
+    example: 'data = file request.bin',
+    toPython: (py) => expr(`open(${py.arg(0)}, 'rb').read()`, 'bytes'),
+    async run(ctx) {
+      const arg = ctx.args[0]!;
+      const path = arg.value.kind === 'str' ? arg.value.value : '';
+      try {
+        return bytes(await readFile(path));
+      } catch (e) {
+        throw new ShellError(`can't read ${path || 'that'} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, arg.span);
+      }
+    },
+  },
+  {
+    name: 'display',
+    group: 'session',
+    usage: 'display text|hex',
+    forms: [[{ name: 'text|hex', kind: 'value' }]],
+    summary: "Show received bytes as text (b'HELLO') or as hex (x\"48454c4c4f\") in results",
+    python: { none: 'a display setting of the shell' },
+    example: 'display hex',
+    toPython: (py) => comment(`display ${py.arg(0).replace(/'/g, '')}`),
+    run(ctx) {
+      const v = ctx.args[0]!.value;
+      const mode = v.kind === 'str' ? v.value.toLowerCase() : '';
+      if (mode !== 'text' && mode !== 'hex') throw new ShellError('expected text or hex', ctx.args[0]!.span);
+      ctx.session.display = mode;
+      return NONE;
+    },
+  },
+];
+
+/** Words joined into lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}

@@ -1,0 +1,185 @@
+import type { Address, Transport } from '../engine/types.js';
+import { addressRepr, hostPort, repr } from '../lang/values.js';
+import type { Exchange } from '../session/exchanges.js';
+
+/**
+ * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
+ * socket apart from connection sockets), one per peer outside the shell, and rows of arrows
+ * (datagrams, handshakes, data as the application sent it, FIN) and notes (what a call returned).
+ */
+export type LaneKind = 'udp' | 'tcp' | 'welcoming' | 'connection' | 'peer';
+
+export interface Lane {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly kind: LaneKind;
+}
+
+export type Row =
+  | { readonly kind: 'arrow'; readonly from: number; readonly to: number; readonly label: string; readonly control: boolean }
+  | { readonly kind: 'note'; readonly lane: number; readonly text: string };
+
+export interface Ladder {
+  readonly lanes: readonly Lane[];
+  readonly rows: readonly Row[];
+  readonly dropped: number;
+}
+
+interface SocketLane {
+  index: number;
+  closed: boolean;
+  kind: LaneKind;
+  transport: Transport;
+  local: Address | null;
+  peer: Address | null;
+}
+
+const isAny = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
+const canonical = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^::ffff:/, ''));
+/** Could a packet for b reach a socket bound to a (or the other way round)? '' and 0.0.0.0 match any host. */
+const v6 = (host: string) => host.includes(':') && !host.startsWith('::ffff:');
+/**
+ * Could a packet for b reach a socket bound to a (or the other way round)? Same port, and the same
+ * host or an any-address; an IPv4 socket never gets IPv6 traffic, and '::' gets both.
+ */
+const same = (a: Address | null, b: Address | null) => {
+  if (a === null || b === null || a.port !== b.port) return false;
+  if (a.host !== '::' && b.host !== '::' && v6(a.host) !== v6(b.host)) return false;
+  return canonical(a.host) === canonical(b.host) || isAny(a.host) || isAny(b.host);
+};
+
+export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
+  const lanes: { title: string; kind: LaneKind; transport?: Transport; local?: Address | null }[] = [];
+  const sockets = new Map<string, SocketLane>();
+  const peers = new Map<string, number>();
+  const rows: Row[] = [];
+
+  const lane = (name: string, transport: Transport, kind?: LaneKind): SocketLane => {
+    let s = sockets.get(name);
+    if (!s) {
+      s = { index: lanes.length, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
+      lanes.push({ title: name, kind: s.kind, transport });
+      sockets.set(name, s);
+    }
+    if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
+    return s;
+  };
+  const outside = (a: Address): number => {
+    const key = hostPort(a);
+    let i = peers.get(key);
+    if (i === undefined) {
+      i = lanes.length;
+      lanes.push({ title: key, kind: 'peer' });
+      peers.set(key, i);
+    }
+    return i;
+  };
+  /** The lane that receives what `from` sends to `to`: a socket of this session if one fits, else a peer lane. */
+  const destination = (from: SocketLane, to: Address | null, transport: Transport): number | null => {
+    if (!to) return null;
+    for (const s of sockets.values()) {
+      if (s === from || s.closed || s.transport !== transport || s.kind === 'welcoming') continue;
+      if (transport === 'udp' ? same(s.local, to) : same(s.local, to) && same(s.peer, from.local)) return s.index;
+    }
+    return outside(to);
+  };
+  const sender = (to: SocketLane, from: Address | null): { lane: number; inside: boolean } | null => {
+    if (!from) return null;
+    for (const s of sockets.values()) if (s !== to && same(s.local, from) && (to.transport === 'udp' || same(s.peer, to.local))) return { lane: s.index, inside: true };
+    return { lane: outside(from), inside: false };
+  };
+
+  for (const e of exchanges) {
+    switch (e.kind) {
+      case 'bind': {
+        const s = lane(e.socket, e.transport);
+        s.local = e.local;
+        rows.push({ kind: 'note', lane: s.index, text: `bind ${addressRepr(e.local)}` });
+        break;
+      }
+      case 'listen': {
+        const s = lane(e.socket, 'tcp', 'welcoming');
+        s.local = e.local;
+        rows.push({ kind: 'note', lane: s.index, text: 'listen: the welcoming socket' });
+        break;
+      }
+      case 'connect': {
+        const s = lane(e.socket, e.transport);
+        s.local = e.local;
+        s.peer = e.remote;
+        if (e.transport === 'udp') {
+          rows.push({ kind: 'note', lane: s.index, text: `connect ${addressRepr(e.remote)}: no packet sent` });
+          break;
+        }
+        let server: number | null = null;
+        for (const t of sockets.values()) if (t.kind === 'welcoming' && same(t.local, e.remote)) server = t.index;
+        const to = server ?? outside(e.remote);
+        rows.push({ kind: 'arrow', from: s.index, to, label: 'SYN', control: true });
+        rows.push({ kind: 'arrow', from: to, to: s.index, label: 'SYN+ACK', control: true });
+        rows.push({ kind: 'arrow', from: s.index, to, label: 'ACK: connected', control: true });
+        break;
+      }
+      case 'accept': {
+        const listener = lane(e.socket, 'tcp', 'welcoming');
+        const conn = lane(e.conn, 'tcp', 'connection');
+        conn.local = e.local;
+        conn.peer = e.peer;
+        rows.push({ kind: 'arrow', from: listener.index, to: conn.index, label: `accept: new socket for ${addressRepr(e.peer)}`, control: true });
+        break;
+      }
+      case 'send': {
+        const s = lane(e.socket, e.transport);
+        if (e.local && !s.local && e.transport === 'udp') rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
+        if (e.local) s.local = e.local;
+        const to = destination(s, e.to, e.transport);
+        const label = `${e.call} ${payload(e.bytes, e.preview)}`;
+        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: false });
+        break;
+      }
+      case 'recv': {
+        const s = lane(e.socket, e.transport);
+        if (e.local) s.local = e.local;
+        const from = sender(s, e.from);
+        if (from && !from.inside) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: payload(e.bytes, e.preview), control: false });
+        const what = e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : payload(e.bytes, e.preview);
+        rows.push({ kind: 'note', lane: s.index, text: `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}` });
+        break;
+      }
+      case 'fin': {
+        const s = lane(e.socket, 'tcp');
+        const to = destination(s, e.to, 'tcp');
+        const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
+        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
+        if (e.call === 'close') s.closed = true;
+        break;
+      }
+      case 'close': {
+        const s = sockets.get(e.socket);
+        if (s) {
+          s.closed = true;
+          rows.push({ kind: 'note', lane: s.index, text: 'close' });
+        }
+        break;
+      }
+      default: {
+        const exhaustive: never = e;
+        return exhaustive;
+      }
+    }
+  }
+  const subtitle = (i: number): string => {
+    const l = lanes[i]!;
+    if (l.kind === 'peer') return 'outside this shell';
+    const s = sockets.get(l.title)!;
+    const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
+    return s.local ? `${kind} ${hostPort(s.local)}` : kind;
+  };
+  return { lanes: lanes.map((l, i) => ({ title: l.title, kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
+}
+
+/** A byte count, and the payload itself when it is short. */
+function payload(bytes: number, preview: Buffer): string {
+  if (bytes === 0) return "0 B b''";
+  const shown = repr({ kind: 'bytes', value: preview.subarray(0, 16) });
+  return `${bytes} B ${shown}${bytes > 16 ? '…' : ''}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * What a command contributes to an exported Python program. Each CommandDef has a `toPython`
+ * that receives its arguments as Python expressions (converted as the call needs them) and returns
+ * an expression, statements, or a comment when Python has no such call.
+ */
+
+/** What the exporter knows statically about a variable, to write .encode() and .decode() where Python needs them. */
+export type PyType = 'str' | 'bytes' | 'int' | 'float' | 'bool' | 'none' | 'address' | 'socket' | 'unknown';
+
+export interface PyContext {
+  /** The socket variable a socket call acts on (NAME in NAME.call, else the current socket). */
+  readonly target: string;
+  /** The variable a new socket gets: the assignment target, or the shell's automatic name (udp1). */
+  readonly newName: string;
+  /** How many positional arguments were written. */
+  readonly count: number;
+  flag(name: string): boolean;
+  /** Argument i as written: a name, or a Python literal. */
+  arg(i: number): string;
+  /** Argument i as bytes, for send: b'hi', message.encode(), data. */
+  bytes(i: number): string;
+  /** Argument i as text, for print and f-strings: message.decode(), name, 'hi'. */
+  text(i: number): string;
+  /** What is known of argument i's type. */
+  type(i: number): PyType;
+  /** False when argument i is written-out bytes that are not UTF-8 (Python's .decode() would fail). */
+  utf8(i: number): boolean;
+  /** Arguments from i on as a Python address: (host, port), or an address variable. */
+  address(from: number): string;
+  /** Needs `import NAME` at the top. */
+  need(module: string): void;
+}
+
+export type PyResult =
+  /** A value, assigned or (when echoing a session) printed by the exporter. `types` per tuple item. */
+  | { readonly kind: 'expr'; readonly code: string; readonly types: readonly PyType[] }
+  /** Statements; `defines` names a socket variable they create. */
+  | { readonly kind: 'lines'; readonly lines: readonly string[]; readonly defines?: { readonly name: string; readonly type: PyType } }
+  /** No Python equivalent: kept as a comment, never dropped. */
+  | { readonly kind: 'comment'; readonly text: string };
+
+export type PyGen = (py: PyContext) => PyResult;
+
+export const expr = (code: string, ...types: PyType[]): PyResult => ({ kind: 'expr', code, types: types.length ? types : ['none'] });
+export const lines = (...ls: string[]): PyResult => ({ kind: 'lines', lines: ls });
+export const comment = (text: string): PyResult => ({ kind: 'comment', text });

@@ -1,0 +1,107 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPiped } from '../src/run/piped.js';
+import { CoreDriver } from './helpers/core-driver.js';
+
+/**
+ * Every bad argument gets one clear line that points at it, and the shell goes on. Each case is the
+ * line typed and the error line the shell shows under it (the caret sits under the column; the
+ * prompt `sockshell s> ` is 13 columns wide, `sockshell> ` 11).
+ */
+let shell: CoreDriver;
+
+beforeAll(async () => {
+  shell = new CoreDriver({ maxWaitMs: 2000 });
+  await shell.ok('t = tcp.socket', 'l = tcp.listen 127.0.0.1 0', 'u = udp.socket', 'gone = udp.socket', 'gone.close', 'use u');
+});
+afterAll(() => shell.close());
+
+/** The error line for line, with the caret's indentation removed (it depends on the prompt). */
+async function errorOf(line: string): Promise<string> {
+  const ran = await shell.run(line);
+  const errors = ran.lines.filter((l) => l.channel === 'err');
+  expect(errors, `${line} → ${ran.err}`).toHaveLength(1);
+  return errors[0]!.text.trimStart();
+}
+
+const CASES: [line: string, shown: string][] = [
+  // Ports outside 0–65535 or not numbers.
+  ["bind '' 70000", '^^^^^ expected a port number from 0 to 65535, got 70000'],
+  ["bind '' -1", '^^ expected a port number from 0 to 65535, got -1'],
+  ["bind '' abc", "^^^ expected a port number from 0 to 65535, got 'abc'"],
+  ["bind '' 12x", "^^^ expected a port number from 0 to 65535, got '12x'"],
+  ["bind '' 1.5", '^^^ expected a port number from 0 to 65535, got 1.5'],
+  ["bind '' ''", "^^ expected a port number from 0 to 65535, got '' (empty)"],
+  ['sendto hi 127.0.0.1 0', '^^^^^^ EINVAL: port 0 cannot be a destination — send to the port the server is bound to (OSError)'],
+  // Host names that do not resolve (an empty label fails inside the resolver: no query leaves the host).
+  ['sendto hi no..such.host 9', "^^^^^^ ENOTFOUND: the host name 'no..such.host' does not resolve to an IPv4 address — check the spelling or use an IP address (socket.gaierror)"],
+  ['sendto hi ::1 9', "^^^^^^ EAI_FAMILY: '::1' is not an IPv4 address but u is an IPv4 socket — use an IPv4 address or create a socket of the other family (socket.gaierror)"],
+  // BUFSIZE 0, negative or huge.
+  ['recvfrom 0', '^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 0'],
+  ['recvfrom -5', '^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got -5'],
+  ['recvfrom 99999999999', '^^^^^^^^^^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 99999999999'],
+  ['recvfrom 2k', "^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got '2k'"],
+  // Unknown options.
+  ['udp.socket -x', '^^ unknown option -x for udp.socket (it takes -6)'],
+  ['udp.socket --six', '^^^^^ unknown option --six for udp.socket (it takes -6)'],
+  ['recv -x 10', '^^ unknown option -x for recv (it takes no options)'],
+  // Unterminated strings; a bad escape shows what was typed, escaped, on one line.
+  ['print "abc', '^^^^ unterminated string: add a closing "'],
+  ["print 'abc", "^^^^ unterminated string: add a closing '"],
+  ['print "\\\rq"', '^^ unknown escape \\\\r: use \\n \\r \\t \\\\ \\" \\$ or \\xHH'],
+  // Calls on closed or wrong-type sockets.
+  ['gone.recvfrom 10', "^^^^^^^^ EBADF: socket 'gone' is closed (OSError)"],
+  ['t.sendto hi 127.0.0.1 9', '^^^^^^ EOPNOTSUPP: sendto is for UDP; t is TCP and sends on its connection: connect, then send (OSError)'],
+  ['t.send hi', '^^^^ EPIPE: t is not connected — connect first (or use sendto for UDP) (BrokenPipeError)'],
+  ['t.accept', '^^^^^^ EINVAL: t is not listening — a TCP server calls bind, then listen, then accept (OSError)'],
+  ['l.recv 10', '^^^^ ENOTCONN: l is a listening (welcoming) socket: accept a connection and recv on the socket accept returns (OSError)'],
+  ['u.accept', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to accept; use recvfrom (OSError)'],
+  ['u.listen', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to listen for; bind, then recvfrom (OSError)'],
+  ['u.shutdown wr', '^^^^^^^^ ENOTCONN: shutdown ends a TCP connection; UDP socket u has no connection to shut down — use close (OSError)'],
+  ['nosuch.recv 10', "^^^^^^ no socket named 'nosuch' (open: t, l, u)"],
+  // expect with bad operands.
+  ['expect', "^ missing arguments for expect: usage: expect A == B | expect A != B | expect VALUE"],
+  ['expect 1 2 3', '^ expected an operator: ==, !=, <, <=, > or >='],
+  ['expect a < b', "^ '<' compares numbers; got 'a'"],
+  ['expect 1 == 2 == 3', '^^ too many arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
+  ['expect $nope == 1', '^^^^^ $nope is not set: assign it first, as in nope = 12000'],
+  // Other commands' arguments.
+  ['settimeout -1', '^^ expected seconds (0 or more) or none, got -1'],
+  ['shutdown sideways', "^^^^^^^^ expected which side to shut down (rd, wr, rdwr), got 'sideways'"],
+  ['setsockopt SO_BOGUS 1', "^^^^^^^^ expected a socket option (SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF), got 'SO_BOGUS'"],
+  ['exit abc', "^^^ expected an exit status from 0 to 255, got 'abc'"],
+  ['run', '^ missing arguments for run: usage: run FILE [NAME=VALUE ...]'],
+  ['run "\\x1b[2J.sock"', "^^^ can't read '\\x1b[2J.sock' (ENOENT)"],
+  ['kill %x', '^^ expected a job number such as %1 (see jobs)'],
+];
+
+describe('every bad argument gets one clear line with a caret, and the shell goes on', () => {
+  it.each(CASES)('%j', async (line, shown) => {
+    expect(await errorOf(line)).toBe(shown);
+  });
+
+  it('the shell still works after all of them', async () => {
+    expect(await shell.ok('x = upper ok', 'print $x')).toBe('OK\n');
+  });
+
+  it('a job that kills itself ends (it used to wait for its own end, and exit then hung)', async () => {
+    const ran = await shell.run('kill %1 &');
+    expect(ran.err).toBe('');
+    await shell.ok('sleep 0.05');
+    expect(await shell.ok('jobs')).toMatch(/%1 +│ killed +│ kill %1/);
+  });
+});
+
+describe('a piped session reports an open block at the end of input', () => {
+  it('as <stdin>:LINE:COL with the status of a syntax error', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    stdin.end('print before\nwhile true\n  print inside\n');
+    const status = await runPiped({ stdin, stdout, stderr }, { verbose: false, signal: new AbortController().signal });
+    expect(err).toBe("<stdin>:2:1: block is not closed at end of input: add 'end'\n");
+    expect(status).toBe(2);
+  });
+});

@@ -1,0 +1,127 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/commands/table.js';
+
+/**
+ * Scripts cannot escape. Everything a script can reach is the import closure of the Session (the
+ * interpreter, every command, the engine). That closure must not start processes or evaluate code,
+ * and it touches the file system only in the commands listed below, each of which reads or writes
+ * the file its argument names. Outside it, the modules that write files or start a process are
+ * listed too. Adding another makes this test fail until it is listed here, with its reason.
+ */
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+const FILES = new Map(sources(SRC).map((f) => [relative(SRC, f).replace(/\\/g, '/'), readFileSync(f, 'utf8')]));
+
+/** Module specifiers a file loads at run time: static imports and re-exports (not `import type`), and import(). */
+function runtimeImports(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+'([^']+)'/gm)) found.push(m[1]!);
+  for (const m of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push(m[1]!);
+  for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) found.push(m[1]!);
+  return found;
+}
+
+/** src-relative path of a relative specifier ('./x.js' → 'dir/x.ts'). */
+function resolveLocal(from: string, spec: string): string {
+  return relative(SRC, resolve(SRC, dirname(from), spec)).replace(/\\/g, '/').replace(/\.js$/, '.ts');
+}
+
+function closure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    if (!FILES.has(file)) throw new Error(`unresolved module ${file}`);
+    seen.add(file);
+    for (const spec of runtimeImports(FILES.get(file)!)) if (spec.startsWith('.')) visit(resolveLocal(file, spec));
+  };
+  visit(entry);
+  return seen;
+}
+
+const builtins = (file: string) => runtimeImports(FILES.get(file)!).filter((s) => s.startsWith('node:'));
+const usesFs = (file: string) => builtins(file).some((b) => b.startsWith('node:fs'));
+
+const WRITES = /\b(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|unlink|unlinkSync|rm|rmSync|rename|renameSync|mkdir|mkdirSync|copyFile|truncate|chmod|symlink)\b/;
+const EVALUATES = /\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(|process\.binding|process\.dlopen|\bcreateRequire\b|\brequire\s*\(/;
+
+/** Within a script's reach: the commands that touch files, each only the file its argument names. */
+const FILE_COMMANDS: Readonly<Record<string, string>> = {
+  'session/session.ts': 'run FILE reads the script it names',
+  'commands/insight-commands.ts': 'file PATH reads the file it names, as data to send',
+  'commands/export-command.ts': 'export FILE writes the session as a Python program to the file it names',
+  'commands/diagram-command.ts': 'diagram --svg FILE writes the picture to the file it names',
+  'engine/file-transfer.ts': 'sendfile PATH reads, and recvfile PATH writes, the file it names',
+};
+/** Outside a script's reach: where the file system is written, and by which command line. */
+const WRITERS: Readonly<Record<string, string>> = {
+  'repl/history.ts': 'the interactive shell saves its history file (SOCKSHELL_HISTORY; empty disables it)',
+  'transcript/record.ts': 'sockshell record FILE.sockt writes the transcript it was given',
+  'transcript/runner.ts': 'sockshell test --update rewrites the transcripts it was given',
+};
+/** The one place a process starts. */
+const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sockshell test --with "COMMAND" starts the program it names' };
+/** Modules that may load code in other ways than import. */
+const LOADERS: Readonly<Record<string, string>> = {
+  'cli.ts': 'createRequire reads package.json for --version',
+  'commands/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
+  'render/table.ts': 'createRequire loads cli-table3 (a fixed name) on first use, to keep start-up fast',
+};
+/** In a loader, createRequire of a name written in the source is allowed; nothing else that loads code is. */
+const loadsOnlyFixedNames = (file: string) => LOADERS[file] !== undefined && !/createRequire\([^)]*\)\((?!'[^']+'\))/.test(FILES.get(file)!);
+
+describe('scripts cannot escape', () => {
+  const reachable = closure('session/session.ts');
+
+  it('what a script can reach: the session, the interpreter, every command and the engine', () => {
+    for (const f of ['interp/interpreter.ts', 'commands/table.ts', 'commands/socket-calls.ts', 'commands/session-commands.ts', 'engine/engine.ts']) {
+      expect(reachable, f).toContain(f);
+    }
+    expect(reachable).not.toContain('transcript/with.ts');
+    expect(reachable).not.toContain('cli.ts');
+  });
+
+  it('none of it starts a process or evaluates code; only the file commands write', () => {
+    for (const file of reachable) {
+      const text = FILES.get(file)!;
+      const loader = loadsOnlyFixedNames(file);
+      const forbidden = loader ? /child_process|node:vm|worker_threads|node:cluster|node:http|node:https/ : /child_process|node:vm|worker_threads|node:cluster|node:http|node:https|node:module/;
+      expect(builtins(file).filter((b) => forbidden.test(b)), file).toEqual([]);
+      expect(EVALUATES.test(loader ? text.replace(/\bcreateRequire\b/g, '') : text), `${file} evaluates code`).toBe(false);
+      if (usesFs(file) && WRITES.test(text)) expect(FILE_COMMANDS[file] ?? '', `${file} writes files`).toMatch(/ writes /);
+    }
+  });
+
+  it('it touches files only in the file commands, and opens sockets only in the engine', () => {
+    const fsUsers = [...reachable].filter(usesFs);
+    for (const f of fsUsers) expect(FILE_COMMANDS, f).toHaveProperty([f]);
+    expect(fsUsers).toContain('session/session.ts');
+    expect(FILES.get('session/session.ts')!.match(/\breadFile\(/g)).toHaveLength(1);
+    const netUsers = [...reachable].filter((f) => builtins(f).some((b) => /node:(net|dgram|dns)/.test(b)));
+    expect(netUsers.every((f) => f.startsWith('engine/')), netUsers.join(', ')).toBe(true);
+  });
+
+  it('in all of src, processes start only for test --with, files are written only by the commands listed', () => {
+    for (const [file, text] of FILES) {
+      if (builtins(file).some((b) => b === 'node:child_process')) expect(SPAWNERS, file).toHaveProperty([file]);
+      if (usesFs(file) && WRITES.test(text)) expect({ ...WRITERS, ...FILE_COMMANDS }, file).toHaveProperty([file]);
+      if (EVALUATES.test(text)) expect(LOADERS, file).toHaveProperty([file]);
+      expect(builtins(file).filter((b) => /node:vm|worker_threads|node:cluster/.test(b)), file).toEqual([]);
+    }
+  });
+
+  it('no command is a way out: none is named for a shell, and none takes a command line to run', () => {
+    for (const c of COMMANDS) {
+      expect(c.name, c.name).not.toMatch(/^(!|exec|system|shell|sh|eval|spawn|source|open|write|save)$/);
+      for (const form of c.forms) for (const arg of form) expect(arg.kind === 'command' ? c.name : 'ok', `${c.name} ${arg.name}`).toMatch(/^(ok|help)$/);
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { buildLadder } from '../src/diagram/ladder.js';
+import { ladderSvg } from '../src/diagram/svg.js';
+import type { Exchange } from '../src/session/exchanges.js';
+
+/** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
+const a = (host: string, port: number) => ({ host, port, family: 4 as const });
+const session: Exchange[] = [
+  { kind: 'bind', socket: 'serverSocket', transport: 'udp', local: a('0.0.0.0', 12000) },
+  { kind: 'send', socket: 'clientSocket', transport: 'udp', call: 'sendto', local: a('0.0.0.0', 53012), to: a('localhost', 12000), bytes: 5, preview: Buffer.from('hello') },
+  { kind: 'recv', socket: 'serverSocket', transport: 'udp', call: 'recvfrom', local: a('0.0.0.0', 12000), from: a('127.0.0.1', 53012), bytes: 5, preview: Buffer.from('hello') },
+  { kind: 'recv', socket: 'clientSocket', transport: 'udp', call: 'recvfrom', local: a('0.0.0.0', 53012), from: a('127.0.0.1', 9999), bytes: 2, preview: Buffer.from('hi') },
+];
+
+describe('diagram', () => {
+  it('draws a lane per socket and one per peer outside the shell, with the OS-picked port', () => {
+    const ladder = buildLadder(session, 0);
+    expect(ladder.lanes).toEqual([
+      { title: 'serverSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:12000' },
+      { title: 'clientSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:53012' },
+      { title: '127.0.0.1:9999', kind: 'peer', subtitle: 'outside this shell' },
+    ]);
+    expect(ladder.rows).toEqual([
+      { kind: 'note', lane: 0, text: "bind ('0.0.0.0', 12000)" },
+      { kind: 'note', lane: 1, text: 'never bound: the OS picked port 53012' },
+      { kind: 'arrow', from: 1, to: 0, label: "sendto 5 B b'hello'", control: false },
+      { kind: 'note', lane: 0, text: "recvfrom → 5 B b'hello' from ('127.0.0.1', 53012)" },
+      { kind: 'arrow', from: 2, to: 1, label: "2 B b'hi'", control: false },
+      { kind: 'note', lane: 1, text: "recvfrom → 2 B b'hi' from ('127.0.0.1', 9999)" },
+    ]);
+  });
+
+  it('writes an SVG with escaped text, one header per lane and one arrow per arrow row', () => {
+    const svg = ladderSvg(buildLadder(session, 0));
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<rect x="[^"]+" y="10"/g)).toHaveLength(3);
+    expect(svg.match(/marker-end="url\(#arrow\)"/g)).toHaveLength(2);
+    expect(svg).toContain("sendto 5 B b'hello'");
+    expect(svg).not.toMatch(/<text[^>]*>[^<]*[<>&][^<]*<\/text>/);
+  });
+});
