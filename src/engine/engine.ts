@@ -5,6 +5,7 @@
  */
 import type { Accepted, BaseSocket, Core } from './base.js';
 import { SocketError } from './errors.js';
+import { NameTable } from './names.js';
 import { TcpSocket } from './tcp.js';
 import type {
   Address,
@@ -39,8 +40,8 @@ class SocketEngine implements Engine, Core {
   readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   private readonly sink: EventSink;
-  /** Open sockets by name; a Map keeps creation order, and closed sockets leave it. */
-  private readonly table = new Map<string, BaseSocket>();
+  /** Open sockets by name, in creation order; closed sockets leave it. */
+  private readonly table = new NameTable<BaseSocket>();
   /** The same sockets by serial: handles resolve through it, so a renamed socket keeps its handles. */
   private readonly bySerial = new Map<number, BaseSocket>();
   /** Closed sockets whose OS handles are still being released (flushing written data). */
@@ -106,11 +107,10 @@ class SocketEngine implements Engine, Core {
     const wanted = options.name;
     const holder = wanted ? this.table.get(wanted) : undefined;
     // Only a name of the same owner moves aside: a job's `serverSocket = …` must not rename yours.
-    if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.freeName(wanted, prefix);
-    const moved = this.freeName(wanted, prefix);
-    this.table.delete(wanted);
+    if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.table.free(wanted, prefix);
+    const moved = this.table.free(wanted, prefix);
+    this.table.move(wanted, moved); // wanted is taken again at once, by the new socket
     holder.name = moved;
-    this.table.set(moved, holder);
     this.emit({ kind: 'renamed', socket: moved, from: wanted });
     return wanted;
   }
@@ -250,14 +250,5 @@ class SocketEngine implements Engine, Core {
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
     this.emit({ kind: 'closed', socket: socket.name, by });
-  }
-
-  /** preferred if free, else preferred2, preferred3...; with no preference udp1, tcp1, conn1... */
-  private freeName(preferred: string | undefined, prefix: string): string {
-    if (preferred !== undefined && preferred !== '') {
-      if (!this.table.has(preferred)) return preferred;
-      for (let i = 2; ; i += 1) if (!this.table.has(`${preferred}${i}`)) return `${preferred}${i}`;
-    }
-    for (let i = 1; ; i += 1) if (!this.table.has(`${prefix}${i}`)) return `${prefix}${i}`;
   }
 }

@@ -38,7 +38,7 @@ const size = smoke
   ? { roundTrips: 1_000, clients: 50, bulkMiB: 8, startups: 1, held: 20 }
   : quick
     ? { roundTrips: 2_000, clients: 300, bulkMiB: 128, startups: 5, held: 300 }
-    : { roundTrips: 20_000, clients: 2_000, bulkMiB: 1024, startups: 15, held: 1_000 };
+    : { roundTrips: 20_000, clients: 2_000, bulkMiB: 1024, startups: 21, held: 1_000 };
 
 const all = [
   roundTrips('udp', size.roundTrips),
