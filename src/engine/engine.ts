@@ -11,6 +11,7 @@ import type {
   Address,
   BlockOptions,
   CreateOptions,
+  Endpoints,
   Engine,
   EngineEvent,
   EngineOptions,
@@ -203,6 +204,11 @@ class SocketEngine implements Engine, Core {
 
   info(handle: SocketHandle): SocketInfo {
     return this.get(handle, 'info').info();
+  }
+
+  endpoints(handle: SocketHandle): Endpoints {
+    const socket = this.get(handle, 'endpoints');
+    return { transport: socket.transport, family: socket.family, local: socket.local(), peer: socket.peer() };
   }
 
   list(): SocketInfo[] {

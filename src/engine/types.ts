@@ -91,6 +91,14 @@ export interface SocketInfo {
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
 }
 
+/** A socket's kind and addresses, as SocketInfo has them. */
+export interface Endpoints {
+  readonly transport: Transport;
+  readonly family: Family;
+  readonly local: Address | null;
+  readonly peer: Address | null;
+}
+
 /** Everything the engine tells the outside without being asked. Consumers switch on kind. */
 export type EngineEvent =
   | { kind: 'bound'; socket: string; address: Address; implicit: boolean } // implicit: the OS picked it on first sendto/connect
@@ -172,6 +180,8 @@ export interface Engine {
   getsockname(socket: SocketHandle): Address;
   getpeername(socket: SocketHandle): Address;
   info(socket: SocketHandle): SocketInfo;
+  /** info()'s transport, family and addresses alone: cheap enough to ask on every send and recv. */
+  endpoints(socket: SocketHandle): Endpoints;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
   /** Close every socket of one owner (a job ended or was killed). Returns how many. */
