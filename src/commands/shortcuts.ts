@@ -54,7 +54,7 @@ function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
 }
 
 function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM'): string {
-  return `socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${kind})`;
+  return socketCall(kind === 'SOCK_DGRAM' ? 'udp' : 'tcp', py.flag('6') ? 6 : 4);
 }
 
 export const shortcuts: readonly CommandDef[] = [

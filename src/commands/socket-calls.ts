@@ -28,7 +28,7 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   summary: `Create a ${transport === 'udp' ? 'UDP (datagram)' : 'TCP (stream)'} socket; it becomes the current socket`,
   python: { code: `s = socket(AF_INET, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})` },
   example: transport === 'udp' ? 'clientSocket = udp.socket' : 'serverSocket = tcp.socket',
-  toPython: (py) => expr(`socket(${py.flag('6') ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`, 'socket'),
+  toPython: (py) => expr(socketCall(transport, py.flag('6') ? 6 : 4), 'socket'),
   run: (ctx) => socketValue(ctx, transport),
 });
 
