@@ -13,19 +13,10 @@ import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
 import type { PyType } from '../export/types.js';
 import { Invocation, type Surroundings } from './invocation.js';
+import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
 
-type Flow = 'next' | 'break' | 'continue';
-/**
- * A statement's outcome: a Flow when it finished at once, a promise when it waits (a socket call).
- * Blocks and loops run synchronously until a statement waits, and only then continue as async
- * functions, so a command that never waits costs no promise, and one that waits costs one per level.
- */
-type Step = Flow | Promise<Flow>;
 type CommandStmt = Extract<Stmt, { kind: 'command' }>;
-
-/** Loops yield to the event loop this often, so Ctrl-C, timers and arriving data get their turn. */
-const YIELD_EVERY = 256;
 
 /** A call's words split into flags and positional words once: they never change between runs. */
 const SPLIT = new WeakMap<Call, ReturnType<typeof splitFlags>>();
@@ -43,8 +34,7 @@ export interface InterpreterOptions {
  * Runs statements against a session. Errors leave as ShellError (with the span of the word at
  * fault) or Cancelled; socket errors become ShellErrors pointing at the command.
  */
-export class Interpreter {
-  private steps = 0;
+export class Interpreter implements Executor {
   /** What each name would be in the Python program, as traced so far (trace on). */
   private readonly pythonTypes = new Map<string, PyType>();
   private readonly around: Surroundings;
@@ -60,31 +50,13 @@ export class Interpreter {
     this.around = { session, scope, out, job: options.job };
   }
 
-  async run(program: readonly Stmt[], signal: AbortSignal): Promise<void> {
-    const step = this.block(program, signal, 0);
-    if (typeof step !== 'string') await step;
+  /** Runs program to its end; rejects with ShellError, Cancelled or ExitRequest. */
+  run(program: readonly Stmt[], signal: AbortSignal): Promise<void> {
+    return new Machine(this, program, signal).run();
   }
 
-  private block(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
-    for (let i = 0; i < body.length; i++) {
-      const step = this.statement(body[i]!, signal, depth);
-      if (typeof step !== 'string') return this.blockFrom(body, i, step, signal, depth);
-      if (step !== 'next') return step;
-    }
-    return 'next';
-  }
-
-  /** The rest of a block, from statement i, which is waiting. */
-  private async blockFrom(body: readonly Stmt[], i: number, waiting: Promise<Flow>, signal: AbortSignal, depth: number): Promise<Flow> {
-    let flow = await waiting;
-    while (flow === 'next' && ++i < body.length) {
-      const step = this.statement(body[i]!, signal, depth);
-      flow = typeof step === 'string' ? step : await step;
-    }
-    return flow;
-  }
-
-  private statement(stmt: Stmt, signal: AbortSignal, depth: number): Step {
+  /** One statement, for the machine: a flow when it finished at once, a frame to enter, or a wait. */
+  statement(stmt: Stmt, depth: number, signal: AbortSignal): Step {
     if (signal.aborted) throw new Cancelled('the program');
     switch (stmt.kind) {
       case 'command':
@@ -102,14 +74,14 @@ export class Interpreter {
         return 'next';
       }
       case 'while':
-        return this.loop(() => this.cond(stmt.cond), stmt.body, signal, depth);
+        return loop(stmt.body, depth + 1, () => this.cond(stmt.cond)) ?? 'next';
       case 'repeat': {
         const n = want.count({ value: this.value(stmt.count), word: stmt.count, span: stmt.count.span }, 'a repeat count');
         let i = 0;
-        return this.loop(() => i++ < n, stmt.body, signal, depth);
+        return loop(stmt.body, depth + 1, () => i++ < n) ?? 'next';
       }
       case 'if':
-        return this.block(this.cond(stmt.cond) ? stmt.then : stmt.otherwise, signal, depth + 1);
+        return block(this.cond(stmt.cond) ? stmt.then : stmt.otherwise, depth + 1);
       case 'break':
         return 'break';
       case 'continue':
@@ -121,34 +93,15 @@ export class Interpreter {
     }
   }
 
-  /** while and repeat: the body again while more() holds; break ends it, continue ends one pass. */
-  private loop(more: () => boolean, body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
-    while (more()) {
-      const step = this.pass(body, signal, depth);
-      if (typeof step !== 'string') return this.loopFrom(more, step, body, signal, depth);
-      if (step === 'break') break;
-    }
-    return 'next';
+  /** A waiting command's value arrived. */
+  resume(stmt: Stmt, value: Value, depth: number): void {
+    if (stmt.kind === 'command') this.finish(stmt, value, depth);
   }
 
-  private async loopFrom(more: () => boolean, waiting: Promise<Flow>, body: readonly Stmt[], signal: AbortSignal, depth: number): Promise<Flow> {
-    let flow = await waiting;
-    while (flow !== 'break' && more()) {
-      const step = this.pass(body, signal, depth);
-      flow = typeof step === 'string' ? step : await step;
-    }
-    return 'next';
-  }
-
-  /** One pass through a loop body; every YIELD_EVERY passes it first lets the event loop run. */
-  private pass(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
-    if (++this.steps % YIELD_EVERY === 0) return yieldToEvents().then(() => this.passNow(body, signal, depth));
-    return this.passNow(body, signal, depth);
-  }
-
-  private passNow(body: readonly Stmt[], signal: AbortSignal, depth: number): Step {
-    if (signal.aborted) throw new Cancelled('the loop');
-    return this.block(body, signal, depth + 1);
+  /** A waiting command failed. */
+  failure(stmt: Stmt, error: unknown): unknown {
+    if (stmt.kind !== 'command') return error;
+    return failure(error, this.session.table.get(stmt.call.name)!, stmt.call, this.session);
   }
 
   /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
@@ -216,23 +169,18 @@ export class Interpreter {
       return 'next';
     }
     const result = this.start(def, stmt, signal);
-    if (!(result instanceof Promise)) return this.finish(stmt, result, depth);
-    return result.then(
-      (value) => this.finish(stmt, value, depth),
-      (e: unknown) => {
-        throw failure(e, def, stmt.call, this.session);
-      },
-    );
+    if (result instanceof Promise) return result; // the machine calls resume or failure when it settles
+    this.finish(stmt, result, depth);
+    return 'next';
   }
 
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
-  private finish(stmt: CommandStmt, result: Value, depth: number): Flow {
+  private finish(stmt: CommandStmt, result: Value, depth: number): void {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
       if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
     }
-    return 'next';
   }
 
   /** `COMMAND &`: a job running the command in a child interpreter that shares this one's variables. */
@@ -294,8 +242,4 @@ function failure(e: unknown, def: CommandDef, call: Call, session: SessionServic
 
 function pyType(v: Value): PyType {
   return v.kind === 'tuple' ? 'unknown' : v.kind;
-}
-
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
