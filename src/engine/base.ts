@@ -191,21 +191,11 @@ export abstract class BaseSocket {
   /**
    * The shape of every blocking call: wait in `slot` until `attempt` yields a value. The socket's
    * timeout and the call's signal end the wait through the waiter; closing the socket ends it with EBADF.
-   * Callers on the hot path (recv, recvfrom) return this promise from a plain function: an async
-   * function returning it would add a frame and two microtask turns to every call.
+   * Not async, as no caller on the hot path is: an async function returning this promise would add a
+   * promise and two microtask turns to every call.
    */
-  protected async waitFor<T>(slot: Waiter, call: string, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
-    slot.begin(call, this.name, this.timeout, options);
-    try {
-      for (;;) {
-        await slot.sleep();
-        this.checkOpen(call);
-        const got = attempt();
-        if (got !== null && got !== undefined) return got;
-      }
-    } finally {
-      slot.end();
-    }
+  protected waitFor<T>(slot: Waiter, call: string, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
+    return slot.until(call, this.name, this.timeout, options, attempt);
   }
 
   protected emit(event: EngineEvent): void {

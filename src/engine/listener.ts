@@ -92,8 +92,9 @@ export class Listener {
       return;
     }
     this.pending.push(accepted);
-    const taken = this.owner.reader.wake();
+    const taken = this.owner.reader.waiting;
     this.owner.core.emit({ kind: 'incoming', socket: this.owner.name, from, pending: this.pending.length, taken });
+    if (taken) this.owner.reader.wake();
   };
 
   private readonly onError = (err: Error): void => {

@@ -179,8 +179,10 @@ export class Stream {
     this.queue.push(chunk);
     owner.bytesReceived += chunk.length;
     owner.arrivals++;
-    const taken = owner.reader.wake();
+    // The event first, then the waiting recv takes the bytes: the event tells of their arrival.
+    const taken = owner.reader.waiting;
     owner.core.emit({ kind: 'received', socket: owner.name, transport: 'tcp', bytes: chunk.length, from: this.remote, queued: this.queue.total, taken });
+    if (taken) owner.reader.wake();
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
       this.paused = true;
       this.raw.pause();

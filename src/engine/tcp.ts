@@ -147,18 +147,29 @@ export class TcpSocket extends BaseSocket {
     return { local: stream.local, remote: stream.remote };
   }
 
-  async send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): Promise<number> {
-    this.checkSlot(this.writer, call);
-    const stream = this.connection(call, 'EPIPE_UNCONNECTED');
-    stream.checkWritable(call);
-    this.checkSignal(options, call);
-    if (stream.mustWait) {
-      // Wait for room before writing, so a timeout or cancel means nothing of data was sent.
+  /** Not async, as the hot path (room to write) costs no wait: see waitFor. */
+  send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): Promise<number> {
+    let stream: Stream;
+    try {
+      this.checkSlot(this.writer, call);
+      stream = this.connection(call, 'EPIPE_UNCONNECTED');
+      stream.checkWritable(call);
+      this.checkSignal(options, call);
+      if (!stream.mustWait) {
+        stream.write(data);
+        return Promise.resolve(data.length);
+      }
       if (this.timeout === 0) throw this.wouldBlock(call);
-      await this.waitDrain(stream, options, call);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    stream.write(data);
-    return data.length;
+    // Wait for room before writing, so a timeout or cancel means nothing of data was sent.
+    return this.waitFor(this.writer, call, options, () => {
+      stream.checkWritable(call);
+      if (stream.mustWait) return null;
+      stream.write(data);
+      return data.length;
+    });
   }
 
   async sendto(): Promise<number> {
@@ -240,18 +251,5 @@ export class TcpSocket extends BaseSocket {
 
   private waitConnection(listener: Listener, options: BlockOptions): Promise<Accepted> {
     return this.waitFor(this.reader, 'accept', options, () => listener.take());
-  }
-
-  private async waitDrain(stream: Stream, options: BlockOptions, call: string): Promise<void> {
-    this.writer.begin(call, this.name, this.timeout, options);
-    try {
-      while (stream.mustWait) {
-        await this.writer.sleep();
-        this.checkOpen(call);
-        stream.checkWritable(call);
-      }
-    } finally {
-      this.writer.end();
-    }
   }
 }

@@ -259,8 +259,10 @@ export class UdpSocket extends BaseSocket {
     this.inboxBytes += data.length;
     this.bytesReceived += data.length;
     this.arrivals++;
-    const taken = this.reader.wake();
+    // The event first, then the waiting recvfrom takes the datagram: the event tells of its arrival.
+    const taken = this.reader.waiting;
     this.emit({ kind: 'received', socket: this.name, transport: 'udp', bytes: data.length, from, queued: this.inbox.length, taken });
+    if (taken) this.reader.wake();
   };
 
   private readonly onError = (err: Error): void => {

@@ -3,10 +3,16 @@
  *
  *   idle --begin(call)--> waiting --sleep()/wake()--> waiting ... --end()--> idle
  *                             \--timeout / abort / fail(err)--> the current or next sleep() rejects
+ *   idle --until(call, attempt)--> waiting --wake(): attempt() yields--> idle, the promise resolved
+ *                                      \--timeout / abort / fail(err) / attempt() throws--> idle, rejected
  *
  * A blocking call checks its condition (data queued, connection done...) synchronously, and only if it
- * is not met sleeps until the socket wakes it; then it checks again. So a timeout or a cancel can never
+ * is not met waits until the socket wakes it; then it checks again. So a timeout or a cancel can never
  * consume or lose queued data: the data stays in the socket's queue, and the slot only carries the wait.
+ *
+ * until() is the one-step wait of recv, recvfrom, accept and send: wake() runs its check in the socket's
+ * own event callback and settles the call's promise there, so a wait costs one promise and no extra
+ * turn of the microtask queue. begin/sleep/end is the many-step wait of connect and the file transfers.
  */
 import { SocketError } from './errors.js';
 import type { BlockOptions } from './types.js';
@@ -18,7 +24,9 @@ export class Waiter {
   private seconds = 0;
   private failure: SocketError | null = null;
   private resolveSleep: (() => void) | null = null;
-  private rejectSleep: ((err: SocketError) => void) | null = null;
+  private rejectSleep: ((err: unknown) => void) | null = null;
+  /** until(): checks the condition and, when it holds, resolves the call's promise. */
+  private check: (() => boolean) | null = null;
   /** When the current wait times out, in performance.now() milliseconds; Infinity when it does not. */
   private deadline = Infinity;
   /**
@@ -63,6 +71,29 @@ export class Waiter {
     if (this.deadline !== Infinity) this.deadline = performance.now() + this.seconds * 1000;
   }
 
+  /**
+   * Claims the slot until attempt() yields a value, which the promise resolves with. attempt runs on
+   * every wake() and may throw, which rejects. The caller has tried attempt() once already, and checked
+   * that the slot is idle.
+   */
+  until<T>(call: string, socket: string, timeoutSeconds: number | null, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.begin(call, socket, timeoutSeconds, options);
+      this.rejectSleep = reject;
+      this.check = () => {
+        const got = attempt();
+        if (got === null || got === undefined) return false;
+        resolve(got);
+        return true;
+      };
+    });
+  }
+
+  /** A call is waiting for the socket to wake it: what arrives now goes to it. */
+  get waiting(): boolean {
+    return this.check !== null || this.resolveSleep !== null;
+  }
+
   /** Resolves when the socket calls wake(); rejects on timeout, cancel or fail(). */
   sleep(): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
@@ -72,8 +103,23 @@ export class Waiter {
     });
   }
 
-  /** Wakes a sleeping call to re-check its condition. True if one was sleeping (it will take what came). */
+  /**
+   * Wakes a waiting call to re-check its condition: an until() call checks it now, and settles if it
+   * holds; a sleeping one re-checks when its await resumes. True if a call was waiting.
+   */
   wake(): boolean {
+    const check = this.check;
+    if (check !== null) {
+      let done: boolean;
+      try {
+        done = check();
+      } catch (err) {
+        this.settleFailed(err);
+        return true;
+      }
+      if (done) this.end();
+      return true;
+    }
     const resolve = this.resolveSleep;
     if (resolve === null) return false;
     this.resolveSleep = null;
@@ -85,6 +131,10 @@ export class Waiter {
   /** Makes the pending call fail with err (the socket was closed, ...). No-op when idle. */
   fail(err: SocketError): void {
     if (this.call === null || this.failure !== null) return;
+    if (this.check !== null) {
+      this.settleFailed(err);
+      return;
+    }
     this.failure = err;
     const reject = this.rejectSleep;
     if (reject === null) return;
@@ -100,6 +150,14 @@ export class Waiter {
     this.failure = null;
     this.resolveSleep = null;
     this.rejectSleep = null;
+    this.check = null;
+  }
+
+  /** Ends an until() call with err. */
+  private settleFailed(err: unknown): void {
+    const reject = this.rejectSleep!;
+    this.end();
+    reject(err);
   }
 
   /** The socket is closed: no wait will come again, so release the timer and the abort listener. */
