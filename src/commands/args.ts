@@ -1,4 +1,4 @@
-import type { Address } from '../engine/types.js';
+import type { Address, Family } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
 import { ShellError } from '../session/errors.js';
 import type { Arg } from './types.js';
@@ -107,10 +107,11 @@ export function word(arg: Arg, what: string, choices: readonly string[]): string
 }
 
 /** HOST PORT, or one ADDRESS value (from recvfrom, accept or getsockname), as Python's (host, port) tuple. */
-export function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
-  if (args.length === 1) {
-    if (args[0]!.value.kind === 'address') return args[0]!.value.address;
-    fail(args[0]!, 'HOST PORT, or one address as recvfrom, accept and getsockname return');
+export function hostAndPort(args: readonly Arg[], from = 0): { host: string; port: number; family?: Family } {
+  if (args.length - from === 1) {
+    const only = args[from]!;
+    if (only.value.kind === 'address') return only.value.address;
+    fail(only, 'HOST PORT, or one address as recvfrom, accept and getsockname return');
   }
-  return { host: host(args[0]!), port: port(args[1]!) };
+  return { host: host(args[from]!), port: port(args[from + 1]!) };
 }

@@ -128,12 +128,13 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
     toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
-    async run(ctx) {
+    run(ctx) {
       const s = ctx.socket();
       const data = want.data(ctx.args[0]!);
-      const n = await ctx.session.engine.send(s, data, ctx.block);
-      sent(ctx, s, 'send', data, null);
-      return int(n);
+      return ctx.session.engine.send(s, data, ctx.block).then((n) => {
+        sent(ctx, s, 'send', data, null);
+        return int(n);
+      });
     },
   },
   {
@@ -167,14 +168,15 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
     example: 'clientSocket.sendto $message localhost 12000',
     toPython: (py) => expr(`${py.target}.sendto(${py.bytes(0)}, ${py.address(1)})`, 'int'),
-    async run(ctx) {
-      const [d, ...where] = ctx.args;
-      const payload = want.data(d!);
-      const to = want.hostAndPort(where);
+    run(ctx) {
+      const args = ctx.args;
+      const payload = want.data(args[0]!);
+      const to = want.hostAndPort(args, 1);
       const s = ctx.socket();
-      const n = await ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block);
-      sent(ctx, s, 'sendto', payload, to);
-      return int(n);
+      return ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block).then((n) => {
+        sent(ctx, s, 'sendto', payload, to);
+        return int(n);
+      });
     },
   },
   {
@@ -187,11 +189,12 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 'data = s.recv(1024)' },
     example: 'modifiedSentence = clientSocket.recv 1024',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
-    async run(ctx) {
+    run(ctx) {
       const s = ctx.socket();
-      const data = await ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block);
-      received(ctx, s, 'recv', data, null);
-      return bytes(data);
+      return ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block).then((data) => {
+        received(ctx, s, 'recv', data, null);
+        return bytes(data);
+      });
     },
   },
   {
@@ -204,11 +207,12 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 'message, clientAddress = s.recvfrom(2048)' },
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
     toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
-    async run(ctx) {
+    run(ctx) {
       const s = ctx.socket();
-      const r = await ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block);
-      received(ctx, s, 'recvfrom', r.data, r.address);
-      return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
+      return ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block).then((r) => {
+        received(ctx, s, 'recvfrom', r.data, r.address);
+        return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
+      });
     },
   },
   {

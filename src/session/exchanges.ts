@@ -36,28 +36,86 @@ export type Exchange =
 const LIMIT = 2000;
 const PREVIEW = 24;
 
+type DataKind = 'send' | 'recv';
+
+/**
+ * A send or recv as the ring keeps it. Each place of the ring keeps its record and overwrites it
+ * when the ring comes round again, and previews go into one slab: logging the calls of a server loop
+ * allocates nothing once the ring is full.
+ */
+interface DataRecord {
+  kind: DataKind;
+  socket: string;
+  transport: Transport;
+  call: string;
+  local: Address | null;
+  /** The destination of a send, the source of a recv. */
+  peer: Address | null;
+  bytes: number;
+  previewLength: number;
+}
+
+type Entry = { readonly data: false; readonly exchange: Exchange } | ({ readonly data: true } & DataRecord);
+
 /** A ring of the last LIMIT exchanges: adding is O(1) however long the session runs. */
 export class ExchangeLog {
-  private readonly ring: Exchange[] = [];
+  private readonly ring: Entry[] = [];
   private next = 0;
+  private readonly previews = Buffer.alloc(LIMIT * PREVIEW);
   dropped = 0;
 
-  add(e: Exchange): void {
-    if (this.ring.length < LIMIT) this.ring.push(e);
-    else {
-      this.ring[this.next] = e;
-      this.next = (this.next + 1) % LIMIT;
-      this.dropped++;
+  add(exchange: Exchange): void {
+    this.put({ data: false, exchange });
+  }
+
+  /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
+  data(kind: DataKind, socket: string, transport: Transport, call: string, local: Address | null, peer: Address | null, payload: Buffer): void {
+    const at = this.ring.length < LIMIT ? this.ring.length : this.next;
+    const old = this.ring[at];
+    const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);
+    if (old !== undefined && old.data) {
+      old.kind = kind;
+      old.socket = socket;
+      old.transport = transport;
+      old.call = call;
+      old.local = local;
+      old.peer = peer;
+      old.bytes = payload.length;
+      old.previewLength = previewLength;
+      this.advance();
+      return;
     }
+    this.put({ data: true, kind, socket, transport, call, local, peer, bytes: payload.length, previewLength });
   }
 
   /** Oldest first. */
-  all(): readonly Exchange[] {
-    return this.next === 0 ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+  all(): Exchange[] {
+    const order = this.ring.length < LIMIT ? this.ring.map((_, i) => i) : this.ring.map((_, i) => (this.next + i) % LIMIT);
+    return order.map((i) => this.exchange(i));
   }
-}
 
-/** The first bytes of a payload, copied so the log holds no large buffer. */
-export function preview(data: Buffer): Buffer {
-  return Buffer.from(data.subarray(0, PREVIEW));
+  private exchange(i: number): Exchange {
+    const e = this.ring[i]!;
+    if (!e.data) return e.exchange;
+    const preview = Buffer.from(this.previews.subarray(i * PREVIEW, i * PREVIEW + e.previewLength));
+    const { socket, transport, call, local, bytes } = e;
+    return e.kind === 'send'
+      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview }
+      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview };
+  }
+
+  private put(entry: Entry): void {
+    if (this.ring.length < LIMIT) {
+      this.ring.push(entry);
+      return;
+    }
+    this.ring[this.next] = entry;
+    this.advance();
+  }
+
+  /** The place just written was the oldest: the next one is now. */
+  private advance(): void {
+    this.next = (this.next + 1) % LIMIT;
+    this.dropped++;
+  }
 }
