@@ -18,8 +18,23 @@ import type { VarScope } from './scope.js';
 
 type CommandStmt = Extract<Stmt, { kind: 'command' }>;
 
-/** A call's words split into flags and positional words once: they never change between runs. */
-const SPLIT = new WeakMap<Call, ReturnType<typeof splitFlags>>();
+/**
+ * A call's command and its words split into flags and positional words, worked out the first time
+ * the call runs: neither changes between runs, and a loop runs the same call many times.
+ */
+interface Prepared extends ReturnType<typeof splitFlags> {
+  readonly def: CommandDef;
+}
+const PREPARED = new WeakMap<Call, Prepared>();
+
+function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Prepared {
+  let prepared = PREPARED.get(call);
+  if (prepared === undefined) {
+    const def = table.get(call.name)!;
+    PREPARED.set(call, (prepared = { def, ...splitFlags(def, call.args) }));
+  }
+  return prepared;
+}
 
 export interface InterpreterOptions {
   /** Show the repr of unassigned top-level results (the REPL at a terminal). */
@@ -101,7 +116,7 @@ export class Interpreter implements Executor {
   /** A waiting command failed. */
   failure(stmt: Stmt, error: unknown): unknown {
     if (stmt.kind !== 'command') return error;
-    return failure(error, this.session.table.get(stmt.call.name)!, stmt.call, this.session);
+    return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.session);
   }
 
   /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
@@ -163,12 +178,12 @@ export class Interpreter implements Executor {
 
   private command(stmt: CommandStmt, signal: AbortSignal, depth: number): Step {
     if (stmt.targets.length > 0 && this.allFixed(stmt.targets)) return 'next';
-    const def = this.session.table.get(stmt.call.name)!;
+    const prepared = prepare(stmt.call, this.session.table);
     if (stmt.background) {
-      this.background(def, stmt);
+      this.background(prepared.def, stmt);
       return 'next';
     }
-    const result = this.start(def, stmt, signal);
+    const result = this.start(prepared, stmt, signal);
     if (result instanceof Promise) return result; // the machine calls resume or failure when it settles
     this.finish(stmt, result, depth);
     return 'next';
@@ -189,7 +204,7 @@ export class Interpreter implements Executor {
       const maxWait = this.options.maxWaitMs ? { maxWaitMs: this.options.maxWaitMs } : {};
       const child = new Interpreter(this.session, this.scope, this.out, { echo: false, job, ...maxWait });
       try {
-        return await child.start(def, { ...stmt, background: false }, signal);
+        return await child.start(prepare(stmt.call, this.session.table), { ...stmt, background: false }, signal);
       } catch (e) {
         throw failure(e, def, stmt.call, this.session);
       }
@@ -200,11 +215,9 @@ export class Interpreter implements Executor {
    * Evaluates the arguments and starts the command's handler. A handler that throws at once has its
    * socket error translated here; one that rejects, by the caller (see failure).
    */
-  private start(def: CommandDef, stmt: CommandStmt, signal: AbortSignal): Value | Promise<Value> {
+  private start(prepared: Prepared, stmt: CommandStmt, signal: AbortSignal): Value | Promise<Value> {
     const { call } = stmt;
-    let split = SPLIT.get(call);
-    if (split === undefined) SPLIT.set(call, (split = splitFlags(def, call.args)));
-    const { positional, flags, error } = split;
+    const { def, positional, flags, error } = prepared;
     if (error) throw new ShellError(error.message, error.span, 2);
     const args: Arg[] = new Array<Arg>(positional.length);
     for (let i = 0; i < positional.length; i++) {

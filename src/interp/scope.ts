@@ -30,11 +30,11 @@ export class VarScope implements Scope {
   }
 
   isFixed(name: string): boolean {
-    return this.fixed.has(name);
+    return this.fixed.size > 0 && this.fixed.has(name);
   }
 
   set(name: string, value: Value): void {
-    if (!this.fixed.has(name)) this.vars.set(name, value);
+    if (!this.isFixed(name)) this.vars.set(name, value);
   }
 
   names(): string[] {
