@@ -1,7 +1,7 @@
 /**
  * CI's check of `npm run bench`: the whole machinery (every measurement, every installed contender,
- * the table and the JSON) runs end to end at a toy size. It asserts that it works, never how fast;
- * --no-pin keeps it from crowding one CPU while the other test files run.
+ * the table and the JSON) runs end to end at a toy size. It asserts that it works, never how fast.
+ * It runs unpinned (the default), so it does not crowd one CPU while the other test files run.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ interface Result {
 describe('npm run bench', () => {
   it('runs every measurement at a toy size and writes its table and JSON', async () => {
     const json = join(dir, 'bench.json');
-    const run = await runProcess(process.execPath, ['test/bench/run.mjs', '--smoke', '--no-pin', '--json', json], { timeoutMs: 60_000 });
+    const run = await runProcess(process.execPath, ['test/bench/run.mjs', '--smoke', '--json', json], { timeoutMs: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('| measurement | contender | median | min–max | notes |');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --quick | --smoke] [--only ID,...] [--repeats N] [--no-pin] [--json FILE]
+ * npm run bench [-- --quick | --smoke] [--only ID,...] [--repeats N] [--pin] [--json FILE]
  *
  * Measures sockshell against raw Node, the textbook's Python, nc and socat in one run. Contenders
  * are interleaved (A B C A B C ...) and each measurement is repeated (5 times at least), so a slow
@@ -27,7 +27,7 @@ const quick = flag('--quick');
 const smoke = flag('--smoke');
 const repeats = Math.max(1, Number(option('--repeats', smoke ? '1' : '5')));
 const only = option('--only', null)?.split(',') ?? null;
-setPinning(!flag('--no-pin'));
+setPinning(flag('--pin'));
 const jsonFile = option('--json', 'bench-results.json');
 
 /**
