@@ -30,6 +30,9 @@ export class UdpSocket extends BaseSocket {
   /** The sender of the last datagram: a conversation repeats it, so its Address object is reused. */
   private lastFrom: Address | null = null;
   private droppedCount = 0;
+  /** The last destination host sendto was given, and its address: a conversation repeats it. */
+  private sendHost: string | null = null;
+  private sendIp = '';
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
 
@@ -126,7 +129,11 @@ export class UdpSocket extends BaseSocket {
       if (this.remote !== null) throw new SocketError('EISCONN_SENDTO', 'sendto', { socket: this.name });
       this.reportFailure('sendto');
       if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig('sendto', data, host, port);
-      ip = literalHost(host, this.family, 'sendto', this.name, port);
+      if (host === this.sendHost) ip = this.sendIp;
+      else {
+        ip = literalHost(host, this.family, 'sendto', this.name, port);
+        if (ip !== null) [this.sendHost, this.sendIp] = [host, ip];
+      }
     } catch (err) {
       return Promise.reject(err);
     }

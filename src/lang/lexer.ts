@@ -1,4 +1,5 @@
 import type { Diagnostic, Part, Span, Word } from './ast.js';
+import { intern } from './intern.js';
 
 /**
  * Splits one line into words. Pure: no knowledge of commands or values.
@@ -247,6 +248,7 @@ class LineLexer {
       this.pos = end;
     }
     const span = { line: this.line, col: at + 1, width: this.pos - at };
+    name = intern(name);
     return index === undefined ? { kind: 'var', name, span } : { kind: 'var', name, index, span };
   }
 

@@ -1,5 +1,6 @@
 import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
 import { isName, lexLine } from './lexer.js';
+import { intern } from './intern.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
 export interface Grammar {
@@ -235,7 +236,7 @@ class Parser {
     if (m && this.grammar.isMethod(m[2]!)) {
       const targetSpan = { ...word.span, width: m[1]!.length };
       const nameSpan = { ...word.span, col: word.span.col + m[1]!.length + 1, width: m[2]!.length };
-      return { target: { name: m[1]!, span: targetSpan }, name: m[2]!, nameSpan };
+      return { target: { name: intern(m[1]!), span: targetSpan }, name: m[2]!, nameSpan };
     }
     return null;
   }
@@ -288,7 +289,7 @@ function assignmentTargets(words: readonly Word[]): Target[] | null {
         expectName = true;
       } else if (piece !== '') {
         if (!expectName) return null;
-        targets.push({ name: piece, span: { line: w.span.line, col, width: piece.length } });
+        targets.push({ name: intern(piece), span: { line: w.span.line, col, width: piece.length } });
         expectName = false;
       }
       col += piece.length;

@@ -1,6 +1,6 @@
 // scratch: every server × client combination, median rate
 import { BENCH, NODE, ROOT, freePort, pinned, sockshell, start, timedLoop, setPinning } from './lib.mjs';
-setPinning(true);
+setPinning(process.env.PIN === '1');
 const [transport = 'udp', count = '20000', reps = '3'] = process.argv.slice(2);
 const servers = {
   shell: (port) => transport === 'udp' ? sockshell(`${ROOT}scripts/UDPServer.sock`, { serverPort: port }, pinned) : sockshell(`${BENCH}tcp-server.sock`, { serverPort: port }, pinned),
