@@ -2,7 +2,7 @@
  * The raw Node pipe for the bulk measurement, written the way the docs show it (stream.pipe, default
  * chunk sizes):
  *   node node-bulk.mjs recv PORT OUT     accept one connection, pipe it into OUT, exit at its end
- *   node node-bulk.mjs send PORT FILE    connect, pipe FILE into the connection, exit when sent
+ *   node node-bulk.mjs send PORT FILE    connect, print "start", pipe FILE into the connection, exit when sent
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import net from 'node:net';
@@ -17,7 +17,10 @@ if (mode === 'recv') {
   });
   server.listen(port, '127.0.0.1', () => console.log('The server is ready to receive'));
 } else if (mode === 'send') {
-  const conn = net.connect(port, '127.0.0.1', () => createReadStream(path).pipe(conn));
+  const conn = net.connect(port, '127.0.0.1', () => {
+    console.log('start');
+    createReadStream(path).pipe(conn);
+  });
   conn.on('error', (err) => {
     process.stderr.write(`send: ${err.message}\n`);
     process.exit(1);
