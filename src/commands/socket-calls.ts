@@ -131,10 +131,12 @@ export const socketCalls: readonly CommandDef[] = [
     run(ctx) {
       const s = ctx.socket();
       const data = want.data(ctx.args[0]!);
-      return ctx.session.engine.send(s, data, ctx.block).then((n) => {
+      const done = (n: number): Value => {
         sent(ctx, s, 'send', data, null);
         return int(n);
-      });
+      };
+      const n = ctx.session.engine.send(s, data, ctx.block);
+      return typeof n === 'number' ? done(n) : n.then(done);
     },
   },
   {

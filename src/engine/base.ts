@@ -80,7 +80,8 @@ export abstract class BaseSocket {
   abstract listen(backlog: number): Promise<Address>;
   abstract accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
   abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
-  abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): Promise<number>;
+  /** A number when the data went at once; a promise when the call waits, and for every error. */
+  abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): number | Promise<number>;
   abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
   abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
   abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;

@@ -141,14 +141,14 @@ class SocketEngine implements Engine, Core {
     return socket === null ? this.closedError('connect', handle) : socket.connect(host, port, options);
   }
 
-  send(handle: SocketHandle, data: Buffer, options: BlockOptions): Promise<number> {
+  send(handle: SocketHandle, data: Buffer, options: BlockOptions): number | Promise<number> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('send', handle) : socket.send(data, options, 'send');
   }
 
   sendall(handle: SocketHandle, data: Buffer, options: BlockOptions): Promise<void> {
     const socket = this.find(handle);
-    return socket === null ? this.closedError('sendall', handle) : socket.send(data, options, 'sendall').then(nothing);
+    return socket === null ? this.closedError('sendall', handle) : Promise.resolve(socket.send(data, options, 'sendall')).then(nothing);
   }
 
   sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number> {

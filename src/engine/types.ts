@@ -148,8 +148,11 @@ export interface Engine {
   accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
   /** connect((host, port)): TCP handshake, or UDP default peer. */
   connect(socket: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
-  /** send(data) → bytes sent. Waits for 'drain' when the kernel buffer is full (backpressure). */
-  send(socket: SocketHandle, data: Buffer, options: BlockOptions): Promise<number>;
+  /**
+   * send(data) → bytes sent: a number when the data went at once, a promise when send had to wait for
+   * 'drain' (the kernel buffer was full: backpressure). Errors always come as a rejected promise.
+   */
+  send(socket: SocketHandle, data: Buffer, options: BlockOptions): number | Promise<number>;
   /** sendall(data) → None. */
   sendall(socket: SocketHandle, data: Buffer, options: BlockOptions): Promise<void>;
   /** sendto(data, (host, port)) → bytes sent. UDP only. Binds implicitly (event 'bound', implicit) if unbound. */
