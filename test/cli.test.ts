@@ -32,6 +32,51 @@ describe('command line', () => {
     expect(await sockshell(['run', f])).toMatchObject({ status: 0, stdout: 'x is 5\ndone\n', stderr: '' });
   });
 
+  it('run: loops, ifs, break and continue, empty bodies, past the 256-pass yield and around waits', async () => {
+    const f = script(
+      'flow.sock',
+      [
+        'repeat 2',
+        '  # a body of comments only',
+        'end',
+        'n = 0',
+        'while $n > 3',
+        'end',
+        'repeat 0',
+        '  print never',
+        'end',
+        's = ""',
+        'repeat 600',
+        '  s = "${s}x"',
+        'end',
+        'n = len $s',
+        'print passes $n',
+        'j = ""',
+        'while true',
+        '  j = "${j}x"',
+        '  k = len $j',
+        '  if $k == 2',
+        '    continue',
+        '  end',
+        '  sleep 0',
+        '  repeat 3',
+        '    if $k == 3',
+        '      break',
+        '    end',
+        '    print inner $k',
+        '  end',
+        '  if $k >= 4',
+        '    break',
+        '  end',
+        'end',
+        'print after $k',
+      ].join('\n') + '\n',
+    );
+    const r = await sockshell(['run', f]);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(r.stdout).toBe('passes 600\ninner 1\ninner 1\ninner 1\ninner 4\ninner 4\ninner 4\nafter 4\n');
+  });
+
   it('run: NAME=VALUE overrides the script’s own assignment, as make does', async () => {
     const f = script('over.sock', 'serverPort = 12000\nprint $serverPort\n');
     expect((await sockshell(['run', f, 'serverPort=12001'])).stdout).toBe('12001\n');

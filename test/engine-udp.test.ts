@@ -44,6 +44,9 @@ describe('UDP names and handles', () => {
     await fails(r.engine.bind(old, '127.0.0.1', 0), 'EBADF', 'OSError', /^[A-Z_]+: socket 'x' is closed/);
     r.engine.close(old); // closing a closed socket does nothing, as in Python
     await r.engine.bind(fresh, '127.0.0.1', 0); // and it did not touch the new x
+    // What diagram's log asks after a call: nothing for a closed socket, and no error (the call succeeded).
+    expect(r.engine.endpoints(old)).toBeNull();
+    expect(r.engine.endpoints(fresh)).toMatchObject({ transport: 'udp', family: 4, local: { host: '127.0.0.1' }, peer: null });
   });
 
   it('closes the sockets of one owner together', () => {

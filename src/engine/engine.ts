@@ -206,9 +206,9 @@ class SocketEngine implements Engine, Core {
     return this.get(handle, 'info').info();
   }
 
-  endpoints(handle: SocketHandle): Endpoints {
-    const socket = this.get(handle, 'endpoints');
-    return { transport: socket.transport, family: socket.family, local: socket.local(), peer: socket.peer() };
+  endpoints(handle: SocketHandle): Endpoints | null {
+    const socket = this.find(handle);
+    return socket === null ? null : { transport: socket.transport, family: socket.family, local: socket.local(), peer: socket.peer() };
   }
 
   list(): SocketInfo[] {

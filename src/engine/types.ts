@@ -183,8 +183,8 @@ export interface Engine {
   getsockname(socket: SocketHandle): Address;
   getpeername(socket: SocketHandle): Address;
   info(socket: SocketHandle): SocketInfo;
-  /** info()'s transport, family and addresses alone: cheap enough to ask on every send and recv. */
-  endpoints(socket: SocketHandle): Endpoints;
+  /** info()'s transport, family and addresses alone, cheap enough to ask on every send and recv; null once closed. */
+  endpoints(socket: SocketHandle): Endpoints | null;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
   /** Close every socket of one owner (a job ended or was killed). Returns how many. */

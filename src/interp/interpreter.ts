@@ -89,11 +89,11 @@ export class Interpreter implements Executor {
         return 'next';
       }
       case 'while':
-        return loop(stmt.body, depth + 1, () => this.cond(stmt.cond)) ?? 'next';
+        return loop(stmt.body, depth + 1, () => this.cond(stmt.cond));
       case 'repeat': {
         const n = want.count({ value: this.value(stmt.count), word: stmt.count, span: stmt.count.span }, 'a repeat count');
         let i = 0;
-        return loop(stmt.body, depth + 1, () => i++ < n) ?? 'next';
+        return loop(stmt.body, depth + 1, () => i++ < n);
       }
       case 'if':
         return block(this.cond(stmt.cond) ? stmt.then : stmt.otherwise, depth + 1);

@@ -44,9 +44,9 @@ export function block(body: readonly Stmt[], depth: number): Frame {
   return { body, i: 0, depth, more: null };
 }
 
-/** A loop's frame, or null when the loop does not run even once. */
-export function loop(body: readonly Stmt[], depth: number, more: () => boolean): Frame | null {
-  return more() ? { body, i: 0, depth, more } : null;
+/** A loop's frame. It starts at the end of its body, so the machine asks more() before every pass, the first included. */
+export function loop(body: readonly Stmt[], depth: number, more: () => boolean): Frame {
+  return { body, i: body.length, depth, more };
 }
 
 export class Machine {
@@ -94,13 +94,16 @@ export class Machine {
           frames.pop();
           continue;
         }
+        // Another pass. An empty body (or one of comments) comes back here at once, still yielding and
+        // still stopped by Ctrl-C.
         frame.i = 0;
         if (++this.passes % YIELD_EVERY === 0) {
           setImmediate(this.drive);
           return;
         }
+        if (this.signal.aborted) throw new Cancelled('the loop');
+        continue;
       }
-      if (frame.more !== null && frame.i === 0 && this.signal.aborted) throw new Cancelled('the loop');
       const stmt = frame.body[frame.i++]!;
       const step = this.exec.statement(stmt, frame.depth, this.signal);
       if (step === 'next') continue;
