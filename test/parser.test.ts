@@ -105,6 +105,11 @@ describe('parser: errors carry line and column', () => {
     ['x=5', "1:1 unknown command 'x=5': put spaces around '=' to assign"],
     ['x = hello world', '1:5 unknown command \'hello\'; to assign text with spaces, quote it: x = "a b"'],
     ['while true\nrecv 10', "1:1 'while' block is not closed: add 'end'"],
+    [
+      'while true\n  if $x == 1\n    print a\nend',
+      "2:3 'if' block is not closed: add 'end' (the 'end' on line 4 closes it, but is indented like the 'while' on line 1, which is left open)",
+    ],
+    ['while true\n  if $x == 1\n    print a\n  end', "1:1 'while' block is not closed: add 'end'"],
     ['end', "1:1 'end' without an open block (while, repeat or if)"],
     ['break', "1:1 'break' outside a loop"],
     ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],

@@ -55,6 +55,11 @@ class Parser {
   private incomplete = false;
   private loops = 0;
   private depth = 0;
+  /**
+   * Blocks closed by an 'end' indented unlike their head. When an outer block is then left open, such
+   * an inner block is the likely one missing its 'end', and the error points there.
+   */
+  private readonly misaligned: { kind: BlockKind; open: Span; end: Span }[] = [];
 
   constructor(private readonly lines: readonly string[], private readonly grammar: Grammar, private readonly firstLine: number) {}
 
@@ -154,7 +159,11 @@ class Parser {
       if (head === 'end' || head === 'else') {
         if (line.words.length > 1) this.report(`'${head}' takes nothing after it`, line.words[1]!.span);
       }
-      if (head === 'end') return { then, otherwise };
+      if (head === 'end') {
+        const end = line.words[0]!.span;
+        if (end.col !== open.col) this.misaligned.push({ kind, open, end });
+        return { then, otherwise };
+      }
       if (head === 'else') {
         if (kind !== 'if' || sawElse) this.report(`'else' belongs to an 'if' block, once`, line.words[0]!.span);
         sawElse = true;
@@ -165,8 +174,21 @@ class Parser {
       if (stmt) current.push(stmt);
     }
     this.incomplete = true;
-    this.report(`'${kind}' block is not closed: add 'end'`, open);
+    this.reportUnclosed(kind, open);
     return null;
+  }
+
+  /** kind at open never got its 'end'; blame an inner block whose 'end' is indented like this one, if any. */
+  private reportUnclosed(kind: BlockKind, open: Span): void {
+    const inner = this.misaligned.find((m) => m.open.line > open.line && m.end.col === open.col);
+    if (inner === undefined) {
+      this.report(`'${kind}' block is not closed: add 'end'`, open);
+      return;
+    }
+    this.report(
+      `'${inner.kind}' block is not closed: add 'end' (the 'end' on line ${inner.end.line} closes it, but is indented like the '${kind}' on line ${open.line}, which is left open)`,
+      inner.open,
+    );
   }
 
   /** Skips to the `end` matching an open block without recursing, so one error stands for the whole block. */
