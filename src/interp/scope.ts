@@ -25,6 +25,11 @@ export class VarScope implements Scope {
     throw new ShellError(`$${name} is not set: assign it first, as in ${name} = 12000`, span);
   }
 
+  /** The variable's value, or undefined when it is not set. */
+  peek(name: string): Value | undefined {
+    return this.vars.get(name);
+  }
+
   has(name: string): boolean {
     return this.vars.has(name);
   }

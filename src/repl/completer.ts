@@ -4,8 +4,11 @@ import { dirname, basename, join } from 'node:path';
 export interface CompletionSources {
   readonly commands: readonly string[];
   readonly methods: readonly string[];
+  /** Names of open sockets. */
   readonly sockets: () => readonly string[];
   readonly variables: () => readonly string[];
+  /** Variables that hold an open socket: NAME. completes to their methods. */
+  readonly socketVariables: () => readonly string[];
 }
 
 /**
@@ -26,7 +29,7 @@ export function complete(line: string, src: CompletionSources): [string[], strin
     const owner = fragment.slice(0, fragment.indexOf('.'));
     candidates = src.methods.map((m) => `${owner}.${m}`);
   } else if (atCommand) {
-    const named = [...new Set([...src.sockets(), ...src.variables()])].filter((n) => n !== '_').map((n) => `${n}.`);
+    const named = [...new Set([...src.sockets(), ...src.socketVariables()])].filter((n) => n !== '_').map((n) => `${n}.`);
     candidates = [...src.commands, ...named];
   } else if (before[0] === 'use') {
     candidates = [...src.sockets()];

@@ -86,6 +86,11 @@ export function startRepl(options: ReplOptions): ReplHandle {
         methods: COMMANDS.filter((c) => c.method).map((c) => c.name),
         sockets: () => core.session.engine.list().map((s) => s.name),
         variables: () => core.scope.names(),
+        socketVariables: () =>
+          core.scope.names().filter((name) => {
+            const v = core.scope.peek(name);
+            return v?.kind === 'socket' && core.session.engine.endpoints(v.handle) !== null;
+          }),
       }),
     eval: (source, _context, _file, callback) => {
       if (source.trim() === '') return callback(null, undefined);
