@@ -84,7 +84,7 @@ export const sessionCommands: readonly CommandDef[] = [
       const table = ctx.session.table;
       const arg = ctx.args[0];
       if (!arg) {
-        ctx.display(helpIndex([...table.values()]));
+        ctx.display(helpIndex([...table.values()], ctx.session.columns()));
         return NONE;
       }
       const asked = arg.value.kind === 'str' ? arg.value.value : '';

@@ -87,6 +87,8 @@ export interface SessionServices {
   /** The last error, for `explain` with no argument. */
   lastError: { readonly code: string | null; readonly message: string } | null;
   describe(handle: SocketHandle): string;
+  /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
+  columns(): number | undefined;
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */

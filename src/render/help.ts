@@ -17,21 +17,55 @@ export const SYNTAX: Readonly<Record<string, string>> = {
   end: 'end: closes while, repeat and if blocks',
 };
 
-export function helpIndex(commands: readonly CommandDef[]): string {
+/** Narrower than this, a command's summary goes on the line below its usage. */
+const MIN_SUMMARY = 40;
+
+/**
+ * The command list. With the terminal's width (columns), long lines wrap at spaces under their own
+ * column; without it (a pipe, a transcript) every entry is one line, whatever its length.
+ */
+export function helpIndex(commands: readonly CommandDef[], terminalColumns?: number): string {
+  // One short of the width: a line that fills the last column makes some terminals add a blank line.
+  const columns = terminalColumns === undefined ? undefined : terminalColumns - 1;
   const width = Math.max(...commands.map((c) => c.usage.length)) + 2;
   const lines: string[] = [];
   for (const group of Object.keys(GROUPS) as Group[]) {
-    lines.push(`${GROUPS[group]}:`);
-    for (const c of commands.filter((d) => d.group === group)) lines.push(`  ${c.usage.padEnd(width)}${c.summary}`);
+    lines.push(...wrap(`${GROUPS[group]}:`, '', '  ', columns));
+    for (const c of commands.filter((d) => d.group === group)) {
+      if (columns !== undefined && columns - 2 - width < MIN_SUMMARY) {
+        lines.push(`  ${c.usage}`, ...wrap(c.summary, '      ', '      ', columns));
+      } else lines.push(...wrap(c.summary, `  ${c.usage.padEnd(width)}`, ' '.repeat(2 + width), columns));
+    }
     lines.push('');
   }
-  lines.push(
+  for (const text of [
     "Values: name = COMMAND ..., a, b = COMMAND ..., name = VALUE; $name and ${name} read them; $_ is the last result.",
     "Quotes: 'single' is literal ('' is the empty string); \"double\" takes \\n \\r \\t \\\\ \\\" \\xHH and $name.",
     'Blocks: while COND … end, repeat N … end, if COND … [else …] end, break, continue. # starts a comment.',
     'Type help COMMAND for its Python call and an example.',
-  );
+  ]) {
+    lines.push(...wrap(text, '', '  ', columns));
+  }
   return lines.join('\n');
+}
+
+/** first + text as lines of at most columns characters, broken at spaces; later lines start with rest. */
+function wrap(text: string, first: string, rest: string, columns: number | undefined): string[] {
+  if (columns === undefined || first.length + text.length <= columns) return [first + text];
+  const lines: string[] = [];
+  let line = first;
+  let fresh = true; // nothing after the prefix yet: a word longer than the line still goes on it
+  for (const word of text.split(' ')) {
+    if (!fresh && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = rest;
+      fresh = true;
+    }
+    line += fresh ? word : ` ${word}`;
+    fresh = false;
+  }
+  lines.push(line);
+  return lines;
 }
 
 export function helpCommand(c: CommandDef): string {

@@ -21,6 +21,8 @@ export interface ShellCoreOptions {
   readonly onRun?: (prompt: string, source: string) => void;
   /** Draws a long transfer's progress line in place (null: clears it); at a terminal only. */
   readonly progress?: (text: string | null) => void;
+  /** The terminal's width now; absent when output is not a terminal. */
+  readonly columns?: () => number | undefined;
 }
 
 const MAX_HELD = 1000;
@@ -53,6 +55,7 @@ export class ShellCore {
       readLine: options.readLine,
       onExit: options.onExit,
       history: () => this.ran,
+      ...(options.columns ? { columns: options.columns } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     });

@@ -11,6 +11,7 @@ import { loadHistory, saveHistory } from './history.js';
 import { ShellCore } from './core.js';
 import { Screen } from './screen.js';
 import type { ShellLine } from './view.js';
+import { WriteStream } from 'node:tty';
 
 export interface ReplOptions {
   readonly input: Readable;
@@ -58,6 +59,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
   const observer = options.observer;
   let screen: Screen | null = null;
   let closed = false;
+  const terminalOut = options.terminal && options.output instanceof WriteStream ? options.output : null;
   const core: ShellCore = new ShellCore({
     sink: (line) => {
       if (!closed) observer?.shown(line); // what closing the session says is not part of it
@@ -70,6 +72,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
     ...(options.terminal ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) } : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
+    ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
   });
 
   const server = repl.start({

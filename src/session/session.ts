@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly history?: () => readonly string[];
   /** Sees every engine event (the recorder learns which ports the OS picked). */
   readonly onEvent?: (event: EngineEvent) => void;
+  /** The terminal's width now, for text that wraps (help); absent when output is not a terminal. */
+  readonly columns?: () => number | undefined;
 }
 
 /**
@@ -79,6 +81,10 @@ export class Session implements SessionServices {
     const raddr = info.peer ? ` raddr=${addressRepr(info.peer)}` : '';
     return `<socket ${info.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
   };
+
+  columns(): number | undefined {
+    return this.options.columns?.();
+  }
 
   readLine(prompt: string, signal: AbortSignal): Promise<string | null> {
     return this.options.readLine(prompt, signal);

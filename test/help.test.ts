@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/commands/table.js';
+import { helpIndex } from '../src/render/help.js';
+
+describe('help', () => {
+  it('keeps one line per command when output is not a terminal', () => {
+    const text = helpIndex(COMMANDS);
+    for (const c of COMMANDS) expect(text.split('\n').filter((l) => l.startsWith(`  ${c.usage} `))).toHaveLength(1);
+  });
+
+  it.each([60, 80, 132])('wraps at spaces to a %i-column terminal, losing no word', (columns) => {
+    const text = helpIndex(COMMANDS, columns);
+    const lines = text.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(columns);
+    const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+    expect(words(text)).toEqual(words(helpIndex(COMMANDS)));
+  });
+
+  it('puts summaries under their usage when the terminal is too narrow for two columns', () => {
+    const lines = helpIndex(COMMANDS, 80).split('\n');
+    const at = lines.indexOf('  recvfrom BUFSIZE');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^ {6}Wait for one datagram/);
+  });
+});
