@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sockshell } from './helpers/proc.js';
 
 /** The command line's fixed contract: subcommands, exit statuses, where errors go. */
 
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function script(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);

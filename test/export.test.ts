@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, hasPython, runProcess, sockshell, startServer, type Server } from './helpers/proc.js';
 import { ReplDriver } from './helpers/repl-driver.js';
 
@@ -10,6 +10,7 @@ import { ReplDriver } from './helpers/repl-driver.js';
  * under python3 and talk to the shell's scripts and to each other.
  */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-export-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const READY = 'The server is ready to receive';
 let servers: Server[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
 
 /**
@@ -11,6 +11,7 @@ import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.
  * TIME_WAIT), written into a copy of the transcript.
  */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-grading-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function transcriptOn(name: 'udp-upper' | 'tcp-upper', port: number): string {
   const recorded = name === 'udp-upper' ? 21212 : 21213;

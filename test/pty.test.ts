@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe.runIf(hasScript)('REPL at a real terminal', () => {
   it('runs commands, cancels a blocking call with Ctrl-C, keeps history, exits on Ctrl-D', async () => {
-    const history = join(mkdtempSync(join(tmpdir(), 'sockshell-pty-')), 'history');
+    const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
+    const history = join(home, 'history');
     const child = spawn('script', ['-qfec', `${process.execPath} ${CLI}`, '/dev/null'], {
       cwd: ROOT,
       env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', SOCKSHELL_HISTORY: history },
@@ -49,6 +50,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       expect(readFileSync(history, 'utf8')).toContain('recvfrom 100');
     } finally {
       if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT, sockshell } from './helpers/proc.js';
 
 /** sockshell record and sockshell test as a user runs them. */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('record and test', () => {
   it('a recorded session replays green, unmodified, with the OS-chosen ports as [PORTn]', async () => {
