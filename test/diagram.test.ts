@@ -30,6 +30,19 @@ describe('diagram', () => {
     ]);
   });
 
+  it('gives each connection its own lane when a server loop reuses the name connectionSocket', () => {
+    const server = a('0.0.0.0', 12000);
+    const conn = (port: number): Exchange[] => [
+      { kind: 'accept', socket: 'serverSocket', conn: 'connectionSocket', local: a('127.0.0.1', 12000), peer: a('127.0.0.1', port) },
+      { kind: 'recv', socket: 'connectionSocket', transport: 'tcp', call: 'recv', local: a('127.0.0.1', 12000), from: a('127.0.0.1', port), bytes: 2, preview: Buffer.from('hi') },
+      { kind: 'fin', socket: 'connectionSocket', local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
+    ];
+    const ladder = buildLadder([{ kind: 'listen', socket: 'serverSocket', local: server }, ...conn(50001), ...conn(50002)], 0);
+    expect(ladder.lanes.map((l) => l.title)).toEqual(['serverSocket', 'connectionSocket', '127.0.0.1:50001', 'connectionSocket (2)', '127.0.0.1:50002']);
+    const accepts = ladder.rows.filter((r) => r.kind === 'arrow' && r.label.startsWith('accept'));
+    expect(accepts.map((r) => (r.kind === 'arrow' ? r.to : -1))).toEqual([1, 3]);
+  });
+
   it('writes an SVG with escaped text, one header per lane and one arrow per arrow row', () => {
     const svg = ladderSvg(buildLadder(session, 0));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

@@ -49,16 +49,22 @@ const same = (a: Address | null, b: Address | null) => {
 };
 
 export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
-  const lanes: { title: string; kind: LaneKind; transport?: Transport; local?: Address | null }[] = [];
+  /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
+  const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
   const sockets = new Map<string, SocketLane>();
+  /** How many sockets have gone by each name: a server's loop names every connection connectionSocket. */
+  const named = new Map<string, number>();
   const peers = new Map<string, number>();
   const rows: Row[] = [];
 
+  /** The lane of the socket called name; a closed socket's name now means a new socket, with a lane of its own. */
   const lane = (name: string, transport: Transport, kind?: LaneKind): SocketLane => {
     let s = sockets.get(name);
-    if (!s) {
+    if (!s || s.closed) {
+      const nth = (named.get(name) ?? 0) + 1;
+      named.set(name, nth);
       s = { index: lanes.length, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
-      lanes.push({ title: name, kind: s.kind, transport });
+      lanes.push({ title: nth === 1 ? name : `${name} (${nth})`, kind: s.kind, socket: s });
       sockets.set(name, s);
     }
     if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
@@ -170,7 +176,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const subtitle = (i: number): string => {
     const l = lanes[i]!;
     if (l.kind === 'peer') return 'outside this shell';
-    const s = sockets.get(l.title)!;
+    const s = l.socket!;
     const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
     return s.local ? `${kind} ${hostPort(s.local)}` : kind;
   };
