@@ -56,6 +56,7 @@ const CASES: [line: string, shown: string][] = [
   ['t.accept', '^^^^^^ EINVAL: t is not listening — a TCP server calls bind, then listen, then accept (OSError)'],
   ['l.recv 10', '^^^^ ENOTCONN: l is a listening (welcoming) socket: accept a connection and recv on the socket accept returns (OSError)'],
   ['u.accept', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to accept; use recvfrom (OSError)'],
+  ['t.listen 99999999999', '^^^^^^^^^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 99999999999'],
   ['u.listen', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to listen for; bind, then recvfrom (OSError)'],
   ['u.shutdown wr', '^^^^^^^^ ENOTCONN: shutdown ends a TCP connection; UDP socket u has no connection to shut down — use close (OSError)'],
   ['nosuch.recv 10', "^^^^^^ no socket named 'nosuch' (open: t, l, u)"],

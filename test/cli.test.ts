@@ -78,6 +78,11 @@ describe('command line', () => {
     expect(r.stdout).toBe('passes 600\ninner 1\ninner 1\ninner 1\ninner 4\ninner 4\ninner 4\nafter 4\n');
   });
 
+  it('run: a negative backlog means 0, as in Python, and the socket listens', async () => {
+    const f = script('backlog.sock', "s = tcp.socket\ns.bind 127.0.0.1 0\ns.listen -1\nprint listening\n");
+    expect(await sockshell(['run', f])).toMatchObject({ status: 0, stdout: 'listening\n', stderr: '' });
+  });
+
   it('run: NAME=VALUE overrides the script’s own assignment, as make does', async () => {
     const f = script('over.sock', 'serverPort = 12000\nprint $serverPort\n');
     expect((await sockshell(['run', f, 'serverPort=12001'])).stdout).toBe('12001\n');

@@ -68,6 +68,16 @@ export function bufsize(arg: Arg): number {
   return n;
 }
 
+/**
+ * listen's backlog as Python takes it: below 0 means 0 (the OS's smallest queue); past a C int it is
+ * Python's OverflowError. The kernel caps large values at its own maximum (somaxconn) silently.
+ */
+export function backlog(arg: Arg): number {
+  const n = integer(arg.value);
+  if (n === null || n > 2 ** 31 - 1) fail(arg, 'a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int)');
+  return Math.max(0, n);
+}
+
 export function count(arg: Arg, what = 'a count'): number {
   const n = integer(arg.value);
   if (n === null || n < 0) fail(arg, `${what} of 0 or more`);

@@ -12,7 +12,7 @@ import type { Arg, ArgKind, CommandDef } from './types.js';
 const CHECKS: Partial<Record<ArgKind, (arg: Arg) => unknown>> = {
   port: want.port,
   bufsize: want.bufsize,
-  backlog: (a) => want.count(a, 'a backlog'),
+  backlog: (a) => want.backlog(a),
   status: want.status,
   seconds: (a) => want.seconds(a, true),
   how: (a) => want.word(a, 'which side to shut down', ['rd', 'wr', 'rdwr']),

@@ -106,7 +106,7 @@ export const shortcuts: readonly CommandDef[] = [
       const portFirst = args.length === 2 && args[0]!.value.kind === 'int';
       const where = portFirst ? { host: '', port: want.port(args[0]!) } : hostAndPort(args.slice(0, 2));
       const backlogArg = portFirst ? args[1] : args[2];
-      const backlog = backlogArg ? want.count(backlogArg, 'a backlog') : 128;
+      const backlog = backlogArg ? want.backlog(backlogArg) : 128;
       return shortcut(ctx, 'tcp', async (s) => {
         const engine = ctx.session.engine;
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);

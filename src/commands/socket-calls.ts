@@ -65,7 +65,7 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.listen(${py.count ? py.arg(0) : ''})`),
     async run(ctx) {
       const s = ctx.socket();
-      const backlog = ctx.args[0] ? want.count(ctx.args[0], 'a backlog') : 128;
+      const backlog = ctx.args[0] ? want.backlog(ctx.args[0]) : 128;
       const a = await ctx.session.engine.listen(s, backlog);
       ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
