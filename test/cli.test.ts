@@ -162,6 +162,8 @@ describe('command line', () => {
   it('piped stdin: blocks span lines; a syntax error exits 2', async () => {
     const ok = await sockshell([], { input: 'repeat 2\n  print hi\nend\n' });
     expect(ok).toMatchObject({ status: 0, stdout: 'hi\nhi\n' });
+    const nested = await sockshell([], { input: 'repeat 2\n  if true\n    print nested\n  end\nend\nprint after\n' });
+    expect(nested).toMatchObject({ status: 0, stdout: 'nested\nnested\nafter\n', stderr: '' });
     const bad = await sockshell([], { input: 'print a\nwhile\nend\nprint b\n' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('a\nb\n');

@@ -83,6 +83,18 @@ describe('REPL', () => {
     expect((await repl.type('end')).out).toBe('hi\nhi\n');
   });
 
+  it('asks for more lines while blocks are open inside blocks', async () => {
+    repl = new ReplDriver();
+    for (const line of ['repeat 2', '  if true', '    repeat 1']) {
+      expect((await repl.type(line)).out).toBe('');
+      expect(repl.out.endsWith('... ')).toBe(true);
+    }
+    await repl.type('      print nested');
+    await repl.type('    end');
+    expect((await repl.type('  end')).out).toBe('');
+    expect((await repl.type('end')).out).toBe('nested\nnested\n');
+  });
+
   it('never writes received control bytes raw', async () => {
     repl = new ReplDriver();
     await repl.type('s = udp.bind 127.0.0.1 0');

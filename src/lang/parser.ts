@@ -17,6 +17,8 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
   /** The input ended inside an open block: an interactive reader should ask for more lines. */
   readonly incomplete: boolean;
+  /** How many of the diagnostics say a block was left open at the end (one per open block). */
+  readonly unclosed: number;
 }
 
 export interface ParseOptions {
@@ -53,6 +55,7 @@ class Parser {
   private index = 0;
   private readonly diagnostics: Diagnostic[] = [];
   private incomplete = false;
+  private unclosed = 0;
   private loops = 0;
   private depth = 0;
   /**
@@ -76,7 +79,7 @@ class Parser {
       const stmt = this.statement(line);
       if (stmt) program.push(stmt);
     }
-    return { program, diagnostics: this.diagnostics, incomplete: this.incomplete };
+    return { program, diagnostics: this.diagnostics, incomplete: this.incomplete, unclosed: this.unclosed };
   }
 
   /** The next non-empty line, lexed; null for blank lines, comments and lines with lexing errors. */
@@ -173,13 +176,14 @@ class Parser {
       const stmt = this.statement(line);
       if (stmt) current.push(stmt);
     }
-    this.incomplete = true;
     this.reportUnclosed(kind, open);
     return null;
   }
 
   /** kind at open never got its 'end'; blame an inner block whose 'end' is indented like this one, if any. */
   private reportUnclosed(kind: BlockKind, open: Span): void {
+    this.incomplete = true;
+    this.unclosed++;
     const inner = this.misaligned.find((m) => m.open.line > open.line && m.end.col === open.col);
     if (inner === undefined) {
       this.report(`'${kind}' block is not closed: add 'end'`, open);
@@ -201,8 +205,7 @@ class Parser {
       if (head === 'while' || head === 'repeat' || head === 'if') unclosed++;
       else if (head === 'end' && --unclosed === 0) return;
     }
-    this.incomplete = true;
-    this.report(`'${kind}' block is not closed: add 'end'`, open);
+    this.reportUnclosed(kind, open);
   }
 
   private cond(kind: string, words: readonly Word[], at: Span): Cond | null {

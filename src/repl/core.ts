@@ -71,8 +71,7 @@ export class ShellCore {
 
   /** True while a block is open and more lines are needed. Synchronous, so node:repl can buffer at once. */
   needsMore(source: string): boolean {
-    const { incomplete, diagnostics } = compile(source);
-    return incomplete && diagnostics.length === 1;
+    return compile(source).incomplete;
   }
 
   get busy(): boolean {

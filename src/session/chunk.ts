@@ -18,7 +18,7 @@ export type ChunkResult =
  */
 export async function runChunk(interp: Interpreter, source: string, firstLine: number, signal: AbortSignal): Promise<ChunkResult> {
   const { program, diagnostics, incomplete } = compile(source, firstLine);
-  if (incomplete && diagnostics.length === 1) return { kind: 'incomplete' };
+  if (incomplete) return { kind: 'incomplete' };
   if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
   try {
     await interp.run(program, signal);
