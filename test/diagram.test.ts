@@ -43,6 +43,31 @@ describe('diagram', () => {
     expect(accepts.map((r) => (r.kind === 'arrow' ? r.to : -1))).toEqual([1, 3]);
   });
 
+  it('draws the handshake before an accept that finished first, and a FIN to a peer that closed first', () => {
+    const [server, client] = [a('127.0.0.1', 12040), a('127.0.0.1', 36178)];
+    const ladder = buildLadder(
+      [
+        { kind: 'listen', socket: 'w', local: server },
+        { kind: 'accept', socket: 'w', conn: 's', local: server, peer: client }, // it was waiting: done first
+        { kind: 'connect', socket: 'c', transport: 'tcp', local: client, remote: server },
+        { kind: 'fin', socket: 's', local: server, to: client, call: 'close' },
+        { kind: 'fin', socket: 'c', local: client, to: server, call: 'close' },
+      ],
+      0,
+    );
+    expect(ladder.lanes.map((l) => l.title)).toEqual(['w', 'c', 's']); // no lane for an outsider
+    const labels = ladder.rows.map((r) => (r.kind === 'arrow' ? `${r.from}>${r.to} ${r.label}` : `${r.lane}: ${r.text}`));
+    expect(labels).toEqual([
+      '0: listen: the welcoming socket',
+      '1>0 SYN',
+      '0>1 SYN+ACK',
+      '1>0 ACK: connected',
+      "0>2 accept: new socket for ('127.0.0.1', 36178)",
+      '2>1 FIN (close)',
+      '1>2 FIN (close)',
+    ]);
+  });
+
   it('writes an SVG with escaped text, one header per lane and one arrow per arrow row', () => {
     const svg = ladderSvg(buildLadder(session, 0));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

@@ -51,7 +51,9 @@ const same = (a: Address | null, b: Address | null) => {
 export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
   /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
   const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
+  /** The current socket of each name, and every socket lane ever drawn, in order. */
   const sockets = new Map<string, SocketLane>();
+  const all: SocketLane[] = [];
   /** How many sockets have gone by each name: a server's loop names every connection connectionSocket. */
   const named = new Map<string, number>();
   const peers = new Map<string, number>();
@@ -66,6 +68,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
       s = { index: lanes.length, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
       lanes.push({ title: nth === 1 ? name : `${name} (${nth})`, kind: s.kind, socket: s });
       sockets.set(name, s);
+      all.push(s);
     }
     if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
     return s;
@@ -80,22 +83,29 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     }
     return i;
   };
+  /**
+   * The socket lane that fits, an open one first. A closed TCP socket still fits: when one end of a
+   * connection closes first, the other end's FIN and late data still go to it, not to an outsider.
+   */
+  const find = (fits: (s: SocketLane) => boolean, closedToo: boolean): SocketLane | null => {
+    for (const s of all) if (!s.closed && fits(s)) return s;
+    if (closedToo) for (let i = all.length - 1; i >= 0; i--) if (all[i]!.closed && fits(all[i]!)) return all[i]!;
+    return null;
+  };
   /** The lane that receives what `from` sends to `to`: a socket of this session if one fits, else a peer lane. */
   const destination = (from: SocketLane, to: Address | null, transport: Transport): number | null => {
     if (!to) return null;
-    for (const s of sockets.values()) {
-      if (s === from || s.closed || s.transport !== transport || s.kind === 'welcoming') continue;
-      if (transport === 'udp' ? same(s.local, to) : same(s.local, to) && same(s.peer, from.local)) return s.index;
-    }
-    return outside(to);
+    const fits = (s: SocketLane): boolean =>
+      s !== from && s.transport === transport && s.kind !== 'welcoming' && same(s.local, to) && (transport === 'udp' || same(s.peer, from.local));
+    return find(fits, transport === 'tcp')?.index ?? outside(to);
   };
   const sender = (to: SocketLane, from: Address | null): { lane: number; inside: boolean } | null => {
     if (!from) return null;
-    for (const s of sockets.values()) if (s !== to && same(s.local, from) && (to.transport === 'udp' || same(s.peer, to.local))) return { lane: s.index, inside: true };
-    return { lane: outside(from), inside: false };
+    const s = find((s) => s !== to && same(s.local, from) && (to.transport === 'udp' || same(s.peer, to.local)), to.transport === 'tcp');
+    return s ? { lane: s.index, inside: true } : { lane: outside(from), inside: false };
   };
 
-  for (const e of exchanges) {
+  for (const e of handshakesFirst(exchanges)) {
     switch (e.kind) {
       case 'bind': {
         const s = lane(e.socket, e.transport);
@@ -181,6 +191,32 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     return s.local ? `${kind} ${hostPort(s.local)}` : kind;
   };
   return { lanes: lanes.map((l, i) => ({ title: l.title, kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
+}
+
+/** How far after an accept the log may hold the connect of the same connection. */
+const CONNECT_AFTER_ACCEPT = 64;
+
+/**
+ * The log in the order to draw it: a connection's handshake before the accept that returns it. The
+ * log has calls in the order they finished, and an accept that was already waiting can finish before
+ * the connect of the same connection does.
+ */
+function handshakesFirst(exchanges: readonly Exchange[]): readonly Exchange[] {
+  const out = [...exchanges];
+  for (let i = 0; i < out.length; i++) {
+    const e = out[i]!;
+    if (e.kind !== 'accept') continue;
+    const last = Math.min(out.length, i + 1 + CONNECT_AFTER_ACCEPT);
+    for (let j = i + 1; j < last; j++) {
+      const c = out[j]!;
+      if (c.kind !== 'connect' || c.transport !== 'tcp' || !same(c.local, e.peer) || !same(c.remote, e.local)) continue;
+      out.splice(j, 1);
+      out.splice(i, 0, c);
+      i++; // the accept is one place further on now
+      break;
+    }
+  }
+  return out;
 }
 
 /** A byte count, and the payload itself when it is short. */
