@@ -49,8 +49,10 @@ async function closedPort(): Promise<number> {
 async function fails(line: string): Promise<string> {
   const ran = await shell!.run(line);
   const errors = ran.lines.filter((l) => l.channel === 'err' && !l.async);
-  expect(errors.map((l) => l.text), line).toHaveLength(1);
-  return errors[0]!.text.trimStart();
+  // The caret line; the command is repeated above it when the shell printed something in between.
+  if (errors.length === 2) expect(errors[0]!.text.trim(), line).toBe(line);
+  else expect(errors.map((l) => l.text), line).toHaveLength(1);
+  return errors[errors.length - 1]!.text.trimStart();
 }
 
 async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {

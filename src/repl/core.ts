@@ -41,6 +41,8 @@ export class ShellCore {
   /** Chunks queued or running. */
   private pending = 0;
   private readonly held: ShellLine[] = [];
+  /** Lines shown since the running chunk started: an error's caret goes under the typed line only if none were. */
+  private shownWhileRunning = 0;
   /** Bumped by Ctrl-C: chunks typed ahead before it are dropped, as a terminal drops typeahead. */
   private generation = 0;
   /** Set by `exit N`. */
@@ -96,6 +98,7 @@ export class ShellCore {
       this.options.onRun?.(typedAfter, source);
       const controller = new AbortController();
       this.running = controller;
+      this.shownWhileRunning = 0;
       const result = await runChunk(this.interp, source, 1, controller.signal);
       this.running = null;
       if (result.kind === 'ok') this.ran.push(source.replace(/\n$/, ''));
@@ -133,6 +136,7 @@ export class ShellCore {
       }
       for (const l of this.held.splice(0)) this.options.sink(l);
     }
+    if (this.running) this.shownWhileRunning++;
     this.options.sink(line);
   }
 
@@ -175,7 +179,8 @@ export class ShellCore {
   private caret(source: string, span: Span | null, message: string, typedAfter: string): void {
     if (!span) return this.err(`error: ${messageLine(message)}`, 'error');
     const lines = source.replace(/\n$/, '').split('\n');
-    const underInput = this.options.caretUnderInput && lines.length === 1;
+    // Under the typed line only if nothing came between (a `#` line would seem to be what is pointed at).
+    const underInput = this.options.caretUnderInput && lines.length === 1 && this.shownWhileRunning === 0;
     if (!underInput) this.err(`  ${terminalSafe(Buffer.from(lines[span.line - 1] ?? ''))}`, 'plain');
     const indent = underInput ? typedAfter.length : 2;
     this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${messageLine(message)}`, 'error');
