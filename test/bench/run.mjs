@@ -30,6 +30,12 @@ const only = option('--only', null)?.split(',') ?? null;
 setPinning(flag('--pin'));
 const jsonFile = option('--json', 'bench-results.json');
 
+/** The round under way, redrawn in place at a terminal; a redirected run's output holds only the tables. */
+function progress(text) {
+  if (!process.stdout.isTTY) return;
+  process.stdout.write(text === null ? '\r\x1b[K' : `\r\x1b[K${text}`);
+}
+
 /**
  * Sizes: the full run is issue 5's; --quick keeps every measurement but shrinks it to finish in under
  * a minute; --smoke (CI) only checks that every part of the machinery runs, in a few seconds.
@@ -73,7 +79,7 @@ async function main() {
     const runs = new Map(contenders.map((c) => [c.id, []]));
     try {
       for (let r = 0; r < repeats; r++) {
-        process.stdout.write(`\r${m.title}: round ${r + 1}/${repeats}   `);
+        progress(`${m.title}: round ${r + 1}/${repeats}`);
         for (const c of contenders) {
           try {
             runs.get(c.id).push({ round: r, ...(await c.run()) });
@@ -86,7 +92,7 @@ async function main() {
     } finally {
       await m.teardown?.();
     }
-    process.stdout.write('\r\x1b[K');
+    progress(null);
     results.push(measured(m, runs));
   }
   const text = report(results);
