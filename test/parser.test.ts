@@ -111,6 +111,8 @@ describe('parser: errors carry line and column', () => {
     ],
     ['while true\n  if $x == 1\n    print a\n  end', "1:1 'while' block is not closed: add 'end'"],
     ['end', "1:1 'end' without an open block (while, repeat or if)"],
+    ['i = $i + 1', '1:8 there is no arithmetic: a value stands alone (count passes with repeat N; len gives a length)'],
+    ['x = $a $b', '1:8 a value stands alone, so nothing can follow it; to join values into text, write one quoted word: "$a$b"'],
     ['break', "1:1 'break' outside a loop"],
     ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],
     ['if $a = b\nend', '1:7 expected ==, !=, <, <=, > or >= between the two values'],

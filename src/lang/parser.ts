@@ -36,6 +36,8 @@ export function parse(source: string, grammar: Grammar, options: ParseOptions = 
 }
 
 const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** Operators someone might try after a value: the language has none of them. */
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '//', '**', '+=', '-=']);
 const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'else', 'end', 'break', 'continue']);
 
 /**
@@ -234,6 +236,7 @@ class Parser {
     if (rhs.length === 0) return this.report(`expected a value or a command after '='`, after(words[eq]!.span));
     if (this.commandOf(rhs[0]!)) return this.command(rhs, targets);
     if (rhs.length === 1) return { kind: 'assign', targets, value: rhs[0]!, span: words[0]!.span };
+    if (rhs[0]!.kind !== 'literal' || rhs[0]!.quoted) return this.valueWithMore(rhs[1]!);
     return this.unknown(rhs[0]!, `; to assign text with spaces, quote it: ${targets[0]!.name} = "a b"`, true);
   }
 
@@ -242,6 +245,7 @@ class Parser {
     const call = this.commandOf(head);
     if (!call) {
       if (words.length === 1 && head.kind !== 'literal') return { kind: 'show', word: head, span: head.span };
+      if (words.length > 1 && (head.kind !== 'literal' || head.quoted)) return this.valueWithMore(words[1]!);
       return this.unknown(head, '');
     }
     let args = words.slice(1);
@@ -264,6 +268,14 @@ class Parser {
       return { target: { name: intern(m[1]!), span: targetSpan }, name: m[2]!, nameSpan };
     }
     return null;
+  }
+
+  /** A value (a $name, quoted text, bytes) followed by more words, as in `i = $i + 1`. */
+  private valueWithMore(next: Word): null {
+    if (next.kind === 'literal' && !next.quoted && ARITHMETIC.has(next.text)) {
+      return this.report(`there is no arithmetic: a value stands alone (count passes with repeat N; len gives a length)`, next.span);
+    }
+    return this.report(`a value stands alone, so nothing can follow it; to join values into text, write one quoted word: "$a$b"`, next.span);
   }
 
   /** Reports a word that should have been a command. `hintFirst`: the hint beats a spelling suggestion. */
