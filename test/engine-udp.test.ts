@@ -1,4 +1,5 @@
 /** The UDP half of the engine, against real sockets on loopback (port 0 everywhere). */
+import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/index.js';
 import type { SocketHandle } from '../src/engine/types.js';
@@ -270,8 +271,18 @@ describe('UDP errors', () => {
     r = rig();
     const { port } = await pair();
     const other = r.engine.create('udp', 4, main);
-    await fails(r.engine.bind(other, '127.0.0.1', port), 'EADDRINUSE', 'OSError', new RegExp(`127\\.0\\.0\\.1 port ${port} is already in use.*SO_REUSEADDR`));
+    // The holder is a socket of this engine, so the message names it.
+    await fails(r.engine.bind(other, '127.0.0.1', port), 'EADDRINUSE', 'OSError', new RegExp(`127\\.0\\.0\\.1 port ${port} is already in use by serverSocket, a socket of this shell`));
     expect(r.engine.info(other).state).toBe('UNBOUND');
+    // Held outside the engine (here by a plain node:dgram socket), it may be another server.
+    const outsider = createSocket('udp4');
+    await new Promise<void>((resolve) => outsider.bind(0, '127.0.0.1', resolve));
+    try {
+      const taken = outsider.address().port;
+      await fails(r.engine.bind(other, '127.0.0.1', taken), 'EADDRINUSE', 'OSError', new RegExp(`port ${taken} is already in use — another server may be running there.*SO_REUSEADDR`));
+    } finally {
+      outsider.close();
+    }
     expect((await r.engine.bind(other, '127.0.0.1', 0)).port).toBeGreaterThan(0);
   });
 

@@ -30,11 +30,12 @@ export interface Core {
   /** Registers a connection taken from a listener's accept queue under a fresh name. */
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
   /**
-   * Another open TCP socket of this engine holds that address through bind. Node cannot bind a TCP
-   * socket without listening, so the OS does not know of such a bind; the engine keeps it, as Python's
-   * second bind of a port fails with EADDRINUSE.
+   * The name of another open socket of this engine and transport that holds address, or null. For
+   * TCP this is the engine's own record: Node cannot bind a TCP socket without listening, so the OS
+   * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
+   * it names the holder when the OS refused a bind.
    */
-  tcpAddressTaken(address: Address, asking: BaseSocket): boolean;
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null;
 }
 
 /** A completed handshake waiting in a listener's accept queue. */

@@ -25,6 +25,7 @@ import type {
   Transport,
 } from './types.js';
 import { UdpSocket } from './udp.js';
+import { overlaps } from './resolve.js';
 
 export function createEngine(options: EngineOptions): Engine {
   return new SocketEngine(options);
@@ -93,9 +94,12 @@ class SocketEngine implements Engine, Core {
     this.table.set(socket.name, socket);
   }
 
-  tcpAddressTaken(address: Address, asking: BaseSocket): boolean {
-    for (const s of this.table.values()) if (s !== asking && s instanceof TcpSocket && s.holds(address)) return true;
-    return false;
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null {
+    for (const s of this.table.values()) {
+      if (s === asking || s.transport !== transport) continue;
+      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return s.name;
+    }
+    return null;
   }
 
   private register(socket: BaseSocket): void {

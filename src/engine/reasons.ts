@@ -22,6 +22,8 @@ export interface ErrorContext {
   readonly value?: string;
   /** sendfile and recvfile: the file. */
   readonly path?: string;
+  /** EADDRINUSE: the socket of this shell that holds the address, when one does. */
+  readonly holder?: string;
 }
 
 export interface Reason {
@@ -51,7 +53,9 @@ export const REASONS = {
     code: 'EADDRINUSE',
     python: 'OSError',
     say: (c) =>
-      `${where(c)} is already in use — another server may be running there; stop it, pick another port, or set SO_REUSEADDR before bind`,
+      c.holder !== undefined
+        ? `${where(c)} is already in use by ${c.holder}, a socket of this shell; close it, or pick another port`
+        : `${where(c)} is already in use — another server may be running there; stop it, pick another port, or set SO_REUSEADDR before bind`,
   },
   EADDRNOTAVAIL: {
     code: 'EADDRNOTAVAIL',

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { SocketError, toSocketError } from './errors.js';
-import type { Family } from './types.js';
+import type { Address, Family } from './types.js';
 
 /** Throws EINVAL unless port is an integer in 0..65535. */
 export function checkPort(port: number, call: string, socket: string): void {
@@ -18,6 +18,14 @@ export function checkDestPort(port: number, call: string, socket: string): void 
   checkPort(port, call, socket);
   if (port === 0) throw new SocketError('EINVAL_DEST_PORT', call, { socket, port });
 }
+
+/** Two local addresses that cannot both be bound: the same port and family, and the same host or an any-address. */
+export function overlaps(mine: Address | null, wanted: Address): boolean {
+  if (mine === null || mine.port !== wanted.port || mine.family !== wanted.family) return false;
+  return mine.host === wanted.host || isAny(mine.host) || isAny(wanted.host);
+}
+
+const isAny = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 /** The any-address of a family: what Python's '' means. */
 export function anyAddress(family: Family): string {

@@ -7,7 +7,7 @@ import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError } from './errors.js';
 import { Listener, probeAddress } from './listener.js';
-import { anyAddress, checkPort, literalHost, resolveHost } from './resolve.js';
+import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { Stream } from './tcp-stream.js';
 import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState, TransferOptions } from './types.js';
@@ -31,10 +31,7 @@ export class TcpSocket extends BaseSocket {
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
   holds(address: Address): boolean {
-    const mine = this.boundAddr;
-    if (mine === null || mine.port !== address.port || mine.family !== address.family) return false;
-    const any = (h: string) => h === '0.0.0.0' || h === '::';
-    return mine.host === address.host || any(mine.host) || any(address.host);
+    return overlaps(this.boundAddr, address);
   }
 
   state(): SocketState {
@@ -69,9 +66,8 @@ export class TcpSocket extends BaseSocket {
     this.opening = true;
     try {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
-      if (port !== 0 && this.core.tcpAddressTaken({ host: ip, port, family: this.family }, this)) {
-        throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port }));
-      }
+      const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
+      if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
       const actual = await probeAddress(ip, port, this.context());
       this.checkOpen('bind');
       this.boundAddr = { host: ip, port: actual, family: this.family };

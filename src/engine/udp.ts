@@ -69,7 +69,14 @@ export class UdpSocket extends BaseSocket {
     const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
     this.checkOpen('bind');
     this.checkUnbound();
-    const address = await this.handle.bind(ip, port, 'bind');
+    let address: Address;
+    try {
+      address = await this.handle.bind(ip, port, 'bind');
+    } catch (err) {
+      // The OS says the port is taken; say so by name when a socket of this shell is what holds it.
+      const holder = err instanceof SocketError && err.code === 'EADDRINUSE' ? this.core.holderOf({ host: ip, port, family: this.family }, 'udp', this) : null;
+      throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
+    }
     this.emit({ kind: 'bound', socket: this.name, address, implicit: false });
     return address;
   }
