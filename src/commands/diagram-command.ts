@@ -32,7 +32,18 @@ export const diagramCommand: CommandDef = {
       return NONE;
     }
     if (file) throw new ShellError('a file goes with --svg: diagram --svg FILE', file.span);
-    ctx.display(ctx.flags.has('mermaid') ? ladderMermaid(ladder) : ladderText(ladder));
+    if (ctx.flags.has('mermaid')) {
+      ctx.display(ladderMermaid(ladder));
+      return NONE;
+    }
+    const text = ladderText(ladder);
+    ctx.display(text);
+    // A terminal narrower than the drawing folds every row; say how to see it whole.
+    const columns = ctx.session.columns();
+    const width = Math.max(...text.split('\n').map((l) => l.length));
+    if (columns !== undefined && width > columns) {
+      ctx.info(`the diagram is ${width} columns wide and the terminal ${columns}: widen the terminal, or write it with diagram --svg FILE or diagram --mermaid`);
+    }
     return NONE;
   },
 };
