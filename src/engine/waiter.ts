@@ -23,8 +23,10 @@ export class Waiter {
   private socket = '';
   private seconds = 0;
   private failure: SocketError | null = null;
-  private resolveSleep: (() => void) | null = null;
-  private rejectSleep: ((err: unknown) => void) | null = null;
+  /** Resumes the sleep() of a many-step wait. */
+  private resumeSleep: (() => void) | null = null;
+  /** Ends the waiting call with an error: that sleep(), or the promise of until(). */
+  private rejectWait: ((err: unknown) => void) | null = null;
   /** until(): checks the condition and, when it holds, resolves the call's promise. */
   private check: (() => boolean) | null = null;
   /** When the current wait times out, in performance.now() milliseconds; Infinity when it does not. */
@@ -79,7 +81,7 @@ export class Waiter {
   until<T>(call: string, socket: string, timeoutSeconds: number | null, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.begin(call, socket, timeoutSeconds, options);
-      this.rejectSleep = reject;
+      this.rejectWait = reject;
       this.check = () => {
         const got = attempt();
         if (got === null || got === undefined) return false;
@@ -91,15 +93,15 @@ export class Waiter {
 
   /** A call is waiting for the socket to wake it: what arrives now goes to it. */
   get waiting(): boolean {
-    return this.check !== null || this.resolveSleep !== null;
+    return this.check !== null || this.resumeSleep !== null;
   }
 
   /** Resolves when the socket calls wake(); rejects on timeout, cancel or fail(). */
   sleep(): Promise<void> {
     if (this.failure !== null) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.resolveSleep = resolve;
-      this.rejectSleep = reject;
+      this.resumeSleep = resolve;
+      this.rejectWait = reject;
     });
   }
 
@@ -120,10 +122,10 @@ export class Waiter {
       if (done) this.end();
       return true;
     }
-    const resolve = this.resolveSleep;
+    const resolve = this.resumeSleep;
     if (resolve === null) return false;
-    this.resolveSleep = null;
-    this.rejectSleep = null;
+    this.resumeSleep = null;
+    this.rejectWait = null;
     resolve();
     return true;
   }
@@ -136,10 +138,10 @@ export class Waiter {
       return;
     }
     this.failure = err;
-    const reject = this.rejectSleep;
+    const reject = this.rejectWait;
     if (reject === null) return;
-    this.resolveSleep = null;
-    this.rejectSleep = null;
+    this.resumeSleep = null;
+    this.rejectWait = null;
     reject(err);
   }
 
@@ -148,14 +150,14 @@ export class Waiter {
     this.call = null;
     this.deadline = Infinity;
     this.failure = null;
-    this.resolveSleep = null;
-    this.rejectSleep = null;
+    this.resumeSleep = null;
+    this.rejectWait = null;
     this.check = null;
   }
 
   /** Ends an until() call with err. */
   private settleFailed(err: unknown): void {
-    const reject = this.rejectSleep!;
+    const reject = this.rejectWait!;
     this.end();
     reject(err);
   }
