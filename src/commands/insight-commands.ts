@@ -5,6 +5,7 @@ import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { hexdump } from '../render/hexdump.js';
 import { ShellError } from '../session/errors.js';
 import type { CommandDef } from './types.js';
+import { wrapWords } from '../render/wrap.js';
 
 /** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */
 export const insightCommands: readonly CommandDef[] = [
@@ -27,7 +28,7 @@ export const insightCommands: readonly CommandDef[] = [
       }
       const found = Object.keys(TOPICS).find((k) => k.toLowerCase() === key.toLowerCase());
       if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg?.span ?? ctx.span);
-      ctx.display(wrap(`${found}: ${TOPICS[found]}`, 96));
+      ctx.display(wrapWords(`${found}: ${TOPICS[found]}`, 96).join('\n'));
       return NONE;
     },
   },
@@ -82,16 +83,3 @@ export const insightCommands: readonly CommandDef[] = [
     },
   },
 ];
-
-/** Words joined into lines of at most `width` characters. */
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line].join('\n');
-}

@@ -1,10 +1,10 @@
 import type { SocketOption } from '../engine/types.js';
-import { received, sent } from './exchange-log.js';
-import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
+import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
 import { expr, lines } from '../export/types.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
+import { dataCalls } from './data-calls.js';
 import { bound, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from './types.js';
 
@@ -118,105 +118,7 @@ export const socketCalls: readonly CommandDef[] = [
       return NONE;
     },
   },
-  {
-    name: 'send',
-    group: 'socket',
-    method: true,
-    usage: 'send DATA',
-    forms: [[{ name: 'DATA', kind: 'data' }]],
-    summary: 'Send on a connected socket; returns the number of bytes sent',
-    python: { code: 's.send(sentence.encode())' },
-    example: 'clientSocket.send $sentence',
-    toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
-    run(ctx) {
-      const s = ctx.socket();
-      const data = want.data(ctx.args[0]!);
-      const done = (n: number): Value => {
-        sent(ctx, s, 'send', data, null);
-        return int(n);
-      };
-      const n = ctx.session.engine.send(s, data, ctx.block);
-      return typeof n === 'number' ? done(n) : n.then(done);
-    },
-  },
-  {
-    name: 'sendall',
-    group: 'socket',
-    method: true,
-    usage: 'sendall DATA',
-    forms: [[{ name: 'DATA', kind: 'data' }]],
-    summary: 'Send all of DATA on a connected socket',
-    python: { code: 's.sendall(data)' },
-    example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
-    toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
-    async run(ctx) {
-      const s = ctx.socket();
-      const data = want.data(ctx.args[0]!);
-      await ctx.session.engine.sendall(s, data, ctx.block);
-      sent(ctx, s, 'sendall', data, null);
-      return NONE;
-    },
-  },
-  {
-    name: 'sendto',
-    group: 'socket',
-    method: true,
-    usage: 'sendto DATA HOST PORT | sendto DATA ADDRESS',
-    forms: [
-      [{ name: 'DATA', kind: 'data' }, { name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }],
-      [{ name: 'DATA', kind: 'data' }, { name: 'ADDRESS', kind: 'address' }],
-    ],
-    summary: 'Send one UDP datagram to an address; the OS adds the source address',
-    python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
-    example: 'clientSocket.sendto $message localhost 12000',
-    toPython: (py) => expr(`${py.target}.sendto(${py.bytes(0)}, ${py.address(1)})`, 'int'),
-    run(ctx) {
-      const args = ctx.args;
-      const payload = want.data(args[0]!);
-      const to = want.hostAndPort(args, 1);
-      const s = ctx.socket();
-      return ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block).then((n) => {
-        sent(ctx, s, 'sendto', payload, to);
-        return int(n);
-      });
-    },
-  },
-  {
-    name: 'recv',
-    group: 'socket',
-    method: true,
-    usage: 'recv BUFSIZE',
-    forms: [[{ name: 'BUFSIZE', kind: 'bufsize' }]],
-    summary: "Wait for data: up to BUFSIZE bytes; b'' when the peer has closed",
-    python: { code: 'data = s.recv(1024)' },
-    example: 'modifiedSentence = clientSocket.recv 1024',
-    toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
-    run(ctx) {
-      const s = ctx.socket();
-      return ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block).then((data) => {
-        received(ctx, s, 'recv', data, null);
-        return bytes(data);
-      });
-    },
-  },
-  {
-    name: 'recvfrom',
-    group: 'socket',
-    method: true,
-    usage: 'recvfrom BUFSIZE',
-    forms: [[{ name: 'BUFSIZE', kind: 'bufsize' }]],
-    summary: "Wait for one datagram; returns (data, sender's address)",
-    python: { code: 'message, clientAddress = s.recvfrom(2048)' },
-    example: 'message, clientAddress = serverSocket.recvfrom 2048',
-    toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
-    run(ctx) {
-      const s = ctx.socket();
-      return ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block).then((r) => {
-        received(ctx, s, 'recvfrom', r.data, r.address);
-        return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
-      });
-    },
-  },
+  ...dataCalls,
   {
     name: 'close',
     group: 'socket',

@@ -1,6 +1,7 @@
 import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
+import { assignmentTargets } from './targets.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
 export interface Grammar {
@@ -56,7 +57,7 @@ interface Line {
 class Parser {
   private index = 0;
   private readonly diagnostics: Diagnostic[] = [];
-  private incomplete = false;
+  /** Blocks left open at the end of the input, each reported once. */
   private unclosed = 0;
   private loops = 0;
   private depth = 0;
@@ -81,7 +82,7 @@ class Parser {
       const stmt = this.statement(line);
       if (stmt) program.push(stmt);
     }
-    return { program, diagnostics: this.diagnostics, incomplete: this.incomplete, unclosed: this.unclosed };
+    return { program, diagnostics: this.diagnostics, incomplete: this.unclosed > 0, unclosed: this.unclosed };
   }
 
   /** The next non-empty line, lexed; null for blank lines, comments and lines with lexing errors. */
@@ -184,7 +185,6 @@ class Parser {
 
   /** kind at open never got its 'end'; blame an inner block whose 'end' is indented like this one, if any. */
   private reportUnclosed(kind: BlockKind, open: Span): void {
-    this.incomplete = true;
     this.unclosed++;
     const inner = this.misaligned.find((m) => m.open.line > open.line && m.end.col === open.col);
     if (inner === undefined) {
@@ -307,32 +307,6 @@ class Parser {
 
 function keyword(word: Word): string | null {
   return word.kind === 'literal' && !word.quoted && KEYWORDS.has(word.text) ? word.text : null;
-}
-
-/**
- * The words before '=' as names: `x`, `a, b`, `a,b`, `a ,b`. Returns null when the words don't
- * read as a name list (then '=' is an ordinary argument, as in `print a = b`), [] after reporting.
- */
-function assignmentTargets(words: readonly Word[]): Target[] | null {
-  if (words.some((w) => w.kind !== 'literal' || w.quoted)) return null;
-  const targets: Target[] = [];
-  let expectName = true;
-  for (const w of words) {
-    const text = (w as Extract<Word, { kind: 'literal' }>).text;
-    let col = w.span.col;
-    for (const piece of text.split(/(,)/)) {
-      if (piece === ',') {
-        if (expectName) return null;
-        expectName = true;
-      } else if (piece !== '') {
-        if (!expectName) return null;
-        targets.push({ name: intern(piece), span: { line: w.span.line, col, width: piece.length } });
-        expectName = false;
-      }
-      col += piece.length;
-    }
-  }
-  return expectName ? null : targets;
 }
 
 function after(span: Span): Span {

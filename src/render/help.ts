@@ -1,4 +1,5 @@
 import type { CommandDef, Group } from '../commands/types.js';
+import { wrapWords } from './wrap.js';
 
 const GROUPS: Readonly<Record<Group, string>> = {
   socket: 'Socket calls: one Python socket call each. Write NAME.call, or just call for the current socket',
@@ -30,11 +31,11 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
   const width = Math.max(...commands.map((c) => c.usage.length)) + 2;
   const lines: string[] = [];
   for (const group of Object.keys(GROUPS) as Group[]) {
-    lines.push(...wrap(`${GROUPS[group]}:`, '', '  ', columns));
+    lines.push(...wrapWords(`${GROUPS[group]}:`, columns, '', '  '));
     for (const c of commands.filter((d) => d.group === group)) {
       if (columns !== undefined && columns - 2 - width < MIN_SUMMARY) {
-        lines.push(`  ${c.usage}`, ...wrap(c.summary, '      ', '      ', columns));
-      } else lines.push(...wrap(c.summary, `  ${c.usage.padEnd(width)}`, ' '.repeat(2 + width), columns));
+        lines.push(`  ${c.usage}`, ...wrapWords(c.summary, columns, '      ', '      '));
+      } else lines.push(...wrapWords(c.summary, columns, `  ${c.usage.padEnd(width)}`, ' '.repeat(2 + width)));
     }
     lines.push('');
   }
@@ -44,28 +45,9 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
     'Blocks: while COND … end, repeat N … end, if COND … [else …] end, break, continue. # starts a comment.',
     'Type help COMMAND for its Python call and an example.',
   ]) {
-    lines.push(...wrap(text, '', '  ', columns));
+    lines.push(...wrapWords(text, columns, '', '  '));
   }
   return lines.join('\n');
-}
-
-/** first + text as lines of at most columns characters, broken at spaces; later lines start with rest. */
-function wrap(text: string, first: string, rest: string, columns: number | undefined): string[] {
-  if (columns === undefined || first.length + text.length <= columns) return [first + text];
-  const lines: string[] = [];
-  let line = first;
-  let fresh = true; // nothing after the prefix yet: a word longer than the line still goes on it
-  for (const word of text.split(' ')) {
-    if (!fresh && line.length + 1 + word.length > columns) {
-      lines.push(line);
-      line = rest;
-      fresh = true;
-    }
-    line += fresh ? word : ` ${word}`;
-    fresh = false;
-  }
-  lines.push(line);
-  return lines;
 }
 
 export function helpCommand(c: CommandDef): string {

@@ -1,0 +1,21 @@
+/**
+ * first + text as lines of at most width characters, broken at spaces; later lines start with rest.
+ * A word longer than a line still goes on one. Without a width, one line whatever its length.
+ */
+export function wrapWords(text: string, width: number | undefined, first = '', rest = ''): string[] {
+  if (width === undefined || first.length + text.length <= width) return [first + text];
+  const lines: string[] = [];
+  let line = first;
+  let fresh = true; // nothing after the prefix yet
+  for (const word of text.split(' ')) {
+    if (!fresh && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest;
+      fresh = true;
+    }
+    line += fresh ? word : ` ${word}`;
+    fresh = false;
+  }
+  lines.push(line);
+  return lines;
+}
