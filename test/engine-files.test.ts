@@ -29,6 +29,34 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * The most the kernel may buffer on one loopback TCP connection: the receive buffer's and the send
+ * buffer's autotuning ceilings (the third field of tcp_rmem and tcp_wmem). They differ between
+ * machines (4–32 MiB here), so a bound on what a stalled sender got out must be built from them.
+ */
+function kernelTcpCeiling(): number {
+  const third = (path: string, fallback: number) => {
+    try {
+      return Number(readFileSync(path, 'utf8').trim().split(/\s+/)[2]) || fallback;
+    } catch {
+      return fallback; // not Linux
+    }
+  };
+  return third('/proc/sys/net/ipv4/tcp_rmem', 32 << 20) + third('/proc/sys/net/ipv4/tcp_wmem', 32 << 20);
+}
+
+/** Waits (at most 10 s) until the client's bytesSent holds still for 300 ms; returns that count. */
+async function stalledAt(client: SocketHandle): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 33; i++) {
+    const now = r.engine.info(client).bytesSent;
+    if (now === last) return now;
+    last = now;
+    await sleep(300);
+  }
+  throw new Error(`the sender never stalled: ${last} bytes sent and still going`);
+}
+
 function file(name: string, bytes: number): { path: string; data: Buffer } {
   const data = randomBytes(bytes);
   const path = join(dir, name);
@@ -106,17 +134,18 @@ describe('sendfile and recvfile', () => {
 
   it('sendfile waits for a slow reader without reading the file ahead, and finishes once it reads', async () => {
     r = rig();
-    const { path, data } = file('slow.bin', 48 * 1024 * 1024);
+    // Both kernel buffers and sendfile's two 1 MiB chunks; the file is larger by a margin.
+    const bound = kernelTcpCeiling() + (2 << 20);
+    const { path, data } = file('slow.bin', bound + (16 << 20));
     const { client, peer } = await toRawPeer(); // paused: it reads nothing yet
     let done = false;
     const sending = r.engine.sendfile(client, path, {}).then((n) => ((done = true), n));
     sending.catch(() => undefined); // a failed expect below must not leave it unhandled
-    await sleep(300);
-    const stalled = r.engine.info(client);
+    const sent = await stalledAt(client);
     expect(done).toBe(false);
-    expect(stalled.waiting).toBe('sendfile');
+    expect(r.engine.info(client).waiting).toBe('sendfile');
     // What left the file is bounded by the kernel's buffers and a chunk or two, not the file's size.
-    expect(stalled.bytesSent).toBeLessThan(24 * 1024 * 1024);
+    expect(sent).toBeLessThanOrEqual(bound);
     const hash = createHash('sha256');
     let got = 0;
     peer.on('data', (chunk: Buffer) => {
@@ -135,19 +164,21 @@ describe('sendfile and recvfile', () => {
     r = rig({ tcpQueueBytes: 256 * 1024 });
     const fifo = join(dir, 'slow.fifo');
     spawnSync('mkfifo', [fifo]);
-    const { path, data } = file('fifo.bin', 64 * 1024 * 1024);
+    // What can leave the sender before it must wait: recvfile's 16 MiB of writes behind, the socket
+    // queue's cap plus one read, both kernel buffers, sendfile's two 1 MiB chunks and the FIFO's
+    // buffer (64 KiB, 1 MiB at most). The file is larger by a margin, so a sender that was not held
+    // back would finish it.
+    const bound = (16 << 20) + 256 * 1024 + 65536 + kernelTcpCeiling() + (2 << 20) + (1 << 20);
+    const { path, data } = file('fifo.bin', bound + (16 << 20));
     const { client, conn } = await pair();
     const reader = createReadStream(fifo);
     reader.pause();
     const receiving = r.engine.recvfile(conn, fifo, null, {});
     const sending = r.engine.sendfile(client, path, {});
     for (const p of [receiving, sending]) p.catch(() => undefined); // a failed expect below must not leave them unhandled
-    await sleep(500);
-    // The FIFO holds 64 KiB; recvfile keeps at most 16 MiB waiting for it, the socket queue stays at
-    // its cap, and TCP flow control holds the sender back (kernel buffers of a few MiB each way and
-    // sendfile's two 1 MiB chunks): far short of the 64 MiB file.
+    const sent = await stalledAt(client);
+    expect(sent).toBeLessThanOrEqual(bound);
     expect(r.engine.info(conn).queued.count).toBeLessThanOrEqual(256 * 1024 + 65536);
-    expect(r.engine.info(client).bytesSent).toBeLessThan(40 * 1024 * 1024);
     expect(r.engine.info(client).waiting).toBe('sendfile');
     const hash = createHash('sha256');
     reader.on('data', (chunk) => hash.update(chunk as Buffer));
