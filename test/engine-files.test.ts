@@ -15,6 +15,7 @@ import type { SocketHandle } from '../src/engine/types.js';
 import { progressLine, size } from '../src/commands/progress.js';
 import { streamOutput } from '../src/run/stream-output.js';
 import { fails, rig, sleep, until, type Rig } from './engine-helpers.js';
+import { kernelTcpCeiling } from './helpers/kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -28,22 +29,6 @@ afterEach(async () => {
   for (const s of servers.splice(0)) s.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * The most the kernel may buffer on one loopback TCP connection: the receive buffer's and the send
- * buffer's autotuning ceilings (the third field of tcp_rmem and tcp_wmem). They differ between
- * machines (4–32 MiB here), so a bound on what a stalled sender got out must be built from them.
- */
-function kernelTcpCeiling(): number {
-  const third = (path: string, fallback: number) => {
-    try {
-      return Number(readFileSync(path, 'utf8').trim().split(/\s+/)[2]) || fallback;
-    } catch {
-      return fallback; // not Linux
-    }
-  };
-  return third('/proc/sys/net/ipv4/tcp_rmem', 32 << 20) + third('/proc/sys/net/ipv4/tcp_wmem', 32 << 20);
-}
 
 /** Waits (at most 10 s) until the client's bytesSent holds still for 300 ms; returns that count. */
 async function stalledAt(client: SocketHandle): Promise<number> {
