@@ -142,7 +142,7 @@ describe('sendfile and recvfile', () => {
     r.engine.close(client);
     await until(() => got === data.length, 10_000);
     expect(hash.digest('hex')).toBe(sha(data));
-  });
+  }, 60_000); // tens of MiB through a paused reader: seconds on a loaded machine
 
   it('recvfile stops reading while the file falls behind (a FIFO nobody reads), then catches up', async () => {
     if (spawnSync('mkfifo', [join(dir, 'probe')]).status !== 0) return; // no mkfifo here
@@ -173,7 +173,7 @@ describe('sendfile and recvfile', () => {
     expect(await receiving).toBe(data.length);
     await new Promise((resolve) => reader.on('close', resolve));
     expect(hash.digest('hex')).toBe(sha(data));
-  });
+  }, 60_000); // tens of MiB through a paused reader: seconds on a loaded machine
 
   it('a wait that makes no progress times out under settimeout; the file so far stays written', async () => {
     r = rig();

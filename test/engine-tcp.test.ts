@@ -272,6 +272,23 @@ describe('TCP byte stream', () => {
     expect(r.of('paused').length).toBeGreaterThan(1);
   });
 
+  it('marks a pause that comes before the queue ran empty as again (one notice per backlog)', async () => {
+    r = rig({ tcpQueueBytes: 1000 });
+    const port = await rawServer((s) => {
+      s.on('error', () => undefined); // the client closes with bytes unread: a reset
+      s.end(Buffer.alloc(1_000_000, 7));
+    });
+    const client = r.engine.create('tcp', 4, main);
+    await r.engine.connect(client, '127.0.0.1', port, {});
+    const queued = () => r.engine.info(client).queued.count;
+    await until(() => r.of('paused').length === 1);
+    await r.engine.recv(client, queued() - 500, {}); // below the cap, not empty: reading resumes
+    await until(() => r.of('paused').length === 2);
+    await r.engine.recv(client, queued(), {}); // empty
+    await until(() => r.of('paused').length === 3);
+    expect(r.of('paused').map((e) => e.again)).toEqual([false, true, false]);
+  });
+
   it('waits for drain when the peer does not read; a timed-out send sent nothing and the socket stays usable', async () => {
     r = rig();
     let peer: net.Socket | null = null;

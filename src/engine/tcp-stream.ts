@@ -19,6 +19,8 @@ export class Stream {
   private shutRd = false;
   private shutWr = false;
   private paused = false;
+  /** Set by a pause, cleared when the queue next runs empty: one backpressure episode, however many pauses. */
+  private pausedSinceEmpty = false;
   /** The connection is gone (error or close): nothing more will arrive. */
   private gone = false;
   private failCode: string | null;
@@ -176,6 +178,7 @@ export class Stream {
   private readonly onData = (chunk: Buffer): void => {
     if (this.shutRd || this.owner.closed) return;
     const owner = this.owner;
+    if (this.queue.total === 0) this.pausedSinceEmpty = false;
     this.queue.push(chunk);
     owner.bytesReceived += chunk.length;
     owner.arrivals++;
@@ -186,7 +189,8 @@ export class Stream {
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
       this.paused = true;
       this.raw.pause();
-      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total });
+      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total, again: this.pausedSinceEmpty });
+      this.pausedSinceEmpty = true;
     }
   };
 

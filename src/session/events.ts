@@ -39,7 +39,9 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     /^10*$/.test(String(e.total))
       ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
       : null,
-  paused: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` }),
+  // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news.
+  paused: (e) =>
+    e.again ? null : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
   truncated: (e) => ({
     kind: 'warning',
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
