@@ -165,6 +165,9 @@ describe('sendfile and recvfile', () => {
     expect(sent).toBeLessThanOrEqual(bound);
     expect(r.engine.info(conn).queued.count).toBeLessThanOrEqual(256 * 1024 + 65536);
     expect(r.engine.info(client).waiting).toBe('sendfile');
+    // recvfile drains what paused, so no pause of its connection is news for the user.
+    expect(r.of('paused').length).toBeGreaterThan(0);
+    expect(r.of('paused').filter((e) => !e.taken)).toEqual([]);
     const hash = createHash('sha256');
     reader.on('data', (chunk) => hash.update(chunk as Buffer));
     reader.resume();

@@ -262,7 +262,7 @@ describe('UDP errors', () => {
       'ConnectionRefusedError',
       new RegExp(`nothing is listening on 127\\.0\\.0\\.1 port ${port}.*ICMP.*start the server first`),
     );
-    expect(r.of('failed')).toEqual([{ kind: 'failed', socket: 'clientSocket', code: 'ECONNREFUSED' }]);
+    expect(r.of('failed')).toEqual([{ kind: 'failed', socket: 'clientSocket', code: 'ECONNREFUSED', taken: true }]); // the waiting recv reported it
     // Reported once; the socket stays usable.
     await fails(r.engine.recv(client, 100, { maxWaitMs: 20 }), 'ETIMEDOUT');
   });

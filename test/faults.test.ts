@@ -85,6 +85,22 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     await stillWorks();
   });
 
+  it('a reset while recv waits: that recv reports it, and no notice promises it to a later call', async () => {
+    const sh = start();
+    const srv = await server(() => undefined);
+    await sh.ok(`c = tcp.connect 127.0.0.1 ${srv.port}`);
+    await until(() => srv.conns.length === 1, 'the connection');
+    const waiting = sh.run('c.recv 100');
+    await until(() => sh.core.session.engine.list()[0]!.waiting === 'recv', 'recv to wait');
+    srv.conns[0]!.resetAndDestroy();
+    const ran = await waiting;
+    expect(ran.err).toMatch(/ECONNRESET: the peer reset the connection of c/);
+    const after = await sh.run('print next');
+    const shown = [...ran.lines, ...after.lines].map((l) => l.text).join('\n');
+    expect(shown).not.toMatch(/arrived/);
+    expect(after.out).toBe('next\n');
+  });
+
   it('peer gone: send fails with EPIPE (or ECONNRESET) within a few sends, never silently forever', async () => {
     const sh = start();
     const srv = await server((c) => c.destroy());

@@ -99,7 +99,7 @@ export class Listener {
 
   private readonly onError = (err: Error): void => {
     // A listening server only fails on accept (EMFILE...); keep listening and say so.
-    if (!this.owner.closed) this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code: errorCode(err) });
+    if (!this.owner.closed) this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code: errorCode(err), taken: false });
   };
 }
 

@@ -189,7 +189,7 @@ export class Stream {
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
       this.paused = true;
       this.raw.pause();
-      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total, again: this.pausedSinceEmpty });
+      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total, again: this.pausedSinceEmpty, taken: owner.reader.call !== null });
       this.pausedSinceEmpty = true;
     }
   };
@@ -208,7 +208,8 @@ export class Stream {
     if (this.owner.closed || this.failReported) return;
     const code = errorCode(err);
     this.failCode = code;
-    this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code });
+    const taken = this.owner.reader.call !== null || this.owner.writer.call !== null;
+    this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code, taken });
     this.owner.reader.wake();
     this.owner.writer.wake();
   };

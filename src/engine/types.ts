@@ -107,10 +107,10 @@ export type EngineEvent =
   | { kind: 'received'; socket: string; transport: Transport; bytes: number; from: Address | null; queued: number; taken: boolean } // taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP)
   | { kind: 'eof'; socket: string; queued: number; taken: boolean } // the peer sent FIN; taken: a waiting recv returns b'' for it
   | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
-  | { kind: 'paused'; socket: string; queued: number; again: boolean } // TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty
+  | { kind: 'paused'; socket: string; queued: number; again: boolean; taken: boolean } // TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
   | { kind: 'joined'; socket: string; bytes: number; pieces: number } // one TCP recv returned bytes that arrived in several pieces
-  | { kind: 'failed'; socket: string; code: string } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call
+  | { kind: 'failed'; socket: string; code: string; taken: boolean } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now
   | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
   | { kind: 'renamed'; socket: string; from: string }; // a new socket took `from`; the old one is now `socket`
 

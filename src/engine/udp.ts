@@ -283,7 +283,7 @@ export class UdpSocket extends BaseSocket {
     if (this.closed) return;
     const code = errorCode(err);
     this.failCode = code;
-    this.emit({ kind: 'failed', socket: this.name, code });
+    this.emit({ kind: 'failed', socket: this.name, code, taken: this.reader.call !== null });
     this.reader.wake();
   };
 }

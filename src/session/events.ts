@@ -39,14 +39,15 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     /^10*$/.test(String(e.total))
       ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
       : null,
-  // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news.
+  // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news;
+  // nor is a pause that a recvfile under way will drain.
   paused: (e) =>
-    e.again ? null : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
+    e.again || e.taken ? null : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
   truncated: (e) => ({
     kind: 'warning',
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
   }),
-  failed: (e) => ({ kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
+  failed: (e) => (e.taken ? null : { kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
   joined: (e) => ({
     kind: 'info',
     text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one recv returned them together: TCP is a byte stream and keeps no message boundaries`,
