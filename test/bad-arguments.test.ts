@@ -74,6 +74,21 @@ const CASES: [line: string, shown: string][] = [
   ['run', '^ missing arguments for run: usage: run FILE [NAME=VALUE ...]'],
   ['run "\\x1b[2J.sock"', "^^^ can't read '\\x1b[2J.sock' (ENOENT)"],
   ['kill %x', '^^ expected a job number such as %1 (see jobs)'],
+  // The textbook's Python typed as is: each error writes the line the sockshell way.
+  ['u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.recvfrom 2048'],
+  ['m, a = u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write m, a = u.recvfrom 2048'],
+  ['u.sendto(b"hi", ("127.0.0.1", 12000))', '^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b"hi" 127.0.0.1 12000'],
+  ['u.sendto(message.encode(), (serverName, serverPort))', '^^^^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto $message $serverName $serverPort'],
+  ['c = socket(AF_INET, SOCK_STREAM)', '^^^^^^^^^^^^^^^ sockshell makes a socket with tcp.socket: write c = tcp.socket (add -6 for IPv6)'],
+  ['c = socket(AF_INET6, SOCK_DGRAM)', '^^^^^^^^^^^^^^^^ sockshell makes a socket with udp.socket -6: write c = udp.socket -6'],
+  ['c.sendto(b"x" * 3, addr)', '^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write c.sendto ARG ARG (help sendto shows its arguments)'],
+  ['print(m)', '^^^^^^^^ sockshell calls take no parentheses or commas: write print $m'],
+  ['u.sendto hi ("127.0.0.1", 12000)', "^^^^^^^^^^^^^ expected a host name or address, got '(127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
+  ['u.sendto hi 127.0.0.1, 12000', "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
+  ['u.sendto hi 127.0.0.1 (12000)', "^^^^^^^ expected a port number from 0 to 65535, got '(12000)': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
+  ['u.sendto (upper hi) 127.0.0.1 9', '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x'],
+  ['close u', '^ too many arguments for close: usage: close; to call it on the socket u, write u.close'],
+  ['recvfrom u 2048', '^^^^ too many arguments for recvfrom: usage: recvfrom BUFSIZE; to call it on the socket u, write u.recvfrom 2048'],
 ];
 
 describe('every bad argument gets one clear line with a caret, and the shell goes on', () => {

@@ -10,8 +10,13 @@ import type { Arg } from './types.js';
 
 export const MAX_BUFSIZE = 16 * 1024 * 1024;
 
-function fail(arg: Arg, expected: string): never {
-  throw new ShellError(`expected ${expected}, got ${describe(arg.value)}`, arg.span);
+function fail(arg: Arg, expected: string, hint = ''): never {
+  throw new ShellError(`expected ${expected}, got ${describe(arg.value)}${hint}`, arg.span);
+}
+
+/** Python's (host, port) typed into a command leaves a comma or parenthesis stuck to a word. */
+function pythonTuple(v: Value): string {
+  return v.kind === 'str' && /^\(|[,)]$/.test(v.value) ? ': separate arguments with spaces, without commas or parentheses (HOST PORT)' : '';
 }
 
 function describe(v: Value): string {
@@ -35,12 +40,14 @@ function integer(v: Value): number | null {
 
 export function port(arg: Arg): number {
   const n = integer(arg.value);
-  if (n === null || n < 0 || n > 65535) fail(arg, 'a port number from 0 to 65535');
+  if (n === null || n < 0 || n > 65535) fail(arg, 'a port number from 0 to 65535', pythonTuple(arg.value));
   return n;
 }
 
 export function host(arg: Arg): string {
   const v = arg.value;
+  const hint = pythonTuple(v);
+  if (hint !== '') fail(arg, 'a host name or address', hint);
   if (v.kind === 'str') return v.value;
   if (v.kind === 'bytes') return v.value.toString('utf8');
   return fail(arg, "a host name or address ('' for every interface)");

@@ -123,5 +123,14 @@ function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): D
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const what = tooMany ? `too many arguments` : `missing arguments`;
-  return { message: `${what} for ${def.name}: usage: ${def.usage}`, span };
+  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, stmt.call, positional)}`, span };
+}
+
+/** `close us`, as if the socket were an argument: a socket call is written NAME.call. */
+function socketFirst(def: CommandDef, call: Extract<Stmt, { kind: 'command' }>['call'], positional: readonly Word[]): string {
+  const first = positional[0];
+  if (!def.method || call.target !== null || first === undefined || first.kind !== 'literal' || first.quoted) return '';
+  if (!/^[A-Za-z_]\w*$/.test(first.text) || !def.forms.some((f) => f.length === positional.length - 1)) return '';
+  const rest = positional.slice(1).map((w) => (w.kind === 'literal' && !w.quoted ? w.text : '...'));
+  return `; to call it on the socket ${first.text}, write ${[`${first.text}.${def.name}`, ...rest].join(' ')}`;
 }

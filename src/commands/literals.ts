@@ -10,6 +10,7 @@ import type { Arg, ArgKind, CommandDef } from './types.js';
  * reported by `sockshell check` with its position, as the same value would be at run time.
  */
 const CHECKS: Partial<Record<ArgKind, (arg: Arg) => unknown>> = {
+  host: want.host,
   port: want.port,
   bufsize: want.bufsize,
   backlog: (a) => want.backlog(a),

@@ -206,7 +206,7 @@ export const REASONS = {
   EDESTADDRREQ: {
     code: 'EDESTADDRREQ',
     python: 'OSError',
-    say: (c) => `${name(c)} is not connected, so send has no destination — use sendto(data, (host, port)) or connect first`,
+    say: (c) => `${name(c)} is not connected, so send has no destination — use sendto with a destination, or connect first`,
   },
   EOPNOTSUPP_FILE_UDP: {
     code: 'EOPNOTSUPP',

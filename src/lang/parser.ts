@@ -2,6 +2,7 @@ import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
 import { assignmentTargets } from './targets.js';
+import { nestedCommand, pythonCallLine } from './python-habits.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
 export interface Grammar {
@@ -225,6 +226,9 @@ class Parser {
 
   private simple(words: readonly Word[]): Stmt | null {
     const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
+    const head = words[eq + 1] ?? words[0]!;
+    const python = pythonCallLine(this.lines[head.span.line - this.firstLine]!, this.grammar);
+    if (python !== null) return this.report(python, head.span);
     const targets = eq > 0 ? assignmentTargets(words.slice(0, eq)) : null;
     if (eq === 0 || (eq > 0 && targets === null && !this.commandOf(words[0]!))) {
       return this.report(`expected a name before '=', as in: x = 5`, words[0]!.span);
@@ -249,6 +253,10 @@ class Parser {
       return this.unknown(head, '');
     }
     let args = words.slice(1);
+    for (const arg of args) {
+      const nested = nestedCommand(arg, this.grammar);
+      if (nested !== null) return this.report(nested, arg.span);
+    }
     const last = args[args.length - 1];
     const background = last !== undefined && last.kind === 'literal' && !last.quoted && last.text === '&';
     if (background) {

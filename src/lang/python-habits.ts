@@ -1,0 +1,105 @@
+import type { Word } from './ast.js';
+import type { Grammar } from './parser.js';
+
+/**
+ * Students arrive from the textbook's Python. These recognise Python spellings of a command line
+ * (`us.recvfrom(2048)`, `socket(AF_INET, SOCK_DGRAM)`, a command in parentheses) and say how sockshell
+ * writes the same thing. Pure: each takes text and the grammar, and returns a message or null.
+ */
+
+/** `[targets =] name(args)` as a whole line, with the name a command, a socket call or `socket`. */
+const CALL_LINE = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\((.*)\)\s*(?:#.*)?$/;
+
+/**
+ * The message for a line written as a Python call, or null if it is not one. The line has already
+ * failed to parse as a command, so this only ever improves an error.
+ */
+export function pythonCallLine(line: string, grammar: Grammar): string | null {
+  const m = CALL_LINE.exec(line);
+  if (!m) return null;
+  const [, assign = '', name = '', inner = ''] = m;
+  const targets = assign.replace(/\s*=\s*$/, '').replace(/\s*,\s*/g, ', ');
+  const lead = targets === '' ? '' : `${targets} = `;
+  const dot = name.lastIndexOf('.');
+  const call = dot < 0 ? name : name.slice(dot + 1);
+  if (name === 'socket' || call === 'socket') {
+    const fix = socketCall(inner);
+    return fix ? `sockshell makes a socket with ${fix.command}: write ${lead}${fix.command}${fix.note}` : null;
+  }
+  if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(call))) return null;
+  const args = translateArgs(inner);
+  const example = args === null ? `${lead}${name} ARG ARG` : `${lead}${name}${args === '' ? '' : ` ${args}`}`;
+  return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
+}
+
+/** socket(AF_INET, SOCK_DGRAM) and friends, as udp.socket / tcp.socket [-6]. */
+function socketCall(inner: string): { command: string; note: string } | null {
+  const kind = /SOCK_DGRAM/.test(inner) ? 'udp' : /SOCK_STREAM/.test(inner) ? 'tcp' : null;
+  if (kind === null) return null;
+  const six = /AF_INET6/.test(inner);
+  return { command: `${kind}.socket${six ? ' -6' : ''}`, note: six ? '' : ' (add -6 for IPv6)' };
+}
+
+/**
+ * Python arguments as sockshell words: top-level commas become spaces, an address tuple becomes HOST
+ * PORT, a Python name becomes $name. Null when something (a call, an operator) has no simple spelling.
+ */
+function translateArgs(inner: string): string | null {
+  const out: string[] = [];
+  for (const raw of splitTopLevel(inner)) {
+    const arg = raw.trim();
+    if (arg === '') continue;
+    const tuple = /^\((.*)\)$/.exec(arg);
+    const parts = tuple ? splitTopLevel(tuple[1]!) : [arg];
+    for (const p of parts) {
+      const word = translateOne(p.trim());
+      if (word === null) return null;
+      if (word !== '') out.push(word);
+    }
+  }
+  return out.join(' ');
+}
+
+function translateOne(arg: string): string | null {
+  if (arg === '') return '';
+  if (/^-?\d+(\.\d+)?$/.test(arg)) return arg;
+  const plain = /^(["'])([\w.:-]+)\1$/.exec(arg);
+  if (plain) return plain[2]!; // a word needs no quotes
+  if (/^b?'[^'\\]*'$/.test(arg) || /^b?"[^"\\$]*"$/.test(arg)) return arg; // the same literal works in sockshell
+  const coded = /^([A-Za-z_]\w*)\.(?:encode|decode)\(\)$/.exec(arg);
+  if (coded) return `$${coded[1]}`; // sockshell sends text as UTF-8 and shows bytes as they are
+  if (/^[A-Za-z_]\w*$/.test(arg)) return arg === 'None' ? 'none' : `$${arg}`;
+  return null;
+}
+
+/** Splits on commas outside brackets and quotes. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** An argument written `(command`, as if commands nested: they do not. */
+export function nestedCommand(word: Word, grammar: Grammar): string | null {
+  if (word.kind !== 'literal' || word.quoted || !word.text.startsWith('(')) return null;
+  const name = word.text.slice(1);
+  const dot = name.indexOf('.');
+  if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(name.slice(dot + 1)))) return null;
+  return `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`;
+}
