@@ -70,4 +70,17 @@ describe('binding is visible', () => {
     await sendUdp('::1', port6, 'via ::1', 'udp6');
     expect(await shell.ok('m, a = s6.recvfrom 100', 'print $m $a')).toMatch(/^via ::1 \('::1', \d+, 0, 0\)\n$/);
   });
+
+  it('the shortcuts take the family from an IPv6 address, as create_server and create_connection do', async () => {
+    shell = new CoreDriver({ maxWaitMs: 2000 });
+    const made = await shell.ok('v = udp.bind ::1 0', 'l = tcp.listen ::1 0', 'la = l.getsockname', 'c = tcp.connect ::1 $la[1]', 'c2 = tcp.connect $la');
+    expect(made).toContain('# v = socket(AF_INET6, SOCK_DGRAM); v.bind((\'::1\', 0))');
+    expect(made).toContain('# l = socket(AF_INET6, SOCK_STREAM)');
+    expect(made).toContain('# c = socket(AF_INET6, SOCK_STREAM)');
+    expect(made).toContain('# c2 = socket(AF_INET6, SOCK_STREAM)');
+    await sendUdp('::1', portOf(shell, 'v'), 'six', 'udp6');
+    expect(await shell.ok('m, a = v.recvfrom 100', 'print $m $a[0]')).toBe('six ::1\n');
+    // An IPv4 address, or none, keeps the textbook's AF_INET.
+    expect(await shell.ok('u = udp.bind 127.0.0.1 0')).toContain('# u = socket(AF_INET, SOCK_DGRAM)');
+  });
 });

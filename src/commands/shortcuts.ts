@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
@@ -8,12 +9,14 @@ import type { Arg, CallContext, CommandDef } from './types.js';
 /**
  * The project card's shortcuts: several socket calls in one command. Each says which calls it
  * made, so the student sees the Python underneath. HOST defaults to '' (every interface).
+ * The family is IPv6 with -6, or when HOST is an IPv6 address (::1), as Python's create_server and
+ * create_connection choose it from the address; otherwise IPv4, as the textbook's socket(AF_INET, ...).
  */
 
 const HOST = { name: 'HOST', kind: 'host' } as const;
 const PORT = { name: 'PORT', kind: 'port' } as const;
 const BACKLOG = { name: 'BACKLOG', kind: 'backlog' } as const;
-const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4' };
+const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4; an IPv6 HOST (::1) chooses it too' };
 
 interface Fresh {
   readonly handle: SocketHandle;
@@ -27,8 +30,8 @@ interface Fresh {
  * Creates the socket, runs the rest of the shortcut, and returns the socket. One command, one
  * outcome: if a later step fails, the half-made socket is closed before the error goes on.
  */
-async function shortcut(ctx: CallContext, transport: Transport, rest: (s: Fresh) => Promise<void>): Promise<Value> {
-  const family: Family = ctx.flags.has('6') ? 6 : 4;
+async function shortcut(ctx: CallContext, transport: Transport, to: { host: string; family?: Family }, rest: (s: Fresh) => Promise<void>): Promise<Value> {
+  const family: Family = ctx.flags.has('6') || to.family === 6 || isIPv6(to.host) ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
   // Named for real only once every step worked, so a failed shortcut leaves other names alone.
@@ -53,8 +56,11 @@ function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
   return { host: want.host(args[0]!), port: want.port(args[1]!) };
 }
 
-function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM'): string {
-  return socketCall(kind === 'SOCK_DGRAM' ? 'udp' : 'tcp', py.flag('6') ? 6 : 4);
+/** The exported socket(...) call; host is HOST as a Python expression, when one was written. */
+function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM', host: string | null): string {
+  const literal = host === null ? null : /^'([^'\\]*)'$/.exec(host);
+  const six = py.flag('6') || (literal !== null && isIPv6(literal[1]!));
+  return socketCall(kind === 'SOCK_DGRAM' ? 'udp' : 'tcp', six ? 6 : 4);
 }
 
 export const shortcuts: readonly CommandDef[] = [
@@ -70,11 +76,11 @@ export const shortcuts: readonly CommandDef[] = [
     toPython: (py) => {
       const [host, port] = py.count === 2 ? [py.arg(0), py.arg(1)] : ["''", py.count ? py.arg(0) : '0'];
       const n = py.newName;
-      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM')}`, `${n}.bind((${host}, ${port}))`], defines: { name: n, type: 'socket' } };
+      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM', host)}`, `${n}.bind((${host}, ${port}))`], defines: { name: n, type: 'socket' } };
     },
     run(ctx) {
       const { host, port } = hostAndPort(ctx.args);
-      return shortcut(ctx, 'udp', async (s) => {
+      return shortcut(ctx, 'udp', { host }, async (s) => {
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
         ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: 'udp', local: a });
@@ -97,7 +103,7 @@ export const shortcuts: readonly CommandDef[] = [
       const port = py.count === 0 ? '0' : portFirst || py.count === 1 ? py.arg(0) : py.arg(1);
       const backlog = portFirst ? py.arg(1) : py.count === 3 ? py.arg(2) : '128';
       const n = py.newName;
-      const made = [`${n} = ${pySocket(py, 'SOCK_STREAM')}`, `${n}.bind((${host}, ${port}))`, `${n}.listen(${backlog})`];
+      const made = [`${n} = ${pySocket(py, 'SOCK_STREAM', host)}`, `${n}.bind((${host}, ${port}))`, `${n}.listen(${backlog})`];
       return { kind: 'lines', lines: made, defines: { name: n, type: 'socket' } };
     },
     run(ctx) {
@@ -107,7 +113,7 @@ export const shortcuts: readonly CommandDef[] = [
       const where = portFirst ? { host: '', port: want.port(args[0]!) } : hostAndPort(args.slice(0, 2));
       const backlogArg = portFirst ? args[1] : args[2];
       const backlog = backlogArg ? want.backlog(backlogArg) : 128;
-      return shortcut(ctx, 'tcp', async (s) => {
+      return shortcut(ctx, 'tcp', where, async (s) => {
         const engine = ctx.session.engine;
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
@@ -128,11 +134,12 @@ export const shortcuts: readonly CommandDef[] = [
     example: 'tcp.connect localhost 12000',
     toPython: (py) => {
       const n = py.newName;
-      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_STREAM')}`, `${n}.connect(${py.address(0)})`], defines: { name: n, type: 'socket' } };
+      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_STREAM', py.count === 2 ? py.arg(0) : null)}`, `${n}.connect(${py.address(0)})`], defines: { name: n, type: 'socket' } };
     },
     run(ctx) {
-      const { host, port } = want.hostAndPort(ctx.args);
-      return shortcut(ctx, 'tcp', async (s) => {
+      const to = want.hostAndPort(ctx.args);
+      const { host, port } = to;
+      return shortcut(ctx, 'tcp', to, async (s) => {
         ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
         ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: 'tcp', local, remote });
