@@ -106,6 +106,18 @@ describe('REPL', () => {
     expect((await repl.type('print $m')).out).toBe('\\x1b[2J\\x07bell\n');
   });
 
+  it('echoes a long bytes result cut to its first 4096 bytes, and says how to see it whole', async () => {
+    repl = new ReplDriver();
+    await repl.type('s = udp.bind 127.0.0.1 0');
+    await repl.type('a = getsockname');
+    await repl.type('c = udp.socket');
+    await repl.type(`c.sendto ${'y'.repeat(5000)} $a`);
+    const got = await repl.type('s.recvfrom 6000');
+    expect(got.out).toMatch(new RegExp(`^\\(b'y{4096}', \\('127\\.0\\.0\\.1', \\d+\\)\\) …\n# 904 more bytes not shown: print \\$_ shows them all, hexdump \\$_ as hex\n$`));
+    expect((await repl.type('print $_[0]')).out).toBe(`${'y'.repeat(5000)}\n`); // $_ keeps all of it
+    expect((await repl.type('len $_[0]')).out).toBe('5000\n');
+  });
+
   it('Ctrl-D while a call waits stops it and leaves', async () => {
     repl = new ReplDriver();
     await repl.type('s = udp.bind 127.0.0.1 0');

@@ -1,3 +1,4 @@
+import { clipForEcho } from '../render/clip.js';
 import type { BlockOptions } from '../engine/types.js';
 import { SocketError } from '../engine/errors.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
@@ -85,7 +86,7 @@ export class Interpreter implements Executor {
       }
       case 'show': {
         const v = this.value(stmt.word);
-        if (this.options.echo && depth === 0) this.out({ kind: 'value', text: this.show(v) });
+        if (this.options.echo && depth === 0) this.echo(v);
         return 'next';
       }
       case 'while':
@@ -119,9 +120,15 @@ export class Interpreter implements Executor {
     return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.session);
   }
 
-  /** A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`. */
-  private show(v: Value): string {
-    return repr(v, this.session.describe, this.session.display === 'hex');
+  /**
+   * A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`, and long
+   * bytes cut short with a line saying how to see them whole.
+   */
+  private echo(v: Value): void {
+    const { value, hidden } = clipForEcho(v);
+    const text = repr(value, this.session.describe, this.session.display === 'hex');
+    this.out({ kind: 'value', text: hidden === 0 ? text : `${text} …` });
+    if (hidden > 0) this.out({ kind: 'info', text: `${hidden} more bytes not shown: print $_ shows them all, hexdump $_ as hex` });
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
@@ -194,7 +201,7 @@ export class Interpreter implements Executor {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
-      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.out({ kind: 'value', text: this.show(result) });
+      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.echo(result);
     }
   }
 
