@@ -41,6 +41,16 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       await new Promise((r) => setTimeout(r, 400));
       child.stdin.write('\x03');
       await waitFor(/recvfrom cancelled; the socket stays open[^]*sockshell udp1> $/, 'cancel message and prompt');
+      // Lines typed while a call waits run after it, each shown after its own prompt.
+      child.stdin.write('settimeout 0.5\r');
+      await waitFor(/settimeout 0\.5\r*\nsockshell udp1> $/, 'prompt after settimeout');
+      child.stdin.write('recvfrom 100\r');
+      await new Promise((r) => setTimeout(r, 100));
+      child.stdin.write('print ahead1\r');
+      child.stdin.write('print ahead2\r');
+      await waitFor(/ETIMEDOUT[^]*sockshell udp1> print ahead1\r*\nahead1\r*\nsockshell udp1> print ahead2\r*\nahead2\r*\nsockshell udp1> $/, 'typed-ahead lines after their prompts');
+      child.stdin.write('settimeout none\r');
+      await waitFor(/settimeout none\r*\nsockshell udp1> $/, 'prompt after settimeout none');
       child.stdin.write('sockets\r');
       await waitFor(/udp1 .*UDP .*127\.0\.0\.1:\d+ .*BOUND[^]*sockshell udp1> $/, 'socket table');
       child.stdin.write('help recvfrom\r');
@@ -52,5 +62,5 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
       rmSync(home, { recursive: true, force: true });
     }
-  });
+  }, 20_000);
 });

@@ -87,7 +87,7 @@ export class ShellCore {
    */
   execute(source: string, echoTypeahead = false): Promise<void> {
     const generation = this.generation;
-    const typedAhead = this.pending > 0;
+    const typedAhead = this.pending > 0 || this.running !== null; // behind a queued chunk, or the one running
     this.pending++;
     const run = this.queue.then(async () => {
       this.pending--;
