@@ -83,4 +83,16 @@ describe('binding is visible', () => {
     // An IPv4 address, or none, keeps the textbook's AF_INET.
     expect(await shell.ok('u = udp.bind 127.0.0.1 0')).toContain('# u = socket(AF_INET, SOCK_DGRAM)');
   });
+
+  it('a well-known port: refused without privileges, and with them bound with the advice to avoid it', async () => {
+    shell = new CoreDriver({ maxWaitMs: 2000 });
+    const ran = await shell.run('w = udp.bind 127.0.0.1 1023');
+    if (ran.err !== '') {
+      expect(ran.err).toMatch(/EACCES: port 1023 is a well-known port \(below 1024\) and needs privileges — pick one above 1023/);
+      return;
+    }
+    expect(ran.out).toContain('# w bound to (\'127.0.0.1\', 1023): loopback only, reachable from this host alone\n');
+    expect(ran.out).toContain('# port 1023 is a well-known port, kept for standard services: servers of your own should use one above 1023');
+    expect(await shell.ok('e = udp.bind 127.0.0.1 0')).not.toContain('well-known');
+  });
 });

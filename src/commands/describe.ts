@@ -19,6 +19,18 @@ export function bound(name: string, a: Address): string {
   return `${name} bound to ${addressRepr(a)}: ${reach(a)}`;
 }
 
+/**
+ * What the shell says once a socket is bound: where (with tail appended), then, for a port below 1024
+ * that the OS allowed (as root), the chapter's advice to leave the well-known ports alone.
+ */
+export function boundLines(name: string, a: Address, tail = ''): string[] {
+  const lines = [`${bound(name, a)}${tail}`];
+  if (a.port > 0 && a.port < 1024) {
+    lines.push(`port ${a.port} is a well-known port, kept for standard services: servers of your own should use one above 1023, as the textbook's 12000`);
+  }
+  return lines;
+}
+
 /** Python's literal for a host argument, for the "calls made" lines of shortcuts. */
 export function pyHost(host: string): string {
   return `'${host.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

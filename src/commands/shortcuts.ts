@@ -3,7 +3,7 @@ import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
 import type { PyContext } from '../export/types.js';
-import { bound, pyHost, socketCall } from './describe.js';
+import { boundLines, pyHost, socketCall } from './describe.js';
 import type { Arg, CallContext, CommandDef } from './types.js';
 
 /**
@@ -84,7 +84,7 @@ export const shortcuts: readonly CommandDef[] = [
         ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
         ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: 'udp', local: a });
-        ctx.info(bound(s.name, a));
+        for (const line of boundLines(s.name, a)) ctx.info(line);
       });
     },
   },
@@ -119,7 +119,7 @@ export const shortcuts: readonly CommandDef[] = [
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
         ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
-        ctx.info(`${bound(s.name, a)}; it is a welcoming socket`);
+        for (const line of boundLines(s.name, a, '; it is a welcoming socket')) ctx.info(line);
       });
     },
   },

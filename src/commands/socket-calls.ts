@@ -5,7 +5,7 @@ import * as want from './args.js';
 import { expr, lines } from '../export/types.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { dataCalls } from './data-calls.js';
-import { bound, socketCall } from './describe.js';
+import { boundLines, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from './types.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
@@ -49,7 +49,7 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
       ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: ctx.session.engine.info(s).transport, local: a });
-      ctx.info(bound(s.name, a));
+      for (const line of boundLines(s.name, a)) ctx.info(line);
       return NONE;
     },
   },
