@@ -6,6 +6,7 @@ import { ShellError } from '../session/errors.js';
 import { cancellable } from '../session/cancellable.js';
 import * as want from './args.js';
 import { expr, lines } from '../export/types.js';
+import { primary } from '../export/words.js';
 import type { Arg, CommandDef } from './types.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
@@ -99,7 +100,7 @@ export const builtins: readonly CommandDef[] = [
     python: { code: 'message.decode().upper()' },
     example: 'modifiedMessage = upper $message',
     // Bytes that are not UTF-8 change case in ASCII only, as Python's bytes.upper() does.
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.upper()`, 'bytes') : expr(`${py.text(0)}.upper()`, 'str')),
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.upper()`, 'bytes') : expr(`${primary(py.text(0))}.upper()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, true),
   },
   {
@@ -110,7 +111,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Lower-case text or bytes',
     python: { code: 'message.decode().lower()' },
     example: 'lower $reply',
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${py.arg(0)}.lower()`, 'bytes') : expr(`${py.text(0)}.lower()`, 'str')),
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.lower()`, 'bytes') : expr(`${primary(py.text(0))}.lower()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, false),
   },
   {
@@ -155,11 +156,13 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Check a value; a mismatch fails the script with "expected …, got …" and its line',
     python: { code: "assert modifiedMessage == b'HELLO'" },
     example: 'expect $modifiedMessage == HELLO',
+    // The message is %-formatted: an f-string could not hold an operand's quotes before Python 3.12.
     toPython: (py) => {
-      if (py.count === 1) return lines(`assert ${py.arg(0)}`);
+      if (py.count === 1) return lines(`assert ${py.arg(0)}, 'expected a true value, got %r' % (${py.arg(0)},)`);
+      const op = py.arg(1).replace(/'/g, '');
       const bytes = py.type(0) === 'bytes' || py.type(2) === 'bytes';
       const [a, b] = bytes ? [py.bytes(0), py.bytes(2)] : [py.arg(0), py.arg(2)];
-      return lines(`assert ${a} ${py.arg(1).replace(/'/g, '')} ${b}, f'expected {${b}!r}, got {${a}!r}'`);
+      return lines(`assert ${a} ${op} ${b}, 'expected ${op === '==' ? '' : `a value ${op} `}%r, got %r' % (${b}, ${a})`);
     },
     run(ctx) {
       const [a, opArg, b] = ctx.args;

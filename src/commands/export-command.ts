@@ -3,7 +3,6 @@ import { NONE } from '../lang/values.js';
 import { comment } from '../export/types.js';
 import { toPython } from '../export/python.js';
 import { ShellError } from '../session/errors.js';
-import { compile } from './check.js';
 import type { CommandDef } from './types.js';
 
 /** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
@@ -17,10 +16,10 @@ export const exportCommand: CommandDef = {
   example: 'export udp.py',
   toPython: (py) => comment(`export${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote this program here`),
   async run(ctx) {
-    const history = ctx.session.history();
-    if (history.length === 0) throw new ShellError('nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock', ctx.span);
-    const { program } = compile(history.join('\n'));
-    const python = toPython(program, ctx.session.table, { echo: true, overrides: new Map() });
+    const ran = ctx.session.ran;
+    if (ran.empty) throw new ShellError('nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock', ctx.span);
+    // A REPL showed the results nobody assigned; a piped session did not, so its Python does not either.
+    const python = toPython(ran.program(), ctx.session.table, { echo: ctx.session.interactive, overrides: new Map(), socketName: (stmt) => ran.socketName(stmt) });
     const file = ctx.args[0];
     if (!file) {
       ctx.display(python.replace(/\n$/, ''));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { TOPICS } from '../explain/topics.js';
 import { comment, expr } from '../export/types.js';
+import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { hexdump } from '../render/hexdump.js';
 import { ShellError } from '../session/errors.js';
@@ -40,7 +41,7 @@ export const insightCommands: readonly CommandDef[] = [
     summary: 'Show bytes as offset, hex and ASCII columns',
     python: { code: 'print(data.hex(" "))' },
     example: 'hexdump $data',
-    toPython: (py) => ({ kind: 'lines', lines: [`print(${py.bytes(0)}.hex(' '))`] }),
+    toPython: (py) => ({ kind: 'lines', lines: [`print(${primary(py.bytes(0))}.hex(' '))`] }),
     run(ctx) {
       ctx.display(hexdump(toBytes(ctx.args[0]!.value)));
       return NONE;

@@ -4,6 +4,7 @@ import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
 import type { Jobs } from '../session/jobs.js';
 import type { PyGen } from '../export/types.js';
 import type { ExchangeLog } from '../session/exchanges.js';
+import type { ExportLog } from '../session/export-log.js';
 
 /** Where a command is listed in help and in the README table. */
 export type Group = 'socket' | 'shortcut' | 'value' | 'session';
@@ -97,8 +98,8 @@ export interface SessionServices {
   requestExit(): void;
   /** What the socket calls did, for `diagram`. */
   readonly exchanges: ExchangeLog;
-  /** The chunks an interactive session ran without error, for `export`; empty for scripts. */
-  history(): readonly string[];
+  /** The chunks a REPL or piped session ran without error, and its sockets' names, for `export`; empty for scripts. */
+  readonly ran: ExportLog;
 }
 
 export interface CallContext {

@@ -1,5 +1,6 @@
 import { repr, type Value } from '../lang/values.js';
 import type { PyType } from './types.js';
+import { sequenceLength } from '../render/terminal.js';
 
 /** Python spellings of names and values, for the exporter. */
 
@@ -13,6 +14,21 @@ export function pyName(name: string): string {
 /** A Python string literal: Python's own repr of the text. */
 export function pyString(text: string): string {
   return repr({ kind: 'str', value: text });
+}
+
+/**
+ * The text Python's bytes.decode(errors='backslashreplace') gives: UTF-8 decoded, each byte that is
+ * not part of a valid sequence as \xHH, which is also how the shell shows such bytes at a terminal.
+ */
+export function shownText(data: Buffer): string {
+  let out = '';
+  for (let i = 0; i < data.length; ) {
+    const b = data[i]!;
+    const length = b < 0x80 ? 1 : sequenceLength(data, i);
+    out += length === 0 ? `\\x${b.toString(16).padStart(2, '0')}` : data.toString('utf8', i, i + length);
+    i += Math.max(length, 1);
+  }
+  return out;
 }
 
 export function literal(v: Value): string {

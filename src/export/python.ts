@@ -1,9 +1,11 @@
-import type { Cond, Part, Stmt, Word } from '../lang/ast.js';
-import { bareLiteral, repr, type Value } from '../lang/values.js';
+import type { Cond, Stmt, Word } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../commands/types.js';
 import { splitFlags } from '../commands/flags.js';
 import type { PyContext, PyType } from './types.js';
 import { literal, literalType, pyName } from './literals.js';
+import { SocketNames } from './socket-names.js';
+import { wordBytes, wordText, wordValue, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
 
@@ -12,6 +14,8 @@ export interface ExportOptions {
   readonly echo: boolean;
   /** NAME=VALUE from the command line: they replace the program's own assignments of NAME. */
   readonly overrides: ReadonlyMap<string, Value>;
+  /** The name the shell gave the socket a statement without a target made, when it ran in a session (udp1). */
+  readonly socketName?: (stmt: Stmt) => string | undefined;
 }
 
 /**
@@ -52,7 +56,10 @@ class Writer {
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
-  private readonly auto = { udp: 0, tcp: 0, conn: 0 };
+  /** Variables holding bytes known not to be UTF-8. */
+  private readonly raw = new Set<string>();
+  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), raw: (n) => this.raw.has(n) };
+  private readonly names: SocketNames;
 
   constructor(
     private readonly table: ReadonlyMap<string, CommandDef>,
@@ -61,6 +68,7 @@ class Writer {
   ) {
     this.types = known.types;
     this.current = known.current;
+    this.names = new SocketNames(options.socketName);
   }
 
   block(body: readonly Stmt[], depth: number): void {
@@ -79,13 +87,15 @@ class Writer {
         const names = s.targets.map((t) => t.name);
         const fixed = names.length === 1 ? this.options.overrides.get(names[0]!) : undefined;
         names.forEach((n) => this.assigned.add(n));
+        names.forEach((n) => this.raw.delete(n));
         if (fixed) {
           this.types.set(names[0]!, literalType(fixed));
           return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
         }
-        const { code, type } = this.word(s.value);
+        const { code, type, raw } = this.word(s.value);
         if (names.length === 1) this.types.set(names[0]!, type);
         else names.forEach((n) => this.types.set(n, 'unknown'));
+        if (names.length === 1 && raw) this.raw.add(names[0]!);
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
       case 'show':
@@ -120,28 +130,30 @@ class Writer {
   private command(s: Extract<Stmt, { kind: 'command' }>, depth: number): void {
     const def = this.table.get(s.call.name)!;
     const targets = s.targets.map((t) => t.name);
+    targets.forEach((t) => this.raw.delete(t));
     if (targets.length > 0 && targets.every((t) => this.options.overrides.has(t))) {
       targets.forEach((t) => this.assigned.add(t));
       return this.emit(depth, `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`);
     }
     const { positional, flags } = splitFlags(def, s.call.args);
     const words = positional.map((w) => this.word(w));
-    const newName = targets[0] ?? this.autoName(def.name);
+    // Asked for only by calls that make a socket: a name is taken only then, as in the engine.
+    let made: string | undefined;
+    const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
+    if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.current);
     const target = s.call.target ? pyName(s.call.target.name) : this.current || 's';
     const ctx: PyContext = {
       target,
-      newName: pyName(newName),
+      get newName() {
+        return pyName(newName());
+      },
       count: words.length,
       flag: (f) => flags.has(f),
       arg: (i) => words[i]!.code,
       type: (i) => words[i]!.type,
-      utf8: (i) => isUtf8(positional[i]!),
-      bytes: (i) => asBytes(positional[i]!, words[i]!),
-      text: (i) => {
-        const w = words[i]!;
-        if (w.type === 'bytes') return isUtf8(positional[i]!) ? `${w.code}.decode()` : `${w.code}.decode('utf-8', 'replace')`;
-        return w.type === 'str' ? w.code : `str(${w.code})`;
-      },
+      utf8: (i) => !words[i]!.raw,
+      bytes: (i) => wordBytes(positional[i]!, this.vars),
+      text: (i) => wordText(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
     };
@@ -158,12 +170,15 @@ class Writer {
         if (targets.length === 1) {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
+          // upper and lower of bytes that are not UTF-8 give such bytes again.
+          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.raw)) this.raw.add(targets[0]!);
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown'));
         } else if (r.types[0] === 'socket') {
-          this.emit(depth, `${pyName(newName)} = ${r.code}${note}`);
-          this.define(newName, 'socket');
+          // accept gives (socket, address): the shell names the socket; the address goes unnamed.
+          this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
+          this.define(newName(), 'socket');
         } else {
           this.emit(depth, (this.options.echo && r.types[0] !== 'none' ? `print(${r.code})` : r.code) + note);
         }
@@ -182,88 +197,15 @@ class Writer {
     if (type === 'socket') this.current = pyName(name);
   }
 
-  /** The shell's automatic socket names (udp1, tcp1, conn1), as the engine would give them. */
-  private autoName(command: string): string {
-    const kind = command === 'accept' ? 'conn' : command.startsWith('udp.') ? 'udp' : 'tcp';
-    return `${kind}${++this.auto[kind]}`;
-  }
-
-  /** "caf\xe9$x" holds raw bytes, so the shell makes bytes of it: b'caf\xe9' + x.encode(). */
-  private bytesTemplate(parts: readonly Part[]): string {
-    const pieces: string[] = [];
-    let run: number[] = [];
-    const flush = () => {
-      if (run.length) pieces.push(repr({ kind: 'bytes', value: Buffer.from(run) }));
-      run = [];
-    };
-    for (const p of parts) {
-      if (p.kind === 'text') run.push(...Buffer.from(p.text, 'utf8'));
-      else if (p.kind === 'byte') run.push(p.value);
-      else {
-        flush();
-        const ref = pyName(p.name) + (p.index === undefined ? '' : `[${p.index}]`);
-        const type = p.index === undefined ? this.types.get(p.name) ?? this.known.typeOf(p.name) : 'unknown';
-        pieces.push(type === 'bytes' ? ref : type === 'str' ? `${ref}.encode()` : `str(${ref}).encode()`);
-      }
-    }
-    flush();
-    return pieces.join(' + ');
-  }
-
   private cond(c: Cond): string {
     if (c.kind === 'truthy') return this.word(c.word).code;
-    const [l, r] = [this.word(c.left), this.word(c.right)];
     // The shell compares text with bytes by their UTF-8; Python needs both sides the same type.
-    const bytes = l.type === 'bytes' || r.type === 'bytes';
-    const side = (w: Word, x: { code: string; type: PyType }) => (bytes ? asBytes(w, x) : x.code);
-    return `${side(c.left, l)} ${c.op} ${side(c.right, r)}`;
+    const bytes = this.word(c.left).type === 'bytes' || this.word(c.right).type === 'bytes';
+    const side = (w: Word) => (bytes ? wordBytes(w, this.vars) : this.word(w).code);
+    return `${side(c.left)} ${c.op} ${side(c.right)}`;
   }
 
-  word(w: Word): { code: string; type: PyType } {
-    switch (w.kind) {
-      case 'literal': {
-        const v = w.quoted ? ({ kind: 'str', value: w.text } as const) : bareLiteral(w.text);
-        return { code: literal(v), type: literalType(v) };
-      }
-      case 'var': {
-        const type = this.types.get(w.name) ?? this.known.typeOf(w.name);
-        if (w.index === undefined) return { code: pyName(w.name), type };
-        const itemType: PyType = type === 'address' ? (w.index === 0 ? 'str' : 'int') : 'unknown';
-        return { code: `${pyName(w.name)}[${w.index}]`, type: itemType };
-      }
-      case 'bytes':
-        return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes' };
-      case 'template': {
-        // As the shell does: raw bytes, or a bytes variable, make the whole string bytes.
-        const binary = w.parts.some((p) => p.kind === 'byte' || (p.kind === 'var' && p.index === undefined && (this.types.get(p.name) ?? this.known.typeOf(p.name)) === 'bytes'));
-        if (binary) return { code: this.bytesTemplate(w.parts), type: 'bytes' };
-        const parts = w.parts.map((p) => {
-          if (p.kind === 'text') return p.text.replace(/[{}]/g, (b) => b + b).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
-          if (p.kind === 'byte') return ''; // handled by bytesTemplate
-          const t = this.types.get(p.name) ?? this.known.typeOf(p.name);
-          const ref = pyName(p.name) + (p.index === undefined ? '' : `[${p.index}]`);
-          return `{${ref}${t === 'bytes' && p.index === undefined ? '.decode()' : ''}}`;
-        });
-        return { code: `f'${parts.join('')}'`, type: 'str' };
-      }
-      default: {
-        const exhaustive: never = w;
-        return exhaustive;
-      }
-    }
+  word(w: Word): PyWord {
+    return wordValue(w, this.vars);
   }
-}
-
-/** Written-out bytes that are valid UTF-8 (anything else is not written-out bytes, and passes). */
-function isUtf8(w: Word): boolean {
-  const data = w.kind === 'bytes' ? w.value : w.kind === 'template' && w.parts.some((p) => p.kind === 'byte') ? Buffer.from(w.parts.flatMap((p) => (p.kind === 'byte' ? [p.value] : p.kind === 'text' ? [...Buffer.from(p.text)] : []))) : null;
-  return data === null || Buffer.from(data.toString('utf8'), 'utf8').equals(data);
-}
-
-/** A word as bytes for Python: b'...' for text written out, x.encode() for a text variable. */
-function asBytes(w: Word, x: { code: string; type: PyType }): string {
-  if (x.type === 'bytes') return x.code;
-  if (w.kind === 'literal' && x.type === 'str' && !/[^\x00-\x7f]/.test(x.code)) return 'b' + x.code;
-  if (x.type === 'str') return `${x.code}.encode()`;
-  return `str(${x.code}).encode()`;
 }

@@ -131,6 +131,12 @@ export class Interpreter implements Executor {
     if (hidden > 0) this.out({ kind: 'info', text: `${hidden} more bytes not shown: print $_ shows them all, hexdump $_ as hex` });
   }
 
+  /** A socket made without a target is known by the engine's name for it (udp1): export needs that name. */
+  private recordName(stmt: CommandStmt, result: Value): void {
+    const made = result.kind === 'tuple' ? result.items[0] : result; // accept: (socket, address)
+    if (made?.kind === 'socket') this.session.ran.named(stmt, made.handle.name);
+  }
+
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
   private tracePython(stmt: Stmt): void {
     const scope = this.scope;
@@ -199,6 +205,7 @@ export class Interpreter implements Executor {
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
   private finish(stmt: CommandStmt, result: Value, depth: number): void {
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
+    else this.recordName(stmt, result);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
       if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.echo(result);

@@ -39,7 +39,7 @@ function escapeByte(b: number): string {
 }
 
 /** Length of a valid UTF-8 sequence at i (2–4), or 0 if the bytes there are not one. */
-function sequenceLength(data: Buffer, i: number): number {
+export function sequenceLength(data: Buffer, i: number): number {
   const b = data[i]!;
   const need = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
   if (need === 0 || i + need > data.length) return 0;

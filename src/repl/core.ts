@@ -47,8 +47,6 @@ export class ShellCore {
   private generation = 0;
   /** Set by `exit N`. */
   exitStatus = 0;
-  /** Chunks that ran without error: what `export` turns into Python. */
-  private readonly ran: string[] = [];
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -56,7 +54,6 @@ export class ShellCore {
       out: (o) => (o.kind === 'progress' ? options.progress?.(o.text) : outputLines(o).forEach((l) => this.emit(l))),
       readLine: options.readLine,
       onExit: options.onExit,
-      history: () => this.ran,
       ...(options.columns ? { columns: options.columns } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
@@ -99,9 +96,8 @@ export class ShellCore {
       const controller = new AbortController();
       this.running = controller;
       this.shownWhileRunning = 0;
-      const result = await runChunk(this.interp, source, 1, controller.signal);
+      const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal);
       this.running = null;
-      if (result.kind === 'ok') this.ran.push(source.replace(/\n$/, ''));
       this.report(result, source, typedAfter);
       for (const l of this.held.splice(0)) this.options.sink(l);
     });

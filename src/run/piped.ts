@@ -27,7 +27,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
       if (line === null) break;
       if (buffer.length === 0) first = lines.count;
       buffer.push(line);
-      const result = await runChunk(interp, buffer.join('\n'), first, options.signal);
+      const result = await runChunk(interp, session.ran, buffer.join('\n'), first, options.signal);
       if (result.kind === 'incomplete') continue;
       buffer = [];
       switch (result.kind) {
@@ -53,7 +53,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
       }
     }
     if (buffer.length > 0) {
-      const result = await runChunk(interp, buffer.join('\n') + '\n', first, options.signal);
+      const result = await runChunk(interp, session.ran, buffer.join('\n') + '\n', first, options.signal);
       if (result.kind === 'syntax' || result.kind === 'incomplete') {
         io.stderr.write(`${FILE}:${first}:1: block is not closed at end of input: add 'end'\n`);
         fail(2);

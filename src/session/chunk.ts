@@ -2,6 +2,7 @@ import { compile } from '../commands/check.js';
 import type { Diagnostic } from '../lang/ast.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import { Cancelled, ExitRequest, ShellError } from './errors.js';
+import type { ExportLog } from './export-log.js';
 
 /** The outcome of one chunk of typed or piped input, as a value the adapter renders. */
 export type ChunkResult =
@@ -14,14 +15,16 @@ export type ChunkResult =
 
 /**
  * Compiles and runs one chunk (a line, or the lines of a block) in an interpreter that keeps its
- * variables between chunks. Shared by the REPL and piped sessions; never throws for user errors.
+ * variables between chunks. Shared by the REPL and piped sessions, so both can be exported: a chunk
+ * that ran to its end goes into `ran`. Never throws for user errors.
  */
-export async function runChunk(interp: Interpreter, source: string, firstLine: number, signal: AbortSignal): Promise<ChunkResult> {
+export async function runChunk(interp: Interpreter, ran: ExportLog, source: string, firstLine: number, signal: AbortSignal): Promise<ChunkResult> {
   const { program, diagnostics, incomplete } = compile(source, firstLine);
   if (incomplete) return { kind: 'incomplete' };
   if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
   try {
     await interp.run(program, signal);
+    ran.add(program);
     return { kind: 'ok' };
   } catch (e) {
     if (e instanceof ShellError) return { kind: 'failed', error: e };

@@ -12,6 +12,7 @@ import { Cancelled, ExitRequest, ShellError } from './errors.js';
 import { eventOutput } from './events.js';
 import { Jobs } from './jobs.js';
 import { ExchangeLog } from './exchanges.js';
+import { ExportLog } from './export-log.js';
 import type { Output, OutputSink } from './output.js';
 
 export interface SessionOptions {
@@ -22,8 +23,6 @@ export interface SessionOptions {
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
-  /** What the session has run successfully, for `export` (the REPL keeps it). */
-  readonly history?: () => readonly string[];
   /** Sees every engine event (the recorder learns which ports the OS picked). */
   readonly onEvent?: (event: EngineEvent) => void;
   /** The terminal's width now, for text that wraps (help); absent when output is not a terminal. */
@@ -39,6 +38,8 @@ export class Session implements SessionServices {
   readonly table: ReadonlyMap<string, CommandDef> = TABLE;
   readonly jobs = new Jobs();
   readonly exchanges = new ExchangeLog();
+  /** Filled by the chunks of a REPL or piped session (runChunk); scripts export from their source. */
+  readonly ran = new ExportLog();
   readonly interactive: boolean;
   trace = false;
   /** Scripts started so far: each run's sockets have their own owner id. */
@@ -131,10 +132,6 @@ export class Session implements SessionServices {
       const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
       if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }
-  }
-
-  history(): readonly string[] {
-    return this.options.history?.() ?? [];
   }
 
   requestExit(): void {

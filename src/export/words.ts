@@ -1,0 +1,174 @@
+import type { Part, Word } from '../lang/ast.js';
+import { bareLiteral, repr } from '../lang/values.js';
+import type { PyType } from './types.js';
+import { literal, literalType, pyName, pyString, shownText } from './literals.js';
+
+/**
+ * Words as Python expressions, by the shell's value model (lang/values.ts, interp/evaluate.ts):
+ *
+ * - a bare word is an int, float, bool, None or str (12000, true, hello); a quoted word is a str;
+ *   b"..." is bytes; $name has its variable's type; $addr[0] is a str and $addr[1] an int;
+ * - a template ("got $m") is a str, or bytes when it holds raw bytes (\xff) or a bytes variable;
+ * - inside a template, and in print, a value stands for its text: a str itself, bytes decoded as
+ *   UTF-8, anything else Python's str() (which is the repr the shell shows: 5, ('127.0.0.1', 80));
+ *   in bytes, that text's UTF-8.
+ *
+ * So each word has three Python forms: its value, its text (what print shows) and its bytes (what
+ * send sends). The text form never nests an expression containing quotes inside an f-string, which
+ * Python before 3.12 rejects.
+ */
+
+/** What the writer knows of a variable when a word reads it. */
+export interface Vars {
+  type(name: string): PyType;
+  /** Holds bytes known not to be UTF-8 (they were written out so): .decode() would raise. */
+  raw(name: string): boolean;
+}
+
+export interface PyWord {
+  readonly code: string;
+  readonly type: PyType;
+  /** Bytes known not to be UTF-8. */
+  readonly raw: boolean;
+}
+
+/** The word's value, of the type the shell gives it. */
+export function wordValue(w: Word, vars: Vars): PyWord {
+  switch (w.kind) {
+    case 'literal': {
+      const v = w.quoted ? ({ kind: 'str', value: w.text } as const) : bareLiteral(w.text);
+      return { code: literal(v), type: literalType(v), raw: false };
+    }
+    case 'var':
+      return { code: ref(w), type: refType(w, vars), raw: refRaw(w, vars) };
+    case 'bytes':
+      return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes', raw: !isUtf8(w.value) };
+    case 'template':
+      return binary(w.parts, vars)
+        ? { code: templateBytes(w.parts, vars), type: 'bytes', raw: w.parts.some((p) => p.kind === 'var' && refRaw(p, vars)) || !isUtf8(writtenBytes(w.parts)) }
+        : { code: templateText(w.parts, vars), type: 'str', raw: false };
+    default: {
+      const exhaustive: never = w;
+      return exhaustive;
+    }
+  }
+}
+
+/** The word as a str, as the shell's print shows it. Bytes that are not UTF-8 show \xff escapes, as the shell's terminal does. */
+export function wordText(w: Word, vars: Vars): string {
+  if (w.kind === 'template') return templateText(w.parts, vars);
+  if (w.kind === 'bytes') return pyString(shownText(w.value));
+  const v = wordValue(w, vars);
+  return textOf(v.code, v.type, v.raw);
+}
+
+/** The word as bytes, as the shell sends it: b'hi' for text written out, x.encode() for a str variable. */
+export function wordBytes(w: Word, vars: Vars): string {
+  const v = wordValue(w, vars);
+  if (v.type === 'bytes') return v.code;
+  if (w.kind === 'literal' && v.type === 'str' && !/[^\x00-\x7f]/.test(v.code)) return 'b' + v.code;
+  return v.type === 'str' ? `${primary(v.code)}.encode()` : `str(${v.code}).encode()`;
+}
+
+/** The expression, in parentheses if it is a sum, so that `.method()` may follow it. */
+export function primary(code: string): string {
+  let quote = '';
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ' ' && depth === 0) return `(${code})`;
+  }
+  return code;
+}
+
+/** A str, bytes or other value as text, by its type. */
+function textOf(code: string, type: PyType, raw: boolean): string {
+  if (type === 'str') return code;
+  if (type === 'bytes') return `${primary(code)}.decode(${raw ? "errors='backslashreplace'" : ''})`;
+  return `str(${code})`;
+}
+
+/** As the shell does: raw bytes, or a bytes variable, make the whole template bytes. */
+function binary(parts: readonly Part[], vars: Vars): boolean {
+  return parts.some((p) => p.kind === 'byte' || (p.kind === 'var' && refType(p, vars) === 'bytes'));
+}
+
+type Piece = { readonly kind: 'text'; readonly bytes: Buffer } | { readonly kind: 'var'; readonly code: string; readonly type: PyType; readonly raw: boolean };
+
+/** Runs of written-out text and bytes, and the variables between them. */
+function pieces(parts: readonly Part[], vars: Vars): Piece[] {
+  const out: Piece[] = [];
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length) out.push({ kind: 'text', bytes: Buffer.from(run) });
+    run = [];
+  };
+  for (const p of parts) {
+    if (p.kind === 'text') run.push(...Buffer.from(p.text, 'utf8'));
+    else if (p.kind === 'byte') run.push(p.value);
+    else {
+      flush();
+      out.push({ kind: 'var', code: ref(p), type: refType(p, vars), raw: refRaw(p, vars) });
+    }
+  }
+  flush();
+  return out;
+}
+
+/** "caf\xe9$x" as bytes: b'caf\xe9' + x.encode(). */
+function templateBytes(parts: readonly Part[], vars: Vars): string {
+  return pieces(parts, vars)
+    .map((p) => (p.kind === 'text' ? repr({ kind: 'bytes', value: p.bytes }) : p.type === 'bytes' ? p.code : p.type === 'str' ? `${p.code}.encode()` : `str(${p.code}).encode()`))
+    .join(' + ');
+}
+
+/**
+ * "got $m from $a" as text: f'got {m.decode()} from {a}' when every expression is free of quotes
+ * and backslashes (valid in an f-string on any Python 3), else 'got ' + m.decode(errors=...) + ...
+ */
+function templateText(parts: readonly Part[], vars: Vars): string {
+  const ps = pieces(parts, vars);
+  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.raw) : p.code) : ''));
+  const texts = ps.map((p) => (p.kind === 'text' ? shownText(p.bytes) : ''));
+  if (!ps.some((p) => p.kind === 'var')) return pyString(texts.join(''));
+  // The literal text is quoted once, with a marker per expression, so one quote character serves throughout.
+  const marker = (i: number) => `\u{f0000}${i}\u{f0001}`;
+  const fits = exprs.every((e) => !/['"\\]/.test(e)) && !texts.some((t) => /[\u{f0000}\u{f0001}]/u.test(t));
+  if (fits) {
+    const quoted = pyString(ps.map((p, i) => (p.kind === 'text' ? texts[i] : marker(i))).join(''));
+    const body = quoted.replace(/[{}]/g, (b) => b + b).replace(/\u{f0000}(\d+)\u{f0001}/gu, (_, i: string) => `{${exprs[Number(i)]}}`);
+    return 'f' + body;
+  }
+  return ps.map((p, i) => (p.kind === 'text' ? pyString(texts[i]!) : p.type === 'str' || p.type === 'bytes' ? exprs[i] : `str(${p.code})`)).join(' + ');
+}
+
+/** The bytes written out in a template, without its variables. */
+function writtenBytes(parts: readonly Part[]): Buffer {
+  return Buffer.from(parts.flatMap((p) => (p.kind === 'byte' ? [p.value] : p.kind === 'text' ? [...Buffer.from(p.text)] : [])));
+}
+
+function isUtf8(data: Buffer): boolean {
+  return Buffer.from(data.toString('utf8'), 'utf8').equals(data);
+}
+
+type Ref = Extract<Part, { kind: 'var' }>;
+
+function ref(r: Ref): string {
+  return pyName(r.name) + (r.index === undefined ? '' : `[${r.index}]`);
+}
+
+function refType(r: Ref, vars: Vars): PyType {
+  const type = vars.type(r.name);
+  if (r.index === undefined) return type;
+  return type === 'address' ? (r.index === 0 ? 'str' : 'int') : 'unknown';
+}
+
+function refRaw(r: Ref, vars: Vars): boolean {
+  return r.index === undefined && vars.raw(r.name);
+}
