@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { literalFamily } from '../engine/index.js';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
@@ -31,7 +31,7 @@ interface Fresh {
  * outcome: if a later step fails, the half-made socket is closed before the error goes on.
  */
 async function shortcut(ctx: CallContext, transport: Transport, to: { host: string; family?: Family }, rest: (s: Fresh) => Promise<void>): Promise<Value> {
-  const family: Family = ctx.flags.has('6') || to.family === 6 || isIPv6(to.host) ? 6 : 4;
+  const family: Family = ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
   // Named for real only once every step worked, so a failed shortcut leaves other names alone.
@@ -59,7 +59,7 @@ function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
 /** The exported socket(...) call; host is HOST as a Python expression, when one was written. */
 function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM', host: string | null): string {
   const literal = host === null ? null : /^'([^'\\]*)'$/.exec(host);
-  const six = py.flag('6') || (literal !== null && isIPv6(literal[1]!));
+  const six = py.flag('6') || (literal !== null && literalFamily(literal[1]!) === 6);
   return socketCall(kind === 'SOCK_DGRAM' ? 'udp' : 'tcp', six ? 6 : 4);
 }
 

@@ -32,6 +32,12 @@ export function anyAddress(family: Family): string {
   return family === 4 ? '0.0.0.0' : '::';
 }
 
+/** The family of an IP address literal (127.0.0.1: 4, ::1: 6); null for a name or ''. */
+export function literalFamily(host: string): Family | null {
+  const kind = isIP(host);
+  return kind === 4 || kind === 6 ? kind : null;
+}
+
 /**
  * The address for host without a DNS lookup, or null when host is a name that needs one.
  * Throws EAI_FAMILY for a literal of the other family (as Python's gaierror does).
