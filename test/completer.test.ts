@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { complete, type CompletionSources } from '../src/repl/completer.js';
+import { completionSources } from '../src/repl/completion-sources.js';
+import { CoreDriver } from './helpers/core-driver.js';
 
 const sources: CompletionSources = {
   commands: ['recv', 'recvfrom', 'print', 'udp.socket'],
@@ -8,6 +10,7 @@ const sources: CompletionSources = {
   variables: () => ['serverSocket', 'clientSocket', 'message', '_'],
   // clientSocket was closed: a variable still holds it, but it is no longer a socket to call.
   socketVariables: () => ['serverSocket'],
+  argChoices: () => [],
 };
 
 describe('completion', () => {
@@ -26,3 +29,24 @@ describe('completion', () => {
     expect(complete('print $c', sources)).toEqual([['$clientSocket'], '$c']);
   });
 });
+
+describe('completion of arguments, from the command table, in a real shell', () => {
+  const shell = new CoreDriver();
+  afterAll(() => shell.close());
+  const words = (line: string) => complete(line, completionSources(shell.core))[0];
+
+  it('offers the fixed words an argument takes, after a bare command or NAME.call, and not elsewhere', async () => {
+    await shell.ok('s = tcp.socket', 'u = udp.bind 127.0.0.1 0');
+    expect(words('setsockopt SO_R')).toEqual(['SO_RCVBUF', 'SO_REUSEADDR']);
+    expect(words('s.setsockopt TCP')).toEqual(['TCP_NODELAY']);
+    expect(words('s.setsockopt SO_REUSEADDR ')).toEqual([]); // VALUE is a number
+    expect(words('s.shutdown r')).toEqual(['rd', 'rdwr']);
+    expect(words('explain ECONNRE')).toEqual(['ECONNREFUSED', 'ECONNRESET']);
+    expect(words('display ')).toEqual(['hex', 'text']);
+    expect(words('trace o')).toEqual(['off', 'on']);
+    expect(words('use ')).toEqual(['s', 'u']);
+    expect(words('help recvf')).toEqual(['recvfile', 'recvfrom']);
+    expect(words('x = u.recvfrom ')).toEqual([]);
+  });
+});
+

@@ -127,7 +127,7 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'trace',
     group: 'session',
     usage: 'trace on|off',
-    forms: [[{ name: 'on|off', kind: 'value' }]],
+    forms: [[{ name: 'on|off', kind: 'value', choices: ['on', 'off'] }]],
     summary: 'Show the Python each command performs (>>> lines) and, in scripts, what happened beneath',
     python: NOT_PYTHON,
     example: 'trace on',

@@ -32,6 +32,8 @@ export interface ArgSpec {
   readonly kind: ArgKind;
   /** Takes every remaining word (print's values, run's NAME=VALUE). Only last in a form. */
   readonly rest?: boolean;
+  /** The words it takes, when they are a fixed set (rd|wr|rdwr, SO_REUSEADDR...): Tab offers them. */
+  readonly choices?: readonly string[];
 }
 
 /** Python spelling of a command, or why it has none. */

@@ -9,11 +9,14 @@ export interface CompletionSources {
   readonly variables: () => readonly string[];
   /** Variables that hold an open socket: NAME. completes to their methods. */
   readonly socketVariables: () => readonly string[];
+  /** The words argument `index` of `command` takes, if a fixed set (socket names, rd|wr|rdwr...). */
+  readonly argChoices: (command: string, index: number) => readonly string[];
 }
 
 /**
  * Tab completion for one line: commands at the start (or after `=`), NAME.method after a socket
- * name, $variables anywhere, socket names after `use`, files after `run`, commands after `help`.
+ * name, $variables anywhere, .sock files after `run`, and for other arguments the words the command
+ * table lists for them (socket names after `use`, commands after `help`, SO_... after `setsockopt`).
  * Returns readline's [candidates, the fragment they complete].
  */
 export function complete(line: string, src: CompletionSources): [string[], string] {
@@ -31,14 +34,12 @@ export function complete(line: string, src: CompletionSources): [string[], strin
   } else if (atCommand) {
     const named = [...new Set([...src.sockets(), ...src.socketVariables()])].filter((n) => n !== '_').map((n) => `${n}.`);
     candidates = [...src.commands, ...named];
-  } else if (before[0] === 'use') {
-    candidates = [...src.sockets()];
-  } else if (before[0] === 'help') {
-    candidates = [...src.commands];
-  } else if (before[0] === 'run') {
-    candidates = files(fragment);
   } else {
-    candidates = [];
+    const eq = before.lastIndexOf('=');
+    const head = before[eq + 1] ?? '';
+    const command = src.commands.includes(head) ? head : head.slice(head.indexOf('.') + 1);
+    const index = before.slice(eq + 2).filter((w) => !/^-\w/.test(w)).length;
+    candidates = command === 'run' && index === 0 ? files(fragment) : [...src.argChoices(command, index)];
   }
   const hits = candidates.filter((c) => c.startsWith(fragment)).sort();
   return [hits, fragment];

@@ -2,11 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import repl from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
-import { COMMANDS } from '../commands/table.js';
 import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
 import { cancellable } from '../session/cancellable.js';
 import { complete } from './completer.js';
+import { completionSources } from './completion-sources.js';
 import { loadHistory, saveHistory } from './history.js';
 import { ShellCore } from './core.js';
 import { Screen } from './screen.js';
@@ -84,17 +84,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
     ignoreUndefined: true,
     preview: false,
     completer: (line: string) =>
-      complete(line, {
-        commands: COMMANDS.map((c) => c.name),
-        methods: COMMANDS.filter((c) => c.method).map((c) => c.name),
-        sockets: () => core.session.engine.list().map((s) => s.name),
-        variables: () => core.scope.names(),
-        socketVariables: () =>
-          core.scope.names().filter((name) => {
-            const v = core.scope.peek(name);
-            return v?.kind === 'socket' && core.session.engine.endpoints(v.handle) !== null;
-          }),
-      }),
+      complete(line, completionSources(core)),
     eval: (source, _context, _file, callback) => {
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
