@@ -32,6 +32,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
     };
     try {
       await waitFor(/sockshell> $/, 'first prompt');
+      expect(screen).toMatch(/^Type help for the commands, explain after an error, Ctrl-D to leave\.\r*\nsockshell> $/);
       child.stdin.write('udp.bind 127.0.0.1 0\r');
       await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
       expect(screen).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);

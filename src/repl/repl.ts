@@ -75,6 +75,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
     ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
   });
 
+  // At a terminal, one line on how to begin; piped sessions and transcripts stay as they were.
+  if (options.terminal) options.output.write('Type help for the commands, explain after an error, Ctrl-D to leave.\n');
   const server = repl.start({
     prompt: core.prompt(),
     input: options.input,
