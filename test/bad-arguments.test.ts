@@ -36,11 +36,10 @@ const CASES: [line: string, shown: string][] = [
   // Host names that do not resolve (an empty label fails inside the resolver: no query leaves the host).
   ['sendto hi no..such.host 9', "^^^^^^ ENOTFOUND: the host name 'no..such.host' does not resolve to an IPv4 address — check the spelling or use an IP address (socket.gaierror)"],
   ['sendto hi ::1 9', "^^^^^^ EAI_FAMILY: '::1' is not an IPv4 address but u is an IPv4 socket — use an IPv4 address or create a socket of the other family (socket.gaierror)"],
-  // BUFSIZE 0, negative or huge.
-  ['recvfrom 0', '^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 0'],
-  ['recvfrom -5', '^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got -5'],
-  ['recvfrom 99999999999', '^^^^^^^^^^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 99999999999'],
-  ['recvfrom 2k', "^^ expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got '2k'"],
+  // BUFSIZE negative or huge (0 is allowed, as in Python).
+  ['recvfrom -5', '^^ expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got -5'],
+  ['recvfrom 99999999999', '^^^^^^^^^^^ expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got 99999999999'],
+  ['recvfrom 2k', "^^ expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got '2k'"],
   // Unknown options.
   ['udp.socket -x', '^^ unknown option -x for udp.socket (it takes -6)'],
   ['udp.socket --six', '^^^^^ unknown option --six for udp.socket (it takes -6)'],

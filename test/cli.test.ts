@@ -108,7 +108,7 @@ describe('command line', () => {
     const r = await sockshell(['check', f]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      `${f}:2:11: expected a port number from 0 to 65535, got 99999\n${f}:3:10: expected a buffer size from 1 to 16777216 bytes, as in recv 2048, got 'abc'\n${f}:4:7: $nope is never assigned in this script\n`,
+      `${f}:2:11: expected a port number from 0 to 65535, got 99999\n${f}:3:10: expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got 'abc'\n${f}:4:7: $nope is never assigned in this script\n`,
     );
   });
 

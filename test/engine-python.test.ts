@@ -1,8 +1,9 @@
-/** The engine against the textbook's own Python servers (skipped when python3 is missing). */
+/** The engine and the shell against the textbook's own Python (skipped when python3 is missing). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './engine-helpers.js';
+import { CoreDriver } from './helpers/core-driver.js';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
@@ -76,5 +77,34 @@ describe.skipIf(!hasPython)('against Python peers', () => {
     expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).toString()).toBe('HELLO TCP');
     expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).length).toBe(0);
     r.engine.close(clientSocket);
+  });
+});
+
+describe.skipIf(!hasPython)('BUFSIZE 0, as Python has it', () => {
+  const PROGRAM = `
+from socket import *
+s = socket(AF_INET, SOCK_DGRAM)
+s.bind(('127.0.0.1', 0))
+c = socket(AF_INET, SOCK_DGRAM)
+c.sendto(b'first', s.getsockname())
+c.sendto(b'second', s.getsockname())
+print(repr(s.recvfrom(0)[0]))
+print(repr(s.recvfrom(100)[0]))
+`;
+
+  it('recvfrom 0 takes one datagram and keeps none of it; the next recvfrom gets the next datagram', async () => {
+    const python = spawnSync('python3', ['-c', PROGRAM], { encoding: 'utf8', timeout: 10_000 });
+    expect(python.stdout).toBe("b''\nb'second'\n");
+    const shell = new CoreDriver({ maxWaitMs: 3000 });
+    try {
+      await shell.ok('s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 'c = udp.socket', 'c.sendto first $a', 'c.sendto second $a');
+      const cut = await shell.run('m, f = s.recvfrom 0');
+      expect(cut.err).toMatch(/a datagram of 5 bytes was cut to BUFSIZE 0; the other 5 bytes are lost, as in Python/);
+      const first = await shell.ok('$m');
+      const second = await shell.ok('m, f = s.recvfrom 100', '$m');
+      expect(first + second).toBe(python.stdout);
+    } finally {
+      await shell.close();
+    }
   });
 });

@@ -69,9 +69,10 @@ export function data(arg: Arg): Buffer {
   return toBytes(v);
 }
 
+/** BUFSIZE for recv and recvfrom. 0 is allowed, as in Python: recv 0 returns b'' at once, recvfrom 0 takes one datagram and keeps none of its bytes. */
 export function bufsize(arg: Arg): number {
   const n = integer(arg.value);
-  if (n === null || n < 1 || n > MAX_BUFSIZE) fail(arg, `a buffer size from 1 to ${MAX_BUFSIZE} bytes, as in recv 2048`);
+  if (n === null || n < 0 || n > MAX_BUFSIZE) fail(arg, `a buffer size from 0 to ${MAX_BUFSIZE} bytes, as in recv 2048`);
   return n;
 }
 
