@@ -18,9 +18,9 @@ export const TOPICS: Readonly<Record<string, string>> = {
   ENOTCONN:
     "That call needs a connected socket. TCP needs a handshake before any data: the client calls connect, the server's accept returns a new connection socket, and data flows between those two connection sockets. A listening (welcoming) socket never carries data itself.",
   EPIPE:
-    "The socket can't send: it was never connected, it was shut down for writing, or the peer has gone. send takes no destination address because the connection already has one; with no connection there is nowhere to send. For UDP, use sendto with an address.",
+    "A broken pipe: the socket can't send any more. Most often the peer closed the connection, or reset it, and the data has nowhere to go; recv still returns what arrived before, then b''. It also happens after shutdown wr on this side, and on a TCP socket that was never connected (send uses the connection's address, and there is none; for UDP, use sendto with an address). Close the socket; a new conversation needs a new connection.",
   EDESTADDRREQ:
-    "send has no address: it uses the connection's. An unconnected UDP socket must name the destination on each datagram with sendto (data, (host, port)); the OS adds the source address itself.",
+    "send has no address: it uses the connection's. An unconnected UDP socket must name the destination of each datagram with sendto DATA HOST PORT (Python: sendto(data, (host, port))); the OS adds the source address itself.",
   EOPNOTSUPP:
     "That call does not exist for this kind of socket. UDP is connectionless: there is no handshake, so nothing to listen for or accept; a UDP server just binds and calls recvfrom, and replies to the address recvfrom returns. TCP sockets send on their connection instead of with sendto.",
   ECONNRESET:
