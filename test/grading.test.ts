@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { endGroup } from '../src/transcript/process-group.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
 
 /**
@@ -100,6 +101,47 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     } finally {
       squatter.close();
     }
+  });
+
+  it('the next transcript starts only once every process of the last program has ended and let go of its port', async () => {
+    // Started by `sh -c`, silent (ready only by --port), and slow to die: it holds its port for
+    // 0.3 s after SIGTERM, long after the shell around it has exited.
+    const port = await freeFixedPort();
+    const quiet =
+      'import signal, sys, time; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1])))\n' +
+      'signal.signal(signal.SIGTERM, lambda *_: (time.sleep(0.3), sys.exit(0)))\n' +
+      'while True:\n    m, a = s.recvfrom(2048); s.sendto(m.upper(), a)\n';
+    const file = join(dir, 'quiet.py');
+    writeFileSync(file, quiet);
+    const transcript = transcriptOn('udp-upper', port);
+    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript], { timeoutMs: 30000 });
+    expect(r.stdout).toBe(`ok      ${transcript}\n`.repeat(3) + '3 passed, 0 failed\n');
+    expect(r.status).toBe(0);
+    expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
+  });
+
+  it('ending the group waits for the program `sh -c` started, however slow it is to shut down, and frees its port', async () => {
+    const port = await freeFixedPort();
+    const marker = join(dir, `ended-${port}`);
+    const slow =
+      'import signal, sys, time; from socket import *; s = socket(AF_INET, SOCK_STREAM); s.bind(("", int(sys.argv[1]))); s.listen(1)\n' +
+      `signal.signal(signal.SIGTERM, lambda *_: (time.sleep(0.4), open(${JSON.stringify(marker)}, "w").close(), sys.exit(0)))\n` +
+      'print("ready", flush=True)\nwhile True: time.sleep(1)\n';
+    const file = join(dir, 'slow.py');
+    writeFileSync(file, slow);
+    const { spawn } = await import('node:child_process');
+    // `; :` keeps sh from exec'ing python, so python is sh's child, as with any longer command.
+    const sh = spawn('sh', ['-c', `python3 ${file} ${port}; :`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise<void>((resolve) => sh.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    expect(await endGroup(sh.pid!)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(existsSync(marker)).toBe(true); // it shut down in its own time: SIGKILL did not cut it short
+    expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '0.0.0.0', resolve));
+    probe.close();
   });
 
   it('a program that crashes during the replay is reported with its last words', async () => {

@@ -69,7 +69,7 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       options.out.write(`FAIL    ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
       failed++;
     } finally {
-      await Promise.all(peers.map((p) => p.stop()));
+      for (const left of await Promise.all(peers.map((p) => p.stop()))) if (left) options.err.write(`sockshell test: ${left}\n`);
     }
   }
   options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { endGroup, killGroupNow } from './process-group.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
@@ -10,7 +11,11 @@ export interface Peer {
   readonly command: string;
   /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
   ended(): string | null;
-  stop(): Promise<void>;
+  /**
+   * Ends the program's whole process group and waits (bounded) until none of it runs, so its ports
+   * are free for the next transcript. Resolves with null, or with what is still running after the bound.
+   */
+  stop(): Promise<string | null>;
 }
 
 export interface PeerOptions {
@@ -27,13 +32,7 @@ function guard(): void {
   if (guarded) return;
   guarded = true;
   process.on('exit', () => {
-    for (const pid of live) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of live) killGroupNow(pid);
   });
   // Without handlers these signals end Node without running 'exit' handlers.
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) process.on(signal, () => process.exit(code));
@@ -60,9 +59,12 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
       return `--with "${command}" exited (${why}) during the replay${stderr ? `: ${lastLine(stderr)}` : ''}`;
     },
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return stopGroup(child).then(() => void live.delete(child.pid!));
+      if (child.pid === undefined) return null;
+      const left = await endGroup(child.pid);
+      live.delete(child.pid);
+      return left === null ? null : `--with "${command}" did not end after SIGKILL (still running: pid ${left.join(', ')})`;
     },
   };
   const deadline = Date.now() + options.readyTimeoutMs;
@@ -83,27 +85,6 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
 
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
-}
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
-    const pid = child.pid;
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const hard = setTimeout(() => kill('SIGKILL'), 1000);
-    child.once('exit', () => {
-      clearTimeout(hard);
-      kill('SIGKILL'); // anything left in the group, such as the program `sh -c` started
-      resolve();
-    });
-    kill('SIGTERM');
-  });
 }
 
 /** Someone has this port: binding it ourselves fails with EADDRINUSE (TCP or UDP). */
