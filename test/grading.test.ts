@@ -55,6 +55,19 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     expect(r.stdout).toMatch(/0 passed, 1 failed\n$/);
   });
 
+  it('a reply of another size: the diff shows the notice this run saw beside the one expected', async () => {
+    const port = await freeFixedPort();
+    const hello = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True)\nwhile True:\n    m, a = s.recvfrom(2048); s.sendto(b"Hello\\n", a)\n';
+    const server = join(dir, 'hello.py');
+    writeFileSync(server, hello);
+    const file = transcriptOn('udp-upper', port);
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${server} ${port}`, file], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    const notice = (n: number) => `[clientSocket] a datagram of ${n} bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it`;
+    expect(r.stdout).toContain(`   12\n-  ${notice(12)}\n+  ${notice(6)}\n`);
+    expect(r.stdout).toContain(`   11\n-  ${notice(11)}\n+  ${notice(6)}\n`);
+  });
+
   it('a TCP server that lower-cases fails too', async () => {
     const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
