@@ -160,10 +160,14 @@ async function test(argv: readonly string[]): Promise<number> {
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return usage(`test: --port needs a port number, got '${String(args.port)}'`);
   const paths = args._.map(String);
   if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
-  const { runTests } = await import('./transcript/runner.js');
+  const { runTests, PORT_PLACEHOLDER } = await import('./transcript/runner.js');
+  const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
+  if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
+    return usage(`test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`);
+  }
   return runTests(paths, {
     update: Boolean(args.update),
-    with: ([] as unknown[]).concat(args.with ?? []).map(String),
+    with: commands,
     ...(port !== undefined ? { port } : {}),
     timeoutMs: timeout * 1000,
     readyTimeoutMs: ready * 1000,

@@ -48,9 +48,12 @@ describe('command line', () => {
         --update           rewrite each transcript's expected output from this run
         --with "COMMAND"   start COMMAND before each transcript and stop its process group after (repeatable)
         --port N           COMMAND is ready once port N is bound (as well as on its first output line)
+        {port}             in COMMAND: a fresh port for each transcript, replacing --port N in the transcript
         --timeout S        bound on every blocking call and on waiting for notices (default 5)
         --ready-timeout S  how long COMMAND has to get ready (default 5)
 
+      Grading TCP servers run after run on one port fails while the last run's closed connections are in
+      TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.
       Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.
       "
     `);
