@@ -232,6 +232,21 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(tcpHolders(port)?.timeWait).toBe(2);
   });
 
+  it('a program holding the port is still refused when TIME_WAIT connections share it', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    expect((await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, file], { timeoutMs: 20000 })).status).toBe(0);
+    const { createSocket } = await import('node:dgram');
+    const squatter = createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
+    try {
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', file], { timeoutMs: 20000 });
+      expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('{port} without --port is a usage error: the transcript\'s port would be unknown', async () => {
     const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', 'test/grading/tcp-upper.sockt']);
     expect(r.status).toBe(2);

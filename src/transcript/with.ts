@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { portBound, portInUse } from './port-probe.js';
+import { portBound } from './port-probe.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { timeWaitExplanation } from './time-wait.js';
 
@@ -46,8 +46,8 @@ function guard(): void {
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
   guard();
   // A port already held would make any program look ready (a leftover server would be graded).
-  // Closed connections in TIME_WAIT are no program: one that binds with SO_REUSEADDR may start.
-  if (options.port !== undefined && (await portInUse(options.port)) && !timeWaitExplanation(options.port, command)) {
+  // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
+  if (options.port !== undefined && (await portBound(options.port))) {
     throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
   }
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
