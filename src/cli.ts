@@ -2,20 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type YargsParser from 'yargs-parser';
+import { isSubcommand, subcommandHelp, usageLines } from './subcommands.js';
 
 /**
  * The command line. The only module that reads process.argv, touches process signals or sets the
  * exit status. Subcommands load their modules lazily, so `--version` starts fast.
  */
 
-const USAGE = `usage: sockshell                        interactive shell (a REPL of socket calls)
-       sockshell run FILE.sock [NAME=VALUE ...]   run a script; NAME=VALUE overrides its assignments
-       sockshell check FILE.sock ...        parse and validate scripts without opening a socket
-       sockshell export FILE.sock [NAME=VALUE ...]  the script as a Python program (the socket module)
-       sockshell record FILE.sockt           the shell, writing a transcript of the session (Ctrl-D ends it)
-       sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
-                                            replay transcripts (files, or every .sockt below a directory)
-       sockshell < session.sock             run standard input as a session, without prompts
+const USAGE = `${usageLines()}
 
 options:
   -v, --verbose   also write what the shell did underneath (# lines) to stderr
@@ -25,7 +19,7 @@ options:
   -V, --version   the version
 
 exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C.
-Inside the shell, type help.`;
+Each command answers --help (sockshell test --help). Inside the shell, type help.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -66,6 +60,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   const verbose = Boolean(args.verbose);
   const raw = Boolean(args.raw);
+  if (command !== undefined && !isSubcommand(command)) return usage(`unknown command '${command}'`);
+  if (command !== undefined && rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(subcommandHelp(command) + '\n');
+    return 0;
+  }
   switch (command) {
     case undefined: {
       const controller = interrupts();
@@ -129,8 +128,10 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(toPython(program, TABLE, { echo: false, overrides }));
       return 0;
     }
-    default:
-      return usage(`unknown command '${command}'`);
+    default: {
+      const exhaustive: never = command;
+      return exhaustive;
+    }
   }
 }
 
@@ -159,10 +160,14 @@ async function test(argv: readonly string[]): Promise<number> {
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return usage(`test: --port needs a port number, got '${String(args.port)}'`);
   const paths = args._.map(String);
   if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
-  const { runTests } = await import('./transcript/runner.js');
+  const { runTests, PORT_PLACEHOLDER } = await import('./transcript/runner.js');
+  const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
+  if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
+    return usage(`test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`);
+  }
   return runTests(paths, {
     update: Boolean(args.update),
-    with: ([] as unknown[]).concat(args.with ?? []).map(String),
+    with: commands,
     ...(port !== undefined ? { port } : {}),
     timeoutMs: timeout * 1000,
     readyTimeoutMs: ready * 1000,

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sockshell } from './helpers/proc.js';
+import { ROOT, sockshell } from './helpers/proc.js';
 
 /** The command line's fixed contract: subcommands, exit statuses, where errors go. */
 
@@ -20,6 +20,43 @@ describe('command line', () => {
     const help = await sockshell(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('sockshell run FILE.sock [NAME=VALUE ...]');
+  });
+
+  it('every subcommand that --help lists answers --help and -h with its own usage, and does nothing else', async () => {
+    const index = (await sockshell(['--help'])).stdout;
+    const names = [...index.matchAll(/^(?:usage: | {7})sockshell (\w+) /gm)].map((m) => m[1]!);
+    expect(names).toEqual(['run', 'check', 'export', 'record', 'test']);
+    for (const name of names) {
+      for (const flag of ['--help', '-h']) {
+        const r = await sockshell([name, flag]);
+        expect(r, `${name} ${flag}`).toMatchObject({ status: 0, stderr: '' });
+        expect(r.stdout, `${name} ${flag}`).toMatch(new RegExp(`^usage: sockshell ${name} `));
+      }
+    }
+    // Not taken for a file name (record would have written a transcript called --help).
+    expect(existsSync(join(ROOT, '--help'))).toBe(false);
+    // After other arguments too.
+    expect((await sockshell(['test', '--with', 'sleep 1', '--help'])).stdout).toMatch(/^usage: sockshell test /);
+  });
+
+  it('test --help says what each option does', async () => {
+    expect((await sockshell(['test', '--help'])).stdout).toMatchInlineSnapshot(`
+      "usage: sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
+        replay transcripts (files, or every .sockt below a directory)
+
+      options:
+        --update           rewrite each transcript's expected output from this run
+        --with "COMMAND"   start COMMAND before each transcript and stop its process group after (repeatable)
+        --port N           COMMAND is ready once port N is bound (as well as on its first output line)
+        {port}             in COMMAND: a fresh port for each transcript, replacing --port N in the transcript
+        --timeout S        bound on every blocking call and on waiting for notices (default 5)
+        --ready-timeout S  how long COMMAND has to get ready (default 5)
+
+      Grading TCP servers run after run on one port fails while the last run's closed connections are in
+      TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.
+      Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.
+      "
+    `);
   });
 
   it('a usage error exits 2', async () => {

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { endGroup } from '../src/transcript/process-group.js';
+import { tcpHolders } from '../src/transcript/time-wait.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
 
 /**
@@ -54,6 +56,19 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     expect(r.stdout).toMatch(/0 passed, 1 failed\n$/);
   });
 
+  it('a reply of another size: the diff shows the notice this run saw beside the one expected', async () => {
+    const port = await freeFixedPort();
+    const hello = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True)\nwhile True:\n    m, a = s.recvfrom(2048); s.sendto(b"Hello\\n", a)\n';
+    const server = join(dir, 'hello.py');
+    writeFileSync(server, hello);
+    const file = transcriptOn('udp-upper', port);
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${server} ${port}`, file], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    const notice = (n: number) => `[clientSocket] a datagram of ${n} bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it`;
+    expect(r.stdout).toContain(`   12\n-  ${notice(12)}\n+  ${notice(6)}\n`);
+    expect(r.stdout).toContain(`   11\n-  ${notice(11)}\n+  ${notice(6)}\n`);
+  });
+
   it('a TCP server that lower-cases fails too', async () => {
     const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
@@ -102,6 +117,47 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     }
   });
 
+  it('the next transcript starts only once every process of the last program has ended and let go of its port', async () => {
+    // Started by `sh -c`, silent (ready only by --port), and slow to die: it holds its port for
+    // 0.3 s after SIGTERM, long after the shell around it has exited.
+    const port = await freeFixedPort();
+    const quiet =
+      'import signal, sys, time; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1])))\n' +
+      'signal.signal(signal.SIGTERM, lambda *_: (time.sleep(0.3), sys.exit(0)))\n' +
+      'while True:\n    m, a = s.recvfrom(2048); s.sendto(m.upper(), a)\n';
+    const file = join(dir, 'quiet.py');
+    writeFileSync(file, quiet);
+    const transcript = transcriptOn('udp-upper', port);
+    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript], { timeoutMs: 30000 });
+    expect(r.stdout).toBe(`ok      ${transcript}\n`.repeat(3) + '3 passed, 0 failed\n');
+    expect(r.status).toBe(0);
+    expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
+  });
+
+  it('ending the group waits for the program `sh -c` started, however slow it is to shut down, and frees its port', async () => {
+    const port = await freeFixedPort();
+    const marker = join(dir, `ended-${port}`);
+    const slow =
+      'import signal, sys, time; from socket import *; s = socket(AF_INET, SOCK_STREAM); s.bind(("", int(sys.argv[1]))); s.listen(1)\n' +
+      `signal.signal(signal.SIGTERM, lambda *_: (time.sleep(0.4), open(${JSON.stringify(marker)}, "w").close(), sys.exit(0)))\n` +
+      'print("ready", flush=True)\nwhile True: time.sleep(1)\n';
+    const file = join(dir, 'slow.py');
+    writeFileSync(file, slow);
+    const { spawn } = await import('node:child_process');
+    // `; :` keeps sh from exec'ing python, so python is sh's child, as with any longer command.
+    const sh = spawn('sh', ['-c', `python3 ${file} ${port}; :`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise<void>((resolve) => sh.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    expect(await endGroup(sh.pid!)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(existsSync(marker)).toBe(true); // it shut down in its own time: SIGKILL did not cut it short
+    expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '0.0.0.0', resolve));
+    probe.close();
+  });
+
   it('a program that crashes during the replay is reported with its last words', async () => {
     const port = await freeFixedPort();
     const crash = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
@@ -120,5 +176,80 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     child.kill('SIGTERM');
     expect(await new Promise((resolve) => child.on('exit', (code) => resolve(code)))).toBe(143);
     expect(await liveProcesses(`UDPServerSilent.py ${port}`)).toEqual([]);
+  });
+});
+
+describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => {
+  it('on the transcript\'s fixed port, the second run fails with an explanation of TIME_WAIT and what to do', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const command = `python3 test/peers/TCPServer.py ${port}`;
+    const first = await sockshell(['test', '--with', command, file], { timeoutMs: 20000 });
+    expect(first.stdout).toContain('1 passed, 0 failed');
+    // The textbook server closed the connection first: its side waits out TIME_WAIT on the port.
+    expect(tcpHolders(port)).toMatchObject({ other: 0, timeWait: 1 });
+    // With --port too: closed connections are not taken for a leftover server that holds the port.
+    const second = await sockshell(['test', '--port', String(port), '--with', command, file], { timeoutMs: 20000 });
+    expect(second.status).toBe(1);
+    expect(second.stdout).toContain(`FAIL    ${file}: --with "${command}" exited (status 1) before it was ready: OSError: [Errno 98] Address already in use\n`);
+    expect(second.stdout).toMatch(new RegExp(`\\n {8}port ${port} is held only by 1 closed connection in TIME_WAIT \\(it ends in \\d+ s\\), not by a running program\\.\\n`));
+    expect(second.stdout).toContain(`\n          --with "python3 test/peers/TCPServer.py {port}" --port ${port}\n`);
+  });
+
+  it('with {port}, each run gets a fresh port, substituted for --port in the transcript; back to back, all pass', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file, file, file], { timeoutMs: 30000 });
+    expect(r.stdout).toBe(`ok      ${file}\n`.repeat(3) + '3 passed, 0 failed\n');
+    expect(r.status).toBe(0);
+    expect(tcpHolders(port)).toEqual({ timeWait: 0, other: 0, lastEndsInMs: 0 }); // the transcript's own port was never used
+  });
+
+  it('with {port}, a diff and --update show the transcript\'s port, not this run\'s', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('udp-upper', port);
+    const args = ['--with', 'python3 test/peers/UDPServerLower.py {port}', '--port', String(port), file];
+    const r = await sockshell(['test', ...args], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,11 +8,11 @@\n`);
+    expect(r.stdout).toContain(`-  (b'SECOND LINE', ('127.0.0.1', ${port}))\n+  (b'second line', ('127.0.0.1', ${port}))\n`);
+    const before = readFileSync(file, 'utf8');
+    expect((await sockshell(['test', '--update', ...args], { timeoutMs: 20000 })).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
+    expect(readFileSync(file, 'utf8')).toBe(before.replace("b'HELLO GRADER'", "b'hello grader'").replace("b'SECOND LINE'", "b'second line'"));
+  });
+
+  it('a server that sets SO_REUSEADDR is graded run after run on its fixed port: TIME_WAIT is not taken for the program being ready', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    // Silent, so ready only once --port is bound by it, not by the TIME_WAIT the first run left.
+    const reuse =
+      'import sys, time; from socket import *; time.sleep(0.3); s = socket(AF_INET, SOCK_STREAM); s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)\n' +
+      's.bind(("", int(sys.argv[1]))); s.listen(1)\nwhile True:\n    c, a = s.accept(); c.send(c.recv(1024).decode().upper().encode()); c.close()\n';
+    const server = join(dir, 'reuse.py');
+    writeFileSync(server, reuse);
+    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${server} ${port}`, file, file], { timeoutMs: 20000 });
+    expect(r.stdout).toBe(`ok      ${file}\n`.repeat(2) + '2 passed, 0 failed\n');
+    expect(tcpHolders(port)?.timeWait).toBe(2);
+  });
+
+  it('a program holding the port is still refused when TIME_WAIT connections share it', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    expect((await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, file], { timeoutMs: 20000 })).status).toBe(0);
+    const { createSocket } = await import('node:dgram');
+    const squatter = createSocket('udp4');
+    await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
+    try {
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', file], { timeoutMs: 20000 });
+      expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('{port} without --port is a usage error: the transcript\'s port would be unknown', async () => {
+    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', 'test/grading/tcp-upper.sockt']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('sockshell: test: {port} in --with needs --port N, the port the transcript was recorded against');
   });
 });

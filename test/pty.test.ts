@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT } from './helpers/proc.js';
+import { CLI, ROOT, sockshell } from './helpers/proc.js';
 
 /**
  * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
@@ -11,31 +12,37 @@ import { CLI, ROOT } from './helpers/proc.js';
  */
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
+/** The shell at a pty, with a way to wait (bounded) for what the terminal shows. */
+function atTerminal(args: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcessWithoutNullStreams; screen: () => string; waitFor: (pattern: RegExp, what: string) => Promise<void> } {
+  const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  const waitFor = async (pattern: RegExp, what: string) => {
+    const deadline = Date.now() + 8000;
+    while (!pattern.test(screen)) {
+      if (Date.now() > deadline) throw new Error(`no ${what} on the terminal; screen=${JSON.stringify(screen)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, screen: () => screen, waitFor };
+}
+
 describe.runIf(hasScript)('REPL at a real terminal', () => {
   it('runs commands, cancels a blocking call with Ctrl-C, keeps history, exits on Ctrl-D', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
     const history = join(home, 'history');
-    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI}`, '/dev/null'], {
-      cwd: ROOT,
-      env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', SOCKSHELL_HISTORY: history },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    const { child, screen, waitFor } = atTerminal('', { SOCKSHELL_HISTORY: history });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const waitFor = async (pattern: RegExp, what: string) => {
-      const deadline = Date.now() + 8000;
-      while (!pattern.test(screen)) {
-        if (Date.now() > deadline) throw new Error(`no ${what} on the terminal; screen=${JSON.stringify(screen)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
     try {
       await waitFor(/sockshell> $/, 'first prompt');
-      expect(screen).toMatch(/^Type help for the commands, explain after an error, Ctrl-D to leave\.\r*\nsockshell> $/);
+      expect(screen()).toMatch(/^Type help for the commands, explain after an error, Ctrl-D to leave\.\r*\nsockshell> $/);
       child.stdin.write('udp.bind 127.0.0.1 0\r');
       await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
-      expect(screen).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
+      expect(screen()).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
       child.stdin.write('recvfrom 100\r');
       // The shell gives no sign on a terminal that the call is waiting; it starts within
       // microseconds of Enter, so a generous pause is enough here.
@@ -64,4 +71,33 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 20_000);
+
+  it('record: Ctrl-D while a call waits records its cancellation as Ctrl-C does, so the transcript replays; a line typed ahead is named as not run', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
+    const file = join(home, 'cancelled.sockt');
+    const { child, screen, waitFor } = atTerminal(`record ${file}`);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(/sockshell> $/, 'first prompt');
+      child.stdin.write('c = udp.socket\r');
+      await waitFor(/sockshell c> $/, 'prompt with the socket');
+      child.stdin.write('c.bind 127.0.0.1 0\r');
+      await waitFor(/loopback only[^]*sockshell c> $/, 'bound');
+      child.stdin.write('c.recvfrom 2048\r');
+      await new Promise((r) => setTimeout(r, 400)); // as above: the call is waiting by then
+      child.stdin.write('print typed-ahead\r');
+      await waitFor(/print typed-ahead\r*\n/, 'the typed-ahead line echoed');
+      child.stdin.write('\x04');
+      expect(await exited).toBe(0);
+      expect(screen()).toMatch(/\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\nrecorded 3 commands/);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(/  sockshell c> c\.recvfrom 2048\n  \^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/);
+      expect(text).not.toContain('typed-ahead');
+      const replayed = await sockshell(['test', '--timeout', '1', file], { timeoutMs: 20000 });
+      expect(replayed.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+    } finally {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 30000);
 });

@@ -23,6 +23,11 @@ export interface ShellCoreOptions {
   readonly progress?: (text: string | null) => void;
   /** The terminal's width now; absent when output is not a terminal. */
   readonly columns?: () => number | undefined;
+  /**
+   * A chunk typed ahead was dropped, not run, because Ctrl-C (or Ctrl-D) cancelled the command it
+   * waited behind. Not a line of the session: it never ran, so a transcript does not show it.
+   */
+  readonly onDropped?: (source: string) => void;
 }
 
 const MAX_HELD = 1000;
@@ -88,7 +93,7 @@ export class ShellCore {
     this.pending++;
     const run = this.queue.then(async () => {
       this.pending--;
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) return this.options.onDropped?.(source);
       const typedAfter = this.prompt();
       // node:repl has just drawn the prompt for it; show what was typed after it.
       if (typedAhead && echoTypeahead) this.options.sink({ text: source.replace(/\n$/, ''), channel: 'out', async: false, style: 'plain' });
@@ -113,9 +118,14 @@ export class ShellCore {
     return true;
   }
 
+  /** Resolves once the running chunk and those queued behind it have finished (or been dropped). */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
   /** Stops jobs and closes every socket, after the running command. */
   async close(): Promise<void> {
-    await this.queue;
+    await this.settled();
     await this.session.close();
   }
 

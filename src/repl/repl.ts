@@ -58,17 +58,23 @@ export function defaultHistoryFile(): string | null {
 export function startRepl(options: ReplOptions): ReplHandle {
   const observer = options.observer;
   let screen: Screen | null = null;
+  /** readline has closed (Ctrl-D, .exit, `exit`): node:repl must not be called back any more. */
   let closed = false;
+  /** The session is closing: what it says now (sockets closed, jobs stopped) is not part of it. */
+  let closing = false;
   const terminalOut = options.terminal && options.output instanceof WriteStream ? options.output : null;
   const core: ShellCore = new ShellCore({
     sink: (line) => {
-      if (!closed) observer?.shown(line); // what closing the session says is not part of it
+      if (!closing) observer?.shown(line);
       screen?.write(line, !core.busy);
     },
     readLine: (prompt, signal) =>
       cancellable(new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)), signal, 'input'),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
+    // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.
+    onDropped: (source) =>
+      screen?.write({ text: `not run (typed ahead of the cancelled command): ${source.trim().split('\n')[0]}`, channel: 'err', async: !closed, style: 'dim' }, !closed),
     ...(options.terminal ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) } : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
@@ -124,8 +130,16 @@ export function startRepl(options: ReplOptions): ReplHandle {
   const done = new Promise<number>((resolve) => {
     server.on('exit', () => {
       closed = true;
-      core.interrupt(); // Ctrl-D while a call waits: stop it (and what was typed ahead), then close
-      void core.close().then(() => resolve(core.exitStatus));
+      // Ctrl-D while a call waits: cancel it as Ctrl-C does, and let its "^C … cancelled" line be shown
+      // (and recorded, so a transcript replays) before the session closes. What was typed ahead is dropped.
+      core.interrupt();
+      void core
+        .settled()
+        .then(() => {
+          closing = true;
+          return core.close();
+        })
+        .then(() => resolve(core.exitStatus));
     });
   });
   return { done, interrupt: () => server.emit('SIGINT'), busy: () => core.busy };

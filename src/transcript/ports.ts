@@ -45,18 +45,17 @@ export class PortNames {
 
   /** Output text with known ports replaced by their names. */
   redactOutput(text: string): string {
-    return text.replace(/(\('[^']*', |\bport |[\w.\]]:)(\d+)\b/g, (whole, before: string, digits: string) => {
-      const name = this.byPort.get(Number(digits));
-      return name ? `${before}[${name}]` : whole;
-    });
+    return replacePorts(text, 'output', (port) => this.nameOf(port));
   }
 
   /** A typed line with known ports replaced where they stand as words. */
   redactInput(text: string): string {
-    return text.replace(/(^|\s|=)(\d+)(?=\s|$)/g, (whole, before: string, digits: string) => {
-      const name = this.byPort.get(Number(digits));
-      return name ? `${before}[${name}]` : whole;
-    });
+    return replacePorts(text, 'input', (port) => this.nameOf(port));
+  }
+
+  private nameOf(port: number): string | null {
+    const name = this.byPort.get(port);
+    return name ? `[${name}]` : null;
   }
 
   private learn(port: number): void {
@@ -66,8 +65,25 @@ export class PortNames {
   }
 }
 
+/**
+ * Where a number stands for a port. In output: in an address `('host', N)`, after "port ", after
+ * `host:`. In a typed line: as a word of its own or after `=` (`c.sendto hi localhost N`, `port=N`).
+ */
+const PORT_AT: Record<'input' | 'output', RegExp> = {
+  output: /(\('[^']*', |\bport |[\w.\]]:)(\d+)\b/g,
+  input: /(^|\s|=)(\d+)(?=\s|$)/g,
+};
+
+/** `text` with each port, where it stands as one, replaced by what `replace` returns for it (null: kept). */
+export function replacePorts(text: string, where: 'input' | 'output', replace: (port: number) => string | null): string {
+  return text.replace(PORT_AT[where], (whole, before: string, digits: string) => {
+    const replacement = replace(Number(digits));
+    return replacement === null ? whole : `${before}${replacement}`;
+  });
+}
+
 /** Linux's ip_local_port_range; the common default elsewhere. */
-function ephemeralRange(): [number, number] {
+export function ephemeralRange(): [number, number] {
   try {
     const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (lo && hi) return [lo, hi];

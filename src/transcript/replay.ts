@@ -63,10 +63,12 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       if (!fgOk || !asyncOk) passed = false;
       const normalizedFg = fgOk ? expectedForeground : align(expectedForeground, foreground, bindings);
       const normalizedAsync = expectedAsync.filter((_, i) => found[i] !== null);
-      const hard = unexpected.filter((u) => !soft(u));
+      // An unexpected notice alone does not fail a block, so a passing block's diff leaves it out; a failing
+      // block shows all that arrived, or a notice that differs would read as a notice that never came.
+      const shown = fgOk && asyncOk ? unexpected.filter((u) => !soft(u)) : unexpected;
       for (const [name, value] of bindings) ports.bind(name, Number(value));
       outcomes.set(block.index, {
-        normalized: [...normalizedFg, ...normalizedAsync, ...hard],
+        normalized: [...normalizedFg, ...normalizedAsync, ...shown],
         updated: [...normalizedFg.map((l, i) => (l === foreground[i] ? ports.redactOutput(l) : l)), ...normalizedAsync, ...unexpected.map((u) => ports.redactOutput(u))],
       });
     }

@@ -2,13 +2,20 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { unifiedDiff } from './diff.js';
-import { EXTENSION, parseTranscript, renderItems } from './format.js';
+import { EXTENSION, parseTranscript, renderItems, type Transcript } from './format.js';
+import { freshPort } from './port-probe.js';
+import { replacePorts } from './ports.js';
+import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay } from './replay.js';
 import { startPeer, type Peer } from './with.js';
+
+/** In a --with command: a fresh port for each transcript, standing for --port in the transcript. */
+export const PORT_PLACEHOLDER = '{port}';
 
 export interface TestOptions {
   readonly update: boolean;
   readonly with: readonly string[];
+  /** The port the program listens on; with {port} in a command, the port the transcript recorded it on. */
   readonly port?: number;
   readonly timeoutMs: number;
   readonly readyTimeoutMs: number;
@@ -41,10 +48,20 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
     }
     const peers: Peer[] = [];
     try {
+      // {port}: this run's program gets a port no earlier run used, so none of their TIME_WAIT is in its way.
+      const fresh = options.port !== undefined && options.with.some((c) => c.includes(PORT_PLACEHOLDER)) ? { recorded: options.port, now: await freshPort() } : null;
+      const port = fresh?.now ?? options.port;
       for (const command of options.with) {
-        peers.push(await startPeer(command, { readyTimeoutMs: options.readyTimeoutMs, ...(options.port !== undefined ? { port: options.port } : {}) }));
+        peers.push(
+          await startPeer(fresh ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command, {
+            readyTimeoutMs: options.readyTimeoutMs,
+            transcriptPorts: typedPorts(transcript),
+            ...(port !== undefined ? { port } : {}),
+          }),
+        );
       }
-      const result = await replay(transcript, { timeoutMs: options.timeoutMs, signal: options.signal });
+      const raw = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, { timeoutMs: options.timeoutMs, signal: options.signal });
+      const result = fresh ? { ...raw, actual: renumberItems(raw.actual, fresh.now, fresh.recorded), updated: renumberItems(raw.updated, fresh.now, fresh.recorded) } : raw;
       if (options.signal.aborted) break;
       if (options.update) {
         const updated = renderItems(result.updated);
@@ -69,12 +86,19 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       options.out.write(`FAIL    ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
       failed++;
     } finally {
-      await Promise.all(peers.map((p) => p.stop()));
+      for (const left of await Promise.all(peers.map((p) => p.stop()))) if (left) options.err.write(`sockshell test: ${left}\n`);
     }
   }
   options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);
   if (options.signal.aborted) return 130;
   return broken ? 2 : failed > 0 ? 1 : 0;
+}
+
+/** The numbers typed where a port stands: the ports a program under test may have failed to bind. */
+function typedPorts(transcript: Transcript): number[] {
+  const ports = new Set<number>();
+  for (const block of transcript.blocks) replacePorts(block.source, 'input', (port) => (ports.add(port), null));
+  return [...ports];
 }
 
 /** Files named on the command line, and every transcript below directories, in a stable order. */

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
+import { spawn } from 'node:child_process';
+import { portBound } from './port-probe.js';
+import { endGroup, killGroupNow } from './process-group.js';
+import { timeWaitExplanation } from './time-wait.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
@@ -10,14 +11,23 @@ export interface Peer {
   readonly command: string;
   /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
   ended(): string | null;
-  stop(): Promise<void>;
+  /**
+   * Ends the program's whole process group and waits (bounded) until none of it runs, so its ports
+   * are free for the next transcript. Resolves with null, or with what is still running after the bound.
+   */
+  stop(): Promise<string | null>;
 }
 
 export interface PeerOptions {
   /** Ready once this port is bound on this host (TCP or UDP), as well as on a first output line. */
   readonly port?: number;
   readonly readyTimeoutMs: number;
+  /** Ports the transcript talks to: where to look when the program fails to bind (see time-wait.ts). */
+  readonly transcriptPorts?: readonly number[];
 }
+
+/** Continuation lines of a multi-line failure, under `FAIL    file: `. */
+const MORE = '\n        ';
 
 /** Process groups still running; killed if sockshell itself ends first (a second Ctrl-C, kill, a closed terminal). */
 const live = new Set<number>();
@@ -27,13 +37,7 @@ function guard(): void {
   if (guarded) return;
   guarded = true;
   process.on('exit', () => {
-    for (const pid of live) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of live) killGroupNow(pid);
   });
   // Without handlers these signals end Node without running 'exit' handlers.
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) process.on(signal, () => process.exit(code));
@@ -42,7 +46,8 @@ function guard(): void {
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
   guard();
   // A port already held would make any program look ready (a leftover server would be graded).
-  if (options.port !== undefined && (await portInUse(options.port))) {
+  // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
+  if (options.port !== undefined && (await portBound(options.port))) {
     throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
   }
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
@@ -60,18 +65,22 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
       return `--with "${command}" exited (${why}) during the replay${stderr ? `: ${lastLine(stderr)}` : ''}`;
     },
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return stopGroup(child).then(() => void live.delete(child.pid!));
+      if (child.pid === undefined) return null;
+      const left = await endGroup(child.pid);
+      live.delete(child.pid);
+      return left === null ? null : `--with "${command}" did not end after SIGKILL (still running: pid ${left.join(', ')})`;
     },
   };
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
-      throw new Error(`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`);
+      const explained = ADDRESS_IN_USE.test(stderr) ? explainBindFailure(command, options) : [];
+      throw new Error([`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`, ...explained].join(MORE));
     }
-    if (printed || (options.port !== undefined && (await portInUse(options.port)))) return peer;
+    if (printed || (options.port !== undefined && (await portBound(options.port)))) return peer;
     if (Date.now() > deadline) {
       await peer.stop();
       const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
@@ -81,42 +90,20 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   }
 }
 
+/** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */
+const ADDRESS_IN_USE = /Address already in use|EADDRINUSE|\[Errno (98|48)\]/;
+
+/** Why the program could not bind, where TIME_WAIT is the reason: --port, then ports in the command, then the transcript's. */
+function explainBindFailure(command: string, options: PeerOptions): string[] {
+  const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];
+  const ports = [...(options.port !== undefined ? [options.port] : []), ...inCommand, ...(options.transcriptPorts ?? [])];
+  for (const port of new Set(ports.filter((p) => p > 0 && p < 65536))) {
+    const lines = timeWaitExplanation(port, command);
+    if (lines) return lines;
+  }
+  return [];
+}
+
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
-}
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
-    const pid = child.pid;
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const hard = setTimeout(() => kill('SIGKILL'), 1000);
-    child.once('exit', () => {
-      clearTimeout(hard);
-      kill('SIGKILL'); // anything left in the group, such as the program `sh -c` started
-      resolve();
-    });
-    kill('SIGTERM');
-  });
-}
-
-/** Someone has this port: binding it ourselves fails with EADDRINUSE (TCP or UDP). */
-async function portInUse(port: number): Promise<boolean> {
-  const tcp = await new Promise<boolean>((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(true));
-    s.listen({ port, host: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
-  });
-  if (tcp) return true;
-  return new Promise<boolean>((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(true));
-    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
-  });
 }

@@ -1,0 +1,101 @@
+/**
+ * The command line's subcommands as data: `sockshell --help` and `sockshell NAME --help` are both
+ * derived from this table, so they cannot disagree. cli.ts dispatches on the same names; a name
+ * added here without a case there does not compile (its switch ends in a `never` check).
+ */
+
+export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test';
+
+export interface Subcommand {
+  /** What follows `sockshell NAME`. */
+  readonly args: string;
+  readonly summary: string;
+  /** [flag, meaning] rows, for NAME --help. */
+  readonly options: readonly (readonly [string, string])[];
+  /** Lines after the options: what a person needs to know that the summary does not say. */
+  readonly notes: readonly string[];
+}
+
+export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
+  run: {
+    args: 'FILE.sock [NAME=VALUE ...]',
+    summary: 'run a script; NAME=VALUE overrides its assignments',
+    options: [
+      ['-v, --verbose', 'also write what the shell did underneath (# lines) to stderr'],
+      ['--raw', 'print writes received bytes unescaped even to a terminal'],
+    ],
+    notes: ['The script stops at its first error; `input` reads standard input.'],
+  },
+  check: {
+    args: 'FILE.sock ...',
+    summary: 'parse and validate scripts without opening a socket',
+    options: [],
+    notes: ['Exits 0 when every script is valid, 2 when one is not (its errors are on stderr).'],
+  },
+  export: {
+    args: 'FILE.sock [NAME=VALUE ...]',
+    summary: 'the script as a Python program (the socket module)',
+    options: [],
+    notes: ['The program is written to standard output; NAME=VALUE overrides the script\'s assignments.'],
+  },
+  record: {
+    args: 'FILE.sockt',
+    summary: 'the shell, writing a transcript of the session (Ctrl-D ends it)',
+    options: [],
+    notes: [
+      'The file must not exist yet. It is rewritten after every line, so a crash keeps what was done.',
+      'Replay it with: sockshell test FILE.sockt',
+    ],
+  },
+  test: {
+    args: '[--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...',
+    summary: 'replay transcripts (files, or every .sockt below a directory)',
+    options: [
+      ['--update', 'rewrite each transcript\'s expected output from this run'],
+      ['--with "COMMAND"', 'start COMMAND before each transcript and stop its process group after (repeatable)'],
+      ['--port N', 'COMMAND is ready once port N is bound (as well as on its first output line)'],
+      ['{port}', 'in COMMAND: a fresh port for each transcript, replacing --port N in the transcript'],
+      ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
+      ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
+    ],
+    notes: [
+      'Grading TCP servers run after run on one port fails while the last run\'s closed connections are in',
+      'TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.',
+      'Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.',
+    ],
+  },
+};
+
+export function isSubcommand(name: string | undefined): name is SubcommandName {
+  return name !== undefined && Object.hasOwn(SUBCOMMANDS, name);
+}
+
+/** `sockshell NAME --help`. */
+export function subcommandHelp(name: SubcommandName): string {
+  const c = SUBCOMMANDS[name];
+  const lines = [`usage: sockshell ${name} ${c.args}`, `  ${c.summary}`];
+  if (c.options.length > 0) {
+    const width = Math.max(...c.options.map(([flag]) => flag.length));
+    lines.push('', 'options:', ...c.options.map(([flag, meaning]) => `  ${flag.padEnd(width)}  ${meaning}`));
+  }
+  if (c.notes.length > 0) lines.push('', ...c.notes);
+  return lines.join('\n');
+}
+
+const SUMMARY_COLUMN = 44;
+
+/** The usage lines of `sockshell --help`: the shell itself, each subcommand, and piped input. */
+export function usageLines(): string {
+  const rows: [string, string][] = [
+    ['sockshell', 'interactive shell (a REPL of socket calls)'],
+    ...Object.entries(SUBCOMMANDS).map(([name, c]): [string, string] => [`sockshell ${name} ${c.args}`, c.summary]),
+    ['sockshell < session.sock', 'run standard input as a session, without prompts'],
+  ];
+  return rows
+    .map(([usage, summary], i) => {
+      const lead = `${i === 0 ? 'usage: ' : '       '}${usage}`;
+      // A long usage gets its summary on the next line, at the summary column.
+      return lead.length < SUMMARY_COLUMN - 1 ? `${lead.padEnd(SUMMARY_COLUMN)}${summary}` : `${lead}\n${' '.repeat(SUMMARY_COLUMN)}${summary}`;
+    })
+    .join('\n');
+}

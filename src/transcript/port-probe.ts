@@ -1,0 +1,54 @@
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { ephemeralRange } from './ports.js';
+import { tcpHolders } from './time-wait.js';
+
+/** Whether a port is taken, by what, and a port nobody has: for starting and grading --with programs. */
+
+/** Someone has this port: binding it ourselves fails with EADDRINUSE (TCP or UDP). TIME_WAIT counts. */
+export async function portInUse(port: number): Promise<boolean> {
+  return (await tcpTaken(port)) || (await udpTaken(port));
+}
+
+/**
+ * A program has bound this port (TCP or UDP): a running socket, not a closed connection in
+ * TIME_WAIT, which a program binding with SO_REUSEADDR may bind over.
+ */
+export async function portBound(port: number): Promise<boolean> {
+  const holders = tcpHolders(port);
+  const tcp = holders ? holders.other > 0 : await tcpTaken(port);
+  return tcp || (await udpTaken(port));
+}
+
+/**
+ * A port for one run of a --with program: free for TCP and UDP, with no TCP socket on it at all (so
+ * no TIME_WAIT either), and below the OS's ephemeral range, so no client socket can be given it
+ * meanwhile and transcripts never take it for a port the OS picked ([PORTn]).
+ */
+export async function freshPort(): Promise<number> {
+  const below = ephemeralRange()[0];
+  const [lo, hi] = below > 11000 ? [10000, below - 1] : [ephemeralRange()[1] + 1, 65535];
+  for (let attempt = 0; attempt < 100 && hi > lo; attempt++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    const holders = tcpHolders(port);
+    if (holders && holders.timeWait + holders.other > 0) continue;
+    if (!(await portInUse(port))) return port;
+  }
+  throw new Error(`no free port found for {port} in ${lo}–${hi}`);
+}
+
+function tcpTaken(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(true));
+    s.listen({ port, host: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
+  });
+}
+
+function udpTaken(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(true));
+    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
+  });
+}
