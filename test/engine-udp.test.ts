@@ -279,7 +279,7 @@ describe('UDP errors', () => {
     await new Promise<void>((resolve) => outsider.bind(0, '127.0.0.1', resolve));
     try {
       const taken = outsider.address().port;
-      await fails(r.engine.bind(other, '127.0.0.1', taken), 'EADDRINUSE', 'OSError', new RegExp(`port ${taken} is already in use — another server may be running there.*SO_REUSEADDR`));
+      await fails(r.engine.bind(other, '127.0.0.1', taken), 'EADDRINUSE', 'OSError', new RegExp(`port ${taken} is already in use — a socket of another program holds it \\(a server still running\\?\\); stop it, or pick another port`));
     } finally {
       outsider.close();
     }

@@ -55,7 +55,8 @@ export const REASONS = {
     say: (c) =>
       c.holder !== undefined
         ? `${where(c)} is already in use by ${c.holder}, a socket of this shell; close it, or pick another port`
-        : `${where(c)} is already in use — another server may be running there; stop it, pick another port, or set SO_REUSEADDR before bind`,
+        : // Node sets SO_REUSEADDR on every TCP bind, so TIME_WAIT never blocks one here: the holder is a live socket.
+          `${where(c)} is already in use — a socket of another program holds it (a server still running?); stop it, or pick another port`,
   },
   EADDRNOTAVAIL: {
     code: 'EADDRNOTAVAIL',
