@@ -60,6 +60,7 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/export-command.ts': 'export FILE writes the session as a Python program to the file it names',
   'commands/diagram-command.ts': 'diagram --svg FILE writes the picture to the file it names',
   'engine/file-transfer.ts': 'sendfile PATH reads, and recvfile PATH writes, the file it names',
+  'engine/port-holders.ts': 'EADDRINUSE reads /proc/net/tcp to tell a running server from closed connections in TIME_WAIT',
 };
 /** Outside a script's reach: where the file system is written, and by which command line. */
 const WRITERS: Readonly<Record<string, string>> = {

@@ -108,3 +108,40 @@ print(repr(s.recvfrom(100)[0]))
     }
   });
 });
+
+describe.skipIf(!hasPython || process.platform !== 'linux')("a port held by a Python server's TIME_WAIT", () => {
+  // The Python server closes its connection first (as the textbook's TCPServer does) without
+  // SO_REUSEADDR, then exits: only the closed connection, in TIME_WAIT, holds the port for 60 s.
+  const PROGRAM = `
+from socket import *
+s = socket(AF_INET, SOCK_STREAM)
+s.bind(('127.0.0.1', 0))
+s.listen(1)
+port = s.getsockname()[1]
+c = create_connection(('127.0.0.1', port))
+conn, _ = s.accept()
+conn.close()
+c.recv(10)
+c.close()
+s.close()
+print(port)
+`;
+
+  it('bind says only TIME_WAIT holds it, and for how long, not a running server', async () => {
+    const python = spawnSync('python3', ['-c', PROGRAM], { encoding: 'utf8', timeout: 10_000 });
+    const port = Number(python.stdout.trim());
+    expect(port).toBeGreaterThan(0);
+    const r = rig();
+    try {
+      const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
+      await expect(r.engine.bind(server, '127.0.0.1', port)).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: expect.stringMatching(
+          new RegExp(`127\\.0\\.0\\.1 port ${port} is held only by closed connections in TIME_WAIT \\(for \\d+ s more\\), left by a server that closed them first without SO_REUSEADDR`),
+        ),
+      });
+    } finally {
+      await r.engine.closeAll();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endGroup } from '../src/transcript/process-group.js';
-import { tcpHolders } from '../src/transcript/time-wait.js';
+import { tcpHolders } from '../src/engine/port-holders.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
 
 /**

@@ -2,4 +2,5 @@
 export { createEngine } from './engine.js';
 export { SocketError, toSocketError, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
+export { tcpHolders, type PortHolders } from './port-holders.js';
 export type * from './types.js';

@@ -7,6 +7,7 @@
 import net, { type AddressInfo } from 'node:net';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
+import { tcpHolders } from './port-holders.js';
 import { Fifo } from './queues.js';
 import type { Address } from './types.js';
 
@@ -17,10 +18,18 @@ export async function probeAddress(host: string, port: number, context: ErrorCon
     await listenOn(server, host, port, undefined);
     return (server.address() as AddressInfo).port;
   } catch (err) {
-    throw toSocketError(err, 'bind', { ...context, host, port });
+    throw toSocketError(err, 'bind', { ...context, host, port, ...timeWaitOnly(err, port) });
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** For EADDRINUSE on a port that only TIME_WAIT connections hold (Linux): how long they have left. */
+function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
+  if (port === 0 || errorCode(err) !== 'EADDRINUSE') return {};
+  const holders = tcpHolders(port);
+  if (holders === null || holders.timeWait === 0 || holders.other > 0) return {};
+  return { timeWait: Math.max(1, Math.ceil(holders.lastEndsInMs / 1000)) };
 }
 
 export class Listener {

@@ -24,6 +24,8 @@ export interface ErrorContext {
   readonly path?: string;
   /** EADDRINUSE: the socket of this shell that holds the address, when one does. */
   readonly holder?: string;
+  /** EADDRINUSE: only connections in TIME_WAIT hold the port; the seconds until the last ends. */
+  readonly timeWait?: number;
 }
 
 export interface Reason {
@@ -55,8 +57,9 @@ export const REASONS = {
     say: (c) =>
       c.holder !== undefined
         ? `${where(c)} is already in use by ${c.holder}, a socket of this shell; close it, or pick another port`
-        : // Node sets SO_REUSEADDR on every TCP bind, so TIME_WAIT never blocks one here: the holder is a live socket.
-          `${where(c)} is already in use — a socket of another program holds it (a server still running?); stop it, or pick another port`,
+        : c.timeWait !== undefined
+          ? `${where(c)} is held only by closed connections in TIME_WAIT (for ${c.timeWait} s more), left by a server that closed them first without SO_REUSEADDR — wait, or pick another port`
+          : `${where(c)} is already in use — a socket of another program holds it (a server still running?); stop it, or pick another port`,
   },
   EADDRNOTAVAIL: {
     code: 'EADDRNOTAVAIL',

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { ephemeralRange } from './ports.js';
-import { tcpHolders } from './time-wait.js';
+import { tcpHolders } from '../engine/index.js';
 
 /** Whether a port is taken, by what, and a port nobody has: for starting and grading --with programs. */
 
