@@ -86,13 +86,27 @@ const CASES: [line: string, shown: string][] = [
   ['u.sendto hi 127.0.0.1, 12000', "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
   ['u.sendto hi 127.0.0.1 (12000)', "^^^^^^^ expected a port number from 0 to 65535, got '(12000)': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
   ['u.sendto (upper hi) 127.0.0.1 9', '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x'],
-  ['close u', '^ too many arguments for close: usage: close; to call it on the socket u, write u.close'],
-  ['recvfrom u 2048', '^^^^ too many arguments for recvfrom: usage: recvfrom BUFSIZE; to call it on the socket u, write u.recvfrom 2048'],
+  ['close u', '^ too many arguments for close: usage: close; if u is a socket, call it on that socket: u.close'],
+  ['recvfrom u 2048', '^^^^ too many arguments for recvfrom: usage: recvfrom BUFSIZE; if u is a socket, call it on that socket: u.recvfrom 2048'],
+  ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
+  ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
+  ['u.sendto (upper hi) 9', '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x'],
+  ['m, a = hello', '^^^^^ 2 names need 2 values: a command that returns them, or a $name that holds them'],
 ];
 
 describe('every bad argument gets one clear line with a caret, and the shell goes on', () => {
   it.each(CASES)('%j', async (line, shown) => {
     expect(await errorOf(line)).toBe(shown);
+  });
+
+  it('leaves alone lines that only look like Python or nesting, and are valid sockshell', async () => {
+    const out = await shell.ok('x = upper(abc)', 'y = close(now)', 'z = print(hi)', 'print $x $y $z', 'print (connect to the server first)');
+    expect(out).toBe('upper(abc) close(now) print(hi)\n(connect to the server first)\n');
+  });
+
+  it('a command in parentheses that only fails at run time is named as the cause', async () => {
+    await shell.ok('m = hi', 'a = u.getsockname');
+    expect(await errorOf('u.sendto (upper $m) $a')).toBe('^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x');
   });
 
   it('the shell still works after all of them', async () => {

@@ -3,6 +3,7 @@ import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from './flags.js';
 import { GRAMMAR, TABLE } from './table.js';
+import { nestedCommand } from '../lang/python-habits.js';
 import type { ArgSpec, CommandDef } from './types.js';
 
 /**
@@ -116,12 +117,17 @@ function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): D
   const n = positional.length;
   // A rest argument takes zero or more words; the ones before it are required (run FILE [NAME=VALUE ...]).
   const fits = (f: readonly ArgSpec[]) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length);
-  if (def.forms.some(fits)) return checkLiterals(def, positional);
+  if (def.forms.some(fits)) {
+    const problem = checkLiterals(def, positional);
+    return problem === null ? null : (nestedCommand(call.args, GRAMMAR) ?? problem);
+  }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));
   const tooMany = n > max && !variadic;
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
+  const nested = nestedCommand(call.args, GRAMMAR);
+  if (nested !== null) return nested;
   const what = tooMany ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, stmt.call, positional)}`, span };
 }
@@ -132,5 +138,5 @@ function socketFirst(def: CommandDef, call: Extract<Stmt, { kind: 'command' }>['
   if (!def.method || call.target !== null || first === undefined || first.kind !== 'literal' || first.quoted) return '';
   if (!/^[A-Za-z_]\w*$/.test(first.text) || !def.forms.some((f) => f.length === positional.length - 1)) return '';
   const rest = positional.slice(1).map((w) => (w.kind === 'literal' && !w.quoted ? w.text : '...'));
-  return `; to call it on the socket ${first.text}, write ${[`${first.text}.${def.name}`, ...rest].join(' ')}`;
+  return `; if ${first.text} is a socket, call it on that socket: ${[`${first.text}.${def.name}`, ...rest].join(' ')}`;
 }

@@ -4,6 +4,8 @@ import { SocketError } from '../engine/errors.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
 import { splitFlags } from '../commands/flags.js';
+import { GRAMMAR } from '../commands/table.js';
+import { nestedCommand } from '../lang/python-habits.js';
 import type { Arg, CommandDef, SessionServices } from '../commands/types.js';
 import * as want from '../commands/args.js';
 import { Cancelled, ShellError } from '../session/errors.js';
@@ -261,7 +263,10 @@ function failure(e: unknown, def: CommandDef, call: Call, session: SessionServic
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
-    session.lastError = { code: null, message: e.message };
+    // An argument that failed beside one written `(command`: the nesting is what went wrong.
+    const nested = e.span !== null ? nestedCommand(call.args, GRAMMAR) : null;
+    session.lastError = { code: null, message: nested?.message ?? e.message };
+    if (nested !== null) return new ShellError(nested.message, nested.span);
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;

@@ -2,7 +2,7 @@ import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
 import { assignmentTargets } from './targets.js';
-import { nestedCommand, pythonCallLine } from './python-habits.js';
+import { pythonCallLine } from './python-habits.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
 export interface Grammar {
@@ -224,11 +224,24 @@ class Parser {
     return this.report(`expected a condition after '${kind}': a value (${kind} true) or a comparison (${kind} $x == 5)`, span);
   }
 
+  /**
+   * An assignment, a command or a lone value. A line that fails and reads as a Python call
+   * (`us.recvfrom(2048)`) gets the sockshell spelling in place of the error; one that parses is
+   * left alone, as `x = upper(abc)` is the text 'upper(abc)'.
+   */
   private simple(words: readonly Word[]): Stmt | null {
+    const before = this.diagnostics.length;
+    const stmt = this.plain(words);
+    if (stmt !== null || this.diagnostics.length === before) return stmt;
     const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
     const head = words[eq + 1] ?? words[0]!;
     const python = pythonCallLine(this.lines[head.span.line - this.firstLine]!, this.grammar);
-    if (python !== null) return this.report(python, head.span);
+    if (python !== null) this.diagnostics.splice(before, this.diagnostics.length - before, { message: python, span: head.span });
+    return null;
+  }
+
+  private plain(words: readonly Word[]): Stmt | null {
+    const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
     const targets = eq > 0 ? assignmentTargets(words.slice(0, eq)) : null;
     if (eq === 0 || (eq > 0 && targets === null && !this.commandOf(words[0]!))) {
       return this.report(`expected a name before '=', as in: x = 5`, words[0]!.span);
@@ -239,6 +252,9 @@ class Parser {
     if (bad) return this.report(`'${bad.name}' is not a valid name: use letters, digits and _`, bad.span);
     if (rhs.length === 0) return this.report(`expected a value or a command after '='`, after(words[eq]!.span));
     if (this.commandOf(rhs[0]!)) return this.command(rhs, targets);
+    if (rhs.length === 1 && targets.length > 1 && rhs[0]!.kind !== 'var') {
+      return this.report(`${targets.length} names need ${targets.length} values: a command that returns them, or a $name that holds them`, rhs[0]!.span);
+    }
     if (rhs.length === 1) return { kind: 'assign', targets, value: rhs[0]!, span: words[0]!.span };
     if (rhs[0]!.kind !== 'literal' || rhs[0]!.quoted) return this.valueWithMore(rhs[1]!);
     return this.unknown(rhs[0]!, `; to assign text with spaces, quote it: ${targets[0]!.name} = "a b"`, true);
@@ -253,10 +269,6 @@ class Parser {
       return this.unknown(head, '');
     }
     let args = words.slice(1);
-    for (const arg of args) {
-      const nested = nestedCommand(arg, this.grammar);
-      if (nested !== null) return this.report(nested, arg.span);
-    }
     const last = args[args.length - 1];
     const background = last !== undefined && last.kind === 'literal' && !last.quoted && last.text === '&';
     if (background) {

@@ -1,4 +1,4 @@
-import type { Word } from './ast.js';
+import type { Span, Word } from './ast.js';
 import type { Grammar } from './parser.js';
 
 /**
@@ -27,7 +27,7 @@ export function pythonCallLine(line: string, grammar: Grammar): string | null {
     return fix ? `sockshell makes a socket with ${fix.command}: write ${lead}${fix.command}${fix.note}` : null;
   }
   if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(call))) return null;
-  const args = translateArgs(inner);
+  const args = translateArgs(inner, grammar);
   const example = args === null ? `${lead}${name} ARG ARG` : `${lead}${name}${args === '' ? '' : ` ${args}`}`;
   return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
 }
@@ -44,7 +44,7 @@ function socketCall(inner: string): { command: string; note: string } | null {
  * Python arguments as sockshell words: top-level commas become spaces, an address tuple becomes HOST
  * PORT, a Python name becomes $name. Null when something (a call, an operator) has no simple spelling.
  */
-function translateArgs(inner: string): string | null {
+function translateArgs(inner: string, grammar: Grammar): string | null {
   const out: string[] = [];
   for (const raw of splitTopLevel(inner)) {
     const arg = raw.trim();
@@ -52,7 +52,7 @@ function translateArgs(inner: string): string | null {
     const tuple = /^\((.*)\)$/.exec(arg);
     const parts = tuple ? splitTopLevel(tuple[1]!) : [arg];
     for (const p of parts) {
-      const word = translateOne(p.trim());
+      const word = translateOne(p.trim(), grammar);
       if (word === null) return null;
       if (word !== '') out.push(word);
     }
@@ -60,7 +60,11 @@ function translateArgs(inner: string): string | null {
   return out.join(' ');
 }
 
-function translateOne(arg: string): string | null {
+/**
+ * One argument. A Python name is a variable ($name), but for a command name (help(recv)) or a
+ * constant in capitals (explain(ECONNREFUSED), SO_REUSEADDR), which sockshell takes as a plain word.
+ */
+function translateOne(arg: string, grammar: Grammar): string | null {
   if (arg === '') return '';
   if (/^-?\d+(\.\d+)?$/.test(arg)) return arg;
   const plain = /^(["'])([\w.:-]+)\1$/.exec(arg);
@@ -68,7 +72,9 @@ function translateOne(arg: string): string | null {
   if (/^b?'[^'\\]*'$/.test(arg) || /^b?"[^"\\$]*"$/.test(arg)) return arg; // the same literal works in sockshell
   const coded = /^([A-Za-z_]\w*)\.(?:encode|decode)\(\)$/.exec(arg);
   if (coded) return `$${coded[1]}`; // sockshell sends text as UTF-8 and shows bytes as they are
-  if (/^[A-Za-z_]\w*$/.test(arg)) return arg === 'None' ? 'none' : `$${arg}`;
+  if (arg === 'None') return 'none';
+  if (grammar.isCommand(arg) || /^[A-Z][A-Z0-9_]+$/.test(arg)) return arg;
+  if (/^[A-Za-z_]\w*$/.test(arg)) return `$${arg}`;
   return null;
 }
 
@@ -95,11 +101,18 @@ function splitTopLevel(text: string): string[] {
   return parts;
 }
 
-/** An argument written `(command`, as if commands nested: they do not. */
-export function nestedCommand(word: Word, grammar: Grammar): string | null {
-  if (word.kind !== 'literal' || word.quoted || !word.text.startsWith('(')) return null;
-  const name = word.text.slice(1);
-  const dot = name.indexOf('.');
-  if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(name.slice(dot + 1)))) return null;
-  return `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`;
+/**
+ * A command's arguments that include one written `(command`, as if commands nested: they do not.
+ * Only for a call that has already failed (too many arguments, a port that is not one): `(connect`
+ * is fine text to print or send.
+ */
+export function nestedCommand(args: readonly Word[], grammar: Pick<Grammar, 'isCommand' | 'isMethod'>): { message: string; span: Span } | null {
+  for (const word of args) {
+    if (word.kind !== 'literal' || word.quoted || !word.text.startsWith('(')) continue;
+    const name = word.text.slice(1);
+    const dot = name.indexOf('.');
+    if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(name.slice(dot + 1)))) continue;
+    return { message: `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`, span: word.span };
+  }
+  return null;
 }
