@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
 import type { Exchange } from '../src/session/exchanges.js';
@@ -66,6 +67,18 @@ describe('diagram', () => {
       '2>1 FIN (close)',
       '1>2 FIN (close)',
     ]);
+  });
+
+  it("does not draw recv 0 on TCP as the peer's FIN: it asks for nothing, and b'' then means nothing", async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('l = tcp.listen 127.0.0.1 0', 'a = l.getsockname', 'c = tcp.connect $a', 'k, ka = l.accept', 'x = c.recv 0', 'k.close', 'y = c.recv 10');
+      const drawn = await shell.ok('diagram');
+      expect(drawn.match(/the peer closed/g)).toHaveLength(1); // the recv after k.close, not the recv 0
+      expect(drawn).not.toMatch(/recv → b''.*\n(.|\n)*FIN \(close\)/); // no b'' drawn before the FIN
+    } finally {
+      await shell.close();
+    }
   });
 
   it('writes an SVG with escaped text, one header per lane and one arrow per arrow row', () => {

@@ -112,10 +112,16 @@ describe('REPL', () => {
     await repl.type('a = getsockname');
     await repl.type('c = udp.socket');
     await repl.type(`c.sendto ${'y'.repeat(5000)} $a`);
+    await repl.type(`c.sendto ${'z'.repeat(4500)} $a`);
+    // A command's tuple result: the hint names the item that was cut, in $_.
     const got = await repl.type('s.recvfrom 6000');
-    expect(got.out).toMatch(new RegExp(`^\\(b'y{4096}', \\('127\\.0\\.0\\.1', \\d+\\)\\) …\n# 904 more bytes not shown: print \\$_ shows them all, hexdump \\$_ as hex\n$`));
-    expect((await repl.type('print $_[0]')).out).toBe(`${'y'.repeat(5000)}\n`); // $_ keeps all of it
-    expect((await repl.type('len $_[0]')).out).toBe('5000\n');
+    expect(got.out).toMatch(new RegExp(`^\\(b'y{4096}', \\('127\\.0\\.0\\.1', \\d+\\)\\) …\n# 904 more bytes not shown: print \\$_\\[0\\] shows them all, hexdump \\$_\\[0\\] as hex\n$`));
+    expect((await repl.type('print $_[0]')).out).toBe(`${'y'.repeat(5000)}\n`);
+    // A variable shown on its own: the hint names the variable, which is what holds it whole.
+    await repl.type('m, f = s.recvfrom 6000');
+    const shown = await repl.type('$m');
+    expect(shown.out).toMatch(/^b'z{4096}' …\n# 404 more bytes not shown: print \$m shows them all, hexdump \$m as hex\n$/);
+    expect((await repl.type('len $m')).out).toBe('4500\n');
   });
 
   it('Ctrl-D while a call waits stops it and leaves', async () => {

@@ -81,8 +81,10 @@ export const dataCalls: readonly CommandDef[] = [
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
     run(ctx) {
       const s = ctx.socket();
-      return ctx.session.engine.recv(s, want.bufsize(ctx.args[0]!), ctx.block).then((data) => {
-        received(ctx, s, 'recv', data, null);
+      const n = want.bufsize(ctx.args[0]!);
+      return ctx.session.engine.recv(s, n, ctx.block).then((data) => {
+        // On TCP, recv 0 asks for nothing and takes nothing; its b'' is not the peer's FIN.
+        if (n > 0 || ctx.session.engine.endpoints(s)?.transport === 'udp') received(ctx, s, 'recv', data, null);
         return bytes(data);
       });
     },

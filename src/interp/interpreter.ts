@@ -88,7 +88,7 @@ export class Interpreter implements Executor {
       }
       case 'show': {
         const v = this.value(stmt.word);
-        if (this.options.echo && depth === 0) this.echo(v);
+        if (this.options.echo && depth === 0) this.echo(v, stmt.word);
         return 'next';
       }
       case 'while':
@@ -126,11 +126,14 @@ export class Interpreter implements Executor {
    * A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`, and long
    * bytes cut short with a line saying how to see them whole.
    */
-  private echo(v: Value): void {
-    const { value, hidden } = clipForEcho(v);
+  private echo(v: Value, from: Word | null): void {
+    const { value, hidden, path } = clipForEcho(v);
     const text = repr(value, this.session.describe, this.session.display === 'hex');
     this.out({ kind: 'value', text: hidden === 0 ? text : `${text} …` });
-    if (hidden > 0) this.out({ kind: 'info', text: `${hidden} more bytes not shown: print $_ shows them all, hexdump $_ as hex` });
+    if (hidden === 0) return;
+    const ref = wholeRef(from, path);
+    const how = ref === null ? 'assign it to a name, then print or hexdump that' : `print ${ref} shows them all, hexdump ${ref} as hex`;
+    this.out({ kind: 'info', text: `${hidden} more bytes not shown: ${how}` });
   }
 
   /** A socket made without a target is known by the engine's name for it (udp1): export needs that name. */
@@ -210,7 +213,7 @@ export class Interpreter implements Executor {
     else this.recordName(stmt, result);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
-      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.echo(result);
+      if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.echo(result, null);
     }
   }
 
@@ -250,6 +253,19 @@ export class Interpreter implements Executor {
       throw failure(e, def, call, this.session);
     }
   }
+}
+
+/**
+ * How to write the bytes an echo cut short (at path inside the value) so print shows them whole:
+ * $_ for a command's result, the $name that was shown, with one [i] where the value was a tuple.
+ * Null when no single $name[i] reaches them.
+ */
+function wholeRef(shown: Word | null, path: readonly number[]): string | null {
+  const base = shown === null ? { name: '_', index: undefined } : shown.kind === 'var' ? shown : null;
+  if (base === null) return null;
+  const indices = [...(base.index === undefined ? [] : [base.index]), ...path];
+  if (indices.length > 1) return null;
+  return `$${base.name}${indices.length === 1 ? `[${indices[0]}]` : ''}`;
 }
 
 /**

@@ -6,21 +6,31 @@ import type { Value } from '../lang/values.js';
  */
 export const ECHOED_BYTES = 4096;
 
+export interface Clipped {
+  readonly value: Value;
+  /** Bytes left out, in all. */
+  readonly hidden: number;
+  /** Where the first cut bytes are: [] for v itself, [i] for item i of a tuple, and so on. */
+  readonly path: readonly number[];
+}
+
 /** v with every bytes value (alone or in a tuple) cut to ECHOED_BYTES, and how many bytes were cut. */
-export function clipForEcho(v: Value): { value: Value; hidden: number } {
+export function clipForEcho(v: Value): Clipped {
   switch (v.kind) {
     case 'bytes':
       return v.value.length <= ECHOED_BYTES
-        ? { value: v, hidden: 0 }
-        : { value: { kind: 'bytes', value: v.value.subarray(0, ECHOED_BYTES) }, hidden: v.value.length - ECHOED_BYTES };
+        ? { value: v, hidden: 0, path: [] }
+        : { value: { kind: 'bytes', value: v.value.subarray(0, ECHOED_BYTES) }, hidden: v.value.length - ECHOED_BYTES, path: [] };
     case 'tuple': {
       let hidden = 0;
-      const items = v.items.map((item) => {
+      let path: readonly number[] = [];
+      const items = v.items.map((item, i) => {
         const c = clipForEcho(item);
+        if (hidden === 0 && c.hidden > 0) path = [i, ...c.path];
         hidden += c.hidden;
         return c.value;
       });
-      return hidden === 0 ? { value: v, hidden } : { value: { kind: 'tuple', items }, hidden };
+      return hidden === 0 ? { value: v, hidden, path: [] } : { value: { kind: 'tuple', items }, hidden, path };
     }
     case 'none':
     case 'bool':
@@ -29,7 +39,7 @@ export function clipForEcho(v: Value): { value: Value; hidden: number } {
     case 'str':
     case 'address':
     case 'socket':
-      return { value: v, hidden: 0 };
+      return { value: v, hidden: 0, path: [] };
     default: {
       const exhaustive: never = v;
       return exhaustive;
