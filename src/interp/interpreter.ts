@@ -1,6 +1,6 @@
 import { clipForEcho } from '../render/clip.js';
 import type { BlockOptions } from '../engine/types.js';
-import { SocketError } from '../engine/errors.js';
+import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
 import { splitFlags } from '../commands/flags.js';
