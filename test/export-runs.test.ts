@@ -86,6 +86,14 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
+  it('received bytes that are not UTF-8 print with \\x escapes, as the shell shows them, instead of stopping the program', async () => {
+    const script = ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 's.sendto b"\\xffA" $a', 'm = s.recv 100', 'print "got $m"', 'print $m'];
+    const r = await bothRun('received-raw', script.join('\n') + '\n');
+    expect(r.pyErr).toBe('');
+    expect(r.python).toBe('got \\xffA\n\\xffA\n');
+    expect(r.shell).toBe('got \ufffdA\n\ufffdA\n'); // into a pipe the shell writes the byte itself, which the test reads as UTF-8
+  });
+
   it('at the REPL, sockets the shell named itself keep those names in the export', async () => {
     const repl = new ReplDriver();
     try {

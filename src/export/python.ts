@@ -5,7 +5,7 @@ import { splitFlags } from '../commands/flags.js';
 import type { PyContext, PyType } from './types.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
-import { wordBytes, wordText, wordValue, type PyWord, type Vars } from './words.js';
+import { wordBytes, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
 
@@ -56,9 +56,9 @@ class Writer {
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
-  /** Variables holding bytes known not to be UTF-8. */
-  private readonly raw = new Set<string>();
-  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), raw: (n) => this.raw.has(n) };
+  /** What is known of the bytes variables hold; a variable not here holds bytes of unknown content. */
+  private readonly contents = new Map<string, Content>();
+  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), content: (n) => this.contents.get(n) ?? 'unknown' };
   private readonly names: SocketNames;
 
   constructor(
@@ -87,15 +87,15 @@ class Writer {
         const names = s.targets.map((t) => t.name);
         const fixed = names.length === 1 ? this.options.overrides.get(names[0]!) : undefined;
         names.forEach((n) => this.assigned.add(n));
-        names.forEach((n) => this.raw.delete(n));
+        names.forEach((n) => this.contents.delete(n));
         if (fixed) {
           this.types.set(names[0]!, literalType(fixed));
           return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
         }
-        const { code, type, raw } = this.word(s.value);
+        const { code, type, content } = this.word(s.value);
         if (names.length === 1) this.types.set(names[0]!, type);
         else names.forEach((n) => this.types.set(n, 'unknown'));
-        if (names.length === 1 && raw) this.raw.add(names[0]!);
+        if (names.length === 1) this.contents.set(names[0]!, content);
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
       case 'show':
@@ -130,7 +130,7 @@ class Writer {
   private command(s: Extract<Stmt, { kind: 'command' }>, depth: number): void {
     const def = this.table.get(s.call.name)!;
     const targets = s.targets.map((t) => t.name);
-    targets.forEach((t) => this.raw.delete(t));
+    targets.forEach((t) => this.contents.delete(t));
     if (targets.length > 0 && targets.every((t) => this.options.overrides.has(t))) {
       targets.forEach((t) => this.assigned.add(t));
       return this.emit(depth, `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`);
@@ -151,9 +151,10 @@ class Writer {
       flag: (f) => flags.has(f),
       arg: (i) => words[i]!.code,
       type: (i) => words[i]!.type,
-      utf8: (i) => !words[i]!.raw,
+      utf8: (i) => words[i]!.content !== 'raw',
       bytes: (i) => wordBytes(positional[i]!, this.vars),
-      text: (i) => wordText(positional[i]!, this.vars),
+      text: (i) => wordText(positional[i]!, this.vars, 'shown'),
+      decoded: (i) => wordText(positional[i]!, this.vars, 'strict'),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
     };
@@ -171,7 +172,7 @@ class Writer {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
           // upper and lower of bytes that are not UTF-8 give such bytes again.
-          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.raw)) this.raw.add(targets[0]!);
+          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw')) this.contents.set(targets[0]!, 'raw');
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown'));
