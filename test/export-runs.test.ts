@@ -119,6 +119,18 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
+  it('after use NAME, bare calls and a bare close act on NAME in the export as in the shell', async () => {
+    const file = join(dir, 'use.py');
+    const steps = ['tcp.listen 127.0.0.1 0', 'a = getsockname', 'tcp.connect $a', 'tcp1.accept', 'use tcp2', 'send hello', 'm = conn1.recv 100', 'print $m'];
+    // The bare close ends tcp2, so conn1 reads the end of the stream; had it closed conn1, its recv would fail.
+    const session = [...steps, 'close', 'rest = conn1.recv 100', 'expect $rest == b""', 'print closed', `export "${file}"`, ''].join('\n');
+    const shell = await sockshell([], { input: session });
+    expect([shell.stderr, shell.stdout]).toEqual(['', 'hello\nclosed\n']);
+    expect(readFileSync(file, 'utf8')).toContain("tcp2.send(b'hello')");
+    const py = await runProcess('python3', [file], { timeoutMs: 5000 }); // the wrong socket's recv would wait for ever
+    expect([py.stderr, py.stdout]).toEqual(['', 'hello\nclosed\n']);
+  });
+
   it('a piped session is recorded for export, and its Python prints what the session printed', async () => {
     const file = join(dir, 'piped.py');
     const session = [...LOOPBACK, 'm = upper $reply', 'print "got $m from $who"', 's.getsockname', `export "${file}"`, ''].join('\n');

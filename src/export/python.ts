@@ -5,7 +5,7 @@ import { splitFlags } from '../commands/flags.js';
 import type { PyContext, PyType } from './types.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
-import { wordBytes, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
+import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
 
@@ -155,6 +155,7 @@ class Writer {
       bytes: (i) => wordBytes(positional[i]!, this.vars),
       text: (i) => wordText(positional[i]!, this.vars, 'shown'),
       decoded: (i) => wordText(positional[i]!, this.vars, 'strict'),
+      socket: (i) => wordSocket(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
     };
@@ -162,6 +163,9 @@ class Writer {
     const note = s.background ? '  # ran in the background in the shell' : '';
     switch (r.kind) {
       case 'comment':
+        return this.emit(depth, `# ${r.text}`);
+      case 'current':
+        this.current = r.socket;
         return this.emit(depth, `# ${r.text}`);
       case 'lines':
         r.lines.forEach((l, i) => this.emit(depth, l + (i === 0 ? note : '')));

@@ -27,6 +27,8 @@ export interface PyContext {
   type(i: number): PyType;
   /** False when argument i is written-out bytes that are not UTF-8 (Python's .decode() would fail). */
   utf8(i: number): boolean;
+  /** The socket variable argument i names (tcp2 written out, $s holding a socket); null when only the running shell knows. */
+  socket(i: number): string | null;
   /** Arguments from i on as a Python address: (host, port), or an address variable. */
   address(from: number): string;
   /** Needs `import NAME` at the top. */
@@ -39,7 +41,12 @@ export type PyResult =
   /** Statements; `defines` names a socket variable they create. */
   | { readonly kind: 'lines'; readonly lines: readonly string[]; readonly defines?: { readonly name: string; readonly type: PyType } }
   /** No Python equivalent: kept as a comment, never dropped. */
-  | { readonly kind: 'comment'; readonly text: string };
+  | { readonly kind: 'comment'; readonly text: string }
+  /**
+   * The bare calls after it act on `socket` (use NAME). Python has no current socket: the exporter
+   * writes the comment, and names `socket` in those calls.
+   */
+  | { readonly kind: 'current'; readonly socket: string; readonly text: string };
 
 export type PyGen = (py: PyContext) => PyResult;
 

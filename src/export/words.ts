@@ -79,6 +79,12 @@ export function wordText(w: Word, vars: Vars, decode: Decode): string {
   return textOf(v.code, v.type, v.content, decode);
 }
 
+/** The socket variable a word names: tcp2 written out, or $s holding a socket; null for anything else ($name holding text). */
+export function wordSocket(w: Word, vars: Vars): string | null {
+  if (w.kind === 'literal') return pyName(w.text);
+  return w.kind === 'var' && w.index === undefined && vars.type(w.name) === 'socket' ? pyName(w.name) : null;
+}
+
 /** The word as bytes, as the shell sends it: b'hi' for text written out, x.encode() for a str variable. */
 export function wordBytes(w: Word, vars: Vars): string {
   const v = wordValue(w, vars);
