@@ -119,6 +119,18 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
+  it('sockets the shortcuts made IPv6 at run time, from a variable HOST or an IPv6 address, are AF_INET6 in the export', async () => {
+    const file = join(dir, 'family.py');
+    const steps = ['h = "::1"', 'tcp.listen $h 0', 'a = getsockname', 'c = tcp.connect $a', 'tcp1.accept', 'c.send hi', 'm = conn1.recv 10', 'print $m'];
+    const shell = await sockshell([], { input: [...steps, `export "${file}"`, ''].join('\n') });
+    expect([shell.stderr, shell.stdout]).toEqual(['', 'hi\n']);
+    const code = readFileSync(file, 'utf8');
+    expect(code).toContain('tcp1 = socket(AF_INET6, SOCK_STREAM)\ntcp1.bind((h, 0))');
+    expect(code).toContain('c = socket(AF_INET6, SOCK_STREAM)\nc.connect(a)');
+    const py = await runProcess('python3', [file], { timeoutMs: 5000 });
+    expect([py.stderr, py.stdout]).toEqual(['', 'hi\n']);
+  });
+
   it('after use NAME, bare calls and a bare close act on NAME in the export as in the shell', async () => {
     const file = join(dir, 'use.py');
     const steps = ['tcp.listen 127.0.0.1 0', 'a = getsockname', 'tcp.connect $a', 'tcp1.accept', 'use tcp2', 'send hello', 'm = conn1.recv 100', 'print $m'];

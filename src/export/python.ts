@@ -2,7 +2,7 @@ import type { Cond, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../commands/types.js';
 import { splitFlags } from '../commands/flags.js';
-import type { PyContext, PyType } from './types.js';
+import type { MadeSocket, PyContext, PyType } from './types.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
@@ -14,8 +14,8 @@ export interface ExportOptions {
   readonly echo: boolean;
   /** NAME=VALUE from the command line: they replace the program's own assignments of NAME. */
   readonly overrides: ReadonlyMap<string, Value>;
-  /** The name the shell gave the socket a statement without a target made, when it ran in a session (udp1). */
-  readonly socketName?: (stmt: Stmt) => string | undefined;
+  /** The socket a statement made, when it ran in a session: its name (udp1) and family. */
+  readonly made?: (stmt: Stmt) => MadeSocket | undefined;
 }
 
 /**
@@ -68,7 +68,7 @@ class Writer {
   ) {
     this.types = known.types;
     this.current = known.current;
-    this.names = new SocketNames(options.socketName);
+    this.names = new SocketNames((stmt) => options.made?.(stmt)?.name);
   }
 
   block(body: readonly Stmt[], depth: number): void {
@@ -147,6 +147,7 @@ class Writer {
       get newName() {
         return pyName(newName());
       },
+      family: this.options.made?.(s)?.family ?? null,
       count: words.length,
       flag: (f) => flags.has(f),
       arg: (i) => words[i]!.code,

@@ -4,6 +4,18 @@
  * an expression, statements, or a comment when Python has no such call.
  */
 
+import type { Family } from '../engine/index.js';
+
+/**
+ * What a session recorded of the socket a statement made, as the engine made it: its name (used
+ * for a statement without a target: udp1) and its address family (a shortcut picks IPv6 at run
+ * time when HOST, perhaps a variable, is an IPv6 address).
+ */
+export interface MadeSocket {
+  readonly name: string;
+  readonly family: Family;
+}
+
 /** What the exporter knows statically about a variable, to write .encode() and .decode() where Python needs them. */
 export type PyType = 'str' | 'bytes' | 'int' | 'float' | 'bool' | 'none' | 'address' | 'socket' | 'unknown';
 
@@ -12,6 +24,8 @@ export interface PyContext {
   readonly target: string;
   /** The variable a new socket gets: the assignment target, or the shell's automatic name (udp1). */
   readonly newName: string;
+  /** The family of the socket this statement made when it ran in the session; null for a script never run. */
+  readonly family: Family | null;
   /** How many positional arguments were written. */
   readonly count: number;
   flag(name: string): boolean;
