@@ -94,6 +94,15 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     expect(r.shell).toBe('got \ufffdA\n\ufffdA\n'); // into a pipe the shell writes the byte itself, which the test reads as UTF-8
   });
 
+  it('a socket made in a loop without a name: the export says that one variable names only the latest', async () => {
+    const script = ['s = tcp.listen 127.0.0.1 0', 'a = s.getsockname', 'repeat 2', '  tcp.connect $a', '  s.accept', 'end', 'print made'];
+    const r = await bothRun('loop-sockets', script.join('\n') + '\n');
+    const note = (name: string) => `    # each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${name} names only the latest here\n`;
+    expect(r.code).toContain(`${note('tcp1')}    tcp1 = socket(AF_INET, SOCK_STREAM)\n`);
+    expect(r.code).toContain(`${note('conn1')}    conn1, _ = s.accept()\n`);
+    expect([r.pyErr, r.python, r.shell]).toEqual(['', 'made\n', 'made\n']);
+  });
+
   it('at the REPL, sockets the shell named itself keep those names in the export', async () => {
     const repl = new ReplDriver();
     try {

@@ -60,6 +60,8 @@ class Writer {
   private readonly contents = new Map<string, Content>();
   private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), content: (n) => this.contents.get(n) ?? 'unknown' };
   private readonly names: SocketNames;
+  /** How many loops the statement being written is inside. */
+  private loops = 0;
 
   constructor(
     private readonly table: ReadonlyMap<string, CommandDef>,
@@ -75,6 +77,12 @@ class Writer {
     const start = this.out.length;
     for (const s of body) this.statement(s, depth);
     if (this.out.length === start && depth > 0) this.emit(depth, 'pass');
+  }
+
+  private loop(body: readonly Stmt[], depth: number): void {
+    this.loops++;
+    this.block(body, depth);
+    this.loops--;
   }
 
   private emit(depth: number, line: string): void {
@@ -105,10 +113,10 @@ class Writer {
         return this.command(s, depth);
       case 'while':
         this.emit(depth, `while ${this.cond(s.cond)}:`);
-        return this.block(s.body, depth + 1);
+        return this.loop(s.body, depth + 1);
       case 'repeat':
         this.emit(depth, `for _ in range(${this.word(s.count).code}):`);
-        return this.block(s.body, depth + 1);
+        return this.loop(s.body, depth + 1);
       case 'if':
         this.emit(depth, `if ${this.cond(s.cond)}:`);
         this.block(s.then, depth + 1);
@@ -162,6 +170,12 @@ class Writer {
     };
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
+    // The shell gives each pass's socket a name of its own while the earlier ones are open; one
+    // Python variable cannot follow that, and a later `udp2.close` would find no udp2.
+    const makesSocket = made !== undefined || (r.kind === 'expr' && r.types[0] === 'socket'); // accept names its socket below
+    if (makesSocket && targets.length === 0 && this.loops > 0) {
+      this.emit(depth, `# each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${pyName(newName())} names only the latest here`);
+    }
     switch (r.kind) {
       case 'comment':
         return this.emit(depth, `# ${r.text}`);
