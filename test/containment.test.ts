@@ -119,6 +119,15 @@ describe('scripts cannot escape', () => {
     }
   });
 
+  it('outside the engine, modules reach it only through its public API (index.ts) or its contract (types.ts)', () => {
+    const internals = [...FILES].flatMap(([file, text]) =>
+      file.startsWith('engine/')
+        ? []
+        : [...text.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => resolveLocal(file, m[1]!)).filter((t) => t.startsWith('engine/') && t !== 'engine/index.ts' && t !== 'engine/types.ts').map((t) => `${file} imports ${t}`),
+    );
+    expect(internals).toEqual([]);
+  });
+
   it('no command is a way out: none is named for a shell, and none takes a command line to run', () => {
     for (const c of COMMANDS) {
       expect(c.name, c.name).not.toMatch(/^(!|exec|system|shell|sh|eval|spawn|source|open|write|save)$/);

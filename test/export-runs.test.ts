@@ -86,6 +86,23 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
+  it('received bytes that are not UTF-8 print with \\x escapes, as the shell shows them, instead of stopping the program', async () => {
+    const script = ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 's.sendto b"\\xffA" $a', 'm = s.recv 100', 'print "got $m"', 'print $m'];
+    const r = await bothRun('received-raw', script.join('\n') + '\n');
+    expect(r.pyErr).toBe('');
+    expect(r.python).toBe('got \\xffA\n\\xffA\n');
+    expect(r.shell).toBe('got \ufffdA\n\ufffdA\n'); // into a pipe the shell writes the byte itself, which the test reads as UTF-8
+  });
+
+  it('a socket made in a loop without a name: the export says that one variable names only the latest', async () => {
+    const script = ['s = tcp.listen 127.0.0.1 0', 'a = s.getsockname', 'repeat 2', '  tcp.connect $a', '  s.accept', 'end', 'print made'];
+    const r = await bothRun('loop-sockets', script.join('\n') + '\n');
+    const note = (name: string) => `    # each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${name} names only the latest here\n`;
+    expect(r.code).toContain(`${note('tcp1')}    tcp1 = socket(AF_INET, SOCK_STREAM)\n`);
+    expect(r.code).toContain(`${note('conn1')}    conn1, _ = s.accept()\n`);
+    expect([r.pyErr, r.python, r.shell]).toEqual(['', 'made\n', 'made\n']);
+  });
+
   it('at the REPL, sockets the shell named itself keep those names in the export', async () => {
     const repl = new ReplDriver();
     try {
@@ -109,6 +126,30 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     } finally {
       await repl.close();
     }
+  });
+
+  it('sockets the shortcuts made IPv6 at run time, from a variable HOST or an IPv6 address, are AF_INET6 in the export', async () => {
+    const file = join(dir, 'family.py');
+    const steps = ['h = "::1"', 'tcp.listen $h 0', 'a = getsockname', 'c = tcp.connect $a', 'tcp1.accept', 'c.send hi', 'm = conn1.recv 10', 'print $m'];
+    const shell = await sockshell([], { input: [...steps, `export "${file}"`, ''].join('\n') });
+    expect([shell.stderr, shell.stdout]).toEqual(['', 'hi\n']);
+    const code = readFileSync(file, 'utf8');
+    expect(code).toContain('tcp1 = socket(AF_INET6, SOCK_STREAM)\ntcp1.bind((h, 0))');
+    expect(code).toContain('c = socket(AF_INET6, SOCK_STREAM)\nc.connect(a)');
+    const py = await runProcess('python3', [file], { timeoutMs: 5000 });
+    expect([py.stderr, py.stdout]).toEqual(['', 'hi\n']);
+  });
+
+  it('after use NAME, bare calls and a bare close act on NAME in the export as in the shell', async () => {
+    const file = join(dir, 'use.py');
+    const steps = ['tcp.listen 127.0.0.1 0', 'a = getsockname', 'tcp.connect $a', 'tcp1.accept', 'use tcp2', 'send hello', 'm = conn1.recv 100', 'print $m'];
+    // The bare close ends tcp2, so conn1 reads the end of the stream; had it closed conn1, its recv would fail.
+    const session = [...steps, 'close', 'rest = conn1.recv 100', 'expect $rest == b""', 'print closed', `export "${file}"`, ''].join('\n');
+    const shell = await sockshell([], { input: session });
+    expect([shell.stderr, shell.stdout]).toEqual(['', 'hello\nclosed\n']);
+    expect(readFileSync(file, 'utf8')).toContain("tcp2.send(b'hello')");
+    const py = await runProcess('python3', [file], { timeoutMs: 5000 }); // the wrong socket's recv would wait for ever
+    expect([py.stderr, py.stdout]).toEqual(['', 'hello\nclosed\n']);
   });
 
   it('a piped session is recorded for export, and its Python prints what the session printed', async () => {

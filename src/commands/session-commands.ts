@@ -54,7 +54,11 @@ export const sessionCommands: readonly CommandDef[] = [
     summary: 'Make NAME the current socket, which bare socket calls act on',
     python: NOT_PYTHON,
     example: 'use serverSocket',
-    toPython: (py) => comment(`use ${py.arg(0).replace(/'/g, '')}: the calls below act on it`),
+    toPython: (py) => {
+      const socket = py.socket(0);
+      if (socket === null) return comment(`use ${py.arg(0)}: the shell's calls below act on the socket it names, which only the running shell knows`);
+      return { kind: 'current', socket, text: `use ${socket}: the calls below act on it` };
+    },
     run: useSocket,
   },
   {

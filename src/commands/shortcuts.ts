@@ -56,10 +56,14 @@ function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
   return { host: want.host(args[0]!), port: want.port(args[1]!) };
 }
 
-/** The exported socket(...) call; host is HOST as a Python expression, when one was written. */
+/**
+ * The exported socket(...) call; host is HOST as a Python expression, when one was written. The
+ * family is the one the session's engine used, when the statement ran there; otherwise what the
+ * text shows (-6, an IPv6 literal), else IPv4: a variable's value is not known before it runs.
+ */
 function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM', host: string | null): string {
   const literal = host === null ? null : /^'([^'\\]*)'$/.exec(host);
-  const six = py.flag('6') || (literal !== null && literalFamily(literal[1]!) === 6);
+  const six = py.family !== null ? py.family === 6 : py.flag('6') || (literal !== null && literalFamily(literal[1]!) === 6);
   return socketCall(kind === 'SOCK_DGRAM' ? 'udp' : 'tcp', six ? 6 : 4);
 }
 

@@ -1,6 +1,12 @@
-/** The socket engine's public API: createEngine, the typed error, and the contract's types. */
+/**
+ * The socket engine's public API: createEngine, the typed error, the contract's types, and the
+ * helpers other layers share (literalFamily; NameTable, which the exporter uses to name sockets as
+ * the engine would). Outside src/engine, modules import the engine through this file or the
+ * contract (types.ts) only, so its internals can change without touching them.
+ */
 export { createEngine } from './engine.js';
 export { SocketError, toSocketError, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
+export { NameTable } from './names.js';
 export { tcpHolders, type PortHolders } from './port-holders.js';
 export type * from './types.js';

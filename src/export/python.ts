@@ -2,10 +2,10 @@ import type { Cond, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../commands/types.js';
 import { splitFlags } from '../commands/flags.js';
-import type { PyContext, PyType } from './types.js';
+import type { MadeSocket, PyContext, PyType } from './types.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
-import { wordBytes, wordText, wordValue, type PyWord, type Vars } from './words.js';
+import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
 
@@ -14,8 +14,8 @@ export interface ExportOptions {
   readonly echo: boolean;
   /** NAME=VALUE from the command line: they replace the program's own assignments of NAME. */
   readonly overrides: ReadonlyMap<string, Value>;
-  /** The name the shell gave the socket a statement without a target made, when it ran in a session (udp1). */
-  readonly socketName?: (stmt: Stmt) => string | undefined;
+  /** The socket a statement made, when it ran in a session: its name (udp1) and family. */
+  readonly made?: (stmt: Stmt) => MadeSocket | undefined;
 }
 
 /**
@@ -56,10 +56,12 @@ class Writer {
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
-  /** Variables holding bytes known not to be UTF-8. */
-  private readonly raw = new Set<string>();
-  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), raw: (n) => this.raw.has(n) };
+  /** What is known of the bytes variables hold; a variable not here holds bytes of unknown content. */
+  private readonly contents = new Map<string, Content>();
+  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), content: (n) => this.contents.get(n) ?? 'unknown' };
   private readonly names: SocketNames;
+  /** How many loops the statement being written is inside. */
+  private loops = 0;
 
   constructor(
     private readonly table: ReadonlyMap<string, CommandDef>,
@@ -68,13 +70,19 @@ class Writer {
   ) {
     this.types = known.types;
     this.current = known.current;
-    this.names = new SocketNames(options.socketName);
+    this.names = new SocketNames((stmt) => options.made?.(stmt)?.name);
   }
 
   block(body: readonly Stmt[], depth: number): void {
     const start = this.out.length;
     for (const s of body) this.statement(s, depth);
     if (this.out.length === start && depth > 0) this.emit(depth, 'pass');
+  }
+
+  private loop(body: readonly Stmt[], depth: number): void {
+    this.loops++;
+    this.block(body, depth);
+    this.loops--;
   }
 
   private emit(depth: number, line: string): void {
@@ -87,15 +95,15 @@ class Writer {
         const names = s.targets.map((t) => t.name);
         const fixed = names.length === 1 ? this.options.overrides.get(names[0]!) : undefined;
         names.forEach((n) => this.assigned.add(n));
-        names.forEach((n) => this.raw.delete(n));
+        names.forEach((n) => this.contents.delete(n));
         if (fixed) {
           this.types.set(names[0]!, literalType(fixed));
           return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
         }
-        const { code, type, raw } = this.word(s.value);
+        const { code, type, content } = this.word(s.value);
         if (names.length === 1) this.types.set(names[0]!, type);
         else names.forEach((n) => this.types.set(n, 'unknown'));
-        if (names.length === 1 && raw) this.raw.add(names[0]!);
+        if (names.length === 1) this.contents.set(names[0]!, content);
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
       case 'show':
@@ -105,10 +113,10 @@ class Writer {
         return this.command(s, depth);
       case 'while':
         this.emit(depth, `while ${this.cond(s.cond)}:`);
-        return this.block(s.body, depth + 1);
+        return this.loop(s.body, depth + 1);
       case 'repeat':
         this.emit(depth, `for _ in range(${this.word(s.count).code}):`);
-        return this.block(s.body, depth + 1);
+        return this.loop(s.body, depth + 1);
       case 'if':
         this.emit(depth, `if ${this.cond(s.cond)}:`);
         this.block(s.then, depth + 1);
@@ -130,7 +138,7 @@ class Writer {
   private command(s: Extract<Stmt, { kind: 'command' }>, depth: number): void {
     const def = this.table.get(s.call.name)!;
     const targets = s.targets.map((t) => t.name);
-    targets.forEach((t) => this.raw.delete(t));
+    targets.forEach((t) => this.contents.delete(t));
     if (targets.length > 0 && targets.every((t) => this.options.overrides.has(t))) {
       targets.forEach((t) => this.assigned.add(t));
       return this.emit(depth, `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`);
@@ -147,20 +155,32 @@ class Writer {
       get newName() {
         return pyName(newName());
       },
+      family: this.options.made?.(s)?.family ?? null,
       count: words.length,
       flag: (f) => flags.has(f),
       arg: (i) => words[i]!.code,
       type: (i) => words[i]!.type,
-      utf8: (i) => !words[i]!.raw,
+      utf8: (i) => words[i]!.content !== 'raw',
       bytes: (i) => wordBytes(positional[i]!, this.vars),
-      text: (i) => wordText(positional[i]!, this.vars),
+      text: (i) => wordText(positional[i]!, this.vars, 'shown'),
+      decoded: (i) => wordText(positional[i]!, this.vars, 'strict'),
+      socket: (i) => wordSocket(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
     };
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
+    // The shell gives each pass's socket a name of its own while the earlier ones are open; one
+    // Python variable cannot follow that, and a later `udp2.close` would find no udp2.
+    const makesSocket = made !== undefined || (r.kind === 'expr' && r.types[0] === 'socket'); // accept names its socket below
+    if (makesSocket && targets.length === 0 && this.loops > 0) {
+      this.emit(depth, `# each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${pyName(newName())} names only the latest here`);
+    }
     switch (r.kind) {
       case 'comment':
+        return this.emit(depth, `# ${r.text}`);
+      case 'current':
+        this.current = r.socket;
         return this.emit(depth, `# ${r.text}`);
       case 'lines':
         r.lines.forEach((l, i) => this.emit(depth, l + (i === 0 ? note : '')));
@@ -171,7 +191,7 @@ class Writer {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
           // upper and lower of bytes that are not UTF-8 give such bytes again.
-          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.raw)) this.raw.add(targets[0]!);
+          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw')) this.contents.set(targets[0]!, 'raw');
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown'));

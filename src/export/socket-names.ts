@@ -1,5 +1,5 @@
 import type { Stmt } from '../lang/ast.js';
-import { NameTable } from '../engine/names.js';
+import { NameTable } from '../engine/index.js';
 
 /**
  * The Python variable for a socket that a statement makes without a target (`udp.bind 0`): the

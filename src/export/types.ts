@@ -4,6 +4,18 @@
  * an expression, statements, or a comment when Python has no such call.
  */
 
+import type { Family } from '../engine/index.js';
+
+/**
+ * What a session recorded of the socket a statement made, as the engine made it: its name (used
+ * for a statement without a target: udp1) and its address family (a shortcut picks IPv6 at run
+ * time when HOST, perhaps a variable, is an IPv6 address).
+ */
+export interface MadeSocket {
+  readonly name: string;
+  readonly family: Family;
+}
+
 /** What the exporter knows statically about a variable, to write .encode() and .decode() where Python needs them. */
 export type PyType = 'str' | 'bytes' | 'int' | 'float' | 'bool' | 'none' | 'address' | 'socket' | 'unknown';
 
@@ -12,6 +24,8 @@ export interface PyContext {
   readonly target: string;
   /** The variable a new socket gets: the assignment target, or the shell's automatic name (udp1). */
   readonly newName: string;
+  /** The family of the socket this statement made when it ran in the session; null for a script never run. */
+  readonly family: Family | null;
   /** How many positional arguments were written. */
   readonly count: number;
   flag(name: string): boolean;
@@ -19,12 +33,16 @@ export interface PyContext {
   arg(i: number): string;
   /** Argument i as bytes, for send: b'hi', message.encode(), data. */
   bytes(i: number): string;
-  /** Argument i as text, for print and f-strings: message.decode(), name, 'hi'. */
+  /** Argument i as print shows it: name, 'hi', message.decode(errors='backslashreplace') (a peer's bytes may not be UTF-8). */
   text(i: number): string;
+  /** Argument i as text to work on, decoded as the textbook does: message.decode(). */
+  decoded(i: number): string;
   /** What is known of argument i's type. */
   type(i: number): PyType;
   /** False when argument i is written-out bytes that are not UTF-8 (Python's .decode() would fail). */
   utf8(i: number): boolean;
+  /** The socket variable argument i names (tcp2 written out, $s holding a socket); null when only the running shell knows. */
+  socket(i: number): string | null;
   /** Arguments from i on as a Python address: (host, port), or an address variable. */
   address(from: number): string;
   /** Needs `import NAME` at the top. */
@@ -37,7 +55,12 @@ export type PyResult =
   /** Statements; `defines` names a socket variable they create. */
   | { readonly kind: 'lines'; readonly lines: readonly string[]; readonly defines?: { readonly name: string; readonly type: PyType } }
   /** No Python equivalent: kept as a comment, never dropped. */
-  | { readonly kind: 'comment'; readonly text: string };
+  | { readonly kind: 'comment'; readonly text: string }
+  /**
+   * The bare calls after it act on `socket` (use NAME). Python has no current socket: the exporter
+   * writes the comment, and names `socket` in those calls.
+   */
+  | { readonly kind: 'current'; readonly socket: string; readonly text: string };
 
 export type PyGen = (py: PyContext) => PyResult;
 

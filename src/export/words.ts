@@ -18,18 +18,31 @@ import { literal, literalType, pyName, pyString, shownText } from './literals.js
  * Python before 3.12 rejects.
  */
 
+/**
+ * What is known of bytes' content: written out as valid UTF-8 (`.decode()` is safe), written out
+ * otherwise (`.decode()` would raise), or not known: received from a peer or made by a call.
+ */
+export type Content = 'utf8' | 'raw' | 'unknown';
+
+/**
+ * How a word's bytes become text: as print shows them, each byte that is not UTF-8 as \xff, which
+ * cannot fail; or as the textbook's plain .decode(), for text a call goes on to change (upper,
+ * lower), where \xff turned into four characters would be wrong data rather than a loud error.
+ */
+export type Decode = 'shown' | 'strict';
+
 /** What the writer knows of a variable when a word reads it. */
 export interface Vars {
   type(name: string): PyType;
-  /** Holds bytes known not to be UTF-8 (they were written out so): .decode() would raise. */
-  raw(name: string): boolean;
+  /** What its bytes hold, when it holds bytes. */
+  content(name: string): Content;
 }
 
 export interface PyWord {
   readonly code: string;
   readonly type: PyType;
-  /** Bytes known not to be UTF-8. */
-  readonly raw: boolean;
+  /** What its bytes hold, when it is bytes. */
+  readonly content: Content;
 }
 
 /** The word's value, of the type the shell gives it. */
@@ -37,16 +50,16 @@ export function wordValue(w: Word, vars: Vars): PyWord {
   switch (w.kind) {
     case 'literal': {
       const v = w.quoted ? ({ kind: 'str', value: w.text } as const) : bareLiteral(w.text);
-      return { code: literal(v), type: literalType(v), raw: false };
+      return { code: literal(v), type: literalType(v), content: 'utf8' };
     }
     case 'var':
-      return { code: ref(w), type: refType(w, vars), raw: refRaw(w, vars) };
+      return { code: ref(w), type: refType(w, vars), content: refContent(w, vars) };
     case 'bytes':
-      return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes', raw: !isUtf8(w.value) };
+      return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes', content: isUtf8(w.value) ? 'utf8' : 'raw' };
     case 'template':
       return binary(w.parts, vars)
-        ? { code: templateBytes(w.parts, vars), type: 'bytes', raw: w.parts.some((p) => p.kind === 'var' && refRaw(p, vars)) || !isUtf8(writtenBytes(w.parts)) }
-        : { code: templateText(w.parts, vars), type: 'str', raw: false };
+        ? { code: templateBytes(w.parts, vars), type: 'bytes', content: templateContent(w.parts, vars) }
+        : { code: templateText(w.parts, vars, 'shown'), type: 'str', content: 'utf8' };
     default: {
       const exhaustive: never = w;
       return exhaustive;
@@ -54,12 +67,22 @@ export function wordValue(w: Word, vars: Vars): PyWord {
   }
 }
 
-/** The word as a str, as the shell's print shows it. Bytes that are not UTF-8 show \xff escapes, as the shell's terminal does. */
-export function wordText(w: Word, vars: Vars): string {
-  if (w.kind === 'template') return templateText(w.parts, vars);
+/**
+ * The word as a str. Shown, as the shell's print shows it: bytes that are not UTF-8, or may not be
+ * (a peer's), decode with \xff escapes, as the shell's terminal shows them. Strict: bytes written
+ * out as UTF-8 or received decode with the textbook's plain .decode().
+ */
+export function wordText(w: Word, vars: Vars, decode: Decode): string {
+  if (w.kind === 'template') return templateText(w.parts, vars, decode);
   if (w.kind === 'bytes') return pyString(shownText(w.value));
   const v = wordValue(w, vars);
-  return textOf(v.code, v.type, v.raw);
+  return textOf(v.code, v.type, v.content, decode);
+}
+
+/** The socket variable a word names: tcp2 written out, or $s holding a socket; null for anything else ($name holding text). */
+export function wordSocket(w: Word, vars: Vars): string | null {
+  if (w.kind === 'literal') return pyName(w.text);
+  return w.kind === 'var' && w.index === undefined && vars.type(w.name) === 'socket' ? pyName(w.name) : null;
 }
 
 /** The word as bytes, as the shell sends it: b'hi' for text written out, x.encode() for a str variable. */
@@ -87,10 +110,11 @@ export function primary(code: string): string {
   return code;
 }
 
-/** A str, bytes or other value as text, by its type. */
-function textOf(code: string, type: PyType, raw: boolean): string {
+/** A str, bytes or other value as text, by its type; `quote` quotes the errors= argument. */
+function textOf(code: string, type: PyType, content: Content, decode: Decode, quote = "'"): string {
   if (type === 'str') return code;
-  if (type === 'bytes') return `${primary(code)}.decode(${raw ? "errors='backslashreplace'" : ''})`;
+  const lenient = content === 'raw' || (content === 'unknown' && decode === 'shown');
+  if (type === 'bytes') return `${primary(code)}.decode(${lenient ? `errors=${quote}backslashreplace${quote}` : ''})`;
   return `str(${code})`;
 }
 
@@ -99,7 +123,7 @@ function binary(parts: readonly Part[], vars: Vars): boolean {
   return parts.some((p) => p.kind === 'byte' || (p.kind === 'var' && refType(p, vars) === 'bytes'));
 }
 
-type Piece = { readonly kind: 'text'; readonly bytes: Buffer } | { readonly kind: 'var'; readonly code: string; readonly type: PyType; readonly raw: boolean };
+type Piece = { readonly kind: 'text'; readonly bytes: Buffer } | { readonly kind: 'var'; readonly code: string; readonly type: PyType; readonly content: Content };
 
 /** Runs of written-out text and bytes, and the variables between them. */
 function pieces(parts: readonly Part[], vars: Vars): Piece[] {
@@ -114,7 +138,7 @@ function pieces(parts: readonly Part[], vars: Vars): Piece[] {
     else if (p.kind === 'byte') run.push(p.value);
     else {
       flush();
-      out.push({ kind: 'var', code: ref(p), type: refType(p, vars), raw: refRaw(p, vars) });
+      out.push({ kind: 'var', code: ref(p), type: refType(p, vars), content: refContent(p, vars) });
     }
   }
   flush();
@@ -129,19 +153,22 @@ function templateBytes(parts: readonly Part[], vars: Vars): string {
 }
 
 /**
- * "got $m from $a" as text: f'got {m.decode()} from {a}' when every expression is free of quotes
- * and backslashes (valid in an f-string on any Python 3), else 'got ' + m.decode(errors=...) + ...
+ * "got $m from $a" as text: f'got {m.decode(errors="backslashreplace")} from {a}' when no
+ * expression holds the f-string's own quote or a backslash (valid in an f-string on any Python 3),
+ * else 'got ' + m.decode(errors="backslashreplace") + ...
  */
-function templateText(parts: readonly Part[], vars: Vars): string {
+function templateText(parts: readonly Part[], vars: Vars, decode: Decode): string {
   const ps = pieces(parts, vars);
-  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.raw) : p.code) : ''));
   const texts = ps.map((p) => (p.kind === 'text' ? shownText(p.bytes) : ''));
   if (!ps.some((p) => p.kind === 'var')) return pyString(texts.join(''));
   // The literal text is quoted once, with a marker per expression, so one quote character serves throughout.
   const marker = (i: number) => `\u{f0000}${i}\u{f0001}`;
-  const fits = exprs.every((e) => !/['"\\]/.test(e)) && !texts.some((t) => /[\u{f0000}\u{f0001}]/u.test(t));
+  const quoted = pyString(ps.map((p, i) => (p.kind === 'text' ? texts[i] : marker(i))).join(''));
+  // Expressions quote their own strings with the other character: before 3.12 an f-string ends at its own quote.
+  const inner = quoted.startsWith("'") ? '"' : "'";
+  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.content, decode, inner) : p.code) : ''));
+  const fits = exprs.every((e) => !e.includes(quoted[0]!) && !e.includes('\\')) && !texts.some((t) => /[\u{f0000}\u{f0001}]/u.test(t));
   if (fits) {
-    const quoted = pyString(ps.map((p, i) => (p.kind === 'text' ? texts[i] : marker(i))).join(''));
     const body = quoted.replace(/[{}]/g, (b) => b + b).replace(/\u{f0000}(\d+)\u{f0001}/gu, (_, i: string) => `{${exprs[Number(i)]}}`);
     return 'f' + body;
   }
@@ -169,6 +196,13 @@ function refType(r: Ref, vars: Vars): PyType {
   return type === 'address' ? (r.index === 0 ? 'str' : 'int') : 'unknown';
 }
 
-function refRaw(r: Ref, vars: Vars): boolean {
-  return r.index === undefined && vars.raw(r.name);
+function refContent(r: Ref, vars: Vars): Content {
+  return r.index === undefined ? vars.content(r.name) : 'utf8'; // $addr[0] is a str
+}
+
+/** A bytes template's content: raw if any part is known not to be UTF-8, else unknown if a variable's bytes are. */
+function templateContent(parts: readonly Part[], vars: Vars): Content {
+  const bytesVars = parts.filter((p): p is Ref => p.kind === 'var' && refType(p, vars) === 'bytes').map((p) => refContent(p, vars));
+  if (bytesVars.includes('raw') || !isUtf8(writtenBytes(parts))) return 'raw';
+  return bytesVars.includes('unknown') ? 'unknown' : 'utf8';
 }

@@ -1,6 +1,6 @@
 import { clipForEcho } from '../render/clip.js';
 import type { BlockOptions } from '../engine/types.js';
-import { SocketError } from '../engine/errors.js';
+import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
 import { splitFlags } from '../commands/flags.js';
@@ -136,10 +136,15 @@ export class Interpreter implements Executor {
     this.out({ kind: 'info', text: `${hidden} more bytes not shown: ${how}` });
   }
 
-  /** A socket made without a target is known by the engine's name for it (udp1): export needs that name. */
-  private recordName(stmt: CommandStmt, result: Value): void {
+  /**
+   * Export needs what the engine made: the name of a socket made without a target (udp1), and the
+   * family of every socket made (a shortcut chooses it at run time from HOST's value).
+   */
+  private recordSocket(stmt: CommandStmt, result: Value): void {
     const made = result.kind === 'tuple' ? result.items[0] : result; // accept: (socket, address)
-    if (made?.kind === 'socket') this.session.ran.named(stmt, made.handle.name);
+    if (made?.kind !== 'socket') return;
+    const family = this.session.engine.endpoints(made.handle)?.family;
+    if (family !== undefined) this.session.ran.made(stmt, { name: made.handle.name, family });
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
@@ -209,8 +214,8 @@ export class Interpreter implements Executor {
 
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
   private finish(stmt: CommandStmt, result: Value, depth: number): void {
+    this.recordSocket(stmt, result);
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
-    else this.recordName(stmt, result);
     if (result.kind !== 'none') {
       this.scope.set('_', result);
       if (this.options.echo && depth === 0 && stmt.targets.length === 0) this.echo(result, null);

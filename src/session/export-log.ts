@@ -1,16 +1,19 @@
 import type { Stmt } from '../lang/ast.js';
+import type { MadeSocket } from '../export/types.js';
 
 /**
  * What `export` turns into Python: the chunks a REPL or piped session ran without error, in order,
- * and the name the engine gave each socket that a statement made without a target (udp1, tcp12).
+ * and for each statement that made a socket, the name the engine gave it (udp1, tcp12) and the
+ * address family it used.
  *
- * The names are recorded, not worked out again from the source: the engine reuses freed numbers,
- * and sockets made in loops, jobs, scripts and failed chunks take numbers the source does not show.
+ * Both are recorded, not worked out again from the source: the engine reuses freed numbers, and
+ * sockets made in loops, jobs, scripts and failed chunks take numbers the source does not show;
+ * `tcp.connect $a` is IPv6 when the address in $a is, which only the running session knows.
  */
 export class ExportLog {
   private readonly chunks: (readonly Stmt[])[] = [];
-  /** Keyed by the statement itself: a statement run in a loop keeps the last name it was given. */
-  private readonly names = new WeakMap<Stmt, string>();
+  /** Keyed by the statement itself: a statement run in a loop keeps the last socket it made. */
+  private readonly sockets = new WeakMap<Stmt, MadeSocket>();
 
   /** A chunk that ran to its end (a failed one is not exported: it would fail again in Python). */
   add(program: readonly Stmt[]): void {
@@ -26,13 +29,13 @@ export class ExportLog {
     return this.chunks.length === 0;
   }
 
-  /** A statement with no target made a socket, which the engine named `socket`. */
-  named(stmt: Stmt, socket: string): void {
-    this.names.set(stmt, socket);
+  /** The statement made this socket. */
+  made(stmt: Stmt, socket: MadeSocket): void {
+    this.sockets.set(stmt, socket);
   }
 
-  /** The engine's name for the socket this statement made; undefined if it was never run here. */
-  socketName(stmt: Stmt): string | undefined {
-    return this.names.get(stmt);
+  /** The socket this statement made, as the engine made it; undefined if it made none here. */
+  socket(stmt: Stmt): MadeSocket | undefined {
+    return this.sockets.get(stmt);
   }
 }
