@@ -86,12 +86,14 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
-  it('received bytes that are not UTF-8 print with \\x escapes, as the shell shows them, instead of stopping the program', async () => {
-    const script = ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 's.sendto b"\\xffA" $a', 'm = s.recv 100', 'print "got $m"', 'print $m'];
-    const r = await bothRun('received-raw', script.join('\n') + '\n');
-    expect(r.pyErr).toBe('');
-    expect(r.python).toBe('got \\xffA\n\\xffA\n');
-    expect(r.shell).toBe('got \ufffdA\n\ufffdA\n'); // into a pipe the shell writes the byte itself, which the test reads as UTF-8
+  it('received bytes keep the textbook\'s plain .decode(): UTF-8 prints as the shell does, other bytes stop the program', async () => {
+    const script = (payload: string) => ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', `s.sendto ${payload} $a`, 'm = s.recv 100', 'print "got $m"', 'print $m'];
+    const text = await bothRun('received-text', script('"caf\\xc3\\xa9"').join('\n') + '\n');
+    expect(text.python).toBe('got café\ncafé\n');
+    expect(text.python).toBe(text.shell);
+    const raw = await bothRun('received-raw', script('b"\\xffA"').join('\n') + '\n');
+    expect(raw.code).toContain("print(f'got {m.decode()}')");
+    expect(raw.pyErr).toMatch(/UnicodeDecodeError/); // as the textbook's program would; the README says so
   });
 
   it('a socket made in a loop without a name: the export says that one variable names only the latest', async () => {

@@ -61,7 +61,7 @@ describe('export', () => {
         'clientSocket.send(sentence.encode())',
         'modifiedSentence = clientSocket.recv(1024)',
         // Not the textbook's plain .decode(): the server's reply may not be UTF-8, and the shell prints it anyway.
-        "print('From Server:', modifiedSentence.decode(errors='backslashreplace'))",
+        "print('From Server:', modifiedSentence.decode())",
         'clientSocket.close()',
         '',
       ].join('\n'),

@@ -100,7 +100,7 @@ export const builtins: readonly CommandDef[] = [
     python: { code: 'message.decode().upper()' },
     example: 'modifiedMessage = upper $message',
     // Bytes that are not UTF-8 change case in ASCII only, as Python's bytes.upper() does.
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.upper()`, 'bytes') : expr(`${primary(py.decoded(0))}.upper()`, 'str')),
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.upper()`, 'bytes') : expr(`${primary(py.text(0))}.upper()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, true),
   },
   {
@@ -111,7 +111,7 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Lower-case text or bytes',
     python: { code: 'message.decode().lower()' },
     example: 'lower $reply',
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.lower()`, 'bytes') : expr(`${primary(py.decoded(0))}.lower()`, 'str')),
+    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.lower()`, 'bytes') : expr(`${primary(py.text(0))}.lower()`, 'str')),
     run: (ctx) => caseChange(ctx.args[0]!, false),
   },
   {

@@ -33,10 +33,8 @@ export interface PyContext {
   arg(i: number): string;
   /** Argument i as bytes, for send: b'hi', message.encode(), data. */
   bytes(i: number): string;
-  /** Argument i as print shows it: name, 'hi', message.decode(errors='backslashreplace') (a peer's bytes may not be UTF-8). */
+  /** Argument i as text: name, 'hi', message.decode() (bytes written out that are not UTF-8: .decode(errors='backslashreplace')). */
   text(i: number): string;
-  /** Argument i as text to work on, decoded as the textbook does: message.decode(). */
-  decoded(i: number): string;
   /** What is known of argument i's type. */
   type(i: number): PyType;
   /** False when argument i is written-out bytes that are not UTF-8 (Python's .decode() would fail). */

@@ -24,13 +24,6 @@ import { literal, literalType, pyName, pyString, shownText } from './literals.js
  */
 export type Content = 'utf8' | 'raw' | 'unknown';
 
-/**
- * How a word's bytes become text: as print shows them, each byte that is not UTF-8 as \xff, which
- * cannot fail; or as the textbook's plain .decode(), for text a call goes on to change (upper,
- * lower), where \xff turned into four characters would be wrong data rather than a loud error.
- */
-export type Decode = 'shown' | 'strict';
-
 /** What the writer knows of a variable when a word reads it. */
 export interface Vars {
   type(name: string): PyType;
@@ -59,7 +52,7 @@ export function wordValue(w: Word, vars: Vars): PyWord {
     case 'template':
       return binary(w.parts, vars)
         ? { code: templateBytes(w.parts, vars), type: 'bytes', content: templateContent(w.parts, vars) }
-        : { code: templateText(w.parts, vars, 'shown'), type: 'str', content: 'utf8' };
+        : { code: templateText(w.parts, vars), type: 'str', content: 'utf8' };
     default: {
       const exhaustive: never = w;
       return exhaustive;
@@ -68,15 +61,14 @@ export function wordValue(w: Word, vars: Vars): PyWord {
 }
 
 /**
- * The word as a str. Shown, as the shell's print shows it: bytes that are not UTF-8, or may not be
- * (a peer's), decode with \xff escapes, as the shell's terminal shows them. Strict: bytes written
- * out as UTF-8 or received decode with the textbook's plain .decode().
+ * The word as a str: bytes written out that are not UTF-8 with \xff escapes, as the shell shows
+ * them; other bytes, received ones included, with the textbook's plain .decode().
  */
-export function wordText(w: Word, vars: Vars, decode: Decode): string {
-  if (w.kind === 'template') return templateText(w.parts, vars, decode);
+export function wordText(w: Word, vars: Vars): string {
+  if (w.kind === 'template') return templateText(w.parts, vars);
   if (w.kind === 'bytes') return pyString(shownText(w.value));
   const v = wordValue(w, vars);
-  return textOf(v.code, v.type, v.content, decode);
+  return textOf(v.code, v.type, v.content);
 }
 
 /** The socket variable a word names: tcp2 written out, or $s holding a socket; null for anything else ($name holding text). */
@@ -110,10 +102,15 @@ export function primary(code: string): string {
   return code;
 }
 
-/** A str, bytes or other value as text, by its type; `quote` quotes the errors= argument. */
-function textOf(code: string, type: PyType, content: Content, decode: Decode, quote = "'"): string {
+/**
+ * A str, bytes or other value as text, by its type; `quote` quotes the errors= argument. Bytes
+ * written out that are not UTF-8 decode leniently; received bytes keep the textbook's plain
+ * .decode(), as the export is meant to read as the textbook's program (a peer that sends bytes that
+ * are not UTF-8 stops it there, where the shell shows them as \xHH).
+ */
+function textOf(code: string, type: PyType, content: Content, quote = "'"): string {
   if (type === 'str') return code;
-  const lenient = content === 'raw' || (content === 'unknown' && decode === 'shown');
+  const lenient = content === 'raw';
   if (type === 'bytes') return `${primary(code)}.decode(${lenient ? `errors=${quote}backslashreplace${quote}` : ''})`;
   return `str(${code})`;
 }
@@ -153,11 +150,10 @@ function templateBytes(parts: readonly Part[], vars: Vars): string {
 }
 
 /**
- * "got $m from $a" as text: f'got {m.decode(errors="backslashreplace")} from {a}' when no
- * expression holds the f-string's own quote or a backslash (valid in an f-string on any Python 3),
- * else 'got ' + m.decode(errors="backslashreplace") + ...
+ * "got $m from $a" as text: f'got {m.decode()} from {a}' when no expression holds the f-string's
+ * own quote or a backslash (valid in an f-string on any Python 3), else 'got ' + m.decode() + ...
  */
-function templateText(parts: readonly Part[], vars: Vars, decode: Decode): string {
+function templateText(parts: readonly Part[], vars: Vars): string {
   const ps = pieces(parts, vars);
   const texts = ps.map((p) => (p.kind === 'text' ? shownText(p.bytes) : ''));
   if (!ps.some((p) => p.kind === 'var')) return pyString(texts.join(''));
@@ -166,7 +162,7 @@ function templateText(parts: readonly Part[], vars: Vars, decode: Decode): strin
   const quoted = pyString(ps.map((p, i) => (p.kind === 'text' ? texts[i] : marker(i))).join(''));
   // Expressions quote their own strings with the other character: before 3.12 an f-string ends at its own quote.
   const inner = quoted.startsWith("'") ? '"' : "'";
-  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.content, decode, inner) : p.code) : ''));
+  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.content, inner) : p.code) : ''));
   const fits = exprs.every((e) => !e.includes(quoted[0]!) && !e.includes('\\')) && !texts.some((t) => /[\u{f0000}\u{f0001}]/u.test(t));
   if (fits) {
     const body = quoted.replace(/[{}]/g, (b) => b + b).replace(/\u{f0000}(\d+)\u{f0001}/gu, (_, i: string) => `{${exprs[Number(i)]}}`);
