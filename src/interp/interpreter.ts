@@ -46,6 +46,8 @@ export interface InterpreterOptions {
   readonly job?: number;
   /** Upper bound on any blocking wait (replay uses it so nothing hangs). */
   readonly maxWaitMs?: number;
+  /** Note the sockets statements make, for export: the REPL and piped sessions. A `run` script is never exported, and its server loop should not pay for it. */
+  readonly exported?: boolean;
 }
 
 /**
@@ -214,7 +216,7 @@ export class Interpreter implements Executor {
 
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
   private finish(stmt: CommandStmt, result: Value, depth: number): void {
-    this.recordSocket(stmt, result);
+    if (this.options.exported) this.recordSocket(stmt, result);
     if (stmt.targets.length > 0) this.assign(stmt.targets, result, stmt.span, stmt.call.name);
     if (result.kind !== 'none') {
       this.scope.set('_', result);

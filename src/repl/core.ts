@@ -63,7 +63,7 @@ export class ShellCore {
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     });
-    this.interp = this.session.interpreter(this.scope, { echo: true });
+    this.interp = this.session.interpreter(this.scope, { echo: true, exported: true });
   }
 
   /** `sockshell NAME> ` with the current socket, `sockshell> ` without one. */

@@ -18,7 +18,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
   const fail = (s: 1 | 2) => (status = Math.max(status, s));
   const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true, onError: () => fail(1) });
   const session: Session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
-  const interp = session.interpreter(new VarScope('main', FILE), { echo: false });
+  const interp = session.interpreter(new VarScope('main', FILE), { echo: false, exported: true });
   let buffer: string[] = [];
   let first = 1;
   try {
