@@ -208,6 +208,8 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     closers.push(() => client.destroy());
     await new Promise((r) => client.once('connect', r));
     await until(() => sh.core.session.engine.list().some((s) => s.name === 'connectionSocket'), 'the job to accept');
+    // The table says which sockets the job's script opened.
+    expect(await sh.ok('sockets')).toMatch(/│ serverSocket \(%1\) +│ TCP +│ 0\.0\.0\.0:\d+ +│ - +│ LISTEN[^]*│ connectionSocket \(%1\) +│ TCP/);
     await sh.ok('kill %1');
     await sh.ok(`run scripts/TCPServer.sock serverPort=${port} &`);
     await until(() => sh.core.session.engine.list().some((s) => s.name === 'serverSocket' && s.state === 'LISTEN'), 'the restarted job');

@@ -110,13 +110,19 @@ export class Session implements SessionServices {
     await this.runProgram(program, file, overrides, options);
   }
 
+  /** The background job whose script owns sockets of this owner, or null (the prompt, a foreground run). */
+  jobOf(owner: string): number | null {
+    const m = /^%(\d+) /.exec(owner);
+    return m ? Number(m[1]) : null;
+  }
+
   /**
    * Runs a compiled script in a fresh scope; the sockets it opened close when it ends, like a
    * process's. Each run owns its sockets under its own id, so a script run from a job's script
    * closes only its own. `exit N` leaves as ExitRequest for the caller to turn into a status.
    */
   async runProgram(program: readonly Stmt[], file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
-    const owner = `run${++this.runs}:${file}`;
+    const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
     const scope = new VarScope(owner, file, overrides);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     try {
