@@ -217,7 +217,7 @@ describe('TCP byte stream', () => {
     expect((await r.engine.recv(client, 100, {})).toString()).toBe('ANSWER');
     r.engine.close(conn);
     expect((await r.engine.recv(client, 100, {})).length).toBe(0);
-    expect(r.engine.info(client).state).toBe('HALF_CLOSED');
+    expect(r.engine.info(client).state).toBe('SHUT_DOWN');
   });
 
   it('after shutdown rd, recv returns b"" and what arrives is discarded', async () => {

@@ -138,7 +138,7 @@ export const socketCalls: readonly CommandDef[] = [
         return NONE; // closed already: nothing to do, as in Python
       }
       ctx.session.engine.close(s);
-      const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'HALF_CLOSED';
+      const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'SHUT_DOWN';
       ctx.session.exchanges.add(fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name });
       if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
       return NONE;

@@ -58,7 +58,7 @@ export class Stream {
 
   state(): SocketState {
     if (this.failCode !== null || this.failReported) return 'RESET';
-    if (this.shutWr) return this.eof || this.shutRd ? 'HALF_CLOSED' : 'FIN_WAIT';
+    if (this.shutWr) return this.eof || this.shutRd ? 'SHUT_DOWN' : 'FIN_WAIT';
     return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
   }
 

@@ -32,7 +32,7 @@ export type SocketState =
   | 'ESTABLISHED'
   | 'FIN_WAIT' // we shut down writing; the peer may still send
   | 'CLOSE_WAIT' // the peer sent FIN; recv returns b'' once the queue is empty
-  | 'HALF_CLOSED' // both directions shut down, socket not yet closed
+  | 'SHUT_DOWN' // both directions shut down, socket not yet closed
   | 'CONNECTED' // a connected UDP socket
   | 'RESET'; // the connection failed (ECONNRESET and friends); the error is reported on the next call
 
