@@ -205,6 +205,17 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(tcpHolders(port)).toEqual({ timeWait: 0, other: 0, lastEndsInMs: 0 }); // the transcript's own port was never used
   });
 
+  it('with {port}, a program that binds the transcript\'s port itself is told so at once, with the way round it', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    // TCPServer.py binds its first argument: given the recorded port first, it ignores {port}, as a hard-coded server does.
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port} {port}`, '--port', String(port), file], { timeoutMs: 20000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`did not bind port \\d+, the one \\{port\\} gave it,\n +but port ${port}, the transcript's, is bound: the program seems to choose its port itself`));
+    expect(r.stdout).toContain(`--with "sed 's/${port}/{port}/' test/peers/TCPServer.py | python3 -" --port ${port}`);
+    expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]);
+  });
+
   it('with {port}, a diff and --update show the transcript\'s port, not this run\'s', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);

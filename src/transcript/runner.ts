@@ -57,6 +57,7 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
             readyTimeoutMs: options.readyTimeoutMs,
             transcriptPorts: typedPorts(transcript),
             ...(port !== undefined ? { port } : {}),
+            ...(fresh ? { placeholder: { command, recorded: fresh.recorded } } : {}),
           }),
         );
       }

@@ -24,6 +24,8 @@ export interface PeerOptions {
   readonly readyTimeoutMs: number;
   /** Ports the transcript talks to: where to look when the program fails to bind (see time-wait.ts). */
   readonly transcriptPorts?: readonly number[];
+  /** With {port}: the command as written and the transcript's port, which `port` stands for in this run. */
+  readonly placeholder?: { readonly command: string; readonly recorded: number };
 }
 
 /** Continuation lines of a multi-line failure, under `FAIL    file: `. */
@@ -54,7 +56,11 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   let stderr = '';
   let printed = false;
-  child.stdout!.on('data', () => (printed = true));
+  let printedAt = 0;
+  child.stdout!.on('data', () => {
+    if (!printed) printedAt = Date.now();
+    printed = true;
+  });
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   if (child.pid !== undefined) live.add(child.pid);
   let stopping = false;
@@ -80,7 +86,16 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       const explained = ADDRESS_IN_USE.test(stderr) ? explainBindFailure(command, options) : [];
       throw new Error([`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`, ...explained].join(MORE));
     }
-    if (printed || (options.port !== undefined && (await portBound(options.port)))) return peer;
+    // With {port} the port is known, so only binding it counts: a program that printed its line but
+    // bound a port of its own choosing would be graded against nothing.
+    const bound = options.port !== undefined && (await portBound(options.port));
+    if (bound || (printed && options.placeholder === undefined)) return peer;
+    // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
+    const settled = printed && Date.now() - printedAt > 500;
+    if (options.placeholder !== undefined && (settled || Date.now() > deadline) && (await portBound(options.placeholder.recorded))) {
+      await peer.stop();
+      throw new Error([`--with "${command}" did not bind port ${options.port}, the one {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
+    }
     if (Date.now() > deadline) {
       await peer.stop();
       const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
@@ -93,8 +108,26 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
 /** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */
 const ADDRESS_IN_USE = /Address already in use|EADDRINUSE|\[Errno (98|48)\]/;
 
+/** What to say of a program that binds the transcript's port whatever {port} gives it. */
+function hardCoded(placeholder: { command: string; recorded: number }): string[] {
+  const file = /\S+\.py\b/.exec(placeholder.command)?.[0] ?? 'server.py';
+  return [
+    `but port ${placeholder.recorded}, the transcript's, is bound: the program seems to choose its port itself, not take the one it is given.`,
+    `Make it read its port from its arguments (serverPort = int(sys.argv[1])), or rewrite it on the way in:`,
+    `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`,
+  ];
+}
+
 /** Why the program could not bind, where TIME_WAIT is the reason: --port, then ports in the command, then the transcript's. */
 function explainBindFailure(command: string, options: PeerOptions): string[] {
+  // With {port} this run's port is fresh, never in TIME_WAIT: a program that hit TIME_WAIT bound another.
+  if (options.placeholder !== undefined) {
+    const recorded = options.placeholder.recorded;
+    if (timeWaitExplanation(recorded, options.placeholder.command) !== null) {
+      return [`it was given port ${options.port} but tried port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT;`, ...hardCoded(options.placeholder).slice(1)];
+    }
+    return [];
+  }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];
   const ports = [...(options.port !== undefined ? [options.port] : []), ...inCommand, ...(options.transcriptPorts ?? [])];
   for (const port of new Set(ports.filter((p) => p > 0 && p < 65536))) {
