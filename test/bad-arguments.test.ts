@@ -78,7 +78,7 @@ const CASES: [line: string, shown: string][] = [
   ['m, a = u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write m, a = u.recvfrom 2048'],
   ['u.sendto(b"hi", ("127.0.0.1", 12000))', '^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b"hi" 127.0.0.1 12000'],
   ['u.sendto(message.encode(), (serverName, serverPort))', '^^^^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto $message $serverName $serverPort'],
-  ['c = socket(AF_INET, SOCK_STREAM)', '^^^^^^^^^^^^^^^ sockshell makes a socket with tcp.socket: write c = tcp.socket (add -6 for IPv6)'],
+  ['c = socket(AF_INET, SOCK_STREAM)', '^^^^^^^^^^^^^^^ sockshell makes a socket with tcp.socket: write c = tcp.socket, with -6 for IPv6'],
   ['c = socket(AF_INET6, SOCK_DGRAM)', '^^^^^^^^^^^^^^^^ sockshell makes a socket with udp.socket -6: write c = udp.socket -6'],
   ['c.sendto(b"x" * 3, addr)', '^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write c.sendto ARG ARG (help sendto shows its arguments)'],
   ['print(m)', '^^^^^^^^ sockshell calls take no parentheses or commas: write print $m'],
@@ -100,8 +100,21 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
   });
 
   it('leaves alone lines that only look like Python or nesting, and are valid sockshell', async () => {
-    const out = await shell.ok('x = upper(abc)', 'y = close(now)', 'z = print(hi)', 'print $x $y $z', 'print (connect to the server first)');
-    expect(out).toBe('upper(abc) close(now) print(hi)\n(connect to the server first)\n');
+    const out = await shell.ok('x = "upper(abc)"', "y = 'u.recv(10)'", 'z = hello(world)', 'print $x $y $z', 'print (connect to the server first), then send');
+    expect(out).toBe('upper(abc) u.recv(10) hello(world)\n(connect to the server first), then send\n');
+  });
+
+  it('takes the textbook\'s Python assignments for what they are, not for text, and says how to quote text', async () => {
+    expect(await errorOf('modifiedSentence = clientSocket.recv(1024)')).toBe(
+      "^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write modifiedSentence = clientSocket.recv 1024; for the text itself, quote it: modifiedSentence = 'clientSocket.recv(1024)'",
+    );
+    expect(await errorOf('serverSocket = socket(AF_INET,SOCK_STREAM)')).toMatch(/ sockshell makes a socket with tcp\.socket: write serverSocket = tcp\.socket, with -6 for IPv6; /);
+    expect(await errorOf('sentence = connectionSocket.recv(1024).decode()')).toMatch(/ write sentence = connectionSocket\.recv 1024; /);
+    expect(await errorOf("message = input('Input lowercase sentence:')")).toMatch(/ write message = input 'Input lowercase sentence:'; /);
+    expect(await errorOf('modifiedMessage = message.decode().upper()')).toMatch(/ sockshell spells it as a command: write modifiedMessage = upper \$message; /);
+    expect(await errorOf('x = upper(abc)')).toMatch(/ write x = upper \$abc; for the text itself, quote it: x = 'upper\(abc\)'$/);
+    expect(await errorOf('s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)')).toMatch(/ write s\.setsockopt SO_REUSEADDR 1$/);
+    expect(await errorOf('s.shutdown(SHUT_WR)')).toMatch(/ write s\.shutdown wr$/);
   });
 
   it('a command in parentheses that only fails at run time is named as the cause', async () => {

@@ -38,7 +38,7 @@ describe('completion of arguments, from the command table, in a real shell', () 
   it('offers the fixed words an argument takes, after a bare command or NAME.call, and not elsewhere', async () => {
     await shell.ok('s = tcp.socket', 'u = udp.bind 127.0.0.1 0');
     expect(words('setsockopt SO_R')).toEqual(['SO_RCVBUF', 'SO_REUSEADDR']);
-    expect(words('s.setsockopt TCP')).toEqual(['TCP_NODELAY']);
+    expect(words('s.setsockopt TCP')).toEqual(['TCP_NODELAY ']); // one left: with its space, ready for VALUE
     expect(words('s.setsockopt SO_REUSEADDR ')).toEqual([]); // VALUE is a number
     expect(words('s.shutdown r')).toEqual(['rd', 'rdwr']);
     expect(words('explain ECONNRE')).toEqual(['ECONNREFUSED', 'ECONNRESET']);
@@ -46,6 +46,7 @@ describe('completion of arguments, from the command table, in a real shell', () 
     expect(words('trace o')).toEqual(['off', 'on']);
     expect(words('use ')).toEqual(['s', 'u']);
     expect(words('help recvf')).toEqual(['recvfile', 'recvfrom']);
+    expect(words('display h')).toEqual(['hex ']);
     expect(words('x = u.recvfrom ')).toEqual([]);
   });
 });

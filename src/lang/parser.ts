@@ -225,17 +225,28 @@ class Parser {
   }
 
   /**
-   * An assignment, a command or a lone value. A line that fails and reads as a Python call
-   * (`us.recvfrom(2048)`) gets the sockshell spelling in place of the error; one that parses is
-   * left alone, as `x = upper(abc)` is the text 'upper(abc)'.
+   * An assignment, a command or a lone value. A line that reads as Python (`us.recvfrom(2048)`) gets
+   * the sockshell spelling in place of its error. So does one that would parse only as unquoted text
+   * that is a Python call (`x = clientSocket.recv(1024)` would be the text 'clientSocket.recv(1024)'):
+   * the text stays one pair of quotes away. Other lines are left alone.
    */
   private simple(words: readonly Word[]): Stmt | null {
     const before = this.diagnostics.length;
     const stmt = this.plain(words);
-    if (stmt !== null || this.diagnostics.length === before) return stmt;
     const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
     const head = words[eq + 1] ?? words[0]!;
-    const python = pythonCallLine(this.lines[head.span.line - this.firstLine]!, this.grammar);
+    const line = this.lines[head.span.line - this.firstLine]!;
+    if (stmt !== null) {
+      const value = stmt.kind === 'assign' ? stmt.value : null;
+      if (value === null || value.kind === 'var' || value.kind === 'bytes') return stmt;
+      const python = pythonCallLine(line, this.grammar);
+      if (python === null) return stmt;
+      const written = line.slice(value.span.col - 1, value.span.col - 1 + value.span.width);
+      const names = stmt.kind === 'assign' ? stmt.targets.map((t) => t.name).join(', ') : '';
+      return this.report(`${python}; for the text itself, quote it: ${names} = '${written.replace(/'/g, '"')}'`, value.span);
+    }
+    if (this.diagnostics.length === before) return null;
+    const python = pythonCallLine(line, this.grammar);
     if (python !== null) this.diagnostics.splice(before, this.diagnostics.length - before, { message: python, span: head.span });
     return null;
   }

@@ -10,16 +10,29 @@ import type { Grammar } from './parser.js';
 /** `[targets =] name(args)` as a whole line, with the name a command, a socket call or `socket`. */
 const CALL_LINE = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\((.*)\)\s*(?:#.*)?$/;
 
+/** `x.decode()`, `x.upper()`, `x.decode().upper()`: text methods, which sockshell's values do not need or spell as commands. */
+const TEXT_METHOD = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?\s*(?:#.*)?$/;
+
+/** A trailing .decode() or .encode(): recv's bytes print as text in sockshell, and text is sent as UTF-8. */
+const CODEC_TAIL = /(?:\.(?:decode|encode)\(\))+(\s*(?:#.*)?)$/;
+
 /**
- * The message for a line written as a Python call, or null if it is not one. The line has already
- * failed to parse as a command, so this only ever improves an error.
+ * The message for a line written as Python, or null if it is not Python the shell recognises. The
+ * parser asks only about a line that failed, or that it would otherwise take as text (`x =
+ * clientSocket.recv(1024)`), so this only ever replaces an error or a surprise.
  */
 export function pythonCallLine(line: string, grammar: Grammar): string | null {
-  const m = CALL_LINE.exec(line);
+  const text = TEXT_METHOD.exec(line);
+  if (text && (text[3] !== '' || text[4] !== undefined)) {
+    const lead = leadOf(text[1] ?? '');
+    return text[4] === undefined
+      ? `sockshell needs no .decode() or .encode(): bytes print as text, and text is sent as UTF-8; write ${lead}$${text[2]}`
+      : `sockshell spells it as a command: write ${lead}${text[4]} $${text[2]}`;
+  }
+  const m = CALL_LINE.exec(line.replace(CODEC_TAIL, '$1'));
   if (!m) return null;
   const [, assign = '', name = '', inner = ''] = m;
-  const targets = assign.replace(/\s*=\s*$/, '').replace(/\s*,\s*/g, ', ');
-  const lead = targets === '' ? '' : `${targets} = `;
+  const lead = leadOf(assign);
   const dot = name.lastIndexOf('.');
   const call = dot < 0 ? name : name.slice(dot + 1);
   if (name === 'socket' || call === 'socket') {
@@ -32,12 +45,18 @@ export function pythonCallLine(line: string, grammar: Grammar): string | null {
   return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
 }
 
-/** socket(AF_INET, SOCK_DGRAM) and friends, as udp.socket / tcp.socket [-6]. */
+/** `a, b = ` as written, spaced as sockshell shows it; '' for none. */
+function leadOf(assign: string): string {
+  const targets = assign.replace(/\s*=\s*$/, '').replace(/\s*,\s*/g, ', ');
+  return targets === '' ? '' : `${targets} = `;
+}
+
+/** socket(AF_INET, SOCK_DGRAM) and friends, as udp.socket / tcp.socket [-6]; socket() is TCP over IPv4, as in Python. */
 function socketCall(inner: string): { command: string; note: string } | null {
-  const kind = /SOCK_DGRAM/.test(inner) ? 'udp' : /SOCK_STREAM/.test(inner) ? 'tcp' : null;
+  const kind = /SOCK_DGRAM/.test(inner) ? 'udp' : /SOCK_STREAM/.test(inner) || inner.trim() === '' ? 'tcp' : null;
   if (kind === null) return null;
   const six = /AF_INET6/.test(inner);
-  return { command: `${kind}.socket${six ? ' -6' : ''}`, note: six ? '' : ' (add -6 for IPv6)' };
+  return { command: `${kind}.socket${six ? ' -6' : ''}`, note: six ? '' : ', with -6 for IPv6' };
 }
 
 /**
@@ -73,10 +92,16 @@ function translateOne(arg: string, grammar: Grammar): string | null {
   const coded = /^([A-Za-z_]\w*)\.(?:encode|decode)\(\)$/.exec(arg);
   if (coded) return `$${coded[1]}`; // sockshell sends text as UTF-8 and shows bytes as they are
   if (arg === 'None') return 'none';
+  if (LEVELS.has(arg)) return ''; // setsockopt's level: sockshell knows it from the option
+  const side = SHUTDOWN_SIDES[arg];
+  if (side !== undefined) return side;
   if (grammar.isCommand(arg) || /^[A-Z][A-Z0-9_]+$/.test(arg)) return arg;
   if (/^[A-Za-z_]\w*$/.test(arg)) return `$${arg}`;
   return null;
 }
+
+const LEVELS: ReadonlySet<string> = new Set(['SOL_SOCKET', 'IPPROTO_TCP', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_UDP']);
+const SHUTDOWN_SIDES: Readonly<Record<string, string>> = { SHUT_RD: 'rd', SHUT_WR: 'wr', SHUT_RDWR: 'rdwr' };
 
 /** Splits on commas outside brackets and quotes. */
 function splitTopLevel(text: string): string[] {

@@ -26,6 +26,7 @@ export function complete(line: string, src: CompletionSources): [string[], strin
   const previous = before[before.length - 1];
   const atCommand = before.length === 0 || previous === '=' || /^[A-Za-z_]\w*,$/.test(previous ?? '');
   let candidates: string[];
+  let wholeWord = false; // an argument from the command table's choices, not a prefix of a longer path or NAME.call
   if (fragment.startsWith('$')) {
     candidates = src.variables().map((v) => `$${v}`);
   } else if (atCommand && fragment.includes('.') && !/^(udp|tcp)\./.test(fragment)) {
@@ -39,9 +40,12 @@ export function complete(line: string, src: CompletionSources): [string[], strin
     const head = before[eq + 1] ?? '';
     const command = src.commands.includes(head) ? head : head.slice(head.indexOf('.') + 1);
     const index = before.slice(eq + 2).filter((w) => !/^-\w/.test(w)).length;
-    candidates = command === 'run' && index === 0 ? files(fragment) : [...src.argChoices(command, index)];
+    wholeWord = !(command === 'run' && index === 0);
+    candidates = wholeWord ? [...src.argChoices(command, index)] : files(fragment);
   }
   const hits = candidates.filter((c) => c.startsWith(fragment)).sort();
+  // A lone argument word is finished: a space after it, so the next one can be typed at once.
+  if (hits.length === 1 && wholeWord) return [[`${hits[0]} `], fragment];
   return [hits, fragment];
 }
 
