@@ -29,7 +29,7 @@ describe('npm run bench', () => {
     const json = join(dir, 'bench.json');
     const run = await runProcess(process.execPath, ['test/bench/run.mjs', '--smoke', '--json', json], { timeoutMs: 60_000 });
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.status, run.stdout).toBe(0); // a contender that failed twice says why in stdout
     expect(run.stdout).toContain('| measurement | contender | median | min–max | notes |');
     const report = JSON.parse(readFileSync(json, 'utf8')) as { smoke: boolean; results: Result[] };
     expect(report.smoke).toBe(true);
