@@ -96,6 +96,16 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     expect(raw.pyErr).toMatch(/UnicodeDecodeError/); // as the textbook's program would; the README says so
   });
 
+  it('items of a recvfrom result kept whole in one variable print as the shell prints them', async () => {
+    const script = [...LOOPBACK.slice(0, 3), 'm = s.recvfrom 100', 'print "got $m[0] from $m[1]"', 'print $m[0]'];
+    const r = await bothRun('tuple-items', script.join('\n') + '\n');
+    expect(r.code).toContain("print(f'got {m[0].decode()} from {m[1]}')");
+    expect(r.pyErr).toBe('');
+    const port = (out: string) => out.replace(/\d{4,5}\)/g, 'PORT)');
+    expect(port(r.python)).toBe(port(r.shell));
+    expect(port(r.shell)).toBe("got hello world from ('127.0.0.1', PORT)\nhello world\n");
+  });
+
   it('a socket made in a loop without a name: the export says that one variable names only the latest', async () => {
     const script = ['s = tcp.listen 127.0.0.1 0', 'a = s.getsockname', 'repeat 2', '  tcp.connect $a', '  s.accept', 'end', 'print made'];
     const r = await bothRun('loop-sockets', script.join('\n') + '\n');

@@ -58,7 +58,13 @@ class Writer {
   private current: string;
   /** What is known of the bytes variables hold; a variable not here holds bytes of unknown content. */
   private readonly contents = new Map<string, Content>();
-  private readonly vars: Vars = { type: (n) => this.types.get(n) ?? this.known.typeOf(n), content: (n) => this.contents.get(n) ?? 'unknown' };
+  /** The item types of tuples variables hold, where a command's result says them. */
+  private readonly items = new Map<string, readonly PyType[]>();
+  private readonly vars: Vars = {
+    type: (n) => this.types.get(n) ?? this.known.typeOf(n),
+    item: (n, i) => this.items.get(n)?.[i] ?? 'unknown',
+    content: (n) => this.contents.get(n) ?? 'unknown',
+  };
   private readonly names: SocketNames;
   /** How many loops the statement being written is inside. */
   private loops = 0;
@@ -96,6 +102,7 @@ class Writer {
         const fixed = names.length === 1 ? this.options.overrides.get(names[0]!) : undefined;
         names.forEach((n) => this.assigned.add(n));
         names.forEach((n) => this.contents.delete(n));
+        names.forEach((n) => this.items.delete(n));
         if (fixed) {
           this.types.set(names[0]!, literalType(fixed));
           return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
@@ -189,6 +196,7 @@ class Writer {
         if (targets.length === 1) {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
+          if (r.types.length > 1) this.items.set(targets[0]!, r.types);
           // upper and lower of bytes that are not UTF-8 give such bytes again.
           if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw')) this.contents.set(targets[0]!, 'raw');
         } else if (targets.length > 1) {
@@ -211,6 +219,7 @@ class Writer {
   }
 
   private define(name: string, type: PyType): void {
+    this.items.delete(name);
     this.assigned.add(name);
     this.types.set(name, type);
     if (type === 'socket') this.current = pyName(name);

@@ -27,6 +27,8 @@ export type Content = 'utf8' | 'raw' | 'unknown';
 /** What the writer knows of a variable when a word reads it. */
 export interface Vars {
   type(name: string): PyType;
+  /** The type of item i of the tuple a variable holds (m = s.recvfrom 2048: bytes, then address). */
+  item(name: string, index: number): PyType;
   /** What its bytes hold, when it holds bytes. */
   content(name: string): Content;
 }
@@ -189,7 +191,7 @@ function ref(r: Ref): string {
 function refType(r: Ref, vars: Vars): PyType {
   const type = vars.type(r.name);
   if (r.index === undefined) return type;
-  return type === 'address' ? (r.index === 0 ? 'str' : 'int') : 'unknown';
+  return type === 'address' ? (r.index === 0 ? 'str' : 'int') : vars.item(r.name, r.index);
 }
 
 function refContent(r: Ref, vars: Vars): Content {
