@@ -243,7 +243,7 @@ class Parser {
       if (python === null) return stmt;
       const written = line.slice(value.span.col - 1, value.span.col - 1 + value.span.width);
       const names = stmt.kind === 'assign' ? stmt.targets.map((t) => t.name).join(', ') : '';
-      return this.report(`${python}; for the text itself, quote it: ${names} = '${written.replace(/'/g, '"')}'`, value.span);
+      return this.report(`${python}; for the text itself, quote it: ${names} = ${quoteText(written)}`, value.span);
     }
     if (this.diagnostics.length === before) return null;
     const python = pythonCallLine(line, this.grammar);
@@ -334,6 +334,11 @@ class Parser {
     this.diagnostics.push({ message, span });
     return null;
   }
+}
+
+/** Text as a sockshell word that means exactly it: 'single' quotes if it has none, else "double" with escapes. */
+function quoteText(text: string): string {
+  return text.includes("'") ? `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"` : `'${text}'`;
 }
 
 function keyword(word: Word): string | null {
