@@ -100,19 +100,20 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
   });
 
   it('leaves alone lines that only look like Python or nesting, and are valid sockshell', async () => {
-    const out = await shell.ok('x = "upper(abc)"', "y = 'u.recv(10)'", 'z = hello(world)', 'print $x $y $z', 'print (connect to the server first), then send');
-    expect(out).toBe('upper(abc) u.recv(10) hello(world)\n(connect to the server first), then send\n');
+    const out = await shell.ok('x = "u.recv(10)"', 'y = upper(abc)', 'z = hello(world)', 'g = connect(4)', 'print $x $y $z $g', 'print (connect to the server first), then send');
+    expect(out).toBe('u.recv(10) upper(abc) hello(world) connect(4)\n(connect to the server first), then send\n');
   });
 
   it('takes the textbook\'s Python assignments for what they are, not for text, and says how to quote text', async () => {
     expect(await errorOf('modifiedSentence = clientSocket.recv(1024)')).toBe(
-      "^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write modifiedSentence = clientSocket.recv 1024; for the text itself, quote it: modifiedSentence = 'clientSocket.recv(1024)'",
+      "^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write modifiedSentence = clientSocket.recv 1024; to keep the line as text, quote it: modifiedSentence = 'clientSocket.recv(1024)'",
     );
     expect(await errorOf('serverSocket = socket(AF_INET,SOCK_STREAM)')).toMatch(/ sockshell makes a socket with tcp\.socket: write serverSocket = tcp\.socket, with -6 for IPv6; /);
     expect(await errorOf('sentence = connectionSocket.recv(1024).decode()')).toMatch(/ write sentence = connectionSocket\.recv 1024; /);
     expect(await errorOf("message = input('Input lowercase sentence:')")).toMatch(/ write message = input 'Input lowercase sentence:'; /);
     expect(await errorOf('modifiedMessage = message.decode().upper()')).toMatch(/ sockshell spells it as a command: write modifiedMessage = upper \$message; /);
-    expect(await errorOf('x = upper(abc)')).toMatch(/ write x = upper \$abc; for the text itself, quote it: x = 'upper\(abc\)'$/);
+    expect(await errorOf("n = len(message)")).toMatch(/ write n = len \$message; to keep the line as text, quote it: n = 'len\(message\)'$/);
+    expect(await errorOf('s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)')).toMatch(/ write s\.setsockopt SO_REUSEADDR true$/);
     expect(await errorOf('s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)')).toMatch(/ write s\.setsockopt SO_REUSEADDR 1$/);
     expect(await errorOf('s.shutdown(SHUT_WR)')).toMatch(/ write s\.shutdown wr$/);
   });

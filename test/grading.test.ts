@@ -216,6 +216,15 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]);
   });
 
+  it('with {port}, another --with program that is not given it is ready by its first line, as without {port}', async () => {
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const helper = `python3 -c "print('helper up', flush=True); import time; time.sleep(30)" ${port}9`;
+    const r = await sockshell(['test', '--with', helper, '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file], { timeoutMs: 20000 });
+    expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+    expect(await liveProcesses(`${port}9`)).toEqual([]);
+  });
+
   it('with {port}, a diff and --update show the transcript\'s port, not this run\'s', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);

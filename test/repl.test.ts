@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReplDriver } from './helpers/repl-driver.js';
 
@@ -122,6 +125,22 @@ describe('REPL', () => {
     const shown = await repl.type('$m');
     expect(shown.out).toMatch(/^b'z{4096}' …\n# 404 more bytes not shown: print \$m shows them all, hexdump \$m as hex\n$/);
     expect((await repl.type('len $m')).out).toBe('4500\n');
+  });
+
+  it("labels what the engine says about a background job's socket with the job, like the job's other lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-job-'));
+    try {
+      const job = join(dir, 'job.sock');
+      writeFileSync(job, 'c = udp.socket\nc.sendto hi 127.0.0.1 9\n');
+      repl = new ReplDriver();
+      const started = await repl.type(`run ${job} &`);
+      const waited = await repl.type('wait %1');
+      const shown = started.out + waited.out;
+      expect(shown).toMatch(/\[1\] # the OS bound c to \('0\.0\.0\.0', \d+\): it picked port/);
+      expect(shown).not.toMatch(/(^|\n)# the OS bound c/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('Ctrl-D while a call waits stops it and leaves', async () => {

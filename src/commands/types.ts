@@ -94,9 +94,9 @@ export interface SessionServices {
   columns(): number | undefined;
   /** Reads one line for `input`; null at end of input. */
   readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
-  /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
   /** The background job whose script opened sockets of this owner, or null. */
   jobOf(owner: string): number | null;
+  /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
   runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;

@@ -239,11 +239,11 @@ class Parser {
     if (stmt !== null) {
       const value = stmt.kind === 'assign' ? stmt.value : null;
       if (value === null || value.kind === 'var' || value.kind === 'bytes') return stmt;
-      const python = pythonCallLine(line, this.grammar);
+      const python = pythonCallLine(line, this.grammar, true);
       if (python === null) return stmt;
       const written = line.slice(value.span.col - 1, value.span.col - 1 + value.span.width);
       const names = stmt.kind === 'assign' ? stmt.targets.map((t) => t.name).join(', ') : '';
-      return this.report(`${python}; for the text itself, quote it: ${names} = ${quoteText(written)}`, value.span);
+      return this.report(`${python}; to keep the line as text, quote it: ${names} = ${quoteText(written)}`, value.span);
     }
     if (this.diagnostics.length === before) return null;
     const python = pythonCallLine(line, this.grammar);

@@ -21,7 +21,8 @@ const CODEC_TAIL = /(?:\.(?:decode|encode)\(\))+(\s*(?:#.*)?)$/;
  * parser asks only about a line that failed, or that it would otherwise take as text (`x =
  * clientSocket.recv(1024)`), so this only ever replaces an error or a surprise.
  */
-export function pythonCallLine(line: string, grammar: Grammar): string | null {
+export function pythonCallLine(line: string, grammar: Grammar, asText = false): string | null {
+  line = line.replace(/\bsocket\.(?=[A-Za-z_])/g, ''); // import socket style: socket.SOL_SOCKET, socket.socket(...)
   const text = TEXT_METHOD.exec(line);
   if (text && (text[3] !== '' || text[4] !== undefined)) {
     const lead = leadOf(text[1] ?? '');
@@ -40,6 +41,8 @@ export function pythonCallLine(line: string, grammar: Grammar): string | null {
     return fix ? `sockshell makes a socket with ${fix.command}: write ${lead}${fix.command}${fix.note}` : null;
   }
   if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(call))) return null;
+  // Unquoted text such as `game = connect(4)` stays text: only Python's own builtins are habits there.
+  if (asText && dot < 0 && !PYTHON_BUILTINS.has(name)) return null;
   const args = translateArgs(inner, grammar);
   const example = args === null ? `${lead}${name} ARG ARG` : `${lead}${name}${args === '' ? '' : ` ${args}`}`;
   return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
@@ -92,6 +95,8 @@ function translateOne(arg: string, grammar: Grammar): string | null {
   const coded = /^([A-Za-z_]\w*)\.(?:encode|decode)\(\)$/.exec(arg);
   if (coded) return `$${coded[1]}`; // sockshell sends text as UTF-8 and shows bytes as they are
   if (arg === 'None') return 'none';
+  if (arg === 'True' || arg === 'False') return arg.toLowerCase();
+  if (/^\$[A-Za-z_]\w*$/.test(arg)) return arg; // already sockshell's
   if (LEVELS.has(arg)) return ''; // setsockopt's level: sockshell knows it from the option
   const side = SHUTDOWN_SIDES[arg];
   if (side !== undefined) return side;
@@ -99,6 +104,9 @@ function translateOne(arg: string, grammar: Grammar): string | null {
   if (/^[A-Za-z_]\w*$/.test(arg)) return `$${arg}`;
   return null;
 }
+
+/** Python builtins that are also sockshell commands: `x = input(...)` is a habit, `x = connect(4)` is text. */
+const PYTHON_BUILTINS: ReadonlySet<string> = new Set(['input', 'print', 'len', 'help', 'exit']);
 
 const LEVELS: ReadonlySet<string> = new Set(['SOL_SOCKET', 'IPPROTO_TCP', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_UDP']);
 const SHUTDOWN_SIDES: Readonly<Record<string, string>> = { SHUT_RD: 'rd', SHUT_WR: 'wr', SHUT_RDWR: 'rdwr' };

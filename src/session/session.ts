@@ -66,9 +66,8 @@ export class Session implements SessionServices {
   private attribute(out: Output, socket: string): Output {
     if (out.kind !== 'info' && out.kind !== 'warning') return out;
     if (this.jobs.running() === 0) return out;
-    const owner = this.engine.list().find((s) => s.name === socket)?.owner ?? '';
-    const m = /^job(\d+)$/.exec(owner);
-    return m ? { ...out, job: Number(m[1]) } : out;
+    const job = this.jobOf(this.engine.list().find((s) => s.name === socket)?.owner ?? '');
+    return job === null ? out : { ...out, job };
   }
 
   readonly describe = (handle: SocketHandle): string => {

@@ -45,10 +45,15 @@ function tcpTaken(port: number): Promise<boolean> {
   });
 }
 
-function udpTaken(port: number): Promise<boolean> {
+/** A UDP socket has the port, on IPv4 or on IPv6 (::1, or :: with IPV6_V6ONLY, leave 0.0.0.0 free). */
+async function udpTaken(port: number): Promise<boolean> {
+  return (await udpBindFails('udp4', '0.0.0.0', port)) || (await udpBindFails('udp6', '::', port));
+}
+
+function udpBindFails(type: 'udp4' | 'udp6', address: string, port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(true));
-    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(false)));
+    const s = createSocket(type);
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'));
+    s.bind({ port, address, exclusive: true }, () => s.close(() => resolve(false)));
   });
 }

@@ -52,12 +52,15 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
       const fresh = options.port !== undefined && options.with.some((c) => c.includes(PORT_PLACEHOLDER)) ? { recorded: options.port, now: await freshPort() } : null;
       const port = fresh?.now ?? options.port;
       for (const command of options.with) {
+        // With {port}, the port is only for the commands that are given it: another program (a
+        // helper, a second peer) is ready by its first line.
+        const given = fresh !== null && command.includes(PORT_PLACEHOLDER);
         peers.push(
-          await startPeer(fresh ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command, {
+          await startPeer(given ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command, {
             readyTimeoutMs: options.readyTimeoutMs,
             transcriptPorts: typedPorts(transcript),
-            ...(port !== undefined ? { port } : {}),
-            ...(fresh ? { placeholder: { command, recorded: fresh.recorded } } : {}),
+            ...(port !== undefined && (fresh === null || given) ? { port } : {}),
+            ...(given ? { placeholder: { command, recorded: fresh.recorded } } : {}),
           }),
         );
       }

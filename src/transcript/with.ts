@@ -52,6 +52,9 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   if (options.port !== undefined && (await portBound(options.port))) {
     throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
   }
+  // With {port}, the transcript's port held from the start (the student's own server, left running)
+  // says nothing of this program; only one that this program took shows it chose its port itself.
+  const recordedHeldBefore = options.placeholder !== undefined && (await portBound(options.placeholder.recorded));
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
   const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   let stderr = '';
@@ -92,12 +95,15 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     if (bound || (printed && options.placeholder === undefined)) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
     const settled = printed && Date.now() - printedAt > 500;
-    if (options.placeholder !== undefined && (settled || Date.now() > deadline) && (await portBound(options.placeholder.recorded))) {
+    if (options.placeholder !== undefined && !recordedHeldBefore && (settled || Date.now() > deadline) && (await portBound(options.placeholder.recorded))) {
       await peer.stop();
       throw new Error([`--with "${command}" did not bind port ${options.port}, the one {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
     }
     if (Date.now() > deadline) {
       await peer.stop();
+      if (options.placeholder !== undefined) {
+        throw new Error(`--with "${command}" never bound port ${options.port}, the one {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`);
+      }
       const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
       throw new Error(`--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`);
     }
@@ -110,23 +116,22 @@ const ADDRESS_IN_USE = /Address already in use|EADDRINUSE|\[Errno (98|48)\]/;
 
 /** What to say of a program that binds the transcript's port whatever {port} gives it. */
 function hardCoded(placeholder: { command: string; recorded: number }): string[] {
-  const file = /\S+\.py\b/.exec(placeholder.command)?.[0] ?? 'server.py';
-  return [
+  const file = /\S+\.py\b/.exec(placeholder.command)?.[0];
+  const advice = [
     `but port ${placeholder.recorded}, the transcript's, is bound: the program seems to choose its port itself, not take the one it is given.`,
-    `Make it read its port from its arguments (serverPort = int(sys.argv[1])), or rewrite it on the way in:`,
-    `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`,
+    `Make it read its port from its arguments (serverPort = int(sys.argv[1]))${file ? ', or rewrite it on the way in:' : '.'}`,
   ];
+  return file ? [...advice, `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`] : advice;
 }
 
 /** Why the program could not bind, where TIME_WAIT is the reason: --port, then ports in the command, then the transcript's. */
 function explainBindFailure(command: string, options: PeerOptions): string[] {
   // With {port} this run's port is fresh, never in TIME_WAIT: a program that hit TIME_WAIT bound another.
+  // The port {port} gave it was free, so "in use" means it bound another: most likely the transcript's.
   if (options.placeholder !== undefined) {
     const recorded = options.placeholder.recorded;
-    if (timeWaitExplanation(recorded, options.placeholder.command) !== null) {
-      return [`it was given port ${options.port} but tried port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT;`, ...hardCoded(options.placeholder).slice(1)];
-    }
-    return [];
+    const tried = timeWaitExplanation(recorded, options.placeholder.command) !== null ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT` : 'another port, one in use';
+    return [`it was given port ${options.port}, which was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
   }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];
   const ports = [...(options.port !== undefined ? [options.port] : []), ...inCommand, ...(options.transcriptPorts ?? [])];
