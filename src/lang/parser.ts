@@ -2,7 +2,7 @@ import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
 import { assignmentTargets } from './targets.js';
-import { pythonCallLine } from './python-habits.js';
+import { pythonAssignedText, pythonCallLine } from './python-habits.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
 export interface Grammar {
@@ -237,13 +237,11 @@ class Parser {
     const head = words[eq + 1] ?? words[0]!;
     const line = this.lines[head.span.line - this.firstLine]!;
     if (stmt !== null) {
-      const value = stmt.kind === 'assign' ? stmt.value : null;
-      if (value === null || value.kind === 'var' || value.kind === 'bytes') return stmt;
-      const python = pythonCallLine(line, this.grammar, true);
-      if (python === null) return stmt;
-      const written = line.slice(value.span.col - 1, value.span.col - 1 + value.span.width);
-      const names = stmt.kind === 'assign' ? stmt.targets.map((t) => t.name).join(', ') : '';
-      return this.report(`${python}; to keep the line as text, quote it: ${names} = ${quoteText(written)}`, value.span);
+      if (stmt.kind !== 'assign' || stmt.value.kind === 'var' || stmt.value.kind === 'bytes') return stmt;
+      const { span } = stmt.value;
+      const written = line.slice(span.col - 1, span.col - 1 + span.width);
+      const python = pythonAssignedText(line, this.grammar, stmt.targets, written);
+      return python === null ? stmt : this.report(python, span);
     }
     if (this.diagnostics.length === before) return null;
     const python = pythonCallLine(line, this.grammar);
@@ -334,11 +332,6 @@ class Parser {
     this.diagnostics.push({ message, span });
     return null;
   }
-}
-
-/** Text as a sockshell word that means exactly it: 'single' quotes if it has none, else "double" with escapes. */
-function quoteText(text: string): string {
-  return text.includes("'") ? `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"` : `'${text}'`;
 }
 
 function keyword(word: Word): string | null {

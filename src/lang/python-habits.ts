@@ -48,6 +48,22 @@ export function pythonCallLine(line: string, grammar: Grammar, asText = false): 
   return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
 }
 
+/**
+ * For an assignment that parsed as unquoted text (`written`, as typed) that is a Python call:
+ * the sockshell spelling, and how to quote the line to keep it as text. Null for other text.
+ */
+export function pythonAssignedText(line: string, grammar: Grammar, targets: readonly { readonly name: string }[], written: string): string | null {
+  if (!written.includes('(')) return null;
+  const python = pythonCallLine(line, grammar, true);
+  if (python === null) return null;
+  return `${python}; to keep the line as text, quote it: ${targets.map((t) => t.name).join(', ')} = ${quoteText(written)}`;
+}
+
+/** Text as a sockshell word that means exactly it: 'single' quotes if it has none, else "double" with escapes. */
+function quoteText(text: string): string {
+  return text.includes("'") ? `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"` : `'${text}'`;
+}
+
 /** `a, b = ` as written, spaced as sockshell shows it; '' for none. */
 function leadOf(assign: string): string {
   const targets = assign.replace(/\s*=\s*$/, '').replace(/\s*,\s*/g, ', ');
