@@ -174,7 +174,7 @@ describe('sendfile and recvfile', () => {
     expect(await sending).toBe(data.length);
     r.engine.close(client);
     expect(await receiving).toBe(data.length);
-    await new Promise((resolve) => reader.on('close', resolve));
+    await new Promise<void>((resolve) => reader.on('close', () => resolve()));
     expect(hash.digest('hex')).toBe(sha(data));
   }, 60_000); // tens of MiB through a paused reader: seconds on a loaded machine
 

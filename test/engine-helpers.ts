@@ -38,14 +38,15 @@ export function sleep(ms: number): Promise<void> {
 
 /** Awaits p (or calls fn) and checks it failed with a SocketError of this code, exception and wording. */
 export async function fails(
-  p: Promise<unknown> | (() => unknown),
+  p: unknown,
   code: string,
   python?: string,
   words?: RegExp,
 ): Promise<SocketError> {
   let thrown: unknown = null;
   try {
-    if (typeof p === 'function') await p();
+    // A call that fails synchronously is given as a function; one that may return at once or later, as its result.
+    if (typeof p === 'function') await (p as () => unknown)();
     else await p;
   } catch (err) {
     thrown = err;

@@ -36,7 +36,7 @@ async function listen(onConnection: (c: net.Socket) => void): Promise<number> {
 function source(total: number): { port: Promise<number>; sent: Promise<string> } {
   let done: (hash: string) => void;
   const sent = new Promise<string>((r) => (done = r));
-  const port = listen(async (c) => {
+  const pump = async (c: net.Socket): Promise<void> => {
     const hash = createHash('sha256');
     for (let left = total; left > 0; ) {
       const chunk = randomBytes(Math.min(left, 256 * 1024));
@@ -46,7 +46,8 @@ function source(total: number): { port: Promise<number>; sent: Promise<string> }
     }
     c.end();
     done(hash.digest('hex'));
-  });
+  };
+  const port = listen((c) => void pump(c));
   return { port, sent };
 }
 
@@ -89,7 +90,7 @@ describe('no data lost', () => {
   ])(`${STREAM / 2 ** 20} MiB of random bytes relayed by a recv/sendall loop arrive byte-identical (%s)`, async (_what, slow) => {
     shell = new CoreDriver();
     const from = source(STREAM);
-    const to = sink(slow as boolean);
+    const to = sink(slow);
     const started = Date.now();
     await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `b = tcp.connect 127.0.0.1 ${await to.port}`);
     const ran = await shell.run(RELAY, 120_000);
@@ -110,7 +111,7 @@ describe('no data lost', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
     try {
       const from = source(STREAM);
-      const to = sink(slow as boolean);
+      const to = sink(slow);
       const file = join(dir, 'relay.bin');
       await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `got = a.recvfile '${file}'`);
       const sent = await from.sent;

@@ -96,7 +96,7 @@ export const sessionCommands: readonly CommandDef[] = [
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);
       if (def) ctx.display(helpCommand(def));
-      else if (SYNTAX[name]) ctx.display(SYNTAX[name]!);
+      else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
       else {
         const near = suggest(name);
         throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, arg.span);

@@ -89,7 +89,8 @@ export interface SessionServices {
   display: 'text' | 'hex';
   /** The last error, for `explain` with no argument. */
   lastError: { readonly code: string | null; readonly message: string } | null;
-  describe(handle: SocketHandle): string;
+  /** A socket's label for messages; a bound function, safe to pass on. */
+  readonly describe: (handle: SocketHandle) => string;
   /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
   columns(): number | undefined;
   /** Reads one line for `input`; null at end of input. */

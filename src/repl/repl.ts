@@ -39,9 +39,9 @@ export interface ReplHandle {
   /** Resolves with the exit status once the REPL has closed and every socket is closed. */
   readonly done: Promise<number>;
   /** What Ctrl-C does at a terminal; for driving the REPL through plain streams. */
-  interrupt(): void;
+  readonly interrupt: () => void;
   /** A command is running (so Ctrl-C would cancel it rather than act on the prompt). */
-  busy(): boolean;
+  readonly busy: () => boolean;
 }
 
 export function defaultHistoryFile(): string | null {

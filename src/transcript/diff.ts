@@ -13,7 +13,7 @@ export function unifiedDiff(expected: readonly string[], actual: readonly string
       continue;
     }
     // A hunk: from `context` lines before this change to `context` lines after the last change near it.
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     while (end < ops.length) {
       if (ops[end]!.op !== ' ') {
@@ -34,7 +34,6 @@ export function unifiedDiff(expected: readonly string[], actual: readonly string
     const newCount = hunk.filter((o) => o.op !== '-').length;
     out.push(`@@ -${first.a + (oldCount ? 1 : 0)},${oldCount} +${first.b + (newCount ? 1 : 0)},${newCount} @@`);
     for (const o of hunk) out.push(`${o.op}${o.text}`);
-    start = end;
     i = end;
   }
   return out.join('\n') + '\n';

@@ -25,7 +25,7 @@ function compileLine(expected: string): { regex: RegExp; names: string[] } {
         names.push(m[1]);
         source += '(\\d+)';
       } else source += '.*?';
-      last = m.index! + m[0].length;
+      last = m.index + m[0].length;
     }
     source += escape(expected.slice(last));
     compiled = { regex: new RegExp(`^${source}$`), names };

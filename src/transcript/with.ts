@@ -60,11 +60,11 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   let stderr = '';
   let printed = false;
   let printedAt = 0;
-  child.stdout!.on('data', () => {
+  child.stdout.on('data', () => {
     if (!printed) printedAt = Date.now();
     printed = true;
   });
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   if (child.pid !== undefined) live.add(child.pid);
   let stopping = false;
   const peer: Peer = {

@@ -80,7 +80,7 @@ async function fixture(shell: CoreDriver, cp: number): Promise<void> {
     'TA = T.getsockname',
     'U6 = udp.bind -6 ::1 0',
     'U6A = U6.getsockname',
-    `EP = ${(udpEcho.address() as net.AddressInfo).port}`,
+    `EP = ${(udpEcho.address()).port}`,
     `ETP = ${(tcpEcho.address() as net.AddressInfo).port}`,
     `CP = ${cp}`,
     `FIX = '${join(dir, 'fixture.sock')}'`,

@@ -137,7 +137,7 @@ const SCENARIOS: readonly (readonly string[])[] = [
 
 const scenario = fc.constantFrom(...SCENARIOS).chain((lines) =>
   fc.array(sometimes(5, 1, fc.array(mutation, { minLength: 1, maxLength: 2 })), { minLength: lines.length, maxLength: lines.length }).map((ms) =>
-    lines.map((line, i) => (ms[i] ? ms[i]!.reduce(mutate, line) : line)),
+    lines.map((line, i) => (ms[i] ? ms[i].reduce(mutate, line) : line)),
   ),
 );
 

@@ -41,6 +41,8 @@ export function guardLoopback(): Guard {
   };
   syncBuiltinESMExports();
 
+  // The guard patches the prototypes and calls the originals with the right receiver, so unbound is safe.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const send = dgram.Socket.prototype.send;
   dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
     // send(msg, port, address, cb) or send(msg, offset, length, port, address, cb); connected: send(msg, cb)
@@ -54,6 +56,7 @@ export function guardLoopback(): Guard {
     return (send as (...a: unknown[]) => void).apply(this, args);
   } as typeof send;
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const connectDgram = dgram.Socket.prototype.connect;
   dgram.Socket.prototype.connect = function (this: dgram.Socket, port: number, address?: unknown, cb?: unknown) {
     if (typeof address === 'string' && !isLoopback(address)) {
@@ -62,8 +65,9 @@ export function guardLoopback(): Guard {
       return;
     }
     return (connectDgram as (...a: unknown[]) => void).call(this, port, address, cb);
-  } as typeof connectDgram;
+  };
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const connectNet = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     // net.connect() passes its normalized arguments as one array: [options, callback].
@@ -75,7 +79,7 @@ export function guardLoopback(): Guard {
       return this;
     }
     return (connectNet as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connectNet;
+  };
 
   return {
     blocked,

@@ -4,10 +4,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { FULL } from './fuzz/settings.js';
-import { CoreDriver } from './helpers/core-driver.js';
-import { kernelTcpCeiling } from './helpers/kernel.js';
-import { canMeasureRss, ReplProcess } from './helpers/repl-process.js';
+import { FULL } from '../fuzz/settings.js';
+import { CoreDriver } from '../helpers/core-driver.js';
+import { kernelTcpCeiling } from '../helpers/kernel.js';
+import { canMeasureRss, ReplProcess } from '../helpers/repl-process.js';
 
 /**
  * Memory stays bounded while a peer floods a socket nobody reads, and the shell still answers.

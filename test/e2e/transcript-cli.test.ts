@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { CLI, ROOT, sockshell } from './helpers/proc.js';
+import { CLI, ROOT, sockshell } from '../helpers/proc.js';
 
 /** sockshell record and sockshell test as a user runs them. */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort, hasPython, runProcess, sockshell, startServer, type Server } from './helpers/proc.js';
-import { ReplDriver } from './helpers/repl-driver.js';
+import { freePort, hasPython, runProcess, sockshell, startServer, type Server } from '../helpers/proc.js';
+import { ReplDriver } from '../helpers/repl-driver.js';
 
 /**
  * sockshell export: the four scripts become Python programs in the textbook's style, which run

@@ -2,8 +2,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rig, type Rig } from './engine-helpers.js';
-import { CoreDriver } from './helpers/core-driver.js';
+import { rig, type Rig } from '../engine-helpers.js';
+import { CoreDriver } from '../helpers/core-driver.js';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, sockshell } from './helpers/proc.js';
+import { ROOT, sockshell } from '../helpers/proc.js';
 
 /** The command line's fixed contract: subcommands, exit statuses, where errors go. */
 

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endGroup } from '../src/transcript/process-group.js';
-import { tcpHolders } from '../src/engine/port-holders.js';
-import { freeFixedPort, hasPython, runProcess, sockshell } from './helpers/proc.js';
+import { endGroup } from '../../src/transcript/process-group.js';
+import { tcpHolders } from '../../src/engine/port-holders.js';
+import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
 
 /**
  * Grading over real sockets: a transcript recorded against the textbook's server passes against a
@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function transcriptOn(name: 'udp-upper' | 'tcp-upper', port: number): string {
   const recorded = name === 'udp-upper' ? 21212 : 21213;
-  const text = readFileSync(new URL(`./grading/${name}.sockt`, import.meta.url), 'utf8').replaceAll(String(recorded), String(port));
+  const text = readFileSync(new URL(`../grading/${name}.sockt`, import.meta.url), 'utf8').replaceAll(String(recorded), String(port));
   const file = join(dir, `${name}-${port}.sockt`);
   writeFileSync(file, text);
   return file;

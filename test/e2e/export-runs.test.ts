@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasPython, runProcess, sockshell } from './helpers/proc.js';
-import { ReplDriver } from './helpers/repl-driver.js';
+import { hasPython, runProcess, sockshell } from '../helpers/proc.js';
+import { ReplDriver } from '../helpers/repl-driver.js';
 
 /**
  * Exported programs do what the shell did. Each case runs a session or script in the shell and its

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { bareLiteral, bytes, repr } from '../src/lang/values.js';
-import { runScript } from '../src/run/script.js';
-import { CLI, ROOT } from './helpers/proc.js';
-import { ReplDriver } from './helpers/repl-driver.js';
+import { bareLiteral, bytes, repr } from '../../src/lang/values.js';
+import { runScript } from '../../src/run/script.js';
+import { CLI, ROOT } from '../helpers/proc.js';
+import { ReplDriver } from '../helpers/repl-driver.js';
 
 /**
  * A hostile peer cannot take over the terminal. It answers every datagram with one of the payloads

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProcess } from './helpers/proc.js';
+import { runProcess } from '../helpers/proc.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, sockshell } from './helpers/proc.js';
+import { CLI, ROOT, sockshell } from '../helpers/proc.js';
 
 /**
  * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
@@ -62,7 +62,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       child.stdin.write('sockets\r');
       await waitFor(/udp1 .*UDP .*127\.0\.0\.1:\d+ .*BOUND[^]*sockshell udp1> $/, 'socket table');
       child.stdin.write('help recvfrom\r');
-      await waitFor(/Python:  message, clientAddress = s\.recvfrom\(2048\)[^]*sockshell udp1> $/, 'help');
+      await waitFor(/Python: {2}message, clientAddress = s\.recvfrom\(2048\)[^]*sockshell udp1> $/, 'help');
       child.stdin.write('\x04');
       expect(await exited).toBe(0);
       expect(readFileSync(history, 'utf8')).toContain('recvfrom 100');
@@ -91,7 +91,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       expect(await exited).toBe(0);
       expect(screen()).toMatch(/\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\nrecorded 3 commands/);
       const text = readFileSync(file, 'utf8');
-      expect(text).toMatch(/  sockshell c> c\.recvfrom 2048\n  \^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/);
+      expect(text).toMatch(/ {2}sockshell c> c\.recvfrom 2048\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/);
       expect(text).not.toContain('typed-ahead');
       const replayed = await sockshell(['test', '--timeout', '1', file], { timeoutMs: 20000 });
       expect(replayed.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, hasNc, hasPython, PEERS, runProcess, sockshell, startServer, type Server } from './helpers/proc.js';
+import { freePort, hasNc, hasPython, PEERS, runProcess, sockshell, startServer, type Server } from '../helpers/proc.js';
 
 /**
  * The four textbook scripts end to end over loopback: the shell against itself, against the
