@@ -111,7 +111,14 @@ async function main(argv: readonly string[]): Promise<number> {
       process.removeAllListeners('SIGINT');
       const { record } = await import('./transcript/record.js');
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-      return record(file, { input: process.stdin, output: process.stdout, errorOutput: process.stderr, terminal, color: terminal && !process.env.NO_COLOR, history: null });
+      return record(file, {
+        input: process.stdin,
+        output: process.stdout,
+        errorOutput: process.stderr,
+        terminal,
+        color: terminal && !process.env.NO_COLOR,
+        history: null,
+      });
     }
     case 'test':
       return test(rest);
@@ -157,13 +164,16 @@ async function test(argv: readonly string[]): Promise<number> {
   if (typeof timeout === 'string') return usage(timeout);
   if (typeof ready === 'string') return usage(ready);
   const port = args.port === undefined ? undefined : Number(args.port);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return usage(`test: --port needs a port number, got '${String(args.port)}'`);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    return usage(`test: --port needs a port number, got '${String(args.port)}'`);
   const paths = args._.map(String);
   if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
   const { runTests, PORT_PLACEHOLDER } = await import('./transcript/runner.js');
   const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
   if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
-    return usage(`test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`);
+    return usage(
+      `test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`,
+    );
   }
   return runTests(paths, {
     update: Boolean(args.update),

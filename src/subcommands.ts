@@ -36,7 +36,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     args: 'FILE.sock [NAME=VALUE ...]',
     summary: 'the script as a Python program (the socket module)',
     options: [],
-    notes: ['The program is written to standard output; NAME=VALUE overrides the script\'s assignments.'],
+    notes: ["The program is written to standard output; NAME=VALUE overrides the script's assignments."],
   },
   record: {
     args: 'FILE.sockt',
@@ -51,7 +51,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     args: '[--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...',
     summary: 'replay transcripts (files, or every .sockt below a directory)',
     options: [
-      ['--update', 'rewrite each transcript\'s expected output from this run'],
+      ['--update', "rewrite each transcript's expected output from this run"],
       ['--with "COMMAND"', 'start COMMAND before each transcript and stop its process group after (repeatable)'],
       ['--port N', 'COMMAND is ready once port N is bound (as well as on its first output line)'],
       ['{port}', 'in COMMAND: a fresh port for each transcript, replacing --port N in the transcript'],
@@ -59,7 +59,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
       ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
     ],
     notes: [
-      'Grading TCP servers run after run on one port fails while the last run\'s closed connections are in',
+      "Grading TCP servers run after run on one port fails while the last run's closed connections are in",
       'TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.',
       'Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.',
     ],
@@ -95,7 +95,9 @@ export function usageLines(): string {
     .map(([usage, summary], i) => {
       const lead = `${i === 0 ? 'usage: ' : '       '}${usage}`;
       // A long usage gets its summary on the next line, at the summary column.
-      return lead.length < SUMMARY_COLUMN - 1 ? `${lead.padEnd(SUMMARY_COLUMN)}${summary}` : `${lead}\n${' '.repeat(SUMMARY_COLUMN)}${summary}`;
+      return lead.length < SUMMARY_COLUMN - 1
+        ? `${lead.padEnd(SUMMARY_COLUMN)}${summary}`
+        : `${lead}\n${' '.repeat(SUMMARY_COLUMN)}${summary}`;
     })
     .join('\n');
 }

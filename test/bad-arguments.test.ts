@@ -34,8 +34,14 @@ const CASES: [line: string, shown: string][] = [
   ["bind '' ''", "^^ expected a port number from 0 to 65535, got '' (empty)"],
   ['sendto hi 127.0.0.1 0', '^^^^^^ EINVAL: port 0 cannot be a destination — send to the port the server is bound to (OSError)'],
   // Host names that do not resolve (an empty label fails inside the resolver: no query leaves the host).
-  ['sendto hi no..such.host 9', "^^^^^^ ENOTFOUND: the host name 'no..such.host' does not resolve to an IPv4 address — check the spelling or use an IP address (socket.gaierror)"],
-  ['sendto hi ::1 9', "^^^^^^ EAI_FAMILY: '::1' is not an IPv4 address but u is an IPv4 socket — use an IPv4 address or create a socket of the other family (socket.gaierror)"],
+  [
+    'sendto hi no..such.host 9',
+    "^^^^^^ ENOTFOUND: the host name 'no..such.host' does not resolve to an IPv4 address — check the spelling or use an IP address (socket.gaierror)",
+  ],
+  [
+    'sendto hi ::1 9',
+    "^^^^^^ EAI_FAMILY: '::1' is not an IPv4 address but u is an IPv4 socket — use an IPv4 address or create a socket of the other family (socket.gaierror)",
+  ],
   // BUFSIZE negative or huge (0 is allowed, as in Python).
   ['recvfrom -5', '^^ expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got -5'],
   ['recvfrom 99999999999', '^^^^^^^^^^^ expected a buffer size from 0 to 16777216 bytes, as in recv 2048, got 99999999999'],
@@ -55,12 +61,15 @@ const CASES: [line: string, shown: string][] = [
   ['t.accept', '^^^^^^ EINVAL: t is not listening — a TCP server calls bind, then listen, then accept (OSError)'],
   ['l.recv 10', '^^^^ ENOTCONN: l is a listening (welcoming) socket: accept a connection and recv on the socket accept returns (OSError)'],
   ['u.accept', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to accept; use recvfrom (OSError)'],
-  ['t.listen 99999999999', '^^^^^^^^^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 99999999999'],
+  [
+    't.listen 99999999999',
+    '^^^^^^^^^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 99999999999',
+  ],
   ['u.listen', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to listen for; bind, then recvfrom (OSError)'],
   ['u.shutdown wr', '^^^^^^^^ ENOTCONN: shutdown ends a TCP connection; UDP socket u has no connection to shut down — use close (OSError)'],
   ['nosuch.recv 10', "^^^^^^ no socket named 'nosuch' (open: t, l, u)"],
   // expect with bad operands.
-  ['expect', "^ missing arguments for expect: usage: expect A == B | expect A != B | expect VALUE"],
+  ['expect', '^ missing arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
   ['expect 1 2 3', '^ expected an operator: ==, !=, <, <=, > or >='],
   ['expect a < b', "^ '<' compares numbers; got 'a'"],
   ['expect 1 == 2 == 3', '^^ too many arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
@@ -68,7 +77,10 @@ const CASES: [line: string, shown: string][] = [
   // Other commands' arguments.
   ['settimeout -1', '^^ expected seconds (0 or more) or none, got -1'],
   ['shutdown sideways', "^^^^^^^^ expected which side to shut down (rd, wr, rdwr), got 'sideways'"],
-  ['setsockopt SO_BOGUS 1', "^^^^^^^^ expected a socket option (SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF), got 'SO_BOGUS'"],
+  [
+    'setsockopt SO_BOGUS 1',
+    "^^^^^^^^ expected a socket option (SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF), got 'SO_BOGUS'",
+  ],
   ['exit abc', "^^^ expected an exit status from 0 to 255, got 'abc'"],
   ['run', '^ missing arguments for run: usage: run FILE [NAME=VALUE ...]'],
   ['run "\\x1b[2J.sock"', "^^^ can't read '\\x1b[2J.sock' (ENOENT)"],
@@ -76,21 +88,48 @@ const CASES: [line: string, shown: string][] = [
   // The textbook's Python typed as is: each error writes the line the sockshell way.
   ['u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.recvfrom 2048'],
   ['m, a = u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write m, a = u.recvfrom 2048'],
-  ['u.sendto(b"hi", ("127.0.0.1", 12000))', '^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b"hi" 127.0.0.1 12000'],
-  ['u.sendto(message.encode(), (serverName, serverPort))', '^^^^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto $message $serverName $serverPort'],
+  [
+    'u.sendto(b"hi", ("127.0.0.1", 12000))',
+    '^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b"hi" 127.0.0.1 12000',
+  ],
+  [
+    'u.sendto(message.encode(), (serverName, serverPort))',
+    '^^^^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto $message $serverName $serverPort',
+  ],
   ['c = socket(AF_INET, SOCK_STREAM)', '^^^^^^^^^^^^^^^ sockshell makes a socket with tcp.socket: write c = tcp.socket, with -6 for IPv6'],
   ['c = socket(AF_INET6, SOCK_DGRAM)', '^^^^^^^^^^^^^^^^ sockshell makes a socket with udp.socket -6: write c = udp.socket -6'],
-  ['c.sendto(b"x" * 3, addr)', '^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write c.sendto ARG ARG (help sendto shows its arguments)'],
+  [
+    'c.sendto(b"x" * 3, addr)',
+    '^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write c.sendto ARG ARG (help sendto shows its arguments)',
+  ],
   ['print(m)', '^^^^^^^^ sockshell calls take no parentheses or commas: write print $m'],
-  ['u.sendto hi ("127.0.0.1", 12000)', "^^^^^^^^^^^^^ expected a host name or address, got '(127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
-  ['u.sendto hi 127.0.0.1, 12000', "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
-  ['u.sendto hi 127.0.0.1 (12000)', "^^^^^^^ expected a port number from 0 to 65535, got '(12000)': separate arguments with spaces, without commas or parentheses (HOST PORT)"],
-  ['u.sendto (upper hi) 127.0.0.1 9', '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x'],
+  [
+    'u.sendto hi ("127.0.0.1", 12000)',
+    "^^^^^^^^^^^^^ expected a host name or address, got '(127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)",
+  ],
+  [
+    'u.sendto hi 127.0.0.1, 12000',
+    "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)",
+  ],
+  [
+    'u.sendto hi 127.0.0.1 (12000)',
+    "^^^^^^^ expected a port number from 0 to 65535, got '(12000)': separate arguments with spaces, without commas or parentheses (HOST PORT)",
+  ],
+  [
+    'u.sendto (upper hi) 127.0.0.1 9',
+    '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
+  ],
   ['close u', '^ too many arguments for close: usage: close; if u is a socket, call it on that socket: u.close'],
-  ['recvfrom u 2048', '^^^^ too many arguments for recvfrom: usage: recvfrom BUFSIZE; if u is a socket, call it on that socket: u.recvfrom 2048'],
+  [
+    'recvfrom u 2048',
+    '^^^^ too many arguments for recvfrom: usage: recvfrom BUFSIZE; if u is a socket, call it on that socket: u.recvfrom 2048',
+  ],
   ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
   ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
-  ['u.sendto (upper hi) 9', '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x'],
+  [
+    'u.sendto (upper hi) 9',
+    '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
+  ],
   ['m, a = hello', '^^^^^ 2 names need 2 values: a command that returns them, or a $name that holds them'],
 ];
 
@@ -100,19 +139,32 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
   });
 
   it('leaves alone lines that only look like Python or nesting, and are valid sockshell', async () => {
-    const out = await shell.ok('x = "u.recv(10)"', 'y = upper(abc)', 'z = hello(world)', 'g = connect(4)', 'print $x $y $z $g', 'print (connect to the server first), then send');
+    const out = await shell.ok(
+      'x = "u.recv(10)"',
+      'y = upper(abc)',
+      'z = hello(world)',
+      'g = connect(4)',
+      'print $x $y $z $g',
+      'print (connect to the server first), then send',
+    );
     expect(out).toBe('u.recv(10) upper(abc) hello(world) connect(4)\n(connect to the server first), then send\n');
   });
 
-  it('takes the textbook\'s Python assignments for what they are, not for text, and says how to quote text', async () => {
+  it("takes the textbook's Python assignments for what they are, not for text, and says how to quote text", async () => {
     expect(await errorOf('modifiedSentence = clientSocket.recv(1024)')).toBe(
       "^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write modifiedSentence = clientSocket.recv 1024; to keep the line as text, quote it: modifiedSentence = 'clientSocket.recv(1024)'",
     );
-    expect(await errorOf('serverSocket = socket(AF_INET,SOCK_STREAM)')).toMatch(/ sockshell makes a socket with tcp\.socket: write serverSocket = tcp\.socket, with -6 for IPv6; /);
+    expect(await errorOf('serverSocket = socket(AF_INET,SOCK_STREAM)')).toMatch(
+      / sockshell makes a socket with tcp\.socket: write serverSocket = tcp\.socket, with -6 for IPv6; /,
+    );
     expect(await errorOf('sentence = connectionSocket.recv(1024).decode()')).toMatch(/ write sentence = connectionSocket\.recv 1024; /);
     expect(await errorOf("message = input('Input lowercase sentence:')")).toMatch(/ write message = input 'Input lowercase sentence:'; /);
-    expect(await errorOf('modifiedMessage = message.decode().upper()')).toMatch(/ sockshell spells it as a command: write modifiedMessage = upper \$message; /);
-    expect(await errorOf("n = len(message)")).toMatch(/ write n = len \$message; to keep the line as text, quote it: n = 'len\(message\)'$/);
+    expect(await errorOf('modifiedMessage = message.decode().upper()')).toMatch(
+      / sockshell spells it as a command: write modifiedMessage = upper \$message; /,
+    );
+    expect(await errorOf('n = len(message)')).toMatch(
+      / write n = len \$message; to keep the line as text, quote it: n = 'len\(message\)'$/,
+    );
     expect(await errorOf('s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)')).toMatch(/ write s\.setsockopt SO_REUSEADDR true$/);
     expect(await errorOf('s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)')).toMatch(/ write s\.setsockopt SO_REUSEADDR 1$/);
     expect(await errorOf('s.shutdown(SHUT_WR)')).toMatch(/ write s\.shutdown wr$/);
@@ -120,7 +172,9 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
 
   it('a command in parentheses that only fails at run time is named as the cause', async () => {
     await shell.ok('m = hi', 'a = u.getsockname');
-    expect(await errorOf('u.sendto (upper $m) $a')).toBe('^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x');
+    expect(await errorOf('u.sendto (upper $m) $a')).toBe(
+      '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
+    );
   });
 
   it('the shell still works after all of them', async () => {

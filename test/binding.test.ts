@@ -56,12 +56,16 @@ describe('binding is visible', () => {
     shell = new CoreDriver({ maxWaitMs: 2000 });
     const tcp = await shell.ok("l = tcp.listen '' 0");
     const tcpPort = portOf(shell, 'l');
-    expect(tcp).toContain(`# l bound to ('0.0.0.0', ${tcpPort}): every IPv4 interface, reachable from other hosts; it is a welcoming socket\n`);
+    expect(tcp).toContain(
+      `# l bound to ('0.0.0.0', ${tcpPort}): every IPv4 interface, reachable from other hosts; it is a welcoming socket\n`,
+    );
     for (const host of linux ? ['127.0.0.1', '127.0.0.2'] : ['127.0.0.1']) {
       const c = net.connect(tcpPort, host);
       await new Promise((r) => c.once('connect', r));
       // The connection's own address is the one the client dialled.
-      expect(await shell.ok('c, a = l.accept', 'here = c.getsockname', 'print $here[0]')).toMatch(new RegExp(`\n${host.replace(/\./g, '\\.')}\n$`));
+      expect(await shell.ok('c, a = l.accept', 'here = c.getsockname', 'print $here[0]')).toMatch(
+        new RegExp(`\n${host.replace(/\./g, '\\.')}\n$`),
+      );
       c.destroy();
     }
     const six = await shell.ok("s6 = udp.bind -6 '' 0");
@@ -73,8 +77,14 @@ describe('binding is visible', () => {
 
   it('the shortcuts take the family from an IPv6 address, as create_server and create_connection do', async () => {
     shell = new CoreDriver({ maxWaitMs: 2000 });
-    const made = await shell.ok('v = udp.bind ::1 0', 'l = tcp.listen ::1 0', 'la = l.getsockname', 'c = tcp.connect ::1 $la[1]', 'c2 = tcp.connect $la');
-    expect(made).toContain('# v = socket(AF_INET6, SOCK_DGRAM); v.bind((\'::1\', 0))');
+    const made = await shell.ok(
+      'v = udp.bind ::1 0',
+      'l = tcp.listen ::1 0',
+      'la = l.getsockname',
+      'c = tcp.connect ::1 $la[1]',
+      'c2 = tcp.connect $la',
+    );
+    expect(made).toContain("# v = socket(AF_INET6, SOCK_DGRAM); v.bind(('::1', 0))");
     expect(made).toContain('# l = socket(AF_INET6, SOCK_STREAM)');
     expect(made).toContain('# c = socket(AF_INET6, SOCK_STREAM)');
     expect(made).toContain('# c2 = socket(AF_INET6, SOCK_STREAM)');
@@ -91,8 +101,10 @@ describe('binding is visible', () => {
       expect(ran.err).toMatch(/EACCES: port 1023 is a well-known port \(below 1024\) and needs privileges — pick one above 1023/);
       return;
     }
-    expect(ran.out).toContain('# w bound to (\'127.0.0.1\', 1023): loopback only, reachable from this host alone\n');
-    expect(ran.out).toContain('# port 1023 is a well-known port, kept for standard services: servers of your own should use one above 1023');
+    expect(ran.out).toContain("# w bound to ('127.0.0.1', 1023): loopback only, reachable from this host alone\n");
+    expect(ran.out).toContain(
+      '# port 1023 is a well-known port, kept for standard services: servers of your own should use one above 1023',
+    );
     expect(await shell.ok('e = udp.bind 127.0.0.1 0')).not.toContain('well-known');
   });
 });

@@ -50,4 +50,3 @@ describe('completion of arguments, from the command table, in a real shell', () 
     expect(words('x = u.recvfrom ')).toEqual([]);
   });
 });
-

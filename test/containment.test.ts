@@ -32,7 +32,9 @@ function runtimeImports(text: string): string[] {
 
 /** src-relative path of a relative specifier ('./x.js' → 'dir/x.ts'). */
 function resolveLocal(from: string, spec: string): string {
-  return relative(SRC, resolve(SRC, dirname(from), spec)).replace(/\\/g, '/').replace(/\.js$/, '.ts');
+  return relative(SRC, resolve(SRC, dirname(from), spec))
+    .replace(/\\/g, '/')
+    .replace(/\.js$/, '.ts');
 }
 
 function closure(entry: string): Set<string> {
@@ -50,7 +52,8 @@ function closure(entry: string): Set<string> {
 const builtins = (file: string) => runtimeImports(FILES.get(file)!).filter((s) => s.startsWith('node:'));
 const usesFs = (file: string) => builtins(file).some((b) => b.startsWith('node:fs'));
 
-const WRITES = /\b(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|unlink|unlinkSync|rm|rmSync|rename|renameSync|mkdir|mkdirSync|copyFile|truncate|chmod|symlink)\b/;
+const WRITES =
+  /\b(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|unlink|unlinkSync|rm|rmSync|rename|renameSync|mkdir|mkdirSync|copyFile|truncate|chmod|symlink)\b/;
 const EVALUATES = /\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(|process\.binding|process\.dlopen|\bcreateRequire\b|\brequire\s*\(/;
 
 /** Within a script's reach: the commands that touch files, each only the file its argument names. */
@@ -77,13 +80,20 @@ const LOADERS: Readonly<Record<string, string>> = {
   'render/table.ts': 'createRequire loads cli-table3 (a fixed name) on first use, to keep start-up fast',
 };
 /** In a loader, createRequire of a name written in the source is allowed; nothing else that loads code is. */
-const loadsOnlyFixedNames = (file: string) => LOADERS[file] !== undefined && !/createRequire\([^)]*\)\((?!'[^']+'\))/.test(FILES.get(file)!);
+const loadsOnlyFixedNames = (file: string) =>
+  LOADERS[file] !== undefined && !/createRequire\([^)]*\)\((?!'[^']+'\))/.test(FILES.get(file)!);
 
 describe('scripts cannot escape', () => {
   const reachable = closure('session/session.ts');
 
   it('what a script can reach: the session, the interpreter, every command and the engine', () => {
-    for (const f of ['interp/interpreter.ts', 'commands/table.ts', 'commands/socket-calls.ts', 'commands/session-commands.ts', 'engine/engine.ts']) {
+    for (const f of [
+      'interp/interpreter.ts',
+      'commands/table.ts',
+      'commands/socket-calls.ts',
+      'commands/session-commands.ts',
+      'engine/engine.ts',
+    ]) {
       expect(reachable, f).toContain(f);
     }
     expect(reachable).not.toContain('transcript/with.ts');
@@ -94,8 +104,13 @@ describe('scripts cannot escape', () => {
     for (const file of reachable) {
       const text = FILES.get(file)!;
       const loader = loadsOnlyFixedNames(file);
-      const forbidden = loader ? /child_process|node:vm|worker_threads|node:cluster|node:http|node:https/ : /child_process|node:vm|worker_threads|node:cluster|node:http|node:https|node:module/;
-      expect(builtins(file).filter((b) => forbidden.test(b)), file).toEqual([]);
+      const forbidden = loader
+        ? /child_process|node:vm|worker_threads|node:cluster|node:http|node:https/
+        : /child_process|node:vm|worker_threads|node:cluster|node:http|node:https|node:module/;
+      expect(
+        builtins(file).filter((b) => forbidden.test(b)),
+        file,
+      ).toEqual([]);
       expect(EVALUATES.test(loader ? text.replace(/\bcreateRequire\b/g, '') : text), `${file} evaluates code`).toBe(false);
       if (usesFs(file) && WRITES.test(text)) expect(FILE_COMMANDS[file] ?? '', `${file} writes files`).toMatch(/ writes /);
     }
@@ -107,7 +122,10 @@ describe('scripts cannot escape', () => {
     expect(fsUsers).toContain('session/session.ts');
     expect(FILES.get('session/session.ts')!.match(/\breadFile\(/g)).toHaveLength(1);
     const netUsers = [...reachable].filter((f) => builtins(f).some((b) => /node:(net|dgram|dns)/.test(b)));
-    expect(netUsers.every((f) => f.startsWith('engine/')), netUsers.join(', ')).toBe(true);
+    expect(
+      netUsers.every((f) => f.startsWith('engine/')),
+      netUsers.join(', '),
+    ).toBe(true);
   });
 
   it('in all of src, processes start only for test --with, files are written only by the commands listed', () => {
@@ -115,7 +133,10 @@ describe('scripts cannot escape', () => {
       if (builtins(file).some((b) => b === 'node:child_process')) expect(SPAWNERS, file).toHaveProperty([file]);
       if (usesFs(file) && WRITES.test(text)) expect({ ...WRITERS, ...FILE_COMMANDS }, file).toHaveProperty([file]);
       if (EVALUATES.test(text)) expect(LOADERS, file).toHaveProperty([file]);
-      expect(builtins(file).filter((b) => /node:vm|worker_threads|node:cluster/.test(b)), file).toEqual([]);
+      expect(
+        builtins(file).filter((b) => /node:vm|worker_threads|node:cluster/.test(b)),
+        file,
+      ).toEqual([]);
     }
   });
 
@@ -123,7 +144,10 @@ describe('scripts cannot escape', () => {
     const internals = [...FILES].flatMap(([file, text]) =>
       file.startsWith('engine/')
         ? []
-        : [...text.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => resolveLocal(file, m[1]!)).filter((t) => t.startsWith('engine/') && t !== 'engine/index.ts' && t !== 'engine/types.ts').map((t) => `${file} imports ${t}`),
+        : [...text.matchAll(/\bfrom\s+'([^']+)'/g)]
+            .map((m) => resolveLocal(file, m[1]!))
+            .filter((t) => t.startsWith('engine/') && t !== 'engine/index.ts' && t !== 'engine/types.ts')
+            .map((t) => `${file} imports ${t}`),
     );
     expect(internals).toEqual([]);
   });
@@ -131,7 +155,8 @@ describe('scripts cannot escape', () => {
   it('no command is a way out: none is named for a shell, and none takes a command line to run', () => {
     for (const c of COMMANDS) {
       expect(c.name, c.name).not.toMatch(/^(!|exec|system|shell|sh|eval|spawn|source|open|write|save)$/);
-      for (const form of c.forms) for (const arg of form) expect(arg.kind === 'command' ? c.name : 'ok', `${c.name} ${arg.name}`).toMatch(/^(ok|help)$/);
+      for (const form of c.forms)
+        for (const arg of form) expect(arg.kind === 'command' ? c.name : 'ok', `${c.name} ${arg.name}`).toMatch(/^(ok|help)$/);
     }
   });
 });

@@ -8,9 +8,36 @@ import type { Exchange } from '../src/session/exchanges.js';
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });
 const session: Exchange[] = [
   { kind: 'bind', socket: 'serverSocket', transport: 'udp', local: a('0.0.0.0', 12000) },
-  { kind: 'send', socket: 'clientSocket', transport: 'udp', call: 'sendto', local: a('0.0.0.0', 53012), to: a('localhost', 12000), bytes: 5, preview: Buffer.from('hello') },
-  { kind: 'recv', socket: 'serverSocket', transport: 'udp', call: 'recvfrom', local: a('0.0.0.0', 12000), from: a('127.0.0.1', 53012), bytes: 5, preview: Buffer.from('hello') },
-  { kind: 'recv', socket: 'clientSocket', transport: 'udp', call: 'recvfrom', local: a('0.0.0.0', 53012), from: a('127.0.0.1', 9999), bytes: 2, preview: Buffer.from('hi') },
+  {
+    kind: 'send',
+    socket: 'clientSocket',
+    transport: 'udp',
+    call: 'sendto',
+    local: a('0.0.0.0', 53012),
+    to: a('localhost', 12000),
+    bytes: 5,
+    preview: Buffer.from('hello'),
+  },
+  {
+    kind: 'recv',
+    socket: 'serverSocket',
+    transport: 'udp',
+    call: 'recvfrom',
+    local: a('0.0.0.0', 12000),
+    from: a('127.0.0.1', 53012),
+    bytes: 5,
+    preview: Buffer.from('hello'),
+  },
+  {
+    kind: 'recv',
+    socket: 'clientSocket',
+    transport: 'udp',
+    call: 'recvfrom',
+    local: a('0.0.0.0', 53012),
+    from: a('127.0.0.1', 9999),
+    bytes: 2,
+    preview: Buffer.from('hi'),
+  },
 ];
 
 describe('diagram', () => {
@@ -35,11 +62,26 @@ describe('diagram', () => {
     const server = a('0.0.0.0', 12000);
     const conn = (port: number): Exchange[] => [
       { kind: 'accept', socket: 'serverSocket', conn: 'connectionSocket', local: a('127.0.0.1', 12000), peer: a('127.0.0.1', port) },
-      { kind: 'recv', socket: 'connectionSocket', transport: 'tcp', call: 'recv', local: a('127.0.0.1', 12000), from: a('127.0.0.1', port), bytes: 2, preview: Buffer.from('hi') },
+      {
+        kind: 'recv',
+        socket: 'connectionSocket',
+        transport: 'tcp',
+        call: 'recv',
+        local: a('127.0.0.1', 12000),
+        from: a('127.0.0.1', port),
+        bytes: 2,
+        preview: Buffer.from('hi'),
+      },
       { kind: 'fin', socket: 'connectionSocket', local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
     ];
     const ladder = buildLadder([{ kind: 'listen', socket: 'serverSocket', local: server }, ...conn(50001), ...conn(50002)], 0);
-    expect(ladder.lanes.map((l) => l.title)).toEqual(['serverSocket', 'connectionSocket', '127.0.0.1:50001', 'connectionSocket (2)', '127.0.0.1:50002']);
+    expect(ladder.lanes.map((l) => l.title)).toEqual([
+      'serverSocket',
+      'connectionSocket',
+      '127.0.0.1:50001',
+      'connectionSocket (2)',
+      '127.0.0.1:50002',
+    ]);
     const accepts = ladder.rows.filter((r) => r.kind === 'arrow' && r.label.startsWith('accept'));
     expect(accepts.map((r) => (r.kind === 'arrow' ? r.to : -1))).toEqual([1, 3]);
   });
@@ -72,7 +114,15 @@ describe('diagram', () => {
   it("does not draw recv 0 on TCP as the peer's FIN: it asks for nothing, and b'' then means nothing", async () => {
     const shell = new CoreDriver({ maxWaitMs: 2000 });
     try {
-      await shell.ok('l = tcp.listen 127.0.0.1 0', 'a = l.getsockname', 'c = tcp.connect $a', 'k, ka = l.accept', 'x = c.recv 0', 'k.close', 'y = c.recv 10');
+      await shell.ok(
+        'l = tcp.listen 127.0.0.1 0',
+        'a = l.getsockname',
+        'c = tcp.connect $a',
+        'k, ka = l.accept',
+        'x = c.recv 0',
+        'k.close',
+        'y = c.recv 10',
+      );
       const drawn = await shell.ok('diagram');
       expect(drawn.match(/the peer closed/g)).toHaveLength(1); // the recv after k.close, not the recv 0
       expect(drawn).not.toMatch(/recv → b''.*\n(.|\n)*FIN \(close\)/); // no b'' drawn before the FIN

@@ -9,16 +9,51 @@ import { fails, sleep } from './engine-helpers.js';
 describe('SocketError', () => {
   it('phrases each code from context, with the Python exception, on one line', () => {
     const cases: [SocketError, string, string, RegExp][] = [
-      [fromCode('ECONNREFUSED', 'connect', { host: '127.0.0.1', port: 12000 }), 'ECONNREFUSED', 'ConnectionRefusedError', /^[A-Z_]+: nothing is listening on 127\.0\.0\.1 port 12000 — start the server first \(ConnectionRefusedError\)$/],
-      [fromCode('ECONNREFUSED', 'recv', { host: '127.0.0.1', port: 9, transport: 'udp', socket: 'c' }), 'ECONNREFUSED', 'ConnectionRefusedError', /ICMP port unreachable/],
-      [fromCode('EADDRINUSE', 'bind', { host: '0.0.0.0', port: 12000 }), 'EADDRINUSE', 'OSError', /0\.0\.0\.0 port 12000 is already in use — a socket of another program holds it \(a server still running\?\); stop it, or pick another port/],
+      [
+        fromCode('ECONNREFUSED', 'connect', { host: '127.0.0.1', port: 12000 }),
+        'ECONNREFUSED',
+        'ConnectionRefusedError',
+        /^[A-Z_]+: nothing is listening on 127\.0\.0\.1 port 12000 — start the server first \(ConnectionRefusedError\)$/,
+      ],
+      [
+        fromCode('ECONNREFUSED', 'recv', { host: '127.0.0.1', port: 9, transport: 'udp', socket: 'c' }),
+        'ECONNREFUSED',
+        'ConnectionRefusedError',
+        /ICMP port unreachable/,
+      ],
+      [
+        fromCode('EADDRINUSE', 'bind', { host: '0.0.0.0', port: 12000 }),
+        'EADDRINUSE',
+        'OSError',
+        /0\.0\.0\.0 port 12000 is already in use — a socket of another program holds it \(a server still running\?\); stop it, or pick another port/,
+      ],
       [fromCode('EACCES', 'bind', { host: '0.0.0.0', port: 80 }), 'EACCES', 'PermissionError', /port 80 is a well-known port .*above 1023/],
-      [fromCode('EACCES', 'sendto', { host: '255.255.255.255', port: 9, transport: 'udp', socket: 's' }), 'EACCES', 'PermissionError', /set SO_BROADCAST on s first/],
-      [fromCode('ENOTFOUND', 'connect', { host: 'no..such.host', family: 6 }), 'ENOTFOUND', 'socket.gaierror', /'no\.\.such\.host' does not resolve to an IPv6 address/],
+      [
+        fromCode('EACCES', 'sendto', { host: '255.255.255.255', port: 9, transport: 'udp', socket: 's' }),
+        'EACCES',
+        'PermissionError',
+        /set SO_BROADCAST on s first/,
+      ],
+      [
+        fromCode('ENOTFOUND', 'connect', { host: 'no..such.host', family: 6 }),
+        'ENOTFOUND',
+        'socket.gaierror',
+        /'no\.\.such\.host' does not resolve to an IPv6 address/,
+      ],
       [fromCode('EMSGSIZE', 'sendto', { size: 70000 }), 'EMSGSIZE', 'OSError', /70000 bytes.*max 65507 bytes over IPv4/],
-      [new SocketError('ETIMEDOUT', 'recv', { seconds: 2 }), 'ETIMEDOUT', 'TimeoutError', /^[A-Z_]+: recv timed out after 2 s; the socket is still usable \(TimeoutError\)$/],
+      [
+        new SocketError('ETIMEDOUT', 'recv', { seconds: 2 }),
+        'ETIMEDOUT',
+        'TimeoutError',
+        /^[A-Z_]+: recv timed out after 2 s; the socket is still usable \(TimeoutError\)$/,
+      ],
       [fromCode('ETIMEDOUT', 'connect', { host: '10.0.0.1', port: 80 }), 'ETIMEDOUT', 'TimeoutError', /no answer from 10\.0\.0\.1 port 80/],
-      [new SocketError('EINTR', 'recvfrom', { socket: 's' }), 'EINTR', 'KeyboardInterrupt', /recvfrom cancelled; s stays open and keeps its queued data/],
+      [
+        new SocketError('EINTR', 'recvfrom', { socket: 's' }),
+        'EINTR',
+        'KeyboardInterrupt',
+        /recvfrom cancelled; s stays open and keeps its queued data/,
+      ],
       [new SocketError('EAGAIN', 'recv', { socket: 's' }), 'EAGAIN', 'BlockingIOError', /settimeout 0/],
       [new SocketError('EBUSY', 'recv', { socket: 's', pending: 'recvfrom' }), 'EBUSY', 'OSError', /s already has a recvfrom waiting/],
       [new SocketError('EBADF', 'recv', { socket: 'x' }), 'EBADF', 'OSError', /^[A-Z_]+: socket 'x' is closed \(OSError\)$/],
@@ -41,7 +76,9 @@ describe('SocketError', () => {
   it('uses the code, never the message, of a Node error (AggregateError has none)', () => {
     const aggregate = Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' });
     const err = toSocketError(aggregate, 'connect', { host: 'localhost', port: 12000 });
-    expect(err.message).toBe('ECONNREFUSED: nothing is listening on localhost port 12000 — start the server first (ConnectionRefusedError)');
+    expect(err.message).toBe(
+      'ECONNREFUSED: nothing is listening on localhost port 12000 — start the server first (ConnectionRefusedError)',
+    );
     expect(err.call).toBe('connect');
     expect(toSocketError(err, 'recv')).toBe(err);
   });

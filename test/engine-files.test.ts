@@ -218,10 +218,20 @@ describe('sendfile and recvfile', () => {
     r = rig();
     const { client, conn } = await pair();
     await fails(r.engine.sendfile(client, join(dir, 'missing.bin'), {}), 'ENOENT', 'FileNotFoundError', /there is no file .*missing\.bin/);
-    await fails(r.engine.recvfile(conn, join(dir, 'no-such-dir', 'x'), null, {}), 'ENOENT', 'FileNotFoundError', /directory does not exist/);
+    await fails(
+      r.engine.recvfile(conn, join(dir, 'no-such-dir', 'x'), null, {}),
+      'ENOENT',
+      'FileNotFoundError',
+      /directory does not exist/,
+    );
     await fails(r.engine.sendfile(client, dir, {}), 'EISDIR', 'IsADirectoryError');
     const udp = r.engine.create('udp', 4, { owner: 'main' });
-    await fails(r.engine.sendfile(udp, join(dir, 'eight.bin'), {}), 'EOPNOTSUPP', 'ValueError', /UDP socket; sendfile streams a file over a TCP connection/);
+    await fails(
+      r.engine.sendfile(udp, join(dir, 'eight.bin'), {}),
+      'EOPNOTSUPP',
+      'ValueError',
+      /UDP socket; sendfile streams a file over a TCP connection/,
+    );
     const fresh = r.engine.create('tcp', 4, { owner: 'main' });
     await fails(r.engine.recvfile(fresh, join(dir, 'x'), null, {}), 'ENOTCONN');
     await fails(r.engine.sendfile(fresh, join(dir, 'x'), {}), 'EPIPE');

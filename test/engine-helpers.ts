@@ -37,12 +37,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Awaits p (or calls fn) and checks it failed with a SocketError of this code, exception and wording. */
-export async function fails(
-  p: unknown,
-  code: string,
-  python?: string,
-  words?: RegExp,
-): Promise<SocketError> {
+export async function fails(p: unknown, code: string, python?: string, words?: RegExp): Promise<SocketError> {
   let thrown: unknown = null;
   try {
     // A call that fails synchronously is given as a function; one that may return at once or later, as its result.

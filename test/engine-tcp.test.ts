@@ -55,7 +55,9 @@ describe('TCP connections', () => {
       ['serverSocket', false],
       ['clientSocket', true],
     ]);
-    expect(r.of('connected')).toEqual([{ kind: 'connected', socket: 'clientSocket', local: clientLocal, remote: { host: '127.0.0.1', port, family: 4 } }]);
+    expect(r.of('connected')).toEqual([
+      { kind: 'connected', socket: 'clientSocket', local: clientLocal, remote: { host: '127.0.0.1', port, family: 4 } },
+    ]);
     expect(r.of('incoming')).toEqual([{ kind: 'incoming', socket: 'serverSocket', from: clientLocal, pending: 1, taken: false }]);
     // The welcoming socket stays open for the next client.
     expect(r.engine.info(server).queued).toEqual({ unit: 'connections', count: 0, bytes: 0 });
@@ -107,7 +109,9 @@ describe('TCP connections', () => {
       r.engine.connect(client, '127.0.0.1', port, {}),
       'ECONNREFUSED',
       'ConnectionRefusedError',
-      new RegExp(`^ECONNREFUSED: nothing is listening on 127\\.0\\.0\\.1 port ${port} — start the server first \\(ConnectionRefusedError\\)$`),
+      new RegExp(
+        `^ECONNREFUSED: nothing is listening on 127\\.0\\.0\\.1 port ${port} — start the server first \\(ConnectionRefusedError\\)$`,
+      ),
     );
     expect(r.engine.info(client).state).toBe('UNBOUND');
     const { port: live } = await welcoming();
@@ -192,7 +196,15 @@ describe('TCP byte stream', () => {
     await r.engine.send(client, Buffer.from('ping'), {});
     expect((await waiting).toString()).toBe('ping');
     expect(r.of('received')).toEqual([
-      { kind: 'received', socket: 'connectionSocket', transport: 'tcp', bytes: 4, from: r.engine.getpeername(conn), queued: 4, taken: true },
+      {
+        kind: 'received',
+        socket: 'connectionSocket',
+        transport: 'tcp',
+        bytes: 4,
+        from: r.engine.getpeername(conn),
+        queued: 4,
+        taken: true,
+      },
     ]);
   });
 
@@ -360,7 +372,12 @@ describe('TCP waiting', () => {
     r = rig();
     const { server, client, conn, port } = await connected();
     r.engine.settimeout(conn, 0.03);
-    await fails(r.engine.recv(conn, 10, {}), 'ETIMEDOUT', 'TimeoutError', /^[A-Z_]+: recv timed out after 0\.03 s; the socket is still usable/);
+    await fails(
+      r.engine.recv(conn, 10, {}),
+      'ETIMEDOUT',
+      'TimeoutError',
+      /^[A-Z_]+: recv timed out after 0\.03 s; the socket is still usable/,
+    );
     await r.engine.sendall(client, Buffer.from('later'), {});
     expect((await r.engine.recv(conn, 10, {})).toString()).toBe('later');
     await fails(r.engine.accept(server, { ...main, maxWaitMs: 20 }), 'ETIMEDOUT', 'TimeoutError', /accept timed out/);
@@ -377,7 +394,10 @@ describe('TCP waiting', () => {
     const receiving = r.engine.recv(conn, 10, { signal: ac.signal });
     await sleep(5);
     ac.abort();
-    await Promise.all([fails(accepting, 'EINTR', 'KeyboardInterrupt', /accept cancelled; serverSocket stays open/), fails(receiving, 'EINTR')]);
+    await Promise.all([
+      fails(accepting, 'EINTR', 'KeyboardInterrupt', /accept cancelled; serverSocket stays open/),
+      fails(receiving, 'EINTR'),
+    ]);
     await r.engine.sendall(client, Buffer.from('ok'), {});
     expect((await r.engine.recv(conn, 10, {})).toString()).toBe('ok');
   });
@@ -402,7 +422,12 @@ describe('TCP errors and closing', () => {
   it('explains calls made in the wrong state', async () => {
     r = rig();
     const { server, client, port } = await connected();
-    await fails(r.engine.recv(server, 10, {}), 'ENOTCONN', 'OSError', /^[A-Z_]+: serverSocket is a listening \(welcoming\) socket: accept a connection and recv on the socket accept returns/);
+    await fails(
+      r.engine.recv(server, 10, {}),
+      'ENOTCONN',
+      'OSError',
+      /^[A-Z_]+: serverSocket is a listening \(welcoming\) socket: accept a connection and recv on the socket accept returns/,
+    );
     await fails(r.engine.send(server, Buffer.from('x'), {}), 'ENOTCONN', 'OSError', /welcoming/);
     await fails(r.engine.connect(client, '127.0.0.1', port, {}), 'EISCONN', 'OSError', /already connected/);
     await fails(r.engine.connect(server, '127.0.0.1', port, {}), 'EISCONN');
@@ -415,8 +440,18 @@ describe('TCP errors and closing', () => {
     r.engine.setsockopt(client, 'SO_REUSEADDR', 1);
 
     const fresh = r.engine.create('tcp', 4, { name: 'fresh', owner: 'main' });
-    await fails(r.engine.accept(fresh, main), 'EINVAL', 'OSError', /fresh is not listening — a TCP server calls bind, then listen, then accept/);
-    await fails(r.engine.send(fresh, Buffer.from('x'), {}), 'EPIPE', 'BrokenPipeError', /fresh is not connected — connect first \(or use sendto for UDP\)/);
+    await fails(
+      r.engine.accept(fresh, main),
+      'EINVAL',
+      'OSError',
+      /fresh is not listening — a TCP server calls bind, then listen, then accept/,
+    );
+    await fails(
+      r.engine.send(fresh, Buffer.from('x'), {}),
+      'EPIPE',
+      'BrokenPipeError',
+      /fresh is not connected — connect first \(or use sendto for UDP\)/,
+    );
     await fails(r.engine.recv(fresh, 1, {}), 'ENOTCONN', 'OSError', /fresh is not connected/);
     await fails(() => r.engine.getpeername(fresh), 'ENOTCONN');
     await fails(() => r.engine.shutdown(fresh, 'wr'), 'ENOTCONN');

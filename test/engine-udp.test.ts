@@ -188,7 +188,12 @@ describe('UDP waiting', () => {
     r = rig();
     const { server, client, port } = await pair();
     r.engine.settimeout(server, 0.05);
-    await fails(r.engine.recvfrom(server, 10, {}), 'ETIMEDOUT', 'TimeoutError', /recvfrom timed out after 0\.05 s; the socket is still usable/);
+    await fails(
+      r.engine.recvfrom(server, 10, {}),
+      'ETIMEDOUT',
+      'TimeoutError',
+      /recvfrom timed out after 0\.05 s; the socket is still usable/,
+    );
     expect(r.engine.info(server)).toMatchObject({ waiting: null, timeout: 0.05 });
     await r.engine.sendto(client, Buffer.from('late'), '127.0.0.1', port, {});
     await until(() => r.engine.info(server).queued.count === 1);
@@ -272,14 +277,26 @@ describe('UDP errors', () => {
     const { port } = await pair();
     const other = r.engine.create('udp', 4, main);
     // The holder is a socket of this engine, so the message names it.
-    await fails(r.engine.bind(other, '127.0.0.1', port), 'EADDRINUSE', 'OSError', new RegExp(`127\\.0\\.0\\.1 port ${port} is already in use by serverSocket, a socket of this shell`));
+    await fails(
+      r.engine.bind(other, '127.0.0.1', port),
+      'EADDRINUSE',
+      'OSError',
+      new RegExp(`127\\.0\\.0\\.1 port ${port} is already in use by serverSocket, a socket of this shell`),
+    );
     expect(r.engine.info(other).state).toBe('UNBOUND');
     // Held outside the engine (here by a plain node:dgram socket), it may be another server.
     const outsider = createSocket('udp4');
     await new Promise<void>((resolve) => outsider.bind(0, '127.0.0.1', resolve));
     try {
       const taken = outsider.address().port;
-      await fails(r.engine.bind(other, '127.0.0.1', taken), 'EADDRINUSE', 'OSError', new RegExp(`port ${taken} is already in use — a socket of another program holds it \\(a server still running\\?\\); stop it, or pick another port`));
+      await fails(
+        r.engine.bind(other, '127.0.0.1', taken),
+        'EADDRINUSE',
+        'OSError',
+        new RegExp(
+          `port ${taken} is already in use — a socket of another program holds it \\(a server still running\\?\\); stop it, or pick another port`,
+        ),
+      );
     } finally {
       outsider.close();
     }
@@ -306,7 +323,12 @@ describe('UDP errors', () => {
   it('refuses a broadcast sendto without SO_BROADCAST', async () => {
     r = rig();
     const s = r.engine.create('udp', 4, { name: 'b', owner: 'main' });
-    await fails(r.engine.sendto(s, Buffer.from('x'), '<broadcast>', 9, {}), 'EACCES', 'PermissionError', /<broadcast> is a broadcast address — set SO_BROADCAST on b first/);
+    await fails(
+      r.engine.sendto(s, Buffer.from('x'), '<broadcast>', 9, {}),
+      'EACCES',
+      'PermissionError',
+      /<broadcast> is a broadcast address — set SO_BROADCAST on b first/,
+    );
     r.engine.setsockopt(s, 'SO_BROADCAST', 1); // applied to the bound socket now
     r.engine.setsockopt(s, 'SO_RCVBUF', 65536);
     r.engine.setsockopt(s, 'SO_SNDBUF', 65536);
@@ -326,7 +348,12 @@ describe('UDP errors', () => {
   it('says when a host name does not resolve', async () => {
     r = rig();
     const s = r.engine.create('udp', 4, main);
-    await fails(r.engine.sendto(s, Buffer.from('x'), 'no..such.host', 12000, {}), 'ENOTFOUND', 'socket.gaierror', /'no\.\.such\.host' does not resolve to an IPv4 address/);
+    await fails(
+      r.engine.sendto(s, Buffer.from('x'), 'no..such.host', 12000, {}),
+      'ENOTFOUND',
+      'socket.gaierror',
+      /'no\.\.such\.host' does not resolve to an IPv4 address/,
+    );
     const s6 = r.engine.create('udp', 6, main);
     await fails(r.engine.bind(s6, 'no..such.host', 0), 'ENOTFOUND', 'socket.gaierror', /IPv6/);
   });
@@ -343,7 +370,12 @@ describe('UDP errors', () => {
   it('refuses a datagram larger than 65507 bytes', async () => {
     r = rig();
     const s = r.engine.create('udp', 4, main);
-    await fails(r.engine.sendto(s, Buffer.alloc(65508), '127.0.0.1', 9, {}), 'EMSGSIZE', 'OSError', /65508 bytes.*max 65507 bytes over IPv4/);
+    await fails(
+      r.engine.sendto(s, Buffer.alloc(65508), '127.0.0.1', 9, {}),
+      'EMSGSIZE',
+      'OSError',
+      /65508 bytes.*max 65507 bytes over IPv4/,
+    );
     expect(r.engine.info(s).bytesSent).toBe(0);
   });
 

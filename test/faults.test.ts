@@ -51,7 +51,11 @@ async function fails(line: string): Promise<string> {
   const errors = ran.lines.filter((l) => l.channel === 'err' && !l.async);
   // The caret line; the command is repeated above it when the shell printed something in between.
   if (errors.length === 2) expect(errors[0]!.text.trim(), line).toBe(line);
-  else expect(errors.map((l) => l.text), line).toHaveLength(1);
+  else
+    expect(
+      errors.map((l) => l.text),
+      line,
+    ).toHaveLength(1);
   return errors[errors.length - 1]!.text.trimStart();
 }
 
@@ -65,7 +69,14 @@ async function until(cond: () => boolean, what: string, ms = 3000): Promise<void
 
 /** The shell still works: a UDP round trip on fresh sockets. */
 async function stillWorks(): Promise<void> {
-  const out = await shell!.ok('zs = udp.bind 127.0.0.1 0', 'za = zs.getsockname', 'zc = udp.socket', 'zc.sendto alive $za', 'zm, zf = zs.recvfrom 10', 'print $zm');
+  const out = await shell!.ok(
+    'zs = udp.bind 127.0.0.1 0',
+    'za = zs.getsockname',
+    'zc = udp.socket',
+    'zc.sendto alive $za',
+    'zm, zf = zs.recvfrom 10',
+    'print $zm',
+  );
   expect(out).toMatch(/alive\n$/);
 }
 
@@ -109,7 +120,9 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     const ran = await sh.run('repeat 100\n  c.send "are you there?"\n  sleep 0.01\nend');
     const error = ran.lines.filter((l) => l.channel === 'err').map((l) => l.text.trim());
     expect(error).toHaveLength(2); // the failing line, then the caret under it
-    expect(error[1]).toMatch(/^\^+ (EPIPE: c can no longer send: it was shut down for writing or the connection is gone \(BrokenPipeError\)|ECONNRESET: the peer reset the connection of c .*\(ConnectionResetError\))$/);
+    expect(error[1]).toMatch(
+      /^\^+ (EPIPE: c can no longer send: it was shut down for writing or the connection is gone \(BrokenPipeError\)|ECONNRESET: the peer reset the connection of c .*\(ConnectionResetError\))$/,
+    );
     await stillWorks();
   });
 
@@ -193,7 +206,9 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     await sh.ok(`u = udp.socket`, `u.connect 127.0.0.1 ${port}`, 'u.send one', 'r = u.recv 10');
     await new Promise<void>((r) => first.close(r));
     await sh.ok('u.send lost');
-    expect(await fails('u.recv 10')).toMatch(/^\^+ ECONNREFUSED: nothing is listening on 127\.0\.0\.1 port \d+: a datagram u sent there came back as ICMP port unreachable/);
+    expect(await fails('u.recv 10')).toMatch(
+      /^\^+ ECONNREFUSED: nothing is listening on 127\.0\.0\.1 port \d+: a datagram u sent there came back as ICMP port unreachable/,
+    );
     await udpServer(port);
     expect(await sh.ok('u.send two', 'r = u.recv 10', '$r')).toMatch(/b'TWO'\n$/);
   });
@@ -209,7 +224,9 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     await new Promise((r) => client.once('connect', r));
     await until(() => sh.core.session.engine.list().some((s) => s.name === 'connectionSocket'), 'the job to accept');
     // The table says which sockets the job's script opened.
-    expect(await sh.ok('sockets')).toMatch(/│ serverSocket \(%1\) +│ TCP +│ 0\.0\.0\.0:\d+ +│ - +│ LISTEN[^]*│ connectionSocket \(%1\) +│ TCP/);
+    expect(await sh.ok('sockets')).toMatch(
+      /│ serverSocket \(%1\) +│ TCP +│ 0\.0\.0\.0:\d+ +│ - +│ LISTEN[^]*│ connectionSocket \(%1\) +│ TCP/,
+    );
     await sh.ok('kill %1');
     await sh.ok(`run scripts/TCPServer.sock serverPort=${port} &`);
     await until(() => sh.core.session.engine.list().some((s) => s.name === 'serverSocket' && s.state === 'LISTEN'), 'the restarted job');

@@ -78,7 +78,10 @@ describe('TCPServer.sock under load', () => {
     const late = heapMiB();
     console.log(
       `${SEQUENTIAL} sequential clients in ${Date.now() - started} ms; heap after GC at client 1000: ${early.toFixed(1)} MiB, ` +
-        `at ${SEQUENTIAL}: ${late.toFixed(1)} MiB; sockets left: ${engine.list().map((s) => s.name).join(', ')}`,
+        `at ${SEQUENTIAL}: ${late.toFixed(1)} MiB; sockets left: ${engine
+          .list()
+          .map((s) => s.name)
+          .join(', ')}`,
     );
     expect(engine.list().map((s) => `${s.name} ${s.state}`)).toEqual(['serverSocket LISTEN']);
     expect(late - early).toBeLessThan(5); // 9000 more clients, no more memory

@@ -38,7 +38,7 @@ function source(total: number): { port: Promise<number>; sent: Promise<string> }
   const sent = new Promise<string>((r) => (done = r));
   const pump = async (c: net.Socket): Promise<void> => {
     const hash = createHash('sha256');
-    for (let left = total; left > 0; ) {
+    for (let left = total; left > 0;) {
       const chunk = randomBytes(Math.min(left, 256 * 1024));
       hash.update(chunk);
       left -= chunk.length;
@@ -87,44 +87,52 @@ describe('no data lost', () => {
   it.each([
     ['as fast as it goes', false],
     ['with a receiver slower than the sender', true],
-  ])(`${STREAM / 2 ** 20} MiB of random bytes relayed by a recv/sendall loop arrive byte-identical (%s)`, async (_what, slow) => {
-    shell = new CoreDriver();
-    const from = source(STREAM);
-    const to = sink(slow);
-    const started = Date.now();
-    await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `b = tcp.connect 127.0.0.1 ${await to.port}`);
-    const ran = await shell.run(RELAY, 120_000);
-    expect(ran.err).toBe('');
-    const [sent, received] = await Promise.all([from.sent, to.received]);
-    console.log(`relayed ${STREAM / 2 ** 20} MiB (${slow ? 'slow' : 'fast'} receiver) in ${Date.now() - started} ms`);
-    expect(received.bytes).toBe(STREAM);
-    expect(received.hash).toBe(sent);
-    // A pause of at least 2 ms per 256 kB: the receiver, not the relay, set the pace, so sendall had to wait.
-    if (slow) expect(Date.now() - started).toBeGreaterThanOrEqual((STREAM / (256 * 1024)) * 2);
-  }, 180_000);
+  ])(
+    `${STREAM / 2 ** 20} MiB of random bytes relayed by a recv/sendall loop arrive byte-identical (%s)`,
+    async (_what, slow) => {
+      shell = new CoreDriver();
+      const from = source(STREAM);
+      const to = sink(slow);
+      const started = Date.now();
+      await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `b = tcp.connect 127.0.0.1 ${await to.port}`);
+      const ran = await shell.run(RELAY, 120_000);
+      expect(ran.err).toBe('');
+      const [sent, received] = await Promise.all([from.sent, to.received]);
+      console.log(`relayed ${STREAM / 2 ** 20} MiB (${slow ? 'slow' : 'fast'} receiver) in ${Date.now() - started} ms`);
+      expect(received.bytes).toBe(STREAM);
+      expect(received.hash).toBe(sent);
+      // A pause of at least 2 ms per 256 kB: the receiver, not the relay, set the pace, so sendall had to wait.
+      if (slow) expect(Date.now() - started).toBeGreaterThanOrEqual((STREAM / (256 * 1024)) * 2);
+    },
+    180_000,
+  );
 
   it.each([
     ['as fast as it goes', false],
     ['with a receiver slower than the sender', true],
-  ])(`${STREAM / 2 ** 20} MiB through recvfile into a file and sendfile out of it arrive byte-identical (%s)`, async (_what, slow) => {
-    shell = new CoreDriver();
-    const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
-    try {
-      const from = source(STREAM);
-      const to = sink(slow);
-      const file = join(dir, 'relay.bin');
-      await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `got = a.recvfile '${file}'`);
-      const sent = await from.sent;
-      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(sent);
-      await shell.ok(`b = tcp.connect 127.0.0.1 ${await to.port}`, `put = b.sendfile '${file}'`, 'b.close');
-      const received = await to.received;
-      expect(await shell.ok('print $got $put')).toBe(`${STREAM} ${STREAM}\n`);
-      expect(received.bytes).toBe(STREAM);
-      expect(received.hash).toBe(sent);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 180_000);
+  ])(
+    `${STREAM / 2 ** 20} MiB through recvfile into a file and sendfile out of it arrive byte-identical (%s)`,
+    async (_what, slow) => {
+      shell = new CoreDriver();
+      const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
+      try {
+        const from = source(STREAM);
+        const to = sink(slow);
+        const file = join(dir, 'relay.bin');
+        await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `got = a.recvfile '${file}'`);
+        const sent = await from.sent;
+        expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(sent);
+        await shell.ok(`b = tcp.connect 127.0.0.1 ${await to.port}`, `put = b.sendfile '${file}'`, 'b.close');
+        const received = await to.received;
+        expect(await shell.ok('print $got $put')).toBe(`${STREAM} ${STREAM}\n`);
+        expect(received.bytes).toBe(STREAM);
+        expect(received.hash).toBe(sent);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 
   it('every datagram below the cap arrives in order while nobody reads; past it, exactly the excess is dropped', async () => {
     shell = new CoreDriver();

@@ -77,7 +77,7 @@ describe('parser: line → tree', () => {
     ['while $n < 5\nbreak\nend', 'while $n < 5 [break]'],
     ['while true\nif $x\ncontinue\nend\nend', 'while true [if $x [continue]]'],
     ['expect $reply == HELLO', '(expect $reply == HELLO)'],
-    ['expect $data == \'\'', '(expect $data == "")'],
+    ["expect $data == ''", '(expect $data == "")'],
     ['serverSocket.close', '(serverSocket.close)'],
     ['send x"48454c4c4f"', '(send x"48454c4c4f")'],
     ['send x"48 45:4c"', '(send x"48454c")'],

@@ -24,7 +24,9 @@ describe('REPL', () => {
     const port = /\('127\.0\.0\.1', (\d+)\)/.exec(shown.out)![1];
     await repl.type('clientSocket = udp.socket');
     const sent = await repl.type('clientSocket.sendto hello $serverAddress');
-    expect(sent.out).toMatch(/# the OS bound clientSocket to \('0\.0\.0\.0', \d+\): it picked port \d+, as the socket was never bound\n5\n/);
+    expect(sent.out).toMatch(
+      /# the OS bound clientSocket to \('0\.0\.0\.0', \d+\): it picked port \d+, as the socket was never bound\n5\n/,
+    );
     const got = await repl.type('message, clientAddress = serverSocket.recvfrom 2048');
     expect(got.err).toBe('');
     expect((await repl.type('$message')).out).toBe("b'hello'\n");
@@ -118,7 +120,11 @@ describe('REPL', () => {
     await repl.type(`c.sendto ${'z'.repeat(4500)} $a`);
     // A command's tuple result: the hint names the item that was cut, in $_.
     const got = await repl.type('s.recvfrom 6000');
-    expect(got.out).toMatch(new RegExp(`^\\(b'y{4096}', \\('127\\.0\\.0\\.1', \\d+\\)\\) …\n# 904 more bytes not shown: print \\$_\\[0\\] shows them all, hexdump \\$_\\[0\\] as hex\n$`));
+    expect(got.out).toMatch(
+      new RegExp(
+        `^\\(b'y{4096}', \\('127\\.0\\.0\\.1', \\d+\\)\\) …\n# 904 more bytes not shown: print \\$_\\[0\\] shows them all, hexdump \\$_\\[0\\] as hex\n$`,
+      ),
+    );
     expect((await repl.type('print $_[0]')).out).toBe(`${'y'.repeat(5000)}\n`);
     // A variable shown on its own: the hint names the variable, which is what holds it whole.
     await repl.type('m, f = s.recvfrom 6000');

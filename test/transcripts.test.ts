@@ -6,7 +6,9 @@ import { replay } from '../src/transcript/replay.js';
 
 /** Every transcript under test/transcripts replays green: one test case per transcript. */
 const dir = new URL('./transcripts/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.sockt')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.sockt'))
+  .sort();
 
 describe('transcripts', () => {
   it('there are transcripts to replay', () => {

@@ -83,7 +83,10 @@ export const builtins: readonly CommandDef[] = [
     toPython: (py) => expr(`input(${py.count ? py.text(0) : ''})`, 'str'),
     async run(ctx) {
       if (ctx.job !== undefined) {
-        throw new ShellError('a background job cannot read input; give the value on the command line instead, as in: run scripts/UDPClient.sock message=hello &', ctx.span);
+        throw new ShellError(
+          'a background job cannot read input; give the value on the command line instead, as in: run scripts/UDPClient.sock message=hello &',
+          ctx.span,
+        );
       }
       const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
       const line = await ctx.session.readLine(prompt, ctx.block.signal);
@@ -100,7 +103,10 @@ export const builtins: readonly CommandDef[] = [
     python: { code: 'message.decode().upper()' },
     example: 'modifiedMessage = upper $message',
     // Bytes that are not UTF-8 change case in ASCII only, as Python's bytes.upper() does.
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.upper()`, 'bytes') : expr(`${primary(py.text(0))}.upper()`, 'str')),
+    toPython: (py) =>
+      py.type(0) === 'bytes' && !py.utf8(0)
+        ? expr(`${primary(py.arg(0))}.upper()`, 'bytes')
+        : expr(`${primary(py.text(0))}.upper()`, 'str'),
     run: (ctx) => caseChange(ctx.args[0]!, true),
   },
   {
@@ -111,7 +117,10 @@ export const builtins: readonly CommandDef[] = [
     summary: 'Lower-case text or bytes',
     python: { code: 'message.decode().lower()' },
     example: 'lower $reply',
-    toPython: (py) => (py.type(0) === 'bytes' && !py.utf8(0) ? expr(`${primary(py.arg(0))}.lower()`, 'bytes') : expr(`${primary(py.text(0))}.lower()`, 'str')),
+    toPython: (py) =>
+      py.type(0) === 'bytes' && !py.utf8(0)
+        ? expr(`${primary(py.arg(0))}.lower()`, 'bytes')
+        : expr(`${primary(py.text(0))}.lower()`, 'str'),
     run: (ctx) => caseChange(ctx.args[0]!, false),
   },
   {
@@ -152,7 +161,14 @@ export const builtins: readonly CommandDef[] = [
     name: 'expect',
     group: 'value',
     usage: 'expect A == B | expect A != B | expect VALUE',
-    forms: [[VALUE], [{ name: 'A', kind: 'value' }, { name: '==', kind: 'value' }, { name: 'B', kind: 'value' }]],
+    forms: [
+      [VALUE],
+      [
+        { name: 'A', kind: 'value' },
+        { name: '==', kind: 'value' },
+        { name: 'B', kind: 'value' },
+      ],
+    ],
     summary: 'Check a value; a mismatch fails the script with "expected …, got …" and its line',
     python: { code: "assert modifiedMessage == b'HELLO'" },
     example: 'expect $modifiedMessage == HELLO',

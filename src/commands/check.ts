@@ -17,7 +17,12 @@ export function compile(source: string, firstLine = 1, whole?: WholeProgram): Pa
   if (whole) unassigned(parsed.program, whole, diagnostics);
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
   // Incomplete for a reader (ask for more lines) only when blocks left open are the only problem.
-  return { program: parsed.program, diagnostics, incomplete: parsed.incomplete && diagnostics.length === parsed.unclosed, unclosed: parsed.unclosed };
+  return {
+    program: parsed.program,
+    diagnostics,
+    incomplete: parsed.incomplete && diagnostics.length === parsed.unclosed,
+    unclosed: parsed.unclosed,
+  };
 }
 
 /** A whole script (not a line of the REPL, which sees earlier variables): its variables can be checked too. */

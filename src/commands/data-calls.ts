@@ -51,8 +51,15 @@ export const dataCalls: readonly CommandDef[] = [
     method: true,
     usage: 'sendto DATA HOST PORT | sendto DATA ADDRESS',
     forms: [
-      [{ name: 'DATA', kind: 'data' }, { name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }],
-      [{ name: 'DATA', kind: 'data' }, { name: 'ADDRESS', kind: 'address' }],
+      [
+        { name: 'DATA', kind: 'data' },
+        { name: 'HOST', kind: 'host' },
+        { name: 'PORT', kind: 'port' },
+      ],
+      [
+        { name: 'DATA', kind: 'data' },
+        { name: 'ADDRESS', kind: 'address' },
+      ],
     ],
     summary: 'Send one UDP datagram to an address; the OS adds the source address',
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },

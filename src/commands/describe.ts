@@ -26,7 +26,9 @@ export function bound(name: string, a: Address): string {
 export function boundLines(name: string, a: Address, tail = ''): string[] {
   const lines = [`${bound(name, a)}${tail}`];
   if (a.port > 0 && a.port < 1024) {
-    lines.push(`port ${a.port} is a well-known port, kept for standard services: servers of your own should use one above 1023, as the textbook's 12000`);
+    lines.push(
+      `port ${a.port} is a well-known port, kept for standard services: servers of your own should use one above 1023, as the textbook's 12000`,
+    );
   }
   return lines;
 }

@@ -42,7 +42,9 @@ export const diagramCommand: CommandDef = {
     const columns = ctx.session.columns();
     const width = Math.max(...text.split('\n').map((l) => l.length));
     if (columns !== undefined && width > columns) {
-      ctx.info(`the diagram is ${width} columns wide and the terminal ${columns}: widen the terminal, or write it with diagram --svg FILE or diagram --mermaid`);
+      ctx.info(
+        `the diagram is ${width} columns wide and the terminal ${columns}: widen the terminal, or write it with diagram --svg FILE or diagram --mermaid`,
+      );
     }
     return NONE;
   },

@@ -9,7 +9,13 @@ import type { CallContext } from './types.js';
  */
 
 /** Logs a send for `diagram`: where it went (the connection's peer when `to` is null). */
-export function sent(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, to: { host: string; port: number; family?: Family } | null): void {
+export function sent(
+  ctx: CallContext,
+  s: SocketHandle,
+  call: string,
+  data: Buffer,
+  to: { host: string; port: number; family?: Family } | null,
+): void {
   const at = ctx.session.engine.endpoints(s);
   if (at === null) return;
   const dest = to === null ? at.peer : to.family === undefined ? { host: to.host, port: to.port, family: at.family } : (to as Address);

@@ -17,9 +17,17 @@ export const exportCommand: CommandDef = {
   toPython: (py) => comment(`export${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote this program here`),
   async run(ctx) {
     const ran = ctx.session.ran;
-    if (ran.empty) throw new ShellError('nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock', ctx.span);
+    if (ran.empty)
+      throw new ShellError(
+        'nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock',
+        ctx.span,
+      );
     // A REPL showed the results nobody assigned; a piped session did not, so its Python does not either.
-    const python = toPython(ran.program(), ctx.session.table, { echo: ctx.session.interactive, overrides: new Map(), made: (stmt) => ran.socket(stmt) });
+    const python = toPython(ran.program(), ctx.session.table, {
+      echo: ctx.session.interactive,
+      overrides: new Map(),
+      made: (stmt) => ran.socket(stmt),
+    });
     const file = ctx.args[0];
     if (!file) {
       ctx.display(python.replace(/\n$/, ''));

@@ -20,7 +20,10 @@ interface Transfer {
 }
 
 /** The socket and PATH of a file call, and its transfer run with the progress line around it. */
-async function transfer(ctx: CallContext, run: (socket: SocketHandle, path: string, options: TransferOptions) => Promise<number>): Promise<Transfer> {
+async function transfer(
+  ctx: CallContext,
+  run: (socket: SocketHandle, path: string, options: TransferOptions) => Promise<number>,
+): Promise<Transfer> {
   const socket = ctx.socket();
   const path = want.path(ctx.args[0]!);
   const progress = transferProgress(ctx);

@@ -24,7 +24,13 @@ export const insightCommands: readonly CommandDef[] = [
       const last = ctx.session.lastError;
       const key = arg ? (arg.value.kind === 'str' ? arg.value.value : repr(arg.value)) : last?.code;
       if (!key) {
-        ctx.display(last ? `${last.message}\n(that error has no code to explain; try explain with a topic: ${Object.keys(TOPICS).filter((k) => k === k.toLowerCase()).join(', ')})` : 'no error yet. explain CODE or TOPIC, as in: explain ECONNREFUSED, explain welcoming');
+        ctx.display(
+          last
+            ? `${last.message}\n(that error has no code to explain; try explain with a topic: ${Object.keys(TOPICS)
+                .filter((k) => k === k.toLowerCase())
+                .join(', ')})`
+            : 'no error yet. explain CODE or TOPIC, as in: explain ECONNREFUSED, explain welcoming',
+        );
         return NONE;
       }
       const found = Object.keys(TOPICS).find((k) => k.toLowerCase() === key.toLowerCase());
@@ -71,7 +77,7 @@ export const insightCommands: readonly CommandDef[] = [
     group: 'session',
     usage: 'display text|hex',
     forms: [[{ name: 'text|hex', kind: 'value', choices: ['text', 'hex'] }]],
-    summary: "Show received bytes as text (b'HELLO') or as hex (x\"48454c4c4f\") in results",
+    summary: 'Show received bytes as text (b\'HELLO\') or as hex (x"48454c4c4f") in results',
     python: { none: 'a display setting of the shell' },
     example: 'display hex',
     toPython: (py) => comment(`display ${py.arg(0).replace(/'/g, '')}`),

@@ -56,7 +56,8 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'use serverSocket',
     toPython: (py) => {
       const socket = py.socket(0);
-      if (socket === null) return comment(`use ${py.arg(0)}: the shell's calls below act on the socket it names, which only the running shell knows`);
+      if (socket === null)
+        return comment(`use ${py.arg(0)}: the shell's calls below act on the socket it names, which only the running shell knows`);
       return { kind: 'current', socket, text: `use ${socket}: the calls below act on it` };
     },
     run: useSocket,
@@ -108,7 +109,12 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'run',
     group: 'session',
     usage: 'run FILE [NAME=VALUE ...]',
-    forms: [[{ name: 'FILE', kind: 'file' }, { name: 'NAME=VALUE', kind: 'value', rest: true }]],
+    forms: [
+      [
+        { name: 'FILE', kind: 'file' },
+        { name: 'NAME=VALUE', kind: 'value', rest: true },
+      ],
+    ],
     summary: 'Run a .sock script here; add & to run it in the background (jobs, kill)',
     python: { none: 'like running python3 FILE.py; its sockets close when it ends' },
     example: 'run scripts/UDPServer.sock serverPort=12001 &',
@@ -155,7 +161,14 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: () => comment('jobs: the shell listed its background jobs here'),
     run(ctx) {
       const jobs = ctx.session.jobs.list();
-      ctx.display(jobs.length ? renderTable(['job', 'state', 'command'], jobs.map((j) => [`%${j.id}`, j.state, j.command])) : 'no jobs');
+      ctx.display(
+        jobs.length
+          ? renderTable(
+              ['job', 'state', 'command'],
+              jobs.map((j) => [`%${j.id}`, j.state, j.command]),
+            )
+          : 'no jobs',
+      );
       return NONE;
     },
   },

@@ -30,7 +30,12 @@ interface Fresh {
  * Creates the socket, runs the rest of the shortcut, and returns the socket. One command, one
  * outcome: if a later step fails, the half-made socket is closed before the error goes on.
  */
-async function shortcut(ctx: CallContext, transport: Transport, to: { host: string; family?: Family }, rest: (s: Fresh) => Promise<void>): Promise<Value> {
+async function shortcut(
+  ctx: CallContext,
+  transport: Transport,
+  to: { host: string; family?: Family },
+  rest: (s: Fresh) => Promise<void>,
+): Promise<Value> {
   const family: Family = ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
@@ -80,7 +85,11 @@ export const shortcuts: readonly CommandDef[] = [
     toPython: (py) => {
       const [host, port] = py.count === 2 ? [py.arg(0), py.arg(1)] : ["''", py.count ? py.arg(0) : '0'];
       const n = py.newName;
-      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM', host)}`, `${n}.bind((${host}, ${port}))`], defines: { name: n, type: 'socket' } };
+      return {
+        kind: 'lines',
+        lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM', host)}`, `${n}.bind((${host}, ${port}))`],
+        defines: { name: n, type: 'socket' },
+      };
     },
     run(ctx) {
       const { host, port } = hostAndPort(ctx.args);
@@ -138,7 +147,11 @@ export const shortcuts: readonly CommandDef[] = [
     example: 'tcp.connect localhost 12000',
     toPython: (py) => {
       const n = py.newName;
-      return { kind: 'lines', lines: [`${n} = ${pySocket(py, 'SOCK_STREAM', py.count === 2 ? py.arg(0) : null)}`, `${n}.connect(${py.address(0)})`], defines: { name: n, type: 'socket' } };
+      return {
+        kind: 'lines',
+        lines: [`${n} = ${pySocket(py, 'SOCK_STREAM', py.count === 2 ? py.arg(0) : null)}`, `${n}.connect(${py.address(0)})`],
+        defines: { name: n, type: 'socket' },
+      };
     },
     run(ctx) {
       const to = want.hostAndPort(ctx.args);

@@ -10,7 +10,6 @@ import type { CallContext, CommandDef } from './types.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
-
 function socketValue(ctx: CallContext, transport: 'udp' | 'tcp'): Value {
   const family = ctx.flags.has('6') ? 6 : 4;
   const handle = ctx.session.engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner, displace: true });
@@ -40,7 +39,12 @@ export const socketCalls: readonly CommandDef[] = [
     group: 'socket',
     method: true,
     usage: 'bind HOST PORT',
-    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }]],
+    forms: [
+      [
+        { name: 'HOST', kind: 'host' },
+        { name: 'PORT', kind: 'port' },
+      ],
+    ],
     summary: "Give the socket a local address; '' means every interface, port 0 lets the OS pick",
     python: { code: "s.bind(('', 12000))" },
     example: "serverSocket.bind '' 12000",
@@ -89,7 +93,13 @@ export const socketCalls: readonly CommandDef[] = [
       const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
       const { socket, address } = await ctx.session.engine.accept(s, options);
       ctx.scope.current = socket;
-      ctx.session.exchanges.add({ kind: 'accept', socket: s.name, conn: socket.name, local: ctx.session.engine.getsockname(socket), peer: address });
+      ctx.session.exchanges.add({
+        kind: 'accept',
+        socket: s.name,
+        conn: socket.name,
+        local: ctx.session.engine.getsockname(socket),
+        peer: address,
+      });
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
@@ -99,7 +109,13 @@ export const socketCalls: readonly CommandDef[] = [
     group: 'socket',
     method: true,
     usage: 'connect HOST PORT | connect ADDRESS',
-    forms: [[{ name: 'HOST', kind: 'host' }, { name: 'PORT', kind: 'port' }], [{ name: 'ADDRESS', kind: 'address' }]],
+    forms: [
+      [
+        { name: 'HOST', kind: 'host' },
+        { name: 'PORT', kind: 'port' },
+      ],
+      [{ name: 'ADDRESS', kind: 'address' }],
+    ],
     summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
     python: { code: 's.connect((serverName, serverPort))' },
     example: 'clientSocket.connect localhost 12000',
@@ -139,7 +155,9 @@ export const socketCalls: readonly CommandDef[] = [
       }
       ctx.session.engine.close(s);
       const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'SHUT_DOWN';
-      ctx.session.exchanges.add(fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name });
+      ctx.session.exchanges.add(
+        fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name },
+      );
       if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
@@ -159,7 +177,8 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       ctx.session.engine.shutdown(s, how);
       const info = ctx.session.engine.info(s);
-      if (how !== 'rd' && info.peer) ctx.session.exchanges.add({ kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'shutdown' });
+      if (how !== 'rd' && info.peer)
+        ctx.session.exchanges.add({ kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'shutdown' });
       return NONE;
     },
   },
@@ -183,7 +202,12 @@ export const socketCalls: readonly CommandDef[] = [
     group: 'socket',
     method: true,
     usage: 'setsockopt OPTION VALUE',
-    forms: [[{ name: 'OPTION', kind: 'option', choices: SOCKET_OPTIONS }, { name: 'VALUE', kind: 'count' }]],
+    forms: [
+      [
+        { name: 'OPTION', kind: 'option', choices: SOCKET_OPTIONS },
+        { name: 'VALUE', kind: 'count' },
+      ],
+    ],
     summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
     python: { code: 's.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)' },
     example: 'setsockopt SO_BROADCAST 1',

@@ -10,7 +10,16 @@ import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from './types.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
-export const COMMANDS: readonly CommandDef[] = [...socketCalls, ...fileCalls, ...shortcuts, ...builtins, ...insightCommands, ...sessionCommands, exportCommand, diagramCommand];
+export const COMMANDS: readonly CommandDef[] = [
+  ...socketCalls,
+  ...fileCalls,
+  ...shortcuts,
+  ...builtins,
+  ...insightCommands,
+  ...sessionCommands,
+  exportCommand,
+  diagramCommand,
+];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));
 

@@ -96,7 +96,11 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const destination = (from: SocketLane, to: Address | null, transport: Transport): number | null => {
     if (!to) return null;
     const fits = (s: SocketLane): boolean =>
-      s !== from && s.transport === transport && s.kind !== 'welcoming' && same(s.local, to) && (transport === 'udp' || same(s.peer, from.local));
+      s !== from &&
+      s.transport === transport &&
+      s.kind !== 'welcoming' &&
+      same(s.local, to) &&
+      (transport === 'udp' || same(s.peer, from.local));
     return find(fits, transport === 'tcp')?.index ?? outside(to);
   };
   const sender = (to: SocketLane, from: Address | null): { lane: number; inside: boolean } | null => {
@@ -140,12 +144,19 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         const conn = lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
-        rows.push({ kind: 'arrow', from: listener.index, to: conn.index, label: `accept: new socket for ${addressRepr(e.peer)}`, control: true });
+        rows.push({
+          kind: 'arrow',
+          from: listener.index,
+          to: conn.index,
+          label: `accept: new socket for ${addressRepr(e.peer)}`,
+          control: true,
+        });
         break;
       }
       case 'send': {
         const s = lane(e.socket, e.transport);
-        if (e.local && !s.local && e.transport === 'udp') rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
+        if (e.local && !s.local && e.transport === 'udp')
+          rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
         if (e.local) s.local = e.local;
         const to = destination(s, e.to, e.transport);
         const label = `${e.call} ${payload(e.bytes, e.preview)}`;
@@ -156,9 +167,14 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         const s = lane(e.socket, e.transport);
         if (e.local) s.local = e.local;
         const from = sender(s, e.from);
-        if (from && !from.inside) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: payload(e.bytes, e.preview), control: false });
+        if (from && !from.inside)
+          rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: payload(e.bytes, e.preview), control: false });
         const what = e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : payload(e.bytes, e.preview);
-        rows.push({ kind: 'note', lane: s.index, text: `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}` });
+        rows.push({
+          kind: 'note',
+          lane: s.index,
+          text: `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`,
+        });
         break;
       }
       case 'fin': {

@@ -29,7 +29,9 @@ export function ladderSvg(ladder: Ladder): string {
       parts.push(`<text x="${x(r.lane) + 12}" y="${y}" font-size="12">${esc(r.text)}</text>`);
     } else {
       const dash = r.control ? ' stroke-dasharray="6 3"' : '';
-      parts.push(`<line x1="${x(r.from)}" y1="${y}" x2="${x(r.to)}" y2="${y}" stroke="#333" stroke-width="1.5"${dash} marker-end="url(#arrow)"/>`);
+      parts.push(
+        `<line x1="${x(r.from)}" y1="${y}" x2="${x(r.to)}" y2="${y}" stroke="#333" stroke-width="1.5"${dash} marker-end="url(#arrow)"/>`,
+      );
       parts.push(`<text x="${(x(r.from) + x(r.to)) / 2}" y="${y - 6}" text-anchor="middle" font-size="12">${esc(r.label)}</text>`);
     }
   });

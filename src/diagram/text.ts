@@ -17,7 +17,13 @@ export function ladderText(ladder: Ladder): string {
   const put = (row: string[], at: number, text: string) => [...text].forEach((ch, i) => (row[at + i] = ch));
   const centered = (text: string) => {
     const row = new Array<string>(width).fill(' ');
-    ladder.lanes.forEach((l, i) => put(row, Math.max(0, x(i) - Math.floor(text === 'title' ? l.title.length / 2 : l.subtitle.length / 2)), text === 'title' ? l.title : l.subtitle));
+    ladder.lanes.forEach((l, i) =>
+      put(
+        row,
+        Math.max(0, x(i) - Math.floor(text === 'title' ? l.title.length / 2 : l.subtitle.length / 2)),
+        text === 'title' ? l.title : l.subtitle,
+      ),
+    );
     return row;
   };
   const out = [centered('title'), centered('subtitle'), blank()];

@@ -71,7 +71,7 @@ function isReason(code: string): code is ReasonKey {
 /** Node's symbolic code of a thrown or emitted error ('EIO' when it has none). */
 export function errorCode(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err).code;
+    const code = err.code;
     if (typeof code === 'string' && code !== '') return code;
   }
   return 'EIO';

@@ -57,7 +57,13 @@ export async function sendFile(owner: BaseSocket, stream: () => Stream, path: st
 }
 
 /** recvfile: into the file at path until EOF, or nbytes if not null. Returns the bytes written. */
-export async function recvFile(owner: BaseSocket, stream: () => Stream, path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
+export async function recvFile(
+  owner: BaseSocket,
+  stream: () => Stream,
+  path: string,
+  nbytes: number | null,
+  options: TransferOptions,
+): Promise<number> {
   const call = 'recvfile';
   const conn = start(owner, owner.reader, call, options, stream);
   const slot = owner.reader;

@@ -119,8 +119,7 @@ export const REASONS = {
   EAGAIN: {
     code: 'EAGAIN',
     python: 'BlockingIOError',
-    say: (c, call) =>
-      `${name(c)} is non-blocking (settimeout 0) and ${call} would have to wait — try again later or set a timeout`,
+    say: (c, call) => `${name(c)} is non-blocking (settimeout 0) and ${call} would have to wait — try again later or set a timeout`,
   },
   EBUSY: {
     code: 'EBUSY',
@@ -179,8 +178,7 @@ export const REASONS = {
   ENOTCONN_LISTENING: {
     code: 'ENOTCONN',
     python: 'OSError',
-    say: (c, call) =>
-      `${name(c)} is a listening (welcoming) socket: accept a connection and ${call} on the socket accept returns`,
+    say: (c, call) => `${name(c)} is a listening (welcoming) socket: accept a connection and ${call} on the socket accept returns`,
   },
   ENOTCONN_UDP_SHUTDOWN: {
     code: 'ENOTCONN',
@@ -228,7 +226,8 @@ export const REASONS = {
   EACCES_FILE: {
     code: 'EACCES',
     python: 'PermissionError',
-    say: (c, call) => `${call} is not allowed to ${call === 'sendfile' ? 'read' : 'write'} ${c.path ?? 'that file'} — check its permissions`,
+    say: (c, call) =>
+      `${call} is not allowed to ${call === 'sendfile' ? 'read' : 'write'} ${c.path ?? 'that file'} — check its permissions`,
   },
   EISDIR_FILE: {
     code: 'EISDIR',
@@ -278,7 +277,6 @@ export const REASONS = {
 } satisfies Record<string, Reason>;
 
 export type ReasonKey = keyof typeof REASONS;
-
 
 /** Python's exception, and a generic phrasing, for codes the table does not cover. */
 export function unknownReason(code: string): Reason {

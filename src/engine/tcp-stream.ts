@@ -184,12 +184,26 @@ export class Stream {
     owner.arrivals++;
     // The event first, then the waiting recv takes the bytes: the event tells of their arrival.
     const taken = owner.reader.waiting;
-    owner.core.emit({ kind: 'received', socket: owner.name, transport: 'tcp', bytes: chunk.length, from: this.remote, queued: this.queue.total, taken });
+    owner.core.emit({
+      kind: 'received',
+      socket: owner.name,
+      transport: 'tcp',
+      bytes: chunk.length,
+      from: this.remote,
+      queued: this.queue.total,
+      taken,
+    });
     if (taken) owner.reader.wake();
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
       this.paused = true;
       this.raw.pause();
-      owner.core.emit({ kind: 'paused', socket: owner.name, queued: this.queue.total, again: this.pausedSinceEmpty, taken: owner.reader.call !== null });
+      owner.core.emit({
+        kind: 'paused',
+        socket: owner.name,
+        queued: this.queue.total,
+        again: this.pausedSinceEmpty,
+        taken: owner.reader.call !== null,
+      });
       this.pausedSinceEmpty = true;
     }
   };

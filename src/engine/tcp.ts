@@ -10,7 +10,16 @@ import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { Stream } from './tcp-stream.js';
-import type { Address, BlockOptions, CreateOptions, ShutdownHow, SocketHandle, SocketOption, SocketState, TransferOptions } from './types.js';
+import type {
+  Address,
+  BlockOptions,
+  CreateOptions,
+  ShutdownHow,
+  SocketHandle,
+  SocketOption,
+  SocketState,
+  TransferOptions,
+} from './types.js';
 
 export class TcpSocket extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -128,7 +137,8 @@ export class TcpSocket extends BaseSocket {
     this.connecting = true;
     let stream: Stream;
     try {
-      const ip = literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
+      const ip =
+        literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
       stream = await handshake(this, { ip, port, host }, this.boundAddr);
       if (this.noDelay) stream.raw.setNoDelay(true);

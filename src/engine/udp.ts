@@ -74,7 +74,10 @@ export class UdpSocket extends BaseSocket {
       address = await this.handle.bind(ip, port, 'bind');
     } catch (err) {
       // The OS says the port is taken; say so by name when a socket of this shell is what holds it.
-      const holder = err instanceof SocketError && err.code === 'EADDRINUSE' ? this.core.holderOf({ host: ip, port, family: this.family }, 'udp', this) : null;
+      const holder =
+        err instanceof SocketError && err.code === 'EADDRINUSE'
+          ? this.core.holderOf({ host: ip, port, family: this.family }, 'udp', this)
+          : null;
       throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
     }
     this.emit({ kind: 'bound', socket: this.name, address, implicit: false });
@@ -94,7 +97,8 @@ export class UdpSocket extends BaseSocket {
   async connect(host: string, port: number): Promise<{ local: Address; remote: Address }> {
     this.checkOpen('connect');
     checkDestPort(port, 'connect', this.name);
-    const ip = literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
+    const ip =
+      literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
     await this.ensureBound('connect');
     this.checkOpen('connect');
     const sock = this.handle.sock as dgram.Socket;

@@ -78,7 +78,13 @@ export class Waiter {
    * every wake() and may throw, which rejects. The caller has tried attempt() once already, and checked
    * that the slot is idle.
    */
-  until<T>(call: string, socket: string, timeoutSeconds: number | null, options: BlockOptions, attempt: () => T | null | undefined): Promise<T> {
+  until<T>(
+    call: string,
+    socket: string,
+    timeoutSeconds: number | null,
+    options: BlockOptions,
+    attempt: () => T | null | undefined,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.begin(call, socket, timeoutSeconds, options);
       this.rejectWait = reject;

@@ -4,7 +4,11 @@ import { sequenceLength } from '../render/terminal.js';
 
 /** Python spellings of names and values, for the exporter. */
 
-const KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
+const KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+);
 
 /** Shell names are Python identifiers, but a few are Python keywords: `from` becomes `from_`. */
 export function pyName(name: string): string {
@@ -22,7 +26,7 @@ export function pyString(text: string): string {
  */
 export function shownText(data: Buffer): string {
   let out = '';
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const b = data[i]!;
     const length = b < 0x80 ? 1 : sequenceLength(data, i);
     out += length === 0 ? `\\x${b.toString(16).padStart(2, '0')}` : data.toString('utf8', i, i + length);
@@ -75,4 +79,3 @@ export function literalType(v: Value): PyType {
     }
   }
 }
-

@@ -111,7 +111,8 @@ class Writer {
         if (names.length === 1) this.types.set(names[0]!, type);
         else names.forEach((n) => this.types.set(n, 'unknown'));
         if (names.length === 1) this.contents.set(names[0]!, content);
-        const copied = names.length === 1 && s.value.kind === 'var' && s.value.index === undefined ? this.items.get(s.value.name) : undefined;
+        const copied =
+          names.length === 1 && s.value.kind === 'var' && s.value.index === undefined ? this.items.get(s.value.name) : undefined;
         if (copied) this.items.set(names[0]!, copied); // x = $m keeps what is known of m's items
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
@@ -150,7 +151,10 @@ class Writer {
     targets.forEach((t) => this.contents.delete(t));
     if (targets.length > 0 && targets.every((t) => this.options.overrides.has(t))) {
       targets.forEach((t) => this.assigned.add(t));
-      return this.emit(depth, `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`);
+      return this.emit(
+        depth,
+        `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`,
+      );
     }
     const { positional, flags } = splitFlags(def, s.call.args);
     const words = positional.map((w) => this.word(w));
@@ -182,7 +186,10 @@ class Writer {
     // Python variable cannot follow that, and a later `udp2.close` would find no udp2.
     const makesSocket = made !== undefined || (r.kind === 'expr' && r.types[0] === 'socket'); // accept names its socket below
     if (makesSocket && targets.length === 0 && this.loops > 0) {
-      this.emit(depth, `# each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${pyName(newName())} names only the latest here`);
+      this.emit(
+        depth,
+        `# each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${pyName(newName())} names only the latest here`,
+      );
     }
     switch (r.kind) {
       case 'comment':
@@ -200,7 +207,8 @@ class Writer {
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
           if (r.types.length > 1) this.items.set(targets[0]!, r.types);
           // upper and lower of bytes that are not UTF-8 give such bytes again.
-          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw')) this.contents.set(targets[0]!, 'raw');
+          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw'))
+            this.contents.set(targets[0]!, 'raw');
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown'));

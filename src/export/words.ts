@@ -122,7 +122,9 @@ function binary(parts: readonly Part[], vars: Vars): boolean {
   return parts.some((p) => p.kind === 'byte' || (p.kind === 'var' && refType(p, vars) === 'bytes'));
 }
 
-type Piece = { readonly kind: 'text'; readonly bytes: Buffer } | { readonly kind: 'var'; readonly code: string; readonly type: PyType; readonly content: Content };
+type Piece =
+  | { readonly kind: 'text'; readonly bytes: Buffer }
+  | { readonly kind: 'var'; readonly code: string; readonly type: PyType; readonly content: Content };
 
 /** Runs of written-out text and bytes, and the variables between them. */
 function pieces(parts: readonly Part[], vars: Vars): Piece[] {
@@ -147,7 +149,15 @@ function pieces(parts: readonly Part[], vars: Vars): Piece[] {
 /** "caf\xe9$x" as bytes: b'caf\xe9' + x.encode(). */
 function templateBytes(parts: readonly Part[], vars: Vars): string {
   return pieces(parts, vars)
-    .map((p) => (p.kind === 'text' ? repr({ kind: 'bytes', value: p.bytes }) : p.type === 'bytes' ? p.code : p.type === 'str' ? `${p.code}.encode()` : `str(${p.code}).encode()`))
+    .map((p) =>
+      p.kind === 'text'
+        ? repr({ kind: 'bytes', value: p.bytes })
+        : p.type === 'bytes'
+          ? p.code
+          : p.type === 'str'
+            ? `${p.code}.encode()`
+            : `str(${p.code}).encode()`,
+    )
     .join(' + ');
 }
 
@@ -164,13 +174,17 @@ function templateText(parts: readonly Part[], vars: Vars): string {
   const quoted = pyString(ps.map((p, i) => (p.kind === 'text' ? texts[i] : marker(i))).join(''));
   // Expressions quote their own strings with the other character: before 3.12 an f-string ends at its own quote.
   const inner = quoted.startsWith("'") ? '"' : "'";
-  const exprs = ps.map((p) => (p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.content, inner) : p.code) : ''));
+  const exprs = ps.map((p) =>
+    p.kind === 'var' ? (p.type === 'str' || p.type === 'bytes' ? textOf(p.code, p.type, p.content, inner) : p.code) : '',
+  );
   const fits = exprs.every((e) => !e.includes(quoted[0]!) && !e.includes('\\')) && !texts.some((t) => /[\u{f0000}\u{f0001}]/u.test(t));
   if (fits) {
     const body = quoted.replace(/[{}]/g, (b) => b + b).replace(/\u{f0000}(\d+)\u{f0001}/gu, (_, i: string) => `{${exprs[Number(i)]}}`);
     return 'f' + body;
   }
-  return ps.map((p, i) => (p.kind === 'text' ? pyString(texts[i]!) : p.type === 'str' || p.type === 'bytes' ? exprs[i] : `str(${p.code})`)).join(' + ');
+  return ps
+    .map((p, i) => (p.kind === 'text' ? pyString(texts[i]!) : p.type === 'str' || p.type === 'bytes' ? exprs[i] : `str(${p.code})`))
+    .join(' + ');
 }
 
 /** The bytes written out in a template, without its variables. */

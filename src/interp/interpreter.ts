@@ -158,7 +158,11 @@ export class Interpreter implements Executor {
       current: scope.current?.name ?? '',
     };
     for (const line of statementPython(stmt, this.session.table, known)) {
-      this.out(this.options.job === undefined ? { kind: 'info', text: `>>> ${line}` } : { kind: 'info', text: `>>> ${line}`, job: this.options.job });
+      this.out(
+        this.options.job === undefined
+          ? { kind: 'info', text: `>>> ${line}` }
+          : { kind: 'info', text: `>>> ${line}`, job: this.options.job },
+      );
     }
   }
 

@@ -13,7 +13,11 @@ export class VarScope implements Scope {
   private readonly vars: Map<string, Value>;
   private readonly fixed: ReadonlySet<string>;
 
-  constructor(readonly owner: string, readonly file: string, overrides: ReadonlyMap<string, Value> = new Map()) {
+  constructor(
+    readonly owner: string,
+    readonly file: string,
+    overrides: ReadonlyMap<string, Value> = new Map(),
+  ) {
     this.vars = new Map(overrides);
     this.fixed = new Set(overrides.keys());
   }

@@ -51,7 +51,13 @@ export type Cond =
 
 export type Stmt =
   /** A command, optionally assigned (`a, b = accept`) and optionally run in the background (`... &`). */
-  | { readonly kind: 'command'; readonly call: Call; readonly targets: readonly Target[]; readonly background: boolean; readonly span: Span }
+  | {
+      readonly kind: 'command';
+      readonly call: Call;
+      readonly targets: readonly Target[];
+      readonly background: boolean;
+      readonly span: Span;
+    }
   /** `name = VALUE`, or `a, b = $pair`. */
   | { readonly kind: 'assign'; readonly targets: readonly Target[]; readonly value: Word; readonly span: Span }
   /** A bare `$name` line: the REPL shows the value, as Python's does. */

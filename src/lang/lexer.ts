@@ -14,11 +14,22 @@ export function lexLine(text: string, line: number): { words: Word[]; error: Dia
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\', '"': '"', "'": "'", $: '$',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '0': '\0',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  $: '$',
 };
 
 class LexError extends Error {
-  constructor(message: string, readonly col: number, readonly width = 1) {
+  constructor(
+    message: string,
+    readonly col: number,
+    readonly width = 1,
+  ) {
     super(message);
   }
 }
@@ -29,7 +40,10 @@ class LineLexer {
   private quoted = false;
   private bareVar = false; // the word so far is exactly one unquoted $name
 
-  constructor(private readonly text: string, private readonly line: number) {}
+  constructor(
+    private readonly text: string,
+    private readonly line: number,
+  ) {}
 
   run(): { words: Word[]; error: Diagnostic | null } {
     const words: Word[] = [];
@@ -98,11 +112,12 @@ class LineLexer {
     this.pos = end;
     if (prefix === 'x') {
       const hex = body.replace(/[\s:]/g, '');
-      if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new LexError('x"…" takes pairs of hex digits, as in x"48454c4c4f"', start + 1, end - start);
+      if (!/^([0-9a-fA-F]{2})*$/.test(hex))
+        throw new LexError('x"…" takes pairs of hex digits, as in x"48454c4c4f"', start + 1, end - start);
       return { kind: 'bytes', value: Buffer.from(hex, 'hex'), span };
     }
     const bytes: number[] = [];
-    for (let i = start + 2; i < close; ) {
+    for (let i = start + 2; i < close;) {
       const c = this.text[i]!;
       if (c === '\\') {
         this.pos = i;
@@ -112,7 +127,7 @@ class LineLexer {
         i = this.pos;
         continue;
       }
-      if (c.charCodeAt(0) > 0x7f) throw new LexError("bytes literals take ASCII only: write other bytes as \\xHH", i + 1);
+      if (c.charCodeAt(0) > 0x7f) throw new LexError('bytes literals take ASCII only: write other bytes as \\xHH', i + 1);
       bytes.push(c.charCodeAt(0));
       i++;
     }

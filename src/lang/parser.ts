@@ -68,7 +68,11 @@ class Parser {
    */
   private readonly misaligned: { kind: BlockKind; open: Span; end: Span }[] = [];
 
-  constructor(private readonly lines: readonly string[], private readonly grammar: Grammar, private readonly firstLine: number) {}
+  constructor(
+    private readonly lines: readonly string[],
+    private readonly grammar: Grammar,
+    private readonly firstLine: number,
+  ) {}
 
   program(): ParseResult {
     const program: Stmt[] = [];
@@ -262,7 +266,10 @@ class Parser {
     if (rhs.length === 0) return this.report(`expected a value or a command after '='`, after(words[eq]!.span));
     if (this.commandOf(rhs[0]!)) return this.command(rhs, targets);
     if (rhs.length === 1 && targets.length > 1 && rhs[0]!.kind !== 'var') {
-      return this.report(`${targets.length} names need ${targets.length} values: a command that returns them, or a $name that holds them`, rhs[0]!.span);
+      return this.report(
+        `${targets.length} names need ${targets.length} values: a command that returns them, or a $name that holds them`,
+        rhs[0]!.span,
+      );
     }
     if (rhs.length === 1) return { kind: 'assign', targets, value: rhs[0]!, span: words[0]!.span };
     if (rhs[0]!.kind !== 'literal' || rhs[0]!.quoted) return this.valueWithMore(rhs[1]!);
@@ -304,7 +311,10 @@ class Parser {
     if (next.kind === 'literal' && !next.quoted && ARITHMETIC.has(next.text)) {
       return this.report(`there is no arithmetic: a value stands alone (count passes with repeat N; len gives a length)`, next.span);
     }
-    return this.report(`a value stands alone, so nothing can follow it; to join values into text, write one quoted word: "$a$b"`, next.span);
+    return this.report(
+      `a value stands alone, so nothing can follow it; to join values into text, write one quoted word: "$a$b"`,
+      next.span,
+    );
   }
 
   /** Reports a word that should have been a command. `hintFirst`: the hint beats a spelling suggestion. */

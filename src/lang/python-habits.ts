@@ -11,7 +11,8 @@ import type { Grammar } from './parser.js';
 const CALL_LINE = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\((.*)\)\s*(?:#.*)?$/;
 
 /** `x.decode()`, `x.upper()`, `x.decode().upper()`: text methods, which sockshell's values do not need or spell as commands. */
-const TEXT_METHOD = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?\s*(?:#.*)?$/;
+const TEXT_METHOD =
+  /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?\s*(?:#.*)?$/;
 
 /** A trailing .decode() or .encode(): recv's bytes print as text in sockshell, and text is sent as UTF-8. */
 const CODEC_TAIL = /(?:\.(?:decode|encode)\(\))+(\s*(?:#.*)?)$/;
@@ -52,7 +53,12 @@ export function pythonCallLine(line: string, grammar: Grammar, asText = false): 
  * For an assignment that parsed as unquoted text (`written`, as typed) that is a Python call:
  * the sockshell spelling, and how to quote the line to keep it as text. Null for other text.
  */
-export function pythonAssignedText(line: string, grammar: Grammar, targets: readonly { readonly name: string }[], written: string): string | null {
+export function pythonAssignedText(
+  line: string,
+  grammar: Grammar,
+  targets: readonly { readonly name: string }[],
+  written: string,
+): string | null {
   if (!written.includes('(')) return null;
   const python = pythonCallLine(line, grammar, true);
   if (python === null) return null;
@@ -155,13 +161,19 @@ function splitTopLevel(text: string): string[] {
  * Only for a call that has already failed (too many arguments, a port that is not one): `(connect`
  * is fine text to print or send.
  */
-export function nestedCommand(args: readonly Word[], grammar: Pick<Grammar, 'isCommand' | 'isMethod'>): { message: string; span: Span } | null {
+export function nestedCommand(
+  args: readonly Word[],
+  grammar: Pick<Grammar, 'isCommand' | 'isMethod'>,
+): { message: string; span: Span } | null {
   for (const word of args) {
     if (word.kind !== 'literal' || word.quoted || !word.text.startsWith('(')) continue;
     const name = word.text.slice(1);
     const dot = name.indexOf('.');
     if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(name.slice(dot + 1)))) continue;
-    return { message: `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`, span: word.span };
+    return {
+      message: `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`,
+      span: word.span,
+    };
   }
   return null;
 }

@@ -40,7 +40,7 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
     lines.push('');
   }
   for (const text of [
-    "Values: name = COMMAND ..., a, b = COMMAND ..., name = VALUE; $name and ${name} read them; $_ is the last result.",
+    'Values: name = COMMAND ..., a, b = COMMAND ..., name = VALUE; $name and ${name} read them; $_ is the last result.',
     "Quotes: 'single' is literal ('' is the empty string); \"double\" takes \\n \\r \\t \\\\ \\\" \\xHH and $name.",
     'Blocks: while COND … end, repeat N … end, if COND … [else …] end, break, continue. # starts a comment.',
     'Type help COMMAND for its Python call and an example.',
@@ -53,7 +53,9 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
 export function helpCommand(c: CommandDef): string {
   const lines = [`usage: ${c.usage}`, `  ${c.summary}`];
   if (c.flags) for (const [flag, text] of Object.entries(c.flags)) lines.push(`  ${flag.length === 1 ? '-' : '--'}${flag}: ${text}`);
-  lines.push('python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`);
+  lines.push(
+    'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
+  );
   lines.push(`  Example: ${c.example}`);
   if (c.method) lines.push(`  On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`);
   return lines.join('\n');

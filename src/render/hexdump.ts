@@ -1,6 +1,6 @@
 /** Bytes as `offset  hex (16 per line, split in two groups)  |ascii|`, the way hexdump -C shows them. */
 export function hexdump(data: Buffer): string {
-  if (data.length === 0) return "(0 bytes)";
+  if (data.length === 0) return '(0 bytes)';
   const lines: string[] = [];
   for (let at = 0; at < data.length; at += 16) {
     const row = data.subarray(at, at + 16);

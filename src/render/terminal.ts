@@ -22,7 +22,10 @@ export function terminalSafe(data: Buffer): string {
     const ch = data.toString('utf8', i, i + length);
     const code = ch.codePointAt(0)!;
     // C1 controls (U+0080–U+009F) include CSI; bidi overrides can disguise text.
-    out += code < 0xa0 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
+    out +=
+      code < 0xa0 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)
+        ? `\\u${code.toString(16).padStart(4, '0')}`
+        : ch;
     i += length;
   }
   return out;

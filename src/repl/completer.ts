@@ -58,7 +58,7 @@ function files(fragment: string): string[] {
         const path = dir === '.' && !fragment.startsWith('./') ? e.name : join(dir, e.name);
         return e.isDirectory() ? `${path}/` : path;
       })
-      .filter((p) => basename(p) !== '' );
+      .filter((p) => basename(p) !== '');
   } catch {
     return [];
   }

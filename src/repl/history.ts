@@ -10,7 +10,9 @@ const KEEP = 1000;
 export function loadHistory(server: REPLServer, file: string): void {
   let lines: string[] = [];
   try {
-    lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
   } catch {
     // no history yet
   }

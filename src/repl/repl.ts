@@ -69,13 +69,27 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy);
     },
     readLine: (prompt, signal) =>
-      cancellable(new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)), signal, 'input'),
+      cancellable(
+        new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)),
+        signal,
+        'input',
+      ),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
     // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.
     onDropped: (source) =>
-      screen?.write({ text: `not run (typed ahead of the cancelled command): ${source.trim().split('\n')[0]}`, channel: 'err', async: !closed, style: 'dim' }, !closed),
-    ...(options.terminal ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) } : {}),
+      screen?.write(
+        {
+          text: `not run (typed ahead of the cancelled command): ${source.trim().split('\n')[0]}`,
+          channel: 'err',
+          async: !closed,
+          style: 'dim',
+        },
+        !closed,
+      ),
+    ...(options.terminal
+      ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) }
+      : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
@@ -91,8 +105,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
     useColors: false,
     ignoreUndefined: true,
     preview: false,
-    completer: (line: string) =>
-      complete(line, completionSources(core)),
+    completer: (line: string) => complete(line, completionSources(core)),
     eval: (source, _context, _file, callback) => {
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.

@@ -15,7 +15,12 @@ export interface ShellLine {
 }
 
 const safe = (text: string) => terminalSafe(Buffer.from(text, 'utf8'));
-const line = (text: string, channel: 'out' | 'err', style: ShellLine['style'], async = false): ShellLine => ({ text, channel, async, style });
+const line = (text: string, channel: 'out' | 'err', style: ShellLine['style'], async = false): ShellLine => ({
+  text,
+  channel,
+  async,
+  style,
+});
 
 /** A background job's lines carry its number, as bash's [1] does. */
 function fromJob(job: number | undefined, text: string, channel: 'out' | 'err', style: ShellLine['style']): ShellLine {
@@ -25,10 +30,15 @@ function fromJob(job: number | undefined, text: string, channel: 'out' | 'err', 
 export function outputLines(o: Output): ShellLine[] {
   switch (o.kind) {
     case 'print':
-      return terminalSafe(o.data).replace(/\n$/, '').split('\n').map((t) => fromJob(o.job, t, 'out', 'plain'));
+      return terminalSafe(o.data)
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((t) => fromJob(o.job, t, 'out', 'plain'));
     case 'display':
     case 'value':
-      return safe(o.text).split('\n').map((t) => line(t, 'out', 'plain'));
+      return safe(o.text)
+        .split('\n')
+        .map((t) => line(t, 'out', 'plain'));
     case 'info':
       // `>>> ` lines are the Python a statement performs (trace on); the rest say what happened beneath.
       return [fromJob(o.job, o.text.startsWith('>>> ') ? messageLine(o.text) : `# ${messageLine(o.text)}`, 'out', 'dim')];

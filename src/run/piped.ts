@@ -16,7 +16,13 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
   const lines = new LineReader(io.stdin);
   let status = 0;
   const fail = (s: 1 | 2) => (status = Math.max(status, s));
-  const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true, onError: () => fail(1) });
+  const out = streamOutput({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    verbose: () => options.verbose || session.trace,
+    raw: options.raw === true,
+    onError: () => fail(1),
+  });
   const session: Session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false, exported: true });
   let buffer: string[] = [];

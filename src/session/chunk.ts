@@ -18,7 +18,13 @@ export type ChunkResult =
  * variables between chunks. Shared by the REPL and piped sessions, so both can be exported: a chunk
  * that ran to its end goes into `ran`. Never throws for user errors.
  */
-export async function runChunk(interp: Interpreter, ran: ExportLog, source: string, firstLine: number, signal: AbortSignal): Promise<ChunkResult> {
+export async function runChunk(
+  interp: Interpreter,
+  ran: ExportLog,
+  source: string,
+  firstLine: number,
+  signal: AbortSignal,
+): Promise<ChunkResult> {
   const { program, diagnostics, incomplete } = compile(source, firstLine);
   if (incomplete) return { kind: 'incomplete' };
   if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };

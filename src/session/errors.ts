@@ -6,7 +6,12 @@ import type { Span } from '../lang/ast.js';
  */
 export class ShellError extends Error {
   /** `file` is set when the span points into another file than the one running (a script started by run). */
-  constructor(message: string, readonly span: Span | null, readonly exit: 1 | 2 = 1, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly span: Span | null,
+    readonly exit: 1 | 2 = 1,
+    readonly file?: string,
+  ) {
     super(message);
     this.name = 'ShellError';
   }

@@ -12,7 +12,10 @@ type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { ki
 export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } = {
   bound: (e) =>
     e.implicit
-      ? { kind: 'info', text: `the OS bound ${e.socket} to ${addressRepr(e.address)}: it picked port ${e.address.port}, as the socket was never bound` }
+      ? {
+          kind: 'info',
+          text: `the OS bound ${e.socket} to ${addressRepr(e.address)}: it picked port ${e.address.port}, as the socket was never bound`,
+        }
       : null,
   connected: () => null,
   incoming: (e) =>
@@ -25,24 +28,36 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
       const from = e.from ? ` from ${addressRepr(e.from)}` : '';
       return { kind: 'notice', tag: e.socket, text: `a datagram of ${bytes(e.bytes)}${from} is waiting; recvfrom will return it` };
     }
-    if (e.transport === 'tcp' && e.queued === e.bytes) return { kind: 'notice', tag: e.socket, text: `${bytes(e.bytes)} ${e.bytes === 1 ? 'is' : 'are'} waiting; recv will return ${e.bytes === 1 ? 'it' : 'them'}` };
+    if (e.transport === 'tcp' && e.queued === e.bytes)
+      return {
+        kind: 'notice',
+        tag: e.socket,
+        text: `${bytes(e.bytes)} ${e.bytes === 1 ? 'is' : 'are'} waiting; recv will return ${e.bytes === 1 ? 'it' : 'them'}`,
+      };
     return null;
   },
   eof: (e) =>
-    e.taken ? null : {
-    kind: 'notice',
-    tag: e.socket,
-    text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
-  },
+    e.taken
+      ? null
+      : {
+          kind: 'notice',
+          tag: e.socket,
+          text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
+        },
   // 1, 10, 100, 1000... drops: a flood of a million datagrams says so in seven lines, not a thousand.
   dropped: (e) =>
     /^10*$/.test(String(e.total))
-      ? { kind: 'warning', text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does` }
+      ? {
+          kind: 'warning',
+          text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`,
+        }
       : null,
   // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news;
   // nor is a pause that a recvfile under way will drain.
   paused: (e) =>
-    e.again || e.taken ? null : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
+    e.again || e.taken
+      ? null
+      : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
   truncated: (e) => ({
     kind: 'warning',
     text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,

@@ -30,7 +30,13 @@ export type Exchange =
       readonly bytes: number;
       readonly preview: Buffer;
     }
-  | { readonly kind: 'fin'; readonly socket: string; readonly local: Address | null; readonly to: Address | null; readonly call: 'close' | 'shutdown' }
+  | {
+      readonly kind: 'fin';
+      readonly socket: string;
+      readonly local: Address | null;
+      readonly to: Address | null;
+      readonly call: 'close' | 'shutdown';
+    }
   | { readonly kind: 'close'; readonly socket: string };
 
 const LIMIT = 2000;
@@ -69,7 +75,15 @@ export class ExchangeLog {
   }
 
   /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
-  data(kind: DataKind, socket: string, transport: Transport, call: string, local: Address | null, peer: Address | null, payload: Buffer): void {
+  data(
+    kind: DataKind,
+    socket: string,
+    transport: Transport,
+    call: string,
+    local: Address | null,
+    peer: Address | null,
+    payload: Buffer,
+  ): void {
     const at = this.ring.length < LIMIT ? this.ring.length : this.next;
     const old = this.ring[at];
     const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);

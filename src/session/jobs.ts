@@ -40,7 +40,11 @@ export class Jobs {
         .then(
           () => this.end(job, controller.signal.aborted ? { state: 'killed' } : { state: 'done' }, onEnd),
           (error: unknown) =>
-            this.end(job, controller.signal.aborted || error instanceof Cancelled ? { state: 'killed' } : { state: 'failed', error }, onEnd),
+            this.end(
+              job,
+              controller.signal.aborted || error instanceof Cancelled ? { state: 'killed' } : { state: 'failed', error },
+              onEnd,
+            ),
         ),
     };
     this.jobs.set(id, job);

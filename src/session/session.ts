@@ -120,7 +120,12 @@ export class Session implements SessionServices {
    * process's. Each run owns its sockets under its own id, so a script run from a job's script
    * closes only its own. `exit N` leaves as ExitRequest for the caller to turn into a status.
    */
-  async runProgram(program: readonly Stmt[], file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
+  async runProgram(
+    program: readonly Stmt[],
+    file: string,
+    overrides: ReadonlyMap<string, Value>,
+    options: { signal: AbortSignal; job?: number },
+  ): Promise<void> {
     const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
     const scope = new VarScope(owner, file, overrides);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });

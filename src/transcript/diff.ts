@@ -2,7 +2,12 @@
  * A unified diff of two texts, line by line, with the usual @@ -line,count +line,count @@ hunks, so
  * a failed transcript points at its own line numbers.
  */
-export function unifiedDiff(expected: readonly string[], actual: readonly string[], labels: { expected: string; actual: string }, context = 3): string {
+export function unifiedDiff(
+  expected: readonly string[],
+  actual: readonly string[],
+  labels: { expected: string; actual: string },
+  context = 3,
+): string {
   const ops = lineOps(expected, actual);
   if (ops.every((o) => o.op === ' ')) return '';
   const out = [`--- ${labels.expected}`, `+++ ${labels.actual}`];

@@ -62,7 +62,11 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
   const shown = new Set<string>(); // [PORTn] names some output line has shown so far
   const unshown = (item: Item & { text: string }) => {
     for (const m of item.text.matchAll(/\[(PORT\d+)\]/g)) {
-      if (!shown.has(m[1]!)) errors.push({ line: item.line, message: `[${m[1]}] is typed before any output shows it: a typed [PORTn] repeats a port printed above` });
+      if (!shown.has(m[1]!))
+        errors.push({
+          line: item.line,
+          message: `[${m[1]}] is typed before any output shows it: a typed [PORTn] repeats a port printed above`,
+        });
     }
   };
   const finish = () => {
@@ -79,14 +83,16 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
         sawOutput = false;
         break;
       case 'more':
-        if (!current || sawOutput) errors.push({ line: item.line, message: "a '... ' line must follow a command line or another '... ' line" });
+        if (!current || sawOutput)
+          errors.push({ line: item.line, message: "a '... ' line must follow a command line or another '... ' line" });
         else {
           unshown(item);
           current.source.push(item.text);
         }
         break;
       case 'output':
-        if (!current) errors.push({ line: item.line, message: "output with no command above it: a command line looks like '  sockshell> COMMAND'" });
+        if (!current)
+          errors.push({ line: item.line, message: "output with no command above it: a command line looks like '  sockshell> COMMAND'" });
         else {
           current.expected.push(item);
           sawOutput = true;

@@ -44,7 +44,9 @@ export async function record(file: string, options: RecordOptions): Promise<numb
       save();
     },
   };
-  const status = options.terminal ? await startRepl({ ...options, caretUnderInput: true, observer }).done : await recordLines(options, observer);
+  const status = options.terminal
+    ? await startRepl({ ...options, caretUnderInput: true, observer }).done
+    : await recordLines(options, observer);
   save();
   const n = items.filter((i) => i.kind === 'input').length;
   options.errorOutput.write(`recorded ${n} command${n === 1 ? '' : 's'} to ${file}\n`);

@@ -56,7 +56,9 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       if (exited) foreground.push('(the session had already exited)');
       else await runBlock(core, block, bindings, foreground, options);
       const found = await collect(expectedAsync, pool, bindings, options.timeoutMs);
-      const later = transcript.blocks.slice(block.index + 1).flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text));
+      const later = transcript.blocks
+        .slice(block.index + 1)
+        .flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text));
       const unexpected = takeUnexpected(pool, later, bindings);
       const fgOk = blockMatches(expectedForeground, foreground, bindings);
       const asyncOk = found.every((f) => f !== null) && unexpected.every(soft);
@@ -69,7 +71,11 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       for (const [name, value] of bindings) ports.bind(name, Number(value));
       outcomes.set(block.index, {
         normalized: [...normalizedFg, ...normalizedAsync, ...shown],
-        updated: [...normalizedFg.map((l, i) => (l === foreground[i] ? ports.redactOutput(l) : l)), ...normalizedAsync, ...unexpected.map((u) => ports.redactOutput(u))],
+        updated: [
+          ...normalizedFg.map((l, i) => (l === foreground[i] ? ports.redactOutput(l) : l)),
+          ...normalizedAsync,
+          ...unexpected.map((u) => ports.redactOutput(u)),
+        ],
       });
     }
   } finally {
@@ -134,7 +140,8 @@ function align(expected: readonly string[], actual: readonly string[], bindings:
   const m = actual.length;
   const eq = (i: number, j: number) => expected[i] !== '...' && lineMatches(expected[i]!, actual[j]!, new Map(bindings));
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = eq(i, j) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = eq(i, j) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -149,7 +156,12 @@ function align(expected: readonly string[], actual: readonly string[], bindings:
 }
 
 /** The transcript's items with each block's output replaced; prose and commands stay put. */
-function rebuild(transcript: Transcript, outcomes: Map<number, { normalized: string[]; updated: string[] }>, which: 'normalized' | 'updated', ports: PortNames): Item[] {
+function rebuild(
+  transcript: Transcript,
+  outcomes: Map<number, { normalized: string[]; updated: string[] }>,
+  which: 'normalized' | 'updated',
+  ports: PortNames,
+): Item[] {
   const out: Item[] = [];
   const blockAt = new Map(transcript.blocks.map((b) => [b.line, b]));
   let current: Block | null = null;

@@ -49,7 +49,10 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
     const peers: Peer[] = [];
     try {
       // {port}: this run's program gets a port no earlier run used, so none of their TIME_WAIT is in its way.
-      const fresh = options.port !== undefined && options.with.some((c) => c.includes(PORT_PLACEHOLDER)) ? { recorded: options.port, now: await freshPort() } : null;
+      const fresh =
+        options.port !== undefined && options.with.some((c) => c.includes(PORT_PLACEHOLDER))
+          ? { recorded: options.port, now: await freshPort() }
+          : null;
       const port = fresh?.now ?? options.port;
       for (const command of options.with) {
         // With {port}, the port is only for the commands that are given it: another program (a
@@ -64,8 +67,17 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
           }),
         );
       }
-      const raw = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, { timeoutMs: options.timeoutMs, signal: options.signal });
-      const result = fresh ? { ...raw, actual: renumberItems(raw.actual, fresh.now, fresh.recorded), updated: renumberItems(raw.updated, fresh.now, fresh.recorded) } : raw;
+      const raw = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
+      const result = fresh
+        ? {
+            ...raw,
+            actual: renumberItems(raw.actual, fresh.now, fresh.recorded),
+            updated: renumberItems(raw.updated, fresh.now, fresh.recorded),
+          }
+        : raw;
       if (options.signal.aborted) break;
       if (options.update) {
         const updated = renderItems(result.updated);

@@ -15,7 +15,9 @@ export function timeWaitExplanation(port: number, command: string): string[] | n
   if (!holders || holders.timeWait === 0 || holders.other > 0) return null;
   const seconds = Math.max(1, Math.ceil(holders.lastEndsInMs / 1000));
   const n = holders.timeWait;
-  const withPort = new RegExp(`(^|\\s)${port}(?=\\s|$)`).test(command) ? command.replace(new RegExp(`(^|\\s)${port}(?=\\s|$)`, 'g'), '$1{port}') : `${command} {port}`;
+  const withPort = new RegExp(`(^|\\s)${port}(?=\\s|$)`).test(command)
+    ? command.replace(new RegExp(`(^|\\s)${port}(?=\\s|$)`, 'g'), '$1{port}')
+    : `${command} {port}`;
   return [
     `port ${port} is held only by ${n === 1 ? '1 closed connection' : `${n} closed connections`} in TIME_WAIT (${n === 1 ? 'it ends' : 'the last ends'} in ${seconds} s), not by a running program.`,
     'The server closed its connections first, and the kernel keeps such a connection for 60 s; until then',

@@ -42,7 +42,11 @@ function guard(): void {
     for (const pid of live) killGroupNow(pid);
   });
   // Without handlers these signals end Node without running 'exit' handlers.
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) process.on(signal, () => process.exit(code));
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)
+    process.on(signal, () => process.exit(code));
 }
 
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
@@ -56,7 +60,12 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   // says nothing of this program; only one that this program took shows it chose its port itself.
   const recordedHeldBefore = options.placeholder !== undefined && (await portBound(options.placeholder.recorded));
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
-  const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  const child = spawn(command, {
+    shell: true,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
   let stderr = '';
   let printed = false;
   let printedAt = 0;
@@ -87,7 +96,9 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     if (child.exitCode !== null || child.signalCode !== null) {
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
       const explained = ADDRESS_IN_USE.test(stderr) ? explainBindFailure(command, options) : [];
-      throw new Error([`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`, ...explained].join(MORE));
+      throw new Error(
+        [`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`, ...explained].join(MORE),
+      );
     }
     // With {port} the port is known, so only binding it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing.
@@ -95,17 +106,28 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     if (bound || (printed && options.placeholder === undefined)) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
     const settled = printed && Date.now() - printedAt > 500;
-    if (options.placeholder !== undefined && !recordedHeldBefore && (settled || Date.now() > deadline) && (await portBound(options.placeholder.recorded))) {
+    if (
+      options.placeholder !== undefined &&
+      !recordedHeldBefore &&
+      (settled || Date.now() > deadline) &&
+      (await portBound(options.placeholder.recorded))
+    ) {
       await peer.stop();
-      throw new Error([`--with "${command}" did not bind port ${options.port}, the one {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
+      throw new Error(
+        [`--with "${command}" did not bind port ${options.port}, the one {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE),
+      );
     }
     if (Date.now() > deadline) {
       await peer.stop();
       if (options.placeholder !== undefined) {
-        throw new Error(`--with "${command}" never bound port ${options.port}, the one {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`);
+        throw new Error(
+          `--with "${command}" never bound port ${options.port}, the one {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`,
+        );
       }
       const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
-      throw new Error(`--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`);
+      throw new Error(
+        `--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -121,7 +143,9 @@ function hardCoded(placeholder: { command: string; recorded: number }): string[]
     `but port ${placeholder.recorded}, the transcript's, is bound: the program seems to choose its port itself, not take the one it is given.`,
     `Make it read its port from its arguments (serverPort = int(sys.argv[1]))${file ? ', or rewrite it on the way in:' : '.'}`,
   ];
-  return file ? [...advice, `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`] : advice;
+  return file
+    ? [...advice, `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`]
+    : advice;
 }
 
 /** Why the program could not bind, where TIME_WAIT is the reason: --port, then ports in the command, then the transcript's. */
@@ -130,7 +154,10 @@ function explainBindFailure(command: string, options: PeerOptions): string[] {
   // The port {port} gave it was free, so "in use" means it bound another: most likely the transcript's.
   if (options.placeholder !== undefined) {
     const recorded = options.placeholder.recorded;
-    const tried = timeWaitExplanation(recorded, options.placeholder.command) !== null ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT` : 'another port, one in use';
+    const tried =
+      timeWaitExplanation(recorded, options.placeholder.command) !== null
+        ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT`
+        : 'another port, one in use';
     return [`it was given port ${options.port}, which was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
   }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];

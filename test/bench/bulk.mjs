@@ -38,7 +38,10 @@ async function transfer(startReceiver, ready, startSender, bytes) {
     await ready(receiver, port);
     sender = startSender(port);
     const [got, sent] = await Promise.all([receiver.wait(LIMIT_MS), sender.wait(LIMIT_MS)]);
-    for (const [who, proc, exit] of [['receiver', receiver, got], ['sender', sender, sent]]) {
+    for (const [who, proc, exit] of [
+      ['receiver', receiver, got],
+      ['sender', sender, sent],
+    ]) {
       if (exit.code !== 0) throw new Error(`${who} exited with ${exit.code ?? exit.signal}: ${proc.stderr()}`);
     }
     const end = Math.max(got.at, sent.at);

@@ -72,7 +72,9 @@ for (let round = 0; round < Number(roundsText); round++) {
   for (const [s, c] of pairs) runs.get(`${s}/${c}`).push(await once(s, c));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)].toFixed(1);
-process.stdout.write(`${transport.toUpperCase()}, ${count.toLocaleString('en-US')} round trips, median of ${roundsText}, µs per round trip:\n`);
+process.stdout.write(
+  `${transport.toUpperCase()}, ${count.toLocaleString('en-US')} round trips, median of ${roundsText}, µs per round trip:\n`,
+);
 for (const [key, rs] of runs) {
   const [s, c] = key.split('/');
   process.stdout.write(

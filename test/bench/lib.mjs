@@ -128,9 +128,20 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
         const check = () => {
           const found = lines.find((l) => l.text.startsWith(prefix));
           if (found) return finish(() => resolve(found));
-          if (exit) return finish(() => reject(new Error(`${name} exited (${exit.code ?? exit.signal}) before printing '${prefix}': ${stderr.trim().split('\n').pop() ?? ''}`)));
+          if (exit)
+            return finish(() =>
+              reject(
+                new Error(
+                  `${name} exited (${exit.code ?? exit.signal}) before printing '${prefix}': ${stderr.trim().split('\n').pop() ?? ''}`,
+                ),
+              ),
+            );
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no '${prefix}' within ${ms} ms; stderr: ${stderr.trim().split('\n').pop() ?? ''}`))), ms);
+        const timer = setTimeout(
+          () =>
+            finish(() => reject(new Error(`${name}: no '${prefix}' within ${ms} ms; stderr: ${stderr.trim().split('\n').pop() ?? ''}`))),
+          ms,
+        );
         const finish = (f) => {
           clearTimeout(timer);
           watchers.delete(check);

@@ -38,8 +38,18 @@ export function memory(count) {
       { key: 'baseMiB', label: 'RSS when ready MiB' },
     ],
     contenders: [
-      { id: 'sockshell', label: 'test/bench/hold-server.sock', available: true, run: () => hold((port, n) => sockshell(`${BENCH}hold-server.sock`, { serverPort: port, count: n }), count) },
-      { id: 'node', label: 'raw node:net server', available: true, run: () => hold((port, n) => start(NODE, [`${BENCH}peers/node-hold.mjs`, 'server', String(port), String(n)]), count) },
+      {
+        id: 'sockshell',
+        label: 'test/bench/hold-server.sock',
+        available: true,
+        run: () => hold((port, n) => sockshell(`${BENCH}hold-server.sock`, { serverPort: port, count: n }), count),
+      },
+      {
+        id: 'node',
+        label: 'raw node:net server',
+        available: true,
+        run: () => hold((port, n) => start(NODE, [`${BENCH}peers/node-hold.mjs`, 'server', String(port), String(n)]), count),
+      },
     ],
     ratios: [{ a: 'sockshell', b: 'node', target: { max: 1.5 } }],
   };

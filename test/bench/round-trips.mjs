@@ -37,8 +37,10 @@ const servers = {
 
 const clients = {
   sockshell: (transport) => (port, count) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned),
-  node: (transport) => (port, count) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
-  python: (transport) => (port, count) => start(PYTHON, [`${BENCH}peers/py_rt.py`, `${transport}-client`, String(port), String(count)], pinned),
+  node: (transport) => (port, count) =>
+    start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
+  python: (transport) => (port, count) =>
+    start(PYTHON, [`${BENCH}peers/py_rt.py`, `${transport}-client`, String(port), String(count)], pinned),
 };
 
 export function roundTrips(transport, count) {

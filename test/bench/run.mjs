@@ -65,12 +65,14 @@ const machine = {
   node: process.version,
   python: PYTHON ? versionOf(PYTHON, ['--version']) : null,
   nc: has('nc') ? 'nc (installed)' : null,
-  socat: has('socat') ? versionOf('socat', ['-V'])?.replace(/^socat by .*/, 'socat') ?? 'socat' : null,
+  socat: has('socat') ? (versionOf('socat', ['-V'])?.replace(/^socat by .*/, 'socat') ?? 'socat') : null,
 };
 
 async function main() {
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  process.stdout.write(`${command}\n${machine.cpus} × ${machine.cpu}, Node ${machine.node}${machine.python ? `, ${machine.python}` : ''}\n`);
+  process.stdout.write(
+    `${command}\n${machine.cpus} × ${machine.cpu}, Node ${machine.node}${machine.python ? `, ${machine.python}` : ''}\n`,
+  );
   const results = [];
   let failures = 0;
   for (const m of measurements) {
@@ -90,7 +92,9 @@ async function main() {
             } catch (err) {
               const last = !smoke || attempt === 2;
               if (last) failures += 1;
-              process.stdout.write(`\n  ${c.id} failed in round ${r + 1}${last ? '' : ', trying again'}: ${err instanceof Error ? err.message : String(err)}\n`);
+              process.stdout.write(
+                `\n  ${c.id} failed in round ${r + 1}${last ? '' : ', trying again'}: ${err instanceof Error ? err.message : String(err)}\n`,
+              );
               if (last) break;
             }
           }
@@ -104,7 +108,10 @@ async function main() {
   }
   const text = report(results);
   process.stdout.write(`${text}\n`);
-  writeFileSync(jsonFile, JSON.stringify({ command, quick, smoke, repeats, machine, date: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(
+    jsonFile,
+    JSON.stringify({ command, quick, smoke, repeats, machine, date: new Date().toISOString(), results }, null, 2) + '\n',
+  );
   process.stdout.write(`JSON: ${jsonFile}\n`);
   return failures === 0 ? 0 : 1;
 }

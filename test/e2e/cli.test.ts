@@ -116,7 +116,7 @@ describe('command line', () => {
   });
 
   it('run: a negative backlog means 0, as in Python, and the socket listens', async () => {
-    const f = script('backlog.sock', "s = tcp.socket\ns.bind 127.0.0.1 0\ns.listen -1\nprint listening\n");
+    const f = script('backlog.sock', 's = tcp.socket\ns.bind 127.0.0.1 0\ns.listen -1\nprint listening\n');
     expect(await sockshell(['run', f])).toMatchObject({ status: 0, stdout: 'listening\n', stderr: '' });
   });
 
@@ -137,7 +137,9 @@ describe('command line', () => {
     const f = script('fail.sock', 'print one\nrecvfrom 10\nprint never\n');
     const r = await sockshell(['run', f]);
     expect(r).toMatchObject({ status: 1, stdout: 'one\n' });
-    expect(r.stderr).toBe(`${f}:2:1: recvfrom needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.recvfrom\n`);
+    expect(r.stderr).toBe(
+      `${f}:2:1: recvfrom needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.recvfrom\n`,
+    );
   });
 
   it('check: catches bad written-out values and variables never assigned', async () => {
@@ -157,7 +159,7 @@ describe('command line', () => {
   });
 
   it('run: a failed expect says expected and got, with its line', async () => {
-    const f = script('expect.sock', "reply = upper hello\nexpect $reply == HELLO\nexpect $reply == hello\n");
+    const f = script('expect.sock', 'reply = upper hello\nexpect $reply == HELLO\nexpect $reply == hello\n');
     const r = await sockshell(['run', f]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`${f}:3:8: expected 'hello', got 'HELLO'\n`);
@@ -188,7 +190,11 @@ describe('command line', () => {
     expect(r).toMatchObject({ status: 1, stdout: 'one\ntwo\n' });
     expect(r.stderr).toBe("<stdin>:2:7: $_ is not set yet: it holds the last command's result\n");
     const syntax = await sockshell([], { input: 'udp.bind 70000\nprint two\n' });
-    expect(syntax).toMatchObject({ status: 2, stdout: 'two\n', stderr: '<stdin>:1:10: expected a port number from 0 to 65535, got 70000\n' });
+    expect(syntax).toMatchObject({
+      status: 2,
+      stdout: 'two\n',
+      stderr: '<stdin>:1:10: expected a port number from 0 to 65535, got 70000\n',
+    });
   });
 
   it('piped stdin: input takes the next line of the session', async () => {

@@ -137,7 +137,9 @@ print(port)
       await expect(r.engine.bind(server, '127.0.0.1', port)).rejects.toMatchObject({
         code: 'EADDRINUSE',
         message: expect.stringMatching(
-          new RegExp(`127\\.0\\.0\\.1 port ${port} is held only by closed connections in TIME_WAIT \\(for \\d+ s more\\), left by a server that closed them first without SO_REUSEADDR`),
+          new RegExp(
+            `127\\.0\\.0\\.1 port ${port} is held only by closed connections in TIME_WAIT \\(for \\d+ s more\\), left by a server that closed them first without SO_REUSEADDR`,
+          ),
         ),
       });
     } finally {

@@ -14,7 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sockshell-export-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The shell's output for a script, and its export's under python3. */
-async function bothRun(name: string, script: string): Promise<{ shell: string; python: string; code: string; pyErr: string; pyStatus: number | null }> {
+async function bothRun(
+  name: string,
+  script: string,
+): Promise<{ shell: string; python: string; code: string; pyErr: string; pyStatus: number | null }> {
   const sock = join(dir, `${name}.sock`);
   writeFileSync(sock, script);
   const shell = await sockshell(['run', sock]);
@@ -31,7 +34,15 @@ const LOOPBACK = ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 's.sendto "he
 
 describe.runIf(hasPython)('exported programs print what the shell prints', () => {
   it('expect with quotes in its operands: valid Python, and a failure says what was expected and what came', async () => {
-    const passing = [...LOOPBACK, 'expect $reply == "hello world"', 'q = "it\'s \\"quoted\\""', 'expect $q == "it\'s \\"quoted\\""', 'expect $reply != "HELLO"', 'expect $reply', 'print done'];
+    const passing = [
+      ...LOOPBACK,
+      'expect $reply == "hello world"',
+      'q = "it\'s \\"quoted\\""',
+      'expect $q == "it\'s \\"quoted\\""',
+      'expect $reply != "HELLO"',
+      'expect $reply',
+      'print done',
+    ];
     const ok = await bothRun('expect-ok', passing.join('\n') + '\n');
     expect(ok.code).toContain("assert reply == b'hello world', 'expected %r, got %r' % (b'hello world', reply)");
     expect([ok.pyErr, ok.python]).toEqual(['', 'done\n']);
@@ -73,7 +84,10 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
   });
 
   it('bytes that are not UTF-8 print as the shell shows them, with \\x escapes', async () => {
-    const r = await bothRun('raw', ['y = b"\\xffA"', 'print $y', 'print "y=$y"', 'print "caf\\xe9"', 'z = upper $y', 'print $z'].join('\n') + '\n');
+    const r = await bothRun(
+      'raw',
+      ['y = b"\\xffA"', 'print $y', 'print "y=$y"', 'print "caf\\xe9"', 'z = upper $y', 'print $z'].join('\n') + '\n',
+    );
     expect(r.pyErr).toBe('');
     expect(r.python).toBe('\\xffA\ny=\\xffA\ncaf\\xe9\n\\xffA\n');
     // The shell writes these bytes raw to a pipe; at a terminal it shows them as Python does here.
@@ -86,8 +100,15 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     }
   });
 
-  it('received bytes keep the textbook\'s plain .decode(): UTF-8 prints as the shell does, other bytes stop the program', async () => {
-    const script = (payload: string) => ['s = udp.bind 127.0.0.1 0', 'a = s.getsockname', `s.sendto ${payload} $a`, 'm = s.recv 100', 'print "got $m"', 'print $m'];
+  it("received bytes keep the textbook's plain .decode(): UTF-8 prints as the shell does, other bytes stop the program", async () => {
+    const script = (payload: string) => [
+      's = udp.bind 127.0.0.1 0',
+      'a = s.getsockname',
+      `s.sendto ${payload} $a`,
+      'm = s.recv 100',
+      'print "got $m"',
+      'print $m',
+    ];
     const text = await bothRun('received-text', script('"caf\\xc3\\xa9"').join('\n') + '\n');
     expect(text.python).toBe('got café\ncafé\n');
     expect(text.python).toBe(text.shell);
@@ -109,7 +130,8 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
   it('a socket made in a loop without a name: the export says that one variable names only the latest', async () => {
     const script = ['s = tcp.listen 127.0.0.1 0', 'a = s.getsockname', 'repeat 2', '  tcp.connect $a', '  s.accept', 'end', 'print made'];
     const r = await bothRun('loop-sockets', script.join('\n') + '\n');
-    const note = (name: string) => `    # each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${name} names only the latest here\n`;
+    const note = (name: string) =>
+      `    # each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${name} names only the latest here\n`;
     expect(r.code).toContain(`${note('tcp1')}    tcp1 = socket(AF_INET, SOCK_STREAM)\n`);
     expect(r.code).toContain(`${note('conn1')}    conn1, _ = s.accept()\n`);
     expect([r.pyErr, r.python, r.shell]).toEqual(['', 'made\n', 'made\n']);
@@ -124,11 +146,24 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
       expect(repl.err).toContain("no socket named 'nosuch'");
       await repl.type('tcp.listen 127.0.0.1 0');
       expect(repl.out).toMatch(/sockshell tcp2> $/);
-      for (const line of ['a = tcp2.getsockname', 'tcp.connect $a', 'tcp2.accept', 'tcp3.send hello', 'conn1.recv 100', 'tcp3.close', 'conn1.close']) await repl.type(line);
+      for (const line of [
+        'a = tcp2.getsockname',
+        'tcp.connect $a',
+        'tcp2.accept',
+        'tcp3.send hello',
+        'conn1.recv 100',
+        'tcp3.close',
+        'conn1.close',
+      ])
+        await repl.type(line);
       const file = join(dir, 'names.py');
       await repl.type(`export ${file}`);
       const code = readFileSync(file, 'utf8');
-      expect(code).toContain(['udp1 = socket(AF_INET, SOCK_DGRAM)', "udp1.bind(('127.0.0.1', 0))", 'udp1.close()', 'udp1 = socket(AF_INET, SOCK_DGRAM)'].join('\n'));
+      expect(code).toContain(
+        ['udp1 = socket(AF_INET, SOCK_DGRAM)', "udp1.bind(('127.0.0.1', 0))", 'udp1.close()', 'udp1 = socket(AF_INET, SOCK_DGRAM)'].join(
+          '\n',
+        ),
+      );
       expect(code).toContain('tcp2 = socket(AF_INET, SOCK_STREAM)');
       expect(code).toContain('tcp3 = socket(AF_INET, SOCK_STREAM)\ntcp3.connect(a)');
       expect(code).toContain('conn1, _ = tcp2.accept()');
@@ -142,7 +177,16 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
 
   it('sockets the shortcuts made IPv6 at run time, from a variable HOST or an IPv6 address, are AF_INET6 in the export', async () => {
     const file = join(dir, 'family.py');
-    const steps = ['h = "::1"', 'tcp.listen $h 0', 'a = getsockname', 'c = tcp.connect $a', 'tcp1.accept', 'c.send hi', 'm = conn1.recv 10', 'print $m'];
+    const steps = [
+      'h = "::1"',
+      'tcp.listen $h 0',
+      'a = getsockname',
+      'c = tcp.connect $a',
+      'tcp1.accept',
+      'c.send hi',
+      'm = conn1.recv 10',
+      'print $m',
+    ];
     const shell = await sockshell([], { input: [...steps, `export "${file}"`, ''].join('\n') });
     expect([shell.stderr, shell.stdout]).toEqual(['', 'hi\n']);
     const code = readFileSync(file, 'utf8');
@@ -154,7 +198,16 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
 
   it('after use NAME, bare calls and a bare close act on NAME in the export as in the shell', async () => {
     const file = join(dir, 'use.py');
-    const steps = ['tcp.listen 127.0.0.1 0', 'a = getsockname', 'tcp.connect $a', 'tcp1.accept', 'use tcp2', 'send hello', 'm = conn1.recv 100', 'print $m'];
+    const steps = [
+      'tcp.listen 127.0.0.1 0',
+      'a = getsockname',
+      'tcp.connect $a',
+      'tcp1.accept',
+      'use tcp2',
+      'send hello',
+      'm = conn1.recv 100',
+      'print $m',
+    ];
     // The bare close ends tcp2, so conn1 reads the end of the stream; had it closed conn1, its recv would fail.
     const session = [...steps, 'close', 'rest = conn1.recv 100', 'expect $rest == b""', 'print closed', `export "${file}"`, ''].join('\n');
     const shell = await sockshell([], { input: session });

@@ -119,7 +119,9 @@ describe.runIf(hasPython)('exported programs run under python3', () => {
     const port = await freePort('tcp');
     await serve(process.execPath, ['dist/cli.js', 'run', 'scripts/TCPServer.sock', `serverPort=${port}`]);
     const client = await exported('TCPClient', port);
-    expect((await runProcess('python3', [client], { input: 'to the shell\n' })).stdout).toBe('Input lowercase sentence:From Server: TO THE SHELL\n');
+    expect((await runProcess('python3', [client], { input: 'to the shell\n' })).stdout).toBe(
+      'Input lowercase sentence:From Server: TO THE SHELL\n',
+    );
     const other = await freePort('tcp');
     await serve('python3', [await exported('TCPServer', other)]);
     expect((await runProcess('python3', [await exported('TCPClient', other)], { input: 'python to python\n' })).stdout).toBe(

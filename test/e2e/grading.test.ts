@@ -32,14 +32,18 @@ async function liveProcesses(text: string): Promise<string[]> {
 describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
   it("the textbook's UDPServer.py passes the recorded transcript", async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], {
+      timeoutMs: 20000,
+    });
     expect(r.stdout).toMatch(/^ok {6}.*udp-upper.*\n1 passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });
 
   it("the textbook's TCPServer.py passes the recorded transcript", async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], {
+      timeoutMs: 20000,
+    });
     expect(r.stdout).toContain('1 passed, 0 failed');
     expect(r.status).toBe(0);
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]); // stopped by its PID's group
@@ -58,7 +62,8 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
 
   it('a reply of another size: the diff shows the notice this run saw beside the one expected', async () => {
     const port = await freeFixedPort();
-    const hello = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True)\nwhile True:\n    m, a = s.recvfrom(2048); s.sendto(b"Hello\\n", a)\n';
+    const hello =
+      'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True)\nwhile True:\n    m, a = s.recvfrom(2048); s.sendto(b"Hello\\n", a)\n';
     const server = join(dir, 'hello.py');
     writeFileSync(server, hello);
     const file = transcriptOn('udp-upper', port);
@@ -71,16 +76,21 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
 
   it('a TCP server that lower-cases fails too', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], {
+      timeoutMs: 20000,
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
   });
 
   it('a server that never answers fails with a timeout at the recvfrom line; nothing hangs', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(
+      ['test', '--timeout', '0.5', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)],
+      {
+        timeoutMs: 20000,
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
       '   sockshell clientSocket> modifiedMessage, serverAddress = clientSocket.recvfrom 2048\n+                                                                        ^^^^^^^^ ETIMEDOUT: recvfrom timed out after 0.5 s; the socket is still usable (TimeoutError)\n',
@@ -89,14 +99,19 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
 
   it('a program that exits before it is ready is reported, and the transcript fails', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], {
+      timeoutMs: 20000,
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "python3 -c "raise SystemExit(3)"" exited (status 3) before it was ready');
   });
 
   it('a program that never gets ready is reported after --ready-timeout and stopped', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--ready-timeout', '0.5', '--port', String(port), '--with', 'sleep 30', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(
+      ['test', '--ready-timeout', '0.5', '--port', String(port), '--with', 'sleep 30', transcriptOn('udp-upper', port)],
+      { timeoutMs: 20000 },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "sleep 30" was not ready after 0.5 s: it printed no line and port');
   });
@@ -109,7 +124,9 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const squatter = createSocket('udp4');
     await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
     try {
-      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', transcriptOn('udp-upper', port)], {
+        timeoutMs: 20000,
+      });
       expect(r.status).toBe(1);
       expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
     } finally {
@@ -128,7 +145,9 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const file = join(dir, 'quiet.py');
     writeFileSync(file, quiet);
     const transcript = transcriptOn('udp-upper', port);
-    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript], { timeoutMs: 30000 });
+    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript], {
+      timeoutMs: 30000,
+    });
     expect(r.stdout).toBe(`ok      ${transcript}\n`.repeat(3) + '3 passed, 0 failed\n');
     expect(r.status).toBe(0);
     expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
@@ -160,10 +179,13 @@ describe.runIf(hasPython)('grading: the program under test', () => {
 
   it('a program that crashes during the replay is reported with its last words', async () => {
     const port = await freeFixedPort();
-    const crash = 'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
+    const crash =
+      'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
     const file = join(dir, 'crash.py');
     writeFileSync(file, crash.replaceAll('; ', '\n'));
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {
+      timeoutMs: 20000,
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
@@ -171,7 +193,19 @@ describe.runIf(hasPython)('grading: the program under test', () => {
   it('SIGTERM to sockshell test stops the program under test too', async () => {
     const port = await freeFixedPort();
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli.js', 'test', '--timeout', '20', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        'dist/cli.js',
+        'test',
+        '--timeout',
+        '20',
+        '--with',
+        `python3 test/peers/UDPServerSilent.py ${port}`,
+        transcriptOn('udp-upper', port),
+      ],
+      { stdio: 'ignore' },
+    );
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGTERM');
     expect(await new Promise((resolve) => child.on('exit', (code) => resolve(code)))).toBe(143);
@@ -180,7 +214,7 @@ describe.runIf(hasPython)('grading: the program under test', () => {
 });
 
 describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => {
-  it('on the transcript\'s fixed port, the second run fails with an explanation of TIME_WAIT and what to do', async () => {
+  it("on the transcript's fixed port, the second run fails with an explanation of TIME_WAIT and what to do", async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     const command = `python3 test/peers/TCPServer.py ${port}`;
@@ -191,27 +225,41 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     // With --port too: closed connections are not taken for a leftover server that holds the port.
     const second = await sockshell(['test', '--port', String(port), '--with', command, file], { timeoutMs: 20000 });
     expect(second.status).toBe(1);
-    expect(second.stdout).toContain(`FAIL    ${file}: --with "${command}" exited (status 1) before it was ready: OSError: [Errno 98] Address already in use\n`);
-    expect(second.stdout).toMatch(new RegExp(`\\n {8}port ${port} is held only by 1 closed connection in TIME_WAIT \\(it ends in \\d+ s\\), not by a running program\\.\\n`));
+    expect(second.stdout).toContain(
+      `FAIL    ${file}: --with "${command}" exited (status 1) before it was ready: OSError: [Errno 98] Address already in use\n`,
+    );
+    expect(second.stdout).toMatch(
+      new RegExp(
+        `\\n {8}port ${port} is held only by 1 closed connection in TIME_WAIT \\(it ends in \\d+ s\\), not by a running program\\.\\n`,
+      ),
+    );
     expect(second.stdout).toContain(`\n          --with "python3 test/peers/TCPServer.py {port}" --port ${port}\n`);
   });
 
   it('with {port}, each run gets a fresh port, substituted for --port in the transcript; back to back, all pass', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
-    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file, file, file], { timeoutMs: 30000 });
+    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file, file, file], {
+      timeoutMs: 30000,
+    });
     expect(r.stdout).toBe(`ok      ${file}\n`.repeat(3) + '3 passed, 0 failed\n');
     expect(r.status).toBe(0);
     expect(tcpHolders(port)).toEqual({ timeWait: 0, other: 0, lastEndsInMs: 0 }); // the transcript's own port was never used
   });
 
-  it('with {port}, a program that binds the transcript\'s port itself is told so at once, with the way round it', async () => {
+  it("with {port}, a program that binds the transcript's port itself is told so at once, with the way round it", async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     // TCPServer.py binds its first argument: given the recorded port first, it ignores {port}, as a hard-coded server does.
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port} {port}`, '--port', String(port), file], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port} {port}`, '--port', String(port), file], {
+      timeoutMs: 20000,
+    });
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(new RegExp(`did not bind port \\d+, the one \\{port\\} gave it,\n +but port ${port}, the transcript's, is bound: the program seems to choose its port itself`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `did not bind port \\d+, the one \\{port\\} gave it,\n +but port ${port}, the transcript's, is bound: the program seems to choose its port itself`,
+      ),
+    );
     expect(r.stdout).toContain(`--with "sed 's/${port}/{port}/' test/peers/TCPServer.py | python3 -" --port ${port}`);
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]);
   });
@@ -220,12 +268,15 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     const helper = `python3 -c "print('helper up', flush=True); import time; time.sleep(30)" ${port}9`;
-    const r = await sockshell(['test', '--with', helper, '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file], { timeoutMs: 20000 });
+    const r = await sockshell(
+      ['test', '--with', helper, '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file],
+      { timeoutMs: 20000 },
+    );
     expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
     expect(await liveProcesses(`${port}9`)).toEqual([]);
   });
 
-  it('with {port}, a diff and --update show the transcript\'s port, not this run\'s', async () => {
+  it("with {port}, a diff and --update show the transcript's port, not this run's", async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
     const args = ['--with', 'python3 test/peers/UDPServerLower.py {port}', '--port', String(port), file];
@@ -235,7 +286,9 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(r.stdout).toContain(`-  (b'SECOND LINE', ('127.0.0.1', ${port}))\n+  (b'second line', ('127.0.0.1', ${port}))\n`);
     const before = readFileSync(file, 'utf8');
     expect((await sockshell(['test', '--update', ...args], { timeoutMs: 20000 })).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
-    expect(readFileSync(file, 'utf8')).toBe(before.replace("b'HELLO GRADER'", "b'hello grader'").replace("b'SECOND LINE'", "b'second line'"));
+    expect(readFileSync(file, 'utf8')).toBe(
+      before.replace("b'HELLO GRADER'", "b'hello grader'").replace("b'SECOND LINE'", "b'second line'"),
+    );
   });
 
   it('a server that sets SO_REUSEADDR is graded run after run on its fixed port: TIME_WAIT is not taken for the program being ready', async () => {
@@ -267,7 +320,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     }
   });
 
-  it('{port} without --port is a usage error: the transcript\'s port would be unknown', async () => {
+  it("{port} without --port is a usage error: the transcript's port would be unknown", async () => {
     const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', 'test/grading/tcp-upper.sockt']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('sockshell: test: {port} in --with needs --port N, the port the transcript was recorded against');

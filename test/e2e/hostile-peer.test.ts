@@ -76,7 +76,15 @@ describe('every way the shell can show received bytes stays plain', () => {
         await repl.type(`s.sendto ${i} 127.0.0.1 ${peerPort}`);
         await repl.type(`m${i}, a = s.recvfrom 2048`);
       }
-      for (const line of ['display text', ...PAYLOADS.map((_, i) => `$m${i}`), 'display hex', '$m0', ...PAYLOADS.map((_, i) => `hexdump $m${i}`), 'diagram', 'sockets']) {
+      for (const line of [
+        'display text',
+        ...PAYLOADS.map((_, i) => `$m${i}`),
+        'display hex',
+        '$m0',
+        ...PAYLOADS.map((_, i) => `hexdump $m${i}`),
+        'diagram',
+        'sockets',
+      ]) {
         await repl.type(line);
       }
       const written = repl.out + repl.err;
@@ -92,7 +100,10 @@ describe('print in a script: decoded text, escaped on a terminal unless --raw', 
   const dir = mkdtempSync(join(tmpdir(), 'sockshell-hostile-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'client.sock');
-  writeFileSync(file, 's = udp.socket\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nprint $m\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nx = input $m\n');
+  writeFileSync(
+    file,
+    's = udp.socket\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nprint $m\ns.sendto $i 127.0.0.1 $port\nm, a = s.recvfrom 2048\nx = input $m\n',
+  );
 
   /** Runs the script with stdout a terminal (isTTY) or a pipe; returns what stdout got, as bytes. */
   async function run(index: number, tty: boolean, raw = false): Promise<Buffer> {
@@ -102,8 +113,15 @@ describe('print in a script: decoded text, escaped on a terminal unless --raw', 
     stdout.on('data', (d: Buffer) => chunks.push(d));
     const stdin = new PassThrough();
     stdin.end('typed\n');
-    const overrides = new Map([['i', bareLiteral(String(index))], ['port', bareLiteral(String(peerPort))]]);
-    const status = await runScript(file, { stdin, stdout, stderr }, { overrides, verbose: false, raw, signal: new AbortController().signal });
+    const overrides = new Map([
+      ['i', bareLiteral(String(index))],
+      ['port', bareLiteral(String(peerPort))],
+    ]);
+    const status = await runScript(
+      file,
+      { stdin, stdout, stderr },
+      { overrides, verbose: false, raw, signal: new AbortController().signal },
+    );
     expect(status).toBe(0);
     return Buffer.concat(chunks);
   }

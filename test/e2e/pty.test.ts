@@ -13,7 +13,10 @@ import { CLI, ROOT, sockshell } from '../helpers/proc.js';
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /** The shell at a pty, with a way to wait (bounded) for what the terminal shows. */
-function atTerminal(args: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcessWithoutNullStreams; screen: () => string; waitFor: (pattern: RegExp, what: string) => Promise<void> } {
+function atTerminal(
+  args: string,
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcessWithoutNullStreams; screen: () => string; waitFor: (pattern: RegExp, what: string) => Promise<void> } {
   const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
@@ -56,7 +59,10 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       await new Promise((r) => setTimeout(r, 100));
       child.stdin.write('print ahead1\r');
       child.stdin.write('print ahead2\r');
-      await waitFor(/ETIMEDOUT[^]*sockshell udp1> print ahead1\r*\nahead1\r*\nsockshell udp1> print ahead2\r*\nahead2\r*\nsockshell udp1> $/, 'typed-ahead lines after their prompts');
+      await waitFor(
+        /ETIMEDOUT[^]*sockshell udp1> print ahead1\r*\nahead1\r*\nsockshell udp1> print ahead2\r*\nahead2\r*\nsockshell udp1> $/,
+        'typed-ahead lines after their prompts',
+      );
       child.stdin.write('settimeout none\r');
       await waitFor(/settimeout none\r*\nsockshell udp1> $/, 'prompt after settimeout none');
       child.stdin.write('sockets\r');
@@ -89,9 +95,13 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       await waitFor(/print typed-ahead\r*\n/, 'the typed-ahead line echoed');
       child.stdin.write('\x04');
       expect(await exited).toBe(0);
-      expect(screen()).toMatch(/\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\nrecorded 3 commands/);
+      expect(screen()).toMatch(
+        /\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\nrecorded 3 commands/,
+      );
       const text = readFileSync(file, 'utf8');
-      expect(text).toMatch(/ {2}sockshell c> c\.recvfrom 2048\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/);
+      expect(text).toMatch(
+        / {2}sockshell c> c\.recvfrom 2048\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/,
+      );
       expect(text).not.toContain('typed-ahead');
       const replayed = await sockshell(['test', '--timeout', '1', file], { timeoutMs: 20000 });
       expect(replayed.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);

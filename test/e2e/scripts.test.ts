@@ -18,8 +18,10 @@ async function serve(command: string, args: string[]): Promise<Server> {
   servers.push(s);
   return s;
 }
-const shellServer = (script: string, port: number) => serve(process.execPath, ['dist/cli.js', 'run', `scripts/${script}`, `serverPort=${port}`]);
-const shellClient = (script: string, port: number, input: string) => sockshell(['run', `scripts/${script}`, `serverPort=${port}`], { input });
+const shellServer = (script: string, port: number) =>
+  serve(process.execPath, ['dist/cli.js', 'run', `scripts/${script}`, `serverPort=${port}`]);
+const shellClient = (script: string, port: number, input: string) =>
+  sockshell(['run', `scripts/${script}`, `serverPort=${port}`], { input });
 
 describe('UDP scripts', () => {
   it('UDPClient.sock talks to UDPServer.sock', async () => {

@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('record and test', () => {
   it('a recorded session replays green, unmodified, with the OS-chosen ports as [PORTn]', async () => {
     const file = join(dir, 'roundtrip.sockt');
-    const session = 's = udp.bind 127.0.0.1 0\na = s.getsockname\nc = udp.socket\nc.sendto hi $a\nm, f = s.recvfrom 10\n$f\ns.sendto $m $f\nc.recvfrom 10\nudp.bind 99999\n';
+    const session =
+      's = udp.bind 127.0.0.1 0\na = s.getsockname\nc = udp.socket\nc.sendto hi $a\nm, f = s.recvfrom 10\n$f\ns.sendto $m $f\nc.recvfrom 10\nudp.bind 99999\n';
     const rec = await sockshell(['record', file], { input: session });
     expect(rec.status).toBe(0);
     const text = readFileSync(file, 'utf8');
@@ -63,17 +64,25 @@ describe('record and test', () => {
 
   it('the same placeholder must be the same port', async () => {
     const file = join(dir, 'same-port.sockt');
-    writeFileSync(file, "  sockshell> a = udp.bind 127.0.0.1 0\n  ...\n  sockshell a> b = udp.bind 127.0.0.1 0\n  ...\n  sockshell b> a.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell b> b.getsockname\n  ('127.0.0.1', [PORT1])\n");
+    writeFileSync(
+      file,
+      "  sockshell> a = udp.bind 127.0.0.1 0\n  ...\n  sockshell a> b = udp.bind 127.0.0.1 0\n  ...\n  sockshell b> a.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell b> b.getsockname\n  ('127.0.0.1', [PORT1])\n",
+    );
     const r = await sockshell(['test', file]);
     expect(r.status).toBe(1);
   });
 
   it('--update rewrites the expected output and keeps the placeholders', async () => {
     const file = join(dir, 'update.sockt');
-    writeFileSync(file, "  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  old\n");
+    writeFileSync(
+      file,
+      "  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  old\n",
+    );
     const r = await sockshell(['test', '--update', file]);
     expect(r).toMatchObject({ status: 0, stdout: `updated ${file}\n1 passed, 0 failed\n` });
-    expect(readFileSync(file, 'utf8')).toBe("  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  new\n");
+    expect(readFileSync(file, 'utf8')).toBe(
+      "  sockshell> s = udp.bind 127.0.0.1 0\n  ...\n  sockshell s> s.getsockname\n  ('127.0.0.1', [PORT1])\n  sockshell s> print new\n  new\n",
+    );
     expect((await sockshell(['test', file])).status).toBe(0);
   });
 

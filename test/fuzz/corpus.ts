@@ -69,7 +69,9 @@ export const randomLine = fc.oneof(
 
 /** Words of the language in random order, now and then glued together without a space. */
 export const tokenSoup = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 4 })), fc.constantFrom(' ', ' ', ' ', '', '\t')), { maxLength: 10 })
+  .array(fc.tuple(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 4 })), fc.constantFrom(' ', ' ', ' ', '', '\t')), {
+    maxLength: 10,
+  })
   .map((parts) => parts.map(([w, sep]) => w + sep).join(''));
 
 type Edit = readonly [at: number, op: 'insert' | 'delete' | 'replace' | 'repeat' | 'cut', text: string];

@@ -42,26 +42,30 @@ function checkCompile(source: string): number {
 }
 
 describe('parser fuzz', () => {
-  it(`${LINES} random, token-soup and mutated lines: no exception, no hang, every error one line with a position`, () => {
-    let lines = 0;
-    const started = Date.now();
-    // Single lines, as the REPL and piped sessions hand them over...
-    fc.assert(
-      fc.property(anyLine, (line) => {
-        lines += checkCompile(line);
-      }),
-      { seed: SEED, numRuns: Math.ceil(LINES * 0.7) },
-    );
-    // ...and whole programs, so blocks open and close across lines.
-    fc.assert(
-      fc.property(fc.array(anyLine, { minLength: 2, maxLength: 6 }), (program) => {
-        lines += checkCompile(program.join('\n'));
-      }),
-      { seed: SEED + 1, numRuns: Math.ceil(LINES * 0.1) },
-    );
-    expect(lines).toBeGreaterThanOrEqual(LINES);
-    expect(Date.now() - started).toBeLessThan(60_000 * SCALE);
-  }, 120_000 * SCALE);
+  it(
+    `${LINES} random, token-soup and mutated lines: no exception, no hang, every error one line with a position`,
+    () => {
+      let lines = 0;
+      const started = Date.now();
+      // Single lines, as the REPL and piped sessions hand them over...
+      fc.assert(
+        fc.property(anyLine, (line) => {
+          lines += checkCompile(line);
+        }),
+        { seed: SEED, numRuns: Math.ceil(LINES * 0.7) },
+      );
+      // ...and whole programs, so blocks open and close across lines.
+      fc.assert(
+        fc.property(fc.array(anyLine, { minLength: 2, maxLength: 6 }), (program) => {
+          lines += checkCompile(program.join('\n'));
+        }),
+        { seed: SEED + 1, numRuns: Math.ceil(LINES * 0.1) },
+      );
+      expect(lines).toBeGreaterThanOrEqual(LINES);
+      expect(Date.now() - started).toBeLessThan(60_000 * SCALE);
+    },
+    120_000 * SCALE,
+  );
 
   it('the corpus it mutates parses cleanly, so mutations start from real lines', () => {
     expect(CORPUS.length).toBeGreaterThan(80);

@@ -80,7 +80,7 @@ async function fixture(shell: CoreDriver, cp: number): Promise<void> {
     'TA = T.getsockname',
     'U6 = udp.bind -6 ::1 0',
     'U6A = U6.getsockname',
-    `EP = ${(udpEcho.address()).port}`,
+    `EP = ${udpEcho.address().port}`,
     `ETP = ${(tcpEcho.address() as net.AddressInfo).port}`,
     `CP = ${cp}`,
     `FIX = '${join(dir, 'fixture.sock')}'`,
@@ -112,60 +112,64 @@ function check(entry: readonly string[], lines: readonly ShellLine[]): void {
 }
 
 describe('session fuzz', () => {
-  it(`${LINES} generated and mutated lines against real sockets: no crash, no hang, one-line errors with positions`, async () => {
-    let inputs = 0;
-    const shell = new CoreDriver({ maxWaitMs: 20, readLine: async () => (++inputs % 2 === 0 ? null : 'typed \x1b[31m text') });
-    const cp = await closedPort();
-    const entries = fc.sample(sessionEntry, { seed: SEED, numRuns: LINES });
-    let typed = 0;
-    let errors = 0;
-    let interrupted = 0;
-    const started = Date.now();
-    try {
-      await fixture(shell, cp);
-      for (const [i, entry] of entries.entries()) {
-        if (typed >= LINES) break;
-        if (i % 100 === 99) await fixture(shell, cp);
-        for (const line of entry) {
-          typed += 1;
-          // FUZZ_TRACE=FILE: each line is written down before it runs, so a hang names its line.
-          if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `${typed} ${JSON.stringify(line)}\n`);
-          const ran = await shell.type(line, 100);
-          if (ran === null) continue;
-          check(entry, ran.lines);
-          errors += ran.lines.filter((l) => l.style === 'error').length;
-          if (ran.interrupted) interrupted += 1;
+  it(
+    `${LINES} generated and mutated lines against real sockets: no crash, no hang, one-line errors with positions`,
+    async () => {
+      let inputs = 0;
+      const shell = new CoreDriver({ maxWaitMs: 20, readLine: async () => (++inputs % 2 === 0 ? null : 'typed \x1b[31m text') });
+      const cp = await closedPort();
+      const entries = fc.sample(sessionEntry, { seed: SEED, numRuns: LINES });
+      let typed = 0;
+      let errors = 0;
+      let interrupted = 0;
+      const started = Date.now();
+      try {
+        await fixture(shell, cp);
+        for (const [i, entry] of entries.entries()) {
+          if (typed >= LINES) break;
+          if (i % 100 === 99) await fixture(shell, cp);
+          for (const line of entry) {
+            typed += 1;
+            // FUZZ_TRACE=FILE: each line is written down before it runs, so a hang names its line.
+            if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `${typed} ${JSON.stringify(line)}\n`);
+            const ran = await shell.type(line, 100);
+            if (ran === null) continue;
+            check(entry, ran.lines);
+            errors += ran.lines.filter((l) => l.style === 'error').length;
+            if (ran.interrupted) interrupted += 1;
+          }
         }
+        // After the barrage, the shell still works: a UDP round trip and a TCP echo.
+        const engine = shell.core.session.engine;
+        for (const s of engine.list()) engine.close({ name: s.name, serial: s.serial });
+        const out = await shell.ok(
+          'srv = udp.bind 127.0.0.1 0',
+          'where = srv.getsockname',
+          'cli = udp.socket',
+          'cli.sendto "final check" $where',
+          'msg, from = srv.recvfrom 2048',
+          "expect $msg == 'final check'",
+          `tc = tcp.connect 127.0.0.1 ${(tcpEcho.address() as net.AddressInfo).port}`,
+          'tc.sendall ping',
+          'tc.shutdown wr',
+          'reply = tc.recv 100',
+          'expect $reply == ping',
+          'print done',
+        );
+        expect(out).toContain('done\n');
+      } finally {
+        await shell.close();
       }
-      // After the barrage, the shell still works: a UDP round trip and a TCP echo.
-      const engine = shell.core.session.engine;
-      for (const s of engine.list()) engine.close({ name: s.name, serial: s.serial });
-      const out = await shell.ok(
-        'srv = udp.bind 127.0.0.1 0',
-        'where = srv.getsockname',
-        'cli = udp.socket',
-        'cli.sendto "final check" $where',
-        'msg, from = srv.recvfrom 2048',
-        "expect $msg == 'final check'",
-        `tc = tcp.connect 127.0.0.1 ${(tcpEcho.address() as net.AddressInfo).port}`,
-        'tc.sendall ping',
-        'tc.shutdown wr',
-        'reply = tc.recv 100',
-        'expect $reply == ping',
-        'print done',
+      console.log(
+        `session fuzz: ${typed} lines in ${Date.now() - started} ms, ${errors} error lines, ${interrupted} Ctrl-C, ` +
+          `guard blocked ${guard.blocked.names} names and ${guard.blocked.addresses} addresses`,
       );
-      expect(out).toContain('done\n');
-    } finally {
-      await shell.close();
-    }
-    console.log(
-      `session fuzz: ${typed} lines in ${Date.now() - started} ms, ${errors} error lines, ${interrupted} Ctrl-C, ` +
-        `guard blocked ${guard.blocked.names} names and ${guard.blocked.addresses} addresses`,
-    );
-    expect(typed).toBeGreaterThanOrEqual(LINES);
-    expect(errors).toBeGreaterThan(LINES / 10); // the barrage did reach the error paths
-    expect(uncaught).toEqual([]);
-  }, 120_000 * SCALE);
+      expect(typed).toBeGreaterThanOrEqual(LINES);
+      expect(errors).toBeGreaterThan(LINES / 10); // the barrage did reach the error paths
+      expect(uncaught).toEqual([]);
+    },
+    120_000 * SCALE,
+  );
 
   it('the loopback guard stops names and addresses off this host (so the barrage above cannot leak)', async () => {
     const shell = new CoreDriver({ maxWaitMs: 200 });

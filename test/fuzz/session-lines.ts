@@ -36,7 +36,19 @@ const RECEIVERS = ['U', 'T', 'U6', 's', 't', 'c', 'conn', 'nosuch', 'x'];
 const GARBAGE = ['&', '=', '==', '-6', '-x', '--raw', '"', "'", '$', '${', '#', '\\x', 'end', 'else', ',', '%1', '$UA[9]', '$m[0]'];
 
 /** Commands that would make the barrage slow or leave the loopback fixture: rarer, or not at all. */
-const WEIGHT: Readonly<Record<string, number>> = { sleep: 1, input: 2, run: 2, wait: 2, kill: 2, exit: 1, help: 2, sockets: 2, jobs: 1, diagram: 1, export: 1 };
+const WEIGHT: Readonly<Record<string, number>> = {
+  sleep: 1,
+  input: 2,
+  run: 2,
+  wait: 2,
+  kill: 2,
+  exit: 1,
+  help: 2,
+  sockets: 2,
+  jobs: 1,
+  diagram: 1,
+  export: 1,
+};
 
 const commands = COMMANDS.flatMap((c) => Array.from({ length: WEIGHT[c.name] ?? 6 }, () => c));
 
@@ -112,9 +124,7 @@ function mutate(line: string, [op, at, word]: Mutation): string {
 
 const simple = fc.oneof({ weight: 8, arbitrary: command }, { weight: 2, arbitrary: assignment });
 
-const mutated = fc
-  .tuple(simple, fc.array(mutation, { minLength: 1, maxLength: 2 }))
-  .map(([line, ms]) => ms.reduce(mutate, line));
+const mutated = fc.tuple(simple, fc.array(mutation, { minLength: 1, maxLength: 2 })).map(([line, ms]) => ms.reduce(mutate, line));
 
 /** A bounded block: repeat with a small count, an if, or a while that ends (or gets Ctrl-C). */
 const block = fc
@@ -127,19 +137,40 @@ const block = fc
 
 /** Conversations that work when typed as they are: the barrage mutates them into ones that don't. */
 const SCENARIOS: readonly (readonly string[])[] = [
-  ['s = udp.socket', 's.sendto hello $UA', 'm, addr = U.recvfrom 2048', 'U.sendto $m $addr', 'm, addr = s.recvfrom 2048', 'expect $m == hello'],
+  [
+    's = udp.socket',
+    's.sendto hello $UA',
+    'm, addr = U.recvfrom 2048',
+    'U.sendto $m $addr',
+    'm, addr = s.recvfrom 2048',
+    'expect $m == hello',
+  ],
   ['c = udp.socket', 'c.connect 127.0.0.1 $EP', 'c.send "\\x1b[2Jhi"', 'd = c.recv 2048', 'print $d', 'sockets'],
-  ['t = tcp.connect 127.0.0.1 $TA[1]', 'conn, addr = T.accept', 't.send hello', 'd = conn.recv 100', 'conn.sendall $d', 'm = t.recv 100', 't.shutdown wr', 'conn.recv 10', 'conn.close', 't.recv 10', 't.close'],
+  [
+    't = tcp.connect 127.0.0.1 $TA[1]',
+    'conn, addr = T.accept',
+    't.send hello',
+    'd = conn.recv 100',
+    'conn.sendall $d',
+    'm = t.recv 100',
+    't.shutdown wr',
+    'conn.recv 10',
+    'conn.close',
+    't.recv 10',
+    't.close',
+  ],
   ['t = tcp.connect localhost $ETP', 't.sendall "\\x00\\xff\\x07"', 'd = t.recv 3', '$d', 't.close', 't.recv 1'],
   ['c = tcp.connect 127.0.0.1 $CP', 'c = udp.socket', 'c.connect 127.0.0.1 $CP', 'c.send x', 'c.recv 10', 'c.recv 10'],
   ['x = udp.bind -6 ::1 0', 'addr = x.getsockname', 'x.sendto six $addr', 'm, a = x.recvfrom 10', 'x.settimeout 0', 'x.recvfrom 10'],
 ];
 
-const scenario = fc.constantFrom(...SCENARIOS).chain((lines) =>
-  fc.array(sometimes(5, 1, fc.array(mutation, { minLength: 1, maxLength: 2 })), { minLength: lines.length, maxLength: lines.length }).map((ms) =>
-    lines.map((line, i) => (ms[i] ? ms[i].reduce(mutate, line) : line)),
-  ),
-);
+const scenario = fc
+  .constantFrom(...SCENARIOS)
+  .chain((lines) =>
+    fc
+      .array(sometimes(5, 1, fc.array(mutation, { minLength: 1, maxLength: 2 })), { minLength: lines.length, maxLength: lines.length })
+      .map((ms) => lines.map((line, i) => (ms[i] ? ms[i].reduce(mutate, line) : line))),
+  );
 
 /** One entry of the barrage: the lines typed for it (several for a block or a conversation). */
 export const sessionEntry: fc.Arbitrary<string[]> = fc.oneof(

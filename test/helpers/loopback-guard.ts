@@ -72,7 +72,8 @@ export function guardLoopback(): Guard {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     // net.connect() passes its normalized arguments as one array: [options, callback].
     const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-    const host = typeof first === 'object' && first !== null ? (first as { host?: string }).host : typeof args[1] === 'string' ? args[1] : undefined;
+    const host =
+      typeof first === 'object' && first !== null ? (first as { host?: string }).host : typeof args[1] === 'string' ? args[1] : undefined;
     if (host !== undefined && !isLoopback(host) && host !== 'localhost') {
       blocked.addresses += 1;
       process.nextTick(() => this.destroy(offHost(host)));

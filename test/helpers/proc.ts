@@ -19,7 +19,11 @@ export interface Finished {
 }
 
 /** Runs a command to completion, feeding `input`; kills it by PID after `timeoutMs`. */
-export function runProcess(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: 'pipe' });
     let stdout = '';
@@ -28,7 +32,9 @@ export function runProcess(command: string, args: readonly string[], options: { 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       if (child.pid) process.kill(child.pid, 'SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 10000} ms; stdout=${stdout} stderr=${stderr}`));
+      reject(
+        new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 10000} ms; stdout=${stdout} stderr=${stderr}`),
+      );
     }, options.timeoutMs ?? 10000);
     child.on('error', reject);
     child.on('close', (status) => {
@@ -39,7 +45,10 @@ export function runProcess(command: string, args: readonly string[], options: { 
   });
 }
 
-export function sockshell(args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+export function sockshell(
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Finished> {
   return runProcess(process.execPath, [CLI, ...args], options);
 }
 
@@ -52,7 +61,11 @@ export interface Server {
 /** Starts a long-running server and waits (bounded) until its stdout shows `ready`. */
 export function startServer(command: string, args: readonly string[], ready: string, timeoutMs = 8000): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const server: Server = {

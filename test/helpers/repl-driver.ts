@@ -18,7 +18,14 @@ export class ReplDriver {
   constructor() {
     this.output.on('data', (d: Buffer) => (this.out += d.toString()));
     this.errors.on('data', (d: Buffer) => (this.err += d.toString()));
-    const repl = startRepl({ input: this.input, output: this.output, errorOutput: this.errors, terminal: false, color: false, history: null });
+    const repl = startRepl({
+      input: this.input,
+      output: this.output,
+      errorOutput: this.errors,
+      terminal: false,
+      color: false,
+      history: null,
+    });
     this.done = repl.done;
     this.interrupt = repl.interrupt;
     this.busy = repl.busy;
@@ -41,7 +48,8 @@ export class ReplDriver {
   async until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; out=${JSON.stringify(this.out)} err=${JSON.stringify(this.err)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; out=${JSON.stringify(this.out)} err=${JSON.stringify(this.err)}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -20,7 +20,11 @@ export class ReplProcess {
   err = '';
 
   constructor() {
-    this.child = spawn(process.execPath, ['-e', START], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    this.child = spawn(process.execPath, ['-e', START], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     this.child.stdout!.on('data', (d: Buffer) => (this.out += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
   }
@@ -39,7 +43,8 @@ export class ReplProcess {
     this.child.stdin!.write(line + '\n');
     const prompt = /sockshell[^\n>]*> $/;
     while (!prompt.test(this.out.slice(o))) {
-      if (Date.now() - started > timeoutMs) throw new Error(`no prompt after ${JSON.stringify(line)} in ${timeoutMs} ms; out=${this.out.slice(o)} err=${this.err.slice(e)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`no prompt after ${JSON.stringify(line)} in ${timeoutMs} ms; out=${this.out.slice(o)} err=${this.err.slice(e)}`);
       await new Promise((r) => setTimeout(r, 5));
     }
     return { out: this.out.slice(o).replace(prompt, ''), err: this.err.slice(e), ms: Date.now() - started };

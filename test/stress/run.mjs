@@ -37,18 +37,33 @@ for (let i = 0; i < busy; i++) loops.push(spawn(process.execPath, ['-e', 'for (;
 function runSuite() {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url)), 'run', ...extra], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url)), 'run', ...extra],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (status) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const failed = [...new Set(out.split('\n').filter((l) => /^\s*(FAIL|×)\s/.test(l)).map((l) => l.trim()))];
-      const summary = out.split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim()).join('; ');
+      const failed = [
+        ...new Set(
+          out
+            .split('\n')
+            .filter((l) => /^\s*(FAIL|×)\s/.test(l))
+            .map((l) => l.trim()),
+        ),
+      ];
+      const summary = out
+        .split('\n')
+        .filter((l) => /^\s*(Test Files|Tests)\s/.test(l))
+        .map((l) => l.trim())
+        .join('; ');
       resolve({ status, seconds, failed, summary, out });
     });
   });

@@ -56,7 +56,13 @@ switch (mode) {
   }
   case 'udp-client': {
     const client = dgram.createSocket('udp4');
-    client.on('message', roundTrips(() => client.send(MESSAGE, port, '127.0.0.1'), () => client.close()));
+    client.on(
+      'message',
+      roundTrips(
+        () => client.send(MESSAGE, port, '127.0.0.1'),
+        () => client.close(),
+      ),
+    );
     break;
   }
   case 'tcp-server': {
@@ -69,7 +75,15 @@ switch (mode) {
   }
   case 'tcp-client': {
     const client = net.connect(port, '127.0.0.1');
-    client.on('connect', () => client.on('data', roundTrips(() => client.write(MESSAGE), () => client.end())));
+    client.on('connect', () =>
+      client.on(
+        'data',
+        roundTrips(
+          () => client.write(MESSAGE),
+          () => client.end(),
+        ),
+      ),
+    );
     client.on('error', (err) => fail(err.code));
     break;
   }
