@@ -4,7 +4,7 @@ import { SocketError, fromCode, toSocketError } from '../src/engine/errors.js';
 import { ByteQueue, Fifo } from '../src/engine/queues.js';
 import { checkDestPort, checkPort, literalHost, resolveHost } from '../src/engine/resolve.js';
 import { Waiter } from '../src/engine/waiter.js';
-import { fails, sleep } from './engine-helpers.js';
+import { fails } from './engine-helpers.js';
 
 describe('SocketError', () => {
   it('phrases each code from context, with the Python exception, on one line', () => {
@@ -175,6 +175,5 @@ describe('Waiter', () => {
     w.fail(new SocketError('EBADF', 'recv', { socket: 's' }));
     await fails(w.sleep(), 'EBADF'); // a failure while not sleeping is kept for the next sleep
     w.end();
-    await sleep(1);
   });
 });

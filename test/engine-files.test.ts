@@ -140,7 +140,7 @@ describe('sendfile and recvfile', () => {
     peer.resume();
     expect(await sending).toBe(data.length);
     r.engine.close(client);
-    await until(() => got === data.length, 10_000);
+    await until(() => got === data.length);
     expect(hash.digest('hex')).toBe(sha(data));
   }, 60_000); // tens of MiB through a paused reader: seconds on a loaded machine
 
@@ -194,7 +194,7 @@ describe('sendfile and recvfile', () => {
     const { client, conn } = await pair();
     const controller = new AbortController();
     const receiving = r.engine.recvfile(conn, join(dir, 'abort.out'), null, { signal: controller.signal });
-    await sleep(50);
+    await until(() => r.engine.info(conn).waiting === 'recvfile');
     controller.abort();
     await fails(receiving, 'EINTR');
     expect(r.engine.info(client).state).toBe('ESTABLISHED');

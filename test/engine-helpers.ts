@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { createEngine } from '../src/engine/index.js';
 import { SocketError } from '../src/engine/errors.js';
 import type { Engine, EngineEvent, EngineOptions } from '../src/engine/types.js';
+import { HANG_MS, waitFor } from './helpers/wait.js';
 
 export interface Rig {
   readonly engine: Engine;
@@ -23,13 +24,9 @@ export function rig(options: Partial<EngineOptions> = {}): Rig {
   };
 }
 
-/** Polls cond every 5 ms; fails after ms. */
-export async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
+/** Polls cond every 5 ms; fails after ms (a hang, not a slow machine). */
+export function until(cond: () => boolean, ms = HANG_MS): Promise<void> {
+  return waitFor(cond, 'a condition of this test', ms);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Address, SocketHandle } from '../src/engine/types.js';
-import { closedTcpPort, fails, rig, sleep, until, type Rig } from './engine-helpers.js';
+import { closedTcpPort, fails, rig, until, type Rig } from './engine-helpers.js';
 
 const main = { owner: 'main' };
 let r: Rig;
@@ -239,7 +239,9 @@ describe('TCP byte stream', () => {
     r.engine.shutdown(conn, 'rd');
     expect((await waiting).length).toBe(0);
     await r.engine.sendall(client, Buffer.from('ignored'), {});
-    await sleep(20);
+    // The peer's FIN comes after its bytes (TCP is ordered): once it is seen, the bytes were read too.
+    r.engine.shutdown(client, 'wr');
+    await until(() => r.of('eof').some((e) => e.socket === 'connectionSocket'));
     expect(r.engine.info(conn).queued.count).toBe(0);
     expect((await r.engine.recv(conn, 10, {})).length).toBe(0);
     r.engine.shutdown(conn, 'rdwr');
@@ -329,7 +331,7 @@ describe('TCP byte stream', () => {
     expect(r.engine.info(client).waiting).toBeNull();
     (peer as net.Socket | null)?.resume();
     await r.engine.sendall(client, Buffer.from('end'), { maxWaitMs: 5000 });
-    await until(() => read === sent + 3, 5000);
+    await until(() => read === sent + 3);
   });
 
   it('closeAll releases a closed socket whose peer never reads', async () => {
@@ -392,7 +394,7 @@ describe('TCP waiting', () => {
     const ac = new AbortController();
     const accepting = r.engine.accept(server, { ...main, signal: ac.signal });
     const receiving = r.engine.recv(conn, 10, { signal: ac.signal });
-    await sleep(5);
+    await until(() => r.engine.info(server).waiting === 'accept' && r.engine.info(conn).waiting === 'recv');
     ac.abort();
     await Promise.all([
       fails(accepting, 'EINTR', 'KeyboardInterrupt', /accept cancelled; serverSocket stays open/),

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/index.js';
 import type { SocketHandle } from '../src/engine/types.js';
-import { closedUdpPort, fails, rig, sleep, until, type Rig } from './engine-helpers.js';
+import { closedUdpPort, fails, rig, until, type Rig } from './engine-helpers.js';
 
 const main = { owner: 'main' };
 let r: Rig;
@@ -212,7 +212,7 @@ describe('UDP waiting', () => {
     const { server, client, port } = await pair();
     const ac = new AbortController();
     const pending = r.engine.recvfrom(server, 10, { signal: ac.signal });
-    await sleep(10);
+    await until(() => r.engine.info(server).waiting === 'recvfrom');
     ac.abort();
     await fails(pending, 'EINTR', 'KeyboardInterrupt', /recvfrom cancelled; serverSocket stays open/);
     await fails(r.engine.recv(server, 10, { signal: ac.signal }), 'EINTR');

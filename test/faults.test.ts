@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * Network faults, as the shell shows them: one clear line naming the code and what it means, and
@@ -59,13 +60,7 @@ async function fails(line: string): Promise<string> {
   return errors[errors.length - 1]!.text.trimStart();
 }
 
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, what: string): Promise<void> => waitFor(cond, what);
 
 /** The shell still works: a UDP round trip on fresh sockets. */
 async function stillWorks(): Promise<void> {

@@ -53,10 +53,10 @@ describe('REPL', () => {
     await repl.type('s = udp.bind 127.0.0.1 0');
     await repl.type('a = getsockname');
     repl.send('recvfrom 100');
-    await repl.until(() => repl!.busy(), 3000, 'recvfrom to be running');
+    await repl.until(() => repl!.busy(), 'recvfrom to be running');
     const before = repl.err.length;
     repl.interrupt();
-    await repl.until(() => repl!.err.slice(before).includes('cancelled'), 3000, 'the cancel message');
+    await repl.until(() => repl!.err.slice(before).includes('cancelled'), 'the cancel message');
     expect(repl.err.slice(before)).toMatch(/recvfrom cancelled; the socket stays open/);
     await repl.type('c = udp.socket');
     await repl.type('c.sendto later $a');
@@ -69,7 +69,7 @@ describe('REPL', () => {
     await repl.type('a = getsockname');
     await repl.type('c = udp.socket');
     await repl.type('c.sendto ping $a');
-    await repl.until(() => /\[s\] a datagram of 4 bytes from \('127\.0\.0\.1', \d+\) is waiting/.test(repl!.out), 3000, 'the notice');
+    await repl.until(() => /\[s\] a datagram of 4 bytes from \('127\.0\.0\.1', \d+\) is waiting/.test(repl!.out), 'the notice');
   });
 
   it('reports an error as one line with a caret under the column, and goes on', async () => {

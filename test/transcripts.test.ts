@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../src/transcript/diff.js';
 import { parseTranscript, renderItems } from '../src/transcript/format.js';
 import { replay } from '../src/transcript/replay.js';
+import { HANG_MS } from './helpers/wait.js';
 
 /** Every transcript under test/transcripts replays green: one test case per transcript. */
 const dir = new URL('./transcripts/', import.meta.url);
@@ -19,7 +20,7 @@ describe('transcripts', () => {
     const text = readFileSync(new URL(file, dir), 'utf8');
     const { transcript, errors } = parseTranscript(text);
     expect(errors).toEqual([]);
-    const result = await replay(transcript, { timeoutMs: 3000 });
+    const result = await replay(transcript, { timeoutMs: HANG_MS });
     const diff = unifiedDiff(text.replace(/\n$/, '').split('\n'), renderItems(result.actual).replace(/\n$/, '').split('\n'), {
       expected: file,
       actual: 'this run',

@@ -192,7 +192,7 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     const code = readFileSync(file, 'utf8');
     expect(code).toContain('tcp1 = socket(AF_INET6, SOCK_STREAM)\ntcp1.bind((h, 0))');
     expect(code).toContain('c = socket(AF_INET6, SOCK_STREAM)\nc.connect(a)');
-    const py = await runProcess('python3', [file], { timeoutMs: 5000 });
+    const py = await runProcess('python3', [file]);
     expect([py.stderr, py.stdout]).toEqual(['', 'hi\n']);
   });
 
@@ -213,7 +213,7 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     const shell = await sockshell([], { input: session });
     expect([shell.stderr, shell.stdout]).toEqual(['', 'hello\nclosed\n']);
     expect(readFileSync(file, 'utf8')).toContain("tcp2.send(b'hello')");
-    const py = await runProcess('python3', [file], { timeoutMs: 5000 }); // the wrong socket's recv would wait for ever
+    const py = await runProcess('python3', [file]); // the wrong socket's recv would wait for ever
     expect([py.stderr, py.stdout]).toEqual(['', 'hello\nclosed\n']);
   });
 

@@ -86,7 +86,6 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     expect(Number(m![3])).toBeGreaterThan(0);
     expect(peak - base).toBeLessThan(GROWTH_LIMIT);
     expect(answeredInMs).toBeGreaterThanOrEqual(0);
-    expect(answeredInMs).toBeLessThan(2000);
     // The drops were announced in a few lines (1, 10, 100...), not one per thousand.
     expect(repl.err.match(/receive queue full/g)?.length ?? 0).toBeLessThanOrEqual(8);
     // What is queued is intact and in order, and the socket works on.
@@ -138,7 +137,6 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     expect(delivered).toBeLessThanOrEqual(kernelTcpCeiling() + (1 << 20) + (1 << 17) + (1 << 20));
     expect(peak - base).toBeLessThan(GROWTH_LIMIT);
     expect(answeredInMs).toBeGreaterThanOrEqual(0);
-    expect(answeredInMs).toBeLessThan(2000);
     expect((await repl.type('d = conn.recv 65536')).err).toBe('');
     expect((await repl.type('len $d')).out).toBe('65536\n');
   }, 120_000);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { endGroup } from '../../src/transcript/process-group.js';
 import { tcpHolders } from '../../src/engine/port-holders.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
+import { waitForAsync } from '../helpers/wait.js';
 
 /**
  * Grading over real sockets: a transcript recorded against the textbook's server passes against a
@@ -32,18 +33,14 @@ async function liveProcesses(text: string): Promise<string[]> {
 describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
   it("the textbook's UDPServer.py passes the recorded transcript", async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServer.py ${port}`, transcriptOn('udp-upper', port)], {});
     expect(r.stdout).toMatch(/^ok {6}.*udp-upper.*\n1 passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });
 
   it("the textbook's TCPServer.py passes the recorded transcript", async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, transcriptOn('tcp-upper', port)], {});
     expect(r.stdout).toContain('1 passed, 0 failed');
     expect(r.status).toBe(0);
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]); // stopped by its PID's group
@@ -52,7 +49,7 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
   it('a server that lower-cases fails, and the diff points at the reply lines', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
-    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServerLower.py ${port}`, file], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--with', `python3 test/peers/UDPServerLower.py ${port}`, file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,11 +8,11 @@\n`);
     expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
@@ -67,7 +64,7 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     const server = join(dir, 'hello.py');
     writeFileSync(server, hello);
     const file = transcriptOn('udp-upper', port);
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${server} ${port}`, file], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${server} ${port}`, file]);
     expect(r.status).toBe(1);
     const notice = (n: number) => `[clientSocket] a datagram of ${n} bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it`;
     expect(r.stdout).toContain(`   12\n-  ${notice(12)}\n+  ${notice(6)}\n`);
@@ -76,9 +73,7 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
 
   it('a TCP server that lower-cases fails too', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServerLower.py ${port}`, transcriptOn('tcp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
   });
@@ -87,9 +82,7 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     const port = await freeFixedPort();
     const r = await sockshell(
       ['test', '--timeout', '0.5', '--with', `python3 test/peers/UDPServerSilent.py ${port}`, transcriptOn('udp-upper', port)],
-      {
-        timeoutMs: 20000,
-      },
+      {},
     );
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
@@ -99,19 +92,23 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
 
   it('a program that exits before it is ready is reported, and the transcript fails', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "python3 -c "raise SystemExit(3)"" exited (status 3) before it was ready');
   });
 
   it('a program that never gets ready is reported after --ready-timeout and stopped', async () => {
     const port = await freeFixedPort();
-    const r = await sockshell(
-      ['test', '--ready-timeout', '0.5', '--port', String(port), '--with', 'sleep 30', transcriptOn('udp-upper', port)],
-      { timeoutMs: 20000 },
-    );
+    const r = await sockshell([
+      'test',
+      '--ready-timeout',
+      '0.5',
+      '--port',
+      String(port),
+      '--with',
+      'sleep 30',
+      transcriptOn('udp-upper', port),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('--with "sleep 30" was not ready after 0.5 s: it printed no line and port');
   });
@@ -124,9 +121,7 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const squatter = createSocket('udp4');
     await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
     try {
-      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', transcriptOn('udp-upper', port)], {
-        timeoutMs: 20000,
-      });
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', transcriptOn('udp-upper', port)], {});
       expect(r.status).toBe(1);
       expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
     } finally {
@@ -145,9 +140,10 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const file = join(dir, 'quiet.py');
     writeFileSync(file, quiet);
     const transcript = transcriptOn('udp-upper', port);
-    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript], {
-      timeoutMs: 30000,
-    });
+    const r = await sockshell(
+      ['test', '--port', String(port), '--with', `python3 ${file} ${port}`, transcript, transcript, transcript],
+      {},
+    );
     expect(r.stdout).toBe(`ok      ${transcript}\n`.repeat(3) + '3 passed, 0 failed\n');
     expect(r.status).toBe(0);
     expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
@@ -183,9 +179,7 @@ describe.runIf(hasPython)('grading: the program under test', () => {
       'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
     const file = join(dir, 'crash.py');
     writeFileSync(file, crash.replaceAll('; ', '\n'));
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
@@ -206,10 +200,22 @@ describe.runIf(hasPython)('grading: the program under test', () => {
       ],
       { stdio: 'ignore' },
     );
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGTERM');
-    expect(await new Promise((resolve) => child.on('exit', (code) => resolve(code)))).toBe(143);
-    expect(await liveProcesses(`UDPServerSilent.py ${port}`)).toEqual([]);
+    try {
+      const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+      // sockshell sets up its signal handling before it starts the program, so once the program
+      // runs, SIGTERM must stop both.
+      const program = `test/peers/UDPServerSilent.py ${port}`;
+      // The program itself (python3, by whatever path), not sockshell or sh, whose argv also name it.
+      await waitForAsync(
+        async () => (await liveProcesses(program)).some((l) => l.trim().split(/\s+/)[1]?.endsWith('python3')),
+        'the --with program',
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(await liveProcesses(`UDPServerSilent.py ${port}`)).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
@@ -218,12 +224,12 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     const command = `python3 test/peers/TCPServer.py ${port}`;
-    const first = await sockshell(['test', '--with', command, file], { timeoutMs: 20000 });
+    const first = await sockshell(['test', '--with', command, file]);
     expect(first.stdout).toContain('1 passed, 0 failed');
     // The textbook server closed the connection first: its side waits out TIME_WAIT on the port.
     expect(tcpHolders(port)).toMatchObject({ other: 0, timeWait: 1 });
     // With --port too: closed connections are not taken for a leftover server that holds the port.
-    const second = await sockshell(['test', '--port', String(port), '--with', command, file], { timeoutMs: 20000 });
+    const second = await sockshell(['test', '--port', String(port), '--with', command, file]);
     expect(second.status).toBe(1);
     expect(second.stdout).toContain(
       `FAIL    ${file}: --with "${command}" exited (status 1) before it was ready: OSError: [Errno 98] Address already in use\n`,
@@ -239,9 +245,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
   it('with {port}, each run gets a fresh port, substituted for --port in the transcript; back to back, all pass', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
-    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file, file, file], {
-      timeoutMs: 30000,
-    });
+    const r = await sockshell(['test', '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file, file, file], {});
     expect(r.stdout).toBe(`ok      ${file}\n`.repeat(3) + '3 passed, 0 failed\n');
     expect(r.status).toBe(0);
     expect(tcpHolders(port)).toEqual({ timeWait: 0, other: 0, lastEndsInMs: 0 }); // the transcript's own port was never used
@@ -251,9 +255,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     // TCPServer.py binds its first argument: given the recorded port first, it ignores {port}, as a hard-coded server does.
-    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port} {port}`, '--port', String(port), file], {
-      timeoutMs: 20000,
-    });
+    const r = await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port} {port}`, '--port', String(port), file], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
       new RegExp(
@@ -268,10 +270,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     const helper = `python3 -c "print('helper up', flush=True); import time; time.sleep(30)" ${port}9`;
-    const r = await sockshell(
-      ['test', '--with', helper, '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file],
-      { timeoutMs: 20000 },
-    );
+    const r = await sockshell(['test', '--with', helper, '--with', 'python3 test/peers/TCPServer.py {port}', '--port', String(port), file]);
     expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
     expect(await liveProcesses(`${port}9`)).toEqual([]);
   });
@@ -280,12 +279,12 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
     const args = ['--with', 'python3 test/peers/UDPServerLower.py {port}', '--port', String(port), file];
-    const r = await sockshell(['test', ...args], { timeoutMs: 20000 });
+    const r = await sockshell(['test', ...args]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,11 +8,11 @@\n`);
     expect(r.stdout).toContain(`-  (b'SECOND LINE', ('127.0.0.1', ${port}))\n+  (b'second line', ('127.0.0.1', ${port}))\n`);
     const before = readFileSync(file, 'utf8');
-    expect((await sockshell(['test', '--update', ...args], { timeoutMs: 20000 })).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
+    expect((await sockshell(['test', '--update', ...args])).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
     expect(readFileSync(file, 'utf8')).toBe(
       before.replace("b'HELLO GRADER'", "b'hello grader'").replace("b'SECOND LINE'", "b'second line'"),
     );
@@ -300,7 +299,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
       's.bind(("", int(sys.argv[1]))); s.listen(1)\nwhile True:\n    c, a = s.accept(); c.send(c.recv(1024).decode().upper().encode()); c.close()\n';
     const server = join(dir, 'reuse.py');
     writeFileSync(server, reuse);
-    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${server} ${port}`, file, file], { timeoutMs: 20000 });
+    const r = await sockshell(['test', '--port', String(port), '--with', `python3 ${server} ${port}`, file, file]);
     expect(r.stdout).toBe(`ok      ${file}\n`.repeat(2) + '2 passed, 0 failed\n');
     expect(tcpHolders(port)?.timeWait).toBe(2);
   });
@@ -308,12 +307,12 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
   it('a program holding the port is still refused when TIME_WAIT connections share it', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
-    expect((await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, file], { timeoutMs: 20000 })).status).toBe(0);
+    expect((await sockshell(['test', '--with', `python3 test/peers/TCPServer.py ${port}`, file])).status).toBe(0);
     const { createSocket } = await import('node:dgram');
     const squatter = createSocket('udp4');
     await new Promise<void>((r) => squatter.bind(port, '127.0.0.1', r));
     try {
-      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', file], { timeoutMs: 20000 });
+      const r = await sockshell(['test', '--port', String(port), '--with', 'sleep 5', file]);
       expect(r.stdout).toContain(`port ${port} is in use before --with "sleep 5" started`);
     } finally {
       squatter.close();

@@ -56,7 +56,7 @@ describe('the interactive shell shows received bytes escaped', () => {
   it.each(PAYLOADS.map((p, i) => [p[0], i, p[2]] as const))('%s', async (_what, index, escaped) => {
     const before = repl.out.length;
     await repl.type(`s.sendto ${index} 127.0.0.1 ${peerPort}`);
-    await repl.until(() => /is waiting; recvfrom will return it/.test(repl.out.slice(before)), 3000, 'the notice');
+    await repl.until(() => /is waiting; recvfrom will return it/.test(repl.out.slice(before)), 'the notice');
     await repl.type('m, a = s.recvfrom 2048');
     expect((await repl.type('$m')).out).toBe(`${repr(bytes(PAYLOADS[index]![1]))}\n`);
     expect((await repl.type('print $m')).out).toBe(`${escaped}\n`);

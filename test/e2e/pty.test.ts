@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, sockshell } from '../helpers/proc.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 /**
  * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
@@ -25,11 +26,10 @@ function atTerminal(
   let screen = '';
   child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
   const waitFor = async (pattern: RegExp, what: string) => {
-    const deadline = Date.now() + 8000;
-    while (!pattern.test(screen)) {
-      if (Date.now() > deadline) throw new Error(`no ${what} on the terminal; screen=${JSON.stringify(screen)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil(
+      () => pattern.test(screen),
+      () => `${what} on the terminal; screen=${JSON.stringify(screen)}`,
+    );
   };
   return { child, screen: () => screen, waitFor };
 }
@@ -43,26 +43,31 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
     try {
       await waitFor(/sockshell> $/, 'first prompt');
       expect(screen()).toMatch(/^Type help for the commands, explain after an error, Ctrl-D to leave\.\r*\nsockshell> $/);
+      // `trace on` shows each call as Python (`>>> …`) just before the shell makes it: the sign that
+      // a blocking call has started, so the test waits on that instead of a pause.
+      child.stdin.write('trace on\r');
+      await waitFor(/trace on\r*\nsockshell> $/, 'prompt after trace on');
       child.stdin.write('udp.bind 127.0.0.1 0\r');
       await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
       expect(screen()).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
       child.stdin.write('recvfrom 100\r');
-      // The shell gives no sign on a terminal that the call is waiting; it starts within
-      // microseconds of Enter, so a generous pause is enough here.
-      await new Promise((r) => setTimeout(r, 400));
+      await waitFor(/>>> udp1\.recvfrom\(100\)\r*\n$/, 'recvfrom under way');
       child.stdin.write('\x03');
       await waitFor(/recvfrom cancelled; the socket stays open[^]*sockshell udp1> $/, 'cancel message and prompt');
-      // Lines typed while a call waits run after it, each shown after its own prompt.
-      child.stdin.write('settimeout 0.5\r');
-      await waitFor(/settimeout 0\.5\r*\nsockshell udp1> $/, 'prompt after settimeout');
+      // Lines typed while a call waits run after it, each shown after its own prompt. The timeout
+      // only ends the wait; the lines are typed once the call is seen to wait.
+      child.stdin.write('settimeout 2\r');
+      await waitFor(/settimeout 2\r*\n>>> udp1\.settimeout\(2\)\r*\nsockshell udp1> $/, 'prompt after settimeout');
       child.stdin.write('recvfrom 100\r');
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(/settimeout 2[^]*>>> udp1\.recvfrom\(100\)\r*\n$/, 'the second recvfrom under way');
       child.stdin.write('print ahead1\r');
       child.stdin.write('print ahead2\r');
       await waitFor(
-        /ETIMEDOUT[^]*sockshell udp1> print ahead1\r*\nahead1\r*\nsockshell udp1> print ahead2\r*\nahead2\r*\nsockshell udp1> $/,
+        /ETIMEDOUT[^]*sockshell udp1> print ahead1\r*\n>>> print\('ahead1'\)\r*\nahead1\r*\nsockshell udp1> print ahead2\r*\n>>> print\('ahead2'\)\r*\nahead2\r*\nsockshell udp1> $/,
         'typed-ahead lines after their prompts',
       );
+      child.stdin.write('trace off\r');
+      await waitFor(/trace off\r*\nsockshell udp1> $/, 'prompt after trace off');
       child.stdin.write('settimeout none\r');
       await waitFor(/settimeout none\r*\nsockshell udp1> $/, 'prompt after settimeout none');
       child.stdin.write('sockets\r');
@@ -76,7 +81,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
       rmSync(home, { recursive: true, force: true });
     }
-  }, 20_000);
+  });
 
   it('record: Ctrl-D while a call waits records its cancellation as Ctrl-C does, so the transcript replays; a line typed ahead is named as not run', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
@@ -90,7 +95,8 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       child.stdin.write('c.bind 127.0.0.1 0\r');
       await waitFor(/loopback only[^]*sockshell c> $/, 'bound');
       child.stdin.write('c.recvfrom 2048\r');
-      await new Promise((r) => setTimeout(r, 400)); // as above: the call is waiting by then
+      // The shell reads typed bytes in order and starts a call in the same turn as its Enter, so once
+      // the line typed after it is echoed, the call is waiting.
       child.stdin.write('print typed-ahead\r');
       await waitFor(/print typed-ahead\r*\n/, 'the typed-ahead line echoed');
       child.stdin.write('\x04');
@@ -103,11 +109,11 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
         / {2}sockshell c> c\.recvfrom 2048\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/,
       );
       expect(text).not.toContain('typed-ahead');
-      const replayed = await sockshell(['test', '--timeout', '1', file], { timeoutMs: 20000 });
+      const replayed = await sockshell(['test', '--timeout', '1', file]);
       expect(replayed.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
     } finally {
       if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
       rmSync(home, { recursive: true, force: true });
     }
-  }, 30000);
+  });
 });

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { CLI, ROOT, sockshell } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** sockshell record and sockshell test as a user runs them. */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-transcripts-'));
@@ -96,20 +98,31 @@ describe('record and test', () => {
   });
 
   it('Ctrl-C stops sockshell test with status 130', async () => {
+    // The transcript says when it runs: it sends a datagram here, then sleeps. Once the datagram is
+    // in, sockshell's Ctrl-C handling is set up and the sleep is under way.
+    const here = createSocket('udp4');
+    let arrived = false;
+    here.on('message', () => (arrived = true));
+    await new Promise<void>((resolve) => here.bind(0, '127.0.0.1', resolve));
     const file = join(dir, 'slow.sockt');
-    writeFileSync(file, '  sockshell> sleep 20\n');
+    writeFileSync(file, `  sockshell> udp.socket\n  sockshell> sendto started 127.0.0.1 ${here.address().port}\n  sockshell> sleep 60\n`);
     const child = spawn(process.execPath, [CLI, 'test', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 500));
-    child.kill('SIGINT');
-    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    expect(status).toBe(130);
-    expect(out).toContain('(interrupted)');
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await waitFor(() => arrived, 'the transcript to start');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(out).toContain('(interrupted)');
+    } finally {
+      here.close();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('a directory runs every .sockt below it and ends with the summary', async () => {
-    const r = await sockshell(['test', 'test/transcripts'], { timeoutMs: 60000 });
+    const r = await sockshell(['test', 'test/transcripts']);
     expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });

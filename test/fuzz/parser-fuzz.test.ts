@@ -18,10 +18,7 @@ const LINES = 100_000 * SCALE;
 /** Compiles source and checks the contract; returns how many lines it held. */
 function checkCompile(source: string): number {
   const lines = source.split('\n');
-  const started = performance.now();
   const result = compile(source);
-  const ms = performance.now() - started;
-  if (ms > 1000) throw new Error(`compile took ${Math.round(ms)} ms for ${JSON.stringify(source.slice(0, 80))}`);
   let previous = { line: 0, col: 0 };
   for (const d of result.diagnostics) {
     const where = `${JSON.stringify(source)} → ${d.span.line}:${d.span.col} ${d.message}`;
@@ -46,7 +43,6 @@ describe('parser fuzz', () => {
     `${LINES} random, token-soup and mutated lines: no exception, no hang, every error one line with a position`,
     () => {
       let lines = 0;
-      const started = Date.now();
       // Single lines, as the REPL and piped sessions hand them over...
       fc.assert(
         fc.property(anyLine, (line) => {
@@ -62,7 +58,6 @@ describe('parser fuzz', () => {
         { seed: SEED + 1, numRuns: Math.ceil(LINES * 0.1) },
       );
       expect(lines).toBeGreaterThanOrEqual(LINES);
-      expect(Date.now() - started).toBeLessThan(60_000 * SCALE);
     },
     120_000 * SCALE,
   );
@@ -82,11 +77,11 @@ describe('parser fuzz', () => {
     expect(compile('repeat 1\n'.repeat(MAX_NESTING) + 'print ok\n' + 'end\n'.repeat(MAX_NESTING)).diagnostics).toEqual([]);
   });
 
-  it('a pasted 1 MB line is answered at once', () => {
+  // No clock here (a loaded machine makes any bound flaky; speed lives in `npm run bench`): a lexer or
+  // parser that is quadratic in line length needs about 10^12 steps for these and runs into the limit.
+  it('a pasted 1 MB line compiles, with its diagnostics in range', () => {
     for (const line of ['x'.repeat(1 << 20), `print ${'a '.repeat(1 << 19)}`, `print "${'$x'.repeat(1 << 18)}"`]) {
-      const started = Date.now();
-      checkCompile(line);
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(checkCompile(line)).toBe(1);
     }
-  });
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { ShellCore } from '../../src/repl/core.js';
 import type { ShellLine } from '../../src/repl/view.js';
+import { HANG_MS } from './wait.js';
 
 /**
  * Drives the interactive shell's core in-process, as the REPL does: one chunk at a time, blocks
@@ -46,7 +47,7 @@ export class CoreDriver {
   }
 
   /** Runs source (one or more lines) as one chunk; Ctrl-C after deadlineMs; fails if it hangs past that. */
-  async run(source: string, deadlineMs = 10_000, graceMs = 3000): Promise<Ran> {
+  async run(source: string, deadlineMs = HANG_MS, graceMs = HANG_MS): Promise<Ran> {
     this.current = [];
     this.collecting = true;
     let finished = false;

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import { HANG_MS } from './wait.js';
 
 /** Helpers for tests that start real processes. Every process is ended by its PID. */
 
@@ -18,7 +19,10 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs a command to completion, feeding `input`; kills it by PID after `timeoutMs`. */
+/** How long a process may run before a test calls it hung and kills it: generous, as a loaded machine is slow. */
+const PROCESS_HANG_MS = 4 * HANG_MS;
+
+/** Runs a command to completion, feeding `input`; kills it by PID after `timeoutMs` (a hang). */
 export function runProcess(
   command: string,
   args: readonly string[],
@@ -30,17 +34,19 @@ export function runProcess(
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const limit = options.timeoutMs ?? PROCESS_HANG_MS;
     const timer = setTimeout(() => {
       if (child.pid) process.kill(child.pid, 'SIGKILL');
-      reject(
-        new Error(`${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 10000} ms; stdout=${stdout} stderr=${stderr}`),
-      );
-    }, options.timeoutMs ?? 10000);
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${limit} ms; stdout=${stdout} stderr=${stderr}`));
+    }, limit);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    // A program that exits without reading all its input makes the write fail with EPIPE: that is
+    // its business (the status and output say what happened), not an error of the test's.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -59,7 +65,7 @@ export interface Server {
 }
 
 /** Starts a long-running server and waits (bounded) until its stdout shows `ready`. */
-export function startServer(command: string, args: readonly string[], ready: string, timeoutMs = 8000): Promise<Server> {
+export function startServer(command: string, args: readonly string[], ready: string, timeoutMs = HANG_MS): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: ROOT,
@@ -97,41 +103,44 @@ export function startServer(command: string, args: readonly string[], ready: str
   });
 }
 
-/** A port that was free a moment ago, for servers whose port must be given up front. */
-export async function freePort(transport: 'udp' | 'tcp'): Promise<number> {
-  if (transport === 'tcp') {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const port = (s.address() as { port: number }).port;
-    await new Promise<void>((r) => s.close(() => r()));
-    return port;
-  }
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 /**
- * A free port below the OS's ephemeral range (20000–31999), so no socket the OS numbers itself
- * (another test's client, say) can take it between this check and its use.
+ * A port for a server whose port must be given up front (a textbook program takes it in argv, a
+ * transcript names it). Two races are ruled out by where it comes from, not by luck:
+ * - it lies below the OS's ephemeral range (32768–60999 here), so no socket the OS numbers itself,
+ *   another test's client say, can take it between this check and its use;
+ * - each vitest worker has its own slice of 20000–31999 and hands its ports out in turn, so two
+ *   test files running at once never pick the same one.
+ * What is left is a program outside the suite holding it: the bind check below skips those.
  */
 export async function freeFixedPort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    const tcp = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
-    });
-    if (!tcp) continue;
-    const udp = await new Promise<boolean>((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => resolve(false));
-      s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)));
-    });
-    if (udp) return port;
+  for (let attempt = 0; attempt < SLICE; attempt++) {
+    const port = BASE + (nextInSlice++ % SLICE);
+    if ((await canListen(port)) && (await canBindUdp(port))) return port;
   }
-  throw new Error('no free port found in 20000–31999 after 50 tries');
+  throw new Error(`no free port in ${BASE}–${BASE + SLICE - 1}`);
+}
+
+/** For a server started by the test: the same as freeFixedPort (either transport is checked). */
+export const freePort = (_transport: 'udp' | 'tcp'): Promise<number> => freeFixedPort();
+
+const SLICE = 500;
+const worker = Number(process.env.VITEST_POOL_ID ?? 1 + Math.floor(Math.random() * 24));
+const BASE = 20000 + ((worker - 1) % 24) * SLICE;
+/** Where this worker starts: random within its slice, so a file that follows another on the same worker does not meet its ports in TIME_WAIT. */
+let nextInSlice = Math.floor(Math.random() * SLICE);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+  });
+}
+
+function canBindUdp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)));
+  });
 }

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { startRepl } from '../../src/repl/repl.js';
+import { HANG_MS, waitFor } from './wait.js';
 
 /**
  * Drives the REPL in-process through its streams, as a person would type: one line at a time,
@@ -32,11 +33,11 @@ export class ReplDriver {
   }
 
   /** Types a line and waits until the shell is back at a prompt. */
-  async type(line: string, timeoutMs = 5000): Promise<{ out: string; err: string }> {
+  async type(line: string, timeoutMs = HANG_MS): Promise<{ out: string; err: string }> {
     const o = this.out.length;
     const e = this.err.length;
     this.input.write(line + '\n');
-    await this.until(() => /(sockshell[^\n>]*> |\.\.\. )$/.test(this.out.slice(o)), timeoutMs, `a prompt after ${JSON.stringify(line)}`);
+    await this.until(() => /(sockshell[^\n>]*> |\.\.\. )$/.test(this.out.slice(o)), `a prompt after ${JSON.stringify(line)}`, timeoutMs);
     return { out: this.out.slice(o).replace(/(sockshell[^\n>]*> |\.\.\. )$/, ''), err: this.err.slice(e) };
   }
 
@@ -45,13 +46,8 @@ export class ReplDriver {
     this.input.write(line + '\n');
   }
 
-  async until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; out=${JSON.stringify(this.out)} err=${JSON.stringify(this.err)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  until(check: () => boolean, what: string, timeoutMs = HANG_MS): Promise<void> {
+    return waitFor(check, () => `${what}; out=${JSON.stringify(this.out)} err=${JSON.stringify(this.err)}`, timeoutMs);
   }
 
   async close(): Promise<number> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './proc.js';
+import { HANG_MS, waitFor } from './wait.js';
 
 /**
  * The interactive shell (node:repl over ShellCore, as `sockshell` runs it at a terminal) in a
@@ -36,27 +37,26 @@ export class ReplProcess {
   }
 
   /** Types a line; resolves with its output once the prompt is back, and how long that took. */
-  async type(line: string, timeoutMs = 5000): Promise<{ out: string; err: string; ms: number }> {
+  async type(line: string, timeoutMs = HANG_MS): Promise<{ out: string; err: string; ms: number }> {
     const o = this.out.length;
     const e = this.err.length;
     const started = Date.now();
     this.child.stdin!.write(line + '\n');
     const prompt = /sockshell[^\n>]*> $/;
-    while (!prompt.test(this.out.slice(o))) {
-      if (Date.now() - started > timeoutMs)
-        throw new Error(`no prompt after ${JSON.stringify(line)} in ${timeoutMs} ms; out=${this.out.slice(o)} err=${this.err.slice(e)}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await waitFor(
+      () => prompt.test(this.out.slice(o)),
+      () => `a prompt after ${JSON.stringify(line)}; out=${this.out.slice(o)} err=${this.err.slice(e)}`,
+      timeoutMs,
+    );
     return { out: this.out.slice(o).replace(prompt, ''), err: this.err.slice(e), ms: Date.now() - started };
   }
 
   /** Waits for the first prompt. */
-  async ready(): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!/sockshell> $/.test(this.out)) {
-      if (Date.now() > deadline) throw new Error(`the shell did not start; err=${this.err}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  ready(): Promise<void> {
+    return waitFor(
+      () => /sockshell> $/.test(this.out),
+      () => `the shell's first prompt; err=${this.err}`,
+    );
   }
 
   stop(): void {

@@ -1,0 +1,25 @@
+/**
+ * Waiting on conditions, never on the clock. A test polls for what it needs (a line printed, a port
+ * bound, an engine state) and returns the moment it holds; the limit only turns a hang into a
+ * failure. It is generous on purpose: a loaded 2-core machine runs a test ten times slower than an
+ * idle one, and a condition that holds costs nothing extra however high the limit is.
+ */
+export const HANG_MS = Number(process.env.SOCKSHELL_TEST_HANG_MS ?? 30_000);
+
+/** Resolves once `cond()` is true (checked every `everyMs`); rejects with `what` after `limitMs`. */
+export async function waitFor(cond: () => boolean, what: string | (() => string), limitMs = HANG_MS, everyMs = 5): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** As waitFor, for a condition that must be asked asynchronously (a process listing, a connect attempt). */
+export async function waitForAsync(cond: () => Promise<boolean>, what: string, limitMs = HANG_MS, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
