@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FULL } from './fuzz/settings.js';
 import { CoreDriver } from './helpers/core-driver.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * The textbook's TCPServer.sock as a background job under load: many clients one after another
@@ -24,13 +25,9 @@ afterEach(async () => {
 /** Starts scripts/TCPServer.sock as job %1 and returns the port it listens on. */
 async function startServer(sh: CoreDriver): Promise<number> {
   await sh.ok('run scripts/TCPServer.sock serverPort=0 &');
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const listening = sh.core.session.engine.list().find((s) => s.name === 'serverSocket' && s.state === 'LISTEN');
-    if (listening) return listening.local!.port;
-    if (Date.now() > deadline) throw new Error('the server job did not start');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const listening = () => sh.core.session.engine.list().find((s) => s.name === 'serverSocket' && s.state === 'LISTEN');
+  await waitFor(() => listening() !== undefined, 'the server job to listen');
+  return listening()!.local!.port;
 }
 
 /** One textbook TCPClient: connect, send a sentence (once `go` resolves), read the reply until the server closes. */
@@ -73,8 +70,7 @@ describe('TCPServer.sock under load', () => {
     }
     // The job closes each connection socket; wait (bounded) until the last one has left the table
     // and Node has released its handle (and the last client's).
-    const deadline = Date.now() + 3000;
-    while ((engine.list().length > 1 || handles('TCPSocketWrap') > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => engine.list().length === 1 && handles('TCPSocketWrap') === 0, 'the last connection to be released');
     const late = heapMiB();
     console.log(
       `${SEQUENTIAL} sequential clients in ${Date.now() - started} ms; heap after GC at client 1000: ${early.toFixed(1)} MiB, ` +
@@ -90,8 +86,7 @@ describe('TCPServer.sock under load', () => {
     expect(shell.core.session.jobs.list()).toEqual([{ id: 1, command: 'run scripts/TCPServer.sock serverPort=0', state: 'running' }]);
     await shell.ok('kill %1');
     expect(engine.list()).toEqual([]);
-    const closing = Date.now() + 3000;
-    while (handles('TCPServerWrap') > 0 && Date.now() < closing) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => handles('TCPServerWrap') === 0, "the killed job's listener to be released");
     expect(handles('TCPServerWrap')).toBe(0); // the killed job's listener is released
   }, 120_000);
 
@@ -114,8 +109,7 @@ describe('TCPServer.sock under load', () => {
       pending.push(client(port, `concurrent ${i}`, go, () => (connected += 1)));
       await new Promise((r) => setImmediate(r));
     }
-    const deadline = Date.now() + 10_000;
-    while (connected < CONCURRENT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => connected === CONCURRENT, `all ${CONCURRENT} clients to connect`);
     expect(connected).toBe(CONCURRENT);
     const waiting = shell.core.session.engine.list().find((s) => s.name === 'serverSocket')!.queued.count;
     release();

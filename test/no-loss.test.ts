@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FULL } from './fuzz/settings.js';
 import { CoreDriver } from './helpers/core-driver.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * No byte is lost, duplicated or reordered on its way through the shell. A loop written in the
@@ -93,16 +94,12 @@ describe('no data lost', () => {
       shell = new CoreDriver();
       const from = source(STREAM);
       const to = sink(slow);
-      const started = Date.now();
       await shell.ok(`a = tcp.connect 127.0.0.1 ${await from.port}`, `b = tcp.connect 127.0.0.1 ${await to.port}`);
       const ran = await shell.run(RELAY, 120_000);
       expect(ran.err).toBe('');
       const [sent, received] = await Promise.all([from.sent, to.received]);
-      console.log(`relayed ${STREAM / 2 ** 20} MiB (${slow ? 'slow' : 'fast'} receiver) in ${Date.now() - started} ms`);
       expect(received.bytes).toBe(STREAM);
       expect(received.hash).toBe(sent);
-      // A pause of at least 2 ms per 256 kB: the receiver, not the relay, set the pace, so sendall had to wait.
-      if (slow) expect(Date.now() - started).toBeGreaterThanOrEqual((STREAM / (256 * 1024)) * 2);
     },
     180_000,
   );
@@ -154,19 +151,15 @@ describe('no data lost', () => {
         if (i % 32 === 31) await new Promise((r) => setImmediate(r));
       }
       const engine = shell.core.session.engine;
-      const deadline = Date.now() + 5000;
-      while (engine.list()[0]!.queued.count + engine.list()[0]!.dropped < cap + extra && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await waitFor(() => engine.list()[0]!.queued.count + engine.list()[0]!.dropped === cap + extra, 'every datagram queued or dropped');
       expect(await shell.ok('sockets')).toMatch(new RegExp(`${cap} datagrams \\(${cap * size} B\\), ${extra} dropped`));
       // The shell hands each queued datagram on over TCP; the peer checks they are the first `cap` sent, in order.
       const got: Buffer[] = [];
       const collector = await listen((c) => c.on('data', (d: Buffer) => got.push(d)));
       await shell.ok(`t = tcp.connect 127.0.0.1 ${collector}`);
-      const ran = await shell.run(`repeat ${cap}\n  m, from = u.recvfrom 2048\n  t.sendall $m\nend\nt.close`, 30_000);
+      const ran = await shell.run(`repeat ${cap}\n  m, from = u.recvfrom 2048\n  t.sendall $m\nend\nt.close`);
       expect(ran.err).toBe('');
-      const deadlineTcp = Date.now() + 5000;
-      while (Buffer.concat(got).length < cap * size && Date.now() < deadlineTcp) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => Buffer.concat(got).length === cap * size, 'the collector to get every datagram');
       expect(Buffer.concat(got).equals(Buffer.concat(sent.slice(0, cap)))).toBe(true);
       await shell.ok('u.settimeout 0');
       expect((await shell.run('u.recvfrom 2048')).err).toMatch(/EAGAIN/); // nothing beyond the cap was kept

@@ -104,33 +104,40 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     const chunk = Buffer.alloc(1 << 20, 0x43);
     let offered = 0;
     let answeredInMs = -1;
-    const deadline = Date.now() + (FULL ? 5000 : 1500);
+    let table = '';
+    const queuedNow = () => Number(/ESTABLISHED │ (\d+) B/.exec(table)?.[1] ?? 0);
     // The peer tries to send the whole flood as fast as TCP lets it: it writes whenever its socket
-    // has room ('drain'), as a sender must, so what TCP holds back waits in the peer, unsent.
-    while (offered < FLOOD && Date.now() < deadline) {
+    // has room ('drain'), as a sender must, so what TCP holds back waits in the peer, unsent. It
+    // stops once it is held back with the shell's queue at its cap: the state under test. A shell
+    // that never stopped reading would let the whole flood through, and the bounds below fail.
+    flood: while (offered < FLOOD) {
       offered += chunk.length;
       peer.write(chunk);
-      while (peer.writableNeedDrain && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 100);
+      while (peer.writableNeedDrain) {
+        const drained = await new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(false), 100); // a poll interval, not a bound
           peer.once('drain', () => {
             clearTimeout(t);
-            resolve();
+            resolve(true);
           });
         });
+        if (drained) continue;
         if (answeredInMs < 0) answeredInMs = (await repl.type('jobs')).ms; // while the peer is held back
+        table = (await repl.type('sockets')).out;
+        if (queuedNow() >= 1 << 20 && peer.writableNeedDrain) break flood;
       }
     }
     const peak = rss.stop();
     const delivered = offered - peer.writableLength; // what left the peer's process for the kernel
-    const table = await repl.type('sockets');
-    const queued = Number(/ESTABLISHED │ (\d+) B/.exec(table.out)?.[1]);
+    table = (await repl.type('sockets')).out;
+    const queued = queuedNow();
     console.log(
-      `TCP flood: the peer tried to send ${FLOOD / 2 ** 20} MiB and got ${(delivered / 2 ** 20).toFixed(1)} MiB out in ${FULL ? 5 : 1.5} s; ` +
+      `TCP flood: the peer offered ${(offered / 2 ** 20).toFixed(0)} MiB and got ${(delivered / 2 ** 20).toFixed(1)} MiB out; ` +
         `shell queue ${queued} B; shell RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MiB; a command mid-flood answered in ${answeredInMs} ms`,
     );
     peer.destroy();
     expect(queued).toBeGreaterThanOrEqual(1 << 20);
+    expect(repl.out + repl.err).toMatch(/stopped reading/); // and it said so
     expect(queued).toBeLessThan((1 << 20) + (1 << 17)); // the cap, plus at most one read's worth
     // Held back: past the shell's cap (plus a read), the kernel's buffers and the peer's last 1 MiB
     // write, the rest of the flood never left the peer.

@@ -162,9 +162,7 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     // `; :` keeps sh from exec'ing python, so python is sh's child, as with any longer command.
     const sh = spawn('sh', ['-c', `python3 ${file} ${port}; :`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     await new Promise<void>((resolve) => sh.stdout.once('data', () => resolve()));
-    const started = Date.now();
     expect(await endGroup(sh.pid!)).toBeNull();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
     expect(existsSync(marker)).toBe(true); // it shut down in its own time: SIGKILL did not cut it short
     expect(await liveProcesses(`${file} ${port}`)).toEqual([]);
     const { createServer } = await import('node:net');
@@ -212,7 +210,8 @@ describe.runIf(hasPython)('grading: the program under test', () => {
       );
       child.kill('SIGTERM');
       expect(await exited).toBe(143);
-      expect(await liveProcesses(`UDPServerSilent.py ${port}`)).toEqual([]);
+      // SIGKILL to its group on the way out: it may take the kernel a moment to finish it.
+      await waitForAsync(async () => (await liveProcesses(program)).length === 0, 'the program to be gone');
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
