@@ -221,7 +221,7 @@ export async function waitListening(port, ms) {
   const deadline = performance.now() + ms;
   for (;;) {
     for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      let table = '';
+      let table;
       try {
         table = readFileSync(file, 'utf8');
       } catch {
