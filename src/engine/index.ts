@@ -8,5 +8,5 @@ export { createEngine } from './engine.js';
 export { SocketError, toSocketError, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
 export { NameTable } from './names.js';
-export { tcpHolders, type PortHolders } from './port-holders.js';
+export { tcpHolders, udpHolders, type PortHolders } from './port-holders.js';
 export type * from './types.js';

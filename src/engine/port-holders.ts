@@ -23,22 +23,12 @@ const TICKS_PER_SECOND = 100;
 
 /** The TCP sockets bound to local port `port`; null where there is no /proc/net/tcp (not Linux). */
 export function tcpHolders(port: number): PortHolders | null {
-  const tables: string[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    try {
-      tables.push(readFileSync(file, 'utf8'));
-    } catch {
-      // no IPv6, or not Linux
-    }
-  }
-  if (tables.length === 0) return null;
+  const rows = rowsOnPort('tcp', port);
+  if (rows === null) return null;
   let timeWait = 0;
   let other = 0;
   let lastEndsInMs = 0;
-  for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
-    // "sl local_address rem_address st tx:rx tr:when …", addresses as HEXIP:HEXPORT.
-    const [, local, , state, , timer] = row.trim().split(/\s+/);
-    if (!local || Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) !== port) continue;
+  for (const [state, timer] of rows) {
     if (state !== TIME_WAIT) {
       other++;
       continue;
@@ -48,4 +38,33 @@ export function tcpHolders(port: number): PortHolders | null {
     lastEndsInMs = Math.max(lastEndsInMs, Math.ceil((ticks * 1000) / TICKS_PER_SECOND));
   }
   return { timeWait, other, lastEndsInMs };
+}
+
+/**
+ * How many UDP sockets are bound to local port `port` (IPv4 and IPv6); null where there is no
+ * /proc/net/udp. Reading the kernel's table asks without binding: a probe that binds the port
+ * itself can take it from the very program it waits for.
+ */
+export function udpHolders(port: number): number | null {
+  return rowsOnPort('udp', port)?.length ?? null;
+}
+
+/** [state, timer] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */
+function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined, string | undefined][] | null {
+  const tables: string[] = [];
+  for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
+    try {
+      tables.push(readFileSync(file, 'utf8'));
+    } catch {
+      // no IPv6, or not Linux
+    }
+  }
+  if (tables.length === 0) return null;
+  const rows: [string | undefined, string | undefined][] = [];
+  for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
+    // "sl local_address rem_address st tx:rx tr:when …", addresses as HEXIP:HEXPORT.
+    const [, local, , state, , timer] = row.trim().split(/\s+/);
+    if (local && Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) rows.push([state, timer]);
+  }
+  return rows;
 }

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { ephemeralRange } from './ports.js';
-import { tcpHolders } from '../engine/index.js';
+import { tcpHolders, udpHolders } from '../engine/index.js';
 
 /** Whether a port is taken, by what, and a port nobody has: for starting and grading --with programs. */
 
@@ -12,12 +12,19 @@ export async function portInUse(port: number): Promise<boolean> {
 
 /**
  * A program has bound this port (TCP or UDP): a running socket, not a closed connection in
- * TIME_WAIT, which a program binding with SO_REUSEADDR may bind over.
+ * TIME_WAIT, which a program binding with SO_REUSEADDR may bind over. Null where that cannot be
+ * told (no /proc/net: not Linux); a program is then ready by its first line of output alone.
+ *
+ * It never binds the port itself: it is asked again and again while a program under test starts,
+ * and a probe that held the port for a moment made a correct server's bind fail (EADDRINUSE, about
+ * 1 run in 100 for a C server). The kernel's socket tables answer without touching the port, and a
+ * connect or a datagram would reach the program under test.
  */
-export async function portBound(port: number): Promise<boolean> {
-  const holders = tcpHolders(port);
-  const tcp = holders ? holders.other > 0 : await tcpTaken(port);
-  return tcp || (await udpTaken(port));
+export function portBound(port: number): boolean | null {
+  const tcp = tcpHolders(port);
+  const udp = udpHolders(port);
+  if (tcp === null || udp === null) return null;
+  return tcp.other > 0 || udp > 0;
 }
 
 /**

@@ -53,12 +53,12 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   guard();
   // A port already held would make any program look ready (a leftover server would be graded).
   // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
-  if (options.port !== undefined && (await portBound(options.port))) {
+  if (options.port !== undefined && portBound(options.port) === true) {
     throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
   }
   // With {port}, the transcript's port held from the start (the student's own server, left running)
   // says nothing of this program; only one that this program took shows it chose its port itself.
-  const recordedHeldBefore = options.placeholder !== undefined && (await portBound(options.placeholder.recorded));
+  const recordedHeldBefore = options.placeholder !== undefined && portBound(options.placeholder.recorded) === true;
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
   const child = spawn(command, {
     shell: true,
@@ -102,15 +102,15 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     }
     // With {port} the port is known, so only binding it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing.
-    const bound = options.port !== undefined && (await portBound(options.port));
-    if (bound || (printed && options.placeholder === undefined)) return peer;
+    const bound = options.port !== undefined ? portBound(options.port) : false;
+    if (bound === true || (printed && (options.placeholder === undefined || bound === null))) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
     const settled = printed && Date.now() - printedAt > 500;
     if (
       options.placeholder !== undefined &&
       !recordedHeldBefore &&
       (settled || Date.now() > deadline) &&
-      (await portBound(options.placeholder.recorded))
+      portBound(options.placeholder.recorded) === true
     ) {
       await peer.stop();
       throw new Error(

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import { tcpHolders } from '../../src/engine/port-holders.js';
 import { HANG_MS } from './wait.js';
 
 /** Helpers for tests that start real processes. Every process is ended by its PID. */
@@ -110,11 +111,16 @@ export function startServer(command: string, args: readonly string[], ready: str
  *   another test's client say, can take it between this check and its use;
  * - each vitest worker has its own slice of 20000–31999 and hands its ports out in turn, so two
  *   test files running at once never pick the same one.
- * What is left is a program outside the suite holding it: the bind check below skips those.
+ * What is left is a program outside the suite holding it, or connections a test before it left in
+ * TIME_WAIT on it: the checks below skip those.
  */
 export async function freeFixedPort(): Promise<number> {
   for (let attempt = 0; attempt < SLICE; attempt++) {
     const port = BASE + (nextInSlice++ % SLICE);
+    // Closed connections in TIME_WAIT do not stop a listen with SO_REUSEADDR (Node's), but they do
+    // stop the textbook's servers, and tests count them: skip ports that have any.
+    const holders = tcpHolders(port);
+    if (holders && holders.timeWait + holders.other > 0) continue;
     if ((await canListen(port)) && (await canBindUdp(port))) return port;
   }
   throw new Error(`no free port in ${BASE}–${BASE + SLICE - 1}`);
