@@ -11,6 +11,7 @@ import type { CommandDef } from './types.js';
 /** `diagram`: the session's socket calls as a ladder diagram, in the terminal, as Mermaid, or as SVG. */
 export const diagramCommand: CommandDef = {
   name: 'diagram',
+  onlyShows: true,
   group: 'session',
   usage: 'diagram [--mermaid] [--svg FILE]',
   forms: [[], [{ name: 'FILE', kind: 'file' }]],

@@ -8,6 +8,7 @@ import type { CommandDef } from './types.js';
 /** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
 export const exportCommand: CommandDef = {
   name: 'export',
+  onlyShows: true,
   group: 'session',
   usage: 'export [FILE]',
   forms: [[], [{ name: 'FILE', kind: 'file' }]],

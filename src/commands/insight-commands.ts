@@ -12,6 +12,7 @@ import { wrapWords } from '../render/wrap.js';
 export const insightCommands: readonly CommandDef[] = [
   {
     name: 'explain',
+    onlyShows: true,
     group: 'session',
     usage: 'explain [CODE|TOPIC]',
     forms: [[], [{ name: 'CODE|TOPIC', kind: 'value', choices: Object.keys(TOPICS) }]],
@@ -41,6 +42,7 @@ export const insightCommands: readonly CommandDef[] = [
   },
   {
     name: 'hexdump',
+    onlyShows: true,
     group: 'value',
     usage: 'hexdump VALUE',
     forms: [[{ name: 'VALUE', kind: 'value' }]],

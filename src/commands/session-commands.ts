@@ -64,6 +64,7 @@ export const sessionCommands: readonly CommandDef[] = [
   },
   {
     name: 'sockets',
+    onlyShows: true,
     group: 'session',
     usage: 'sockets',
     forms: [[]],
@@ -78,6 +79,7 @@ export const sessionCommands: readonly CommandDef[] = [
   },
   {
     name: 'help',
+    onlyShows: true,
     group: 'session',
     usage: 'help [COMMAND]',
     forms: [[], [{ name: 'COMMAND', kind: 'command' }]],
@@ -152,6 +154,7 @@ export const sessionCommands: readonly CommandDef[] = [
   },
   {
     name: 'jobs',
+    onlyShows: true,
     group: 'session',
     usage: 'jobs',
     forms: [[]],

@@ -1,6 +1,7 @@
 import type { Grammar } from '../lang/parser.js';
 import { builtins } from './builtins.js';
 import { exportCommand } from './export-command.js';
+import { saveCommand } from './save-command.js';
 import { diagramCommand } from './diagram-command.js';
 import { insightCommands } from './insight-commands.js';
 import { fileCalls } from './file-calls.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...insightCommands,
   ...sessionCommands,
   exportCommand,
+  saveCommand,
   diagramCommand,
 ];
 

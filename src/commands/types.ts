@@ -55,6 +55,11 @@ export interface CommandDef {
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;
+  /**
+   * The command only shows something (the socket table, help, a diagram): `save` leaves it out of a
+   * saved script, whose job is to do what the session did, not to show this session's state.
+   */
+  readonly onlyShows?: true;
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;

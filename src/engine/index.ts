@@ -9,4 +9,5 @@ export { SocketError, toSocketError, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
 export { NameTable } from './names.js';
 export { tcpHolders, udpHolders, type PortHolders } from './port-holders.js';
+export { ephemeralRange } from './ephemeral.js';
 export type * from './types.js';

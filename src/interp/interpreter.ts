@@ -67,7 +67,13 @@ export class Interpreter implements Executor {
     private readonly out: OutputSink,
     private readonly options: InterpreterOptions,
   ) {
-    this.around = { session, scope, out, job: options.job };
+    this.around = {
+      session,
+      scope,
+      out,
+      job: options.job,
+      ...(options.exported ? { touched: (serial: number) => session.ran.touch(serial) } : {}),
+    };
   }
 
   /** Runs program to its end; rejects with ShellError, Cancelled or ExitRequest. */
@@ -146,7 +152,7 @@ export class Interpreter implements Executor {
     const made = result.kind === 'tuple' ? result.items[0] : result; // accept: (socket, address)
     if (made?.kind !== 'socket') return;
     const family = this.session.engine.endpoints(made.handle)?.family;
-    if (family !== undefined) this.session.ran.made(stmt, { name: made.handle.name, family });
+    if (family !== undefined) this.session.ran.made(stmt, { name: made.handle.name, family }, made.handle.serial);
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */

@@ -13,6 +13,8 @@ export interface Surroundings {
   readonly out: OutputSink;
   /** The job number when running in the background. */
   readonly job: number | undefined;
+  /** Told which socket each call acts on (the REPL and piped sessions, for save). */
+  readonly touched?: (serial: number) => void;
 }
 
 /**
@@ -43,7 +45,9 @@ export class Invocation implements CallContext {
   }
 
   socket(): SocketHandle {
-    return socketFor(this.around, this.call, this.def);
+    const handle = socketFor(this.around, this.call, this.def);
+    this.around.touched?.(handle.serial);
+    return handle;
   }
 
   info(text: string): void {

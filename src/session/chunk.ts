@@ -15,8 +15,9 @@ export type ChunkResult =
 
 /**
  * Compiles and runs one chunk (a line, or the lines of a block) in an interpreter that keeps its
- * variables between chunks. Shared by the REPL and piped sessions, so both can be exported: a chunk
- * that ran to its end goes into `ran`. Never throws for user errors.
+ * variables between chunks. Shared by the REPL and piped sessions, so both can be exported and saved:
+ * a chunk that ran to its end goes into `ran`, and so does a `while` loop ended by Ctrl-C. Never
+ * throws for user errors.
  */
 export async function runChunk(
   interp: Interpreter,
@@ -29,12 +30,18 @@ export async function runChunk(
   if (incomplete) return { kind: 'incomplete' };
   if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
   try {
+    ran.begin();
     await interp.run(program, signal);
-    ran.add(program);
+    ran.add(program, source, firstLine);
     return { kind: 'ok' };
   } catch (e) {
     if (e instanceof ShellError) return { kind: 'failed', error: e };
-    if (e instanceof Cancelled) return { kind: 'cancelled', what: e.what };
+    if (e instanceof Cancelled) {
+      // Ctrl-C is how a server loop ends, at the prompt as in Python: the loop is the program, so it
+      // is kept. Any other cancelled call gave up waiting and is not.
+      if (program.some((s) => s.kind === 'while')) ran.add(program, source, firstLine);
+      return { kind: 'cancelled', what: e.what };
+    }
     if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
     // A bug of ours: report it as one line rather than a stack trace, and keep the session alive.
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { ephemeralRange } from '../engine/index.js';
 import type { EngineEvent } from '../engine/types.js';
+
+export { ephemeralRange };
 
 /**
  * Ports the OS picked, named [PORT1], [PORT2], … in order of first sight, so a transcript checks
@@ -80,15 +82,4 @@ export function replacePorts(text: string, where: 'input' | 'output', replace: (
     const replacement = replace(Number(digits));
     return replacement === null ? whole : `${before}${replacement}`;
   });
-}
-
-/** Linux's ip_local_port_range; the common default elsewhere. */
-export function ephemeralRange(): [number, number] {
-  try {
-    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (lo && hi) return [lo, hi];
-  } catch {
-    // not Linux: fall through
-  }
-  return [32768, 60999];
 }

@@ -1,0 +1,118 @@
+import { writeFile } from 'node:fs/promises';
+import { ephemeralRange } from '../engine/index.js';
+import { NONE, type Value } from '../lang/values.js';
+import { comment } from '../export/types.js';
+import { toSockScript } from '../export/sock-script.js';
+import { ShellError } from '../session/errors.js';
+import type { CallContext, CommandDef } from './types.js';
+
+/** `save [FILE [NAME...]]`: this session as a .sock script that does it again (`sockshell run FILE`). */
+export const saveCommand: CommandDef = {
+  name: 'save',
+  group: 'session',
+  onlyShows: true,
+  usage: 'save [--force] [FILE|- [NAME...]]',
+  forms: [
+    [],
+    [{ name: 'FILE', kind: 'file' }],
+    [
+      { name: 'FILE', kind: 'file' },
+      { name: 'NAME', kind: 'socket', rest: true },
+    ],
+  ],
+  flags: { force: 'replace FILE if it exists' },
+  summary: 'Write the commands this session ran without error as a .sock script (- or no FILE shows it); NAMEs keep only those sockets',
+  python: { none: 'it writes a sockshell script; export writes Python' },
+  example: 'save udp-server.sock serverSocket',
+  toPython: (py) => comment(`save${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote a .sock script here`),
+  async run(ctx) {
+    const ran = ctx.session.ran;
+    if (ran.empty) throw new ShellError('nothing to save yet: save writes the commands this session ran without error', ctx.span);
+    const [file, ...names] = ctx.args;
+    const sockets = names.length === 0 ? null : selectedSockets(ctx, names);
+    const header = [
+      `Saved by sockshell's save on ${stamp()} from ${ctx.session.interactive ? 'an interactive' : 'a piped'} session: the commands that ran without error, in order.`,
+      ...(sockets === null
+        ? []
+        : [`Only what involves ${names.map((n) => text(n.value)).join(', ')}, the sockets made from them, and the values they need.`]),
+      `Run it with: sockshell run ${file && text(file.value) !== '-' ? text(file.value) : 'FILE'}`,
+    ];
+    const saved = toSockScript(ran.chunks(), {
+      table: ctx.session.table,
+      sockets,
+      variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),
+      ephemeral: ephemeralRange(),
+      header,
+    });
+    if (saved.statements === 0)
+      throw new ShellError('nothing to save: every command so far only looked (sockets, help, $x…) or failed', ctx.span);
+    const path = file ? text(file.value) : '-';
+    if (path === '-') {
+      ctx.display(saved.text.replace(/\n$/, ''));
+      return NONE;
+    }
+    if (!path || !file) throw new ShellError('expected a file name, as in save udp-server.sock', file?.span ?? ctx.span);
+    try {
+      await writeFile(path, saved.text, { flag: ctx.flags.has('force') ? 'w' : 'wx' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'EEXIST') throw new ShellError(`${path} exists; save --force ${path} replaces it, or choose another name`, file.span);
+      throw new ShellError(`can't write ${path} (${code})`, file.span);
+    }
+    const commands = `${saved.statements} command${saved.statements === 1 ? '' : 's'}`;
+    ctx.info(`wrote ${commands} to ${path}; run it with: sockshell run ${path}`);
+    if (saved.marked > 0)
+      ctx.warn(
+        saved.marked === 1
+          ? '1 line types a port the OS chose in this session, which no variable held: it is marked with a comment'
+          : `${saved.marked} lines type ports the OS chose in this session, which no variable held: each is marked with a comment`,
+      );
+    return NONE;
+  },
+};
+
+/** The engine serials of the sockets NAMEs label now, or were made as in this session. */
+function selectedSockets(ctx: CallContext, names: CallContext['args']): Set<number> {
+  const selected = new Set<number>();
+  const madeAs = ctx.session.ran.chunks().flatMap((c) => [...c.made]);
+  for (const arg of names) {
+    const name = text(arg.value);
+    const before = selected.size;
+    const open = arg.value.kind === 'socket' ? arg.value.handle : ctx.session.engine.lookup(name);
+    if (open) selected.add(open.serial);
+    for (const [serial, as] of madeAs) if (as === name) selected.add(serial);
+    if (selected.size === before) {
+      const known = [...new Set(madeAs.map(([, as]) => as))];
+      throw new ShellError(`no socket named '${name}' in this session (it made: ${known.join(', ') || 'none'})`, arg.span);
+    }
+  }
+  return selected;
+}
+
+function text(v: Value): string {
+  switch (v.kind) {
+    case 'str':
+      return v.value;
+    case 'socket':
+      return v.handle.name;
+    case 'none':
+    case 'bool':
+    case 'int':
+    case 'float':
+    case 'bytes':
+    case 'address':
+    case 'tuple':
+      return '';
+    default: {
+      const never: never = v;
+      return never;
+    }
+  }
+}
+
+/** Local date and time to the minute, as a person reads it in a header. */
+function stamp(): string {
+  const d = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}

@@ -1,0 +1,272 @@
+import type { Cond, Stmt, Word } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
+import type { ArgKind, CommandDef } from '../commands/types.js';
+import { splitFlags } from '../commands/flags.js';
+import type { RanChunk } from '../session/export-log.js';
+
+/**
+ * `save`: the record of what a session ran, written back as a .sock script that replays it. Each
+ * statement keeps the text it was typed as (blocks stay blocks); statements that only looked
+ * (`sockets`, `help`, `$x`…) are left out, since they show this session's state and a program is
+ * what does something. A port the OS chose in this run, typed as a number, is written as the
+ * variable that held it, or marked with a comment where none did.
+ */
+export interface SaveOptions {
+  readonly table: ReadonlyMap<string, CommandDef>;
+  /** Keep only what involves these sockets (engine serials), the sockets they made, and what they need; null keeps all. */
+  readonly sockets: ReadonlySet<number> | null;
+  /** A variable's value now: it stands for an OS-chosen port when it holds that port. */
+  readonly variable: (name: string) => Value | undefined;
+  /** Ports the OS hands out itself: a number in this range typed as a port came from this run. */
+  readonly ephemeral: readonly [number, number];
+  /** Comment lines for the top (without '# '). */
+  readonly header: readonly string[];
+}
+
+export interface SavedScript {
+  readonly text: string;
+  /** Statements written. */
+  readonly statements: number;
+  /** Lines marked as depending on this run. */
+  readonly marked: number;
+}
+
+export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions): SavedScript {
+  const selected = options.sockets === null ? null : new Set(options.sockets);
+  /** Names whose value only a left-out statement gave: a statement that reads one is left out too. */
+  const leftOut = new Set<string>();
+  /** Variables kept statements assigned, latest last: candidates to stand for an OS-chosen port. */
+  const assigned: string[] = [];
+  const out = options.header.map((h) => `# ${h}`);
+  let statements = 0;
+  let marked = 0;
+  /** Whether the last chunk that used a socket was kept: a chunk that uses none goes with it (a `print` after a bind belongs to that half). */
+  let lastKept = true;
+  for (const chunk of chunks) {
+    const socketless = chunk.touched.size === 0 && chunk.made.size === 0;
+    const keepChunk: boolean = selected === null || (socketless ? lastKept : involves(chunk, selected));
+    if (!socketless) lastKept = keepChunk;
+    if (keepChunk && selected !== null) for (const serial of chunk.made.keys()) selected.add(serial);
+    // A chunk that used a kept socket stays whole; values it read from the other half are written in.
+    const usesKept = selected !== null && (chunk.touched.size > 0 || chunk.made.size > 0);
+    for (const { stmt, text } of statementTexts(chunk)) {
+      const needsOther = [...reads(stmt)].some((n) => leftOut.has(n));
+      const keep = keepChunk && !onlyLooks(stmt, options.table) && (usesKept || !needsOther);
+      const targets = assignedNames(stmt);
+      if (!keep) {
+        if (!onlyLooks(stmt, options.table)) for (const t of targets) leftOut.add(t);
+        continue;
+      }
+      const written = standIns(stmt, text, assigned, leftOut, options);
+      marked += written.marks.length;
+      out.push(...written.marks.map((m) => `# depends on this run: ${m}`), written.text);
+      statements++;
+      for (const t of targets) {
+        leftOut.delete(t);
+        assigned.push(t);
+      }
+    }
+  }
+  return { text: out.join('\n') + '\n', statements, marked };
+}
+
+function involves(chunk: RanChunk, selected: ReadonlySet<number>): boolean {
+  for (const s of chunk.touched) if (selected.has(s)) return true;
+  for (const s of chunk.made.keys()) if (selected.has(s)) return true;
+  return false;
+}
+
+/** Each top-level statement of a chunk with its lines as typed (a block with its body and `end`). */
+function statementTexts(chunk: RanChunk): { stmt: Stmt; text: string }[] {
+  const lines = chunk.source.split('\n');
+  return chunk.program.map((stmt, i) => {
+    const start = stmt.span.line - chunk.firstLine;
+    const next = chunk.program[i + 1];
+    const end = next === undefined ? lines.length : next.span.line - chunk.firstLine;
+    const own = lines.slice(start, end);
+    // Blank and comment lines after a statement belong to no statement; a block's inner ones stay.
+    while (own.length > 1 && /^\s*(#.*)?$/.test(own[own.length - 1]!)) own.pop();
+    return { stmt, text: own.join('\n').trimEnd() };
+  });
+}
+
+/** A statement that only shows something: a bare `$x`, or a command whose table entry says so. */
+function onlyLooks(stmt: Stmt, table: ReadonlyMap<string, CommandDef>): boolean {
+  if (stmt.kind === 'show') return true;
+  return stmt.kind === 'command' && stmt.targets.length === 0 && table.get(stmt.call.name)?.onlyShows === true;
+}
+
+function assignedNames(stmt: Stmt): string[] {
+  switch (stmt.kind) {
+    case 'command':
+    case 'assign':
+      return stmt.targets.map((t) => t.name);
+    case 'while':
+    case 'repeat':
+      return stmt.body.flatMap(assignedNames);
+    case 'if':
+      return [...stmt.then, ...stmt.otherwise].flatMap(assignedNames);
+    case 'show':
+    case 'break':
+    case 'continue':
+      return [];
+    default: {
+      const never: never = stmt;
+      return never;
+    }
+  }
+}
+
+/** The variables a statement reads ($name, anywhere in it). */
+function reads(stmt: Stmt): Set<string> {
+  const names = new Set<string>();
+  const word = (w: Word): void => {
+    if (w.kind === 'var') names.add(w.name);
+    else if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
+  };
+  const cond = (c: Cond): void => {
+    if (c.kind === 'truthy') word(c.word);
+    else {
+      word(c.left);
+      word(c.right);
+    }
+  };
+  const visit = (s: Stmt): void => {
+    switch (s.kind) {
+      case 'command':
+        if (s.call.target) names.add(s.call.target.name);
+        s.call.args.forEach(word);
+        return;
+      case 'assign':
+        return word(s.value);
+      case 'show':
+        return word(s.word);
+      case 'while':
+        cond(s.cond);
+        return s.body.forEach(visit);
+      case 'repeat':
+        word(s.count);
+        return s.body.forEach(visit);
+      case 'if':
+        cond(s.cond);
+        s.then.forEach(visit);
+        return s.otherwise.forEach(visit);
+      case 'break':
+      case 'continue':
+        return;
+      default: {
+        const never: never = s;
+        return never;
+      }
+    }
+  };
+  visit(stmt);
+  return names;
+}
+
+/**
+ * The statement's text with each OS-chosen port it typed replaced by the variable that held it:
+ * `HOST PORT` becomes `$addr` where the command also takes an ADDRESS there, a lone port `$addr[1]`.
+ * Only top-level commands are rewritten; a port nobody held is left as typed and marked.
+ */
+function standIns(
+  stmt: Stmt,
+  text: string,
+  assigned: readonly string[],
+  leftOut: ReadonlySet<string>,
+  options: SaveOptions,
+): { text: string; marks: string[] } {
+  if (stmt.kind !== 'command') return { text, marks: [] };
+  const def = options.table.get(stmt.call.name);
+  if (!def) return { text, marks: [] };
+  const { positional } = splitFlags(def, stmt.call.args);
+  const form = def.forms.find((f) => f.length === positional.length || (f.length > 0 && f[f.length - 1]!.rest === true));
+  if (!form) return { text, marks: [] };
+  const kindAt = (i: number): ArgKind | undefined => form[Math.min(i, form.length - 1)]?.kind;
+  const edits: { word: Word; until: Word; by: string }[] = [];
+  const marks: string[] = [];
+  const ephemeral = (port: number): boolean => port >= options.ephemeral[0] && port <= options.ephemeral[1];
+  for (const [i, w] of positional.entries()) {
+    // A value the other half of the session made: written in as it is now.
+    if (w.kind === 'var' && leftOut.has(w.name)) {
+      const value = itemOf(options.variable(w.name), w.index);
+      const literal = value === undefined ? null : literalOf(value, kindAt(i));
+      if (literal === null) {
+        marks.push(`$${w.name} came from the other half of the session`);
+        continue;
+      }
+      edits.push({ word: w, until: w, by: literal.text });
+      if (literal.port !== null && ephemeral(literal.port)) marks.push(`port ${literal.port} is one the OS chose for that session`);
+      continue;
+    }
+    if (kindAt(i) !== 'port' || w.kind !== 'literal' || !/^\d+$/.test(w.text)) continue;
+    const port = Number(w.text);
+    if (!ephemeral(port)) continue;
+    const host = i > 0 && kindAt(i - 1) === 'host' ? positional[i - 1] : undefined;
+    const takesAddress = def.forms.some((f) => f.length === positional.length - 1 && f[i - 1]?.kind === 'address');
+    const holder = [...assigned].reverse().find((name) => holds(options.variable(name), port));
+    if (holder === undefined) {
+      marks.push(`port ${port} is one the OS chose for that session`);
+      continue;
+    }
+    const value = options.variable(holder);
+    if (value?.kind === 'int') edits.push({ word: w, until: w, by: `$${holder}` });
+    else if (host !== undefined && takesAddress && value?.kind === 'address') edits.push({ word: host, until: w, by: `$${holder}` });
+    else edits.push({ word: w, until: w, by: `$${holder}[1]` });
+  }
+  if (edits.length === 0) return { text, marks };
+  const lines = text.split('\n');
+  // Right to left, so earlier columns stay where they were.
+  for (const e of edits.reverse()) {
+    const row = e.word.span.line - stmt.span.line;
+    const line = lines[row];
+    if (line === undefined || e.until.span.line !== e.word.span.line) continue;
+    const from = e.word.span.col - 1;
+    const to = e.until.span.col - 1 + e.until.span.width;
+    lines[row] = line.slice(0, from) + e.by + line.slice(to);
+  }
+  return { text: lines.join('\n'), marks };
+}
+
+/** The value is this port, or an address with it. */
+function holds(value: Value | undefined, port: number): boolean {
+  if (value === undefined) return false;
+  if (value.kind === 'int') return value.value === port;
+  if (value.kind === 'address') return value.address.port === port;
+  return false;
+}
+
+/** `$name[index]`'s value: an item of a tuple or of an address (host, port). */
+function itemOf(value: Value | undefined, index: number | undefined): Value | undefined {
+  if (value === undefined || index === undefined) return value;
+  if (value.kind === 'tuple') return value.items.at(index);
+  if (value.kind === 'address') {
+    const item = index === 0 || index === -2 ? 'host' : index === 1 || index === -1 ? 'port' : null;
+    if (item === 'host') return { kind: 'str', value: value.address.host };
+    if (item === 'port') return { kind: 'int', value: value.address.port };
+  }
+  return undefined;
+}
+
+/** A value written as words a script reads back the same, where a value of that kind is expected; null if it has none. */
+function literalOf(value: Value, kind: ArgKind | undefined): { text: string; port: number | null } | null {
+  switch (value.kind) {
+    case 'address':
+      return kind === 'address' ? { text: `${value.address.host} ${value.address.port}`, port: value.address.port } : null;
+    case 'int':
+      return { text: String(value.value), port: kind === 'port' ? value.value : null };
+    case 'str':
+      return { text: /^[\w.:/@+-]+$/.test(value.value) ? value.value : JSON.stringify(value.value), port: null };
+    case 'none':
+    case 'bool':
+    case 'float':
+    case 'bytes':
+    case 'socket':
+    case 'tuple':
+      return null;
+    default: {
+      const never: never = value;
+      return never;
+    }
+  }
+}
