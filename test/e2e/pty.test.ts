@@ -1,45 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, sockshell } from '../helpers/proc.js';
-import { waitFor as waitUntil } from '../helpers/wait.js';
+import { sockshell } from '../helpers/proc.js';
+import { atTerminal, hasScript } from '../helpers/terminal.js';
 
-/**
- * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
- * pty, and we type into it. Ctrl-C and Ctrl-D are the terminal's own control characters here.
- */
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-/** The shell at a pty, with a way to wait (bounded) for what the terminal shows. */
-function atTerminal(
-  args: string,
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcessWithoutNullStreams; screen: () => string; waitFor: (pattern: RegExp, what: string) => Promise<void> } {
-  const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
-    cwd: ROOT,
-    env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-  const waitFor = async (pattern: RegExp, what: string) => {
-    await waitUntil(
-      () => pattern.test(screen),
-      () => `${what} on the terminal; screen=${JSON.stringify(screen)}`,
-    );
-  };
-  return { child, screen: () => screen, waitFor };
-}
-
+/** The REPL at a real pseudo-terminal (see helpers/terminal.ts). */
 describe.runIf(hasScript)('REPL at a real terminal', () => {
   it('runs commands, cancels a blocking call with Ctrl-C, keeps history, exits on Ctrl-D', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
     const history = join(home, 'history');
-    const { child, screen, waitFor } = atTerminal('', { SOCKSHELL_HISTORY: history });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, screen, waitFor, exited } = atTerminal('', { SOCKSHELL_HISTORY: history });
     try {
       await waitFor(/sockshell> $/, 'first prompt');
       expect(screen()).toMatch(/^Type help for the commands, explain after an error, Ctrl-D to leave\.\r*\nsockshell> $/);
@@ -86,8 +57,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
   it('record: Ctrl-D while a call waits records its cancellation as Ctrl-C does, so the transcript replays; a line typed ahead is named as not run', async () => {
     const home = mkdtempSync(join(tmpdir(), 'sockshell-pty-'));
     const file = join(home, 'cancelled.sockt');
-    const { child, screen, waitFor } = atTerminal(`record ${file}`);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, screen, waitFor, exited } = atTerminal(`record ${file}`);
     try {
       await waitFor(/sockshell> $/, 'first prompt');
       child.stdin.write('c = udp.socket\r');

@@ -1,0 +1,45 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { CLI, ROOT } from './proc.js';
+import { waitFor as waitUntil } from './wait.js';
+
+/**
+ * The REPL at a real pseudo-terminal, as a person uses it: util-linux `script` gives the shell a
+ * pty, and the test types into it. Ctrl-C and Ctrl-D are the terminal's own control characters.
+ */
+export const hasScript = spawnSync('script', ['--version']).status === 0;
+
+export interface Terminal {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Everything the terminal has shown so far. */
+  readonly screen: () => string;
+  /** Waits (bounded) until the screen matches. */
+  readonly waitFor: (pattern: RegExp, what: string) => Promise<void>;
+  /** Resolves with the shell's exit status. */
+  readonly exited: Promise<number | null>;
+  /** Ends it by its PID if it still runs. */
+  readonly kill: () => void;
+}
+
+export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}): Terminal {
+  const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    screen: () => screen,
+    waitFor: (pattern, what) =>
+      waitUntil(
+        () => pattern.test(screen),
+        () => `${what} on the terminal; screen=${JSON.stringify(screen)}`,
+      ),
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    },
+  };
+}
