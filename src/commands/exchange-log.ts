@@ -1,5 +1,5 @@
 import type { Address, Family, SocketHandle } from '../engine/types.js';
-import type { CallContext } from './types.js';
+import type { CallContext } from '../spec/command.js';
 
 /**
  * What the data-moving socket calls record for `diagram`, as the application saw it. Both run on

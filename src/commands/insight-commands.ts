@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { TOPICS } from '../explain/topics.js';
-import { comment, expr } from '../export/types.js';
+import { comment, expr } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { hexdump } from '../render/hexdump.js';
-import { ShellError } from '../session/errors.js';
-import type { CommandDef } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { CommandDef } from '../spec/command.js';
 import { wrapWords } from '../render/wrap.js';
 
 /** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */

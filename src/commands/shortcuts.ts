@@ -2,9 +2,9 @@ import { literalFamily } from '../engine/index.js';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
-import type { PyContext } from '../export/types.js';
+import type { PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
-import type { Arg, CallContext, CommandDef } from './types.js';
+import type { Arg, CallContext, CommandDef } from '../spec/command.js';
 
 /**
  * The project card's shortcuts: several socket calls in one command. Each says which calls it

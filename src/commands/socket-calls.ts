@@ -2,11 +2,11 @@ import type { SocketOption } from '../engine/types.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
-import { expr, lines } from '../export/types.js';
+import { expr, lines } from '../spec/python.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { dataCalls } from './data-calls.js';
 import { boundLines, socketCall } from './describe.js';
-import type { CallContext, CommandDef } from './types.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 

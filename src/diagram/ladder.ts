@@ -1,6 +1,6 @@
 import type { Address, Transport } from '../engine/types.js';
 import { addressRepr, hostPort, repr } from '../lang/values.js';
-import type { Exchange } from '../session/exchanges.js';
+import type { Exchange } from '../record/exchanges.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming

@@ -1,8 +1,9 @@
 import type { Cond, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { CommandDef } from '../commands/types.js';
-import { splitFlags } from '../commands/flags.js';
-import type { MadeSocket, PyContext, PyType } from './types.js';
+import type { CommandDef } from '../spec/command.js';
+import { splitFlags } from '../spec/flags.js';
+import type { MadeSocket } from '../record/export-log.js';
+import type { PyContext, PyType } from '../spec/python.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';

@@ -1,8 +1,8 @@
 import { compile } from '../commands/check.js';
 import type { Diagnostic } from '../lang/ast.js';
 import type { Interpreter } from '../interp/interpreter.js';
-import { Cancelled, ExitRequest, ShellError } from './errors.js';
-import type { ExportLog } from './export-log.js';
+import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
+import type { ExportLog } from '../record/export-log.js';
 
 /** The outcome of one chunk of typed or piped input, as a value the adapter renders. */
 export type ChunkResult =

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
-import type { Output } from './output.js';
+import type { Output } from '../core/output.js';
 
 type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Output | null;
 

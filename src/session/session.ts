@@ -1,19 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
-import type { CommandDef, SessionServices } from '../commands/types.js';
+import type { CommandDef } from '../spec/command.js';
+import type { SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
 import { addressRepr, repr, str, type Value } from '../lang/values.js';
-import { Cancelled, ExitRequest, ShellError } from './errors.js';
+import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { eventOutput } from './events.js';
-import { Jobs } from './jobs.js';
-import { ExchangeLog } from './exchanges.js';
-import { ExportLog } from './export-log.js';
-import type { Output, OutputSink } from './output.js';
+import { Jobs } from '../core/jobs.js';
+import { ExchangeLog } from '../record/exchanges.js';
+import { ExportLog } from '../record/export-log.js';
+import type { Output, OutputSink } from '../core/output.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;

@@ -1,5 +1,15 @@
 import type { Stmt } from '../lang/ast.js';
-import type { MadeSocket } from '../export/types.js';
+import type { Family } from '../engine/index.js';
+
+/**
+ * What a session recorded of the socket a statement made, as the engine made it: its name (used
+ * for a statement without a target: udp1) and its address family (a shortcut picks IPv6 at run
+ * time when HOST, perhaps a variable, is an IPv6 address).
+ */
+export interface MadeSocket {
+  readonly name: string;
+  readonly family: Family;
+}
 
 /**
  * What `export` turns into Python: the chunks a REPL or piped session ran without error, in order,
