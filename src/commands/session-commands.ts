@@ -72,7 +72,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current?.name ?? null, (owner) => ctx.session.jobOf(owner)));
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner)));
       return NONE;
     },
   },

@@ -1,5 +1,5 @@
 import { clipForEcho } from '../render/clip.js';
-import type { BlockOptions } from '../engine/types.js';
+import type { BlockOptions, SocketHandle } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
@@ -58,6 +58,8 @@ export interface InterpreterOptions {
 export class Interpreter implements Executor {
   /** What each name would be in the Python program, as traced so far (trace on). */
   private readonly pythonTypes = new Map<string, PyType>();
+  /** For export: the socket the running statement's target held before it ran, and its label then. */
+  private holder: { readonly handle: SocketHandle; readonly label: string } | null = null;
   private readonly around: Surroundings;
   /** The BlockOptions of the last signal seen: every command of one run shares them. */
   private blockOptions: BlockOptions & { signal: AbortSignal } = { signal: new AbortController().signal };
@@ -147,7 +149,19 @@ export class Interpreter implements Executor {
     const made = result.kind === 'tuple' ? result.items[0] : result; // accept: (socket, address)
     if (made?.kind !== 'socket') return;
     const family = this.session.engine.endpoints(made.handle)?.family;
-    if (family !== undefined) this.session.ran.made(stmt, { name: made.handle.name, family });
+    if (family === undefined) return;
+    // The socket the target held lives on under a new label: Python needs a variable of that name too.
+    const held = this.holder;
+    const moved = held !== null && held.handle.name !== held.label && this.session.engine.endpoints(held.handle) !== null;
+    const displaced = moved ? { from: held.label, to: held.handle.name } : undefined;
+    this.session.ran.made(stmt, displaced ? { name: made.handle.name, family, displaced } : { name: made.handle.name, family });
+  }
+
+  /** The socket a statement's first target holds before it runs (a new socket may take its label), for export. */
+  private holderOf(stmt: CommandStmt): { readonly handle: SocketHandle; readonly label: string } | null {
+    const name = stmt.targets[0]?.name;
+    const v = name !== undefined && this.scope.has(name) ? this.scope.get(name, stmt.span) : null;
+    return v?.kind === 'socket' ? { handle: v.handle, label: v.handle.name } : null;
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
@@ -213,6 +227,7 @@ export class Interpreter implements Executor {
       this.background(prepared.def, stmt);
       return 'next';
     }
+    if (this.options.exported) this.holder = this.holderOf(stmt);
     const result = this.start(prepared, stmt, signal);
     if (result instanceof Promise) return result; // the machine calls resume or failure when it settles
     this.finish(stmt, result, depth);

@@ -9,6 +9,8 @@ import type { Family } from '../engine/index.js';
 export interface MadeSocket {
   readonly name: string;
   readonly family: Family;
+  /** The socket the statement's target named before moved aside to a new label (x → x2), still open. */
+  readonly displaced?: { readonly from: string; readonly to: string };
 }
 
 /**

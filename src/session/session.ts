@@ -53,6 +53,8 @@ export class Session implements SessionServices {
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
+        // The diagram draws a socket on one lane whatever it is called: it hears of each new label.
+        if (event.kind === 'renamed') this.exchanges.add({ kind: 'relabel', socket: { serial: event.serial, name: event.socket } });
         const out = eventOutput(event);
         if (out) options.out(this.attribute(out, event.socket));
       },
