@@ -1,5 +1,5 @@
 import { clipForEcho } from '../render/clip.js';
-import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
@@ -8,6 +8,7 @@ import { GRAMMAR } from '../commands/table.js';
 import { nestedCommand } from '../lang/python-habits.js';
 import type { Arg, CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
+import type { Trouble } from '../record/trouble.js';
 import * as want from '../commands/args.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
@@ -73,6 +74,16 @@ export class Interpreter implements Executor {
     this.around = { session, scope, out, job: options.job };
   }
 
+  /**
+   * Something went wrong outside a command, as the chunk runner saw it (a line that did not parse, a
+   * failed assignment): the session keeps it for `explain`, unless it is what a command already left.
+   */
+  remember(trouble: Trouble): void {
+    const last = this.session.trouble;
+    if (trouble.kind === 'error' && last?.kind === 'error' && last.message === trouble.message) return;
+    this.session.trouble = trouble;
+  }
+
   /** Runs program to its end; rejects with ShellError, Cancelled or ExitRequest. */
   run(program: readonly Stmt[], signal: AbortSignal): Promise<void> {
     return new Machine(this, program, signal).run();
@@ -124,7 +135,7 @@ export class Interpreter implements Executor {
   /** A waiting command failed. */
   failure(stmt: Stmt, error: unknown): unknown {
     if (stmt.kind !== 'command') return error;
-    return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.session);
+    return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.around);
   }
 
   /**
@@ -252,7 +263,7 @@ export class Interpreter implements Executor {
       try {
         return await child.start(prepare(stmt.call, this.session.table), { ...stmt, background: false }, signal);
       } catch (e) {
-        throw failure(e, def, stmt.call, this.session);
+        throw failure(e, def, stmt.call, this.around);
       }
     });
   }
@@ -277,7 +288,7 @@ export class Interpreter implements Executor {
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {
-      throw failure(e, def, call, this.session);
+      throw failure(e, def, call, this.around);
     }
   }
 }
@@ -297,22 +308,37 @@ function wholeRef(shown: Word | null, path: readonly number[]): string | null {
 
 /**
  * The one place command errors are translated: Ctrl-C's EINTR cancels; socket errors point at the
- * command; an error with no position gets the command's; the session remembers it for `explain`.
+ * command; an error with no position gets the command's; the session remembers each, and a cancelled
+ * call, for `explain`.
  */
-function failure(e: unknown, def: CommandDef, call: Call, session: SessionServices): unknown {
+function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings): unknown {
+  const session = around.session;
+  if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) {
+    // A job's call cut short by kill was stopped on purpose, by the user; only a call at the prompt counts.
+    if (around.job === undefined)
+      session.trouble = { kind: 'cancelled', call: def.name, transport: def.method ? transportOf(call, around) : null };
+    return e instanceof Cancelled ? e : new Cancelled(def.name);
+  }
   if (e instanceof SocketError) {
-    if (e.code === 'EINTR') return new Cancelled(def.name);
-    session.lastError = { code: e.code, message: e.message };
+    session.trouble = { kind: 'error', code: e.code, message: e.message };
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
     // An argument that failed beside one written `(command`: the nesting is what went wrong.
     const nested = e.span !== null ? nestedCommand(call.args, GRAMMAR) : null;
-    session.lastError = { code: null, message: nested?.message ?? e.message };
+    session.trouble = { kind: 'error', code: null, message: nested?.message ?? e.message };
     if (nested !== null) return new ShellError(nested.message, nested.span);
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;
+}
+
+/** The transport of the socket a socket call acted on (NAME in NAME.call, else the current socket), if it is still open. */
+function transportOf(call: Call, around: Surroundings): Transport | null {
+  const { scope, session } = around;
+  const v = call.target && scope.has(call.target.name) ? scope.get(call.target.name, call.target.span) : null;
+  const handle = v?.kind === 'socket' ? v.handle : call.target ? session.engine.lookup(call.target.name) : scope.current;
+  return handle ? (session.engine.endpoints(handle)?.transport ?? null) : null;
 }
 
 function pyType(v: Value): PyType {

@@ -27,13 +27,19 @@ export async function runChunk(
 ): Promise<ChunkResult> {
   const { program, diagnostics, incomplete } = compile(source, firstLine);
   if (incomplete) return { kind: 'incomplete' };
-  if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
+  if (diagnostics.length > 0) {
+    interp.remember({ kind: 'syntax', message: diagnostics[0]!.message });
+    return { kind: 'syntax', diagnostics };
+  }
   try {
     await interp.run(program, signal);
     ran.add(program);
     return { kind: 'ok' };
   } catch (e) {
-    if (e instanceof ShellError) return { kind: 'failed', error: e };
+    if (e instanceof ShellError) {
+      interp.remember({ kind: 'error', code: null, message: e.message });
+      return { kind: 'failed', error: e };
+    }
     if (e instanceof Cancelled) return { kind: 'cancelled', what: e.what };
     if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
     // A bug of ours: report it as one line rather than a stack trace, and keep the session alive.

@@ -3,6 +3,7 @@ import type { Engine, SocketHandle } from '../engine/types.js';
 import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchanges.js';
 import type { ExportLog } from '../record/export-log.js';
+import type { Trouble } from '../record/trouble.js';
 import type { CommandDef } from './command.js';
 
 /** Services of the whole session, shared by the main interpreter and every job. */
@@ -15,8 +16,8 @@ export interface SessionServices {
   trace: boolean;
   /** `display hex`: results show bytes as x"…" instead of b'…'. */
   display: 'text' | 'hex';
-  /** The last error, for `explain` with no argument. */
-  lastError: { readonly code: string | null; readonly message: string } | null;
+  /** The last thing that went wrong (an error, a warning, a notice, a cancelled call), for `explain` with no argument. */
+  trouble: Trouble | null;
   /** A socket's label for messages; a bound function, safe to pass on. */
   readonly describe: (handle: SocketHandle) => string;
   /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
