@@ -10,7 +10,7 @@ const LAYERS = [
   'core', // spans, the shell's errors, Output, cancellation, background jobs: nothing of ours
   'engine', // the sockets: imports nothing of ours, never prints
   'lang', // lexer, parser, values, comparisons: the language, no commands
-  'record', // what a session keeps of what happened: the exchange log (diagram), the export log
+  'record', // what a session keeps of what happened: the exchange log (diagram), the export log, the last trouble (explain)
   'spec', // what a command is: CommandDef, its arguments and flags, its Python spelling, the services it may call
   'render', // text from values, spans, socket infos and command definitions
   'explain', // the paragraphs explain prints

@@ -72,8 +72,9 @@ export interface CreateOptions {
   /**
    * The name is being (re)assigned, as in `x = udp.socket` when x is taken: the new socket takes
    * the name and the old one is relabelled x2 (event 'renamed'). Otherwise the new socket is x2.
-   * 'tentative' (a shortcut, which may still fail): the same at once, but the move is announced only
-   * by claim(); closing the new socket before that gives the old one its name back, unannounced.
+   * 'tentative' (a shortcut, which may still fail): the new socket goes by the name at once in what
+   * is said of it, but the socket holding the name keeps it (lookup, its own messages) until claim()
+   * moves it aside and announces the move; closing the new socket first moves nothing.
    */
   readonly displace?: boolean | 'tentative';
 }
