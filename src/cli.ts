@@ -168,7 +168,15 @@ async function test(argv: readonly string[]): Promise<number> {
     return usage(`test: --port needs a port number, got '${String(args.port)}'`);
   const paths = args._.map(String);
   if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
-  const { runTests, PORT_PLACEHOLDER } = await import('./transcript/runner.js');
+  const [{ runTests, PORT_PLACEHOLDER }, { killPeersNow }] = await Promise.all([
+    import('./transcript/runner.js'),
+    import('./transcript/with.js'),
+  ]);
+  // The programs under test must not outlive sockshell (a second Ctrl-C, kill, a closed terminal).
+  // Without handlers SIGTERM and SIGHUP end Node without running 'exit' handlers.
+  process.on('exit', killPeersNow);
+  process.on('SIGTERM', () => process.exit(143));
+  process.on('SIGHUP', () => process.exit(129));
   const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
   if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
     return usage(

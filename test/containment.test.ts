@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/table.js';
+import { builtins, closure, FILES, resolveLocal } from './helpers/import-graph.js';
 
 /**
  * Scripts cannot escape. Everything a script can reach is the import closure of the Session (the
@@ -11,45 +9,7 @@ import { COMMANDS } from '../src/commands/table.js';
  * the file its argument names. Outside it, the modules that write files or start a process are
  * listed too. Adding another makes this test fail until it is listed here, with its reason.
  */
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-const FILES = new Map(sources(SRC).map((f) => [relative(SRC, f).replace(/\\/g, '/'), readFileSync(f, 'utf8')]));
-
-/** Module specifiers a file loads at run time: static imports and re-exports (not `import type`), and import(). */
-function runtimeImports(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+'([^']+)'/gm)) found.push(m[1]!);
-  for (const m of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push(m[1]!);
-  for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) found.push(m[1]!);
-  return found;
-}
-
-/** src-relative path of a relative specifier ('./x.js' → 'dir/x.ts'). */
-function resolveLocal(from: string, spec: string): string {
-  return relative(SRC, resolve(SRC, dirname(from), spec))
-    .replace(/\\/g, '/')
-    .replace(/\.js$/, '.ts');
-}
-
-function closure(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    if (!FILES.has(file)) throw new Error(`unresolved module ${file}`);
-    seen.add(file);
-    for (const spec of runtimeImports(FILES.get(file)!)) if (spec.startsWith('.')) visit(resolveLocal(file, spec));
-  };
-  visit(entry);
-  return seen;
-}
-
-const builtins = (file: string) => runtimeImports(FILES.get(file)!).filter((s) => s.startsWith('node:'));
 const usesFs = (file: string) => builtins(file).some((b) => b.startsWith('node:fs'));
 
 const WRITES =
@@ -78,7 +38,7 @@ const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sock
 /** Modules that may load code in other ways than import. */
 const LOADERS: Readonly<Record<string, string>> = {
   'cli.ts': 'createRequire reads package.json for --version',
-  'commands/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
+  'spec/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
   'render/table.ts': 'createRequire loads cli-table3 (a fixed name) on first use, to keep start-up fast',
 };
 /** In a loader, createRequire of a name written in the source is allowed; nothing else that loads code is. */

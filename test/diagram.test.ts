@@ -2,15 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
-import type { Exchange } from '../src/session/exchanges.js';
+import type { Exchange } from '../src/record/exchanges.js';
 
 /** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });
+/** A socket as the log names it: its serial is the socket, its name a label. */
+const sock = (name: string, serial: number) => ({ name, serial });
+const serverSocket = sock('serverSocket', 1);
+const clientSocket = sock('clientSocket', 2);
 const session: Exchange[] = [
-  { kind: 'bind', socket: 'serverSocket', transport: 'udp', local: a('0.0.0.0', 12000) },
+  { kind: 'bind', socket: serverSocket, transport: 'udp', local: a('0.0.0.0', 12000) },
   {
     kind: 'send',
-    socket: 'clientSocket',
+    socket: clientSocket,
     transport: 'udp',
     call: 'sendto',
     local: a('0.0.0.0', 53012),
@@ -20,7 +24,7 @@ const session: Exchange[] = [
   },
   {
     kind: 'recv',
-    socket: 'serverSocket',
+    socket: serverSocket,
     transport: 'udp',
     call: 'recvfrom',
     local: a('0.0.0.0', 12000),
@@ -30,7 +34,7 @@ const session: Exchange[] = [
   },
   {
     kind: 'recv',
-    socket: 'clientSocket',
+    socket: clientSocket,
     transport: 'udp',
     call: 'recvfrom',
     local: a('0.0.0.0', 53012),
@@ -60,21 +64,24 @@ describe('diagram', () => {
 
   it('gives each connection its own lane when a server loop reuses the name connectionSocket', () => {
     const server = a('0.0.0.0', 12000);
-    const conn = (port: number): Exchange[] => [
-      { kind: 'accept', socket: 'serverSocket', conn: 'connectionSocket', local: a('127.0.0.1', 12000), peer: a('127.0.0.1', port) },
-      {
-        kind: 'recv',
-        socket: 'connectionSocket',
-        transport: 'tcp',
-        call: 'recv',
-        local: a('127.0.0.1', 12000),
-        from: a('127.0.0.1', port),
-        bytes: 2,
-        preview: Buffer.from('hi'),
-      },
-      { kind: 'fin', socket: 'connectionSocket', local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
-    ];
-    const ladder = buildLadder([{ kind: 'listen', socket: 'serverSocket', local: server }, ...conn(50001), ...conn(50002)], 0);
+    const conn = (port: number): Exchange[] => {
+      const connectionSocket = sock('connectionSocket', port);
+      return [
+        { kind: 'accept', socket: serverSocket, conn: connectionSocket, local: a('127.0.0.1', 12000), peer: a('127.0.0.1', port) },
+        {
+          kind: 'recv',
+          socket: connectionSocket,
+          transport: 'tcp',
+          call: 'recv',
+          local: a('127.0.0.1', 12000),
+          from: a('127.0.0.1', port),
+          bytes: 2,
+          preview: Buffer.from('hi'),
+        },
+        { kind: 'fin', socket: connectionSocket, local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
+      ];
+    };
+    const ladder = buildLadder([{ kind: 'listen', socket: serverSocket, local: server }, ...conn(50001), ...conn(50002)], 0);
     expect(ladder.lanes.map((l) => l.title)).toEqual([
       'serverSocket',
       'connectionSocket',
@@ -87,14 +94,15 @@ describe('diagram', () => {
   });
 
   it('draws the handshake before an accept that finished first, and a FIN to a peer that closed first', () => {
+    const [w, c, k] = [sock('w', 1), sock('c', 2), sock('s', 3)];
     const [server, client] = [a('127.0.0.1', 12040), a('127.0.0.1', 36178)];
     const ladder = buildLadder(
       [
-        { kind: 'listen', socket: 'w', local: server },
-        { kind: 'accept', socket: 'w', conn: 's', local: server, peer: client }, // it was waiting: done first
-        { kind: 'connect', socket: 'c', transport: 'tcp', local: client, remote: server },
-        { kind: 'fin', socket: 's', local: server, to: client, call: 'close' },
-        { kind: 'fin', socket: 'c', local: client, to: server, call: 'close' },
+        { kind: 'listen', socket: w, local: server },
+        { kind: 'accept', socket: w, conn: k, local: server, peer: client }, // it was waiting: done first
+        { kind: 'connect', socket: c, transport: 'tcp', local: client, remote: server },
+        { kind: 'fin', socket: k, local: server, to: client, call: 'close' },
+        { kind: 'fin', socket: c, local: client, to: server, call: 'close' },
       ],
       0,
     );

@@ -1,7 +1,7 @@
 import type { Address, Family } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
-import { ShellError } from '../session/errors.js';
-import type { Arg } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { Arg } from '../spec/command.js';
 
 /**
  * Coercions from argument values to what a socket call needs. Each failure is a ShellError that

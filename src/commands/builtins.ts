@@ -1,13 +1,13 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { CompareOp } from '../lang/ast.js';
 import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
-import { compare } from '../interp/compare.js';
-import { ShellError } from '../session/errors.js';
-import { cancellable } from '../session/cancellable.js';
+import { compare } from '../lang/compare.js';
+import { ShellError } from '../core/errors.js';
+import { cancellable } from '../core/cancellable.js';
 import * as want from './args.js';
-import { expr, lines } from '../export/types.js';
+import { expr, lines } from '../spec/python.js';
 import { primary } from '../export/words.js';
-import type { Arg, CommandDef } from './types.js';
+import type { Arg, CommandDef } from '../spec/command.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
 

@@ -1,10 +1,11 @@
-import type { Diagnostic, Span, Stmt, Word } from '../lang/ast.js';
+import type { Diagnostic, Stmt, Word } from '../lang/ast.js';
 import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
-import { splitFlags } from './flags.js';
+import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE } from './table.js';
 import { nestedCommand } from '../lang/python-habits.js';
-import type { ArgSpec, CommandDef } from './types.js';
+import { variables } from '../lang/variables.js';
+import type { ArgSpec, CommandDef } from '../spec/command.js';
 
 /**
  * Parses and validates without running: commands exist, methods are socket calls, argument
@@ -36,53 +37,6 @@ function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnost
   const { assigned, uses } = variables(program);
   const known = new Set([...whole.known, '_', ...assigned]);
   for (const u of uses) if (!known.has(u.name)) out.push({ message: `$${u.name} is never assigned in this script`, span: u.span });
-}
-
-/** The names a program assigns, and every $name it reads. */
-export function variables(program: readonly Stmt[]): { assigned: Set<string>; uses: { name: string; span: Span }[] } {
-  const assigned = new Set<string>();
-  const uses: { name: string; span: Span }[] = [];
-  const words = (ws: readonly Word[]) => {
-    for (const w of ws) {
-      if (w.kind === 'var') uses.push({ name: w.name, span: w.span });
-      if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') uses.push({ name: p.name, span: p.span });
-    }
-  };
-  const visit = (stmts: readonly Stmt[]): void => {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case 'command':
-          s.targets.forEach((t) => assigned.add(t.name));
-          words(s.call.args);
-          break;
-        case 'assign':
-          s.targets.forEach((t) => assigned.add(t.name));
-          words([s.value]);
-          break;
-        case 'show':
-          words([s.word]);
-          break;
-        case 'while':
-        case 'if':
-          words(s.cond.kind === 'truthy' ? [s.cond.word] : [s.cond.left, s.cond.right]);
-          visit(s.kind === 'while' ? s.body : [...s.then, ...s.otherwise]);
-          break;
-        case 'repeat':
-          words([s.count]);
-          visit(s.body);
-          break;
-        case 'break':
-        case 'continue':
-          break;
-        default: {
-          const exhaustive: never = s;
-          return exhaustive;
-        }
-      }
-    }
-  };
-  visit(program);
-  return { assigned, uses };
 }
 
 function walk(program: readonly Stmt[], out: Diagnostic[]): void {

@@ -1,8 +1,8 @@
 import { received, sent } from './exchange-log.js';
 import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
 import * as want from './args.js';
-import { expr, lines } from '../export/types.js';
-import type { CommandDef } from './types.js';
+import { expr, lines } from '../spec/python.js';
+import type { CommandDef } from '../spec/command.js';
 
 /** The socket calls that move data: send, sendall, sendto, recv, recvfrom. Each records itself for `diagram`. */
 export const dataCalls: readonly CommandDef[] = [

@@ -3,10 +3,10 @@ import { buildLadder } from '../diagram/ladder.js';
 import { ladderMermaid } from '../diagram/mermaid.js';
 import { ladderSvg } from '../diagram/svg.js';
 import { ladderText } from '../diagram/text.js';
-import { comment } from '../export/types.js';
+import { comment } from '../spec/python.js';
 import { NONE } from '../lang/values.js';
-import { ShellError } from '../session/errors.js';
-import type { CommandDef } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { CommandDef } from '../spec/command.js';
 
 /** `diagram`: the session's socket calls as a ladder diagram, in the terminal, as Mermaid, or as SVG. */
 export const diagramCommand: CommandDef = {

@@ -1,5 +1,5 @@
 import type { Address, Family, SocketHandle } from '../engine/types.js';
-import type { CallContext } from './types.js';
+import type { CallContext } from '../spec/command.js';
 
 /**
  * What the data-moving socket calls record for `diagram`, as the application saw it. Both run on
@@ -19,11 +19,11 @@ export function sent(
   const at = ctx.session.engine.endpoints(s);
   if (at === null) return;
   const dest = to === null ? at.peer : to.family === undefined ? { host: to.host, port: to.port, family: at.family } : (to as Address);
-  ctx.session.exchanges.data('send', s.name, at.transport, call, at.local, dest, data);
+  ctx.session.exchanges.data('send', s, at.transport, call, at.local, dest, data);
 }
 
 export function received(ctx: CallContext, s: SocketHandle, call: string, data: Buffer, from: Address | null): void {
   const at = ctx.session.engine.endpoints(s);
   if (at === null) return;
-  ctx.session.exchanges.data('recv', s.name, at.transport, call, at.local, from ?? at.peer, data);
+  ctx.session.exchanges.data('recv', s, at.transport, call, at.local, from ?? at.peer, data);
 }

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { NONE } from '../lang/values.js';
-import { comment } from '../export/types.js';
+import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
-import { ShellError } from '../session/errors.js';
-import type { CommandDef } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { CommandDef } from '../spec/command.js';
 
 /** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
 export const exportCommand: CommandDef = {

@@ -1,9 +1,9 @@
-import { expr } from '../export/types.js';
+import { expr } from '../spec/python.js';
 import type { SocketHandle, TransferOptions } from '../engine/types.js';
 import { int } from '../lang/values.js';
 import * as want from './args.js';
 import { transferProgress } from './progress.js';
-import type { CallContext, CommandDef } from './types.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
 
 /**
  * Files over a TCP connection: sendfile is Python's socket.sendfile; recvfile is the receiving loop

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { TOPICS } from '../explain/topics.js';
-import { comment, expr } from '../export/types.js';
+import { explainTrouble } from '../explain/last.js';
+import { topic, TOPICS } from '../explain/topics.js';
+import { comment, expr } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { hexdump } from '../render/hexdump.js';
-import { ShellError } from '../session/errors.js';
-import type { CommandDef } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { CommandDef } from '../spec/command.js';
 import { wrapWords } from '../render/wrap.js';
 
 /** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */
@@ -16,27 +17,22 @@ export const insightCommands: readonly CommandDef[] = [
     group: 'session',
     usage: 'explain [CODE|TOPIC]',
     forms: [[], [{ name: 'CODE|TOPIC', kind: 'value', choices: Object.keys(TOPICS) }]],
-    summary: 'Explain the last error, an error code (ECONNREFUSED) or an idea (welcoming, handshake, ephemeral, udp, tcp)',
+    summary:
+      'Explain the last thing that went wrong (error, warning, cancelled call), an error code (ECONNREFUSED) or an idea (welcoming, udp, tcp)',
     python: { none: 'it explains; Python prints a traceback' },
     example: 'explain ECONNREFUSED',
     toPython: () => comment('explain'),
     run(ctx) {
       const arg = ctx.args[0];
-      const last = ctx.session.lastError;
-      const key = arg ? (arg.value.kind === 'str' ? arg.value.value : repr(arg.value)) : last?.code;
-      if (!key) {
-        ctx.display(
-          last
-            ? `${last.message}\n(that error has no code to explain; try explain with a topic: ${Object.keys(TOPICS)
-                .filter((k) => k === k.toLowerCase())
-                .join(', ')})`
-            : 'no error yet. explain CODE or TOPIC, as in: explain ECONNREFUSED, explain welcoming',
-        );
+      if (!arg) {
+        const said = explainTrouble(ctx.session.trouble);
+        ctx.display(said.flatMap((s) => (s.paragraph ? wrapWords(s.text, 96) : [s.text])).join('\n'));
         return NONE;
       }
-      const found = Object.keys(TOPICS).find((k) => k.toLowerCase() === key.toLowerCase());
-      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg?.span ?? ctx.span);
-      ctx.display(wrapWords(`${found}: ${TOPICS[found]}`, 96).join('\n'));
+      const key = arg.value.kind === 'str' ? arg.value.value : repr(arg.value);
+      const found = topic(key);
+      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg.span);
+      ctx.display(wrapWords(`${found.key}: ${found.text}`, 96).join('\n'));
       return NONE;
     },
   },

@@ -1,9 +1,9 @@
 import type { Diagnostic, Word } from '../lang/ast.js';
 import { bareLiteral } from '../lang/values.js';
-import { ShellError } from '../session/errors.js';
+import { ShellError } from '../core/errors.js';
 import * as want from './args.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
-import type { Arg, ArgKind, CommandDef } from './types.js';
+import type { Arg, ArgKind, CommandDef } from '../spec/command.js';
 
 /**
  * Checks written-out argument values before anything runs: `recvfrom abc` or `bind '' 99999` is

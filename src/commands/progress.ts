@@ -1,4 +1,4 @@
-import type { CallContext } from './types.js';
+import type { CallContext } from '../spec/command.js';
 
 /** A transfer shows its progress line only once it has run this long, then at most this often. */
 const SHOW_AFTER_MS = 1000;

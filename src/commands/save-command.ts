@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { ephemeralRange } from '../engine/index.js';
 import { NONE, type Value } from '../lang/values.js';
-import { comment } from '../export/types.js';
+import { comment } from '../spec/python.js';
 import { toSockScript } from '../export/sock-script.js';
-import { ShellError } from '../session/errors.js';
-import type { CallContext, CommandDef } from './types.js';
+import { ShellError } from '../core/errors.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
 
 /** `save [FILE [NAME...]]`: this session as a .sock script that does it again (`sockshell run FILE`). */
 export const saveCommand: CommandDef = {

@@ -3,11 +3,11 @@ import { parseOverride } from '../lang/overrides.js';
 import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
-import { ExitRequest, ShellError } from '../session/errors.js';
+import { ExitRequest, ShellError } from '../core/errors.js';
 import * as want from './args.js';
 import { suggest } from './table.js';
-import { comment, lines } from '../export/types.js';
-import type { Arg, CallContext, CommandDef } from './types.js';
+import { comment, lines } from '../spec/python.js';
+import type { Arg, CallContext, CommandDef } from '../spec/command.js';
 
 /** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
 
@@ -73,7 +73,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current?.name ?? null, (owner) => ctx.session.jobOf(owner)));
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner)));
       return NONE;
     },
   },

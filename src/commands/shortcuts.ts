@@ -2,9 +2,10 @@ import { literalFamily } from '../engine/index.js';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
-import type { PyContext } from '../export/types.js';
+import type { PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
-import type { Arg, CallContext, CommandDef } from './types.js';
+import type { Arg, CallContext, CommandDef } from '../spec/command.js';
+import { logged } from '../record/exchanges.js';
 
 /**
  * The project card's shortcuts: several socket calls in one command. Each says which calls it
@@ -20,10 +21,10 @@ const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4; an IPv6 HOST (::1) choose
 
 interface Fresh {
   readonly handle: SocketHandle;
-  /** The name it will have once the shortcut succeeds. */
-  readonly name: string;
   /** The Python line that created it, e.g. `udp1 = socket(AF_INET, SOCK_DGRAM)`. */
   readonly created: string;
+  /** The Python variable it is: the assignment's target, else its label (udp1). */
+  readonly variable: string;
 }
 
 /**
@@ -39,18 +40,20 @@ async function shortcut(
   const family: Family = ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
-  // Named for real only once every step worked, so a failed shortcut leaves other names alone.
-  const handle = engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner });
-  const name = ctx.targetName ?? handle.name;
+  // The socket takes its name at once, so everything said about it meanwhile names it as it will be
+  // called; a socket holding the name moves aside, announced only once every step worked. A failed
+  // shortcut gives that socket its name back: it leaves other names alone.
+  const handle = engine.create(transport, family, { name: ctx.targetName, owner: ctx.scope.owner, displace: 'tentative' });
+  const variable = ctx.targetName ?? handle.name;
   ctx.scope.current = handle;
   try {
-    await rest({ handle, name, created: `${name} = ${socketCall(transport, family)}` });
+    await rest({ handle, variable, created: `${variable} = ${socketCall(transport, family)}` });
   } catch (e) {
     engine.close(handle);
     ctx.scope.current = previous;
     throw e;
   }
-  engine.claim(handle, name);
+  engine.claim(handle);
   return { kind: 'socket', handle, transport };
 }
 
@@ -94,10 +97,10 @@ export const shortcuts: readonly CommandDef[] = [
     run(ctx) {
       const { host, port } = hostAndPort(ctx.args);
       return shortcut(ctx, 'udp', { host }, async (s) => {
-        ctx.info(`${s.created}; ${s.name}.bind((${pyHost(host)}, ${port}))`);
+        ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
-        ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: 'udp', local: a });
-        for (const line of boundLines(s.name, a)) ctx.info(line);
+        ctx.session.exchanges.add({ kind: 'bind', socket: logged(s.handle), transport: 'udp', local: a });
+        for (const line of boundLines(s.handle.name, a)) ctx.info(line);
       });
     },
   },
@@ -128,11 +131,11 @@ export const shortcuts: readonly CommandDef[] = [
       const backlog = backlogArg ? want.backlog(backlogArg) : 128;
       return shortcut(ctx, 'tcp', where, async (s) => {
         const engine = ctx.session.engine;
-        ctx.info(`${s.created}; ${s.name}.bind((${pyHost(where.host)}, ${where.port})); ${s.name}.listen(${backlog})`);
+        ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(where.host)}, ${where.port})); ${s.variable}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
-        ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
-        for (const line of boundLines(s.name, a, '; it is a welcoming socket')) ctx.info(line);
+        ctx.session.exchanges.add({ kind: 'listen', socket: logged(s.handle), local: a });
+        for (const line of boundLines(s.handle.name, a, '; it is a welcoming socket')) ctx.info(line);
       });
     },
   },
@@ -157,9 +160,9 @@ export const shortcuts: readonly CommandDef[] = [
       const to = want.hostAndPort(ctx.args);
       const { host, port } = to;
       return shortcut(ctx, 'tcp', to, async (s) => {
-        ctx.info(`${s.created}; ${s.name}.connect((${pyHost(host)}, ${port}))`);
+        ctx.info(`${s.created}; ${s.variable}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
-        ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: 'tcp', local, remote });
+        ctx.session.exchanges.add({ kind: 'connect', socket: logged(s.handle), transport: 'tcp', local, remote });
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },

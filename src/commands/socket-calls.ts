@@ -2,11 +2,12 @@ import type { SocketOption } from '../engine/types.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
-import { expr, lines } from '../export/types.js';
+import { expr, lines } from '../spec/python.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { dataCalls } from './data-calls.js';
 import { boundLines, socketCall } from './describe.js';
-import type { CallContext, CommandDef } from './types.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
+import { logged } from '../record/exchanges.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
@@ -52,7 +53,7 @@ export const socketCalls: readonly CommandDef[] = [
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
-      ctx.session.exchanges.add({ kind: 'bind', socket: s.name, transport: ctx.session.engine.info(s).transport, local: a });
+      ctx.session.exchanges.add({ kind: 'bind', socket: logged(s), transport: ctx.session.engine.info(s).transport, local: a });
       for (const line of boundLines(s.name, a)) ctx.info(line);
       return NONE;
     },
@@ -71,7 +72,7 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const backlog = ctx.args[0] ? want.backlog(ctx.args[0]) : 128;
       const a = await ctx.session.engine.listen(s, backlog);
-      ctx.session.exchanges.add({ kind: 'listen', socket: s.name, local: a });
+      ctx.session.exchanges.add({ kind: 'listen', socket: logged(s), local: a });
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
       return NONE;
     },
@@ -95,8 +96,8 @@ export const socketCalls: readonly CommandDef[] = [
       ctx.scope.current = socket;
       ctx.session.exchanges.add({
         kind: 'accept',
-        socket: s.name,
-        conn: socket.name,
+        socket: logged(s),
+        conn: logged(socket),
         local: ctx.session.engine.getsockname(socket),
         peer: address,
       });
@@ -125,7 +126,7 @@ export const socketCalls: readonly CommandDef[] = [
       const to = want.hostAndPort(ctx.args);
       const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const tcp = ctx.session.engine.info(s).transport === 'tcp';
-      ctx.session.exchanges.add({ kind: 'connect', socket: s.name, transport: tcp ? 'tcp' : 'udp', local, remote });
+      ctx.session.exchanges.add({ kind: 'connect', socket: logged(s), transport: tcp ? 'tcp' : 'udp', local, remote });
       ctx.info(
         tcp
           ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
@@ -156,9 +157,9 @@ export const socketCalls: readonly CommandDef[] = [
       ctx.session.engine.close(s);
       const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'SHUT_DOWN';
       ctx.session.exchanges.add(
-        fin ? { kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: s.name },
+        fin ? { kind: 'fin', socket: logged(s), local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: logged(s) },
       );
-      if (ctx.scope.current?.name === s.name && ctx.scope.current.serial === s.serial) ctx.scope.current = null;
+      if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
   },
@@ -178,7 +179,7 @@ export const socketCalls: readonly CommandDef[] = [
       ctx.session.engine.shutdown(s, how);
       const info = ctx.session.engine.info(s);
       if (how !== 'rd' && info.peer)
-        ctx.session.exchanges.add({ kind: 'fin', socket: s.name, local: info.local, to: info.peer, call: 'shutdown' });
+        ctx.session.exchanges.add({ kind: 'fin', socket: logged(s), local: info.local, to: info.peer, call: 'shutdown' });
       return NONE;
     },
   },

@@ -8,7 +8,7 @@ import { fileCalls } from './file-calls.js';
 import { sessionCommands } from './session-commands.js';
 import { shortcuts } from './shortcuts.js';
 import { socketCalls } from './socket-calls.js';
-import type { CommandDef } from './types.js';
+import type { CommandDef } from '../spec/command.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [

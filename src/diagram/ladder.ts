@@ -1,6 +1,6 @@
 import type { Address, Transport } from '../engine/types.js';
 import { addressRepr, hostPort, repr } from '../lang/values.js';
-import type { Exchange } from '../session/exchanges.js';
+import type { Exchange, LoggedSocket } from '../record/exchanges.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -27,6 +27,8 @@ export interface Ladder {
 
 interface SocketLane {
   index: number;
+  /** The socket's label, the last one the log gave it. */
+  name: string;
   closed: boolean;
   kind: LaneKind;
   transport: Transport;
@@ -51,25 +53,22 @@ const same = (a: Address | null, b: Address | null) => {
 export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
   /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
   const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
-  /** The current socket of each name, and every socket lane ever drawn, in order. */
-  const sockets = new Map<string, SocketLane>();
+  /** The lane of each socket, by serial (a socket is its serial; its label can move), and all of them in order. */
+  const sockets = new Map<number, SocketLane>();
   const all: SocketLane[] = [];
-  /** How many sockets have gone by each name: a server's loop names every connection connectionSocket. */
-  const named = new Map<string, number>();
   const peers = new Map<string, number>();
   const rows: Row[] = [];
 
-  /** The lane of the socket called name; a closed socket's name now means a new socket, with a lane of its own. */
-  const lane = (name: string, transport: Transport, kind?: LaneKind): SocketLane => {
-    let s = sockets.get(name);
-    if (!s || s.closed) {
-      const nth = (named.get(name) ?? 0) + 1;
-      named.set(name, nth);
-      s = { index: lanes.length, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
-      lanes.push({ title: nth === 1 ? name : `${name} (${nth})`, kind: s.kind, socket: s });
-      sockets.set(name, s);
+  /** The lane of a socket: one per socket, whatever it was called. */
+  const lane = (ref: LoggedSocket, transport: Transport, kind?: LaneKind): SocketLane => {
+    let s = sockets.get(ref.serial);
+    if (!s) {
+      s = { index: lanes.length, name: ref.name, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
+      lanes.push({ title: ref.name, kind: s.kind, socket: s });
+      sockets.set(ref.serial, s);
       all.push(s);
     }
+    s.name = ref.name;
     if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
     return s;
   };
@@ -186,10 +185,18 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         break;
       }
       case 'close': {
-        const s = sockets.get(e.socket);
+        const s = sockets.get(e.socket.serial);
         if (s) {
           s.closed = true;
           rows.push({ kind: 'note', lane: s.index, text: 'close' });
+        }
+        break;
+      }
+      case 'relabel': {
+        const s = sockets.get(e.socket.serial);
+        if (s) {
+          rows.push({ kind: 'note', lane: s.index, text: `${s.name} now names a new socket; this one is ${e.socket.name}` });
+          s.name = e.socket.name;
         }
         break;
       }
@@ -206,7 +213,16 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
     return s.local ? `${kind} ${hostPort(s.local)}` : kind;
   };
-  return { lanes: lanes.map((l, i) => ({ title: l.title, kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
+  // Each socket's lane goes by its last label; sockets that had the same one are told apart by number
+  // (a server's loop names every connection connectionSocket).
+  const named = new Map<string, number>();
+  const title = (l: (typeof lanes)[number]): string => {
+    if (!l.socket) return l.title;
+    const nth = (named.get(l.socket.name) ?? 0) + 1;
+    named.set(l.socket.name, nth);
+    return nth === 1 ? l.socket.name : `${l.socket.name} (${nth})`;
+  };
+  return { lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
 }
 
 /** How far after an accept the log may hold the connect of the same connection. */

@@ -62,14 +62,31 @@ export abstract class BaseSocket {
   /** The slot for calls that wait for room to send: send, sendall. */
   readonly writer = new Waiter();
 
+  /**
+   * The one handle to this socket, handed to every caller. Its name is the socket's label now: when
+   * a new socket takes the label (CreateOptions.displace) the engine writes the new one here, so a
+   * handle kept in a variable or as the current socket names it as the engine does.
+   */
+  readonly ref: { name: string; readonly serial: number };
+
   constructor(
     readonly core: Core,
-    /** Changes when a new socket takes this name (CreateOptions.displace). */
-    public name: string,
+    name: string,
     readonly serial: number,
     readonly owner: string,
     readonly family: Family,
-  ) {}
+  ) {
+    this.ref = { name, serial };
+  }
+
+  /** The socket's label: it changes when a new socket takes it (CreateOptions.displace). */
+  get name(): string {
+    return this.ref.name;
+  }
+
+  set name(name: string) {
+    this.ref.name = name;
+  }
 
   abstract state(): SocketState;
   abstract local(): Address | null;

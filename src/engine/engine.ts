@@ -46,6 +46,12 @@ class SocketEngine implements Engine, Core {
   private readonly table = new NameTable<BaseSocket>();
   /** The same sockets by serial: handles resolve through it, so a renamed socket keeps its handles. */
   private readonly bySerial = new Map<number, BaseSocket>();
+  /**
+   * Sockets made with displace 'tentative' (a shortcut under way) whose name an open socket still
+   * has, by serial. They go by that name already, but are not in the name table: the socket holding
+   * it keeps it, and says so in every message, until claim() moves it aside.
+   */
+  private readonly pending = new Map<number, BaseSocket>();
   /** Closed sockets whose OS handles are still being released (flushing written data). */
   private readonly closing = new Map<BaseSocket, Promise<void>>();
   private serials = 0;
@@ -66,36 +72,46 @@ class SocketEngine implements Engine, Core {
   }
 
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle {
-    const name = this.claimName(options, transport);
     const serial = ++this.serials;
+    const name = this.claimName(options, transport);
     const socket =
       transport === 'udp'
         ? new UdpSocket(this, name, serial, options.owner, family)
         : new TcpSocket(this, name, serial, options.owner, family);
-    this.register(socket);
-    return { name, serial };
+    if (options.displace === 'tentative' && this.table.get(name) !== undefined) {
+      this.pending.set(serial, socket); // displace 'tentative': the holder keeps the name until claim()
+      this.bySerial.set(serial, socket);
+    } else this.register(socket);
+    return socket.ref;
   }
 
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle {
-    const name = this.claimName(options, 'conn');
     const serial = ++this.serials;
+    const name = this.claimName(options, 'conn');
     const socket = new TcpSocket(this, name, serial, options.owner, family);
     socket.attach(accepted);
     this.register(socket);
-    return { name, serial };
+    return socket.ref;
   }
 
-  claim(handle: SocketHandle, name: string): void {
-    const socket = this.get(handle, 'claim');
-    if (socket.name === name) return;
-    // Leave the temporary name first, so the socket moved aside takes the next free one (x2, not x3).
-    this.table.delete(socket.name);
-    socket.name = this.claimName({ name, owner: socket.owner, displace: true }, 'sock');
+  claim(handle: SocketHandle): void {
+    const socket = this.pending.get(handle.serial);
+    if (socket === undefined) return;
+    this.pending.delete(handle.serial);
+    const holder = this.table.get(socket.name);
+    if (holder !== undefined && holder.owner === socket.owner) {
+      const from = socket.name;
+      holder.name = this.table.free(from, 'sock');
+      this.table.move(from, holder.name);
+      this.emit({ kind: 'renamed', socket: holder.name, serial: holder.serial, from });
+    } else if (holder !== undefined) {
+      socket.name = this.table.free(socket.name, 'sock'); // another owner's socket took it meanwhile
+    }
     this.table.set(socket.name, socket);
   }
 
   holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null {
-    for (const s of this.table.values()) {
+    for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
       if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return s.name;
     }
@@ -107,22 +123,28 @@ class SocketEngine implements Engine, Core {
     this.bySerial.set(socket.serial, socket);
   }
 
-  /** The name for a new socket; with displace, an old socket holding it moves to a free name first. */
+  /** The name for a new socket; with displace, an old socket holding it moves to a free name first ('tentative': at claim()). */
   private claimName(options: CreateOptions, prefix: string): string {
     const wanted = options.name;
     const holder = wanted ? this.table.get(wanted) : undefined;
     // Only a name of the same owner moves aside: a job's `serverSocket = …` must not rename yours.
     if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.table.free(wanted, prefix);
+    if (options.displace === 'tentative') return wanted; // create() keeps it out of the table until claim()
     const moved = this.table.free(wanted, prefix);
     this.table.move(wanted, moved); // wanted is taken again at once, by the new socket
     holder.name = moved;
-    this.emit({ kind: 'renamed', socket: moved, from: wanted });
+    this.emit({ kind: 'renamed', socket: moved, serial: holder.serial, from: wanted });
     return wanted;
   }
 
+  /** Every open socket in creation order, tentative ones last. */
+  private open(): BaseSocket[] {
+    const all = [...this.table.values()];
+    return this.pending.size === 0 ? all : [...all, ...this.pending.values()];
+  }
+
   lookup(name: string): SocketHandle | null {
-    const socket = this.table.get(name);
-    return socket === undefined ? null : { name: socket.name, serial: socket.serial };
+    return this.table.get(name)?.ref ?? null;
   }
 
   bind(handle: SocketHandle, host: string, port: number): Promise<Address> {
@@ -216,12 +238,12 @@ class SocketEngine implements Engine, Core {
   }
 
   list(): SocketInfo[] {
-    return [...this.table.values()].map((socket) => socket.info());
+    return this.open().map((socket) => socket.info());
   }
 
   closeOwnedBy(owner: string): number {
     let count = 0;
-    for (const socket of [...this.table.values()]) {
+    for (const socket of this.open()) {
       if (socket.owner !== owner) continue;
       this.closeSocket(socket, 'owner');
       count += 1;
@@ -230,7 +252,7 @@ class SocketEngine implements Engine, Core {
   }
 
   async closeAll(): Promise<void> {
-    for (const socket of [...this.table.values()]) this.closeSocket(socket, 'owner');
+    for (const socket of this.open()) this.closeSocket(socket, 'owner');
     const releasing = [...this.closing.keys()].map((socket) => socket.release(true));
     await Promise.all([...releasing, ...this.closing.values()]);
   }
@@ -254,7 +276,8 @@ class SocketEngine implements Engine, Core {
 
   /** Closed at once for every caller; its OS handles are released in the background. */
   private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
-    this.table.delete(socket.name);
+    // A tentative socket was never in the name table: its name is still its holder's.
+    if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);

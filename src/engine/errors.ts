@@ -5,7 +5,8 @@
  */
 import { REASONS, unknownReason, type ErrorContext, type Reason, type ReasonKey } from './reasons.js';
 
-export type { ErrorContext, ReasonKey } from './reasons.js';
+export type { ErrorCode, ErrorContext, ReasonKey } from './reasons.js';
+export { isErrorCode } from './reasons.js';
 
 export class SocketError extends Error {
   override readonly name = 'SocketError';

@@ -5,7 +5,7 @@
  * contract (types.ts) only, so its internals can change without touching them.
  */
 export { createEngine } from './engine.js';
-export { SocketError, toSocketError, type ErrorContext } from './errors.js';
+export { SocketError, toSocketError, isErrorCode, type ErrorCode, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
 export { NameTable } from './names.js';
 export { tcpHolders, udpHolders, type PortHolders } from './port-holders.js';

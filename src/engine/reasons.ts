@@ -274,9 +274,19 @@ export const REASONS = {
     python: 'OSError',
     say: (c) => `the network of ${c.host ?? 'that host'} is unreachable from here — check the address and this host's network`,
   },
-} satisfies Record<string, Reason>;
+} as const satisfies Record<string, Reason>;
 
 export type ReasonKey = keyof typeof REASONS;
+
+/** Every code a SocketError of the table can carry: what `explain` must have a paragraph for. */
+export type ErrorCode = (typeof REASONS)[ReasonKey]['code'];
+
+const CODES: ReadonlySet<string> = new Set(Object.values(REASONS).map((r) => r.code));
+
+/** A code of the table (not one unknownReason phrased for a code Node gave that the table lacks). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return CODES.has(code);
+}
 
 /** Python's exception, and a generic phrasing, for codes the table does not cover. */
 export function unknownReason(code: string): Reason {

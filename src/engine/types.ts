@@ -15,8 +15,12 @@ export interface Address {
 }
 
 /**
- * A reference to one socket. Names are reused once a socket is closed (every accepted socket in a
- * server loop can be called connectionSocket), so the serial tells a stale handle from the live one.
+ * A reference to one socket. The serial is the socket: it never changes and is never reused. The
+ * name is a label: the engine hands out one handle per socket and writes its label into it when the
+ * label moves (CreateOptions.displace), so every holder reads the label the engine uses now; a closed
+ * socket's handle keeps its last one. Labels are reused once a socket is closed (every accepted
+ * socket in a server loop can be called connectionSocket), so the serial tells a stale handle from
+ * the live one.
  */
 export interface SocketHandle {
   readonly name: string;
@@ -67,9 +71,12 @@ export interface CreateOptions {
   readonly owner: string;
   /**
    * The name is being (re)assigned, as in `x = udp.socket` when x is taken: the new socket takes
-   * the name and the old one is renamed x2 (event 'renamed'). Otherwise the new socket is x2.
+   * the name and the old one is relabelled x2 (event 'renamed'). Otherwise the new socket is x2.
+   * 'tentative' (a shortcut, which may still fail): the new socket goes by the name at once in what
+   * is said of it, but the socket holding the name keeps it (lookup, its own messages) until claim()
+   * moves it aside and announces the move; closing the new socket first moves nothing.
    */
-  readonly displace?: boolean;
+  readonly displace?: boolean | 'tentative';
 }
 
 export interface SocketInfo {
@@ -112,7 +119,7 @@ export type EngineEvent =
   | { kind: 'joined'; socket: string; bytes: number; pieces: number } // one TCP recv returned bytes that arrived in several pieces
   | { kind: 'failed'; socket: string; code: string; taken: boolean } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now
   | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
-  | { kind: 'renamed'; socket: string; from: string }; // a new socket took `from`; the old one is now `socket`
+  | { kind: 'renamed'; socket: string; serial: number; from: string }; // a new socket took `from`; the old one (serial) is now `socket`
 
 export type EventSink = (event: EngineEvent) => void;
 
@@ -136,8 +143,8 @@ export interface EngineOptions {
 export interface Engine {
   /** socket(AF_INET|AF_INET6, SOCK_DGRAM|SOCK_STREAM). Opens nothing yet; Node needs options first. */
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle;
-  /** Give a socket a name (a shortcut succeeded: its result takes the name it is assigned to); a socket holding it moves aside, as with CreateOptions.displace. */
-  claim(socket: SocketHandle, name: string): void;
+  /** A socket made with displace 'tentative' is made for good (its shortcut succeeded): the move of the socket it displaced is announced ('renamed'). */
+  claim(socket: SocketHandle): void;
   /** Find an open socket by name (for `use NAME`, `NAME.call`). */
   lookup(name: string): SocketHandle | null;
   /** bind((host, port)). host '' = every interface; names resolve in the socket's family. Returns the bound address. */

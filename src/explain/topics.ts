@@ -1,49 +1,14 @@
+import { CODE_PARAGRAPHS } from './codes.js';
+import { IDEAS } from './ideas.js';
+
 /**
  * `explain`: a short paragraph for each error code and each idea of the chapter (Kurose & Ross
  * §2.7). The error message itself stays one line; this is the longer answer, asked for.
  */
-export const TOPICS: Readonly<Record<string, string>> = {
-  ECONNREFUSED:
-    'Nothing is listening on that address and port. For TCP, connect sends a SYN to start the three-way handshake; with no welcoming socket on that port, the other host\'s OS answers with a reset and connect fails at once. This is the chapter\'s question "what happens if you run TCPClient before TCPServer?". Start the server first, and check that client and server use the same port. A UDP client run before its server does not fail at sendto: UDP is connectionless and checks nothing; the datagram is simply lost and recvfrom waits. Only a connected UDP socket hears about it, as ICMP "port unreachable" on its next call.',
-  EADDRINUSE:
-    "Another socket on this host already has that port. A port number picks one process's socket on a host, so two servers cannot both bind it. Maybe the server is still running (in another terminal, or as a job: see jobs and sockets), or a server that just stopped left connections in TIME_WAIT. Stop the other one, pick another port, or set SO_REUSEADDR before bind so a restarted server can take the port back. (sockshell's TCP sockets always set it, as Node does; connections left in TIME_WAIT by a server that did not, a Python one say, still hold the port until they end, and the error says so.)",
-  EACCES:
-    "Ports below 1024 are the well-known ports (80 for HTTP, 53 for DNS...) and binding them needs privileges. The chapter's advice: a new application should avoid them; the textbook's programs use 12000. Pick a port above 1023. (Sending to a broadcast address also needs permission: setsockopt SO_BROADCAST 1 first.)",
-  ENOTFOUND:
-    "The host name did not turn into an IP address. A packet's destination is an IP address plus a port; a name like localhost or a server's name is looked up (DNS, or /etc/hosts) first, in the socket's own address family, as Python does. Check the spelling, or give the IP address itself, as in 127.0.0.1.",
-  ETIMEDOUT:
-    'The call waited as long as settimeout allows and nothing came. The socket is still open and usable: call again, or wait longer. With UDP, a missing reply may mean the request or the reply was lost (UDP makes no delivery guarantee), or that no server runs there.',
-  EAGAIN:
-    'The socket is non-blocking (settimeout 0): a call that would have to wait fails at once instead. Nothing was lost; try again when data has arrived, or set a timeout.',
-  ENOTCONN:
-    "That call needs a connected socket. TCP needs a handshake before any data: the client calls connect, the server's accept returns a new connection socket, and data flows between those two connection sockets. A listening (welcoming) socket never carries data itself.",
-  EPIPE:
-    "A broken pipe: the socket can't send any more. Most often the peer closed the connection, or reset it, and the data has nowhere to go; recv still returns what arrived before, then b''. It also happens after shutdown wr on this side, and on a TCP socket that was never connected (send uses the connection's address, and there is none; for UDP, use sendto with an address). Close the socket; a new conversation needs a new connection.",
-  EDESTADDRREQ:
-    "send has no address: it uses the connection's. An unconnected UDP socket must name the destination of each datagram with sendto DATA HOST PORT (Python: sendto(data, (host, port))); the OS adds the source address itself.",
-  EOPNOTSUPP:
-    'That call does not exist for this kind of socket. UDP is connectionless: there is no handshake, so nothing to listen for or accept; a UDP server just binds and calls recvfrom, and replies to the address recvfrom returns. TCP sockets send on their connection instead of with sendto.',
-  ECONNRESET:
-    'The peer reset the connection: it closed abruptly (often while data was still unread) or crashed, and its OS sent a reset instead of a FIN. Data in flight is gone. Close this socket; a client can connect again.',
-  EMSGSIZE:
-    'The datagram is too big to send in one piece: over IPv4 a UDP datagram carries at most 65,507 bytes. Send less per datagram, or use TCP, which is a byte stream and has no such limit.',
-  EBADF: 'The socket is closed. Once closed, a socket can do nothing more; create a new one.',
-  EISCONN:
-    'The socket is already connected (or listening). A TCP socket makes one connection; for another, create another socket. A server keeps one welcoming socket and gets a new connection socket from each accept.',
-  EINVAL: 'An argument does not fit this call: a port outside 0–65535, a socket bound twice, or an option the socket does not take.',
-  EADDRNOTAVAIL:
-    "That address is not one of this host's. A socket can only bind to an address the host has: '' (every interface), 127.0.0.1 (loopback) or one of its own interfaces.",
-  EBUSY:
-    'A blocking call is already waiting on this socket (perhaps in a background job). One socket, one waiting call: wait for it, or stop it.',
-  welcoming:
-    "A TCP server keeps a welcoming socket: bind + listen. It never carries data. Each accept completes one client's handshake and returns a new connection socket for that client, while the welcoming socket stays open for the next client. So a TCP server has one socket per client plus the welcoming socket, while a UDP server serves everyone with one socket.",
-  connection:
-    "A connection socket is what accept returns: one end of a reliable, ordered byte stream with one client. Both ends can send and recv. Closing it sends a FIN; the peer's recv then returns b''.",
-  ephemeral:
-    'A client rarely binds: the OS picks a source port for it (an ephemeral port, here 32768–60999) on its first sendto or on connect, and puts the source address in every packet. recvfrom on the server returns that address, which is how the server knows where to reply.',
-  handshake:
-    "TCP needs a handshake before data: connect sends SYN, the server's OS answers SYN+ACK, the client's OS sends ACK. It happens in the transport layer, triggered by connect, before accept returns. UDP has no handshake: the first datagram just goes.",
-  udp: "UDP is connectionless: no handshake, no per-client state, no delivery guarantee. Each sendto names its destination; each datagram arrives whole or not at all, and recvfrom returns exactly one datagram and its sender's address.",
-  tcp: 'TCP is connection-oriented: a handshake first, then a reliable, ordered byte stream between two connection sockets. It keeps no message boundaries: two sends may arrive in one recv, and one send in several.',
-  port: 'A port number picks one socket among the processes of a host; the IP address picks the host. Ports below 1024 are the well-known ports: new applications should avoid them (the textbook uses 12000).',
-};
+export const TOPICS: Readonly<Record<string, string>> = { ...CODE_PARAGRAPHS, ...IDEAS };
+
+/** The topic a word names, whatever its case, with its paragraph; null when there is none. */
+export function topic(word: string): { readonly key: string; readonly text: string } | null {
+  const key = Object.keys(TOPICS).find((k) => k.toLowerCase() === word.toLowerCase());
+  return key === undefined ? null : { key, text: TOPICS[key]! };
+}

@@ -1,5 +1,5 @@
 import { repr, type Value } from '../lang/values.js';
-import type { PyType } from './types.js';
+import type { PyType } from '../spec/python.js';
 import { sequenceLength } from '../render/terminal.js';
 
 /** Python spellings of names and values, for the exporter. */

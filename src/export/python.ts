@@ -1,8 +1,9 @@
 import type { Cond, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { CommandDef } from '../commands/types.js';
-import { splitFlags } from '../commands/flags.js';
-import type { MadeSocket, PyContext, PyType } from './types.js';
+import type { CommandDef } from '../spec/command.js';
+import { splitFlags } from '../spec/flags.js';
+import type { MadeSocket } from '../record/export-log.js';
+import type { PyContext, PyType } from '../spec/python.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
@@ -158,6 +159,12 @@ class Writer {
     }
     const { positional, flags } = splitFlags(def, s.call.args);
     const words = positional.map((w) => this.word(w));
+    // The shell kept the socket this name held open under a new label; Python's variable would let it go.
+    const displaced = this.options.made?.(s)?.displaced;
+    if (displaced) {
+      this.emit(depth, `${pyName(displaced.to)} = ${pyName(displaced.from)}  # the shell keeps this socket open as ${displaced.to}`);
+      this.define(displaced.to, 'socket');
+    }
     // Asked for only by calls that make a socket: a name is taken only then, as in the engine.
     let made: string | undefined;
     const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));

@@ -1,8 +1,8 @@
 import type { Cond, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { ArgKind, CommandDef } from '../commands/types.js';
-import { splitFlags } from '../commands/flags.js';
-import type { RanChunk } from '../session/export-log.js';
+import type { ArgKind, CommandDef } from '../spec/command.js';
+import { splitFlags } from '../spec/flags.js';
+import type { RanChunk } from '../record/export-log.js';
 
 /**
  * `save`: the record of what a session ran, written back as a .sock script that replays it. Each

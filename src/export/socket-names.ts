@@ -5,7 +5,7 @@ import { NameTable } from '../engine/index.js';
  * The Python variable for a socket that a statement makes without a target (`udp.bind 0`): the
  * name the shell gave it, so that later `udp1.close` lines find it.
  *
- * A session recorded those names as it ran (session/export-log.ts), and they are used as they
+ * A session recorded those names as it ran (record/export-log.ts), and they are used as they
  * are. A script that was never run gets the names the engine would give: its own NameTable, the
  * lowest free number per kind, a number freed when its socket is closed. Sockets made in a loop
  * or an `if` make this a guess; a recorded session never guesses.

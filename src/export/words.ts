@@ -1,6 +1,6 @@
 import type { Part, Word } from '../lang/ast.js';
 import { bareLiteral, repr } from '../lang/values.js';
-import type { PyType } from './types.js';
+import type { PyType } from '../spec/python.js';
 import { literal, literalType, pyName, pyString, shownText } from './literals.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { CommandDef } from '../commands/types.js';
+import type { CommandDef } from '../spec/command.js';
 import type { Stmt, Word } from '../lang/ast.js';
 import { repr, type Value } from '../lang/values.js';
-import { ExitRequest, ShellError } from '../session/errors.js';
+import { ExitRequest, ShellError } from '../core/errors.js';
 import type { Surroundings } from './invocation.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Span, Word } from '../lang/ast.js';
-import { ShellError } from '../session/errors.js';
+import { ShellError } from '../core/errors.js';
 import { bareLiteral, bytes, int, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
-import type { Scope } from '../commands/types.js';
+import type { Scope } from '../spec/command.js';
 
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
 const LITERALS = new WeakMap<Word, Value>();

@@ -1,20 +1,22 @@
 import { clipForEcho } from '../render/clip.js';
-import type { BlockOptions } from '../engine/types.js';
+import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
-import { splitFlags } from '../commands/flags.js';
+import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR } from '../commands/table.js';
 import { nestedCommand } from '../lang/python-habits.js';
-import type { Arg, CommandDef, SessionServices } from '../commands/types.js';
+import type { Arg, CommandDef } from '../spec/command.js';
+import type { SessionServices } from '../spec/services.js';
+import type { Trouble } from '../record/trouble.js';
 import * as want from '../commands/args.js';
-import { Cancelled, ShellError } from '../session/errors.js';
-import type { OutputSink } from '../session/output.js';
-import { compare } from './compare.js';
+import { Cancelled, ShellError } from '../core/errors.js';
+import type { OutputSink } from '../core/output.js';
+import { compare } from '../lang/compare.js';
 import { evaluate } from './evaluate.js';
 import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
-import type { PyType } from '../export/types.js';
+import type { PyType } from '../spec/python.js';
 import { Invocation, type Surroundings } from './invocation.js';
 import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
@@ -57,6 +59,8 @@ export interface InterpreterOptions {
 export class Interpreter implements Executor {
   /** What each name would be in the Python program, as traced so far (trace on). */
   private readonly pythonTypes = new Map<string, PyType>();
+  /** For export: the socket the running statement's target held before it ran, and its label then. */
+  private holder: { readonly handle: SocketHandle; readonly label: string } | null = null;
   private readonly around: Surroundings;
   /** The BlockOptions of the last signal seen: every command of one run shares them. */
   private blockOptions: BlockOptions & { signal: AbortSignal } = { signal: new AbortController().signal };
@@ -74,6 +78,16 @@ export class Interpreter implements Executor {
       job: options.job,
       ...(options.exported ? { touched: (serial: number) => session.ran.touch(serial) } : {}),
     };
+  }
+
+  /**
+   * Something went wrong outside a command, as the chunk runner saw it (a line that did not parse, a
+   * failed assignment): the session keeps it for `explain`, unless it is what a command already left.
+   */
+  remember(trouble: Trouble): void {
+    const last = this.session.trouble;
+    if (trouble.kind === 'error' && last?.kind === 'error' && last.message === trouble.message) return;
+    this.session.trouble = trouble;
   }
 
   /** Runs program to its end; rejects with ShellError, Cancelled or ExitRequest. */
@@ -127,7 +141,7 @@ export class Interpreter implements Executor {
   /** A waiting command failed. */
   failure(stmt: Stmt, error: unknown): unknown {
     if (stmt.kind !== 'command') return error;
-    return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.session);
+    return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.around);
   }
 
   /**
@@ -152,7 +166,23 @@ export class Interpreter implements Executor {
     const made = result.kind === 'tuple' ? result.items[0] : result; // accept: (socket, address)
     if (made?.kind !== 'socket') return;
     const family = this.session.engine.endpoints(made.handle)?.family;
-    if (family !== undefined) this.session.ran.made(stmt, { name: made.handle.name, family }, made.handle.serial);
+    if (family === undefined) return;
+    // The socket the target held lives on under a new label: Python needs a variable of that name too.
+    const held = this.holder;
+    const moved = held !== null && held.handle.name !== held.label && this.session.engine.endpoints(held.handle) !== null;
+    const displaced = moved ? { from: held.label, to: held.handle.name } : undefined;
+    this.session.ran.made(
+      stmt,
+      displaced ? { name: made.handle.name, family, displaced } : { name: made.handle.name, family },
+      made.handle.serial,
+    );
+  }
+
+  /** The socket a statement's first target holds before it runs (a new socket may take its label), for export. */
+  private holderOf(stmt: CommandStmt): { readonly handle: SocketHandle; readonly label: string } | null {
+    const name = stmt.targets[0]?.name;
+    const v = name !== undefined && this.scope.has(name) ? this.scope.get(name, stmt.span) : null;
+    return v?.kind === 'socket' ? { handle: v.handle, label: v.handle.name } : null;
   }
 
   /** `trace on`: the Python this statement performs, as `>>> ` lines. */
@@ -218,6 +248,7 @@ export class Interpreter implements Executor {
       this.background(prepared.def, stmt);
       return 'next';
     }
+    if (this.options.exported) this.holder = this.holderOf(stmt);
     const result = this.start(prepared, stmt, signal);
     if (result instanceof Promise) return result; // the machine calls resume or failure when it settles
     this.finish(stmt, result, depth);
@@ -242,7 +273,7 @@ export class Interpreter implements Executor {
       try {
         return await child.start(prepare(stmt.call, this.session.table), { ...stmt, background: false }, signal);
       } catch (e) {
-        throw failure(e, def, stmt.call, this.session);
+        throw failure(e, def, stmt.call, this.around);
       }
     });
   }
@@ -267,7 +298,7 @@ export class Interpreter implements Executor {
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {
-      throw failure(e, def, call, this.session);
+      throw failure(e, def, call, this.around);
     }
   }
 }
@@ -287,22 +318,37 @@ function wholeRef(shown: Word | null, path: readonly number[]): string | null {
 
 /**
  * The one place command errors are translated: Ctrl-C's EINTR cancels; socket errors point at the
- * command; an error with no position gets the command's; the session remembers it for `explain`.
+ * command; an error with no position gets the command's; the session remembers each, and a cancelled
+ * call, for `explain`.
  */
-function failure(e: unknown, def: CommandDef, call: Call, session: SessionServices): unknown {
+function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings): unknown {
+  const session = around.session;
+  if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) {
+    // A job's call cut short by kill was stopped on purpose, by the user; only a call at the prompt counts.
+    if (around.job === undefined)
+      session.trouble = { kind: 'cancelled', call: def.name, transport: def.method ? transportOf(call, around) : null };
+    return e instanceof Cancelled ? e : new Cancelled(def.name);
+  }
   if (e instanceof SocketError) {
-    if (e.code === 'EINTR') return new Cancelled(def.name);
-    session.lastError = { code: e.code, message: e.message };
+    session.trouble = { kind: 'error', code: e.code, message: e.message };
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
     // An argument that failed beside one written `(command`: the nesting is what went wrong.
     const nested = e.span !== null ? nestedCommand(call.args, GRAMMAR) : null;
-    session.lastError = { code: null, message: nested?.message ?? e.message };
+    session.trouble = { kind: 'error', code: null, message: nested?.message ?? e.message };
     if (nested !== null) return new ShellError(nested.message, nested.span);
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;
+}
+
+/** The transport of the socket a socket call acted on (NAME in NAME.call, else the current socket), if it is still open. */
+function transportOf(call: Call, around: Surroundings): Transport | null {
+  const { scope, session } = around;
+  const v = call.target && scope.has(call.target.name) ? scope.get(call.target.name, call.target.span) : null;
+  const handle = v?.kind === 'socket' ? v.handle : call.target ? session.engine.lookup(call.target.name) : scope.current;
+  return handle ? (session.engine.endpoints(handle)?.transport ?? null) : null;
 }
 
 function pyType(v: Value): PyType {

@@ -1,9 +1,10 @@
 import type { BlockOptions, SocketHandle } from '../engine/types.js';
 import type { Call, Span } from '../lang/ast.js';
 import { repr } from '../lang/values.js';
-import type { Arg, CallContext, CommandDef, SessionServices } from '../commands/types.js';
-import { ShellError } from '../session/errors.js';
-import type { OutputSink } from '../session/output.js';
+import type { Arg, CallContext, CommandDef } from '../spec/command.js';
+import type { SessionServices } from '../spec/services.js';
+import { ShellError } from '../core/errors.js';
+import type { OutputSink } from '../core/output.js';
 import type { VarScope } from './scope.js';
 
 /** What every command an interpreter runs shares: fixed for the interpreter's life. */

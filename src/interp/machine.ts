@@ -9,7 +9,7 @@
  */
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import { Cancelled } from '../session/errors.js';
+import { Cancelled } from '../core/errors.js';
 
 /** How a statement that finished at once leaves the block it is in. */
 export type Flow = 'next' | 'break' | 'continue';

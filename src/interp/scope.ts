@@ -1,8 +1,8 @@
 import type { SocketHandle } from '../engine/types.js';
 import type { Span } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { Scope } from '../commands/types.js';
-import { ShellError } from '../session/errors.js';
+import type { Scope } from '../spec/command.js';
+import { ShellError } from '../core/errors.js';
 
 /**
  * Variables of one running program (the REPL, a script, a job). Names given on the command line

@@ -3,12 +3,9 @@
  * lines and columns are 1-based, as editors and `file:line:col` messages count them.
  */
 
-export interface Span {
-  readonly line: number;
-  readonly col: number;
-  /** Columns covered on that line; at least 1. Used to draw carets. */
-  readonly width: number;
-}
+import type { Span } from '../core/span.js';
+
+export type { Span };
 
 /** A piece of a double-quoted string or of a bare word with `$` inside. */
 export type Part =

@@ -1,4 +1,4 @@
-import type { CommandDef } from '../commands/types.js';
+import type { CommandDef } from '../spec/command.js';
 
 /** The README's command table, generated from the command table so the two cannot drift apart. */
 export function markdownCommandTable(commands: readonly CommandDef[]): string {

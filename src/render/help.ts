@@ -1,4 +1,4 @@
-import type { CommandDef, Group } from '../commands/types.js';
+import type { CommandDef, Group } from '../spec/command.js';
 import { wrapWords } from './wrap.js';
 
 const GROUPS: Readonly<Record<Group, string>> = {

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '../engine/types.js';
+import type { SocketHandle, SocketInfo } from '../engine/types.js';
 import { hostPort } from '../lang/values.js';
 import { renderTable } from './table.js';
 
@@ -6,10 +6,14 @@ import { renderTable } from './table.js';
  * The `sockets` table: one row per open socket; `*` marks the current one, and `(%1)` one that a
  * background job's script opened (its name is the shell's, made unique beside the prompt's).
  */
-export function socketsTable(sockets: readonly SocketInfo[], current: string | null, jobOf: (owner: string) => number | null): string {
+export function socketsTable(
+  sockets: readonly SocketInfo[],
+  current: SocketHandle | null,
+  jobOf: (owner: string) => number | null,
+): string {
   if (sockets.length === 0) return 'no open sockets: create one with udp.socket, tcp.socket, udp.bind, tcp.listen or tcp.connect';
   const rows = sockets.map((s) => [
-    (s.name === current ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
+    (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
     `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}`,
     s.local ? hostPort(s.local) : '-',
     s.peer ? hostPort(s.peer) : '-',

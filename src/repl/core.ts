@@ -69,7 +69,7 @@ export class ShellCore {
   /** `sockshell NAME> ` with the current socket, `sockshell> ` without one. */
   prompt(): string {
     const current = this.scope.current;
-    const live = current && this.session.engine.lookup(current.name)?.serial === current.serial;
+    const live = current !== null && this.session.engine.endpoints(current) !== null;
     return live ? `sockshell ${current.name}> ` : 'sockshell> ';
   }
 

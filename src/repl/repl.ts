@@ -4,7 +4,7 @@ import repl from 'node:repl';
 import type { Readable, Writable } from 'node:stream';
 import type { EngineEvent } from '../engine/types.js';
 import { terminalSafe } from '../render/terminal.js';
-import { cancellable } from '../session/cancellable.js';
+import { cancellable } from '../core/cancellable.js';
 import { complete } from './completer.js';
 import { completionSources } from './completion-sources.js';
 import { loadHistory, saveHistory } from './history.js';

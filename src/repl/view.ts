@@ -1,6 +1,6 @@
 import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
-import type { Output } from '../session/output.js';
+import type { Output } from '../core/output.js';
 
 /**
  * One line of what the interactive shell shows: plain, terminal-safe text without colour, so the

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { cancellable } from '../session/cancellable.js';
+import { cancellable } from '../core/cancellable.js';
 
 /**
  * Lines from a stream, one at a time, on demand. A piped session and its `input` calls share one

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { compile, variables } from '../commands/check.js';
+import { compile } from '../commands/check.js';
+import { variables } from '../lang/variables.js';
 import { diagnosticLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
-import { Cancelled, ExitRequest, ShellError } from '../session/errors.js';
+import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
-import type { Output, OutputSink } from '../session/output.js';
+import type { Output, OutputSink } from '../core/output.js';
 
 export interface StreamOutputOptions {
   readonly stdout: Writable & { isTTY?: boolean };

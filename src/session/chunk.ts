@@ -1,8 +1,8 @@
 import { compile } from '../commands/check.js';
 import type { Diagnostic } from '../lang/ast.js';
 import type { Interpreter } from '../interp/interpreter.js';
-import { Cancelled, ExitRequest, ShellError } from './errors.js';
-import type { ExportLog } from './export-log.js';
+import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
+import type { ExportLog } from '../record/export-log.js';
 
 /** The outcome of one chunk of typed or piped input, as a value the adapter renders. */
 export type ChunkResult =
@@ -28,14 +28,20 @@ export async function runChunk(
 ): Promise<ChunkResult> {
   const { program, diagnostics, incomplete } = compile(source, firstLine);
   if (incomplete) return { kind: 'incomplete' };
-  if (diagnostics.length > 0) return { kind: 'syntax', diagnostics };
+  if (diagnostics.length > 0) {
+    interp.remember({ kind: 'syntax', message: diagnostics[0]!.message });
+    return { kind: 'syntax', diagnostics };
+  }
   try {
     ran.begin();
     await interp.run(program, signal);
     ran.add(program, source, firstLine);
     return { kind: 'ok' };
   } catch (e) {
-    if (e instanceof ShellError) return { kind: 'failed', error: e };
+    if (e instanceof ShellError) {
+      interp.remember({ kind: 'error', code: null, message: e.message });
+      return { kind: 'failed', error: e };
+    }
     if (e instanceof Cancelled) {
       // Ctrl-C is how a server loop ends, at the prompt as in Python: the loop is the program, so it
       // is kept. Any other cancelled call gave up waiting and is not.

@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
-import type { Output } from './output.js';
+import type { Output } from '../core/output.js';
+import type { Trouble } from '../record/trouble.js';
 
 type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Output | null;
 
@@ -45,23 +46,14 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
           text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
         },
   // 1, 10, 100, 1000... drops: a flood of a million datagrams says so in seven lines, not a thousand.
-  dropped: (e) =>
-    /^10*$/.test(String(e.total))
-      ? {
-          kind: 'warning',
-          text: `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`,
-        }
-      : null,
+  dropped: (e) => (shownDrop(e) ? { kind: 'warning', text: droppedText(e) } : null),
   // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news;
   // nor is a pause that a recvfile under way will drain.
   paused: (e) =>
     e.again || e.taken
       ? null
       : { kind: 'notice', tag: e.socket, text: `${e.queued} bytes queued; stopped reading until recv makes room (TCP flow control)` },
-  truncated: (e) => ({
-    kind: 'warning',
-    text: `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`,
-  }),
+  truncated: (e) => ({ kind: 'warning', text: truncatedText(e) }),
   failed: (e) => (e.taken ? null : { kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` }),
   joined: (e) => ({
     kind: 'info',
@@ -73,6 +65,39 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
 
 const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
 
+type Of<K extends EngineEvent['kind']> = Extract<EngineEvent, { kind: K }>;
+
+const shownDrop = (e: Of<'dropped'>): boolean => /^10*$/.test(String(e.total));
+const droppedText = (e: Of<'dropped'>): string =>
+  `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`;
+const truncatedText = (e: Of<'truncated'>): string =>
+  `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`;
+
 export function eventOutput(event: EngineEvent): Output | null {
   return (EVENT_OUTPUT[event.kind] as Describe<EngineEvent['kind']>)(event);
+}
+
+type Troubling<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Trouble | null;
+
+/**
+ * Which engine events are something that went wrong, for `explain`: the ones EVENT_OUTPUT turns into
+ * a warning, or into a notice of an error that arrived. Typed over every kind, as EVENT_OUTPUT is.
+ */
+export const EVENT_TROUBLE: { readonly [K in EngineEvent['kind']]: Troubling<K> } = {
+  bound: () => null,
+  connected: () => null,
+  incoming: () => null,
+  received: () => null,
+  eof: () => null,
+  dropped: (e) => (shownDrop(e) ? { kind: 'dropped', message: droppedText(e) } : null),
+  paused: () => null,
+  truncated: (e) => ({ kind: 'truncated', message: truncatedText(e) }),
+  failed: (e) => (e.taken ? null : { kind: 'arrived', code: e.code, socket: e.socket }),
+  joined: () => null,
+  closed: () => null,
+  renamed: () => null,
+};
+
+export function eventTrouble(event: EngineEvent): Trouble | null {
+  return (EVENT_TROUBLE[event.kind] as Troubling<EngineEvent['kind']>)(event);
 }

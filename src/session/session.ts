@@ -1,19 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
-import type { CommandDef, SessionServices } from '../commands/types.js';
+import type { CommandDef } from '../spec/command.js';
+import type { SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
 import { VarScope } from '../interp/scope.js';
 import type { Stmt } from '../lang/ast.js';
 import { addressRepr, repr, str, type Value } from '../lang/values.js';
-import { Cancelled, ExitRequest, ShellError } from './errors.js';
-import { eventOutput } from './events.js';
-import { Jobs } from './jobs.js';
-import { ExchangeLog } from './exchanges.js';
-import { ExportLog } from './export-log.js';
-import type { Output, OutputSink } from './output.js';
+import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
+import { eventOutput, eventTrouble } from './events.js';
+import { Jobs } from '../core/jobs.js';
+import { ExchangeLog } from '../record/exchanges.js';
+import { ExportLog } from '../record/export-log.js';
+import type { Trouble } from '../record/trouble.js';
+import type { Output, OutputSink } from '../core/output.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;
@@ -45,13 +47,16 @@ export class Session implements SessionServices {
   /** Scripts started so far: each run's sockets have their own owner id. */
   private runs = 0;
   display: 'text' | 'hex' = 'text';
-  lastError: { readonly code: string | null; readonly message: string } | null = null;
+  trouble: Trouble | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
+        // The diagram draws a socket on one lane whatever it is called: it hears of each new label.
+        if (event.kind === 'renamed') this.exchanges.add({ kind: 'relabel', socket: { serial: event.serial, name: event.socket } });
+        this.trouble = eventTrouble(event) ?? this.trouble;
         const out = eventOutput(event);
         if (out) options.out(this.attribute(out, event.socket));
       },

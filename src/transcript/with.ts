@@ -33,24 +33,16 @@ const MORE = '\n        ';
 
 /** Process groups still running; killed if sockshell itself ends first (a second Ctrl-C, kill, a closed terminal). */
 const live = new Set<number>();
-let guarded = false;
 
-function guard(): void {
-  if (guarded) return;
-  guarded = true;
-  process.on('exit', () => {
-    for (const pid of live) killGroupNow(pid);
-  });
-  // Without handlers these signals end Node without running 'exit' handlers.
-  for (const [signal, code] of [
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)
-    process.on(signal, () => process.exit(code));
+/**
+ * SIGKILL to every program still running, at once: for when sockshell itself is ending and nothing
+ * can wait. The command line calls it from its exit and signal handlers (only cli.ts installs them).
+ */
+export function killPeersNow(): void {
+  for (const pid of live) killGroupNow(pid);
 }
 
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
-  guard();
   // A port already held would make any program look ready (a leftover server would be graded).
   // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
   if (options.port !== undefined && portBound(options.port) === true) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { COMMANDS } from '../../src/commands/table.js';
-import type { ArgKind, CommandDef } from '../../src/commands/types.js';
+import type { ArgKind, CommandDef } from '../../src/spec/command.js';
 
 /**
  * Lines for a live session: every command of the table with arguments drawn per kind from good and

@@ -1,4 +1,16 @@
-import type { Address, Transport } from '../engine/types.js';
+import type { Address, SocketHandle, Transport } from '../engine/types.js';
+
+/**
+ * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
+ * made. A copy, not the engine's live handle: the log keeps what the label was, and 'relabel'
+ * entries say when it changed, so the diagram draws one lane per socket whatever it was called.
+ */
+export interface LoggedSocket {
+  readonly serial: number;
+  readonly name: string;
+}
+
+export const logged = (h: SocketHandle): LoggedSocket => ({ serial: h.serial, name: h.name });
 
 /**
  * What the session's socket calls did, as the application saw them: the raw material of
@@ -6,13 +18,19 @@ import type { Address, Transport } from '../engine/types.js';
  * for hours does not grow without end; `dropped` says how much was let go.
  */
 export type Exchange =
-  | { readonly kind: 'bind'; readonly socket: string; readonly transport: Transport; readonly local: Address }
-  | { readonly kind: 'listen'; readonly socket: string; readonly local: Address }
-  | { readonly kind: 'connect'; readonly socket: string; readonly transport: Transport; readonly local: Address; readonly remote: Address }
-  | { readonly kind: 'accept'; readonly socket: string; readonly conn: string; readonly local: Address; readonly peer: Address }
+  | { readonly kind: 'bind'; readonly socket: LoggedSocket; readonly transport: Transport; readonly local: Address }
+  | { readonly kind: 'listen'; readonly socket: LoggedSocket; readonly local: Address }
+  | {
+      readonly kind: 'connect';
+      readonly socket: LoggedSocket;
+      readonly transport: Transport;
+      readonly local: Address;
+      readonly remote: Address;
+    }
+  | { readonly kind: 'accept'; readonly socket: LoggedSocket; readonly conn: LoggedSocket; readonly local: Address; readonly peer: Address }
   | {
       readonly kind: 'send';
-      readonly socket: string;
+      readonly socket: LoggedSocket;
       readonly transport: Transport;
       readonly call: string;
       readonly local: Address | null;
@@ -22,7 +40,7 @@ export type Exchange =
     }
   | {
       readonly kind: 'recv';
-      readonly socket: string;
+      readonly socket: LoggedSocket;
       readonly transport: Transport;
       readonly call: string;
       readonly local: Address | null;
@@ -32,12 +50,14 @@ export type Exchange =
     }
   | {
       readonly kind: 'fin';
-      readonly socket: string;
+      readonly socket: LoggedSocket;
       readonly local: Address | null;
       readonly to: Address | null;
       readonly call: 'close' | 'shutdown';
     }
-  | { readonly kind: 'close'; readonly socket: string };
+  | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /** The socket goes by a new label from here on: a new socket took its old one. */
+  | { readonly kind: 'relabel'; readonly socket: LoggedSocket };
 
 const LIMIT = 2000;
 const PREVIEW = 24;
@@ -51,7 +71,8 @@ type DataKind = 'send' | 'recv';
  */
 interface DataRecord {
   kind: DataKind;
-  socket: string;
+  serial: number;
+  name: string;
   transport: Transport;
   call: string;
   local: Address | null;
@@ -77,7 +98,7 @@ export class ExchangeLog {
   /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
   data(
     kind: DataKind,
-    socket: string,
+    socket: SocketHandle,
     transport: Transport,
     call: string,
     local: Address | null,
@@ -89,7 +110,8 @@ export class ExchangeLog {
     const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);
     if (old !== undefined && old.data) {
       old.kind = kind;
-      old.socket = socket;
+      old.serial = socket.serial;
+      old.name = socket.name;
       old.transport = transport;
       old.call = call;
       old.local = local;
@@ -99,7 +121,8 @@ export class ExchangeLog {
       this.advance();
       return;
     }
-    this.put({ data: true, kind, socket, transport, call, local, peer, bytes: payload.length, previewLength });
+    const { serial, name } = socket;
+    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes: payload.length, previewLength });
   }
 
   /** Oldest first. */
@@ -112,7 +135,8 @@ export class ExchangeLog {
     const e = this.ring[i]!;
     if (!e.data) return e.exchange;
     const preview = Buffer.from(this.previews.subarray(i * PREVIEW, i * PREVIEW + e.previewLength));
-    const { socket, transport, call, local, bytes } = e;
+    const { transport, call, local, bytes } = e;
+    const socket = { serial: e.serial, name: e.name };
     return e.kind === 'send'
       ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview }
       : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview };

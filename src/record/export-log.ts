@@ -1,5 +1,17 @@
 import type { Stmt } from '../lang/ast.js';
-import type { MadeSocket } from '../export/types.js';
+import type { Family } from '../engine/index.js';
+
+/**
+ * What a session recorded of the socket a statement made, as the engine made it: its name (used
+ * for a statement without a target: udp1) and its address family (a shortcut picks IPv6 at run
+ * time when HOST, perhaps a variable, is an IPv6 address).
+ */
+export interface MadeSocket {
+  readonly name: string;
+  readonly family: Family;
+  /** The socket the statement's target named before moved aside to a new label (x → x2), still open. */
+  readonly displaced?: { readonly from: string; readonly to: string };
+}
 
 /** One chunk (a line, or a whole block) that ran to its end, as typed, with the sockets it used. */
 export interface RanChunk {

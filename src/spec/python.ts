@@ -6,16 +6,6 @@
 
 import type { Family } from '../engine/index.js';
 
-/**
- * What a session recorded of the socket a statement made, as the engine made it: its name (used
- * for a statement without a target: udp1) and its address family (a shortcut picks IPv6 at run
- * time when HOST, perhaps a variable, is an IPv6 address).
- */
-export interface MadeSocket {
-  readonly name: string;
-  readonly family: Family;
-}
-
 /** What the exporter knows statically about a variable, to write .encode() and .decode() where Python needs them. */
 export type PyType = 'str' | 'bytes' | 'int' | 'float' | 'bool' | 'none' | 'address' | 'socket' | 'unknown';
 

@@ -1,5 +1,5 @@
-import type { CompareOp } from '../lang/ast.js';
-import { equal, isNumber, repr, type Value } from '../lang/values.js';
+import type { CompareOp } from './ast.js';
+import { equal, isNumber, repr, type Value } from './values.js';
 
 /**
  * The comparisons of `if`, `while` and `expect`. Equality works across types (text equals its

@@ -1,10 +1,8 @@
 import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { BlockOptions, Engine, SocketHandle } from '../engine/types.js';
-import type { Jobs } from '../session/jobs.js';
-import type { PyGen } from '../export/types.js';
-import type { ExchangeLog } from '../session/exchanges.js';
-import type { ExportLog } from '../session/export-log.js';
+import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { PyGen } from './python.js';
+import type { SessionServices } from './services.js';
 
 /** Where a command is listed in help and in the README table. */
 export type Group = 'socket' | 'shortcut' | 'value' | 'session';
@@ -80,36 +78,6 @@ export interface Scope {
   set(name: string, value: Value): void;
   names(): string[];
   current: SocketHandle | null;
-}
-
-/** Services of the whole session, shared by the main interpreter and every job. */
-export interface SessionServices {
-  readonly engine: Engine;
-  readonly table: ReadonlyMap<string, CommandDef>;
-  readonly jobs: Jobs;
-  readonly interactive: boolean;
-  /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
-  trace: boolean;
-  /** `display hex`: results show bytes as x"…" instead of b'…'. */
-  display: 'text' | 'hex';
-  /** The last error, for `explain` with no argument. */
-  lastError: { readonly code: string | null; readonly message: string } | null;
-  /** A socket's label for messages; a bound function, safe to pass on. */
-  readonly describe: (handle: SocketHandle) => string;
-  /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
-  columns(): number | undefined;
-  /** Reads one line for `input`; null at end of input. */
-  readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
-  /** The background job whose script opened sockets of this owner, or null. */
-  jobOf(owner: string): number | null;
-  /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
-  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
-  /** Closes every socket and ends the session (exit, Ctrl-D). */
-  requestExit(): void;
-  /** What the socket calls did, for `diagram`. */
-  readonly exchanges: ExchangeLog;
-  /** The chunks a REPL or piped session ran without error, and its sockets' names, for `export`; empty for scripts. */
-  readonly ran: ExportLog;
 }
 
 export interface CallContext {

@@ -1,4 +1,4 @@
-import type { Span } from '../lang/ast.js';
+import type { Span } from './span.js';
 
 /**
  * Everything a session says, as data. Adapters decide where each kind goes: the REPL shows values

@@ -1,4 +1,4 @@
-import type { Span } from '../lang/ast.js';
+import type { Span } from './span.js';
 
 /**
  * A statement failed. `exit` is the status a script ends with: 1 for runtime errors and failed

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type YargsParser from 'yargs-parser';
 import type { Diagnostic, Word } from '../lang/ast.js';
-import type { CommandDef } from './types.js';
+import type { CommandDef } from './command.js';
 
 /**
  * Splits a command's words into flags and positional arguments. Only unquoted words that look like

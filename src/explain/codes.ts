@@ -1,0 +1,58 @@
+import type { ErrorCode } from '../engine/index.js';
+
+/**
+ * `explain CODE`: a paragraph for every code a socket error can carry, keyed by the engine's own
+ * codes. A code added to the engine's table does not compile until it has its paragraph here.
+ */
+export const CODE_PARAGRAPHS = {
+  ECONNREFUSED:
+    'Nothing is listening on that address and port. For TCP, connect sends a SYN to start the three-way handshake; with no welcoming socket on that port, the other host\'s OS answers with a reset and connect fails at once. This is the chapter\'s question "what happens if you run TCPClient before TCPServer?". Start the server first, and check that client and server use the same port. A UDP client run before its server does not fail at sendto: UDP is connectionless and checks nothing; the datagram is simply lost and recvfrom waits. Only a connected UDP socket hears about it, as ICMP "port unreachable" on its next call.',
+  EADDRINUSE:
+    "Another socket on this host already has that port. A port number picks one process's socket on a host, so two servers cannot both bind it. Maybe the server is still running (in another terminal, or as a job: see jobs and sockets), or a server that just stopped left connections in TIME_WAIT. Stop the other one, pick another port, or set SO_REUSEADDR before bind so a restarted server can take the port back. (sockshell's TCP sockets always set it, as Node does; connections left in TIME_WAIT by a server that did not, a Python one say, still hold the port until they end, and the error says so.)",
+  EACCES:
+    "Ports below 1024 are the well-known ports (80 for HTTP, 53 for DNS...) and binding them needs privileges. The chapter's advice: a new application should avoid them; the textbook's programs use 12000. Pick a port above 1023. (Sending to a broadcast address also needs permission: setsockopt SO_BROADCAST 1 first.)",
+  ENOTFOUND:
+    "The host name did not turn into an IP address. A packet's destination is an IP address plus a port; a name like localhost or a server's name is looked up (DNS, or /etc/hosts) first, in the socket's own address family, as Python does. Check the spelling, or give the IP address itself, as in 127.0.0.1.",
+  ETIMEDOUT:
+    'The call waited as long as settimeout allows and nothing came. The socket is still open and usable: call again, or wait longer. With UDP, a missing reply may mean the request or the reply was lost (UDP makes no delivery guarantee), or that no server runs there.',
+  EAGAIN:
+    'The socket is non-blocking (settimeout 0): a call that would have to wait fails at once instead. Nothing was lost; try again when data has arrived, or set a timeout.',
+  ENOTCONN:
+    "That call needs a connected socket. TCP needs a handshake before any data: the client calls connect, the server's accept returns a new connection socket, and data flows between those two connection sockets. A listening (welcoming) socket never carries data itself.",
+  EPIPE:
+    "A broken pipe: the socket can't send any more. Most often the peer closed the connection, or reset it, and the data has nowhere to go; recv still returns what arrived before, then b''. It also happens after shutdown wr on this side, and on a TCP socket that was never connected (send uses the connection's address, and there is none; for UDP, use sendto with an address). Close the socket; a new conversation needs a new connection.",
+  EDESTADDRREQ:
+    "send has no address: it uses the connection's. An unconnected UDP socket must name the destination of each datagram with sendto DATA HOST PORT (Python: sendto(data, (host, port))); the OS adds the source address itself.",
+  EOPNOTSUPP:
+    'That call does not exist for this kind of socket. UDP is connectionless: there is no handshake, so nothing to listen for or accept; a UDP server just binds and calls recvfrom, and replies to the address recvfrom returns. TCP sockets send on their connection instead of with sendto.',
+  ECONNRESET:
+    'The peer reset the connection: it closed abruptly (often while data was still unread) or crashed, and its OS sent a reset instead of a FIN. Data in flight is gone. Close this socket; a client can connect again.',
+  EMSGSIZE:
+    'The datagram is too big to send in one piece: over IPv4 a UDP datagram carries at most 65,507 bytes. Send less per datagram, or use TCP, which is a byte stream and has no such limit.',
+  EBADF: 'The socket is closed. Once closed, a socket can do nothing more; create a new one.',
+  EISCONN:
+    'The socket is already connected (or listening). A TCP socket makes one connection; for another, create another socket. A server keeps one welcoming socket and gets a new connection socket from each accept.',
+  EINVAL: 'An argument does not fit this call: a port outside 0–65535, a socket bound twice, or an option the socket does not take.',
+  EADDRNOTAVAIL:
+    "That address is not one of this host's. A socket can only bind to an address the host has: '' (every interface), 127.0.0.1 (loopback) or one of its own interfaces.",
+  EBUSY:
+    'A blocking call is already waiting on this socket (perhaps in a background job). One socket, one waiting call: wait for it, or stop it.',
+  EAI_AGAIN:
+    "The name lookup could not be done just now: the name server (DNS) did not answer, or answered 'try again later'. That says nothing against the name itself. Check this host's network and its resolver (/etc/resolv.conf), try again, or skip the lookup by giving the IP address, as in 127.0.0.1. Python raises socket.gaierror, as for a name that does not exist.",
+  EAI_FAMILY:
+    "The address is of the other family than the socket. A socket is made for one address family, AF_INET (IPv4: 127.0.0.1) or AF_INET6 (IPv6: ::1), and binds, connects and sends only to addresses of that family. Give an address of the socket's family, or make an IPv6 socket with -6 (udp.socket -6, tcp.socket -6); the shortcuts udp.bind, tcp.listen and tcp.connect choose the family from the address themselves.",
+  EINTR:
+    'The call was cut short while it waited: Ctrl-C, or a job that was killed. Nothing is broken: the socket stays open and keeps whatever had arrived, and the next call picks up from there. Python raises KeyboardInterrupt for Ctrl-C.',
+  ENOPROTOOPT:
+    "This shell cannot set that option on this kind of socket. TCP_NODELAY and SO_KEEPALIVE belong to TCP connections and SO_BROADCAST to UDP; SO_RCVBUF and SO_SNDBUF are set only on UDP sockets here, as Node offers them only there (Python sets them on TCP sockets too). Set it on a socket of the right kind, or leave it out: the defaults serve the chapter's programs.",
+  ENOENT:
+    'There is no file or directory at that path. sendfile reads the file it names; recvfile creates the file it names, but not the directories above it. A relative path starts from the directory sockshell was started in: check the spelling, or give the whole path.',
+  EISDIR:
+    'The path names a directory, not a file: sendfile sends the bytes of a file, and recvfile writes into one. Give the path of a file.',
+  ECONNABORTED:
+    'The connection was aborted on this host: most often the client gave up (closed or reset) while its connection still waited in the accept queue, or this host dropped it. Data in flight is gone. Close this socket; a server goes on with accept, and a client can connect again.',
+  EHOSTUNREACH:
+    "No route to that host: this host, or a router on the way, could not deliver to the address (an ICMP 'host unreachable' came back, or no host on the local network answered for it). The host may be down, or the address wrong: check it. 127.0.0.1, this host itself, is always reachable.",
+  ENETUNREACH:
+    "No route to that network: this host has no route that leads to the address, often because it has no network connection or no default gateway, or because the address (an IPv6 one, say) belongs to a network it cannot reach. Check the address and this host's network; 127.0.0.1 needs none.",
+} as const satisfies Record<ErrorCode, string>;

@@ -1,0 +1,87 @@
+import type { Transport } from '../engine/types.js';
+import type { Trouble } from '../record/trouble.js';
+import { IDEAS } from './ideas.js';
+import { topic, TOPICS } from './topics.js';
+
+/**
+ * A piece of what explain says: what the user was shown, kept whole as it was shown, or a paragraph,
+ * which the command wraps to the width of its other paragraphs.
+ */
+export interface Said {
+  readonly text: string;
+  readonly paragraph: boolean;
+}
+
+const shown = (text: string): Said => ({ text, paragraph: false });
+const paragraph = (text: string): Said => ({ text, paragraph: true });
+
+/**
+ * `explain` with no argument: the last thing that went wrong, as the user saw it, and the paragraph
+ * for it. Every kind of trouble has its answer; a new kind does not compile until it has one here.
+ */
+export function explainTrouble(t: Trouble | null): readonly Said[] {
+  if (t === null) return [shown('nothing has gone wrong yet. explain CODE or TOPIC, as in: explain ECONNREFUSED, explain welcoming')];
+  switch (t.kind) {
+    case 'error': {
+      const found = t.code === null ? null : topic(t.code);
+      if (found) return [paragraph(`${found.key}: ${found.text}`)];
+      const why =
+        t.code === null ? 'that error has no code to explain' : `there is no paragraph for ${t.code}; the message says what happened`;
+      return [shown(t.message), shown(`(${why}; try explain with a topic: ${ideas()})`)];
+    }
+    case 'syntax':
+      return [
+        shown(t.message),
+        paragraph(
+          "The line did not run: it does not fit the language, or its command's usage. help COMMAND shows a command's arguments, its Python and an example.",
+        ),
+      ];
+    case 'truncated':
+      return [shown(t.message), paragraph(`truncated: ${IDEAS.truncated}`)];
+    case 'dropped':
+      return [shown(t.message), paragraph(`dropped: ${IDEAS.dropped}`)];
+    case 'arrived': {
+      const found = topic(t.code);
+      const lead = shown(`${t.code} arrived on ${t.socket} while no call was waiting; its next call on ${t.socket} reports it.`);
+      return found ? [lead, paragraph(`${found.key}: ${found.text}`)] : [lead];
+    }
+    case 'cancelled':
+      return [paragraph(`${t.call} was cancelled. ${cancelled(t.call, t.transport)}`)];
+    default: {
+      const exhaustive: never = t;
+      return exhaustive;
+    }
+  }
+}
+
+/** Why a waiting call may have waited in vain, by call. */
+function cancelled(call: string, transport: Transport | null): string {
+  const kept = 'The socket stays open and keeps whatever arrives.';
+  switch (call) {
+    case 'recvfrom':
+    case 'recv':
+      return transport === 'tcp'
+        ? `Nothing arrived while it waited: the peer sent nothing yet, or is itself waiting to receive first (two ends that both recv first wait for ever). ${kept}`
+        : `No datagram arrived while it waited, and UDP says nothing of one that went astray: it may have gone to a port nobody bound (check the port the sender used; sockets shows this shell's), to another host's address, or been lost, which UDP does not repair. ${kept}`;
+    case 'accept':
+      return `No client connected while it waited: check that clients connect to this host and port (sockets shows them), and that the socket listens on an address they can reach. ${kept}`;
+    case 'connect':
+    case 'tcp.connect':
+      return "The handshake did not finish: the server's host did not answer the SYN (it may be down, or a firewall drops it). A host that answers but has nothing listening refuses at once (ECONNREFUSED).";
+    case 'send':
+    case 'sendall':
+    case 'sendfile':
+      return "It waited for room to send: the peer does not read, so its receive buffer and this socket's send buffer are full (TCP flow control). What was sent before is still on its way.";
+    case 'recvfile':
+      return `It waited for more data or the peer's FIN. What arrived so far is in the file. ${kept}`;
+    default:
+      return 'Nothing went wrong: it was stopped while it waited.';
+  }
+}
+
+/** The topics that are ideas, not codes, for a hint. */
+function ideas(): string {
+  return Object.keys(TOPICS)
+    .filter((k) => k === k.toLowerCase())
+    .join(', ');
+}

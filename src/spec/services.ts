@@ -1,0 +1,37 @@
+import type { Jobs } from '../core/jobs.js';
+import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Value } from '../lang/values.js';
+import type { ExchangeLog } from '../record/exchanges.js';
+import type { ExportLog } from '../record/export-log.js';
+import type { Trouble } from '../record/trouble.js';
+import type { CommandDef } from './command.js';
+
+/** Services of the whole session, shared by the main interpreter and every job. */
+export interface SessionServices {
+  readonly engine: Engine;
+  readonly table: ReadonlyMap<string, CommandDef>;
+  readonly jobs: Jobs;
+  readonly interactive: boolean;
+  /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
+  trace: boolean;
+  /** `display hex`: results show bytes as x"…" instead of b'…'. */
+  display: 'text' | 'hex';
+  /** The last thing that went wrong (an error, a warning, a notice, a cancelled call), for `explain` with no argument. */
+  trouble: Trouble | null;
+  /** A socket's label for messages; a bound function, safe to pass on. */
+  readonly describe: (handle: SocketHandle) => string;
+  /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
+  columns(): number | undefined;
+  /** Reads one line for `input`; null at end of input. */
+  readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
+  /** The background job whose script opened sockets of this owner, or null. */
+  jobOf(owner: string): number | null;
+  /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
+  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
+  /** Closes every socket and ends the session (exit, Ctrl-D). */
+  requestExit(): void;
+  /** What the socket calls did, for `diagram`. */
+  readonly exchanges: ExchangeLog;
+  /** The chunks a REPL or piped session ran without error, and its sockets' names, for `export`; empty for scripts. */
+  readonly ran: ExportLog;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { CoreDriver } from './helpers/core-driver.js';
+import { rig } from './engine-helpers.js';
+
+/**
+ * A socket is its engine serial; a name is a label on it. When a name is reused the old socket keeps
+ * working under a new label, and the prompt, `sockets`, the bare calls and the messages all follow the
+ * serial. The transcripts names-reused-*.sockt show the same sessions whole; replay does not check the
+ * prompt, so it is checked here.
+ */
+describe('identity by serial', () => {
+  it('the engine writes a new label into the one handle every holder has, and announces it once', () => {
+    const r = rig();
+    const { engine } = r;
+    const old = engine.create('udp', 4, { name: 'x', owner: 'main' });
+    const fresh = engine.create('tcp', 4, { name: 'x', owner: 'main', displace: 'tentative' });
+    // A shortcut under way: the new socket goes by x in what is said of it, the old one is still x.
+    expect([old.name, fresh.name]).toEqual(['x', 'x']);
+    expect(engine.lookup('x')).toBe(old);
+    expect(engine.list().map((s) => s.serial)).toEqual([old.serial, fresh.serial]);
+    expect(r.of('renamed')).toEqual([]);
+    engine.claim(fresh);
+    expect([old.name, fresh.name]).toEqual(['x2', 'x']);
+    expect(engine.lookup('x')).toBe(fresh);
+    expect(engine.lookup('x2')).toBe(old);
+    expect(r.of('renamed')).toEqual([{ kind: 'renamed', socket: 'x2', serial: old.serial, from: 'x' }]);
+    engine.claim(fresh); // once
+    expect(r.of('renamed')).toHaveLength(1);
+    void engine.closeAll();
+  });
+
+  it('a tentative socket closed before claim leaves the name with the socket that had it, unannounced', () => {
+    const r = rig();
+    const { engine } = r;
+    const old = engine.create('udp', 4, { name: 'x', owner: 'main' });
+    const fresh = engine.create('tcp', 4, { name: 'x', owner: 'main', displace: 'tentative' });
+    engine.close(fresh);
+    expect(old.name).toBe('x');
+    expect(engine.lookup('x')).toBe(old);
+    expect(engine.lookup('x2')).toBe(null);
+    expect(r.of('renamed')).toEqual([]);
+    void engine.closeAll();
+  });
+
+  it('clientSocket reused for tcp.connect: prompt, sockets and a bare send all mean the new socket', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('clientSocket = udp.socket', 'w = tcp.listen 127.0.0.1 0', 'a = w.getsockname');
+      const connected = await shell.run('clientSocket = tcp.connect $a');
+      expect(connected.out).toMatch(/the OS bound clientSocket to /);
+      expect(connected.out).toMatch(/clientSocket now names the new socket; the old one is still open, as clientSocket2\n$/);
+      expect(shell.core.prompt()).toBe('sockshell clientSocket> ');
+      const table = await shell.ok('sockets');
+      expect(table).toMatch(/│ clientSocket2 +│ UDP /);
+      expect(table).toMatch(/│ \* clientSocket +│ TCP /);
+      await shell.ok('send hello', 'k, ka = w.accept');
+      expect(await shell.ok('k.recv 1024')).toBe("b'hello'\n");
+      await shell.ok('use clientSocket2');
+      expect(shell.core.prompt()).toBe('sockshell clientSocket2> ');
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('serverSocket reused for tcp.listen: accept names the welcoming socket it ran on', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('serverSocket = udp.bind 127.0.0.1 0', 'serverSocket = tcp.listen 127.0.0.1 0', 'a = serverSocket.getsockname');
+      expect(shell.core.prompt()).toBe('sockshell serverSocket> ');
+      await shell.ok('c = tcp.connect $a');
+      const accepted = await shell.ok('connectionSocket, addr = serverSocket.accept');
+      expect(accepted).toMatch(/; serverSocket keeps welcoming\n$/);
+      const drawn = await shell.ok('diagram');
+      const [titles, subtitles] = drawn.split('\n').map((l) => l.trim().split(/ {2,}/));
+      expect(titles).toEqual(['serverSocket2', 'serverSocket', 'c', 'connectionSocket']);
+      expect(subtitles![0]).toMatch(/^UDP 127\.0\.0\.1:\d+$/);
+      expect(subtitles![1]).toMatch(/^TCP welcoming 127\.0\.0\.1:\d+$/);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('rebinding the port of the socket a name holds: EADDRINUSE names the holder as it is still called', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('serverSocket = udp.bind 127.0.0.1 0', 'a = serverSocket.getsockname');
+      const failed = await shell.run('serverSocket = udp.bind 127.0.0.1 $a[1]');
+      expect(failed.err).toMatch(/EADDRINUSE: .* in use by serverSocket, a socket of this shell/);
+      expect(shell.core.prompt()).toBe('sockshell serverSocket> ');
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('a failed shortcut leaves the name where it was, and says nothing of it', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('clientSocket = udp.socket');
+      const failed = await shell.run('clientSocket = tcp.connect 127.0.0.1 1');
+      expect(failed.err).toMatch(/ECONNREFUSED/);
+      expect(failed.out).not.toMatch(/now names|clientSocket2/);
+      expect(shell.core.prompt()).toBe('sockshell clientSocket> ');
+      expect(await shell.ok('sockets')).toMatch(/│ \* clientSocket +│ UDP /);
+    } finally {
+      await shell.close();
+    }
+  });
+});
