@@ -99,9 +99,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'check': {
       if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');
-      const { loadScript } = await import('./run/script.js');
+      const [{ loadScript }, { checkTranscriptFile }] = await Promise.all([import('./run/script.js'), import('./transcript/problems.js')]);
       let status = 0;
-      for (const file of rest) if ((await loadScript(file, io)) === null) status = 2;
+      for (const file of rest) {
+        const ok = file.endsWith('.sockt') ? await checkTranscriptFile(file, io) : (await loadScript(file, io)) !== null;
+        if (!ok) status = 2;
+      }
       if (status === 0) process.stdout.write(`${rest.join(', ')}: ok\n`);
       return status;
     }
@@ -145,12 +148,12 @@ async function main(argv: readonly string[]): Promise<number> {
 async function test(argv: readonly string[]): Promise<number> {
   const parseArgs = argParser();
   const args = parseArgs([...argv], {
-    boolean: ['update'],
+    boolean: ['update', 'force'],
     // Not `array`: that would swallow the transcript paths after --with; repeated flags collect anyway.
     string: ['with', 'port', 'timeout', 'ready-timeout'],
     configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'camel-case-expansion': false },
   });
-  const known = new Set(['_', '--', 'update', 'with', 'port', 'timeout', 'ready-timeout']);
+  const known = new Set(['_', '--', 'update', 'force', 'with', 'port', 'timeout', 'ready-timeout']);
   const unknown = Object.keys(args).find((k) => !known.has(k));
   if (unknown) return usage(`test: unknown option --${unknown}`);
   const seconds = (name: string, fallback: number): number | string => {
@@ -163,7 +166,8 @@ async function test(argv: readonly string[]): Promise<number> {
   const ready = seconds('ready-timeout', 5);
   if (typeof timeout === 'string') return usage(timeout);
   if (typeof ready === 'string') return usage(ready);
-  const port = args.port === undefined ? undefined : Number(args.port);
+  // Decimal digits only: Number() would take 1e4 and 0x52DC for ports.
+  const port = args.port === undefined ? undefined : /^\d{1,5}$/.test(String(args.port)) ? Number(args.port) : NaN;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
     return usage(`test: --port needs a port number, got '${String(args.port)}'`);
   const paths = args._.map(String);
@@ -178,6 +182,12 @@ async function test(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', () => process.exit(143));
   process.on('SIGHUP', () => process.exit(129));
   const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
+  if (args.update && commands.length > 0 && !args.force) {
+    // The program under test may be wrong: its output would become what every later run must show.
+    return usage(
+      'test: --update with --with would rewrite the transcripts to whatever this program does; record them against a program you trust, or add --force',
+    );
+  }
   if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
     return usage(
       `test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`,

@@ -27,10 +27,13 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     notes: ['The script stops at its first error; `input` reads standard input.'],
   },
   check: {
-    args: 'FILE.sock ...',
-    summary: 'parse and validate scripts without opening a socket',
+    args: 'FILE.sock|FILE.sockt ...',
+    summary: 'parse and validate scripts and transcripts without opening a socket',
     options: [],
-    notes: ['Exits 0 when every script is valid, 2 when one is not (its errors are on stderr).'],
+    notes: [
+      'A transcript (.sockt) must parse and type at least one command; its commands are not run.',
+      'Exits 0 when every file is valid, 2 when one is not (its errors are on stderr).',
+    ],
   },
   export: {
     args: 'FILE.sock [NAME=VALUE ...]',
@@ -48,10 +51,11 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   test: {
-    args: '[--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...',
+    args: '[--update [--force]] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...',
     summary: 'replay transcripts (files, or every .sockt below a directory)',
     options: [
-      ['--update', "rewrite each transcript's expected output from this run"],
+      ['--update', "rewrite each transcript's expected output from this run (never a failed expect)"],
+      ['--force', 'let --update run with --with (the program under test then writes the expected output)'],
       ['--with "COMMAND"', 'start COMMAND before each transcript and stop its process group after (repeatable)'],
       ['--port N', 'COMMAND is ready once port N is bound (as well as on its first output line)'],
       ['{port}', 'in COMMAND: a fresh port for each transcript, replacing --port N in the transcript'],

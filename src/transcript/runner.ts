@@ -2,7 +2,8 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { unifiedDiff } from './diff.js';
-import { EXTENSION, parseTranscript, renderItems, type Transcript } from './format.js';
+import { EXTENSION, renderItems, type Item, type Transcript } from './format.js';
+import { transcriptProblems } from './problems.js';
 import { freshPort } from './port-probe.js';
 import { replacePorts } from './ports.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
@@ -38,10 +39,10 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
   for (const file of files) {
     if (options.signal.aborted) break;
     const text = await readFile(file, 'utf8');
-    const { transcript, errors } = parseTranscript(text);
-    if (errors.length > 0) {
-      for (const e of errors) options.err.write(`${file}:${e.line}: ${e.message}\n`);
-      options.out.write(`FAIL    ${file}: it does not parse (see above)\n`);
+    const { transcript, problems } = transcriptProblems(text);
+    if (problems.length > 0) {
+      for (const e of problems) options.err.write(`${file}:${e.line}: ${e.message}\n`);
+      options.out.write(`FAIL    ${file}: it cannot be replayed (see above)\n`);
       broken = true;
       failed++;
       continue;
@@ -79,7 +80,14 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
           }
         : raw;
       if (options.signal.aborted) break;
-      if (options.update) {
+      const failedCheck = options.update ? failedExpect(result.updated) : null;
+      if (failedCheck !== null) {
+        // A failed `expect` is the program being wrong, not new output to accept.
+        options.out.write(
+          `FAIL    ${file}: not updated: the check at line ${failedCheck.line} failed this run (${failedCheck.why}); --update never writes a failed check as expected output\n`,
+        );
+        failed++;
+      } else if (options.update) {
         const updated = renderItems(result.updated);
         if (updated !== text) await writeFile(file, updated);
         options.out.write(`${updated !== text ? 'updated' : 'ok     '} ${file}\n`);
@@ -108,6 +116,18 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
   options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);
   if (options.signal.aborted) return 130;
   return broken ? 2 : failed > 0 ? 1 : 0;
+}
+
+/** The first `expect` whose run printed something (an `expect` that holds prints nothing), and what it printed last. */
+function failedExpect(items: readonly Item[]): { line: number; why: string } | null {
+  for (const [i, item] of items.entries()) {
+    if (item.kind !== 'input' || !/^(\w+\.)?expect\b/.test(item.text)) continue;
+    const output = items.slice(i + 1).findIndex((o) => o.kind !== 'output');
+    const shown = items.slice(i + 1, output === -1 ? items.length : i + 1 + output).filter((o) => o.kind === 'output');
+    const last = shown[shown.length - 1];
+    if (last) return { line: item.line, why: last.text.replace(/^\s*\^+\s*/, '') };
+  }
+  return null;
 }
 
 /** The numbers typed where a port stands: the ports a program under test may have failed to bind. */

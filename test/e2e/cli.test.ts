@@ -41,11 +41,12 @@ describe('command line', () => {
 
   it('test --help says what each option does', async () => {
     expect((await sockshell(['test', '--help'])).stdout).toMatchInlineSnapshot(`
-      "usage: sockshell test [--update] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
+      "usage: sockshell test [--update [--force]] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
         replay transcripts (files, or every .sockt below a directory)
 
       options:
-        --update           rewrite each transcript's expected output from this run
+        --update           rewrite each transcript's expected output from this run (never a failed expect)
+        --force            let --update run with --with (the program under test then writes the expected output)
         --with "COMMAND"   start COMMAND before each transcript and stop its process group after (repeatable)
         --port N           COMMAND is ready once port N is bound (as well as on its first output line)
         {port}             in COMMAND: a fresh port for each transcript, replacing --port N in the transcript

@@ -138,3 +138,49 @@ describe('transcript syntax', () => {
     expect(r.stdout).toContain('0 passed, 1 failed');
   });
 });
+
+describe('no false verdicts (issue 15)', () => {
+  it('a transcript that types no command is an error, not a pass: prose alone, or a session indented with tabs', async () => {
+    const prose = join(dir, 'prose.sockt');
+    const tabbed = join(dir, 'tabbed.sockt');
+    writeFileSync(prose, 'This file only talks about UDP.\n');
+    writeFileSync(tabbed, 'Indented with tabs:\n\tsockshell> print hi\n\thi\n');
+    const r = await sockshell(['test', prose, tabbed]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(
+      `FAIL    ${prose}: it cannot be replayed (see above)\nFAIL    ${tabbed}: it cannot be replayed (see above)\n0 passed, 2 failed\n`,
+    );
+    expect(r.stderr).toContain(`${prose}:1: it checks nothing: no line types a command; a command is a line indented two spaces`);
+    expect(r.stderr).toContain(
+      `${tabbed}:1: it checks nothing: no line types a command; line 2 is indented with a tab, which makes it prose`,
+    );
+    const checked = await sockshell(['check', tabbed, 'test/transcripts/udp-step-by-step.sockt']);
+    expect(checked.status).toBe(2);
+    expect(checked.stderr).toContain(`${tabbed}:1: it checks nothing`);
+    expect((await sockshell(['check', 'test/transcripts/udp-step-by-step.sockt'])).stdout).toBe(
+      'test/transcripts/udp-step-by-step.sockt: ok\n',
+    );
+  });
+
+  it('--update never writes a failed expect as expected output, and refuses --with unless --force', async () => {
+    const file = join(dir, 'checked.sockt');
+    const text = '  sockshell> x = hello\n  sockshell> expect $x == "HELLO"\n';
+    writeFileSync(file, text);
+    const r = await sockshell(['test', '--update', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`FAIL    ${file}: not updated: the check at line 2 failed this run (expected 'HELLO', got`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    const withProgram = await sockshell(['test', '--update', '--with', 'python3 -c "print(1)"', file]);
+    expect(withProgram.status).toBe(2);
+    expect(withProgram.stderr).toContain('--update with --with would rewrite the transcripts to whatever this program does');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('--port takes decimal digits only', async () => {
+    for (const port of ['1e4', '0x52DC', '12000.0']) {
+      const r = await sockshell(['test', '--port', port, 'test/transcripts/udp-step-by-step.sockt']);
+      expect(r.status, port).toBe(2);
+      expect(r.stderr).toContain(`--port needs a port number, got '${port}'`);
+    }
+  });
+});
