@@ -126,11 +126,22 @@ export function startRepl(options: ReplOptions): ReplHandle {
     },
   });
 
-  // Ctrl-C cancels the running command; at an idle prompt node's own behaviour stays.
-  const idleSigint = server.listeners('SIGINT') as ((...a: unknown[]) => void)[];
+  // Ctrl-C cancels the running command. At the prompt it drops what was typed (an open block too)
+  // and never leaves: Python users press it again and again at a program that seems stuck, and
+  // node's own second press would close every socket and job. Ctrl-D, `exit` and .exit leave.
   server.removeAllListeners('SIGINT');
+  let told = false;
   server.on('SIGINT', () => {
-    if (!core.interrupt()) for (const f of idleSigint) f.call(server);
+    if (core.interrupt()) return;
+    const typed = server.line.length > 0;
+    // readline's clearLine (not in its typings) ends the line as typed so far, as node's own handler does.
+    (server as unknown as { clearLine(): void }).clearLine();
+    server.clearBufferedCommand();
+    if (!typed && !told) {
+      told = true;
+      options.output.write('(Ctrl-C clears the line or cancels a waiting call; Ctrl-D or exit leaves)\n');
+    }
+    server.displayPrompt();
   });
 
   const historyFile = options.terminal ? options.history : null;

@@ -86,4 +86,29 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('Ctrl-C at the prompt clears the line, drops an open block and never leaves; Ctrl-D does', async () => {
+    const { child, waitFor, exited, kill } = atTerminal('');
+    try {
+      await waitFor(/sockshell> $/, 'first prompt');
+      child.stdin.write('print typed but not run');
+      await waitFor(/print typed but not run$/, 'the typed line');
+      for (let i = 0; i < 3; i++) child.stdin.write('\x03');
+      await waitFor(
+        /\(Ctrl-C clears the line or cancels a waiting call; Ctrl-D or exit leaves\)\r*\nsockshell> \r*\nsockshell> $/,
+        'three fresh prompts',
+      );
+      child.stdin.write('while true\r');
+      await waitFor(/\.\.\. $/, 'the block prompt');
+      child.stdin.write('\x03');
+      await waitFor(/\.\.\. \r*\nsockshell> $/, 'the block dropped');
+      child.stdin.write('print still here\r');
+      await waitFor(/\r\nstill here\r*\nsockshell> $/, 'the shell still running');
+      expect(child.exitCode).toBeNull();
+      child.stdin.write('\x04');
+      expect(await exited).toBe(0);
+    } finally {
+      kill();
+    }
+  });
 });
