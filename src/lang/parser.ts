@@ -1,3 +1,4 @@
+import { foreignWord, pythonCondition } from './foreign-words.js';
 import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
@@ -139,7 +140,7 @@ class Parser {
     }
     if (kind !== 'if') this.loops++;
     this.depth++;
-    const body = this.body(kind, span);
+    const body = this.body(kind, span, header === null);
     this.depth--;
     if (kind !== 'if') this.loops--;
     if (!header || !body) return null;
@@ -158,7 +159,8 @@ class Parser {
   }
 
   /** Statements up to the matching `end`; `else` is allowed once in an `if`. */
-  private body(kind: BlockKind, open: Span): { then: Stmt[]; otherwise: Stmt[] } | null {
+  /** `badHeader`: the header's error already stands for the block, so input that ends inside it adds none. */
+  private body(kind: BlockKind, open: Span, badHeader = false): { then: Stmt[]; otherwise: Stmt[] } | null {
     const then: Stmt[] = [];
     const otherwise: Stmt[] = [];
     let current = then;
@@ -184,7 +186,7 @@ class Parser {
       const stmt = this.statement(line);
       if (stmt) current.push(stmt);
     }
-    this.reportUnclosed(kind, open);
+    if (!badHeader) this.reportUnclosed(kind, open);
     return null;
   }
 
@@ -216,6 +218,8 @@ class Parser {
   }
 
   private cond(kind: string, words: readonly Word[], at: Span): Cond | null {
+    const python = pythonCondition(words.map((w) => (w.kind === 'literal' && !w.quoted ? w.text : '')));
+    if (python !== null) return this.report(python, words[words.length - 1]!.span);
     if (words.length === 1) return { kind: 'truthy', word: words[0]! };
     if (words.length === 3) {
       const op = words[1]!;
@@ -330,6 +334,8 @@ class Parser {
     if (m && dotted && this.grammar.isMethod(dotted)) {
       return this.report(`'${m[1]}' has no method '${m[2]}'; did you mean ${m[1]}.${dotted}?`, word.span);
     }
+    const foreign = foreignWord(word.text);
+    if (foreign !== null) return this.report(`unknown command '${word.text}': ${foreign}`, word.span);
     const suggestion = hintFirst ? null : this.grammar.suggest(word.text);
     const tail = suggestion ? `; did you mean '${suggestion}'?` : `${hint || '; type help for the list'}`;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
