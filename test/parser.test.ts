@@ -116,6 +116,27 @@ describe('parser: errors carry line and column', () => {
     ['break', "1:1 'break' outside a loop"],
     ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],
     ['if $a = b\nend', '1:7 expected ==, !=, <, <=, > or >= between the two values'],
+    // Silent garbage no more (issue 13): what followed an index used to become text after the value.
+    [
+      'x = $m[0][2]',
+      '1:10 an index is one number, as in $m[0]; for an item of an item, assign first (x = $m[0]) and index that; for text, write ${m}[',
+    ],
+    [
+      'send $m[-1]',
+      '1:8 an index is one number, as in $m[0]; for a slice or a negative index, assign first (x = $m[0]) and index that; for text, write ${m}[',
+    ],
+    ['print "n=$(len $x)"', "1:10 a command's result cannot go inside another command yet: run it first (n = len $x), then use $n"],
+    // Python habits (issue 12).
+    ['quit', "1:1 unknown command 'quit': to leave, type exit or press Ctrl-D"],
+    [
+      'while True:\nend',
+      "1:7 drop the ':' (the block is the lines that follow, up to end); write true: 'True' is text here, and any text is true",
+    ],
+    ['if False\nprint no\nend', "1:4 write false: 'False' is text here, and any text is true"],
+    [
+      'while True:',
+      "1:7 drop the ':' (the block is the lines that follow, up to end); write true: 'True' is text here, and any text is true",
+    ],
     ['repeat\nend', "1:7 expected a count after 'repeat', as in: repeat 3"],
     ['udp.bind 1 2 3', '1:14 too many arguments for udp.bind: usage: udp.bind [HOST] [PORT]'],
     ['recvfrom', '1:9 missing arguments for recvfrom: usage: recvfrom BUFSIZE'],

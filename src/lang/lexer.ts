@@ -236,6 +236,13 @@ class LineLexer {
 
   private startsVar(): boolean {
     const next = this.text[this.pos + 1];
+    if (next === '(') {
+      throw new LexError(
+        "a command's result cannot go inside another command yet: run it first (n = len $x), then use $n",
+        this.pos + 1,
+        2,
+      );
+    }
     return next !== undefined && (NAME_START.test(next) || next === '{');
   }
 
@@ -259,6 +266,15 @@ class LineLexer {
       if (m) {
         index = Number(m[1]);
         end += m[0].length;
+      }
+      // Anything else in brackets would have become text after the value ($m[0][1] sent the bytes
+      // and then "[1]"): an error, not garbage on the wire.
+      if (this.text[end] === '[') {
+        throw new LexError(
+          `an index is one number, as in $${name}[0]; for ${m ? 'an item of an item' : 'a slice or a negative index'}, assign first (x = $${name}${m ? m[0] : '[0]'}) and index that; for text, write \${${name}}[`,
+          end + 1,
+          Math.max(1, (this.text.indexOf(']', end) + 1 || end + 1) - end),
+        );
       }
       this.pos = end;
     }
