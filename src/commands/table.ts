@@ -1,4 +1,5 @@
 import type { Grammar } from '../lang/parser.js';
+import { closest } from '../lang/closest.js';
 import { builtins } from './builtins.js';
 import { exportCommand } from './export-command.js';
 import { saveCommand } from './save-command.js';
@@ -33,30 +34,5 @@ export const GRAMMAR: Grammar = {
 
 /** The closest command name within two edits, for "did you mean". */
 export function suggest(name: string): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of TABLE.keys()) {
-    // The length difference bounds the distance from below: a pasted 100 kB word costs nothing.
-    if (Math.abs(name.length - candidate.length) >= bestDistance) continue;
-    const d = distance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return closest(name, TABLE.keys());
 }

@@ -29,14 +29,21 @@ type CommandStmt = Extract<Stmt, { kind: 'command' }>;
  */
 interface Prepared extends ReturnType<typeof splitFlags> {
   readonly def: CommandDef;
+  /** Positions of unquoted words sent as data: one equal to a variable's name is likely a missing `$`. */
+  readonly bareData: readonly number[];
 }
 const PREPARED = new WeakMap<Call, Prepared>();
+/** Calls already warned that a bare word equals a variable's name (a loop warns once). */
+const WARNED = new WeakSet<Call>();
 
 function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Prepared {
   let prepared = PREPARED.get(call);
   if (prepared === undefined) {
     const def = table.get(call.name)!;
-    PREPARED.set(call, (prepared = { def, ...splitFlags(def, call.args) }));
+    const split = splitFlags(def, call.args);
+    const form = def.forms.find((f) => f.length === split.positional.length);
+    const bareData = split.positional.flatMap((w, i) => (form?.[i]?.kind === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
+    PREPARED.set(call, (prepared = { def, ...split, bareData }));
   }
   return prepared;
 }
@@ -255,6 +262,17 @@ export class Interpreter implements Executor {
     return 'next';
   }
 
+  /**
+   * `sendto message HOST PORT` with a variable `message` sends the word, not the variable: in Python
+   * the bare name would be the variable. Said once per line, as a warning: sending a word is allowed.
+   */
+  private bareNameWarning(call: Call, word: Word): void {
+    if (word.kind !== 'literal' || !this.scope.has(word.text) || WARNED.has(call)) return;
+    WARNED.add(call);
+    const text = `'${word.text}' is sent as the text ${word.text}; the variable ${word.text} is $${word.text}`;
+    this.out(this.options.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.options.job });
+  }
+
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
   private finish(stmt: CommandStmt, result: Value, depth: number): void {
     if (this.options.exported) this.recordSocket(stmt, result);
@@ -291,6 +309,7 @@ export class Interpreter implements Executor {
       const word = positional[i]!;
       args[i] = { word, span: word.span, value: this.value(word) };
     }
+    for (const i of prepared.bareData) this.bareNameWarning(call, positional[i]!);
     if (this.blockOptions.signal !== signal) {
       this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
     }

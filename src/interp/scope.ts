@@ -3,6 +3,7 @@ import type { Span } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
 import { ShellError } from '../core/errors.js';
+import { closest } from '../lang/closest.js';
 
 /**
  * Variables of one running program (the REPL, a script, a job). Names given on the command line
@@ -26,6 +27,11 @@ export class VarScope implements Scope {
     const v = this.vars.get(name);
     if (v !== undefined) return v;
     if (name === '_') throw new ShellError(`$_ is not set yet: it holds the last command's result`, span);
+    const near = closest(
+      name,
+      [...this.vars.keys()].filter((n) => n !== '_'),
+    );
+    if (near !== null) throw new ShellError(`$${name} is not set; did you mean $${near}?`, span);
     throw new ShellError(`$${name} is not set: assign it first, as in ${name} = 12000`, span);
   }
 
