@@ -27,9 +27,11 @@ export class VarScope implements Scope {
     const v = this.vars.get(name);
     if (v !== undefined) return v;
     if (name === '_') throw new ShellError(`$_ is not set yet: it holds the last command's result`, span);
+    // Short names are all near each other: two edits turn nope into gone.
     const near = closest(
       name,
       [...this.vars.keys()].filter((n) => n !== '_'),
+      name.length <= 4 ? 1 : 2,
     );
     if (near !== null) throw new ShellError(`$${name} is not set; did you mean $${near}?`, span);
     throw new ShellError(`$${name} is not set: assign it first, as in ${name} = 12000`, span);

@@ -1,11 +1,11 @@
 /**
- * "Did you mean": the candidate nearest to `name` within two edits (case-insensitive Levenshtein),
- * or null. The length difference bounds the distance from below, so a pasted 100 kB word costs
+ * "Did you mean": the candidate nearest to `name` within `most` edits (case-insensitive
+ * Levenshtein), or null. The length difference bounds the distance from below, so a pasted 100 kB word costs
  * nothing.
  */
-export function closest(name: string, candidates: Iterable<string>): string | null {
+export function closest(name: string, candidates: Iterable<string>, most = 2): string | null {
   let best: string | null = null;
-  let bestDistance = 3;
+  let bestDistance = most + 1;
   for (const candidate of candidates) {
     if (Math.abs(name.length - candidate.length) >= bestDistance) continue;
     const d = distance(name.toLowerCase(), candidate.toLowerCase());
