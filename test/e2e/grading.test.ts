@@ -283,7 +283,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,11 +8,11 @@\n`);
     expect(r.stdout).toContain(`-  (b'SECOND LINE', ('127.0.0.1', ${port}))\n+  (b'second line', ('127.0.0.1', ${port}))\n`);
     const before = readFileSync(file, 'utf8');
-    expect((await sockshell(['test', '--update', ...args])).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
+    expect((await sockshell(['test', '--update', '--force', ...args])).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);
     expect(readFileSync(file, 'utf8')).toBe(
       before.replace("b'HELLO GRADER'", "b'hello grader'").replace("b'SECOND LINE'", "b'second line'"),
     );
