@@ -21,6 +21,7 @@ const session: Exchange[] = [
     to: a('localhost', 12000),
     bytes: 5,
     preview: Buffer.from('hello'),
+    file: null,
   },
   {
     kind: 'recv',
@@ -31,6 +32,7 @@ const session: Exchange[] = [
     from: a('127.0.0.1', 53012),
     bytes: 5,
     preview: Buffer.from('hello'),
+    file: null,
   },
   {
     kind: 'recv',
@@ -41,6 +43,7 @@ const session: Exchange[] = [
     from: a('127.0.0.1', 9999),
     bytes: 2,
     preview: Buffer.from('hi'),
+    file: null,
   },
 ];
 
@@ -77,6 +80,7 @@ describe('diagram', () => {
           from: a('127.0.0.1', port),
           bytes: 2,
           preview: Buffer.from('hi'),
+          file: null,
         },
         { kind: 'fin', socket: connectionSocket, local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
       ];

@@ -158,7 +158,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
           rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
         if (e.local) s.local = e.local;
         const to = destination(s, e.to, e.transport);
-        const label = `${e.call} ${payload(e.bytes, e.preview)}`;
+        const label = `${e.call} ${e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B of ${e.file}`}`;
         rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: false });
         break;
       }
@@ -166,9 +166,10 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         const s = lane(e.socket, e.transport);
         if (e.local) s.local = e.local;
         const from = sender(s, e.from);
-        if (from && !from.inside)
-          rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: payload(e.bytes, e.preview), control: false });
-        const what = e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : payload(e.bytes, e.preview);
+        const shown = e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B`;
+        if (from && !from.inside) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: shown, control: false });
+        const what =
+          e.file !== null ? `${e.bytes} B into ${e.file}` : e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : shown;
         rows.push({
           kind: 'note',
           lane: s.index,

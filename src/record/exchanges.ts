@@ -1,4 +1,4 @@
-import type { Address, SocketHandle, Transport } from '../engine/types.js';
+import type { Address, EngineEvent, Transport } from '../engine/types.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -10,7 +10,8 @@ export interface LoggedSocket {
   readonly name: string;
 }
 
-export const logged = (h: SocketHandle): LoggedSocket => ({ serial: h.serial, name: h.name });
+/** The socket an engine event is about, as the log keeps it: its label then. */
+const at = (e: { readonly serial: number; readonly socket: string }): LoggedSocket => ({ serial: e.serial, name: e.socket });
 
 /**
  * What the session's socket calls did, as the application saw them: the raw material of
@@ -37,6 +38,8 @@ export type Exchange =
       readonly to: Address | null;
       readonly bytes: number;
       readonly preview: Buffer;
+      /** sendfile's file: its bytes are not previewed. */
+      readonly file: string | null;
     }
   | {
       readonly kind: 'recv';
@@ -47,6 +50,8 @@ export type Exchange =
       readonly from: Address | null;
       readonly bytes: number;
       readonly preview: Buffer;
+      /** recvfile's file: its bytes are not previewed. */
+      readonly file: string | null;
     }
   | {
       readonly kind: 'fin';
@@ -80,6 +85,7 @@ interface DataRecord {
   peer: Address | null;
   bytes: number;
   previewLength: number;
+  file: string | null;
 }
 
 type Entry = { readonly data: false; readonly exchange: Exchange } | ({ readonly data: true } & DataRecord);
@@ -95,34 +101,84 @@ export class ExchangeLog {
     this.put({ data: false, exchange });
   }
 
+  /**
+   * Keeps what `diagram` draws of an engine event: the completed calls, and each new label. What the
+   * OS did on its own (data queued, FIN or a reset arriving) shows in what the calls returned.
+   */
+  hear(e: EngineEvent): void {
+    switch (e.kind) {
+      case 'sent':
+        return this.data('send', e.serial, e.socket, e.transport, e.call, e.local, e.to, e.bytes, e.data, e.file);
+      case 'returned':
+        // On TCP, recv 0 asks for nothing and takes nothing; its b'' is not the peer's FIN.
+        if (e.transport === 'tcp' && e.bufsize === 0) return;
+        return this.data('recv', e.serial, e.socket, e.transport, e.call, e.local, e.from, e.bytes, e.data, e.file);
+      case 'bound':
+        // An implicit bind shows where it happened: the first send notes the port the OS picked.
+        if (!e.implicit) this.add({ kind: 'bind', socket: at(e), transport: e.transport, local: e.address });
+        return;
+      case 'listening':
+        return this.add({ kind: 'listen', socket: at(e), local: e.local });
+      case 'connected':
+        return this.add({ kind: 'connect', socket: at(e), transport: e.transport, local: e.local, remote: e.remote });
+      case 'accepted':
+        return this.add({ kind: 'accept', socket: at(e), conn: { serial: e.conn, name: e.connName }, local: e.local, peer: e.peer });
+      case 'shut':
+        if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
+        return;
+      case 'closed':
+        return this.add(
+          e.fin ? { kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'close' } : { kind: 'close', socket: at(e) },
+        );
+      case 'renamed':
+        return this.add({ kind: 'relabel', socket: at(e) });
+      case 'incoming':
+      case 'received':
+      case 'eof':
+      case 'dropped':
+      case 'paused':
+      case 'truncated':
+      case 'joined':
+      case 'failed':
+        return;
+      default: {
+        const exhaustive: never = e;
+        return exhaustive;
+      }
+    }
+  }
+
   /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
-  data(
+  private data(
     kind: DataKind,
-    socket: SocketHandle,
+    serial: number,
+    name: string,
     transport: Transport,
     call: string,
     local: Address | null,
     peer: Address | null,
+    bytes: number,
     payload: Buffer,
+    file: string | null,
   ): void {
     const at = this.ring.length < LIMIT ? this.ring.length : this.next;
     const old = this.ring[at];
     const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);
     if (old !== undefined && old.data) {
       old.kind = kind;
-      old.serial = socket.serial;
-      old.name = socket.name;
+      old.serial = serial;
+      old.name = name;
       old.transport = transport;
       old.call = call;
       old.local = local;
       old.peer = peer;
-      old.bytes = payload.length;
+      old.bytes = bytes;
       old.previewLength = previewLength;
+      old.file = file;
       this.advance();
       return;
     }
-    const { serial, name } = socket;
-    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes: payload.length, previewLength });
+    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes, previewLength, file });
   }
 
   /** Oldest first. */
@@ -135,11 +191,11 @@ export class ExchangeLog {
     const e = this.ring[i]!;
     if (!e.data) return e.exchange;
     const preview = Buffer.from(this.previews.subarray(i * PREVIEW, i * PREVIEW + e.previewLength));
-    const { transport, call, local, bytes } = e;
+    const { transport, call, local, bytes, file } = e;
     const socket = { serial: e.serial, name: e.name };
     return e.kind === 'send'
-      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview }
-      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview };
+      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview, file }
+      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview, file };
   }
 
   private put(entry: Entry): void {
