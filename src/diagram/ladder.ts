@@ -38,7 +38,8 @@ interface SocketLane {
 
 const isAny = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
 const canonical = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^::ffff:/, ''));
-/** Could a packet for b reach a socket bound to a (or the other way round)? '' and 0.0.0.0 match any host. */
+/** An address as a key: one endpoint however it was written (::ffff:127.0.0.1 is 127.0.0.1). */
+const endpoint = (a: Address): string => `${canonical(a.host)}:${a.port}`;
 const v6 = (host: string) => host.includes(':') && !host.startsWith('::ffff:');
 /**
  * Could a packet for b reach a socket bound to a (or the other way round)? Same port, and the same
@@ -57,6 +58,12 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const sockets = new Map<number, SocketLane>();
   const all: SocketLane[] = [];
   const peers = new Map<string, number>();
+  /**
+   * Connections to a welcoming socket of this shell that accept has not returned yet, by the client's
+   * address: the kernel made them at the handshake, and data sent on them waits there. accept names
+   * the lane; until then it is drawn as what it is.
+   */
+  const unaccepted = new Map<string, SocketLane>();
   const rows: Row[] = [];
 
   /** The lane of a socket: one per socket, whatever it was called. */
@@ -133,6 +140,20 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         let server: number | null = null;
         for (const t of sockets.values()) if (t.kind === 'welcoming' && same(t.local, e.remote)) server = t.index;
         const to = server ?? outside(e.remote);
+        if (server !== null) {
+          const conn: SocketLane = {
+            index: lanes.length,
+            name: NOT_ACCEPTED,
+            closed: false,
+            kind: 'connection',
+            transport: 'tcp',
+            local: e.remote,
+            peer: e.local,
+          };
+          lanes.push({ title: NOT_ACCEPTED, kind: 'connection', socket: conn });
+          all.push(conn);
+          unaccepted.set(endpoint(e.local), conn);
+        }
         rows.push({ kind: 'arrow', from: s.index, to, label: 'SYN', control: true });
         rows.push({ kind: 'arrow', from: to, to: s.index, label: 'SYN+ACK', control: true });
         rows.push({ kind: 'arrow', from: s.index, to, label: 'ACK: connected', control: true });
@@ -140,6 +161,11 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
       }
       case 'accept': {
         const listener = lane(e.socket, 'tcp', 'welcoming');
+        const waiting = unaccepted.get(endpoint(e.peer));
+        if (waiting !== undefined && !sockets.has(e.conn.serial)) {
+          unaccepted.delete(endpoint(e.peer));
+          sockets.set(e.conn.serial, waiting);
+        }
         const conn = lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
@@ -225,6 +251,9 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   };
   return { lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
 }
+
+/** The label of a connection's lane until accept returns it. */
+const NOT_ACCEPTED = '(not accepted yet)';
 
 /** How far after an accept the log may hold the connect of the same connection. */
 const CONNECT_AFTER_ACCEPT = 64;

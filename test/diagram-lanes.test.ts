@@ -1,0 +1,54 @@
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver } from './helpers/core-driver.js';
+
+/**
+ * Lanes by endpoint: a peer outside the shell is one lane per resolved address, however the user
+ * named it, and a connection accept has not returned yet is the connection the kernel made, not an
+ * outsider (test/transcripts/names-reused-client.sockt shows that one whole).
+ */
+
+let shell: CoreDriver | null = null;
+let server: dgram.Socket | null = null;
+afterEach(async () => {
+  await shell?.close();
+  server?.close();
+  [shell, server] = [null, null];
+});
+
+/** An echo server outside the shell, answering in upper case, as UDPServer.py does. */
+async function upperServer(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  s.on('message', (m, r) => s.send(m.toString().toUpperCase(), r.port, r.address));
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
+  server = s;
+  return s.address().port;
+}
+
+/** The lane titles of a Mermaid diagram, in order. */
+const participants = (mermaid: string): string[] => [...mermaid.matchAll(/participant p\d+ as ([^<\n]+)/g)].map((m) => m[1]!.trim());
+
+describe('diagram lanes', () => {
+  it('draws an outside server as one lane when the request named it localhost and the reply came from 127.0.0.1', async () => {
+    const port = await upperServer();
+    shell = new CoreDriver({ maxWaitMs: 5000 });
+    await shell.ok('clientSocket = udp.socket', `clientSocket.sendto hello localhost ${port}`, 'clientSocket.recvfrom 2048');
+    const mermaid = await shell.ok('diagram --mermaid');
+    expect(participants(mermaid)).toEqual(['clientSocket', `127.0.0.1:${port}`]);
+    expect(mermaid).toContain("p0->>p1: sendto 5 B b'hello'");
+    expect(mermaid).toContain("p1->>p0: 5 B b'HELLO'");
+  });
+
+  it('draws a send made before accept on the connection socket that accept later returns', async () => {
+    shell = new CoreDriver({ maxWaitMs: 5000 });
+    await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'c.send early');
+    const before = await shell.ok('diagram --mermaid');
+    expect(participants(before)).toEqual(['w', 'c', '(not accepted yet)']);
+    expect(before).toContain("p1->>p2: send 5 B b'early'");
+    await shell.ok('k, addr = w.accept', 'k.recv 100');
+    const after = await shell.ok('diagram --mermaid');
+    expect(participants(after)).toEqual(['w', 'c', 'k']);
+    expect(after).toContain("p1->>p2: send 5 B b'early'");
+    expect(after).toContain("Note right of p2: recv → 5 B b'early'");
+  });
+});
