@@ -1,6 +1,9 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { buildLadder } from '../src/diagram/ladder.js';
+import { ladderText } from '../src/diagram/text.js';
+import type { Exchange } from '../src/record/exchanges.js';
 
 /**
  * Lanes by endpoint: a peer outside the shell is one lane per resolved address, however the user
@@ -50,5 +53,55 @@ describe('diagram lanes', () => {
     expect(participants(after)).toEqual(['w', 'c', 'k']);
     expect(after).toContain("p1->>p2: send 5 B b'early'");
     expect(after).toContain("Note right of p2: recv → 5 B b'early'");
+  });
+
+  it('diagram NAME... draws only those sockets, with the lanes they exchanged with; an unknown NAME is an error', async () => {
+    shell = new CoreDriver({ maxWaitMs: 5000 });
+    await shell.ok(
+      'u = udp.bind 127.0.0.1 0',
+      'w = tcp.listen 127.0.0.1 0',
+      'a = w.getsockname',
+      'c = tcp.connect $a',
+      'k, addr = w.accept',
+      'c.send hi',
+      'k.recv 10',
+    );
+    // k's lane, its note, and the arrows to it: the handshake's ends are drawn only where k is one.
+    const only = await shell.ok('diagram k --mermaid');
+    expect(participants(only)).toEqual(['w', 'c', 'k']);
+    expect(only).toContain("p1->>p2: send 2 B b'hi'");
+    expect(only).toContain("Note right of p2: recv → 2 B b'hi'");
+    expect(only).not.toMatch(/SYN|bind|listen/);
+    const udp = await shell.ok('diagram $u --mermaid'); // a socket value picks that socket
+    expect(participants(udp)).toEqual(['u']);
+    const missing = await shell.run('diagram nobody');
+    expect(missing.err).toMatch(/no socket 'nobody' in the diagram \(drawn: u, w, c, k\)/);
+  });
+
+  it('at a terminal the lanes narrow to its width and long labels are cut with …; a pipe gets them whole', () => {
+    const a = (port: number) => ({ host: '127.0.0.1', port, family: 4 as const });
+    const payload = Buffer.from('a long message that will not fit in a narrow lane');
+    const log: Exchange[] = [
+      { kind: 'bind', socket: { serial: 1, name: 'serverSocketWithALongName' }, transport: 'udp', local: a(40000) },
+      {
+        kind: 'send',
+        socket: { serial: 2, name: 'clientSocket' },
+        transport: 'udp',
+        call: 'sendto',
+        local: a(40001),
+        to: a(40000),
+        bytes: payload.length,
+        preview: payload.subarray(0, 24),
+        file: null,
+      },
+    ];
+    const ladder = buildLadder(log, 0);
+    const whole = ladderText(ladder);
+    expect(Math.max(...whole.split('\n').map((l) => l.length))).toBeGreaterThan(40);
+    const fitted = ladderText(ladder, 40);
+    const lines = fitted.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(fitted).toContain('…');
+    expect(lines.filter((l) => l.includes('►') || l.includes('◄'))).toHaveLength(1); // the arrow is still drawn
   });
 });

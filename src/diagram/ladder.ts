@@ -13,6 +13,8 @@ export interface Lane {
   readonly title: string;
   readonly subtitle: string;
   readonly kind: LaneKind;
+  /** A socket's lane: its serial (null for a connection accept has not returned) and its last label; null for a peer's. */
+  readonly socket: { readonly serial: number | null; readonly label: string } | null;
 }
 
 export type Row =
@@ -27,6 +29,8 @@ export interface Ladder {
 
 interface SocketLane {
   index: number;
+  /** The socket; null for a connection accept has not returned yet. */
+  serial: number | null;
   /** The socket's label, the last one the log gave it. */
   name: string;
   closed: boolean;
@@ -70,7 +74,16 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   const lane = (ref: LoggedSocket, transport: Transport, kind?: LaneKind): SocketLane => {
     let s = sockets.get(ref.serial);
     if (!s) {
-      s = { index: lanes.length, name: ref.name, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
+      s = {
+        index: lanes.length,
+        serial: ref.serial,
+        name: ref.name,
+        closed: false,
+        kind: kind ?? transport,
+        transport,
+        local: null,
+        peer: null,
+      };
       lanes.push({ title: ref.name, kind: s.kind, socket: s });
       sockets.set(ref.serial, s);
       all.push(s);
@@ -143,6 +156,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         if (server !== null) {
           const conn: SocketLane = {
             index: lanes.length,
+            serial: null,
             name: NOT_ACCEPTED,
             closed: false,
             kind: 'connection',
@@ -165,6 +179,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         if (waiting !== undefined && !sockets.has(e.conn.serial)) {
           unaccepted.delete(endpoint(e.peer));
           sockets.set(e.conn.serial, waiting);
+          waiting.serial = e.conn.serial;
         }
         const conn = lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
@@ -249,7 +264,12 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     named.set(l.socket.name, nth);
     return nth === 1 ? l.socket.name : `${l.socket.name} (${nth})`;
   };
-  return { lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
+  const socket = (s: SocketLane | undefined): Lane['socket'] => (s ? { serial: s.serial, label: s.name } : null);
+  return {
+    lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i), socket: socket(l.socket) })),
+    rows,
+    dropped,
+  };
 }
 
 /** The label of a connection's lane until accept returns it. */
