@@ -1,4 +1,4 @@
-import type { SocketOption } from '../engine/types.js';
+import { SOCKET_OPTION_TABLE, type SocketOption } from '../engine/index.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
@@ -190,7 +190,8 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'setsockopt SO_BROADCAST 1',
     toPython: (py) => {
       const option = py.arg(0).replace(/'/g, '');
-      return lines(`${py.target}.setsockopt(${option === 'TCP_NODELAY' ? 'IPPROTO_TCP' : 'SOL_SOCKET'}, ${option}, ${py.arg(1)})`);
+      const level = option in SOCKET_OPTION_TABLE ? SOCKET_OPTION_TABLE[option as SocketOption].level : 'SOL_SOCKET';
+      return lines(`${py.target}.setsockopt(${level}, ${option}, ${py.arg(1)})`);
     },
     run(ctx) {
       const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;

@@ -9,6 +9,7 @@ import { SocketError } from './errors.js';
 import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
+import { optionApplies } from './options.js';
 import { Stream } from './tcp-stream.js';
 import type {
   Address,
@@ -290,6 +291,7 @@ export class TcpSocket extends BaseSocket {
 
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
+    if (!optionApplies(option, 'tcp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
     const on = value !== 0;
     const raw = this.stream?.raw;
     switch (option) {
@@ -303,10 +305,10 @@ export class TcpSocket extends BaseSocket {
         this.noDelay = on;
         raw?.setNoDelay(on);
         return;
-      case 'SO_BROADCAST':
-      case 'SO_RCVBUF':
-      case 'SO_SNDBUF':
-        throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
+      default: {
+        const exhaustive: never = option;
+        return exhaustive;
+      }
     }
   }
 

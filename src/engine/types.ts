@@ -4,6 +4,8 @@
  * Callers get values back, typed SocketErrors thrown, and EngineEvents pushed to an injected sink.
  */
 
+import type { SocketOption } from './options.js';
+
 export type Transport = 'udp' | 'tcp';
 export type Family = 4 | 6;
 
@@ -42,7 +44,8 @@ export type SocketState =
 
 export type ShutdownHow = 'rd' | 'wr' | 'rdwr';
 
-export type SocketOption = 'SO_REUSEADDR' | 'SO_BROADCAST' | 'SO_KEEPALIVE' | 'TCP_NODELAY' | 'SO_RCVBUF' | 'SO_SNDBUF';
+/** The options setsockopt takes: the keys of SOCKET_OPTION_TABLE (options.ts), one entry each. */
+export type { SocketOption };
 
 /** Options every blocking call takes. */
 export interface BlockOptions {

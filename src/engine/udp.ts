@@ -11,6 +11,7 @@ import { Fifo } from './queues.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
 import type { Address, BlockOptions, Family, RecvCall, SocketHandle, SocketOption, SocketState } from './types.js';
 import { DgramHandle } from './udp-handle.js';
+import { optionApplies } from './options.js';
 
 /** A queued datagram; recvfrom returns it as it is (both fields are immutable). */
 interface Datagram {
@@ -181,9 +182,7 @@ export class UdpSocket extends BaseSocket {
 
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
-    if (option === 'SO_KEEPALIVE' || option === 'TCP_NODELAY') {
-      throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    }
+    if (!optionApplies(option, 'udp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
     this.handle.setOption(option, value);
   }
 
