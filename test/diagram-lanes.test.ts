@@ -38,6 +38,7 @@ describe('diagram lanes', () => {
     await shell.ok('clientSocket = udp.socket', `clientSocket.sendto hello localhost ${port}`, 'clientSocket.recvfrom 2048');
     const mermaid = await shell.ok('diagram --mermaid');
     expect(participants(mermaid)).toEqual(['clientSocket', `127.0.0.1:${port}`]);
+    expect(mermaid).toContain(`participant p1 as 127.0.0.1:${port}<br/>outside this shell (localhost)`);
     expect(mermaid).toContain("p0->>p1: sendto 5 B b'hello'");
     expect(mermaid).toContain("p1->>p0: 5 B b'HELLO'");
   });

@@ -63,6 +63,7 @@ describe('TCP connections', () => {
         transport: 'tcp',
         local: clientLocal,
         remote: { host: '127.0.0.1', port, family: 4 },
+        named: null,
       },
     ]);
     expect(r.of('incoming')).toEqual([

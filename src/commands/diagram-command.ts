@@ -34,7 +34,7 @@ export const diagramCommand: CommandDef = {
     const svg = ctx.flags.has('svg');
     const file = svg ? ctx.args[0] : undefined;
     const names = ctx.args.slice(svg ? 1 : 0).map(choice);
-    let ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped);
+    let ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped, ctx.session.exchanges.names);
     if (names.length > 0) {
       const chosen = selectLanes(ladder, names);
       const missing = chosen.unmatched[0];

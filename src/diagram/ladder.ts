@@ -1,6 +1,7 @@
 import type { Address, Transport } from '../engine/types.js';
 import { addressRepr, hostPort, repr } from '../lang/values.js';
 import type { Exchange, LoggedSocket } from '../record/exchanges.js';
+import { endpoint, handshakesFirst, same } from './endpoints.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -40,22 +41,8 @@ interface SocketLane {
   peer: Address | null;
 }
 
-const isAny = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
-const canonical = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^::ffff:/, ''));
-/** An address as a key: one endpoint however it was written (::ffff:127.0.0.1 is 127.0.0.1). */
-const endpoint = (a: Address): string => `${canonical(a.host)}:${a.port}`;
-const v6 = (host: string) => host.includes(':') && !host.startsWith('::ffff:');
-/**
- * Could a packet for b reach a socket bound to a (or the other way round)? Same port, and the same
- * host or an any-address; an IPv4 socket never gets IPv6 traffic, and '::' gets both.
- */
-const same = (a: Address | null, b: Address | null) => {
-  if (a === null || b === null || a.port !== b.port) return false;
-  if (a.host !== '::' && b.host !== '::' && v6(a.host) !== v6(b.host)) return false;
-  return canonical(a.host) === canonical(b.host) || isAny(a.host) || isAny(b.host);
-};
-
-export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
+/** names: what the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
+export function buildLadder(exchanges: readonly Exchange[], dropped: number, names: ReadonlyMap<string, string> = new Map()): Ladder {
   /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
   const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
   /** The lane of each socket, by serial (a socket is its serial; its label can move), and all of them in order. */
@@ -92,12 +79,13 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
     return s;
   };
+  /** A peer's lane: one per endpoint, however its address was written (::ffff:127.0.0.1 is 127.0.0.1). */
   const outside = (a: Address): number => {
-    const key = hostPort(a);
+    const key = endpoint(a);
     let i = peers.get(key);
     if (i === undefined) {
       i = lanes.length;
-      lanes.push({ title: key, kind: 'peer' });
+      lanes.push({ title: hostPort(a), kind: 'peer' });
       peers.set(key, i);
     }
     return i;
@@ -250,7 +238,10 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   }
   const subtitle = (i: number): string => {
     const l = lanes[i]!;
-    if (l.kind === 'peer') return 'outside this shell';
+    if (l.kind === 'peer') {
+      const name = names.get(l.title);
+      return name === undefined ? 'outside this shell' : `outside this shell (${name})`;
+    }
     const s = l.socket!;
     const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
     return s.local ? `${kind} ${hostPort(s.local)}` : kind;
@@ -274,32 +265,6 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
 
 /** The label of a connection's lane until accept returns it. */
 const NOT_ACCEPTED = '(not accepted yet)';
-
-/** How far after an accept the log may hold the connect of the same connection. */
-const CONNECT_AFTER_ACCEPT = 64;
-
-/**
- * The log in the order to draw it: a connection's handshake before the accept that returns it. The
- * log has calls in the order they finished, and an accept that was already waiting can finish before
- * the connect of the same connection does.
- */
-function handshakesFirst(exchanges: readonly Exchange[]): readonly Exchange[] {
-  const out = [...exchanges];
-  for (let i = 0; i < out.length; i++) {
-    const e = out[i]!;
-    if (e.kind !== 'accept') continue;
-    const last = Math.min(out.length, i + 1 + CONNECT_AFTER_ACCEPT);
-    for (let j = i + 1; j < last; j++) {
-      const c = out[j]!;
-      if (c.kind !== 'connect' || c.transport !== 'tcp' || !same(c.local, e.peer) || !same(c.remote, e.local)) continue;
-      out.splice(j, 1);
-      out.splice(i, 0, c);
-      i++; // the accept is one place further on now
-      break;
-    }
-  }
-  return out;
-}
 
 /** A byte count, and the payload itself when it is short. */
 function payload(bytes: number, preview: Buffer): string {

@@ -178,6 +178,7 @@ export class TcpSocket extends BaseSocket {
       transport: this.transport,
       local: stream.local,
       remote: stream.remote,
+      named: host === stream.remote.host ? null : host,
     });
     return { local: stream.local, remote: stream.remote };
   }
@@ -215,6 +216,7 @@ export class TcpSocket extends BaseSocket {
       call,
       local: stream.local,
       to: stream.remote,
+      named: null,
       bytes,
       data,
       file: null,
@@ -247,6 +249,7 @@ export class TcpSocket extends BaseSocket {
       call: 'sendfile',
       local,
       to: peer,
+      named: null,
       bytes,
       data: EMPTY,
       file: path,

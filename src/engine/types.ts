@@ -125,8 +125,8 @@ export type EngineEvent =
   // What the OS did, whether or not a call was waiting for it.
   /** bind() completed, or (implicit) the OS picked an address on a first sendto, connect or listen. */
   | { kind: 'bound'; serial: number; socket: string; transport: Transport; address: Address; implicit: boolean }
-  /** connect() completed: the TCP handshake, or a UDP socket's default peer (no packet). */
-  | { kind: 'connected'; serial: number; socket: string; transport: Transport; local: Address; remote: Address }
+  /** connect() completed: the TCP handshake, or a UDP socket's default peer (no packet). named: the host as the caller named it (localhost), when not an address. */
+  | { kind: 'connected'; serial: number; socket: string; transport: Transport; local: Address; remote: Address; named: string | null }
   /** A completed handshake on a listening socket, waiting for accept. */
   | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean }
   /** Data reached the socket's queue; taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP). */
@@ -169,6 +169,8 @@ export type EngineEvent =
       call: SendCall;
       local: Address | null;
       to: Address | null;
+      /** sendto's host as the caller named it (localhost), when not an address; else null. */
+      named: string | null;
       bytes: number;
       data: Buffer;
       file: string | null;

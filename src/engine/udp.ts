@@ -122,7 +122,8 @@ export class UdpSocket extends BaseSocket {
     const remote: Address = { host: ip, port, family: this.family };
     this.handle.local = local;
     this.remote = remote;
-    this.emit({ kind: 'connected', serial: this.serial, socket: this.name, transport: this.transport, local, remote });
+    const named = host === ip ? null : host;
+    this.emit({ kind: 'connected', serial: this.serial, socket: this.name, transport: this.transport, local, remote, named });
     return { local, remote };
   }
 
@@ -278,6 +279,7 @@ export class UdpSocket extends BaseSocket {
           call,
           local,
           to,
+          named: ip === undefined || ip === host ? null : host,
           bytes: data.length,
           data,
           file: null,

@@ -1,4 +1,5 @@
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import { hostPort } from '../lang/values.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -65,6 +66,7 @@ export type Exchange =
   | { readonly kind: 'relabel'; readonly socket: LoggedSocket };
 
 const LIMIT = 2000;
+const NAMES_KEPT = 256;
 const PREVIEW = 24;
 
 type DataKind = 'send' | 'recv';
@@ -96,6 +98,8 @@ export class ExchangeLog {
   private next = 0;
   private readonly previews = Buffer.alloc(LIMIT * PREVIEW);
   dropped = 0;
+  /** The names the user gave addresses (localhost for 127.0.0.1:12000), by resolved host:port: the diagram labels a peer's lane with them. */
+  readonly names = new Map<string, string>();
 
   add(exchange: Exchange): void {
     this.put({ data: false, exchange });
@@ -108,6 +112,7 @@ export class ExchangeLog {
   hear(e: EngineEvent): void {
     switch (e.kind) {
       case 'sent':
+        if (e.named !== null && e.to !== null) this.named(e.to, e.named);
         return this.data('send', e.serial, e.socket, e.transport, e.call, e.local, e.to, e.bytes, e.data, e.file);
       case 'returned':
         // On TCP, recv 0 asks for nothing and takes nothing; its b'' is not the peer's FIN.
@@ -120,6 +125,7 @@ export class ExchangeLog {
       case 'listening':
         return this.add({ kind: 'listen', socket: at(e), local: e.local });
       case 'connected':
+        if (e.named !== null) this.named(e.remote, e.named);
         return this.add({ kind: 'connect', socket: at(e), transport: e.transport, local: e.local, remote: e.remote });
       case 'accepted':
         return this.add({ kind: 'accept', socket: at(e), conn: { serial: e.conn, name: e.connName }, local: e.local, peer: e.peer });
@@ -146,6 +152,14 @@ export class ExchangeLog {
         return exhaustive;
       }
     }
+  }
+
+  /** The user reached address by name: the last name given to each of a few addresses is kept. */
+  private named(address: Address, name: string): void {
+    const key = hostPort(address);
+    if (this.names.get(key) === name) return;
+    if (this.names.size >= NAMES_KEPT) this.names.delete(this.names.keys().next().value!);
+    this.names.set(key, name);
   }
 
   /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
