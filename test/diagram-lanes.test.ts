@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { closedUdpPort } from './engine-helpers.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderText } from '../src/diagram/text.js';
 import type { Exchange } from '../src/record/exchanges.js';
@@ -104,5 +105,17 @@ describe('diagram lanes', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
     expect(fitted).toContain('…');
     expect(lines.filter((l) => l.includes('►') || l.includes('◄'))).toHaveLength(1); // the arrow is still drawn
+  });
+
+  it('draws what the OS did between calls: a datagram cut to BUFSIZE, an error that arrived', async () => {
+    const closed = await closedUdpPort();
+    shell = new CoreDriver({ maxWaitMs: 5000 });
+    await shell.ok('s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 'c = udp.socket', 'c.sendto "ten bytes!" $a');
+    await shell.run('s.recvfrom 4'); // a warning says it was cut
+    await shell.ok(`c.connect 127.0.0.1 ${closed}`, 'c.send x');
+    await shell.run('c.recv 10'); // ECONNREFUSED: ICMP port unreachable came back
+    const mermaid = await shell.ok('diagram --mermaid');
+    expect(mermaid).toMatch(/Note right of p0: a 10 B datagram cut to BUFSIZE 4\n\s*Note right of p0: recvfrom → 4 B b'ten '/);
+    expect(mermaid).toContain('Note right of p1: ECONNREFUSED arrived');
   });
 });

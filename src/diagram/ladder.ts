@@ -222,6 +222,16 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
         }
         break;
       }
+      case 'failed': {
+        const s = sockets.get(e.socket.serial);
+        if (s) rows.push({ kind: 'note', lane: s.index, text: `${e.code} arrived` });
+        break;
+      }
+      case 'cut': {
+        const s = lane(e.socket, 'udp');
+        rows.push({ kind: 'note', lane: s.index, text: `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}` });
+        break;
+      }
       case 'relabel': {
         const s = sockets.get(e.socket.serial);
         if (s) {

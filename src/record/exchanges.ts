@@ -62,6 +62,10 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
+  | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }
+  /** A receive call on UDP cut a datagram of size bytes to bufsize; the rest is lost. */
+  | { readonly kind: 'cut'; readonly socket: LoggedSocket; readonly size: number; readonly bufsize: number }
   /** The socket goes by a new label from here on: a new socket took its old one. */
   | { readonly kind: 'relabel'; readonly socket: LoggedSocket };
 
@@ -106,8 +110,8 @@ export class ExchangeLog {
   }
 
   /**
-   * Keeps what `diagram` draws of an engine event: the completed calls, and each new label. What the
-   * OS did on its own (data queued, FIN or a reset arriving) shows in what the calls returned.
+   * Keeps what `diagram` draws of an engine event: the completed calls, each new label, an error that
+   * arrived and a datagram cut short. Data queued and FIN arriving show in what the calls returned.
    */
   hear(e: EngineEvent): void {
     switch (e.kind) {
@@ -138,14 +142,16 @@ export class ExchangeLog {
         );
       case 'renamed':
         return this.add({ kind: 'relabel', socket: at(e) });
+      case 'failed':
+        return this.add({ kind: 'failed', socket: at(e), code: e.code });
+      case 'truncated':
+        return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
       case 'incoming':
       case 'received':
       case 'eof':
       case 'dropped':
       case 'paused':
-      case 'truncated':
       case 'joined':
-      case 'failed':
         return;
       default: {
         const exhaustive: never = e;
