@@ -87,14 +87,7 @@ export class TcpSocket extends BaseSocket {
     } finally {
       this.opening = false;
     }
-    this.emit({
-      kind: 'bound',
-      serial: this.serial,
-      socket: this.name,
-      transport: this.transport,
-      address: this.boundAddr,
-      implicit: false,
-    });
+    this.tellBound(this.boundAddr, false);
     return this.boundAddr;
   }
 
@@ -120,8 +113,7 @@ export class TcpSocket extends BaseSocket {
     }
     this.listener = listener;
     const local = listener.local;
-    if (implicit)
-      this.emit({ kind: 'bound', serial: this.serial, socket: this.name, transport: this.transport, address: local, implicit: true });
+    if (implicit) this.tellBound(local, true);
     this.emit({ kind: 'listening', serial: this.serial, socket: this.name, local, backlog });
     return local;
   }
@@ -162,15 +154,7 @@ export class TcpSocket extends BaseSocket {
       this.connecting = false;
       this.reader.end();
     }
-    if (this.boundAddr === null)
-      this.emit({
-        kind: 'bound',
-        serial: this.serial,
-        socket: this.name,
-        transport: this.transport,
-        address: stream.local,
-        implicit: true,
-      });
+    if (this.boundAddr === null) this.tellBound(stream.local, true);
     this.emit({
       kind: 'connected',
       serial: this.serial,
@@ -208,19 +192,7 @@ export class TcpSocket extends BaseSocket {
   private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
     stream.write(data);
     const bytes = data.length;
-    this.emit({
-      kind: 'sent',
-      serial: this.serial,
-      socket: this.name,
-      transport: 'tcp',
-      call,
-      local: stream.local,
-      to: stream.remote,
-      named: null,
-      bytes,
-      data,
-      file: null,
-    });
+    this.tellSent(call, stream.local, stream.remote, null, data, bytes, null);
     return bytes;
   }
 
@@ -241,38 +213,14 @@ export class TcpSocket extends BaseSocket {
   async sendfile(path: string, options: TransferOptions): Promise<number> {
     const bytes = await sendFile(this, () => this.connection('sendfile', 'EPIPE_UNCONNECTED'), path, options);
     const { local, peer } = this.ends();
-    this.emit({
-      kind: 'sent',
-      serial: this.serial,
-      socket: this.name,
-      transport: 'tcp',
-      call: 'sendfile',
-      local,
-      to: peer,
-      named: null,
-      bytes,
-      data: EMPTY,
-      file: path,
-    });
+    this.tellSent('sendfile', local, peer, null, EMPTY, bytes, path);
     return bytes;
   }
 
   async recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
     const bytes = await recvFile(this, () => this.connection('recvfile', 'ENOTCONN'), path, nbytes, options);
     const { local, peer } = this.ends();
-    this.emit({
-      kind: 'returned',
-      serial: this.serial,
-      socket: this.name,
-      transport: 'tcp',
-      call: 'recvfile',
-      local,
-      from: peer,
-      bufsize: null,
-      bytes,
-      data: EMPTY,
-      file: path,
-    });
+    this.tellReturned('recvfile', local, peer, null, EMPTY, bytes, path);
     return bytes;
   }
 
@@ -330,19 +278,7 @@ export class TcpSocket extends BaseSocket {
         const local = stream.local;
         const from = stream.remote;
         const bytes = data.length;
-        this.emit({
-          kind: 'returned',
-          serial: this.serial,
-          socket: this.name,
-          transport: 'tcp',
-          call,
-          local,
-          from,
-          bufsize,
-          bytes,
-          data,
-          file: null,
-        });
+        this.tellReturned(call, local, from, bufsize, data, bytes, null);
       }
       return data;
     });

@@ -83,7 +83,7 @@ export class UdpSocket extends BaseSocket {
           : null;
       throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
     }
-    this.emit({ kind: 'bound', serial: this.serial, socket: this.name, transport: this.transport, address, implicit: false });
+    this.tellBound(address, false);
     return address;
   }
 
@@ -213,7 +213,7 @@ export class UdpSocket extends BaseSocket {
       return;
     }
     const address = await this.handle.bind(anyAddress(this.family), 0, call);
-    this.emit({ kind: 'bound', serial: this.serial, socket: this.name, transport: this.transport, address, implicit: true });
+    this.tellBound(address, true);
   }
 
   private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {
@@ -236,19 +236,7 @@ export class UdpSocket extends BaseSocket {
   private returned(d: Datagram, call: RecvCall, bufsize: number): Datagram {
     const { data, address } = d;
     const local = this.handle.local;
-    this.emit({
-      kind: 'returned',
-      serial: this.serial,
-      socket: this.name,
-      transport: 'udp',
-      call,
-      local,
-      from: address,
-      bufsize,
-      bytes: data.length,
-      data,
-      file: null,
-    });
+    this.tellReturned(call, local, address, bufsize, data, data.length, null);
     return d;
   }
 
@@ -271,19 +259,7 @@ export class UdpSocket extends BaseSocket {
         this.bytesSent += data.length;
         const to = this.destination(ip ?? host, port);
         const local = this.handle.local;
-        this.emit({
-          kind: 'sent',
-          serial: this.serial,
-          socket: this.name,
-          transport: 'udp',
-          call,
-          local,
-          to,
-          named: ip === undefined || ip === host ? null : host,
-          bytes: data.length,
-          data,
-          file: null,
-        });
+        this.tellSent(call, local, to, ip === undefined || ip === host ? null : host, data, data.length, null);
         resolve(data.length);
       };
       try {
