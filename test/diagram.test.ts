@@ -21,6 +21,7 @@ const session: Exchange[] = [
     to: a('localhost', 12000),
     bytes: 5,
     preview: Buffer.from('hello'),
+    file: null,
   },
   {
     kind: 'recv',
@@ -31,6 +32,7 @@ const session: Exchange[] = [
     from: a('127.0.0.1', 53012),
     bytes: 5,
     preview: Buffer.from('hello'),
+    file: null,
   },
   {
     kind: 'recv',
@@ -41,6 +43,7 @@ const session: Exchange[] = [
     from: a('127.0.0.1', 9999),
     bytes: 2,
     preview: Buffer.from('hi'),
+    file: null,
   },
 ];
 
@@ -48,9 +51,9 @@ describe('diagram', () => {
   it('draws a lane per socket and one per peer outside the shell, with the OS-picked port', () => {
     const ladder = buildLadder(session, 0);
     expect(ladder.lanes).toEqual([
-      { title: 'serverSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:12000' },
-      { title: 'clientSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:53012' },
-      { title: '127.0.0.1:9999', kind: 'peer', subtitle: 'outside this shell' },
+      { title: 'serverSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:12000', socket: { serial: 1, label: 'serverSocket' } },
+      { title: 'clientSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:53012', socket: { serial: 2, label: 'clientSocket' } },
+      { title: '127.0.0.1:9999', kind: 'peer', subtitle: 'outside this shell', socket: null },
     ]);
     expect(ladder.rows).toEqual([
       { kind: 'note', lane: 0, text: "bind ('0.0.0.0', 12000)" },
@@ -77,6 +80,7 @@ describe('diagram', () => {
           from: a('127.0.0.1', port),
           bytes: 2,
           preview: Buffer.from('hi'),
+          file: null,
         },
         { kind: 'fin', socket: connectionSocket, local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
       ];

@@ -56,9 +56,19 @@ describe('TCP connections', () => {
       ['clientSocket', true],
     ]);
     expect(r.of('connected')).toEqual([
-      { kind: 'connected', socket: 'clientSocket', local: clientLocal, remote: { host: '127.0.0.1', port, family: 4 } },
+      {
+        kind: 'connected',
+        serial: client.serial,
+        socket: 'clientSocket',
+        transport: 'tcp',
+        local: clientLocal,
+        remote: { host: '127.0.0.1', port, family: 4 },
+        named: null,
+      },
     ]);
-    expect(r.of('incoming')).toEqual([{ kind: 'incoming', socket: 'serverSocket', from: clientLocal, pending: 1, taken: false }]);
+    expect(r.of('incoming')).toEqual([
+      { kind: 'incoming', serial: server.serial, socket: 'serverSocket', from: clientLocal, pending: 1, taken: false },
+    ]);
     // The welcoming socket stays open for the next client.
     expect(r.engine.info(server).queued).toEqual({ unit: 'connections', count: 0, bytes: 0 });
   });
@@ -83,7 +93,7 @@ describe('TCP connections', () => {
     const local = await r.engine.listen(s, 1);
     expect(local.host).toBe('0.0.0.0');
     expect(local.port).toBeGreaterThan(0);
-    expect(r.of('bound')).toEqual([{ kind: 'bound', socket: 'tcp1', address: local, implicit: true }]);
+    expect(r.of('bound')).toEqual([{ kind: 'bound', serial: s.serial, socket: 'tcp1', transport: 'tcp', address: local, implicit: true }]);
     expect(await r.engine.listen(s, 1)).toEqual(local);
     const c = r.engine.create('tcp', 4, main);
     await r.engine.connect(c, '127.0.0.1', local.port, {});
@@ -182,7 +192,7 @@ describe('TCP byte stream', () => {
     await r.engine.sendall(client, Buffer.from('bye'), {});
     r.engine.close(client);
     await until(() => r.of('eof').length === 1);
-    expect(r.of('eof')[0]).toEqual({ kind: 'eof', socket: 'connectionSocket', queued: 3, taken: false });
+    expect(r.of('eof')[0]).toEqual({ kind: 'eof', serial: conn.serial, socket: 'connectionSocket', queued: 3, taken: false });
     expect(r.engine.info(conn).state).toBe('CLOSE_WAIT');
     expect((await r.engine.recv(conn, 10, {})).toString()).toBe('bye');
     expect((await r.engine.recv(conn, 10, {})).length).toBe(0);
@@ -198,6 +208,7 @@ describe('TCP byte stream', () => {
     expect(r.of('received')).toEqual([
       {
         kind: 'received',
+        serial: conn.serial,
         socket: 'connectionSocket',
         transport: 'tcp',
         bytes: 4,
@@ -257,7 +268,7 @@ describe('TCP byte stream', () => {
     const client = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
     await r.engine.connect(client, '127.0.0.1', port, {});
     await until(() => r.of('failed').length === 1);
-    expect(r.of('failed')[0]).toEqual({ kind: 'failed', socket: 'clientSocket', code: 'ECONNRESET', taken: false }); // nobody waits: the next call reports it
+    expect(r.of('failed')[0]).toEqual({ kind: 'failed', serial: client.serial, socket: 'clientSocket', code: 'ECONNRESET', taken: false }); // nobody waits: the next call reports it
     expect(r.engine.info(client).state).toBe('RESET');
     expect((await r.engine.recv(client, 100, {})).toString()).toBe('partial');
     await fails(r.engine.recv(client, 100, {}), 'ECONNRESET', 'ConnectionResetError', /the peer reset the connection of clientSocket/);

@@ -32,7 +32,9 @@ describe('UDP names and handles', () => {
     expect(r.engine.lookup('s2')).toEqual(c);
     expect(r.engine.lookup('nope')).toBeNull();
     expect(r.engine.list().map((i) => i.name)).toEqual(['s', 's2', 'udp1']);
-    expect(r.of('closed')).toEqual([{ kind: 'closed', socket: 'udp1', by: 'us' }]);
+    expect(r.of('closed')).toEqual([
+      { kind: 'closed', serial: a.serial, socket: 'udp1', by: 'us', transport: 'udp', local: null, peer: null, fin: false },
+    ]);
   });
 
   it('rejects a stale handle after its name was reused', async () => {
@@ -122,7 +124,7 @@ describe('UDP data', () => {
     await r.engine.sendto(client, Buffer.from('0123456789'), '127.0.0.1', port, {});
     await r.engine.sendto(client, Buffer.from('abc'), '127.0.0.1', port, {});
     expect((await r.engine.recvfrom(server, 4, {})).data.toString()).toBe('0123');
-    expect(r.of('truncated')).toEqual([{ kind: 'truncated', socket: 'serverSocket', size: 10, bufsize: 4 }]);
+    expect(r.of('truncated')).toEqual([{ kind: 'truncated', serial: server.serial, socket: 'serverSocket', size: 10, bufsize: 4 }]);
     expect((await r.engine.recv(server, 4, {})).toString()).toBe('abc');
   });
 
@@ -267,7 +269,7 @@ describe('UDP errors', () => {
       'ConnectionRefusedError',
       new RegExp(`nothing is listening on 127\\.0\\.0\\.1 port ${port}.*ICMP.*start the server first`),
     );
-    expect(r.of('failed')).toEqual([{ kind: 'failed', socket: 'clientSocket', code: 'ECONNREFUSED', taken: true }]); // the waiting recv reported it
+    expect(r.of('failed')).toEqual([{ kind: 'failed', serial: client.serial, socket: 'clientSocket', code: 'ECONNREFUSED', taken: true }]); // the waiting recv reported it
     // Reported once; the socket stays usable.
     await fails(r.engine.recv(client, 100, { maxWaitMs: 20 }), 'ETIMEDOUT');
   });

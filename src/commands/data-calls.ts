@@ -1,10 +1,9 @@
-import { received, sent } from './exchange-log.js';
-import { NONE, address as addressValue, bytes, int, tuple, type Value } from '../lang/values.js';
+import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values.js';
 import * as want from './args.js';
 import { expr, lines } from '../spec/python.js';
 import type { CommandDef } from '../spec/command.js';
 
-/** The socket calls that move data: send, sendall, sendto, recv, recvfrom. Each records itself for `diagram`. */
+/** The socket calls that move data: send, sendall, sendto, recv, recvfrom. The engine tells `diagram` what each did. */
 export const dataCalls: readonly CommandDef[] = [
   {
     name: 'send',
@@ -17,14 +16,9 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'clientSocket.send $sentence',
     toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
     run(ctx) {
-      const s = ctx.socket();
       const data = want.data(ctx.args[0]!);
-      const done = (n: number): Value => {
-        sent(ctx, s, 'send', data, null);
-        return int(n);
-      };
-      const n = ctx.session.engine.send(s, data, ctx.block);
-      return typeof n === 'number' ? done(n) : n.then(done);
+      const n = ctx.session.engine.send(ctx.socket(), data, ctx.block);
+      return typeof n === 'number' ? int(n) : n.then(int);
     },
   },
   {
@@ -38,10 +32,7 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
     toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
     async run(ctx) {
-      const s = ctx.socket();
-      const data = want.data(ctx.args[0]!);
-      await ctx.session.engine.sendall(s, data, ctx.block);
-      sent(ctx, s, 'sendall', data, null);
+      await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
       return NONE;
     },
   },
@@ -69,11 +60,7 @@ export const dataCalls: readonly CommandDef[] = [
       const args = ctx.args;
       const payload = want.data(args[0]!);
       const to = want.hostAndPort(args, 1);
-      const s = ctx.socket();
-      return ctx.session.engine.sendto(s, payload, to.host, to.port, ctx.block).then((n) => {
-        sent(ctx, s, 'sendto', payload, to);
-        return int(n);
-      });
+      return ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block).then(int);
     },
   },
   {
@@ -87,13 +74,7 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'modifiedSentence = clientSocket.recv 1024',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
     run(ctx) {
-      const s = ctx.socket();
-      const n = want.bufsize(ctx.args[0]!);
-      return ctx.session.engine.recv(s, n, ctx.block).then((data) => {
-        // On TCP, recv 0 asks for nothing and takes nothing; its b'' is not the peer's FIN.
-        if (n > 0 || ctx.session.engine.endpoints(s)?.transport === 'udp') received(ctx, s, 'recv', data, null);
-        return bytes(data);
-      });
+      return ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then(bytes);
     },
   },
   {
@@ -107,9 +88,7 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
     toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
     run(ctx) {
-      const s = ctx.socket();
-      return ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block).then((r) => {
-        received(ctx, s, 'recvfrom', r.data, r.address);
+      return ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then((r) => {
         return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
       });
     },

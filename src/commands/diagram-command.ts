@@ -1,29 +1,52 @@
 import { writeFile } from 'node:fs/promises';
 import { buildLadder } from '../diagram/ladder.js';
 import { ladderMermaid } from '../diagram/mermaid.js';
+import { selectLanes, type LaneChoice } from '../diagram/select.js';
 import { ladderSvg } from '../diagram/svg.js';
 import { ladderText } from '../diagram/text.js';
 import { comment } from '../spec/python.js';
 import { NONE } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
-import type { CommandDef } from '../spec/command.js';
+import type { Arg, CommandDef } from '../spec/command.js';
+
+/** A NAME of `diagram NAME...`: a socket value ($k) is that socket; a word is every lane with that label. */
+function choice(arg: Arg): LaneChoice {
+  const v = arg.value;
+  if (v.kind === 'socket') return { kind: 'serial', serial: v.handle.serial };
+  if (v.kind === 'str' && v.value !== '') return { kind: 'label', label: v.value };
+  throw new ShellError('expected the name of a socket in the diagram', arg.span);
+}
 
 /** `diagram`: the session's socket calls as a ladder diagram, in the terminal, as Mermaid, or as SVG. */
 export const diagramCommand: CommandDef = {
   name: 'diagram',
   onlyShows: true,
   group: 'session',
-  usage: 'diagram [--mermaid] [--svg FILE]',
-  forms: [[], [{ name: 'FILE', kind: 'file' }]],
-  flags: { mermaid: 'print Mermaid sequence-diagram text', svg: 'write an SVG picture to FILE' },
-  summary: 'Draw this session as a ladder diagram: a lane per socket, arrows for datagrams, handshakes, data and FIN',
+  usage: 'diagram [NAME...] [--mermaid] [--svg FILE]',
+  forms: [[{ name: 'NAME', kind: 'socket', rest: true }]],
+  flags: { mermaid: 'print Mermaid sequence-diagram text', svg: 'write an SVG picture to FILE (the first word after diagram)' },
+  summary:
+    'Draw this session as a ladder diagram: a lane per socket, arrows for datagrams, handshakes, data and FIN; NAMEs draw only those sockets',
   python: { none: 'Python has no picture of its own calls' },
   example: 'diagram',
   toPython: () => comment('diagram: the shell drew the calls so far here'),
   async run(ctx) {
-    const ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped);
-    const file = ctx.args[0];
-    if (ctx.flags.has('svg')) {
+    const svg = ctx.flags.has('svg');
+    const file = svg ? ctx.args[0] : undefined;
+    const names = ctx.args.slice(svg ? 1 : 0).map(choice);
+    let ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped, ctx.session.exchanges.names);
+    if (names.length > 0) {
+      const chosen = selectLanes(ladder, names);
+      const missing = chosen.unmatched[0];
+      if (missing !== undefined) {
+        const shown = ladder.lanes.flatMap((l) => (l.socket ? [l.socket.label] : []));
+        const what = missing.kind === 'label' ? `'${missing.label}'` : 'that socket';
+        const known = shown.length > 0 ? ` (drawn: ${[...new Set(shown)].join(', ')})` : '';
+        throw new ShellError(`no socket ${what} in the diagram${known}`, ctx.args[ctx.args.length - 1]?.span ?? ctx.span);
+      }
+      ladder = chosen.ladder;
+    }
+    if (svg) {
       const path = file?.value.kind === 'str' ? file.value.value : '';
       if (!path) throw new ShellError('diagram --svg needs a file name, as in: diagram --svg session.svg', ctx.span);
       await writeFile(path, ladderSvg(ladder)).catch((e: NodeJS.ErrnoException) => {
@@ -32,19 +55,18 @@ export const diagramCommand: CommandDef = {
       ctx.info(`wrote ${path}: ${ladder.lanes.length} lanes, ${ladder.rows.length} rows; open it in a browser`);
       return NONE;
     }
-    if (file) throw new ShellError('a file goes with --svg: diagram --svg FILE', file.span);
     if (ctx.flags.has('mermaid')) {
       ctx.display(ladderMermaid(ladder));
       return NONE;
     }
-    const text = ladderText(ladder);
-    ctx.display(text);
-    // A terminal narrower than the drawing folds every row; say how to see it whole.
+    // At a terminal the lanes narrow to its width, cutting long labels; a pipe or a file gets them whole.
     const columns = ctx.session.columns();
+    const text = ladderText(ladder, columns);
+    ctx.display(text);
     const width = Math.max(...text.split('\n').map((l) => l.length));
     if (columns !== undefined && width > columns) {
       ctx.info(
-        `the diagram is ${width} columns wide and the terminal ${columns}: widen the terminal, or write it with diagram --svg FILE or diagram --mermaid`,
+        `the diagram is ${width} columns wide and the terminal ${columns}: widen the terminal, draw fewer sockets with diagram NAME..., or write it with diagram --svg FILE or diagram --mermaid`,
       );
     }
     return NONE;

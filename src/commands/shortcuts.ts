@@ -5,7 +5,6 @@ import * as want from './args.js';
 import type { PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
 import type { Arg, CallContext, CommandDef } from '../spec/command.js';
-import { logged } from '../record/exchanges.js';
 
 /**
  * The project card's shortcuts: several socket calls in one command. Each says which calls it
@@ -99,7 +98,6 @@ export const shortcuts: readonly CommandDef[] = [
       return shortcut(ctx, 'udp', { host }, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
-        ctx.session.exchanges.add({ kind: 'bind', socket: logged(s.handle), transport: 'udp', local: a });
         for (const line of boundLines(s.handle.name, a)) ctx.info(line);
       });
     },
@@ -134,7 +132,6 @@ export const shortcuts: readonly CommandDef[] = [
         ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(where.host)}, ${where.port})); ${s.variable}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
-        ctx.session.exchanges.add({ kind: 'listen', socket: logged(s.handle), local: a });
         for (const line of boundLines(s.handle.name, a, '; it is a welcoming socket')) ctx.info(line);
       });
     },
@@ -162,7 +159,6 @@ export const shortcuts: readonly CommandDef[] = [
       return shortcut(ctx, 'tcp', to, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.connect((${pyHost(host)}, ${port}))`);
         const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
-        ctx.session.exchanges.add({ kind: 'connect', socket: logged(s.handle), transport: 'tcp', local, remote });
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },

@@ -1,4 +1,4 @@
-import type { SocketOption } from '../engine/types.js';
+import { SOCKET_OPTION_TABLE, type SocketOption } from '../engine/index.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import * as want from './args.js';
@@ -7,7 +7,6 @@ import { SOCKET_OPTIONS } from './socket-options.js';
 import { dataCalls } from './data-calls.js';
 import { boundLines, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from '../spec/command.js';
-import { logged } from '../record/exchanges.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
@@ -53,7 +52,6 @@ export const socketCalls: readonly CommandDef[] = [
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
-      ctx.session.exchanges.add({ kind: 'bind', socket: logged(s), transport: ctx.session.engine.info(s).transport, local: a });
       for (const line of boundLines(s.name, a)) ctx.info(line);
       return NONE;
     },
@@ -72,7 +70,6 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const backlog = ctx.args[0] ? want.backlog(ctx.args[0]) : 128;
       const a = await ctx.session.engine.listen(s, backlog);
-      ctx.session.exchanges.add({ kind: 'listen', socket: logged(s), local: a });
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
       return NONE;
     },
@@ -94,13 +91,6 @@ export const socketCalls: readonly CommandDef[] = [
       const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
       const { socket, address } = await ctx.session.engine.accept(s, options);
       ctx.scope.current = socket;
-      ctx.session.exchanges.add({
-        kind: 'accept',
-        socket: logged(s),
-        conn: logged(socket),
-        local: ctx.session.engine.getsockname(socket),
-        peer: address,
-      });
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
@@ -125,8 +115,7 @@ export const socketCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const to = want.hostAndPort(ctx.args);
       const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
-      const tcp = ctx.session.engine.info(s).transport === 'tcp';
-      ctx.session.exchanges.add({ kind: 'connect', socket: logged(s), transport: tcp ? 'tcp' : 'udp', local, remote });
+      const tcp = ctx.session.engine.endpoints(s)?.transport === 'tcp';
       ctx.info(
         tcp
           ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
@@ -148,17 +137,7 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
-      let info;
-      try {
-        info = ctx.session.engine.info(s);
-      } catch {
-        return NONE; // closed already: nothing to do, as in Python
-      }
-      ctx.session.engine.close(s);
-      const fin = info.transport === 'tcp' && info.peer !== null && info.state !== 'FIN_WAIT' && info.state !== 'SHUT_DOWN';
-      ctx.session.exchanges.add(
-        fin ? { kind: 'fin', socket: logged(s), local: info.local, to: info.peer, call: 'close' } : { kind: 'close', socket: logged(s) },
-      );
+      ctx.session.engine.close(s); // closing a closed socket does nothing, as in Python
       if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
@@ -177,9 +156,6 @@ export const socketCalls: readonly CommandDef[] = [
       const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
       const s = ctx.socket();
       ctx.session.engine.shutdown(s, how);
-      const info = ctx.session.engine.info(s);
-      if (how !== 'rd' && info.peer)
-        ctx.session.exchanges.add({ kind: 'fin', socket: logged(s), local: info.local, to: info.peer, call: 'shutdown' });
       return NONE;
     },
   },
@@ -214,7 +190,8 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'setsockopt SO_BROADCAST 1',
     toPython: (py) => {
       const option = py.arg(0).replace(/'/g, '');
-      return lines(`${py.target}.setsockopt(${option === 'TCP_NODELAY' ? 'IPPROTO_TCP' : 'SOL_SOCKET'}, ${option}, ${py.arg(1)})`);
+      const level = option in SOCKET_OPTION_TABLE ? SOCKET_OPTION_TABLE[option as SocketOption].level : 'SOL_SOCKET';
+      return lines(`${py.target}.setsockopt(${level}, ${option}, ${py.arg(1)})`);
     },
     run(ctx) {
       const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;

@@ -1,11 +1,4 @@
-import type { SocketOption } from '../engine/types.js';
+import { SOCKET_OPTIONS } from '../engine/index.js';
 
-/** The options setsockopt accepts, by their Python names. */
-export const SOCKET_OPTIONS: readonly SocketOption[] = [
-  'SO_REUSEADDR',
-  'SO_BROADCAST',
-  'SO_KEEPALIVE',
-  'TCP_NODELAY',
-  'SO_RCVBUF',
-  'SO_SNDBUF',
-];
+/** The options setsockopt accepts, by their Python names: the engine's table (engine/options.ts) has one entry each. */
+export { SOCKET_OPTIONS };

@@ -1,6 +1,7 @@
 import type { Address, Transport } from '../engine/types.js';
 import { addressRepr, hostPort, repr } from '../lang/values.js';
 import type { Exchange, LoggedSocket } from '../record/exchanges.js';
+import { endpoint, handshakesFirst, same } from './endpoints.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -13,6 +14,8 @@ export interface Lane {
   readonly title: string;
   readonly subtitle: string;
   readonly kind: LaneKind;
+  /** A socket's lane: its serial (null for a connection accept has not returned) and its last label; null for a peer's. */
+  readonly socket: { readonly serial: number | null; readonly label: string } | null;
 }
 
 export type Row =
@@ -27,6 +30,8 @@ export interface Ladder {
 
 interface SocketLane {
   index: number;
+  /** The socket; null for a connection accept has not returned yet. */
+  serial: number | null;
   /** The socket's label, the last one the log gave it. */
   name: string;
   closed: boolean;
@@ -36,34 +41,36 @@ interface SocketLane {
   peer: Address | null;
 }
 
-const isAny = (host: string) => host === '0.0.0.0' || host === '::' || host === '';
-const canonical = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^::ffff:/, ''));
-/** Could a packet for b reach a socket bound to a (or the other way round)? '' and 0.0.0.0 match any host. */
-const v6 = (host: string) => host.includes(':') && !host.startsWith('::ffff:');
-/**
- * Could a packet for b reach a socket bound to a (or the other way round)? Same port, and the same
- * host or an any-address; an IPv4 socket never gets IPv6 traffic, and '::' gets both.
- */
-const same = (a: Address | null, b: Address | null) => {
-  if (a === null || b === null || a.port !== b.port) return false;
-  if (a.host !== '::' && b.host !== '::' && v6(a.host) !== v6(b.host)) return false;
-  return canonical(a.host) === canonical(b.host) || isAny(a.host) || isAny(b.host);
-};
-
-export function buildLadder(exchanges: readonly Exchange[], dropped: number): Ladder {
+/** names: what the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
+export function buildLadder(exchanges: readonly Exchange[], dropped: number, names: ReadonlyMap<string, string> = new Map()): Ladder {
   /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
   const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
   /** The lane of each socket, by serial (a socket is its serial; its label can move), and all of them in order. */
   const sockets = new Map<number, SocketLane>();
   const all: SocketLane[] = [];
   const peers = new Map<string, number>();
+  /**
+   * Connections to a welcoming socket of this shell that accept has not returned yet, by the client's
+   * address: the kernel made them at the handshake, and data sent on them waits there. accept names
+   * the lane; until then it is drawn as what it is.
+   */
+  const unaccepted = new Map<string, SocketLane>();
   const rows: Row[] = [];
 
   /** The lane of a socket: one per socket, whatever it was called. */
   const lane = (ref: LoggedSocket, transport: Transport, kind?: LaneKind): SocketLane => {
     let s = sockets.get(ref.serial);
     if (!s) {
-      s = { index: lanes.length, name: ref.name, closed: false, kind: kind ?? transport, transport, local: null, peer: null };
+      s = {
+        index: lanes.length,
+        serial: ref.serial,
+        name: ref.name,
+        closed: false,
+        kind: kind ?? transport,
+        transport,
+        local: null,
+        peer: null,
+      };
       lanes.push({ title: ref.name, kind: s.kind, socket: s });
       sockets.set(ref.serial, s);
       all.push(s);
@@ -72,12 +79,13 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
     return s;
   };
+  /** A peer's lane: one per endpoint, however its address was written (::ffff:127.0.0.1 is 127.0.0.1). */
   const outside = (a: Address): number => {
-    const key = hostPort(a);
+    const key = endpoint(a);
     let i = peers.get(key);
     if (i === undefined) {
       i = lanes.length;
-      lanes.push({ title: key, kind: 'peer' });
+      lanes.push({ title: hostPort(a), kind: 'peer' });
       peers.set(key, i);
     }
     return i;
@@ -133,6 +141,21 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         let server: number | null = null;
         for (const t of sockets.values()) if (t.kind === 'welcoming' && same(t.local, e.remote)) server = t.index;
         const to = server ?? outside(e.remote);
+        if (server !== null) {
+          const conn: SocketLane = {
+            index: lanes.length,
+            serial: null,
+            name: NOT_ACCEPTED,
+            closed: false,
+            kind: 'connection',
+            transport: 'tcp',
+            local: e.remote,
+            peer: e.local,
+          };
+          lanes.push({ title: NOT_ACCEPTED, kind: 'connection', socket: conn });
+          all.push(conn);
+          unaccepted.set(endpoint(e.local), conn);
+        }
         rows.push({ kind: 'arrow', from: s.index, to, label: 'SYN', control: true });
         rows.push({ kind: 'arrow', from: to, to: s.index, label: 'SYN+ACK', control: true });
         rows.push({ kind: 'arrow', from: s.index, to, label: 'ACK: connected', control: true });
@@ -140,6 +163,12 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
       }
       case 'accept': {
         const listener = lane(e.socket, 'tcp', 'welcoming');
+        const waiting = unaccepted.get(endpoint(e.peer));
+        if (waiting !== undefined && !sockets.has(e.conn.serial)) {
+          unaccepted.delete(endpoint(e.peer));
+          sockets.set(e.conn.serial, waiting);
+          waiting.serial = e.conn.serial;
+        }
         const conn = lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
@@ -158,7 +187,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
           rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
         if (e.local) s.local = e.local;
         const to = destination(s, e.to, e.transport);
-        const label = `${e.call} ${payload(e.bytes, e.preview)}`;
+        const label = `${e.call} ${e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B of ${e.file}`}`;
         rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: false });
         break;
       }
@@ -166,9 +195,10 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         const s = lane(e.socket, e.transport);
         if (e.local) s.local = e.local;
         const from = sender(s, e.from);
-        if (from && !from.inside)
-          rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: payload(e.bytes, e.preview), control: false });
-        const what = e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : payload(e.bytes, e.preview);
+        const shown = e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B`;
+        if (from && !from.inside) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: shown, control: false });
+        const what =
+          e.file !== null ? `${e.bytes} B into ${e.file}` : e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : shown;
         rows.push({
           kind: 'note',
           lane: s.index,
@@ -192,6 +222,16 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
         }
         break;
       }
+      case 'failed': {
+        const s = sockets.get(e.socket.serial);
+        if (s) rows.push({ kind: 'note', lane: s.index, text: `${e.code} arrived` });
+        break;
+      }
+      case 'cut': {
+        const s = lane(e.socket, 'udp');
+        rows.push({ kind: 'note', lane: s.index, text: `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}` });
+        break;
+      }
       case 'relabel': {
         const s = sockets.get(e.socket.serial);
         if (s) {
@@ -208,7 +248,10 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
   }
   const subtitle = (i: number): string => {
     const l = lanes[i]!;
-    if (l.kind === 'peer') return 'outside this shell';
+    if (l.kind === 'peer') {
+      const name = names.get(l.title);
+      return name === undefined ? 'outside this shell' : `outside this shell (${name})`;
+    }
     const s = l.socket!;
     const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
     return s.local ? `${kind} ${hostPort(s.local)}` : kind;
@@ -222,34 +265,16 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number): La
     named.set(l.socket.name, nth);
     return nth === 1 ? l.socket.name : `${l.socket.name} (${nth})`;
   };
-  return { lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i) })), rows, dropped };
+  const socket = (s: SocketLane | undefined): Lane['socket'] => (s ? { serial: s.serial, label: s.name } : null);
+  return {
+    lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i), socket: socket(l.socket) })),
+    rows,
+    dropped,
+  };
 }
 
-/** How far after an accept the log may hold the connect of the same connection. */
-const CONNECT_AFTER_ACCEPT = 64;
-
-/**
- * The log in the order to draw it: a connection's handshake before the accept that returns it. The
- * log has calls in the order they finished, and an accept that was already waiting can finish before
- * the connect of the same connection does.
- */
-function handshakesFirst(exchanges: readonly Exchange[]): readonly Exchange[] {
-  const out = [...exchanges];
-  for (let i = 0; i < out.length; i++) {
-    const e = out[i]!;
-    if (e.kind !== 'accept') continue;
-    const last = Math.min(out.length, i + 1 + CONNECT_AFTER_ACCEPT);
-    for (let j = i + 1; j < last; j++) {
-      const c = out[j]!;
-      if (c.kind !== 'connect' || c.transport !== 'tcp' || !same(c.local, e.peer) || !same(c.remote, e.local)) continue;
-      out.splice(j, 1);
-      out.splice(i, 0, c);
-      i++; // the accept is one place further on now
-      break;
-    }
-  }
-  return out;
-}
+/** The label of a connection's lane until accept returns it. */
+const NOT_ACCEPTED = '(not accepted yet)';
 
 /** A byte count, and the payload itself when it is short. */
 function payload(bytes: number, preview: Buffer): string {

@@ -1,12 +1,24 @@
 import type { Ladder } from './ladder.js';
 
-/** The ladder as terminal text: lanes as │ columns, arrows as ──► with their label in the middle. */
-export function ladderText(ladder: Ladder): string {
+/** The narrowest lane column a fitted diagram uses: narrower, nothing could be read. */
+export const MIN_COLUMN = 12;
+
+/**
+ * The ladder as terminal text: lanes as │ columns, arrows as ──► with their label in the middle.
+ * With maxWidth (a terminal's columns), lanes narrow to fit it, down to MIN_COLUMN each, and titles,
+ * labels and notes too long for their room are cut with '…'; without it, nothing is cut.
+ */
+export function ladderText(ladder: Ladder, maxWidth?: number): string {
   if (ladder.lanes.length === 0) return 'nothing to draw yet: the diagram shows the socket calls of this session';
   // Wide enough that each arrow's label fits across the lanes it spans.
   const labels = ladder.rows.map((r) => (r.kind === 'arrow' ? Math.ceil((r.label.length + 8) / Math.abs(r.to - r.from)) : 0));
   const heads = ladder.lanes.map((l) => Math.max(l.title.length, l.subtitle.length) + 3);
-  const col = Math.min(64, Math.max(18, ...labels.map((n) => n), ...heads));
+  const wanted = Math.min(64, Math.max(18, ...labels.map((n) => n), ...heads));
+  const col = maxWidth === undefined ? wanted : Math.max(MIN_COLUMN, Math.min(wanted, Math.floor((maxWidth - 1) / ladder.lanes.length)));
+  const limit = maxWidth ?? Infinity;
+  /** text cut to room characters, its last one '…' when cut. */
+  const fit = (text: string, room: number): string =>
+    maxWidth === undefined || text.length <= room ? text : room <= 1 ? '' : `${text.slice(0, room - 1)}…`;
   const x = (lane: number) => lane * col + Math.floor(col / 2);
   const width = ladder.lanes.length * col + 40;
   const blank = () => {
@@ -17,13 +29,10 @@ export function ladderText(ladder: Ladder): string {
   const put = (row: string[], at: number, text: string) => [...text].forEach((ch, i) => (row[at + i] = ch));
   const centered = (text: string) => {
     const row = new Array<string>(width).fill(' ');
-    ladder.lanes.forEach((l, i) =>
-      put(
-        row,
-        Math.max(0, x(i) - Math.floor(text === 'title' ? l.title.length / 2 : l.subtitle.length / 2)),
-        text === 'title' ? l.title : l.subtitle,
-      ),
-    );
+    ladder.lanes.forEach((l, i) => {
+      const shown = fit(text === 'title' ? l.title : l.subtitle, col - 1);
+      put(row, Math.max(0, x(i) - Math.floor(shown.length / 2)), shown);
+    });
     return row;
   };
   const out = [centered('title'), centered('subtitle'), blank()];
@@ -35,13 +44,13 @@ export function ladderText(ladder: Ladder): string {
   for (const r of ladder.rows) {
     const row = blank();
     if (r.kind === 'note') {
-      put(row, x(r.lane) + 2, r.text);
+      put(row, x(r.lane) + 2, fit(r.text, limit - x(r.lane) - 2));
     } else {
       const [a, b] = r.from < r.to ? [x(r.from), x(r.to)] : [x(r.to), x(r.from)];
       for (let i = a + 1; i < b; i++) row[i] = r.control ? '┄' : '─';
       if (r.from < r.to) row[b - 1] = '►';
       else row[a + 1] = '◄';
-      const label = ` ${r.label} `;
+      const label = ` ${fit(r.label, b - a - 5)} `;
       put(row, Math.max(a + 2, Math.floor((a + b - label.length) / 2)), label);
     }
     out.push(row);

@@ -11,6 +11,8 @@ import type {
   CreateOptions,
   EngineEvent,
   Family,
+  RecvCall,
+  SendCall,
   ShutdownHow,
   SocketHandle,
   SocketInfo,
@@ -219,5 +221,38 @@ export abstract class BaseSocket {
 
   protected emit(event: EngineEvent): void {
     this.core.emit(event);
+  }
+
+  /** bind completed, or the OS bound the socket (implicit) on a first sendto, connect or listen. */
+  protected tellBound(address: Address, implicit: boolean): void {
+    this.core.emit({ kind: 'bound', serial: this.serial, socket: this.name, transport: this.transport, address, implicit });
+  }
+
+  /** A send call handed bytes to the OS (see EngineEvent 'sent'). */
+  protected tellSent(
+    call: SendCall,
+    local: Address | null,
+    to: Address | null,
+    named: string | null,
+    data: Buffer,
+    bytes: number,
+    file: string | null,
+  ): void {
+    const { serial, name: socket, transport } = this;
+    this.core.emit({ kind: 'sent', serial, socket, transport, call, local, to, named, bytes, data, file });
+  }
+
+  /** A receive call returned bytes to the application (see EngineEvent 'returned'). */
+  protected tellReturned(
+    call: RecvCall,
+    local: Address | null,
+    from: Address | null,
+    bufsize: number | null,
+    data: Buffer,
+    bytes: number,
+    file: string | null,
+  ): void {
+    const { serial, name: socket, transport } = this;
+    this.core.emit({ kind: 'returned', serial, socket, transport, call, local, from, bufsize, bytes, data, file });
   }
 }

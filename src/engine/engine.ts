@@ -159,7 +159,7 @@ class SocketEngine implements Engine, Core {
 
   accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
     const socket = this.find(handle);
-    return socket === null ? this.closedError('accept', handle) : socket.accept(options);
+    return socket === null ? this.closedError('accept', handle) : socket.accept(options).then((r) => this.accepted(socket, r));
   }
 
   connect(handle: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }> {
@@ -274,14 +274,29 @@ class SocketEngine implements Engine, Core {
     return Promise.reject(new SocketError('EBADF', call, { socket: handle.name }));
   }
 
+  /** What accept returned, told as the engine event of the completed call. */
+  private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): { socket: SocketHandle; address: Address } {
+    const conn = this.find(r.socket);
+    const local = conn?.local() ?? listener.getsockname();
+    const { serial, name } = listener;
+    this.emit({ kind: 'accepted', serial, socket: name, conn: r.socket.serial, connName: r.socket.name, local, peer: r.address });
+    return r;
+  }
+
   /** Closed at once for every caller; its OS handles are released in the background. */
   private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
+    const { transport, serial } = socket;
+    const local = socket.local();
+    const peer = socket.peer();
+    const state = socket.state();
+    // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset peer).
+    const fin = transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
     if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', socket: socket.name, by });
+    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin });
   }
 }

@@ -102,13 +102,21 @@ export class Listener {
     }
     this.pending.push(accepted);
     const taken = this.owner.reader.waiting;
-    this.owner.core.emit({ kind: 'incoming', socket: this.owner.name, from, pending: this.pending.length, taken });
+    this.owner.core.emit({
+      kind: 'incoming',
+      serial: this.owner.serial,
+      socket: this.owner.name,
+      from,
+      pending: this.pending.length,
+      taken,
+    });
     if (taken) this.owner.reader.wake();
   };
 
   private readonly onError = (err: Error): void => {
     // A listening server only fails on accept (EMFILE...); keep listening and say so.
-    if (!this.owner.closed) this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code: errorCode(err), taken: false });
+    if (!this.owner.closed)
+      this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code: errorCode(err), taken: false });
   };
 }
 

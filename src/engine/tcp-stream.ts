@@ -71,7 +71,8 @@ export class Stream {
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
-      if (pieces > 1) this.owner.core.emit({ kind: 'joined', socket: this.owner.name, bytes: data.length, pieces });
+      if (pieces > 1)
+        this.owner.core.emit({ kind: 'joined', serial: this.owner.serial, socket: this.owner.name, bytes: data.length, pieces });
       this.resumeIfRoom();
       return data;
     }
@@ -186,6 +187,7 @@ export class Stream {
     const taken = owner.reader.waiting;
     owner.core.emit({
       kind: 'received',
+      serial: owner.serial,
       socket: owner.name,
       transport: 'tcp',
       bytes: chunk.length,
@@ -199,6 +201,7 @@ export class Stream {
       this.raw.pause();
       owner.core.emit({
         kind: 'paused',
+        serial: owner.serial,
         socket: owner.name,
         queued: this.queue.total,
         again: this.pausedSinceEmpty,
@@ -213,7 +216,7 @@ export class Stream {
     if (this.owner.closed) return;
     const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
     this.owner.reader.wake();
-    this.owner.core.emit({ kind: 'eof', socket: this.owner.name, queued: this.queue.total, taken });
+    this.owner.core.emit({ kind: 'eof', serial: this.owner.serial, socket: this.owner.name, queued: this.queue.total, taken });
   };
 
   private readonly onError = (err: Error): void => {
@@ -223,7 +226,7 @@ export class Stream {
     const code = errorCode(err);
     this.failCode = code;
     const taken = this.owner.reader.call !== null || this.owner.writer.call !== null;
-    this.owner.core.emit({ kind: 'failed', socket: this.owner.name, code, taken });
+    this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
     this.owner.reader.wake();
     this.owner.writer.wake();
   };

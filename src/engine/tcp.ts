@@ -9,17 +9,21 @@ import { SocketError } from './errors.js';
 import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
+import { optionApplies } from './options.js';
 import { Stream } from './tcp-stream.js';
 import type {
   Address,
   BlockOptions,
   CreateOptions,
+  RecvCall,
   ShutdownHow,
   SocketHandle,
   SocketOption,
   SocketState,
   TransferOptions,
 } from './types.js';
+
+const EMPTY = Buffer.alloc(0);
 
 export class TcpSocket extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -83,7 +87,7 @@ export class TcpSocket extends BaseSocket {
     } finally {
       this.opening = false;
     }
-    this.emit({ kind: 'bound', socket: this.name, address: this.boundAddr, implicit: false });
+    this.tellBound(this.boundAddr, false);
     return this.boundAddr;
   }
 
@@ -108,8 +112,10 @@ export class TcpSocket extends BaseSocket {
       throw new SocketError('EBADF', 'listen', { socket: this.name });
     }
     this.listener = listener;
-    if (implicit) this.emit({ kind: 'bound', socket: this.name, address: listener.local, implicit: true });
-    return listener.local;
+    const local = listener.local;
+    if (implicit) this.tellBound(local, true);
+    this.emit({ kind: 'listening', serial: this.serial, socket: this.name, local, backlog });
+    return local;
   }
 
   async accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
@@ -148,8 +154,16 @@ export class TcpSocket extends BaseSocket {
       this.connecting = false;
       this.reader.end();
     }
-    if (this.boundAddr === null) this.emit({ kind: 'bound', socket: this.name, address: stream.local, implicit: true });
-    this.emit({ kind: 'connected', socket: this.name, local: stream.local, remote: stream.remote });
+    if (this.boundAddr === null) this.tellBound(stream.local, true);
+    this.emit({
+      kind: 'connected',
+      serial: this.serial,
+      socket: this.name,
+      transport: this.transport,
+      local: stream.local,
+      remote: stream.remote,
+      named: host === stream.remote.host ? null : host,
+    });
     return { local: stream.local, remote: stream.remote };
   }
 
@@ -161,10 +175,7 @@ export class TcpSocket extends BaseSocket {
       stream = this.connection(call, 'EPIPE_UNCONNECTED');
       stream.checkWritable(call);
       this.checkSignal(options, call);
-      if (!stream.mustWait) {
-        stream.write(data);
-        return data.length;
-      }
+      if (!stream.mustWait) return this.write(stream, data, call);
       if (this.timeout === 0) throw this.wouldBlock(call);
     } catch (err) {
       return Promise.reject(err);
@@ -173,9 +184,16 @@ export class TcpSocket extends BaseSocket {
     return this.waitFor(this.writer, call, options, () => {
       stream.checkWritable(call);
       if (stream.mustWait) return null;
-      stream.write(data);
-      return data.length;
+      return this.write(stream, data, call);
     });
+  }
+
+  /** send's write, told as the engine event of the completed call. */
+  private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
+    stream.write(data);
+    const bytes = data.length;
+    this.tellSent(call, stream.local, stream.remote, null, data, bytes, null);
+    return bytes;
   }
 
   async sendto(): Promise<number> {
@@ -193,23 +211,38 @@ export class TcpSocket extends BaseSocket {
   }
 
   async sendfile(path: string, options: TransferOptions): Promise<number> {
-    return sendFile(this, () => this.connection('sendfile', 'EPIPE_UNCONNECTED'), path, options);
+    const bytes = await sendFile(this, () => this.connection('sendfile', 'EPIPE_UNCONNECTED'), path, options);
+    const { local, peer } = this.ends();
+    this.tellSent('sendfile', local, peer, null, EMPTY, bytes, path);
+    return bytes;
   }
 
   async recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
-    return recvFile(this, () => this.connection('recvfile', 'ENOTCONN'), path, nbytes, options);
+    const bytes = await recvFile(this, () => this.connection('recvfile', 'ENOTCONN'), path, nbytes, options);
+    const { local, peer } = this.ends();
+    this.tellReturned('recvfile', local, peer, null, EMPTY, bytes, path);
+    return bytes;
+  }
+
+  /** Both addresses of the connection, as they are now. */
+  private ends(): { local: Address | null; peer: Address | null } {
+    return { local: this.local(), peer: this.peer() };
   }
 
   shutdown(how: ShutdownHow): void {
     this.checkOpen('shutdown');
     const stream = this.stream;
     if (stream === null) throw new SocketError('ENOTCONN', 'shutdown', { socket: this.name });
+    const before = stream.state();
     stream.shutdown(how);
+    const fin = how !== 'rd' && (before === 'ESTABLISHED' || before === 'CLOSE_WAIT');
+    this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: stream.local, peer: stream.remote, fin });
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
   }
 
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
+    if (!optionApplies(option, 'tcp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
     const on = value !== 0;
     const raw = this.stream?.raw;
     switch (option) {
@@ -223,10 +256,10 @@ export class TcpSocket extends BaseSocket {
         this.noDelay = on;
         raw?.setNoDelay(on);
         return;
-      case 'SO_BROADCAST':
-      case 'SO_RCVBUF':
-      case 'SO_SNDBUF':
-        throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
+      default: {
+        const exhaustive: never = option;
+        return exhaustive;
+      }
     }
   }
 
@@ -237,8 +270,18 @@ export class TcpSocket extends BaseSocket {
     return Promise.all(jobs).then(() => undefined);
   }
 
-  private receive(bufsize: number, options: BlockOptions, call: string): Promise<Buffer> {
-    return this.receiveWith(call, bufsize, options, () => this.connection(call, 'ENOTCONN').take(bufsize, call));
+  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Buffer> {
+    return this.receiveWith(call, bufsize, options, () => {
+      const stream = this.connection(call, 'ENOTCONN');
+      const data = stream.take(bufsize, call);
+      if (data !== null) {
+        const local = stream.local;
+        const from = stream.remote;
+        const bytes = data.length;
+        this.tellReturned(call, local, from, bufsize, data, bytes, null);
+      }
+      return data;
+    });
   }
 
   /** The connection, or the error for a socket that has none (listening, or never connected). */

@@ -4,6 +4,8 @@
  * Callers get values back, typed SocketErrors thrown, and EngineEvents pushed to an injected sink.
  */
 
+import type { SocketOption } from './options.js';
+
 export type Transport = 'udp' | 'tcp';
 export type Family = 4 | 6;
 
@@ -42,7 +44,8 @@ export type SocketState =
 
 export type ShutdownHow = 'rd' | 'wr' | 'rdwr';
 
-export type SocketOption = 'SO_REUSEADDR' | 'SO_BROADCAST' | 'SO_KEEPALIVE' | 'TCP_NODELAY' | 'SO_RCVBUF' | 'SO_SNDBUF';
+/** The options setsockopt takes: the keys of SOCKET_OPTION_TABLE (options.ts), one entry each. */
+export type { SocketOption };
 
 /** Options every blocking call takes. */
 export interface BlockOptions {
@@ -106,20 +109,104 @@ export interface Endpoints {
   readonly peer: Address | null;
 }
 
-/** Everything the engine tells the outside without being asked. Consumers switch on kind. */
+/** The calls that hand bytes to the OS, and the ones that hand received bytes to the application. */
+export type SendCall = 'send' | 'sendall' | 'sendto' | 'sendfile';
+export type RecvCall = 'recv' | 'recvfrom' | 'recvfile';
+
+/**
+ * Everything the engine tells the outside: one event per completed socket call and per thing the OS
+ * did. Every event names its socket by serial (the socket) and by the label it had when the event
+ * happened. Addresses are as resolved (127.0.0.1, never localhost). Consumers switch on kind, or
+ * keep tables typed over EngineEvent['kind'], so a new kind does not compile until each handles it.
+ * Payloads (data) are the caller's or the queue's buffers, not copies: a consumer that keeps one
+ * copies what it keeps.
+ */
 export type EngineEvent =
-  | { kind: 'bound'; socket: string; address: Address; implicit: boolean } // implicit: the OS picked it on first sendto/connect
-  | { kind: 'connected'; socket: string; local: Address; remote: Address } // TCP handshake completed, or UDP connect
-  | { kind: 'incoming'; socket: string; from: Address; pending: number; taken: boolean } // a completed handshake on a listening socket
-  | { kind: 'received'; socket: string; transport: Transport; bytes: number; from: Address | null; queued: number; taken: boolean } // taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP)
-  | { kind: 'eof'; socket: string; queued: number; taken: boolean } // the peer sent FIN; taken: a waiting recv returns b'' for it
-  | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
-  | { kind: 'paused'; socket: string; queued: number; again: boolean; taken: boolean } // TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it
-  | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
-  | { kind: 'joined'; socket: string; bytes: number; pieces: number } // one TCP recv returned bytes that arrived in several pieces
-  | { kind: 'failed'; socket: string; code: string; taken: boolean } // an asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now
-  | { kind: 'closed'; socket: string; by: 'us' | 'owner' }
-  | { kind: 'renamed'; socket: string; serial: number; from: string }; // a new socket took `from`; the old one (serial) is now `socket`
+  // What the OS did, whether or not a call was waiting for it.
+  /** bind() completed, or (implicit) the OS picked an address on a first sendto, connect or listen. */
+  | { kind: 'bound'; serial: number; socket: string; transport: Transport; address: Address; implicit: boolean }
+  /** connect() completed: the TCP handshake, or a UDP socket's default peer (no packet). named: the host as the caller named it (localhost), when not an address. */
+  | { kind: 'connected'; serial: number; socket: string; transport: Transport; local: Address; remote: Address; named: string | null }
+  /** A completed handshake on a listening socket, waiting for accept. */
+  | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean }
+  /** Data reached the socket's queue; taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP). */
+  | {
+      kind: 'received';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      bytes: number;
+      from: Address | null;
+      queued: number;
+      taken: boolean;
+    }
+  /** The peer sent FIN; taken: a waiting recv returns b'' for it. */
+  | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean }
+  /** UDP queue full: a datagram was dropped. */
+  | { kind: 'dropped'; serial: number; socket: string; bytes: number; total: number }
+  /** TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it. */
+  | { kind: 'paused'; serial: number; socket: string; queued: number; again: boolean; taken: boolean }
+  /** recvfrom/recv on UDP cut a datagram to bufsize. */
+  | { kind: 'truncated'; serial: number; socket: string; size: number; bufsize: number }
+  /** One TCP recv returned bytes that arrived in several pieces. */
+  | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number }
+  /** An asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now. */
+  | { kind: 'failed'; serial: number; socket: string; code: string; taken: boolean }
+  // What a completed call did, as the application saw it.
+  /** listen() completed: a welcoming socket. */
+  | { kind: 'listening'; serial: number; socket: string; local: Address; backlog: number }
+  /** accept() returned a connection socket (conn, by serial and label) for peer. */
+  | { kind: 'accepted'; serial: number; socket: string; conn: number; connName: string; local: Address; peer: Address }
+  /**
+   * A send call handed bytes to the OS: `to` is where they went (the connection's peer for send), `local`
+   * the address they left from. data holds what went (empty for sendfile, which names its file).
+   */
+  | {
+      kind: 'sent';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      call: SendCall;
+      local: Address | null;
+      to: Address | null;
+      /** sendto's host as the caller named it (localhost), when not an address; else null. */
+      named: string | null;
+      bytes: number;
+      data: Buffer;
+      file: string | null;
+    }
+  /**
+   * A receive call returned bytes to the application: `from` is where they came from (the peer on TCP).
+   * bufsize is what the call asked for (null for recvfile), so a TCP recv(0)'s b'' is told from FIN's.
+   */
+  | {
+      kind: 'returned';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      call: RecvCall;
+      local: Address | null;
+      from: Address | null;
+      bufsize: number | null;
+      bytes: number;
+      data: Buffer;
+      file: string | null;
+    }
+  /** shutdown() completed; fin: it sent a FIN to peer (wr or rdwr on a connection not already shut). */
+  | { kind: 'shut'; serial: number; socket: string; how: ShutdownHow; local: Address | null; peer: Address | null; fin: boolean }
+  /** The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. */
+  | {
+      kind: 'closed';
+      serial: number;
+      socket: string;
+      by: 'us' | 'owner';
+      transport: Transport;
+      local: Address | null;
+      peer: Address | null;
+      fin: boolean;
+    }
+  /** A new socket took the label `from`; the old one (serial) goes by `socket` now. */
+  | { kind: 'renamed'; serial: number; socket: string; from: string };
 
 export type EventSink = (event: EngineEvent) => void;
 

@@ -7,8 +7,9 @@
 import dgram from 'node:dgram';
 import { SocketError, toSocketError, type ErrorContext } from './errors.js';
 import type { Address, Family } from './types.js';
+import type { OptionOf } from './options.js';
 
-export type UdpOption = 'SO_REUSEADDR' | 'SO_BROADCAST' | 'SO_RCVBUF' | 'SO_SNDBUF';
+export type UdpOption = OptionOf<'udp'>;
 
 interface BindWait {
   readonly resolve: () => void;
@@ -86,6 +87,10 @@ export class DgramHandle {
         else this.sndbuf = value;
         if (bound !== null) this.applyBufferSizes(bound);
         return;
+      default: {
+        const exhaustive: never = option;
+        return exhaustive;
+      }
     }
   }
 

@@ -9,8 +9,9 @@ import { BaseSocket, type Core, type Queued } from './base.js';
 import { SocketError, errorCode, fromCode, toSocketError } from './errors.js';
 import { Fifo } from './queues.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
-import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState } from './types.js';
+import type { Address, BlockOptions, Family, RecvCall, SocketHandle, SocketOption, SocketState } from './types.js';
 import { DgramHandle } from './udp-handle.js';
+import { optionApplies } from './options.js';
 
 /** A queued datagram; recvfrom returns it as it is (both fields are immutable). */
 interface Datagram {
@@ -33,6 +34,8 @@ export class UdpSocket extends BaseSocket {
   /** The last destination host sendto was given, and its address: a conversation repeats it. */
   private sendHost: string | null = null;
   private sendIp = '';
+  /** Where the last datagram went, as an Address: reused while a conversation repeats it. */
+  private lastTo: Address | null = null;
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
 
@@ -80,7 +83,7 @@ export class UdpSocket extends BaseSocket {
           : null;
       throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
     }
-    this.emit({ kind: 'bound', socket: this.name, address, implicit: false });
+    this.tellBound(address, false);
     return address;
   }
 
@@ -119,7 +122,8 @@ export class UdpSocket extends BaseSocket {
     const remote: Address = { host: ip, port, family: this.family };
     this.handle.local = local;
     this.remote = remote;
-    this.emit({ kind: 'connected', socket: this.name, local, remote });
+    const named = host === ip ? null : host;
+    this.emit({ kind: 'connected', serial: this.serial, socket: this.name, transport: this.transport, local, remote, named });
     return { local, remote };
   }
 
@@ -179,9 +183,7 @@ export class UdpSocket extends BaseSocket {
 
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
-    if (option === 'SO_KEEPALIVE' || option === 'TCP_NODELAY') {
-      throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    }
+    if (!optionApplies(option, 'udp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
     this.handle.setOption(option, value);
   }
 
@@ -211,26 +213,42 @@ export class UdpSocket extends BaseSocket {
       return;
     }
     const address = await this.handle.bind(anyAddress(this.family), 0, call);
-    this.emit({ kind: 'bound', socket: this.name, address, implicit: true });
+    this.tellBound(address, true);
   }
 
-  private receive(bufsize: number, options: BlockOptions, call: string): Promise<Datagram> {
+  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {
     return this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
   }
 
   /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
-  private take(bufsize: number, call: string): Datagram | null {
+  private take(bufsize: number, call: RecvCall): Datagram | null {
     this.reportFailure(call);
     const d = this.inbox.shift();
     if (d === undefined) return null;
     const size = d.data.length;
     this.inboxBytes -= size;
-    if (size <= bufsize) return d;
-    this.emit({ kind: 'truncated', socket: this.name, size, bufsize });
-    return { data: d.data.subarray(0, bufsize), address: d.address };
+    if (size <= bufsize) return this.returned(d, call, bufsize);
+    this.emit({ kind: 'truncated', serial: this.serial, socket: this.name, size, bufsize });
+    return this.returned({ data: d.data.subarray(0, bufsize), address: d.address }, call, bufsize);
   }
 
-  private transmit(data: Buffer, ip: string | undefined, host: string, port: number, call: string): Promise<number> {
+  /** The datagram a receive call returns, told as the engine event of the completed call. */
+  private returned(d: Datagram, call: RecvCall, bufsize: number): Datagram {
+    const { data, address } = d;
+    const local = this.handle.local;
+    this.tellReturned(call, local, address, bufsize, data, data.length, null);
+    return d;
+  }
+
+  /** The destination of a datagram as an Address, reusing the last one while it repeats. */
+  private destination(host: string, port: number): Address {
+    const last = this.lastTo;
+    if (last !== null && last.port === port && last.host === host) return last;
+    return (this.lastTo = { host, port, family: this.family });
+  }
+
+  /** ip: the resolved destination of sendto; undefined for send on a connected socket (host is then its address). */
+  private transmit(data: Buffer, ip: string | undefined, host: string, port: number, call: 'send' | 'sendall' | 'sendto'): Promise<number> {
     const sock = this.handle.sock as dgram.Socket;
     return new Promise<number>((resolve, reject) => {
       const done = (err: Error | null): void => {
@@ -239,6 +257,9 @@ export class UdpSocket extends BaseSocket {
           return;
         }
         this.bytesSent += data.length;
+        const to = this.destination(ip ?? host, port);
+        const local = this.handle.local;
+        this.tellSent(call, local, to, ip === undefined || ip === host ? null : host, data, data.length, null);
         resolve(data.length);
       };
       try {
@@ -266,7 +287,7 @@ export class UdpSocket extends BaseSocket {
     const full = this.inbox.length >= this.core.udpQueueDatagrams || this.inboxBytes + data.length > this.core.udpQueueBytes;
     if (full) {
       this.droppedCount += 1;
-      this.emit({ kind: 'dropped', socket: this.name, bytes: data.length, total: this.droppedCount });
+      this.emit({ kind: 'dropped', serial: this.serial, socket: this.name, bytes: data.length, total: this.droppedCount });
       return;
     }
     let from = this.lastFrom;
@@ -279,7 +300,16 @@ export class UdpSocket extends BaseSocket {
     this.arrivals++;
     // The event first, then the waiting recvfrom takes the datagram: the event tells of its arrival.
     const taken = this.reader.waiting;
-    this.emit({ kind: 'received', socket: this.name, transport: 'udp', bytes: data.length, from, queued: this.inbox.length, taken });
+    this.emit({
+      kind: 'received',
+      serial: this.serial,
+      socket: this.name,
+      transport: 'udp',
+      bytes: data.length,
+      from,
+      queued: this.inbox.length,
+      taken,
+    });
     if (taken) this.reader.wake();
   };
 
@@ -287,7 +317,7 @@ export class UdpSocket extends BaseSocket {
     if (this.closed) return;
     const code = errorCode(err);
     this.failCode = code;
-    this.emit({ kind: 'failed', socket: this.name, code, taken: this.reader.call !== null });
+    this.emit({ kind: 'failed', serial: this.serial, socket: this.name, code, taken: this.reader.call !== null });
     this.reader.wake();
   };
 }

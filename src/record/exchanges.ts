@@ -1,4 +1,5 @@
-import type { Address, SocketHandle, Transport } from '../engine/types.js';
+import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import { hostPort } from '../lang/values.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -10,7 +11,8 @@ export interface LoggedSocket {
   readonly name: string;
 }
 
-export const logged = (h: SocketHandle): LoggedSocket => ({ serial: h.serial, name: h.name });
+/** The socket an engine event is about, as the log keeps it: its label then. */
+const at = (e: { readonly serial: number; readonly socket: string }): LoggedSocket => ({ serial: e.serial, name: e.socket });
 
 /**
  * What the session's socket calls did, as the application saw them: the raw material of
@@ -37,6 +39,8 @@ export type Exchange =
       readonly to: Address | null;
       readonly bytes: number;
       readonly preview: Buffer;
+      /** sendfile's file: its bytes are not previewed. */
+      readonly file: string | null;
     }
   | {
       readonly kind: 'recv';
@@ -47,6 +51,8 @@ export type Exchange =
       readonly from: Address | null;
       readonly bytes: number;
       readonly preview: Buffer;
+      /** recvfile's file: its bytes are not previewed. */
+      readonly file: string | null;
     }
   | {
       readonly kind: 'fin';
@@ -56,10 +62,15 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
+  | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }
+  /** A receive call on UDP cut a datagram of size bytes to bufsize; the rest is lost. */
+  | { readonly kind: 'cut'; readonly socket: LoggedSocket; readonly size: number; readonly bufsize: number }
   /** The socket goes by a new label from here on: a new socket took its old one. */
   | { readonly kind: 'relabel'; readonly socket: LoggedSocket };
 
 const LIMIT = 2000;
+const NAMES_KEPT = 256;
 const PREVIEW = 24;
 
 type DataKind = 'send' | 'recv';
@@ -80,6 +91,7 @@ interface DataRecord {
   peer: Address | null;
   bytes: number;
   previewLength: number;
+  file: string | null;
 }
 
 type Entry = { readonly data: false; readonly exchange: Exchange } | ({ readonly data: true } & DataRecord);
@@ -90,39 +102,103 @@ export class ExchangeLog {
   private next = 0;
   private readonly previews = Buffer.alloc(LIMIT * PREVIEW);
   dropped = 0;
+  /** The names the user gave addresses (localhost for 127.0.0.1:12000), by resolved host:port: the diagram labels a peer's lane with them. */
+  readonly names = new Map<string, string>();
 
   add(exchange: Exchange): void {
     this.put({ data: false, exchange });
   }
 
+  /**
+   * Keeps what `diagram` draws of an engine event: the completed calls, each new label, an error that
+   * arrived and a datagram cut short. Data queued and FIN arriving show in what the calls returned.
+   */
+  hear(e: EngineEvent): void {
+    switch (e.kind) {
+      case 'sent':
+        if (e.named !== null && e.to !== null) this.named(e.to, e.named);
+        return this.data('send', e.serial, e.socket, e.transport, e.call, e.local, e.to, e.bytes, e.data, e.file);
+      case 'returned':
+        // On TCP, recv 0 asks for nothing and takes nothing; its b'' is not the peer's FIN.
+        if (e.transport === 'tcp' && e.bufsize === 0) return;
+        return this.data('recv', e.serial, e.socket, e.transport, e.call, e.local, e.from, e.bytes, e.data, e.file);
+      case 'bound':
+        // An implicit bind shows where it happened: the first send notes the port the OS picked.
+        if (!e.implicit) this.add({ kind: 'bind', socket: at(e), transport: e.transport, local: e.address });
+        return;
+      case 'listening':
+        return this.add({ kind: 'listen', socket: at(e), local: e.local });
+      case 'connected':
+        if (e.named !== null) this.named(e.remote, e.named);
+        return this.add({ kind: 'connect', socket: at(e), transport: e.transport, local: e.local, remote: e.remote });
+      case 'accepted':
+        return this.add({ kind: 'accept', socket: at(e), conn: { serial: e.conn, name: e.connName }, local: e.local, peer: e.peer });
+      case 'shut':
+        if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
+        return;
+      case 'closed':
+        return this.add(
+          e.fin ? { kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'close' } : { kind: 'close', socket: at(e) },
+        );
+      case 'renamed':
+        return this.add({ kind: 'relabel', socket: at(e) });
+      case 'failed':
+        return this.add({ kind: 'failed', socket: at(e), code: e.code });
+      case 'truncated':
+        return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
+      case 'incoming':
+      case 'received':
+      case 'eof':
+      case 'dropped':
+      case 'paused':
+      case 'joined':
+        return;
+      default: {
+        const exhaustive: never = e;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** The user reached address by name: the last name given to each of a few addresses is kept. */
+  private named(address: Address, name: string): void {
+    const key = hostPort(address);
+    if (this.names.get(key) === name) return;
+    if (this.names.size >= NAMES_KEPT) this.names.delete(this.names.keys().next().value!);
+    this.names.set(key, name);
+  }
+
   /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
-  data(
+  private data(
     kind: DataKind,
-    socket: SocketHandle,
+    serial: number,
+    name: string,
     transport: Transport,
     call: string,
     local: Address | null,
     peer: Address | null,
+    bytes: number,
     payload: Buffer,
+    file: string | null,
   ): void {
     const at = this.ring.length < LIMIT ? this.ring.length : this.next;
     const old = this.ring[at];
     const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);
     if (old !== undefined && old.data) {
       old.kind = kind;
-      old.serial = socket.serial;
-      old.name = socket.name;
+      old.serial = serial;
+      old.name = name;
       old.transport = transport;
       old.call = call;
       old.local = local;
       old.peer = peer;
-      old.bytes = payload.length;
+      old.bytes = bytes;
       old.previewLength = previewLength;
+      old.file = file;
       this.advance();
       return;
     }
-    const { serial, name } = socket;
-    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes: payload.length, previewLength });
+    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes, previewLength, file });
   }
 
   /** Oldest first. */
@@ -135,11 +211,11 @@ export class ExchangeLog {
     const e = this.ring[i]!;
     if (!e.data) return e.exchange;
     const preview = Buffer.from(this.previews.subarray(i * PREVIEW, i * PREVIEW + e.previewLength));
-    const { transport, call, local, bytes } = e;
+    const { transport, call, local, bytes, file } = e;
     const socket = { serial: e.serial, name: e.name };
     return e.kind === 'send'
-      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview }
-      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview };
+      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview, file }
+      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview, file };
   }
 
   private put(entry: Entry): void {

@@ -59,6 +59,12 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
     kind: 'info',
     text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one recv returned them together: TCP is a byte stream and keeps no message boundaries`,
   }),
+  // The calls' own events: what the command that made the call says of it, the engine need not.
+  listening: () => null,
+  accepted: () => null,
+  sent: () => null,
+  returned: () => null,
+  shut: () => null,
   closed: () => null,
   renamed: (e) => ({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };
@@ -94,6 +100,11 @@ export const EVENT_TROUBLE: { readonly [K in EngineEvent['kind']]: Troubling<K> 
   truncated: (e) => ({ kind: 'truncated', message: truncatedText(e) }),
   failed: (e) => (e.taken ? null : { kind: 'arrived', code: e.code, socket: e.socket }),
   joined: () => null,
+  listening: () => null,
+  accepted: () => null,
+  sent: () => null,
+  returned: () => null,
+  shut: () => null,
   closed: () => null,
   renamed: () => null,
 };

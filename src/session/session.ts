@@ -54,11 +54,10 @@ export class Session implements SessionServices {
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
-        // The diagram draws a socket on one lane whatever it is called: it hears of each new label.
-        if (event.kind === 'renamed') this.exchanges.add({ kind: 'relabel', socket: { serial: event.serial, name: event.socket } });
+        this.exchanges.hear(event);
         this.trouble = eventTrouble(event) ?? this.trouble;
         const out = eventOutput(event);
-        if (out) options.out(this.attribute(out, event.socket));
+        if (out) options.out(this.attribute(out, event.serial));
       },
     });
   }
@@ -68,10 +67,10 @@ export class Session implements SessionServices {
    * running job there is nothing to look up (a job's sockets close when it ends); the lookup asks
    * the engine about every open socket, once per implicit bind in a tcp.connect loop otherwise.
    */
-  private attribute(out: Output, socket: string): Output {
+  private attribute(out: Output, serial: number): Output {
     if (out.kind !== 'info' && out.kind !== 'warning') return out;
     if (this.jobs.running() === 0) return out;
-    const job = this.jobOf(this.engine.list().find((s) => s.name === socket)?.owner ?? '');
+    const job = this.jobOf(this.engine.list().find((s) => s.serial === serial)?.owner ?? '');
     return job === null ? out : { ...out, job };
   }
 

@@ -32,6 +32,11 @@ export class PortNames {
       case 'failed':
       case 'closed':
       case 'renamed':
+      case 'listening': // the calls' events: not learned from, so transcripts keep the numbering they have
+      case 'accepted':
+      case 'sent':
+      case 'returned':
+      case 'shut':
         return;
       default: {
         const exhaustive: never = event;
