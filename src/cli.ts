@@ -202,13 +202,30 @@ function interrupts(): AbortController {
   return controller;
 }
 
+/**
+ * The last guard against a silent wrong result: Node exits 0 when its event loop empties, even while
+ * main's promise is pending (a call waiting on nothing the loop can see). Every wait holds the loop
+ * (engine/keepalive.ts), so this should never run; if it does, it is our bug, and it must not look
+ * like success.
+ */
+let settled = false;
+let abandoned = false;
+process.on('beforeExit', () => {
+  if (settled || abandoned) return;
+  abandoned = true;
+  process.stderr.write('sockshell: internal error (please report it): the program ended while a command was still waiting\n');
+  process.exitCode = 70;
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
+    settled = true;
     process.exitCode = status;
     // Standard input may still hold the event loop open; end once output is flushed.
     process.stdout.write('', () => process.exit(status));
   },
   (error: unknown) => {
+    settled = true;
     process.stderr.write(`sockshell: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(70);
   },
