@@ -64,6 +64,7 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/diagram-command.ts': 'diagram --svg FILE writes the picture to the file it names',
   'engine/file-transfer.ts': 'sendfile PATH reads, and recvfile PATH writes, the file it names',
   'engine/port-holders.ts': 'EADDRINUSE reads /proc/net/tcp to tell a running server from closed connections in TIME_WAIT',
+  'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
 };
 /** Outside a script's reach: where the file system is written, and by which command line. */
 const WRITERS: Readonly<Record<string, string>> = {

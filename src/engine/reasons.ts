@@ -26,6 +26,8 @@ export interface ErrorContext {
   readonly holder?: string;
   /** EADDRINUSE: only connections in TIME_WAIT hold the port; the seconds until the last ends. */
   readonly timeWait?: number;
+  /** recvfile: the bytes it had written to `path` when it failed (every failure says so). */
+  readonly written?: number;
 }
 
 export interface Reason {

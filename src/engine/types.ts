@@ -58,6 +58,11 @@ export interface TransferOptions extends BlockOptions {
    * for sendfile, NBYTES for recvfile), else null. At most once per chunk; never after it settles.
    */
   readonly onProgress?: (done: number, total: number | null) => void;
+  /**
+   * recvfile: it stopped at the end of the connection; fin is false when the OS could not say
+   * whether that was the peer's FIN or a reset (end-probe.ts).
+   */
+  readonly onEnd?: (fin: boolean) => void;
 }
 
 export interface CreateOptions {
@@ -105,7 +110,7 @@ export type EngineEvent =
   | { kind: 'connected'; socket: string; local: Address; remote: Address } // TCP handshake completed, or UDP connect
   | { kind: 'incoming'; socket: string; from: Address; pending: number; taken: boolean } // a completed handshake on a listening socket
   | { kind: 'received'; socket: string; transport: Transport; bytes: number; from: Address | null; queued: number; taken: boolean } // taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP)
-  | { kind: 'eof'; socket: string; queued: number; taken: boolean } // the peer sent FIN; taken: a waiting recv returns b'' for it
+  | { kind: 'eof'; socket: string; queued: number; taken: boolean; fin: boolean } // the connection ended: the peer's FIN when fin, else FIN or reset, the OS did not say which (end-probe.ts); taken: a waiting recv returns b'' for it
   | { kind: 'dropped'; socket: string; bytes: number; total: number } // UDP queue full
   | { kind: 'paused'; socket: string; queued: number; again: boolean; taken: boolean } // TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it
   | { kind: 'truncated'; socket: string; size: number; bufsize: number } // recvfrom/recv on UDP cut a datagram
