@@ -15,7 +15,7 @@
  * turn of the microtask queue. begin/sleep/end is the many-step wait of connect and the file transfers.
  */
 import { SocketError } from './errors.js';
-import { hold, release } from './keepalive.js';
+import { MAX_TIMER_MS, hold, release } from './keepalive.js';
 import type { BlockOptions } from './types.js';
 
 export class Waiter {
@@ -191,15 +191,20 @@ export class Waiter {
     release();
   }
 
-  /** Makes sure the timer fires within ms: a timer already due sooner is kept. */
+  /**
+   * Makes sure the timer fires within ms: a timer already due sooner is kept. Node's timers take at
+   * most MAX_TIMER_MS (about 24.8 days; above it they fire after 1 ms with a warning), so a longer
+   * timeout (Python takes settimeout(3000000)) is a chain: onTimer re-arms for what is left.
+   */
   private arm(ms: number): void {
-    const due = performance.now() + ms;
+    const step = Math.min(ms, MAX_TIMER_MS);
+    const due = performance.now() + step;
     if (this.timer !== null) {
       if (this.timerDue <= due) return;
       clearTimeout(this.timer);
     }
     this.timerDue = due;
-    this.timer = setTimeout(this.onTimer, ms);
+    this.timer = setTimeout(this.onTimer, step);
   }
 
   private readonly onTimer = (): void => {
