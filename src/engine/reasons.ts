@@ -276,6 +276,12 @@ export const REASONS = {
     python: 'OSError',
     say: (c) => `the network of ${c.host ?? 'that host'} is unreachable from here — check the address and this host's network`,
   },
+  EMFILE: {
+    code: 'EMFILE',
+    python: 'OSError',
+    say: (_c, call) =>
+      `${call} needs a file descriptor and this process has none left (each socket and open file takes one, up to ulimit -n) — close sockets you no longer need`,
+  },
 } satisfies Record<string, Reason>;
 
 export type ReasonKey = keyof typeof REASONS;
