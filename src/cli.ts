@@ -18,7 +18,8 @@ options:
   -h, --help      this help
   -V, --version   the version
 
-exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C.
+exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax error, 130 Ctrl-C,
+141 standard output closed by its reader (| head), 70 an internal error.
 Each command answers --help (sockshell test --help). Inside the shell, type help.`;
 
 function version(): string {
@@ -220,13 +221,73 @@ function interrupts(): AbortController {
   return controller;
 }
 
+/** Plain words for the write errors standard output meets in practice. */
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EBADF: 'not open for writing',
+};
+
+/**
+ * A write error on standard output ends the program at once, as it ends a C program: output that
+ * cannot be written must not be lost with status 0, nor end in a stack trace. EPIPE (the reader went
+ * away, as `| head -1` does) ends quietly with 141, the status a shell shows for a program that
+ * SIGPIPE killed: cat and grep die of that signal; Node ignores it, so we do what the signal would.
+ * Any other error (ENOSPC on /dev/full, EIO) is said in one line on stderr, with status 1. An error
+ * on stderr itself ends the same way, with nothing more said.
+ */
+function writeFailed(stream: NodeJS.WriteStream, err: unknown): never {
+  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'EIO';
+  if (code === 'EPIPE') process.exit(141);
+  if (stream === process.stdout) {
+    const words = WRITE_ERRORS[code];
+    process.stderr.write(`sockshell: cannot write to standard output: ${code}${words ? ` (${words})` : ''}\n`);
+  }
+  process.exit(1);
+}
+process.stdout.on('error', (err) => writeFailed(process.stdout, err));
+process.stderr.on('error', (err) => writeFailed(process.stderr, err));
+
+/**
+ * Ends with status, once what was written is out. A write that failed meanwhile decides instead: its
+ * 'error' event may come after this (a file's stream reports it only as it is destroyed).
+ */
+function exitWhenFlushed(status: number): void {
+  const failed = process.stdout.errored ?? process.stderr.errored;
+  if (failed) writeFailed(process.stdout.errored ? process.stdout : process.stderr, failed);
+  process.stdout.write('', () => {
+    const late = process.stdout.errored ?? process.stderr.errored;
+    if (late) writeFailed(process.stdout.errored ? process.stdout : process.stderr, late);
+    process.exit(status);
+  });
+}
+
+/**
+ * The last guard against a silent wrong result: Node exits 0 when its event loop empties, even while
+ * main's promise is pending (a call waiting on nothing the loop can see). Every wait holds the loop
+ * (engine/keepalive.ts), so this should never run; if it does, it is our bug, and it must not look
+ * like success.
+ */
+let settled = false;
+let abandoned = false;
+process.on('beforeExit', () => {
+  if (settled || abandoned) return;
+  abandoned = true;
+  process.stderr.write('sockshell: internal error (please report it): the program ended while a command was still waiting\n');
+  process.exitCode = 70;
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
+    settled = true;
     process.exitCode = status;
     // Standard input may still hold the event loop open; end once output is flushed.
-    process.stdout.write('', () => process.exit(status));
+    exitWhenFlushed(status);
   },
   (error: unknown) => {
+    settled = true;
     process.stderr.write(`sockshell: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(70);
   },

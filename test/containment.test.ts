@@ -26,6 +26,7 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/save-command.ts': 'save FILE writes the session as a .sock script to the file it names, never over one unless --force',
   'engine/port-holders.ts': 'EADDRINUSE reads /proc/net/tcp to tell a running server from closed connections in TIME_WAIT',
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
+  'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
 };
 /** Outside a script's reach: where the file system is written, and by which command line. */
 const WRITERS: Readonly<Record<string, string>> = {
@@ -39,7 +40,7 @@ const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sock
 const LOADERS: Readonly<Record<string, string>> = {
   'cli.ts': 'createRequire reads package.json for --version',
   'spec/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
-  'render/table.ts': 'createRequire loads cli-table3 (a fixed name) on first use, to keep start-up fast',
+  'render/table.ts': 'createRequire loads cli-table3 (a fixed name) as the module loads, so sockets works after EMFILE',
 };
 /** In a loader, createRequire of a name written in the source is allowed; nothing else that loads code is. */
 const loadsOnlyFixedNames = (file: string) =>

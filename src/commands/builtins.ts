@@ -37,10 +37,25 @@ function asciiCase(data: Buffer, up: boolean): Buffer {
   return out;
 }
 
+/** The longest delay one Node timer takes; above it, it fires after 1 ms (TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Sleeps for seconds, however many: past MAX_TIMER_MS the wait is a chain of timers (Python's sleep has no such limit). */
 async function sleep(seconds: number, signal: AbortSignal): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  const until = performance.now() + seconds * 1000;
+  const wait = (resolve: () => void, ms: number): void => {
+    timer = setTimeout(
+      () => {
+        const left = until - performance.now();
+        if (left > 0) wait(resolve, left);
+        else resolve();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
+  };
   try {
-    await cancellable(new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000))), signal, 'sleep');
+    await cancellable(new Promise<void>((resolve) => wait(resolve, seconds * 1000)), signal, 'sleep');
   } finally {
     clearTimeout(timer);
   }

@@ -12,7 +12,10 @@ import type { ArgSpec, CommandDef } from '../spec/command.js';
  * counts and flags fit the command's forms. This is `sockshell check`, and every run starts with it.
  */
 export function compile(source: string, firstLine = 1, whole?: WholeProgram): ParseResult {
-  const parsed = parse(source, GRAMMAR, { firstLine });
+  // A UTF-8 byte order mark (Windows editors write one) is not part of the first line: without this
+  // the first command read '\uFEFFprint' ("unknown command 'print'; did you mean 'print'?").
+  const text = firstLine === 1 && source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const parsed = parse(text, GRAMMAR, { firstLine });
   const diagnostics = [...parsed.diagnostics];
   walk(parsed.program, diagnostics);
   if (whole) unassigned(parsed.program, whole, diagnostics);

@@ -7,6 +7,7 @@ import { ladderText } from '../diagram/text.js';
 import { comment } from '../spec/python.js';
 import { NONE } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
+import { existsMessage } from './file-exists.js';
 import type { Arg, CommandDef } from '../spec/command.js';
 
 /** A NAME of `diagram NAME...`: a socket value ($k) is that socket; a word is every lane with that label. */
@@ -22,9 +23,13 @@ export const diagramCommand: CommandDef = {
   name: 'diagram',
   onlyShows: true,
   group: 'session',
-  usage: 'diagram [NAME...] [--mermaid] [--svg FILE]',
+  usage: 'diagram [NAME...] [--mermaid] [--svg FILE [--force]]',
   forms: [[{ name: 'NAME', kind: 'socket', rest: true }]],
-  flags: { mermaid: 'print Mermaid sequence-diagram text', svg: 'write an SVG picture to FILE (the first word after diagram)' },
+  flags: {
+    mermaid: 'print Mermaid sequence-diagram text',
+    svg: 'write an SVG picture to FILE (the first word after diagram)',
+    force: 'with --svg: replace FILE if it exists (without it, an existing file is kept)',
+  },
   summary:
     'Draw this session as a ladder diagram: a lane per socket, arrows for datagrams, handshakes, data and FIN; NAMEs draw only those sockets',
   python: { none: 'Python has no picture of its own calls' },
@@ -49,12 +54,15 @@ export const diagramCommand: CommandDef = {
     if (svg) {
       const path = file?.value.kind === 'str' ? file.value.value : '';
       if (!path) throw new ShellError('diagram --svg needs a file name, as in: diagram --svg session.svg', ctx.span);
-      await writeFile(path, ladderSvg(ladder)).catch((e: NodeJS.ErrnoException) => {
+      // 'wx': an existing file is kept unless --force, as export and record keep theirs.
+      await writeFile(path, ladderSvg(ladder), { flag: ctx.flags.has('force') ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST') throw new ShellError(existsMessage('diagram', path, `diagram --svg ${path} --force`), file!.span);
         throw new ShellError(`can't write ${path} (${e.code ?? 'error'})`, file!.span);
       });
       ctx.info(`wrote ${path}: ${ladder.lanes.length} lanes, ${ladder.rows.length} rows; open it in a browser`);
       return NONE;
     }
+    if (ctx.flags.has('force')) throw new ShellError('--force goes with --svg FILE: diagram --svg FILE --force', ctx.span);
     if (ctx.flags.has('mermaid')) {
       ctx.display(ladderMermaid(ladder));
       return NONE;

@@ -3,6 +3,7 @@ import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
 import { ShellError } from '../core/errors.js';
+import { existsMessage } from './file-exists.js';
 import type { CommandDef } from '../spec/command.js';
 
 /** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
@@ -10,8 +11,9 @@ export const exportCommand: CommandDef = {
   name: 'export',
   onlyShows: true,
   group: 'session',
-  usage: 'export [FILE]',
+  usage: 'export [--force] [FILE]',
   forms: [[], [{ name: 'FILE', kind: 'file' }]],
+  flags: { force: 'replace FILE if it exists (without it, an existing file is kept and export fails)' },
   summary: 'Write this session as a Python program (the socket module, textbook style); shows it without FILE',
   python: { none: 'it writes the Python; for a script, run sockshell export FILE.sock' },
   example: 'export udp.py',
@@ -37,9 +39,13 @@ export const exportCommand: CommandDef = {
     const path = file.value.kind === 'str' ? file.value.value : '';
     if (!path) throw new ShellError('expected a file name, as in export udp.py', file.span);
     try {
-      await writeFile(path, python);
+      // 'wx' fails if the file exists, at the moment of creating it: a student's own UDPServer.py is
+      // never replaced without --force, as record refuses to replace a transcript.
+      await writeFile(path, python, { flag: ctx.flags.has('force') ? 'w' : 'wx' });
     } catch (e) {
-      throw new ShellError(`can't write ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file.span);
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'EEXIST') throw new ShellError(existsMessage('export', path, `export --force ${path}`), file.span);
+      throw new ShellError(`can't write ${path} (${code})`, file.span);
     }
     ctx.info(`wrote ${python.split('\n').length - 1} lines of Python to ${path}; run it with: python3 ${path}`);
     return NONE;

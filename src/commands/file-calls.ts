@@ -17,6 +17,8 @@ interface Transfer {
   readonly socket: SocketHandle;
   readonly path: string;
   readonly bytes: number;
+  /** recvfile stopped at the end of the connection: the peer's FIN, or an end the OS did not explain. */
+  readonly end: 'fin' | 'unknown' | null;
 }
 
 /** The socket and PATH of a file call, and its transfer run with the progress line around it. */
@@ -28,8 +30,11 @@ async function transfer(
   const path = want.path(ctx.args[0]!);
   const progress = transferProgress(ctx);
   const { signal, maxWaitMs } = ctx.block;
+  let end: Transfer['end'] = null;
+  const onEnd = (fin: boolean) => (end = fin ? 'fin' : 'unknown');
   try {
-    return { socket, path, bytes: await run(socket, path, { signal, maxWaitMs, onProgress: progress.onProgress }) };
+    const bytes = await run(socket, path, { signal, maxWaitMs, onProgress: progress.onProgress, onEnd });
+    return { socket, path, bytes, end };
   } finally {
     progress.end();
   }
@@ -76,7 +81,12 @@ export const fileCalls: readonly CommandDef[] = [
     async run(ctx) {
       const nbytes = ctx.args[1] ? want.count(ctx.args[1], 'a number of bytes') : null;
       const got = await transfer(ctx, (socket, path, options) => ctx.session.engine.recvfile(socket, path, nbytes, options));
-      const why = nbytes !== null && got.bytes === nbytes ? `the ${nbytes} asked for` : "up to the peer's FIN";
+      const why =
+        got.end === null
+          ? `the ${nbytes ?? got.bytes} asked for`
+          : got.end === 'fin'
+            ? "up to the peer's FIN"
+            : 'up to the end of the connection (FIN or reset; the OS did not say which)';
       ctx.info(`wrote ${got.bytes} bytes to ${got.path}: ${why}`);
       return int(got.bytes);
     },

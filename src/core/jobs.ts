@@ -69,7 +69,7 @@ export class Jobs {
     if (!job || job.state !== 'running') return false;
     job.controller.abort();
     if (signal === undefined) await job.finished;
-    else await Promise.race([job.finished, aborted(signal)]);
+    else await endedOrAborted(job.finished, signal);
     return true;
   }
 
@@ -91,8 +91,19 @@ export class Jobs {
   }
 }
 
-/** Resolves once signal is aborted (at once if it already is). */
-function aborted(signal: AbortSignal): Promise<void> {
+/**
+ * Resolves once the job has ended or signal is aborted, whichever is first, and takes its abort
+ * listener off either way: a piped session's commands share one signal, so a listener left behind by
+ * each `kill` piled up (MaxListenersExceededWarning after eleven).
+ */
+function endedOrAborted(finished: Promise<void>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void finished.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }

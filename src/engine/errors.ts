@@ -17,14 +17,32 @@ export class SocketError extends Error {
   /** The exception Python would raise: 'ConnectionRefusedError', 'socket.gaierror'... */
   readonly python: string;
 
-  /** A reason from the table, or `{ code }` for a code the table does not cover ("recv failed with EXYZ"). */
-  constructor(reason: ReasonKey | { readonly code: string }, call: string, context: ErrorContext = {}) {
+  /**
+   * A reason from the table, or `{ code }` for a code the table does not cover ("recv failed with EXYZ").
+   * With context.written, the message ends with what the call had written before it failed.
+   */
+  constructor(
+    private readonly reason: ReasonKey | { readonly code: string },
+    call: string,
+    private readonly context: ErrorContext = {},
+  ) {
     const r: Reason = typeof reason === 'string' ? REASONS[reason] : unknownReason(reason.code);
-    super(`${r.code}: ${r.say(context, call)} (${r.python})`);
+    const written = context.written === undefined ? '' : `; ${call} had written ${writtenText(context)} when it stopped`;
+    super(`${r.code}: ${r.say(context, call)}${written} (${r.python})`);
     this.code = r.code;
     this.call = call;
     this.python = r.python;
   }
+
+  /** This error, saying how many bytes the call (recvfile) had written to path before it. */
+  withWritten(written: number, path: string): SocketError {
+    return new SocketError(this.reason, this.call, { ...this.context, written, path });
+  }
+}
+
+function writtenText(c: ErrorContext): string {
+  const n = c.written ?? 0;
+  return `${n} byte${n === 1 ? '' : 's'}${c.path === undefined ? '' : ` to ${c.path}`}`;
 }
 
 /** Node's codes that mean the same as one of ours. */

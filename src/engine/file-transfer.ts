@@ -81,7 +81,10 @@ export async function recvFile(
       const left = nbytes === null ? Infinity : nbytes - received;
       if (left <= 0) break;
       const chunks = sink.waiting < WRITE_BEHIND ? conn.takeChunks(left, call) : null;
-      if (chunks !== null && chunks.length === 0) break; // the peer's FIN
+      if (chunks !== null && chunks.length === 0) {
+        options.onEnd?.(conn.endKnown); // the peer's FIN (a reset is thrown by takeChunks)
+        break;
+      }
       if (chunks === null) {
         await pause(owner, slot, call);
         continue;
@@ -93,6 +96,11 @@ export async function recvFile(
     await sink.close();
     if (sink.failure !== null) throw fileError(sink.failure, owner, call, path);
     return received;
+  } catch (err) {
+    // Every way recvfile can stop says what it had written: the bytes are in the file either way.
+    if (sink === null || !(err instanceof SocketError)) throw err;
+    await sink.close();
+    throw err.withWritten(sink.written, path);
   } finally {
     slot.end();
     await sink?.close();
@@ -136,6 +144,8 @@ function readChunk(file: FileHandle): Promise<Buffer | Error> {
 class FileSink {
   /** Bytes pushed and not yet written. */
   waiting = 0;
+  /** Bytes the file has taken so far (a failed write may have taken part of its batch). */
+  written = 0;
   failure: Error | null = null;
   private queued: Buffer[] = [];
   private writing: Promise<void> | null = null;
@@ -173,7 +183,7 @@ class FileSink {
   private writeQueued(): void {
     const batch = this.queued;
     this.queued = [];
-    this.writing = writeAll(this.file, batch).then(
+    this.writing = writeAll(this.file, batch, (n) => (this.written += n)).then(
       (size) => {
         this.waiting -= size;
         this.writing = null;
@@ -190,14 +200,15 @@ class FileSink {
   }
 }
 
-/** writev until every byte is written (a write may take fewer). Returns the bytes written. */
-async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<number> {
+/** writev until every byte is written (a write may take fewer); onWrite hears each writev's count. Returns the total. */
+async function writeAll(file: FileHandle, buffers: Buffer[], onWrite: (bytes: number) => void): Promise<number> {
   let rest = buffers;
   let total = 0;
   for (const b of buffers) total += b.length;
   let left = total;
   while (left > 0) {
     const { bytesWritten } = await file.writev(rest);
+    onWrite(bytesWritten);
     left -= bytesWritten;
     let skip = bytesWritten;
     while (skip > 0 && rest.length > 0 && rest[0]!.length <= skip) {

@@ -26,6 +26,8 @@ export interface ErrorContext {
   readonly holder?: string;
   /** EADDRINUSE: only connections in TIME_WAIT hold the port; the seconds until the last ends. */
   readonly timeWait?: number;
+  /** recvfile: the bytes it had written to `path` when it failed (every failure says so). */
+  readonly written?: number;
 }
 
 export interface Reason {
@@ -273,6 +275,12 @@ export const REASONS = {
     code: 'ENETUNREACH',
     python: 'OSError',
     say: (c) => `the network of ${c.host ?? 'that host'} is unreachable from here — check the address and this host's network`,
+  },
+  EMFILE: {
+    code: 'EMFILE',
+    python: 'OSError',
+    say: (_c, call) =>
+      `${call} needs a file descriptor and this process has none left (each socket and open file takes one, up to ulimit -n) — close sockets you no longer need`,
   },
 } as const satisfies Record<string, Reason>;
 

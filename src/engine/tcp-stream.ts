@@ -6,6 +6,7 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
+import { howItEnded } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
 import type { Address, ShutdownHow, SocketState } from './types.js';
@@ -25,6 +26,11 @@ export class Stream {
   private gone = false;
   private failCode: string | null;
   private failReported = false;
+  /**
+   * The end of the stream was the peer's FIN for sure; false when the kernel could not be asked
+   * (end-probe.ts), and then nothing may call it a FIN.
+   */
+  endKnown = true;
   private released: Promise<void> | null = null;
 
   constructor(
@@ -211,25 +217,59 @@ export class Stream {
     }
   };
 
+  /**
+   * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).
+   * The kernel is asked which before anything is reported, so a reset is never called a FIN.
+   */
   private readonly onEnd = (): void => {
-    this.eof = true;
-    if (this.owner.closed) return;
-    const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
-    this.owner.reader.wake();
-    this.owner.core.emit({ kind: 'eof', serial: this.owner.serial, socket: this.owner.name, queued: this.queue.total, taken });
+    if (this.owner.closed) {
+      this.eof = true;
+      return;
+    }
+    const cause = howItEnded(this.raw);
+    switch (cause) {
+      case 'reset':
+        this.gone = true;
+        this.fail('ECONNRESET');
+        return;
+      case 'fin':
+      case 'unknown': {
+        this.eof = true;
+        this.endKnown = cause === 'fin';
+        const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
+        this.owner.reader.wake();
+        this.owner.core.emit({
+          kind: 'eof',
+          serial: this.owner.serial,
+          socket: this.owner.name,
+          queued: this.queue.total,
+          taken,
+          fin: this.endKnown,
+        });
+        return;
+      }
+      default: {
+        const exhaustive: never = cause;
+        return exhaustive;
+      }
+    }
   };
 
   private readonly onError = (err: Error): void => {
     if (!this.raw.destroyed) void this.local;
     this.gone = true;
+    this.fail(errorCode(err));
+  };
+
+  /** The connection failed with code: stored for the next call (after the queued data), and said. */
+  private fail(code: string): void {
     if (this.owner.closed || this.failReported) return;
-    const code = errorCode(err);
     this.failCode = code;
     const taken = this.owner.reader.call !== null || this.owner.writer.call !== null;
     this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
     this.owner.reader.wake();
     this.owner.writer.wake();
-  };
+  }
 
   private readonly onDrain = (): void => {
     this.owner.writer.wake();

@@ -65,6 +65,11 @@ export interface TransferOptions extends BlockOptions {
    * for sendfile, NBYTES for recvfile), else null. At most once per chunk; never after it settles.
    */
   readonly onProgress?: (done: number, total: number | null) => void;
+  /**
+   * recvfile: it stopped at the end of the connection; fin is false when the OS could not say
+   * whether that was the peer's FIN or a reset (end-probe.ts).
+   */
+  readonly onEnd?: (fin: boolean) => void;
 }
 
 export interface CreateOptions {
@@ -140,8 +145,8 @@ export type EngineEvent =
       queued: number;
       taken: boolean;
     }
-  /** The peer sent FIN; taken: a waiting recv returns b'' for it. */
-  | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean }
+  /** The connection ended: the peer's FIN when fin, else FIN or reset, the OS did not say which (end-probe.ts); taken: a waiting recv returns b'' for it. */
+  | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean; fin: boolean }
   /** UDP queue full: a datagram was dropped. */
   | { kind: 'dropped'; serial: number; socket: string; bytes: number; total: number }
   /** TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it. */

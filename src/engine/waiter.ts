@@ -15,6 +15,7 @@
  * turn of the microtask queue. begin/sleep/end is the many-step wait of connect and the file transfers.
  */
 import { SocketError } from './errors.js';
+import { MAX_TIMER_MS, hold, release } from './keepalive.js';
 import type { BlockOptions } from './types.js';
 
 export class Waiter {
@@ -40,6 +41,8 @@ export class Waiter {
   private timerDue = 0;
   /** The signal our abort listener is on. It stays there between waits: a script's calls share one signal. */
   private signal: AbortSignal | null = null;
+  /** This slot's call holds the process alive (see keepalive.ts); released when the slot goes idle. */
+  private holding = false;
 
   /**
    * Claims the slot for call. The wait lasts timeoutSeconds (null = forever) or options.maxWaitMs,
@@ -51,6 +54,10 @@ export class Waiter {
     this.call = call;
     this.socket = socket;
     this.failure = null;
+    if (!this.holding) {
+      this.holding = true;
+      hold();
+    }
     let ms = timeoutSeconds === null ? Infinity : timeoutSeconds * 1000;
     if (options.maxWaitMs !== undefined && options.maxWaitMs < ms) ms = Math.max(0, options.maxWaitMs);
     if (ms !== Infinity) {
@@ -153,6 +160,7 @@ export class Waiter {
 
   /** Releases the slot; always called in a finally by the call that began. The timer and listener stay for the next wait. */
   end(): void {
+    this.unhold();
     this.call = null;
     this.deadline = Infinity;
     this.failure = null;
@@ -170,21 +178,33 @@ export class Waiter {
 
   /** The socket is closed: no wait will come again, so release the timer and the abort listener. */
   dispose(): void {
+    this.unhold();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = null;
   }
 
-  /** Makes sure the timer fires within ms: a timer already due sooner is kept. */
+  private unhold(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    release();
+  }
+
+  /**
+   * Makes sure the timer fires within ms: a timer already due sooner is kept. Node's timers take at
+   * most MAX_TIMER_MS (about 24.8 days; above it they fire after 1 ms with a warning), so a longer
+   * timeout (Python takes settimeout(3000000)) is a chain: onTimer re-arms for what is left.
+   */
   private arm(ms: number): void {
-    const due = performance.now() + ms;
+    const step = Math.min(ms, MAX_TIMER_MS);
+    const due = performance.now() + step;
     if (this.timer !== null) {
       if (this.timerDue <= due) return;
       clearTimeout(this.timer);
     }
     this.timerDue = due;
-    this.timer = setTimeout(this.onTimer, ms);
+    this.timer = setTimeout(this.onTimer, step);
   }
 
   private readonly onTimer = (): void => {

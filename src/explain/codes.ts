@@ -35,6 +35,8 @@ export const CODE_PARAGRAPHS = {
   EINVAL: 'An argument does not fit this call: a port outside 0–65535, a socket bound twice, or an option the socket does not take.',
   EADDRNOTAVAIL:
     "That address is not one of this host's. A socket can only bind to an address the host has: '' (every interface), 127.0.0.1 (loopback) or one of its own interfaces.",
+  EMFILE:
+    'The process has used up its file descriptors. Every socket takes one (a welcoming socket, each connection accept returned, each UDP socket), and so does every open file; the OS caps how many one process may hold (ulimit -n, often 1024). Python raises OSError [Errno 24] Too many open files. Close the sockets you are done with (sockets lists them; a server must close each connection socket when its client is served), or raise the limit with ulimit -n before starting the shell.',
   EBUSY:
     'A blocking call is already waiting on this socket (perhaps in a background job). One socket, one waiting call: wait for it, or stop it.',
   EAI_AGAIN:

@@ -82,6 +82,11 @@ export class ShellCore {
     return this.running !== null;
   }
 
+  /** Chunks waiting behind the running one (typed ahead). */
+  get queued(): number {
+    return this.pending;
+  }
+
   /**
    * Runs one chunk after those before it; resolves when it has finished and its output is out.
    * A chunk typed while another ran is shown with its prompt when its turn comes (`echoTypeahead`),

@@ -76,17 +76,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       ),
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
-    // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.
-    onDropped: (source) =>
-      screen?.write(
-        {
-          text: `not run (typed ahead of the cancelled command): ${source.trim().split('\n')[0]}`,
-          channel: 'err',
-          async: !closed,
-          style: 'dim',
-        },
-        !closed,
-      ),
+    onDropped: (source) => dropped(source),
     ...(options.terminal
       ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) }
       : {}),
@@ -94,6 +84,29 @@ export function startRepl(options: ReplOptions): ReplHandle {
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
   });
+
+  // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.
+  const dropped = (source: string): void =>
+    screen?.write(
+      {
+        text: `not run (typed ahead of the cancelled command): ${source.trim().split('\n')[0]}`,
+        channel: 'err',
+        async: !closed,
+        style: 'dim',
+      },
+      !closed,
+    );
+
+  /**
+   * The open block node:repl is buffering (the source of the last Recoverable), '' when there is none.
+   * node:repl hands eval each line as it arrives, also while the chunk before it still runs, and clears
+   * its buffer only when that chunk calls back: lines pasted after a block were glued onto the block
+   * already running, and thrown away with it when it finished. So a complete chunk clears node's buffer
+   * at once, and a chunk that finishes while a newer block is open does not call back (node would clear
+   * that block); the prompt is drawn without it: the shell's, for a chunk typed ahead that runs next,
+   * else the block's "... ".
+   */
+  let open = '';
 
   // At a terminal, one line on how to begin; piped sessions and transcripts stay as they were.
   if (options.terminal) options.output.write('Type help for the commands, explain after an error, Ctrl-D to leave.\n');
@@ -109,16 +122,33 @@ export function startRepl(options: ReplOptions): ReplHandle {
     eval: (source, _context, _file, callback) => {
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
-      if (core.needsMore(source)) return callback(new repl.Recoverable(new Error('open block')), undefined);
+      if (core.needsMore(source)) {
+        open = source;
+        return callback(new repl.Recoverable(new Error('open block')), undefined);
+      }
+      open = '';
+      server.clearBufferedCommand();
       void core.execute(source, options.terminal).then(() => {
         server.setPrompt(core.prompt());
-        if (!closed) callback(null, undefined);
+        if (closed) return;
+        if (open === '') callback(null, undefined);
+        else if (core.queued > 0)
+          server.prompt(true); // the next chunk typed ahead is echoed after its own prompt
+        else server.displayPrompt(true); // the block being typed: "...
       });
     },
   });
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
   // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
   for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
+  server.defineCommand('break', {
+    help: 'throw away the block being typed (Ctrl-C does too)',
+    action() {
+      open = '';
+      server.clearBufferedCommand();
+      server.displayPrompt();
+    },
+  });
   server.defineCommand('help', {
     help: 'the sockshell commands (same as help)',
     action() {
@@ -132,7 +162,16 @@ export function startRepl(options: ReplOptions): ReplHandle {
   server.removeAllListeners('SIGINT');
   let told = false;
   server.on('SIGINT', () => {
-    if (core.interrupt()) return;
+    const block = open;
+    open = '';
+    if (core.interrupt()) {
+      // A block typed ahead of the cancelled command is dropped with the rest of the typeahead.
+      if (block !== '') {
+        server.clearBufferedCommand();
+        dropped(block);
+      }
+      return;
+    }
     const typed = server.line.length > 0;
     // readline's clearLine (not in its typings) ends the line as typed so far, as node's own handler does.
     (server as unknown as { clearLine(): void }).clearLine();

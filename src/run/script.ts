@@ -33,7 +33,10 @@ export async function loadScript(file: string, io: Io, known: Iterable<string> =
   return diagnostics.length ? null : program;
 }
 
-/** `sockshell run FILE`: stops at the first error. Returns the exit status. */
+/**
+ * `sockshell run FILE`: stops at the first error. Returns the exit status: the error's, else 1 if a
+ * background job failed (even one the script never waited for), else 0.
+ */
 export async function runScript(file: string, io: Io, options: ScriptOptions): Promise<number> {
   const program = await loadScript(file, io, options.overrides.keys());
   if (program === null) return 2;
@@ -45,9 +48,17 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   }
   const stdinLines = new LineReader(io.stdin);
   const prompt = promptStream(io);
+  // A background job's failure is printed when it happens; the exit status must still say so at the end.
+  let jobFailed = false;
   const session: Session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => options.verbose || session.trace, raw: options.raw === true }),
+    out: streamOutput({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      verbose: () => options.verbose || session.trace,
+      raw: options.raw === true,
+      onError: () => (jobFailed = true),
+    }),
     readLine: (text, signal) => {
       if (text) prompt?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
       return stdinLines.next(signal);
@@ -55,9 +66,9 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   });
   try {
     await session.runProgram(program, file, options.overrides, { signal: options.signal });
-    return 0;
+    return jobFailed ? 1 : 0;
   } catch (e) {
-    if (e instanceof ExitRequest) return e.status;
+    if (e instanceof ExitRequest) return e.status || (jobFailed ? 1 : 0);
     if (e instanceof Cancelled) {
       io.stderr.write(`${file}: interrupted\n`);
       return 130;

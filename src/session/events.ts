@@ -43,7 +43,7 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
       : {
           kind: 'notice',
           tag: e.socket,
-          text: `the peer closed its side (FIN); recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
+          text: `${e.fin ? 'the peer closed its side (FIN)' : 'the connection ended (FIN or reset; the OS did not say which)'}; recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
         },
   // 1, 10, 100, 1000... drops: a flood of a million datagrams says so in seven lines, not a thousand.
   dropped: (e) => (shownDrop(e) ? { kind: 'warning', text: droppedText(e) } : null),

@@ -1,0 +1,49 @@
+/**
+ * How a TCP connection that Node says has ended really ended: the peer's FIN, or a reset.
+ *
+ * Node's 'end' is not proof of a FIN. When a read returns less than it asked for and the kernel also
+ * signals POLLHUP, libuv reports end of stream without making the read that would have returned
+ * ECONNRESET. So a peer that sends data and then resets (SO_LINGER 0, or closing with unread data)
+ * while the shell is not reading (before accept, or paused at a full queue) looked like an orderly
+ * close, where Python's recv raises ConnectionResetError after the data.
+ *
+ * The kernel still holds the answer: a reset leaves the socket's pending error (SO_ERROR) set to
+ * ECONNRESET, a FIN leaves none. Node offers no getsockopt, but a write(2) of zero bytes on the socket
+ * returns that pending error and sends nothing (Linux's tcp_sendmsg and BSD's sosend check it before
+ * looking at the data), so it is asked that way, synchronously, on the descriptor. Its answers:
+ *   - ECONNRESET: a reset before any FIN. The error is consumed, as a read would have consumed it.
+ *   - 0: a FIN; the connection is in CLOSE_WAIT and nothing was sent.
+ *   - EPIPE: no pending error and no more sending (we had shut down our side, or a reset came after
+ *     the FIN, which Python's recv does not report either: it returns b'' once the FIN is in). A FIN.
+ * Node's own write() cannot ask: it refuses once we called shutdown('wr'), and queues behind data
+ * still waiting to be sent. When the descriptor cannot be had (no `_handle.fd`, as on Windows), the
+ * answer is 'unknown', and the shell says it cannot tell rather than claiming a FIN.
+ */
+import { writeSync } from 'node:fs';
+import type { Socket as NetSocket } from 'node:net';
+import { errorCode } from './errors.js';
+
+export type EndCause = 'fin' | 'reset' | 'unknown';
+
+const NOTHING = Buffer.alloc(0);
+
+/** Asks the kernel how the connection under raw ended; call it on Node's 'end'. */
+export function howItEnded(raw: NetSocket): EndCause {
+  const fd = descriptor(raw);
+  if (fd === null) return 'unknown';
+  try {
+    writeSync(fd, NOTHING);
+    return 'fin';
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ECONNRESET') return 'reset';
+    return code === 'EPIPE' ? 'fin' : 'unknown';
+  }
+}
+
+/** The socket's file descriptor: the handle's `fd`, which Node has on Unix and does not document. */
+function descriptor(raw: NetSocket): number | null {
+  const handle = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  const fd = handle?.fd;
+  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
+}
