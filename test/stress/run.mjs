@@ -27,10 +27,16 @@ const loops = [];
 const stopLoops = () => {
   for (const loop of loops) if (loop.exitCode === null && loop.signalCode === null) process.kill(loop.pid, 'SIGKILL');
 };
-process.on('SIGINT', () => {
-  stopLoops();
-  process.exit(130);
-});
+for (const [signal, status] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+]) {
+  process.on(signal, () => {
+    stopLoops();
+    process.exit(status);
+  });
+}
 for (let i = 0; i < busy; i++) loops.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 
 /** One full run of vitest; resolves with its status, duration and the names of failing tests. */
