@@ -24,8 +24,11 @@ const runs = option('--runs', 5);
 const busy = option('--busy', availableParallelism());
 
 const loops = [];
+/** The suite run under way, so a signal ends it with the loops. */
+let suite = null;
 const stopLoops = () => {
-  for (const loop of loops) if (loop.exitCode === null && loop.signalCode === null) process.kill(loop.pid, 'SIGKILL');
+  for (const child of [...loops, suite])
+    if (child && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
 };
 for (const [signal, status] of [
   ['SIGINT', 130],
