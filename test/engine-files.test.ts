@@ -14,8 +14,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SocketHandle } from '../src/engine/types.js';
 import { progressLine, size } from '../src/commands/progress.js';
 import { streamOutput } from '../src/run/stream-output.js';
-import { fails, rig, sleep, until, type Rig } from './engine-helpers.js';
-import { kernelTcpCeiling } from './helpers/kernel.js';
+import { fails, rig, until, type Rig } from './engine-helpers.js';
+import { kernelTcpCeiling, tcpQueues } from './helpers/kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-files-'));
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -30,16 +30,21 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Waits (at most 10 s) until the client's bytesSent holds still for 300 ms; returns that count. */
-async function stalledAt(client: SocketHandle): Promise<number> {
-  let last = -1;
-  for (let i = 0; i < 33; i++) {
-    const now = r.engine.info(client).bytesSent;
-    if (now === last) return now;
-    last = now;
-    await sleep(300);
-  }
-  throw new Error(`the sender never stalled: ${last} bytes sent and still going`);
+/**
+ * Waits until the kernel holds bytes in both the client's send queue and its peer's receive queue:
+ * the reader is behind and the sender is being held back. Returns the client's bytesSent then. (No
+ * clock: a sender that read the file ahead would have counted far more than the kernel can hold by
+ * this point, whenever it is reached.)
+ */
+async function heldBackAt(client: SocketHandle, also: () => boolean = () => true): Promise<number> {
+  const { local, peer } = r.engine.endpoints(client)!;
+  await until(() => {
+    if (!also()) return false;
+    const mine = tcpQueues(local!.port, peer!.port);
+    const theirs = tcpQueues(peer!.port, local!.port);
+    return mine !== null && theirs !== null && mine.tx > 0 && theirs.rx > 0;
+  });
+  return r.engine.info(client).bytesSent;
 }
 
 function file(name: string, bytes: number): { path: string; data: Buffer } {
@@ -126,7 +131,7 @@ describe('sendfile and recvfile', () => {
     let done = false;
     const sending = r.engine.sendfile(client, path, {}).then((n) => ((done = true), n));
     sending.catch(() => undefined); // a failed expect below must not leave it unhandled
-    const sent = await stalledAt(client);
+    const sent = await heldBackAt(client);
     expect(done).toBe(false);
     expect(r.engine.info(client).waiting).toBe('sendfile');
     // What left the file is bounded by the kernel's buffers and a chunk or two, not the file's size.
@@ -161,7 +166,7 @@ describe('sendfile and recvfile', () => {
     const receiving = r.engine.recvfile(conn, fifo, null, {});
     const sending = r.engine.sendfile(client, path, {});
     for (const p of [receiving, sending]) p.catch(() => undefined); // a failed expect below must not leave them unhandled
-    const sent = await stalledAt(client);
+    const sent = await heldBackAt(client, () => r.of('paused').length > 0);
     expect(sent).toBeLessThanOrEqual(bound);
     expect(r.engine.info(conn).queued.count).toBeLessThanOrEqual(256 * 1024 + 65536);
     expect(r.engine.info(client).waiting).toBe('sendfile');

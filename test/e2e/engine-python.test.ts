@@ -1,4 +1,5 @@
 /** The engine and the shell against the textbook's own Python (skipped when python3 is missing). */
+import { HANG_MS } from '../helpers/wait.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ function startPython(source: string): Promise<number> {
   const child = spawn('python3', ['-u', '-c', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('python server did not start')), 5000);
+    const timer = setTimeout(() => reject(new Error('python server did not start')), HANG_MS); // a hang, not a slow start
     child.once('error', reject);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
       clearTimeout(timer);

@@ -70,7 +70,7 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
         await new Promise((r) => setImmediate(r));
         if (round === 500) answeredInMs = (await repl.type('jobs')).ms; // mid-flood, the REPL answers
       }
-      await new Promise((r) => setTimeout(r, 200));
+      // No pause for datagrams still in flight: the bounds below hold however many have arrived.
     } finally {
       peer.close();
     }

@@ -15,3 +15,27 @@ export function kernelTcpCeiling(): number {
   };
   return third('/proc/sys/net/ipv4/tcp_rmem', 32 << 20) + third('/proc/sys/net/ipv4/tcp_wmem', 32 << 20);
 }
+
+/**
+ * The kernel's send and receive queues (bytes) of the TCP socket with this local and remote port on
+ * loopback, from /proc/net/tcp and tcp6; null where it is not listed (or not Linux). A sender the
+ * reader holds back shows bytes waiting in its own send queue and in the reader's receive queue.
+ */
+export function tcpQueues(localPort: number, remotePort: number): { tx: number; rx: number } | null {
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let rows: string[];
+    try {
+      rows = readFileSync(file, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const row of rows) {
+      const [, local, remote, , queues] = row.trim().split(/\s+/);
+      const port = (address: string | undefined) => Number.parseInt(address?.slice(address.lastIndexOf(':') + 1) ?? '', 16);
+      if (port(local) !== localPort || port(remote) !== remotePort) continue;
+      const [tx, rx] = (queues ?? '').split(':').map((h) => Number.parseInt(h, 16));
+      return { tx: tx ?? 0, rx: rx ?? 0 };
+    }
+  }
+  return null;
+}
