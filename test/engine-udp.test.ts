@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/index.js';
 import type { SocketHandle } from '../src/engine/types.js';
 import { closedUdpPort, fails, rig, until, type Rig } from './engine-helpers.js';
+import { HANG_MS } from './helpers/wait.js';
 
 const main = { owner: 'main' };
 let r: Rig;
@@ -419,7 +420,7 @@ describe('events', () => {
     const c = engine.create('udp', 4, main);
     const { port } = await engine.bind(s, '127.0.0.1', 0);
     await engine.sendto(c, Buffer.from('x'), '127.0.0.1', port, {});
-    expect((await engine.recv(s, 10, { maxWaitMs: 1000 })).toString()).toBe('x');
+    expect((await engine.recv(s, 10, { maxWaitMs: HANG_MS })).toString()).toBe('x');
     await engine.closeAll();
   });
 });

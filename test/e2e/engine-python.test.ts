@@ -65,7 +65,7 @@ describe.skipIf(!hasPython)('against Python peers', () => {
   it('UDPClient: sendto, then recvfrom the upper-cased line from the server address', async () => {
     const clientSocket = r.engine.create('udp', 4, { name: 'clientSocket', owner: 'main' });
     await r.engine.sendto(clientSocket, Buffer.from('hello udp'), '127.0.0.1', udpPort, {});
-    const { data, address } = await r.engine.recvfrom(clientSocket, 2048, { maxWaitMs: 3000 });
+    const { data, address } = await r.engine.recvfrom(clientSocket, 2048, { maxWaitMs: HANG_MS });
     expect(data.toString()).toBe('HELLO UDP');
     expect(address).toEqual({ host: '127.0.0.1', port: udpPort, family: 4 });
     r.engine.close(clientSocket);
@@ -73,10 +73,10 @@ describe.skipIf(!hasPython)('against Python peers', () => {
 
   it('TCPClient: connect, send, recv the upper-cased line, then EOF', async () => {
     const clientSocket = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
-    await r.engine.connect(clientSocket, '127.0.0.1', tcpPort, { maxWaitMs: 3000 });
+    await r.engine.connect(clientSocket, '127.0.0.1', tcpPort, { maxWaitMs: HANG_MS });
     await r.engine.send(clientSocket, Buffer.from('hello tcp'), {});
-    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).toString()).toBe('HELLO TCP');
-    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: 3000 })).length).toBe(0);
+    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: HANG_MS })).toString()).toBe('HELLO TCP');
+    expect((await r.engine.recv(clientSocket, 1024, { maxWaitMs: HANG_MS })).length).toBe(0);
     r.engine.close(clientSocket);
   });
 });
@@ -96,7 +96,7 @@ print(repr(s.recvfrom(100)[0]))
   it('recvfrom 0 takes one datagram and keeps none of it; the next recvfrom gets the next datagram', async () => {
     const python = spawnSync('python3', ['-c', PROGRAM], { encoding: 'utf8', timeout: 10_000 });
     expect(python.stdout).toBe("b''\nb'second'\n");
-    const shell = new CoreDriver({ maxWaitMs: 3000 });
+    const shell = new CoreDriver({ maxWaitMs: HANG_MS });
     try {
       await shell.ok('s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 'c = udp.socket', 'c.sendto first $a', 'c.sendto second $a');
       const cut = await shell.run('m, f = s.recvfrom 0');
