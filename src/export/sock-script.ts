@@ -1,5 +1,5 @@
 import type { Cond, Stmt, Word } from '../lang/ast.js';
-import type { Value } from '../lang/values.js';
+import { itemsOf, type Value } from '../lang/values.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
@@ -236,16 +236,10 @@ function holds(value: Value | undefined, port: number): boolean {
   return false;
 }
 
-/** `$name[index]`'s value: an item of a tuple or of an address (host, port). */
+/** `$name[index]`'s value, as the interpreter reads it (an item of a tuple or of an address). */
 function itemOf(value: Value | undefined, index: number | undefined): Value | undefined {
   if (value === undefined || index === undefined) return value;
-  if (value.kind === 'tuple') return value.items.at(index);
-  if (value.kind === 'address') {
-    const item = index === 0 || index === -2 ? 'host' : index === 1 || index === -1 ? 'port' : null;
-    if (item === 'host') return { kind: 'str', value: value.address.host };
-    if (item === 'port') return { kind: 'int', value: value.address.port };
-  }
-  return undefined;
+  return itemsOf(value)?.[index];
 }
 
 /** A value written as words a script reads back the same, where a value of that kind is expected; null if it has none. */

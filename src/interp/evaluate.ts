@@ -1,6 +1,6 @@
 import type { Span, Word } from '../lang/ast.js';
 import { ShellError } from '../core/errors.js';
-import { bareLiteral, bytes, int, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
+import { bareLiteral, bytes, itemsOf, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
 
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
@@ -54,8 +54,7 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
 function read(ref: { name: string; index?: number; span: Span }, scope: Scope): Value {
   const value = scope.get(ref.name, ref.span);
   if (ref.index === undefined) return value;
-  const items: readonly Value[] | null =
-    value.kind === 'tuple' ? value.items : value.kind === 'address' ? [str(value.address.host), int(value.address.port)] : null;
+  const items = itemsOf(value);
   if (!items) throw new ShellError(`$${ref.name} is ${repr(value)}, which has no items to index`, ref.span);
   const item = items[ref.index];
   if (!item) throw new ShellError(`$${ref.name} has ${items.length} items; [${ref.index}] is out of range`, ref.span);

@@ -3,7 +3,6 @@ import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, repr, truthy, type Value } from '../lang/values.js';
-import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR } from '../commands/table.js';
 import { nestedCommand } from '../lang/python-habits.js';
 import type { Arg, CommandDef } from '../spec/command.js';
@@ -18,35 +17,11 @@ import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
 import type { PyType } from '../spec/python.js';
 import { Invocation, type Surroundings } from './invocation.js';
+import { bareNameWarning, prepare, type Prepared } from './prepared.js';
 import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
 
 type CommandStmt = Extract<Stmt, { kind: 'command' }>;
-
-/**
- * A call's command and its words split into flags and positional words, worked out the first time
- * the call runs: neither changes between runs, and a loop runs the same call many times.
- */
-interface Prepared extends ReturnType<typeof splitFlags> {
-  readonly def: CommandDef;
-  /** Positions of unquoted words sent as data: one equal to a variable's name is likely a missing `$`. */
-  readonly bareData: readonly number[];
-}
-const PREPARED = new WeakMap<Call, Prepared>();
-/** Calls already warned that a bare word equals a variable's name (a loop warns once). */
-const WARNED = new WeakSet<Call>();
-
-function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Prepared {
-  let prepared = PREPARED.get(call);
-  if (prepared === undefined) {
-    const def = table.get(call.name)!;
-    const split = splitFlags(def, call.args);
-    const form = def.forms.find((f) => f.length === split.positional.length);
-    const bareData = split.positional.flatMap((w, i) => (form?.[i]?.kind === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
-    PREPARED.set(call, (prepared = { def, ...split, bareData }));
-  }
-  return prepared;
-}
 
 export interface InterpreterOptions {
   /** Show the repr of unassigned top-level results (the REPL at a terminal). */
@@ -262,17 +237,6 @@ export class Interpreter implements Executor {
     return 'next';
   }
 
-  /**
-   * `sendto message HOST PORT` with a variable `message` sends the word, not the variable: in Python
-   * the bare name would be the variable. Said once per line, as a warning: sending a word is allowed.
-   */
-  private bareNameWarning(call: Call, word: Word): void {
-    if (word.kind !== 'literal' || !this.scope.has(word.text) || WARNED.has(call)) return;
-    WARNED.add(call);
-    const text = `'${word.text}' is sent as the text ${word.text}; the variable ${word.text} is $${word.text}`;
-    this.out(this.options.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.options.job });
-  }
-
   /** A command's result: assigned to its targets, kept as $_, and echoed at the prompt when nobody took it. */
   private finish(stmt: CommandStmt, result: Value, depth: number): void {
     if (this.options.exported) this.recordSocket(stmt, result);
@@ -309,7 +273,11 @@ export class Interpreter implements Executor {
       const word = positional[i]!;
       args[i] = { word, span: word.span, value: this.value(word) };
     }
-    for (const i of prepared.bareData) this.bareNameWarning(call, positional[i]!);
+    for (const i of prepared.bareData) {
+      const text = bareNameWarning(call, positional[i]!, this.scope);
+      if (text !== null)
+        this.out(this.options.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.options.job });
+    }
     if (this.blockOptions.signal !== signal) {
       this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
     }

@@ -169,3 +169,10 @@ function quoteBytes(b: Buffer): string {
   }
   return quote + out + quote;
 }
+
+/** The items `$name[i]` indexes: a tuple's, or an address's as Python's (host, port); null for other values. */
+export function itemsOf(value: Value): readonly Value[] | null {
+  if (value.kind === 'tuple') return value.items;
+  if (value.kind === 'address') return [str(value.address.host), int(value.address.port)];
+  return null;
+}

@@ -7,19 +7,20 @@
 export const HANG_MS = Number(process.env.SOCKSHELL_TEST_HANG_MS ?? 30_000);
 
 /** Resolves once `cond()` is true (checked every `everyMs`); rejects with `what` after `limitMs`. */
-export async function waitFor(cond: () => boolean, what: string | (() => string), limitMs = HANG_MS, everyMs = 5): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor(cond: () => boolean, what: string | (() => string), limitMs = HANG_MS, everyMs = 5): Promise<void> {
+  return waitForAsync(() => Promise.resolve(cond()), what, limitMs, everyMs);
 }
 
 /** As waitFor, for a condition that must be asked asynchronously (a process listing, a connect attempt). */
-export async function waitForAsync(cond: () => Promise<boolean>, what: string, limitMs = HANG_MS, everyMs = 20): Promise<void> {
+export async function waitForAsync(
+  cond: () => Promise<boolean>,
+  what: string | (() => string),
+  limitMs = HANG_MS,
+  everyMs = 20,
+): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
