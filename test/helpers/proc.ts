@@ -131,7 +131,12 @@ export const freePort = (_transport: 'udp' | 'tcp'): Promise<number> => freeFixe
 
 const SLICE = 500;
 const worker = Number(process.env.VITEST_POOL_ID ?? 1 + Math.floor(Math.random() * 24));
-const BASE = 20000 + ((worker - 1) % 24) * SLICE;
+/**
+ * Suites run side by side on one machine (one per git worktree) set SOCKSHELL_TEST_PORT_LANE to 1..7
+ * so their workers take other slices; a lane holds 3 workers.
+ */
+const lane = Number(process.env.SOCKSHELL_TEST_PORT_LANE ?? 0);
+const BASE = 20000 + ((worker - 1 + 3 * lane) % 24) * SLICE;
 /** Where this worker starts: random within its slice, so a file that follows another on the same worker does not meet its ports in TIME_WAIT. */
 let nextInSlice = Math.floor(Math.random() * SLICE);
 
