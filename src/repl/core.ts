@@ -3,6 +3,7 @@ import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import type { Span } from '../lang/ast.js';
+import type { ParseResult } from '../lang/parser.js';
 import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import { runChunk, type ChunkResult } from '../session/chunk.js';
@@ -52,6 +53,7 @@ export class ShellCore {
   private generation = 0;
   /** Set by `exit N`. */
   exitStatus = 0;
+  private lastCompiled: { readonly source: string; readonly result: ParseResult } | null = null;
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -75,7 +77,16 @@ export class ShellCore {
 
   /** True while a block is open and more lines are needed. Synchronous, so node:repl can buffer at once. */
   needsMore(source: string): boolean {
-    return compile(source).incomplete;
+    return this.compiled(source).incomplete;
+  }
+
+  /**
+   * Each chunk is parsed once: needsMore compiles what was typed, and execute runs that same result
+   * when it is handed the same text (node:repl asks first, then evaluates).
+   */
+  private compiled(source: string): ParseResult {
+    if (this.lastCompiled?.source !== source) this.lastCompiled = { source, result: compile(source) };
+    return this.lastCompiled.result;
   }
 
   get busy(): boolean {
@@ -106,7 +117,7 @@ export class ShellCore {
       const controller = new AbortController();
       this.running = controller;
       this.shownWhileRunning = 0;
-      const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal);
+      const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal, this.compiled(source));
       this.running = null;
       this.report(result, source, typedAfter);
       for (const l of this.held.splice(0)) this.options.sink(l);

@@ -1,5 +1,6 @@
 import { compile } from '../commands/check.js';
 import type { Diagnostic } from '../lang/ast.js';
+import type { ParseResult } from '../lang/parser.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import type { ExportLog } from '../record/export-log.js';
@@ -25,8 +26,10 @@ export async function runChunk(
   source: string,
   firstLine: number,
   signal: AbortSignal,
+  /** The chunk already compiled from `source` at `firstLine`, when the caller had to compile it to know it was complete. */
+  compiled: ParseResult = compile(source, firstLine),
 ): Promise<ChunkResult> {
-  const { program, diagnostics, incomplete } = compile(source, firstLine);
+  const { program, diagnostics, incomplete } = compiled;
   if (incomplete) return { kind: 'incomplete' };
   if (diagnostics.length > 0) {
     interp.remember({ kind: 'syntax', message: diagnostics[0]!.message });
