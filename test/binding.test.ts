@@ -1,3 +1,4 @@
+import { HANG_MS } from './helpers/wait.js';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ async function sendUdp(host: string, port: number, text: string, type: 'udp4' | 
 
 describe('binding is visible', () => {
   it("UDP bind '' PORT: the shell prints 0.0.0.0 and 'every IPv4 interface, reachable from other hosts'", async () => {
-    shell = new CoreDriver({ maxWaitMs: 2000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     const out = await shell.ok('s = udp.socket', "s.bind '' 0");
     const port = portOf(shell, 's');
     expect(out).toContain(`# s bound to ('0.0.0.0', ${port}): every IPv4 interface, reachable from other hosts\n`);
@@ -53,7 +54,7 @@ describe('binding is visible', () => {
   });
 
   it("TCP tcp.listen '' 0 and udp.bind -6 '' 0: every interface, said in the output, reachable as said", async () => {
-    shell = new CoreDriver({ maxWaitMs: 2000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     const tcp = await shell.ok("l = tcp.listen '' 0");
     const tcpPort = portOf(shell, 'l');
     expect(tcp).toContain(
@@ -76,7 +77,7 @@ describe('binding is visible', () => {
   });
 
   it('the shortcuts take the family from an IPv6 address, as create_server and create_connection do', async () => {
-    shell = new CoreDriver({ maxWaitMs: 2000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     const made = await shell.ok(
       'v = udp.bind ::1 0',
       'l = tcp.listen ::1 0',
@@ -95,7 +96,7 @@ describe('binding is visible', () => {
   });
 
   it('a well-known port: refused without privileges, and with them bound with the advice to avoid it', async () => {
-    shell = new CoreDriver({ maxWaitMs: 2000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     const ran = await shell.run('w = udp.bind 127.0.0.1 1023');
     if (ran.err !== '') {
       expect(ran.err).toMatch(/EACCES: port 1023 is a well-known port \(below 1024\) and needs privileges — pick one above 1023/);

@@ -1,3 +1,4 @@
+import { HANG_MS } from './helpers/wait.js';
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
@@ -35,7 +36,7 @@ const participants = (mermaid: string): string[] => [...mermaid.matchAll(/partic
 describe('diagram lanes', () => {
   it('draws an outside server as one lane when the request named it localhost and the reply came from 127.0.0.1', async () => {
     const port = await upperServer();
-    shell = new CoreDriver({ maxWaitMs: 5000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     await shell.ok('clientSocket = udp.socket', `clientSocket.sendto hello localhost ${port}`, 'clientSocket.recvfrom 2048');
     const mermaid = await shell.ok('diagram --mermaid');
     expect(participants(mermaid)).toEqual(['clientSocket', `127.0.0.1:${port}`]);
@@ -45,7 +46,7 @@ describe('diagram lanes', () => {
   });
 
   it('draws a send made before accept on the connection socket that accept later returns', async () => {
-    shell = new CoreDriver({ maxWaitMs: 5000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'c.send early');
     const before = await shell.ok('diagram --mermaid');
     expect(participants(before)).toEqual(['w', 'c', '(not accepted yet)']);
@@ -58,7 +59,7 @@ describe('diagram lanes', () => {
   });
 
   it('diagram NAME... draws only those sockets, with the lanes they exchanged with; an unknown NAME is an error', async () => {
-    shell = new CoreDriver({ maxWaitMs: 5000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     await shell.ok(
       'u = udp.bind 127.0.0.1 0',
       'w = tcp.listen 127.0.0.1 0',
@@ -109,7 +110,7 @@ describe('diagram lanes', () => {
 
   it('draws what the OS did between calls: a datagram cut to BUFSIZE, an error that arrived', async () => {
     const closed = await closedUdpPort();
-    shell = new CoreDriver({ maxWaitMs: 5000 });
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
     await shell.ok('s = udp.bind 127.0.0.1 0', 'a = s.getsockname', 'c = udp.socket', 'c.sendto "ten bytes!" $a');
     await shell.run('s.recvfrom 4'); // a warning says it was cut
     await shell.ok(`c.connect 127.0.0.1 ${closed}`, 'c.send x');

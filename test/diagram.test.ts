@@ -1,3 +1,4 @@
+import { HANG_MS } from './helpers/wait.js';
 import { describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
@@ -124,7 +125,7 @@ describe('diagram', () => {
   });
 
   it("does not draw recv 0 on TCP as the peer's FIN: it asks for nothing, and b'' then means nothing", async () => {
-    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    const shell = new CoreDriver({ maxWaitMs: HANG_MS });
     try {
       await shell.ok(
         'l = tcp.listen 127.0.0.1 0',

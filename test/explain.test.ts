@@ -1,3 +1,4 @@
+import { HANG_MS } from './helpers/wait.js';
 import { describe, expect, it } from 'vitest';
 import { REASONS } from '../src/engine/reasons.js';
 import { CODE_PARAGRAPHS } from '../src/explain/codes.js';
@@ -20,7 +21,7 @@ describe('explain', () => {
   });
 
   it('follows the last thing that went wrong, not an older error', async () => {
-    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    const shell = new CoreDriver({ maxWaitMs: HANG_MS });
     try {
       expect((await shell.run('tcp.connect 127.0.0.1 1')).err).toMatch(/ECONNREFUSED/);
       expect((await shell.run('x = $nosuch')).err).toMatch(/nosuch/);

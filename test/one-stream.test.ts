@@ -1,3 +1,4 @@
+import { HANG_MS } from './helpers/wait.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ afterEach(() => shell.close());
 
 /** A connected pair in the shell: c (client) and k (the connection socket accept returned). */
 async function pair(): Promise<void> {
-  shell = new CoreDriver({ maxWaitMs: 5000 });
+  shell = new CoreDriver({ maxWaitMs: HANG_MS });
   await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'k, addr = w.accept');
 }
 
