@@ -1,5 +1,8 @@
 import { HANG_MS } from './helpers/wait.js';
 import dgram from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { closedUdpPort } from './engine-helpers.js';
@@ -118,5 +121,22 @@ describe('diagram lanes', () => {
     const mermaid = await shell.ok('diagram --mermaid');
     expect(mermaid).toMatch(/Note right of p0: a 10 B datagram cut to BUFSIZE 4\n\s*Note right of p0: recvfrom → 4 B b'ten '/);
     expect(mermaid).toContain('Note right of p1: ECONNREFUSED arrived');
+  });
+
+  it('--svg FILE may follow the NAMEs: FILE is the word after --svg, never a socket name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-svg-'));
+    try {
+      shell = new CoreDriver({ maxWaitMs: HANG_MS });
+      await shell.ok('u = udp.bind 127.0.0.1 0', 'a = u.getsockname', 'v = udp.socket', 'v.sendto hi $a', 'u.recvfrom 10');
+      const file = join(dir, 'u.svg');
+      expect(await shell.ok(`diagram u --svg ${file}`)).toMatch(/^# wrote .*u\.svg: 2 lanes/);
+      expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
+      expect(existsSync(join(dir, 'u'))).toBe(false);
+      // The caret under --svg (after the prompt and 'diagram u '), then what it needs.
+      expect((await shell.run('diagram u --svg')).err).toMatch(/^ +\^{5} --svg needs a value after it, as in: diagram \[NAME\.\.\.\] /);
+      expect((await shell.run(`diagram --svg --force ${file}`)).err).toMatch(/--svg needs a value after it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,10 +24,11 @@ export const diagramCommand: CommandDef = {
   onlyShows: true,
   group: 'session',
   usage: 'diagram [NAME...] [--mermaid] [--svg FILE [--force]]',
+  valued: ['svg'],
   forms: [[{ name: 'NAME', kind: 'socket', rest: true }]],
   flags: {
     mermaid: 'print Mermaid sequence-diagram text',
-    svg: 'write an SVG picture to FILE (the first word after diagram)',
+    svg: 'write an SVG picture to FILE',
     force: 'with --svg: replace FILE if it exists (without it, an existing file is kept)',
   },
   summary:

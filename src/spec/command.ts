@@ -50,6 +50,11 @@ export interface CommandDef {
   readonly forms: readonly (readonly ArgSpec[])[];
   /** Boolean flags, by name without dashes (`6` for -6), with a description. */
   readonly flags?: Readonly<Record<string, string>>;
+  /**
+   * Flags among `flags` that take the word after them as their value (`--svg FILE`), wherever they
+   * are typed. The value is handed to the command as its first positional argument.
+   */
+  readonly valued?: readonly string[];
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;

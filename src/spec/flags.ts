@@ -6,17 +6,33 @@ import type { CommandDef } from './command.js';
 /**
  * Splits a command's words into flags and positional arguments. Only unquoted words that look like
  * options are handed to yargs-parser (our lexer tokenizes; yargs-parser only reads flags), so
- * `-1` stays a number and '-6' in quotes stays text.
+ * `-1` stays a number and '-6' in quotes stays text. A valued flag (`--svg FILE`) takes the word after
+ * it wherever it is typed, and that word comes first among the positional words.
  */
 export function splitFlags(def: CommandDef, words: readonly Word[]): { positional: Word[]; flags: Set<string>; error: Diagnostic | null } {
   const declared = Object.keys(def.flags ?? {});
   const optionWords: Extract<Word, { kind: 'literal' }>[] = [];
   const positional: Word[] = [];
-  for (const w of words) {
-    if (w.kind === 'literal' && !w.quoted && looksLikeFlag(w.text, declared)) optionWords.push(w);
-    else positional.push(w);
-  }
+  const values: Word[] = [];
   const flags = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const isFlag = w.kind === 'literal' && !w.quoted && looksLikeFlag(w.text, declared);
+    if (!isFlag) {
+      positional.push(w);
+      continue;
+    }
+    optionWords.push(w);
+    const valued = def.valued?.find((name) => w.text === dash(name));
+    if (valued === undefined) continue;
+    const value = words[i + 1];
+    if (value === undefined || (value.kind === 'literal' && !value.quoted && looksLikeFlag(value.text, declared))) {
+      return { positional, flags, error: { message: `${dash(valued)} needs a value after it, as in: ${def.usage}`, span: w.span } };
+    }
+    values.push(value);
+    i++;
+  }
+  positional.unshift(...values);
   if (optionWords.length === 0) return { positional, flags, error: null };
   parseArgs ??= createRequire(import.meta.url)('yargs-parser') as typeof YargsParser;
   const parsed = parseArgs(
