@@ -131,7 +131,7 @@ export const socketCalls: readonly CommandDef[] = [
     method: true,
     usage: 'close',
     forms: [[]],
-    summary: 'Close the socket (TCP: after sending what is queued, a FIN tells the peer)',
+    summary: 'Close the socket (TCP: after sending what is queued, a FIN tells the peer; with received bytes unread, a reset instead)',
     python: { code: 's.close()' },
     example: 'connectionSocket.close',
     toPython: (py) => lines(`${py.target}.close()`),

@@ -214,6 +214,14 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
         if (e.call === 'close') s.closed = true;
         break;
       }
+      case 'reset': {
+        const s = lane(e.socket, 'tcp');
+        const to = destination(s, e.to, 'tcp');
+        const label = `RST (close with ${e.unread} B unread)`;
+        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
+        s.closed = true;
+        break;
+      }
       case 'close': {
         const s = sockets.get(e.socket.serial);
         if (s) {

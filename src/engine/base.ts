@@ -91,6 +91,10 @@ export abstract class BaseSocket {
   }
 
   abstract state(): SocketState;
+  /** Bytes that arrived and no call has read yet (a connection's receive queue); 0 for the others. */
+  unread(): number {
+    return 0;
+  }
   abstract local(): Address | null;
   abstract peer(): Address | null;
   abstract queued(): Queued;

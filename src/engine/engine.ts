@@ -289,14 +289,17 @@ class SocketEngine implements Engine, Core {
     const local = socket.local();
     const peer = socket.peer();
     const state = socket.state();
-    // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset peer).
-    const fin = transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
+    // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset
+    // peer), and unless bytes lie unread: then the connection's release sends a reset instead.
+    const open = transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT' || state === 'FIN_WAIT');
+    const unread = open ? socket.unread() : 0;
+    const fin = unread === 0 && open && state !== 'FIN_WAIT';
     // A tentative socket was never in the name table: its name is still its holder's.
     if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin });
+    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread });
   }
 }

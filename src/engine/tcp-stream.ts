@@ -144,13 +144,18 @@ export class Stream {
    * flushes first (end, then destroy on 'finish'). Ending first every time cost a shutdown() and an
    * event-loop turn per connection, and left the connection open that much longer (see the README's
    * Performance section). force destroys at once. Resolves when the OS handle is closed.
+   *
+   * With bytes unread in the queue it is a reset (RST), as Linux answers a close() while its receive
+   * buffer holds data: here that data was already taken from the kernel into the queue, so a plain
+   * close(fd) would send a FIN and tell the peer, falsely, that everything it sent was read.
    */
   release(force: boolean): Promise<void> {
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (raw.writableLength === 0) raw.destroy();
+        if (this.queue.total > 0 && !this.gone) raw.resetAndDestroy();
+        else if (raw.writableLength === 0) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();

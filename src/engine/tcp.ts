@@ -54,6 +54,10 @@ export class TcpSocket extends BaseSocket {
     return this.boundAddr === null ? 'UNBOUND' : 'BOUND';
   }
 
+  override unread(): number {
+    return this.stream?.queuedBytes ?? 0;
+  }
+
   local(): Address | null {
     return this.listener?.local ?? this.stream?.local ?? this.boundAddr;
   }

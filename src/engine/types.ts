@@ -199,7 +199,11 @@ export type EngineEvent =
     }
   /** shutdown() completed; fin: it sent a FIN to peer (wr or rdwr on a connection not already shut). */
   | { kind: 'shut'; serial: number; socket: string; how: ShutdownHow; local: Address | null; peer: Address | null; fin: boolean }
-  /** The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. */
+  /**
+   * The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. unread: bytes
+   * that had arrived and were never read; closing a connection with any sends a reset (RST) instead of
+   * the FIN, as Linux does when a program closes with data in its receive buffer.
+   */
   | {
       kind: 'closed';
       serial: number;
@@ -209,6 +213,7 @@ export type EngineEvent =
       local: Address | null;
       peer: Address | null;
       fin: boolean;
+      unread: number;
     }
   /** A new socket took the label `from`; the old one (serial) goes by `socket` now. */
   | { kind: 'renamed'; serial: number; socket: string; from: string };

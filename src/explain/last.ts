@@ -40,6 +40,10 @@ export function explainTrouble(t: Trouble | null): readonly Said[] {
       return [shown(t.message), paragraph(`truncated: ${IDEAS.truncated}`)];
     case 'dropped':
       return [shown(t.message), paragraph(`dropped: ${IDEAS.dropped}`)];
+    case 'reset': {
+      const found = topic('ECONNRESET');
+      return found ? [shown(t.message), paragraph(`${found.key} (at the peer): ${found.text}`)] : [shown(t.message)];
+    }
     case 'arrived': {
       const found = topic(t.code);
       const lead = shown(`${t.code} arrived on ${t.socket} while no call was waiting; its next call on ${t.socket} reports it.`);

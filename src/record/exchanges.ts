@@ -62,6 +62,8 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /** close() with unread bytes: the connection was reset (RST) instead of closed with a FIN. */
+  | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
   | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }
   /** A receive call on UDP cut a datagram of size bytes to bufsize; the rest is lost. */
@@ -137,6 +139,8 @@ export class ExchangeLog {
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;
       case 'closed':
+        if (e.unread > 0 && e.peer !== null)
+          return this.add({ kind: 'reset', socket: at(e), local: e.local, to: e.peer, unread: e.unread });
         return this.add(
           e.fin ? { kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'close' } : { kind: 'close', socket: at(e) },
         );

@@ -12,6 +12,8 @@ export type Trouble =
   | { readonly kind: 'syntax'; readonly message: string }
   /** recvfrom or recv on UDP cut a datagram to BUFSIZE (a warning). */
   | { readonly kind: 'truncated'; readonly message: string }
+  /** close() on a connection with unread bytes sent a reset instead of a FIN (a warning). */
+  | { readonly kind: 'reset'; readonly message: string }
   /** A UDP receive queue was full and dropped datagrams (a warning). */
   | { readonly kind: 'dropped'; readonly message: string }
   /** An error arrived while no call was waiting; the socket's next call reports it (a notice). */

@@ -65,7 +65,7 @@ export const EVENT_OUTPUT: { readonly [K in EngineEvent['kind']]: Describe<K> } 
   sent: () => null,
   returned: () => null,
   shut: () => null,
-  closed: () => null,
+  closed: (e) => (e.unread > 0 ? { kind: 'warning', text: resetText(e) } : null),
   renamed: (e) => ({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };
 
@@ -76,6 +76,8 @@ type Of<K extends EngineEvent['kind']> = Extract<EngineEvent, { kind: K }>;
 const shownDrop = (e: Of<'dropped'>): boolean => /^10*$/.test(String(e.total));
 const droppedText = (e: Of<'dropped'>): string =>
   `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`;
+const resetText = (e: Of<'closed'>): string =>
+  `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
 const truncatedText = (e: Of<'truncated'>): string =>
   `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`;
 
@@ -105,7 +107,7 @@ export const EVENT_TROUBLE: { readonly [K in EngineEvent['kind']]: Troubling<K> 
   sent: () => null,
   returned: () => null,
   shut: () => null,
-  closed: () => null,
+  closed: (e) => (e.unread > 0 ? { kind: 'reset', message: resetText(e) } : null),
   renamed: () => null,
 };
 
