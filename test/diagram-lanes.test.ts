@@ -1,5 +1,6 @@
 import { HANG_MS } from './helpers/wait.js';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,24 @@ describe('diagram lanes', () => {
       expect((await shell.run(`diagram --svg --force ${file}`)).err).toMatch(/--svg needs a value after it/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an outside peer's FIN is one arrow, after its data, where recv first returns b''; no 0-byte data arrows", async () => {
+    const peerServer = net.createServer((c) => c.end('bye'));
+    await new Promise<void>((resolve) => peerServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = peerServer.address() as net.AddressInfo;
+      shell = new CoreDriver({ maxWaitMs: HANG_MS });
+      await shell.ok(`c = tcp.connect 127.0.0.1 ${port}`, 'c.recv 100', 'c.recv 100', 'c.recv 100');
+      const drawn = await shell.ok('diagram --mermaid');
+      const arrows = drawn.split('\n').filter((l) => l.includes('->>') || l.includes('-->>'));
+      const fromPeer = arrows.filter((l) => l.trim().startsWith('p1'));
+      expect(fromPeer.map((l) => l.replace(/^.*: /, ''))).toEqual(['SYN+ACK', "3 B b'bye'", 'FIN']);
+      expect(drawn).not.toContain("0 B b''");
+      expect(drawn.match(/recv → b'' \(the peer closed\)/g)).toHaveLength(2);
+    } finally {
+      peerServer.close();
     }
   });
 });

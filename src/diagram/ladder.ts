@@ -39,6 +39,12 @@ interface SocketLane {
   transport: Transport;
   local: Address | null;
   peer: Address | null;
+  /**
+   * A peer outside the shell ended the connection (fin: it was a FIN for sure) and the arrow is not
+   * drawn yet: it goes where the application learns of it, at the recv that returns b'' (or at close),
+   * so it follows the data that came before it.
+   */
+  ended: { readonly fin: boolean; readonly from: number } | null;
 }
 
 /** names: what the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
@@ -57,6 +63,14 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
   const unaccepted = new Map<string, SocketLane>();
   const rows: Row[] = [];
 
+  /** The arrow of an outside peer's end of the connection, once, where the application learnt of it. */
+  const drawEnd = (s: SocketLane): void => {
+    if (s.ended === null) return;
+    const label = s.ended.fin ? 'FIN' : 'FIN or RST (the OS did not say which)';
+    rows.push({ kind: 'arrow', from: s.ended.from, to: s.index, label, control: true });
+    s.ended = null;
+  };
+
   /** The lane of a socket: one per socket, whatever it was called. */
   const lane = (ref: LoggedSocket, transport: Transport, kind?: LaneKind): SocketLane => {
     let s = sockets.get(ref.serial);
@@ -70,6 +84,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
         transport,
         local: null,
         peer: null,
+        ended: null,
       };
       lanes.push({ title: ref.name, kind: s.kind, socket: s });
       sockets.set(ref.serial, s);
@@ -151,6 +166,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
             transport: 'tcp',
             local: e.remote,
             peer: e.local,
+            ended: null,
           };
           lanes.push({ title: NOT_ACCEPTED, kind: 'connection', socket: conn });
           all.push(conn);
@@ -196,7 +212,10 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
         if (e.local) s.local = e.local;
         const from = sender(s, e.from);
         const shown = e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B`;
-        if (from && !from.inside) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: shown, control: false });
+        // b'' on TCP is the end the peer's FIN (or reset) made: no data, and its arrow is drawn once.
+        const ended = e.bytes === 0 && e.transport === 'tcp' && e.file === null;
+        if (from && !from.inside && !ended) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: shown, control: false });
+        if (ended) drawEnd(s);
         const what =
           e.file !== null ? `${e.bytes} B into ${e.file}` : e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : shown;
         rows.push({
@@ -208,14 +227,24 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
       }
       case 'fin': {
         const s = lane(e.socket, 'tcp');
+        if (e.call === 'close') drawEnd(s);
         const to = destination(s, e.to, 'tcp');
         const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
         rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
         if (e.call === 'close') s.closed = true;
         break;
       }
+      case 'ended': {
+        // A peer in this shell drew its own FIN (or RST) when it closed; an outside one is drawn later.
+        const s = sockets.get(e.socket.serial);
+        if (s === undefined || s.peer === null) break;
+        const from = sender(s, s.peer);
+        if (from !== null && !from.inside) s.ended = { fin: e.fin, from: from.lane };
+        break;
+      }
       case 'reset': {
         const s = lane(e.socket, 'tcp');
+        drawEnd(s);
         const to = destination(s, e.to, 'tcp');
         const label = `RST (close with ${e.unread} B unread)`;
         rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
@@ -225,6 +254,7 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
       case 'close': {
         const s = sockets.get(e.socket.serial);
         if (s) {
+          drawEnd(s);
           s.closed = true;
           rows.push({ kind: 'note', lane: s.index, text: 'close' });
         }

@@ -242,7 +242,7 @@ export class Stream {
         this.eof = true;
         this.endKnown = cause === 'fin';
         const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
-        this.owner.reader.wake();
+        // Told before the waiting call is woken: the FIN came first, then recv returned b''.
         this.owner.core.emit({
           kind: 'eof',
           serial: this.owner.serial,
@@ -251,6 +251,7 @@ export class Stream {
           taken,
           fin: this.endKnown,
         });
+        this.owner.reader.wake();
         return;
       }
       default: {

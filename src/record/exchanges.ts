@@ -62,6 +62,11 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /**
+   * The connection's other end ended it (the engine's eof): fin is false when the OS could not say
+   * whether that was a FIN or a reset. Drawn once, where recv returning b'' would draw one arrow a call.
+   */
+  | { readonly kind: 'ended'; readonly socket: LoggedSocket; readonly fin: boolean }
   /** close() with unread bytes: the connection was reset (RST) instead of closed with a FIN. */
   | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
@@ -150,9 +155,10 @@ export class ExchangeLog {
         return this.add({ kind: 'failed', socket: at(e), code: e.code });
       case 'truncated':
         return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
+      case 'eof':
+        return this.add({ kind: 'ended', socket: at(e), fin: e.fin });
       case 'incoming':
       case 'received':
-      case 'eof':
       case 'dropped':
       case 'paused':
       case 'joined':
