@@ -73,7 +73,7 @@ const CASES: [line: string, shown: string][] = [
   ['expect 1 2 3', '^ expected an operator: ==, !=, <, <=, > or >='],
   ['expect a < b', "^ '<' compares numbers; got 'a'"],
   ['expect 1 == 2 == 3', '^^ too many arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
-  ['expect $nope == 1', '^^^^^ $nope is not set: assign it first, as in nope = 12000'],
+  ['expect $nope == 1', '^^^^^ $nope is not set: no line has assigned it yet (nope = VALUE, or nope = a call such as s.recv 1024)'],
   // Other commands' arguments.
   ['settimeout -1', '^^ expected seconds (0 or more) or none, got -1'],
   ['shutdown sideways', "^^^^^^^^ expected which side to shut down (rd, wr, rdwr), got 'sideways'"],

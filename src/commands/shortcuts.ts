@@ -109,7 +109,7 @@ export const shortcuts: readonly CommandDef[] = [
     forms: [[], [PORT], [PORT, BACKLOG], [HOST, PORT], [HOST, PORT, BACKLOG]],
     flags: FLAGS,
     summary: 'A TCP welcoming socket in one step: socket + bind + listen',
-    python: { code: "s = socket(AF_INET, SOCK_STREAM); s.bind(('', 12000)); s.listen(1)" },
+    python: { code: "s = socket(AF_INET, SOCK_STREAM); s.bind(('', 12000)); s.listen()" },
     example: 'tcp.listen 12000',
     toPython: (py) => {
       const portFirst = py.count === 2 && py.type(0) === 'int';

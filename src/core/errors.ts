@@ -19,7 +19,12 @@ export class ShellError extends Error {
 
 /** The user pressed Ctrl-C, or a job was killed. Not a failure of the program. */
 export class Cancelled extends Error {
-  constructor(readonly what: string) {
+  /** span (in file, when that is not the file running): the call that was waiting, when one was. */
+  constructor(
+    readonly what: string,
+    readonly span: Span | null = null,
+    readonly file?: string,
+  ) {
     super(`${what} cancelled`);
     this.name = 'Cancelled';
   }

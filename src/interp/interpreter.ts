@@ -314,7 +314,8 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
     // A job's call cut short by kill was stopped on purpose, by the user; only a call at the prompt counts.
     if (around.job === undefined)
       session.trouble = { kind: 'cancelled', call: def.name, transport: def.method ? transportOf(call, around) : null };
-    return e instanceof Cancelled ? e : new Cancelled(def.name);
+    if (e instanceof Cancelled && e.span !== null) return e; // a call inside a script this one ran
+    return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file);
   }
   if (e instanceof SocketError) {
     session.trouble = { kind: 'error', code: e.code, message: e.message };

@@ -34,7 +34,10 @@ export class VarScope implements Scope {
       name.length <= 4 ? 1 : 2,
     );
     if (near !== null) throw new ShellError(`$${name} is not set; did you mean $${near}?`, span);
-    throw new ShellError(`$${name} is not set: assign it first, as in ${name} = 12000`, span);
+    throw new ShellError(
+      `$${name} is not set: no line has assigned it yet (${name} = VALUE, or ${name} = a call such as s.recv 1024)`,
+      span,
+    );
   }
 
   /** The variable's value, or undefined when it is not set. */

@@ -70,7 +70,10 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   } catch (e) {
     if (e instanceof ExitRequest) return e.status || (jobFailed ? 1 : 0);
     if (e instanceof Cancelled) {
-      io.stderr.write(`${file}: interrupted\n`);
+      // Where it was, as Python's KeyboardInterrupt traceback says: a script is usually stopped while a call waits.
+      io.stderr.write(
+        e.span === null ? `${file}: interrupted\n` : diagnosticLine(e.file ?? file, e.span, `interrupted while ${e.what} waited`) + '\n',
+      );
       return 130;
     }
     if (e instanceof ShellError) {

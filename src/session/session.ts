@@ -137,7 +137,8 @@ export class Session implements SessionServices {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
-      if (e instanceof Cancelled) throw new Cancelled(`run ${file}`);
+      // The call that was waiting, in the file it is in; else the run as a whole.
+      if (e instanceof Cancelled) throw e.span !== null ? new Cancelled(e.what, e.span, e.file ?? file) : new Cancelled(`run ${file}`);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;
     } finally {

@@ -15,7 +15,8 @@ import { ShellProcess } from '../helpers/shell-process.js';
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-timers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function waitsQuietly(name: string, source: string, ready: string): Promise<void> {
+/** Ctrl-C ends it with 130 and says where it waited (LINE:COL of the call), as Python's traceback does. */
+async function waitsQuietly(name: string, source: string, ready: string, waited: string): Promise<void> {
   const file = join(dir, name);
   writeFileSync(file, source);
   const s = new ShellProcess(['run', file]);
@@ -26,7 +27,7 @@ async function waitsQuietly(name: string, source: string, ready: string): Promis
     s.child.kill('SIGINT');
     expect(await s.exit).toBe(130);
     expect(s.out).toBe(`${ready}\n`);
-    expect(s.err).toBe(`${file}: interrupted\n`);
+    expect(s.err).toBe(`${file}:${waited}\n`);
   } finally {
     s.stop();
   }
@@ -34,10 +35,15 @@ async function waitsQuietly(name: string, source: string, ready: string): Promis
 
 describe('waits longer than a Node timer', () => {
   it.concurrent('sleep 2200000 sleeps', async () => {
-    await waitsQuietly('sleep.sock', 'print before\nsleep 2200000\nprint after\n', 'before');
+    await waitsQuietly('sleep.sock', 'print before\nsleep 2200000\nprint after\n', 'before', '2:1: interrupted while sleep waited');
   });
 
   it.concurrent('settimeout 3000000, then recvfrom waits without a warning', async () => {
-    await waitsQuietly('timeout.sock', 'u = udp.bind 127.0.0.1 0\nu.settimeout 3000000\nprint waiting\nm = u.recvfrom 10\n', 'waiting');
+    await waitsQuietly(
+      'timeout.sock',
+      'u = udp.bind 127.0.0.1 0\nu.settimeout 3000000\nprint waiting\nm = u.recvfrom 10\n',
+      'waiting',
+      '4:7: interrupted while recvfrom waited',
+    );
   });
 });
