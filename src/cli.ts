@@ -126,6 +126,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'test':
       return test(rest);
+    case 'connect':
+    case 'listen':
+      return stream(command, rest);
     case 'export': {
       const [file, ...assignments] = rest;
       if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]');
@@ -204,6 +207,56 @@ async function test(argv: readonly string[]): Promise<number> {
     err: process.stderr,
     signal: interrupts().signal,
   });
+}
+
+/** sockshell connect / listen: nc's flags, then HOST PORT (listen: [HOST] PORT). */
+async function stream(mode: 'connect' | 'listen', argv: readonly string[]): Promise<number> {
+  // -6 first: yargs-parser would read it as the number -6.
+  const family = argv.includes('-6') ? 6 : 4;
+  const args = argParser()(
+    argv.filter((a) => a !== '-6'),
+    {
+      boolean: ['u', 'k', 'C', 'q'],
+      string: ['w', 'p'],
+      configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'camel-case-expansion': false },
+    },
+  );
+  const allowed = mode === 'connect' ? ['u', 'C', 'q', 'w', 'p'] : ['u', 'k', 'C', 'q', 'w'];
+  const unknown = Object.keys(args).find((k) => k !== '_' && k !== '--' && !allowed.includes(k));
+  if (unknown) return usage(`${mode}: unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`);
+  const words = args._.map(String);
+  const want = mode === 'connect' ? 'HOST PORT' : '[HOST] PORT';
+  if (words.length < (mode === 'connect' ? 2 : 1) || words.length > 2) return usage(`${mode} needs ${want}: sockshell ${mode} ${want}`);
+  const portOf = (word: string | undefined, what: string): number | string => {
+    const n = word !== undefined && /^\d{1,5}$/.test(word) ? Number(word) : NaN;
+    return n >= 0 && n < 65536 && (n > 0 || what === '-p' || mode === 'listen')
+      ? n
+      : `${mode}: ${what} needs a port number, got '${String(word)}'`;
+  };
+  const port = portOf(words[words.length - 1], 'PORT');
+  if (typeof port === 'string') return usage(port);
+  const source = args.p === undefined ? null : portOf(String(args.p), '-p');
+  if (typeof source === 'string') return usage(source);
+  const w = args.w === undefined ? null : Number(args.w);
+  if (w !== null && !(Number.isFinite(w) && w > 0)) return usage(`${mode}: -w needs a number of seconds above 0, got '${String(args.w)}'`);
+  const host = words.length === 2 ? words[0]! : family === 6 ? '::' : '';
+  const { runStream } = await import('./run/stream.js');
+  return runStream(
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    {
+      mode,
+      host,
+      port,
+      udp: Boolean(args.u),
+      keep: Boolean(args.k),
+      crlf: Boolean(args.C),
+      quiet: Boolean(args.q),
+      idleSeconds: w,
+      family,
+      sourcePort: source,
+      signal: interrupts().signal,
+    },
+  );
 }
 
 function usage(problem: string): number {

@@ -4,7 +4,7 @@
  * added here without a case there does not compile (its switch ends in a `never` check).
  */
 
-export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test';
+export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test' | 'connect' | 'listen';
 
 export interface Subcommand {
   /** What follows `sockshell NAME`. */
@@ -15,6 +15,17 @@ export interface Subcommand {
   /** Lines after the options: what a person needs to know that the summary does not say. */
   readonly notes: readonly string[];
 }
+
+/** The flags of connect and listen, nc's letters. */
+const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
+  ['-u', 'UDP: each piece of input is a datagram (at most 8 KiB); no end of stream, so -w or Ctrl-C ends it'],
+  ['-k', 'keep listening: TCP serves clients at once; UDP answers whoever sent last'],
+  ['-C', 'send each line feed of the input as CR LF (one already after CR is left alone)'],
+  ['-w S', 'give up connecting after S seconds, and close after S seconds with no byte either way'],
+  ['-6', 'IPv6'],
+  ['-p PORT', 'connect from this local port'],
+  ['-q', 'no # lines on stderr'],
+];
 
 export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
   run: {
@@ -66,6 +77,24 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
       "Grading TCP servers run after run on one port fails while the last run's closed connections are in",
       'TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.',
       'Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.',
+    ],
+  },
+  connect: {
+    args: '[-u] [-C] [-w S] [-6] [-p PORT] [-q] HOST PORT',
+    summary: "stream standard input to a server and its replies to standard output (nc's default)",
+    options: STREAM_OPTIONS.filter(([flag]) => flag !== '-k'),
+    notes: [
+      'Byte for byte both ways. End of input (Ctrl-D) sends FIN and keeps receiving; it ends when both',
+      'sides have closed. What the OS did goes to stderr as # lines; standard output is only what arrived.',
+    ],
+  },
+  listen: {
+    args: '[-u] [-k] [-C] [-w S] [-6] [-q] [HOST] PORT',
+    summary: 'wait for one client (or, with -k, many) and stream as connect does (nc -l)',
+    options: STREAM_OPTIONS.filter(([flag]) => flag !== '-p PORT'),
+    notes: [
+      'HOST is the address to bind; without it, every interface. Without -k the first client is the only',
+      'one: -u answers only the first sender. -k (TCP) serves clients at once and sends input to each.',
     ],
   },
 };

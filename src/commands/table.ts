@@ -10,6 +10,7 @@ import { sessionCommands } from './session-commands.js';
 import { shortcuts } from './shortcuts.js';
 import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from '../spec/command.js';
+import { streamCommands } from './stream-commands.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandDef[] = [
   exportCommand,
   saveCommand,
   diagramCommand,
+  ...streamCommands,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -12,7 +12,7 @@ import { outputLines, type ShellLine } from './view.js';
 
 export interface ShellCoreOptions {
   readonly sink: (line: ShellLine) => void;
-  readonly readLine: (prompt: string, signal: AbortSignal) => Promise<string | null>;
+  readonly readLine: (prompt: string, signal: AbortSignal, endAtCtrlD?: boolean) => Promise<string | null>;
   /** The command was typed on the line just above (a terminal, a transcript): one caret line suffices. */
   readonly caretUnderInput: boolean;
   readonly maxWaitMs?: number;

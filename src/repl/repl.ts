@@ -68,12 +68,27 @@ export function startRepl(options: ReplOptions): ReplHandle {
       if (!closing) observer?.shown(line);
       screen?.write(line, !core.busy);
     },
-    readLine: (prompt, signal) =>
-      cancellable(
-        new Promise<string>((resolve) => server.question(terminalSafe(Buffer.from(prompt)), { signal }, resolve)),
+    readLine: (prompt, signal, endAtCtrlD) => {
+      // endAtCtrlD (interact): Ctrl-D ends this input, as it ends nc's, instead of the session (see server.close below).
+      const asked = new AbortController();
+      const stop = () => asked.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      return cancellable(
+        new Promise<string | null>((resolve) => {
+          if (endAtCtrlD)
+            endOfInput = () => {
+              asked.abort(); // takes the question back, so the next line typed is a command again
+              resolve(null);
+            };
+          server.question(terminalSafe(Buffer.from(prompt)), { signal: asked.signal }, resolve);
+        }),
         signal,
         'input',
-      ),
+      ).finally(() => {
+        endOfInput = null;
+        signal.removeEventListener('abort', stop);
+      });
+    },
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     onExit: () => server.close(),
     onDropped: (source) => dropped(source),
@@ -107,6 +122,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
    * else the block's "... ".
    */
   let open = '';
+  /** Set while interact reads a line: what Ctrl-D does instead of closing the shell. */
+  let endOfInput: (() => void) | null = null;
 
   // At a terminal, one line on how to begin; piped sessions and transcripts stay as they were.
   if (options.terminal) options.output.write('Type help for the commands, explain after an error, Ctrl-D to leave.\n');
@@ -139,6 +156,13 @@ export function startRepl(options: ReplOptions): ReplHandle {
     },
   });
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
+  // readline closes itself on Ctrl-D at an empty line; while interact reads, that ends interact's input.
+  const closeServer = server.close.bind(server);
+  server.close = () => {
+    if (endOfInput === null) return closeServer();
+    endOfInput();
+    endOfInput = null;
+  };
   // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
   for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
   server.defineCommand('break', {

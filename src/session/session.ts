@@ -21,7 +21,7 @@ export interface SessionOptions {
   readonly out: OutputSink;
   /** A person is at a terminal: show values, info and notices. */
   readonly interactive: boolean;
-  readonly readLine: (prompt: string, signal: AbortSignal) => Promise<string | null>;
+  readonly readLine: (prompt: string, signal: AbortSignal, endAtCtrlD?: boolean) => Promise<string | null>;
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
@@ -90,8 +90,8 @@ export class Session implements SessionServices {
     return this.options.columns?.();
   }
 
-  readLine(prompt: string, signal: AbortSignal): Promise<string | null> {
-    return this.options.readLine(prompt, signal);
+  readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null> {
+    return this.options.readLine(prompt, signal, endAtCtrlD);
   }
 
   interpreter(scope: VarScope, options: InterpreterOptions): Interpreter {

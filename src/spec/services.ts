@@ -22,8 +22,11 @@ export interface SessionServices {
   readonly describe: (handle: SocketHandle) => string;
   /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
   columns(): number | undefined;
-  /** Reads one line for `input`; null at end of input. */
-  readLine(prompt: string, signal: AbortSignal): Promise<string | null>;
+  /**
+   * Reads one line for `input`; null at end of input. endAtCtrlD (interact): at a terminal, Ctrl-D on
+   * an empty line ends this input (null) instead of leaving the shell.
+   */
+  readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null>;
   /** The background job whose script opened sockets of this owner, or null. */
   jobOf(owner: string): number | null;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */

@@ -1,0 +1,160 @@
+/**
+ * Streaming, as nc does it: bytes from an input go to one socket, and what the socket receives goes
+ * to an output, both at once, until both directions are done. Every byte passes through the engine's
+ * own calls (sendall/send/sendto, recv/recvfrom), so the socket table, the diagram and the traffic
+ * log see a stream as they see single calls. Used by `interact` at the prompt and by
+ * `sockshell connect` / `sockshell listen` on the command line.
+ *
+ * When it ends (nc's rules, made predictable):
+ * - The input ends (Ctrl-D, end of a file): a TCP socket is half-closed (shutdown SHUT_WR, a FIN);
+ *   what the peer still sends keeps arriving.
+ * - The peer's FIN (recv returns b''): nothing more will arrive; the pump still sends what the input
+ *   has until the input ends, as the other direction is still open.
+ * - Both are done: the pump is done. UDP has no end of stream: it ends on the idle timeout or a cancel.
+ * - No byte either way for idleMs (nc -w): 'idle'. The signal (Ctrl-C): 'cancelled'.
+ * - A failed send (EPIPE: the peer is gone) ends the input side; a failed receive (ECONNRESET) ends
+ *   the whole pump with that error.
+ */
+import { cancellable } from '../core/cancellable.js';
+import { Cancelled } from '../core/errors.js';
+import { SocketError } from '../engine/index.js';
+import type { Address } from '../engine/types.js';
+
+export interface PumpEnds {
+  /** The next bytes to send; null at the end of input. May reject when signal aborts. Null: no input side. */
+  readonly input: ((signal: AbortSignal) => Promise<Buffer | null>) | null;
+  /** Sends one chunk whole (sendall on TCP, one datagram on UDP). */
+  readonly transmit: (data: Buffer, signal: AbortSignal) => Promise<void>;
+  /** The end of input: a TCP socket shuts down writing (FIN); nothing for UDP. */
+  readonly endInput: () => void;
+  /** The next bytes received and their sender; `end` is true at the end of the stream (TCP FIN or reset seen as end). */
+  readonly receive: (signal: AbortSignal) => Promise<{ readonly data: Buffer; readonly from: Address | null; readonly end: boolean }>;
+  /** Where received bytes go; a promise makes the pump wait for it (stdout's backpressure). */
+  readonly output: (data: Buffer, from: Address | null) => void | Promise<void>;
+  /** nc -C: a line feed the input sends without a carriage return before it becomes CR LF. */
+  readonly crlf: boolean;
+  /** nc -w: end after this long without a byte either way; null waits forever. */
+  readonly idleMs: number | null;
+  /** Told as the stream goes: the peer's FIN, the input's end. One line each, no `# `. */
+  readonly say: (text: string) => void;
+  readonly signal: AbortSignal;
+}
+
+export type PumpEnd = 'done' | 'idle' | 'cancelled';
+
+export interface PumpResult {
+  readonly end: PumpEnd;
+  readonly sent: number;
+  readonly received: number;
+}
+
+/** Runs both directions until both are done (see the file comment). Rejects only with a receive's error. */
+export async function pump(ends: PumpEnds): Promise<PumpResult> {
+  const stop = new AbortController();
+  const cancel = () => stop.abort();
+  ends.signal.addEventListener('abort', cancel, { once: true });
+  let end: PumpEnd = 'done';
+  let idle: NodeJS.Timeout | null = null;
+  const touch = (): void => {
+    if (ends.idleMs === null) return;
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => {
+      end = 'idle';
+      stop.abort();
+    }, ends.idleMs);
+  };
+  touch();
+  let sent = 0;
+  let received = 0;
+  const lf = new CrlfState();
+
+  let inputDone = ends.input === null;
+  const sending = async (): Promise<void> => {
+    if (ends.input === null) return;
+    for (;;) {
+      // Bounded by the stop even if the input ignores its signal: a read that never returns must not hold the pump.
+      const chunk = await cancellable(ends.input(stop.signal), stop.signal, 'read');
+      if (chunk === null) {
+        inputDone = true;
+        ends.endInput();
+        return;
+      }
+      touch();
+      const data = ends.crlf ? lf.convert(chunk) : chunk;
+      try {
+        await ends.transmit(data, stop.signal);
+      } catch (e) {
+        // The peer is gone: nothing more can be sent, but what it sent before may still be queued.
+        if (e instanceof SocketError && e.code !== 'EINTR' && e.code !== 'ETIMEDOUT') {
+          ends.say(e.message);
+          inputDone = true;
+          return;
+        }
+        throw e;
+      }
+      sent += data.length;
+      touch();
+    }
+  };
+  const receiving = async (): Promise<void> => {
+    for (;;) {
+      const { data, from, end: atEnd } = await ends.receive(stop.signal);
+      if (atEnd) {
+        if (!inputDone) ends.say('the peer closed its side (FIN): nothing more will arrive; sending goes on until the input ends');
+        return;
+      }
+      touch();
+      received += data.length;
+      await ends.output(data, from);
+    }
+  };
+
+  try {
+    await Promise.all([sending(), receiving()].map((side) => side.catch(stopped)));
+  } catch (e) {
+    stop.abort(); // the other side is waiting on a call of its own: end it
+    throw e;
+  } finally {
+    if (idle) clearTimeout(idle);
+    ends.signal.removeEventListener('abort', cancel);
+  }
+  if (ends.signal.aborted) end = 'cancelled';
+  return { end, sent, received };
+
+  /** A side cut short by the stop (idle, cancel) ended as the pump ends; anything else fails the pump. */
+  function stopped(e: unknown): void {
+    if (stop.signal.aborted && (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR'))) return;
+    throw e;
+  }
+}
+
+/**
+ * nc -C as ncat does it: LF becomes CR LF unless a CR is already before it, so CR LF input is not
+ * doubled. The state carries across chunks, as a CR may end one chunk and its LF begin the next.
+ */
+export class CrlfState {
+  private lastWasCr = false;
+
+  convert(chunk: Buffer): Buffer {
+    let extra = 0;
+    let prev = this.lastWasCr;
+    for (const b of chunk) {
+      if (b === 0x0a && !prev) extra++;
+      prev = b === 0x0d;
+    }
+    if (extra === 0) {
+      this.lastWasCr = prev;
+      return chunk;
+    }
+    const out = Buffer.allocUnsafe(chunk.length + extra);
+    let j = 0;
+    prev = this.lastWasCr;
+    for (const b of chunk) {
+      if (b === 0x0a && !prev) out[j++] = 0x0d;
+      out[j++] = b;
+      prev = b === 0x0d;
+    }
+    this.lastWasCr = prev;
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Commands for developers that stream rather than call once: interact (nc at the prompt).
+ */
+import { NONE } from '../lang/values.js';
+import { Cancelled, ShellError } from '../core/errors.js';
+import { comment } from '../spec/python.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
+import { pump } from './pump.js';
+import { socketSide } from './stream-ends.js';
+
+const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
+
+async function interact(ctx: CallContext): Promise<typeof NONE> {
+  if (ctx.job !== undefined) throw new ShellError('a background job cannot read input, so it cannot interact', ctx.span);
+  const arg = ctx.args[0];
+  const engine = ctx.session.engine;
+  let socket = (): ReturnType<CallContext['socket']> => ctx.socket();
+  if (arg !== undefined) {
+    const v = arg.value;
+    const handle = v.kind === 'socket' ? v.handle : v.kind === 'str' ? engine.lookup(v.value) : null;
+    if (handle === null) {
+      const open = engine.list().map((s) => s.name);
+      throw new ShellError(`no socket named ${v.kind === 'str' ? `'${v.value}'` : 'that'} (open: ${open.join(', ') || 'none'})`, arg.span);
+    }
+    socket = () => handle;
+  }
+  const handle = socket();
+  const info = engine.info(handle);
+  if (info.state === 'LISTEN') throw new ShellError(`${info.name} is listening; interact with a connection accept returned`, ctx.span);
+  if (info.transport === 'tcp' && info.peer === null)
+    throw new ShellError(`${info.name} is not connected; connect it first (or use tcp.connect HOST PORT)`, ctx.span);
+  const say = (text: string): void => ctx.info(text);
+  ctx.info(
+    `interact: each line you type is sent to ${info.name}, what arrives is printed; ` +
+      (info.transport === 'tcp' ? 'Ctrl-D sends FIN, Ctrl-C stops (the socket stays open)' : 'Ctrl-C stops (the socket stays open)'),
+  );
+  const result = await pump({
+    ...socketSide(engine, handle, say),
+    input: async (signal) => {
+      const line = await ctx.session.readLine('', signal, true);
+      return line === null ? null : Buffer.from(`${line}\n`);
+    },
+    output: (data) => ctx.print(data),
+    crlf: ctx.flags.has('crlf'),
+    idleMs: null,
+    say,
+    signal: ctx.block.signal,
+  });
+  const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
+  if (result.end === 'cancelled') {
+    ctx.info(`interact stopped; ${totals}`);
+    throw new Cancelled('interact');
+  }
+  ctx.info(`interact ended: both sides closed; ${totals}`);
+  return NONE;
+}
+
+export const streamCommands: readonly CommandDef[] = [
+  {
+    name: 'interact',
+    group: 'session',
+    method: true,
+    usage: 'interact [NAME] [--crlf]',
+    forms: [[], [{ name: 'NAME', kind: 'socket' }]],
+    flags: { crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols' },
+    summary:
+      'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (FIN), it ends when both sides have',
+    python: { none: 'Python has no such loop; pwntools calls it interactive()' },
+    example: 'interact c',
+    toPython: () => comment('interact: the lines typed were sent and what arrived was printed here'),
+    run: interact,
+  },
+];

@@ -1,0 +1,58 @@
+/**
+ * The socket's half of a pump (pump.ts), made of the engine's own calls: what `interact` and
+ * `sockshell connect`/`listen` send and receive with.
+ */
+import type { Address, Engine, SocketHandle } from '../engine/types.js';
+import type { PumpEnds } from './pump.js';
+
+/** Each recv asks for at most this much: a 64 KiB read, as a bulk copy wants (socat's -b 131072 is the same idea). */
+export const STREAM_READ = 65536;
+/**
+ * A UDP datagram carries at most this much of the input: a pipe hands over 64 KiB at a time, more
+ * than one datagram holds (65507 bytes), so the input is cut into datagrams of 8 KiB, ncat's read size.
+ */
+export const UDP_DATAGRAM = 8192;
+
+type SocketSide = Pick<PumpEnds, 'transmit' | 'receive' | 'endInput'>;
+
+/**
+ * A connected socket's side: TCP sends with sendall, half-closes at the end of input and ends at the
+ * peer's FIN; UDP (connected: its peer is fixed) sends each piece of input as datagrams and never
+ * ends by itself. replyTo: a UDP socket that is not connected answers whoever sent last (nc -u -l -k);
+ * until someone has, input is dropped, and `say` tells it once.
+ */
+export function socketSide(engine: Engine, socket: SocketHandle, say: (text: string) => void): SocketSide {
+  const transport = engine.endpoints(socket)?.transport ?? 'tcp';
+  if (transport === 'tcp') {
+    return {
+      transmit: (data, signal) => engine.sendall(socket, data, { signal }),
+      endInput: () => engine.shutdown(socket, 'wr'),
+      receive: async (signal) => {
+        const data = await engine.recv(socket, STREAM_READ, { signal });
+        return { data, from: null, end: data.length === 0 };
+      },
+    };
+  }
+  const connected = engine.endpoints(socket)?.peer != null;
+  let lastFrom: Address | null = null;
+  let toldNobody = false;
+  return {
+    async transmit(data, signal) {
+      for (let at = 0; at < data.length; at += UDP_DATAGRAM) {
+        const piece = data.subarray(at, at + UDP_DATAGRAM);
+        if (connected) await engine.send(socket, piece, { signal });
+        else if (lastFrom !== null) await engine.sendto(socket, piece, lastFrom.host, lastFrom.port, { signal });
+        else if (!toldNobody) {
+          toldNobody = true;
+          say('no datagram has arrived yet, so there is nobody to send to: input dropped until one does');
+        }
+      }
+    },
+    endInput: () => undefined,
+    receive: async (signal) => {
+      const { data, address } = await engine.recvfrom(socket, STREAM_READ, { signal });
+      lastFrom = address;
+      return { data, from: address, end: false };
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, freeFixedPort, hasNc, ROOT } from '../helpers/proc.js';
+import { HANG_MS, waitFor } from '../helpers/wait.js';
+
+/**
+ * Issue 14, streaming: `sockshell connect` / `sockshell listen` move a 100 MiB random file byte for
+ * byte in both directions, as nc does, and side by side with nc (nc at one end, sockshell at the
+ * other). stdout carries only the bytes; the `#` lines are on stderr.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SIZE = 100 * 1024 * 1024;
+const big = join(dir, 'random.bin');
+{
+  // Written in 1 MiB pieces: one 100 MiB randomBytes would hold it all twice.
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < SIZE / (1 << 20); i++) writeFileSync(fd, randomBytes(1 << 20));
+  closeSync(fd);
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+interface Proc {
+  readonly child: ChildProcess;
+  readonly err: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+/** One process with stdin from `input` (a file, or /dev/null) and stdout to `output`; killed by PID if it hangs. */
+function start(command: string, args: readonly string[], input: string, output: string): Proc {
+  const stdin = openSync(input, 'r');
+  const stdout = openSync(output, 'w');
+  const child = spawn(command, [...args], { cwd: ROOT, stdio: [stdin, stdout, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  closeSync(stdin);
+  closeSync(stdout);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 8 * HANG_MS);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve(status);
+    });
+  });
+  return { child, err: () => err, exit };
+}
+
+const sockshell = (args: readonly string[], input: string, output: string): Proc => start(process.execPath, [CLI, ...args], input, output);
+
+/** A sockshell listener on a port the OS picks (listen 0), and that port, read from its `# listening on` line. */
+async function listener(args: readonly string[], input: string, output: string): Promise<{ proc: Proc; port: number }> {
+  const proc = sockshell(['listen', ...args, '127.0.0.1', '0'], input, output);
+  await waitFor(
+    () => /listening on \('127\.0\.0\.1', (\d+)\)/.test(proc.err()),
+    () => `the listener's ready line; stderr: ${proc.err()}`,
+  );
+  return { proc, port: Number(/listening on \('127\.0\.0\.1', (\d+)\)/.exec(proc.err())![1]) };
+}
+
+describe('sockshell connect / listen: 100 MiB both ways, byte for byte', () => {
+  const expected = sha256(big);
+
+  it('connect sends a file to listen (stdin → socket → stdout)', async () => {
+    const out = join(dir, 'up.bin');
+    const { proc: server, port } = await listener([], '/dev/null', out);
+    const client = sockshell(['connect', '127.0.0.1', String(port)], big, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(await sha256(out)).toBe(await expected);
+    expect(server.err()).toMatch(/both sides closed; sent 0 bytes, received 104857600 bytes/);
+  });
+
+  it('listen sends a file to connect (the other direction)', async () => {
+    const out = join(dir, 'down.bin');
+    const { proc: server, port } = await listener([], big, '/dev/null');
+    const client = sockshell(['connect', '127.0.0.1', String(port)], '/dev/null', out);
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(await sha256(out)).toBe(await expected);
+    expect(client.err()).toMatch(/received 104857600 bytes/);
+  });
+
+  it.runIf(hasNc)('side by side with nc: sockshell connect → nc -l, and nc -N → sockshell listen', async () => {
+    const port = await freeFixedPort();
+    const viaNc = join(dir, 'nc-received.bin');
+    const nc = start('nc', ['-l', '127.0.0.1', String(port)], '/dev/null', viaNc);
+    // nc -l prints nothing when ready: wait until its port takes a connection attempt.
+    await waitFor(
+      () => readFileSync('/proc/net/tcp', 'utf8').includes(`:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`),
+      'nc -l',
+    );
+    const client = sockshell(['connect', '127.0.0.1', String(port)], big, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await nc.exit).toBe(0);
+    expect(await sha256(viaNc)).toBe(await expected);
+
+    const viaShell = join(dir, 'shell-received.bin');
+    const { proc: server, port: port2 } = await listener([], '/dev/null', viaShell);
+    const ncClient = start('nc', ['-N', '127.0.0.1', String(port2)], big, '/dev/null');
+    expect(await ncClient.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(await sha256(viaShell)).toBe(await expected);
+  });
+});
+
+describe('sockshell connect / listen: the flags', () => {
+  it('-C sends LF as CR LF, leaving CR LF alone', async () => {
+    const input = join(dir, 'lines.txt');
+    writeFileSync(input, 'one\ntwo\r\nthree\n');
+    const out = join(dir, 'crlf.bin');
+    const { proc: server, port } = await listener([], '/dev/null', out);
+    const client = sockshell(['connect', '-C', '127.0.0.1', String(port)], input, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('one\r\ntwo\r\nthree\r\n');
+  });
+
+  it('-u -w: a datagram reaches the listener, which locks onto that sender; both end after the idle time', async () => {
+    const input = join(dir, 'hello.txt');
+    writeFileSync(input, 'hello over udp\n');
+    const out = join(dir, 'udp.bin');
+    const { proc: server, port } = await listener(['-u', '-w', '2'], '/dev/null', out);
+    const client = sockshell(['connect', '-u', '-w', '2', '127.0.0.1', String(port)], input, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('hello over udp\n');
+    expect(server.err()).toMatch(/a datagram from \('127\.0\.0\.1', \d+\): talking to it alone/);
+    expect(client.err()).toMatch(/nothing either way for 2 s \(-w\): closed; sent 15 bytes, received 0 bytes/);
+  });
+
+  it('connect to a closed port: the OS refused, said once on stderr, exit 1, nothing on stdout', async () => {
+    const port = await freeFixedPort();
+    const out = join(dir, 'refused.bin');
+    const client = sockshell(['connect', '127.0.0.1', String(port)], '/dev/null', out);
+    expect(await client.exit).toBe(1);
+    expect(client.err()).toMatch(/^sockshell: ECONNREFUSED: .*\(ConnectionRefusedError\)\n$/);
+    expect(readFileSync(out, 'utf8')).toBe('');
+  });
+});
