@@ -90,13 +90,21 @@ async function main(argv: readonly string[]): Promise<number> {
       const own = ['-v', '--verbose', '--raw'];
       const verboseHere = rest.some((a) => a === '-v' || a === '--verbose');
       const rawHere = rest.includes('--raw');
-      const [file, ...assignments] = rest.filter((a) => !own.includes(a));
+      const logged = takeLog(rest);
+      if (typeof logged === 'string') return usage(logged);
+      const [file, ...assignments] = logged.rest.filter((a) => !own.includes(a));
       if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
       const { parseOverrides } = await import('./lang/overrides.js');
       const overrides = parseOverrides(assignments);
       if (typeof overrides === 'string') return usage(overrides);
       const { runScript } = await import('./run/script.js');
-      return runScript(file, io, { overrides, verbose: verbose || verboseHere, raw: raw || rawHere, signal: interrupts().signal });
+      return runScript(file, io, {
+        overrides,
+        verbose: verbose || verboseHere,
+        raw: raw || rawHere,
+        signal: interrupts().signal,
+        ...(logged.log !== undefined ? { log: logged.log } : {}),
+      });
     }
     case 'check': {
       if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');
@@ -211,10 +219,12 @@ async function test(argv: readonly string[]): Promise<number> {
 
 /** sockshell connect / listen: nc's flags, then HOST PORT (listen: [HOST] PORT). */
 async function stream(mode: 'connect' | 'listen', argv: readonly string[]): Promise<number> {
+  const logged = takeLog(argv);
+  if (typeof logged === 'string') return usage(`${mode}: ${logged}`);
   // -6 first: yargs-parser would read it as the number -6.
-  const family = argv.includes('-6') ? 6 : 4;
+  const family = logged.rest.includes('-6') ? 6 : 4;
   const args = argParser()(
-    argv.filter((a) => a !== '-6'),
+    logged.rest.filter((a) => a !== '-6'),
     {
       boolean: ['u', 'k', 'C', 'q'],
       string: ['w', 'p'],
@@ -255,8 +265,19 @@ async function stream(mode: 'connect' | 'listen', argv: readonly string[]): Prom
       family,
       sourcePort: source,
       signal: interrupts().signal,
+      ...(logged.log !== undefined ? { log: logged.log } : {}),
     },
   );
+}
+
+/** `--log FILE` (or --log=FILE) among a subcommand's words, before its script or host: the traffic log's file. */
+function takeLog(words: readonly string[]): { log?: string; rest: string[] } | string {
+  const at = words.findIndex((w) => w === '--log' || w.startsWith('--log='));
+  if (at < 0) return { rest: [...words] };
+  const word = words[at]!;
+  const file = word === '--log' ? words[at + 1] : word.slice('--log='.length);
+  if (!file) return '--log needs a file: --log FILE';
+  return { log: file, rest: words.filter((_, i) => i !== at && (word !== '--log' || i !== at + 1)) };
 }
 
 function usage(problem: string): number {

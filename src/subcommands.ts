@@ -25,15 +25,17 @@ const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
   ['-6', 'IPv6'],
   ['-p PORT', 'connect from this local port'],
   ['-q', 'no # lines on stderr'],
+  ['--log FILE', 'append a traffic log to FILE (every byte both ways, as a hex dump)'],
 ];
 
 export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
   run: {
-    args: 'FILE.sock [NAME=VALUE ...]',
+    args: '[--log FILE] FILE.sock [NAME=VALUE ...]',
     summary: 'run a script; NAME=VALUE overrides its assignments',
     options: [
       ['-v, --verbose', 'also write what the shell did underneath (# lines) to stderr'],
       ['--raw', 'print writes received bytes unescaped even to a terminal'],
+      ['--log FILE', 'append a traffic log to FILE: every byte each socket sends and receives, as a hex dump'],
     ],
     notes: ['The script stops at its first error; `input` reads standard input.'],
   },
@@ -80,7 +82,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   connect: {
-    args: '[-u] [-C] [-w S] [-6] [-p PORT] [-q] HOST PORT',
+    args: '[-u] [-C] [-w S] [-6] [-p PORT] [-q] [--log FILE] HOST PORT',
     summary: "stream standard input to a server and its replies to standard output (nc's default)",
     options: STREAM_OPTIONS.filter(([flag]) => flag !== '-k'),
     notes: [
@@ -89,7 +91,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   listen: {
-    args: '[-u] [-k] [-C] [-w S] [-6] [-q] [HOST] PORT',
+    args: '[-u] [-k] [-C] [-w S] [-6] [-q] [--log FILE] [HOST] PORT',
     summary: 'wait for one client (or, with -k, many) and stream as connect does (nc -l)',
     options: STREAM_OPTIONS.filter(([flag]) => flag !== '-p PORT'),
     notes: [

@@ -215,6 +215,7 @@ describe('TCP byte stream', () => {
         from: r.engine.getpeername(conn),
         queued: 4,
         taken: true,
+        data: Buffer.from('ping'),
       },
     ]);
   });

@@ -11,6 +11,7 @@ import { shortcuts } from './shortcuts.js';
 import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from '../spec/command.js';
 import { streamCommands } from './stream-commands.js';
+import { logCommand } from './log-command.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDef[] = [
   saveCommand,
   diagramCommand,
   ...streamCommands,
+  logCommand,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -26,6 +26,8 @@ export type Output =
    * Only a terminal shows it: never a pipe, a log or a transcript.
    */
   | { readonly kind: 'progress'; readonly text: string | null }
+  /** Lines of the traffic log on the screen (`log on` without a file): terminal-safe already. */
+  | { readonly kind: 'traffic'; readonly text: string }
   /** A failed statement. `file` is the script or '<stdin>'. */
   | { readonly kind: 'error'; readonly message: string; readonly span: Span | null; readonly file: string; readonly job?: number };
 

@@ -205,6 +205,7 @@ export class Stream {
       from: this.remote,
       queued: this.queue.total,
       taken,
+      data: chunk,
     });
     if (taken) owner.reader.wake();
     if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {

@@ -144,6 +144,8 @@ export type EngineEvent =
       from: Address | null;
       queued: number;
       taken: boolean;
+      /** The bytes themselves (the queue's buffer: copy to keep), for the traffic log. */
+      data: Buffer;
     }
   /** The connection ended: the peer's FIN when fin, else FIN or reset, the OS did not say which (end-probe.ts); taken: a waiting recv returns b'' for it. */
   | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean; fin: boolean }

@@ -309,6 +309,7 @@ export class UdpSocket extends BaseSocket {
       from,
       queued: this.inbox.length,
       taken,
+      data,
     });
     if (taken) this.reader.wake();
   };

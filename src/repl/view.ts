@@ -46,6 +46,8 @@ export function outputLines(o: Output): ShellLine[] {
       return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':
       return [line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true)];
+    case 'traffic':
+      return o.text.split('\n').map((t) => line(t, 'out', 'dim'));
     case 'progress':
       return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
     case 'error':

@@ -17,6 +17,8 @@ export interface ScriptOptions {
   /** --raw: print's bytes go to a terminal unescaped (see StreamOutputOptions.raw). */
   readonly raw?: boolean;
   readonly signal: AbortSignal;
+  /** --log FILE: the traffic log (as `log on FILE`) from the first call on. */
+  readonly log?: string;
 }
 
 /** Reads and validates a script; prints every diagnostic as FILE:LINE:COL. Null if it has errors. */
@@ -65,6 +67,7 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     },
   });
   try {
+    if (options.log !== undefined && !(await startLog(session, options.log, io))) return 1;
     await session.runProgram(program, file, options.overrides, { signal: options.signal });
     return jobFailed ? 1 : 0;
   } catch (e) {
@@ -83,5 +86,16 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     throw e;
   } finally {
     await session.close();
+  }
+}
+
+/** --log FILE: the traffic log from the start, as a hex dump (exact); false, said on stderr, when FILE cannot be opened. */
+export async function startLog(session: Session, file: string, io: Io): Promise<boolean> {
+  try {
+    await session.traffic.start({ file, form: 'hex' });
+    return true;
+  } catch (e) {
+    io.stderr.write(`sockshell: can't open ${file} for the traffic log (${(e as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    return false;
   }
 }

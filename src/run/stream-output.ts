@@ -47,6 +47,9 @@ export function streamOutput(options: StreamOutputOptions): OutputSink {
       case 'warning':
         stderr.write(`warning: ${messageLine(o.text)}\n`);
         return;
+      case 'traffic':
+        stderr.write(`${o.text}\n`); // terminal-safe already; stdout stays the script's own output
+        return;
       case 'progress':
         if (stderr.isTTY) stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
         return;

@@ -16,6 +16,7 @@ import { Session } from '../session/session.js';
 import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
 import { streamOutput } from './stream-output.js';
+import { startLog } from './script.js';
 
 export interface StreamOptions {
   readonly mode: 'connect' | 'listen';
@@ -37,6 +38,8 @@ export interface StreamOptions {
   /** -q: no `# ` lines. */
   readonly quiet: boolean;
   readonly signal: AbortSignal;
+  /** --log FILE: the traffic log of the stream, as a hex dump. */
+  readonly log?: string;
 }
 
 /** Runs the stream; the exit status: 0 done or idle, 1 a socket error, 130 Ctrl-C. */
@@ -58,6 +61,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
     output: (data) => (io.stdout.write(data) ? undefined : once(io.stdout, 'drain').then(() => undefined)),
   };
   try {
+    if (o.log !== undefined && !(await startLog(session, o.log, io))) return 1;
     const result = o.mode === 'connect' ? await connect(stream) : o.keep && !o.udp ? await listenKeep(stream) : await listenOnce(stream);
     return result;
   } catch (e) {

@@ -16,6 +16,7 @@ import { ExchangeLog } from '../record/exchanges.js';
 import { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
 import type { Output, OutputSink } from '../core/output.js';
+import { TrafficTap } from './traffic.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;
@@ -42,6 +43,8 @@ export class Session implements SessionServices {
   readonly exchanges = new ExchangeLog();
   /** Filled by the chunks of a REPL or piped session (runChunk); scripts export from their source. */
   readonly ran = new ExportLog();
+  /** The traffic log (`log on`): off until asked; the engine's sink feeds it every event. */
+  readonly traffic: TrafficTap;
   readonly interactive: boolean;
   trace = false;
   /** Scripts started so far: each run's sockets have their own owner id. */
@@ -51,10 +54,12 @@ export class Session implements SessionServices {
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
+    this.traffic = new TrafficTap(options.out, (serial) => this.engine.list().find((s) => s.serial === serial)?.local ?? null);
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
         this.exchanges.hear(event);
+        this.traffic.hear(event);
         this.trouble = eventTrouble(event) ?? this.trouble;
         const out = eventOutput(event);
         if (out) options.out(this.attribute(out, event.serial));
@@ -157,5 +162,6 @@ export class Session implements SessionServices {
   async close(): Promise<void> {
     await this.jobs.killAll();
     await this.engine.closeAll();
+    await this.traffic.stop().catch(() => null); // what the closing sockets sent last (FINs) is in the file
   }
 }

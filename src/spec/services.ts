@@ -4,7 +4,23 @@ import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchanges.js';
 import type { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
+import type { TrafficForm } from '../record/traffic.js';
 import type { CommandDef } from './command.js';
+
+/** Where the traffic log goes now: a file (or null: the screen) and its form. */
+export interface TrafficTarget {
+  readonly file: string | null;
+  readonly form: TrafficForm;
+}
+
+export interface TrafficControl {
+  /** Where the log goes, or null when it is off. */
+  readonly target: TrafficTarget | null;
+  /** Starts (or moves) the log; a FILE is appended to. Rejects with the OS's code when FILE cannot be opened. */
+  start(target: TrafficTarget): Promise<void>;
+  /** Stops the log once what it wrote is on disk; how many entries it wrote since start. Null when it was off. */
+  stop(): Promise<{ readonly target: TrafficTarget; readonly entries: number } | null>;
+}
 
 /** Services of the whole session, shared by the main interpreter and every job. */
 export interface SessionServices {
@@ -35,6 +51,8 @@ export interface SessionServices {
   requestExit(): void;
   /** What the socket calls did, for `diagram`. */
   readonly exchanges: ExchangeLog;
+  /** The traffic log (`log on|off`, `run --log`): every byte each socket sends and receives. */
+  readonly traffic: TrafficControl;
   /** The chunks a REPL or piped session ran without error, and its sockets' names, for `export`; empty for scripts. */
   readonly ran: ExportLog;
 }

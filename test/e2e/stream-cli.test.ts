@@ -138,6 +138,20 @@ describe('sockshell connect / listen: the flags', () => {
     expect(client.err()).toMatch(/nothing either way for 2 s \(-w\): closed; sent 15 bytes, received 0 bytes/);
   });
 
+  it('--log FILE: the traffic log of the stream, a hex dump of both directions', async () => {
+    const input = join(dir, 'ping.txt');
+    writeFileSync(input, 'ping\n');
+    const log = join(dir, 'stream.log');
+    const { proc: server, port } = await listener([], '/dev/null', join(dir, 'ping.out'));
+    const client = sockshell(['connect', '--log', log, '127.0.0.1', String(port)], input, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    const text = readFileSync(log, 'utf8');
+    expect(text).toMatch(/(^|\n)> \S+ tcp 127\.0\.0\.1:\d+ > 127\.0\.0\.1:\d+ TCP 5 bytes\n {2}00000000 {2}70 69 6e 67 0a .*\|ping\.\|\n/);
+    expect(text).toMatch(/\n> \S+ tcp FIN \(shutdown wr\)\n/);
+    expect(text).toMatch(/\n< \S+ tcp FIN: the peer closed its side\n/);
+  });
+
   it('connect to a closed port: the OS refused, said once on stderr, exit 1, nothing on stdout', async () => {
     const port = await freeFixedPort();
     const out = join(dir, 'refused.bin');

@@ -1,0 +1,112 @@
+/**
+ * What the traffic log (`log on`, `run --log`) keeps of the engine's events: every byte that left or
+ * reached a socket, and the FINs and drops between them, as socat -v -x records a relay. Pure: the
+ * session subscribes it to the engine's one event stream, and render/traffic.ts writes its entries.
+ */
+import type { Address, EngineEvent, Transport } from '../engine/types.js';
+
+/** hex: a hex dump with ASCII beside it (socat -x); text: the bytes as they are (socat -v). */
+export type TrafficForm = 'hex' | 'text';
+
+export type TrafficEntry =
+  /** Bytes handed to the OS ('>') or arrived from the network into the socket's queue ('<'). */
+  | {
+      readonly kind: 'data';
+      readonly at: Date;
+      readonly direction: '>' | '<';
+      readonly socket: string;
+      readonly serial: number;
+      readonly transport: Transport;
+      readonly local: Address | null;
+      readonly peer: Address | null;
+      readonly bytes: number;
+      /** A copy: the log may be written after the queue's buffer is reused. Empty for sendfile (file names it). */
+      readonly data: Buffer;
+      readonly file: string | null;
+    }
+  /** A FIN sent ('>', shutdown or close) or received ('<'), or a datagram the full queue dropped ('<'). */
+  | {
+      readonly kind: 'mark';
+      readonly at: Date;
+      readonly direction: '>' | '<';
+      readonly socket: string;
+      readonly serial: number;
+      readonly text: string;
+    };
+
+/** The local address of a socket by serial, asked when an event does not carry it. */
+export type LocalOf = (serial: number) => Address | null;
+
+/** The entry for one engine event, or null for events that move no bytes. */
+export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date()): TrafficEntry | null {
+  const { serial, socket } = event;
+  switch (event.kind) {
+    case 'sent':
+      return {
+        kind: 'data',
+        at,
+        direction: '>',
+        socket,
+        serial,
+        transport: event.transport,
+        local: event.local,
+        peer: event.to,
+        bytes: event.bytes,
+        data: Buffer.from(event.data),
+        file: event.file,
+      };
+    case 'received':
+      return {
+        kind: 'data',
+        at,
+        direction: '<',
+        socket,
+        serial,
+        transport: event.transport,
+        local: localOf(serial),
+        peer: event.from,
+        bytes: event.bytes,
+        data: Buffer.from(event.data),
+        file: null,
+      };
+    case 'eof':
+      return {
+        kind: 'mark',
+        at,
+        direction: '<',
+        socket,
+        serial,
+        text: event.fin ? 'FIN: the peer closed its side' : 'end of stream (FIN or reset)',
+      };
+    case 'shut':
+      return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: `FIN (shutdown ${event.how})` } : null;
+    case 'closed':
+      return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: 'FIN (close)' } : null;
+    case 'dropped':
+      return {
+        kind: 'mark',
+        at,
+        direction: '<',
+        socket,
+        serial,
+        text: `a datagram of ${event.bytes} bytes dropped: the receive queue is full`,
+      };
+    case 'failed':
+      return { kind: 'mark', at, direction: '<', socket, serial, text: `${event.code}` };
+    case 'bound':
+    case 'connected':
+    case 'incoming':
+    case 'paused':
+    case 'truncated':
+    case 'joined':
+    case 'listening':
+    case 'accepted':
+    case 'returned':
+    case 'renamed':
+      return null;
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
