@@ -11,6 +11,7 @@ import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './res
 import { handshake } from './tcp-connect.js';
 import { optionApplies } from './options.js';
 import { Stream } from './tcp-stream.js';
+import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
   Address,
   BlockOptions,
@@ -179,7 +180,7 @@ export class TcpSocket extends BaseSocket {
       stream = this.connection(call, 'EPIPE_UNCONNECTED');
       stream.checkWritable(call);
       this.checkSignal(options, call);
-      if (!stream.mustWait) return this.write(stream, data, call);
+      if (!this.mustWait(stream, call)) return this.write(stream, data, call);
       if (this.timeout === 0) throw this.wouldBlock(call);
     } catch (err) {
       return Promise.reject(err);
@@ -187,16 +188,21 @@ export class TcpSocket extends BaseSocket {
     // Wait for room before writing, so a timeout or cancel means nothing of data was sent.
     return this.waitFor(this.writer, call, options, () => {
       stream.checkWritable(call);
-      if (stream.mustWait) return null;
+      if (this.mustWait(stream, call)) return null;
       return this.write(stream, data, call);
     });
   }
 
+  /** send waits while the kernel's buffer is full, as Python's does (kernel-send.ts); sendall only while Node's is. */
+  private mustWait(stream: Stream, call: 'send' | 'sendall'): boolean {
+    return call === 'send' ? kernelFull(stream) : stream.mustWait;
+  }
+
   /** send's write, told as the engine event of the completed call. */
   private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
-    stream.write(data);
-    const bytes = data.length;
-    this.tellSent(call, stream.local, stream.remote, null, data, bytes, null);
+    // send: what the kernel takes now (kernel-send.ts); sendall: everything, Node buffering the rest.
+    const bytes = call === 'send' ? sendWhatFits(stream, data, () => this.writer.wake()) : (stream.write(data), data.length);
+    this.tellSent(call, stream.local, stream.remote, null, bytes === data.length ? data : data.subarray(0, bytes), bytes, null);
     return bytes;
   }
 

@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEND_PIECE } from '../src/engine/kernel-send.js';
+import { fails, rig, type Rig } from './engine-helpers.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * Issue 14, fidelity: Python's send returns what the kernel took and blocks (or times out under
+ * settimeout) while the kernel's send buffer is full; sendall sends everything. It used to return
+ * the whole length at once (200000000 for 200 MB to a peer that never reads), buffering it all.
+ */
+let r: Rig;
+let server: Server | null = null;
+let peer: Socket | null = null;
+afterEach(async () => {
+  peer?.destroy();
+  await r.engine.closeAll();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = null;
+  peer = null;
+});
+
+/** A peer that accepts and does not read until told: the kernel's buffers between us fill. */
+async function stalledPeer(): Promise<number> {
+  server = createServer({ pauseOnConnect: true }, (s) => (peer = s));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+describe('send returns what the kernel took', () => {
+  it('to a peer that never reads: less than asked, then blocks and times out (settimeout), as Python', async () => {
+    r = rig();
+    const port = await stalledPeer();
+    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+    await r.engine.connect(c, '127.0.0.1', port, {});
+    const data = randomBytes(64 * 1024 * 1024);
+    const first = await r.engine.send(c, data, {});
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(data.length);
+    // What Node holds beyond the kernel is at most one piece, not the other 60-odd MiB.
+    expect(r.engine.info(c).bytesSent).toBe(first);
+    r.engine.settimeout(c, 0.2);
+    let total = first;
+    // Sending the rest: each send takes what fits, until the kernel's buffer is full and one times out.
+    for (let i = 0; i < 1000; i++) {
+      const n = r.engine.send(c, data.subarray(total), {});
+      let sent: number;
+      try {
+        sent = await n;
+      } catch {
+        await fails(n, 'ETIMEDOUT', 'TimeoutError');
+        break;
+      }
+      total += sent;
+    }
+    expect(total).toBeLessThan(data.length);
+    // The sent event says what went, not what was asked.
+    const sentEvents = r.of('sent').filter((e) => e.call === 'send');
+    expect(sentEvents.reduce((sum, e) => sum + e.bytes, 0)).toBe(total);
+    expect(sentEvents.every((e) => e.data.length === e.bytes)).toBe(true);
+  });
+
+  it('send the rest in a loop: the peer gets every byte exactly once, in order', async () => {
+    r = rig();
+    const port = await stalledPeer();
+    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+    await r.engine.connect(c, '127.0.0.1', port, {});
+    await waitFor(() => peer !== null, 'the peer accepted');
+    const data = randomBytes(20 * 1024 * 1024 + 12345);
+    const hash = createHash('sha256');
+    let got = 0;
+    peer!.on('data', (d: Buffer) => {
+      hash.update(d);
+      got += d.length;
+    });
+    peer!.resume();
+    let at = 0;
+    let sends = 0;
+    while (at < data.length) {
+      at += await r.engine.send(c, data.subarray(at), {});
+      sends++;
+    }
+    await waitFor(
+      () => got === data.length,
+      () => `all bytes at the peer (${got} of ${data.length})`,
+    );
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(sends).toBeGreaterThanOrEqual(1);
+  });
+
+  it('send of b"" returns 0; a small send goes whole; a huge one does not', async () => {
+    r = rig();
+    const port = await stalledPeer();
+    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+    await r.engine.connect(c, '127.0.0.1', port, {});
+    expect(await r.engine.send(c, Buffer.alloc(0), {})).toBe(0);
+    expect(await r.engine.send(c, Buffer.alloc(1000, 1), {})).toBe(1000);
+    // One call never takes more than fits plus the piece Node holds: bounded memory whatever is asked.
+    expect(await r.engine.send(c, Buffer.alloc(1024 * SEND_PIECE, 1), {})).toBeLessThan(1024 * SEND_PIECE);
+  });
+});
