@@ -1,5 +1,7 @@
 import { NONE, type Value } from '../lang/values.js';
 import { parseOverride } from '../lang/overrides.js';
+import { isName } from '../lang/lexer.js';
+import type { Part } from '../lang/ast.js';
 import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
@@ -19,15 +21,34 @@ function jobId(arg: Arg): number {
   return Number(m[1]);
 }
 
-/** NAME=VALUE words of `run`, as make reads its command-line variables. */
-function overrides(args: readonly Arg[]): Map<string, Value> {
+/**
+ * NAME=VALUE words of `run`, as make reads its command-line variables. NAME=$var passes the variable's
+ * value itself, keeping its type: a socket (`run handler.sock conn=$c &` serves c in a job), an
+ * address, bytes. Any other word is read as text, as on the command line.
+ */
+function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const a of args) {
+    const passed = passedVariable(a);
+    if (passed !== null) {
+      out.set(passed.name, scope.get(passed.var.name, passed.var.span));
+      continue;
+    }
     const parsed = a.value.kind === 'str' ? parseOverride(a.value.value) : null;
     if (!parsed) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
     out.set(...parsed);
   }
   return out;
+}
+
+/** NAME=$var, written as one word: the name and the variable (not indexed), else null. */
+function passedVariable(a: Arg): { name: string; var: Extract<Part, { kind: 'var' }> } | null {
+  const w = a.word;
+  if (w.kind !== 'template' || w.parts.length !== 2) return null;
+  const [head, tail] = w.parts;
+  if (head?.kind !== 'text' || tail?.kind !== 'var' || tail.index !== undefined || !head.text.endsWith('=')) return null;
+  const name = head.text.slice(0, -1);
+  return isName(name) ? { name, var: tail } : null;
 }
 
 function useSocket(ctx: CallContext): Value {
@@ -126,7 +147,10 @@ export const sessionCommands: readonly CommandDef[] = [
       if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
       const path = file!.value.value;
       try {
-        await ctx.session.runFile(path, overrides(rest), { signal: ctx.block.signal, ...(ctx.job !== undefined ? { job: ctx.job } : {}) });
+        await ctx.session.runFile(path, overrides(rest, ctx.scope), {
+          signal: ctx.block.signal,
+          ...(ctx.job !== undefined ? { job: ctx.job } : {}),
+        });
       } catch (e) {
         // A script's `exit N` ends that script; here it is the outcome of this command.
         if (e instanceof ExitRequest) throw new ShellError(`${path} exited with status ${e.status}`, file!.span);

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver } from './helpers/core-driver.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * Issue 14, concurrent servers: a socket passes to a script run as a job (`run handler.sock conn=$c &`),
+ * so each accepted connection is served by its own job, at once. It used to fail with
+ * `c is "<socket hc …>", not a socket`: NAME=$var was read as text.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-jobs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let d: CoreDriver;
+afterEach(() => d.close());
+
+const handler = join(dir, 'handler.sock');
+writeFileSync(handler, 'm = conn.recv 100\num = upper $m\nconn.sendall $um\nconn.close\n');
+
+describe('run FILE NAME=$socket &', () => {
+  it('two connections served by two jobs at once: the second is answered while the first still waits', async () => {
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok(
+      's = tcp.listen 127.0.0.1 0',
+      'a = s.getsockname',
+      'c1 = tcp.connect $a',
+      'h1, x1 = s.accept',
+      'c2 = tcp.connect $a',
+      'h2, x2 = s.accept',
+    );
+    await d.ok(`run ${handler} conn=$h1 &`, `run ${handler} conn=$h2 &`);
+    // Both jobs now wait in recv: the second client is served first.
+    await d.ok('c2.sendall second');
+    expect((await d.run('c2.recv 100')).out).toBe("b'SECOND'\n");
+    await d.ok('c1.sendall first');
+    expect((await d.run('c1.recv 100')).out).toBe("b'FIRST'\n");
+    await waitFor(
+      () => lines.filter((l) => /^\[\d\] done: run /.test(l)).length === 2,
+      () => `both jobs done; saw ${lines.join(' | ')}`,
+    );
+  });
+
+  it('NAME=$var keeps other types too; NAME=text stays text', async () => {
+    const show = join(dir, 'show.sock');
+    writeFileSync(show, 'print $addr[1] $word\n');
+    d = new CoreDriver();
+    await d.ok('s = udp.bind 127.0.0.1 0', 'a = s.getsockname');
+    const ran = await d.run(`run ${show} addr=$a word=plain`);
+    expect(ran.out).toMatch(/^\d+ plain\n$/);
+  });
+});
