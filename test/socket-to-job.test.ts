@@ -51,3 +51,24 @@ describe('run FILE NAME=$socket &', () => {
     expect(ran.out).toMatch(/^\d+ plain\n$/);
   });
 });
+
+describe("a job's notices stay in the job", () => {
+  it("datagrams waiting on a job's socket make no lines at the prompt; sockets still shows them queued", async () => {
+    const quiet = join(dir, 'quiet.sock');
+    // Binds, then waits in accept forever: its UDP socket's datagrams stay queued.
+    writeFileSync(quiet, 'u = udp.bind 127.0.0.1 0\nl = tcp.listen 127.0.0.1 0\nc, a = l.accept\n');
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok(`run ${quiet} &`);
+    const engine = d.core.session.engine;
+    await waitFor(() => engine.list().some((s) => s.name === 'l' && s.state === 'LISTEN'), 'the job listening');
+    const port = engine.list().find((s) => s.name === 'u')!.local!.port;
+    await d.ok('v = udp.socket');
+    for (let i = 0; i < 5; i++) {
+      await d.ok(`v.sendto x${i} 127.0.0.1 ${port}`);
+    }
+    await waitFor(() => engine.list().find((s) => s.name === 'u')!.queued.count === 5, 'five datagrams queued');
+    expect(lines.filter((l) => /is waiting/.test(l))).toEqual([]);
+    expect((await d.run('sockets')).out).toMatch(/u \(%1\) .* 5 datagrams/);
+  });
+});

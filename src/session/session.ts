@@ -62,21 +62,27 @@ export class Session implements SessionServices {
         this.traffic.hear(event);
         this.trouble = eventTrouble(event) ?? this.trouble;
         const out = eventOutput(event);
-        if (out) options.out(this.attribute(out, event.serial));
+        const shown = out && this.attribute(out, event.serial);
+        if (shown) options.out(shown);
       },
     });
   }
 
   /**
-   * Output about a job's socket is the job's output: labelled, and drawn as it arrives. Without a
-   * running job there is nothing to look up (a job's sockets close when it ends); the lookup asks
-   * the engine about every open socket, once per implicit bind in a tcp.connect loop otherwise.
+   * Output about a job's socket is the job's output: labelled, and drawn as it arrives; its notices
+   * are not shown at all. Without a running job there is nothing to look up (a job's sockets close
+   * when it ends); the lookup asks the engine about every open socket, once per implicit bind in a
+   * tcp.connect loop otherwise.
    */
-  private attribute(out: Output, serial: number): Output {
-    if (out.kind !== 'info' && out.kind !== 'warning') return out;
+  private attribute(out: Output, serial: number): Output | null {
+    if (out.kind !== 'info' && out.kind !== 'warning' && out.kind !== 'notice') return out;
     if (this.jobs.running() === 0) return out;
     const job = this.jobOf(this.engine.list().find((s) => s.serial === serial)?.owner ?? '');
-    return job === null ? out : { ...out, job };
+    if (job === null) return out;
+    // A notice about a job's socket (data waiting, a client connected) is the job's business: its
+    // script reads it. At the prompt a transfer to a job's port made one line per datagram (issue 14);
+    // `sockets` still shows the job's queues.
+    return out.kind === 'notice' ? null : { ...out, job };
   }
 
   readonly describe = (handle: SocketHandle): string => {
