@@ -81,6 +81,8 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
     case 'shut':
       return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: `FIN (shutdown ${event.how})` } : null;
     case 'closed':
+      if (event.unread > 0)
+        return { kind: 'mark', at, direction: '>', socket, serial, text: `RST (close with ${event.unread} bytes unread)` };
       return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: 'FIN (close)' } : null;
     case 'dropped':
       return {
