@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSocket } from 'node:dgram';
+import { createConnection, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, freeFixedPort, hasNc, ROOT } from '../helpers/proc.js';
 import { HANG_MS, waitFor } from '../helpers/wait.js';
@@ -53,6 +55,14 @@ function start(command: string, args: readonly string[], input: string, output: 
     });
   });
   return { child, err: () => err, exit };
+}
+
+/** A TCP client of the test's own, connected. */
+function connect(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection(port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
 }
 
 const sockshell = (args: readonly string[], input: string, output: string): Proc => start(process.execPath, [CLI, ...args], input, output);
@@ -150,6 +160,45 @@ describe('sockshell connect / listen: the flags', () => {
     expect(text).toMatch(/(^|\n)> \S+ tcp 127\.0\.0\.1:\d+ > 127\.0\.0\.1:\d+ TCP 5 bytes\n {2}00000000 {2}70 69 6e 67 0a .*\|ping\.\|\n/);
     expect(text).toMatch(/\n> \S+ tcp FIN \(shutdown wr\)\n/);
     expect(text).toMatch(/\n< \S+ tcp FIN: the peer closed its side\n/);
+  });
+
+  it('listen -k: two clients at once, both heard; Ctrl-C ends it (130)', async () => {
+    const out = join(dir, 'keep.bin');
+    const { proc: server, port } = await listener(['-k'], '/dev/null', out);
+    const a = connect(port);
+    const b = connect(port);
+    const [ca, cb] = await Promise.all([a, b]);
+    // Both connected before either sent: they are served at once, not one after the other.
+    cb.end('from b\n');
+    ca.end('from a\n');
+    await waitFor(
+      () => readFileSync(out, 'utf8').length === 14,
+      () => `both lines in ${out}: ${readFileSync(out, 'utf8')}`,
+    );
+    expect(readFileSync(out, 'utf8').split('\n').sort()).toEqual(['', 'from a', 'from b']);
+    await waitFor(
+      () => (server.err().match(/closed its side/g) ?? []).length === 2,
+      () => server.err(),
+    );
+    server.child.kill('SIGINT');
+    expect(await server.exit).toBe(130);
+    expect(server.err().match(/connection from/g)).toHaveLength(2);
+  });
+
+  it('listen -u -k: datagrams from every sender, not only the first', async () => {
+    const out = join(dir, 'udp-keep.bin');
+    const { proc: server, port } = await listener(['-u', '-k'], '/dev/null', out);
+    for (const text of ['one\n', 'two\n']) {
+      const s = createSocket('udp4');
+      await new Promise<void>((resolve) => s.send(text, port, '127.0.0.1', () => resolve()));
+      s.close();
+    }
+    await waitFor(
+      () => readFileSync(out, 'utf8') === 'one\ntwo\n',
+      () => `both datagrams in ${out}: ${readFileSync(out, 'utf8')}`,
+    );
+    server.child.kill('SIGINT');
+    expect(await server.exit).toBe(130);
   });
 
   it('connect to a closed port: the OS refused, said once on stderr, exit 1, nothing on stdout', async () => {
