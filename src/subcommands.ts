@@ -30,7 +30,7 @@ const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
 
 export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
   run: {
-    args: '[--log FILE] FILE.sock [NAME=VALUE ...]',
+    args: 'FILE.sock [NAME=VALUE ...]',
     summary: 'run a script; NAME=VALUE overrides its assignments',
     options: [
       ['-v, --verbose', 'also write what the shell did underneath (# lines) to stderr'],

@@ -36,7 +36,10 @@ export const GRAMMAR: Grammar = {
   suggest,
 };
 
-/** The closest command name within two edits, for "did you mean". */
+/**
+ * The closest command name within two edits, for "did you mean"; one edit for names of three letters
+ * or fewer, where two edits change most of the word (foo is not a typo of log).
+ */
 export function suggest(name: string): string | null {
-  return closest(name, TABLE.keys());
+  return closest(name, TABLE.keys(), name.length <= 3 ? 1 : 2);
 }

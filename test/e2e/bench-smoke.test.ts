@@ -33,7 +33,16 @@ describe('npm run bench', () => {
     expect(run.stdout).toContain('| measurement | contender | median | min–max | notes |');
     const report = JSON.parse(readFileSync(json, 'utf8')) as { smoke: boolean; results: Result[] };
     expect(report.smoke).toBe(true);
-    expect(report.results.map((r) => r.id)).toEqual(['udp-rt', 'tcp-rt', 'tcp-conn', 'tcp-conn-client', 'bulk', 'startup', 'memory']);
+    expect(report.results.map((r) => r.id)).toEqual([
+      'udp-rt',
+      'tcp-rt',
+      'tcp-conn',
+      'tcp-conn-client',
+      'bulk',
+      'startup',
+      'memory',
+      'udp-burst',
+    ]);
     for (const r of report.results) {
       for (const c of r.contenders.filter((x) => x.available)) {
         expect(c.n, `${r.id} ${c.id}`).toBe(1);

@@ -159,7 +159,7 @@ describe('sockshell connect / listen: the flags', () => {
     const text = readFileSync(log, 'utf8');
     expect(text).toMatch(/(^|\n)> \S+ tcp 127\.0\.0\.1:\d+ > 127\.0\.0\.1:\d+ TCP 5 bytes\n {2}00000000 {2}70 69 6e 67 0a .*\|ping\.\|\n/);
     expect(text).toMatch(/\n> \S+ tcp FIN \(shutdown wr\)\n/);
-    expect(text).toMatch(/\n< \S+ tcp FIN: the peer closed its side\n/);
+    expect(text).toMatch(/(^|\n)< \S+ tcp FIN: the peer closed its side\n/);
   });
 
   it('listen -k: two clients at once, both heard; Ctrl-C ends it (130)', async () => {
