@@ -1,6 +1,6 @@
 import { NONE, type Value } from '../lang/values.js';
 import { parseOverride } from '../lang/overrides.js';
-import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
+import { helpCommand, helpIndex, helpOverview, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
@@ -73,7 +73,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner)));
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner), ctx.session.columns()));
       return NONE;
     },
   },
@@ -81,9 +81,9 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'help',
     onlyShows: true,
     group: 'session',
-    usage: 'help [COMMAND]',
+    usage: 'help [COMMAND|all]',
     forms: [[], [{ name: 'COMMAND', kind: 'command' }]],
-    summary: 'List the commands, or show one with its Python call and an example',
+    summary: "The commands in the chapter's order (help all: with a line each), or one with its Python call and an example",
     python: { none: 'Python has help(socket.socket.recvfrom)' },
     example: 'help recvfrom',
     toPython: () => comment('help'),
@@ -91,10 +91,14 @@ export const sessionCommands: readonly CommandDef[] = [
       const table = ctx.session.table;
       const arg = ctx.args[0];
       if (!arg) {
-        ctx.display(helpIndex([...table.values()], ctx.session.columns()));
+        ctx.display(helpOverview([...table.values()], ctx.session.columns()));
         return NONE;
       }
       const asked = arg.value.kind === 'str' ? arg.value.value : '';
+      if (asked === 'all' && !table.has('all')) {
+        ctx.display(helpIndex([...table.values()], ctx.session.columns()));
+        return NONE;
+      }
       const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);

@@ -194,15 +194,21 @@ export class TcpSocket extends BaseSocket {
 
   /** send's write, told as the engine event of the completed call. */
   private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
-    stream.write(data);
+    stream.write(data, undefined, call);
     const bytes = data.length;
     this.tellSent(call, stream.local, stream.remote, null, data, bytes, null);
     return bytes;
   }
 
+  /**
+   * sendto on TCP, as Python raises it: EPIPE (BrokenPipeError) when not connected; EISCONN when
+   * connected, as on macOS and the BSDs (Linux sends on the connection and ignores the address, a
+   * silence that would hide the chapter's point that a connection has its destination).
+   */
   async sendto(): Promise<number> {
     this.checkOpen('sendto');
-    throw new SocketError('EOPNOTSUPP_SENDTO_TCP', 'sendto', { socket: this.name });
+    if (this.stream !== null || this.listener !== null) throw new SocketError('EISCONN_SENDTO_TCP', 'sendto', { socket: this.name });
+    throw new SocketError('EPIPE_SENDTO_TCP', 'sendto', { socket: this.name });
   }
 
   recv(bufsize: number, options: BlockOptions): Promise<Buffer> {

@@ -3,6 +3,8 @@ import type { REPLServer } from 'node:repl';
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import type { ShellLine } from './view.js';
+import { WriteStream } from 'node:tty';
+import { wrapWords } from '../render/wrap.js';
 
 /**
  * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
@@ -19,9 +21,24 @@ export class Screen {
   ) {}
 
   write(line: ShellLine, idle: boolean): void {
-    const text = this.paint(line);
+    const text = this.reflow(line)
+      .map((l) => this.paint({ ...line, text: l }))
+      .join('\n');
     if (line.async && idle) this.above(text);
     else (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
+  }
+
+  /**
+   * At a terminal, a `#` line, a notice or a warning longer than the terminal is broken at spaces,
+   * its later lines indented, rather than cut mid-word by the terminal. Other lines (values, tables,
+   * a caret under its column) are as they came. The lines themselves (transcripts, the recorder) stay whole.
+   */
+  private reflow(line: ShellLine): string[] {
+    const columns = this.terminal && this.output instanceof WriteStream ? this.output.columns : undefined;
+    if (columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
+    const lead = /^(\[[^\]]+\] )?(# |warning: )?/.exec(line.text)![0];
+    if (lead === '') return [line.text];
+    return wrapWords(line.text.slice(lead.length), columns - 1, lead, '  ');
   }
 
   private paint(line: ShellLine): string {

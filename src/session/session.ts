@@ -11,6 +11,7 @@ import type { Stmt } from '../lang/ast.js';
 import { addressRepr, repr, str, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { eventOutput, eventTrouble } from './events.js';
+import { LookupNotes } from './lookups.js';
 import { Jobs } from '../core/jobs.js';
 import { ExchangeLog } from '../record/exchanges.js';
 import { ExportLog } from '../record/export-log.js';
@@ -48,6 +49,7 @@ export class Session implements SessionServices {
   private runs = 0;
   display: 'text' | 'hex' = 'text';
   trouble: Trouble | null = null;
+  private readonly lookups = new LookupNotes();
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
@@ -58,6 +60,8 @@ export class Session implements SessionServices {
         this.trouble = eventTrouble(event) ?? this.trouble;
         const out = eventOutput(event);
         if (out) options.out(this.attribute(out, event.serial));
+        const looked = this.lookups.note(event);
+        if (looked) options.out(this.attribute(looked, event.serial));
       },
     });
   }
