@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
 import type { CommandDef } from '../spec/command.js';
-import type { SessionServices } from '../spec/services.js';
+import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
@@ -49,6 +49,7 @@ export class Session implements SessionServices {
   private runs = 0;
   display: 'text' | 'hex' = 'text';
   trouble: Trouble | null = null;
+  lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();
 
   constructor(private readonly options: SessionOptions) {
