@@ -6,6 +6,7 @@ import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
 import * as want from './args.js';
 import { suggest } from './table.js';
+import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
 import type { Arg, CallContext, CommandDef } from '../spec/command.js';
 
@@ -104,6 +105,7 @@ export const sessionCommands: readonly CommandDef[] = [
       const def = table.get(name);
       if (def) ctx.display(helpCommand(def));
       else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
+      else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
       else {
         const near = suggest(name);
         throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, arg.span);
@@ -228,3 +230,16 @@ export const sessionCommands: readonly CommandDef[] = [
     },
   },
 ];
+
+/**
+ * `help udp`, `help pipe`: not a command, but a word of the chapter. The commands it begins (udp.socket,
+ * udp.bind) and what explain says of it, instead of a did-you-mean that would offer `use`.
+ */
+function familyOrTopic(word: string, table: ReadonlyMap<string, CommandDef>): string | null {
+  const family = [...table.keys()].filter((n) => n.toLowerCase().startsWith(`${word.toLowerCase()}.`));
+  const explained = topic(word);
+  if (family.length === 0 && explained === null) return null;
+  const commands = family.length > 0 ? `the ${word} commands are ${family.join(', ')}; ` : '';
+  const idea = explained !== null ? `explain ${explained.key} says what ${explained.key} is; ` : '';
+  return `${word} is not a command: ${commands}${idea}help lists them all`;
+}
