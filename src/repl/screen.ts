@@ -24,8 +24,30 @@ export class Screen {
     const text = this.reflow(line)
       .map((l) => this.paint({ ...line, text: l }))
       .join('\n');
-    if (line.async && idle) this.above(text);
-    else (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
+    if (line.async && idle) return this.above(text);
+    // While a call waits, the student may be typing the next line (no prompt is shown): the line
+    // goes above what they typed, which is drawn again below it, rather than glued onto its end.
+    const typing = this.terminal && !idle ? this.repl.line : '';
+    if (typing !== '') this.clearTyping();
+    (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
+    if (typing !== '') this.redrawTyping(typing);
+  }
+
+  private clearTyping(): void {
+    if (process.env.TERM === 'dumb') {
+      this.output.write('\n');
+      return;
+    }
+    cursorTo(this.output, 0);
+    clearScreenDown(this.output);
+  }
+
+  /** What was typed, again, where readline's next redraw (the prompt, when the call is done) expects it. */
+  private redrawTyping(typing: string): void {
+    this.output.write(typing);
+    const back = typing.length - (this.repl as unknown as { cursor: number }).cursor;
+    if (back > 0 && process.env.TERM !== 'dumb') moveCursor(this.output, -back, 0);
+    (this.repl as unknown as { prevRows: number }).prevRows = 0;
   }
 
   /**
