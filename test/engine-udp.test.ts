@@ -34,7 +34,7 @@ describe('UDP names and handles', () => {
     expect(r.engine.lookup('nope')).toBeNull();
     expect(r.engine.list().map((i) => i.name)).toEqual(['s', 's2', 'udp1']);
     expect(r.of('closed')).toEqual([
-      { kind: 'closed', serial: a.serial, socket: 'udp1', by: 'us', transport: 'udp', local: null, peer: null, fin: false },
+      { kind: 'closed', serial: a.serial, socket: 'udp1', by: 'us', transport: 'udp', local: null, peer: null, fin: false, unread: 0 },
     ]);
   });
 

@@ -30,7 +30,7 @@ export function socketsTable(
     rows.map((r) => [r.name, r.type, r.local, r.peer, r.state, r.queued, r.sent, r.received]),
   );
   // One short of the width: a line that fills the last column makes some terminals add a blank line.
-  const columns = terminalColumns === undefined ? undefined : terminalColumns - 1;
+  const columns = terminalColumns === undefined || terminalColumns <= 0 ? undefined : terminalColumns - 1;
   if (columns === undefined || boxed.split('\n')[0]!.length <= columns) return boxed;
   return compact(rows, columns);
 }

@@ -90,7 +90,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
-    ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
+    ...(terminalOut ? { columns: () => terminalOut.columns || undefined } : {}),
   });
 
   // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.

@@ -85,8 +85,9 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
       {},
     );
     expect(r.status).toBe(1);
+    // The call says it waits, so the error repeats the line it points at.
     expect(r.stdout).toContain(
-      '   sockshell clientSocket> modifiedMessage, serverAddress = clientSocket.recvfrom 2048\n+                                                                        ^^^^^^^^ ETIMEDOUT: recvfrom timed out after 0.5 s; the socket is still usable (TimeoutError)\n',
+      '+    modifiedMessage, serverAddress = clientSocket.recvfrom 2048\n+                                                  ^^^^^^^^ ETIMEDOUT: recvfrom timed out after 0.5 s; the socket is still usable (TimeoutError)\n',
     );
   });
 
