@@ -56,7 +56,10 @@ const CASES: [line: string, shown: string][] = [
   ['print "\\\rq"', '^^ unknown escape \\\\r: use \\n \\r \\t \\\\ \\" \\$ or \\xHH'],
   // Calls on closed or wrong-type sockets.
   ['gone.recvfrom 10', "^^^^^^^^ EBADF: socket 'gone' is closed (OSError)"],
-  ['t.sendto hi 127.0.0.1 9', '^^^^^^ EOPNOTSUPP: sendto is for UDP; t is TCP and sends on its connection: connect, then send (OSError)'],
+  [
+    't.sendto hi 127.0.0.1 9',
+    '^^^^^^ EPIPE: t is TCP and not connected: sendto is for UDP; TCP sends on a connection: connect, then send (BrokenPipeError)',
+  ],
   ['t.send hi', '^^^^ EPIPE: t is not connected — connect first (or use sendto for UDP) (BrokenPipeError)'],
   ['t.accept', '^^^^^^ EINVAL: t is not listening — a TCP server calls bind, then listen, then accept (OSError)'],
   ['l.recv 10', '^^^^ ENOTCONN: l is a listening (welcoming) socket: accept a connection and recv on the socket accept returns (OSError)'],

@@ -27,6 +27,7 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'engine/port-holders.ts': 'EADDRINUSE reads /proc/net/tcp to tell a running server from closed connections in TIME_WAIT',
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
+  'commands/lesson-file.ts': 'lesson NAME reads lessons/NAME.lesson, and lesson FILE.lesson the lesson file it names',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
 };
 /** Outside a script's reach: where the file system is written, and by which command line. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CoreDriver } from './helpers/core-driver.js';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { waitFor } from './helpers/wait.js';
 
 /**
@@ -33,9 +33,9 @@ describe('run FILE NAME=$socket &', () => {
     await d.ok(`run ${handler} conn=$h1 &`, `run ${handler} conn=$h2 &`);
     // Both jobs now wait in recv: the second client is served first.
     await d.ok('c2.sendall second');
-    expect((await d.run('c2.recv 100')).out).toBe("b'SECOND'\n");
+    expect(withoutReceiveNotes((await d.run('c2.recv 100')).out)).toBe("b'SECOND'\n");
     await d.ok('c1.sendall first');
-    expect((await d.run('c1.recv 100')).out).toBe("b'FIRST'\n");
+    expect(withoutReceiveNotes((await d.run('c1.recv 100')).out)).toBe("b'FIRST'\n");
     await waitFor(
       () => lines.filter((l) => /^\[\d\] done: run /.test(l)).length === 2,
       () => `both jobs done; saw ${lines.join(' | ')}`,

@@ -74,7 +74,7 @@ export const builtins: readonly CommandDef[] = [
     forms: [[{ ...VALUE, rest: true }]],
     summary: 'Write the values to stdout, joined by spaces; bytes are shown as their text',
     python: { code: 'print(modifiedMessage.decode())' },
-    example: 'print "From Server:" $modifiedSentence',
+    example: 'print "From Server: " $modifiedSentence',
     toPython: (py) => lines(`print(${Array.from({ length: py.count }, (_, i) => py.text(i)).join(', ')})`),
     run(ctx) {
       const pieces: Buffer[] = [];

@@ -90,6 +90,7 @@ function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): D
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const nested = nestedCommand(call.args, GRAMMAR);
   if (nested !== null) return nested;
+  if (tooMany && def.tooManyHint !== undefined) return { message: def.tooManyHint, span };
   const what = tooMany ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, stmt.call, positional)}`, span };
 }

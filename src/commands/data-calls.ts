@@ -1,5 +1,7 @@
 import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values.js';
 import * as want from './args.js';
+import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
+import { tellMoreWaiting } from './moments.js';
 import { expr, lines } from '../spec/python.js';
 import type { CommandDef } from '../spec/command.js';
 
@@ -12,6 +14,8 @@ export const dataCalls: readonly CommandDef[] = [
     usage: 'send DATA',
     forms: [[{ name: 'DATA', kind: 'data' }]],
     summary: 'Send on a connected socket; returns the number of bytes sent',
+    tooManyHint:
+      "TCP's send takes no address: the connection already has its destination (connect made it); UDP's sendto takes one: sendto DATA HOST PORT",
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
     toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
@@ -28,6 +32,8 @@ export const dataCalls: readonly CommandDef[] = [
     usage: 'sendall DATA',
     forms: [[{ name: 'DATA', kind: 'data' }]],
     summary: 'Send all of DATA on a connected socket',
+    tooManyHint:
+      "TCP's send takes no address: the connection already has its destination (connect made it); UDP's sendto takes one: sendto DATA HOST PORT",
     python: { code: 's.sendall(data)' },
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
     toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
@@ -74,7 +80,14 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'modifiedSentence = clientSocket.recv 1024',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
     run(ctx) {
-      return ctx.session.engine.recv(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then(bytes);
+      const s = ctx.socket();
+      const bufsize = want.bufsize(ctx.args[0]!);
+      const got = ctx.session.engine.recv(s, bufsize, ctx.block);
+      tellWaiting(ctx, s, 'recv');
+      return got.then((data) => {
+        tellReceived(ctx, s, data, bufsize);
+        return bytes(data);
+      });
     },
   },
   {
@@ -88,7 +101,12 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'message, clientAddress = serverSocket.recvfrom 2048',
     toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
     run(ctx) {
-      return ctx.session.engine.recvfrom(ctx.socket(), want.bufsize(ctx.args[0]!), ctx.block).then((r) => {
+      const s = ctx.socket();
+      const got = ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block);
+      tellWaiting(ctx, s, 'recvfrom');
+      return got.then((r) => {
+        tellReceivedFrom(ctx, r.data, r.address);
+        tellMoreWaiting(ctx, s);
         return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
       });
     },

@@ -7,7 +7,7 @@ import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { hexdump } from '../render/hexdump.js';
 import { ShellError } from '../core/errors.js';
 import type { CommandDef } from '../spec/command.js';
-import { wrapWords } from '../render/wrap.js';
+import { proseWidth, wrapWords } from '../render/wrap.js';
 
 /** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */
 export const insightCommands: readonly CommandDef[] = [
@@ -26,13 +26,13 @@ export const insightCommands: readonly CommandDef[] = [
       const arg = ctx.args[0];
       if (!arg) {
         const said = explainTrouble(ctx.session.trouble);
-        ctx.display(said.flatMap((s) => (s.paragraph ? wrapWords(s.text, 96) : [s.text])).join('\n'));
+        ctx.display(said.flatMap((s) => (s.paragraph ? wrapWords(s.text, proseWidth(ctx.session.columns())) : [s.text])).join('\n'));
         return NONE;
       }
       const key = arg.value.kind === 'str' ? arg.value.value : repr(arg.value);
       const found = topic(key);
       if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg.span);
-      ctx.display(wrapWords(`${found.key}: ${found.text}`, 96).join('\n'));
+      ctx.display(wrapWords(`${found.key}: ${found.text}`, proseWidth(ctx.session.columns())).join('\n'));
       return NONE;
     },
   },

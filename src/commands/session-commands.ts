@@ -2,12 +2,13 @@ import { NONE, type Value } from '../lang/values.js';
 import { parseOverride } from '../lang/overrides.js';
 import { isName } from '../lang/lexer.js';
 import type { Part } from '../lang/ast.js';
-import { helpCommand, helpIndex, SYNTAX } from '../render/help.js';
+import { helpCommand, helpIndex, helpOverview, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
 import * as want from './args.js';
 import { suggest } from './table.js';
+import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
 import type { Arg, CallContext, CommandDef } from '../spec/command.js';
 
@@ -94,7 +95,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner)));
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner), ctx.session.columns()));
       return NONE;
     },
   },
@@ -102,9 +103,9 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'help',
     onlyShows: true,
     group: 'session',
-    usage: 'help [COMMAND]',
+    usage: 'help [COMMAND|all]',
     forms: [[], [{ name: 'COMMAND', kind: 'command' }]],
-    summary: 'List the commands, or show one with its Python call and an example',
+    summary: "The commands in the chapter's order (help all: with a line each), or one with its Python call and an example",
     python: { none: 'Python has help(socket.socket.recvfrom)' },
     example: 'help recvfrom',
     toPython: () => comment('help'),
@@ -112,15 +113,20 @@ export const sessionCommands: readonly CommandDef[] = [
       const table = ctx.session.table;
       const arg = ctx.args[0];
       if (!arg) {
-        ctx.display(helpIndex([...table.values()], ctx.session.columns()));
+        ctx.display(helpOverview([...table.values()], ctx.session.columns()));
         return NONE;
       }
       const asked = arg.value.kind === 'str' ? arg.value.value : '';
+      if (asked === 'all' && !table.has('all')) {
+        ctx.display(helpIndex([...table.values()], ctx.session.columns()));
+        return NONE;
+      }
       const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);
       if (def) ctx.display(helpCommand(def));
       else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
+      else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
       else {
         const near = suggest(name);
         throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, arg.span);
@@ -248,3 +254,16 @@ export const sessionCommands: readonly CommandDef[] = [
     },
   },
 ];
+
+/**
+ * `help udp`, `help pipe`: not a command, but a word of the chapter. The commands it begins (udp.socket,
+ * udp.bind) and what explain says of it, instead of a did-you-mean that would offer `use`.
+ */
+function familyOrTopic(word: string, table: ReadonlyMap<string, CommandDef>): string | null {
+  const family = [...table.keys()].filter((n) => n.toLowerCase().startsWith(`${word.toLowerCase()}.`));
+  const explained = topic(word);
+  if (family.length === 0 && explained === null) return null;
+  const commands = family.length > 0 ? `the ${word} commands are ${family.join(', ')}; ` : '';
+  const idea = explained !== null ? `explain ${explained.key} says what ${explained.key} is; ` : '';
+  return `${word} is not a command: ${commands}${idea}help lists them all`;
+}

@@ -4,6 +4,7 @@ import { addressRepr, type Value } from '../lang/values.js';
 import * as want from './args.js';
 import type { PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
+import { refusedWhereUdp } from './moments.js';
 import type { Arg, CallContext, CommandDef } from '../spec/command.js';
 
 /**
@@ -158,7 +159,7 @@ export const shortcuts: readonly CommandDef[] = [
       const { host, port } = to;
       return shortcut(ctx, 'tcp', to, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.connect((${pyHost(host)}, ${port}))`);
-        const { local, remote } = await ctx.session.engine.connect(s.handle, host, port, ctx.block);
+        const { local, remote } = await refusedWhereUdp(ctx, port, ctx.session.engine.connect(s.handle, host, port, ctx.block));
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },

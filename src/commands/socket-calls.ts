@@ -5,6 +5,8 @@ import * as want from './args.js';
 import { expr, lines } from '../spec/python.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { dataCalls } from './data-calls.js';
+import { tellWaiting } from './arrivals.js';
+import { refusedWhereUdp, tellClosing, tellUnbound } from './moments.js';
 import { boundLines, socketCall } from './describe.js';
 import type { CallContext, CommandDef } from '../spec/command.js';
 
@@ -89,7 +91,9 @@ export const socketCalls: readonly CommandDef[] = [
       // Spelled out: spreading ctx.block here cost ~10 µs per accept (V8's slow path for object spread).
       const { signal, maxWaitMs } = ctx.block;
       const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
-      const { socket, address } = await ctx.session.engine.accept(s, options);
+      const accepting = ctx.session.engine.accept(s, options);
+      tellWaiting(ctx, s, 'accept');
+      const { socket, address } = await accepting;
       ctx.scope.current = socket;
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
@@ -114,8 +118,9 @@ export const socketCalls: readonly CommandDef[] = [
     async run(ctx) {
       const s = ctx.socket();
       const to = want.hostAndPort(ctx.args);
-      const { local, remote } = await ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const tcp = ctx.session.engine.endpoints(s)?.transport === 'tcp';
+      const connecting = ctx.session.engine.connect(s, to.host, to.port, ctx.block);
+      const { local, remote } = await (tcp ? refusedWhereUdp(ctx, to.port, connecting) : connecting);
       ctx.info(
         tcp
           ? `handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`
@@ -137,6 +142,7 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
+      tellClosing(ctx, s);
       ctx.session.engine.close(s); // closing a closed socket does nothing, as in Python
       if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
       return NONE;
@@ -211,7 +217,12 @@ export const socketCalls: readonly CommandDef[] = [
     python: { code: 's.getsockname()' },
     example: 'getsockname',
     toPython: (py) => expr(`${py.target}.getsockname()`, 'address'),
-    run: (ctx) => addressValue(ctx.session.engine.getsockname(ctx.socket())),
+    run(ctx) {
+      const s = ctx.socket();
+      const a = ctx.session.engine.getsockname(s);
+      tellUnbound(ctx, s, a);
+      return addressValue(a);
+    },
   },
   {
     name: 'getpeername',

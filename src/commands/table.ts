@@ -4,6 +4,7 @@ import { builtins } from './builtins.js';
 import { exportCommand } from './export-command.js';
 import { saveCommand } from './save-command.js';
 import { diagramCommand } from './diagram-command.js';
+import { lessonCommand } from './lesson-command.js';
 import { insightCommands } from './insight-commands.js';
 import { fileCalls } from './file-calls.js';
 import { sessionCommands } from './session-commands.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDef[] = [
   diagramCommand,
   ...streamCommands,
   logCommand,
+  lessonCommand,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -42,7 +42,7 @@ export async function sendFile(owner: BaseSocket, stream: () => Stream, path: st
       next = readChunk(file); // read ahead while the connection takes this chunk
       while (conn.mustWait) await pause(owner, slot, call);
       conn.checkWritable(call);
-      conn.write(chunk, wake);
+      conn.write(chunk, wake, call);
       sent += chunk.length;
       slot.refresh();
       options.onProgress?.(sent, size);

@@ -197,10 +197,16 @@ export const REASONS = {
     python: 'OSError',
     say: () => `UDP is connectionless: there is nothing to listen for; bind, then recvfrom`,
   },
-  EOPNOTSUPP_SENDTO_TCP: {
-    code: 'EOPNOTSUPP',
+  EPIPE_SENDTO_TCP: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} is TCP and not connected: sendto is for UDP; TCP sends on a connection: connect, then send`,
+  },
+  EISCONN_SENDTO_TCP: {
+    code: 'EISCONN',
     python: 'OSError',
-    say: (c) => `sendto is for UDP; ${name(c)} is TCP and sends on its connection: connect, then send`,
+    say: (c) =>
+      `${name(c)} is a TCP connection, which already has its destination: use send, which takes no address (Linux ignores sendto's address; macOS raises this)`,
   },
   ENOPROTOOPT: {
     code: 'ENOPROTOOPT',

@@ -117,9 +117,20 @@ export class Stream {
     return this.raw.writableLength;
   }
 
-  /** Writes data; onFlushed runs once Node has handed it to the kernel. */
-  write(data: Buffer, onFlushed?: () => void): void {
+  /**
+   * Writes data; onFlushed runs once Node has handed it to the kernel. Throws when the kernel refused
+   * the write at once: the peer is gone and its reset is known (EPIPE, ECONNRESET). Node sets `errored`
+   * now and emits 'error' a tick later; Python's send raises BrokenPipeError right here, so this call
+   * does too, and the 'error' that follows is not announced as news for a later call (failReported).
+   */
+  write(data: Buffer, onFlushed?: () => void, call = 'send'): void {
     this.raw.write(data, onFlushed);
+    const refused = this.raw.errored;
+    if (refused !== null && !this.failReported) {
+      this.gone = true;
+      this.failCode = errorCode(refused);
+      this.reportFailure(call);
+    }
     this.owner.bytesSent += data.length;
   }
 

@@ -201,14 +201,21 @@ export class TcpSocket extends BaseSocket {
   /** send's write, told as the engine event of the completed call. */
   private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
     // send: what the kernel takes now (kernel-send.ts); sendall: everything, Node buffering the rest.
-    const bytes = call === 'send' ? sendWhatFits(stream, data, () => this.writer.wake()) : (stream.write(data), data.length);
+    const bytes =
+      call === 'send' ? sendWhatFits(stream, data, () => this.writer.wake()) : (stream.write(data, undefined, call), data.length);
     this.tellSent(call, stream.local, stream.remote, null, bytes === data.length ? data : data.subarray(0, bytes), bytes, null);
     return bytes;
   }
 
+  /**
+   * sendto on TCP, as Python raises it: EPIPE (BrokenPipeError) when not connected; EISCONN when
+   * connected, as on macOS and the BSDs (Linux sends on the connection and ignores the address, a
+   * silence that would hide the chapter's point that a connection has its destination).
+   */
   async sendto(): Promise<number> {
     this.checkOpen('sendto');
-    throw new SocketError('EOPNOTSUPP_SENDTO_TCP', 'sendto', { socket: this.name });
+    if (this.stream !== null || this.listener !== null) throw new SocketError('EISCONN_SENDTO_TCP', 'sendto', { socket: this.name });
+    throw new SocketError('EPIPE_SENDTO_TCP', 'sendto', { socket: this.name });
   }
 
   recv(bufsize: number, options: BlockOptions): Promise<Buffer> {

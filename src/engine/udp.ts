@@ -102,7 +102,9 @@ export class UdpSocket extends BaseSocket {
     checkDestPort(port, 'connect', this.name);
     const ip =
       literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
-    await this.ensureBound('connect');
+    // The implicit bind is told after connect, with the address getsockname gives from then on: the
+    // kernel picks the source address (127.0.0.1 for a loopback peer) only at connect, as Python sees it.
+    const implicit = await this.ensureBound('connect', false);
     this.checkOpen('connect');
     const sock = this.handle.sock as dgram.Socket;
     if (this.remote !== null) {
@@ -122,6 +124,7 @@ export class UdpSocket extends BaseSocket {
     const remote: Address = { host: ip, port, family: this.family };
     this.handle.local = local;
     this.remote = remote;
+    if (implicit) this.tellBound(local, true);
     const named = host === ip ? null : host;
     this.emit({ kind: 'connected', serial: this.serial, socket: this.name, transport: this.transport, local, remote, named });
     return { local, remote };
@@ -205,15 +208,19 @@ export class UdpSocket extends BaseSocket {
     return await this.transmit(data, ip, host, port, 'sendto');
   }
 
-  /** Binds to the any-address, port 0, as the OS does on a first sendto or connect, and says so. */
-  private async ensureBound(call: string): Promise<void> {
-    if (this.handle.local !== null) return;
+  /**
+   * Binds to the any-address, port 0, as the OS does on a first sendto or connect, and says so unless
+   * told not to (connect says so itself). True when this call bound the socket.
+   */
+  private async ensureBound(call: string, tell = true): Promise<boolean> {
+    if (this.handle.local !== null) return false;
     if (this.handle.binding !== null) {
       await this.handle.binding; // an explicit bind is on its way
-      return;
+      return false;
     }
     const address = await this.handle.bind(anyAddress(this.family), 0, call);
-    this.tellBound(address, true);
+    if (tell) this.tellBound(address, true);
+    return true;
   }
 
   private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {

@@ -14,6 +14,28 @@ export const IDEAS = {
   udp: "UDP is connectionless: no handshake, no per-client state, no delivery guarantee. Each sendto names its destination; each datagram arrives whole or not at all, and recvfrom returns exactly one datagram and its sender's address.",
   tcp: 'TCP is connection-oriented: a handshake first, then a reliable, ordered byte stream between two connection sockets. It keeps no message boundaries: two sends may arrive in one recv, and one send in several.',
   port: 'A port number picks one socket among the processes of a host; the IP address picks the host. Ports below 1024 are the well-known ports: new applications should avoid them (the textbook uses 12000).',
+  // The chapter's nine concepts, by the names `help` and the lesson use, in the chapter's order.
+  transport:
+    'Choosing a transport is the first decision of a network application. TCP (tcp.socket, tcp.listen, tcp.connect) gives a connection: a handshake first, then a reliable, ordered byte stream between two sockets. UDP (udp.socket, udp.bind) gives none: each datagram is sent on its own, may be lost, and arrives whole if it arrives. The textbook builds the same upper-case server both ways to show the difference.',
+  ports:
+    'A port number picks the socket of one process on a host. The well-known ports below 1024 belong to standard services (80 for HTTP, 53 for DNS), so an application of your own should use a port above 1023: the textbook uses 12000. TCP and UDP ports are separate: a UDP server on 12000 and a TCP server on 12000 are two different sockets, and a TCP connect never reaches a UDP socket.',
+  control:
+    "The application controls its side of the socket and little of the transport's side. You choose the transport, the destination, what to send and when to call recv; the OS decides the source port (unless you bind), how TCP splits your bytes into segments, when it retransmits, and how much it queues. The `#` lines show that second side: the port the OS picked, a handshake, a FIN, bytes that arrived in pieces.",
+  destination:
+    "A destination is an IP address and a port. Routers use the IP address to reach the host; the port picks the process's socket there. With UDP every sendto names its destination (sendto DATA HOST PORT); with TCP connect names it once, and send needs none. A host name such as localhost is looked up and turned into an address first.",
+  source:
+    'Every packet also carries its source address and port, but UDP application code never writes them: the OS inserts them, and picks an ephemeral source port on the first sendto when the socket was never bound (the `# the OS bound ...` line). That is how the server learns where to reply. A UDP socket keeps no per-source state: one socket hears every client.',
+  reply:
+    "A UDP server replies to the sender: recvfrom returns the data and the client's address (message, clientAddress = serverSocket.recvfrom 2048), and the server sends its answer there (serverSocket.sendto $modifiedMessage $clientAddress), then loops back to wait for the next datagram, from this client or any other. A TCP server needs no address to reply: its connection socket is joined to one client.",
+  pipe: "Once connected, the client's socket and the server's connection socket are joined by a pipe: bytes go in at one end and come out at the other, reliably and in the order sent, in both directions. send takes no address (the connection has one). The pipe keeps no message boundaries: two sends may come out of one recv. When one end closes, the other's recv returns b'' (EOF) after the bytes that came before.",
+  // The words students type, and meet in the `#` lines.
+  recvfrom:
+    "recvfrom BUFSIZE waits for one datagram and returns it with its sender's address: (data, address). Assign both, as the textbook does: message, clientAddress = serverSocket.recvfrom 2048. BUFSIZE is the most bytes it returns; the rest of a longer datagram is lost. If nothing has arrived it waits (blocks) until something does, or until settimeout's limit; Ctrl-C cancels. Each call returns exactly one datagram, however many are queued.",
+  EOF: "EOF, end of file: on a TCP connection, the peer has closed its side (close, or shutdown wr) and its FIN arrived. recv returns what was still queued, then b'' for ever after: b'' from recv means EOF, never an empty message. A server that reads until the client is done loops until recv returns b''.",
+  "b''":
+    "b'' is the empty bytes value. From recv on TCP it means EOF: the peer closed its side and nothing more will come (recv 0 also returns it). From recvfrom on UDP it is an empty datagram, which is a real message. Sent as data it sends nothing on TCP, and an empty datagram on UDP.",
+  localhost:
+    "localhost is the name of this host's loopback address, 127.0.0.1 (::1 in IPv6). It is looked up like any host name, from /etc/hosts rather than DNS; packets to it never leave the machine. A server bound to '' (every interface) or 127.0.0.1 is reachable as localhost; one bound to another interface's address is not.",
   truncated:
     "A UDP datagram is received whole or not at all, and recvfrom(bufsize) returns at most bufsize bytes of one datagram: the OS throws the rest of that datagram away, as Python's recvfrom does. The next call returns the next datagram, not the rest. Ask for as much as the largest datagram can be (the textbook's 2048), or send less per datagram. TCP has no such loss: it is a byte stream, and recv leaves what it did not return for the next recv.",
   dropped:

@@ -281,7 +281,7 @@ export class Interpreter implements Executor {
     if (this.blockOptions.signal !== signal) {
       this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
     }
-    const ctx = new Invocation(this.around, def, call, args, flags, this.blockOptions, stmt.targets[0]?.name);
+    const ctx = new Invocation(this.around, def, call, args, flags, this.blockOptions, stmt.targets);
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {

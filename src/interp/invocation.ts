@@ -28,6 +28,7 @@ export class Invocation implements CallContext {
   readonly scope: VarScope;
   readonly session: SessionServices;
   readonly job: number | undefined;
+  readonly targetName: string | undefined;
 
   constructor(
     private readonly around: Surroundings,
@@ -36,8 +37,9 @@ export class Invocation implements CallContext {
     readonly args: readonly Arg[],
     readonly flags: ReadonlySet<string>,
     readonly block: BlockOptions & { readonly signal: AbortSignal },
-    readonly targetName: string | undefined,
+    readonly targets: readonly { readonly name: string }[],
   ) {
+    this.targetName = targets[0]?.name;
     this.name = def.name;
     this.span = call.nameSpan;
     this.scope = around.scope;

@@ -1,13 +1,6 @@
 import type { CommandDef, Group } from '../spec/command.js';
 import { wrapWords } from './wrap.js';
 
-const GROUPS: Readonly<Record<Group, string>> = {
-  socket: 'Socket calls: one Python socket call each. Write NAME.call, or just call for the current socket',
-  shortcut: 'Shortcuts: several calls in one command; each says which calls it made',
-  value: 'Values',
-  session: 'Session',
-};
-
 /** Language keywords, for `help while` and the like. */
 export const SYNTAX: Readonly<Record<string, string>> = {
   while: 'while COND … end: repeat while COND holds. COND is a value (while true) or A == B, A != B, <, <=, >, >=',
@@ -22,17 +15,80 @@ export const SYNTAX: Readonly<Record<string, string>> = {
 const MIN_SUMMARY = 40;
 
 /**
- * The command list. With the terminal's width (columns), long lines wrap at spaces under their own
- * column; without it (a pipe, a transcript) every entry is one line, whatever its length.
+ * The chapter's order (Kurose & Ross §2.7): UDP first, then the TCP client, then the TCP server,
+ * then the commands for looking closer. A command not named here goes to its group's section at
+ * the end, so a new command is listed without an entry here.
+ */
+const CHAPTER: readonly (readonly [string, readonly string[]])[] = [
+  [
+    'UDP (UDPClient, UDPServer): no connection; each datagram names its destination',
+    ['udp.socket', 'sendto', 'recvfrom', 'bind', 'udp.bind'],
+  ],
+  [
+    'TCP client (TCPClient): connect makes the handshake; send needs no address',
+    ['tcp.socket', 'connect', 'send', 'recv', 'close', 'tcp.connect'],
+  ],
+  ['TCP server (TCPServer): a welcoming socket, and a connection socket per client', ['listen', 'accept', 'tcp.listen', 'shutdown']],
+  ['Looking closer', ['lesson', 'explain', 'sockets', 'diagram', 'trace', 'getsockname', 'getpeername', 'hexdump', 'display']],
+];
+
+const REST: Readonly<Record<Group, string>> = {
+  socket: 'More socket calls',
+  shortcut: 'More socket calls',
+  value: 'Values',
+  session: 'Session',
+};
+
+/** The commands in sections, in the chapter's order; every command exactly once. */
+export function chapterSections(commands: readonly CommandDef[]): [string, CommandDef[]][] {
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  const placed = new Set<string>();
+  const sections: [string, CommandDef[]][] = [];
+  for (const [title, names] of CHAPTER) {
+    const defs = names.flatMap((n) => byName.get(n) ?? []);
+    defs.forEach((d) => placed.add(d.name));
+    sections.push([title, defs]);
+  }
+  for (const c of commands) {
+    if (placed.has(c.name)) continue;
+    const title = REST[c.group];
+    let section = sections.find(([t]) => t === title);
+    if (section === undefined) sections.push((section = [title, []]));
+    section[1].push(c);
+  }
+  return sections.filter(([, defs]) => defs.length > 0);
+}
+
+/** `help`: the commands' names by section, a screenful at 80 columns; `help all` has a line each. */
+export function helpOverview(commands: readonly CommandDef[], terminalColumns?: number): string {
+  const columns = terminalColumns === undefined ? 79 : terminalColumns - 1;
+  const lines: string[] = [];
+  for (const [title, defs] of chapterSections(commands)) {
+    lines.push(...wrapWords(`${title}:`, columns, '', '  '));
+    lines.push(...wrapWords(defs.map((d) => d.name).join('  '), columns, '    ', '    '));
+  }
+  lines.push(
+    ...wrapWords(
+      'help COMMAND shows one command with its Python call and an example; help all lists every command with its summary. New here? Type lesson.',
+      columns,
+    ),
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The command list (`help all`), in the chapter's sections. With the terminal's width (columns), long
+ * lines wrap at spaces under their own column; without it (a pipe, a transcript) every entry is one
+ * line, whatever its length.
  */
 export function helpIndex(commands: readonly CommandDef[], terminalColumns?: number): string {
   // One short of the width: a line that fills the last column makes some terminals add a blank line.
   const columns = terminalColumns === undefined ? undefined : terminalColumns - 1;
   const width = Math.max(...commands.map((c) => c.usage.length)) + 2;
   const lines: string[] = [];
-  for (const group of Object.keys(GROUPS) as Group[]) {
-    lines.push(...wrapWords(`${GROUPS[group]}:`, columns, '', '  '));
-    for (const c of commands.filter((d) => d.group === group)) {
+  for (const [title, defs] of chapterSections(commands)) {
+    lines.push(...wrapWords(`${title}:`, columns, '', '  '));
+    for (const c of defs) {
       if (columns !== undefined && columns - 2 - width < MIN_SUMMARY) {
         lines.push(`  ${c.usage}`, ...wrapWords(c.summary, columns, '      ', '      '));
       } else lines.push(...wrapWords(c.summary, columns, `  ${c.usage.padEnd(width)}`, ' '.repeat(2 + width)));
@@ -40,6 +96,7 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
     lines.push('');
   }
   for (const text of [
+    'Socket calls: write NAME.call, or just call for the current socket (shown in the prompt).',
     'Values: name = COMMAND ..., a, b = COMMAND ..., name = VALUE; $name and ${name} read them; $_ is the last result.',
     "Quotes: 'single' is literal ('' is the empty string); \"double\" takes \\n \\r \\t \\\\ \\\" \\xHH and $name.",
     'Blocks: while COND … end, repeat N … end, if COND … [else …] end, break, continue. # starts a comment.',

@@ -1,6 +1,7 @@
 import type { SocketHandle, SocketInfo } from '../engine/types.js';
 import { hostPort } from '../lang/values.js';
 import { renderTable } from './table.js';
+import { wrapWords } from './wrap.js';
 
 /**
  * The `sockets` table: one row per open socket; `*` marks the current one, and `(%1)` one that a
@@ -10,19 +11,54 @@ export function socketsTable(
   sockets: readonly SocketInfo[],
   current: SocketHandle | null,
   jobOf: (owner: string) => number | null,
+  terminalColumns?: number,
 ): string {
   if (sockets.length === 0) return 'no open sockets: create one with udp.socket, tcp.socket, udp.bind, tcp.listen or tcp.connect';
-  const rows = sockets.map((s) => [
-    (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
-    `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}`,
-    s.local ? hostPort(s.local) : '-',
-    s.peer ? hostPort(s.peer) : '-',
-    s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
-    queued(s),
-    String(s.bytesSent),
-    received(s),
-  ]);
-  return renderTable(['name', 'type', 'local', 'peer', 'state', 'queued', 'sent', 'received'], rows);
+  const rows = sockets.map((s) => ({
+    name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
+    type: `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}`,
+    local: s.local ? hostPort(s.local) : '-',
+    peer: s.peer ? hostPort(s.peer) : '-',
+    state: s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
+    queued: queued(s),
+    sent: String(s.bytesSent),
+    received: received(s),
+    counts: `queued ${queued(s)}, sent ${s.bytesSent} B, received ${received(s, ' B')}`,
+  }));
+  const boxed = renderTable(
+    ['name', 'type', 'local', 'peer', 'state', 'queued', 'sent', 'received'],
+    rows.map((r) => [r.name, r.type, r.local, r.peer, r.state, r.queued, r.sent, r.received]),
+  );
+  // One short of the width: a line that fills the last column makes some terminals add a blank line.
+  const columns = terminalColumns === undefined || terminalColumns <= 0 ? undefined : terminalColumns - 1;
+  if (columns === undefined || boxed.split('\n')[0]!.length <= columns) return boxed;
+  return compact(rows, columns);
+}
+
+type Row = Readonly<Record<'name' | 'type' | 'local' | 'peer' | 'state' | 'counts', string>>;
+
+/**
+ * The table for a narrow terminal (80 columns): no borders, and each socket's counts on a second
+ * line under its state, so three TCP sockets with their addresses fit without wrapping.
+ */
+function compact(rows: readonly Row[], columns: number): string {
+  const keys = ['name', 'type', 'state', 'local', 'peer'] as const;
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(k.length, ...rows.map((r) => r[k].length))])) as Record<
+    (typeof keys)[number],
+    number
+  >;
+  const line = (cells: Readonly<Record<(typeof keys)[number], string>>) =>
+    keys
+      .map((k) => cells[k].padEnd(width[k]))
+      .join('  ')
+      .trimEnd();
+  const indent = ' '.repeat(width.name + width.type + 4);
+  const out = [line({ name: 'name', type: 'type', state: 'state', local: 'local', peer: 'peer' })];
+  for (const r of rows) {
+    out.push(line(r));
+    out.push(...wrapWords(r.counts, columns, indent, indent));
+  }
+  return out.join('\n');
 }
 
 const ownedBy = (job: number | null): string => (job === null ? '' : ` (%${job})`);
@@ -40,8 +76,8 @@ function queued(s: SocketInfo): string {
 }
 
 /** Bytes received and the pieces they came in: UDP keeps datagrams whole, TCP is a stream of reads. */
-function received(s: SocketInfo): string {
-  if (s.arrivals === 0) return String(s.bytesReceived);
+function received(s: SocketInfo, bytes = ''): string {
+  if (s.arrivals === 0) return `${s.bytesReceived}${bytes}`;
   const unit = s.transport === 'udp' ? 'datagram' : 'piece';
-  return `${s.bytesReceived} in ${s.arrivals} ${unit}${s.arrivals === 1 ? '' : 's'}`;
+  return `${s.bytesReceived}${bytes} in ${s.arrivals} ${unit}${s.arrivals === 1 ? '' : 's'}`;
 }

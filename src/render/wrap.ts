@@ -19,3 +19,8 @@ export function wrapWords(text: string, width: number | undefined, first = '', r
   lines.push(line);
   return lines;
 }
+
+/** The width prose wraps to: one short of the terminal's (a full last column can add a blank line), 80 without one. */
+export function proseWidth(terminalColumns: number | undefined): number {
+  return terminalColumns === undefined ? 80 : Math.max(40, terminalColumns - 1);
+}

@@ -120,6 +120,7 @@ export class ShellCore {
       const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal, this.compiled(source));
       this.running = null;
       this.report(result, source, typedAfter);
+      this.tellLesson(source, result);
       for (const l of this.held.splice(0)) this.options.sink(l);
     });
     this.queue = run;
@@ -160,6 +161,21 @@ export class ShellCore {
     }
     if (this.running) this.shownWhileRunning++;
     this.options.sink(line);
+  }
+
+  /** A lesson under way hears each chunk typed at the prompt, and says what comes next. */
+  private tellLesson(source: string, result: ChunkResult): void {
+    const lesson = this.session.lesson;
+    if (lesson === null || result.kind === 'incomplete' || result.kind === 'exit') return;
+    const failure =
+      result.kind === 'ok'
+        ? null
+        : result.kind === 'failed'
+          ? result.error.message
+          : result.kind === 'syntax'
+            ? (result.diagnostics[0]?.message ?? 'syntax')
+            : `${result.what} cancelled`;
+    for (const text of lesson.heard(source, failure)) this.options.sink({ text, channel: 'out', async: false, style: 'plain' });
   }
 
   private err(text: string, style: ShellLine['style']): void {

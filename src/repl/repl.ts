@@ -44,6 +44,14 @@ export interface ReplHandle {
   readonly busy: () => boolean;
 }
 
+/** node:repl's own dot-commands, which are about JavaScript, and what to do in sockshell instead. */
+const DOT_HABITS: readonly (readonly [string, string])[] = [
+  ['editor', 'sockshell has no editor mode: type a block line by line (while … end), or write a .sock file and run it'],
+  ['load', 'to run a script here, type run FILE.sock'],
+  ['save', 'to keep this session, type save FILE.sock (or export FILE.py for Python)'],
+  ['clear', 'Ctrl-C clears the line; there is no JavaScript context to clear'],
+];
+
 export function defaultHistoryFile(): string | null {
   const env = process.env.SOCKSHELL_HISTORY;
   if (env !== undefined) return env === '' ? null : env;
@@ -97,7 +105,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       : {}),
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
-    ...(terminalOut ? { columns: () => terminalOut.columns } : {}),
+    ...(terminalOut ? { columns: () => terminalOut.columns || undefined } : {}),
   });
 
   // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.
@@ -165,6 +173,16 @@ export function startRepl(options: ReplOptions): ReplHandle {
   };
   // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
   for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
+  // Typed out of node or Python habit, they get the sockshell way instead of "Invalid REPL keyword".
+  for (const [name, answer] of DOT_HABITS) {
+    server.defineCommand(name, {
+      help: answer,
+      action() {
+        options.output.write(`${answer}\n`);
+        server.displayPrompt();
+      },
+    });
+  }
   server.defineCommand('break', {
     help: 'throw away the block being typed (Ctrl-C does too)',
     action() {

@@ -3,6 +3,8 @@ import type { REPLServer } from 'node:repl';
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import type { ShellLine } from './view.js';
+import { WriteStream } from 'node:tty';
+import { wrapWords } from '../render/wrap.js';
 
 /**
  * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
@@ -19,9 +21,46 @@ export class Screen {
   ) {}
 
   write(line: ShellLine, idle: boolean): void {
-    const text = this.paint(line);
-    if (line.async && idle) this.above(text);
-    else (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
+    const text = this.reflow(line)
+      .map((l) => this.paint({ ...line, text: l }))
+      .join('\n');
+    if (line.async && idle) return this.above(text);
+    // While a call waits, the student may be typing the next line (no prompt is shown): the line
+    // goes above what they typed, which is drawn again below it, rather than glued onto its end.
+    const typing = this.terminal && !idle ? this.repl.line : '';
+    if (typing !== '') this.clearTyping();
+    (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
+    if (typing !== '') this.redrawTyping(typing);
+  }
+
+  private clearTyping(): void {
+    if (process.env.TERM === 'dumb') {
+      this.output.write('\n');
+      return;
+    }
+    cursorTo(this.output, 0);
+    clearScreenDown(this.output);
+  }
+
+  /** What was typed, again, where readline's next redraw (the prompt, when the call is done) expects it. */
+  private redrawTyping(typing: string): void {
+    this.output.write(typing);
+    const back = typing.length - (this.repl as unknown as { cursor: number }).cursor;
+    if (back > 0 && process.env.TERM !== 'dumb') moveCursor(this.output, -back, 0);
+    (this.repl as unknown as { prevRows: number }).prevRows = 0;
+  }
+
+  /**
+   * At a terminal, a `#` line, a notice, a warning or an error (after its carets) longer than the
+   * terminal is broken at spaces, its later lines indented, rather than cut mid-word by the terminal.
+   * Other lines (values, tables) are as they came. The lines themselves (transcripts, the recorder) stay whole.
+   */
+  private reflow(line: ShellLine): string[] {
+    const columns = this.terminal && this.output instanceof WriteStream ? this.output.columns : undefined;
+    if (columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
+    const lead = /^(\[[^\]]+\] )?(# |warning: |error: | *\^+ )?/.exec(line.text)![0];
+    if (lead === '') return [line.text];
+    return wrapWords(line.text.slice(lead.length), columns - 1, lead, '  ');
   }
 
   private paint(line: ShellLine): string {

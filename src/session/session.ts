@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
 import type { CommandDef } from '../spec/command.js';
-import type { SessionServices } from '../spec/services.js';
+import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
@@ -11,6 +11,7 @@ import type { Stmt } from '../lang/ast.js';
 import { addressRepr, repr, str, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { eventOutput, eventTrouble } from './events.js';
+import { LookupNotes } from './lookups.js';
 import { Jobs } from '../core/jobs.js';
 import { ExchangeLog } from '../record/exchanges.js';
 import { ExportLog } from '../record/export-log.js';
@@ -51,6 +52,8 @@ export class Session implements SessionServices {
   private runs = 0;
   display: 'text' | 'hex' = 'text';
   trouble: Trouble | null = null;
+  lesson: LessonTracker | null = null;
+  private readonly lookups = new LookupNotes();
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
@@ -64,6 +67,9 @@ export class Session implements SessionServices {
         const out = eventOutput(event);
         const shown = out && this.attribute(out, event.serial);
         if (shown) options.out(shown);
+        const looked = this.lookups.note(event);
+        const lookedShown = looked && this.attribute(looked, event.serial);
+        if (lookedShown) options.out(lookedShown);
       },
     });
   }

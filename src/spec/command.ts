@@ -63,6 +63,8 @@ export interface CommandDef {
    * saved script, whose job is to do what the session did, not to show this session's state.
    */
   readonly onlyShows?: true;
+  /** Said after "too many arguments": what the extra words probably meant (send's address). */
+  readonly tooManyHint?: string;
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;
@@ -95,6 +97,8 @@ export interface CallContext {
   readonly block: BlockOptions & { readonly signal: AbortSignal };
   /** The name the result is assigned to, if any: a new socket takes it as its name. */
   readonly targetName: string | undefined;
+  /** Every name the result is assigned to (`message, clientAddress = ...`); empty when nobody takes it. */
+  readonly targets: readonly { readonly name: string }[];
   /** The job number when running in the background. */
   readonly job: number | undefined;
   /** The socket a method acts on: NAME in NAME.call, else the current socket. Throws when there is none. */

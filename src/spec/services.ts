@@ -22,6 +22,15 @@ export interface TrafficControl {
   stop(): Promise<{ readonly target: TrafficTarget; readonly entries: number } | null>;
 }
 
+/** A guided lesson under way (the `lesson` command): it hears each command typed at the prompt. */
+export interface LessonTracker {
+  /**
+   * What the lesson says after a chunk typed at the prompt ran: the next step, a hint, or nothing.
+   * failure: the error's message when the chunk did not run to its end, else null.
+   */
+  heard(source: string, failure: string | null): readonly string[];
+}
+
 /** Services of the whole session, shared by the main interpreter and every job. */
 export interface SessionServices {
   readonly engine: Engine;
@@ -32,6 +41,8 @@ export interface SessionServices {
   trace: boolean;
   /** `display hex`: results show bytes as x"…" instead of b'…'. */
   display: 'text' | 'hex';
+  /** The lesson under way, or null. */
+  lesson: LessonTracker | null;
   /** The last thing that went wrong (an error, a warning, a notice, a cancelled call), for `explain` with no argument. */
   trouble: Trouble | null;
   /** A socket's label for messages; a bound function, safe to pass on. */

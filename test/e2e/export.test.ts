@@ -61,7 +61,7 @@ describe('export', () => {
         'clientSocket.send(sentence.encode())',
         'modifiedSentence = clientSocket.recv(1024)',
         // Not the textbook's plain .decode(): the server's reply may not be UTF-8, and the shell prints it anyway.
-        "print('From Server:', modifiedSentence.decode())",
+        "print('From Server: ', modifiedSentence.decode())",
         'clientSocket.close()',
         '',
       ].join('\n'),
@@ -120,12 +120,12 @@ describe.runIf(hasPython)('exported programs run under python3', () => {
     await serve(process.execPath, ['dist/cli.js', 'run', 'scripts/TCPServer.sock', `serverPort=${port}`]);
     const client = await exported('TCPClient', port);
     expect((await runProcess('python3', [client], { input: 'to the shell\n' })).stdout).toBe(
-      'Input lowercase sentence:From Server: TO THE SHELL\n',
+      'Input lowercase sentence:From Server:  TO THE SHELL\n',
     );
     const other = await freePort('tcp');
     await serve('python3', [await exported('TCPServer', other)]);
     expect((await runProcess('python3', [await exported('TCPClient', other)], { input: 'python to python\n' })).stdout).toBe(
-      'Input lowercase sentence:From Server: PYTHON TO PYTHON\n',
+      'Input lowercase sentence:From Server:  PYTHON TO PYTHON\n',
     );
   });
 

@@ -22,7 +22,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       await waitFor(/sockshell udp1> $/, 'prompt with the current socket');
       expect(screen()).toMatch(/# udp1 bound to \('127\.0\.0\.1', \d+\): loopback only/);
       child.stdin.write('recvfrom 100\r');
-      await waitFor(/>>> udp1\.recvfrom\(100\)\r*\n$/, 'recvfrom under way');
+      await waitFor(/>>> udp1\.recvfrom\(100\)\r*\n# udp1 is waiting for a datagram to [^\n]*; Ctrl-C cancels\r*\n$/, 'recvfrom under way');
       child.stdin.write('\x03');
       await waitFor(/recvfrom cancelled; the socket stays open[^]*sockshell udp1> $/, 'cancel message and prompt');
       // Lines typed while a call waits run after it, each shown after its own prompt. The timeout
@@ -30,7 +30,10 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       child.stdin.write('settimeout 2\r');
       await waitFor(/settimeout 2\r*\n>>> udp1\.settimeout\(2\)\r*\nsockshell udp1> $/, 'prompt after settimeout');
       child.stdin.write('recvfrom 100\r');
-      await waitFor(/settimeout 2[^]*>>> udp1\.recvfrom\(100\)\r*\n$/, 'the second recvfrom under way');
+      await waitFor(
+        /settimeout 2[^]*>>> udp1\.recvfrom\(100\)\r*\n# udp1 is waiting [^\n]*after 2 s[^\n]*\r*\n$/,
+        'the second recvfrom under way',
+      );
       child.stdin.write('print ahead1\r');
       child.stdin.write('print ahead2\r');
       await waitFor(
@@ -76,7 +79,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       );
       const text = readFileSync(file, 'utf8');
       expect(text).toMatch(
-        / {2}sockshell c> c\.recvfrom 2048\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/,
+        / {2}sockshell c> c\.recvfrom 2048\n {2}# c is waiting for a datagram to [^\n]*; Ctrl-C cancels\n {2}\^C recvfrom cancelled; the socket stays open and keeps its queued data\n$/,
       );
       expect(text).not.toContain('typed-ahead');
       const replayed = await sockshell(['test', '--timeout', '1', file]);

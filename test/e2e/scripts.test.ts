@@ -66,14 +66,14 @@ describe('TCP scripts', () => {
     const port = await freePort('tcp');
     await shellServer('TCPServer.sock', port);
     const r = await shellClient('TCPClient.sock', port, 'hello tcp\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'From Server: HELLO TCP\n', stderr: '' });
+    expect(r).toMatchObject({ status: 0, stdout: 'From Server:  HELLO TCP\n', stderr: '' });
   });
 
   it('the welcoming socket stays open for the next client', async () => {
     const port = await freePort('tcp');
     await shellServer('TCPServer.sock', port);
     for (const word of ['first', 'second']) {
-      expect((await shellClient('TCPClient.sock', port, `${word}\n`)).stdout).toBe(`From Server: ${word.toUpperCase()}\n`);
+      expect((await shellClient('TCPClient.sock', port, `${word}\n`)).stdout).toBe(`From Server:  ${word.toUpperCase()}\n`);
     }
   });
 
@@ -81,7 +81,7 @@ describe('TCP scripts', () => {
     const port = await freePort('tcp');
     await serve('python3', [`${PEERS}TCPServer.py`, String(port)]);
     const r = await shellClient('TCPClient.sock', port, 'python serves\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'From Server: PYTHON SERVES\n' });
+    expect(r).toMatchObject({ status: 0, stdout: 'From Server:  PYTHON SERVES\n' });
   });
 
   it.runIf(hasPython)("the textbook's TCPClient.py talks to TCPServer.sock", async () => {

@@ -105,3 +105,11 @@ export class CoreDriver {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+
+/**
+ * Output without the `#` lines a receiving call says at the prompt (issue 12): that it waits (which is
+ * timing), what arrived, how many more datagrams wait. For tests about something else.
+ */
+export function withoutReceiveNotes(out: string): string {
+  return out.replace(/^# \S+ is waiting for .*\n|^# \S+ = b['"].*\n|^# \d+ more datagrams? .*\n/gm, '');
+}

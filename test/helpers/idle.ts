@@ -26,9 +26,10 @@ export function idleState(pid: number): 'idle' | 'busy' | 'gone' {
 
 /**
  * Resolves once pid is idle in that sense; rejects if it exits first (exited() tells), or after
- * `polls` looks 10 ms apart. The bound only ends a hang: a busy machine only makes it take longer.
+ * `polls` looks 10 ms apart. The bound only ends a hang: a busy machine only makes it take longer
+ * (V8's delayed tasks keep a short timer for seconds after start-up, longer on a loaded machine).
  */
-export async function untilIdle(pid: number, exited: () => boolean, polls = 3000): Promise<void> {
+export async function untilIdle(pid: number, exited: () => boolean, polls = 12_000): Promise<void> {
   for (let i = 0; i < polls; i++) {
     const state = exited() ? 'gone' : idleState(pid);
     if (state === 'idle') return;

@@ -20,8 +20,13 @@ export interface Terminal {
   readonly kill: () => void;
 }
 
-export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}): Terminal {
-  const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+/**
+ * size: the terminal's columns and rows (stty sets them on the pty before the shell starts), so
+ * what the shell lays out for a terminal's width can be checked; without it, script's default.
+ */
+export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}, size?: { columns: number; rows: number }): Terminal {
+  const stty = size === undefined ? '' : `stty cols ${size.columns} rows ${size.rows}; `;
+  const child = spawn('script', ['-qfec', `${stty}exec ${process.execPath} ${CLI} ${args}`, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,73 @@
+import type { Address, SocketHandle } from '../engine/types.js';
+import type { Span } from '../lang/ast.js';
+import { addressRepr, bytes, repr } from '../lang/values.js';
+import type { CallContext } from '../spec/command.js';
+import { atPrompt, infoOf } from './moments.js';
+
+/**
+ * The `#` lines of the receiving calls: that a call has started to wait (and for what), and what an
+ * assigned call took in and from where. The chapter's concept 6, "the server replies to the address
+ * recvfrom gave", happens at an assigned recvfrom, which shows no value: this line is where the student
+ * sees it. Said at the prompt only: a script says nothing unasked, and whether a script's or a job's
+ * call waits depends on timing, so its lines could not be checked by a transcript.
+ */
+
+export type ReceivingCall = 'recv' | 'recvfrom' | 'accept';
+
+/** Calls already told to be waiting: a loop says it once, on its first wait. */
+const TOLD = new WeakSet<Span>();
+
+/** At most this many bytes of what arrived are shown in the line; the variable holds them all. */
+const SHOWN_BYTES = 48;
+
+/**
+ * Called right after the engine call was made: the engine claims the socket's wait slot at once when
+ * nothing is there to return, so `waiting` tells a call that waits from one that will return now.
+ */
+export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCall): void {
+  if (!atPrompt(ctx) || TOLD.has(ctx.span)) return;
+  const info = infoOf(ctx, s);
+  if (info?.waiting !== call) return; // it returns at once, or the socket closed under it and it fails
+  TOLD.add(ctx.span);
+  const at = info.local ? ` to ${addressRepr(info.local)}` : '';
+  const what =
+    call === 'accept'
+      ? `a client to connect${at}`
+      : info.transport === 'udp'
+        ? `a datagram${at}`
+        : `data${info.peer ? ` from ${addressRepr(info.peer)}` : ''} (or the peer's FIN)`;
+  const until = info.timeout === null ? 'Ctrl-C cancels' : `it gives up after ${info.timeout} s (settimeout); Ctrl-C cancels`;
+  ctx.info(`${s.name} is waiting for ${what}; ${until}`);
+}
+
+/** `message, clientAddress = s.recvfrom 2048` took data from: one line naming both, and that a reply goes there. */
+export function tellReceivedFrom(ctx: CallContext, data: Buffer, from: Address | null): void {
+  const targets = ctx.targets;
+  if (targets.length === 0 || !atPrompt(ctx)) return;
+  const first = targets[0]!.name;
+  if (from === null) {
+    ctx.info(`${first} = ${shown(data)}: TCP's recvfrom gives no address (None); the connection has one`);
+    return;
+  }
+  const reply = targets.length > 1 ? `$${targets[1]!.name}` : `$${first}[1]`;
+  const what = targets.length > 1 ? `${first} = ${shown(data)}` : `${first}[0] = ${shown(data)}`;
+  ctx.info(`${what} from ${addressRepr(from)}: reply to this address, ${reply}`);
+}
+
+/** `sentence = connectionSocket.recv 1024` took data, or b'' at the end of the stream. */
+export function tellReceived(ctx: CallContext, s: SocketHandle, data: Buffer, bufsize: number): void {
+  const target = ctx.targets[0];
+  if (target === undefined || !atPrompt(ctx) || bufsize === 0) return;
+  const ends = ctx.session.engine.endpoints(s);
+  if (data.length === 0 && ends?.transport === 'tcp') {
+    ctx.info(`${target.name} = b'': the peer closed its side (EOF); recv returns b'' from now on`);
+    return;
+  }
+  const from = ends?.peer ? ` from ${addressRepr(ends.peer)}` : '';
+  ctx.info(`${target.name} = ${shown(data)}${from}`);
+}
+
+function shown(data: Buffer): string {
+  if (data.length <= SHOWN_BYTES) return repr(bytes(data));
+  return `${repr(bytes(data.subarray(0, SHOWN_BYTES)))}… (${data.length} bytes)`;
+}

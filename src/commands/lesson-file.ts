@@ -1,0 +1,121 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ShellError } from '../core/errors.js';
+
+/**
+ * The lessons' text lives in data files (lessons/*.lesson, described in lessons/README.md), not in
+ * code, so a teacher can edit a lesson or add one. This module reads them; lesson-command.ts runs them.
+ */
+
+export interface LessonStep {
+  /** The command as the student is asked to type it. */
+  readonly step: string;
+  /** Matches the typed command, spaces collapsed, whole line. */
+  readonly expect: RegExp;
+  /** The error code the command should fail with, when the step is a failure to see. */
+  readonly fails: string | null;
+  readonly say: string;
+  readonly hint: string;
+  readonly then: string;
+  readonly ask: string | null;
+}
+
+export interface Lesson {
+  readonly name: string;
+  readonly title: string;
+  readonly intro: string;
+  readonly end: string;
+  readonly steps: readonly LessonStep[];
+}
+
+/** The folder of the lessons that ship with sockshell: lessons/ beside src/ and dist/. */
+export const LESSONS_DIR = fileURLToPath(new URL('../../lessons/', import.meta.url));
+
+/** The lessons in LESSONS_DIR, by name (udp for udp.lesson), in name order. */
+export function shippedLessons(): string[] {
+  try {
+    return readdirSync(LESSONS_DIR)
+      .filter((f) => f.endsWith('.lesson'))
+      .map((f) => basename(f, '.lesson'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A lesson by name (udp) or by the path of a .lesson file. Throws ShellError when it cannot be read or parsed. */
+export function loadLesson(nameOrPath: string): Lesson {
+  const isPath = nameOrPath.includes('/') || nameOrPath.endsWith('.lesson');
+  const file = isPath ? nameOrPath : join(LESSONS_DIR, `${nameOrPath}.lesson`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    const known = shippedLessons();
+    throw new ShellError(`no lesson '${nameOrPath}'${known.length > 0 ? `; the lessons are: ${known.join(', ')}` : ''}`, null);
+  }
+  return parseLesson(isPath ? basename(file, '.lesson') : nameOrPath, text, file);
+}
+
+type Field = 'title' | 'intro' | 'end' | 'step' | 'expect' | 'fails' | 'say' | 'hint' | 'then' | 'ask';
+const FIELDS: ReadonlySet<string> = new Set<Field>(['title', 'intro', 'end', 'step', 'expect', 'fails', 'say', 'hint', 'then', 'ask']);
+
+/** Parses the text of a .lesson file; errors name the file and line. */
+export function parseLesson(name: string, text: string, file: string): Lesson {
+  const head: Partial<Record<Field, string>> = {};
+  const steps: Partial<Record<Field, string>>[] = [];
+  let last: { fields: Partial<Record<Field, string>>; field: Field } | null = null;
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '' || line.startsWith('#')) return;
+    if (line.startsWith('  ') && last !== null) {
+      last.fields[last.field] = `${last.fields[last.field]} ${line.trim()}`;
+      return;
+    }
+    const m = /^([a-z]+):\s?(.*)$/.exec(line);
+    if (m === null || !FIELDS.has(m[1]!))
+      throw new ShellError(`${file}:${i + 1}: expected 'field: text' (${[...FIELDS].join(', ')})`, null);
+    const field = m[1] as Field;
+    if (field === 'step') steps.push({});
+    const fields = field === 'title' || field === 'intro' || field === 'end' || steps.length === 0 ? head : steps[steps.length - 1]!;
+    fields[field] = m[2]!.trim();
+    last = { fields, field };
+  });
+  if (steps.length === 0) throw new ShellError(`${file}: a lesson needs at least one step`, null);
+  return {
+    name,
+    title: head.title ?? name,
+    intro: head.intro ?? '',
+    end: head.end ?? '',
+    steps: steps.map((s, i) => {
+      const step = s.step!;
+      const expect = s.expect ?? escape(collapse(step));
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${expect})$`);
+      } catch {
+        throw new ShellError(`${file}: step ${i + 1}: expect is not a regular expression: ${expect}`, null);
+      }
+      return {
+        step,
+        expect: re,
+        fails: s.fails ?? null,
+        say: s.say ?? '',
+        hint: s.hint ?? `Type ${step}`,
+        then: s.then ?? '',
+        ask: s.ask ?? null,
+      };
+    }),
+  };
+}
+
+/** A typed command as steps are matched: trimmed, runs of spaces as one. */
+export function collapse(source: string): string {
+  return source.trim().replace(/\s+/g, ' ');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,82 @@
+import { SocketError, udpHolders } from '../engine/index.js';
+import type { Address, SocketHandle, SocketInfo } from '../engine/types.js';
+import { addressRepr } from '../lang/values.js';
+import type { CallContext } from '../spec/command.js';
+
+/**
+ * The chapter's teachable moments: one `#` line at the call where a concept shows, said at the
+ * prompt itself (not in a script or a job, whose lines would be noise or depend on timing).
+ */
+
+export function atPrompt(ctx: CallContext): boolean {
+  return ctx.session.interactive && ctx.job === undefined && ctx.scope.owner === 'main';
+}
+
+/** The socket's row of the table, or null once it is closed. */
+export function infoOf(ctx: CallContext, s: SocketHandle): SocketInfo | null {
+  try {
+    return ctx.session.engine.info(s);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A TCP connect refused where a UDP socket holds the port (a UDP server, the textbook's 12000):
+ * the student expects "a server is running there". Said wherever it happens, as it explains the error.
+ */
+export async function refusedWhereUdp<T>(ctx: CallContext, port: number, connecting: Promise<T>): Promise<T> {
+  try {
+    return await connecting;
+  } catch (e) {
+    if (e instanceof SocketError && e.code === 'ECONNREFUSED' && (udpHolders(port) ?? 0) > 0)
+      ctx.info(
+        `a UDP socket is bound to port ${port}, but TCP and UDP ports are separate: a TCP connect reaches only a TCP socket listening there`,
+      );
+    throw e;
+  }
+}
+
+/** What close does on the wire, said before it closes: a FIN on a connection, nothing for UDP. */
+export function tellClosing(ctx: CallContext, s: SocketHandle): void {
+  if (!atPrompt(ctx)) return;
+  const info = infoOf(ctx, s);
+  if (info === null) return; // already closed: close does nothing, as in Python
+  if (info.transport === 'udp') {
+    ctx.info(`${s.name} closed; nothing is sent: UDP has no connection to end, and its port is free again`);
+    return;
+  }
+  switch (info.state) {
+    case 'LISTEN':
+      ctx.info(`the welcoming socket ${s.name} closed: new clients are refused; connection sockets it gave stay open`);
+      return;
+    case 'ESTABLISHED':
+    case 'CLOSE_WAIT': {
+      if (info.queued.count > 0) return; // unread bytes: close resets instead, and its warning says so
+      const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
+      ctx.info(
+        `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,
+      );
+      return;
+    }
+    default:
+      return; // never connected, or its FIN went already (shutdown wr)
+  }
+}
+
+/** After a UDP recvfrom: more datagrams already queued, each of which a recvfrom returns whole. */
+export function tellMoreWaiting(ctx: CallContext, s: SocketHandle): void {
+  if (!atPrompt(ctx)) return;
+  const info = infoOf(ctx, s);
+  if (info === null) return;
+  const n = info.queued.count;
+  if (info.transport !== 'udp' || n === 0) return;
+  ctx.info(`${n} more datagram${n === 1 ? ' is' : 's are'} waiting on ${s.name}; each recvfrom returns one`);
+}
+
+/** getsockname before the socket is bound: port 0 means the OS has not picked one yet. */
+export function tellUnbound(ctx: CallContext, s: SocketHandle, a: Address): void {
+  if (!atPrompt(ctx) || a.port !== 0) return;
+  const first = ctx.session.engine.endpoints(s)?.transport === 'tcp' ? 'connect or listen' : 'sendto';
+  ctx.info(`${addressRepr(a)}: not bound yet; the OS picks the address and a port on the first ${first} (or bind chooses them)`);
+}

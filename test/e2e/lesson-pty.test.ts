@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { freeFixedPort } from '../helpers/proc.js';
+import { atTerminal, hasScript, type Terminal } from '../helpers/terminal.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * The guided lesson at a real pseudo-terminal of 80x24, as a student meets it: the student types every
+ * command, the lesson answers each. Both lessons run in one terminal, one after the other, and one
+ * wrong step gets its hint without moving the lesson on.
+ */
+
+const SIZE = { columns: 80, rows: 24 };
+
+/** Types a line and waits until the screen, from that line on, matches `after`. */
+async function typeAndSee(t: Terminal, line: string, after: RegExp, what: string): Promise<void> {
+  const from = t.screen().length;
+  t.child.stdin.write(`${line}\r`);
+  // Reflowed lines are joined back (a continuation starts with two spaces), so a phrase can be matched wherever it wrapped.
+  const since = () =>
+    t
+      .screen()
+      .slice(from)
+      .replace(/\r*\n {2}(?=\S)/g, ' ');
+  await waitFor(
+    () => since().includes(line) && after.test(since().slice(since().indexOf(line))),
+    () => `${what}; the screen since it was typed: ${JSON.stringify(since())}`,
+  );
+}
+
+/** Every line the shell wrote fits the terminal's width: nothing the terminal had to wrap. What the student typed after a prompt is theirs. */
+function fitsWidth(screen: string): void {
+  for (const line of screen.split(/\r?\n/)) {
+    if (line.startsWith('sockshell')) continue;
+    expect(line.replace(/\r/g, '').length, line).toBeLessThanOrEqual(SIZE.columns);
+  }
+}
+
+describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
+  it('walks UDP then TCP, one typed command per step, with a hint for a wrong step', async () => {
+    const port = await freeFixedPort();
+    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, SIZE);
+    try {
+      await t.waitFor(/sockshell> $/, 'first prompt');
+      await typeAndSee(t, 'lesson udp', /Step 1 of 12[^]*type: serverPort = 12000\r?\nsockshell> $/, 'the first step');
+      const udp: [string, RegExp][] = [
+        [`serverPort = ${port}`, /Step 2 of 12/],
+        ['clientSocket = udp.socket', /Step 3 of 12/],
+        ['clientSocket.getsockname', /Step 4 of 12/],
+        ['clientSocket.sendto hello localhost $serverPort', /no error came[^]*Think: [^]*Step 5 of 12/],
+        ['serverSocket = udp.bind $serverPort', /Step 6 of 12/],
+        ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 12/],
+        ['message, clientAddress = serverSocket.recvfrom 2048', /# message = b'hello' from [^]*Step 8 of 12/],
+        ['modifiedMessage = upper $message', /Step 9 of 12/],
+        ['serverSocket.sendto $modifiedMessage $clientAddress', /Think: Why can one UDP socket[^]*Step 10 of 12/],
+        ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 11 of 12/],
+        ['print $modifiedMessage', /HELLO\r?\n[^]*Step 12 of 12/],
+        ['clientSocket.close', /Lesson done\.[^]*lesson tcp[^]*> $/],
+      ];
+      for (const [line, next] of udp) await typeAndSee(t, line, next, `after ${line}`);
+
+      await typeAndSee(t, 'lesson tcp', /Step 1 of 15[^]*> $/, 'the TCP lesson');
+      await typeAndSee(t, `serverPort = ${port}`, /Step 2 of 15[^]*> $/, 'TCP step 2');
+      await typeAndSee(t, 'clientSocket = tcp.socket', /Step 3 of 15[^]*sockshell clientSocket> $/, 'TCP step 3');
+      // A wrong step: UDP's habit of sendto. It runs (and fails, as in Python), and the lesson hints.
+      await typeAndSee(
+        t,
+        'clientSocket.sendto hello localhost $serverPort',
+        /EPIPE[^]*» Not this step\. Try to connect: clientSocket\.connect localhost \$serverPort[^]*sockshell clientSocket> $/,
+        'the hint for a wrong step',
+      );
+      const tcp: [string, RegExp][] = [
+        ['clientSocket.connect localhost $serverPort', /ECONNREFUSED[^]*Unlike UDP, TCP finds out at once[^]*Step 4 of 15/],
+        ['serverSocket = tcp.listen $serverPort', /welcoming socket[^]*Step 5 of 15/],
+        ['clientSocket.connect localhost $serverPort', /handshake done[^]*Step 6 of 15/],
+        ['connectionSocket, addr = serverSocket.accept', /Think: Why does a TCP server need[^]*Step 7 of 15/],
+        ['clientSocket.send hello', /Step 8 of 15/],
+        ['sentence = connectionSocket.recv 1024', /# sentence = b'hello' from [^]*Step 9 of 15/],
+        ['capitalizedSentence = upper $sentence', /Step 10 of 15/],
+        ['connectionSocket.send $capitalizedSentence', /Step 11 of 15/],
+        ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 15/],
+        ['print "From Server: " $modifiedSentence', /From Server: {2}HELLO\r?\n[^]*Step 13 of 15/],
+        ['connectionSocket.close', /sends a FIN[^]*Think: What does the client's recv return[^]*Step 14 of 15/],
+        ['clientSocket.recv 1024', /b''\r?\n[^]*end of file \(EOF\)[^]*Step 15 of 15/],
+        ['clientSocket.close', /serverSocket still welcomes[^]*Lesson done\.[^]*> $/],
+      ];
+      for (const [line, next] of tcp) await typeAndSee(t, line, next, `after ${line}`);
+      fitsWidth(t.screen());
+      t.child.stdin.write('\x04');
+      expect(await t.exited).toBe(0);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('shows the README tour and a 3-socket TCP sockets table without wrapping', async () => {
+    const port = await freeFixedPort();
+    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, SIZE);
+    try {
+      await t.waitFor(/sockshell> $/, 'first prompt');
+      const tour: [string, RegExp][] = [
+        [`serverSocket = udp.bind ${port}`, /sockshell serverSocket> $/],
+        ['clientSocket = udp.socket', /sockshell clientSocket> $/],
+        [`clientSocket.sendto hello localhost ${port}`, /\[serverSocket\] a datagram of 5 bytes[^]*sockshell clientSocket> $/],
+        ['message, clientAddress = serverSocket.recvfrom 2048', /reply to this address[^]*sockshell clientSocket> $/],
+        ['$message', /b'hello'\r?\nsockshell clientSocket> $/],
+        ['$clientAddress', /\('127\.0\.0\.1', \d+\)\r?\nsockshell clientSocket> $/],
+        ['modifiedMessage = upper $message', /sockshell clientSocket> $/],
+        ['serverSocket.sendto $modifiedMessage $clientAddress', /\[clientSocket\] a datagram[^]*sockshell clientSocket> $/],
+        ['clientSocket.recvfrom 2048', /\(b'HELLO', \('127\.0\.0\.1', \d+\)\)\r?\nsockshell clientSocket> $/],
+        ['sockets', /received 5 B in 1 datagram\r?\nsockshell clientSocket> $/],
+        [`welcome = tcp.listen ${port}`, /welcoming socket[^]*sockshell welcome> $/],
+        [`client = tcp.connect localhost ${port}`, /handshake done[^]*sockshell client> $/],
+        ['connectionSocket, addr = welcome.accept', /keeps welcoming\r?\nsockshell connectionSocket> $/],
+        ['client.send hello', /sockshell connectionSocket> $/],
+        ['connectionSocket.recv 1024', /b'hello'\r?\nsockshell connectionSocket> $/],
+        ['serverSocket.close', /sockshell connectionSocket> $/],
+        ['clientSocket.close', /sockshell connectionSocket> $/],
+        ['sockets', /\* connectionSocket +TCP +ESTABLISHED[^]*sockshell connectionSocket> $/],
+        ['help', /New here\? Type lesson\.\r?\nsockshell connectionSocket> $/],
+        // node's own dot-commands, typed out of habit, get the sockshell way.
+        ['.editor', /no editor mode[^]*sockshell connectionSocket> $/],
+      ];
+      for (const [line, next] of tour) await typeAndSee(t, line, next, `after ${line}`);
+      const table = t.screen().slice(t.screen().lastIndexOf('> sockets'));
+      expect(table).toMatch(/welcome +TCP +LISTEN/);
+      expect(table).toMatch(/client +TCP +ESTABLISHED/);
+      fitsWidth(t.screen());
+      // help fits one 24-row screen.
+      const help = t.screen().slice(t.screen().lastIndexOf('> help') + 7, t.screen().lastIndexOf('> .editor'));
+      expect(help.split(/\r?\n/).length).toBeLessThanOrEqual(SIZE.rows);
+      t.child.stdin.write('\x04');
+      expect(await t.exited).toBe(0);
+    } finally {
+      t.kill();
+    }
+  });
+});
