@@ -42,7 +42,7 @@ export class Session implements SessionServices {
   readonly jobs = new Jobs();
   readonly exchanges = new ExchangeLog();
   /** Filled by the chunks of a REPL or piped session (runChunk); scripts export from their source. */
-  readonly ran = new ExportLog();
+  readonly ran = new ExportLog((source, firstLine) => compile(source, firstLine).program);
   /** The traffic log (`log on`): off until asked; the engine's sink feeds it every event. */
   readonly traffic: TrafficTap;
   readonly interactive: boolean;
@@ -169,5 +169,6 @@ export class Session implements SessionServices {
     await this.jobs.killAll();
     await this.engine.closeAll();
     await this.traffic.stop().catch(() => null); // what the closing sockets sent last (FINs) is in the file
+    this.ran.close();
   }
 }
