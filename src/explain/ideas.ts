@@ -18,4 +18,6 @@ export const IDEAS = {
     "A UDP datagram is received whole or not at all, and recvfrom(bufsize) returns at most bufsize bytes of one datagram: the OS throws the rest of that datagram away, as Python's recvfrom does. The next call returns the next datagram, not the rest. Ask for as much as the largest datagram can be (the textbook's 2048), or send less per datagram. TCP has no such loss: it is a byte stream, and recv leaves what it did not return for the next recv.",
   dropped:
     "The socket's receive queue was full, so datagrams that arrived were thrown away, as the OS does when a UDP socket's receive buffer (SO_RCVBUF) is full. UDP has no flow control: a sender faster than the receiver loses datagrams, and nobody is told. Call recvfrom more often, or make the sender slow down or wait for replies; TCP's flow control would make the sender wait instead.",
+  backlog:
+    "listen's backlog is how many connections may wait for accept: the OS completes their handshakes and queues them (Linux: backlog + 1). Python's OS leaves further clients unanswered until accept makes room; sockshell cannot leave them waiting (Node accepts every connection), so it resets the ones past the queue and counts them, and those clients see ECONNRESET. Call accept more often, or listen with a larger backlog.",
 } as const;
