@@ -55,7 +55,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
           fail(result.error.exit);
           break;
         case 'cancelled':
-          io.stderr.write(`${FILE}: interrupted\n`);
+          io.stderr.write(`${FILE}: interrupted${result.detail === null ? '' : `: ${result.detail}`}\n`);
           return 130;
         case 'exit':
           return result.status || status;
