@@ -33,6 +33,12 @@ export interface SessionOptions {
 }
 
 /**
+ * How deep `run` may nest: each level holds a script and its interpreter, and a script that ran itself
+ * had no limit (V8 ran out of heap after 549 s). Block nesting has its own limit (lang/parser.ts).
+ */
+export const MAX_RUN_DEPTH = 32;
+
+/**
  * One engine, its jobs and its output: what the REPL, the script runner and piped sessions share.
  * Adapters create a Session, hand it lines or files, and route its Output.
  */
@@ -110,7 +116,14 @@ export class Session implements SessionServices {
     return new Interpreter(this, scope, this.options.out, maxWait ? { ...options, maxWaitMs: maxWait } : options);
   }
 
-  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
+  /** `run FILE` from a program `depth - 1` runs deep; past MAX_RUN_DEPTH it is refused (a script that runs itself). */
+  async runFile(
+    file: string,
+    overrides: ReadonlyMap<string, Value>,
+    options: { signal: AbortSignal; job?: number; depth: number },
+  ): Promise<void> {
+    if (options.depth > MAX_RUN_DEPTH)
+      throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
     let source: string;
     try {
       source = await readFile(file, 'utf8');
@@ -139,10 +152,10 @@ export class Session implements SessionServices {
     program: readonly Stmt[],
     file: string,
     overrides: ReadonlyMap<string, Value>,
-    options: { signal: AbortSignal; job?: number },
+    options: { signal: AbortSignal; job?: number; depth?: number },
   ): Promise<void> {
     const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
-    const scope = new VarScope(owner, file, overrides);
+    const scope = new VarScope(owner, file, overrides, options.depth ?? 0);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     try {
       await interp.run(program, options.signal);
