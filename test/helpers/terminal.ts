@@ -20,8 +20,14 @@ export interface Terminal {
   readonly kill: () => void;
 }
 
-export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}): Terminal {
-  const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+/**
+ * `then`: a shell command run at the same terminal after sockshell ends, by a `sh` that started it
+ * (dash here: it does not restore the terminal's modes itself), with sockshell's status in $status.
+ */
+export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}, then?: string): Terminal {
+  const shell = `${process.execPath} ${CLI} ${args}`;
+  const command = then === undefined ? shell : `sh -c '${shell}; status=$?; ${then}'`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
