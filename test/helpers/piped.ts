@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { runPiped } from '../../src/run/piped.js';
+import type { Io } from '../../src/run/io.js';
 
 export interface PipedResult {
   readonly status: number;
@@ -7,8 +8,8 @@ export interface PipedResult {
   readonly err: string;
 }
 
-/** Runs `input` as `sockshell < file` does, in this process: its exit status and what it wrote to each stream. */
-export async function pipedSession(input: string, signal = new AbortController().signal): Promise<PipedResult> {
+/** Standard streams for a runner in this process: `input` on stdin, and what it writes to each stream so far. */
+export function capturedIo(input: string): { io: Io; out: () => string; err: () => string } {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -17,6 +18,12 @@ export async function pipedSession(input: string, signal = new AbortController()
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   stdin.end(input);
-  const status = await runPiped({ stdin, stdout, stderr }, { verbose: false, signal });
-  return { status, out, err };
+  return { io: { stdin, stdout, stderr }, out: () => out, err: () => err };
+}
+
+/** Runs `input` as `sockshell < file` does, in this process: its exit status and what it wrote to each stream. */
+export async function pipedSession(input: string, signal = new AbortController().signal): Promise<PipedResult> {
+  const { io, out, err } = capturedIo(input);
+  const status = await runPiped(io, { verbose: false, signal });
+  return { status, out: out(), err: err() };
 }
