@@ -28,7 +28,8 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
-  'engine/listener.ts': 'reads /proc/sys/net/core/somaxconn, the most a listen backlog can be, to cap the accept queue as the kernel would',
+  'engine/accept-cap.ts':
+    'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
   'record/export-log.ts':
     'a long session writes the oldest part of its export record to a temporary file of its own (0600, unlinked as soon as it is open)',
 };

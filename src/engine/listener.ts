@@ -3,19 +3,10 @@
  * then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out right), and
  * listen really listens on exactly that address. Node accepts eagerly, so completed handshakes wait,
  * paused (their data stays in the kernel), in an accept queue until accept takes one.
- *
- * The accept queue holds what Linux's would: backlog + 1 connections (see acceptQueueCap). Python's
- * kernel leaves further handshakes unanswered until accept makes room; Node 20 cannot: libuv accepts
- * whenever the listening descriptor is readable, and nothing public or internal stops it without
- * closing the socket (the handle's readStop is a no-op on a listening handle and readStart fails with
- * ENOTCONN; maxConnections closes the extra connection; SO_REUSEPORT, which would let the port be
- * re-listened, came in Node 22). Stopping and restarting the listen would refuse new clients and reset
- * the ones the kernel had queued. So a connection past the cap is reset at once, counted, and said:
- * the shell's descriptors stay bounded whatever a peer does (a 5,000-connect burst held 4,376 of them),
- * and the client sees ECONNRESET rather than a wait.
+ * The queue is bounded: see accept-cap.ts.
  */
-import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
@@ -41,22 +32,6 @@ function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
   const holders = tcpHolders(port);
   if (holders === null || holders.timeWait === 0 || holders.other > 0) return {};
   return { timeWait: Math.max(1, Math.ceil(holders.lastEndsInMs / 1000)) };
-}
-
-/**
- * How many connections the accept queue holds for a backlog: backlog + 1, as Linux completes
- * (sk_acceptq_is_full is `>`), with the backlog clamped to net.core.somaxconn as the kernel clamps it.
- */
-export function acceptQueueCap(backlog: number): number {
-  return Math.min(Math.max(1, backlog), somaxconn()) + 1;
-}
-
-function somaxconn(): number {
-  try {
-    return Number.parseInt(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'), 10) || 4096;
-  } catch {
-    return 4096; // Linux's default since 5.4; other systems have their own, near it
-  }
 }
 
 export class Listener {
@@ -131,7 +106,7 @@ export class Listener {
       return;
     }
     if (this.pending.length >= this.cap) {
-      // The queue is full: see the note at the top of this file for why this resets.
+      // The queue is full: accept-cap.ts says why this resets.
       raw.resetAndDestroy();
       this.dropped++;
       this.owner.core.emit({

@@ -77,7 +77,7 @@ const shownDrop = (e: Of<'dropped'>): boolean => /^10*$/.test(String(e.total));
 const droppedText = (e: Of<'dropped'>): string =>
   e.unit === 'datagrams'
     ? `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`
-    : `${e.socket}: accept queue full (the listen backlog); reset ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
+    : `${e.socket}: too many connections wait for accept; reset ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
 const resetText = (e: Of<'closed'>): string =>
   `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
 const truncatedText = (e: Of<'truncated'>): string =>
