@@ -163,7 +163,9 @@ export class Session implements SessionServices {
       if (e instanceof ExitRequest && e.status === 0) return;
       // The call that was waiting, in the file it is in; else the run as a whole.
       if (e instanceof Cancelled)
-        throw e.span !== null ? new Cancelled(e.what, e.span, e.file ?? file, e.detail) : new Cancelled(`run ${file}`, null, undefined, e.detail);
+        throw e.span !== null
+          ? new Cancelled(e.what, e.span, e.file ?? file, e.detail)
+          : new Cancelled(`run ${file}`, null, undefined, e.detail);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;
     } finally {
