@@ -75,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       if (raw) return usage('--raw is for scripts and piped sessions; the interactive shell always escapes what peers send');
       process.removeAllListeners('SIGINT'); // the REPL handles Ctrl-C itself
+      hangupRestoresTerminal();
       const { startRepl, defaultHistoryFile } = await import('./repl/repl.js');
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       return startRepl({
@@ -121,6 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const [file, ...extra] = rest;
       if (!file || extra.length) return usage('record needs one file: sockshell record FILE.sockt');
       process.removeAllListeners('SIGINT');
+      hangupRestoresTerminal();
       const { record } = await import('./transcript/record.js');
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       return record(file, {
@@ -283,6 +285,18 @@ function takeLog(words: readonly string[]): { log?: string; rest: string[] } | s
 function usage(problem: string): number {
   process.stderr.write(`sockshell: ${problem}\n${USAGE}\n`);
   return 2;
+}
+
+/**
+ * A closed terminal (SIGHUP) ends the interactive shell with 129, as the signal would, but through
+ * process.exit, which puts the terminal back as it found it. Killed by the signal itself, Node left it
+ * in readline's raw mode (-icanon -echo) for a parent shell that does not restore it, such as dash.
+ */
+function hangupRestoresTerminal(): void {
+  process.on('SIGHUP', () => {
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.exit(129);
+  });
 }
 
 /** Ctrl-C outside the REPL: the first cancels the running program cleanly, the second quits at once. */

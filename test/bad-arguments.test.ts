@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPiped } from '../src/run/piped.js';
+import { pipedSession } from './helpers/piped.js';
 import { CoreDriver } from './helpers/core-driver.js';
 
 /**
@@ -194,13 +193,7 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
 
 describe('a piped session reports an open block at the end of input', () => {
   it('as <stdin>:LINE:COL with the status of a syntax error', async () => {
-    const stdin = new PassThrough();
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    stdin.end('print before\nwhile true\n  print inside\n');
-    const status = await runPiped({ stdin, stdout, stderr }, { verbose: false, signal: new AbortController().signal });
+    const { status, err } = await pipedSession('print before\nwhile true\n  print inside\n');
     expect(err).toBe("<stdin>:2:1: block is not closed at end of input: add 'end'\n");
     expect(status).toBe(2);
   });

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/commands/check.js';
 import { runScript } from '../src/run/script.js';
+import { capturedIo } from './helpers/piped.js';
 
 /** Issue 17 item 17: a UTF-8 byte order mark at a script's start gave "unknown command 'print'; did you mean 'print'?". */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-bom-'));
@@ -20,20 +20,9 @@ describe('a byte order mark at the start of a script', () => {
   it('sockshell run: the script runs', async () => {
     const file = join(dir, 'bom.sock');
     writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('print hi\n')]));
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const stdin = new PassThrough();
-    stdin.end();
-    const status = await runScript(
-      file,
-      { stdin, stdout, stderr },
-      { overrides: new Map(), verbose: false, signal: new AbortController().signal },
-    );
-    expect({ status, out, err }).toEqual({ status: 0, out: 'hi\n', err: '' });
+    const { io, out, err } = capturedIo('');
+    const status = await runScript(file, io, { overrides: new Map(), verbose: false, signal: new AbortController().signal });
+    expect({ status, out: out(), err: err() }).toEqual({ status: 0, out: 'hi\n', err: '' });
   });
 
   it('elsewhere it is still a character of the line', () => {

@@ -29,6 +29,10 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
   'commands/lesson-file.ts': 'lesson NAME reads lessons/NAME.lesson, and lesson FILE.lesson the lesson file it names',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
+  'engine/accept-cap.ts':
+    'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
+  'record/export-log.ts':
+    'a long session writes the oldest part of its export record to a temporary file of its own (0600, unlinked as soon as it is open)',
 };
 /** Outside a script's reach: where the file system is written, and by which command line. */
 const WRITERS: Readonly<Record<string, string>> = {

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPiped } from '../src/run/piped.js';
+import { pipedSession } from './helpers/piped.js';
 
 /**
  * Issue 17 item 13: `export FILE` and `diagram --svg FILE` replaced an existing file without a word
@@ -14,14 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sockshell-clobber-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function piped(lines: string): Promise<{ status: number; err: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = '';
-  stdout.resume();
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  stdin.end(lines);
-  const status = await runPiped({ stdin, stdout, stderr }, { verbose: false, signal: new AbortController().signal });
+  const { status, err } = await pipedSession(lines);
   return { status, err };
 }
 

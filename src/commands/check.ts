@@ -5,6 +5,7 @@ import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE } from './table.js';
 import { nestedCommand } from '../lang/python-habits.js';
 import { variables } from '../lang/variables.js';
+import { statements } from '../lang/statements.js';
 import type { ArgSpec, CommandDef } from '../spec/command.js';
 
 /**
@@ -43,32 +44,10 @@ function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnost
 }
 
 function walk(program: readonly Stmt[], out: Diagnostic[]): void {
-  for (const stmt of program) {
-    switch (stmt.kind) {
-      case 'command': {
-        const def = TABLE.get(stmt.call.name)!;
-        const problem = checkCall(def, stmt);
-        if (problem) out.push(problem);
-        break;
-      }
-      case 'while':
-      case 'repeat':
-        walk(stmt.body, out);
-        break;
-      case 'if':
-        walk(stmt.then, out);
-        walk(stmt.otherwise, out);
-        break;
-      case 'assign':
-      case 'show':
-      case 'break':
-      case 'continue':
-        break;
-      default: {
-        const exhaustive: never = stmt;
-        return exhaustive;
-      }
-    }
+  for (const stmt of statements(program)) {
+    if (stmt.kind !== 'command') continue;
+    const problem = checkCall(TABLE.get(stmt.call.name)!, stmt);
+    if (problem) out.push(problem);
   }
 }
 

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { explainTrouble } from '../explain/last.js';
 import { topic, TOPICS } from '../explain/topics.js';
 import { comment, expr } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
+import { MAX_VALUE, MAX_VALUE_TEXT, tooLarge } from '../lang/limits.js';
 import { hexdump } from '../render/hexdump.js';
 import { ShellError } from '../core/errors.js';
 import type { CommandDef } from '../spec/command.js';
@@ -63,11 +64,14 @@ export const insightCommands: readonly CommandDef[] = [
     async run(ctx) {
       const arg = ctx.args[0]!;
       const path = arg.value.kind === 'str' ? arg.value.value : '';
+      let data: Buffer;
       try {
-        return bytes(await readFile(path));
+        data = await readRegularFile(path);
       } catch (e) {
+        if (e instanceof ShellError) throw new ShellError(e.message, arg.span);
         throw new ShellError(`can't read ${path || 'that'} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, arg.span);
       }
+      return bytes(data);
     },
   },
   {
@@ -88,3 +92,33 @@ export const insightCommands: readonly CommandDef[] = [
     },
   },
 ];
+
+/**
+ * A regular file's bytes, at most MAX_VALUE of them. A device or a pipe is refused: /dev/zero never
+ * ends, and reading it grew the shell to 12 GB. The size is checked before reading, and the read is
+ * bounded too, in case the file grows meanwhile (or is a /proc file, whose size says 0).
+ */
+async function readRegularFile(path: string): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const info = await file.stat();
+    if (info.isDirectory()) throw new ShellError(`${path} is a directory: give a file`, null);
+    if (!info.isFile())
+      throw new ShellError(`${path} is not a regular file (a device, a pipe or a socket): file reads regular files`, null);
+    const problem = tooLarge(info.size, `${path} has ${info.size.toLocaleString('en-US')} bytes: the value`);
+    if (problem !== null) throw new ShellError(problem, null);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const want = Math.min(1 << 20, MAX_VALUE + 1 - size); // one byte past the limit shows the file is over it
+      const { bytesRead, buffer } = await file.read(Buffer.allocUnsafe(want), 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+      if (size > MAX_VALUE) throw new ShellError(`${path} grew past ${MAX_VALUE_TEXT} while it was read: a value holds at most that`, null);
+    }
+    return Buffer.concat(chunks, size);
+  } finally {
+    await file.close();
+  }
+}

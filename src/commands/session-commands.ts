@@ -155,6 +155,7 @@ export const sessionCommands: readonly CommandDef[] = [
       try {
         await ctx.session.runFile(path, overrides(rest, ctx.scope), {
           signal: ctx.block.signal,
+          depth: ctx.scope.depth + 1,
           ...(ctx.job !== undefined ? { job: ctx.job } : {}),
         });
       } catch (e) {

@@ -19,11 +19,16 @@ export class ShellError extends Error {
 
 /** The user pressed Ctrl-C, or a job was killed. Not a failure of the program. */
 export class Cancelled extends Error {
-  /** span (in file, when that is not the file running): the call that was waiting, when one was. */
+  /**
+   * span (in file, when that is not the file running): the call that was waiting, when one was.
+   * detail: what that call had done when it was cut short, when that matters ("recvfile had written 5
+   * bytes to f when it stopped").
+   */
   constructor(
     readonly what: string,
     readonly span: Span | null = null,
     readonly file?: string,
+    readonly detail: string | null = null,
   ) {
     super(`${what} cancelled`);
     this.name = 'Cancelled';

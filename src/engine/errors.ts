@@ -27,11 +27,15 @@ export class SocketError extends Error {
     private readonly context: ErrorContext = {},
   ) {
     const r: Reason = typeof reason === 'string' ? REASONS[reason] : unknownReason(reason.code);
-    const written = context.written === undefined ? '' : `; ${call} had written ${writtenText(context)} when it stopped`;
-    super(`${r.code}: ${r.say(context, call)}${written} (${r.python})`);
+    super(`${r.code}: ${r.say(context, call)}${context.written === undefined ? '' : `; ${stoppedText(call, context)}`} (${r.python})`);
     this.code = r.code;
     this.call = call;
     this.python = r.python;
+  }
+
+  /** "recvfile had written N bytes to PATH when it stopped", for an error that says so; else null. */
+  get stopped(): string | null {
+    return this.context.written === undefined ? null : stoppedText(this.call, this.context);
   }
 
   /** This error, saying how many bytes the call (recvfile) had written to path before it. */
@@ -40,9 +44,9 @@ export class SocketError extends Error {
   }
 }
 
-function writtenText(c: ErrorContext): string {
+function stoppedText(call: string, c: ErrorContext): string {
   const n = c.written ?? 0;
-  return `${n} byte${n === 1 ? '' : 's'}${c.path === undefined ? '' : ` to ${c.path}`}`;
+  return `${call} had written ${n} byte${n === 1 ? '' : 's'}${c.path === undefined ? '' : ` to ${c.path}`} when it stopped`;
 }
 
 /** Node's codes that mean the same as one of ours. */

@@ -240,6 +240,8 @@ function fileError(err: unknown, owner: BaseSocket, call: string, path: string):
       return new SocketError('EACCES_FILE', call, context);
     case 'EISDIR':
       return new SocketError('EISDIR_FILE', call, context);
+    case 'ENOSPC':
+      return new SocketError('ENOSPC_FILE', call, context);
     default:
       return new SocketError({ code }, call, context);
   }

@@ -3,8 +3,10 @@
  * then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out right), and
  * listen really listens on exactly that address. Node accepts eagerly, so completed handshakes wait,
  * paused (their data stays in the kernel), in an accept queue until accept takes one.
+ * The queue is bounded: see accept-cap.ts.
  */
 import net, { type AddressInfo } from 'node:net';
+import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
@@ -35,12 +37,15 @@ function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
 export class Listener {
   readonly local: Address;
   private readonly pending = new Fifo<Accepted>();
+  /** Connections reset because the accept queue was full. */
+  dropped = 0;
   private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly owner: BaseSocket,
     private readonly server: net.Server,
     local: Address,
+    private readonly cap: number,
   ) {
     this.local = local;
   }
@@ -61,7 +66,7 @@ export class Listener {
       throw toSocketError(err, 'listen', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
     }
     const a = server.address() as AddressInfo;
-    const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family });
+    const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family }, acceptQueueCap(backlog));
     server.removeListener('connection', keep);
     server.on('connection', listener.onConnection);
     server.on('error', listener.onError);
@@ -98,6 +103,20 @@ export class Listener {
     });
     if (this.owner.closed || this.closing !== null) {
       raw.destroy();
+      return;
+    }
+    if (this.pending.length >= this.cap) {
+      // The queue is full: accept-cap.ts says why this resets.
+      raw.resetAndDestroy();
+      this.dropped++;
+      this.owner.core.emit({
+        kind: 'dropped',
+        serial: this.owner.serial,
+        socket: this.owner.name,
+        unit: 'connections',
+        bytes: 0,
+        total: this.dropped,
+      });
       return;
     }
     this.pending.push(accepted);

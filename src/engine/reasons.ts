@@ -237,6 +237,11 @@ export const REASONS = {
     say: (c, call) =>
       `${call} is not allowed to ${call === 'sendfile' ? 'read' : 'write'} ${c.path ?? 'that file'} — check its permissions`,
   },
+  ENOSPC_FILE: {
+    code: 'ENOSPC',
+    python: 'OSError',
+    say: (c) => `no space left to write ${c.path ?? 'that file'}: its disk is full (or it is a device that takes nothing, like /dev/full)`,
+  },
   EISDIR_FILE: {
     code: 'EISDIR',
     python: 'IsADirectoryError',

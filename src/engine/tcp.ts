@@ -74,7 +74,7 @@ export class TcpSocket extends BaseSocket {
   }
 
   dropped(): number {
-    return 0;
+    return this.listener?.dropped ?? 0;
   }
 
   async bind(host: string, port: number): Promise<Address> {

@@ -98,7 +98,7 @@ export interface SocketInfo {
   readonly peer: Address | null;
   /** Listening sockets count connections waiting for accept; TCP counts bytes; UDP counts datagrams. */
   readonly queued: { readonly unit: 'bytes' | 'datagrams' | 'connections'; readonly count: number; readonly bytes: number };
-  readonly dropped: number; // UDP datagrams dropped past the queue cap
+  readonly dropped: number; // UDP datagrams dropped past the queue cap; connections reset past a full accept queue
   readonly bytesSent: number;
   readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them
   readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
@@ -149,8 +149,8 @@ export type EngineEvent =
     }
   /** The connection ended: the peer's FIN when fin, else FIN or reset, the OS did not say which (end-probe.ts); taken: a waiting recv returns b'' for it. */
   | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean; fin: boolean }
-  /** UDP queue full: a datagram was dropped. */
-  | { kind: 'dropped'; serial: number; socket: string; bytes: number; total: number }
+  /** UDP queue full: a datagram was dropped; or a listening socket's accept queue full: a connection was reset (bytes 0). */
+  | { kind: 'dropped'; serial: number; socket: string; unit: 'datagrams' | 'connections'; bytes: number; total: number }
   /** TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it. */
   | { kind: 'paused'; serial: number; socket: string; queued: number; again: boolean; taken: boolean }
   /** recvfrom/recv on UDP cut a datagram to bufsize. */

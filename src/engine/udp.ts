@@ -294,7 +294,14 @@ export class UdpSocket extends BaseSocket {
     const full = this.inbox.length >= this.core.udpQueueDatagrams || this.inboxBytes + data.length > this.core.udpQueueBytes;
     if (full) {
       this.droppedCount += 1;
-      this.emit({ kind: 'dropped', serial: this.serial, socket: this.name, bytes: data.length, total: this.droppedCount });
+      this.emit({
+        kind: 'dropped',
+        serial: this.serial,
+        socket: this.name,
+        unit: 'datagrams',
+        bytes: data.length,
+        total: this.droppedCount,
+      });
       return;
     }
     let from = this.lastFrom;

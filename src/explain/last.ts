@@ -39,7 +39,7 @@ export function explainTrouble(t: Trouble | null): readonly Said[] {
     case 'truncated':
       return [shown(t.message), paragraph(`truncated: ${IDEAS.truncated}`)];
     case 'dropped':
-      return [shown(t.message), paragraph(`dropped: ${IDEAS.dropped}`)];
+      return [shown(t.message), t.unit === 'datagrams' ? paragraph(`dropped: ${IDEAS.dropped}`) : paragraph(`backlog: ${IDEAS.backlog}`)];
     case 'reset': {
       const found = topic('ECONNRESET');
       return found ? [shown(t.message), paragraph(`${found.key} (at the peer): ${found.text}`)] : [shown(t.message)];

@@ -2,6 +2,7 @@ import type { Span, Word } from '../lang/ast.js';
 import { ShellError } from '../core/errors.js';
 import { bareLiteral, bytes, itemsOf, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
+import { tooLarge } from '../lang/limits.js';
 
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
 const LITERALS = new WeakMap<Word, Value>();
@@ -25,7 +26,9 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
       const values = word.parts.map((p) => (p.kind === 'var' ? read(p, scope) : null));
       const binary = word.parts.some((p, i) => p.kind === 'byte' || values[i]?.kind === 'bytes');
       if (!binary) {
-        return str(word.parts.map((p, i) => (p.kind === 'text' ? p.text : text(values[i]!, describe))).join(''));
+        const texts = word.parts.map((p, i) => (p.kind === 'text' ? p.text : text(values[i]!, describe)));
+        checkSize(texts, word.span);
+        return str(texts.join(''));
       }
       const pieces = word.parts.map((p, i) => {
         switch (p.kind) {
@@ -41,6 +44,7 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
           }
         }
       });
+      checkSize(pieces, word.span);
       return bytes(Buffer.concat(pieces));
     }
     default: {
@@ -48,6 +52,14 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
       return exhaustive;
     }
   }
+}
+
+/** A template's pieces must make a value within the limit: checked before they are joined, which would throw. */
+function checkSize(pieces: readonly { readonly length: number }[], span: Span): void {
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const problem = tooLarge(size, 'this text');
+  if (problem !== null) throw new ShellError(problem, span);
 }
 
 /** $name, or $name[i]: an item of a tuple, or of an address as Python's (host, port). */

@@ -315,7 +315,8 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
     if (around.job === undefined)
       session.trouble = { kind: 'cancelled', call: def.name, transport: def.method ? transportOf(call, around) : null };
     if (e instanceof Cancelled && e.span !== null) return e; // a call inside a script this one ran
-    return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file);
+    const detail = e instanceof Cancelled ? e.detail : e.stopped;
+    return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file, detail);
   }
   if (e instanceof SocketError) {
     session.trouble = { kind: 'error', code: e.code, message: e.message };

@@ -18,6 +18,7 @@ export class VarScope implements Scope {
     readonly owner: string,
     readonly file: string,
     overrides: ReadonlyMap<string, Value> = new Map(),
+    readonly depth = 0,
   ) {
     this.vars = new Map(overrides);
     this.fixed = new Set(overrides.keys());

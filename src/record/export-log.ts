@@ -1,4 +1,9 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { Stmt } from '../lang/ast.js';
+import { statements } from '../lang/statements.js';
 import type { Family } from '../engine/index.js';
 
 /**
@@ -25,6 +30,9 @@ export interface RanChunk {
   readonly made: ReadonlyMap<number, string>;
 }
 
+/** Compiles a chunk's source again, as it compiled when it ran: how spilled chunks come back. */
+export type Reparse = (source: string, firstLine: number) => readonly Stmt[];
+
 /**
  * The record of what a REPL or piped session ran: the chunks that ran without error, in order, as
  * typed, and for each statement that made a socket, the name the engine gave it (udp1, tcp12) and
@@ -34,14 +42,24 @@ export interface RanChunk {
  * It is recorded, not worked out again from the source: the engine reuses freed numbers, and
  * sockets made in loops, jobs, scripts and failed chunks take numbers the source does not show;
  * `tcp.connect $a` is IPv6 when the address in $a is, which only the running session knows.
+ *
+ * Bounded memory: a chunk in memory costs 2-3.5 KB (its tree), so a session of 100,000 statements
+ * held 200 MB. Past KEPT chunks the oldest are spilled to an unlinked temporary file as their source
+ * and what they made (SpilledChunk) and compiled again (`reparse`) when `export` or `save` reads
+ * them, which they do rarely. The file has no name once open, so nothing is left behind however the
+ * process ends; `close` frees it.
  */
 export class ExportLog {
+  /** The newest chunks, in memory; older ones are in `spill`. */
   private readonly log: RanChunk[] = [];
+  private readonly spill = new SpillFile();
   /** Keyed by the statement itself: a statement run in a loop keeps the last socket it made. */
   private readonly sockets = new WeakMap<Stmt, MadeSocket>();
   /** What the chunk now running has used and made; kept only if it runs to its end. */
   private touching = new Set<number>();
   private making = new Map<number, string>();
+
+  constructor(private readonly reparse: Reparse = () => []) {}
 
   /** A chunk starts: what it touches is noted from here. */
   begin(): void {
@@ -53,20 +71,26 @@ export class ExportLog {
   add(program: readonly Stmt[], source = '', firstLine = 1): void {
     this.log.push({ program, source, firstLine, touched: this.touching, made: this.making });
     this.begin();
+    if (this.log.length >= 2 * KEPT) this.spill.append(this.log.splice(0, KEPT).map((c) => this.flatten(c)));
   }
 
-  /** Every chunk recorded, oldest first. */
+  /** Every chunk recorded, oldest first (spilled ones compiled again: new trees each call). */
   chunks(): readonly RanChunk[] {
-    return this.log;
+    return [...this.spill.read().map((c) => this.restore(c)), ...this.log];
   }
 
   /** Every statement recorded, oldest first. */
   program(): readonly Stmt[] {
-    return this.log.flatMap((c) => c.program);
+    return this.chunks().flatMap((c) => c.program);
   }
 
   get empty(): boolean {
-    return this.log.length === 0;
+    return this.log.length === 0 && this.spill.count === 0;
+  }
+
+  /** How many chunks are on disk rather than in memory (for tests). */
+  get spilled(): number {
+    return this.spill.count;
   }
 
   /** A socket call of the running chunk acted on this socket. */
@@ -83,5 +107,82 @@ export class ExportLog {
   /** The socket this statement made, as the engine made it; undefined if it made none here. */
   socket(stmt: Stmt): MadeSocket | undefined {
     return this.sockets.get(stmt);
+  }
+
+  /** The session ends: frees the spill file, and what was spilled with it. */
+  close(): void {
+    this.spill.close();
+  }
+
+  private flatten(chunk: RanChunk): SpilledChunk {
+    const sockets: [number, MadeSocket][] = [];
+    statements(chunk.program).forEach((stmt, i) => {
+      const made = this.sockets.get(stmt);
+      if (made !== undefined) sockets.push([i, made]);
+    });
+    return { source: chunk.source, firstLine: chunk.firstLine, touched: [...chunk.touched], made: [...chunk.made], sockets };
+  }
+
+  private restore(chunk: SpilledChunk): RanChunk {
+    const program = this.reparse(chunk.source, chunk.firstLine);
+    const all = statements(program);
+    for (const [i, made] of chunk.sockets) if (all[i] !== undefined) this.sockets.set(all[i], made);
+    return { program, source: chunk.source, firstLine: chunk.firstLine, touched: new Set(chunk.touched), made: new Map(chunk.made) };
+  }
+}
+
+/** Chunks kept in memory: between KEPT and 2 × KEPT (spilled KEPT at a time, one write each). */
+const KEPT = 1000;
+
+/** A chunk as the spill file keeps it: one line of JSON. Its statements are numbered in `statements` (source) order. */
+interface SpilledChunk {
+  readonly source: string;
+  readonly firstLine: number;
+  readonly touched: readonly number[];
+  readonly made: readonly (readonly [number, string])[];
+  readonly sockets: readonly (readonly [number, MadeSocket])[];
+}
+
+/** Lines of JSON appended to a temporary file that was unlinked as soon as it was opened (mode 0600). */
+class SpillFile {
+  private fd: number | null = null;
+  private size = 0;
+  count = 0;
+
+  append(chunks: readonly SpilledChunk[]): void {
+    if (this.fd === null) {
+      const dir = mkdtempSync(join(tmpdir(), 'sockshell-log-'));
+      const path = join(dir, 'ran.jsonl');
+      this.fd = openSync(path, 'w+', 0o600);
+      rmSync(dir, { recursive: true });
+    }
+    const text = Buffer.from(chunks.map((c) => JSON.stringify(c) + '\n').join(''));
+    writeSync(this.fd, text, 0, text.length, this.size);
+    this.size += text.length;
+    this.count += chunks.length;
+  }
+
+  /** Every chunk in the file, read a block at a time (the whole file as one string could pass V8's limit). */
+  read(): SpilledChunk[] {
+    const chunks: SpilledChunk[] = [];
+    if (this.fd === null) return chunks;
+    const block = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8'); // a character may straddle two blocks
+    let partial = '';
+    for (let at = 0; at < this.size;) {
+      const n = readSync(this.fd, block, 0, Math.min(block.length, this.size - at), at);
+      at += n;
+      const lines = (partial + decoder.write(block.subarray(0, n))).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) chunks.push(JSON.parse(line) as SpilledChunk);
+    }
+    return chunks;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    this.size = 0;
+    this.count = 0;
   }
 }

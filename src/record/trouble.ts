@@ -14,8 +14,8 @@ export type Trouble =
   | { readonly kind: 'truncated'; readonly message: string }
   /** close() on a connection with unread bytes sent a reset instead of a FIN (a warning). */
   | { readonly kind: 'reset'; readonly message: string }
-  /** A UDP receive queue was full and dropped datagrams (a warning). */
-  | { readonly kind: 'dropped'; readonly message: string }
+  /** A UDP receive queue was full and dropped datagrams, or an accept queue and reset connections (a warning). */
+  | { readonly kind: 'dropped'; readonly message: string; readonly unit: 'datagrams' | 'connections' }
   /** An error arrived while no call was waiting; the socket's next call reports it (a notice). */
   | { readonly kind: 'arrived'; readonly code: string; readonly socket: string }
   /** A waiting call was cut short: Ctrl-C, a killed job. `transport` is its socket's, when it had one. */

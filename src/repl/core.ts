@@ -199,7 +199,7 @@ export class ShellCore {
       case 'cancelled': {
         const call = this.session.table.get(result.what);
         const kept = call?.method ? '; the socket stays open and keeps its queued data' : '';
-        this.err(`^C ${result.what} cancelled${kept}`, 'dim');
+        this.err(`^C ${result.what} cancelled${result.detail === null ? '' : `; ${result.detail}`}${kept}`, 'dim');
         return;
       }
       case 'exit':

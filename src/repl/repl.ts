@@ -7,7 +7,7 @@ import { terminalSafe } from '../render/terminal.js';
 import { cancellable } from '../core/cancellable.js';
 import { complete } from './completer.js';
 import { completionSources } from './completion-sources.js';
-import { loadHistory, saveHistory } from './history.js';
+import { loadHistory, saveHistory, unrecorded } from './history.js';
 import { ShellCore } from './core.js';
 import { Screen } from './screen.js';
 import type { ShellLine } from './view.js';
@@ -81,6 +81,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
       const asked = new AbortController();
       const stop = () => asked.abort();
       signal.addEventListener('abort', stop, { once: true });
+      // The answer is not a command: it stays out of the history (it may be a password).
+      const recordAgain = unrecorded(server);
+      asked.signal.addEventListener('abort', recordAgain, { once: true });
       return cancellable(
         new Promise<string | null>((resolve) => {
           if (endAtCtrlD)
@@ -88,7 +91,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
               asked.abort(); // takes the question back, so the next line typed is a command again
               resolve(null);
             };
-          server.question(terminalSafe(Buffer.from(prompt)), { signal: asked.signal }, resolve);
+          server.question(terminalSafe(Buffer.from(prompt)), { signal: asked.signal }, (line) => {
+            recordAgain();
+            resolve(line);
+          });
         }),
         signal,
         'input',
@@ -227,7 +233,6 @@ export function startRepl(options: ReplOptions): ReplHandle {
 
   const historyFile = options.terminal ? options.history : null;
   if (historyFile) {
-    (server as unknown as { historySize: number }).historySize = 1000;
     loadHistory(server, historyFile);
     server.on('line', () => saveHistory(server, historyFile));
   }

@@ -1,4 +1,5 @@
 import { VarScope } from '../interp/scope.js';
+import { OpenBlocks } from '../lang/open-blocks.js';
 import { runChunk } from '../session/chunk.js';
 import { Session } from '../session/session.js';
 import type { Io } from './io.js';
@@ -25,17 +26,23 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
   });
   const session: Session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false, exported: true });
+  // The lines of the chunk being read: one line, or a block up to its `end`. A block is compiled once,
+  // when `blocks` says it is whole, not on every line (which made a 10,000-line block take minutes);
+  // an error inside it is therefore reported with the whole block, and none of the block runs.
   let buffer: string[] = [];
   let first = 1;
+  const blocks = new OpenBlocks();
   try {
     for (;;) {
       const line = await lines.next();
       if (line === null) break;
       if (buffer.length === 0) first = lines.count;
       buffer.push(line);
+      if (blocks.feed(line, lines.count) > 0) continue;
       const result = await runChunk(interp, session.ran, buffer.join('\n'), first, options.signal);
-      if (result.kind === 'incomplete') continue;
+      if (result.kind === 'incomplete') continue; // not expected: OpenBlocks counts as the parser does
       buffer = [];
+      blocks.reset();
       switch (result.kind) {
         case 'ok':
           break;
@@ -48,7 +55,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
           fail(result.error.exit);
           break;
         case 'cancelled':
-          io.stderr.write(`${FILE}: interrupted\n`);
+          io.stderr.write(`${FILE}: interrupted${result.detail === null ? '' : `: ${result.detail}`}\n`);
           return 130;
         case 'exit':
           return result.status || status;

@@ -74,8 +74,11 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     if (e instanceof ExitRequest) return e.status || (jobFailed ? 1 : 0);
     if (e instanceof Cancelled) {
       // Where it was, as Python's KeyboardInterrupt traceback says: a script is usually stopped while a call waits.
+      const detail = e.detail === null ? '' : `; ${e.detail}`;
       io.stderr.write(
-        e.span === null ? `${file}: interrupted\n` : diagnosticLine(e.file ?? file, e.span, `interrupted while ${e.what} waited`) + '\n',
+        e.span === null
+          ? `${file}: interrupted${detail}\n`
+          : diagnosticLine(e.file ?? file, e.span, `interrupted while ${e.what} waited${detail}`) + '\n',
       );
       return 130;
     }

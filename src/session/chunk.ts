@@ -11,7 +11,7 @@ export type ChunkResult =
   | { readonly kind: 'incomplete' } // an open block: read more lines
   | { readonly kind: 'syntax'; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'failed'; readonly error: ShellError }
-  | { readonly kind: 'cancelled'; readonly what: string }
+  | { readonly kind: 'cancelled'; readonly what: string; readonly detail: string | null }
   | { readonly kind: 'exit'; readonly status: number };
 
 /**
@@ -49,7 +49,7 @@ export async function runChunk(
       // Ctrl-C is how a server loop ends, at the prompt as in Python: the loop is the program, so it
       // is kept. Any other cancelled call gave up waiting and is not.
       if (program.some((s) => s.kind === 'while')) ran.add(program, source, firstLine);
-      return { kind: 'cancelled', what: e.what };
+      return { kind: 'cancelled', what: e.what, detail: e.detail };
     }
     if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };
     // A bug of ours: report it as one line rather than a stack trace, and keep the session alive.

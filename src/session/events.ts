@@ -75,7 +75,9 @@ type Of<K extends EngineEvent['kind']> = Extract<EngineEvent, { kind: K }>;
 
 const shownDrop = (e: Of<'dropped'>): boolean => /^10*$/.test(String(e.total));
 const droppedText = (e: Of<'dropped'>): string =>
-  `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`;
+  e.unit === 'datagrams'
+    ? `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`
+    : `${e.socket}: too many connections wait for accept; reset ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
 const resetText = (e: Of<'closed'>): string =>
   `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
 const truncatedText = (e: Of<'truncated'>): string =>
@@ -97,7 +99,7 @@ export const EVENT_TROUBLE: { readonly [K in EngineEvent['kind']]: Troubling<K> 
   incoming: () => null,
   received: () => null,
   eof: () => null,
-  dropped: (e) => (shownDrop(e) ? { kind: 'dropped', message: droppedText(e) } : null),
+  dropped: (e) => (shownDrop(e) ? { kind: 'dropped', message: droppedText(e), unit: e.unit } : null),
   paused: () => null,
   truncated: (e) => ({ kind: 'truncated', message: truncatedText(e) }),
   failed: (e) => (e.taken ? null : { kind: 'arrived', code: e.code, socket: e.socket }),

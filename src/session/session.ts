@@ -34,6 +34,12 @@ export interface SessionOptions {
 }
 
 /**
+ * How deep `run` may nest: each level holds a script and its interpreter, and a script that ran itself
+ * had no limit (V8 ran out of heap after 549 s). Block nesting has its own limit (lang/parser.ts).
+ */
+export const MAX_RUN_DEPTH = 32;
+
+/**
  * One engine, its jobs and its output: what the REPL, the script runner and piped sessions share.
  * Adapters create a Session, hand it lines or files, and route its Output.
  */
@@ -43,7 +49,7 @@ export class Session implements SessionServices {
   readonly jobs = new Jobs();
   readonly exchanges = new ExchangeLog();
   /** Filled by the chunks of a REPL or piped session (runChunk); scripts export from their source. */
-  readonly ran = new ExportLog();
+  readonly ran = new ExportLog((source, firstLine) => compile(source, firstLine).program);
   /** The traffic log (`log on`): off until asked; the engine's sink feeds it every event. */
   readonly traffic: TrafficTap;
   readonly interactive: boolean;
@@ -116,7 +122,14 @@ export class Session implements SessionServices {
     return new Interpreter(this, scope, this.options.out, maxWait ? { ...options, maxWaitMs: maxWait } : options);
   }
 
-  async runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void> {
+  /** `run FILE` from a program `depth - 1` runs deep; past MAX_RUN_DEPTH it is refused (a script that runs itself). */
+  async runFile(
+    file: string,
+    overrides: ReadonlyMap<string, Value>,
+    options: { signal: AbortSignal; job?: number; depth: number },
+  ): Promise<void> {
+    if (options.depth > MAX_RUN_DEPTH)
+      throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
     let source: string;
     try {
       source = await readFile(file, 'utf8');
@@ -145,17 +158,20 @@ export class Session implements SessionServices {
     program: readonly Stmt[],
     file: string,
     overrides: ReadonlyMap<string, Value>,
-    options: { signal: AbortSignal; job?: number },
+    options: { signal: AbortSignal; job?: number; depth?: number },
   ): Promise<void> {
     const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
-    const scope = new VarScope(owner, file, overrides);
+    const scope = new VarScope(owner, file, overrides, options.depth ?? 0);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     try {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
       // The call that was waiting, in the file it is in; else the run as a whole.
-      if (e instanceof Cancelled) throw e.span !== null ? new Cancelled(e.what, e.span, e.file ?? file) : new Cancelled(`run ${file}`);
+      if (e instanceof Cancelled)
+        throw e.span !== null
+          ? new Cancelled(e.what, e.span, e.file ?? file, e.detail)
+          : new Cancelled(`run ${file}`, null, undefined, e.detail);
       if (e instanceof ShellError && e.file === undefined) throw new ShellError(e.message, e.span, e.exit, file);
       throw e;
     } finally {
@@ -175,5 +191,6 @@ export class Session implements SessionServices {
     await this.jobs.killAll();
     await this.engine.closeAll();
     await this.traffic.stop().catch(() => null); // what the closing sockets sent last (FINs) is in the file
+    this.ran.close();
   }
 }

@@ -81,6 +81,8 @@ export interface Arg {
 export interface Scope {
   readonly owner: string;
   readonly file: string;
+  /** How many `run`s deep the program is: 0 at the prompt, in a piped session or in the script `sockshell run` started. */
+  readonly depth: number;
   get(name: string, span: Span): Value;
   set(name: string, value: Value): void;
   names(): string[];

@@ -57,7 +57,11 @@ export interface SessionServices {
   /** The background job whose script opened sockets of this owner, or null. */
   jobOf(owner: string): number | null;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
-  runFile(file: string, overrides: ReadonlyMap<string, Value>, options: { signal: AbortSignal; job?: number }): Promise<void>;
+  runFile(
+    file: string,
+    overrides: ReadonlyMap<string, Value>,
+    options: { signal: AbortSignal; job?: number; depth: number },
+  ): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
   /** What the socket calls did, for `diagram`. */

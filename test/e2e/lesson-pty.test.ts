@@ -38,7 +38,7 @@ function fitsWidth(screen: string): void {
 describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
   it('walks UDP then TCP, one typed command per step, with a hint for a wrong step', async () => {
     const port = await freeFixedPort();
-    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, SIZE);
+    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, { size: SIZE });
     try {
       await t.waitFor(/sockshell> $/, 'first prompt');
       await typeAndSee(t, 'lesson udp', /Step 1 of 12[^]*type: serverPort = 12000\r?\nsockshell> $/, 'the first step');
@@ -94,7 +94,7 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
 
   it('shows the README tour and a 3-socket TCP sockets table without wrapping', async () => {
     const port = await freeFixedPort();
-    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, SIZE);
+    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, { size: SIZE });
     try {
       await t.waitFor(/sockshell> $/, 'first prompt');
       const tour: [string, RegExp][] = [

@@ -12,8 +12,13 @@ export class ShellProcess {
   readonly exit: Promise<number | null>;
   private ended = false;
 
-  constructor(args: readonly string[], cwd = ROOT) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  /** `node` is the options for Node itself, before the CLI's path. */
+  constructor(args: readonly string[], cwd = ROOT, node: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...node, CLI, ...args], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     this.child.stdout!.on('data', (d: Buffer) => (this.out += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
     this.exit = new Promise((resolve) =>

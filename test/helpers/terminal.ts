@@ -21,12 +21,21 @@ export interface Terminal {
 }
 
 /**
- * size: the terminal's columns and rows (stty sets them on the pty before the shell starts), so
- * what the shell lays out for a terminal's width can be checked; without it, script's default.
+ * options.size: the terminal's columns and rows (stty sets them on the pty before the shell starts),
+ * so what the shell lays out for a terminal's width can be checked; without it, script's default.
+ * options.then: a shell command run at the same terminal after sockshell ends, by a `sh` that started
+ * it (dash here: it does not restore the terminal's modes itself), with sockshell's status in $status.
  */
-export function atTerminal(args: string, env: NodeJS.ProcessEnv = {}, size?: { columns: number; rows: number }): Terminal {
+export function atTerminal(
+  args: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { readonly size?: { columns: number; rows: number }; readonly then?: string } = {},
+): Terminal {
+  const { size, then } = options;
   const stty = size === undefined ? '' : `stty cols ${size.columns} rows ${size.rows}; `;
-  const child = spawn('script', ['-qfec', `${stty}exec ${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+  const shell = `${process.execPath} ${CLI} ${args}`;
+  const command = then === undefined ? `${stty}exec ${shell}` : `${stty}sh -c '${shell}; status=$?; ${then}'`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
     env: { ...process.env, TERM: 'dumb', NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

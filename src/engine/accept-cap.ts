@@ -1,0 +1,44 @@
+/**
+ * How many connections a listening socket holds for accept, and why the ones past that are reset.
+ *
+ * Python's kernel keeps completed handshakes in the listening socket's queue (Linux: backlog + 1 of
+ * them) and leaves further clients unanswered; they retry their SYN and wait until accept makes room.
+ * None of that costs the program a descriptor. Node 20 accepts every connection at once (a descriptor
+ * each), and cannot be made to leave them in the kernel: libuv accepts whenever the listening
+ * descriptor is readable; the handle's readStop does nothing on a listening handle and readStart fails
+ * with ENOTCONN (tried); maxConnections closes the extra connection; closing and listening again would
+ * refuse new clients and reset the ones queued, and SO_REUSEPORT, which would keep the port meanwhile,
+ * came in Node 22. Unbounded, a connect flood took every descriptor the shell had (a 5,000-connect
+ * burst held 4,376, most in CLOSE-WAIT), and `file` and `tcp.connect` failed with EMFILE.
+ *
+ * So the shell holds what the kernel would for the backlog, and more only as far as it is safe: a
+ * burst of clients that Python would have kept waiting (200 at once against the textbook's `listen 1`)
+ * waits here too, up to a quarter of the descriptor limit (never past net.core.somaxconn). Past that a
+ * new connection is reset at once, counted and said; its client sees ECONNRESET.
+ */
+import { readFileSync } from 'node:fs';
+
+export function acceptQueueCap(backlog: number): number {
+  const max = somaxconn();
+  const kernel = Math.min(Math.max(1, backlog), max) + 1; // sk_acceptq_is_full is `>`: backlog + 1
+  return Math.max(kernel, Math.min(max, Math.floor(openFilesLimit() / 4)));
+}
+
+/** The most a listen backlog can be (the kernel clamps it to this). */
+function somaxconn(): number {
+  return readNumber('/proc/sys/net/core/somaxconn', /^(\d+)/) ?? 4096; // Linux's default since 5.4
+}
+
+/** The process's soft limit on open descriptors (RLIMIT_NOFILE), which Node does not expose. */
+function openFilesLimit(): number {
+  return readNumber('/proc/self/limits', /^Max open files\s+(\d+)/m) ?? 1024;
+}
+
+function readNumber(file: string, pattern: RegExp): number | null {
+  try {
+    const found = pattern.exec(readFileSync(file, 'utf8'))?.[1];
+    return found === undefined ? null : Number(found);
+  } catch {
+    return null; // not Linux
+  }
+}

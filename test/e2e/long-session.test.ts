@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/proc.js';
+import { ShellProcess } from '../helpers/shell-process.js';
+
+/**
+ * Issue 17 item 11: a long piped session grew without cap (64/104/279 MB of RSS at 1k/10k/100k
+ * statements): the export log kept every chunk's tree. Done when RSS stays within 20 MB from 10,000 to
+ * 100,000 statements. The shell is the real CLI, fed a UDP loop over loopback; its RSS is read from
+ * /proc/PID/status at the two points and compared.
+ *
+ * Two things that are not growth are taken out of the comparison, so it measures what the shell keeps:
+ * - garbage not yet collected: how much there is at a given moment depends on when V8 last collected.
+ *   A handler loaded with --import runs a full collection on SIGUSR2 and says `gc` on stderr; the test
+ *   reads RSS after it.
+ * - V8 doubling its young generation (16 MB more) at a moment of its choosing under a high allocation
+ *   rate: the semi-spaces are fixed at their usual maximum from the start.
+ */
+const GC_ON_SIGNAL = `data:text/javascript,process.on('SIGUSR2',()=>{globalThis.gc();process.stderr.write('gc\\n')})`;
+const NODE = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16', `--import=${GC_ON_SIGNAL}`];
+
+const LIMIT_MB = 20;
+
+function rssMB(pid: number): number {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kib) / 1024;
+}
+
+/** Four statements of a UDP loop to itself, numbered so each is a new line of text. */
+const round = (i: number): string =>
+  `u.sendto hello${i} 127.0.0.1 $h[1]\nm, a = u.recvfrom 100\nexpect $m == hello${i}\nx = "$m and more"\n`;
+
+describe('a long piped session', () => {
+  it(`keeps its RSS within ${LIMIT_MB} MB from 10,000 to 100,000 statements`, async () => {
+    const shell = new ShellProcess([], ROOT, NODE);
+    const stdin = shell.child.stdin!;
+    const write = (text: string) => new Promise<void>((resolve) => (stdin.write(text) ? resolve() : stdin.once('drain', () => resolve())));
+    let sent = 3;
+    let i = 0;
+    let gcs = 0;
+    /** Sends statements up to `count`, waits until the shell has run them, collects, and reads its RSS. */
+    const rssAt = async (count: number): Promise<number> => {
+      let text = '';
+      for (; sent < count; sent += 4) {
+        text += round(i++);
+        if (text.length > 1 << 16) {
+          await write(text);
+          text = '';
+        }
+      }
+      await write(`${text}print reached ${count}\n`);
+      await shell.waitFor(`reached ${count}`);
+      shell.child.kill('SIGUSR2');
+      gcs++;
+      await shell.waitFor('gc\n'.repeat(gcs));
+      return rssMB(shell.pid);
+    };
+    try {
+      await write('u = udp.socket\nu.bind 127.0.0.1 0\nh = u.getsockname\n');
+      const at10k = await rssAt(10_000);
+      const at100k = await rssAt(100_000);
+      expect(shell.err.replaceAll('gc\n', '')).toBe('');
+      expect(at100k - at10k, `RSS ${at10k.toFixed(1)} MB at 10,000 statements, ${at100k.toFixed(1)} MB at 100,000`).toBeLessThan(LIMIT_MB);
+      stdin.end();
+      expect(await shell.exit).toBe(0);
+    } finally {
+      shell.stop();
+    }
+  });
+});
