@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/commands/check.js';
 import type { Cond, Stmt, Word } from '../src/lang/ast.js';
+import { selectorText } from '../src/lang/select.js';
 
 /** A compact, readable form of the tree: one line per statement, blocks in brackets. */
 function word(w: Word): string {
@@ -8,11 +9,11 @@ function word(w: Word): string {
     case 'literal':
       return w.quoted ? JSON.stringify(w.text) : w.text;
     case 'var':
-      return `$${w.name}`;
+      return `$${w.name}${(w.path ?? []).map(selectorText).join('')}`;
     case 'bytes':
       return `x"${w.value.toString('hex')}"`;
     case 'template':
-      return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}` : `x${p.value.toString(16)}`)).join(' ')}]`;
+      return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}${(p.path ?? []).map(selectorText).join('')}` : `x${p.value.toString(16)}`)).join(' ')}]`;
   }
 }
 function cond(c: Cond): string {
@@ -85,6 +86,13 @@ describe('parser: line → tree', () => {
     ['send b"it\'s"', '(send x"6974277300")'.replace('00', '')],
     ["expect $d == b''", '(expect $d == x"")'],
     ['print x', '(print x)'],
+    ['x = $m[0][2]', 'x = $m[0][2]'],
+    ['x = $m[0][2:4]', 'x = $m[0][2:4]'],
+    ['send $m[-1]', '(send $m[-1])'],
+    ['print $m[::-1] $m[:3] $m[1:]', '(print $m[::-1] $m[:3] $m[1:])'],
+    ['print "${m[0][1:]}[1]"', '(print t[$m[0][1:] "[1]"])'],
+    ['print "$a[1]x"', '(print t[$a[1] "x"])'],
+    ['host, port = $a', 'host,port = $a'],
   ];
   it.each(cases)('%j', (source, tree) => {
     expect(parsed(source)).toBe(tree);
@@ -116,15 +124,13 @@ describe('parser: errors carry line and column', () => {
     ['break', "1:1 'break' outside a loop"],
     ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],
     ['if $a = b\nend', '1:7 expected ==, !=, <, <=, > or >= between the two values'],
-    // Silent garbage no more (issue 13): what followed an index used to become text after the value.
-    [
-      'x = $m[0][2]',
-      '1:10 an index is one number, as in $m[0]; for an item of an item, assign first (x = $m[0]) and index that; for text, write ${m}[',
-    ],
-    [
-      'send $m[-1]',
-      '1:8 an index is one number, as in $m[0]; for a slice or a negative index, assign first (x = $m[0]) and index that; for text, write ${m}[',
-    ],
+    // Silent garbage no more (issue 13): what follows brackets is an error, never text after the value.
+    ['x = $m[0]foo', '1:10 nothing can follow $m[0] in a word; to join it with text, write one quoted word: "${m[0]}…"'],
+    ['send $m[1]"x"', '1:11 nothing can follow $m[1] in a word; to join it with text, write one quoted word: "${m[1]}"'],
+    ['send $m[a]', '1:8 expected an index or a slice in brackets: [0], [-1], [2:4], [:2] or [4:], with whole numbers'],
+    ['send $m[1', '1:8 an index needs its closing ], as in $x[0]'],
+    ['send $m[1:2:0]', '1:8 a slice step cannot be zero (Python: ValueError)'],
+    ['send ${m[0]x}', '1:12 expected } after the index, as in ${m[0]}'],
     ['print "n=$(len $x)"', "1:10 a command's result cannot go inside another command yet: run it first (n = len $x), then use $n"],
     // Python habits (issue 12).
     ['quit', "1:1 unknown command 'quit': to leave, type exit or press Ctrl-D"],

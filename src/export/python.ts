@@ -113,7 +113,7 @@ class Writer {
         else names.forEach((n) => this.types.set(n, 'unknown'));
         if (names.length === 1) this.contents.set(names[0]!, content);
         const copied =
-          names.length === 1 && s.value.kind === 'var' && s.value.index === undefined ? this.items.get(s.value.name) : undefined;
+          names.length === 1 && s.value.kind === 'var' && s.value.path === undefined ? this.items.get(s.value.name) : undefined;
         if (copied) this.items.set(names[0]!, copied); // x = $m keeps what is known of m's items
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }

@@ -1,6 +1,7 @@
-import type { Span, Word } from '../lang/ast.js';
+import type { Selector, Span, Word } from '../lang/ast.js';
+import { select, selectorText } from '../lang/select.js';
 import { ShellError } from '../core/errors.js';
-import { bareLiteral, bytes, itemsOf, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
+import { bareLiteral, bytes, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
 
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
@@ -50,13 +51,22 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
   }
 }
 
-/** $name, or $name[i]: an item of a tuple, or of an address as Python's (host, port). */
-function read(ref: { name: string; index?: number; span: Span }, scope: Scope): Value {
-  const value = scope.get(ref.name, ref.span);
-  if (ref.index === undefined) return value;
-  const items = itemsOf(value);
-  if (!items) throw new ShellError(`$${ref.name} is ${repr(value)}, which has no items to index`, ref.span);
-  const item = items[ref.index];
-  if (!item) throw new ShellError(`$${ref.name} has ${items.length} items; [${ref.index}] is out of range`, ref.span);
-  return item;
+/** $name, or $name with indexes and slices ($m[0][2:4]), by Python's rules (lang/select.ts). */
+function read(ref: { name: string; path?: readonly Selector[]; span: Span }, scope: Scope): Value {
+  let value = scope.get(ref.name, ref.span);
+  if (ref.path === undefined) return value;
+  let written = `$${ref.name}`;
+  for (const s of ref.path) {
+    const picked = select(value, s);
+    if (typeof picked === 'string') throw new ShellError(`${written} is ${clipRepr(value)}, which ${picked}`, s.span);
+    written += selectorText(s);
+    value = picked;
+  }
+  return value;
+}
+
+/** A value in an error message: long bytes would bury the message, so at most 60 characters of it. */
+function clipRepr(value: Value): string {
+  const shown = repr(value);
+  return shown.length <= 60 ? shown : `${shown.slice(0, 56)}…${shown.slice(-3)}`;
 }

@@ -2,7 +2,7 @@ import { clipForEcho } from '../render/clip.js';
 import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
-import { NONE, repr, truthy, type Value } from '../lang/values.js';
+import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
 import { GRAMMAR } from '../commands/table.js';
 import { nestedCommand } from '../lang/python-habits.js';
 import type { Arg, CommandDef } from '../spec/command.js';
@@ -215,7 +215,8 @@ export class Interpreter implements Executor {
       this.scope.set(targets[0]!.name, value);
       return;
     }
-    const items = value.kind === 'tuple' ? value.items : null;
+    // Any tuple unpacks, an address too, as Python's (host, port).
+    const items = itemsOf(value);
     if (!items || items.length !== targets.length) {
       const got = items ? `${items.length} values` : `one value, ${repr(value, this.session.describe)}`;
       throw new ShellError(`${targets.length} names but ${what} gives ${got}`, span);
@@ -296,9 +297,11 @@ export class Interpreter implements Executor {
  * Null when no single $name[i] reaches them.
  */
 function wholeRef(shown: Word | null, path: readonly number[]): string | null {
-  const base = shown === null ? { name: '_', index: undefined } : shown.kind === 'var' ? shown : null;
+  const base = shown === null ? { name: '_', path: undefined } : shown.kind === 'var' ? shown : null;
   if (base === null) return null;
-  const indices = [...(base.index === undefined ? [] : [base.index]), ...path];
+  const written = base.path ?? [];
+  if (written.some((s) => s.kind !== 'index')) return null;
+  const indices = [...written.map((s) => (s.kind === 'index' ? s.index : 0)), ...path];
   if (indices.length > 1) return null;
   return `$${base.name}${indices.length === 1 ? `[${indices[0]}]` : ''}`;
 }

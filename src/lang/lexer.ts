@@ -1,4 +1,5 @@
-import type { Diagnostic, Part, Span, Word } from './ast.js';
+import type { Diagnostic, Part, Selector, Span, Word } from './ast.js';
+import { readSelectors } from './select.js';
 import { intern } from './intern.js';
 
 /**
@@ -83,7 +84,7 @@ class LineLexer {
     const onlyVar = this.parts.length === 1 && this.parts[0]!.kind === 'var';
     if (onlyVar && this.bareVar && segments === 1) {
       const v = this.parts[0] as Extract<Part, { kind: 'var' }>;
-      return v.index === undefined ? { kind: 'var', name: v.name, span } : { kind: 'var', name: v.name, index: v.index, span };
+      return v.path === undefined ? { kind: 'var', name: v.name, span } : { kind: 'var', name: v.name, path: v.path, span };
     }
     if (this.parts.every((p) => p.kind === 'text')) {
       const text = this.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
@@ -219,8 +220,17 @@ class LineLexer {
         this.text_(buf);
         buf = '';
         const isWhole = first && this.parts.length === 0;
-        this.parts.push(this.variable());
+        const v = this.variable();
+        this.parts.push(v);
         this.bareVar = isWhole && this.atWordEnd();
+        // $m[1]foo once sent the value and then "foo": what follows brackets in a word is a mistake.
+        if (v.path !== undefined && !this.atWordEnd()) {
+          const shown = this.text.slice(v.span.col - 1, this.pos);
+          throw new LexError(
+            `nothing can follow ${shown} in a word; to join it with text, write one quoted word: "\${${shown.slice(1)}}${this.text[this.pos] === '"' ? '' : '…'}"`,
+            this.pos + 1,
+          );
+        }
         continue;
       }
       buf += c;
@@ -246,41 +256,40 @@ class LineLexer {
     return next !== undefined && (NAME_START.test(next) || next === '{');
   }
 
-  /** Reads $name or ${name} at pos, and an index after it: $addr[1], ${addr[0]}. */
-  private variable(): Part {
+  /**
+   * Reads $name or ${name} at pos, and the indexes and slices after it, as Python chains them:
+   * $addr[1], $m[0][2:4], ${m[-1]}. A bracket that is not one of them is an error, never text.
+   */
+  private variable(): Extract<Part, { kind: 'var' }> {
     const at = this.pos;
     let name: string;
-    let index: number | undefined;
+    let path: Selector[];
     if (this.text[at + 1] === '{') {
       const close = this.text.indexOf('}', at + 2);
-      const m = close < 0 ? null : /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(this.text.slice(at + 2, close));
+      const m = close < 0 ? null : /^([A-Za-z_][A-Za-z0-9_]*)(\[.*)?$/.exec(this.text.slice(at + 2, close));
       if (!m) throw new LexError('expected ${name} or ${name[N]} with a closing }', at + 1, 2);
       name = m[1]!;
-      index = m[2] === undefined ? undefined : Number(m[2]);
+      const after = at + 2 + name.length;
+      path = this.selectors(after);
+      if (this.pos !== close) throw new LexError('expected } after the index, as in ${m[0]}', this.pos + 1);
       this.pos = close + 1;
     } else {
       let end = at + 1;
       while (end < this.text.length && NAME_CHAR.test(this.text[end]!)) end++;
       name = this.text.slice(at + 1, end);
-      const m = /^\[(\d+)\]/.exec(this.text.slice(end));
-      if (m) {
-        index = Number(m[1]);
-        end += m[0].length;
-      }
-      // Anything else in brackets would have become text after the value ($m[0][1] sent the bytes
-      // and then "[1]"): an error, not garbage on the wire.
-      if (this.text[end] === '[') {
-        throw new LexError(
-          `an index is one number, as in $${name}[0]; for ${m ? 'an item of an item' : 'a slice or a negative index'}, assign first (x = $${name}${m ? m[0] : '[0]'}) and index that; for text, write \${${name}}[`,
-          end + 1,
-          Math.max(1, (this.text.indexOf(']', end) + 1 || end + 1) - end),
-        );
-      }
-      this.pos = end;
+      path = this.selectors(end);
     }
     const span = { line: this.line, col: at + 1, width: this.pos - at };
     name = intern(name);
-    return index === undefined ? { kind: 'var', name, span } : { kind: 'var', name, index, span };
+    return path.length === 0 ? { kind: 'var', name, span } : { kind: 'var', name, path, span };
+  }
+
+  /** The [..] selectors from `from`; leaves pos after them. */
+  private selectors(from: number): Selector[] {
+    const read = readSelectors(this.text, from, this.line);
+    if ('error' in read) throw new LexError(read.error.message, read.error.at + 1, read.error.width);
+    this.pos = read.end;
+    return read.selectors;
   }
 
   private text_(text: string): void {
