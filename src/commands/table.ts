@@ -12,6 +12,7 @@ import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from '../spec/command.js';
 import { streamCommands } from './stream-commands.js';
 import { logCommand } from './log-command.js';
+import { streamReads } from './stream-reads.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDef[] = [
   diagramCommand,
   ...streamCommands,
   logCommand,
+  ...streamReads,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -3,7 +3,8 @@ import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { MadeSocket } from '../record/export-log.js';
-import type { PyContext, PyType } from '../spec/python.js';
+import type { PyContext, PyHelper, PyType } from '../spec/python.js';
+import { helperDefinitions } from './helpers.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
@@ -27,6 +28,7 @@ export function toPython(program: readonly Stmt[], table: ReadonlyMap<string, Co
   const w = new Writer(table, options);
   w.block(program, 0);
   const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`)];
+  if (w.helpers.size > 0) imports.push('', ...helperDefinitions(w.helpers));
   const unused = [...options.overrides].filter(([name]) => !w.assigned.has(name)).map(([name, v]) => `${pyName(name)} = ${literal(v)}`);
   return [...imports, ...unused, ...w.out].join('\n') + '\n';
 }
@@ -54,6 +56,7 @@ export interface KnownTypes {
 class Writer {
   readonly out: string[] = [];
   readonly imports = new Set<string>();
+  readonly helpers = new Set<PyHelper>();
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
@@ -186,6 +189,7 @@ class Writer {
       socket: (i) => wordSocket(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       need: (m) => this.imports.add(m),
+      helper: (h) => this.helpers.add(h),
     };
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';

@@ -35,7 +35,12 @@ export interface PyContext {
   address(from: number): string;
   /** Needs `import NAME` at the top. */
   need(module: string): void;
+  /** Needs the small function `name` defined at the top (export/helpers.ts): a read Python has no one call for. */
+  helper(name: PyHelper): void;
 }
+
+/** The functions an exported program defines for calls Python spells as a loop (recvline, recvuntil, recvexactly). */
+export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly';
 
 export type PyResult =
   /** A value, assigned or (when echoing a session) printed by the exporter. `types` per tuple item. */
