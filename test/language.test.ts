@@ -29,17 +29,18 @@ async function outOf(line: string): Promise<string> {
   return ran.out.replace(/\n$/, '');
 }
 
-/** The one error line, as `col message` (the caret's column, from the prompt-free caret line). */
+/**
+ * The one error, as `col message`: the caret's column under the line (a block's failing line is shown
+ * above its caret, without the prompt).
+ */
 async function errorOf(line: string): Promise<string> {
   const ran = await shell.run(line);
   const errors = ran.lines.filter((l) => l.channel === 'err');
-  expect(errors, `${line} → ${ran.out}`).toHaveLength(1);
-  const text = errors[0]!.text;
-  const caret = /^(\s*)(\^+) (.*)$/.exec(text);
-  if (!caret) return text;
-  const prompt = ran.lines.find((l) => l.channel === 'err')!;
-  void prompt;
-  return `${caret[1]!.length - 'sockshell u> '.length + 1} ${caret[3]}`;
+  const carets = errors.map((l) => /^(\s*)(\^+) (.*)$/.exec(l.text)).filter((m) => m !== null);
+  expect(carets, `${line} → ${ran.out}${ran.err}`).toHaveLength(1);
+  const [, indent, , message] = carets[0]!;
+  const shown = errors.length === 1 ? 'sockshell u> '.length : 2; // under the prompt's line, or under the failing line shown indented
+  return `${indent!.length - shown + 1} ${message}`;
 }
 
 describe('indexes and slices, chained, with Python rules', () => {
@@ -96,5 +97,54 @@ describe('garbage once, errors now, with their columns', () => {
 describe('hexdump shows bytes or text only', () => {
   it('refuses the count send returned, which it used to show as the digits of the number', async () => {
     expect(await errorOf('hexdump $p')).toBe('9 hexdump shows bytes or text, got 12000');
+  });
+});
+
+describe('conditions: not, and, or, elif, startswith, endswith, in, matches', () => {
+  /** yes or no, as the condition holds. */
+  const holds = async (cond: string) => outOf(`if ${cond}\n  print yes\nelse\n  print no\nend`);
+  const cases: [string, 'yes' | 'no'][] = [
+    ['not $p', 'no'],
+    ["not b''", 'yes'],
+    ['not none', 'yes'],
+    ['$p == 12000 and $b == HELLO', 'yes'],
+    ['$p == 1 or not $p == 1', 'yes'],
+    ['$p == 1 and $nosuch', 'no'], // short-circuit: the unknown name is never read
+    ['$p == 12000 or $nosuch', 'yes'],
+    ['not $p == 1 and $p > 100', 'yes'],
+    ['$b startswith HE', 'yes'],
+    ['$b startswith b"HEL"', 'yes'],
+    ['$b endswith LO', 'yes'],
+    ['$b endswith x"00"', 'no'],
+    ['$t startswith hé', 'yes'],
+    ['ELL in $b', 'yes'],
+    ['ell in $b', 'no'],
+    ['ell not in $b', 'yes'],
+    ['llo in $t', 'yes'],
+    ['127.0.0.1 in $a', 'yes'],
+    ['$a[1] in $a', 'yes'],
+    ['x"05" in $m[0]', 'yes'],
+    ['$b matches ^H.L+O$', 'yes'],
+    ["$b matches '^h'", 'no'],
+    ["$m[0] matches '\\x00\\x01'", 'yes'],
+    ["$t matches '^h.llo$'", 'yes'],
+  ];
+  it.each(cases)('%s → %s', async (cond, answer) => {
+    expect(await holds(cond)).toBe(answer);
+  });
+
+  it('elif picks the first branch that holds', async () => {
+    const pick = (n: number) =>
+      outOf(`n = ${n}\nif $n == 1\n  print one\nelif $n == 2\n  print two\nelif $n > 2\n  print many\nelse\n  print other\nend`);
+    expect([await pick(1), await pick(2), await pick(7), await pick(0)]).toEqual(['one', 'two', 'many', 'other']);
+  });
+
+  const errors: [string, string][] = [
+    ['if $p startswith 1\nend', "7 'startswith' works on text and bytes; got 12000"],
+    ['if 1 in $p\nend', "6 'in' looks in text, bytes or a tuple; got 12000"],
+    ["if $b matches '(('\nend", '7 not a regular expression: /((/: Unterminated group'],
+  ];
+  it.each(errors)('%j', async (line, message) => {
+    expect(await errorOf(line)).toBe(message);
   });
 });

@@ -1,6 +1,7 @@
 import type { Cond, Selector, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import { select } from '../lang/select.js';
+import { condWords } from '../lang/conditions.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
@@ -125,13 +126,7 @@ function reads(stmt: Stmt): Set<string> {
     if (w.kind === 'var') names.add(w.name);
     else if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
   };
-  const cond = (c: Cond): void => {
-    if (c.kind === 'truthy') word(c.word);
-    else {
-      word(c.left);
-      word(c.right);
-    }
-  };
+  const cond = (c: Cond): void => condWords(c).forEach(word);
   const visit = (s: Stmt): void => {
     switch (s.kind) {
       case 'command':

@@ -11,7 +11,7 @@ import type { Trouble } from '../record/trouble.js';
 import * as want from '../commands/args.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
-import { compare } from '../lang/compare.js';
+import { compare, match } from '../lang/compare.js';
 import { evaluate } from './evaluate.js';
 import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
@@ -197,6 +197,17 @@ export class Interpreter implements Executor {
         if (typeof result === 'string') throw new ShellError(result, cond.left.span);
         return result;
       }
+      case 'match': {
+        const result = match(cond.op, this.value(cond.left), this.value(cond.right));
+        if (typeof result === 'string') throw new ShellError(result, cond.opSpan);
+        return result;
+      }
+      case 'not':
+        return !this.cond(cond.cond);
+      case 'and':
+        return this.cond(cond.left) && this.cond(cond.right);
+      case 'or':
+        return this.cond(cond.left) || this.cond(cond.right);
       default: {
         const exhaustive: never = cond;
         return exhaustive;

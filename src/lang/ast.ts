@@ -56,9 +56,16 @@ export interface Call {
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
+/** Tests of text, bytes and tuples: prefix, suffix, substring or item (`in`, `not in`), and a regular expression search. */
+export type MatchOp = 'startswith' | 'endswith' | 'in' | 'not in' | 'matches';
+
+/** A condition of while and if: Python's, with `not` above `and` above `or`, and no parentheses. */
 export type Cond =
   | { readonly kind: 'truthy'; readonly word: Word }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Word; readonly right: Word };
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Word; readonly right: Word }
+  | { readonly kind: 'match'; readonly op: MatchOp; readonly left: Word; readonly right: Word; readonly opSpan: Span }
+  | { readonly kind: 'not'; readonly cond: Cond }
+  | { readonly kind: 'and' | 'or'; readonly left: Cond; readonly right: Cond };
 
 export type Stmt =
   /** A command, optionally assigned (`a, b = accept`) and optionally run in the background (`... &`). */

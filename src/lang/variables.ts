@@ -1,3 +1,4 @@
+import { condWords } from './conditions.js';
 import type { Span, Stmt, Word } from './ast.js';
 
 /** The names a program assigns, and every $name it reads. */
@@ -26,7 +27,7 @@ export function variables(program: readonly Stmt[]): { assigned: Set<string>; us
           break;
         case 'while':
         case 'if':
-          words(s.cond.kind === 'truthy' ? [s.cond.word] : [s.cond.left, s.cond.right]);
+          words(condWords(s.cond));
           visit(s.kind === 'while' ? s.body : [...s.then, ...s.otherwise]);
           break;
         case 'repeat':
