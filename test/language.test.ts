@@ -85,7 +85,6 @@ describe('garbage once, errors now, with their columns', () => {
     ['$m[x]', '3 expected an index or a slice in brackets: [0], [-1], [2:4], [:2] or [4:], with whole numbers'],
     ['$m[0', '3 an index needs its closing ], as in $x[0]'],
     ['$m[::0]', '3 a slice step cannot be zero (Python: ValueError)'],
-    ['print $(len $x)', "7 a command's result cannot go inside another command yet: run it first (n = len $x), then use $n"],
     ['a, b, c = $a', '1 3 names but the value gives 2 values'],
   ];
   it.each(cases)('%j', async (line, message) => {
@@ -143,6 +142,73 @@ describe('conditions: not, and, or, elif, startswith, endswith, in, matches', ()
     ['if $p startswith 1\nend', "7 'startswith' works on text and bytes; got 12000"],
     ['if 1 in $p\nend', "6 'in' looks in text, bytes or a tuple; got 12000"],
     ["if $b matches '(('\nend", '7 not a regular expression: /((/: Unterminated group'],
+  ];
+  it.each(errors)('%j', async (line, message) => {
+    expect(await errorOf(line)).toBe(message);
+  });
+});
+
+describe('integers from and to bytes (pack, unpack), and a value command inside an argument', () => {
+  const cases: [string, string][] = [
+    ['unpack >H x"1234"', '4660'],
+    ['unpack <H x"1234"', '13330'],
+    ['unpack !HH x"12340100"', '(4660, 256)'],
+    ['unpack >bB x"ffff"', '(-1, 255)'],
+    ['unpack >i x"fffffffe"', '-2'],
+    ['unpack >Q x"0000000100000000"', '4294967296'],
+    ['unpack >2sxH b"AB\\x00\\x00\\x07"', "(b'AB', 7)"],
+    ['unpack >H $m[0][8:]', '2057'],
+    ['unpack >d x"3ff8000000000000"', '1.5'],
+    ['pack >HH 4660 256', "b'\\x124\\x01\\x00'"],
+    ['pack <I 1', "b'\\x01\\x00\\x00\\x00'"],
+    ['pack >h -2', "b'\\xff\\xfe'"],
+    ['pack >4s hi', "b'hi\\x00\\x00'"],
+    ['pack >I (len $b)', "b'\\x00\\x00\\x00\\x05'"],
+    ['print (len $b) (upper hi) (unpack >H (pack >H 7))', ''],
+    ['n = (len $m[0])\n$n', '10'],
+    ['x = (pack >B (len (lower $b)))\n$x', "b'\\x05'"],
+  ];
+  it.each(cases)('%j', async (line, shown) => {
+    if (line.startsWith('print')) {
+      expect(await outOf(line)).toBe('5 HI 7');
+      return;
+    }
+    expect(await outOf(line)).toBe(shown);
+  });
+
+  it('a length in a condition, and a length prefix read and built', async () => {
+    expect(await outOf('if (len $b) == 5 and (unpack >B $m[0][1:2]) == 1\n  print ok\nend')).toBe('ok');
+    expect(await outOf('body = "hello"\nframe = (pack >H (len $body))\nframe2 = "$frame$body"\n$frame2')).toBe("b'\\x00\\x05hello'");
+  });
+
+  const errors: [string, string][] = [
+    ['unpack HH x"12340100"', '8 start the format with its byte order: > (big-endian, network order, as in >HH) or < (little-endian)'],
+    ['unpack >Z x"12"', "8 expected a struct format such as >HH (two big-endian 16-bit integers), got '>Z'"],
+    ['unpack >H x"123456"', '11 unpack >H needs 2 bytes, got 3; take the 2 you mean with a slice, as in $x[0:2]'],
+    ['unpack >H hi', "11 unpack reads bytes, got 'hi'"],
+    ['pack >H 70000', "9 'H' format requires 0 <= number <= 65535, got 70000 (Python: struct.error)"],
+    ['pack >HH 1', '10 this format packs 2 values, got 1'],
+    ['pack >H 1 2', '11 this format packs 1 value, got 2'],
+    [
+      'print (recv 10)',
+      '8 recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)',
+    ],
+    [
+      'print (lenn $b)',
+      "8 unknown command 'lenn'; did you mean 'len'? (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)",
+    ],
+    ['print (len)', '11 missing arguments for len: usage: len VALUE'],
+    ['print (len $b', '7 expected ) to close (, as in (len $x)'],
+    ['print (len $b)x', '15 nothing can follow ) in a word; to join a result with text, assign it first (n = len ...)'],
+    [
+      'x = (1, 2)',
+      "5 expected a command after (, as in (len $x); arguments take no commas or parentheses: write Python's (host, port) as HOST PORT",
+    ],
+    ['print $(len $b)', "7 a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n"],
+    [
+      'print "n=$(len $b)"',
+      "10 a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n",
+    ],
   ];
   it.each(errors)('%j', async (line, message) => {
     expect(await errorOf(line)).toBe(message);

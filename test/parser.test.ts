@@ -12,6 +12,8 @@ function word(w: Word): string {
       return `$${w.name}${(w.path ?? []).map(selectorText).join('')}`;
     case 'bytes':
       return `x"${w.value.toString('hex')}"`;
+    case 'call':
+      return `(${[w.name, ...w.args.map(word)].join(' ')})`;
     case 'template':
       return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}${(p.path ?? []).map(selectorText).join('')}` : `x${p.value.toString(16)}`)).join(' ')}]`;
   }
@@ -97,6 +99,10 @@ describe('parser: line → tree', () => {
     ['send b"it\'s"', '(send x"6974277300")'.replace('00', '')],
     ["expect $d == b''", '(expect $d == x"")'],
     ['print x', '(print x)'],
+    ['n = (len $x)', 'n = (len $x)'],
+    ['send (pack >HH 1 (len (upper $x)))', '(send (pack >HH 1 (len (upper $x))))'],
+    ['if (len $d) == 0\nend', 'if (len $d) == 0 []'],
+    ["print (len 'a)b')", '(print (len "a)b"))'],
     ['x = $m[0][2]', 'x = $m[0][2]'],
     ['x = $m[0][2:4]', 'x = $m[0][2:4]'],
     ['send $m[-1]', '(send $m[-1])'],
@@ -176,7 +182,15 @@ describe('parser: errors carry line and column', () => {
     ['send $m[1', '1:8 an index needs its closing ], as in $x[0]'],
     ['send $m[1:2:0]', '1:8 a slice step cannot be zero (Python: ValueError)'],
     ['send ${m[0]x}', '1:12 expected } after the index, as in ${m[0]}'],
-    ['print "n=$(len $x)"', "1:10 a command's result cannot go inside another command yet: run it first (n = len $x), then use $n"],
+    [
+      'print "n=$(len $x)"',
+      "1:10 a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n",
+    ],
+    ['print (frob $x)', "1:8 unknown command 'frob' (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)"],
+    [
+      'print (s.recv 10)',
+      '1:8 s.recv cannot stand inside an argument; run it on a line of its own (x = s.recv ...), then pass $x (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)',
+    ],
     // Python habits (issue 12).
     ['quit', "1:1 unknown command 'quit': to leave, type exit or press Ctrl-D"],
     [

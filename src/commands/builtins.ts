@@ -112,6 +112,7 @@ export const builtins: readonly CommandDef[] = [
   {
     name: 'upper',
     group: 'value',
+    inline: true,
     usage: 'upper VALUE',
     forms: [[VALUE]],
     summary: 'Upper-case text or bytes',
@@ -127,6 +128,7 @@ export const builtins: readonly CommandDef[] = [
   {
     name: 'lower',
     group: 'value',
+    inline: true,
     usage: 'lower VALUE',
     forms: [[VALUE]],
     summary: 'Lower-case text or bytes',
@@ -141,6 +143,7 @@ export const builtins: readonly CommandDef[] = [
   {
     name: 'len',
     group: 'value',
+    inline: true,
     usage: 'len VALUE',
     forms: [[VALUE]],
     summary: 'Length: bytes of bytes, characters of text, items of a tuple',

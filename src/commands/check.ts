@@ -1,9 +1,9 @@
-import type { Diagnostic, Stmt, Word } from '../lang/ast.js';
+import type { Call, Diagnostic, Stmt, Word } from '../lang/ast.js';
 import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from '../spec/flags.js';
-import { GRAMMAR, TABLE } from './table.js';
-import { nestedCommand } from '../lang/python-habits.js';
+import { GRAMMAR, TABLE, suggest } from './table.js';
+import { condWords } from '../lang/conditions.js';
 import { variables } from '../lang/variables.js';
 import type { ArgSpec, CommandDef } from '../spec/command.js';
 
@@ -47,20 +47,30 @@ function walk(program: readonly Stmt[], out: Diagnostic[]): void {
     switch (stmt.kind) {
       case 'command': {
         const def = TABLE.get(stmt.call.name)!;
-        const problem = checkCall(def, stmt);
+        const problem = checkCall(def, stmt.call);
         if (problem) out.push(problem);
+        inlineCalls(stmt.call.args, out);
         break;
       }
       case 'while':
+        inlineCalls(condWords(stmt.cond), out);
+        walk(stmt.body, out);
+        break;
       case 'repeat':
+        inlineCalls([stmt.count], out);
         walk(stmt.body, out);
         break;
       case 'if':
+        inlineCalls(condWords(stmt.cond), out);
         walk(stmt.then, out);
         walk(stmt.otherwise, out);
         break;
       case 'assign':
+        inlineCalls([stmt.value], out);
+        break;
       case 'show':
+        inlineCalls([stmt.word], out);
+        break;
       case 'break':
       case 'continue':
         break;
@@ -72,30 +82,57 @@ function walk(program: readonly Stmt[], out: Diagnostic[]): void {
   }
 }
 
-function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): Diagnostic | null {
-  const { call } = stmt;
+/**
+ * `(NAME ARGS)` words, nested ones too: NAME must be a command marked inline (a value at once, never
+ * a wait), called with arguments that fit it.
+ */
+function inlineCalls(words: readonly Word[], out: Diagnostic[]): void {
+  for (const word of words) {
+    if (word.kind !== 'call') continue;
+    const def = TABLE.get(word.name);
+    if (def === undefined || def.inline !== true) {
+      const known = def !== undefined || /\./.test(word.name) ? null : suggest(word.name);
+      const what =
+        def === undefined && !/\./.test(word.name)
+          ? `unknown command '${word.name}'${known ? `; did you mean '${known}'?` : ''}`
+          : `${word.name} cannot stand inside an argument; run it on a line of its own (x = ${word.name} ...), then pass $x`;
+      out.push({ message: `${what} (inside ( ) go ${inlineNames()}, which give a value at once)`, span: word.nameSpan });
+      continue;
+    }
+    const problem = checkCall(def, { target: null, name: word.name, nameSpan: word.nameSpan, args: word.args });
+    if (problem) out.push(problem);
+    inlineCalls(word.args, out);
+  }
+}
+
+/** The commands that may stand inside an argument, for messages. */
+function inlineNames(): string {
+  return [...TABLE.values()]
+    .filter((c) => c.inline)
+    .map((c) => c.name)
+    .join(', ');
+}
+
+function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const { positional, error } = splitFlags(def, call.args);
   if (error) return error;
   const n = positional.length;
   // A rest argument takes zero or more words; the ones before it are required (run FILE [NAME=VALUE ...]).
   const fits = (f: readonly ArgSpec[]) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length);
   if (def.forms.some(fits)) {
-    const problem = checkLiterals(def, positional);
-    return problem === null ? null : (nestedCommand(call.args, GRAMMAR) ?? problem);
+    return checkLiterals(def, positional);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));
   const tooMany = n > max && !variadic;
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
-  const nested = nestedCommand(call.args, GRAMMAR);
-  if (nested !== null) return nested;
   const what = tooMany ? `too many arguments` : `missing arguments`;
-  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, stmt.call, positional)}`, span };
+  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, call, positional)}`, span };
 }
 
 /** `close us`, as if the socket were an argument: a socket call is written NAME.call. */
-function socketFirst(def: CommandDef, call: Extract<Stmt, { kind: 'command' }>['call'], positional: readonly Word[]): string {
+function socketFirst(def: CommandDef, call: Call, positional: readonly Word[]): string {
   const first = positional[0];
   if (!def.method || call.target !== null || first === undefined || first.kind !== 'literal' || first.quoted) return '';
   if (!/^[A-Za-z_]\w*$/.test(first.text) || !def.forms.some((f) => f.length === positional.length - 1)) return '';

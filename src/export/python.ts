@@ -1,3 +1,4 @@
+import type { Family } from '../engine/index.js';
 import type { Cond, MatchOp, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
@@ -68,6 +69,7 @@ class Writer {
     type: (n) => this.types.get(n) ?? this.known.typeOf(n),
     item: (n, i) => this.items.get(n)?.[i] ?? 'unknown',
     content: (n) => this.contents.get(n) ?? 'unknown',
+    call: (w) => this.inlineCall(w),
   };
   private readonly names: SocketNames;
   /** How many loops the statement being written is inside. */
@@ -131,14 +133,23 @@ class Writer {
       case 'repeat':
         this.emit(depth, `for _ in range(${this.word(s.count).code}):`);
         return this.loop(s.body, depth + 1);
-      case 'if':
+      case 'if': {
         this.emit(depth, `if ${this.cond(s.cond)}:`);
         this.block(s.then, depth + 1);
-        if (s.otherwise.length) {
+        // An else holding only an if (elif, or else with an if block in it) is Python's elif.
+        let rest = s.otherwise;
+        while (rest.length === 1 && rest[0]!.kind === 'if') {
+          const inner = rest[0] as Extract<Stmt, { kind: 'if' }>;
+          this.emit(depth, `elif ${this.cond(inner.cond)}:`);
+          this.block(inner.then, depth + 1);
+          rest = inner.otherwise;
+        }
+        if (rest.length) {
           this.emit(depth, 'else:');
-          this.block(s.otherwise, depth + 1);
+          this.block(rest, depth + 1);
         }
         return;
+      }
       case 'break':
       case 'continue':
         return this.emit(depth, s.kind);
@@ -173,24 +184,7 @@ class Writer {
     const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
     if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.current);
     const target = s.call.target ? pyName(s.call.target.name) : this.current || 's';
-    const ctx: PyContext = {
-      target,
-      get newName() {
-        return pyName(newName());
-      },
-      family: this.options.made?.(s)?.family ?? null,
-      count: words.length,
-      flag: (f) => flags.has(f),
-      arg: (i) => words[i]!.code,
-      type: (i) => words[i]!.type,
-      utf8: (i) => words[i]!.content !== 'raw',
-      bytes: (i) => wordBytes(positional[i]!, this.vars),
-      text: (i) => wordText(positional[i]!, this.vars),
-      socket: (i) => wordSocket(positional[i]!, this.vars),
-      address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
-      need: (m) => this.imports.add(m),
-      helper: (h) => this.helpers.add(h),
-    };
+    const ctx = this.context(positional, flags, target, this.options.made?.(s)?.family ?? null, () => pyName(newName()));
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
     // The shell gives each pass's socket a name of its own while the earlier ones are open; one
@@ -237,6 +231,46 @@ class Writer {
         return exhaustive;
       }
     }
+  }
+
+  /** What a command's toPython is given: its words as Python, and the program's state. */
+  private context(
+    positional: readonly Word[],
+    flags: ReadonlySet<string>,
+    target: string,
+    family: Family | null,
+    newName: () => string,
+  ): PyContext {
+    const words = positional.map((w) => this.word(w));
+    return {
+      target,
+      get newName() {
+        return newName();
+      },
+      family,
+      count: words.length,
+      flag: (f) => flags.has(f),
+      arg: (i) => words[i]!.code,
+      type: (i) => words[i]!.type,
+      utf8: (i) => words[i]!.content !== 'raw',
+      bytes: (i) => wordBytes(positional[i]!, this.vars),
+      text: (i) => wordText(positional[i]!, this.vars),
+      socket: (i) => wordSocket(positional[i]!, this.vars),
+      address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
+      need: (m) => this.imports.add(m),
+      helper: (h) => this.helpers.add(h),
+    };
+  }
+
+  /** `(NAME ARGS)`: the inline command's expression (check.ts allows only commands that give one). */
+  private inlineCall(w: Extract<Word, { kind: 'call' }>): PyWord {
+    const def = this.table.get(w.name);
+    if (def === undefined) return { code: 'None', type: 'none', content: 'utf8' };
+    const { positional, flags } = splitFlags(def, w.args);
+    const ctx = this.context(positional, flags, this.current || 's', null, () => '_');
+    const r = def.toPython(ctx);
+    if (r.kind !== 'expr') return { code: 'None', type: 'none', content: 'utf8' };
+    return { code: r.code, type: r.types.length === 1 ? r.types[0]! : 'unknown', content: 'unknown' };
   }
 
   private define(name: string, type: PyType): void {

@@ -124,7 +124,9 @@ function reads(stmt: Stmt): Set<string> {
   const names = new Set<string>();
   const word = (w: Word): void => {
     if (w.kind === 'var') names.add(w.name);
-    else if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
+    else if (w.kind === 'template') {
+      for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
+    } else if (w.kind === 'call') w.args.forEach(word);
   };
   const cond = (c: Cond): void => condWords(c).forEach(word);
   const visit = (s: Stmt): void => {

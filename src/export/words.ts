@@ -32,6 +32,8 @@ export interface Vars {
   item(name: string, index: number): PyType;
   /** What its bytes hold, when it holds bytes. */
   content(name: string): Content;
+  /** `(NAME ARGS)`: the command's Python expression and type. */
+  call(word: Extract<Word, { kind: 'call' }>): PyWord;
 }
 
 export interface PyWord {
@@ -52,6 +54,8 @@ export function wordValue(w: Word, vars: Vars): PyWord {
       return { code: ref(w), type: refType(w, vars), content: refContent(w, vars) };
     case 'bytes':
       return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes', content: isUtf8(w.value) ? 'utf8' : 'raw' };
+    case 'call':
+      return vars.call(w);
     case 'template':
       return binary(w.parts, vars)
         ? { code: templateBytes(w.parts, vars), type: 'bytes', content: templateContent(w.parts, vars) }

@@ -4,6 +4,9 @@ import { ShellError } from '../core/errors.js';
 import { bareLiteral, bytes, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
 
+/** Runs `(NAME ARGS)`: a value command, at once (check.ts lets no other stand in a word). */
+export type Inline = (call: Extract<Word, { kind: 'call' }>) => Value;
+
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
 const LITERALS = new WeakMap<Word, Value>();
 
@@ -11,7 +14,7 @@ const LITERALS = new WeakMap<Word, Value>();
  * A word's value. Bare words are literals (12000 is an int); quoted words are text; $name keeps
  * the variable's type; a template is text, or bytes when it holds raw bytes (\xff, or a bytes variable).
  */
-export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): Value {
+export function evaluate(word: Word, scope: Scope, describe: SocketDescriber, inline: Inline): Value {
   switch (word.kind) {
     case 'literal': {
       let value = LITERALS.get(word);
@@ -22,6 +25,8 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
       return read(word, scope);
     case 'bytes':
       return bytes(word.value);
+    case 'call':
+      return inline(word);
     case 'template': {
       const values = word.parts.map((p) => (p.kind === 'var' ? read(p, scope) : null));
       const binary = word.parts.some((p, i) => p.kind === 'byte' || values[i]?.kind === 'bytes');

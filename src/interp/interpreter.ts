@@ -3,8 +3,6 @@ import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
-import { GRAMMAR } from '../commands/table.js';
-import { nestedCommand } from '../lang/python-habits.js';
 import type { Arg, CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
@@ -22,6 +20,10 @@ import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
 
 type CommandStmt = Extract<Stmt, { kind: 'command' }>;
+type CallWord = Extract<Word, { kind: 'call' }>;
+
+/** The statement each `(NAME ARGS)` word runs as, made once per word: prepare() caches by its Call. */
+const INLINE = new WeakMap<CallWord, CommandStmt>();
 
 export interface InterpreterOptions {
   /** Show the repr of unassigned top-level results (the REPL at a terminal). */
@@ -185,8 +187,25 @@ export class Interpreter implements Executor {
   }
 
   private value(word: Word): Value {
-    return evaluate(word, this.scope, this.session.describe);
+    return evaluate(word, this.scope, this.session.describe, this.inline);
   }
+
+  /**
+   * `(NAME ARGS)` inside an argument: the value command runs now. Only commands marked inline, which
+   * never wait, may stand there (check.ts reports the others before anything runs).
+   */
+  private readonly inline = (word: CallWord): Value => {
+    let stmt = INLINE.get(word);
+    if (stmt === undefined) {
+      const call: Call = { target: null, name: word.name, nameSpan: word.nameSpan, args: word.args };
+      INLINE.set(word, (stmt = { kind: 'command', call, targets: [], background: false, span: word.span }));
+    }
+    const prepared = prepare(stmt.call, this.session.table);
+    if (prepared.def.inline !== true) throw new ShellError(`${word.name} cannot stand inside an argument`, word.nameSpan);
+    const result = this.start(prepared, stmt, this.blockOptions.signal);
+    if (result instanceof Promise) throw new ShellError(`${word.name} waited inside an argument`, word.nameSpan);
+    return result;
+  };
 
   private cond(cond: Cond): boolean {
     switch (cond.kind) {
@@ -336,10 +355,7 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
-    // An argument that failed beside one written `(command`: the nesting is what went wrong.
-    const nested = e.span !== null ? nestedCommand(call.args, GRAMMAR) : null;
-    session.trouble = { kind: 'error', code: null, message: nested?.message ?? e.message };
-    if (nested !== null) return new ShellError(nested.message, nested.span);
+    session.trouble = { kind: 'error', code: null, message: e.message };
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;

@@ -39,7 +39,12 @@ export type Word =
   /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
   | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span }
   /** Bytes written out: x"48454c4c4f" (hex) or b'HELLO' / b"\x00\xff" (as Python writes bytes). */
-  | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span };
+  | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span }
+  /**
+   * `(len $x)`: a value command's result as one word, as Python writes len(x) inside a call. Only
+   * commands marked `inline` in the table may stand here (check.ts says so of the others).
+   */
+  | { readonly kind: 'call'; readonly name: string; readonly nameSpan: Span; readonly args: readonly Word[]; readonly span: Span };
 
 export interface Target {
   readonly name: string;

@@ -69,6 +69,7 @@ class LineLexer {
     const start = this.pos;
     const literal = this.bytesLiteral();
     if (literal) return literal;
+    if (this.text[start] === '(') return this.call();
     this.parts = [];
     this.quoted = false;
     this.bareVar = false;
@@ -134,6 +135,54 @@ class LineLexer {
     }
     this.pos = end;
     return { kind: 'bytes', value: Buffer.from(bytes), span };
+  }
+
+  /**
+   * `(NAME ARGS)` as one word: a command's result inside an argument. The words inside are lexed as
+   * a line of their own (padded, so their columns are the line's). Nothing may follow the `)`.
+   */
+  private call(): Word {
+    const open = this.pos;
+    const close = this.closingParen(open);
+    if (close < 0) throw new LexError('expected ) to close (, as in (len $x)', open + 1, this.text.length - open);
+    const inner = lexLine(' '.repeat(open + 1) + this.text.slice(open + 1, close), this.line);
+    if (inner.error) throw new LexError(inner.error.message, inner.error.span.col, inner.error.span.width);
+    const [head, ...args] = inner.words;
+    if (head === undefined || head.kind !== 'literal' || head.quoted || !/^[A-Za-z_][\w.]*$/.test(head.text)) {
+      // Python's (host, port) typed as it is, or a number in parentheses.
+      const hint = /,/.test(this.text.slice(open, close))
+        ? "arguments take no commas or parentheses: write Python's (host, port) as HOST PORT"
+        : 'to write text with parentheses, quote it';
+      throw new LexError(`expected a command after (, as in (len $x); ${hint}`, open + 1, close + 1 - open);
+    }
+    this.pos = close + 1;
+    if (!this.atWordEnd())
+      throw new LexError(
+        `nothing can follow ) in a word; to join a result with text, assign it first (n = ${head.text} ...)`,
+        this.pos + 1,
+      );
+    return {
+      kind: 'call',
+      name: intern(head.text),
+      nameSpan: head.span,
+      args,
+      span: { line: this.line, col: open + 1, width: close + 1 - open },
+    };
+  }
+
+  /** Index of the ) closing the ( at open, past nested parentheses and quoted text; -1 if none. */
+  private closingParen(open: number): number {
+    let depth = 0;
+    for (let i = open; i < this.text.length; i++) {
+      const c = this.text[i]!;
+      if (c === "'" || c === '"') {
+        const end = c === "'" ? this.text.indexOf("'", i + 1) : this.closingQuote(i + 1, '"');
+        if (end < 0) return -1;
+        i = end;
+      } else if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) return i;
+    }
+    return -1;
   }
 
   /** Index of the quote closing a b'…' literal from `from`, skipping backslash escapes; -1 if none. */
@@ -248,7 +297,7 @@ class LineLexer {
     const next = this.text[this.pos + 1];
     if (next === '(') {
       throw new LexError(
-        "a command's result cannot go inside another command yet: run it first (n = len $x), then use $n",
+        "a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n",
         this.pos + 1,
         2,
       );

@@ -94,9 +94,13 @@ class Parser {
   /** The next non-empty line, lexed; null for blank lines, comments and lines with lexing errors. */
   private next(): Line | null {
     const number = this.firstLine + this.index;
-    const { words, error } = lexLine(this.lines[this.index++]!, number);
+    const text = this.lines[this.index++]!;
+    const { words, error } = lexLine(text, number);
     if (error) {
-      this.diagnostics.push(error);
+      // A line of Python (u.sendto(b"hi", ("127.0.0.1", 12000))) can fail to lex on its parentheses:
+      // the sockshell spelling says more than the lexer's complaint.
+      const python = pythonCallLine(text, this.grammar);
+      this.diagnostics.push(python === null ? error : { message: python, span: headSpan(text, number) });
       return null;
     }
     return words.length === 0 ? null : { words, number };
@@ -370,6 +374,13 @@ class Parser {
 
 function keyword(word: Word): string | null {
   return word.kind === 'literal' && !word.quoted && KEYWORDS.has(word.text) ? word.text : null;
+}
+
+/** The span of a line's command word (after any `a, b =`), from the text alone: the line did not lex. */
+function headSpan(text: string, line: number): Span {
+  const m = /^(\s*(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?(\s*)(\S+)/.exec(text);
+  const col = (m?.[1]?.length ?? 0) + (m?.[2]?.length ?? 0) + 1;
+  return { line, col, width: m?.[3]?.length ?? 1 };
 }
 
 function after(span: Span): Span {

@@ -5,10 +5,11 @@ import type { Span, Stmt, Word } from './ast.js';
 export function variables(program: readonly Stmt[]): { assigned: Set<string>; uses: { name: string; span: Span }[] } {
   const assigned = new Set<string>();
   const uses: { name: string; span: Span }[] = [];
-  const words = (ws: readonly Word[]) => {
+  const words = (ws: readonly Word[]): void => {
     for (const w of ws) {
       if (w.kind === 'var') uses.push({ name: w.name, span: w.span });
       if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') uses.push({ name: p.name, span: p.span });
+      if (w.kind === 'call') words(w.args);
     }
   };
   const visit = (stmts: readonly Stmt[]): void => {

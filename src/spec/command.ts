@@ -63,6 +63,11 @@ export interface CommandDef {
    * saved script, whose job is to do what the session did, not to show this session's state.
    */
   readonly onlyShows?: true;
+  /**
+   * A value command that never waits: its result may stand inside another command's argument as
+   * `(NAME ARGS)`, as Python writes len(x) inside a call. Its toPython must give an expression.
+   */
+  readonly inline?: true;
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;
