@@ -214,3 +214,51 @@ describe('integers from and to bytes (pack, unpack), and a value command inside 
     expect(await errorOf(line)).toBe(message);
   });
 });
+
+describe('payloads: several words, apostrophes, HOST:PORT', () => {
+  it('send, sendall and sendline join several words with single spaces; an apostrophe in a word is a character', async () => {
+    await shell.ok('l = tcp.listen 127.0.0.1:0', 'la = l.getsockname', 'c = tcp.connect $la', 'conn, who = l.accept');
+    expect(await outOf("c.send it's my  test")).toBe('12');
+    await shell.ok("c.sendall don't  stop", 'c.sendline rock\'n\'roll "two  spaces"');
+    expect(await outOf('conn.recvexactly 12')).toBe('b"it\'s my test"');
+    expect(await outOf('conn.recvexactly 10')).toBe('b"don\'t stop"');
+    expect(await outOf('conn.recvline')).toBe('b"rock\'n\'roll two  spaces\\n"');
+    await shell.ok('c.close', 'conn.close', 'l.close', 'use u');
+  });
+
+  it('HOST:PORT and [IPv6]:PORT stand for HOST PORT', async () => {
+    await shell.ok('v = udp.bind 127.0.0.1:0', 'va = v.getsockname', 'vp = $va[1]');
+    const port = await outOf('$vp');
+    expect(await outOf(`v.sendto hi 127.0.0.1:${port}`)).toBe('2');
+    expect(await outOf('v.recv 10')).toBe("b'hi'");
+    await shell.ok('w = udp.bind [::1]:0', 'wa = w.getsockname');
+    expect(await outOf('$wa[0]')).toBe("'::1'");
+    await shell.ok('v.close', 'w.close', 'use u');
+  });
+
+  const cases: [string, string][] = [
+    ["print it's", "it's"],
+    ["print 'it''s'", 'its'],
+    ["print O'Brien's", "O'Brien's"],
+    ["print 'a b'x", 'a bx'],
+  ];
+  it.each(cases)('%j', async (line, out) => {
+    expect(await outOf(line)).toBe(out);
+  });
+
+  it("a quote that opens after anything but a letter still needs its close: z'", async () => {
+    expect(await errorOf("print z' y")).toBe("8 unterminated string: add a closing '");
+  });
+});
+
+describe('input at the end of input is none; write is exact', () => {
+  it('input gives none when there is no more input (this driver has none)', async () => {
+    expect(await outOf('x = input\n$x')).toBe('None');
+    expect(await outOf('while true\n  line = input\n  if $line == none\n    break\n  end\nend\nprint ended')).toBe('ended');
+  });
+
+  it('write adds nothing between or after its values', async () => {
+    const ran = await shell.run('write a b"\\x00" x"0a" "b"');
+    expect(ran.lines.filter((l) => l.channel === 'out').map((l) => l.text)).toEqual(['a\\x00', 'b']);
+  });
+});

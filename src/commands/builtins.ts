@@ -92,10 +92,14 @@ export const builtins: readonly CommandDef[] = [
     group: 'value',
     usage: 'input [PROMPT]',
     forms: [[], [{ name: 'PROMPT', kind: 'value' }]],
-    summary: 'Read one line of text from the keyboard (or standard input)',
+    summary: 'Read one line of text from the keyboard (or standard input); none at the end of input',
     python: { code: "message = input('Input lowercase sentence:')" },
     example: 'message = input "Input lowercase sentence:"',
-    toPython: (py) => expr(`input(${py.count ? py.text(0) : ''})`, 'str'),
+    // In a loop, input's none at the end of input is what ends it: Python's input would raise EOFError there.
+    toPython: (py) => {
+      if (py.looping) py.helper('input_or_none');
+      return expr(`${py.looping ? 'input_or_none' : 'input'}(${py.count ? py.text(0) : ''})`, 'str');
+    },
     async run(ctx) {
       if (ctx.job !== undefined) {
         throw new ShellError(
@@ -105,8 +109,8 @@ export const builtins: readonly CommandDef[] = [
       }
       const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
       const line = await ctx.session.readLine(prompt, ctx.block.signal);
-      if (line === null) throw new ShellError('input: no more input (EOFError)', ctx.span);
-      return str(line);
+      // At the end of input, none, so `while` loops over piped lines end cleanly (Python raises EOFError).
+      return line === null ? NONE : str(line);
     },
   },
   {

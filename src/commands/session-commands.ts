@@ -35,7 +35,8 @@ function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<strin
       continue;
     }
     const parsed = a.value.kind === 'str' ? parseOverride(a.value.value) : null;
-    if (!parsed) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
+    if (parsed === null) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
+    if (typeof parsed === 'string') throw new ShellError(parsed, a.span);
     out.set(...parsed);
   }
   return out;

@@ -4,6 +4,7 @@ import { ShellError } from '../core/errors.js';
 import * as want from './args.js';
 import { expr, lines } from '../spec/python.js';
 import type { CallContext, CommandDef } from '../spec/command.js';
+import { WORDS, joinedBytes } from './data-calls.js';
 
 /**
  * Reads of a TCP byte stream by line, by delimiter and by count, a look without taking, and a line
@@ -131,14 +132,14 @@ export const streamReads: readonly CommandDef[] = [
     name: 'sendline',
     group: 'socket',
     method: true,
-    usage: 'sendline DATA',
-    forms: [[{ name: 'DATA', kind: 'data' }]],
-    summary: 'Send all of DATA and then \\n on a connected socket',
+    usage: 'sendline DATA ...',
+    forms: [WORDS],
+    summary: 'Send all of DATA and then \\n on a connected socket (several words: joined by single spaces)',
     python: { code: "s.sendall(data + b'\\n')" },
     example: 'sendline PING',
-    toPython: (py) => lines(`${py.target}.sendall(${sendlineBytes(py.bytes(0))})`),
+    toPython: (py) => lines(`${py.target}.sendall(${sendlineBytes(joinedBytes(py))})`),
     async run(ctx) {
-      const data = want.data(ctx.args[0]!);
+      const data = want.words(ctx.args);
       await ctx.session.engine.sendall(ctx.socket(), Buffer.concat([data, LF]), ctx.block);
       return NONE;
     },

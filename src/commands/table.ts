@@ -14,6 +14,7 @@ import { streamCommands } from './stream-commands.js';
 import { logCommand } from './log-command.js';
 import { streamReads } from './stream-reads.js';
 import { structCalls } from './struct-calls.js';
+import { writeCommand } from './write-command.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandDef[] = [
   logCommand,
   ...streamReads,
   ...structCalls,
+  writeCommand,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -49,6 +49,15 @@ const HELPERS: Readonly<Record<PyHelper, { readonly uses: readonly PyHelper[]; r
         data += chunk
     return data`,
   },
+  input_or_none: {
+    uses: [],
+    code: `def input_or_none(prompt=''):
+    """A line of input, or None at the end of input, as sockshell's input gives."""
+    try:
+        return input(prompt)
+    except EOFError:
+        return None`,
+  },
 };
 
 /** The definitions for the helpers used, each after those it calls, with a blank line after each. */

@@ -81,6 +81,8 @@ class Writer {
     private readonly known: KnownTypes = { types: new Map(), typeOf: () => 'unknown', current: '' },
   ) {
     this.types = known.types;
+    // NAME=VALUE given to a script that never assigns NAME is written at the top: its type is the value's.
+    for (const [name, value] of options.overrides) this.types.set(name, literalType(value));
     this.current = known.current;
     this.names = new SocketNames((stmt) => options.made?.(stmt)?.name);
   }
@@ -244,6 +246,7 @@ class Writer {
     const words = positional.map((w) => this.word(w));
     return {
       target,
+      looping: this.loops > 0,
       get newName() {
         return newName();
       },

@@ -5,7 +5,8 @@ import { intern } from './intern.js';
 /**
  * Splits one line into words. Pure: no knowledge of commands or values.
  * - Words are separated by spaces or tabs; `#` at the start of a word begins a comment.
- * - 'single quotes' are literal; "double quotes" take escapes and $name / ${name}.
+ * - 'single quotes' are literal; "double quotes" take escapes and $name / ${name}. A ' between two
+ *   letters of a bare word is an apostrophe: it's.
  * - Segments with no space between them join into one word, as in a shell: foo"bar" is one word.
  */
 export function lexLine(text: string, line: number): { words: Word[]; error: Diagnostic | null } {
@@ -264,7 +265,8 @@ class LineLexer {
     const first = this.parts.length === 0;
     while (this.pos < this.text.length) {
       const c = this.text[this.pos]!;
-      if (c === ' ' || c === '\t' || c === '\r' || c === "'" || c === '"') break;
+      if (c === ' ' || c === '\t' || c === '\r' || c === '"') break;
+      if (c === "'" && !this.apostrophe()) break;
       if (c === '$' && this.startsVar()) {
         this.text_(buf);
         buf = '';
@@ -286,6 +288,16 @@ class LineLexer {
       this.pos++;
     }
     this.text_(buf);
+  }
+
+  /**
+   * A ' between two letters of a bare word (it's, don't, O'Brien) is a character, not a quote: typed
+   * payloads are full of them. A quote still opens after anything else ('a b', msg='a b').
+   */
+  private apostrophe(): boolean {
+    const before = this.text[this.pos - 1] ?? '';
+    const after = this.text[this.pos + 1] ?? '';
+    return /[A-Za-z0-9]/.test(before) && /[A-Za-z]/.test(after);
   }
 
   private atWordEnd(): boolean {
