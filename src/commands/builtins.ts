@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { CompareOp } from '../lang/ast.js';
-import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
+import { NONE, bytes, int, itemsOf, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
 import { compare } from '../lang/compare.js';
 import { ShellError } from '../core/errors.js';
 import { cancellable } from '../core/cancellable.js';
@@ -158,7 +158,8 @@ export const builtins: readonly CommandDef[] = [
       const v = ctx.args[0]!.value;
       if (v.kind === 'bytes') return int(v.value.length);
       if (v.kind === 'str') return int([...v.value].length);
-      if (v.kind === 'tuple') return int(v.items.length);
+      const items = itemsOf(v); // a tuple, or an address as Python's (host, port)
+      if (items !== null) return int(items.length);
       throw new ShellError(`len needs text, bytes or a tuple, got ${repr(v)}`, ctx.args[0]!.span);
     },
   },

@@ -137,6 +137,34 @@ function write(out: Buffer, at: number, field: Field, little: boolean, arg: Arg)
 
 export const structCalls: readonly CommandDef[] = [
   {
+    name: 'int',
+    group: 'value',
+    inline: true,
+    usage: 'int VALUE',
+    forms: [[{ name: 'VALUE', kind: 'value' }]],
+    summary: "A number written as decimal digits in text or bytes (b'42' is 42), as Python's int()",
+    python: { code: 'n = int(head[1:])' },
+    example: 'n = int $head[1:]',
+    toPython: (py) => expr(`int(${py.arg(0)})`, 'int'),
+    run(ctx) {
+      const arg = ctx.args[0]!;
+      const v = arg.value;
+      if (v.kind === 'int') return v;
+      if (v.kind === 'float') return int(Math.trunc(v.value));
+      if (v.kind === 'bool') return int(Number(v.value));
+      const text = v.kind === 'bytes' ? v.value.toString('latin1') : v.kind === 'str' ? v.value : null;
+      const m = text === null ? null : /^\s*([-+]?\d+(?:_\d+)*)\s*$/.exec(text);
+      const n = m === null ? NaN : Number(m[1]!.replace(/_/g, ''));
+      if (!Number.isSafeInteger(n)) {
+        throw new ShellError(
+          `int reads decimal digits, got ${repr(v)}${text !== null && m !== null ? " (past the shell's exact integers)" : ''}`,
+          arg.span,
+        );
+      }
+      return int(n);
+    },
+  },
+  {
     name: 'unpack',
     group: 'value',
     inline: true,

@@ -117,7 +117,7 @@ class Writer {
         }
         const { code, type, content } = this.word(s.value);
         if (names.length === 1) this.types.set(names[0]!, type);
-        else names.forEach((n) => this.types.set(n, 'unknown'));
+        else names.forEach((n, i) => this.types.set(n, this.itemType(s.value, i)));
         if (names.length === 1) this.contents.set(names[0]!, content);
         const copied =
           names.length === 1 && s.value.kind === 'var' && s.value.path === undefined ? this.items.get(s.value.name) : undefined;
@@ -274,6 +274,13 @@ class Writer {
     const r = def.toPython(ctx);
     if (r.kind !== 'expr') return { code: 'None', type: 'none', content: 'utf8' };
     return { code: r.code, type: r.types.length === 1 ? r.types[0]! : 'unknown', content: 'unknown' };
+  }
+
+  /** The type of item i of what a word holds, when unpacked: host, port = $a; data, sender = $m. */
+  private itemType(w: Word, i: number): PyType {
+    if (w.kind !== 'var' || w.path !== undefined) return 'unknown';
+    if (this.vars.type(w.name) === 'address') return i === 0 ? 'str' : 'int';
+    return this.vars.item(w.name, i);
   }
 
   private define(name: string, type: PyType): void {
