@@ -1,5 +1,6 @@
 import type { Family } from '../engine/index.js';
-import type { Cond, MatchOp, Stmt, Word } from '../lang/ast.js';
+import type { Cond, Stmt, Word } from '../lang/ast.js';
+import { conditionPython } from './conditions.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
@@ -8,7 +9,7 @@ import type { PyContext, PyHelper, PyType } from '../spec/python.js';
 import { helperDefinitions } from './helpers.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
-import { primary, wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
+import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
 
@@ -290,62 +291,8 @@ class Writer {
     if (type === 'socket') this.current = pyName(name);
   }
 
-  /** A condition in Python: the same words, as not, and and or have the same precedence there. */
   private cond(c: Cond): string {
-    switch (c.kind) {
-      case 'truthy':
-        return this.word(c.word).code;
-      case 'compare': {
-        // The shell compares text with bytes by their UTF-8; Python needs both sides the same type.
-        const [left, right] = this.sameType(c.left, c.right);
-        return `${left} ${c.op} ${right}`;
-      }
-      case 'match':
-        return this.match(c.op, c.left, c.right);
-      case 'not':
-        return `not ${this.cond(c.cond)}`;
-      case 'and':
-      case 'or':
-        return `${this.cond(c.left)} ${c.kind} ${this.cond(c.right)}`;
-      default: {
-        const exhaustive: never = c;
-        return exhaustive;
-      }
-    }
-  }
-
-  /** Both words as bytes when either is bytes, else as they are. */
-  private sameType(a: Word, b: Word): [string, string] {
-    const bytes = this.word(a).type === 'bytes' || this.word(b).type === 'bytes';
-    const side = (w: Word) => (bytes ? wordBytes(w, this.vars) : this.word(w).code);
-    return [side(a), side(b)];
-  }
-
-  private match(op: MatchOp, left: Word, right: Word): string {
-    switch (op) {
-      case 'startswith':
-      case 'endswith': {
-        const [a, b] = this.sameType(left, right);
-        return `${primary(a)}.${op}(${b})`;
-      }
-      case 'in':
-      case 'not in': {
-        const haystack = this.word(right).type;
-        if (haystack !== 'str' && haystack !== 'bytes') return `${this.word(left).code} ${op} ${this.word(right).code}`;
-        const [a, b] = this.sameType(left, right);
-        return `${a} ${op} ${b}`;
-      }
-      case 'matches': {
-        this.imports.add('re');
-        const bytes = this.word(left).type === 'bytes';
-        const pattern = bytes ? wordBytes(right, this.vars) : this.word(right).code;
-        return `re.search(${pattern}, ${this.word(left).code})`;
-      }
-      default: {
-        const exhaustive: never = op;
-        return exhaustive;
-      }
-    }
+    return conditionPython(c, this.vars, (m) => this.imports.add(m));
   }
 
   word(w: Word): PyWord {
