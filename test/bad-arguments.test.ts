@@ -115,7 +115,7 @@ const CASES: [line: string, shown: string][] = [
   // (len $x) is a value command's result; a call that waits cannot stand there (issue 13).
   [
     'u.sendto (recv 10) 127.0.0.1 9',
-    '^^^^ recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)',
+    '^^^^ recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)',
   ],
   ['close u', '^ too many arguments for close: usage: close; if u is a socket, call it on that socket: u.close'],
   [

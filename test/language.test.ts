@@ -191,11 +191,11 @@ describe('integers from and to bytes (pack, unpack), and a value command inside 
     ['pack >H 1 2', '11 this format packs 1 value, got 2'],
     [
       'print (recv 10)',
-      '8 recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)',
+      '8 recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)',
     ],
     [
       'print (lenn $b)',
-      "8 unknown command 'lenn'; did you mean 'len'? (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)",
+      "8 unknown command 'lenn'; did you mean 'len'? (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)",
     ],
     ['print (len)', '11 missing arguments for len: usage: len VALUE'],
     ['print (len $b', '7 expected ) to close (, as in (len $x)'],
@@ -260,5 +260,29 @@ describe('input at the end of input is none; write is exact', () => {
   it('write adds nothing between or after its values', async () => {
     const ran = await shell.run('write a b"\\x00" x"0a" "b"');
     expect(ran.lines.filter((l) => l.channel === 'out').map((l) => l.text)).toEqual(['a\\x00', 'b']);
+  });
+});
+
+describe('stream reads at the end of the stream, as the shell says it', () => {
+  it('a peer that closes part-way: the error says what is left, and recv still gets it', async () => {
+    await shell.ok('l = tcp.listen 127.0.0.1 0', 'la = l.getsockname', 'c = tcp.connect $la', 'conn, who = l.accept');
+    await shell.ok('conn.sendall "one\\npartial"', 'conn.close', 'use u'); // the prompt errorOf expects
+    expect(await outOf('c.recvline')).toBe("b'one\\n'");
+    expect(await errorOf('c.recvline')).toBe(
+      "3 the peer closed the connection before the end of the line (b'\\n') came; 7 bytes are left, still queued: b'partial' (recv 7 takes them; Python: EOFError)",
+    );
+    expect(await errorOf('c.recvexactly 8')).toBe(
+      "3 the peer closed the connection before all 8 bytes came; 7 bytes are left, still queued: b'partial' (recv 7 takes them; Python: EOFError)",
+    );
+    expect(await outOf('c.recv 100')).toBe("b'partial'");
+    expect(await outOf('c.recvline')).toBe("b''");
+    expect(await outOf('c.peek 10')).toBe("b''");
+    await shell.ok('c.close', 'l.close', 'use u');
+  });
+
+  it('a UDP socket is told to use recvfrom', async () => {
+    expect(await errorOf('u.recvline')).toBe(
+      '3 EOPNOTSUPP: u is a UDP socket; recvline reads a TCP byte stream — recvfrom takes one whole datagram (OSError)',
+    );
   });
 });

@@ -186,10 +186,10 @@ describe('parser: errors carry line and column', () => {
       'print "n=$(len $x)"',
       "1:10 a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n",
     ],
-    ['print (frob $x)', "1:8 unknown command 'frob' (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)"],
+    ['print (frob $x)', "1:8 unknown command 'frob' (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)"],
     [
       'print (s.recv 10)',
-      '1:8 s.recv cannot stand inside an argument; run it on a line of its own (x = s.recv ...), then pass $x (inside ( ) go upper, lower, len, unpack, pack, which give a value at once)',
+      '1:8 s.recv cannot stand inside an argument; run it on a line of its own (x = s.recv ...), then pass $x (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)',
     ],
     // Python habits (issue 12).
     ['quit', "1:1 unknown command 'quit': to leave, type exit or press Ctrl-D"],
