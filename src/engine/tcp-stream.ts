@@ -35,7 +35,8 @@ export class Stream {
   private released: Promise<void> | null = null;
   /**
    * The bytes a recvexactly waits for, when more than tcpQueueBytes: reading goes on (no backpressure)
-   * until the queue holds them, or the read could never be satisfied. 0 when no read asks for more.
+   * until the queue holds them, or the read could never be satisfied. Back to 0 when a stream read is
+   * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
    */
   private wanted = 0;
 
