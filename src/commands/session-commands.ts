@@ -47,7 +47,7 @@ function passedVariable(a: Arg): { name: string; var: Extract<Part, { kind: 'var
   const w = a.word;
   if (w.kind !== 'template' || w.parts.length !== 2) return null;
   const [head, tail] = w.parts;
-  if (head?.kind !== 'text' || tail?.kind !== 'var' || tail.index !== undefined || !head.text.endsWith('=')) return null;
+  if (head?.kind !== 'text' || tail?.kind !== 'var' || tail.path !== undefined || !head.text.endsWith('=')) return null;
   const name = head.text.slice(0, -1);
   return isName(name) ? { name, var: tail } : null;
 }
