@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipedSession } from './helpers/piped.js';
-import { CoreDriver } from './helpers/core-driver.js';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 
 /**
  * Every bad argument gets one clear line that points at it, and the shell goes on. Each case is the
@@ -60,6 +60,10 @@ const CASES: [line: string, shown: string][] = [
     '^^^^^^ EPIPE: t is TCP and not connected: sendto is for UDP; TCP sends on a connection: connect, then send (BrokenPipeError)',
   ],
   ['t.send hi', '^^^^ EPIPE: t is not connected — connect first (or use sendto for UDP) (BrokenPipeError)'],
+  [
+    't.send hi there localhost 12000',
+    '^^^^^^^^^ TCP\'s send takes no address: the connection already has its destination (connect made it); UDP\'s sendto takes one: sendto DATA HOST PORT; to send the words as text, quote them: send "hi there localhost 12000"',
+  ],
   ['t.accept', '^^^^^^ EINVAL: t is not listening — a TCP server calls bind, then listen, then accept (OSError)'],
   ['l.recv 10', '^^^^ ENOTCONN: l is a listening (welcoming) socket: accept a connection and recv on the socket accept returns (OSError)'],
   ['u.accept', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to accept; use recvfrom (OSError)'],
@@ -107,19 +111,17 @@ const CASES: [line: string, shown: string][] = [
   ['print(m)', '^^^^^^^^ sockshell calls take no parentheses or commas: write print $m'],
   [
     'u.sendto hi ("127.0.0.1", 12000)',
-    "^^^^^^^^^^^^^ expected a host name or address, got '(127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)",
+    "^^^^^^^^^^^^^^^^^^^^ expected a command after (, as in (len $x); arguments take no commas or parentheses: write Python's (host, port) as HOST PORT",
   ],
   [
     'u.sendto hi 127.0.0.1, 12000',
     "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)",
   ],
+  ['u.sendto hi 127.0.0.1 (12000)', '^^^^^^^ expected a command after (, as in (len $x); to write text with parentheses, quote it'],
+  // (len $x) is a value command's result; a call that waits cannot stand there (issue 13).
   [
-    'u.sendto hi 127.0.0.1 (12000)',
-    "^^^^^^^ expected a port number from 0 to 65535, got '(12000)': separate arguments with spaces, without commas or parentheses (HOST PORT)",
-  ],
-  [
-    'u.sendto (upper hi) 127.0.0.1 9',
-    '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
+    'u.sendto (recv 10) 127.0.0.1 9',
+    '^^^^ recv cannot stand inside an argument; run it on a line of its own (x = recv ...), then pass $x (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)',
   ],
   ['close u', '^ too many arguments for close: usage: close; if u is a socket, call it on that socket: u.close'],
   [
@@ -128,10 +130,7 @@ const CASES: [line: string, shown: string][] = [
   ],
   ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
   ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
-  [
-    'u.sendto (upper hi) 9',
-    '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
-  ],
+  ['u.sendto (upper hi) 9', '^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 9'],
   ['m, a = hello', '^^^^^ 2 names need 2 values: a command that returns them, or a $name that holds them'],
 ];
 
@@ -147,7 +146,7 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
       'z = hello(world)',
       'g = connect(4)',
       'print $x $y $z $g',
-      'print (connect to the server first), then send',
+      'print "(connect to the server first), then send"',
     );
     expect(out).toBe('u.recv(10) upper(abc) hello(world) connect(4)\n(connect to the server first), then send\n');
   });
@@ -172,11 +171,11 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
     expect(await errorOf('s.shutdown(SHUT_WR)')).toMatch(/ write s\.shutdown wr$/);
   });
 
-  it('a command in parentheses that only fails at run time is named as the cause', async () => {
-    await shell.ok('m = hi', 'a = u.getsockname');
-    expect(await errorOf('u.sendto (upper $m) $a')).toBe(
-      '^^^^^^ commands do not nest: run upper on a line of its own and keep its result (x = upper ...), then pass $x',
-    );
+  it('a value command in parentheses gives its result to the call (issue 13)', async () => {
+    await shell.ok('m = hi', 'v = udp.bind 127.0.0.1 0', 'a = v.getsockname');
+    const out = await shell.ok('v.sendto (upper $m) $a', 'r = v.recv 10', 'print $r (len $r)', 'use u');
+    expect(withoutReceiveNotes(out)).toBe('2\nHI 2\n'); // sendto's count, then the print
+    await shell.ok('v.close');
   });
 
   it('the shell still works after all of them', async () => {

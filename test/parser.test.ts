@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/commands/check.js';
 import type { Cond, Stmt, Word } from '../src/lang/ast.js';
+import { selectorText } from '../src/lang/select.js';
 
 /** A compact, readable form of the tree: one line per statement, blocks in brackets. */
 function word(w: Word): string {
@@ -8,15 +9,28 @@ function word(w: Word): string {
     case 'literal':
       return w.quoted ? JSON.stringify(w.text) : w.text;
     case 'var':
-      return `$${w.name}`;
+      return `$${w.name}${(w.path ?? []).map(selectorText).join('')}`;
     case 'bytes':
       return `x"${w.value.toString('hex')}"`;
+    case 'call':
+      return `(${[w.name, ...w.args.map(word)].join(' ')})`;
     case 'template':
-      return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}` : `x${p.value.toString(16)}`)).join(' ')}]`;
+      return `t[${w.parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'var' ? `$${p.name}${(p.path ?? []).map(selectorText).join('')}` : `x${p.value.toString(16)}`)).join(' ')}]`;
   }
 }
 function cond(c: Cond): string {
-  return c.kind === 'truthy' ? word(c.word) : `${word(c.left)} ${c.op} ${word(c.right)}`;
+  switch (c.kind) {
+    case 'truthy':
+      return word(c.word);
+    case 'compare':
+    case 'match':
+      return `${word(c.left)} ${c.op} ${word(c.right)}`;
+    case 'not':
+      return `not(${cond(c.cond)})`;
+    case 'and':
+    case 'or':
+      return `(${cond(c.left)} ${c.kind} ${cond(c.right)})`;
+  }
 }
 function show(s: Stmt): string {
   switch (s.kind) {
@@ -85,6 +99,33 @@ describe('parser: line → tree', () => {
     ['send b"it\'s"', '(send x"6974277300")'.replace('00', '')],
     ["expect $d == b''", '(expect $d == x"")'],
     ['print x', '(print x)'],
+    ['n = (len $x)', 'n = (len $x)'],
+    ['send (pack >HH 1 (len (upper $x)))', '(send (pack >HH 1 (len (upper $x))))'],
+    ['if (len $d) == 0\nend', 'if (len $d) == 0 []'],
+    ["print (len 'a)b')", '(print (len "a)b"))'],
+    ['x = $m[0][2]', 'x = $m[0][2]'],
+    ['x = $m[0][2:4]', 'x = $m[0][2:4]'],
+    ['send $m[-1]', '(send $m[-1])'],
+    ['print $m[::-1] $m[:3] $m[1:]', '(print $m[::-1] $m[:3] $m[1:])'],
+    ['print "${m[0][1:]}[1]"', '(print t[$m[0][1:] "[1]"])'],
+    ['print "$a[1]x"', '(print t[$a[1] "x"])'],
+    ['host, port = $a', 'host,port = $a'],
+    // Conditions (issue 13): not above and above or, as in Python.
+    ['if not $d\nend', 'if not($d) []'],
+    ['if not not $d\nend', 'if not(not($d)) []'],
+    ['while $a and not $b or $c == 1\nend', 'while (($a and not($b)) or $c == 1) []'],
+    ['if $a or $b and $c\nend', 'if ($a or ($b and $c)) []'],
+    ['if $r startswith +OK\nend', 'if $r startswith +OK []'],
+    ['if $r endswith "\\r\\n"\nend', 'if $r endswith "\\r\\n" []'],
+    ['if PING in $line and QUIT not in $line\nend', 'if (PING in $line and QUIT not in $line) []'],
+    ["if $r matches '^HTTP/1\\.[01] 200'\nend", 'if $r matches "^HTTP/1\\\\.[01] 200" []'],
+    [
+      'if $x == 1\nprint a\nelif $x == 2\nprint b\nelif $x == 3\nprint c\nelse\nprint d\nend',
+      'if $x == 1 [(print a)] else [if $x == 2 [(print b)] else [if $x == 3 [(print c)] else [(print d)]]]',
+    ],
+    ['if $x\nelif $y\nend', 'if $x [] else [if $y []]'],
+    ["if $d == b''\nend", 'if $d == x"" []'],
+    ["if $w == 'and'\nend", 'if $w == "and" []'],
   ];
   it.each(cases)('%j', (source, tree) => {
     expect(parsed(source)).toBe(tree);
@@ -115,17 +156,41 @@ describe('parser: errors carry line and column', () => {
     ['x = $a $b', '1:8 a value stands alone, so nothing can follow it; to join values into text, write one quoted word: "$a$b"'],
     ['break', "1:1 'break' outside a loop"],
     ['while\nend', "1:6 expected a condition after 'while': a value (while true) or a comparison (while $x == 5)"],
-    ['if $a = b\nend', '1:7 expected ==, !=, <, <=, > or >= between the two values'],
-    // Silent garbage no more (issue 13): what followed an index used to become text after the value.
+    ['if $a = b\nend', '1:7 write == to compare (= assigns)'],
     [
-      'x = $m[0][2]',
-      '1:10 an index is one number, as in $m[0]; for an item of an item, assign first (x = $m[0]) and index that; for text, write ${m}[',
+      'if $a b\nend',
+      '1:7 expected ==, !=, <, <=, >, >=, startswith, endswith, in, not in or matches between two values, or and / or between conditions',
     ],
+    ['if not\nend', "1:7 expected a value after 'not'"],
+    ['if $a and\nend', "1:10 expected a value after 'and'"],
+    ['if $a == \nend', "1:9 expected a value after '=='"],
+    ['if $a and or $b\nend', "1:11 expected a value before 'or'"],
+    ['if $a && $b\nend', "1:7 write and: sockshell's conditions are Python's"],
+    ['if !$d\nend', '1:4 write not $d'],
+    ['if $a is none\nend', '1:7 write == (or !=): values compare by what they hold, as Python compares b"" == data'],
+    ["if $d.startswith(b'+OK')\nend", "1:4 write $d startswith b'+OK': methods are operators here"],
+    ['if re.search(x, $d)\nend', '1:4 write VALUE matches PATTERN (a search, as re.search; anchor it with ^)'],
+    ['elif $x\nend', "1:1 'elif' without an open block (if) | 2:1 'end' without an open block (while, repeat or if)"],
+    ['while true\nelif $x\nend', "2:1 'elif' belongs to an 'if' block, before its 'else'"],
+    ['if $x\nelse\nelif $y\nend', "3:1 'elif' belongs to an 'if' block, before its 'else'"],
+    ['if $x\nelif\nend', "2:5 expected a condition after 'elif': a value (elif true) or a comparison (elif $x == 5)"],
+    ['if $x\nelif $y', "1:1 'if' block is not closed: add 'end'"],
+    // Silent garbage no more (issue 13): what follows brackets is an error, never text after the value.
+    ['x = $m[0]foo', '1:10 nothing can follow $m[0] in a word; to join it with text, write one quoted word: "${m[0]}…"'],
+    ['send $m[1]"x"', '1:11 nothing can follow $m[1] in a word; to join it with text, write one quoted word: "${m[1]}"'],
+    ['send $m[a]', '1:8 expected an index or a slice in brackets: [0], [-1], [2:4], [:2] or [4:], with whole numbers'],
+    ['send $m[1', '1:8 an index needs its closing ], as in $x[0]'],
+    ['send $m[1:2:0]', '1:8 a slice step cannot be zero (Python: ValueError)'],
+    ['send ${m[0]x}', '1:12 expected } after the index, as in ${m[0]}'],
     [
-      'send $m[-1]',
-      '1:8 an index is one number, as in $m[0]; for a slice or a negative index, assign first (x = $m[0]) and index that; for text, write ${m}[',
+      'print "n=$(len $x)"',
+      "1:10 a command's result is written (len $x), without $; inside quotes, assign it first (n = len $x) and write $n",
     ],
-    ['print "n=$(len $x)"', "1:10 a command's result cannot go inside another command yet: run it first (n = len $x), then use $n"],
+    ['print (frob $x)', "1:8 unknown command 'frob' (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)"],
+    [
+      'print (s.recv 10)',
+      '1:8 s.recv cannot stand inside an argument; run it on a line of its own (x = s.recv ...), then pass $x (inside ( ) go upper, lower, len, int, unpack, pack, which give a value at once)',
+    ],
     // Python habits (issue 12).
     ['quit', "1:1 unknown command 'quit': to leave, type exit or press Ctrl-D"],
     [

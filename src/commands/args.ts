@@ -69,6 +69,13 @@ export function data(arg: Arg): Buffer {
   return toBytes(v);
 }
 
+/** Several DATA words as one payload, joined by single spaces (send hi there). */
+export function words(args: readonly Arg[]): Buffer {
+  if (args.length === 1) return data(args[0]!);
+  const space = Buffer.from(' ');
+  return Buffer.concat(args.flatMap((a, i) => (i === 0 ? [data(a)] : [space, data(a)])));
+}
+
 /** BUFSIZE for recv and recvfrom. 0 is allowed, as in Python: recv 0 returns b'' at once, recvfrom 0 takes one datagram and keeps none of its bytes. */
 export function bufsize(arg: Arg): number {
   const n = integer(arg.value);

@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { CompareOp } from '../lang/ast.js';
-import { NONE, bytes, int, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
+import { NONE, bytes, int, itemsOf, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
 import { compare } from '../lang/compare.js';
 import { ShellError } from '../core/errors.js';
 import { cancellable } from '../core/cancellable.js';
@@ -92,10 +92,14 @@ export const builtins: readonly CommandDef[] = [
     group: 'value',
     usage: 'input [PROMPT]',
     forms: [[], [{ name: 'PROMPT', kind: 'value' }]],
-    summary: 'Read one line of text from the keyboard (or standard input)',
+    summary: 'Read one line of text from the keyboard (or standard input); none at the end of input',
     python: { code: "message = input('Input lowercase sentence:')" },
     example: 'message = input "Input lowercase sentence:"',
-    toPython: (py) => expr(`input(${py.count ? py.text(0) : ''})`, 'str'),
+    // In a loop, input's none at the end of input is what ends it: Python's input would raise EOFError there.
+    toPython: (py) => {
+      if (py.looping) py.helper('input_or_none');
+      return expr(`${py.looping ? 'input_or_none' : 'input'}(${py.count ? py.text(0) : ''})`, 'str');
+    },
     async run(ctx) {
       if (ctx.job !== undefined) {
         throw new ShellError(
@@ -105,13 +109,14 @@ export const builtins: readonly CommandDef[] = [
       }
       const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
       const line = await ctx.session.readLine(prompt, ctx.block.signal);
-      if (line === null) throw new ShellError('input: no more input (EOFError)', ctx.span);
-      return str(line);
+      // At the end of input, none, so `while` loops over piped lines end cleanly (Python raises EOFError).
+      return line === null ? NONE : str(line);
     },
   },
   {
     name: 'upper',
     group: 'value',
+    inline: true,
     usage: 'upper VALUE',
     forms: [[VALUE]],
     summary: 'Upper-case text or bytes',
@@ -127,6 +132,7 @@ export const builtins: readonly CommandDef[] = [
   {
     name: 'lower',
     group: 'value',
+    inline: true,
     usage: 'lower VALUE',
     forms: [[VALUE]],
     summary: 'Lower-case text or bytes',
@@ -141,6 +147,7 @@ export const builtins: readonly CommandDef[] = [
   {
     name: 'len',
     group: 'value',
+    inline: true,
     usage: 'len VALUE',
     forms: [[VALUE]],
     summary: 'Length: bytes of bytes, characters of text, items of a tuple',
@@ -151,7 +158,8 @@ export const builtins: readonly CommandDef[] = [
       const v = ctx.args[0]!.value;
       if (v.kind === 'bytes') return int(v.value.length);
       if (v.kind === 'str') return int([...v.value].length);
-      if (v.kind === 'tuple') return int(v.items.length);
+      const items = itemsOf(v); // a tuple, or an address as Python's (host, port)
+      if (items !== null) return int(items.length);
       throw new ShellError(`len needs text, bytes or a tuple, got ${repr(v)}`, ctx.args[0]!.span);
     },
   },

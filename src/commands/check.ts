@@ -1,11 +1,10 @@
-import type { Diagnostic, Stmt, Word } from '../lang/ast.js';
+import type { Call, Diagnostic, Stmt, Word } from '../lang/ast.js';
 import { checkLiterals } from './literals.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from '../spec/flags.js';
-import { GRAMMAR, TABLE } from './table.js';
-import { nestedCommand } from '../lang/python-habits.js';
+import { GRAMMAR, TABLE, suggest } from './table.js';
+import { condWords } from '../lang/conditions.js';
 import { variables } from '../lang/variables.js';
-import { statements } from '../lang/statements.js';
 import type { ArgSpec, CommandDef } from '../spec/command.js';
 
 /**
@@ -44,38 +43,113 @@ function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnost
 }
 
 function walk(program: readonly Stmt[], out: Diagnostic[]): void {
-  for (const stmt of statements(program)) {
-    if (stmt.kind !== 'command') continue;
-    const problem = checkCall(TABLE.get(stmt.call.name)!, stmt);
-    if (problem) out.push(problem);
+  for (const stmt of program) {
+    switch (stmt.kind) {
+      case 'command': {
+        const def = TABLE.get(stmt.call.name)!;
+        const problem = checkCall(def, stmt.call);
+        if (problem) out.push(problem);
+        inlineCalls(stmt.call.args, out);
+        break;
+      }
+      case 'while':
+        inlineCalls(condWords(stmt.cond), out);
+        walk(stmt.body, out);
+        break;
+      case 'repeat':
+        inlineCalls([stmt.count], out);
+        walk(stmt.body, out);
+        break;
+      case 'if':
+        inlineCalls(condWords(stmt.cond), out);
+        walk(stmt.then, out);
+        walk(stmt.otherwise, out);
+        break;
+      case 'assign':
+        inlineCalls([stmt.value], out);
+        break;
+      case 'show':
+        inlineCalls([stmt.word], out);
+        break;
+      case 'break':
+      case 'continue':
+        break;
+      default: {
+        const exhaustive: never = stmt;
+        return exhaustive;
+      }
+    }
   }
 }
 
-function checkCall(def: CommandDef, stmt: Extract<Stmt, { kind: 'command' }>): Diagnostic | null {
-  const { call } = stmt;
+/**
+ * `(NAME ARGS)` words, nested ones too: NAME must be a command marked inline (a value at once, never
+ * a wait), called with arguments that fit it.
+ */
+function inlineCalls(words: readonly Word[], out: Diagnostic[]): void {
+  for (const word of words) {
+    if (word.kind !== 'call') continue;
+    const def = TABLE.get(word.name);
+    if (def === undefined || def.inline !== true) {
+      const known = def !== undefined || /\./.test(word.name) ? null : suggest(word.name);
+      const what =
+        def === undefined && !/\./.test(word.name)
+          ? `unknown command '${word.name}'${known ? `; did you mean '${known}'?` : ''}`
+          : `${word.name} cannot stand inside an argument; run it on a line of its own (x = ${word.name} ...), then pass $x`;
+      out.push({ message: `${what} (inside ( ) go ${inlineNames()}, which give a value at once)`, span: word.nameSpan });
+      continue;
+    }
+    const problem = checkCall(def, { target: null, name: word.name, nameSpan: word.nameSpan, args: word.args });
+    if (problem) out.push(problem);
+    inlineCalls(word.args, out);
+  }
+}
+
+/** The commands that may stand inside an argument, for messages. */
+function inlineNames(): string {
+  return [...TABLE.values()]
+    .filter((c) => c.inline)
+    .map((c) => c.name)
+    .join(', ');
+}
+
+function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const { positional, error } = splitFlags(def, call.args);
   if (error) return error;
   const n = positional.length;
   // A rest argument takes zero or more words; the ones before it are required (run FILE [NAME=VALUE ...]).
   const fits = (f: readonly ArgSpec[]) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length);
   if (def.forms.some(fits)) {
-    const problem = checkLiterals(def, positional);
-    return problem === null ? null : (nestedCommand(call.args, GRAMMAR) ?? problem);
+    return addressTyped(def, positional) ?? checkLiterals(def, positional);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));
   const tooMany = n > max && !variadic;
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
-  const nested = nestedCommand(call.args, GRAMMAR);
-  if (nested !== null) return nested;
-  if (tooMany && def.tooManyHint !== undefined) return { message: def.tooManyHint, span };
   const what = tooMany ? `too many arguments` : `missing arguments`;
-  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, stmt.call, positional)}`, span };
+  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, call, positional)}`, span };
+}
+
+/**
+ * `send hello localhost 12500`: send joins its words, but words ending in a host and a port are
+ * sendto's address typed to send, not text to send. Quoted, they are sent as typed.
+ */
+function addressTyped(def: CommandDef, positional: readonly Word[]): Diagnostic | null {
+  if (def.addressHint === undefined || positional.length < 3) return null;
+  const [host, port] = positional.slice(-2);
+  const bare = (w: Word | undefined): w is Extract<Word, { kind: 'literal' }> => w?.kind === 'literal' && !w.quoted;
+  const portLike = port?.kind === 'var' || (bare(port) && /^\d{1,5}$/.test(port.text) && Number(port.text) <= 65535);
+  if (!bare(host) || !portLike) return null;
+  if (!/^(localhost|\d{1,3}(\.\d{1,3}){3}|[\w-]+(\.[\w-]+)+|\[?[0-9a-fA-F:]*:[0-9a-fA-F:]*\]?)$/.test(host.text)) return null;
+  const literal = positional.every((w) => w.kind === 'literal');
+  const words = positional.map((w) => (w.kind === 'literal' ? w.text : '')).join(' ');
+  const asText = literal ? `quote them: ${def.name} "${words}"` : 'quote them';
+  return { message: `${def.addressHint}; to send the words as text, ${asText}`, span: host.span };
 }
 
 /** `close us`, as if the socket were an argument: a socket call is written NAME.call. */
-function socketFirst(def: CommandDef, call: Extract<Stmt, { kind: 'command' }>['call'], positional: readonly Word[]): string {
+function socketFirst(def: CommandDef, call: Call, positional: readonly Word[]): string {
   const first = positional[0];
   if (!def.method || call.target !== null || first === undefined || first.kind !== 'literal' || first.quoted) return '';
   if (!/^[A-Za-z_]\w*$/.test(first.text) || !def.forms.some((f) => f.length === positional.length - 1)) return '';

@@ -3,7 +3,25 @@ import * as want from './args.js';
 import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
 import { tellMoreWaiting } from './moments.js';
 import { expr, lines } from '../spec/python.js';
-import type { CommandDef } from '../spec/command.js';
+import type { ArgSpec, CommandDef } from '../spec/command.js';
+import type { PyContext } from '../spec/python.js';
+
+/**
+ * DATA and any words after it, for send, sendall and sendline: `send hi there` sends b'hi there',
+ * the words joined by single spaces as print joins them (quote the payload to keep other spacing).
+ */
+export const WORDS: readonly ArgSpec[] = [
+  { name: 'DATA', kind: 'data' },
+  { name: 'DATA', kind: 'data', rest: true },
+];
+
+/** The words as one Python bytes expression: b'hi there' when all are written out, else a + b' ' + b. */
+export function joinedBytes(py: PyContext): string {
+  const parts = Array.from({ length: py.count }, (_, i) => py.bytes(i));
+  const plain = parts.map((p) => /^b'((?:[^'\\]|\\.)*)'$/.exec(p)?.[1]);
+  if (plain.every((p) => p !== undefined)) return `b'${plain.join(' ')}'`;
+  return parts.join(" + b' ' + ");
+}
 
 /** The socket calls that move data: send, sendall, sendto, recv, recvfrom. The engine tells `diagram` what each did. */
 export const dataCalls: readonly CommandDef[] = [
@@ -11,16 +29,16 @@ export const dataCalls: readonly CommandDef[] = [
     name: 'send',
     group: 'socket',
     method: true,
-    usage: 'send DATA',
-    forms: [[{ name: 'DATA', kind: 'data' }]],
-    summary: 'Send on a connected socket; returns the number of bytes sent',
-    tooManyHint:
+    usage: 'send DATA ...',
+    forms: [WORDS],
+    summary: 'Send on a connected socket (several words: joined by single spaces); returns the number of bytes sent',
+    addressHint:
       "TCP's send takes no address: the connection already has its destination (connect made it); UDP's sendto takes one: sendto DATA HOST PORT",
     python: { code: 's.send(sentence.encode())' },
     example: 'clientSocket.send $sentence',
-    toPython: (py) => expr(`${py.target}.send(${py.bytes(0)})`, 'int'),
+    toPython: (py) => expr(`${py.target}.send(${joinedBytes(py)})`, 'int'),
     run(ctx) {
-      const data = want.data(ctx.args[0]!);
+      const data = want.words(ctx.args);
       const n = ctx.session.engine.send(ctx.socket(), data, ctx.block);
       return typeof n === 'number' ? int(n) : n.then(int);
     },
@@ -29,16 +47,16 @@ export const dataCalls: readonly CommandDef[] = [
     name: 'sendall',
     group: 'socket',
     method: true,
-    usage: 'sendall DATA',
-    forms: [[{ name: 'DATA', kind: 'data' }]],
-    summary: 'Send all of DATA on a connected socket',
-    tooManyHint:
+    usage: 'sendall DATA ...',
+    forms: [WORDS],
+    summary: 'Send all of DATA on a connected socket (several words: joined by single spaces)',
+    addressHint:
       "TCP's send takes no address: the connection already has its destination (connect made it); UDP's sendto takes one: sendto DATA HOST PORT",
     python: { code: 's.sendall(data)' },
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
-    toPython: (py) => lines(`${py.target}.sendall(${py.bytes(0)})`),
+    toPython: (py) => lines(`${py.target}.sendall(${joinedBytes(py)})`),
     async run(ctx) {
-      await ctx.session.engine.sendall(ctx.socket(), want.data(ctx.args[0]!), ctx.block);
+      await ctx.session.engine.sendall(ctx.socket(), want.words(ctx.args), ctx.block);
       return NONE;
     },
   },

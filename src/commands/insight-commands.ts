@@ -48,7 +48,12 @@ export const insightCommands: readonly CommandDef[] = [
     example: 'hexdump $data',
     toPython: (py) => ({ kind: 'lines', lines: [`print(${primary(py.bytes(0))}.hex(' '))`] }),
     run(ctx) {
-      ctx.display(hexdump(toBytes(ctx.args[0]!.value)));
+      const { value, span } = ctx.args[0]!;
+      // $_ after a send is the count it returned: its decimal text in hex would show nothing of the data.
+      if (value.kind !== 'bytes' && value.kind !== 'str') {
+        throw new ShellError(`hexdump shows bytes or text, got ${repr(value, ctx.session.describe)}`, span);
+      }
+      ctx.display(hexdump(toBytes(value)));
       return NONE;
     },
   },

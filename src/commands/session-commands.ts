@@ -36,7 +36,8 @@ function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<strin
       continue;
     }
     const parsed = a.value.kind === 'str' ? parseOverride(a.value.value) : null;
-    if (!parsed) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
+    if (parsed === null) throw new ShellError(`expected NAME=VALUE, as in serverPort=12001`, a.span);
+    if (typeof parsed === 'string') throw new ShellError(parsed, a.span);
     out.set(...parsed);
   }
   return out;
@@ -47,7 +48,7 @@ function passedVariable(a: Arg): { name: string; var: Extract<Part, { kind: 'var
   const w = a.word;
   if (w.kind !== 'template' || w.parts.length !== 2) return null;
   const [head, tail] = w.parts;
-  if (head?.kind !== 'text' || tail?.kind !== 'var' || tail.index !== undefined || !head.text.endsWith('=')) return null;
+  if (head?.kind !== 'text' || tail?.kind !== 'var' || tail.path !== undefined || !head.text.endsWith('=')) return null;
   const name = head.text.slice(0, -1);
   return isName(name) ? { name, var: tail } : null;
 }

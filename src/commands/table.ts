@@ -13,6 +13,9 @@ import { socketCalls } from './socket-calls.js';
 import type { CommandDef } from '../spec/command.js';
 import { streamCommands } from './stream-commands.js';
 import { logCommand } from './log-command.js';
+import { streamReads } from './stream-reads.js';
+import { structCalls } from './struct-calls.js';
+import { writeCommand } from './write-command.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -28,6 +31,9 @@ export const COMMANDS: readonly CommandDef[] = [
   ...streamCommands,
   logCommand,
   lessonCommand,
+  ...streamReads,
+  ...structCalls,
+  writeCommand,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -18,6 +18,8 @@ import type {
   SocketInfo,
   SocketOption,
   SocketState,
+  StreamRead,
+  StreamReadResult,
   TransferOptions,
   Transport,
 } from './types.js';
@@ -109,6 +111,7 @@ export abstract class BaseSocket {
   abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
   abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
   abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  abstract readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult>;
   abstract sendfile(path: string, options: TransferOptions): Promise<number>;
   abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   abstract shutdown(how: ShutdownHow): void;

@@ -21,6 +21,8 @@ import type {
   SocketHandle,
   SocketInfo,
   SocketOption,
+  StreamRead,
+  StreamReadResult,
   TransferOptions,
   Transport,
 } from './types.js';
@@ -190,6 +192,11 @@ class SocketEngine implements Engine, Core {
   recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('recvfrom', handle) : socket.recvfrom(bufsize, options);
+  }
+
+  readStream(handle: SocketHandle, read: StreamRead, options: BlockOptions): Promise<StreamReadResult> {
+    const socket = this.find(handle);
+    return socket === null ? this.closedError(read.call, handle) : socket.readStream(read, options);
   }
 
   sendfile(handle: SocketHandle, path: string, options: TransferOptions): Promise<number> {

@@ -33,6 +33,11 @@ export class Fifo<T> {
     return item;
   }
 
+  /** The items, oldest first, without removing them. */
+  *values(): Generator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
+  }
+
   /** Removes and returns everything, oldest first. */
   drain(): T[] {
     const all = this.items.slice(this.head);
@@ -113,6 +118,51 @@ export class ByteQueue {
       this.advance();
     }
     return out;
+  }
+
+  /** A copy of up to n bytes from the front, leaving them queued (MSG_PEEK). */
+  peek(n: number): Buffer {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (const chunk of this.each()) {
+      if (size >= n) break;
+      const part = chunk.subarray(0, n - size);
+      parts.push(part);
+      size += part.length;
+    }
+    return Buffer.concat(parts, size);
+  }
+
+  /**
+   * The offset of the first delim in the queued bytes, across the chunks they arrived in; -1 when
+   * none is queued. Each chunk is searched in place; only the few bytes around a chunk boundary are
+   * copied, to find a delimiter split across two chunks.
+   */
+  indexOf(delim: Buffer): number {
+    if (delim.length === 0) return this.total > 0 ? 0 : -1;
+    let base = 0; // offset of the chunk in the queue
+    let carry: Buffer = EMPTY; // the last delim.length - 1 bytes before the chunk
+    for (const chunk of this.each()) {
+      if (carry.length > 0) {
+        const seam = Buffer.concat([carry, chunk.subarray(0, delim.length - 1)]);
+        const i = seam.indexOf(delim);
+        if (i >= 0) return base - carry.length + i;
+      }
+      const i = chunk.indexOf(delim);
+      if (i >= 0) return base + i;
+      const joined = carry.length + chunk.length;
+      const keep = Math.min(delim.length - 1, joined);
+      carry = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([carry, chunk]).subarray(joined - keep);
+      base += chunk.length;
+    }
+    return -1;
+  }
+
+  /** The queued chunks, front first. */
+  private *each(): Generator<Buffer> {
+    if (this.first === null) return;
+    yield this.first;
+    yield* this.chunks.values();
   }
 
   clear(): void {

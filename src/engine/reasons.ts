@@ -218,6 +218,11 @@ export const REASONS = {
     python: 'OSError',
     say: (c) => `${name(c)} is not connected, so send has no destination — use sendto with a destination, or connect first`,
   },
+  EOPNOTSUPP_STREAM_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: (c, call) => `${name(c)} is a UDP socket; ${call} reads a TCP byte stream — recvfrom takes one whole datagram`,
+  },
   EOPNOTSUPP_FILE_UDP: {
     code: 'EOPNOTSUPP',
     python: 'ValueError',

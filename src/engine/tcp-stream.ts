@@ -9,9 +9,10 @@ import type { BaseSocket } from './base.js';
 import { howItEnded } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
-import type { Address, ShutdownHow, SocketState } from './types.js';
+import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
+const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
 
 export class Stream {
   private localAddr: Address | null = null;
@@ -32,6 +33,12 @@ export class Stream {
    */
   endKnown = true;
   private released: Promise<void> | null = null;
+  /**
+   * The bytes a recvexactly waits for, when more than tcpQueueBytes: reading goes on (no backpressure)
+   * until the queue holds them, or the read could never be satisfied. Back to 0 when a stream read is
+   * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
+   */
+  private wanted = 0;
 
   constructor(
     private readonly owner: BaseSocket,
@@ -84,6 +91,51 @@ export class Stream {
     }
     if (this.failCode !== null) this.reportFailure(call);
     if (this.eof || this.gone) return EMPTY;
+    return null;
+  }
+
+  /**
+   * A StreamRead (recvline, recvuntil, recvexactly, peek) against the queue: what it asked for, taken
+   * as take() takes it; the end of the stream with what is left; or null when it must wait. Added for
+   * the language's protocol reads (issue 13); recv's own path is unchanged.
+   */
+  read(read: StreamRead): StreamReadResult | null {
+    const call = read.call;
+    if (this.shutRd) return { kind: 'ended', left: EMPTY };
+    const queue = this.queue;
+    let size: number | null = null;
+    switch (call) {
+      case 'peek':
+        if (queue.total > 0 || read.n === 0) return { kind: 'data', data: queue.peek(read.n) };
+        break;
+      case 'recvexactly':
+        if (queue.total >= read.n) size = read.n;
+        else if (read.n > this.wanted) {
+          this.wanted = read.n;
+          this.resumeIfRoom();
+        }
+        break;
+      case 'recvline':
+      case 'recvuntil': {
+        const at = queue.indexOf(read.delim);
+        if (at >= 0) size = at + read.delim.length;
+        else if (this.paused) return { kind: 'full', queued: queue.total };
+        break;
+      }
+      default: {
+        const exhaustive: never = call;
+        return exhaustive;
+      }
+    }
+    if (size !== null) {
+      this.wanted = 0;
+      return { kind: 'data', data: this.take(size, call) ?? EMPTY };
+    }
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.eof || this.gone) {
+      this.wanted = 0;
+      return { kind: 'ended', left: queue.peek(queue.total) };
+    }
     return null;
   }
 
@@ -179,7 +231,7 @@ export class Stream {
 
   /** Reading stopped when the queue filled (backpressure); start again once it has room. */
   private resumeIfRoom(): void {
-    if (this.paused && this.queue.total < this.owner.core.tcpQueueBytes) {
+    if (this.paused && this.queue.total < Math.max(this.owner.core.tcpQueueBytes, this.wanted)) {
       this.paused = false;
       this.raw.resume();
     }
@@ -219,7 +271,7 @@ export class Stream {
       data: chunk,
     });
     if (taken) owner.reader.wake();
-    if (!this.paused && this.queue.total >= owner.core.tcpQueueBytes) {
+    if (!this.paused && this.queue.total >= Math.max(owner.core.tcpQueueBytes, this.wanted)) {
       this.paused = true;
       this.raw.pause();
       owner.core.emit({
@@ -253,7 +305,9 @@ export class Stream {
       case 'unknown': {
         this.eof = true;
         this.endKnown = cause === 'fin';
-        const taken = this.owner.reader.call === 'recv' || this.owner.reader.call === 'recvfrom';
+        const call = this.owner.reader.call;
+        // The stream reads (recvline...) end at the FIN too: they return or say what was left.
+        const taken = call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call));
         // Told before the waiting call is woken: the FIN came first, then recv returned b''.
         this.owner.core.emit({
           kind: 'eof',

@@ -17,6 +17,8 @@ import type {
   BlockOptions,
   CreateOptions,
   RecvCall,
+  StreamRead,
+  StreamReadResult,
   ShutdownHow,
   SocketHandle,
   SocketOption,
@@ -225,6 +227,19 @@ export class TcpSocket extends BaseSocket {
   async recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
     const data = await this.receive(bufsize, options, 'recvfrom');
     return { data, address: null }; // Python returns None as the address of a TCP recvfrom
+  }
+
+  /** See Engine.readStream. peek takes nothing, so it tells no 'returned' event: the diagram shows what was taken. */
+  readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult> {
+    const size = read.call === 'recvexactly' || read.call === 'peek' ? read.n : 1;
+    return this.receiveWith(read.call, size, options, () => {
+      const stream = this.connection(read.call, 'ENOTCONN');
+      const got = stream.read(read);
+      if (got?.kind === 'data' && read.call !== 'peek') {
+        this.tellReturned(read.call, stream.local, stream.remote, got.data.length, got.data, got.data.length, null);
+      }
+      return got;
+    });
   }
 
   async sendfile(path: string, options: TransferOptions): Promise<number> {

@@ -116,7 +116,25 @@ export interface Endpoints {
 
 /** The calls that hand bytes to the OS, and the ones that hand received bytes to the application. */
 export type SendCall = 'send' | 'sendall' | 'sendto' | 'sendfile';
-export type RecvCall = 'recv' | 'recvfrom' | 'recvfile';
+export type RecvCall = 'recv' | 'recvfrom' | 'recvfile' | StreamRead['call'];
+
+/**
+ * The reads of a TCP byte stream that recv alone cannot make: up to a delimiter (recvline, recvuntil),
+ * exactly n bytes (recvexactly, Python's MSG_WAITALL), or a look without taking (peek, MSG_PEEK).
+ */
+export type StreamRead =
+  | { readonly call: 'recvline' | 'recvuntil'; readonly delim: Buffer }
+  | { readonly call: 'recvexactly'; readonly n: number }
+  | { readonly call: 'peek'; readonly n: number };
+
+/** What a StreamRead got. Only `data` took anything from the queue. */
+export type StreamReadResult =
+  /** The bytes asked for: for recvline and recvuntil, up to and including the delimiter. */
+  | { readonly kind: 'data'; readonly data: Buffer }
+  /** The stream ended (the peer's FIN, shutdown rd) first: `left` is a copy of what is still queued, untouched. */
+  | { readonly kind: 'ended'; readonly left: Buffer }
+  /** recvline/recvuntil: the receive queue is full (tcpQueueBytes) with no delimiter in it; nothing was taken. */
+  | { readonly kind: 'full'; readonly queued: number };
 
 /**
  * Everything the engine tells the outside: one event per completed socket call and per thing the OS
@@ -267,6 +285,12 @@ export interface Engine {
   recv(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer>;
   /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
   recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  /**
+   * A StreamRead on a TCP connection. It shares the receive queue with recv: it waits as recv does
+   * (settimeout, the signal, one blocking call at a time) until the queue holds what it asks for, takes
+   * exactly that and leaves the rest for the next call. UDP: EOPNOTSUPP.
+   */
+  readStream(socket: SocketHandle, read: StreamRead, options: BlockOptions): Promise<StreamReadResult>;
   /**
    * sendfile(file) → bytes sent: the whole file at path on a connected TCP socket, read in large chunks
    * only as fast as the connection takes them (never the whole file in memory). Resolves when every

@@ -9,7 +9,17 @@ import { BaseSocket, type Core, type Queued } from './base.js';
 import { SocketError, errorCode, fromCode, toSocketError } from './errors.js';
 import { Fifo } from './queues.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
-import type { Address, BlockOptions, Family, RecvCall, SocketHandle, SocketOption, SocketState } from './types.js';
+import type {
+  Address,
+  BlockOptions,
+  Family,
+  RecvCall,
+  SocketHandle,
+  SocketOption,
+  SocketState,
+  StreamRead,
+  StreamReadResult,
+} from './types.js';
 import { DgramHandle } from './udp-handle.js';
 import { optionApplies } from './options.js';
 
@@ -172,6 +182,12 @@ export class UdpSocket extends BaseSocket {
   async sendfile(): Promise<number> {
     this.checkOpen('sendfile');
     throw new SocketError('EOPNOTSUPP_FILE_UDP', 'sendfile', this.context());
+  }
+
+  /** recvline, recvuntil, recvexactly and peek read a TCP byte stream; a datagram is taken whole by recvfrom. */
+  async readStream(read: StreamRead): Promise<StreamReadResult> {
+    this.checkOpen(read.call);
+    throw new SocketError('EOPNOTSUPP_STREAM_UDP', read.call, this.context());
   }
 
   async recvfile(): Promise<number> {

@@ -64,6 +64,10 @@ function cancelled(call: string, transport: Transport | null): string {
   switch (call) {
     case 'recvfrom':
     case 'recv':
+    case 'recvline':
+    case 'recvuntil':
+    case 'recvexactly':
+    case 'peek':
       return transport === 'tcp'
         ? `Nothing arrived while it waited: the peer sent nothing yet, or is itself waiting to receive first (two ends that both recv first wait for ever). ${kept}`
         : `No datagram arrived while it waited, and UDP says nothing of one that went astray: it may have gone to a port nobody bound (check the port the sender used; sockets shows this shell's), to another host's address, or been lost, which UDP does not repair. ${kept}`;

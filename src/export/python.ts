@@ -1,9 +1,12 @@
+import type { Family } from '../engine/index.js';
 import type { Cond, Stmt, Word } from '../lang/ast.js';
+import { conditionPython } from './conditions.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { MadeSocket } from '../record/export-log.js';
-import type { PyContext, PyType } from '../spec/python.js';
+import type { PyContext, PyHelper, PyType } from '../spec/python.js';
+import { helperDefinitions } from './helpers.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
@@ -27,6 +30,7 @@ export function toPython(program: readonly Stmt[], table: ReadonlyMap<string, Co
   const w = new Writer(table, options);
   w.block(program, 0);
   const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`)];
+  if (w.helpers.size > 0) imports.push('', ...helperDefinitions(w.helpers));
   const unused = [...options.overrides].filter(([name]) => !w.assigned.has(name)).map(([name, v]) => `${pyName(name)} = ${literal(v)}`);
   return [...imports, ...unused, ...w.out].join('\n') + '\n';
 }
@@ -54,6 +58,7 @@ export interface KnownTypes {
 class Writer {
   readonly out: string[] = [];
   readonly imports = new Set<string>();
+  readonly helpers = new Set<PyHelper>();
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
@@ -65,6 +70,7 @@ class Writer {
     type: (n) => this.types.get(n) ?? this.known.typeOf(n),
     item: (n, i) => this.items.get(n)?.[i] ?? 'unknown',
     content: (n) => this.contents.get(n) ?? 'unknown',
+    call: (w) => this.inlineCall(w),
   };
   private readonly names: SocketNames;
   /** How many loops the statement being written is inside. */
@@ -76,6 +82,8 @@ class Writer {
     private readonly known: KnownTypes = { types: new Map(), typeOf: () => 'unknown', current: '' },
   ) {
     this.types = known.types;
+    // NAME=VALUE given to a script that never assigns NAME is written at the top: its type is the value's.
+    for (const [name, value] of options.overrides) this.types.set(name, literalType(value));
     this.current = known.current;
     this.names = new SocketNames((stmt) => options.made?.(stmt)?.name);
   }
@@ -110,10 +118,10 @@ class Writer {
         }
         const { code, type, content } = this.word(s.value);
         if (names.length === 1) this.types.set(names[0]!, type);
-        else names.forEach((n) => this.types.set(n, 'unknown'));
+        else names.forEach((n, i) => this.types.set(n, this.itemType(s.value, i)));
         if (names.length === 1) this.contents.set(names[0]!, content);
         const copied =
-          names.length === 1 && s.value.kind === 'var' && s.value.index === undefined ? this.items.get(s.value.name) : undefined;
+          names.length === 1 && s.value.kind === 'var' && s.value.path === undefined ? this.items.get(s.value.name) : undefined;
         if (copied) this.items.set(names[0]!, copied); // x = $m keeps what is known of m's items
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
@@ -128,14 +136,23 @@ class Writer {
       case 'repeat':
         this.emit(depth, `for _ in range(${this.word(s.count).code}):`);
         return this.loop(s.body, depth + 1);
-      case 'if':
+      case 'if': {
         this.emit(depth, `if ${this.cond(s.cond)}:`);
         this.block(s.then, depth + 1);
-        if (s.otherwise.length) {
+        // An else holding only an if (elif, or else with an if block in it) is Python's elif.
+        let rest = s.otherwise;
+        while (rest.length === 1 && rest[0]!.kind === 'if') {
+          const inner = rest[0] as Extract<Stmt, { kind: 'if' }>;
+          this.emit(depth, `elif ${this.cond(inner.cond)}:`);
+          this.block(inner.then, depth + 1);
+          rest = inner.otherwise;
+        }
+        if (rest.length) {
           this.emit(depth, 'else:');
-          this.block(s.otherwise, depth + 1);
+          this.block(rest, depth + 1);
         }
         return;
+      }
       case 'break':
       case 'continue':
         return this.emit(depth, s.kind);
@@ -170,23 +187,7 @@ class Writer {
     const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
     if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.current);
     const target = s.call.target ? pyName(s.call.target.name) : this.current || 's';
-    const ctx: PyContext = {
-      target,
-      get newName() {
-        return pyName(newName());
-      },
-      family: this.options.made?.(s)?.family ?? null,
-      count: words.length,
-      flag: (f) => flags.has(f),
-      arg: (i) => words[i]!.code,
-      type: (i) => words[i]!.type,
-      utf8: (i) => words[i]!.content !== 'raw',
-      bytes: (i) => wordBytes(positional[i]!, this.vars),
-      text: (i) => wordText(positional[i]!, this.vars),
-      socket: (i) => wordSocket(positional[i]!, this.vars),
-      address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
-      need: (m) => this.imports.add(m),
-    };
+    const ctx = this.context(positional, flags, target, this.options.made?.(s)?.family ?? null, () => pyName(newName()));
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
     // The shell gives each pass's socket a name of its own while the earlier ones are open; one
@@ -235,6 +236,54 @@ class Writer {
     }
   }
 
+  /** What a command's toPython is given: its words as Python, and the program's state. */
+  private context(
+    positional: readonly Word[],
+    flags: ReadonlySet<string>,
+    target: string,
+    family: Family | null,
+    newName: () => string,
+  ): PyContext {
+    const words = positional.map((w) => this.word(w));
+    return {
+      target,
+      looping: this.loops > 0,
+      get newName() {
+        return newName();
+      },
+      family,
+      count: words.length,
+      flag: (f) => flags.has(f),
+      arg: (i) => words[i]!.code,
+      type: (i) => words[i]!.type,
+      utf8: (i) => words[i]!.content !== 'raw',
+      bytes: (i) => wordBytes(positional[i]!, this.vars),
+      text: (i) => wordText(positional[i]!, this.vars),
+      socket: (i) => wordSocket(positional[i]!, this.vars),
+      address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
+      need: (m) => this.imports.add(m),
+      helper: (h) => this.helpers.add(h),
+    };
+  }
+
+  /** `(NAME ARGS)`: the inline command's expression (check.ts allows only commands that give one). */
+  private inlineCall(w: Extract<Word, { kind: 'call' }>): PyWord {
+    const def = this.table.get(w.name);
+    if (def === undefined) return { code: 'None', type: 'none', content: 'utf8' };
+    const { positional, flags } = splitFlags(def, w.args);
+    const ctx = this.context(positional, flags, this.current || 's', null, () => '_');
+    const r = def.toPython(ctx);
+    if (r.kind !== 'expr') return { code: 'None', type: 'none', content: 'utf8' };
+    return { code: r.code, type: r.types.length === 1 ? r.types[0]! : 'unknown', content: 'unknown' };
+  }
+
+  /** The type of item i of what a word holds, when unpacked: host, port = $a; data, sender = $m. */
+  private itemType(w: Word, i: number): PyType {
+    if (w.kind !== 'var' || w.path !== undefined) return 'unknown';
+    if (this.vars.type(w.name) === 'address') return i === 0 ? 'str' : 'int';
+    return this.vars.item(w.name, i);
+  }
+
   private define(name: string, type: PyType): void {
     this.items.delete(name);
     this.assigned.add(name);
@@ -243,11 +292,7 @@ class Writer {
   }
 
   private cond(c: Cond): string {
-    if (c.kind === 'truthy') return this.word(c.word).code;
-    // The shell compares text with bytes by their UTF-8; Python needs both sides the same type.
-    const bytes = this.word(c.left).type === 'bytes' || this.word(c.right).type === 'bytes';
-    const side = (w: Word) => (bytes ? wordBytes(w, this.vars) : this.word(w).code);
-    return `${side(c.left)} ${c.op} ${side(c.right)}`;
+    return conditionPython(c, this.vars, (m) => this.imports.add(m));
   }
 
   word(w: Word): PyWord {

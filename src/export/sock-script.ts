@@ -1,5 +1,7 @@
-import type { Cond, Stmt, Word } from '../lang/ast.js';
-import { itemsOf, type Value } from '../lang/values.js';
+import type { Cond, Selector, Stmt, Word } from '../lang/ast.js';
+import type { Value } from '../lang/values.js';
+import { select } from '../lang/select.js';
+import { condWords } from '../lang/conditions.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
@@ -122,15 +124,11 @@ function reads(stmt: Stmt): Set<string> {
   const names = new Set<string>();
   const word = (w: Word): void => {
     if (w.kind === 'var') names.add(w.name);
-    else if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
+    else if (w.kind === 'template') {
+      for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
+    } else if (w.kind === 'call') w.args.forEach(word);
   };
-  const cond = (c: Cond): void => {
-    if (c.kind === 'truthy') word(c.word);
-    else {
-      word(c.left);
-      word(c.right);
-    }
-  };
+  const cond = (c: Cond): void => condWords(c).forEach(word);
   const visit = (s: Stmt): void => {
     switch (s.kind) {
       case 'command':
@@ -189,7 +187,7 @@ function standIns(
   for (const [i, w] of positional.entries()) {
     // A value the other half of the session made: written in as it is now.
     if (w.kind === 'var' && leftOut.has(w.name)) {
-      const value = itemOf(options.variable(w.name), w.index);
+      const value = itemOf(options.variable(w.name), w.path);
       const literal = value === undefined ? null : literalOf(value, kindAt(i));
       if (literal === null) {
         marks.push(`$${w.name} came from the other half of the session`);
@@ -236,10 +234,14 @@ function holds(value: Value | undefined, port: number): boolean {
   return false;
 }
 
-/** `$name[index]`'s value, as the interpreter reads it (an item of a tuple or of an address). */
-function itemOf(value: Value | undefined, index: number | undefined): Value | undefined {
-  if (value === undefined || index === undefined) return value;
-  return itemsOf(value)?.[index];
+/** `$name[...]`'s value, as the interpreter reads it (lang/select.ts); undefined where it would fail. */
+function itemOf(value: Value | undefined, path: readonly Selector[] | undefined): Value | undefined {
+  for (const s of path ?? []) {
+    if (value === undefined) return undefined;
+    const picked = select(value, s);
+    value = typeof picked === 'string' ? undefined : picked;
+  }
+  return value;
 }
 
 /** A value written as words a script reads back the same, where a value of that kind is expected; null if it has none. */

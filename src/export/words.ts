@@ -1,5 +1,6 @@
 import type { Part, Word } from '../lang/ast.js';
 import { bareLiteral, repr } from '../lang/values.js';
+import { selectorText } from '../lang/select.js';
 import type { PyType } from '../spec/python.js';
 import { literal, literalType, pyName, pyString, shownText } from './literals.js';
 
@@ -31,6 +32,8 @@ export interface Vars {
   item(name: string, index: number): PyType;
   /** What its bytes hold, when it holds bytes. */
   content(name: string): Content;
+  /** `(NAME ARGS)`: the command's Python expression and type. */
+  call(word: Extract<Word, { kind: 'call' }>): PyWord;
 }
 
 export interface PyWord {
@@ -51,6 +54,8 @@ export function wordValue(w: Word, vars: Vars): PyWord {
       return { code: ref(w), type: refType(w, vars), content: refContent(w, vars) };
     case 'bytes':
       return { code: literal({ kind: 'bytes', value: w.value }), type: 'bytes', content: isUtf8(w.value) ? 'utf8' : 'raw' };
+    case 'call':
+      return vars.call(w);
     case 'template':
       return binary(w.parts, vars)
         ? { code: templateBytes(w.parts, vars), type: 'bytes', content: templateContent(w.parts, vars) }
@@ -76,7 +81,7 @@ export function wordText(w: Word, vars: Vars): string {
 /** The socket variable a word names: tcp2 written out, or $s holding a socket; null for anything else ($name holding text). */
 export function wordSocket(w: Word, vars: Vars): string | null {
   if (w.kind === 'literal') return pyName(w.text);
-  return w.kind === 'var' && w.index === undefined && vars.type(w.name) === 'socket' ? pyName(w.name) : null;
+  return w.kind === 'var' && w.path === undefined && vars.type(w.name) === 'socket' ? pyName(w.name) : null;
 }
 
 /** The word as bytes, as the shell sends it: b'hi' for text written out, x.encode() for a str variable. */
@@ -199,17 +204,24 @@ function isUtf8(data: Buffer): boolean {
 type Ref = Extract<Part, { kind: 'var' }>;
 
 function ref(r: Ref): string {
-  return pyName(r.name) + (r.index === undefined ? '' : `[${r.index}]`);
+  return pyName(r.name) + (r.path ?? []).map(selectorText).join(''); // Python writes them the same
 }
 
+/** The type after each index and slice, as lang/select.ts gives it; unknown where the program does not say. */
 function refType(r: Ref, vars: Vars): PyType {
-  const type = vars.type(r.name);
-  if (r.index === undefined) return type;
-  return type === 'address' ? (r.index === 0 ? 'str' : 'int') : vars.item(r.name, r.index);
+  let type = vars.type(r.name);
+  for (const [n, s] of (r.path ?? []).entries()) {
+    if (type === 'bytes') type = s.kind === 'index' ? 'int' : 'bytes';
+    else if (type === 'str') type = 'str';
+    else if (type === 'address' && s.kind === 'index') type = s.index === 0 || s.index === -2 ? 'str' : 'int';
+    else if (n === 0 && s.kind === 'index' && s.index >= 0) type = vars.item(r.name, s.index);
+    else type = 'unknown';
+  }
+  return type;
 }
 
 function refContent(r: Ref, vars: Vars): Content {
-  return r.index === undefined ? vars.content(r.name) : 'utf8'; // $addr[0] is a str
+  return r.path === undefined ? vars.content(r.name) : 'unknown'; // a slice may cut a character in two
 }
 
 /** A bytes template's content: raw if any part is known not to be UTF-8, else unknown if a variable's bytes are. */

@@ -60,6 +60,8 @@ function wordText(w: Word): string {
       return '"…"';
     case 'bytes':
       return `x"${w.value.toString('hex')}"`;
+    case 'call':
+      return `(${w.name} …)`;
     default: {
       const exhaustive: never = w;
       return exhaustive;

@@ -1,8 +1,12 @@
-import type { Span, Word } from '../lang/ast.js';
+import type { Selector, Span, Word } from '../lang/ast.js';
+import { select, selectorText } from '../lang/select.js';
 import { ShellError } from '../core/errors.js';
-import { bareLiteral, bytes, itemsOf, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
+import { bareLiteral, bytes, repr, str, text, toBytes, type SocketDescriber, type Value } from '../lang/values.js';
 import type { Scope } from '../spec/command.js';
 import { tooLarge } from '../lang/limits.js';
+
+/** Runs `(NAME ARGS)`: a value command, at once (check.ts lets no other stand in a word). */
+export type Inline = (call: Extract<Word, { kind: 'call' }>) => Value;
 
 /** A literal word always means the same value (values are immutable), so it is worked out once per word. */
 const LITERALS = new WeakMap<Word, Value>();
@@ -11,7 +15,7 @@ const LITERALS = new WeakMap<Word, Value>();
  * A word's value. Bare words are literals (12000 is an int); quoted words are text; $name keeps
  * the variable's type; a template is text, or bytes when it holds raw bytes (\xff, or a bytes variable).
  */
-export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): Value {
+export function evaluate(word: Word, scope: Scope, describe: SocketDescriber, inline: Inline): Value {
   switch (word.kind) {
     case 'literal': {
       let value = LITERALS.get(word);
@@ -22,6 +26,8 @@ export function evaluate(word: Word, scope: Scope, describe: SocketDescriber): V
       return read(word, scope);
     case 'bytes':
       return bytes(word.value);
+    case 'call':
+      return inline(word);
     case 'template': {
       const values = word.parts.map((p) => (p.kind === 'var' ? read(p, scope) : null));
       const binary = word.parts.some((p, i) => p.kind === 'byte' || values[i]?.kind === 'bytes');
@@ -62,13 +68,22 @@ function checkSize(pieces: readonly { readonly length: number }[], span: Span): 
   if (problem !== null) throw new ShellError(problem, span);
 }
 
-/** $name, or $name[i]: an item of a tuple, or of an address as Python's (host, port). */
-function read(ref: { name: string; index?: number; span: Span }, scope: Scope): Value {
-  const value = scope.get(ref.name, ref.span);
-  if (ref.index === undefined) return value;
-  const items = itemsOf(value);
-  if (!items) throw new ShellError(`$${ref.name} is ${repr(value)}, which has no items to index`, ref.span);
-  const item = items[ref.index];
-  if (!item) throw new ShellError(`$${ref.name} has ${items.length} items; [${ref.index}] is out of range`, ref.span);
-  return item;
+/** $name, or $name with indexes and slices ($m[0][2:4]), by Python's rules (lang/select.ts). */
+function read(ref: { name: string; path?: readonly Selector[]; span: Span }, scope: Scope): Value {
+  let value = scope.get(ref.name, ref.span);
+  if (ref.path === undefined) return value;
+  let written = `$${ref.name}`;
+  for (const s of ref.path) {
+    const picked = select(value, s);
+    if (typeof picked === 'string') throw new ShellError(`${written} is ${clipRepr(value)}, which ${picked}`, s.span);
+    written += selectorText(s);
+    value = picked;
+  }
+  return value;
+}
+
+/** A value in an error message: long bytes would bury the message, so at most 60 characters of it. */
+function clipRepr(value: Value): string {
+  const shown = repr(value);
+  return shown.length <= 60 ? shown : `${shown.slice(0, 56)}…${shown.slice(-3)}`;
 }

@@ -2,16 +2,14 @@ import { clipForEcho } from '../render/clip.js';
 import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
-import { NONE, repr, truthy, type Value } from '../lang/values.js';
-import { GRAMMAR } from '../commands/table.js';
-import { nestedCommand } from '../lang/python-habits.js';
+import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
 import type { Arg, CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
 import * as want from '../commands/args.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
-import { compare } from '../lang/compare.js';
+import { compare, match } from '../lang/compare.js';
 import { evaluate } from './evaluate.js';
 import { startJob } from './background.js';
 import { statementPython } from '../export/python.js';
@@ -22,6 +20,10 @@ import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
 
 type CommandStmt = Extract<Stmt, { kind: 'command' }>;
+type CallWord = Extract<Word, { kind: 'call' }>;
+
+/** The statement each `(NAME ARGS)` word runs as, made once per word: prepare() caches by its Call. */
+const INLINE = new WeakMap<CallWord, CommandStmt>();
 
 export interface InterpreterOptions {
   /** Show the repr of unassigned top-level results (the REPL at a terminal). */
@@ -185,8 +187,25 @@ export class Interpreter implements Executor {
   }
 
   private value(word: Word): Value {
-    return evaluate(word, this.scope, this.session.describe);
+    return evaluate(word, this.scope, this.session.describe, this.inline);
   }
+
+  /**
+   * `(NAME ARGS)` inside an argument: the value command runs now. Only commands marked inline, which
+   * never wait, may stand there (check.ts reports the others before anything runs).
+   */
+  private readonly inline = (word: CallWord): Value => {
+    let stmt = INLINE.get(word);
+    if (stmt === undefined) {
+      const call: Call = { target: null, name: word.name, nameSpan: word.nameSpan, args: word.args };
+      INLINE.set(word, (stmt = { kind: 'command', call, targets: [], background: false, span: word.span }));
+    }
+    const prepared = prepare(stmt.call, this.session.table);
+    if (prepared.def.inline !== true) throw new ShellError(`${word.name} cannot stand inside an argument`, word.nameSpan);
+    const result = this.start(prepared, stmt, this.blockOptions.signal);
+    if (result instanceof Promise) throw new ShellError(`${word.name} waited inside an argument`, word.nameSpan);
+    return result;
+  };
 
   private cond(cond: Cond): boolean {
     switch (cond.kind) {
@@ -197,6 +216,17 @@ export class Interpreter implements Executor {
         if (typeof result === 'string') throw new ShellError(result, cond.left.span);
         return result;
       }
+      case 'match': {
+        const result = match(cond.op, this.value(cond.left), this.value(cond.right));
+        if (typeof result === 'string') throw new ShellError(result, cond.opSpan);
+        return result;
+      }
+      case 'not':
+        return !this.cond(cond.cond);
+      case 'and':
+        return this.cond(cond.left) && this.cond(cond.right);
+      case 'or':
+        return this.cond(cond.left) || this.cond(cond.right);
       default: {
         const exhaustive: never = cond;
         return exhaustive;
@@ -215,7 +245,8 @@ export class Interpreter implements Executor {
       this.scope.set(targets[0]!.name, value);
       return;
     }
-    const items = value.kind === 'tuple' ? value.items : null;
+    // Any tuple unpacks, an address too, as Python's (host, port).
+    const items = itemsOf(value);
     if (!items || items.length !== targets.length) {
       const got = items ? `${items.length} values` : `one value, ${repr(value, this.session.describe)}`;
       throw new ShellError(`${targets.length} names but ${what} gives ${got}`, span);
@@ -296,9 +327,11 @@ export class Interpreter implements Executor {
  * Null when no single $name[i] reaches them.
  */
 function wholeRef(shown: Word | null, path: readonly number[]): string | null {
-  const base = shown === null ? { name: '_', index: undefined } : shown.kind === 'var' ? shown : null;
+  const base = shown === null ? { name: '_', path: undefined } : shown.kind === 'var' ? shown : null;
   if (base === null) return null;
-  const indices = [...(base.index === undefined ? [] : [base.index]), ...path];
+  const written = base.path ?? [];
+  if (written.some((s) => s.kind !== 'index')) return null;
+  const indices = [...written.map((s) => (s.kind === 'index' ? s.index : 0)), ...path];
   if (indices.length > 1) return null;
   return `$${base.name}${indices.length === 1 ? `[${indices[0]}]` : ''}`;
 }
@@ -323,10 +356,7 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
-    // An argument that failed beside one written `(command`: the nesting is what went wrong.
-    const nested = e.span !== null ? nestedCommand(call.args, GRAMMAR) : null;
-    session.trouble = { kind: 'error', code: null, message: nested?.message ?? e.message };
-    if (nested !== null) return new ShellError(nested.message, nested.span);
+    session.trouble = { kind: 'error', code: null, message: e.message };
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;

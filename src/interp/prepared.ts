@@ -22,8 +22,10 @@ export function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Pre
   if (prepared === undefined) {
     const def = table.get(call.name)!;
     const split = splitFlags(def, call.args);
-    const form = def.forms.find((f) => f.length === split.positional.length);
-    const bareData = split.positional.flatMap((w, i) => (form?.[i]?.kind === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
+    const n = split.positional.length;
+    const form = def.forms.find((f) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length));
+    const kindAt = (i: number) => form?.[Math.min(i, form.length - 1)]?.kind;
+    const bareData = split.positional.flatMap((w, i) => (kindAt(i) === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
     PREPARED.set(call, (prepared = { def, ...split, bareData }));
   }
   return prepared;

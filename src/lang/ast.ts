@@ -11,21 +11,40 @@ export type { Span };
 export type Part =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'byte'; readonly value: number } // \xHH with HH >= 0x80: the string becomes bytes
-  | { readonly kind: 'var'; readonly name: string; readonly index?: number; readonly span: Span };
+  | { readonly kind: 'var'; readonly name: string; readonly path?: readonly Selector[]; readonly span: Span };
+
+/**
+ * `[i]` or `[start:stop:step]` after a `$name`, with Python's rules (lang/select.ts). Each has the
+ * span of its brackets, so an index out of range points at the one at fault.
+ */
+export type Selector =
+  | { readonly kind: 'index'; readonly index: number; readonly span: Span }
+  | {
+      readonly kind: 'slice';
+      readonly start: number | null;
+      readonly stop: number | null;
+      readonly step: number | null;
+      readonly span: Span;
+    };
 
 /** One word of a command line. */
 export type Word =
   /** Text with no interpolation. `quoted` words are never numbers, options or operators. */
   | { readonly kind: 'literal'; readonly text: string; readonly quoted: boolean; readonly span: Span }
   /**
-   * Exactly `$name` or `${name}`, optionally indexed as in Python (`$addr[1]` is the port): keeps
-   * the value's type (bytes stay bytes, addresses stay addresses).
+   * Exactly `$name` or `${name}`, optionally indexed and sliced as in Python (`$addr[1]` is the port,
+   * `$m[0][2:4]` two bytes of a reply): keeps the value's type (bytes stay bytes, addresses stay addresses).
    */
-  | { readonly kind: 'var'; readonly name: string; readonly index?: number; readonly span: Span }
+  | { readonly kind: 'var'; readonly name: string; readonly path?: readonly Selector[]; readonly span: Span }
   /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
   | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span }
   /** Bytes written out: x"48454c4c4f" (hex) or b'HELLO' / b"\x00\xff" (as Python writes bytes). */
-  | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span };
+  | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span }
+  /**
+   * `(len $x)`: a value command's result as one word, as Python writes len(x) inside a call. Only
+   * commands marked `inline` in the table may stand here (check.ts says so of the others).
+   */
+  | { readonly kind: 'call'; readonly name: string; readonly nameSpan: Span; readonly args: readonly Word[]; readonly span: Span };
 
 export interface Target {
   readonly name: string;
@@ -42,9 +61,16 @@ export interface Call {
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
+/** Tests of text, bytes and tuples: prefix, suffix, substring or item (`in`, `not in`), and a regular expression search. */
+export type MatchOp = 'startswith' | 'endswith' | 'in' | 'not in' | 'matches';
+
+/** A condition of while and if: Python's, with `not` above `and` above `or`, and no parentheses. */
 export type Cond =
   | { readonly kind: 'truthy'; readonly word: Word }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Word; readonly right: Word };
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Word; readonly right: Word }
+  | { readonly kind: 'match'; readonly op: MatchOp; readonly left: Word; readonly right: Word; readonly opSpan: Span }
+  | { readonly kind: 'not'; readonly cond: Cond }
+  | { readonly kind: 'and' | 'or'; readonly left: Cond; readonly right: Cond };
 
 export type Stmt =
   /** A command, optionally assigned (`a, b = accept`) and optionally run in the background (`... &`). */

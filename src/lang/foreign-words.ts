@@ -11,7 +11,6 @@ const FOREIGN: Readonly<Record<string, string>> = {
   for: 'loops are while COND ... end and repeat N ... end',
   def: 'sockshell has no functions; put the lines in a script and run it (run FILE NAME=VALUE)',
   try: 'a failed call stops a script with its error; in the shell, explain says what it meant',
-  elif: 'sockshell has no elif: put an if block inside the else of another',
 };
 
 /** The sockshell way for a word from elsewhere, or null. */

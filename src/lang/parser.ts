@@ -1,5 +1,6 @@
 import { foreignWord, pythonCondition } from './foreign-words.js';
-import type { Call, CompareOp, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
+import { parseCondition } from './conditions.js';
+import type { Call, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js';
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
 import { assignmentTargets } from './targets.js';
@@ -38,10 +39,9 @@ export function parse(source: string, grammar: Grammar, options: ParseOptions = 
   return parser.program();
 }
 
-const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** Operators someone might try after a value: the language has none of them. */
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '//', '**', '+=', '-=']);
-const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'else', 'end', 'break', 'continue']);
+const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'elif', 'else', 'end', 'break', 'continue']);
 
 /**
  * Blocks nest at most this deep. The parser and the interpreter recurse once per level, so without a
@@ -81,8 +81,8 @@ class Parser {
       const line = this.next();
       if (line === null) continue;
       const head = keyword(line.words[0]!);
-      if (head === 'end' || head === 'else') {
-        this.report(`'${head}' without an open block (while, repeat or if)`, line.words[0]!.span);
+      if (head === 'end' || head === 'else' || head === 'elif') {
+        this.report(`'${head}' without an open block (${head === 'end' ? 'while, repeat or if' : 'if'})`, line.words[0]!.span);
         continue;
       }
       const stmt = this.statement(line);
@@ -94,9 +94,13 @@ class Parser {
   /** The next non-empty line, lexed; null for blank lines, comments and lines with lexing errors. */
   private next(): Line | null {
     const number = this.firstLine + this.index;
-    const { words, error } = lexLine(this.lines[this.index++]!, number);
+    const text = this.lines[this.index++]!;
+    const { words, error } = lexLine(text, number);
     if (error) {
-      this.diagnostics.push(error);
+      // A line of Python (u.sendto(b"hi", ("127.0.0.1", 12000))) can fail to lex on its parentheses:
+      // the sockshell spelling says more than the lexer's complaint.
+      const python = pythonCallLine(text, this.grammar);
+      this.diagnostics.push(python === null ? error : { message: python, span: headSpan(text, number) });
       return null;
     }
     return words.length === 0 ? null : { words, number };
@@ -183,11 +187,28 @@ class Parser {
         current = otherwise;
         continue;
       }
+      if (head === 'elif') {
+        if (kind !== 'if' || sawElse) this.report(`'elif' belongs to an 'if' block, before its 'else'`, line.words[0]!.span);
+        return this.elif(line, open, then, otherwise, badHeader);
+      }
       const stmt = this.statement(line);
       if (stmt) current.push(stmt);
     }
     if (!badHeader) this.reportUnclosed(kind, open);
     return null;
+  }
+
+  /**
+   * `elif COND` is `else` holding an `if COND` that shares the block's `end`: the rest of the block
+   * is read as that if's body, into otherwise.
+   */
+  private elif(line: Line, open: Span, then: Stmt[], otherwise: Stmt[], badHeader: boolean): { then: Stmt[]; otherwise: Stmt[] } | null {
+    const head = line.words[0]!;
+    const cond = this.cond('elif', line.words.slice(1), head.span);
+    const rest = this.body('if', open, badHeader || cond === null);
+    if (rest === null) return null;
+    if (cond !== null) otherwise.push({ kind: 'if', cond, then: rest.then, otherwise: rest.otherwise, span: head.span });
+    return { then, otherwise };
   }
 
   /** kind at open never got its 'end'; blame an inner block whose 'end' is indented like this one, if any. */
@@ -220,16 +241,17 @@ class Parser {
   private cond(kind: string, words: readonly Word[], at: Span): Cond | null {
     const python = pythonCondition(words.map((w) => (w.kind === 'literal' && !w.quoted ? w.text : '')));
     if (python !== null) return this.report(python, words[words.length - 1]!.span);
-    if (words.length === 1) return { kind: 'truthy', word: words[0]! };
-    if (words.length === 3) {
-      const op = words[1]!;
-      if (op.kind === 'literal' && !op.quoted && OPERATORS.has(op.text)) {
-        return { kind: 'compare', op: op.text as CompareOp, left: words[0]!, right: words[2]! };
-      }
-      return this.report(`expected ==, !=, <, <=, > or >= between the two values`, op.span);
+    if (words.length === 0) {
+      return this.report(`expected a condition after '${kind}': a value (${kind} true) or a comparison (${kind} $x == 5)`, after(at));
     }
-    const span = words.length === 0 ? after(at) : words[Math.min(words.length - 1, 3)]!.span;
-    return this.report(`expected a condition after '${kind}': a value (${kind} true) or a comparison (${kind} $x == 5)`, span);
+    const parsed = parseCondition(words, after(at), (w) => this.written(w));
+    return 'cond' in parsed ? parsed.cond : this.report(parsed.message, parsed.span);
+  }
+
+  /** A word as it was typed. */
+  private written(w: Word): string {
+    const line = this.lines[w.span.line - this.firstLine] ?? '';
+    return line.slice(w.span.col - 1, w.span.col - 1 + w.span.width);
   }
 
   /**
@@ -352,6 +374,13 @@ class Parser {
 
 function keyword(word: Word): string | null {
   return word.kind === 'literal' && !word.quoted && KEYWORDS.has(word.text) ? word.text : null;
+}
+
+/** The span of a line's command word (after any `a, b =`), from the text alone: the line did not lex. */
+function headSpan(text: string, line: number): Span {
+  const m = /^(\s*(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?(\s*)(\S+)/.exec(text);
+  const col = (m?.[1]?.length ?? 0) + (m?.[2]?.length ?? 0) + 1;
+  return { line, col, width: m?.[3]?.length ?? 1 };
 }
 
 function after(span: Span): Span {

@@ -1,4 +1,3 @@
-import type { Span, Word } from './ast.js';
 import type { Grammar } from './parser.js';
 
 /**
@@ -154,26 +153,4 @@ function splitTopLevel(text: string): string[] {
   }
   parts.push(text.slice(start));
   return parts;
-}
-
-/**
- * A command's arguments that include one written `(command`, as if commands nested: they do not.
- * Only for a call that has already failed (too many arguments, a port that is not one): `(connect`
- * is fine text to print or send.
- */
-export function nestedCommand(
-  args: readonly Word[],
-  grammar: Pick<Grammar, 'isCommand' | 'isMethod'>,
-): { message: string; span: Span } | null {
-  for (const word of args) {
-    if (word.kind !== 'literal' || word.quoted || !word.text.startsWith('(')) continue;
-    const name = word.text.slice(1);
-    const dot = name.indexOf('.');
-    if (!grammar.isCommand(name) && !(dot > 0 && grammar.isMethod(name.slice(dot + 1)))) continue;
-    return {
-      message: `commands do not nest: run ${name} on a line of its own and keep its result (x = ${name} ...), then pass $x`,
-      span: word.span,
-    };
-  }
-  return null;
 }

@@ -1,13 +1,15 @@
+import { condWords } from './conditions.js';
 import type { Span, Stmt, Word } from './ast.js';
 
 /** The names a program assigns, and every $name it reads. */
 export function variables(program: readonly Stmt[]): { assigned: Set<string>; uses: { name: string; span: Span }[] } {
   const assigned = new Set<string>();
   const uses: { name: string; span: Span }[] = [];
-  const words = (ws: readonly Word[]) => {
+  const words = (ws: readonly Word[]): void => {
     for (const w of ws) {
       if (w.kind === 'var') uses.push({ name: w.name, span: w.span });
       if (w.kind === 'template') for (const p of w.parts) if (p.kind === 'var') uses.push({ name: p.name, span: p.span });
+      if (w.kind === 'call') words(w.args);
     }
   };
   const visit = (stmts: readonly Stmt[]): void => {
@@ -26,7 +28,7 @@ export function variables(program: readonly Stmt[]): { assigned: Set<string>; us
           break;
         case 'while':
         case 'if':
-          words(s.cond.kind === 'truthy' ? [s.cond.word] : [s.cond.left, s.cond.right]);
+          words(condWords(s.cond));
           visit(s.kind === 'while' ? s.body : [...s.then, ...s.otherwise]);
           break;
         case 'repeat':

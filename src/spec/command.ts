@@ -63,8 +63,16 @@ export interface CommandDef {
    * saved script, whose job is to do what the session did, not to show this session's state.
    */
   readonly onlyShows?: true;
-  /** Said after "too many arguments": what the extra words probably meant (send's address). */
-  readonly tooManyHint?: string;
+  /**
+   * Said instead of running when the last two words look like HOST PORT after the data (send's
+   * address, typed as for sendto): what they probably meant, and how to send them as text.
+   */
+  readonly addressHint?: string;
+  /**
+   * A value command that never waits: its result may stand inside another command's argument as
+   * `(NAME ARGS)`, as Python writes len(x) inside a call. Its toPython must give an expression.
+   */
+  readonly inline?: true;
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
   readonly run: (ctx: CallContext) => Promise<Value> | Value;

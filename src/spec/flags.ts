@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type YargsParser from 'yargs-parser';
 import type { Diagnostic, Word } from '../lang/ast.js';
 import type { CommandDef } from './command.js';
+import { splitHostPort } from './host-port.js';
 
 /**
  * Splits a command's words into flags and positional arguments. Only unquoted words that look like
@@ -33,7 +34,7 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): { positiona
     i++;
   }
   positional.unshift(...values);
-  if (optionWords.length === 0) return { positional, flags, error: null };
+  if (optionWords.length === 0) return { positional: splitHostPort(def, positional), flags, error: null };
   parseArgs ??= createRequire(import.meta.url)('yargs-parser') as typeof YargsParser;
   const parsed = parseArgs(
     optionWords.map((w) => w.text),
@@ -58,7 +59,7 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): { positiona
     }
     if (value === true) flags.add(key);
   }
-  return { positional, flags, error: null };
+  return { positional: splitHostPort(def, positional), flags, error: null };
 }
 
 /** Loaded the first time a command has a word that looks like a flag; most scripts never do. */

@@ -16,6 +16,8 @@ export interface PyContext {
   readonly newName: string;
   /** The family of the socket this statement made when it ran in the session; null for a script never run. */
   readonly family: Family | null;
+  /** The command is inside a loop (while, repeat). */
+  readonly looping: boolean;
   /** How many positional arguments were written. */
   readonly count: number;
   flag(name: string): boolean;
@@ -35,7 +37,12 @@ export interface PyContext {
   address(from: number): string;
   /** Needs `import NAME` at the top. */
   need(module: string): void;
+  /** Needs the small function `name` defined at the top (export/helpers.ts): a read Python has no one call for. */
+  helper(name: PyHelper): void;
 }
+
+/** The functions an exported program defines for calls Python spells as a loop (recvline, recvuntil, recvexactly). */
+export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly' | 'input_or_none';
 
 export type PyResult =
   /** A value, assigned or (when echoing a session) printed by the exporter. `types` per tuple item. */

@@ -41,12 +41,28 @@ const HAND = [
   'setsockopt SO_REUSEADDR 1',
   'kill %1',
   'x = ${addr[0]}',
+  // Issue 13's grammar: chained indexes and slices, (command) words, conditions, stream reads, struct.
+  'x = $m[0][2:4]',
+  'send $m[-1] $m[::-1] ${m[0][1:]}',
+  'n = (len $x)',
+  'send (pack >HH 1 (len (upper $x)))',
+  'a, b = unpack >HH $r[0:4]',
+  'if not $d and $x == 1 or $y startswith +OK',
+  "elif $r matches '^HTTP/1\\.[01] 200' and QUIT not in $line",
+  'while $a endswith "\\r\\n" or 5 in $t',
+  'line = s.recvline --drop',
+  'head = recvuntil "\\r\\n\\r\\n" --drop',
+  'body = recvexactly (int $head[1:])',
+  'first = peek 1',
+  "sendline it's ok",
+  'tcp.connect [::1]:8080',
+  'write $chunk b"\\x00"',
 ];
 
 export const CORPUS: readonly string[] = [...new Set([...scriptLines(), ...typedLines(), ...HAND])].filter((l) => l.trim() !== '');
 
 /** Characters that mean something to the lexer or parser. */
-const SPECIAL = [...'\'"$\\{}[]#=&,.-% \t\r0123456789x', '\x00', '\x1b', '\u202e', '\ud800', '\n'];
+const SPECIAL = [...'\'"$\\{}[]()#=&,.:-% \t\r0123456789x', '\x00', '\x1b', '\u202e', '\ud800', '\n'];
 
 const WORDS = [
   ...['udp.socket', 'tcp.socket', 'bind', 'listen', 'accept', 'connect', 'send', 'sendall', 'sendto', 'recv', 'recvfrom'],
@@ -55,6 +71,9 @@ const WORDS = [
   ...['while', 'repeat', 'if', 'else', 'end', 'break', 'continue', '=', '==', '!=', '<', '>=', '&', ',', 'a,b', 'a,', ',b'],
   ...['$x', '${x}', '$x[1]', '${x[0]}', '${x', '$', '$1', "''", '""', '"\\x80"', '"\\q"', '"\\x4"', '"$x"', '-6', '--x', '-', '--'],
   ...['#', 's.recv', 's.', '.recv', 's.print', 'x=5', '12000', '-1', '70000', '1e3', '1.5', 'none', 'true', '%1', '%x', 'rd'],
+  ...['elif', 'not', 'and', 'or', 'in', 'startswith', 'endswith', 'matches', '(len', '$x)', '(len $x)', '(', ')', '$x[-1]'],
+  ...['$x[1:2]', '$x[::-1]', '$x[0][1]', '$x[', '$x[a]', '${x[1:]}', 'recvline', 'recvuntil', 'recvexactly', 'peek', 'sendline'],
+  ...['pack', 'unpack', '>HH', '<I', 'int', 'write', '127.0.0.1:80', '[::1]:80', "it's", '--drop', '&&', '!$x', 'is'],
   ...['SO_REUSEADDR', '--__proto__', '--constructor', '-__proto__', '--6', '-66', '\\', "'", '"', 'no..such.host', '::1'],
 ];
 

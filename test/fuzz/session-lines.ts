@@ -34,6 +34,22 @@ const POOL: Record<ArgKind, readonly string[]> = {
 const TARGETS = ['s', 't', 'c', 'x', 'd', 'm', 'a', 'n', 'conn', 'addr'];
 const RECEIVERS = ['U', 'T', 'U6', 's', 't', 'c', 'conn', 'nosuch', 'x'];
 const GARBAGE = ['&', '=', '==', '-6', '-x', '--raw', '"', "'", '$', '${', '#', '\\x', 'end', 'else', ',', '%1', '$UA[9]', '$m[0]'];
+/** Issue 13's words: indexes and slices, (command) words, struct formats, condition words, HOST:PORT. */
+const NEW_WORDS = [
+  '$m[0][1:]',
+  '$UA[-1]',
+  '$m[::-1]',
+  '(len $m)',
+  '(pack >H 1)',
+  '(recv 1)',
+  '>HH',
+  'elif',
+  'not',
+  'and',
+  'startswith',
+  '127.0.0.1:9',
+  '--drop',
+];
 
 /** Commands that would make the barrage slow or leave the loopback fixture: rarer, or not at all. */
 const WEIGHT: Readonly<Record<string, number>> = {
@@ -99,7 +115,7 @@ type Mutation = readonly [op: 'drop' | 'swap' | 'dup' | 'insert', at: number, wo
 const mutation: fc.Arbitrary<Mutation> = fc.tuple(
   fc.constantFrom('drop', 'swap', 'dup', 'insert'),
   fc.nat(),
-  fc.constantFrom(...GARBAGE, ...POOL.value, ...POOL.port),
+  fc.constantFrom(...GARBAGE, ...NEW_WORDS, ...POOL.value, ...POOL.port),
 );
 
 function mutate(line: string, [op, at, word]: Mutation): string {

@@ -1,0 +1,153 @@
+import type { StreamRead, StreamReadResult } from '../engine/types.js';
+import { NONE, bytes, repr } from '../lang/values.js';
+import { ShellError } from '../core/errors.js';
+import * as want from './args.js';
+import { expr, lines } from '../spec/python.js';
+import type { CallContext, CommandDef } from '../spec/command.js';
+import { WORDS, joinedBytes } from './data-calls.js';
+
+/**
+ * Reads of a TCP byte stream by line, by delimiter and by count, a look without taking, and a line
+ * sent: what protocol work needs beyond recv (pwntools' recvline, recvuntil, recvn; Python's
+ * makefile().readline()). They share the socket's receive queue with recv: bytes that arrived past
+ * what a call takes stay queued for the next call, whichever it is.
+ *
+ * At the end of the stream each returns b'' when nothing is left, as recv does, so a loop can stop
+ * on it; when the peer closed part-way (half a line, 3 of 8 bytes) it fails, says what is left, and
+ * leaves it queued for recv.
+ */
+
+const DROP = { drop: 'leave the line end (\\r\\n or \\n) or the delimiter out of the result' } as const;
+
+/** Runs the read and turns the end of the stream, or a queue full with no delimiter, into its result or error. */
+async function streamRead(ctx: CallContext, read: StreamRead, wanted: string): Promise<Buffer> {
+  const got: StreamReadResult = await ctx.session.engine.readStream(ctx.socket(), read, ctx.block);
+  switch (got.kind) {
+    case 'data':
+      return got.data;
+    case 'ended': {
+      if (got.left.length === 0) return Buffer.alloc(0);
+      const n = got.left.length;
+      throw new ShellError(
+        `the peer closed the connection before ${wanted} came; ${n} byte${n === 1 ? ' is' : 's are'} left, still queued: ${clip(got.left)} (recv ${n} takes them; Python: EOFError)`,
+        ctx.span,
+      );
+    }
+    case 'full':
+      throw new ShellError(`no ${wanted} in the ${got.queued} bytes queued, and the receive queue is full: recv takes them`, ctx.span);
+    default: {
+      const exhaustive: never = got;
+      return exhaustive;
+    }
+  }
+}
+
+function clip(data: Buffer): string {
+  const shown = repr(bytes(data.length > 64 ? data.subarray(0, 64) : data));
+  return data.length > 64 ? `${shown}…` : shown;
+}
+
+/** The line end dropped: \r\n or \n. */
+function dropLineEnd(line: Buffer): Buffer {
+  if (line.length === 0) return line;
+  return line.subarray(0, line.length - (line.length >= 2 && line[line.length - 2] === 0x0d ? 2 : 1));
+}
+
+const LF = Buffer.from('\n');
+
+export const streamReads: readonly CommandDef[] = [
+  {
+    name: 'recvline',
+    group: 'socket',
+    method: true,
+    usage: 'recvline [--drop]',
+    forms: [[]],
+    flags: DROP,
+    summary: "Wait for one line, up to and including \\n (--drop leaves \\r\\n or \\n out); b'' when the peer has closed",
+    python: { code: 'line = s.makefile("rb").readline()' },
+    example: 'line = recvline --drop',
+    toPython: (py) => {
+      py.helper('recvline');
+      return expr(`recvline(${py.target}${py.flag('drop') ? ', drop=True' : ''})`, 'bytes');
+    },
+    async run(ctx) {
+      const line = await streamRead(ctx, { call: 'recvline', delim: LF }, "the end of the line (b'\\n')");
+      return bytes(ctx.flags.has('drop') ? dropLineEnd(line) : line);
+    },
+  },
+  {
+    name: 'recvuntil',
+    group: 'socket',
+    method: true,
+    usage: 'recvuntil DELIM [--drop]',
+    forms: [[{ name: 'DELIM', kind: 'data' }]],
+    flags: DROP,
+    summary: "Wait for bytes up to and including DELIM (--drop leaves it out); b'' when the peer has closed",
+    python: { code: 'while delim not in data: data += s.recv(1)' },
+    example: 'head = recvuntil "\\r\\n\\r\\n"',
+    toPython: (py) => {
+      py.helper('recvuntil');
+      return expr(`recvuntil(${py.target}, ${py.bytes(0)}${py.flag('drop') ? ', drop=True' : ''})`, 'bytes');
+    },
+    async run(ctx) {
+      const delim = want.data(ctx.args[0]!);
+      if (delim.length === 0) throw new ShellError('expected a delimiter of one byte or more', ctx.args[0]!.span);
+      const data = await streamRead(ctx, { call: 'recvuntil', delim }, repr(bytes(delim)));
+      return bytes(ctx.flags.has('drop') && data.length > 0 ? data.subarray(0, data.length - delim.length) : data);
+    },
+  },
+  {
+    name: 'recvexactly',
+    group: 'socket',
+    method: true,
+    usage: 'recvexactly N',
+    forms: [[{ name: 'N', kind: 'bufsize' }]],
+    summary: "Wait for exactly N bytes, however they arrive; b'' when the peer has closed",
+    python: { code: 'data = s.recv(n, MSG_WAITALL)' },
+    example: 'header = recvexactly 4',
+    toPython: (py) => {
+      py.helper('recvexactly');
+      return expr(`recvexactly(${py.target}, ${py.arg(0)})`, 'bytes');
+    },
+    async run(ctx) {
+      const n = want.bufsize(ctx.args[0]!);
+      return bytes(await streamRead(ctx, { call: 'recvexactly', n }, `all ${n} bytes`));
+    },
+  },
+  {
+    name: 'peek',
+    group: 'socket',
+    method: true,
+    usage: 'peek BUFSIZE',
+    forms: [[{ name: 'BUFSIZE', kind: 'bufsize' }]],
+    summary: "Wait for data and return up to BUFSIZE bytes, leaving them queued for the next call; b'' when the peer has closed",
+    python: { code: 'data = s.recv(1024, MSG_PEEK)' },
+    example: 'first = peek 1',
+    toPython: (py) => expr(`${py.target}.recv(${py.arg(0)}, MSG_PEEK)`, 'bytes'),
+    async run(ctx) {
+      return bytes(await streamRead(ctx, { call: 'peek', n: want.bufsize(ctx.args[0]!) }, 'any byte'));
+    },
+  },
+  {
+    name: 'sendline',
+    group: 'socket',
+    method: true,
+    usage: 'sendline DATA ...',
+    forms: [WORDS],
+    summary: 'Send all of DATA and then \\n on a connected socket (several words: joined by single spaces)',
+    python: { code: "s.sendall(data + b'\\n')" },
+    example: 'sendline PING',
+    toPython: (py) => lines(`${py.target}.sendall(${sendlineBytes(joinedBytes(py))})`),
+    async run(ctx) {
+      const data = want.words(ctx.args);
+      await ctx.session.engine.sendall(ctx.socket(), Buffer.concat([data, LF]), ctx.block);
+      return NONE;
+    },
+  },
+];
+
+/** DATA and a newline as one Python bytes expression: b'PING\n' for a literal, data + b'\n' otherwise. */
+function sendlineBytes(data: string): string {
+  const literal = /^b'([^'\\]|\\.)*'$/.exec(data);
+  return literal ? `${data.slice(0, -1)}\\n'` : `${data} + b'\\n'`;
+}

@@ -1,0 +1,75 @@
+import type { PyHelper } from '../spec/python.js';
+
+/**
+ * The functions an exported program defines at its top for the shell's stream reads. Each reads
+ * exactly what the shell's call takes and never more (peeking with MSG_PEEK, then taking only up to
+ * the delimiter), so a plain s.recv after it gets the next bytes, as it does in the shell. Like the
+ * shell's calls, each returns b'' when the peer has closed with nothing left, and fails (EOFError) when
+ * it closed part-way; the shell also leaves those bytes queued, where Python has read them.
+ */
+const HELPERS: Readonly<Record<PyHelper, { readonly uses: readonly PyHelper[]; readonly code: string }>> = {
+  recvuntil: {
+    uses: [],
+    code: `def recvuntil(s, delim, drop=False):
+    """Bytes up to and including delim (without it if drop), reading nothing past it."""
+    data = b''
+    while True:
+        ahead = s.recv(65536, MSG_PEEK)
+        if not ahead:
+            if data:
+                raise EOFError('the peer closed the connection before %r came; left: %r' % (delim, data))
+            return data
+        i = (data + ahead).find(delim)
+        if i < 0:
+            data += s.recv(len(ahead))
+        else:
+            data += s.recv(i + len(delim) - len(data))
+            return data[:-len(delim)] if drop else data`,
+  },
+  recvline: {
+    uses: ['recvuntil'],
+    code: `def recvline(s, drop=False):
+    """One line, up to and including its newline (without CR LF or LF if drop)."""
+    line = recvuntil(s, b'\\n')
+    if drop:
+        line = line[:-2] if line.endswith(b'\\r\\n') else line[:-1]
+    return line`,
+  },
+  recvexactly: {
+    uses: [],
+    code: `def recvexactly(s, n):
+    """Exactly n bytes, however they arrive."""
+    data = b''
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            if data:
+                raise EOFError('the peer closed the connection after %d of %d bytes; left: %r' % (len(data), n, data))
+            break
+        data += chunk
+    return data`,
+  },
+  input_or_none: {
+    uses: [],
+    code: `def input_or_none(prompt=''):
+    """A line of input, or None at the end of input, as sockshell's input gives."""
+    try:
+        return input(prompt)
+    except EOFError:
+        return None`,
+  },
+};
+
+/** The definitions for the helpers used, each after those it calls, with a blank line after each. */
+export function helperDefinitions(used: ReadonlySet<PyHelper>): string[] {
+  const out: string[] = [];
+  const done = new Set<PyHelper>();
+  const add = (name: PyHelper): void => {
+    if (done.has(name)) return;
+    done.add(name);
+    HELPERS[name].uses.forEach(add);
+    out.push(...HELPERS[name].code.split('\n'), '');
+  };
+  [...used].sort().forEach(add);
+  return out;
+}
