@@ -84,7 +84,15 @@ export const dataCalls: readonly CommandDef[] = [
       const args = ctx.args;
       const payload = want.data(args[0]!);
       const to = want.hostAndPort(args, 1);
-      return ctx.session.engine.sendto(ctx.socket(), payload, to.host, to.port, ctx.block).then(int);
+      const socket = ctx.socket();
+      return ctx.session.engine.sendto(socket, payload, to.host, to.port, ctx.block).then((n) => {
+        if (ctx.session.engine.endpoints(socket)?.transport === 'tcp') {
+          ctx.warn(
+            `${socket.name} is a TCP connection: Linux ignores sendto's address and sends to its peer, as send does; TCP's call is send, which takes no address`,
+          );
+        }
+        return int(n);
+      });
     },
   },
   {

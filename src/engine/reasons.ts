@@ -202,12 +202,6 @@ export const REASONS = {
     python: 'BrokenPipeError',
     say: (c) => `${name(c)} is TCP and not connected: sendto is for UDP; TCP sends on a connection: connect, then send`,
   },
-  EISCONN_SENDTO_TCP: {
-    code: 'EISCONN',
-    python: 'OSError',
-    say: (c) =>
-      `${name(c)} is a TCP connection, which already has its destination: use send, which takes no address (Linux ignores sendto's address; macOS raises this)`,
-  },
   ENOPROTOOPT: {
     code: 'ENOPROTOOPT',
     python: 'OSError',
