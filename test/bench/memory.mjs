@@ -1,9 +1,9 @@
 /**
  * Measurement 6: memory per held connection. A server accepts COUNT connections and keeps them open:
- * test/bench/hold-server.sock against raw Node doing the same. The value is the growth of the
+ * test/bench/hold-server.sock (one row per engine) against raw Node and Python doing the same. The value is the growth of the
  * server's RSS from ready to holding, per connection; its peak RSS (VmHWM) is reported beside it.
  */
-import { BENCH, NODE, freePort, procStatusKiB, sockshell, start } from './lib.mjs';
+import { BENCH, NODE, PYTHON, engineContenders, freePort, procStatusKiB, sockshell, start } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 
@@ -38,19 +38,30 @@ export function memory(count) {
       { key: 'baseMiB', label: 'RSS when ready MiB' },
     ],
     contenders: [
-      {
-        id: 'sockshell',
-        label: 'test/bench/hold-server.sock',
-        available: true,
-        run: () => hold((port, n) => sockshell(`${BENCH}hold-server.sock`, { serverPort: port, count: n }), count),
-      },
+      ...engineContenders(
+        'test/bench/hold-server.sock',
+        (engine) => () => hold((port, n) => sockshell(`${BENCH}hold-server.sock`, { serverPort: port, count: n }, {}, engine), count),
+      ),
       {
         id: 'node',
         label: 'raw node:net server',
         available: true,
         run: () => hold((port, n) => start(NODE, [`${BENCH}peers/node-hold.mjs`, 'server', String(port), String(n)]), count),
       },
+      {
+        id: 'python',
+        label: 'Python accept loop keeping each socket',
+        available: PYTHON !== null,
+        missing: 'python3 is not installed',
+        run: () => hold((port, n) => start(PYTHON, [`${BENCH}peers/py_hold.py`, String(port), String(n)]), count),
+      },
     ],
-    ratios: [{ a: 'sockshell', b: 'node', target: { max: 1.5 } }],
+    ratios: [
+      { a: 'native', b: 'node', target: { max: 1.5 } },
+      { a: 'loop', b: 'node', target: { max: 1.5 } },
+      { a: 'native', b: 'python' },
+      { a: 'loop', b: 'python' },
+      { a: 'node', b: 'python' },
+    ],
   };
 }
