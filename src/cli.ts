@@ -58,7 +58,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [command, ...rest] = args._.map(String);
-  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  // process.stdin is made on first use: a script that never reads it saves its start-up cost.
+  const io = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
   const verbose = Boolean(args.verbose);
   const raw = Boolean(args.raw);
   if (command !== undefined && !isSubcommand(command)) return usage(`unknown command '${command}'`);

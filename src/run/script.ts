@@ -48,8 +48,9 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     const near = [...assigned].find((a) => a.toLowerCase() === name.toLowerCase());
     io.stderr.write(`warning: ${name}=… sets nothing: ${file} never assigns ${name}${near ? `; did you mean ${near}?` : ''}\n`);
   }
-  const stdinLines = new LineReader(io.stdin);
-  const prompt = promptStream(io);
+  // Standard input is opened by the first `input`, not before: most scripts never read it, and
+  // making the stream costs a start-up a few milliseconds.
+  let stdinLines: LineReader | null = null;
   // A background job's failure is printed when it happens; the exit status must still say so at the end.
   let jobFailed = false;
   const session: Session = new Session({
@@ -62,7 +63,8 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
       onError: () => (jobFailed = true),
     }),
     readLine: (text, signal) => {
-      if (text) prompt?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
+      if (text) promptStream(io)?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
+      stdinLines ??= new LineReader(io.stdin);
       return stdinLines.next(signal);
     },
   });
