@@ -11,16 +11,20 @@
  *      dist/package.json makes dist/*.js CommonJS; dist/modules/package.json keeps the modules ESM.
  *   4. The code cache itself, made by one `sockshell run` of an empty script, so the first real
  *      start-up is already fast.
+ *   5. The native addon (native/sockshell.c, N-API) with node-gyp against this Node's own headers,
+ *      into dist/native/sockshell.node. It is optional: when it cannot be built (no compiler, no
+ *      headers, no node-gyp), one line says why and the shell runs on the event loop alone. Nothing is
+ *      downloaded: without headers here there is no build. SOCKSHELL_NATIVE=0 skips it.
  *
  * esbuild is a dependency of vitest, in node_modules already. Its install script is not allowed to run
  * (package.json allowScripts), and it is not needed: the esbuild package finds its platform binary
  * (@esbuild/linux-x64 and the like, an optional dependency) without it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -101,4 +105,34 @@ try {
   run(process.execPath, [join(DIST, 'cli.js'), 'run', empty], 'making the code cache (sockshell run of an empty script)');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+}
+
+buildNative();
+
+/** Step 5; never fails the build. */
+function buildNative() {
+  const skip = (why) => process.stdout.write(`build: no native addon (${why}); sockshell will use the event-loop engine alone\n`);
+  if (process.env.SOCKSHELL_NATIVE === '0') return skip('SOCKSHELL_NATIVE=0');
+  if (process.platform !== 'linux') return skip(`the addon is written for Linux, not ${process.platform}`);
+  // npm gives its scripts its own node-gyp and nodedir; outside npm (vitest's set-up), find them beside this Node.
+  const prefix = dirname(dirname(process.execPath));
+  const nodeGyp = [process.env.npm_config_node_gyp, join(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js')].find(
+    (p) => p && existsSync(p),
+  );
+  if (nodeGyp === undefined) return skip('node-gyp not found');
+  const nodedir = [process.env.npm_config_nodedir, prefix].find((d) => d && existsSync(join(d, 'include/node/node_api.h')));
+  if (nodedir === undefined) return skip(`no Node headers beside ${process.execPath}, and none are downloaded`);
+  const native = join(ROOT, 'native');
+  const configured = existsSync(join(native, 'build/Makefile'));
+  const r = spawnSync(process.execPath, [nodeGyp, configured ? 'build' : 'rebuild', `--nodedir=${nodedir}`], {
+    cwd: native,
+    encoding: 'utf8',
+  });
+  const built = join(native, 'build/Release/sockshell.node');
+  if (r.status !== 0 || !existsSync(built)) {
+    const why = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').find((l) => /error|not found/i.test(l) && !l.includes('gyp info'));
+    return skip(`node-gyp failed: ${why?.trim() ?? `status ${r.status ?? r.signal}`}`);
+  }
+  mkdirSync(join(DIST, 'native'), { recursive: true });
+  copyFileSync(built, join(DIST, 'native/sockshell.node'));
 }

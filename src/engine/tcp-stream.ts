@@ -9,9 +9,12 @@ import type { BaseSocket } from './base.js';
 import { howItEnded } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
+import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 import type { Address, ShutdownHow, SocketState } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
+/** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
+const receiveBuffer = Buffer.alloc(65536);
 
 export class Stream {
   private localAddr: Address | null = null;
@@ -98,6 +101,28 @@ export class Stream {
     if (this.failCode !== null) this.reportFailure(call);
     if (this.eof || this.gone) return [];
     return null;
+  }
+
+  /**
+   * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
+   * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
+   * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
+   * loop's to deliver, in order: then the wait goes on there.
+   */
+  waitInAddon(blocking: Blocking): void {
+    const raw = this.raw;
+    const fd = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) return;
+    while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
+      if (raw.readableFlowing !== true || raw.readableLength > 0) return;
+      if (blocking.calls.wait(fd, 0, SLICE_MS) !== READY) return;
+      const n = blocking.calls.recv(fd, receiveBuffer, receiveBuffer.length);
+      if (n > 0) this.onData(Buffer.from(receiveBuffer.subarray(0, n)));
+      // A reset that came after the poll: this read took the kernel's pending error, so it is told
+      // here, as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.
+      else if (n < 0 && n !== EAGAIN) return this.onError(nativeError(blocking.calls, n, 'read'));
+      else return;
+    }
   }
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */

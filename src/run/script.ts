@@ -19,6 +19,8 @@ export interface ScriptOptions {
   readonly signal: AbortSignal;
   /** --log FILE: the traffic log (as `log on FILE`) from the first call on. */
   readonly log?: string;
+  /** Blocking calls may wait in the native addon while no background job runs (SessionOptions.nativeCalls). */
+  readonly nativeCalls?: boolean;
 }
 
 /** Reads and validates a script; prints every diagnostic as FILE:LINE:COL. Null if it has errors. */
@@ -55,6 +57,7 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   let jobFailed = false;
   const session: Session = new Session({
     interactive: false,
+    nativeCalls: options.nativeCalls === true,
     out: streamOutput({
       stdout: io.stdout,
       stderr: io.stderr,
