@@ -111,8 +111,8 @@ export class Stream {
    */
   waitInAddon(blocking: Blocking): void {
     const raw = this.raw;
-    const fd = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) return;
+    const fd = this.fd();
+    if (fd < 0) return;
     while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
       if (raw.readableFlowing !== true || raw.readableLength > 0) return;
       if (blocking.calls.wait(fd, 0, SLICE_MS) !== READY) return;
@@ -123,6 +123,12 @@ export class Stream {
       else if (n < 0 && n !== EAGAIN) return this.onError(nativeError(blocking.calls, n, 'read'));
       else return;
     }
+  }
+
+  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  fd(): number {
+    const fd = (this.raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : -1;
   }
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
