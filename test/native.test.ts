@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** Counts the calls made to the addon's function `name` while fn runs (the addon itself still does them). */
-async function counting(name: 'recvfrom' | 'sendto' | 'recv', fn: () => Promise<void>): Promise<number> {
+async function counting(name: 'recvfrom' | 'sendto' | 'recv' | 'send', fn: () => Promise<void>): Promise<number> {
   const api = calls as unknown as { [K in typeof name]: (...args: unknown[]) => number };
   const real = api[name];
   let n = 0;
@@ -74,12 +74,16 @@ describe.skipIf(!built)('the native fast path', () => {
     peer = await startServer('python3', [`${BENCH}py_rt.py`, 'tcp-server', String(port)], 'The server is ready to receive');
     const s = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
     await r.engine.connect(s, '127.0.0.1', port, {});
-    const read = await counting('recv', async () => {
-      for (let i = 0; i < 5; i++) {
-        await r!.engine.send(s, Buffer.from(`hello ${i}`), {});
-        expect((await r!.engine.recv(s, 1024, { maxWaitMs: HANG_MS })).toString()).toBe(`HELLO ${i}`);
-      }
+    let read = 0;
+    const sent = await counting('send', async () => {
+      read = await counting('recv', async () => {
+        for (let i = 0; i < 5; i++) {
+          await r!.engine.send(s, Buffer.from(`hello ${i}`), {});
+          expect((await r!.engine.recv(s, 1024, { maxWaitMs: HANG_MS })).toString()).toBe(`HELLO ${i}`);
+        }
+      });
     });
+    expect(sent).toBe(5);
     expect(read).toBeGreaterThan(0);
     expect(r.of('received').every((e) => e.taken)).toBe(true);
     r.engine.shutdown(s, 'wr');

@@ -153,16 +153,32 @@ export class Stream {
    * the write at once: the peer is gone and its reset is known (EPIPE, ECONNRESET). Node sets `errored`
    * now and emits 'error' a tick later; Python's send raises BrokenPipeError right here, so this call
    * does too, and the 'error' that follows is not announced as news for a later call (failReported).
+   * On the native fast path, with nothing of Node's in front of it, the kernel is handed the bytes here
+   * and now (send(2) without waiting); what it does not take, Node writes after it.
    */
   write(data: Buffer, onFlushed?: () => void, call = 'send'): void {
-    this.raw.write(data, onFlushed);
+    const blocking = this.owner.core.blocking;
+    const fd = blocking === null || this.raw.writableLength > 0 || !blocking.allowed() ? -1 : this.fd();
+    if (blocking !== null && fd >= 0) {
+      const n = blocking.calls.send(fd, data, 0, data.length);
+      if (n === data.length) {
+        if (onFlushed !== undefined) queueMicrotask(onFlushed); // gone, as Node would say after its write
+        this.owner.bytesSent += data.length;
+        return;
+      }
+      if (n < 0 && n !== EAGAIN) return this.refused(blocking.calls.errname(n), call);
+      this.raw.write(n > 0 ? data.subarray(n) : data, onFlushed);
+    } else this.raw.write(data, onFlushed);
     const refused = this.raw.errored;
-    if (refused !== null && !this.failReported) {
-      this.gone = true;
-      this.failCode = errorCode(refused);
-      this.reportFailure(call);
-    }
+    if (refused !== null && !this.failReported) this.refused(errorCode(refused), call);
     this.owner.bytesSent += data.length;
+  }
+
+  /** The kernel refused a write at once: raised now, as Python's send raises it. */
+  private refused(code: string, call: string): never {
+    this.gone = true;
+    this.failCode = code;
+    return this.reportFailure(call);
   }
 
   shutdown(how: ShutdownHow): void {
