@@ -46,7 +46,8 @@ run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bu
  * Two rewrites of src/ on its way into the bundle:
  * - Our dependencies are CommonJS, loaded with createRequire(import.meta.url)(NAME) in src/ (their ES
  *   module builds are several files each). esbuild cannot see through createRequire, so those calls
- *   become plain require(NAME), which it includes.
+ *   become plain require(NAME), which it includes. The native addon (a .node file) stays a load at
+ *   run time, from beside the bundle.
  * - A dynamic import of a Node built-in (`await import('node:dns/promises')`) stays import() in
  *   esbuild's output, and import() needs a module loader the launcher's vm.Script does not have; it
  *   becomes a require, which gives the same exports.
@@ -56,7 +57,7 @@ const requireInBundle = {
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8')
-        .replace(/createRequire\(import\.meta\.url\)\(('[^']+')\)/g, 'require($1)')
+        .replace(/createRequire\(import\.meta\.url\)\(('[^']+(?<!\.node)')\)/g, 'require($1)')
         .replace(/\bimport\(('node:[^']+')\)/g, 'Promise.resolve(require($1))');
       return { contents: text, loader: 'ts' };
     });

@@ -43,29 +43,32 @@ export interface Blocking {
   readonly allowed: () => boolean;
 }
 
-/** Where the addon is, from this module: the bundle (dist/), tsc's output (dist/modules/engine/) and src/engine/ under vitest. */
-const CANDIDATES = ['./native/sockshell.node', '../../native/sockshell.node', '../../dist/native/sockshell.node'];
+/**
+ * The addon from where this module is: beside the bundle (dist/native/ from dist/sockshell.cjs), from
+ * tsc's output (dist/modules/engine/) and from src/engine/ under vitest. Fixed names only: a script
+ * can make this load nothing else (test/containment.test.ts).
+ */
+const PLACES: readonly (() => unknown)[] = [
+  () => createRequire(import.meta.url)('./native/sockshell.node') as unknown,
+  () => createRequire(import.meta.url)('../../native/sockshell.node') as unknown,
+  () => createRequire(import.meta.url)('../../dist/native/sockshell.node') as unknown,
+];
 
 let loaded: { readonly calls: NativeCalls | null; readonly problem: string } | null = null;
 
 /** The addon, loaded once per process; null with the reason when it is not there or fails to load. */
 export function nativeCalls(): { readonly calls: NativeCalls | null; readonly problem: string } {
   if (loaded !== null) return loaded;
-  const require = createRequire(import.meta.url);
   let problem = 'the native addon was not built (npm run build says why)';
-  for (const candidate of CANDIDATES) {
-    let path: string;
-    try {
-      path = require.resolve(candidate);
-    } catch {
-      continue; // not at this place
-    }
+  for (const place of PLACES) {
     try {
       // A plain object of the functions (the addon's own exports are read-only).
-      loaded = { calls: { ...(require(path) as NativeCalls) }, problem: '' };
+      loaded = { calls: { ...(place() as NativeCalls) }, problem: '' };
       return loaded;
     } catch (err) {
-      problem = `the native addon did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'MODULE_NOT_FOUND')
+        problem = `the native addon did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     }
   }
   loaded = { calls: null, problem };
