@@ -122,6 +122,10 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
     lines,
     exited,
     stderr: () => stderr.trim(),
+    /** Writes text to its stdin (started with stdin 'pipe'). */
+    input(text) {
+      child.stdin?.write(text);
+    },
     /** The time the first stdout line starting with `prefix` arrived; rejects on exit or after ms. */
     line(prefix, ms) {
       return new Promise((resolve, reject) => {

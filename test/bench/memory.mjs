@@ -1,43 +1,43 @@
 /**
  * Measurement 6: memory per held connection. A server accepts connections and keeps them open:
  * test/bench/hold-server.sock (one row per engine) against raw Node and Python doing the same. Each
- * run starts two servers in turn, one holding COUNT connections and one holding twice as many, and
- * the value is the difference of their RSS while holding, per connection: what one more connection
- * costs in the steady state. The first few hundred connections also pay for the code the server
- * compiles and the heap it grows while it warms up; growth from the RSS at ready, measured before,
- * counted that too (a bundle that starts leaner read as 18 KiB per connection, against 6–8 here).
- * The larger server's peak RSS (VmHWM) and its RSS when ready are reported beside it.
+ * run reads a server's RSS holding COUNT connections and again holding twice as many, and the value
+ * is the difference per connection: what one more connection costs in the steady state. The first
+ * few hundred connections also pay for the code the server compiles and the heap it grows while it
+ * warms up; growth from the RSS at ready, measured before, counted that too (a bundle that starts
+ * leaner read as 18 KiB per connection, against 6–8 here).
+ * Its peak RSS (VmHWM) and its RSS when ready are reported beside it.
  */
 import { BENCH, NODE, PYTHON, engineContenders, freePort, procStatusKiB, sockshell, start } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 
-/** One server holding count connections: its RSS (KiB) when ready, while holding, and at its peak. */
-async function holding(startServer, count) {
+/**
+ * KiB per connection: one server's RSS holding 2 × count connections less its RSS holding count, per
+ * connection more (one process at both points: RSS differs more between two processes than this).
+ */
+async function hold(startServer, count) {
   const port = await freePort('tcp');
   const server = startServer(port, count);
   let clients = null;
   try {
     await server.line(READY, 15_000);
     const ready = procStatusKiB(server.pid, 'VmRSS');
-    clients = start(NODE, [`${BENCH}peers/node-hold.mjs`, 'clients', String(port), String(count)]);
+    clients = start(NODE, [`${BENCH}peers/node-hold.mjs`, 'clients', String(port), String(count)], { stdin: 'pipe' });
     await clients.line('holding', 60_000);
     await server.line('holding', 60_000);
-    const held = procStatusKiB(server.pid, 'VmRSS');
+    const once = procStatusKiB(server.pid, 'VmRSS');
+    clients.input('more\n');
+    await clients.line('holding twice', 60_000);
+    await server.line('holding twice', 60_000);
+    const twice = procStatusKiB(server.pid, 'VmRSS');
     const peak = procStatusKiB(server.pid, 'VmHWM');
-    if (ready === null || held === null || peak === null) throw new Error('the server exited');
-    return { ready, held, peak };
+    if (ready === null || once === null || twice === null || peak === null) throw new Error('the server exited');
+    return { value: (twice - once) / count, extra: { peakMiB: peak / 1024, baseMiB: ready / 1024 } };
   } finally {
     await clients?.kill();
     await server.kill();
   }
-}
-
-/** KiB per connection: RSS holding 2 × count less RSS holding count, per connection more. */
-async function hold(startServer, count) {
-  const small = await holding(startServer, count);
-  const large = await holding(startServer, 2 * count);
-  return { value: (large.held - small.held) / count, extra: { peakMiB: large.peak / 1024, baseMiB: large.ready / 1024 } };
 }
 
 export function memory(count) {
