@@ -290,6 +290,8 @@ function takeLog(words: readonly string[]): { log?: string; rest: string[] } | s
   const file = word === '--log' ? words[at + 1] : word.slice('--log='.length);
   if (!file) return '--log needs a file: --log FILE';
   return { log: file, rest: words.filter((_, i) => i !== at && (word !== '--log' || i !== at + 1)) };
+}
+
 /**
  * Whether `run` may make its blocking calls in the native addon: SOCKSHELL_ENGINE=loop says no,
  * native (the default) yes where the addon was built. Asked for by name and missing, it is said in

@@ -51,7 +51,16 @@ const size = smoke
   ? { roundTrips: 1_000, warmRoundTrips: 1, clients: 50, warmClients: 1, bulkMiB: 8, startups: 1, held: 200, burst: 100 }
   : quick
     ? { roundTrips: 5_000, warmRoundTrips: 5_000, clients: 500, warmClients: 500, bulkMiB: 128, startups: 5, held: 300, burst: 1_000 }
-    : { roundTrips: 50_000, warmRoundTrips: 10_000, clients: 2_000, warmClients: 2_000, bulkMiB: 1024, startups: 21, held: 1_000, burst: 1_000 };
+    : {
+        roundTrips: 50_000,
+        warmRoundTrips: 10_000,
+        clients: 2_000,
+        warmClients: 2_000,
+        bulkMiB: 1024,
+        startups: 21,
+        held: 1_000,
+        burst: 1_000,
+      };
 
 const all = [
   roundTrips('udp', size.roundTrips, size.warmRoundTrips),
