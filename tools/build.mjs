@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +48,7 @@ run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bu
  *   module builds are several files each). esbuild cannot see through createRequire, so those calls
  *   become plain require(NAME), which it includes. The native addon (a .node file) stays a load at
  *   run time, from beside the bundle.
+ * - import.meta.url becomes the URL of the module's own source file (see the banner below).
  * - A dynamic import of a Node built-in (`await import('node:dns/promises')`) stays import() in
  *   esbuild's output, and import() needs a module loader the launcher's vm.Script does not have; it
  *   becomes a require, which gives the same exports.
@@ -56,9 +57,11 @@ const requireInBundle = {
   name: 'require-in-bundle',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const source = relative(ROOT, args.path).split(sep).join('/');
       const text = readFileSync(args.path, 'utf8')
         .replace(/createRequire\(import\.meta\.url\)\(('[^']+(?<!\.node)')\)/g, 'require($1)')
-        .replace(/\bimport\(('node:[^']+')\)/g, 'Promise.resolve(require($1))');
+        .replace(/\bimport\(('node:[^']+')\)/g, 'Promise.resolve(require($1))')
+        .replace(/\bimport\.meta\.url\b/g, `__sourceUrl(${JSON.stringify(source)})`);
       return { contents: text, loader: 'ts' };
     });
   },
@@ -79,9 +82,11 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [requireInBundle],
-  // import.meta.url is the bundle's own URL (src/cli.ts finds ../package.json from it).
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // import.meta.url is each module's own source file's URL, as if src/ were beside dist/: what a module
+  // finds from it (../package.json, ../../lessons/) is where it was in the source tree.
+  banner: {
+    js: 'const __sourceUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", file)).href;',
+  },
   logLevel: 'warning',
 });
 // The launcher compiles the bundle as a function body, where a #! line is a syntax error. A comment
