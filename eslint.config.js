@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Config files and the plain-JS tools (bench, stress) are outside tsconfig: lint them without types.
-    files: ['*.js', '*.ts', '**/*.mjs'],
+    files: ['*.js', '*.ts', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
@@ -51,5 +51,14 @@ export default tseslint.config(
         ].map((g) => [g, 'readonly']),
       ),
     },
+  },
+  {
+    // The launcher (tools/launcher.cjs, copied to dist/cli.js) is CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly', __filename: 'readonly', module: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

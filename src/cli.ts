@@ -58,7 +58,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [command, ...rest] = args._.map(String);
-  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  // process.stdin is made on first use: a script that never reads it saves its start-up cost.
+  const io = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
   const verbose = Boolean(args.verbose);
   const raw = Boolean(args.raw);
   if (command !== undefined && !isSubcommand(command)) return usage(`unknown command '${command}'`);
@@ -99,12 +106,15 @@ async function main(argv: readonly string[]): Promise<number> {
       const overrides = parseOverrides(assignments);
       if (typeof overrides === 'string') return usage(overrides);
       const { runScript } = await import('./run/script.js');
+      const native = await nativeEngine();
+      if (native === null) return usage(`SOCKSHELL_ENGINE is native or loop, not '${process.env.SOCKSHELL_ENGINE}'`);
       return runScript(file, io, {
         overrides,
         verbose: verbose || verboseHere,
         raw: raw || rawHere,
         signal: interrupts().signal,
         ...(logged.log !== undefined ? { log: logged.log } : {}),
+        nativeCalls: native,
       });
     }
     case 'check': {
@@ -280,6 +290,21 @@ function takeLog(words: readonly string[]): { log?: string; rest: string[] } | s
   const file = word === '--log' ? words[at + 1] : word.slice('--log='.length);
   if (!file) return '--log needs a file: --log FILE';
   return { log: file, rest: words.filter((_, i) => i !== at && (word !== '--log' || i !== at + 1)) };
+}
+
+/**
+ * Whether `run` may make its blocking calls in the native addon: SOCKSHELL_ENGINE=loop says no,
+ * native (the default) yes where the addon was built. Asked for by name and missing, it is said in
+ * one line; missing by default, it is not (the build said so). Null for a value that is neither.
+ */
+async function nativeEngine(): Promise<boolean | null> {
+  const wanted = process.env.SOCKSHELL_ENGINE ?? '';
+  if (wanted === 'loop') return false;
+  if (wanted !== '' && wanted !== 'native') return null;
+  const { nativeCalls } = await import('./engine/index.js');
+  const { calls, problem } = nativeCalls();
+  if (calls === null && wanted === 'native') process.stderr.write(`sockshell: ${problem}; using the event-loop engine\n`);
+  return calls !== null;
 }
 
 function usage(problem: string): number {

@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { expect } from 'vitest';
-import { createEngine } from '../src/engine/index.js';
+import { createEngine, nativeCalls } from '../src/engine/index.js';
 import { SocketError } from '../src/engine/errors.js';
 import type { Engine, EngineEvent, EngineOptions } from '../src/engine/types.js';
 import { HANG_MS, waitFor } from './helpers/wait.js';
@@ -14,9 +14,16 @@ export interface Rig {
   of<K extends EngineEvent['kind']>(kind: K): Extract<EngineEvent, { kind: K }>[];
 }
 
+/**
+ * The back end the engine tests run on: the native fast path where the addon is built (blocking calls
+ * wait in it whenever nothing else needs the event loop), or the event loop alone with
+ * SOCKSHELL_ENGINE=loop. .ci/run runs the engine tests on both; they must pass the same suite.
+ */
+export const BACK_END: 'native' | 'loop' = process.env.SOCKSHELL_ENGINE === 'loop' || nativeCalls().calls === null ? 'loop' : 'native';
+
 export function rig(options: Partial<EngineOptions> = {}): Rig {
   const events: EngineEvent[] = [];
-  const engine = createEngine({ ...options, sink: (e) => events.push(e) });
+  const engine = createEngine({ ...(BACK_END === 'native' ? { blockingCalls: () => true } : {}), ...options, sink: (e) => events.push(e) });
   return {
     engine,
     events,

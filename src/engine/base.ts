@@ -24,6 +24,7 @@ import type {
   Transport,
 } from './types.js';
 import { Waiter } from './waiter.js';
+import type { Blocking } from './native.js';
 
 /** What a socket needs from the engine that owns it. */
 export interface Core {
@@ -31,6 +32,8 @@ export interface Core {
   readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   emit(event: EngineEvent): void;
+  /** The native fast path, when the engine was given it and the addon loaded; else null. */
+  readonly blocking: Blocking | null;
   /** Registers a connection taken from a listener's accept queue under a fresh name. */
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
   /**

@@ -28,6 +28,7 @@ import type {
 } from './types.js';
 import { UdpSocket } from './udp.js';
 import { overlaps } from './resolve.js';
+import { nativeCalls, type Blocking } from './native.js';
 
 export function createEngine(options: EngineOptions): Engine {
   return new SocketEngine(options);
@@ -43,6 +44,7 @@ class SocketEngine implements Engine, Core {
   readonly udpQueueDatagrams: number;
   readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
+  readonly blocking: Blocking | null;
   private readonly sink: EventSink;
   /** Open sockets by name, in creation order; closed sockets leave it. */
   private readonly table = new NameTable<BaseSocket>();
@@ -63,6 +65,9 @@ class SocketEngine implements Engine, Core {
     this.udpQueueDatagrams = Math.max(1, options.udpQueueDatagrams ?? DEFAULT_UDP_QUEUE);
     this.udpQueueBytes = Math.max(1, options.udpQueueBytes ?? DEFAULT_UDP_QUEUE_BYTES);
     this.tcpQueueBytes = Math.max(1, options.tcpQueueBytes ?? DEFAULT_TCP_QUEUE);
+    const allowed = options.blockingCalls;
+    const calls = allowed === undefined ? null : nativeCalls().calls;
+    this.blocking = allowed === undefined || calls === null ? null : { calls, allowed };
   }
 
   emit(event: EngineEvent): void {

@@ -9,10 +9,13 @@ import type { BaseSocket } from './base.js';
 import { howItEnded } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
+import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
+/** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
+const receiveBuffer = Buffer.alloc(65536);
 
 export class Stream {
   private localAddr: Address | null = null;
@@ -152,6 +155,34 @@ export class Stream {
     return null;
   }
 
+  /**
+   * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
+   * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
+   * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
+   * loop's to deliver, in order: then the wait goes on there.
+   */
+  waitInAddon(blocking: Blocking): void {
+    const raw = this.raw;
+    const fd = this.fd();
+    if (fd < 0) return;
+    while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
+      if (raw.readableFlowing !== true || raw.readableLength > 0) return;
+      if (blocking.calls.wait(fd, 0, SLICE_MS) !== READY) return;
+      const n = blocking.calls.recv(fd, receiveBuffer, receiveBuffer.length);
+      if (n > 0) this.onData(Buffer.from(receiveBuffer.subarray(0, n)));
+      // A reset that came after the poll: this read took the kernel's pending error, so it is told
+      // here, as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.
+      else if (n < 0 && n !== EAGAIN) return this.onError(nativeError(blocking.calls, n, 'read'));
+      else return;
+    }
+  }
+
+  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  fd(): number {
+    const fd = (this.raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+  }
+
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
   checkWritable(call: string): void {
     if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
@@ -174,16 +205,32 @@ export class Stream {
    * the write at once: the peer is gone and its reset is known (EPIPE, ECONNRESET). Node sets `errored`
    * now and emits 'error' a tick later; Python's send raises BrokenPipeError right here, so this call
    * does too, and the 'error' that follows is not announced as news for a later call (failReported).
+   * On the native fast path, with nothing of Node's in front of it, the kernel is handed the bytes here
+   * and now (send(2) without waiting); what it does not take, Node writes after it.
    */
   write(data: Buffer, onFlushed?: () => void, call = 'send'): void {
-    this.raw.write(data, onFlushed);
+    const blocking = this.owner.core.blocking;
+    const fd = blocking === null || this.raw.writableLength > 0 || !blocking.allowed() ? -1 : this.fd();
+    if (blocking !== null && fd >= 0) {
+      const n = blocking.calls.send(fd, data, 0, data.length);
+      if (n === data.length) {
+        if (onFlushed !== undefined) queueMicrotask(onFlushed); // gone, as Node would say after its write
+        this.owner.bytesSent += data.length;
+        return;
+      }
+      if (n < 0 && n !== EAGAIN) return this.refused(blocking.calls.errname(n), call);
+      this.raw.write(n > 0 ? data.subarray(n) : data, onFlushed);
+    } else this.raw.write(data, onFlushed);
     const refused = this.raw.errored;
-    if (refused !== null && !this.failReported) {
-      this.gone = true;
-      this.failCode = errorCode(refused);
-      this.reportFailure(call);
-    }
+    if (refused !== null && !this.failReported) this.refused(errorCode(refused), call);
     this.owner.bytesSent += data.length;
+  }
+
+  /** The kernel refused a write at once: raised now, as Python's send raises it. */
+  private refused(code: string, call: string): never {
+    this.gone = true;
+    this.failCode = code;
+    return this.reportFailure(call);
   }
 
   shutdown(how: ShutdownHow): void {

@@ -307,7 +307,7 @@ export class TcpSocket extends BaseSocket {
   }
 
   private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Buffer> {
-    return this.receiveWith(call, bufsize, options, () => {
+    const got = this.receiveWith(call, bufsize, options, () => {
       const stream = this.connection(call, 'ENOTCONN');
       const data = stream.take(bufsize, call);
       if (data !== null) {
@@ -318,7 +318,15 @@ export class TcpSocket extends BaseSocket {
       }
       return data;
     });
+    // As UDP's recvfrom: the call waits on the event loop, and a microtask later in the addon too (Stream.waitInAddon).
+    if (this.core.blocking !== null && this.reader.waiting && this.stream !== null) queueMicrotask(this.waitInAddon);
+    return got;
   }
+
+  private readonly waitInAddon = (): void => {
+    const blocking = this.core.blocking;
+    if (blocking !== null && this.stream !== null && !this.closed && blocking.allowed()) this.stream.waitInAddon(blocking);
+  };
 
   /** The connection, or the error for a socket that has none (listening, or never connected). */
   private connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {

@@ -251,6 +251,13 @@ export interface EngineOptions {
   readonly udpQueueBytes?: number;
   /** TCP: stop reading when this many bytes are queued, resume below it. Default 1 MiB. */
   readonly tcpQueueBytes?: number;
+  /**
+   * The native fast path (engine/native.ts): while this returns true, a call that must wait may wait
+   * in the native addon, blocking the thread until its socket is ready or anything else needs the
+   * event loop. Give it only where nothing runs beside the calls (a script with no background job).
+   * Absent, or without the addon: the event loop alone. Either way the semantics are the same.
+   */
+  readonly blockingCalls?: () => boolean;
 }
 
 /**

@@ -32,6 +32,7 @@ export class DgramHandle {
   private broadcast = false;
   private rcvbuf = 0;
   private sndbuf = 0;
+  private fdCache = -1;
 
   constructor(
     private readonly family: Family,
@@ -92,6 +93,20 @@ export class DgramHandle {
         return exhaustive;
       }
     }
+  }
+
+  /**
+   * The socket's descriptor once it is bound, for the native fast path; -1 before, after close, or
+   * where Node does not say (its UDP handle's fd, found by the symbol dgram keeps its state under).
+   */
+  fd(): number {
+    if (this.released !== null || this.local === null || this.sock === null) return -1;
+    if (this.fdCache < 0) {
+      const state = (this.sock as unknown as Record<symbol, { handle?: { fd?: unknown } } | undefined>)[dgramState(this.sock)];
+      const fd = state?.handle?.fd;
+      this.fdCache = typeof fd === 'number' && fd >= 0 ? fd : -1;
+    }
+    return this.fdCache;
   }
 
   /** Closes the dgram socket (a bind on its way fails with EBADF); resolves when it is released. */
@@ -162,4 +177,12 @@ export class DgramHandle {
     this.bindWait = null;
     wait.reject(toSocketError(err, wait.call, { ...this.context, host: wait.host, port: wait.port }));
   };
+}
+
+let stateSymbol: symbol | null = null;
+
+/** The symbol node:dgram keeps a socket's state under (its handle among it): Symbol('state symbol') in Node 20. */
+function dgramState(sock: dgram.Socket): symbol {
+  stateSymbol ??= Object.getOwnPropertySymbols(sock).find((s) => s.description === 'state symbol') ?? Symbol('none');
+  return stateSymbol;
 }

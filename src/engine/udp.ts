@@ -22,6 +22,7 @@ import type {
 } from './types.js';
 import { DgramHandle } from './udp-handle.js';
 import { optionApplies } from './options.js';
+import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 
 /** A queued datagram; recvfrom returns it as it is (both fields are immutable). */
 interface Datagram {
@@ -31,6 +32,11 @@ interface Datagram {
 
 /** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
 const MAX_DATAGRAM4 = 65507;
+
+/** The native path reads every datagram into this buffer (the largest a datagram can be) and copies out what came. */
+const receiveBuffer = Buffer.alloc(65536);
+/** The sender of the datagram just read, as the addon writes it (native/sockshell.c, fill_address). */
+const senderBytes = Buffer.alloc(68);
 
 export class UdpSocket extends BaseSocket {
   readonly transport = 'udp' as const;
@@ -48,6 +54,8 @@ export class UdpSocket extends BaseSocket {
   private lastTo: Address | null = null;
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
+  /** The raw bytes of the last sender the addon reported to this socket: lastFrom's, while they repeat. */
+  private readonly lastSender = Buffer.alloc(20);
 
   constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
     super(core, name, serial, owner, family);
@@ -146,7 +154,8 @@ export class UdpSocket extends BaseSocket {
     if (remote === null) throw new SocketError('EDESTADDRREQ', call, { socket: this.name });
     this.reportFailure(call);
     if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig(call, data, remote.host, remote.port);
-    return await this.transmit(data, undefined, remote.host, remote.port, call);
+    return await (this.sendNatively(data, undefined, remote.host, remote.port, call) ??
+      this.transmit(data, undefined, remote.host, remote.port, call));
   }
 
   sendto(data: Buffer, host: string, port: number): Promise<number> {
@@ -166,7 +175,8 @@ export class UdpSocket extends BaseSocket {
       return Promise.reject(err);
     }
     // The hot path (an IP literal on a bound socket) adds no await before the send itself.
-    if (ip !== null && this.handle.local !== null) return this.transmit(data, ip, host, port, 'sendto');
+    if (ip !== null && this.handle.local !== null)
+      return this.sendNatively(data, ip, host, port, 'sendto') ?? this.transmit(data, ip, host, port, 'sendto');
     return this.sendtoLater(data, ip, host, port);
   }
 
@@ -240,7 +250,72 @@ export class UdpSocket extends BaseSocket {
   }
 
   private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {
-    return this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
+    const got = this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
+    // The call waits on the event loop as always (its slot, timeout and cancel as they are); with the
+    // native fast path it also waits in the addon, a microtask later, so that what its caller does
+    // right after making it (a sendto whose reply it waits for, in a test) runs before the thread blocks.
+    if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.waitInAddon);
+    return got;
+  }
+
+  /**
+   * The native fast path of a waiting receive call: waits in the addon until a datagram is there (read
+   * and queued as the event loop's 'message' would, which completes the call), for one slice at most
+   * (native.ts), and only while nothing else needs the event loop (its own timeout timer, Ctrl-C,
+   * another socket); then the wait goes on there. A long wait costs a turn of the loop; a round trip not.
+   */
+  private readonly waitInAddon = (): void => {
+    const blocking = this.mayBlock();
+    while (blocking !== null && this.reader.waiting && this.inbox.length === 0) {
+      if (blocking.calls.wait(this.handle.fd(), 0, SLICE_MS) !== READY) return;
+      this.readNatively(blocking);
+    }
+  };
+
+  /** The addon, when a call may block the thread here and now (a bound socket, no background job); else null. */
+  private mayBlock(): Blocking | null {
+    const blocking = this.core.blocking;
+    return blocking !== null && this.handle.fd() >= 0 && blocking.allowed() ? blocking : null;
+  }
+
+  /** Reads the ready datagram (or error) in the addon and queues it as the event loop's 'message' would. */
+  private readNatively(blocking: Blocking): void {
+    const fd = this.handle.fd();
+    const n = blocking.calls.recvfrom(fd, receiveBuffer, senderBytes);
+    if (n >= 0) this.onMessage(Buffer.from(receiveBuffer.subarray(0, Math.min(n, receiveBuffer.length))), this.sender());
+    else if (n !== EAGAIN) this.onError(nativeError(blocking.calls, n, 'recvmsg'));
+  }
+
+  /** The sender the addon wrote into senderBytes, as RemoteInfo; the last one's text when the bytes repeat. */
+  private sender(): { address: string; port: number } {
+    const port = senderBytes.readUInt16BE(2);
+    const last = this.lastFrom;
+    if (last !== null && last.port === port && senderBytes.compare(this.lastSender, 0, 20, 0, 20) === 0)
+      return { address: last.host, port };
+    senderBytes.copy(this.lastSender, 0, 0, 20);
+    return { address: senderBytes.toString('latin1', 20, 20 + (senderBytes[1] ?? 0)), port };
+  }
+
+  /**
+   * send or sendto in the addon, when a call may block here: the promise of the completed call, or
+   * null to send on the event loop (the kernel's buffer is full: EAGAIN, and Node's send waits).
+   */
+  private sendNatively(
+    data: Buffer,
+    ip: string | undefined,
+    host: string,
+    port: number,
+    call: 'send' | 'sendall' | 'sendto',
+  ): Promise<number> | null {
+    const blocking = this.mayBlock();
+    if (blocking === null) return null;
+    const fd = this.handle.fd();
+    const n = ip === undefined ? blocking.calls.send(fd, data, 0, data.length) : blocking.calls.sendto(fd, data, ip, port);
+    if (n === EAGAIN) return null;
+    if (n < 0)
+      return Promise.reject(toSocketError(nativeError(blocking.calls, n, 'send'), call, this.context({ host, port, size: data.length })));
+    this.sent(data, ip, host, port, call);
+    return Promise.resolve(n);
   }
 
   /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
@@ -279,10 +354,7 @@ export class UdpSocket extends BaseSocket {
           reject(toSocketError(err, call, this.context({ host, port, size: data.length })));
           return;
         }
-        this.bytesSent += data.length;
-        const to = this.destination(ip ?? host, port);
-        const local = this.handle.local;
-        this.tellSent(call, local, to, ip === undefined || ip === host ? null : host, data, data.length, null);
+        this.sent(data, ip, host, port, call);
         resolve(data.length);
       };
       try {
@@ -292,6 +364,13 @@ export class UdpSocket extends BaseSocket {
         reject(toSocketError(err, call, this.context({ host, port, size: data.length })));
       }
     });
+  }
+
+  /** A datagram went: counted and told as the engine event of the completed call. */
+  private sent(data: Buffer, ip: string | undefined, host: string, port: number, call: 'send' | 'sendall' | 'sendto'): void {
+    this.bytesSent += data.length;
+    const to = this.destination(ip ?? host, port);
+    this.tellSent(call, this.handle.local, to, ip === undefined || ip === host ? null : host, data, data.length, null);
   }
 
   private reportFailure(call: string): void {
@@ -305,7 +384,7 @@ export class UdpSocket extends BaseSocket {
     return new SocketError('EMSGSIZE', call, this.context({ host, port, size: data.length }));
   }
 
-  private readonly onMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => {
+  private readonly onMessage = (data: Buffer, rinfo: Pick<dgram.RemoteInfo, 'address' | 'port'>): void => {
     if (this.closed) return;
     const full = this.inbox.length >= this.core.udpQueueDatagrams || this.inboxBytes + data.length > this.core.udpQueueBytes;
     if (full) {

@@ -19,6 +19,8 @@ export interface ScriptOptions {
   readonly signal: AbortSignal;
   /** --log FILE: the traffic log (as `log on FILE`) from the first call on. */
   readonly log?: string;
+  /** Blocking calls may wait in the native addon while no background job runs (SessionOptions.nativeCalls). */
+  readonly nativeCalls?: boolean;
 }
 
 /** Reads and validates a script; prints every diagnostic as FILE:LINE:COL. Null if it has errors. */
@@ -48,12 +50,14 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     const near = [...assigned].find((a) => a.toLowerCase() === name.toLowerCase());
     io.stderr.write(`warning: ${name}=… sets nothing: ${file} never assigns ${name}${near ? `; did you mean ${near}?` : ''}\n`);
   }
-  const stdinLines = new LineReader(io.stdin);
-  const prompt = promptStream(io);
+  // Standard input is opened by the first `input`, not before: most scripts never read it, and
+  // making the stream costs a start-up a few milliseconds.
+  let stdinLines: LineReader | null = null;
   // A background job's failure is printed when it happens; the exit status must still say so at the end.
   let jobFailed = false;
   const session: Session = new Session({
     interactive: false,
+    nativeCalls: options.nativeCalls === true,
     out: streamOutput({
       stdout: io.stdout,
       stderr: io.stderr,
@@ -62,7 +66,8 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
       onError: () => (jobFailed = true),
     }),
     readLine: (text, signal) => {
-      if (text) prompt?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
+      if (text) promptStream(io)?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
+      stdinLines ??= new LineReader(io.stdin);
       return stdinLines.next(signal);
     },
   });

@@ -31,6 +31,11 @@ export interface SessionOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** The terminal's width now, for text that wraps (help); absent when output is not a terminal. */
   readonly columns?: () => number | undefined;
+  /**
+   * Blocking calls may wait in the native addon (EngineOptions.blockingCalls) while no background job
+   * runs: for `sockshell run`, where the script's calls are all that happens.
+   */
+  readonly nativeCalls?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export class Session implements SessionServices {
         const lookedShown = looked && this.attribute(looked, event.serial);
         if (lookedShown) options.out(lookedShown);
       },
+      ...(options.nativeCalls === true ? { blockingCalls: () => this.jobs.running() === 0 } : {}),
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,10 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
     lines,
     exited,
     stderr: () => stderr.trim(),
+    /** Writes text to its stdin (started with stdin 'pipe'). */
+    input(text) {
+      child.stdin?.write(text);
+    },
     /** The time the first stdout line starting with `prefix` arrived; rejects on exit or after ms. */
     line(prefix, ms) {
       return new Promise((resolve, reject) => {
@@ -176,9 +180,41 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
   return proc;
 }
 
-/** `sockshell run FILE NAME=VALUE...` with this checkout's build. */
-export function sockshell(script, vars, options) {
-  return start(NODE, [CLI, 'run', script, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], options);
+/** The native addon the build makes when it can (npm run build:native); without it only the event-loop engine runs. */
+export const NATIVE_ADDON = `${ROOT}dist/native/sockshell.node`;
+
+/**
+ * The shell's two back ends, each a row of its own wherever the shell runs a script: the native
+ * engine (blocking socket calls in the addon, chosen by `run` when nothing needs the event loop) and
+ * the event-loop engine (node:dgram and node:net, everywhere else and the fallback). SOCKSHELL_ENGINE
+ * forces one. A back end that cannot run here is a row that says why, and is skipped.
+ */
+export const ENGINES = [
+  {
+    id: 'native',
+    label: 'native engine',
+    env: { SOCKSHELL_ENGINE: 'native' },
+    available: existsSync(NATIVE_ADDON),
+    missing: `the native addon was not built (${NATIVE_ADDON.slice(ROOT.length)}; npm run build:native says why)`,
+  },
+  { id: 'loop', label: 'event-loop engine', env: { SOCKSHELL_ENGINE: 'loop' }, available: true, missing: '' },
+];
+
+/** `sockshell run FILE NAME=VALUE...` with this checkout's build, on one engine (default: the shell's own choice). */
+export function sockshell(script, vars, options = {}, engine = null) {
+  const env = { ...options.env, ...(engine?.env ?? {}) };
+  return start(NODE, [CLI, 'run', script, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { ...options, env });
+}
+
+/** One contender per engine: `make(engine)` is its run; ids are the engine ids, labels say the engine. */
+export function engineContenders(label, make) {
+  return ENGINES.map((e) => ({
+    id: e.id,
+    label: `sockshell ${label} (${e.label})`,
+    available: e.available,
+    missing: e.missing,
+    run: make(e),
+  }));
 }
 
 /** Starts a client, times its loop by its "start" and "done" lines, and checks it exited with 0. */

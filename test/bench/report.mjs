@@ -30,7 +30,7 @@ export function report(results) {
   for (const m of results) {
     for (const c of m.contenders) {
       if (!c.available) {
-        rows.push(`| ${m.title} | ${c.label} | not installed | | |`);
+        rows.push(`| ${m.title} | ${c.label} | skipped | | ${c.missing || 'not available here'} |`);
         continue;
       }
       const cell = c.n ? `${num(c.median)} ${m.unit}` : 'failed';

@@ -1,6 +1,6 @@
 /**
  * Measurement 5: start-up, from spawn to exit. `sockshell --version` and `sockshell run empty.sock`
- * against `node -e ''` (and Python importing socket, for reference). Start-up varies more from one
+ * (with the engine `run` picks by itself) against `node -e ''` and Python importing socket. Start-up varies more from one
  * moment to the next on a VM than between the contenders, so within a round the starts themselves
  * are interleaved (A B C D A B C D ...), `spawns` of each; a run's value is the median of its starts.
  * Processes are not pinned, as a user's are not.
@@ -19,7 +19,14 @@ export function startup(spawns) {
     { id: 'version', label: 'sockshell --version', command: NODE, args: [CLI, '--version'], available: true },
     { id: 'empty', label: 'sockshell run empty.sock', command: NODE, args: [CLI, 'run', `${BENCH}empty.sock`], available: true },
     { id: 'node', label: "node -e ''", command: NODE, args: ['-e', ''], available: true },
-    { id: 'python', label: "python3 -c 'import socket'", command: PYTHON, args: ['-c', 'import socket'], available: PYTHON !== null },
+    {
+      id: 'python',
+      label: "python3 -c 'import socket'",
+      command: PYTHON,
+      args: ['-c', 'import socket'],
+      available: PYTHON !== null,
+      missing: 'python3 is not installed',
+    },
   ];
   const live = all.filter((c) => c.available);
   /** The round's medians, made by the first contender run in the round and handed out to each once. */
@@ -39,10 +46,12 @@ export function startup(spawns) {
     title: `Start-up, spawn to exit (median of ${spawns} interleaved per round)`,
     unit: 'ms',
     better: 'lower',
-    contenders: all.map((c) => ({ id: c.id, label: c.label, available: c.available, run: runOf(c) })),
+    contenders: all.map((c) => ({ id: c.id, label: c.label, available: c.available, missing: c.missing, run: runOf(c) })),
     ratios: [
+      { a: 'empty', b: 'node', target: { max: 1.3 } },
       { a: 'version', b: 'node', target: { max: 1.25 } },
-      { a: 'empty', b: 'node' },
+      { a: 'empty', b: 'python' },
+      { a: 'node', b: 'python' },
     ],
   };
 }

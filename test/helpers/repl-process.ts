@@ -9,7 +9,7 @@ import { HANG_MS, waitFor } from './wait.js';
  * process of its own, driven through pipes, so its memory can be measured apart from the peers
  * that flood it. Ended by its PID.
  */
-const REPL = pathToFileURL(`${ROOT}dist/repl/repl.js`).href;
+const REPL = pathToFileURL(`${ROOT}dist/modules/repl/repl.js`).href;
 const START = `import(${JSON.stringify(REPL)}).then(({ startRepl }) => startRepl({ input: process.stdin, output: process.stdout, errorOutput: process.stderr, terminal: false, color: false, history: null }).done).then((s) => process.exit(s))`;
 
 /** True where a process's resident set can be read (Linux /proc). */

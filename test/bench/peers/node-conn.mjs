@@ -1,15 +1,17 @@
 /**
  * Raw Node peers for connections per second, the textbook TCPServer's shape with nothing on top:
  *   node node-conn.mjs server PORT          accept, read one message, send it upper-cased, close
- *   node node-conn.mjs client PORT COUNT    COUNT sequential clients: connect, send, recv, close;
- *                                           prints "start", "done" and "latency P50 P99 MAX" (ms)
+ *   node node-conn.mjs client PORT COUNT [WARMUP]   COUNT sequential clients: connect, send, recv, close,
+ *                                           after WARMUP (default 1); prints "start", "done" and
+ *                                           "latency P50 P99 MAX" (ms)
  * Waits are bounded: a client that gets no reply within 5 s ends the run with status 1.
  */
 import net from 'node:net';
 
-const [mode, portText, countText] = process.argv.slice(2);
+const [mode, portText, countText, warmupText] = process.argv.slice(2);
 const port = Number(portText);
 const count = Number(countText ?? 0);
+const warmup = Math.max(1, Number(warmupText ?? 1));
 const fail = (why) => {
   process.stderr.write(`${mode}: ${why}\n`);
   process.exit(1);
@@ -40,7 +42,7 @@ if (mode === 'server') {
       });
       socket.on('error', reject);
     });
-  await once();
+  for (let i = 0; i < warmup; i++) await once().catch((err) => fail(err.message));
   latencies.length = 0;
   console.log('start');
   for (let i = 0; i < count; i++) await once().catch((err) => fail(err.message));
@@ -49,5 +51,5 @@ if (mode === 'server') {
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)].toFixed(3);
   console.log(`latency ${at(0.5)} ${at(0.99)} ${at(1)}`);
 } else {
-  fail('usage: node-conn.mjs server|client PORT [COUNT]');
+  fail('usage: node-conn.mjs server|client PORT [COUNT [WARMUP]]');
 }

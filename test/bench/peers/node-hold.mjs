@@ -1,9 +1,10 @@
 /**
  * Peers for the memory measurement:
- *   node node-hold.mjs server PORT COUNT    raw Node: accept COUNT connections and hold them open
- *   node node-hold.mjs clients PORT COUNT   open COUNT connections one after another and keep them
- * Each prints "holding" once all COUNT connections are in place; the bench then reads the server's
- * RSS and kills both by PID. Connects are bounded (5 s each).
+ *   node node-hold.mjs server PORT COUNT    raw Node: accept connections and hold them open
+ *   node node-hold.mjs clients PORT COUNT   open connections one after another and keep them
+ * Each prints "holding" once COUNT connections are in place; the clients then wait for a line on
+ * stdin and open COUNT more, and each prints "holding twice" at 2 × COUNT. The bench reads the
+ * server's RSS at both and kills both by PID. Connects are bounded (5 s each).
  */
 import net from 'node:net';
 
@@ -17,6 +18,7 @@ if (mode === 'server') {
     socket.on('error', () => undefined);
     held.push(socket);
     if (held.length === count) console.log('holding');
+    if (held.length === 2 * count) console.log('holding twice');
   });
   server.listen({ port, host: '127.0.0.1', backlog: 1024 }, () => console.log('The server is ready to receive'));
 } else if (mode === 'clients') {
@@ -31,6 +33,9 @@ if (mode === 'server') {
     });
   for (let i = 0; i < count; i++) held.push(await connect());
   console.log('holding');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  for (let i = 0; i < count; i++) held.push(await connect());
+  console.log('holding twice');
   setInterval(() => undefined, 60_000); // stay until killed
 } else {
   process.stderr.write('usage: node-hold.mjs server|clients PORT COUNT\n');

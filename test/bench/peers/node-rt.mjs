@@ -1,18 +1,19 @@
 /**
  * Raw Node peers for the round-trip measurements, the textbook programs' shape with nothing on top:
  *   node node-rt.mjs udp-server PORT         UDPServer: upper-case each datagram back to its sender
- *   node node-rt.mjs udp-client PORT COUNT   COUNT sequential sendto + recvfrom round trips
+ *   node node-rt.mjs udp-client PORT COUNT [WARMUP]   COUNT sequential sendto + recvfrom round trips
  *   node node-rt.mjs tcp-server PORT         one connection at a time, upper-case each message back
- *   node node-rt.mjs tcp-client PORT COUNT   COUNT sequential send + recv round trips on one connection
- * Clients print "start" after one warm-up round trip and "done" after the loop; the bench times them
+ *   node node-rt.mjs tcp-client PORT COUNT [WARMUP]   COUNT sequential send + recv round trips on one connection
+ * Clients print "start" after WARMUP round trips (default 1) and "done" after the loop; the bench times them
  * by those lines. Every wait is bounded: a lost reply ends the client with status 1.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
 
-const [mode, portText, countText] = process.argv.slice(2);
+const [mode, portText, countText, warmupText] = process.argv.slice(2);
 const port = Number(portText);
 const count = Number(countText ?? 0);
+const warmup = Math.max(1, Number(warmupText ?? 1));
 const MESSAGE = Buffer.from('hello sockshell');
 const REPLY = 'HELLO SOCKSHELL';
 const upper = (data) => Buffer.from(data.toString('utf8').toUpperCase(), 'utf8');
@@ -27,7 +28,7 @@ function deadline() {
 
 /**
  * The client side: `send` sends one message now; the function returned takes each reply. "start"
- * follows the warm-up reply, "done" the COUNT after it, then `finish` ends the client.
+ * follows the WARMUP replies, "done" the COUNT after them, then `finish` ends the client.
  */
 function roundTrips(send, finish) {
   let replies = 0;
@@ -36,8 +37,8 @@ function roundTrips(send, finish) {
   return (data) => {
     clearTimeout(timer);
     if (data.toString() !== REPLY) fail(`unexpected reply ${data}`);
-    if (++replies === 1) console.log('start');
-    if (replies === count + 1) {
+    if (++replies === warmup) console.log('start');
+    if (replies === count + warmup) {
       console.log('done');
       finish();
       return;
@@ -88,5 +89,5 @@ switch (mode) {
     break;
   }
   default:
-    fail('usage: node-rt.mjs udp-server|udp-client|tcp-server|tcp-client PORT [COUNT]');
+    fail('usage: node-rt.mjs udp-server|udp-client|tcp-server|tcp-client PORT [COUNT [WARMUP]]');
 }

@@ -1,9 +1,11 @@
 # COUNT sequential textbook TCPClient connections (connect, send, recv, close) against PORT.
-# Prints "start" after one warm-up client, "done", then "latency P50 P99 MAX" in milliseconds.
+# python3 py_conn.py PORT COUNT [WARMUP]
+# Prints "start" after WARMUP clients (default 1) have warmed the server up, "done", then "latency P50 P99 MAX" in milliseconds.
 import math, sys, time
 from socket import *
 
 port, count = int(sys.argv[1]), int(sys.argv[2])
+warmup = max(1, int(sys.argv[3])) if len(sys.argv) > 3 else 1
 
 def once():
     clientSocket = socket(AF_INET, SOCK_STREAM)
@@ -14,7 +16,8 @@ def once():
     assert modifiedSentence == b'HELLO SOCKSHELL', modifiedSentence
     clientSocket.close()
 
-once()
+for i in range(warmup):
+    once()
 print('start', flush=True)
 latencies = []
 for i in range(count):

@@ -1,0 +1,250 @@
+/*
+ * sockshell's native fast path: the socket calls a blocking program makes, for sockets Node already
+ * owns (their descriptors), called from the engine while nothing else needs the event loop.
+ *
+ * The one idea: a call waits in poll() on its socket *and* on the event loop's own descriptor
+ * (uv_backend_fd), for at most as long as the loop may sleep (uv_backend_timeout) and never more than
+ * a slice of 250 ms. It returns READY when its socket is ready, and LOOP as soon as anything else needs
+ * the loop: another socket, a timer, a child's output, or a signal (Ctrl-C arrives on another thread
+ * and reaches the loop through its signal pipe, which wakes the poll). The engine then falls back to
+ * the event loop for that call, so the semantics stay the event-loop engine's.
+ *
+ * Errors are returned as negative errno values; errname() turns one into its code (ECONNREFUSED).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define SLICE_MS 250
+enum { SLICE = 0, READY = 1, LOOP = 2 };
+
+#define CHECK(call)                                                                                        \
+  do {                                                                                                     \
+    if ((call) != napi_ok) return NULL;                                                                    \
+  } while (0)
+
+static napi_value number(napi_env env, double x) {
+  napi_value v;
+  CHECK(napi_create_double(env, x, &v));
+  return v;
+}
+
+static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_type_error(env, NULL, "sockshell native: wrong number of arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static int int_arg(napi_env env, napi_value v, int32_t *out) {
+  if (napi_get_value_int32(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sockshell native: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+static int bytes_arg(napi_env env, napi_value v, char **data, size_t *length) {
+  void *p;
+  if (napi_get_buffer_info(env, v, &p, length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sockshell native: expected a Buffer");
+    return 0;
+  }
+  *data = p;
+  return 1;
+}
+
+/*
+ * wait(fd, forWrite, maxMs) -> READY | SLICE | LOOP: waits until fd is readable (writable), for at
+ * most maxMs, a slice and as long as the event loop may sleep. SLICE: the time passed and nothing
+ * happened (call again); LOOP: something else needs the event loop now.
+ */
+static napi_value wait_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, write, max_ms;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &write) ||
+      !int_arg(env, argv[2], &max_ms))
+    return NULL;
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  /* The loop's clock is the one its last turn read; its timers are due by the time now. */
+  uv_update_time(loop);
+  int due = uv_backend_timeout(loop); /* -1: no timer; 0: the loop has work waiting */
+  if (due == 0) return number(env, LOOP);
+  int ms = max_ms < SLICE_MS ? max_ms : SLICE_MS;
+  int timer_first = due > 0 && due <= ms;
+  if (timer_first) ms = due;
+  if (ms < 0) ms = 0;
+  struct pollfd p[2] = {{fd, (short)(write ? POLLOUT : POLLIN | POLLRDHUP), 0}, {uv_backend_fd(loop), POLLIN, 0}};
+  int n = poll(p, 2, ms);
+  if (n < 0) return number(env, errno == EINTR ? LOOP : -errno);
+  /* An error, a reset or the peer's FIN is the event loop's to read and tell: it knows how. */
+  if (p[0].revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) return number(env, LOOP);
+  if (p[0].revents != 0) return number(env, READY);
+  if (n > 0 || timer_first) return number(env, LOOP);
+  return number(env, SLICE);
+}
+
+/*
+ * The sender of the last recvfrom, for JS: [0] family (4 or 6), [1] the length of its text, [2..3]
+ * the port (network order), [4..19] the raw address, [20..] its text (inet_ntop: what Node shows).
+ * JS compares the raw bytes with the last sender's and reads the text only when they differ.
+ */
+#define ADDRESS_BYTES 68
+static int fill_address(napi_env env, napi_value out, const struct sockaddr_storage *from) {
+  char *dst;
+  size_t length;
+  if (!bytes_arg(env, out, &dst, &length) || length < ADDRESS_BYTES) {
+    napi_throw_type_error(env, NULL, "sockshell native: the address buffer is too small");
+    return 0;
+  }
+  memset(dst, 0, 20);
+  const char *text = NULL;
+  if (from->ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)from;
+    dst[0] = 4;
+    memcpy(dst + 2, &a->sin_port, 2);
+    memcpy(dst + 4, &a->sin_addr, 4);
+    text = inet_ntop(AF_INET, &a->sin_addr, dst + 20, ADDRESS_BYTES - 20);
+  } else if (from->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
+    dst[0] = 6;
+    memcpy(dst + 2, &a->sin6_port, 2);
+    memcpy(dst + 4, &a->sin6_addr, 16);
+    text = inet_ntop(AF_INET6, &a->sin6_addr, dst + 20, ADDRESS_BYTES - 20);
+  }
+  dst[1] = text == NULL ? 0 : (char)strlen(text);
+  return 1;
+}
+
+/*
+ * recvfrom(fd, buffer, address) -> the datagram's full size (it may exceed the buffer), or -errno.
+ * Never blocks (MSG_DONTWAIT): wait() said it is there. address receives the sender (fill_address).
+ */
+static napi_value recv_from(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  char *data;
+  size_t length;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length)) return NULL;
+  struct sockaddr_storage from;
+  socklen_t from_length = sizeof from;
+  memset(&from, 0, sizeof from);
+  ssize_t n = recvfrom(fd, data, length, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &from_length);
+  if (n < 0) return number(env, -errno);
+  if (!fill_address(env, argv[2], &from)) return NULL;
+  return number(env, (double)n);
+}
+
+/* sendto(fd, buffer, host, port) -> bytes sent or -errno; host is an IPv4 or IPv6 literal. */
+static napi_value send_to(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, port;
+  char *data;
+  size_t length;
+  char host[64];
+  size_t host_length;
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
+      !int_arg(env, argv[3], &port))
+    return NULL;
+  CHECK(napi_get_value_string_utf8(env, argv[2], host, sizeof host, &host_length));
+  struct sockaddr_storage to;
+  socklen_t to_length;
+  memset(&to, 0, sizeof to);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)&to;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&to;
+  if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    to_length = sizeof *a4;
+  } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons((uint16_t)port);
+    to_length = sizeof *a6;
+  } else {
+    return number(env, -EINVAL);
+  }
+  ssize_t n = sendto(fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&to, to_length);
+  return number(env, n < 0 ? -errno : (double)n);
+}
+
+/* send(fd, buffer, offset, length) -> bytes sent or -errno, without blocking. */
+static napi_value send_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, offset, count;
+  char *data;
+  size_t length;
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
+      !int_arg(env, argv[2], &offset) || !int_arg(env, argv[3], &count))
+    return NULL;
+  if (offset < 0 || count < 0 || (size_t)offset + (size_t)count > length) return number(env, -EINVAL);
+  ssize_t n = send(fd, data + offset, (size_t)count, MSG_DONTWAIT | MSG_NOSIGNAL);
+  return number(env, n < 0 ? -errno : (double)n);
+}
+
+/* recv(fd, buffer, length) -> bytes read (0: the peer's FIN) or -errno, without blocking. */
+static napi_value recv_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, count;
+  char *data;
+  size_t length;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
+      !int_arg(env, argv[2], &count))
+    return NULL;
+  if (count < 0 || (size_t)count > length) return number(env, -EINVAL);
+  ssize_t n = recv(fd, data, (size_t)count, MSG_DONTWAIT);
+  return number(env, n < 0 ? -errno : (double)n);
+}
+
+/*
+ * sendfile(socketFd, fileFd, offset, count) -> bytes sent or -errno, without blocking on the socket.
+ * Not used by the engine yet: on Node's non-blocking socket, waiting for room with poll(POLLOUT)
+ * measured slower than Node's own writes (see the README's Performance section).
+ */
+static napi_value send_file(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t out_fd, in_fd;
+  double offset_value, count_value;
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &out_fd) || !int_arg(env, argv[1], &in_fd)) return NULL;
+  CHECK(napi_get_value_double(env, argv[2], &offset_value));
+  CHECK(napi_get_value_double(env, argv[3], &count_value));
+  off_t offset = (off_t)offset_value;
+  ssize_t n = sendfile(out_fd, in_fd, &offset, (size_t)count_value);
+  return number(env, n < 0 ? -errno : (double)n);
+}
+
+/* errname(-errno) -> 'ECONNREFUSED' and the like, as Node names them. */
+static napi_value err_name(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t code;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &code)) return NULL;
+  napi_value v;
+  CHECK(napi_create_string_utf8(env, uv_err_name(code), NAPI_AUTO_LENGTH, &v));
+  return v;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor all[] = {
+      {"wait", NULL, wait_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvfrom", NULL, recv_from, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendto", NULL, send_to, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send", NULL, send_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recv", NULL, recv_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendfile", NULL, send_file, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

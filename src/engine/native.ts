@@ -1,0 +1,82 @@
+/**
+ * The native fast path (native/sockshell.c, built into dist/native/sockshell.node when the machine
+ * can build it): socket calls made directly on the descriptors Node's sockets own, waiting in poll()
+ * on the socket and on the event loop's own descriptor at once. A call that would wait completes
+ * there, without a turn of the event loop, as long as nothing else needs the loop; the moment
+ * something does (another socket, a timer, a child's output, Ctrl-C), the call goes on waiting on the
+ * event loop as usual. So both back ends keep one set of semantics: the event loop's.
+ *
+ * The addon is optional. Without it (not built, or it fails to load) every call takes the event loop.
+ */
+import { createRequire } from 'node:module';
+
+/** The addon's functions; a negative number is -errno. */
+export interface NativeCalls {
+  /** READY when fd is readable (writable), SLICE when maxMs (at most 250 ms) passed quietly, LOOP when the loop needs to run. */
+  wait(fd: number, write: 0 | 1, maxMs: number): number;
+  /** One datagram into buffer, without waiting: its full size; the sender into address (see decodeAddress). */
+  recvfrom(fd: number, buffer: Buffer, address: Buffer): number;
+  sendto(fd: number, data: Buffer, host: string, port: number): number;
+  send(fd: number, data: Buffer, offset: number, length: number): number;
+  recv(fd: number, buffer: Buffer, length: number): number;
+  sendfile(socketFd: number, fileFd: number, offset: number, count: number): number;
+  /** -errno → its code, as Node names it ('ECONNREFUSED'). */
+  errname(negativeErrno: number): string;
+}
+
+/** -EAGAIN (Linux's errno 11): nothing to read, or no room to send, after all. The addon is Linux's. */
+export const EAGAIN = -11;
+
+export const SLICE = 0;
+export const READY = 1;
+export const LOOP = 2;
+/**
+ * The longest a call waits in the addon before it goes on waiting on the event loop. Anything else
+ * that needs the loop ends the wait at once (the addon watches the loop's own descriptor and timers);
+ * this bounds what it cannot see: JavaScript queued to run (nextTick, promises) beside the call.
+ */
+export const SLICE_MS = 250;
+
+/** What the engine holds of the fast path: the addon, and whether a call may block the thread now. */
+export interface Blocking {
+  readonly calls: NativeCalls;
+  readonly allowed: () => boolean;
+}
+
+/**
+ * The addon from where this module is: beside the bundle (dist/native/ from dist/sockshell.cjs), from
+ * tsc's output (dist/modules/engine/) and from src/engine/ under vitest. Fixed names only: a script
+ * can make this load nothing else (test/containment.test.ts).
+ */
+const PLACES: readonly (() => unknown)[] = [
+  () => createRequire(import.meta.url)('./native/sockshell.node') as unknown,
+  () => createRequire(import.meta.url)('../../native/sockshell.node') as unknown,
+  () => createRequire(import.meta.url)('../../dist/native/sockshell.node') as unknown,
+];
+
+let loaded: { readonly calls: NativeCalls | null; readonly problem: string } | null = null;
+
+/** The addon, loaded once per process; null with the reason when it is not there or fails to load. */
+export function nativeCalls(): { readonly calls: NativeCalls | null; readonly problem: string } {
+  if (loaded !== null) return loaded;
+  let problem = 'the native addon was not built (npm run build says why)';
+  for (const place of PLACES) {
+    try {
+      // A plain object of the functions (the addon's own exports are read-only).
+      loaded = { calls: { ...(place() as NativeCalls) }, problem: '' };
+      return loaded;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'MODULE_NOT_FOUND')
+        problem = `the native addon did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    }
+  }
+  loaded = { calls: null, problem };
+  return loaded;
+}
+
+/** An error object for -errno from the addon, as Node's would be: toSocketError reads its code. */
+export function nativeError(calls: NativeCalls, negativeErrno: number, syscall: string): Error & { code: string; syscall: string } {
+  const code = calls.errname(negativeErrno);
+  return Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+}

@@ -1,0 +1,66 @@
+/**
+ * The built command line (tools/build.mjs): dist/cli.js runs one bundled file with V8's code cache,
+ * remakes a missing or stale cache by itself, and still shows stack frames at their place in src/.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runProcess, sockshell } from '../helpers/proc.js';
+
+const DIST = join(ROOT, 'dist');
+const scratch = mkdtempSync(join(tmpdir(), 'sockshell-bundle-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const empty = join(scratch, 'empty.sock');
+writeFileSync(empty, '');
+
+describe('the bundled command line', () => {
+  it('is one file with its source map and a code cache, and runs', async () => {
+    for (const file of ['cli.js', 'sockshell.cjs', 'sockshell.cjs.map', 'sockshell.v8cache'])
+      expect(existsSync(join(DIST, file)), file).toBe(true);
+    const run = await sockshell(['run', empty]);
+    expect(run).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    expect((await sockshell(['--version'])).stdout).toMatch(/^sockshell \d+\.\d+\.\d+\n$/);
+  });
+
+  it('makes the code cache when it is missing, and again when it is stale', async () => {
+    const dir = join(scratch, 'copy');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const file of ['cli.js', 'package.json', 'sockshell.cjs', 'sockshell.cjs.map']) copyFileSync(join(DIST, file), join(dir, file));
+    const cache = join(dir, 'sockshell.v8cache');
+    expect(existsSync(cache)).toBe(false);
+    expect(await runProcess(process.execPath, [join(dir, 'cli.js'), 'run', empty])).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(cache).length).toBeGreaterThan(10_000);
+    writeFileSync(cache, 'not a code cache');
+    expect(await runProcess(process.execPath, [join(dir, 'cli.js'), 'run', empty])).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(cache).length).toBeGreaterThan(10_000);
+  });
+
+  it('formats a stack frame in the bundle at its place in src/', async () => {
+    // The launcher's stack formatter, given a frame at the place in the bundle where cli.ts reports an
+    // internal error: the frame names src/cli.ts and the line there that holds the same text.
+    const bundle = readFileSync(join(DIST, 'sockshell.cjs'), 'utf8');
+    const needle = 'sockshell: internal error: ';
+    const offset = bundle.indexOf(needle);
+    expect(offset).toBeGreaterThan(0);
+    const before = bundle.slice(0, offset).split('\n');
+    const line = before.length;
+    const column = before[before.length - 1]!.length + 1;
+    const probe = `
+      process.argv = [process.argv[0], ${JSON.stringify(join(DIST, 'cli.js'))}, '--version'];
+      require(${JSON.stringify(join(DIST, 'cli.js'))});
+      const file = ${JSON.stringify(join(DIST, 'sockshell.cjs'))};
+      const frame = { getFileName: () => file, getLineNumber: () => ${line}, getColumnNumber: () => ${column},
+        toString: () => 'main (' + file + ':${line}:${column})' };
+      console.log(Error.prepareStackTrace(new Error('boom'), [frame]));`;
+    const run = await runProcess(process.execPath, ['-e', probe]);
+    expect(run.stderr).toBe('');
+    const [header, at] = run.stdout.split('\n').slice(1);
+    expect(header).toBe('Error: boom');
+    const place = /\(([^()]*src\/cli\.ts):(\d+):\d+\)$/.exec(at ?? '');
+    expect(place, at).not.toBeNull();
+    const cliLine = readFileSync(join(ROOT, 'src/cli.ts'), 'utf8').split('\n')[Number(place![2]) - 1];
+    expect(cliLine).toContain('sockshell: internal error: ');
+  });
+});
