@@ -31,6 +31,8 @@ export interface SessionOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** The terminal's width now, for text that wraps (help); absent when output is not a terminal. */
   readonly columns?: () => number | undefined;
+  /** Why a file a command names may not be used (SessionServices.fileGuard). */
+  readonly fileGuard?: (path: string) => string | null;
 }
 
 /**
@@ -61,9 +63,12 @@ export class Session implements SessionServices {
   lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();
 
+  readonly fileGuard?: (path: string) => string | null;
+
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
     this.traffic = new TrafficTap(options.out, (serial) => this.engine.list().find((s) => s.serial === serial)?.local ?? null);
+    if (options.fileGuard) this.fileGuard = options.fileGuard;
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
@@ -130,6 +135,8 @@ export class Session implements SessionServices {
   ): Promise<void> {
     if (options.depth > MAX_RUN_DEPTH)
       throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
+    const refused = this.fileGuard?.(file) ?? null;
+    if (refused !== null) throw new ShellError(refused, null);
     let source: string;
     try {
       source = await readFile(file, 'utf8');

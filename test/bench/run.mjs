@@ -12,6 +12,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { bulk } from './bulk.mjs';
 import { udpBurst } from './burst.mjs';
 import { clientConnections, connections } from './connections.mjs';
+import { grading } from './grading.mjs';
 import { PYTHON, has, killAll, setPinning, summary, versionOf } from './lib.mjs';
 import { memory } from './memory.mjs';
 import { report } from './report.mjs';
@@ -42,10 +43,10 @@ function progress(text) {
  * a minute; --smoke (CI) only checks that every part of the machinery runs, in a few seconds.
  */
 const size = smoke
-  ? { roundTrips: 1_000, clients: 50, bulkMiB: 8, startups: 1, held: 20, burst: 100 }
+  ? { roundTrips: 1_000, clients: 50, bulkMiB: 8, startups: 1, held: 20, burst: 100, submissions: 2 }
   : quick
-    ? { roundTrips: 2_000, clients: 300, bulkMiB: 128, startups: 5, held: 300, burst: 1_000 }
-    : { roundTrips: 20_000, clients: 2_000, bulkMiB: 1024, startups: 21, held: 1_000, burst: 1_000 };
+    ? { roundTrips: 2_000, clients: 300, bulkMiB: 128, startups: 5, held: 300, burst: 1_000, submissions: 8 }
+    : { roundTrips: 20_000, clients: 2_000, bulkMiB: 1024, startups: 21, held: 1_000, burst: 1_000, submissions: 20 };
 
 const all = [
   roundTrips('udp', size.roundTrips),
@@ -56,6 +57,7 @@ const all = [
   startup(size.startups),
   memory(size.held),
   udpBurst(size.burst),
+  grading(size.submissions),
 ];
 const measurements = all.filter((m) => only === null || only.includes(m.id));
 
