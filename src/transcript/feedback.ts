@@ -36,7 +36,14 @@ export function studentFeedback(input: FeedbackInput): string[] {
   const prose = proseBefore(transcript, block);
   if (prose.length > 0) out.push(`what it checks: ${prose.join(' ')}`);
   out.push(`at line ${block.line}: ${block.program ? 'program> ' : ''}${block.source.split('\n')[0]}`);
-  out.push(...firstDifference(failure.expected, failure.got));
+  // A call that waited repeats the typed line above its error; the line is already said above.
+  const typed = block.source.split('\n')[0]!.trim();
+  out.push(
+    ...firstDifference(
+      failure.expected,
+      failure.got.filter((l) => l.trim() !== typed),
+    ),
+  );
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {
     out.push(`the program: ${input.programExit ?? 'still running'}`);
