@@ -146,6 +146,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'test':
       return test(rest);
+    case 'grade':
+      return gradeCommand(rest);
     case 'connect':
     case 'listen':
       return stream(command, rest);
@@ -169,60 +171,120 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function test(argv: readonly string[]): Promise<number> {
+/** The options `test` and `grade` share, read and checked once. */
+interface Shared {
+  readonly commands: string[];
+  readonly port?: number;
+  readonly timeoutMs: number;
+  readonly readyTimeoutMs: number;
+  readonly wallMs?: number;
+  readonly feedback: 'student' | 'instructor';
+  readonly jobs: number;
+  readonly exitFirst: boolean;
+  readonly allowFiles: boolean;
+  readonly paths: string[];
+  readonly args: Record<string, unknown>;
+}
+
+const SHARED_STRINGS = ['with', 'port', 'timeout', 'ready-timeout', 'wall', 'feedback', 'jobs', 'json', 'junit', 'gradescope'];
+
+/** Parses `test` or `grade`'s command line; a string is a usage error. */
+function sharedOptions(name: 'test' | 'grade', argv: readonly string[], booleans: readonly string[]): Shared | string {
   const parseArgs = argParser();
   const args = parseArgs([...argv], {
-    boolean: ['update', 'force'],
+    boolean: ['x', 'allow-files', ...booleans],
     // Not `array`: that would swallow the transcript paths after --with; repeated flags collect anyway.
-    string: ['with', 'port', 'timeout', 'ready-timeout'],
+    string: SHARED_STRINGS,
+    alias: { jobs: ['j'] },
     configuration: { 'parse-numbers': false, 'parse-positional-numbers': false, 'dot-notation': false, 'camel-case-expansion': false },
   });
-  const known = new Set(['_', '--', 'update', 'force', 'with', 'port', 'timeout', 'ready-timeout']);
+  const known = new Set(['_', '--', 'x', 'j', 'allow-files', ...booleans, ...SHARED_STRINGS]);
   const unknown = Object.keys(args).find((k) => !known.has(k));
-  if (unknown) return usage(`test: unknown option --${unknown}`);
-  const seconds = (name: string, fallback: number): number | string => {
-    const v = args[name] as string | undefined;
+  if (unknown) return `${name}: unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`;
+  const seconds = (option: string, fallback: number | undefined): number | undefined | string => {
+    const v = args[option] as string | undefined;
     if (v === undefined) return fallback;
     const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : `test: --${name} needs a number of seconds above 0, got '${v}'`;
+    return /^\d+(\.\d+)?$/.test(v) && n > 0 ? n : `${name}: --${option} needs a number of seconds above 0, got '${v}'`;
   };
   const timeout = seconds('timeout', 5);
   const ready = seconds('ready-timeout', 5);
-  if (typeof timeout === 'string') return usage(timeout);
-  if (typeof ready === 'string') return usage(ready);
+  const wall = seconds('wall', undefined);
+  for (const v of [timeout, ready, wall]) if (typeof v === 'string') return v;
   // Decimal digits only: Number() would take 1e4 and 0x52DC for ports.
   const port = args.port === undefined ? undefined : /^\d{1,5}$/.test(String(args.port)) ? Number(args.port) : NaN;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
-    return usage(`test: --port needs a port number, got '${String(args.port)}'`);
-  const paths = args._.map(String);
-  if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
-  const [{ runTests, PORT_PLACEHOLDER }, { killPeersNow }] = await Promise.all([
-    import('./transcript/runner.js'),
-    import('./transcript/with.js'),
-  ]);
-  // The programs under test must not outlive sockshell (a second Ctrl-C, kill, a closed terminal).
+    return `${name}: --port needs a port number, got '${String(args.port)}'`;
+  const jobs = args.jobs === undefined ? 1 : /^\d{1,3}$/.test(String(args.jobs)) ? Number(args.jobs) : NaN;
+  if (!(jobs >= 1)) return `${name}: -j needs a number of runs side by side (1 or more), got '${String(args.jobs)}'`;
+  const feedback = (args.feedback as string | undefined) ?? 'instructor';
+  if (feedback !== 'student' && feedback !== 'instructor') return `${name}: --feedback is student or instructor, got '${feedback}'`;
+  return {
+    commands: ([] as unknown[]).concat(args.with ?? []).map(String),
+    ...(port !== undefined ? { port } : {}),
+    timeoutMs: (timeout as number) * 1000,
+    readyTimeoutMs: (ready as number) * 1000,
+    ...(wall !== undefined ? { wallMs: (wall as number) * 1000 } : {}),
+    feedback,
+    jobs,
+    exitFirst: Boolean(args.x),
+    allowFiles: Boolean(args['allow-files']),
+    paths: args._.map(String),
+    args,
+  };
+}
+
+/** The programs under test must not outlive sockshell (a second Ctrl-C, kill, a closed terminal). */
+async function guardPrograms(): Promise<void> {
+  const { killPeersNow } = await import('./transcript/with.js');
   // Without handlers SIGTERM and SIGHUP end Node without running 'exit' handlers.
   process.on('exit', killPeersNow);
   process.on('SIGTERM', () => process.exit(143));
   process.on('SIGHUP', () => process.exit(129));
-  const commands = ([] as unknown[]).concat(args.with ?? []).map(String);
+}
+
+async function test(argv: readonly string[]): Promise<number> {
+  const o = sharedOptions('test', argv, ['update', 'force']);
+  if (typeof o === 'string') return usage(o);
+  const { args, commands, paths } = o;
+  if (paths.length === 0) return usage('test needs transcripts: sockshell test FILE.sockt|DIR ...');
+  const { runTests } = await import('./transcript/runner.js');
+  await guardPrograms();
   if (args.update && commands.length > 0 && !args.force) {
     // The program under test may be wrong: its output would become what every later run must show.
     return usage(
       'test: --update with --with would rewrite the transcripts to whatever this program does; record them against a program you trust, or add --force',
     );
   }
-  if (port === undefined && commands.some((c) => c.includes(PORT_PLACEHOLDER))) {
-    return usage(
-      `test: ${PORT_PLACEHOLDER} in --with needs --port N, the port the transcript was recorded against (it is replaced by this run's port)`,
-    );
-  }
+  const text = (k: string) => (typeof args[k] === 'string' ? { [k]: args[k] } : {});
   return runTests(paths, {
-    update: Boolean(args.update),
+    ...o,
     with: commands,
-    ...(port !== undefined ? { port } : {}),
-    timeoutMs: timeout * 1000,
-    readyTimeoutMs: ready * 1000,
+    update: Boolean(args.update),
+    reports: { ...text('json'), ...text('junit'), ...text('gradescope') },
+    out: process.stdout,
+    err: process.stderr,
+    signal: interrupts().signal,
+  });
+}
+
+async function gradeCommand(argv: readonly string[]): Promise<number> {
+  const o = sharedOptions('grade', argv, []);
+  if (typeof o === 'string') return usage(o);
+  const [submissions, ...transcripts] = o.paths;
+  if (submissions === undefined || transcripts.length === 0)
+    return usage('grade needs a folder of submissions and transcripts: sockshell grade --with "COMMAND" SUBMISSIONS TRANSCRIPTS ...');
+  if (o.commands.length === 0) return usage('grade needs the program to grade: --with "python3 {submission}/UDPServer.py {port}"');
+  const { grade } = await import('./transcript/grade.js');
+  await guardPrograms();
+  const text = (k: string) => (typeof o.args[k] === 'string' ? o.args[k] : undefined);
+  const [json, junit, gradescopeDir] = [text('json'), text('junit'), text('gradescope')];
+  return grade(submissions, transcripts, {
+    ...o,
+    with: o.commands,
+    ...(json ? { json } : {}),
+    ...(junit ? { junit } : {}),
+    ...(gradescopeDir ? { gradescopeDir } : {}),
     out: process.stdout,
     err: process.stderr,
     signal: interrupts().signal,

@@ -4,7 +4,7 @@
  * added here without a case there does not compile (its switch ends in a `never` check).
  */
 
-export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test' | 'connect' | 'listen';
+export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test' | 'grade' | 'connect' | 'listen';
 
 export interface Subcommand {
   /** What follows `sockshell NAME`. */
@@ -64,21 +64,51 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   test: {
-    args: '[--update [--force]] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...',
+    args: '[--update [--force]] [--with "COMMAND"]... [--port N] [OPTIONS] PATH ...',
     summary: 'replay transcripts (files, or every .sockt below a directory)',
     options: [
       ['--update', "rewrite each transcript's expected output from this run (never a failed expect)"],
       ['--force', 'let --update run with --with (the program under test then writes the expected output)'],
       ['--with "COMMAND"', 'start COMMAND before each transcript and stop its process group after (repeatable)'],
       ['--port N', 'COMMAND is ready once port N is bound (as well as on its first output line)'],
-      ['{port}', 'in COMMAND: a fresh port for each transcript, replacing --port N in the transcript'],
+      ['{port}', "in COMMAND: a fresh port for each transcript, replacing --port N (or the header's port:) in it"],
       ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
       ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
+      ['--wall S', 'bound on a whole transcript, program start-up included'],
+      ['-x', 'start no transcript after the first that fails'],
+      ['-j N', 'run N transcripts side by side (needs {port})'],
+      ['--feedback MODE', 'student: the first mismatch only; instructor (default): with the diff'],
+      ['--json FILE', 'results as JSON'],
+      ['--junit FILE', 'results as JUnit XML'],
+      ['--gradescope FILE', "results as Gradescope's results.json"],
+      ['--allow-files', 'let transcripts use files outside their own folder'],
     ],
     notes: [
       "Grading TCP servers run after run on one port fails while the last run's closed connections are in",
       'TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.',
       'Exits 0 if every transcript passed, 1 if one failed, 2 if one does not parse.',
+    ],
+  },
+  grade: {
+    args: '--with "COMMAND" [OPTIONS] SUBMISSIONS TRANSCRIPTS ...',
+    summary: 'every submission (a folder of SUBMISSIONS) against every transcript',
+    options: [
+      ['--with "COMMAND"', "{submission} in it is the submission's folder, {port} a fresh port (repeatable)"],
+      ['-j N', 'run N transcripts side by side'],
+      ['--wall S', 'bound on a whole transcript, program start-up included'],
+      ['-x', 'start no transcript after the first that fails'],
+      ['--feedback MODE', 'student: the first mismatch only; instructor (default): with the diff'],
+      ['--json FILE', 'results as JSON'],
+      ['--junit FILE', 'results as JUnit XML, a testsuite per submission'],
+      ['--gradescope DIR', "Gradescope's results.json for each submission, as DIR/SUBMISSION/results.json"],
+      ['--port N', 'the port transcripts were written against, where their header has no port:'],
+      ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
+      ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
+      ['--allow-files', 'let transcripts use files outside their own folder'],
+    ],
+    notes: [
+      "Points come from each transcript's header (points: N; 1 without one).",
+      'Exits 0 if everything passed, 1 if something failed, 2 for a usage error or a transcript that does not parse.',
     ],
   },
   connect: {

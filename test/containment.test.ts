@@ -38,7 +38,9 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
 const WRITERS: Readonly<Record<string, string>> = {
   'repl/history.ts': 'the interactive shell saves its history file (SOCKSHELL_HISTORY; empty disables it)',
   'transcript/record.ts': 'sockshell record FILE.sockt writes the transcript it was given',
-  'transcript/runner.ts': 'sockshell test --update rewrites the transcripts it was given',
+  'transcript/update.ts': 'sockshell test --update rewrites the transcripts it was given',
+  'transcript/runner.ts': 'sockshell test --json/--junit/--gradescope FILE write the reports asked for',
+  'transcript/grade.ts': 'sockshell grade --gradescope DIR makes DIR/SUBMISSION for each results.json',
 };
 /** The one place a process starts. */
 const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sockshell test --with "COMMAND" starts the program it names' };

@@ -55,6 +55,9 @@ export const diagramCommand: CommandDef = {
     if (svg) {
       const path = file?.value.kind === 'str' ? file.value.value : '';
       if (!path) throw new ShellError('diagram --svg needs a file name, as in: diagram --svg session.svg', ctx.span);
+      // FILE is an argument only with --svg, so the interpreter's check of file arguments cannot see it.
+      const refused = ctx.session.fileGuard?.(path) ?? null;
+      if (refused !== null) throw new ShellError(refused, file!.span);
       // 'wx': an existing file is kept unless --force, as export and record keep theirs.
       await writeFile(path, ladderSvg(ladder), { flag: ctx.flags.has('force') ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EEXIST') throw new ShellError(existsMessage('diagram', path, `diagram --svg ${path} --force`), file!.span);

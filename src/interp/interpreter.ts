@@ -304,6 +304,14 @@ export class Interpreter implements Executor {
       const word = positional[i]!;
       args[i] = { word, span: word.span, value: this.value(word) };
     }
+    const guard = this.session.fileGuard;
+    if (guard) {
+      for (const i of prepared.files) {
+        const v = args[i]!.value;
+        const refused = v.kind === 'str' || v.kind === 'bytes' ? guard(v.kind === 'str' ? v.value : v.value.toString('utf8')) : null;
+        if (refused !== null) throw new ShellError(refused, args[i]!.span);
+      }
+    }
     for (const i of prepared.bareData) {
       const text = bareNameWarning(call, positional[i]!, this.scope);
       if (text !== null)

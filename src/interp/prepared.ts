@@ -11,6 +11,8 @@ export interface Prepared extends ReturnType<typeof splitFlags> {
   readonly def: CommandDef;
   /** Positions of unquoted words sent as data: one equal to a variable's name is likely a missing `$`. */
   readonly bareData: readonly number[];
+  /** Positions of file paths: what a file guard (SessionServices.fileGuard) looks at. */
+  readonly files: readonly number[];
 }
 
 const PREPARED = new WeakMap<Call, Prepared>();
@@ -26,7 +28,8 @@ export function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Pre
     const form = def.forms.find((f) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length));
     const kindAt = (i: number) => form?.[Math.min(i, form.length - 1)]?.kind;
     const bareData = split.positional.flatMap((w, i) => (kindAt(i) === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
-    PREPARED.set(call, (prepared = { def, ...split, bareData }));
+    const files = split.positional.flatMap((_, i) => (kindAt(i) === 'file' ? [i] : []));
+    PREPARED.set(call, (prepared = { def, ...split, bareData, files }));
   }
   return prepared;
 }

@@ -29,6 +29,8 @@ export interface ShellCoreOptions {
    * waited behind. Not a line of the session: it never ran, so a transcript does not show it.
    */
   readonly onDropped?: (source: string) => void;
+  /** Why a file a command names may not be used (SessionServices.fileGuard). */
+  readonly fileGuard?: (path: string) => string | null;
 }
 
 const MAX_HELD = 1000;
@@ -64,6 +66,7 @@ export class ShellCore {
       ...(options.columns ? { columns: options.columns } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
+      ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
     });
     this.interp = this.session.interpreter(this.scope, { echo: true, exported: true });
   }

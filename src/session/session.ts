@@ -36,6 +36,8 @@ export interface SessionOptions {
    * runs: for `sockshell run`, where the script's calls are all that happens.
    */
   readonly nativeCalls?: boolean;
+  /** Why a file a command names may not be used (SessionServices.fileGuard). */
+  readonly fileGuard?: (path: string) => string | null;
 }
 
 /**
@@ -66,9 +68,12 @@ export class Session implements SessionServices {
   lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();
 
+  readonly fileGuard?: (path: string) => string | null;
+
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
     this.traffic = new TrafficTap(options.out, (serial) => this.engine.list().find((s) => s.serial === serial)?.local ?? null);
+    if (options.fileGuard) this.fileGuard = options.fileGuard;
     this.engine = createEngine({
       sink: (event) => {
         options.onEvent?.(event);
@@ -136,6 +141,8 @@ export class Session implements SessionServices {
   ): Promise<void> {
     if (options.depth > MAX_RUN_DEPTH)
       throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
+    const refused = this.fileGuard?.(file) ?? null;
+    if (refused !== null) throw new ShellError(refused, null);
     let source: string;
     try {
       source = await readFile(file, 'utf8');

@@ -70,4 +70,9 @@ export interface SessionServices {
   readonly traffic: TrafficControl;
   /** The chunks a REPL or piped session ran without error, and its sockets' names, for `export`; empty for scripts. */
   readonly ran: ExportLog;
+  /**
+   * Why a file a command names may not be used, or null when it may: `sockshell test` keeps a
+   * transcript's commands to its own folder. Absent: any file may be used.
+   */
+  readonly fileGuard?: (path: string) => string | null;
 }

@@ -44,7 +44,7 @@ export function unifiedDiff(
   return out.join('\n') + '\n';
 }
 
-interface Op {
+export interface Op {
   readonly op: ' ' | '-' | '+';
   readonly text: string;
   /** Lines of each side before this one (0-based positions). */
@@ -52,7 +52,8 @@ interface Op {
   readonly b: number;
 }
 
-function lineOps(a: readonly string[], b: readonly string[]): Op[] {
+/** The edit from `a` to `b`, line by line: kept (' '), removed ('-'), added ('+'). */
+export function lineOps(a: readonly string[], b: readonly string[]): Op[] {
   const n = a.length;
   const m = b.length;
   // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].

@@ -1,3 +1,5 @@
+import { programLineProblem } from './program-lines.js';
+
 /**
  * The transcript format (.sockt): a REPL session as text. Lines indented by two spaces are the
  * session: `sockshell NAME> COMMAND` (or `sockshell> COMMAND`) is typed input, `... LINE` continues
@@ -5,12 +7,16 @@
  *
  * Expected output may hold: [PORTn] (a port the OS picked; the same n is the same port), [...]
  * (any text within a line), a line that is just `...` (any number of lines), and a line ending in
- * ` (re)` (the rest is a regular expression for the whole line).
+ * ` (re)` (the rest is a regular expression for the whole line). `program> ACTION` lines act on the
+ * program under test (program-lines.ts). A header between `---` lines at the top sets options
+ * (header.ts).
  */
 
 export const EXTENSION = '.sockt';
 export const INDENT = '  ';
-const PROMPT = /^(sockshell(?: [A-Za-z_][A-Za-z0-9_]*)?> )(.*)$/;
+const PROMPT = /^(sockshell(?: [A-Za-z_][A-Za-z0-9_]*)?> |program> )(.*)$/;
+/** The prompt of a line about the program under test (program-lines.ts), not typed into the shell. */
+export const PROGRAM_PROMPT = 'program> ';
 const CONTINUATION = /^\.\.\. (.*)$/;
 
 export type Item =
@@ -22,6 +28,8 @@ export type Item =
 /** One command and what it should show. */
 export interface Block {
   readonly index: number;
+  /** A `program> ` line: an action on the program under test, not a command for the shell. */
+  readonly program: boolean;
   /** The command's lines, joined with newlines, as typed. */
   readonly source: string;
   readonly line: number;
@@ -57,7 +65,7 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
     else items.push({ kind: 'output', text: body, line });
   });
   const blocks: Block[] = [];
-  let current: { source: string[]; line: number; expected: Extract<Item, { kind: 'output' }>[] } | null = null;
+  let current: { source: string[]; line: number; program: boolean; expected: Extract<Item, { kind: 'output' }>[] } | null = null;
   let sawOutput = false;
   const shown = new Set<string>(); // [PORTn] names some output line has shown so far
   const unshown = (item: Item & { text: string }) => {
@@ -70,7 +78,14 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
     }
   };
   const finish = () => {
-    if (current) blocks.push({ index: blocks.length, source: current.source.join('\n'), line: current.line, expected: current.expected });
+    if (current)
+      blocks.push({
+        index: blocks.length,
+        program: current.program,
+        source: current.source.join('\n'),
+        line: current.line,
+        expected: current.expected,
+      });
   };
   for (const item of items) {
     switch (item.kind) {
@@ -79,11 +94,15 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
       case 'input':
         finish();
         unshown(item);
-        current = { source: [item.text], line: item.line, expected: [] };
+        current = { source: [item.text], line: item.line, program: item.prompt === PROGRAM_PROMPT, expected: [] };
+        if (current.program) {
+          const problem = programLineProblem(item.text);
+          if (problem) errors.push({ line: item.line, message: problem });
+        }
         sawOutput = false;
         break;
       case 'more':
-        if (!current || sawOutput)
+        if (!current || sawOutput || current.program)
           errors.push({ line: item.line, message: "a '... ' line must follow a command line or another '... ' line" });
         else {
           unshown(item);

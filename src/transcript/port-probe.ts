@@ -37,11 +37,25 @@ export async function freshPort(): Promise<number> {
   const [lo, hi] = below > 11000 ? [10000, below - 1] : [ephemeralRange()[1] + 1, 65535];
   for (let attempt = 0; attempt < 100 && hi > lo; attempt++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    if (handedOut.has(port)) continue;
     const holders = tcpHolders(port);
     if (holders && holders.timeWait + holders.other > 0) continue;
-    if (!(await portInUse(port))) return port;
+    if (handedOut.has(port) || (await portInUse(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   throw new Error(`no free port found for {port} in ${lo}–${hi}`);
+}
+
+/**
+ * Ports given out and not yet released: transcripts graded side by side (`-j`) never share one,
+ * though none is bound until its program starts.
+ */
+const handedOut = new Set<number>();
+
+/** The run that had `port` from freshPort is over. */
+export function releasePort(port: number): void {
+  handedOut.delete(port);
 }
 
 function tcpTaken(port: number): Promise<boolean> {

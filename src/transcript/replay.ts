@@ -1,13 +1,23 @@
 import { ShellCore } from '../repl/core.js';
 import { PortNames } from './ports.js';
+import { align, alignKeeping } from './align.js';
 import { blockMatches, lineMatches, substituteInput, type Bindings } from './pattern.js';
 import type { Block, Item, Transcript } from './format.js';
+import { runProgramBlock, type ProgramControl } from './program-replay.js';
 
 export interface ReplayOptions {
   /** Bound on every blocking call, and on waiting for output a job or a peer should send. */
   readonly timeoutMs: number;
-  /** Ctrl-C on `sockshell test`: stop the running command and the replay. */
+  /** Ctrl-C on `sockshell test`, or a wall limit: stop the running command and the replay. */
   readonly signal?: AbortSignal;
+  /** Compare the shell's `#` commentary lines too (header `commentary: checked`); by default they are not. */
+  readonly commentary?: 'checked' | 'ignored';
+  /** Run every block after a mismatch (--update); by default replay stops at the first block that fails. */
+  readonly keepGoing?: boolean;
+  /** The program under test, for `program> ` lines. */
+  readonly program?: ProgramControl;
+  /** Why a file a command names may not be used (`sockshell test` keeps transcripts in their folder); null: it may. */
+  readonly fileGuard?: (path: string) => string | null;
 }
 
 export interface ReplayResult {
@@ -16,12 +26,26 @@ export interface ReplayResult {
   readonly actual: readonly Item[];
   /** What --update writes: like `actual`, with the OS's ports named [PORTn]. */
   readonly updated: readonly Item[];
+  /** The first block that failed, or null; the blocks after it did not run unless keepGoing. */
+  readonly failure: Failure | null;
+}
+
+/** The first mismatch, as feedback shows it: the lines compared, expected and as this run showed them. */
+export interface Failure {
+  readonly block: Block;
+  readonly expected: readonly string[];
+  /** This run's lines, lines that matched shown as expected, the OS's ports named [PORTn]. */
+  readonly got: readonly string[];
+  /** Blocks after it were not run. */
+  readonly stopped: boolean;
 }
 
 /** Output lines that arrive on their own: [1] job lines, [name] socket notices. */
 const ASYNC = /^\[([A-Za-z0-9_]+)\] /;
 /** A notice about a socket (not a job): informational, so an unexpected one is not a failure. */
-const soft = (text: string) => !/^\[\d+\] /.test(text);
+const isNotice = (text: string) => !/^\[\d+\] /.test(text);
+/** The shell's commentary: what a command did underneath, at the prompt or from a job. */
+export const isCommentary = (text: string): boolean => /^(\[\d+\] )?#( |$)/.test(text);
 
 /**
  * Replays a transcript in a fresh session, in lockstep: a command runs, its output is captured,
@@ -41,47 +65,80 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     maxWaitMs: options.timeoutMs,
     onExit: () => (exited = true),
     onEvent: (event) => ports.observe(event),
+    ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
   });
+  const checked = options.commentary === 'checked';
+  const compared = (text: string) => checked || !isCommentary(text);
+  const soft = (text: string) => isNotice(text) || !compared(text);
   const outcomes = new Map<number, { normalized: string[]; updated: string[] }>();
   let passed = true;
+  let failure: Failure | null = null;
   try {
     for (const block of transcript.blocks) {
       if (options.signal?.aborted) {
         passed = false;
         break;
       }
+      if (failure !== null && !options.keepGoing) {
+        // Not run: shown as expected, so nothing after the first mismatch reads as a difference.
+        const lines = block.expected.map((e) => e.text);
+        outcomes.set(block.index, { normalized: lines, updated: lines });
+        continue;
+      }
       foreground = [];
-      const expectedAsync = block.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text);
-      const expectedForeground = block.expected.filter((e) => !ASYNC.test(e.text)).map((e) => e.text);
+      const expectedAsyncAll = block.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text);
+      const expectedForegroundAll = block.expected.filter((e) => !ASYNC.test(e.text)).map((e) => e.text);
+      const expectedAsync = expectedAsyncAll.filter(compared);
+      const expectedForeground = expectedForegroundAll.filter(compared);
       if (exited) foreground.push('(the session had already exited)');
+      else if (block.program) await runProgramBlock(block, expectedForeground, options, bindings, foreground);
       else await runBlock(core, block, bindings, foreground, options);
       const found = await collect(expectedAsync, pool, bindings, options.timeoutMs);
       const later = transcript.blocks
         .slice(block.index + 1)
-        .flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text)).map((e) => e.text));
+        .flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text) && compared(e.text)).map((e) => e.text));
       const unexpected = takeUnexpected(pool, later, bindings);
-      const fgOk = blockMatches(expectedForeground, foreground, bindings);
+      const fgOk = blockMatches(expectedForeground, foreground.filter(compared), bindings);
       const asyncOk = found.every((f) => f !== null) && unexpected.every(soft);
-      if (!fgOk || !asyncOk) passed = false;
-      const normalizedFg = fgOk ? expectedForeground : align(expectedForeground, foreground, bindings);
-      const normalizedAsync = expectedAsync.filter((_, i) => found[i] !== null);
+      const normalizedFg = fgOk ? expectedForegroundAll : alignKeeping(expectedForegroundAll, foreground, compared, bindings);
+      let k = 0;
+      const normalizedAsync = expectedAsyncAll.filter((e) => !compared(e) || found[k++] !== null);
       // An unexpected notice alone does not fail a block, so a passing block's diff leaves it out; a failing
       // block shows all that arrived, or a notice that differs would read as a notice that never came.
-      const shown = fgOk && asyncOk ? unexpected.filter((u) => !soft(u)) : unexpected;
+      const shown = fgOk && asyncOk ? unexpected.filter((u) => !soft(u)) : unexpected.filter(compared);
+      if (!fgOk || !asyncOk) {
+        passed = false;
+        failure ??= {
+          block,
+          expected: [...expectedForeground, ...expectedAsync],
+          got: [
+            ...alignKeeping(expectedForeground, foreground.filter(compared), () => true, bindings),
+            ...expectedAsync.filter((_, i) => found[i] !== null),
+            ...unexpected.filter(compared),
+          ].map((l) => ports.redactOutput(l)),
+          stopped: !options.keepGoing && block.index < transcript.blocks.length - 1,
+        };
+      }
       for (const [name, value] of bindings) ports.bind(name, Number(value));
+      const updatedFg = fgOk ? expectedForegroundAll : align(expectedForegroundAll, foreground, bindings);
       outcomes.set(block.index, {
         normalized: [...normalizedFg, ...normalizedAsync, ...shown],
         updated: [
-          ...normalizedFg.map((l, i) => (l === foreground[i] ? ports.redactOutput(l) : l)),
+          ...updatedFg.map((l, i) => (l === foreground[i] ? ports.redactOutput(l) : l)),
           ...normalizedAsync,
-          ...unexpected.map((u) => ports.redactOutput(u)),
+          ...unexpected.filter(compared).map((u) => ports.redactOutput(u)),
         ],
       });
     }
   } finally {
     await core.close();
   }
-  return { passed, actual: rebuild(transcript, outcomes, 'normalized', ports), updated: rebuild(transcript, outcomes, 'updated', ports) };
+  return {
+    passed,
+    actual: rebuild(transcript, outcomes, 'normalized', ports),
+    updated: rebuild(transcript, outcomes, 'updated', ports),
+    failure,
+  };
 }
 
 /** Runs one command; `^C` in its expected output means: interrupt it once it is waiting. */
@@ -132,27 +189,6 @@ function takeUnexpected(pool: string[], later: readonly string[], bindings: Bind
   const surprises = pool.filter((p) => !later.some((e) => lineMatches(e, p, new Map(bindings))));
   for (const s of surprises) pool.splice(pool.indexOf(s), 1);
   return surprises;
-}
-
-/** The actual lines, with those that match an expected line (in LCS order) shown as expected. */
-function align(expected: readonly string[], actual: readonly string[], bindings: Bindings): string[] {
-  const n = expected.length;
-  const m = actual.length;
-  const eq = (i: number, j: number) => expected[i] !== '...' && lineMatches(expected[i]!, actual[j]!, new Map(bindings));
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = eq(i, j) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (j < m) {
-    if (i < n && eq(i, j)) {
-      out.push(expected[i++]!);
-      j++;
-    } else if (i < n && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
-    else out.push(actual[j++]!);
-  }
-  return out;
 }
 
 /** The transcript's items with each block's output replaced; prose and commands stay put. */

@@ -1,25 +1,27 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { unifiedDiff } from './diff.js';
-import { EXTENSION, renderItems, type Item, type Transcript } from './format.js';
-import { transcriptProblems } from './problems.js';
-import { freshPort } from './port-probe.js';
-import { replacePorts } from './ports.js';
-import { renumberItems, renumberTranscript } from './renumber.js';
-import { replay } from './replay.js';
-import { startPeer, type Peer } from './with.js';
+import { EXTENSION } from './format.js';
+import { inOrder } from './pool.js';
+import { gradescopeJson, junitXml, resultsJson, type FeedbackMode, type Suite } from './reports.js';
+import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
 
-/** In a --with command: a fresh port for each transcript, standing for --port in the transcript. */
-export const PORT_PLACEHOLDER = '{port}';
+export { PORT_PLACEHOLDER };
 
-export interface TestOptions {
-  readonly update: boolean;
-  readonly with: readonly string[];
-  /** The port the program listens on; with {port} in a command, the port the transcript recorded it on. */
-  readonly port?: number;
-  readonly timeoutMs: number;
-  readonly readyTimeoutMs: number;
+/** Where results go besides the terminal: files in the formats of reports.ts. */
+export interface ReportFiles {
+  readonly json?: string;
+  readonly junit?: string;
+  readonly gradescope?: string;
+}
+
+export interface TestOptions extends Omit<RunSettings, 'signal'> {
+  readonly feedback: FeedbackMode;
+  /** Start no transcript after the first that fails (`-x`). */
+  readonly exitFirst: boolean;
+  /** Transcripts run side by side (`-j`); each has its own session, programs and port. */
+  readonly jobs: number;
+  readonly reports: ReportFiles;
   readonly out: Writable;
   readonly err: Writable;
   readonly signal: AbortSignal;
@@ -27,125 +29,103 @@ export interface TestOptions {
 
 /**
  * `sockshell test PATH ...`: replays every transcript, each in a fresh session with fresh --with
- * programs, prints a diff for each failure and a summary line. Returns 0, 1 (a transcript failed)
- * or 2 (a transcript could not be read or parsed).
+ * programs, says how each went and ends with a summary line. Returns 0, 1 (a transcript failed),
+ * 2 (a transcript could not be read or parsed) or 130 (interrupted).
  */
 export async function runTests(paths: readonly string[], options: TestOptions): Promise<number> {
+  if (options.jobs > 1 && options.with.length > 0 && !options.with.some((c) => c.includes(PORT_PLACEHOLDER))) {
+    options.err.write(
+      `sockshell test: -j ${options.jobs} runs programs side by side, so each needs a port of its own: write ${PORT_PLACEHOLDER} in --with\n`,
+    );
+    return 2;
+  }
   const files = await transcriptFiles(paths, options.err);
   if (files === null) return 2;
-  let passed = 0;
-  let failed = 0;
-  let broken = false;
-  for (const file of files) {
-    if (options.signal.aborted) break;
-    const text = await readFile(file, 'utf8');
-    const { transcript, problems } = transcriptProblems(text);
-    if (problems.length > 0) {
-      for (const e of problems) options.err.write(`${file}:${e.line}: ${e.message}\n`);
-      options.out.write(`FAIL    ${file}: it cannot be replayed (see above)\n`);
-      broken = true;
-      failed++;
-      continue;
-    }
-    const peers: Peer[] = [];
-    try {
-      // {port}: this run's program gets a port no earlier run used, so none of their TIME_WAIT is in its way.
-      const fresh =
-        options.port !== undefined && options.with.some((c) => c.includes(PORT_PLACEHOLDER))
-          ? { recorded: options.port, now: await freshPort() }
-          : null;
-      const port = fresh?.now ?? options.port;
-      for (const command of options.with) {
-        // With {port}, the port is only for the commands that are given it: another program (a
-        // helper, a second peer) is ready by its first line.
-        const given = fresh !== null && command.includes(PORT_PLACEHOLDER);
-        peers.push(
-          await startPeer(given ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command, {
-            readyTimeoutMs: options.readyTimeoutMs,
-            transcriptPorts: typedPorts(transcript),
-            ...(port !== undefined && (fresh === null || given) ? { port } : {}),
-            ...(given ? { placeholder: { command, recorded: fresh.recorded } } : {}),
-          }),
-        );
-      }
-      const raw = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, {
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-      });
-      const result = fresh
-        ? {
-            ...raw,
-            actual: renumberItems(raw.actual, fresh.now, fresh.recorded),
-            updated: renumberItems(raw.updated, fresh.now, fresh.recorded),
-          }
-        : raw;
-      if (options.signal.aborted) break;
-      const failedCheck = options.update ? failedExpect(result.updated) : null;
-      if (failedCheck !== null) {
-        // A failed `expect` is the program being wrong, not new output to accept.
-        options.out.write(
-          `FAIL    ${file}: not updated: the check at line ${failedCheck.line} failed this run (${failedCheck.why}); --update never writes a failed check as expected output\n`,
-        );
-        failed++;
-      } else if (options.update) {
-        const updated = renderItems(result.updated);
-        if (updated !== text) await writeFile(file, updated);
-        options.out.write(`${updated !== text ? 'updated' : 'ok     '} ${file}\n`);
-        passed++;
-      } else if (result.passed) {
-        options.out.write(`ok      ${file}\n`);
-        passed++;
-      } else {
-        const expected = text.replace(/\n$/, '').split('\n');
-        const actual = renderItems(result.actual).replace(/\n$/, '').split('\n');
-        options.out.write(`FAIL    ${file}\n`);
-        for (const p of peers) {
-          const ended = p.ended();
-          if (ended) options.out.write(`        ${ended}\n`);
-        }
-        options.out.write(unifiedDiff(expected, actual, { expected: `${file} (expected)`, actual: `${file} (this run)` }));
-        failed++;
-      }
-    } catch (e) {
-      options.out.write(`FAIL    ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-      failed++;
-    } finally {
-      for (const left of await Promise.all(peers.map((p) => p.stop()))) if (left) options.err.write(`sockshell test: ${left}\n`);
-    }
-  }
-  options.out.write(`${passed} passed, ${failed} failed${options.signal.aborted ? ' (interrupted)' : ''}\n`);
+  let failedOnce = false;
+  const results = await inOrder(
+    files,
+    options.jobs,
+    (file) => runTranscript(file, options),
+    (result) => {
+      if (result.outcome === 'interrupted') return;
+      printResult(result, options.feedback, options.out, options.err);
+      if (!isPass(result)) failedOnce = true;
+    },
+    () => options.signal.aborted || (options.exitFirst && failedOnce),
+  );
+  const shown = results.filter((r) => r.outcome !== 'interrupted');
+  const passed = shown.filter(isPass).length;
+  const skipped = files.length - results.length;
+  options.out.write(
+    `${passed} passed, ${shown.length - passed} failed${skipped > 0 && !options.signal.aborted ? `, ${skipped} not run (-x)` : ''}${options.signal.aborted ? ' (interrupted)' : ''}\n`,
+  );
+  await writeReports([{ name: 'sockshell test', results: shown }], options.reports, options.feedback);
   if (options.signal.aborted) return 130;
-  return broken ? 2 : failed > 0 ? 1 : 0;
+  return shown.some((r) => r.outcome === 'broken') ? 2 : passed < shown.length ? 1 : 0;
 }
 
-/** The first `expect` whose run printed something (an `expect` that holds prints nothing), and what it printed last. */
-function failedExpect(items: readonly Item[]): { line: number; why: string } | null {
-  for (const [i, item] of items.entries()) {
-    if (item.kind !== 'input' || !/^(\w+\.)?expect\b/.test(item.text)) continue;
-    const output = items.slice(i + 1).findIndex((o) => o.kind !== 'output');
-    const shown = items.slice(i + 1, output === -1 ? items.length : i + 1 + output).filter((o) => o.kind === 'output');
-    const last = shown[shown.length - 1];
-    if (last) return { line: item.line, why: last.text.replace(/^\s*\^+\s*/, '') };
+export const isPass = (r: TranscriptResult): boolean => r.outcome === 'passed' || r.outcome === 'updated';
+
+const MORE = '        ';
+
+/** One transcript's verdict on the terminal: `ok`, `updated`, or `FAIL` and its feedback, indented. */
+export function printResult(result: TranscriptResult, mode: FeedbackMode, out: Writable, err: Writable, label = result.file): void {
+  switch (result.outcome) {
+    case 'passed':
+      out.write(`ok      ${label}\n`);
+      return;
+    case 'updated':
+      out.write(`updated ${label}\n`);
+      return;
+    case 'broken':
+      for (const line of result.student) err.write(`${line}\n`);
+      out.write(`FAIL    ${label}: it cannot be replayed (see above)\n`);
+      return;
+    case 'interrupted':
+      return;
+    case 'failed': {
+      const lines = mode === 'student' ? result.student : result.instructor;
+      // A failure said in one line (a program that would not start) stays on the FAIL line.
+      const mismatch = lines.some((l) => l.startsWith('at line '));
+      if (!mismatch) {
+        const [first, ...rest] = lines;
+        out.write(`FAIL    ${label}: ${first ?? result.reason}\n${rest.map((l) => `${MORE}${l}\n`).join('')}`);
+        return;
+      }
+      out.write(`FAIL    ${label}\n`);
+      // The diff keeps its own columns; everything else is indented under the FAIL line.
+      const diff = (l: string) => /^(--- |\+\+\+ |@@ |[-+ ])/.test(l) && mode === 'instructor';
+      let inDiff = false;
+      for (const l of lines) {
+        if (l.startsWith('--- ')) inDiff = true;
+        if (inDiff && !diff(l)) inDiff = false;
+        out.write(inDiff ? `${l}\n` : `${MORE}${l}\n`);
+      }
+      return;
+    }
+    default: {
+      const exhaustive: never = result.outcome;
+      return exhaustive;
+    }
   }
-  return null;
 }
 
-/** The numbers typed where a port stands: the ports a program under test may have failed to bind. */
-function typedPorts(transcript: Transcript): number[] {
-  const ports = new Set<number>();
-  for (const block of transcript.blocks) replacePorts(block.source, 'input', (port) => (ports.add(port), null));
-  return [...ports];
+/** Writes the report files asked for; Gradescope's is for one submission, so it takes the first suite. */
+export async function writeReports(suites: readonly Suite[], files: ReportFiles, mode: FeedbackMode): Promise<void> {
+  if (files.json) await writeFile(files.json, resultsJson(suites, mode));
+  if (files.junit) await writeFile(files.junit, junitXml(suites, mode));
+  if (files.gradescope && suites[0]) await writeFile(files.gradescope, gradescopeJson(suites[0], mode));
 }
 
 /** Files named on the command line, and every transcript below directories, in a stable order. */
-async function transcriptFiles(paths: readonly string[], err: Writable): Promise<string[] | null> {
+export async function transcriptFiles(paths: readonly string[], err: Writable): Promise<string[] | null> {
   const files: string[] = [];
   for (const path of paths) {
     let info;
     try {
       info = await stat(path);
     } catch {
-      err.write(`sockshell test: no such file or directory: ${path}\n`);
+      err.write(`sockshell: no such file or directory: ${path}\n`);
       return null;
     }
     if (!info.isDirectory()) files.push(path);

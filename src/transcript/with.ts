@@ -1,21 +1,35 @@
 import { spawn } from 'node:child_process';
+import { terminalSafe } from '../render/terminal.js';
 import { portBound } from './port-probe.js';
 import { endGroup, killGroupNow } from './process-group.js';
+import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
+import { ProgramOutput } from './program-output.js';
+import type { ProgramControl } from './program-replay.js';
 import { timeWaitExplanation } from './time-wait.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
  * after it by its process group, whatever happens. The one place sockshell starts a process.
  */
-export interface Peer {
+export interface Peer extends Omit<ProgramControl, 'start'> {
   readonly command: string;
   /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
   ended(): string | null;
+  /** The last lines of its standard error, escaped. */
+  stderrTail(n: number): string[];
   /**
-   * Ends the program's whole process group and waits (bounded) until none of it runs, so its ports
-   * are free for the next transcript. Resolves with null, or with what is still running after the bound.
+   * Ends the program's whole process group, and any process of it that left the group (a daemon),
+   * and waits (bounded) until none of it runs, so its ports are free for the next transcript.
    */
-  stop(): Promise<string | null>;
+  stop(): Promise<Stopped>;
+}
+
+/** What stopping a program found: processes it left outside its group, and any that would not end. */
+export interface Stopped {
+  /** `pid N: COMMAND` for each process that had left the group and was stopped: a daemon. */
+  readonly strays: readonly string[];
+  /** What still runs after SIGKILL and the bound, said in one line; null when all ended. */
+  readonly stuck: string | null;
 }
 
 export interface PeerOptions {
@@ -51,53 +65,26 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   // With {port}, the transcript's port held from the start (the student's own server, left running)
   // says nothing of this program; only one that this program took shows it chose its port itself.
   const recordedHeldBefore = options.placeholder !== undefined && portBound(options.placeholder.recorded) === true;
-  // A process group of its own, so `sh -c` and whatever it starts are stopped together.
-  const child = spawn(command, {
-    shell: true,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
-  });
-  let stderr = '';
-  let printed = false;
-  let printedAt = 0;
-  child.stdout.on('data', () => {
-    if (!printed) printedAt = Date.now();
-    printed = true;
-  });
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  if (child.pid !== undefined) live.add(child.pid);
-  let stopping = false;
-  const peer: Peer = {
-    command,
-    ended: () => {
-      if (stopping || (child.exitCode === null && child.signalCode === null)) return null;
-      const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
-      return `--with "${command}" exited (${why}) during the replay${stderr ? `: ${lastLine(stderr)}` : ''}`;
-    },
-    stop: async () => {
-      stopping = true;
-      if (child.pid === undefined) return null;
-      const left = await endGroup(child.pid);
-      live.delete(child.pid);
-      return left === null ? null : `--with "${command}" did not end after SIGKILL (still running: pid ${left.join(', ')})`;
-    },
-  };
+  const { peer, child, printedAt } = spawnPeer(command);
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      await peer.stop();
+      // Its last words may still be in the pipe when the exit is seen.
+      for (const until = Date.now() + 500; !peer.lines('stderr').ended && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
-      const explained = ADDRESS_IN_USE.test(stderr) ? explainBindFailure(command, options) : [];
-      throw new Error(
-        [`--with "${command}" exited (${why}) before it was ready${stderr ? `: ${lastLine(stderr)}` : ''}`, ...explained].join(MORE),
-      );
+      const last = peer.stderrTail(1)[0];
+      const explained =
+        last !== undefined && ADDRESS_IN_USE.test(peer.stderrTail(5).join('\n')) ? explainBindFailure(command, options) : [];
+      throw new Error([`--with "${command}" exited (${why}) before it was ready${last ? `: ${last}` : ''}`, ...explained].join(MORE));
     }
     // With {port} the port is known, so only binding it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing.
+    const printed = printedAt() !== null;
     const bound = options.port !== undefined ? portBound(options.port) : false;
     if (bound === true || (printed && (options.placeholder === undefined || bound === null))) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
-    const settled = printed && Date.now() - printedAt > 500;
+    const settled = printed && Date.now() - printedAt()! > 500;
     if (
       options.placeholder !== undefined &&
       !recordedHeldBefore &&
@@ -105,15 +92,13 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       portBound(options.placeholder.recorded) === true
     ) {
       await peer.stop();
-      throw new Error(
-        [`--with "${command}" did not bind port ${options.port}, the one {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE),
-      );
+      throw new Error([`--with "${command}" did not bind the port {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
     }
     if (Date.now() > deadline) {
       await peer.stop();
       if (options.placeholder !== undefined) {
         throw new Error(
-          `--with "${command}" never bound port ${options.port}, the one {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`,
+          `--with "${command}" never bound the port {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`,
         );
       }
       const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
@@ -150,7 +135,7 @@ function explainBindFailure(command: string, options: PeerOptions): string[] {
       timeWaitExplanation(recorded, options.placeholder.command) !== null
         ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT`
         : 'another port, one in use';
-    return [`it was given port ${options.port}, which was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
+    return [`the port {port} gave it was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
   }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];
   const ports = [...(options.port !== undefined ? [options.port] : []), ...inCommand, ...(options.transcriptPorts ?? [])];
@@ -161,6 +146,68 @@ function explainBindFailure(command: string, options: PeerOptions): string[] {
   return [];
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
+/**
+ * Starts the program, in its own process group, with its standard input, output and error piped,
+ * and returns at once: a client started by `program> start` is not waited for. Its output is kept
+ * (escaped) for `program> stdout` and reports; `printedAt` is when it first wrote to stdout.
+ */
+export function spawnPeer(command: string): { peer: Peer; child: ReturnType<typeof spawn>; printedAt: () => number | null } {
+  const tag = newTag();
+  // A process group of its own, so `sh -c` and whatever it starts are stopped together.
+  const child = spawn(command, {
+    shell: true,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1', [TAG_VARIABLE]: tag },
+  });
+  const out = { stdout: new ProgramOutput(), stderr: new ProgramOutput() };
+  let printedAt: number | null = null;
+  child.stdout.on('data', (d: Buffer) => {
+    printedAt ??= Date.now();
+    out.stdout.add(d);
+  });
+  child.stderr.on('data', (d: Buffer) => out.stderr.add(d));
+  child.stdout.on('close', () => (out.stdout.ended = true));
+  child.stderr.on('close', () => (out.stderr.ended = true));
+  child.stdin.on('error', () => {}); // EPIPE: it exited or closed its input; write() says so
+  if (child.pid !== undefined) live.add(child.pid);
+  const watch = child.pid !== undefined ? watchDescendants(child.pid) : null;
+  const exit = (): string | null =>
+    child.exitCode !== null ? `exit status ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : null;
+  let stopping = false;
+  const peer: Peer = {
+    command,
+    ended: () => {
+      const how = exit();
+      if (stopping || how === null) return null;
+      const last = out.stderr.tail(1)[0];
+      return `--with "${command}" exited (${how.replace('exit ', '')}) during the replay${last ? `: ${last}` : ''}`;
+    },
+    stderrTail: (n) => out.stderr.tail(n),
+    write: (text) => {
+      if (exit() !== null || !child.stdin.writable) return false;
+      child.stdin.write(text);
+      return true;
+    },
+    end: () => child.stdin.end(),
+    lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended }),
+    take: (stream, n) => out[stream].take(n),
+    exit,
+    stop: async () => {
+      stopping = true;
+      watch?.stop();
+      if (child.pid === undefined) return { strays: [], stuck: null };
+      const left = await endGroup(child.pid);
+      // A daemon: it left the group, so the group's end said nothing of it.
+      const found = strays(tag, watch?.known ?? new Set(), child.pid);
+      const described = found.map((pid) => `pid ${pid}: ${terminalSafe(Buffer.from(commandLine(pid), 'latin1'))}`);
+      const stuck = [...(left ?? []), ...(await killAll(found))];
+      live.delete(child.pid);
+      return {
+        strays: described,
+        stuck: stuck.length === 0 ? null : `--with "${command}" did not end after SIGKILL (still running: pid ${stuck.join(', ')})`,
+      };
+    },
+  };
+  return { peer, child, printedAt: () => printedAt };
 }

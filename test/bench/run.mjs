@@ -14,6 +14,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { bulk } from './bulk.mjs';
 import { udpBurst } from './burst.mjs';
 import { clientConnections, connections } from './connections.mjs';
+import { grading } from './grading.mjs';
 import { PYTHON, has, killAll, setPinning, summary, versionOf } from './lib.mjs';
 import { memory } from './memory.mjs';
 import { report } from './report.mjs';
@@ -48,9 +49,19 @@ function progress(text) {
  * connections even so: Python's sockets cost so little RSS that 20 of them may not move it a page).
  */
 const size = smoke
-  ? { roundTrips: 1_000, warmRoundTrips: 1, clients: 50, warmClients: 1, bulkMiB: 8, startups: 1, held: 200, burst: 100 }
+  ? { roundTrips: 1_000, warmRoundTrips: 1, clients: 50, warmClients: 1, bulkMiB: 8, startups: 1, held: 200, burst: 100, submissions: 2 }
   : quick
-    ? { roundTrips: 5_000, warmRoundTrips: 5_000, clients: 500, warmClients: 500, bulkMiB: 128, startups: 5, held: 300, burst: 1_000 }
+    ? {
+        roundTrips: 5_000,
+        warmRoundTrips: 5_000,
+        clients: 500,
+        warmClients: 500,
+        bulkMiB: 128,
+        startups: 5,
+        held: 300,
+        burst: 1_000,
+        submissions: 8,
+      }
     : {
         roundTrips: 50_000,
         warmRoundTrips: 10_000,
@@ -60,6 +71,7 @@ const size = smoke
         startups: 21,
         held: 1_000,
         burst: 1_000,
+        submissions: 20,
       };
 
 const all = [
@@ -71,6 +83,7 @@ const all = [
   startup(size.startups),
   memory(size.held),
   udpBurst(size.burst),
+  grading(size.submissions),
 ];
 const measurements = all.filter((m) => only === null || only.includes(m.id));
 

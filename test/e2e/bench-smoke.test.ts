@@ -42,6 +42,7 @@ describe('npm run bench', () => {
       'startup',
       'memory',
       'udp-burst',
+      'grade',
     ]);
     for (const r of report.results) {
       for (const c of r.contenders.filter((x) => x.available)) {

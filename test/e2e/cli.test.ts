@@ -25,7 +25,7 @@ describe('command line', () => {
   it('every subcommand that --help lists answers --help and -h with its own usage, and does nothing else', async () => {
     const index = (await sockshell(['--help'])).stdout;
     const names = [...index.matchAll(/^(?:usage: | {7})sockshell (\w+) /gm)].map((m) => m[1]!);
-    expect(names).toEqual(['run', 'check', 'export', 'record', 'test', 'connect', 'listen']);
+    expect(names).toEqual(['run', 'check', 'export', 'record', 'test', 'grade', 'connect', 'listen']);
     for (const name of names) {
       for (const flag of ['--help', '-h']) {
         const r = await sockshell([name, flag]);
@@ -41,7 +41,7 @@ describe('command line', () => {
 
   it('test --help says what each option does', async () => {
     expect((await sockshell(['test', '--help'])).stdout).toMatchInlineSnapshot(`
-      "usage: sockshell test [--update [--force]] [--with "COMMAND"]... [--port N] [--timeout S] [--ready-timeout S] PATH ...
+      "usage: sockshell test [--update [--force]] [--with "COMMAND"]... [--port N] [OPTIONS] PATH ...
         replay transcripts (files, or every .sockt below a directory)
 
       options:
@@ -49,9 +49,17 @@ describe('command line', () => {
         --force            let --update run with --with (the program under test then writes the expected output)
         --with "COMMAND"   start COMMAND before each transcript and stop its process group after (repeatable)
         --port N           COMMAND is ready once port N is bound (as well as on its first output line)
-        {port}             in COMMAND: a fresh port for each transcript, replacing --port N in the transcript
+        {port}             in COMMAND: a fresh port for each transcript, replacing --port N (or the header's port:) in it
         --timeout S        bound on every blocking call and on waiting for notices (default 5)
         --ready-timeout S  how long COMMAND has to get ready (default 5)
+        --wall S           bound on a whole transcript, program start-up included
+        -x                 start no transcript after the first that fails
+        -j N               run N transcripts side by side (needs {port})
+        --feedback MODE    student: the first mismatch only; instructor (default): with the diff
+        --json FILE        results as JSON
+        --junit FILE       results as JUnit XML
+        --gradescope FILE  results as Gradescope's results.json
+        --allow-files      let transcripts use files outside their own folder
 
       Grading TCP servers run after run on one port fails while the last run's closed connections are in
       TIME_WAIT (60 s); --with "python3 TCPServer.py {port}" --port 12000 gives each run its own port.

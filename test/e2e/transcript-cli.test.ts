@@ -32,7 +32,21 @@ describe('record and test', () => {
     const r = await sockshell(['test', file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
-      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -3,4 +3,4 @@\n   sockshell> print hello\n   hello\n   sockshell> print world\n-  planet\n+  world\n0 passed, 1 failed\n`,
+      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -3,4 +3,4 @@\n   sockshell> print hello\n   hello\n   sockshell> print world\n-  planet\n+  world\n` +
+        '        what it checks: Prose first.\n        at line 5: print world\n        expected: planet\n        got:      world\n0 passed, 1 failed\n',
+    );
+  });
+
+  it('a run stops at its first mismatch: nothing after it runs or shows as a difference, and a student reads only that one', async () => {
+    const file = join(dir, 'first-only.sockt');
+    writeFileSync(
+      file,
+      "It prints three words.\n\n  sockshell> print one\n  one\n  sockshell> print two\n  TWO\n  sockshell> sleep 60\n  sockshell> $nothing\n  b'x'\n",
+    );
+    const r = await sockshell(['test', '--feedback', 'student', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      `FAIL    ${file}\n        what it checks: It prints three words.\n        at line 5: print two\n        expected: TWO\n        got:      two\n        (the lines after it were not run)\n0 passed, 1 failed\n`,
     );
   });
 
@@ -105,7 +119,10 @@ describe('record and test', () => {
     here.on('message', () => (arrived = true));
     await new Promise<void>((resolve) => here.bind(0, '127.0.0.1', resolve));
     const file = join(dir, 'slow.sockt');
-    writeFileSync(file, `  sockshell> udp.socket\n  sockshell> sendto started 127.0.0.1 ${here.address().port}\n  sockshell> sleep 60\n`);
+    writeFileSync(
+      file,
+      `  sockshell> u = udp.socket\n  sockshell u> u.sendto started 127.0.0.1 ${here.address().port}\n  7\n  sockshell u> sleep 60\n`,
+    );
     const child = spawn(process.execPath, [CLI, 'test', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';
@@ -122,7 +139,8 @@ describe('record and test', () => {
   });
 
   it('a directory runs every .sockt below it and ends with the summary', async () => {
-    const r = await sockshell(['test', 'test/transcripts']);
+    // textbook-scripts.sockt runs the scripts in scripts/, outside the transcripts' folder.
+    const r = await sockshell(['test', '--allow-files', 'test/transcripts']);
     expect(r.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
     expect(r.status).toBe(0);
   });
@@ -182,5 +200,51 @@ describe('no false verdicts (issue 15)', () => {
       expect(r.status, port).toBe(2);
       expect(r.stderr).toContain(`--port needs a port number, got '${port}'`);
     }
+  });
+});
+
+describe('test: bounds and reports', () => {
+  it('--wall bounds a whole transcript; -x starts nothing after the first failure', async () => {
+    const slow = join(dir, 'wall.sockt');
+    writeFileSync(slow, '  sockshell> sleep 30\n  sockshell> print after\n  after\n');
+    const wrong = join(dir, 'x-wrong.sockt');
+    writeFileSync(wrong, '  sockshell> print a\n  b\n');
+    const r = await sockshell(['test', '--wall', '0.5', '-x', slow, wrong, wrong]);
+    expect(r.stdout).toBe(`FAIL    ${slow}: it did not finish within the wall limit of 0.5 s\n0 passed, 1 failed, 2 not run (-x)\n`);
+    expect(r.status).toBe(1);
+  });
+
+  it('--json and --junit write every verdict; --gradescope one submission with points from the header', async () => {
+    const good = join(dir, 'report-good.sockt');
+    writeFileSync(good, '---\ntitle: prints a\npoints: 3\nvisibility: hidden\n---\n  sockshell> print a\n  a\n');
+    const bad = join(dir, 'report-bad.sockt');
+    writeFileSync(bad, 'It prints b.\n  sockshell> print a\n  b\n');
+    const [json, junit, gs] = [join(dir, 'r.json'), join(dir, 'r.xml'), join(dir, 'gs.json')];
+    const r = await sockshell(['test', '--feedback', 'student', '--json', json, '--junit', junit, '--gradescope', gs, good, bad]);
+    expect(r.status).toBe(1);
+    const results = JSON.parse(readFileSync(json, 'utf8')) as { submissions: { score: number; max_score: number; tests: unknown[] }[] };
+    expect(results.submissions).toHaveLength(1);
+    expect(results.submissions[0]).toMatchObject({ score: 3, max_score: 4, passed: 1, failed: 1 });
+    expect(results.submissions[0]!.tests[1]).toMatchObject({
+      name: 'report-bad.sockt',
+      outcome: 'failed',
+      points: 0,
+      max_points: 1,
+      feedback: ['what it checks: It prints b.', 'at line 2: print a', 'expected: b', 'got:      a'],
+    });
+    expect(readFileSync(junit, 'utf8')).toContain('<testcase name="report-bad.sockt" classname="sockshell test" time="');
+    expect(JSON.parse(readFileSync(gs, 'utf8'))).toMatchObject({
+      score: 3,
+      tests: [
+        { name: 'prints a', score: 3, max_score: 3, status: 'passed', visibility: 'hidden', output: '' },
+        { name: 'report-bad.sockt', score: 0, max_score: 1, status: 'failed', visibility: 'visible' },
+      ],
+    });
+  });
+
+  it('-j with a --with program needs {port}: programs side by side on one port would collide', async () => {
+    const r = await sockshell(['test', '-j', '2', '--with', 'sleep 1', join(dir, 'x-wrong.sockt')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('-j 2 runs programs side by side, so each needs a port of its own: write {port} in --with');
   });
 });

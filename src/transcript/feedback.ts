@@ -1,0 +1,115 @@
+import { lineOps } from './diff.js';
+import type { Block, Transcript } from './format.js';
+import type { Failure } from './replay.js';
+
+/**
+ * What a student reads about a failed transcript: the first mismatch only, with the transcript's
+ * own words for what it checks, the line typed, what was expected and what came, and how the
+ * program ended. The same behaviour gives the same text on every run: ports are shown as the
+ * transcript wrote them, ports the OS picked as [PORTn], and no time or process id appears.
+ */
+export interface FeedbackInput {
+  /** The transcript as written (not renumbered for this run's port). */
+  readonly transcript: Transcript;
+  readonly failure: Failure;
+  /** `exit status N`, `killed by SIGNAL`, or null while the program runs (or there is none). */
+  readonly programExit: string | null;
+  readonly hasProgram: boolean;
+  /** The last lines of its standard error, escaped. */
+  readonly stderrTail: readonly string[];
+}
+
+/** The line `sockshell record` opens a transcript with: about the file, not about what it checks. */
+const RECORDER_LINE = /^A sockshell transcript\. Replay it with: /;
+
+/** Lines longer than this are shown as a window around their first difference. */
+const LONG = 100;
+const BEFORE = 30;
+const AFTER = 50;
+/** At most this many lines of what came instead (an echoed line, its caret and message). */
+const GOT_LINES = 3;
+
+export function studentFeedback(input: FeedbackInput): string[] {
+  const { failure, transcript } = input;
+  const block = transcript.blocks[failure.block.index] ?? failure.block;
+  const out: string[] = [];
+  const prose = proseBefore(transcript, block);
+  if (prose.length > 0) out.push(`what it checks: ${prose.join(' ')}`);
+  out.push(`at line ${block.line}: ${block.program ? 'program> ' : ''}${block.source.split('\n')[0]}`);
+  // A call that waited repeats the typed line above its error; the line is already said above.
+  const typed = block.source.split('\n')[0]!.trim();
+  out.push(
+    ...firstDifference(
+      failure.expected,
+      failure.got.filter((l) => l.trim() !== typed),
+    ),
+  );
+  if (failure.stopped) out.push('(the lines after it were not run)');
+  if (input.hasProgram) {
+    out.push(`the program: ${input.programExit ?? 'still running'}`);
+    if (input.stderrTail.length > 0) out.push('its standard error ended with:', ...input.stderrTail.map((l) => `  ${l}`));
+  }
+  return out;
+}
+
+/** `expected:` and `got:` for the first lines that differ, long ones cut to a window. */
+export function firstDifference(expected: readonly string[], actual: readonly string[]): string[] {
+  const ops = lineOps(expected, actual);
+  const first = ops.findIndex((o) => o.op !== ' ');
+  if (first < 0) return ['expected and got the same lines, in another order or with notices that differ'];
+  let removed: string | null = null;
+  const added: string[] = [];
+  for (const o of ops.slice(first)) {
+    if (o.op === ' ') break;
+    if (o.op === '-') removed ??= o.text;
+    else if (added.length < GOT_LINES) added.push(uncaret(o.text));
+  }
+  const cut = (l: string) => (l.length > 2 * LONG ? `${l.slice(0, 2 * LONG)}…` : l);
+  const more = (lines: readonly string[]) => lines.slice(1).map((l) => `          ${cut(l)}`);
+  if (removed === null) return ['expected: (nothing more)', `got:      ${cut(added[0]!)}`, ...more(added)];
+  if (added.length === 0) return [`expected: ${cut(uncaret(removed))}`, 'got:      (nothing)'];
+  const want = uncaret(removed);
+  const got = added[0]!;
+  // Two long lines that differ somewhere inside: both shown around the first difference.
+  const long = want.length > LONG && got.length > LONG;
+  const at = firstDiffering(want, got);
+  return [
+    `expected: ${long ? window(want, at) : cut(want)}`,
+    `got:      ${long ? window(got, at) : cut(got)}`,
+    ...more(added),
+    ...(long ? [`(the lines are ${want.length} and ${got.length} characters long; they first differ at character ${at + 1})`] : []),
+  ];
+}
+
+/** An error's caret line without the carets and spaces that put it under the typed line: the message is what counts here. */
+function uncaret(line: string): string {
+  return line.replace(/^\s*\^+ /, '');
+}
+
+function firstDiffering(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function window(text: string, at: number): string {
+  if (text.length <= LONG) return text;
+  const from = Math.max(0, at - BEFORE);
+  const to = Math.min(text.length, at + AFTER);
+  return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+}
+
+/** The paragraph of prose nearest above a block: the transcript's own words for what it checks. */
+function proseBefore(transcript: Transcript, block: Block): string[] {
+  const items = transcript.items;
+  let i = items.findIndex((item) => item.line === block.line) - 1;
+  // Up past the session lines of earlier blocks, to the prose above them.
+  while (i >= 0 && items[i]!.kind !== 'prose') i--;
+  while (i >= 0 && items[i]!.kind === 'prose' && items[i]!.text.trim() === '') i--;
+  const paragraph: string[] = [];
+  while (i >= 0 && items[i]!.kind === 'prose' && items[i]!.text.trim() !== '' && items[i]!.text !== '---') {
+    if (!RECORDER_LINE.test(items[i]!.text)) paragraph.unshift(items[i]!.text.trim());
+    i--;
+  }
+  return paragraph; // it stops at a header's closing '---': a header's lines are settings, not prose
+}

@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Every process a program under test started, also one that left its process group: a daemon
+ * (`setsid` and a double fork) is in a session and group of its own, and its parent has exited, so
+ * neither the group nor the parent leads to it. Node cannot make sockshell a child subreaper
+ * (prctl), so two things from Linux's /proc find it: the tag every process started for a program
+ * carries in its environment (inherited across fork, setsid and exec unless the program clears
+ * its environment), and the descendants seen while it ran (a daemon that cleared its environment is
+ * still caught if it was seen before its parent exited).
+ */
+
+/** The environment variable that marks a program's processes; its value is one program's tag. */
+export const TAG_VARIABLE = 'SOCKSHELL_TEST_PROGRAM';
+const SCAN_MS = 50;
+
+let tags = 0;
+export function newTag(): string {
+  return `${process.pid}-${++tags}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** One process as /proc shows it; null when it is gone or not Linux. */
+interface ProcInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly zombie: boolean;
+}
+
+function info(pid: number): ProcInfo | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so read after the last ')'.
+  const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), zombie: state === 'Z' || state === 'X' };
+}
+
+function pids(): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function carriesTag(pid: number, tag: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${TAG_VARIABLE}=${tag}`);
+  } catch {
+    return false; // gone, or another user's
+  }
+}
+
+/** The command line of a process, for a report; '' when it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Watches the descendants of `root` while the program runs, so one that leaves its group and loses
+ * its parent is still known. `stop` ends the watch.
+ */
+export function watchDescendants(root: number): { readonly known: ReadonlySet<number>; stop(): void } {
+  const known = new Set<number>([root]);
+  const scan = () => {
+    for (const pid of pids()) {
+      if (known.has(pid)) continue;
+      const p = info(pid);
+      if (p && known.has(p.ppid)) known.add(pid);
+    }
+  };
+  scan();
+  const timer = setInterval(scan, SCAN_MS);
+  timer.unref();
+  return { known, stop: () => clearInterval(timer) };
+}
+
+/** Live processes of the program outside group `pgid`: tagged, or seen as its descendants. */
+export function strays(tag: string, known: ReadonlySet<number>, pgid: number): number[] {
+  const out: number[] = [];
+  for (const pid of pids()) {
+    if (pid === process.pid) continue;
+    const p = info(pid);
+    if (p === null || p.zombie || p.pgrp === pgid) continue;
+    if (known.has(pid) || carriesTag(pid, tag)) out.push(pid);
+  }
+  return out;
+}
+
+/** SIGKILL to each, and a bounded wait until none runs; the pids still running after it. */
+export async function killAll(list: readonly number[], boundMs = 2000): Promise<number[]> {
+  for (const pid of list) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const left = list.filter((pid) => {
+      const p = info(pid);
+      return p !== null && !p.zombie;
+    });
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,99 @@
+import type { Block } from './format.js';
+import { blockMatches, type Bindings } from './pattern.js';
+import { parseProgramLine } from './program-lines.js';
+
+/** What replay may do with the program under test; with.ts's Peer provides it. */
+export interface ProgramControl {
+  /** Starts the program(s) a `program> start` line waits for; resolves with why it could not, or null. */
+  start(): Promise<string | null>;
+  /** Writes to its standard input; false when it has exited or its input is closed. */
+  write(text: string): boolean;
+  /** Closes its standard input. */
+  end(): void;
+  /** Its output lines not yet checked, escaped as the shell escapes what peers send; `ended` once the stream closed. */
+  lines(stream: 'stdout' | 'stderr'): { readonly lines: readonly string[]; readonly ended: boolean };
+  /** Marks the first `n` lines of a stream as checked. */
+  take(stream: 'stdout' | 'stderr', n: number): void;
+  /** `exit status N` or `killed by SIGNAL` once it has ended; null while it runs (or before it started). */
+  exit(): string | null;
+}
+
+const POLL_MS = 5;
+
+/**
+ * Runs one `program> ` line and pushes what it showed onto `shown`. A check waits (bounded by the
+ * timeout) until the program's output matches what the transcript expects or its stream ends, so
+ * a correct program passes as soon as it has answered and a wrong one fails once it cannot.
+ */
+export async function runProgramBlock(
+  block: Block,
+  expected: readonly string[],
+  options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly program?: ProgramControl },
+  bindings: Bindings,
+  shown: string[],
+): Promise<void> {
+  const action = parseProgramLine(block.source);
+  const program = options.program;
+  if (typeof action === 'string') {
+    shown.push(`(transcript: ${action})`);
+    return;
+  }
+  if (program === undefined) {
+    shown.push('(transcript: program> lines need a program under test: sockshell test --with "COMMAND")');
+    return;
+  }
+  const deadline = Date.now() + options.timeoutMs;
+  const seconds = `${options.timeoutMs / 1000} s`;
+  switch (action.kind) {
+    case 'start': {
+      const why = await program.start();
+      if (why !== null) shown.push(`(the program did not start: ${why})`);
+      return;
+    }
+    case 'stdin':
+      if (!program.write(action.text + '\n')) shown.push('(the program has ended or closed its standard input: nothing was written)');
+      return;
+    case 'eof':
+      program.end();
+      return;
+    case 'stdout':
+    case 'stderr': {
+      for (;;) {
+        const { lines, ended } = program.lines(action.kind);
+        // The first lines that match, however many more have come since.
+        for (let n = lines.length; n >= 0; n--) {
+          if (blockMatches(expected, lines.slice(0, n), bindings)) {
+            shown.push(...lines.slice(0, n));
+            program.take(action.kind, n);
+            return;
+          }
+        }
+        if (ended || Date.now() > deadline || options.signal?.aborted) {
+          shown.push(...lines);
+          if (!ended) shown.push(`(no more ${action.kind} within ${seconds}: the program is still running)`);
+          program.take(action.kind, lines.length);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
+    case 'wait': {
+      for (;;) {
+        const exit = program.exit();
+        if (exit !== null) {
+          shown.push(exit);
+          return;
+        }
+        if (Date.now() > deadline || options.signal?.aborted) {
+          shown.push(`(still running after ${seconds})`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
+    default: {
+      const exhaustive: never = action;
+      return exhaustive;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { unifiedDiff } from './diff.js';
+import { studentFeedback } from './feedback.js';
+import { folderGuard } from './file-guard.js';
+import { renderItems, type Item } from './format.js';
+import { writeUpdate } from './update.js';
+import type { Header } from './header.js';
+import { freshPort, releasePort } from './port-probe.js';
+import { replacePorts } from './ports.js';
+import { transcriptProblems } from './problems.js';
+import type { ProgramControl } from './program-replay.js';
+import { renumberItems, renumberTranscript } from './renumber.js';
+import { replay, type ReplayResult } from './replay.js';
+import { spawnPeer, startPeer, type Peer } from './with.js';
+
+/** How long a failed transcript's program has to finish dying before its state is reported. */
+const SETTLE_MS = 500;
+
+/** In a --with command: a fresh port for each transcript, standing for the transcript's port. */
+export const PORT_PLACEHOLDER = '{port}';
+
+export interface RunSettings {
+  /** The programs under test, as commands (`{port}` still in them). */
+  readonly with: readonly string[];
+  /** The port transcripts were written against, where their header does not say (`--port`). */
+  readonly port?: number;
+  readonly timeoutMs: number;
+  readonly readyTimeoutMs: number;
+  /** A bound on the whole transcript, program start-up included (`--wall`). */
+  readonly wallMs?: number;
+  readonly update: boolean;
+  /** Let transcripts use files outside their folder (`--allow-files`). */
+  readonly allowFiles: boolean;
+  readonly signal: AbortSignal;
+}
+
+export type Outcome = 'passed' | 'failed' | 'broken' | 'updated' | 'interrupted';
+
+/** One transcript's verdict, with what to tell a student and an instructor. */
+export interface TranscriptResult {
+  readonly file: string;
+  /** The header's title, or the file's name. */
+  readonly name: string;
+  readonly header: Header | null;
+  readonly outcome: Outcome;
+  readonly seconds: number;
+  /** Why it failed, in one line (the first line of `student`); '' when it passed. */
+  readonly reason: string;
+  /** The first mismatch, the program's end and its stderr: for the student. */
+  readonly student: readonly string[];
+  /** The same with a diff of the transcript up to the mismatch, and notes for the grader. */
+  readonly instructor: readonly string[];
+}
+
+/**
+ * Runs one transcript against fresh programs under test and says how it went. Never throws for
+ * what a program or a transcript does: a program that will not start, a wall limit reached, a
+ * daemon left behind are all verdicts.
+ */
+export async function runTranscript(file: string, settings: RunSettings): Promise<TranscriptResult> {
+  const started = Date.now();
+  const name = basename(file);
+  const done = (fields: Omit<TranscriptResult, 'file' | 'seconds'>): TranscriptResult => ({
+    file,
+    seconds: (Date.now() - started) / 1000,
+    ...fields,
+  });
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const why = `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+    return done({ name, header: null, outcome: 'broken', reason: why, student: [why], instructor: [why] });
+  }
+  const { transcript, header, problems } = transcriptProblems(text);
+  const title = header.title ?? name;
+  const usesProgram = transcript.blocks.some((b) => b.program);
+  if (usesProgram && settings.with.length === 0) {
+    problems.push({
+      line: transcript.blocks.find((b) => b.program)!.line,
+      message: 'program> lines need a program under test: --with "COMMAND"',
+    });
+  }
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `${file}:${p.line}: ${p.message}`);
+    return done({ name: title, header, outcome: 'broken', reason: 'it cannot be replayed', student: lines, instructor: lines });
+  }
+  const recorded = header.port ?? settings.port;
+  const needsPort = settings.with.some((c) => c.includes(PORT_PLACEHOLDER));
+  if (needsPort && recorded === undefined) {
+    const why = `${PORT_PLACEHOLDER} in --with needs the port the transcript was written against: --port N, or 'port: N' in its header`;
+    return done({ name: title, header, outcome: 'broken', reason: why, student: [why], instructor: [why] });
+  }
+  const wall = settings.wallMs !== undefined ? AbortSignal.timeout(settings.wallMs) : null;
+  const signal = wall ? AbortSignal.any([settings.signal, wall]) : settings.signal;
+  const claimed = needsPort
+    ? await freshPort().then(
+        (now) => ({ recorded: recorded!, now }),
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      )
+    : null;
+  if (typeof claimed === 'string')
+    return done({ name: title, header, outcome: 'failed', reason: claimed, student: [claimed], instructor: [claimed] });
+  const fresh = claimed;
+  const peers: Peer[] = [];
+  const deferred = transcript.blocks.some((b) => b.program && b.source === 'start');
+  const notes: string[] = [];
+  let result: ReplayResult | null = null;
+  let startFailure: string | null = null;
+  // How the first program ended and its last words, read before it is stopped.
+  let exit: string | null;
+  let tail: string[];
+  try {
+    const port = fresh?.now ?? recorded;
+    const commandFor = (command: string) => (fresh ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command);
+    if (!deferred) {
+      for (const command of settings.with) {
+        // With {port}, the port is only for the commands that are given it: another program (a
+        // helper, a second peer) is ready by its first line.
+        const given = fresh !== null && command.includes(PORT_PLACEHOLDER);
+        peers.push(
+          await startPeer(commandFor(command), {
+            readyTimeoutMs: settings.readyTimeoutMs,
+            ...(port !== undefined && (fresh === null || given) ? { port } : {}),
+            ...(given ? { placeholder: { command, recorded: fresh.recorded } } : {}),
+          }),
+        );
+      }
+    }
+    const program = programControl(peers, deferred ? () => settings.with.map((c) => spawnPeer(commandFor(c)).peer) : null);
+    const replayed = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, {
+      timeoutMs: settings.timeoutMs,
+      signal,
+      commentary: header.commentary,
+      keepGoing: settings.update,
+      ...(settings.with.length > 0 ? { program } : {}),
+      ...(settings.allowFiles ? {} : { fileGuard: folderGuard(dirname(file)) }),
+    });
+    const back = (items: readonly Item[]) => (fresh ? renumberItems(items, fresh.now, fresh.recorded) : items);
+    result = { ...replayed, actual: back(replayed.actual), updated: back(replayed.updated) };
+  } catch (e) {
+    // This run's port changes every run; the text must not (the command is shown as written).
+    const message = e instanceof Error ? e.message : String(e);
+    startFailure = fresh ? message.replaceAll(String(fresh.now), PORT_PLACEHOLDER) : message;
+  } finally {
+    // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
+    // report says how it ended, the same way every run, rather than "still running" by a race.
+    if (peers[0] && result && !result.passed) {
+      for (const until = Date.now() + SETTLE_MS; peers[0].exit() === null && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 10));
+    }
+    exit = peers[0]?.exit() ?? null;
+    tail = peers[0]?.stderrTail(5) ?? [];
+    for (const p of peers) {
+      const ended = p.ended();
+      if (ended && result && !result.passed) notes.push(ended);
+    }
+    for (const stopped of await Promise.all(peers.map((p) => p.stop()))) {
+      if (stopped.strays.length > 0)
+        notes.push(
+          `the program left ${stopped.strays.length === 1 ? 'a process' : `${stopped.strays.length} processes`} running outside its process group (a daemon?), stopped with SIGKILL: ${stopped.strays.join('; ')}`,
+        );
+      if (stopped.stuck) notes.push(stopped.stuck);
+    }
+    if (fresh) releasePort(fresh.now);
+  }
+  if (settings.signal.aborted)
+    return done({ name: title, header, outcome: 'interrupted', reason: 'interrupted', student: [], instructor: [] });
+  if (wall?.aborted) {
+    const why = `it did not finish within the wall limit of ${settings.wallMs! / 1000} s`;
+    return done({ name: title, header, outcome: 'failed', reason: why, student: [why], instructor: [why, ...notes] });
+  }
+  const daemon = notes.filter((n) => n.startsWith('the program left'));
+  if (startFailure !== null || result === null) {
+    // with.ts indents its continuation lines by 8 for the one-line form; a report indents them itself.
+    const lines = (startFailure ?? 'it did not run').split('\n').map((l) => l.replace(/^ {8}/, ''));
+    return done({
+      name: title,
+      header,
+      outcome: 'failed',
+      reason: lines[0]!,
+      student: [...lines, ...daemon],
+      instructor: [...lines, ...notes],
+    });
+  }
+  if (result.passed && daemon.length > 0) {
+    return done({ name: title, header, outcome: 'failed', reason: daemon[0]!, student: daemon, instructor: daemon });
+  }
+  if (settings.update) {
+    const written = await writeUpdate(file, text, result.updated);
+    if (written.refused !== null)
+      return done({
+        name: title,
+        header,
+        outcome: 'failed',
+        reason: written.refused,
+        student: [written.refused],
+        instructor: [written.refused],
+      });
+    return done({ name: title, header, outcome: written.changed ? 'updated' : 'passed', reason: '', student: [], instructor: [] });
+  }
+  if (result.passed) return done({ name: title, header, outcome: 'passed', reason: '', student: [], instructor: [] });
+  const failure = result.failure;
+  const student = failure
+    ? studentFeedback({
+        transcript,
+        failure: fresh
+          ? {
+              ...failure,
+              expected: failure.expected.map(swapBack(fresh)),
+              got: failure.got.map(swapBack(fresh)),
+            }
+          : failure,
+        programExit: exit,
+        hasProgram: settings.with.length > 0,
+        stderrTail: tail,
+      }).concat(daemon)
+    : ['it failed (interrupted)'];
+  const diff = unifiedDiff(text.replace(/\n$/, '').split('\n'), renderItems(result.actual).replace(/\n$/, '').split('\n'), {
+    expected: `${file} (expected)`,
+    actual: `${file} (this run)`,
+  });
+  return done({
+    name: title,
+    header,
+    outcome: 'failed',
+    reason: student.find((l) => l.startsWith('at line')) ?? student[0] ?? '',
+    student,
+    instructor: [...notes, ...diff.replace(/\n$/, '').split('\n'), ...student],
+  });
+}
+
+/** A line of this run with its fresh port shown as the transcript's, in output and in an echoed typed line. */
+function swapBack(fresh: { recorded: number; now: number }): (line: string) => string {
+  const swap = (port: number) => (port === fresh.now ? String(fresh.recorded) : null);
+  return (line) => replacePorts(replacePorts(line, 'output', swap), 'input', swap);
+}
+
+/**
+ * `program> ` lines act on the first --with program. With `program> start` in the transcript, the
+ * programs are started there (`spawn`), without waiting for them to be ready: a client is ready
+ * when it has something to say, and the transcript's next line waits for that.
+ */
+function programControl(peers: Peer[], spawn: (() => Peer[]) | null): ProgramControl {
+  const first = () => peers[0];
+  return {
+    start: async () => {
+      if (spawn === null) return 'the program was started before the transcript; program> start needs no earlier program';
+      if (peers.length > 0) return 'the program is already running';
+      peers.push(...spawn());
+      return null;
+    },
+    write: (text) => first()?.write(text) ?? false,
+    end: () => first()?.end(),
+    lines: (stream) => first()?.lines(stream) ?? { lines: [], ended: false },
+    take: (stream, n) => first()?.take(stream, n),
+    exit: () => first()?.exit() ?? null,
+  };
+}

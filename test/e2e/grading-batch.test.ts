@@ -1,0 +1,213 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
+
+/**
+ * `sockshell grade` over the textbook's four programs and the mistakes a class makes
+ * (test/grading/KIND/submissions), each against the transcripts written for that program: every
+ * verdict is checked, and so are the JSON, JUnit XML and Gradescope results it writes.
+ *
+ * Each kind is copied to a temporary folder with the transcripts' port (2121x) replaced by a free
+ * one, so a program that hard-codes the transcripts' port binds a port no other test uses.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-grade-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Kind = 'udp-server' | 'tcp-server' | 'udp-client' | 'tcp-client';
+const PROGRAM: Record<Kind, string> = {
+  'udp-server': 'UDPServer.py',
+  'tcp-server': 'TCPServer.py',
+  'udp-client': 'UDPClient.py',
+  'tcp-client': 'TCPClient.py',
+};
+
+/** A copy of test/grading/KIND with its fixed port replaced by a free one. */
+async function copyOf(kind: Kind): Promise<string> {
+  const to = join(dir, kind);
+  cpSync(new URL(`../grading/${kind}/`, import.meta.url), to, { recursive: true });
+  const port = String(await freeFixedPort());
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else writeFileSync(path, readFileSync(path, 'utf8').replace(/\b2121[2-5]\b/g, port));
+    }
+  };
+  walk(to);
+  return to;
+}
+
+interface Json {
+  submissions: {
+    submission: string;
+    score: number;
+    max_score: number;
+    tests: { name: string; file: string; outcome: string; points: number; max_points: number; feedback: string[] }[];
+  }[];
+}
+
+/** Grades a kind with -j 4 and every report; returns the verdicts as submission → transcript file → outcome. */
+async function grade(kind: Kind) {
+  const root = await copyOf(kind);
+  const [json, junit, gradescope] = [join(root, 'results.json'), join(root, 'junit.xml'), join(root, 'gradescope')];
+  const r = await sockshell([
+    'grade',
+    '-j',
+    '4',
+    '--timeout',
+    '10',
+    '--feedback',
+    'student',
+    '--json',
+    json,
+    '--junit',
+    junit,
+    '--gradescope',
+    gradescope,
+    '--with',
+    `python3 {submission}/${PROGRAM[kind]} {port}`,
+    join(root, 'submissions'),
+    join(root, 'transcripts'),
+  ]);
+  const results = JSON.parse(readFileSync(json, 'utf8')) as Json;
+  const verdicts: Record<string, Record<string, string>> = {};
+  for (const s of results.submissions)
+    verdicts[s.submission] = Object.fromEntries(s.tests.map((t) => [t.file.split('/').pop()!.replace('.sockt', ''), t.outcome]));
+  return { r, root, results, verdicts, junit, gradescope };
+}
+
+const pass = 'passed';
+const fail = 'failed';
+
+describe.runIf(hasPython)('sockshell grade: the textbook programs and the mistakes a class makes', () => {
+  it('UDP servers: every verdict, and the feedback a student reads', async () => {
+    const { r, verdicts, results } = await grade('udp-server');
+    expect(verdicts).toEqual({
+      'fixed-reply-address': { 'non-ascii': pass, 'two-clients': fail, upper: pass },
+      'hard-coded-port': { 'non-ascii': fail, 'two-clients': fail, upper: fail },
+      'lower-cases': { 'non-ascii': fail, 'two-clients': fail, upper: fail },
+      'no-loop': { 'non-ascii': pass, 'two-clients': fail, upper: fail },
+      'non-ascii-crash': { 'non-ascii': fail, 'two-clients': pass, upper: pass },
+      slow: { 'non-ascii': fail, 'two-clients': fail, upper: fail },
+      textbook: { 'non-ascii': pass, 'two-clients': pass, upper: pass },
+      'trailing-newline': { 'non-ascii': fail, 'two-clients': fail, upper: fail },
+    });
+    expect(r.status).toBe(1);
+    const feedback = (who: string, test: string) =>
+      results.submissions.find((s) => s.submission === who)!.tests.find((t) => t.file.endsWith(`${test}.sockt`))!.feedback;
+    expect(feedback('lower-cases', 'upper')).toEqual([
+      'what it checks: The server sends each datagram back upper-cased, to the address it came from, and keeps serving.',
+      'at line 12: $modifiedMessage',
+      "expected: b'HELLO GRADER'",
+      "got:      b'hello grader'",
+      '(the lines after it were not run)',
+      'the program: still running',
+    ]);
+    expect(feedback('trailing-newline', 'upper')).toContain("got:      b'HELLO GRADER\\n'");
+    expect(feedback('non-ascii-crash', 'non-ascii')).toEqual(
+      expect.arrayContaining([
+        'the program: exit status 1',
+        "  UnicodeDecodeError: 'ascii' codec can't decode byte 0xc3 in position 1: ordinal not in range(128)",
+      ]),
+    );
+    // One run binds the hard-coded port and is told so; one side by side with it finds the port taken.
+    expect(feedback('hard-coded-port', 'upper')[0]).toMatch(/did not bind the port \{port\} gave it,$|Address already in use$/);
+    expect(feedback('hard-coded-port', 'upper')).toContain(
+      'Make it read its port from its arguments (serverPort = int(sys.argv[1])), or rewrite it on the way in:',
+    );
+    expect(feedback('slow', 'upper').slice(1, 4)).toEqual([
+      'at line 11: modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+      'expected: (nothing more)',
+      'got:      ETIMEDOUT: recvfrom timed out after 10 s; the socket is still usable (TimeoutError)',
+    ]);
+    // Points come from the headers: upper is worth 2, the others 1.
+    expect(results.submissions.find((s) => s.submission === 'textbook')).toMatchObject({ score: 4, max_score: 4 });
+    expect(results.submissions.find((s) => s.submission === 'no-loop')).toMatchObject({ score: 1, max_score: 4 });
+    expect(r.stdout).toMatch(/│ textbook +│ 3\/3 +│ 4\/4 +│ +│/);
+  });
+
+  it('TCP servers: the textbook passes; recv on the welcoming socket and no loop fail', async () => {
+    const { verdicts, results } = await grade('tcp-server');
+    expect(verdicts).toEqual({ 'no-loop': { upper: fail }, 'recv-on-welcoming-socket': { upper: fail }, textbook: { upper: pass } });
+    const welcoming = results.submissions.find((s) => s.submission === 'recv-on-welcoming-socket')!.tests[0]!.feedback;
+    expect(welcoming).toEqual(expect.arrayContaining(["expected: b'HELLO GRADER'", 'the program: exit status 1']));
+    // It crashed with the client's line unread: the kernel resets the connection, which recv reports as
+    // ECONNRESET, or as b'' when the reset came before the read.
+    expect(welcoming.find((l) => l.startsWith('got:'))).toMatch(/^got: {6}(b''|ECONNRESET: the peer reset the connection of clientSocket)/);
+    expect(welcoming).toContain('  OSError: [Errno 107] Transport endpoint is not connected');
+  });
+
+  it('UDP clients: started by the transcript once its server is up, fed a line, their output and exit checked', async () => {
+    const { verdicts, results } = await grade('udp-client');
+    expect(verdicts).toEqual({
+      'hard-coded-port': { 'non-ascii': fail, upper: fail },
+      'non-ascii-crash': { 'non-ascii': fail, upper: pass },
+      textbook: { 'non-ascii': pass, upper: pass },
+      'trailing-newline': { 'non-ascii': fail, upper: fail },
+    });
+    const newline = results.submissions
+      .find((s) => s.submission === 'trailing-newline')!
+      .tests.find((t) => t.file.endsWith('upper.sockt'))!;
+    expect(newline.feedback).toEqual(expect.arrayContaining(["expected: b'hello client'", "got:      b'hello client\\n'"]));
+  });
+
+  it('TCP clients: the textbook passes, a trailing newline fails', async () => {
+    const { verdicts } = await grade('tcp-client');
+    expect(verdicts).toEqual({ textbook: { upper: pass }, 'trailing-newline': { upper: fail } });
+  });
+
+  it("the JUnit XML has the schema's required elements and attributes, and Gradescope's results.json its fields", async () => {
+    const { junit, gradescope, results } = await grade('tcp-server');
+    // Ant's JUnit schema (what CI servers read): testsuites > testsuite(name, tests, failures, errors,
+    // time, timestamp, hostname, id, package) > properties, testcase(name, classname, time) with
+    // failure(type) or error(type), system-out, system-err.
+    const check = `
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == 'testsuites', root.tag
+suites = root.findall('testsuite')
+assert suites, 'no testsuite'
+for s in suites:
+    for a in ('name', 'tests', 'failures', 'errors', 'time', 'timestamp', 'hostname', 'id', 'package'):
+        assert a in s.attrib, 'testsuite lacks ' + a
+    children = [c.tag for c in s]
+    assert children[0] == 'properties' and children[-2:] == ['system-out', 'system-err'], children
+    cases = s.findall('testcase')
+    assert int(s.get('tests')) == len(cases)
+    bad = 0
+    for c in cases:
+        for a in ('name', 'classname', 'time'):
+            assert a in c.attrib, 'testcase lacks ' + a
+        float(c.get('time'))
+        for f in list(c):
+            assert f.tag in ('failure', 'error') and 'type' in f.attrib, f.tag
+            bad += 1
+    assert bad == int(s.get('failures')) + int(s.get('errors'))
+print(len(suites), sum(len(s.findall('testcase')) for s in suites), sum(int(s.get('failures')) for s in suites))
+`;
+    const validated = await runProcess('python3', ['-c', check, junit]);
+    expect(validated.stderr).toBe('');
+    expect(validated.stdout).toBe('3 3 2\n');
+    for (const s of results.submissions) {
+      const gs = JSON.parse(readFileSync(join(gradescope, s.submission, 'results.json'), 'utf8')) as {
+        score: number;
+        execution_time: number;
+        tests: { name: string; score: number; max_score: number; status: string; visibility: string; output: string }[];
+      };
+      expect(gs.score).toBe(s.score);
+      expect(Number.isInteger(gs.execution_time)).toBe(true);
+      expect(gs.tests).toHaveLength(1);
+      const [t] = gs.tests;
+      expect(t).toMatchObject({
+        name: 'the server upper-cases what a client sends, one connection after another',
+        max_score: 2,
+        visibility: 'visible',
+      });
+      expect(t!.status).toBe(s.submission === 'textbook' ? 'passed' : 'failed');
+      expect(t!.score).toBe(s.submission === 'textbook' ? 2 : 0);
+      expect(t!.output === '').toBe(s.submission === 'textbook');
+    }
+  });
+});
