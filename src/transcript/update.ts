@@ -17,9 +17,23 @@ export async function writeUpdate(
     return { changed: false, refused };
   }
   const rendered = renderItems(updated);
+  // A call that timed out (or a replay that hung) where the transcript had none: most often the server
+  // it talks to was not running; writing it would turn a good transcript into one that expects failure.
+  if (count(rendered, TIMED_OUT) > count(text, TIMED_OUT)) {
+    const refused =
+      'not updated: a call timed out this run where the transcript expected none (is the server it talks to running?); --update never writes a new timeout as expected output';
+    return { changed: false, refused };
+  }
   if (rendered === text) return { changed: false, refused: null };
   await writeFile(file, rendered);
   return { changed: true, refused: null };
+}
+
+/** A blocking call's timeout, or a replay that did not finish, as the transcript shows them. */
+const TIMED_OUT = /ETIMEDOUT: \w+ timed out after|\(replay: the command did not finish/g;
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
 }
 
 /** The first `expect` whose run printed something (an `expect` that holds prints nothing), and what it printed last. */

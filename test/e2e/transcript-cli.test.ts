@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { CLI, ROOT, sockshell } from '../helpers/proc.js';
+import { CLI, ROOT, freeFixedPort, sockshell } from '../helpers/proc.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** sockshell record and sockshell test as a user runs them. */
@@ -191,6 +191,17 @@ describe('no false verdicts (issue 15)', () => {
     const withProgram = await sockshell(['test', '--update', '--with', 'python3 -c "print(1)"', file]);
     expect(withProgram.status).toBe(2);
     expect(withProgram.stderr).toContain('--update with --with would rewrite the transcripts to whatever this program does');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('--update never writes a timeout the transcript did not have (a server that was not running)', async () => {
+    const file = join(dir, 'no-server.sockt');
+    const port = await freeFixedPort();
+    const text = `  sockshell> c = udp.socket\n  sockshell> c.sendto hello 127.0.0.1 ${port}\n  5\n  sockshell> m, a = c.recvfrom 2048\n`;
+    writeFileSync(file, text);
+    const r = await sockshell(['test', '--update', '--timeout', '1', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`FAIL    ${file}: not updated: a call timed out this run where the transcript expected none`);
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
