@@ -303,9 +303,9 @@ class SocketEngine implements Engine, Core {
     const state = socket.state();
     // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset
     // peer), and unless bytes lie unread: then the connection's release sends a reset instead.
-    const open = transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT' || state === 'FIN_WAIT');
-    const unread = open ? socket.unread() : 0;
-    const fin = unread === 0 && open && state !== 'FIN_WAIT';
+    // (Any state with a live connection counts for unread bytes, as the connection's release decides.)
+    const unread = transport === 'tcp' && peer !== null && state !== 'RESET' ? socket.unread() : 0;
+    const fin = unread === 0 && transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
     if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);

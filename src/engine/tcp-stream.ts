@@ -264,7 +264,8 @@ export class Stream {
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (this.queue.total > 0 && !this.gone) raw.resetAndDestroy();
+        if (this.queue.total > 0 && this.state() !== 'RESET')
+          raw.resetAndDestroy(); // the engine's closed event says so alike
         else if (raw.writableLength === 0) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
