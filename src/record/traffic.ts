@@ -40,6 +40,7 @@ export type LocalOf = (serial: number) => Address | null;
 /** The entry for one engine event, or null for events that move no bytes. */
 export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date()): TrafficEntry | null {
   const { serial, socket } = event;
+  const mark = (direction: '>' | '<', text: string): TrafficEntry => ({ kind: 'mark', at, direction, socket, serial, text });
   switch (event.kind) {
     case 'sent':
       return {
@@ -70,31 +71,16 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
         file: null,
       };
     case 'eof':
-      return {
-        kind: 'mark',
-        at,
-        direction: '<',
-        socket,
-        serial,
-        text: event.fin ? 'FIN: the peer closed its side' : 'end of stream (FIN or reset)',
-      };
+      return mark('<', event.fin ? 'FIN: the peer closed its side' : 'end of stream (FIN or reset)');
     case 'shut':
-      return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: `FIN (shutdown ${event.how})` } : null;
+      return event.fin ? mark('>', `FIN (shutdown ${event.how})`) : null;
     case 'closed':
-      if (event.unread > 0)
-        return { kind: 'mark', at, direction: '>', socket, serial, text: `RST (close with ${event.unread} bytes unread)` };
-      return event.fin ? { kind: 'mark', at, direction: '>', socket, serial, text: 'FIN (close)' } : null;
+      if (event.unread > 0) return mark('>', `RST (close with ${event.unread} bytes unread)`);
+      return event.fin ? mark('>', 'FIN (close)') : null;
     case 'dropped':
-      return {
-        kind: 'mark',
-        at,
-        direction: '<',
-        socket,
-        serial,
-        text: `a datagram of ${event.bytes} bytes dropped: the receive queue is full`,
-      };
+      return mark('<', `a datagram of ${event.bytes} bytes dropped: the receive queue is full`);
     case 'failed':
-      return { kind: 'mark', at, direction: '<', socket, serial, text: `${event.code}` };
+      return mark('<', event.code);
     case 'bound':
     case 'connected':
     case 'incoming':

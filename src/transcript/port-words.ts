@@ -1,6 +1,7 @@
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
-import type { Stmt, Word } from '../lang/ast.js';
+import type { Word } from '../lang/ast.js';
+import { statements } from '../lang/statements.js';
 import { splitFlags } from '../spec/flags.js';
 
 /**
@@ -12,37 +13,14 @@ import { splitFlags } from '../spec/flags.js';
 export function replaceTypedPorts(line: string, replace: (port: number) => string | null): string {
   const { program } = compile(line);
   const edits: { col: number; width: number; text: string }[] = [];
-  const visit = (stmts: readonly Stmt[]) => {
-    for (const stmt of stmts) {
-      switch (stmt.kind) {
-        case 'command':
-          for (const w of portWords(stmt.call.name, stmt.call.args)) {
-            const m = /^((?:[A-Za-z_]\w*=)?)(\d{1,5})$/.exec(w.text);
-            const text = m ? replace(Number(m[2])) : null;
-            if (m && text !== null && w.span.line === 1) edits.push({ col: w.span.col, width: w.text.length, text: m[1] + text });
-          }
-          break;
-        case 'while':
-        case 'repeat':
-          visit(stmt.body);
-          break;
-        case 'if':
-          visit(stmt.then);
-          visit(stmt.otherwise);
-          break;
-        case 'assign':
-        case 'show':
-        case 'break':
-        case 'continue':
-          break;
-        default: {
-          const exhaustive: never = stmt;
-          return exhaustive;
-        }
-      }
+  for (const stmt of statements(program)) {
+    if (stmt.kind !== 'command') continue;
+    for (const w of portWords(stmt.call.name, stmt.call.args)) {
+      const m = /^((?:[A-Za-z_]\w*=)?)(\d{1,5})$/.exec(w.text);
+      const text = m ? replace(Number(m[2])) : null;
+      if (m && text !== null && w.span.line === 1) edits.push({ col: w.span.col, width: w.text.length, text: m[1] + text });
     }
-  };
-  visit(program);
+  }
   let out = line;
   // Right to left, so earlier columns stay where they were.
   for (const e of edits.sort((a, b) => b.col - a.col)) {
