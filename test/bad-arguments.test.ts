@@ -11,7 +11,15 @@ let shell: CoreDriver;
 
 beforeAll(async () => {
   shell = new CoreDriver({ maxWaitMs: 2000 });
-  await shell.ok('t = tcp.socket', 'l = tcp.listen 127.0.0.1 0', 'u = udp.socket', 'gone = udp.socket', 'gone.close', 'use u');
+  await shell.ok(
+    't = tcp.socket',
+    'l = tcp.listen 127.0.0.1 0',
+    'u = udp.socket',
+    'gone = udp.socket',
+    'gone.close',
+    'use u',
+    'big = 99999',
+  );
 });
 afterAll(() => shell.close());
 
@@ -90,7 +98,7 @@ const CASES: [line: string, shown: string][] = [
   ['exit abc', "^^^ expected an exit status from 0 to 255, got 'abc'"],
   ['run', '^ missing arguments for run: usage: run FILE [NAME=VALUE ...]'],
   ['run "\\x1b[2J.sock"', "^^^ can't read '\\x1b[2J.sock' (ENOENT)"],
-  ['kill %x', '^^ expected a job number such as %1 (see jobs)'],
+  ['kill %x', "^^ expected a job number such as %1 (see jobs), got '%x'"],
   // The textbook's Python typed as is: each error writes the line the sockshell way.
   ['u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.recvfrom 2048'],
   ['m, a = u.recvfrom(2048)', '^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write m, a = u.recvfrom 2048'],
@@ -131,6 +139,12 @@ const CASES: [line: string, shown: string][] = [
   ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
   ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
   ['u.sendto (upper hi) 9', '^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 9'],
+  // Overloaded forms (tcp.listen PORT BACKLOG or HOST PORT): the error is the one from the form that got furthest.
+  ['tcp.listen localhost 99999', '^^^^^ expected a port number from 0 to 65535, got 99999'],
+  ['tcp.listen 12000 abc', "^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 'abc'"],
+  ['tcp.listen localhost $big', '^^^^ expected a port number from 0 to 65535, got 99999'],
+  ['trace maybe', "^^^^^ expected on or off, got 'maybe'"],
+  ['display pink', "^^^^ expected one of (text, hex), got 'pink'"],
   ['m, a = hello', '^^^^^ 2 names need 2 values: a command that returns them, or a $name that holds them'],
 ];
 

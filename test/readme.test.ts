@@ -17,7 +17,18 @@ describe('README and help stay in step with the command table', () => {
       expect(c.summary.length, c.name).toBeGreaterThan(10);
       expect(c.example.length, c.name).toBeGreaterThan(0);
       expect('code' in c.python ? c.python.code : c.python.none, c.name).not.toBe('');
-      for (const form of c.forms) for (const arg of form) expect(c.usage, `${c.name} ${arg.name}`).toContain(arg.name);
+      // Each argument is in the usage: by its name, by its choices (rd|wr|rdwr), or as ... when it takes the rest.
+      for (const form of c.forms) {
+        for (const arg of form) {
+          const shown =
+            arg.rest === true && c.usage.includes('...')
+              ? '...'
+              : arg.choices && !c.usage.includes(arg.name)
+                ? arg.choices.join('|')
+                : arg.name;
+          expect(c.usage, `${c.name} ${arg.name}`).toContain(shown);
+        }
+      }
     }
   });
 

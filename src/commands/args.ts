@@ -1,7 +1,7 @@
-import type { Address, Family } from '../engine/types.js';
+import type { Address } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
-import type { Arg } from '../spec/command.js';
+import type { Arg, ArgKind, ArgSpec, Args, KindValue } from '../spec/command.js';
 
 /**
  * Coercions from argument values to what a socket call needs. Each failure is a ShellError that
@@ -38,13 +38,13 @@ function integer(v: Value): number | null {
   return null;
 }
 
-export function port(arg: Arg): number {
+function port(arg: Arg): number {
   const n = integer(arg.value);
   if (n === null || n < 0 || n > 65535) fail(arg, 'a port number from 0 to 65535', pythonTuple(arg.value));
   return n;
 }
 
-export function host(arg: Arg): string {
+function host(arg: Arg): string {
   const v = arg.value;
   const hint = pythonTuple(v);
   if (hint !== '') fail(arg, 'a host name or address', hint);
@@ -54,14 +54,14 @@ export function host(arg: Arg): string {
 }
 
 /** A file path: text, or bytes as UTF-8. */
-export function path(arg: Arg): string {
+function path(arg: Arg): string {
   const v = arg.value;
   if (v.kind === 'str' && v.value !== '') return v.value;
   if (v.kind === 'bytes' && v.value.length > 0) return v.value.toString('utf8');
   return fail(arg, 'a file path');
 }
 
-export function data(arg: Arg): Buffer {
+function data(arg: Arg): Buffer {
   const v = arg.value;
   if (v.kind === 'address' || v.kind === 'socket' || v.kind === 'tuple' || v.kind === 'none') {
     fail(arg, 'text or bytes to send');
@@ -69,15 +69,16 @@ export function data(arg: Arg): Buffer {
   return toBytes(v);
 }
 
+const SPACE = Buffer.from(' ');
+
 /** Several DATA words as one payload, joined by single spaces (send hi there). */
-export function words(args: readonly Arg[]): Buffer {
-  if (args.length === 1) return data(args[0]!);
-  const space = Buffer.from(' ');
-  return Buffer.concat(args.flatMap((a, i) => (i === 0 ? [data(a)] : [space, data(a)])));
+export function joinWords(first: Buffer, more: readonly Buffer[]): Buffer {
+  if (more.length === 0) return first;
+  return Buffer.concat([first, ...more.flatMap((b) => [SPACE, b])]);
 }
 
 /** BUFSIZE for recv and recvfrom. 0 is allowed, as in Python: recv 0 returns b'' at once, recvfrom 0 takes one datagram and keeps none of its bytes. */
-export function bufsize(arg: Arg): number {
+function bufsize(arg: Arg): number {
   const n = integer(arg.value);
   if (n === null || n < 0 || n > MAX_BUFSIZE) fail(arg, `a buffer size from 0 to ${MAX_BUFSIZE} bytes, as in recv 2048`);
   return n;
@@ -87,27 +88,28 @@ export function bufsize(arg: Arg): number {
  * listen's backlog as Python takes it: below 0 means 0 (the OS's smallest queue); past a C int it is
  * Python's OverflowError. The kernel caps large values at its own maximum (somaxconn) silently.
  */
-export function backlog(arg: Arg): number {
+function backlog(arg: Arg): number {
   const n = integer(arg.value);
   if (n === null || n > 2 ** 31 - 1) fail(arg, 'a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int)');
   return Math.max(0, n);
 }
 
 export function count(arg: Arg, what = 'a count'): number {
+  if (arg.value.kind === 'bool') return Number(arg.value.value); // Python's bool is an int: setsockopt(..., True)
   const n = integer(arg.value);
   if (n === null || n < 0) fail(arg, `${what} of 0 or more`);
   return n;
 }
 
 /** An exit status: 0 to 255, as a process can return (Python's sys.exit(256) would wrap to 0). */
-export function status(arg: Arg): number {
+function status(arg: Arg): number {
   const n = integer(arg.value);
   if (n === null || n < 0 || n > 255) fail(arg, 'an exit status from 0 to 255');
   return n;
 }
 
 /** A duration in seconds, or null for `none`. */
-export function seconds(arg: Arg, allowNone: boolean): number | null {
+function seconds(arg: Arg, allowNone: boolean): number | null {
   const v = arg.value;
   if (v.kind === 'none' && allowNone) return null;
   const n = v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'str' ? Number(v.value) : NaN;
@@ -117,13 +119,13 @@ export function seconds(arg: Arg, allowNone: boolean): number | null {
   return n;
 }
 
-export function address(arg: Arg): Address {
+function address(arg: Arg, what = 'an address, as recvfrom or accept return'): Address {
   if (arg.value.kind === 'address') return arg.value.address;
-  return fail(arg, 'an address, as recvfrom or accept return');
+  return fail(arg, what);
 }
 
 /** One of a few words, in any case; the message lists them. */
-export function word(arg: Arg, what: string, choices: readonly string[]): string {
+function word(arg: Arg, what: string, choices: readonly string[]): string {
   const v = arg.value;
   const text = v.kind === 'str' ? v.value : null;
   const found = choices.find((c) => c.toLowerCase() === text?.toLowerCase());
@@ -131,12 +133,104 @@ export function word(arg: Arg, what: string, choices: readonly string[]): string
   return found;
 }
 
-/** HOST PORT, or one ADDRESS value (from recvfrom, accept or getsockname), as Python's (host, port) tuple. */
-export function hostAndPort(args: readonly Arg[], from = 0): { host: string; port: number; family?: Family } {
-  if (args.length - from === 1) {
-    const only = args[from]!;
-    if (only.value.kind === 'address') return only.value.address;
-    fail(only, 'HOST PORT, or one address as recvfrom, accept and getsockname return');
+/** A job number as jobs lists it: 1 or %1. */
+function job(arg: Arg): number {
+  const v = arg.value;
+  const text = v.kind === 'int' ? String(v.value) : v.kind === 'str' ? v.value : '';
+  const m = /^%?(\d+)$/.exec(text);
+  if (!m) fail(arg, 'a job number such as %1 (see jobs)');
+  return Number(m[1]);
+}
+
+/** on or off; True and False too, as Python would pass them. */
+function onOff(arg: Arg): boolean {
+  const v = arg.value;
+  if (v.kind === 'bool') return v.value;
+  if (v.kind === 'str' && /^(on|off)$/i.test(v.value)) return v.value.toLowerCase() === 'on';
+  return fail(arg, 'on or off');
+}
+
+function text(arg: Arg): string {
+  const v = arg.value;
+  return v.kind === 'str' ? v.value : v.kind === 'bytes' ? v.value.toString('utf8') : repr(v);
+}
+
+/**
+ * One coercer per argument kind: what a handler's `ctx.a` holds. The interpreter runs them once a
+ * call's form is matched, and `sockshell check` runs them over literal words before anything runs.
+ */
+export const COERCE: { readonly [K in ArgKind]: (arg: Arg, spec: ArgSpec) => KindValue[K] } = {
+  data,
+  host,
+  port,
+  address: (a, s) => address(a, s.what),
+  bufsize,
+  backlog,
+  seconds: (a) => seconds(a, false)!,
+  timeout: (a) => seconds(a, true),
+  count: (a, s) => count(a, s.what),
+  status,
+  value: (a) => a.value,
+  socket: (a) => a.value,
+  file: path,
+  option: (a, s) => word(a, s.what ?? 'a socket option', s.choices ?? []),
+  how: (a, s) => word(a, s.what ?? 'which side to shut down', s.choices ?? []),
+  choice: (a, s) => word(a, s.what ?? 'one of', s.choices ?? []),
+  switch: onOff,
+  job,
+  command: text,
+};
+
+function coerceForm(form: readonly ArgSpec[], args: readonly (Arg | null)[]): Args {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < form.length; i++) {
+    const spec = form[i]!;
+    const coerce = COERCE[spec.kind] as (arg: Arg, spec: ArgSpec) => unknown;
+    if (spec.rest === true) {
+      out[spec.name] = args.slice(i).flatMap((a) => (a === null ? [] : [coerce(a, spec)]));
+      break;
+    }
+    const arg = args[i];
+    if (arg !== undefined && arg !== null) out[spec.name] = coerce(arg, spec);
   }
-  return { host: host(args[from]!), port: port(args[from + 1]!) };
+  return out;
+}
+
+/** The forms a call with n positional words can match: by count, a rest argument taking any number past its place. */
+export function formsFor(forms: readonly (readonly ArgSpec[])[], n: number): readonly (readonly ArgSpec[])[] {
+  return forms.filter((f) => (f.length > 0 && f[f.length - 1]!.rest === true ? n >= f.length - 1 : n === f.length));
+}
+
+/**
+ * The arguments coerced by the first of the forms they fit. When none fits, the error is the one
+ * from the form that took the most words before failing (tcp.listen localhost 99999 is about the
+ * port, not about localhost not being a port). A null arg is one not known yet (a variable, at
+ * check time): every coercer accepts it.
+ */
+export function coerceArgs(
+  forms: readonly (readonly ArgSpec[])[],
+  args: readonly (Arg | null)[],
+  flagged: readonly { readonly spec: ArgSpec }[] = [],
+  flagArgs: readonly Arg[] = [],
+): Args {
+  const positional = coercePositional(forms, args);
+  if (flagged.length === 0) return positional;
+  const out: Record<string, unknown> = { ...positional };
+  flagged.forEach(({ spec }, i) => (out[spec.name] = (COERCE[spec.kind] as (arg: Arg, spec: ArgSpec) => unknown)(flagArgs[i]!, spec)));
+  return out;
+}
+
+function coercePositional(forms: readonly (readonly ArgSpec[])[], args: readonly (Arg | null)[]): Args {
+  if (forms.length === 1) return coerceForm(forms[0]!, args);
+  let best: { error: unknown; at: number } | null = null;
+  for (const form of forms) {
+    try {
+      return coerceForm(form, args);
+    } catch (error) {
+      if (!(error instanceof ShellError)) throw error;
+      const at = args.findIndex((a) => a !== null && a.span === error.span);
+      if (best === null || at > best.at) best = { error, at };
+    }
+  }
+  throw best === null ? new Error('coerceArgs: no forms') : best.error;
 }

@@ -4,10 +4,9 @@ import { NONE, bytes, int, itemsOf, repr, str, toBytes, truthy, type Value } fro
 import { compare } from '../lang/compare.js';
 import { ShellError } from '../core/errors.js';
 import { cancellable } from '../core/cancellable.js';
-import * as want from './args.js';
 import { expr, lines } from '../spec/python.js';
 import { primary } from '../export/words.js';
-import type { Arg, CommandDef } from '../spec/command.js';
+import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
 
@@ -67,7 +66,7 @@ function isOperator(arg: Arg): CompareOp | null {
 }
 
 export const builtins: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'print',
     group: 'value',
     usage: 'print VALUE ...',
@@ -78,16 +77,16 @@ export const builtins: readonly CommandDef[] = [
     toPython: (py) => lines(`print(${Array.from({ length: py.count }, (_, i) => py.text(i)).join(', ')})`),
     run(ctx) {
       const pieces: Buffer[] = [];
-      ctx.args.forEach((a, i) => {
+      ctx.a.VALUE.forEach((v, i) => {
         if (i > 0) pieces.push(Buffer.from(' '));
-        pieces.push(toBytes(a.value, ctx.session.describe));
+        pieces.push(toBytes(v, ctx.session.describe));
       });
       pieces.push(Buffer.from('\n'));
       ctx.print(Buffer.concat(pieces));
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'input',
     group: 'value',
     usage: 'input [PROMPT]',
@@ -107,13 +106,13 @@ export const builtins: readonly CommandDef[] = [
           ctx.span,
         );
       }
-      const prompt = ctx.args[0] ? toBytes(ctx.args[0].value).toString('utf8') : '';
+      const prompt = ctx.a.PROMPT ? toBytes(ctx.a.PROMPT).toString('utf8') : '';
       const line = await ctx.session.readLine(prompt, ctx.block.signal);
       // At the end of input, none, so `while` loops over piped lines end cleanly (Python raises EOFError).
       return line === null ? NONE : str(line);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'upper',
     group: 'value',
     inline: true,
@@ -128,8 +127,8 @@ export const builtins: readonly CommandDef[] = [
         ? expr(`${primary(py.arg(0))}.upper()`, 'bytes')
         : expr(`${primary(py.text(0))}.upper()`, 'str'),
     run: (ctx) => caseChange(ctx.args[0]!, true),
-  },
-  {
+  }),
+  defineCommand({
     name: 'lower',
     group: 'value',
     inline: true,
@@ -143,8 +142,8 @@ export const builtins: readonly CommandDef[] = [
         ? expr(`${primary(py.arg(0))}.lower()`, 'bytes')
         : expr(`${primary(py.text(0))}.lower()`, 'str'),
     run: (ctx) => caseChange(ctx.args[0]!, false),
-  },
-  {
+  }),
+  defineCommand({
     name: 'len',
     group: 'value',
     inline: true,
@@ -155,15 +154,15 @@ export const builtins: readonly CommandDef[] = [
     example: 'n = len $data',
     toPython: (py) => expr(`len(${py.arg(0)})`, 'int'),
     run(ctx) {
-      const v = ctx.args[0]!.value;
+      const v = ctx.a.VALUE;
       if (v.kind === 'bytes') return int(v.value.length);
       if (v.kind === 'str') return int([...v.value].length);
       const items = itemsOf(v); // a tuple, or an address as Python's (host, port)
       if (items !== null) return int(items.length);
       throw new ShellError(`len needs text, bytes or a tuple, got ${repr(v)}`, ctx.args[0]!.span);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'sleep',
     group: 'value',
     usage: 'sleep SECONDS',
@@ -176,11 +175,11 @@ export const builtins: readonly CommandDef[] = [
       return lines(`time.sleep(${py.arg(0)})`);
     },
     run: async (ctx) => {
-      await sleep(want.seconds(ctx.args[0]!, false)!, ctx.block.signal);
+      await sleep(ctx.a.SECONDS, ctx.block.signal);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'expect',
     group: 'value',
     usage: 'expect A == B | expect A != B | expect VALUE',
@@ -222,5 +221,5 @@ export const builtins: readonly CommandDef[] = [
       }
       return NONE;
     },
-  },
+  }),
 ];

@@ -1,11 +1,12 @@
 import type { Call, Diagnostic, Stmt, Word } from '../lang/ast.js';
 import { checkLiterals } from './literals.js';
+import { formsFor } from './args.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE, suggest } from './table.js';
 import { condWords } from '../lang/conditions.js';
 import { variables } from '../lang/variables.js';
-import type { ArgSpec, CommandDef } from '../spec/command.js';
+import type { CommandDef } from '../spec/command.js';
 
 /**
  * Parses and validates without running: commands exist, methods are socket calls, argument
@@ -117,9 +118,7 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const { positional, error } = splitFlags(def, call.args);
   if (error) return error;
   const n = positional.length;
-  // A rest argument takes zero or more words; the ones before it are required (run FILE [NAME=VALUE ...]).
-  const fits = (f: readonly ArgSpec[]) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length);
-  if (def.forms.some(fits)) {
+  if (formsFor(def.forms, n).length > 0) {
     return addressTyped(def, positional) ?? checkLiterals(def, positional);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));

@@ -1,19 +1,20 @@
 import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values.js';
-import * as want from './args.js';
+import { joinWords } from './args.js';
+import { ADDRESS, destination } from './address-arg.js';
 import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
 import { tellMoreWaiting } from './moments.js';
 import { expr, lines } from '../spec/python.js';
-import type { ArgSpec, CommandDef } from '../spec/command.js';
+import { defineCommand, type CommandDef } from '../spec/command.js';
 import type { PyContext } from '../spec/python.js';
 
 /**
  * DATA and any words after it, for send, sendall and sendline: `send hi there` sends b'hi there',
  * the words joined by single spaces as print joins them (quote the payload to keep other spacing).
  */
-export const WORDS: readonly ArgSpec[] = [
+export const WORDS = [
   { name: 'DATA', kind: 'data' },
-  { name: 'DATA', kind: 'data', rest: true },
-];
+  { name: 'MORE', kind: 'data', rest: true },
+] as const;
 
 /** The words as one Python bytes expression: b'hi there' when all are written out, else a + b' ' + b. */
 export function joinedBytes(py: PyContext): string {
@@ -25,7 +26,7 @@ export function joinedBytes(py: PyContext): string {
 
 /** The socket calls that move data: send, sendall, sendto, recv, recvfrom. The engine tells `diagram` what each did. */
 export const dataCalls: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'send',
     group: 'socket',
     method: true,
@@ -38,12 +39,11 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'clientSocket.send $sentence',
     toPython: (py) => expr(`${py.target}.send(${joinedBytes(py)})`, 'int'),
     run(ctx) {
-      const data = want.words(ctx.args);
-      const n = ctx.session.engine.send(ctx.socket(), data, ctx.block);
+      const n = ctx.session.engine.send(ctx.socket(), joinWords(ctx.a.DATA, ctx.a.MORE), ctx.block);
       return typeof n === 'number' ? int(n) : n.then(int);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'sendall',
     group: 'socket',
     method: true,
@@ -56,11 +56,11 @@ export const dataCalls: readonly CommandDef[] = [
     example: 'sendall "GET / HTTP/1.0\\r\\n\\r\\n"',
     toPython: (py) => lines(`${py.target}.sendall(${joinedBytes(py)})`),
     async run(ctx) {
-      await ctx.session.engine.sendall(ctx.socket(), want.words(ctx.args), ctx.block);
+      await ctx.session.engine.sendall(ctx.socket(), joinWords(ctx.a.DATA, ctx.a.MORE), ctx.block);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'sendto',
     group: 'socket',
     method: true,
@@ -71,21 +71,16 @@ export const dataCalls: readonly CommandDef[] = [
         { name: 'HOST', kind: 'host' },
         { name: 'PORT', kind: 'port' },
       ],
-      [
-        { name: 'DATA', kind: 'data' },
-        { name: 'ADDRESS', kind: 'address' },
-      ],
+      [{ name: 'DATA', kind: 'data' }, ADDRESS],
     ],
     summary: 'Send one UDP datagram to an address; the OS adds the source address',
     python: { code: 's.sendto(message.encode(), (serverName, serverPort))' },
     example: 'clientSocket.sendto $message localhost 12000',
     toPython: (py) => expr(`${py.target}.sendto(${py.bytes(0)}, ${py.address(1)})`, 'int'),
     run(ctx) {
-      const args = ctx.args;
-      const payload = want.data(args[0]!);
-      const to = want.hostAndPort(args, 1);
+      const to = destination(ctx.a);
       const socket = ctx.socket();
-      return ctx.session.engine.sendto(socket, payload, to.host, to.port, ctx.block).then((n) => {
+      return ctx.session.engine.sendto(socket, ctx.a.DATA, to.host, to.port, ctx.block).then((n) => {
         if (ctx.session.engine.endpoints(socket)?.transport === 'tcp') {
           ctx.warn(
             `${socket.name} is a TCP connection: Linux ignores sendto's address and sends to its peer, as send does; TCP's call is send, which takes no address`,
@@ -94,8 +89,8 @@ export const dataCalls: readonly CommandDef[] = [
         return int(n);
       });
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'recv',
     group: 'socket',
     method: true,
@@ -107,7 +102,7 @@ export const dataCalls: readonly CommandDef[] = [
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)})`, 'bytes'),
     run(ctx) {
       const s = ctx.socket();
-      const bufsize = want.bufsize(ctx.args[0]!);
+      const bufsize = ctx.a.BUFSIZE;
       const got = ctx.session.engine.recv(s, bufsize, ctx.block);
       tellWaiting(ctx, s, 'recv');
       return got.then((data) => {
@@ -115,8 +110,8 @@ export const dataCalls: readonly CommandDef[] = [
         return bytes(data);
       });
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'recvfrom',
     group: 'socket',
     method: true,
@@ -128,7 +123,7 @@ export const dataCalls: readonly CommandDef[] = [
     toPython: (py) => expr(`${py.target}.recvfrom(${py.arg(0)})`, 'bytes', 'address'),
     run(ctx) {
       const s = ctx.socket();
-      const got = ctx.session.engine.recvfrom(s, want.bufsize(ctx.args[0]!), ctx.block);
+      const got = ctx.session.engine.recvfrom(s, ctx.a.BUFSIZE, ctx.block);
       tellWaiting(ctx, s, 'recvfrom');
       return got.then((r) => {
         tellReceivedFrom(ctx, r.data, r.address);
@@ -136,5 +131,5 @@ export const dataCalls: readonly CommandDef[] = [
         return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
       });
     },
-  },
+  }),
 ];

@@ -8,7 +8,7 @@ import { comment } from '../spec/python.js';
 import { NONE } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
-import type { Arg, CommandDef } from '../spec/command.js';
+import { defineCommand, type Arg } from '../spec/command.js';
 
 /** A NAME of `diagram NAME...`: a socket value ($k) is that socket; a word is every lane with that label. */
 function choice(arg: Arg): LaneChoice {
@@ -19,12 +19,12 @@ function choice(arg: Arg): LaneChoice {
 }
 
 /** `diagram`: the session's socket calls as a ladder diagram, in the terminal, as Mermaid, or as SVG. */
-export const diagramCommand: CommandDef = {
+export const diagramCommand = defineCommand({
   name: 'diagram',
   onlyShows: true,
   group: 'session',
   usage: 'diagram [NAME...] [--mermaid] [--svg FILE [--force]]',
-  valued: ['svg'],
+  valued: { svg: { name: 'FILE', kind: 'file' } },
   forms: [[{ name: 'NAME', kind: 'socket', rest: true }]],
   flags: {
     mermaid: 'print Mermaid sequence-diagram text',
@@ -37,9 +37,7 @@ export const diagramCommand: CommandDef = {
   example: 'diagram',
   toPython: () => comment('diagram: the shell drew the calls so far here'),
   async run(ctx) {
-    const svg = ctx.flags.has('svg');
-    const file = svg ? ctx.args[0] : undefined;
-    const names = ctx.args.slice(svg ? 1 : 0).map(choice);
+    const names = ctx.args.map(choice);
     let ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped, ctx.session.exchanges.names);
     if (names.length > 0) {
       const chosen = selectLanes(ladder, names);
@@ -52,16 +50,12 @@ export const diagramCommand: CommandDef = {
       }
       ladder = chosen.ladder;
     }
-    if (svg) {
-      const path = file?.value.kind === 'str' ? file.value.value : '';
-      if (!path) throw new ShellError('diagram --svg needs a file name, as in: diagram --svg session.svg', ctx.span);
-      // FILE is an argument only with --svg, so the interpreter's check of file arguments cannot see it.
-      const refused = ctx.session.fileGuard?.(path) ?? null;
-      if (refused !== null) throw new ShellError(refused, file!.span);
+    const path = ctx.a.FILE;
+    if (path !== undefined) {
       // 'wx': an existing file is kept unless --force, as export and record keep theirs.
       await writeFile(path, ladderSvg(ladder), { flag: ctx.flags.has('force') ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EEXIST') throw new ShellError(existsMessage('diagram', path, `diagram --svg ${path} --force`), file!.span);
-        throw new ShellError(`can't write ${path} (${e.code ?? 'error'})`, file!.span);
+        if (e.code === 'EEXIST') throw new ShellError(existsMessage('diagram', path, `diagram --svg ${path} --force`), ctx.span);
+        throw new ShellError(`can't write ${path} (${e.code ?? 'error'})`, ctx.span);
       });
       ctx.info(`wrote ${path}: ${ladder.lanes.length} lanes, ${ladder.rows.length} rows; open it in a browser`);
       return NONE;
@@ -83,4 +77,4 @@ export const diagramCommand: CommandDef = {
     }
     return NONE;
   },
-};
+});

@@ -4,10 +4,10 @@ import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
 import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
-import type { CommandDef } from '../spec/command.js';
+import { defineCommand } from '../spec/command.js';
 
 /** `export [FILE]`: the session so far as a runnable Python program in the textbook's style. */
-export const exportCommand: CommandDef = {
+export const exportCommand = defineCommand({
   name: 'export',
   onlyShows: true,
   group: 'session',
@@ -31,23 +31,22 @@ export const exportCommand: CommandDef = {
       overrides: new Map(),
       made: (stmt) => ran.socket(stmt),
     });
-    const file = ctx.args[0];
-    if (!file) {
+    const path = ctx.a.FILE;
+    if (path === undefined) {
       ctx.display(python.replace(/\n$/, ''));
       return NONE;
     }
-    const path = file.value.kind === 'str' ? file.value.value : '';
-    if (!path) throw new ShellError('expected a file name, as in export udp.py', file.span);
+    const { span } = ctx.args[0]!;
     try {
       // 'wx' fails if the file exists, at the moment of creating it: a student's own UDPServer.py is
       // never replaced without --force, as record refuses to replace a transcript.
       await writeFile(path, python, { flag: ctx.flags.has('force') ? 'w' : 'wx' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      if (code === 'EEXIST') throw new ShellError(existsMessage('export', path, `export --force ${path}`), file.span);
-      throw new ShellError(`can't write ${path} (${code})`, file.span);
+      if (code === 'EEXIST') throw new ShellError(existsMessage('export', path, `export --force ${path}`), span);
+      throw new ShellError(`can't write ${path} (${code})`, span);
     }
     ctx.info(`wrote ${python.split('\n').length - 1} lines of Python to ${path}; run it with: python3 ${path}`);
     return NONE;
   },
-};
+});

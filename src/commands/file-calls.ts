@@ -1,9 +1,8 @@
 import { expr } from '../spec/python.js';
 import type { SocketHandle, TransferOptions } from '../engine/types.js';
 import { int } from '../lang/values.js';
-import * as want from './args.js';
 import { transferProgress } from './progress.js';
-import type { CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
 /**
  * Files over a TCP connection: sendfile is Python's socket.sendfile; recvfile is the receiving loop
@@ -23,11 +22,11 @@ interface Transfer {
 
 /** The socket and PATH of a file call, and its transfer run with the progress line around it. */
 async function transfer(
-  ctx: CallContext,
+  ctx: CallContext<{ readonly PATH: string }>,
   run: (socket: SocketHandle, path: string, options: TransferOptions) => Promise<number>,
 ): Promise<Transfer> {
   const socket = ctx.socket();
-  const path = want.path(ctx.args[0]!);
+  const path = ctx.a.PATH;
   const progress = transferProgress(ctx);
   const { signal, maxWaitMs } = ctx.block;
   let end: Transfer['end'] = null;
@@ -41,7 +40,7 @@ async function transfer(
 }
 
 export const fileCalls: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'sendfile',
     group: 'socket',
     method: true,
@@ -56,13 +55,13 @@ export const fileCalls: readonly CommandDef[] = [
       ctx.info(`sent ${sent.bytes} bytes of ${sent.path} on ${sent.socket.name}`);
       return int(sent.bytes);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'recvfile',
     group: 'socket',
     method: true,
     usage: 'recvfile PATH [NBYTES]',
-    forms: [[PATH], [PATH, { name: 'NBYTES', kind: 'count' }]],
+    forms: [[PATH], [PATH, { name: 'NBYTES', kind: 'count', what: 'a number of bytes' }]],
     summary: 'Receive into a file (created or emptied) until the peer closes (EOF), or NBYTES; returns the bytes written',
     python: { code: 'while data := s.recv(65536): f.write(data)' },
     example: 'connectionSocket.recvfile copy.jpg',
@@ -79,7 +78,7 @@ export const fileCalls: readonly CommandDef[] = [
       ],
     }),
     async run(ctx) {
-      const nbytes = ctx.args[1] ? want.count(ctx.args[1], 'a number of bytes') : null;
+      const nbytes = ctx.a.NBYTES ?? null;
       const got = await transfer(ctx, (socket, path, options) => ctx.session.engine.recvfile(socket, path, nbytes, options));
       const why =
         got.end === null
@@ -90,5 +89,5 @@ export const fileCalls: readonly CommandDef[] = [
       ctx.info(`wrote ${got.bytes} bytes to ${got.path}: ${why}`);
       return int(got.bytes);
     },
-  },
+  }),
 ];

@@ -7,37 +7,37 @@ import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { MAX_VALUE, MAX_VALUE_TEXT, tooLarge } from '../lang/limits.js';
 import { hexdump } from '../render/hexdump.js';
 import { ShellError } from '../core/errors.js';
-import type { CommandDef } from '../spec/command.js';
+import { defineCommand, type CommandDef } from '../spec/command.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 
 /** Commands for seeing: explain an error or an idea, look at bytes, read a file as data. */
 export const insightCommands: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'explain',
     onlyShows: true,
     group: 'session',
     usage: 'explain [CODE|TOPIC]',
-    forms: [[], [{ name: 'CODE|TOPIC', kind: 'value', choices: Object.keys(TOPICS) }]],
+    forms: [[], [{ name: 'TOPIC', kind: 'value', choices: Object.keys(TOPICS) }]],
     summary:
       'Explain the last thing that went wrong (error, warning, cancelled call), an error code (ECONNREFUSED) or an idea (welcoming, udp, tcp)',
     python: { none: 'it explains; Python prints a traceback' },
     example: 'explain ECONNREFUSED',
     toPython: () => comment('explain'),
     run(ctx) {
-      const arg = ctx.args[0];
-      if (!arg) {
+      const asked = ctx.a.TOPIC;
+      if (asked === undefined) {
         const said = explainTrouble(ctx.session.trouble);
         ctx.display(said.flatMap((s) => (s.paragraph ? wrapWords(s.text, proseWidth(ctx.session.columns())) : [s.text])).join('\n'));
         return NONE;
       }
-      const key = arg.value.kind === 'str' ? arg.value.value : repr(arg.value);
+      const key = asked.kind === 'str' ? asked.value : repr(asked);
       const found = topic(key);
-      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, arg.span);
+      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, ctx.args[0]!.span);
       ctx.display(wrapWords(`${found.key}: ${found.text}`, proseWidth(ctx.session.columns())).join('\n'));
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'hexdump',
     onlyShows: true,
     group: 'value',
@@ -48,16 +48,16 @@ export const insightCommands: readonly CommandDef[] = [
     example: 'hexdump $data',
     toPython: (py) => ({ kind: 'lines', lines: [`print(${primary(py.bytes(0))}.hex(' '))`] }),
     run(ctx) {
-      const { value, span } = ctx.args[0]!;
+      const value = ctx.a.VALUE;
       // $_ after a send is the count it returned: its decimal text in hex would show nothing of the data.
       if (value.kind !== 'bytes' && value.kind !== 'str') {
-        throw new ShellError(`hexdump shows bytes or text, got ${repr(value, ctx.session.describe)}`, span);
+        throw new ShellError(`hexdump shows bytes or text, got ${repr(value, ctx.session.describe)}`, ctx.args[0]!.span);
       }
       ctx.display(hexdump(toBytes(value)));
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'file',
     group: 'value',
     usage: 'file PATH',
@@ -67,35 +67,32 @@ export const insightCommands: readonly CommandDef[] = [
     example: 'data = file request.bin',
     toPython: (py) => expr(`open(${py.arg(0)}, 'rb').read()`, 'bytes'),
     async run(ctx) {
-      const arg = ctx.args[0]!;
-      const path = arg.value.kind === 'str' ? arg.value.value : '';
+      const path = ctx.a.PATH;
+      const { span } = ctx.args[0]!;
       let data: Buffer;
       try {
         data = await readRegularFile(path);
       } catch (e) {
-        if (e instanceof ShellError) throw new ShellError(e.message, arg.span);
-        throw new ShellError(`can't read ${path || 'that'} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, arg.span);
+        if (e instanceof ShellError) throw new ShellError(e.message, span);
+        throw new ShellError(`can't read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, span);
       }
       return bytes(data);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'display',
     group: 'session',
     usage: 'display text|hex',
-    forms: [[{ name: 'text|hex', kind: 'value', choices: ['text', 'hex'] }]],
+    forms: [[{ name: 'MODE', kind: 'choice', choices: ['text', 'hex'] }]],
     summary: 'Show received bytes as text (b\'HELLO\') or as hex (x"48454c4c4f") in results',
     python: { none: 'a display setting of the shell' },
     example: 'display hex',
     toPython: (py) => comment(`display ${py.arg(0).replace(/'/g, '')}`),
     run(ctx) {
-      const v = ctx.args[0]!.value;
-      const mode = v.kind === 'str' ? v.value.toLowerCase() : '';
-      if (mode !== 'text' && mode !== 'hex') throw new ShellError('expected text or hex', ctx.args[0]!.span);
-      ctx.session.display = mode;
+      ctx.session.display = ctx.a.MODE;
       return NONE;
     },
-  },
+  }),
 ];
 
 /**

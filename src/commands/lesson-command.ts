@@ -1,6 +1,6 @@
 import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
-import type { CommandDef } from '../spec/command.js';
+import { defineCommand } from '../spec/command.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
@@ -88,7 +88,7 @@ function placesOf(session: SessionServices): Map<string, number> {
   return places;
 }
 
-export const lessonCommand: CommandDef = {
+export const lessonCommand = defineCommand({
   name: 'lesson',
   onlyShows: true,
   group: 'session',
@@ -101,10 +101,10 @@ export const lessonCommand: CommandDef = {
   run(ctx) {
     const session = ctx.session;
     const places = placesOf(session);
-    const arg = ctx.args[0];
+    const named = ctx.a.NAME;
     const width = proseWidth(session.columns());
     const show = (lines: readonly string[]) => ctx.display(lines.join('\n'));
-    if (arg === undefined) {
+    if (named === undefined) {
       const lines = wrapWords('Lessons: lesson NAME starts one, or comes back to where you left it; lesson stop leaves.', width);
       for (const name of shippedLessons()) {
         const lesson = loadLesson(name);
@@ -115,7 +115,7 @@ export const lessonCommand: CommandDef = {
       show(lines);
       return NONE;
     }
-    const asked = arg.value.kind === 'str' ? arg.value.value : '';
+    const asked = named.kind === 'str' ? named.value : '';
     const running = session.lesson instanceof LessonRun ? session.lesson : null;
     if (asked === 'stop') {
       session.lesson = null;
@@ -136,4 +136,4 @@ export const lessonCommand: CommandDef = {
     show([...run.say(back ? `Back to the ${lesson.name} lesson.` : `${lesson.title}. ${lesson.intro}`), ...run.prompt()]);
     return NONE;
   },
-};
+});

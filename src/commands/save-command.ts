@@ -4,10 +4,10 @@ import { NONE, type Value } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { toSockScript } from '../export/sock-script.js';
 import { ShellError } from '../core/errors.js';
-import type { CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext } from '../spec/command.js';
 
 /** `save [FILE [NAME...]]`: this session as a .sock script that does it again (`sockshell run FILE`). */
-export const saveCommand: CommandDef = {
+export const saveCommand = defineCommand({
   name: 'save',
   group: 'session',
   onlyShows: true,
@@ -28,14 +28,15 @@ export const saveCommand: CommandDef = {
   async run(ctx) {
     const ran = ctx.session.ran;
     if (ran.empty) throw new ShellError('nothing to save yet: save writes the commands this session ran without error', ctx.span);
-    const [file, ...names] = ctx.args;
+    const [fileArg, ...names] = ctx.args;
+    const path = ctx.a.FILE ?? '-';
     const sockets = names.length === 0 ? null : selectedSockets(ctx, names);
     const header = [
       `Saved by sockshell's save on ${stamp()} from ${ctx.session.interactive ? 'an interactive' : 'a piped'} session: the commands that ran without error, in order.`,
       ...(sockets === null
         ? []
         : [`Only what involves ${names.map((n) => text(n.value)).join(', ')}, the sockets made from them, and the values they need.`]),
-      `Run it with: sockshell run ${file && text(file.value) !== '-' ? text(file.value) : 'FILE'}`,
+      `Run it with: sockshell run ${path !== '-' ? path : 'FILE'}`,
     ];
     const saved = toSockScript(ran.chunks(), {
       table: ctx.session.table,
@@ -46,18 +47,17 @@ export const saveCommand: CommandDef = {
     });
     if (saved.statements === 0)
       throw new ShellError('nothing to save: every command so far only looked (sockets, help, $x…) or failed', ctx.span);
-    const path = file ? text(file.value) : '-';
     if (path === '-') {
       ctx.display(saved.text.replace(/\n$/, ''));
       return NONE;
     }
-    if (!path || !file) throw new ShellError('expected a file name, as in save udp-server.sock', file?.span ?? ctx.span);
     try {
       await writeFile(path, saved.text, { flag: ctx.flags.has('force') ? 'w' : 'wx' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      if (code === 'EEXIST') throw new ShellError(`${path} exists; save --force ${path} replaces it, or choose another name`, file.span);
-      throw new ShellError(`can't write ${path} (${code})`, file.span);
+      if (code === 'EEXIST')
+        throw new ShellError(`${path} exists; save --force ${path} replaces it, or choose another name`, fileArg!.span);
+      throw new ShellError(`can't write ${path} (${code})`, fileArg!.span);
     }
     const commands = `${saved.statements} command${saved.statements === 1 ? '' : 's'}`;
     ctx.info(`wrote ${commands} to ${path}; run it with: sockshell run ${path}`);
@@ -69,7 +69,7 @@ export const saveCommand: CommandDef = {
       );
     return NONE;
   },
-};
+});
 
 /** The engine serials of the sockets NAMEs label now, or were made as in this session. */
 function selectedSockets(ctx: CallContext, names: CallContext['args']): Set<number> {

@@ -6,21 +6,13 @@ import { helpCommand, helpIndex, helpOverview, SYNTAX } from '../render/help.js'
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
-import * as want from './args.js';
 import { suggest } from './table.js';
+import { openSocket } from './socket-arg.js';
 import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
-import type { Arg, CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type Arg, type CallContext, type CommandDef } from '../spec/command.js';
 
 /** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
-
-function jobId(arg: Arg): number {
-  const v = arg.value;
-  const text = v.kind === 'int' ? String(v.value) : v.kind === 'str' ? v.value : '';
-  const m = /^%?(\d+)$/.exec(text);
-  if (!m) throw new ShellError(`expected a job number such as %1 (see jobs)`, arg.span);
-  return Number(m[1]);
-}
 
 /**
  * NAME=VALUE words of `run`, as make reads its command-line variables. NAME=$var passes the variable's
@@ -53,14 +45,8 @@ function passedVariable(a: Arg): { name: string; var: Extract<Part, { kind: 'var
   return isName(name) ? { name, var: tail } : null;
 }
 
-function useSocket(ctx: CallContext): Value {
-  const arg = ctx.args[0]!;
-  const v = arg.value;
-  const handle = v.kind === 'socket' ? v.handle : v.kind === 'str' ? ctx.session.engine.lookup(v.value) : null;
-  if (!handle) {
-    const open = ctx.session.engine.list().map((s) => s.name);
-    throw new ShellError(`no socket named ${v.kind === 'str' ? `'${v.value}'` : 'that'} (open: ${open.join(', ') || 'none'})`, arg.span);
-  }
+function useSocket(ctx: CallContext<{ readonly NAME: Value }>): Value {
+  const handle = openSocket(ctx.session.engine, ctx.a.NAME, ctx.args[0]!.span);
   ctx.session.engine.info(handle); // throws EBADF for a closed socket
   ctx.scope.current = handle;
   return NONE;
@@ -69,7 +55,7 @@ function useSocket(ctx: CallContext): Value {
 const NOT_PYTHON = { none: 'it is about the shell, not a socket call' };
 
 export const sessionCommands: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'use',
     group: 'session',
     usage: 'use NAME',
@@ -84,8 +70,8 @@ export const sessionCommands: readonly CommandDef[] = [
       return { kind: 'current', socket, text: `use ${socket}: the calls below act on it` };
     },
     run: useSocket,
-  },
-  {
+  }),
+  defineCommand({
     name: 'sockets',
     onlyShows: true,
     group: 'session',
@@ -99,8 +85,8 @@ export const sessionCommands: readonly CommandDef[] = [
       ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner), ctx.session.columns()));
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'help',
     onlyShows: true,
     group: 'session',
@@ -112,12 +98,11 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: () => comment('help'),
     run(ctx) {
       const table = ctx.session.table;
-      const arg = ctx.args[0];
-      if (!arg) {
+      const asked = ctx.a.COMMAND;
+      if (asked === undefined) {
         ctx.display(helpOverview([...table.values()], ctx.session.columns()));
         return NONE;
       }
-      const asked = arg.value.kind === 'str' ? arg.value.value : '';
       if (asked === 'all' && !table.has('all')) {
         ctx.display(helpIndex([...table.values()], ctx.session.columns()));
         return NONE;
@@ -130,12 +115,12 @@ export const sessionCommands: readonly CommandDef[] = [
       else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
       else {
         const near = suggest(name);
-        throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, arg.span);
+        throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, ctx.args[0]!.span);
       }
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'run',
     group: 'session',
     usage: 'run FILE [NAME=VALUE ...]',
@@ -151,8 +136,7 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: (py) => comment(`run ${py.arg(0).replace(/'/g, '')}: export that script too (sockshell export FILE) and run it on its own`),
     async run(ctx) {
       const [file, ...rest] = ctx.args;
-      if (file!.value.kind !== 'str') throw new ShellError('expected a file name', file!.span);
-      const path = file!.value.value;
+      const path = ctx.a.FILE;
       try {
         await ctx.session.runFile(path, overrides(rest, ctx.scope), {
           signal: ctx.block.signal,
@@ -166,25 +150,22 @@ export const sessionCommands: readonly CommandDef[] = [
       }
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'trace',
     group: 'session',
     usage: 'trace on|off',
-    forms: [[{ name: 'on|off', kind: 'value', choices: ['on', 'off'] }]],
+    forms: [[{ name: 'SWITCH', kind: 'switch', choices: ['on', 'off'] }]],
     summary: 'Show the Python each command performs (>>> lines) and, in scripts, what happened beneath',
     python: NOT_PYTHON,
     example: 'trace on',
     toPython: (py) => comment(`trace ${py.arg(0).replace(/'/g, '')}`),
     run(ctx) {
-      const v = ctx.args[0]!.value;
-      const on = v.kind === 'bool' ? v.value : v.kind === 'str' && /^(on|off)$/i.test(v.value) ? /^on$/i.test(v.value) : null;
-      if (on === null) throw new ShellError('expected on or off', ctx.args[0]!.span);
-      ctx.session.trace = on;
+      ctx.session.trace = ctx.a.SWITCH;
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'jobs',
     onlyShows: true,
     group: 'session',
@@ -206,8 +187,8 @@ export const sessionCommands: readonly CommandDef[] = [
       );
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'kill',
     group: 'session',
     usage: 'kill %JOB',
@@ -217,12 +198,12 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'kill %1',
     toPython: (py) => comment(`kill ${py.arg(0).replace(/'/g, '')}: the shell stopped a background job here`),
     async run(ctx) {
-      const id = jobId(ctx.args[0]!);
+      const id = ctx.a.JOB;
       if (!(await ctx.session.jobs.kill(id, ctx.block.signal))) throw new ShellError(`no running job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'wait',
     group: 'session',
     usage: 'wait %JOB',
@@ -232,13 +213,13 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'wait %1',
     toPython: (py) => comment(`wait ${py.arg(0).replace(/'/g, '')}: the shell waited for a background job here`),
     async run(ctx) {
-      const id = jobId(ctx.args[0]!);
+      const id = ctx.a.JOB;
       const info = await ctx.session.jobs.wait(id, ctx.block.signal);
       if (!info) throw new ShellError(`no job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'exit',
     group: 'session',
     usage: 'exit [STATUS]',
@@ -251,10 +232,9 @@ export const sessionCommands: readonly CommandDef[] = [
       return lines(`sys.exit(${py.count ? py.arg(0) : ''})`);
     },
     run(ctx) {
-      const arg = ctx.args[0];
-      throw new ExitRequest(arg ? want.status(arg) : 0);
+      throw new ExitRequest(ctx.a.STATUS ?? 0);
     },
-  },
+  }),
 ];
 
 /**

@@ -1,11 +1,11 @@
 import { literalFamily } from '../engine/index.js';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
-import * as want from './args.js';
+import { ADDRESS, destination } from './address-arg.js';
 import type { PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
 import { refusedWhereUdp } from './moments.js';
-import type { Arg, CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
 /**
  * The project card's shortcuts: several socket calls in one command. Each says which calls it
@@ -57,13 +57,6 @@ async function shortcut(
   return { kind: 'socket', handle, transport };
 }
 
-/** [HOST] PORT: one argument is the port; none lets the OS pick. */
-function hostAndPort(args: readonly Arg[]): { host: string; port: number } {
-  if (args.length === 0) return { host: '', port: 0 };
-  if (args.length === 1) return { host: '', port: want.port(args[0]!) };
-  return { host: want.host(args[0]!), port: want.port(args[1]!) };
-}
-
 /**
  * The exported socket(...) call; host is HOST as a Python expression, when one was written. The
  * family is the one the session's engine used, when the statement ran there; otherwise what the
@@ -76,7 +69,7 @@ function pySocket(py: PyContext, kind: 'SOCK_DGRAM' | 'SOCK_STREAM', host: strin
 }
 
 export const shortcuts: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'udp.bind',
     group: 'shortcut',
     usage: 'udp.bind [HOST] [PORT]',
@@ -95,15 +88,16 @@ export const shortcuts: readonly CommandDef[] = [
       };
     },
     run(ctx) {
-      const { host, port } = hostAndPort(ctx.args);
+      // [HOST] PORT: one argument is the port; none lets the OS pick.
+      const { HOST: host = '', PORT: port = 0 } = ctx.a;
       return shortcut(ctx, 'udp', { host }, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(host)}, ${port}))`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
         for (const line of boundLines(s.handle.name, a)) ctx.info(line);
       });
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'tcp.listen',
     group: 'shortcut',
     usage: 'tcp.listen [HOST] [PORT] [BACKLOG]',
@@ -122,12 +116,9 @@ export const shortcuts: readonly CommandDef[] = [
       return { kind: 'lines', lines: made, defines: { name: n, type: 'socket' } };
     },
     run(ctx) {
-      const args = ctx.args;
-      // Two arguments read as PORT BACKLOG when the first is a number, else HOST PORT.
-      const portFirst = args.length === 2 && args[0]!.value.kind === 'int';
-      const where = portFirst ? { host: '', port: want.port(args[0]!) } : hostAndPort(args.slice(0, 2));
-      const backlogArg = portFirst ? args[1] : args[2];
-      const backlog = backlogArg ? want.backlog(backlogArg) : 128;
+      // Two arguments read as PORT BACKLOG when the first is a port number, else HOST PORT (the forms' order).
+      const { HOST: host = '', PORT: port = 0, BACKLOG: backlog = 128 } = ctx.a;
+      const where = { host, port };
       return shortcut(ctx, 'tcp', where, async (s) => {
         const engine = ctx.session.engine;
         ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(where.host)}, ${where.port})); ${s.variable}.listen(${backlog})`);
@@ -136,12 +127,12 @@ export const shortcuts: readonly CommandDef[] = [
         for (const line of boundLines(s.handle.name, a, '; it is a welcoming socket')) ctx.info(line);
       });
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'tcp.connect',
     group: 'shortcut',
     usage: 'tcp.connect HOST PORT | tcp.connect ADDRESS',
-    forms: [[HOST, PORT], [{ name: 'ADDRESS', kind: 'address' }]],
+    forms: [[HOST, PORT], [ADDRESS]],
     flags: FLAGS,
     summary: 'A connected TCP client socket in one step: socket + connect (the handshake)',
     python: { code: 's = socket(AF_INET, SOCK_STREAM); s.connect((serverName, 12000))' },
@@ -155,7 +146,7 @@ export const shortcuts: readonly CommandDef[] = [
       };
     },
     run(ctx) {
-      const to = want.hostAndPort(ctx.args);
+      const to = destination(ctx.a);
       const { host, port } = to;
       return shortcut(ctx, 'tcp', to, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.connect((${pyHost(host)}, ${port}))`);
@@ -163,5 +154,5 @@ export const shortcuts: readonly CommandDef[] = [
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });
     },
-  },
+  }),
 ];

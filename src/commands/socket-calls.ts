@@ -1,14 +1,14 @@
 import { SOCKET_OPTION_TABLE, type SocketOption } from '../engine/index.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
-import * as want from './args.js';
 import { expr, lines } from '../spec/python.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
+import { ADDRESS, destination } from './address-arg.js';
 import { dataCalls } from './data-calls.js';
 import { tellWaiting } from './arrivals.js';
 import { refusedWhereUdp, tellClosing, tellUnbound } from './moments.js';
 import { boundLines, socketCall } from './describe.js';
-import type { CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
@@ -36,7 +36,7 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
 export const socketCalls: readonly CommandDef[] = [
   create('udp'),
   create('tcp'),
-  {
+  defineCommand({
     name: 'bind',
     group: 'socket',
     method: true,
@@ -53,12 +53,12 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.bind(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
-      const a = await ctx.session.engine.bind(s, want.host(ctx.args[0]!), want.port(ctx.args[1]!));
+      const a = await ctx.session.engine.bind(s, ctx.a.HOST, ctx.a.PORT);
       for (const line of boundLines(s.name, a)) ctx.info(line);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'listen',
     group: 'socket',
     method: true,
@@ -70,13 +70,12 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.listen(${py.count ? py.arg(0) : ''})`),
     async run(ctx) {
       const s = ctx.socket();
-      const backlog = ctx.args[0] ? want.backlog(ctx.args[0]) : 128;
-      const a = await ctx.session.engine.listen(s, backlog);
+      const a = await ctx.session.engine.listen(s, ctx.a.BACKLOG ?? 128);
       ctx.info(`${s.name} is a welcoming socket listening on ${addressRepr(a)}`);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'accept',
     group: 'socket',
     method: true,
@@ -98,8 +97,8 @@ export const socketCalls: readonly CommandDef[] = [
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'connect',
     group: 'socket',
     method: true,
@@ -109,7 +108,7 @@ export const socketCalls: readonly CommandDef[] = [
         { name: 'HOST', kind: 'host' },
         { name: 'PORT', kind: 'port' },
       ],
-      [{ name: 'ADDRESS', kind: 'address' }],
+      [ADDRESS],
     ],
     summary: 'TCP: the three-way handshake with a server. UDP: fix the default destination',
     python: { code: 's.connect((serverName, serverPort))' },
@@ -117,7 +116,7 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.connect(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
-      const to = want.hostAndPort(ctx.args);
+      const to = destination(ctx.a);
       const tcp = ctx.session.engine.endpoints(s)?.transport === 'tcp';
       const connecting = ctx.session.engine.connect(s, to.host, to.port, ctx.block);
       const { local, remote } = await (tcp ? refusedWhereUdp(ctx, to.port, connecting) : connecting);
@@ -128,9 +127,9 @@ export const socketCalls: readonly CommandDef[] = [
       );
       return NONE;
     },
-  },
+  }),
   ...dataCalls,
-  {
+  defineCommand({
     name: 'close',
     group: 'socket',
     method: true,
@@ -147,40 +146,38 @@ export const socketCalls: readonly CommandDef[] = [
       if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'shutdown',
     group: 'socket',
     method: true,
     usage: 'shutdown rd|wr|rdwr',
-    forms: [[{ name: 'rd|wr|rdwr', kind: 'how', choices: ['rd', 'wr', 'rdwr'] }]],
+    forms: [[{ name: 'HOW', kind: 'how', choices: ['rd', 'wr', 'rdwr'] }]],
     summary: 'Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving',
     python: { code: 's.shutdown(SHUT_WR)' },
     example: 'shutdown wr',
     toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
-      const how = want.word(ctx.args[0]!, 'which side to shut down', ['rd', 'wr', 'rdwr']) as 'rd' | 'wr' | 'rdwr';
-      const s = ctx.socket();
-      ctx.session.engine.shutdown(s, how);
+      ctx.session.engine.shutdown(ctx.socket(), ctx.a.HOW);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'settimeout',
     group: 'socket',
     method: true,
     usage: 'settimeout SECONDS|none',
-    forms: [[{ name: 'SECONDS', kind: 'seconds' }]],
+    forms: [[{ name: 'SECONDS', kind: 'timeout' }]],
     summary: 'Limit how long blocking calls wait (none: forever; 0: never wait)',
     python: { code: 's.settimeout(2.0)' },
     example: 'settimeout 2',
     toPython: (py) => lines(`${py.target}.settimeout(${py.arg(0)})`),
     run(ctx) {
-      ctx.session.engine.settimeout(ctx.socket(), want.seconds(ctx.args[0]!, true));
+      ctx.session.engine.settimeout(ctx.socket(), ctx.a.SECONDS);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'setsockopt',
     group: 'socket',
     method: true,
@@ -188,7 +185,7 @@ export const socketCalls: readonly CommandDef[] = [
     forms: [
       [
         { name: 'OPTION', kind: 'option', choices: SOCKET_OPTIONS },
-        { name: 'VALUE', kind: 'count' },
+        { name: 'VALUE', kind: 'count', what: 'an option value' },
       ],
     ],
     summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
@@ -200,14 +197,11 @@ export const socketCalls: readonly CommandDef[] = [
       return lines(`${py.target}.setsockopt(${level}, ${option}, ${py.arg(1)})`);
     },
     run(ctx) {
-      const option = want.word(ctx.args[0]!, 'a socket option', SOCKET_OPTIONS) as SocketOption;
-      const v = ctx.args[1]!.value;
-      const value = v.kind === 'bool' ? Number(v.value) : want.count(ctx.args[1]!, 'an option value');
-      ctx.session.engine.setsockopt(ctx.socket(), option, value);
+      ctx.session.engine.setsockopt(ctx.socket(), ctx.a.OPTION, ctx.a.VALUE);
       return NONE;
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'getsockname',
     group: 'socket',
     method: true,
@@ -223,8 +217,8 @@ export const socketCalls: readonly CommandDef[] = [
       tellUnbound(ctx, s, a);
       return addressValue(a);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'getpeername',
     group: 'socket',
     method: true,
@@ -235,5 +229,5 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'connectionSocket.getpeername',
     toPython: (py) => expr(`${py.target}.getpeername()`, 'address'),
     run: (ctx) => addressValue(ctx.session.engine.getpeername(ctx.socket())),
-  },
+  }),
 ];

@@ -1,30 +1,20 @@
 /**
  * Commands for developers that stream rather than call once: interact (nc at the prompt).
  */
-import { NONE } from '../lang/values.js';
+import { NONE, type Value } from '../lang/values.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import { comment } from '../spec/python.js';
-import type { CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { pump } from './pump.js';
 import { socketSide } from './stream-ends.js';
+import { openSocket } from './socket-arg.js';
 
 const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
 
-async function interact(ctx: CallContext): Promise<typeof NONE> {
+async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<typeof NONE> {
   if (ctx.job !== undefined) throw new ShellError('a background job cannot read input, so it cannot interact', ctx.span);
-  const arg = ctx.args[0];
   const engine = ctx.session.engine;
-  let socket = (): ReturnType<CallContext['socket']> => ctx.socket();
-  if (arg !== undefined) {
-    const v = arg.value;
-    const handle = v.kind === 'socket' ? v.handle : v.kind === 'str' ? engine.lookup(v.value) : null;
-    if (handle === null) {
-      const open = engine.list().map((s) => s.name);
-      throw new ShellError(`no socket named ${v.kind === 'str' ? `'${v.value}'` : 'that'} (open: ${open.join(', ') || 'none'})`, arg.span);
-    }
-    socket = () => handle;
-  }
-  const handle = socket();
+  const handle = ctx.a.NAME === undefined ? ctx.socket() : openSocket(engine, ctx.a.NAME, ctx.args[0]!.span);
   const info = engine.info(handle);
   if (info.state === 'LISTEN') throw new ShellError(`${info.name} is listening; interact with a connection accept returned`, ctx.span);
   if (info.transport === 'tcp' && info.peer === null)
@@ -56,7 +46,7 @@ async function interact(ctx: CallContext): Promise<typeof NONE> {
 }
 
 export const streamCommands: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'interact',
     group: 'session',
     method: true,
@@ -69,5 +59,5 @@ export const streamCommands: readonly CommandDef[] = [
     example: 'interact c',
     toPython: () => comment('interact: the lines typed were sent and what arrived was printed here'),
     run: interact,
-  },
+  }),
 ];

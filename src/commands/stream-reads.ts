@@ -1,9 +1,9 @@
 import type { StreamRead, StreamReadResult } from '../engine/types.js';
 import { NONE, bytes, repr } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
-import * as want from './args.js';
+import { joinWords } from './args.js';
 import { expr, lines } from '../spec/python.js';
-import type { CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { WORDS, joinedBytes } from './data-calls.js';
 
 /**
@@ -56,7 +56,7 @@ function dropLineEnd(line: Buffer): Buffer {
 const LF = Buffer.from('\n');
 
 export const streamReads: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'recvline',
     group: 'socket',
     method: true,
@@ -74,8 +74,8 @@ export const streamReads: readonly CommandDef[] = [
       const line = await streamRead(ctx, { call: 'recvline', delim: LF }, "the end of the line (b'\\n')");
       return bytes(ctx.flags.has('drop') ? dropLineEnd(line) : line);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'recvuntil',
     group: 'socket',
     method: true,
@@ -90,13 +90,13 @@ export const streamReads: readonly CommandDef[] = [
       return expr(`recvuntil(${py.target}, ${py.bytes(0)}${py.flag('drop') ? ', drop=True' : ''})`, 'bytes');
     },
     async run(ctx) {
-      const delim = want.data(ctx.args[0]!);
+      const delim = ctx.a.DELIM;
       if (delim.length === 0) throw new ShellError('expected a delimiter of one byte or more', ctx.args[0]!.span);
       const data = await streamRead(ctx, { call: 'recvuntil', delim }, repr(bytes(delim)));
       return bytes(ctx.flags.has('drop') && data.length > 0 ? data.subarray(0, data.length - delim.length) : data);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'recvexactly',
     group: 'socket',
     method: true,
@@ -110,11 +110,11 @@ export const streamReads: readonly CommandDef[] = [
       return expr(`recvexactly(${py.target}, ${py.arg(0)})`, 'bytes');
     },
     async run(ctx) {
-      const n = want.bufsize(ctx.args[0]!);
+      const n = ctx.a.N;
       return bytes(await streamRead(ctx, { call: 'recvexactly', n }, `all ${n} bytes`));
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'peek',
     group: 'socket',
     method: true,
@@ -125,10 +125,10 @@ export const streamReads: readonly CommandDef[] = [
     example: 'first = peek 1',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)}, MSG_PEEK)`, 'bytes'),
     async run(ctx) {
-      return bytes(await streamRead(ctx, { call: 'peek', n: want.bufsize(ctx.args[0]!) }, 'any byte'));
+      return bytes(await streamRead(ctx, { call: 'peek', n: ctx.a.BUFSIZE }, 'any byte'));
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'sendline',
     group: 'socket',
     method: true,
@@ -139,11 +139,10 @@ export const streamReads: readonly CommandDef[] = [
     example: 'sendline PING',
     toPython: (py) => lines(`${py.target}.sendall(${sendlineBytes(joinedBytes(py))})`),
     async run(ctx) {
-      const data = want.words(ctx.args);
-      await ctx.session.engine.sendall(ctx.socket(), Buffer.concat([data, LF]), ctx.block);
+      await ctx.session.engine.sendall(ctx.socket(), Buffer.concat([joinWords(ctx.a.DATA, ctx.a.MORE), LF]), ctx.block);
       return NONE;
     },
-  },
+  }),
 ];
 
 /** DATA and a newline as one Python bytes expression: b'PING\n' for a literal, data + b'\n' otherwise. */

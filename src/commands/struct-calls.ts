@@ -1,7 +1,7 @@
 import { bytes, int, repr, tuple, type Value } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
 import { expr } from '../spec/python.js';
-import type { Arg, CommandDef } from '../spec/command.js';
+import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
 
 /**
  * Integers to and from bytes, as Python's struct module does them: the header fields of a binary
@@ -136,7 +136,7 @@ function write(out: Buffer, at: number, field: Field, little: boolean, arg: Arg)
 }
 
 export const structCalls: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'int',
     group: 'value',
     inline: true,
@@ -163,8 +163,8 @@ export const structCalls: readonly CommandDef[] = [
       }
       return int(n);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'unpack',
     group: 'value',
     inline: true,
@@ -204,8 +204,8 @@ export const structCalls: readonly CommandDef[] = [
       }
       return values.length === 1 ? values[0]! : tuple(...values);
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'pack',
     group: 'value',
     inline: true,
@@ -242,7 +242,7 @@ export const structCalls: readonly CommandDef[] = [
       }
       return bytes(out);
     },
-  },
+  }),
 ];
 
 /** The Python types a format's fields give, from its Python literal ('>HH'); unknown when it is not written out. */

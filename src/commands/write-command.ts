@@ -1,13 +1,13 @@
 import { NONE, toBytes } from '../lang/values.js';
 import { lines } from '../spec/python.js';
-import type { CommandDef } from '../spec/command.js';
+import { defineCommand } from '../spec/command.js';
 
 /**
  * `write`: bytes to stdout exactly, for a recv loop that copies a stream (print adds a space between
  * values and a newline after them, which alters it). In a script or a pipe the bytes go out raw; at a
  * terminal they are shown as print's are, control bytes escaped.
  */
-export const writeCommand: CommandDef = {
+export const writeCommand = defineCommand({
   name: 'write',
   group: 'value',
   usage: 'write VALUE ...',
@@ -22,7 +22,7 @@ export const writeCommand: CommandDef = {
     return lines('sys.stdout.flush()', `sys.stdout.buffer.write(${parts.join(' + ') || "b''"})`);
   },
   run(ctx) {
-    ctx.print(Buffer.concat(ctx.args.map((a) => toBytes(a.value, ctx.session.describe))));
+    ctx.print(Buffer.concat(ctx.a.VALUE.map((v) => toBytes(v, ctx.session.describe))));
     return NONE;
   },
-};
+});

@@ -6,7 +6,7 @@ import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
 import type { Arg, CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
-import * as want from '../commands/args.js';
+import { coerceArgs, count } from '../commands/args.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
 import { compare, match } from '../lang/compare.js';
@@ -100,7 +100,7 @@ export class Interpreter implements Executor {
       case 'while':
         return loop(stmt.body, depth + 1, () => this.cond(stmt.cond));
       case 'repeat': {
-        const n = want.count({ value: this.value(stmt.count), word: stmt.count, span: stmt.count.span }, 'a repeat count');
+        const n = count({ value: this.value(stmt.count), word: stmt.count, span: stmt.count.span }, 'a repeat count');
         let i = 0;
         return loop(stmt.body, depth + 1, () => i++ < n);
       }
@@ -304,12 +304,14 @@ export class Interpreter implements Executor {
       const word = positional[i]!;
       args[i] = { word, span: word.span, value: this.value(word) };
     }
+    const flagArgs = prepared.values.map(({ word }): Arg => ({ word, span: word.span, value: this.value(word) }));
     const guard = this.session.fileGuard;
     if (guard) {
-      for (const i of prepared.files) {
-        const v = args[i]!.value;
+      const files = [...prepared.files.map((i) => args[i]!), ...flagArgs.filter((_, i) => prepared.values[i]!.spec.kind === 'file')];
+      for (const arg of files) {
+        const v = arg.value;
         const refused = v.kind === 'str' || v.kind === 'bytes' ? guard(v.kind === 'str' ? v.value : v.value.toString('utf8')) : null;
-        if (refused !== null) throw new ShellError(refused, args[i]!.span);
+        if (refused !== null) throw new ShellError(refused, arg.span);
       }
     }
     for (const i of prepared.bareData) {
@@ -320,7 +322,8 @@ export class Interpreter implements Executor {
     if (this.blockOptions.signal !== signal) {
       this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
     }
-    const ctx = new Invocation(this.around, def, call, args, flags, this.blockOptions, stmt.targets);
+    const a = coerceArgs(prepared.forms, args, prepared.values, flagArgs);
+    const ctx = new Invocation(this.around, def, call, a, args, flags, this.blockOptions, stmt.targets);
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {

@@ -1,7 +1,7 @@
 import type { BlockOptions, SocketHandle } from '../engine/types.js';
 import type { Call, Span } from '../lang/ast.js';
 import { repr } from '../lang/values.js';
-import type { Arg, CallContext, CommandDef } from '../spec/command.js';
+import type { Arg, Args, CallContext, CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import { ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
@@ -34,6 +34,7 @@ export class Invocation implements CallContext {
     private readonly around: Surroundings,
     private readonly def: CommandDef,
     private readonly call: Call,
+    readonly a: Args,
     readonly args: readonly Arg[],
     readonly flags: ReadonlySet<string>,
     readonly block: BlockOptions & { readonly signal: AbortSignal },

@@ -1,5 +1,6 @@
 import type { Call, Word } from '../lang/ast.js';
-import type { CommandDef } from '../spec/command.js';
+import type { ArgSpec, CommandDef } from '../spec/command.js';
+import { formsFor } from '../commands/args.js';
 import { splitFlags } from '../spec/flags.js';
 import type { VarScope } from './scope.js';
 
@@ -9,6 +10,8 @@ import type { VarScope } from './scope.js';
  */
 export interface Prepared extends ReturnType<typeof splitFlags> {
   readonly def: CommandDef;
+  /** The forms its number of words fits, in the table's order: the arguments are coerced by the first that takes them. */
+  readonly forms: readonly (readonly ArgSpec[])[];
   /** Positions of unquoted words sent as data: one equal to a variable's name is likely a missing `$`. */
   readonly bareData: readonly number[];
   /** Positions of file paths: what a file guard (SessionServices.fileGuard) looks at. */
@@ -25,11 +28,12 @@ export function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Pre
     const def = table.get(call.name)!;
     const split = splitFlags(def, call.args);
     const n = split.positional.length;
-    const form = def.forms.find((f) => (f.some((a) => a.rest) ? n >= f.length - 1 : n === f.length));
+    const forms = formsFor(def.forms, n);
+    const form = forms[0];
     const kindAt = (i: number) => form?.[Math.min(i, form.length - 1)]?.kind;
     const bareData = split.positional.flatMap((w, i) => (kindAt(i) === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
     const files = split.positional.flatMap((_, i) => (kindAt(i) === 'file' ? [i] : []));
-    PREPARED.set(call, (prepared = { def, ...split, bareData, files }));
+    PREPARED.set(call, (prepared = { def, forms, ...split, bareData, files }));
   }
   return prepared;
 }

@@ -1,6 +1,6 @@
 import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { Address, BlockOptions, SocketHandle } from '../engine/types.js';
 import type { PyGen } from './python.js';
 import type { SessionServices } from './services.js';
 
@@ -15,6 +15,7 @@ export type ArgKind =
   | 'bufsize'
   | 'backlog'
   | 'seconds'
+  | 'timeout' // seconds, or none for no limit
   | 'count'
   | 'status' // an exit status, 0..255
   | 'value' // anything
@@ -22,8 +23,40 @@ export type ArgKind =
   | 'file'
   | 'option' // a socket option name
   | 'how' // rd | wr | rdwr
+  | 'choice' // one of the spec's choices, in any case
+  | 'switch' // on or off (True or False)
   | 'job'
   | 'command';
+
+/**
+ * What an argument of each kind is once the interpreter has coerced it: what a handler reads from
+ * `ctx.a`. One coercer per kind turns a value into this (commands/args.ts, COERCE), and `sockshell
+ * check` runs the same coercers over literal words.
+ */
+export interface KindValue {
+  readonly data: Buffer;
+  readonly host: string;
+  readonly port: number;
+  readonly address: Address;
+  readonly bufsize: number;
+  readonly backlog: number;
+  readonly seconds: number;
+  readonly timeout: number | null;
+  readonly count: number;
+  readonly status: number;
+  readonly value: Value;
+  /** A socket value or a socket's name: the handler resolves it against the session. */
+  readonly socket: Value;
+  /** A path: text, or bytes read as UTF-8. */
+  readonly file: string;
+  readonly option: string;
+  readonly how: string;
+  readonly choice: string;
+  readonly switch: boolean;
+  /** A job number, from 1 or %1. */
+  readonly job: number;
+  readonly command: string;
+}
 
 export interface ArgSpec {
   readonly name: string;
@@ -32,7 +65,34 @@ export interface ArgSpec {
   readonly rest?: boolean;
   /** The words it takes, when they are a fixed set (rd|wr|rdwr, SO_REUSEADDR...): Tab offers them. */
   readonly choices?: readonly string[];
+  /** What an error calls the expected value, where the kind's own words are too general ('a number of bytes'). */
+  readonly what?: string;
 }
+
+type Form = readonly ArgSpec[];
+/** One word's value: for a kind whose value is a word, the union of the spec's choices when it lists them. */
+type One<S extends ArgSpec> = S extends { readonly choices: readonly (infer C extends string)[] }
+  ? string extends C
+    ? KindValue[S['kind']]
+    : KindValue[S['kind']] extends string
+      ? C
+      : KindValue[S['kind']]
+  : KindValue[S['kind']];
+type Slot<S extends ArgSpec> = S extends { readonly rest: true } ? readonly One<S>[] : One<S>;
+type FormArgs<F extends Form> = { readonly [S in F[number] as S['name']]: Slot<S> };
+type EachForm<Fs extends readonly Form[]> = Fs[number] extends infer F ? (F extends Form ? FormArgs<F> : never) : never;
+type AnyKey<U> = U extends unknown ? keyof U : never;
+type ValueAt<U, K extends PropertyKey> = U extends unknown ? (K extends keyof U ? U[K] : never) : never;
+type Merged<U> = { readonly [K in keyof U]: ValueAt<U, K> } & { readonly [K in Exclude<AnyKey<U>, keyof U>]?: ValueAt<U, K> };
+
+/**
+ * The coerced arguments of a command with these forms, by ArgSpec name: a name every form has is
+ * always there; one that only some forms have is optional. A rest argument is an array.
+ */
+export type ArgsOf<Fs extends readonly Form[]> = Merged<EachForm<Fs>>;
+
+/** Coerced arguments with their types forgotten: what the table and the interpreter hold. */
+export type Args = { readonly [name: string]: unknown };
 
 /** Python spelling of a command, or why it has none. */
 export type PythonEquivalent = { readonly code: string } | { readonly none: string };
@@ -41,7 +101,7 @@ export type PythonEquivalent = { readonly code: string } | { readonly none: stri
  * One command: everything help, completion, validation, the README table and the exporter need.
  * `forms` lists the argument lists it accepts; a call must match one by length.
  */
-export interface CommandDef {
+export interface CommandDef<A = Args> {
   readonly name: string;
   readonly group: Group;
   /** A socket call: usable as NAME.call, and acting on the current socket when called bare. */
@@ -52,9 +112,10 @@ export interface CommandDef {
   readonly flags?: Readonly<Record<string, string>>;
   /**
    * Flags among `flags` that take the word after them as their value (`--svg FILE`), wherever they
-   * are typed. The value is handed to the command as its first positional argument.
+   * are typed: the argument that word is, coerced like a positional one and found in `ctx.a` under
+   * its name (absent when the flag was not given).
    */
-  readonly valued?: readonly string[];
+  readonly valued?: Readonly<Record<string, ArgSpec>>;
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;
@@ -75,8 +136,26 @@ export interface CommandDef {
   readonly inline?: true;
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
-  readonly run: (ctx: CallContext) => Promise<Value> | Value;
+  /**
+   * The handler. A method, so that a command whose `a` is typed from its own forms sits in a table of
+   * CommandDef<Args> (method parameters are compared both ways); the interpreter keeps the promise
+   * by coercing with those same forms before it calls.
+   */
+  run(ctx: CallContext<A>): Promise<Value> | Value;
 }
+
+/**
+ * A command whose handler reads `ctx.a` typed from its forms: `ctx.a.PORT` is a number because
+ * the form says `{ name: 'PORT', kind: 'port' }`. `const` keeps the forms' names and kinds literal.
+ */
+export function defineCommand<const Fs extends readonly Form[], const V extends Readonly<Record<string, ArgSpec>> = Record<never, ArgSpec>>(
+  def: Omit<CommandDef<ArgsOf<Fs> & FlagArgs<V>>, 'forms' | 'valued'> & { readonly forms: Fs; readonly valued?: V },
+): CommandDef {
+  return def;
+}
+
+/** The arguments valued flags give: each optional, as its flag may be left out. */
+type FlagArgs<V extends Readonly<Record<string, ArgSpec>>> = { readonly [S in V[keyof V] as S['name']]?: Slot<S> };
 
 /** One evaluated argument, with the word it came from (for positions and for operators like ==). */
 export interface Arg {
@@ -97,9 +176,12 @@ export interface Scope {
   current: SocketHandle | null;
 }
 
-export interface CallContext {
+export interface CallContext<A = Args> {
   readonly name: string;
   readonly span: Span;
+  /** The arguments coerced by kind, by the names the matched form gives them. */
+  readonly a: A;
+  /** The arguments as evaluated, with their words and spans: for positions in errors, and for operators like ==. */
   readonly args: readonly Arg[];
   readonly flags: ReadonlySet<string>;
   readonly scope: Scope;

@@ -20,6 +20,7 @@ const POOL: Record<ArgKind, readonly string[]> = {
   bufsize: ['2048', '1', '0', '-1', '99999999999', 'abc', '$n', '65536'],
   backlog: ['1', '0', '-1', 'abc', '5'],
   seconds: ['0', '0.01', 'none', '-1', 'abc', '1e400', '0.005'],
+  timeout: ['0', '2', 'none', '-1', 'abc'],
   count: ['0', '1', '3', '-1', 'abc', 'true'],
   status: ['0', '1', '300', 'abc'],
   value: ['hello', 'HELLO', '1', '0', 'none', 'true', '$m', '$x', '$UA', '$s', '$_', "''", '"\\x1b]0;pwned\\x07"', '$nope', '=='],
@@ -27,6 +28,8 @@ const POOL: Record<ArgKind, readonly string[]> = {
   file: ['/nonexistent/x.sock', '$FIX', '$x'],
   option: ['SO_REUSEADDR', 'SO_BROADCAST', 'SO_RCVBUF', 'TCP_NODELAY', 'SO_KEEPALIVE', 'BOGUS'],
   how: ['rd', 'wr', 'rdwr', 'sideways'],
+  choice: ['on', 'off', 'text', 'hex', 'udp', 'stop', 'ECONNREFUSED', 'bogus'],
+  switch: ['on', 'off', 'true', 'False', 'maybe'],
   job: ['%1', '%2', '%x', '1'],
   command: ['recv', 'nosuch', 'while', 's.recv'],
 };
