@@ -4,7 +4,7 @@ import { formsFor } from './args.js';
 import { parse, type ParseResult } from '../lang/parser.js';
 import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE, suggest } from './table.js';
-import { condWords } from '../lang/conditions.js';
+import { ownWords, statements } from '../lang/statements.js';
 import { variables } from '../lang/variables.js';
 import type { CommandDef } from '../spec/command.js';
 
@@ -44,42 +44,12 @@ function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnost
 }
 
 function walk(program: readonly Stmt[], out: Diagnostic[]): void {
-  for (const stmt of program) {
-    switch (stmt.kind) {
-      case 'command': {
-        const def = TABLE.get(stmt.call.name)!;
-        const problem = checkCall(def, stmt.call);
-        if (problem) out.push(problem);
-        inlineCalls(stmt.call.args, out);
-        break;
-      }
-      case 'while':
-        inlineCalls(condWords(stmt.cond), out);
-        walk(stmt.body, out);
-        break;
-      case 'repeat':
-        inlineCalls([stmt.count], out);
-        walk(stmt.body, out);
-        break;
-      case 'if':
-        inlineCalls(condWords(stmt.cond), out);
-        walk(stmt.then, out);
-        walk(stmt.otherwise, out);
-        break;
-      case 'assign':
-        inlineCalls([stmt.value], out);
-        break;
-      case 'show':
-        inlineCalls([stmt.word], out);
-        break;
-      case 'break':
-      case 'continue':
-        break;
-      default: {
-        const exhaustive: never = stmt;
-        return exhaustive;
-      }
+  for (const stmt of statements(program)) {
+    if (stmt.kind === 'command') {
+      const problem = checkCall(TABLE.get(stmt.call.name)!, stmt.call);
+      if (problem) out.push(problem);
     }
+    inlineCalls(ownWords(stmt), out);
   }
 }
 

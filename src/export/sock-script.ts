@@ -1,7 +1,7 @@
-import type { Cond, Selector, Stmt, Word } from '../lang/ast.js';
+import type { Selector, Stmt, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import { select } from '../lang/select.js';
-import { condWords } from '../lang/conditions.js';
+import { ownWords, statements, varReads } from '../lang/statements.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
@@ -119,46 +119,13 @@ function assignedNames(stmt: Stmt): string[] {
   }
 }
 
-/** The variables a statement reads ($name, anywhere in it). */
+/** The variables a statement reads ($name, anywhere in it, its body included; NAME in NAME.call too). */
 function reads(stmt: Stmt): Set<string> {
   const names = new Set<string>();
-  const word = (w: Word): void => {
-    if (w.kind === 'var') names.add(w.name);
-    else if (w.kind === 'template') {
-      for (const p of w.parts) if (p.kind === 'var') names.add(p.name);
-    } else if (w.kind === 'call') w.args.forEach(word);
-  };
-  const cond = (c: Cond): void => condWords(c).forEach(word);
-  const visit = (s: Stmt): void => {
-    switch (s.kind) {
-      case 'command':
-        if (s.call.target) names.add(s.call.target.name);
-        s.call.args.forEach(word);
-        return;
-      case 'assign':
-        return word(s.value);
-      case 'show':
-        return word(s.word);
-      case 'while':
-        cond(s.cond);
-        return s.body.forEach(visit);
-      case 'repeat':
-        word(s.count);
-        return s.body.forEach(visit);
-      case 'if':
-        cond(s.cond);
-        s.then.forEach(visit);
-        return s.otherwise.forEach(visit);
-      case 'break':
-      case 'continue':
-        return;
-      default: {
-        const never: never = s;
-        return never;
-      }
-    }
-  };
-  visit(stmt);
+  for (const s of statements([stmt])) {
+    if (s.kind === 'command' && s.call.target) names.add(s.call.target.name);
+    for (const w of ownWords(s)) for (const use of varReads(w)) names.add(use.name);
+  }
   return names;
 }
 
