@@ -187,7 +187,10 @@ function coerceForm(form: readonly ArgSpec[], args: readonly (Arg | null)[]): Ar
     const spec = form[i]!;
     const coerce = COERCE[spec.kind] as (arg: Arg, spec: ArgSpec) => unknown;
     if (spec.rest === true) {
-      out[spec.name] = args.slice(i).flatMap((a) => (a === null ? [] : [coerce(a, spec)]));
+      // A loop, not slice + flatMap: send's rest is on every call's path, and is usually empty.
+      const rest: unknown[] = [];
+      for (let j = i; j < args.length; j++) if (args[j] !== null) rest.push(coerce(args[j]!, spec));
+      out[spec.name] = rest;
       break;
     }
     const arg = args[i];
