@@ -57,11 +57,30 @@ describe('the shell’s # commentary is not compared unless a transcript asks', 
     expect(r.failure?.expected).toContain('# a later release says this differently');
   });
 
-  it('a failing block’s diff keeps the transcript’s commentary in place and leaves this run’s out', async () => {
+  it('what a diff shows as this run is what this run said: its own # lines where they say something else', async () => {
     const text = '  sockshell> c = udp.socket\n  # worded otherwise\n  sockshell c> print one\n  two\n';
     const r = await run(text);
     expect(r.passed).toBe(false);
-    expect(r.actual.map((i) => i.text)).toEqual(['c = udp.socket', '# worded otherwise', 'print one', 'one']);
+    expect(r.actual.map((i) => i.text)).toEqual(['c = udp.socket', '# socket(AF_INET, SOCK_DGRAM) → c', 'print one', 'one']);
+    // A # line that differs only in a port the OS picked stays as the transcript has it: no noise.
+    const ported =
+      "  sockshell> u = udp.socket\n  sockshell u> u.sendto hi 127.0.0.1 9\n  # the OS bound u to ('0.0.0.0', 12345): it picked port 12345, as the socket was never bound\n  2\n  sockshell u> print one\n  two\n";
+    const p = await run(ported);
+    expect(p.passed).toBe(false);
+    expect(p.actual.map((i) => i.text)).toContain(
+      "# the OS bound u to ('0.0.0.0', 12345): it picked port 12345, as the socket was never bound",
+    );
+    // Left out by the transcript's author: still left out.
+    const bare = await run('  sockshell> c = udp.socket\n  sockshell c> print one\n  two\n');
+    expect(bare.actual.map((i) => i.text)).toEqual(['c = udp.socket', 'print one', 'one']);
+  });
+
+  it("a block that passes with stale commentary is updated to this run’s (user trial: # reply = b'HELLO' above b'hello')", async () => {
+    const text = ["  sockshell> m = lower 'HELLO'", "  # m = b'HELLO'", '  sockshell> $m', "  'hello'", ''].join('\n');
+    const r = await run(text);
+    expect(r.passed).toBe(true);
+    expect(r.updated.map((i) => i.text)).not.toContain("# m = b'HELLO'");
+    expect(r.updated.map((i) => i.text)).toEqual(r.actual.map((i) => i.text));
   });
 
   it('every project transcript passes with its commentary checked too', async () => {

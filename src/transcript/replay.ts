@@ -47,6 +47,19 @@ const isNotice = (text: string) => !/^\[\d+\] /.test(text);
 /** The shell's commentary: what a command did underneath, at the prompt or from a job. */
 export const isCommentary = (text: string): boolean => /^(\[\d+\] )?#( |$)/.test(text);
 
+/** Numbers of four digits or more: ports the OS picked, which differ every run and say nothing new. */
+const PORTISH = /\d{4,}/g;
+
+/** Whether this run's # lines say what the transcript's say, once the OS's ports are set aside; true where the transcript has none. */
+function sameCommentary(expected: readonly string[], actual: readonly string[]): boolean {
+  const lines = (all: readonly string[]) => all.filter(isCommentary).map((l) => l.replace(PORTISH, 'N'));
+  const a = lines(expected);
+  const b = lines(actual);
+  // A block whose commentary the transcript's author left out keeps it left out.
+  if (a.length === 0) return true;
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
 /**
  * Replays a transcript in a fresh session, in lockstep: a command runs, its output is captured,
  * and lines expected from jobs or peers are waited for (bounded) before the next command, so they
@@ -100,7 +113,16 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       const unexpected = takeUnexpected(pool, later, bindings);
       const fgOk = blockMatches(expectedForeground, foreground.filter(compared), bindings);
       const asyncOk = found.every((f) => f !== null) && unexpected.every(soft);
-      const normalizedFg = fgOk ? expectedForegroundAll : alignKeeping(expectedForegroundAll, foreground, compared, bindings);
+      // Commentary is not compared, but what this run shows as its own must be what it said: where its
+      // # lines say something other than the transcript's (beyond the ports the OS picked), the diff and
+      // --update show this run's, not the transcript's stale ones.
+      const said = checked || sameCommentary(expectedForegroundAll, foreground);
+      const normalizedFg =
+        fgOk && said
+          ? expectedForegroundAll
+          : said
+            ? alignKeeping(expectedForegroundAll, foreground, compared, bindings)
+            : align(expectedForegroundAll, foreground, bindings);
       let k = 0;
       const normalizedAsync = expectedAsyncAll.filter((e) => !compared(e) || found[k++] !== null);
       // An unexpected notice alone does not fail a block, so a passing block's diff leaves it out; a failing
@@ -120,7 +142,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
         };
       }
       for (const [name, value] of bindings) ports.bind(name, Number(value));
-      const updatedFg = fgOk ? expectedForegroundAll : align(expectedForegroundAll, foreground, bindings);
+      const updatedFg = fgOk && said ? expectedForegroundAll : align(expectedForegroundAll, foreground, bindings);
       outcomes.set(block.index, {
         normalized: [...normalizedFg, ...normalizedAsync, ...shown],
         updated: [
