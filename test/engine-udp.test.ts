@@ -1,4 +1,5 @@
 /** The UDP half of the engine, against real sockets on loopback (port 0 everywhere). */
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/index.js';
@@ -392,16 +393,31 @@ describe('UDP errors', () => {
     await fails(r.engine.recvfrom(s, -1, {}), 'EINVAL', 'ValueError', /recvfrom needs a buffer size/);
   });
 
+  it('send with no destination binds first, as Linux does: Python sees the same', () => {
+    const py = spawnSync('python3', [
+      '-c',
+      [
+        'import socket',
+        's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+        'try:\n    s.send(b"hi")\nexcept OSError as e:\n    print(e.errno == 89, s.getsockname()[1] > 0)',
+        'try:\n    s.bind(("127.0.0.1", 0))\nexcept OSError as e:\n    print(e.errno == 22)',
+      ].join('\n'),
+    ]);
+    expect(py.stdout.toString()).toBe('True True\nTrue\n');
+  });
+
   it('explains calls that make no sense on UDP', async () => {
     r = rig();
     const s = r.engine.create('udp', 4, { name: 'u', owner: 'main' });
     await fails(r.engine.accept(s, main), 'EOPNOTSUPP', 'OSError', /UDP is connectionless: there is nothing to accept; use recvfrom/);
     await fails(r.engine.listen(s, 1), 'EOPNOTSUPP', 'OSError', /nothing to listen for/);
-    await fails(r.engine.send(s, Buffer.from('x'), {}), 'EDESTADDRREQ', 'OSError', /use sendto/);
     await fails(() => r.engine.shutdown(s, 'wr'), 'ENOTCONN');
     await fails(() => r.engine.getpeername(s), 'ENOTCONN', 'OSError', /u is not connected/);
-    await r.engine.bind(s, '', 0);
+    await fails(r.engine.send(s, Buffer.from('x'), {}), 'EDESTADDRREQ', 'OSError', /use sendto/);
+    // Linux binds before it finds no destination (user trial): the socket has a port now, as in Python.
     expect(r.engine.getsockname(s).host).toBe('0.0.0.0');
+    expect(r.engine.getsockname(s).port).toBeGreaterThan(0);
+    expect(r.of('bound').at(-1)).toMatchObject({ kind: 'bound', socket: 'u', implicit: true });
     await fails(r.engine.bind(s, '127.0.0.1', 0), 'EINVAL', 'OSError', /u is already bound/);
     r.engine.close(s);
     await fails(r.engine.recv(s, 1, {}), 'EBADF', 'OSError', /socket 'u' is closed/);

@@ -25,9 +25,18 @@ const SHOWN_BYTES = 48;
  * nothing is there to return, so `waiting` tells a call that waits from one that will return now.
  */
 export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCall): void {
-  if (!atPrompt(ctx) || TOLD.has(ctx.span)) return;
+  if (TOLD.has(ctx.span)) return;
   const info = infoOf(ctx, s);
   if (info?.waiting !== call) return; // it returns at once, or the socket closed under it and it fails
+  if (info.transport === 'udp' && info.local === null) {
+    // The textbook's "forgot bind": Python waits for ever here too. Said in scripts as well: it can only hang.
+    TOLD.add(ctx.span);
+    ctx.warn(
+      `${s.name} was never bound, so it has no port and no datagram can reach it: it waits for ever, as Python's would. Bind it first (${s.name}.bind '' PORT), or sendto first and the OS binds it`,
+    );
+    return;
+  }
+  if (!atPrompt(ctx)) return;
   TOLD.add(ctx.span);
   const at = info.local ? ` to ${addressRepr(info.local)}` : '';
   const what =

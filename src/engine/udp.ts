@@ -151,7 +151,12 @@ export class UdpSocket extends BaseSocket {
   async send(data: Buffer, _options: BlockOptions, call: 'send' | 'sendall'): Promise<number> {
     this.checkOpen(call);
     const remote = this.remote;
-    if (remote === null) throw new SocketError('EDESTADDRREQ', call, { socket: this.name });
+    if (remote === null) {
+      // Linux binds the socket (inet_sendmsg's autobind) before it finds no destination: after the
+      // error it has a port, as Python's getsockname shows, and a later bind fails with EINVAL.
+      await this.ensureBound(call);
+      throw new SocketError('EDESTADDRREQ', call, { socket: this.name });
+    }
     this.reportFailure(call);
     if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig(call, data, remote.host, remote.port);
     return await (this.sendNatively(data, undefined, remote.host, remote.port, call) ??

@@ -50,7 +50,13 @@ export function explainTrouble(t: Trouble | null): readonly Said[] {
       return found ? [lead, paragraph(`${found.key}: ${found.text}`)] : [lead];
     }
     case 'cancelled':
-      return [paragraph(`${t.call} was cancelled. ${cancelled(t.call, t.transport)}`)];
+      return [
+        paragraph(
+          t.unbound && t.transport === 'udp'
+            ? `${t.call} was cancelled. Its socket was never bound, so it had no port and no datagram could reach it: it would have waited for ever, as Python's does. A UDP server binds its port first (bind '' 12000, or udp.bind 12000); a client gets a port from the OS at its first sendto.`
+            : `${t.call} was cancelled. ${cancelled(t.call, t.transport)}`,
+        ),
+      ];
     default: {
       const exhaustive: never = t;
       return exhaustive;

@@ -1,5 +1,5 @@
 import { clipForEcho } from '../render/clip.js';
-import type { BlockOptions, SocketHandle, Transport } from '../engine/types.js';
+import type { BlockOptions, Endpoints, SocketHandle } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
@@ -356,8 +356,15 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
   const session = around.session;
   if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) {
     // A job's call cut short by kill was stopped on purpose, by the user; only a call at the prompt counts.
-    if (around.job === undefined)
-      session.trouble = { kind: 'cancelled', call: def.name, transport: def.method ? transportOf(call, around) : null };
+    if (around.job === undefined) {
+      const ends = def.method ? endpointsOf(call, around) : null;
+      session.trouble = {
+        kind: 'cancelled',
+        call: def.name,
+        transport: ends?.transport ?? null,
+        ...(ends && ends.local === null ? { unbound: true } : {}),
+      };
+    }
     if (e instanceof Cancelled && e.span !== null) return e; // a call inside a script this one ran
     const detail = e instanceof Cancelled ? e.detail : e.stopped;
     return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file, detail);
@@ -373,12 +380,12 @@ function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings):
   return e;
 }
 
-/** The transport of the socket a socket call acted on (NAME in NAME.call, else the current socket), if it is still open. */
-function transportOf(call: Call, around: Surroundings): Transport | null {
+/** The endpoints of the socket a socket call acted on (NAME in NAME.call, else the current socket), if it is still open. */
+function endpointsOf(call: Call, around: Surroundings): Endpoints | null {
   const { scope, session } = around;
   const v = call.target && scope.has(call.target.name) ? scope.get(call.target.name, call.target.span) : null;
   const handle = v?.kind === 'socket' ? v.handle : call.target ? session.engine.lookup(call.target.name) : scope.current;
-  return handle ? (session.engine.endpoints(handle)?.transport ?? null) : null;
+  return handle ? session.engine.endpoints(handle) : null;
 }
 
 function pyType(v: Value): PyType {

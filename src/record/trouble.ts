@@ -19,4 +19,10 @@ export type Trouble =
   /** An error arrived while no call was waiting; the socket's next call reports it (a notice). */
   | { readonly kind: 'arrived'; readonly code: string; readonly socket: string }
   /** A waiting call was cut short: Ctrl-C, a killed job. `transport` is its socket's, when it had one. */
-  | { readonly kind: 'cancelled'; readonly call: string; readonly transport: Transport | null };
+  | {
+      readonly kind: 'cancelled';
+      readonly call: string;
+      readonly transport: Transport | null;
+      /** Its socket had no local address: nothing could reach it (a UDP socket never bound). */
+      readonly unbound?: true;
+    };

@@ -47,7 +47,9 @@ export function outputLines(o: Output): ShellLine[] {
     case 'notice':
       return [line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true)];
     case 'traffic':
-      return o.text.split('\n').map((t) => line(t, 'out', 'dim'));
+      // Bytes cross a socket whenever they do, not as a command's output: drawn above the prompt as a
+      // notice is, not after it (user trial: `sockshell u> < 2026-… u … UDP 7 bytes`).
+      return o.text.split('\n').map((t) => line(t, 'out', 'dim', true));
     case 'progress':
       return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
     case 'error':

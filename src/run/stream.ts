@@ -111,6 +111,9 @@ async function listenOnce(s: Streamer): Promise<number> {
       say(`a datagram from ${addressRepr(from)}: talking to it alone from now on (-k answers every sender)`);
       await s.output(first.data);
       await engine.connect(listener, from.host, from.port, { signal: o.signal });
+      // The first datagram was read before the pump began: it counts in the totals too.
+      const rest = await pumpSocket(s, listener, s.input);
+      return finish(s, { ...rest, received: rest.received + first.data.length });
     }
     return finish(s, await pumpSocket(s, listener, s.input));
   }
