@@ -1,9 +1,7 @@
-import { clipForEcho } from '../render/clip.js';
-import type { BlockOptions, Endpoints, SocketHandle } from '../engine/types.js';
-import { SocketError } from '../engine/index.js';
+import type { BlockOptions, SocketHandle } from '../engine/types.js';
 import type { Call, Cond, Span, Stmt, Target, Word } from '../lang/ast.js';
 import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
-import type { Arg, CommandDef } from '../spec/command.js';
+import type { CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
 import { coerceArgs, count } from '../commands/args.js';
@@ -16,6 +14,9 @@ import { statementPython } from '../export/python.js';
 import type { PyType } from '../spec/python.js';
 import { Invocation, type Surroundings } from './invocation.js';
 import { bareNameWarning, prepare, type Prepared } from './prepared.js';
+import { callArguments } from './arguments.js';
+import { echoOutputs } from './echo.js';
+import { failure } from './failure.js';
 import { Machine, block, loop, type Executor, type Step } from './machine.js';
 import type { VarScope } from './scope.js';
 
@@ -128,18 +129,9 @@ export class Interpreter implements Executor {
     return failure(error, prepare(stmt.call, this.session.table).def, stmt.call, this.around);
   }
 
-  /**
-   * A result as the REPL shows it: Python's repr, with bytes in hex after `display hex`, and long
-   * bytes cut short with a line saying how to see them whole.
-   */
+  /** A result as the REPL shows it (echo.ts). */
   private echo(v: Value, from: Word | null): void {
-    const { value, hidden, path } = clipForEcho(v);
-    const text = repr(value, this.session.describe, this.session.display === 'hex');
-    this.out({ kind: 'value', text: hidden === 0 ? text : `${text} …` });
-    if (hidden === 0) return;
-    const ref = wholeRef(from, path);
-    const how = ref === null ? 'assign it to a name, then print or hexdump that' : `print ${ref} shows them all, hexdump ${ref} as hex`;
-    this.out({ kind: 'info', text: `${hidden} more bytes not shown: ${how}` });
+    for (const o of echoOutputs(v, from, this.session.describe, this.session.display === 'hex')) this.out(o);
   }
 
   /**
@@ -299,21 +291,7 @@ export class Interpreter implements Executor {
     const { call } = stmt;
     const { def, positional, flags, error } = prepared;
     if (error) throw new ShellError(error.message, error.span, 2);
-    const args: Arg[] = new Array<Arg>(positional.length);
-    for (let i = 0; i < positional.length; i++) {
-      const word = positional[i]!;
-      args[i] = { word, span: word.span, value: this.value(word) };
-    }
-    const flagArgs = prepared.values.map(({ word }): Arg => ({ word, span: word.span, value: this.value(word) }));
-    const guard = this.session.fileGuard;
-    if (guard) {
-      const files = [...prepared.files.map((i) => args[i]!), ...flagArgs.filter((_, i) => prepared.values[i]!.spec.kind === 'file')];
-      for (const arg of files) {
-        const v = arg.value;
-        const refused = v.kind === 'str' || v.kind === 'bytes' ? guard(v.kind === 'str' ? v.value : v.value.toString('utf8')) : null;
-        if (refused !== null) throw new ShellError(refused, arg.span);
-      }
-    }
+    const { args, flagArgs } = callArguments(prepared, (word) => this.value(word), this.session.fileGuard);
     for (const i of prepared.bareData) {
       const text = bareNameWarning(call, positional[i]!, this.scope);
       if (text !== null)
@@ -330,62 +308,6 @@ export class Interpreter implements Executor {
       throw failure(e, def, call, this.around);
     }
   }
-}
-
-/**
- * How to write the bytes an echo cut short (at path inside the value) so print shows them whole:
- * $_ for a command's result, the $name that was shown, with one [i] where the value was a tuple.
- * Null when no single $name[i] reaches them.
- */
-function wholeRef(shown: Word | null, path: readonly number[]): string | null {
-  const base = shown === null ? { name: '_', path: undefined } : shown.kind === 'var' ? shown : null;
-  if (base === null) return null;
-  const written = base.path ?? [];
-  if (written.some((s) => s.kind !== 'index')) return null;
-  const indices = [...written.map((s) => (s.kind === 'index' ? s.index : 0)), ...path];
-  if (indices.length > 1) return null;
-  return `$${base.name}${indices.length === 1 ? `[${indices[0]}]` : ''}`;
-}
-
-/**
- * The one place command errors are translated: Ctrl-C's EINTR cancels; socket errors point at the
- * command; an error with no position gets the command's; the session remembers each, and a cancelled
- * call, for `explain`.
- */
-function failure(e: unknown, def: CommandDef, call: Call, around: Surroundings): unknown {
-  const session = around.session;
-  if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) {
-    // A job's call cut short by kill was stopped on purpose, by the user; only a call at the prompt counts.
-    if (around.job === undefined) {
-      const ends = def.method ? endpointsOf(call, around) : null;
-      session.trouble = {
-        kind: 'cancelled',
-        call: def.name,
-        transport: ends?.transport ?? null,
-        ...(ends && ends.local === null ? { unbound: true } : {}),
-      };
-    }
-    if (e instanceof Cancelled && e.span !== null) return e; // a call inside a script this one ran
-    const detail = e instanceof Cancelled ? e.detail : e.stopped;
-    return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file, detail);
-  }
-  if (e instanceof SocketError) {
-    session.trouble = { kind: 'error', code: e.code, message: e.message };
-    return new ShellError(e.message, call.nameSpan);
-  }
-  if (e instanceof ShellError) {
-    session.trouble = { kind: 'error', code: null, message: e.message };
-    if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
-  }
-  return e;
-}
-
-/** The endpoints of the socket a socket call acted on (NAME in NAME.call, else the current socket), if it is still open. */
-function endpointsOf(call: Call, around: Surroundings): Endpoints | null {
-  const { scope, session } = around;
-  const v = call.target && scope.has(call.target.name) ? scope.get(call.target.name, call.target.span) : null;
-  const handle = v?.kind === 'socket' ? v.handle : call.target ? session.engine.lookup(call.target.name) : scope.current;
-  return handle ? session.engine.endpoints(handle) : null;
 }
 
 function pyType(v: Value): PyType {
