@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
-import type { Exchange } from '../src/record/exchanges.js';
+import { ExchangeLog, type Exchange } from '../src/record/exchanges.js';
 
 /** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });
@@ -169,5 +169,28 @@ describe('diagram', () => {
     expect(svg.match(/marker-end="url\(#arrow\)"/g)).toHaveLength(2);
     expect(svg).toContain("sendto 5 B b'hello'");
     expect(svg).not.toMatch(/<text[^>]*>[^<]*[<>&][^<]*<\/text>/);
+  });
+
+  it('keeps a long run of arrivals on one socket as a few arrows and one counted arrow, as sockets counts them', () => {
+    const log = new ExchangeLog();
+    const peer = a('127.0.0.1', 40000);
+    log.hear({ kind: 'connected', serial: 1, socket: 'd', transport: 'tcp', local: a('127.0.0.1', 50000), remote: peer, named: null });
+    for (let i = 0; i < 10; i++) {
+      const data = Buffer.from(`piece${i}`);
+      log.hear({
+        kind: 'received',
+        serial: 1,
+        socket: 'd',
+        transport: 'tcp',
+        bytes: data.length,
+        from: peer,
+        queued: 0,
+        taken: false,
+        data,
+      });
+    }
+    const arrows = buildLadder(log.all()).rows.flatMap((r) => (r.kind === 'arrow' && r.from === 1 && r.to === 0 ? [r.label] : []));
+    // SYN+ACK, three arrivals one by one, then the other seven as one arrow: 10 pieces, 60 bytes in all.
+    expect(arrows).toEqual(['SYN+ACK', "6 B b'piece0'", "6 B b'piece1'", "6 B b'piece2'", '42 B in 7 pieces']);
   });
 });

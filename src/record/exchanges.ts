@@ -101,9 +101,9 @@ const LIMIT = 2000;
 const NAMES_KEPT = 256;
 const PREVIEW = 24;
 /**
- * Arrivals on one socket in a row, with nothing else logged between, kept one by one; further ones
- * are added to the last (its pieces): a 1 GB download takes one record, not 16,000, and a few pieces
- * still show as a few.
+ * Arrivals on one socket in a row, with nothing else logged between, kept one by one; the rest of
+ * the run is one more record that counts them (its pieces): a 1 GB download takes four records, not
+ * 16,000, and a few pieces still show as a few.
  */
 const RUN_KEPT = 3;
 
@@ -216,7 +216,7 @@ export class ExchangeLog {
   /** An arrival: a record of its own, or one more piece of the last record (RUN_KEPT). */
   private arrived(serial: number, name: string, transport: Transport, from: Address | null, bytes: number, payload: Buffer): void {
     const last = this.ring[this.ring.length < LIMIT ? this.ring.length - 1 : (this.next + LIMIT - 1) % LIMIT];
-    if (this.runSerial === serial && this.runRecords >= RUN_KEPT && last !== undefined && last.data && last.kind === 'arrive') {
+    if (this.runSerial === serial && this.runRecords > RUN_KEPT && last !== undefined && last.data && last.kind === 'arrive') {
       last.bytes += bytes;
       last.pieces++;
       return;
