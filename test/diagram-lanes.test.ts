@@ -89,7 +89,7 @@ describe('diagram lanes', () => {
     const a = (port: number) => ({ host: '127.0.0.1', port, family: 4 as const });
     const payload = Buffer.from('a long message that will not fit in a narrow lane');
     const log: Exchange[] = [
-      { kind: 'bind', socket: { serial: 1, name: 'serverSocketWithALongName' }, transport: 'udp', local: a(40000) },
+      { kind: 'bind', socket: { serial: 1, name: 'serverSocketWithALongName' }, transport: 'udp', local: a(40000), implicit: false },
       {
         kind: 'send',
         socket: { serial: 2, name: 'clientSocket' },
@@ -102,7 +102,7 @@ describe('diagram lanes', () => {
         file: null,
       },
     ];
-    const ladder = buildLadder(log, 0);
+    const ladder = buildLadder(log);
     const whole = ladderText(ladder);
     expect(Math.max(...whole.split('\n').map((l) => l.length))).toBeGreaterThan(40);
     const fitted = ladderText(ladder, 40);
@@ -121,7 +121,8 @@ describe('diagram lanes', () => {
     await shell.run('c.recv 10'); // ECONNREFUSED: ICMP port unreachable came back
     const mermaid = await shell.ok('diagram --mermaid');
     expect(mermaid).toMatch(/Note right of p0: a 10 B datagram cut to BUFSIZE 4\n\s*Note right of p0: recvfrom → 4 B b'ten '/);
-    expect(mermaid).toContain('Note right of p1: ECONNREFUSED arrived');
+    // ICMP port unreachable is what the peer's host sent: an arrow from the peer's lane, not a note on ours.
+    expect(mermaid).toContain('p2-->>p1: ICMP port unreachable (ECONNREFUSED)');
   });
 
   it('--svg FILE may follow the NAMEs: FILE is the word after --svg, never a socket name', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
-import type { Exchange } from '../src/record/exchanges.js';
+import { ExchangeLog, type Exchange } from '../src/record/exchanges.js';
 
 /** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });
@@ -12,7 +12,7 @@ const sock = (name: string, serial: number) => ({ name, serial });
 const serverSocket = sock('serverSocket', 1);
 const clientSocket = sock('clientSocket', 2);
 const session: Exchange[] = [
-  { kind: 'bind', socket: serverSocket, transport: 'udp', local: a('0.0.0.0', 12000) },
+  { kind: 'bind', socket: serverSocket, transport: 'udp', local: a('0.0.0.0', 12000), implicit: false },
   {
     kind: 'send',
     socket: clientSocket,
@@ -24,6 +24,17 @@ const session: Exchange[] = [
     preview: Buffer.from('hello'),
     file: null,
   },
+  // What arrived: from a socket of this shell (its sendto is the arrow), and from a peer outside it.
+  {
+    kind: 'arrived',
+    socket: serverSocket,
+    transport: 'udp',
+    from: a('127.0.0.1', 53012),
+    bytes: 5,
+    pieces: 1,
+    preview: Buffer.from('hello'),
+  },
+  { kind: 'arrived', socket: clientSocket, transport: 'udp', from: a('127.0.0.1', 9999), bytes: 2, pieces: 1, preview: Buffer.from('hi') },
   {
     kind: 'recv',
     socket: serverSocket,
@@ -50,7 +61,7 @@ const session: Exchange[] = [
 
 describe('diagram', () => {
   it('draws a lane per socket and one per peer outside the shell, with the OS-picked port', () => {
-    const ladder = buildLadder(session, 0);
+    const ladder = buildLadder(session);
     expect(ladder.lanes).toEqual([
       { title: 'serverSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:12000', socket: { serial: 1, label: 'serverSocket' } },
       { title: 'clientSocket', kind: 'udp', subtitle: 'UDP 0.0.0.0:53012', socket: { serial: 2, label: 'clientSocket' } },
@@ -60,18 +71,27 @@ describe('diagram', () => {
       { kind: 'note', lane: 0, text: "bind ('0.0.0.0', 12000)" },
       { kind: 'note', lane: 1, text: 'never bound: the OS picked port 53012' },
       { kind: 'arrow', from: 1, to: 0, label: "sendto 5 B b'hello'", control: false },
-      { kind: 'note', lane: 0, text: "recvfrom → 5 B b'hello' from ('127.0.0.1', 53012)" },
       { kind: 'arrow', from: 2, to: 1, label: "2 B b'hi'", control: false },
+      { kind: 'note', lane: 0, text: "recvfrom → 5 B b'hello' from ('127.0.0.1', 53012)" },
       { kind: 'note', lane: 1, text: "recvfrom → 2 B b'hi' from ('127.0.0.1', 9999)" },
     ]);
   });
 
-  it('gives each connection its own lane when a server loop reuses the name connectionSocket', () => {
+  it('gives each connection its own lane when a server loop reuses the name connectionSocket, closed ones marked so', () => {
     const server = a('0.0.0.0', 12000);
     const conn = (port: number): Exchange[] => {
       const connectionSocket = sock('connectionSocket', port);
       return [
         { kind: 'accept', socket: serverSocket, conn: connectionSocket, local: a('127.0.0.1', 12000), peer: a('127.0.0.1', port) },
+        {
+          kind: 'arrived',
+          socket: connectionSocket,
+          transport: 'tcp',
+          from: a('127.0.0.1', port),
+          bytes: 2,
+          pieces: 1,
+          preview: Buffer.from('hi'),
+        },
         {
           kind: 'recv',
           socket: connectionSocket,
@@ -86,12 +106,12 @@ describe('diagram', () => {
         { kind: 'fin', socket: connectionSocket, local: a('127.0.0.1', 12000), to: a('127.0.0.1', port), call: 'close' },
       ];
     };
-    const ladder = buildLadder([{ kind: 'listen', socket: serverSocket, local: server }, ...conn(50001), ...conn(50002)], 0);
+    const ladder = buildLadder([{ kind: 'listen', socket: serverSocket, local: server }, ...conn(50001), ...conn(50002)]);
     expect(ladder.lanes.map((l) => l.title)).toEqual([
       'serverSocket',
-      'connectionSocket',
+      'connectionSocket (closed)',
       '127.0.0.1:50001',
-      'connectionSocket (2)',
+      'connectionSocket (closed)',
       '127.0.0.1:50002',
     ]);
     const accepts = ladder.rows.filter((r) => r.kind === 'arrow' && r.label.startsWith('accept'));
@@ -101,17 +121,14 @@ describe('diagram', () => {
   it('draws the handshake before an accept that finished first, and a FIN to a peer that closed first', () => {
     const [w, c, k] = [sock('w', 1), sock('c', 2), sock('s', 3)];
     const [server, client] = [a('127.0.0.1', 12040), a('127.0.0.1', 36178)];
-    const ladder = buildLadder(
-      [
-        { kind: 'listen', socket: w, local: server },
-        { kind: 'accept', socket: w, conn: k, local: server, peer: client }, // it was waiting: done first
-        { kind: 'connect', socket: c, transport: 'tcp', local: client, remote: server },
-        { kind: 'fin', socket: k, local: server, to: client, call: 'close' },
-        { kind: 'fin', socket: c, local: client, to: server, call: 'close' },
-      ],
-      0,
-    );
-    expect(ladder.lanes.map((l) => l.title)).toEqual(['w', 'c', 's']); // no lane for an outsider
+    const ladder = buildLadder([
+      { kind: 'listen', socket: w, local: server },
+      { kind: 'accept', socket: w, conn: k, local: server, peer: client }, // it was waiting: done first
+      { kind: 'connect', socket: c, transport: 'tcp', local: client, remote: server },
+      { kind: 'fin', socket: k, local: server, to: client, call: 'close' },
+      { kind: 'fin', socket: c, local: client, to: server, call: 'close' },
+    ]);
+    expect(ladder.lanes.map((l) => l.title)).toEqual(['w', 'c (closed)', 's (closed)']); // no lane for an outsider
     const labels = ladder.rows.map((r) => (r.kind === 'arrow' ? `${r.from}>${r.to} ${r.label}` : `${r.lane}: ${r.text}`));
     expect(labels).toEqual([
       '0: listen: the welcoming socket',
@@ -145,12 +162,35 @@ describe('diagram', () => {
   });
 
   it('writes an SVG with escaped text, one header per lane and one arrow per arrow row', () => {
-    const svg = ladderSvg(buildLadder(session, 0));
+    const svg = ladderSvg(buildLadder(session));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<rect x="[^"]+" y="10"/g)).toHaveLength(3);
     expect(svg.match(/marker-end="url\(#arrow\)"/g)).toHaveLength(2);
     expect(svg).toContain("sendto 5 B b'hello'");
     expect(svg).not.toMatch(/<text[^>]*>[^<]*[<>&][^<]*<\/text>/);
+  });
+
+  it('keeps a long run of arrivals on one socket as a few arrows and one counted arrow, as sockets counts them', () => {
+    const log = new ExchangeLog();
+    const peer = a('127.0.0.1', 40000);
+    log.hear({ kind: 'connected', serial: 1, socket: 'd', transport: 'tcp', local: a('127.0.0.1', 50000), remote: peer, named: null });
+    for (let i = 0; i < 10; i++) {
+      const data = Buffer.from(`piece${i}`);
+      log.hear({
+        kind: 'received',
+        serial: 1,
+        socket: 'd',
+        transport: 'tcp',
+        bytes: data.length,
+        from: peer,
+        queued: 0,
+        taken: false,
+        data,
+      });
+    }
+    const arrows = buildLadder(log.all()).rows.flatMap((r) => (r.kind === 'arrow' && r.from === 1 && r.to === 0 ? [r.label] : []));
+    // SYN+ACK, three arrivals one by one, then the other seven as one arrow: 10 pieces, 60 bytes in all.
+    expect(arrows).toEqual(['SYN+ACK', "6 B b'piece0'", "6 B b'piece1'", "6 B b'piece2'", '42 B in 7 pieces']);
   });
 });

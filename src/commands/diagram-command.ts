@@ -10,7 +10,10 @@ import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
 import { defineCommand, type Arg } from '../spec/command.js';
 
-/** A NAME of `diagram NAME...`: a socket value ($k) is that socket; a word is every lane with that label. */
+/**
+ * A NAME of `diagram NAME...`: a socket value ($k) is that socket; a word is every socket labelled so:
+ * the open one that goes by it now (as `sockets` shows it) and the closed ones whose last label it was.
+ */
 function choice(arg: Arg): LaneChoice {
   const v = arg.value;
   if (v.kind === 'socket') return { kind: 'serial', serial: v.handle.serial };
@@ -32,13 +35,16 @@ export const diagramCommand = defineCommand({
     force: 'with --svg: replace FILE if it exists (without it, an existing file is kept)',
   },
   summary:
-    'Draw this session as a ladder diagram: a lane per socket, arrows for datagrams, handshakes, data and FIN; NAMEs draw only those sockets',
+    'Draw this session as a ladder diagram: a lane per socket, arrows for what crossed the network (datagrams, handshakes, data as it arrived, FIN, RST); NAME draws only the sockets labelled NAME (an open one as sockets shows it, closed ones by their last label), $var that one socket',
   python: { none: 'Python has no picture of its own calls' },
   example: 'diagram',
   toPython: () => comment('diagram: the shell drew the calls so far here'),
   async run(ctx) {
     const names = ctx.args.map(choice);
-    let ladder = buildLadder(ctx.session.exchanges.all(), ctx.session.exchanges.dropped, ctx.session.exchanges.names);
+    const log = ctx.session.exchanges;
+    // Lanes go by the labels `sockets` and the prompt use now.
+    const labels = new Map(ctx.session.engine.list().map((s) => [s.serial, s.name] as const));
+    let ladder = buildLadder(log.all(), { dropped: log.dropped, names: log.names, labels });
     if (names.length > 0) {
       const chosen = selectLanes(ladder, names);
       const missing = chosen.unmatched[0];

@@ -1,12 +1,14 @@
-import type { Address, Transport } from '../engine/types.js';
-import { addressRepr, hostPort, repr } from '../lang/values.js';
-import type { Exchange, LoggedSocket } from '../record/exchanges.js';
-import { endpoint, handshakesFirst, same } from './endpoints.js';
+import { addressRepr } from '../lang/values.js';
+import type { Exchange } from '../record/exchanges.js';
+import { SendsInFlight } from './arrivals.js';
+import { handshakesFirst } from './endpoints.js';
+import { arrival, packetOfError, payload } from './labels.js';
+import { LaneBook, type LabelsNow } from './lanes.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
- * socket apart from connection sockets), one per peer outside the shell, and rows of arrows
- * (datagrams, handshakes, data as the application sent it, FIN) and notes (what a call returned).
+ * socket apart from connection sockets), one per peer outside the shell, and rows of arrows (what
+ * went over the network: datagrams, handshakes, data, FIN, RST) and notes (what a call returned).
  */
 export type LaneKind = 'udp' | 'tcp' | 'welcoming' | 'connection' | 'peer';
 
@@ -28,252 +30,169 @@ export interface Ladder {
   readonly dropped: number;
 }
 
-interface SocketLane {
-  index: number;
-  /** The socket; null for a connection accept has not returned yet. */
-  serial: number | null;
-  /** The socket's label, the last one the log gave it. */
-  name: string;
-  closed: boolean;
-  kind: LaneKind;
-  transport: Transport;
-  local: Address | null;
-  peer: Address | null;
-  /**
-   * A peer outside the shell ended the connection (fin: it was a FIN for sure) and the arrow is not
-   * drawn yet: it goes where the application learns of it, at the recv that returns b'' (or at close),
-   * so it follows the data that came before it.
-   */
-  ended: { readonly fin: boolean; readonly from: number } | null;
+/** What the ladder is drawn from besides the log. */
+export interface LadderContext {
+  /** Calls the ring let go before the first exchange. */
+  readonly dropped?: number;
+  /** What the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
+  readonly names?: ReadonlyMap<string, string>;
+  /** The label each open socket goes by now, by serial: lanes are titled with it (LaneBook.titled). */
+  readonly labels?: LabelsNow;
 }
 
-/** names: what the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
-export function buildLadder(exchanges: readonly Exchange[], dropped: number, names: ReadonlyMap<string, string> = new Map()): Ladder {
-  /** Every lane in order: a socket's (with what is known of it) or a peer's outside the shell. */
-  const lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
-  /** The lane of each socket, by serial (a socket is its serial; its label can move), and all of them in order. */
-  const sockets = new Map<number, SocketLane>();
-  const all: SocketLane[] = [];
-  const peers = new Map<string, number>();
-  /**
-   * Connections to a welcoming socket of this shell that accept has not returned yet, by the client's
-   * address: the kernel made them at the handshake, and data sent on them waits there. accept names
-   * the lane; until then it is drawn as what it is.
-   */
-  const unaccepted = new Map<string, SocketLane>();
+/**
+ * The ladder of a log. Arrows are what went over the network: a socket's send calls, the arrivals
+ * from a peer outside the shell (what arrived, in the pieces it arrived in, whatever recv asked for),
+ * handshakes, FINs where the engine saw them arrive, resets and ICMP errors from the peer. Calls that
+ * move nothing over the network (recv, bind, close) are notes on the socket's lane.
+ */
+export function buildLadder(exchanges: readonly Exchange[], context: LadderContext = {}): Ladder {
+  const book = new LaneBook();
+  const inFlight = new SendsInFlight();
   const rows: Row[] = [];
-
-  /** The arrow of an outside peer's end of the connection, once, where the application learnt of it. */
-  const drawEnd = (s: SocketLane): void => {
-    if (s.ended === null) return;
-    const label = s.ended.fin ? 'FIN' : 'FIN or RST (the OS did not say which)';
-    rows.push({ kind: 'arrow', from: s.ended.from, to: s.index, label, control: true });
-    s.ended = null;
-  };
-
-  /** The lane of a socket: one per socket, whatever it was called. */
-  const lane = (ref: LoggedSocket, transport: Transport, kind?: LaneKind): SocketLane => {
-    let s = sockets.get(ref.serial);
-    if (!s) {
-      s = {
-        index: lanes.length,
-        serial: ref.serial,
-        name: ref.name,
-        closed: false,
-        kind: kind ?? transport,
-        transport,
-        local: null,
-        peer: null,
-        ended: null,
-      };
-      lanes.push({ title: ref.name, kind: s.kind, socket: s });
-      sockets.set(ref.serial, s);
-      all.push(s);
-    }
-    s.name = ref.name;
-    if (kind && s.kind !== kind) s.kind = lanes[s.index]!.kind = kind;
-    return s;
-  };
-  /** A peer's lane: one per endpoint, however its address was written (::ffff:127.0.0.1 is 127.0.0.1). */
-  const outside = (a: Address): number => {
-    const key = endpoint(a);
-    let i = peers.get(key);
-    if (i === undefined) {
-      i = lanes.length;
-      lanes.push({ title: hostPort(a), kind: 'peer' });
-      peers.set(key, i);
-    }
-    return i;
-  };
-  /**
-   * The socket lane that fits, an open one first. A closed TCP socket still fits: when one end of a
-   * connection closes first, the other end's FIN and late data still go to it, not to an outsider.
-   */
-  const find = (fits: (s: SocketLane) => boolean, closedToo: boolean): SocketLane | null => {
-    for (const s of all) if (!s.closed && fits(s)) return s;
-    if (closedToo) for (let i = all.length - 1; i >= 0; i--) if (all[i]!.closed && fits(all[i]!)) return all[i]!;
-    return null;
-  };
-  /** The lane that receives what `from` sends to `to`: a socket of this session if one fits, else a peer lane. */
-  const destination = (from: SocketLane, to: Address | null, transport: Transport): number | null => {
-    if (!to) return null;
-    const fits = (s: SocketLane): boolean =>
-      s !== from &&
-      s.transport === transport &&
-      s.kind !== 'welcoming' &&
-      same(s.local, to) &&
-      (transport === 'udp' || same(s.peer, from.local));
-    return find(fits, transport === 'tcp')?.index ?? outside(to);
-  };
-  const sender = (to: SocketLane, from: Address | null): { lane: number; inside: boolean } | null => {
-    if (!from) return null;
-    const s = find((s) => s !== to && same(s.local, from) && (to.transport === 'udp' || same(s.peer, to.local)), to.transport === 'tcp');
-    return s ? { lane: s.index, inside: true } : { lane: outside(from), inside: false };
+  /** Lanes an RST from a socket of this shell was drawn to: the error it makes there is that arrow, not a new one. */
+  const resetTo = new Set<number>();
+  const note = (lane: number, text: string): void => void rows.push({ kind: 'note', lane, text });
+  const arrow = (from: number, to: number, label: string, control: boolean): void =>
+    void rows.push({ kind: 'arrow', from, to, label, control });
+  /** A note of what arrived at a lane; arrivals in a row with nothing between are one note. */
+  let lastArrival: { row: number; lane: number; bytes: number; pieces: number } | null = null;
+  const arrivedNote = (lane: number, bytes: number, pieces: number): void => {
+    const prev = lastArrival !== null && lastArrival.row === rows.length - 1 && lastArrival.lane === lane ? lastArrival : null;
+    const total = { bytes: bytes + (prev?.bytes ?? 0), pieces: pieces + (prev?.pieces ?? 0) };
+    const text = `arrived: ${total.bytes} B in ${total.pieces} piece${total.pieces === 1 ? '' : 's'}`;
+    if (prev !== null) rows[prev.row] = { kind: 'note', lane, text };
+    else note(lane, text);
+    lastArrival = { row: rows.length - 1, lane, ...total };
   };
 
   for (const e of handshakesFirst(exchanges)) {
     switch (e.kind) {
       case 'bind': {
-        const s = lane(e.socket, e.transport);
+        const s = book.lane(e.socket, e.transport);
         s.local = e.local;
-        rows.push({ kind: 'note', lane: s.index, text: `bind ${addressRepr(e.local)}` });
+        note(s.index, e.implicit ? `never bound: the OS picked port ${e.local.port}` : `bind ${addressRepr(e.local)}`);
         break;
       }
       case 'listen': {
-        const s = lane(e.socket, 'tcp', 'welcoming');
+        const s = book.lane(e.socket, 'tcp', 'welcoming');
         s.local = e.local;
-        rows.push({ kind: 'note', lane: s.index, text: 'listen: the welcoming socket' });
+        note(s.index, 'listen: the welcoming socket');
         break;
       }
       case 'connect': {
-        const s = lane(e.socket, e.transport);
+        const s = book.lane(e.socket, e.transport);
         s.local = e.local;
         s.peer = e.remote;
         if (e.transport === 'udp') {
-          rows.push({ kind: 'note', lane: s.index, text: `connect ${addressRepr(e.remote)}: no packet sent` });
+          note(s.index, `connect ${addressRepr(e.remote)}: no packet sent`);
           break;
         }
-        let server: number | null = null;
-        for (const t of sockets.values()) if (t.kind === 'welcoming' && same(t.local, e.remote)) server = t.index;
-        const to = server ?? outside(e.remote);
-        if (server !== null) {
-          const conn: SocketLane = {
-            index: lanes.length,
-            serial: null,
-            name: NOT_ACCEPTED,
-            closed: false,
-            kind: 'connection',
-            transport: 'tcp',
-            local: e.remote,
-            peer: e.local,
-            ended: null,
-          };
-          lanes.push({ title: NOT_ACCEPTED, kind: 'connection', socket: conn });
-          all.push(conn);
-          unaccepted.set(endpoint(e.local), conn);
-        }
-        rows.push({ kind: 'arrow', from: s.index, to, label: 'SYN', control: true });
-        rows.push({ kind: 'arrow', from: to, to: s.index, label: 'SYN+ACK', control: true });
-        rows.push({ kind: 'arrow', from: s.index, to, label: 'ACK: connected', control: true });
+        const server = book.welcoming(e.remote);
+        if (server !== null) book.notAccepted(e.remote, e.local);
+        const to = server?.index ?? book.outside(e.remote);
+        arrow(s.index, to, 'SYN', true);
+        arrow(to, s.index, 'SYN+ACK', true);
+        arrow(s.index, to, 'ACK: connected', true);
         break;
       }
       case 'accept': {
-        const listener = lane(e.socket, 'tcp', 'welcoming');
-        const waiting = unaccepted.get(endpoint(e.peer));
-        if (waiting !== undefined && !sockets.has(e.conn.serial)) {
-          unaccepted.delete(endpoint(e.peer));
-          sockets.set(e.conn.serial, waiting);
-          waiting.serial = e.conn.serial;
-        }
-        const conn = lane(e.conn, 'tcp', 'connection');
+        const listener = book.lane(e.socket, 'tcp', 'welcoming');
+        book.accepted(e.conn.serial, e.peer);
+        const conn = book.lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
-        rows.push({
-          kind: 'arrow',
-          from: listener.index,
-          to: conn.index,
-          label: `accept: new socket for ${addressRepr(e.peer)}`,
-          control: true,
-        });
+        arrow(listener.index, conn.index, `accept: new socket for ${addressRepr(e.peer)}`, true);
         break;
       }
       case 'send': {
-        const s = lane(e.socket, e.transport);
-        if (e.local && !s.local && e.transport === 'udp')
-          rows.push({ kind: 'note', lane: s.index, text: `never bound: the OS picked port ${e.local.port}` });
+        const s = book.lane(e.socket, e.transport);
+        if (e.local && !s.local && e.transport === 'udp') note(s.index, `never bound: the OS picked port ${e.local.port}`);
         if (e.local) s.local = e.local;
-        const to = destination(s, e.to, e.transport);
+        const to = book.destination(s, e.to, e.transport);
         const label = `${e.call} ${e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B of ${e.file}`}`;
-        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: false });
+        if (to === null) note(s.index, label);
+        else {
+          arrow(s.index, to, label, false);
+          if (e.transport === 'tcp') inFlight.sent(to, e.bytes);
+        }
+        break;
+      }
+      case 'arrived': {
+        // An outside peer's data is drawn as it arrived; a socket of this shell drew its sends.
+        const s = book.lane(e.socket, e.transport);
+        const from = book.sender(s, e.from);
+        if (from === null) break;
+        if (!from.inside) arrow(from.lane, s.index, arrival(e.transport, e.bytes, e.pieces, e.preview), false);
+        else if (e.transport === 'tcp' && !inFlight.arrived(s.index, e.bytes, e.pieces)) arrivedNote(s.index, e.bytes, e.pieces);
         break;
       }
       case 'recv': {
-        const s = lane(e.socket, e.transport);
+        // What the call returned: a note, as every call that sends nothing is. Its bytes were drawn as they arrived.
+        const s = book.lane(e.socket, e.transport);
         if (e.local) s.local = e.local;
-        const from = sender(s, e.from);
         const shown = e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B`;
-        // b'' on TCP is the end the peer's FIN (or reset) made: no data, and its arrow is drawn once.
-        const ended = e.bytes === 0 && e.transport === 'tcp' && e.file === null;
-        if (from && !from.inside && !ended) rows.push({ kind: 'arrow', from: from.lane, to: s.index, label: shown, control: false });
-        if (ended) drawEnd(s);
         const what =
           e.file !== null ? `${e.bytes} B into ${e.file}` : e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : shown;
-        rows.push({
-          kind: 'note',
-          lane: s.index,
-          text: `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`,
-        });
+        note(s.index, `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`);
         break;
       }
       case 'fin': {
-        const s = lane(e.socket, 'tcp');
-        if (e.call === 'close') drawEnd(s);
-        const to = destination(s, e.to, 'tcp');
+        const s = book.lane(e.socket, 'tcp');
+        const to = book.destination(s, e.to, 'tcp');
         const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
-        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
+        if (to === null) note(s.index, label);
+        else arrow(s.index, to, label, true);
         if (e.call === 'close') s.closed = true;
         break;
       }
       case 'ended': {
-        // A peer in this shell drew its own FIN (or RST) when it closed; an outside one is drawn later.
-        const s = sockets.get(e.socket.serial);
+        // The FIN arrived, drawn where the engine saw it. A peer in this shell drew its own when it closed.
+        const s = book.known(e.socket.serial);
         if (s === undefined || s.peer === null) break;
-        const from = sender(s, s.peer);
-        if (from !== null && !from.inside) s.ended = { fin: e.fin, from: from.lane };
+        const from = book.sender(s, s.peer);
+        if (from !== null && !from.inside) arrow(from.lane, s.index, e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)', true);
         break;
       }
       case 'reset': {
-        const s = lane(e.socket, 'tcp');
-        drawEnd(s);
-        const to = destination(s, e.to, 'tcp');
+        const s = book.lane(e.socket, 'tcp');
+        const to = book.destination(s, e.to, 'tcp');
         const label = `RST (close with ${e.unread} B unread)`;
-        rows.push(to === null ? { kind: 'note', lane: s.index, text: label } : { kind: 'arrow', from: s.index, to, label, control: true });
+        if (to === null) note(s.index, label);
+        else {
+          arrow(s.index, to, label, true);
+          resetTo.add(to);
+        }
         s.closed = true;
         break;
       }
       case 'close': {
-        const s = sockets.get(e.socket.serial);
+        const s = book.known(e.socket.serial);
         if (s) {
-          drawEnd(s);
           s.closed = true;
-          rows.push({ kind: 'note', lane: s.index, text: 'close' });
+          note(s.index, 'close');
         }
         break;
       }
       case 'failed': {
-        const s = sockets.get(e.socket.serial);
-        if (s) rows.push({ kind: 'note', lane: s.index, text: `${e.code} arrived` });
+        // An error that arrived between calls: the packet the peer's host sent (an RST, ICMP), from its lane.
+        const s = book.known(e.socket.serial);
+        if (s === undefined) break;
+        const packet = packetOfError(s.transport, e.code);
+        const from = packet === null ? null : book.sender(s, s.peer);
+        if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) arrow(from.lane, s.index, packet, true);
+        else note(s.index, `${e.code} arrived`);
         break;
       }
       case 'cut': {
-        const s = lane(e.socket, 'udp');
-        rows.push({ kind: 'note', lane: s.index, text: `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}` });
+        const s = book.lane(e.socket, 'udp');
+        note(s.index, `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}`);
         break;
       }
       case 'relabel': {
-        const s = sockets.get(e.socket.serial);
+        const s = book.known(e.socket.serial);
         if (s) {
-          rows.push({ kind: 'note', lane: s.index, text: `${s.name} now names a new socket; this one is ${e.socket.name}` });
+          note(s.index, `${s.name} now names a new socket; this one is ${e.socket.name}`);
           s.name = e.socket.name;
         }
         break;
@@ -284,39 +203,5 @@ export function buildLadder(exchanges: readonly Exchange[], dropped: number, nam
       }
     }
   }
-  const subtitle = (i: number): string => {
-    const l = lanes[i]!;
-    if (l.kind === 'peer') {
-      const name = names.get(l.title);
-      return name === undefined ? 'outside this shell' : `outside this shell (${name})`;
-    }
-    const s = l.socket!;
-    const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
-    return s.local ? `${kind} ${hostPort(s.local)}` : kind;
-  };
-  // Each socket's lane goes by its last label; sockets that had the same one are told apart by number
-  // (a server's loop names every connection connectionSocket).
-  const named = new Map<string, number>();
-  const title = (l: (typeof lanes)[number]): string => {
-    if (!l.socket) return l.title;
-    const nth = (named.get(l.socket.name) ?? 0) + 1;
-    named.set(l.socket.name, nth);
-    return nth === 1 ? l.socket.name : `${l.socket.name} (${nth})`;
-  };
-  const socket = (s: SocketLane | undefined): Lane['socket'] => (s ? { serial: s.serial, label: s.name } : null);
-  return {
-    lanes: lanes.map((l, i) => ({ title: title(l), kind: l.kind, subtitle: subtitle(i), socket: socket(l.socket) })),
-    rows,
-    dropped,
-  };
-}
-
-/** The label of a connection's lane until accept returns it. */
-const NOT_ACCEPTED = '(not accepted yet)';
-
-/** A byte count, and the payload itself when it is short. */
-function payload(bytes: number, preview: Buffer): string {
-  if (bytes === 0) return "0 B b''";
-  const shown = repr({ kind: 'bytes', value: preview.subarray(0, 16) });
-  return `${bytes} B ${shown}${bytes > 16 ? '…' : ''}`;
+  return { lanes: book.titled(context.labels ?? new Map(), context.names ?? new Map()), rows, dropped: context.dropped ?? 0 };
 }

@@ -5,7 +5,7 @@ export function ladderMermaid(ladder: Ladder): string {
   const safe = (t: string) => t.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/"/g, '#quot;');
   const lines = ['sequenceDiagram'];
   ladder.lanes.forEach((l, i) => lines.push(`    participant p${i} as ${safe(l.title)}<br/>${safe(l.subtitle)}`));
-  if (ladder.dropped > 0) lines.push(`    Note over p0: ${ladder.dropped} earlier calls not shown`);
+  if (ladder.dropped > 0) lines.push(`    Note over p0: ${ladder.dropped} earlier calls and arrivals not shown`);
   for (const r of ladder.rows) {
     if (r.kind === 'note') lines.push(`    Note right of p${r.lane}: ${safe(r.text)}`);
     else lines.push(`    p${r.from}${r.control ? '-->>' : '->>'}p${r.to}: ${safe(r.label)}`);

@@ -38,7 +38,7 @@ export function ladderText(ladder: Ladder, maxWidth?: number): string {
   const out = [centered('title'), centered('subtitle'), blank()];
   if (ladder.dropped > 0) {
     const row = blank();
-    put(row, 0, `(${ladder.dropped} earlier calls not shown)`);
+    put(row, 0, `(${ladder.dropped} earlier calls and arrivals not shown)`);
     out.push(row);
   }
   for (const r of ladder.rows) {

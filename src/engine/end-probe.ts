@@ -29,15 +29,23 @@ const NOTHING = Buffer.alloc(0);
 
 /** Asks the kernel how the connection under raw ended; call it on Node's 'end'. */
 export function howItEnded(raw: NetSocket): EndCause {
+  const answer = pendingError(raw);
+  if (answer === 'ECONNRESET') return 'reset';
+  return answer === '' || answer === 'EPIPE' ? 'fin' : 'unknown';
+}
+
+/**
+ * The zero-byte write: '' when it succeeds (no pending error, writing still allowed), else the error's
+ * code; null when the descriptor cannot be had.
+ */
+function pendingError(raw: NetSocket): string | null {
   const fd = descriptor(raw);
-  if (fd === null) return 'unknown';
+  if (fd === null) return null;
   try {
     writeSync(fd, NOTHING);
-    return 'fin';
+    return '';
   } catch (err) {
-    const code = errorCode(err);
-    if (code === 'ECONNRESET') return 'reset';
-    return code === 'EPIPE' ? 'fin' : 'unknown';
+    return errorCode(err);
   }
 }
 
@@ -46,4 +54,19 @@ function descriptor(raw: NetSocket): number | null {
   const handle = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle;
   const fd = handle?.fd;
   return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
+}
+
+/**
+ * After the peer's FIN (CLOSE_WAIT, our side still open for writing): has a reset arrived since? A
+ * peer that closed for good answers the next data we send with an RST, and Linux then holds EPIPE as
+ * the socket's pending error (and ECONNRESET in other states); Node, no longer reading, is not told.
+ * The same zero-byte write asks: an error means the reset is in (the pending error is consumed, as the
+ * send that would have met it consumes it), 0 means the connection is still half open. Call it only
+ * while we have not shut down writing ourselves: then EPIPE would be our own doing. 'unknown' when
+ * the descriptor cannot be had.
+ */
+export function resetAfterEnd(raw: NetSocket): 'reset' | 'open' | 'unknown' {
+  const answer = pendingError(raw);
+  if (answer === '') return 'open';
+  return answer === 'EPIPE' || answer === 'ECONNRESET' ? 'reset' : 'unknown';
 }

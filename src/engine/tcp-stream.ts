@@ -6,7 +6,7 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
-import { howItEnded } from './end-probe.js';
+import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
 import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
@@ -16,6 +16,11 @@ const EMPTY = Buffer.alloc(0);
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
 /** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
 const receiveBuffer = Buffer.alloc(65536);
+/**
+ * After data sent in CLOSE_WAIT, when to ask again whether the peer answered it with a reset: at once
+ * (on loopback the reset is in before the send returns), then a network's round trips later.
+ */
+const RESET_LOOKS_MS = [20, 200, 2000];
 
 export class Stream {
   private localAddr: Address | null = null;
@@ -30,6 +35,13 @@ export class Stream {
   private gone = false;
   private failCode: string | null;
   private failReported = false;
+  /**
+   * The peer reset the connection after its FIN (it had closed for good, and our data met a closed
+   * socket): send fails with EPIPE as Linux's does, while recv still returns b'' for the FIN.
+   */
+  private resetAfterFin = false;
+  /** A watch for that reset is under way (watchForReset). */
+  private watching = false;
   /**
    * The end of the stream was the peer's FIN for sure; false when the kernel could not be asked
    * (end-probe.ts), and then nothing may call it a FIN.
@@ -73,6 +85,7 @@ export class Stream {
   }
 
   state(): SocketState {
+    this.lookForReset(false);
     if (this.failCode !== null || this.failReported) return 'RESET';
     if (this.shutWr) return this.eof || this.shutRd ? 'SHUT_DOWN' : 'FIN_WAIT';
     return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
@@ -92,7 +105,7 @@ export class Stream {
       this.resumeIfRoom();
       return data;
     }
-    if (this.failCode !== null) this.reportFailure(call);
+    this.raiseStored(call);
     if (this.eof || this.gone) return EMPTY;
     return null;
   }
@@ -134,7 +147,7 @@ export class Stream {
       this.wanted = 0;
       return { kind: 'data', data: this.take(size, call) ?? EMPTY };
     }
-    if (this.failCode !== null) this.reportFailure(call);
+    this.raiseStored(call);
     if (this.eof || this.gone) {
       this.wanted = 0;
       return { kind: 'ended', left: queue.peek(queue.total) };
@@ -150,7 +163,7 @@ export class Stream {
       this.resumeIfRoom();
       return chunks;
     }
-    if (this.failCode !== null) this.reportFailure(call);
+    this.raiseStored(call);
     if (this.eof || this.gone) return [];
     return null;
   }
@@ -185,6 +198,7 @@ export class Stream {
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
   checkWritable(call: string): void {
+    this.lookForReset(true);
     if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
     if (this.failCode !== null) this.reportFailure(call);
     if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
@@ -224,13 +238,48 @@ export class Stream {
     const refused = this.raw.errored;
     if (refused !== null && !this.failReported) this.refused(errorCode(refused), call);
     this.owner.bytesSent += data.length;
+    if (this.eof) this.watchForReset();
   }
 
   /** The kernel refused a write at once: raised now, as Python's send raises it. */
   private refused(code: string, call: string): never {
     this.gone = true;
-    this.failCode = code;
+    this.fail(code, true);
     return this.reportFailure(call);
+  }
+
+  /** A stored failure, raised by a read: not a reset that came after the FIN, where recv returns b'' as Linux's does. */
+  private raiseStored(call: string): void {
+    if (this.failCode !== null && !this.resetAfterFin) this.reportFailure(call);
+  }
+
+  /**
+   * After the peer's FIN, asks the kernel whether a reset has come since (end-probe.ts resetAfterEnd)
+   * and, the first time one has, tells it as the failure EPIPE that the next send raises. taken: a call
+   * is about to report it. True when it found one.
+   */
+  private lookForReset(taken: boolean): boolean {
+    if (!this.eof || !this.endKnown || this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
+    if (this.owner.closed || resetAfterEnd(this.raw) !== 'reset') return false;
+    this.gone = true;
+    this.resetAfterFin = true;
+    this.fail('EPIPE', taken);
+    return true;
+  }
+
+  /** Data went out after the peer's FIN: look for the reset a peer that closed for good answers it with, a few times. */
+  private watchForReset(): void {
+    if (this.watching) return;
+    this.watching = true;
+    let step = 0;
+    const look = (): void => {
+      if (this.lookForReset(false) || this.gone || this.owner.closed || step >= RESET_LOOKS_MS.length) {
+        this.watching = false;
+        return;
+      }
+      setTimeout(look, RESET_LOOKS_MS[step++]).unref();
+    };
+    setImmediate(look);
   }
 
   shutdown(how: ShutdownHow): void {
@@ -382,10 +431,10 @@ export class Stream {
   };
 
   /** The connection failed with code: stored for the next call (after the queued data), and said. */
-  private fail(code: string): void {
+  private fail(code: string, taken = false): void {
     if (this.owner.closed || this.failReported) return;
     this.failCode = code;
-    const taken = this.owner.reader.call !== null || this.owner.writer.call !== null;
+    taken ||= this.owner.reader.call !== null || this.owner.writer.call !== null;
     this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
     this.owner.reader.wake();
     this.owner.writer.wake();

@@ -4,7 +4,7 @@
  */
 export const IDEAS = {
   welcoming:
-    "A TCP server keeps a welcoming socket: bind + listen. It never carries data. Each accept completes one client's handshake and returns a new connection socket for that client, while the welcoming socket stays open for the next client. So a TCP server has one socket per client plus the welcoming socket, while a UDP server serves everyone with one socket.",
+    "A TCP server keeps a welcoming socket: bind + listen. It never carries data. The two hosts' OSes complete each client's handshake before any accept, and the connection waits in the listen queue (data the client sends waits with it); accept takes one and returns a new connection socket for that client, while the welcoming socket stays open for the next client. So a TCP server has one socket per client plus the welcoming socket, while a UDP server serves everyone with one socket.",
   connection:
     "A connection socket is what accept returns: one end of a reliable, ordered byte stream with one client. Both ends can send and recv. Closing it sends a FIN; the peer's recv then returns b''.",
   ephemeral:

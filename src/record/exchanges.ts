@@ -20,7 +20,14 @@ const at = (e: { readonly serial: number; readonly socket: string }): LoggedSock
  * for hours does not grow without end; `dropped` says how much was let go.
  */
 export type Exchange =
-  | { readonly kind: 'bind'; readonly socket: LoggedSocket; readonly transport: Transport; readonly local: Address }
+  /** bind(), or (implicit) the OS bound a UDP socket on its first sendto: kept, so what arrives from it before its send is known to be its. */
+  | {
+      readonly kind: 'bind';
+      readonly socket: LoggedSocket;
+      readonly transport: Transport;
+      readonly local: Address;
+      readonly implicit: boolean;
+    }
   | { readonly kind: 'listen'; readonly socket: LoggedSocket; readonly local: Address }
   | {
       readonly kind: 'connect';
@@ -54,6 +61,20 @@ export type Exchange =
       /** recvfile's file: its bytes are not previewed. */
       readonly file: string | null;
     }
+  /**
+   * Bytes reached the socket's queue (the engine's received): what the network delivered, whatever the
+   * application's recv calls later asked for. pieces: how many arrivals, when a long run of them on one
+   * socket with nothing between was kept as one (see RUN_KEPT); the preview is of the first.
+   */
+  | {
+      readonly kind: 'arrived';
+      readonly socket: LoggedSocket;
+      readonly transport: Transport;
+      readonly from: Address | null;
+      readonly bytes: number;
+      readonly pieces: number;
+      readonly preview: Buffer;
+    }
   | {
       readonly kind: 'fin';
       readonly socket: LoggedSocket;
@@ -79,8 +100,14 @@ export type Exchange =
 const LIMIT = 2000;
 const NAMES_KEPT = 256;
 const PREVIEW = 24;
+/**
+ * Arrivals on one socket in a row, with nothing else logged between, kept one by one; the rest of
+ * the run is one more record that counts them (its pieces): a 1 GB download takes four records, not
+ * 16,000, and a few pieces still show as a few.
+ */
+const RUN_KEPT = 3;
 
-type DataKind = 'send' | 'recv';
+type DataKind = 'send' | 'recv' | 'arrive';
 
 /**
  * A send or recv as the ring keeps it. Each place of the ring keeps its record and overwrites it
@@ -97,6 +124,8 @@ interface DataRecord {
   /** The destination of a send, the source of a recv. */
   peer: Address | null;
   bytes: number;
+  /** Arrivals this record stands for (1 but for a long run of arrivals, RUN_KEPT). */
+  pieces: number;
   previewLength: number;
   file: string | null;
 }
@@ -109,6 +138,9 @@ export class ExchangeLog {
   private next = 0;
   private readonly previews = Buffer.alloc(LIMIT * PREVIEW);
   dropped = 0;
+  /** The run of arrivals the last record belongs to: its socket (-1: none) and how many records it has. */
+  private runSerial = -1;
+  private runRecords = 0;
   /** The names the user gave addresses (localhost for 127.0.0.1:12000), by resolved host:port: the diagram labels a peer's lane with them. */
   readonly names = new Map<string, string>();
 
@@ -130,8 +162,10 @@ export class ExchangeLog {
         if (e.transport === 'tcp' && e.bufsize === 0) return;
         return this.data('recv', e.serial, e.socket, e.transport, e.call, e.local, e.from, e.bytes, e.data, e.file);
       case 'bound':
-        // An implicit bind shows where it happened: the first send notes the port the OS picked.
-        if (!e.implicit) this.add({ kind: 'bind', socket: at(e), transport: e.transport, local: e.address });
+        // A UDP datagram can reach a socket of this shell before sendto's own event: the bind says whose it is.
+        // A TCP socket's implicit bind is in its connect or listen.
+        if (!e.implicit || e.transport === 'udp')
+          this.add({ kind: 'bind', socket: at(e), transport: e.transport, local: e.address, implicit: e.implicit });
         return;
       case 'listening':
         return this.add({ kind: 'listen', socket: at(e), local: e.local });
@@ -157,8 +191,9 @@ export class ExchangeLog {
         return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
       case 'eof':
         return this.add({ kind: 'ended', socket: at(e), fin: e.fin });
-      case 'incoming':
       case 'received':
+        return this.arrived(e.serial, e.socket, e.transport, e.from, e.bytes, e.data);
+      case 'incoming':
       case 'dropped':
       case 'paused':
       case 'joined':
@@ -178,7 +213,21 @@ export class ExchangeLog {
     this.names.set(key, name);
   }
 
-  /** A send (peer: where it went) or a recv (peer: where it came from) of payload. */
+  /** An arrival: a record of its own, or one more piece of the last record (RUN_KEPT). */
+  private arrived(serial: number, name: string, transport: Transport, from: Address | null, bytes: number, payload: Buffer): void {
+    const last = this.ring[this.ring.length < LIMIT ? this.ring.length - 1 : (this.next + LIMIT - 1) % LIMIT];
+    if (this.runSerial === serial && this.runRecords > RUN_KEPT && last !== undefined && last.data && last.kind === 'arrive') {
+      last.bytes += bytes;
+      last.pieces++;
+      return;
+    }
+    const records = this.runSerial === serial ? this.runRecords + 1 : 1;
+    this.data('arrive', serial, name, transport, 'arrival', null, from, bytes, payload, null);
+    this.runSerial = serial;
+    this.runRecords = records;
+  }
+
+  /** A send (peer: where it went), a recv or an arrival (peer: where it came from) of payload. */
   private data(
     kind: DataKind,
     serial: number,
@@ -191,6 +240,7 @@ export class ExchangeLog {
     payload: Buffer,
     file: string | null,
   ): void {
+    this.runSerial = -1;
     const at = this.ring.length < LIMIT ? this.ring.length : this.next;
     const old = this.ring[at];
     const previewLength = payload.copy(this.previews, at * PREVIEW, 0, PREVIEW);
@@ -203,12 +253,13 @@ export class ExchangeLog {
       old.local = local;
       old.peer = peer;
       old.bytes = bytes;
+      old.pieces = 1;
       old.previewLength = previewLength;
       old.file = file;
       this.advance();
       return;
     }
-    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes, previewLength, file });
+    this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes, pieces: 1, previewLength, file });
   }
 
   /** Oldest first. */
@@ -223,12 +274,22 @@ export class ExchangeLog {
     const preview = Buffer.from(this.previews.subarray(i * PREVIEW, i * PREVIEW + e.previewLength));
     const { transport, call, local, bytes, file } = e;
     const socket = { serial: e.serial, name: e.name };
-    return e.kind === 'send'
-      ? { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview, file }
-      : { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview, file };
+    switch (e.kind) {
+      case 'send':
+        return { kind: 'send', socket, transport, call, local, to: e.peer, bytes, preview, file };
+      case 'recv':
+        return { kind: 'recv', socket, transport, call, local, from: e.peer, bytes, preview, file };
+      case 'arrive':
+        return { kind: 'arrived', socket, transport, from: e.peer, bytes, pieces: e.pieces, preview };
+      default: {
+        const exhaustive: never = e.kind;
+        return exhaustive;
+      }
+    }
   }
 
   private put(entry: Entry): void {
+    if (!entry.data) this.runSerial = -1;
     if (this.ring.length < LIMIT) {
       this.ring.push(entry);
       return;

@@ -77,7 +77,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     e.taken
       ? null
       : {
-          output: { kind: 'notice', tag: e.socket, text: `${e.code} arrived; the next call on ${e.socket} reports it` },
+          output: { kind: 'notice', tag: e.socket, text: failedText(e.code, e.socket) },
           trouble: { kind: 'arrived', code: e.code, socket: e.socket },
         },
   joined: (e) =>
@@ -98,6 +98,16 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   },
   renamed: (e) => say({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };
+
+/**
+ * An error that arrived between calls. EPIPE arrives only one way: the peer had closed for good after
+ * its FIN, and answered what was sent since with a reset (engine/end-probe.ts resetAfterEnd).
+ */
+function failedText(code: string, socket: string): string {
+  if (code === 'EPIPE')
+    return `the peer reset the connection (RST): it had closed for good, and answered the data sent after its FIN; ${socket}'s next send fails with EPIPE (BrokenPipeError), recv returns b''`;
+  return `${code} arrived; the next call on ${socket} reports it`;
+}
 
 const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
 
