@@ -46,7 +46,7 @@ const WRITERS: Readonly<Record<string, string>> = {
 const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sockshell test --with "COMMAND" starts the program it names' };
 /** Modules that may load code in other ways than import. */
 const LOADERS: Readonly<Record<string, string>> = {
-  'cli.ts': 'createRequire reads package.json for --version',
+  'commandline/parse.ts': 'createRequire loads yargs-parser (a fixed name) for the command line, after the --version fast path',
   'spec/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
   'render/table.ts': 'createRequire loads cli-table3 (a fixed name) as the module loads, so sockets works after EMFILE',
   'engine/native.ts': 'createRequire loads the native addon from its three fixed places (built or not)',
