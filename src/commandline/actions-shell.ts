@@ -12,7 +12,7 @@ export async function shell(hooks: ProcessHooks, options: { readonly verbose: bo
   }
   if (options.raw) return usage('--raw is for scripts and piped sessions; the interactive shell always escapes what peers send');
   hooks.terminalOwnsSignals();
-  const { startRepl, defaultHistoryFile } = await import('../repl/repl.js');
+  const { startRepl, defaultHistoryFile, defaultLessonState } = await import('../repl/repl.js');
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   return startRepl({
     input: process.stdin,
@@ -21,6 +21,7 @@ export async function shell(hooks: ProcessHooks, options: { readonly verbose: bo
     terminal,
     color: terminal && !process.env.NO_COLOR,
     history: defaultHistoryFile(),
+    lessonState: defaultLessonState(),
   }).done;
 }
 

@@ -38,6 +38,8 @@ export interface SessionOptions {
   readonly nativeCalls?: boolean;
   /** Why a file a command names may not be used (SessionServices.fileGuard). */
   readonly fileGuard?: (path: string) => string | null;
+  /** Where lessons keep their place between sessions (SessionServices.lessonState). */
+  readonly lessonState?: string;
 }
 
 /**
@@ -69,9 +71,11 @@ export class Session implements SessionServices {
   private readonly lookups = new LookupNotes();
 
   readonly fileGuard?: (path: string) => string | null;
+  readonly lessonState?: string;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
+    if (options.lessonState !== undefined) this.lessonState = options.lessonState;
     this.traffic = new TrafficTap(options.out, (serial) => this.engine.list().find((s) => s.serial === serial)?.local ?? null);
     if (options.fileGuard) this.fileGuard = options.fileGuard;
     this.engine = createEngine({

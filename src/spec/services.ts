@@ -1,5 +1,5 @@
 import type { Jobs } from '../core/jobs.js';
-import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchanges.js';
 import type { ExportLog } from '../record/export-log.js';
@@ -29,6 +29,10 @@ export interface LessonTracker {
    * failure: the error's message when the chunk did not run to its end, else null.
    */
   heard(source: string, failure: string | null): readonly string[];
+  /** Each engine event while the lesson runs: a step may be done by what the engine saw (another terminal's client connecting). */
+  saw(event: EngineEvent): void;
+  /** What the lesson says when what it saw did a step while no command ran: the next step, or nothing. */
+  unprompted(): readonly string[];
 }
 
 /** Services of the whole session, shared by the main interpreter and every job. */
@@ -43,6 +47,8 @@ export interface SessionServices {
   display: 'text' | 'hex';
   /** The lesson under way, or null. */
   lesson: LessonTracker | null;
+  /** The file that keeps each lesson's place between sessions (commands/lesson-places.ts); absent: this session only. */
+  readonly lessonState?: string;
   /** The last thing that went wrong (an error, a warning, a notice, a cancelled call), for `explain` with no argument. */
   trouble: Trouble | null;
   /** A socket's label for messages; a bound function, safe to pass on. */
