@@ -11,15 +11,15 @@ export async function runAction(hooks: ProcessHooks, rest: readonly string[], gl
   const verboseHere = rest.some((a) => a === '-v' || a === '--verbose');
   const rawHere = rest.includes('--raw');
   const logged = takeLog(rest);
-  if (typeof logged === 'string') return usage(logged);
+  if (typeof logged === 'string') return usage(logged, 'run');
   const [file, ...assignments] = logged.rest.filter((a) => !own.includes(a));
-  if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]');
+  if (!file) return usage('run needs a script: sockshell run FILE.sock [NAME=VALUE ...]', 'run');
   const { parseOverrides } = await import('../lang/overrides.js');
   const overrides = parseOverrides(assignments);
-  if (typeof overrides === 'string') return usage(overrides);
+  if (typeof overrides === 'string') return usage(overrides, 'run');
   const { runScript } = await import('../run/script.js');
   const native = await nativeEngine();
-  if (native === null) return usage(`SOCKSHELL_ENGINE is native or loop, not '${process.env.SOCKSHELL_ENGINE}'`);
+  if (native === null) return usage(`SOCKSHELL_ENGINE is native or loop, not '${process.env.SOCKSHELL_ENGINE}'`, 'run');
   return runScript(file, standardIo(), {
     overrides,
     verbose: global.verbose || verboseHere,
@@ -32,7 +32,7 @@ export async function runAction(hooks: ProcessHooks, rest: readonly string[], gl
 
 /** `sockshell check FILE.sock|FILE.sockt ...`. */
 export async function checkAction(rest: readonly string[]): Promise<number> {
-  if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock');
+  if (rest.length === 0) return usage('check needs at least one script: sockshell check FILE.sock', 'check');
   const [{ loadScript }, { checkTranscriptFile }] = await Promise.all([import('../run/script.js'), import('../transcript/problems.js')]);
   const io = standardIo();
   let status = 0;
@@ -47,10 +47,10 @@ export async function checkAction(rest: readonly string[]): Promise<number> {
 /** `sockshell export FILE.sock [NAME=VALUE ...]`. */
 export async function exportAction(rest: readonly string[]): Promise<number> {
   const [file, ...assignments] = rest;
-  if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]');
+  if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]', 'export');
   const { parseOverrides } = await import('../lang/overrides.js');
   const overrides = parseOverrides(assignments);
-  if (typeof overrides === 'string') return usage(overrides);
+  if (typeof overrides === 'string') return usage(overrides, 'export');
   const { loadScript } = await import('../run/script.js');
   const program = await loadScript(file, standardIo(), overrides.keys());
   if (program === null) return 2;

@@ -28,7 +28,7 @@ export async function shell(hooks: ProcessHooks, options: { readonly verbose: bo
 /** `sockshell record FILE.sockt`. */
 export async function recordAction(hooks: ProcessHooks, rest: readonly string[]): Promise<number> {
   const [file, ...extra] = rest;
-  if (!file || extra.length) return usage('record needs one file: sockshell record FILE.sockt');
+  if (!file || extra.length) return usage('record needs one file: sockshell record FILE.sockt', 'record');
   hooks.terminalOwnsSignals();
   const { record } = await import('../transcript/record.js');
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);

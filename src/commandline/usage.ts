@@ -1,4 +1,4 @@
-import { usageLines } from '../subcommands.js';
+import { subcommandHelp, usageLines, type SubcommandName } from '../subcommands.js';
 
 /** `sockshell --help`: every subcommand's usage line, then the options of the shell itself. */
 export const USAGE = `${usageLines()}
@@ -14,8 +14,11 @@ exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax 
 141 standard output closed by its reader (| head), 70 an internal error.
 Each command answers --help (sockshell test --help). Inside the shell, type help.`;
 
-/** A usage error: the problem, then the usage, on stderr; the status is 2. */
-export function usage(problem: string): number {
-  process.stderr.write(`sockshell: ${problem}\n${USAGE}\n`);
+/**
+ * A usage error: the problem, then the usage on stderr; the status is 2. A subcommand's error shows
+ * that subcommand's usage and options (`sockshell test --help`), not every subcommand's line.
+ */
+export function usage(problem: string, command?: SubcommandName): number {
+  process.stderr.write(`sockshell: ${problem}\n${command === undefined ? USAGE : subcommandHelp(command)}\n`);
   return 2;
 }
