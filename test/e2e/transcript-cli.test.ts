@@ -38,7 +38,8 @@ describe('record and test', () => {
     writeFileSync(file, text.replace('title: roundtrip', 'title: a round trip').replace('points: 1', 'points: 3'));
     const json = join(dir, 'roundtrip.json');
     expect((await sockshell(['test', '--json', json, file])).status).toBe(0);
-    expect(JSON.parse(readFileSync(json, 'utf8')).submissions[0].tests[0]).toMatchObject({ name: 'a round trip', points: 3 });
+    const results = JSON.parse(readFileSync(json, 'utf8')) as { submissions: { tests: unknown[] }[] };
+    expect(results.submissions[0]!.tests[0]).toMatchObject({ name: 'a round trip', points: 3 });
   });
 
   it('a mismatch prints a unified diff with the transcript’s line numbers and exits 1', async () => {
