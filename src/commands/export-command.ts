@@ -14,7 +14,7 @@ export const exportCommand = defineCommand({
   onlyShows: true,
   group: 'session',
   usage: 'export [--force] [FILE]',
-  forms: [[], [{ name: 'FILE', kind: 'file' }]],
+  forms: [[], [{ name: 'FILE', kind: 'file', writes: true }]],
   flags: { force: 'replace FILE if it exists (without it, an existing file is kept and export fails)' },
   summary: 'Write this session as a Python program (the socket module, textbook style); shows it without FILE',
   python: { none: 'it writes the Python; for a script, run sockshell export FILE.sock' },

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../spec/services.js';
 import { compile } from '../commands/check.js';
 import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
@@ -30,7 +31,7 @@ export interface ShellCoreOptions {
    */
   readonly onDropped?: (source: string) => void;
   /** Why a file a command names may not be used (SessionServices.fileGuard). */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
   /** Where lessons keep their place between sessions; absent: within this session only (transcripts, the recorder). */
   readonly lessonState?: string;
 }

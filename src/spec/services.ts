@@ -35,6 +35,9 @@ export interface LessonTracker {
   unprompted(): readonly string[];
 }
 
+/** What a command does with a file it names: a file guard may let a folder be read and not written. */
+export type FileAccess = 'read' | 'write';
+
 /** Services of the whole session, shared by the main interpreter and every job. */
 export interface SessionServices {
   readonly engine: Engine;
@@ -80,5 +83,5 @@ export interface SessionServices {
    * Why a file a command names may not be used, or null when it may: `sockshell test` keeps a
    * transcript's commands to its own folder. Absent: any file may be used.
    */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
 }
