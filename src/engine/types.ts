@@ -101,7 +101,7 @@ export interface SocketInfo {
   readonly dropped: number; // UDP datagrams dropped past the queue cap; connections reset past a full accept queue
   readonly bytesSent: number;
   readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them
-  readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP: no count of the peer's sends)
+  readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
 }

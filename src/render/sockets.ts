@@ -75,12 +75,9 @@ function queued(s: SocketInfo): string {
   return s.dropped ? `${base}, ${s.dropped} dropped` : base;
 }
 
-/**
- * Bytes received, and for UDP the datagrams they came in: UDP keeps each whole. TCP is a byte stream,
- * and the reads it arrived in are no count of what the peer sent: three sends made before accept are
- * one read after it (the kernel held them as one stream), so TCP shows bytes alone.
- */
+/** Bytes received and the pieces they came in: UDP keeps datagrams whole, TCP is a stream of reads. */
 function received(s: SocketInfo, bytes = ''): string {
-  if (s.arrivals === 0 || s.transport === 'tcp') return `${s.bytesReceived}${bytes}`;
-  return `${s.bytesReceived}${bytes} in ${s.arrivals} datagram${s.arrivals === 1 ? '' : 's'}`;
+  if (s.arrivals === 0) return `${s.bytesReceived}${bytes}`;
+  const unit = s.transport === 'udp' ? 'datagram' : 'piece';
+  return `${s.bytesReceived}${bytes} in ${s.arrivals} ${unit}${s.arrivals === 1 ? '' : 's'}`;
 }
