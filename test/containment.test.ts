@@ -28,6 +28,8 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
   'commands/lesson-file.ts': 'lesson NAME reads lessons/NAME.lesson, and lesson FILE.lesson the lesson file it names',
+  'commands/lesson-places.ts':
+    'lesson writes the step reached (numbers in JSON) to the one state file the interactive shell gave the session ($XDG_STATE_HOME/sockshell/lessons.json); a script names no file, and transcripts have none',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
   'engine/accept-cap.ts':
     'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
@@ -46,7 +48,7 @@ const WRITERS: Readonly<Record<string, string>> = {
 const SPAWNERS: Readonly<Record<string, string>> = { 'transcript/with.ts': 'sockshell test --with "COMMAND" starts the program it names' };
 /** Modules that may load code in other ways than import. */
 const LOADERS: Readonly<Record<string, string>> = {
-  'cli.ts': 'createRequire reads package.json for --version',
+  'commandline/parse.ts': 'createRequire loads yargs-parser (a fixed name) for the command line, after the --version fast path',
   'spec/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
   'render/table.ts': 'createRequire loads cli-table3 (a fixed name) as the module loads, so sockets works after EMFILE',
   'engine/native.ts': 'createRequire loads the native addon from its three fixed places (built or not)',

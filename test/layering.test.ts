@@ -23,6 +23,7 @@ const LAYERS = [
   'run',
   'transcript',
   'subcommands.ts', // the command line's subcommands and their help
+  'commandline', // each subcommand's action, and the parsing of its words
   'cli.ts', // the only module that touches argv, exit status and process signals
 ] as const;
 

@@ -76,6 +76,32 @@ describe('save', () => {
     expect(marked).toContain('# depends on this run: port 45678 is one the OS chose for that session\nspare.sendto lost 127.0.0.1 45678');
   });
 
+  it('export writes the port the OS chose as the variable that held it, as save does; a different host keeps its name', async () => {
+    repl = await bothEnds();
+    const port = /\('127\.0\.0\.1', (\d+)\)/.exec((await repl.type('$clientAddress')).out)![1];
+    await repl.type(`serverSocket.sendto again 127.0.0.1 ${port}`);
+    await repl.type(`serverSocket.sendto more localhost ${port}`);
+    const serverPort = /\('127\.0\.0\.1', (\d+)\)/.exec((await repl.type('$serverAddress')).out)![1];
+    await repl.type(`clientSocket.sendto third localhost ${serverPort}`);
+    const saved = body((await repl.type('save')).out);
+    expect(saved).toContain('serverSocket.sendto again $clientAddress');
+    expect(saved).toContain('serverSocket.sendto more $clientAddress');
+    expect(saved).toContain('clientSocket.sendto third $from'); // the latest variable to hold the port
+    const python = (await repl.type('export')).out;
+    expect(python).toContain("serverSocket.sendto(b'again', clientAddress)");
+    expect(python).toContain("serverSocket.sendto(b'more', clientAddress)");
+    expect(python).toMatch(/clientSocket\.sendto\(b'third', from_?\)/);
+    expect(python).not.toContain(port);
+    expect(python).not.toContain(serverPort);
+    // A host other than the address's own stays as typed; only the port is the variable's.
+    await repl.type('wild = udp.bind 0');
+    await repl.type('wildAddress = wild.getsockname');
+    const wildPort = /\('0\.0\.0\.0', (\d+)\)/.exec((await repl.type('$wildAddress')).out)![1];
+    await repl.type(`clientSocket.sendto fourth localhost ${wildPort}`);
+    expect(body((await repl.type('save')).out)).toContain('clientSocket.sendto fourth localhost $wildAddress[1]');
+    expect((await repl.type('export')).out).toContain("clientSocket.sendto(b'fourth', ('localhost', wildAddress[1]))");
+  });
+
   it('keeps a block as a block, and a server loop ended with Ctrl-C', async () => {
     repl = new ReplDriver();
     await repl.type('s = udp.bind 127.0.0.1 0');

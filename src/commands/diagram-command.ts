@@ -27,7 +27,7 @@ export const diagramCommand = defineCommand({
   onlyShows: true,
   group: 'session',
   usage: 'diagram [NAME...] [--mermaid] [--svg FILE [--force]]',
-  valued: { svg: { name: 'FILE', kind: 'file' } },
+  valued: { svg: { name: 'FILE', kind: 'file', writes: true } },
   forms: [[{ name: 'NAME', kind: 'socket', rest: true }]],
   flags: {
     mermaid: 'print Mermaid sequence-diagram text',

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
+import { withPortStandIns } from '../export/port-stand-ins.js';
+import { ephemeralRange } from '../engine/index.js';
 import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
 import { defineCommand } from '../spec/command.js';
@@ -12,7 +14,7 @@ export const exportCommand = defineCommand({
   onlyShows: true,
   group: 'session',
   usage: 'export [--force] [FILE]',
-  forms: [[], [{ name: 'FILE', kind: 'file' }]],
+  forms: [[], [{ name: 'FILE', kind: 'file', writes: true }]],
   flags: { force: 'replace FILE if it exists (without it, an existing file is kept and export fails)' },
   summary: 'Write this session as a Python program (the socket module, textbook style); shows it without FILE',
   python: { none: 'it writes the Python; for a script, run sockshell export FILE.sock' },
@@ -26,10 +28,19 @@ export const exportCommand = defineCommand({
         ctx.span,
       );
     // A REPL showed the results nobody assigned; a piped session did not, so its Python does not either.
-    const python = toPython(ran.program(), ctx.session.table, {
+    // An OS-chosen port typed as a number is written as the variable that held it, as save does.
+    const typed = ran.program();
+    const program = withPortStandIns(typed, {
+      table: ctx.session.table,
+      variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),
+      ephemeral: ephemeralRange(),
+    });
+    const originals = new Map(program.map((s, i) => [s, typed[i]!]));
+    const python = toPython(program, ctx.session.table, {
       echo: ctx.session.interactive,
       overrides: new Map(),
-      made: (stmt) => ran.socket(stmt),
+      // The record knows statements as they were typed: a rewritten one is looked up as its original.
+      made: (stmt) => ran.socket(originals.get(stmt) ?? stmt),
     });
     const path = ctx.a.FILE;
     if (path === undefined) {

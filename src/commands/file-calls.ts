@@ -11,6 +11,7 @@ import { defineCommand, type CallContext, type CommandDef } from '../spec/comman
  */
 
 const PATH = { name: 'PATH', kind: 'file' } as const;
+const WRITTEN = { name: 'PATH', kind: 'file', writes: true } as const;
 
 interface Transfer {
   readonly socket: SocketHandle;
@@ -61,7 +62,7 @@ export const fileCalls: readonly CommandDef[] = [
     group: 'socket',
     method: true,
     usage: 'recvfile PATH [NBYTES]',
-    forms: [[PATH], [PATH, { name: 'NBYTES', kind: 'count', what: 'a number of bytes' }]],
+    forms: [[WRITTEN], [WRITTEN, { name: 'NBYTES', kind: 'count', what: 'a number of bytes' }]],
     summary: 'Receive into a file (created or emptied) until the peer closes (EOF), or NBYTES; returns the bytes written',
     python: { code: 'while data := s.recv(65536): f.write(data)' },
     example: 'connectionSocket.recvfile copy.jpg',

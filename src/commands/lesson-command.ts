@@ -1,86 +1,24 @@
+import { ShellError } from '../core/errors.js';
 import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { defineCommand } from '../spec/command.js';
-import type { LessonTracker, SessionServices } from '../spec/services.js';
+import type { SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
-import { compile } from './check.js';
-import { collapse, loadLesson, shippedLessons, type Lesson } from './lesson-file.js';
+import { loadLesson, shippedLessons, stepsIn, type LessonMode } from './lesson-file.js';
+import { readPlaces, writePlace } from './lesson-places.js';
+import { LessonRun, placeKey } from './lesson-run.js';
 
 /**
- * `lesson`: a guided walk through the chapter's four programs, one call at a time. The student types
- * every command (the lesson never types for them); after each, the lesson says what happened in the
- * chapter's words and what to do next, or gives a hint when the command was not this step's. Leaving
- * (`lesson stop`) keeps the place; `lesson NAME` comes back to it.
+ * `lesson`: a guided walk through the chapter's four programs, one call at a time, in one terminal
+ * (`lesson udp`) or in two, as the textbook runs them (`lesson udp --server` in one, `lesson udp
+ * --client` in another). The student types every command (the lesson never types for them); after
+ * each, the lesson says what happened in the chapter's words and what to do next, or gives a hint
+ * when the command was not this step's. Leaving (`lesson stop`, or leaving the shell) keeps the
+ * place; `lesson NAME` comes back to it, and `lesson NAME --restart` starts over.
  */
 
-/** Where each lesson of a session stands: the index of the step to do next. */
+/** Where each lesson of a session stands: the index of the step to do next, by placeKey. */
 const PLACES = new WeakMap<SessionServices, Map<string, number>>();
-
-/** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
-const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
-
-const MARK = '» ';
-
-class LessonRun implements LessonTracker {
-  constructor(
-    private readonly session: SessionServices,
-    readonly lesson: Lesson,
-    private readonly places: Map<string, number>,
-  ) {}
-
-  get at(): number {
-    return this.places.get(this.lesson.name) ?? 0;
-  }
-
-  /** The current step, as the student sees it before typing. */
-  prompt(): string[] {
-    const step = this.lesson.steps[this.at];
-    if (step === undefined) return [];
-    return [
-      ...this.say(`Step ${this.at + 1} of ${this.lesson.steps.length}: ${step.say}`),
-      ...this.say(`  type: ${step.step}`, '         '),
-    ];
-  }
-
-  heard(source: string, failure: string | null): readonly string[] {
-    const step = this.lesson.steps[this.at];
-    if (step === undefined || this.onlyLooks(source)) return [];
-    if (!step.expect.test(collapse(source))) return this.say(`Not this step. ${step.hint} (lesson stop leaves the lesson.)`);
-    if (step.fails !== null ? failure === null || !failure.includes(step.fails) : failure !== null) {
-      const why = step.fails !== null && failure === null ? `it should fail with ${step.fails} here; ` : '';
-      if (step.fails === null || failure !== null) return this.say(`That did not work: ${why}fix it and type it again. ${step.hint}`);
-      // It worked where it should fail (a server already runs there): go on, and say so.
-      this.places.set(this.lesson.name, this.at + 1);
-      return [
-        ...this.say(`It worked where it should have failed with ${step.fails}: is a server already running on that port?`),
-        ...this.next(),
-      ];
-    }
-    this.places.set(this.lesson.name, this.at + 1);
-    return [...this.say(step.then), ...(step.ask ? this.say(`Think: ${step.ask}`) : []), ...this.next()];
-  }
-
-  private next(): string[] {
-    if (this.at < this.lesson.steps.length) return this.prompt();
-    this.session.lesson = null;
-    this.places.delete(this.lesson.name); // done: `lesson NAME` starts it afresh
-    return this.say(`Lesson done. ${this.lesson.end}`);
-  }
-
-  /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
-  private onlyLooks(source: string): boolean {
-    const { program } = compile(source);
-    return program.every((s) => {
-      if (s.kind === 'show') return true;
-      if (s.kind !== 'command') return false;
-      return LOOKING.has(s.call.name) || this.session.table.get(s.call.name)?.onlyShows === true;
-    });
-  }
-
-  say(text: string, rest = '  '): string[] {
-    return wrapWords(text, proseWidth(this.session.columns()), MARK, rest);
-  }
-}
 
 function placesOf(session: SessionServices): Map<string, number> {
   let places = PLACES.get(session);
@@ -92,8 +30,13 @@ export const lessonCommand = defineCommand({
   name: 'lesson',
   onlyShows: true,
   group: 'session',
-  usage: 'lesson [NAME|stop]',
+  usage: 'lesson [NAME|stop] [--server|--client] [--restart]',
   forms: [[], [{ name: 'NAME', kind: 'value', choices: [...shippedLessons(), 'stop'] }]],
+  flags: {
+    server: "two terminals: this one plays the server's program (the other runs lesson NAME --client)",
+    client: "two terminals: this one plays the client's program (the other runs lesson NAME --server)",
+    restart: 'start the lesson over from step 1, forgetting where it was left',
+  },
   summary: 'A guided lesson: the textbook programs one call at a time, checked as you type them (lesson udp, lesson tcp)',
   python: { none: 'it teaches; the lesson text is in lessons/*.lesson' },
   example: 'lesson udp',
@@ -101,39 +44,72 @@ export const lessonCommand = defineCommand({
   run(ctx) {
     const session = ctx.session;
     const places = placesOf(session);
-    const named = ctx.a.NAME;
+    const saved = session.lessonState === undefined ? {} : readPlaces(session.lessonState);
+    const arg = ctx.a.NAME;
     const width = proseWidth(session.columns());
     const show = (lines: readonly string[]) => ctx.display(lines.join('\n'));
-    if (named === undefined) {
-      const lines = wrapWords('Lessons: lesson NAME starts one, or comes back to where you left it; lesson stop leaves.', width);
+    if (arg === undefined) {
+      const lines = wrapWords(
+        'Lessons: lesson NAME starts one, or comes back to where you left it; --server and --client play it in two terminals; lesson stop leaves.',
+        width,
+      );
       for (const name of shippedLessons()) {
         const lesson = loadLesson(name);
-        const place = places.get(name);
-        const at = place === undefined ? '' : ` (at step ${place + 1} of ${lesson.steps.length})`;
-        lines.push(...wrapWords(`${lesson.title}${at}`, width, `  ${name.padEnd(6)}`, ' '.repeat(8)));
+        const at = (['one', 'server', 'client'] as const).flatMap((mode) => {
+          const key = placeKey(name, mode);
+          const place = places.get(key) ?? saved[key];
+          const where = mode === 'one' ? '' : ` --${mode}`;
+          return place === undefined ? [] : [`at step ${place + 1} of ${stepsIn(lesson, mode).length}${where}`];
+        });
+        lines.push(
+          ...wrapWords(`${lesson.title}${at.length > 0 ? ` (${at.join('; ')})` : ''}`, width, `  ${name.padEnd(6)}`, ' '.repeat(8)),
+        );
       }
       show(lines);
       return NONE;
     }
-    const asked = named.kind === 'str' ? named.value : '';
+    const asked = arg.kind === 'str' ? arg.value : '';
     const running = session.lesson instanceof LessonRun ? session.lesson : null;
     if (asked === 'stop') {
       session.lesson = null;
       show(
         running === null
           ? ['No lesson is under way.']
-          : running.say(
-              `Left the ${running.lesson.name} lesson at step ${running.at + 1}; lesson ${running.lesson.name} comes back to it.`,
-            ),
+          : running.say(`Left the ${running.key} lesson at step ${running.at + 1}; lesson ${running.key} comes back to it.`),
       );
       return NONE;
     }
+    if (ctx.flags.has('server') && ctx.flags.has('client'))
+      throw new ShellError('--server or --client: each terminal plays one of the two programs', null);
+    const mode: LessonMode = ctx.flags.has('server') ? 'server' : ctx.flags.has('client') ? 'client' : 'one';
     const lesson = loadLesson(asked);
-    const run = new LessonRun(session, lesson, places);
+    const run = new LessonRun(session, lesson, mode, places);
+    const key = run.key;
+    if (ctx.flags.has('restart')) {
+      places.delete(key);
+      if (session.lessonState !== undefined) writePlace(session.lessonState, key, null);
+    }
     session.lesson = run;
-    const back = places.has(lesson.name);
-    if (!back) places.set(lesson.name, 0);
-    show([...run.say(back ? `Back to the ${lesson.name} lesson.` : `${lesson.title}. ${lesson.intro}`), ...run.prompt()]);
+    const intro = `${lesson.title}. ${mode === 'one' ? lesson.intro : lesson.introOf[mode]}`;
+    const here = places.get(key);
+    const before = saved[key];
+    if (here !== undefined) {
+      show([...run.say(`Back to the ${key} lesson.`), ...run.prompt()]);
+    } else if (before !== undefined && before > 0 && before < run.steps.length && !ctx.flags.has('restart')) {
+      // Progress from an earlier session: the place is kept, but that session's sockets and variables went with it.
+      places.set(key, before);
+      const earlier = run.steps.slice(0, before).filter((s) => s.seen === null);
+      show([
+        ...run.say(
+          `Back to the ${key} lesson at step ${before + 1} of ${run.steps.length}, where you left it in an earlier session. That session's sockets and variables went with it: type the earlier steps again to make them, or lesson ${key} --restart starts over.`,
+        ),
+        ...(earlier.length > 0 ? run.say(`Earlier steps: ${earlier.map((s) => s.step).join('  ·  ')}`) : []),
+        ...run.prompt(),
+      ]);
+    } else {
+      places.set(key, 0);
+      show([...run.say(intro), ...run.prompt()]);
+    }
     return NONE;
   },
 });

@@ -2,15 +2,25 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShellError } from '../core/errors.js';
+import { parseSeen, type Seen } from './lesson-seen.js';
 
 /**
  * The lessons' text lives in data files (lessons/*.lesson, described in lessons/README.md), not in
  * code, so a teacher can edit a lesson or add one. This module reads them; lesson-command.ts runs them.
  */
 
+/** One terminal (`lesson udp`), or one of two (`lesson udp --server` and `lesson udp --client`). */
+export type LessonMode = 'one' | 'server' | 'client';
+
 export interface LessonStep {
-  /** The command as the student is asked to type it. */
+  /** The command as the student is asked to type it; for a step checked by what the engine saw, what to do. */
   readonly step: string;
+  /** Whose program the step is part of; null: both (a variable each terminal needs). */
+  readonly side: 'server' | 'client' | null;
+  /** The step only in one terminal (1) or only in two (2); null: in both. */
+  readonly terminals: 1 | 2 | null;
+  /** The step is done when the engine sees this (a client connecting, a datagram arriving), whatever was typed. */
+  readonly seen: Seen | null;
   /** Matches the typed command, spaces collapsed, whole line. */
   readonly expect: RegExp;
   /** The error code the command should fail with, when the step is a failure to see. */
@@ -25,6 +35,8 @@ export interface Lesson {
   readonly name: string;
   readonly title: string;
   readonly intro: string;
+  /** The intro in two terminals, for each side (intro-server:, intro-client:); the intro when absent. */
+  readonly introOf: Readonly<Record<'server' | 'client', string>>;
   readonly end: string;
   readonly steps: readonly LessonStep[];
 }
@@ -58,8 +70,16 @@ export function loadLesson(nameOrPath: string): Lesson {
   return parseLesson(isPath ? basename(file, '.lesson') : nameOrPath, text, file);
 }
 
-type Field = 'title' | 'intro' | 'end' | 'step' | 'expect' | 'fails' | 'say' | 'hint' | 'then' | 'ask';
-const FIELDS: ReadonlySet<string> = new Set<Field>(['title', 'intro', 'end', 'step', 'expect', 'fails', 'say', 'hint', 'then', 'ask']);
+const HEAD = ['title', 'intro', 'intro-server', 'intro-client', 'end'] as const;
+const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'ask', 'side', 'terminals', 'seen'] as const;
+type Field = (typeof HEAD)[number] | (typeof STEP)[number];
+const FIELDS: ReadonlySet<string> = new Set<Field>([...HEAD, ...STEP]);
+const IN_HEAD: ReadonlySet<string> = new Set<Field>(HEAD);
+
+/** The steps of a lesson in a mode: the student's side's steps, and those for this many terminals. */
+export function stepsIn(lesson: Lesson, mode: LessonMode): readonly LessonStep[] {
+  return lesson.steps.filter((s) => (mode === 'one' ? s.terminals !== 2 : s.terminals !== 1 && (s.side === null || s.side === mode)));
+}
 
 /** Parses the text of a .lesson file; errors name the file and line. */
 export function parseLesson(name: string, text: string, file: string): Lesson {
@@ -74,12 +94,12 @@ export function parseLesson(name: string, text: string, file: string): Lesson {
       last.fields[last.field] = `${last.fields[last.field]} ${line.trim()}`;
       return;
     }
-    const m = /^([a-z]+):\s?(.*)$/.exec(line);
+    const m = /^([a-z-]+):\s?(.*)$/.exec(line);
     if (m === null || !FIELDS.has(m[1]!))
       throw new ShellError(`${file}:${i + 1}: expected 'field: text' (${[...FIELDS].join(', ')})`, null);
     const field = m[1] as Field;
     if (field === 'step') steps.push({});
-    const fields = field === 'title' || field === 'intro' || field === 'end' || steps.length === 0 ? head : steps[steps.length - 1]!;
+    const fields = IN_HEAD.has(field) || steps.length === 0 ? head : steps[steps.length - 1]!;
     fields[field] = m[2]!.trim();
     last = { fields, field };
   });
@@ -88,18 +108,31 @@ export function parseLesson(name: string, text: string, file: string): Lesson {
     name,
     title: head.title ?? name,
     intro: head.intro ?? '',
+    introOf: { server: head['intro-server'] ?? head.intro ?? '', client: head['intro-client'] ?? head.intro ?? '' },
     end: head.end ?? '',
     steps: steps.map((s, i) => {
       const step = s.step!;
+      const where = `${file}: step ${i + 1}`;
       const expect = s.expect ?? escape(collapse(step));
       let re: RegExp;
       try {
         re = new RegExp(`^(?:${expect})$`);
       } catch {
-        throw new ShellError(`${file}: step ${i + 1}: expect is not a regular expression: ${expect}`, null);
+        throw new ShellError(`${where}: expect is not a regular expression: ${expect}`, null);
       }
+      const side = s.side ?? null;
+      if (side !== null && side !== 'server' && side !== 'client')
+        throw new ShellError(`${where}: side is server or client, not '${side}'`, null);
+      const terminals = s.terminals ?? null;
+      if (terminals !== null && terminals !== '1' && terminals !== '2')
+        throw new ShellError(`${where}: terminals is 1 or 2, not '${terminals}'`, null);
+      const seen = s.seen === undefined ? null : parseSeen(s.seen);
+      if (typeof seen === 'string') throw new ShellError(`${where}: ${seen}`, null);
       return {
         step,
+        side,
+        terminals: terminals === null ? null : terminals === '1' ? 1 : 2,
+        seen,
         expect: re,
         fails: s.fails ?? null,
         say: s.say ?? '',

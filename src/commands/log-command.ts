@@ -45,7 +45,7 @@ export const logCommand = defineCommand({
   name: 'log',
   group: 'session',
   usage: 'log [on|off] [FILE] [--text]',
-  forms: [[], [SWITCH], [SWITCH, { name: 'FILE', kind: 'file' }]],
+  forms: [[], [SWITCH], [SWITCH, { name: 'FILE', kind: 'file', writes: true }]],
   flags: { text: 'the bytes as they are (terminal-safe on the screen) instead of a hex dump' },
   summary:
     'Traffic log: every byte each socket sends and receives, with time, direction, socket, addresses and length (socat -v -x); FILE is appended to',

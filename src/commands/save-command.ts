@@ -14,9 +14,9 @@ export const saveCommand = defineCommand({
   usage: 'save [--force] [FILE|- [NAME...]]',
   forms: [
     [],
-    [{ name: 'FILE', kind: 'file' }],
+    [{ name: 'FILE', kind: 'file', writes: true }],
     [
-      { name: 'FILE', kind: 'file' },
+      { name: 'FILE', kind: 'file', writes: true },
       { name: 'NAME', kind: 'socket', rest: true },
     ],
   ],

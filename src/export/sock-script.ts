@@ -5,6 +5,7 @@ import { ownWords, statements, varReads } from '../lang/statements.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
+import { assignedNames, portStandIns, type PortContext } from './port-stand-ins.js';
 
 /**
  * `save`: the record of what a session ran, written back as a .sock script that replays it. Each
@@ -13,14 +14,9 @@ import type { RanChunk } from '../record/export-log.js';
  * what does something. A port the OS chose in this run, typed as a number, is written as the
  * variable that held it, or marked with a comment where none did.
  */
-export interface SaveOptions {
-  readonly table: ReadonlyMap<string, CommandDef>;
+export interface SaveOptions extends PortContext {
   /** Keep only what involves these sockets (engine serials), the sockets they made, and what they need; null keeps all. */
   readonly sockets: ReadonlySet<number> | null;
-  /** A variable's value now: it stands for an OS-chosen port when it holds that port. */
-  readonly variable: (name: string) => Value | undefined;
-  /** Ports the OS hands out itself: a number in this range typed as a port came from this run. */
-  readonly ephemeral: readonly [number, number];
   /** Comment lines for the top (without '# '). */
   readonly header: readonly string[];
 }
@@ -98,27 +94,6 @@ function onlyLooks(stmt: Stmt, table: ReadonlyMap<string, CommandDef>): boolean 
   return stmt.kind === 'command' && stmt.targets.length === 0 && table.get(stmt.call.name)?.onlyShows === true;
 }
 
-function assignedNames(stmt: Stmt): string[] {
-  switch (stmt.kind) {
-    case 'command':
-    case 'assign':
-      return stmt.targets.map((t) => t.name);
-    case 'while':
-    case 'repeat':
-      return stmt.body.flatMap(assignedNames);
-    case 'if':
-      return [...stmt.then, ...stmt.otherwise].flatMap(assignedNames);
-    case 'show':
-    case 'break':
-    case 'continue':
-      return [];
-    default: {
-      const never: never = stmt;
-      return never;
-    }
-  }
-}
-
 /** The variables a statement reads ($name, anywhere in it, its body included; NAME in NAME.call too). */
 function reads(stmt: Stmt): Set<string> {
   const names = new Set<string>();
@@ -153,32 +128,20 @@ function standIns(
   const ephemeral = (port: number): boolean => port >= options.ephemeral[0] && port <= options.ephemeral[1];
   for (const [i, w] of positional.entries()) {
     // A value the other half of the session made: written in as it is now.
-    if (w.kind === 'var' && leftOut.has(w.name)) {
-      const value = itemOf(options.variable(w.name), w.path);
-      const literal = value === undefined ? null : literalOf(value, kindAt(i));
-      if (literal === null) {
-        marks.push(`$${w.name} came from the other half of the session`);
-        continue;
-      }
-      edits.push({ word: w, until: w, by: literal.text });
-      if (literal.port !== null && ephemeral(literal.port)) marks.push(`port ${literal.port} is one the OS chose for that session`);
+    if (w.kind !== 'var' || !leftOut.has(w.name)) continue;
+    const value = itemOf(options.variable(w.name), w.path);
+    const literal = value === undefined ? null : literalOf(value, kindAt(i));
+    if (literal === null) {
+      marks.push(`$${w.name} came from the other half of the session`);
       continue;
     }
-    if (kindAt(i) !== 'port' || w.kind !== 'literal' || !/^\d+$/.test(w.text)) continue;
-    const port = Number(w.text);
-    if (!ephemeral(port)) continue;
-    const host = i > 0 && kindAt(i - 1) === 'host' ? positional[i - 1] : undefined;
-    const takesAddress = def.forms.some((f) => f.length === positional.length - 1 && f[i - 1]?.kind === 'address');
-    const holder = [...assigned].reverse().find((name) => holds(options.variable(name), port));
-    if (holder === undefined) {
-      marks.push(`port ${port} is one the OS chose for that session`);
-      continue;
-    }
-    const value = options.variable(holder);
-    if (value?.kind === 'int') edits.push({ word: w, until: w, by: `$${holder}` });
-    else if (host !== undefined && takesAddress && value?.kind === 'address') edits.push({ word: host, until: w, by: `$${holder}` });
-    else edits.push({ word: w, until: w, by: `$${holder}[1]` });
+    edits.push({ word: w, until: w, by: literal.text });
+    if (literal.port !== null && ephemeral(literal.port)) marks.push(`port ${literal.port} is one the OS chose for that session`);
   }
+  const ports = portStandIns(stmt, assigned, options);
+  for (const s of ports.standIns) edits.push({ word: s.from, until: s.until, by: `$${s.name}${s.path.length > 0 ? '[1]' : ''}` });
+  marks.push(...ports.unheld.map((port) => `port ${port} is one the OS chose for that session`));
+  edits.sort((a, b) => a.word.span.line - b.word.span.line || a.word.span.col - b.word.span.col);
   if (edits.length === 0) return { text, marks };
   const lines = text.split('\n');
   // Right to left, so earlier columns stay where they were.
@@ -191,14 +154,6 @@ function standIns(
     lines[row] = line.slice(0, from) + e.by + line.slice(to);
   }
   return { text: lines.join('\n'), marks };
-}
-
-/** The value is this port, or an address with it. */
-function holds(value: Value | undefined, port: number): boolean {
-  if (value === undefined) return false;
-  if (value.kind === 'int') return value.value === port;
-  if (value.kind === 'address') return value.address.port === port;
-  return false;
 }
 
 /** `$name[...]`'s value, as the interpreter reads it (lang/select.ts); undefined where it would fail. */

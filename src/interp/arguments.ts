@@ -1,3 +1,4 @@
+import type { FileAccess } from '../spec/services.js';
 import type { Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { Arg } from '../spec/command.js';
@@ -12,7 +13,7 @@ import type { Prepared } from './prepared.js';
 export function callArguments(
   prepared: Prepared,
   value: (word: Word) => Value,
-  guard: ((path: string) => string | null) | undefined,
+  guard: ((path: string, access: FileAccess) => string | null) | undefined,
 ): { args: Arg[]; flagArgs: Arg[] } {
   const { positional } = prepared;
   const args: Arg[] = new Array<Arg>(positional.length);
@@ -22,10 +23,16 @@ export function callArguments(
   }
   const flagArgs = prepared.values.map(({ word }): Arg => ({ word, span: word.span, value: value(word) }));
   if (guard) {
-    const files = [...prepared.files.map((i) => args[i]!), ...flagArgs.filter((_, i) => prepared.values[i]!.spec.kind === 'file')];
-    for (const arg of files) {
+    const accessOf = (spec: { readonly writes?: true }): FileAccess => (spec.writes === true ? 'write' : 'read');
+    const files = [
+      ...prepared.files.map(({ at, access }) => ({ arg: args[at]!, access })),
+      ...flagArgs.flatMap((arg, i) =>
+        prepared.values[i]!.spec.kind === 'file' ? [{ arg, access: accessOf(prepared.values[i]!.spec) }] : [],
+      ),
+    ];
+    for (const { arg, access } of files) {
       const v = arg.value;
-      const refused = v.kind === 'str' || v.kind === 'bytes' ? guard(v.kind === 'str' ? v.value : v.value.toString('utf8')) : null;
+      const refused = v.kind === 'str' || v.kind === 'bytes' ? guard(v.kind === 'str' ? v.value : v.value.toString('utf8'), access) : null;
       if (refused !== null) throw new ShellError(refused, arg.span);
     }
   }

@@ -14,8 +14,8 @@ export interface Prepared extends ReturnType<typeof splitFlags> {
   readonly forms: readonly (readonly ArgSpec[])[];
   /** Positions of unquoted words sent as data: one equal to a variable's name is likely a missing `$`. */
   readonly bareData: readonly number[];
-  /** Positions of file paths: what a file guard (SessionServices.fileGuard) looks at. */
-  readonly files: readonly number[];
+  /** Positions of file paths, and whether the command writes them: what a file guard (SessionServices.fileGuard) looks at. */
+  readonly files: readonly { readonly at: number; readonly access: 'read' | 'write' }[];
 }
 
 const PREPARED = new WeakMap<Call, Prepared>();
@@ -32,7 +32,10 @@ export function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Pre
     const form = forms[0];
     const kindAt = (i: number) => form?.[Math.min(i, form.length - 1)]?.kind;
     const bareData = split.positional.flatMap((w, i) => (kindAt(i) === 'data' && w.kind === 'literal' && !w.quoted ? [i] : []));
-    const files = split.positional.flatMap((_, i) => (kindAt(i) === 'file' ? [i] : []));
+    const specAt = (i: number) => form?.[Math.min(i, form.length - 1)];
+    const files = split.positional.flatMap((_, i) =>
+      kindAt(i) === 'file' ? [{ at: i, access: specAt(i)?.writes === true ? ('write' as const) : ('read' as const) }] : [],
+    );
     PREPARED.set(call, (prepared = { def, forms, ...split, bareData, files }));
   }
   return prepared;

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../spec/services.js';
 import { compile } from '../commands/check.js';
 import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
@@ -30,7 +31,9 @@ export interface ShellCoreOptions {
    */
   readonly onDropped?: (source: string) => void;
   /** Why a file a command names may not be used (SessionServices.fileGuard). */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
+  /** Where lessons keep their place between sessions; absent: within this session only (transcripts, the recorder). */
+  readonly lessonState?: string;
 }
 
 const MAX_HELD = 1000;
@@ -64,9 +67,13 @@ export class ShellCore {
       readLine: options.readLine,
       onExit: options.onExit,
       ...(options.columns ? { columns: options.columns } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onEvent: (event) => {
+        options.onEvent?.(event);
+        this.lessonSaw(event);
+      },
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
       ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
+      ...(options.lessonState !== undefined ? { lessonState: options.lessonState } : {}),
     });
     this.interp = this.session.interpreter(this.scope, { echo: true, exported: true });
   }
@@ -164,6 +171,22 @@ export class ShellCore {
     }
     if (this.running) this.shownWhileRunning++;
     this.options.sink(line);
+  }
+
+  /**
+   * A lesson under way sees every engine event. One that does a step while no command runs (the
+   * other terminal's client connected) is said at once, as a notice is, after the event's own line;
+   * during a command, tellLesson says it when the command ends.
+   */
+  private lessonSaw(event: EngineEvent): void {
+    const lesson = this.session.lesson;
+    if (lesson === null) return;
+    lesson.saw(event);
+    if (this.running !== null) return;
+    queueMicrotask(() => {
+      if (this.running !== null || this.session.lesson !== lesson) return;
+      for (const text of lesson.unprompted()) this.emit({ text, channel: 'out', async: true, style: 'plain' });
+    });
   }
 
   /** A lesson under way hears each chunk typed at the prompt, and says what comes next. */

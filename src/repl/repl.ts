@@ -22,6 +22,8 @@ export interface ReplOptions {
   readonly color: boolean;
   /** History file; null for none. */
   readonly history: string | null;
+  /** Where lessons keep their place between sessions (defaultLessonState()); absent: within the session only. */
+  readonly lessonState?: string;
   readonly maxWaitMs?: number;
   /** Errors get one caret line under the typed command (default: at a terminal, where the command is echoed). */
   readonly caretUnderInput?: boolean;
@@ -51,6 +53,16 @@ const DOT_HABITS: readonly (readonly [string, string])[] = [
   ['save', 'to keep this session, type save FILE.sock (or export FILE.py for Python)'],
   ['clear', 'Ctrl-C clears the line; there is no JavaScript context to clear'],
 ];
+
+/**
+ * The lessons' places between sessions: lessons.json in sockshell's folder of the user's state
+ * directory, $XDG_STATE_HOME (the XDG Base Directory spec's place for state that outlives a
+ * session but is not worth backing up), else ~/.local/state.
+ */
+export function defaultLessonState(): string {
+  const state = process.env.XDG_STATE_HOME;
+  return join(state !== undefined && state.startsWith('/') ? state : join(homedir(), '.local', 'state'), 'sockshell', 'lessons.json');
+}
 
 export function defaultHistoryFile(): string | null {
   const env = process.env.SOCKSHELL_HISTORY;
@@ -112,6 +124,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
     ...(observer ? { onEvent: (e: EngineEvent) => observer.event(e), onRun: (p: string, src: string) => observer.typed(p, src) } : {}),
     ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
     ...(terminalOut ? { columns: () => terminalOut.columns || undefined } : {}),
+    ...(options.lessonState !== undefined ? { lessonState: options.lessonState } : {}),
   });
 
   // The prompt is back by now (after Ctrl-C), so the line goes above it, as a notice does.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
 import type { CommandDef } from '../spec/command.js';
-import type { LessonTracker, SessionServices } from '../spec/services.js';
+import type { FileAccess, LessonTracker, SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
@@ -37,7 +37,9 @@ export interface SessionOptions {
    */
   readonly nativeCalls?: boolean;
   /** Why a file a command names may not be used (SessionServices.fileGuard). */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
+  /** Where lessons keep their place between sessions (SessionServices.lessonState). */
+  readonly lessonState?: string;
 }
 
 /**
@@ -68,10 +70,12 @@ export class Session implements SessionServices {
   lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();
 
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
+  readonly lessonState?: string;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;
+    if (options.lessonState !== undefined) this.lessonState = options.lessonState;
     this.traffic = new TrafficTap(options.out, (serial) => this.engine.list().find((s) => s.serial === serial)?.local ?? null);
     if (options.fileGuard) this.fileGuard = options.fileGuard;
     this.engine = createEngine({
@@ -141,7 +145,7 @@ export class Session implements SessionServices {
   ): Promise<void> {
     if (options.depth > MAX_RUN_DEPTH)
       throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
-    const refused = this.fileGuard?.(file) ?? null;
+    const refused = this.fileGuard?.(file, 'read') ?? null;
     if (refused !== null) throw new ShellError(refused, null);
     let source: string;
     try {

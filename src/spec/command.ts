@@ -67,6 +67,8 @@ export interface ArgSpec {
   readonly choices?: readonly string[];
   /** What an error calls the expected value, where the kind's own words are too general ('a number of bytes'). */
   readonly what?: string;
+  /** A file the command writes (save, export, recvfile, log): a file guard may allow reading a folder and not writing it. */
+  readonly writes?: true;
 }
 
 type Form = readonly ArgSpec[];

@@ -1,5 +1,5 @@
 import type { Jobs } from '../core/jobs.js';
-import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchanges.js';
 import type { ExportLog } from '../record/export-log.js';
@@ -29,7 +29,14 @@ export interface LessonTracker {
    * failure: the error's message when the chunk did not run to its end, else null.
    */
   heard(source: string, failure: string | null): readonly string[];
+  /** Each engine event while the lesson runs: a step may be done by what the engine saw (another terminal's client connecting). */
+  saw(event: EngineEvent): void;
+  /** What the lesson says when what it saw did a step while no command ran: the next step, or nothing. */
+  unprompted(): readonly string[];
 }
+
+/** What a command does with a file it names: a file guard may let a folder be read and not written. */
+export type FileAccess = 'read' | 'write';
 
 /** Services of the whole session, shared by the main interpreter and every job. */
 export interface SessionServices {
@@ -43,6 +50,8 @@ export interface SessionServices {
   display: 'text' | 'hex';
   /** The lesson under way, or null. */
   lesson: LessonTracker | null;
+  /** The file that keeps each lesson's place between sessions (commands/lesson-places.ts); absent: this session only. */
+  readonly lessonState?: string;
   /** The last thing that went wrong (an error, a warning, a notice, a cancelled call), for `explain` with no argument. */
   trouble: Trouble | null;
   /** A socket's label for messages; a bound function, safe to pass on. */
@@ -74,5 +83,5 @@ export interface SessionServices {
    * Why a file a command names may not be used, or null when it may: `sockshell test` keeps a
    * transcript's commands to its own folder. Absent: any file may be used.
    */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
 }

@@ -1,3 +1,4 @@
+import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
@@ -35,7 +36,7 @@ export function studentFeedback(input: FeedbackInput): string[] {
   const out: string[] = [];
   const prose = proseBefore(transcript, block);
   if (prose.length > 0) out.push(`what it checks: ${prose.join(' ')}`);
-  out.push(`at line ${block.line}: ${block.program ? 'program> ' : ''}${block.source.split('\n')[0]}`);
+  out.push(`at line ${block.line}: ${block.program ? programPrompt(block.programNumber) : ''}${block.source.split('\n')[0]}`);
   // A call that waited repeats the typed line above its error; the line is already said above.
   const typed = block.source.split('\n')[0]!.trim();
   out.push(

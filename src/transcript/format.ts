@@ -1,4 +1,4 @@
-import { programLineProblem } from './program-lines.js';
+import { programLineProblem, programNumber } from './program-lines.js';
 
 /**
  * The transcript format (.sockt): a REPL session as text. Lines indented by two spaces are the
@@ -14,9 +14,7 @@ import { programLineProblem } from './program-lines.js';
 
 export const EXTENSION = '.sockt';
 export const INDENT = '  ';
-const PROMPT = /^(sockshell(?: [A-Za-z_][A-Za-z0-9_]*)?> |program> )(.*)$/;
-/** The prompt of a line about the program under test (program-lines.ts), not typed into the shell. */
-export const PROGRAM_PROMPT = 'program> ';
+const PROMPT = /^(sockshell(?: [A-Za-z_][A-Za-z0-9_]*)?> |program(?: [1-9]\d?)?> )(.*)$/;
 const CONTINUATION = /^\.\.\. (.*)$/;
 
 export type Item =
@@ -30,6 +28,8 @@ export interface Block {
   readonly index: number;
   /** A `program> ` line: an action on the program under test, not a command for the shell. */
   readonly program: boolean;
+  /** Which program (`program N> `; 1 for `program> `, the first --with); 1 for a shell command. */
+  readonly programNumber: number;
   /** The command's lines, joined with newlines, as typed. */
   readonly source: string;
   readonly line: number;
@@ -65,7 +65,7 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
     else items.push({ kind: 'output', text: body, line });
   });
   const blocks: Block[] = [];
-  let current: { source: string[]; line: number; program: boolean; expected: Extract<Item, { kind: 'output' }>[] } | null = null;
+  let current: { source: string[]; line: number; program: number | null; expected: Extract<Item, { kind: 'output' }>[] } | null = null;
   let sawOutput = false;
   const shown = new Set<string>(); // [PORTn] names some output line has shown so far
   const unshown = (item: Item & { text: string }) => {
@@ -81,7 +81,8 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
     if (current)
       blocks.push({
         index: blocks.length,
-        program: current.program,
+        program: current.program !== null,
+        programNumber: current.program ?? 1,
         source: current.source.join('\n'),
         line: current.line,
         expected: current.expected,
@@ -94,15 +95,15 @@ export function parseTranscript(text: string): { transcript: Transcript; errors:
       case 'input':
         finish();
         unshown(item);
-        current = { source: [item.text], line: item.line, program: item.prompt === PROGRAM_PROMPT, expected: [] };
-        if (current.program) {
+        current = { source: [item.text], line: item.line, program: programNumber(item.prompt), expected: [] };
+        if (current.program !== null) {
           const problem = programLineProblem(item.text);
           if (problem) errors.push({ line: item.line, message: problem });
         }
         sawOutput = false;
         break;
       case 'more':
-        if (!current || sawOutput || current.program)
+        if (!current || sawOutput || current.program !== null)
           errors.push({ line: item.line, message: "a '... ' line must follow a command line or another '... ' line" });
         else {
           unshown(item);

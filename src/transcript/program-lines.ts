@@ -1,6 +1,7 @@
 /**
  * `  program> ACTION` lines: what a transcript does with the program under test (`--with`), as
- * cram does with a command's output. The program is started before the transcript unless a
+ * cram does with a command's output. `program> ` is the first --with program; `program 2> ` the
+ * second, and so on (a transcript that grades a server and a client together). The program is started before the transcript unless a
  * `program> start` line says when; the other actions feed its standard input and check what it
  * wrote and how it ended. The lines under an action are what it must show:
  *
@@ -20,6 +21,17 @@ export type ProgramAction =
   | { readonly kind: 'wait' };
 
 const ACTIONS = ['start', 'stdin', 'eof', 'stdout', 'stderr', 'wait'] as const;
+
+/** `program> ` for the first program, `program N> ` for the Nth. */
+export function programPrompt(n: number): string {
+  return n === 1 ? 'program> ' : `program ${n}> `;
+}
+
+/** The program a prompt names (1 for `program> `), or null when it is not a program's prompt. */
+export function programNumber(prompt: string): number | null {
+  const m = /^program(?: ([1-9]\d?))?> $/.exec(prompt);
+  return m === null ? null : Number(m[1] ?? 1);
+}
 
 /** The action a `program> ` line asks for, or what is wrong with it. */
 export function parseProgramLine(text: string): ProgramAction | string {

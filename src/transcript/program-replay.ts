@@ -1,11 +1,19 @@
 import type { Block } from './format.js';
 import { blockMatches, type Bindings } from './pattern.js';
-import { parseProgramLine } from './program-lines.js';
+import { parseProgramLine, programPrompt } from './program-lines.js';
 
-/** What replay may do with the program under test; with.ts's Peer provides it. */
+/** What replay may do with the programs under test (one per --with, in order). */
 export interface ProgramControl {
   /** Starts the program(s) a `program> start` line waits for; resolves with why it could not, or null. */
   start(): Promise<string | null>;
+  /** How many programs there are: `program N> ` lines may name 1 to this. */
+  readonly count: number;
+  /** Program n (1 for `program> `, the first --with); undefined before it has started. */
+  which(n: number): ProgramIo | undefined;
+}
+
+/** One program under test; with.ts's Peer provides it. */
+export interface ProgramIo {
   /** Writes to its standard input; false when it has exited or its input is closed. */
   write(text: string): boolean;
   /** Closes its standard input. */
@@ -19,6 +27,15 @@ export interface ProgramControl {
 }
 
 const POLL_MS = 5;
+
+/** A program not started yet (its `program> start` is still to come): nothing written, nothing to read. */
+const NOT_STARTED: ProgramIo = {
+  write: () => false,
+  end: () => undefined,
+  lines: () => ({ lines: [], ended: false }),
+  take: () => undefined,
+  exit: () => null,
+};
 
 /**
  * Runs one `program> ` line and pushes what it showed onto `shown`. A check waits (bounded by the
@@ -44,34 +61,41 @@ export async function runProgramBlock(
   }
   const deadline = Date.now() + options.timeoutMs;
   const seconds = `${options.timeoutMs / 1000} s`;
+  if (action.kind === 'start') {
+    const why = await program.start();
+    if (why !== null) shown.push(`(the program did not start: ${why})`);
+    return;
+  }
+  if (block.programNumber > program.count) {
+    shown.push(
+      `(transcript: ${programPrompt(block.programNumber)}needs --with ${block.programNumber} times; it was given ${program.count})`,
+    );
+    return;
+  }
+  const one: ProgramIo = program.which(block.programNumber) ?? NOT_STARTED;
   switch (action.kind) {
-    case 'start': {
-      const why = await program.start();
-      if (why !== null) shown.push(`(the program did not start: ${why})`);
-      return;
-    }
     case 'stdin':
-      if (!program.write(action.text + '\n')) shown.push('(the program has ended or closed its standard input: nothing was written)');
+      if (!one.write(action.text + '\n')) shown.push('(the program has ended or closed its standard input: nothing was written)');
       return;
     case 'eof':
-      program.end();
+      one.end();
       return;
     case 'stdout':
     case 'stderr': {
       for (;;) {
-        const { lines, ended } = program.lines(action.kind);
+        const { lines, ended } = one.lines(action.kind);
         // The first lines that match, however many more have come since.
         for (let n = lines.length; n >= 0; n--) {
           if (blockMatches(expected, lines.slice(0, n), bindings)) {
             shown.push(...lines.slice(0, n));
-            program.take(action.kind, n);
+            one.take(action.kind, n);
             return;
           }
         }
         if (ended || Date.now() > deadline || options.signal?.aborted) {
           shown.push(...lines);
           if (!ended) shown.push(`(no more ${action.kind} within ${seconds}: the program is still running)`);
-          program.take(action.kind, lines.length);
+          one.take(action.kind, lines.length);
           return;
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
@@ -79,7 +103,7 @@ export async function runProgramBlock(
     }
     case 'wait': {
       for (;;) {
-        const exit = program.exit();
+        const exit = one.exit();
         if (exit !== null) {
           shown.push(exit);
           return;

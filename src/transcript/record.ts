@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ShellCore } from '../repl/core.js';
 import { startRepl, type ReplObserver, type ReplOptions } from '../repl/repl.js';
 import { LineReader } from '../run/lines.js';
@@ -15,6 +16,7 @@ export type RecordOptions = Pick<ReplOptions, 'input' | 'output' | 'errorOutput'
  */
 export async function record(file: string, options: RecordOptions): Promise<number> {
   const items: Item[] = [
+    ...recordedHeader(file).map((text): Item => ({ kind: 'prose', text, line: 0 })),
     { kind: 'prose', text: `A sockshell transcript. Replay it with: sockshell test ${file}`, line: 0 },
     { kind: 'prose', text: '', line: 0 },
   ];
@@ -51,6 +53,16 @@ export async function record(file: string, options: RecordOptions): Promise<numb
   const n = items.filter((i) => i.kind === 'input').length;
   options.errorOutput.write(`recorded ${n} command${n === 1 ? '' : 's'} to ${file}\n`);
   return status;
+}
+
+/**
+ * The header `sockshell test` and `grade` read (header.ts), with its defaults written out so that
+ * whoever edits the transcript sees what can be set: its title (the file's name), what passing is
+ * worth, whether `#` commentary is compared, and what a student sees on Gradescope. A `port:` line
+ * is for a transcript written against a fixed port; the recorder cannot know one.
+ */
+export function recordedHeader(file: string): string[] {
+  return ['---', `title: ${basename(file, '.sockt')}`, 'points: 1', 'commentary: ignored', 'visibility: visible', '---'];
 }
 
 /**

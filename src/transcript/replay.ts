@@ -1,3 +1,4 @@
+import type { FileAccess } from '../spec/services.js';
 import { ShellCore } from '../repl/core.js';
 import { PortNames } from './ports.js';
 import { align, alignKeeping } from './align.js';
@@ -17,7 +18,7 @@ export interface ReplayOptions {
   /** The program under test, for `program> ` lines. */
   readonly program?: ProgramControl;
   /** Why a file a command names may not be used (`sockshell test` keeps transcripts in their folder); null: it may. */
-  readonly fileGuard?: (path: string) => string | null;
+  readonly fileGuard?: (path: string, access: FileAccess) => string | null;
 }
 
 export interface ReplayResult {

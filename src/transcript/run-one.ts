@@ -10,6 +10,7 @@ import { freshPort, releasePort } from './port-probe.js';
 import { replacePorts } from './ports.js';
 import { transcriptProblems } from './problems.js';
 import type { ProgramControl } from './program-replay.js';
+import { programPrompt } from './program-lines.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
 import { spawnPeer, startPeer, type Peer } from './with.js';
@@ -82,6 +83,12 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
       message: 'program> lines need a program under test: --with "COMMAND"',
     });
   }
+  const beyond = transcript.blocks.find((b) => b.program && settings.with.length > 0 && b.programNumber > settings.with.length);
+  if (beyond !== undefined)
+    problems.push({
+      line: beyond.line,
+      message: `${programPrompt(beyond.programNumber)}lines need at least ${beyond.programNumber} --with programs; ${settings.with.length} given`,
+    });
   if (problems.length > 0) {
     const lines = problems.map((p) => `${file}:${p.line}: ${p.message}`);
     return done({ name: title, header, outcome: 'broken', reason: 'it cannot be replayed', student: lines, instructor: lines });
@@ -128,7 +135,11 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
         );
       }
     }
-    const program = programControl(peers, deferred ? () => settings.with.map((c) => spawnPeer(commandFor(c)).peer) : null);
+    const program = programControl(
+      peers,
+      settings.with.length,
+      deferred ? () => settings.with.map((c) => spawnPeer(commandFor(c)).peer) : null,
+    );
     const replayed = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, {
       timeoutMs: settings.timeoutMs,
       signal,
@@ -238,12 +249,11 @@ function swapBack(fresh: { recorded: number; now: number }): (line: string) => s
 }
 
 /**
- * `program> ` lines act on the first --with program. With `program> start` in the transcript, the
- * programs are started there (`spawn`), without waiting for them to be ready: a client is ready
- * when it has something to say, and the transcript's next line waits for that.
+ * `program> ` lines act on the first --with program, `program N> ` lines on the Nth. With `program>
+ * start` in the transcript, the programs are started there (`spawn`), without waiting for them to be
+ * ready: a client is ready when it has something to say, and the transcript's next line waits for that.
  */
-function programControl(peers: Peer[], spawn: (() => Peer[]) | null): ProgramControl {
-  const first = () => peers[0];
+function programControl(peers: Peer[], count: number, spawn: (() => Peer[]) | null): ProgramControl {
   return {
     start: async () => {
       if (spawn === null) return 'the program was started before the transcript; program> start needs no earlier program';
@@ -251,10 +261,7 @@ function programControl(peers: Peer[], spawn: (() => Peer[]) | null): ProgramCon
       peers.push(...spawn());
       return null;
     },
-    write: (text) => first()?.write(text) ?? false,
-    end: () => first()?.end(),
-    lines: (stream) => first()?.lines(stream) ?? { lines: [], ended: false },
-    take: (stream, n) => first()?.take(stream, n),
-    exit: () => first()?.exit() ?? null,
+    count,
+    which: (n) => peers[n - 1],
   };
 }

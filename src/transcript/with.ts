@@ -4,14 +4,14 @@ import { portBound } from './port-probe.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
-import type { ProgramControl } from './program-replay.js';
+import type { ProgramIo } from './program-replay.js';
 import { timeWaitExplanation } from './time-wait.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
  * after it by its process group, whatever happens. The one place sockshell starts a process.
  */
-export interface Peer extends Omit<ProgramControl, 'start'> {
+export interface Peer extends ProgramIo {
   readonly command: string;
   /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
   ended(): string | null;

@@ -74,6 +74,25 @@ describe('command line', () => {
     expect(r.stderr).toContain("unknown command 'frobnicate'");
   });
 
+  it("a subcommand's usage error shows that subcommand's usage and options, not every subcommand's", async () => {
+    for (const [args, problem] of [
+      [['test'], 'test needs transcripts'],
+      [['test', '--bogus', 'x.sockt'], 'test: unknown option --bogus'],
+      [['test', '--timeout', 'soon', 'x.sockt'], 'test: --timeout needs a number of seconds'],
+      [['grade', 'subs'], 'grade needs a folder of submissions and transcripts'],
+      [['run'], 'run needs a script'],
+      [['connect', 'localhost'], 'connect needs HOST PORT'],
+    ] as const) {
+      const r = await sockshell([...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      const name = args[0];
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^sockshell: ${problem}.*\nusage: sockshell ${name} `));
+      expect(r.stderr, args.join(' ')).not.toContain('usage: sockshell  ');
+      expect(r.stderr, args.join(' ')).not.toContain('interactive shell (a REPL of socket calls)');
+    }
+    expect((await sockshell(['test'])).stderr).toContain('--allow-files');
+  });
+
   it('run: print goes to stdout and nothing else', async () => {
     const f = script('hello.sock', 'x = 5\nprint "x is" $x\nprint done\n');
     expect(await sockshell(['run', f])).toMatchObject({ status: 0, stdout: 'x is 5\ndone\n', stderr: '' });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { portBound } from '../../src/transcript/port-probe.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
@@ -51,6 +52,23 @@ describe('sockshell test keeps a transcript to its own folder', () => {
     expect((await sockshell(['test', inside])).stdout).toBe(`ok      ${inside}\n1 passed, 0 failed\n`);
     const read = join(folder, 'read-etc.sockt');
     expect((await sockshell(['test', '--allow-files', read])).stdout).toBe(`ok      ${read}\n1 passed, 0 failed\n`);
+  });
+
+  it("sockshell's own scripts/ may be read and run from any transcript, never written", async () => {
+    const scripts = fileURLToPath(new URL('../../scripts/', import.meta.url));
+    const reads = join(folder, 'shipped-read.sockt');
+    writeFileSync(reads, `  sockshell> x = file ${scripts}UDPClient.sock\n  sockshell> print (len $x)\n  ...\n`);
+    expect((await sockshell(['test', reads])).stdout).toBe(`ok      ${reads}\n1 passed, 0 failed\n`);
+    const writes = join(folder, 'shipped-write.sockt');
+    writeFileSync(writes, `  sockshell> u = udp.socket\n  sockshell u> save ${scripts}written.sock\n`);
+    const r = await sockshell(['test', '--feedback', 'student', writes]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      `written.sock is outside the transcript's folder (${folder}) (sockshell's own scripts may be read, not written)`,
+    );
+    expect(existsSync(join(scripts, 'written.sock'))).toBe(false);
+    // The project's transcripts run the textbook's scripts from there, with no --allow-files.
+    expect((await sockshell(['test', 'test/transcripts/textbook-scripts.sockt'])).stdout).toMatch(/^ok .*\n1 passed, 0 failed\n$/);
   });
 });
 

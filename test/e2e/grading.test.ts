@@ -98,6 +98,43 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     );
   });
 
+  it('program N> lines act on the Nth --with program; one past the programs given is an error at its line', async () => {
+    // Two line filters: one upper-cases each line it reads, the other reverses it.
+    const filter = (expr: string) => `python3 -c "import sys\nfor l in sys.stdin: print(${expr}, flush=True)"`;
+    const file = join(dir, 'two-programs.sockt');
+    writeFileSync(
+      file,
+      [
+        'Each program answers on its own standard output.',
+        '',
+        '  program> start',
+        '  program 2> stdin hello',
+        '  program 2> stdout',
+        '  olleh',
+        '  program> stdin hello',
+        '  program> stdout',
+        '  HELLO',
+        '  program> eof',
+        '  program> wait',
+        '  exit status 0',
+        '  program 2> eof',
+        '  program 2> wait',
+        '  exit status 0',
+        '',
+      ].join('\n'),
+    );
+    const both = ['--with', filter('l.strip().upper()'), '--with', filter('l.strip()[::-1]')];
+    const r = await sockshell(['test', ...both, file], {});
+    expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+    // The programs in the other order: the first check fails, at its line, with the other's answer.
+    const swapped = await sockshell(['test', '--feedback', 'student', ...both.slice(2), ...both.slice(0, 2), file], {});
+    expect(swapped.status).toBe(1);
+    expect(swapped.stdout).toContain('at line 5: program 2> stdout\n        expected: olleh\n        got:      HELLO');
+    const one = await sockshell(['test', ...both.slice(0, 2), file], {});
+    expect(one.status).toBe(2);
+    expect(one.stderr).toContain(`${file}:4: program 2> lines need at least 2 --with programs; 1 given`);
+  });
+
   it('a program that exits before it is ready is reported, and the transcript fails', async () => {
     const port = await freeFixedPort();
     const r = await sockshell(['test', '--with', 'python3 -c "raise SystemExit(3)"', transcriptOn('udp-upper', port)], {});

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freeFixedPort } from '../helpers/proc.js';
 import { atTerminal, hasScript, type Terminal } from '../helpers/terminal.js';
 import { waitFor } from '../helpers/wait.js';
@@ -10,6 +13,9 @@ import { waitFor } from '../helpers/wait.js';
  */
 
 const SIZE = { columns: 80, rows: 24 };
+
+/** A fresh state directory: the lessons' places between sessions must not come from the user's own, nor another test's. */
+const stateHome = () => mkdtempSync(join(tmpdir(), 'sockshell-state-'));
 
 /** Types a line and waits until the screen, from that line on, matches `after`. */
 async function typeAndSee(t: Terminal, line: string, after: RegExp, what: string): Promise<void> {
@@ -38,7 +44,8 @@ function fitsWidth(screen: string): void {
 describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
   it('walks UDP then TCP, one typed command per step, with a hint for a wrong step', async () => {
     const port = await freeFixedPort();
-    const t = atTerminal('', { SOCKSHELL_HISTORY: '' }, { size: SIZE });
+    const state = stateHome();
+    const t = atTerminal('', { SOCKSHELL_HISTORY: '', XDG_STATE_HOME: state }, { size: SIZE });
     try {
       await t.waitFor(/sockshell> $/, 'first prompt');
       await typeAndSee(t, 'lesson udp', /Step 1 of 12[^]*type: serverPort = 12000\r?\nsockshell> $/, 'the first step');
@@ -58,9 +65,9 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
       ];
       for (const [line, next] of udp) await typeAndSee(t, line, next, `after ${line}`);
 
-      await typeAndSee(t, 'lesson tcp', /Step 1 of 15[^]*> $/, 'the TCP lesson');
-      await typeAndSee(t, `serverPort = ${port}`, /Step 2 of 15[^]*> $/, 'TCP step 2');
-      await typeAndSee(t, 'clientSocket = tcp.socket', /Step 3 of 15[^]*sockshell clientSocket> $/, 'TCP step 3');
+      await typeAndSee(t, 'lesson tcp', /Step 1 of 17[^]*> $/, 'the TCP lesson');
+      await typeAndSee(t, `serverPort = ${port}`, /Step 2 of 17[^]*> $/, 'TCP step 2');
+      await typeAndSee(t, 'clientSocket = tcp.socket', /Step 3 of 17[^]*sockshell clientSocket> $/, 'TCP step 3');
       // A wrong step: UDP's habit of sendto. It runs (and fails, as in Python), and the lesson hints.
       await typeAndSee(
         t,
@@ -69,18 +76,21 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
         'the hint for a wrong step',
       );
       const tcp: [string, RegExp][] = [
-        ['clientSocket.connect localhost $serverPort', /ECONNREFUSED[^]*Unlike UDP, TCP finds out at once[^]*Step 4 of 15/],
-        ['serverSocket = tcp.listen $serverPort', /welcoming socket[^]*Step 5 of 15/],
-        ['clientSocket.connect localhost $serverPort', /handshake done[^]*Step 6 of 15/],
-        ['connectionSocket, addr = serverSocket.accept', /Think: Why does a TCP server need[^]*Step 7 of 15/],
-        ['clientSocket.send hello', /Step 8 of 15/],
-        ['sentence = connectionSocket.recv 1024', /# sentence = b'hello' from [^]*Step 9 of 15/],
-        ['capitalizedSentence = upper $sentence', /Step 10 of 15/],
-        ['connectionSocket.send $capitalizedSentence', /Step 11 of 15/],
-        ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 15/],
-        ['print "From Server: " $modifiedSentence', /From Server: {2}HELLO\r?\n[^]*Step 13 of 15/],
-        ['connectionSocket.close', /sends a FIN[^]*Think: What does the client's recv return[^]*Step 14 of 15/],
-        ['clientSocket.recv 1024', /b''\r?\n[^]*end of file \(EOF\)[^]*Step 15 of 15/],
+        ['clientSocket.connect localhost $serverPort', /ECONNREFUSED[^]*Unlike UDP, TCP finds out at once[^]*Step 4 of 17/],
+        ['serverSocket = tcp.listen $serverPort', /welcoming socket[^]*Step 5 of 17/],
+        ['clientSocket.connect localhost $serverPort', /handshake done[^]*Step 6 of 17/],
+        ['connectionSocket, addr = serverSocket.accept', /Think: Why does a TCP server need[^]*Step 7 of 17/],
+        ['clientSocket.send hello', /Step 8 of 17/],
+        ['sentence = connectionSocket.recv 1024', /# sentence = b'hello' from [^]*Step 9 of 17/],
+        ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+        ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+        ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+        ['print "From Server: " $modifiedSentence', /From Server: {2}HELLO\r?\n[^]*Step 13 of 17/],
+        // A second client while the first is served: checked by the engine's accepts, not by the words typed.
+        ['client2 = tcp.connect localhost $serverPort', /Step 14 of 17[^]*> $/],
+        ['c2, a2 = serverSocket.accept', /accepted a second connection while the first is still open[^]*Step 15 of 17/],
+        ['connectionSocket.close', /sends a FIN[^]*Think: What does the client's recv return[^]*Step 16 of 17/],
+        ['clientSocket.recv 1024', /b''\r?\n[^]*end of file \(EOF\)[^]*Step 17 of 17/],
         ['clientSocket.close', /serverSocket still welcomes[^]*Lesson done\.[^]*> $/],
       ];
       for (const [line, next] of tcp) await typeAndSee(t, line, next, `after ${line}`);
@@ -89,6 +99,7 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
       expect(await t.exited).toBe(0);
     } finally {
       t.kill();
+      rmSync(state, { recursive: true, force: true });
     }
   });
 

@@ -19,11 +19,27 @@ describe('record and test', () => {
     const rec = await sockshell(['record', file], { input: session });
     expect(rec.status).toBe(0);
     const text = readFileSync(file, 'utf8');
+    // The header sockshell test reads, its defaults written out for whoever edits it.
+    expect(text.split('\n').slice(0, 7)).toEqual([
+      '---',
+      'title: roundtrip',
+      'points: 1',
+      'commentary: ignored',
+      'visibility: visible',
+      '---',
+      `A sockshell transcript. Replay it with: sockshell test ${file}`,
+    ]);
     expect(text).toContain("  ('127.0.0.1', [PORT2])\n");
     expect(text).toContain("  (b'hi', ('127.0.0.1', [PORT1]))\n");
     expect(text).not.toMatch(/\b(3[2-9]\d{3}|[4-5]\d{4}|60\d{3})\b/); // no ephemeral port left literal
     const replayed = await sockshell(['test', file]);
     expect(replayed).toMatchObject({ status: 0, stdout: `ok      ${file}\n1 passed, 0 failed\n` });
+    // The header is read: its title (edited here) names the test in results, and its points count.
+    writeFileSync(file, text.replace('title: roundtrip', 'title: a round trip').replace('points: 1', 'points: 3'));
+    const json = join(dir, 'roundtrip.json');
+    expect((await sockshell(['test', '--json', json, file])).status).toBe(0);
+    const results = JSON.parse(readFileSync(json, 'utf8')) as { submissions: { tests: unknown[] }[] };
+    expect(results.submissions[0]!.tests[0]).toMatchObject({ name: 'a round trip', points: 3 });
   });
 
   it('a mismatch prints a unified diff with the transcript’s line numbers and exits 1', async () => {

@@ -1,0 +1,14 @@
+import type { ProcessHooks } from './hooks.js';
+import { streamRequest } from './parse.js';
+import { usage } from './usage.js';
+
+/** `sockshell connect` / `listen`: nc's flags, then HOST PORT (listen: [HOST] PORT). */
+export async function streamAction(hooks: ProcessHooks, mode: 'connect' | 'listen', argv: readonly string[]): Promise<number> {
+  const request = streamRequest(mode, argv);
+  if (typeof request === 'string') return usage(request, mode);
+  const { runStream } = await import('../run/stream.js');
+  return runStream(
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    { mode, ...request, signal: hooks.interrupts().signal },
+  );
+}
