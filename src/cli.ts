@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type YargsParser from 'yargs-parser';
+import { packageRoot } from './core/package-root.js';
 import { isSubcommand, subcommandHelp, usageLines } from './subcommands.js';
 
 /**
@@ -23,8 +23,7 @@ exit status: 0 success, 1 a runtime error or failed expect, 2 a usage or syntax 
 Each command answers --help (sockshell test --help). Inside the shell, type help.`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageRoot(import.meta.url)?.pkg.version ?? 'unknown';
 }
 
 /**

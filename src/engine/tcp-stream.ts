@@ -10,6 +10,7 @@ import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
 import { EAGAIN, nativeError, type Blocking } from './native.js';
+import { matchRead } from './stream-read.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
@@ -120,46 +121,36 @@ export class Stream {
   }
 
   /**
-   * A StreamRead (recvline, recvuntil, recvexactly, peek) against the queue: what it asked for, taken
-   * as take() takes it; the end of the stream with what is left; or null when it must wait. Added for
-   * the language's protocol reads (issue 13); recv's own path is unchanged.
+   * A StreamRead (recvline, recvuntil, recvexactly, peek; stream-read.ts matches it) against the queue:
+   * what it asked for, taken as take() takes it; the end of the stream with what is left; or null when
+   * it must wait. recv's own path is take().
    */
   read(read: StreamRead): StreamReadResult | null {
-    const call = read.call;
     if (this.shutRd) return { kind: 'ended', left: EMPTY };
-    const queue = this.queue;
-    let size: number | null = null;
-    switch (call) {
-      case 'peek':
-        if (queue.total > 0 || read.n === 0) return { kind: 'data', data: queue.peek(read.n) };
-        break;
-      case 'recvexactly':
-        if (queue.total >= read.n) size = read.n;
-        else if (read.n > this.wanted) {
-          this.wanted = read.n;
+    const match = matchRead(this.queue, read, this.paused);
+    switch (match.kind) {
+      case 'take':
+        this.wanted = 0;
+        return { kind: 'data', data: this.take(match.size, read.call) ?? EMPTY };
+      case 'peeked':
+        return { kind: 'data', data: match.data };
+      case 'full':
+        return match;
+      case 'wait':
+        if (match.wanted > this.wanted) {
+          this.wanted = match.wanted;
           this.resumeIfRoom();
         }
         break;
-      case 'recvline':
-      case 'recvuntil': {
-        const at = queue.indexOf(read.delim);
-        if (at >= 0) size = at + read.delim.length;
-        else if (this.paused) return { kind: 'full', queued: queue.total };
-        break;
-      }
       default: {
-        const exhaustive: never = call;
+        const exhaustive: never = match;
         return exhaustive;
       }
     }
-    if (size !== null) {
-      this.wanted = 0;
-      return { kind: 'data', data: this.take(size, call) ?? EMPTY };
-    }
-    this.raiseStored(call);
+    this.raiseStored(read.call);
     if (this.eof || this.gone) {
       this.wanted = 0;
-      return { kind: 'ended', left: queue.peek(queue.total) };
+      return { kind: 'ended', left: this.queue.peek(this.queue.total) };
     }
     return null;
   }
