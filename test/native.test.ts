@@ -218,6 +218,26 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(r!.of('closed').at(-1)).toMatchObject({ fin: false, unread: 3 });
   });
 
+  it('reads every datagram the kernel holds when a waiting recvfrom wakes, as the event loop reads a batch', async () => {
+    // A burst answered from the queue: the kernel's buffer was emptied at the wake-up and had room for
+    // what came next (issue 14's udp-burst). The addon read one datagram per wake before.
+    r = rig({ blockingCalls: () => true });
+    const server = r.engine.create('udp', 4, { name: 'serverSocket', owner: 'main' });
+    const client = r.engine.create('udp', 4, { name: 'clientSocket', owner: 'main' });
+    const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+    await r.engine.bind(client, '127.0.0.1', 0);
+    // From a timer's turn, with the loop's own work done: the sends go to the kernel at once, in the addon,
+    // and the recvfrom waits there; a turn of the loop between them would have Node read the datagrams.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let i = 0; i < 5; i++) await r.engine.sendto(client, Buffer.from(`d${i}`), '127.0.0.1', port, {});
+    const read = await counting('recvfrom', async () => {
+      expect((await r!.engine.recvfrom(server, 10, {})).data.toString()).toBe('d0');
+    });
+    expect(r.engine.info(server).queued.count).toBe(4);
+    expect(read).toBe(6); // five datagrams, then EAGAIN: the kernel had no more
+    for (let i = 1; i < 5; i++) expect((await r.engine.recv(server, 10, {})).toString()).toBe(`d${i}`);
+  });
+
   it('gives a waiting call back to the event loop for its timer, its timeout and Ctrl-C', async () => {
     r = rig({ blockingCalls: () => true });
     const s = r.engine.create('udp', 4, { name: 'serverSocket', owner: 'main' });
