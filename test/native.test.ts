@@ -5,7 +5,9 @@
  * BACK_END; .ci/run runs them with SOCKSHELL_ENGINE=loop as well).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import net, { type AddressInfo } from 'node:net';
 import { nativeCalls } from '../src/engine/index.js';
+import { tcpHolders, tcpHoldersFromProc } from '../src/engine/port-holders.js';
 import type { SocketHandle } from '../src/engine/types.js';
 import { fails, rig, until, type Rig } from './engine-helpers.js';
 import { PEERS, freeFixedPort, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
@@ -236,6 +238,32 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(r.engine.info(server).queued.count).toBe(4);
     expect(read).toBe(6); // five datagrams, then EAGAIN: the kernel had no more
     for (let i = 1; i < 5; i++) expect((await r.engine.recv(server, 10, {})).toString()).toBe(`d${i}`);
+  });
+
+  it('counts what holds a TCP port with sock_diag as /proc/net/tcp does: TIME_WAIT, the others, the time left', async () => {
+    // A server that closes first leaves its side of each connection in TIME_WAIT on its own port.
+    const server = net.createServer((c) => c.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve) => {
+          const c = net.connect(port, '127.0.0.1');
+          c.on('end', () => c.end());
+          c.on('close', () => resolve());
+          c.resume();
+        });
+      }
+      const diag = tcpHolders(port);
+      const proc = tcpHoldersFromProc(port);
+      expect(diag).toMatchObject({ timeWait: 3, other: 1 });
+      expect(proc).toMatchObject({ timeWait: 3, other: 1 });
+      expect(diag!.lastEndsInMs).toBeGreaterThan(0);
+      expect(diag!.lastEndsInMs).toBeLessThanOrEqual(60_000);
+      expect(Math.abs(diag!.lastEndsInMs - proc!.lastEndsInMs)).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
   });
 
   it('gives a waiting call back to the event loop for its timer, its timeout and Ctrl-C', async () => {
