@@ -13,13 +13,19 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -65,6 +71,20 @@ static int bytes_arg(napi_env env, napi_value v, char **data, size_t *length) {
 }
 
 /*
+ * How long the event loop may sleep (uv_backend_timeout), not counting handles that are only closing:
+ * their close callbacks (a Node socket's 'close') can wait until the loop next runs. Counting them
+ * handed every wait to the loop after a Node socket closed, and Node's server then accepted the next
+ * connection itself, so one connection accepted by Node made every later one so (issue 16).
+ */
+static int loop_timeout(uv_loop_t *loop) {
+  uv_handle_t *closing = loop->closing_handles;
+  loop->closing_handles = NULL;
+  int due = uv_backend_timeout(loop);
+  loop->closing_handles = closing;
+  return due;
+}
+
+/*
  * wait(fd, forWrite, maxMs) -> READY | SLICE | LOOP: waits until fd is readable (writable), for at
  * most maxMs, a slice and as long as the event loop may sleep. SLICE: the time passed and nothing
  * happened (call again); LOOP: something else needs the event loop now.
@@ -79,7 +99,7 @@ static napi_value wait_fd(napi_env env, napi_callback_info info) {
   CHECK(napi_get_uv_event_loop(env, &loop));
   /* The loop's clock is the one its last turn read; its timers are due by the time now. */
   uv_update_time(loop);
-  int due = uv_backend_timeout(loop); /* -1: no timer; 0: the loop has work waiting */
+  int due = loop_timeout(loop); /* -1: no timer; 0: the loop has work waiting */
   if (due == 0) return number(env, LOOP);
   int ms = max_ms < SLICE_MS ? max_ms : SLICE_MS;
   int timer_first = due > 0 && due <= ms;
@@ -223,6 +243,133 @@ static napi_value send_file(napi_env env, napi_callback_info info) {
   return number(env, n < 0 ? -errno : (double)n);
 }
 
+/*
+ * accept(fd, address) -> the new connection's descriptor (non-blocking, close-on-exec) or -errno,
+ * without waiting: wait() said one is there. address receives the peer (fill_address). The listening
+ * socket is Node's: its event loop finds the queue one shorter, which is all it needs to know.
+ */
+static napi_value accept_connection(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  struct sockaddr_storage from;
+  socklen_t from_length = sizeof from;
+  memset(&from, 0, sizeof from);
+  int conn = accept4(fd, (struct sockaddr *)&from, &from_length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (conn < 0) return number(env, -errno);
+  if (!fill_address(env, argv[1], &from)) {
+    close(conn);
+    return NULL;
+  }
+  return number(env, conn);
+}
+
+/* sockname(fd, address) -> 0 or -errno: the socket's own address (getsockname) into address. */
+static napi_value sock_name(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  struct sockaddr_storage local;
+  socklen_t local_length = sizeof local;
+  memset(&local, 0, sizeof local);
+  if (getsockname(fd, (struct sockaddr *)&local, &local_length) < 0) return number(env, -errno);
+  if (!fill_address(env, argv[1], &local)) return NULL;
+  return number(env, 0);
+}
+
+/* unread(fd) -> bytes in the socket's receive buffer (SIOCINQ) or -errno. */
+static napi_value unread_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  int n = 0;
+  if (ioctl(fd, SIOCINQ, &n) < 0) return number(env, -errno);
+  return number(env, n);
+}
+
+/*
+ * close(fd, reset) -> 0 or -errno. reset: a linger of 0 first, so the kernel answers with RST
+ * (Node's resetAndDestroy does the same); otherwise an ordinary close, FIN after what was sent.
+ */
+static napi_value close_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, reset;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &reset)) return NULL;
+  if (reset) {
+    struct linger now = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+  }
+  return number(env, close(fd) < 0 ? -errno : 0);
+}
+
+/*
+ * One family's TCP sockets on local port `port`, asked of the kernel with sock_diag (netlink) and a
+ * port filter, so only they are sent: counts[0] TIME_WAIT sockets, counts[1] the others, counts[2]
+ * the most milliseconds a TIME_WAIT socket has left. 0 or -errno.
+ */
+static int diag_family(int nl, int family, int port, int32_t *counts) {
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 req;
+    struct rtattr rta;
+    struct inet_diag_bc_op ops[4];
+  } ask;
+  memset(&ask, 0, sizeof ask);
+  ask.nlh.nlmsg_len = sizeof ask;
+  ask.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  ask.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  ask.req.sdiag_family = (uint8_t)family;
+  ask.req.sdiag_protocol = IPPROTO_TCP;
+  ask.req.idiag_states = ~0U;
+  ask.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+  ask.rta.rta_len = RTA_LENGTH(sizeof ask.ops);
+  /* sport >= port and sport <= port (S_EQ is newer than some kernels); a jump past the end rejects. */
+  ask.ops[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_GE, 8, 20};
+  ask.ops[1] = (struct inet_diag_bc_op){0, 0, (unsigned short)port};
+  ask.ops[2] = (struct inet_diag_bc_op){INET_DIAG_BC_S_LE, 8, 12};
+  ask.ops[3] = (struct inet_diag_bc_op){0, 0, (unsigned short)port};
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  if (sendto(nl, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -errno;
+  long answer[8192 / sizeof(long)];
+  for (;;) {
+    ssize_t n = recv(nl, answer, sizeof answer, 0);
+    if (n < 0) return errno == EINTR ? -EAGAIN : -errno;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)answer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE) return 0;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        const struct nlmsgerr *e = NLMSG_DATA(h);
+        return e->error < 0 ? e->error : -EPROTO;
+      }
+      const struct inet_diag_msg *m = NLMSG_DATA(h);
+      if (m->idiag_state == 6 /* TCP_TIME_WAIT */) {
+        counts[0]++;
+        if ((int32_t)m->idiag_expires > counts[2]) counts[2] = (int32_t)m->idiag_expires;
+      } else {
+        counts[1]++;
+      }
+    }
+  }
+}
+
+/* tcpholders(port, counts) -> 0 or -errno: the TCP sockets on a local port, both families (diag_family). */
+static napi_value tcp_holders(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t port;
+  char *data;
+  size_t length;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &port) || !bytes_arg(env, argv[1], &data, &length)) return NULL;
+  if (length < 3 * sizeof(int32_t) || port < 0 || port > 65535) return number(env, -EINVAL);
+  int32_t counts[3] = {0, 0, 0};
+  int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (nl < 0) return number(env, -errno);
+  int result = diag_family(nl, AF_INET, port, counts);
+  if (result == 0) result = diag_family(nl, AF_INET6, port, counts);
+  close(nl);
+  if (result < 0) return number(env, result);
+  memcpy(data, counts, sizeof counts);
+  return number(env, 0);
+}
+
 /* errname(-errno) -> 'ECONNREFUSED' and the like, as Node names them. */
 static napi_value err_name(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -241,6 +388,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"send", NULL, send_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recv", NULL, recv_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendfile", NULL, send_file, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"accept", NULL, accept_connection, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sockname", NULL, sock_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unread", NULL, unread_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));

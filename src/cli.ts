@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { checkAction, exportAction, runAction } from './commandline/actions-scripts.js';
 import { recordAction, shell } from './commandline/actions-shell.js';
 import { streamAction } from './commandline/actions-stream.js';
@@ -8,6 +7,7 @@ import type { ProcessHooks } from './commandline/hooks.js';
 import { argParser, WORDS_AS_TYPED } from './commandline/parse.js';
 import { USAGE, usage } from './commandline/usage.js';
 import { isSubcommand, subcommandHelp } from './subcommands.js';
+import { packageRoot } from './core/package-root.js';
 
 /**
  * The command line. The only module that reads process.argv, touches process signals or sets the
@@ -17,8 +17,7 @@ import { isSubcommand, subcommandHelp } from './subcommands.js';
  */
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageRoot(import.meta.url)?.pkg.version ?? 'unknown';
 }
 
 async function main(argv: readonly string[]): Promise<number> {

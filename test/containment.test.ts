@@ -24,7 +24,9 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/diagram-command.ts': 'diagram --svg FILE writes the picture to the file it names',
   'engine/file-transfer.ts': 'sendfile PATH reads, and recvfile PATH writes, the file it names',
   'commands/save-command.ts': 'save FILE writes the session as a .sock script to the file it names, never over one unless --force',
-  'engine/port-holders.ts': 'EADDRINUSE reads /proc/net/tcp to tell a running server from closed connections in TIME_WAIT',
+  'engine/port-holders.ts':
+    'EADDRINUSE asks sock_diag (or reads /proc/net/tcp without the addon) to tell a running server from closed connections in TIME_WAIT',
+  'core/package-root.ts': "reads the package.json files above the module, to find sockshell's own folder (its version, its lessons/)",
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
   'commands/lesson-file.ts': 'lesson NAME reads lessons/NAME.lesson, and lesson FILE.lesson the lesson file it names',

@@ -120,6 +120,19 @@ describe('UDP data', () => {
     expect(r.engine.info(server).waiting).toBeNull();
   });
 
+  it('gives the event loop a turn now and then while recvfrom is served from the queue, so Node reads the kernel meanwhile', async () => {
+    // Without it a server answering a burst from its queue never let Node read, and the kernel's
+    // buffer overflowed (issue 14's udp-burst). The event loop reads here: the addon may not block.
+    r = rig({ blockingCalls: () => false });
+    const { server, client, port } = await pair();
+    for (let i = 0; i < 20; i += 1) await r.engine.sendto(client, Buffer.from(`d${i}`), '127.0.0.1', port, {});
+    await until(() => r.engine.info(server).queued.count === 20);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    for (let i = 0; i < 20; i += 1) expect((await r.engine.recvfrom(server, 10, {})).data.toString()).toBe(`d${i}`);
+    expect(turned).toBe(true);
+  });
+
   it('truncates a datagram to bufsize and says so; the next one is whole', async () => {
     r = rig();
     const { server, client, port } = await pair();

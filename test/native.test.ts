@@ -5,9 +5,12 @@
  * BACK_END; .ci/run runs them with SOCKSHELL_ENGINE=loop as well).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import net, { type AddressInfo } from 'node:net';
 import { nativeCalls } from '../src/engine/index.js';
-import { fails, rig, type Rig } from './engine-helpers.js';
-import { PEERS, freeFixedPort, hasPython, startServer, type Server } from './helpers/proc.js';
+import { tcpHolders, tcpHoldersFromProc } from '../src/engine/port-holders.js';
+import type { SocketHandle } from '../src/engine/types.js';
+import { fails, rig, until, type Rig } from './engine-helpers.js';
+import { PEERS, freeFixedPort, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
 import { HANG_MS } from './helpers/wait.js';
 
 const { calls } = nativeCalls();
@@ -24,7 +27,7 @@ afterEach(async () => {
 });
 
 /** Counts the calls made to the addon's function `name` while fn runs (the addon itself still does them). */
-async function counting(name: 'recvfrom' | 'sendto' | 'recv' | 'send', fn: () => Promise<void>): Promise<number> {
+async function counting(name: 'recvfrom' | 'sendto' | 'recv' | 'send' | 'accept', fn: () => Promise<void>): Promise<number> {
   const api = calls as unknown as { [K in typeof name]: (...args: unknown[]) => number };
   const real = api[name];
   let n = 0;
@@ -38,6 +41,52 @@ async function counting(name: 'recvfrom' | 'sendto' | 'recv' | 'send', fn: () =>
     api[name] = real;
   }
   return n;
+}
+
+/** A rig on the native fast path with a TCP socket listening on 127.0.0.1. */
+async function listening(): Promise<{ port: number; server: SocketHandle }> {
+  r = rig({ blockingCalls: () => true });
+  const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
+  const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+  await r.engine.listen(server, 1);
+  return { port, server };
+}
+
+/**
+ * A Python client running `lines` (socket imported, the port in PORT), accepted by the addon: the
+ * client connects 50 ms after it says it is ready, by when accept waits in the addon. Anything else
+ * the event loop must do (vitest's own messages) hands that wait to the loop and Node accepts; then
+ * the connection is closed and a new client tried, a few times at most. Gives the connection and a
+ * function that waits for the client's exit and gives its output.
+ */
+async function acceptedInAddon(
+  server: SocketHandle,
+  port: number,
+  ...lines: string[]
+): Promise<{ socket: SocketHandle; output: () => Promise<string> }> {
+  const program = ['import socket, time', `PORT = ${port}`, 'print("ready", flush=True)', 'time.sleep(0.05)', ...lines].join('\n');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const client = await startServer('python3', ['-c', program], 'ready');
+    peer = client;
+    // A timer's turn of the loop: the turn that read "ready" may have more to do, and then hands accept to it.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    let socket: SocketHandle | null = null;
+    const taken = await counting('accept', async () => {
+      socket = (await r!.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS })).socket;
+    });
+    if (taken === 1) {
+      const output = (): Promise<string> =>
+        new Promise<string>((resolve) => {
+          const done = (): void => resolve(client.output().replace('ready\n', ''));
+          if (client.child.exitCode !== null) done();
+          else client.child.once('exit', done);
+        });
+      return { socket: socket!, output };
+    }
+    r!.engine.close(socket!);
+    await client.stop();
+  }
+  throw new Error('the addon accepted none of 5 connections');
 }
 
 describe.skipIf(!built)('the native fast path', () => {
@@ -88,6 +137,133 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(r.of('received').every((e) => e.taken)).toBe(true);
     r.engine.shutdown(s, 'wr');
     expect((await r.engine.recv(s, 1024, { maxWaitMs: HANG_MS })).length).toBe(0); // the peer's FIN, told by the event loop
+  });
+
+  it.skipIf(!hasPython)(
+    'accepts connections in the addon and serves them there as TCPServer does, told as the event loop tells them',
+    async () => {
+      r = rig({ blockingCalls: () => true });
+      const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
+      const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+      await r.engine.listen(server, 1);
+      // The textbook's TCPClient four times in a row (py_conn.py: 1 first, then 3 more).
+      const client = runProcess('python3', [`${BENCH}py_conn.py`, String(port), '3', '1']);
+      const taken = await counting('accept', async () => {
+        for (let i = 0; i < 4; i++) {
+          const { socket, address } = await r!.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS });
+          expect(address.host).toBe('127.0.0.1');
+          expect(r!.engine.getpeername(socket)).toEqual(address);
+          expect(r!.engine.getsockname(socket)).toEqual({ host: '127.0.0.1', port, family: 4 });
+          const sentence = await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS });
+          expect(await r!.engine.send(socket, Buffer.from(sentence.toString().toUpperCase()), {})).toBe(sentence.length);
+          r!.engine.close(socket);
+        }
+      });
+      const done = await client;
+      expect(done.stderr).toBe('');
+      expect(done.status).toBe(0);
+      // Python connects within the addon's slice, unless this machine is very busy: then Node accepts.
+      expect(taken).toBeGreaterThan(0);
+      expect(r.of('incoming').every((e) => e.taken)).toBe(true);
+      expect(r.of('accepted').map((e) => e.local)).toEqual(Array(4).fill({ host: '127.0.0.1', port, family: 4 }));
+      // Each close is told as a FIN: the reply was sent and nothing was left unread.
+      expect(r.of('closed').map((e) => [e.fin, e.unread])).toEqual(Array(4).fill([true, 0]));
+    },
+  );
+
+  it.skipIf(!hasPython)(
+    'hands a connection it accepted to Node when a call needs the event loop: an option, shutdown, the FIN',
+    async () => {
+      const { port, server } = await listening();
+      const { socket, output } = await acceptedInAddon(
+        server,
+        port,
+        's = socket.create_connection(("127.0.0.1", PORT))',
+        's.sendall(b"hello")',
+        'got = b""',
+        'while True:',
+        '    d = s.recv(100)',
+        '    if not d: break',
+        '    got += d',
+        'print(got.decode())',
+      );
+      r!.engine.setsockopt(socket, 'TCP_NODELAY', 1);
+      expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).toString()).toBe('hello');
+      await r!.engine.send(socket, Buffer.from('HELLO'), {});
+      r!.engine.shutdown(socket, 'wr');
+      expect(await output()).toBe('HELLO\n');
+      expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).length).toBe(0); // the peer's FIN
+      expect(r!.engine.info(socket).state).toBe('SHUT_DOWN');
+    },
+  );
+
+  it.skipIf(!hasPython)('resets a connection it accepted when it closes with bytes unread, as the kernel and Node do', async () => {
+    const { port, server } = await listening();
+    const { socket, output } = await acceptedInAddon(
+      server,
+      port,
+      's = socket.create_connection(("127.0.0.1", PORT))',
+      's.sendall(b"one")',
+      'assert s.recv(100) == b"ONE"',
+      's.sendall(b"two")',
+      'try:',
+      '    print("read", s.recv(100))',
+      'except ConnectionResetError:',
+      '    print("reset")',
+    );
+    expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).toString()).toBe('one');
+    await r!.engine.send(socket, Buffer.from('ONE'), {});
+    // The kernel holds "two" (no Node socket reads this connection): the sockets table counts it all the same.
+    await until(() => r!.engine.info(socket).queued.count === 3);
+    r!.engine.close(socket);
+    expect(await output()).toBe('reset\n');
+    expect(r!.of('closed').at(-1)).toMatchObject({ fin: false, unread: 3 });
+  });
+
+  it('reads every datagram the kernel holds when a waiting recvfrom wakes, as the event loop reads a batch', async () => {
+    // A burst answered from the queue: the kernel's buffer was emptied at the wake-up and had room for
+    // what came next (issue 14's udp-burst). The addon read one datagram per wake before.
+    r = rig({ blockingCalls: () => true });
+    const server = r.engine.create('udp', 4, { name: 'serverSocket', owner: 'main' });
+    const client = r.engine.create('udp', 4, { name: 'clientSocket', owner: 'main' });
+    const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+    await r.engine.bind(client, '127.0.0.1', 0);
+    // From a timer's turn, with the loop's own work done: the sends go to the kernel at once, in the addon,
+    // and the recvfrom waits there; a turn of the loop between them would have Node read the datagrams.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let i = 0; i < 5; i++) await r.engine.sendto(client, Buffer.from(`d${i}`), '127.0.0.1', port, {});
+    const read = await counting('recvfrom', async () => {
+      expect((await r!.engine.recvfrom(server, 10, {})).data.toString()).toBe('d0');
+    });
+    expect(r.engine.info(server).queued.count).toBe(4);
+    expect(read).toBe(6); // five datagrams, then EAGAIN: the kernel had no more
+    for (let i = 1; i < 5; i++) expect((await r.engine.recv(server, 10, {})).toString()).toBe(`d${i}`);
+  });
+
+  it('counts what holds a TCP port with sock_diag as /proc/net/tcp does: TIME_WAIT, the others, the time left', async () => {
+    // A server that closes first leaves its side of each connection in TIME_WAIT on its own port.
+    const server = net.createServer((c) => c.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve) => {
+          const c = net.connect(port, '127.0.0.1');
+          c.on('end', () => c.end());
+          c.on('close', () => resolve());
+          c.resume();
+        });
+      }
+      const diag = tcpHolders(port);
+      const proc = tcpHoldersFromProc(port);
+      expect(diag).toMatchObject({ timeWait: 3, other: 1 });
+      expect(proc).toMatchObject({ timeWait: 3, other: 1 });
+      expect(diag!.lastEndsInMs).toBeGreaterThan(0);
+      expect(diag!.lastEndsInMs).toBeLessThanOrEqual(60_000);
+      expect(Math.abs(diag!.lastEndsInMs - proc!.lastEndsInMs)).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
   });
 
   it('gives a waiting call back to the event loop for its timer, its timeout and Ctrl-C', async () => {

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShellError } from '../core/errors.js';
 import { parseSeen, type Seen } from './lesson-seen.js';
+import { packageRoot } from '../core/package-root.js';
 
 /**
  * The lessons' text lives in data files (lessons/*.lesson, described in lessons/README.md), not in
@@ -41,8 +42,8 @@ export interface Lesson {
   readonly steps: readonly LessonStep[];
 }
 
-/** The folder of the lessons that ship with sockshell: lessons/ beside src/ and dist/. */
-export const LESSONS_DIR = fileURLToPath(new URL('../../lessons/', import.meta.url));
+/** The folder of the lessons that ship with sockshell: lessons/ beside src/ and dist/ (found from src/, dist/modules/ and the bundle alike). */
+export const LESSONS_DIR = join(packageRoot(import.meta.url)?.dir ?? fileURLToPath(new URL('../..', import.meta.url)), 'lessons');
 
 /** The lessons in LESSONS_DIR, by name (udp for udp.lesson), in name order. */
 export function shippedLessons(): string[] {

@@ -25,6 +25,7 @@ import type {
 } from './types.js';
 import { Waiter } from './waiter.js';
 import type { Blocking } from './native.js';
+import type { BareConnection } from './tcp-end.js';
 
 /** What a socket needs from the engine that owns it. */
 export interface Core {
@@ -47,7 +48,8 @@ export interface Core {
 
 /** A completed handshake waiting in a listener's accept queue. */
 export interface Accepted {
-  readonly raw: NetSocket;
+  /** Node's socket, or the bare descriptor the native fast path accepted (tcp-end.ts). */
+  readonly raw: NetSocket | BareConnection;
   readonly from: Address;
   /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
   failCode: string | null;

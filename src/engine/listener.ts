@@ -3,13 +3,15 @@
  * then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out right), and
  * listen really listens on exactly that address. Node accepts eagerly, so completed handshakes wait,
  * paused (their data stays in the kernel), in an accept queue until accept takes one.
- * The queue is bounded: see accept-cap.ts.
+ * The queue is bounded: see accept-cap.ts. On the native fast path a waiting accept takes the
+ * connection itself, with accept4 in the addon, and no Node socket is made for it (tcp-end.ts).
  */
 import net, { type AddressInfo } from 'node:net';
 import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
+import { ADDRESS_BYTES, READY, SLICE_MS, addressOf, type Blocking } from './native.js';
 import { Fifo } from './queues.js';
 import type { Address } from './types.js';
 
@@ -33,6 +35,9 @@ function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
   if (holders === null || holders.timeWait === 0 || holders.other > 0) return {};
   return { timeWait: Math.max(1, Math.ceil(holders.lastEndsInMs / 1000)) };
 }
+
+/** The peer of the connection the addon just accepted. */
+const peerBytes = Buffer.alloc(ADDRESS_BYTES);
 
 export class Listener {
   readonly local: Address;
@@ -87,12 +92,30 @@ export class Listener {
   /** Stops listening and resets connections nobody accepted. Resolves when the server has closed. */
   close(): Promise<void> {
     if (this.closing === null) {
-      for (const a of this.pending.drain()) a.raw.destroy();
+      for (const a of this.pending.drain()) discard(a, false);
       this.closing = new Promise<void>((resolve) => {
         this.server.close(() => resolve());
       });
     }
     return this.closing;
+  }
+
+  /**
+   * The native fast path of a waiting accept: waits in the addon until a connection is there and takes
+   * it (accept4), for one slice at most and while nothing else needs the event loop; then the wait
+   * goes on there, with Node accepting. Connections Node accepted already are taken first.
+   */
+  waitInAddon(blocking: Blocking): void {
+    const fd = (this.server as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) return;
+    const calls = blocking.calls;
+    while (this.owner.reader.waiting && this.pending.length === 0 && this.closing === null) {
+      if (calls.wait(fd, 0, SLICE_MS) !== READY) return;
+      const conn = calls.accept(fd, peerBytes);
+      // EAGAIN (the client gave up meanwhile), or a failure Node's own accept meets again and tells.
+      if (conn < 0) return;
+      this.enqueue({ raw: { fd: conn, calls }, from: { ...addressOf(peerBytes), family: this.owner.family }, failCode: null });
+    }
   }
 
   private readonly onConnection = (raw: net.Socket): void => {
@@ -101,13 +124,19 @@ export class Listener {
     raw.on('error', (err: Error) => {
       accepted.failCode ??= errorCode(err);
     });
+    this.enqueue(accepted);
+  };
+
+  /** A completed handshake joins the accept queue, or is reset when the queue is full. */
+  private enqueue(accepted: Accepted): void {
+    const from = accepted.from;
     if (this.owner.closed || this.closing !== null) {
-      raw.destroy();
+      discard(accepted, false);
       return;
     }
     if (this.pending.length >= this.cap) {
       // The queue is full: accept-cap.ts says why this resets.
-      raw.resetAndDestroy();
+      discard(accepted, true);
       this.dropped++;
       this.owner.core.emit({
         kind: 'dropped',
@@ -130,13 +159,22 @@ export class Listener {
       taken,
     });
     if (taken) this.owner.reader.wake();
-  };
+  }
 
   private readonly onError = (err: Error): void => {
     // A listening server only fails on accept (EMFILE...); keep listening and say so.
     if (!this.owner.closed)
       this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code: errorCode(err), taken: false });
   };
+}
+
+/** Closes a connection nobody will accept: reset sends RST. */
+function discard(accepted: Accepted, reset: boolean): void {
+  const raw = accepted.raw;
+  if (raw instanceof net.Socket) {
+    if (reset) raw.resetAndDestroy();
+    else raw.destroy();
+  } else raw.calls.close(raw.fd, reset ? 1 : 0);
 }
 
 function listenOn(server: net.Server, host: string, port: number, backlog: number | undefined): Promise<void> {

@@ -20,6 +20,16 @@ export interface NativeCalls {
   send(fd: number, data: Buffer, offset: number, length: number): number;
   recv(fd: number, buffer: Buffer, length: number): number;
   sendfile(socketFd: number, fileFd: number, offset: number, count: number): number;
+  /** A connection from the listening fd, without waiting: its descriptor; the peer into address (see addressOf). */
+  accept(fd: number, address: Buffer): number;
+  /** getsockname into address (see addressOf): 0. */
+  sockname(fd: number, address: Buffer): number;
+  /** Bytes in the socket's receive buffer (SIOCINQ). */
+  unread(fd: number): number;
+  /** The TCP sockets on local port `port` (sock_diag): counts gets TIME_WAIT ones, others, the longest TIME_WAIT left in ms (int32 each). */
+  tcpholders(port: number, counts: Buffer): number;
+  /** close(2); reset 1 sends RST (a linger of 0 first), as Node's resetAndDestroy does. */
+  close(fd: number, reset: 0 | 1): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
 }
@@ -36,6 +46,14 @@ export const LOOP = 2;
  * this bounds what it cannot see: JavaScript queued to run (nextTick, promises) beside the call.
  */
 export const SLICE_MS = 250;
+
+/** The size of an address buffer the addon fills (native/sockshell.c, fill_address). */
+export const ADDRESS_BYTES = 68;
+
+/** The address the addon wrote into buffer: its text as Node shows it (inet_ntop) and its port. */
+export function addressOf(buffer: Buffer): { host: string; port: number } {
+  return { host: buffer.toString('latin1', 20, 20 + (buffer[1] ?? 0)), port: buffer.readUInt16BE(2) };
+}
 
 /** What the engine holds of the fast path: the addon, and whether a call may block the thread now. */
 export interface Blocking {

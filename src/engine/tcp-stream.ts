@@ -9,13 +9,13 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
-import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
+import { EAGAIN, nativeError, type Blocking } from './native.js';
+import { matchRead } from './stream-read.js';
+import { ConnEnd, type BareConnection } from './tcp-end.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
-/** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
-const receiveBuffer = Buffer.alloc(65536);
 /**
  * After data sent in CLOSE_WAIT, when to ask again whether the peer answered it with a reset: at once
  * (on loopback the reset is in before the send returns), then a network's round trips later.
@@ -25,6 +25,8 @@ const RESET_LOOKS_MS = [20, 200, 2000];
 export class Stream {
   private localAddr: Address | null = null;
   private readonly queue = new ByteQueue();
+  /** Node's socket, or a bare descriptor the addon accepted until something needs Node's (tcp-end.ts). */
+  private readonly end: ConnEnd;
   private eof = false;
   private shutRd = false;
   private shutWr = false;
@@ -57,17 +59,24 @@ export class Stream {
 
   constructor(
     private readonly owner: BaseSocket,
-    readonly raw: NetSocket,
+    from: NetSocket | BareConnection,
     readonly remote: Address,
     failCode: string | null,
   ) {
     this.failCode = failCode;
-    this.gone = raw.destroyed; // an accepted connection may have failed while it waited
-    raw.on('data', this.onData);
-    raw.on('end', this.onEnd);
-    raw.on('error', this.onError);
-    raw.on('drain', this.onDrain);
-    raw.on('close', this.onClose);
+    this.end = new ConnEnd(from, this.onSocket);
+    this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
+    this.end.start();
+  }
+
+  /** Node's socket under this connection; a bare descriptor is handed to one now (tcp-end.ts). */
+  get raw(): NetSocket {
+    return this.end.node;
+  }
+
+  /** The connection is a bare descriptor still: nothing of Node's reads it (tcp-end.ts). */
+  get isBare(): boolean {
+    return this.end.isBare;
   }
 
   /**
@@ -76,12 +85,13 @@ export class Stream {
    * socket stays in the table, RESET); after close() no handle can ask.
    */
   get local(): Address {
-    this.localAddr ??= { host: this.raw.localAddress ?? '', port: this.raw.localPort ?? 0, family: this.owner.family };
+    this.localAddr ??= this.end.localAddress(this.owner.family);
     return this.localAddr;
   }
 
-  get queuedBytes(): number {
-    return this.queue.total;
+  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor. */
+  get unread(): number {
+    return this.queue.total + this.end.kernelUnread();
   }
 
   state(): SocketState {
@@ -111,46 +121,36 @@ export class Stream {
   }
 
   /**
-   * A StreamRead (recvline, recvuntil, recvexactly, peek) against the queue: what it asked for, taken
-   * as take() takes it; the end of the stream with what is left; or null when it must wait. Added for
-   * the language's protocol reads (issue 13); recv's own path is unchanged.
+   * A StreamRead (recvline, recvuntil, recvexactly, peek; stream-read.ts matches it) against the queue:
+   * what it asked for, taken as take() takes it; the end of the stream with what is left; or null when
+   * it must wait. recv's own path is take().
    */
   read(read: StreamRead): StreamReadResult | null {
-    const call = read.call;
     if (this.shutRd) return { kind: 'ended', left: EMPTY };
-    const queue = this.queue;
-    let size: number | null = null;
-    switch (call) {
-      case 'peek':
-        if (queue.total > 0 || read.n === 0) return { kind: 'data', data: queue.peek(read.n) };
-        break;
-      case 'recvexactly':
-        if (queue.total >= read.n) size = read.n;
-        else if (read.n > this.wanted) {
-          this.wanted = read.n;
+    const match = matchRead(this.queue, read, this.paused);
+    switch (match.kind) {
+      case 'take':
+        this.wanted = 0;
+        return { kind: 'data', data: this.take(match.size, read.call) ?? EMPTY };
+      case 'peeked':
+        return { kind: 'data', data: match.data };
+      case 'full':
+        return match;
+      case 'wait':
+        if (match.wanted > this.wanted) {
+          this.wanted = match.wanted;
           this.resumeIfRoom();
         }
         break;
-      case 'recvline':
-      case 'recvuntil': {
-        const at = queue.indexOf(read.delim);
-        if (at >= 0) size = at + read.delim.length;
-        else if (this.paused) return { kind: 'full', queued: queue.total };
-        break;
-      }
       default: {
-        const exhaustive: never = call;
+        const exhaustive: never = match;
         return exhaustive;
       }
     }
-    if (size !== null) {
-      this.wanted = 0;
-      return { kind: 'data', data: this.take(size, call) ?? EMPTY };
-    }
-    this.raiseStored(call);
+    this.raiseStored(read.call);
     if (this.eof || this.gone) {
       this.wanted = 0;
-      return { kind: 'ended', left: queue.peek(queue.total) };
+      return { kind: 'ended', left: this.queue.peek(this.queue.total) };
     }
     return null;
   }
@@ -175,25 +175,17 @@ export class Stream {
    * loop's to deliver, in order: then the wait goes on there.
    */
   waitInAddon(blocking: Blocking): void {
-    const raw = this.raw;
-    const fd = this.fd();
-    if (fd < 0) return;
     while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
-      if (raw.readableFlowing !== true || raw.readableLength > 0) return;
-      if (blocking.calls.wait(fd, 0, SLICE_MS) !== READY) return;
-      const n = blocking.calls.recv(fd, receiveBuffer, receiveBuffer.length);
-      if (n > 0) this.onData(Buffer.from(receiveBuffer.subarray(0, n)));
-      // A reset that came after the poll: this read took the kernel's pending error, so it is told
-      // here, as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.
-      else if (n < 0 && n !== EAGAIN) return this.onError(nativeError(blocking.calls, n, 'read'));
-      else return;
+      const got = this.end.readInAddon(blocking.calls);
+      if (got === null) return;
+      if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));
+      this.onData(got.data);
     }
   }
 
-  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  /** The connection's descriptor, or -1. */
   fd(): number {
-    const fd = (this.raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+    return this.end.fd();
   }
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
@@ -206,12 +198,12 @@ export class Stream {
 
   /** Node's write buffer is full: the next send waits for 'drain'. */
   get mustWait(): boolean {
-    return this.raw.writableNeedDrain;
+    return this.end.writableNeedDrain;
   }
 
   /** Bytes written but still in Node's buffer, not yet handed to the kernel. */
   get writableLength(): number {
-    return this.raw.writableLength;
+    return this.end.writableLength;
   }
 
   /**
@@ -224,7 +216,7 @@ export class Stream {
    */
   write(data: Buffer, onFlushed?: () => void, call = 'send'): void {
     const blocking = this.owner.core.blocking;
-    const fd = blocking === null || this.raw.writableLength > 0 || !blocking.allowed() ? -1 : this.fd();
+    const fd = blocking === null || this.end.writableLength > 0 || !blocking.allowed() ? -1 : this.fd();
     if (blocking !== null && fd >= 0) {
       const n = blocking.calls.send(fd, data, 0, data.length);
       if (n === data.length) {
@@ -309,6 +301,11 @@ export class Stream {
    * close(fd) would send a FIN and tell the peer, falsely, that everything it sent was read.
    */
   release(force: boolean): Promise<void> {
+    if (this.end.isBare) {
+      this.released ??= Promise.resolve();
+      this.end.closeBare(!force && this.queue.total > 0 && this.state() !== 'RESET');
+      return this.released;
+    }
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
@@ -425,7 +422,7 @@ export class Stream {
   };
 
   private readonly onError = (err: Error): void => {
-    if (!this.raw.destroyed) void this.local;
+    if (!this.end.destroyed) void this.local;
     this.gone = true;
     this.fail(errorCode(err));
   };
@@ -439,6 +436,15 @@ export class Stream {
     this.owner.reader.wake();
     this.owner.writer.wake();
   }
+
+  /** Node's socket is there (from the start, or handed a bare descriptor): its events are the connection's. */
+  private readonly onSocket = (raw: NetSocket): void => {
+    raw.on('data', this.onData);
+    raw.on('end', this.onEnd);
+    raw.on('error', this.onError);
+    raw.on('drain', this.onDrain);
+    raw.on('close', this.onClose);
+  };
 
   private readonly onDrain = (): void => {
     this.owner.writer.wake();

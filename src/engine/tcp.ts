@@ -10,6 +10,7 @@ import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { optionApplies } from './options.js';
+import { TcpOptions } from './tcp-options.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
@@ -36,13 +37,13 @@ export class TcpSocket extends BaseSocket {
   private connecting = false;
   private listener: Listener | null = null;
   private stream: Stream | null = null;
-  private keepAlive = false;
-  private noDelay = false;
+  private readonly options = new TcpOptions();
 
-  /** Makes this new socket the connection that accept took from the queue, and starts reading it. */
+  /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
   attach(accepted: Accepted): void {
-    this.stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
-    accepted.raw.resume();
+    const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
+    this.stream = stream;
+    if (!stream.isBare) stream.raw.resume();
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
@@ -58,7 +59,7 @@ export class TcpSocket extends BaseSocket {
   }
 
   override unread(): number {
-    return this.stream?.queuedBytes ?? 0;
+    return this.stream?.unread ?? 0;
   }
 
   local(): Address | null {
@@ -71,7 +72,7 @@ export class TcpSocket extends BaseSocket {
 
   queued(): Queued {
     if (this.listener !== null) return { unit: 'connections', count: this.listener.waiting, bytes: 0 };
-    const bytes = this.stream?.queuedBytes ?? 0;
+    const bytes = this.stream?.unread ?? 0;
     return { unit: 'bytes', count: bytes, bytes };
   }
 
@@ -154,8 +155,7 @@ export class TcpSocket extends BaseSocket {
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
       stream = await handshake(this, { ip, port, host }, this.boundAddr);
-      if (this.noDelay) stream.raw.setNoDelay(true);
-      if (this.keepAlive) stream.raw.setKeepAlive(true);
+      this.options.applyTo(stream.raw);
       this.stream = stream;
     } finally {
       this.connecting = false;
@@ -279,24 +279,8 @@ export class TcpSocket extends BaseSocket {
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
     if (!optionApplies(option, 'tcp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    const on = value !== 0;
-    const raw = this.stream?.raw;
-    switch (option) {
-      case 'SO_REUSEADDR':
-        return; // Node's listen sets SO_REUSEADDR itself, so a restarted server can rebind at once
-      case 'SO_KEEPALIVE':
-        this.keepAlive = on;
-        raw?.setKeepAlive(on);
-        return;
-      case 'TCP_NODELAY':
-        this.noDelay = on;
-        raw?.setNoDelay(on);
-        return;
-      default: {
-        const exhaustive: never = option;
-        return exhaustive;
-      }
-    }
+    const stream = this.stream;
+    this.options.set(option, value, stream === null ? null : () => stream.raw);
   }
 
   release(force: boolean): Promise<void> {
@@ -342,7 +326,15 @@ export class TcpSocket extends BaseSocket {
     }
   }
 
+  /** As recv's wait: on the event loop, and a microtask later in the addon too (Listener.waitInAddon). */
   private waitConnection(listener: Listener, options: BlockOptions): Promise<Accepted> {
-    return this.waitFor(this.reader, 'accept', options, () => listener.take());
+    const got = this.waitFor(this.reader, 'accept', options, () => listener.take());
+    if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.acceptInAddon);
+    return got;
   }
+
+  private readonly acceptInAddon = (): void => {
+    const blocking = this.core.blocking;
+    if (blocking !== null && this.listener !== null && !this.closed && blocking.allowed()) this.listener.waitInAddon(blocking);
+  };
 }

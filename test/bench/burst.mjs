@@ -5,7 +5,7 @@
  * full receive buffer (netstat's RcvbufErrors). Target: the shell's fraction ≥ 0.99, as Python's.
  * Needs python3 (the clients); without it the row is skipped.
  */
-import { BENCH, PEERS, PYTHON, ROOT, freePort, pinned, sockshell, start } from './lib.mjs';
+import { BENCH, PEERS, PYTHON, ROOT, engineContenders, freePort, pinned, sockshell, start } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 const LIMIT_MS = 120_000;
@@ -32,10 +32,8 @@ async function burst(startServer, clients) {
   }
 }
 
-const servers = {
-  sockshell: (port) => sockshell(`${ROOT}scripts/UDPServer.sock`, { serverPort: port }, pinned),
-  python: (port) => start(PYTHON, [`${PEERS}UDPServer.py`, String(port)], pinned),
-};
+const shellServer = (engine) => (port) => sockshell(`${ROOT}scripts/UDPServer.sock`, { serverPort: port }, pinned, engine);
+const pythonServer = (port) => start(PYTHON, [`${PEERS}UDPServer.py`, String(port)], pinned);
 
 export function udpBurst(clients) {
   const available = PYTHON !== null;
@@ -45,9 +43,16 @@ export function udpBurst(clients) {
     unit: 'answered',
     better: 'higher',
     contenders: [
-      { id: 'sockshell', label: 'scripts/UDPServer.sock', available, run: () => burst(servers.sockshell, clients) },
-      { id: 'python', label: 'UDPServer.py', available, run: () => burst(servers.python, clients) },
+      ...engineContenders('scripts/UDPServer.sock', (engine) => () => burst(shellServer(engine), clients)).map((c) => ({
+        ...c,
+        available: c.available && available,
+        missing: available ? c.missing : 'python3 is not installed',
+      })),
+      { id: 'python', label: 'UDPServer.py', available, missing: 'python3 is not installed', run: () => burst(pythonServer, clients) },
     ],
-    ratios: [{ a: 'sockshell', b: 'python', target: { min: 0.99 } }],
+    ratios: [
+      { a: 'native', b: 'python', target: { min: 0.99 } },
+      { a: 'loop', b: 'python', target: { min: 0.99 } },
+    ],
   };
 }

@@ -7,15 +7,19 @@
  * timed by the client's "start" and "done" lines, as in the benchmark.
  *
  *   node test/bench/cpu.mjs udp|tcp [COUNT=100000] [ROUNDS=3]
+ *   node test/bench/cpu.mjs conn [COUNT=100000] [ROUNDS=3]
  *
  * A long COUNT measures the steady state; 20,000 (the benchmark's) includes V8's warm-up.
+ * `conn` measures connections instead: COUNT sequential textbook TCPClients (Python's, or raw Node's
+ * without python3; after as many untimed) against scripts/TCPServer.sock on each engine, raw Node's
+ * server and TCPServer.py: each end's CPU per connection.
  */
 import { readFileSync } from 'node:fs';
-import { BENCH, NODE, ROOT, freePort, pinned, setPinning, sockshell, start } from './lib.mjs';
+import { BENCH, ENGINES, NODE, PEERS, PYTHON, ROOT, freePort, pinned, setPinning, sockshell, start } from './lib.mjs';
 
 const [transport = 'udp', countText = '100000', roundsText = '3'] = process.argv.slice(2);
-if (transport !== 'udp' && transport !== 'tcp') {
-  process.stderr.write('usage: node test/bench/cpu.mjs udp|tcp [COUNT] [ROUNDS]\n');
+if (transport !== 'udp' && transport !== 'tcp' && transport !== 'conn') {
+  process.stderr.write('usage: node test/bench/cpu.mjs udp|tcp|conn [COUNT] [ROUNDS]\n');
   process.exit(2);
 }
 const count = Number(countText);
@@ -28,20 +32,37 @@ function cpuMs(pid) {
 }
 
 const serverScript = transport === 'udp' ? `${ROOT}scripts/UDPServer.sock` : `${BENCH}tcp-server.sock`;
-const ends = {
+const [native, loop] = ENGINES;
+const connClient = (port) =>
+  PYTHON === null
+    ? start(NODE, [`${BENCH}peers/node-conn.mjs`, 'client', String(port), String(count), String(count)], pinned)
+    : start(PYTHON, [`${BENCH}peers/py_conn.py`, String(port), String(count), String(count)], pinned);
+const connEnds = {
   server: {
-    node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-server`, String(port)], pinned),
-    shell: (port) => sockshell(serverScript, { serverPort: port }, pinned),
+    node: (port) => start(NODE, [`${BENCH}peers/node-conn.mjs`, 'server', String(port)], pinned),
+    native: (port) => sockshell(`${ROOT}scripts/TCPServer.sock`, { serverPort: port }, pinned, native),
+    loop: (port) => sockshell(`${ROOT}scripts/TCPServer.sock`, { serverPort: port }, pinned, loop),
+    python: (port) => start(PYTHON, [`${PEERS}TCPServer.py`, String(port)], pinned),
   },
-  client: {
-    node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
-    shell: (port) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned),
-  },
+  client: { client: connClient },
 };
+const ends =
+  transport === 'conn'
+    ? connEnds
+    : {
+        server: {
+          node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-server`, String(port)], pinned),
+          shell: (port) => sockshell(serverScript, { serverPort: port }, pinned),
+        },
+        client: {
+          node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
+          shell: (port) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned),
+        },
+      };
 
 /** One run: µs per round trip, and each end's CPU µs per round trip, over the client's timed loop. */
 async function once(serverKind, clientKind) {
-  const port = await freePort(transport);
+  const port = await freePort(transport === 'udp' ? 'udp' : 'tcp');
   const server = ends.server[serverKind](port);
   let client = null;
   try {
@@ -62,18 +83,21 @@ async function once(serverKind, clientKind) {
   }
 }
 
-const pairs = [
-  ['node', 'node'],
-  ['shell', 'node'],
-  ['node', 'shell'],
-];
+const pairs =
+  transport === 'conn'
+    ? ['node', ...(native.available ? ['native'] : []), 'loop', ...(PYTHON === null ? [] : ['python'])].map((s) => [s, 'client'])
+    : [
+        ['node', 'node'],
+        ['shell', 'node'],
+        ['node', 'shell'],
+      ];
 const runs = new Map(pairs.map((p) => [p.join('/'), []]));
 for (let round = 0; round < Number(roundsText); round++) {
   for (const [s, c] of pairs) runs.get(`${s}/${c}`).push(await once(s, c));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)].toFixed(1);
 process.stdout.write(
-  `${transport.toUpperCase()}, ${count.toLocaleString('en-US')} round trips, median of ${roundsText}, µs per round trip:\n`,
+  `${transport.toUpperCase()}, ${count.toLocaleString('en-US')} ${transport === 'conn' ? 'connections' : 'round trips'}, median of ${roundsText}, µs per ${transport === 'conn' ? 'connection' : 'round trip'}:\n`,
 );
 for (const [key, rs] of runs) {
   const [s, c] = key.split('/');

@@ -23,6 +23,15 @@ describe('the bundled command line', () => {
     expect((await sockshell(['--version'])).stdout).toMatch(/^sockshell \d+\.\d+\.\d+\n$/);
   });
 
+  it("finds sockshell's package.json and lessons/ from tsc's modules too, one folder deeper than the bundle", async () => {
+    const modules = join(DIST, 'modules/cli.js');
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect((await runProcess(process.execPath, [modules, '--version'])).stdout).toBe(`sockshell ${version}\n`);
+    expect((await sockshell(['--version'])).stdout).toBe(`sockshell ${version}\n`);
+    const lessons = await runProcess(process.execPath, [modules], { input: 'lesson\n' });
+    expect(lessons.stdout).toMatch(/^ {2}udp {3}UDP: /m);
+  });
+
   it('makes the code cache when it is missing, and again when it is stale', async () => {
     const dir = join(scratch, 'copy');
     rmSync(dir, { recursive: true, force: true });

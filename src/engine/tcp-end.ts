@@ -1,0 +1,130 @@
+/**
+ * The OS end of one TCP connection, under a Stream (tcp-stream.ts): Node's socket, or the bare
+ * descriptor of a connection the native fast path accepted (listener.ts, accept4 in the addon).
+ *
+ * A bare descriptor needs no Node socket while every call on it completes in the addon: a recv whose
+ * bytes come within the wait, a send the kernel takes whole, getsockname, close. The first thing that
+ * needs the event loop (a wait that goes on there, shutdown, an option, a file transfer, a send the
+ * kernel does not take whole) hands the descriptor to a Node socket made for it (`node`), and from then
+ * on the connection is Node's, as if its server had accepted it. So a TCPServer loop costs accept4,
+ * recv, send and close, and no Node socket object, write request or handle close (issue 16).
+ */
+import net, { type Socket as NetSocket } from 'node:net';
+import { ADDRESS_BYTES, EAGAIN, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
+import type { Address, Family } from './types.js';
+
+/** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
+const receiveBuffer = Buffer.alloc(65536);
+const addressBytes = Buffer.alloc(ADDRESS_BYTES);
+
+/** A descriptor the addon accepted, and the addon that owns it until a Node socket takes it. */
+export interface BareConnection {
+  readonly fd: number;
+  readonly calls: NativeCalls;
+}
+
+/** What a read in the addon found: bytes, an error (-errno), or nothing (the event loop goes on). */
+export type AddonRead = { readonly kind: 'data'; readonly data: Buffer } | { readonly kind: 'error'; readonly errno: number } | null;
+
+export class ConnEnd {
+  private socket: NetSocket | null = null;
+  private bare: BareConnection | null = null;
+  private bareClosed = false;
+
+  /** onSocket is told the Node socket once there is one: at once, or when a bare descriptor is handed over. */
+  constructor(
+    from: NetSocket | BareConnection,
+    private readonly onSocket: (raw: NetSocket) => void,
+  ) {
+    if (from instanceof net.Socket) this.socket = from;
+    else this.bare = from;
+  }
+
+  /** Starts the events of a Node socket (call after the owner is ready for them). */
+  start(): void {
+    if (this.socket !== null) this.onSocket(this.socket);
+  }
+
+  /** The Node socket; a bare descriptor is handed to one made now. */
+  get node(): NetSocket {
+    if (this.socket !== null) return this.socket;
+    const bare = this.bare;
+    if (bare === null || this.bareClosed) throw new Error('sockshell: a closed connection has no Node socket');
+    const raw = new net.Socket({ fd: bare.fd, allowHalfOpen: true, readable: true, writable: true });
+    this.socket = raw;
+    this.bare = null;
+    this.onSocket(raw);
+    return raw;
+  }
+
+  /** The connection is still a bare descriptor (nothing of Node's holds it). */
+  get isBare(): boolean {
+    return this.bare !== null;
+  }
+
+  get destroyed(): boolean {
+    return this.socket?.destroyed ?? this.bareClosed;
+  }
+
+  /** The descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  fd(): number {
+    if (this.bare !== null) return this.bareClosed ? -1 : this.bare.fd;
+    const fd = (this.socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+  }
+
+  get writableLength(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
+  get writableNeedDrain(): boolean {
+    return this.socket?.writableNeedDrain ?? false;
+  }
+
+  /** getsockname: the addon's for a bare descriptor, Node's otherwise. */
+  localAddress(family: Family): Address {
+    const bare = this.bare;
+    if (bare !== null) {
+      if (this.bareClosed || bare.calls.sockname(bare.fd, addressBytes) < 0) return { host: '', port: 0, family };
+      return { ...addressOf(addressBytes), family };
+    }
+    const raw = this.socket;
+    return { host: raw?.localAddress ?? '', port: raw?.localPort ?? 0, family };
+  }
+
+  /** Bytes the kernel holds that nobody read: counted for a bare descriptor (Node reads eagerly, so 0 for its sockets). */
+  kernelUnread(): number {
+    const bare = this.bare;
+    if (bare === null || this.bareClosed) return 0;
+    return Math.max(0, bare.calls.unread(bare.fd));
+  }
+
+  /**
+   * Waits in the addon (one slice at most, while nothing else needs the loop) for bytes, and reads what
+   * came. Null: the wait goes on on the event loop, with Node reading; a bare descriptor is handed to a
+   * Node socket for that. Bytes Node holds already, and the end of the stream or a reset (the wait says
+   * LOOP for those), are the loop's to deliver, in order.
+   */
+  readInAddon(calls: NativeCalls): AddonRead {
+    const fd = this.fd();
+    if (fd < 0) return null;
+    const raw = this.socket;
+    if (raw !== null && (raw.readableFlowing !== true || raw.readableLength > 0)) return null;
+    let n = EAGAIN;
+    if (calls.wait(fd, 0, SLICE_MS) === READY) n = calls.recv(fd, receiveBuffer, receiveBuffer.length);
+    if (n > 0) return { kind: 'data', data: Buffer.from(receiveBuffer.subarray(0, n)) };
+    // A reset that came after the poll: this read took the kernel's pending error, so it is told here,
+    // as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.
+    if (n < 0 && n !== EAGAIN) return { kind: 'error', errno: n };
+    if (this.bare !== null) void this.node;
+    return null;
+  }
+
+  /** Closes a bare descriptor (reset: RST, as resetAndDestroy). Node's socket is closed by its owner. */
+  closeBare(reset: boolean): void {
+    const bare = this.bare;
+    if (bare === null || this.bareClosed) return;
+    this.bareClosed = true;
+    bare.calls.close(bare.fd, reset ? 1 : 0);
+  }
+}
