@@ -66,14 +66,14 @@ async function relay(ctx: CallContext): Promise<Value> {
   const settings = impairText(spec);
   const stop = job === undefined ? 'Ctrl-C stops it' : `kill %${job} stops it, jobs %${job} shows what it did`;
   const what = settings ? settings : 'nothing impaired';
-  ctx.info(
+  ctx.notice(
     `relaying ${started.transport.toUpperCase()} from ${addressRepr(started.local)} to ${addressRepr(started.target)} (${what}); ${stop}`,
   );
   try {
     await untilAborted(ctx.block.signal);
   } finally {
     await started.close();
-    ctx.info(`relay stopped: ${relaySummary(started.transport, started.counts())}`);
+    ctx.notice(`relay stopped: ${relaySummary(started.transport, started.counts())}`);
   }
   if (job === undefined) throw new Cancelled('relay');
   return NONE;

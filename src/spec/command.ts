@@ -197,6 +197,8 @@ export interface CallContext<A = Args> {
   socket(): SocketHandle;
   info(text: string): void;
   warn(text: string): void;
+  /** Something a background job wants seen between commands (a relay's address, its end), tagged with its number; info outside a job. */
+  notice(text: string): void;
   print(data: Buffer): void;
   display(text: string): void;
   /** The line showing a long transfer's progress, redrawn in place at a terminal; null takes it away. */
