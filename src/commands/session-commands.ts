@@ -5,6 +5,7 @@ import type { Part } from '../lang/ast.js';
 import { helpCommand, helpIndex, helpOverview, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
+import { wrapWords } from '../render/wrap.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
 import { suggest } from './table.js';
 import { openSocket } from './socket-arg.js';
@@ -12,15 +13,17 @@ import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
 import { defineCommand, type Arg, type CallContext, type CommandDef } from '../spec/command.js';
 
-/** `jobs %N`: the job, what it has done so far, and its notes. */
+/** `jobs %N`: the job, what it has done so far, and its notes, each wrapped to the terminal. */
 function jobNotes(ctx: CallContext, id: number): typeof NONE {
   const job = ctx.session.jobs.list().find((j) => j.id === id);
   const kept = ctx.session.jobs.notes(id);
   if (job === undefined || kept === null) throw new ShellError(`no job %${id} (see jobs)`, ctx.args[0]!.span);
+  const width = ctx.session.columns();
+  const item = (t: string): string[] => wrapWords(t, width === undefined ? undefined : width - 1, '  ', '    ');
   const text = [`%${job.id} ${job.state}: ${job.command}`];
-  if (job.status !== null) text.push(`  ${job.status}`);
+  if (job.status !== null) text.push(...item(job.status));
   if (kept.forgotten > 0) text.push(`  (${kept.forgotten} older notes let go)`);
-  text.push(...kept.notes.map((n) => `  ${n}`));
+  text.push(...kept.notes.flatMap(item));
   if (kept.notes.length === 0) text.push('  no notes');
   ctx.display(text.join('\n'));
   return NONE;
@@ -197,7 +200,10 @@ export const sessionCommands: readonly CommandDef[] = [
         return NONE;
       }
       // What a job has done goes under the table, a line each: beside the command it would not fit 80 columns.
-      const done = jobs.flatMap((j) => (j.status === null ? [] : [`%${j.id}: ${j.status}`]));
+      const width = ctx.session.columns();
+      const done = jobs.flatMap((j) =>
+        j.status === null ? [] : wrapWords(j.status, width === undefined ? undefined : width - 1, `%${j.id}: `, '    '),
+      );
       ctx.display(
         [
           renderTable(
