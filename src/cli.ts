@@ -151,6 +151,15 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'connect':
     case 'listen':
       return stream(command, rest);
+    case 'relay': {
+      const { runRelay } = await import('./run/relay-cli.js');
+      const quiet = rest.includes('-q');
+      return runRelay(
+        io,
+        rest.filter((a) => a !== '-q'),
+        { quiet, signal: interrupts().signal },
+      );
+    }
     case 'export': {
       const [file, ...assignments] = rest;
       if (!file) return usage('export needs a script: sockshell export FILE.sock [NAME=VALUE ...]');
