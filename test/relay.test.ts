@@ -3,7 +3,8 @@ import { createSocket, type Socket as Udp } from 'node:dgram';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seeded, startRelay, type Relay, type RelayEvent, type RelaySpec, type UdpImpairments } from '../src/relay/index.js';
-import { waitFor } from './helpers/wait.js';
+import { CoreDriver } from './helpers/core-driver.js';
+import { waitFor, waitForAsync } from './helpers/wait.js';
 
 /** The relay layer over real loopback sockets: a test echo server behind it, a test client in front. */
 
@@ -240,5 +241,58 @@ describe('the TCP relay', () => {
       () => atMost(before),
       () => `handles ${JSON.stringify(handles())} to be back to ${JSON.stringify(before)}`,
     );
+  });
+});
+
+describe('a reset through the TCP relay', () => {
+  it('is passed on as a reset, and the connection ends once', async () => {
+    let serverSide: Socket | null = null;
+    const server = createServer({ allowHalfOpen: true }, (c) => {
+      serverSide = c;
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const events: RelayEvent[] = [];
+    const relay = await startRelay(
+      {
+        transport: 'tcp',
+        listen: { host: '127.0.0.1', port: 0 },
+        target: { host: '127.0.0.1', port: (server.address() as { port: number }).port },
+        impair: { delayMs: 0, rate: null },
+      },
+      (e) => events.push(e),
+    );
+    closers.push(() => relay.close());
+    const client = connect({ port: relay.local.port, host: '127.0.0.1' });
+    await waitFor(() => serverSide !== null, 'the relay to connect on');
+    const reset = new Promise<string | undefined>((resolve) => serverSide!.once('error', (e: NodeJS.ErrnoException) => resolve(e.code)));
+    client.resetAndDestroy();
+    expect(await reset).toBe('ECONNRESET');
+    await waitFor(() => events.some((e) => e.kind === 'ended'), 'the end of the connection');
+    expect(events.filter((e) => e.kind === 'ended')).toEqual([expect.objectContaining({ reset: true })]);
+  });
+});
+
+describe('the relay command', () => {
+  it('takes its options in any order, keeps what it lost in the job, and stops with kill', async () => {
+    const echo = await udpEcho();
+    const lines: string[] = [];
+    const shell = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    closers.push(() => shell.close());
+    await shell.run(`relay udp 0 127.0.0.1 ${echo.port} --seed 7 --loss 100 &`);
+    await waitFor(() => lines.some((l) => l.startsWith('[1] relaying UDP')), 'the relay to start');
+    const started = lines.find((l) => l.startsWith('[1] relaying UDP'))!;
+    expect(started).toContain('(--loss 100 --seed 7)');
+    const port = Number(/from \('127\.0\.0\.1', (\d+)\)/.exec(started)![1]);
+    const client = await udpClient();
+    for (const p of numbered(2)) client.socket.send(p, port, '127.0.0.1');
+    await waitForAsync(async () => /lost datagram #2/.test((await shell.run('jobs %1')).out), 'two notes of lost datagrams');
+    const notes = (await shell.run('jobs %1')).out;
+    expect(notes).toMatch(/to the target 2 datagrams \(2 lost\)/);
+    expect(notes).toMatch(/lost datagram #1 to the target: 10 bytes b'datagram 1'/);
+    expect(echo.got).toEqual([]);
+    await shell.run('kill %1');
+    expect(lines).toContain('[1] relay stopped: to the target 2 datagrams (2 lost); back 0 datagrams; 1 client');
   });
 });

@@ -76,9 +76,11 @@ class TcpRelay implements Relay {
         via: nodeAddress(upstream.address() as { address: string; port: number; family: string }),
       });
       const { delayMs, rate } = this.spec.impair;
-      const ends = { up: false, down: false, reset: false };
+      const ends = { up: false, down: false, reset: false, told: false };
+      // Once: a reset ends both directions, and each pump reports its end.
       const done = (): void => {
-        if (!(ends.up && ends.down) && !ends.reset) return;
+        if ((!(ends.up && ends.down) && !ends.reset) || ends.told) return;
+        ends.told = true;
         this.pumps.delete(up);
         this.pumps.delete(down);
         this.emit({ kind: 'ended', client: from, up: up.moved, down: down.moved, reset: ends.reset });
