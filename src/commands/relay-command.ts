@@ -8,38 +8,48 @@ import { Cancelled, ShellError } from '../core/errors.js';
 import { NONE, type Value } from '../lang/values.js';
 import { freshSeed, startRelay, type RelaySpec } from '../relay/index.js';
 import { impairText, relaySummary } from '../render/relay-text.js';
-import type { Arg, ArgSpec, CallContext, CommandDef } from '../spec/command.js';
+import { defineCommand, type ArgSpec, type ArgsOf, type CallContext, type KindValue } from '../spec/command.js';
 import { comment } from '../spec/python.js';
 import { addressRepr } from '../lang/values.js';
-import * as want from './args.js';
 
-/** The options that take a value, in the order their values come first among the arguments (spec/flags.ts). */
-const VALUED = ['loss', 'delay', 'jitter', 'duplicate', 'reorder', 'seed', 'rate'] as const;
-type Option = (typeof VALUED)[number];
-const UDP_ONLY: readonly Option[] = ['loss', 'jitter', 'duplicate', 'reorder', 'seed'];
-const TCP_ONLY: readonly Option[] = ['rate'];
-/** The longest delay or jitter taken: ten minutes, far past any test and far below a timer's limit. */
-const MAX_MS = 600_000;
+const MODE = { name: 'udp|tcp', kind: 'choice', choices: ['udp', 'tcp'], what: 'udp or tcp' } as const satisfies ArgSpec;
+const LISTEN_HOST = { name: 'LISTENHOST', kind: 'host' } as const satisfies ArgSpec;
+const LISTEN_PORT = { name: 'LISTENPORT', kind: 'port' } as const satisfies ArgSpec;
+const HOST = { name: 'HOST', kind: 'host' } as const satisfies ArgSpec;
+const PORT = { name: 'PORT', kind: 'port', what: 'the port of the target, 1 to 65535' } as const satisfies ArgSpec;
 
-const MODE: ArgSpec = { name: 'udp|tcp', kind: 'value', choices: ['udp', 'tcp'] };
-const LISTEN_HOST: ArgSpec = { name: 'LISTENHOST', kind: 'host' };
-const LISTEN_PORT: ArgSpec = { name: 'LISTENPORT', kind: 'port' };
-const HOST: ArgSpec = { name: 'HOST', kind: 'host' };
-const PORT: ArgSpec = { name: 'PORT', kind: 'port' };
-/** An option's value (--loss 30: 30), which comes first among the arguments. */
-const VALUE: ArgSpec = { name: 'OPTIONS', kind: 'count' };
-const BASE: readonly (readonly ArgSpec[])[] = [
+/** The options that take a value, and which relay each is for. */
+const VALUED = {
+  loss: { name: 'LOSS', kind: 'percent' },
+  delay: { name: 'DELAY', kind: 'millis' },
+  jitter: { name: 'JITTER', kind: 'millis' },
+  duplicate: { name: 'DUPLICATE', kind: 'percent' },
+  reorder: { name: 'REORDER', kind: 'percent' },
+  seed: { name: 'SEED', kind: 'count', what: 'a seed' },
+  rate: { name: 'RATE', kind: 'count', what: 'bytes per second' },
+} as const satisfies Readonly<Record<string, ArgSpec>>;
+type Option = keyof typeof VALUED;
+const FOR: { readonly [O in Option]: 'udp' | 'tcp' | 'both' } = {
+  loss: 'udp',
+  delay: 'both',
+  jitter: 'udp',
+  duplicate: 'udp',
+  reorder: 'udp',
+  seed: 'udp',
+  rate: 'tcp',
+};
+
+const FORMS = [
   [MODE, LISTEN_PORT, HOST, PORT],
   [MODE, LISTEN_HOST, LISTEN_PORT, HOST, PORT],
-];
+] as const;
 
-export const relayCommand: CommandDef = {
+export const relayCommand = defineCommand({
   name: 'relay',
   group: 'session',
   // The options (flags below) are spelled out by `help relay`: all of them would not fit a line of help.
   usage: 'relay udp|tcp [LISTENHOST] LISTENPORT HOST PORT [OPTIONS]',
-  // The values of the options come first among the arguments (spec/flags.ts): one form per count of them.
-  forms: Array.from({ length: VALUED.length + 1 }, (_, k) => BASE.map((f) => [...Array<ArgSpec>(k).fill(VALUE), ...f])).flat(),
+  forms: FORMS,
   valued: VALUED,
   flags: {
     loss: 'PCT: UDP: lose PCT percent (0 to 100) of the datagrams, each way',
@@ -55,11 +65,13 @@ export const relayCommand: CommandDef = {
   python: { none: 'Python has no relay; it is a small program of its own (socat, or a selectors loop), or tc netem with root' },
   example: 'relay udp 12001 localhost 12000 --loss 30 --seed 7 &',
   toPython: () => comment('relay: the shell ran a relay here; point the program at its port, or at the server itself'),
-  run: relay,
-};
+  run: (ctx) => relay(ctx, relaySpec(ctx)),
+});
 
-async function relay(ctx: CallContext): Promise<Value> {
-  const spec = relaySpec(ctx);
+/** What the handler reads: the words by the form's names, the options by theirs (absent when not given). */
+type RelayArgs = ArgsOf<typeof FORMS> & { readonly [S in (typeof VALUED)[Option] as S['name']]?: KindValue[S['kind']] };
+
+async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
   const job = ctx.job;
   const started = await startRelay(spec, (e) => ctx.session.relayed(e, job));
   if (job !== undefined) ctx.session.jobs.setStatus(job, () => relaySummary(started.transport, started.counts()));
@@ -85,63 +97,29 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-/** The relay the arguments ask for: the option values come first (in VALUED's order), then the words. */
-function relaySpec(ctx: CallContext): RelaySpec {
-  const given = VALUED.filter((o) => ctx.flags.has(o));
-  const values = new Map<Option, Arg>(given.map((o, i) => [o, ctx.args[i]!]));
-  const words = ctx.args.slice(given.length);
-  const transport = want.word(words[0]!, 'udp or tcp', ['udp', 'tcp']) as 'udp' | 'tcp';
-  const wrong = given.find((o) => (transport === 'udp' ? TCP_ONLY : UDP_ONLY).includes(o));
+/** The relay the arguments ask for; an option for the other transport is refused. */
+function relaySpec(ctx: CallContext<RelayArgs>): RelaySpec {
+  const a = ctx.a;
+  const transport = a['udp|tcp'];
+  const given = (Object.keys(VALUED) as Option[]).filter((o) => ctx.flags.has(o));
+  const wrong = given.find((o) => FOR[o] !== 'both' && FOR[o] !== transport);
   if (wrong !== undefined) {
-    const takes = transport === 'udp' ? '--loss, --delay, --jitter, --duplicate, --reorder, --seed' : '--delay, --rate';
-    throw new ShellError(`--${wrong} is not for a ${transport.toUpperCase()} relay (it takes ${takes})`, values.get(wrong)!.span);
+    const takes = (Object.keys(FOR) as Option[]).filter((o) => FOR[o] === 'both' || FOR[o] === transport).map((o) => `--${o}`);
+    throw new ShellError(`--${wrong} is not for a ${transport.toUpperCase()} relay (it takes ${takes.join(', ')})`, ctx.span);
   }
-  const listenHost = words.length === 5 ? want.host(words[1]!) : '127.0.0.1';
-  const listenPort = want.port(words[words.length === 5 ? 2 : 1]!);
-  const target = want.hostAndPort(words, words.length === 5 ? 3 : 2);
-  if (target.port === 0) throw new ShellError('expected the port of the target, 1 to 65535', words[words.length - 1]!.span);
-  const listen = { host: listenHost, port: listenPort };
-  const num = (o: Option, max: number, what: string): number => {
-    const arg = values.get(o);
-    return arg === undefined ? 0 : number(arg, max, what);
-  };
+  if (a.PORT === 0) throw new ShellError('expected the port of the target, 1 to 65535', ctx.args[ctx.args.length - 1]!.span);
+  const listen = { host: a.LISTENHOST ?? '127.0.0.1', port: a.LISTENPORT };
+  const target = { host: a.HOST, port: a.PORT };
   if (transport === 'tcp') {
-    const rate = values.get('rate');
-    return {
-      transport,
-      listen,
-      target,
-      impair: { delayMs: num('delay', MAX_MS, 'milliseconds'), rate: rate === undefined ? null : positive(rate) },
-    };
+    if (a.RATE === 0) throw new ShellError('expected bytes per second, 1 or more', ctx.span);
+    return { transport, listen, target, impair: { delayMs: a.DELAY ?? 0, rate: a.RATE ?? null } };
   }
-  const seed = values.get('seed');
-  return {
-    transport,
-    listen,
-    target,
-    impair: {
-      loss: num('loss', 100, 'a percentage'),
-      delayMs: num('delay', MAX_MS, 'milliseconds'),
-      jitterMs: num('jitter', MAX_MS, 'milliseconds'),
-      duplicate: num('duplicate', 100, 'a percentage'),
-      reorder: num('reorder', 100, 'a percentage'),
-    },
-    seed: seed === undefined ? freshSeed() : want.count(seed, 'a seed'),
+  const impair = {
+    loss: a.LOSS ?? 0,
+    delayMs: a.DELAY ?? 0,
+    jitterMs: a.JITTER ?? 0,
+    duplicate: a.DUPLICATE ?? 0,
+    reorder: a.REORDER ?? 0,
   };
-}
-
-/** A number from 0 to max (a percentage or milliseconds). */
-function number(arg: Arg, max: number, what: string): number {
-  const v = arg.value;
-  const n = v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'str' && v.value.trim() !== '' ? Number(v.value) : NaN;
-  if (!Number.isFinite(n) || n < 0 || n > max)
-    throw new ShellError(`expected ${what} from 0 to ${max}, got ${arg.word.kind === 'literal' ? arg.word.text : 'that'}`, arg.span);
-  return n;
-}
-
-/** A rate in bytes per second: 1 or more. */
-function positive(arg: Arg): number {
-  const n = want.count(arg, 'bytes per second');
-  if (n < 1) throw new ShellError('expected bytes per second, 1 or more', arg.span);
-  return n;
+  return { transport, listen, target, impair, seed: a.SEED ?? freshSeed() };
 }

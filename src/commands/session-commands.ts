@@ -193,7 +193,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'jobs',
     toPython: () => comment('jobs: the shell listed its background jobs here'),
     run(ctx) {
-      if (ctx.args.length === 1) return jobNotes(ctx, jobId(ctx.args[0]!));
+      if (ctx.a.JOB !== undefined) return jobNotes(ctx, ctx.a.JOB);
       const jobs = ctx.session.jobs.list();
       if (jobs.length === 0) {
         ctx.display('no jobs');

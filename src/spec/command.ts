@@ -16,6 +16,8 @@ export type ArgKind =
   | 'backlog'
   | 'seconds'
   | 'timeout' // seconds, or none for no limit
+  | 'percent' // 0 to 100, fractions too
+  | 'millis' // milliseconds, 0 to ten minutes
   | 'count'
   | 'status' // an exit status, 0..255
   | 'value' // anything
@@ -42,6 +44,8 @@ export interface KindValue {
   readonly backlog: number;
   readonly seconds: number;
   readonly timeout: number | null;
+  readonly percent: number;
+  readonly millis: number;
   readonly count: number;
   readonly status: number;
   readonly value: Value;
