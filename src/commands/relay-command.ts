@@ -20,13 +20,13 @@ const PORT = { name: 'PORT', kind: 'port', what: 'the port of the target, 1 to 6
 
 /** The options that take a value, and which relay each is for. */
 const VALUED = {
-  loss: { name: 'LOSS', kind: 'percent' },
-  delay: { name: 'DELAY', kind: 'millis' },
-  jitter: { name: 'JITTER', kind: 'millis' },
-  duplicate: { name: 'DUPLICATE', kind: 'percent' },
-  reorder: { name: 'REORDER', kind: 'percent' },
+  loss: { name: 'LOSS_PCT', kind: 'percent' },
+  delay: { name: 'DELAY_MS', kind: 'millis' },
+  jitter: { name: 'JITTER_MS', kind: 'millis' },
+  duplicate: { name: 'DUPLICATE_PCT', kind: 'percent' },
+  reorder: { name: 'REORDER_PCT', kind: 'percent' },
   seed: { name: 'SEED', kind: 'count', what: 'a seed' },
-  rate: { name: 'RATE', kind: 'count', what: 'bytes per second' },
+  rate: { name: 'BYTES_PER_S', kind: 'count', what: 'bytes per second' },
 } as const satisfies Readonly<Record<string, ArgSpec>>;
 type Option = keyof typeof VALUED;
 const FOR: { readonly [O in Option]: 'udp' | 'tcp' | 'both' } = {
@@ -52,13 +52,13 @@ export const relayCommand = defineCommand({
   forms: FORMS,
   valued: VALUED,
   flags: {
-    loss: 'PCT: UDP: lose PCT percent (0 to 100) of the datagrams, each way',
-    delay: 'MS: hold every datagram (UDP) or byte (TCP) back MS milliseconds',
-    jitter: 'MS: UDP: add to each delay a random ±MS milliseconds (which can reorder datagrams)',
-    duplicate: 'PCT: UDP: send PCT percent of the datagrams twice',
-    reorder: 'PCT: UDP: hold PCT percent of the datagrams back to go after the next one',
-    seed: 'N: UDP: the seed of the random choices (default: a fresh one, shown); the same seed and datagrams lose the same ones',
-    rate: 'BYTES_PER_S: TCP: at most that many bytes per second each way',
+    loss: 'UDP: lose that percent (0 to 100) of the datagrams, each way',
+    delay: 'hold every datagram (UDP) or byte (TCP) back that many milliseconds',
+    jitter: 'UDP: add to each delay a random ± up to that many milliseconds (which can reorder datagrams)',
+    duplicate: 'UDP: send that percent of the datagrams twice',
+    reorder: 'UDP: hold that percent of the datagrams back to go after the next one',
+    seed: 'UDP: the seed of the random choices (default: a fresh one, shown); the same seed and datagrams lose the same ones',
+    rate: 'TCP: at most that many bytes per second each way',
   },
   summary:
     'Relay UDP or TCP from LISTENPORT on this host to HOST PORT, both ways, as a bad network would (loss, delay, duplicates, reordering; TCP: delay, rate); run it as a job with &',
@@ -111,15 +111,15 @@ function relaySpec(ctx: CallContext<RelayArgs>): RelaySpec {
   const listen = { host: a.LISTENHOST ?? '127.0.0.1', port: a.LISTENPORT };
   const target = { host: a.HOST, port: a.PORT };
   if (transport === 'tcp') {
-    if (a.RATE === 0) throw new ShellError('expected bytes per second, 1 or more', ctx.span);
-    return { transport, listen, target, impair: { delayMs: a.DELAY ?? 0, rate: a.RATE ?? null } };
+    if (a.BYTES_PER_S === 0) throw new ShellError('expected bytes per second, 1 or more', ctx.span);
+    return { transport, listen, target, impair: { delayMs: a.DELAY_MS ?? 0, rate: a.BYTES_PER_S ?? null } };
   }
   const impair = {
-    loss: a.LOSS ?? 0,
-    delayMs: a.DELAY ?? 0,
-    jitterMs: a.JITTER ?? 0,
-    duplicate: a.DUPLICATE ?? 0,
-    reorder: a.REORDER ?? 0,
+    loss: a.LOSS_PCT ?? 0,
+    delayMs: a.DELAY_MS ?? 0,
+    jitterMs: a.JITTER_MS ?? 0,
+    duplicate: a.DUPLICATE_PCT ?? 0,
+    reorder: a.REORDER_PCT ?? 0,
   };
   return { transport, listen, target, impair, seed: a.SEED ?? freshSeed() };
 }
