@@ -191,7 +191,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       }
       case 'lost':
         // The datagram's arrow ends at the relay's lane (the sender's send drew it); it goes no further.
-        rows.push({ kind: 'note', lane: outside(e.at), text: `lost: ${payload(e.bytes, e.preview)}` });
+        note(book.outside(e.at), `lost: ${payload(e.bytes, e.preview)}`);
         break;
       case 'relabel': {
         const s = book.known(e.socket.serial);
