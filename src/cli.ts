@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { checkAction, exportAction, runAction } from './commandline/actions-scripts.js';
 import { recordAction, shell } from './commandline/actions-shell.js';
-import { streamAction } from './commandline/actions-stream.js';
+import { relayAction, streamAction } from './commandline/actions-stream.js';
 import { gradeAction, testAction } from './commandline/actions-transcripts.js';
 import type { ProcessHooks } from './commandline/hooks.js';
 import { argParser, WORDS_AS_TYPED } from './commandline/parse.js';
@@ -64,6 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'connect':
     case 'listen':
       return streamAction(HOOKS, command, rest);
+    case 'relay':
+      return relayAction(HOOKS, rest);
     case 'export':
       return exportAction(rest);
     default: {

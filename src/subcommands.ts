@@ -4,7 +4,7 @@
  * added here without a case there does not compile (its switch ends in a `never` check).
  */
 
-export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test' | 'grade' | 'connect' | 'listen';
+export type SubcommandName = 'run' | 'check' | 'export' | 'record' | 'test' | 'grade' | 'connect' | 'listen' | 'relay';
 
 export interface Subcommand {
   /** What follows `sockshell NAME`. */
@@ -26,6 +26,18 @@ const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
   ['-p PORT', 'connect from this local port'],
   ['-q', 'no # lines on stderr'],
   ['--log FILE', 'append a traffic log to FILE (every byte both ways, as a hex dump)'],
+];
+
+/** The relay's options: those of the shell's relay command (src/commands/relay-command.ts). */
+const RELAY_OPTIONS: readonly (readonly [string, string])[] = [
+  ['--loss PCT', 'UDP: lose PCT percent of the datagrams each way'],
+  ['--delay MS', 'hold every datagram (UDP) or byte (TCP) back MS milliseconds'],
+  ['--jitter MS', 'UDP: each delay ± up to MS milliseconds (which can reorder)'],
+  ['--duplicate PCT', 'UDP: send PCT percent of the datagrams twice'],
+  ['--reorder PCT', 'UDP: hold PCT percent of the datagrams back to go after the next one'],
+  ['--seed N', 'UDP: the seed of the random choices; the same seed and datagrams lose the same ones'],
+  ['--rate BYTES_PER_S', 'TCP: at most that many bytes per second each way'],
+  ['-q', 'no # lines on stderr'],
 ];
 
 export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
@@ -127,6 +139,15 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     notes: [
       'HOST is the address to bind; without it, every interface. Without -k the first client is the only',
       'one: -u answers only the first sender. -k (TCP) serves clients at once and sends input to each.',
+    ],
+  },
+  relay: {
+    args: 'udp|tcp [LISTENHOST] LISTENPORT HOST PORT [OPTIONS]',
+    summary: 'relay from LISTENPORT to HOST PORT both ways, as a bad network would, until Ctrl-C',
+    options: RELAY_OPTIONS,
+    notes: [
+      'LISTENHOST defaults to 127.0.0.1 (give 0.0.0.0 to relay for other hosts). UDP: each client address gets',
+      'its own socket to HOST PORT, as a NAT gives. What it lost and its counts go to stderr as # lines.',
     ],
   },
 };

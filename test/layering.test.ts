@@ -9,6 +9,7 @@ import { FILES, localImports } from './helpers/import-graph.js';
 const LAYERS = [
   'core', // spans, the shell's errors, Output, cancellation, background jobs: nothing of ours
   'engine', // the sockets: imports nothing of ours, never prints
+  'relay', // a UDP/TCP relay with seeded impairments (loss, delay, duplicate, reorder, rate): its own sockets, never prints
   'lang', // lexer, parser, values, comparisons: the language, no commands
   'record', // what a session keeps of what happened: the exchange log (diagram), the export log, the last trouble (explain)
   'spec', // what a command is: CommandDef, its arguments and flags, its Python spelling, the services it may call

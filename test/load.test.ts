@@ -83,7 +83,9 @@ describe('TCPServer.sock under load', () => {
     expect(late - early).toBeLessThan(5); // 9000 more clients, no more memory
     expect(handles('TCPServerWrap')).toBe(1); // the one listener: probes and closed listeners are gone
     expect(handles('TCPSocketWrap')).toBe(0); // no connection of the 10,000 is left open
-    expect(shell.core.session.jobs.list()).toEqual([{ id: 1, command: 'run scripts/TCPServer.sock serverPort=0', state: 'running' }]);
+    expect(shell.core.session.jobs.list()).toEqual([
+      { id: 1, command: 'run scripts/TCPServer.sock serverPort=0', state: 'running', status: null },
+    ]);
     await shell.ok('kill %1');
     expect(engine.list()).toEqual([]);
     await waitFor(() => handles('TCPServerWrap') === 0, "the killed job's listener to be released");

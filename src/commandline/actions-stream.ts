@@ -12,3 +12,13 @@ export async function streamAction(hooks: ProcessHooks, mode: 'connect' | 'liste
     { mode, ...request, signal: hooks.interrupts().signal },
   );
 }
+
+/** `sockshell relay udp|tcp …`: socat's one-liner with impairments; -q keeps its notes off stderr. */
+export async function relayAction(hooks: ProcessHooks, argv: readonly string[]): Promise<number> {
+  const { runRelay } = await import('../run/relay-cli.js');
+  return runRelay(
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    argv.filter((a) => a !== '-q'),
+    { quiet: argv.includes('-q'), signal: hooks.interrupts().signal },
+  );
+}

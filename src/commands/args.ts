@@ -133,6 +133,17 @@ function word(arg: Arg, what: string, choices: readonly string[]): string {
   return found;
 }
 
+/** A number from 0 to max, fractions too: a percentage, milliseconds. */
+function ranged(arg: Arg, max: number, what: string): number {
+  const v = arg.value;
+  const n = v.kind === 'int' || v.kind === 'float' ? v.value : v.kind === 'str' && v.value.trim() !== '' ? Number(v.value) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > max) fail(arg, what);
+  return n;
+}
+
+/** The longest wait a millis argument takes: ten minutes, far past any test and far below a timer's limit. */
+export const MAX_MILLIS = 600_000;
+
 /** A job number as jobs lists it: 1 or %1. */
 function job(arg: Arg): number {
   const v = arg.value;
@@ -167,6 +178,8 @@ export const COERCE: { readonly [K in ArgKind]: (arg: Arg, spec: ArgSpec) => Kin
   bufsize,
   backlog,
   seconds: (a) => seconds(a, false)!,
+  percent: (a, s) => ranged(a, 100, s.what ?? 'a percentage from 0 to 100'),
+  millis: (a, s) => ranged(a, MAX_MILLIS, s.what ?? `milliseconds from 0 to ${MAX_MILLIS}`),
   timeout: (a) => seconds(a, true),
   count: (a, s) => count(a, s.what),
   status,

@@ -5,12 +5,29 @@ import type { Part } from '../lang/ast.js';
 import { helpCommand, helpIndex, helpOverview, SYNTAX } from '../render/help.js';
 import { socketsTable } from '../render/sockets.js';
 import { renderTable } from '../render/table.js';
+import { wrapWords } from '../render/wrap.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
 import { suggest } from './table.js';
 import { openSocket } from './socket-arg.js';
 import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
 import { defineCommand, type Arg, type CallContext, type CommandDef } from '../spec/command.js';
+
+/** `jobs %N`: the job, what it has done so far, and its notes, each wrapped to the terminal. */
+function jobNotes(ctx: CallContext, id: number): typeof NONE {
+  const job = ctx.session.jobs.list().find((j) => j.id === id);
+  const kept = ctx.session.jobs.notes(id);
+  if (job === undefined || kept === null) throw new ShellError(`no job %${id} (see jobs)`, ctx.args[0]!.span);
+  const width = ctx.session.columns();
+  const item = (t: string): string[] => wrapWords(t, width === undefined ? undefined : width - 1, '  ', '    ');
+  const text = [`%${job.id} ${job.state}: ${job.command}`];
+  if (job.status !== null) text.push(...item(job.status));
+  if (kept.forgotten > 0) text.push(`  (${kept.forgotten} older notes let go)`);
+  text.push(...kept.notes.flatMap(item));
+  if (kept.notes.length === 0) text.push('  no notes');
+  ctx.display(text.join('\n'));
+  return NONE;
+}
 
 /** Commands about the session itself: sockets, help, jobs, scripts. None is a Python call. */
 
@@ -169,21 +186,32 @@ export const sessionCommands: readonly CommandDef[] = [
     name: 'jobs',
     onlyShows: true,
     group: 'session',
-    usage: 'jobs',
-    forms: [[]],
-    summary: 'List background jobs',
+    usage: 'jobs [%JOB]',
+    forms: [[], [{ name: 'JOB', kind: 'job' }]],
+    summary: "List background jobs, with what each has done so far; %JOB: that job's notes (what a relay lost, say)",
     python: NOT_PYTHON,
     example: 'jobs',
     toPython: () => comment('jobs: the shell listed its background jobs here'),
     run(ctx) {
+      if (ctx.a.JOB !== undefined) return jobNotes(ctx, ctx.a.JOB);
       const jobs = ctx.session.jobs.list();
+      if (jobs.length === 0) {
+        ctx.display('no jobs');
+        return NONE;
+      }
+      // What a job has done goes under the table, a line each: beside the command it would not fit 80 columns.
+      const width = ctx.session.columns();
+      const done = jobs.flatMap((j) =>
+        j.status === null ? [] : wrapWords(j.status, width === undefined ? undefined : width - 1, `%${j.id}: `, '    '),
+      );
       ctx.display(
-        jobs.length
-          ? renderTable(
-              ['job', 'state', 'command'],
-              jobs.map((j) => [`%${j.id}`, j.state, j.command]),
-            )
-          : 'no jobs',
+        [
+          renderTable(
+            ['job', 'state', 'command'],
+            jobs.map((j) => [`%${j.id}`, j.state, j.command]),
+          ),
+          ...done,
+        ].join('\n'),
       );
       return NONE;
     },

@@ -7,7 +7,12 @@ export interface JobInfo {
   readonly id: number;
   readonly command: string;
   readonly state: JobState;
+  /** What the job has done so far, in one line, when it says (a relay's counts); else null. */
+  readonly status: string | null;
 }
+
+/** Notes a job keeps (the last ones): what it did that is worth a line but not worth the prompt's. */
+export const NOTES_KEPT = 50;
 
 export type JobEnd = { readonly state: 'done' } | { readonly state: 'killed' } | { readonly state: 'failed'; readonly error: unknown };
 
@@ -17,6 +22,10 @@ interface Job {
   state: JobState;
   readonly controller: AbortController;
   readonly finished: Promise<void>;
+  status: (() => string) | null;
+  readonly notes: string[];
+  /** Notes let go past NOTES_KEPT. */
+  forgotten: number;
 }
 
 /**
@@ -35,6 +44,9 @@ export class Jobs {
       command,
       state: 'running',
       controller,
+      status: null,
+      notes: [],
+      forgotten: 0,
       finished: Promise.resolve()
         .then(() => work(controller.signal, id))
         .then(
@@ -52,7 +64,30 @@ export class Jobs {
   }
 
   list(): JobInfo[] {
-    return [...this.jobs.values()].map(({ id, command, state }) => ({ id, command, state }));
+    return [...this.jobs.values()].map((j) => this.info(j));
+  }
+
+  /** A job says what it has done so far: `jobs` shows status() beside it, as long as the job is listed. */
+  setStatus(id: number, status: () => string): void {
+    const job = this.jobs.get(id);
+    if (job) job.status = status;
+  }
+
+  /** A note of the job's, kept for `jobs %N` instead of shown at the prompt; only the last NOTES_KEPT stay. */
+  note(id: number, text: string): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    job.notes.push(text);
+    if (job.notes.length > NOTES_KEPT) {
+      job.notes.shift();
+      job.forgotten++;
+    }
+  }
+
+  /** A job's notes, oldest first, and how many older ones were let go; null when there is no such job. */
+  notes(id: number): { readonly notes: readonly string[]; readonly forgotten: number } | null {
+    const job = this.jobs.get(id);
+    return job ? { notes: [...job.notes], forgotten: job.forgotten } : null;
   }
 
   running(): number {
@@ -78,7 +113,11 @@ export class Jobs {
     const job = this.jobs.get(id);
     if (!job) return null;
     await cancellable(job.finished, signal, 'wait');
-    return { id: job.id, command: job.command, state: job.state };
+    return this.info(job);
+  }
+
+  private info(j: Job): JobInfo {
+    return { id: j.id, command: j.command, state: j.state, status: j.status === null ? null : j.status() };
   }
 
   async killAll(): Promise<void> {

@@ -189,6 +189,10 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         note(s.index, `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}`);
         break;
       }
+      case 'lost':
+        // The datagram's arrow ends at the relay's lane (the sender's send drew it); it goes no further.
+        note(book.outside(e.at), `lost: ${payload(e.bytes, e.preview)}`);
+        break;
       case 'relabel': {
         const s = book.known(e.socket.serial);
         if (s) {

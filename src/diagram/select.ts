@@ -5,7 +5,7 @@ export type LaneChoice = { readonly kind: 'serial'; readonly serial: number } | 
 
 /**
  * The ladder of only some sockets (`diagram NAME...`): their lanes, their notes, and every arrow to
- * or from them, with the lane at the arrow's other end. Throws nothing: a choice that matches no lane
+ * or from them, with the lane at the arrow's other end (and its notes, when that is a peer's). Throws nothing: a choice that matches no lane
  * is returned in `unmatched` for the command to report.
  */
 export function selectLanes(ladder: Ladder, choices: readonly LaneChoice[]): { ladder: Ladder; unmatched: LaneChoice[] } {
@@ -22,9 +22,11 @@ export function selectLanes(ladder: Ladder, choices: readonly LaneChoice[]): { l
     });
     if (!found) unmatched.push(c);
   }
-  const rows = ladder.rows.filter((r) => (r.kind === 'note' ? chosen.has(r.lane) : chosen.has(r.from) || chosen.has(r.to)));
   const shown = new Set(chosen);
-  for (const r of rows) if (r.kind === 'arrow') shown.add(r.from).add(r.to);
+  for (const r of ladder.rows) if (r.kind === 'arrow' && (chosen.has(r.from) || chosen.has(r.to))) shown.add(r.from).add(r.to);
+  // A note on a peer's lane drawn for an arrow (a relay lost what was sent there) goes with it.
+  const noted = (lane: number): boolean => chosen.has(lane) || (shown.has(lane) && ladder.lanes[lane]!.socket === null);
+  const rows = ladder.rows.filter((r) => (r.kind === 'note' ? noted(r.lane) : chosen.has(r.from) || chosen.has(r.to)));
   const order = [...shown].sort((a, b) => a - b);
   const at = new Map(order.map((old, i) => [old, i]));
   const moved = (r: Row): Row => (r.kind === 'note' ? { ...r, lane: at.get(r.lane)! } : { ...r, from: at.get(r.from)!, to: at.get(r.to)! });

@@ -13,3 +13,4 @@ export { ephemeralRange } from './ephemeral.js';
 export { nativeCalls } from './native.js';
 export { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, type OptionSpec, type OptionValue } from './options.js';
 export type * from './types.js';
+export { resolveHost } from './resolve.js';

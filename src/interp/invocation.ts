@@ -58,6 +58,10 @@ export class Invocation implements CallContext {
     this.around.out(this.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: this.job });
   }
 
+  notice(text: string): void {
+    this.around.out(this.job === undefined ? { kind: 'info', text } : { kind: 'notice', tag: String(this.job), text });
+  }
+
   warn(text: string): void {
     this.around.out(this.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.job });
   }

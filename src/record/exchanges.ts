@@ -1,4 +1,5 @@
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import type { RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
 
 /**
@@ -95,7 +96,13 @@ export type Exchange =
   /** A receive call on UDP cut a datagram of size bytes to bufsize; the rest is lost. */
   | { readonly kind: 'cut'; readonly socket: LoggedSocket; readonly size: number; readonly bufsize: number }
   /** The socket goes by a new label from here on: a new socket took its old one. */
-  | { readonly kind: 'relabel'; readonly socket: LoggedSocket };
+  | { readonly kind: 'relabel'; readonly socket: LoggedSocket }
+  /** A relay of this session lost a datagram on purpose (--loss); at: the relay's address it was sent to. */
+  | { readonly kind: 'lost'; readonly at: Address; readonly bytes: number; readonly preview: Buffer };
+
+/** A relay listening on every interface is reached, on this host, at loopback: its lane is drawn there. */
+const reachable = (a: Address): Address =>
+  a.host === '0.0.0.0' || a.host === '::' ? { ...a, host: a.family === 6 ? '::1' : '127.0.0.1' } : a;
 
 const LIMIT = 2000;
 const NAMES_KEPT = 256;
@@ -143,6 +150,8 @@ export class ExchangeLog {
   private runRecords = 0;
   /** The names the user gave addresses (localhost for 127.0.0.1:12000), by resolved host:port: the diagram labels a peer's lane with them. */
   readonly names = new Map<string, string>();
+  /** Addresses a relay named: a name the user gives them later does not replace the relay's. */
+  private readonly relayNamed = new Set<string>();
 
   add(exchange: Exchange): void {
     this.put({ data: false, exchange });
@@ -205,11 +214,45 @@ export class ExchangeLog {
     }
   }
 
-  /** The user reached address by name: the last name given to each of a few addresses is kept. */
-  private named(address: Address, name: string): void {
+  /**
+   * Keeps what `diagram` draws of a relay: a lost datagram, as a note on the lane of the relay's
+   * address it was sent to, and the relay's name under that lane. What it forwarded shows in what the
+   * sockets at either end sent and received.
+   */
+  hearRelay(e: RelayEvent): void {
+    switch (e.kind) {
+      case 'ready':
+        return this.named(reachable(e.local), `relay to ${hostPort(e.target)}`, true);
+      case 'client':
+        return this.named(e.via, `relay for ${hostPort(e.client)}`, true);
+      case 'lost':
+        return this.add({ kind: 'lost', at: reachable(e.at), bytes: e.bytes, preview: Buffer.from(e.data.subarray(0, PREVIEW)) });
+      case 'duplicated':
+      case 'reordered':
+      case 'failed':
+      case 'ended':
+        return;
+      default: {
+        const exhaustive: never = e;
+        return exhaustive;
+      }
+    }
+  }
+
+  /**
+   * The user reached address by name: the last name given to each of a few addresses is kept. A
+   * relay's own name for its address (relay) stays: what the user calls it says less.
+   */
+  private named(address: Address, name: string, relay = false): void {
     const key = hostPort(address);
     if (this.names.get(key) === name) return;
-    if (this.names.size >= NAMES_KEPT) this.names.delete(this.names.keys().next().value!);
+    if (relay) this.relayNamed.add(key);
+    else if (this.relayNamed.has(key)) return;
+    if (this.names.size >= NAMES_KEPT) {
+      const oldest = this.names.keys().next().value!;
+      this.names.delete(oldest);
+      this.relayNamed.delete(oldest);
+    }
     this.names.set(key, name);
   }
 

@@ -109,7 +109,10 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
 
 export function helpCommand(c: CommandDef): string {
   const lines = [`usage: ${c.usage}`, `  ${c.summary}`];
-  if (c.flags) for (const [flag, text] of Object.entries(c.flags)) lines.push(`  ${flag.length === 1 ? '-' : '--'}${flag}: ${text}`);
+  // A valued flag shows the word it takes (--svg FILE), by its argument's name.
+  const takes = (flag: string): string => (c.valued?.[flag] === undefined ? '' : ` ${c.valued[flag].name}`);
+  if (c.flags)
+    for (const [flag, text] of Object.entries(c.flags)) lines.push(`  ${flag.length === 1 ? '-' : '--'}${flag}${takes(flag)}: ${text}`);
   lines.push(
     'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
   );

@@ -18,6 +18,8 @@ import { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
 import type { Output, OutputSink } from '../core/output.js';
 import { TrafficTap } from './traffic.js';
+import type { RelayEvent } from '../relay/index.js';
+import { relayNote } from '../render/relay-text.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;
@@ -123,6 +125,14 @@ export class Session implements SessionServices {
     const raddr = info.peer ? ` raddr=${addressRepr(info.peer)}` : '';
     return `<socket ${info.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
   };
+
+  relayed(event: RelayEvent, job: number | undefined): void {
+    this.exchanges.hearRelay(event);
+    const text = relayNote(event);
+    if (text === null) return;
+    if (job === undefined) this.options.out({ kind: 'info', text: `relay: ${text}` });
+    else this.jobs.note(job, text);
+  }
 
   columns(): number | undefined {
     return this.options.columns?.();

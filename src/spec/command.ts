@@ -16,6 +16,8 @@ export type ArgKind =
   | 'backlog'
   | 'seconds'
   | 'timeout' // seconds, or none for no limit
+  | 'percent' // 0 to 100, fractions too
+  | 'millis' // milliseconds, 0 to ten minutes
   | 'count'
   | 'status' // an exit status, 0..255
   | 'value' // anything
@@ -42,6 +44,8 @@ export interface KindValue {
   readonly backlog: number;
   readonly seconds: number;
   readonly timeout: number | null;
+  readonly percent: number;
+  readonly millis: number;
   readonly count: number;
   readonly status: number;
   readonly value: Value;
@@ -199,6 +203,8 @@ export interface CallContext<A = Args> {
   socket(): SocketHandle;
   info(text: string): void;
   warn(text: string): void;
+  /** Something a background job wants seen between commands (a relay's address, its end), tagged with its number; info outside a job. */
+  notice(text: string): void;
   print(data: Buffer): void;
   display(text: string): void;
   /** The line showing a long transfer's progress, redrawn in place at a terminal; null takes it away. */

@@ -6,6 +6,7 @@ import type { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
 import type { TrafficForm } from '../record/traffic.js';
 import type { CommandDef } from './command.js';
+import type { RelayEvent } from '../relay/index.js';
 
 /** Where the traffic log goes now: a file (or null: the screen) and its form. */
 export interface TrafficTarget {
@@ -73,6 +74,11 @@ export interface SessionServices {
   ): Promise<void>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
+  /**
+   * What a relay of this session did (the relay command's sink): the diagram keeps it, and its note
+   * goes to the job's notes (`jobs %N`) when job is a number, else to the screen as a `#` line.
+   */
+  relayed(event: RelayEvent, job: number | undefined): void;
   /** What the socket calls did, for `diagram`. */
   readonly exchanges: ExchangeLog;
   /** The traffic log (`log on|off`, `run --log`): every byte each socket sends and receives. */

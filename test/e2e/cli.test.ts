@@ -25,7 +25,7 @@ describe('command line', () => {
   it('every subcommand that --help lists answers --help and -h with its own usage, and does nothing else', async () => {
     const index = (await sockshell(['--help'])).stdout;
     const names = [...index.matchAll(/^(?:usage: | {7})sockshell (\w+) /gm)].map((m) => m[1]!);
-    expect(names).toEqual(['run', 'check', 'export', 'record', 'test', 'grade', 'connect', 'listen']);
+    expect(names).toEqual(['run', 'check', 'export', 'record', 'test', 'grade', 'connect', 'listen', 'relay']);
     for (const name of names) {
       for (const flag of ['--help', '-h']) {
         const r = await sockshell([name, flag]);

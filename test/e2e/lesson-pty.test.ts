@@ -44,23 +44,38 @@ function fitsWidth(screen: string): void {
 describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
   it('walks UDP then TCP, one typed command per step, with a hint for a wrong step', async () => {
     const port = await freeFixedPort();
+    const relayPort = await freeFixedPort();
     const state = stateHome();
     const t = atTerminal('', { SOCKSHELL_HISTORY: '', XDG_STATE_HOME: state }, { size: SIZE });
     try {
       await t.waitFor(/sockshell> $/, 'first prompt');
-      await typeAndSee(t, 'lesson udp', /Step 1 of 12[^]*type: serverPort = 12000\r?\nsockshell> $/, 'the first step');
+      await typeAndSee(t, 'lesson udp', /Step 1 of 19[^]*type: serverPort = 12000\r?\nsockshell> $/, 'the first step');
       const udp: [string, RegExp][] = [
-        [`serverPort = ${port}`, /Step 2 of 12/],
-        ['clientSocket = udp.socket', /Step 3 of 12/],
-        ['clientSocket.getsockname', /Step 4 of 12/],
-        ['clientSocket.sendto hello localhost $serverPort', /no error came[^]*Think: [^]*Step 5 of 12/],
-        ['serverSocket = udp.bind $serverPort', /Step 6 of 12/],
-        ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 12/],
-        ['message, clientAddress = serverSocket.recvfrom 2048', /# message = b'hello' from [^]*Step 8 of 12/],
-        ['modifiedMessage = upper $message', /Step 9 of 12/],
-        ['serverSocket.sendto $modifiedMessage $clientAddress', /Think: Why can one UDP socket[^]*Step 10 of 12/],
-        ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 11 of 12/],
-        ['print $modifiedMessage', /HELLO\r?\n[^]*Step 12 of 12/],
+        [`serverPort = ${port}`, /Step 2 of 19/],
+        ['clientSocket = udp.socket', /Step 3 of 19/],
+        ['clientSocket.getsockname', /Step 4 of 19/],
+        ['clientSocket.sendto hello localhost $serverPort', /no error came[^]*Think: [^]*Step 5 of 19/],
+        ['serverSocket = udp.bind $serverPort', /Step 6 of 19/],
+        ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 19/],
+        ['message, clientAddress = serverSocket.recvfrom 2048', /# message = b'hello' from [^]*Step 8 of 19/],
+        ['modifiedMessage = upper $message', /Step 9 of 19/],
+        ['serverSocket.sendto $modifiedMessage $clientAddress', /Think: Why can one UDP socket[^]*Step 10 of 19/],
+        ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 11 of 19/],
+        ['print $modifiedMessage', /HELLO\r?\n[^]*Step 12 of 19/],
+        // A datagram lost on the way: a relay with seeded loss loses the first, and recvfrom times out.
+        [`relayPort = ${relayPort}`, /Step 13 of 19/],
+        ['relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &', /Step 14 of 19[^]*relaying UDP from[^]*> $/],
+        ['clientSocket.settimeout 1', /Step 15 of 19/],
+        ['clientSocket.sendto hello localhost $relayPort', /Step 16 of 19/],
+        [
+          'modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+          /ETIMEDOUT[^]*the relay lost the datagram[^]*no delivery guarantee[^]*Step 17 of 19/,
+        ],
+        ['clientSocket.sendto hello localhost $relayPort', /Step 18 of 19[^]*\[serverSocket\] a datagram of 5 bytes/],
+        [
+          'kill %1',
+          /relay stopped: to the target 2 datagrams \(1 lost\)[^]*Step 19 of 19|Step 19 of 19[^]*relay stopped: to the target 2 datagrams \(1 lost\)/,
+        ],
         ['clientSocket.close', /Lesson done\.[^]*lesson tcp[^]*> $/],
       ];
       for (const [line, next] of udp) await typeAndSee(t, line, next, `after ${line}`);

@@ -21,6 +21,8 @@ const POOL: Record<ArgKind, readonly string[]> = {
   backlog: ['1', '0', '-1', 'abc', '5'],
   seconds: ['0', '0.01', 'none', '-1', 'abc', '1e400', '0.005'],
   timeout: ['0', '2', 'none', '-1', 'abc'],
+  percent: ['0', '30', '100', '12.5', '101', '-1', 'abc'],
+  millis: ['0', '5', '600001', '-1', 'abc'],
   count: ['0', '1', '3', '-1', 'abc', 'true'],
   status: ['0', '1', '300', 'abc'],
   value: ['hello', 'HELLO', '1', '0', 'none', 'true', '$m', '$x', '$UA', '$s', '$_', "''", '"\\x1b]0;pwned\\x07"', '$nope', '=='],

@@ -1,0 +1,119 @@
+/**
+ * One direction of a TCP connection through the relay: what src reads is written to dst, each byte
+ * delayMs late and no faster than rate bytes per second, in order. The FIN goes on after the last
+ * byte, and a reset as a reset. Memory is bounded: src stops being read while QUEUE_LIMIT bytes wait
+ * (so the sender meets TCP's flow control), and nothing is read past what dst has not taken.
+ */
+import type { Socket } from 'node:net';
+import type { Counter } from './fate.js';
+
+/** Bytes that may wait in the relay for their time to go, per direction. */
+export const QUEUE_LIMIT = 1024 * 1024;
+/** Pacing writes this many times a second at most: a piece is rate / TICKS bytes. */
+const TICKS = 20;
+
+export type PumpEnd = 'fin' | 'reset';
+
+export class Pump {
+  /** Bytes written to dst: this connection's share of the direction's count. */
+  moved = 0;
+  private readonly queue: { readonly due: number; readonly data: Buffer }[] = [];
+  private queued = 0;
+  private nextFree = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** dst's buffer is full: wait for 'drain'. */
+  private blocked = false;
+  private srcEnded = false;
+  private over = false;
+
+  constructor(
+    private readonly src: Socket,
+    private readonly dst: Socket,
+    private readonly counts: Counter,
+    private readonly delayMs: number,
+    private readonly rate: number | null,
+    private readonly onEnd: (how: PumpEnd) => void,
+  ) {
+    src.on('data', (chunk: Buffer) => this.arrive(chunk));
+    src.on('end', () => {
+      this.srcEnded = true;
+      this.flush();
+    });
+    src.on('error', () => undefined); // seen as 'close' with an error, below
+    src.on('close', () => {
+      if (!this.srcEnded) this.reset();
+    });
+    dst.on('drain', () => {
+      this.blocked = false;
+      this.flush();
+    });
+  }
+
+  /** The relay is closing: no more timers, no more writes. */
+  stop(): void {
+    this.over = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private arrive(chunk: Buffer): void {
+    if (this.over) return;
+    this.counts.arrived++;
+    this.counts.bytes += chunk.length;
+    if (this.delayMs === 0 && this.rate === null && this.queue.length === 0) {
+      this.write(chunk);
+      if (this.blocked) this.src.pause();
+      return;
+    }
+    this.counts.delayed++;
+    const now = performance.now();
+    const piece = this.rate === null ? chunk.length : Math.max(1, Math.floor(this.rate / TICKS));
+    for (let at = 0; at < chunk.length; at += piece) {
+      const data = chunk.subarray(at, at + piece);
+      const due = Math.max(now + this.delayMs, this.nextFree);
+      if (this.rate !== null) this.nextFree = due + (data.length * 1000) / this.rate;
+      this.queue.push({ due, data });
+    }
+    this.queued += chunk.length;
+    if (this.queued >= QUEUE_LIMIT) this.src.pause();
+    if (this.timer === null) this.flush();
+  }
+
+  /** Writes what is due, then waits for the next due time, for 'drain', or for more to arrive. */
+  private flush(): void {
+    if (this.over) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const now = performance.now();
+    while (!this.blocked && this.queue.length > 0 && this.queue[0]!.due <= now) {
+      const { data } = this.queue.shift()!;
+      this.queued -= data.length;
+      this.write(data);
+    }
+    if (this.blocked) return;
+    const next = this.queue[0];
+    if (next !== undefined) this.timer = setTimeout(() => this.flush(), Math.max(1, Math.ceil(next.due - now)));
+    else if (this.srcEnded) return this.finish('fin');
+    if (this.queued < QUEUE_LIMIT / 2 && this.src.isPaused() && !this.srcEnded) this.src.resume();
+  }
+
+  private write(data: Buffer): void {
+    this.moved += data.length;
+    this.counts.forwarded += data.length;
+    if (!this.dst.write(data)) this.blocked = true;
+  }
+
+  private reset(): void {
+    if (this.over) return;
+    this.stop();
+    this.queue.length = 0;
+    if (!this.dst.destroyed) this.dst.resetAndDestroy();
+    this.onEnd('reset');
+  }
+
+  private finish(how: PumpEnd): void {
+    this.stop();
+    this.dst.end();
+    this.onEnd(how);
+  }
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI, PEERS, ROOT, freeFixedPort, hasPython, runProcess, startServer } from '../helpers/proc.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * `sockshell relay` on the command line, as a developer uses it between the textbook's Python server
+ * and a Python client: the replies come back byte for byte through it, a seeded loss loses the same
+ * datagrams every run, and Ctrl-C stops it with its counts on stderr and status 130.
+ */
+
+/** A Python client: sends each line as a datagram to the relay and prints each reply, or TIMEOUT. */
+const CLIENT = `
+import socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(1.5)
+for w in sys.argv[2:]:
+    c.sendto(w.encode(), ('127.0.0.1', int(sys.argv[1])))
+    try:
+        print(c.recvfrom(2048)[0].decode())
+    except TimeoutError:
+        print('TIMEOUT')
+`;
+
+/** Starts `sockshell relay ARGS` and resolves once it says where it listens; stop() sends SIGINT and gives the status and stderr. */
+async function relay(args: readonly string[]): Promise<{ stop: () => Promise<{ status: number | null; stderr: string }> }> {
+  const child = spawn(process.execPath, [CLI, 'relay', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitFor(
+    () => stderr.includes('# relaying') || child.exitCode !== null,
+    () => `the relay to start; stderr=${stderr}`,
+  );
+  return {
+    stop: async () => {
+      if (child.exitCode === null) process.kill(child.pid!, 'SIGINT');
+      const status = await exited;
+      expect(stdout).toBe(''); // a relay's bytes go to its sockets, never to standard output
+      return { status, stderr };
+    },
+  };
+}
+
+describe.runIf(hasPython)('sockshell relay between Python programs', () => {
+  it('relays the replies whole, loses the same datagrams for the same seed, and stops on Ctrl-C', async () => {
+    const port = await freeFixedPort();
+    const server = await startServer('python3', [`${PEERS}UDPServer.py`, String(port)], 'ready to receive');
+    try {
+      const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+      const cleanPort = await freeFixedPort();
+      const clean = await relay(['udp', String(cleanPort), '127.0.0.1', String(port)]);
+      const replies = await runProcess('python3', ['-c', CLIENT, String(cleanPort), ...words]);
+      expect(replies.stdout).toBe(words.map((w) => `${w.toUpperCase()}\n`).join(''));
+      const stopped = await clean.stop();
+      expect(stopped.status).toBe(130);
+      expect(stopped.stderr).toMatch(/# relay stopped: to the target 6 datagrams; back 6 datagrams; 1 client\n/);
+
+      const through = await freeFixedPort();
+      const lossy = async (): Promise<{ replies: string; stderr: string }> => {
+        const r = await relay(['udp', String(through), '127.0.0.1', String(port), '--loss', '30', '--seed', '7']);
+        const client = await runProcess('python3', ['-c', CLIENT, String(through), ...words]);
+        const { status, stderr } = await r.stop();
+        expect(status).toBe(130);
+        return { replies: client.stdout, stderr };
+      };
+      const first = await lossy();
+      const second = await lossy();
+      // Seed 7 loses the second request and the third reply (as in test/transcripts/relay-udp-loss.sockt).
+      expect(first.replies.split('\n')).toEqual(['ALPHA', 'TIMEOUT', 'TIMEOUT', 'DELTA', 'ECHO', 'FOXTROT', '']);
+      expect(second.replies).toBe(first.replies);
+      const lost = (s: string) => s.split('\n').filter((l) => l.includes('lost datagram'));
+      expect(lost(second.stderr).map((l) => l.replace(/\d{5}/g, 'P'))).toEqual(lost(first.stderr).map((l) => l.replace(/\d{5}/g, 'P')));
+      expect(first.stderr).toMatch(/# relay stopped: to the target 6 datagrams \(\d+ lost\); back \d+ datagrams \(\d+ lost\); 1 client/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses an option of the other transport, with status 1 and one line', async () => {
+    const { status, stderr } = await runProcess(process.execPath, [CLI, 'relay', 'tcp', '0', '127.0.0.1', '9', '--loss', '5']);
+    expect(status).toBe(1);
+    expect(stderr).toBe('sockshell relay: --loss is not for a TCP relay (it takes --delay, --rate)\n');
+  });
+});
