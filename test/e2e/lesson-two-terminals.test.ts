@@ -137,12 +137,12 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
 
   it('UDP: the server terminal sees the datagram arrive, whether it waits in recvfrom or not', async () => {
     await twoTerminals(async (client, server, port) => {
-      await typeAndSee(client, 'lesson udp --client', /Step 1 of 8/, 'the client lesson');
+      await typeAndSee(client, 'lesson udp --client', /Step 1 of 15/, 'the client lesson');
       for (const [line, next] of [
-        [`serverPort = ${port}`, /Step 2 of 8/],
-        ['clientSocket = udp.socket', /Step 3 of 8/],
-        ['clientSocket.getsockname', /Step 4 of 8/],
-        ['clientSocket.sendto hello localhost $serverPort', /simply lost[^]*Step 5 of 8: Now start the server/],
+        [`serverPort = ${port}`, /Step 2 of 15/],
+        ['clientSocket = udp.socket', /Step 3 of 15/],
+        ['clientSocket.getsockname', /Step 4 of 15/],
+        ['clientSocket.sendto hello localhost $serverPort', /simply lost[^]*Step 5 of 15: Now start the server/],
       ] as const)
         await typeAndSee(client, line, next, `client: ${line}`);
       await typeAndSee(server, 'lesson udp --server', /Step 1 of 6/, 'the server lesson');
@@ -152,7 +152,7 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
       const waiting = server.screen().length;
       server.child.stdin.write('message, clientAddress = serverSocket.recvfrom 2048\r');
       await seeWithoutTyping(server, waiting, /waiting/, 'the server waits in recvfrom');
-      await typeAndSee(client, 'clientSocket.sendto hello localhost $serverPort', /Step 6 of 8/, 'client sends again');
+      await typeAndSee(client, 'clientSocket.sendto hello localhost $serverPort', /Step 6 of 15/, 'client sends again');
       await seeWithoutTyping(
         server,
         waiting,
@@ -161,9 +161,26 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
       );
       await typeAndSee(server, 'modifiedMessage = upper $message', /Step 6 of 6/, 'server upper');
       await typeAndSee(server, 'serverSocket.sendto $modifiedMessage $clientAddress', /Lesson done/, 'server replies');
-      await typeAndSee(client, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 7 of 8/, 'client receives');
-      await typeAndSee(client, 'print $modifiedMessage', /HELLO[^]*Step 8 of 8/, 'client prints');
-      await typeAndSee(client, 'clientSocket.close', /Lesson done/, 'client done');
+      await typeAndSee(client, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 7 of 15/, 'client receives');
+      await typeAndSee(client, 'print $modifiedMessage', /HELLO[^]*Step 8 of 15/, 'client prints');
+      // The datagram-lost steps are the client's: its relay, its timeout, its second try.
+      const relayPort = await freeFixedPort();
+      for (const [line, next] of [
+        [`relayPort = ${relayPort}`, /Step 9 of 15/],
+        ['relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &', /Step 10 of 15[^]*relaying UDP from[^]*> $/],
+        ['clientSocket.settimeout 1', /Step 11 of 15/],
+        ['clientSocket.sendto hello localhost $relayPort', /Step 12 of 15/],
+        ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /ETIMEDOUT[^]*the relay lost the datagram[^]*Step 13 of 15/],
+        ['clientSocket.sendto hello localhost $relayPort', /Step 14 of 15/],
+        [
+          'kill %1',
+          /relay stopped: to the target 2 datagrams \(1 lost\)[^]*Step 15 of 15|Step 15 of 15[^]*relay stopped: to the target 2 datagrams \(1 lost\)/,
+        ],
+        ['clientSocket.close', /Lesson done/],
+      ] as const)
+        await typeAndSee(client, line, next, `client: ${line}`);
+      // The datagram that got through reached the server's terminal.
+      await server.waitFor(/\[serverSocket\] a datagram of 5 bytes/, 'the relayed datagram at the server');
     });
   });
 
@@ -172,9 +189,9 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
     const first = shell();
     try {
       await first.waitFor(/sockshell> $/, 'first session');
-      await typeAndSee(first, 'lesson udp', /Step 1 of 12/, 'the lesson');
-      await typeAndSee(first, `serverPort = ${port}`, /Step 2 of 12/, 'step 1');
-      await typeAndSee(first, 'clientSocket = udp.socket', /Step 3 of 12[^]*> $/, 'step 2');
+      await typeAndSee(first, 'lesson udp', /Step 1 of 19/, 'the lesson');
+      await typeAndSee(first, `serverPort = ${port}`, /Step 2 of 19/, 'step 1');
+      await typeAndSee(first, 'clientSocket = udp.socket', /Step 3 of 19[^]*> $/, 'step 2');
       first.child.stdin.write('\x04');
       expect(await first.exited).toBe(0);
     } finally {
@@ -187,18 +204,18 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
     const second = shell();
     try {
       await second.waitFor(/sockshell> $/, 'second session');
-      await typeAndSee(second, 'lesson', /udp +UDP: [^]*\(at step 3 of 12\)/, 'the list says where it was left');
+      await typeAndSee(second, 'lesson', /udp +UDP: [^]*\(at step 3 of 19\)/, 'the list says where it was left');
       await typeAndSee(
         second,
         'lesson udp',
-        /Back to the udp lesson at step 3 of 12, where you left it in an earlier session[^]*Earlier steps: serverPort = 12000 +· +clientSocket = udp\.socket[^]*Step 3 of 12/,
+        /Back to the udp lesson at step 3 of 19, where you left it in an earlier session[^]*Earlier steps: serverPort = 12000 +· +clientSocket = udp\.socket[^]*Step 3 of 19/,
         'resumed',
       );
       // The old session's socket is gone: typing the earlier steps again is not a wrong step.
       await typeAndSee(second, `serverPort = ${port}`, /\(step 1 again; you are at step 3\)/, 'step 1 again');
       await typeAndSee(second, 'clientSocket = udp.socket', /\(step 2 again; you are at step 3\)/, 'step 2 again');
-      await typeAndSee(second, 'clientSocket.getsockname', /Step 4 of 12/, 'on from step 3');
-      await typeAndSee(second, 'lesson udp --restart', /UDP: UDPClient and UDPServer[^]*Step 1 of 12/, 'started over');
+      await typeAndSee(second, 'clientSocket.getsockname', /Step 4 of 19/, 'on from step 3');
+      await typeAndSee(second, 'lesson udp --restart', /UDP: UDPClient and UDPServer[^]*Step 1 of 19/, 'started over');
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({});
       second.child.stdin.write('\x04');
       expect(await second.exited).toBe(0);
