@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
+import { namePorts } from '../export/os-ports.js';
+import { ephemeralRange } from '../engine/index.js';
 import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
 import { defineCommand } from '../spec/command.js';
@@ -25,11 +27,17 @@ export const exportCommand = defineCommand({
         'nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock',
         ctx.span,
       );
+    // A port the OS chose, typed back as a number, is written as the variable that held it, as save does.
+    const { program, original } = namePorts(ran.program(), {
+      table: ctx.session.table,
+      variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),
+      ephemeral: ephemeralRange(),
+    });
     // A REPL showed the results nobody assigned; a piped session did not, so its Python does not either.
-    const python = toPython(ran.program(), ctx.session.table, {
+    const python = toPython(program, ctx.session.table, {
       echo: ctx.session.interactive,
       overrides: new Map(),
-      made: (stmt) => ran.socket(stmt),
+      made: (stmt) => ran.socket(original.get(stmt) ?? stmt),
     });
     const path = ctx.a.FILE;
     if (path === undefined) {

@@ -3,8 +3,8 @@ import type { Value } from '../lang/values.js';
 import { select } from '../lang/select.js';
 import { ownWords, statements, varReads } from '../lang/statements.js';
 import type { ArgKind, CommandDef } from '../spec/command.js';
-import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
+import { portStandIns, positionalKinds, type PortLookup } from './os-ports.js';
 
 /**
  * `save`: the record of what a session ran, written back as a .sock script that replays it. Each
@@ -13,14 +13,9 @@ import type { RanChunk } from '../record/export-log.js';
  * what does something. A port the OS chose in this run, typed as a number, is written as the
  * variable that held it, or marked with a comment where none did.
  */
-export interface SaveOptions {
-  readonly table: ReadonlyMap<string, CommandDef>;
+export interface SaveOptions extends PortLookup {
   /** Keep only what involves these sockets (engine serials), the sockets they made, and what they need; null keeps all. */
   readonly sockets: ReadonlySet<number> | null;
-  /** A variable's value now: it stands for an OS-chosen port when it holds that port. */
-  readonly variable: (name: string) => Value | undefined;
-  /** Ports the OS hands out itself: a number in this range typed as a port came from this run. */
-  readonly ephemeral: readonly [number, number];
   /** Comment lines for the top (without '# '). */
   readonly header: readonly string[];
 }
@@ -130,9 +125,9 @@ function reads(stmt: Stmt): Set<string> {
 }
 
 /**
- * The statement's text with each OS-chosen port it typed replaced by the variable that held it:
- * `HOST PORT` becomes `$addr` where the command also takes an ADDRESS there, a lone port `$addr[1]`.
- * Only top-level commands are rewritten; a port nobody held is left as typed and marked.
+ * The statement's text with each OS-chosen port it typed replaced by the variable that held it
+ * (export/os-ports.ts), and each value only the left-out half made written in. Only top-level
+ * commands are rewritten; a port nobody held is left as typed and marked.
  */
 function standIns(
   stmt: Stmt,
@@ -141,45 +136,29 @@ function standIns(
   leftOut: ReadonlySet<string>,
   options: SaveOptions,
 ): { text: string; marks: string[] } {
-  if (stmt.kind !== 'command') return { text, marks: [] };
-  const def = options.table.get(stmt.call.name);
-  if (!def) return { text, marks: [] };
-  const { positional } = splitFlags(def, stmt.call.args);
-  const form = def.forms.find((f) => f.length === positional.length || (f.length > 0 && f[f.length - 1]!.rest === true));
-  if (!form) return { text, marks: [] };
-  const kindAt = (i: number): ArgKind | undefined => form[Math.min(i, form.length - 1)]?.kind;
+  const words = positionalKinds(stmt, options.table);
+  if (words === null) return { text, marks: [] };
+  const { positional, kindAt } = words;
   const edits: { word: Word; until: Word; by: string }[] = [];
   const marks: string[] = [];
   const ephemeral = (port: number): boolean => port >= options.ephemeral[0] && port <= options.ephemeral[1];
   for (const [i, w] of positional.entries()) {
     // A value the other half of the session made: written in as it is now.
-    if (w.kind === 'var' && leftOut.has(w.name)) {
-      const value = itemOf(options.variable(w.name), w.path);
-      const literal = value === undefined ? null : literalOf(value, kindAt(i));
-      if (literal === null) {
-        marks.push(`$${w.name} came from the other half of the session`);
-        continue;
-      }
-      edits.push({ word: w, until: w, by: literal.text });
-      if (literal.port !== null && ephemeral(literal.port)) marks.push(`port ${literal.port} is one the OS chose for that session`);
+    if (w.kind !== 'var' || !leftOut.has(w.name)) continue;
+    const value = itemOf(options.variable(w.name), w.path);
+    const literal = value === undefined ? null : literalOf(value, kindAt(i));
+    if (literal === null) {
+      marks.push(`$${w.name} came from the other half of the session`);
       continue;
     }
-    if (kindAt(i) !== 'port' || w.kind !== 'literal' || !/^\d+$/.test(w.text)) continue;
-    const port = Number(w.text);
-    if (!ephemeral(port)) continue;
-    const host = i > 0 && kindAt(i - 1) === 'host' ? positional[i - 1] : undefined;
-    const takesAddress = def.forms.some((f) => f.length === positional.length - 1 && f[i - 1]?.kind === 'address');
-    const holder = [...assigned].reverse().find((name) => holds(options.variable(name), port));
-    if (holder === undefined) {
-      marks.push(`port ${port} is one the OS chose for that session`);
-      continue;
-    }
-    const value = options.variable(holder);
-    if (value?.kind === 'int') edits.push({ word: w, until: w, by: `$${holder}` });
-    else if (host !== undefined && takesAddress && value?.kind === 'address') edits.push({ word: host, until: w, by: `$${holder}` });
-    else edits.push({ word: w, until: w, by: `$${holder}[1]` });
+    edits.push({ word: w, until: w, by: literal.text });
+    if (literal.port !== null && ephemeral(literal.port)) marks.push(`port ${literal.port} is one the OS chose for that session`);
   }
+  const ports = portStandIns(stmt, assigned, options);
+  for (const port of ports.unheld) marks.push(`port ${port} is one the OS chose for that session`);
+  for (const p of ports.standIns) edits.push({ word: p.word, until: p.until, by: `$${p.name}${p.item ? '[1]' : ''}` });
   if (edits.length === 0) return { text, marks };
+  edits.sort((a, b) => a.word.span.line - b.word.span.line || a.word.span.col - b.word.span.col);
   const lines = text.split('\n');
   // Right to left, so earlier columns stay where they were.
   for (const e of edits.reverse()) {
@@ -191,14 +170,6 @@ function standIns(
     lines[row] = line.slice(0, from) + e.by + line.slice(to);
   }
   return { text: lines.join('\n'), marks };
-}
-
-/** The value is this port, or an address with it. */
-function holds(value: Value | undefined, port: number): boolean {
-  if (value === undefined) return false;
-  if (value.kind === 'int') return value.value === port;
-  if (value.kind === 'address') return value.address.port === port;
-  return false;
 }
 
 /** `$name[...]`'s value, as the interpreter reads it (lang/select.ts); undefined where it would fail. */
