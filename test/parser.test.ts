@@ -215,9 +215,47 @@ describe('parser: errors carry line and column', () => {
     ["send b'a'b", '1:10 bytes literals stand alone: put a space after the closing quote'],
     ['x = recv 10 &', "1:13 a background command's result can't be assigned: drop '&' or the '='"],
     ['print ok\nfoo\nprint "x', "2:1 unknown command 'foo'; type help for the list | 3:7 unterminated string: add a closing \""],
+    // A command mistyped after '=' was stored as text, and only the next line failed: the error is at the assignment, once.
+    [
+      'c = udp.socket(\nc.sendto hi 127.0.0.1 12000',
+      "1:5 'udp.socket(' looks like a call cut short: sockshell calls take no parentheses; write udp.socket; to assign the text on purpose, quote it: c = 'udp.socket('",
+    ],
+    [
+      'clientSocket = udp.sockte\nclientSocket.sendto hi 127.0.0.1 12000',
+      "1:16 'udp.sockte' is not a command; did you mean udp.socket? To assign the text on purpose, quote it: clientSocket = 'udp.sockte'",
+    ],
+    [
+      'x = tcp.lisen',
+      "1:5 'tcp.lisen' is not a command; did you mean tcp.listen? To assign the text on purpose, quote it: x = 'tcp.lisen'",
+    ],
+    ['x = udp.zzz', "1:5 'udp.zzz' is not a command; type help for the list; to assign the text on purpose, quote it: x = 'udp.zzz'"],
+    [
+      'm = udp.sockte(',
+      "1:5 'udp.sockte(' looks like a call cut short: sockshell calls take no parentheses; write udp.socket; to assign the text on purpose, quote it: m = 'udp.sockte('",
+    ],
+    ['m = s.recvv', "1:5 's' has no method 'recvv'; did you mean s.recv? To assign the text on purpose, quote it: m = 's.recvv'"],
+    [
+      'm = hello(',
+      "1:5 'hello(' ends in '(' as a call does, and would be stored as text; to assign the text on purpose, quote it: m = 'hello('",
+    ],
   ];
   it.each(cases)('%j', (source, message) => {
     expect(parsed(source)).toBe(message);
+  });
+
+  it('keeps plain words, file names and host names after = as text', () => {
+    for (const text of [
+      'hello',
+      'photo.jpg',
+      'data.bin',
+      'server.sock',
+      'example.com',
+      'tcp.example.com',
+      'gaia.cs.umass.edu',
+      "'udp.sockte'",
+    ]) {
+      expect(compile(`x = ${text}`).diagnostics).toEqual([]);
+    }
   });
 
   it('reports an open block as incomplete, so the REPL asks for more', () => {

@@ -66,18 +66,12 @@ export const fileCalls: readonly CommandDef[] = [
     summary: 'Receive into a file (created or emptied) until the peer closes (EOF), or NBYTES; returns the bytes written',
     python: { code: 'while data := s.recv(65536): f.write(data)' },
     example: 'connectionSocket.recvfile copy.jpg',
-    toPython: (py) => ({
-      kind: 'lines',
-      lines: [
-        `with open(${py.arg(0)}, 'wb') as f:`,
-        py.count > 1 ? `    left = ${py.arg(1)}` : '    left = None',
-        `    while (data := ${py.target}.recv(65536 if left is None else min(65536, left))):`,
-        '        f.write(data)',
-        '        if left is not None:',
-        '            left -= len(data)',
-        '            if left == 0: break',
-      ],
-    }),
+    // A function (export/helpers.ts) rather than the loop written in place: its count is a value, so
+    // `n = recvfile ...` sets n, and an echo prints it, as the shell's call returns the bytes written.
+    toPython: (py) => {
+      py.helper('recvfile');
+      return expr(`recvfile(${py.target}, ${py.arg(0)}${py.count > 1 ? `, ${py.arg(1)}` : ''})`, 'int');
+    },
     async run(ctx) {
       const nbytes = ctx.a.NBYTES ?? null;
       const got = await transfer(ctx, (socket, path, options) => ctx.session.engine.recvfile(socket, path, nbytes, options));

@@ -2,7 +2,7 @@ import { literalFamily } from '../engine/index.js';
 import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import { ADDRESS, destination } from './address-arg.js';
-import type { PyContext } from '../spec/python.js';
+import { reuseAddress, type PyContext } from '../spec/python.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
 import { refusedWhereUdp } from './moments.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
@@ -84,7 +84,7 @@ export const shortcuts: readonly CommandDef[] = [
       return {
         kind: 'lines',
         lines: [`${n} = ${pySocket(py, 'SOCK_DGRAM', host)}`, `${n}.bind((${host}, ${port}))`],
-        defines: { name: n, type: 'socket' },
+        defines: { name: n, type: 'socket', transport: 'udp' },
       };
     },
     run(ctx) {
@@ -112,8 +112,13 @@ export const shortcuts: readonly CommandDef[] = [
       const port = py.count === 0 ? '0' : portFirst || py.count === 1 ? py.arg(0) : py.arg(1);
       const backlog = portFirst ? py.arg(1) : py.count === 3 ? py.arg(2) : '128';
       const n = py.newName;
-      const made = [`${n} = ${pySocket(py, 'SOCK_STREAM', host)}`, `${n}.bind((${host}, ${port}))`, `${n}.listen(${backlog})`];
-      return { kind: 'lines', lines: made, defines: { name: n, type: 'socket' } };
+      const made = [
+        `${n} = ${pySocket(py, 'SOCK_STREAM', host)}`,
+        reuseAddress(n),
+        `${n}.bind((${host}, ${port}))`,
+        `${n}.listen(${backlog})`,
+      ];
+      return { kind: 'lines', lines: made, defines: { name: n, type: 'socket', transport: 'tcp' } };
     },
     run(ctx) {
       // Two arguments read as PORT BACKLOG when the first is a port number, else HOST PORT (the forms' order).
@@ -142,7 +147,7 @@ export const shortcuts: readonly CommandDef[] = [
       return {
         kind: 'lines',
         lines: [`${n} = ${pySocket(py, 'SOCK_STREAM', py.count === 2 ? py.arg(0) : null)}`, `${n}.connect(${py.address(0)})`],
-        defines: { name: n, type: 'socket' },
+        defines: { name: n, type: 'socket', transport: 'tcp' },
       };
     },
     run(ctx) {

@@ -1,7 +1,7 @@
 import { SOCKET_OPTION_TABLE, type SocketOption } from '../engine/index.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
-import { expr, lines } from '../spec/python.js';
+import { expr, lines, reuseAddress, socketExpr } from '../spec/python.js';
 import { SOCKET_OPTIONS } from './socket-options.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { dataCalls } from './data-calls.js';
@@ -29,7 +29,7 @@ const create = (transport: 'udp' | 'tcp'): CommandDef => ({
   summary: `Create a ${transport === 'udp' ? 'UDP (datagram)' : 'TCP (stream)'} socket; it becomes the current socket`,
   python: { code: `s = socket(AF_INET, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})` },
   example: transport === 'udp' ? 'clientSocket = udp.socket' : 'serverSocket = tcp.socket',
-  toPython: (py) => expr(socketCall(transport, py.flag('6') ? 6 : 4), 'socket'),
+  toPython: (py) => socketExpr(socketCall(transport, py.flag('6') ? 6 : 4), transport),
   run: (ctx) => socketValue(ctx, transport),
 });
 
@@ -50,7 +50,10 @@ export const socketCalls: readonly CommandDef[] = [
     summary: "Give the socket a local address; '' means every interface, port 0 lets the OS pick",
     python: { code: "s.bind(('', 12000))" },
     example: "serverSocket.bind '' 12000",
-    toPython: (py) => lines(`${py.target}.bind(${py.address(0)})`),
+    toPython: (py) =>
+      py.transport === 'tcp'
+        ? lines(reuseAddress(py.target), `${py.target}.bind(${py.address(0)})`)
+        : lines(`${py.target}.bind(${py.address(0)})`),
     async run(ctx) {
       const s = ctx.socket();
       const a = await ctx.session.engine.bind(s, ctx.a.HOST, ctx.a.PORT);
@@ -84,7 +87,7 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Wait for a client; returns (connectionSocket, address): a new socket for this client',
     python: { code: 'connectionSocket, addr = s.accept()' },
     example: 'connectionSocket, addr = serverSocket.accept',
-    toPython: (py) => expr(`${py.target}.accept()`, 'socket', 'address'),
+    toPython: (py) => socketExpr(`${py.target}.accept()`, 'tcp', 'address'),
     async run(ctx) {
       const s = ctx.socket();
       // Spelled out: spreading ctx.block here cost ~10 µs per accept (V8's slow path for object spread).

@@ -44,7 +44,11 @@ export const GRAMMAR: Grammar = {
   isCommand: (name) => TABLE.has(name),
   isMethod: (name) => TABLE.get(name)?.method === true,
   suggest,
+  isFamily: (prefix) => FAMILIES.has(prefix),
 };
+
+/** `udp` and `tcp`: the heads of the commands spelled with a dot. */
+const FAMILIES: ReadonlySet<string> = new Set(COMMANDS.flatMap((c) => (c.name.includes('.') ? [c.name.split('.')[0]!] : [])));
 
 /**
  * The closest command name within two edits, for "did you mean"; one edit for names of three letters

@@ -5,7 +5,8 @@ import type { PyHelper } from '../spec/python.js';
  * exactly what the shell's call takes and never more (peeking with MSG_PEEK, then taking only up to
  * the delimiter), so a plain s.recv after it gets the next bytes, as it does in the shell. Like the
  * shell's calls, each returns b'' when the peer has closed with nothing left, and fails (EOFError) when
- * it closed part-way; the shell also leaves those bytes queued, where Python has read them.
+ * it closed part-way; the shell also leaves those bytes queued, where Python has read them. recvfile
+ * is a function too, not a loop written in place, so that its count of bytes written is a value.
  */
 const HELPERS: Readonly<Record<PyHelper, { readonly uses: readonly PyHelper[]; readonly code: string }>> = {
   recvuntil: {
@@ -48,6 +49,20 @@ const HELPERS: Readonly<Record<PyHelper, { readonly uses: readonly PyHelper[]; r
             break
         data += chunk
     return data`,
+  },
+  recvfile: {
+    uses: [],
+    code: `def recvfile(s, path, nbytes=None):
+    """Receives into the file at path (created or emptied) until the peer closes, or nbytes; returns the bytes written."""
+    written = 0
+    with open(path, 'wb') as f:
+        while nbytes is None or written < nbytes:
+            data = s.recv(65536 if nbytes is None else min(65536, nbytes - written))
+            if not data:
+                break
+            f.write(data)
+            written += len(data)
+    return written`,
   },
   input_or_none: {
     uses: [],

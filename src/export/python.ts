@@ -1,4 +1,4 @@
-import type { Family } from '../engine/index.js';
+import type { Family, Transport } from '../engine/index.js';
 import type { Cond, Stmt, Word } from '../lang/ast.js';
 import { conditionPython } from './conditions.js';
 import type { Value } from '../lang/values.js';
@@ -29,7 +29,7 @@ export interface ExportOptions {
 export function toPython(program: readonly Stmt[], table: ReadonlyMap<string, CommandDef>, options: ExportOptions): string {
   const w = new Writer(table, options);
   w.block(program, 0);
-  const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`)];
+  const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`), ...[...w.notes].map((n) => `# ${n}`)];
   if (w.helpers.size > 0) imports.push('', ...helperDefinitions(w.helpers));
   const unused = [...options.overrides].filter(([name]) => !w.assigned.has(name)).map(([name, v]) => `${pyName(name)} = ${literal(v)}`);
   return [...imports, ...unused, ...w.out].join('\n') + '\n';
@@ -59,11 +59,14 @@ class Writer {
   readonly out: string[] = [];
   readonly imports = new Set<string>();
   readonly helpers = new Set<PyHelper>();
+  readonly notes = new Set<string>();
   readonly assigned = new Set<string>();
   private readonly types: Map<string, PyType>;
   private current: string;
   /** What is known of the bytes variables hold; a variable not here holds bytes of unknown content. */
   private readonly contents = new Map<string, Content>();
+  /** The transport of the socket each Python variable holds, where the program shows it. */
+  private readonly transports = new Map<string, Transport>();
   /** The item types of tuples variables hold, where a command's result says them. */
   private readonly items = new Map<string, readonly PyType[]>();
   private readonly vars: Vars = {
@@ -112,6 +115,7 @@ class Writer {
         names.forEach((n) => this.assigned.add(n));
         names.forEach((n) => this.contents.delete(n));
         names.forEach((n) => this.items.delete(n));
+        names.forEach((n) => this.transports.delete(pyName(n)));
         if (fixed) {
           this.types.set(names[0]!, literalType(fixed));
           return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
@@ -123,11 +127,15 @@ class Writer {
         const copied =
           names.length === 1 && s.value.kind === 'var' && s.value.path === undefined ? this.items.get(s.value.name) : undefined;
         if (copied) this.items.set(names[0]!, copied); // x = $m keeps what is known of m's items
+        const transport =
+          names.length === 1 && s.value.kind === 'var' && s.value.path === undefined && this.transports.get(pyName(s.value.name));
+        if (transport) this.transports.set(pyName(names[0]!), transport);
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
-      case 'show':
-        if (this.options.echo) this.emit(depth, `print(${this.word(s.word).code})`);
-        return;
+      case 'show': {
+        const { code, type } = this.word(s.word);
+        return this.echo(code, type, depth, '');
+      }
       case 'command':
         return this.command(s, depth);
       case 'while':
@@ -180,7 +188,7 @@ class Writer {
     const displaced = this.options.made?.(s)?.displaced;
     if (displaced) {
       this.emit(depth, `${pyName(displaced.to)} = ${pyName(displaced.from)}  # the shell keeps this socket open as ${displaced.to}`);
-      this.define(displaced.to, 'socket');
+      this.define(displaced.to, 'socket', this.transports.get(pyName(displaced.from)));
     }
     // Asked for only by calls that make a socket: a name is taken only then, as in the engine.
     let made: string | undefined;
@@ -201,31 +209,34 @@ class Writer {
     }
     switch (r.kind) {
       case 'comment':
-        return this.emit(depth, `# ${r.text}`);
+        this.emit(depth, `# ${r.text}`);
+        return this.noValue(targets, depth);
       case 'current':
         this.current = r.socket;
-        return this.emit(depth, `# ${r.text}`);
+        this.emit(depth, `# ${r.text}`);
+        return this.noValue(targets, depth);
       case 'lines':
         r.lines.forEach((l, i) => this.emit(depth, l + (i === 0 ? note : '')));
-        if (r.defines) this.define(r.defines.name, r.defines.type);
+        if (r.defines) this.define(r.defines.name, r.defines.type, r.defines.transport);
+        else this.noValue(targets, depth);
         return;
       case 'expr': {
         if (targets.length === 1) {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
-          this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown');
+          this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown', r.transport);
           if (r.types.length > 1) this.items.set(targets[0]!, r.types);
           // upper and lower of bytes that are not UTF-8 give such bytes again.
           if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw'))
             this.contents.set(targets[0]!, 'raw');
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
-          targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown'));
+          targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown', i === 0 ? r.transport : undefined));
         } else if (r.types[0] === 'socket') {
           // accept gives (socket, address): the shell names the socket; the address goes unnamed.
           this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
-          this.define(newName(), 'socket');
+          this.define(newName(), 'socket', r.transport);
         } else {
-          this.emit(depth, (this.options.echo && r.types[0] !== 'none' ? `print(${r.code})` : r.code) + note);
+          this.echo(r.code, r.types.length === 1 ? r.types[0]! : 'tuple', depth, note, true);
         }
         return;
       }
@@ -234,6 +245,28 @@ class Writer {
         return exhaustive;
       }
     }
+  }
+
+  /**
+   * A value nobody assigned, as the REPL showed it: only a statement of the program itself (depth 0,
+   * not inside while, repeat or if; interp/interpreter.ts echoes at depth 0 only), and as Python's
+   * repr, which print gives for all but text ('HI' at the prompt; print('HI') would show HI). Where
+   * nothing was shown (a script, a block), a call is still made for what it does; a $name, dropped.
+   */
+  private echo(code: string, type: PyType | 'tuple', depth: number, note: string, call = false): void {
+    const shown = this.options.echo && depth === 0 && type !== 'none';
+    if (shown) this.emit(depth, `print(${type === 'str' || type === 'unknown' ? `repr(${code})` : code})${note}`);
+    else if (call) this.emit(depth, code + note);
+  }
+
+  /**
+   * `x = close`: a command written as statements gives no value in Python, and gives none in the
+   * shell either (a command with a value is written as an expression); the name is still set.
+   */
+  private noValue(targets: readonly string[], depth: number): void {
+    if (targets.length === 0) return;
+    this.emit(depth, `${targets.map(pyName).join(', ')} = None`);
+    targets.forEach((t) => this.define(t, 'none'));
   }
 
   /** What a command's toPython is given: its words as Python, and the program's state. */
@@ -247,6 +280,7 @@ class Writer {
     const words = positional.map((w) => this.word(w));
     return {
       target,
+      transport: this.transports.get(target) ?? null,
       looping: this.loops > 0,
       get newName() {
         return newName();
@@ -261,6 +295,7 @@ class Writer {
       text: (i) => wordText(positional[i]!, this.vars),
       socket: (i) => wordSocket(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
+      note: (n) => this.notes.add(n),
       need: (m) => this.imports.add(m),
       helper: (h) => this.helpers.add(h),
     };
@@ -284,8 +319,10 @@ class Writer {
     return this.vars.item(w.name, i);
   }
 
-  private define(name: string, type: PyType): void {
+  private define(name: string, type: PyType, transport?: Transport): void {
     this.items.delete(name);
+    if (transport) this.transports.set(pyName(name), transport);
+    else this.transports.delete(pyName(name));
     this.assigned.add(name);
     this.types.set(name, type);
     if (type === 'socket') this.current = pyName(name);

@@ -4,6 +4,7 @@ import type { Call, Cond, Diagnostic, Span, Stmt, Target, Word } from './ast.js'
 import { isName, lexLine } from './lexer.js';
 import { intern } from './intern.js';
 import { assignmentTargets } from './targets.js';
+import { commandLikeText } from './command-like.js';
 import { pythonAssignedText, pythonCallLine } from './python-habits.js';
 
 /** What the parser needs to know about commands: which words start one. Supplied by the command table. */
@@ -14,6 +15,8 @@ export interface Grammar {
   isMethod(name: string): boolean;
   /** A close spelling to suggest for an unknown command, if any. */
   suggest(name: string): string | null;
+  /** The part before the dot of commands spelled with one: `udp` (udp.socket, udp.bind), `tcp`. */
+  isFamily(prefix: string): boolean;
 }
 
 export interface ParseResult {
@@ -271,7 +274,11 @@ class Parser {
       const { span } = stmt.value;
       const written = line.slice(span.col - 1, span.col - 1 + span.width);
       const python = pythonAssignedText(line, this.grammar, stmt.targets, written);
-      return python === null ? stmt : this.report(python, span);
+      const command = stmt.value.kind === 'literal' && !stmt.value.quoted ? commandLikeText(written, this.grammar, stmt.targets) : null;
+      // The statement stays (the diagnostic stops the program running): its names count as assigned, so a
+      // later $name gets no second error for the same mistake.
+      if (python !== null || command !== null) this.report(python ?? command!, span);
+      return stmt;
     }
     if (this.diagnostics.length === before) return null;
     const python = pythonCallLine(line, this.grammar);

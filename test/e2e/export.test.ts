@@ -53,6 +53,8 @@ describe('export', () => {
     expect(r.stdout).toBe(
       [
         'from socket import *',
+        // What the shell does differently with input's prompt through pipes (README: export).
+        "# input()'s prompt: sockshell run writes it only when stdout is a terminal, so that stdout holds only what the program prints; Python's input() writes it to stdout even into a pipe",
         "serverName = '127.0.0.1'",
         'serverPort = 12000',
         'clientSocket = socket(AF_INET, SOCK_STREAM)',
