@@ -114,6 +114,7 @@ export function helpCommand(c: CommandDef): string {
     'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
   );
   lines.push(`  Example: ${c.example}`);
+  for (const note of c.notes ?? []) lines.push(`  ${note}`);
   if (c.method) lines.push(`  On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`);
   return lines.join('\n');
 }
