@@ -19,7 +19,7 @@ import { defineCommand, type Arg, type CallContext, type CommandDef } from '../s
  * value itself, keeping its type: a socket (`run handler.sock conn=$c &` serves c in a job), an
  * address, bytes. Any other word is read as text, as on the command line.
  */
-function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<string, Value> {
+export function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const a of args) {
     const passed = passedVariable(a);

@@ -324,6 +324,6 @@ class SocketEngine implements Engine, Core {
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread, linger });
+    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread, linger, owner: socket.owner });
   }
 }

@@ -237,6 +237,8 @@ export type EngineEvent =
       fin: boolean;
       unread: number;
       linger: boolean;
+      /** Who owned it (CreateOptions.owner): a closed socket is no longer in the table to ask. */
+      owner: string;
     }
   /** A new socket took the label `from`; the old one (serial) goes by `socket` now. */
   | { kind: 'renamed'; serial: number; socket: string; from: string };
