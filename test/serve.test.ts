@@ -44,7 +44,7 @@ describe.runIf(hasPython)('serve PORT FILE', () => {
     expect(ran.stdout).toBe("b'got:SECOND'\nb'got:FIRST'\n");
     // The handlers' jobs came and went without a line each at the prompt.
     await waitFor(() => d.core.session.jobs.list().filter((j) => j.state === 'running').length === 1, 'the handler jobs done');
-    expect(lines.filter((l) => /upper\.sock conn=/.test(l))).toEqual([]);
+    expect(lines.filter((l) => /upper\.sock for \(/.test(l))).toEqual([]);
     expect(d.core.session.engine.list().map((s) => s.name)).toEqual(['server']); // each connection closed with its job
   });
 

@@ -68,7 +68,7 @@ export const serveCommand: CommandDef = defineCommand({
         vars.set('conn', { kind: 'socket', handle: socket, transport: 'tcp' });
         vars.set('addr', addressValue(address));
         const id = jobs.start(
-          `${file} conn=${socket.name} (serve)`,
+          `${file} for ${addressRepr(address)} (serve${ctx.job === undefined ? '' : ` %${ctx.job}`})`,
           (signal, job) => ctx.session.runFile(file, vars, { signal, job, depth: ctx.scope.depth + 1 }),
           (job, end) => {
             handlers.delete(job);

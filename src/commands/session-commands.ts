@@ -110,7 +110,7 @@ export const sessionCommands: readonly CommandDef[] = [
       const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);
-      if (def) ctx.display(helpCommand(def));
+      if (def) ctx.display(helpCommand(def, ctx.session.columns()));
       else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
       else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
       else {

@@ -107,14 +107,18 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
   return lines.join('\n');
 }
 
-export function helpCommand(c: CommandDef): string {
+/** One command: usage, summary, flags, Python, example and notes; notes wrap to columns when given (a terminal). */
+export function helpCommand(c: CommandDef, columns?: number): string {
   const lines = [`usage: ${c.usage}`, `  ${c.summary}`];
   if (c.flags) for (const [flag, text] of Object.entries(c.flags)) lines.push(`  ${flag.length === 1 ? '-' : '--'}${flag}: ${text}`);
   lines.push(
     'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
   );
   lines.push(`  Example: ${c.example}`);
-  for (const note of c.notes ?? []) lines.push(`  ${note}`);
+  for (const note of c.notes ?? []) {
+    const indent = /^ */.exec(note)![0];
+    lines.push(...wrapWords(note.trimStart(), columns, `  ${indent}`, `  ${indent}    `));
+  }
   if (c.method) lines.push(`  On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`);
   return lines.join('\n');
 }
