@@ -32,8 +32,9 @@ export const optionCalls: readonly CommandDef[] = [
       ],
       [
         { name: 'OPTION', kind: 'option', choices: SOCKET_OPTIONS },
-        { name: 'GROUP', kind: 'host' },
-        { name: 'IFACE', kind: 'host' },
+        // Words as they are, as VALUE is: optionValue reads them as the option says, and says so when it takes one value.
+        { name: 'GROUP', kind: 'value' },
+        { name: 'IFACE', kind: 'value' },
       ],
     ],
     summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
