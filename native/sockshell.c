@@ -19,6 +19,7 @@
 #include <linux/sock_diag.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <node_api.h>
 #include <poll.h>
 #include <string.h>
@@ -166,6 +167,24 @@ static napi_value recv_from(napi_env env, napi_callback_info info) {
   return number(env, (double)n);
 }
 
+/* host (an IPv4 or IPv6 literal) and port as a socket address in out: its length, or 0 for no literal. */
+static socklen_t socket_address(const char *host, int32_t port, struct sockaddr_storage *out) {
+  memset(out, 0, sizeof *out);
+  struct sockaddr_in *a4 = (struct sockaddr_in *)out;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
+  if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+    a4->sin_family = AF_INET;
+    a4->sin_port = htons((uint16_t)port);
+    return sizeof *a4;
+  }
+  if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+    a6->sin6_family = AF_INET6;
+    a6->sin6_port = htons((uint16_t)port);
+    return sizeof *a6;
+  }
+  return 0;
+}
+
 /* sendto(fd, buffer, host, port) -> bytes sent or -errno; host is an IPv4 or IPv6 literal. */
 static napi_value send_to(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -179,21 +198,8 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
     return NULL;
   CHECK(napi_get_value_string_utf8(env, argv[2], host, sizeof host, &host_length));
   struct sockaddr_storage to;
-  socklen_t to_length;
-  memset(&to, 0, sizeof to);
-  struct sockaddr_in *a4 = (struct sockaddr_in *)&to;
-  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&to;
-  if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons((uint16_t)port);
-    to_length = sizeof *a4;
-  } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
-    to_length = sizeof *a6;
-  } else {
-    return number(env, -EINVAL);
-  }
+  socklen_t to_length = socket_address(host, port, &to);
+  if (to_length == 0) return number(env, -EINVAL);
   ssize_t n = sendto(fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&to, to_length);
   return number(env, n < 0 ? -errno : (double)n);
 }
@@ -241,6 +247,84 @@ static napi_value send_file(napi_env env, napi_callback_info info) {
   off_t offset = (off_t)offset_value;
   ssize_t n = sendfile(out_fd, in_fd, &offset, (size_t)count_value);
   return number(env, n < 0 ? -errno : (double)n);
+}
+
+/*
+ * Socket options by their Python names, for the options Node's net and dgram cannot set or read
+ * (src/engine/options.ts says which): the names stay in JS, the numbers in this table.
+ */
+static const struct {
+  const char *name;
+  int level;
+  int option;
+} OPTIONS[] = {
+    {"SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR},   {"SO_BROADCAST", SOL_SOCKET, SO_BROADCAST},
+    {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE},   {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF},
+    {"SO_SNDBUF", SOL_SOCKET, SO_SNDBUF},         {"SO_LINGER", SOL_SOCKET, SO_LINGER},
+    {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},    {"IP_MULTICAST_TTL", IPPROTO_IP, IP_MULTICAST_TTL},
+    {"IP_MULTICAST_LOOP", IPPROTO_IP, IP_MULTICAST_LOOP}, {"IP_MULTICAST_IF", IPPROTO_IP, IP_MULTICAST_IF},
+    {"IP_ADD_MEMBERSHIP", IPPROTO_IP, IP_ADD_MEMBERSHIP},
+    {"IP_DROP_MEMBERSHIP", IPPROTO_IP, IP_DROP_MEMBERSHIP},
+};
+
+/* The option named by argument v: its index in OPTIONS, or -1 (a TypeError is thrown). */
+static int option_arg(napi_env env, napi_value v) {
+  char name[32];
+  size_t length;
+  if (napi_get_value_string_utf8(env, v, name, sizeof name, &length) == napi_ok) {
+    for (size_t i = 0; i < sizeof OPTIONS / sizeof OPTIONS[0]; i++)
+      if (strcmp(OPTIONS[i].name, name) == 0) return (int)i;
+  }
+  napi_throw_type_error(env, NULL, "sockshell native: not an option of this addon");
+  return -1;
+}
+
+/*
+ * getsockopt(fd, name) -> the option's value or -errno. An int is read, as Python's
+ * getsockopt(level, name) without a buffer length reads one: for SO_LINGER that is l_onoff.
+ */
+static napi_value get_option(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  int i = option_arg(env, argv[1]);
+  if (i < 0) return NULL;
+  int value = 0;
+  socklen_t length = sizeof value;
+  if (getsockopt(fd, OPTIONS[i].level, OPTIONS[i].option, &value, &length) < 0) return number(env, -errno);
+  return number(env, value);
+}
+
+/*
+ * setsockopt(fd, name, value) -> 0 or -errno. An int, except SO_LINGER: value -1 is off
+ * (l_onoff 0), else on with l_linger = value seconds.
+ */
+static napi_value set_option(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, value;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &value)) return NULL;
+  int i = option_arg(env, argv[1]);
+  if (i < 0) return NULL;
+  int r;
+  if (OPTIONS[i].option == SO_LINGER && OPTIONS[i].level == SOL_SOCKET) {
+    struct linger l = {value < 0 ? 0 : 1, value < 0 ? 0 : value};
+    r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  } else {
+    r = setsockopt(fd, OPTIONS[i].level, OPTIONS[i].option, &value, sizeof value);
+  }
+  return number(env, r < 0 ? -errno : 0);
+}
+
+/*
+ * socket(family, stream) -> a new descriptor or -errno: a socket of the kind Node has not made yet
+ * (TCP before connect or listen, UDP before bind), for getsockopt to ask the OS. The caller closes it.
+ */
+static napi_value new_socket(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t family, stream;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &family) || !int_arg(env, argv[1], &stream)) return NULL;
+  int fd = socket(family == 6 ? AF_INET6 : AF_INET, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+  return number(env, fd < 0 ? -errno : fd);
 }
 
 /*
@@ -370,6 +454,27 @@ static napi_value tcp_holders(napi_env env, napi_callback_info info) {
   return number(env, 0);
 }
 
+/*
+ * bindcheck(host, port) -> 0 or -errno: whether a TCP socket *without* SO_REUSEADDR may bind
+ * host:port now (libuv sets SO_REUSEADDR on every TCP bind, so Node's own bind cannot say).
+ */
+static napi_value bind_check(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t port;
+  char host[64];
+  size_t host_length;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[1], &port)) return NULL;
+  CHECK(napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_length));
+  struct sockaddr_storage at;
+  socklen_t at_length = socket_address(host, port, &at);
+  if (at_length == 0) return number(env, -EINVAL);
+  int fd = socket(at.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return number(env, -errno);
+  int r = bind(fd, (struct sockaddr *)&at, at_length) < 0 ? -errno : 0;
+  close(fd);
+  return number(env, r);
+}
+
 /* errname(-errno) -> 'ECONNREFUSED' and the like, as Node names them. */
 static napi_value err_name(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -394,6 +499,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"getsockopt", NULL, get_option, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setsockopt", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socket", NULL, new_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bindcheck", NULL, bind_check, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
   return exports;

@@ -21,7 +21,7 @@ const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
   ['-u', 'UDP: each piece of input is a datagram (at most 8 KiB); no end of stream, so -w or Ctrl-C ends it'],
   ['-k', 'keep listening: TCP serves clients at once; UDP answers whoever sent last'],
   ['-C', 'send each line feed of the input as CR LF (one already after CR is left alone)'],
-  ['-w S', 'give up connecting after S seconds, and close after S seconds with no byte either way'],
+  ['-w S', 'give up connecting (listen: waiting for a client) after S seconds, and close after S seconds with no byte either way'],
   ['-6', 'IPv6'],
   ['-p PORT', 'connect from this local port'],
   ['-q', 'no # lines on stderr'],

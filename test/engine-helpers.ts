@@ -23,7 +23,12 @@ export const BACK_END: 'native' | 'loop' = process.env.SOCKSHELL_ENGINE === 'loo
 
 export function rig(options: Partial<EngineOptions> = {}): Rig {
   const events: EngineEvent[] = [];
-  const engine = createEngine({ ...(BACK_END === 'native' ? { blockingCalls: () => true } : {}), ...options, sink: (e) => events.push(e) });
+  // The loop back end stands for a build without the addon: socket options through Node's calls alone too.
+  const engine = createEngine({
+    ...(BACK_END === 'native' ? { blockingCalls: () => true } : { addonCalls: false }),
+    ...options,
+    sink: (e) => events.push(e),
+  });
   return {
     engine,
     events,

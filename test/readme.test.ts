@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/table.js';
-import { markdownCommandTable } from '../src/render/command-table.js';
+import { markdownCommandTable, markdownOptionTable } from '../src/render/command-table.js';
 import { helpCommand, helpIndex } from '../src/render/help.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -9,6 +9,10 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 describe('README and help stay in step with the command table', () => {
   it('the README command table is the generated one (paste the expected text into README.md if not)', () => {
     expect(readme).toContain(markdownCommandTable(COMMANDS));
+  });
+
+  it('the README socket option table is the generated one (engine/options.ts)', () => {
+    expect(readme).toContain(markdownOptionTable());
   });
 
   it('every command has a usage starting with its name, a summary, an example, and a Python call or a reason', () => {

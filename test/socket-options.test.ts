@@ -1,14 +1,22 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, type Transport } from '../src/engine/index.js';
-import { fails, rig, type Rig } from './engine-helpers.js';
-import { CoreDriver } from './helpers/core-driver.js';
+import { ShellError } from '../src/core/errors.js';
+import { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, tcpHolders, type OptionArg, type SocketOption, type Transport } from '../src/engine/index.js';
+import { BACK_END, fails, rig, type Rig } from './engine-helpers.js';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
+import { hasPython, PEERS, runProcess } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
- * Socket options are one table (src/engine/options.ts): each entry's transports are where the engine
- * takes it, and the exporter spells its level from the entry. A new option without its engine case does
- * not compile (the switches in tcp.ts and udp-handle.ts end in `never`); this test checks that the
- * table and the engine agree for every option and transport.
+ * Socket options are one table (src/engine/options.ts): for each option and transport it says whether
+ * Node sets it, the native addon sets it on the descriptor, or Linux refuses it (with which errno).
+ * These tests hold the table to Linux (python3 on this machine answers the same setsockopt calls), and
+ * the engine to the table, with the addon (BACK_END native) and without it (loop: a build without the
+ * addon, where what needs it is refused as this build's limit, never as an errno).
  */
+const ADDON = BACK_END === 'native';
 let r: Rig | null = null;
 afterEach(async () => {
   await r?.engine.closeAll();
@@ -17,25 +25,293 @@ afterEach(async () => {
 
 const cases = SOCKET_OPTIONS.flatMap((option) => (['udp', 'tcp'] as const).map((transport) => [option, transport] as const));
 
+/** A value setsockopt takes for option, as the table says its value is. */
+function valueOf(option: SocketOption): OptionArg {
+  switch (SOCKET_OPTION_TABLE[option].value) {
+    case 'flag':
+      return 1;
+    case 'bytes':
+      return 65536;
+    case 'linger':
+      return 0;
+    case 'ttl':
+      return 2;
+    case 'iface':
+      return '127.0.0.1';
+    case 'group':
+      return { group: '224.1.1.7', iface: '127.0.0.1' };
+  }
+}
+
+/** A build-limit refusal: the shell's words, not an errno. */
+const BUILD_LIMIT = /a limit of this build, not an error from the OS/;
+
 describe('socket options table', () => {
-  it.each(cases)('%s on %s: taken where the table lists the transport, else ENOPROTOOPT', async (option, transport: Transport) => {
+  it.skipIf(!hasPython)('each entry answers as Linux does (python3 setsockopt on this machine)', async () => {
+    const ran = await runProcess('python3', [join(PEERS, 'options.py')]);
+    const linux = JSON.parse(ran.stdout) as Record<Transport, Record<string, string>>;
+    for (const [option, transport] of cases) {
+      const route = SOCKET_OPTION_TABLE[option][transport];
+      const expected = route === 'node' || route === 'addon' ? 'ok' : route;
+      expect(`${option} on ${transport}: ${linux[transport][option]}`).toBe(`${option} on ${transport}: ${expected}`);
+    }
+  });
+
+  it.each(cases)('%s on %s: the engine does what the entry says', async (option, transport: Transport) => {
     r = rig();
     const s = r.engine.create(transport, 4, { owner: 'main' });
     const spec = SOCKET_OPTION_TABLE[option];
-    const value = spec.value === 'bytes' ? 65536 : 1;
-    if ((spec.transports as readonly string[]).includes(transport)) expect(() => r!.engine.setsockopt(s, option, value)).not.toThrow();
-    else await fails(() => r!.engine.setsockopt(s, option, value), 'ENOPROTOOPT');
+    const route = spec[transport];
+    // Node's dgram joins a group only on a bound socket (the engine says so); join before leaving.
+    if (spec.value === 'group' && transport === 'udp') await r.engine.bind(s, '0.0.0.0', 0);
+    if (option === 'IP_DROP_MEMBERSHIP' && transport === 'udp') r.engine.setsockopt(s, 'IP_ADD_MEMBERSHIP', valueOf(option));
+    const set = () => r!.engine.setsockopt(s, option, valueOf(option));
+    if (route === 'node') expect(set).not.toThrow();
+    else if (route === 'addon') {
+      if (ADDON) expect(set).not.toThrow();
+      else expect(set).toThrow(BUILD_LIMIT);
+    } else await fails(set, route);
   });
 
-  it('export spells each option with the level its entry gives', async () => {
+  it('export spells each option with the level and the value Python takes', async () => {
     const shell = new CoreDriver({ maxWaitMs: 2000 });
     try {
-      await shell.ok('t = tcp.socket', 't.setsockopt TCP_NODELAY 1', 't.setsockopt SO_KEEPALIVE 1');
+      await shell.ok(
+        't = tcp.socket',
+        't.setsockopt TCP_NODELAY 1',
+        't.setsockopt SO_KEEPALIVE 1',
+        't.setsockopt SO_LINGER 0',
+        'n = t.getsockopt SO_RCVBUF',
+        'u = udp.bind 0.0.0.0 0',
+        'u.setsockopt IP_ADD_MEMBERSHIP 224.1.1.7 127.0.0.1',
+        'u.setsockopt IP_MULTICAST_IF 127.0.0.1',
+        'u.setsockopt IP_MULTICAST_TTL 2',
+      );
       const py = await shell.ok('export');
+      expect(py).toContain('import struct');
       expect(py).toContain('t.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)');
       expect(py).toContain('t.setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)');
+      expect(py).toContain("t.setsockopt(SOL_SOCKET, SO_LINGER, struct.pack('ii', 1, 0))");
+      expect(py).toContain('n = t.getsockopt(SOL_SOCKET, SO_RCVBUF)');
+      expect(py).toContain("u.setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, inet_aton('224.1.1.7') + inet_aton('127.0.0.1'))");
+      expect(py).toContain("u.setsockopt(IPPROTO_IP, IP_MULTICAST_IF, inet_aton('127.0.0.1'))");
+      expect(py).toContain('u.setsockopt(IPPROTO_IP, IP_MULTICAST_TTL, 2)');
     } finally {
       await shell.close();
     }
+  });
+});
+
+describe('getsockopt and buffer sizes', () => {
+  it.skipIf(!hasPython)('TCP SO_RCVBUF/SO_SNDBUF 65536 read back as Linux reports them (doubled), as Python reads them', async () => {
+    const linux = JSON.parse((await runProcess('python3', [join(PEERS, 'options.py'), '--buffers'])).stdout) as Record<string, number>;
+    r = rig();
+    const server = r.engine.create('tcp', 4, { name: 'server', owner: 'main' });
+    const { port } = await r.engine.listen(server, 1);
+    const t = r.engine.create('tcp', 4, { name: 't', owner: 'main' });
+    if (!ADDON) {
+      expect(() => r!.engine.setsockopt(t, 'SO_RCVBUF', 65536)).toThrow(BUILD_LIMIT);
+      expect(() => r!.engine.getsockopt(t, 'SO_RCVBUF')).toThrow(/Node has no getsockopt.*a limit of this build/);
+      return;
+    }
+    r.engine.setsockopt(t, 'SO_RCVBUF', 65536);
+    r.engine.setsockopt(t, 'SO_SNDBUF', 65536);
+    // Before connect Node has no descriptor: the OS is asked on a fresh socket with the same values set.
+    expect(r.engine.getsockopt(t, 'SO_RCVBUF')).toBe(linux.SO_RCVBUF);
+    await r.engine.connect(t, '127.0.0.1', port, {});
+    expect(r.engine.getsockopt(t, 'SO_RCVBUF')).toBe(linux.SO_RCVBUF);
+    expect(r.engine.getsockopt(t, 'SO_SNDBUF')).toBe(linux.SO_SNDBUF);
+    expect(linux.SO_RCVBUF).toBe(2 * 65536); // Linux doubles it, for its own bookkeeping
+    expect(r.engine.getsockopt(t, 'TCP_NODELAY')).toBe(0);
+    r.engine.setsockopt(t, 'TCP_NODELAY', 1);
+    expect(r.engine.getsockopt(t, 'TCP_NODELAY')).toBe(1);
+  });
+
+  it('UDP SO_RCVBUF reads what the OS reports, with or without the addon', async () => {
+    r = rig();
+    const u = r.engine.create('udp', 4, { owner: 'main' });
+    r.engine.setsockopt(u, 'SO_RCVBUF', 65536);
+    await r.engine.bind(u, '127.0.0.1', 0);
+    expect(r.engine.getsockopt(u, 'SO_RCVBUF')).toBe(131072);
+  });
+
+  it('an option Linux refuses on getsockopt is refused by the OS itself (the addon), never made up', async () => {
+    r = rig();
+    const u = r.engine.create('udp', 4, { owner: 'main' });
+    await r.engine.bind(u, '127.0.0.1', 0);
+    if (ADDON) await fails(() => r!.engine.getsockopt(u, 'IP_ADD_MEMBERSHIP'), 'ENOPROTOOPT');
+    else expect(() => r!.engine.getsockopt(u, 'IP_ADD_MEMBERSHIP')).toThrow(BUILD_LIMIT);
+  });
+
+  it('at the prompt: getsockopt returns an int; without the addon the message is no errno', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('u = udp.bind 127.0.0.1 0', 'u.setsockopt SO_SNDBUF 32768');
+      expect(withoutReceiveNotes((await shell.run('u.getsockopt SO_SNDBUF')).out)).toBe('65536\n');
+      const ran = await shell.run('t = tcp.socket\nt.setsockopt SO_LINGER 5');
+      expect(ran.err).toMatch(/SO_LINGER 5: sockshell takes SO_LINGER 0 .* a limit of sockshell, not of the OS/);
+      expect(ran.err).not.toMatch(/E[A-Z]+:/);
+    } finally {
+      await shell.close();
+    }
+  });
+});
+
+/** A python3 client of port: connects, says so, and reports how its recv ended (reset, or the bytes). */
+function resetWatcher(port: number): { connected: Promise<void>; result: Promise<string>; stop: () => void } {
+  const code = [
+    'import socket, sys',
+    `c = socket.create_connection(('127.0.0.1', ${port}))`,
+    "print('connected', flush=True)",
+    'try:',
+    '    print(repr(c.recv(100)))',
+    'except ConnectionResetError:',
+    "    print('ConnectionResetError')",
+  ].join('\n');
+  const child = spawn('python3', ['-c', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let ended = false;
+  const result = new Promise<string>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', () => {
+      ended = true;
+      resolve(out);
+    });
+  });
+  const connected = waitFor(() => out.includes('connected'), 'the python3 client connected');
+  return { connected, result, stop: () => void (!ended && child.pid && process.kill(child.pid, 'SIGKILL')) };
+}
+
+describe('SO_LINGER 0: close sends a reset', () => {
+  it.skipIf(!hasPython)('python3 gets ConnectionResetError; the closed event says it was SO_LINGER', async () => {
+    r = rig();
+    const server = r.engine.create('tcp', 4, { name: 'server', owner: 'main' });
+    const { port } = await r.engine.listen(server, 1);
+    const peer = resetWatcher(port);
+    try {
+      await peer.connected;
+      const { socket: conn } = await r.engine.accept(server, { owner: 'main' });
+      r.engine.setsockopt(conn, 'SO_LINGER', 0);
+      r.engine.close(conn);
+      expect((await peer.result).trim().split('\n').pop()).toBe('ConnectionResetError');
+      const closed = r.of('closed').find((e) => e.serial === conn.serial)!;
+      expect(closed).toMatchObject({ linger: true, fin: false, unread: 0 });
+    } finally {
+      peer.stop();
+    }
+  });
+
+  it.skipIf(!hasPython)('set on the listening socket, the connections it accepts inherit it, as on Linux', async () => {
+    r = rig();
+    const server = r.engine.create('tcp', 4, { name: 'server', owner: 'main' });
+    r.engine.setsockopt(server, 'SO_LINGER', 0);
+    const { port } = await r.engine.listen(server, 1);
+    const peer = resetWatcher(port);
+    try {
+      await peer.connected;
+      const { socket: conn } = await r.engine.accept(server, { owner: 'main' });
+      r.engine.close(conn);
+      expect((await peer.result).trim().split('\n').pop()).toBe('ConnectionResetError');
+    } finally {
+      peer.stop();
+    }
+  });
+
+  it.skipIf(!hasPython)('the prompt, the diagram and explain say reset, not FIN', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 5000 });
+    const peer = { stop: () => undefined } as { stop: () => void };
+    try {
+      await shell.ok('s = tcp.listen 127.0.0.1 0', 'a = s.getsockname');
+      const port = shell.core.session.engine.list().find((x) => x.name === 's')!.local!.port;
+      const watcher = resetWatcher(port);
+      peer.stop = watcher.stop;
+      await watcher.connected;
+      await shell.ok('c, addr = s.accept', 'c.setsockopt SO_LINGER 0');
+      const closed = await shell.run('c.close');
+      expect(closed.out + closed.err).toMatch(/c was closed with SO_LINGER 0: the connection was reset \(RST\), not ended with a FIN/);
+      expect(closed.out).not.toMatch(/sends a FIN/);
+      expect((await watcher.result).trim().split('\n').pop()).toBe('ConnectionResetError');
+      expect((await shell.run('diagram')).out).toMatch(/RST \(close with SO_LINGER 0\)/);
+      expect((await shell.run('explain')).out).toMatch(/ECONNRESET/);
+    } finally {
+      peer.stop();
+      await shell.close();
+    }
+  });
+
+  it('SO_LINGER N > 0 is refused as a limit of sockshell', async () => {
+    r = rig();
+    const t = r.engine.create('tcp', 4, { owner: 'main' });
+    expect(() => r!.engine.setsockopt(t, 'SO_LINGER', 5)).toThrow(ShellError);
+    r.engine.setsockopt(t, 'SO_LINGER', -1); // none: off
+  });
+});
+
+describe('SO_REUSEADDR as Linux has it', () => {
+  it('TCP SO_REUSEADDR 0 is honoured: a port held only by TIME_WAIT refuses the bind, as Python without it', async () => {
+    // A server that closes its connection first leaves it in TIME_WAIT on its port.
+    const held = net.createServer((c) => c.destroySoon());
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const port = (held.address() as net.AddressInfo).port;
+    const client = net.connect(port, '127.0.0.1');
+    client.on('data', () => undefined);
+    client.on('error', () => undefined);
+    await new Promise<void>((resolve) => client.on('close', () => resolve()));
+    await new Promise<void>((resolve) => held.close(() => resolve()));
+    await waitFor(() => (tcpHolders(port)?.timeWait ?? 0) > 0, 'the server side in TIME_WAIT');
+
+    r = rig();
+    const off = r.engine.create('tcp', 4, { name: 'off', owner: 'main' });
+    if (!ADDON) {
+      expect(() => r!.engine.setsockopt(off, 'SO_REUSEADDR', 0)).toThrow(/Node sets SO_REUSEADDR on every TCP bind.*a limit of this build/);
+      return;
+    }
+    r.engine.setsockopt(off, 'SO_REUSEADDR', 0);
+    expect(r.engine.getsockopt(off, 'SO_REUSEADDR')).toBe(0);
+    await fails(r.engine.bind(off, '127.0.0.1', port), 'EADDRINUSE', 'OSError', /TIME_WAIT/);
+    const on = r.engine.create('tcp', 4, { name: 'on', owner: 'main' });
+    expect((await r.engine.bind(on, '127.0.0.1', port)).port).toBe(port); // Node's default: SO_REUSEADDR on
+  });
+});
+
+describe('multicast', () => {
+  it.skipIf(!hasPython)('a UDP socket that joined a group on lo receives what python3 sends to the group; it leaves again', async () => {
+    r = rig();
+    const u = r.engine.create('udp', 4, { name: 'u', owner: 'main' });
+    const { port } = await r.engine.bind(u, '0.0.0.0', 0);
+    r.engine.setsockopt(u, 'IP_ADD_MEMBERSHIP', { group: '224.1.1.7', iface: '127.0.0.1' });
+    const send = (text: string) =>
+      runProcess('python3', [
+        '-c',
+        `from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.setsockopt(IPPROTO_IP, IP_MULTICAST_IF, inet_aton('127.0.0.1')); s.sendto(b'${text}', ('224.1.1.7', ${port}))`,
+      ]);
+    await send('to the group');
+    const got = await r.engine.recvfrom(u, 100, {});
+    expect(got.data.toString()).toBe('to the group');
+    r.engine.setsockopt(u, 'IP_DROP_MEMBERSHIP', { group: '224.1.1.7', iface: '127.0.0.1' });
+    await fails(() => r!.engine.setsockopt(u, 'IP_DROP_MEMBERSHIP', { group: '224.1.1.7', iface: '127.0.0.1' }), 'EADDRNOTAVAIL');
+  });
+
+  it('a sender sets TTL, loop and interface before it is bound; they hold once it is', async () => {
+    r = rig();
+    const rx = r.engine.create('udp', 4, { name: 'rx', owner: 'main' });
+    const { port } = await r.engine.bind(rx, '0.0.0.0', 0);
+    r.engine.setsockopt(rx, 'IP_ADD_MEMBERSHIP', { group: '224.1.1.8', iface: '127.0.0.1' });
+    const tx = r.engine.create('udp', 4, { name: 'tx', owner: 'main' });
+    r.engine.setsockopt(tx, 'IP_MULTICAST_TTL', 2);
+    r.engine.setsockopt(tx, 'IP_MULTICAST_LOOP', 1);
+    r.engine.setsockopt(tx, 'IP_MULTICAST_IF', '127.0.0.1');
+    expect(() => r!.engine.setsockopt(tx, 'IP_MULTICAST_TTL', 256)).toThrow(/0 to 255/);
+    await r.engine.sendto(tx, Buffer.from('hello group'), '224.1.1.8', port, {});
+    expect((await r.engine.recvfrom(rx, 100, {})).data.toString()).toBe('hello group');
+    if (ADDON) expect(r.engine.getsockopt(tx, 'IP_MULTICAST_TTL')).toBe(2);
+  });
+
+  it('joining before bind is refused as a limit of Node, not the OS', async () => {
+    r = rig();
+    const u = r.engine.create('udp', 4, { owner: 'main' });
+    expect(() => r!.engine.setsockopt(u, 'IP_ADD_MEMBERSHIP', { group: '224.1.1.7', iface: null })).toThrow(
+      /Node's dgram makes the socket only at bind.*a limit of this build/,
+    );
   });
 });

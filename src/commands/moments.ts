@@ -52,7 +52,7 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
       return;
     case 'ESTABLISHED':
     case 'CLOSE_WAIT': {
-      if (info.queued.count > 0) return; // unread bytes: close resets instead, and its warning says so
+      if (info.queued.count > 0 || info.lingerReset) return; // close resets instead, and its closed event says so
       const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
       ctx.info(
         `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,

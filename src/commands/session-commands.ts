@@ -36,7 +36,7 @@ function jobNotes(ctx: CallContext, id: number): typeof NONE {
  * value itself, keeping its type: a socket (`run handler.sock conn=$c &` serves c in a job), an
  * address, bytes. Any other word is read as text, as on the command line.
  */
-function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<string, Value> {
+export function overrides(args: readonly Arg[], scope: CallContext['scope']): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const a of args) {
     const passed = passedVariable(a);
@@ -127,7 +127,7 @@ export const sessionCommands: readonly CommandDef[] = [
       const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);
-      if (def) ctx.display(helpCommand(def));
+      if (def) ctx.display(helpCommand(def, ctx.session.columns()));
       else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
       else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
       else {

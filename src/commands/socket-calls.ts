@@ -1,8 +1,7 @@
-import { SOCKET_OPTION_TABLE, type SocketOption } from '../engine/index.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import { expr, lines, reuseAddress, socketExpr } from '../spec/python.js';
-import { SOCKET_OPTIONS } from './socket-options.js';
+import { optionCalls } from './socket-options.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { dataCalls } from './data-calls.js';
 import { tellWaiting } from './arrivals.js';
@@ -180,30 +179,7 @@ export const socketCalls: readonly CommandDef[] = [
       return NONE;
     },
   }),
-  defineCommand({
-    name: 'setsockopt',
-    group: 'socket',
-    method: true,
-    usage: 'setsockopt OPTION VALUE',
-    forms: [
-      [
-        { name: 'OPTION', kind: 'option', choices: SOCKET_OPTIONS },
-        { name: 'VALUE', kind: 'count', what: 'an option value' },
-      ],
-    ],
-    summary: `Set a socket option: ${SOCKET_OPTIONS.join(', ')}`,
-    python: { code: 's.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)' },
-    example: 'setsockopt SO_BROADCAST 1',
-    toPython: (py) => {
-      const option = py.arg(0).replace(/'/g, '');
-      const level = option in SOCKET_OPTION_TABLE ? SOCKET_OPTION_TABLE[option as SocketOption].level : 'SOL_SOCKET';
-      return lines(`${py.target}.setsockopt(${level}, ${option}, ${py.arg(1)})`);
-    },
-    run(ctx) {
-      ctx.session.engine.setsockopt(ctx.socket(), ctx.a.OPTION, ctx.a.VALUE);
-      return NONE;
-    },
-  }),
+  ...optionCalls,
   defineCommand({
     name: 'getsockname',
     group: 'socket',

@@ -157,7 +157,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       case 'reset': {
         const s = book.lane(e.socket, 'tcp');
         const to = book.destination(s, e.to, 'tcp');
-        const label = `RST (close with ${e.unread} B unread)`;
+        const label = e.unread > 0 ? `RST (close with ${e.unread} B unread)` : 'RST (close with SO_LINGER 0)';
         if (to === null) note(s.index, label);
         else {
           arrow(s.index, to, label, true);

@@ -16,6 +16,7 @@ import type {
   ShutdownHow,
   SocketHandle,
   SocketInfo,
+  OptionArg,
   SocketOption,
   SocketState,
   StreamRead,
@@ -26,6 +27,7 @@ import type {
 import { Waiter } from './waiter.js';
 import type { Blocking } from './native.js';
 import type { BareConnection } from './tcp-end.js';
+import type { AddonCalls } from './sockopts.js';
 
 /** What a socket needs from the engine that owns it. */
 export interface Core {
@@ -35,6 +37,8 @@ export interface Core {
   emit(event: EngineEvent): void;
   /** The native fast path, when the engine was given it and the addon loaded; else null. */
   readonly blocking: Blocking | null;
+  /** The addon's calls on a descriptor, for what Node has no call for (options, a connected UDP socket's sendto); or why there are none. */
+  readonly addon: AddonCalls;
   /** Registers a connection taken from a listener's accept queue under a fresh name. */
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
   /**
@@ -53,6 +57,8 @@ export interface Accepted {
   readonly from: Address;
   /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
   failCode: string | null;
+  /** SO_LINGER of the listening socket, which the connection inherits as Linux copies it; undefined: off. */
+  linger?: number;
 }
 
 export type Queued = SocketInfo['queued'];
@@ -102,6 +108,10 @@ export abstract class BaseSocket {
   unread(): number {
     return 0;
   }
+  /** Whether closing now resets a live connection because of SO_LINGER 0; false for the others. */
+  lingerResets(): boolean {
+    return false;
+  }
   abstract local(): Address | null;
   abstract peer(): Address | null;
   abstract queued(): Queued;
@@ -120,7 +130,8 @@ export abstract class BaseSocket {
   abstract sendfile(path: string, options: TransferOptions): Promise<number>;
   abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
   abstract shutdown(how: ShutdownHow): void;
-  abstract setsockopt(option: SocketOption, value: number): void;
+  abstract setsockopt(option: SocketOption, value: OptionArg): void;
+  abstract getsockopt(option: SocketOption): number;
   /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */
   abstract release(force: boolean): Promise<void>;
 
@@ -168,6 +179,7 @@ export abstract class BaseSocket {
       arrivals: this.arrivals,
       timeout: this.timeout,
       waiting: this.reader.call ?? this.writer.call,
+      lingerReset: this.lingerResets(),
     };
   }
 

@@ -20,6 +20,7 @@ import type {
   ShutdownHow,
   SocketHandle,
   SocketInfo,
+  OptionArg,
   SocketOption,
   StreamRead,
   StreamReadResult,
@@ -29,6 +30,7 @@ import type {
 import { UdpSocket } from './udp.js';
 import { overlaps } from './resolve.js';
 import { nativeCalls, type Blocking } from './native.js';
+import type { AddonCalls } from './sockopts.js';
 
 export function createEngine(options: EngineOptions): Engine {
   return new SocketEngine(options);
@@ -45,6 +47,7 @@ class SocketEngine implements Engine, Core {
   readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
   readonly blocking: Blocking | null;
+  readonly addon: AddonCalls;
   private readonly sink: EventSink;
   /** Open sockets by name, in creation order; closed sockets leave it. */
   private readonly table = new NameTable<BaseSocket>();
@@ -68,6 +71,8 @@ class SocketEngine implements Engine, Core {
     const allowed = options.blockingCalls;
     const calls = allowed === undefined ? null : nativeCalls().calls;
     this.blocking = allowed === undefined || calls === null ? null : { calls, allowed };
+    const addon = options.addonCalls === false ? { calls: null, problem: 'left out here' } : nativeCalls();
+    this.addon = addon.calls === null ? { calls: null, problem: addon.problem } : { calls: addon.calls, problem: null };
   }
 
   emit(event: EngineEvent): void {
@@ -228,8 +233,12 @@ class SocketEngine implements Engine, Core {
     this.get(handle, 'settimeout').settimeout(seconds);
   }
 
-  setsockopt(handle: SocketHandle, option: SocketOption, value: number): void {
+  setsockopt(handle: SocketHandle, option: SocketOption, value: OptionArg): void {
     this.get(handle, 'setsockopt').setsockopt(option, value);
+  }
+
+  getsockopt(handle: SocketHandle, option: SocketOption): number {
+    return this.get(handle, 'getsockopt').getsockopt(option);
   }
 
   getsockname(handle: SocketHandle): Address {
@@ -304,14 +313,17 @@ class SocketEngine implements Engine, Core {
     // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset
     // peer), and unless bytes lie unread: then the connection's release sends a reset instead.
     // (Any state with a live connection counts for unread bytes, as the connection's release decides.)
-    const unread = transport === 'tcp' && peer !== null && state !== 'RESET' ? socket.unread() : 0;
-    const fin = unread === 0 && transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
+    const live = transport === 'tcp' && peer !== null && state !== 'RESET';
+    const unread = live ? socket.unread() : 0;
+    // SO_LINGER 0 resets too (sent by the connection's release); the event says so beside any unread bytes.
+    const linger = live && socket.lingerResets();
+    const fin = unread === 0 && !linger && transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
     if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread });
+    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread, linger, owner: socket.owner });
   }
 }

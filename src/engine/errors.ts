@@ -52,7 +52,6 @@ function stoppedText(call: string, c: ErrorContext): string {
 /** Node's codes that mean the same as one of ours. */
 const NODE_CODES: Readonly<Record<string, ReasonKey>> = {
   ERR_SOCKET_BAD_PORT: 'EINVAL_PORT',
-  ERR_SOCKET_DGRAM_IS_CONNECTED: 'EISCONN_SENDTO',
   ERR_SOCKET_DGRAM_NOT_CONNECTED: 'EDESTADDRREQ',
   ERR_SOCKET_DGRAM_NOT_RUNNING: 'EBADF',
   ERR_SOCKET_CLOSED: 'EBADF',

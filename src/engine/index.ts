@@ -11,6 +11,14 @@ export { NameTable } from './names.js';
 export { tcpHolders, udpHolders, type PortHolders } from './port-holders.js';
 export { ephemeralRange } from './ephemeral.js';
 export { nativeCalls } from './native.js';
-export { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, type OptionSpec, type OptionValue } from './options.js';
+export {
+  SOCKET_OPTION_TABLE,
+  SOCKET_OPTIONS,
+  LINGER_OFF,
+  type OptionArg,
+  type OptionRoute,
+  type OptionSpec,
+  type OptionValue,
+} from './options.js';
 export type * from './types.js';
 export { resolveHost } from './resolve.js';

@@ -29,7 +29,7 @@ export async function probeAddress(host: string, port: number, context: ErrorCon
 }
 
 /** For EADDRINUSE on a port that only TIME_WAIT connections hold (Linux): how long they have left. */
-function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
+export function timeWaitOnly(err: unknown, port: number): { timeWait?: number } {
   if (port === 0 || errorCode(err) !== 'EADDRINUSE') return {};
   const holders = tcpHolders(port);
   if (holders === null || holders.timeWait === 0 || holders.other > 0) return {};
@@ -77,6 +77,12 @@ export class Listener {
     server.on('error', listener.onError);
     for (const raw of early) listener.onConnection(raw);
     return listener;
+  }
+
+  /** The listening descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  fd(): number {
+    const fd = (this.server as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : -1;
   }
 
   /** Connections waiting for accept. */

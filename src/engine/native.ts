@@ -30,6 +30,14 @@ export interface NativeCalls {
   tcpholders(port: number, counts: Buffer): number;
   /** close(2); reset 1 sends RST (a linger of 0 first), as Node's resetAndDestroy does. */
   close(fd: number, reset: 0 | 1): number;
+  /** An option's value as the OS reports it (an int, as Python's getsockopt reads it), or -errno. */
+  getsockopt(fd: number, option: string): number;
+  /** 0 or -errno; SO_LINGER's value is seconds, -1 for off. */
+  setsockopt(fd: number, option: string, value: number): number;
+  /** A new descriptor (stream: TCP, else UDP), for getsockopt before Node has made the socket's own; or -errno. */
+  socket(family: 4 | 6, stream: 0 | 1): number;
+  /** 0 when a TCP socket without SO_REUSEADDR may bind host:port now, else -errno (EADDRINUSE). */
+  bindcheck(host: string, port: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
 }

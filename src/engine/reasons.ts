@@ -205,7 +205,19 @@ export const REASONS = {
   ENOPROTOOPT: {
     code: 'ENOPROTOOPT',
     python: 'OSError',
-    say: (c) => `${c.value ?? 'that option'} is not available on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket here`,
+    say: (c) =>
+      `Linux has no ${c.value ?? 'such option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket (its protocol does not have it)`,
+  },
+  EINVAL_OPTION: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `Linux refuses ${c.value ?? 'that option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket: multicast is for UDP`,
+  },
+  EPROTO_OPTION: {
+    code: 'EPROTO',
+    python: 'OSError',
+    say: (c) =>
+      `Linux refuses ${c.value ?? 'that option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket: only a UDP socket joins a multicast group`,
   },
   EDESTADDRREQ: {
     code: 'EDESTADDRREQ',
@@ -260,11 +272,6 @@ export const REASONS = {
     code: 'EISCONN',
     python: 'OSError',
     say: (c) => `${name(c)} is already connected (or listening) — create a new socket for another connection`,
-  },
-  EISCONN_SENDTO: {
-    code: 'EISCONN',
-    python: 'OSError',
-    say: (c) => `${name(c)} is connected, so it sends only to its peer — use send, or another socket for other destinations`,
   },
   ECONNRESET: {
     code: 'ECONNRESET',

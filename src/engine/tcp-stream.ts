@@ -299,18 +299,19 @@ export class Stream {
    * With bytes unread in the queue it is a reset (RST), as Linux answers a close() while its receive
    * buffer holds data: here that data was already taken from the kernel into the queue, so a plain
    * close(fd) would send a FIN and tell the peer, falsely, that everything it sent was read.
+   * reset: SO_LINGER 0 was set, so closing resets whatever is queued either way.
    */
-  release(force: boolean): Promise<void> {
+  release(force: boolean, reset = false): Promise<void> {
     if (this.end.isBare) {
       this.released ??= Promise.resolve();
-      this.end.closeBare(!force && this.queue.total > 0 && this.state() !== 'RESET');
+      this.end.closeBare(!force && (this.queue.total > 0 || reset) && this.state() !== 'RESET');
       return this.released;
     }
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (this.queue.total > 0 && this.state() !== 'RESET')
+        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET')
           raw.resetAndDestroy(); // the engine's closed event says so alike
         else if (raw.writableLength === 0) raw.destroy();
         else {

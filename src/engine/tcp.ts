@@ -5,12 +5,14 @@
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { recvFile, sendFile } from './file-transfer.js';
-import { SocketError } from './errors.js';
-import { Listener, probeAddress } from './listener.js';
+import { SocketError, toSocketError } from './errors.js';
+import { Listener, probeAddress, timeWaitOnly } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
-import { optionApplies } from './options.js';
-import { TcpOptions } from './tcp-options.js';
+import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
+import { DescriptorOptions } from './sockopts.js';
+import { refusedOption, lingerWaitRefused } from './option-errors.js';
+import { nativeError } from './native.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
@@ -37,10 +39,17 @@ export class TcpSocket extends BaseSocket {
   private connecting = false;
   private listener: Listener | null = null;
   private stream: Stream | null = null;
-  private readonly options = new TcpOptions();
+  private keepAlive = false;
+  private noDelay = false;
+  /** SO_LINGER: LINGER_OFF, or 0 (closing resets the connection). */
+  private linger = LINGER_OFF;
+  /** SO_REUSEADDR 0 was set: bind checks the port as a socket without it would (Node sets it on every TCP bind). */
+  private reuseOff = false;
+  private readonly options = new DescriptorOptions(this.core.addon, 'tcp', this.family, () => this.context());
 
   /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
   attach(accepted: Accepted): void {
+    if (accepted.linger !== undefined) this.linger = accepted.linger;
     const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
     this.stream = stream;
     if (!stream.isBare) stream.raw.resume();
@@ -60,6 +69,15 @@ export class TcpSocket extends BaseSocket {
 
   override unread(): number {
     return this.stream?.unread ?? 0;
+  }
+
+  override lingerResets(): boolean {
+    return this.linger === 0 && this.stream !== null;
+  }
+
+  /** The descriptor Node made for this socket (at connect or listen), or -1. */
+  private fd(): number {
+    return this.stream?.fd() ?? this.listener?.fd() ?? -1;
   }
 
   local(): Address | null {
@@ -89,6 +107,7 @@ export class TcpSocket extends BaseSocket {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
       const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
       if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
+      if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
       const actual = await probeAddress(ip, port, this.context());
       this.checkOpen('bind');
       this.boundAddr = { host: ip, port: actual, family: this.family };
@@ -120,6 +139,7 @@ export class TcpSocket extends BaseSocket {
       throw new SocketError('EBADF', 'listen', { socket: this.name });
     }
     this.listener = listener;
+    this.options.applyTo(listener.fd(), onDescriptor);
     const local = listener.local;
     if (implicit) this.tellBound(local, true);
     this.emit({ kind: 'listening', serial: this.serial, socket: this.name, local, backlog });
@@ -136,6 +156,7 @@ export class TcpSocket extends BaseSocket {
       if (this.timeout === 0) throw this.wouldBlock('accept');
       accepted = await this.waitConnection(listener, options);
     }
+    if (this.linger !== LINGER_OFF) accepted.linger = this.linger;
     const socket = this.core.adopt(accepted, this.family, options);
     return { socket, address: accepted.from };
   }
@@ -155,8 +176,10 @@ export class TcpSocket extends BaseSocket {
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
       stream = await handshake(this, { ip, port, host }, this.boundAddr);
-      this.options.applyTo(stream.raw);
+      if (this.noDelay) stream.raw.setNoDelay(true);
+      if (this.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
+      this.options.applyTo(stream.fd(), onDescriptor);
     } finally {
       this.connecting = false;
       this.reader.end();
@@ -276,17 +299,69 @@ export class TcpSocket extends BaseSocket {
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
   }
 
-  setsockopt(option: SocketOption, value: number): void {
+  setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
-    if (!optionApplies(option, 'tcp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    const stream = this.stream;
-    this.options.set(option, value, stream === null ? null : () => stream.raw);
+    const route = optionRoute(option, 'tcp');
+    if (route !== 'node' && route !== 'addon') throw refusedOption(route, option, this.context());
+    const v = value as number; // the group options are refused on TCP, above
+    if (route === 'addon') return this.options.set(option as NumericOption, v, this.fd(), "Node's net has no call for it");
+    this.setNodeOption(option as NodeOptionOf<'tcp'>, v);
+  }
+
+  private setNodeOption(option: NodeOptionOf<'tcp'>, value: number): void {
+    const on = value !== 0;
+    const raw = this.stream?.raw;
+    switch (option) {
+      case 'SO_REUSEADDR':
+        // Node's bind sets it on every TCP socket (a restarted server can rebind at once): 1 is what it
+        // is already; 0 needs the addon, to check a bind as the OS would without it and to clear it.
+        if (on) this.options.mirror(option, 1, this.fd());
+        else this.options.set(option, 0, this.fd(), 'Node sets SO_REUSEADDR on every TCP bind and has no call to leave it off');
+        this.reuseOff = !on;
+        this.options.keep(option, on ? 1 : 0);
+        return;
+      case 'SO_KEEPALIVE':
+        this.keepAlive = on;
+        raw?.setKeepAlive(on);
+        this.options.keep(option, on ? 1 : 0);
+        return;
+      case 'TCP_NODELAY':
+        this.noDelay = on;
+        raw?.setNoDelay(on);
+        this.options.keep(option, on ? 1 : 0);
+        return;
+      case 'SO_LINGER':
+        // 0: close resets (Node's resetAndDestroy); a wait of N s would stop every socket of the shell.
+        if (value > 0) throw lingerWaitRefused(value);
+        this.linger = value;
+        this.options.mirror(option, value, this.fd());
+        this.options.keep(option, value);
+        return;
+      default: {
+        const exhaustive: never = option;
+        return exhaustive;
+      }
+    }
+  }
+
+  getsockopt(option: SocketOption): number {
+    this.checkOpen('getsockopt');
+    return this.options.get(option, this.fd());
+  }
+
+  /** bind with SO_REUSEADDR 0: the OS asked whether a socket without it may bind there (the addon's bindcheck). */
+  private bindWithoutReuse(ip: string, port: number): void {
+    const calls = this.options.need('SO_REUSEADDR', 'Node sets SO_REUSEADDR on every TCP bind');
+    const n = calls.bindcheck(ip, port);
+    if (n >= 0) return;
+    const err = nativeError(calls, n, 'bind');
+    throw toSocketError(err, 'bind', this.context({ host: ip, port, ...timeWaitOnly(err, port) }));
   }
 
   release(force: boolean): Promise<void> {
     const jobs: Promise<void>[] = [];
     if (this.listener !== null) jobs.push(this.listener.close());
-    if (this.stream !== null) jobs.push(this.stream.release(force));
+    if (this.stream !== null) jobs.push(this.stream.release(force, this.linger === 0));
     return Promise.all(jobs).then(() => undefined);
   }
 
@@ -337,4 +412,9 @@ export class TcpSocket extends BaseSocket {
     const blocking = this.core.blocking;
     if (blocking !== null && this.listener !== null && !this.closed && blocking.allowed()) this.listener.waitInAddon(blocking);
   };
+}
+
+/** Options set on a descriptor once Node has made it: those Node has no call for, and SO_REUSEADDR 0 and SO_LINGER, kept for getsockopt. */
+function onDescriptor(option: NumericOption): boolean {
+  return optionRoute(option, 'tcp') === 'addon' || option === 'SO_REUSEADDR' || option === 'SO_LINGER';
 }

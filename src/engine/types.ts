@@ -4,7 +4,7 @@
  * Callers get values back, typed SocketErrors thrown, and EngineEvents pushed to an injected sink.
  */
 
-import type { SocketOption } from './options.js';
+import type { OptionArg, SocketOption } from './options.js';
 
 export type Transport = 'udp' | 'tcp';
 export type Family = 4 | 6;
@@ -45,7 +45,7 @@ export type SocketState =
 export type ShutdownHow = 'rd' | 'wr' | 'rdwr';
 
 /** The options setsockopt takes: the keys of SOCKET_OPTION_TABLE (options.ts), one entry each. */
-export type { SocketOption };
+export type { OptionArg, SocketOption };
 
 /** Options every blocking call takes. */
 export interface BlockOptions {
@@ -104,6 +104,7 @@ export interface SocketInfo {
   readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
+  readonly lingerReset: boolean; // SO_LINGER 0 on a connection: close sends a reset (RST), not a FIN
 }
 
 /** A socket's kind and addresses, as SocketInfo has them. */
@@ -222,7 +223,8 @@ export type EngineEvent =
   /**
    * The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. unread: bytes
    * that had arrived and were never read; closing a connection with any sends a reset (RST) instead of
-   * the FIN, as Linux does when a program closes with data in its receive buffer.
+   * the FIN, as Linux does when a program closes with data in its receive buffer. linger: SO_LINGER 0
+   * made closing a connection a reset (RST) too, whatever was unread.
    */
   | {
       kind: 'closed';
@@ -234,6 +236,9 @@ export type EngineEvent =
       peer: Address | null;
       fin: boolean;
       unread: number;
+      linger: boolean;
+      /** Who owned it (CreateOptions.owner): a closed socket is no longer in the table to ask. */
+      owner: string;
     }
   /** A new socket took the label `from`; the old one (serial) goes by `socket` now. */
   | { kind: 'renamed'; serial: number; socket: string; from: string };
@@ -258,6 +263,12 @@ export interface EngineOptions {
    * Absent, or without the addon: the event loop alone. Either way the semantics are the same.
    */
   readonly blockingCalls?: () => boolean;
+  /**
+   * false: Node's own calls alone, as a build without the native addon (the tests of that fallback).
+   * Default: the addon where it loaded, for what Node has no call for: socket options it cannot set
+   * or read, and sendto on a connected UDP socket.
+   */
+  readonly addonCalls?: boolean;
 }
 
 /**
@@ -316,7 +327,10 @@ export interface Engine {
   close(socket: SocketHandle): void;
   /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
   settimeout(socket: SocketHandle, seconds: number | null): void;
-  setsockopt(socket: SocketHandle, option: SocketOption, value: number): void;
+  /** setsockopt(level, option, value): the level is the option's (options.ts). */
+  setsockopt(socket: SocketHandle, option: SocketOption, value: OptionArg): void;
+  /** getsockopt(level, option) → an int, as Python's reads it (SO_LINGER: whether it is on). */
+  getsockopt(socket: SocketHandle, option: SocketOption): number;
   getsockname(socket: SocketHandle): Address;
   getpeername(socket: SocketHandle): Address;
   info(socket: SocketHandle): SocketInfo;

@@ -7,9 +7,11 @@
 import dgram from 'node:dgram';
 import { SocketError, toSocketError, type ErrorContext } from './errors.js';
 import type { Address, Family } from './types.js';
-import type { OptionOf } from './options.js';
+import { ShellError } from '../core/errors.js';
+import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
+import type { DescriptorOptions } from './sockopts.js';
 
-export type UdpOption = OptionOf<'udp'>;
+export type UdpOption = NodeOptionOf<'udp'>;
 
 interface BindWait {
   readonly resolve: () => void;
@@ -32,11 +34,17 @@ export class DgramHandle {
   private broadcast = false;
   private rcvbuf = 0;
   private sndbuf = 0;
+  /** IP_MULTICAST_TTL and IP_MULTICAST_LOOP set before bind, for then (null: the OS's default). */
+  private multicastTtl: number | null = null;
+  private multicastLoop: boolean | null = null;
+  private multicastIf: string | null = null;
   private fdCache = -1;
 
   constructor(
     private readonly family: Family,
     private readonly context: ErrorContext,
+    /** What is set on the descriptor itself, through the addon (sockopts.ts). */
+    private readonly options: DescriptorOptions,
     private readonly onMessage: (data: Buffer, rinfo: dgram.RemoteInfo) => void,
     /** Errors outside bind: ICMP port unreachable on a connected socket. */
     private readonly onError: (err: Error) => void,
@@ -67,18 +75,22 @@ export class DgramHandle {
     return binding;
   }
 
-  setOption(option: UdpOption, value: number): void {
+  setOption(option: UdpOption, value: OptionArg): void {
+    if (typeof value === 'string') return this.multicastInterface(option, value);
+    if (typeof value !== 'number') return this.membership(option, value);
     const on = value !== 0;
     const bound = this.local === null ? null : this.sock;
     switch (option) {
       case 'SO_REUSEADDR':
-        if (this.sock !== null) throw new SocketError('EINVAL_TOO_LATE', 'setsockopt', { ...this.context, value: option });
+        // Node takes reuseAddr as it makes the socket (at bind); on a bound one the addon sets it, as Linux allows.
+        if (this.sock !== null)
+          return this.options.set(option, on ? 1 : 0, this.fd(), "Node's dgram takes SO_REUSEADDR only as it makes the socket, at bind");
         this.reuseAddr = on;
-        return;
+        return this.options.keep(option, on ? 1 : 0);
       case 'SO_BROADCAST':
         this.broadcast = on;
         bound?.setBroadcast(on);
-        return;
+        return this.options.keep(option, on ? 1 : 0);
       case 'SO_RCVBUF':
       case 'SO_SNDBUF':
         if (!Number.isInteger(value) || value <= 0) {
@@ -87,11 +99,59 @@ export class DgramHandle {
         if (option === 'SO_RCVBUF') this.rcvbuf = value;
         else this.sndbuf = value;
         if (bound !== null) this.applyBufferSizes(bound);
-        return;
+        return this.options.keep(option, value);
+      case 'IP_MULTICAST_TTL':
+        if (!Number.isInteger(value) || value < 0 || value > 255)
+          throw new ShellError(`IP_MULTICAST_TTL is a number of hops, 0 to 255, not ${value}`, null);
+        this.multicastTtl = value;
+        this.apply(() => bound?.setMulticastTTL(value));
+        return this.options.keep(option, value);
+      case 'IP_MULTICAST_LOOP':
+        this.multicastLoop = on;
+        this.apply(() => bound?.setMulticastLoopback(on));
+        return this.options.keep(option, on ? 1 : 0);
+      case 'IP_MULTICAST_IF':
+        throw new ShellError(`${option} takes an interface's address (127.0.0.1), not a number`, null);
+      case 'IP_ADD_MEMBERSHIP':
+      case 'IP_DROP_MEMBERSHIP':
+        throw new ShellError(`${option} takes a multicast group address (and an interface address), not a number`, null);
       default: {
         const exhaustive: never = option;
         return exhaustive;
       }
+    }
+  }
+
+  /** IP_MULTICAST_IF: dgram's setMulticastInterface, now on a bound socket, else at bind. */
+  private multicastInterface(option: UdpOption, address: string): void {
+    if (option !== 'IP_MULTICAST_IF') throw new ShellError(`${option} takes a number, not an address`, null);
+    this.multicastIf = address;
+    const sock = this.local === null ? null : this.sock;
+    this.apply(() => sock?.setMulticastInterface(address));
+  }
+
+  /** IP_ADD_MEMBERSHIP and IP_DROP_MEMBERSHIP: dgram's addMembership, on the bound socket (Node makes it at bind). */
+  private membership(option: UdpOption, value: Exclude<OptionArg, number | string>): void {
+    if (option !== 'IP_ADD_MEMBERSHIP' && option !== 'IP_DROP_MEMBERSHIP') {
+      throw new ShellError(`${option} takes a number, not a group address`, null);
+    }
+    const sock = this.local === null ? null : this.sock;
+    if (sock === null) {
+      throw new ShellError(
+        `${option} on an unbound UDP socket: Node's dgram makes the socket only at bind, and can join a group only then — bind first (udp.bind '' PORT), as a multicast receiver does; a limit of this build, not an error from the OS`,
+        null,
+      );
+    }
+    const iface = value.iface ?? undefined;
+    this.apply(() => (option === 'IP_ADD_MEMBERSHIP' ? sock.addMembership(value.group, iface) : sock.dropMembership(value.group, iface)));
+  }
+
+  /** A dgram option call; its error as setsockopt's. */
+  private apply(call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      throw toSocketError(err, 'setsockopt', this.context);
     }
   }
 
@@ -161,7 +221,11 @@ export class DgramHandle {
     this.local = { host: a.address, port: a.port, family: this.family };
     try {
       if (this.broadcast) sock.setBroadcast(true);
+      if (this.multicastTtl !== null) sock.setMulticastTTL(this.multicastTtl);
+      if (this.multicastLoop !== null) sock.setMulticastLoopback(this.multicastLoop);
+      if (this.multicastIf !== null) sock.setMulticastInterface(this.multicastIf);
       this.applyBufferSizes(sock);
+      this.options.applyTo(this.fd(), onDescriptor);
     } catch {
       // a buffer size the OS refuses does not undo the bind
     }
@@ -185,4 +249,9 @@ let stateSymbol: symbol | null = null;
 function dgramState(sock: dgram.Socket): symbol {
   stateSymbol ??= Object.getOwnPropertySymbols(sock).find((s) => s.description === 'state symbol') ?? Symbol('none');
   return stateSymbol;
+}
+
+/** Options kept before bind that the addon sets on the descriptor once dgram has made it. */
+function onDescriptor(option: NumericOption): boolean {
+  return optionRoute(option, 'udp') === 'addon';
 }

@@ -21,7 +21,10 @@ import type {
   StreamReadResult,
 } from './types.js';
 import { DgramHandle } from './udp-handle.js';
-import { optionApplies } from './options.js';
+import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
+import { refusedOption } from './option-errors.js';
+import { ShellError } from '../core/errors.js';
+import { DescriptorOptions } from './sockopts.js';
 import { nativeError } from './native.js';
 import { UdpNative } from './udp-native.js';
 
@@ -65,10 +68,12 @@ export class UdpSocket extends BaseSocket {
   private servedSinceRead = 0;
   /** The native fast path: receive waits and sends in the addon (udp-native.ts). */
   private readonly native: UdpNative;
+  private readonly options: DescriptorOptions;
 
   constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
     super(core, name, serial, owner, family);
-    this.handle = new DgramHandle(family, this.context(), this.onMessage, this.onError);
+    this.options = new DescriptorOptions(core.addon, 'udp', family, () => this.context());
+    this.handle = new DgramHandle(family, this.context(), this.options, this.onMessage, this.onError);
     this.native = new UdpNative({
       blocking: core.blocking,
       fd: () => this.handle.fd(),
@@ -186,8 +191,8 @@ export class UdpSocket extends BaseSocket {
     try {
       this.checkOpen('sendto');
       checkDestPort(port, 'sendto', this.name);
-      if (this.remote !== null) throw new SocketError('EISCONN_SENDTO', 'sendto', { socket: this.name });
       this.reportFailure('sendto');
+      if (this.remote !== null) return this.sendtoConnected(data, host, port);
       if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig('sendto', data, host, port);
       if (host === this.sendHost) ip = this.sendIp;
       else {
@@ -233,10 +238,23 @@ export class UdpSocket extends BaseSocket {
     throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name });
   }
 
-  setsockopt(option: SocketOption, value: number): void {
+  setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
-    if (!optionApplies(option, 'udp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    this.handle.setOption(option, value);
+    const route = optionRoute(option, 'udp');
+    if (route === 'node') return this.handle.setOption(option as NodeOptionOf<'udp'>, value);
+    if (route !== 'addon') throw refusedOption(route, option, this.context());
+    this.options.set(option as NumericOption, value as number, this.handle.fd(), "Node's dgram has no call for it");
+  }
+
+  /** What the OS reports (sockopts.ts); without the addon, the buffer sizes dgram reads from a bound socket. */
+  getsockopt(option: SocketOption): number {
+    this.checkOpen('getsockopt');
+    const sock = this.handle.local === null ? null : this.handle.sock;
+    if (this.core.addon.calls === null && sock !== null) {
+      if (option === 'SO_RCVBUF') return sock.getRecvBufferSize();
+      if (option === 'SO_SNDBUF') return sock.getSendBufferSize();
+    }
+    return this.options.get(option, this.handle.fd());
   }
 
   release(): Promise<void> {
@@ -247,6 +265,28 @@ export class UdpSocket extends BaseSocket {
     if (this.handle.local !== null || this.handle.binding !== null) {
       throw new SocketError('EINVAL_BOUND', 'bind', { socket: this.name });
     }
+  }
+
+  /**
+   * sendto on a connected socket: Linux sends the datagram to the address given, and Python's sendto
+   * with it; Node's dgram refuses (ERR_SOCKET_DGRAM_IS_CONNECTED), so the addon sends it on the
+   * descriptor. Without the addon that is this build's limit, said as such.
+   */
+  private async sendtoConnected(data: Buffer, host: string, port: number): Promise<number> {
+    const { calls, problem } = this.core.addon;
+    if (calls === null) {
+      throw new ShellError(
+        `${this.name} is connected, and Node's dgram cannot send a datagram to another address from a connected socket (Linux sends it, as Python's sendto does); this build has no native addon to make the call itself (${problem}) — a limit of this build, not an error from the OS: use send for the peer, or another socket`,
+        null,
+      );
+    }
+    const ip =
+      literalHost(host, this.family, 'sendto', this.name, port) ?? (await resolveHost(host, this.family, 'sendto', this.name, port));
+    this.checkOpen('sendto');
+    const n = calls.sendto(this.handle.fd(), data, ip, port);
+    if (n < 0) throw toSocketError(nativeError(calls, n, 'sendto'), 'sendto', this.context({ host, port, size: data.length }));
+    this.sent(data, ip, host, port, 'sendto');
+    return n;
   }
 
   /** sendto that must first look the host up or bind implicitly. */

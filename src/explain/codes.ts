@@ -46,7 +46,9 @@ export const CODE_PARAGRAPHS = {
   EINTR:
     'The call was cut short while it waited: Ctrl-C, or a job that was killed. Nothing is broken: the socket stays open and keeps whatever had arrived, and the next call picks up from there. Python raises KeyboardInterrupt for Ctrl-C.',
   ENOPROTOOPT:
-    "This shell cannot set that option on this kind of socket. TCP_NODELAY and SO_KEEPALIVE belong to TCP connections and SO_BROADCAST to UDP; SO_RCVBUF and SO_SNDBUF are set only on UDP sockets here, as Node offers them only there (Python sets them on TCP sockets too). Set it on a socket of the right kind, or leave it out: the defaults serve the chapter's programs.",
+    "The protocol has no such option: Linux answers setsockopt(IPPROTO_TCP, TCP_NODELAY) on a UDP socket this way, as Nagle's algorithm is TCP's, and getsockopt of IP_ADD_MEMBERSHIP too, as joining is something you do, not a setting to read. Set it on a socket of the right kind, or leave it out: the defaults serve the chapter's programs.",
+  EPROTO:
+    'A protocol error: Linux answers IP_ADD_MEMBERSHIP and IP_DROP_MEMBERSHIP on a TCP socket this way. A multicast group is joined by a UDP socket (udp.bind the port, then setsockopt IP_ADD_MEMBERSHIP GROUP), since TCP connects exactly two hosts.',
   ENOENT:
     'There is no file or directory at that path. sendfile reads the file it names; recvfile creates the file it names, but not the directories above it. A relative path starts from the directory sockshell was started in: check the spelling, or give the whole path.',
   EISDIR:

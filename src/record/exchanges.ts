@@ -90,6 +90,7 @@ export type Exchange =
    */
   | { readonly kind: 'ended'; readonly socket: LoggedSocket; readonly fin: boolean }
   /** close() with unread bytes: the connection was reset (RST) instead of closed with a FIN. */
+  /** unread 0: the reset was SO_LINGER 0's. */
   | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
   | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }
@@ -187,7 +188,7 @@ export class ExchangeLog {
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;
       case 'closed':
-        if (e.unread > 0 && e.peer !== null)
+        if ((e.unread > 0 || e.linger) && e.peer !== null)
           return this.add({ kind: 'reset', socket: at(e), local: e.local, to: e.peer, unread: e.unread });
         return this.add(
           e.fin ? { kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'close' } : { kind: 'close', socket: at(e) },

@@ -76,6 +76,7 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
       return event.fin ? mark('>', `FIN (shutdown ${event.how})`) : null;
     case 'closed':
       if (event.unread > 0) return mark('>', `RST (close with ${event.unread} bytes unread)`);
+      if (event.linger) return mark('>', 'RST (close with SO_LINGER 0)');
       return event.fin ? mark('>', 'FIN (close)') : null;
     case 'dropped':
       return mark('<', `a datagram of ${event.bytes} bytes dropped: the receive queue is full`);

@@ -107,7 +107,8 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
   return lines.join('\n');
 }
 
-export function helpCommand(c: CommandDef): string {
+/** One command: usage, summary, flags, Python, example and notes; notes wrap to columns when given (a terminal). */
+export function helpCommand(c: CommandDef, columns?: number): string {
   const lines = [`usage: ${c.usage}`, `  ${c.summary}`];
   // A valued flag shows the word it takes (--svg FILE), by its argument's name.
   const takes = (flag: string): string => (c.valued?.[flag] === undefined ? '' : ` ${c.valued[flag].name}`);
@@ -117,6 +118,10 @@ export function helpCommand(c: CommandDef): string {
     'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
   );
   lines.push(`  Example: ${c.example}`);
+  for (const note of c.notes ?? []) {
+    const indent = /^ */.exec(note)![0];
+    lines.push(...wrapWords(note.trimStart(), columns, `  ${indent}`, `  ${indent}    `));
+  }
   if (c.method) lines.push(`  On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`);
   return lines.join('\n');
 }

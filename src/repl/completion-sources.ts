@@ -18,12 +18,16 @@ export function completionSources(core: ShellCore): CompletionSources {
         const v = core.scope.peek(name);
         return v?.kind === 'socket' && core.session.engine.endpoints(v.handle) !== null;
       }),
-    argChoices: (command, index) =>
-      (TABLE.get(command)?.forms ?? []).flatMap((form) => {
-        const spec = form[index];
-        if (spec?.kind === 'socket') return openSockets();
-        if (spec?.kind === 'command') return NAMES;
-        return spec?.choices ?? [];
-      }),
+    argChoices: (command, index) => [
+      // Forms that share an argument (setsockopt's OPTION) offer its words once.
+      ...new Set(
+        (TABLE.get(command)?.forms ?? []).flatMap((form) => {
+          const spec = form[index];
+          if (spec?.kind === 'socket') return openSockets();
+          if (spec?.kind === 'command') return NAMES;
+          return spec?.choices ?? [];
+        }),
+      ),
+    ],
   };
 }

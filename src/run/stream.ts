@@ -29,7 +29,7 @@ export interface StreamOptions {
   readonly keep: boolean;
   /** -C: LF from the input is sent as CR LF. */
   readonly crlf: boolean;
-  /** -w: bound on connect, and on a connection with no byte either way; null: no bound. */
+  /** -w: bound on connect, on listen's wait for its (first) client, and on a connection with no byte either way; null: no bound. */
   readonly idleSeconds: number | null;
   /** -6 */
   readonly family: Family;
@@ -103,10 +103,12 @@ async function connect(s: Streamer): Promise<number> {
 async function listenOnce(s: Streamer): Promise<number> {
   const { engine, o, say } = s;
   const listener = await listening(s);
+  const wait = clientWait(s);
   if (o.udp) {
     if (!o.keep) {
       // nc -u -l talks to the first sender only: connect the socket to it, so others' datagrams are refused.
-      const first = await engine.recvfrom(listener, STREAM_READ, { signal: o.signal });
+      const first = await noClient(s, engine.recvfrom(listener, STREAM_READ, wait));
+      if (first === null) return 1;
       const from = first.address!;
       say(`a datagram from ${addressRepr(from)}: talking to it alone from now on (-k answers every sender)`);
       await s.output(first.data);
@@ -117,7 +119,9 @@ async function listenOnce(s: Streamer): Promise<number> {
     }
     return finish(s, await pumpSocket(s, listener, s.input));
   }
-  const { socket, address } = await engine.accept(listener, { signal: o.signal, owner: 'main', name: 'conn' });
+  const accepted = await noClient(s, engine.accept(listener, { ...wait, owner: 'main', name: 'conn' }));
+  if (accepted === null) return 1;
+  const { socket, address } = accepted;
   engine.close(listener); // as nc: one client, and nobody else can connect meanwhile
   say(`connection from ${addressRepr(address)}`);
   return finish(s, await pumpSocket(s, socket, s.input));
@@ -140,8 +144,14 @@ async function listenKeep(s: Streamer): Promise<number> {
     }
   })();
   broadcast.catch(() => undefined); // ends with Ctrl-C, as the accept loop does
-  for (;;) {
-    const { socket, address } = await engine.accept(listener, { signal: o.signal, owner: 'main', name: 'conn' });
+  for (let first = true; ; first = false) {
+    // -w bounds the wait for the first client; after it, clients come and go until Ctrl-C.
+    const accepted = await noClient(
+      s,
+      engine.accept(listener, { ...(first ? clientWait(s) : { signal: o.signal }), owner: 'main', name: 'conn' }),
+    );
+    if (accepted === null) return 1;
+    const { socket, address } = accepted;
     say(`connection from ${addressRepr(address)}`);
     clients.add(socket);
     void pumpSocket(s, socket, null)
@@ -153,6 +163,22 @@ async function listenKeep(s: Streamer): Promise<number> {
         clients.delete(socket);
         engine.close(socket);
       });
+  }
+}
+
+/** The bound on listen's wait for a client: -w's seconds, or none. */
+function clientWait(s: Streamer): { signal: AbortSignal; maxWaitMs?: number } {
+  return s.o.idleSeconds === null ? { signal: s.o.signal } : { signal: s.o.signal, maxWaitMs: s.o.idleSeconds * 1000 };
+}
+
+/** The client call's result, or null (said on stderr) when -w's bound passed with no client. */
+async function noClient<T>(s: Streamer, call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (e) {
+    if (!(e instanceof SocketError && e.code === 'ETIMEDOUT')) throw e;
+    s.say(`no client in ${s.o.idleSeconds} s (-w): stopped listening`);
+    return null;
   }
 }
 

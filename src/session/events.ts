@@ -92,9 +92,13 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   returned: () => null,
   shut: () => null,
   closed: (e) => {
-    if (e.unread === 0) return null;
-    const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
-    return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    if (e.unread > 0) {
+      const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
+      return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    }
+    if (!e.linger) return null;
+    const text = `${e.socket} was closed with SO_LINGER 0: the connection was reset (RST), not ended with a FIN, as Linux does with that option; data not yet sent is dropped and the peer's next call fails with ECONNRESET`;
+    return { output: { kind: 'info', text }, trouble: { kind: 'reset', message: text } };
   },
   renamed: (e) => say({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
 };

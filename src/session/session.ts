@@ -87,10 +87,10 @@ export class Session implements SessionServices {
         this.traffic.hear(event);
         const said = eventSays(event);
         if (said?.trouble) this.trouble = said.trouble;
-        const shown = said && this.attribute(said.output, event.serial);
+        const shown = said && this.attribute(said.output, event);
         if (shown) options.out(shown);
         const looked = this.lookups.note(event);
-        const lookedShown = looked && this.attribute(looked, event.serial);
+        const lookedShown = looked && this.attribute(looked, event);
         if (lookedShown) options.out(lookedShown);
       },
       ...(options.nativeCalls === true ? { blockingCalls: () => this.jobs.running() === 0 } : {}),
@@ -103,10 +103,12 @@ export class Session implements SessionServices {
    * when it ends); the lookup asks the engine about every open socket, once per implicit bind in a
    * tcp.connect loop otherwise.
    */
-  private attribute(out: Output, serial: number): Output | null {
+  private attribute(out: Output, event: EngineEvent): Output | null {
     if (out.kind !== 'info' && out.kind !== 'warning' && out.kind !== 'notice') return out;
     if (this.jobs.running() === 0) return out;
-    const job = this.jobOf(this.engine.list().find((s) => s.serial === serial)?.owner ?? '');
+    // A closed socket has left the engine's table: its event says whose it was.
+    const owner = event.kind === 'closed' ? event.owner : this.engine.list().find((s) => s.serial === event.serial)?.owner;
+    const job = this.jobOf(owner ?? '');
     if (job === null) return out;
     // A notice about a job's socket (data waiting, a client connected) is the job's business: its
     // script reads it. At the prompt a transfer to a job's port made one line per datagram (issue 14);

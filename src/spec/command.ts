@@ -125,6 +125,8 @@ export interface CommandDef<A = Args> {
   readonly summary: string;
   readonly python: PythonEquivalent;
   readonly example: string;
+  /** More lines for `help COMMAND`, after the example (setsockopt's options, from their table). */
+  readonly notes?: readonly string[];
   /**
    * The command only shows something (the socket table, help, a diagram): `save` leaves it out of a
    * saved script, whose job is to do what the session did, not to show this session's state.

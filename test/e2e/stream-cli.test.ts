@@ -124,6 +124,15 @@ describe('sockshell connect / listen: 100 MiB both ways, byte for byte', () => {
 });
 
 describe('sockshell connect / listen: the flags', () => {
+  it.each([[[]], [['-u']], [['-k']]])(
+    '-w bounds listen %j waiting for a client: none comes, it stops with status 1 and says so',
+    async (flags) => {
+      const { proc: server } = await listener([...flags, '-w', '1'], '/dev/null', '/dev/null');
+      expect(await server.exit).toBe(1);
+      expect(server.err()).toMatch(/# no client in 1 s \(-w\): stopped listening/);
+    },
+  );
+
   it('-C sends LF as CR LF, leaving CR LF alone', async () => {
     const input = join(dir, 'lines.txt');
     writeFileSync(input, 'one\ntwo\r\nthree\n');

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver } from './helpers/core-driver.js';
+import { hasPython, runProcess } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * Issue 14, concurrent servers in one line: `serve PORT FILE &` accepts each connection and runs FILE
+ * for it in a job of its own, with the connection as conn, as ncat -k and socat's fork do. Real python3
+ * clients on loopback; before serve, a second client waited until the first closed.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const handler = join(dir, 'upper.sock');
+writeFileSync(handler, 'm = conn.recv 100\num = upper $m\nconn.sendall "$prefix$um"\n');
+let d: CoreDriver;
+afterEach(() => d.close());
+
+/** The port the OS gave serve's welcoming socket. */
+async function servingPort(): Promise<number> {
+  const engine = d.core.session.engine;
+  await waitFor(() => engine.list().some((s) => s.name === 'server' && s.state === 'LISTEN'), 'serve listening');
+  return engine.list().find((s) => s.name === 'server')!.local!.port;
+}
+
+describe.runIf(hasPython)('serve PORT FILE', () => {
+  it('two clients connected at once are both answered, the second while the first is still open', async () => {
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok(`serve 0 ${handler} prefix=got: &`);
+    const port = await servingPort();
+    const client = [
+      'from socket import *',
+      `a = create_connection(('127.0.0.1', ${port}), timeout=20)`,
+      `b = create_connection(('127.0.0.1', ${port}), timeout=20)`,
+      "b.sendall(b'second'); print(b.recv(100))",
+      "a.sendall(b'first'); print(a.recv(100))",
+    ].join('\n');
+    const ran = await runProcess('python3', ['-c', client]);
+    expect(ran.stderr).toBe('');
+    expect(ran.stdout).toBe("b'got:SECOND'\nb'got:FIRST'\n");
+    // The handlers' jobs came and went without a line each at the prompt.
+    await waitFor(() => d.core.session.jobs.list().filter((j) => j.state === 'running').length === 1, 'the handler jobs done');
+    expect(lines.filter((l) => /upper\.sock for \(/.test(l))).toEqual([]);
+    expect(d.core.session.engine.list().map((s) => s.name)).toEqual(['server']); // each connection closed with its job
+  });
+
+  it('kill stops the server and the jobs still serving; the client sees the connection end', async () => {
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok(`serve 0 ${handler} prefix=x &`);
+    const port = await servingPort();
+    const code = [
+      'from socket import *',
+      `c = create_connection(('127.0.0.1', ${port}), timeout=20)`,
+      "print('connected', flush=True)",
+      'print(c.recv(100))',
+    ].join('\n');
+    const child = spawn('python3', ['-c', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const ended = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      await waitFor(() => out.includes('connected'), 'the client connected');
+      await waitFor(() => d.core.session.jobs.list().filter((j) => j.state === 'running').length === 2, 'its handler running');
+      await d.ok('kill %1');
+      await ended;
+      expect(out).toBe("connected\nb''\n");
+      expect(d.core.session.jobs.list().filter((j) => j.state === 'running')).toEqual([]);
+      expect(d.core.session.engine.list()).toEqual([]);
+      await waitFor(
+        () => lines.some((l) => /stopped serving .*: served 1 connection/.test(l)),
+        () => `the summary; saw ${lines.join(' | ')}`,
+      );
+      const refused = await runProcess('python3', [
+        '-c',
+        `from socket import *\ntry:\n  create_connection(('127.0.0.1', ${port}))\nexcept ConnectionRefusedError:\n  print('refused')`,
+      ]);
+      expect(refused.stdout).toBe('refused\n');
+    } finally {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    }
+  });
+});
+
+describe.runIf(hasPython)('serve: what the prompt shows', () => {
+  it('the start, a failed handler in one line, and the stop with its count', async () => {
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok(`serve 0 ${handler} &`); // no prefix=: each handler fails on $prefix
+    const port = await servingPort();
+    await runProcess('python3', [
+      '-c',
+      `from socket import *\nc = create_connection(('127.0.0.1', ${port}))\nc.sendall(b'x')\nprint(c.recv(10))`,
+    ]);
+    await waitFor(
+      () => lines.some((l) => /failed/.test(l)),
+      () => `a failure line; saw ${lines.join(' | ')}`,
+    );
+    await d.ok('kill %1');
+    await waitFor(() => lines.some((l) => /stopped serving/.test(l)), 'the summary');
+    const shown = lines
+      .join('\n')
+      .replaceAll(dir, 'DIR')
+      .replace(/\d{4,5}/g, 'N');
+    expect(shown.split('\n')).toEqual([
+      '[1] serve 0 DIR/upper.sock',
+      "[1] # serving ('0.0.0.0', N): each connection runs DIR/upper.sock in a job of its own, with conn and addr; kill %1 stops it and them",
+      expect.stringMatching(/^\[1\] warning: conn was closed with 1 byte unread: .*reset \(RST\)/),
+      "[1] warning: DIR/upper.sock for ('127.0.0.1', N) (job %2) failed: $prefix is never assigned in this script",
+      "[1] # stopped serving ('0.0.0.0', N): served 1 connection, 1 failed",
+      '[1] stopped: serve 0 DIR/upper.sock',
+    ]);
+  });
+});
+
+describe('serve in the foreground', () => {
+  it('Ctrl-C stops it and closes its welcoming socket', async () => {
+    d = new CoreDriver();
+    const running = d.run(`serve 0 ${handler}`);
+    await servingPort();
+    expect(d.core.interrupt()).toBe(true);
+    const ran = await running;
+    expect(ran.out + ran.err).toMatch(/# stopped serving \('0\.0\.0\.0', \d+\): served 0 connections/);
+    expect(d.core.session.engine.list()).toEqual([]);
+  });
+});
