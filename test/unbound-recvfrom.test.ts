@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { pipedSession } from './helpers/piped.js';
 import { HANG_MS, waitFor } from './helpers/wait.js';
 
 /**
@@ -34,5 +35,13 @@ describe('recvfrom on a UDP socket that was never bound', () => {
     const ran = await interruptedWhenWaiting('m, a = bound.recvfrom 2048');
     expect(ran.lines.map((l) => l.text).join('\n')).not.toContain('never bound');
     expect((await shell.run('explain')).out.replace(/\s+/g, ' ')).toContain('a port nobody bound');
+  });
+
+  it('a script is told too (it can only hang), and a bound socket in a script is told nothing', async () => {
+    const unbound = await pipedSession('u = udp.socket\nu.settimeout 0.2\nm = u.recvfrom 10\n');
+    expect(unbound.err).toContain('u was never bound, so it has no port and no datagram can reach it');
+    const bound = await pipedSession('u = udp.bind 127.0.0.1 0\nu.settimeout 0.2\nm = u.recvfrom 10\n');
+    expect(bound.err).toContain('ETIMEDOUT');
+    expect(bound.err).not.toContain('never bound');
   });
 });

@@ -26,6 +26,13 @@ const SHOWN_BYTES = 48;
  */
 export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCall): void {
   if (TOLD.has(ctx.span)) return;
+  // A script's receive is on the hot path: only a UDP socket with no address has anything to be told,
+  // and endpoints() says so without building the socket's whole table row (info()).
+  const prompt = atPrompt(ctx);
+  if (!prompt) {
+    const ends = ctx.session.engine.endpoints(s);
+    if (ends === null || ends.transport !== 'udp' || ends.local !== null) return;
+  }
   const info = infoOf(ctx, s);
   if (info?.waiting !== call) return; // it returns at once, or the socket closed under it and it fails
   if (info.transport === 'udp' && info.local === null) {
@@ -36,7 +43,7 @@ export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCa
     );
     return;
   }
-  if (!atPrompt(ctx)) return;
+  if (!prompt) return;
   TOLD.add(ctx.span);
   const at = info.local ? ` to ${addressRepr(info.local)}` : '';
   const what =
