@@ -16,6 +16,7 @@ import { logCommand } from './log-command.js';
 import { streamReads } from './stream-reads.js';
 import { structCalls } from './struct-calls.js';
 import { writeCommand } from './write-command.js';
+import { tlsCalls } from './tls-calls.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...streamReads,
   ...structCalls,
   writeCommand,
+  ...tlsCalls,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

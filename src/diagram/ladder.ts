@@ -4,6 +4,7 @@ import { SendsInFlight } from './arrivals.js';
 import { handshakesFirst } from './endpoints.js';
 import { arrival, packetOfError, payload } from './labels.js';
 import { LaneBook, type LabelsNow } from './lanes.js';
+import { tlsNote, tlsRows } from './tls-rows.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -94,15 +95,17 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         arrow(s.index, to, 'SYN', true);
         arrow(to, s.index, 'SYN+ACK', true);
         arrow(s.index, to, 'ACK: connected', true);
+        if (e.tls) rows.push(...tlsRows(s.index, to, e.tls));
         break;
       }
       case 'accept': {
         const listener = book.lane(e.socket, 'tcp', 'welcoming');
-        book.accepted(e.conn.serial, e.peer);
+        const drawn = book.accepted(e.conn.serial, e.peer); // its client in this shell: its TLS handshake was drawn at connect
         const conn = book.lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
         arrow(listener.index, conn.index, `accept: new socket for ${addressRepr(e.peer)}`, true);
+        if (e.tls && !drawn) rows.push(tlsNote(conn.index, e.tls));
         break;
       }
       case 'send': {
@@ -187,6 +190,12 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       case 'cut': {
         const s = book.lane(e.socket, 'udp');
         note(s.index, `a ${e.size} B datagram cut to BUFSIZE ${e.bufsize}`);
+        break;
+      }
+      case 'rejected': {
+        const s = lane(e.socket, 'tcp', 'welcoming');
+        const from = e.from ? ` from ${addressRepr(e.from)}` : '';
+        rows.push({ kind: 'note', lane: s.index, text: `TLS handshake${from} failed: ${e.detail}` });
         break;
       }
       case 'relabel': {

@@ -108,13 +108,15 @@ export class LaneBook {
     return conn;
   }
 
-  /** accept returned the connection from peer as socket serial: its lane is the one drawn since the handshake, if any. */
-  accepted(serial: number, peer: Address): void {
+  /** accept returned the connection from peer as socket serial: its lane is the one drawn since the handshake, if any (then true: its client is in this session). */
+  accepted(serial: number, peer: Address): boolean {
     const waiting = this.unaccepted.get(endpoint(peer));
-    if (waiting === undefined || this.sockets.has(serial)) return;
+    if (waiting === undefined) return false;
+    if (this.sockets.has(serial)) return true;
     this.unaccepted.delete(endpoint(peer));
     this.sockets.set(serial, waiting);
     waiting.serial = serial;
+    return true;
   }
 
   /** The lane that receives what `from` sends to `to`: a socket of this session if one fits, else a peer lane. */

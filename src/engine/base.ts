@@ -20,6 +20,7 @@ import type {
   SocketState,
   StreamRead,
   StreamReadResult,
+  TlsInfo,
   TransferOptions,
   Transport,
 } from './types.js';
@@ -102,6 +103,10 @@ export abstract class BaseSocket {
   }
   abstract local(): Address | null;
   abstract peer(): Address | null;
+  /** A TLS connection's handshake; null for every other socket. */
+  secured(): TlsInfo | null {
+    return null;
+  }
   abstract queued(): Queued;
   abstract dropped(): number;
 
@@ -150,7 +155,9 @@ export abstract class BaseSocket {
   }
 
   info(): SocketInfo {
+    const tls = this.secured();
     return {
+      ...(tls && { tls }),
       name: this.name,
       serial: this.serial,
       transport: this.transport,

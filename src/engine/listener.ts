@@ -6,12 +6,14 @@
  * The queue is bounded: see accept-cap.ts.
  */
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
 import { Fifo } from './queues.js';
-import type { Address } from './types.js';
+import { handshakeFailure } from './tls-reasons.js';
+import type { Address, TlsSetup } from './types.js';
 
 /** Checks that host:port can be bound, and returns the port (the one the OS picked, for port 0). */
 export async function probeAddress(host: string, port: number, context: ErrorContext): Promise<number> {
@@ -50,14 +52,22 @@ export class Listener {
     this.local = local;
   }
 
-  /** Listens on host:port with the backlog; rejects with the bind error if the address is taken. */
-  static async open(owner: BaseSocket, host: string, port: number, backlog: number): Promise<Listener> {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  /**
+   * Listens on host:port with the backlog; rejects with the bind error if the address is taken. With
+   * a server TlsSetup, each connection does its TLS handshake at once (the accept queue holds
+   * connections whose handshake is done) and waits, not read further, until accept takes it.
+   */
+  static async open(owner: BaseSocket, host: string, port: number, backlog: number, setup: TlsSetup | null): Promise<Listener> {
+    const server =
+      setup?.role === 'server'
+        ? tls.createServer({ allowHalfOpen: true, cert: setup.cert, key: setup.key })
+        : net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const arrival = server instanceof tls.Server ? 'secureConnection' : 'connection';
     const early: net.Socket[] = [];
     const keep = (raw: net.Socket): void => {
       early.push(raw);
     };
-    server.on('connection', keep);
+    server.on(arrival, keep);
     try {
       // Linux takes listen(0) as a queue of one; Node would turn 0 into its default of 511.
       await listenOn(server, host, port, Math.max(1, backlog));
@@ -67,9 +77,15 @@ export class Listener {
     }
     const a = server.address() as AddressInfo;
     const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family }, acceptQueueCap(backlog));
-    server.removeListener('connection', keep);
-    server.on('connection', listener.onConnection);
+    server.removeListener(arrival, keep);
+    server.on(arrival, listener.onConnection);
     server.on('error', listener.onError);
+    if (arrival === 'secureConnection') {
+      // Asked now, while the connection is open: Node keeps the answer, and a failed handshake's
+      // socket can no longer say whom it was with (see onTlsError).
+      server.on('connection', (raw: net.Socket) => void raw.remoteAddress);
+      server.on('tlsClientError', listener.onTlsError);
+    }
     for (const raw of early) listener.onConnection(raw);
     return listener;
   }
@@ -130,6 +146,17 @@ export class Listener {
       taken,
     });
     if (taken) this.owner.reader.wake();
+  };
+
+  /** A client's TLS handshake failed: nothing reaches the accept queue; said, as Python's accept would raise it. */
+  private readonly onTlsError = (err: Error, raw: tls.TLSSocket): void => {
+    if (this.owner.closed) return;
+    // The TLS socket is gone; the TCP one under it (Node's _parent, undocumented) kept its peer's address.
+    const tcp = (raw as unknown as { _parent?: net.Socket | null })._parent ?? raw;
+    const from: Address | null =
+      tcp.remoteAddress === undefined ? null : { host: tcp.remoteAddress, port: tcp.remotePort ?? 0, family: this.owner.family };
+    const { serial, name: socket } = this.owner;
+    this.owner.core.emit({ kind: 'rejected', serial, socket, from, code: errorCode(err), detail: handshakeFailure(err) });
   };
 
   private readonly onError = (err: Error): void => {

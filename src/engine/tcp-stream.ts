@@ -9,6 +9,7 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
+import { isTls } from './tls-info.js';
 import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
@@ -190,8 +191,9 @@ export class Stream {
     }
   }
 
-  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1; -1 for TLS, whose descriptor carries ciphertext. */
   fd(): number {
+    if (isTls(this.raw)) return -1;
     const fd = (this.raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
     return typeof fd === 'number' && fd >= 0 ? fd : -1;
   }
@@ -315,7 +317,8 @@ export class Stream {
       if (!force && !raw.destroyed) {
         if (this.queue.total > 0 && this.state() !== 'RESET')
           raw.resetAndDestroy(); // the engine's closed event says so alike
-        else if (raw.writableLength === 0) raw.destroy();
+        else if (raw.writableLength === 0 && !isTls(raw))
+          raw.destroy(); // TLS: end() sends close_notify first
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();

@@ -10,6 +10,9 @@ import { Listener, probeAddress } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
 import { optionApplies } from './options.js';
+import { setTcpOption, type TcpOptions } from './tcp-options.js';
+import { tlsOf } from './tls-info.js';
+import { checkSetup } from './tls-setup.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
@@ -23,6 +26,8 @@ import type {
   SocketHandle,
   SocketOption,
   SocketState,
+  TlsInfo,
+  TlsSetup,
   TransferOptions,
 } from './types.js';
 
@@ -36,8 +41,9 @@ export class TcpSocket extends BaseSocket {
   private connecting = false;
   private listener: Listener | null = null;
   private stream: Stream | null = null;
-  private keepAlive = false;
-  private noDelay = false;
+  private readonly options: TcpOptions = { keepAlive: false, noDelay: false };
+  /** wrapTls: connect and listen speak TLS. */
+  private tls: TlsSetup | null = null;
 
   /** Makes this new socket the connection that accept took from the queue, and starts reading it. */
   attach(accepted: Accepted): void {
@@ -110,7 +116,7 @@ export class TcpSocket extends BaseSocket {
     this.opening = true;
     let listener: Listener;
     try {
-      listener = await Listener.open(this, host, port, backlog);
+      listener = await Listener.open(this, host, port, backlog, this.tls);
     } finally {
       this.opening = false;
     }
@@ -153,24 +159,19 @@ export class TcpSocket extends BaseSocket {
       const ip =
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
-      stream = await handshake(this, { ip, port, host }, this.boundAddr);
-      if (this.noDelay) stream.raw.setNoDelay(true);
-      if (this.keepAlive) stream.raw.setKeepAlive(true);
+      stream = await handshake(this, { ip, port, host }, this.boundAddr, this.tls);
+      if (this.options.noDelay) stream.raw.setNoDelay(true);
+      if (this.options.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
     } finally {
       this.connecting = false;
       this.reader.end();
     }
     if (this.boundAddr === null) this.tellBound(stream.local, true);
-    this.emit({
-      kind: 'connected',
-      serial: this.serial,
-      socket: this.name,
-      transport: this.transport,
-      local: stream.local,
-      remote: stream.remote,
-      named: host === stream.remote.host ? null : host,
-    });
+    const { serial, name: socket, transport } = this;
+    const named = host === stream.remote.host ? null : host;
+    const tls = this.secured() ?? undefined;
+    this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote: stream.remote, named, ...(tls && { tls }) });
     return { local: stream.local, remote: stream.remote };
   }
 
@@ -279,24 +280,21 @@ export class TcpSocket extends BaseSocket {
   setsockopt(option: SocketOption, value: number): void {
     this.checkOpen('setsockopt');
     if (!optionApplies(option, 'tcp')) throw new SocketError('ENOPROTOOPT', 'setsockopt', this.context({ value: option }));
-    const on = value !== 0;
-    const raw = this.stream?.raw;
-    switch (option) {
-      case 'SO_REUSEADDR':
-        return; // Node's listen sets SO_REUSEADDR itself, so a restarted server can rebind at once
-      case 'SO_KEEPALIVE':
-        this.keepAlive = on;
-        raw?.setKeepAlive(on);
-        return;
-      case 'TCP_NODELAY':
-        this.noDelay = on;
-        raw?.setNoDelay(on);
-        return;
-      default: {
-        const exhaustive: never = option;
-        return exhaustive;
-      }
-    }
+    setTcpOption(this.options, this.stream?.raw, option, value !== 0);
+  }
+
+  /** See Engine.wrapTls: only before connect or listen. */
+  wrapTls(setup: TlsSetup): void {
+    this.checkOpen('wrapTls');
+    const state = this.state();
+    if (state !== 'UNBOUND' && state !== 'BOUND')
+      throw new SocketError('EINVAL_TLS', 'wrapTls', { socket: this.name, value: `is ${state}` });
+    checkSetup(setup, this.name);
+    this.tls = setup;
+  }
+
+  override secured(): TlsInfo | null {
+    return this.stream === null ? null : tlsOf(this.stream.raw);
   }
 
   release(force: boolean): Promise<void> {

@@ -35,6 +35,8 @@ export interface PyContext {
   socket(i: number): string | null;
   /** Arguments from i on as a Python address: (host, port), or an address variable. */
   address(from: number): string;
+  /** The word a valued flag took (`--ca FILE`: its ArgSpec's name, FILE), as Python; null when the flag was not given. */
+  flagArg(name: string): string | null;
   /** Needs `import NAME` at the top. */
   need(module: string): void;
   /** Needs the small function `name` defined at the top (export/helpers.ts): a read Python has no one call for. */
