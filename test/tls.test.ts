@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CoreDriver, withoutReceiveNotes, type Ran } from './helpers/core-driver.js';
+import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { PEERS, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -44,19 +44,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let d: CoreDriver;
+let d: CoreDriver | undefined;
 let server: Server | null = null;
 afterEach(async () => {
-  await d.close();
+  await d?.close();
+  d = undefined;
   await server?.stop();
   server = null;
 });
 
-const all = (ran: Ran): string => ran.lines.map((l) => l.text).join('\n');
-
 async function pythonServer(): Promise<number> {
   server = await startServer('python3', [join(PEERS, 'TlsEchoServer.py'), cert, key], 'ready');
-  return Number(/ready (\d+)/.exec(server.output())![1]);
+  return Number(/(\d+) ready/.exec(server.output())![1]);
 }
 
 describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server', () => {
@@ -128,12 +127,12 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
       'python3',
       [
         '-c',
-        "import socket\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint('ready',s.getsockname()[1],flush=True)\nc,_=s.accept()\nc.sendall(b'HTTP/1.0 400 nope\\r\\n\\r\\n')\nc.recv(100)\n",
+        "import socket\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],'ready',flush=True)\nc,_=s.accept()\nc.sendall(b'HTTP/1.0 400 nope\\r\\n\\r\\n')\nc.recv(100)\n",
       ],
       'ready',
     );
     try {
-      const port = Number(/ready (\d+)/.exec(plain.output())![1]);
+      const port = Number(/(\d+) ready/.exec(plain.output())![1]);
       const failed = await d.run(`c = tls.connect 127.0.0.1 ${port} --insecure`);
       expect(failed.err).toMatch(/SSL_ERROR: the TLS handshake with 127\.0\.0\.1 port \d+ failed: what came back is not TLS/);
       expect(failed.err).toContain('(ssl.SSLError)');

@@ -37,7 +37,7 @@ export async function shortcut(
   to: { host: string; family?: Family },
   rest: (s: Fresh) => Promise<void>,
 ): Promise<Value> {
-  const family: Family = ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
+  const family: Family = to.family === 'unix' ? 'unix' : ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
   // The socket takes its name at once, so everything said about it meanwhile names it as it will be

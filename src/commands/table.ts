@@ -17,6 +17,7 @@ import { streamReads } from './stream-reads.js';
 import { structCalls } from './struct-calls.js';
 import { writeCommand } from './write-command.js';
 import { tlsCalls } from './tls-calls.js';
+import { unixCalls } from './unix-calls.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...structCalls,
   writeCommand,
   ...tlsCalls,
+  ...unixCalls,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

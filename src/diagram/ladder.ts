@@ -90,6 +90,12 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
           break;
         }
         const server = book.welcoming(e.remote);
+        if (e.remote.family === 'unix') {
+          // AF_UNIX: no packets; the kernel joins the two ends inside this host.
+          if (server !== null) book.notAccepted(e.remote, e.local);
+          arrow(s.index, server?.index ?? book.outside(e.remote), 'connect: joined by the kernel (no handshake)', true);
+          break;
+        }
         if (server !== null) book.notAccepted(e.remote, e.local);
         const to = server?.index ?? book.outside(e.remote);
         arrow(s.index, to, 'SYN', true);
@@ -193,7 +199,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         break;
       }
       case 'rejected': {
-        const s = lane(e.socket, 'tcp', 'welcoming');
+        const s = book.lane(e.socket, 'tcp', 'welcoming');
         const from = e.from ? ` from ${addressRepr(e.from)}` : '';
         rows.push({ kind: 'note', lane: s.index, text: `TLS handshake${from} failed: ${e.detail}` });
         break;

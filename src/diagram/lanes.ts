@@ -161,7 +161,15 @@ export class LaneBook {
       }
       const label = s.closed || s.serial === null ? s.name : (labels.get(s.serial) ?? s.name);
       const title = s.closed ? `${label} (closed)` : label;
-      const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
+      const stream = s.local?.family === 'unix' ? 'UNIX' : 'TCP';
+      const kind =
+        l.kind === 'welcoming'
+          ? `${stream} welcoming`
+          : l.kind === 'connection'
+            ? `${stream} connection`
+            : stream === 'UNIX'
+              ? stream
+              : l.kind.toUpperCase();
       return { title, kind: l.kind, subtitle: s.local ? `${kind} ${hostPort(s.local)}` : kind, socket: { serial: s.serial, label } };
     });
   }

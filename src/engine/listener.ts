@@ -11,15 +11,17 @@ import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
+import { checkPathFree } from './unix-path.js';
 import { Fifo } from './queues.js';
 import { handshakeFailure } from './tls-reasons.js';
 import type { Address, TlsSetup } from './types.js';
 
 /** Checks that host:port can be bound, and returns the port (the one the OS picked, for port 0). */
 export async function probeAddress(host: string, port: number, context: ErrorContext): Promise<number> {
+  if (context.family === 'unix') return checkPathFree(host, context).then(() => 0);
   const server = net.createServer();
   try {
-    await listenOn(server, host, port, undefined);
+    await listenOn(server, { host, port }, undefined);
     return (server.address() as AddressInfo).port;
   } catch (err) {
     throw toSocketError(err, 'bind', { ...context, host, port, ...timeWaitOnly(err, port) });
@@ -70,13 +72,15 @@ export class Listener {
     server.on(arrival, keep);
     try {
       // Linux takes listen(0) as a queue of one; Node would turn 0 into its default of 511.
-      await listenOn(server, host, port, Math.max(1, backlog));
+      await listenOn(server, owner.family === 'unix' ? { path: host } : { host, port }, Math.max(1, backlog));
     } catch (err) {
       server.close();
       throw toSocketError(err, 'listen', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
     }
-    const a = server.address() as AddressInfo;
-    const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family }, acceptQueueCap(backlog));
+    const a = server.address() as AddressInfo | string; // a string: the path of an AF_UNIX socket
+    const local =
+      typeof a === 'string' ? { host: a, port: 0, family: owner.family } : { host: a.address, port: a.port, family: owner.family };
+    const listener = new Listener(owner, server, local, acceptQueueCap(backlog));
     server.removeListener(arrival, keep);
     server.on(arrival, listener.onConnection);
     server.on('error', listener.onError);
@@ -166,7 +170,11 @@ export class Listener {
   };
 }
 
-function listenOn(server: net.Server, host: string, port: number, backlog: number | undefined): Promise<void> {
+function listenOn(
+  server: net.Server,
+  where: { host: string; port: number } | { path: string },
+  backlog: number | undefined,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       server.removeListener('listening', onListening);
@@ -178,6 +186,6 @@ function listenOn(server: net.Server, host: string, port: number, backlog: numbe
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host, port, backlog });
+    server.listen({ ...where, backlog });
   });
 }

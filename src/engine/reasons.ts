@@ -5,6 +5,7 @@
  */
 import type { Family, Transport } from './types.js';
 import { TLS_REASONS } from './tls-reasons.js';
+import { UNIX_REASONS } from './unix-reasons.js';
 
 /** What the message may mention; every field is optional and the phrasing copes with its absence. */
 export interface ErrorContext {
@@ -48,6 +49,7 @@ const fam = (c: ErrorContext): string => (c.family === 6 ? 'IPv6' : 'IPv4');
 /** The one table: reason → code, Python exception, plain-language phrasing. */
 export const REASONS = {
   ...TLS_REASONS,
+  ...UNIX_REASONS,
   ECONNREFUSED: {
     code: 'ECONNREFUSED',
     python: 'ConnectionRefusedError',

@@ -25,13 +25,11 @@ export interface Target {
 export async function handshake(owner: BaseSocket, target: Target, bound: Address | null, setup: TlsSetup | null): Promise<Stream> {
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
-  const options = {
-    host: ip,
-    port,
-    family: owner.family,
-    allowHalfOpen: true,
-    ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }),
-  };
+  const family = owner.family;
+  const options =
+    family === 'unix'
+      ? { path: ip, allowHalfOpen: true } // AF_UNIX: the path names the server's socket file
+      : { host: ip, port, family, allowHalfOpen: true, ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }) };
   const raw = setup?.role === 'client' ? tls.connect({ ...options, ...clientOptions(setup, host) }) : net.connect(options);
   let connected = false;
   let failure: unknown = null;
@@ -63,7 +61,7 @@ export async function handshake(owner: BaseSocket, target: Target, bound: Addres
     raw.destroy();
     throw err;
   }
-  const stream = new Stream(owner, raw, { host: ip, port, family: owner.family }, null);
+  const stream = new Stream(owner, raw, { host: ip, port, family }, null);
   raw.removeListener('error', onError);
   return stream;
 }

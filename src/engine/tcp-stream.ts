@@ -9,7 +9,7 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
-import { isTls } from './tls-info.js';
+import { closesAtOnce, plainDescriptor, serverPath } from './stream-handle.js';
 import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
@@ -77,7 +77,7 @@ export class Stream {
    * socket stays in the table, RESET); after close() no handle can ask.
    */
   get local(): Address {
-    this.localAddr ??= { host: this.raw.localAddress ?? '', port: this.raw.localPort ?? 0, family: this.owner.family };
+    this.localAddr ??= { host: this.raw.localAddress ?? serverPath(this.raw), port: this.raw.localPort ?? 0, family: this.owner.family };
     return this.localAddr;
   }
 
@@ -191,11 +191,9 @@ export class Stream {
     }
   }
 
-  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1; -1 for TLS, whose descriptor carries ciphertext. */
+  /** The connection's descriptor (Node's handle has it on Unix, undocumented), or -1 (and for TLS). */
   fd(): number {
-    if (isTls(this.raw)) return -1;
-    const fd = (this.raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+    return plainDescriptor(this.raw);
   }
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
@@ -317,8 +315,7 @@ export class Stream {
       if (!force && !raw.destroyed) {
         if (this.queue.total > 0 && this.state() !== 'RESET')
           raw.resetAndDestroy(); // the engine's closed event says so alike
-        else if (raw.writableLength === 0 && !isTls(raw))
-          raw.destroy(); // TLS: end() sends close_notify first
+        else if (closesAtOnce(raw)) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();

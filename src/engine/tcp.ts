@@ -167,7 +167,7 @@ export class TcpSocket extends BaseSocket {
       this.connecting = false;
       this.reader.end();
     }
-    if (this.boundAddr === null) this.tellBound(stream.local, true);
+    if (this.boundAddr === null && this.family !== 'unix') this.tellBound(stream.local, true); // an AF_UNIX client stays unnamed
     const { serial, name: socket, transport } = this;
     const named = host === stream.remote.host ? null : host;
     const tls = this.secured() ?? undefined;

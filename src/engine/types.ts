@@ -7,7 +7,8 @@
 import type { SocketOption } from './options.js';
 
 export type Transport = 'udp' | 'tcp';
-export type Family = 4 | 6;
+/** 4: AF_INET, 6: AF_INET6, 'unix': AF_UNIX (a stream socket named by a path; its Address is { host: path, port: 0 }). */
+export type Family = 4 | 6 | 'unix';
 
 /** A socket address as Python shows it: ('127.0.0.1', 53012) or ('::1', 53012, 0, 0). */
 export interface Address {

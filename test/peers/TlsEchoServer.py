@@ -1,7 +1,7 @@
 """A TLS server in Python's ssl module, for sockshell's TLS tests: for each client, read one line,
 send it back upper-cased, then wait for the client's end of stream and report it. A client whose
 handshake fails is reported (Python's accept raises ssl.SSLError) and the next one is served.
-Usage: python3 TlsEchoServer.py CERT KEY; prints 'ready PORT' once listening on 127.0.0.1."""
+Usage: python3 TlsEchoServer.py CERT KEY; prints "PORT ready" once listening on 127.0.0.1."""
 import socket
 import ssl
 import sys
@@ -11,7 +11,7 @@ ctx.load_cert_chain(sys.argv[1], sys.argv[2])
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.bind(("127.0.0.1", 0))
 listener.listen()
-print("ready", listener.getsockname()[1], flush=True)
+print(listener.getsockname()[1], "ready", flush=True)
 with ctx.wrap_socket(listener, server_side=True) as server:
     for _ in range(20):
         try:
