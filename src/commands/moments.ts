@@ -57,6 +57,10 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
     case 'ESTABLISHED':
     case 'CLOSE_WAIT': {
       if (info.queued.count > 0) return; // unread bytes: close resets instead, and its warning says so
+      if (info.family === 'unix') {
+        ctx.info(`${s.name} closed: the peer's recv returns b'' (end of stream) once it has read the rest; a Unix socket sends no packets`);
+        return;
+      }
       const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
       ctx.info(
         `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,

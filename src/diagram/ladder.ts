@@ -149,7 +149,8 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       case 'fin': {
         const s = book.lane(e.socket, 'tcp');
         const to = book.destination(s, e.to, 'tcp');
-        const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
+        // A Unix socket sends no packets: its peer reads the end of the stream.
+        const label = `${s.local?.family === 'unix' ? 'end of stream' : 'FIN'} (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
         if (to === null) note(s.index, label);
         else arrow(s.index, to, label, true);
         if (e.call === 'close') s.closed = true;
@@ -160,7 +161,8 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.known(e.socket.serial);
         if (s === undefined || s.peer === null) break;
         const from = book.sender(s, s.peer);
-        if (from !== null && !from.inside) arrow(from.lane, s.index, e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)', true);
+        const end = s.local?.family === 'unix' ? 'end of stream' : e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)';
+        if (from !== null && !from.inside) arrow(from.lane, s.index, end, true);
         break;
       }
       case 'reset': {
