@@ -1,5 +1,4 @@
-import type { CommandDef } from '../spec/command.js';
-import * as want from './args.js';
+import { defineCommand, type CommandDef } from '../spec/command.js';
 import { pyHost } from './describe.js';
 import { shortcut } from './shortcuts.js';
 
@@ -15,7 +14,7 @@ const PATH = { name: 'PATH', kind: 'file' } as const;
 const BACKLOG = { name: 'BACKLOG', kind: 'backlog' } as const;
 
 export const unixCalls: readonly CommandDef[] = [
-  {
+  defineCommand({
     name: 'unix.connect',
     group: 'shortcut',
     usage: 'unix.connect PATH',
@@ -32,7 +31,7 @@ export const unixCalls: readonly CommandDef[] = [
       };
     },
     run(ctx) {
-      const path = want.path(ctx.args[0]!);
+      const path = ctx.a.PATH;
       const engine = ctx.session.engine;
       return shortcut(ctx, 'tcp', { host: path, family: 'unix' }, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.connect(${pyHost(path)})`);
@@ -42,8 +41,8 @@ export const unixCalls: readonly CommandDef[] = [
         );
       });
     },
-  },
-  {
+  }),
+  defineCommand({
     name: 'unix.listen',
     group: 'shortcut',
     usage: 'unix.listen PATH [BACKLOG]',
@@ -61,8 +60,7 @@ export const unixCalls: readonly CommandDef[] = [
       };
     },
     run(ctx) {
-      const path = want.path(ctx.args[0]!);
-      const backlog = ctx.args[1] ? want.backlog(ctx.args[1]) : 128;
+      const { PATH: path, BACKLOG: backlog = 128 } = ctx.a;
       const engine = ctx.session.engine;
       return shortcut(ctx, 'tcp', { host: path, family: 'unix' }, async (s) => {
         ctx.info(`${s.created}; ${s.variable}.bind(${pyHost(path)}); ${s.variable}.listen(${backlog})`);
@@ -73,5 +71,5 @@ export const unixCalls: readonly CommandDef[] = [
         );
       });
     },
-  },
+  }),
 ];
