@@ -8,6 +8,7 @@ import { defineCommand, type CommandDef } from '../spec/command.js';
 import { boundLines, pyHost, socketCall } from './describe.js';
 import { refusedWhereUdp } from './moments.js';
 import { shortcut } from './shortcuts.js';
+import { ADDRESS, destination } from './address-arg.js';
 
 /**
  * TLS over TCP, as Python's ssl module wraps a socket: tls.connect is socket + wrap_socket +
@@ -36,8 +37,8 @@ export const tlsCalls: readonly CommandDef[] = [
   defineCommand({
     name: 'tls.connect',
     group: 'shortcut',
-    usage: 'tls.connect HOST PORT [--insecure] [--servername NAME] [--ca FILE]',
-    forms: [[HOST, PORT]],
+    usage: 'tls.connect HOST PORT [--insecure] [--servername NAME] [--ca FILE] | tls.connect ADDRESS [...]',
+    forms: [[HOST, PORT], [ADDRESS]],
     flags: {
       insecure: "accept a certificate that fails verification (self-signed, another name's): for test servers only",
       servername: 'the name to ask for (SNI) and check the certificate against; default: HOST',
@@ -54,12 +55,15 @@ export const tlsCalls: readonly CommandDef[] = [
       const ca = py.flagArg('FILE');
       const out = [`${pyCtx(n)} = ssl.create_default_context(${ca === null ? '' : `cafile=${ca}`})`];
       if (py.flag('insecure')) out.push(`${pyCtx(n)}.check_hostname = False`, `${pyCtx(n)}.verify_mode = ssl.CERT_NONE`);
-      out.push(`${n} = ${pyCtx(n)}.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname=${py.flagArg('NAME') ?? py.arg(0)})`);
-      out.push(`${n}.connect((${py.arg(0)}, ${py.arg(1)}))`);
+      const host = py.flagArg('NAME') ?? (py.count === 2 ? py.arg(0) : `${py.arg(0)}[0]`);
+      out.push(`${n} = ${pyCtx(n)}.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname=${host})`);
+      out.push(`${n}.connect(${py.address(0)})`);
       return { kind: 'lines', lines: out, defines: { name: n, type: 'socket' } };
     },
     async run(ctx) {
-      const { HOST: host, PORT: port, FILE: ca, NAME: servername } = ctx.a;
+      const { FILE: ca, NAME: servername } = ctx.a;
+      const to = destination(ctx.a);
+      const { host, port } = to;
       const setup: TlsSetup = {
         role: 'client',
         servername: servername ?? null,
@@ -67,7 +71,7 @@ export const tlsCalls: readonly CommandDef[] = [
         insecure: ctx.flags.has('insecure'),
       };
       const engine = ctx.session.engine;
-      return shortcut(ctx, 'tcp', { host }, async (s) => {
+      return shortcut(ctx, 'tcp', to, async (s) => {
         engine.wrapTls(s.handle, setup);
         const v = s.variable;
         ctx.info(
