@@ -182,6 +182,19 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
     expect(rows.join('\n')).not.toContain('TLS handshake done before accept');
   });
 
+  it('closing a TLS connection with bytes unread closes it (close_notify, FIN): Node cannot reset a TLS socket, and nothing says it did', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept', 'c.sendall unread');
+    const engine = d.core.session.engine;
+    await waitFor(() => engine.list().find((x) => x.name === 'conn')?.queued.count === 6, 'six bytes queued on conn');
+    const closed = await d.run('conn.close');
+    expect(closed.err).toBe('');
+    expect(all(closed)).not.toContain('reset (RST)');
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b''\n");
+    expect((await d.run('diagram')).out).not.toContain('RST');
+  });
+
   it('a bad key file is said at once, as Python load_cert_chain does', async () => {
     d = new CoreDriver();
     const ran = await d.run(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${cert}`);

@@ -12,6 +12,7 @@ import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
 import { checkPathFree } from './unix-path.js';
+import { canReset } from './stream-handle.js';
 import { Fifo } from './queues.js';
 import { handshakeFailure } from './tls-reasons.js';
 import type { Address, TlsSetup } from './types.js';
@@ -126,8 +127,9 @@ export class Listener {
       return;
     }
     if (this.pending.length >= this.cap) {
-      // The queue is full: accept-cap.ts says why this resets.
-      raw.resetAndDestroy();
+      // The queue is full: accept-cap.ts says why this resets (a TLS connection is closed: stream-handle.ts).
+      if (canReset(raw)) raw.resetAndDestroy();
+      else raw.destroy();
       this.dropped++;
       this.owner.core.emit({
         kind: 'dropped',

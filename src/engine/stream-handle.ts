@@ -26,6 +26,15 @@ export function closesAtOnce(raw: NetSocket): boolean {
 }
 
 /**
+ * Node can reset (RST) only a connection whose handle is TCP's: a TLS socket's is the TLS layer's,
+ * and resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on it. Such a connection is closed instead
+ * (close_notify, then FIN), and nothing may say it was reset.
+ */
+export function canReset(raw: NetSocket): boolean {
+  return !isTls(raw);
+}
+
+/**
  * The local address of a connection with no IP address: an AF_UNIX connection a server accepted is
  * at the server's path (Python's getsockname says so); a client's is unnamed (''). Node's `server`
  * on an accepted socket is its net.Server.

@@ -9,7 +9,7 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
-import { closesAtOnce, plainDescriptor, serverPath } from './stream-handle.js';
+import { canReset, closesAtOnce, plainDescriptor, serverPath } from './stream-handle.js';
 import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
 
@@ -313,7 +313,7 @@ export class Stream {
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if (this.queue.total > 0 && this.state() !== 'RESET')
+        if (this.queue.total > 0 && this.state() !== 'RESET' && canReset(raw))
           raw.resetAndDestroy(); // the engine's closed event says so alike
         else if (closesAtOnce(raw)) raw.destroy();
         else {

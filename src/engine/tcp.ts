@@ -13,6 +13,7 @@ import { optionApplies } from './options.js';
 import { setTcpOption, type TcpOptions } from './tcp-options.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
+import { canReset } from './stream-handle.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
@@ -64,7 +65,7 @@ export class TcpSocket extends BaseSocket {
   }
 
   override unread(): number {
-    return this.stream?.queuedBytes ?? 0;
+    return this.stream !== null && canReset(this.stream.raw) ? this.stream.queuedBytes : 0; // TLS: closed, never reset (stream-handle.ts)
   }
 
   local(): Address | null {
