@@ -316,14 +316,15 @@ static napi_value set_option(napi_env env, napi_callback_info info) {
 }
 
 /*
- * socket(family, stream) -> a new descriptor or -errno: a socket of the kind Node has not made yet
+ * socket(family, stream) -> a new descriptor or -errno (family 4, 6, or 0 for AF_UNIX): a socket of the kind Node has not made yet
  * (TCP before connect or listen, UDP before bind), for getsockopt to ask the OS. The caller closes it.
  */
 static napi_value new_socket(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t family, stream;
   if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &family) || !int_arg(env, argv[1], &stream)) return NULL;
-  int fd = socket(family == 6 ? AF_INET6 : AF_INET, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+  int domain = family == 6 ? AF_INET6 : family == 0 ? AF_UNIX : AF_INET;
+  int fd = socket(domain, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
   return number(env, fd < 0 ? -errno : fd);
 }
 

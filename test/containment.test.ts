@@ -35,6 +35,9 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
   'engine/accept-cap.ts':
     'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
+  'commands/tls-calls.ts': 'tls.connect --ca FILE and tls.listen --cert CERT --key KEY read the PEM files they name',
+  'engine/unix-path.ts':
+    'unix.listen PATH looks at what is at PATH (lstat) and reads /proc/net/unix, to tell a stale socket file from a running server',
   'record/export-log.ts':
     'a long session writes the oldest part of its export record to a temporary file of its own (0600, unlinked as soon as it is open)',
 };

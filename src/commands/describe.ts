@@ -4,11 +4,12 @@ import { addressRepr } from '../lang/values.js';
 /** Short phrases the socket commands use to say what happened underneath. */
 
 export function socketCall(transport: Transport, family: Family): string {
-  return `socket(${family === 6 ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`;
+  return `socket(${family === 'unix' ? 'AF_UNIX' : family === 6 ? 'AF_INET6' : 'AF_INET'}, ${transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM'})`;
 }
 
 /** Where a bound address can be reached from: the textbook's '' means every interface. */
 export function reach(a: Address): string {
+  if (a.family === 'unix') return 'a socket file: only processes on this host that may open it can connect';
   if (a.host === '0.0.0.0') return 'every IPv4 interface, reachable from other hosts';
   if (a.host === '::') return 'every interface, IPv6 and IPv4, reachable from other hosts';
   if (a.host.startsWith('127.') || a.host === '::1') return 'loopback only, reachable from this host alone';

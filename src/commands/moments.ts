@@ -49,10 +49,18 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
   switch (info.state) {
     case 'LISTEN':
       ctx.info(`the welcoming socket ${s.name} closed: new clients are refused; connection sockets it gave stay open`);
+      if (info.family === 'unix' && info.local !== null)
+        ctx.info(
+          `its socket file ${info.local.host}, which its listen created, is removed (Python's close leaves it: the next bind there fails with EADDRINUSE until os.unlink removes it)`,
+        );
       return;
     case 'ESTABLISHED':
     case 'CLOSE_WAIT': {
       if (info.queued.count > 0 || info.lingerReset) return; // close resets instead, and its closed event says so
+      if (info.family === 'unix') {
+        ctx.info(`${s.name} closed: the peer's recv returns b'' (end of stream) once it has read the rest; a Unix socket sends no packets`);
+        return;
+      }
       const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
       ctx.info(
         `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,
@@ -76,7 +84,7 @@ export function tellMoreWaiting(ctx: CallContext, s: SocketHandle): void {
 
 /** getsockname before the socket is bound: port 0 means the OS has not picked one yet. */
 export function tellUnbound(ctx: CallContext, s: SocketHandle, a: Address): void {
-  if (!atPrompt(ctx) || a.port !== 0) return;
+  if (!atPrompt(ctx) || a.port !== 0 || a.family === 'unix') return; // AF_UNIX: '' is a client's name for good, not a pending pick
   const first = ctx.session.engine.endpoints(s)?.transport === 'tcp' ? 'connect or listen' : 'sendto';
   ctx.info(`${addressRepr(a)}: not bound yet; the OS picks the address and a port on the first ${first} (or bind chooses them)`);
 }

@@ -19,7 +19,7 @@ const PORT = { name: 'PORT', kind: 'port' } as const;
 const BACKLOG = { name: 'BACKLOG', kind: 'backlog' } as const;
 const FLAGS = { '6': 'IPv6 (AF_INET6) instead of IPv4; an IPv6 HOST (::1) chooses it too' };
 
-interface Fresh {
+export interface Fresh {
   readonly handle: SocketHandle;
   /** The Python line that created it, e.g. `udp1 = socket(AF_INET, SOCK_DGRAM)`. */
   readonly created: string;
@@ -31,13 +31,13 @@ interface Fresh {
  * Creates the socket, runs the rest of the shortcut, and returns the socket. One command, one
  * outcome: if a later step fails, the half-made socket is closed before the error goes on.
  */
-async function shortcut(
+export async function shortcut(
   ctx: CallContext,
   transport: Transport,
   to: { host: string; family?: Family },
   rest: (s: Fresh) => Promise<void>,
 ): Promise<Value> {
-  const family: Family = ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
+  const family: Family = to.family === 'unix' ? 'unix' : ctx.flags.has('6') || to.family === 6 || literalFamily(to.host) === 6 ? 6 : 4;
   const previous = ctx.scope.current;
   const engine = ctx.session.engine;
   // The socket takes its name at once, so everything said about it meanwhile names it as it will be

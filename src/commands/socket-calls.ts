@@ -8,6 +8,7 @@ import { tellWaiting } from './arrivals.js';
 import { refusedWhereUdp, tellClosing, tellUnbound } from './moments.js';
 import { boundLines, socketCall } from './describe.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
+import { tlsLines } from '../render/tls.js';
 
 /** The socket calls: each is exactly one Python socket method, on NAME or on the current socket. */
 
@@ -94,9 +95,10 @@ export const socketCalls: readonly CommandDef[] = [
       const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
       const accepting = ctx.session.engine.accept(s, options);
       tellWaiting(ctx, s, 'accept');
-      const { socket, address } = await accepting;
+      const { socket, address, tls } = await accepting;
       ctx.scope.current = socket;
       ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
+      if (tls) for (const line of tlsLines(tls, '')) ctx.info(line);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },
   }),

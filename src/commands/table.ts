@@ -18,6 +18,8 @@ import { structCalls } from './struct-calls.js';
 import { writeCommand } from './write-command.js';
 import { relayCommand } from './relay-command.js';
 import { serveCommand } from './serve-command.js';
+import { tlsCalls } from './tls-calls.js';
+import { unixCalls } from './unix-calls.js';
 
 /** Every command, in help order. Help, completion, validation and the README table read this. */
 export const COMMANDS: readonly CommandDef[] = [
@@ -38,6 +40,8 @@ export const COMMANDS: readonly CommandDef[] = [
   writeCommand,
   relayCommand,
   serveCommand,
+  ...tlsCalls,
+  ...unixCalls,
 ];
 
 export const TABLE: ReadonlyMap<string, CommandDef> = new Map(COMMANDS.map((c) => [c.name, c]));

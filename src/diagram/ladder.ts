@@ -4,6 +4,7 @@ import { SendsInFlight } from './arrivals.js';
 import { handshakesFirst } from './endpoints.js';
 import { arrival, packetOfError, payload } from './labels.js';
 import { LaneBook, type LabelsNow } from './lanes.js';
+import { tlsNote, tlsRows } from './tls-rows.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -89,20 +90,28 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
           break;
         }
         const server = book.welcoming(e.remote);
+        if (e.remote.family === 'unix') {
+          // AF_UNIX: no packets; the kernel joins the two ends inside this host.
+          if (server !== null) book.notAccepted(e.remote, e.local);
+          arrow(s.index, server?.index ?? book.outside(e.remote), 'connect: joined by the kernel (no handshake)', true);
+          break;
+        }
         if (server !== null) book.notAccepted(e.remote, e.local);
         const to = server?.index ?? book.outside(e.remote);
         arrow(s.index, to, 'SYN', true);
         arrow(to, s.index, 'SYN+ACK', true);
         arrow(s.index, to, 'ACK: connected', true);
+        if (e.tls) rows.push(...tlsRows(s.index, to, e.tls));
         break;
       }
       case 'accept': {
         const listener = book.lane(e.socket, 'tcp', 'welcoming');
-        book.accepted(e.conn.serial, e.peer);
+        const drawn = book.accepted(e.conn.serial, e.peer); // its client in this shell: its TLS handshake was drawn at connect
         const conn = book.lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
         arrow(listener.index, conn.index, `accept: new socket for ${addressRepr(e.peer)}`, true);
+        if (e.tls && !drawn) rows.push(tlsNote(conn.index, e.tls));
         break;
       }
       case 'send': {
@@ -140,7 +149,8 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       case 'fin': {
         const s = book.lane(e.socket, 'tcp');
         const to = book.destination(s, e.to, 'tcp');
-        const label = `FIN (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
+        // A Unix socket sends no packets: its peer reads the end of the stream.
+        const label = `${s.local?.family === 'unix' ? 'end of stream' : 'FIN'} (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
         if (to === null) note(s.index, label);
         else arrow(s.index, to, label, true);
         if (e.call === 'close') s.closed = true;
@@ -151,7 +161,8 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.known(e.socket.serial);
         if (s === undefined || s.peer === null) break;
         const from = book.sender(s, s.peer);
-        if (from !== null && !from.inside) arrow(from.lane, s.index, e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)', true);
+        const end = s.local?.family === 'unix' ? 'end of stream' : e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)';
+        if (from !== null && !from.inside) arrow(from.lane, s.index, end, true);
         break;
       }
       case 'reset': {
@@ -193,6 +204,12 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         // The datagram's arrow ends at the relay's lane (the sender's send drew it); it goes no further.
         note(book.outside(e.at), `lost: ${payload(e.bytes, e.preview)}`);
         break;
+      case 'rejected': {
+        const s = book.lane(e.socket, 'tcp', 'welcoming');
+        const from = e.from ? ` from ${addressRepr(e.from)}` : '';
+        rows.push({ kind: 'note', lane: s.index, text: `TLS handshake${from} failed: ${e.detail}` });
+        break;
+      }
       case 'relabel': {
         const s = book.known(e.socket.serial);
         if (s) {

@@ -108,13 +108,15 @@ export class LaneBook {
     return conn;
   }
 
-  /** accept returned the connection from peer as socket serial: its lane is the one drawn since the handshake, if any. */
-  accepted(serial: number, peer: Address): void {
+  /** accept returned the connection from peer as socket serial: its lane is the one drawn since the handshake, if any (then true: its client is in this session). */
+  accepted(serial: number, peer: Address): boolean {
     const waiting = this.unaccepted.get(endpoint(peer));
-    if (waiting === undefined || this.sockets.has(serial)) return;
+    if (waiting === undefined) return false;
+    if (this.sockets.has(serial)) return true;
     this.unaccepted.delete(endpoint(peer));
     this.sockets.set(serial, waiting);
     waiting.serial = serial;
+    return true;
   }
 
   /** The lane that receives what `from` sends to `to`: a socket of this session if one fits, else a peer lane. */
@@ -159,7 +161,15 @@ export class LaneBook {
       }
       const label = s.closed || s.serial === null ? s.name : (labels.get(s.serial) ?? s.name);
       const title = s.closed ? `${label} (closed)` : label;
-      const kind = l.kind === 'welcoming' ? 'TCP welcoming' : l.kind === 'connection' ? 'TCP connection' : l.kind.toUpperCase();
+      const stream = s.local?.family === 'unix' ? 'UNIX' : 'TCP';
+      const kind =
+        l.kind === 'welcoming'
+          ? `${stream} welcoming`
+          : l.kind === 'connection'
+            ? `${stream} connection`
+            : stream === 'UNIX'
+              ? stream
+              : l.kind.toUpperCase();
       return { title, kind: l.kind, subtitle: s.local ? `${kind} ${hostPort(s.local)}` : kind, socket: { serial: s.serial, label } };
     });
   }

@@ -21,6 +21,7 @@ import type {
   SocketState,
   StreamRead,
   StreamReadResult,
+  TlsInfo,
   TransferOptions,
   Transport,
 } from './types.js';
@@ -114,6 +115,10 @@ export abstract class BaseSocket {
   }
   abstract local(): Address | null;
   abstract peer(): Address | null;
+  /** A TLS connection's handshake; null for every other socket. */
+  secured(): TlsInfo | null {
+    return null;
+  }
   abstract queued(): Queued;
   abstract dropped(): number;
 
@@ -163,7 +168,9 @@ export abstract class BaseSocket {
   }
 
   info(): SocketInfo {
+    const tls = this.secured();
     return {
+      ...(tls && { tls }),
       name: this.name,
       serial: this.serial,
       transport: this.transport,

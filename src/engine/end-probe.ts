@@ -22,6 +22,7 @@
 import { writeSync } from 'node:fs';
 import type { Socket as NetSocket } from 'node:net';
 import { errorCode } from './errors.js';
+import { descriptor } from './stream-handle.js';
 
 export type EndCause = 'fin' | 'reset' | 'unknown';
 
@@ -47,13 +48,6 @@ function pendingError(raw: NetSocket): string | null {
   } catch (err) {
     return errorCode(err);
   }
-}
-
-/** The socket's file descriptor: the handle's `fd`, which Node has on Unix and does not document. */
-function descriptor(raw: NetSocket): number | null {
-  const handle = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle;
-  const fd = handle?.fd;
-  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
 }
 
 /**

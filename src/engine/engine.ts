@@ -24,6 +24,8 @@ import type {
   SocketOption,
   StreamRead,
   StreamReadResult,
+  TlsInfo,
+  TlsSetup,
   TransferOptions,
   Transport,
 } from './types.js';
@@ -169,7 +171,7 @@ class SocketEngine implements Engine, Core {
     return socket === null ? this.closedError('listen', handle) : socket.listen(backlog);
   }
 
-  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
+  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address; tls?: TlsInfo }> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('accept', handle) : socket.accept(options).then((r) => this.accepted(socket, r));
   }
@@ -241,6 +243,12 @@ class SocketEngine implements Engine, Core {
     return this.get(handle, 'getsockopt').getsockopt(option);
   }
 
+  wrapTls(handle: SocketHandle, setup: TlsSetup): void {
+    const socket = this.get(handle, 'wrapTls');
+    if (!(socket instanceof TcpSocket)) throw new SocketError('EINVAL_TLS', 'wrapTls', { socket: handle.name, value: 'is a UDP socket' });
+    socket.wrapTls(setup);
+  }
+
   getsockname(handle: SocketHandle): Address {
     return this.get(handle, 'getsockname').getsockname();
   }
@@ -296,12 +304,25 @@ class SocketEngine implements Engine, Core {
   }
 
   /** What accept returned, told as the engine event of the completed call. */
-  private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): { socket: SocketHandle; address: Address } {
+  private accepted(
+    listener: BaseSocket,
+    r: { socket: SocketHandle; address: Address },
+  ): { socket: SocketHandle; address: Address; tls?: TlsInfo } {
     const conn = this.find(r.socket);
     const local = conn?.local() ?? listener.getsockname();
     const { serial, name } = listener;
-    this.emit({ kind: 'accepted', serial, socket: name, conn: r.socket.serial, connName: r.socket.name, local, peer: r.address });
-    return r;
+    const tls = conn?.secured() ?? undefined;
+    this.emit({
+      kind: 'accepted',
+      serial,
+      socket: name,
+      conn: r.socket.serial,
+      connName: r.socket.name,
+      local,
+      peer: r.address,
+      ...(tls && { tls }),
+    });
+    return tls ? { ...r, tls } : r;
   }
 
   /** Closed at once for every caller; its OS handles are released in the background. */

@@ -49,6 +49,13 @@ function stoppedText(call: string, c: ErrorContext): string {
   return `${call} had written ${n} byte${n === 1 ? '' : 's'}${c.path === undefined ? '' : ` to ${c.path}`} when it stopped`;
 }
 
+/** On an AF_UNIX socket, where the address is a path: the reasons that speak of files. */
+const UNIX_CODES: Readonly<Record<string, ReasonKey>> = {
+  ECONNREFUSED: 'ECONNREFUSED_UNIX',
+  ENOENT: 'ENOENT_UNIX',
+  EADDRINUSE: 'EADDRINUSE_UNIX',
+};
+
 /** Node's codes that mean the same as one of ours. */
 const NODE_CODES: Readonly<Record<string, ReasonKey>> = {
   ERR_SOCKET_BAD_PORT: 'EINVAL_PORT',
@@ -73,6 +80,8 @@ export function toSocketError(err: unknown, call: string, context: ErrorContext 
 
 /** A SocketError for a Node symbolic code, picking the variant that fits the call. */
 export function fromCode(code: string, call: string, context: ErrorContext = {}): SocketError {
+  const unix = context.family === 'unix' ? UNIX_CODES[code] : undefined;
+  if (unix !== undefined) return new SocketError(unix, call, context);
   if (code === 'ECONNREFUSED' && context.transport === 'udp') return new SocketError('ECONNREFUSED_UDP', call, context);
   if (code === 'EACCES' && (call === 'sendto' || call === 'send') && context.transport === 'udp') {
     return new SocketError('EACCES_BROADCAST', call, context);

@@ -7,19 +7,24 @@
  * connection itself, with accept4 in the addon, and no Node socket is made for it (tcp-end.ts).
  */
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
 import { ADDRESS_BYTES, READY, SLICE_MS, addressOf, type Blocking } from './native.js';
+import { checkPathFree } from './unix-path.js';
+import { canReset } from './stream-handle.js';
 import { Fifo } from './queues.js';
-import type { Address } from './types.js';
+import { handshakeFailure } from './tls-reasons.js';
+import type { Address, TlsSetup } from './types.js';
 
 /** Checks that host:port can be bound, and returns the port (the one the OS picked, for port 0). */
 export async function probeAddress(host: string, port: number, context: ErrorContext): Promise<number> {
+  if (context.family === 'unix') return checkPathFree(host, context).then(() => 0);
   const server = net.createServer();
   try {
-    await listenOn(server, host, port, undefined);
+    await listenOn(server, { host, port }, undefined);
     return (server.address() as AddressInfo).port;
   } catch (err) {
     throw toSocketError(err, 'bind', { ...context, host, port, ...timeWaitOnly(err, port) });
@@ -55,26 +60,42 @@ export class Listener {
     this.local = local;
   }
 
-  /** Listens on host:port with the backlog; rejects with the bind error if the address is taken. */
-  static async open(owner: BaseSocket, host: string, port: number, backlog: number): Promise<Listener> {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  /**
+   * Listens on host:port with the backlog; rejects with the bind error if the address is taken. With
+   * a server TlsSetup, each connection does its TLS handshake at once (the accept queue holds
+   * connections whose handshake is done) and waits, not read further, until accept takes it.
+   */
+  static async open(owner: BaseSocket, host: string, port: number, backlog: number, setup: TlsSetup | null): Promise<Listener> {
+    const server =
+      setup?.role === 'server'
+        ? tls.createServer({ allowHalfOpen: true, cert: setup.cert, key: setup.key })
+        : net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const arrival = server instanceof tls.Server ? 'secureConnection' : 'connection';
     const early: net.Socket[] = [];
     const keep = (raw: net.Socket): void => {
       early.push(raw);
     };
-    server.on('connection', keep);
+    server.on(arrival, keep);
     try {
       // Linux takes listen(0) as a queue of one; Node would turn 0 into its default of 511.
-      await listenOn(server, host, port, Math.max(1, backlog));
+      await listenOn(server, owner.family === 'unix' ? { path: host } : { host, port }, Math.max(1, backlog));
     } catch (err) {
       server.close();
       throw toSocketError(err, 'listen', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
     }
-    const a = server.address() as AddressInfo;
-    const listener = new Listener(owner, server, { host: a.address, port: a.port, family: owner.family }, acceptQueueCap(backlog));
-    server.removeListener('connection', keep);
-    server.on('connection', listener.onConnection);
+    const a = server.address() as AddressInfo | string; // a string: the path of an AF_UNIX socket
+    const local =
+      typeof a === 'string' ? { host: a, port: 0, family: owner.family } : { host: a.address, port: a.port, family: owner.family };
+    const listener = new Listener(owner, server, local, acceptQueueCap(backlog));
+    server.removeListener(arrival, keep);
+    server.on(arrival, listener.onConnection);
     server.on('error', listener.onError);
+    if (arrival === 'secureConnection') {
+      // Asked now, while the connection is open: Node keeps the answer, and a failed handshake's
+      // socket can no longer say whom it was with (see onTlsError).
+      server.on('connection', (raw: net.Socket) => void raw.remoteAddress);
+      server.on('tlsClientError', listener.onTlsError);
+    }
     for (const raw of early) listener.onConnection(raw);
     return listener;
   }
@@ -112,8 +133,11 @@ export class Listener {
    * goes on there, with Node accepting. Connections Node accepted already are taken first.
    */
   waitInAddon(blocking: Blocking): void {
-    const fd = (this.server as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) return;
+    // A TLS connection's handshake is Node's (accept must return a TLSSocket); an AF_UNIX peer has no
+    // IP address for addressOf to read. Those listeners accept on the event loop only.
+    if (this.server instanceof tls.Server || this.owner.family === 'unix') return;
+    const fd = this.fd();
+    if (fd < 0) return;
     const calls = blocking.calls;
     while (this.owner.reader.waiting && this.pending.length === 0 && this.closing === null) {
       if (calls.wait(fd, 0, SLICE_MS) !== READY) return;
@@ -141,7 +165,7 @@ export class Listener {
       return;
     }
     if (this.pending.length >= this.cap) {
-      // The queue is full: accept-cap.ts says why this resets.
+      // The queue is full: accept-cap.ts says why this resets (a TLS connection is closed: stream-handle.ts).
       discard(accepted, true);
       this.dropped++;
       this.owner.core.emit({
@@ -167,6 +191,17 @@ export class Listener {
     if (taken) this.owner.reader.wake();
   }
 
+  /** A client's TLS handshake failed: nothing reaches the accept queue; said, as Python's accept would raise it. */
+  private readonly onTlsError = (err: Error, raw: tls.TLSSocket): void => {
+    if (this.owner.closed) return;
+    // The TLS socket is gone; the TCP one under it (Node's _parent, undocumented) kept its peer's address.
+    const tcp = (raw as unknown as { _parent?: net.Socket | null })._parent ?? raw;
+    const from: Address | null =
+      tcp.remoteAddress === undefined ? null : { host: tcp.remoteAddress, port: tcp.remotePort ?? 0, family: this.owner.family };
+    const { serial, name: socket } = this.owner;
+    this.owner.core.emit({ kind: 'rejected', serial, socket, from, code: errorCode(err), detail: handshakeFailure(err) });
+  };
+
   private readonly onError = (err: Error): void => {
     // A listening server only fails on accept (EMFILE...); keep listening and say so.
     if (!this.owner.closed)
@@ -174,16 +209,20 @@ export class Listener {
   };
 }
 
-/** Closes a connection nobody will accept: reset sends RST. */
+/** Closes a connection nobody will accept: reset sends RST where the connection can send one. */
 function discard(accepted: Accepted, reset: boolean): void {
   const raw = accepted.raw;
   if (raw instanceof net.Socket) {
-    if (reset) raw.resetAndDestroy();
+    if (reset && canReset(raw)) raw.resetAndDestroy();
     else raw.destroy();
   } else raw.calls.close(raw.fd, reset ? 1 : 0);
 }
 
-function listenOn(server: net.Server, host: string, port: number, backlog: number | undefined): Promise<void> {
+function listenOn(
+  server: net.Server,
+  where: { host: string; port: number } | { path: string },
+  backlog: number | undefined,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       server.removeListener('listening', onListening);
@@ -195,6 +234,6 @@ function listenOn(server: net.Server, host: string, port: number, backlog: numbe
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host, port, backlog });
+    server.listen({ ...where, backlog });
   });
 }

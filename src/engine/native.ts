@@ -34,8 +34,8 @@ export interface NativeCalls {
   getsockopt(fd: number, option: string): number;
   /** 0 or -errno; SO_LINGER's value is seconds, -1 for off. */
   setsockopt(fd: number, option: string, value: number): number;
-  /** A new descriptor (stream: TCP, else UDP), for getsockopt before Node has made the socket's own; or -errno. */
-  socket(family: 4 | 6, stream: 0 | 1): number;
+  /** A new descriptor (family 0: AF_UNIX; stream: TCP, else UDP), for getsockopt before Node has made the socket's own; or -errno. */
+  socket(family: 4 | 6 | 0, stream: 0 | 1): number;
   /** 0 when a TCP socket without SO_REUSEADDR may bind host:port now, else -errno (EADDRINUSE). */
   bindcheck(host: string, port: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */

@@ -4,6 +4,8 @@
  * (a listening socket, a UDP socket, a port below 1024...) calls for different advice.
  */
 import type { Family, Transport } from './types.js';
+import { TLS_REASONS } from './tls-reasons.js';
+import { UNIX_REASONS } from './unix-reasons.js';
 
 /** What the message may mention; every field is optional and the phrasing copes with its absence. */
 export interface ErrorContext {
@@ -28,6 +30,10 @@ export interface ErrorContext {
   readonly timeWait?: number;
   /** recvfile: the bytes it had written to `path` when it failed (every failure says so). */
   readonly written?: number;
+  /** TLS: the check that failed (OpenSSL's name), or what broke the handshake, in words. */
+  readonly check?: string;
+  /** TLS: the certificate the check failed on, in one line (subject, issuer, validity). */
+  readonly cert?: string;
 }
 
 export interface Reason {
@@ -42,6 +48,8 @@ const fam = (c: ErrorContext): string => (c.family === 6 ? 'IPv6' : 'IPv4');
 
 /** The one table: reason → code, Python exception, plain-language phrasing. */
 export const REASONS = {
+  ...TLS_REASONS,
+  ...UNIX_REASONS,
   ECONNREFUSED: {
     code: 'ECONNREFUSED',
     python: 'ConnectionRefusedError',

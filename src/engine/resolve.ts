@@ -27,9 +27,9 @@ export function overlaps(mine: Address | null, wanted: Address): boolean {
 
 const isAny = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
-/** The any-address of a family: what Python's '' means. */
+/** The any-address of a family: what Python's '' means (AF_UNIX: '', the unnamed address). */
 export function anyAddress(family: Family): string {
-  return family === 4 ? '0.0.0.0' : '::';
+  return family === 4 ? '0.0.0.0' : family === 6 ? '::' : '';
 }
 
 /** The family of an IP address literal (127.0.0.1: 4, ::1: 6); null for a name or ''. */
@@ -43,6 +43,7 @@ export function literalFamily(host: string): Family | null {
  * Throws EAI_FAMILY for a literal of the other family (as Python's gaierror does).
  */
 export function literalHost(host: string, family: Family, call: string, socket: string, port?: number): string | null {
+  if (family === 'unix') return host; // AF_UNIX: the host is the path, used as it is
   if (host === '') return anyAddress(family);
   const kind = isIP(host);
   if (kind === family) return host;
@@ -56,12 +57,12 @@ export function literalHost(host: string, family: Family, call: string, socket: 
 /** Resolve host in the socket's family: literals at once, names (including 'localhost') via dns.lookup. */
 export function resolveHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
   const literal = literalHost(host, family, call, socket, port);
-  if (literal !== null) return Promise.resolve(literal);
+  if (literal !== null || family === 'unix') return Promise.resolve(literal ?? host);
   return lookupHost(host, family, call, socket, port);
 }
 
 /** node:dns is loaded for the first name to look up: scripts that use addresses never need it. */
-async function lookupHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
+async function lookupHost(host: string, family: 4 | 6, call: string, socket: string, port?: number): Promise<string> {
   try {
     const { lookup } = await import('node:dns/promises');
     const found = await lookup(host, { family });

@@ -58,7 +58,7 @@ export class DescriptorOptions {
   get(option: SocketOption, fd: number): number {
     const calls = this.need(option, 'Node has no getsockopt');
     if (fd >= 0) return this.check(calls, calls.getsockopt(fd, option), 'getsockopt');
-    const probe = this.check(calls, calls.socket(this.family, this.transport === 'tcp' ? 1 : 0), 'getsockopt');
+    const probe = this.check(calls, calls.socket(this.family === 'unix' ? 0 : this.family, this.transport === 'tcp' ? 1 : 0), 'getsockopt');
     try {
       for (const [kept, value] of this.kept) calls.setsockopt(probe, kept, value);
       return this.check(calls, calls.getsockopt(probe, option), 'getsockopt');

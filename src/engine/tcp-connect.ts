@@ -1,13 +1,17 @@
 /**
  * connect's three-way handshake, run inside the socket's reader slot so that settimeout, maxWaitMs and
- * Ctrl-C apply to it. A failed, timed-out or cancelled attempt is destroyed, which leaves the socket
- * unconnected (and still bound, if it was), ready to connect again.
+ * Ctrl-C apply to it; for a socket wrapped in TLS (wrapTls), the TLS handshake after it, inside the
+ * same wait, and the check of the server's certificate. A failed, timed-out or cancelled attempt is
+ * destroyed, which leaves the socket unconnected (and still bound, if it was), ready to connect again.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { BaseSocket } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
 import { Stream } from './tcp-stream.js';
-import type { Address } from './types.js';
+import { tlsOf } from './tls-info.js';
+import { handshakeFailure } from './tls-reasons.js';
+import type { Address, TlsSetup } from './types.js';
 
 export interface Target {
   /** The resolved address to connect to. */
@@ -18,16 +22,15 @@ export interface Target {
 }
 
 /** Connects owner to target (from bound, if the socket was bound); the caller has begun owner.reader. */
-export async function handshake(owner: BaseSocket, target: Target, bound: Address | null): Promise<Stream> {
+export async function handshake(owner: BaseSocket, target: Target, bound: Address | null, setup: TlsSetup | null): Promise<Stream> {
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
-  const raw = net.connect({
-    host: ip,
-    port,
-    family: owner.family,
-    allowHalfOpen: true,
-    ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }),
-  });
+  const family = owner.family;
+  const options =
+    family === 'unix'
+      ? { path: ip, allowHalfOpen: true } // AF_UNIX: the path names the server's socket file
+      : { host: ip, port, family, allowHalfOpen: true, ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }) };
+  const raw = setup?.role === 'client' ? tls.connect({ ...options, ...clientOptions(setup, host) }) : net.connect(options);
   let connected = false;
   let failure: unknown = null;
   const onConnect = (): void => {
@@ -38,21 +41,54 @@ export async function handshake(owner: BaseSocket, target: Target, bound: Addres
     failure = err;
     owner.reader.wake();
   };
-  raw.once('connect', onConnect);
+  let tcpDone = false; // TLS: the TCP handshake is over, so a failure now is the TLS handshake's
+  raw.once('connect', () => (tcpDone = true));
+  raw.once(setup === null ? 'connect' : 'secureConnect', onConnect);
   raw.on('error', onError); // stays attached: a late error on a dropped attempt must not crash Node
   try {
     while (!connected && failure === null) {
       await owner.reader.sleep();
       if (owner.closed) throw new SocketError('EBADF', 'connect', { socket: owner.name });
     }
+    const context = { socket: owner.name, family: owner.family, transport: 'tcp' as const, host, port };
     if (failure !== null) {
-      throw toSocketError(failure, 'connect', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
+      // Refused, unreachable: TCP's own errors. Anything after the TCP handshake broke the TLS one.
+      if (setup === null || !tcpDone) throw toSocketError(failure, 'connect', context);
+      throw new SocketError('TLS_HANDSHAKE', 'connect', { ...context, check: handshakeFailure(failure) });
     }
+    if (setup?.role === 'client') verify(raw as tls.TLSSocket, setup, context);
   } catch (err) {
     raw.destroy();
     throw err;
   }
-  const stream = new Stream(owner, raw, { host: ip, port, family: owner.family }, null);
+  const stream = new Stream(owner, raw, { host: ip, port, family }, null);
   raw.removeListener('error', onError);
   return stream;
+}
+
+/**
+ * Node is told not to reject, so that the certificate can be shown and the failed check named; the
+ * check is made here instead, exactly as strict (Node still checks the name: authorizationError).
+ * The name sent (SNI) and checked: --servername, else the host as written unless it is an address.
+ */
+function clientOptions(setup: Extract<TlsSetup, { role: 'client' }>, host: string): tls.ConnectionOptions {
+  const servername = setup.servername ?? (net.isIP(host) === 0 ? host : null);
+  return {
+    rejectUnauthorized: false,
+    ...(servername === null ? {} : { servername }),
+    ...(setup.ca === null ? {} : { ca: setup.ca }),
+  };
+}
+
+function verify(raw: tls.TLSSocket, setup: Extract<TlsSetup, { role: 'client' }>, context: { host: string; port: number }): void {
+  const info = tlsOf(raw);
+  if (info === null || info.unverified === null || setup.insecure) return;
+  const c = info.peerCert;
+  const cert = c === null ? undefined : `subject ${c.subject}, issuer ${c.issuer}, valid ${c.validFrom} to ${c.validTo}`;
+  throw new SocketError('CERT_VERIFY', 'connect', {
+    ...context,
+    check: info.unverified,
+    value: info.servername ?? context.host,
+    ...(cert === undefined ? {} : { cert }),
+  });
 }

@@ -11,6 +11,7 @@
  */
 import net, { type Socket as NetSocket } from 'node:net';
 import { ADDRESS_BYTES, EAGAIN, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
+import { plainDescriptor, serverPath } from './stream-handle.js';
 import type { Address, Family } from './types.js';
 
 /** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
@@ -66,11 +67,10 @@ export class ConnEnd {
     return this.socket?.destroyed ?? this.bareClosed;
   }
 
-  /** The descriptor (Node's handle has it on Unix, undocumented), or -1. */
+  /** The descriptor for reading and writing past Node, or -1 (a TLS socket's carries ciphertext: stream-handle.ts). */
   fd(): number {
     if (this.bare !== null) return this.bareClosed ? -1 : this.bare.fd;
-    const fd = (this.socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    return typeof fd === 'number' && fd >= 0 ? fd : -1;
+    return this.socket === null ? -1 : plainDescriptor(this.socket);
   }
 
   get writableLength(): number {
@@ -89,7 +89,7 @@ export class ConnEnd {
       return { ...addressOf(addressBytes), family };
     }
     const raw = this.socket;
-    return { host: raw?.localAddress ?? '', port: raw?.localPort ?? 0, family };
+    return { host: raw?.localAddress ?? (raw === null ? '' : serverPath(raw)), port: raw?.localPort ?? 0, family };
   }
 
   /** Bytes the kernel holds that nobody read: counted for a bare descriptor (Node reads eagerly, so 0 for its sockets). */

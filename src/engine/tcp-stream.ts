@@ -9,6 +9,7 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
+import { canReset, closesAtOnce } from './stream-handle.js';
 import { EAGAIN, nativeError, type Blocking } from './native.js';
 import { matchRead } from './stream-read.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
@@ -311,9 +312,9 @@ export class Stream {
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET')
+        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET' && canReset(raw))
           raw.resetAndDestroy(); // the engine's closed event says so alike
-        else if (raw.writableLength === 0) raw.destroy();
+        else if (closesAtOnce(raw)) raw.destroy();
         else {
           raw.once('finish', () => raw.destroy());
           raw.end();

@@ -13,6 +13,9 @@ import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type Op
 import { DescriptorOptions } from './sockopts.js';
 import { refusedOption, lingerWaitRefused } from './option-errors.js';
 import { nativeError } from './native.js';
+import { tlsOf } from './tls-info.js';
+import { checkSetup } from './tls-setup.js';
+import { canReset } from './stream-handle.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
@@ -26,6 +29,8 @@ import type {
   SocketHandle,
   SocketOption,
   SocketState,
+  TlsInfo,
+  TlsSetup,
   TransferOptions,
 } from './types.js';
 
@@ -43,6 +48,8 @@ export class TcpSocket extends BaseSocket {
   private noDelay = false;
   /** SO_LINGER: LINGER_OFF, or 0 (closing resets the connection). */
   private linger = LINGER_OFF;
+  /** wrapTls: connect and listen speak TLS. */
+  private tls: TlsSetup | null = null;
   /** SO_REUSEADDR 0 was set: bind checks the port as a socket without it would (Node sets it on every TCP bind). */
   private reuseOff = false;
   private readonly options = new DescriptorOptions(this.core.addon, 'tcp', this.family, () => this.context());
@@ -67,12 +74,17 @@ export class TcpSocket extends BaseSocket {
     return this.boundAddr === null ? 'UNBOUND' : 'BOUND';
   }
 
+  /** A TLS connection is closed, never reset (stream-handle.ts), so nothing unread makes close a reset. */
+  private resettable(): boolean {
+    return this.stream !== null && (this.stream.isBare || canReset(this.stream.raw));
+  }
+
   override unread(): number {
-    return this.stream?.unread ?? 0;
+    return this.resettable() ? (this.stream?.unread ?? 0) : 0;
   }
 
   override lingerResets(): boolean {
-    return this.linger === 0 && this.stream !== null;
+    return this.linger === 0 && this.resettable();
   }
 
   /** The descriptor Node made for this socket (at connect or listen), or -1. */
@@ -130,7 +142,7 @@ export class TcpSocket extends BaseSocket {
     this.opening = true;
     let listener: Listener;
     try {
-      listener = await Listener.open(this, host, port, backlog);
+      listener = await Listener.open(this, host, port, backlog, this.tls);
     } finally {
       this.opening = false;
     }
@@ -175,7 +187,7 @@ export class TcpSocket extends BaseSocket {
       const ip =
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
-      stream = await handshake(this, { ip, port, host }, this.boundAddr);
+      stream = await handshake(this, { ip, port, host }, this.boundAddr, this.tls);
       if (this.noDelay) stream.raw.setNoDelay(true);
       if (this.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
@@ -184,16 +196,11 @@ export class TcpSocket extends BaseSocket {
       this.connecting = false;
       this.reader.end();
     }
-    if (this.boundAddr === null) this.tellBound(stream.local, true);
-    this.emit({
-      kind: 'connected',
-      serial: this.serial,
-      socket: this.name,
-      transport: this.transport,
-      local: stream.local,
-      remote: stream.remote,
-      named: host === stream.remote.host ? null : host,
-    });
+    if (this.boundAddr === null && this.family !== 'unix') this.tellBound(stream.local, true); // an AF_UNIX client stays unnamed
+    const { serial, name: socket, transport } = this;
+    const named = host === stream.remote.host ? null : host;
+    const tls = this.secured() ?? undefined;
+    this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote: stream.remote, named, ...(tls && { tls }) });
     return { local: stream.local, remote: stream.remote };
   }
 
@@ -356,6 +363,20 @@ export class TcpSocket extends BaseSocket {
     if (n >= 0) return;
     const err = nativeError(calls, n, 'bind');
     throw toSocketError(err, 'bind', this.context({ host: ip, port, ...timeWaitOnly(err, port) }));
+  }
+
+  /** See Engine.wrapTls: only before connect or listen. */
+  wrapTls(setup: TlsSetup): void {
+    this.checkOpen('wrapTls');
+    const state = this.state();
+    if (state !== 'UNBOUND' && state !== 'BOUND')
+      throw new SocketError('EINVAL_TLS', 'wrapTls', { socket: this.name, value: `is ${state}` });
+    checkSetup(setup, this.name);
+    this.tls = setup;
+  }
+
+  override secured(): TlsInfo | null {
+    return this.stream === null || this.stream.isBare ? null : tlsOf(this.stream.raw);
   }
 
   release(force: boolean): Promise<void> {

@@ -7,7 +7,8 @@
 import type { OptionArg, SocketOption } from './options.js';
 
 export type Transport = 'udp' | 'tcp';
-export type Family = 4 | 6;
+/** 4: AF_INET, 6: AF_INET6, 'unix': AF_UNIX (a stream socket named by a path; its Address is { host: path, port: 0 }). */
+export type Family = 4 | 6 | 'unix';
 
 /** A socket address as Python shows it: ('127.0.0.1', 53012) or ('::1', 53012, 0, 0). */
 export interface Address {
@@ -28,6 +29,44 @@ export interface SocketHandle {
   readonly name: string;
   readonly serial: number;
 }
+
+/**
+ * What a TLS handshake settled, as the peer's certificate and the library's choice say: shown by
+ * tls.connect, `sockets` and `diagram`. Certificate fields are OpenSSL's one-line forms (CN=localhost).
+ */
+export interface TlsInfo {
+  /** Which end of the handshake this socket was: client (tls.connect) or server (a TLS listener's accept). */
+  readonly role: 'client' | 'server';
+  /** The negotiated protocol version: TLSv1.3, TLSv1.2. */
+  readonly version: string;
+  /** The negotiated cipher suite (its standard name). */
+  readonly cipher: string;
+  /** The peer's certificate, when it sent one (a server always does; a client only when asked). */
+  readonly peerCert: CertSummary | null;
+  /** The name the client asked for (SNI) and the certificate was checked against; null when none was sent. */
+  readonly servername: string | null;
+  /** Verification: null when the certificate checked out; else the check that failed (DEPTH_ZERO_SELF_SIGNED_CERT...), accepted on purpose (--insecure). */
+  readonly unverified: string | null;
+}
+
+export interface CertSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  /** As OpenSSL prints them: 'Dec  5 00:28:58 2026 GMT'. */
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** The names it is valid for: 'DNS:localhost, IP Address:127.0.0.1'; '' when it lists none. */
+  readonly altNames: string;
+  readonly fingerprint256: string;
+}
+
+/**
+ * Python's ssl.wrap_socket on a socket not yet connected or listening: a client verifies the server
+ * (unless insecure) against the system's authorities or ca; a server presents cert and key (PEM).
+ */
+export type TlsSetup =
+  | { readonly role: 'client'; readonly servername: string | null; readonly ca: Buffer | null; readonly insecure: boolean }
+  | { readonly role: 'server'; readonly cert: Buffer; readonly key: Buffer };
 
 /** TCP-style states for the socket table; UDP uses UNBOUND, BOUND and CONNECTED. */
 export type SocketState =
@@ -105,6 +144,8 @@ export interface SocketInfo {
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
   readonly lingerReset: boolean; // SO_LINGER 0 on a connection: close sends a reset (RST), not a FIN
+  /** A TLS connection's handshake; absent on every other socket. */
+  readonly tls?: TlsInfo;
 }
 
 /** A socket's kind and addresses, as SocketInfo has them. */
@@ -150,7 +191,17 @@ export type EngineEvent =
   /** bind() completed, or (implicit) the OS picked an address on a first sendto, connect or listen. */
   | { kind: 'bound'; serial: number; socket: string; transport: Transport; address: Address; implicit: boolean }
   /** connect() completed: the TCP handshake, or a UDP socket's default peer (no packet). named: the host as the caller named it (localhost), when not an address. */
-  | { kind: 'connected'; serial: number; socket: string; transport: Transport; local: Address; remote: Address; named: string | null }
+  | {
+      kind: 'connected';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      local: Address;
+      remote: Address;
+      named: string | null;
+      /** A TLS socket: the TLS handshake that followed the TCP one (absent for plain TCP and UDP). */
+      tls?: TlsInfo;
+    }
   /** A completed handshake on a listening socket, waiting for accept. */
   | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean }
   /** Data reached the socket's queue; taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP). */
@@ -182,7 +233,19 @@ export type EngineEvent =
   /** listen() completed: a welcoming socket. */
   | { kind: 'listening'; serial: number; socket: string; local: Address; backlog: number }
   /** accept() returned a connection socket (conn, by serial and label) for peer. */
-  | { kind: 'accepted'; serial: number; socket: string; conn: number; connName: string; local: Address; peer: Address }
+  | {
+      kind: 'accepted';
+      serial: number;
+      socket: string;
+      conn: number;
+      connName: string;
+      local: Address;
+      peer: Address;
+      /** A TLS listener: the handshake the connection made before accept took it (absent for plain TCP). */
+      tls?: TlsInfo;
+    }
+  /** A client's TLS handshake with a TLS listening socket failed (code: what went wrong); nothing reaches accept, which goes on waiting. */
+  | { kind: 'rejected'; serial: number; socket: string; from: Address | null; code: string; detail: string }
   /**
    * A send call handed bytes to the OS: `to` is where they went (the connection's peer for send), `local`
    * the address they left from. data holds what went (empty for sendfile, which names its file).
@@ -286,8 +349,8 @@ export interface Engine {
   bind(socket: SocketHandle, host: string, port: number): Promise<Address>;
   /** listen(backlog) on a TCP socket (binds to an ephemeral port first if unbound). Returns the local address. */
   listen(socket: SocketHandle, backlog: number): Promise<Address>;
-  /** accept(): waits for a connection; the new socket is named from options.name. */
-  accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
+  /** accept(): waits for a connection; the new socket is named from options.name. tls: a TLS listener's connection's handshake. */
+  accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address; tls?: TlsInfo }>;
   /** connect((host, port)): TCP handshake, or UDP default peer. */
   connect(socket: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /**
@@ -331,6 +394,12 @@ export interface Engine {
   setsockopt(socket: SocketHandle, option: SocketOption, value: OptionArg): void;
   /** getsockopt(level, option) → an int, as Python's reads it (SO_LINGER: whether it is on). */
   getsockopt(socket: SocketHandle, option: SocketOption): number;
+  /**
+   * ssl.wrap_socket on a TCP socket not yet connected or listening: its connect then does the TLS
+   * handshake after TCP's (and verifies the server), its listen serves TLS and accept returns
+   * connections whose handshake is done. On a connection, listening or UDP socket: EINVAL_TLS.
+   */
+  wrapTls(socket: SocketHandle, setup: TlsSetup): void;
   getsockname(socket: SocketHandle): Address;
   getpeername(socket: SocketHandle): Address;
   info(socket: SocketHandle): SocketInfo;

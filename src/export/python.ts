@@ -3,7 +3,7 @@ import type { Cond, Stmt, Word } from '../lang/ast.js';
 import { conditionPython } from './conditions.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
-import { splitFlags } from '../spec/flags.js';
+import { splitFlags, type FlagValue } from '../spec/flags.js';
 import type { MadeSocket } from '../record/export-log.js';
 import type { PyContext, PyHelper, PyType } from '../spec/python.js';
 import { helperDefinitions } from './helpers.js';
@@ -182,7 +182,7 @@ class Writer {
         `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`,
       );
     }
-    const { positional, flags } = splitFlags(def, s.call.args);
+    const { positional, flags, values } = splitFlags(def, s.call.args);
     const words = positional.map((w) => this.word(w));
     // The shell kept the socket this name held open under a new label; Python's variable would let it go.
     const displaced = this.options.made?.(s)?.displaced;
@@ -195,7 +195,7 @@ class Writer {
     const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
     if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.current);
     const target = s.call.target ? pyName(s.call.target.name) : this.current || 's';
-    const ctx = this.context(positional, flags, target, this.options.made?.(s)?.family ?? null, () => pyName(newName()));
+    const ctx = this.context(positional, flags, target, this.options.made?.(s)?.family ?? null, () => pyName(newName()), values);
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
     // The shell gives each pass's socket a name of its own while the earlier ones are open; one
@@ -276,8 +276,10 @@ class Writer {
     target: string,
     family: Family | null,
     newName: () => string,
+    values: readonly FlagValue[] = [],
   ): PyContext {
     const words = positional.map((w) => this.word(w));
+    const valued = new Map(values.map((v) => [v.spec.name, v.word]));
     return {
       target,
       transport: this.transports.get(target) ?? null,
@@ -296,6 +298,10 @@ class Writer {
       socket: (i) => wordSocket(positional[i]!, this.vars),
       address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
       note: (n) => this.notes.add(n),
+      flagArg: (name) => {
+        const word = valued.get(name);
+        return word === undefined ? null : this.word(word).code;
+      },
       need: (m) => this.imports.add(m),
       helper: (h) => this.helpers.add(h),
     };

@@ -69,11 +69,13 @@ export function repr(v: Value, describe: SocketDescriber = plainSocket, hex = fa
 }
 
 export function addressRepr(a: Address): string {
+  if (a.family === 'unix') return quoteText(a.host); // AF_UNIX: the path, '' for an unnamed client
   return a.family === 6 ? `('${a.host}', ${a.port}, 0, 0)` : `('${a.host}', ${a.port})`;
 }
 
 /** `host:port` for prose, with brackets around IPv6 hosts. */
 export function hostPort(a: Address): string {
+  if (a.family === 'unix') return a.host === '' ? '(unnamed)' : a.host;
   return a.family === 6 ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
 }
 
@@ -84,6 +86,8 @@ export function text(v: Value, describe?: SocketDescriber): string {
       return v.value;
     case 'bytes':
       return v.value.toString('utf8');
+    case 'address': // an AF_UNIX address is a str in Python: its path itself
+      return v.address.family === 'unix' ? v.address.host : repr(v, describe);
     default:
       return repr(v, describe);
   }

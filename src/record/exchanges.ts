@@ -1,4 +1,4 @@
-import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import type { Address, EngineEvent, TlsInfo, Transport } from '../engine/types.js';
 import type { RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
 
@@ -36,8 +36,20 @@ export type Exchange =
       readonly transport: Transport;
       readonly local: Address;
       readonly remote: Address;
+      /** A TLS socket: the TLS handshake that followed TCP's. */
+      readonly tls?: TlsInfo;
     }
-  | { readonly kind: 'accept'; readonly socket: LoggedSocket; readonly conn: LoggedSocket; readonly local: Address; readonly peer: Address }
+  | {
+      readonly kind: 'accept';
+      readonly socket: LoggedSocket;
+      readonly conn: LoggedSocket;
+      readonly local: Address;
+      readonly peer: Address;
+      /** A TLS listener: the handshake the connection made before accept took it. */
+      readonly tls?: TlsInfo;
+    }
+  /** A client's TLS handshake with a TLS listening socket failed; nothing reached accept. */
+  | { readonly kind: 'rejected'; readonly socket: LoggedSocket; readonly from: Address | null; readonly detail: string }
   | {
       readonly kind: 'send';
       readonly socket: LoggedSocket;
@@ -181,9 +193,20 @@ export class ExchangeLog {
         return this.add({ kind: 'listen', socket: at(e), local: e.local });
       case 'connected':
         if (e.named !== null) this.named(e.remote, e.named);
-        return this.add({ kind: 'connect', socket: at(e), transport: e.transport, local: e.local, remote: e.remote });
-      case 'accepted':
-        return this.add({ kind: 'accept', socket: at(e), conn: { serial: e.conn, name: e.connName }, local: e.local, peer: e.peer });
+        return this.add({
+          kind: 'connect',
+          socket: at(e),
+          transport: e.transport,
+          local: e.local,
+          remote: e.remote,
+          ...(e.tls && { tls: e.tls }),
+        });
+      case 'accepted': {
+        const conn = { serial: e.conn, name: e.connName };
+        return this.add({ kind: 'accept', socket: at(e), conn, local: e.local, peer: e.peer, ...(e.tls && { tls: e.tls }) });
+      }
+      case 'rejected':
+        return this.add({ kind: 'rejected', socket: at(e), from: e.from, detail: e.detail });
       case 'shut':
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;

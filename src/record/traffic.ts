@@ -4,6 +4,7 @@
  * session subscribes it to the engine's one event stream, and render/traffic.ts writes its entries.
  */
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import { hostPort } from '../lang/values.js';
 
 /** hex: a hex dump with ASCII beside it (socat -x); text: the bytes as they are (socat -v). */
 export type TrafficForm = 'hex' | 'text';
@@ -82,8 +83,14 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
       return mark('<', `a datagram of ${event.bytes} bytes dropped: the receive queue is full`);
     case 'failed':
       return mark('<', event.code);
-    case 'bound':
     case 'connected':
+      // The bytes logged are what the application sent and received: before encryption and after it.
+      return event.tls
+        ? mark('>', `TLS handshake done (${event.tls.version}, ${event.tls.cipher}): the bytes below are the plaintext`)
+        : null;
+    case 'rejected':
+      return mark('<', `TLS handshake from ${event.from ? hostPort(event.from) : 'a client'} failed: ${event.detail}`);
+    case 'bound':
     case 'incoming':
     case 'paused':
     case 'truncated':

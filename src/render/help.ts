@@ -90,7 +90,8 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
     lines.push(...wrapWords(`${title}:`, columns, '', '  '));
     for (const c of defs) {
       if (columns !== undefined && columns - 2 - width < MIN_SUMMARY) {
-        lines.push(`  ${c.usage}`, ...wrapWords(c.summary, columns, '      ', '      '));
+        // A usage longer than the terminal (tls.connect's flags) wraps too, under its own start.
+        lines.push(...wrapWords(c.usage, columns, '  ', '    '), ...wrapWords(c.summary, columns, '      ', '      '));
       } else lines.push(...wrapWords(c.summary, columns, `  ${c.usage.padEnd(width)}`, ' '.repeat(2 + width)));
     }
     lines.push('');

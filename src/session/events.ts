@@ -101,6 +101,10 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     return { output: { kind: 'info', text }, trouble: { kind: 'reset', message: text } };
   },
   renamed: (e) => say({ kind: 'info', text: `${e.from} now names the new socket; the old one is still open, as ${e.socket}` }),
+  rejected: (e) => {
+    const text = `a client${e.from ? ` from ${addressRepr(e.from)}` : ''} failed the TLS handshake: ${e.detail}; it never reaches accept, which goes on waiting (Python's accept raises ssl.SSLError here)`;
+    return { output: { kind: 'notice', tag: e.socket, text }, trouble: { kind: 'error', code: 'SSL_ERROR', message: text } };
+  },
 };
 
 /**

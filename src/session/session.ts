@@ -125,7 +125,8 @@ export class Session implements SessionServices {
     }
     const laddr = info.local ? ` laddr=${addressRepr(info.local)}` : '';
     const raddr = info.peer ? ` raddr=${addressRepr(info.peer)}` : '';
-    return `<socket ${info.name} ${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''} ${info.state}${laddr}${raddr}>`;
+    const type = info.family === 'unix' ? 'UNIX' : `${info.transport.toUpperCase()}${info.family === 6 ? '/6' : ''}`;
+    return `<socket ${info.name} ${type} ${info.state}${laddr}${raddr}>`;
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {

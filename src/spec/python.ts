@@ -42,6 +42,8 @@ export interface PyContext {
   address(from: number): string;
   /** A comment for the top of the program, written once: where the program's run differs from the shell's, and why. */
   note(text: string): void;
+  /** The word a valued flag took (`--ca FILE`: its ArgSpec's name, FILE), as Python; null when the flag was not given. */
+  flagArg(name: string): string | null;
   /** Needs `import NAME` at the top. */
   need(module: string): void;
   /** Needs the small function `name` defined at the top (export/helpers.ts): a read Python has no one call for. */

@@ -22,6 +22,8 @@ export class PortNames {
         return this.learn(event.remote.port);
       case 'incoming':
         return this.learn(event.from.port);
+      case 'rejected':
+        return event.from ? this.learn(event.from.port) : undefined;
       case 'received':
         return event.from ? this.learn(event.from.port) : undefined;
       case 'eof':

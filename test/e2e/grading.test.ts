@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { endGroup } from '../../src/transcript/process-group.js';
 import { tcpHolders } from '../../src/engine/port-holders.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
-import { waitForAsync } from '../helpers/wait.js';
+import { waitFor, waitForAsync } from '../helpers/wait.js';
 
 /**
  * Grading over real sockets: a transcript recorded against the textbook's server passes against a
@@ -270,7 +270,10 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const command = `python3 test/peers/TCPServer.py ${port}`;
     const first = await sockshell(['test', '--with', command, file]);
     expect(first.stdout).toContain('1 passed, 0 failed');
-    // The textbook server closed the connection first: its side waits out TIME_WAIT on the port.
+    // The textbook server closed the connection first: its side waits out TIME_WAIT on the port, once
+    // the kernel has had the client's FIN (the client's process may have just ended; under load that
+    // FIN can still be on its way when the first run returns).
+    await waitFor(() => tcpHolders(port)?.timeWait === 1, () => `TIME_WAIT on ${port}: ${JSON.stringify(tcpHolders(port))}`);
     expect(tcpHolders(port)).toMatchObject({ other: 0, timeWait: 1 });
     // With --port too: closed connections are not taken for a leftover server that holds the port.
     const second = await sockshell(['test', '--port', String(port), '--with', command, file]);

@@ -106,6 +106,11 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** Every line a command showed, both channels and notices, as one text: for what a command says beside its output. */
+export function allLines(ran: Ran): string {
+  return ran.lines.map((l) => l.text).join('\n');
+}
+
 /**
  * Output without the `#` lines a receiving call says at the prompt (issue 12): that it waits (which is
  * timing), what arrived, how many more datagrams wait. For tests about something else.

@@ -1,0 +1,45 @@
+/**
+ * What a connection's Node socket can tell beyond its documented API: its descriptor (Node's
+ * handle has `fd` on Unix), which the end probe and the native fast path use, and the path of the
+ * AF_UNIX server that accepted it.
+ */
+import type { Socket as NetSocket, Server } from 'node:net';
+import { isTls } from './tls-info.js';
+
+/** The socket's file descriptor, or null (no `_handle.fd`, as on Windows, or once closed). */
+export function descriptor(raw: NetSocket): number | null {
+  const fd = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : null;
+}
+
+/** The descriptor for reading and writing bytes past Node, or -1: never for TLS, whose descriptor carries ciphertext. */
+export function plainDescriptor(raw: NetSocket): number {
+  return isTls(raw) ? -1 : (descriptor(raw) ?? -1);
+}
+
+/**
+ * Python's close() may be close(fd) now: Node has handed every byte to the kernel, and nothing else
+ * is owed first (TLS owes its close_notify, which end() sends, so the peer sees a clean end).
+ */
+export function closesAtOnce(raw: NetSocket): boolean {
+  return raw.writableLength === 0 && !isTls(raw);
+}
+
+/**
+ * Node can reset (RST) only a connection whose handle is TCP's: a TLS socket's is the TLS layer's,
+ * and resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on it. Such a connection is closed instead
+ * (close_notify, then FIN), and nothing may say it was reset.
+ */
+export function canReset(raw: NetSocket): boolean {
+  return !isTls(raw);
+}
+
+/**
+ * The local address of a connection with no IP address: an AF_UNIX connection a server accepted is
+ * at the server's path (Python's getsockname says so); a client's is unnamed (''). Node's `server`
+ * on an accepted socket is its net.Server.
+ */
+export function serverPath(raw: NetSocket): string {
+  const address = (raw as { server?: Server | null }).server?.address();
+  return typeof address === 'string' ? address : '';
+}

@@ -1,0 +1,222 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
+import { PEERS, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * Issue 14, TLS: tls.connect and tls.listen over real sockets on loopback, with certificates this
+ * test makes with openssl, against Python's ssl module (server and client) and against the shell's
+ * own other end (node:tls on both sides).
+ */
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-tls-'));
+const cert = join(dir, 'cert.pem');
+const key = join(dir, 'key.pem');
+
+/** A self-signed certificate for localhost and 127.0.0.1, valid for two days. */
+function makeCertificate(): void {
+  const made = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
+  if (made.status !== 0) throw new Error(`openssl req failed: ${made.stderr.toString()}`);
+}
+
+beforeAll(() => {
+  if (hasOpenssl) makeCertificate();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let d: CoreDriver | undefined;
+let server: Server | null = null;
+afterEach(async () => {
+  await d?.close();
+  d = undefined;
+  await server?.stop();
+  server = null;
+});
+
+async function pythonServer(): Promise<number> {
+  server = await startServer('python3', [join(PEERS, 'TlsEchoServer.py'), cert, key], 'ready');
+  return Number(/(\d+) ready/.exec(server.output())![1]);
+}
+
+describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server', () => {
+  it('verifies the certificate with --ca, shows what the handshake chose, then works as a TCP byte stream', async () => {
+    const port = await pythonServer();
+    d = new CoreDriver();
+    const connected = await d.run(`c = tls.connect localhost ${port} --ca ${cert}`);
+    const said = all(connected);
+    expect(connected.err).toBe('');
+    expect(said).toMatch(/TLS handshake done: TLSv1\.[23], cipher \S+/);
+    expect(said).toContain('certificate: subject CN=localhost; issuer CN=localhost (itself: self-signed)');
+    expect(said).toMatch(
+      /valid from \w{3} +\d+ [\d:]+ \d{4} GMT to \w{3} +\d+ [\d:]+ \d{4} GMT; for DNS:localhost, IP Address:127\.0\.0\.1/,
+    );
+    expect(said).toContain(`verified: issued by an authority in ${cert}, and valid for 'localhost'`);
+    await d.ok('c.sendline hello');
+    expect(withoutReceiveNotes((await d.run('c.recvline')).out)).toBe("b'HELLO\\n'\n");
+    expect((await d.run('sockets')).out).toMatch(/c\s+│ TCP\+TLS .* ESTABLISHED/);
+    await d.ok('c.shutdown wr');
+    await waitFor(
+      () => /served TLSv1\.[23] b'hello\\n' then b''/.test(server!.output()),
+      () => `the server saw the FIN: ${server!.output()}`,
+    );
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b''\n");
+    const diagram = (await d.run('diagram')).out;
+    expect(diagram).toContain('TLS ClientHello');
+    expect(diagram).toMatch(/TLS Finished: TLSv1\.[23]/);
+    await d.ok('c.close');
+  });
+
+  it('a self-signed certificate fails verification, saying which check and how to accept it; --insecure accepts it and says so', async () => {
+    const port = await pythonServer();
+    d = new CoreDriver();
+    const refused = await d.run(`c = tls.connect localhost ${port}`);
+    expect(refused.err).toContain('CERTIFICATE_VERIFY_FAILED');
+    expect(refused.err).toContain('it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)');
+    expect(refused.err).toContain('subject CN=localhost, issuer CN=localhost');
+    expect(refused.err).toContain('--ca FILE');
+    expect(refused.err).toContain('--insecure');
+    expect(refused.err).toContain('(ssl.SSLCertVerificationError)');
+    expect((await d.run('explain')).out).toMatch(/^CERTIFICATE_VERIFY_FAILED: The server's certificate did not pass/);
+    expect((await d.run('sockets')).out).not.toMatch(/\bc\b/); // the half-made socket was closed
+    // Python reports the refused handshake (our client closed it), and serves the next client.
+    await waitFor(
+      () => server!.output().includes('handshake failed'),
+      () => `the server saw it fail: ${server!.output()}`,
+    );
+    const accepted = await d.run(`c = tls.connect localhost ${port} --insecure`);
+    expect(accepted.err).toBe('');
+    expect(all(accepted)).toContain('NOT verified (DEPTH_ZERO_SELF_SIGNED_CERT): accepted on purpose (--insecure)');
+    await d.ok('c.sendall "x\\n"');
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b'X\\n'\n");
+    await d.ok('c.close');
+  });
+
+  it('a certificate for another name fails the name check, and the error offers --servername', async () => {
+    const port = await pythonServer();
+    d = new CoreDriver();
+    const refused = await d.run(`c = tls.connect 127.0.0.1 ${port} --ca ${cert} --servername example.org`);
+    expect(refused.err).toContain('CERTIFICATE_VERIFY_FAILED');
+    expect(refused.err).toContain('it is not for the name example.org (ERR_TLS_CERT_ALTNAME_INVALID)');
+    expect(refused.err).toContain('--servername NAME');
+  });
+
+  it('a server that does not speak TLS: the handshake fails with SSL_ERROR, in words', async () => {
+    d = new CoreDriver();
+    // A plain TCP server that answers with text: the client's TLS layer reads it as a record.
+    const plain = await startServer(
+      'python3',
+      [
+        '-c',
+        "import socket\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],'ready',flush=True)\nc,_=s.accept()\nc.sendall(b'HTTP/1.0 400 nope\\r\\n\\r\\n')\nc.recv(100)\n",
+      ],
+      'ready',
+    );
+    try {
+      const port = Number(/(\d+) ready/.exec(plain.output())![1]);
+      const failed = await d.run(`c = tls.connect 127.0.0.1 ${port} --insecure`);
+      expect(failed.err).toMatch(/SSL_ERROR: the TLS handshake with 127\.0\.0\.1 port \d+ failed: what came back is not TLS/);
+      expect(failed.err).toContain('(ssl.SSLError)');
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients', () => {
+  it('accept returns a connection whose handshake is done; a client that refuses the certificate never reaches accept', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --key ${key} --cert ${cert}`);
+    const port = d.core.session.engine.list().find((x) => x.name === 's')!.local!.port;
+    const lines: string[] = [];
+    // Without the certificate among its authorities, Python refuses ours: an alert, no connection to accept.
+    const refusing = await runProcess('python3', [join(PEERS, 'TlsClient.py'), String(port), '-', 'no']);
+    expect(refusing.stdout).toContain('failed CERTIFICATE_VERIFY_FAILED');
+    const trusting = runProcess('python3', [join(PEERS, 'TlsClient.py'), String(port), cert, 'hi from python']);
+    const accepted = await d.run('conn, addr = s.accept');
+    lines.push(all(accepted));
+    expect(accepted.err).toBe('');
+    expect(all(accepted)).toMatch(/TLS handshake done: TLSv1\.[23], cipher/);
+    expect(withoutReceiveNotes((await d.run('conn.recvline')).out)).toBe("b'hi from python\\n'\n");
+    await d.ok('conn.sendall HELLO', 'conn.close');
+    expect((await trusting).stdout).toMatch(/reply b'HELLO' TLSv1\.[23]/);
+    const diagram = (await d.run('diagram')).out;
+    expect(diagram).toMatch(/TLS handshake from \('127\.0\.0\.1', \d+\) failed: the other end refused it with the alert/);
+    expect(diagram).toContain('TLS handshake done before accept');
+    expect((await d.run('explain')).out).toMatch(/^SSL_ERROR: /);
+  });
+
+  it('node at both ends: tls.connect to tls.listen in one shell, the diagram drawing the handshake between the lanes', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    // ADDRESS in place of HOST PORT, as tcp.connect takes it: 127.0.0.1 is checked against the certificate's IP name.
+    await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept', 'c.sendall ping', 'c.shutdown wr');
+    expect(withoutReceiveNotes((await d.run('conn.recv 100')).out)).toBe("b'ping'\n");
+    expect(withoutReceiveNotes((await d.run('conn.recv 100')).out)).toBe("b''\n");
+    await d.ok('conn.close');
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b''\n");
+    const rows = (await d.run('diagram')).out.split('\n');
+    const at = (text: string) => rows.findIndex((r) => r.includes(text));
+    expect(at('SYN+ACK')).toBeGreaterThan(-1);
+    expect(at('TLS ClientHello')).toBeGreaterThan(at('SYN+ACK'));
+    expect(at('accept: new socket')).toBeGreaterThan(at('TLS ClientHello'));
+    expect(rows.join('\n')).not.toContain('TLS handshake done before accept');
+  });
+
+  it('closing a TLS connection with bytes unread closes it (close_notify, FIN): Node cannot reset a TLS socket, and nothing says it did', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept', 'c.sendall unread');
+    const engine = d.core.session.engine;
+    await waitFor(() => engine.list().find((x) => x.name === 'conn')?.queued.count === 6, 'six bytes queued on conn');
+    const closed = await d.run('conn.close');
+    expect(closed.err).toBe('');
+    expect(all(closed)).not.toContain('reset (RST)');
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b''\n");
+    expect((await d.run('diagram')).out).not.toContain('RST');
+  });
+
+  it('a bad key file is said at once, as Python load_cert_chain does', async () => {
+    d = new CoreDriver();
+    const ran = await d.run(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${cert}`);
+    expect(ran.err).toMatch(/SSL_ERROR: the certificate and key cannot be used: /);
+    expect((await d.run('tls.listen 127.0.0.1 0')).err).toContain('tls.listen needs the certificate and its key');
+    expect((await d.run(`tls.listen 0 --cert ${join(dir, 'none.pem')} --key ${key}`)).err).toContain("can't read");
+  });
+});
+
+describe.skipIf(!hasOpenssl)('export', () => {
+  it('writes the ssl module calls Python makes', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`);
+    const port = d.core.session.engine.list().find((x) => x.name === 's')!.local!.port;
+    await d.ok(`c = tls.connect localhost ${port} --ca ${cert}`);
+    const py = (await d.run('export')).out;
+    expect(py).toContain('import ssl');
+    expect(py).toContain('s_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)');
+    expect(py).toContain(`s_ctx.load_cert_chain('${cert}', '${key}')`);
+    expect(py).toContain('s = s_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_side=True)');
+    expect(py).toContain(`c_ctx = ssl.create_default_context(cafile='${cert}')`);
+    expect(py).toContain("c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost')");
+    expect(py).toMatch(/c\.connect\(\('localhost', \d+\)\)/);
+  });
+});

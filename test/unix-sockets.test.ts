@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
+import { hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * Issue 14, Unix domain sockets: unix.connect and unix.listen (AF_UNIX, SOCK_STREAM) against
+ * Python socket(AF_UNIX) peers, in a temporary folder this test removes.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-unix-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let d: CoreDriver | undefined;
+let server: Server | null = null;
+afterEach(async () => {
+  await d?.close();
+  d = undefined;
+  await server?.stop();
+  server = null;
+});
+
+/** A Python AF_UNIX server: for each client, one line back upper-cased, then its end of stream reported. */
+const PY_SERVER = `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen()
+print('ready', flush=True)
+c, addr = s.accept()
+line = c.makefile('rb').readline()
+c.sendall(line.upper())
+print('served', repr(addr), line, 'then', c.recv(100), flush=True)
+c.close()
+s.close()
+`;
+
+describe.skipIf(!hasPython)('Unix domain stream sockets', () => {
+  it('unix.connect to a Python AF_UNIX server: a byte stream as on TCP, addresses shown as paths', async () => {
+    const path = join(dir, 'upper.sock');
+    server = await startServer('python3', ['-c', PY_SERVER, path], 'ready');
+    d = new CoreDriver();
+    const connected = await d.run(`c = unix.connect ${path}`);
+    expect(connected.err).toBe('');
+    expect(all(connected)).toContain(`c = socket(AF_UNIX, SOCK_STREAM); c.connect('${path}')`);
+    expect(all(connected)).toContain('no packets and no handshake');
+    expect(withoutReceiveNotes((await d.run('c.getpeername')).out)).toBe(`'${path}'\n`);
+    expect(withoutReceiveNotes((await d.run('c.getsockname')).out)).toBe("''\n");
+    await d.ok('c.sendline hello');
+    expect(withoutReceiveNotes((await d.run('c.recvline')).out)).toBe("b'HELLO\\n'\n");
+    expect((await d.run('sockets')).out).toMatch(
+      new RegExp(`c\\s+│ UNIX │ \\(unnamed\\) +│ ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
+    await d.ok('c.shutdown wr');
+    await waitFor(
+      () => server!.output().includes("then b''"),
+      () => `the server saw the FIN: ${server!.output()}`,
+    );
+    expect(server.output()).toContain("served '' b'hello\\n' then b''");
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b''\n");
+    const diagram = (await d.run('diagram')).out;
+    expect(diagram).toContain('connect: joined by the kernel (no handshake)');
+    expect(diagram).not.toContain('SYN');
+    await d.ok('c.close');
+  });
+
+  it('unix.listen with a Python client: accept, recv, send, close; closing the listener removes the file and says so', async () => {
+    const path = join(dir, 'listen.sock');
+    d = new CoreDriver();
+    await d.ok(`s = unix.listen ${path}`);
+    expect(existsSync(path)).toBe(true);
+    const client = runProcess('python3', [
+      '-c',
+      'import socket,sys\nc=socket.socket(socket.AF_UNIX)\nc.connect(sys.argv[1])\nc.sendall(b"ping\\n")\nprint(c.recv(100), c.getpeername())\nc.close()',
+      path,
+    ]);
+    const accepted = await d.run('conn, addr = s.accept');
+    expect(accepted.err).toBe('');
+    expect(withoutReceiveNotes((await d.run('print $addr')).out)).toBe('\n'); // Python's addr is '' for an unnamed client
+    expect(withoutReceiveNotes((await d.run('conn.getsockname')).out)).toBe(`'${path}'\n`);
+    expect(withoutReceiveNotes((await d.run('conn.recvline')).out)).toBe("b'ping\\n'\n");
+    await d.ok('conn.sendall pong', 'conn.close');
+    expect((await client).stdout).toBe(`b'pong' ${path}\n`);
+    const closed = await d.run('s.close');
+    expect(all(closed)).toContain(`its socket file ${path}, which its listen created, is removed`);
+    await waitFor(() => !existsSync(path), 'the socket file removed');
+  });
+
+  it("a stale socket file (Python's close leaves it) makes bind fail with EADDRINUSE, explained, and how to remove it", async () => {
+    const path = join(dir, 'stale.sock');
+    const left = await runProcess('python3', [
+      '-c',
+      'import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen()\ns.close()',
+      path,
+    ]);
+    expect(left.status).toBe(0);
+    expect(existsSync(path)).toBe(true);
+    d = new CoreDriver();
+    const refused = await d.run(`c = unix.connect ${path}`);
+    expect(refused.err).toContain(`ECONNREFUSED: ${path} exists but nothing is listening on it: a stale socket file`);
+    expect(refused.err).toContain('(ConnectionRefusedError)');
+    const bound = await d.run(`s = unix.listen ${path}`);
+    expect(bound.err).toContain(`EADDRINUSE: ${path} already exists: a socket file left behind by a server that ended`);
+    expect(bound.err).toContain(`rm ${path}; in Python, os.unlink(path) before bind`);
+    expect(bound.err).toContain('(OSError)');
+    expect((await d.run('explain')).out).toMatch(/A Unix domain\s+socket/);
+    rmSync(path);
+    await d.ok(`s = unix.listen ${path}`);
+    // A second bind while the first listens: a socket of this shell holds it.
+    expect((await d.run(`t = unix.listen ${path}`)).err).toMatch(/EADDRINUSE: .* is the socket file of a server that is running/);
+    expect((await d.run(`x = unix.connect ${join(dir, 'none.sock')}`)).err).toContain('ENOENT: there is no socket file at');
+    expect((await d.run(`y = unix.listen ${join(dir, 'no-folder', 'y.sock')}`)).err).toContain('ENOENT: the folder of');
+  });
+
+  it('export writes socket(AF_UNIX, SOCK_STREAM) and the path as the address', async () => {
+    const path = join(dir, 'export.sock');
+    d = new CoreDriver();
+    await d.ok(`s = unix.listen ${path}`, `c = unix.connect ${path}`);
+    const py = (await d.run('export')).out;
+    expect(py).toContain(`s = socket(AF_UNIX, SOCK_STREAM)\ns.bind('${path}')\ns.listen(128)`);
+    expect(py).toContain(`c = socket(AF_UNIX, SOCK_STREAM)\nc.connect('${path}')`);
+  });
+});
