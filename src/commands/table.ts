@@ -1,4 +1,4 @@
-import type { Grammar } from '../lang/parser.js';
+import type { Grammar } from '../lang/grammar.js';
 import { closest } from '../lang/closest.js';
 import { builtins } from './builtins.js';
 import { exportCommand } from './export-command.js';

@@ -1,4 +1,4 @@
-import type { Grammar } from './parser.js';
+import type { Grammar } from './grammar.js';
 
 /**
  * `c = udp.socket(` and `clientSocket = udp.sockte` are commands mistyped, but an assignment of one

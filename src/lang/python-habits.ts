@@ -1,4 +1,4 @@
-import type { Grammar } from './parser.js';
+import type { Grammar } from './grammar.js';
 
 /**
  * Students arrive from the textbook's Python. These recognise Python spellings of a command line
