@@ -9,7 +9,7 @@ import { CoreDriver } from './helpers/core-driver.js';
 import { closedUdpPort } from './engine-helpers.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderText } from '../src/diagram/text.js';
-import type { Exchange } from '../src/record/exchanges.js';
+import type { Exchange } from '../src/record/exchange.js';
 
 /**
  * Lanes by endpoint: a peer outside the shell is one lane per resolved address, however the user

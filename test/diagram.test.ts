@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
-import { ExchangeLog, type Exchange } from '../src/record/exchanges.js';
+import type { Exchange } from '../src/record/exchange.js';
+import { ExchangeLog } from '../src/record/exchanges.js';
 
 /** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });

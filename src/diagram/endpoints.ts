@@ -1,5 +1,5 @@
 import type { Address } from '../engine/types.js';
-import type { Exchange } from '../record/exchanges.js';
+import type { Exchange } from '../record/exchange.js';
 
 /** How the ladder tells endpoints apart and puts the log in drawing order. */
 

@@ -1,5 +1,5 @@
 import { addressRepr } from '../lang/values.js';
-import type { Exchange } from '../record/exchanges.js';
+import type { Exchange } from '../record/exchange.js';
 import { SendsInFlight } from './arrivals.js';
 import { handshakesFirst } from './endpoints.js';
 import { arrival, packetOfError, payload } from './labels.js';

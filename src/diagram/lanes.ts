@@ -1,6 +1,6 @@
 import type { Address, Transport } from '../engine/types.js';
 import { hostPort } from '../lang/values.js';
-import type { LoggedSocket } from '../record/exchanges.js';
+import type { LoggedSocket } from '../record/exchange.js';
 import { endpoint, same } from './endpoints.js';
 import type { Lane, LaneKind } from './ladder.js';
 
