@@ -1,6 +1,7 @@
 import type { Diagnostic, Part, Selector, Span, Word } from './ast.js';
 import { readSelectors } from './select.js';
 import { intern } from './intern.js';
+import { LexError, closingQuote, readBytesLiteral, readEscape } from './lex-literals.js';
 
 /**
  * Splits one line into words. Pure: no knowledge of commands or values.
@@ -15,27 +16,6 @@ export function lexLine(text: string, line: number): { words: Word[]; error: Dia
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  '0': '\0',
-  '\\': '\\',
-  '"': '"',
-  "'": "'",
-  $: '$',
-};
-
-class LexError extends Error {
-  constructor(
-    message: string,
-    readonly col: number,
-    readonly width = 1,
-  ) {
-    super(message);
-  }
-}
-
 class LineLexer {
   private pos = 0;
   private parts: Part[] = [];
@@ -68,8 +48,11 @@ class LineLexer {
 
   private word(): Word {
     const start = this.pos;
-    const literal = this.bytesLiteral();
-    if (literal) return literal;
+    const literal = readBytesLiteral(this.text, start, this.line);
+    if (literal) {
+      this.pos = literal.end;
+      return literal.word;
+    }
     if (this.text[start] === '(') return this.call();
     this.parts = [];
     this.quoted = false;
@@ -93,49 +76,6 @@ class LineLexer {
       return { kind: 'literal', text, quoted: this.quoted, span };
     }
     return { kind: 'template', parts: mergeText(this.parts), span };
-  }
-
-  /**
-   * x"48 45" (hex digits, spaces or colons between bytes) and b'...' / b"..." (Python's bytes
-   * literals: escapes in either quote, as Python has) as whole words; null when the word is not one.
-   */
-  private bytesLiteral(): Word | null {
-    const start = this.pos;
-    const prefix = this.text[start];
-    const quote = this.text[start + 1];
-    if ((prefix !== 'x' && prefix !== 'b') || (quote !== '"' && quote !== "'")) return null;
-    const close = prefix === 'x' ? this.text.indexOf(quote, start + 2) : this.closingQuote(start + 2, quote);
-    if (close < 0) throw new LexError(`unterminated bytes: add a closing ${quote}`, start + 1, this.text.length - start);
-    const end = close + 1;
-    if (end < this.text.length && !/[ \t\r]/.test(this.text[end]!)) {
-      throw new LexError('bytes literals stand alone: put a space after the closing quote', end + 1);
-    }
-    const span: Span = { line: this.line, col: start + 1, width: end - start };
-    const body = this.text.slice(start + 2, close);
-    this.pos = end;
-    if (prefix === 'x') {
-      const hex = body.replace(/[\s:]/g, '');
-      if (!/^([0-9a-fA-F]{2})*$/.test(hex))
-        throw new LexError('x"…" takes pairs of hex digits, as in x"48454c4c4f"', start + 1, end - start);
-      return { kind: 'bytes', value: Buffer.from(hex, 'hex'), span };
-    }
-    const bytes: number[] = [];
-    for (let i = start + 2; i < close;) {
-      const c = this.text[i]!;
-      if (c === '\\') {
-        this.pos = i;
-        const esc = this.escape();
-        if (typeof esc === 'number') bytes.push(esc);
-        else bytes.push(...Buffer.from(esc, 'utf8'));
-        i = this.pos;
-        continue;
-      }
-      if (c.charCodeAt(0) > 0x7f) throw new LexError('bytes literals take ASCII only: write other bytes as \\xHH', i + 1);
-      bytes.push(c.charCodeAt(0));
-      i++;
-    }
-    this.pos = end;
-    return { kind: 'bytes', value: Buffer.from(bytes), span };
   }
 
   /**
@@ -177,20 +117,11 @@ class LineLexer {
     for (let i = open; i < this.text.length; i++) {
       const c = this.text[i]!;
       if (c === "'" || c === '"') {
-        const end = c === "'" ? this.text.indexOf("'", i + 1) : this.closingQuote(i + 1, '"');
+        const end = c === "'" ? this.text.indexOf("'", i + 1) : closingQuote(this.text, i + 1, '"');
         if (end < 0) return -1;
         i = end;
       } else if (c === '(') depth++;
       else if (c === ')' && --depth === 0) return i;
-    }
-    return -1;
-  }
-
-  /** Index of the quote closing a b'…' literal from `from`, skipping backslash escapes; -1 if none. */
-  private closingQuote(from: number, quote: string): number {
-    for (let i = from; i < this.text.length; i++) {
-      if (this.text[i] === '\\') i++;
-      else if (this.text[i] === quote) return i;
     }
     return -1;
   }
@@ -219,7 +150,8 @@ class LineLexer {
         break;
       }
       if (c === '\\') {
-        const esc = this.escape();
+        const { value: esc, end } = readEscape(this.text, this.pos);
+        this.pos = end;
         if (typeof esc === 'string') buf += esc;
         else {
           this.text_(buf);
@@ -238,26 +170,6 @@ class LineLexer {
       this.pos++;
     }
     this.text_(buf);
-  }
-
-  /** Reads one escape at pos (a backslash). Returns text, or a byte number for \x80..\xff. */
-  private escape(): string | number {
-    const at = this.pos;
-    const next = this.text[at + 1];
-    if (next === undefined) throw new LexError('a backslash ends the line: write \\\\ for a backslash', at + 1);
-    if (next === 'x') {
-      const hex = this.text.slice(at + 2, at + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new LexError('\\x needs two hex digits, as in \\x0a', at + 1, 2 + hex.length);
-      this.pos = at + 4;
-      const value = parseInt(hex, 16);
-      return value < 0x80 ? String.fromCharCode(value) : value;
-    }
-    const simple = SIMPLE_ESCAPES[next];
-    if (simple === undefined) {
-      throw new LexError(`unknown escape \\${next}: use \\n \\r \\t \\\\ \\" \\$ or \\xHH`, at + 1, 2);
-    }
-    this.pos = at + 2;
-    return simple;
   }
 
   private bare(): void {
