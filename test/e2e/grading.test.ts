@@ -273,7 +273,10 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     // The textbook server closed the connection first: its side waits out TIME_WAIT on the port, once
     // the kernel has had the client's FIN (the client's process may have just ended; under load that
     // FIN can still be on its way when the first run returns).
-    await waitFor(() => tcpHolders(port)?.timeWait === 1, () => `TIME_WAIT on ${port}: ${JSON.stringify(tcpHolders(port))}`);
+    await waitFor(
+      () => tcpHolders(port)?.timeWait === 1,
+      () => `TIME_WAIT on ${port}: ${JSON.stringify(tcpHolders(port))}`,
+    );
     expect(tcpHolders(port)).toMatchObject({ other: 0, timeWait: 1 });
     // With --port too: closed connections are not taken for a leftover server that holds the port.
     const second = await sockshell(['test', '--port', String(port), '--with', command, file]);
