@@ -61,7 +61,13 @@ function path(arg: Arg): string {
   return fail(arg, 'a file path');
 }
 
+/**
+ * Bytes to send. A word written out unquoted is sent as it was typed: `send 1.50` sends the four
+ * bytes 1.50, never the number's text (1.5); the value a word has elsewhere (a float) is not a payload.
+ */
 function data(arg: Arg): Buffer {
+  const w = arg.word;
+  if (w.kind === 'literal' && !w.quoted) return Buffer.from(w.text, 'utf8');
   const v = arg.value;
   if (v.kind === 'address' || v.kind === 'socket' || v.kind === 'tuple' || v.kind === 'none') {
     fail(arg, 'text or bytes to send');

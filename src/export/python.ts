@@ -142,7 +142,7 @@ class Writer {
         this.emit(depth, `while ${this.cond(s.cond)}:`);
         return this.loop(s.body, depth + 1);
       case 'repeat':
-        this.emit(depth, `for _ in range(${this.word(s.count).code}):`);
+        this.emit(depth, `for _ in range(${asNumber(s.count, this.word(s.count)).code}):`);
         return this.loop(s.body, depth + 1);
       case 'if': {
         this.emit(depth, `if ${this.cond(s.cond)}:`);
@@ -278,7 +278,7 @@ class Writer {
     newName: () => string,
     values: readonly FlagValue[] = [],
   ): PyContext {
-    const words = positional.map((w) => this.word(w));
+    const words = positional.map((w) => asNumber(w, this.word(w)));
     const valued = new Map(values.map((v) => [v.spec.name, v.word]));
     return {
       target,
@@ -341,4 +341,14 @@ class Writer {
   word(w: Word): PyWord {
     return wordValue(w, this.vars);
   }
+}
+
+/**
+ * 007 is text to the shell (lang/values.ts bareLiteral), which a port, count or size argument reads
+ * as the number; Python has no such literal, so where a call takes the word as a number it is written
+ * as one (bind(('', 12000)) for 012000). Payloads are written from the word as typed (wordBytes).
+ */
+function asNumber(w: Word, py: PyWord): PyWord {
+  if (w.kind !== 'literal' || w.quoted || !/^-?0\d+$/.test(w.text)) return py;
+  return { code: String(Number(w.text)), type: 'int', content: 'utf8' };
 }

@@ -25,9 +25,13 @@ export const address = (a: Address): Value => {
 };
 export const tuple = (...items: Value[]): Value => ({ kind: 'tuple', items });
 
-/** What an unquoted word means on its own: 12000 is an int, true a bool, anything else text. */
+/**
+ * What an unquoted word means on its own: 12000 is an int, true a bool, anything else text. Digits
+ * with a leading zero (007, 0042) are text: Python has no such int literal, and the zeros are the
+ * point of writing them (a PIN, a code), so they must not be lost.
+ */
 export function bareLiteral(text: string): Value {
-  if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return int(Number(text));
+  if (/^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text))) return int(Number(text));
   if (/^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/.test(text)) return { kind: 'float', value: Number(text) };
   if (text === 'true' || text === 'True') return { kind: 'bool', value: true };
   if (text === 'false' || text === 'False') return { kind: 'bool', value: false };

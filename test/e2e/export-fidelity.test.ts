@@ -67,6 +67,36 @@ describe.runIf(hasPython)('the exported Python does and prints what the shell di
     expect(readFileSync(out(2)).equals(readFileSync(src))).toBe(true);
   });
 
+  it('a payload written out unquoted is sent as typed, in the shell and in the export (0042 was sent as 42, 1.50 as 1.5)', async () => {
+    const port = await freeFixedPort();
+    const script = [
+      `s = udp.bind 127.0.0.1 ${port}`,
+      'c = udp.socket',
+      'x = 007',
+      ...['0123456789', '1.50', '1e3', '$x'].flatMap((payload) => [
+        `c.sendto ${payload} 127.0.0.1 0${port}`,
+        'm, a = s.recvfrom 100',
+        'print $m',
+      ]),
+      'l = tcp.listen 127.0.0.1 0',
+      'where = l.getsockname',
+      't = tcp.connect $where',
+      'conn, who = l.accept',
+      't.send PIN 0042',
+      'got = conn.recv 100',
+      'print $got',
+      'c.settimeout 01',
+      'repeat 02',
+      '  print $x',
+      'end',
+    ];
+    const r = await bothRun('as-typed', script);
+    const printed = '0123456789\n1.50\n1e3\n007\nPIN 0042\n007\n007\n';
+    expect([r.shell.stderr, r.shell.stdout, r.shell.status]).toEqual(['', printed, 0]);
+    expect(r.code).toContain(`c.sendto(b'1.50', ('127.0.0.1', ${port}))`);
+    expect([r.python.stderr, r.python.stdout, r.python.status]).toEqual(['', printed, 0]);
+  });
+
   it('a command with no value (close, bind) assigned gives None, as in the shell', async () => {
     const r = await bothRun('no-value', ['s = udp.socket', 'x = s.close', 'print $x']);
     expect(r.code).toContain('s.close()\nx = None\n');
