@@ -4,7 +4,7 @@ import { CoreDriver } from './helpers/core-driver.js';
 import { buildLadder } from '../src/diagram/ladder.js';
 import { ladderSvg } from '../src/diagram/svg.js';
 import type { Exchange } from '../src/record/exchange.js';
-import { ExchangeLog } from '../src/record/exchanges.js';
+import { ExchangeLog } from '../src/record/exchange-log.js';
 
 /** The ladder model and the SVG; the text and Mermaid forms are pinned by test/transcripts/diagram.sockt. */
 const a = (host: string, port: number) => ({ host, port, family: 4 as const });

@@ -8,3 +8,8 @@ export interface Span {
   /** Columns covered on that line; at least 1. Used to draw carets. */
   readonly width: number;
 }
+
+/** The column just past a span: where an error about something missing after it points. */
+export function after(span: Span): Span {
+  return { line: span.line, col: span.col + span.width, width: 1 };
+}

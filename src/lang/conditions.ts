@@ -1,4 +1,5 @@
 import type { CompareOp, Cond, MatchOp, Span, Word } from './ast.js';
+import { after } from '../core/span.js';
 
 /**
  * Conditions of `while` and `if`, from the words after the keyword. Python's grammar, small: a value
@@ -126,7 +127,7 @@ class CondParser {
     const w = this.words[this.i];
     const before = this.words[this.i - 1];
     if (w === undefined) {
-      const span = before ? { line: before.span.line, col: before.span.col + before.span.width, width: 1 } : this.after;
+      const span = before ? after(before.span) : this.after;
       throw new CondError(
         what === undefined
           ? before === undefined

@@ -3,17 +3,7 @@
  * (x"48 45", b'..'), and where a b'…' quote closes. Pure functions of the line's text and a position.
  */
 import type { Span, Word } from './ast.js';
-
-/** A lexing failure at a column (1-based) of the line, `width` characters wide. */
-export class LexError extends Error {
-  constructor(
-    message: string,
-    readonly col: number,
-    readonly width = 1,
-  ) {
-    super(message);
-  }
-}
+import { LexError } from './lex-error.js';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   n: '\n',

@@ -1,7 +1,8 @@
 import type { Diagnostic, Part, Selector, Span, Word } from './ast.js';
 import { readSelectors } from './select.js';
 import { intern } from './intern.js';
-import { LexError, closingQuote, readBytesLiteral, readEscape } from './lex-literals.js';
+import { LexError } from './lex-error.js';
+import { closingQuote, readBytesLiteral, readEscape } from './lex-literals.js';
 
 /**
  * Splits one line into words. Pure: no knowledge of commands or values.

@@ -9,7 +9,7 @@ import { intern } from './intern.js';
 import { isName } from './lexer.js';
 import { foreignWord } from './foreign-words.js';
 import { pythonAssignedText, pythonCallLine } from './python-habits.js';
-import { after } from './span-after.js';
+import { after } from '../core/span.js';
 import { assignmentTargets } from './targets.js';
 
 /** Operators someone might try after a value: the language has none of them. */
@@ -37,25 +37,23 @@ class LineParser {
    * the text stays one pair of quotes away. Other lines are left alone.
    */
   simple(words: readonly Word[]): Stmt | null {
-    const before = this.diagnostics.length;
     const stmt = this.plain(words);
     const eq = words.findIndex((w) => w.kind === 'literal' && !w.quoted && w.text === '=');
     const head = words[eq + 1] ?? words[0]!;
-    const line = this.line;
     if (stmt !== null) {
       if (stmt.kind !== 'assign' || stmt.value.kind === 'var' || stmt.value.kind === 'bytes') return stmt;
       const { span } = stmt.value;
-      const written = line.slice(span.col - 1, span.col - 1 + span.width);
-      const python = pythonAssignedText(line, this.grammar, stmt.targets, written);
+      const written = this.line.slice(span.col - 1, span.col - 1 + span.width);
+      const python = pythonAssignedText(this.line, this.grammar, stmt.targets, written);
       const command = stmt.value.kind === 'literal' && !stmt.value.quoted ? commandLikeText(written, this.grammar, stmt.targets) : null;
       // The statement stays (the diagnostic stops the program running): its names count as assigned, so a
       // later $name gets no second error for the same mistake.
       if (python !== null || command !== null) this.report(python ?? command!, span);
       return stmt;
     }
-    if (this.diagnostics.length === before) return null;
-    const python = pythonCallLine(line, this.grammar);
-    if (python !== null) this.diagnostics.splice(before, this.diagnostics.length - before, { message: python, span: head.span });
+    if (this.diagnostics.length === 0) return null;
+    const python = pythonCallLine(this.line, this.grammar);
+    if (python !== null) this.diagnostics.splice(0, this.diagnostics.length, { message: python, span: head.span });
     return null;
   }
 

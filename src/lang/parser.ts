@@ -6,7 +6,7 @@ import { pythonCondition } from './foreign-words.js';
 import { parseCondition } from './conditions.js';
 import type { Cond, Diagnostic, Span, Stmt, Word } from './ast.js';
 import { lexLine } from './lexer.js';
-import { after } from './span-after.js';
+import { after } from '../core/span.js';
 import { pythonCallLine } from './python-habits.js';
 import { lineStatement } from './line-statement.js';
 import type { Grammar } from './grammar.js';

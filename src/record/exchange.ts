@@ -96,8 +96,7 @@ export type Exchange =
    * whether that was a FIN or a reset. Drawn once, where recv returning b'' would draw one arrow a call.
    */
   | { readonly kind: 'ended'; readonly socket: LoggedSocket; readonly fin: boolean }
-  /** close() with unread bytes: the connection was reset (RST) instead of closed with a FIN. */
-  /** unread 0: the reset was SO_LINGER 0's. */
+  /** close() with unread bytes (or SO_LINGER 0, unread 0): the connection was reset (RST) instead of closed with a FIN. */
   | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
   | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }

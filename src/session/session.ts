@@ -13,7 +13,7 @@ import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { eventSays } from './events.js';
 import { LookupNotes } from './lookups.js';
 import { Jobs } from '../core/jobs.js';
-import { ExchangeLog } from '../record/exchanges.js';
+import { ExchangeLog } from '../record/exchange-log.js';
 import { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
 import type { Output, OutputSink } from '../core/output.js';

@@ -1,7 +1,7 @@
 import type { Jobs } from '../core/jobs.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import type { Value } from '../lang/values.js';
-import type { ExchangeLog } from '../record/exchanges.js';
+import type { ExchangeLog } from '../record/exchange-log.js';
 import type { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
 import type { TrafficForm } from '../record/traffic.js';

@@ -1,8 +1,7 @@
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
-import type { Exchange, LoggedSocket } from './exchange.js';
-
 import type { RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
+import type { Exchange, LoggedSocket } from './exchange.js';
 
 /** The socket an engine event is about, as the log keeps it: its label then. */
 const at = (e: { readonly serial: number; readonly socket: string }): LoggedSocket => ({ serial: e.serial, name: e.socket });
