@@ -192,7 +192,7 @@ describe('TCP byte stream', () => {
     await r.engine.sendall(client, Buffer.from('bye'), {});
     r.engine.close(client);
     await until(() => r.of('eof').length === 1);
-    expect(r.of('eof')[0]).toEqual({ kind: 'eof', serial: conn.serial, socket: 'connectionSocket', queued: 3, taken: false, fin: true });
+    expect(r.of('eof')[0]).toEqual({ kind: 'eof', serial: conn.serial, socket: 'connectionSocket', queued: 3, taken: false, end: 'fin' });
     expect(r.engine.info(conn).state).toBe('CLOSE_WAIT');
     expect((await r.engine.recv(conn, 10, {})).toString()).toBe('bye');
     expect((await r.engine.recv(conn, 10, {})).length).toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { trafficEntry } from '../src/record/traffic.js';
 
 /**
  * Issue 14, the traffic log: `log on [FILE]` records every byte each socket sends and receives, with
@@ -98,5 +99,22 @@ describe('log on (the screen)', () => {
     expect(shown.some((l) => /^> .* c 127\.0\.0\.1:\d+ > 127\.0\.0\.1:\d+ TCP 7 bytes$/.test(l))).toBe(true);
     expect(shown).toContain('  00000000  68 69 1b 5b 32 4a 0a                              |hi.[2J.|');
     expect(shown.join('\n')).not.toContain('\x1b');
+  });
+});
+
+describe('the traffic log says what each kind of drop was', () => {
+  // A listener's full accept queue used to be logged as "a datagram of 0 bytes dropped" (review).
+  const drop = (unit: 'datagrams' | 'connections', reset: boolean): string | null => {
+    const entry = trafficEntry(
+      { kind: 'dropped', serial: 1, socket: 's', unit, bytes: unit === 'datagrams' ? 5 : 0, total: 1, reset },
+      () => null,
+    );
+    return entry?.kind === 'mark' ? entry.text : null;
+  };
+
+  it('a datagram, a connection reset, and a connection closed (TLS, Unix) are each named as such', () => {
+    expect(drop('datagrams', false)).toBe('a datagram of 5 bytes dropped: the receive queue is full');
+    expect(drop('connections', true)).toBe('a new connection reset: too many wait for accept');
+    expect(drop('connections', false)).toBe('a new connection closed: too many wait for accept');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
-import { waitFor } from './helpers/wait.js';
+import { waitFor, waitForAsync } from './helpers/wait.js';
 
 /**
  * Issue 14, Unix domain sockets: unix.connect and unix.listen (AF_UNIX, SOCK_STREAM) against
@@ -112,6 +112,49 @@ describe.skipIf(!hasPython)('Unix domain stream sockets', () => {
     expect((await d.run(`t = unix.listen ${path}`)).err).toMatch(/EADDRINUSE: .* is the socket file of a server that is running/);
     expect((await d.run(`x = unix.connect ${join(dir, 'none.sock')}`)).err).toContain('ENOENT: there is no socket file at');
     expect((await d.run(`y = unix.listen ${join(dir, 'no-folder', 'y.sock')}`)).err).toContain('ENOENT: the folder of');
+  });
+
+  it('close with bytes unread, and SO_LINGER 0, close a Unix connection (Node cannot reset a pipe; it threw) and nothing claims a reset', async () => {
+    const path = join(dir, 'unread.sock');
+    d = new CoreDriver();
+    await d.ok(`s = unix.listen ${path}`, `c = unix.connect ${path}`, 'conn, addr = s.accept', 'c.send hello');
+    await waitForAsync(async () => /\* conn .* 5 B /.test((await d!.run('sockets')).out), 'the bytes queued at conn');
+    const closed = await d.run('conn.close');
+    expect(closed.err).toBe('');
+    expect(all(closed)).toContain("conn closed: the peer's recv returns b'' (end of stream)");
+    expect(all(closed)).not.toMatch(/RST|reset/);
+    const eof = await d.run('c.recv 100');
+    expect(eof.err).toBe('');
+    expect(withoutReceiveNotes(eof.out)).toBe("b''\n");
+    expect(all(eof)).not.toMatch(/FIN|RST/);
+    await d.ok(`t = unix.connect ${path}`, 'conn2, addr2 = s.accept', 'conn2.setsockopt SO_LINGER 0');
+    const lingered = await d.run('conn2.close');
+    expect(lingered.err).toBe('');
+    expect(all(lingered)).not.toMatch(/RST|reset/);
+    expect((await d.run('diagram')).out).not.toMatch(/RST|FIN/);
+  });
+
+  it("a Python peer's close is an end of stream, never a FIN, and is not later taken for a reset", async () => {
+    const path = join(dir, 'ends.sock');
+    server = await startServer(
+      'python3',
+      [
+        '-c',
+        'import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen()\nprint("ready",flush=True)\nc,a=s.accept()\nc.sendall(b"data")\nc.close()',
+        path,
+      ],
+      'ready',
+    );
+    d = new CoreDriver();
+    await d.ok(`c = unix.connect ${path}`);
+    await waitFor(() => server!.child.exitCode !== null, 'the server closed');
+    const got = await d.run('c.recv 100');
+    expect(withoutReceiveNotes(got.out)).toBe("b'data'\n");
+    const end = await d.run('c.recv 100');
+    expect(withoutReceiveNotes(end.out)).toBe("b''\n");
+    const all2 = [got, end, await d.run('c.send more'), await d.run('sockets')].map(all).join('\n');
+    expect(all2).not.toMatch(/FIN|RST|reset/);
+    expect((await d.run('diagram')).out).toContain('end of stream');
   });
 
   it('export writes socket(AF_UNIX, SOCK_STREAM) and the path as the address', async () => {

@@ -51,7 +51,7 @@ export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCa
       ? `a client to connect${at}`
       : info.transport === 'udp'
         ? `a datagram${at}`
-        : `data${info.peer ? ` from ${addressRepr(info.peer)}` : ''} (or the peer's FIN)`;
+        : `data${info.peer ? ` from ${addressRepr(info.peer)}` : ''} (or the peer's ${info.family === 'unix' ? 'end of stream' : 'FIN'})`;
   const until = info.timeout === null ? 'Ctrl-C cancels' : `it gives up after ${info.timeout} s (settimeout); Ctrl-C cancels`;
   ctx.info(`${s.name} is waiting for ${what}; ${until}`);
 }

@@ -56,7 +56,7 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
       return;
     case 'ESTABLISHED':
     case 'CLOSE_WAIT': {
-      if (info.queued.count > 0 || info.lingerReset) return; // close resets instead, and its closed event says so
+      if (info.closeResets) return; // its closed event says so
       if (info.family === 'unix') {
         ctx.info(`${s.name} closed: the peer's recv returns b'' (end of stream) once it has read the rest; a Unix socket sends no packets`);
         return;

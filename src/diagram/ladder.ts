@@ -161,7 +161,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.known(e.socket.serial);
         if (s === undefined || s.peer === null) break;
         const from = book.sender(s, s.peer);
-        const end = s.local?.family === 'unix' ? 'end of stream' : e.fin ? 'FIN' : 'FIN or RST (the OS did not say which)';
+        const end = e.end === 'stream' ? 'end of stream' : e.end === 'fin' ? 'FIN' : 'FIN or RST (the OS did not say which)';
         if (from !== null && !from.inside) arrow(from.lane, s.index, end, true);
         break;
       }

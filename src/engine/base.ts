@@ -105,7 +105,10 @@ export abstract class BaseSocket {
   }
 
   abstract state(): SocketState;
-  /** Bytes that arrived and no call has read yet (a connection's receive queue); 0 for the others. */
+  /**
+   * Bytes that arrived and no call has read yet, for which close() resets the connection (Linux's
+   * rule); 0 for the others, and for a connection that cannot be reset (stream-handle.ts canReset).
+   */
   unread(): number {
     return 0;
   }
@@ -186,7 +189,7 @@ export abstract class BaseSocket {
       arrivals: this.arrivals,
       timeout: this.timeout,
       waiting: this.reader.call ?? this.writer.call,
-      lingerReset: this.lingerResets(),
+      closeResets: this.unread() > 0 || this.lingerResets(),
     };
   }
 

@@ -338,7 +338,8 @@ class SocketEngine implements Engine, Core {
     const unread = live ? socket.unread() : 0;
     // SO_LINGER 0 resets too (sent by the connection's release); the event says so beside any unread bytes.
     const linger = live && socket.lingerResets();
-    const fin = unread === 0 && !linger && transport === 'tcp' && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
+    const packets = transport === 'tcp' && socket.family !== 'unix'; // an AF_UNIX end sends no FIN
+    const fin = unread === 0 && !linger && packets && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
     if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
     this.bySerial.delete(socket.serial);

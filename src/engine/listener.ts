@@ -17,7 +17,7 @@ import { checkPathFree } from './unix-path.js';
 import { canReset } from './stream-handle.js';
 import { Fifo } from './queues.js';
 import { handshakeFailure } from './tls-reasons.js';
-import type { Address, TlsSetup } from './types.js';
+import type { Address, Family, TlsSetup } from './types.js';
 
 /** Checks that host:port can be bound, and returns the port (the one the OS picked, for port 0). */
 export async function probeAddress(host: string, port: number, context: ErrorContext): Promise<number> {
@@ -119,7 +119,7 @@ export class Listener {
   /** Stops listening and resets connections nobody accepted. Resolves when the server has closed. */
   close(): Promise<void> {
     if (this.closing === null) {
-      for (const a of this.pending.drain()) discard(a, false);
+      for (const a of this.pending.drain()) discard(a, false, this.owner.family);
       this.closing = new Promise<void>((resolve) => {
         this.server.close(() => resolve());
       });
@@ -161,15 +161,16 @@ export class Listener {
   private enqueue(accepted: Accepted): void {
     const from = accepted.from;
     if (this.owner.closed || this.closing !== null) {
-      discard(accepted, false);
+      discard(accepted, false, this.owner.family);
       return;
     }
     if (this.pending.length >= this.cap) {
       // The queue is full: accept-cap.ts says why this resets (a TLS connection is closed: stream-handle.ts).
-      discard(accepted, true);
+      const reset = discard(accepted, true, this.owner.family);
       this.dropped++;
       this.owner.core.emit({
         kind: 'dropped',
+        reset,
         serial: this.owner.serial,
         socket: this.owner.name,
         unit: 'connections',
@@ -209,13 +210,19 @@ export class Listener {
   };
 }
 
-/** Closes a connection nobody will accept: reset sends RST where the connection can send one. */
-function discard(accepted: Accepted, reset: boolean): void {
+/** Closes a connection nobody will accept; reset: with an RST where the connection can send one. True when it did. */
+function discard(accepted: Accepted, reset: boolean, family: Family): boolean {
   const raw = accepted.raw;
-  if (raw instanceof net.Socket) {
-    if (reset && canReset(raw)) raw.resetAndDestroy();
-    else raw.destroy();
-  } else raw.calls.close(raw.fd, reset ? 1 : 0);
+  if (!(raw instanceof net.Socket)) {
+    raw.calls.close(raw.fd, reset ? 1 : 0);
+    return reset;
+  }
+  if (reset && canReset(raw, family)) {
+    raw.resetAndDestroy();
+    return true;
+  }
+  raw.destroy();
+  return false;
 }
 
 function listenOn(

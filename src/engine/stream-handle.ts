@@ -5,6 +5,7 @@
  */
 import type { Socket as NetSocket, Server } from 'node:net';
 import { isTls } from './tls-info.js';
+import type { Family } from './types.js';
 
 /** The socket's file descriptor, or null (no `_handle.fd`, as on Windows, or once closed). */
 export function descriptor(raw: NetSocket): number | null {
@@ -26,12 +27,13 @@ export function closesAtOnce(raw: NetSocket): boolean {
 }
 
 /**
- * Node can reset (RST) only a connection whose handle is TCP's: a TLS socket's is the TLS layer's,
- * and resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on it. Such a connection is closed instead
- * (close_notify, then FIN), and nothing may say it was reset.
+ * Node can reset (RST) only a connection whose handle is TCP's: a TLS socket's is the TLS layer's and
+ * an AF_UNIX socket's a pipe, and resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on both. Such a
+ * connection is closed instead (TLS: close_notify, then FIN; Unix: end of stream), and nothing may say
+ * it was reset.
  */
-export function canReset(raw: NetSocket): boolean {
-  return !isTls(raw);
+export function canReset(raw: NetSocket, family: Family): boolean {
+  return family !== 'unix' && !isTls(raw);
 }
 
 /**

@@ -312,7 +312,7 @@ export class Stream {
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET' && canReset(raw))
+        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET' && canReset(raw, this.owner.family))
           raw.resetAndDestroy(); // the engine's closed event says so alike
         else if (closesAtOnce(raw)) raw.destroy();
         else {
@@ -391,7 +391,10 @@ export class Stream {
       this.eof = true;
       return;
     }
-    const cause = howItEnded(this.raw);
+    // An AF_UNIX socket has no FIN or RST to ask about: a zero-byte write after the peer's close fails
+    // with EPIPE either way (end-probe.ts would read it as a FIN, then as a reset).
+    const unix = this.owner.family === 'unix';
+    const cause = unix ? 'unknown' : howItEnded(this.raw);
     switch (cause) {
       case 'reset':
         this.gone = true;
@@ -411,7 +414,7 @@ export class Stream {
           socket: this.owner.name,
           queued: this.queue.total,
           taken,
-          fin: this.endKnown,
+          end: unix ? 'stream' : this.endKnown ? 'fin' : 'unknown',
         });
         this.owner.reader.wake();
         return;

@@ -76,7 +76,7 @@ export class TcpSocket extends BaseSocket {
 
   /** A TLS connection is closed, never reset (stream-handle.ts), so nothing unread makes close a reset. */
   private resettable(): boolean {
-    return this.stream !== null && (this.stream.isBare || canReset(this.stream.raw));
+    return this.stream !== null && (this.stream.isBare || canReset(this.stream.raw, this.family));
   }
 
   override unread(): number {
@@ -301,7 +301,7 @@ export class TcpSocket extends BaseSocket {
     if (stream === null) throw new SocketError('ENOTCONN', 'shutdown', { socket: this.name });
     const before = stream.state();
     stream.shutdown(how);
-    const fin = how !== 'rd' && (before === 'ESTABLISHED' || before === 'CLOSE_WAIT');
+    const fin = how !== 'rd' && this.family !== 'unix' && (before === 'ESTABLISHED' || before === 'CLOSE_WAIT');
     this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: stream.local, peer: stream.remote, fin });
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
   }

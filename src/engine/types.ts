@@ -10,6 +10,9 @@ export type Transport = 'udp' | 'tcp';
 /** 4: AF_INET, 6: AF_INET6, 'unix': AF_UNIX (a stream socket named by a path; its Address is { host: path, port: 0 }). */
 export type Family = 4 | 6 | 'unix';
 
+/** How a connection's peer ended it, as far as the OS says: see the eof event. */
+export type StreamEnd = 'fin' | 'unknown' | 'stream';
+
 /** A socket address as Python shows it: ('127.0.0.1', 53012) or ('::1', 53012, 0, 0). */
 export interface Address {
   readonly host: string;
@@ -143,7 +146,7 @@ export interface SocketInfo {
   readonly arrivals: number; // pieces they arrived in: datagrams (UDP) or reads off the connection (TCP)
   readonly timeout: number | null; // seconds; null = blocking forever, 0 = non-blocking
   readonly waiting: string | null; // the pending blocking call ('recv', 'accept', ...) if any
-  readonly lingerReset: boolean; // SO_LINGER 0 on a connection: close sends a reset (RST), not a FIN
+  readonly closeResets: boolean; // close() now sends a reset (RST), not a FIN: bytes unread, or SO_LINGER 0
   /** A TLS connection's handshake; absent on every other socket. */
   readonly tls?: TlsInfo;
 }
@@ -217,10 +220,23 @@ export type EngineEvent =
       /** The bytes themselves (the queue's buffer: copy to keep), for the traffic log. */
       data: Buffer;
     }
-  /** The connection ended: the peer's FIN when fin, else FIN or reset, the OS did not say which (end-probe.ts); taken: a waiting recv returns b'' for it. */
-  | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean; fin: boolean }
+  /**
+   * The connection ended. end: 'fin', the peer's FIN; 'unknown', FIN or reset, the OS did not say which
+   * (end-probe.ts); 'stream', an AF_UNIX peer's end of stream (no packets, so neither). taken: a waiting
+   * recv returns b'' for it.
+   */
+  | { kind: 'eof'; serial: number; socket: string; queued: number; taken: boolean; end: StreamEnd }
   /** UDP queue full: a datagram was dropped; or a listening socket's accept queue full: a connection was reset (bytes 0). */
-  | { kind: 'dropped'; serial: number; socket: string; unit: 'datagrams' | 'connections'; bytes: number; total: number }
+  | {
+      kind: 'dropped';
+      serial: number;
+      socket: string;
+      unit: 'datagrams' | 'connections';
+      bytes: number;
+      total: number;
+      /** A connection was reset (RST); false for one closed instead (TLS, AF_UNIX: stream-handle.ts canReset) and for datagrams. */
+      reset: boolean;
+    }
   /** TCP queue full: stopped reading (backpressure); again: not the first time since the queue was last empty; taken: a call under way (recvfile) is draining it. */
   | { kind: 'paused'; serial: number; socket: string; queued: number; again: boolean; taken: boolean }
   /** recvfrom/recv on UDP cut a datagram to bufsize. */
@@ -281,7 +297,7 @@ export type EngineEvent =
       data: Buffer;
       file: string | null;
     }
-  /** shutdown() completed; fin: it sent a FIN to peer (wr or rdwr on a connection not already shut). */
+  /** shutdown() completed; fin: it sent a FIN to peer (wr or rdwr on a TCP connection not already shut; never AF_UNIX, which sends no packets). */
   | { kind: 'shut'; serial: number; socket: string; how: ShutdownHow; local: Address | null; peer: Address | null; fin: boolean }
   /**
    * The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. unread: bytes

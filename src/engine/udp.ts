@@ -428,6 +428,7 @@ export class UdpSocket extends BaseSocket {
       this.droppedCount += 1;
       this.emit({
         kind: 'dropped',
+        reset: false,
         serial: this.serial,
         socket: this.name,
         unit: 'datagrams',

@@ -116,7 +116,7 @@ export class ExchangeLog {
       case 'truncated':
         return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
       case 'eof':
-        return this.add({ kind: 'ended', socket: at(e), fin: e.fin });
+        return this.add({ kind: 'ended', socket: at(e), end: e.end });
       case 'received':
         return this.arrived(e.serial, e.socket, e.transport, e.from, e.bytes, e.data);
       case 'incoming':

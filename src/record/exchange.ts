@@ -1,4 +1,4 @@
-import type { Address, TlsInfo, Transport } from '../engine/types.js';
+import type { Address, StreamEnd, TlsInfo, Transport } from '../engine/types.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -95,7 +95,7 @@ export type Exchange =
    * The connection's other end ended it (the engine's eof): fin is false when the OS could not say
    * whether that was a FIN or a reset. Drawn once, where recv returning b'' would draw one arrow a call.
    */
-  | { readonly kind: 'ended'; readonly socket: LoggedSocket; readonly fin: boolean }
+  | { readonly kind: 'ended'; readonly socket: LoggedSocket; readonly end: StreamEnd }
   /** close() with unread bytes (or SO_LINGER 0, unread 0): the connection was reset (RST) instead of closed with a FIN. */
   | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */

@@ -72,7 +72,7 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
         file: null,
       };
     case 'eof':
-      return mark('<', event.fin ? 'FIN: the peer closed its side' : 'end of stream (FIN or reset)');
+      return mark('<', event.end === 'fin' ? 'FIN: the peer closed its side' : event.end === 'stream' ? 'end of stream' : 'end of stream (FIN or reset)');
     case 'shut':
       return event.fin ? mark('>', `FIN (shutdown ${event.how})`) : null;
     case 'closed':
@@ -80,6 +80,7 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
       if (event.linger) return mark('>', 'RST (close with SO_LINGER 0)');
       return event.fin ? mark('>', 'FIN (close)') : null;
     case 'dropped':
+      if (event.unit === 'connections') return mark('<', `a new connection ${event.reset ? 'reset' : 'closed'}: too many wait for accept`);
       return mark('<', `a datagram of ${event.bytes} bytes dropped: the receive queue is full`);
     case 'failed':
       return mark('<', event.code);

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent, StreamEnd } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
 import type { Output } from '../core/output.js';
 import type { Trouble } from '../record/trouble.js';
@@ -8,6 +8,13 @@ export interface Said {
   readonly output: Output;
   readonly trouble?: Trouble;
 }
+
+/** The eof notice's first words, by how the peer ended the connection. */
+const PEER_ENDED: { readonly [E in StreamEnd]: string } = {
+  fin: 'the peer closed its side (FIN)',
+  unknown: 'the connection ended (FIN or reset; the OS did not say which)',
+  stream: 'the peer closed its side (end of stream)',
+};
 
 type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Said | null;
 
@@ -52,7 +59,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
       : say({
           kind: 'notice',
           tag: e.socket,
-          text: `${e.fin ? 'the peer closed its side (FIN)' : 'the connection ended (FIN or reset; the OS did not say which)'}; recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
+          text: `${PEER_ENDED[e.end]}; recv returns b'' ${e.queued ? `after the ${e.queued} queued bytes` : 'from now on'}`,
         }),
   // 1, 10, 100, 1000... drops: a flood of a million datagrams says so in seven lines, not a thousand.
   dropped: (e) => {
@@ -60,7 +67,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     const text =
       e.unit === 'datagrams'
         ? `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`
-        : `${e.socket}: too many connections wait for accept; reset ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
+        : `${e.socket}: too many connections wait for accept; ${e.reset ? 'reset' : 'closed'} ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
     return { output: { kind: 'warning', text }, trouble: { kind: 'dropped', message: text, unit: e.unit } };
   },
   // Once per flood: a recv that makes room lets the queue refill and pause again, which is no news;
