@@ -72,7 +72,10 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
         file: null,
       };
     case 'eof':
-      return mark('<', event.end === 'fin' ? 'FIN: the peer closed its side' : event.end === 'stream' ? 'end of stream' : 'end of stream (FIN or reset)');
+      return mark(
+        '<',
+        event.end === 'fin' ? 'FIN: the peer closed its side' : event.end === 'stream' ? 'end of stream' : 'end of stream (FIN or reset)',
+      );
     case 'shut':
       return event.fin ? mark('>', `FIN (shutdown ${event.how})`) : null;
     case 'closed':
