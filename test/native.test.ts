@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net, { type AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { HANG_MS } from './helpers/wait.js';
 const { calls } = nativeCalls();
 const BENCH = `${PEERS}../bench/peers/`;
 const built = calls !== null;
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 let r: Rig | null = null;
 let peer: Server | null = null;
 
@@ -280,6 +282,57 @@ describe.skipIf(!built)('the native fast path', () => {
       }
     },
   );
+
+  it.skipIf(!hasOpenssl)('keeps sendfile and recvfile over TLS off the fast path: the descriptor carries ciphertext', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-native-'));
+    try {
+      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+      const made = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ]);
+      expect(made.status).toBe(0);
+      r = rig({ blockingCalls: () => true });
+      const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
+      r.engine.wrapTls(server, { role: 'server', cert: readFileSync(cert), key: readFileSync(key) });
+      const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+      await r.engine.listen(server, 1);
+      const client = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
+      r.engine.wrapTls(client, { role: 'client', servername: null, ca: null, insecure: true });
+      const [{ socket }] = await Promise.all([
+        r.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS }),
+        r.engine.connect(client, '127.0.0.1', port, {}),
+      ]);
+      const data = randomBytes(1024 * 1024 + 7);
+      const [path, out] = [join(dir, 'in.bin'), join(dir, 'out.bin')];
+      writeFileSync(path, data);
+      const moves = await counting('splicefile', async () => {
+        const sends = await counting('sendfile', async () => {
+          const [sent, got] = await Promise.all([
+            r!.engine.sendfile(client, path, { maxWaitMs: HANG_MS }),
+            r!.engine.recvfile(socket, out, data.length, { maxWaitMs: HANG_MS }),
+          ]);
+          expect([sent, got]).toEqual([data.length, data.length]);
+        });
+        expect(sends).toBe(0);
+      });
+      expect(moves).toBe(0);
+      expect(readFileSync(out).equals(data)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it.skipIf(!hasPython)('times out a recvfile waiting in the addon as the event loop does, the bytes so far written', async () => {
     const { port, server } = await listening();
