@@ -3,10 +3,11 @@
  * descriptor of a connection the native fast path accepted (listener.ts, accept4 in the addon).
  *
  * A bare descriptor needs no Node socket while every call on it completes in the addon: a recv whose
- * bytes come within the wait, a send the kernel takes whole, getsockname, close. The first thing that
- * needs the event loop (a wait that goes on there, shutdown, an option, a file transfer, a send the
- * kernel does not take whole) hands the descriptor to a Node socket made for it (`node`), and from then
- * on the connection is Node's, as if its server had accepted it. So a TCPServer loop costs accept4,
+ * bytes come within the wait, a send the kernel takes whole, getsockname, close, a file moved in the
+ * kernel. The first thing that needs the event loop (a wait that goes on there, shutdown, an option,
+ * a file transfer's chunk on the loop, a send the kernel does not take whole) hands the descriptor to
+ * a Node socket made for it (`node`), and from then on the connection is Node's, as if its server
+ * had accepted it. So a TCPServer loop costs accept4,
  * recv, send and close, and no Node socket object, write request or handle close (issue 16).
  */
 import net, { type Socket as NetSocket } from 'node:net';
