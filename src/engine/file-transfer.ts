@@ -96,7 +96,7 @@ export async function recvFile(
   let sink: FileSink | null = null;
   try {
     const file = await openFile(path, 'w', owner, call);
-    const splices = owner.core.blocking !== null && canSplice(file.fd);
+    const splices = owner.core.blocking !== null && canSplice(await file.stat());
     sink = new FileSink(file, () => {
       slot.refresh();
       slot.wake();

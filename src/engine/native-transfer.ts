@@ -9,7 +9,6 @@
  * its read buffer and the connection's queue empty), so bytes keep their order whichever path moves
  * them.
  */
-import { fstatSync } from 'node:fs';
 import type { BaseSocket } from './base.js';
 import { EAGAIN, READY, SLICE_MS, type Blocking, type NativeCalls } from './native.js';
 import type { SpliceStep, Stream } from './tcp-stream.js';
@@ -69,11 +68,10 @@ export function sendFileStep(calls: NativeCalls, conn: Stream, fileFd: number, o
 const preview = Buffer.alloc(25);
 
 /**
- * Whether the file at fd can take spliced bytes: a regular file, or /dev/null. Anything else (a
+ * Whether a file (its fstat) can take spliced bytes: a regular file, or /dev/null. Anything else (a
  * pipe, a terminal) is written by the event loop's path.
  */
-export function canSplice(fd: number): boolean {
-  const info = fstatSync(fd);
+export function canSplice(info: { isFile(): boolean; isCharacterDevice(): boolean; readonly rdev: number }): boolean {
   return info.isFile() || (info.isCharacterDevice() && info.rdev === DEV_NULL);
 }
 /** Linux's device number of /dev/null (major 1, minor 3). */
