@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <node_api.h>
@@ -88,32 +89,36 @@ static int loop_timeout(uv_loop_t *loop) {
 /*
  * wait(fd, forWrite, maxMs) -> READY | SLICE | LOOP: waits until fd is readable (writable), for at
  * most maxMs, a slice and as long as the event loop may sleep. SLICE: the time passed and nothing
- * happened (call again); LOOP: something else needs the event loop now.
+ * happened (call again); LOOP: something else needs the event loop now. wait_on is it in C.
  */
-static napi_value wait_fd(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd, write, max_ms;
-  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &write) ||
-      !int_arg(env, argv[2], &max_ms))
-    return NULL;
+static int wait_on(napi_env env, int fd, int write, int max_ms) {
   uv_loop_t *loop;
-  CHECK(napi_get_uv_event_loop(env, &loop));
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return -EINVAL;
   /* The loop's clock is the one its last turn read; its timers are due by the time now. */
   uv_update_time(loop);
   int due = loop_timeout(loop); /* -1: no timer; 0: the loop has work waiting */
-  if (due == 0) return number(env, LOOP);
+  if (due == 0) return LOOP;
   int ms = max_ms < SLICE_MS ? max_ms : SLICE_MS;
   int timer_first = due > 0 && due <= ms;
   if (timer_first) ms = due;
   if (ms < 0) ms = 0;
   struct pollfd p[2] = {{fd, (short)(write ? POLLOUT : POLLIN | POLLRDHUP), 0}, {uv_backend_fd(loop), POLLIN, 0}};
   int n = poll(p, 2, ms);
-  if (n < 0) return number(env, errno == EINTR ? LOOP : -errno);
+  if (n < 0) return errno == EINTR ? LOOP : -errno;
   /* An error, a reset or the peer's FIN is the event loop's to read and tell: it knows how. */
-  if (p[0].revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) return number(env, LOOP);
-  if (p[0].revents != 0) return number(env, READY);
-  if (n > 0 || timer_first) return number(env, LOOP);
-  return number(env, SLICE);
+  if (p[0].revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) return LOOP;
+  if (p[0].revents != 0) return READY;
+  if (n > 0 || timer_first) return LOOP;
+  return SLICE;
+}
+
+static napi_value wait_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, write, max_ms;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &write) ||
+      !int_arg(env, argv[2], &max_ms))
+    return NULL;
+  return number(env, wait_on(env, fd, write, max_ms));
 }
 
 /*
@@ -218,24 +223,34 @@ static napi_value send_bytes(napi_env env, napi_callback_info info) {
   return number(env, n < 0 ? -errno : (double)n);
 }
 
-/* recv(fd, buffer, length) -> bytes read (0: the peer's FIN) or -errno, without blocking. */
-static napi_value recv_bytes(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd, count;
+/*
+ * recvwait(fd, buffer, length, maxMs) -> bytes read, -errno, or -EAGAIN when the wait goes on on the
+ * event loop: a read first (the bytes may be there already), then wait() as above and a read when
+ * READY. A read that finds the peer's FIN (0) leaves it to the loop too: -EAGAIN.
+ */
+static napi_value recv_wait(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, count, max_ms;
   char *data;
   size_t length;
-  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
-      !int_arg(env, argv[2], &count))
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
+      !int_arg(env, argv[2], &count) || !int_arg(env, argv[3], &max_ms))
     return NULL;
   if (count < 0 || (size_t)count > length) return number(env, -EINVAL);
   ssize_t n = recv(fd, data, (size_t)count, MSG_DONTWAIT);
+  if (n < 0 && errno == EAGAIN) {
+    int w = wait_on(env, fd, 0, max_ms);
+    if (w < 0) return number(env, w);
+    if (w != READY) return number(env, -EAGAIN);
+    n = recv(fd, data, (size_t)count, MSG_DONTWAIT);
+  }
+  if (n == 0) return number(env, -EAGAIN);
   return number(env, n < 0 ? -errno : (double)n);
 }
 
 /*
- * sendfile(socketFd, fileFd, offset, count) -> bytes sent or -errno, without blocking on the socket.
- * Not used by the engine yet: on Node's non-blocking socket, waiting for room with poll(POLLOUT)
- * measured slower than Node's own writes (see the README's Performance section).
+ * sendfile(socketFd, fileFd, offset, count) -> bytes sent or -errno, without blocking on the socket
+ * (0: the file's end). sendfile's fast path calls it until EAGAIN, then wait()s for room.
  */
 static napi_value send_file(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -247,6 +262,58 @@ static napi_value send_file(napi_env env, napi_callback_info info) {
   off_t offset = (off_t)offset_value;
   ssize_t n = sendfile(out_fd, in_fd, &offset, (size_t)count_value);
   return number(env, n < 0 ? -errno : (double)n);
+}
+
+/*
+ * recvfile's fast path: bytes move from the socket to the file inside the kernel, through a pipe
+ * (splice(2) twice), never copied into the process. One pipe serves the process (a transfer at a time
+ * blocks the thread), made on first use and never left holding bytes between calls.
+ */
+static int relay_pipe[2] = {-1, -1};
+
+/* A file error from splicefile, told apart from the socket's: -(FILE_ERROR + errno). */
+#define FILE_ERROR 4096
+
+/*
+ * splicefile(socketFd, fileFd, max, preview) -> bytes moved into the file, or -errno (the socket's),
+ * or -(4096 + errno) (the file's; the bytes of this call may be lost), without waiting: wait() said
+ * bytes are there. 0: the peer's FIN. Before moving, the first bytes are peeked into preview (what the
+ * views show of an arrival): preview[0] is how many (at most 255), preview[1..] the bytes.
+ */
+static napi_value splice_file(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, file, max;
+  char *preview;
+  size_t preview_length;
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &file) ||
+      !int_arg(env, argv[2], &max) || !bytes_arg(env, argv[3], &preview, &preview_length))
+    return NULL;
+  if (max <= 0) return number(env, -EINVAL);
+  if (relay_pipe[0] < 0) {
+    if (pipe2(relay_pipe, O_CLOEXEC) < 0) return number(env, -errno);
+    fcntl(relay_pipe[1], F_SETPIPE_SZ, 1024 * 1024); /* a smaller pipe only means more calls */
+  }
+  if (preview_length < 2) return number(env, -EINVAL);
+  size_t want = preview_length - 1 < 255 ? preview_length - 1 : 255;
+  ssize_t p = recv(fd, preview + 1, want, MSG_PEEK | MSG_DONTWAIT);
+  if (p < 0) return number(env, -errno);
+  if (p == 0) return number(env, 0);
+  preview[0] = (char)p;
+  ssize_t n = splice(fd, NULL, relay_pipe[1], NULL, (size_t)max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n < 0) return number(env, -errno);
+  for (ssize_t left = n; left > 0;) {
+    ssize_t w = splice(relay_pipe[0], NULL, file, NULL, (size_t)left, SPLICE_F_MOVE);
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      /* Empty the pipe, so the next transfer does not find these bytes first. */
+      close(relay_pipe[0]);
+      close(relay_pipe[1]);
+      relay_pipe[0] = relay_pipe[1] = -1;
+      return number(env, -(FILE_ERROR + e));
+    }
+    left -= w;
+  }
+  return number(env, (double)n);
 }
 
 /*
@@ -329,18 +396,26 @@ static napi_value new_socket(napi_env env, napi_callback_info info) {
 }
 
 /*
- * accept(fd, address) -> the new connection's descriptor (non-blocking, close-on-exec) or -errno,
- * without waiting: wait() said one is there. address receives the peer (fill_address). The listening
- * socket is Node's: its event loop finds the queue one shorter, which is all it needs to know.
+ * acceptwait(fd, address, maxMs) -> the new connection's descriptor (non-blocking, close-on-exec) or
+ * -errno: accept4 at once (a connection may be queued already), else wait() (maxMs at most) and again;
+ * -EAGAIN when the wait goes on on the event loop. address receives the peer (fill_address). The
+ * listening socket is Node's: its event loop finds the queue one shorter, which is all it needs to know.
  */
-static napi_value accept_connection(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  int32_t fd;
-  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+static napi_value accept_wait(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, max_ms;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &max_ms)) return NULL;
   struct sockaddr_storage from;
   socklen_t from_length = sizeof from;
   memset(&from, 0, sizeof from);
   int conn = accept4(fd, (struct sockaddr *)&from, &from_length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (conn < 0 && errno == EAGAIN) {
+    int w = wait_on(env, fd, 0, max_ms);
+    if (w < 0) return number(env, w);
+    if (w != READY) return number(env, -EAGAIN);
+    from_length = sizeof from;
+    conn = accept4(fd, (struct sockaddr *)&from, &from_length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  }
   if (conn < 0) return number(env, -errno);
   if (!fill_address(env, argv[1], &from)) {
     close(conn);
@@ -492,9 +567,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"recvfrom", NULL, recv_from, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendto", NULL, send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"recv", NULL, recv_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvwait", NULL, recv_wait, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendfile", NULL, send_file, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"accept", NULL, accept_connection, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"splicefile", NULL, splice_file, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"acceptwait", NULL, accept_wait, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sockname", NULL, sock_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unread", NULL, unread_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},

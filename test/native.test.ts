@@ -6,6 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net, { type AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nativeCalls } from '../src/engine/index.js';
 import { tcpHolders, tcpHoldersFromProc } from '../src/engine/port-holders.js';
 import type { SocketHandle } from '../src/engine/types.js';
@@ -16,6 +21,7 @@ import { HANG_MS } from './helpers/wait.js';
 const { calls } = nativeCalls();
 const BENCH = `${PEERS}../bench/peers/`;
 const built = calls !== null;
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 let r: Rig | null = null;
 let peer: Server | null = null;
 
@@ -26,14 +32,24 @@ afterEach(async () => {
   peer = null;
 });
 
-/** Counts the calls made to the addon's function `name` while fn runs (the addon itself still does them). */
-async function counting(name: 'recvfrom' | 'sendto' | 'recv' | 'send' | 'accept', fn: () => Promise<void>): Promise<number> {
+/**
+ * Counts the calls made to the addon's function `name` while fn runs (the addon itself still does
+ * them). The calls that try first and then wait (recvwait, acceptwait) count only when they got
+ * something, a connection or bytes; sendfile and splicefile only when they moved bytes.
+ */
+async function counting(
+  name: 'recvfrom' | 'sendto' | 'recvwait' | 'send' | 'acceptwait' | 'sendfile' | 'splicefile',
+  fn: () => Promise<void>,
+): Promise<number> {
   const api = calls as unknown as { [K in typeof name]: (...args: unknown[]) => number };
   const real = api[name];
+  const moving = name === 'sendfile' || name === 'splicefile';
+  const waits = name === 'recvwait' || name === 'acceptwait';
   let n = 0;
   api[name] = (...args: unknown[]) => {
-    n++;
-    return real(...args);
+    const result = real(...args);
+    if (moving ? result > 0 : !waits || result >= 0) n++;
+    return result;
   };
   try {
     await fn();
@@ -71,7 +87,7 @@ async function acceptedInAddon(
     // A timer's turn of the loop: the turn that read "ready" may have more to do, and then hands accept to it.
     await new Promise((resolve) => setTimeout(resolve, 1));
     let socket: SocketHandle | null = null;
-    const taken = await counting('accept', async () => {
+    const taken = await counting('acceptwait', async () => {
       socket = (await r!.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS })).socket;
     });
     if (taken === 1) {
@@ -125,7 +141,7 @@ describe.skipIf(!built)('the native fast path', () => {
     await r.engine.connect(s, '127.0.0.1', port, {});
     let read = 0;
     const sent = await counting('send', async () => {
-      read = await counting('recv', async () => {
+      read = await counting('recvwait', async () => {
         for (let i = 0; i < 5; i++) {
           await r!.engine.send(s, Buffer.from(`hello ${i}`), {});
           expect((await r!.engine.recv(s, 1024, { maxWaitMs: HANG_MS })).toString()).toBe(`HELLO ${i}`);
@@ -148,7 +164,7 @@ describe.skipIf(!built)('the native fast path', () => {
       await r.engine.listen(server, 1);
       // The textbook's TCPClient four times in a row (py_conn.py: 1 first, then 3 more).
       const client = runProcess('python3', [`${BENCH}py_conn.py`, String(port), '3', '1']);
-      const taken = await counting('accept', async () => {
+      const taken = await counting('acceptwait', async () => {
         for (let i = 0; i < 4; i++) {
           const { socket, address } = await r!.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS });
           expect(address.host).toBe('127.0.0.1');
@@ -196,6 +212,150 @@ describe.skipIf(!built)('the native fast path', () => {
       expect(r!.engine.info(socket).state).toBe('SHUT_DOWN');
     },
   );
+
+  it.skipIf(!hasPython)(
+    'moves a file in the kernel both ways: sendfile with sendfile(2), recvfile with splice(2), told as the event loop tells them',
+    async () => {
+      const data = randomBytes(3 * 1024 * 1024 + 123);
+      const dir = mkdtempSync(join(tmpdir(), 'sockshell-native-'));
+      try {
+        const path = join(dir, 'in.bin');
+        writeFileSync(path, data);
+        // recvfile: a Python client sends the file and closes; the accepted connection splices it into out.bin.
+        const { port, server } = await listening();
+        const { socket, output } = await acceptedInAddon(
+          server,
+          port,
+          's = socket.create_connection(("127.0.0.1", PORT))',
+          `s.sendfile(open(${JSON.stringify(path)}, "rb"))`,
+          's.close()',
+        );
+        const out = join(dir, 'out.bin');
+        let got = 0;
+        const moves = await counting('splicefile', async () => {
+          got = await r!.engine.recvfile(socket, out, null, {});
+        });
+        await output();
+        expect(got).toBe(data.length);
+        expect(readFileSync(out).equals(data)).toBe(true);
+        expect(moves).toBeGreaterThan(0);
+        // Each move is an arrival naming the file, its data the first bytes (what the diagram previews).
+        const moved = r!.of('received').filter((e) => e.file === out);
+        expect(moved.length).toBe(moves);
+        expect(moved[0]!.data.equals(data.subarray(0, moved[0]!.data.length))).toBe(true);
+        expect(moved[0]!.data.length).toBeGreaterThan(0);
+        expect(r!.of('received').reduce((n, e) => n + e.bytes, 0)).toBe(data.length);
+        expect(r!.engine.info(socket).bytesReceived).toBe(data.length);
+        // sendfile: to a Python server that counts and hashes what it reads.
+        const sink = await freeFixedPort();
+        peer = await startServer(
+          'python3',
+          [
+            '-c',
+            [
+              'import hashlib, socket, sys',
+              'l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+              `l.bind(("127.0.0.1", ${sink})); l.listen(1)`,
+              'print("ready", flush=True)',
+              'c, _ = l.accept(); h = hashlib.sha256(); n = 0',
+              'while (d := c.recv(1 << 20)):',
+              '    h.update(d); n += len(d)',
+              'print(n, h.hexdigest(), flush=True)',
+            ].join('\n'),
+          ],
+          'ready',
+        );
+        const c = r!.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
+        await r!.engine.connect(c, '127.0.0.1', sink, {});
+        let sent = 0;
+        const sends = await counting('sendfile', async () => {
+          sent = await r!.engine.sendfile(c, path, {});
+        });
+        expect(r!.engine.info(c).bytesSent).toBe(data.length);
+        r!.engine.close(c);
+        expect(sent).toBe(data.length);
+        expect(sends).toBeGreaterThan(0);
+        await until(() => peer!.output().includes(' '));
+        expect(peer.output()).toContain(`${data.length} ${createHash('sha256').update(data).digest('hex')}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!hasOpenssl)('keeps sendfile and recvfile over TLS off the fast path: the descriptor carries ciphertext', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-native-'));
+    try {
+      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+      const made = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ]);
+      expect(made.status).toBe(0);
+      r = rig({ blockingCalls: () => true });
+      const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
+      r.engine.wrapTls(server, { role: 'server', cert: readFileSync(cert), key: readFileSync(key) });
+      const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+      await r.engine.listen(server, 1);
+      const client = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
+      r.engine.wrapTls(client, { role: 'client', servername: null, ca: null, insecure: true });
+      const [{ socket }] = await Promise.all([
+        r.engine.accept(server, { owner: 'main', maxWaitMs: HANG_MS }),
+        r.engine.connect(client, '127.0.0.1', port, {}),
+      ]);
+      const data = randomBytes(1024 * 1024 + 7);
+      const [path, out] = [join(dir, 'in.bin'), join(dir, 'out.bin')];
+      writeFileSync(path, data);
+      const moves = await counting('splicefile', async () => {
+        const sends = await counting('sendfile', async () => {
+          const [sent, got] = await Promise.all([
+            r!.engine.sendfile(client, path, { maxWaitMs: HANG_MS }),
+            r!.engine.recvfile(socket, out, data.length, { maxWaitMs: HANG_MS }),
+          ]);
+          expect([sent, got]).toEqual([data.length, data.length]);
+        });
+        expect(sends).toBe(0);
+      });
+      expect(moves).toBe(0);
+      expect(readFileSync(out).equals(data)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasPython)('times out a recvfile waiting in the addon as the event loop does, the bytes so far written', async () => {
+    const { port, server } = await listening();
+    const { socket } = await acceptedInAddon(
+      server,
+      port,
+      's = socket.create_connection(("127.0.0.1", PORT))',
+      's.sendall(b"x" * 100000)',
+      'time.sleep(5)',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-native-'));
+    try {
+      const out = join(dir, 'out.bin');
+      r!.engine.settimeout(socket, 0.3);
+      const err = await fails(r!.engine.recvfile(socket, out, null, {}), 'ETIMEDOUT', 'TimeoutError');
+      // Moved in the addon (arrivals naming the file), then the wait for more timed out there.
+      expect(r!.of('received').filter((e) => e.file === out).length).toBeGreaterThan(0);
+      expect(err.message).toContain('100000 bytes');
+      expect(statSync(out).size).toBe(100000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it.skipIf(!hasPython)('resets a connection it accepted when it closes with bytes unread, as the kernel and Node do', async () => {
     const { port, server } = await listening();

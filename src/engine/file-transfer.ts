@@ -9,6 +9,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { BaseSocket } from './base.js';
+import { nativeError } from './native.js';
+import { blockingNow, canSplice, receiveFileStep, sendFileStep } from './native-transfer.js';
 import { SocketError, errorCode } from './errors.js';
 import type { Stream } from './tcp-stream.js';
 import type { TransferOptions } from './types.js';
@@ -32,20 +34,44 @@ export async function sendFile(owner: BaseSocket, stream: () => Stream, path: st
     file = await openFile(path, 'r', owner, call);
     const size = (await file.stat()).size;
     const wake = (): void => void slot.wake(); // a chunk reached the kernel
+    const progress = (bytes: number): void => {
+      sent += bytes;
+      slot.refresh();
+      options.onProgress?.(sent, size);
+    };
     let sent = 0;
-    let next = readChunk(file);
+    let offset = 0;
+    /** The chunk read ahead on the event loop's path; none while the fast path may take the next. */
+    let next: Promise<Buffer | Error> | null = null;
+    let fast = true;
     for (;;) {
-      const chunk = await next;
+      checkOpen(owner, call);
+      const blocking = fast && next === null ? blockingNow(owner) : null;
+      if (blocking !== null) {
+        while (conn.writableLength > 0) await pause(owner, slot, call); // what Node holds goes first
+        conn.checkWritable(call);
+        const step = sendFileStep(blocking.calls, conn, file.fd, offset, call);
+        fast = !step.off;
+        if (step.sent > 0) {
+          offset += step.sent;
+          owner.bytesSent += step.sent;
+          progress(step.sent);
+        }
+        if (step.ended) break;
+        if (step.sent > 0) continue;
+      }
+      // The event loop's path: one chunk through Node's socket.
+      const chunk = await (next ?? readChunk(file, offset));
+      next = null;
       checkOpen(owner, call);
       if (chunk instanceof Error) throw fileError(chunk, owner, call, path);
       if (chunk.length === 0) break;
-      next = readChunk(file); // read ahead while the connection takes this chunk
+      offset += chunk.length;
+      if (!fast || owner.core.blocking === null) next = readChunk(file, offset); // read ahead while the connection takes this chunk
       while (conn.mustWait) await pause(owner, slot, call);
       conn.checkWritable(call);
       conn.write(chunk, wake, call);
-      sent += chunk.length;
-      slot.refresh();
-      options.onProgress?.(sent, size);
+      progress(chunk.length);
     }
     while (conn.writableLength > 0) await pause(owner, slot, call);
     conn.checkWritable(call);
@@ -70,11 +96,14 @@ export async function recvFile(
   let sink: FileSink | null = null;
   try {
     const file = await openFile(path, 'w', owner, call);
+    const splices = owner.core.blocking !== null && canSplice(await file.stat());
     sink = new FileSink(file, () => {
       slot.refresh();
       slot.wake();
     });
     let received = 0;
+    /** The fast path found nothing at its last try: the next wait is the event loop's. */
+    let triedFast = false;
     for (;;) {
       checkOpen(owner, call);
       if (sink.failure !== null) throw fileError(sink.failure, owner, call, path);
@@ -86,9 +115,25 @@ export async function recvFile(
         break;
       }
       if (chunks === null) {
+        // The fast path moves on once the file has taken everything before.
+        const blocking = triedFast || !splices || !sink.idle ? null : blockingNow(owner);
+        if (blocking !== null) {
+          const moved = receiveFileStep(blocking.calls, conn, file.fd, path, left);
+          if (typeof moved === 'number') {
+            received += moved;
+            sink.moved(moved);
+            slot.refresh();
+            options.onProgress?.(received, nbytes);
+          } else if (moved === 'turn') await turn(owner, slot, call);
+          else if (moved !== null) throw fileError(nativeError(blocking.calls, moved.fileErrno, 'write'), owner, call, path);
+          triedFast = moved === null; // then takeChunks again first: it raises a reset the addon found
+          continue;
+        }
+        triedFast = false;
         await pause(owner, slot, call);
         continue;
       }
+      triedFast = false;
       received += sink.push(chunks);
       slot.refresh();
       options.onProgress?.(received, nbytes);
@@ -123,6 +168,17 @@ async function pause(owner: BaseSocket, slot: BaseSocket['reader'], call: string
   checkOpen(owner, call);
 }
 
+/**
+ * Lets the event loop turn once (its timers, signals and other sockets), for a fast path that waited
+ * in the addon for a slice, or until the loop needed to run; then the call's timeout, Ctrl-C or close.
+ */
+async function turn(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
+  // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the next wait would end at once.
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  checkOpen(owner, call);
+  slot.throwFailure();
+}
+
 /** Every await may have let close() run: the transfer ends with EBADF, as a pending recv does. */
 function checkOpen(owner: BaseSocket, call: string): void {
   if (owner.closed) throw new SocketError('EBADF', call, { socket: owner.name });
@@ -132,9 +188,9 @@ function checkOpen(owner: BaseSocket, call: string): void {
  * The next chunk of the file (empty at its end), or the error reading it, returned rather than thrown:
  * a read left running when the transfer fails must not become an unhandled rejection.
  */
-function readChunk(file: FileHandle): Promise<Buffer | Error> {
+function readChunk(file: FileHandle, position: number): Promise<Buffer | Error> {
   const buffer = Buffer.allocUnsafe(CHUNK);
-  return file.read(buffer, 0, CHUNK, null).then(
+  return file.read(buffer, 0, CHUNK, position).then(
     ({ bytesRead }) => (bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead)),
     (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
   );
@@ -167,6 +223,16 @@ class FileSink {
     this.waiting += size;
     if (this.writing === null) this.writeQueued();
     return size;
+  }
+
+  /** Nothing queued or being written: the fast path may move bytes into the file. */
+  get idle(): boolean {
+    return this.writing === null && this.queued.length === 0;
+  }
+
+  /** The fast path moved bytes into the file itself (while idle). */
+  moved(bytes: number): void {
+    this.written += bytes;
   }
 
   /** Waits for the writes under way (a failure is kept in `failure`), then closes the file. Idempotent. */

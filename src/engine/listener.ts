@@ -12,7 +12,7 @@ import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
 import { tcpHolders } from './port-holders.js';
-import { ADDRESS_BYTES, READY, SLICE_MS, addressOf, type Blocking } from './native.js';
+import { ADDRESS_BYTES, EAGAIN, SLICE_MS, addressOf, type Blocking } from './native.js';
 import { checkPathFree } from './unix-path.js';
 import { canReset } from './stream-handle.js';
 import { Fifo } from './queues.js';
@@ -130,22 +130,24 @@ export class Listener {
   /**
    * The native fast path of a waiting accept: waits in the addon until a connection is there and takes
    * it (accept4), for one slice at most and while nothing else needs the event loop; then the wait
-   * goes on there, with Node accepting. Connections Node accepted already are taken first.
+   * goes on there, with Node accepting. Connections Node accepted already are taken first. 'again':
+   * none came within the wait (the caller may wait here again after a turn of the loop).
    */
-  waitInAddon(blocking: Blocking): void {
+  waitInAddon(blocking: Blocking): 'again' | 'done' {
     // A TLS connection's handshake is Node's (accept must return a TLSSocket); an AF_UNIX peer has no
     // IP address for addressOf to read. Those listeners accept on the event loop only.
-    if (this.server instanceof tls.Server || this.owner.family === 'unix') return;
+    if (this.server instanceof tls.Server || this.owner.family === 'unix') return 'done';
     const fd = this.fd();
-    if (fd < 0) return;
+    if (fd < 0) return 'done';
     const calls = blocking.calls;
     while (this.owner.reader.waiting && this.pending.length === 0 && this.closing === null) {
-      if (calls.wait(fd, 0, SLICE_MS) !== READY) return;
-      const conn = calls.accept(fd, peerBytes);
-      // EAGAIN (the client gave up meanwhile), or a failure Node's own accept meets again and tells.
-      if (conn < 0) return;
+      // A connection may be queued already: accept first, then wait (acceptwait).
+      const conn = calls.acceptwait(fd, peerBytes, SLICE_MS);
+      // EAGAIN: nothing within the wait, or the client gave up meanwhile. Another failure Node's own accept meets again and tells.
+      if (conn < 0) return conn === EAGAIN ? 'again' : 'done';
       this.enqueue({ raw: { fd: conn, calls }, from: { ...addressOf(peerBytes), family: this.owner.family }, failCode: null });
     }
+    return 'done';
   }
 
   private readonly onConnection = (raw: net.Socket): void => {

@@ -18,10 +18,18 @@ export interface NativeCalls {
   recvfrom(fd: number, buffer: Buffer, address: Buffer): number;
   sendto(fd: number, data: Buffer, host: string, port: number): number;
   send(fd: number, data: Buffer, offset: number, length: number): number;
-  recv(fd: number, buffer: Buffer, length: number): number;
+  /** A read, else wait (maxMs at most) and a read: bytes read, -errno, or EAGAIN when the wait goes on on the event loop (the peer's FIN too). */
+  recvwait(fd: number, buffer: Buffer, length: number, maxMs: number): number;
+  /** sendfile(2) from offset, without waiting on the socket: bytes sent, 0 at the file's end. */
   sendfile(socketFd: number, fileFd: number, offset: number, count: number): number;
-  /** A connection from the listening fd, without waiting: its descriptor; the peer into address (see addressOf). */
-  accept(fd: number, address: Buffer): number;
+  /**
+   * Up to max bytes from the socket into the file at its position (splice(2) through a pipe), without
+   * waiting: their count (0: the peer's FIN), -errno for the socket's error, -(FILE_ERROR + errno) for
+   * the file's. preview (2 bytes at least) gets the first bytes, peeked: [0] how many, then them.
+   */
+  splicefile(socketFd: number, fileFd: number, max: number, preview: Buffer): number;
+  /** A connection from the listening fd: at once, else after a wait (maxMs at most); its descriptor, the peer into address (see addressOf); EAGAIN when the wait goes on on the event loop. */
+  acceptwait(fd: number, address: Buffer, maxMs: number): number;
   /** getsockname into address (see addressOf): 0. */
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */
@@ -44,6 +52,9 @@ export interface NativeCalls {
 
 /** -EAGAIN (Linux's errno 11): nothing to read, or no room to send, after all. The addon is Linux's. */
 export const EAGAIN = -11;
+
+/** splicefile's file errors are -(FILE_ERROR + errno) (native/sockshell.c). */
+export const FILE_ERROR = 4096;
 
 export const SLICE = 0;
 export const READY = 1;

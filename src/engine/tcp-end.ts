@@ -3,14 +3,15 @@
  * descriptor of a connection the native fast path accepted (listener.ts, accept4 in the addon).
  *
  * A bare descriptor needs no Node socket while every call on it completes in the addon: a recv whose
- * bytes come within the wait, a send the kernel takes whole, getsockname, close. The first thing that
- * needs the event loop (a wait that goes on there, shutdown, an option, a file transfer, a send the
- * kernel does not take whole) hands the descriptor to a Node socket made for it (`node`), and from then
- * on the connection is Node's, as if its server had accepted it. So a TCPServer loop costs accept4,
+ * bytes come within the wait, a send the kernel takes whole, getsockname, close, a file moved in the
+ * kernel. The first thing that needs the event loop (a wait that goes on there, shutdown, an option,
+ * a file transfer's chunk on the loop, a send the kernel does not take whole) hands the descriptor to
+ * a Node socket made for it (`node`), and from then on the connection is Node's, as if its server
+ * had accepted it. So a TCPServer loop costs accept4,
  * recv, send and close, and no Node socket object, write request or handle close (issue 16).
  */
 import net, { type Socket as NetSocket } from 'node:net';
-import { ADDRESS_BYTES, EAGAIN, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
+import { ADDRESS_BYTES, EAGAIN, FILE_ERROR, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
 import { plainDescriptor, serverPath } from './stream-handle.js';
 import type { Address, Family } from './types.js';
 
@@ -26,6 +27,17 @@ export interface BareConnection {
 
 /** What a read in the addon found: bytes, an error (-errno), or nothing (the event loop goes on). */
 export type AddonRead = { readonly kind: 'data'; readonly data: Buffer } | { readonly kind: 'error'; readonly errno: number } | null;
+
+/**
+ * What a splice in the addon did: bytes moved into the file, the socket's error, the file's (-errno),
+ * nothing yet on a bare descriptor (turn), or nothing (the wait goes on on the loop).
+ */
+export type AddonSplice =
+  | { readonly kind: 'moved'; readonly bytes: number }
+  | { readonly kind: 'turn' }
+  | { readonly kind: 'error'; readonly errno: number }
+  | { readonly kind: 'file'; readonly errno: number }
+  | null;
 
 export class ConnEnd {
   private socket: NetSocket | null = null;
@@ -110,13 +122,36 @@ export class ConnEnd {
     if (fd < 0) return null;
     const raw = this.socket;
     if (raw !== null && (raw.readableFlowing !== true || raw.readableLength > 0)) return null;
-    let n = EAGAIN;
-    if (calls.wait(fd, 0, SLICE_MS) === READY) n = calls.recv(fd, receiveBuffer, receiveBuffer.length);
+    const n = calls.recvwait(fd, receiveBuffer, receiveBuffer.length, SLICE_MS);
     if (n > 0) return { kind: 'data', data: Buffer.from(receiveBuffer.subarray(0, n)) };
     // A reset that came after the poll: this read took the kernel's pending error, so it is told here,
     // as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.
     if (n < 0 && n !== EAGAIN) return { kind: 'error', errno: n };
     if (this.bare !== null) void this.node;
+    return null;
+  }
+
+  /**
+   * As readInAddon, but the bytes go from the socket straight into the file at fileFd (recvfile's fast
+   * path, splice(2) in the addon): their count, with their first bytes peeked into preview (see
+   * NativeCalls.splicefile). A move is tried before the wait (bytes are often there). When nothing came
+   * within the wait, a bare descriptor stays bare ('turn': the caller lets the event loop turn once
+   * and tries again), as a transfer would otherwise go on in Node's 64 KiB reads; the end of the stream
+   * is the loop's to read, as for readInAddon.
+   */
+  spliceInAddon(calls: NativeCalls, fileFd: number, max: number, preview: Buffer): AddonSplice {
+    const fd = this.fd();
+    if (fd < 0) return null;
+    const raw = this.socket;
+    if (raw !== null && (raw.readableFlowing !== true || raw.readableLength > 0)) return null;
+    let n = calls.splicefile(fd, fileFd, max, preview);
+    if (n === EAGAIN && calls.wait(fd, 0, SLICE_MS) === READY) n = calls.splicefile(fd, fileFd, max, preview);
+    if (n > 0) return { kind: 'moved', bytes: n };
+    if (n <= -FILE_ERROR) return { kind: 'file', errno: n + FILE_ERROR };
+    if (n < 0 && n !== EAGAIN) return { kind: 'error', errno: n };
+    if (this.bare === null) return null;
+    if (n === EAGAIN) return { kind: 'turn' };
+    void this.node; // the end of the stream (0): Node reads and tells it
     return null;
   }
 

@@ -10,7 +10,7 @@ import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
 import { canReset, closesAtOnce } from './stream-handle.js';
-import { EAGAIN, nativeError, type Blocking } from './native.js';
+import { EAGAIN, nativeError, type Blocking, type NativeCalls } from './native.js';
 import { matchRead } from './stream-read.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
 import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
@@ -22,6 +22,9 @@ const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline
  * (on loopback the reset is in before the send returns), then a network's round trips later.
  */
 const RESET_LOOKS_MS = [20, 200, 2000];
+
+/** What recvfile's fast path did (Stream.spliceInAddon). */
+export type SpliceStep = number | { readonly fileErrno: number } | 'turn' | null;
 
 export class Stream {
   private localAddr: Address | null = null;
@@ -184,6 +187,36 @@ export class Stream {
     }
   }
 
+  /**
+   * recvfile's fast path (native-transfer.ts): when nothing is queued and the connection reads on,
+   * waits in the addon for bytes and moves up to max of them into the file at fileFd (path), told as
+   * an arrival the call took at once, with their first bytes (preview) as its data. Returns the count,
+   * the file's error, 'turn' (nothing yet: let the event loop turn and try again), or null: the wait
+   * goes on on the event loop (a reset the addon found is stored for the next take to raise).
+   */
+  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, preview: Buffer): SpliceStep {
+    if (this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd || this.owner.closed) return null;
+    const got = this.end.spliceInAddon(calls, fileFd, max, preview);
+    if (got === null) return null;
+    switch (got.kind) {
+      case 'moved':
+        // A copy, small: one per move of up to a pipe's size.
+        this.tellArrival(Buffer.from(preview.subarray(1, 1 + Math.min(preview[0]!, got.bytes))), true, got.bytes, path);
+        return got.bytes;
+      case 'file':
+        return { fileErrno: got.errno };
+      case 'turn':
+        return 'turn';
+      case 'error':
+        this.onError(nativeError(calls, got.errno, 'read'));
+        return null;
+      default: {
+        const exhaustive: never = got;
+        return exhaustive;
+      }
+    }
+  }
+
   /** The connection's descriptor, or -1. */
   fd(): number {
     return this.end.fd();
@@ -234,8 +267,8 @@ export class Stream {
     if (this.eof) this.watchForReset();
   }
 
-  /** The kernel refused a write at once: raised now, as Python's send raises it. */
-  private refused(code: string, call: string): never {
+  /** The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send raises it. */
+  refused(code: string, call: string): never {
     this.gone = true;
     this.fail(code, true);
     return this.reportFailure(call);
@@ -351,21 +384,9 @@ export class Stream {
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
     this.queue.push(chunk);
-    owner.bytesReceived += chunk.length;
-    owner.arrivals++;
     // The event first, then the waiting recv takes the bytes: the event tells of their arrival.
     const taken = owner.reader.waiting;
-    owner.core.emit({
-      kind: 'received',
-      serial: owner.serial,
-      socket: owner.name,
-      transport: 'tcp',
-      bytes: chunk.length,
-      from: this.remote,
-      queued: this.queue.total,
-      taken,
-      data: chunk,
-    });
+    this.tellArrival(chunk, taken);
     if (taken) owner.reader.wake();
     if (!this.paused && this.queue.total >= Math.max(owner.core.tcpQueueBytes, this.wanted)) {
       this.paused = true;
@@ -381,6 +402,28 @@ export class Stream {
       this.pausedSinceEmpty = true;
     }
   };
+
+  /**
+   * Bytes off the connection, counted and told; taken: a waiting call has them at once. file: they
+   * went straight into it (bytes of them; chunk is only their first bytes).
+   */
+  private tellArrival(chunk: Buffer, taken: boolean, bytes = chunk.length, file: string | null = null): void {
+    const owner = this.owner;
+    owner.bytesReceived += bytes;
+    owner.arrivals++;
+    owner.core.emit({
+      kind: 'received',
+      serial: owner.serial,
+      socket: owner.name,
+      transport: 'tcp',
+      bytes,
+      from: this.remote,
+      queued: this.queue.total,
+      taken,
+      data: chunk,
+      ...(file === null ? {} : { file }),
+    });
+  }
 
   /**
    * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).

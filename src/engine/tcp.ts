@@ -431,7 +431,10 @@ export class TcpSocket extends BaseSocket {
 
   private readonly acceptInAddon = (): void => {
     const blocking = this.core.blocking;
-    if (blocking !== null && this.listener !== null && !this.closed && blocking.allowed()) this.listener.waitInAddon(blocking);
+    if (blocking === null || this.listener === null || this.closed || !blocking.allowed()) return;
+    // Nothing came within the wait: after a turn of the loop (its timers, signals, Node's own accepts), wait in the addon again.
+    // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the wait would end at once.
+    if (this.listener.waitInAddon(blocking) === 'again' && this.reader.waiting) setTimeout(this.acceptInAddon, 0);
   };
 }
 

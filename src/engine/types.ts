@@ -217,8 +217,10 @@ export type EngineEvent =
       from: Address | null;
       queued: number;
       taken: boolean;
-      /** The bytes themselves (the queue's buffer: copy to keep), for the traffic log. */
+      /** The bytes themselves (the queue's buffer: copy to keep), for the traffic log; with file, only their first bytes. */
       data: Buffer;
+      /** recvfile's fast path: the bytes went from the socket straight into this file, never through the process. */
+      file?: string;
     }
   /**
    * The connection ended. end: 'fin', the peer's FIN; 'unknown', FIN or reset, the OS did not say which

@@ -143,6 +143,11 @@ export class Waiter {
     return true;
   }
 
+  /** Throws the failure (timeout, cancel, fail()) that came while the call was not sleeping, if one did. */
+  throwFailure(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
   /** Makes the pending call fail with err (the socket was closed, ...). No-op when idle. */
   fail(err: SocketError): void {
     if (this.call === null || this.failure !== null) return;

@@ -21,7 +21,7 @@ export type TrafficEntry =
       readonly local: Address | null;
       readonly peer: Address | null;
       readonly bytes: number;
-      /** A copy: the log may be written after the queue's buffer is reused. Empty for sendfile (file names it). */
+      /** A copy: the log may be written after the queue's buffer is reused. Empty for sendfile and for recvfile's fast path (file names it). */
       readonly data: Buffer;
       readonly file: string | null;
     }
@@ -68,8 +68,9 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
         local: localOf(serial),
         peer: event.from,
         bytes: event.bytes,
-        data: Buffer.from(event.data),
-        file: null,
+        // recvfile's fast path moved the bytes into a file unseen: the entry names the file, as sendfile's does.
+        data: event.file === undefined ? Buffer.from(event.data) : Buffer.alloc(0),
+        file: event.file ?? null,
       };
     case 'eof':
       return mark(
