@@ -168,6 +168,7 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
   it('node at both ends: tls.connect to tls.listen in one shell, the diagram drawing the handshake between the lanes', async () => {
     d = new CoreDriver();
     await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    expect((await d.run('sockets')).out).toMatch(/s\s+│ TCP\+TLS .* LISTEN/); // a TLS listener, not a plain TCP one
     // ADDRESS in place of HOST PORT, as tcp.connect takes it: 127.0.0.1 is checked against the certificate's IP name.
     await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept', 'c.sendall ping', 'c.shutdown wr');
     expect(withoutReceiveNotes((await d.run('conn.recv 100')).out)).toBe("b'ping'\n");

@@ -227,6 +227,12 @@ export const REASONS = {
     say: (c) =>
       `Linux refuses ${c.value ?? 'that option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket: only a UDP socket joins a multicast group`,
   },
+  EOPNOTSUPP_OPTION_UNIX: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: (c) =>
+      `${name(c)} is a Unix domain socket: ${c.value ?? 'that option'} is an IP or TCP option, and Linux has none of those on AF_UNIX`,
+  },
   EDESTADDRREQ: {
     code: 'EDESTADDRREQ',
     python: 'OSError',

@@ -11,7 +11,7 @@ import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './res
 import { handshake } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
-import { refusedOption, lingerWaitRefused } from './option-errors.js';
+import { refusedOption, lingerWaitRefused, notOnUnix } from './option-errors.js';
 import { nativeError } from './native.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
@@ -308,6 +308,7 @@ export class TcpSocket extends BaseSocket {
 
   setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
+    this.checkUnixOption(option, 'setsockopt');
     const route = optionRoute(option, 'tcp');
     if (route !== 'node' && route !== 'addon') throw refusedOption(route, option, this.context());
     const v = value as number; // the group options are refused on TCP, above
@@ -353,7 +354,13 @@ export class TcpSocket extends BaseSocket {
 
   getsockopt(option: SocketOption): number {
     this.checkOpen('getsockopt');
+    this.checkUnixOption(option, 'getsockopt');
     return this.options.get(option, this.fd());
+  }
+
+  private checkUnixOption(option: SocketOption, call: 'setsockopt' | 'getsockopt'): void {
+    const refused = this.family === 'unix' ? notOnUnix(option, call, this.context()) : null;
+    if (refused !== null) throw refused;
   }
 
   /** bind with SO_REUSEADDR 0: the OS asked whether a socket without it may bind there (the addon's bindcheck). */
@@ -373,6 +380,10 @@ export class TcpSocket extends BaseSocket {
       throw new SocketError('EINVAL_TLS', 'wrapTls', { socket: this.name, value: `is ${state}` });
     checkSetup(setup, this.name);
     this.tls = setup;
+  }
+
+  override wrapped(): boolean {
+    return this.tls !== null;
   }
 
   override secured(): TlsInfo | null {

@@ -149,6 +149,8 @@ export interface SocketInfo {
   readonly closeResets: boolean; // close() now sends a reset (RST), not a FIN: bytes unread, or SO_LINGER 0
   /** A TLS connection's handshake; absent on every other socket. */
   readonly tls?: TlsInfo;
+  /** Wrapped in TLS (wrapTls) whether or not a handshake has happened: a TLS listener, a client before its handshake. */
+  readonly wrapped: boolean;
 }
 
 /** A socket's kind and addresses, as SocketInfo has them. */
