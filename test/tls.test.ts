@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { PEERS, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
+import { BACK_END, rig } from './engine-helpers.js';
 
 /**
  * Issue 14, TLS: tls.connect and tls.listen over real sockets on loopback, with certificates this
@@ -205,6 +206,30 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
     expect((await d.run('tls.listen 127.0.0.1 0')).err).toContain('tls.listen needs the certificate and its key');
     expect((await d.run(`tls.listen 0 --cert ${join(dir, 'none.pem')} --key ${key}`)).err).toContain("can't read");
   });
+});
+
+describe.skipIf(!hasOpenssl || !hasPython)('TLS on a descriptor made before connect', () => {
+  it.skipIf(BACK_END !== 'native')(
+    'SO_RCVBUF set before a TLS connect: the TLS layer wraps the socket made with it, and works',
+    async () => {
+      const port = await pythonServer();
+      const r = rig();
+      try {
+        const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+        r.engine.setsockopt(c, 'SO_RCVBUF', 4096);
+        r.engine.wrapTls(c, { role: 'client', servername: 'localhost', ca: readFileSync(cert), insecure: false });
+        await r.engine.connect(c, '127.0.0.1', port, {});
+        expect(r.engine.info(c).tls?.unverified).toBeNull();
+        expect(r.engine.getsockopt(c, 'SO_RCVBUF')).toBe(8192);
+        await r.engine.sendall(c, Buffer.from('over tls\n'), {});
+        let got = '';
+        while (!got.endsWith('\n')) got += (await r.engine.recv(c, 100, {})).toString();
+        expect(got).toBe('OVER TLS\n');
+      } finally {
+        await r.engine.closeAll();
+      }
+    },
+  );
 });
 
 describe.skipIf(!hasOpenssl)('export', () => {

@@ -16,7 +16,7 @@ export interface ErrorContext {
   readonly transport?: Transport;
   /** ETIMEDOUT: the wait that expired, in seconds. */
   readonly seconds?: number;
-  /** EMSGSIZE: the datagram's size. */
+  /** EMSGSIZE: the datagram's size; a sendall that stopped (with written): the bytes it was asked to send. */
   readonly size?: number;
   /** EBUSY: the call already waiting. */
   readonly pending?: string;
