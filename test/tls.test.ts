@@ -99,6 +99,10 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
     expect(refused.err).toContain('(ssl.SSLCertVerificationError)');
     expect((await d.run('explain')).out).toMatch(/^CERTIFICATE_VERIFY_FAILED: The server's certificate did not pass/);
     expect((await d.run('sockets')).out).not.toMatch(/\bc\b/); // the half-made socket was closed
+    // The diagram draws the attempt: both handshakes as far as they went, the certificate shown, and the refusal.
+    const drawn = (await d.run('diagram')).out;
+    expect(drawn).toContain('TLS ServerHello, certificate (CN=localhost)');
+    expect(drawn).toContain('certificate refused (DEPTH_ZERO_SELF_SIGNED_CERT): closed, with no TLS alert');
     // Python reports the refused handshake (our client closed it), and serves the next client.
     await waitFor(
       () => server!.output().includes('handshake failed'),
@@ -137,6 +141,11 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
       const failed = await d.run(`c = tls.connect 127.0.0.1 ${port} --insecure`);
       expect(failed.err).toMatch(/SSL_ERROR: the TLS handshake with 127\.0\.0\.1 port \d+ failed: what came back is not TLS/);
       expect(failed.err).toContain('(ssl.SSLError)');
+      expect((await d.run('diagram')).out).toMatch(/TLS ClientHello[^\n]*\n[^\n]*TLS handshake failed: what came back is not TLS/);
+      // A plain TCP connect to a port nothing listens on: the SYN and the reset that answered it.
+      await plain.stop();
+      expect((await d.run(`t = tcp.connect 127.0.0.1 ${port}`)).err).toContain('ECONNREFUSED');
+      expect((await d.run('diagram')).out).toMatch(/SYN[^\n]*\n[^\n]*RST: nothing listens there \(ECONNREFUSED\)/);
     } finally {
       await plain.stop();
     }

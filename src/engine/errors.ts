@@ -33,6 +33,11 @@ export class SocketError extends Error {
     this.python = r.python;
   }
 
+  /** TLS: the check that failed, or what broke the handshake, in words; null for the others. */
+  get check(): string | null {
+    return this.context.check ?? null;
+  }
+
   /** "recvfile had written N bytes to PATH when it stopped", for an error that says so; else null. */
   get stopped(): string | null {
     return this.context.written === undefined ? null : stoppedText(this.call, this.context);

@@ -78,6 +78,7 @@ export async function handshake(
     }
     if (setup?.role === 'client') verify(raw as tls.TLSSocket, setup, context);
   } catch (err) {
+    tellFailed(owner, target, err, tcpDone && setup !== null ? (raw as tls.TLSSocket) : null);
     raw.destroy();
     throw err;
   }
@@ -111,4 +112,17 @@ function verify(raw: tls.TLSSocket, setup: Extract<TlsSetup, { role: 'client' }>
     value: info.servername ?? context.host,
     ...(cert === undefined ? {} : { cert }),
   });
+}
+
+/**
+ * The attempt failed: told as the engine event (the diagram draws it), unless the socket was closed
+ * under it. secured: the TLS socket, when TCP's handshake was over and TLS's broke.
+ */
+function tellFailed(owner: BaseSocket, target: Target, err: unknown, secured: tls.TLSSocket | null): void {
+  if (!(err instanceof SocketError) || err.code === 'EBADF') return;
+  const { serial, name: socket, transport } = owner;
+  const remote = { host: target.ip, port: target.port, family: owner.family };
+  const tls =
+    secured === null ? null : { detail: err.check ?? err.code, info: err.code === 'CERTIFICATE_VERIFY_FAILED' ? tlsOf(secured) : null };
+  owner.core.emit({ kind: 'connectFailed', serial, socket, transport, remote, code: err.code, tls });
 }

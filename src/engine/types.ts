@@ -264,6 +264,20 @@ export type EngineEvent =
       /** A TLS listener: the handshake the connection made before accept took it (absent for plain TCP). */
       tls?: TlsInfo;
     }
+  /**
+   * connect() failed: the TCP handshake (refused, no answer: code), or the TLS one after it (tls set:
+   * detail says what broke it; info is what the handshake had settled when the client refused the
+   * server's certificate, null when it broke before). The socket is left unconnected.
+   */
+  | {
+      kind: 'connectFailed';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      remote: Address;
+      code: string;
+      tls: { readonly detail: string; readonly info: TlsInfo | null } | null;
+    }
   /** A client's TLS handshake with a TLS listening socket failed (code: what went wrong); nothing reaches accept, which goes on waiting. */
   | { kind: 'rejected'; serial: number; socket: string; from: Address | null; code: string; detail: string }
   /**
