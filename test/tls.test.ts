@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
-import { PEERS, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
+import { PEERS, hasPython, runProcess, sockshell, startServer, type Server } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
 import { BACK_END, rig } from './engine-helpers.js';
 
@@ -253,7 +253,53 @@ describe.skipIf(!hasOpenssl)('export', () => {
     expect(py).toContain(`s_ctx.load_cert_chain('${cert}', '${key}')`);
     expect(py).toContain('s = s_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_side=True)');
     expect(py).toContain(`c_ctx = ssl.create_default_context(cafile='${cert}')`);
-    expect(py).toContain("c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost')");
-    expect(py).toMatch(/c\.connect\(\('localhost', \d+\)\)/);
+    // Both ends in one program: the client's handshake needs its server's at the same time (tls_connect).
+    expect(py).toContain("c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost', do_handshake_on_connect=False)");
+    expect(py).toMatch(/tls_connect\(c, \('localhost', \d+\)\)/);
   });
+
+  it.skipIf(!hasPython)(
+    'a client alone is written as the textbook writes it: wrap_socket, then connect, which does the handshake',
+    async () => {
+      const port = await pythonServer();
+      d = new CoreDriver();
+      await d.ok(`c = tls.connect localhost ${port} --ca ${cert}`);
+      const py = (await d.run('export')).out;
+      expect(py).toContain(
+        `c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost')\nc.connect(('localhost', ${port}))`,
+      );
+      expect(py).not.toContain('tls_connect');
+    },
+  );
+
+  it.skipIf(!hasPython)(
+    'a program with a TLS client and server in it runs under python3 as it ran in the shell (it used to wait for ever)',
+    async () => {
+      const script = join(dir, 'both-ends.sock');
+      writeFileSync(
+        script,
+        [
+          `s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`,
+          'a = s.getsockname',
+          `c = tls.connect $a --ca ${cert}`,
+          'c.sendall hi',
+          'conn, addr = s.accept',
+          'm = conn.recv 10',
+          'print $m',
+          'conn.sendall back',
+          'r = c.recv 10',
+          'print $r',
+          '',
+        ].join('\n'),
+      );
+      const shell = await sockshell(['run', script]);
+      expect(shell.stdout).toBe('hi\nback\n');
+      const exported = await sockshell(['export', script]);
+      const program = join(dir, 'both-ends.py');
+      writeFileSync(program, exported.stdout);
+      const python = await runProcess('python3', [program], { timeoutMs: 10_000 });
+      expect(python.stderr).toBe('');
+      expect(python.stdout).toBe(shell.stdout);
+    },
+  );
 });

@@ -60,7 +60,8 @@ const size = smoke
       held: 200,
       burst: 100,
       submissions: 2,
-      sendallMiB: 8,
+      sendallMiB: 16,
+      sendallSeconds: 0.5,
     }
   : quick
     ? {
@@ -74,6 +75,7 @@ const size = smoke
         burst: 1_000,
         submissions: 8,
         sendallMiB: 64,
+        sendallSeconds: 2,
       }
     : {
         roundTrips: 50_000,
@@ -86,6 +88,7 @@ const size = smoke
         burst: 1_000,
         submissions: 20,
         sendallMiB: 200,
+        sendallSeconds: 2,
       };
 
 const all = [
@@ -98,8 +101,8 @@ const all = [
   memory(size.held),
   udpBurst(size.burst),
   grading(size.submissions),
-  sendallMemory('tcp', size.sendallMiB),
-  sendallMemory('tls', size.sendallMiB),
+  sendallMemory('tcp', size.sendallMiB, size.sendallSeconds),
+  sendallMemory('tls', size.sendallMiB, size.sendallSeconds),
 ];
 const measurements = all.filter((m) => only === null || only.includes(m.id));
 

@@ -1,6 +1,6 @@
 /**
  * Measurement: peak memory of a sendall to a peer that never reads (issue 14). sendall of `mib` MiB
- * under a 2 s timeout, over plain TCP or TLS, by test/bench/sendall-stalled.sock (a row per engine)
+ * under a timeout (2 s), over plain TCP or TLS, by test/bench/sendall-stalled.sock (a row per engine)
  * and by Python (peers/py_sendall.py), each against peers/py_stall.py. The value is the sender's peak
  * RSS (VmHWM, from /usr/bin/time). The data itself is zeros that nothing touches (Python's bytes(n),
  * the shell's pack), so what is measured is what the sending holds: sendall used to hand all of it to
@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { BENCH, CLI, NODE, PYTHON, engineContenders, has, start } from './lib.mjs';
 
 const TIME = '/usr/bin/time';
-const SECONDS = 2;
 
 /** A self-signed certificate for the TLS peer, made once per run. */
 function certificate() {
@@ -50,13 +49,14 @@ async function peak(sender, tls, env = {}) {
   }
 }
 
-export function sendallMemory(kind, mib) {
+/** seconds: sendall's timeout (settimeout), what each run lasts. */
+export function sendallMemory(kind, mib, seconds = 2) {
   const size = mib * 1024 * 1024;
   let tls = null;
   const over = () => (kind === 'tls' ? tls : null);
   return {
     id: `sendall-memory-${kind}`,
-    title: `Memory: sendall of ${mib} MiB over ${kind.toUpperCase()} to a peer that never reads (${SECONDS} s timeout)`,
+    title: `Memory: sendall of ${mib} MiB over ${kind.toUpperCase()} to a peer that never reads (${seconds} s timeout)`,
     unit: 'MiB peak RSS',
     better: 'lower',
     setup: () => {
@@ -78,7 +78,7 @@ export function sendallMemory(kind, mib) {
               `${BENCH}sendall-stalled.sock`,
               `serverPort=${port}`,
               `size=${size}`,
-              `seconds=${SECONDS}`,
+              `seconds=${seconds}`,
               `tls=${kind === 'tls' ? 1 : 0}`,
             ],
             over(),
@@ -90,7 +90,7 @@ export function sendallMemory(kind, mib) {
         label: `Python sendall (${kind === 'tls' ? 'ssl' : 'socket'})`,
         available: PYTHON !== null && has(TIME) && (kind === 'tcp' || spawnSync('openssl', ['version']).status === 0),
         missing: 'python3, /usr/bin/time or openssl is not installed',
-        run: () => peak((port) => [PYTHON, `${BENCH}peers/py_sendall.py`, port, String(size), String(SECONDS), kind], over()),
+        run: () => peak((port) => [PYTHON, `${BENCH}peers/py_sendall.py`, port, String(size), String(seconds), kind], over()),
       },
     ],
     ratios: [
