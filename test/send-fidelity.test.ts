@@ -100,3 +100,63 @@ describe('send returns what the kernel took', () => {
     expect(await r.engine.send(c, Buffer.alloc(1024 * SEND_PIECE, 1), {})).toBeLessThan(1024 * SEND_PIECE);
   });
 });
+
+describe('sendall returns once the kernel has taken every byte', () => {
+  it('to a peer that does not read yet: it waits, holding at most a piece in Node, and returns when the peer has read enough', async () => {
+    r = rig();
+    const port = await stalledPeer();
+    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+    await r.engine.connect(c, '127.0.0.1', port, {});
+    await waitFor(() => peer !== null, 'the peer accepted');
+    const data = randomBytes(32 * 1024 * 1024 + 777);
+    let settled = false;
+    const sending = r.engine.sendall(c, data, {}).finally(() => (settled = true));
+    await waitFor(() => r.engine.info(c).waiting === 'sendall', 'sendall waits for the kernel to take more');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    // Node was handed what the kernel took and one piece more, not the 32 MiB.
+    expect(r.engine.info(c).bytesSent).toBeLessThan(data.length);
+    const hash = createHash('sha256');
+    let got = 0;
+    peer!.on('data', (d: Buffer) => {
+      hash.update(d);
+      got += d.length;
+    });
+    peer!.resume();
+    await sending;
+    expect(r.engine.info(c).bytesSent).toBe(data.length);
+    await waitFor(
+      () => got === data.length,
+      () => `all bytes at the peer (${got} of ${data.length})`,
+    );
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    const told = r.of('sent').filter((e) => e.call === 'sendall');
+    expect(told.map((e) => e.bytes)).toEqual([data.length]);
+  });
+
+  it('settimeout bounds the whole sendall, as Python 3.5+: TimeoutError, saying how many bytes had gone (Python does not)', async () => {
+    r = rig();
+    const port = await stalledPeer();
+    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+    await r.engine.connect(c, '127.0.0.1', port, {});
+    r.engine.settimeout(c, 0.3);
+    const data = randomBytes(64 * 1024 * 1024);
+    const err = await fails(
+      r.engine.sendall(c, data, {}),
+      'ETIMEDOUT',
+      'TimeoutError',
+      /sendall had sent \d+ bytes of 67108864 when it stopped/,
+    );
+    const sent = Number(/had sent (\d+) bytes/.exec(err.message)![1]);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(data.length);
+    expect(r.engine.info(c).bytesSent).toBe(sent);
+    const told = r.of('sent').filter((e) => e.call === 'sendall');
+    expect(told.map((e) => e.bytes)).toEqual([sent]);
+    // The socket is still usable: the rest goes once the peer reads.
+    r.engine.settimeout(c, null);
+    peer!.resume();
+    await r.engine.sendall(c, data.subarray(sent), {});
+    expect(r.engine.info(c).bytesSent).toBe(data.length);
+  });
+});

@@ -6,7 +6,7 @@ import { ShellError } from '../src/core/errors.js';
 import { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, tcpHolders, type OptionArg, type SocketOption, type Transport } from '../src/engine/index.js';
 import { BACK_END, fails, rig, type Rig } from './engine-helpers.js';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
-import { hasPython, PEERS, runProcess } from './helpers/proc.js';
+import { hasPython, PEERS, runProcess, startServer } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
 
 /**
@@ -126,6 +126,68 @@ describe('getsockopt and buffer sizes', () => {
     r.engine.setsockopt(t, 'TCP_NODELAY', 1);
     expect(r.engine.getsockopt(t, 'TCP_NODELAY')).toBe(1);
   });
+
+  it.skipIf(!hasPython || !ADDON)(
+    'SO_RCVBUF set before connect is on the socket before the SYN: the window scale it offers is the one Python offers',
+    async () => {
+      const peer = await startServer('python3', [join(PEERS, 'WindowScale.py')], 'ready');
+      try {
+        const port = /(\d+) ready/.exec(peer.output())![1]!;
+        const scales = (): number[] => [...peer.output().matchAll(/wscale (\d+)/g)].map((m) => Number(m[1]));
+        const offered = async (count: number): Promise<number> => {
+          await waitFor(
+            () => scales().length === count,
+            () => `the peer told ${count} window scales: ${peer.output()}`,
+          );
+          return scales()[count - 1]!;
+        };
+        // Python: the default, then SO_RCVBUF 4096 set before connect.
+        await runProcess('python3', [join(PEERS, 'WindowScale.py'), 'client', port]);
+        const pythonDefault = await offered(1);
+        const pythonSmall = (await runProcess('python3', [join(PEERS, 'WindowScale.py'), 'client', port, '4096'])).stdout.trim();
+        const pythonScale = await offered(2);
+        expect(pythonScale).toBeLessThan(pythonDefault); // else this test could not tell
+        r = rig();
+        const t = r.engine.create('tcp', 4, { name: 't', owner: 'main' });
+        r.engine.setsockopt(t, 'SO_RCVBUF', 4096);
+        await r.engine.connect(t, '127.0.0.1', Number(port), {});
+        expect(String(r.engine.getsockopt(t, 'SO_RCVBUF'))).toBe(pythonSmall);
+        expect(await offered(3)).toBe(pythonScale);
+        // Without a size set, Node makes the descriptor as before, and the SYN offers the default.
+        const u = r.engine.create('tcp', 4, { name: 'u', owner: 'main' });
+        await r.engine.connect(u, '127.0.0.1', Number(port), {});
+        expect(await offered(4)).toBe(pythonDefault);
+      } finally {
+        await peer.stop();
+      }
+    },
+  );
+
+  it.skipIf(!ADDON)(
+    'a socket with SO_SNDBUF set before connect: refused, it fails as any; connected, it carries bytes both ways',
+    async () => {
+      r = rig();
+      const closed = r.engine.create('tcp', 4, { name: 'closed', owner: 'main' });
+      const free = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as net.AddressInfo;
+          probe.close(() => resolve(port));
+        });
+      });
+      r.engine.setsockopt(closed, 'SO_SNDBUF', 8192);
+      await fails(r.engine.connect(closed, '127.0.0.1', free, {}), 'ECONNREFUSED');
+      const server = r.engine.create('tcp', 4, { name: 'server', owner: 'main' });
+      const { port } = await r.engine.listen(server, 1);
+      await r.engine.bind(closed, '127.0.0.1', 0);
+      await r.engine.connect(closed, '127.0.0.1', port, {});
+      expect(r.engine.getsockopt(closed, 'SO_SNDBUF')).toBe(16384);
+      const { socket: conn } = await r.engine.accept(server, { name: 'conn', owner: 'main' });
+      await r.engine.sendall(closed, Buffer.from('ping'), {});
+      expect((await r.engine.recv(conn, 100, {})).toString()).toBe('ping');
+      await r.engine.sendall(conn, Buffer.from('pong'), {});
+      expect((await r.engine.recv(closed, 100, {})).toString()).toBe('pong');
+    },
+  );
 
   it('UDP SO_RCVBUF reads what the OS reports, with or without the addon', async () => {
     r = rig();

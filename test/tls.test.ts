@@ -1,46 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { PEERS, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
+import { hasOpenssl, makeCertificate } from './helpers/certificate.js';
+import { BACK_END, rig } from './engine-helpers.js';
 
 /**
  * Issue 14, TLS: tls.connect and tls.listen over real sockets on loopback, with certificates this
  * test makes with openssl, against Python's ssl module (server and client) and against the shell's
  * own other end (node:tls on both sides).
  */
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-tls-'));
 const cert = join(dir, 'cert.pem');
 const key = join(dir, 'key.pem');
 
-/** A self-signed certificate for localhost and 127.0.0.1, valid for two days. */
-function makeCertificate(): void {
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ]);
-  if (made.status !== 0) throw new Error(`openssl req failed: ${made.stderr.toString()}`);
-}
-
 beforeAll(() => {
-  if (hasOpenssl) makeCertificate();
+  if (hasOpenssl) makeCertificate(cert, key);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -98,6 +76,10 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
     expect(refused.err).toContain('(ssl.SSLCertVerificationError)');
     expect((await d.run('explain')).out).toMatch(/^CERTIFICATE_VERIFY_FAILED: The server's certificate did not pass/);
     expect((await d.run('sockets')).out).not.toMatch(/\bc\b/); // the half-made socket was closed
+    // The diagram draws the attempt: both handshakes as far as they went, the certificate shown, and the refusal.
+    const drawn = (await d.run('diagram')).out;
+    expect(drawn).toContain('TLS ServerHello, certificate (CN=localhost)');
+    expect(drawn).toContain('certificate refused (DEPTH_ZERO_SELF_SIGNED_CERT): closed, with no TLS alert');
     // Python reports the refused handshake (our client closed it), and serves the next client.
     await waitFor(
       () => server!.output().includes('handshake failed'),
@@ -136,6 +118,11 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
       const failed = await d.run(`c = tls.connect 127.0.0.1 ${port} --insecure`);
       expect(failed.err).toMatch(/SSL_ERROR: the TLS handshake with 127\.0\.0\.1 port \d+ failed: what came back is not TLS/);
       expect(failed.err).toContain('(ssl.SSLError)');
+      expect((await d.run('diagram')).out).toMatch(/TLS ClientHello[^\n]*\n[^\n]*TLS handshake failed: what came back is not TLS/);
+      // A plain TCP connect to a port nothing listens on: the SYN and the reset that answered it.
+      await plain.stop();
+      expect((await d.run(`t = tcp.connect 127.0.0.1 ${port}`)).err).toContain('ECONNREFUSED');
+      expect((await d.run('diagram')).out).toMatch(/SYN[^\n]*\n[^\n]*RST: nothing listens there \(ECONNREFUSED\)/);
     } finally {
       await plain.stop();
     }
@@ -168,6 +155,7 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
   it('node at both ends: tls.connect to tls.listen in one shell, the diagram drawing the handshake between the lanes', async () => {
     d = new CoreDriver();
     await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    expect((await d.run('sockets')).out).toMatch(/s\s+│ TCP\+TLS .* LISTEN/); // a TLS listener, not a plain TCP one
     // ADDRESS in place of HOST PORT, as tcp.connect takes it: 127.0.0.1 is checked against the certificate's IP name.
     await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept', 'c.sendall ping', 'c.shutdown wr');
     expect(withoutReceiveNotes((await d.run('conn.recv 100')).out)).toBe("b'ping'\n");
@@ -180,6 +168,23 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
     expect(at('TLS ClientHello')).toBeGreaterThan(at('SYN+ACK'));
     expect(at('accept: new socket')).toBeGreaterThan(at('TLS ClientHello'));
     expect(rows.join('\n')).not.toContain('TLS handshake done before accept');
+  });
+
+  it("a client of this shell that refuses the listener's certificate: the listener says the handshake failed, and closes", async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    expect((await d.run('x = tls.connect $a')).err).toContain('CERTIFICATE_VERIFY_FAILED');
+    const engine = d.core.session.engine;
+    // It used to stay half-open in its handshake for ever: never said, and the listener never closed.
+    await waitFor(() => engine.list().length === 1 && rejected(), 'the listener told of the failed handshake');
+    expect((await d.run('diagram')).out).toContain('failed: the other end closed the connection before the handshake finished');
+    let closed = false;
+    void engine.closeAll().then(() => (closed = true));
+    await waitFor(() => closed, 'every socket closed, the TLS listener with them');
+
+    function rejected(): boolean {
+      return d!.core.session.exchanges.all().some((e) => e.kind === 'rejected');
+    }
   });
 
   it('closing a TLS connection with bytes unread closes it (close_notify, FIN): Node cannot reset a TLS socket, and nothing says it did', async () => {
@@ -206,6 +211,30 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
   });
 });
 
+describe.skipIf(!hasOpenssl || !hasPython)('TLS on a descriptor made before connect', () => {
+  it.skipIf(BACK_END !== 'native')(
+    'SO_RCVBUF set before a TLS connect: the TLS layer wraps the socket made with it, and works',
+    async () => {
+      const port = await pythonServer();
+      const r = rig();
+      try {
+        const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+        r.engine.setsockopt(c, 'SO_RCVBUF', 4096);
+        r.engine.wrapTls(c, { role: 'client', servername: 'localhost', ca: readFileSync(cert), insecure: false });
+        await r.engine.connect(c, '127.0.0.1', port, {});
+        expect(r.engine.info(c).tls?.unverified).toBeNull();
+        expect(r.engine.getsockopt(c, 'SO_RCVBUF')).toBe(8192);
+        await r.engine.sendall(c, Buffer.from('over tls\n'), {});
+        let got = '';
+        while (!got.endsWith('\n')) got += (await r.engine.recv(c, 100, {})).toString();
+        expect(got).toBe('OVER TLS\n');
+      } finally {
+        await r.engine.closeAll();
+      }
+    },
+  );
+});
+
 describe.skipIf(!hasOpenssl)('export', () => {
   it('writes the ssl module calls Python makes', async () => {
     d = new CoreDriver();
@@ -218,7 +247,22 @@ describe.skipIf(!hasOpenssl)('export', () => {
     expect(py).toContain(`s_ctx.load_cert_chain('${cert}', '${key}')`);
     expect(py).toContain('s = s_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_side=True)');
     expect(py).toContain(`c_ctx = ssl.create_default_context(cafile='${cert}')`);
-    expect(py).toContain("c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost')");
-    expect(py).toMatch(/c\.connect\(\('localhost', \d+\)\)/);
+    // Both ends in one program: the client's handshake needs its server's at the same time (tls_connect).
+    expect(py).toContain("c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost', do_handshake_on_connect=False)");
+    expect(py).toMatch(/tls_connect\(c, \('localhost', \d+\)\)/);
   });
+
+  it.skipIf(!hasPython)(
+    'a client alone is written as the textbook writes it: wrap_socket, then connect, which does the handshake',
+    async () => {
+      const port = await pythonServer();
+      d = new CoreDriver();
+      await d.ok(`c = tls.connect localhost ${port} --ca ${cert}`);
+      const py = (await d.run('export')).out;
+      expect(py).toContain(
+        `c = c_ctx.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname='localhost')\nc.connect(('localhost', ${port}))`,
+      );
+      expect(py).not.toContain('tls_connect');
+    },
+  );
 });

@@ -165,4 +165,32 @@ describe.skipIf(!hasPython)('Unix domain stream sockets', () => {
     expect(py).toContain(`s = socket(AF_UNIX, SOCK_STREAM)\ns.bind('${path}')\ns.listen(128)`);
     expect(py).toContain(`c = socket(AF_UNIX, SOCK_STREAM)\nc.connect('${path}')`);
   });
+
+  it('TCP and IP options on a Unix socket fail with EOPNOTSUPP, set or got, as Linux tells Python; socket-level ones work', async () => {
+    const path = join(dir, 'options.sock');
+    const python = await runProcess('python3', [
+      '-c',
+      `import socket
+s = socket.socket(socket.AF_UNIX)
+for call in (lambda: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), lambda: s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)):
+    try:
+        call()
+    except OSError as e:
+        print(e.errno == 95, type(e).__name__)`,
+    ]);
+    expect(python.stdout).toBe('True OSError\nTrue OSError\n');
+    d = new CoreDriver();
+    await d.ok(`s = unix.listen ${path}`, `c = unix.connect ${path}`);
+    for (const line of [
+      's.setsockopt TCP_NODELAY 1',
+      'c.setsockopt TCP_NODELAY 1',
+      'c.getsockopt TCP_NODELAY',
+      'c.setsockopt IP_MULTICAST_TTL 2',
+    ]) {
+      const ran = await d.run(line);
+      expect(ran.err, line).toMatch(/EOPNOTSUPP: c? ?\w+ is a Unix domain socket: \w+ is an IP or TCP option/);
+      expect(ran.err, line).toContain('(OSError)');
+    }
+    await d.ok('c.setsockopt SO_KEEPALIVE 1', 'c.setsockopt SO_SNDBUF 65536');
+  });
 });

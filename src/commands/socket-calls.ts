@@ -87,7 +87,11 @@ export const socketCalls: readonly CommandDef[] = [
     summary: 'Wait for a client; returns (connectionSocket, address): a new socket for this client',
     python: { code: 'connectionSocket, addr = s.accept()' },
     example: 'connectionSocket, addr = serverSocket.accept',
-    toPython: (py) => socketExpr(`${py.target}.accept()`, 'tcp', 'address'),
+    toPython: (py) => {
+      if (!py.tlsBothEnds) return socketExpr(`${py.target}.accept()`, 'tcp', 'address');
+      py.helper('tls_accept'); // a connection one of this program's TLS clients made may be accepted already
+      return socketExpr(`tls_accept(${py.target})`, 'tcp', 'address');
+    },
     async run(ctx) {
       const s = ctx.socket();
       // Spelled out: spreading ctx.block here cost ~10 µs per accept (V8's slow path for object spread).

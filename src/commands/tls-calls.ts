@@ -56,8 +56,16 @@ export const tlsCalls: readonly CommandDef[] = [
       const out = [`${pyCtx(n)} = ssl.create_default_context(${ca === null ? '' : `cafile=${ca}`})`];
       if (py.flag('insecure')) out.push(`${pyCtx(n)}.check_hostname = False`, `${pyCtx(n)}.verify_mode = ssl.CERT_NONE`);
       const host = py.flagArg('NAME') ?? (py.count === 2 ? py.arg(0) : `${py.arg(0)}[0]`);
-      out.push(`${n} = ${pyCtx(n)}.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname=${host})`);
-      out.push(`${n}.connect(${py.address(0)})`);
+      if (py.tlsBothEnds) {
+        // Its server may be this program's: tls_connect runs the server's half at the same time.
+        py.need('threading');
+        py.helper('tls_connect');
+        out.push(`${n} = ${pyCtx(n)}.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname=${host}, do_handshake_on_connect=False)`);
+        out.push(`tls_connect(${n}, ${py.address(0)})`);
+      } else {
+        out.push(`${n} = ${pyCtx(n)}.wrap_socket(socket(AF_INET, SOCK_STREAM), server_hostname=${host})`);
+        out.push(`${n}.connect(${py.address(0)})`);
+      }
       return { kind: 'lines', lines: out, defines: { name: n, type: 'socket' } };
     },
     async run(ctx) {
@@ -100,6 +108,7 @@ export const tlsCalls: readonly CommandDef[] = [
     toPython: (py) => {
       py.need('ssl');
       const n = py.newName;
+      if (py.tlsBothEnds) py.helper('tls_connect');
       const [host, port] = py.count === 2 ? [py.arg(0), py.arg(1)] : ["''", py.arg(0)];
       return {
         kind: 'lines',
@@ -109,6 +118,7 @@ export const tlsCalls: readonly CommandDef[] = [
           `${n} = ${pyCtx(n)}.wrap_socket(${socketCall('tcp', py.family === 6 ? 6 : 4)}, server_side=True)`,
           `${n}.bind((${host}, ${port}))`,
           `${n}.listen(128)`,
+          ...(py.tlsBothEnds ? [`tls_servers.append(${n})  # its clients in this program: see tls_connect`] : []),
         ],
         defines: { name: n, type: 'socket' },
       };

@@ -5,6 +5,7 @@ import { handshakesFirst } from './endpoints.js';
 import { arrival, packetOfError, payload } from './labels.js';
 import { LaneBook, type LabelsNow } from './lanes.js';
 import { tlsNote, tlsRows } from './tls-rows.js';
+import { failedConnectRows } from './failed-connect.js';
 
 /**
  * A ladder (sequence) diagram of the session's socket calls: one lane per socket (the welcoming
@@ -102,6 +103,13 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         arrow(to, s.index, 'SYN+ACK', true);
         arrow(s.index, to, 'ACK: connected', true);
         if (e.tls) rows.push(...tlsRows(s.index, to, e.tls));
+        break;
+      }
+      case 'connectFailed': {
+        const s = book.lane(e.socket, e.transport);
+        const server = book.welcoming(e.remote);
+        const to = server?.index ?? book.outside(e.remote);
+        rows.push(...failedConnectRows(s.index, to, e.remote, e.code, e.tls));
         break;
       }
       case 'accept': {

@@ -122,6 +122,10 @@ export abstract class BaseSocket {
   secured(): TlsInfo | null {
     return null;
   }
+  /** Wrapped in TLS (wrapTls): a TLS listener is, with no handshake of its own. */
+  wrapped(): boolean {
+    return false;
+  }
   abstract queued(): Queued;
   abstract dropped(): number;
 
@@ -190,6 +194,7 @@ export abstract class BaseSocket {
       timeout: this.timeout,
       waiting: this.reader.call ?? this.writer.call,
       closeResets: this.unread() > 0 || this.lingerResets(),
+      wrapped: this.wrapped(),
     };
   }
 

@@ -33,6 +33,11 @@ export class SocketError extends Error {
     this.python = r.python;
   }
 
+  /** TLS: the check that failed, or what broke the handshake, in words; null for the others. */
+  get check(): string | null {
+    return this.context.check ?? null;
+  }
+
   /** "recvfile had written N bytes to PATH when it stopped", for an error that says so; else null. */
   get stopped(): string | null {
     return this.context.written === undefined ? null : stoppedText(this.call, this.context);
@@ -42,11 +47,19 @@ export class SocketError extends Error {
   withWritten(written: number, path: string): SocketError {
     return new SocketError(this.reason, this.call, { ...this.context, written, path });
   }
+
+  /** This error, saying how many of size bytes the call (sendall) had sent before it. */
+  withSent(written: number, size: number): SocketError {
+    return new SocketError(this.reason, this.call, { ...this.context, written, size });
+  }
 }
 
 function stoppedText(call: string, c: ErrorContext): string {
   const n = c.written ?? 0;
-  return `${call} had written ${n} byte${n === 1 ? '' : 's'}${c.path === undefined ? '' : ` to ${c.path}`} when it stopped`;
+  const bytes = `${n} byte${n === 1 ? '' : 's'}`;
+  // A file transfer names its file; sendall's count is one Python's sendall does not give.
+  if (c.path === undefined) return `${call} had sent ${bytes} of ${c.size ?? '?'} when it stopped (Python's ${call} does not say how many)`;
+  return `${call} had written ${bytes} to ${c.path} when it stopped`;
 }
 
 /** On an AF_UNIX socket, where the address is a path: the reasons that speak of files. */

@@ -66,9 +66,12 @@ export class Listener {
    * connections whose handshake is done) and waits, not read further, until accept takes it.
    */
   static async open(owner: BaseSocket, host: string, port: number, backlog: number, setup: TlsSetup | null): Promise<Listener> {
+    // TLS: not half-open until the handshake is done. A client that closes during it (one that refused
+    // our certificate closes so: Node's TLS client sends no alert) left a half-open socket that would
+    // never finish its handshake, was never said to have failed, and kept server.close from ending.
     const server =
       setup?.role === 'server'
-        ? tls.createServer({ allowHalfOpen: true, cert: setup.cert, key: setup.key })
+        ? tls.createServer({ allowHalfOpen: false, cert: setup.cert, key: setup.key }).on('secureConnection', halfOpen)
         : net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     const arrival = server instanceof tls.Server ? 'secureConnection' : 'connection';
     const early: net.Socket[] = [];
@@ -210,6 +213,11 @@ export class Listener {
     if (!this.owner.closed)
       this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code: errorCode(err), taken: false });
   };
+}
+
+/** A TLS connection whose handshake is done may be half-closed, as Python's shutdown(SHUT_WR) leaves it (Node reads the flag at the end of the stream). */
+function halfOpen(raw: net.Socket): void {
+  raw.allowHalfOpen = true;
 }
 
 /** Closes a connection nobody will accept; reset: with an RST where the connection can send one. True when it did. */

@@ -5,12 +5,21 @@
  */
 import { ShellError } from '../core/errors.js';
 import { SocketError, type ErrorContext } from './errors.js';
-import type { OptionRoute, SocketOption } from './options.js';
+import { SOCKET_OPTION_TABLE, type OptionRoute, type SocketOption } from './options.js';
 
 /** The error Linux gives for option on this transport (route is its errno). */
 export function refusedOption(route: Exclude<OptionRoute, 'node' | 'addon'>, option: SocketOption, context: ErrorContext): SocketError {
   const reason = route === 'ENOPROTOOPT' ? 'ENOPROTOOPT' : route === 'EINVAL' ? 'EINVAL_OPTION' : 'EPROTO_OPTION';
   return new SocketError(reason, 'setsockopt', { ...context, value: option });
+}
+
+/**
+ * An AF_UNIX socket has only the socket-level options (SOL_SOCKET): Linux answers an IP or TCP one
+ * (TCP_NODELAY, multicast) with EOPNOTSUPP, set or got, as Python there shows. Null when option is one it has.
+ */
+export function notOnUnix(option: SocketOption, call: 'setsockopt' | 'getsockopt', context: ErrorContext): SocketError | null {
+  if (SOCKET_OPTION_TABLE[option].level === 'SOL_SOCKET') return null;
+  return new SocketError('EOPNOTSUPP_OPTION_UNIX', call, { ...context, value: option });
 }
 
 /** SO_LINGER N > 0: close would block the thread up to N s, every socket and Ctrl-C with it. */

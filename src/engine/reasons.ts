@@ -16,7 +16,7 @@ export interface ErrorContext {
   readonly transport?: Transport;
   /** ETIMEDOUT: the wait that expired, in seconds. */
   readonly seconds?: number;
-  /** EMSGSIZE: the datagram's size. */
+  /** EMSGSIZE: the datagram's size; a sendall that stopped (with written): the bytes it was asked to send. */
   readonly size?: number;
   /** EBUSY: the call already waiting. */
   readonly pending?: string;
@@ -226,6 +226,12 @@ export const REASONS = {
     python: 'OSError',
     say: (c) =>
       `Linux refuses ${c.value ?? 'that option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket: only a UDP socket joins a multicast group`,
+  },
+  EOPNOTSUPP_OPTION_UNIX: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: (c) =>
+      `${name(c)} is a Unix domain socket: ${c.value ?? 'that option'} is an IP or TCP option, and Linux has none of those on AF_UNIX`,
   },
   EDESTADDRREQ: {
     code: 'EDESTADDRREQ',

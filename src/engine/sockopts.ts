@@ -54,6 +54,27 @@ export class DescriptorOptions {
     for (const [option, value] of this.kept) if (viaAddon(option)) this.check(calls, calls.setsockopt(fd, option, value), 'setsockopt');
   }
 
+  /**
+   * A descriptor made now, for Node to connect, with every kept value set on it: when a buffer size
+   * is kept, it must be there before the handshake, since the SYN offers a window scale worked out
+   * from SO_RCVBUF (Python sets it on the socket before connect). -1 when no size is kept, or without
+   * the addon (then applyTo sets the values after the handshake, as for every other option).
+   */
+  beforeConnect(): number {
+    const calls = this.addon.calls;
+    if (calls === null || this.transport !== 'tcp' || this.family === 'unix') return -1;
+    if (!this.kept.has('SO_RCVBUF') && !this.kept.has('SO_SNDBUF')) return -1;
+    const fd = this.check(calls, calls.socket(this.family, 1), 'connect');
+    for (const [option, value] of this.kept) {
+      const n = calls.setsockopt(fd, option, value);
+      if (n < 0) {
+        calls.close(fd, 0);
+        this.check(calls, n, 'setsockopt');
+      }
+    }
+    return fd;
+  }
+
   /** getsockopt as the OS answers it, on fd, or (fd < 0) on a fresh socket of this kind with the kept values set. */
   get(option: SocketOption, fd: number): number {
     const calls = this.need(option, 'Node has no getsockopt');

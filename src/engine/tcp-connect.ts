@@ -21,8 +21,18 @@ export interface Target {
   readonly host: string;
 }
 
-/** Connects owner to target (from bound, if the socket was bound); the caller has begun owner.reader. */
-export async function handshake(owner: BaseSocket, target: Target, bound: Address | null, setup: TlsSetup | null): Promise<Stream> {
+/**
+ * Connects owner to target (from bound, if the socket was bound); the caller has begun owner.reader.
+ * fd: a descriptor made beforehand with options on it that the SYN must carry (sockopts.ts
+ * beforeConnect), which Node connects; -1: Node makes one.
+ */
+export async function handshake(
+  owner: BaseSocket,
+  target: Target,
+  bound: Address | null,
+  setup: TlsSetup | null,
+  fd = -1,
+): Promise<Stream> {
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
   const family = owner.family;
@@ -30,7 +40,17 @@ export async function handshake(owner: BaseSocket, target: Target, bound: Addres
     family === 'unix'
       ? { path: ip, allowHalfOpen: true } // AF_UNIX: the path names the server's socket file
       : { host: ip, port, family, allowHalfOpen: true, ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }) };
-  const raw = setup?.role === 'client' ? tls.connect({ ...options, ...clientOptions(setup, host) }) : net.connect(options);
+  const client = setup?.role === 'client' ? clientOptions(setup, host) : null;
+  let raw: net.Socket;
+  if (fd < 0) raw = client === null ? net.connect(options) : tls.connect({ ...options, ...client });
+  else {
+    // connect at once: a socket Node was given a descriptor for starts reading it, which fails
+    // (ENOTCONN) unless it is connecting by then. TLS wraps it in the same turn, before any byte.
+    const plain = new net.Socket({ fd, allowHalfOpen: true }).connect(options);
+    // allowHalfOpen: tls.connect passes it to the TLSSocket it makes, though its type does not list it.
+    const wrap: tls.ConnectionOptions & { allowHalfOpen: boolean } = { socket: plain, allowHalfOpen: true, ...client };
+    raw = client === null ? plain : tls.connect(wrap);
+  }
   let connected = false;
   let failure: unknown = null;
   const onConnect = (): void => {
@@ -58,6 +78,7 @@ export async function handshake(owner: BaseSocket, target: Target, bound: Addres
     }
     if (setup?.role === 'client') verify(raw as tls.TLSSocket, setup, context);
   } catch (err) {
+    tellFailed(owner, target, err, tcpDone && setup !== null ? (raw as tls.TLSSocket) : null);
     raw.destroy();
     throw err;
   }
@@ -91,4 +112,17 @@ function verify(raw: tls.TLSSocket, setup: Extract<TlsSetup, { role: 'client' }>
     value: info.servername ?? context.host,
     ...(cert === undefined ? {} : { cert }),
   });
+}
+
+/**
+ * The attempt failed: told as the engine event (the diagram draws it), unless the socket was closed
+ * under it. secured: the TLS socket, when TCP's handshake was over and TLS's broke.
+ */
+function tellFailed(owner: BaseSocket, target: Target, err: unknown, secured: tls.TLSSocket | null): void {
+  if (!(err instanceof SocketError) || err.code === 'EBADF') return;
+  const { serial, name: socket, transport } = owner;
+  const remote = { host: target.ip, port: target.port, family: owner.family };
+  const tls =
+    secured === null ? null : { detail: err.check ?? err.code, info: err.code === 'CERTIFICATE_VERIFY_FAILED' ? tlsOf(secured) : null };
+  owner.core.emit({ kind: 'connectFailed', serial, socket, transport, remote, code: err.code, tls });
 }

@@ -11,7 +11,7 @@ import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './res
 import { handshake } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
-import { refusedOption, lingerWaitRefused } from './option-errors.js';
+import { refusedOption, lingerWaitRefused, notOnUnix } from './option-errors.js';
 import { nativeError } from './native.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
@@ -187,7 +187,7 @@ export class TcpSocket extends BaseSocket {
       const ip =
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
-      stream = await handshake(this, { ip, port, host }, this.boundAddr, this.tls);
+      stream = await handshake(this, { ip, port, host }, this.boundAddr, this.tls, this.options.beforeConnect());
       if (this.noDelay) stream.raw.setNoDelay(true);
       if (this.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
@@ -212,7 +212,8 @@ export class TcpSocket extends BaseSocket {
       stream = this.connection(call, 'EPIPE_UNCONNECTED');
       stream.checkWritable(call);
       this.checkSignal(options, call);
-      if (!this.mustWait(stream, call)) return this.write(stream, data, call);
+      if (call === 'sendall') return this.sendAll(stream, data, options);
+      if (!kernelFull(stream)) return this.write(stream, data);
       if (this.timeout === 0) throw this.wouldBlock(call);
     } catch (err) {
       return Promise.reject(err);
@@ -220,23 +221,53 @@ export class TcpSocket extends BaseSocket {
     // Wait for room before writing, so a timeout or cancel means nothing of data was sent.
     return this.waitFor(this.writer, call, options, () => {
       stream.checkWritable(call);
-      if (this.mustWait(stream, call)) return null;
-      return this.write(stream, data, call);
+      if (kernelFull(stream)) return null;
+      return this.write(stream, data);
     });
   }
 
-  /** send waits while the kernel's buffer is full, as Python's does (kernel-send.ts); sendall only while Node's is. */
-  private mustWait(stream: Stream, call: 'send' | 'sendall'): boolean {
-    return call === 'send' ? kernelFull(stream) : stream.mustWait;
+  /** send's write: what the kernel takes now (kernel-send.ts), told as the engine event of the completed call. */
+  private write(stream: Stream, data: Buffer): number {
+    const bytes = sendWhatFits(stream, data, this.wakeWriter);
+    this.tellSent('send', stream.local, stream.remote, null, bytes === data.length ? data : data.subarray(0, bytes), bytes, null);
+    return bytes;
   }
 
-  /** send's write, told as the engine event of the completed call. */
-  private write(stream: Stream, data: Buffer, call: 'send' | 'sendall'): number {
-    // send: what the kernel takes now (kernel-send.ts); sendall: everything, Node buffering the rest.
-    const bytes =
-      call === 'send' ? sendWhatFits(stream, data, () => this.writer.wake()) : (stream.write(data, undefined, call), data.length);
-    this.tellSent(call, stream.local, stream.remote, null, bytes === data.length ? data : data.subarray(0, bytes), bytes, null);
-    return bytes;
+  private readonly wakeWriter = (): void => {
+    this.writer.wake();
+  };
+
+  /**
+   * Python's sendall: send what fits, wait while the kernel's buffer is full, send more, and return
+   * only once the kernel has taken the last byte; Node holds at most one piece beyond what the kernel
+   * took (kernel-send.ts), however much data is. settimeout bounds the whole call, as Python's (3.5+)
+   * does; a timeout, a cancel or a broken connection stops it part-way, and the error says how many
+   * bytes had gone, which Python's does not. The sent event tells what went, whole or part.
+   */
+  private sendAll(stream: Stream, data: Buffer, options: BlockOptions): number | Promise<number> {
+    let taken = 0;
+    const attempt = (): number | null => {
+      stream.checkWritable('sendall');
+      while (taken < data.length && !kernelFull(stream)) taken += sendWhatFits(stream, data.subarray(taken), this.wakeWriter);
+      return taken === data.length && !kernelFull(stream) ? taken : null;
+    };
+    const told = (bytes: number): number => {
+      if (bytes > 0 || data.length === 0) this.tellSent('sendall', stream.local, stream.remote, null, data.subarray(0, bytes), bytes, null);
+      return bytes;
+    };
+    const stopped = (err: unknown): unknown => {
+      told(taken);
+      return err instanceof SocketError ? err.withSent(taken, data.length) : err;
+    };
+    try {
+      if (attempt() !== null) return told(taken);
+      if (this.timeout === 0) throw this.wouldBlock('sendall');
+    } catch (err) {
+      return Promise.reject(stopped(err));
+    }
+    return this.waitFor(this.writer, 'sendall', options, attempt).then(told, (err: unknown) => {
+      throw stopped(err);
+    });
   }
 
   /**
@@ -308,6 +339,7 @@ export class TcpSocket extends BaseSocket {
 
   setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
+    this.checkUnixOption(option, 'setsockopt');
     const route = optionRoute(option, 'tcp');
     if (route !== 'node' && route !== 'addon') throw refusedOption(route, option, this.context());
     const v = value as number; // the group options are refused on TCP, above
@@ -353,7 +385,13 @@ export class TcpSocket extends BaseSocket {
 
   getsockopt(option: SocketOption): number {
     this.checkOpen('getsockopt');
+    this.checkUnixOption(option, 'getsockopt');
     return this.options.get(option, this.fd());
+  }
+
+  private checkUnixOption(option: SocketOption, call: 'setsockopt' | 'getsockopt'): void {
+    const refused = this.family === 'unix' ? notOnUnix(option, call, this.context()) : null;
+    if (refused !== null) throw refused;
   }
 
   /** bind with SO_REUSEADDR 0: the OS asked whether a socket without it may bind there (the addon's bindcheck). */
@@ -373,6 +411,10 @@ export class TcpSocket extends BaseSocket {
       throw new SocketError('EINVAL_TLS', 'wrapTls', { socket: this.name, value: `is ${state}` });
     checkSetup(setup, this.name);
     this.tls = setup;
+  }
+
+  override wrapped(): boolean {
+    return this.tls !== null;
   }
 
   override secured(): TlsInfo | null {

@@ -149,6 +149,8 @@ export interface SocketInfo {
   readonly closeResets: boolean; // close() now sends a reset (RST), not a FIN: bytes unread, or SO_LINGER 0
   /** A TLS connection's handshake; absent on every other socket. */
   readonly tls?: TlsInfo;
+  /** Wrapped in TLS (wrapTls) whether or not a handshake has happened: a TLS listener, a client before its handshake. */
+  readonly wrapped: boolean;
 }
 
 /** A socket's kind and addresses, as SocketInfo has them. */
@@ -261,6 +263,20 @@ export type EngineEvent =
       peer: Address;
       /** A TLS listener: the handshake the connection made before accept took it (absent for plain TCP). */
       tls?: TlsInfo;
+    }
+  /**
+   * connect() failed: the TCP handshake (refused, no answer: code), or the TLS one after it (tls set:
+   * detail says what broke it; info is what the handshake had settled when the client refused the
+   * server's certificate, null when it broke before). The socket is left unconnected.
+   */
+  | {
+      kind: 'connectFailed';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      remote: Address;
+      code: string;
+      tls: { readonly detail: string; readonly info: TlsInfo | null } | null;
     }
   /** A client's TLS handshake with a TLS listening socket failed (code: what went wrong); nothing reaches accept, which goes on waiting. */
   | { kind: 'rejected'; serial: number; socket: string; from: Address | null; code: string; detail: string }

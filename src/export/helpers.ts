@@ -64,6 +64,45 @@ const HELPERS: Readonly<Record<PyHelper, { readonly uses: readonly PyHelper[]; r
             written += len(data)
     return written`,
   },
+  tls_connect: {
+    uses: [],
+    code: `tls_servers = []  # this program's TLS listening sockets: tls_connect looks for its server among them
+tls_early = []  # (listening socket, (conn, addr)) that tls_connect accepted, for tls_accept to return
+
+
+def tls_connect(c, address):
+    """c.connect(address), then the TLS handshake, as sockshell's tls.connect. When the server is this
+    program's own listening socket, its half of the handshake must run at the same time: sockshell's
+    does it before accept (as Node does), so a thread accepts here and tls_accept returns what it got."""
+    c.connect(address)
+    server = next((s for s in tls_servers if s.getsockname()[1] == c.getpeername()[1]), None)
+    if server is None:
+        c.do_handshake()
+        return
+
+    def accept():
+        try:
+            tls_early.append((server, server.accept()))
+        except (ssl.SSLError, OSError):
+            pass  # as in sockshell: a client whose handshake fails never reaches accept
+
+    t = threading.Thread(target=accept)
+    t.start()
+    try:
+        c.do_handshake()
+    finally:
+        t.join()`,
+  },
+  tls_accept: {
+    uses: ['tls_connect'],
+    code: `def tls_accept(s):
+    """s.accept(), or the connection that tls_connect accepted on s already, its handshake done."""
+    for i, (server, got) in enumerate(tls_early):
+        if server is s:
+            del tls_early[i]
+            return got
+    return s.accept()`,
+  },
   input_or_none: {
     uses: [],
     code: `def input_or_none(prompt=''):

@@ -9,6 +9,7 @@ import type { PyContext, PyHelper, PyType } from '../spec/python.js';
 import { helperDefinitions } from './helpers.js';
 import { literal, literalType, pyName } from './literals.js';
 import { SocketNames } from './socket-names.js';
+import { hasBothTlsEnds } from './tls-ends.js';
 import { wordBytes, wordSocket, wordText, wordValue, type Content, type PyWord, type Vars } from './words.js';
 
 export { pyName, pyString } from './literals.js';
@@ -28,6 +29,7 @@ export interface ExportOptions {
  */
 export function toPython(program: readonly Stmt[], table: ReadonlyMap<string, CommandDef>, options: ExportOptions): string {
   const w = new Writer(table, options);
+  w.tlsBothEnds = hasBothTlsEnds(program);
   w.block(program, 0);
   const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`), ...[...w.notes].map((n) => `# ${n}`)];
   if (w.helpers.size > 0) imports.push('', ...helperDefinitions(w.helpers));
@@ -61,6 +63,8 @@ class Writer {
   readonly helpers = new Set<PyHelper>();
   readonly notes = new Set<string>();
   readonly assigned = new Set<string>();
+  /** See PyContext.tlsBothEnds. */
+  tlsBothEnds = false;
   private readonly types: Map<string, PyType>;
   private current: string;
   /** What is known of the bytes variables hold; a variable not here holds bytes of unknown content. */
@@ -283,6 +287,7 @@ class Writer {
     return {
       target,
       transport: this.transports.get(target) ?? null,
+      tlsBothEnds: this.tlsBothEnds,
       looping: this.loops > 0,
       get newName() {
         return newName();

@@ -100,6 +100,8 @@ export class ExchangeLog {
       }
       case 'rejected':
         return this.add({ kind: 'rejected', socket: at(e), from: e.from, detail: e.detail });
+      case 'connectFailed':
+        return this.add({ kind: 'connectFailed', socket: at(e), transport: e.transport, remote: e.remote, code: e.code, tls: e.tls });
       case 'shut':
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;

@@ -43,6 +43,15 @@ export type Exchange =
       /** A TLS listener: the handshake the connection made before accept took it. */
       readonly tls?: TlsInfo;
     }
+  /** connect failed: at TCP's handshake (code), or at TLS's after it (tls: what broke it, and what it had settled when the certificate was refused). */
+  | {
+      readonly kind: 'connectFailed';
+      readonly socket: LoggedSocket;
+      readonly transport: Transport;
+      readonly remote: Address;
+      readonly code: string;
+      readonly tls: { readonly detail: string; readonly info: TlsInfo | null } | null;
+    }
   /** A client's TLS handshake with a TLS listening socket failed; nothing reached accept. */
   | { readonly kind: 'rejected'; readonly socket: LoggedSocket; readonly from: Address | null; readonly detail: string }
   | {

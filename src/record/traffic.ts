@@ -93,6 +93,8 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
       return event.tls
         ? mark('>', `TLS handshake done (${event.tls.version}, ${event.tls.cipher}): the bytes below are the plaintext`)
         : null;
+    case 'connectFailed':
+      return event.tls ? mark('<', `TLS handshake failed: ${event.tls.detail}`) : null;
     case 'rejected':
       return mark('<', `TLS handshake from ${event.from ? hostPort(event.from) : 'a client'} failed: ${event.detail}`);
     case 'bound':

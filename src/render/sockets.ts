@@ -16,7 +16,7 @@ export function socketsTable(
   if (sockets.length === 0) return 'no open sockets: create one with udp.socket, tcp.socket, udp.bind, tcp.listen or tcp.connect';
   const rows = sockets.map((s) => ({
     name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
-    type: s.family === 'unix' ? 'UNIX' : `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}${s.tls ? '+TLS' : ''}`,
+    type: s.family === 'unix' ? 'UNIX' : `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}${s.tls || s.wrapped ? '+TLS' : ''}`,
     local: s.local ? hostPort(s.local) : '-',
     peer: s.peer ? hostPort(s.peer) : '-',
     state: s.waiting ? `${s.state} (${s.waiting}…)` : s.state,

@@ -35,6 +35,8 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
         })
       : null,
   connected: () => null,
+  // The failed call says so itself.
+  connectFailed: () => null,
   incoming: (e) =>
     e.taken || e.pending !== 1
       ? null

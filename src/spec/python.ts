@@ -44,6 +44,12 @@ export interface PyContext {
   note(text: string): void;
   /** The word a valued flag took (`--ca FILE`: its ArgSpec's name, FILE), as Python; null when the flag was not given. */
   flagArg(name: string): string | null;
+  /**
+   * The program has a TLS listening socket and a TLS client (tls.listen, tls.connect): one Python
+   * thread cannot run both ends of a handshake, so connect and accept go through the helpers
+   * tls_connect and tls_accept (export/helpers.ts).
+   */
+  readonly tlsBothEnds: boolean;
   /** Needs `import NAME` at the top. */
   need(module: string): void;
   /** Needs the small function `name` defined at the top (export/helpers.ts): a read Python has no one call for. */
@@ -51,7 +57,7 @@ export interface PyContext {
 }
 
 /** The functions an exported program defines for calls Python spells as a loop (recvline, recvuntil, recvexactly, recvfile). */
-export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly' | 'recvfile' | 'input_or_none';
+export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly' | 'recvfile' | 'input_or_none' | 'tls_connect' | 'tls_accept';
 
 export type PyResult =
   /**

@@ -24,6 +24,8 @@ export class PortNames {
         return this.learn(event.from.port);
       case 'rejected':
         return event.from ? this.learn(event.from.port) : undefined;
+      case 'connectFailed':
+        return this.learn(event.remote.port);
       case 'received':
         return event.from ? this.learn(event.from.port) : undefined;
       case 'eof':

@@ -18,6 +18,7 @@ import { grading } from './grading.mjs';
 import { PYTHON, has, killAll, setPinning, summary, versionOf } from './lib.mjs';
 import { memory } from './memory.mjs';
 import { report } from './report.mjs';
+import { sendallMemory } from './sendall-memory.mjs';
 import { roundTrips } from './round-trips.mjs';
 import { startup } from './startup.mjs';
 
@@ -49,7 +50,19 @@ function progress(text) {
  * connections even so: Python's sockets cost so little RSS that 20 of them may not move it a page).
  */
 const size = smoke
-  ? { roundTrips: 1_000, warmRoundTrips: 1, clients: 50, warmClients: 1, bulkMiB: 8, startups: 1, held: 200, burst: 100, submissions: 2 }
+  ? {
+      roundTrips: 1_000,
+      warmRoundTrips: 1,
+      clients: 50,
+      warmClients: 1,
+      bulkMiB: 8,
+      startups: 1,
+      held: 200,
+      burst: 100,
+      submissions: 2,
+      sendallMiB: 16,
+      sendallSeconds: 0.5,
+    }
   : quick
     ? {
         roundTrips: 5_000,
@@ -61,6 +74,8 @@ const size = smoke
         held: 300,
         burst: 1_000,
         submissions: 8,
+        sendallMiB: 64,
+        sendallSeconds: 2,
       }
     : {
         roundTrips: 50_000,
@@ -72,6 +87,8 @@ const size = smoke
         held: 1_000,
         burst: 1_000,
         submissions: 20,
+        sendallMiB: 200,
+        sendallSeconds: 2,
       };
 
 const all = [
@@ -84,6 +101,8 @@ const all = [
   memory(size.held),
   udpBurst(size.burst),
   grading(size.submissions),
+  sendallMemory('tcp', size.sendallMiB, size.sendallSeconds),
+  sendallMemory('tls', size.sendallMiB, size.sendallSeconds),
 ];
 const measurements = all.filter((m) => only === null || only.includes(m.id));
 

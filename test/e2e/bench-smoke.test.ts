@@ -43,6 +43,8 @@ describe('npm run bench', () => {
       'memory',
       'udp-burst',
       'grade',
+      'sendall-memory-tcp',
+      'sendall-memory-tls',
     ]);
     for (const r of report.results) {
       for (const c of r.contenders.filter((x) => x.available)) {
