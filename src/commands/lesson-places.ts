@@ -4,27 +4,44 @@ import { dirname } from 'node:path';
 /**
  * Where each lesson stands, kept in a small JSON file (SessionServices.lessonState: the REPL's is
  * under the user's state directory) so that leaving the shell and starting `lesson udp` again
- * resumes at the step reached. Keys are the lesson and its mode ('udp', 'tcp --server'); values the
- * index of the step to do next. Progress is a convenience: a file that cannot be read counts as no
- * progress, and one that cannot be written leaves the lesson going on, not failing.
+ * resumes at the step reached. Keys are the lesson and its mode ('udp', 'tcp --server'). Progress is
+ * a convenience: a file that cannot be read counts as no progress, and one that cannot be written
+ * leaves the lesson going on, not failing.
  */
-export type SavedPlaces = Readonly<Record<string, number>>;
+export interface Place {
+  /** The index of the step to do next. */
+  readonly at: number;
+  /**
+   * What the student typed to do each step before `at`, by step: their own lines (their port, their
+   * names), so a later session can show them to type again. Empty for a step done by what the engine
+   * saw from another terminal; two lines where a near miss was kept (`connectionSocket.recv 1024`,
+   * then `sentence = $_`).
+   */
+  readonly typed: readonly (readonly string[])[];
+}
+
+export type SavedPlaces = Readonly<Record<string, Place>>;
 
 export function readPlaces(file: string): SavedPlaces {
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => Number.isInteger(e[1]) && (e[1] as number) >= 0));
+    return Object.fromEntries(
+      Object.entries(parsed).flatMap(([key, value]): [string, Place][] => {
+        const place = asPlace(value);
+        return place === null ? [] : [[key, place]];
+      }),
+    );
   } catch {
     return {};
   }
 }
 
 /** Records key's place (null: forgets it, when the lesson is done or started over). */
-export function writePlace(file: string, key: string, at: number | null): void {
-  const places: Record<string, number> = { ...readPlaces(file) };
-  if (at === null) delete places[key];
-  else places[key] = at;
+export function writePlace(file: string, key: string, place: Place | null): void {
+  const places: Record<string, Place> = { ...readPlaces(file) };
+  if (place === null) delete places[key];
+  else places[key] = place;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // Written beside it and renamed, so two shells never leave half a file.
@@ -34,4 +51,15 @@ export function writePlace(file: string, key: string, at: number | null): void {
   } catch {
     // No state directory we may write: the lesson goes on; only leaving the shell loses the place.
   }
+}
+
+/** A place as the file holds it; a bare step number is how the first version wrote one (no lines kept). */
+function asPlace(value: unknown): Place | null {
+  const isAt = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+  if (isAt(value)) return { at: value, typed: [] };
+  if (typeof value !== 'object' || value === null) return null;
+  const { at, typed } = value as { at?: unknown; typed?: unknown };
+  if (!isAt(at)) return null;
+  const lines = Array.isArray(typed) ? typed : [];
+  return { at, typed: lines.map((step) => (Array.isArray(step) ? step.filter((l): l is string => typeof l === 'string') : [])) };
 }

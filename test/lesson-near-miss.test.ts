@@ -1,0 +1,190 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
+import { freeFixedPort } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
+
+/**
+ * The lesson's leftovers from issue 12's user trial. A receiving step typed a little wrong
+ * (`connectionSocket.recv 1024` without `sentence =`) takes the data out of the socket: the lesson
+ * must say what came and what is missing, let the student keep what came, and say before a receive
+ * that would wait for data already taken that it will wait. And a lesson resumed in a new session
+ * lists the lines the student typed (their port), not the lesson file's.
+ */
+
+/** What the lesson and the shell said, lines the lesson wrapped joined back (a continuation starts with two spaces). */
+const said = (out: string) => out.replace(/\n {2}(?=\S)/g, ' ');
+
+const drivers: CoreDriver[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of drivers.splice(0)) await d.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function shell(lessonState?: string): { d: CoreDriver; seen: string[] } {
+  const seen: string[] = [];
+  const d = new CoreDriver({ onLine: (l) => seen.push(l.text), ...(lessonState !== undefined ? { lessonState } : {}) });
+  drivers.push(d);
+  return { d, seen };
+}
+
+/** Types each line and checks the lesson moved on to the step named after it. */
+async function walk(d: CoreDriver, steps: readonly (readonly [string, RegExp])[]): Promise<void> {
+  for (const [line, next] of steps) expect(said((await d.run(line)).out), line).toMatch(next);
+}
+
+describe('a receiving step whose data another command took', () => {
+  it('TCP: a bare recv is a near miss; the step would wait and says so first; sentence = $_ does the step', async () => {
+    const port = await freeFixedPort();
+    const { d, seen } = shell();
+    await walk(d, [
+      ['lesson tcp', /Step 1 of 17/],
+      [`serverPort = ${port}`, /Step 2 of 17/],
+      ['clientSocket = tcp.socket', /Step 3 of 17/],
+      ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
+      ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
+      ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
+      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+      ['clientSocket.send hello', /Step 8 of 17/],
+    ]);
+    const bare = said(withoutReceiveNotes((await d.run('connectionSocket.recv 1024')).out));
+    expect(bare).toMatch(
+      /^b'hello'\n» Nearly: connectionSocket\.recv 1024 received b'hello', the data this step is for\. Nothing kept it, and the next steps need it in sentence: sentence = connectionSocket\.recv 1024\. It is out of connectionSocket now, so typing the step would wait for data that already came\. Keep what arrived: sentence = \$_/,
+    );
+    expect(bare).not.toMatch(/Step 9/);
+
+    // The step as written now waits for bytes that will not come: the lesson says so before it waits.
+    const from = seen.length;
+    const waiting = d.run('sentence = connectionSocket.recv 1024');
+    await waitFor(
+      () => seen.slice(from).some((l) => l.includes('is waiting for data')),
+      () => `the recv waits; seen: ${seen.slice(from).join('\n')}`,
+    );
+    expect(d.core.interrupt()).toBe(true);
+    const cancelled = said((await waiting).out);
+    expect(cancelled).toMatch(
+      /^» Nothing is waiting on connectionSocket: what came \(b'hello'\) was taken by connectionSocket\.recv 1024\. This call waits until the other end sends again \(Ctrl-C cancels\); to go on with what came instead: Ctrl-C, then sentence = \$_\n# connectionSocket is waiting for data/,
+    );
+    expect(cancelled).toMatch(/» Cancelled: nothing changed\. Keep what came: sentence = \$_; or send again from the client/);
+
+    // Keeping what came does the step; the lesson goes on with the student's sentence.
+    await walk(d, [
+      ['sentence = $_', /The bytes came out of the pipe in the order sent[^]*Step 9 of 17/],
+      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+    ]);
+    expect((await d.run('$capitalizedSentence')).out).toBe("b'HELLO'\n");
+  });
+
+  it('UDP: recv gives no address (send again); a recvfrom kept as one pair is unpacked with the line the lesson gives', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2 of 19/],
+      ['clientSocket = udp.socket', /Step 3 of 19/],
+      ['clientSocket.getsockname', /Step 4 of 19/],
+      ['clientSocket.sendto hello localhost $serverPort', /Step 5 of 19/],
+      ['serverSocket = udp.bind $serverPort', /Step 6 of 19/],
+      ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 19/],
+    ]);
+    const recv = said((await d.run('serverSocket.recv 2048')).out);
+    expect(recv).toMatch(/» Nearly: serverSocket\.recv 2048 received b'hello'/);
+    expect(recv).toMatch(
+      /That call gave the data alone; recvfrom gives the sender's address too[^]*Send again from the client, then type the step\./,
+    );
+    expect(said((await d.run('clientSocket.sendto hello localhost $serverPort')).out)).toMatch(/\(step 4 again; you are at step 7\)/);
+    const pair = said((await d.run('message = serverSocket.recvfrom 2048')).out);
+    expect(pair).toMatch(
+      /» Nearly: [^]*message holds it with the sender's address, as one pair: recvfrom returns both[^]*Keep what arrived: message, clientAddress = \$message\n$/,
+    );
+    await walk(d, [['message, clientAddress = $message', /recvfrom returned the data and the client's address[^]*Step 8 of 19/]]);
+    expect((await d.run('$message')).out).toBe("b'hello'\n");
+    expect((await d.run('$clientAddress')).out).toMatch(/^\('127\.0\.0\.1', \d+\)\n$/);
+    // Another bufsize, or a $variable, keeps the data under the step's names: that is the step.
+    await walk(d, [
+      ['modifiedMessage = upper $message', /Step 9 of 19/],
+      ['serverSocket.sendto $modifiedMessage $clientAddress', /Step 10 of 19/],
+      ['size = 4096', /Not this step/],
+      ['modifiedMessage, serverAddress = clientSocket.recvfrom $size', /The client has its answer[^]*Step 11 of 19/],
+    ]);
+  });
+
+  it('two terminals: a bare recvfrom waiting when the datagram came does the seen step and is the near miss of the next', async () => {
+    const port = await freeFixedPort();
+    const { d: server, seen } = shell();
+    const { d: client } = shell();
+    await walk(server, [
+      ['lesson udp --server', /Step 1 of 7/],
+      [`serverPort = ${port}`, /Step 2 of 7/],
+      ['serverSocket = udp.bind $serverPort', /Step 3 of 7/],
+    ]);
+    const from = seen.length;
+    const receiving = server.run('serverSocket.recvfrom 2048');
+    await waitFor(
+      () => seen.slice(from).some((l) => l.includes('is waiting for a datagram')),
+      () => `the server waits; seen: ${seen.slice(from).join('\n')}`,
+    );
+    await client.ok('c = udp.socket', `c.sendto hello localhost ${port}`);
+    const out = said((await receiving).out);
+    expect(out).toMatch(/A datagram arrived[^]*Step 4 of 7[^]*» Nearly: serverSocket\.recvfrom 2048 received b'hello'/);
+    expect(out).toMatch(/Keep what arrived: message, clientAddress = \$_ \(\$_ is the last result\)\n$/);
+    await walk(server, [['message, clientAddress = $_', /Step 5 of 7/]]);
+  });
+});
+
+describe('a lesson resumed in a new session', () => {
+  const stateFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-state-'));
+    dirs.push(dir);
+    return join(dir, 'sockshell', 'lessons.json');
+  };
+
+  it("lists the student's own lines (their port), leaving out the step that was meant to fail", async () => {
+    const port = await freeFixedPort();
+    const file = stateFile();
+    const { d: first } = shell(file);
+    await walk(first, [
+      ['lesson tcp', /Step 1 of 17/],
+      [`serverPort = ${port}`, /Step 2 of 17/],
+      ['clientSocket = tcp.socket', /Step 3 of 17/],
+      ['clientSocket.connect 127.0.0.1 $serverPort', /ECONNREFUSED[^]*Step 4 of 17/],
+      ['serverSocket = tcp.listen $serverPort 5', /Step 5 of 17/],
+    ]);
+    await first.close();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      tcp: {
+        at: 4,
+        typed: [
+          [`serverPort = ${port}`],
+          ['clientSocket = tcp.socket'],
+          ['clientSocket.connect 127.0.0.1 $serverPort'],
+          ['serverSocket = tcp.listen $serverPort 5'],
+        ],
+      },
+    });
+    const { d: second } = shell(file);
+    const back = (await second.run('lesson tcp')).out;
+    expect(back).toContain(
+      [
+        '» Earlier steps, as you typed them:',
+        `    serverPort = ${port}`,
+        '    clientSocket = tcp.socket',
+        '    serverSocket = tcp.listen $serverPort 5',
+        '» Step 5 of 17',
+      ].join('\n'),
+    );
+    expect(back).not.toContain('12000');
+  });
+
+  it("a place the first version wrote (a bare step number) resumes, with the lesson's own lines", async () => {
+    const file = stateFile();
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ udp: 2 }));
+    const { d } = shell(file);
+    const back = (await d.run('lesson udp')).out;
+    expect(back).toContain(['» Earlier steps:', '    serverPort = 12000', '    clientSocket = udp.socket', '» Step 3 of 19'].join('\n'));
+  });
+});
