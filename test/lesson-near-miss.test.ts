@@ -37,7 +37,7 @@ async function walk(d: CoreDriver, steps: readonly (readonly [string, RegExp])[]
 }
 
 describe('a receiving step whose data another command took', () => {
-  it('TCP: a bare recv is a near miss; the step would wait and says so first; sentence = $_ does the step', async () => {
+  it('TCP: accept with one name and a bare recv are near misses; the step would wait and says so first; keeping what came does the step', async () => {
     const port = await freeFixedPort();
     const { d, seen } = shell();
     await walk(d, [
@@ -47,12 +47,19 @@ describe('a receiving step whose data another command took', () => {
       ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
       ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
       ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
-      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+    ]);
+    // accept with one name: the connection is out of the accept queue, and the name holds a pair.
+    const one = said((await d.run('connectionSocket = serverSocket.accept')).out);
+    expect(one).toMatch(
+      /» Nearly: connectionSocket = serverSocket\.accept took the connection from \('127\.0\.0\.1', \d+\), what this step is for\. connectionSocket holds it with the client's address, as one pair: accept returns both, and the textbook unpacks them into two names: connectionSocket, addr = serverSocket\.accept\. It is out of serverSocket's accept queue now, so typing the step would wait for a client that already came\. Keep what came: connectionSocket, addr = \$connectionSocket\n$/,
+    );
+    await walk(d, [
+      ['connectionSocket, addr = $connectionSocket', /accept returned a new socket[^]*Step 7 of 17/],
       ['clientSocket.send hello', /Step 8 of 17/],
     ]);
     const bare = said(withoutReceiveNotes((await d.run('connectionSocket.recv 1024')).out));
     expect(bare).toMatch(
-      /^b'hello'\n» Nearly: connectionSocket\.recv 1024 received b'hello', the data this step is for\. Nothing kept it, and the next steps need it in sentence: sentence = connectionSocket\.recv 1024\. It is out of connectionSocket now, so typing the step would wait for data that already came\. Keep what arrived: sentence = \$_/,
+      /^b'hello'\n» Nearly: connectionSocket\.recv 1024 took b'hello', what this step is for\. Nothing kept it, and the next steps need it in sentence: sentence = connectionSocket\.recv 1024\. It is out of connectionSocket now, so typing the step would wait for data that already came\. Keep what came: sentence = \$_ \(\$_ is the last result\)\n$/,
     );
     expect(bare).not.toMatch(/Step 9/);
 
@@ -91,14 +98,14 @@ describe('a receiving step whose data another command took', () => {
       ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 19/],
     ]);
     const recv = said((await d.run('serverSocket.recv 2048')).out);
-    expect(recv).toMatch(/» Nearly: serverSocket\.recv 2048 received b'hello'/);
+    expect(recv).toMatch(/» Nearly: serverSocket\.recv 2048 took b'hello', what this step is for/);
     expect(recv).toMatch(
       /That call gave the data alone; recvfrom gives the sender's address too[^]*Send again from the client, then type the step\./,
     );
     expect(said((await d.run('clientSocket.sendto hello localhost $serverPort')).out)).toMatch(/\(step 4 again; you are at step 7\)/);
     const pair = said((await d.run('message = serverSocket.recvfrom 2048')).out);
     expect(pair).toMatch(
-      /» Nearly: [^]*message holds it with the sender's address, as one pair: recvfrom returns both[^]*Keep what arrived: message, clientAddress = \$message\n$/,
+      /» Nearly: [^]*message holds it with the sender's address, as one pair: recvfrom returns both[^]*Keep what came: message, clientAddress = \$message\n$/,
     );
     await walk(d, [['message, clientAddress = $message', /recvfrom returned the data and the client's address[^]*Step 8 of 19/]]);
     expect((await d.run('$message')).out).toBe("b'hello'\n");
@@ -129,8 +136,8 @@ describe('a receiving step whose data another command took', () => {
     );
     await client.ok('c = udp.socket', `c.sendto hello localhost ${port}`);
     const out = said((await receiving).out);
-    expect(out).toMatch(/A datagram arrived[^]*Step 4 of 7[^]*» Nearly: serverSocket\.recvfrom 2048 received b'hello'/);
-    expect(out).toMatch(/Keep what arrived: message, clientAddress = \$_ \(\$_ is the last result\)\n$/);
+    expect(out).toMatch(/A datagram arrived[^]*Step 4 of 7[^]*» Nearly: serverSocket\.recvfrom 2048 took b'hello'/);
+    expect(out).toMatch(/Keep what came: message, clientAddress = \$_ \(\$_ is the last result\)\n$/);
     await walk(server, [['message, clientAddress = $_', /Step 5 of 7/]]);
   });
 });

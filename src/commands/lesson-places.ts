@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -37,20 +37,65 @@ export function readPlaces(file: string): SavedPlaces {
   }
 }
 
-/** Records key's place (null: forgets it, when the lesson is done or started over). */
+/**
+ * Records key's place (null: forgets it, when the lesson is done or started over). Two terminals of
+ * one lesson write the same file at the same moment (the client's connect and the server's
+ * accept-queue step are one event), so the read and the write are one step under a lock file: without
+ * it, one shell wrote back the other's place as it had read it a moment before.
+ */
 export function writePlace(file: string, key: string, place: Place | null): void {
-  const places: Record<string, Place> = { ...readPlaces(file) };
-  if (place === null) delete places[key];
-  else places[key] = place;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    // Written beside it and renamed, so two shells never leave half a file.
+  } catch {
+    return; // No state directory we may write: the lesson goes on; only leaving the shell loses the place.
+  }
+  const unlock = lock(`${file}.lock`);
+  try {
+    const places: Record<string, Place> = { ...readPlaces(file) };
+    if (place === null) delete places[key];
+    else places[key] = place;
+    // Written beside it and renamed, so a reader never sees half a file.
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(places) + '\n', { mode: 0o600 });
     renameSync(temp, file);
   } catch {
-    // No state directory we may write: the lesson goes on; only leaving the shell loses the place.
+    // A file we may not write: as above.
+  } finally {
+    unlock();
   }
+}
+
+/** How long a lock may be held before it counts as left by a shell that died holding it. */
+const STALE_MS = 2000;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Takes the lock file (created exclusively), waiting a few milliseconds at a time while another
+ * shell holds it, for at most about half a second; returns its release. A lock that cannot be had
+ * (a stale one is removed first) is gone without: a place is a convenience, never worth a hang.
+ */
+function lock(path: string): () => void {
+  for (let tries = 0; tries < 100; tries++) {
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+      return () => {
+        try {
+          unlinkSync(path);
+        } catch {
+          // Already removed as stale by another shell.
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break;
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_MS) unlinkSync(path);
+      } catch {
+        // Released meanwhile: try again.
+      }
+      Atomics.wait(PAUSE, 0, 0, 5);
+    }
+  }
+  return () => {};
 }
 
 /** A place as the file holds it; a bare step number is how the first version wrote one (no lines kept). */

@@ -4,7 +4,7 @@ import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
 import { writePlace, type Place } from './lesson-places.js';
-import { kept, keepLine, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
+import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
 import { Evidence } from './lesson-seen.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -23,8 +23,8 @@ type Failure = Parameters<LessonTracker['heard']>[1];
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
  * happened and what comes next, or hints. A step with `seen:` is done by what the engine saw
  * (`saw`), typed here or in another terminal; when that happens while nothing runs, `unprompted`
- * says it at once. A receiving step is also done by its effect (lesson-receive.ts): its data kept
- * under its names after another command took it.
+ * says it at once. A step that takes (recv, recvfrom, accept) is also done by its effect
+ * (lesson-receive.ts): what came kept under its names after another command took it.
  */
 export class LessonRun implements LessonTracker {
   readonly steps: readonly LessonStep[];
@@ -77,7 +77,7 @@ export class LessonRun implements LessonTracker {
     const rs = step === undefined ? null : receiveStep(step.step);
     const miss = this.miss;
     if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
-    // Only a call that receives on the socket waits for what the near miss took.
+    // Only a call that takes from the socket waits for what the near miss took.
     if (receiveStep(source)?.socket !== rs.socket) return [];
     return this.say(takenWords(rs, miss, this.peek));
   }
@@ -126,11 +126,11 @@ export class LessonRun implements LessonTracker {
   }
 
   /** A chunk that is not the step: an earlier step again, the step's data taken or kept another way, or a hint. */
-  private notTheStep(step: LessonStep, source: string, failure: Failure, took: Buffer | null): string[] {
+  private notTheStep(step: LessonStep, source: string, failure: Failure, took: string | null): string[] {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
       if (took !== null) {
-        this.miss = nearMiss(this.at, rs, source, took, this.peek);
+        this.miss = nearMiss(rs, source, took, this.peek);
         this.typing.push(source.trim());
         // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
         // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
@@ -154,8 +154,8 @@ export class LessonRun implements LessonTracker {
   /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
   private hint(step: LessonStep): string {
     const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepLine(rs, this.miss, this.peek);
-    return keep === null ? step.hint : `Keep what came: ${keep}; or send again from the client and type ${step.step}`;
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peek, step.step);
+    return keep ?? step.hint;
   }
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
@@ -167,7 +167,9 @@ export class LessonRun implements LessonTracker {
   /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
   private moveTo(at: number, lines: readonly string[]): void {
     const was = this.places.get(this.key) ?? { at: 0, typed: [] };
-    const typed = Array.from({ length: at }, (_, i) => (i < was.at ? (was.typed[i] ?? []) : i === was.at ? [...lines] : []));
+    const typed = Array.from({ length: at }, (_, i) =>
+      i < was.at ? (was.typed[i] ?? []) : i === was.at ? lines.map((l) => l.trim()) : [],
+    );
     const place = { at, typed };
     this.places.set(this.key, place);
     this.miss = null;
