@@ -49,12 +49,13 @@ describe('a receiving step whose data another command took', () => {
       ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
     ]);
     // accept with one name: the connection is out of the accept queue, and the name holds a pair.
-    const one = said((await d.run('connectionSocket = serverSocket.accept')).out);
+    // (Named conn, the socket is found by the variable the lesson's later steps use, as NAME.call finds it.)
+    const one = said((await d.run('conn = serverSocket.accept')).out);
     expect(one).toMatch(
-      /» Nearly: connectionSocket = serverSocket\.accept took the connection from \('127\.0\.0\.1', \d+\), what this step is for\. connectionSocket holds it with the client's address, as one pair: accept returns both, and the textbook unpacks them into two names: connectionSocket, addr = serverSocket\.accept\. It is out of serverSocket's accept queue now, so typing the step would wait for a client that already came\. Keep what came: connectionSocket, addr = \$connectionSocket\n$/,
+      /» Nearly: conn = serverSocket\.accept took the connection from \('127\.0\.0\.1', \d+\), what this step is for\. conn holds it with the client's address, as one pair: accept returns both, and the textbook unpacks them into two names: connectionSocket, addr = serverSocket\.accept\. It is out of serverSocket's accept queue now, so typing the step would wait for a client that already came\. Keep what came: connectionSocket, addr = \$conn\n$/,
     );
     await walk(d, [
-      ['connectionSocket, addr = $connectionSocket', /accept returned a new socket[^]*Step 7 of 17/],
+      ['connectionSocket, addr = $conn', /accept returned a new socket[^]*Step 7 of 17/],
       ['clientSocket.send hello', /Step 8 of 17/],
     ]);
     const bare = said(withoutReceiveNotes((await d.run('connectionSocket.recv 1024')).out));
@@ -73,7 +74,7 @@ describe('a receiving step whose data another command took', () => {
     expect(d.core.interrupt()).toBe(true);
     const cancelled = said((await waiting).out);
     expect(cancelled).toMatch(
-      /^» Nothing is waiting on connectionSocket: what came \(b'hello'\) was taken by connectionSocket\.recv 1024\. This call waits until the other end sends again \(Ctrl-C cancels\); to go on with what came instead: Ctrl-C, then sentence = \$_\n# connectionSocket is waiting for data/,
+      /^» Nothing is waiting on connectionSocket: what came \(b'hello'\) was taken by connectionSocket\.recv 1024\. This call waits until the other end sends again \(Ctrl-C cancels\); to go on with what came instead: Ctrl-C, then sentence = \$_\n# conn is waiting for data/,
     );
     expect(cancelled).toMatch(/» Cancelled: nothing changed\. Keep what came: sentence = \$_; or send again from the client/);
 

@@ -53,27 +53,27 @@ export function receiveStep(text: string): ReceiveStep | null {
   return { socket: on, call, takes: call === 'accept' ? 'connection' : 'data', targets: stmt.targets.map((t) => t.name) };
 }
 
-/** What taking calls handed the application, by socket label, since the last `take`, as the lesson shows it. */
+/** What taking calls handed the application, by socket serial, since the last `take`, as the lesson shows it. */
 export class Receipts {
-  private got: { readonly socket: string; readonly shown: string }[] = [];
+  private got: { readonly serial: number; readonly shown: string }[] = [];
 
   hear(event: EngineEvent): void {
     if (event.kind === 'returned' && RECEIVES.has(event.call))
-      this.got.push({ socket: event.socket, shown: repr({ kind: 'bytes', value: Buffer.from(event.data) }) });
-    else if (event.kind === 'accepted') this.got.push({ socket: event.socket, shown: `the connection from ${addressRepr(event.peer)}` });
+      this.got.push({ serial: event.serial, shown: repr({ kind: 'bytes', value: Buffer.from(event.data) }) });
+    else if (event.kind === 'accepted') this.got.push({ serial: event.serial, shown: `the connection from ${addressRepr(event.peer)}` });
   }
 
-  has(socket: string): boolean {
-    return this.got.some((g) => g.socket === socket);
+  has(serial: number | undefined): boolean {
+    return this.got.some((g) => g.serial === serial);
   }
 
   clear(): void {
     this.got = [];
   }
 
-  /** What was taken from socket since the last take (null: nothing was), and forgets all. */
-  take(socket: string): string | null {
-    const mine = this.got.filter((g) => g.socket === socket);
+  /** What was taken from the socket since the last take (null: nothing was), and forgets all. */
+  take(serial: number | undefined): string | null {
+    const mine = this.got.filter((g) => g.serial === serial);
     this.got = [];
     return mine.length === 0 ? null : mine.map((g) => g.shown).join(' and ');
   }

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent, SocketHandle } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
@@ -92,17 +92,16 @@ export class LessonRun implements LessonTracker {
         // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
         const next = this.steps[this.at + 1];
         const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
-        const alsoNext =
-          next !== undefined &&
-          next.seen === null &&
-          (next.expect.test(collapse(source)) || (nextSocket !== null && this.receipts.has(nextSocket)));
+        const nextSerial = nextSocket === null ? undefined : this.handleOf(nextSocket)?.serial;
+        const alsoNext = next !== undefined && next.seen === null && (next.expect.test(collapse(source)) || this.receipts.has(nextSerial));
         const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
       return failure !== null && !this.onlyLooks(source) ? this.say(`That did not work. ${step.hint}`) : [];
     }
     if (this.onlyLooks(source)) return [];
-    const took = this.receipts.take(receiveStep(step.step)?.socket ?? '');
+    const stepSocket = receiveStep(step.step)?.socket;
+    const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
     if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
@@ -184,10 +183,16 @@ export class LessonRun implements LessonTracker {
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
-  /** Data or datagrams waiting on the socket the lesson names; null when no open socket has that name. */
-  private queued(label: string): number | null {
-    const handle = this.session.engine.lookup(label);
+  /** Data, datagrams or connections waiting on the socket the lesson names; null when no open socket has that name. */
+  private queued(name: string): number | null {
+    const handle = this.handleOf(name);
     return handle === null ? null : this.session.engine.info(handle).queued.count;
+  }
+
+  /** The socket a name stands for, as NAME.call finds it: a variable holding a socket, else a socket's label. */
+  private handleOf(name: string): SocketHandle | null {
+    const value = this.peek(name);
+    return value?.kind === 'socket' ? value.handle : this.session.engine.lookup(name);
   }
 
   /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
