@@ -97,7 +97,9 @@ export class LessonRun implements LessonTracker {
         const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
-      return failure !== null && !this.onlyLooks(source) ? this.say(`That did not work. ${step.hint}`) : [];
+      if (this.onlyLooks(source)) return [];
+      // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
+      return this.say(failure !== null ? `That did not work. ${step.hint}` : `Not yet: ${this.evidence.progress(step.seen)}. ${step.hint}`);
     }
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
@@ -171,6 +173,7 @@ export class LessonRun implements LessonTracker {
     );
     const place = { at, typed };
     this.places.set(this.key, place);
+    this.evidence.mark();
     this.miss = null;
     this.typing = [];
     if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? place : null);

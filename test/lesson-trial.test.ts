@@ -36,18 +36,21 @@ async function walk(d: CoreDriver, steps: readonly (readonly [string, RegExp])[]
   for (const [line, next] of steps) expect(said((await d.run(line)).out), line).toMatch(next);
 }
 
+/** The TCP lesson in one terminal up to the server's accept (step 6): the client refused, then connected. */
+const tcpOpening = (port: number): [string, RegExp][] => [
+  ['lesson tcp', /Step 1 of 17/],
+  [`serverPort = ${port}`, /Step 2 of 17/],
+  ['clientSocket = tcp.socket', /Step 3 of 17/],
+  ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
+  ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
+  ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
+];
+
 describe('a receiving step whose data another command took', () => {
   it('TCP: accept with one name and a bare recv are near misses; the step would wait and says so first; keeping what came does the step', async () => {
     const port = await freeFixedPort();
     const { d, seen } = shell();
-    await walk(d, [
-      ['lesson tcp', /Step 1 of 17/],
-      [`serverPort = ${port}`, /Step 2 of 17/],
-      ['clientSocket = tcp.socket', /Step 3 of 17/],
-      ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
-      ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
-      ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
-    ]);
+    await walk(d, tcpOpening(port));
     // accept with one name: the connection is out of the accept queue, and the name holds a pair.
     // (Named conn, the socket is found by the variable the lesson's later steps use, as NAME.call finds it.)
     const one = said((await d.run('conn = serverSocket.accept')).out);
@@ -140,6 +143,35 @@ describe('a receiving step whose data another command took', () => {
     expect(out).toMatch(/A datagram arrived[^]*Step 4 of 7[^]*» Nearly: serverSocket\.recvfrom 2048 took b'hello'/);
     expect(out).toMatch(/Keep what came: message, clientAddress = \$_ \(\$_ is the last result\)\n$/);
     await walk(server, [['message, clientAddress = $_', /Step 5 of 7/]]);
+  });
+});
+
+describe('a step done by what the engine saw', () => {
+  it('says "Not yet" and why, not nothing, when the second accept came after the first connection socket was closed', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ...tcpOpening(port),
+      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+      ['clientSocket.send hello', /Step 8 of 17/],
+      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
+      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      ['print From Server: $modifiedSentence', /Step 13 of 17/],
+      ['client2 = tcp.connect localhost $serverPort', /Step 14 of 17/],
+      // The next step, typed first: the step that needs both open can no longer happen with these two.
+      [
+        'connectionSocket.close',
+        /^[^]*» Not yet: serverSocket has 0 accepted connections open, and this step needs 2 open at once; a connection socket closed before the next accept does not count/,
+      ],
+      [
+        'conn2, addr2 = serverSocket.accept',
+        /» Not yet: serverSocket has 1 accepted connection open, and this step needs 2 open at once; a connection socket closed before the next accept does not count: connect another client and accept it while the open one stays open\./,
+      ],
+      ['client3 = tcp.connect localhost $serverPort', /» Not yet: serverSocket has 1 accepted/],
+      ['conn3, addr3 = serverSocket.accept', /accepted a second connection while the first is still open[^]*Step 15 of 17/],
+    ]);
   });
 });
 
