@@ -131,6 +131,8 @@ describe('a receiving step whose data another command took', () => {
       ['lesson udp --server', /Step 1 of 7/],
       [`serverPort = ${port}`, /Step 2 of 7/],
       ['serverSocket = udp.bind $serverPort', /Step 3 of 7/],
+      // A command that does not do a step the engine must see is told how far it is, not nothing.
+      ['x = 1', /^» Not yet: serverSocket has seen 0 arrivals since this step began; it waits for 1\. Send from the client terminal/],
     ]);
     const from = seen.length;
     const receiving = server.run('serverSocket.recvfrom 2048');
@@ -146,8 +148,23 @@ describe('a receiving step whose data another command took', () => {
   });
 });
 
-describe('a step done by what the engine saw', () => {
-  it('says "Not yet" and why, not nothing, when the second accept came after the first connection socket was closed', async () => {
+describe('what the lesson says when a step is not done', () => {
+  it("the step's own line failing for a reason outside it (no server yet) is not a line to fix", async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ['lesson tcp --client', /Step 1 of 10/],
+      [`serverPort = ${port}`, /Step 2 of 10/],
+      ['clientSocket = tcp.socket', /Step 3 of 10/],
+      ['clientSocket.connect localhost $serverPort', /ECONNREFUSED[^]*Step 4 of 10: Now start the server/],
+      [
+        'clientSocket.connect localhost $serverPort',
+        /^» That did not work: the error above says why; type it again when it can work\. Type clientSocket\.connect localhost \$serverPort\n$/,
+      ],
+    ]);
+  });
+
+  it('a step done by what the engine saw says "Not yet" and why, not nothing, when the second accept came after the first connection socket was closed', async () => {
     const port = await freeFixedPort();
     const { d } = shell();
     await walk(d, [

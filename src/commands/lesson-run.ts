@@ -98,6 +98,7 @@ export class LessonRun implements LessonTracker {
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
       if (this.onlyLooks(source)) return [];
+      if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
       // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
       return this.say(failure !== null ? `That did not work. ${step.hint}` : `Not yet: ${this.evidence.progress(step.seen)}. ${step.hint}`);
     }
@@ -107,8 +108,9 @@ export class LessonRun implements LessonTracker {
     if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
-      const why = step.fails !== null && failure === null ? `it should fail with ${step.fails} here; ` : '';
-      if (step.fails === null || failure !== null) return this.say(`That did not work: ${why}fix it and type it again. ${this.hint(step)}`);
+      // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
+      if (step.fails === null || failure !== null)
+        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.hint(step)}`);
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
       this.moveTo(this.at + 1, [source]);

@@ -95,8 +95,12 @@ export class Evidence {
       case 'received':
       case 'eof': {
         const n = this.since(`${kind} ${socket}`);
-        const what = { incoming: "client's handshake", received: 'arrival', eof: 'end of the connection' }[kind];
-        return `${socket} has seen ${n} ${what}${n === 1 ? '' : 's'} since this step began; it waits for ${count}`;
+        const [one, many] = {
+          incoming: ['completed handshake', 'completed handshakes'],
+          received: ['arrival', 'arrivals'],
+          eof: ['end of its connection', 'ends of its connections'],
+        }[kind];
+        return `${socket} has seen ${n} ${n === 1 ? one : many} since this step began; it waits for ${count}`;
       }
       case 'accepted': {
         const open = this.open.get(socket)?.size ?? 0;
