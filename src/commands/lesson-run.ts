@@ -143,12 +143,16 @@ export class LessonRun implements LessonTracker {
       if (this.miss !== null && kept(rs, this.miss, this.peek)) return this.done(step, source);
     }
     const typed = collapse(source);
+    const before = this.places.get(this.key)?.typed ?? [];
     const earlier = this.steps
       .slice(0, this.at)
       .findIndex(
-        (s) => s.seen === null && s.expect.test(typed) && (s.fails === null ? failure === null : failure?.message.includes(s.fails)),
+        (s, i) =>
+          (s.seen === null && s.expect.test(typed) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+          (failure === null && (before[i] ?? []).some((line) => collapse(line) === typed)),
       );
-    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not wrong.
+    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
+    // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
     if (earlier >= 0) return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
     if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
     return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
