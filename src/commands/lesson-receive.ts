@@ -10,9 +10,16 @@ import { compile } from './check.js';
  * name), what the step was for is gone, and typing the step then waits for something that already
  * came. So the lesson judges such a step by its effect too: it is done when the step's names hold
  * what came, however the student got it there (`sentence = $_` after a bare
- * `connectionSocket.recv 1024`). It never assigns for the student: it says what is missing and the
- * one line that keeps what came, and warns before a call that would wait for what was already
- * taken (lesson-run.ts `before`).
+ * `connectionSocket.recv 1024`), and warns before a call that would wait for what was already taken
+ * (lesson-run.ts `before`).
+ *
+ * Why this and not the alternatives. Counting the near miss as the step would leave the next step
+ * (`upper $sentence`) failing on a variable that was never set, and setting it for the student
+ * breaks the lesson's rule that the student types everything. Refusing to run the step would make
+ * the lesson stop a real call, and in two terminals waiting is right once the other side sends
+ * again. Sending again is offered too, but it needs the other program (another terminal, with two),
+ * while the keep line needs nothing but what is already on the screen: the data arrived and is shown,
+ * only the name is missing, which is the thing to learn.
  */
 
 const RECEIVES: ReadonlySet<string> = new Set(['recv', 'recvfrom', 'recvline', 'recvuntil', 'recvexactly']);
