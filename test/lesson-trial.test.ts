@@ -164,6 +164,36 @@ describe('what the lesson says when a step is not done', () => {
     ]);
   });
 
+  it('a timeout step that did not time out says so in its own words, not "is a server already running"', async () => {
+    const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
+    const { d } = shell();
+    await walk(d, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2/],
+      ['clientSocket = udp.socket', /Step 3/],
+      ['clientSocket.getsockname', /Step 4/],
+      ['clientSocket.sendto hello localhost $serverPort', /Step 5/],
+      ['serverSocket = udp.bind $serverPort', /Step 6/],
+      ['clientSocket.sendto hello localhost $serverPort', /Step 7/],
+      ['message, clientAddress = serverSocket.recvfrom 2048', /Step 8/],
+      ['modifiedMessage = upper $message', /Step 9/],
+      ['serverSocket.sendto $modifiedMessage $clientAddress', /Step 10/],
+      ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 11/],
+      ['print $modifiedMessage', /Step 12/],
+      [`relayPort = ${relayPort}`, /Step 13/],
+      ['relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &', /Step 14/],
+      ['clientSocket.settimeout 5', /Step 15/],
+      ['clientSocket.sendto hello localhost $relayPort', /Step 16 of 19/],
+      // A datagram for the client from elsewhere: the wait the step expects to time out returns it.
+      ['serverSocket.sendto early $clientAddress', /Not this step/],
+      [
+        'modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+        /^» It worked where it should have failed with ETIMEDOUT: something arrived before the timeout, so nothing was lost this time\.\n» Step 17 of 19/,
+      ],
+      ['kill %1', /./],
+    ]);
+  });
+
   it('a step done by what the engine saw says "Not yet" and why, not nothing, when the second accept came after the first connection socket was closed', async () => {
     const port = await freeFixedPort();
     const { d } = shell();

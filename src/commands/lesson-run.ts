@@ -12,6 +12,12 @@ const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
 
 const MARK = '» ';
 
+/** What it likely means when a step that should fail with this code worked. */
+const UNFAILED: Readonly<Record<string, string>> = {
+  ECONNREFUSED: ': is a server already running on that port?',
+  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
+};
+
 /** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
 export function placeKey(name: string, mode: LessonMode): string {
   return mode === 'one' ? name : `${name} --${mode}`;
@@ -120,10 +126,7 @@ export class LessonRun implements LessonTracker {
         this.steps[this.at]!.expect.test(collapse(source))
       )
         this.moveTo(this.at + 1, [source]);
-      return [
-        ...this.say(`It worked where it should have failed with ${step.fails}: is a server already running on that port?`),
-        ...this.next(),
-      ];
+      return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
     }
     return this.done(step, source);
   }
