@@ -31,7 +31,7 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',
   'commands/lesson-file.ts': 'lesson NAME reads lessons/NAME.lesson, and lesson FILE.lesson the lesson file it names',
   'commands/lesson-places.ts':
-    'lesson writes the step reached (numbers in JSON) to the one state file the interactive shell gave the session ($XDG_STATE_HOME/sockshell/lessons.json); a script names no file, and transcripts have none',
+    'lesson writes the step reached and the lines typed for the steps before it (JSON) to the one state file the interactive shell gave the session ($XDG_STATE_HOME/sockshell/lessons.json); a script names no file, and transcripts have none',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
   'engine/accept-cap.ts':
     'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',

@@ -6,7 +6,7 @@ import { parseSeen } from '../src/commands/lesson-seen.js';
 describe('lesson files in one terminal or two', () => {
   it('each terminal walks its own program; one terminal walks all but the two-terminal steps', () => {
     const counts = (name: string) => (['one', 'server', 'client'] as const).map((mode) => stepsIn(loadLesson(name), mode).length);
-    expect(counts('udp')).toEqual([19, 6, 15]);
+    expect(counts('udp')).toEqual([19, 7, 15]);
     expect(counts('tcp')).toEqual([17, 9, 10]);
     const server = stepsIn(loadLesson('tcp'), 'server');
     expect(server.filter((s) => s.seen !== null).map((s) => `${s.seen!.kind} ${s.seen!.socket} ${s.seen!.count}`)).toEqual([

@@ -5,7 +5,7 @@ import { defineCommand } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { loadLesson, shippedLessons, stepsIn, type LessonMode } from './lesson-file.js';
-import { readPlaces, writePlace } from './lesson-places.js';
+import { readPlaces, writePlace, type Place } from './lesson-places.js';
 import { LessonRun, placeKey } from './lesson-run.js';
 
 /**
@@ -17,12 +17,12 @@ import { LessonRun, placeKey } from './lesson-run.js';
  * place; `lesson NAME` comes back to it, and `lesson NAME --restart` starts over.
  */
 
-/** Where each lesson of a session stands: the index of the step to do next, by placeKey. */
-const PLACES = new WeakMap<SessionServices, Map<string, number>>();
+/** Where each lesson of a session stands (the step to do next, and the lines typed for those before it), by placeKey. */
+const PLACES = new WeakMap<SessionServices, Map<string, Place>>();
 
-function placesOf(session: SessionServices): Map<string, number> {
+function placesOf(session: SessionServices): Map<string, Place> {
   let places = PLACES.get(session);
-  if (places === undefined) PLACES.set(session, (places = new Map<string, number>()));
+  if (places === undefined) PLACES.set(session, (places = new Map<string, Place>()));
   return places;
 }
 
@@ -59,7 +59,7 @@ export const lessonCommand = defineCommand({
           const key = placeKey(name, mode);
           const place = places.get(key) ?? saved[key];
           const where = mode === 'one' ? '' : ` --${mode}`;
-          return place === undefined ? [] : [`at step ${place + 1} of ${stepsIn(lesson, mode).length}${where}`];
+          return place === undefined ? [] : [`at step ${place.at + 1} of ${stepsIn(lesson, mode).length}${where}`];
         });
         lines.push(
           ...wrapWords(`${lesson.title}${at.length > 0 ? ` (${at.join('; ')})` : ''}`, width, `  ${name.padEnd(6)}`, ' '.repeat(8)),
@@ -83,7 +83,9 @@ export const lessonCommand = defineCommand({
       throw new ShellError('--server or --client: each terminal plays one of the two programs', null);
     const mode: LessonMode = ctx.flags.has('server') ? 'server' : ctx.flags.has('client') ? 'client' : 'one';
     const lesson = loadLesson(asked);
-    const run = new LessonRun(session, lesson, mode, places);
+    const scope = ctx.scope;
+    const peek = (name: string) => (scope.names().includes(name) ? scope.get(name, ctx.span) : undefined);
+    const run = new LessonRun(session, lesson, mode, places, peek);
     const key = run.key;
     if (ctx.flags.has('restart')) {
       places.delete(key);
@@ -95,21 +97,39 @@ export const lessonCommand = defineCommand({
     const before = saved[key];
     if (here !== undefined) {
       show([...run.say(`Back to the ${key} lesson.`), ...run.prompt()]);
-    } else if (before !== undefined && before > 0 && before < run.steps.length && !ctx.flags.has('restart')) {
+    } else if (before !== undefined && before.at > 0 && before.at < run.steps.length && !ctx.flags.has('restart')) {
       // Progress from an earlier session: the place is kept, but that session's sockets and variables went with it.
       places.set(key, before);
-      const earlier = run.steps.slice(0, before).filter((s) => s.seen === null);
       show([
         ...run.say(
-          `Back to the ${key} lesson at step ${before + 1} of ${run.steps.length}, where you left it in an earlier session. That session's sockets and variables went with it: type the earlier steps again to make them, or lesson ${key} --restart starts over.`,
+          `Back to the ${key} lesson at step ${before.at + 1} of ${run.steps.length}, where you left it in an earlier session. That session's sockets and variables went with it: type the earlier steps again to make them, or lesson ${key} --restart starts over.`,
         ),
-        ...(earlier.length > 0 ? run.say(`Earlier steps: ${earlier.map((s) => s.step).join('  ·  ')}`) : []),
+        ...earlierSteps(run, before, width),
         ...run.prompt(),
       ]);
     } else {
-      places.set(key, 0);
+      places.set(key, { at: 0, typed: [] });
       show([...run.say(intro), ...run.prompt()]);
     }
     return NONE;
   },
 });
+
+/**
+ * The lines to type again after a new session, as the student typed them (their port, their
+ * names), one per line so they can be copied. A step that should fail (connect before the server)
+ * makes nothing and is left out; a step done by what the other terminal did has no line here. A
+ * place saved before lines were kept shows the lesson's own text for its steps.
+ */
+function earlierSteps(run: LessonRun, place: Place, width: number): string[] {
+  const lines = run.steps.slice(0, place.at).flatMap((step, i) => {
+    if (step.fails !== null) return [];
+    return place.typed[i] ?? (step.seen === null ? [step.step] : []);
+  });
+  if (lines.length === 0) return [];
+  const own = place.typed.length > 0;
+  return [
+    ...run.say(own ? 'Earlier steps, as you typed them:' : 'Earlier steps:'),
+    ...lines.flatMap((line) => wrapWords(line, width, '    ', '      ')),
+  ];
+}

@@ -1,9 +1,10 @@
-import type { EngineEvent } from '../engine/types.js';
+import type { EngineEvent, SocketHandle } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
-import { writePlace } from './lesson-places.js';
+import { writePlace, type Place } from './lesson-places.js';
+import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
 import { Evidence } from './lesson-seen.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -11,35 +12,51 @@ const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
 
 const MARK = '» ';
 
+/** What it likely means when a step that should fail with this code worked. */
+const UNFAILED: Readonly<Record<string, string>> = {
+  ECONNREFUSED: ': is a server already running on that port?',
+  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
+};
+
 /** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
 export function placeKey(name: string, mode: LessonMode): string {
   return mode === 'one' ? name : `${name} --${mode}`;
 }
 
+type Failure = Parameters<LessonTracker['heard']>[1];
+
 /**
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
  * happened and what comes next, or hints. A step with `seen:` is done by what the engine saw
  * (`saw`), typed here or in another terminal; when that happens while nothing runs, `unprompted`
- * says it at once.
+ * says it at once. A step that takes (recv, recvfrom, accept) is also done by its effect
+ * (lesson-receive.ts): what came kept under its names after another command took it.
  */
 export class LessonRun implements LessonTracker {
   readonly steps: readonly LessonStep[];
   readonly key: string;
   private readonly evidence = new Evidence();
+  private readonly receipts = new Receipts();
+  /** The current step's data, taken by a command that was not the step. */
+  private miss: NearMiss | null = null;
+  /** Lines typed towards the current step before the one that does it (a near miss). */
+  private typing: string[] = [];
 
   constructor(
     private readonly session: SessionServices,
     readonly lesson: Lesson,
     readonly mode: LessonMode,
     /** This session's places, by key. */
-    private readonly places: Map<string, number>,
+    private readonly places: Map<string, Place>,
+    /** The student's variables, to see what a receiving step's names hold. */
+    private readonly peek: Peek,
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
   }
 
   get at(): number {
-    return this.places.get(this.key) ?? 0;
+    return this.places.get(this.key)?.at ?? 0;
   }
 
   /** The current step, as the student sees it before typing. */
@@ -51,64 +68,124 @@ export class LessonRun implements LessonTracker {
 
   saw(event: EngineEvent): void {
     this.evidence.hear(event);
+    this.receipts.hear(event);
   }
 
   unprompted(): readonly string[] {
     const step = this.steps[this.at];
     if (step?.seen == null || !this.evidence.met(step.seen)) return [];
-    return this.done(step);
+    return this.done(step, null);
   }
 
-  heard(source: string, failure: string | null): readonly string[] {
+  before(source: string): readonly string[] {
+    this.receipts.clear(); // what this chunk receives is what heard judges
+    const step = this.steps[this.at];
+    const rs = step === undefined ? null : receiveStep(step.step);
+    const miss = this.miss;
+    if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
+    // Only a call that takes from the socket waits for what the near miss took.
+    if (receiveStep(source)?.socket !== rs.socket) return [];
+    return this.say(takenWords(rs, miss, this.peek));
+  }
+
+  heard(source: string, failure: Failure): readonly string[] {
     const step = this.steps[this.at];
     if (step === undefined) return [];
     if (step.seen !== null) {
       if (this.evidence.met(step.seen)) {
         // What the engine saw during this command did the step; the command may be the next step too
         // (a recvfrom typed while the datagram was on its way).
-        const said = this.done(step);
-        const next = this.steps[this.at];
-        if (next === undefined || next.seen !== null || !next.expect.test(collapse(source))) return said;
-        return [...said, ...this.heard(source, failure)];
+        // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
+        const next = this.steps[this.at + 1];
+        const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
+        const nextSerial = nextSocket === null ? undefined : this.handleOf(nextSocket)?.serial;
+        const alsoNext = next !== undefined && next.seen === null && (next.expect.test(collapse(source)) || this.receipts.has(nextSerial));
+        const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
+        return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
-      return failure !== null && !this.onlyLooks(source) ? this.say(`That did not work. ${step.hint}`) : [];
+      if (this.onlyLooks(source)) return [];
+      if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
+      // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
+      return this.say(failure !== null ? `That did not work. ${step.hint}` : `Not yet: ${this.evidence.progress(step.seen)}. ${step.hint}`);
     }
     if (this.onlyLooks(source)) return [];
-    if (!step.expect.test(collapse(source))) {
-      const earlier = this.steps.slice(0, this.at).findIndex((s) => s.seen === null && s.expect.test(collapse(source)));
-      // Typing an earlier step again (to rebuild what a past session made) is not wrong.
-      if (earlier >= 0 && failure === null) return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
-      return this.say(`Not this step. ${step.hint} (lesson stop leaves the lesson.)`);
-    }
-    if (step.fails !== null ? failure === null || !failure.includes(step.fails) : failure !== null) {
-      const why = step.fails !== null && failure === null ? `it should fail with ${step.fails} here; ` : '';
-      if (step.fails === null || failure !== null) return this.say(`That did not work: ${why}fix it and type it again. ${step.hint}`);
+    const stepSocket = receiveStep(step.step)?.socket;
+    const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
+    if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
+    if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
+    if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
+      // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
+      if (step.fails === null || failure !== null)
+        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.hint(step)}`);
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
-      this.moveTo(this.at + 1);
+      this.moveTo(this.at + 1, [source]);
       while (
         this.steps[this.at]?.seen === null &&
         this.steps[this.at]!.fails === null &&
         this.steps[this.at]!.expect.test(collapse(source))
       )
-        this.moveTo(this.at + 1);
-      return [
-        ...this.say(`It worked where it should have failed with ${step.fails}: is a server already running on that port?`),
-        ...this.next(),
-      ];
+        this.moveTo(this.at + 1, [source]);
+      return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
     }
-    return this.done(step);
+    return this.done(step, source);
   }
 
-  /** The step is done: what happened, the chapter's question, and the next step. */
-  private done(step: LessonStep): string[] {
-    this.moveTo(this.at + 1);
+  /** A chunk that is not the step: an earlier step again, the step's data taken or kept another way, or a hint. */
+  private notTheStep(step: LessonStep, source: string, failure: Failure, took: string | null): string[] {
+    const rs = receiveStep(step.step);
+    if (rs !== null && failure === null) {
+      if (took !== null) {
+        this.miss = nearMiss(rs, source, took, this.peek);
+        this.typing.push(source.trim());
+        // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
+        // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
+        if (rs.targets.length === 0 || kept(rs, this.miss, this.peek)) return this.done(step, source);
+        return this.say(nearMissWords(rs, step.step, this.miss, this.queued(rs.socket), this.peek));
+      }
+      if (this.miss !== null && kept(rs, this.miss, this.peek)) return this.done(step, source);
+    }
+    const typed = collapse(source);
+    const before = this.places.get(this.key)?.typed ?? [];
+    const earlier = this.steps
+      .slice(0, this.at)
+      .findIndex(
+        (s, i) =>
+          (s.seen === null && s.expect.test(typed) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+          (failure === null && (before[i] ?? []).some((line) => collapse(line) === typed)),
+      );
+    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
+    // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
+    if (earlier >= 0) return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
+    if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
+    return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
+  }
+
+  /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
+  private hint(step: LessonStep): string {
+    const rs = receiveStep(step.step);
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peek, step.step);
+    return keep ?? step.hint;
+  }
+
+  /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
+  private done(step: LessonStep, source: string | null): string[] {
+    this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
     return [...this.say(step.then), ...(step.ask ? this.say(`Think: ${step.ask}`) : []), ...this.next()];
   }
 
-  private moveTo(at: number): void {
-    this.places.set(this.key, at);
-    if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? at : null);
+  /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
+  private moveTo(at: number, lines: readonly string[]): void {
+    const was = this.places.get(this.key) ?? { at: 0, typed: [] };
+    const typed = Array.from({ length: at }, (_, i) =>
+      i < was.at ? (was.typed[i] ?? []) : i === was.at ? lines.map((l) => l.trim()) : [],
+    );
+    const place = { at, typed };
+    this.places.set(this.key, place);
+    this.evidence.mark();
+    this.miss = null;
+    this.typing = [];
+    if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? place : null);
   }
 
   private next(): string[] {
@@ -116,6 +193,18 @@ export class LessonRun implements LessonTracker {
     this.session.lesson = null;
     this.places.delete(this.key); // done: `lesson NAME` starts it afresh
     return this.say(`Lesson done. ${this.lesson.end}`);
+  }
+
+  /** Data, datagrams or connections waiting on the socket the lesson names; null when no open socket has that name. */
+  private queued(name: string): number | null {
+    const handle = this.handleOf(name);
+    return handle === null ? null : this.session.engine.info(handle).queued.count;
+  }
+
+  /** The socket a name stands for, as NAME.call finds it: a variable holding a socket, else a socket's label. */
+  private handleOf(name: string): SocketHandle | null {
+    const value = this.peek(name);
+    return value?.kind === 'socket' ? value.handle : this.session.engine.lookup(name);
   }
 
   /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */

@@ -11,10 +11,10 @@ export type SeenKind = 'incoming' | 'received' | 'accepted' | 'eof';
 
 /** What each kind means, for lessons/README.md and for errors in a lesson file. */
 export const SEEN_KINDS: Readonly<Record<SeenKind, string>> = {
-  incoming: "N clients' handshakes have completed on the welcoming socket SOCKET (waiting for accept or accepted)",
-  received: 'N datagrams (UDP) or pieces of data (TCP) have reached SOCKET',
+  incoming: "N clients' handshakes have completed on the welcoming socket SOCKET since the step began (waiting for accept or accepted)",
+  received: 'N datagrams (UDP) or pieces of data (TCP) have reached SOCKET since the step began',
   accepted: 'SOCKET has N connection sockets it accepted open at once (a second client while the first is served)',
-  eof: "SOCKET's peer has closed its end (FIN or reset)",
+  eof: "SOCKET's peer has closed its end (FIN or reset) since the step began",
 };
 
 export interface Seen {
@@ -39,8 +39,12 @@ export function parseSeen(text: string): Seen | string {
  */
 export class Evidence {
   private readonly counts = new Map<string, number>();
+  /** The counts when the current step began: a step counts what happened since (a lesson resumed, or left and come back to, starts afresh). */
+  private base = new Map<string, number>();
   /** Connection sockets each welcoming socket (by label) accepted that are still open, by serial. */
   private readonly open = new Map<string, Set<number>>();
+  /** Connection sockets each welcoming socket accepted, open or closed since. */
+  private readonly everAccepted = new Map<string, number>();
 
   hear(event: EngineEvent): void {
     switch (event.kind) {
@@ -52,6 +56,7 @@ export class Evidence {
       case 'accepted': {
         const set = this.open.get(event.socket) ?? new Set<number>();
         this.open.set(event.socket, set.add(event.conn));
+        this.everAccepted.set(event.socket, (this.everAccepted.get(event.socket) ?? 0) + 1);
         return;
       }
       case 'closed':
@@ -62,12 +67,17 @@ export class Evidence {
     }
   }
 
+  /** A new step begins: counted kinds count from here. */
+  mark(): void {
+    this.base = new Map(this.counts);
+  }
+
   met(seen: Seen): boolean {
     switch (seen.kind) {
       case 'incoming':
       case 'received':
       case 'eof':
-        return (this.counts.get(`${seen.kind} ${seen.socket}`) ?? 0) >= seen.count;
+        return this.since(`${seen.kind} ${seen.socket}`) >= seen.count;
       case 'accepted':
         return (this.open.get(seen.socket)?.size ?? 0) >= seen.count;
       default: {
@@ -75,6 +85,41 @@ export class Evidence {
         return exhaustive;
       }
     }
+  }
+
+  /** How far the step is, in words, for a command typed while it is not done yet. */
+  progress(seen: Seen): string {
+    const { kind, socket, count } = seen;
+    switch (kind) {
+      case 'incoming':
+      case 'received':
+      case 'eof': {
+        const n = this.since(`${kind} ${socket}`);
+        const [one, many] = {
+          incoming: ['completed handshake', 'completed handshakes'],
+          received: ['arrival', 'arrivals'],
+          eof: ['end of its connection', 'ends of its connections'],
+        }[kind];
+        return `${socket} has seen ${n} ${n === 1 ? one : many} since this step began; it waits for ${count}`;
+      }
+      case 'accepted': {
+        const open = this.open.get(socket)?.size ?? 0;
+        const ever = this.everAccepted.get(socket) ?? 0;
+        const closed =
+          ever > open
+            ? `; a connection socket closed before the next accept does not count: connect another client and accept it while ${open === 1 ? 'the open one stays' : open > 1 ? 'the others stay' : 'another is'} open`
+            : '';
+        return `${socket} has ${open} accepted connection${open === 1 ? '' : 's'} open, and this step needs ${count} open at once${closed}`;
+      }
+      default: {
+        const exhaustive: never = kind;
+        return exhaustive;
+      }
+    }
+  }
+
+  private since(key: string): number {
+    return (this.counts.get(key) ?? 0) - (this.base.get(key) ?? 0);
   }
 
   private bump(kind: SeenKind, socket: string): void {

@@ -127,6 +127,7 @@ export class ShellCore {
       const controller = new AbortController();
       this.running = controller;
       this.shownWhileRunning = 0;
+      this.lessonBefore(source);
       const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal, this.compiled(source));
       this.running = null;
       this.report(result, source, typedAfter);
@@ -197,11 +198,18 @@ export class ShellCore {
       result.kind === 'ok'
         ? null
         : result.kind === 'failed'
-          ? result.error.message
+          ? { message: result.error.message, cancelled: false }
           : result.kind === 'syntax'
-            ? (result.diagnostics[0]?.message ?? 'syntax')
-            : `${result.what} cancelled`;
+            ? { message: result.diagnostics[0]?.message ?? 'syntax', cancelled: false }
+            : { message: `${result.what} cancelled`, cancelled: true };
     for (const text of lesson.heard(source, failure)) this.options.sink({ text, channel: 'out', async: false, style: 'plain' });
+  }
+
+  /** A lesson under way may warn before a chunk runs: a receive that would wait for data already taken. */
+  private lessonBefore(source: string): void {
+    const lesson = this.session.lesson;
+    if (lesson === null) return;
+    for (const text of lesson.before(source)) this.emit({ text, channel: 'out', async: false, style: 'plain' });
   }
 
   private err(text: string, style: ShellLine['style']): void {

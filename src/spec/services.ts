@@ -25,11 +25,13 @@ export interface TrafficControl {
 
 /** A guided lesson under way (the `lesson` command): it hears each command typed at the prompt. */
 export interface LessonTracker {
+  /** What the lesson says before a chunk typed at the prompt runs (that it would wait for data a line before already took), or nothing. */
+  before(source: string): readonly string[];
   /**
    * What the lesson says after a chunk typed at the prompt ran: the next step, a hint, or nothing.
-   * failure: the error's message when the chunk did not run to its end, else null.
+   * failure: why the chunk did not run to its end (the error's message; cancelled: by Ctrl-C), else null.
    */
-  heard(source: string, failure: string | null): readonly string[];
+  heard(source: string, failure: { readonly message: string; readonly cancelled: boolean } | null): readonly string[];
   /** Each engine event while the lesson runs: a step may be done by what the engine saw (another terminal's client connecting). */
   saw(event: EngineEvent): void;
   /** What the lesson says when what it saw did a step while no command ran: the next step, or nothing. */

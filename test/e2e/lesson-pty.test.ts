@@ -96,7 +96,12 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
         ['clientSocket.connect localhost $serverPort', /handshake done[^]*Step 6 of 17/],
         ['connectionSocket, addr = serverSocket.accept', /Think: Why does a TCP server need[^]*Step 7 of 17/],
         ['clientSocket.send hello', /Step 8 of 17/],
-        ['sentence = connectionSocket.recv 1024', /# sentence = b'hello' from [^]*Step 9 of 17/],
+        // The trial's trap: recv without the assignment takes the data; the lesson names what is missing.
+        [
+          'connectionSocket.recv 1024',
+          /b'hello'\r?\n» Nearly: [^]*would wait for data that already came\. Keep what came: sentence = \$_[^]*> $/,
+        ],
+        ['sentence = $_', /The bytes came out of the pipe[^]*Step 9 of 17/],
         ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
         ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
         ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],

@@ -145,9 +145,9 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
         ['clientSocket.sendto hello localhost $serverPort', /simply lost[^]*Step 5 of 15: Now start the server/],
       ] as const)
         await typeAndSee(client, line, next, `client: ${line}`);
-      await typeAndSee(server, 'lesson udp --server', /Step 1 of 6/, 'the server lesson');
-      await typeAndSee(server, `serverPort = ${port}`, /Step 2 of 6/, 'server step 2');
-      await typeAndSee(server, 'serverSocket = udp.bind $serverPort', /Step 3 of 6[^]*in the client\s+terminal/, 'server bound');
+      await typeAndSee(server, 'lesson udp --server', /Step 1 of 7/, 'the server lesson');
+      await typeAndSee(server, `serverPort = ${port}`, /Step 2 of 7/, 'server step 2');
+      await typeAndSee(server, 'serverSocket = udp.bind $serverPort', /Step 3 of 7[^]*in the client\s+terminal/, 'server bound');
       // The textbook's server is already in recvfrom when the datagram comes: the step it watched for and this one are both done.
       const waiting = server.screen().length;
       server.child.stdin.write('message, clientAddress = serverSocket.recvfrom 2048\r');
@@ -156,11 +156,17 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
       await seeWithoutTyping(
         server,
         waiting,
-        /A datagram arrived[^]*recvfrom returned the data[^]*Step 5 of 6/,
+        /A datagram arrived[^]*recvfrom returned the data[^]*Step 5 of 7/,
         'seen: received, then recvfrom',
       );
-      await typeAndSee(server, 'modifiedMessage = upper $message', /Step 6 of 6/, 'server upper');
-      await typeAndSee(server, 'serverSocket.sendto $modifiedMessage $clientAddress', /Lesson done/, 'server replies');
+      await typeAndSee(server, 'modifiedMessage = upper $message', /Step 6 of 7/, 'server upper');
+      await typeAndSee(
+        server,
+        'serverSocket.sendto $modifiedMessage $clientAddress',
+        /Step 7 of 7: The server's part is done, but keep this terminal open[^]*> $/,
+        'server replies, then watches for the relayed datagram',
+      );
+      const relayed = server.screen().length;
       await typeAndSee(client, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 7 of 15/, 'client receives');
       await typeAndSee(client, 'print $modifiedMessage', /HELLO[^]*Step 8 of 15/, 'client prints');
       // The datagram-lost steps are the client's: its relay, its timeout, its second try.
@@ -179,8 +185,13 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
         ['clientSocket.close', /Lesson done/],
       ] as const)
         await typeAndSee(client, line, next, `client: ${line}`);
-      // The datagram that got through reached the server's terminal.
-      await server.waitFor(/\[serverSocket\] a datagram of 5 bytes/, 'the relayed datagram at the server');
+      // The datagram that got through reached the server's terminal, whose lesson says whose address it bears.
+      await seeWithoutTyping(
+        server,
+        relayed,
+        /\[serverSocket\] a datagram of 5 bytes[^]*A datagram got through the relay[^]*the relay's own socket[^]*Lesson done\./,
+        'the relayed datagram at the server',
+      );
     });
   });
 
@@ -198,7 +209,9 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
       first.kill();
     }
     const file = join(state, 'sockshell', 'lessons.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ udp: 2 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      udp: { at: 2, typed: [[`serverPort = ${port}`], ['clientSocket = udp.socket']] },
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const second = shell();
@@ -208,7 +221,9 @@ describe.runIf(hasScript)('lesson in two terminals', () => {
       await typeAndSee(
         second,
         'lesson udp',
-        /Back to the udp lesson at step 3 of 19, where you left it in an earlier session[^]*Earlier steps: serverPort = 12000 +· +clientSocket = udp\.socket[^]*Step 3 of 19/,
+        new RegExp(
+          `Back to the udp lesson at step 3 of 19, where you left it in an earlier session[^]*Earlier steps, as you typed them:\\r?\\n {4}serverPort = ${port}\\r?\\n {4}clientSocket = udp\\.socket\\r?\\n[^]*Step 3 of 19`,
+        ),
         'resumed',
       );
       // The old session's socket is gone: typing the earlier steps again is not a wrong step.

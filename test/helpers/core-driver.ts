@@ -23,6 +23,8 @@ export interface CoreDriverOptions {
   readonly readLine?: () => Promise<string | null>;
   /** Sees every line, including those that arrive between commands. */
   readonly onLine?: (line: ShellLine) => void;
+  /** Where lessons keep their place between sessions (ShellCoreOptions.lessonState); absent: this session only. */
+  readonly lessonState?: string;
 }
 
 export class CoreDriver {
@@ -43,6 +45,7 @@ export class CoreDriver {
       caretUnderInput: true,
       ...(options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {}),
       onExit: () => (this.exits += 1),
+      ...(options.lessonState !== undefined ? { lessonState: options.lessonState } : {}),
     });
   }
 
