@@ -222,6 +222,35 @@ describe('what the lesson says when a step is not done', () => {
   });
 });
 
+describe('a close that reset the connection (user trial: the lesson said "Closing sent a FIN" under the reset warning)', () => {
+  it('the close step says it reset, and the client recv that then fails with ECONNRESET is done, with why', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ...tcpOpening(port),
+      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+      ['clientSocket.send hello', /Step 8 of 17/],
+      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
+      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      // The student's own extra send: it lies unread on connectionSocket when the server closes.
+      ['clientSocket.send extra', /step 7 again; you are at step 12/],
+      ['print From Server: $modifiedSentence', /Step 13 of 17/],
+      ['client2 = tcp.connect localhost $serverPort', /Step 14 of 17/],
+      ['conn2, addr2 = serverSocket.accept', /Step 15 of 17/],
+    ]);
+    await waitFor(() => d.core.session.engine.list().find((x) => x.name === 'connectionSocket')?.queued.count === 5, 'extra unread');
+    const closed = said((await d.run('connectionSocket.close')).out);
+    expect(closed).toMatch(/» Closing reset the connection \(RST\) instead of sending a FIN: bytes the client sent were still unread/);
+    expect(closed).not.toMatch(/Closing sent a FIN/);
+    expect(closed).toMatch(/Step 16 of 17/);
+    const recv = said((await d.run('clientSocket.recv 1024')).out);
+    expect(recv).toMatch(/» ECONNRESET \(Python: ConnectionResetError\): the connection was reset, not closed with a FIN[^]*Step 17 of 17/);
+    expect(recv).not.toMatch(/type it again/);
+  });
+});
+
 describe('a lesson resumed in a new session', () => {
   const stateFile = () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockshell-state-'));

@@ -29,6 +29,8 @@ export interface LessonStep {
   readonly say: string;
   readonly hint: string;
   readonly then: string;
+  /** Said instead of then when the step's close reset the connection (bytes unread): null, a generic note before then. */
+  readonly reset: string | null;
   readonly ask: string | null;
 }
 
@@ -72,7 +74,7 @@ export function loadLesson(nameOrPath: string): Lesson {
 }
 
 const HEAD = ['title', 'intro', 'intro-server', 'intro-client', 'end'] as const;
-const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'ask', 'side', 'terminals', 'seen'] as const;
+const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'reset', 'ask', 'side', 'terminals', 'seen'] as const;
 type Field = (typeof HEAD)[number] | (typeof STEP)[number];
 const FIELDS: ReadonlySet<string> = new Set<Field>([...HEAD, ...STEP]);
 const IN_HEAD: ReadonlySet<string> = new Set<Field>(HEAD);
@@ -139,6 +141,7 @@ export function parseLesson(name: string, text: string, file: string): Lesson {
         say: s.say ?? '',
         hint: s.hint ?? `Type ${step}`,
         then: s.then ?? '',
+        reset: s.reset ?? null,
         ask: s.ask ?? null,
       };
     }),

@@ -18,6 +18,10 @@ const UNFAILED: Readonly<Record<string, string>> = {
   ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
 };
 
+/** Said for a step whose call failed with ECONNRESET after the lesson saw a connection reset. */
+const RESET_INSTEAD =
+  'ECONNRESET (Python: ConnectionResetError): the connection was reset, not closed with a FIN, so there is no end of stream to read; that is what a close with bytes unread does. The step is done: this end is finished with the connection too.';
+
 /** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
 export function placeKey(name: string, mode: LessonMode): string {
   return mode === 'one' ? name : `${name} --${mode}`;
@@ -41,6 +45,12 @@ export class LessonRun implements LessonTracker {
   private miss: NearMiss | null = null;
   /** Lines typed towards the current step before the one that does it (a near miss). */
   private typing: string[] = [];
+  /**
+   * A close during this chunk that reset its connection (bytes unread, SO_LINGER 0), and whether any
+   * reset has happened in this lesson: a step's text written for a FIN must not be said after one.
+   */
+  private resetNow: { socket: string; unread: number } | null = null;
+  private resetSeen = false;
 
   constructor(
     private readonly session: SessionServices,
@@ -69,6 +79,10 @@ export class LessonRun implements LessonTracker {
   saw(event: EngineEvent): void {
     this.evidence.hear(event);
     this.receipts.hear(event);
+    if (event.kind === 'closed' && event.peer !== null && (event.unread > 0 || event.linger)) {
+      this.resetNow = { socket: event.socket, unread: event.unread };
+      this.resetSeen = true;
+    } else if (event.kind === 'failed' && event.code === 'ECONNRESET') this.resetSeen = true;
   }
 
   unprompted(): readonly string[] {
@@ -79,6 +93,7 @@ export class LessonRun implements LessonTracker {
 
   before(source: string): readonly string[] {
     this.receipts.clear(); // what this chunk receives is what heard judges
+    this.resetNow = null;
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
     const miss = this.miss;
@@ -113,6 +128,10 @@ export class LessonRun implements LessonTracker {
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
     if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
+    // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
+    // step can never work as written, and saying "type it again" would leave the student stuck.
+    if (failure !== null && step.fails === null && this.resetSeen && failure.message.includes('ECONNRESET'))
+      return this.done(step, source, RESET_INSTEAD);
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
       // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
       if (step.fails === null || failure !== null)
@@ -169,9 +188,24 @@ export class LessonRun implements LessonTracker {
   }
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
-  private done(step: LessonStep, source: string | null): string[] {
+  private done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
     this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
-    return [...this.say(step.then), ...(step.ask ? this.say(`Think: ${step.ask}`) : []), ...this.next()];
+    return [
+      ...this.say(instead ?? this.then(step)),
+      ...(step.ask && instead === null ? this.say(`Think: ${step.ask}`) : []),
+      ...this.next(),
+    ];
+  }
+
+  /** What the step did: its `then:`, or its `reset:` when its close reset the connection (never a FIN told for a reset). */
+  private then(step: LessonStep): string {
+    const reset = this.resetNow;
+    if (reset === null) return step.then;
+    const why =
+      reset.unread > 0
+        ? `${reset.unread} byte${reset.unread === 1 ? ' was' : 's were'} unread on ${reset.socket}`
+        : `${reset.socket} had SO_LINGER 0`;
+    return step.reset ?? `Here the close reset the connection (RST) instead, because ${why}: the warning above says so. ${step.then}`;
   }
 
   /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
