@@ -8,6 +8,7 @@ import { VarScope } from '../interp/scope.js';
 import { runChunk } from '../session/chunk.js';
 import { Session } from '../session/session.js';
 import type { Io } from './io.js';
+import type { Span } from '../core/span.js';
 import { streamOutput } from './stream-output.js';
 
 const FILE = '<relay>';
@@ -25,17 +26,23 @@ export async function runRelay(io: Io, argv: readonly string[], options: { quiet
   const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => !options.quiet, raw: false, onError: () => undefined });
   const session = new Session({ interactive: false, out, readLine: () => Promise.resolve(null) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false });
+  const line = ['relay', ...argv].join(' ');
+  /** An error about one word shows the line with a caret under it, as the shell's prompt does. */
+  const error = (message: string, span: Span | null): void => {
+    io.stderr.write(`sockshell relay: ${message}\n`);
+    if (span !== null) io.stderr.write(`  ${line}\n  ${' '.repeat(span.col - 1)}${'^'.repeat(Math.max(1, span.width))}\n`);
+  };
   try {
-    const result = await runChunk(interp, session.ran, ['relay', ...argv].join(' '), 1, options.signal);
+    const result = await runChunk(interp, session.ran, line, 1, options.signal);
     switch (result.kind) {
       case 'cancelled':
         return 130;
       case 'syntax':
       case 'incomplete':
-        for (const d of result.kind === 'syntax' ? result.diagnostics : []) io.stderr.write(`sockshell relay: ${d.message}\n`);
+        for (const d of result.kind === 'syntax' ? result.diagnostics : []) error(d.message, d.span);
         return 2;
       case 'failed':
-        io.stderr.write(`sockshell relay: ${result.error.message}\n`);
+        error(result.error.message, result.error.span);
         return result.error.exit;
       case 'ok':
       case 'exit':

@@ -79,9 +79,29 @@ describe.runIf(hasPython)('sockshell relay between Python programs', () => {
     }
   });
 
-  it('refuses an option of the other transport, with status 1 and one line', async () => {
+  it('refuses an option of the other transport as a usage error (status 2), with a caret under it', async () => {
     const { status, stderr } = await runProcess(process.execPath, [CLI, 'relay', 'tcp', '0', '127.0.0.1', '9', '--loss', '5']);
-    expect(status).toBe(1);
-    expect(stderr).toBe('sockshell relay: --loss is not for a TCP relay (it takes --delay, --rate)\n');
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      [
+        'sockshell relay: --loss is not for a TCP relay (it takes --delay, --rate)',
+        '  relay tcp 0 127.0.0.1 9 --loss 5',
+        '                          ^^^^^^^^',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses an option value that is not one (--loss abc) before it listens, with a caret under it', async () => {
+    const { status, stderr } = await runProcess(process.execPath, [CLI, 'relay', 'udp', '0', '127.0.0.1', '9', '--loss', 'abc']);
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      [
+        "sockshell relay: expected a percentage from 0 to 100, got 'abc'",
+        '  relay udp 0 127.0.0.1 9 --loss abc',
+        '                                 ^^^',
+        '',
+      ].join('\n'),
+    );
   });
 });
