@@ -10,6 +10,7 @@ import { freshSeed, startRelay, type RelaySpec } from '../relay/index.js';
 import { impairText, relaySummary } from '../render/relay-text.js';
 import { defineCommand, type ArgSpec, type ArgsOf, type CallContext, type Given, type KindValue } from '../spec/command.js';
 import { comment } from '../spec/python.js';
+import { foregroundLimit } from './foreground-limit.js';
 import { addressRepr } from '../lang/values.js';
 
 const MODE = { name: 'udp|tcp', kind: 'choice', choices: ['udp', 'tcp'], what: 'udp or tcp' } as const satisfies ArgSpec;
@@ -82,12 +83,16 @@ async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
   ctx.notice(
     `relaying ${started.transport.toUpperCase()} from ${addressRepr(started.local)} to ${addressRepr(started.target)} (${what}); ${stop}`,
   );
+  const limit = foregroundLimit(ctx, 'relay');
   try {
-    await untilAborted(ctx.block.signal);
+    await untilAborted(limit.signal);
   } finally {
+    limit.done();
     await started.close();
     ctx.notice(`relay stopped: ${relaySummary(started.transport, started.counts())}`);
   }
+  const reached = limit.reached();
+  if (reached !== null) throw reached;
   if (job === undefined) throw new Cancelled('relay');
   return NONE;
 }

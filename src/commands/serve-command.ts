@@ -2,6 +2,7 @@ import { address as addressValue, addressRepr, NONE, type Value } from '../lang/
 import type { SocketHandle } from '../engine/index.js';
 import { overrides } from './session-commands.js';
 import { comment } from '../spec/python.js';
+import { foregroundLimit } from './foreground-limit.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
 /**
@@ -60,9 +61,10 @@ export const serveCommand: CommandDef = defineCommand({
     const handlers = new Set<number>();
     let served = 0;
     let failed = 0;
+    const limit = foregroundLimit(ctx, 'serve');
     try {
       for (;;) {
-        const { socket, address } = await engine.accept(listener, { signal: ctx.block.signal, owner, name: 'conn' });
+        const { socket, address } = await engine.accept(listener, { signal: limit.signal, owner, name: 'conn' });
         served += 1;
         const vars = new Map<string, Value>(extra);
         vars.set('conn', { kind: 'socket', handle: socket, transport: 'tcp' });
@@ -80,7 +82,10 @@ export const serveCommand: CommandDef = defineCommand({
         );
         handlers.add(id);
       }
+    } catch (e) {
+      throw limit.reached() ?? e;
     } finally {
+      limit.done();
       await stopAll(ctx, handlers, listener);
       ctx.info(
         `stopped serving ${addressRepr(local)}: served ${served} connection${served === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`,
