@@ -61,6 +61,8 @@ export const serveCommand: CommandDef = defineCommand({
     const handlers = new Set<number>();
     let served = 0;
     let failed = 0;
+    const counts = () => `served ${served} connection${served === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+    if (ctx.job !== undefined) ctx.session.jobs.setStatus(ctx.job, () => `${counts()}, ${handlers.size} being served now`);
     const limit = foregroundLimit(ctx, 'serve');
     try {
       for (;;) {
@@ -69,27 +71,30 @@ export const serveCommand: CommandDef = defineCommand({
         const vars = new Map<string, Value>(extra);
         vars.set('conn', { kind: 'socket', handle: socket, transport: 'tcp' });
         vars.set('addr', addressValue(address));
+        let release = (): void => undefined;
         const id = jobs.start(
           `${file} for ${addressRepr(address)} (serve${ctx.job === undefined ? '' : ` %${ctx.job}`})`,
           (signal, job) => ctx.session.runFile(file, vars, { signal, job, depth: ctx.scope.depth + 1 }),
           (job, end) => {
             handlers.delete(job);
             engine.close(socket); // the connection ends with its job (closing a closed socket does nothing)
+            release();
             if (end.state !== 'failed') return;
             failed += 1;
             ctx.warn(`${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`);
           },
         );
         handlers.add(id);
+        // The connection is its handler's, in the foreground too: data waiting on it is the handler's
+        // business, not a line at the prompt for each client (20 clients made 20 lines at once).
+        release = ctx.session.lend(socket, id);
       }
     } catch (e) {
       throw limit.reached() ?? e;
     } finally {
       limit.done();
       await stopAll(ctx, handlers, listener);
-      ctx.info(
-        `stopped serving ${addressRepr(local)}: served ${served} connection${served === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`,
-      );
+      ctx.info(`stopped serving ${addressRepr(local)}: ${counts()}`);
     }
     return NONE;
   },
