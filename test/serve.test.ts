@@ -102,15 +102,19 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
     );
     await d.ok('kill %1');
     await waitFor(() => lines.some((l) => /stopped serving/.test(l)), 'the summary');
+    // The handler fails before it runs (check finds $prefix unassigned), so whether the client's byte
+    // had arrived when its connection closed, and so a reset's warning, is a race: it is left out here,
+    // and when it comes it is the handler's (job %2), whose connection it was.
+    const unread = /warning: conn was closed with 1 byte unread/;
+    expect(lines.filter((l) => unread.test(l) && !l.startsWith('[2] '))).toEqual([]);
     const shown = lines
+      .filter((l) => !unread.test(l))
       .join('\n')
       .replaceAll(dir, 'DIR')
       .replace(/\d{4,5}/g, 'N');
     expect(shown.split('\n')).toEqual([
       '[1] serve 0 DIR/upper.sock',
       "[1] # serving ('0.0.0.0', N): each connection runs DIR/upper.sock in a job of its own, with conn and addr; kill %1 stops it and them",
-      // The connection is its handler's (job %2), so what is said of it is labelled with that job.
-      expect.stringMatching(/^\[2\] warning: conn was closed with 1 byte unread: .*reset \(RST\)/),
       "[1] warning: DIR/upper.sock for ('127.0.0.1', N) (job %2) failed: $prefix is never assigned in this script",
       "[1] # stopped serving ('0.0.0.0', N): served 1 connection, 1 failed",
       '[1] stopped: serve 0 DIR/upper.sock',
@@ -162,7 +166,7 @@ describe.runIf(hasPython)('serve in the foreground: 20 clients at once', () => {
     ]);
   });
 
-  it('as a job, jobs shows how many it has served under its table', async () => {
+  it('as a job, jobs counts what it has served under its row, and lists no handler once done', async () => {
     d = new CoreDriver();
     await d.ok(`serve 0 ${handler} prefix=got: &`);
     const port = await servingPort();
@@ -172,6 +176,10 @@ describe.runIf(hasPython)('serve in the foreground: 20 clients at once', () => {
     ]);
     expect(ran.stdout).toBe("b'got:X'\n");
     await waitFor(() => d.core.session.jobs.running() === 1, 'the handler job done');
-    expect((await d.run('jobs')).out).toContain('%1: served 1 connection, 0 being served now');
+    const jobs = (await d.run('jobs')).out;
+    expect(jobs).toContain('%1: served 1 connection, 0 being served now');
+    // The handler that served it is done and counted there, not a row of its own: a row per client
+    // would grow for as long as the server runs.
+    expect(jobs).not.toContain('upper.sock for');
   });
 });

@@ -18,8 +18,9 @@ import { defineCommand, type CallContext, type CommandDef } from '../spec/comman
  * Python writes as a loop with a thread per connection.
  *
  * Its jobs are quiet: a handler's start and end would be two lines per client at the prompt (the
- * flood issue 14 names), so `jobs` lists them, a failed one is said in one line, and serve says how
- * many it served when it stops.
+ * flood issue 14 names), so `jobs` lists them while they serve (serve's own row counts those done),
+ * a failed one is said in one line, and serve says how many it served when it stops. A connection is
+ * lent to its handler's job, so what happens on it is that job's, even with serve in the foreground.
  */
 export const serveCommand: CommandDef = defineCommand({
   name: 'serve',
@@ -83,6 +84,7 @@ export const serveCommand: CommandDef = defineCommand({
             failed += 1;
             ctx.warn(`${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`);
           },
+          { forget: true }, // serve counts them; jobs lists only those serving a client now
         );
         handlers.add(id);
         // The connection is its handler's, in the foreground too: data waiting on it is the handler's
