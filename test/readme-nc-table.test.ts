@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/commands/check.js';
-import { streamRequest } from '../src/commandline/parse.js';
+import { streamRequest, takeLog } from '../src/commandline/parse.js';
 
 /**
  * The README's "nc / ncat / socat → sockshell" table (issue 14): each sockshell command in its right
@@ -34,7 +34,11 @@ describe('the README nc / ncat / socat table', () => {
   it.each(commands)('%s is taken as written', (command) => {
     const [sub, ...argv] = filled(command);
     if (sub === 'relay') {
-      expect(compile(['relay', ...argv].join(' ') + '\n').diagnostics).toEqual([]);
+      // As the command line reads it: --log FILE is its own, the rest is the shell's relay command.
+      const logged = takeLog(argv);
+      expect(typeof logged).not.toBe('string');
+      const rest = typeof logged === 'string' ? [] : logged.rest;
+      expect(compile(['relay', ...rest].join(' ') + '\n').diagnostics).toEqual([]);
       return;
     }
     expect(sub === 'connect' || sub === 'listen', command).toBe(true);

@@ -2,7 +2,8 @@
  * `sockshell relay ARGS`: the relay command on the command line, as a socat one-liner is: it runs
  * in the foreground until Ctrl-C (or SIGTERM, as the caller's signal), saying where it listens, each
  * datagram it loses and its counts at the end as `#` lines on stderr (-q: none). Standard output
- * stays empty: a relay's bytes go to its sockets, not to the terminal.
+ * stays empty: a relay's bytes go to its sockets, not to the terminal; --log FILE writes them, both
+ * ways, as a hex dump with time and addresses (socat -v -x).
  */
 import { VarScope } from '../interp/scope.js';
 import { runChunk } from '../session/chunk.js';
@@ -10,6 +11,7 @@ import { Session } from '../session/session.js';
 import type { Io } from './io.js';
 import type { Span } from '../core/span.js';
 import { streamOutput } from './stream-output.js';
+import { startLog } from './script.js';
 
 const FILE = '<relay>';
 
@@ -17,7 +19,11 @@ const FILE = '<relay>';
 const PLAIN = /^[A-Za-z0-9_.:%[\]-]+$/;
 
 /** Exit status: 130 when stopped by the signal (as every interrupted command here), 1 or 2 when it could not start. */
-export async function runRelay(io: Io, argv: readonly string[], options: { quiet: boolean; signal: AbortSignal }): Promise<number> {
+export async function runRelay(
+  io: Io,
+  argv: readonly string[],
+  options: { quiet: boolean; signal: AbortSignal; log?: string },
+): Promise<number> {
   const odd = argv.find((a) => !PLAIN.test(a));
   if (odd !== undefined) {
     io.stderr.write(`sockshell relay: unexpected argument '${odd}' (hosts, ports, numbers and --options only)\n`);
@@ -33,6 +39,8 @@ export async function runRelay(io: Io, argv: readonly string[], options: { quiet
     if (span !== null) io.stderr.write(`  ${line}\n  ${' '.repeat(span.col - 1)}${'^'.repeat(Math.max(1, span.width))}\n`);
   };
   try {
+    // --log FILE: every byte that crosses the relay, both ways, as a hex dump (socat -v -x).
+    if (options.log !== undefined && !(await startLog(session, options.log, io))) return 1;
     const result = await runChunk(interp, session.ran, line, 1, options.signal);
     switch (result.kind) {
       case 'cancelled':

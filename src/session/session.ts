@@ -132,6 +132,7 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
+    if (event.kind === 'data') return this.traffic.hearRelay(event);
     this.exchanges.hearRelay(event);
     const text = relayNote(event);
     if (text === null) return;
