@@ -38,6 +38,7 @@ const RELAY_OPTIONS: readonly (readonly [string, string])[] = [
   ['--seed N', 'UDP: the seed of the random choices; the same seed and datagrams lose the same ones'],
   ['--rate BYTES_PER_S', 'TCP: at most that many bytes per second each way'],
   ['-q', 'no # lines on stderr'],
+  ['--log FILE', 'append what crosses the relay to FILE, both ways, as a hex dump (socat -v -x)'],
 ];
 
 export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {

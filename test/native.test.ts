@@ -16,7 +16,7 @@ import { tcpHolders, tcpHoldersFromProc } from '../src/engine/port-holders.js';
 import type { SocketHandle } from '../src/engine/types.js';
 import { fails, rig, until, type Rig } from './engine-helpers.js';
 import { PEERS, freeFixedPort, hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
-import { HANG_MS } from './helpers/wait.js';
+import { HANG_MS, waitFor } from './helpers/wait.js';
 
 const { calls } = nativeCalls();
 const BENCH = `${PEERS}../bench/peers/`;
@@ -414,6 +414,12 @@ describe.skipIf(!built)('the native fast path', () => {
           c.resume();
         });
       }
+      // The client's 'close' can come before the kernel has moved the server's side to TIME_WAIT (its
+      // FIN still on its way under load: seen once as timeWait 0 in a full run): wait for the kernel.
+      await waitFor(
+        () => tcpHolders(port)?.timeWait === 3,
+        () => `3 in TIME_WAIT on ${port}: ${JSON.stringify(tcpHolders(port))}`,
+      );
       const diag = tcpHolders(port);
       const proc = tcpHoldersFromProc(port);
       expect(diag).toMatchObject({ timeWait: 3, other: 1 });

@@ -295,4 +295,29 @@ describe('the relay command', () => {
     await shell.run('kill %1');
     expect(lines).toContain('[1] relay stopped: to the target 2 datagrams (2 lost); back 0 datagrams; 1 client');
   });
+
+  it("log on shows what crosses the relay, both ways, as socat -v -x does its relay's", async () => {
+    const echo = await udpEcho();
+    const lines: string[] = [];
+    const shell = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    const traffic = (): string[] => lines.filter((l) => /^[<>] /.test(l));
+    closers.push(() => shell.close());
+    await shell.run('log on');
+    await shell.run(`relay udp 0 127.0.0.1 ${echo.port} &`);
+    await waitFor(() => lines.some((l) => l.startsWith('[1] relaying UDP')), 'the relay to start');
+    const port = Number(/from \('127\.0\.0\.1', (\d+)\)/.exec(lines.find((l) => l.startsWith('[1] relaying UDP'))!)![1]);
+    const client = await udpClient();
+    client.socket.send('hello', port, '127.0.0.1');
+    await waitFor(() => client.got.length === 1, 'the echo back through the relay');
+    await waitFor(
+      () => traffic().length === 2,
+      () => `two log entries; saw ${lines.join(' | ')}`,
+    );
+    const from = `127.0.0.1:${client.socket.address().port}`;
+    expect(traffic().map((t) => t.replace(/^(.) \S+Z/, '$1 TIME'))).toEqual([
+      `> TIME relay ${from} > 127.0.0.1:${echo.port} UDP 5 bytes`,
+      `< TIME relay ${from} < 127.0.0.1:${echo.port} UDP 5 bytes`,
+    ]);
+    expect(lines.filter((l) => l.startsWith('  00000000  68 65 6c 6c 6f ') && l.endsWith('|hello|'))).toHaveLength(2);
+  });
 });

@@ -102,14 +102,19 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
     );
     await d.ok('kill %1');
     await waitFor(() => lines.some((l) => /stopped serving/.test(l)), 'the summary');
+    // The handler fails before it runs (check finds $prefix unassigned), so whether the client's byte
+    // had arrived when its connection closed, and so a reset's warning, is a race: it is left out here,
+    // and when it comes it is the handler's (job %2), whose connection it was.
+    const unread = /warning: conn was closed with 1 byte unread/;
+    expect(lines.filter((l) => unread.test(l) && !l.startsWith('[2] '))).toEqual([]);
     const shown = lines
+      .filter((l) => !unread.test(l))
       .join('\n')
       .replaceAll(dir, 'DIR')
       .replace(/\d{4,5}/g, 'N');
     expect(shown.split('\n')).toEqual([
       '[1] serve 0 DIR/upper.sock',
       "[1] # serving ('0.0.0.0', N): each connection runs DIR/upper.sock in a job of its own, with conn and addr; kill %1 stops it and them",
-      expect.stringMatching(/^\[1\] warning: conn was closed with 1 byte unread: .*reset \(RST\)/),
       "[1] warning: DIR/upper.sock for ('127.0.0.1', N) (job %2) failed: $prefix is never assigned in this script",
       "[1] # stopped serving ('0.0.0.0', N): served 1 connection, 1 failed",
       '[1] stopped: serve 0 DIR/upper.sock',
@@ -126,5 +131,55 @@ describe('serve in the foreground', () => {
     const ran = await running;
     expect(ran.out + ran.err).toMatch(/# stopped serving \('0\.0\.0\.0', \d+\): served 0 connections/);
     expect(d.core.session.engine.list()).toEqual([]);
+  });
+});
+
+describe.runIf(hasPython)('serve in the foreground: 20 clients at once', () => {
+  it('says nothing per client at the prompt, during or after', async () => {
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    const running = d.run(`serve 0 ${handler} prefix=got:`);
+    const port = await servingPort();
+    const clients = [
+      'import socket, threading',
+      'got = []',
+      'def one(i):',
+      `    s = socket.create_connection(('127.0.0.1', ${port}), timeout=20)`,
+      "    s.sendall(b'hello %d' % i); got.append(s.recv(100)); s.close()",
+      'ts = [threading.Thread(target=one, args=(i,)) for i in range(20)]',
+      '[t.start() for t in ts]; [t.join() for t in ts]',
+      'print(len(got), sorted(got)[0])',
+    ].join('\n');
+    const ran = await runProcess('python3', ['-c', clients]);
+    expect(ran.stderr).toBe('');
+    expect(ran.stdout).toBe("20 b'got:HELLO 0'\n");
+    await waitFor(() => d.core.session.jobs.running() === 0, 'the handler jobs done');
+    expect(d.core.interrupt()).toBe(true);
+    const shown = (await running).lines.map((l) => l.text);
+    // Data waiting on a handler's connection is the handler's business: before, each client left a
+    // '[conn7] 7 bytes are waiting' line, held back under the running serve and shown at its end.
+    expect([...lines, ...shown].filter((l) => /waiting|\[conn/.test(l))).toEqual([]);
+    expect(shown.map((l) => l.replace(/\d{4,5}/g, 'N').replaceAll(dir, 'DIR'))).toEqual([
+      "# serving ('0.0.0.0', N): each connection runs DIR/upper.sock in a job of its own, with conn and addr; Ctrl-C stops it and them",
+      "# stopped serving ('0.0.0.0', N): served 20 connections",
+      '^C serve cancelled',
+    ]);
+  });
+
+  it('as a job, jobs counts what it has served under its row, and lists no handler once done', async () => {
+    d = new CoreDriver();
+    await d.ok(`serve 0 ${handler} prefix=got: &`);
+    const port = await servingPort();
+    const ran = await runProcess('python3', [
+      '-c',
+      `from socket import *\nc = create_connection(('127.0.0.1', ${port}), timeout=20)\nc.sendall(b'x')\nprint(c.recv(10))`,
+    ]);
+    expect(ran.stdout).toBe("b'got:X'\n");
+    await waitFor(() => d.core.session.jobs.running() === 1, 'the handler job done');
+    const jobs = (await d.run('jobs')).out;
+    expect(jobs).toContain('%1: served 1 connection, 0 being served now');
+    // The handler that served it is done and counted there, not a row of its own: a row per client
+    // would grow for as long as the server runs.
+    expect(jobs).not.toContain('upper.sock for');
   });
 });

@@ -42,6 +42,27 @@ describe('run FILE NAME=$socket &', () => {
     );
   });
 
+  it("data waiting on a socket handed to a job is the job's: no line at the prompt while the job runs", async () => {
+    const gated = join(dir, 'gated.sock');
+    // Waits on the gate first, so what reaches conn meanwhile waits in its queue.
+    writeFileSync(gated, 'g = gate.recvfrom 10\nm = conn.recv 100\nconn.sendall (upper $m)\n');
+    const lines: string[] = [];
+    d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
+    await d.ok('s = tcp.listen 127.0.0.1 0', 'a = s.getsockname', 'c = tcp.connect $a', 'h, x = s.accept', 'u = udp.bind 127.0.0.1 0');
+    await d.ok('ua = u.getsockname', 'k = udp.socket');
+    await d.ok(`run ${gated} conn=$h gate=$u &`);
+    await d.ok('c.sendall early');
+    await waitFor(() => d.core.session.engine.list().find((i) => i.name === 'h')!.bytesReceived === 5, 'the bytes queued on h');
+    await d.ok('k.sendto go $ua');
+    expect(withoutReceiveNotes((await d.run('c.recv 100')).out)).toBe("b'EARLY'\n");
+    await waitFor(
+      () => lines.some((l) => /^\[1\] done: run /.test(l)),
+      () => `the job done; saw ${lines.join(' | ')}`,
+    );
+    // Before, '[h] 5 bytes are waiting; recv will return them' came at the prompt, the job's to read.
+    expect(lines.filter((l) => /^\[h\]/.test(l))).toEqual([]);
+  });
+
   it('NAME=$var keeps other types too; NAME=text stays text', async () => {
     const show = join(dir, 'show.sock');
     writeFileSync(show, 'print $addr[1] $word\n');

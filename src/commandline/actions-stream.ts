@@ -1,5 +1,5 @@
 import type { ProcessHooks } from './hooks.js';
-import { streamRequest } from './parse.js';
+import { streamRequest, takeLog } from './parse.js';
 import { usage } from './usage.js';
 
 /** `sockshell connect` / `listen`: nc's flags, then HOST PORT (listen: [HOST] PORT). */
@@ -13,12 +13,14 @@ export async function streamAction(hooks: ProcessHooks, mode: 'connect' | 'liste
   );
 }
 
-/** `sockshell relay udp|tcp …`: socat's one-liner with impairments; -q keeps its notes off stderr. */
+/** `sockshell relay udp|tcp …`: socat's one-liner with impairments; -q keeps its notes off stderr, --log FILE writes what crossed. */
 export async function relayAction(hooks: ProcessHooks, argv: readonly string[]): Promise<number> {
+  const logged = takeLog(argv);
+  if (typeof logged === 'string') return usage(`relay: ${logged}`, 'relay');
   const { runRelay } = await import('../run/relay-cli.js');
   return runRelay(
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    argv.filter((a) => a !== '-q'),
-    { quiet: argv.includes('-q'), signal: hooks.interrupts().signal },
+    logged.rest.filter((a) => a !== '-q'),
+    { quiet: argv.includes('-q'), signal: hooks.interrupts().signal, ...(logged.log !== undefined ? { log: logged.log } : {}) },
   );
 }

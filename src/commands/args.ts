@@ -1,7 +1,9 @@
 import type { Address } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
-import type { Arg, ArgKind, ArgSpec, Args, KindValue } from '../spec/command.js';
+import type { Arg, ArgKind, ArgSpec, Args, CommandDef, KindValue } from '../spec/command.js';
+import type { FlagValue } from '../spec/flags.js';
+import type { Span } from '../core/span.js';
 
 /**
  * Coercions from argument values to what a socket call needs. Each failure is a ShellError that
@@ -100,10 +102,9 @@ function backlog(arg: Arg): number {
   return Math.max(0, n);
 }
 
-export function count(arg: Arg, what = 'a count'): number {
-  if (arg.value.kind === 'bool') return Number(arg.value.value); // Python's bool is an int: setsockopt(..., True)
-  const n = integer(arg.value);
-  if (n === null || n < 0) fail(arg, `${what} of 0 or more`);
+export function count(arg: Arg, what = 'a count', min = 0): number {
+  const n = arg.value.kind === 'bool' ? Number(arg.value.value) : integer(arg.value); // Python's bool is an int: setsockopt(..., True)
+  if (n === null || n < min) fail(arg, `${what} of ${min} or more`);
   return n;
 }
 
@@ -187,7 +188,7 @@ export const COERCE: { readonly [K in ArgKind]: (arg: Arg, spec: ArgSpec) => Kin
   percent: (a, s) => ranged(a, 100, s.what ?? 'a percentage from 0 to 100'),
   millis: (a, s) => ranged(a, MAX_MILLIS, s.what ?? `milliseconds from 0 to ${MAX_MILLIS}`),
   timeout: (a) => seconds(a, true),
-  count: (a, s) => count(a, s.what),
+  count: (a, s) => count(a, s.what, s.min),
   status,
   value: (a) => a.value,
   socket: (a) => a.value,
@@ -255,4 +256,34 @@ function coercePositional(forms: readonly (readonly ArgSpec[])[], args: readonly
     }
   }
   throw best === null ? new Error('coerceArgs: no forms') : best.error;
+}
+
+/**
+ * Runs a command's refine (its rules between arguments) over the arguments known so far. A
+ * positional name points at its place in the first of the forms that has it (the forms a count of
+ * words fits name the same places); a valued flag at the flag and its value; a name not typed at
+ * the command's name.
+ */
+export function refineArgs(
+  def: CommandDef,
+  given: { a: Args; flags: ReadonlySet<string>; forms: readonly (readonly ArgSpec[])[] },
+  positional: readonly { readonly span: Span }[],
+  values: readonly FlagValue[],
+  name: Span,
+): void {
+  if (def.refine === undefined) return;
+  const at = (arg: string): Span => {
+    const flagged = values.find((v) => v.spec.name === arg);
+    if (flagged !== undefined) {
+      const from = flagged.flag.span;
+      const to = flagged.word.span;
+      return to.line === from.line ? { line: from.line, col: from.col, width: to.col + to.width - from.col } : from;
+    }
+    for (const form of given.forms) {
+      const i = form.findIndex((s) => s.name === arg);
+      if (i >= 0 && positional[i] !== undefined) return positional[i].span;
+    }
+    return name;
+  };
+  def.refine({ a: given.a, flags: given.flags, at });
 }

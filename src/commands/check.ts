@@ -85,11 +85,11 @@ function inlineNames(): string {
 }
 
 function checkCall(def: CommandDef, call: Call): Diagnostic | null {
-  const { positional, error } = splitFlags(def, call.args);
+  const { positional, values, flags, error } = splitFlags(def, call.args);
   if (error) return error;
   const n = positional.length;
   if (formsFor(def.forms, n).length > 0) {
-    return addressTyped(def, positional) ?? checkLiterals(def, positional);
+    return addressTyped(def, positional) ?? checkLiterals(def, positional, values, flags, call.nameSpan);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));

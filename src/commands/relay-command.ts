@@ -8,8 +8,9 @@ import { Cancelled, ShellError } from '../core/errors.js';
 import { NONE, type Value } from '../lang/values.js';
 import { freshSeed, startRelay, type RelaySpec } from '../relay/index.js';
 import { impairText, relaySummary } from '../render/relay-text.js';
-import { defineCommand, type ArgSpec, type ArgsOf, type CallContext, type KindValue } from '../spec/command.js';
+import { defineCommand, type ArgSpec, type ArgsOf, type CallContext, type Given, type KindValue } from '../spec/command.js';
 import { comment } from '../spec/python.js';
+import { foregroundLimit } from './foreground-limit.js';
 import { addressRepr } from '../lang/values.js';
 
 const MODE = { name: 'udp|tcp', kind: 'choice', choices: ['udp', 'tcp'], what: 'udp or tcp' } as const satisfies ArgSpec;
@@ -26,7 +27,7 @@ const VALUED = {
   duplicate: { name: 'DUPLICATE_PCT', kind: 'percent' },
   reorder: { name: 'REORDER_PCT', kind: 'percent' },
   seed: { name: 'SEED', kind: 'count', what: 'a seed' },
-  rate: { name: 'BYTES_PER_S', kind: 'count', what: 'bytes per second' },
+  rate: { name: 'BYTES_PER_S', kind: 'count', what: 'bytes per second', min: 1 },
 } as const satisfies Readonly<Record<string, ArgSpec>>;
 type Option = keyof typeof VALUED;
 const FOR: { readonly [O in Option]: 'udp' | 'tcp' | 'both' } = {
@@ -65,6 +66,7 @@ export const relayCommand = defineCommand({
   python: { none: 'Python has no relay; it is a small program of its own (socat, or a selectors loop), or tc netem with root' },
   example: 'relay udp 12001 localhost 12000 --loss 30 --seed 7 &',
   toPython: () => comment('relay: the shell ran a relay here; point the program at its port, or at the server itself'),
+  refine,
   run: (ctx) => relay(ctx, relaySpec(ctx)),
 });
 
@@ -81,12 +83,16 @@ async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
   ctx.notice(
     `relaying ${started.transport.toUpperCase()} from ${addressRepr(started.local)} to ${addressRepr(started.target)} (${what}); ${stop}`,
   );
+  const limit = foregroundLimit(ctx, 'relay');
   try {
-    await untilAborted(ctx.block.signal);
+    await untilAborted(limit.signal);
   } finally {
+    limit.done();
     await started.close();
     ctx.notice(`relay stopped: ${relaySummary(started.transport, started.counts())}`);
   }
+  const reached = limit.reached();
+  if (reached !== null) throw reached;
   if (job === undefined) throw new Cancelled('relay');
   return NONE;
 }
@@ -97,21 +103,29 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-/** The relay the arguments ask for; an option for the other transport is refused. */
+/**
+ * What no one kind says: an option for the other transport is refused, and the target needs a real
+ * port. Run before the relay starts, and by sockshell check.
+ */
+function refine({ a, flags, at }: Given<RelayArgs>): void {
+  const transport = a['udp|tcp'];
+  const wrong = (Object.keys(VALUED) as Option[]).find(
+    (o) => flags.has(o) && FOR[o] !== 'both' && transport !== undefined && FOR[o] !== transport,
+  );
+  if (wrong !== undefined && transport !== undefined) {
+    const takes = (Object.keys(FOR) as Option[]).filter((o) => FOR[o] === 'both' || FOR[o] === transport).map((o) => `--${o}`);
+    throw new ShellError(`--${wrong} is not for a ${transport.toUpperCase()} relay (it takes ${takes.join(', ')})`, at(VALUED[wrong].name));
+  }
+  if (a.PORT === 0) throw new ShellError('expected the port of the target, 1 to 65535, got 0', at('PORT'));
+}
+
+/** The relay the arguments ask for, once refine has passed them. */
 function relaySpec(ctx: CallContext<RelayArgs>): RelaySpec {
   const a = ctx.a;
   const transport = a['udp|tcp'];
-  const given = (Object.keys(VALUED) as Option[]).filter((o) => ctx.flags.has(o));
-  const wrong = given.find((o) => FOR[o] !== 'both' && FOR[o] !== transport);
-  if (wrong !== undefined) {
-    const takes = (Object.keys(FOR) as Option[]).filter((o) => FOR[o] === 'both' || FOR[o] === transport).map((o) => `--${o}`);
-    throw new ShellError(`--${wrong} is not for a ${transport.toUpperCase()} relay (it takes ${takes.join(', ')})`, ctx.span);
-  }
-  if (a.PORT === 0) throw new ShellError('expected the port of the target, 1 to 65535', ctx.args[ctx.args.length - 1]!.span);
   const listen = { host: a.LISTENHOST ?? '127.0.0.1', port: a.LISTENPORT };
   const target = { host: a.HOST, port: a.PORT };
   if (transport === 'tcp') {
-    if (a.BYTES_PER_S === 0) throw new ShellError('expected bytes per second, 1 or more', ctx.span);
     return { transport, listen, target, impair: { delayMs: a.DELAY_MS ?? 0, rate: a.BYTES_PER_S ?? null } };
   }
   const impair = {

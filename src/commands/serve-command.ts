@@ -2,6 +2,7 @@ import { address as addressValue, addressRepr, NONE, type Value } from '../lang/
 import type { SocketHandle } from '../engine/index.js';
 import { overrides } from './session-commands.js';
 import { comment } from '../spec/python.js';
+import { foregroundLimit } from './foreground-limit.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
 /**
@@ -17,8 +18,9 @@ import { defineCommand, type CallContext, type CommandDef } from '../spec/comman
  * Python writes as a loop with a thread per connection.
  *
  * Its jobs are quiet: a handler's start and end would be two lines per client at the prompt (the
- * flood issue 14 names), so `jobs` lists them, a failed one is said in one line, and serve says how
- * many it served when it stops.
+ * flood issue 14 names), so `jobs` lists them while they serve (serve's own row counts those done),
+ * a failed one is said in one line, and serve says how many it served when it stops. A connection is
+ * lent to its handler's job, so what happens on it is that job's, even with serve in the foreground.
  */
 export const serveCommand: CommandDef = defineCommand({
   name: 'serve',
@@ -60,31 +62,41 @@ export const serveCommand: CommandDef = defineCommand({
     const handlers = new Set<number>();
     let served = 0;
     let failed = 0;
+    const counts = () => `served ${served} connection${served === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+    if (ctx.job !== undefined) ctx.session.jobs.setStatus(ctx.job, () => `${counts()}, ${handlers.size} being served now`);
+    const limit = foregroundLimit(ctx, 'serve');
     try {
       for (;;) {
-        const { socket, address } = await engine.accept(listener, { signal: ctx.block.signal, owner, name: 'conn' });
+        const { socket, address } = await engine.accept(listener, { signal: limit.signal, owner, name: 'conn' });
         served += 1;
         const vars = new Map<string, Value>(extra);
         vars.set('conn', { kind: 'socket', handle: socket, transport: 'tcp' });
         vars.set('addr', addressValue(address));
+        let release = (): void => undefined;
         const id = jobs.start(
           `${file} for ${addressRepr(address)} (serve${ctx.job === undefined ? '' : ` %${ctx.job}`})`,
           (signal, job) => ctx.session.runFile(file, vars, { signal, job, depth: ctx.scope.depth + 1 }),
           (job, end) => {
             handlers.delete(job);
             engine.close(socket); // the connection ends with its job (closing a closed socket does nothing)
+            release();
             if (end.state !== 'failed') return;
             failed += 1;
             ctx.warn(`${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`);
           },
+          { forget: true }, // serve counts them; jobs lists only those serving a client now
         );
         handlers.add(id);
+        // The connection is its handler's, in the foreground too: data waiting on it is the handler's
+        // business, not a line at the prompt for each client (20 clients made 20 lines at once).
+        release = ctx.session.lend(socket, id);
       }
+    } catch (e) {
+      throw limit.reached() ?? e;
     } finally {
+      limit.done();
       await stopAll(ctx, handlers, listener);
-      ctx.info(
-        `stopped serving ${addressRepr(local)}: served ${served} connection${served === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`,
-      );
+      ctx.info(`stopped serving ${addressRepr(local)}: ${counts()}`);
     }
     return NONE;
   },

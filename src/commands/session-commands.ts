@@ -99,7 +99,7 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (owner) => ctx.session.jobOf(owner), ctx.session.columns()));
+      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (socket) => ctx.session.jobOf(socket), ctx.session.columns()));
       return NONE;
     },
   }),
@@ -154,8 +154,13 @@ export const sessionCommands: readonly CommandDef[] = [
     async run(ctx) {
       const [file, ...rest] = ctx.args;
       const path = ctx.a.FILE;
+      const vars = overrides(rest, ctx.scope);
+      // A socket handed to a job (run handler.sock conn=$c &) is the job's while it runs: what waits on it is for the job to read.
+      const job = ctx.job;
+      const releases =
+        job === undefined ? [] : [...vars.values()].flatMap((v) => (v.kind === 'socket' ? [ctx.session.lend(v.handle, job)] : []));
       try {
-        await ctx.session.runFile(path, overrides(rest, ctx.scope), {
+        await ctx.session.runFile(path, vars, {
           signal: ctx.block.signal,
           depth: ctx.scope.depth + 1,
           ...(ctx.job !== undefined ? { job: ctx.job } : {}),
@@ -164,6 +169,8 @@ export const sessionCommands: readonly CommandDef[] = [
         // A script's `exit N` ends that script; here it is the outcome of this command.
         if (e instanceof ExitRequest) throw new ShellError(`${path} exited with status ${e.status}`, file!.span);
         throw e;
+      } finally {
+        for (const release of releases) release();
       }
       return NONE;
     },

@@ -34,10 +34,32 @@ interface Job {
  */
 export class Jobs {
   private readonly jobs = new Map<number, Job>();
+  /** The last number given: a job forgotten when done leaves a gap, and its number is not given again meanwhile. */
+  private lastId = 0;
 
-  start(command: string, work: (signal: AbortSignal, id: number) => Promise<void>, onEnd: (id: number, end: JobEnd) => void): number {
-    if ([...this.jobs.values()].every((j) => j.state !== 'running')) this.jobs.clear();
-    const id = this.jobs.size + 1;
+  /**
+   * Starts a job. forget: once it ends it leaves the list (after onEnd), as serve's handlers do, each
+   * a connection served: the job that started them counts them, and `jobs` stays one row per job still
+   * running instead of growing by one per client for as long as the server runs.
+   */
+  start(
+    command: string,
+    work: (signal: AbortSignal, id: number) => Promise<void>,
+    onEnd: (id: number, end: JobEnd) => void,
+    options: { readonly forget?: boolean } = {},
+  ): number {
+    if ([...this.jobs.values()].every((j) => j.state !== 'running')) {
+      this.jobs.clear();
+      this.lastId = 0;
+    }
+    const id = ++this.lastId;
+    const ended =
+      options.forget === true
+        ? (i: number, end: JobEnd): void => {
+            onEnd(i, end);
+            this.jobs.delete(i);
+          }
+        : onEnd;
     const controller = new AbortController();
     const job: Job = {
       id,
@@ -50,12 +72,12 @@ export class Jobs {
       finished: Promise.resolve()
         .then(() => work(controller.signal, id))
         .then(
-          () => this.end(job, controller.signal.aborted ? { state: 'killed' } : { state: 'done' }, onEnd),
+          () => this.end(job, controller.signal.aborted ? { state: 'killed' } : { state: 'done' }, ended),
           (error: unknown) =>
             this.end(
               job,
               controller.signal.aborted || error instanceof Cancelled ? { state: 'killed' } : { state: 'failed', error },
-              onEnd,
+              ended,
             ),
         ),
     };

@@ -4,7 +4,7 @@ import { NONE, itemsOf, repr, truthy, type Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
-import { coerceArgs, count } from '../commands/args.js';
+import { coerceArgs, count, refineArgs } from '../commands/args.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
 import { compare, match } from '../lang/compare.js';
@@ -301,6 +301,7 @@ export class Interpreter implements Executor {
       this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
     }
     const a = coerceArgs(prepared.forms, args, prepared.values, flagArgs);
+    refineArgs(def, { a, flags, forms: prepared.forms }, args, prepared.values, call.nameSpan);
     const ctx = new Invocation(this.around, def, call, a, args, flags, this.blockOptions, stmt.targets);
     try {
       return def.run(ctx) ?? NONE;

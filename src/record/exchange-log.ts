@@ -146,6 +146,7 @@ export class ExchangeLog {
         return this.named(e.via, `relay for ${hostPort(e.client)}`, true);
       case 'lost':
         return this.add({ kind: 'lost', at: reachable(e.at), bytes: e.bytes, preview: Buffer.from(e.data.subarray(0, PREVIEW)) });
+      case 'data':
       case 'duplicated':
       case 'reordered':
       case 'failed':

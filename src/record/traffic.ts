@@ -4,6 +4,7 @@
  * session subscribes it to the engine's one event stream, and render/traffic.ts writes its entries.
  */
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
+import type { RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
 
 /** hex: a hex dump with ASCII beside it (socat -x); text: the bytes as they are (socat -v). */
@@ -37,6 +38,26 @@ export type TrafficEntry =
 
 /** The local address of a socket by serial, asked when an event does not carry it. */
 export type LocalOf = (serial: number) => Address | null;
+
+/**
+ * The entry for bytes that crossed a relay, as socat -v -x writes its relay's: always from the
+ * client's side, `client > target` going up and `client < target` coming back.
+ */
+export function relayTrafficEntry(e: Extract<RelayEvent, { kind: 'data' }>, at = new Date()): TrafficEntry {
+  return {
+    kind: 'data',
+    at,
+    direction: e.direction === 'up' ? '>' : '<',
+    socket: 'relay',
+    serial: 0,
+    transport: e.transport,
+    local: e.client,
+    peer: e.target,
+    bytes: e.data.length,
+    data: Buffer.from(e.data),
+    file: null,
+  };
+}
 
 /** The entry for one engine event, or null for events that move no bytes. */
 export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date()): TrafficEntry | null {

@@ -97,6 +97,10 @@ class TcpRelay implements Relay {
       });
       this.pumps.add(up);
       this.pumps.add(down);
+      // What crossed, for a traffic log: beside the pumps' own listeners, as each read arrives.
+      const target = this.target;
+      client.on('data', (data: Buffer) => this.emit({ kind: 'data', transport: 'tcp', direction: 'up', client: from, target, data }));
+      upstream.on('data', (data: Buffer) => this.emit({ kind: 'data', transport: 'tcp', direction: 'down', client: from, target, data }));
       client.resume();
     });
     upstream.once('error', (err: NodeJS.ErrnoException) => {

@@ -72,6 +72,19 @@ export interface RelayCounts {
 export type RelayEvent =
   /** The relay listens on local and relays to target (resolved). */
   | { readonly kind: 'ready'; readonly transport: Transport; readonly local: Address; readonly target: Address }
+  /**
+   * Bytes that reached the relay: a datagram, or a read off a TCP connection, before its fate is
+   * drawn. up: from the client to the target; down: from the target to the client. For a traffic
+   * log of what crossed, as socat -v -x shows its relay's.
+   */
+  | {
+      readonly kind: 'data';
+      readonly transport: Transport;
+      readonly direction: Direction;
+      readonly client: Address;
+      readonly target: Address;
+      readonly data: Buffer;
+    }
   /** A new client: UDP: its first datagram (via: the relay's own socket to the target for it); TCP: accepted and connected on. */
   | { readonly kind: 'client'; readonly client: Address; readonly via: Address }
   /** A datagram the relay lost on purpose (--loss). `at`: the address it was sent to, the relay's. */

@@ -149,6 +149,7 @@ class UdpRelay implements Relay {
   private fromClient(data: Buffer, from: Address): void {
     if (this.closed) return;
     const client = this.clientFor(from);
+    this.emit({ kind: 'data', transport: 'udp', direction: 'up', client: from, target: this.target, data });
     this.up.pass(data, from, this.local, (d) => {
       if (client.waiting !== null) client.waiting.push(d);
       else this.sendUp(client, d);
@@ -183,6 +184,7 @@ class UdpRelay implements Relay {
     socket.on('error', (err) => this.failed(client, err, 'up'));
     socket.on('message', (data, rinfo) => {
       if (this.closed) return;
+      this.emit({ kind: 'data', transport: 'udp', direction: 'down', client: client.address, target: this.target, data });
       this.down.pass(data, nodeAddress(rinfo), nodeAddress(socket.address()), (d) =>
         this.listener.send(d, client.address.port, client.address.host, (err) => {
           if (err) this.failed(client, err, 'down');

@@ -5,17 +5,17 @@ import { wrapWords } from './wrap.js';
 
 /**
  * The `sockets` table: one row per open socket; `*` marks the current one, and `(%1)` one that a
- * background job's script opened (its name is the shell's, made unique beside the prompt's).
+ * background job's script opened or serves (its name is the shell's, made unique beside the prompt's).
  */
 export function socketsTable(
   sockets: readonly SocketInfo[],
   current: SocketHandle | null,
-  jobOf: (owner: string) => number | null,
+  jobOf: (socket: SocketInfo) => number | null,
   terminalColumns?: number,
 ): string {
   if (sockets.length === 0) return 'no open sockets: create one with udp.socket, tcp.socket, udp.bind, tcp.listen or tcp.connect';
   const rows = sockets.map((s) => ({
-    name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s.owner)),
+    name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s)),
     type: s.family === 'unix' ? 'UNIX' : `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}${s.tls || s.wrapped ? '+TLS' : ''}`,
     local: s.local ? hostPort(s.local) : '-',
     peer: s.peer ? hostPort(s.peer) : '-',

@@ -7,9 +7,8 @@
 import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
-import type { Engine, Family, SocketHandle } from '../engine/types.js';
-import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
-import { socketSide, STREAM_READ } from '../commands/stream-ends.js';
+import type { PumpResult } from '../commands/pump.js';
+import { STREAM_READ } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
 import { Session } from '../session/session.js';
@@ -17,30 +16,10 @@ import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
 import { streamOutput } from './stream-output.js';
 import { startLog } from './script.js';
+import { listenKeep } from './stream-keep.js';
+import { bytes, clientWait, listening, noClient, pumpSocket, type StreamOptions, type Streamer } from './stream-sockets.js';
 
-export interface StreamOptions {
-  readonly mode: 'connect' | 'listen';
-  /** connect: the host to reach; listen: the address to bind, '' for every interface. */
-  readonly host: string;
-  readonly port: number;
-  /** -u */
-  readonly udp: boolean;
-  /** -k: listen on after a client leaves, and serve several at once (ncat -k). */
-  readonly keep: boolean;
-  /** -C: LF from the input is sent as CR LF. */
-  readonly crlf: boolean;
-  /** -w: bound on connect, on listen's wait for its (first) client, and on a connection with no byte either way; null: no bound. */
-  readonly idleSeconds: number | null;
-  /** -6 */
-  readonly family: Family;
-  /** -p: connect from this local port. */
-  readonly sourcePort: number | null;
-  /** -q: no `# ` lines. */
-  readonly quiet: boolean;
-  readonly signal: AbortSignal;
-  /** --log FILE: the traffic log of the stream, as a hex dump. */
-  readonly log?: string;
-}
+export type { StreamOptions } from './stream-sockets.js';
 
 /** Runs the stream; the exit status: 0 done or idle, 1 a socket error, 130 Ctrl-C. */
 export async function runStream(io: Io, o: StreamOptions): Promise<number> {
@@ -74,14 +53,6 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-interface Streamer {
-  readonly engine: Engine;
-  readonly o: StreamOptions;
-  readonly say: (text: string) => void;
-  readonly input: (signal: AbortSignal) => Promise<Buffer | null>;
-  readonly output: (data: Buffer) => void | Promise<void>;
 }
 
 async function connect(s: Streamer): Promise<number> {
@@ -127,89 +98,6 @@ async function listenOnce(s: Streamer): Promise<number> {
   return finish(s, await pumpSocket(s, socket, s.input));
 }
 
-/**
- * TCP listen -k, as ncat -k: every client is served at once; what each sends goes to standard output,
- * and standard input goes to every client connected when it is read. A client's connection is closed
- * when it closes its side. Ends only with Ctrl-C.
- */
-async function listenKeep(s: Streamer): Promise<number> {
-  const { engine, o, say } = s;
-  const listener = await listening(s);
-  const clients = new Set<SocketHandle>();
-  const broadcast = (async () => {
-    for (;;) {
-      const chunk = await s.input(o.signal);
-      if (chunk === null) return;
-      await Promise.all([...clients].map((c) => engine.sendall(c, chunk, { signal: o.signal }).catch(() => undefined)));
-    }
-  })();
-  broadcast.catch(() => undefined); // ends with Ctrl-C, as the accept loop does
-  for (let first = true; ; first = false) {
-    // -w bounds the wait for the first client; after it, clients come and go until Ctrl-C.
-    const accepted = await noClient(
-      s,
-      engine.accept(listener, { ...(first ? clientWait(s) : { signal: o.signal }), owner: 'main', name: 'conn' }),
-    );
-    if (accepted === null) return 1;
-    const { socket, address } = accepted;
-    say(`connection from ${addressRepr(address)}`);
-    clients.add(socket);
-    void pumpSocket(s, socket, null)
-      .then(
-        (r) => say(`${addressRepr(address)} closed its side; received ${bytes(r.received)} from it`),
-        (e: unknown) => say(e instanceof Error ? e.message : String(e)),
-      )
-      .finally(() => {
-        clients.delete(socket);
-        engine.close(socket);
-      });
-  }
-}
-
-/** The bound on listen's wait for a client: -w's seconds, or none. */
-function clientWait(s: Streamer): { signal: AbortSignal; maxWaitMs?: number } {
-  return s.o.idleSeconds === null ? { signal: s.o.signal } : { signal: s.o.signal, maxWaitMs: s.o.idleSeconds * 1000 };
-}
-
-/** The client call's result, or null (said on stderr) when -w's bound passed with no client. */
-async function noClient<T>(s: Streamer, call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (e) {
-    if (!(e instanceof SocketError && e.code === 'ETIMEDOUT')) throw e;
-    s.say(`no client in ${s.o.idleSeconds} s (-w): stopped listening`);
-    return null;
-  }
-}
-
-async function listening(s: Streamer): Promise<SocketHandle> {
-  const { engine, o, say } = s;
-  const transport = o.udp ? 'udp' : 'tcp';
-  const socket = engine.create(transport, o.family, { name: 'server', owner: 'main' });
-  const local = await engine.bind(socket, o.host, o.port);
-  if (!o.udp) await engine.listen(socket, o.keep ? 128 : 1);
-  say(`listening on ${addressRepr(local)} (${transport.toUpperCase()})`);
-  return socket;
-}
-
-function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['input']): Promise<PumpResult> {
-  const { engine, o, say } = s;
-  const side = socketSide(engine, socket, say);
-  return pump({
-    ...side,
-    endInput: () => {
-      if (!o.udp) say('end of input: sent FIN (shutdown SHUT_WR); still receiving');
-      side.endInput();
-    },
-    input,
-    output: (data) => s.output(data),
-    crlf: o.crlf,
-    idleMs: o.idleSeconds === null ? null : o.idleSeconds * 1000,
-    say,
-    signal: o.signal,
-  });
-}
-
 function finish(s: Streamer, r: PumpResult): number {
   const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}`;
   switch (r.end) {
@@ -228,5 +116,3 @@ function finish(s: Streamer, r: PumpResult): number {
     }
   }
 }
-
-const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;

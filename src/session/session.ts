@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { TABLE } from '../commands/table.js';
 import type { CommandDef } from '../spec/command.js';
-import type { FileAccess, LessonTracker, SessionServices } from '../spec/services.js';
+import type { FileAccess, LessonTracker, OwnedSocket, SessionServices } from '../spec/services.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import { Interpreter, type InterpreterOptions } from '../interp/interpreter.js';
@@ -71,6 +71,8 @@ export class Session implements SessionServices {
   trouble: Trouble | null = null;
   lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();
+  /** Sockets lent to a job (lend), by serial: serve's connections, each its handler's. */
+  private readonly lent = new Map<number, number>();
 
   readonly fileGuard?: (path: string, access: FileAccess) => string | null;
   readonly lessonState?: string;
@@ -108,7 +110,7 @@ export class Session implements SessionServices {
     if (this.jobs.running() === 0) return out;
     // A closed socket has left the engine's table: its event says whose it was.
     const owner = event.kind === 'closed' ? event.owner : this.engine.list().find((s) => s.serial === event.serial)?.owner;
-    const job = this.jobOf(owner ?? '');
+    const job = this.jobOf({ serial: event.serial, owner: owner ?? '' });
     if (job === null) return out;
     // A notice about a job's socket (data waiting, a client connected) is the job's business: its
     // script reads it. At the prompt a transfer to a job's port made one line per datagram (issue 14);
@@ -130,6 +132,7 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
+    if (event.kind === 'data') return this.traffic.hearRelay(event);
     this.exchanges.hearRelay(event);
     const text = relayNote(event);
     if (text === null) return;
@@ -173,10 +176,19 @@ export class Session implements SessionServices {
     await this.runProgram(program, file, overrides, options);
   }
 
-  /** The background job whose script owns sockets of this owner, or null (the prompt, a foreground run). */
-  jobOf(owner: string): number | null {
-    const m = /^%(\d+) /.exec(owner);
+  /** The background job a socket is lent to, or whose script owns it; null: the prompt's, a foreground run's. */
+  jobOf(socket: OwnedSocket): number | null {
+    const lent = this.lent.get(socket.serial);
+    if (lent !== undefined) return lent;
+    const m = /^%(\d+) /.exec(socket.owner);
     return m ? Number(m[1]) : null;
+  }
+
+  lend(socket: SocketHandle, job: number): () => void {
+    this.lent.set(socket.serial, job);
+    return () => {
+      if (this.lent.get(socket.serial) === job) this.lent.delete(socket.serial);
+    };
   }
 
   /**

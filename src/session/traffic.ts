@@ -7,7 +7,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { EngineEvent } from '../engine/types.js';
 import type { OutputSink } from '../core/output.js';
-import { trafficEntry, type LocalOf } from '../record/traffic.js';
+import { relayTrafficEntry, trafficEntry, type LocalOf, type TrafficEntry } from '../record/traffic.js';
+import type { RelayEvent } from '../relay/index.js';
 import { trafficForFile, trafficForScreen } from '../render/traffic.js';
 import type { TrafficControl, TrafficTarget } from '../spec/services.js';
 
@@ -24,10 +25,17 @@ export class TrafficTap implements TrafficControl {
 
   /** The engine sink calls this for every event; cheap when the log is off. */
   hear(event: EngineEvent): void {
-    const target = this.target;
-    if (target === null) return;
+    if (this.target === null) return;
     const entry = trafficEntry(event, this.localOf);
-    if (entry === null) return;
+    if (entry !== null) this.write(entry, this.target);
+  }
+
+  /** What crossed a relay of this session (session.relayed): logged as the sockets' traffic is. */
+  hearRelay(event: Extract<RelayEvent, { kind: 'data' }>): void {
+    if (this.target !== null) this.write(relayTrafficEntry(event), this.target);
+  }
+
+  private write(entry: TrafficEntry, target: TrafficTarget): void {
     this.entries++;
     if (this.file) this.file.write(trafficForFile(entry, target.form));
     else this.out({ kind: 'traffic', text: trafficForScreen(entry, target.form) });

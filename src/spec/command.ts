@@ -71,6 +71,8 @@ export interface ArgSpec {
   readonly choices?: readonly string[];
   /** What an error calls the expected value, where the kind's own words are too general ('a number of bytes'). */
   readonly what?: string;
+  /** A count's smallest value (default 0): relay's --rate is 1 byte a second or more. */
+  readonly min?: number;
   /** A file the command writes (save, export, recvfile, log): a file guard may allow reading a folder and not writing it. */
   readonly writes?: true;
 }
@@ -145,6 +147,12 @@ export interface CommandDef<A = Args> {
   /** The command in an exported Python program (sockshell export); a comment when Python has none. */
   readonly toPython: PyGen;
   /**
+   * Rules between arguments that no one kind states (relay's --rate is for TCP only): throws a
+   * ShellError at the words concerned. The interpreter runs it once the arguments are coerced, and
+   * `sockshell check` over the words written out, so `a` holds only what is known then.
+   */
+  refine?(given: Given<A>): void;
+  /**
    * The handler. A method, so that a command whose `a` is typed from its own forms sits in a table of
    * CommandDef<Args> (method parameters are compared both ways); the interpreter keeps the promise
    * by coercing with those same forms before it calls.
@@ -164,6 +172,14 @@ export function defineCommand<const Fs extends readonly Form[], const V extends 
 
 /** The arguments valued flags give: each optional, as its flag may be left out. */
 type FlagArgs<V extends Readonly<Record<string, ArgSpec>>> = { readonly [S in V[keyof V] as S['name']]?: Slot<S> };
+
+/** What a command's refine reads: the arguments known so far, the flags typed, and where each argument was typed. */
+export interface Given<A = Args> {
+  readonly a: Partial<A>;
+  readonly flags: ReadonlySet<string>;
+  /** The span of the words that gave the argument NAME: a positional word, or a valued flag with its value (`--rate 0`). */
+  readonly at: (name: string) => Span;
+}
 
 /** One evaluated argument, with the word it came from (for positions and for operators like ==). */
 export interface Arg {

@@ -30,7 +30,7 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): Split {
     if (value === undefined || (value.kind === 'literal' && !value.quoted && looksLikeFlag(value.text, declared))) {
       return { positional, flags, values, error: { message: `${dash(valued)} needs a value after it, as in: ${def.usage}`, span: w.span } };
     }
-    values.push({ spec: def.valued![valued]!, word: value });
+    values.push({ spec: def.valued![valued]!, word: value, flag: w });
     i++;
   }
   if (optionWords.length === 0) return { positional: splitHostPort(def, positional), flags, values, error: null };
@@ -65,6 +65,8 @@ export function splitFlags(def: CommandDef, words: readonly Word[]): Split {
 export interface FlagValue {
   readonly spec: ArgSpec;
   readonly word: Word;
+  /** The flag itself (`--svg`): with word, where a message about the option points. */
+  readonly flag: Word;
 }
 
 export interface Split {

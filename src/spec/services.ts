@@ -41,6 +41,12 @@ export interface LessonTracker {
 /** What a command does with a file it names: a file guard may let a folder be read and not written. */
 export type FileAccess = 'read' | 'write';
 
+/** What says whose a socket is: its serial and the owner it was made under. */
+export interface OwnedSocket {
+  readonly serial: number;
+  readonly owner: string;
+}
+
 /** Services of the whole session, shared by the main interpreter and every job. */
 export interface SessionServices {
   readonly engine: Engine;
@@ -66,8 +72,16 @@ export interface SessionServices {
    * an empty line ends this input (null) instead of leaving the shell.
    */
   readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null>;
-  /** The background job whose script opened sockets of this owner, or null. */
-  jobOf(owner: string): number | null;
+  /**
+   * The background job a socket belongs to, or null: the job whose script opened it (its owner), or
+   * the one it is lent to (lend).
+   */
+  jobOf(socket: OwnedSocket): number | null;
+  /**
+   * Lends a socket to a job that serves it (serve's handlers): what happens on it is that job's
+   * business, as for a socket the job opened. Returns the release, for when the job ends.
+   */
+  lend(socket: SocketHandle, job: number): () => void;
   /** Runs a script file in a fresh scope sharing this session's sockets (the `run` command). */
   runFile(
     file: string,

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, PEERS, ROOT, freeFixedPort, hasPython, runProcess, startServer } from '../helpers/proc.js';
 import { waitFor } from '../helpers/wait.js';
@@ -23,7 +27,9 @@ for w in sys.argv[2:]:
 `;
 
 /** Starts `sockshell relay ARGS` and resolves once it says where it listens; stop() sends SIGINT and gives the status and stderr. */
-async function relay(args: readonly string[]): Promise<{ stop: () => Promise<{ status: number | null; stderr: string }> }> {
+async function relay(
+  args: readonly string[],
+): Promise<{ stderr: () => string; stop: () => Promise<{ status: number | null; stderr: string }> }> {
   const child = spawn(process.execPath, [CLI, 'relay', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
@@ -35,6 +41,7 @@ async function relay(args: readonly string[]): Promise<{ stop: () => Promise<{ s
     () => `the relay to start; stderr=${stderr}`,
   );
   return {
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null) process.kill(child.pid!, 'SIGINT');
       const status = await exited;
@@ -79,9 +86,67 @@ describe.runIf(hasPython)('sockshell relay between Python programs', () => {
     }
   });
 
-  it('refuses an option of the other transport, with status 1 and one line', async () => {
+  it('refuses an option of the other transport as a usage error (status 2), with a caret under it', async () => {
     const { status, stderr } = await runProcess(process.execPath, [CLI, 'relay', 'tcp', '0', '127.0.0.1', '9', '--loss', '5']);
-    expect(status).toBe(1);
-    expect(stderr).toBe('sockshell relay: --loss is not for a TCP relay (it takes --delay, --rate)\n');
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      [
+        'sockshell relay: --loss is not for a TCP relay (it takes --delay, --rate)',
+        '  relay tcp 0 127.0.0.1 9 --loss 5',
+        '                          ^^^^^^^^',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses an option value that is not one (--loss abc) before it listens, with a caret under it', async () => {
+    const { status, stderr } = await runProcess(process.execPath, [CLI, 'relay', 'udp', '0', '127.0.0.1', '9', '--loss', 'abc']);
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      [
+        "sockshell relay: expected a percentage from 0 to 100, got 'abc'",
+        '  relay udp 0 127.0.0.1 9 --loss abc',
+        '                                 ^^^',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--log FILE writes what crosses, both ways, as a hex dump with time and addresses (socat -v -x)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-relay-log-'));
+    const server = createServer((c) => c.on('data', (d) => c.end(d.toString().toUpperCase())));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = (server.address() as { port: number }).port;
+    try {
+      const log = join(dir, 'relay.log');
+      const r = await relay(['--log', log, 'tcp', '0', '127.0.0.1', String(target)]);
+      const port = Number(/relaying TCP from \('127\.0\.0\.1', (\d+)\)/.exec(r.stderr())![1]);
+      const reply = await new Promise<string>((resolve, reject) => {
+        let got = '';
+        const c = tcpConnect(port, '127.0.0.1', () => c.write('hello\x1b[31m\n'));
+        c.on('data', (d: Buffer) => (got += d.toString()));
+        c.on('end', () => resolve(got));
+        c.on('error', reject);
+      });
+      expect(reply).toBe('HELLO\x1b[31M\n');
+      await waitFor(
+        () => /closed: 11 bytes to the target, 11 bytes back/.test(r.stderr()),
+        () => r.stderr(),
+      );
+      expect((await r.stop()).status).toBe(130);
+      const lines = readFileSync(log, 'utf8').split('\n');
+      const shown = lines.map((l) => l.replace(/^(.) \S+Z/, '$1 TIME').replace(/:\d+ /g, ':P '));
+      expect(shown.filter((l) => /^[<>] /.test(l))).toEqual([
+        '> TIME relay 127.0.0.1:P > 127.0.0.1:P TCP 11 bytes',
+        '< TIME relay 127.0.0.1:P < 127.0.0.1:P TCP 11 bytes',
+      ]);
+      expect(shown.filter((l) => l.startsWith('  00000000  '))).toEqual([
+        expect.stringMatching(/^ {2}00000000 {2}68 65 6c 6c 6f 1b 5b 33 {2}31 6d 0a +\|hello\.\[31m\.\|$/),
+        expect.stringMatching(/^ {2}00000000 {2}48 45 4c 4c 4f 1b 5b 33 {2}31 4d 0a +\|HELLO\.\[31M\.\|$/),
+      ]);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

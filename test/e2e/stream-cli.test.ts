@@ -196,6 +196,34 @@ describe('sockshell connect / listen: the flags', () => {
     expect(server.err().match(/connection from/g)).toHaveLength(2);
   });
 
+  it('listen -k: Ctrl-C says what was served (connections, bytes each way, those still connected) on stderr', async () => {
+    const out = join(dir, 'keep-summary.bin');
+    const { proc: server, port } = await listener(['-k'], '/dev/null', out);
+    const gone = await connect(port);
+    gone.end('from a\n');
+    await waitFor(
+      () => /closed its side/.test(server.err()),
+      () => server.err(),
+    );
+    const stays = await connect(port);
+    stays.write('from b, still here\n');
+    await waitFor(
+      () => readFileSync(out, 'utf8').length === 26,
+      () => `both lines in ${out}: ${readFileSync(out, 'utf8')}`,
+    );
+    server.child.kill('SIGINT');
+    expect(await server.exit).toBe(130);
+    stays.destroy();
+    const lines = server.err().trimEnd().split('\n');
+    // The one still connected when Ctrl-C came did not close its side: only the summary speaks of it.
+    expect(lines.filter((l) => l.includes('closed its side'))).toEqual([
+      expect.stringMatching(/^# \('127\.0\.0\.1', \d+\) closed its side; sent 0 bytes, received 7 bytes$/),
+    ]);
+    expect(lines.at(-1)).toBe(
+      '# interrupted; served 2 connections (1 still connected, closed now); sent 0 bytes, received 26 bytes in all',
+    );
+  });
+
   it('listen -u -k: datagrams from every sender, not only the first', async () => {
     const out = join(dir, 'udp-keep.bin');
     const { proc: server, port } = await listener(['-u', '-k'], '/dev/null', out);

@@ -1,0 +1,80 @@
+import type { SocketHandle } from '../engine/types.js';
+import { addressRepr } from '../lang/values.js';
+import { bytes, clientWait, listening, noClient, pumpSocket, type Streamer } from './stream-sockets.js';
+
+/**
+ * TCP listen -k, as ncat -k: every client is served at once; what each sends goes to standard output,
+ * and standard input goes to every client connected when it is read. A client's connection is closed
+ * when it closes its side. Ends only with Ctrl-C, which says what was served (connections, bytes each
+ * way, those still connected) and gives 130, as the other ways of ending say their totals.
+ */
+export async function listenKeep(s: Streamer): Promise<number> {
+  const { engine, o, say } = s;
+  const listener = await listening(s);
+  const clients = new Map<SocketHandle, { sent: number }>();
+  const served = { connections: 0, sent: 0, received: 0 };
+  const pumps = new Set<Promise<void>>();
+  broadcast(s, clients, served);
+  try {
+    for (let first = true; ; first = false) {
+      // -w bounds the wait for the first client; after it, clients come and go until Ctrl-C.
+      const accepted = await noClient(
+        s,
+        engine.accept(listener, { ...(first ? clientWait(s) : { signal: o.signal }), owner: 'main', name: 'conn' }),
+      );
+      if (accepted === null) return 1;
+      const { socket, address } = accepted;
+      say(`connection from ${addressRepr(address)}`);
+      served.connections += 1;
+      const counts = { sent: 0 };
+      clients.set(socket, counts);
+      const ending = pumpSocket(s, socket, null)
+        .then(
+          (r) => {
+            served.received += r.received;
+            // Ctrl-C ends every pump: the summary says those, not each one as if it had closed.
+            if (r.end !== 'cancelled')
+              say(`${addressRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(r.received)}`);
+          },
+          (e: unknown) => say(e instanceof Error ? e.message : String(e)),
+        )
+        .finally(() => {
+          clients.delete(socket);
+          pumps.delete(ending);
+          engine.close(socket);
+        });
+      pumps.add(ending);
+    }
+  } catch (e) {
+    if (!o.signal.aborted) throw e;
+    const open = clients.size;
+    await Promise.all(pumps); // each ends on the signal, with what it received
+    const still = open > 0 ? ` (${open} still connected, closed now)` : '';
+    const n = served.connections;
+    say(
+      `interrupted; served ${n} connection${n === 1 ? '' : 's'}${still}; sent ${bytes(served.sent)}, received ${bytes(served.received)} in all`,
+    );
+    return 130;
+  }
+}
+
+/** listen -k: standard input to every client connected when it is read, counted for each and in all. */
+function broadcast(s: Streamer, clients: ReadonlyMap<SocketHandle, { sent: number }>, served: { sent: number }): void {
+  const send = async (c: SocketHandle, counts: { sent: number }, chunk: Buffer): Promise<void> => {
+    try {
+      await s.engine.sendall(c, chunk, { signal: s.o.signal });
+    } catch {
+      return; // a client that has gone is said by its own pump
+    }
+    counts.sent += chunk.length;
+    served.sent += chunk.length;
+  };
+  const run = async (): Promise<void> => {
+    for (;;) {
+      const chunk = await s.input(s.o.signal);
+      if (chunk === null) return;
+      await Promise.all([...clients].map(([c, counts]) => send(c, counts, chunk)));
+    }
+  };
+  run().catch(() => undefined); // ends with Ctrl-C, as the accept loop does
+}

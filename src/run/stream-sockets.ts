@@ -1,0 +1,88 @@
+/**
+ * What connect and listen share: the options, the stream's ends, listening, the client wait -w
+ * bounds, and the pump between a socket and standard input and output (stream.ts runs them;
+ * stream-keep.ts is listen -k).
+ */
+import type { Engine, Family, SocketHandle } from '../engine/types.js';
+import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
+import { socketSide } from '../commands/stream-ends.js';
+import { SocketError } from '../engine/index.js';
+import { addressRepr } from '../lang/values.js';
+
+export interface StreamOptions {
+  readonly mode: 'connect' | 'listen';
+  /** connect: the host to reach; listen: the address to bind, '' for every interface. */
+  readonly host: string;
+  readonly port: number;
+  /** -u */
+  readonly udp: boolean;
+  /** -k: listen on after a client leaves, and serve several at once (ncat -k). */
+  readonly keep: boolean;
+  /** -C: LF from the input is sent as CR LF. */
+  readonly crlf: boolean;
+  /** -w: bound on connect, on listen's wait for its (first) client, and on a connection with no byte either way; null: no bound. */
+  readonly idleSeconds: number | null;
+  /** -6 */
+  readonly family: Family;
+  /** -p: connect from this local port. */
+  readonly sourcePort: number | null;
+  /** -q: no `# ` lines. */
+  readonly quiet: boolean;
+  readonly signal: AbortSignal;
+  /** --log FILE: the traffic log of the stream, as a hex dump. */
+  readonly log?: string;
+}
+
+export interface Streamer {
+  readonly engine: Engine;
+  readonly o: StreamOptions;
+  readonly say: (text: string) => void;
+  readonly input: (signal: AbortSignal) => Promise<Buffer | null>;
+  readonly output: (data: Buffer) => void | Promise<void>;
+}
+
+/** The bound on listen's wait for a client: -w's seconds, or none. */
+export function clientWait(s: Streamer): { signal: AbortSignal; maxWaitMs?: number } {
+  return s.o.idleSeconds === null ? { signal: s.o.signal } : { signal: s.o.signal, maxWaitMs: s.o.idleSeconds * 1000 };
+}
+
+/** The client call's result, or null (said on stderr) when -w's bound passed with no client. */
+export async function noClient<T>(s: Streamer, call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (e) {
+    if (!(e instanceof SocketError && e.code === 'ETIMEDOUT')) throw e;
+    s.say(`no client in ${s.o.idleSeconds} s (-w): stopped listening`);
+    return null;
+  }
+}
+
+export async function listening(s: Streamer): Promise<SocketHandle> {
+  const { engine, o, say } = s;
+  const transport = o.udp ? 'udp' : 'tcp';
+  const socket = engine.create(transport, o.family, { name: 'server', owner: 'main' });
+  const local = await engine.bind(socket, o.host, o.port);
+  if (!o.udp) await engine.listen(socket, o.keep ? 128 : 1);
+  say(`listening on ${addressRepr(local)} (${transport.toUpperCase()})`);
+  return socket;
+}
+
+export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['input']): Promise<PumpResult> {
+  const { engine, o, say } = s;
+  const side = socketSide(engine, socket, say);
+  return pump({
+    ...side,
+    endInput: () => {
+      if (!o.udp) say('end of input: sent FIN (shutdown SHUT_WR); still receiving');
+      side.endInput();
+    },
+    input,
+    output: (data) => s.output(data),
+    crlf: o.crlf,
+    idleMs: o.idleSeconds === null ? null : o.idleSeconds * 1000,
+    say,
+    signal: o.signal,
+  });
+}
+
+export const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
