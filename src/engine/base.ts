@@ -112,6 +112,10 @@ export abstract class BaseSocket {
   unread(): number {
     return 0;
   }
+  /** A listening socket's connections waiting for accept, and whether closing resets them (else it closes them). */
+  unaccepted(): { count: number; reset: boolean } {
+    return { count: 0, reset: false };
+  }
   /** Whether closing now resets a live connection because of SO_LINGER 0; false for the others. */
   lingerResets(): boolean {
     return false;

@@ -338,6 +338,7 @@ class SocketEngine implements Engine, Core {
     const unread = live ? socket.unread() : 0;
     // SO_LINGER 0 resets too (sent by the connection's release); the event says so beside any unread bytes.
     const linger = live && socket.lingerResets();
+    const unaccepted = socket.unaccepted();
     const packets = transport === 'tcp' && socket.family !== 'unix'; // an AF_UNIX end sends no FIN
     const fin = unread === 0 && !linger && packets && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
@@ -346,6 +347,19 @@ class SocketEngine implements Engine, Core {
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread, linger, owner: socket.owner });
+    this.emit({
+      kind: 'closed',
+      serial,
+      socket: socket.name,
+      by,
+      transport,
+      local,
+      peer,
+      fin,
+      unread,
+      linger,
+      unaccepted,
+      owner: socket.owner,
+    });
   }
 }

@@ -83,6 +83,10 @@ export class TcpSocket extends BaseSocket {
     return this.resettable() ? (this.stream?.unread ?? 0) : 0;
   }
 
+  override unaccepted(): { count: number; reset: boolean } {
+    return this.listener === null ? super.unaccepted() : { count: this.listener.waiting, reset: this.listener.resetsWaiting };
+  }
+
   override lingerResets(): boolean {
     return this.linger === 0 && this.resettable();
   }

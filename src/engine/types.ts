@@ -334,6 +334,11 @@ export type EngineEvent =
       fin: boolean;
       unread: number;
       linger: boolean;
+      /**
+       * A listening socket: the connections that were waiting for accept (count), and whether closing
+       * reset them, as Linux does (reset), or could only close them (TLS, AF_UNIX: see stream-handle.ts).
+       */
+      unaccepted: { count: number; reset: boolean };
       /** Who owned it (CreateOptions.owner): a closed socket is no longer in the table to ask. */
       owner: string;
     }

@@ -101,6 +101,14 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   returned: () => null,
   shut: () => null,
   closed: (e) => {
+    if (e.unaccepted.count > 0) {
+      const n = e.unaccepted.count;
+      const them = n === 1 ? 'the connection that was' : `the ${n} connections that were`;
+      const text = e.unaccepted.reset
+        ? `${e.socket} was closed with ${them} waiting for accept: as Linux does, ${n === 1 ? 'it was' : 'they were'} reset (RST), and each client's next call fails with ECONNRESET (ConnectionResetError)`
+        : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so each client's recv returns b''`;
+      return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    }
     if (e.unread > 0) {
       const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
