@@ -112,6 +112,10 @@ export abstract class BaseSocket {
   unread(): number {
     return 0;
   }
+  /** Datagrams the kernel dropped for this socket (its receive buffer was full): UDP, on Linux; null for the others. */
+  kernelDropped(): number | null {
+    return null;
+  }
   /** A listening socket's connections waiting for accept, and whether closing resets them (else it closes them). */
   unaccepted(): { count: number; reset: boolean } {
     return { count: 0, reset: false };

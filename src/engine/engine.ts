@@ -266,6 +266,10 @@ class SocketEngine implements Engine, Core {
     return socket === null ? null : { transport: socket.transport, family: socket.family, local: socket.local(), peer: socket.peer() };
   }
 
+  kernelDropped(handle: SocketHandle): number | null {
+    return this.find(handle)?.kernelDropped() ?? null;
+  }
+
   list(): SocketInfo[] {
     return this.open().map((socket) => socket.info());
   }

@@ -446,6 +446,12 @@ export interface Engine {
   endpoints(socket: SocketHandle): Endpoints | null;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
+  /**
+   * Datagrams the kernel dropped for a UDP socket because its receive buffer was full, before the
+   * shell read them (SocketInfo.dropped counts the shell's own queue's drops); null for TCP, before
+   * bind, once closed, or where the OS does not say (not Linux). Reads /proc: ask it for a view.
+   */
+  kernelDropped(socket: SocketHandle): number | null;
   /** Close every socket of one owner (a job ended or was killed). Returns how many. */
   closeOwnedBy(owner: string): number;
   /** Close everything (exit). Resolves when the OS handles are released. */

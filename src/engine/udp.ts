@@ -7,6 +7,7 @@
 import type dgram from 'node:dgram';
 import { BaseSocket, type Core, type Queued } from './base.js';
 import { SocketError, errorCode, fromCode, toSocketError } from './errors.js';
+import { kernelUdpDrops } from './kernel-drops.js';
 import { Fifo } from './queues.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
 import type {
@@ -104,6 +105,10 @@ export class UdpSocket extends BaseSocket {
 
   dropped(): number {
     return this.droppedCount;
+  }
+
+  override kernelDropped(): number | null {
+    return kernelUdpDrops(this.handle.fd());
   }
 
   async bind(host: string, port: number): Promise<Address> {

@@ -68,7 +68,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     if (!/^10*$/.test(String(e.total))) return null;
     const text =
       e.unit === 'datagrams'
-        ? `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`
+        ? `${e.socket}: the shell's receive queue full (datagrams it read from the kernel, waiting for recvfrom); it dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the kernel does when a socket's buffer is full`
         : `${e.socket}: too many connections wait for accept; ${e.reset ? 'reset' : 'closed'} ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
     return { output: { kind: 'warning', text }, trouble: { kind: 'dropped', message: text, unit: e.unit } };
   },
