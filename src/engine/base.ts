@@ -48,8 +48,11 @@ export interface Core {
    * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
    * it names the holder when the OS refused a bind.
    */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null;
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
 }
+
+/** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */
+export type Holder = { readonly holder: string; readonly holderStop?: string };
 
 /** A completed handshake waiting in a listener's accept queue. */
 export interface Accepted {

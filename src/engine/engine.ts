@@ -3,7 +3,7 @@
  * socket that reuses its name, owners so a job's sockets close together, and the sockets being closed
  * so closeAll can wait until every OS handle is released.
  */
-import type { Accepted, BaseSocket, Core } from './base.js';
+import type { Accepted, BaseSocket, Core, Holder } from './base.js';
 import { SocketError } from './errors.js';
 import { NameTable } from './names.js';
 import { TcpSocket } from './tcp.js';
@@ -63,6 +63,8 @@ class SocketEngine implements Engine, Core {
   private readonly pending = new Map<number, BaseSocket>();
   /** Closed sockets whose OS handles are still being released (flushing written data). */
   private readonly closing = new Map<BaseSocket, Promise<void>>();
+  /** Addresses things of this shell outside the engine hold (holdAddress). */
+  private readonly held = new Set<{ transport: Transport; address: Address; holder: Holder }>();
   private serials = 0;
 
   constructor(options: EngineOptions) {
@@ -124,12 +126,19 @@ class SocketEngine implements Engine, Core {
     this.table.set(socket.name, socket);
   }
 
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null {
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
     for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
-      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return s.name;
+      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };
     }
+    for (const h of this.held) if (h.transport === transport && overlaps(h.address, address)) return h.holder;
     return null;
+  }
+
+  holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void {
+    const entry = { transport, address, holder: { holder, holderStop: stop } };
+    this.held.add(entry);
+    return () => void this.held.delete(entry);
   }
 
   private register(socket: BaseSocket): void {

@@ -447,6 +447,12 @@ export interface Engine {
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
   /**
+   * Records that something of this shell that is not one of the engine's sockets (a relay job, on
+   * Node's own sockets) holds address, so a bind refused there names it ("the relay job %1") and how
+   * to stop it ("kill %1"), not another program. Returns the call that forgets it.
+   */
+  holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void;
+  /**
    * Datagrams the kernel dropped for a UDP socket because its receive buffer was full, before the
    * shell read them (SocketInfo.dropped counts the shell's own queue's drops); null for TCP, before
    * bind, once closed, or where the OS does not say (not Linux). Reads /proc: ask it for a view.

@@ -127,7 +127,7 @@ export class UdpSocket extends BaseSocket {
         err instanceof SocketError && err.code === 'EADDRINUSE'
           ? this.core.holderOf({ host: ip, port, family: this.family }, 'udp', this)
           : null;
-      throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
+      throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
     }
     this.tellBound(address, false);
     return address;
