@@ -4,11 +4,15 @@
  * a FIN and recv returned b''). What the shell says of it names them and says they were reset.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventSays } from '../src/session/events.js';
 import { rig, until, type Rig } from './engine-helpers.js';
 import { hasPython } from './helpers/proc.js';
-import { HANG_MS } from './helpers/wait.js';
+import { HANG_MS, waitFor, waitForAsync } from './helpers/wait.js';
+import { CoreDriver } from './helpers/core-driver.js';
 
 let r: Rig;
 afterEach(async () => {
@@ -69,5 +73,43 @@ describe.skipIf(!hasPython)('closing a listening socket', () => {
     const closed = r.of('closed')[0]!;
     expect(closed.unaccepted.count).toBe(0);
     expect(eventSays(closed)).toBeNull();
+  });
+});
+
+describe.skipIf(!hasPython || process.platform === 'win32')('closing a Unix listening socket', () => {
+  it('closes the connection nobody accepted (Node cannot reset a Unix one), and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-listener-'));
+    const path = join(dir, 's.sock');
+    const shell = new CoreDriver();
+    const code = `
+import socket
+c = socket.socket(socket.AF_UNIX)
+c.connect(${JSON.stringify(path)})
+print('up', flush=True)
+c.settimeout(${HANG_MS / 1000})
+print(repr(c.recv(10)), flush=True)
+`;
+    try {
+      await shell.ok(`s = unix.listen ${path}`);
+      const child = spawn('python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const done = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      try {
+        await waitFor(() => out.includes('up'), 'the client connected');
+        await waitForAsync(async () => (await shell.run('sockets')).out.includes('1 to accept'), 'the connection waiting for accept');
+        const closed = await shell.run('s.close');
+        expect(closed.err).toContain(
+          's was closed with the connection that was waiting for accept: Linux would reset it, but Node can only close it here',
+        );
+        await done;
+        expect(out.trim().split('\n')).toEqual(['up', "b''"]);
+      } finally {
+        if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+      }
+    } finally {
+      await shell.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

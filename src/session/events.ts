@@ -104,9 +104,10 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     if (e.unaccepted.count > 0) {
       const n = e.unaccepted.count;
       const them = n === 1 ? 'the connection that was' : `the ${n} connections that were`;
+      const clients = n === 1 ? "its client's" : "each client's";
       const text = e.unaccepted.reset
-        ? `${e.socket} was closed with ${them} waiting for accept: as Linux does, ${n === 1 ? 'it was' : 'they were'} reset (RST), and each client's next call fails with ECONNRESET (ConnectionResetError)`
-        : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so each client's recv returns b''`;
+        ? `${e.socket} was closed with ${them} waiting for accept: as Linux does, ${n === 1 ? 'it was' : 'they were'} reset (RST), and ${clients} next call fails with ECONNRESET (ConnectionResetError)`
+        : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so ${clients} recv returns b''`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
     }
     if (e.unread > 0) {
