@@ -48,7 +48,7 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
   }
   switch (info.state) {
     case 'LISTEN':
-      ctx.info(`the welcoming socket ${s.name} closed: new clients are refused; connection sockets accept gave stay open`);
+      ctx.info(`the welcoming socket ${s.name} closed: new clients are refused; connection sockets it gave stay open`);
       if (info.family === 'unix' && info.local !== null)
         ctx.info(
           `its socket file ${info.local.host}, which its listen created, is removed (Python's close leaves it: the next bind there fails with EADDRINUSE until os.unlink removes it)`,
