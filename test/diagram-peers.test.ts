@@ -5,7 +5,7 @@
  * shell's own relay job's, not an outsider's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedUdpPort } from './engine-helpers.js';
+import { closedTcpPort, closedUdpPort } from './engine-helpers.js';
 import { CoreDriver } from './helpers/core-driver.js';
 import { HANG_MS, waitFor } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
@@ -38,6 +38,14 @@ describe('diagram: peer lanes', () => {
     const mermaid = await shell.ok('diagram --mermaid');
     expect(subtitles(mermaid)[`127.0.0.1:${port}`]).toBe('nothing bound there: ICMP port unreachable (localhost)');
     expect(mermaid).toContain('p1-->>p0: ICMP port unreachable (ECONNREFUSED)');
+  });
+
+  it('a TCP connect refused: the lane says nothing listens there', async () => {
+    const port = await closedTcpPort();
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
+    expect((await shell.run(`t = tcp.connect 127.0.0.1 ${port}`)).err).toContain('ECONNREFUSED');
+    const lanes = subtitles(await shell.ok('diagram --mermaid'));
+    expect(lanes[`127.0.0.1:${port}`]).toBe('nothing listens there: RST');
   });
 
   it("a relay's lane is titled as this shell's relay job", async () => {

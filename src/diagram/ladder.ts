@@ -12,6 +12,9 @@ import { failedConnectRows } from './failed-connect.js';
  * socket apart from connection sockets), one per peer outside the shell, and rows of arrows (what
  * went over the network: datagrams, handshakes, data, FIN, RST) and notes (what a call returned).
  */
+/** Under the lane of an address that answered a datagram with ICMP port unreachable. */
+const NOTHING_BOUND_UDP = 'nothing bound there: ICMP port unreachable';
+
 export type LaneKind = 'udp' | 'tcp' | 'welcoming' | 'connection' | 'peer';
 
 export interface Lane {
@@ -114,6 +117,9 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.lane(e.socket, e.transport);
         const server = book.welcoming(e.remote);
         const to = server?.index ?? book.outside(e.remote);
+        // A refused connect's RST says nothing listens there; a failed TLS handshake had a live server.
+        if (e.tls !== null) book.answered(to);
+        else if (e.code === 'ECONNREFUSED' && e.remote.family !== 'unix') book.refused(to, 'nothing listens there: RST');
         rows.push(...failedConnectRows(s.index, to, e.remote, e.code, e.tls));
         break;
       }
@@ -211,7 +217,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const from = packet === null ? null : book.sender(s, s.peer);
         if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) {
           // ICMP port unreachable: the peer's host said nothing is bound there; a reset comes from a live peer.
-          if (e.code === 'ECONNREFUSED') book.refused(from.lane);
+          if (e.code === 'ECONNREFUSED') book.refused(from.lane, NOTHING_BOUND_UDP);
           else book.answered(from.lane);
           arrow(from.lane, s.index, packet, true);
         } else note(s.index, `${e.code} arrived`);

@@ -34,7 +34,8 @@ export type LabelsNow = ReadonlyMap<number, string>;
  */
 interface PeerSeen {
   answered: boolean;
-  refused: boolean;
+  /** What the OS answered for an address with nothing there, when it did: ICMP port unreachable (UDP), RST (TCP). */
+  refused: string | null;
 }
 
 /** The title of a connection's lane until accept returns it. */
@@ -87,7 +88,7 @@ export class LaneBook {
     let i = this.peers.get(key);
     if (i === undefined) {
       i = this.lanes.length;
-      this.lanes.push({ title: hostPort(a), kind: 'peer', peer: { answered: false, refused: false } });
+      this.lanes.push({ title: hostPort(a), kind: 'peer', peer: { answered: false, refused: null } });
       this.peers.set(key, i);
     }
     return i;
@@ -99,10 +100,10 @@ export class LaneBook {
     if (peer) peer.answered = true;
   }
 
-  /** ICMP port unreachable came back from lane i's address: nothing was bound there. */
-  refused(i: number): void {
+  /** The OS at lane i's address answered that nothing is there: 'nothing bound there: ICMP port unreachable', say. */
+  refused(i: number, answer: string): void {
     const peer = this.lanes[i]?.peer;
-    if (peer) peer.refused = true;
+    if (peer) peer.refused = answer;
   }
 
   /** The welcoming socket of this shell listening at address, if any. */
@@ -211,6 +212,6 @@ function peerSubtitle(seen: PeerSeen | undefined, name: string | undefined, rela
   if (relay && name !== undefined) return `this shell's ${name}`;
   const called = name === undefined ? '' : ` (${name})`;
   if (seen === undefined || seen.answered) return `outside this shell${called}`;
-  if (seen.refused) return `nothing bound there: ICMP port unreachable${called}`;
+  if (seen.refused !== null) return `${seen.refused}${called}`;
   return `a destination: nothing came back${called}`;
 }
