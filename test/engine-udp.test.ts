@@ -46,6 +46,7 @@ describe('UDP names and handles', () => {
         fin: false,
         unread: 0,
         linger: false,
+        unaccepted: { count: 0, reset: false },
         owner: 'main',
       },
     ]);

@@ -2,7 +2,8 @@ import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values
 import { joinWords } from './args.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
-import { tellMoreWaiting } from './moments.js';
+import { atPrompt, tellMoreWaiting } from './moments.js';
+import { tellKernelDrops } from './kernel-drops.js';
 import { expr, lines } from '../spec/python.js';
 import { defineCommand, type CommandDef } from '../spec/command.js';
 import type { PyContext } from '../spec/python.js';
@@ -128,6 +129,7 @@ export const dataCalls: readonly CommandDef[] = [
       return got.then((r) => {
         tellReceivedFrom(ctx, r.data, r.address);
         tellMoreWaiting(ctx, s);
+        if (atPrompt(ctx)) tellKernelDrops(ctx, s);
         return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);
       });
     },

@@ -44,7 +44,7 @@ export const diagramCommand = defineCommand({
     const log = ctx.session.exchanges;
     // Lanes go by the labels `sockets` and the prompt use now.
     const labels = new Map(ctx.session.engine.list().map((s) => [s.serial, s.name] as const));
-    let ladder = buildLadder(log.all(), { dropped: log.dropped, names: log.names, labels });
+    let ladder = buildLadder(log.all(), { dropped: log.dropped, names: log.names, relays: log.relays, labels });
     if (names.length > 0) {
       const chosen = selectLanes(ladder, names);
       const missing = chosen.unmatched[0];

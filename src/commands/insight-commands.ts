@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { explainTrouble } from '../explain/last.js';
+import { explainWithKernelDrops } from '../explain/last.js';
+import { kernelDrops, kernelDropText } from './kernel-drops.js';
 import { topic, TOPICS } from '../explain/topics.js';
 import { comment, expr } from '../spec/python.js';
 import { primary } from '../export/words.js';
@@ -26,7 +27,8 @@ export const insightCommands: readonly CommandDef[] = [
     run(ctx) {
       const asked = ctx.a.TOPIC;
       if (asked === undefined) {
-        const said = explainTrouble(ctx.session.trouble);
+        const kernel = kernelDrops(ctx.session).map((d) => kernelDropText(d.socket, d.count));
+        const said = explainWithKernelDrops(ctx.session.trouble, kernel);
         ctx.display(said.flatMap((s) => (s.paragraph ? wrapWords(s.text, proseWidth(ctx.session.columns())) : [s.text])).join('\n'));
         return NONE;
       }

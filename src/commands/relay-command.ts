@@ -76,6 +76,13 @@ type RelayArgs = ArgsOf<typeof FORMS> & { readonly [S in (typeof VALUED)[Option]
 async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
   const job = ctx.job;
   const started = await startRelay(spec, (e) => ctx.session.relayed(e, job));
+  // A bind of this shell refused at the relay's port names the relay, not "another program".
+  const forget = ctx.session.engine.holdAddress(
+    started.transport,
+    started.local,
+    job === undefined ? 'a relay' : `the relay job %${job}`,
+    job === undefined ? 'Ctrl-C' : `kill %${job}`,
+  );
   if (job !== undefined) ctx.session.jobs.setStatus(job, () => relaySummary(started.transport, started.counts()));
   const settings = impairText(spec);
   const stop = job === undefined ? 'Ctrl-C stops it' : `kill %${job} stops it, jobs %${job} shows what it did`;
@@ -88,6 +95,7 @@ async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
     await untilAborted(limit.signal);
   } finally {
     limit.done();
+    forget();
     await started.close();
     ctx.notice(`relay stopped: ${relaySummary(started.transport, started.counts())}`);
   }

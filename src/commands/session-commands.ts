@@ -99,7 +99,9 @@ export const sessionCommands: readonly CommandDef[] = [
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
-      ctx.display(socketsTable(ctx.session.engine.list(), ctx.scope.current, (socket) => ctx.session.jobOf(socket), ctx.session.columns()));
+      const engine = ctx.session.engine;
+      const rows = engine.list().map((s) => (s.transport === 'udp' ? { ...s, kernelDropped: engine.kernelDropped(s) } : s));
+      ctx.display(socketsTable(rows, ctx.scope.current, (socket) => ctx.session.jobOf(socket), ctx.session.columns()));
       return NONE;
     },
   }),

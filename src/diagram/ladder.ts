@@ -12,6 +12,9 @@ import { failedConnectRows } from './failed-connect.js';
  * socket apart from connection sockets), one per peer outside the shell, and rows of arrows (what
  * went over the network: datagrams, handshakes, data, FIN, RST) and notes (what a call returned).
  */
+/** Under the lane of an address that answered a datagram with ICMP port unreachable. */
+const NOTHING_BOUND_UDP = 'nothing bound there: ICMP port unreachable';
+
 export type LaneKind = 'udp' | 'tcp' | 'welcoming' | 'connection' | 'peer';
 
 export interface Lane {
@@ -36,6 +39,8 @@ export interface Ladder {
 export interface LadderContext {
   /** Calls the ring let go before the first exchange. */
   readonly dropped?: number;
+  /** Of those, the addresses that are a relay of this shell's (ExchangeLog.relays): its lane is titled so, not as an outsider. */
+  readonly relays?: ReadonlySet<string>;
   /** What the user called peers' addresses, by resolved host:port (ExchangeLog.names), shown under their lanes. */
   readonly names?: ReadonlyMap<string, string>;
   /** The label each open socket goes by now, by serial: lanes are titled with it (LaneBook.titled). */
@@ -94,11 +99,14 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         if (e.remote.family === 'unix') {
           // AF_UNIX: no packets; the kernel joins the two ends inside this host.
           if (server !== null) book.notAccepted(e.remote, e.local);
-          arrow(s.index, server?.index ?? book.outside(e.remote), 'connect: joined by the kernel (no handshake)', true);
+          const to = server?.index ?? book.outside(e.remote);
+          book.answered(to);
+          arrow(s.index, to, 'connect: joined by the kernel (no handshake)', true);
           break;
         }
         if (server !== null) book.notAccepted(e.remote, e.local);
         const to = server?.index ?? book.outside(e.remote);
+        book.answered(to);
         arrow(s.index, to, 'SYN', true);
         arrow(to, s.index, 'SYN+ACK', true);
         arrow(s.index, to, 'ACK: connected', true);
@@ -109,6 +117,9 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.lane(e.socket, e.transport);
         const server = book.welcoming(e.remote);
         const to = server?.index ?? book.outside(e.remote);
+        // A refused connect's RST says nothing listens there; a failed TLS handshake had a live server.
+        if (e.tls !== null) book.answered(to);
+        else if (e.code === 'ECONNREFUSED' && e.remote.family !== 'unix') book.refused(to, 'nothing listens there: RST');
         rows.push(...failedConnectRows(s.index, to, e.remote, e.code, e.tls));
         break;
       }
@@ -140,8 +151,10 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.lane(e.socket, e.transport);
         const from = book.sender(s, e.from);
         if (from === null) break;
-        if (!from.inside) arrow(from.lane, s.index, arrival(e.transport, e.bytes, e.pieces, e.preview), false);
-        else if (e.transport === 'tcp' && !inFlight.arrived(s.index, e.bytes, e.pieces)) arrivedNote(s.index, e.bytes, e.pieces);
+        if (!from.inside) {
+          book.answered(from.lane);
+          arrow(from.lane, s.index, arrival(e.transport, e.bytes, e.pieces, e.preview), false);
+        } else if (e.transport === 'tcp' && !inFlight.arrived(s.index, e.bytes, e.pieces)) arrivedNote(s.index, e.bytes, e.pieces);
         break;
       }
       case 'recv': {
@@ -170,7 +183,10 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         if (s === undefined || s.peer === null) break;
         const from = book.sender(s, s.peer);
         const end = e.end === 'stream' ? 'end of stream' : e.end === 'fin' ? 'FIN' : 'FIN or RST (the OS did not say which)';
-        if (from !== null && !from.inside) arrow(from.lane, s.index, end, true);
+        if (from !== null && !from.inside) {
+          book.answered(from.lane);
+          arrow(from.lane, s.index, end, true);
+        }
         break;
       }
       case 'reset': {
@@ -199,8 +215,12 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         if (s === undefined) break;
         const packet = packetOfError(s.transport, e.code);
         const from = packet === null ? null : book.sender(s, s.peer);
-        if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) arrow(from.lane, s.index, packet, true);
-        else note(s.index, `${e.code} arrived`);
+        if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) {
+          // ICMP port unreachable: the peer's host said nothing is bound there; a reset comes from a live peer.
+          if (e.code === 'ECONNREFUSED') book.refused(from.lane, NOTHING_BOUND_UDP);
+          else book.answered(from.lane);
+          arrow(from.lane, s.index, packet, true);
+        } else note(s.index, `${e.code} arrived`);
         break;
       }
       case 'cut': {
@@ -232,5 +252,9 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       }
     }
   }
-  return { lanes: book.titled(context.labels ?? new Map(), context.names ?? new Map()), rows, dropped: context.dropped ?? 0 };
+  return {
+    lanes: book.titled(context.labels ?? new Map(), context.names ?? new Map(), context.relays),
+    rows,
+    dropped: context.dropped ?? 0,
+  };
 }

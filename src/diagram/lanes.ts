@@ -27,12 +27,23 @@ export interface SocketLane {
 /** What the diagram is told of the sockets now: the label each open socket goes by (as `sockets` and the prompt show it), by serial. */
 export type LabelsNow = ReadonlyMap<number, string>;
 
+/**
+ * What a peer's lane is known to be, from what came back from its address: something answered
+ * (data, a handshake, a FIN: a live peer), or the OS answered that nothing is bound there (ICMP port
+ * unreachable, when the socket learnt of it). Neither: a destination, not shown to be a peer.
+ */
+interface PeerSeen {
+  answered: boolean;
+  /** What the OS answered for an address with nothing there, when it did: ICMP port unreachable (UDP), RST (TCP). */
+  refused: string | null;
+}
+
 /** The title of a connection's lane until accept returns it. */
 const NOT_ACCEPTED = '(not accepted yet)';
 
 export class LaneBook {
   /** Every lane in order: a socket's, or a peer's outside the shell (its title is its address). */
-  private readonly lanes: { title: string; kind: LaneKind; socket?: SocketLane }[] = [];
+  private readonly lanes: { title: string; kind: LaneKind; socket?: SocketLane; peer?: PeerSeen }[] = [];
   private readonly sockets = new Map<number, SocketLane>();
   private readonly all: SocketLane[] = [];
   private readonly peers = new Map<string, number>();
@@ -77,10 +88,22 @@ export class LaneBook {
     let i = this.peers.get(key);
     if (i === undefined) {
       i = this.lanes.length;
-      this.lanes.push({ title: hostPort(a), kind: 'peer' });
+      this.lanes.push({ title: hostPort(a), kind: 'peer', peer: { answered: false, refused: null } });
       this.peers.set(key, i);
     }
     return i;
+  }
+
+  /** Something came from the peer at lane i (data, a handshake, a FIN, a reset): it is a live peer. */
+  answered(i: number): void {
+    const peer = this.lanes[i]?.peer;
+    if (peer) peer.answered = true;
+  }
+
+  /** The OS at lane i's address answered that nothing is there: 'nothing bound there: ICMP port unreachable', say. */
+  refused(i: number, answer: string): void {
+    const peer = this.lanes[i]?.peer;
+    if (peer) peer.refused = answer;
   }
 
   /** The welcoming socket of this shell listening at address, if any. */
@@ -147,17 +170,12 @@ export class LaneBook {
    * log gave it, marked closed: so no lane goes by a name that `sockets` gives another socket. names: what the user called peers'
    * addresses, shown under their lanes.
    */
-  titled(labels: LabelsNow, names: ReadonlyMap<string, string>): Lane[] {
+  titled(labels: LabelsNow, names: ReadonlyMap<string, string>, relays: ReadonlySet<string> = new Set()): Lane[] {
     return this.lanes.map((l) => {
       const s = l.socket;
       if (s === undefined) {
         const name = names.get(l.title);
-        return {
-          title: l.title,
-          kind: l.kind,
-          subtitle: name === undefined ? 'outside this shell' : `outside this shell (${name})`,
-          socket: null,
-        };
+        return { title: l.title, kind: l.kind, subtitle: peerSubtitle(l.peer, name, relays.has(l.title)), socket: null };
       }
       const label = s.closed || s.serial === null ? s.name : (labels.get(s.serial) ?? s.name);
       const title = s.closed ? `${label} (closed)` : label;
@@ -183,4 +201,17 @@ export class LaneBook {
     if (closedToo) for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.closed && fits(this.all[i]!)) return this.all[i]!;
     return null;
   }
+}
+
+/**
+ * Under a peer's lane, what it is known to be: a relay of this shell (its job's own sockets), a peer
+ * outside the shell that answered, an address where nothing was bound (the OS said so), or only a
+ * destination nothing came back from. name: what the user called it, or the relay's description.
+ */
+function peerSubtitle(seen: PeerSeen | undefined, name: string | undefined, relay: boolean): string {
+  if (relay && name !== undefined) return `this shell's ${name}`;
+  const called = name === undefined ? '' : ` (${name})`;
+  if (seen === undefined || seen.answered) return `outside this shell${called}`;
+  if (seen.refused !== null) return `${seen.refused}${called}`;
+  return `a destination: nothing came back${called}`;
 }

@@ -2,7 +2,6 @@ import type { Ladder } from './ladder.js';
 
 /** The ladder as Mermaid sequence-diagram text, for a README or a notebook. */
 export function ladderMermaid(ladder: Ladder): string {
-  const safe = (t: string) => t.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/"/g, '#quot;');
   const lines = ['sequenceDiagram'];
   ladder.lanes.forEach((l, i) => lines.push(`    participant p${i} as ${safe(l.title)}<br/>${safe(l.subtitle)}`));
   if (ladder.dropped > 0) lines.push(`    Note over p0: ${ladder.dropped} earlier calls and arrivals not shown`);
@@ -12,3 +11,10 @@ export function ladderMermaid(ladder: Ladder): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * Mermaid's entity codes (#35; is '#') for what its syntax or its HTML would take: one pass, so the
+ * '#' and ';' of one code are not escaped again ("a#b" is a#35;b, not a#35#59;b).
+ */
+const ENTITY: Readonly<Record<string, string>> = { '#': '#35;', ';': '#59;', '"': '#quot;', '<': '#60;', '>': '#62;' };
+const safe = (t: string): string => t.replace(/[#;"<>]/g, (c) => ENTITY[c]!);

@@ -48,8 +48,11 @@ export interface Core {
    * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
    * it names the holder when the OS refused a bind.
    */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null;
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
 }
+
+/** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */
+export type Holder = { readonly holder: string; readonly holderStop?: string };
 
 /** A completed handshake waiting in a listener's accept queue. */
 export interface Accepted {
@@ -111,6 +114,14 @@ export abstract class BaseSocket {
    */
   unread(): number {
     return 0;
+  }
+  /** Datagrams the kernel dropped for this socket (its receive buffer was full): UDP, on Linux; null for the others. */
+  kernelDropped(): number | null {
+    return null;
+  }
+  /** A listening socket's connections waiting for accept, and whether closing resets them (else it closes them). */
+  unaccepted(): { count: number; reset: boolean } {
+    return { count: 0, reset: false };
   }
   /** Whether closing now resets a live connection because of SO_LINGER 0; false for the others. */
   lingerResets(): boolean {

@@ -3,7 +3,7 @@
  * socket that reuses its name, owners so a job's sockets close together, and the sockets being closed
  * so closeAll can wait until every OS handle is released.
  */
-import type { Accepted, BaseSocket, Core } from './base.js';
+import type { Accepted, BaseSocket, Core, Holder } from './base.js';
 import { SocketError } from './errors.js';
 import { NameTable } from './names.js';
 import { TcpSocket } from './tcp.js';
@@ -63,6 +63,8 @@ class SocketEngine implements Engine, Core {
   private readonly pending = new Map<number, BaseSocket>();
   /** Closed sockets whose OS handles are still being released (flushing written data). */
   private readonly closing = new Map<BaseSocket, Promise<void>>();
+  /** Addresses things of this shell outside the engine hold (holdAddress). */
+  private readonly held = new Set<{ transport: Transport; address: Address; holder: Holder }>();
   private serials = 0;
 
   constructor(options: EngineOptions) {
@@ -124,12 +126,19 @@ class SocketEngine implements Engine, Core {
     this.table.set(socket.name, socket);
   }
 
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): string | null {
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
     for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
-      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return s.name;
+      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };
     }
+    for (const h of this.held) if (h.transport === transport && overlaps(h.address, address)) return h.holder;
     return null;
+  }
+
+  holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void {
+    const entry = { transport, address, holder: { holder, holderStop: stop } };
+    this.held.add(entry);
+    return () => void this.held.delete(entry);
   }
 
   private register(socket: BaseSocket): void {
@@ -266,6 +275,10 @@ class SocketEngine implements Engine, Core {
     return socket === null ? null : { transport: socket.transport, family: socket.family, local: socket.local(), peer: socket.peer() };
   }
 
+  kernelDropped(handle: SocketHandle): number | null {
+    return this.find(handle)?.kernelDropped() ?? null;
+  }
+
   list(): SocketInfo[] {
     return this.open().map((socket) => socket.info());
   }
@@ -338,6 +351,7 @@ class SocketEngine implements Engine, Core {
     const unread = live ? socket.unread() : 0;
     // SO_LINGER 0 resets too (sent by the connection's release); the event says so beside any unread bytes.
     const linger = live && socket.lingerResets();
+    const unaccepted = socket.unaccepted();
     const packets = transport === 'tcp' && socket.family !== 'unix'; // an AF_UNIX end sends no FIN
     const fin = unread === 0 && !linger && packets && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
     // A tentative socket was never in the name table: its name is still its holder's.
@@ -346,6 +360,19 @@ class SocketEngine implements Engine, Core {
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({ kind: 'closed', serial, socket: socket.name, by, transport, local, peer, fin, unread, linger, owner: socket.owner });
+    this.emit({
+      kind: 'closed',
+      serial,
+      socket: socket.name,
+      by,
+      transport,
+      local,
+      peer,
+      fin,
+      unread,
+      linger,
+      unaccepted,
+      owner: socket.owner,
+    });
   }
 }

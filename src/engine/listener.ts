@@ -119,10 +119,18 @@ export class Listener {
     return this.pending.shift();
   }
 
+  /**
+   * Whether closing resets the connections waiting for accept, as Linux does (their clients' next call
+   * fails with ECONNRESET): not a TLS listener's or an AF_UNIX one's, which Node can only close (canReset).
+   */
+  get resetsWaiting(): boolean {
+    return !(this.server instanceof tls.Server) && this.owner.family !== 'unix';
+  }
+
   /** Stops listening and resets connections nobody accepted. Resolves when the server has closed. */
   close(): Promise<void> {
     if (this.closing === null) {
-      for (const a of this.pending.drain()) discard(a, false, this.owner.family);
+      for (const a of this.pending.drain()) discard(a, true, this.owner.family);
       this.closing = new Promise<void>((resolve) => {
         this.server.close(() => resolve());
       });
@@ -166,7 +174,7 @@ export class Listener {
   private enqueue(accepted: Accepted): void {
     const from = accepted.from;
     if (this.owner.closed || this.closing !== null) {
-      discard(accepted, false, this.owner.family);
+      discard(accepted, true, this.owner.family); // the kernel would have reset it with the listening socket
       return;
     }
     if (this.pending.length >= this.cap) {

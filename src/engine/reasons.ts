@@ -24,8 +24,10 @@ export interface ErrorContext {
   readonly value?: string;
   /** sendfile and recvfile: the file. */
   readonly path?: string;
-  /** EADDRINUSE: the socket of this shell that holds the address, when one does. */
+  /** EADDRINUSE: the socket of this shell that holds the address, when one does; or (with holderStop) another thing of this shell, a relay job. */
   readonly holder?: string;
+  /** EADDRINUSE: how to stop the holder when it is not a socket to close (kill %1). */
+  readonly holderStop?: string;
   /** EADDRINUSE: only connections in TIME_WAIT hold the port; the seconds until the last ends. */
   readonly timeWait?: number;
   /** recvfile: the bytes it had written to `path` when it failed (every failure says so). */
@@ -65,11 +67,13 @@ export const REASONS = {
     code: 'EADDRINUSE',
     python: 'OSError',
     say: (c) =>
-      c.holder !== undefined
-        ? `${where(c)} is already in use by ${c.holder}, a socket of this shell; close it, or pick another port`
-        : c.timeWait !== undefined
-          ? `${where(c)} is held only by closed connections in TIME_WAIT (for ${c.timeWait} s more), left by a server that closed them first without SO_REUSEADDR — wait, or pick another port`
-          : `${where(c)} is already in use — a socket of another program holds it (a server still running?); stop it, or pick another port`,
+      c.holder !== undefined && c.holderStop !== undefined
+        ? `${where(c)} is already in use by ${c.holder} of this shell; ${c.holderStop} stops it, or pick another port`
+        : c.holder !== undefined
+          ? `${where(c)} is already in use by ${c.holder}, a socket of this shell; close it, or pick another port`
+          : c.timeWait !== undefined
+            ? `${where(c)} is held only by closed connections in TIME_WAIT (for ${c.timeWait} s more), left by a server that closed them first without SO_REUSEADDR — wait, or pick another port`
+            : `${where(c)} is already in use — a socket of another program holds it (a server still running?); stop it, or pick another port`,
   },
   EADDRNOTAVAIL: {
     code: 'EADDRNOTAVAIL',

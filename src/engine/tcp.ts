@@ -83,6 +83,10 @@ export class TcpSocket extends BaseSocket {
     return this.resettable() ? (this.stream?.unread ?? 0) : 0;
   }
 
+  override unaccepted(): { count: number; reset: boolean } {
+    return this.listener === null ? super.unaccepted() : { count: this.listener.waiting, reset: this.listener.resetsWaiting };
+  }
+
   override lingerResets(): boolean {
     return this.linger === 0 && this.resettable();
   }
@@ -118,7 +122,7 @@ export class TcpSocket extends BaseSocket {
     try {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
       const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
-      if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
+      if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
       if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
       const actual = await probeAddress(ip, port, this.context());
       this.checkOpen('bind');

@@ -334,6 +334,11 @@ export type EngineEvent =
       fin: boolean;
       unread: number;
       linger: boolean;
+      /**
+       * A listening socket: the connections that were waiting for accept (count), and whether closing
+       * reset them, as Linux does (reset), or could only close them (TLS, AF_UNIX: see stream-handle.ts).
+       */
+      unaccepted: { count: number; reset: boolean };
       /** Who owned it (CreateOptions.owner): a closed socket is no longer in the table to ask. */
       owner: string;
     }
@@ -441,6 +446,18 @@ export interface Engine {
   endpoints(socket: SocketHandle): Endpoints | null;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
+  /**
+   * Records that something of this shell that is not one of the engine's sockets (a relay job, on
+   * Node's own sockets) holds address, so a bind refused there names it ("the relay job %1") and how
+   * to stop it ("kill %1"), not another program. Returns the call that forgets it.
+   */
+  holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void;
+  /**
+   * Datagrams the kernel dropped for a UDP socket because its receive buffer was full, before the
+   * shell read them (SocketInfo.dropped counts the shell's own queue's drops); null for TCP, before
+   * bind, once closed, or where the OS does not say (not Linux). Reads /proc: ask it for a view.
+   */
+  kernelDropped(socket: SocketHandle): number | null;
   /** Close every socket of one owner (a job ended or was killed). Returns how many. */
   closeOwnedBy(owner: string): number;
   /** Close everything (exit). Resolves when the OS handles are released. */

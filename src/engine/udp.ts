@@ -7,6 +7,7 @@
 import type dgram from 'node:dgram';
 import { BaseSocket, type Core, type Queued } from './base.js';
 import { SocketError, errorCode, fromCode, toSocketError } from './errors.js';
+import { kernelUdpDrops } from './kernel-drops.js';
 import { Fifo } from './queues.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
 import type {
@@ -106,6 +107,10 @@ export class UdpSocket extends BaseSocket {
     return this.droppedCount;
   }
 
+  override kernelDropped(): number | null {
+    return kernelUdpDrops(this.handle.fd());
+  }
+
   async bind(host: string, port: number): Promise<Address> {
     this.checkOpen('bind');
     checkPort(port, 'bind', this.name);
@@ -122,7 +127,7 @@ export class UdpSocket extends BaseSocket {
         err instanceof SocketError && err.code === 'EADDRINUSE'
           ? this.core.holderOf({ host: ip, port, family: this.family }, 'udp', this)
           : null;
-      throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, holder }));
+      throw holder === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
     }
     this.tellBound(address, false);
     return address;

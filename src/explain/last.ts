@@ -64,6 +64,21 @@ export function explainTrouble(t: Trouble | null): readonly Said[] {
   }
 }
 
+/**
+ * explainTrouble, with what the kernel dropped for UDP sockets (kernel: one line each, read when
+ * explain asked). A trouble that said the kernel's drops already is superseded by the newer counts.
+ */
+export function explainWithKernelDrops(t: Trouble | null, kernel: readonly string[]): readonly Said[] {
+  if (kernel.length === 0) return explainTrouble(t);
+  const superseded = t === null || (t.kind === 'dropped' && t.message.includes(': the kernel dropped '));
+  const before = superseded ? [] : explainTrouble(t);
+  // The lines as shown first, then the paragraphs, the idea of dropping once.
+  const lines = [...before.filter((s) => !s.paragraph), ...kernel.map(shown)];
+  const ideas = before.filter((s) => s.paragraph);
+  const idea = ideas.some((s) => s.text.startsWith('dropped: '));
+  return [...lines, ...ideas, ...(idea ? [] : [paragraph(`dropped: ${IDEAS.dropped}`)])];
+}
+
 /** Why a waiting call may have waited in vain, by call. */
 function cancelled(call: string, transport: Transport | null): string {
   const kept = 'The socket stays open and keeps whatever arrives.';

@@ -56,8 +56,8 @@ export class ExchangeLog {
   private runRecords = 0;
   /** The names the user gave addresses (localhost for 127.0.0.1:12000), by resolved host:port: the diagram labels a peer's lane with them. */
   readonly names = new Map<string, string>();
-  /** Addresses a relay named: a name the user gives them later does not replace the relay's. */
-  private readonly relayNamed = new Set<string>();
+  /** Addresses a relay of this shell named (its own sockets): a name the user gives them later does not replace the relay's. */
+  readonly relays = new Set<string>();
 
   add(exchange: Exchange): void {
     this.put({ data: false, exchange });
@@ -138,12 +138,13 @@ export class ExchangeLog {
    * address it was sent to, and the relay's name under that lane. What it forwarded shows in what the
    * sockets at either end sent and received.
    */
-  hearRelay(e: RelayEvent): void {
+  hearRelay(e: RelayEvent, job?: number): void {
+    const relay = job === undefined ? 'relay' : `relay job %${job}`;
     switch (e.kind) {
       case 'ready':
-        return this.named(reachable(e.local), `relay to ${hostPort(e.target)}`, true);
+        return this.named(reachable(e.local), `${relay} to ${hostPort(e.target)}`, true);
       case 'client':
-        return this.named(e.via, `relay for ${hostPort(e.client)}`, true);
+        return this.named(e.via, `${relay} for ${hostPort(e.client)}`, true);
       case 'lost':
         return this.add({ kind: 'lost', at: reachable(e.at), bytes: e.bytes, preview: Buffer.from(e.data.subarray(0, PREVIEW)) });
       case 'data':
@@ -166,12 +167,12 @@ export class ExchangeLog {
   private named(address: Address, name: string, relay = false): void {
     const key = hostPort(address);
     if (this.names.get(key) === name) return;
-    if (relay) this.relayNamed.add(key);
-    else if (this.relayNamed.has(key)) return;
+    if (relay) this.relays.add(key);
+    else if (this.relays.has(key)) return;
     if (this.names.size >= NAMES_KEPT) {
       const oldest = this.names.keys().next().value!;
       this.names.delete(oldest);
-      this.relayNamed.delete(oldest);
+      this.relays.delete(oldest);
     }
     this.names.set(key, name);
   }

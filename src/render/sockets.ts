@@ -3,12 +3,15 @@ import { hostPort } from '../lang/values.js';
 import { renderTable } from './table.js';
 import { wrapWords } from './wrap.js';
 
+/** A socket's row: its info, and for UDP what the kernel dropped for it (Engine.kernelDropped), when known. */
+export type SocketRow = SocketInfo & { readonly kernelDropped?: number | null };
+
 /**
  * The `sockets` table: one row per open socket; `*` marks the current one, and `(%1)` one that a
  * background job's script opened or serves (its name is the shell's, made unique beside the prompt's).
  */
 export function socketsTable(
-  sockets: readonly SocketInfo[],
+  sockets: readonly SocketRow[],
   current: SocketHandle | null,
   jobOf: (socket: SocketInfo) => number | null,
   terminalColumns?: number,
@@ -63,7 +66,8 @@ function compact(rows: readonly Row[], columns: number): string {
 
 const ownedBy = (job: number | null): string => (job === null ? '' : ` (%${job})`);
 
-function queued(s: SocketInfo): string {
+/** What waits, then what was lost, each said as what it is: the shell's own queue's drops, the kernel's. */
+function queued(s: SocketRow): string {
   const q = s.queued;
   const n = q.count;
   const base =
@@ -72,7 +76,11 @@ function queued(s: SocketInfo): string {
       : q.unit === 'datagrams'
         ? `${n} datagram${n === 1 ? '' : 's'}${n ? ` (${q.bytes} B)` : ''}`
         : `${n} to accept`;
-  return s.dropped ? `${base}, ${s.dropped} dropped` : base;
+  if (q.unit === 'connections') return s.dropped ? `${base}, ${s.dropped} dropped` : base;
+  const lost: string[] = [];
+  if (s.dropped) lost.push(`${s.dropped} by the shell's queue`);
+  if (s.kernelDropped) lost.push(`${s.kernelDropped} by the kernel`);
+  return lost.length === 0 ? base : `${base}; dropped: ${lost.join(', ')}`;
 }
 
 /** Bytes received and the pieces they came in: UDP keeps datagrams whole, TCP is a stream of reads. */

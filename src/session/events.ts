@@ -68,7 +68,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     if (!/^10*$/.test(String(e.total))) return null;
     const text =
       e.unit === 'datagrams'
-        ? `${e.socket}: receive queue full; dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the OS does`
+        ? `${e.socket}: the shell's receive queue full (datagrams it read from the kernel, waiting for recvfrom); it dropped ${e.total} datagram${e.total === 1 ? '' : 's'} so far, as the kernel does when a socket's buffer is full`
         : `${e.socket}: too many connections wait for accept; ${e.reset ? 'reset' : 'closed'} ${e.total} new connection${e.total === 1 ? '' : 's'} so far; accept makes room`;
     return { output: { kind: 'warning', text }, trouble: { kind: 'dropped', message: text, unit: e.unit } };
   },
@@ -101,6 +101,15 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   returned: () => null,
   shut: () => null,
   closed: (e) => {
+    if (e.unaccepted.count > 0) {
+      const n = e.unaccepted.count;
+      const them = n === 1 ? 'the connection that was' : `the ${n} connections that were`;
+      const clients = n === 1 ? "its client's" : "each client's";
+      const text = e.unaccepted.reset
+        ? `${e.socket} was closed with ${them} waiting for accept: as Linux does, ${n === 1 ? 'it was' : 'they were'} reset (RST), and ${clients} next call fails with ECONNRESET (ConnectionResetError)`
+        : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so ${clients} recv returns b''`;
+      return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    }
     if (e.unread > 0) {
       const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };

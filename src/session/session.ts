@@ -133,7 +133,7 @@ export class Session implements SessionServices {
 
   relayed(event: RelayEvent, job: number | undefined): void {
     if (event.kind === 'data') return this.traffic.hearRelay(event);
-    this.exchanges.hearRelay(event);
+    this.exchanges.hearRelay(event, job);
     const text = relayNote(event);
     if (text === null) return;
     if (job === undefined) this.options.out({ kind: 'info', text: `relay: ${text}` });

@@ -76,7 +76,7 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     }
     const peak = rss.stop();
     const table = await repl.type('sockets');
-    const m = /(\d+) datagrams \((\d+) B\), (\d+) dropped/.exec(table.out);
+    const m = /(\d+) datagrams \((\d+) B\); dropped: (\d+) by the shell's queue/.exec(table.out);
     console.log(
       `UDP flood: ${sent / 2 ** 20} MiB sent in ${Date.now() - started} ms; shell RSS ${base.toFixed(0)} → peak ${peak.toFixed(0)} MiB; ${m?.[0]}; a command mid-flood answered in ${answeredInMs} ms`,
     );
@@ -89,7 +89,9 @@ describe.runIf(canMeasureRss)(`a flood of ${FLOOD / 2 ** 20} MiB at a socket nob
     // The drops were announced in a few lines (1, 10, 100...), not one per thousand.
     expect(repl.err.match(/receive queue full/g)?.length ?? 0).toBeLessThanOrEqual(8);
     // What is queued is intact and in order, and the socket works on.
-    expect((await repl.type('m, a = u.recvfrom 65535')).err).toBe('');
+    // What the kernel dropped meanwhile (its buffer full while the shell read) is told once, at this first recvfrom.
+    const first = (await repl.type('m, a = u.recvfrom 65535')).err.split('\n').filter((l) => l !== '');
+    expect(first.filter((l) => !l.startsWith('warning: u: the kernel dropped '))).toEqual([]);
     expect((await repl.type('len $m')).out).toBe('60000\n');
   }, 120_000);
 
