@@ -6,6 +6,7 @@ import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE, suggest } from './table.js';
 import { ownWords, statements } from '../lang/statements.js';
 import { variables } from '../lang/variables.js';
+import { pythonMethodWord } from '../lang/python-habits.js';
 import type { CommandDef } from '../spec/command.js';
 
 /**
@@ -89,7 +90,7 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   if (error) return error;
   const n = positional.length;
   if (formsFor(def.forms, n).length > 0) {
-    return addressTyped(def, positional) ?? checkLiterals(def, positional);
+    return pythonMethods(def, positional) ?? addressTyped(def, positional) ?? checkLiterals(def, positional);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));
@@ -98,6 +99,21 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const what = tooMany ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, call, positional)}`, span };
+}
+
+/**
+ * `sendto $message.encode() HOST PORT`, `print $m.decode()`: Python's text methods on a word sent or
+ * printed. sockshell would send the method's name as text, so the line is refused, as a condition's
+ * `$x.startswith(...)` is.
+ */
+function pythonMethods(def: CommandDef, positional: readonly Word[]): Diagnostic | null {
+  const form = formsFor(def.forms, positional.length)[0] ?? [];
+  for (const [i, word] of positional.entries()) {
+    const kind = form[Math.min(i, form.length - 1)]?.kind;
+    const message = kind === 'data' || kind === 'value' ? pythonMethodWord(word) : null;
+    if (message !== null) return { message, span: word.span };
+  }
+  return null;
 }
 
 /**
