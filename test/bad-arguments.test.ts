@@ -165,6 +165,11 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
     expect(out).toBe('u.recv(10) upper(abc) hello(world) connect(4)\n(connect to the server first), then send\n');
   });
 
+  it('a set variable typed without $ (as Python shows it) is named as the variable, with the sockshell spelling', async () => {
+    expect(await errorOf('big')).toBe("^^^ unknown command 'big': big is a variable; write $big to show its value, or print $big");
+    expect(await errorOf('small')).toBe("^^^^^ unknown command 'small'; type help for the list");
+  });
+
   it("takes the textbook's Python assignments for what they are, not for text, and says how to quote text", async () => {
     expect(await errorOf('modifiedSentence = clientSocket.recv(1024)')).toBe(
       "^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write modifiedSentence = clientSocket.recv 1024; to keep the line as text, quote it: modifiedSentence = 'clientSocket.recv(1024)'",

@@ -267,6 +267,15 @@ describe('parser: errors carry line and column', () => {
     }
   });
 
+  it('a variable the script sets, typed alone without $, is named as the variable', () => {
+    const messages = (source: string) => compile(source, 1, { known: ['port'] }).diagnostics.map((d) => d.message);
+    expect(messages('m, a = recvfrom 10\nm\nport\nmm')).toEqual([
+      "unknown command 'm': m is a variable; write $m to show its value, or print $m",
+      "unknown command 'port': port is a variable; write $port to show its value, or print $port",
+      "unknown command 'mm'; type help for the list",
+    ]);
+  });
+
   it('keeps plain words, file names and host names after = as text', () => {
     for (const text of [
       'hello',

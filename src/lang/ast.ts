@@ -97,4 +97,9 @@ export type Stmt =
 export interface Diagnostic {
   readonly message: string;
   readonly span: Span;
+  /**
+   * The word, when a line began with one that is no command (`m`): the parser cannot know a
+   * variable of that name is set; a caller that knows the variables can say `$m` (unknownVariable).
+   */
+  readonly unknown?: string;
 }

@@ -1,4 +1,4 @@
-import type { Word } from './ast.js';
+import type { Diagnostic, Word } from './ast.js';
 import type { Grammar } from './grammar.js';
 import { selectorText } from './select.js';
 
@@ -201,4 +201,15 @@ function splitTopLevel(text: string): string[] {
   }
   parts.push(text.slice(start));
   return parts;
+}
+
+/**
+ * `m` alone, after `m, a = s.recvfrom 2048`: Python shows a variable by its bare name, sockshell
+ * takes a bare word as a command. A parser diagnostic for an unknown command whose word is a variable
+ * that is set (`isSet`) gets the sockshell spelling; any other diagnostic is returned as it is.
+ */
+export function unknownVariable(d: Diagnostic, isSet: (name: string) => boolean): Diagnostic {
+  if (d.unknown === undefined || !isSet(d.unknown)) return d;
+  const name = d.unknown;
+  return { ...d, message: `unknown command '${name}': ${name} is a variable; write $${name} to show its value, or print $${name}` };
 }
