@@ -12,6 +12,7 @@ import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
 import { socketSide, STREAM_READ } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
+import { streamWords } from './stream-words.js';
 import { Session } from '../session/session.js';
 import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
@@ -67,7 +68,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } catch (e) {
     if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) return 130;
     if (e instanceof SocketError) {
-      io.stderr.write(`sockshell: ${messageLine(e.message)}\n`);
+      io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
     }
     throw e;
@@ -157,7 +158,7 @@ async function listenKeep(s: Streamer): Promise<number> {
     void pumpSocket(s, socket, null)
       .then(
         (r) => say(`${addressRepr(address)} closed its side; received ${bytes(r.received)} from it`),
-        (e: unknown) => say(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => say(e instanceof Error ? streamWords(e.message) : String(e)),
       )
       .finally(() => {
         clients.delete(socket);
