@@ -38,6 +38,8 @@ const CASES: [line: string, shown: string][] = [
   ["bind '' abc", "^^^ expected a port number from 0 to 65535, got 'abc'"],
   ["bind '' 12x", "^^^ expected a port number from 0 to 65535, got '12x'"],
   ["bind '' 1.5", '^^^ expected a port number from 0 to 65535, got 1.5'],
+  // A number that reads differently as a value is shown as typed first (user trial: "got 100.0" for 1e2).
+  ["bind '' 1e3", '^^^ expected a port number from 0 to 65535, got 1e3 (the float 1000.0)'],
   ["bind '' ''", "^^ expected a port number from 0 to 65535, got '' (empty)"],
   ['sendto hi 127.0.0.1 0', '^^^^^^ EINVAL: port 0 cannot be a destination — send to the port the server is bound to (OSError)'],
   // Host names that do not resolve (an empty label fails inside the resolver: no query leaves the host).
@@ -163,6 +165,15 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
       'print "(connect to the server first), then send"',
     );
     expect(out).toBe('u.recv(10) upper(abc) hello(world) connect(4)\n(connect to the server first), then send\n');
+  });
+
+  it('a repeat count is shown as typed: 1e2, not a bare 100.0', async () => {
+    expect((await shell.run('repeat 1e2\nend')).err).toContain('expected a repeat count of 0 or more, got 1e2 (the float 100.0)');
+  });
+
+  it('a set variable typed without $ (as Python shows it) is named as the variable, with the sockshell spelling', async () => {
+    expect(await errorOf('big')).toBe("^^^ unknown command 'big': big is a variable; write $big to show its value, or print $big");
+    expect(await errorOf('small')).toBe("^^^^^ unknown command 'small'; type help for the list");
   });
 
   it("takes the textbook's Python assignments for what they are, not for text, and says how to quote text", async () => {

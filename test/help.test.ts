@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/table.js';
-import { helpIndex } from '../src/render/help.js';
+import { helpCommand, helpIndex } from '../src/render/help.js';
 
 describe('help', () => {
   it('keeps one line per command when output is not a terminal', () => {
@@ -21,5 +21,16 @@ describe('help', () => {
     const at = lines.indexOf('  recvfrom BUFSIZE');
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 1]).toMatch(/^ {6}Wait for one datagram/);
+  });
+
+  // serve, relay and lesson have long summaries and flags: at 80 columns the terminal cut them mid-word ("job o/f its own").
+  it.each([80, 100])('help COMMAND wraps every line at spaces to a %i-column terminal, losing no word', (columns) => {
+    const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+    for (const c of COMMANDS) {
+      const text = helpCommand(c, columns);
+      const long = text.split('\n').filter((l) => l.length >= columns && l.trim().includes(' '));
+      expect(long, c.name).toEqual([]);
+      expect(words(text), c.name).toEqual(words(helpCommand(c)));
+    }
   });
 });

@@ -233,6 +233,24 @@ describe('parser: errors carry line and column', () => {
       'm = udp.sockte(',
       "1:5 'udp.sockte(' looks like a call cut short: sockshell calls take no parentheses; write udp.socket; to assign the text on purpose, quote it: m = 'udp.sockte('",
     ],
+    // Python's text methods on a word sent or printed were sent as text: `hello.encode()` (user trial).
+    [
+      'c.sendto $message.encode() 127.0.0.1 12145',
+      "1:10 .encode() is Python's: sockshell sends $message as bytes already (text as UTF-8); write $message",
+    ],
+    [
+      'c.sendto message.encode() 127.0.0.1 12145',
+      "1:10 .encode() is Python's: sockshell sends $message as bytes already (text as UTF-8); write $message; to send the words as typed, quote them: 'message.encode()'",
+    ],
+    ['print $m.decode()', "1:7 .decode() is Python's: sockshell shows $m's bytes as text already; write $m"],
+    [
+      'send $m.decode().upper()',
+      "1:6 .decode().upper() is Python's: sockshell shows $m's bytes as text already, and upper is a command; write (upper $m)",
+    ],
+    [
+      'x = $m.decode()',
+      "1:5 sockshell needs no .decode() or .encode(): bytes print as text, and text is sent as UTF-8; write x = $m; to keep the line as text, quote it: x = '$m.decode()'",
+    ],
     ['m = s.recvv', "1:5 's' has no method 'recvv'; did you mean s.recv? To assign the text on purpose, quote it: m = 's.recvv'"],
     [
       'm = hello(',
@@ -241,6 +259,21 @@ describe('parser: errors carry line and column', () => {
   ];
   it.each(cases)('%j', (source, message) => {
     expect(parsed(source)).toBe(message);
+  });
+
+  it('sends a quoted Python method, or a file name, as typed', () => {
+    for (const line of ["send 'message.encode()'", 'send "$m.decode()"', 'send photo.jpg', 'sendto readme.txt 127.0.0.1 9']) {
+      expect(compile(line).diagnostics).toEqual([]);
+    }
+  });
+
+  it('a variable the script sets, typed alone without $, is named as the variable', () => {
+    const messages = (source: string) => compile(source, 1, { known: ['port'] }).diagnostics.map((d) => d.message);
+    expect(messages('m, a = recvfrom 10\nm\nport\nmm')).toEqual([
+      "unknown command 'm': m is a variable; write $m to show its value, or print $m",
+      "unknown command 'port': port is a variable; write $port to show its value, or print $port",
+      "unknown command 'mm'; type help for the list",
+    ]);
   });
 
   it('keeps plain words, file names and host names after = as text', () => {
@@ -253,6 +286,7 @@ describe('parser: errors carry line and column', () => {
       'tcp.example.com',
       'gaia.cs.umass.edu',
       "'udp.sockte'",
+      "'message.encode()'",
     ]) {
       expect(compile(`x = ${text}`).diagnostics).toEqual([]);
     }

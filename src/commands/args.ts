@@ -13,7 +13,19 @@ import type { Span } from '../core/span.js';
 export const MAX_BUFSIZE = 16 * 1024 * 1024;
 
 function fail(arg: Arg, expected: string, hint = ''): never {
-  throw new ShellError(`expected ${expected}, got ${describe(arg.value)}${hint}`, arg.span);
+  throw new ShellError(`expected ${expected}, got ${typed(arg)}${hint}`, arg.span);
+}
+
+/**
+ * The value as the message shows it, led by the word as typed when a number reads differently as a
+ * value: `repeat 1e2` got 1e2 (the float 100.0), not a bare 100.0 nobody typed.
+ */
+function typed(arg: Arg): string {
+  const shown = describe(arg.value);
+  const w = arg.word;
+  const number = arg.value.kind === 'int' || arg.value.kind === 'float';
+  if (!number || w.kind !== 'literal' || w.quoted || w.text === shown) return shown;
+  return `${w.text} (the ${arg.value.kind === 'float' ? 'float' : 'integer'} ${shown})`;
 }
 
 /** Python's (host, port) typed into a command leaves a comma or parenthesis stuck to a word. */

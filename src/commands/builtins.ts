@@ -65,10 +65,6 @@ function isOperator(arg: Arg): CompareOp | null {
   return w.kind === 'literal' && !w.quoted && ['==', '!=', '<', '<=', '>', '>='].includes(w.text) ? (w.text as CompareOp) : null;
 }
 
-/** Where the exported input() and `sockshell run` differ: run/io.ts promptStream keeps stdout for what the program prints. */
-const INPUT_PROMPT_NOTE =
-  "input()'s prompt: sockshell run writes it only when stdout is a terminal, so that stdout holds only what the program prints; Python's input() writes it to stdout even into a pipe";
-
 export const builtins: readonly CommandDef[] = [
   defineCommand({
     name: 'print',
@@ -101,8 +97,7 @@ export const builtins: readonly CommandDef[] = [
     // In a loop, input's none at the end of input is what ends it: Python's input would raise EOFError there.
     toPython: (py) => {
       if (py.looping) py.helper('input_or_none');
-      // Kept as the textbook writes it, which at a terminal shows the prompt as the shell does (README: export).
-      if (py.count) py.note(INPUT_PROMPT_NOTE);
+      // The prompt goes to stdout in both, into a pipe too (run/io.ts writePrompt), so no note is needed.
       return expr(`${py.looping ? 'input_or_none' : 'input'}(${py.count ? py.text(0) : ''})`, 'str');
     },
     async run(ctx) {

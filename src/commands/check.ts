@@ -6,6 +6,7 @@ import { splitFlags } from '../spec/flags.js';
 import { GRAMMAR, TABLE, suggest } from './table.js';
 import { ownWords, statements } from '../lang/statements.js';
 import { variables } from '../lang/variables.js';
+import { pythonMethodWord, unknownVariable } from '../lang/python-habits.js';
 import type { CommandDef } from '../spec/command.js';
 
 /**
@@ -17,9 +18,10 @@ export function compile(source: string, firstLine = 1, whole?: WholeProgram): Pa
   // the first command read '\uFEFFprint' ("unknown command 'print'; did you mean 'print'?").
   const text = firstLine === 1 && source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const parsed = parse(text, GRAMMAR, { firstLine });
-  const diagnostics = [...parsed.diagnostics];
+  const known = whole === undefined ? null : knownNames(parsed.program, whole);
+  const diagnostics = parsed.diagnostics.map((d) => (known === null ? d : unknownVariable(d, (name) => known.has(name))));
   walk(parsed.program, diagnostics);
-  if (whole) unassigned(parsed.program, whole, diagnostics);
+  if (known !== null) unassigned(parsed.program, known, diagnostics);
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
   // Incomplete for a reader (ask for more lines) only when blocks left open are the only problem.
   return {
@@ -36,10 +38,14 @@ export interface WholeProgram {
   readonly known: Iterable<string>;
 }
 
+/** Every name a whole script can read: what it assigns, what was set from outside, and `_`. */
+function knownNames(program: readonly Stmt[], whole: WholeProgram): ReadonlySet<string> {
+  return new Set([...whole.known, '_', ...variables(program).assigned]);
+}
+
 /** `$name` where nothing in the script ever assigns name: certainly an error at run time. */
-function unassigned(program: readonly Stmt[], whole: WholeProgram, out: Diagnostic[]): void {
-  const { assigned, uses } = variables(program);
-  const known = new Set([...whole.known, '_', ...assigned]);
+function unassigned(program: readonly Stmt[], known: ReadonlySet<string>, out: Diagnostic[]): void {
+  const { uses } = variables(program);
   for (const u of uses) if (!known.has(u.name)) out.push({ message: `$${u.name} is never assigned in this script`, span: u.span });
 }
 
@@ -89,7 +95,7 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   if (error) return error;
   const n = positional.length;
   if (formsFor(def.forms, n).length > 0) {
-    return addressTyped(def, positional) ?? checkLiterals(def, positional, values, flags, call.nameSpan);
+    return pythonMethods(def, positional) ?? addressTyped(def, positional) ?? checkLiterals(def, positional, values, flags, call.nameSpan);
   }
   const variadic = def.forms.some((f) => f.some((a) => a.rest));
   const max = Math.max(...def.forms.map((f) => f.length));
@@ -98,6 +104,21 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const what = tooMany ? `too many arguments` : `missing arguments`;
   return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, call, positional)}`, span };
+}
+
+/**
+ * `sendto $message.encode() HOST PORT`, `print $m.decode()`: Python's text methods on a word sent or
+ * printed. sockshell would send the method's name as text, so the line is refused, as a condition's
+ * `$x.startswith(...)` is.
+ */
+function pythonMethods(def: CommandDef, positional: readonly Word[]): Diagnostic | null {
+  const form = formsFor(def.forms, positional.length)[0] ?? [];
+  for (const [i, word] of positional.entries()) {
+    const kind = form[Math.min(i, form.length - 1)]?.kind;
+    const message = kind === 'data' || kind === 'value' ? pythonMethodWord(word) : null;
+    if (message !== null) return { message, span: word.span };
+  }
+  return null;
 }
 
 /**

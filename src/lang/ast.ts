@@ -36,8 +36,11 @@ export type Word =
    * `$m[0][2:4]` two bytes of a reply): keeps the value's type (bytes stay bytes, addresses stay addresses).
    */
   | { readonly kind: 'var'; readonly name: string; readonly path?: readonly Selector[]; readonly span: Span }
-  /** A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. */
-  | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly span: Span }
+  /**
+   * A string built from parts: "Hello $name", foo$bar, or a string with raw bytes in it. `quoted`
+   * when any of it was in quotes: then it is text as typed, never a Python habit to point out.
+   */
+  | { readonly kind: 'template'; readonly parts: readonly Part[]; readonly quoted?: true; readonly span: Span }
   /** Bytes written out: x"48454c4c4f" (hex) or b'HELLO' / b"\x00\xff" (as Python writes bytes). */
   | { readonly kind: 'bytes'; readonly value: Buffer; readonly span: Span }
   /**
@@ -94,4 +97,9 @@ export type Stmt =
 export interface Diagnostic {
   readonly message: string;
   readonly span: Span;
+  /**
+   * The word, when a line began with one that is no command (`m`): the parser cannot know a
+   * variable of that name is set; a caller that knows the variables can say `$m` (unknownVariable).
+   */
+  readonly unknown?: string;
 }

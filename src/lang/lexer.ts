@@ -76,7 +76,8 @@ class LineLexer {
       const text = this.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
       return { kind: 'literal', text, quoted: this.quoted, span };
     }
-    return { kind: 'template', parts: mergeText(this.parts), span };
+    const parts = mergeText(this.parts);
+    return this.quoted ? { kind: 'template', parts, quoted: true, span } : { kind: 'template', parts, span };
   }
 
   /**

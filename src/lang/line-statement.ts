@@ -141,11 +141,11 @@ class LineParser {
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text)) {
       return this.report(`unknown command '${word.text}': put spaces around '=' to assign`, word.span);
     }
-    return this.report(`unknown command '${word.text}'${tail}`, word.span);
+    return this.report(`unknown command '${word.text}'${tail}`, word.span, isName(word.text) ? word.text : undefined);
   }
 
-  private report(message: string, span: Span): null {
-    this.diagnostics.push({ message, span });
+  private report(message: string, span: Span, unknown?: string): null {
+    this.diagnostics.push(unknown === undefined ? { message, span } : { message, span, unknown });
     return null;
   }
 }

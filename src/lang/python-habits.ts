@@ -1,4 +1,6 @@
+import type { Diagnostic, Word } from './ast.js';
 import type { Grammar } from './grammar.js';
+import { selectorText } from './select.js';
 
 /**
  * Students arrive from the textbook's Python. These recognise Python spellings of a command line
@@ -11,7 +13,7 @@ const CALL_LINE = /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\
 
 /** `x.decode()`, `x.upper()`, `x.decode().upper()`: text methods, which sockshell's values do not need or spell as commands. */
 const TEXT_METHOD =
-  /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?([A-Za-z_]\w*)((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?\s*(?:#.*)?$/;
+  /^\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s*=\s*)?\$?([A-Za-z_]\w*)((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?\s*(?:#.*)?$/;
 
 /** A trailing .decode() or .encode(): recv's bytes print as text in sockshell, and text is sent as UTF-8. */
 const CODEC_TAIL = /(?:\.(?:decode|encode)\(\))+(\s*(?:#.*)?)$/;
@@ -46,6 +48,52 @@ export function pythonCallLine(line: string, grammar: Grammar, asText = false): 
   const args = translateArgs(inner, grammar);
   const example = args === null ? `${lead}${name} ARG ARG` : `${lead}${name}${args === '' ? '' : ` ${args}`}`;
   return `sockshell calls take no parentheses or commas: write ${example}${args === null ? ` (help ${call} shows its arguments)` : ''}`;
+}
+
+/** Python's text methods at the end of a word: `.encode()`, `.decode().upper()`. */
+const METHOD_TAIL = /^((?:\.(?:decode|encode)\(\))*)(?:\.(upper|lower)\(\))?$/;
+
+/**
+ * A word sent or printed (a data or value argument) that ends in Python's text methods:
+ * `$message.encode()`, `message.encode()`, `$m.decode()`. sockshell would take the method as text
+ * and send `hello.encode()`, so this says how sockshell writes it; null for any other word. A
+ * quoted word is text on purpose and never matches.
+ */
+export function pythonMethodWord(word: Word): string | null {
+  const found = methodTail(word);
+  if (found === null) return null;
+  const { variable, codecs, change, literal } = found;
+  const fix = change === undefined ? variable : `(${change} ${variable})`;
+  const why = [
+    ...(codecs.includes('encode') ? [`sockshell sends ${variable} as bytes already (text as UTF-8)`] : []),
+    ...(codecs.includes('decode') ? [`sockshell shows ${variable}'s bytes as text already`] : []),
+    ...(change === undefined ? [] : [`${change} is a command`]),
+  ];
+  const asText = literal === null ? '' : `; to send the words as typed, quote them: '${literal}'`;
+  return `${[...codecs, ...(change === undefined ? [] : [change])].map((m) => `.${m}()`).join('')} is Python's: ${why.join(', and ')}; write ${fix}${asText}`;
+}
+
+/** The variable (as sockshell writes it) and the methods after it, or null when the word has none. */
+function methodTail(word: Word): { variable: string; codecs: string[]; change?: string; literal: string | null } | null {
+  let variable: string;
+  let tail: string;
+  let literal: string | null = null;
+  if (word.kind === 'literal' && !word.quoted) {
+    const m = /^([A-Za-z_]\w*)(\..*)$/.exec(word.text);
+    if (m === null) return null;
+    variable = `$${m[1]}`;
+    tail = m[2]!;
+    literal = word.text;
+  } else if (word.kind === 'template' && word.quoted !== true && word.parts.length === 2) {
+    const [v, t] = word.parts;
+    if (v?.kind !== 'var' || t?.kind !== 'text') return null;
+    variable = `$${v.name}${(v.path ?? []).map(selectorText).join('')}`;
+    tail = t.text;
+  } else return null;
+  const m = METHOD_TAIL.exec(tail);
+  if (m === null || (m[1] === '' && m[2] === undefined)) return null;
+  const codecs = [...m[1]!.matchAll(/\.(\w+)\(\)/g)].map((c) => c[1]!);
+  return m[2] === undefined ? { variable, codecs, literal } : { variable, codecs, change: m[2], literal };
 }
 
 /**
@@ -153,4 +201,15 @@ function splitTopLevel(text: string): string[] {
   }
   parts.push(text.slice(start));
   return parts;
+}
+
+/**
+ * `m` alone, after `m, a = s.recvfrom 2048`: Python shows a variable by its bare name, sockshell
+ * takes a bare word as a command. A parser diagnostic for an unknown command whose word is a variable
+ * that is set (`isSet`) gets the sockshell spelling; any other diagnostic is returned as it is.
+ */
+export function unknownVariable(d: Diagnostic, isSet: (name: string) => boolean): Diagnostic {
+  if (d.unknown === undefined || !isSet(d.unknown)) return d;
+  const name = d.unknown;
+  return { ...d, message: `unknown command '${name}': ${name} is a variable; write $${name} to show its value, or print $${name}` };
 }

@@ -108,21 +108,27 @@ export function helpIndex(commands: readonly CommandDef[], terminalColumns?: num
   return lines.join('\n');
 }
 
-/** One command: usage, summary, flags, Python, example and notes; notes wrap to columns when given (a terminal). */
-export function helpCommand(c: CommandDef, columns?: number): string {
-  const lines = [`usage: ${c.usage}`, `  ${c.summary}`];
+/**
+ * One command: usage, summary, flags, Python, example and notes. With columns (a terminal) every
+ * line wraps at spaces under its own start, as the command list does, so no word is cut at the edge.
+ */
+export function helpCommand(c: CommandDef, terminalColumns?: number): string {
+  const columns = terminalColumns === undefined ? undefined : terminalColumns - 1; // as helpIndex: a full last column can add a blank line
+  const lines = [...wrapWords(c.usage, columns, 'usage: ', '       '), ...wrapWords(c.summary, columns, '  ', '  ')];
   // A valued flag shows the word it takes (--svg FILE), by its argument's name.
   const takes = (flag: string): string => (c.valued?.[flag] === undefined ? '' : ` ${c.valued[flag].name}`);
   if (c.flags)
-    for (const [flag, text] of Object.entries(c.flags)) lines.push(`  ${flag.length === 1 ? '-' : '--'}${flag}${takes(flag)}: ${text}`);
-  lines.push(
-    'python' in c && 'code' in c.python ? `  Python:  ${c.python.code}` : `  Python:  none; ${(c.python as { none: string }).none}`,
-  );
-  lines.push(`  Example: ${c.example}`);
+    for (const [flag, text] of Object.entries(c.flags))
+      lines.push(...wrapWords(text, columns, `  ${flag.length === 1 ? '-' : '--'}${flag}${takes(flag)}: `, '      '));
+  const python = 'python' in c && 'code' in c.python ? c.python.code : `none; ${(c.python as { none: string }).none}`;
+  lines.push(...wrapWords(python, columns, '  Python:  ', ' '.repeat(11)), ...wrapWords(c.example, columns, '  Example: ', ' '.repeat(11)));
   for (const note of c.notes ?? []) {
     const indent = /^ */.exec(note)![0];
     lines.push(...wrapWords(note.trimStart(), columns, `  ${indent}`, `  ${indent}    `));
   }
-  if (c.method) lines.push(`  On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`);
+  if (c.method) {
+    const text = `On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`;
+    lines.push(...wrapWords(text, columns, '  ', '  '));
+  }
   return lines.join('\n');
 }

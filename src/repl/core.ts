@@ -9,7 +9,7 @@ import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import { runChunk, type ChunkResult } from '../session/chunk.js';
 import { Session } from '../session/session.js';
-import { outputLines, type ShellLine } from './view.js';
+import { REPL_FILE, outputLines, type ShellLine } from './view.js';
 
 export interface ShellCoreOptions {
   readonly sink: (line: ShellLine) => void;
@@ -45,7 +45,7 @@ const MAX_HELD = 1000;
  */
 export class ShellCore {
   readonly session: Session;
-  readonly scope = new VarScope('main', '<repl>');
+  readonly scope = new VarScope('main', REPL_FILE);
   private readonly interp: Interpreter;
   private running: AbortController | null = null;
   private queue: Promise<void> = Promise.resolve();

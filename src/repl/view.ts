@@ -3,6 +3,13 @@ import { terminalSafe } from '../render/terminal.js';
 import type { Output } from '../core/output.js';
 
 /**
+ * The file name of what is typed at the prompt. An error from a job started there is shown without
+ * it: `<repl>:1:1` names no file, and its line is the typed chunk's, not one a user could look up
+ * (the job's `failed:` line says which command it was).
+ */
+export const REPL_FILE = '<repl>';
+
+/**
  * One line of what the interactive shell shows: plain, terminal-safe text without colour, so the
  * REPL, the recorder and transcript replay all see the same lines.
  */
@@ -52,8 +59,10 @@ export function outputLines(o: Output): ShellLine[] {
       return o.text.split('\n').map((t) => line(t, 'out', 'dim', true));
     case 'progress':
       return []; // not a line: the REPL draws it in place at a terminal (ShellCoreOptions.progress)
-    case 'error':
-      return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${diagnosticLine(o.file, o.span, o.message)}`, 'err', 'error')];
+    case 'error': {
+      const text = o.file === REPL_FILE ? messageLine(o.message) : diagnosticLine(o.file, o.span, o.message);
+      return [fromJob(o.job, `${o.job === undefined ? 'error: ' : ''}${text}`, 'err', 'error')];
+    }
     default: {
       const exhaustive: never = o;
       return exhaustive;

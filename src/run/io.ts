@@ -1,3 +1,4 @@
+import { terminalSafe } from '../render/terminal.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** The process's streams, injectable so tests can drive runners without a child process. */
@@ -8,11 +9,14 @@ export interface Io {
 }
 
 /**
- * Where `input` shows its prompt outside the REPL: on the terminal the person is looking at, and
- * nowhere when both ends are pipes, so stdout carries print output only.
+ * Writes `input`'s prompt where Python's input() writes it: to stdout, into a pipe too, so that a
+ * .sock client's stdout is the .py one's (a grading transcript expects `Input lowercase
+ * sentence:HELLO`). A script whose stdout feeds a pipeline writes `input` with no prompt, as Python
+ * would call input(). On a terminal the prompt is escaped, as it may hold what a peer sent; into a
+ * pipe it is the bytes, as print's are.
  */
-export function promptStream(io: Io): Writable | null {
-  if (io.stdout.isTTY) return io.stdout;
-  if (io.stdin.isTTY) return io.stderr;
-  return null;
+export function writePrompt(io: Io, text: string): void {
+  if (text === '') return;
+  const bytes = Buffer.from(text, 'utf8');
+  io.stdout.write(io.stdout.isTTY ? terminalSafe(bytes) : bytes);
 }

@@ -2,12 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { compile } from '../commands/check.js';
 import { variables } from '../lang/variables.js';
 import { diagnosticLine } from '../render/message.js';
-import { terminalSafe } from '../render/terminal.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { Session } from '../session/session.js';
 import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import { promptStream, type Io } from './io.js';
+import { writePrompt, type Io } from './io.js';
 import { LineReader } from './lines.js';
 import { streamOutput } from './stream-output.js';
 
@@ -66,7 +65,7 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
       onError: () => (jobFailed = true),
     }),
     readLine: (text, signal) => {
-      if (text) promptStream(io)?.write(terminalSafe(Buffer.from(text))); // a prompt may hold what a peer sent
+      writePrompt(io, text);
       stdinLines ??= new LineReader(io.stdin);
       return stdinLines.next(signal);
     },

@@ -1,3 +1,4 @@
+import { streamWords } from './stream-words.js';
 import type { SocketHandle } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
 import { bytes, clientWait, listening, noClient, pumpSocket, type Streamer } from './stream-sockets.js';
@@ -36,7 +37,7 @@ export async function listenKeep(s: Streamer): Promise<number> {
             if (r.end !== 'cancelled')
               say(`${addressRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(r.received)}`);
           },
-          (e: unknown) => say(e instanceof Error ? e.message : String(e)),
+          (e: unknown) => say(e instanceof Error ? streamWords(e.message) : String(e)),
         )
         .finally(() => {
           clients.delete(socket);

@@ -11,6 +11,7 @@ import type { PumpResult } from '../commands/pump.js';
 import { STREAM_READ } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
+import { streamWords } from './stream-words.js';
 import { Session } from '../session/session.js';
 import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
@@ -46,7 +47,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } catch (e) {
     if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) return 130;
     if (e instanceof SocketError) {
-      io.stderr.write(`sockshell: ${messageLine(e.message)}\n`);
+      io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
     }
     throw e;

@@ -1,5 +1,6 @@
 import { compile } from '../commands/check.js';
 import type { Diagnostic } from '../lang/ast.js';
+import { unknownVariable } from '../lang/python-habits.js';
 import type { ParseResult } from '../lang/parser.js';
 import type { Interpreter } from '../interp/interpreter.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
@@ -29,8 +30,9 @@ export async function runChunk(
   /** The chunk already compiled from `source` at `firstLine`, when the caller had to compile it to know it was complete. */
   compiled: ParseResult = compile(source, firstLine),
 ): Promise<ChunkResult> {
-  const { program, diagnostics, incomplete } = compiled;
+  const { program, incomplete } = compiled;
   if (incomplete) return { kind: 'incomplete' };
+  const diagnostics = compiled.diagnostics.map((d) => unknownVariable(d, (name) => interp.scope.has(name)));
   if (diagnostics.length > 0) {
     interp.remember({ kind: 'syntax', message: diagnostics[0]!.message });
     return { kind: 'syntax', diagnostics };

@@ -53,8 +53,6 @@ describe('export', () => {
     expect(r.stdout).toBe(
       [
         'from socket import *',
-        // What the shell does differently with input's prompt through pipes (README: export).
-        "# input()'s prompt: sockshell run writes it only when stdout is a terminal, so that stdout holds only what the program prints; Python's input() writes it to stdout even into a pipe",
         "serverName = '127.0.0.1'",
         'serverPort = 12000',
         'clientSocket = socket(AF_INET, SOCK_STREAM)',
@@ -107,7 +105,7 @@ describe.runIf(hasPython)('exported programs run under python3', () => {
     const port = await freePort('udp');
     await serve('python3', [await exported('UDPServer', port)]);
     const r = await sockshell(['run', 'scripts/UDPClient.sock', `serverPort=${port}`], { input: 'exported server\n' });
-    expect(r.stdout).toBe('EXPORTED SERVER\n');
+    expect(r.stdout).toBe('Input lowercase sentence:EXPORTED SERVER\n');
   });
 
   it('the exported UDPClient talks to UDPServer.sock', async () => {

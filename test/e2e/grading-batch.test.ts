@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
+import { CLI, ROOT, freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
 
 /**
  * `sockshell grade` over the textbook's four programs and the mistakes a class makes
@@ -24,8 +24,7 @@ const PROGRAM: Record<Kind, string> = {
 };
 
 /** A copy of test/grading/KIND with its fixed port replaced by a free one. */
-async function copyOf(kind: Kind): Promise<string> {
-  const to = join(dir, kind);
+async function copyOf(kind: Kind, to = join(dir, kind)): Promise<string> {
   cpSync(new URL(`../grading/${kind}/`, import.meta.url), to, { recursive: true });
   const port = String(await freeFixedPort());
   const walk = (d: string): void => {
@@ -156,6 +155,28 @@ describe.runIf(hasPython)('sockshell grade: the textbook programs and the mistak
   it('TCP clients: the textbook passes, a trailing newline fails', async () => {
     const { verdicts } = await grade('tcp-client');
     expect(verdicts).toEqual({ textbook: { upper: pass }, 'trailing-newline': { upper: fail } });
+  });
+
+  it("the shipped UDPClient.sock and TCPClient.sock pass the transcripts the textbook's clients pass: input's prompt is on stdout, as Python's", async () => {
+    for (const [kind, script] of [
+      ['udp-client', 'UDPClient.sock'],
+      ['tcp-client', 'TCPClient.sock'],
+    ] as const) {
+      const root = await copyOf(kind, join(dir, `${kind}-sock`));
+      const submission = join(root, 'sock-submissions', 'shipped');
+      mkdirSync(submission, { recursive: true });
+      cpSync(join(ROOT, 'scripts', script), join(submission, script));
+      const r = await sockshell([
+        'grade',
+        '--timeout',
+        '10',
+        '--with',
+        `node ${CLI} run {submission}/${script} serverPort={port}`,
+        join(root, 'sock-submissions'),
+        join(root, 'transcripts'),
+      ]);
+      expect(r.stdout, r.stdout).toMatch(/^[1-9]\d* passed, 0 failed over 1 submissions$/m);
+    }
   });
 
   it("the JUnit XML has the schema's required elements and attributes, and Gradescope's results.json its fields", async () => {

@@ -20,6 +20,8 @@ async function serve(command: string, args: string[]): Promise<Server> {
 }
 const shellServer = (script: string, port: number) =>
   serve(process.execPath, ['dist/cli.js', 'run', `scripts/${script}`, `serverPort=${port}`]);
+/** The textbook's prompt, which `sockshell run` writes to stdout as Python's input() does, into a pipe too. */
+const PROMPT = 'Input lowercase sentence:';
 const shellClient = (script: string, port: number, input: string) =>
   sockshell(['run', `scripts/${script}`, `serverPort=${port}`], { input });
 
@@ -28,14 +30,14 @@ describe('UDP scripts', () => {
     const port = await freePort('udp');
     await shellServer('UDPServer.sock', port);
     const r = await shellClient('UDPClient.sock', port, 'hello udp\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'HELLO UDP\n', stderr: '' });
+    expect(r).toMatchObject({ status: 0, stdout: `${PROMPT}HELLO UDP\n`, stderr: '' });
   });
 
   it('serves many clients with one socket, one after another', async () => {
     const port = await freePort('udp');
     await shellServer('UDPServer.sock', port);
     for (const word of ['one', 'two', 'three']) {
-      expect((await shellClient('UDPClient.sock', port, `${word}\n`)).stdout).toBe(`${word.toUpperCase()}\n`);
+      expect((await shellClient('UDPClient.sock', port, `${word}\n`)).stdout).toBe(`${PROMPT}${word.toUpperCase()}\n`);
     }
   });
 
@@ -43,7 +45,7 @@ describe('UDP scripts', () => {
     const port = await freePort('udp');
     await serve('python3', [`${PEERS}UDPServer.py`, String(port)]);
     const r = await shellClient('UDPClient.sock', port, 'python serves\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'PYTHON SERVES\n' });
+    expect(r).toMatchObject({ status: 0, stdout: `${PROMPT}PYTHON SERVES\n` });
   });
 
   it.runIf(hasPython)("the textbook's UDPClient.py talks to UDPServer.sock", async () => {
@@ -66,14 +68,14 @@ describe('TCP scripts', () => {
     const port = await freePort('tcp');
     await shellServer('TCPServer.sock', port);
     const r = await shellClient('TCPClient.sock', port, 'hello tcp\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'From Server:  HELLO TCP\n', stderr: '' });
+    expect(r).toMatchObject({ status: 0, stdout: `${PROMPT}From Server:  HELLO TCP\n`, stderr: '' });
   });
 
   it('the welcoming socket stays open for the next client', async () => {
     const port = await freePort('tcp');
     await shellServer('TCPServer.sock', port);
     for (const word of ['first', 'second']) {
-      expect((await shellClient('TCPClient.sock', port, `${word}\n`)).stdout).toBe(`From Server:  ${word.toUpperCase()}\n`);
+      expect((await shellClient('TCPClient.sock', port, `${word}\n`)).stdout).toBe(`${PROMPT}From Server:  ${word.toUpperCase()}\n`);
     }
   });
 
@@ -81,7 +83,7 @@ describe('TCP scripts', () => {
     const port = await freePort('tcp');
     await serve('python3', [`${PEERS}TCPServer.py`, String(port)]);
     const r = await shellClient('TCPClient.sock', port, 'python serves\n');
-    expect(r).toMatchObject({ status: 0, stdout: 'From Server:  PYTHON SERVES\n' });
+    expect(r).toMatchObject({ status: 0, stdout: `${PROMPT}From Server:  PYTHON SERVES\n` });
   });
 
   it.runIf(hasPython)("the textbook's TCPClient.py talks to TCPServer.sock", async () => {

@@ -248,4 +248,15 @@ describe('sockshell connect / listen: the flags', () => {
     expect(client.err()).toMatch(/^sockshell: ECONNREFUSED: .*\(ConnectionRefusedError\)\n$/);
     expect(readFileSync(out, 'utf8')).toBe('');
   });
+
+  it('connect -u to a closed port: the refusal says "a datagram the socket sent", not the internal name udp', async () => {
+    const port = await freeFixedPort();
+    const input = join(dir, 'one-line.txt');
+    writeFileSync(input, 'hi\n');
+    const client = sockshell(['connect', '-u', '-w', '10', '127.0.0.1', String(port)], input, join(dir, 'refused-u.bin'));
+    expect(await client.exit).toBe(1);
+    expect(client.err()).toMatch(
+      /\nsockshell: ECONNREFUSED: nothing is listening on 127\.0\.0\.1 port \d+: a datagram the socket sent there came back/,
+    );
+  });
 });

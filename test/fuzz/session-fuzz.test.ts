@@ -20,7 +20,11 @@ import { oneLine, SCALE, SEED } from './settings.js';
  */
 const LINES = 5000 * SCALE;
 
-const HAS_POSITION = [/^ *\^+ \S/, /^error: .+?:\d+:\d+: \S/, /^\[\d+\] .+?:\d+:\d+: \S/];
+/**
+ * Where an error points: a caret, a FILE:LINE:COL, or, for a job started at the prompt, its job
+ * number (its `[N] failed: COMMAND` line names the command; `<repl>:1:1` named nothing).
+ */
+const HAS_POSITION = [/^ *\^+ \S/, /^error: .+?:\d+:\d+: \S/, /^\[\d+\] .+?:\d+:\d+: \S/, /^\[\d+\] (?!<repl>)\S/];
 
 let guard: Guard;
 let udpEcho: dgram.Socket;
