@@ -112,25 +112,31 @@ describe.skipIf(!built)('the native fast path', () => {
     peer = await startServer('python3', [`${PEERS}UDPServer.py`, String(port)], 'The server is ready to receive');
     const s = r.engine.create('udp', 4, { name: 'clientSocket', owner: 'main' });
     await r.engine.bind(s, '127.0.0.1', 0);
-    let replies = 0;
-    const sent = await counting('sendto', async () => {
-      const read = await counting('recvfrom', async () => {
-        for (let i = 0; i < 5; i++) {
-          await r!.engine.sendto(s, Buffer.from(`hello ${i}`), '127.0.0.1', port, {});
-          const got = await r!.engine.recvfrom(s, 2048, { maxWaitMs: HANG_MS });
-          expect(got.data.toString()).toBe(`HELLO ${i}`);
-          expect(got.address).toEqual({ host: '127.0.0.1', port, family: 4 });
-          replies++;
-        }
+    // Python answers within the addon's slice unless this machine is very busy (or vitest's own messages
+    // need the loop): then the loop reads that reply. A batch of 5 round trips is tried again, 5 times
+    // at most, until the addon read one: a condition, not a clock.
+    let inAddon = 0;
+    let batches = 0;
+    for (; batches < 5 && inAddon === 0; batches++) {
+      let replies = 0;
+      const sent = await counting('sendto', async () => {
+        inAddon = await counting('recvfrom', async () => {
+          for (let i = 0; i < 5; i++) {
+            await r!.engine.sendto(s, Buffer.from(`hello ${i}`), '127.0.0.1', port, {});
+            const got = await r!.engine.recvfrom(s, 2048, { maxWaitMs: HANG_MS });
+            expect(got.data.toString()).toBe(`HELLO ${i}`);
+            expect(got.address).toEqual({ host: '127.0.0.1', port, family: 4 });
+            replies++;
+          }
+        });
       });
-      // Python answers within the addon's slice, unless this machine is very busy: then the loop reads it.
-      expect(read).toBeGreaterThan(0);
-    });
-    expect(sent).toBe(5);
-    expect(replies).toBe(5);
+      expect(sent).toBe(5);
+      expect(replies).toBe(5);
+    }
+    expect(inAddon).toBeGreaterThan(0);
     // The calls were told as the event loop's are: each datagram taken by the recvfrom that waited for it.
     expect(r.of('received').every((e) => e.taken)).toBe(true);
-    expect(r.of('returned')).toHaveLength(5);
+    expect(r.of('returned')).toHaveLength(5 * batches);
   });
 
   it.skipIf(!hasPython)('makes TCP round trips with a peer in another process in the addon', async () => {
