@@ -187,6 +187,18 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.listen, with Python ssl clients'
     }
   });
 
+  it('SO_LINGER 0 on a TLS socket is refused, saying why: Node cannot reset one, and nothing may show a reset not sent (review)', async () => {
+    d = new CoreDriver();
+    await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');
+    await d.ok(`c = tls.connect $a --ca ${cert}`, 'conn, addr = s.accept');
+    for (const name of ['c', 'conn']) {
+      const refused = await d.run(`${name}.setsockopt SO_LINGER 0`);
+      expect(refused.err).toContain('SO_LINGER 0 on a TLS socket: Node cannot reset a TLS connection');
+    }
+    const closed = await d.run('c.close');
+    expect(all(closed)).toContain('c closed: it sends a FIN');
+  });
+
   it('closing a TLS connection with bytes unread closes it (close_notify, FIN): Node cannot reset a TLS socket, and nothing says it did', async () => {
     d = new CoreDriver();
     await d.ok(`s = tls.listen 127.0.0.1 0 --cert ${cert} --key ${key}`, 'a = s.getsockname');

@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
 import { waitFor, waitForAsync } from './helpers/wait.js';
+import { nativeCalls } from '../src/engine/native.js';
 
 /**
  * Issue 14, Unix domain sockets: unix.connect and unix.listen (AF_UNIX, SOCK_STREAM) against
@@ -156,6 +157,16 @@ describe.skipIf(!hasPython)('Unix domain stream sockets', () => {
     expect(all2).not.toMatch(/FIN|RST|reset/);
     expect((await d.run('diagram')).out).toContain('end of stream');
   });
+
+  it.skipIf(nativeCalls().calls === null)(
+    "SO_KEEPALIVE on a Unix socket is kept by the OS, as Python sets it (Node's setKeepAlive does nothing on a pipe)",
+    async () => {
+      const path = join(dir, 'keepalive.sock');
+      d = new CoreDriver();
+      await d.ok(`s = unix.listen ${path}`, `c = unix.connect ${path}`, 'c.setsockopt SO_KEEPALIVE 1');
+      expect(withoutReceiveNotes((await d.run('c.getsockopt SO_KEEPALIVE')).out)).toBe('1\n');
+    },
+  );
 
   it('export writes socket(AF_UNIX, SOCK_STREAM) and the path as the address', async () => {
     const path = join(dir, 'export.sock');

@@ -29,3 +29,11 @@ export function lingerWaitRefused(seconds: number): ShellError {
     null,
   );
 }
+
+/** SO_LINGER 0 on a TLS socket: the reset it asks for cannot be made, and the shell will not show one that is not sent. */
+export function lingerResetRefusedOnTls(): ShellError {
+  return new ShellError(
+    "SO_LINGER 0 on a TLS socket: Node cannot reset a TLS connection (its close sends TLS's close_notify and a FIN; Python's would send a reset), so sockshell refuses it rather than show a reset that is not sent — a limit of sockshell, not of the OS",
+    null,
+  );
+}

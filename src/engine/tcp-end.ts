@@ -12,7 +12,7 @@
  */
 import net, { type Socket as NetSocket } from 'node:net';
 import { ADDRESS_BYTES, EAGAIN, FILE_ERROR, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
-import { plainDescriptor, serverPath } from './stream-handle.js';
+import { descriptor, plainDescriptor, serverPath } from './stream-handle.js';
 import type { Address, Family } from './types.js';
 
 /** The native fast path reads into this buffer (Node's own reads are 64 KiB) and copies out what came. */
@@ -83,6 +83,12 @@ export class ConnEnd {
   fd(): number {
     if (this.bare !== null) return this.bareClosed ? -1 : this.bare.fd;
     return this.socket === null ? -1 : plainDescriptor(this.socket);
+  }
+
+  /** The OS descriptor whatever it carries (TLS too), for socket options; -1 when there is none. */
+  osFd(): number {
+    if (this.bare !== null) return this.bareClosed ? -1 : this.bare.fd;
+    return this.socket === null ? -1 : (descriptor(this.socket) ?? -1);
   }
 
   get writableLength(): number {

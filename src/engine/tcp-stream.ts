@@ -217,9 +217,14 @@ export class Stream {
     }
   }
 
-  /** The connection's descriptor, or -1. */
+  /** The connection's descriptor for bytes past Node (never TLS's), or -1. */
   fd(): number {
     return this.end.fd();
+  }
+
+  /** The connection's OS descriptor for socket options (TLS's too), or -1. */
+  osFd(): number {
+    return this.end.osFd();
   }
 
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */

@@ -11,7 +11,7 @@ import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './res
 import { handshake } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
-import { refusedOption, lingerWaitRefused, notOnUnix } from './option-errors.js';
+import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
 import { nativeError } from './native.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
@@ -91,9 +91,9 @@ export class TcpSocket extends BaseSocket {
     return this.linger === 0 && this.resettable();
   }
 
-  /** The descriptor Node made for this socket (at connect or listen), or -1. */
+  /** The descriptor Node made for this socket (at connect or listen), TLS's too, for options; or -1. */
   private fd(): number {
-    return this.stream?.fd() ?? this.listener?.fd() ?? -1;
+    return this.stream?.osFd() ?? this.listener?.fd() ?? -1;
   }
 
   local(): Address | null {
@@ -195,7 +195,7 @@ export class TcpSocket extends BaseSocket {
       if (this.noDelay) stream.raw.setNoDelay(true);
       if (this.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
-      this.options.applyTo(stream.fd(), onDescriptor);
+      this.options.applyTo(stream.osFd(), onDescriptor);
     } finally {
       this.connecting = false;
       this.reader.end();
@@ -365,6 +365,9 @@ export class TcpSocket extends BaseSocket {
         return;
       case 'SO_KEEPALIVE':
         this.keepAlive = on;
+        // Node's setKeepAlive does nothing on an AF_UNIX socket (a pipe to libuv); Linux keeps the flag.
+        if (this.family === 'unix')
+          return this.options.set(option, on ? 1 : 0, this.fd(), "Node's setKeepAlive does nothing on a Unix socket");
         raw?.setKeepAlive(on);
         this.options.keep(option, on ? 1 : 0);
         return;
@@ -376,6 +379,7 @@ export class TcpSocket extends BaseSocket {
       case 'SO_LINGER':
         // 0: close resets (Node's resetAndDestroy); a wait of N s would stop every socket of the shell.
         if (value > 0) throw lingerWaitRefused(value);
+        if (value === 0 && (this.tls !== null || (this.stream !== null && this.secured() !== null))) throw lingerResetRefusedOnTls();
         this.linger = value;
         this.options.mirror(option, value, this.fd());
         this.options.keep(option, value);
