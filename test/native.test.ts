@@ -396,14 +396,22 @@ describe.skipIf(!built)('the native fast path', () => {
     await r.engine.bind(client, '127.0.0.1', 0);
     // From a timer's turn, with the loop's own work done: the sends go to the kernel at once, in the addon,
     // and the recvfrom waits there; a turn of the loop between them would have Node read the datagrams.
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    for (let i = 0; i < 5; i++) await r.engine.sendto(client, Buffer.from(`d${i}`), '127.0.0.1', port, {});
-    const read = await counting('recvfrom', async () => {
-      expect((await r!.engine.recvfrom(server, 10, {})).data.toString()).toBe('d0');
-    });
-    expect(r.engine.info(server).queued.count).toBe(4);
-    expect(read).toBe(6); // five datagrams, then EAGAIN: the kernel had no more
-    for (let i = 1; i < 5; i++) expect((await r.engine.recv(server, 10, {})).toString()).toBe(`d${i}`);
+    // Under load the loop can have work of its own (vitest's messages) at that moment and take the wait:
+    // then Node reads the burst. The burst is tried again, 5 times at most, until the addon woke for it.
+    let read = 0;
+    for (let attempt = 0; attempt < 5 && read === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      for (let i = 0; i < 5; i++) await r.engine.sendto(client, Buffer.from(`d${i}`), '127.0.0.1', port, {});
+      read = await counting('recvfrom', async () => {
+        expect((await r!.engine.recvfrom(server, 10, {})).data.toString()).toBe('d0');
+      });
+      if (read > 0) {
+        expect(r.engine.info(server).queued.count).toBe(4);
+        expect(read).toBe(6); // five datagrams, then EAGAIN: the kernel had no more
+      }
+      for (let i = 1; i < 5; i++) expect((await r.engine.recv(server, 10, {})).toString()).toBe(`d${i}`);
+    }
+    expect(read).toBe(6);
   });
 
   it('counts what holds a TCP port with sock_diag as /proc/net/tcp does: TIME_WAIT, the others, the time left', async () => {
