@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net, { type AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { hasOpenssl, makeCertificate } from './helpers/certificate.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,6 @@ import { HANG_MS, waitFor } from './helpers/wait.js';
 const { calls } = nativeCalls();
 const BENCH = `${PEERS}../bench/peers/`;
 const built = calls !== null;
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 let r: Rig | null = null;
 let peer: Server | null = null;
 
@@ -293,22 +292,7 @@ describe.skipIf(!built)('the native fast path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockshell-native-'));
     try {
       const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-      const made = spawnSync('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ]);
-      expect(made.status).toBe(0);
+      makeCertificate(cert, key);
       r = rig({ blockingCalls: () => true });
       const server = r.engine.create('tcp', 4, { name: 'serverSocket', owner: 'main' });
       r.engine.wrapTls(server, { role: 'server', cert: readFileSync(cert), key: readFileSync(key) });
