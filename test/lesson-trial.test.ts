@@ -46,6 +46,16 @@ const tcpOpening = (port: number): [string, RegExp][] => [
   ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
 ];
 
+/** The TCP lesson from the accept (step 6) through the client's receive of the reply (step 12). */
+const tcpExchange: [string, RegExp][] = [
+  ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+  ['clientSocket.send hello', /Step 8 of 17/],
+  ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
+  ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+  ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+  ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+];
+
 describe('a receiving step whose data another command took', () => {
   it('TCP: accept with one name and a bare recv are near misses; the step would wait and says so first; keeping what came does the step', async () => {
     const port = await freeFixedPort();
@@ -199,12 +209,7 @@ describe('what the lesson says when a step is not done', () => {
     const { d } = shell();
     await walk(d, [
       ...tcpOpening(port),
-      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
-      ['clientSocket.send hello', /Step 8 of 17/],
-      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
-      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
-      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
-      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      ...tcpExchange,
       ['print From Server: $modifiedSentence', /Step 13 of 17/],
       ['client2 = tcp.connect localhost $serverPort', /Step 14 of 17/],
       // The next step, typed first: the step that needs both open can no longer happen with these two.
@@ -228,12 +233,7 @@ describe('a close that reset the connection (user trial: the lesson said "Closin
     const { d } = shell();
     await walk(d, [
       ...tcpOpening(port),
-      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
-      ['clientSocket.send hello', /Step 8 of 17/],
-      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
-      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
-      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
-      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      ...tcpExchange,
       // The student's own extra send: it lies unread on connectionSocket when the server closes.
       ['clientSocket.send extra', /step 7 again; you are at step 12/],
       ['print From Server: $modifiedSentence', /Step 13 of 17/],
