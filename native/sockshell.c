@@ -122,11 +122,40 @@ static napi_value wait_fd(napi_env env, napi_callback_info info) {
 }
 
 /*
- * The sender of the last recvfrom, for JS: [0] family (4 or 6), [1] the length of its text, [2..3]
- * the port (network order), [4..19] the raw address, [20..] its text (inet_ntop: what Node shows).
- * JS compares the raw bytes with the last sender's and reads the text only when they differ.
+ * An address, for JS: [0] family (4 or 6), [1] the length of its text, [2..3] the port (network
+ * order), [4..19] the raw address, [20..] its text (inet_ntop: what Node shows). JS compares the raw
+ * bytes with the last sender's and reads the text only when they differ; so when the raw bytes already
+ * in dst are the same, the text there (of an earlier call) is left as it is: inet_ntop formats with
+ * sprintf, a cost a server answering one client paid on every datagram. dst must start zeroed.
  */
 #define ADDRESS_BYTES 68
+static void put_address(char *dst, const struct sockaddr_storage *from) {
+  char raw[20] = {0};
+  const void *address = NULL;
+  int family = 0;
+  if (from->ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)from;
+    raw[0] = 4;
+    memcpy(raw + 2, &a->sin_port, 2);
+    memcpy(raw + 4, &a->sin_addr, 4);
+    address = &a->sin_addr;
+    family = AF_INET;
+  } else if (from->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
+    raw[0] = 6;
+    memcpy(raw + 2, &a->sin6_port, 2);
+    memcpy(raw + 4, &a->sin6_addr, 16);
+    address = &a->sin6_addr;
+    family = AF_INET6;
+  }
+  raw[1] = dst[1];
+  if (address != NULL && dst[1] != 0 && memcmp(raw, dst, 20) == 0) return;
+  memcpy(dst, raw, 20);
+  const char *text = address == NULL ? NULL : inet_ntop(family, address, dst + 20, ADDRESS_BYTES - 20);
+  dst[1] = text == NULL ? 0 : (char)strlen(text);
+}
+
+/* put_address into the Buffer out (ADDRESS_BYTES at least): 0 with a TypeError thrown when it is not one. */
 static int fill_address(napi_env env, napi_value out, const struct sockaddr_storage *from) {
   char *dst;
   size_t length;
@@ -134,42 +163,68 @@ static int fill_address(napi_env env, napi_value out, const struct sockaddr_stor
     napi_throw_type_error(env, NULL, "sockshell native: the address buffer is too small");
     return 0;
   }
-  memset(dst, 0, 20);
-  const char *text = NULL;
-  if (from->ss_family == AF_INET) {
-    const struct sockaddr_in *a = (const struct sockaddr_in *)from;
-    dst[0] = 4;
-    memcpy(dst + 2, &a->sin_port, 2);
-    memcpy(dst + 4, &a->sin_addr, 4);
-    text = inet_ntop(AF_INET, &a->sin_addr, dst + 20, ADDRESS_BYTES - 20);
-  } else if (from->ss_family == AF_INET6) {
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
-    dst[0] = 6;
-    memcpy(dst + 2, &a->sin6_port, 2);
-    memcpy(dst + 4, &a->sin6_addr, 16);
-    text = inet_ntop(AF_INET6, &a->sin6_addr, dst + 20, ADDRESS_BYTES - 20);
-  }
-  dst[1] = text == NULL ? 0 : (char)strlen(text);
+  put_address(dst, from);
   return 1;
 }
 
+/* The datagrams one recvmany call reads at most: JS's buffer holds this many slots of SLOT_BYTES. */
+#define MANY 16
+/* A slot holds the largest datagram (65,507 bytes over IPv4, 65,527 over IPv6): none is cut short. */
+#define SLOT_BYTES 65536
+/* Per datagram in meta: [0..3] its size (uint32, little-endian), [4..71] its sender (put_address). */
+#define META_BYTES (4 + ADDRESS_BYTES)
+
 /*
- * recvfrom(fd, buffer, address) -> the datagram's full size (it may exceed the buffer), or -errno.
- * Never blocks (MSG_DONTWAIT): wait() said it is there. address receives the sender (fill_address).
+ * recvmany(fd, maxMs, max, buffer, meta) -> how many datagrams were read (1..max, max <= 16), 0 when none was, or
+ * -errno (the socket's pending error: an ICMP port unreachable's ECONNREFUSED) when the first read
+ * failed. maxMs >= 0: wait() first (for at most maxMs; 0 comes back when the wait ends without a
+ * datagram: the wait goes on on the event loop); maxMs < 0: no wait. Then one recvmmsg(2) takes every
+ * datagram the kernel holds, up to max and the slots buffer has (SLOT_BYTES each; datagram i in slot i), with
+ * its size and sender into meta (META_BYTES each). One system call where a recvfrom per datagram and
+ * one more to find the kernel empty took two for a round trip's one datagram.
  */
-static napi_value recv_from(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd;
-  char *data;
-  size_t length;
-  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length)) return NULL;
-  struct sockaddr_storage from;
-  socklen_t from_length = sizeof from;
-  memset(&from, 0, sizeof from);
-  ssize_t n = recvfrom(fd, data, length, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &from_length);
-  if (n < 0) return number(env, -errno);
-  if (!fill_address(env, argv[2], &from)) return NULL;
-  return number(env, (double)n);
+static napi_value recv_many(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int32_t fd, max_ms, max;
+  char *data, *meta;
+  size_t length, meta_length;
+  if (!args(env, info, 5, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &max_ms) ||
+      !int_arg(env, argv[2], &max) || !bytes_arg(env, argv[3], &data, &length) ||
+      !bytes_arg(env, argv[4], &meta, &meta_length))
+    return NULL;
+  size_t slots = length / SLOT_BYTES;
+  if (meta_length / META_BYTES < slots) slots = meta_length / META_BYTES;
+  if (slots > MANY) slots = MANY;
+  if (max < 0) max = 0;
+  if ((size_t)max < slots) slots = (size_t)max;
+  if (slots == 0) return number(env, -EINVAL);
+  if (max_ms >= 0) {
+    int w = wait_on(env, fd, 0, max_ms);
+    if (w < 0) return number(env, w);
+    if (w != READY) return number(env, 0);
+  }
+  struct mmsghdr messages[MANY];
+  struct iovec vectors[MANY];
+  struct sockaddr_storage senders[MANY];
+  memset(messages, 0, sizeof messages);
+  for (size_t i = 0; i < slots; i++) {
+    vectors[i].iov_base = data + i * SLOT_BYTES;
+    vectors[i].iov_len = SLOT_BYTES;
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+    messages[i].msg_hdr.msg_name = &senders[i];
+    messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+    senders[i].ss_family = AF_UNSPEC;
+  }
+  int n = recvmmsg(fd, messages, (unsigned)slots, MSG_DONTWAIT, NULL);
+  if (n < 0) return number(env, errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno);
+  for (int i = 0; i < n; i++) {
+    char *slot = meta + (size_t)i * META_BYTES;
+    uint32_t size = messages[i].msg_len;
+    for (int b = 0; b < 4; b++) slot[b] = (char)((size >> (8 * b)) & 0xff);
+    put_address(slot + 4, &senders[i]);
+  }
+  return number(env, n);
 }
 
 /* host (an IPv4 or IPv6 literal) and port as a socket address in out: its length, or 0 for no literal. */
@@ -224,20 +279,24 @@ static napi_value send_bytes(napi_env env, napi_callback_info info) {
 }
 
 /*
- * recvwait(fd, buffer, length, maxMs) -> bytes read, -errno, or -EAGAIN when the wait goes on on the
- * event loop: a read first (the bytes may be there already), then wait() as above and a read when
- * READY. A read that finds the peer's FIN (0) leaves it to the loop too: -EAGAIN.
+ * recvwait(fd, buffer, length, maxMs, waitFirst) -> bytes read, -errno, or -EAGAIN when the wait goes
+ * on on the event loop: a read, else wait() as above and a read when READY. waitFirst 1 skips the
+ * first read: a caller whose last read found nothing (a round trip: the answer is never there yet)
+ * saves a system call that fails; a stream's reader (bytes are mostly there) reads first. A read that
+ * finds the peer's FIN (0) leaves it to the loop too: -EAGAIN.
  */
 static napi_value recv_wait(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  int32_t fd, count, max_ms;
+  napi_value argv[5];
+  int32_t fd, count, max_ms, wait_first;
   char *data;
   size_t length;
-  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
-      !int_arg(env, argv[2], &count) || !int_arg(env, argv[3], &max_ms))
+  if (!args(env, info, 5, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
+      !int_arg(env, argv[2], &count) || !int_arg(env, argv[3], &max_ms) || !int_arg(env, argv[4], &wait_first))
     return NULL;
   if (count < 0 || (size_t)count > length) return number(env, -EINVAL);
-  ssize_t n = recv(fd, data, (size_t)count, MSG_DONTWAIT);
+  ssize_t n = -1;
+  errno = EAGAIN;
+  if (!wait_first) n = recv(fd, data, (size_t)count, MSG_DONTWAIT);
   if (n < 0 && errno == EAGAIN) {
     int w = wait_on(env, fd, 0, max_ms);
     if (w < 0) return number(env, w);
@@ -564,7 +623,7 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor all[] = {
       {"wait", NULL, wait_fd, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"recvfrom", NULL, recv_from, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvmany", NULL, recv_many, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendto", NULL, send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvwait", NULL, recv_wait, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -14,12 +14,20 @@ import { createRequire } from 'node:module';
 export interface NativeCalls {
   /** READY when fd is readable (writable), SLICE when maxMs (at most 250 ms) passed quietly, LOOP when the loop needs to run. */
   wait(fd: number, write: 0 | 1, maxMs: number): number;
-  /** One datagram into buffer, without waiting: its full size; the sender into address (see decodeAddress). */
-  recvfrom(fd: number, buffer: Buffer, address: Buffer): number;
+  /**
+   * The datagrams the kernel holds (recvmmsg), up to max and buffer's slots of MANY_SLOT_BYTES (16 at
+   * most): how many were read, 0 for none, -errno for the socket's error. maxMs >= 0: wait (as wait)
+   * first, and 0 when that wait ends without one; maxMs < 0: no wait. Datagram i is in slot i; meta's
+   * record i (MANY_META_BYTES) holds its size (uint32, little-endian), then its sender (see addressOf).
+   */
+  recvmany(fd: number, maxMs: number, max: number, buffer: Buffer, meta: Buffer): number;
   sendto(fd: number, data: Buffer, host: string, port: number): number;
   send(fd: number, data: Buffer, offset: number, length: number): number;
-  /** A read, else wait (maxMs at most) and a read: bytes read, -errno, or EAGAIN when the wait goes on on the event loop (the peer's FIN too). */
-  recvwait(fd: number, buffer: Buffer, length: number, maxMs: number): number;
+  /**
+   * A read, else wait (maxMs at most) and a read: bytes read, -errno, or EAGAIN when the wait goes on
+   * on the event loop (the peer's FIN too). waitFirst 1: no read before the wait (the caller expects none).
+   */
+  recvwait(fd: number, buffer: Buffer, length: number, maxMs: number, waitFirst: 0 | 1): number;
   /** sendfile(2) from offset, without waiting on the socket: bytes sent, 0 at the file's end. */
   sendfile(socketFd: number, fileFd: number, offset: number, count: number): number;
   /**
@@ -66,8 +74,12 @@ export const LOOP = 2;
  */
 export const SLICE_MS = 250;
 
-/** The size of an address buffer the addon fills (native/sockshell.c, fill_address). */
+/** The size of an address buffer the addon fills (native/sockshell.c, put_address). Fill only zeroed buffers. */
 export const ADDRESS_BYTES = 68;
+
+/** recvmany's slot per datagram (the largest a datagram can be) and record per datagram (its size, then its sender). */
+export const MANY_SLOT_BYTES = 65536;
+export const MANY_META_BYTES = 4 + ADDRESS_BYTES;
 
 /** The address the addon wrote into buffer: its text as Node shows it (inet_ntop) and its port. */
 export function addressOf(buffer: Buffer): { host: string; port: number } {

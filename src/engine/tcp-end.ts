@@ -43,6 +43,12 @@ export class ConnEnd {
   private socket: NetSocket | null = null;
   private bare: BareConnection | null = null;
   private bareClosed = false;
+  /**
+   * The last read in the addon came back short of its buffer: the kernel held no more then, so the
+   * next read waits first (a round trip's answer is never there yet; a read that fails is a system
+   * call for nothing), while a stream whose reads fill the buffer reads first.
+   */
+  private drained = false;
 
   /** onSocket is told the Node socket once there is one: at once, or when a bare descriptor is handed over. */
   constructor(
@@ -128,7 +134,8 @@ export class ConnEnd {
     if (fd < 0) return null;
     const raw = this.socket;
     if (raw !== null && (raw.readableFlowing !== true || raw.readableLength > 0)) return null;
-    const n = calls.recvwait(fd, receiveBuffer, receiveBuffer.length, SLICE_MS);
+    const n = calls.recvwait(fd, receiveBuffer, receiveBuffer.length, SLICE_MS, this.drained ? 1 : 0);
+    this.drained = n > 0 && n < receiveBuffer.length;
     if (n > 0) return { kind: 'data', data: Buffer.from(receiveBuffer.subarray(0, n)) };
     // A reset that came after the poll: this read took the kernel's pending error, so it is told here,
     // as Node tells a read's error. An end (0) stays for the loop to read again; EAGAIN is nothing.

@@ -5,17 +5,24 @@
  * A wake-up drains the socket: every datagram the kernel holds is read into the socket's queue (up to
  * the queue's cap, and DRAIN_MAX), not only the one the waiting call takes. The kernel's receive buffer holds a few
  * hundred small datagrams; a server that read one per call, at the pace it answers, lost most of a
- * burst of a thousand clients to it (issue 14's udp-burst). The queue holds thousands.
+ * burst of a thousand clients to it (issue 14's udp-burst). The queue holds thousands. The addon
+ * reads them SLOTS at a time (recvmmsg), so a round trip's one datagram costs one read, not a read
+ * and a second one that finds the kernel empty.
  */
 import type { Address } from './types.js';
-import { EAGAIN, READY, SLICE_MS, nativeError, type Blocking } from './native.js';
+import { EAGAIN, MANY_META_BYTES, MANY_SLOT_BYTES, SLICE_MS, nativeError, type Blocking } from './native.js';
 
-/** The native path reads every datagram into this buffer (the largest a datagram can be) and copies out what came. */
-const receiveBuffer = Buffer.alloc(65536);
-/** The sender of the datagram just read, as the addon writes it (native/sockshell.c, fill_address). */
-const senderBytes = Buffer.alloc(68);
+/** The most datagrams one read in the addon takes. */
+const SLOTS = 16;
+/**
+ * The datagrams of one read, a slot each (the largest a datagram can be); the pages a datagram never
+ * reached are never touched, so the megabyte costs what the datagrams fill of it.
+ */
+const receiveBuffer = Buffer.allocUnsafeSlow(SLOTS * MANY_SLOT_BYTES);
+/** Each datagram's size and sender, as the addon writes them (zeroed at first: see ADDRESS_BYTES). */
+const meta = Buffer.alloc(SLOTS * MANY_META_BYTES);
 
-/** The most datagrams one wake-up reads beyond the first: a flood cannot keep the call reading forever. */
+/** The most datagrams one wake-up reads beyond the first read: a flood cannot keep the call reading forever. */
 const DRAIN_MAX = 256;
 
 /** What the fast path needs of its socket. */
@@ -27,8 +34,8 @@ export interface UdpNativeOwner {
   lastFrom(): Address | null;
   /** The receive call still waits, with nothing queued for it. */
   starved(): boolean;
-  /** The queue has room for another datagram of the largest size. */
-  room(): boolean;
+  /** How many more datagrams of the largest size the queue has room for. */
+  room(): number;
   /** A datagram read: queued as the event loop's 'message' would queue it. */
   message(data: Buffer, rinfo: { address: string; port: number }): void;
   /** An error read (ICMP port unreachable...): told as the event loop's 'error' would tell it. */
@@ -48,17 +55,17 @@ export class UdpNative {
   }
 
   /**
-   * A waiting receive call: waits in the addon until a datagram is there, then drains the socket
-   * (see the file comment); for one slice at most (native.ts) and only while nothing else needs the
-   * event loop (its own timeout timer, Ctrl-C, another socket); then the wait goes on there.
+   * A waiting receive call: waits in the addon until a datagram is there, reads it and what else the
+   * kernel holds (see the file comment); for one slice at most (native.ts) and only while nothing else
+   * needs the event loop (its own timeout timer, Ctrl-C, another socket); then the wait goes on there.
    */
   wait(): void {
     const blocking = this.mayBlock();
     const owner = this.owner;
     while (blocking !== null && owner.starved()) {
-      if (blocking.calls.wait(owner.fd(), 0, SLICE_MS) !== READY) return;
-      // The datagram that woke the call, then what else the kernel holds, while the queue has room.
-      if (this.read(blocking)) this.drainWith(blocking);
+      const n = this.read(blocking, SLICE_MS);
+      if (n <= 0) return;
+      if (n === SLOTS) this.drainWith(blocking);
     }
   }
 
@@ -85,24 +92,38 @@ export class UdpNative {
   }
 
   private drainWith(blocking: Blocking): void {
-    for (let n = 0; n < DRAIN_MAX && this.owner.room() && this.read(blocking); n++);
+    for (let total = 0; total < DRAIN_MAX;) {
+      const n = this.read(blocking, -1);
+      if (n < SLOTS) return;
+      total += n;
+    }
   }
 
-  /** Reads one datagram (or error) and hands it to the owner: false when the kernel had none. */
-  private read(blocking: Blocking): boolean {
-    const n = blocking.calls.recvfrom(this.owner.fd(), receiveBuffer, senderBytes);
-    if (n >= 0) this.owner.message(Buffer.from(receiveBuffer.subarray(0, Math.min(n, receiveBuffer.length))), this.sender());
-    else if (n !== EAGAIN) this.owner.error(nativeError(blocking.calls, n, 'recvmsg'));
-    return n >= 0;
+  /**
+   * One read in the addon (waiting first for maxMs, when not negative), of as many datagrams as the
+   * queue has room for: each handed to the owner, or the socket's error. Their count; 0 when none came
+   * or there is no room; negative for an error.
+   */
+  private read(blocking: Blocking, maxMs: number): number {
+    const room = Math.min(SLOTS, this.owner.room());
+    if (room <= 0) return 0;
+    const n = blocking.calls.recvmany(this.owner.fd(), maxMs, room, receiveBuffer, meta);
+    if (n < 0) this.owner.error(nativeError(blocking.calls, n, 'recvmsg'));
+    for (let i = 0; i < n; i++) {
+      const at = i * MANY_META_BYTES;
+      const start = i * MANY_SLOT_BYTES;
+      const size = Math.min(meta.readUInt32LE(at), MANY_SLOT_BYTES);
+      this.owner.message(Buffer.from(receiveBuffer.subarray(start, start + size)), this.sender(at + 4));
+    }
+    return n;
   }
 
-  /** The sender the addon wrote into senderBytes, as RemoteInfo; the last one's text when the bytes repeat. */
-  private sender(): { address: string; port: number } {
-    const port = senderBytes.readUInt16BE(2);
+  /** The sender the addon wrote at meta[at..], as RemoteInfo; the last one's text when the bytes repeat. */
+  private sender(at: number): { address: string; port: number } {
+    const port = meta.readUInt16BE(at + 2);
     const last = this.owner.lastFrom();
-    if (last !== null && last.port === port && senderBytes.compare(this.lastSender, 0, 20, 0, 20) === 0)
-      return { address: last.host, port };
-    senderBytes.copy(this.lastSender, 0, 0, 20);
-    return { address: senderBytes.toString('latin1', 20, 20 + (senderBytes[1] ?? 0)), port };
+    if (last !== null && last.port === port && meta.compare(this.lastSender, 0, 20, at, at + 20) === 0) return { address: last.host, port };
+    meta.copy(this.lastSender, 0, at, at + 20);
+    return { address: meta.toString('latin1', at + 20, at + 20 + (meta[at + 1] ?? 0)), port };
   }
 }

@@ -80,7 +80,8 @@ export class UdpSocket extends BaseSocket {
       fd: () => this.handle.fd(),
       lastFrom: () => this.lastFrom,
       starved: () => this.reader.waiting && this.inbox.length === 0,
-      room: () => this.inbox.length < this.core.udpQueueDatagrams && this.inboxBytes + receiveSize <= this.core.udpQueueBytes,
+      room: () =>
+        Math.min(this.core.udpQueueDatagrams - this.inbox.length, Math.floor((this.core.udpQueueBytes - this.inboxBytes) / receiveSize)),
       message: this.onMessage,
       error: this.onError,
     });
