@@ -136,7 +136,7 @@ export class Waiter {
         return true;
       }
       this.checking = true;
-      let done = false;
+      let done: boolean;
       try {
         do {
           this.again = false;
