@@ -64,6 +64,32 @@ describe.skipIf(!hasOpenssl || !hasPython)('tls.connect to a Python ssl server',
     await d.ok('c.close');
   });
 
+  it('sendall after the peer closed returns once the kernel took the bytes, as Python; the next one, after the reset, fails with EPIPE (user trial: it crashed)', async () => {
+    // The server closes its end right after the handshake, without reading: our bytes reach its kernel,
+    // which answers them with RST. Python's client: the first sendall returns, the next fails.
+    const code = [
+      'import socket, ssl, sys',
+      'ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[1], sys.argv[2])',
+      'l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()',
+      'print(l.getsockname()[1], "ready", flush=True)',
+      'c, a = l.accept(); ctx.wrap_socket(c, server_side=True).close(); print("closed", flush=True)',
+      'import time; time.sleep(30)',
+    ].join('\n');
+    server = await startServer('python3', ['-c', code, cert, key], 'ready');
+    const port = Number(/(\d+) ready/.exec(server.output())![1]);
+    d = new CoreDriver();
+    await d.ok(`c = tls.connect localhost ${port} --ca ${cert}`);
+    await waitFor(() => server!.output().includes('closed'), 'the server closed its end');
+    const engine = d.core.session.engine;
+    await waitFor(() => engine.list().find((x) => x.name === 'c')?.state === 'CLOSE_WAIT', "the shell read the server's FIN");
+    const first = await d.run('c.sendall "hello tls"');
+    expect(first.err).toBe('');
+    await waitFor(() => engine.list().find((x) => x.name === 'c')?.state === 'RESET', 'the RST the bytes met came back');
+    const second = await d.run('c.sendall "again"');
+    expect(second.err).toContain('EPIPE: c can no longer send: it was shut down for writing or the connection is gone (BrokenPipeError)');
+    expect(all(second)).not.toMatch(/TypeError|Uncaught/);
+  });
+
   it('a self-signed certificate fails verification, saying which check and how to accept it; --insecure accepts it and says so', async () => {
     const port = await pythonServer();
     d = new CoreDriver();

@@ -250,9 +250,30 @@ export class TcpSocket extends BaseSocket {
    */
   private sendAll(stream: Stream, data: Buffer, options: BlockOptions): number | Promise<number> {
     let taken = 0;
+    // Writes Node has not said are done, and whether one of them failed: when every one is done and
+    // none failed, the kernel has every byte and the call has succeeded, whatever came after. A TLS
+    // write completes after the call (Node encrypts, then writes), so a reset the peer sent in answer
+    // (it had closed) can break the connection before the wake; Python's sendall had returned.
+    let writing = 0;
+    let writeFailed = false;
+    const written = (err?: unknown): void => {
+      writing--;
+      if (err !== undefined && err !== null) writeFailed = true;
+      this.writer.wake();
+    };
+    const counted = {
+      get writableLength(): number {
+        return stream.writableLength;
+      },
+      write(piece: Buffer): void {
+        writing++;
+        stream.write(piece, written);
+      },
+    };
     const attempt = (): number | null => {
+      if (taken === data.length && writing === 0 && !writeFailed && !kernelFull(stream)) return taken;
       stream.checkWritable('sendall');
-      while (taken < data.length && !kernelFull(stream)) taken += sendWhatFits(stream, data.subarray(taken), this.wakeWriter);
+      while (taken < data.length && !kernelFull(stream)) taken += sendWhatFits(counted, data.subarray(taken), this.wakeWriter);
       return taken === data.length && !kernelFull(stream) ? taken : null;
     };
     const told = (bytes: number): number => {

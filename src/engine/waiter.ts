@@ -30,6 +30,9 @@ export class Waiter {
   private rejectWait: ((err: unknown) => void) | null = null;
   /** until(): checks the condition and, when it holds, resolves the call's promise. */
   private check: (() => boolean) | null = null;
+  /** wake() is running check now; again: a wake came meanwhile, so check runs once more. */
+  private checking = false;
+  private again = false;
   /** When the current wait times out, in performance.now() milliseconds; Infinity when it does not. */
   private deadline = Infinity;
   /**
@@ -125,13 +128,26 @@ export class Waiter {
   wake(): boolean {
     const check = this.check;
     if (check !== null) {
+      // A wake from inside the check (a write whose callback Node runs at once, on an error) only asks
+      // for another look: the check running now settles the call, once. Run nested, it settled the call
+      // and the outer one then settled it again (a TLS sendall after the peer closed crashed so).
+      if (this.checking) {
+        this.again = true;
+        return true;
+      }
+      this.checking = true;
       let done: boolean;
       try {
-        done = check();
+        do {
+          this.again = false;
+          done = check();
+        } while (!done && this.again);
       } catch (err) {
+        this.checking = false;
         this.settleFailed(err);
         return true;
       }
+      this.checking = false;
       if (done) this.end();
       return true;
     }

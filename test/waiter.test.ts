@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { SocketError } from '../src/engine/errors.js';
+import { Waiter } from '../src/engine/waiter.js';
+
+/**
+ * The one-call slot's wake(): a check may cause another wake while it runs (Node runs a write's
+ * callback at once when the write fails). The call must settle once, with the check's own outcome.
+ */
+describe('Waiter.wake', () => {
+  it('a wake from inside the running check does not run it again inside: the outer look settles the call, once', async () => {
+    const w = new Waiter();
+    let looks = 0;
+    // until()'s caller has looked once already; each wake looks again. This look causes a wake (as a
+    // write's callback run at once on an error) and then fails: run nested, the inner look settled the
+    // call and the outer failure then found no call to settle (TypeError: reject is not a function).
+    const got = w.until('sendall', 's', null, {}, () => {
+      looks++;
+      w.wake();
+      throw new SocketError('EPIPE', 'sendall', { socket: 's' });
+    });
+    expect(() => w.wake()).not.toThrow();
+    await expect(got).rejects.toMatchObject({ code: 'EPIPE' });
+    expect(looks).toBe(1);
+    expect(w.call).toBeNull();
+    expect(w.wake()).toBe(false);
+  });
+
+  it('a nested wake whose look succeeds resolves the call with that look', async () => {
+    const w = new Waiter();
+    let looks = 0;
+    const got = w.until('recv', 's', null, {}, () => {
+      looks++;
+      if (looks < 2) {
+        if (looks === 1 && w.waiting) w.wake();
+        return null;
+      }
+      return 'data';
+    });
+    w.wake();
+    await expect(got).resolves.toBe('data');
+    expect(w.call).toBeNull();
+  });
+});
