@@ -101,7 +101,7 @@ export const socketCalls: readonly CommandDef[] = [
       tellWaiting(ctx, s, 'accept');
       const { socket, address, tls } = await accepting;
       ctx.scope.current = socket;
-      ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
+      if (ctx.session.showsInfo()) ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
       if (tls) for (const line of tlsLines(tls, '')) ctx.info(line);
       return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
     },

@@ -17,14 +17,15 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
   const lines = new LineReader(io.stdin);
   let status = 0;
   const fail = (s: 1 | 2) => (status = Math.max(status, s));
+  const verbose = (): boolean => options.verbose || session.trace;
   const out = streamOutput({
     stdout: io.stdout,
     stderr: io.stderr,
-    verbose: () => options.verbose || session.trace,
+    verbose,
     raw: options.raw === true,
     onError: () => fail(1),
   });
-  const session: Session = new Session({ interactive: false, out, readLine: (_prompt, signal) => lines.next(signal) });
+  const session: Session = new Session({ interactive: false, showsInfo: verbose, out, readLine: (_prompt, signal) => lines.next(signal) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false, exported: true });
   // The lines of the chunk being read: one line, or a block up to its `end`. A block is compiled once,
   // when `blocks` says it is whole, not on every line (which made a 10,000-line block take minutes);

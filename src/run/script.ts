@@ -54,13 +54,15 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   let stdinLines: LineReader | null = null;
   // A background job's failure is printed when it happens; the exit status must still say so at the end.
   let jobFailed = false;
+  const verbose = (): boolean => options.verbose || session.trace;
   const session: Session = new Session({
     interactive: false,
+    showsInfo: verbose,
     nativeCalls: options.nativeCalls === true,
     out: streamOutput({
       stdout: io.stdout,
       stderr: io.stderr,
-      verbose: () => options.verbose || session.trace,
+      verbose,
       raw: options.raw === true,
       onError: () => (jobFailed = true),
     }),

@@ -42,6 +42,8 @@ export interface SessionOptions {
   readonly fileGuard?: (path: string, access: FileAccess) => string | null;
   /** Where lessons keep their place between sessions (SessionServices.lessonState). */
   readonly lessonState?: string;
+  /** Whether out shows info lines now (SessionServices.showsInfo); always, when absent. */
+  readonly showsInfo?: () => boolean;
 }
 
 /**
@@ -76,6 +78,10 @@ export class Session implements SessionServices {
 
   readonly fileGuard?: (path: string, access: FileAccess) => string | null;
   readonly lessonState?: string;
+
+  showsInfo(): boolean {
+    return this.options.showsInfo?.() ?? true;
+  }
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.interactive;

@@ -53,6 +53,12 @@ export interface SessionServices {
   readonly table: ReadonlyMap<string, CommandDef>;
   readonly jobs: Jobs;
   readonly interactive: boolean;
+  /**
+   * Info lines are shown now (at the prompt; with -v or `trace on` in a script). A handler on a hot
+   * path asks before it builds one: `sockshell run` shows none, and a served connection's line cost
+   * its text for nothing (issue 16: build no message text unless it is shown).
+   */
+  showsInfo(): boolean;
   /** `trace on`: each statement shows the Python it performs, and scripts show what happened beneath. */
   trace: boolean;
   /** `display hex`: results show bytes as x"…" instead of b'…'. */

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../src/run/script.js';
+import { capturedIo } from './helpers/piped.js';
+
+/**
+ * `sockshell run` writes the shell's # lines (what happened underneath) only with -v; a handler on a
+ * hot path builds such a line only when it is shown (SessionServices.showsInfo; issue 16). Both ends
+ * of one connection in one script, on loopback.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-verbose-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SCRIPT = [
+  's = tcp.listen 127.0.0.1 0',
+  'a = s.getsockname',
+  'c = tcp.connect $a',
+  'conn, addr = s.accept',
+  'print accepted',
+  'conn.close',
+  'c.close',
+  's.close',
+  '',
+].join('\n');
+
+async function run(verbose: boolean): Promise<{ status: number; out: string; err: string }> {
+  const file = join(dir, 'accept.sock');
+  writeFileSync(file, SCRIPT);
+  const { io, out, err } = capturedIo('');
+  const status = await runScript(file, io, { overrides: new Map(), verbose, signal: new AbortController().signal });
+  return { status, out: out(), err: err() };
+}
+
+describe('sockshell run -v', () => {
+  it("writes accept's line about the new connection socket with -v, and no # line without it", async () => {
+    const loud = await run(true);
+    expect(loud.status).toBe(0);
+    expect(loud.out).toBe('accepted\n');
+    expect(loud.err).toMatch(/^# new connection socket conn for \('127\.0\.0\.1', \d+\); s keeps welcoming$/m);
+    const quiet = await run(false);
+    expect(quiet).toEqual({ status: 0, out: 'accepted\n', err: '' });
+  });
+});
