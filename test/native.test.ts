@@ -284,7 +284,8 @@ describe.skipIf(!built)('the native fast path', () => {
         r!.engine.close(c);
         expect(sent).toBe(data.length);
         expect(sends).toBeGreaterThan(0);
-        await until(() => peer!.output().includes(' '));
+        // The whole line: print writes the count, the space and the digest to the pipe one by one.
+        await until(() => /\n\d+ .*\n/.test(peer!.output()));
         expect(peer.output()).toContain(`${data.length} ${createHash('sha256').update(data).digest('hex')}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
