@@ -136,10 +136,12 @@ describe.skipIf(!built)('the native fast path', () => {
       expect(sent).toBe(5);
       expect(replies).toBe(5);
     }
-    expect(inAddon).toBeGreaterThan(0);
+    // Each assertion says what it saw: this case failed once in a whole-file run with its message lost.
+    expect(inAddon, `replies the addon read, in ${batches} batches of 5 round trips`).toBeGreaterThan(0);
     // The calls were told as the event loop's are: each datagram taken by the recvfrom that waited for it.
-    expect(r.of('received').every((e) => e.taken)).toBe(true);
-    expect(r.of('returned')).toHaveLength(5 * batches);
+    const taken = r.of('received').map((e) => e.taken);
+    expect(taken.every(Boolean), `taken by a waiting recvfrom, each arrival: ${taken.join(' ')}`).toBe(true);
+    expect(r.of('returned'), `batches: ${batches}`).toHaveLength(5 * batches);
   });
 
   it.skipIf(!hasPython)('makes TCP round trips with a peer in another process in the addon', async () => {
@@ -284,7 +286,8 @@ describe.skipIf(!built)('the native fast path', () => {
         r!.engine.close(c);
         expect(sent).toBe(data.length);
         expect(sends).toBeGreaterThan(0);
-        await until(() => peer!.output().includes(' '));
+        // The whole line: print writes the count, the space and the digest to the pipe one by one.
+        await until(() => /\n\d+ .*\n/.test(peer!.output()));
         expect(peer.output()).toContain(`${data.length} ${createHash('sha256').update(data).digest('hex')}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -12,8 +12,8 @@
  *   has until the input ends, as the other direction is still open.
  * - Both are done: the pump is done. UDP has no end of stream: it ends on the idle timeout or a cancel.
  * - No byte either way for idleMs (nc -w): 'idle'. The signal (Ctrl-C): 'cancelled'.
- * - A failed send (EPIPE: the peer is gone) ends the input side; a failed receive (ECONNRESET) ends
- *   the whole pump with that error.
+ * - A failed send (EPIPE: the peer is gone) ends the input side, and the result says so (unsent); a
+ *   failed receive (ECONNRESET) ends the whole pump with that error.
  */
 import { cancellable } from '../core/cancellable.js';
 import { Cancelled } from '../core/errors.js';
@@ -46,6 +46,8 @@ export interface PumpResult {
   readonly end: PumpEnd;
   readonly sent: number;
   readonly received: number;
+  /** The error code of a send that failed and so ended the input side before its end (EPIPE); null when none did. */
+  readonly unsent: string | null;
 }
 
 /** Runs both directions until both are done (see the file comment). Rejects only with a receive's error. */
@@ -66,6 +68,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   touch();
   let sent = 0;
   let received = 0;
+  let unsent: string | null = null;
   const lf = new CrlfState();
 
   let inputDone = ends.input === null;
@@ -87,6 +90,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         // The peer is gone: nothing more can be sent, but what it sent before may still be queued.
         if (e instanceof SocketError && e.code !== 'EINTR' && e.code !== 'ETIMEDOUT') {
           ends.say(e.message);
+          unsent = e.code;
           inputDone = true;
           return;
         }
@@ -119,7 +123,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     ends.signal.removeEventListener('abort', cancel);
   }
   if (ends.signal.aborted) end = 'cancelled';
-  return { end, sent, received };
+  return { end, sent, received, unsent };
 
   /** A side cut short by the stop (idle, cancel) ended as the pump ends; anything else fails the pump. */
   function stopped(e: unknown): void {

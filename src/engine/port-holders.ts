@@ -67,8 +67,22 @@ export function udpHolders(port: number): number | null {
   return rowsOnPort('udp', port)?.length ?? null;
 }
 
-/** [state, timer] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */
-function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined, string | undefined][] | null {
+/**
+ * The sockets bound to local port `port` (UDP, and TCP but for TIME_WAIT), by inode: which sockets they
+ * are, not only how many, so a socket that took the port can be told from one that held it before.
+ * Null where /proc/net cannot be read.
+ */
+export function portSockets(port: number): Set<string> | null {
+  const udp = rowsOnPort('udp', port);
+  const tcp = tcpHolders(port);
+  if (udp === null || tcp === null) return null;
+  // /proc/net/tcp is slow to read on a busy machine (see tcpHolders): read only when a socket is there.
+  const tcpRows = tcp.other > 0 ? (rowsOnPort('tcp', port) ?? []) : [];
+  return new Set([...tcpRows.filter(([state]) => state !== TIME_WAIT), ...udp].map(([, , inode]) => inode ?? ''));
+}
+
+/** [state, timer, inode] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */
+function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined, string | undefined, string | undefined][] | null {
   const tables: string[] = [];
   for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
     try {
@@ -78,11 +92,11 @@ function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined,
     }
   }
   if (tables.length === 0) return null;
-  const rows: [string | undefined, string | undefined][] = [];
+  const rows: [string | undefined, string | undefined, string | undefined][] = [];
   for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
-    // "sl local_address rem_address st tx:rx tr:when …", addresses as HEXIP:HEXPORT.
-    const [, local, , state, , timer] = row.trim().split(/\s+/);
-    if (local && Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) rows.push([state, timer]);
+    // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as HEXIP:HEXPORT.
+    const [, local, , state, , timer, , , , inode] = row.trim().split(/\s+/);
+    if (local && Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) rows.push([state, timer, inode]);
   }
   return rows;
 }

@@ -22,7 +22,7 @@ import { bytes, clientWait, listening, noClient, pumpSocket, type StreamOptions,
 
 export type { StreamOptions } from './stream-sockets.js';
 
-/** Runs the stream; the exit status: 0 done or idle, 1 a socket error, 130 Ctrl-C. */
+/** Runs the stream; the exit status: 0 done or idle, 1 a socket error (a send that failed too), 130 Ctrl-C. */
 export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   const say = (text: string): void => {
     if (!o.quiet) io.stderr.write(`# ${messageLine(text)}\n`);
@@ -99,15 +99,21 @@ async function listenOnce(s: Streamer): Promise<number> {
   return finish(s, await pumpSocket(s, socket, s.input));
 }
 
+/**
+ * The end said on stderr, and the exit status. A send that failed (EPIPE: the peer went away) left input
+ * unsent: status 1, as ncat and socat end, so a pipeline never takes a cut-short copy for a whole one
+ * (OpenBSD nc ends with 0 there).
+ */
 function finish(s: Streamer, r: PumpResult): number {
-  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}`;
+  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}${r.unsent === null ? '' : `; the rest of the input was not sent (${r.unsent})`}`;
+  const status = r.unsent === null ? 0 : 1;
   switch (r.end) {
     case 'done':
       s.say(`both sides closed; ${totals}`);
-      return 0;
+      return status;
     case 'idle':
       s.say(`nothing either way for ${s.o.idleSeconds} s (-w): closed; ${totals}`);
-      return 0;
+      return status;
     case 'cancelled':
       s.say(`interrupted; ${totals}`);
       return 130;

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { ephemeralRange } from './ports.js';
-import { tcpHolders, udpHolders } from '../engine/index.js';
+import { portSockets, tcpHolders, udpHolders } from '../engine/index.js';
 
 /** Whether a port is taken, by what, and a port nobody has: for starting and grading --with programs. */
 
@@ -25,6 +25,16 @@ export function portBound(port: number): boolean | null {
   const udp = udpHolders(port);
   if (tcp === null || udp === null) return null;
   return tcp.other > 0 || udp > 0;
+}
+
+/**
+ * A socket that was not on `port` when `before` was taken (portSockets) is on it now: something took the
+ * port since. False where that cannot be told.
+ */
+export function takenSince(port: number, before: ReadonlySet<string> | null): boolean {
+  if (before === null || portBound(port) !== true) return false;
+  const now = portSockets(port);
+  return now !== null && [...now].some((inode) => !before.has(inode));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
-import { portBound } from './port-probe.js';
+import { portSockets } from '../engine/index.js';
+import { portBound, takenSince } from './port-probe.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
@@ -62,9 +63,12 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   if (options.port !== undefined && portBound(options.port) === true) {
     throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
   }
-  // With {port}, the transcript's port held from the start (the student's own server, left running)
-  // says nothing of this program; only one that this program took shows it chose its port itself.
-  const recordedHeldBefore = options.placeholder !== undefined && portBound(options.placeholder.recorded) === true;
+  // With {port}, the sockets on the transcript's port from the start (the student's own server, left
+  // running; with -j, this program in a run beside this one) say nothing of this program; only a socket
+  // that was not there then shows it chose its port itself. Told by socket, not by "the port was held":
+  // a run beside this one can let the port go and this program take it between two looks, and this
+  // run then waited out its ready timeout and said the program never bound its port.
+  const recordedBefore = options.placeholder !== undefined ? portSockets(options.placeholder.recorded) : null;
   const { peer, child, printedAt } = spawnPeer(command);
   const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
@@ -87,9 +91,8 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     const settled = printed && Date.now() - printedAt()! > 500;
     if (
       options.placeholder !== undefined &&
-      !recordedHeldBefore &&
       (settled || Date.now() > deadline) &&
-      portBound(options.placeholder.recorded) === true
+      takenSince(options.placeholder.recorded, recordedBefore)
     ) {
       await peer.stop();
       throw new Error([`--with "${command}" did not bind the port {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));

@@ -316,6 +316,57 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]);
   });
 
+  it("with {port}, a program that takes the transcript's port from the socket that held it when the run began (a run beside it under -j) is told so", async () => {
+    // grading-batch's hard-coded UDP server under load: the run beside this one held the port when this
+    // run began, let it go, and this run's program took it. The run waited out its ready timeout and
+    // said the program never bound its port, instead of saying it chose its port itself.
+    const port = await freeFixedPort();
+    const file = transcriptOn('udp-upper', port);
+    const { spawn } = await import('node:child_process');
+    const holder = spawn(
+      'python3',
+      ['-c', `from socket import *\ns = socket(AF_INET, SOCK_DGRAM)\ns.bind(('', ${port}))\nprint('held', flush=True)\ninput()`],
+      {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      // The program ends the holder by its PID, then binds the port as soon as it is free (1,000 tries at most).
+      const program = join(dir, 'takes-port.py');
+      writeFileSync(
+        program,
+        [
+          'import os, signal, sys, time',
+          'from socket import *',
+          'os.kill(int(sys.argv[1]), signal.SIGKILL)',
+          's = socket(AF_INET, SOCK_DGRAM)',
+          'for attempt in range(1000):',
+          '    try:',
+          "        s.bind(('', int(sys.argv[2])))",
+          '        break',
+          '    except OSError:',
+          '        time.sleep(0.01)',
+          "print('The server is ready to receive', flush=True)",
+          'while True:',
+          '    m, a = s.recvfrom(2048)',
+          '    s.sendto(m.upper(), a)',
+        ].join('\n'),
+      );
+      const command = `python3 ${program} ${holder.pid} ${port} {port}`;
+      const r = await sockshell(['test', '--ready-timeout', '60', '--with', command, '--port', String(port), file], {});
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `did not bind the port \\{port\\} gave it,\n +but port ${port}, the transcript's, is bound: the program seems to choose its port itself`,
+        ),
+      );
+      expect(r.status).toBe(1);
+      expect(await liveProcesses(`${program} `)).toEqual([]);
+    } finally {
+      if (holder.exitCode === null && holder.signalCode === null) process.kill(holder.pid!, 'SIGKILL');
+    }
+  });
+
   it('with {port}, another --with program that is not given it is ready by its first line, as without {port}', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
