@@ -1,11 +1,20 @@
+import { SOCKET_OPTION_TABLE } from '../engine/index.js';
 import { CODE_PARAGRAPHS } from './codes.js';
 import { IDEAS } from './ideas.js';
+
+/** Each socket option, from the table setsockopt, help and the README read: what it does and how to set it. */
+const OPTIONS = Object.fromEntries(
+  Object.entries(SOCKET_OPTION_TABLE).map(([name, o]) => [
+    name,
+    `${name} is a socket option, at level ${o.level}: ${o.summary}. Set it with setsockopt ${name} VALUE (Python: s.setsockopt(${o.level}, ${name}, value)) and read it with getsockopt ${name}; help setsockopt lists every option.`,
+  ]),
+);
 
 /**
  * `explain`: a short paragraph for each error code and each idea of the chapter (Kurose & Ross
  * §2.7). The error message itself stays one line; this is the longer answer, asked for.
  */
-export const TOPICS: Readonly<Record<string, string>> = { ...CODE_PARAGRAPHS, ...IDEAS };
+export const TOPICS: Readonly<Record<string, string>> = { ...CODE_PARAGRAPHS, ...IDEAS, ...OPTIONS };
 
 /** The topic a word names, whatever its case, with its paragraph; null when there is none. */
 export function topic(word: string): { readonly key: string; readonly text: string } | null {
