@@ -16,6 +16,9 @@ const OPTIONS = Object.fromEntries(
  */
 export const TOPICS: Readonly<Record<string, string>> = { ...CODE_PARAGRAPHS, ...IDEAS, ...OPTIONS };
 
+/** What `explain` offers when it has nothing to say: the codes and ideas, and the options as one hint (they are many). */
+export const TOPICS_HINT = `${Object.keys({ ...CODE_PARAGRAPHS, ...IDEAS }).join(', ')}, or a socket option (SO_REUSEADDR; help setsockopt lists them)`;
+
 /** The topic a word names, whatever its case, with its paragraph; null when there is none. */
 export function topic(word: string): { readonly key: string; readonly text: string } | null {
   const key = Object.keys(TOPICS).find((k) => k.toLowerCase() === word.toLowerCase());
