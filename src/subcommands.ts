@@ -22,7 +22,8 @@ const STREAM_OPTIONS: readonly (readonly [string, string])[] = [
   ['-k', 'keep listening: TCP serves clients at once; UDP answers whoever sent last'],
   ['-C', 'send each line feed of the input as CR LF (one already after CR is left alone)'],
   ['-w S', 'give up connecting (listen: waiting for a client) after S seconds, and close after S seconds with no byte either way'],
-  ['-6', 'IPv6'],
+  ['-4', 'IPv4 (the default, unless HOST is an IPv6 address)'],
+  ['-6', 'IPv6 (chosen by itself when HOST is an IPv6 address, as ::1)'],
   ['-p PORT', 'connect from this local port'],
   ['-q', 'no # lines on stderr'],
   ['--log FILE', 'append a traffic log to FILE (every byte both ways, as a hex dump)'],
@@ -125,7 +126,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   connect: {
-    args: '[-u] [-C] [-w S] [-6] [-p PORT] [-q] [--log FILE] HOST PORT',
+    args: '[-u] [-C] [-w S] [-4|-6] [-p PORT] [-q] [--log FILE] HOST PORT',
     summary: "stream standard input to a server and its replies to standard output (nc's default)",
     options: STREAM_OPTIONS.filter(([flag]) => flag !== '-k'),
     notes: [
@@ -134,7 +135,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
     ],
   },
   listen: {
-    args: '[-u] [-k] [-C] [-w S] [-6] [-q] [--log FILE] [HOST] PORT',
+    args: '[-u] [-k] [-C] [-w S] [-4|-6] [-q] [--log FILE] [HOST] PORT',
     summary: 'wait for one client (or, with -k, many) and stream as connect does (nc -l)',
     options: STREAM_OPTIONS.filter(([flag]) => flag !== '-p PORT'),
     notes: [

@@ -127,6 +127,12 @@ const CASES: [line: string, shown: string][] = [
     'u.sendto hi 127.0.0.1, 12000',
     "^^^^^^^^^^ expected a host name or address, got '127.0.0.1,': separate arguments with spaces, without commas or parentheses (HOST PORT)",
   ],
+  // Words in the wrong order: the order, and that they look swapped; '' is bind's hint, not sendto's (user trial).
+  [
+    'u.sendto localhost 21421 hello',
+    '^^^^^ expected a host name or address (sendto DATA HOST PORT), got 21421: a number where HOST goes; are the words swapped?',
+  ],
+  ['u.connect 12000 localhost', '^^^^^ expected a host name or address, got 12000: a number where HOST goes; are the words swapped?'],
   ['u.sendto hi 127.0.0.1 (12000)', '^^^^^^^ expected a command after (, as in (len $x); to write text with parentheses, quote it'],
   // (len $x) is a value command's result; a call that waits cannot stand there (issue 13).
   [

@@ -137,6 +137,27 @@ describe.skipIf(!hasPython)('diagram tells what crossed the network (issue 11)',
     if (count === '6 in 1 piece') expect(drawn.slice(3)).toEqual(['arrived: 6 B in 1 piece', "recv → 6 B b'abcdef'"]);
     else expect([count, drawn.slice(3)]).toEqual(['6 in 2 pieces', ["recv → 6 B b'abcdef'"]]);
   });
+
+  it("draws the handshake of a client outside the shell on the server's side, as the kernel's, done before accept at a time not known (user trial)", async () => {
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
+    await shell.ok('s = tcp.listen 127.0.0.1 0', 'a = s.getsockname');
+    const port = (await shell.ok('print $a[1]')).trim();
+    const client = spawn('python3', ['-c', `import socket; s = socket.create_connection(('127.0.0.1', ${port})); s.recv(1)`], {
+      stdio: 'ignore',
+    });
+    stopPeer = () => {
+      if (client.exitCode === null && client.pid) process.kill(client.pid, 'SIGKILL');
+    };
+    await shell.ok('conn, a = s.accept');
+    const drawn = await rows('s');
+    expect(drawn.slice(2)).toEqual([
+      'handshake done by the kernel before accept (when: not known)',
+      '◄┄ SYN ┄',
+      '┄ SYN+ACK (the kernel) ┄►',
+      '◄┄ ACK: queued for accept ┄',
+      "┄ accept: new socket for ('127.0.0.1', PORT) ┄►",
+    ]);
+  });
 });
 
 describe('diagram lanes go by the labels sockets shows (issue 11)', () => {

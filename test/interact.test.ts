@@ -57,6 +57,31 @@ describe('interact', () => {
     expect((await d.run('sockets')).out).toMatch(/SHUT_DOWN/);
   });
 
+  it('with log on, the traffic lines show as the bytes cross, not after interact ends (socat -v; user trial)', async () => {
+    const peer = await upperServer();
+    const seen: string[] = [];
+    let reads = 0;
+    const d = new CoreDriver({
+      onLine: (l) => seen.push(l.text),
+      readLine: async () => {
+        reads++;
+        if (reads === 1) return 'hello';
+        // Ctrl-D only once the reply's traffic line was shown: held until interact ended, it never would be.
+        await waitFor(() => seen.some((t) => t.startsWith('<') && t.includes('6 bytes')), "the reply's traffic line during interact");
+        return null;
+      },
+    });
+    cleanup.push(() => d.close());
+    await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`, 'log on --text');
+    const ran = await d.run('interact c');
+    expect(arrived(ran.out)).toBe('HELLO\n');
+    const sent = seen.findIndex((t) => t.startsWith('>') && t.includes('6 bytes'));
+    const reply = seen.findIndex((t) => t.startsWith('<') && t.includes('6 bytes'));
+    const ended = seen.findIndex((t) => t.startsWith('# interact ended'));
+    expect(sent).toBeGreaterThan(-1);
+    expect([sent < reply, reply < ended]).toEqual([true, true]);
+  });
+
   it('--crlf sends line ends as CR LF (nc -C)', async () => {
     const peer = await upperServer();
     const d = driver(['GET / HTTP/1.0', '', null]);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import type YargsParser from 'yargs-parser';
 
 /**
@@ -98,10 +99,11 @@ export interface StreamRequest {
 export function streamRequest(mode: 'connect' | 'listen', argv: readonly string[]): StreamRequest | string {
   const logged = takeLog(argv);
   if (typeof logged === 'string') return `${mode}: ${logged}`;
-  // -6 first: yargs-parser would read it as the number -6.
-  const family = logged.rest.includes('-6') ? 6 : 4;
+  // -4 and -6 first: yargs-parser would read them as the numbers -4 and -6.
+  const asked = logged.rest.includes('-6') ? 6 : logged.rest.includes('-4') ? 4 : null;
+  if (logged.rest.includes('-4') && logged.rest.includes('-6')) return `${mode}: -4 and -6 ask for two families; give one`;
   const args = argParser()(
-    logged.rest.filter((a) => a !== '-6'),
+    logged.rest.filter((a) => a !== '-6' && a !== '-4'),
     { boolean: ['u', 'k', 'C', 'q'], string: ['w', 'p'], configuration: { ...WORDS_AS_TYPED, 'camel-case-expansion': false } },
   );
   const allowed = mode === 'connect' ? ['u', 'C', 'q', 'w', 'p'] : ['u', 'k', 'C', 'q', 'w'];
@@ -120,6 +122,12 @@ export function streamRequest(mode: 'connect' | 'listen', argv: readonly string[
   if (typeof port === 'string') return port;
   const source = args.p === undefined ? null : portOf(String(args.p), '-p');
   if (typeof source === 'string') return source;
+  // An address literal says its family, as nc, socat and Python's create_connection take it; a
+  // family asked for with -4 or -6 that the literal contradicts is a usage error, said in flags.
+  const literal = words.length === 2 ? isIP(words[0]!) : 0;
+  if (asked !== null && literal !== 0 && literal !== asked)
+    return `${mode}: -${asked} asks for IPv${asked}, but '${words[0]!}' is an IPv${literal} address: leave out -${asked} (the address says IPv${literal}), or give -${literal}`;
+  const family = asked ?? (literal === 6 ? 6 : 4);
   const w = args.w === undefined ? null : Number(args.w);
   if (w !== null && !(Number.isFinite(w) && w > 0)) return `${mode}: -w needs a number of seconds above 0, got '${String(args.w)}'`;
   return {

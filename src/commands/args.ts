@@ -58,13 +58,15 @@ function port(arg: Arg): number {
   return n;
 }
 
-function host(arg: Arg): string {
+/** A HOST; `what` is the spec's own words for it (bind's '' hint, sendto's order), else the kind's. */
+function host(arg: Arg, what = 'a host name or address'): string {
   const v = arg.value;
   const hint = pythonTuple(v);
   if (hint !== '') fail(arg, 'a host name or address', hint);
   if (v.kind === 'str') return v.value;
   if (v.kind === 'bytes') return v.value.toString('utf8');
-  return fail(arg, "a host name or address ('' for every interface)");
+  // A number where a host goes is a port typed too early: the words are out of order.
+  return fail(arg, what, v.kind === 'int' ? ': a number where HOST goes; are the words swapped?' : '');
 }
 
 /** A file path: text, or bytes as UTF-8. */
@@ -191,7 +193,7 @@ function text(arg: Arg): string {
  */
 export const COERCE: { readonly [K in ArgKind]: (arg: Arg, spec: ArgSpec) => KindValue[K] } = {
   data,
-  host,
+  host: (a, s) => host(a, s.what),
   port,
   address: (a, s) => address(a, s.what),
   bufsize,

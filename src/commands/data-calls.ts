@@ -69,7 +69,7 @@ export const dataCalls: readonly CommandDef[] = [
     forms: [
       [
         { name: 'DATA', kind: 'data' },
-        { name: 'HOST', kind: 'host' },
+        { name: 'HOST', kind: 'host', what: 'a host name or address (sendto DATA HOST PORT)' },
         { name: 'PORT', kind: 'port' },
       ],
       [{ name: 'DATA', kind: 'data' }, ADDRESS],

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { explainWithKernelDrops } from '../explain/last.js';
 import { kernelDrops, kernelDropText } from './kernel-drops.js';
-import { topic, TOPICS } from '../explain/topics.js';
+import { topic, TOPICS, TOPICS_HINT } from '../explain/topics.js';
 import { comment, expr } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
@@ -34,7 +34,7 @@ export const insightCommands: readonly CommandDef[] = [
       }
       const key = asked.kind === 'str' ? asked.value : repr(asked);
       const found = topic(key);
-      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${Object.keys(TOPICS).join(', ')}`, ctx.args[0]!.span);
+      if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${TOPICS_HINT}`, ctx.args[0]!.span);
       ctx.display(wrapWords(`${found.key}: ${found.text}`, proseWidth(ctx.session.columns())).join('\n'));
       return NONE;
     },

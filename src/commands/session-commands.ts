@@ -95,7 +95,9 @@ export const sessionCommands: readonly CommandDef[] = [
     usage: 'sockets',
     forms: [[]],
     summary: 'Table of open sockets: addresses, state, queued data, bytes sent and received',
-    python: { none: 'Python has no socket table; ss -tuanp shows the OS view' },
+    python: {
+      none: "Python has no socket table; ss -tuanp shows the kernel's, whose Recv-Q leaves out what the shell has read into its queue (explain queued)",
+    },
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {

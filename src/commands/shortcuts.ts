@@ -73,7 +73,7 @@ export const shortcuts: readonly CommandDef[] = [
     name: 'udp.bind',
     group: 'shortcut',
     usage: 'udp.bind [HOST] [PORT]',
-    forms: [[], [PORT], [HOST, PORT]],
+    forms: [[], [PORT], [{ ...HOST, what: "a host name or address ('' for every interface)" }, PORT]],
     flags: FLAGS,
     summary: 'A UDP server socket in one step: socket + bind (no PORT: the OS picks one)',
     python: { code: "s = socket(AF_INET, SOCK_DGRAM); s.bind(('', 12000))" },

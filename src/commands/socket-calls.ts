@@ -43,7 +43,7 @@ export const socketCalls: readonly CommandDef[] = [
     usage: 'bind HOST PORT',
     forms: [
       [
-        { name: 'HOST', kind: 'host' },
+        { name: 'HOST', kind: 'host', what: "a host name or address ('' for every interface)" },
         { name: 'PORT', kind: 'port' },
       ],
     ],

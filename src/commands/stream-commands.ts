@@ -24,6 +24,8 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     `interact: each line you type is sent to ${info.name}, what arrives is printed; ` +
       (info.transport === 'tcp' ? 'Ctrl-D sends FIN, Ctrl-C stops (the socket stays open)' : 'Ctrl-C stops (the socket stays open)'),
   );
+  // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
+  ctx.session.streaming = true;
   const result = await pump({
     ...socketSide(engine, handle, say),
     input: async (signal) => {
@@ -35,7 +37,7 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     idleMs: null,
     say,
     signal: ctx.block.signal,
-  });
+  }).finally(() => (ctx.session.streaming = false));
   const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
   if (result.end === 'cancelled') {
     ctx.info(`interact stopped; ${totals}`);

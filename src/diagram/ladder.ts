@@ -129,6 +129,18 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const conn = book.lane(e.conn, 'tcp', 'connection');
         conn.local = e.local;
         conn.peer = e.peer;
+        if (!drawn && e.peer.family !== 'unix') {
+          // A client outside the shell: its kernel and ours made the connection before accept
+          // returned it, at a time the engine never saw, so the rows say so rather than place it.
+          const from = book.sender(conn, e.peer);
+          if (from !== null && !from.inside) {
+            book.answered(from.lane);
+            note(listener.index, 'handshake done by the kernel before accept (when: not known)');
+            arrow(from.lane, listener.index, 'SYN', true);
+            arrow(listener.index, from.lane, 'SYN+ACK (the kernel)', true);
+            arrow(from.lane, listener.index, 'ACK: queued for accept', true);
+          }
+        }
         arrow(listener.index, conn.index, `accept: new socket for ${addressRepr(e.peer)}`, true);
         if (e.tls && !drawn) rows.push(tlsNote(conn.index, e.tls));
         break;

@@ -69,6 +69,8 @@ class LineParser {
     if (bad) return this.report(`'${bad.name}' is not a valid name: use letters, digits and _`, bad.span);
     if (rhs.length === 0) return this.report(`expected a value or a command after '='`, after(words[eq]!.span));
     if (this.commandOf(rhs[0]!)) return this.command(rhs, targets);
+    const grouped = rhs.length === 1 ? this.grouped(rhs[0]!) : null;
+    if (grouped !== null) return this.command(grouped, targets);
     if (rhs.length === 1 && targets.length > 1 && rhs[0]!.kind !== 'var') {
       return this.report(
         `${targets.length} names need ${targets.length} values: a command that returns them, or a $name that holds them`,
@@ -96,6 +98,18 @@ class LineParser {
       if (targets.length > 0) return this.report(`a background command's result can't be assigned: drop '&' or the '='`, last.span);
     }
     return { kind: 'command', call: { ...call, args }, targets, background, span: targets[0]?.span ?? head.span };
+  }
+
+  /**
+   * `host, port = (u.getsockname)`: parentheses around the whole right side group nothing, as in
+   * Python, where `(s.getsockname())` is `s.getsockname()`. The call is on a line of its own, which is
+   * all the rule against socket calls in parentheses asks (inside an argument they would wait in the
+   * middle of another call), so it runs as if written without them. The words of that call, or null.
+   */
+  private grouped(word: Word): readonly Word[] | null {
+    if (word.kind !== 'call') return null;
+    const head: Word = { kind: 'literal', text: word.name, quoted: false, span: word.nameSpan };
+    return this.commandOf(head) ? [head, ...word.args] : null;
   }
 
   private commandOf(word: Word): Omit<Call, 'args'> | null {

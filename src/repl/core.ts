@@ -163,7 +163,10 @@ export class ShellCore {
    * otherwise hold millions. Past the cap they are shown as they come, in order, nothing dropped.
    */
   private emit(line: ShellLine): void {
-    if (line.async && this.running) {
+    if (line.async && this.running && this.session.streaming) {
+      // A streaming command (interact): what arrives on its own is part of the stream, shown as it comes.
+      for (const l of this.held.splice(0)) this.options.sink(l);
+    } else if (line.async && this.running) {
       if (this.held.length < MAX_HELD) {
         this.held.push(line);
         return;

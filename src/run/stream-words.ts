@@ -7,6 +7,21 @@
  */
 const NAMED = /(?<=(?:^|: |; | of | on | and | but |datagram ))(?:udp|tcp|server|conn)(?= |$)(?! port\b)/g;
 
+/**
+ * The engine's advice is written for the prompt, where the socket is there to close or to set an
+ * option on; on the command line there is no socket to act on, only the command to run again. Each
+ * entry replaces advice the prompt would give with what fits the command line.
+ */
+const COMMAND_LINE_ADVICE: readonly (readonly [RegExp, string])[] = [
+  [/the connection of the socket/g, 'the connection'],
+  [/ — close this socket(?= \(|;|$)/, ' — the connection is over; run the command again for a new one'],
+  [/ — bind to '' \(every interface\) or 127\.0\.0\.1/, ' — leave HOST out (every interface), or give 127.0.0.1'],
+  [
+    / — set SO_BROADCAST on the socket first/,
+    ' — the command line cannot set SO_BROADCAST; at the prompt: setsockopt SO_BROADCAST 1, then sendto',
+  ],
+];
+
 export function streamWords(message: string): string {
-  return message.replace(NAMED, 'the socket');
+  return COMMAND_LINE_ADVICE.reduce((text, [from, to]) => text.replace(from, to), message.replace(NAMED, 'the socket'));
 }

@@ -70,6 +70,7 @@ export class Session implements SessionServices {
   /** Scripts started so far: each run's sockets have their own owner id. */
   private runs = 0;
   display: 'text' | 'hex' = 'text';
+  streaming = false;
   trouble: Trouble | null = null;
   lesson: LessonTracker | null = null;
   private readonly lookups = new LookupNotes();

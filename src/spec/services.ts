@@ -63,6 +63,12 @@ export interface SessionServices {
   trace: boolean;
   /** `display hex`: results show bytes as x"…" instead of b'…'. */
   display: 'text' | 'hex';
+  /**
+   * A command that streams (interact) is running: its output is a stream, not one result, so lines
+   * that arrive on their own (the traffic log, a job's output) are shown as they come, as socat -v
+   * shows its log, instead of waiting until the command ends.
+   */
+  streaming: boolean;
   /** The lesson under way, or null. */
   lesson: LessonTracker | null;
   /** The file that keeps each lesson's place between sessions (commands/lesson-places.ts); absent: this session only. */

@@ -18,6 +18,8 @@ export interface FeedbackInput {
   readonly hasProgram: boolean;
   /** The last lines of its standard error, escaped. */
   readonly stderrTail: readonly string[];
+  /** How long replay waited for lines that arrive on their own (`--timeout`). */
+  readonly timeoutMs: number;
 }
 
 /** The line `sockshell record` opens a transcript with: about the file, not about what it checks. */
@@ -36,15 +38,23 @@ export function studentFeedback(input: FeedbackInput): string[] {
   const out: string[] = [];
   const prose = proseBefore(transcript, block);
   if (prose.length > 0) out.push(`what it checks: ${prose.join(' ')}`);
-  out.push(`at line ${block.line}: ${block.program ? programPrompt(block.programNumber) : ''}${block.source.split('\n')[0]}`);
+  const typedLine = `${block.program ? programPrompt(block.programNumber) : ''}${block.source.split('\n')[0]}`;
   // A call that waited repeats the typed line above its error; the line is already said above.
   const typed = block.source.split('\n')[0]!.trim();
-  out.push(
-    ...firstDifference(
-      failure.expected,
-      failure.got.filter((l) => l.trim() !== typed),
-    ),
-  );
+  const got = failure.got.filter((l) => l.trim() !== typed);
+  const missing = missingArrival(failure.expected, got);
+  if (missing !== null) {
+    // The command did what was expected; what failed is a line that was to arrive after it (a reply,
+    // a job's output). Point there, not at the command, which a student would go and fix instead.
+    const at = block.expected.find((e) => e.text === missing)?.line ?? block.line;
+    out.push(
+      `at line ${at}: ${nothingFrom(missing)}; line ${block.line} before it (${typedLine}) did what was expected`,
+      `expected: ${missing}`,
+      `got:      ${nothingFrom(missing)} within --timeout (${input.timeoutMs / 1000} s)`,
+    );
+  } else {
+    out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, got));
+  }
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {
     out.push(`the program: ${input.programExit ?? 'still running'}`);
@@ -80,6 +90,27 @@ export function firstDifference(expected: readonly string[], actual: readonly st
     ...more(added),
     ...(long ? [`(the lines are ${want.length} and ${got.length} characters long; they first differ at character ${at + 1})`] : []),
   ];
+}
+
+/** Lines that arrive on their own: `[1] ` a job's output, `[name] ` a notice about a socket. */
+const ARRIVAL = /^\[([A-Za-z0-9_]+)\] /;
+
+/**
+ * The first expected line that arrives on its own, when it never came and everything else the block
+ * showed was as expected; null otherwise.
+ */
+function missingArrival(expected: readonly string[], got: readonly string[]): string | null {
+  const ops = lineOps(expected, got);
+  if (ops.some((o) => o.op === '+')) return null;
+  const removed = ops.find((o) => o.op === '-');
+  return removed !== undefined && ARRIVAL.test(removed.text) ? removed.text : null;
+}
+
+/** What did not happen, for an expected line that arrives on its own. */
+function nothingFrom(line: string): string {
+  const name = ARRIVAL.exec(line)![1]!;
+  if (/^\d+$/.test(name)) return `job %${name} showed nothing more`;
+  return line.includes('] a datagram ') ? `no datagram arrived on ${name}` : `nothing arrived on ${name}`;
 }
 
 /** An error's caret line without the carets and spaces that put it under the typed line: the message is what counts here. */

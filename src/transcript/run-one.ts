@@ -226,12 +226,23 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
         programExit: exit,
         hasProgram: settings.with.length > 0,
         stderrTail: tail,
+        timeoutMs: settings.timeoutMs,
       }).concat(daemon)
     : ['it failed (interrupted)'];
-  const diff = unifiedDiff(text.replace(/\n$/, '').split('\n'), renderItems(result.actual).replace(/\n$/, '').split('\n'), {
-    expected: `${file} (expected)`,
-    actual: `${file} (this run)`,
-  });
+  // The blocks after a failure did not run: the diff ends where the run did, so no line after it
+  // reads as kept context, as if this run had shown it.
+  const next = failure?.stopped ? transcript.blocks[failure.block.index + 1] : undefined;
+  const expectedLines = text.replace(/\n$/, '').split('\n');
+  const stop = next === undefined ? -1 : result.actual.findIndex((i) => i.kind === 'input' && i.line === next.line);
+  const ran = stop < 0 ? result.actual : result.actual.slice(0, stop);
+  const diff = unifiedDiff(
+    stop < 0 ? expectedLines : expectedLines.slice(0, next!.line - 1),
+    renderItems(ran).replace(/\n$/, '').split('\n'),
+    {
+      expected: `${file} (expected)`,
+      actual: stop < 0 ? `${file} (this run)` : `${file} (this run, which stopped before line ${next!.line})`,
+    },
+  );
   return done({
     name: title,
     header,

@@ -51,8 +51,12 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     const file = transcriptOn('udp-upper', port);
     const r = await sockshell(['test', '--with', `python3 test/peers/UDPServerLower.py ${port}`, file]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,9 +8,9 @@\n`);
+    expect(r.stdout).toContain(
+      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run, which stopped before line 14)\n@@ -8,6 +8,6 @@\n`,
+    );
     expect(r.stdout).toContain("-  b'HELLO GRADER'\n+  b'hello grader'\n");
+    // Lines 14 on never ran: the diff does not show them as context this run showed.
+    expect(r.stdout).not.toContain('clientSocket> $serverAddress');
     // The # line above shows what this run said, not the transcript's stale words (user trial).
     expect(r.stdout).toContain(`-  # modifiedMessage = b'HELLO GRADER' from ('127.0.0.1', ${port})`);
     expect(r.stdout).toContain(`+  # modifiedMessage = b'hello grader' from ('127.0.0.1', ${port})`);
@@ -92,10 +96,16 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
       {},
     );
     expect(r.status).toBe(1);
-    // The reply's notice never came: it fails there, after --timeout, and runs nothing after it.
+    // The reply's notice never came: it fails there, after --timeout, and runs nothing after it. The
+    // feedback points at the reply that did not come, not at the sendto, which did what was expected.
     expect(r.stdout).toContain(
-      `        at line 5: clientSocket.sendto "hello grader" localhost ${port}\n        expected: [clientSocket] a datagram of 12 bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it\n        got:      (nothing)\n`,
+      `        at line 9: no datagram arrived on clientSocket; line 5 before it (clientSocket.sendto "hello grader" localhost ${port}) did what was expected\n` +
+        `        expected: [clientSocket] a datagram of 12 bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it\n` +
+        `        got:      no datagram arrived on clientSocket within --timeout (0.5 s)\n`,
     );
+    // The diff ends where the run stopped: the recvfrom after it never ran, so it is not shown as if it had.
+    expect(r.stdout).toContain('(this run, which stopped before line 10)\n');
+    expect(r.stdout).not.toContain('clientSocket.recvfrom');
   });
 
   it('program N> lines act on the Nth --with program; one past the programs given is an error at its line', async () => {
@@ -382,9 +392,11 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const args = ['--with', 'python3 test/peers/UDPServerLower.py {port}', '--port', String(port), file];
     const r = await sockshell(['test', ...args]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run)\n@@ -8,9 +8,9 @@\n`);
     expect(r.stdout).toContain(
-      `   ('127.0.0.1', ${port})\n   sockshell clientSocket> clientSocket.sendto "second line" localhost ${port}\n`,
+      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run, which stopped before line 14)\n@@ -8,6 +8,6 @@\n`,
+    );
+    expect(r.stdout).toContain(
+      `+  # modifiedMessage = b'hello grader' from ('127.0.0.1', ${port}): reply to this address, $serverAddress\n`,
     );
     const before = readFileSync(file, 'utf8');
     expect((await sockshell(['test', '--update', '--force', ...args])).stdout).toBe(`updated ${file}\n1 passed, 0 failed\n`);

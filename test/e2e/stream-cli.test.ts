@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
 import { createConnection, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, freeFixedPort, hasNc, ROOT } from '../helpers/proc.js';
+import { CLI, freeFixedPort, hasNc, hasPython, ROOT } from '../helpers/proc.js';
 import { HANG_MS, waitFor } from '../helpers/wait.js';
 
 /**
@@ -294,6 +294,47 @@ describe('sockshell connect / listen: the flags', () => {
     expect(await client.exit).toBe(1);
     expect(client.err()).toMatch(/^sockshell: ECONNREFUSED: .*\(ConnectionRefusedError\)\n$/);
     expect(readFileSync(out, 'utf8')).toBe('');
+  });
+
+  it('an IPv6 address makes an IPv6 socket without -6, as nc does: listen ::1 and connect ::1 (user trial: EAI_FAMILY)', async () => {
+    const input = join(dir, 'six.txt');
+    writeFileSync(input, 'over IPv6\n');
+    const out = join(dir, 'six.bin');
+    const server = sockshell(['listen', '::1', '0'], '/dev/null', out);
+    const ready = /listening on \('::1', (\d+), 0, 0\)/;
+    await waitFor(
+      () => ready.test(server.err()),
+      () => `the listener's ready line; stderr: ${server.err()}`,
+    );
+    const port = ready.exec(server.err())![1]!;
+    const client = sockshell(['connect', '::1', port], input, '/dev/null');
+    expect(await client.exit).toBe(0);
+    expect(await server.exit).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('over IPv6\n');
+    // -4 with an IPv6 address stays an error, with a flag to type as its advice.
+    const four = sockshell(['connect', '-4', '::1', port], '/dev/null', '/dev/null');
+    expect(await four.exit).toBe(2);
+    expect(four.err()).toContain(
+      "connect: -4 asks for IPv4, but '::1' is an IPv6 address: leave out -4 (the address says IPv6), or give -6",
+    );
+  });
+
+  it.runIf(hasPython)('a peer that resets: the advice fits the command line, with no socket to close (user trial)', async () => {
+    const peer = spawn('python3', ['test/peers/ResetPeer.py', 'reset', 'accept', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let said = '';
+      peer.stdout.on('data', (d: Buffer) => (said += d.toString()));
+      await waitFor(() => /^\d+\n/.test(said), 'the peer to listen');
+      // Input ends at once: the FIN the peer reads until, then its reset.
+      const client = sockshell(['connect', '127.0.0.1', said.trim()], '/dev/null', '/dev/null');
+      expect(await client.exit).toBe(1);
+      expect(client.err()).toMatch(
+        /\nsockshell: ECONNRESET: the peer reset the connection \(it closed with unread data, or crashed\) — the connection is over; run the command again for a new one \(ConnectionResetError\)\n$/,
+      );
+      expect(client.err()).not.toContain('close this socket');
+    } finally {
+      if (peer.exitCode === null) peer.kill('SIGKILL');
+    }
   });
 
   it('connect -u to a closed port: the refusal says "a datagram the socket sent", not the internal name udp', async () => {

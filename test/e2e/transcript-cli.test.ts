@@ -64,6 +64,12 @@ describe('record and test', () => {
     expect(r.stdout).toBe(
       `FAIL    ${file}\n        what it checks: It prints three words.\n        at line 5: print two\n        expected: TWO\n        got:      two\n        (the lines after it were not run)\n0 passed, 1 failed\n`,
     );
+    // The instructor's diff ends where the run did: lines 7 on never ran, so none reads as context this run showed.
+    const diff = await sockshell(['test', file]);
+    expect(diff.stdout).toBe(
+      `FAIL    ${file}\n--- ${file} (expected)\n+++ ${file} (this run, which stopped before line 7)\n@@ -3,4 +3,4 @@\n   sockshell> print one\n   one\n   sockshell> print two\n-  TWO\n+  two\n` +
+        '        what it checks: It prints three words.\n        at line 5: print two\n        expected: TWO\n        got:      two\n        (the lines after it were not run)\n0 passed, 1 failed\n',
+    );
   });
 
   it('wildcards, regular expressions and port placeholders match', async () => {
