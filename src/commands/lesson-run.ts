@@ -6,6 +6,8 @@ import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from
 import { writePlace, type Place } from './lesson-places.js';
 import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
 import { Evidence } from './lesson-seen.js';
+import { RelayStarts } from './lesson-jobs.js';
+import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
 const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
@@ -41,6 +43,9 @@ export class LessonRun implements LessonTracker {
   readonly key: string;
   private readonly evidence = new Evidence();
   private readonly receipts = new Receipts();
+  private readonly relays = new RelayStarts();
+  /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
+  private relayPending: { readonly job: number; readonly source: string } | null = null;
   /** The current step's data, taken by a command that was not the step. */
   private miss: NearMiss | null = null;
   /** Lines typed towards the current step before the one that does it (a near miss). */
@@ -85,7 +90,13 @@ export class LessonRun implements LessonTracker {
     } else if (event.kind === 'failed' && event.code === 'ECONNRESET') this.resetSeen = true;
   }
 
+  job(news: JobNews): void {
+    this.relays.hear(news);
+  }
+
   unprompted(): readonly string[] {
+    const relay = this.relaySettled();
+    if (relay !== null) return relay;
     const step = this.steps[this.at];
     if (step?.seen == null || !this.evidence.met(step.seen)) return [];
     return this.done(step, null);
@@ -93,6 +104,7 @@ export class LessonRun implements LessonTracker {
 
   before(source: string): readonly string[] {
     this.receipts.clear(); // what this chunk receives is what heard judges
+    this.relays.chunkBegins();
     this.resetNow = null;
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
@@ -104,6 +116,13 @@ export class LessonRun implements LessonTracker {
   }
 
   heard(source: string, failure: Failure): readonly string[] {
+    // A relay that said what became of it while this chunk ran is told first; one still silent keeps its step waiting.
+    const relay = this.relaySettled();
+    if (relay !== null) return this.onlyLooks(source) ? relay : [...relay, ...this.heard(source, failure)];
+    if (this.relayPending !== null)
+      return this.onlyLooks(source)
+        ? []
+        : this.say(`The relay (job %${this.relayPending.job}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
     if (step.seen !== null) {
@@ -147,7 +166,28 @@ export class LessonRun implements LessonTracker {
         this.moveTo(this.at + 1, [source]);
       return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
     }
+    const job = this.relays.startedBy(source);
+    if (job !== null) {
+      // The line started the relay; whether it listens, the job says later (or has said).
+      this.relayPending = { job, source };
+      return this.relaySettled() ?? [];
+    }
     return this.done(step, source);
+  }
+
+  /**
+   * What the lesson says once the step's relay job has said what became of it: done when it
+   * listens; when it ended first (its port taken), why, and the step stays. Null while it has not said.
+   */
+  private relaySettled(): string[] | null {
+    const pending = this.relayPending;
+    const step = this.steps[this.at];
+    if (pending === null || step === undefined) return null;
+    const fate = this.relays.fate(pending.job);
+    if (fate === null) return null;
+    this.relayPending = null;
+    if (fate.kind === 'listening') return this.done(step, pending.source);
+    return this.say(`The relay did not start: ${fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
   }
 
   /** A chunk that is not the step: an earlier step again, the step's data taken or kept another way, or a hint. */

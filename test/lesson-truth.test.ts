@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
+import { freeFixedPort, hasPython, startServer, type Server } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
+import { said, udpToRelay, walk } from './helpers/lesson-walk.js';
+
+/**
+ * The lesson must never narrate what did not happen. A relay started as a job that failed in the
+ * background (its port taken) is told as failed, with why; and a student's own names for the sockets
+ * are followed, since a step is about what a socket is and did, not about its label.
+ */
+
+const drivers: CoreDriver[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const d of drivers.splice(0)) await d.close();
+  for (const s of servers.splice(0)) await s.stop();
+});
+
+function shell(): { d: CoreDriver; seen: string[] } {
+  const seen: string[] = [];
+  const d = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+  drivers.push(d);
+  return { d, seen };
+}
+
+/** A python3 process holding a UDP port on 127.0.0.1 until stopped. */
+async function holdUdp(port: number): Promise<Server> {
+  const code = `import socket,sys,time\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',${port}))\nprint('bound',flush=True)\nsys.stdin.read()`;
+  const server = await startServer('python3', ['-c', code], 'bound');
+  servers.push(server);
+  return server;
+}
+
+describe('a relay step whose relay failed in the background', () => {
+  it.skipIf(!hasPython)('is told as failed, with why, and the step stays to be typed again; once it starts, the step is done', async () => {
+    const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
+    const { d, seen } = shell();
+    await walk(d, udpToRelay(port, relayPort));
+    const holder = await holdUdp(relayPort);
+    const from = seen.length;
+    const started = said(withoutReceiveNotes((await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &')).out));
+    expect(started).not.toMatch(/The relay runs as a job/);
+    await waitFor(
+      () => said(seen.slice(from).join('\n')).includes('» The relay did not start'),
+      () => `the lesson tells the relay failed; seen:\n${seen.slice(from).join('\n')}`,
+    );
+    const told = said(seen.slice(from).join('\n'));
+    expect(told).toMatch(/» The relay did not start: [^\n]*EADDRINUSE[^\n]*/);
+    expect(told).not.toMatch(/The relay runs as a job|Step 14/);
+    // The step is still to do: once the port is free, the same line starts the relay and does it.
+    await holder.stop();
+    const again = seen.length;
+    await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &');
+    await waitFor(
+      () => said(seen.slice(again).join('\n')).includes('Step 14 of 19'),
+      () => `the lesson goes on once the relay runs; seen:\n${seen.slice(again).join('\n')}`,
+    );
+    expect(said(seen.slice(again).join('\n'))).toMatch(/» The relay runs as a job/);
+    await d.run('kill %1');
+  });
+});
