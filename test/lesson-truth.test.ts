@@ -60,3 +60,45 @@ describe('a relay step whose relay failed in the background', () => {
     await d.run('kill %1');
   });
 });
+
+describe("the student's own names for the sockets", () => {
+  it('one terminal, UDP: c and s are followed as clientSocket and serverSocket, and the lesson speaks of them by those names', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2 of 19/],
+      ['c = udp.socket', /Step 3 of 19[^]*type: c\.getsockname\n$/],
+      ['c.getsockname', /Step 4 of 19/],
+      ['c.sendto hello localhost $serverPort', /Step 5 of 19[^]*type: s?[^]*udp\.bind/],
+      ['s = udp.bind $serverPort', /» s is bound to every interface, on serverPort[^]*Step 6 of 19/],
+      ['c.sendto hello localhost $serverPort', /Step 7 of 19[^]*type: message, clientAddress = s\.recvfrom 2048/],
+      ['message, clientAddress = s.recvfrom 2048', /Step 8 of 19/],
+      ['modifiedMessage = upper $message', /Step 9 of 19/],
+      ['s.sendto $modifiedMessage $clientAddress', /Step 10 of 19/],
+      // Another socket under the lesson's name is not the client's socket: a name is only a label.
+      ['clientSocket = udp.socket', /Not this step/],
+      ['modifiedMessage, serverAddress = c.recvfrom 2048', /The client has its answer[^]*Step 11 of 19/],
+    ]);
+  });
+
+  it("two terminals, TCP: the server's srv is watched for the client's handshake, whatever the label", async () => {
+    const port = await freeFixedPort();
+    const { d: server, seen } = shell();
+    const { d: client } = shell();
+    await walk(server, [
+      ['lesson tcp --server', /Step 1 of 9/],
+      [`serverPort = ${port}`, /Step 2 of 9/],
+      ['srv = tcp.listen $serverPort', /Step 3 of 9[^]*watches srv/],
+    ]);
+    const from = seen.length;
+    await client.run(`c = tcp.connect localhost ${port}`);
+    await waitFor(
+      () => said(seen.slice(from).join('\n')).includes('Step 4 of 9'),
+      () => `the server terminal sees the handshake on srv; seen:\n${seen.slice(from).join('\n')}`,
+    );
+    await walk(server, [['conn, addr = srv.accept', /accept returned a new socket, conn, for this client alone[^]*Step 5 of 9/]]);
+    expect((await client.run('c.send hello')).out).toBe('5\n');
+    await walk(server, [['sentence = conn.recv 1024', /Step 6 of 9/]]);
+  });
+});

@@ -5,8 +5,9 @@ import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
 import { writePlace, type Place } from './lesson-places.js';
 import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
-import { Evidence } from './lesson-seen.js';
+import { Evidence, type Seen } from './lesson-seen.js';
 import { RelayStarts } from './lesson-jobs.js';
+import { Roles, rolesOf, type RoleSocket } from './lesson-roles.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -44,6 +45,8 @@ export class LessonRun implements LessonTracker {
   private readonly evidence = new Evidence();
   private readonly receipts = new Receipts();
   private readonly relays = new RelayStarts();
+  /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts). */
+  private readonly roles: Roles;
   /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
   private relayPending: { readonly job: number; readonly source: string } | null = null;
   /** The current step's data, taken by a command that was not the step. */
@@ -65,9 +68,12 @@ export class LessonRun implements LessonTracker {
     private readonly places: Map<string, Place>,
     /** The student's variables, to see what a receiving step's names hold. */
     private readonly peek: Peek,
+    /** The roles taken in this session, by role: kept across `lesson stop` and back. */
+    bound: Map<string, RoleSocket>,
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
+    this.roles = new Roles(rolesOf(lesson.steps), bound, (name) => this.serialOf(name));
   }
 
   get at(): number {
@@ -98,7 +104,7 @@ export class LessonRun implements LessonTracker {
     const relay = this.relaySettled();
     if (relay !== null) return relay;
     const step = this.steps[this.at];
-    if (step?.seen == null || !this.evidence.met(step.seen)) return [];
+    if (step?.seen == null || !this.met(step.seen)) return [];
     return this.done(step, null);
   }
 
@@ -111,7 +117,7 @@ export class LessonRun implements LessonTracker {
     const miss = this.miss;
     if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
-    if (receiveStep(source)?.socket !== rs.socket) return [];
+    if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
     return this.say(takenWords(rs, miss, this.peek));
   }
 
@@ -126,26 +132,35 @@ export class LessonRun implements LessonTracker {
     const step = this.steps[this.at];
     if (step === undefined) return [];
     if (step.seen !== null) {
-      if (this.evidence.met(step.seen)) {
+      if (this.met(step.seen)) {
         // What the engine saw during this command did the step; the command may be the next step too
         // (a recvfrom typed while the datagram was on its way).
         // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
         const next = this.steps[this.at + 1];
         const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
         const nextSerial = nextSocket === null ? undefined : this.handleOf(nextSocket)?.serial;
-        const alsoNext = next !== undefined && next.seen === null && (next.expect.test(collapse(source)) || this.receipts.has(nextSerial));
+        const alsoNext =
+          next !== undefined &&
+          next.seen === null &&
+          (next.expect.test(collapse(this.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
         const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
       if (this.onlyLooks(source)) return [];
       if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
       // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
-      return this.say(failure !== null ? `That did not work. ${step.hint}` : `Not yet: ${this.evidence.progress(step.seen)}. ${step.hint}`);
+      return this.say(
+        failure !== null
+          ? `That did not work. ${step.hint}`
+          : `Not yet: ${this.evidence.progress(step.seen, this.roleSerial(step.seen.socket))}. ${step.hint}`,
+      );
     }
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
-    if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
+    // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
+    const typed = this.roles.asLesson(source, step);
+    if (!step.expect.test(collapse(typed))) return this.notTheStep(step, source, typed, failure, took);
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
@@ -158,11 +173,7 @@ export class LessonRun implements LessonTracker {
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
       this.moveTo(this.at + 1, [source]);
-      while (
-        this.steps[this.at]?.seen === null &&
-        this.steps[this.at]!.fails === null &&
-        this.steps[this.at]!.expect.test(collapse(source))
-      )
+      while (this.steps[this.at]?.seen === null && this.steps[this.at]!.fails === null && this.steps[this.at]!.expect.test(collapse(typed)))
         this.moveTo(this.at + 1, [source]);
       return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
     }
@@ -190,12 +201,12 @@ export class LessonRun implements LessonTracker {
     return this.say(`The relay did not start: ${fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
   }
 
-  /** A chunk that is not the step: an earlier step again, the step's data taken or kept another way, or a hint. */
-  private notTheStep(step: LessonStep, source: string, failure: Failure, took: string | null): string[] {
+  /** A chunk that is not the step (typed: as the lesson writes it): an earlier step again, the step's data taken or kept another way, or a hint. */
+  private notTheStep(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
       if (took !== null) {
-        this.miss = nearMiss(rs, source, took, this.peek);
+        this.miss = nearMiss(rs, source, typed, took, this.peek);
         this.typing.push(source.trim());
         // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
         // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
@@ -204,14 +215,15 @@ export class LessonRun implements LessonTracker {
       }
       if (this.miss !== null && kept(rs, this.miss, this.peek)) return this.done(step, source);
     }
-    const typed = collapse(source);
+    const line = collapse(typed);
+    const asTyped = collapse(source);
     const before = this.places.get(this.key)?.typed ?? [];
     const earlier = this.steps
       .slice(0, this.at)
       .findIndex(
         (s, i) =>
-          (s.seen === null && s.expect.test(typed) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
-          (failure === null && (before[i] ?? []).some((line) => collapse(line) === typed)),
+          (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+          (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped)),
       );
     // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
     // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
@@ -229,6 +241,7 @@ export class LessonRun implements LessonTracker {
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
   private done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
+    this.roles.keep();
     this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
@@ -275,10 +288,35 @@ export class LessonRun implements LessonTracker {
     return handle === null ? null : this.session.engine.info(handle).queued.count;
   }
 
-  /** The socket a name stands for, as NAME.call finds it: a variable holding a socket, else a socket's label. */
+  /** The socket a lesson's name stands for: its role's socket once taken, else as NAME.call finds it. */
   private handleOf(name: string): SocketHandle | null {
+    const serial = this.roles.serial(name);
+    if (serial !== undefined) {
+      const info = this.session.engine.list().find((s) => s.serial === serial);
+      return info === undefined ? null : { name: info.name, serial };
+    }
     const value = this.peek(name);
     return value?.kind === 'socket' ? value.handle : this.session.engine.lookup(name);
+  }
+
+  /**
+   * The serial of the socket a name of the student's stands for now: a variable's socket, else (no
+   * variable of that name) a socket's label. A variable holding something else is no socket, though a
+   * socket has its label (`conn = serverSocket.accept` holds a pair; its socket is labelled conn).
+   */
+  private serialOf(name: string): number | undefined {
+    const value = this.peek(name);
+    if (value !== undefined) return value.kind === 'socket' ? value.handle.serial : undefined;
+    return this.session.engine.lookup(name)?.serial;
+  }
+
+  /** The socket in a role: the one the student made for it, else one labelled so (a role not taken yet). */
+  private roleSerial(role: string): number | undefined {
+    return this.roles.serial(role) ?? this.serialOf(role);
+  }
+
+  private met(seen: Seen): boolean {
+    return this.evidence.met(seen, this.roleSerial(seen.socket));
   }
 
   /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
@@ -291,7 +329,8 @@ export class LessonRun implements LessonTracker {
     });
   }
 
+  /** The lesson's words, its sockets called by the student's names for them. */
   say(text: string, rest = '  '): string[] {
-    return wrapWords(text, proseWidth(this.session.columns()), MARK, rest);
+    return wrapWords(this.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
   }
 }
