@@ -140,7 +140,7 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
-    if (event.kind === 'data') return this.traffic.hearRelay(event);
+    if (event.kind === 'data' || event.kind === 'passed') return this.traffic.hearRelay(event);
     if (event.kind === 'ready' && job !== undefined) this.options.onJob?.({ kind: 'listening', job });
     this.exchanges.hearRelay(event, job);
     const text = relayNote(event);
