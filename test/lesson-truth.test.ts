@@ -82,6 +82,47 @@ describe("the student's own names for the sockets", () => {
     ]);
   });
 
+  it('one terminal, TCP, every step: cs, ss, conn and c2 are followed to the end, the reset and the EOF included', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ['lesson tcp', /Step 1 of 17/],
+      [`serverPort = ${port}`, /Step 2 of 17/],
+      ['cs = tcp.socket', /Step 3 of 17[^]*type: cs\.connect localhost \$serverPort/],
+      ['cs.connect localhost $serverPort', /ECONNREFUSED[^]*Step 4 of 17/],
+      ['ss = tcp.listen $serverPort', /ss is the welcoming socket[^]*Step 5 of 17/],
+      ['cs.connect localhost $serverPort', /Step 6 of 17[^]*type: connectionSocket, addr = ss\.accept/],
+      ['conn, addr = ss.accept', /accept returned a new socket, conn, for this client alone\. ss stays open[^]*Step 7 of 17/],
+      ['cs.send hello', /Step 8 of 17[^]*type: sentence = conn\.recv 1024/],
+      ['sentence = conn.recv 1024', /Step 9 of 17/],
+      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+      ['conn.send $capitalizedSentence', /Step 11 of 17/],
+      ['modifiedSentence = cs.recv 1024', /Step 12 of 17/],
+      ['print "From Server: " $modifiedSentence', /Step 13 of 17/],
+      ['c2 = tcp.connect localhost $serverPort', /c2's handshake is done too[^]*Step 14 of 17/],
+      ['x, y = ss.accept', /ss accepted a second connection[^]*Step 15 of 17/],
+      ['conn.close', /Closing sent a FIN[^]*Step 16 of 17/],
+      ['cs.recv 1024', /b''[^]*Step 17 of 17/],
+      ['cs.close', /Lesson done/],
+    ]);
+  });
+
+  it("a near miss of the accept is kept under the student's own name for the connection socket", async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ['lesson tcp', /Step 1 of 17/],
+      [`serverPort = ${port}`, /Step 2 of 17/],
+      ['cs = tcp.socket', /Step 3 of 17/],
+      ['cs.connect localhost $serverPort', /Step 4 of 17/],
+      ['ss = tcp.listen $serverPort', /Step 5 of 17/],
+      ['cs.connect localhost $serverPort', /Step 6 of 17/],
+      ['pair = ss.accept', /» Nearly: pair = ss\.accept took the connection from[^]*Keep what came: connectionSocket, addr = \$pair/],
+      ['c, addr = $pair', /accept returned a new socket, c, for this client alone[^]*Step 7 of 17[^]*type: cs\.send hello/],
+      ['cs.send hello', /Step 8 of 17[^]*type: sentence = c\.recv 1024/],
+    ]);
+  });
+
   it("two terminals, TCP: the server's srv is watched for the client's handshake, whatever the label", async () => {
     const port = await freeFixedPort();
     const { d: server, seen } = shell();

@@ -78,6 +78,11 @@ export class Roles {
     return applyEdits(source, edits);
   }
 
+  /** The student's name for a role's socket: taken, or being taken by the line asLesson last judged. */
+  nameOf(role: string): string | undefined {
+    return this.bound.get(role)?.name ?? (this.candidate?.role === role ? this.candidate.socket.name : undefined);
+  }
+
   /** The step the last asLesson line was judged for is done: the role it took is the socket's from now on. */
   keep(): void {
     if (this.candidate !== null) this.bound.set(this.candidate.role, this.candidate.socket);

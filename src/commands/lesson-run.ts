@@ -118,7 +118,7 @@ export class LessonRun implements LessonTracker {
     if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
     if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
-    return this.say(takenWords(rs, miss, this.peek));
+    return this.say(takenWords(rs, miss, this.peekAs));
   }
 
   heard(source: string, failure: Failure): readonly string[] {
@@ -206,14 +206,14 @@ export class LessonRun implements LessonTracker {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
       if (took !== null) {
-        this.miss = nearMiss(rs, source, typed, took, this.peek);
+        this.miss = nearMiss(rs, source, typed, took, this.peekAs);
         this.typing.push(source.trim());
         // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
         // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
-        if (rs.targets.length === 0 || kept(rs, this.miss, this.peek)) return this.done(step, source);
-        return this.say(nearMissWords(rs, step.step, this.miss, this.queued(rs.socket), this.peek));
+        if (rs.targets.length === 0 || kept(rs, this.miss, this.peekAs)) return this.done(step, source);
+        return this.say(nearMissWords(rs, step.step, this.miss, this.queued(rs.socket), this.peekAs));
       }
-      if (this.miss !== null && kept(rs, this.miss, this.peek)) return this.done(step, source);
+      if (this.miss !== null && kept(rs, this.miss, this.peekAs)) return this.done(step, source);
     }
     const line = collapse(typed);
     const asTyped = collapse(source);
@@ -235,7 +235,7 @@ export class LessonRun implements LessonTracker {
   /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
   private hint(step: LessonStep): string {
     const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peek, step.step);
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peekAs, step.step);
     return keep ?? step.hint;
   }
 
@@ -287,6 +287,9 @@ export class LessonRun implements LessonTracker {
     const handle = this.handleOf(name);
     return handle === null ? null : this.session.engine.info(handle).queued.count;
   }
+
+  /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
+  private readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);
 
   /** The socket a lesson's name stands for: its role's socket once taken, else as NAME.call finds it. */
   private handleOf(name: string): SocketHandle | null {
