@@ -37,17 +37,24 @@ const thisTurn = new Map<string, ReadonlyMap<string, number> | null>();
 function table(file: string): ReadonlyMap<string, number> | null {
   if (thisTurn.has(file)) return thisTurn.get(file)!;
   if (thisTurn.size === 0) queueMicrotask(() => thisTurn.clear());
-  let read: Map<string, number> | null = null;
-  try {
-    read = new Map();
-    for (const row of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const cells = row.trim().split(/\s+/);
-      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
-      if (cells[9] !== undefined) read.set(cells[9], Number.parseInt(cells[12] ?? '', 10) || 0);
-    }
-  } catch {
-    read = null;
-  }
+  const read = parsed(file);
   thisTurn.set(file, read);
   return read;
+}
+
+/** A table's drops by inode; null when it cannot be read. */
+function parsed(file: string): Map<string, number> | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const drops = new Map<string, number>();
+  for (const row of text.split('\n').slice(1)) {
+    const cells = row.trim().split(/\s+/);
+    // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+    if (cells[9] !== undefined) drops.set(cells[9], Number.parseInt(cells[12] ?? '', 10) || 0);
+  }
+  return drops;
 }
