@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { freeFixedPort } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
-import { said, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { said, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 /**
  * The lesson's leftovers from issue 12's user trial. A receiving step typed a little wrong
@@ -28,16 +28,6 @@ function shell(lessonState?: string): { d: CoreDriver; seen: string[] } {
   drivers.push(d);
   return { d, seen };
 }
-
-/** The TCP lesson in one terminal up to the server's accept (step 6): the client refused, then connected. */
-const tcpOpening = (port: number): [string, RegExp][] => [
-  ['lesson tcp', /Step 1 of 17/],
-  [`serverPort = ${port}`, /Step 2 of 17/],
-  ['clientSocket = tcp.socket', /Step 3 of 17/],
-  ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
-  ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
-  ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
-];
 
 /** The TCP lesson from the accept (step 6) through the client's receive of the reply (step 12). */
 const tcpExchange: [string, RegExp][] = [

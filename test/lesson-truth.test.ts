@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { freeFixedPort, hasPython, startServer, type Server } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
-import { said, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { said, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 /**
  * The lesson must never narrate what did not happen. A relay started as a job that failed in the
@@ -12,14 +15,16 @@ import { said, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 const drivers: CoreDriver[] = [];
 const servers: Server[] = [];
+const closers: (() => void)[] = [];
 afterEach(async () => {
   for (const d of drivers.splice(0)) await d.close();
   for (const s of servers.splice(0)) await s.stop();
+  for (const close of closers.splice(0)) close();
 });
 
-function shell(): { d: CoreDriver; seen: string[] } {
+function shell(lessonState?: string): { d: CoreDriver; seen: string[] } {
   const seen: string[] = [];
-  const d = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+  const d = new CoreDriver({ onLine: (l) => seen.push(l.text), ...(lessonState !== undefined ? { lessonState } : {}) });
   drivers.push(d);
   return { d, seen };
 }
@@ -111,15 +116,30 @@ describe("the student's own names for the sockets", () => {
     const port = await freeFixedPort();
     const { d } = shell();
     await walk(d, [
-      ['lesson tcp', /Step 1 of 17/],
-      [`serverPort = ${port}`, /Step 2 of 17/],
-      ['cs = tcp.socket', /Step 3 of 17/],
-      ['cs.connect localhost $serverPort', /Step 4 of 17/],
-      ['ss = tcp.listen $serverPort', /Step 5 of 17/],
-      ['cs.connect localhost $serverPort', /Step 6 of 17/],
+      ...tcpOpening(port, 'cs', 'ss'),
       ['pair = ss.accept', /» Nearly: pair = ss\.accept took the connection from[^]*Keep what came: connectionSocket, addr = \$pair/],
       ['c, addr = $pair', /accept returned a new socket, c, for this client alone[^]*Step 7 of 17[^]*type: cs\.send hello/],
       ['cs.send hello', /Step 8 of 17[^]*type: sentence = c\.recv 1024/],
+    ]);
+  });
+
+  it('a lesson resumed in a new session takes its roles again from the earlier steps typed again', async () => {
+    const port = await freeFixedPort();
+    const dir = mkdtempSync(join(tmpdir(), 'sockshell-roles-'));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'lessons.json');
+    const { d: first } = shell(file);
+    await walk(first, [...tcpOpening(port, 'cs', 'ss')]);
+    await first.close();
+    const { d: second } = shell(file);
+    await walk(second, [
+      ['lesson tcp', /at step 6 of 17[^]*cs = tcp\.socket[^]*Step 6 of 17/],
+      [`serverPort = ${port}`, /step 1 again/],
+      ['cs = tcp.socket', /step 2 again/],
+      ['ss = tcp.listen $serverPort', /step 4 again/],
+      ['cs.connect localhost $serverPort', /step \d again/],
+      // The accept names two roles, the welcoming socket and the new one: ss is known again, so conn takes the other.
+      ['conn, addr = ss.accept', /accept returned a new socket, conn[^]*Step 7 of 17/],
     ]);
   });
 

@@ -201,7 +201,7 @@ export class LessonRun implements LessonTracker {
     return this.say(`The relay did not start: ${fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
   }
 
-  /** A chunk that is not the step (typed: as the lesson writes it): an earlier step again, the step's data taken or kept another way, or a hint. */
+  /** A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step again, the step's data taken or kept another way, or a hint. */
   private notTheStep(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
@@ -215,19 +215,23 @@ export class LessonRun implements LessonTracker {
       }
       if (this.miss !== null && kept(rs, this.miss, this.peekAs)) return this.done(step, source);
     }
-    const line = collapse(typed);
     const asTyped = collapse(source);
     const before = this.places.get(this.key)?.typed ?? [];
-    const earlier = this.steps
-      .slice(0, this.at)
-      .findIndex(
-        (s, i) =>
-          (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
-          (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped)),
+    // Each earlier step judges the line with its own roles: one typed again in a new session, whose
+    // sockets went with the old one, takes its role again (cs = tcp.socket is clientSocket again).
+    const earlier = this.steps.slice(0, this.at).findIndex((s, i) => {
+      const line = collapse(this.roles.asLesson(source, s));
+      return (
+        (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+        (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped))
       );
+    });
     // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
     // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
-    if (earlier >= 0) return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
+    if (earlier >= 0) {
+      if (failure === null) this.roles.keep();
+      return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
+    }
     if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
     return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
   }

@@ -25,3 +25,13 @@ export const udpToRelay = (port: number, relayPort: number): [string, RegExp][] 
   ['print $modifiedMessage', /Step 12/],
   [`relayPort = ${relayPort}`, /Step 13 of 19/],
 ];
+
+/** The TCP lesson in one terminal up to the server's accept (step 6): the client refused, then connected; the sockets under the lesson's names or the student's. */
+export const tcpOpening = (port: number, client = 'clientSocket', server = 'serverSocket'): [string, RegExp][] => [
+  ['lesson tcp', /Step 1 of 17/],
+  [`serverPort = ${port}`, /Step 2 of 17/],
+  [`${client} = tcp.socket`, /Step 3 of 17/],
+  [`${client}.connect localhost $serverPort`, /Step 4 of 17/],
+  [`${server} = tcp.listen $serverPort`, /Step 5 of 17/],
+  [`${client}.connect localhost $serverPort`, /Step 6 of 17/],
+];
