@@ -112,6 +112,35 @@ describe("the student's own names for the sockets", () => {
     ]);
   });
 
+  it("the server's socket made a call at a time, as Python makes it, is the step: a socket bound (UDP) or listening (TCP) on the port", async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ...udpToRelay(port, 0).slice(0, 5),
+      ['s = udp.socket', /Not this step/],
+      ["s.bind '' $serverPort", /» s is bound to every interface, on serverPort[^]*Step 6 of 19/],
+      ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 19[^]*type: message, clientAddress = s\.recvfrom 2048/],
+    ]);
+    const tcpPort = await freeFixedPort();
+    const { d: t } = shell();
+    await walk(t, [
+      ...tcpOpening(tcpPort, 'cs', 'ss').slice(0, 4),
+      ['ss = tcp.socket', /Not this step/],
+      ["ss.bind '' $serverPort", /Not this step/], // bound, not yet listening: not a welcoming socket
+      ['ss.listen 5', /ss is the welcoming socket[^]*Step 5 of 17/],
+    ]);
+  });
+
+  it('a socket bound to the port on another address than the step says is not the step (its words would be false)', async () => {
+    const port = await freeFixedPort();
+    const { d } = shell();
+    await walk(d, [
+      ...udpToRelay(port, 0).slice(0, 5),
+      ['s = udp.socket', /Not this step/],
+      ['s.bind 127.0.0.1 $serverPort', /Not this step/],
+    ]);
+  });
+
   it("a near miss of the accept is kept under the student's own name for the connection socket", async () => {
     const port = await freeFixedPort();
     const { d } = shell();

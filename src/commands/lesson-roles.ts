@@ -37,6 +37,35 @@ export function rolesOf(steps: readonly LessonStep[]): ReadonlySet<string> {
   return roles;
 }
 
+/**
+ * A step that makes a server's socket (`serverSocket = udp.bind $serverPort`, `serverSocket =
+ * tcp.listen $serverPort`), read from its text as what the socket must be once it is done: a UDP
+ * socket bound, or a TCP socket listening, on the port the variable holds, on every interface where
+ * the step names no host. The student may make it in the Python way, a call at a time (`s =
+ * udp.socket`, then `s.bind '' $serverPort`): the step is done by the socket, not by the spelling.
+ */
+export interface Makes {
+  readonly role: string;
+  readonly transport: 'udp' | 'tcp';
+  readonly state: 'BOUND' | 'LISTEN';
+  /** The variable holding the port. */
+  readonly port: string;
+  /** The host the step names; null: none or '' (every interface). */
+  readonly host: string | null;
+}
+
+export function makes(step: LessonStep): Makes | null {
+  const [stmt, ...more] = compile(step.step).program;
+  if (stmt?.kind !== 'command' || more.length > 0 || stmt.targets.length !== 1) return null;
+  const kind = stmt.call.name === 'udp.bind' ? 'udp' : stmt.call.name === 'tcp.listen' ? 'tcp' : null;
+  const portAt = stmt.call.args.findIndex((w) => w.kind === 'var');
+  const port = stmt.call.args[portAt];
+  if (kind === null || port?.kind !== 'var') return null;
+  const hostWord = portAt > 0 ? stmt.call.args[0] : undefined;
+  const host = hostWord?.kind === 'literal' && hostWord.text !== '' ? hostWord.text : null;
+  return { role: stmt.targets[0]!.name, transport: kind, state: kind === 'udp' ? 'BOUND' : 'LISTEN', port: port.name, host };
+}
+
 export class Roles {
   /** The role the current step's line would take, and the socket: kept when the step is done. */
   private candidate: { readonly role: string; readonly socket: RoleSocket } | null = null;
@@ -76,6 +105,22 @@ export class Roles {
       if (as !== null && as !== name) edits.push({ span, text: `${dollar ? '$' : ''}${as}` });
     }
     return applyEdits(source, edits);
+  }
+
+  /** The sockets a chunk names that no role has yet, with the student's name for each. */
+  unclaimedIn(source: string): RoleSocket[] {
+    const out: RoleSocket[] = [];
+    for (const { name } of occurrences(compile(source).program)) {
+      const serial = this.resolve(name);
+      if (serial !== undefined && this.roleOf(serial) === undefined && !out.some((s) => s.serial === serial)) out.push({ serial, name });
+    }
+    return out;
+  }
+
+  /** The socket takes the role from now on (a step done by what the socket is, not by the line's spelling). */
+  take(role: string, socket: RoleSocket): void {
+    this.bound.set(role, socket);
+    this.candidate = null;
   }
 
   /** The student's name for a role's socket: taken, or being taken by the line asLesson last judged. */

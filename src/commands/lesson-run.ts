@@ -7,7 +7,7 @@ import { writePlace, type Place } from './lesson-places.js';
 import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
 import { Evidence, type Seen } from './lesson-seen.js';
 import { RelayStarts } from './lesson-jobs.js';
-import { Roles, rolesOf, type RoleSocket } from './lesson-roles.js';
+import { makes, Roles, rolesOf, type RoleSocket } from './lesson-roles.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -160,7 +160,10 @@ export class LessonRun implements LessonTracker {
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
     // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
     const typed = this.roles.asLesson(source, step);
-    if (!step.expect.test(collapse(typed))) return this.notTheStep(step, source, typed, failure, took);
+    if (!step.expect.test(collapse(typed))) {
+      if (failure === null && this.madeHere(step, source)) return this.done(step, source);
+      return this.notTheStep(step, source, typed, failure, took);
+    }
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
@@ -184,6 +187,30 @@ export class LessonRun implements LessonTracker {
       return this.relaySettled() ?? [];
     }
     return this.done(step, source);
+  }
+
+  /**
+   * The step makes a server's socket and this chunk made it, however spelled: a socket it names,
+   * of no role yet, is now what the step's socket must be (lesson-roles.ts makes). It takes the role.
+   */
+  private madeHere(step: LessonStep, source: string): boolean {
+    const m = makes(step);
+    const port = m === null ? undefined : this.peek(m.port);
+    if (m === null || port?.kind !== 'int' || this.roles.serial(m.role) !== undefined) return false;
+    const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+    const socket = this.roles.unclaimedIn(source).find((s) => {
+      const info = this.session.engine.list().find((i) => i.serial === s.serial);
+      return (
+        info !== undefined &&
+        info.transport === m.transport &&
+        info.state === m.state &&
+        info.local?.port === port.value &&
+        (m.host === null ? wildcard(info.local.host) : info.local.host === m.host)
+      );
+    });
+    if (socket === undefined) return false;
+    this.roles.take(m.role, socket);
+    return true;
   }
 
   /**
