@@ -73,6 +73,22 @@ describe("a relay's traffic log", () => {
     expect(at - sent).toBeGreaterThanOrEqual(300 - 2);
   });
 
+  it('logs each copy of a duplicated datagram as it went, the second marked', async () => {
+    const target = await udpPeer();
+    const { traffic, lines, port } = await loggedRelay(`udp 0 127.0.0.1 ${target.port} --duplicate 100 --seed 3`);
+    const client = await udpPeer();
+    client.send('twice', port);
+    await waitFor(() => target.got.length === 2, 'both copies through the relay');
+    await waitFor(
+      () => traffic().length === 2,
+      () => `two entries; saw ${lines.join(' | ')}`,
+    );
+    expect(traffic().map((t) => t.replace(/:\d+/g, ':P'))).toEqual([
+      '> TIME relay 127.0.0.1:P > 127.0.0.1:P UDP 5 bytes',
+      '> TIME relay 127.0.0.1:P > 127.0.0.1:P UDP 5 bytes the second copy (--duplicate)',
+    ]);
+  });
+
   it('logs the FIN each side sent as it passed, after the bytes before it', async () => {
     const server = createServer({ allowHalfOpen: true }, (c) => {
       c.on('data', (d) => c.write(d.toString().toUpperCase()));
@@ -130,6 +146,34 @@ describe("a relay's traffic log", () => {
     );
     expect(traffic().map((t) => t.replace(/:\d+/g, ':P'))).toEqual([
       '> TIME relay RST from 127.0.0.1:P, passed on to 127.0.0.1:P as a reset',
+    ]);
+  });
+
+  it("logs the target's reset as a reset passed back to the client", async () => {
+    const server = createServer((c) => {
+      c.on('error', () => undefined);
+      c.on('data', () => c.resetAndDestroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    const target = (server.address() as { port: number }).port;
+    const { traffic, lines, port } = await loggedRelay(`tcp 0 127.0.0.1 ${target}`);
+    const c = connect({ port, host: '127.0.0.1' });
+    closers.push(() => void c.destroy());
+    let heard: string | null = null;
+    c.on('error', (e: NodeJS.ErrnoException) => (heard = e.code ?? 'error'));
+    c.on('end', () => (heard = 'FIN'));
+    await new Promise<void>((r) => c.on('connect', () => r()));
+    c.write('x');
+    await waitFor(() => heard !== null, 'the client to hear the end');
+    expect(heard).toBe('ECONNRESET');
+    await waitFor(
+      () => traffic().length === 2,
+      () => `two entries; saw ${lines.join(' | ')}`,
+    );
+    expect(traffic().map((t) => t.replace(/:\d+/g, ':P'))).toEqual([
+      '> TIME relay 127.0.0.1:P > 127.0.0.1:P TCP 1 byte',
+      '< TIME relay RST from 127.0.0.1:P, passed on to 127.0.0.1:P as a reset',
     ]);
   });
 });
