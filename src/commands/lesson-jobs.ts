@@ -18,6 +18,8 @@ export class RelayStarts {
   private startedNow: number[] = [];
   private readonly listening = new Set<number>();
   private readonly ended = new Map<number, JobEnd>();
+  /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
+  private pending: { readonly job: number; readonly source: string } | null = null;
 
   hear(news: JobNews): void {
     switch (news.kind) {
@@ -51,7 +53,26 @@ export class RelayStarts {
     return relays.length === 0 ? null : (this.startedNow[this.startedNow.length - 1] ?? null);
   }
 
-  fate(job: number): RelayFate {
+  /** The step waits on the relay job `source` started. */
+  wait(job: number, source: string): void {
+    this.pending = { job, source };
+  }
+
+  /** The job the step waits on, while it has not said what became of it; else null. */
+  waiting(): number | null {
+    return this.pending === null || this.fate(this.pending.job) !== null ? null : this.pending.job;
+  }
+
+  /** What became of the relay the step waited on, once it has said (and the step waits no more); null until then. */
+  settled(): { readonly source: string; readonly fate: Exclude<RelayFate, null> } | null {
+    const pending = this.pending;
+    const fate = pending === null ? null : this.fate(pending.job);
+    if (pending === null || fate === null) return null;
+    this.pending = null;
+    return { source: pending.source, fate };
+  }
+
+  private fate(job: number): RelayFate {
     if (this.listening.has(job)) return { kind: 'listening' };
     const end = this.ended.get(job);
     if (end === undefined) return null;

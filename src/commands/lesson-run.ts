@@ -1,4 +1,4 @@
-import type { EngineEvent, SocketHandle } from '../engine/types.js';
+import type { EngineEvent } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
@@ -7,7 +7,8 @@ import { writePlace, type Place } from './lesson-places.js';
 import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
 import { Evidence, type Seen } from './lesson-seen.js';
 import { RelayStarts } from './lesson-jobs.js';
-import { makes, Roles, rolesOf, type RoleSocket } from './lesson-roles.js';
+import { rolesOf, type Roles, type RoleSocket } from './lesson-roles.js';
+import { LessonSockets } from './lesson-sockets.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -44,11 +45,11 @@ export class LessonRun implements LessonTracker {
   readonly key: string;
   private readonly evidence = new Evidence();
   private readonly receipts = new Receipts();
+  /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
   private readonly relays = new RelayStarts();
-  /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts). */
+  /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
+  private readonly sockets: LessonSockets;
   private readonly roles: Roles;
-  /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
-  private relayPending: { readonly job: number; readonly source: string } | null = null;
   /** The current step's data, taken by a command that was not the step. */
   private miss: NearMiss | null = null;
   /** Lines typed towards the current step before the one that does it (a near miss). */
@@ -67,13 +68,14 @@ export class LessonRun implements LessonTracker {
     /** This session's places, by key. */
     private readonly places: Map<string, Place>,
     /** The student's variables, to see what a receiving step's names hold. */
-    private readonly peek: Peek,
+    peek: Peek,
     /** The roles taken in this session, by role: kept across `lesson stop` and back. */
     bound: Map<string, RoleSocket>,
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
-    this.roles = new Roles(rolesOf(lesson.steps), bound, (name) => this.serialOf(name));
+    this.sockets = new LessonSockets(session.engine, peek, rolesOf(lesson.steps), bound);
+    this.roles = this.sockets.roles;
   }
 
   get at(): number {
@@ -115,20 +117,19 @@ export class LessonRun implements LessonTracker {
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
     const miss = this.miss;
-    if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
+    if (rs === null || miss === null || this.sockets.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
     if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
-    return this.say(takenWords(rs, miss, this.peekAs));
+    return this.say(takenWords(rs, miss, this.sockets.peekAs));
   }
 
   heard(source: string, failure: Failure): readonly string[] {
     // A relay that said what became of it while this chunk ran is told first; one still silent keeps its step waiting.
     const relay = this.relaySettled();
     if (relay !== null) return this.onlyLooks(source) ? relay : [...relay, ...this.heard(source, failure)];
-    if (this.relayPending !== null)
-      return this.onlyLooks(source)
-        ? []
-        : this.say(`The relay (job %${this.relayPending.job}) has not said yet whether it listens; jobs shows it.`);
+    const waiting = this.relays.waiting();
+    if (waiting !== null)
+      return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
     if (step.seen !== null) {
@@ -138,7 +139,7 @@ export class LessonRun implements LessonTracker {
         // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
         const next = this.steps[this.at + 1];
         const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
-        const nextSerial = nextSocket === null ? undefined : this.handleOf(nextSocket)?.serial;
+        const nextSerial = nextSocket === null ? undefined : this.sockets.handleOf(nextSocket)?.serial;
         const alsoNext =
           next !== undefined &&
           next.seen === null &&
@@ -152,16 +153,16 @@ export class LessonRun implements LessonTracker {
       return this.say(
         failure !== null
           ? `That did not work. ${step.hint}`
-          : `Not yet: ${this.evidence.progress(step.seen, this.roleSerial(step.seen.socket))}. ${step.hint}`,
+          : `Not yet: ${this.evidence.progress(step.seen, this.sockets.roleSerial(step.seen.socket))}. ${step.hint}`,
       );
     }
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
-    const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
+    const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
     // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
     const typed = this.roles.asLesson(source, step);
     if (!step.expect.test(collapse(typed))) {
-      if (failure === null && this.madeHere(step, source)) return this.done(step, source);
+      if (failure === null && this.sockets.madeHere(step, source)) return this.done(step, source);
       return this.notTheStep(step, source, typed, failure, took);
     }
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
@@ -183,34 +184,10 @@ export class LessonRun implements LessonTracker {
     const job = this.relays.startedBy(source);
     if (job !== null) {
       // The line started the relay; whether it listens, the job says later (or has said).
-      this.relayPending = { job, source };
+      this.relays.wait(job, source);
       return this.relaySettled() ?? [];
     }
     return this.done(step, source);
-  }
-
-  /**
-   * The step makes a server's socket and this chunk made it, however spelled: a socket it names,
-   * of no role yet, is now what the step's socket must be (lesson-roles.ts makes). It takes the role.
-   */
-  private madeHere(step: LessonStep, source: string): boolean {
-    const m = makes(step);
-    const port = m === null ? undefined : this.peek(m.port);
-    if (m === null || port?.kind !== 'int' || this.roles.serial(m.role) !== undefined) return false;
-    const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
-    const socket = this.roles.unclaimedIn(source).find((s) => {
-      const info = this.session.engine.list().find((i) => i.serial === s.serial);
-      return (
-        info !== undefined &&
-        info.transport === m.transport &&
-        info.state === m.state &&
-        info.local?.port === port.value &&
-        (m.host === null ? wildcard(info.local.host) : info.local.host === m.host)
-      );
-    });
-    if (socket === undefined) return false;
-    this.roles.take(m.role, socket);
-    return true;
   }
 
   /**
@@ -218,14 +195,11 @@ export class LessonRun implements LessonTracker {
    * listens; when it ended first (its port taken), why, and the step stays. Null while it has not said.
    */
   private relaySettled(): string[] | null {
-    const pending = this.relayPending;
     const step = this.steps[this.at];
-    if (pending === null || step === undefined) return null;
-    const fate = this.relays.fate(pending.job);
-    if (fate === null) return null;
-    this.relayPending = null;
-    if (fate.kind === 'listening') return this.done(step, pending.source);
-    return this.say(`The relay did not start: ${fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
+    const settled = step === undefined ? null : this.relays.settled();
+    if (step === undefined || settled === null) return null;
+    if (settled.fate.kind === 'listening') return this.done(step, settled.source);
+    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
   }
 
   /** A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step again, the step's data taken or kept another way, or a hint. */
@@ -233,14 +207,14 @@ export class LessonRun implements LessonTracker {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
       if (took !== null) {
-        this.miss = nearMiss(rs, source, typed, took, this.peekAs);
+        this.miss = nearMiss(rs, source, typed, took, this.sockets.peekAs);
         this.typing.push(source.trim());
         // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
         // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
-        if (rs.targets.length === 0 || kept(rs, this.miss, this.peekAs)) return this.done(step, source);
-        return this.say(nearMissWords(rs, step.step, this.miss, this.queued(rs.socket), this.peekAs));
+        if (rs.targets.length === 0 || kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
+        return this.say(nearMissWords(rs, step.step, this.miss, this.sockets.queued(rs.socket), this.sockets.peekAs));
       }
-      if (this.miss !== null && kept(rs, this.miss, this.peekAs)) return this.done(step, source);
+      if (this.miss !== null && kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
     }
     const asTyped = collapse(source);
     const before = this.places.get(this.key)?.typed ?? [];
@@ -266,7 +240,7 @@ export class LessonRun implements LessonTracker {
   /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
   private hint(step: LessonStep): string {
     const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peekAs, step.step);
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.sockets.peekAs, step.step);
     return keep ?? step.hint;
   }
 
@@ -313,44 +287,8 @@ export class LessonRun implements LessonTracker {
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
-  /** Data, datagrams or connections waiting on the socket the lesson names; null when no open socket has that name. */
-  private queued(name: string): number | null {
-    const handle = this.handleOf(name);
-    return handle === null ? null : this.session.engine.info(handle).queued.count;
-  }
-
-  /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
-  private readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);
-
-  /** The socket a lesson's name stands for: its role's socket once taken, else as NAME.call finds it. */
-  private handleOf(name: string): SocketHandle | null {
-    const serial = this.roles.serial(name);
-    if (serial !== undefined) {
-      const info = this.session.engine.list().find((s) => s.serial === serial);
-      return info === undefined ? null : { name: info.name, serial };
-    }
-    const value = this.peek(name);
-    return value?.kind === 'socket' ? value.handle : this.session.engine.lookup(name);
-  }
-
-  /**
-   * The serial of the socket a name of the student's stands for now: a variable's socket, else (no
-   * variable of that name) a socket's label. A variable holding something else is no socket, though a
-   * socket has its label (`conn = serverSocket.accept` holds a pair; its socket is labelled conn).
-   */
-  private serialOf(name: string): number | undefined {
-    const value = this.peek(name);
-    if (value !== undefined) return value.kind === 'socket' ? value.handle.serial : undefined;
-    return this.session.engine.lookup(name)?.serial;
-  }
-
-  /** The socket in a role: the one the student made for it, else one labelled so (a role not taken yet). */
-  private roleSerial(role: string): number | undefined {
-    return this.roles.serial(role) ?? this.serialOf(role);
-  }
-
   private met(seen: Seen): boolean {
-    return this.evidence.met(seen, this.roleSerial(seen.socket));
+    return this.evidence.met(seen, this.sockets.roleSerial(seen.socket));
   }
 
   /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
