@@ -44,10 +44,30 @@ describe('the session maximum wait in the foreground', () => {
     expect(r.err).toContain('serve stopped after 0.2 s');
   });
 
+  it('stops a foreground sleep longer than the bound, with the same words', async () => {
+    const s = shell();
+    const r = await s.run('sleep 100', HANG_MS);
+    expect(r.interrupted).toBe(false);
+    expect(r.err).toContain('sleep stopped after 0.2 s, the longest any call waits in this session');
+    // A sleep within the bound is a sleep.
+    expect(await s.run('sleep 0.01', HANG_MS)).toMatchObject({ interrupted: false, err: '' });
+  });
+
+  it('stops a foreground wait %N at the bound; the job runs on', async () => {
+    const s = shell();
+    await s.run('relay udp 0 127.0.0.1 9 --seed 1 &');
+    const r = await s.run('wait %1', HANG_MS);
+    expect(r.interrupted).toBe(false);
+    expect(r.err).toContain('wait stopped after 0.2 s, the longest any call waits in this session');
+    expect((await s.run('jobs')).out).toMatch(/%1 .*running/);
+    expect((await s.run('kill %1')).err).toBe('');
+  });
+
   it('leaves a relay job running past the bound until it is killed', async () => {
     const s = shell();
     await s.run('relay udp 0 127.0.0.1 9 --seed 1 &');
-    await s.run('sleep 0.5');
+    // Past the bound, in two sleeps within it (one longer sleep would stop at the bound).
+    for (let i = 0; i < 2; i++) expect((await s.run('sleep 0.15')).err).toBe('');
     expect((await s.run('jobs')).out).toMatch(/%1 .*running/);
     const killed = await s.run('kill %1');
     expect(killed.err).toBe('');

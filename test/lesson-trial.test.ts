@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { freeFixedPort } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
+import { said, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 /**
  * The lesson's leftovers from issue 12's user trial. A receiving step typed a little wrong
@@ -13,9 +14,6 @@ import { waitFor } from './helpers/wait.js';
  * that would wait for data already taken that it will wait. And a lesson resumed in a new session
  * lists the lines the student typed (their port), not the lesson file's.
  */
-
-/** What the lesson and the shell said, lines the lesson wrapped joined back (a continuation starts with two spaces). */
-const said = (out: string) => out.replace(/\n {2}(?=\S)/g, ' ');
 
 const drivers: CoreDriver[] = [];
 const dirs: string[] = [];
@@ -30,21 +28,6 @@ function shell(lessonState?: string): { d: CoreDriver; seen: string[] } {
   drivers.push(d);
   return { d, seen };
 }
-
-/** Types each line and checks what the lesson said after it (the prompt's notes of waits and arrivals left out). */
-async function walk(d: CoreDriver, steps: readonly (readonly [string, RegExp])[]): Promise<void> {
-  for (const [line, next] of steps) expect(said(withoutReceiveNotes((await d.run(line)).out)), line).toMatch(next);
-}
-
-/** The TCP lesson in one terminal up to the server's accept (step 6): the client refused, then connected. */
-const tcpOpening = (port: number): [string, RegExp][] => [
-  ['lesson tcp', /Step 1 of 17/],
-  [`serverPort = ${port}`, /Step 2 of 17/],
-  ['clientSocket = tcp.socket', /Step 3 of 17/],
-  ['clientSocket.connect localhost $serverPort', /Step 4 of 17/],
-  ['serverSocket = tcp.listen $serverPort', /Step 5 of 17/],
-  ['clientSocket.connect localhost $serverPort', /Step 6 of 17/],
-];
 
 /** The TCP lesson from the accept (step 6) through the client's receive of the reply (step 12). */
 const tcpExchange: [string, RegExp][] = [
@@ -176,22 +159,16 @@ describe('what the lesson says when a step is not done', () => {
 
   it('a timeout step that did not time out says so in its own words, not "is a server already running"', async () => {
     const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
-    const { d } = shell();
+    const { d, seen } = shell();
+    await walk(d, udpToRelay(port, relayPort));
+    // The relay step is done when the relay job listens, which it says after the line returns.
+    const from = seen.length;
+    await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &');
+    await waitFor(
+      () => seen.slice(from).some((l) => l.includes('Step 14 of 19')),
+      () => `the relay step is done once the relay listens; seen: ${seen.slice(from).join('\n')}`,
+    );
     await walk(d, [
-      ['lesson udp', /Step 1 of 19/],
-      [`serverPort = ${port}`, /Step 2/],
-      ['clientSocket = udp.socket', /Step 3/],
-      ['clientSocket.getsockname', /Step 4/],
-      ['clientSocket.sendto hello localhost $serverPort', /Step 5/],
-      ['serverSocket = udp.bind $serverPort', /Step 6/],
-      ['clientSocket.sendto hello localhost $serverPort', /Step 7/],
-      ['message, clientAddress = serverSocket.recvfrom 2048', /Step 8/],
-      ['modifiedMessage = upper $message', /Step 9/],
-      ['serverSocket.sendto $modifiedMessage $clientAddress', /Step 10/],
-      ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 11/],
-      ['print $modifiedMessage', /Step 12/],
-      [`relayPort = ${relayPort}`, /Step 13/],
-      ['relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &', /Step 14/],
       ['clientSocket.settimeout 5', /Step 15/],
       ['clientSocket.sendto hello localhost $relayPort', /Step 16 of 19/],
       // A datagram for the client from elsewhere: the wait the step expects to time out returns it.

@@ -7,6 +7,7 @@ import { cancellable } from '../core/cancellable.js';
 import { expr, lines } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
+import { boundedWait } from './foreground-limit.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
 
@@ -176,7 +177,7 @@ export const builtins: readonly CommandDef[] = [
       return lines(`time.sleep(${py.arg(0)})`);
     },
     run: async (ctx) => {
-      await sleep(ctx.a.SECONDS, ctx.block.signal);
+      await boundedWait(ctx, 'sleep', 'sleep less, or give the session a longer --timeout', (signal) => sleep(ctx.a.SECONDS, signal));
       return NONE;
     },
   }),

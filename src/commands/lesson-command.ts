@@ -7,6 +7,7 @@ import { proseWidth, wrapWords } from '../render/wrap.js';
 import { loadLesson, shippedLessons, stepsIn, type LessonMode } from './lesson-file.js';
 import { readPlaces, writePlace, type Place } from './lesson-places.js';
 import { LessonRun, placeKey } from './lesson-run.js';
+import type { RoleSocket } from './lesson-roles.js';
 
 /**
  * `lesson`: a guided walk through the chapter's four programs, one call at a time, in one terminal
@@ -19,6 +20,17 @@ import { LessonRun, placeKey } from './lesson-run.js';
 
 /** Where each lesson of a session stands (the step to do next, and the lines typed for those before it), by placeKey. */
 const PLACES = new WeakMap<SessionServices, Map<string, Place>>();
+
+/** The sockets the student made for each lesson's roles (lesson-roles.ts), by placeKey then role: for this session only. */
+const ROLES = new WeakMap<SessionServices, Map<string, Map<string, RoleSocket>>>();
+
+function rolesOf(session: SessionServices, key: string): Map<string, RoleSocket> {
+  let all = ROLES.get(session);
+  if (all === undefined) ROLES.set(session, (all = new Map<string, Map<string, RoleSocket>>()));
+  let roles = all.get(key);
+  if (roles === undefined) all.set(key, (roles = new Map<string, RoleSocket>()));
+  return roles;
+}
 
 function placesOf(session: SessionServices): Map<string, Place> {
   let places = PLACES.get(session);
@@ -85,9 +97,11 @@ export const lessonCommand = defineCommand({
     const lesson = loadLesson(asked);
     const scope = ctx.scope;
     const peek = (name: string) => (scope.names().includes(name) ? scope.get(name, ctx.span) : undefined);
-    const run = new LessonRun(session, lesson, mode, places, peek);
-    const key = run.key;
+    const key = placeKey(lesson.name, mode);
+    const roles = rolesOf(session, key);
+    const run = new LessonRun(session, lesson, mode, places, peek, roles);
     if (ctx.flags.has('restart')) {
+      roles.clear();
       places.delete(key);
       if (session.lessonState !== undefined) writePlace(session.lessonState, key, null);
     }

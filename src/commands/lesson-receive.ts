@@ -101,9 +101,9 @@ export interface NearMiss {
   readonly holder: { readonly name: string; readonly value: Value } | null;
 }
 
-/** The near miss of step `rs` by the chunk `source`, which took `shown` from the step's socket. */
-export function nearMiss(rs: ReceiveStep, source: string, shown: string, peek: Peek): NearMiss {
-  const stmt = compile(source).program.find((s) => takesFrom(s) === rs.socket);
+/** The near miss of step `rs` by the chunk `source` (`asLesson`: with the lesson's names for its sockets), which took `shown` from the step's socket. */
+export function nearMiss(rs: ReceiveStep, source: string, asLesson: string, shown: string, peek: Peek): NearMiss {
+  const stmt = compile(asLesson).program.find((s) => takesFrom(s) === rs.socket);
   // A result nobody took is $_; one name holds it; several unpacked it, and $_ still has it whole.
   const name = stmt?.kind !== 'command' ? null : stmt.targets.length === 1 ? stmt.targets[0]!.name : '_';
   const value = name === null ? undefined : peek(name);

@@ -1,11 +1,15 @@
-import type { EngineEvent, SocketHandle } from '../engine/types.js';
+import type { EngineEvent } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
 import { writePlace, type Place } from './lesson-places.js';
 import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
-import { Evidence } from './lesson-seen.js';
+import { Evidence, type Seen } from './lesson-seen.js';
+import { RelayStarts } from './lesson-jobs.js';
+import { rolesOf, type Roles, type RoleSocket } from './lesson-roles.js';
+import { LessonSockets } from './lesson-sockets.js';
+import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
 const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
@@ -41,6 +45,11 @@ export class LessonRun implements LessonTracker {
   readonly key: string;
   private readonly evidence = new Evidence();
   private readonly receipts = new Receipts();
+  /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
+  private readonly relays = new RelayStarts();
+  /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
+  private readonly sockets: LessonSockets;
+  private readonly roles: Roles;
   /** The current step's data, taken by a command that was not the step. */
   private miss: NearMiss | null = null;
   /** Lines typed towards the current step before the one that does it (a near miss). */
@@ -59,10 +68,14 @@ export class LessonRun implements LessonTracker {
     /** This session's places, by key. */
     private readonly places: Map<string, Place>,
     /** The student's variables, to see what a receiving step's names hold. */
-    private readonly peek: Peek,
+    peek: Peek,
+    /** The roles taken in this session, by role: kept across `lesson stop` and back. */
+    bound: Map<string, RoleSocket>,
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
+    this.sockets = new LessonSockets(session.engine, peek, rolesOf(lesson.steps), bound);
+    this.roles = this.sockets.roles;
   }
 
   get at(): number {
@@ -85,48 +98,73 @@ export class LessonRun implements LessonTracker {
     } else if (event.kind === 'failed' && event.code === 'ECONNRESET') this.resetSeen = true;
   }
 
+  job(news: JobNews): void {
+    this.relays.hear(news);
+  }
+
   unprompted(): readonly string[] {
+    const relay = this.relaySettled();
+    if (relay !== null) return relay;
     const step = this.steps[this.at];
-    if (step?.seen == null || !this.evidence.met(step.seen)) return [];
+    if (step?.seen == null || !this.met(step.seen)) return [];
     return this.done(step, null);
   }
 
   before(source: string): readonly string[] {
     this.receipts.clear(); // what this chunk receives is what heard judges
+    this.relays.chunkBegins();
     this.resetNow = null;
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
     const miss = this.miss;
-    if (rs === null || miss === null || this.queued(rs.socket) !== 0) return [];
+    if (rs === null || miss === null || this.sockets.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
-    if (receiveStep(source)?.socket !== rs.socket) return [];
-    return this.say(takenWords(rs, miss, this.peek));
+    if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
+    return this.say(takenWords(rs, miss, this.sockets.peekAs));
   }
 
   heard(source: string, failure: Failure): readonly string[] {
+    // A relay that said what became of it while this chunk ran is told first; one still silent keeps its step waiting.
+    const relay = this.relaySettled();
+    if (relay !== null) return this.onlyLooks(source) ? relay : [...relay, ...this.heard(source, failure)];
+    const waiting = this.relays.waiting();
+    if (waiting !== null)
+      return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
     if (step.seen !== null) {
-      if (this.evidence.met(step.seen)) {
+      if (this.met(step.seen)) {
         // What the engine saw during this command did the step; the command may be the next step too
         // (a recvfrom typed while the datagram was on its way).
         // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
         const next = this.steps[this.at + 1];
         const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
-        const nextSerial = nextSocket === null ? undefined : this.handleOf(nextSocket)?.serial;
-        const alsoNext = next !== undefined && next.seen === null && (next.expect.test(collapse(source)) || this.receipts.has(nextSerial));
+        const nextSerial = nextSocket === null ? undefined : this.sockets.handleOf(nextSocket)?.serial;
+        const alsoNext =
+          next !== undefined &&
+          next.seen === null &&
+          (next.expect.test(collapse(this.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
         const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
       if (this.onlyLooks(source)) return [];
       if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
       // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
-      return this.say(failure !== null ? `That did not work. ${step.hint}` : `Not yet: ${this.evidence.progress(step.seen)}. ${step.hint}`);
+      return this.say(
+        failure !== null
+          ? `That did not work. ${step.hint}`
+          : `Not yet: ${this.evidence.progress(step.seen, this.sockets.roleSerial(step.seen.socket))}. ${step.hint}`,
+      );
     }
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
-    const took = this.receipts.take(stepSocket === undefined ? undefined : this.handleOf(stepSocket)?.serial);
-    if (!step.expect.test(collapse(source))) return this.notTheStep(step, source, failure, took);
+    const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
+    // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
+    const typed = this.roles.asLesson(source, step);
+    if (!step.expect.test(collapse(typed))) {
+      if (failure === null && this.sockets.madeHere(step, source)) return this.done(step, source);
+      return this.notTheStep(step, source, typed, failure, took);
+    }
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
@@ -139,43 +177,62 @@ export class LessonRun implements LessonTracker {
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
       this.moveTo(this.at + 1, [source]);
-      while (
-        this.steps[this.at]?.seen === null &&
-        this.steps[this.at]!.fails === null &&
-        this.steps[this.at]!.expect.test(collapse(source))
-      )
+      while (this.steps[this.at]?.seen === null && this.steps[this.at]!.fails === null && this.steps[this.at]!.expect.test(collapse(typed)))
         this.moveTo(this.at + 1, [source]);
       return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
+    }
+    const job = this.relays.startedBy(source);
+    if (job !== null) {
+      // The line started the relay; whether it listens, the job says later (or has said).
+      this.relays.wait(job, source);
+      return this.relaySettled() ?? [];
     }
     return this.done(step, source);
   }
 
-  /** A chunk that is not the step: an earlier step again, the step's data taken or kept another way, or a hint. */
-  private notTheStep(step: LessonStep, source: string, failure: Failure, took: string | null): string[] {
+  /**
+   * What the lesson says once the step's relay job has said what became of it: done when it
+   * listens; when it ended first (its port taken), why, and the step stays. Null while it has not said.
+   */
+  private relaySettled(): string[] | null {
+    const step = this.steps[this.at];
+    const settled = step === undefined ? null : this.relays.settled();
+    if (step === undefined || settled === null) return null;
+    if (settled.fate.kind === 'listening') return this.done(step, settled.source);
+    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
+  }
+
+  /** A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step again, the step's data taken or kept another way, or a hint. */
+  private notTheStep(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
       if (took !== null) {
-        this.miss = nearMiss(rs, source, took, this.peek);
+        this.miss = nearMiss(rs, source, typed, took, this.sockets.peekAs);
         this.typing.push(source.trim());
         // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
         // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
-        if (rs.targets.length === 0 || kept(rs, this.miss, this.peek)) return this.done(step, source);
-        return this.say(nearMissWords(rs, step.step, this.miss, this.queued(rs.socket), this.peek));
+        if (rs.targets.length === 0 || kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
+        return this.say(nearMissWords(rs, step.step, this.miss, this.sockets.queued(rs.socket), this.sockets.peekAs));
       }
-      if (this.miss !== null && kept(rs, this.miss, this.peek)) return this.done(step, source);
+      if (this.miss !== null && kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
     }
-    const typed = collapse(source);
+    const asTyped = collapse(source);
     const before = this.places.get(this.key)?.typed ?? [];
-    const earlier = this.steps
-      .slice(0, this.at)
-      .findIndex(
-        (s, i) =>
-          (s.seen === null && s.expect.test(typed) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
-          (failure === null && (before[i] ?? []).some((line) => collapse(line) === typed)),
+    // Each earlier step judges the line with its own roles: one typed again in a new session, whose
+    // sockets went with the old one, takes its role again (cs = tcp.socket is clientSocket again).
+    const earlier = this.steps.slice(0, this.at).findIndex((s, i) => {
+      const line = collapse(this.roles.asLesson(source, s));
+      return (
+        (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+        (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped))
       );
+    });
     // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
     // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
-    if (earlier >= 0) return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
+    if (earlier >= 0) {
+      if (failure === null) this.roles.keep();
+      return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
+    }
     if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
     return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
   }
@@ -183,12 +240,13 @@ export class LessonRun implements LessonTracker {
   /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
   private hint(step: LessonStep): string {
     const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.peek, step.step);
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.sockets.peekAs, step.step);
     return keep ?? step.hint;
   }
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
   private done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
+    this.roles.keep();
     this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
@@ -229,16 +287,8 @@ export class LessonRun implements LessonTracker {
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
-  /** Data, datagrams or connections waiting on the socket the lesson names; null when no open socket has that name. */
-  private queued(name: string): number | null {
-    const handle = this.handleOf(name);
-    return handle === null ? null : this.session.engine.info(handle).queued.count;
-  }
-
-  /** The socket a name stands for, as NAME.call finds it: a variable holding a socket, else a socket's label. */
-  private handleOf(name: string): SocketHandle | null {
-    const value = this.peek(name);
-    return value?.kind === 'socket' ? value.handle : this.session.engine.lookup(name);
+  private met(seen: Seen): boolean {
+    return this.evidence.met(seen, this.sockets.roleSerial(seen.socket));
   }
 
   /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
@@ -251,7 +301,8 @@ export class LessonRun implements LessonTracker {
     });
   }
 
+  /** The lesson's words, its sockets called by the student's names for them. */
   say(text: string, rest = '  '): string[] {
-    return wrapWords(text, proseWidth(this.session.columns()), MARK, rest);
+    return wrapWords(this.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
   }
 }

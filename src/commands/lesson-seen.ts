@@ -4,7 +4,7 @@ import type { EngineEvent } from '../engine/types.js';
  * Steps checked by what the engine saw, not by what was typed: in two terminals the other program's
  * calls are typed elsewhere, and what reaches this terminal is the engine's events (a client's
  * handshake on the welcoming socket, a datagram in the queue). A lesson file writes one as
- * `seen: KIND SOCKET [N]`, SOCKET being the label the student gave the socket (serverSocket).
+ * `seen: KIND SOCKET [N]`, SOCKET being the socket's role as the lesson names it (serverSocket).
  */
 
 export type SeenKind = 'incoming' | 'received' | 'accepted' | 'eof';
@@ -34,29 +34,30 @@ export function parseSeen(text: string): Seen | string {
 }
 
 /**
- * What the engine has done since the lesson began, counted by socket label: enough to answer every
- * Seen. Labels, not serials, because the lesson file can only name sockets as the student does.
+ * What the engine has done since the lesson began, counted by socket serial: enough to answer every
+ * Seen. The lesson file names the socket by its role (serverSocket); the lesson asks about the
+ * socket the student made in that role (lesson-roles.ts), whatever its label.
  */
 export class Evidence {
   private readonly counts = new Map<string, number>();
   /** The counts when the current step began: a step counts what happened since (a lesson resumed, or left and come back to, starts afresh). */
   private base = new Map<string, number>();
-  /** Connection sockets each welcoming socket (by label) accepted that are still open, by serial. */
-  private readonly open = new Map<string, Set<number>>();
+  /** Connection sockets each welcoming socket (by serial) accepted that are still open, by serial. */
+  private readonly open = new Map<number, Set<number>>();
   /** Connection sockets each welcoming socket accepted, open or closed since. */
-  private readonly everAccepted = new Map<string, number>();
+  private readonly everAccepted = new Map<number, number>();
 
   hear(event: EngineEvent): void {
     switch (event.kind) {
       case 'incoming':
       case 'received':
       case 'eof':
-        this.bump(event.kind, event.socket);
+        this.bump(event.kind, event.serial);
         return;
       case 'accepted': {
-        const set = this.open.get(event.socket) ?? new Set<number>();
-        this.open.set(event.socket, set.add(event.conn));
-        this.everAccepted.set(event.socket, (this.everAccepted.get(event.socket) ?? 0) + 1);
+        const set = this.open.get(event.serial) ?? new Set<number>();
+        this.open.set(event.serial, set.add(event.conn));
+        this.everAccepted.set(event.serial, (this.everAccepted.get(event.serial) ?? 0) + 1);
         return;
       }
       case 'closed':
@@ -72,14 +73,16 @@ export class Evidence {
     this.base = new Map(this.counts);
   }
 
-  met(seen: Seen): boolean {
+  /** serial: the socket in the seen's role now (undefined: none yet, and nothing is seen). */
+  met(seen: Seen, serial: number | undefined): boolean {
+    if (serial === undefined) return false;
     switch (seen.kind) {
       case 'incoming':
       case 'received':
       case 'eof':
-        return this.since(`${seen.kind} ${seen.socket}`) >= seen.count;
+        return this.since(`${seen.kind} ${serial}`) >= seen.count;
       case 'accepted':
-        return (this.open.get(seen.socket)?.size ?? 0) >= seen.count;
+        return (this.open.get(serial)?.size ?? 0) >= seen.count;
       default: {
         const exhaustive: never = seen.kind;
         return exhaustive;
@@ -88,13 +91,13 @@ export class Evidence {
   }
 
   /** How far the step is, in words, for a command typed while it is not done yet. */
-  progress(seen: Seen): string {
+  progress(seen: Seen, serial: number | undefined): string {
     const { kind, socket, count } = seen;
     switch (kind) {
       case 'incoming':
       case 'received':
       case 'eof': {
-        const n = this.since(`${kind} ${socket}`);
+        const n = serial === undefined ? 0 : this.since(`${kind} ${serial}`);
         const [one, many] = {
           incoming: ['completed handshake', 'completed handshakes'],
           received: ['arrival', 'arrivals'],
@@ -103,8 +106,8 @@ export class Evidence {
         return `${socket} has seen ${n} ${n === 1 ? one : many} since this step began; it waits for ${count}`;
       }
       case 'accepted': {
-        const open = this.open.get(socket)?.size ?? 0;
-        const ever = this.everAccepted.get(socket) ?? 0;
+        const open = serial === undefined ? 0 : (this.open.get(serial)?.size ?? 0);
+        const ever = serial === undefined ? 0 : (this.everAccepted.get(serial) ?? 0);
         const closed =
           ever > open
             ? `; a connection socket closed before the next accept does not count: connect another client and accept it while ${open === 1 ? 'the open one stays' : open > 1 ? 'the others stay' : 'another is'} open`
@@ -122,8 +125,8 @@ export class Evidence {
     return (this.counts.get(key) ?? 0) - (this.base.get(key) ?? 0);
   }
 
-  private bump(kind: SeenKind, socket: string): void {
-    const key = `${kind} ${socket}`;
+  private bump(kind: SeenKind, serial: number): void {
+    const key = `${kind} ${serial}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 }

@@ -9,6 +9,7 @@ import { wrapWords } from '../render/wrap.js';
 import { ExitRequest, ShellError } from '../core/errors.js';
 import { suggest } from './table.js';
 import { openSocket } from './socket-arg.js';
+import { boundedWait } from './foreground-limit.js';
 import { topic } from '../explain/topics.js';
 import { comment, lines } from '../spec/python.js';
 import { defineCommand, type Arg, type CallContext, type CommandDef } from '../spec/command.js';
@@ -253,7 +254,9 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: (py) => comment(`wait ${py.arg(0).replace(/'/g, '')}: the shell waited for a background job here`),
     async run(ctx) {
       const id = ctx.a.JOB;
-      const info = await ctx.session.jobs.wait(id, ctx.block.signal);
+      const info = await boundedWait(ctx, 'wait', `the job runs on; jobs %${id} shows it, kill %${id} stops it`, (signal) =>
+        ctx.session.jobs.wait(id, signal),
+      );
       if (!info) throw new ShellError(`no job %${id} (see jobs)`, ctx.args[0]!.span);
       return NONE;
     },

@@ -16,6 +16,15 @@ export const NOTES_KEPT = 50;
 
 export type JobEnd = { readonly state: 'done' } | { readonly state: 'killed' } | { readonly state: 'failed'; readonly error: unknown };
 
+/**
+ * What the session hears of its jobs as it happens, for whoever must not tell a job's work as done
+ * before it is (a lesson): a job started, a relay job's sockets are up (its start worked), a job ended.
+ */
+export type JobNews =
+  | { readonly kind: 'started'; readonly job: number }
+  | { readonly kind: 'listening'; readonly job: number }
+  | { readonly kind: 'ended'; readonly job: number; readonly end: JobEnd };
+
 interface Job {
   readonly id: number;
   readonly command: string;
@@ -36,6 +45,9 @@ export class Jobs {
   private readonly jobs = new Map<number, Job>();
   /** The last number given: a job forgotten when done leaves a gap, and its number is not given again meanwhile. */
   private lastId = 0;
+
+  /** news: hears each job start and end (JobNews), after the job's own onEnd. */
+  constructor(private readonly news: (news: JobNews) => void = () => {}) {}
 
   /**
    * Starts a job. forget: once it ends it leaves the list (after onEnd), as serve's handlers do, each
@@ -82,6 +94,7 @@ export class Jobs {
         ),
     };
     this.jobs.set(id, job);
+    this.news({ kind: 'started', job: id });
     return id;
   }
 
@@ -149,6 +162,7 @@ export class Jobs {
   private end(job: Job, end: JobEnd, onEnd: (id: number, end: JobEnd) => void): void {
     job.state = end.state;
     onEnd(job.id, end);
+    this.news({ kind: 'ended', job: job.id, end });
   }
 }
 

@@ -148,6 +148,7 @@ export class ExchangeLog {
       case 'lost':
         return this.add({ kind: 'lost', at: reachable(e.at), bytes: e.bytes, preview: Buffer.from(e.data.subarray(0, PREVIEW)) });
       case 'data':
+      case 'passed':
       case 'duplicated':
       case 'reordered':
       case 'failed':

@@ -4,7 +4,7 @@
  * session subscribes it to the engine's one event stream, and render/traffic.ts writes its entries.
  */
 import type { Address, EngineEvent, Transport } from '../engine/types.js';
-import type { RelayEvent } from '../relay/index.js';
+import type { DataFate, RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
 
 /** hex: a hex dump with ASCII beside it (socat -x); text: the bytes as they are (socat -v). */
@@ -25,6 +25,8 @@ export type TrafficEntry =
       /** A copy: the log may be written after the queue's buffer is reused. Empty for sendfile and for recvfile's fast path (file names it). */
       readonly data: Buffer;
       readonly file: string | null;
+      /** What a relay did with the bytes, when it did more than pass them on at once: dropped, late, a second copy. */
+      readonly note?: string;
     }
   /** A FIN sent ('>', shutdown or close) or received ('<'), or a datagram the full queue dropped ('<'). */
   | {
@@ -40,14 +42,26 @@ export type TrafficEntry =
 export type LocalOf = (serial: number) => Address | null;
 
 /**
- * The entry for bytes that crossed a relay, as socat -v -x writes its relay's: always from the
- * client's side, `client > target` going up and `client < target` coming back.
+ * The entry for what went through a relay, as socat -v -x writes its relay's, told when it went: always
+ * from the client's side, `client > target` going up and `client < target` coming back. Bytes the relay
+ * lost are there, marked dropped; bytes it held back say how late they went; a FIN or a reset that
+ * passed is a mark saying which.
  */
-export function relayTrafficEntry(e: Extract<RelayEvent, { kind: 'data' }>, at = new Date()): TrafficEntry {
+export function relayTrafficEntry(e: Extract<RelayEvent, { kind: 'data' | 'passed' }>, at = new Date()): TrafficEntry {
+  const direction = e.direction === 'up' ? '>' : '<';
+  if (e.kind === 'passed') {
+    const [from, to] = e.direction === 'up' ? [e.client, e.target] : [e.target, e.client];
+    const text =
+      e.how === 'fin'
+        ? `FIN from ${hostPort(from)}, passed on to ${hostPort(to)}`
+        : `RST from ${hostPort(from)}, passed on to ${hostPort(to)} as a reset`;
+    return { kind: 'mark', at, direction, socket: 'relay', serial: 0, text };
+  }
+  const note = fateNote(e.fate);
   return {
     kind: 'data',
     at,
-    direction: e.direction === 'up' ? '>' : '<',
+    direction,
     socket: 'relay',
     serial: 0,
     transport: e.transport,
@@ -56,7 +70,28 @@ export function relayTrafficEntry(e: Extract<RelayEvent, { kind: 'data' }>, at =
     bytes: e.data.length,
     data: Buffer.from(e.data),
     file: null,
+    ...(note === null ? {} : { note }),
   };
+}
+
+/** What the relay did to the bytes, in words; null when it passed them on at once. */
+function fateNote(fate: DataFate): string | null {
+  switch (fate.kind) {
+    case 'lost':
+      return 'dropped by the relay (--loss): not sent on';
+    case 'sent': {
+      const words = [
+        ...(fate.lateMs === null ? [] : [`${fate.lateMs} ms late`]),
+        ...(fate.reordered ? ['held back to go after the next one (--reorder)'] : []),
+        ...(fate.copy === 2 ? ['the second copy (--duplicate)'] : []),
+      ];
+      return words.length === 0 ? null : words.join(', ');
+    }
+    default: {
+      const exhaustive: never = fate;
+      return exhaustive;
+    }
+  }
 }
 
 /** The entry for one engine event, or null for events that move no bytes. */

@@ -14,10 +14,14 @@ const TICKS = 20;
 
 export type PumpEnd = 'fin' | 'reset';
 
+/** What the pump passed to dst, as it did: bytes (lateMs after they arrived when they waited; null: at once), or the end it passed on. */
+export type Passed =
+  { readonly kind: 'data'; readonly data: Buffer; readonly lateMs: number | null } | { readonly kind: 'end'; readonly how: PumpEnd };
+
 export class Pump {
   /** Bytes written to dst: this connection's share of the direction's count. */
   moved = 0;
-  private readonly queue: { readonly due: number; readonly data: Buffer }[] = [];
+  private readonly queue: { readonly due: number; readonly data: Buffer; readonly arrived: number }[] = [];
   private queued = 0;
   private nextFree = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -33,6 +37,8 @@ export class Pump {
     private readonly delayMs: number,
     private readonly rate: number | null,
     private readonly onEnd: (how: PumpEnd) => void,
+    /** Hears what went on to dst, when it went (a traffic log of what crossed). */
+    private readonly passed: (what: Passed) => void = () => {},
   ) {
     src.on('data', (chunk: Buffer) => this.arrive(chunk));
     src.on('end', () => {
@@ -61,7 +67,7 @@ export class Pump {
     this.counts.arrived++;
     this.counts.bytes += chunk.length;
     if (this.delayMs === 0 && this.rate === null && this.queue.length === 0) {
-      this.write(chunk);
+      this.write(chunk, null);
       if (this.blocked) this.src.pause();
       return;
     }
@@ -72,7 +78,7 @@ export class Pump {
       const data = chunk.subarray(at, at + piece);
       const due = Math.max(now + this.delayMs, this.nextFree);
       if (this.rate !== null) this.nextFree = due + (data.length * 1000) / this.rate;
-      this.queue.push({ due, data });
+      this.queue.push({ due, data, arrived: now });
     }
     this.queued += chunk.length;
     if (this.queued >= QUEUE_LIMIT) this.src.pause();
@@ -86,9 +92,9 @@ export class Pump {
     this.timer = null;
     const now = performance.now();
     while (!this.blocked && this.queue.length > 0 && this.queue[0]!.due <= now) {
-      const { data } = this.queue.shift()!;
+      const { data, arrived } = this.queue.shift()!;
       this.queued -= data.length;
-      this.write(data);
+      this.write(data, Math.round(now - arrived));
     }
     if (this.blocked) return;
     const next = this.queue[0];
@@ -97,23 +103,29 @@ export class Pump {
     if (this.queued < QUEUE_LIMIT / 2 && this.src.isPaused() && !this.srcEnded) this.src.resume();
   }
 
-  private write(data: Buffer): void {
+  private write(data: Buffer, lateMs: number | null): void {
     this.moved += data.length;
     this.counts.forwarded += data.length;
     if (!this.dst.write(data)) this.blocked = true;
+    this.passed({ kind: 'data', data, lateMs });
   }
 
+  /** src ended without a FIN (a reset): dst is reset too. Passed on only when dst was still open: when the relay itself tore src down after dst's reset, nothing came from src. */
   private reset(): void {
     if (this.over) return;
     this.stop();
     this.queue.length = 0;
-    if (!this.dst.destroyed) this.dst.resetAndDestroy();
+    if (!this.dst.destroyed) {
+      this.dst.resetAndDestroy();
+      this.passed({ kind: 'end', how: 'reset' });
+    }
     this.onEnd('reset');
   }
 
   private finish(how: PumpEnd): void {
     this.stop();
     this.dst.end();
+    this.passed({ kind: 'end', how });
     this.onEnd(how);
   }
 }

@@ -7,8 +7,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Address } from '../engine/types.js';
 import { familyOf, nodeAddress, relayError, resolved } from './endpoints.js';
 import { counter, type Counter } from './fate.js';
-import { Pump } from './pump.js';
-import type { Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
+import { Pump, type Passed } from './pump.js';
+import type { Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
 
 type TcpSpec = Extract<RelaySpec, { transport: 'tcp' }>;
 
@@ -85,22 +85,43 @@ class TcpRelay implements Relay {
         this.pumps.delete(down);
         this.emit({ kind: 'ended', client: from, up: up.moved, down: down.moved, reset: ends.reset });
       };
-      const up = new Pump(client, upstream, this.up, delayMs, rate, (how) => {
-        if (how === 'reset') ends.reset = true;
-        ends.up = true;
-        done();
-      });
-      const down = new Pump(upstream, client, this.down, delayMs, rate, (how) => {
-        if (how === 'reset') ends.reset = true;
-        ends.down = true;
-        done();
-      });
+      // What crossed, for a traffic log: each piece as it was written on, and each end as it was passed on.
+      const target = this.target;
+      const tell =
+        (direction: Direction) =>
+        (what: Passed): void =>
+          this.emit(
+            what.kind === 'data'
+              ? {
+                  kind: 'data',
+                  transport: 'tcp',
+                  direction,
+                  client: from,
+                  target,
+                  data: what.data,
+                  fate: { kind: 'sent', lateMs: what.lateMs, copy: 1, reordered: false },
+                }
+              : { kind: 'passed', direction, how: what.how, client: from, target },
+          );
+      /** One direction's pump: its end marks the direction ended (a reset, both), its passing is told. */
+      const pump = (direction: Direction, src: Socket, dst: Socket): Pump =>
+        new Pump(
+          src,
+          dst,
+          direction === 'up' ? this.up : this.down,
+          delayMs,
+          rate,
+          (how) => {
+            if (how === 'reset') ends.reset = true;
+            ends[direction] = true;
+            done();
+          },
+          tell(direction),
+        );
+      const up = pump('up', client, upstream);
+      const down = pump('down', upstream, client);
       this.pumps.add(up);
       this.pumps.add(down);
-      // What crossed, for a traffic log: beside the pumps' own listeners, as each read arrives.
-      const target = this.target;
-      client.on('data', (data: Buffer) => this.emit({ kind: 'data', transport: 'tcp', direction: 'up', client: from, target, data }));
-      upstream.on('data', (data: Buffer) => this.emit({ kind: 'data', transport: 'tcp', direction: 'down', client: from, target, data }));
       client.resume();
     });
     upstream.once('error', (err: NodeJS.ErrnoException) => {

@@ -73,9 +73,10 @@ export type RelayEvent =
   /** The relay listens on local and relays to target (resolved). */
   | { readonly kind: 'ready'; readonly transport: Transport; readonly local: Address; readonly target: Address }
   /**
-   * Bytes that reached the relay: a datagram, or a read off a TCP connection, before its fate is
-   * drawn. up: from the client to the target; down: from the target to the client. For a traffic
-   * log of what crossed, as socat -v -x shows its relay's.
+   * Bytes as they went through the relay, told when their fate was done: a datagram or a piece of a
+   * TCP stream when it was sent on (after its delay; each copy of a duplicate), or a datagram when
+   * the relay lost it. up: from the client to the target; down: from the target to the client. For a
+   * traffic log of what crossed, as socat -v -x shows its relay's, and never of what did not.
    */
   | {
       readonly kind: 'data';
@@ -84,6 +85,15 @@ export type RelayEvent =
       readonly client: Address;
       readonly target: Address;
       readonly data: Buffer;
+      readonly fate: DataFate;
+    }
+  /** A TCP end passed through: the FIN one side sent, after its bytes, or its reset, passed on as a reset. */
+  | {
+      readonly kind: 'passed';
+      readonly direction: Direction;
+      readonly how: 'fin' | 'reset';
+      readonly client: Address;
+      readonly target: Address;
     }
   /** A new client: UDP: its first datagram (via: the relay's own socket to the target for it); TCP: accepted and connected on. */
   | { readonly kind: 'client'; readonly client: Address; readonly via: Address }
@@ -105,6 +115,14 @@ export type RelayEvent =
   | { readonly kind: 'failed'; readonly client: Address | null; readonly code: string; readonly direction: Direction }
   /** A TCP connection through the relay ended; reset: by a reset, passed on to the other side. */
   | { readonly kind: 'ended'; readonly client: Address; readonly up: number; readonly down: number; readonly reset: boolean };
+
+/**
+ * What became of bytes that reached the relay: sent on (lateMs after they arrived when the relay held
+ * them: --delay, --jitter, --rate, or --reorder's holding back; null: at once; copy 2 of a
+ * --duplicate), or lost (--loss).
+ */
+export type DataFate =
+  { readonly kind: 'sent'; readonly lateMs: number | null; readonly copy: 1 | 2; readonly reordered: boolean } | { readonly kind: 'lost' };
 
 export type RelaySink = (event: RelayEvent) => void;
 

@@ -9,7 +9,7 @@ import type { Address } from '../engine/types.js';
 import { familyOf, keyOf, nodeAddress, relayError, resolved } from './endpoints.js';
 import { counter, fate, type Counter } from './fate.js';
 import { derived, type Random } from './prng.js';
-import type { Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
+import type { DataFate, Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
 
 /** A datagram held back for --reorder goes right after the next one, or after this long if none comes. */
 export const HOLD_MS = 200;
@@ -39,21 +39,29 @@ class Lane {
     this.random = derived(seed, direction === 'up' ? 0 : 1);
   }
 
-  /** A datagram from `from` to the relay's address `at`; send puts one copy on its way. */
-  pass(data: Buffer, from: Address, at: Address, send: (data: Buffer) => void): void {
+  /**
+   * A datagram from `from` to the relay's address `at`; send puts one copy on its way. log tells the
+   * traffic log what became of it, when it did: each copy as it is sent, or its loss.
+   */
+  pass(data: Buffer, from: Address, at: Address, send: (data: Buffer) => void, log: (fate: DataFate) => void): void {
     const c = this.counts;
     const n = ++c.arrived;
     c.bytes += data.length;
+    const arrived = performance.now();
     const f = fate(this.random, this.relay.spec.impair);
     if (f.lost) {
       c.lost++;
       this.relay.emit({ kind: 'lost', direction: this.direction, n, from, at, bytes: data.length, data });
+      log({ kind: 'lost' });
       return;
     }
+    let reordered = false;
     const go = (): void => {
+      const lateMs = f.delayMs === 0 && !reordered ? null : Math.round(performance.now() - arrived);
       for (let i = 0; i < f.copies; i++) {
         c.forwarded++;
         send(data);
+        log({ kind: 'sent', lateMs, copy: i === 0 ? 1 : 2, reordered });
       }
     };
     if (f.copies === 2) {
@@ -61,6 +69,7 @@ class Lane {
       this.relay.emit({ kind: 'duplicated', direction: this.direction, n, bytes: data.length });
     }
     if (f.held && this.held === null) {
+      reordered = true;
       c.reordered++;
       this.relay.emit({ kind: 'reordered', direction: this.direction, n, bytes: data.length });
       const timer = this.relay.after(HOLD_MS, () => this.release());
@@ -149,11 +158,21 @@ class UdpRelay implements Relay {
   private fromClient(data: Buffer, from: Address): void {
     if (this.closed) return;
     const client = this.clientFor(from);
-    this.emit({ kind: 'data', transport: 'udp', direction: 'up', client: from, target: this.target, data });
-    this.up.pass(data, from, this.local, (d) => {
-      if (client.waiting !== null) client.waiting.push(d);
-      else this.sendUp(client, d);
-    });
+    this.up.pass(
+      data,
+      from,
+      this.local,
+      (d) => {
+        if (client.waiting !== null) client.waiting.push(d);
+        else this.sendUp(client, d);
+      },
+      (f) => this.logData('up', from, data, f),
+    );
+  }
+
+  /** What became of a datagram, for the traffic log (RelayEvent 'data'). */
+  private logData(direction: Direction, client: Address, data: Buffer, fate: DataFate): void {
+    this.emit({ kind: 'data', transport: 'udp', direction, client, target: this.target, data, fate });
   }
 
   private sendUp(client: Client, data: Buffer): void {
@@ -184,11 +203,15 @@ class UdpRelay implements Relay {
     socket.on('error', (err) => this.failed(client, err, 'up'));
     socket.on('message', (data, rinfo) => {
       if (this.closed) return;
-      this.emit({ kind: 'data', transport: 'udp', direction: 'down', client: client.address, target: this.target, data });
-      this.down.pass(data, nodeAddress(rinfo), nodeAddress(socket.address()), (d) =>
-        this.listener.send(d, client.address.port, client.address.host, (err) => {
-          if (err) this.failed(client, err, 'down');
-        }),
+      this.down.pass(
+        data,
+        nodeAddress(rinfo),
+        nodeAddress(socket.address()),
+        (d) =>
+          this.listener.send(d, client.address.port, client.address.host, (err) => {
+            if (err) this.failed(client, err, 'down');
+          }),
+        (f) => this.logData('down', client.address, data, f),
       );
     });
     socket.connect(this.target.port, this.target.host, () => {

@@ -16,6 +16,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 export const RELAY_NOTES: { readonly [K in RelayEvent['kind']]: Note<K> } = {
   ready: () => null, // the relay command says where it listens when it starts
   data: () => null, // the traffic log's (log on, --log FILE), not a note
+  passed: () => null, // the traffic log's too; a connection's end is a note (ended)
   client: (e) => `new client ${addressRepr(e.client)}, relayed to the target from ${addressRepr(e.via)}`,
   lost: (e) =>
     `lost datagram #${e.n} ${way(e.direction)}: ${plural(e.bytes, 'byte')} ${repr({ kind: 'bytes', value: e.data.subarray(0, 24) })}${e.bytes > 24 ? '…' : ''} from ${addressRepr(e.from)} (--loss)`,

@@ -17,7 +17,7 @@ export function trafficHeader(e: TrafficEntry): string {
   const peer = e.peer ? hostPort(e.peer) : '?';
   const route = e.direction === '>' ? `${local} > ${peer}` : `${local} < ${peer}`;
   const length = `${e.bytes} byte${e.bytes === 1 ? '' : 's'}`;
-  return `${e.direction} ${time} ${e.socket} ${route} ${e.transport.toUpperCase()} ${length}${e.file ? ` ${e.direction === '>' ? 'from' : 'into'} ${e.file}` : ''}`;
+  return `${e.direction} ${time} ${e.socket} ${route} ${e.transport.toUpperCase()} ${length}${e.file ? ` ${e.direction === '>' ? 'from' : 'into'} ${e.file}` : ''}${e.note === undefined ? '' : ` ${e.note}`}`;
 }
 
 /** For a file: the header, then the bytes as a hex dump (hex) or exactly as they went (text), then a newline. */

@@ -1,4 +1,5 @@
-import type { FileAccess } from '../spec/services.js';
+import type { FileAccess, LessonTracker } from '../spec/services.js';
+import type { JobNews } from '../core/jobs.js';
 import { compile } from '../commands/check.js';
 import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
@@ -71,6 +72,7 @@ export class ShellCore {
         options.onEvent?.(event);
         this.lessonSaw(event);
       },
+      onJob: (news) => this.lessonHeard(news),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
       ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
       ...(options.lessonState !== undefined ? { lessonState: options.lessonState } : {}),
@@ -186,6 +188,18 @@ export class ShellCore {
     const lesson = this.session.lesson;
     if (lesson === null) return;
     lesson.saw(event);
+    this.lessonUnprompted(lesson);
+  }
+
+  /** A lesson under way hears what its jobs did (a relay listening, or failing to): said as lessonSaw says what it saw. */
+  private lessonHeard(news: JobNews): void {
+    const lesson = this.session.lesson;
+    if (lesson === null) return;
+    lesson.job(news);
+    this.lessonUnprompted(lesson);
+  }
+
+  private lessonUnprompted(lesson: LessonTracker): void {
     if (this.running !== null) return;
     queueMicrotask(() => {
       if (this.running !== null || this.session.lesson !== lesson) return;

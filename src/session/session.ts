@@ -12,7 +12,7 @@ import { addressRepr, repr, str, type Value } from '../lang/values.js';
 import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
 import { eventSays } from './events.js';
 import { LookupNotes } from './lookups.js';
-import { Jobs } from '../core/jobs.js';
+import { Jobs, type JobNews } from '../core/jobs.js';
 import { ExchangeLog } from '../record/exchange-log.js';
 import { ExportLog } from '../record/export-log.js';
 import type { Trouble } from '../record/trouble.js';
@@ -44,6 +44,8 @@ export interface SessionOptions {
   readonly lessonState?: string;
   /** Whether out shows info lines now (SessionServices.showsInfo); always, when absent. */
   readonly showsInfo?: () => boolean;
+  /** Hears each job start and end, and a relay job's start that worked (its sockets are up). */
+  readonly onJob?: (news: JobNews) => void;
 }
 
 /**
@@ -59,7 +61,7 @@ export const MAX_RUN_DEPTH = 32;
 export class Session implements SessionServices {
   readonly engine: Engine;
   readonly table: ReadonlyMap<string, CommandDef> = TABLE;
-  readonly jobs = new Jobs();
+  readonly jobs = new Jobs((news) => this.options.onJob?.(news));
   readonly exchanges = new ExchangeLog();
   /** Filled by the chunks of a REPL or piped session (runChunk); scripts export from their source. */
   readonly ran = new ExportLog((source, firstLine) => compile(source, firstLine).program);
@@ -139,7 +141,8 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
-    if (event.kind === 'data') return this.traffic.hearRelay(event);
+    if (event.kind === 'data' || event.kind === 'passed') return this.traffic.hearRelay(event);
+    if (event.kind === 'ready' && job !== undefined) this.options.onJob?.({ kind: 'listening', job });
     this.exchanges.hearRelay(event, job);
     const text = relayNote(event);
     if (text === null) return;

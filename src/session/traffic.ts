@@ -31,7 +31,7 @@ export class TrafficTap implements TrafficControl {
   }
 
   /** What crossed a relay of this session (session.relayed): logged as the sockets' traffic is. */
-  hearRelay(event: Extract<RelayEvent, { kind: 'data' }>): void {
+  hearRelay(event: Extract<RelayEvent, { kind: 'data' | 'passed' }>): void {
     if (this.target !== null) this.write(relayTrafficEntry(event), this.target);
   }
 

@@ -1,4 +1,4 @@
-import type { Jobs } from '../core/jobs.js';
+import type { JobNews, Jobs } from '../core/jobs.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
 import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchange-log.js';
@@ -34,7 +34,9 @@ export interface LessonTracker {
   heard(source: string, failure: { readonly message: string; readonly cancelled: boolean } | null): readonly string[];
   /** Each engine event while the lesson runs: a step may be done by what the engine saw (another terminal's client connecting). */
   saw(event: EngineEvent): void;
-  /** What the lesson says when what it saw did a step while no command ran: the next step, or nothing. */
+  /** Each job start and end, and a relay job's start that worked: a step that starts a relay is done when the relay listens. */
+  job(news: JobNews): void;
+  /** What the lesson says when what it saw or heard did a step (or failed it) while no command ran: the next step, or nothing. */
   unprompted(): readonly string[];
 }
 

@@ -135,10 +135,13 @@ describe.runIf(hasPython)('sockshell relay between Python programs', () => {
       );
       expect((await r.stop()).status).toBe(130);
       const lines = readFileSync(log, 'utf8').split('\n');
-      const shown = lines.map((l) => l.replace(/^(.) \S+Z/, '$1 TIME').replace(/:\d+ /g, ':P '));
+      const shown = lines.map((l) => l.replace(/^(.) \S+Z/, '$1 TIME').replace(/:\d+\b/g, ':P'));
+      // The bytes each way, then each side's FIN as it passed: the server's after its reply, then the client's.
       expect(shown.filter((l) => /^[<>] /.test(l))).toEqual([
         '> TIME relay 127.0.0.1:P > 127.0.0.1:P TCP 11 bytes',
         '< TIME relay 127.0.0.1:P < 127.0.0.1:P TCP 11 bytes',
+        '< TIME relay FIN from 127.0.0.1:P, passed on to 127.0.0.1:P',
+        '> TIME relay FIN from 127.0.0.1:P, passed on to 127.0.0.1:P',
       ]);
       expect(shown.filter((l) => l.startsWith('  00000000  '))).toEqual([
         expect.stringMatching(/^ {2}00000000 {2}68 65 6c 6c 6f 1b 5b 33 {2}31 6d 0a +\|hello\.\[31m\.\|$/),

@@ -1,0 +1,83 @@
+import type { Engine, SocketHandle } from '../engine/types.js';
+import type { LessonStep } from './lesson-file.js';
+import type { Peek } from './lesson-receive.js';
+import { makes, Roles, type RoleSocket } from './lesson-roles.js';
+
+/**
+ * The sockets of a lesson under way: its roles (lesson-roles.ts), and the student's sockets found as
+ * NAME.call finds them (a variable holding one, else a socket's label), by the lesson's names.
+ */
+export class LessonSockets {
+  readonly roles: Roles;
+
+  constructor(
+    private readonly engine: Engine,
+    /** The student's variables. */
+    private readonly peek: Peek,
+    all: ReadonlySet<string>,
+    bound: Map<string, RoleSocket>,
+  ) {
+    this.roles = new Roles(all, bound, (name) => this.serialOf(name));
+  }
+
+  /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
+  readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);
+
+  /** The socket a lesson's name stands for: its role's socket once taken, else as NAME.call finds it. */
+  handleOf(name: string): SocketHandle | null {
+    const serial = this.roles.serial(name);
+    if (serial !== undefined) {
+      const info = this.engine.list().find((s) => s.serial === serial);
+      return info === undefined ? null : { name: info.name, serial };
+    }
+    const value = this.peek(name);
+    return value?.kind === 'socket' ? value.handle : this.engine.lookup(name);
+  }
+
+  /** Data, datagrams or connections waiting on the socket the lesson names; null when no open socket has that name. */
+  queued(name: string): number | null {
+    const handle = this.handleOf(name);
+    return handle === null ? null : this.engine.info(handle).queued.count;
+  }
+
+  /** The socket in a role: the one the student made for it, else one labelled so (a role not taken yet). */
+  roleSerial(role: string): number | undefined {
+    return this.roles.serial(role) ?? this.serialOf(role);
+  }
+
+  /**
+   * The step makes a server's socket and the chunk `source` made it, however spelled: a socket it
+   * names, of no role yet, is now what the step's socket must be (lesson-roles.ts makes). It takes
+   * the role.
+   */
+  madeHere(step: LessonStep, source: string): boolean {
+    const m = makes(step);
+    const port = m === null ? undefined : this.peek(m.port);
+    if (m === null || port?.kind !== 'int' || this.roles.serial(m.role) !== undefined) return false;
+    const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+    const socket = this.roles.unclaimedIn(source).find((s) => {
+      const info = this.engine.list().find((i) => i.serial === s.serial);
+      return (
+        info !== undefined &&
+        info.transport === m.transport &&
+        info.state === m.state &&
+        info.local?.port === port.value &&
+        (m.host === null ? wildcard(info.local.host) : info.local.host === m.host)
+      );
+    });
+    if (socket === undefined) return false;
+    this.roles.take(m.role, socket);
+    return true;
+  }
+
+  /**
+   * The serial of the socket a name of the student's stands for now: a variable's socket, else (no
+   * variable of that name) a socket's label. A variable holding something else is no socket, though a
+   * socket has its label (`conn = serverSocket.accept` holds a pair; its socket is labelled conn).
+   */
+  private serialOf(name: string): number | undefined {
+    const value = this.peek(name);
+    if (value !== undefined) return value.kind === 'socket' ? value.handle.serial : undefined;
+    return this.engine.lookup(name)?.serial;
+  }
+}
