@@ -2,7 +2,7 @@ import type { Span, Stmt, Target, Word } from '../lang/ast.js';
 import { itemsOf, repr, type Value } from '../lang/values.js';
 import type { SessionServices } from '../spec/services.js';
 import type { Trouble } from '../record/trouble.js';
-import { count } from '../commands/args.js';
+import { count } from '../commands/coercers.js';
 import { Cancelled, ShellError } from '../core/errors.js';
 import type { OutputSink } from '../core/output.js';
 import type { PyType } from '../spec/python.js';
