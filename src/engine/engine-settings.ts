@@ -1,6 +1,6 @@
 /** An engine's settings from its EngineOptions: the queue limits with their defaults, and which of the native addon's calls it may use. */
 
-import type { Core } from './base.js';
+import type { Core } from './socket-core.js';
 import { nativeCalls } from './native.js';
 import type { EngineOptions } from './types.js';
 

@@ -3,7 +3,8 @@
  * closed or stale one), over the table of open sockets (socket-table.ts); owners so a job's sockets
  * close together, and the sockets being closed so closeAll can wait until every OS handle is released.
  */
-import type { Accepted, BaseSocket, Core, Holder } from './base.js';
+import type { BaseSocket } from './base.js';
+import type { Accepted, Core, Holder } from './socket-core.js';
 import { SocketError } from './errors.js';
 import { SocketTable } from './socket-table.js';
 import { closedEvent } from './closed-event.js';
