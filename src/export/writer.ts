@@ -1,16 +1,17 @@
 /** The writer of export and trace: a program's statements as Python lines, with the imports, helpers and notes they need. */
 
-import type { Family, Transport } from '../engine/index.js';
+import type { Transport } from '../engine/index.js';
 import type { Cond, Stmt, Word } from '../lang/ast.js';
 import { conditionPython } from './conditions.js';
 import type { CommandDef } from '../spec/command.js';
-import { splitFlags, type FlagValue } from '../spec/flags.js';
-import type { PyContext, PyHelper, PyType } from '../spec/python.js';
+import { splitFlags } from '../spec/flags.js';
+import type { PyHelper, PyType } from '../spec/python.js';
 import { literal, literalType, pyName } from './literals.js';
 import { ProgramVars } from './program-vars.js';
 import type { ExportOptions, KnownTypes } from './python.js';
 import { SocketNames } from './socket-names.js';
-import { wordBytes, wordSocket, wordText, wordValue, type PyWord } from './words.js';
+import { wordValue, type PyWord } from './words.js';
+import { asNumber, pyContext, type Writing } from './py-context.js';
 
 export class Writer {
   readonly out: string[] = [];
@@ -134,7 +135,15 @@ export class Writer {
     const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
     if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.program.current);
     const target = s.call.target ? pyName(s.call.target.name) : this.program.current || 's';
-    const ctx = this.context(positional, flags, target, this.options.made?.(s)?.family ?? null, () => pyName(newName()), values);
+    const ctx = pyContext(
+      this.writing(),
+      positional,
+      flags,
+      target,
+      this.options.made?.(s)?.family ?? null,
+      () => pyName(newName()),
+      values,
+    );
     const r = def.toPython(ctx);
     const note = s.background ? '  # ran in the background in the shell' : '';
     // The shell gives each pass's socket a name of its own while the earlier ones are open; one
@@ -208,43 +217,10 @@ export class Writer {
     targets.forEach((t) => this.define(t, 'none'));
   }
 
-  /** What a command's toPython is given: its words as Python, and the program's state. */
-  private context(
-    positional: readonly Word[],
-    flags: ReadonlySet<string>,
-    target: string,
-    family: Family | null,
-    newName: () => string,
-    values: readonly FlagValue[] = [],
-  ): PyContext {
-    const words = positional.map((w) => asNumber(w, this.word(w)));
-    const valued = new Map(values.map((v) => [v.spec.name, v.word]));
-    return {
-      target,
-      transport: this.program.transports.get(target) ?? null,
-      tlsBothEnds: this.tlsBothEnds,
-      looping: this.loops > 0,
-      get newName() {
-        return newName();
-      },
-      family,
-      count: words.length,
-      flag: (f) => flags.has(f),
-      arg: (i) => words[i]!.code,
-      type: (i) => words[i]!.type,
-      utf8: (i) => words[i]!.content !== 'raw',
-      bytes: (i) => wordBytes(positional[i]!, this.program.vars),
-      text: (i) => wordText(positional[i]!, this.program.vars),
-      socket: (i) => wordSocket(positional[i]!, this.program.vars),
-      address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
-      note: (n) => this.notes.add(n),
-      flagArg: (name) => {
-        const word = valued.get(name);
-        return word === undefined ? null : this.word(word).code;
-      },
-      need: (m) => this.imports.add(m),
-      helper: (h) => this.helpers.add(h),
-    };
+  /** The writer's side of a command's PyContext, as it stands now. */
+  private writing(): Writing {
+    const { program, tlsBothEnds, notes, imports, helpers } = this;
+    return { program, tlsBothEnds, looping: this.loops > 0, notes, imports, helpers };
   }
 
   /** `(NAME ARGS)`: the inline command's expression (check.ts allows only commands that give one). */
@@ -252,7 +228,7 @@ export class Writer {
     const def = this.table.get(w.name);
     if (def === undefined) return { code: 'None', type: 'none', content: 'utf8' };
     const { positional, flags } = splitFlags(def, w.args);
-    const ctx = this.context(positional, flags, this.program.current || 's', null, () => '_');
+    const ctx = pyContext(this.writing(), positional, flags, this.program.current || 's', null, () => '_');
     const r = def.toPython(ctx);
     if (r.kind !== 'expr') return { code: 'None', type: 'none', content: 'utf8' };
     return { code: r.code, type: r.types.length === 1 ? r.types[0]! : 'unknown', content: 'unknown' };
@@ -270,14 +246,4 @@ export class Writer {
   word(w: Word): PyWord {
     return wordValue(w, this.program.vars);
   }
-}
-
-/**
- * 007 is text to the shell (lang/values.ts bareLiteral), which a port, count or size argument reads
- * as the number; Python has no such literal, so where a call takes the word as a number it is written
- * as one (bind(('', 12000)) for 012000). Payloads are written from the word as typed (wordBytes).
- */
-function asNumber(w: Word, py: PyWord): PyWord {
-  if (w.kind !== 'literal' || w.quoted || !/^-?0\d+$/.test(w.text)) return py;
-  return { code: String(Number(w.text)), type: 'int', content: 'utf8' };
 }
