@@ -61,7 +61,7 @@ export class Caller {
 
   /**
    * Evaluates the arguments and starts the command's handler. A handler that throws at once has its
-   * socket error translated here; one that rejects, by the caller (see failure).
+   * socket error translated here; one that rejects, by Interpreter.failure when the machine sees it settle.
    */
   start(prepared: Prepared, stmt: CommandStmt, signal: AbortSignal): Value | Promise<Value> {
     const { call } = stmt;
