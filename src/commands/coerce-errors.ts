@@ -9,6 +9,11 @@ export function fail(arg: Arg, expected: string, hint = ''): never {
   throw new ShellError(`expected ${expected}, got ${typed(arg)}${hint}`, arg.span);
 }
 
+/** Python's (host, port) typed into a command leaves a comma or parenthesis stuck to a word. */
+export function pythonTuple(v: Value): string {
+  return v.kind === 'str' && /^\(|[,)]$/.test(v.value) ? ': separate arguments with spaces, without commas or parentheses (HOST PORT)' : '';
+}
+
 /**
  * The value as the message shows it, led by the word as typed when a number reads differently as a
  * value: `repeat 1e2` got 1e2 (the float 100.0), not a bare 100.0 nobody typed.
@@ -19,11 +24,6 @@ function typed(arg: Arg): string {
   const number = arg.value.kind === 'int' || arg.value.kind === 'float';
   if (!number || w.kind !== 'literal' || w.quoted || w.text === shown) return shown;
   return `${w.text} (the ${arg.value.kind === 'float' ? 'float' : 'integer'} ${shown})`;
-}
-
-/** Python's (host, port) typed into a command leaves a comma or parenthesis stuck to a word. */
-export function pythonTuple(v: Value): string {
-  return v.kind === 'str' && /^\(|[,)]$/.test(v.value) ? ': separate arguments with spaces, without commas or parentheses (HOST PORT)' : '';
 }
 
 function describe(v: Value): string {
