@@ -1,5 +1,5 @@
 import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values.js';
-import { joinWords } from './args.js';
+import { joinWords } from './coercers.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
 import { atPrompt, tellMoreWaiting } from './moments.js';

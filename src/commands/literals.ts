@@ -8,7 +8,7 @@ import type { FlagValue } from '../spec/flags.js';
 /**
  * Checks written-out argument values before anything runs: `recvfrom abc`, `bind '' 99999` or
  * `relay udp 0 localhost 9 --loss abc` is reported by `sockshell check` with its position, as the
- * same value would be at run time. It runs the interpreter's own coercers (args.ts COERCE), on the
+ * same value would be at run time. It runs the interpreter's own coercers (coercers.ts COERCE), on the
  * positional words and the words after valued flags, then the command's refine; a word whose value
  * is known only at run time (a variable, an inline call) is left to then.
  */

@@ -1,6 +1,6 @@
 import { LINGER_OFF, SOCKET_OPTION_TABLE, SOCKET_OPTIONS, type OptionArg, type OptionValue, type SocketOption } from '../engine/index.js';
 import { NONE, int } from '../lang/values.js';
-import { COERCE, count } from './args.js';
+import { COERCE, count } from './coercers.js';
 import { ShellError } from '../core/errors.js';
 import { expr, lines, type PyContext } from '../spec/python.js';
 import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';

@@ -1,7 +1,7 @@
 import type { StreamRead, StreamReadResult } from '../engine/types.js';
 import { NONE, bytes, repr } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
-import { joinWords } from './args.js';
+import { joinWords } from './coercers.js';
 import { expr, lines } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { WORDS, joinedBytes } from './data-calls.js';

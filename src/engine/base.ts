@@ -2,7 +2,6 @@
  * What UDP and TCP sockets share: identity, timeout, counters, the two wait slots, and the Python
  * methods every socket answers the same way (settimeout, getsockname, getpeername, info, close).
  */
-import type { Socket as NetSocket } from 'node:net';
 import { SocketError, type ErrorContext } from './errors.js';
 import { anyAddress } from './resolve.js';
 import type {
@@ -26,44 +25,10 @@ import type {
   Transport,
 } from './types.js';
 import { Waiter } from './waiter.js';
-import type { Blocking } from './native.js';
-import type { BareConnection } from './tcp-end.js';
-import type { AddonCalls } from './sockopts.js';
+import type { Core } from './socket-core.js';
 
-/** What a socket needs from the engine that owns it. */
-export interface Core {
-  readonly udpQueueDatagrams: number;
-  readonly udpQueueBytes: number;
-  readonly tcpQueueBytes: number;
-  emit(event: EngineEvent): void;
-  /** The native fast path, when the engine was given it and the addon loaded; else null. */
-  readonly blocking: Blocking | null;
-  /** The addon's calls on a descriptor, for what Node has no call for (options, a connected UDP socket's sendto); or why there are none. */
-  readonly addon: AddonCalls;
-  /** Registers a connection taken from a listener's accept queue under a fresh name. */
-  adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
-  /**
-   * The name of another open socket of this engine and transport that holds address, or null. For
-   * TCP this is the engine's own record: Node cannot bind a TCP socket without listening, so the OS
-   * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
-   * it names the holder when the OS refused a bind.
-   */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
-}
-
-/** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */
-export type Holder = { readonly holder: string; readonly holderStop?: string };
-
-/** A completed handshake waiting in a listener's accept queue. */
-export interface Accepted {
-  /** Node's socket, or the bare descriptor the native fast path accepted (tcp-end.ts). */
-  readonly raw: NetSocket | BareConnection;
-  readonly from: Address;
-  /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
-  failCode: string | null;
-  /** SO_LINGER of the listening socket, which the connection inherits as Linux copies it; undefined: off. */
-  linger?: number;
-}
+// What a socket needs from its engine lives in socket-core.ts; udp.ts, tcp.ts and listener.ts take it from here.
+export type { Accepted, Core, Holder } from './socket-core.js';
 
 export type Queued = SocketInfo['queued'];
 

@@ -1,11 +1,13 @@
 /**
- * The engine: the table of open sockets by name, with serials so a stale handle is told from a live
- * socket that reuses its name, owners so a job's sockets close together, and the sockets being closed
- * so closeAll can wait until every OS handle is released.
+ * The engine: each call of the Engine contract handed to the socket its handle names (EBADF for a
+ * closed or stale one), over the table of open sockets (socket-table.ts); owners so a job's sockets
+ * close together, and the sockets being closed so closeAll can wait until every OS handle is released.
  */
-import type { Accepted, BaseSocket, Core, Holder } from './base.js';
+import type { BaseSocket } from './base.js';
+import type { Accepted, Core, Holder } from './socket-core.js';
 import { SocketError } from './errors.js';
-import { NameTable } from './names.js';
+import { SocketTable } from './socket-table.js';
+import { closedEvent } from './closed-event.js';
 import { TcpSocket } from './tcp.js';
 import type {
   Address,
@@ -31,7 +33,8 @@ import type {
 } from './types.js';
 import { UdpSocket } from './udp.js';
 import { overlaps } from './resolve.js';
-import { nativeCalls, type Blocking } from './native.js';
+import type { Blocking } from './native.js';
+import { settings } from './engine-settings.js';
 import type { AddonCalls } from './sockopts.js';
 
 export function createEngine(options: EngineOptions): Engine {
@@ -40,10 +43,6 @@ export function createEngine(options: EngineOptions): Engine {
 
 const nothing = (): void => undefined;
 
-const DEFAULT_UDP_QUEUE = 4096;
-const DEFAULT_UDP_QUEUE_BYTES = 4 * 1024 * 1024;
-const DEFAULT_TCP_QUEUE = 1024 * 1024;
-
 class SocketEngine implements Engine, Core {
   readonly udpQueueDatagrams: number;
   readonly udpQueueBytes: number;
@@ -51,32 +50,21 @@ class SocketEngine implements Engine, Core {
   readonly blocking: Blocking | null;
   readonly addon: AddonCalls;
   private readonly sink: EventSink;
-  /** Open sockets by name, in creation order; closed sockets leave it. */
-  private readonly table = new NameTable<BaseSocket>();
-  /** The same sockets by serial: handles resolve through it, so a renamed socket keeps its handles. */
-  private readonly bySerial = new Map<number, BaseSocket>();
-  /**
-   * Sockets made with displace 'tentative' (a shortcut under way) whose name an open socket still
-   * has, by serial. They go by that name already, but are not in the name table: the socket holding
-   * it keeps it, and says so in every message, until claim() moves it aside.
-   */
-  private readonly pending = new Map<number, BaseSocket>();
+  /** Open sockets by label and by serial. */
+  private readonly sockets = new SocketTable((event) => this.emit(event));
   /** Closed sockets whose OS handles are still being released (flushing written data). */
   private readonly closing = new Map<BaseSocket, Promise<void>>();
   /** Addresses things of this shell outside the engine hold (holdAddress). */
   private readonly held = new Set<{ transport: Transport; address: Address; holder: Holder }>();
-  private serials = 0;
 
   constructor(options: EngineOptions) {
     this.sink = options.sink;
-    this.udpQueueDatagrams = Math.max(1, options.udpQueueDatagrams ?? DEFAULT_UDP_QUEUE);
-    this.udpQueueBytes = Math.max(1, options.udpQueueBytes ?? DEFAULT_UDP_QUEUE_BYTES);
-    this.tcpQueueBytes = Math.max(1, options.tcpQueueBytes ?? DEFAULT_TCP_QUEUE);
-    const allowed = options.blockingCalls;
-    const calls = allowed === undefined ? null : nativeCalls().calls;
-    this.blocking = allowed === undefined || calls === null ? null : { calls, allowed };
-    const addon = options.addonCalls === false ? { calls: null, problem: 'left out here' } : nativeCalls();
-    this.addon = addon.calls === null ? { calls: null, problem: addon.problem } : { calls: addon.calls, problem: null };
+    const set = settings(options);
+    this.udpQueueDatagrams = set.udpQueueDatagrams;
+    this.udpQueueBytes = set.udpQueueBytes;
+    this.tcpQueueBytes = set.tcpQueueBytes;
+    this.blocking = set.blocking;
+    this.addon = set.addon;
   }
 
   emit(event: EngineEvent): void {
@@ -88,46 +76,31 @@ class SocketEngine implements Engine, Core {
   }
 
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle {
-    const serial = ++this.serials;
-    const name = this.claimName(options, transport);
+    const serial = this.sockets.nextSerial();
+    const name = this.sockets.name(options, transport);
     const socket =
       transport === 'udp'
         ? new UdpSocket(this, name, serial, options.owner, family)
         : new TcpSocket(this, name, serial, options.owner, family);
-    if (options.displace === 'tentative' && this.table.get(name) !== undefined) {
-      this.pending.set(serial, socket); // displace 'tentative': the holder keeps the name until claim()
-      this.bySerial.set(serial, socket);
-    } else this.register(socket);
+    this.sockets.add(socket, options.displace === 'tentative');
     return socket.ref;
   }
 
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle {
-    const serial = ++this.serials;
-    const name = this.claimName(options, 'conn');
+    const serial = this.sockets.nextSerial();
+    const name = this.sockets.name(options, 'conn');
     const socket = new TcpSocket(this, name, serial, options.owner, family);
     socket.attach(accepted);
-    this.register(socket);
+    this.sockets.add(socket, false);
     return socket.ref;
   }
 
   claim(handle: SocketHandle): void {
-    const socket = this.pending.get(handle.serial);
-    if (socket === undefined) return;
-    this.pending.delete(handle.serial);
-    const holder = this.table.get(socket.name);
-    if (holder !== undefined && holder.owner === socket.owner) {
-      const from = socket.name;
-      holder.name = this.table.free(from, 'sock');
-      this.table.move(from, holder.name);
-      this.emit({ kind: 'renamed', socket: holder.name, serial: holder.serial, from });
-    } else if (holder !== undefined) {
-      socket.name = this.table.free(socket.name, 'sock'); // another owner's socket took it meanwhile
-    }
-    this.table.set(socket.name, socket);
+    this.sockets.claim(handle.serial);
   }
 
   holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
-    for (const s of this.open()) {
+    for (const s of this.sockets.open()) {
       if (s === asking || s.transport !== transport) continue;
       if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };
     }
@@ -141,33 +114,8 @@ class SocketEngine implements Engine, Core {
     return () => void this.held.delete(entry);
   }
 
-  private register(socket: BaseSocket): void {
-    this.table.set(socket.name, socket);
-    this.bySerial.set(socket.serial, socket);
-  }
-
-  /** The name for a new socket; with displace, an old socket holding it moves to a free name first ('tentative': at claim()). */
-  private claimName(options: CreateOptions, prefix: string): string {
-    const wanted = options.name;
-    const holder = wanted ? this.table.get(wanted) : undefined;
-    // Only a name of the same owner moves aside: a job's `serverSocket = …` must not rename yours.
-    if (!options.displace || !wanted || !holder || holder.owner !== options.owner) return this.table.free(wanted, prefix);
-    if (options.displace === 'tentative') return wanted; // create() keeps it out of the table until claim()
-    const moved = this.table.free(wanted, prefix);
-    this.table.move(wanted, moved); // wanted is taken again at once, by the new socket
-    holder.name = moved;
-    this.emit({ kind: 'renamed', socket: moved, serial: holder.serial, from: wanted });
-    return wanted;
-  }
-
-  /** Every open socket in creation order, tentative ones last. */
-  private open(): BaseSocket[] {
-    const all = [...this.table.values()];
-    return this.pending.size === 0 ? all : [...all, ...this.pending.values()];
-  }
-
   lookup(name: string): SocketHandle | null {
-    return this.table.get(name)?.ref ?? null;
+    return this.sockets.lookup(name)?.ref ?? null;
   }
 
   bind(handle: SocketHandle, host: string, port: number): Promise<Address> {
@@ -280,12 +228,12 @@ class SocketEngine implements Engine, Core {
   }
 
   list(): SocketInfo[] {
-    return this.open().map((socket) => socket.info());
+    return this.sockets.open().map((socket) => socket.info());
   }
 
   closeOwnedBy(owner: string): number {
     let count = 0;
-    for (const socket of this.open()) {
+    for (const socket of this.sockets.open()) {
       if (socket.owner !== owner) continue;
       this.closeSocket(socket, 'owner');
       count += 1;
@@ -294,7 +242,7 @@ class SocketEngine implements Engine, Core {
   }
 
   async closeAll(): Promise<void> {
-    for (const socket of this.open()) this.closeSocket(socket, 'owner');
+    for (const socket of this.sockets.open()) this.closeSocket(socket, 'owner');
     const releasing = [...this.closing.keys()].map((socket) => socket.release(true));
     await Promise.all([...releasing, ...this.closing.values()]);
   }
@@ -308,7 +256,7 @@ class SocketEngine implements Engine, Core {
 
   /** The open socket a handle names, or null for a closed or stale handle. */
   private find(handle: SocketHandle): BaseSocket | null {
-    return this.bySerial.get(handle.serial) ?? null;
+    return this.sockets.find(handle.serial);
   }
 
   /** The blocking calls reject (never throw) on a closed or stale handle. */
@@ -340,39 +288,11 @@ class SocketEngine implements Engine, Core {
 
   /** Closed at once for every caller; its OS handles are released in the background. */
   private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
-    const { transport, serial } = socket;
-    const local = socket.local();
-    const peer = socket.peer();
-    const state = socket.state();
-    // Closing a connection sends FIN unless shutdown already did (or it failed: nothing is sent to a reset
-    // peer), and unless bytes lie unread: then the connection's release sends a reset instead.
-    // (Any state with a live connection counts for unread bytes, as the connection's release decides.)
-    const live = transport === 'tcp' && peer !== null && state !== 'RESET';
-    const unread = live ? socket.unread() : 0;
-    // SO_LINGER 0 resets too (sent by the connection's release); the event says so beside any unread bytes.
-    const linger = live && socket.lingerResets();
-    const unaccepted = socket.unaccepted();
-    const packets = transport === 'tcp' && socket.family !== 'unix'; // an AF_UNIX end sends no FIN
-    const fin = unread === 0 && !linger && packets && peer !== null && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT');
-    // A tentative socket was never in the name table: its name is still its holder's.
-    if (!this.pending.delete(socket.serial)) this.table.delete(socket.name);
-    this.bySerial.delete(socket.serial);
+    const event = closedEvent(socket, by);
+    this.sockets.remove(socket);
     const released = socket.close().catch(() => undefined);
     this.closing.set(socket, released);
     void released.then(() => this.closing.delete(socket));
-    this.emit({
-      kind: 'closed',
-      serial,
-      socket: socket.name,
-      by,
-      transport,
-      local,
-      peer,
-      fin,
-      unread,
-      linger,
-      unaccepted,
-      owner: socket.owner,
-    });
+    this.emit(event);
   }
 }

@@ -12,6 +12,8 @@ import type { BaseSocket } from './base.js';
 import { nativeError } from './native.js';
 import { blockingNow, canSplice, receiveFileStep, sendFileStep } from './native-transfer.js';
 import { SocketError, errorCode } from './errors.js';
+import { FileSink } from './file-sink.js';
+import { beginTransfer, checkOpen, pause, turn } from './transfer-slot.js';
 import type { Stream } from './tcp-stream.js';
 import type { TransferOptions } from './types.js';
 
@@ -27,7 +29,7 @@ const WRITE_BEHIND = 16 * 1024 * 1024;
 /** socket.sendfile(file): every byte of the file at path, handed to the kernel. Returns the count. */
 export async function sendFile(owner: BaseSocket, stream: () => Stream, path: string, options: TransferOptions): Promise<number> {
   const call = 'sendfile';
-  const conn = start(owner, owner.writer, call, options, stream);
+  const conn = beginTransfer(owner, owner.writer, call, options, stream);
   const slot = owner.writer;
   let file: FileHandle | null = null;
   try {
@@ -91,7 +93,7 @@ export async function recvFile(
   options: TransferOptions,
 ): Promise<number> {
   const call = 'recvfile';
-  const conn = start(owner, owner.reader, call, options, stream);
+  const conn = beginTransfer(owner, owner.reader, call, options, stream);
   const slot = owner.reader;
   let sink: FileSink | null = null;
   try {
@@ -152,38 +154,6 @@ export async function recvFile(
   }
 }
 
-/** Claims the slot for the whole transfer, after the checks every blocking call makes. */
-function start(owner: BaseSocket, slot: BaseSocket['reader'], call: string, options: TransferOptions, stream: () => Stream): Stream {
-  checkOpen(owner, call);
-  if (slot.call !== null) throw new SocketError('EBUSY', call, { socket: owner.name, pending: slot.call });
-  const conn = stream();
-  if (owner.timeout === 0) throw new SocketError('EAGAIN', call, { socket: owner.name }); // Python refuses non-blocking sockets too
-  slot.begin(call, owner.name, owner.timeout, options);
-  return conn;
-}
-
-/** Sleeps until the socket wakes the slot; EBADF if it was closed meanwhile. */
-async function pause(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
-  await slot.sleep();
-  checkOpen(owner, call);
-}
-
-/**
- * Lets the event loop turn once (its timers, signals and other sockets), for a fast path that waited
- * in the addon for a slice, or until the loop needed to run; then the call's timeout, Ctrl-C or close.
- */
-async function turn(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
-  // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the next wait would end at once.
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
-  checkOpen(owner, call);
-  slot.throwFailure();
-}
-
-/** Every await may have let close() run: the transfer ends with EBADF, as a pending recv does. */
-function checkOpen(owner: BaseSocket, call: string): void {
-  if (owner.closed) throw new SocketError('EBADF', call, { socket: owner.name });
-}
-
 /**
  * The next chunk of the file (empty at its end), or the error reading it, returned rather than thrown:
  * a read left running when the transfer fails must not become an unhandled rejection.
@@ -194,96 +164,6 @@ function readChunk(file: FileHandle, position: number): Promise<Buffer | Error> 
     ({ bytesRead }) => (bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead)),
     (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
   );
-}
-
-/** Received chunks on their way to the file: one writev at a time, taking all that queued meanwhile. */
-class FileSink {
-  /** Bytes pushed and not yet written. */
-  waiting = 0;
-  /** Bytes the file has taken so far (a failed write may have taken part of its batch). */
-  written = 0;
-  failure: Error | null = null;
-  private queued: Buffer[] = [];
-  private writing: Promise<void> | null = null;
-  private closed: Promise<void> | null = null;
-
-  constructor(
-    private readonly file: FileHandle,
-    /** Called after every write, so the transfer can take more (or see the failure). */
-    private readonly onWritten: () => void,
-  ) {}
-
-  /** Queues chunks for the file; returns their size. */
-  push(chunks: readonly Buffer[]): number {
-    let size = 0;
-    for (const c of chunks) {
-      this.queued.push(c);
-      size += c.length;
-    }
-    this.waiting += size;
-    if (this.writing === null) this.writeQueued();
-    return size;
-  }
-
-  /** Nothing queued or being written: the fast path may move bytes into the file. */
-  get idle(): boolean {
-    return this.writing === null && this.queued.length === 0;
-  }
-
-  /** The fast path moved bytes into the file itself (while idle). */
-  moved(bytes: number): void {
-    this.written += bytes;
-  }
-
-  /** Waits for the writes under way (a failure is kept in `failure`), then closes the file. Idempotent. */
-  close(): Promise<void> {
-    this.closed ??= (async () => {
-      while (this.writing !== null) await this.writing;
-      await this.file.close().catch((err: unknown) => {
-        this.failure ??= err instanceof Error ? err : new Error(String(err));
-      });
-    })();
-    return this.closed;
-  }
-
-  private writeQueued(): void {
-    const batch = this.queued;
-    this.queued = [];
-    this.writing = writeAll(this.file, batch, (n) => (this.written += n)).then(
-      (size) => {
-        this.waiting -= size;
-        this.writing = null;
-        if (this.queued.length > 0) this.writeQueued();
-        this.onWritten();
-      },
-      (err: unknown) => {
-        this.failure = err instanceof Error ? err : new Error(String(err));
-        this.queued = [];
-        this.writing = null;
-        this.onWritten();
-      },
-    );
-  }
-}
-
-/** writev until every byte is written (a write may take fewer); onWrite hears each writev's count. Returns the total. */
-async function writeAll(file: FileHandle, buffers: Buffer[], onWrite: (bytes: number) => void): Promise<number> {
-  let rest = buffers;
-  let total = 0;
-  for (const b of buffers) total += b.length;
-  let left = total;
-  while (left > 0) {
-    const { bytesWritten } = await file.writev(rest);
-    onWrite(bytesWritten);
-    left -= bytesWritten;
-    let skip = bytesWritten;
-    while (skip > 0 && rest.length > 0 && rest[0]!.length <= skip) {
-      skip -= rest[0]!.length;
-      rest = rest.slice(1);
-    }
-    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
-  }
-  return total;
 }
 
 async function openFile(path: string, flags: 'r' | 'w', owner: BaseSocket, call: string): Promise<FileHandle> {

@@ -3,9 +3,8 @@
  * handshake or a failed certificate check means. Python raises ssl.SSLCertVerificationError for a
  * certificate it does not trust and ssl.SSLError for a handshake that broke; so do these.
  */
-import type { ErrorContext, Reason } from './reasons.js';
-
-const where = (c: ErrorContext): string => `${c.host ?? 'that host'} port ${c.port ?? '?'}`;
+import type { Reason } from './reasons.js';
+import { where } from './reason-words.js';
 
 export const TLS_REASONS = {
   CERT_VERIFY: {

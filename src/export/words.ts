@@ -86,7 +86,7 @@ export function wordSocket(w: Word, vars: Vars): string | null {
 
 /** The word as bytes, as the shell sends it: b'hi' for text written out, x.encode() for a str variable. */
 export function wordBytes(w: Word, vars: Vars): string {
-  // Written out unquoted, a word is sent as typed (commands/args.ts data): b'1.50', not str(1.5).encode().
+  // Written out unquoted, a word is sent as typed (commands/coercers.ts data): b'1.50', not str(1.5).encode().
   if (w.kind === 'literal' && !w.quoted && !/[^\x00-\x7f]/.test(w.text)) return 'b' + pyString(w.text);
   const v = wordValue(w, vars);
   if (v.type === 'bytes') return v.code;

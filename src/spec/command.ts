@@ -32,7 +32,7 @@ export type ArgKind =
 
 /**
  * What an argument of each kind is once the interpreter has coerced it: what a handler reads from
- * `ctx.a`. One coercer per kind turns a value into this (commands/args.ts, COERCE), and `sockshell
+ * `ctx.a`. One coercer per kind turns a value into this (commands/coercers.ts, COERCE), and `sockshell
  * check` runs the same coercers over literal words.
  */
 export interface KindValue {

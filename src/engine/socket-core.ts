@@ -1,0 +1,43 @@
+/** What a socket needs from the engine that owns it (Core), and what the engine hands it: a connection from the accept queue, the holder of an address. */
+
+import type { Socket as NetSocket } from 'node:net';
+import type { BaseSocket } from './base.js';
+import type { Blocking } from './native.js';
+import type { AddonCalls } from './sockopts.js';
+import type { BareConnection } from './tcp-end.js';
+import type { Address, CreateOptions, EngineEvent, Family, SocketHandle, Transport } from './types.js';
+
+/** What a socket needs from the engine that owns it. */
+export interface Core {
+  readonly udpQueueDatagrams: number;
+  readonly udpQueueBytes: number;
+  readonly tcpQueueBytes: number;
+  emit(event: EngineEvent): void;
+  /** The native fast path, when the engine was given it and the addon loaded; else null. */
+  readonly blocking: Blocking | null;
+  /** The addon's calls on a descriptor, for what Node has no call for (options, a connected UDP socket's sendto); or why there are none. */
+  readonly addon: AddonCalls;
+  /** Registers a connection taken from a listener's accept queue under a fresh name. */
+  adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
+  /**
+   * The name of another open socket of this engine and transport that holds address, or null. For
+   * TCP this is the engine's own record: Node cannot bind a TCP socket without listening, so the OS
+   * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
+   * it names the holder when the OS refused a bind.
+   */
+  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
+}
+
+/** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */
+export type Holder = { readonly holder: string; readonly holderStop?: string };
+
+/** A completed handshake waiting in a listener's accept queue. */
+export interface Accepted {
+  /** Node's socket, or the bare descriptor the native fast path accepted (tcp-end.ts). */
+  readonly raw: NetSocket | BareConnection;
+  readonly from: Address;
+  /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
+  failCode: string | null;
+  /** SO_LINGER of the listening socket, which the connection inherits as Linux copies it; undefined: off. */
+  linger?: number;
+}

@@ -1,0 +1,88 @@
+/** The rows of the error table (reasons.ts spreads them in) for a call the socket's state or kind does not allow: closed, bound, not listening, not connected, its connection gone, the other transport's call. */
+
+import type { Reason } from './reasons.js';
+import { name } from './reason-words.js';
+
+export const STATE_REASONS = {
+  EBADF: { code: 'EBADF', python: 'OSError', say: (c) => `socket '${c.socket ?? '?'}' is closed` },
+  EINVAL_BOUND: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is already bound — a socket binds once; create a new socket to bind elsewhere`,
+  },
+  EINVAL_NOT_LISTENING: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is not listening — a TCP server calls bind, then listen, then accept`,
+  },
+  EINVAL_LISTEN_CONNECTED: {
+    code: 'EINVAL',
+    python: 'OSError',
+    say: (c) => `${name(c)} is a connected socket and cannot listen — create a new socket for the server`,
+  },
+  ENOTCONN: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c, call) => `${name(c)} is not connected, so there is nothing to ${call} — connect first`,
+  },
+  ENOTCONN_LISTENING: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c, call) => `${name(c)} is a listening (welcoming) socket: accept a connection and ${call} on the socket accept returns`,
+  },
+  ENOTCONN_UDP_SHUTDOWN: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c) => `shutdown ends a TCP connection; UDP socket ${name(c)} has no connection to shut down — use close`,
+  },
+  EOPNOTSUPP_ACCEPT_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: () => `UDP is connectionless: there is nothing to accept; use recvfrom`,
+  },
+  EOPNOTSUPP_LISTEN_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: () => `UDP is connectionless: there is nothing to listen for; bind, then recvfrom`,
+  },
+  EPIPE_SENDTO_TCP: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} is TCP and not connected: sendto is for UDP; TCP sends on a connection: connect, then send`,
+  },
+  EDESTADDRREQ: {
+    code: 'EDESTADDRREQ',
+    python: 'OSError',
+    say: (c) => `${name(c)} is not connected, so send has no destination — use sendto with a destination, or connect first`,
+  },
+  EOPNOTSUPP_STREAM_UDP: {
+    code: 'EOPNOTSUPP',
+    python: 'OSError',
+    say: (c, call) => `${name(c)} is a UDP socket; ${call} reads a TCP byte stream — recvfrom takes one whole datagram`,
+  },
+  EPIPE_UNCONNECTED: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} is not connected — connect first (or use sendto for UDP)`,
+  },
+  EISCONN: {
+    code: 'EISCONN',
+    python: 'OSError',
+    say: (c) => `${name(c)} is already connected (or listening) — create a new socket for another connection`,
+  },
+  EPIPE: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} can no longer send: it was shut down for writing or the connection is gone`,
+  },
+  ECONNRESET: {
+    code: 'ECONNRESET',
+    python: 'ConnectionResetError',
+    say: (c) => `the peer reset the connection of ${name(c)} (it closed with unread data, or crashed) — close this socket`,
+  },
+  ECONNABORTED: {
+    code: 'ECONNABORTED',
+    python: 'ConnectionAbortedError',
+    say: (c) => `the connection of ${name(c)} was aborted — close this socket`,
+  },
+} as const satisfies Record<string, Reason>;

@@ -1,0 +1,249 @@
+/** The writer of export and trace: a program's statements as Python lines, with the imports, helpers and notes they need. */
+
+import type { Transport } from '../engine/index.js';
+import type { Cond, Stmt, Word } from '../lang/ast.js';
+import { conditionPython } from './conditions.js';
+import type { CommandDef } from '../spec/command.js';
+import { splitFlags } from '../spec/flags.js';
+import type { PyHelper, PyType } from '../spec/python.js';
+import { literal, literalType, pyName } from './literals.js';
+import { ProgramVars } from './program-vars.js';
+import type { ExportOptions, KnownTypes } from './python.js';
+import { SocketNames } from './socket-names.js';
+import { wordValue, type PyWord } from './words.js';
+import { asNumber, pyContext, type Writing } from './py-context.js';
+
+export class Writer {
+  readonly out: string[] = [];
+  readonly imports = new Set<string>();
+  readonly helpers = new Set<PyHelper>();
+  readonly notes = new Set<string>();
+  readonly assigned = new Set<string>();
+  /** See PyContext.tlsBothEnds. */
+  tlsBothEnds = false;
+  /** What is known of the program's variables so far. */
+  private readonly program: ProgramVars;
+  private readonly names: SocketNames;
+  /** How many loops the statement being written is inside. */
+  private loops = 0;
+
+  constructor(
+    private readonly table: ReadonlyMap<string, CommandDef>,
+    private readonly options: ExportOptions,
+    known: KnownTypes = { types: new Map(), typeOf: () => 'unknown', current: '' },
+  ) {
+    this.program = new ProgramVars(known, (w) => this.inlineCall(w));
+    // NAME=VALUE given to a script that never assigns NAME is written at the top: its type is the value's.
+    for (const [name, value] of options.overrides) this.program.types.set(name, literalType(value));
+    this.names = new SocketNames((stmt) => options.made?.(stmt)?.name);
+  }
+
+  block(body: readonly Stmt[], depth: number): void {
+    const start = this.out.length;
+    for (const s of body) this.statement(s, depth);
+    if (this.out.length === start && depth > 0) this.emit(depth, 'pass');
+  }
+
+  private loop(body: readonly Stmt[], depth: number): void {
+    this.loops++;
+    this.block(body, depth);
+    this.loops--;
+  }
+
+  private emit(depth: number, line: string): void {
+    this.out.push('    '.repeat(depth) + line);
+  }
+
+  statement(s: Stmt, depth: number): void {
+    switch (s.kind) {
+      case 'assign': {
+        const names = s.targets.map((t) => t.name);
+        const fixed = names.length === 1 ? this.options.overrides.get(names[0]!) : undefined;
+        names.forEach((n) => this.assigned.add(n));
+        names.forEach((n) => this.program.forget(n));
+        if (fixed) {
+          this.program.types.set(names[0]!, literalType(fixed));
+          return this.emit(depth, `${pyName(names[0]!)} = ${literal(fixed)}`);
+        }
+        const { code, type, content } = this.word(s.value);
+        if (names.length === 1) this.program.types.set(names[0]!, type);
+        else names.forEach((n, i) => this.program.types.set(n, this.program.itemType(s.value, i)));
+        if (names.length === 1) this.program.contents.set(names[0]!, content);
+        if (names.length === 1 && s.value.kind === 'var' && s.value.path === undefined) this.program.copy(s.value.name, names[0]!);
+        return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
+      }
+      case 'show': {
+        const { code, type } = this.word(s.word);
+        return this.echo(code, type, depth, '');
+      }
+      case 'command':
+        return this.command(s, depth);
+      case 'while':
+        this.emit(depth, `while ${this.cond(s.cond)}:`);
+        return this.loop(s.body, depth + 1);
+      case 'repeat':
+        this.emit(depth, `for _ in range(${asNumber(s.count, this.word(s.count)).code}):`);
+        return this.loop(s.body, depth + 1);
+      case 'if': {
+        this.emit(depth, `if ${this.cond(s.cond)}:`);
+        this.block(s.then, depth + 1);
+        // An else holding only an if (elif, or else with an if block in it) is Python's elif.
+        let rest = s.otherwise;
+        while (rest.length === 1 && rest[0]!.kind === 'if') {
+          const inner = rest[0] as Extract<Stmt, { kind: 'if' }>;
+          this.emit(depth, `elif ${this.cond(inner.cond)}:`);
+          this.block(inner.then, depth + 1);
+          rest = inner.otherwise;
+        }
+        if (rest.length) {
+          this.emit(depth, 'else:');
+          this.block(rest, depth + 1);
+        }
+        return;
+      }
+      case 'break':
+      case 'continue':
+        return this.emit(depth, s.kind);
+      default: {
+        const exhaustive: never = s;
+        return exhaustive;
+      }
+    }
+  }
+
+  private command(s: Extract<Stmt, { kind: 'command' }>, depth: number): void {
+    const def = this.table.get(s.call.name)!;
+    const targets = s.targets.map((t) => t.name);
+    targets.forEach((t) => this.program.contents.delete(t));
+    if (targets.length > 0 && targets.every((t) => this.options.overrides.has(t))) {
+      targets.forEach((t) => this.assigned.add(t));
+      return this.emit(
+        depth,
+        `${targets.map(pyName).join(', ')} = ${targets.map((t) => literal(this.options.overrides.get(t)!)).join(', ')}`,
+      );
+    }
+    const { positional, flags, values } = splitFlags(def, s.call.args);
+    const words = positional.map((w) => this.word(w));
+    // The shell kept the socket this name held open under a new label; Python's variable would let it go.
+    const displaced = this.options.made?.(s)?.displaced;
+    if (displaced) {
+      this.emit(depth, `${pyName(displaced.to)} = ${pyName(displaced.from)}  # the shell keeps this socket open as ${displaced.to}`);
+      this.define(displaced.to, 'socket', this.program.transports.get(pyName(displaced.from)));
+    }
+    // Asked for only by calls that make a socket: a name is taken only then, as in the engine.
+    let made: string | undefined;
+    const newName = () => (made ??= targets[0] ?? this.names.made(s, def.name));
+    if (def.name === 'close') this.names.closed(s.call.target?.name ?? this.program.current);
+    const target = s.call.target ? pyName(s.call.target.name) : this.program.current || 's';
+    const ctx = pyContext(
+      this.writing(),
+      positional,
+      flags,
+      target,
+      this.options.made?.(s)?.family ?? null,
+      () => pyName(newName()),
+      values,
+    );
+    const r = def.toPython(ctx);
+    const note = s.background ? '  # ran in the background in the shell' : '';
+    // The shell gives each pass's socket a name of its own while the earlier ones are open; one
+    // Python variable cannot follow that, and a later `udp2.close` would find no udp2.
+    const makesSocket = made !== undefined || (r.kind === 'expr' && r.types[0] === 'socket'); // accept names its socket below
+    if (makesSocket && targets.length === 0 && this.loops > 0) {
+      this.emit(
+        depth,
+        `# each pass makes a new socket, which the shell numbers anew while earlier ones are open; ${pyName(newName())} names only the latest here`,
+      );
+    }
+    switch (r.kind) {
+      case 'comment':
+        this.emit(depth, `# ${r.text}`);
+        return this.noValue(targets, depth);
+      case 'current':
+        this.program.current = r.socket;
+        this.emit(depth, `# ${r.text}`);
+        return this.noValue(targets, depth);
+      case 'lines':
+        r.lines.forEach((l, i) => this.emit(depth, l + (i === 0 ? note : '')));
+        if (r.defines) this.define(r.defines.name, r.defines.type, r.defines.transport);
+        else this.noValue(targets, depth);
+        return;
+      case 'expr': {
+        if (targets.length === 1) {
+          this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
+          this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown', r.transport);
+          if (r.types.length > 1) this.program.items.set(targets[0]!, r.types);
+          // upper and lower of bytes that are not UTF-8 give such bytes again.
+          if (r.types.length === 1 && r.types[0] === 'bytes' && words.some((w) => w.content === 'raw'))
+            this.program.contents.set(targets[0]!, 'raw');
+        } else if (targets.length > 1) {
+          this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
+          targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown', i === 0 ? r.transport : undefined));
+        } else if (r.types[0] === 'socket') {
+          // accept gives (socket, address): the shell names the socket; the address goes unnamed.
+          this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
+          this.define(newName(), 'socket', r.transport);
+        } else {
+          this.echo(r.code, r.types.length === 1 ? r.types[0]! : 'tuple', depth, note, true);
+        }
+        return;
+      }
+      default: {
+        const exhaustive: never = r;
+        return exhaustive;
+      }
+    }
+  }
+
+  /**
+   * A value nobody assigned, as the REPL showed it: only a statement of the program itself (depth 0,
+   * not inside while, repeat or if; interp/interpreter.ts echoes at depth 0 only), and as Python's
+   * repr, which print gives for all but text ('HI' at the prompt; print('HI') would show HI). Where
+   * nothing was shown (a script, a block), a call is still made for what it does; a $name, dropped.
+   */
+  private echo(code: string, type: PyType | 'tuple', depth: number, note: string, call = false): void {
+    const shown = this.options.echo && depth === 0 && type !== 'none';
+    if (shown) this.emit(depth, `print(${type === 'str' || type === 'unknown' ? `repr(${code})` : code})${note}`);
+    else if (call) this.emit(depth, code + note);
+  }
+
+  /**
+   * `x = close`: a command written as statements gives no value in Python, and gives none in the
+   * shell either (a command with a value is written as an expression); the name is still set.
+   */
+  private noValue(targets: readonly string[], depth: number): void {
+    if (targets.length === 0) return;
+    this.emit(depth, `${targets.map(pyName).join(', ')} = None`);
+    targets.forEach((t) => this.define(t, 'none'));
+  }
+
+  /** The writer's side of a command's PyContext, as it stands now. */
+  private writing(): Writing {
+    const { program, tlsBothEnds, notes, imports, helpers } = this;
+    return { program, tlsBothEnds, looping: this.loops > 0, notes, imports, helpers };
+  }
+
+  /** `(NAME ARGS)`: the inline command's expression (check.ts allows only commands that give one). */
+  private inlineCall(w: Extract<Word, { kind: 'call' }>): PyWord {
+    const def = this.table.get(w.name);
+    if (def === undefined) return { code: 'None', type: 'none', content: 'utf8' };
+    const { positional, flags } = splitFlags(def, w.args);
+    const ctx = pyContext(this.writing(), positional, flags, this.program.current || 's', null, () => '_');
+    const r = def.toPython(ctx);
+    if (r.kind !== 'expr') return { code: 'None', type: 'none', content: 'utf8' };
+    return { code: r.code, type: r.types.length === 1 ? r.types[0]! : 'unknown', content: 'unknown' };
+  }
+
+  private define(name: string, type: PyType, transport?: Transport): void {
+    this.assigned.add(name);
+    this.program.define(name, type, transport);
+  }
+
+  private cond(c: Cond): string {
+    return conditionPython(c, this.program.vars, (m) => this.imports.add(m));
+  }
+
+  word(w: Word): PyWord {
+    return wordValue(w, this.program.vars);
+  }
+}
