@@ -60,6 +60,8 @@ export class Stream {
    * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
    */
   private wanted = 0;
+  /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
+  private lent = false;
 
   constructor(
     private readonly owner: BaseSocket,
@@ -215,6 +217,44 @@ export class Stream {
         return exhaustive;
       }
     }
+  }
+
+  /**
+   * sockshell connect/listen's bulk path (bulk-pump.ts) reads past Node from now on: only when nothing
+   * read is held (the queue, Node's buffer) and the stream is plain (not ended, failed or paused), so
+   * bytes keep their order. Node's reading stops until returnReading. False: recv reads as ever.
+   */
+  lendReading(): boolean {
+    if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
+    if (this.owner.closed || this.failCode !== null || this.failReported) return false;
+    const raw = this.raw;
+    const handle = nodeHandle(raw);
+    if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
+    handle.readStop();
+    // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
+    // starts a handle that is not reading: a resume() not yet run would have).
+    handle.reading = true;
+    this.lent = true;
+    return true;
+  }
+
+  /**
+   * Node reads again (the bulk path found the end of the stream, a reset, or trouble with its output:
+   * recv reads and tells it). errno: a read error the path took from the kernel, told here as Node's
+   * read would tell it (a reset taken so is not in the kernel for Node to find).
+   */
+  returnReading(calls: NativeCalls, errno: number): void {
+    if (!this.lent) return;
+    this.lent = false;
+    if (errno !== 0) this.readFailed(calls, errno);
+    const handle = nodeHandle(this.raw);
+    if (handle === null || this.gone || this.raw.destroyed) return;
+    handle.readStart();
+  }
+
+  /** A connection error (errno) the addon took from the kernel, told as Node's read would tell it: recv raises it. */
+  readFailed(calls: NativeCalls, errno: number): void {
+    this.onError(nativeError(calls, -errno, 'read'));
   }
 
   /** The connection's descriptor for bytes past Node (never TLS's), or -1. */
@@ -508,4 +548,16 @@ export class Stream {
     this.owner.reader.wake();
     this.owner.writer.wake();
   };
+}
+
+/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
+interface ReadingHandle {
+  reading?: boolean;
+  readStop(): number;
+  readStart(): number;
+}
+
+function nodeHandle(raw: NetSocket): ReadingHandle | null {
+  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
+  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
 }

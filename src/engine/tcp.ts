@@ -12,13 +12,15 @@ import { handshake } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
 import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
-import { nativeError } from './native.js';
+import { nativeError, type NativeCalls } from './native.js';
+import { bulkPath } from './bulk-pump.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
 import { canReset } from './stream-handle.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
+  BulkPath,
   Address,
   BlockOptions,
   CreateOptions,
@@ -478,6 +480,12 @@ export class TcpSocket extends BaseSocket {
     const blocking = this.core.blocking;
     if (blocking !== null && this.stream !== null && !this.closed && blocking.allowed()) this.stream.waitInAddon(blocking);
   };
+
+  /** sockshell connect/listen's bulk path (Engine.bulk), for a connection whose bytes can pass Node. */
+  bulk(calls: NativeCalls, fds: { readonly input: number; readonly output: number }): BulkPath | null {
+    const stream = this.stream;
+    return stream === null || stream.fd() < 0 ? null : bulkPath(this, stream, calls, fds);
+  }
 
   /** The connection, or the error for a socket that has none (listening, or never connected). */
   private connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {
