@@ -70,7 +70,7 @@ export class Stream {
     failCode: string | null,
   ) {
     this.failCode = failCode;
-    this.end = new ConnEnd(from, this.onSocket);
+    this.end = new ConnEnd(from, this);
     this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
     this.end.start();
   }
@@ -424,7 +424,8 @@ export class Stream {
     });
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onData(chunk: Buffer): void {
     if (this.shutRd || this.owner.closed) return;
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
@@ -446,7 +447,7 @@ export class Stream {
       });
       this.pausedSinceEmpty = true;
     }
-  };
+  }
 
   /**
    * Bytes off the connection, counted and told; taken: a waiting call has them at once. file: they
@@ -472,9 +473,10 @@ export class Stream {
 
   /**
    * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).
-   * The kernel is asked which before anything is reported, so a reset is never called a FIN.
+   * The kernel is asked which before anything is reported, so a reset is never called a FIN. (Node's
+   * socket's event: the listeners at the end of this file call it, as they call the others.)
    */
-  private readonly onEnd = (): void => {
+  onEnd(): void {
     if (this.owner.closed) {
       this.eof = true;
       return;
@@ -512,13 +514,14 @@ export class Stream {
         return exhaustive;
       }
     }
-  };
+  }
 
-  private readonly onError = (err: Error): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onError(err: Error): void {
     if (!this.end.destroyed) void this.local;
     this.gone = true;
     this.fail(errorCode(err));
-  };
+  }
 
   /** The connection failed with code: stored for the next call (after the queued data), and said. */
   private fail(code: string, taken = false): void {
@@ -530,24 +533,52 @@ export class Stream {
     this.owner.writer.wake();
   }
 
-  /** Node's socket is there (from the start, or handed a bare descriptor): its events are the connection's. */
-  private readonly onSocket = (raw: NetSocket): void => {
-    raw.on('data', this.onData);
-    raw.on('end', this.onEnd);
-    raw.on('error', this.onError);
-    raw.on('drain', this.onDrain);
-    raw.on('close', this.onClose);
-  };
+  /**
+   * Node's socket is there (from the start, or handed a bare descriptor): its events are the
+   * connection's. The listeners are one set for every connection, finding the Stream on the socket,
+   * not five closures each (issue 16's memory per held connection); Node calls them on the socket.
+   */
+  onSocket(raw: NetSocket): void {
+    (raw as OwnedSocket)[STREAM] = this;
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onError);
+    raw.on('drain', onDrain);
+    raw.on('close', onClose);
+  }
 
-  private readonly onDrain = (): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onDrain(): void {
     this.owner.writer.wake();
-  };
+  }
 
-  private readonly onClose = (): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onClose(): void {
     this.gone = true;
     this.owner.reader.wake();
     this.owner.writer.wake();
-  };
+  }
+}
+
+/** The Stream whose connection a Node socket is (Stream.onSocket). */
+const STREAM = Symbol('sockshell stream');
+type OwnedSocket = NetSocket & { [STREAM]?: Stream };
+
+// The listeners of every connection's Node socket: Node calls each with the socket as `this`.
+function onData(this: NetSocket, chunk: Buffer): void {
+  (this as OwnedSocket)[STREAM]?.onData(chunk);
+}
+function onEnd(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onEnd();
+}
+function onError(this: NetSocket, err: Error): void {
+  (this as OwnedSocket)[STREAM]?.onError(err);
+}
+function onDrain(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onDrain();
+}
+function onClose(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onClose();
 }
 
 /** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
