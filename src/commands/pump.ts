@@ -111,6 +111,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
             bulkIn = false;
             inputDone = true;
             ends.say(step.error?.message ?? 'sending failed');
+            unsent = step.error instanceof SocketError ? step.error.code : 'EPIPE';
             break;
           case 'input-off':
             bulkIn = false;
