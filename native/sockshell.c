@@ -23,10 +23,14 @@
 #include <netinet/tcp.h>
 #include <node_api.h>
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 #include <uv.h>
@@ -610,6 +614,226 @@ static napi_value bind_check(napi_env env, napi_callback_info info) {
   return number(env, r);
 }
 
+/*
+ * sockshell connect/listen's bulk path (src/engine/bulk-pump.ts): standard input to the socket and
+ * the socket to standard output, inside the kernel, while both are plain bulk. Each move is one
+ * system call and no byte enters the process: sendfile(2) from a regular file, splice(2) from or into
+ * a pipe, and into a file or /dev/null through the relay pipe above (the same one splicefile uses,
+ * left empty after every move). Whatever is not a move (the end of either stream, an error, a reset,
+ * the peer's FIN) ends the call and is left for the event loop to read and tell, as wait() does.
+ */
+#define PUMP_MOVE (4 * 1024 * 1024)   /* the most one system call is asked to move */
+#define PUMP_BUDGET (64 * 1024 * 1024) /* the most one call moves before JS counts it (progress, -w) */
+enum { PUMP_SLICE = 0, PUMP_MOVED = 1, PUMP_LOOP = 2, PUMP_INPUT_END = 3, PUMP_SEND_FAILED = 4, PUMP_OUTPUT_OFF = 5 };
+enum { KIND_NONE = 0, KIND_FILE = 1, KIND_PIPE = 2 };
+
+/*
+ * fdkind(fd, output) -> how the bulk path can move fd's bytes: 1 a file (input: a regular file, for
+ * sendfile; output: a regular file not opened for appending, which splice refuses, or /dev/null), 2 a
+ * pipe (splice; its size is raised to 1 MiB when the system allows it, so each call moves more), 0
+ * neither (a terminal, a socket...: the event loop's path).
+ */
+static napi_value fd_kind(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, output;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &output)) return NULL;
+  struct stat st;
+  int flags = fcntl(fd, F_GETFL);
+  if (fstat(fd, &st) < 0 || flags < 0) return number(env, KIND_NONE);
+  if (S_ISFIFO(st.st_mode)) {
+    fcntl(fd, F_SETPIPE_SZ, 1024 * 1024); /* refused past pipe-max-size: the pipe keeps its size */
+    return number(env, KIND_PIPE);
+  }
+  if (output && (flags & O_APPEND)) return number(env, KIND_NONE);
+  if (S_ISREG(st.st_mode)) return number(env, KIND_FILE);
+  if (output && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) return number(env, KIND_FILE);
+  return number(env, KIND_NONE);
+}
+
+/*
+ * Whether the event loop has something to do now: a timer due, I/O callbacks pending, or its
+ * descriptor readable (a socket, a child, a signal). Not uv_backend_timeout's idle handles: the
+ * setImmediate that gave the loop its turn leaves Node's on until its callback's promises have run,
+ * and the bulk path's next call runs in them.
+ */
+static int loop_busy(uv_loop_t *loop, int *due) {
+  uv_update_time(loop);
+  *due = -1;
+  if (loop->timer_heap.min != NULL) {
+    const uv_timer_t *first = (const uv_timer_t *)((const char *)loop->timer_heap.min - offsetof(uv_timer_t, heap_node));
+    uint64_t in = uv_timer_get_due_in(first);
+    *due = in > SLICE_MS ? SLICE_MS : (int)in;
+  }
+  if (*due == 0 || loop->pending_queue.next != &loop->pending_queue) return 1;
+  struct pollfd l = {uv_backend_fd(loop), POLLIN, 0};
+  return poll(&l, 1, 0) > 0;
+}
+
+static double elapsed_ms(const struct timespec *since) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - since->tv_sec) * 1000.0 + (double)(now.tv_nsec - since->tv_nsec) / 1e6;
+}
+
+/* Which of a and b (for events) is not ready now: 1 a, 2 b, 3 both; so a wait waits for it alone. */
+static int not_ready(int a, short a_events, int b, short b_events) {
+  struct pollfd p[2] = {{a, a_events, 0}, {b, b_events, 0}};
+  if (poll(p, 2, 0) < 0) return 3;
+  int which = (p[0].revents == 0 ? 1 : 0) | (p[1].revents == 0 ? 2 : 0);
+  return which == 0 ? 3 : which;
+}
+
+/* The relay pipe's bytes (left of them) into the file; 0, or -errno (the pipe is then emptied by closing it). */
+static int relay_into(int file, ssize_t left) {
+  while (left > 0) {
+    ssize_t w = splice(relay_pipe[0], NULL, file, NULL, (size_t)left, SPLICE_F_MOVE);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      close(relay_pipe[0]);
+      close(relay_pipe[1]);
+      relay_pipe[0] = relay_pipe[1] = -1;
+      return -e;
+    }
+    left -= w;
+  }
+  return 0;
+}
+
+/*
+ * pumpfds(sock, in, inKind, out, outKind, maxMs, counts) -> what ended the call (PUMP_*): moves bytes
+ * from in to the socket and from the socket to out (either -1: that direction is not this call's)
+ * until PUMP_BUDGET bytes moved, maxMs (at most a slice) passed, or something else happened; waits in
+ * poll() on what a move waits for and on the event loop's descriptor, as wait() does. counts (a
+ * Buffer of 24 bytes) gets the bytes sent and received (doubles at 0 and 8) and an errno (int32 at 16):
+ * PUMP_INPUT_END: in ended (a read gave 0); PUMP_SEND_FAILED: sending failed (errno: the socket's, or
+ * the input's); PUMP_OUTPUT_OFF: the socket's end, error or reset is the event loop's to read (errno
+ * 0), or a receive failed (errno: the socket's or out's; FILE_ERROR + errno: out's, through the relay).
+ */
+static napi_value pump_fds(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  int32_t sock, in, in_kind, out, out_kind, max_ms;
+  char *counts;
+  size_t counts_length;
+  if (!args(env, info, 7, argv) || !int_arg(env, argv[0], &sock) || !int_arg(env, argv[1], &in) ||
+      !int_arg(env, argv[2], &in_kind) || !int_arg(env, argv[3], &out) || !int_arg(env, argv[4], &out_kind) ||
+      !int_arg(env, argv[5], &max_ms) || !bytes_arg(env, argv[6], &counts, &counts_length))
+    return NULL;
+  if (counts_length < 24) return number(env, -EINVAL);
+  uv_loop_t *loop;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return number(env, -EINVAL);
+  if (out >= 0 && out_kind == KIND_FILE && relay_pipe[0] < 0) {
+    if (pipe2(relay_pipe, O_CLOEXEC) < 0) return number(env, -errno);
+    fcntl(relay_pipe[1], F_SETPIPE_SZ, 1024 * 1024);
+  }
+  int limit = max_ms < SLICE_MS ? max_ms : SLICE_MS;
+  struct timespec began;
+  clock_gettime(CLOCK_MONOTONIC, &began);
+  double sent = 0, received = 0;
+  int result = PUMP_SLICE, error = 0;
+  for (;;) {
+    /* The waits this round needs: [0] the socket, [1] in, [2] out, [3] the event loop. */
+    short sock_events = 0, in_events = 0, out_events = 0;
+    if (in >= 0) {
+      for (;;) {
+        ssize_t n = in_kind == KIND_FILE ? sendfile(sock, in, NULL, PUMP_MOVE)
+                                         : splice(in, NULL, sock, NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0) {
+          sent += (double)n;
+          if (sent + received >= PUMP_BUDGET) goto moved;
+          continue;
+        }
+        if (n == 0) {
+          result = PUMP_INPUT_END;
+          goto done;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) {
+          result = PUMP_SEND_FAILED;
+          error = errno;
+          goto done;
+        }
+        if (in_kind == KIND_FILE) sock_events |= POLLOUT;
+        else {
+          int which = not_ready(in, POLLIN, sock, POLLOUT);
+          if (which & 1) in_events |= POLLIN;
+          if (which & 2) sock_events |= POLLOUT;
+        }
+        break;
+      }
+    }
+    if (out >= 0) {
+      for (;;) {
+        ssize_t n;
+        if (out_kind == KIND_PIPE) n = splice(sock, NULL, out, NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        else n = splice(sock, NULL, relay_pipe[1], NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0) {
+          if (out_kind == KIND_FILE) {
+            int e = relay_into(out, n);
+            if (e < 0) {
+              result = PUMP_OUTPUT_OFF;
+              error = FILE_ERROR - e;
+              goto done;
+            }
+          }
+          received += (double)n;
+          if (sent + received >= PUMP_BUDGET) goto moved;
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0 || errno != EAGAIN) {
+          result = PUMP_OUTPUT_OFF;
+          error = n == 0 ? 0 : errno;
+          goto done;
+        }
+        if (out_kind == KIND_FILE) sock_events |= POLLIN | POLLRDHUP;
+        else {
+          int which = not_ready(sock, POLLIN | POLLRDHUP, out, POLLOUT);
+          if (which & 1) sock_events |= POLLIN | POLLRDHUP;
+          if (which & 2) out_events |= POLLOUT;
+        }
+        break;
+      }
+    }
+    if (in < 0 && out < 0) goto moved;
+    int due;
+    if (loop_busy(loop, &due)) goto turn;
+    int left = limit - (int)elapsed_ms(&began);
+    if (left <= 0) goto moved;
+    int ms = due > 0 && due < left ? due : left;
+    struct pollfd p[4] = {{sock, sock_events, 0}, {in_events ? in : -1, in_events, 0}, {out_events ? out : -1, out_events, 0},
+                          {uv_backend_fd(loop), POLLIN, 0}};
+    int n = poll(p, 4, ms);
+    if (n < 0 && errno != EINTR) {
+      result = PUMP_SEND_FAILED;
+      error = errno;
+      goto done;
+    }
+    if (n <= 0) continue; /* the time or a timer: the next round's checks end the call */
+    /* The peer's FIN, a reset or an error: the event loop reads it and tells it, as it knows how. */
+    if (out >= 0 && (p[0].revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL))) {
+      result = PUMP_OUTPUT_OFF;
+      goto done;
+    }
+    if (p[0].revents == 0 && p[1].revents == 0 && p[2].revents == 0) goto turn;
+  }
+moved:
+  /* Bytes moving all the while still leave the loop its turn when it needs one (Ctrl-C, a timer). */
+  {
+    int due;
+    result = loop_busy(loop, &due) ? PUMP_LOOP : sent + received > 0 ? PUMP_MOVED : PUMP_SLICE;
+  }
+  goto done;
+turn:
+  result = PUMP_LOOP;
+done:
+  memcpy(counts, &sent, sizeof sent);
+  memcpy(counts + 8, &received, sizeof received);
+  int32_t e32 = error;
+  memcpy(counts + 16, &e32, sizeof e32);
+  return number(env, result);
+}
+
 /* errname(-errno) -> 'ECONNREFUSED' and the like, as Node names them. */
 static napi_value err_name(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -639,6 +863,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setsockopt", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socket", NULL, new_socket, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindcheck", NULL, bind_check, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fdkind", NULL, fd_kind, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"pumpfds", NULL, pump_fds, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
   return exports;

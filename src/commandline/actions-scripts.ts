@@ -60,11 +60,12 @@ export async function exportAction(rest: readonly string[]): Promise<number> {
 }
 
 /**
- * Whether `run` may make its blocking calls in the native addon: SOCKSHELL_ENGINE=loop says no,
+ * Whether `run` may make its blocking calls in the native addon (and connect/listen move bytes in
+ * the kernel with it): SOCKSHELL_ENGINE=loop says no,
  * native (the default) yes where the addon was built. Asked for by name and missing, it is said in
  * one line; missing by default, it is not (the build said so). Null for a value that is neither.
  */
-async function nativeEngine(): Promise<boolean | null> {
+export async function nativeEngine(): Promise<boolean | null> {
   const wanted = process.env.SOCKSHELL_ENGINE ?? '';
   if (wanted === 'loop') return false;
   if (wanted !== '' && wanted !== 'native') return null;

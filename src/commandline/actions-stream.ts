@@ -1,4 +1,5 @@
 import type { ProcessHooks } from './hooks.js';
+import { nativeEngine } from './actions-scripts.js';
 import { streamRequest, takeLog } from './parse.js';
 import { usage } from './usage.js';
 
@@ -6,10 +7,13 @@ import { usage } from './usage.js';
 export async function streamAction(hooks: ProcessHooks, mode: 'connect' | 'listen', argv: readonly string[]): Promise<number> {
   const request = streamRequest(mode, argv);
   if (typeof request === 'string') return usage(request, mode);
+  const native = await nativeEngine();
+  if (native === null) return usage(`SOCKSHELL_ENGINE is native or loop, not '${process.env.SOCKSHELL_ENGINE}'`, mode);
   const { runStream } = await import('../run/stream.js');
   return runStream(
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    { mode, ...request, signal: hooks.interrupts().signal },
+    // The bulk path moves bytes between descriptors 0 and 1 and the socket, inside the kernel.
+    { mode, ...request, signal: hooks.interrupts().signal, ...(native ? { descriptors: { input: 0, output: 1 } } : {}) },
   );
 }
 

@@ -18,7 +18,7 @@
 import { cancellable } from '../core/cancellable.js';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
-import type { Address } from '../engine/types.js';
+import type { Address, BulkPath } from '../engine/types.js';
 
 export interface PumpEnds {
   /** The next bytes to send; null at the end of input. May reject when signal aborts. Null: no input side. */
@@ -38,6 +38,12 @@ export interface PumpEnds {
   /** Told as the stream goes: the peer's FIN, the input's end. One line each, no `# `. */
   readonly say: (text: string) => void;
   readonly signal: AbortSignal;
+  /**
+   * The bulk path (sockshell connect/listen with the addon: engine/bulk-pump.ts): input to the socket
+   * and the socket to output inside the kernel, while each direction is plain bytes. What it leaves
+   * (the FIN, a reset, trouble with input or output) the ends above meet and tell, as without it.
+   */
+  readonly bulk?: BulkPath | null;
 }
 
 export type PumpEnd = 'done' | 'idle' | 'cancelled';
@@ -72,8 +78,65 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const lf = new CrlfState();
 
   let inputDone = ends.input === null;
+  const path = ends.bulk ?? null;
+  // Each direction the bulk path takes is handed back (resolved) when it leaves it to the ends.
+  let bulkIn = path !== null && path.input && ends.input !== null && !ends.crlf && path.canSend();
+  let bulkOut = path !== null && path.output && path.takeReading();
+  const inputBack = handBack();
+  const outputBack = handBack();
+  if (!bulkIn) inputBack.give();
+  if (!bulkOut) outputBack.give();
+  const inBulk = async (): Promise<void> => {
+    if (path === null) return;
+    try {
+      while ((bulkIn || bulkOut) && !stop.signal.aborted) {
+        const step = path.step(bulkIn, bulkOut);
+        sent += step.sent;
+        received += step.received;
+        if (step.sent + step.received > 0) touch();
+        switch (step.event) {
+          case 'moved':
+          case 'quiet':
+            await Promise.resolve(); // what JavaScript queued meanwhile runs
+            break;
+          case 'loop':
+            await new Promise((resolve) => setImmediate(resolve)); // a timer, a signal, Node's reading...
+            break;
+          case 'input-end':
+            bulkIn = false;
+            inputDone = true;
+            ends.endInput();
+            break;
+          case 'send-failed':
+            bulkIn = false;
+            inputDone = true;
+            ends.say(step.error?.message ?? 'sending failed');
+            unsent = step.error instanceof SocketError ? step.error.code : 'EPIPE';
+            break;
+          case 'input-off':
+            bulkIn = false;
+            inputBack.give();
+            break;
+          case 'output-off':
+            bulkOut = false;
+            outputBack.give();
+            break;
+          default: {
+            const exhaustive: never = step.event;
+            throw new Error(String(exhaustive));
+          }
+        }
+      }
+    } finally {
+      // Ended or stopped: a direction still the path's ends with it (the ends see the stop at once).
+      if (bulkIn && !stop.signal.aborted) inputBack.give();
+      else inputBack.end();
+      if (bulkOut && !stop.signal.aborted) outputBack.give();
+      else outputBack.end();
+    }
+  };
   const sending = async (): Promise<void> => {
-    if (ends.input === null) return;
+    if (ends.input === null || !(await inputBack.given) || inputDone) return;
     for (;;) {
       // Bounded by the stop even if the input ignores its signal: a read that never returns must not hold the pump.
       const chunk = await cancellable(ends.input(stop.signal), stop.signal, 'read');
@@ -101,6 +164,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     }
   };
   const receiving = async (): Promise<void> => {
+    if (!(await outputBack.given)) return;
     for (;;) {
       const { data, from, end: atEnd } = await ends.receive(stop.signal);
       if (atEnd) {
@@ -114,7 +178,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   };
 
   try {
-    await Promise.all([sending(), receiving()].map((side) => side.catch(stopped)));
+    await Promise.all([inBulk(), sending(), receiving()].map((side) => side.catch(stopped)));
   } catch (e) {
     stop.abort(); // the other side is waiting on a call of its own: end it
     throw e;
@@ -130,6 +194,13 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     if (stop.signal.aborted && (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR'))) return;
     throw e;
   }
+}
+
+/** A direction the bulk path hands back to the ends (given: true) or ends itself (false). */
+function handBack(): { given: Promise<boolean>; give: () => void; end: () => void } {
+  let settle: (given: boolean) => void = () => undefined;
+  const given = new Promise<boolean>((resolve) => (settle = resolve));
+  return { given, give: () => settle(true), end: () => settle(false) };
 }
 
 /**

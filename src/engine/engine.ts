@@ -12,6 +12,7 @@ import { TcpSocket } from './tcp.js';
 import type {
   Address,
   BlockOptions,
+  BulkPath,
   CreateOptions,
   Endpoints,
   Engine,
@@ -176,6 +177,12 @@ class SocketEngine implements Engine, Core {
   recvfile(handle: SocketHandle, path: string, nbytes: number | null, options: TransferOptions): Promise<number> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('recvfile', handle) : socket.recvfile(path, nbytes, options);
+  }
+
+  bulk(handle: SocketHandle, fds: { readonly input: number; readonly output: number }): BulkPath | null {
+    const socket = this.find(handle);
+    const calls = this.addon.calls;
+    return socket instanceof TcpSocket && calls !== null ? socket.bulk(calls, fds) : null;
   }
 
   shutdown(handle: SocketHandle, how: ShutdownHow): void {

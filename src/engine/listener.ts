@@ -116,7 +116,11 @@ export class Listener {
 
   /** The oldest connection waiting for accept, or undefined. */
   take(): Accepted | undefined {
-    return this.pending.shift();
+    const accepted = this.pending.shift();
+    // The error it failed with while it waited: Node keeps the first (errored), which whileQueued let pass.
+    if (accepted !== undefined && accepted.raw instanceof net.Socket && accepted.raw.errored !== null)
+      accepted.failCode ??= errorCode(accepted.raw.errored);
+    return accepted;
   }
 
   /**
@@ -163,11 +167,8 @@ export class Listener {
 
   private readonly onConnection = (raw: net.Socket): void => {
     const from: Address = { host: raw.remoteAddress ?? '', port: raw.remotePort ?? 0, family: this.owner.family };
-    const accepted: Accepted = { raw, from, failCode: null };
-    raw.on('error', (err: Error) => {
-      accepted.failCode ??= errorCode(err);
-    });
-    this.enqueue(accepted);
+    raw.on('error', whileQueued);
+    this.enqueue({ raw, from, failCode: null });
   };
 
   /** A completed handshake joins the accept queue, or is reset when the queue is full. */
@@ -227,6 +228,13 @@ export class Listener {
 function halfOpen(raw: net.Socket): void {
   raw.allowHalfOpen = true;
 }
+
+/**
+ * A queued connection's 'error' listener: without one Node would throw the error. One function for
+ * every connection, not a closure each (it stays on the socket while the connection lives); take()
+ * reads the error from the socket (issue 16's memory per held connection).
+ */
+function whileQueued(): void {}
 
 /** Closes a connection nobody will accept; reset: with an RST where the connection can send one. True when it did. */
 function discard(accepted: Accepted, reset: boolean, family: Family): boolean {

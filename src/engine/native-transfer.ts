@@ -23,7 +23,15 @@ const RECEIVE_STEP = 16 * 1024 * 1024;
  * cannot be sent so, not being a regular file; EIO...): the event loop's path reads it instead, and
  * tells a read error as the file's.
  */
-const CONNECTION_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ENOTCONN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+export const CONNECTION_ERRORS: ReadonlySet<string> = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ENOTCONN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 /** The fast path when the engine has it and may block now; else null. */
 export function blockingNow(owner: BaseSocket): Blocking | null {

@@ -56,7 +56,27 @@ export interface NativeCalls {
   bindcheck(host: string, port: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
+  /** How the bulk path can move fd's bytes (output: as the stream's output): FD_FILE, FD_PIPE, or 0, not at all (bulk-pump.ts). */
+  fdkind(fd: number, output: 0 | 1): number;
+  /**
+   * Moves bytes from input to the socket and from the socket to output (either -1: not this call's)
+   * inside the kernel, for one slice at most: what ended the call (PUMP_*); counts gets the bytes sent
+   * and received (doubles at 0 and 8) and an errno (int32 at 16). See native/sockshell.c, pump_fds.
+   */
+  pumpfds(socketFd: number, input: number, inputKind: number, output: number, outputKind: number, maxMs: number, counts: Buffer): number;
 }
+
+/** fdkind's answers: a file (sendfile from it; splice into it through a pipe), a pipe (splice), or neither (0). */
+export const FD_FILE = 1;
+export const FD_PIPE = 2;
+
+/** What ended a pumpfds call. */
+export const PUMP_SLICE = 0;
+export const PUMP_MOVED = 1;
+export const PUMP_LOOP = 2;
+export const PUMP_INPUT_END = 3;
+export const PUMP_SEND_FAILED = 4;
+export const PUMP_OUTPUT_OFF = 5;
 
 /** -EAGAIN (Linux's errno 11): nothing to read, or no room to send, after all. The addon is Linux's. */
 export const EAGAIN = -11;

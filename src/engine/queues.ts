@@ -51,7 +51,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** The bytes of a TCP stream that arrived but were not yet taken by recv. */
 export class ByteQueue {
-  private readonly chunks = new Fifo<Buffer>();
+  /** The chunks after the first; made when a second chunk waits (a held connection that gets nothing has none). */
+  private chunks: Fifo<Buffer> | null = null;
   private first: Buffer | null = null; // the front chunk, kept out of the FIFO so partial takes are cheap
   /** Bytes queued. */
   total = 0;
@@ -61,7 +62,7 @@ export class ByteQueue {
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     if (this.first === null) this.first = chunk;
-    else this.chunks.push(chunk);
+    else (this.chunks ??= new Fifo<Buffer>()).push(chunk);
     this.total += chunk.length;
   }
 
@@ -162,11 +163,11 @@ export class ByteQueue {
   private *each(): Generator<Buffer> {
     if (this.first === null) return;
     yield this.first;
-    yield* this.chunks.values();
+    if (this.chunks !== null) yield* this.chunks.values();
   }
 
   clear(): void {
-    this.chunks.drain();
+    this.chunks?.drain();
     this.first = null;
     this.total = 0;
   }
@@ -176,6 +177,6 @@ export class ByteQueue {
     const first = this.first;
     if (first === null) return;
     this.total -= first.length;
-    this.first = this.chunks.shift() ?? null;
+    this.first = this.chunks?.shift() ?? null;
   }
 }

@@ -50,10 +50,10 @@ export class ConnEnd {
    */
   private drained = false;
 
-  /** onSocket is told the Node socket once there is one: at once, or when a bare descriptor is handed over. */
+  /** owner.onSocket is told the Node socket once there is one: at once, or when a bare descriptor is handed over. */
   constructor(
     from: NetSocket | BareConnection,
-    private readonly onSocket: (raw: NetSocket) => void,
+    private readonly owner: { onSocket(raw: NetSocket): void },
   ) {
     if (from instanceof net.Socket) this.socket = from;
     else this.bare = from;
@@ -61,7 +61,7 @@ export class ConnEnd {
 
   /** Starts the events of a Node socket (call after the owner is ready for them). */
   start(): void {
-    if (this.socket !== null) this.onSocket(this.socket);
+    if (this.socket !== null) this.owner.onSocket(this.socket);
   }
 
   /** The Node socket; a bare descriptor is handed to one made now. */
@@ -72,7 +72,7 @@ export class ConnEnd {
     const raw = new net.Socket({ fd: bare.fd, allowHalfOpen: true, readable: true, writable: true });
     this.socket = raw;
     this.bare = null;
-    this.onSocket(raw);
+    this.owner.onSocket(raw);
     return raw;
   }
 

@@ -60,6 +60,8 @@ export class Stream {
    * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
    */
   private wanted = 0;
+  /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
+  private lent = false;
 
   constructor(
     private readonly owner: BaseSocket,
@@ -68,7 +70,7 @@ export class Stream {
     failCode: string | null,
   ) {
     this.failCode = failCode;
-    this.end = new ConnEnd(from, this.onSocket);
+    this.end = new ConnEnd(from, this);
     this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
     this.end.start();
   }
@@ -215,6 +217,44 @@ export class Stream {
         return exhaustive;
       }
     }
+  }
+
+  /**
+   * sockshell connect/listen's bulk path (bulk-pump.ts) reads past Node from now on: only when nothing
+   * read is held (the queue, Node's buffer) and the stream is plain (not ended, failed or paused), so
+   * bytes keep their order. Node's reading stops until returnReading. False: recv reads as ever.
+   */
+  lendReading(): boolean {
+    if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
+    if (this.owner.closed || this.failCode !== null || this.failReported) return false;
+    const raw = this.raw;
+    const handle = nodeHandle(raw);
+    if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
+    handle.readStop();
+    // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
+    // starts a handle that is not reading: a resume() not yet run would have).
+    handle.reading = true;
+    this.lent = true;
+    return true;
+  }
+
+  /**
+   * Node reads again (the bulk path found the end of the stream, a reset, or trouble with its output:
+   * recv reads and tells it). errno: a read error the path took from the kernel, told here as Node's
+   * read would tell it (a reset taken so is not in the kernel for Node to find).
+   */
+  returnReading(calls: NativeCalls, errno: number): void {
+    if (!this.lent) return;
+    this.lent = false;
+    if (errno !== 0) this.readFailed(calls, errno);
+    const handle = nodeHandle(this.raw);
+    if (handle === null || this.gone || this.raw.destroyed) return;
+    handle.readStart();
+  }
+
+  /** A connection error (errno) the addon took from the kernel, told as Node's read would tell it: recv raises it. */
+  readFailed(calls: NativeCalls, errno: number): void {
+    this.onError(nativeError(calls, -errno, 'read'));
   }
 
   /** The connection's descriptor for bytes past Node (never TLS's), or -1. */
@@ -384,7 +424,8 @@ export class Stream {
     });
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onData(chunk: Buffer): void {
     if (this.shutRd || this.owner.closed) return;
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
@@ -406,7 +447,7 @@ export class Stream {
       });
       this.pausedSinceEmpty = true;
     }
-  };
+  }
 
   /**
    * Bytes off the connection, counted and told; taken: a waiting call has them at once. file: they
@@ -432,9 +473,10 @@ export class Stream {
 
   /**
    * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).
-   * The kernel is asked which before anything is reported, so a reset is never called a FIN.
+   * The kernel is asked which before anything is reported, so a reset is never called a FIN. (Node's
+   * socket's event: the listeners at the end of this file call it, as they call the others.)
    */
-  private readonly onEnd = (): void => {
+  onEnd(): void {
     if (this.owner.closed) {
       this.eof = true;
       return;
@@ -472,13 +514,14 @@ export class Stream {
         return exhaustive;
       }
     }
-  };
+  }
 
-  private readonly onError = (err: Error): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onError(err: Error): void {
     if (!this.end.destroyed) void this.local;
     this.gone = true;
     this.fail(errorCode(err));
-  };
+  }
 
   /** The connection failed with code: stored for the next call (after the queued data), and said. */
   private fail(code: string, taken = false): void {
@@ -490,22 +533,62 @@ export class Stream {
     this.owner.writer.wake();
   }
 
-  /** Node's socket is there (from the start, or handed a bare descriptor): its events are the connection's. */
-  private readonly onSocket = (raw: NetSocket): void => {
-    raw.on('data', this.onData);
-    raw.on('end', this.onEnd);
-    raw.on('error', this.onError);
-    raw.on('drain', this.onDrain);
-    raw.on('close', this.onClose);
-  };
+  /**
+   * Node's socket is there (from the start, or handed a bare descriptor): its events are the
+   * connection's. The listeners are one set for every connection, finding the Stream on the socket,
+   * not five closures each (issue 16's memory per held connection); Node calls them on the socket.
+   */
+  onSocket(raw: NetSocket): void {
+    (raw as OwnedSocket)[STREAM] = this;
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onError);
+    raw.on('drain', onDrain);
+    raw.on('close', onClose);
+  }
 
-  private readonly onDrain = (): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onDrain(): void {
     this.owner.writer.wake();
-  };
+  }
 
-  private readonly onClose = (): void => {
+  /** Node's socket's event (the listeners at the end of this file call it). */
+  onClose(): void {
     this.gone = true;
     this.owner.reader.wake();
     this.owner.writer.wake();
-  };
+  }
+}
+
+/** The Stream whose connection a Node socket is (Stream.onSocket). */
+const STREAM = Symbol('sockshell stream');
+type OwnedSocket = NetSocket & { [STREAM]?: Stream };
+
+// The listeners of every connection's Node socket: Node calls each with the socket as `this`.
+function onData(this: NetSocket, chunk: Buffer): void {
+  (this as OwnedSocket)[STREAM]?.onData(chunk);
+}
+function onEnd(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onEnd();
+}
+function onError(this: NetSocket, err: Error): void {
+  (this as OwnedSocket)[STREAM]?.onError(err);
+}
+function onDrain(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onDrain();
+}
+function onClose(this: NetSocket): void {
+  (this as OwnedSocket)[STREAM]?.onClose();
+}
+
+/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
+interface ReadingHandle {
+  reading?: boolean;
+  readStop(): number;
+  readStart(): number;
+}
+
+function nodeHandle(raw: NetSocket): ReadingHandle | null {
+  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
+  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
 }

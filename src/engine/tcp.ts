@@ -12,13 +12,15 @@ import { handshake } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
 import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
-import { nativeError } from './native.js';
+import { nativeError, type NativeCalls } from './native.js';
+import { bulkPath } from './bulk-pump.js';
 import { tlsOf } from './tls-info.js';
 import { checkSetup } from './tls-setup.js';
 import { canReset } from './stream-handle.js';
 import { Stream } from './tcp-stream.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
 import type {
+  BulkPath,
   Address,
   BlockOptions,
   CreateOptions,
@@ -52,7 +54,15 @@ export class TcpSocket extends BaseSocket {
   private tls: TlsSetup | null = null;
   /** SO_REUSEADDR 0 was set: bind checks the port as a socket without it would (Node sets it on every TCP bind). */
   private reuseOff = false;
-  private readonly options = new DescriptorOptions(this.core.addon, 'tcp', this.family, () => this.context());
+  /** Made on first use, as the handlers below are: a held connection that never sets an option costs none of them (issue 16's memory). */
+  private optionsMade: DescriptorOptions | null = null;
+  private wakeWriterMade: (() => void) | null = null;
+  private waitInAddonMade: (() => void) | null = null;
+  private acceptInAddonMade: (() => void) | null = null;
+
+  private get options(): DescriptorOptions {
+    return (this.optionsMade ??= new DescriptorOptions(this.core.addon, 'tcp', this.family, () => this.context()));
+  }
 
   /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
   attach(accepted: Accepted): void {
@@ -237,9 +247,9 @@ export class TcpSocket extends BaseSocket {
     return bytes;
   }
 
-  private readonly wakeWriter = (): void => {
-    this.writer.wake();
-  };
+  private get wakeWriter(): () => void {
+    return (this.wakeWriterMade ??= () => void this.writer.wake());
+  }
 
   /**
    * Python's sendall: send what fits, wait while the kernel's buffer is full, send more, and return
@@ -474,10 +484,18 @@ export class TcpSocket extends BaseSocket {
     return got;
   }
 
-  private readonly waitInAddon = (): void => {
-    const blocking = this.core.blocking;
-    if (blocking !== null && this.stream !== null && !this.closed && blocking.allowed()) this.stream.waitInAddon(blocking);
-  };
+  private get waitInAddon(): () => void {
+    return (this.waitInAddonMade ??= () => {
+      const blocking = this.core.blocking;
+      if (blocking !== null && this.stream !== null && !this.closed && blocking.allowed()) this.stream.waitInAddon(blocking);
+    });
+  }
+
+  /** sockshell connect/listen's bulk path (Engine.bulk), for a connection whose bytes can pass Node. */
+  bulk(calls: NativeCalls, fds: { readonly input: number; readonly output: number }): BulkPath | null {
+    const stream = this.stream;
+    return stream === null || stream.fd() < 0 ? null : bulkPath(this, stream, calls, fds);
+  }
 
   /** The connection, or the error for a socket that has none (listening, or never connected). */
   private connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {
@@ -500,13 +518,15 @@ export class TcpSocket extends BaseSocket {
     return got;
   }
 
-  private readonly acceptInAddon = (): void => {
-    const blocking = this.core.blocking;
-    if (blocking === null || this.listener === null || this.closed || !blocking.allowed()) return;
-    // Nothing came within the wait: after a turn of the loop (its timers, signals, Node's own accepts), wait in the addon again.
-    // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the wait would end at once.
-    if (this.listener.waitInAddon(blocking) === 'again' && this.reader.waiting) setTimeout(this.acceptInAddon, 0);
-  };
+  private get acceptInAddon(): () => void {
+    return (this.acceptInAddonMade ??= () => {
+      const blocking = this.core.blocking;
+      if (blocking === null || this.listener === null || this.closed || !blocking.allowed()) return;
+      // Nothing came within the wait: after a turn of the loop (its timers, signals, Node's own accepts), wait in the addon again.
+      // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the wait would end at once.
+      if (this.listener.waitInAddon(blocking) === 'again' && this.reader.waiting) setTimeout(this.acceptInAddon, 0);
+    });
+  }
 }
 
 /** Options set on a descriptor once Node has made it: those Node has no call for, and SO_REUSEADDR 0 and SO_LINGER, kept for getsockopt. */

@@ -133,4 +133,37 @@ export interface Engine {
   closeOwnedBy(owner: string): number;
   /** Close everything (exit). Resolves when the OS handles are released. */
   closeAll(): Promise<void>;
+  /**
+   * sockshell connect/listen's bulk path for a connected TCP socket and the stream's own descriptors
+   * (bulk-pump.ts): bytes moved inside the kernel. Null without the addon, and where the bytes must
+   * pass through the process (UDP, TLS) or neither descriptor can take the path.
+   */
+  bulk(socket: SocketHandle, fds: { readonly input: number; readonly output: number }): BulkPath | null;
+}
+
+/** What one step of the bulk path did: bytes moved each way, and what ended it (BulkPath.step). */
+export interface BulkStep {
+  readonly sent: number;
+  readonly received: number;
+  readonly event: 'moved' | 'quiet' | 'loop' | 'input-end' | 'input-off' | 'send-failed' | 'output-off';
+  /** send-failed: the connection's error, as sendall raises it. */
+  readonly error?: Error;
+}
+
+/** The bulk path of one connection (Engine.bulk). */
+export interface BulkPath {
+  /** The input can go by this path (a regular file or a pipe); and the output (a file, /dev/null or a pipe). */
+  readonly input: boolean;
+  readonly output: boolean;
+  /** Takes the reading from Node, when nothing read is held: received bytes go by this path from now. */
+  takeReading(): boolean;
+  /** Nothing waits in Node to be written: input may go by this path. */
+  canSend(): boolean;
+  /**
+   * Moves input to the socket and the socket to output (as asked) for one slice at most, waiting
+   * inside while nothing else needs the event loop: 'input-end' the input ended; 'input-off' and
+   * 'output-off' that direction goes on through the engine's calls (the end of the stream, a reset,
+   * the output's or input's own trouble are theirs to meet and tell); 'loop' the event loop must turn.
+   */
+  step(input: boolean, output: boolean): BulkStep;
 }

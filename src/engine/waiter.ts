@@ -69,9 +69,9 @@ export class Waiter {
       this.arm(ms);
     }
     if (signal !== this.signal) {
-      this.signal?.removeEventListener('abort', this.onAbort);
+      if (this.signal !== null) this.signal.removeEventListener('abort', this.abortListener);
       this.signal = signal ?? null;
-      signal?.addEventListener('abort', this.onAbort);
+      signal?.addEventListener('abort', this.abortListener);
     }
   }
 
@@ -202,7 +202,7 @@ export class Waiter {
     this.unhold();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.signal !== null) this.signal.removeEventListener('abort', this.abortListener);
     this.signal = null;
   }
 
@@ -225,10 +225,20 @@ export class Waiter {
       clearTimeout(this.timer);
     }
     this.timerDue = due;
-    this.timer = setTimeout(this.onTimer, step);
+    this.timer = setTimeout((this.onTimer ??= () => this.timedOut()), step);
   }
 
-  private readonly onTimer = (): void => {
+  /** The timer's and the signal's listeners, made on first use: a socket that never waits (a held connection) has none. */
+  private onTimer: (() => void) | null = null;
+  private onAbort: (() => void) | null = null;
+
+  private get abortListener(): () => void {
+    return (this.onAbort ??= () => {
+      if (this.call !== null) this.fail(new SocketError('EINTR', this.call, { socket: this.socket }));
+    });
+  }
+
+  private timedOut(): void {
     this.timer = null;
     if (this.call === null || this.deadline === Infinity) return; // the wait it was armed for has ended
     const left = this.deadline - performance.now();
@@ -237,9 +247,5 @@ export class Waiter {
       return;
     }
     this.fail(new SocketError('ETIMEDOUT', this.call, { socket: this.socket, seconds: this.seconds }));
-  };
-
-  private readonly onAbort = (): void => {
-    if (this.call !== null) this.fail(new SocketError('EINTR', this.call, { socket: this.socket }));
-  };
+  }
 }

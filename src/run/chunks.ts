@@ -7,17 +7,17 @@ import { cancellable } from '../core/cancellable.js';
  * next call, as LineReader does with lines.
  */
 export class ChunkReader {
-  private readonly chunks: AsyncIterator<unknown>;
+  /** Made on the first read: iterating starts reading, and until then the stream's bytes stay where they are. */
+  private chunks: AsyncIterator<unknown> | null = null;
   private ended = false;
   private pending: Promise<IteratorResult<unknown>> | null = null;
 
-  constructor(input: Readable) {
-    this.chunks = input[Symbol.asyncIterator]();
-  }
+  constructor(private readonly input: Readable) {}
 
   /** The next chunk; null at end of input. */
   async next(signal?: AbortSignal): Promise<Buffer | null> {
     if (this.ended) return null;
+    this.chunks ??= this.input[Symbol.asyncIterator]();
     this.pending ??= this.chunks.next();
     const read = this.pending;
     const result = signal ? await cancellable(read, signal, 'read') : await read;

@@ -3,7 +3,7 @@
  * bounds, and the pump between a socket and standard input and output (stream.ts runs them;
  * stream-keep.ts is listen -k).
  */
-import type { Engine, Family, SocketHandle } from '../engine/types.js';
+import type { BulkPath, Engine, Family, SocketHandle } from '../engine/types.js';
 import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
 import { socketSide } from '../commands/stream-ends.js';
 import { SocketError } from '../engine/index.js';
@@ -31,6 +31,11 @@ export interface StreamOptions {
   readonly signal: AbortSignal;
   /** --log FILE: the traffic log of the stream, as a hex dump. */
   readonly log?: string;
+  /**
+   * Standard input's and output's descriptors when the stream may move bytes inside the kernel (the
+   * engine's bulk path: the addon is there and SOCKSHELL_ENGINE is not loop); absent: through Node.
+   */
+  readonly descriptors?: { readonly input: number; readonly output: number };
 }
 
 export interface Streamer {
@@ -71,6 +76,7 @@ export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['i
   const { engine, o, say } = s;
   const side = socketSide(engine, socket, say);
   return pump({
+    bulk: bulkPath(s, socket),
     ...side,
     endInput: () => {
       if (!o.udp) say('end of input: sent FIN (shutdown SHUT_WR); still receiving');
@@ -86,3 +92,14 @@ export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['i
 }
 
 export const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
+
+/**
+ * The engine's bulk path for a connection of connect or listen (not -k, whose input goes to every
+ * client), when stdin and stdout can take it: null otherwise, and always with -C (it rewrites the
+ * input) and --log (the log shows every byte, so every byte passes through the process).
+ */
+function bulkPath(s: Streamer, socket: SocketHandle): BulkPath | null {
+  const { o } = s;
+  if (o.descriptors === undefined || o.udp || o.keep || o.crlf || o.log !== undefined) return null;
+  return s.engine.bulk(socket, o.descriptors);
+}

@@ -6,16 +6,21 @@
  * The receiver listens first. The rate is timed from the moment the sender starts sending until both
  * have exited: the sockshell, Python and Node senders print "start" after connecting (their start-up
  * is the start-up measurement's business, as for round trips); nc and socat print nothing and are
- * timed from their spawn, as their start-up is a millisecond or two. The rate from spawn is kept as
- * well.
+ * timed from their spawn, as their start-up is a millisecond or two; `sockshell connect < file` →
+ * `sockshell listen > /dev/null` (nc's own job, a row per engine) from its `# connected to` line on
+ * stderr. The rate from spawn is kept as well.
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH, NODE, PYTHON, engineContenders, freePort, has, sockshell, start, waitListening } from './lib.mjs';
+import { BENCH, CLI, ENGINES, NODE, PYTHON, engineContenders, freePort, has, sockshell, start, waitListening } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
+/** sockshell connect's line on stderr once connected: the start of its transfer, as the scripts' "start". */
+const CONNECTED = '# connected to';
+/** sockshell listen's line on stderr once it listens. */
+const LISTENING = '# listening on';
 const LIMIT_MS = 180_000;
 /** socat's buffer: at its 8 KiB default it makes 16 times the system calls nc does. */
 const SOCAT_BUFFER = '131072';
@@ -49,7 +54,8 @@ async function transfer(startReceiver, ready, startSender, bytes) {
       if (exit.code !== 0) throw new Error(`${who} exited with ${exit.code ?? exit.signal}: ${proc.stderr()}`);
     }
     const end = Math.max(got.at, sent.at);
-    const began = sender.lines.find((l) => l.text === 'start')?.at ?? sender.spawnedAt;
+    const began =
+      (sender.lines.find((l) => l.text === 'start') ?? sender.errLines.find((l) => l.text.startsWith(CONNECTED)))?.at ?? sender.spawnedAt;
     const mib = bytes / 2 ** 20;
     return { value: mib / ((end - began) / 1000), extra: { fromSpawn: mib / ((end - sender.spawnedAt) / 1000) } };
   } finally {
@@ -70,6 +76,14 @@ export function bulk(mib) {
       (port) => sockshell(`${BENCH}bulk-recv.sock`, { serverPort: port, out: '/dev/null', size: bytes }, {}, engine),
       printsReady,
       (port) => sockshell(`${BENCH}bulk-send.sock`, { serverPort: port, file }, {}, engine),
+      bytes,
+    );
+  /** sockshell connect < file → sockshell listen > /dev/null, nc's own job, on one engine (its bulk path, or the event loop's). */
+  const cli = (engine) => () =>
+    transfer(
+      (port) => start(NODE, [CLI, 'listen', '127.0.0.1', String(port)], { stdout: devnull, env: engine.env }),
+      (proc) => proc.line(LISTENING, 15_000, true),
+      (port) => start(NODE, [CLI, 'connect', '127.0.0.1', String(port)], { stdin: openSync(file, 'r'), stdout: devnull, env: engine.env }),
       bytes,
     );
   const contenders = {
@@ -121,6 +135,13 @@ export function bulk(mib) {
     },
     contenders: [
       ...engineContenders('sendfile → recvfile', shell),
+      ...ENGINES.map((e) => ({
+        id: `cli-${e.id}`,
+        label: `sockshell connect < file → listen > /dev/null (${e.label})`,
+        available: e.available,
+        missing: e.missing,
+        run: cli(e),
+      })),
       contender('python', 'Python socket.sendfile → recv loop', PYTHON !== null, 'python3 is not installed'),
       contender('nc', 'nc (OpenBSD) → nc', has('nc')),
       contender('socat', `socat → socat (-b ${SOCAT_BUFFER})`, has('socat')),
@@ -129,6 +150,10 @@ export function bulk(mib) {
     ratios: [
       { a: 'native', b: 'nc', target: { min: 1.5 } },
       { a: 'loop', b: 'nc' },
+      { a: 'cli-native', b: 'nc', target: { min: 1.5 } },
+      { a: 'cli-native', b: 'socat' },
+      { a: 'cli-loop', b: 'nc' },
+      { a: 'cli-loop', b: 'socat' },
       { a: 'native', b: 'python' },
       { a: 'loop', b: 'python' },
       { a: 'nc', b: 'python' },

@@ -86,21 +86,30 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
   });
   live.add(child);
   const lines = [];
+  /** stderr's lines, timed as stdout's are (sockshell connect/listen say what happened there). */
+  const errLines = [];
   const watchers = new Set();
-  let partial = '';
   let stderr = '';
+  const timeLines = (into) => {
+    let partial = '';
+    return (text) => {
+      const at = performance.now();
+      partial += text;
+      for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
+        into.push({ text: partial.slice(0, i), at });
+        partial = partial.slice(i + 1);
+      }
+      for (const w of watchers) w();
+    };
+  };
   child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (text) => {
-    const at = performance.now();
-    partial += text;
-    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
-      lines.push({ text: partial.slice(0, i), at });
-      partial = partial.slice(i + 1);
-    }
-    for (const w of watchers) w();
-  });
+  child.stdout?.on('data', timeLines(lines));
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text) => (stderr = (stderr + text).slice(-4000)));
+  const errText = timeLines(errLines);
+  child.stderr.on('data', (text) => {
+    stderr = (stderr + text).slice(-4000);
+    errText(text);
+  });
   let exit = null;
   const exited = new Promise((resolve) => {
     child.on('error', (err) => {
@@ -126,11 +135,12 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
     input(text) {
       child.stdin?.write(text);
     },
-    /** The time the first stdout line starting with `prefix` arrived; rejects on exit or after ms. */
-    line(prefix, ms) {
+    errLines,
+    /** The time the first stdout (fromStderr: stderr) line starting with `prefix` arrived; rejects on exit or after ms. */
+    line(prefix, ms, fromStderr = false) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const found = lines.find((l) => l.text.startsWith(prefix));
+          const found = (fromStderr ? errLines : lines).find((l) => l.text.startsWith(prefix));
           if (found) return finish(() => resolve(found));
           if (exit)
             return finish(() =>

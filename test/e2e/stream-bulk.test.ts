@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CLI, ROOT } from '../helpers/proc.js';
+import { HANG_MS, waitFor } from '../helpers/wait.js';
+
+/**
+ * Issue 16: `sockshell connect` / `listen` move bulk bytes inside the kernel (the engine's bulk path:
+ * sendfile and splice between the socket and stdin/stdout) when the addon is there, and through Node
+ * with SOCKSHELL_ENGINE=loop. Both must behave alike where the bytes are not plain: pipes at both
+ * ends, a reset in the middle, Ctrl-C in the middle, -w's idle bound in the middle.
+ * (stream-cli.test.ts moves files both ways; this file takes the edges.)
+ */
+
+interface Proc {
+  readonly child: ChildProcess;
+  readonly err: () => string;
+  readonly out: () => Buffer;
+  readonly exit: Promise<number | null>;
+}
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+});
+
+/** A file of 64 MiB (stdin as a regular file: sendfile's case); more than loopback's buffers hold. */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-bulk-'));
+const big = join(dir, 'big.bin');
+{
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < 64; i++) writeFileSync(fd, randomBytes(1 << 20));
+  closeSync(fd);
+}
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** sockshell with piped stdin (or the file stdin), stdout and stderr, on one engine; killed by PID if it hangs. */
+function sockshell(args: readonly string[], engine: string, stdin?: string): Proc {
+  const input = stdin === undefined ? 'pipe' : openSync(stdin, 'r');
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    stdio: [input, 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', SOCKSHELL_ENGINE: engine },
+  });
+  if (typeof input === 'number') closeSync(input);
+  started.push(child);
+  let err = '';
+  const out: Buffer[] = [];
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
+  child.stdin?.on('error', () => undefined);
+  const exit = new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 4 * HANG_MS);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve(status);
+    });
+  });
+  return { child, err: () => err, out: () => Buffer.concat(out), exit };
+}
+
+async function listening(proc: Proc): Promise<number> {
+  const ready = /listening on \('127\.0\.0\.1', (\d+)\)/;
+  await waitFor(
+    () => ready.test(proc.err()),
+    () => `the listener's ready line; stderr: ${proc.err()}`,
+  );
+  return Number(ready.exec(proc.err())![1]);
+}
+
+/** A server of the test's own on a port the OS picks, handing each connection to `serve`. */
+async function server(serve: (s: Socket) => void): Promise<{ port: number; close: () => void }> {
+  const srv = createServer({ allowHalfOpen: true }, serve);
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const address = srv.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, close: () => srv.close() };
+}
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=%s', (engine) => {
+  it('pipes at both ends: stdin a pipe into connect, listen into a pipe on stdout; byte for byte, and the totals', async () => {
+    const data = randomBytes(8 * 1024 * 1024);
+    const listen = sockshell(['listen', '127.0.0.1', '0'], engine);
+    listen.child.stdin!.end();
+    const port = await listening(listen);
+    const connect = sockshell(['connect', '127.0.0.1', String(port)], engine);
+    // In pieces with pauses between, as a producer on the other end of a pipe writes.
+    for (let at = 0; at < data.length; at += 1024 * 1024) {
+      const piece = data.subarray(at, at + 1024 * 1024);
+      if (!connect.child.stdin!.write(piece)) await new Promise((resolve) => connect.child.stdin!.once('drain', resolve));
+    }
+    connect.child.stdin!.end();
+    expect(await connect.exit).toBe(0);
+    expect(await listen.exit).toBe(0);
+    expect(listen.out().length).toBe(data.length);
+    expect(sha(listen.out())).toBe(sha(data));
+    expect(listen.err()).toMatch(/both sides closed; sent 0 bytes, received 8388608 bytes/);
+    expect(connect.err()).toMatch(/both sides closed; sent 8388608 bytes, received 0 bytes/);
+  });
+
+  it('a reset in the middle of what arrives is said as a reset, and the status is 1', async () => {
+    const peer = await server((s) => {
+      s.write(randomBytes(4 * 1024 * 1024), () => setTimeout(() => s.resetAndDestroy(), 200));
+    });
+    try {
+      const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine);
+      // stdin stays open: the reset, not the end of input, ends it.
+      expect(await connect.exit).toBe(1);
+      expect(connect.err()).toMatch(/ECONNRESET|reset/);
+      expect(connect.out().length).toBeLessThanOrEqual(4 * 1024 * 1024);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('a reset while a file goes out (stdin a regular file): the send fails (EPIPE), the reset ends it, status 1', async () => {
+    const peer = await server((s) => {
+      s.pause(); // reads nothing: its buffers fill, then it resets with unread bytes
+      setTimeout(() => s.resetAndDestroy(), 300);
+    });
+    try {
+      const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine, big);
+      expect(await connect.exit).toBe(1);
+      expect(connect.err()).toMatch(/# EPIPE: .*can no longer send/);
+      expect(connect.err()).toMatch(/^sockshell: ECONNRESET: the peer reset the connection/m);
+      expect(connect.err()).not.toMatch(/both sides closed/);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('Ctrl-C in the middle of a transfer: interrupted, the totals so far, status 130', async () => {
+    let got = 0;
+    const peer = await server((s) => s.on('data', (d: Buffer) => (got += d.length)));
+    try {
+      const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine);
+      connect.child.stdin!.write(randomBytes(1024 * 1024));
+      await waitFor(
+        () => got === 1024 * 1024,
+        () => `the peer's 1 MiB (got ${got})`,
+      );
+      connect.child.kill('SIGINT');
+      expect(await connect.exit).toBe(130);
+      expect(connect.err()).toMatch(/# interrupted; sent 1048576 bytes, received 0 bytes/);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('-w in the middle of a stream: nothing either way for its time ends it (0), after bytes went both ways', async () => {
+    const peer = await server((s) => {
+      s.write(Buffer.alloc(65536, 0x61));
+      s.resume();
+    });
+    try {
+      const connect = sockshell(['connect', '-w', '1', '127.0.0.1', String(peer.port)], engine);
+      connect.child.stdin!.write(Buffer.alloc(1000, 0x62)); // and then nothing more, stdin still open
+      expect(await connect.exit).toBe(0);
+      expect(connect.err()).toMatch(/# nothing either way for 1 s \(-w\): closed; sent 1000 bytes, received 65536 bytes/);
+      expect(connect.out()).toEqual(Buffer.alloc(65536, 0x61));
+    } finally {
+      peer.close();
+    }
+  });
+});
