@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SocketError } from '../src/engine/errors.js';
+import { nativeCalls } from '../src/engine/index.js';
 import { rig, type Rig } from './engine-helpers.js';
 import { hasPython, startServer, type Server } from './helpers/proc.js';
 import { HANG_MS, waitFor } from './helpers/wait.js';
@@ -36,16 +37,18 @@ afterEach(async () => {
   peer = null;
 });
 
-describe.runIf(hasPython)('sendall and a reset', () => {
+// SO_SNDBUF needs the addon (Node's net has no call for it); the loop back end may use it for options.
+describe.runIf(hasPython && nativeCalls().calls !== null)('sendall and a reset', () => {
   it('fails when the reset came while Node held its last piece, which never reached the kernel', async () => {
-    r = rig({ tcpQueueBytes: 1000 });
+    r = rig({ tcpQueueBytes: 1000, addonCalls: true });
     peer = await startServer('python3', ['-c', PEER], 'ready');
     const port = Number(/(\d+) ready/.exec(peer.output())![1]);
     const client = r.engine.create('tcp', 4, { name: 'c', owner: 'main' });
     r.engine.setsockopt(client, 'SO_SNDBUF', 4096);
     await r.engine.connect(client, '127.0.0.1', port, {});
     await waitFor(() => peer!.output().includes('full'), 'the peer filled what the shell reads', HANG_MS);
-    // 64 KiB, one piece: the kernel takes a few KiB (its small buffer, the peer's small window); Node holds the rest.
+    // 64 KiB, one piece: the kernel takes a few KiB (its small send buffer, the peer's small window); Node
+    // holds the rest. With the usual buffers the kernel takes it all, and the sendall rightly returns.
     const sending = r.engine.sendall(client, Buffer.alloc(65536, 0x61), {});
     const outcome = sending.then(
       () => 'returned',
