@@ -285,8 +285,9 @@ static napi_value send_bytes(napi_env env, napi_callback_info info) {
 /*
  * recvwait(fd, buffer, length, maxMs, waitFirst) -> bytes read, -errno, or -EAGAIN when the wait goes
  * on on the event loop: a read, else wait() as above and a read when READY. waitFirst 1 skips the
- * first read: a caller whose last read found nothing (a round trip: the answer is never there yet)
- * saves a system call that fails; a stream's reader (bytes are mostly there) reads first. A read that
+ * first read: a caller whose last read emptied the kernel (it came back short of its buffer; in a
+ * round trip the answer is never there yet) saves a system call that fails; a stream's reader (bytes
+ * are mostly there) reads first. A read that
  * finds the peer's FIN (0) leaves it to the loop too: -EAGAIN.
  */
 static napi_value recv_wait(napi_env env, napi_callback_info info) {

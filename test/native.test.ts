@@ -440,6 +440,36 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(r.engine.info(server).dropped).toBe(0);
   });
 
+  it('names the sender the addon read, though the loop read one from another host on the same port in between', async () => {
+    // A (127.0.0.1:P) is read in the addon, B (127.0.0.2:P) by the loop, then A again in the addon: A's
+    // raw bytes match what the addon last read, and B's port the last sender's; the address must be A's.
+    r = rig({ blockingCalls: () => true });
+    const server = r.engine.create('udp', 4, { name: 'serverSocket', owner: 'main' });
+    const a = r.engine.create('udp', 4, { name: 'a', owner: 'main' });
+    const b = r.engine.create('udp', 4, { name: 'b', owner: 'main' });
+    const { port } = await r.engine.bind(server, '127.0.0.1', 0);
+    const { port: p } = await r.engine.bind(a, '127.0.0.1', 0);
+    await r.engine.bind(b, '127.0.0.2', p);
+    /** A datagram from a, read in the addon (tried again, 5 times at most, when the loop took the wait): its sender. */
+    const fromAInAddon = async (): Promise<unknown> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await r!.engine.sendto(a, Buffer.from('a'), '127.0.0.1', port, {});
+        let address: unknown = null;
+        const read = await counting('recvmany', async () => {
+          address = (await r!.engine.recvfrom(server, 10, {})).address;
+        });
+        if (read > 0) return address;
+      }
+      throw new Error('the addon read none of 5 datagrams');
+    };
+    expect(await fromAInAddon()).toEqual({ host: '127.0.0.1', port: p, family: 4 });
+    await r.engine.sendto(b, Buffer.from('b'), '127.0.0.1', port, {});
+    await waitFor(() => r!.engine.info(server).queued.count === 1, "the loop read b's datagram");
+    expect((await r.engine.recvfrom(server, 10, {})).address).toEqual({ host: '127.0.0.2', port: p, family: 4 });
+    expect(await fromAInAddon()).toEqual({ host: '127.0.0.1', port: p, family: 4 });
+  });
+
   it('counts what holds a TCP port with sock_diag as /proc/net/tcp does: TIME_WAIT, the others, the time left', async () => {
     // A server that closes first leaves its side of each connection in TIME_WAIT on its own port.
     const server = net.createServer((c) => c.end());

@@ -40,4 +40,19 @@ describe('Waiter.wake', () => {
     await expect(got).resolves.toBe('data');
     expect(w.call).toBeNull();
   });
+
+  it('a check that woke the call and then ended it (fail) is not looked at again: a look may take data', async () => {
+    const w = new Waiter();
+    let looks = 0;
+    const got = w.until('recv', 's', null, {}, () => {
+      looks++;
+      w.wake();
+      w.fail(new SocketError('ECONNRESET', 'recv', { socket: 's' }));
+      return null;
+    });
+    w.wake();
+    await expect(got).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(looks).toBe(1);
+    expect(w.call).toBeNull();
+  });
 });

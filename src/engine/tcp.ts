@@ -5,7 +5,7 @@
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { recvFile, sendFile } from './file-transfer.js';
-import { SocketError, toSocketError } from './errors.js';
+import { SocketError, errorCode, toSocketError } from './errors.js';
 import { Listener, probeAddress, timeWaitOnly } from './listener.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake } from './tcp-connect.js';
@@ -260,15 +260,17 @@ export class TcpSocket extends BaseSocket {
    */
   private sendAll(stream: Stream, data: Buffer, options: BlockOptions): number | Promise<number> {
     let taken = 0;
-    // Writes Node has not said are done, and whether one of them failed: when every one is done and
+    // Writes Node has not said are done, and the error of one that failed: when every one is done and
     // none failed, the kernel has every byte and the call has succeeded, whatever came after. A TLS
     // write completes after the call (Node encrypts, then writes), so a reset the peer sent in answer
-    // (it had closed) can break the connection before the wake; Python's sendall had returned.
+    // (it had closed) can break the connection before the wake; Python's sendall had returned. A write
+    // that failed never reached the kernel: its error is the call's, though the connection's 'error'
+    // (after the write's callback, or never while reading is stopped) has not been told yet.
     let writing = 0;
-    let writeFailed = false;
+    let writeError: unknown = null;
     const written = (err?: unknown): void => {
       writing--;
-      if (err !== undefined && err !== null) writeFailed = true;
+      if (err !== undefined && err !== null) writeError ??= err;
       this.writer.wake();
     };
     const counted = {
@@ -281,8 +283,9 @@ export class TcpSocket extends BaseSocket {
       },
     };
     const attempt = (): number | null => {
-      if (taken === data.length && writing === 0 && !writeFailed && !kernelFull(stream)) return taken;
+      if (taken === data.length && writing === 0 && writeError === null && !kernelFull(stream)) return taken;
       stream.checkWritable('sendall');
+      if (writeError !== null) stream.refused(errorCode(writeError), 'sendall');
       while (taken < data.length && !kernelFull(stream)) taken += sendWhatFits(counted, data.subarray(taken), this.wakeWriter);
       return taken === data.length && !kernelFull(stream) ? taken : null;
     };

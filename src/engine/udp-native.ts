@@ -9,7 +9,6 @@
  * reads them SLOTS at a time (recvmmsg), so a round trip's one datagram costs one read, not a read
  * and a second one that finds the kernel empty.
  */
-import type { Address } from './types.js';
 import { EAGAIN, MANY_META_BYTES, MANY_SLOT_BYTES, SLICE_MS, nativeError, type Blocking } from './native.js';
 
 /** The most datagrams one read in the addon takes. */
@@ -30,8 +29,6 @@ export interface UdpNativeOwner {
   readonly blocking: Blocking | null;
   /** The socket's descriptor, or -1 (not bound yet). */
   fd(): number;
-  /** The sender of the last datagram, reused while it repeats. */
-  lastFrom(): Address | null;
   /** The receive call still waits, with nothing queued for it. */
   starved(): boolean;
   /** How many more datagrams of the largest size the queue has room for. */
@@ -43,8 +40,12 @@ export interface UdpNativeOwner {
 }
 
 export class UdpNative {
-  /** The raw bytes of the last sender the addon reported to this socket: lastFrom's, while they repeat. */
+  /**
+   * The raw bytes (family, port, address) of the last sender the addon read for this socket, and their
+   * text, reused while they repeat. Not the socket's last sender: the loop may have read one since.
+   */
   private readonly lastSender = Buffer.alloc(20);
+  private lastHost = '';
 
   constructor(private readonly owner: UdpNativeOwner) {}
 
@@ -121,9 +122,9 @@ export class UdpNative {
   /** The sender the addon wrote at meta[at..], as RemoteInfo; the last one's text when the bytes repeat. */
   private sender(at: number): { address: string; port: number } {
     const port = meta.readUInt16BE(at + 2);
-    const last = this.owner.lastFrom();
-    if (last !== null && last.port === port && meta.compare(this.lastSender, 0, 20, at, at + 20) === 0) return { address: last.host, port };
+    if (this.lastHost !== '' && meta.compare(this.lastSender, 0, 20, at, at + 20) === 0) return { address: this.lastHost, port };
     meta.copy(this.lastSender, 0, at, at + 20);
-    return { address: meta.toString('latin1', at + 20, at + 20 + (meta[at + 1] ?? 0)), port };
+    this.lastHost = meta.toString('latin1', at + 20, at + 20 + (meta[at + 1] ?? 0));
+    return { address: this.lastHost, port };
   }
 }

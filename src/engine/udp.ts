@@ -78,7 +78,6 @@ export class UdpSocket extends BaseSocket {
     this.native = new UdpNative({
       blocking: core.blocking,
       fd: () => this.handle.fd(),
-      lastFrom: () => this.lastFrom,
       starved: () => this.reader.waiting && this.inbox.length === 0,
       room: () =>
         Math.min(this.core.udpQueueDatagrams - this.inbox.length, Math.floor((this.core.udpQueueBytes - this.inboxBytes) / receiveSize)),

@@ -138,10 +138,11 @@ export class Waiter {
       this.checking = true;
       let done: boolean;
       try {
+        // Not once the call has ended meanwhile (fail() from inside the check): a look may take data.
         do {
           this.again = false;
           done = check();
-        } while (!done && this.again);
+        } while (!done && this.again && this.check === check);
       } catch (err) {
         this.checking = false;
         this.settleFailed(err);
