@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VarScope } from '../src/interp/scope.js';
 import { runScript } from '../src/run/script.js';
+import { runChunk } from '../src/session/chunk.js';
+import { Session } from '../src/session/session.js';
+import type { Output } from '../src/core/output.js';
 import { capturedIo } from './helpers/piped.js';
 
 /**
@@ -41,5 +45,26 @@ describe('sockshell run -v', () => {
     expect(loud.err).toMatch(/^# new connection socket conn for \('127\.0\.0\.1', \d+\); s keeps welcoming$/m);
     const quiet = await run(false);
     expect(quiet).toEqual({ status: 0, out: 'accepted\n', err: '' });
+  });
+
+  it('builds no info line at all while the session says none is shown: the output sink never receives it', async () => {
+    // streamOutput hides info lines without -v, so what a script prints cannot tell whether the text
+    // was built. A sink that keeps everything can: with showsInfo false, accept's line never reaches it.
+    for (const shows of [true, false]) {
+      const seen: Output[] = [];
+      const session = new Session({
+        interactive: false,
+        showsInfo: () => shows,
+        out: (o) => seen.push(o),
+        readLine: () => Promise.resolve(null),
+      });
+      const interp = session.interpreter(new VarScope('main', 't.sock'), { echo: false });
+      await runChunk(interp, session.ran, SCRIPT, 1, new AbortController().signal);
+      const said = seen.flatMap((o) => (o.kind === 'info' ? [o.text] : []));
+      expect(
+        said.some((t) => t.startsWith('new connection socket conn')),
+        `showsInfo ${shows}: ${said.join(' | ')}`,
+      ).toBe(shows);
+    }
   });
 });
