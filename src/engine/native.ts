@@ -54,8 +54,29 @@ export interface NativeCalls {
   socket(family: 4 | 6 | 0, stream: 0 | 1): number;
   /** 0 when a TCP socket without SO_REUSEADDR may bind host:port now, else -errno (EADDRINUSE). */
   bindcheck(host: string, port: number): number;
+  /** bind(2) of fd (made non-blocking) to host:port, an IP literal: 0 or -errno. */
+  bindfd(fd: number, host: string, port: number): number;
+  /** listen(2) with the backlog as given: 0 or -errno. */
+  listenfd(fd: number, backlog: number): number;
+  /** The connections in the listening fd's accept queue (TCP_INFO's tcpi_unacked on a listener), or -errno. */
+  acceptqueue(fd: number): number;
+  /** The clients of the connections in fd's accept queue (sock_diag), into out as ADDRESS_BYTES records (see addressOf): how many, or -errno. */
+  queuedpeers(fd: number, out: Buffer): number;
+  /** Calls onQueued on the event loop each time a connection joins fd's accept queue (and at once if one is there): a watcher for unwatch. */
+  watchlisten(fd: number, onQueued: () => void): Watcher | number;
+  /** Ends a watcher: its callback is not called again. */
+  unwatch(watcher: Watcher): number;
+  /** A second descriptor for fd's socket, or -errno. */
+  dup(fd: number): number;
+  /** connect(AF_UNSPEC): a TCP socket whose connect failed or is under way goes back to CLOSED, keeping its bind. 0 or -errno. */
+  disconnect(fd: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
+}
+
+/** What watchlisten returns: the addon's, opaque. */
+export interface Watcher {
+  readonly __watcher: never;
 }
 
 /** -EAGAIN (Linux's errno 11): nothing to read, or no room to send, after all. The addon is Linux's. */
