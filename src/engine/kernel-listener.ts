@@ -6,12 +6,13 @@
  * says when a connection joins the queue, without taking it, and the peers waiting are read from the
  * kernel (sock_diag). Closing the descriptor makes the kernel reset the connections nobody accepted.
  *
- * A connection accept takes stays a bare descriptor while the native fast path may block (tcp-end.ts),
- * else it becomes a Node socket at once, so its arrivals are told as Node reads them.
+ * A connection a waiting accept takes in the addon stays a bare descriptor (tcp-end.ts), as on Node's
+ * server; one accept finds queued becomes a Node socket at once, which reads it, so its arrivals and
+ * its end are told as they come (Node's server had accepted it long before, too).
  */
 import net from 'node:net';
 import type { Accepted, BaseSocket } from './base.js';
-import { toSocketError } from './errors.js';
+import { errorCode, toSocketError } from './errors.js';
 import type { Welcoming } from './listener.js';
 import { ADDRESS_BYTES, EAGAIN, SLICE_MS, addressOf, nativeError, type Blocking, type NativeCalls, type Watcher } from './native.js';
 import { Fifo } from './queues.js';
@@ -75,7 +76,7 @@ export class KernelListener implements Welcoming {
     const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1);
     if (conn === EAGAIN) return undefined;
     if (conn < 0) throw toSocketError(nativeError(this.calls, conn, 'accept'), 'accept', { socket: this.owner.name });
-    return this.accepted(conn);
+    return this.accepted(conn, false);
   }
 
   /** A waiting accept, in the addon: see Listener.waitInAddon. */
@@ -83,7 +84,7 @@ export class KernelListener implements Welcoming {
     while (this.owner.reader.waiting && this.ready.length === 0 && !this.closed) {
       const conn = blocking.calls.acceptwait(this.listenFd, peerBytes.fill(0), SLICE_MS);
       if (conn < 0) return conn === EAGAIN ? 'again' : 'done';
-      this.ready.push(this.accepted(conn));
+      this.ready.push(this.accepted(conn, true));
       this.owner.reader.wake();
     }
     return 'done';
@@ -106,31 +107,31 @@ export class KernelListener implements Welcoming {
   private readonly onQueued = (): void => {
     if (this.closed || this.owner.closed) return;
     const n = this.calls.queuedpeers(this.listenFd, peersBytes.fill(0));
-    let pending = this.waiting;
+    const fresh: Address[] = [];
     for (let i = 0; i < n; i++) {
       const from = this.peer(peersBytes.subarray(i * ADDRESS_BYTES, (i + 1) * ADDRESS_BYTES));
       const key = `${from.host} ${from.port}`;
-      if (this.told.has(key)) continue;
+      if (!this.told.has(key)) fresh.push(from);
       this.told.add(key);
-      this.tell(from, Math.max(1, pending), this.owner.reader.waiting);
-      pending = Math.max(pending, 1);
     }
+    // Arrivals seen together are told one by one, each with the queue as it was once it had come.
+    const before = Math.max(0, this.waiting - fresh.length);
+    fresh.forEach((from, i) => this.tell(from, before + i + 1, this.owner.reader.waiting));
     if (this.owner.reader.waiting) this.owner.reader.wake();
   };
 
   /** The connection accept4 returned as descriptor conn, its peer in peerBytes; told now if the watcher has not told it. */
-  private accepted(conn: number): Accepted {
+  private accepted(conn: number, bare: boolean): Accepted {
     const from = this.peer(peerBytes);
     const key = `${from.host} ${from.port}`;
     if (!this.told.delete(key)) this.tell(from, this.waiting + 1, true);
-    const blocking = this.owner.core.blocking;
-    if (blocking !== null && blocking.allowed()) return { raw: { fd: conn, calls: this.calls }, from, failCode: null };
+    if (bare) return { raw: { fd: conn, calls: this.calls }, from, failCode: null };
     // pauseOnCreate (Node's own, as its pauseOnConnect server uses): nothing is read until accept's socket resumes it.
     const options = { fd: conn, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts;
     const raw = new net.Socket(options);
     const accepted: Accepted = { raw, from, failCode: null };
-    raw.on('error', (err: Error & { code?: string }) => {
-      accepted.failCode ??= err.code ?? 'ECONNRESET';
+    raw.on('error', (err: Error) => {
+      accepted.failCode ??= errorCode(err);
     });
     return accepted;
   }
