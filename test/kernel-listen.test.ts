@@ -126,12 +126,19 @@ describe.runIf(hasPython && nativeCalls().calls !== null).each(WAYS)('TCP in the
     const { port } = await engine.bind(s, '127.0.0.1', 0);
     await engine.listen(s, 1);
     const reference = python(LISTENER, []);
-    await waitFor(() => reference.out().includes('port'), 'the python3 listener');
-    const pythonPort = /port (\d+)/.exec(reference.out())![1]!;
+    await waitFor(
+      () => /port \d+\n/.test(reference.out()),
+      () => `the python3 listener's port (it said ${JSON.stringify(reference.out())})`,
+    );
+    const pythonPort = /port (\d+)\n/.exec(reference.out())![1]!;
     const ours = python(CLIENTS, [String(port)]);
     const theirs = python(CLIENTS, [pythonPort]);
     await Promise.all([ours.done, theirs.done]);
-    const counts = (out: string) => /connected (\d+) timed out (\d+)/.exec(out)!.slice(1).map(Number);
+    const counts = (out: string): number[] => {
+      const said = /connected (\d+) timed out (\d+)/.exec(out);
+      if (said === null) throw new Error(`the python3 clients said ${JSON.stringify(out)}`);
+      return said.slice(1).map(Number);
+    };
     const [connected, late] = counts(ours.out());
     expect([connected, late]).toEqual(counts(theirs.out()));
     expect(late, 'some clients waited in vain, as against python3').toBeGreaterThan(0);

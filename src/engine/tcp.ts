@@ -13,7 +13,7 @@ import { Listener, probeAddress, timeWaitOnly, type Welcoming } from './listener
 import { KernelListener } from './kernel-listener.js';
 import { bindInKernel } from './kernel-bind.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
-import { handshake } from './tcp-connect.js';
+import { handshake, handshakeBound, type Target } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
 import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
@@ -167,8 +167,8 @@ export class TcpSocket extends BaseSocket {
       if (calls !== null && this.family !== 'unix' && this.tls === null) {
         // The kernel's accept queue, with the real backlog: an implicit bind first, as listen(2) makes one.
         const bound =
-          this.boundFd >= 0
-            ? { fd: this.boundFd, address: this.boundAddr! }
+          this.boundFd >= 0 && this.boundAddr !== null
+            ? { fd: this.boundFd, address: this.boundAddr }
             : bindInKernel(calls, this.family, host, 0, this.options, this.context());
         this.boundFd = -1;
         listener = KernelListener.open(this, calls, bound.fd, bound.address, backlog);
@@ -480,26 +480,13 @@ export class TcpSocket extends BaseSocket {
     return this.stream === null || this.stream.isBare ? null : tlsOf(this.stream.raw);
   }
 
-  /**
-   * connect's handshake. A bound descriptor is connected by Node's socket, given a second descriptor of
-   * it: the source port is the bound one with no moment unbound (closing it for Node to bind again
-   * would let another program take the port). Connected, the first descriptor is closed (Node's holds
-   * the socket); failed, it stays, taken back to CLOSED and still bound, to connect again, as Python's.
-   */
-  private async handshakeFrom(target: { ip: string; port: number; host: string }): Promise<Stream> {
+  /** connect's handshake: from the descriptor bind made, when there is one (handshakeBound), else Node binds (localAddress) and connects. */
+  private async handshakeFrom(target: Target): Promise<Stream> {
     const calls = this.core.addon.calls;
     if (calls === null || this.boundFd < 0) return handshake(this, target, this.boundAddr, this.tls, this.options.beforeConnect());
-    const copy = calls.dup(this.boundFd);
-    if (copy < 0) throw toSocketError(nativeError(calls, copy, 'connect'), 'connect', this.context());
-    try {
-      const stream = await handshake(this, target, null, this.tls, copy);
-      calls.close(this.boundFd, 0);
-      this.boundFd = -1;
-      return stream;
-    } catch (err) {
-      if (this.boundFd >= 0) calls.disconnect(this.boundFd);
-      throw err;
-    }
+    const stream = await handshakeBound(this, calls, this.boundFd, target, this.tls);
+    this.boundFd = -1;
+    return stream;
   }
 
   release(force: boolean): Promise<void> {
