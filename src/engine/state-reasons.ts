@@ -33,7 +33,8 @@ export const STATE_REASONS = {
   EPIPE_LISTENING: {
     code: 'EPIPE',
     python: 'BrokenPipeError',
-    say: (c, call) => `${name(c)} is a listening (welcoming) socket and sends nothing: accept a connection and ${call} on the socket accept returns`,
+    say: (c, call) =>
+      `${name(c)} is a listening (welcoming) socket and sends nothing: accept a connection and ${call} on the socket accept returns`,
   },
   ENOTCONN_UDP_SHUTDOWN: {
     code: 'ENOTCONN',
