@@ -58,7 +58,7 @@ export interface NativeCalls {
   bindfd(fd: number, host: string, port: number): number;
   /** listen(2) with the backlog as given: 0 or -errno. */
   listenfd(fd: number, backlog: number): number;
-  /** The connections in the listening fd's accept queue (TCP_INFO's tcpi_unacked on a listener), or -errno. */
+  /** The connections in the accept queue of the listening fd (tcpi_unacked of TCP_INFO, on a listener), or -errno. */
   acceptqueue(fd: number): number;
   /** The clients of the connections in fd's accept queue (sock_diag), into out as ADDRESS_BYTES records (see addressOf): how many, or -errno. */
   queuedpeers(fd: number, out: Buffer): number;
