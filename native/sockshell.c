@@ -845,6 +845,275 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * A TCP socket that really binds and listens (the engine holds its descriptor; Node cannot bind without
+ * listening, nor listen without accepting everything at once). The kernel's accept queue is the queue:
+ * a listening socket's readiness is watched with an edge-triggered epoll under a uv_poll_t, which
+ * tells JS of each new connection without taking it, and accept takes one only when it is asked to.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+
+/* bindfd(fd, host, port) -> 0 or -errno: bind fd (made non-blocking here) to host:port (an IP literal). */
+static napi_value bind_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, port;
+  char host[64];
+  size_t host_length;
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &port)) return NULL;
+  CHECK(napi_get_value_string_utf8(env, argv[1], host, sizeof host, &host_length));
+  struct sockaddr_storage at;
+  socklen_t at_length = socket_address(host, port, &at);
+  if (at_length == 0) return number(env, -EINVAL);
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return number(env, -errno);
+  return number(env, bind(fd, (struct sockaddr *)&at, at_length) < 0 ? -errno : 0);
+}
+
+/* listenfd(fd, backlog) -> 0 or -errno: listen(2) with the backlog as given (the kernel caps it at somaxconn). */
+static napi_value listen_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, backlog;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &backlog)) return NULL;
+  return number(env, listen(fd, backlog) < 0 ? -errno : 0);
+}
+
+/*
+ * acceptqueue(fd) -> the connections in a listening socket's accept queue, or -errno. Linux's
+ * TCP_INFO on a listener gives its accept queue in tcpi_unacked and the backlog in tcpi_sacked (what
+ * ss shows as Recv-Q and Send-Q).
+ */
+static napi_value accept_queue(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  struct tcp_info ti;
+  socklen_t length = sizeof ti;
+  memset(&ti, 0, sizeof ti);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &length) < 0) return number(env, -errno);
+  if (ti.tcpi_state != TCP_LISTEN) return number(env, -EINVAL);
+  return number(env, ti.tcpi_unacked);
+}
+
+/*
+ * queuedpeers(fd, out) -> how many peers were written into out (ADDRESS_BYTES each, put_address), or
+ * -errno: the clients of the connections in the listening socket fd's accept queue, asked of the kernel
+ * with sock_diag. A queued connection is an ESTABLISHED (or CLOSE_WAIT: its client closed already)
+ * socket on the listener's local address and port that no process holds yet (inode 0).
+ */
+static napi_value queued_peers(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  char *out;
+  size_t out_length;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &out, &out_length)) return NULL;
+  struct sockaddr_storage local;
+  socklen_t local_length = sizeof local;
+  memset(&local, 0, sizeof local);
+  if (getsockname(fd, (struct sockaddr *)&local, &local_length) < 0) return number(env, -errno);
+  int family = local.ss_family;
+  if (family != AF_INET && family != AF_INET6) return number(env, -EAFNOSUPPORT);
+  unsigned short port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&local)->sin_port : ((struct sockaddr_in6 *)&local)->sin6_port);
+  const void *address = family == AF_INET ? (const void *)&((struct sockaddr_in *)&local)->sin_addr
+                                          : (const void *)&((struct sockaddr_in6 *)&local)->sin6_addr;
+  size_t address_size = family == AF_INET ? 4 : 16;
+  static const char zeros[16] = {0};
+  int any = memcmp(address, zeros, address_size) == 0;
+  int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (nl < 0) return number(env, -errno);
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 req;
+    struct rtattr rta;
+    struct inet_diag_bc_op ops[4];
+  } ask;
+  memset(&ask, 0, sizeof ask);
+  ask.nlh.nlmsg_len = sizeof ask;
+  ask.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  ask.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  ask.req.sdiag_family = (uint8_t)family;
+  ask.req.sdiag_protocol = IPPROTO_TCP;
+  ask.req.idiag_states = (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */);
+  ask.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+  ask.rta.rta_len = RTA_LENGTH(sizeof ask.ops);
+  ask.ops[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_GE, 8, 20};
+  ask.ops[1] = (struct inet_diag_bc_op){0, 0, port};
+  ask.ops[2] = (struct inet_diag_bc_op){INET_DIAG_BC_S_LE, 8, 12};
+  ask.ops[3] = (struct inet_diag_bc_op){0, 0, port};
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  int found = 0;
+  int result = 0;
+  if (sendto(nl, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) result = -errno;
+  long answer[8192 / sizeof(long)];
+  while (result == 0) {
+    ssize_t n = recv(nl, answer, sizeof answer, 0);
+    if (n < 0) {
+      result = errno == EINTR ? -EAGAIN : -errno;
+      break;
+    }
+    int done = 0;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)answer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE) {
+        done = 1;
+        break;
+      }
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        const struct nlmsgerr *e = NLMSG_DATA(h);
+        result = e->error < 0 ? e->error : -EPROTO;
+        break;
+      }
+      const struct inet_diag_msg *m = NLMSG_DATA(h);
+      if (m->idiag_inode != 0) continue;
+      if (!any && memcmp(m->id.idiag_src, address, address_size) != 0) continue;
+      if ((size_t)(found + 1) * ADDRESS_BYTES > out_length) continue;
+      struct sockaddr_storage peer;
+      memset(&peer, 0, sizeof peer);
+      peer.ss_family = (sa_family_t)family;
+      if (family == AF_INET) {
+        struct sockaddr_in *p = (struct sockaddr_in *)&peer;
+        p->sin_port = m->id.idiag_dport;
+        memcpy(&p->sin_addr, m->id.idiag_dst, 4);
+      } else {
+        struct sockaddr_in6 *p = (struct sockaddr_in6 *)&peer;
+        p->sin6_port = m->id.idiag_dport;
+        memcpy(&p->sin6_addr, m->id.idiag_dst, 16);
+      }
+      char *slot = out + (size_t)found * ADDRESS_BYTES;
+      memset(slot, 0, ADDRESS_BYTES);
+      put_address(slot, &peer);
+      found++;
+    }
+    if (done) break;
+  }
+  close(nl);
+  return number(env, result < 0 ? result : found);
+}
+
+/* A listening socket's watcher: its own epoll (edge-triggered on the socket), polled by the event loop. */
+typedef struct {
+  uv_poll_t poll;
+  int ep;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context context;
+} watcher_t;
+
+/*
+ * The epoll says the listening socket became readable again (a new connection joined its queue): empty
+ * the epoll's ready list, so the loop's poll of it is quiet until the next connection (edge-triggered:
+ * a queue nobody accepts from does not keep the loop busy), and call JS.
+ */
+static void on_listen_ready(uv_poll_t *handle, int status, int events) {
+  watcher_t *w = handle->data;
+  struct epoll_event drained[8];
+  while (epoll_wait(w->ep, drained, 8, 0) == 8) {
+  }
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(w->env, &scope) != napi_ok) return;
+  napi_value fn, self, result;
+  /* napi_make_callback (not napi_call_function): Node's callback scope runs the microtasks and
+     nextTicks the callback queued, as after any I/O callback. Its receiver must be an object. */
+  if (napi_get_reference_value(w->env, w->callback, &fn) == napi_ok && fn != NULL && napi_get_global(w->env, &self) == napi_ok &&
+      napi_make_callback(w->env, w->context, self, fn, 0, NULL, &result) != napi_ok) {
+    bool pending = false;
+    napi_value err;
+    if (napi_is_exception_pending(w->env, &pending) == napi_ok && pending && napi_get_and_clear_last_exception(w->env, &err) == napi_ok)
+      napi_fatal_exception(w->env, err);
+  }
+  napi_close_handle_scope(w->env, scope);
+}
+
+/*
+ * watchlisten(fd, callback) -> a watcher (an external) or -errno: callback() runs on the event loop
+ * each time a connection joins fd's accept queue (and at once if one is there already). unwatch ends it.
+ */
+static napi_value watch_listen(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  uv_loop_t *loop;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return number(env, -EINVAL);
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) return number(env, -errno);
+  struct epoll_event on = {.events = EPOLLIN | EPOLLET, .data = {.fd = fd}};
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &on) < 0) {
+    int e = errno;
+    close(ep);
+    return number(env, -e);
+  }
+  watcher_t *w = calloc(1, sizeof *w);
+  if (w == NULL) {
+    close(ep);
+    return number(env, -ENOMEM);
+  }
+  w->ep = ep;
+  w->env = env;
+  napi_value name;
+  if (napi_create_reference(env, argv[1], 1, &w->callback) != napi_ok ||
+      napi_create_string_utf8(env, "sockshell.listen", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, NULL, name, &w->context) != napi_ok || uv_poll_init(loop, &w->poll, ep) != 0) {
+    close(ep);
+    free(w);
+    napi_throw_error(env, NULL, "sockshell native: cannot watch the listening socket");
+    return NULL;
+  }
+  w->poll.data = w;
+  uv_poll_start(&w->poll, UV_READABLE, on_listen_ready);
+  napi_value external;
+  CHECK(napi_create_external(env, w, NULL, NULL, &external));
+  return external;
+}
+
+static void on_watcher_closed(uv_handle_t *handle) {
+  watcher_t *w = handle->data;
+  close(w->ep);
+  napi_delete_reference(w->env, w->callback);
+  napi_async_destroy(w->env, w->context);
+  free(w);
+}
+
+/* unwatch(watcher) -> 0: the callback is not called again; the watcher is freed once the loop closed its handle. */
+static napi_value unwatch_listen(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv)) return NULL;
+  void *p;
+  if (napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) {
+    napi_throw_type_error(env, NULL, "sockshell native: not a watcher");
+    return NULL;
+  }
+  watcher_t *w = p;
+  if (!uv_is_closing((uv_handle_t *)&w->poll)) {
+    uv_poll_stop(&w->poll);
+    uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
+  }
+  return number(env, 0);
+}
+
+/* dup(fd) -> a new descriptor for the same socket (close-on-exec), or -errno. */
+static napi_value dup_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return number(env, copy < 0 ? -errno : copy);
+}
+
+/*
+ * disconnect(fd) -> 0 or -errno: connect(AF_UNSPEC), which takes a TCP socket whose connect failed or
+ * is still under way back to CLOSED; a port it was bound to stays its own (Linux keeps a bind the user
+ * made), so it can connect again from there.
+ */
+static napi_value disconnect_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  struct sockaddr unspec;
+  memset(&unspec, 0, sizeof unspec);
+  unspec.sa_family = AF_UNSPEC;
+  return number(env, connect(fd, &unspec, sizeof unspec) < 0 ? -errno : 0);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor all[] = {
       {"wait", NULL, wait_fd, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -866,6 +1135,14 @@ static napi_value init(napi_env env, napi_value exports) {
       {"bindcheck", NULL, bind_check, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fdkind", NULL, fd_kind, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pumpfds", NULL, pump_fds, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bindfd", NULL, bind_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"listenfd", NULL, listen_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"acceptqueue", NULL, accept_queue, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"queuedpeers", NULL, queued_peers, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchlisten", NULL, watch_listen, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unwatch", NULL, unwatch_listen, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
   return exports;

@@ -1,10 +1,13 @@
 /**
- * The welcoming side of TCP. Node cannot bind without listening, so bind probes the address (listen,
- * then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out right), and
- * listen really listens on exactly that address. Node accepts eagerly, so completed handshakes wait,
- * paused (their data stays in the kernel), in an accept queue until accept takes one.
- * The queue is bounded: see accept-cap.ts. On the native fast path a waiting accept takes the
- * connection itself, with accept4 in the addon, and no Node socket is made for it (tcp-end.ts).
+ * The welcoming side of TCP over Node's net.Server: a TLS listener, an AF_UNIX one, and every TCP
+ * listener of a build without the native addon (with it, kernel-listener.ts listens on the engine's own
+ * descriptor). Node cannot bind without listening, so without the addon bind probes the address
+ * (listen, then close at once: EADDRINUSE, EACCES, EADDRNOTAVAIL and the port chosen for 0 come out
+ * right) and the port is the shell's only on paper until listen; with it, a bound descriptor is handed
+ * to Node's server. Node accepts eagerly, so completed handshakes wait, paused (their data stays in the
+ * kernel), in an accept queue until accept takes one. The queue is bounded: see accept-cap.ts. On the
+ * native fast path a waiting accept takes the connection itself, with accept4 in the addon, and no
+ * Node socket is made for it (tcp-end.ts).
  */
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
@@ -44,7 +47,26 @@ export function timeWaitOnly(err: unknown, port: number): { timeWait?: number } 
 /** The peer of the connection the addon just accepted. */
 const peerBytes = Buffer.alloc(ADDRESS_BYTES);
 
-export class Listener {
+/** What a TCP socket holds of its welcoming side: this file's Listener or kernel-listener.ts's. */
+export interface Welcoming {
+  readonly local: Address;
+  /** Connections reset because the accept queue was full. */
+  readonly dropped: number;
+  /** Connections waiting for accept. */
+  readonly waiting: number;
+  /** Whether closing resets the connections waiting for accept. */
+  readonly resetsWaiting: boolean;
+  /** The oldest connection waiting for accept, or undefined. */
+  take(): Accepted | undefined;
+  /** The listening descriptor, or -1. */
+  fd(): number;
+  /** A waiting accept in the addon: 'again' when nothing came within the wait. */
+  waitInAddon(blocking: Blocking): 'again' | 'done';
+  /** Stops listening and resets connections nobody accepted. */
+  close(): Promise<void>;
+}
+
+export class Listener implements Welcoming {
   readonly local: Address;
   private readonly pending = new Fifo<Accepted>();
   /** Connections reset because the accept queue was full. */
@@ -65,7 +87,7 @@ export class Listener {
    * a server TlsSetup, each connection does its TLS handshake at once (the accept queue holds
    * connections whose handshake is done) and waits, not read further, until accept takes it.
    */
-  static async open(owner: BaseSocket, host: string, port: number, backlog: number, setup: TlsSetup | null): Promise<Listener> {
+  static async open(owner: BaseSocket, host: string, port: number, backlog: number, setup: TlsSetup | null, fd = -1): Promise<Listener> {
     // TLS: not half-open until the handshake is done. A client that closes during it (one that refused
     // our certificate closes so: Node's TLS client sends no alert) left a half-open socket that would
     // never finish its handshake, was never said to have failed, and kept server.close from ending.
@@ -81,7 +103,9 @@ export class Listener {
     server.on(arrival, keep);
     try {
       // Linux takes listen(0) as a queue of one; Node would turn 0 into its default of 511.
-      await listenOn(server, owner.family === 'unix' ? { path: host } : { host, port }, Math.max(1, backlog));
+      // fd: a descriptor bound already (kernel-bind.ts), which the server takes over.
+      const where = fd >= 0 ? { fd } : owner.family === 'unix' ? { path: host } : { host, port };
+      await listenOn(server, where, Math.max(1, backlog));
     } catch (err) {
       server.close();
       throw toSocketError(err, 'listen', { socket: owner.name, family: owner.family, transport: 'tcp', host, port });
@@ -253,7 +277,7 @@ function discard(accepted: Accepted, reset: boolean, family: Family): boolean {
 
 function listenOn(
   server: net.Server,
-  where: { host: string; port: number } | { path: string },
+  where: { host: string; port: number } | { path: string } | { fd: number },
   backlog: number | undefined,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -267,6 +291,8 @@ function listenOn(
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ ...where, backlog });
+    // With fd, Node reads the backlog from the second argument only.
+    if ('fd' in where) server.listen(where, backlog);
+    else server.listen({ ...where, backlog });
   });
 }

@@ -54,6 +54,22 @@ export interface NativeCalls {
   socket(family: 4 | 6 | 0, stream: 0 | 1): number;
   /** 0 when a TCP socket without SO_REUSEADDR may bind host:port now, else -errno (EADDRINUSE). */
   bindcheck(host: string, port: number): number;
+  /** bind(2) of fd (made non-blocking) to host:port, an IP literal: 0 or -errno. */
+  bindfd(fd: number, host: string, port: number): number;
+  /** listen(2) with the backlog as given: 0 or -errno. */
+  listenfd(fd: number, backlog: number): number;
+  /** The connections in the accept queue of the listening fd (tcpi_unacked of TCP_INFO, on a listener), or -errno. */
+  acceptqueue(fd: number): number;
+  /** The clients of the connections in fd's accept queue (sock_diag), into out as ADDRESS_BYTES records (see addressOf): how many, or -errno. */
+  queuedpeers(fd: number, out: Buffer): number;
+  /** Calls onQueued on the event loop each time a connection joins fd's accept queue (and at once if one is there): a watcher for unwatch. */
+  watchlisten(fd: number, onQueued: () => void): Watcher | number;
+  /** Ends a watcher: its callback is not called again. */
+  unwatch(watcher: Watcher): number;
+  /** A second descriptor for fd's socket, or -errno. */
+  dup(fd: number): number;
+  /** connect(AF_UNSPEC): a TCP socket whose connect failed or is under way goes back to CLOSED, keeping its bind. 0 or -errno. */
+  disconnect(fd: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
   /** How the bulk path can move fd's bytes (output: as the stream's output): FD_FILE, FD_PIPE, or 0, not at all (bulk-pump.ts). */
@@ -77,6 +93,10 @@ export const PUMP_LOOP = 2;
 export const PUMP_INPUT_END = 3;
 export const PUMP_SEND_FAILED = 4;
 export const PUMP_OUTPUT_OFF = 5;
+/** What watchlisten returns: the addon's, opaque. */
+export interface Watcher {
+  readonly __watcher: never;
+}
 
 /** -EAGAIN (Linux's errno 11): nothing to read, or no room to send, after all. The addon is Linux's. */
 export const EAGAIN = -11;

@@ -21,9 +21,10 @@ export interface Core {
   adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle;
   /**
    * The name of another open socket of this engine and transport that holds address, or null. For
-   * TCP this is the engine's own record: Node cannot bind a TCP socket without listening, so the OS
-   * does not know of such a bind, yet Python's second bind of a port fails with EADDRINUSE. For UDP
-   * it names the holder when the OS refused a bind.
+   * TCP this is the engine's own record, asked before the kernel: it names the holder in EADDRINUSE's
+   * words, and without the addon it is the only check (Node cannot bind a TCP socket without
+   * listening, so the OS does not know of such a bind, yet Python's second bind of a port fails with
+   * EADDRINUSE). For UDP it names the holder when the OS refused a bind.
    */
   holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
 }

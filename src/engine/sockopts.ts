@@ -65,14 +65,21 @@ export class DescriptorOptions {
     if (calls === null || this.transport !== 'tcp' || this.family === 'unix') return -1;
     if (!this.kept.has('SO_RCVBUF') && !this.kept.has('SO_SNDBUF')) return -1;
     const fd = this.check(calls, calls.socket(this.family, 1), 'connect');
-    for (const [option, value] of this.kept) {
-      const n = calls.setsockopt(fd, option, value);
-      if (n < 0) {
-        calls.close(fd, 0);
-        this.check(calls, n, 'setsockopt');
-      }
+    try {
+      this.setAll(fd, {});
+    } catch (err) {
+      calls.close(fd, 0);
+      throw err;
     }
     return fd;
+  }
+
+  /** Sets every kept value on fd, a descriptor the addon made, and defaults for options not kept (what Node would set); the OS's error if it refuses one. */
+  setAll(fd: number, defaults: Partial<Record<NumericOption, number>>): void {
+    const calls = this.need('SO_REUSEADDR', 'Node makes its descriptors itself');
+    for (const [option, value] of Object.entries(defaults) as [NumericOption, number][])
+      if (!this.kept.has(option)) this.check(calls, calls.setsockopt(fd, option, value), 'setsockopt');
+    for (const [option, value] of this.kept) this.check(calls, calls.setsockopt(fd, option, value), 'setsockopt');
   }
 
   /** getsockopt as the OS answers it, on fd, or (fd < 0) on a fresh socket of this kind with the kept values set. */

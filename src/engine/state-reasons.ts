@@ -30,6 +30,12 @@ export const STATE_REASONS = {
     python: 'OSError',
     say: (c, call) => `${name(c)} is a listening (welcoming) socket: accept a connection and ${call} on the socket accept returns`,
   },
+  EPIPE_LISTENING: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c, call) =>
+      `${name(c)} is a listening (welcoming) socket and sends nothing: accept a connection and ${call} on the socket accept returns`,
+  },
   ENOTCONN_UDP_SHUTDOWN: {
     code: 'ENOTCONN',
     python: 'OSError',

@@ -11,6 +11,7 @@ import { SocketError, toSocketError } from './errors.js';
 import { Stream } from './tcp-stream.js';
 import { tlsOf } from './tls-info.js';
 import { handshakeFailure } from './tls-reasons.js';
+import { nativeError, type NativeCalls } from './native.js';
 import type { Address, TlsSetup } from './types.js';
 
 export interface Target {
@@ -85,6 +86,34 @@ export async function handshake(
   const stream = new Stream(owner, raw, { host: ip, port, family }, null);
   raw.removeListener('error', onError);
   return stream;
+}
+
+/**
+ * handshake from a descriptor bind made in the kernel (kernel-bind.ts): Node's socket is given a second
+ * descriptor of it (dup) to connect, so the source port is the bound one with no moment unbound
+ * (closing it for Node to bind again would let another program take the port). Connected, the first
+ * descriptor is closed (Node's holds the socket) and -1 is returned for it; failed, it stays the
+ * owner's, taken back to CLOSED (connect(AF_UNSPEC)) and still bound to a port the program chose, to
+ * connect again, as Linux keeps it for Python.
+ */
+export async function handshakeBound(
+  owner: BaseSocket,
+  calls: NativeCalls,
+  boundFd: number,
+  target: Target,
+  setup: TlsSetup | null,
+): Promise<Stream> {
+  const copy = calls.dup(boundFd);
+  if (copy < 0) throw toSocketError(nativeError(calls, copy, 'connect'), 'connect', { socket: owner.name });
+  try {
+    const stream = await handshake(owner, target, null, setup, copy);
+    // A socket closed meanwhile has closed boundFd already (its number may be another descriptor's now).
+    if (!owner.closed) calls.close(boundFd, 0);
+    return stream;
+  } catch (err) {
+    if (!owner.closed) calls.disconnect(boundFd);
+    throw err;
+  }
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
- * A TCP socket over node:net. One object goes through Python's states: UNBOUND → BOUND (a probed
- * address) → LISTEN (a welcoming socket with an accept queue), or UNBOUND/BOUND → SYN_SENT →
- * ESTABLISHED (a connection, see Stream). Sockets that accept returns start ESTABLISHED.
+ * A TCP socket over node:net and, where the addon is built, its own descriptor. One object goes
+ * through Python's states: UNBOUND → BOUND (a descriptor bound in the kernel, kernel-bind.ts; without
+ * the addon, a probed address) → LISTEN (a welcoming socket whose accept queue is the kernel's,
+ * kernel-listener.ts; TLS, AF_UNIX and builds without the addon: Node's server, listener.ts), or
+ * UNBOUND/BOUND → SYN_SENT → ESTABLISHED (a connection, see Stream). Sockets that accept returns
+ * start ESTABLISHED.
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError, errorCode, toSocketError } from './errors.js';
-import { Listener, probeAddress, timeWaitOnly } from './listener.js';
+import { Listener, probeAddress, timeWaitOnly, type Welcoming } from './listener.js';
+import { KernelListener } from './kernel-listener.js';
+import { bindInKernel } from './kernel-bind.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
-import { handshake } from './tcp-connect.js';
+import { handshake, handshakeBound, type Target } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
 import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
@@ -41,10 +46,12 @@ const EMPTY = Buffer.alloc(0);
 export class TcpSocket extends BaseSocket {
   readonly transport = 'tcp' as const;
   private boundAddr: Address | null = null;
+  /** The descriptor bind made in the kernel (kernel-bind.ts), until listen or connect takes it over; -1: none. */
+  private boundFd = -1;
   /** A bind or listen on its way (they are asynchronous in Node). */
   private opening = false;
   private connecting = false;
-  private listener: Listener | null = null;
+  private listener: Welcoming | null = null;
   private stream: Stream | null = null;
   private keepAlive = false;
   private noDelay = false;
@@ -101,9 +108,10 @@ export class TcpSocket extends BaseSocket {
     return this.linger === 0 && this.resettable();
   }
 
-  /** The descriptor Node made for this socket (at connect or listen), TLS's too, for options; or -1. */
+  /** The socket's descriptor (bind's, the listener's, the connection's; TLS's too), for options; or -1 when Node has not made it yet. */
   private fd(): number {
-    return this.stream?.osFd() ?? this.listener?.fd() ?? -1;
+    if (this.stream !== null) return this.stream.osFd();
+    return this.listener?.fd() ?? this.boundFd;
   }
 
   local(): Address | null {
@@ -133,10 +141,19 @@ export class TcpSocket extends BaseSocket {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
       const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
       if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
-      if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
-      const actual = await probeAddress(ip, port, this.context());
-      this.checkOpen('bind');
-      this.boundAddr = { host: ip, port: actual, family: this.family };
+      const calls = this.core.addon.calls;
+      if (calls !== null && this.family !== 'unix') {
+        this.checkOpen('bind');
+        const bound = bindInKernel(calls, this.family, ip, port, this.options, this.context());
+        this.boundFd = bound.fd;
+        this.boundAddr = bound.address;
+      } else {
+        // Without the addon: the address is probed (listener.ts); the kernel holds it only from listen or connect on.
+        if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
+        const actual = await probeAddress(ip, port, this.context());
+        this.checkOpen('bind');
+        this.boundAddr = { host: ip, port: actual, family: this.family };
+      }
     } finally {
       this.opening = false;
     }
@@ -153,10 +170,23 @@ export class TcpSocket extends BaseSocket {
     const implicit = this.boundAddr === null;
     const host = this.boundAddr?.host ?? anyAddress(this.family);
     const port = this.boundAddr?.port ?? 0;
+    const calls = this.core.addon.calls;
     this.opening = true;
-    let listener: Listener;
+    let listener: Welcoming;
     try {
-      listener = await Listener.open(this, host, port, backlog, this.tls);
+      if (calls !== null && this.family !== 'unix' && this.tls === null) {
+        // The kernel's accept queue, with the real backlog: an implicit bind first, as listen(2) makes one.
+        const bound =
+          this.boundFd >= 0 && this.boundAddr !== null
+            ? { fd: this.boundFd, address: this.boundAddr }
+            : bindInKernel(calls, this.family, host, 0, this.options, this.context());
+        this.boundFd = -1;
+        listener = KernelListener.open(this, calls, bound.fd, bound.address, backlog);
+      } else {
+        const fd = this.boundFd;
+        this.boundFd = -1; // Node's server owns a bound descriptor from here
+        listener = await Listener.open(this, host, port, backlog, this.tls, fd);
+      }
     } finally {
       this.opening = false;
     }
@@ -201,7 +231,7 @@ export class TcpSocket extends BaseSocket {
       const ip =
         literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
-      stream = await handshake(this, { ip, port, host }, this.boundAddr, this.tls, this.options.beforeConnect());
+      stream = await this.handshakeFrom({ ip, port, host });
       if (this.noDelay) stream.raw.setNoDelay(true);
       if (this.keepAlive) stream.raw.setKeepAlive(true);
       this.stream = stream;
@@ -463,8 +493,19 @@ export class TcpSocket extends BaseSocket {
     return this.stream === null || this.stream.isBare ? null : tlsOf(this.stream.raw);
   }
 
+  /** connect's handshake: from the descriptor bind made, when there is one (handshakeBound), else Node binds (localAddress) and connects. */
+  private async handshakeFrom(target: Target): Promise<Stream> {
+    const calls = this.core.addon.calls;
+    if (calls === null || this.boundFd < 0) return handshake(this, target, this.boundAddr, this.tls, this.options.beforeConnect());
+    const stream = await handshakeBound(this, calls, this.boundFd, target, this.tls);
+    this.boundFd = -1;
+    return stream;
+  }
+
   release(force: boolean): Promise<void> {
     const jobs: Promise<void>[] = [];
+    if (this.boundFd >= 0) this.core.addon.calls?.close(this.boundFd, 0);
+    this.boundFd = -1;
     if (this.listener !== null) jobs.push(this.listener.close());
     if (this.stream !== null) jobs.push(this.stream.release(force, this.linger === 0));
     return Promise.all(jobs).then(() => undefined);
@@ -504,7 +545,9 @@ export class TcpSocket extends BaseSocket {
   private connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {
     const stream = this.stream;
     if (stream !== null) return stream;
-    if (this.listener !== null) throw new SocketError('ENOTCONN_LISTENING', call, { socket: this.name });
+    // Linux: sending on a listening socket is EPIPE, as on an unconnected one; reading is ENOTCONN.
+    if (this.listener !== null)
+      throw new SocketError(unconnected === 'EPIPE_UNCONNECTED' ? 'EPIPE_LISTENING' : 'ENOTCONN_LISTENING', call, { socket: this.name });
     throw new SocketError(unconnected, call, { socket: this.name });
   }
 
@@ -515,7 +558,7 @@ export class TcpSocket extends BaseSocket {
   }
 
   /** As recv's wait: on the event loop, and a microtask later in the addon too (Listener.waitInAddon). */
-  private waitConnection(listener: Listener, options: BlockOptions): Promise<Accepted> {
+  private waitConnection(listener: Welcoming, options: BlockOptions): Promise<Accepted> {
     const got = this.waitFor(this.reader, 'accept', options, () => listener.take());
     if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.acceptInAddon);
     return got;

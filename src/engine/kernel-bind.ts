@@ -1,0 +1,52 @@
+/**
+ * bind as Python's: a TCP socket made and bound in the addon, so the kernel holds the address from
+ * bind on (a second bind of it fails with EADDRINUSE; the port the OS picked for 0 stays this socket's)
+ * and getsockname reads the kernel's answer. Node cannot bind a TCP socket without listening; the
+ * descriptor made here is what listen (kernel-listener.ts, or Node's server for TLS) and connect (Node's
+ * socket, given the descriptor: tcp-connect.ts) go on with.
+ */
+import { toSocketError, type ErrorContext } from './errors.js';
+import { timeWaitOnly } from './listener.js';
+import { ADDRESS_BYTES, addressOf, nativeError, type NativeCalls } from './native.js';
+import type { DescriptorOptions } from './sockopts.js';
+import type { Address } from './types.js';
+
+const nameBytes = Buffer.alloc(ADDRESS_BYTES);
+
+/** A bound descriptor and the address the kernel gave it. */
+export interface BoundFd {
+  readonly fd: number;
+  readonly address: Address;
+}
+
+/**
+ * A TCP socket of family bound to ip:port, with the options kept so far set on it first (SO_REUSEADDR
+ * as Node would set it, 1, unless it was set to 0). Throws bind's error, as the OS gave it.
+ */
+export function bindInKernel(
+  calls: NativeCalls,
+  family: 4 | 6,
+  ip: string,
+  port: number,
+  options: DescriptorOptions,
+  context: ErrorContext,
+): BoundFd {
+  const fail = (n: number, call: string): never => {
+    const err = nativeError(calls, n, call);
+    throw toSocketError(err, call, { ...context, host: ip, port, ...(call === 'bind' ? timeWaitOnly(err, port) : {}) });
+  };
+  const fd = calls.socket(family, 1);
+  if (fd < 0) fail(fd, 'socket');
+  try {
+    options.setAll(fd, { SO_REUSEADDR: 1 });
+    const n = calls.bindfd(fd, ip, port);
+    if (n < 0) fail(n, 'bind');
+    nameBytes.fill(0);
+    const named = calls.sockname(fd, nameBytes);
+    if (named < 0) fail(named, 'getsockname');
+  } catch (err) {
+    calls.close(fd, 0);
+    throw err;
+  }
+  return { fd, address: { ...addressOf(nameBytes), family } };
+}

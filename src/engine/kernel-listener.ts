@@ -1,0 +1,147 @@
+/**
+ * A TCP welcoming socket whose accept queue is the kernel's, as Python's is: the engine's own
+ * descriptor, bound in the addon (kernel-bind.ts) and listening with the backlog as given, so the
+ * kernel completes backlog + 1 handshakes and leaves further clients' SYNs unanswered. Nothing is
+ * accepted until accept asks: a watcher in the addon (an edge-triggered epoll under the event loop)
+ * says when a connection joins the queue, without taking it, and the peers waiting are read from the
+ * kernel (sock_diag). Closing the descriptor makes the kernel reset the connections nobody accepted.
+ *
+ * A connection a waiting accept takes in the addon stays a bare descriptor (tcp-end.ts), as on Node's
+ * server; one accept finds queued becomes a Node socket at once, which reads it, so its arrivals and
+ * its end are told as they come (Node's server had accepted it long before, too).
+ */
+import net from 'node:net';
+import type { Accepted, BaseSocket } from './base.js';
+import { errorCode, toSocketError } from './errors.js';
+import type { Welcoming } from './listener.js';
+import { ADDRESS_BYTES, EAGAIN, SLICE_MS, addressOf, nativeError, type Blocking, type NativeCalls, type Watcher } from './native.js';
+import { Fifo } from './queues.js';
+import type { Address } from './types.js';
+
+/** Room for the peers one look at the queue reads (a larger queue is told as it is accepted). */
+const PEERS = 64;
+const peersBytes = Buffer.alloc(PEERS * ADDRESS_BYTES);
+const peerBytes = Buffer.alloc(ADDRESS_BYTES);
+
+export class KernelListener implements Welcoming {
+  readonly local: Address;
+  /** The kernel drops SYNs past its queue and counts them only for the whole host (ListenOverflows). */
+  readonly dropped = 0;
+  readonly resetsWaiting = true;
+  /** Connections a wait in the addon accepted, for the waiting accept to return. */
+  private readonly ready = new Fifo<Accepted>();
+  /** The queued connections told (an 'incoming' event), by peer: each is told once, before or as accept takes it. */
+  private readonly told = new Set<string>();
+  private watcher: Watcher | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly owner: BaseSocket,
+    private readonly calls: NativeCalls,
+    private readonly listenFd: number,
+    local: Address,
+  ) {
+    this.local = local;
+  }
+
+  /** listen(fd, backlog) on the bound descriptor fd, which the listener owns from here (closed on failure too). */
+  static open(owner: BaseSocket, calls: NativeCalls, fd: number, local: Address, backlog: number): KernelListener {
+    // Python passes a negative backlog as 0; Linux then holds one connection (backlog + 1).
+    const n = calls.listenfd(fd, Math.max(0, backlog));
+    if (n < 0) {
+      calls.close(fd, 0);
+      const context = { socket: owner.name, family: owner.family, transport: 'tcp' as const, host: local.host, port: local.port };
+      throw toSocketError(nativeError(calls, n, 'listen'), 'listen', context);
+    }
+    const listener = new KernelListener(owner, calls, fd, local);
+    const watcher = calls.watchlisten(fd, listener.onQueued);
+    if (typeof watcher !== 'number') listener.watcher = watcher;
+    return listener;
+  }
+
+  fd(): number {
+    return this.closed ? -1 : this.listenFd;
+  }
+
+  /** Connections waiting for accept: what the kernel's queue holds (ss's Recv-Q), and any an addon wait took for the waiting accept. */
+  get waiting(): number {
+    if (this.closed) return 0;
+    return Math.max(0, this.calls.acceptqueue(this.listenFd)) + this.ready.length;
+  }
+
+  /** The oldest connection waiting for accept (accept4 on the kernel's queue), or undefined; the OS's error if accept fails otherwise (EMFILE). */
+  take(): Accepted | undefined {
+    const early = this.ready.shift();
+    if (early !== undefined || this.closed) return early;
+    const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1);
+    if (conn === EAGAIN) return undefined;
+    if (conn < 0) throw toSocketError(nativeError(this.calls, conn, 'accept'), 'accept', { socket: this.owner.name });
+    return this.accepted(conn, false);
+  }
+
+  /** A waiting accept, in the addon: see Listener.waitInAddon. */
+  waitInAddon(blocking: Blocking): 'again' | 'done' {
+    while (this.owner.reader.waiting && this.ready.length === 0 && !this.closed) {
+      const conn = blocking.calls.acceptwait(this.listenFd, peerBytes.fill(0), SLICE_MS);
+      if (conn < 0) return conn === EAGAIN ? 'again' : 'done';
+      this.ready.push(this.accepted(conn, true));
+      this.owner.reader.wake();
+    }
+    return 'done';
+  }
+
+  /** Stops listening; the kernel resets the connections in its queue. Those an addon wait took are reset here. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    if (this.watcher !== null) this.calls.unwatch(this.watcher);
+    for (const a of this.ready.drain()) {
+      if (a.raw instanceof net.Socket) a.raw.resetAndDestroy();
+      else a.raw.calls.close(a.raw.fd, 1);
+    }
+    this.calls.close(this.listenFd, 0);
+    return Promise.resolve();
+  }
+
+  /** A connection joined the kernel's queue: told once per peer, and a waiting accept wakes to take it. */
+  private readonly onQueued = (): void => {
+    if (this.closed || this.owner.closed) return;
+    const n = this.calls.queuedpeers(this.listenFd, peersBytes.fill(0));
+    const fresh: Address[] = [];
+    for (let i = 0; i < n; i++) {
+      const from = this.peer(peersBytes.subarray(i * ADDRESS_BYTES, (i + 1) * ADDRESS_BYTES));
+      const key = `${from.host} ${from.port}`;
+      if (!this.told.has(key)) fresh.push(from);
+      this.told.add(key);
+    }
+    // Arrivals seen together are told one by one, each with the queue as it was once it had come.
+    const before = Math.max(0, this.waiting - fresh.length);
+    fresh.forEach((from, i) => this.tell(from, before + i + 1, this.owner.reader.waiting));
+    if (this.owner.reader.waiting) this.owner.reader.wake();
+  };
+
+  /** The connection accept4 returned as descriptor conn, its peer in peerBytes; told now if the watcher has not told it. */
+  private accepted(conn: number, bare: boolean): Accepted {
+    const from = this.peer(peerBytes);
+    const key = `${from.host} ${from.port}`;
+    if (!this.told.delete(key)) this.tell(from, this.waiting + 1, true);
+    if (bare) return { raw: { fd: conn, calls: this.calls }, from, failCode: null };
+    // pauseOnCreate (Node's own, as its pauseOnConnect server uses): nothing is read until accept's socket resumes it.
+    const options = { fd: conn, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts;
+    const raw = new net.Socket(options);
+    const accepted: Accepted = { raw, from, failCode: null };
+    raw.on('error', (err: Error) => {
+      accepted.failCode ??= errorCode(err);
+    });
+    return accepted;
+  }
+
+  private peer(bytes: Buffer): Address {
+    return { ...addressOf(bytes), family: this.owner.family };
+  }
+
+  private tell(from: Address, pending: number, taken: boolean): void {
+    const { serial, name: socket } = this.owner;
+    this.owner.core.emit({ kind: 'incoming', serial, socket, from, pending, taken });
+  }
+}
