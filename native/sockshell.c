@@ -527,11 +527,11 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
 }
 
 /*
- * One family's TCP sockets on local port `port`, asked of the kernel with sock_diag (netlink) and a
- * port filter, so only they are sent: counts[0] TIME_WAIT sockets, counts[1] the others, counts[2]
- * the most milliseconds a TIME_WAIT socket has left. 0 or -errno.
+ * Asks the kernel (sock_diag, on the netlink socket nl) for one family's TCP sockets in `states` (a
+ * bit per TCP state) on local port `port`: the port filter is bytecode the kernel runs, so only they
+ * come back. 0 or -errno; the answer is read from nl.
  */
-static int diag_family(int nl, int family, int port, int32_t *counts) {
+static int diag_ask(int nl, int family, uint32_t states, int port) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 req;
@@ -544,7 +544,7 @@ static int diag_family(int nl, int family, int port, int32_t *counts) {
   ask.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   ask.req.sdiag_family = (uint8_t)family;
   ask.req.sdiag_protocol = IPPROTO_TCP;
-  ask.req.idiag_states = ~0U;
+  ask.req.idiag_states = states;
   ask.rta.rta_type = INET_DIAG_REQ_BYTECODE;
   ask.rta.rta_len = RTA_LENGTH(sizeof ask.ops);
   /* sport >= port and sport <= port (S_EQ is newer than some kernels); a jump past the end rejects. */
@@ -553,7 +553,16 @@ static int diag_family(int nl, int family, int port, int32_t *counts) {
   ask.ops[2] = (struct inet_diag_bc_op){INET_DIAG_BC_S_LE, 8, 12};
   ask.ops[3] = (struct inet_diag_bc_op){0, 0, (unsigned short)port};
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  if (sendto(nl, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -errno;
+  return sendto(nl, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0 ? -errno : 0;
+}
+
+/*
+ * One family's TCP sockets on local port `port` (diag_ask): counts[0] TIME_WAIT sockets, counts[1]
+ * the others, counts[2] the most milliseconds a TIME_WAIT socket has left. 0 or -errno.
+ */
+static int diag_family(int nl, int family, int port, int32_t *counts) {
+  int asked = diag_ask(nl, family, ~0U, port);
+  if (asked < 0) return asked;
   long answer[8192 / sizeof(long)];
   for (;;) {
     ssize_t n = recv(nl, answer, sizeof answer, 0);
@@ -922,29 +931,8 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
   int any = memcmp(address, zeros, address_size) == 0;
   int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (nl < 0) return number(env, -errno);
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req_v2 req;
-    struct rtattr rta;
-    struct inet_diag_bc_op ops[4];
-  } ask;
-  memset(&ask, 0, sizeof ask);
-  ask.nlh.nlmsg_len = sizeof ask;
-  ask.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  ask.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  ask.req.sdiag_family = (uint8_t)family;
-  ask.req.sdiag_protocol = IPPROTO_TCP;
-  ask.req.idiag_states = (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */);
-  ask.rta.rta_type = INET_DIAG_REQ_BYTECODE;
-  ask.rta.rta_len = RTA_LENGTH(sizeof ask.ops);
-  ask.ops[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_GE, 8, 20};
-  ask.ops[1] = (struct inet_diag_bc_op){0, 0, port};
-  ask.ops[2] = (struct inet_diag_bc_op){INET_DIAG_BC_S_LE, 8, 12};
-  ask.ops[3] = (struct inet_diag_bc_op){0, 0, port};
-  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
   int found = 0;
-  int result = 0;
-  if (sendto(nl, &ask, sizeof ask, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) result = -errno;
+  int result = diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port);
   long answer[8192 / sizeof(long)];
   while (result == 0) {
     ssize_t n = recv(nl, answer, sizeof answer, 0);
