@@ -978,54 +978,70 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
   return number(env, result < 0 ? result : found);
 }
 
-/* A listening socket's watcher: its own epoll (edge-triggered on the socket), polled by the event loop. */
+/*
+ * A watcher: its own epoll, polled by the event loop under a uv_poll_t. A listening socket's holds that
+ * socket, edge-triggered; a watch set holds bare connections, each one-shot (watchadd).
+ */
 typedef struct {
   uv_poll_t poll;
   int ep;
+  int reports; /* a watch set: its callback is given the descriptors that became ready */
   napi_env env;
   napi_ref callback;
   napi_async_context context;
 } watcher_t;
 
-/*
- * The epoll says the listening socket became readable again (a new connection joined its queue): empty
- * the epoll's ready list, so the loop's poll of it is quiet until the next connection (edge-triggered:
- * a queue nobody accepts from does not keep the loop busy), and call JS.
- */
-static void on_listen_ready(uv_poll_t *handle, int status, int events) {
-  watcher_t *w = handle->data;
-  struct epoll_event drained[8];
-  while (epoll_wait(w->ep, drained, 8, 0) == 8) {
-  }
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(w->env, &scope) != napi_ok) return;
+/* Calls the watcher's JS callback with argc arguments on the event loop (napi_make_callback). */
+static void call_watcher(watcher_t *w, size_t argc, napi_value *argv) {
   napi_value fn, self, result;
   /* napi_make_callback (not napi_call_function): Node's callback scope runs the microtasks and
      nextTicks the callback queued, as after any I/O callback. Its receiver must be an object. */
   if (napi_get_reference_value(w->env, w->callback, &fn) == napi_ok && fn != NULL && napi_get_global(w->env, &self) == napi_ok &&
-      napi_make_callback(w->env, w->context, self, fn, 0, NULL, &result) != napi_ok) {
+      napi_make_callback(w->env, w->context, self, fn, argc, argv, &result) != napi_ok) {
     bool pending = false;
     napi_value err;
     if (napi_is_exception_pending(w->env, &pending) == napi_ok && pending && napi_get_and_clear_last_exception(w->env, &err) == napi_ok)
       napi_fatal_exception(w->env, err);
   }
-  napi_close_handle_scope(w->env, scope);
 }
 
 /*
- * watchlisten(fd, callback) -> a watcher (an external) or -errno: callback() runs on the event loop
- * each time a connection joins fd's accept queue (and at once if one is there already). unwatch ends it.
+ * The epoll says something is ready. A listener's: a new connection joined its queue; its ready list is
+ * emptied, so the loop's poll of it is quiet until the next connection (edge-triggered: a queue nobody
+ * accepts from does not keep the loop busy). A watch set's: the descriptors that became readable, up to
+ * a batch (one-shot: each is told once; more stay ready for the loop's next turn).
  */
-static napi_value watch_listen(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  int32_t fd;
-  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+static void on_watch_ready(uv_poll_t *handle, int status, int events) {
+  watcher_t *w = handle->data;
+  struct epoll_event fired[64];
+  int n = 0;
+  if (w->reports)
+    n = epoll_wait(w->ep, fired, 64, 0);
+  else
+    while (epoll_wait(w->ep, fired, 8, 0) == 8) {
+    }
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(w->env, &scope) != napi_ok) return;
+  if (!w->reports) {
+    call_watcher(w, 0, NULL);
+  } else if (n > 0) {
+    napi_value list, item;
+    int ok = napi_create_array_with_length(w->env, (size_t)n, &list) == napi_ok;
+    for (int i = 0; ok && i < n; i++)
+      ok = napi_create_int32(w->env, fired[i].data.fd, &item) == napi_ok && napi_set_element(w->env, list, (uint32_t)i, item) == napi_ok;
+    if (ok) call_watcher(w, 1, &list);
+  }
+  napi_close_handle_scope(w->env, scope);
+}
+
+/* A watcher on a new epoll holding fd (edge-triggered), or none (fd < 0, a watch set): an external, or -errno. */
+static napi_value start_watcher(napi_env env, int fd, napi_value callback, int reports) {
   uv_loop_t *loop;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) return number(env, -EINVAL);
   int ep = epoll_create1(EPOLL_CLOEXEC);
   if (ep < 0) return number(env, -errno);
   struct epoll_event on = {.events = EPOLLIN | EPOLLET, .data = {.fd = fd}};
-  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &on) < 0) {
+  if (fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &on) < 0) {
     int e = errno;
     close(ep);
     return number(env, -e);
@@ -1036,21 +1052,64 @@ static napi_value watch_listen(napi_env env, napi_callback_info info) {
     return number(env, -ENOMEM);
   }
   w->ep = ep;
+  w->reports = reports;
   w->env = env;
   napi_value name;
-  if (napi_create_reference(env, argv[1], 1, &w->callback) != napi_ok ||
-      napi_create_string_utf8(env, "sockshell.listen", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+  if (napi_create_reference(env, callback, 1, &w->callback) != napi_ok ||
+      napi_create_string_utf8(env, "sockshell.watch", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_async_init(env, NULL, name, &w->context) != napi_ok || uv_poll_init(loop, &w->poll, ep) != 0) {
     close(ep);
     free(w);
-    napi_throw_error(env, NULL, "sockshell native: cannot watch the listening socket");
+    napi_throw_error(env, NULL, "sockshell native: cannot watch the socket");
     return NULL;
   }
   w->poll.data = w;
-  uv_poll_start(&w->poll, UV_READABLE, on_listen_ready);
+  uv_poll_start(&w->poll, UV_READABLE, on_watch_ready);
+  /* A watch set keeps nothing alive: the connections it watches are the script's to wait on. */
+  if (reports) uv_unref((uv_handle_t *)&w->poll);
   napi_value external;
   CHECK(napi_create_external(env, w, NULL, NULL, &external));
   return external;
+}
+
+/*
+ * watchlisten(fd, callback) -> a watcher (an external) or -errno: callback() runs on the event loop
+ * each time a connection joins fd's accept queue (and at once if one is there already). unwatch ends it.
+ */
+static napi_value watch_listen(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  return start_watcher(env, fd, argv[1], 0);
+}
+
+/*
+ * watchset(callback) -> a watch set (an external) or -errno: callback(fds) runs on the event loop when
+ * descriptors added with watchadd end (the peer's FIN, a reset), each told once.
+ */
+static napi_value watch_set(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv)) return NULL;
+  return start_watcher(env, -1, argv[0], 1);
+}
+
+/*
+ * watchadd(set, fd) -> 0 or -errno: fd joins the watch set until it is told once or closed. It is told
+ * when the peer's FIN or a reset (an error, a hang-up) comes, not for bytes: those stay in the kernel
+ * for the script's next read (counted there as unread), where a Node socket would read them at once.
+ */
+static napi_value watch_add(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  void *p;
+  if (!args(env, info, 2, argv) || !int_arg(env, argv[1], &fd)) return NULL;
+  if (napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) {
+    napi_throw_type_error(env, NULL, "sockshell native: not a watcher");
+    return NULL;
+  }
+  watcher_t *w = p;
+  struct epoll_event on = {.events = EPOLLRDHUP | EPOLLONESHOT, .data = {.fd = fd}};
+  return number(env, epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &on) < 0 ? -errno : 0);
 }
 
 static void on_watcher_closed(uv_handle_t *handle) {
@@ -1129,6 +1188,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"queuedpeers", NULL, queued_peers, NULL, NULL, NULL, napi_enumerable, NULL},
       {"watchlisten", NULL, watch_listen, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unwatch", NULL, unwatch_listen, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchset", NULL, watch_set, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"watchadd", NULL, watch_add, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -132,6 +132,9 @@ export async function recvFile(
           continue;
         }
         triedFast = false;
+        // The wait goes on on the event loop, where Node reads: a bare descriptor (tcp-end.ts) is handed
+        // to it now. Left bare, nothing read it and recvfile waited for ever (a FIFO, a pipe).
+        if (conn.isBare) void conn.raw;
         await pause(owner, slot, call);
         continue;
       }

@@ -6,9 +6,10 @@
  * says when a connection joins the queue, without taking it, and the peers waiting are read from the
  * kernel (sock_diag). Closing the descriptor makes the kernel reset the connections nobody accepted.
  *
- * A connection a waiting accept takes in the addon stays a bare descriptor (tcp-end.ts), as on Node's
- * server; one accept finds queued becomes a Node socket at once, which reads it, so its arrivals and
- * its end are told as they come (Node's server had accepted it long before, too).
+ * While blocking calls may wait in the addon (a run script), an accepted connection stays a bare
+ * descriptor (tcp-end.ts), watched until the event loop finds its peer ended or reset it
+ * (bare-watch.ts), so its end is told as it comes on both back ends. In the interactive shell it
+ * becomes a Node socket at once, which reads it.
  */
 import net from 'node:net';
 import type { Accepted, BaseSocket } from './base.js';
@@ -76,14 +77,20 @@ export class KernelListener implements Welcoming {
     const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1);
     if (conn === EAGAIN) return undefined;
     if (conn < 0) throw toSocketError(nativeError(this.calls, conn, 'accept'), 'accept', { socket: this.owner.name });
-    return this.accepted(conn, false);
+    // While blocking calls may wait in the addon (a run script), the connection stays a bare descriptor,
+    // as one a wait took, watched for its end (bare-watch.ts).
+    const blocking = this.owner.core.blocking;
+    return this.accepted(conn, blocking !== null && blocking.allowed());
   }
 
-  /** A waiting accept, in the addon: see Listener.waitInAddon. */
+  /**
+   * A waiting accept, in the addon: see Listener.waitInAddon. When the wait goes on on the event loop
+   * it needs no second try in the addon ('done'): the watcher wakes the accept when a connection comes.
+   */
   waitInAddon(blocking: Blocking): 'again' | 'done' {
     while (this.owner.reader.waiting && this.ready.length === 0 && !this.closed) {
       const conn = blocking.calls.acceptwait(this.listenFd, peerBytes.fill(0), SLICE_MS);
-      if (conn < 0) return conn === EAGAIN ? 'again' : 'done';
+      if (conn < 0) return this.watcher === null && conn === EAGAIN ? 'again' : 'done';
       this.ready.push(this.accepted(conn, true));
       this.owner.reader.wake();
     }
@@ -103,9 +110,18 @@ export class KernelListener implements Welcoming {
     return Promise.resolve();
   }
 
-  /** A connection joined the kernel's queue: told once per peer, and a waiting accept wakes to take it. */
+  /**
+   * A connection joined the kernel's queue: told once per peer, and a waiting accept wakes to take it.
+   * The one connection a waiting accept is about to take is told as it is taken (accepted), with the
+   * same peer and queue: the kernel's list of queued peers (sock_diag) walks every connection on the
+   * host, and a busy server met it on most connections (issue 16).
+   */
   private readonly onQueued = (): void => {
     if (this.closed || this.owner.closed) return;
+    if (this.owner.reader.waiting && this.calls.acceptqueue(this.listenFd) <= 1) {
+      this.owner.reader.wake();
+      return;
+    }
     const n = this.calls.queuedpeers(this.listenFd, peersBytes.fill(0));
     const fresh: Address[] = [];
     for (let i = 0; i < n; i++) {

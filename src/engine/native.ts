@@ -66,6 +66,10 @@ export interface NativeCalls {
   watchlisten(fd: number, onQueued: () => void): Watcher | number;
   /** Ends a watcher: its callback is not called again. */
   unwatch(watcher: Watcher): number;
+  /** A watch set: onReady(fds) runs on the event loop when descriptors added to it end (the peer's FIN, a reset; not bytes). Keeps no loop alive. */
+  watchset(onReady: (fds: readonly number[]) => void): Watcher | number;
+  /** fd joins the watch set until it has been told once (one-shot) or is closed: 0 or -errno. */
+  watchadd(set: Watcher, fd: number): number;
   /** A second descriptor for fd's socket, or -errno. */
   dup(fd: number): number;
   /** connect(AF_UNSPEC): a TCP socket whose connect failed or is under way goes back to CLOSED, keeping its bind. 0 or -errno. */
@@ -93,7 +97,7 @@ export const PUMP_LOOP = 2;
 export const PUMP_INPUT_END = 3;
 export const PUMP_SEND_FAILED = 4;
 export const PUMP_OUTPUT_OFF = 5;
-/** What watchlisten returns: the addon's, opaque. */
+/** What watchlisten and watchset return: the addon's, opaque. */
 export interface Watcher {
   readonly __watcher: never;
 }

@@ -7,10 +7,12 @@
  * kernel. The first thing that needs the event loop (a wait that goes on there, shutdown, an option,
  * a file transfer's chunk on the loop, a send the kernel does not take whole) hands the descriptor to
  * a Node socket made for it (`node`), and from then on the connection is Node's, as if its server
- * had accepted it. So a TCPServer loop costs accept4,
- * recv, send and close, and no Node socket object, write request or handle close (issue 16).
+ * had accepted it; so does the peer's FIN or a reset, once the loop turns (bare-watch.ts). So a
+ * TCPServer loop costs accept4, recv, send and close, and no Node socket object, write request or
+ * handle close (issue 16).
  */
 import net, { type Socket as NetSocket } from 'node:net';
+import { unwatchBare, watchBare, type Handable } from './bare-watch.js';
 import { ADDRESS_BYTES, EAGAIN, FILE_ERROR, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
 import { descriptor, plainDescriptor, serverPath } from './stream-handle.js';
 import type { Address, Family } from './types.js';
@@ -39,7 +41,7 @@ export type AddonSplice =
   | { readonly kind: 'file'; readonly errno: number }
   | null;
 
-export class ConnEnd {
+export class ConnEnd implements Handable {
   private socket: NetSocket | null = null;
   private bare: BareConnection | null = null;
   private bareClosed = false;
@@ -59,9 +61,18 @@ export class ConnEnd {
     else this.bare = from;
   }
 
-  /** Starts the events of a Node socket (call after the owner is ready for them). */
+  /**
+   * Starts the events of a Node socket (call after the owner is ready for them). A bare descriptor is
+   * watched instead (bare-watch.ts): the loop hands it to Node when its peer ends or resets it.
+   */
   start(): void {
     if (this.socket !== null) this.owner.onSocket(this.socket);
+    else if (this.bare !== null && !watchBare(this.bare.calls, this.bare.fd, this)) this.handToNode();
+  }
+
+  /** Hands a bare descriptor to a Node socket now (see node). */
+  handToNode(): void {
+    if (this.bare !== null && !this.bareClosed) void this.node;
   }
 
   /** The Node socket; a bare descriptor is handed to one made now. */
@@ -69,6 +80,7 @@ export class ConnEnd {
     if (this.socket !== null) return this.socket;
     const bare = this.bare;
     if (bare === null || this.bareClosed) throw new Error('sockshell: a closed connection has no Node socket');
+    unwatchBare(bare.fd, this);
     const raw = new net.Socket({ fd: bare.fd, allowHalfOpen: true, readable: true, writable: true });
     this.socket = raw;
     this.bare = null;
@@ -173,6 +185,7 @@ export class ConnEnd {
     const bare = this.bare;
     if (bare === null || this.bareClosed) return;
     this.bareClosed = true;
+    unwatchBare(bare.fd, this);
     bare.calls.close(bare.fd, reset ? 1 : 0);
   }
 }
