@@ -20,6 +20,7 @@ export interface PortHolders {
 }
 
 const TIME_WAIT = '06';
+const LISTEN = '0A';
 /** The kernel writes timers in USER_HZ ticks, 100 a second on Linux. */
 const TICKS_PER_SECOND = 100;
 
@@ -68,9 +69,11 @@ export function udpHolders(port: number): number | null {
 }
 
 /**
- * The sockets bound to local port `port` (UDP, and TCP but for TIME_WAIT), by inode: which sockets they
- * are, not only how many, so a socket that took the port can be told from one that held it before.
- * Null where /proc/net cannot be read.
+ * The sockets a program bound to local port `port`, by inode: UDP sockets and listening TCP sockets.
+ * Which sockets they are, not only how many, so a socket that took the port can be told from one that
+ * held it before. A connection a listener accepted is on the listener's port too, and new: counted,
+ * it made a server already on the port look like a program that had just taken it. Null where
+ * /proc/net cannot be read.
  */
 export function portSockets(port: number): Set<string> | null {
   const udp = rowsOnPort('udp', port);
@@ -78,7 +81,7 @@ export function portSockets(port: number): Set<string> | null {
   if (udp === null || tcp === null) return null;
   // /proc/net/tcp is slow to read on a busy machine (see tcpHolders): read only when a socket is there.
   const tcpRows = tcp.other > 0 ? (rowsOnPort('tcp', port) ?? []) : [];
-  return new Set([...tcpRows.filter(([state]) => state !== TIME_WAIT), ...udp].map(([, , inode]) => inode ?? ''));
+  return new Set([...tcpRows.filter(([state]) => state === LISTEN), ...udp].map(([, , inode]) => inode ?? ''));
 }
 
 /** [state, timer, inode] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */

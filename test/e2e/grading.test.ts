@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,17 @@ function transcriptOn(name: 'udp-upper' | 'tcp-upper', port: number): string {
 async function liveProcesses(text: string): Promise<string[]> {
   const r = await runProcess('ps', ['-eo', 'stat=,args=']);
   return r.stdout.split('\n').filter((l) => l.includes(text) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
+}
+
+/** python3 running `lines` (after `from socket import *`), once it has printed its first line: a socket that holds a port. */
+async function pythonHolding(lines: readonly string[]): Promise<ChildProcess> {
+  const child = spawn('python3', ['-c', ['from socket import *', ...lines].join('\n')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  return child;
+}
+
+function endHolder(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
 }
 
 describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
@@ -332,16 +344,13 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     // said the program never bound its port, instead of saying it chose its port itself.
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
-    const { spawn } = await import('node:child_process');
-    const holder = spawn(
-      'python3',
-      ['-c', `from socket import *\ns = socket(AF_INET, SOCK_DGRAM)\ns.bind(('', ${port}))\nprint('held', flush=True)\ninput()`],
-      {
-        stdio: ['pipe', 'pipe', 'ignore'],
-      },
-    );
+    const holder = await pythonHolding([
+      's = socket(AF_INET, SOCK_DGRAM)',
+      `s.bind(('', ${port}))`,
+      "print('held', flush=True)",
+      'input()',
+    ]);
     try {
-      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
       // The program ends the holder by its PID, then binds the port as soon as it is free (1,000 tries at most).
       const program = join(dir, 'takes-port.py');
       writeFileSync(
@@ -373,7 +382,52 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
       expect(r.status).toBe(1);
       expect(await liveProcesses(`${program} `)).toEqual([]);
     } finally {
-      if (holder.exitCode === null && holder.signalCode === null) process.kill(holder.pid!, 'SIGKILL');
+      endHolder(holder);
+    }
+  });
+
+  it("with {port}, a server already on the transcript's port that accepts a connection while the program starts is not taken for the program", async () => {
+    // The student's own server, left running on the transcript's port, accepts a connection after the run
+    // looked at the port: the accepted connection is a new socket on that port, and grading said the
+    // program chose its port itself, though it binds {port} (a second later than its ready line).
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const leftover = await pythonHolding([
+      's = socket(AF_INET, SOCK_STREAM)',
+      `s.bind(('', ${port}))`,
+      's.listen(5)',
+      "print('held', flush=True)",
+      'kept = []',
+      'while True:',
+      '    kept.append(s.accept()[0])',
+    ]);
+    try {
+      const program = join(dir, 'slow-bind.py');
+      writeFileSync(
+        program,
+        [
+          'import sys, time',
+          'from socket import *',
+          "print('The server is ready to receive', flush=True)",
+          // Someone reaches the left-over server on the transcript's port while this program starts.
+          'c = socket(AF_INET, SOCK_STREAM)',
+          "c.connect(('127.0.0.1', int(sys.argv[1])))",
+          'time.sleep(1)',
+          's = socket(AF_INET, SOCK_STREAM)',
+          "s.bind(('', int(sys.argv[2])))",
+          's.listen(1)',
+          'while True:',
+          '    conn, addr = s.accept()',
+          '    conn.send(conn.recv(1024).upper())',
+          '    conn.close()',
+        ].join('\n'),
+      );
+      const r = await sockshell(['test', '--with', `python3 ${program} ${port} {port}`, '--port', String(port), file], {});
+      expect(r.stdout).not.toContain('choose its port itself');
+      expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+      expect(r.status).toBe(0);
+    } finally {
+      endHolder(leftover);
     }
   });
 
