@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
-import type { PumpResult } from '../commands/pump.js';
+import { OutputFailed, type PumpResult } from '../commands/pump.js';
 import { STREAM_READ } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
@@ -46,6 +46,11 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
     return result;
   } catch (e) {
     if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) return 130;
+    // Told where every write error on standard output is told (cli.ts): one line, status 1.
+    if (e instanceof OutputFailed) {
+      io.stdout.destroy(e.cause);
+      return 1;
+    }
     if (e instanceof SocketError) {
       io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
