@@ -15,6 +15,7 @@ import { streamWords } from './stream-words.js';
 import { Session } from '../session/session.js';
 import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
+import type { OutputSink } from '../core/output.js';
 import { streamOutput } from './stream-output.js';
 import { startLog } from './script.js';
 import { listenKeep } from './stream-keep.js';
@@ -29,7 +30,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   };
   const session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: false }),
+    out: streamWarnings(streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: false })),
     readLine: async () => null,
   });
   const stdin = new ChunkReader(io.stdin);
@@ -59,6 +60,11 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/** The engine's warnings (a listener closed with a client queued...) in the words of the command line, as its errors are. */
+function streamWarnings(out: OutputSink): OutputSink {
+  return (o) => out(o.kind === 'warning' ? { ...o, text: streamWords(o.text) } : o);
 }
 
 async function connect(s: Streamer): Promise<number> {
