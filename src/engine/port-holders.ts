@@ -20,7 +20,6 @@ export interface PortHolders {
 }
 
 const TIME_WAIT = '06';
-const LISTEN = '0A';
 /** The kernel writes timers in USER_HZ ticks, 100 a second on Linux. */
 const TICKS_PER_SECOND = 100;
 
@@ -81,11 +80,27 @@ export function portSockets(port: number): Set<string> | null {
   if (udp === null || tcp === null) return null;
   // /proc/net/tcp is slow to read on a busy machine (see tcpHolders): read only when a socket is there.
   const tcpRows = tcp.other > 0 ? (rowsOnPort('tcp', port) ?? []) : [];
-  return new Set([...tcpRows.filter(([state]) => state === LISTEN), ...udp].map(([, , inode]) => inode ?? ''));
+  return new Set([...tcpRows.filter(([state]) => state === TCP_LISTEN), ...udp].map(([, , inode]) => inode ?? ''));
 }
+
+/** One socket of /proc/net/tcp, tcp6, udp or udp6: its local port, its state (hex: 0A listening, 06 TIME_WAIT), timer and inode. */
+export interface SocketRow {
+  readonly port: number;
+  readonly state: string | undefined;
+  readonly timer: string | undefined;
+  readonly inode: string | undefined;
+}
+
+/** Listening, as /proc/net/tcp writes the state. */
+export const TCP_LISTEN = '0A';
 
 /** [state, timer, inode] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */
 function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined, string | undefined, string | undefined][] | null {
+  return socketRows(protocol, port)?.map((row) => [row.state, row.timer, row.inode]) ?? null;
+}
+
+/** Every socket of this protocol (on local port `port`, if given), IPv4 and IPv6, from /proc/net; null if unreadable (not Linux). */
+export function socketRows(protocol: 'tcp' | 'udp', port?: number): SocketRow[] | null {
   const tables: string[] = [];
   for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
     try {
@@ -95,11 +110,13 @@ function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined,
     }
   }
   if (tables.length === 0) return null;
-  const rows: [string | undefined, string | undefined, string | undefined][] = [];
+  const rows: SocketRow[] = [];
   for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
     // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as HEXIP:HEXPORT.
     const [, local, , state, , timer, , , , inode] = row.trim().split(/\s+/);
-    if (local && Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) rows.push([state, timer, inode]);
+    if (!local) continue;
+    const at = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+    if (port === undefined || at === port) rows.push({ port: at, state, timer, inode });
   }
   return rows;
 }

@@ -431,6 +431,28 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     }
   });
 
+  it('with {port}, a program that binds a port of its own is told which, once it says it is ready: {port} + 1, or the number written into it', async () => {
+    // Instructor trial: a student's serverPort = int(sys.argv[1]) + 1, and one with 12000 written in,
+    // waited out --ready-timeout and were told only "never bound the port {port} gave it".
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const textbook = readFileSync('test/peers/TCPServer.py', 'utf8');
+    const fixed = await freeFixedPort();
+    const programs: [string, string, string][] = [
+      ['plus-one.py', 'int(sys.argv[1]) + 1', 'TCP port {port} + 1'],
+      ['fixed.py', String(fixed), `TCP port ${fixed}`],
+    ];
+    for (const [name, serverPort, said] of programs) {
+      const program = join(dir, name);
+      writeFileSync(program, textbook.replace('int(sys.argv[1])', serverPort));
+      const r = await sockshell(['test', '--ready-timeout', '60', '--with', `python3 ${program} {port}`, '--port', String(port), file]);
+      expect(r.stdout).toContain(
+        `--with "python3 ${program} {port}" did not bind the port {port} gave it; it bound ${said} instead: does it read its port from its arguments?\n`,
+      );
+      expect(r.status).toBe(1);
+    }
+  });
+
   it('with {port}, another --with program that is not given it is ready by its first line, as without {port}', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
