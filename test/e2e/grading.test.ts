@@ -247,6 +247,18 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) during the replay: crashed on the first datagram`);
+    // With {port}, the command as written, the same every run (instructor trial: it showed this run's port).
+    const fresh = await sockshell([
+      'test',
+      '--timeout',
+      '0.5',
+      '--with',
+      `python3 ${file} {port}`,
+      '--port',
+      String(port),
+      transcriptOn('udp-upper', port),
+    ]);
+    expect(fresh.stdout).toContain(`--with "python3 ${file} {port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
 
   it('SIGTERM to sockshell test stops the program under test too', async () => {
