@@ -19,11 +19,13 @@
 #include <linux/sock_diag.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <node_api.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -127,16 +129,23 @@ static napi_value wait_fd(napi_env env, napi_callback_info info) {
 
 /*
  * An address, for JS: [0] family (4 or 6), [1] the length of its text, [2..3] the port (network
- * order), [4..19] the raw address, [20..] its text (inet_ntop: what Node shows). JS compares the raw
- * bytes with the last sender's and reads the text only when they differ; so when the raw bytes already
- * in dst are the same, the text there (of an earlier call) is left as it is: inet_ntop formats with
- * sprintf, a cost a server answering one client paid on every datagram. dst must start zeroed.
+ * order), [4..19] the raw address, [20..23] its IPv6 scope (sin6_scope_id, little-endian; 0 for IPv4),
+ * [24..] its text as Node shows it: inet_ntop, and for a link-local IPv6 address with a scope
+ * '%' and the interface's name (fe80::1%eth0; its number where it has no name), as Node's dgram and
+ * net do. The scope is part of the raw bytes: fe80::1 on two interfaces is two hosts. JS compares the
+ * raw bytes with the last sender's and reads the text only when they differ; so when the raw bytes
+ * already in dst are the same, the text there (of an earlier call) is left as it is: inet_ntop formats
+ * with sprintf, a cost a server answering one client paid on every datagram. dst must start zeroed.
  */
-#define ADDRESS_BYTES 68
+#define RAW_ADDRESS_BYTES 24
+/* JS's ADDRESS_BYTES (native.ts): the raw bytes, then the longest text, '%' and an interface's name. */
+#define ADDRESS_BYTES 88
+_Static_assert(ADDRESS_BYTES >= RAW_ADDRESS_BYTES + INET6_ADDRSTRLEN + 1 + IF_NAMESIZE, "an address's text fits");
 static void put_address(char *dst, const struct sockaddr_storage *from) {
-  char raw[20] = {0};
+  char raw[RAW_ADDRESS_BYTES] = {0};
   const void *address = NULL;
   int family = 0;
+  uint32_t scope = 0;
   if (from->ss_family == AF_INET) {
     const struct sockaddr_in *a = (const struct sockaddr_in *)from;
     raw[0] = 4;
@@ -149,14 +158,26 @@ static void put_address(char *dst, const struct sockaddr_storage *from) {
     raw[0] = 6;
     memcpy(raw + 2, &a->sin6_port, 2);
     memcpy(raw + 4, &a->sin6_addr, 16);
+    if (IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr)) scope = a->sin6_scope_id;
+    for (int b = 0; b < 4; b++) raw[20 + b] = (char)((scope >> (8 * b)) & 0xff);
     address = &a->sin6_addr;
     family = AF_INET6;
   }
   raw[1] = dst[1];
-  if (address != NULL && dst[1] != 0 && memcmp(raw, dst, 20) == 0) return;
-  memcpy(dst, raw, 20);
-  const char *text = address == NULL ? NULL : inet_ntop(family, address, dst + 20, ADDRESS_BYTES - 20);
-  dst[1] = text == NULL ? 0 : (char)strlen(text);
+  if (address != NULL && dst[1] != 0 && memcmp(raw, dst, RAW_ADDRESS_BYTES) == 0) return;
+  memcpy(dst, raw, RAW_ADDRESS_BYTES);
+  char *text = dst + RAW_ADDRESS_BYTES;
+  if (address == NULL || inet_ntop(family, address, text, INET6_ADDRSTRLEN) == NULL) {
+    dst[1] = 0;
+    return;
+  }
+  size_t length = strlen(text);
+  if (scope != 0) {
+    text[length++] = '%';
+    if (if_indextoname(scope, text + length) == NULL) snprintf(text + length, IF_NAMESIZE, "%u", scope);
+    length += strlen(text + length);
+  }
+  dst[1] = (char)length;
 }
 
 /* put_address into the Buffer out (ADDRESS_BYTES at least): 0 with a TypeError thrown when it is not one. */
@@ -175,7 +196,7 @@ static int fill_address(napi_env env, napi_value out, const struct sockaddr_stor
 #define MANY 16
 /* A slot holds the largest datagram (65,507 bytes over IPv4, 65,527 over IPv6): none is cut short. */
 #define SLOT_BYTES 65536
-/* Per datagram in meta: [0..3] its size (uint32, little-endian), [4..71] its sender (put_address). */
+/* Per datagram in meta: [0..3] its size (uint32, little-endian), then its sender (put_address). */
 #define META_BYTES (4 + ADDRESS_BYTES)
 
 /*
@@ -241,9 +262,17 @@ static socklen_t socket_address(const char *host, int32_t port, struct sockaddr_
     a4->sin_port = htons((uint16_t)port);
     return sizeof *a4;
   }
-  if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+  // fe80::1%eth0 (as put_address writes a link-local sender): the scope is the interface's.
+  char address[INET6_ADDRSTRLEN];
+  const char *zone = strchr(host, '%');
+  size_t length = zone == NULL ? strlen(host) : (size_t)(zone - host);
+  if (length >= sizeof address) return 0;
+  memcpy(address, host, length);
+  address[length] = 0;
+  if (inet_pton(AF_INET6, address, &a6->sin6_addr) == 1) {
     a6->sin6_family = AF_INET6;
     a6->sin6_port = htons((uint16_t)port);
+    if (zone != NULL && (a6->sin6_scope_id = if_nametoindex(zone + 1)) == 0) return 0;
     return sizeof *a6;
   }
   return 0;

@@ -8,6 +8,7 @@ import { argParser, WORDS_AS_TYPED } from './commandline/parse.js';
 import { USAGE, usage } from './commandline/usage.js';
 import { isSubcommand, subcommandHelp } from './subcommands.js';
 import { packageRoot } from './core/package-root.js';
+import { writeSync } from 'node:fs';
 
 /**
  * The command line. The only module that reads process.argv, touches process signals or sets the
@@ -140,6 +141,30 @@ function writeFailed(stream: NodeJS.WriteStream, err: unknown): never {
 }
 process.stdout.on('error', (err) => writeFailed(process.stdout, err));
 process.stderr.on('error', (err) => writeFailed(process.stderr, err));
+
+/**
+ * Node's stream for a standard output that is a file or a device (SyncWriteStream) takes a short
+ * write(2) for a whole one: past a file size limit, or on a disk that fills partway, the rest of the
+ * chunk was lost and the program ended 0. Here the rest is written, or the error that stops it is the
+ * stream's error (told by writeFailed).
+ */
+function wholeWrites(stream: NodeJS.WriteStream, fd: number): void {
+  if (stream.constructor.name !== 'SyncWriteStream') return;
+  stream._write = (chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void => {
+    try {
+      for (let at = 0; at < chunk.length;) {
+        const n = writeSync(fd, chunk, at);
+        if (n <= 0) throw Object.assign(new Error('write wrote nothing'), { code: 'EIO' });
+        at += n;
+      }
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done();
+  };
+}
+wholeWrites(process.stdout, 1);
 
 /**
  * Ends with status, once what was written is out. A write that failed meanwhile decides instead: its

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { portBound } from '../src/transcript/port-probe.js';
+import { portSockets } from '../src/engine/port-holders.js';
+import { portBound, takenSince } from '../src/transcript/port-probe.js';
 
 /**
  * `sockshell test --with` asks "has the program bound its port yet?" many times while the program
@@ -65,5 +66,29 @@ describe.runIf(linux)('portBound: is the program under test on its port yet?', (
     await new Promise<void>((resolve) => server.close(() => resolve()));
     opened.pop();
     expect(countingBinds(() => portBound(port))).toEqual({ result: false, binds: 0 });
+  });
+});
+
+describe.runIf(linux)('takenSince: did a new program take the port?', () => {
+  it('a connection the listener already there accepts is no new program; a new UDP socket on the port is', async () => {
+    const server = net.createServer();
+    opened.push(server);
+    const accepted: net.Socket[] = [];
+    server.on('connection', (c) => accepted.push(c));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const before = portSockets(port);
+    const client = net.connect(port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => server.once('connection', () => resolve()));
+      expect(takenSince(port, before)).toBe(false);
+      const udp = dgram.createSocket('udp4');
+      opened.push(udp);
+      await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
+      expect(takenSince(port, before)).toBe(true);
+    } finally {
+      client.destroy();
+      for (const c of accepted) c.destroy();
+    }
   });
 });

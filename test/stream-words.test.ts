@@ -24,6 +24,22 @@ describe('stream mode words its sockets for users', () => {
     expect(say('EACCES_BROADCAST', 'send')).toContain('the command line cannot set SO_BROADCAST');
   });
 
+  it("words the event loop's sendall count and the listener nc-mode closes for the command line", () => {
+    const epipe = new SocketError('EPIPE', 'send', { socket: 'tcp' }).withSent(0, 65536).message;
+    expect(epipe).toContain("send had sent 0 bytes of 65536 when it stopped (Python's send does not say how many)");
+    expect(streamWords(epipe)).toBe(
+      'EPIPE: the socket can no longer send: it was shut down for writing or the connection is gone; 0 of the last 65536 bytes of input had gone out (BrokenPipeError)',
+    );
+    // session/events.ts's warning for a listener closed with a client in its queue.
+    expect(
+      streamWords(
+        "server was closed with the connection that was waiting for accept: as Linux does, it was reset (RST), and its client's next call fails with ECONNRESET (ConnectionResetError)",
+      ),
+    ).toBe(
+      "the listening socket was closed once it had its client (listen serves one, as nc does; -k serves each), with the connection that was waiting for accept: as Linux does, it was reset (RST), and its client's next call fails with ECONNRESET (ConnectionResetError)",
+    );
+  });
+
   it('leaves prose and host names alone', () => {
     const refused = new SocketError('ECONNREFUSED', 'connect', { socket: 'tcp', host: 'server', port: 80 }).message;
     expect(streamWords(refused)).toBe(refused);

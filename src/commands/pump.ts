@@ -56,7 +56,20 @@ export interface PumpResult {
   readonly unsent: string | null;
 }
 
-/** Runs both directions until both are done (see the file comment). Rejects only with a receive's error. */
+/**
+ * The bulk path could not write into the output (engine/bulk-pump.ts): bytes received are lost, so the
+ * output ends with `cause`, its write error (code ENOSPC, EFBIG...), as a failed write of the output's own would end it.
+ */
+export class OutputFailed extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+/**
+ * Runs both directions until both are done (see the file comment). Rejects only with a receive's error,
+ * or OutputFailed.
+ */
 export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const stop = new AbortController();
   const cancel = () => stop.abort();
@@ -121,6 +134,9 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
             bulkOut = false;
             outputBack.give();
             break;
+          case 'output-failed':
+            bulkOut = false;
+            throw new OutputFailed(step.error ?? new Error('write failed'));
           default: {
             const exhaustive: never = step.event;
             throw new Error(String(exhaustive));

@@ -96,8 +96,17 @@ export function bulkPath(
           return step('input-off');
         }
         case PUMP_OUTPUT_OFF: {
+          if (errno >= FILE_ERROR) {
+            // The file refused a write (ENOSPC, EFBIG) with the move's bytes already taken from the socket,
+            // some of them perhaps written: no later write can put the rest back in their place, and a
+            // later write may well succeed (or never come, at the stream's end). The output ends here.
+            reading = false;
+            conn.returnReading(calls, 0);
+            const code = calls.errname(FILE_ERROR - errno);
+            return { sent, received, event: 'output-failed', error: Object.assign(new Error(`write ${code}`), { code, syscall: 'write' }) };
+          }
           // A read error is the connection's (a reset the splice took from the kernel): told as Node's read
-          // would tell it. EPIPE here is the output's (its reader left), as is a file's error.
+          // would tell it. EPIPE here is the output's (its reader left).
           const readError =
             errno > 0 && errno < FILE_ERROR && calls.errname(-errno) !== 'EPIPE' && CONNECTION_ERRORS.has(calls.errname(-errno));
           reading = false;

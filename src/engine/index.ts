@@ -8,7 +8,7 @@ export { createEngine } from './engine.js';
 export { SocketError, toSocketError, isErrorCode, type ErrorCode, type ErrorContext } from './errors.js';
 export { literalFamily } from './resolve.js';
 export { NameTable } from './names.js';
-export { portSockets, tcpHolders, udpHolders, type PortHolders } from './port-holders.js';
+export { portSockets, socketRows, tcpHolders, udpHolders, TCP_LISTEN, type PortHolders } from './port-holders.js';
 export { ephemeralRange } from './ephemeral.js';
 export { nativeCalls } from './native.js';
 export {
@@ -22,3 +22,4 @@ export {
 } from './options.js';
 export type * from './types.js';
 export { resolveHost } from './resolve.js';
+export { splitScope } from './ipv6-scope.js';

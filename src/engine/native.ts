@@ -119,15 +119,17 @@ export const LOOP = 2;
 export const SLICE_MS = 250;
 
 /** The size of an address buffer the addon fills (native/sockshell.c, put_address). Fill only zeroed buffers. */
-export const ADDRESS_BYTES = 68;
+export const ADDRESS_BYTES = 88;
+/** Where an address's text starts in it, after the raw bytes (family, text length, port, address, IPv6 scope). */
+export const ADDRESS_RAW_BYTES = 24;
 
 /** recvmany's slot per datagram (the largest a datagram can be) and record per datagram (its size, then its sender). */
 export const MANY_SLOT_BYTES = 65536;
 export const MANY_META_BYTES = 4 + ADDRESS_BYTES;
 
-/** The address the addon wrote into buffer: its text as Node shows it (inet_ntop) and its port. */
+/** The address the addon wrote into buffer: its text as Node shows it (inet_ntop; fe80::1%eth0 for a link-local one) and its port. */
 export function addressOf(buffer: Buffer): { host: string; port: number } {
-  return { host: buffer.toString('latin1', 20, 20 + (buffer[1] ?? 0)), port: buffer.readUInt16BE(2) };
+  return { host: buffer.toString('latin1', ADDRESS_RAW_BYTES, ADDRESS_RAW_BYTES + (buffer[1] ?? 0)), port: buffer.readUInt16BE(2) };
 }
 
 /** What the engine holds of the fast path: the addon, and whether a call may block the thread now. */

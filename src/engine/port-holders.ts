@@ -68,9 +68,11 @@ export function udpHolders(port: number): number | null {
 }
 
 /**
- * The sockets bound to local port `port` (UDP, and TCP but for TIME_WAIT), by inode: which sockets they
- * are, not only how many, so a socket that took the port can be told from one that held it before.
- * Null where /proc/net cannot be read.
+ * The sockets a program bound to local port `port`, by inode: UDP sockets and listening TCP sockets.
+ * Which sockets they are, not only how many, so a socket that took the port can be told from one that
+ * held it before. A connection a listener accepted is on the listener's port too, and new: counted,
+ * it made a server already on the port look like a program that had just taken it. Null where
+ * /proc/net cannot be read.
  */
 export function portSockets(port: number): Set<string> | null {
   const udp = rowsOnPort('udp', port);
@@ -78,11 +80,27 @@ export function portSockets(port: number): Set<string> | null {
   if (udp === null || tcp === null) return null;
   // /proc/net/tcp is slow to read on a busy machine (see tcpHolders): read only when a socket is there.
   const tcpRows = tcp.other > 0 ? (rowsOnPort('tcp', port) ?? []) : [];
-  return new Set([...tcpRows.filter(([state]) => state !== TIME_WAIT), ...udp].map(([, , inode]) => inode ?? ''));
+  return new Set([...tcpRows.filter(([state]) => state === TCP_LISTEN), ...udp].map(([, , inode]) => inode ?? ''));
 }
+
+/** One socket of /proc/net/tcp, tcp6, udp or udp6: its local port, its state (hex: 0A listening, 06 TIME_WAIT), timer and inode. */
+export interface SocketRow {
+  readonly port: number;
+  readonly state: string | undefined;
+  readonly timer: string | undefined;
+  readonly inode: string | undefined;
+}
+
+/** Listening, as /proc/net/tcp writes the state. */
+export const TCP_LISTEN = '0A';
 
 /** [state, timer, inode] of each socket of this protocol on local port `port`, from /proc/net; null if unreadable. */
 function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined, string | undefined, string | undefined][] | null {
+  return socketRows(protocol, port)?.map((row) => [row.state, row.timer, row.inode]) ?? null;
+}
+
+/** Every socket of this protocol (on local port `port`, if given), IPv4 and IPv6, from /proc/net; null if unreadable (not Linux). */
+export function socketRows(protocol: 'tcp' | 'udp', port?: number): SocketRow[] | null {
   const tables: string[] = [];
   for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
     try {
@@ -92,11 +110,13 @@ function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined,
     }
   }
   if (tables.length === 0) return null;
-  const rows: [string | undefined, string | undefined, string | undefined][] = [];
+  const rows: SocketRow[] = [];
   for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
     // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as HEXIP:HEXPORT.
     const [, local, , state, , timer, , , , inode] = row.trim().split(/\s+/);
-    if (local && Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) rows.push([state, timer, inode]);
+    if (!local) continue;
+    const at = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
+    if (port === undefined || at === port) rows.push({ port: at, state, timer, inode });
   }
   return rows;
 }

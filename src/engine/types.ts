@@ -145,8 +145,11 @@ export interface Engine {
 export interface BulkStep {
   readonly sent: number;
   readonly received: number;
-  readonly event: 'moved' | 'quiet' | 'loop' | 'input-end' | 'input-off' | 'send-failed' | 'output-off';
-  /** send-failed: the connection's error, as sendall raises it. */
+  readonly event: 'moved' | 'quiet' | 'loop' | 'input-end' | 'input-off' | 'send-failed' | 'output-off' | 'output-failed';
+  /**
+   * send-failed: the connection's error, as sendall raises it. output-failed: the output's own write
+   * error (code ENOSPC, EFBIG...), after part of a move or none of it was written: what was not is lost.
+   */
   readonly error?: Error;
 }
 
@@ -163,7 +166,9 @@ export interface BulkPath {
    * Moves input to the socket and the socket to output (as asked) for one slice at most, waiting
    * inside while nothing else needs the event loop: 'input-end' the input ended; 'input-off' and
    * 'output-off' that direction goes on through the engine's calls (the end of the stream, a reset,
-   * the output's or input's own trouble are theirs to meet and tell); 'loop' the event loop must turn.
+   * the output's or input's own trouble are theirs to meet and tell); 'output-failed' a write into the
+   * output failed (the bytes of that move are gone: the output must end with its error); 'loop' the
+   * event loop must turn.
    */
   step(input: boolean, output: boolean): BulkStep;
 }

@@ -9,7 +9,7 @@
  * reads them SLOTS at a time (recvmmsg), so a round trip's one datagram costs one read, not a read
  * and a second one that finds the kernel empty.
  */
-import { EAGAIN, MANY_META_BYTES, MANY_SLOT_BYTES, SLICE_MS, nativeError, type Blocking } from './native.js';
+import { ADDRESS_RAW_BYTES, EAGAIN, MANY_META_BYTES, MANY_SLOT_BYTES, SLICE_MS, nativeError, type Blocking } from './native.js';
 
 /** The most datagrams one read in the addon takes. */
 const SLOTS = 16;
@@ -41,10 +41,10 @@ export interface UdpNativeOwner {
 
 export class UdpNative {
   /**
-   * The raw bytes (family, port, address) of the last sender the addon read for this socket, and their
-   * text, reused while they repeat. Not the socket's last sender: the loop may have read one since.
+   * The raw bytes (family, port, address, IPv6 scope) of the last sender the addon read for this socket,
+   * and their text, reused while they repeat. Not the socket's last sender: the loop may have read one since.
    */
-  private readonly lastSender = Buffer.alloc(20);
+  private readonly lastSender = Buffer.alloc(ADDRESS_RAW_BYTES);
   private lastHost = '';
 
   constructor(private readonly owner: UdpNativeOwner) {}
@@ -122,9 +122,10 @@ export class UdpNative {
   /** The sender the addon wrote at meta[at..], as RemoteInfo; the last one's text when the bytes repeat. */
   private sender(at: number): { address: string; port: number } {
     const port = meta.readUInt16BE(at + 2);
-    if (this.lastHost !== '' && meta.compare(this.lastSender, 0, 20, at, at + 20) === 0) return { address: this.lastHost, port };
-    meta.copy(this.lastSender, 0, at, at + 20);
-    this.lastHost = meta.toString('latin1', at + 20, at + 20 + (meta[at + 1] ?? 0));
+    const raw = at + ADDRESS_RAW_BYTES;
+    if (this.lastHost !== '' && meta.compare(this.lastSender, 0, ADDRESS_RAW_BYTES, at, raw) === 0) return { address: this.lastHost, port };
+    meta.copy(this.lastSender, 0, at, raw);
+    this.lastHost = meta.toString('latin1', raw, raw + (meta[at + 1] ?? 0));
     return { address: this.lastHost, port };
   }
 }

@@ -1,3 +1,4 @@
+import { splitScope } from '../engine/index.js';
 import type { Address, SocketHandle, Transport } from '../engine/types.js';
 
 /** Every value a variable can hold. Shown the way Python's REPL shows the same thing. */
@@ -74,7 +75,10 @@ export function repr(v: Value, describe: SocketDescriber = plainSocket, hex = fa
 
 export function addressRepr(a: Address): string {
   if (a.family === 'unix') return quoteText(a.host); // AF_UNIX: the path, '' for an unnamed client
-  return a.family === 6 ? `('${a.host}', ${a.port}, 0, 0)` : `('${a.host}', ${a.port})`;
+  if (a.family === 4) return `('${a.host}', ${a.port})`;
+  // A link-local sender is held as Node writes it (fe80::1%eth0); Python shows the interface as scope_id.
+  const { address, scopeId } = splitScope(a.host);
+  return `('${address}', ${a.port}, 0, ${scopeId})`;
 }
 
 /** `host:port` for prose, with brackets around IPv6 hosts. */

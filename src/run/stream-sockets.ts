@@ -8,6 +8,7 @@ import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
 import { socketSide } from '../commands/stream-ends.js';
 import { SocketError } from '../engine/index.js';
 import { addressRepr } from '../lang/values.js';
+import { streamWords } from './stream-words.js';
 
 export interface StreamOptions {
   readonly mode: 'connect' | 'listen';
@@ -73,7 +74,9 @@ export async function listening(s: Streamer): Promise<SocketHandle> {
 }
 
 export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['input']): Promise<PumpResult> {
-  const { engine, o, say } = s;
+  const { engine, o } = s;
+  // The pump says the engine's errors mid-stream (a send that failed): in the command line's words.
+  const say = (text: string): void => s.say(streamWords(text));
   const side = socketSide(engine, socket, say);
   return pump({
     bulk: bulkPath(s, socket),

@@ -14,6 +14,15 @@ const NAMED = /(?<=(?:^|: |; | of | on | and | but |datagram ))(?:udp|tcp|server
  */
 const COMMAND_LINE_ADVICE: readonly (readonly [RegExp, string])[] = [
   [/the connection of the socket/g, 'the connection'],
+  // send and Python's send are the prompt's; here the input is sent as it is read.
+  [
+    /; (?:send|sendall) had sent (\d+) bytes? of (\d+) when it stopped \(Python's \w+ does not say how many\)/,
+    '; $1 of the last $2 bytes of input had gone out',
+  ],
+  [
+    /^the socket was closed with (the connection that was|the \d+ connections that were) waiting for accept/,
+    'the listening socket was closed once it had its client (listen serves one, as nc does; -k serves each), with $1 waiting for accept',
+  ],
   [/ — close this socket(?= \(|;|$)/, ' — the connection is over; run the command again for a new one'],
   [/ — bind to '' \(every interface\) or 127\.0\.0\.1/, ' — leave HOST out (every interface), or give 127.0.0.1'],
   [

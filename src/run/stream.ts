@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
-import type { PumpResult } from '../commands/pump.js';
+import { OutputFailed, type PumpResult } from '../commands/pump.js';
 import { STREAM_READ } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
@@ -15,6 +15,7 @@ import { streamWords } from './stream-words.js';
 import { Session } from '../session/session.js';
 import { ChunkReader } from './chunks.js';
 import type { Io } from './io.js';
+import type { OutputSink } from '../core/output.js';
 import { streamOutput } from './stream-output.js';
 import { startLog } from './script.js';
 import { listenKeep } from './stream-keep.js';
@@ -29,7 +30,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   };
   const session = new Session({
     interactive: false,
-    out: streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: false }),
+    out: streamWarnings(streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: false })),
     readLine: async () => null,
   });
   const stdin = new ChunkReader(io.stdin);
@@ -46,6 +47,11 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
     return result;
   } catch (e) {
     if (e instanceof Cancelled || (e instanceof SocketError && e.code === 'EINTR')) return 130;
+    // Told where every write error on standard output is told (cli.ts): one line, status 1.
+    if (e instanceof OutputFailed) {
+      io.stdout.destroy(e.cause);
+      return 1;
+    }
     if (e instanceof SocketError) {
       io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
@@ -54,6 +60,11 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/** The engine's warnings (a listener closed with a client queued...) in the words of the command line, as its errors are. */
+function streamWarnings(out: OutputSink): OutputSink {
+  return (o) => out(o.kind === 'warning' ? { ...o, text: streamWords(o.text) } : o);
 }
 
 async function connect(s: Streamer): Promise<number> {

@@ -60,7 +60,7 @@ function ended(pgid: number): boolean {
 }
 
 /** The pids of group `pgid` that are not zombies, from Linux's /proc; null where there is no /proc. */
-function running(pgid: number): number[] | null {
+export function running(pgid: number): number[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');

@@ -118,6 +118,8 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   // How the first program ended and its last words, read before it is stopped.
   let exit: string | null;
   let tail: string[];
+  // This run's port changes every run; the text must not (a command is shown as written).
+  const asWritten = (text: string): string => (fresh ? text.replaceAll(String(fresh.now), PORT_PLACEHOLDER) : text);
   try {
     const port = fresh?.now ?? recorded;
     const commandFor = (command: string) => (fresh ? command.replaceAll(PORT_PLACEHOLDER, String(fresh.now)) : command);
@@ -151,9 +153,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     const back = (items: readonly Item[]) => (fresh ? renumberItems(items, fresh.now, fresh.recorded) : items);
     result = { ...replayed, actual: back(replayed.actual), updated: back(replayed.updated) };
   } catch (e) {
-    // This run's port changes every run; the text must not (the command is shown as written).
-    const message = e instanceof Error ? e.message : String(e);
-    startFailure = fresh ? message.replaceAll(String(fresh.now), PORT_PLACEHOLDER) : message;
+    startFailure = asWritten(e instanceof Error ? e.message : String(e));
   } finally {
     // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
     // report says how it ended, the same way every run, rather than "still running" by a race.
@@ -165,7 +165,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     tail = peers[0]?.stderrTail(5) ?? [];
     for (const p of peers) {
       const ended = p.ended();
-      if (ended && result && !result.passed) notes.push(ended);
+      if (ended && result && !result.passed) notes.push(asWritten(ended));
     }
     for (const stopped of await Promise.all(peers.map((p) => p.stop()))) {
       if (stopped.strays.length > 0)

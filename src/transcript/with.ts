@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, takenSince } from './port-probe.js';
+import { boundPorts } from './program-ports.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
@@ -97,20 +98,52 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       await peer.stop();
       throw new Error([`--with "${command}" did not bind the port {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
     }
+    // Ready by its own account half a second ago, and a server on another port: it chose that port (one
+    // written into it, or worked out wrong: serverPort + 1). Waiting out --ready-timeout changes nothing,
+    // and "never bound" alone left the student to guess what it did bind.
+    const elsewhere = options.placeholder !== undefined && (settled || Date.now() > deadline) ? choseInstead(child.pid, options.port) : '';
+    if (elsewhere !== '') {
+      await peer.stop();
+      throw new Error(
+        `--with "${command}" did not bind the port {port} gave it; it bound ${elsewhere} instead: does it read its port from its arguments?`,
+      );
+    }
     if (Date.now() > deadline) {
+      const bound = options.port !== undefined ? choseInstead(child.pid, undefined) : '';
       await peer.stop();
       if (options.placeholder !== undefined) {
         throw new Error(
           `--with "${command}" never bound the port {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`,
         );
       }
-      const port = options.port !== undefined ? ` and port ${options.port} was not bound` : '';
+      const port = options.port !== undefined ? ` and port ${options.port} was not bound${bound !== '' ? ` (it bound ${bound})` : ''}` : '';
       throw new Error(
         `--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`,
       );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The server ports the program has bound (boundPorts), as feedback says them: `UDP port 12000`, with a
+ * port near the fresh one {port} gave it (`given`) said as `{port} + 1`; '' for none.
+ */
+function choseInstead(pgid: number | undefined, given: number | undefined): string {
+  if (pgid === undefined) return '';
+  return boundPorts(pgid)
+    .map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`)
+    .join(' and ');
+}
+
+/**
+ * A port a program chose, said beside the fresh port {port} gave it: `{port} + 1` for a port worked
+ * out from it (so the feedback reads the same every run, whatever port the run had), else the number
+ * (written into the program: the same every run).
+ */
+function nearPort(port: number, given: number | undefined): string {
+  if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
+  return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
 }
 
 /** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */

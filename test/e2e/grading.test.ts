@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,17 @@ function transcriptOn(name: 'udp-upper' | 'tcp-upper', port: number): string {
 async function liveProcesses(text: string): Promise<string[]> {
   const r = await runProcess('ps', ['-eo', 'stat=,args=']);
   return r.stdout.split('\n').filter((l) => l.includes(text) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
+}
+
+/** python3 running `lines` (after `from socket import *`), once it has printed its first line: a socket that holds a port. */
+async function pythonHolding(lines: readonly string[]): Promise<ChildProcess> {
+  const child = spawn('python3', ['-c', ['from socket import *', ...lines].join('\n')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  return child;
+}
+
+function endHolder(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
 }
 
 describe.runIf(hasPython)('grading a program with sockshell test --with', () => {
@@ -235,6 +247,18 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) during the replay: crashed on the first datagram`);
+    // With {port}, the command as written, the same every run (instructor trial: it showed this run's port).
+    const fresh = await sockshell([
+      'test',
+      '--timeout',
+      '0.5',
+      '--with',
+      `python3 ${file} {port}`,
+      '--port',
+      String(port),
+      transcriptOn('udp-upper', port),
+    ]);
+    expect(fresh.stdout).toContain(`--with "python3 ${file} {port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
 
   it('SIGTERM to sockshell test stops the program under test too', async () => {
@@ -332,16 +356,13 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     // said the program never bound its port, instead of saying it chose its port itself.
     const port = await freeFixedPort();
     const file = transcriptOn('udp-upper', port);
-    const { spawn } = await import('node:child_process');
-    const holder = spawn(
-      'python3',
-      ['-c', `from socket import *\ns = socket(AF_INET, SOCK_DGRAM)\ns.bind(('', ${port}))\nprint('held', flush=True)\ninput()`],
-      {
-        stdio: ['pipe', 'pipe', 'ignore'],
-      },
-    );
+    const holder = await pythonHolding([
+      's = socket(AF_INET, SOCK_DGRAM)',
+      `s.bind(('', ${port}))`,
+      "print('held', flush=True)",
+      'input()',
+    ]);
     try {
-      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
       // The program ends the holder by its PID, then binds the port as soon as it is free (1,000 tries at most).
       const program = join(dir, 'takes-port.py');
       writeFileSync(
@@ -373,7 +394,74 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
       expect(r.status).toBe(1);
       expect(await liveProcesses(`${program} `)).toEqual([]);
     } finally {
-      if (holder.exitCode === null && holder.signalCode === null) process.kill(holder.pid!, 'SIGKILL');
+      endHolder(holder);
+    }
+  });
+
+  it("with {port}, a server already on the transcript's port that accepts a connection while the program starts is not taken for the program", async () => {
+    // The student's own server, left running on the transcript's port, accepts a connection after the run
+    // looked at the port: the accepted connection is a new socket on that port, and grading said the
+    // program chose its port itself, though it binds {port} (a second later than its ready line).
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const leftover = await pythonHolding([
+      's = socket(AF_INET, SOCK_STREAM)',
+      `s.bind(('', ${port}))`,
+      's.listen(5)',
+      "print('held', flush=True)",
+      'kept = []',
+      'while True:',
+      '    kept.append(s.accept()[0])',
+    ]);
+    try {
+      const program = join(dir, 'slow-bind.py');
+      writeFileSync(
+        program,
+        [
+          'import sys, time',
+          'from socket import *',
+          "print('The server is ready to receive', flush=True)",
+          // Someone reaches the left-over server on the transcript's port while this program starts.
+          'c = socket(AF_INET, SOCK_STREAM)',
+          "c.connect(('127.0.0.1', int(sys.argv[1])))",
+          'time.sleep(1)',
+          's = socket(AF_INET, SOCK_STREAM)',
+          "s.bind(('', int(sys.argv[2])))",
+          's.listen(1)',
+          'while True:',
+          '    conn, addr = s.accept()',
+          '    conn.send(conn.recv(1024).upper())',
+          '    conn.close()',
+        ].join('\n'),
+      );
+      const r = await sockshell(['test', '--with', `python3 ${program} ${port} {port}`, '--port', String(port), file], {});
+      expect(r.stdout).not.toContain('choose its port itself');
+      expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
+      expect(r.status).toBe(0);
+    } finally {
+      endHolder(leftover);
+    }
+  });
+
+  it('with {port}, a program that binds a port of its own is told which, once it says it is ready: {port} + 1, or the number written into it', async () => {
+    // Instructor trial: a student's serverPort = int(sys.argv[1]) + 1, and one with 12000 written in,
+    // waited out --ready-timeout and were told only "never bound the port {port} gave it".
+    const port = await freeFixedPort();
+    const file = transcriptOn('tcp-upper', port);
+    const textbook = readFileSync('test/peers/TCPServer.py', 'utf8');
+    const fixed = await freeFixedPort();
+    const programs: [string, string, string][] = [
+      ['plus-one.py', 'int(sys.argv[1]) + 1', 'TCP port {port} + 1'],
+      ['fixed.py', String(fixed), `TCP port ${fixed}`],
+    ];
+    for (const [name, serverPort, said] of programs) {
+      const program = join(dir, name);
+      writeFileSync(program, textbook.replace('int(sys.argv[1])', serverPort));
+      const r = await sockshell(['test', '--ready-timeout', '60', '--with', `python3 ${program} {port}`, '--port', String(port), file]);
+      expect(r.stdout).toContain(
+        `--with "python3 ${program} {port}" did not bind the port {port} gave it; it bound ${said} instead: does it read its port from its arguments?\n`,
+      );
+      expect(r.status).toBe(1);
     }
   });
 

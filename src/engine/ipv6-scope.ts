@@ -1,0 +1,38 @@
+import { networkInterfaces } from 'node:os';
+
+/**
+ * A link-local IPv6 host as the engine holds it, the way Node's dgram and net (and the addon) write a
+ * sender: fe80::1%eth0, the address and the interface it is on (the same address on two interfaces
+ * is two hosts, and a reply needs the interface). Python's recvfrom shows it apart:
+ * ('fe80::1', port, 0, 2), the host as inet_ntop writes it and the interface's number as scope_id.
+ */
+export interface ScopedHost {
+  /** The address without its interface: fe80::1. */
+  readonly address: string;
+  /** The interface's index (sin6_scope_id); 0 without one, or where it is not known. */
+  readonly scopeId: number;
+}
+
+/** host split at its '%': the address and the interface's index (from its name, or the number given). */
+export function splitScope(host: string): ScopedHost {
+  const at = host.indexOf('%');
+  if (at < 0) return { address: host, scopeId: 0 };
+  const zone = host.slice(at + 1);
+  return { address: host.slice(0, at), scopeId: /^\d+$/.test(zone) ? Number(zone) : interfaceIndex(zone) };
+}
+
+/** Interface indexes by name, once found. */
+const indexes = new Map<string, number>();
+
+/**
+ * The index of the interface `name`: the scope id of its own link-local address (every IPv6 interface
+ * has one), as getifaddrs tells it in this process's network namespace. Node has no if_nametoindex,
+ * and /sys/class/net is the namespace's that mounted it, not always this process's.
+ */
+function interfaceIndex(name: string): number {
+  const known = indexes.get(name);
+  if (known !== undefined) return known;
+  const index = networkInterfaces()[name]?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid ?? 0;
+  if (index > 0) indexes.set(name, index);
+  return index;
+}

@@ -1,0 +1,53 @@
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CLI, hasPython, runProcess, startServer, type Server } from '../helpers/proc.js';
+
+/**
+ * The `#` lines `sockshell connect` writes mid-stream are the user's words: the engine names the
+ * stream's socket tcp (or udp, server, conn), which nobody typed, and its advice is the prompt's ("close
+ * this socket", "Python's send"). A peer that reads a little and resets makes the send fail mid-stream:
+ * the note said "EPIPE: tcp can no longer send" (and on the event loop "send had sent 0 bytes of 65536
+ * when it stopped (Python's send does not say how many)").
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-notes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let server: Server | null = null;
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
+
+const RESETS = [
+  'import struct',
+  'from socket import *',
+  "s = socket(AF_INET, SOCK_STREAM); s.bind(('127.0.0.1', 0)); s.listen(1)",
+  'print(s.getsockname()[1], flush=True)',
+  'c, _ = s.accept()',
+  'c.recv(10)',
+  "c.setsockopt(SOL_SOCKET, SO_LINGER, struct.pack('ii', 1, 0))",
+  'c.close()',
+].join('\n');
+
+describe.runIf(hasPython)('the notes of sockshell connect mid-stream', () => {
+  const input = join(dir, 'zeros.bin');
+  const fd = openSync(input, 'w');
+  ftruncateSync(fd, 50 * 1024 * 1024);
+  closeSync(fd);
+
+  for (const engine of ['native', 'loop']) {
+    it(`a send that fails mid-stream is said in the command line's words (${engine})`, async () => {
+      server = await startServer('python3', ['-c', RESETS], '\n');
+      const port = server.output().trim();
+      const r = await runProcess('sh', ['-c', `exec "${process.execPath}" "${CLI}" connect 127.0.0.1 ${port} < ${input} > /dev/null`], {
+        env: { SOCKSHELL_ENGINE: engine },
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^# (EPIPE|ECONNRESET): /m);
+      expect(r.stderr).not.toMatch(/\b(tcp|udp|conn)\b/);
+      expect(r.stderr).not.toContain('close this socket');
+      expect(r.stderr).not.toContain("Python's send");
+    });
+  }
+});
