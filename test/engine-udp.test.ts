@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../src/engine/index.js';
+import { createEngine, type ErrorContext } from '../src/engine/index.js';
 import type { SocketHandle } from '../src/engine/types.js';
 import { BACK_END, closedUdpPort, fails, rig, until, type Rig } from './engine-helpers.js';
 import { HANG_MS } from './helpers/wait.js';
@@ -395,6 +395,21 @@ describe('UDP errors', () => {
     r.engine.setsockopt(s, 'SO_RCVBUF', 65536);
     await r.engine.bind(s, '127.0.0.1', 0);
     await fails(() => r.engine.setsockopt(s, 'TCP_NODELAY', 1), 'ENOPROTOOPT', 'OSError', /Linux has no TCP_NODELAY on a UDP socket/);
+  });
+
+  it("names a UDP socket in the errors of dgram's own calls (a multicast option, a buffer size), as in every other call's", async () => {
+    r = rig();
+    const s = r.engine.create('udp', 4, main);
+    await r.engine.bind(s, '127.0.0.1', 0);
+    const notMulticast = await fails(
+      () => r.engine.setsockopt(s, 'IP_ADD_MEMBERSHIP', { group: '10.1.2.3', iface: '127.0.0.1' }),
+      'EINVAL',
+    );
+    const badSize = await fails(() => r.engine.setsockopt(s, 'SO_RCVBUF', -1), 'EINVAL');
+    // The context is what a reason's words are made from (option-reasons.ts says UDP or TCP by its transport).
+    for (const err of [notMulticast, badSize]) {
+      expect((err as unknown as { context: ErrorContext }).context).toMatchObject({ socket: 'udp1', family: 4, transport: 'udp' });
+    }
   });
 
   it('says when a host name does not resolve', async () => {

@@ -175,7 +175,7 @@ export abstract class BaseSocket {
   }
 
   /** Error context naming this socket, plus extra fields. */
-  protected context(extra?: ErrorContext): ErrorContext {
+  context(extra?: ErrorContext): ErrorContext {
     return { socket: this.name, family: this.family, transport: this.transport, ...extra };
   }
 
@@ -244,7 +244,7 @@ export abstract class BaseSocket {
   }
 
   /** A send call handed bytes to the OS (see EngineEvent 'sent'). */
-  protected tellSent(
+  tellSent(
     call: SendCall,
     local: Address | null,
     to: Address | null,

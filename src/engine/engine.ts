@@ -1,13 +1,12 @@
 /**
  * The engine: each call of the Engine contract handed to the socket its handle names (EBADF for a
- * closed or stale one), over the table of open sockets (socket-table.ts); owners so a job's sockets
- * close together, and the sockets being closed so closeAll can wait until every OS handle is released.
+ * closed or stale one), over the table of open sockets; owners so a job's sockets close together.
+ * What the sockets themselves see of the engine (the table, settings, events, closing) is engine-core.ts.
  */
 import type { BaseSocket } from './base.js';
-import type { Accepted, Core, Holder } from './socket-core.js';
 import { SocketError } from './errors.js';
-import { SocketTable } from './socket-table.js';
-import { closedEvent } from './closed-event.js';
+import { acceptedEvent } from './accepted-event.js';
+import { EngineCore } from './engine-core.js';
 import { TcpSocket } from './tcp.js';
 import type {
   Address,
@@ -16,9 +15,7 @@ import type {
   CreateOptions,
   Endpoints,
   Engine,
-  EngineEvent,
   EngineOptions,
-  EventSink,
   Family,
   ShutdownHow,
   SocketHandle,
@@ -32,11 +29,6 @@ import type {
   TransferOptions,
   Transport,
 } from './types.js';
-import { UdpSocket } from './udp.js';
-import { overlaps } from './resolve.js';
-import type { Blocking } from './native.js';
-import { settings } from './engine-settings.js';
-import type { AddonCalls } from './sockopts.js';
 
 export function createEngine(options: EngineOptions): Engine {
   return new SocketEngine(options);
@@ -44,79 +36,27 @@ export function createEngine(options: EngineOptions): Engine {
 
 const nothing = (): void => undefined;
 
-class SocketEngine implements Engine, Core {
-  readonly udpQueueDatagrams: number;
-  readonly udpQueueBytes: number;
-  readonly tcpQueueBytes: number;
-  readonly blocking: Blocking | null;
-  readonly addon: AddonCalls;
-  private readonly sink: EventSink;
-  /** Open sockets by label and by serial. */
-  private readonly sockets = new SocketTable((event) => this.emit(event));
-  /** Closed sockets whose OS handles are still being released (flushing written data). */
-  private readonly closing = new Map<BaseSocket, Promise<void>>();
-  /** Addresses things of this shell outside the engine hold (holdAddress). */
-  private readonly held = new Set<{ transport: Transport; address: Address; holder: Holder }>();
+class SocketEngine implements Engine {
+  private readonly core: EngineCore;
 
   constructor(options: EngineOptions) {
-    this.sink = options.sink;
-    const set = settings(options);
-    this.udpQueueDatagrams = set.udpQueueDatagrams;
-    this.udpQueueBytes = set.udpQueueBytes;
-    this.tcpQueueBytes = set.tcpQueueBytes;
-    this.blocking = set.blocking;
-    this.addon = set.addon;
-  }
-
-  emit(event: EngineEvent): void {
-    try {
-      this.sink(event);
-    } catch {
-      // A throwing sink is the caller's bug; it must not break a socket's event handler or crash Node.
-    }
+    this.core = new EngineCore(options);
   }
 
   create(transport: Transport, family: Family, options: CreateOptions): SocketHandle {
-    const serial = this.sockets.nextSerial();
-    const name = this.sockets.name(options, transport);
-    const socket =
-      transport === 'udp'
-        ? new UdpSocket(this, name, serial, options.owner, family)
-        : new TcpSocket(this, name, serial, options.owner, family);
-    this.sockets.add(socket, options.displace === 'tentative');
-    return socket.ref;
-  }
-
-  adopt(accepted: Accepted, family: Family, options: CreateOptions): SocketHandle {
-    const serial = this.sockets.nextSerial();
-    const name = this.sockets.name(options, 'conn');
-    const socket = new TcpSocket(this, name, serial, options.owner, family);
-    socket.attach(accepted);
-    this.sockets.add(socket, false);
-    return socket.ref;
+    return this.core.create(transport, family, options);
   }
 
   claim(handle: SocketHandle): void {
-    this.sockets.claim(handle.serial);
-  }
-
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
-    for (const s of this.sockets.open()) {
-      if (s === asking || s.transport !== transport) continue;
-      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };
-    }
-    for (const h of this.held) if (h.transport === transport && overlaps(h.address, address)) return h.holder;
-    return null;
+    this.core.sockets.claim(handle.serial);
   }
 
   holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void {
-    const entry = { transport, address, holder: { holder, holderStop: stop } };
-    this.held.add(entry);
-    return () => void this.held.delete(entry);
+    return this.core.holders.hold(transport, address, holder, stop);
   }
 
   lookup(name: string): SocketHandle | null {
-    return this.sockets.lookup(name)?.ref ?? null;
+    return this.core.sockets.lookup(name)?.ref ?? null;
   }
 
   bind(handle: SocketHandle, host: string, port: number): Promise<Address> {
@@ -181,7 +121,7 @@ class SocketEngine implements Engine, Core {
 
   bulk(handle: SocketHandle, fds: { readonly input: number; readonly output: number }): BulkPath | null {
     const socket = this.find(handle);
-    const calls = this.addon.calls;
+    const calls = this.core.addon.calls;
     return socket instanceof TcpSocket && calls !== null ? socket.bulk(calls, fds) : null;
   }
 
@@ -192,7 +132,7 @@ class SocketEngine implements Engine, Core {
   /** Python's close() of a closed socket does nothing; so here. */
   close(handle: SocketHandle): void {
     const socket = this.find(handle);
-    if (socket) this.closeSocket(socket, 'us');
+    if (socket) this.core.close(socket, 'us');
   }
 
   settimeout(handle: SocketHandle, seconds: number | null): void {
@@ -235,23 +175,22 @@ class SocketEngine implements Engine, Core {
   }
 
   list(): SocketInfo[] {
-    return this.sockets.open().map((socket) => socket.info());
+    return this.core.sockets.open().map((socket) => socket.info());
   }
 
   closeOwnedBy(owner: string): number {
     let count = 0;
-    for (const socket of this.sockets.open()) {
+    for (const socket of this.core.sockets.open()) {
       if (socket.owner !== owner) continue;
-      this.closeSocket(socket, 'owner');
+      this.core.close(socket, 'owner');
       count += 1;
     }
     return count;
   }
 
   async closeAll(): Promise<void> {
-    for (const socket of this.sockets.open()) this.closeSocket(socket, 'owner');
-    const releasing = [...this.closing.keys()].map((socket) => socket.release(true));
-    await Promise.all([...releasing, ...this.closing.values()]);
+    for (const socket of this.core.sockets.open()) this.core.close(socket, 'owner');
+    await this.core.released();
   }
 
   /** The open socket a handle names; EBADF for a closed or stale handle. */
@@ -263,7 +202,7 @@ class SocketEngine implements Engine, Core {
 
   /** The open socket a handle names, or null for a closed or stale handle. */
   private find(handle: SocketHandle): BaseSocket | null {
-    return this.sockets.find(handle.serial);
+    return this.core.sockets.find(handle.serial);
   }
 
   /** The blocking calls reject (never throw) on a closed or stale handle. */
@@ -276,30 +215,8 @@ class SocketEngine implements Engine, Core {
     listener: BaseSocket,
     r: { socket: SocketHandle; address: Address },
   ): { socket: SocketHandle; address: Address; tls?: TlsInfo } {
-    const conn = this.find(r.socket);
-    const local = conn?.local() ?? listener.getsockname();
-    const { serial, name } = listener;
-    const tls = conn?.secured() ?? undefined;
-    this.emit({
-      kind: 'accepted',
-      serial,
-      socket: name,
-      conn: r.socket.serial,
-      connName: r.socket.name,
-      local,
-      peer: r.address,
-      ...(tls && { tls }),
-    });
-    return tls ? { ...r, tls } : r;
-  }
-
-  /** Closed at once for every caller; its OS handles are released in the background. */
-  private closeSocket(socket: BaseSocket, by: 'us' | 'owner'): void {
-    const event = closedEvent(socket, by);
-    this.sockets.remove(socket);
-    const released = socket.close().catch(() => undefined);
-    this.closing.set(socket, released);
-    void released.then(() => this.closing.delete(socket));
-    this.emit(event);
+    const event = acceptedEvent(listener, this.find(r.socket), r);
+    this.core.emit(event);
+    return event.tls ? { ...r, tls: event.tls } : r;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What a connection's Node socket can tell beyond its documented API: its descriptor (Node's
- * handle has `fd` on Unix), which the end probe and the native fast path use, and the path of the
- * AF_UNIX server that accepted it.
+ * handle has `fd` on Unix), which the end probe and the native fast path use, the path of the
+ * AF_UNIX server that accepted it, and its libuv handle, whose reads the bulk path stops and starts.
  */
 import type { Socket as NetSocket, Server } from 'node:net';
 import { isTls } from './tls-info.js';
@@ -44,4 +44,17 @@ export function canReset(raw: NetSocket, family: Family): boolean {
 export function serverPath(raw: NetSocket): string {
   const address = (raw as { server?: Server | null }).server?.address();
   return typeof address === 'string' ? address : '';
+}
+
+/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
+export interface ReadingHandle {
+  reading?: boolean;
+  readStop(): number;
+  readStart(): number;
+}
+
+/** raw's handle, when it can stop and start reading; null once closed. */
+export function readingHandle(raw: NetSocket): ReadingHandle | null {
+  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
+  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
 }

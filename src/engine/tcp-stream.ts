@@ -1,260 +1,23 @@
 /**
- * The receiving and sending halves of one TCP connection (a connected client socket or one that accept
- * returned). Bytes go into the socket's own queue as they arrive; reading stops (backpressure) while the
- * queue holds tcpQueueBytes or more, and resumes when recv drains it below that. FIN, shutdown and
- * errors are states: a stored error (ECONNRESET...) is raised after the queued data has been taken.
+ * One TCP connection (a connected client socket or one that accept returned), as its socket's calls
+ * see it: how it stands (stream-state.ts), its receiving half (stream-receiving.ts), and here its
+ * sending half, its shutdown and close, and the hand-over of Node's socket's events.
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
-import { howItEnded, resetAfterEnd } from './end-probe.js';
-import { SocketError, errorCode, fromCode } from './errors.js';
-import { ByteQueue } from './queues.js';
+import { errorCode } from './errors.js';
 import { canReset, closesAtOnce } from './stream-handle.js';
-import { EAGAIN, nativeError, type Blocking, type NativeCalls } from './native.js';
-import { matchRead } from './stream-read.js';
-import { ConnEnd, type BareConnection } from './tcp-end.js';
-import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
+import { EAGAIN } from './native.js';
+import { ReceivingHalf } from './stream-receiving.js';
+import type { BareConnection } from './tcp-end.js';
+import type { Address, ShutdownHow } from './types.js';
 
-const EMPTY = Buffer.alloc(0);
-const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
-/**
- * After data sent in CLOSE_WAIT, when to ask again whether the peer answered it with a reset: at once
- * (on loopback the reset is in before the send returns), then a network's round trips later.
- */
-const RESET_LOOKS_MS = [20, 200, 2000];
-
-/** What recvfile's fast path did (Stream.spliceInAddon). */
-export type SpliceStep = number | { readonly fileErrno: number } | 'turn' | null;
-
-export class Stream {
-  private localAddr: Address | null = null;
-  private readonly queue = new ByteQueue();
-  /** Node's socket, or a bare descriptor the addon accepted until something needs Node's (tcp-end.ts). */
-  private readonly end: ConnEnd;
-  private eof = false;
-  private shutRd = false;
-  private shutWr = false;
-  private paused = false;
-  /** Set by a pause, cleared when the queue next runs empty: one backpressure episode, however many pauses. */
-  private pausedSinceEmpty = false;
-  /** The connection is gone (error or close): nothing more will arrive. */
-  private gone = false;
-  private failCode: string | null;
-  private failReported = false;
-  /**
-   * The peer reset the connection after its FIN (it had closed for good, and our data met a closed
-   * socket): send fails with EPIPE as Linux's does, while recv still returns b'' for the FIN.
-   */
-  private resetAfterFin = false;
-  /** A watch for that reset is under way (watchForReset). */
-  private watching = false;
-  /**
-   * The end of the stream was the peer's FIN for sure; false when the kernel could not be asked
-   * (end-probe.ts), and then nothing may call it a FIN.
-   */
-  endKnown = true;
+export class Stream extends ReceivingHalf {
   private released: Promise<void> | null = null;
-  /**
-   * The bytes a recvexactly waits for, when more than tcpQueueBytes: reading goes on (no backpressure)
-   * until the queue holds them, or the read could never be satisfied. Back to 0 when a stream read is
-   * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
-   */
-  private wanted = 0;
-  /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
-  private lent = false;
 
-  constructor(
-    private readonly owner: BaseSocket,
-    from: NetSocket | BareConnection,
-    readonly remote: Address,
-    failCode: string | null,
-  ) {
-    this.failCode = failCode;
-    this.end = new ConnEnd(from, this);
-    this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
+  constructor(owner: BaseSocket, from: NetSocket | BareConnection, remote: Address, failCode: string | null) {
+    super(owner, from, remote, failCode);
     this.end.start();
-  }
-
-  /** Node's socket under this connection; a bare descriptor is handed to one now (tcp-end.ts). */
-  get raw(): NetSocket {
-    return this.end.node;
-  }
-
-  /** The connection is a bare descriptor still: nothing of Node's reads it (tcp-end.ts). */
-  get isBare(): boolean {
-    return this.end.isBare;
-  }
-
-  /**
-   * The local address, asked of the OS (getsockname) the first time someone wants it: a server loop
-   * that never looks would pay a system call per connection. Kept when the connection fails (the
-   * socket stays in the table, RESET); after close() no handle can ask.
-   */
-  get local(): Address {
-    this.localAddr ??= this.end.localAddress(this.owner.family);
-    return this.localAddr;
-  }
-
-  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor. */
-  get unread(): number {
-    return this.queue.total + this.end.kernelUnread();
-  }
-
-  state(): SocketState {
-    this.lookForReset(false);
-    if (this.failCode !== null || this.failReported) return 'RESET';
-    if (this.shutWr) return this.eof || this.shutRd ? 'SHUT_DOWN' : 'FIN_WAIT';
-    return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
-  }
-
-  /**
-   * Up to n queued bytes; b'' after FIN, after shutdown('rd') or for n = 0; null when recv must wait.
-   * A stored failure is raised once the queue is empty, then recv returns b'' as Linux does.
-   */
-  take(n: number, call: string): Buffer | null {
-    if (this.shutRd || n === 0) return EMPTY;
-    if (this.queue.total > 0) {
-      const data = this.queue.take(n);
-      const pieces = this.queue.lastPieces;
-      if (pieces > 1)
-        this.owner.core.emit({ kind: 'joined', serial: this.owner.serial, socket: this.owner.name, bytes: data.length, pieces });
-      this.resumeIfRoom();
-      return data;
-    }
-    this.raiseStored(call);
-    if (this.eof || this.gone) return EMPTY;
-    return null;
-  }
-
-  /**
-   * A StreamRead (recvline, recvuntil, recvexactly, peek; stream-read.ts matches it) against the queue:
-   * what it asked for, taken as take() takes it; the end of the stream with what is left; or null when
-   * it must wait. recv's own path is take().
-   */
-  read(read: StreamRead): StreamReadResult | null {
-    if (this.shutRd) return { kind: 'ended', left: EMPTY };
-    const match = matchRead(this.queue, read, this.paused);
-    switch (match.kind) {
-      case 'take':
-        this.wanted = 0;
-        return { kind: 'data', data: this.take(match.size, read.call) ?? EMPTY };
-      case 'peeked':
-        return { kind: 'data', data: match.data };
-      case 'full':
-        return match;
-      case 'wait':
-        if (match.wanted > this.wanted) {
-          this.wanted = match.wanted;
-          this.resumeIfRoom();
-        }
-        break;
-      default: {
-        const exhaustive: never = match;
-        return exhaustive;
-      }
-    }
-    this.raiseStored(read.call);
-    if (this.eof || this.gone) {
-      this.wanted = 0;
-      return { kind: 'ended', left: this.queue.peek(this.queue.total) };
-    }
-    return null;
-  }
-
-  /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
-  takeChunks(n: number, call: string): Buffer[] | null {
-    if (this.shutRd || n === 0) return [];
-    if (this.queue.total > 0) {
-      const chunks = this.queue.takeChunks(n);
-      this.resumeIfRoom();
-      return chunks;
-    }
-    this.raiseStored(call);
-    if (this.eof || this.gone) return [];
-    return null;
-  }
-
-  /**
-   * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
-   * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
-   * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
-   * loop's to deliver, in order: then the wait goes on there.
-   */
-  waitInAddon(blocking: Blocking): void {
-    while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
-      const got = this.end.readInAddon(blocking.calls);
-      if (got === null) return;
-      if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));
-      this.onData(got.data);
-    }
-  }
-
-  /**
-   * recvfile's fast path (native-transfer.ts): when nothing is queued and the connection reads on,
-   * waits in the addon for bytes and moves up to max of them into the file at fileFd (path), told as
-   * an arrival the call took at once, with their first bytes (preview) as its data. Returns the count,
-   * the file's error, 'turn' (nothing yet: let the event loop turn and try again), or null: the wait
-   * goes on on the event loop (a reset the addon found is stored for the next take to raise).
-   */
-  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, preview: Buffer): SpliceStep {
-    if (this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd || this.owner.closed) return null;
-    const got = this.end.spliceInAddon(calls, fileFd, max, preview);
-    if (got === null) return null;
-    switch (got.kind) {
-      case 'moved':
-        // A copy, small: one per move of up to a pipe's size.
-        this.tellArrival(Buffer.from(preview.subarray(1, 1 + Math.min(preview[0]!, got.bytes))), true, got.bytes, path);
-        return got.bytes;
-      case 'file':
-        return { fileErrno: got.errno };
-      case 'turn':
-        return 'turn';
-      case 'error':
-        this.onError(nativeError(calls, got.errno, 'read'));
-        return null;
-      default: {
-        const exhaustive: never = got;
-        return exhaustive;
-      }
-    }
-  }
-
-  /**
-   * sockshell connect/listen's bulk path (bulk-pump.ts) reads past Node from now on: only when nothing
-   * read is held (the queue, Node's buffer) and the stream is plain (not ended, failed or paused), so
-   * bytes keep their order. Node's reading stops until returnReading. False: recv reads as ever.
-   */
-  lendReading(): boolean {
-    if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
-    if (this.owner.closed || this.failCode !== null || this.failReported) return false;
-    const raw = this.raw;
-    const handle = nodeHandle(raw);
-    if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
-    handle.readStop();
-    // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
-    // starts a handle that is not reading: a resume() not yet run would have).
-    handle.reading = true;
-    this.lent = true;
-    return true;
-  }
-
-  /**
-   * Node reads again (the bulk path found the end of the stream, a reset, or trouble with its output:
-   * recv reads and tells it). errno: a read error the path took from the kernel, told here as Node's
-   * read would tell it (a reset taken so is not in the kernel for Node to find).
-   */
-  returnReading(calls: NativeCalls, errno: number): void {
-    if (!this.lent) return;
-    this.lent = false;
-    if (errno !== 0) this.readFailed(calls, errno);
-    const handle = nodeHandle(this.raw);
-    if (handle === null || this.gone || this.raw.destroyed) return;
-    handle.readStart();
-  }
-
-  /** A connection error (errno) the addon took from the kernel, told as Node's read would tell it: recv raises it. */
-  readFailed(calls: NativeCalls, errno: number): void {
-    this.onError(nativeError(calls, -errno, 'read'));
   }
 
   /** The connection's descriptor for bytes past Node (never TLS's), or -1. */
@@ -265,14 +28,6 @@ export class Stream {
   /** The connection's OS descriptor for socket options (TLS's too), or -1. */
   osFd(): number {
     return this.end.osFd();
-  }
-
-  /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
-  checkWritable(call: string): void {
-    this.lookForReset(true);
-    if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
-    if (this.failCode !== null) this.reportFailure(call);
-    if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
   }
 
   /** Node's write buffer is full: the next send waits for 'drain'. */
@@ -312,60 +67,12 @@ export class Stream {
     if (this.eof) this.watchForReset();
   }
 
-  /** The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send raises it. */
-  refused(code: string, call: string): never {
-    this.gone = true;
-    this.fail(code, true);
-    return this.reportFailure(call);
-  }
-
-  /** A stored failure, raised by a read: not a reset that came after the FIN, where recv returns b'' as Linux's does. */
-  private raiseStored(call: string): void {
-    if (this.failCode !== null && !this.resetAfterFin) this.reportFailure(call);
-  }
-
-  /**
-   * After the peer's FIN, asks the kernel whether a reset has come since (end-probe.ts resetAfterEnd)
-   * and, the first time one has, tells it as the failure EPIPE that the next send raises. taken: a call
-   * is about to report it. True when it found one.
-   */
-  private lookForReset(taken: boolean): boolean {
-    if (!this.eof || !this.endKnown || this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
-    if (this.owner.closed || resetAfterEnd(this.raw) !== 'reset') return false;
-    this.gone = true;
-    this.resetAfterFin = true;
-    this.fail('EPIPE', taken);
-    return true;
-  }
-
-  /** Data went out after the peer's FIN: look for the reset a peer that closed for good answers it with, a few times. */
-  private watchForReset(): void {
-    if (this.watching) return;
-    this.watching = true;
-    let step = 0;
-    const look = (): void => {
-      if (this.lookForReset(false) || this.gone || this.owner.closed || step >= RESET_LOOKS_MS.length) {
-        this.watching = false;
-        return;
-      }
-      setTimeout(look, RESET_LOOKS_MS[step++]).unref();
-    };
-    setImmediate(look);
-  }
-
   shutdown(how: ShutdownHow): void {
     if (how !== 'rd' && !this.shutWr) {
       this.shutWr = true;
       this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
     }
-    if (how !== 'wr') {
-      this.shutRd = true;
-      this.queue.clear();
-      if (this.paused) {
-        this.paused = false;
-        this.raw.resume(); // keep reading so the peer is not stalled; what arrives is discarded
-      }
-    }
+    if (how !== 'wr') this.stopReceiving();
   }
 
   /**
@@ -383,14 +90,14 @@ export class Stream {
   release(force: boolean, reset = false): Promise<void> {
     if (this.end.isBare) {
       this.released ??= Promise.resolve();
-      this.end.closeBare(!force && (this.queue.total > 0 || reset) && this.state() !== 'RESET');
+      this.end.closeBare(!force && (this.queuedBytes() > 0 || reset) && this.state() !== 'RESET');
       return this.released;
     }
     const raw = this.raw;
     if (this.released === null) {
       this.released = raw.closed ? Promise.resolve() : new Promise<void>((resolve) => raw.once('close', () => resolve()));
       if (!force && !raw.destroyed) {
-        if ((this.queue.total > 0 || reset) && this.state() !== 'RESET' && canReset(raw, this.owner.family))
+        if ((this.queuedBytes() > 0 || reset) && this.state() !== 'RESET' && canReset(raw, this.owner.family))
           raw.resetAndDestroy(); // the engine's closed event says so alike
         else if (closesAtOnce(raw)) raw.destroy();
         else {
@@ -401,136 +108,6 @@ export class Stream {
     }
     if (force && !raw.destroyed) raw.destroy();
     return this.released;
-  }
-
-  /** Reading stopped when the queue filled (backpressure); start again once it has room. */
-  private resumeIfRoom(): void {
-    if (this.paused && this.queue.total < Math.max(this.owner.core.tcpQueueBytes, this.wanted)) {
-      this.paused = false;
-      this.raw.resume();
-    }
-  }
-
-  private reportFailure(call: string): never {
-    const code = this.failCode ?? 'EPIPE';
-    this.failCode = null;
-    this.failReported = true;
-    throw fromCode(code, call, {
-      socket: this.owner.name,
-      family: this.owner.family,
-      transport: 'tcp',
-      host: this.remote.host,
-      port: this.remote.port,
-    });
-  }
-
-  /** Node's socket's event (the listeners at the end of this file call it). */
-  onData(chunk: Buffer): void {
-    if (this.shutRd || this.owner.closed) return;
-    const owner = this.owner;
-    if (this.queue.total === 0) this.pausedSinceEmpty = false;
-    this.queue.push(chunk);
-    // The event first, then the waiting recv takes the bytes: the event tells of their arrival.
-    const taken = owner.reader.waiting;
-    this.tellArrival(chunk, taken);
-    if (taken) owner.reader.wake();
-    if (!this.paused && this.queue.total >= Math.max(owner.core.tcpQueueBytes, this.wanted)) {
-      this.paused = true;
-      this.raw.pause();
-      owner.core.emit({
-        kind: 'paused',
-        serial: owner.serial,
-        socket: owner.name,
-        queued: this.queue.total,
-        again: this.pausedSinceEmpty,
-        taken: owner.reader.call !== null,
-      });
-      this.pausedSinceEmpty = true;
-    }
-  }
-
-  /**
-   * Bytes off the connection, counted and told; taken: a waiting call has them at once. file: they
-   * went straight into it (bytes of them; chunk is only their first bytes).
-   */
-  private tellArrival(chunk: Buffer, taken: boolean, bytes = chunk.length, file: string | null = null): void {
-    const owner = this.owner;
-    owner.bytesReceived += bytes;
-    owner.arrivals++;
-    owner.core.emit({
-      kind: 'received',
-      serial: owner.serial,
-      socket: owner.name,
-      transport: 'tcp',
-      bytes,
-      from: this.remote,
-      queued: this.queue.total,
-      taken,
-      data: chunk,
-      ...(file === null ? {} : { file }),
-    });
-  }
-
-  /**
-   * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).
-   * The kernel is asked which before anything is reported, so a reset is never called a FIN. (Node's
-   * socket's event: the listeners at the end of this file call it, as they call the others.)
-   */
-  onEnd(): void {
-    if (this.owner.closed) {
-      this.eof = true;
-      return;
-    }
-    // An AF_UNIX socket has no FIN or RST to ask about: a zero-byte write after the peer's close fails
-    // with EPIPE either way (end-probe.ts would read it as a FIN, then as a reset).
-    const unix = this.owner.family === 'unix';
-    const cause = unix ? 'unknown' : howItEnded(this.raw);
-    switch (cause) {
-      case 'reset':
-        this.gone = true;
-        this.fail('ECONNRESET');
-        return;
-      case 'fin':
-      case 'unknown': {
-        this.eof = true;
-        this.endKnown = cause === 'fin';
-        const call = this.owner.reader.call;
-        // The stream reads (recvline...) end at the FIN too: they return or say what was left.
-        const taken = call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call));
-        // Told before the waiting call is woken: the FIN came first, then recv returned b''.
-        this.owner.core.emit({
-          kind: 'eof',
-          serial: this.owner.serial,
-          socket: this.owner.name,
-          queued: this.queue.total,
-          taken,
-          end: unix ? 'stream' : this.endKnown ? 'fin' : 'unknown',
-        });
-        this.owner.reader.wake();
-        return;
-      }
-      default: {
-        const exhaustive: never = cause;
-        return exhaustive;
-      }
-    }
-  }
-
-  /** Node's socket's event (the listeners at the end of this file call it). */
-  onError(err: Error): void {
-    if (!this.end.destroyed) void this.local;
-    this.gone = true;
-    this.fail(errorCode(err));
-  }
-
-  /** The connection failed with code: stored for the next call (after the queued data), and said. */
-  private fail(code: string, taken = false): void {
-    if (this.owner.closed || this.failReported) return;
-    this.failCode = code;
-    taken ||= this.owner.reader.call !== null || this.owner.writer.call !== null;
-    this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
-    this.owner.reader.wake();
-    this.owner.writer.wake();
   }
 
   /**
@@ -549,13 +126,6 @@ export class Stream {
 
   /** Node's socket's event (the listeners at the end of this file call it). */
   onDrain(): void {
-    this.owner.writer.wake();
-  }
-
-  /** Node's socket's event (the listeners at the end of this file call it). */
-  onClose(): void {
-    this.gone = true;
-    this.owner.reader.wake();
     this.owner.writer.wake();
   }
 }
@@ -579,16 +149,4 @@ function onDrain(this: NetSocket): void {
 }
 function onClose(this: NetSocket): void {
   (this as OwnedSocket)[STREAM]?.onClose();
-}
-
-/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
-interface ReadingHandle {
-  reading?: boolean;
-  readStop(): number;
-  readStart(): number;
-}
-
-function nodeHandle(raw: NetSocket): ReadingHandle | null {
-  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
-  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
 }

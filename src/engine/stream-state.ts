@@ -1,0 +1,221 @@
+/**
+ * How one TCP connection stands, under its Stream (tcp-stream.ts): its OS end (tcp-end.ts) and
+ * addresses; its state (ESTABLISHED, CLOSE_WAIT after the peer's FIN, FIN_WAIT and SHUT_DOWN after
+ * shutdown, RESET); and its end and failures. FIN, shutdown and errors are states: a stored error
+ * (ECONNRESET...) is said at once ('failed') and raised by the next call that may raise it, a read
+ * only after the queued data has been taken (stream-receiving.ts); a reset after the peer's FIN is
+ * asked of the kernel (end-probe.ts), as Linux's send meets it.
+ */
+import type { Socket as NetSocket } from 'node:net';
+import type { BaseSocket } from './base.js';
+import { howItEnded, resetAfterEnd } from './end-probe.js';
+import { SocketError, errorCode, fromCode } from './errors.js';
+import { ConnEnd, type BareConnection } from './tcp-end.js';
+import type { Address, SocketState, StreamRead } from './types.js';
+
+const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
+/**
+ * After data sent in CLOSE_WAIT, when to ask again whether the peer answered it with a reset: at once
+ * (on loopback the reset is in before the send returns), then a network's round trips later.
+ */
+const RESET_LOOKS_MS = [20, 200, 2000];
+
+export abstract class StreamState {
+  private localAddr: Address | null = null;
+  /** Node's socket, or a bare descriptor the addon accepted until something needs Node's (tcp-end.ts). */
+  protected readonly end: ConnEnd;
+  protected eof = false;
+  protected shutRd = false;
+  protected shutWr = false;
+  /** The connection is gone (error or close): nothing more will arrive. */
+  protected gone = false;
+  protected failCode: string | null;
+  protected failReported = false;
+  /**
+   * The peer reset the connection after its FIN (it had closed for good, and our data met a closed
+   * socket): send fails with EPIPE as Linux's does, while recv still returns b'' for the FIN.
+   */
+  private resetAfterFin = false;
+  /** A watch for that reset is under way (watchForReset). */
+  private watching = false;
+  /**
+   * The end of the stream was the peer's FIN for sure; false when the kernel could not be asked
+   * (end-probe.ts), and then nothing may call it a FIN.
+   */
+  endKnown = true;
+
+  constructor(
+    protected readonly owner: BaseSocket,
+    from: NetSocket | BareConnection,
+    readonly remote: Address,
+    failCode: string | null,
+  ) {
+    this.failCode = failCode;
+    this.end = new ConnEnd(from, this);
+    this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
+  }
+
+  /** Node's socket is there (from the start, or handed a bare descriptor): its events are the connection's. */
+  abstract onSocket(raw: NetSocket): void;
+
+  /** The bytes the connection's own queue holds, unread (the eof event says how many). */
+  protected abstract queuedBytes(): number;
+
+  /** Node's socket under this connection; a bare descriptor is handed to one now (tcp-end.ts). */
+  get raw(): NetSocket {
+    return this.end.node;
+  }
+
+  /** The connection is a bare descriptor still: nothing of Node's reads it (tcp-end.ts). */
+  get isBare(): boolean {
+    return this.end.isBare;
+  }
+
+  /**
+   * The local address, asked of the OS (getsockname) the first time someone wants it: a server loop
+   * that never looks would pay a system call per connection. Kept when the connection fails (the
+   * socket stays in the table, RESET); after close() no handle can ask.
+   */
+  get local(): Address {
+    this.localAddr ??= this.end.localAddress(this.owner.family);
+    return this.localAddr;
+  }
+
+  state(): SocketState {
+    this.lookForReset(false);
+    if (this.failCode !== null || this.failReported) return 'RESET';
+    if (this.shutWr) return this.eof || this.shutRd ? 'SHUT_DOWN' : 'FIN_WAIT';
+    return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
+  }
+
+  /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
+  checkWritable(call: string): void {
+    this.lookForReset(true);
+    if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+    if (this.failCode !== null) this.reportFailure(call);
+    if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+  }
+
+  /** The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send raises it. */
+  refused(code: string, call: string): never {
+    this.gone = true;
+    this.fail(code, true);
+    return this.reportFailure(call);
+  }
+
+  /** A stored failure, raised by a read: not a reset that came after the FIN, where recv returns b'' as Linux's does. */
+  protected raiseStored(call: string): void {
+    if (this.failCode !== null && !this.resetAfterFin) this.reportFailure(call);
+  }
+
+  /**
+   * After the peer's FIN, asks the kernel whether a reset has come since (end-probe.ts resetAfterEnd)
+   * and, the first time one has, tells it as the failure EPIPE that the next send raises. taken: a call
+   * is about to report it. True when it found one.
+   */
+  private lookForReset(taken: boolean): boolean {
+    if (!this.eof || !this.endKnown || this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
+    if (this.owner.closed || resetAfterEnd(this.raw) !== 'reset') return false;
+    this.gone = true;
+    this.resetAfterFin = true;
+    this.fail('EPIPE', taken);
+    return true;
+  }
+
+  /** Data went out after the peer's FIN: look for the reset a peer that closed for good answers it with, a few times. */
+  protected watchForReset(): void {
+    if (this.watching) return;
+    this.watching = true;
+    let step = 0;
+    const look = (): void => {
+      if (this.lookForReset(false) || this.gone || this.owner.closed || step >= RESET_LOOKS_MS.length) {
+        this.watching = false;
+        return;
+      }
+      setTimeout(look, RESET_LOOKS_MS[step++]).unref();
+    };
+    setImmediate(look);
+  }
+
+  private reportFailure(call: string): never {
+    const code = this.failCode ?? 'EPIPE';
+    this.failCode = null;
+    this.failReported = true;
+    throw fromCode(code, call, {
+      socket: this.owner.name,
+      family: this.owner.family,
+      transport: 'tcp',
+      host: this.remote.host,
+      port: this.remote.port,
+    });
+  }
+
+  /**
+   * Node says the stream ended: a FIN, or a reset that libuv reported as an end (see end-probe.ts).
+   * The kernel is asked which before anything is reported, so a reset is never called a FIN. (Node's
+   * socket's event: the listeners at the end of tcp-stream.ts call it, as they call the others.)
+   */
+  onEnd(): void {
+    if (this.owner.closed) {
+      this.eof = true;
+      return;
+    }
+    // An AF_UNIX socket has no FIN or RST to ask about: a zero-byte write after the peer's close fails
+    // with EPIPE either way (end-probe.ts would read it as a FIN, then as a reset).
+    const unix = this.owner.family === 'unix';
+    const cause = unix ? 'unknown' : howItEnded(this.raw);
+    switch (cause) {
+      case 'reset':
+        this.gone = true;
+        this.fail('ECONNRESET');
+        return;
+      case 'fin':
+      case 'unknown': {
+        this.eof = true;
+        this.endKnown = cause === 'fin';
+        const call = this.owner.reader.call;
+        // The stream reads (recvline...) end at the FIN too: they return or say what was left.
+        const taken = call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call));
+        // Told before the waiting call is woken: the FIN came first, then recv returned b''.
+        this.owner.core.emit({
+          kind: 'eof',
+          serial: this.owner.serial,
+          socket: this.owner.name,
+          queued: this.queuedBytes(),
+          taken,
+          end: unix ? 'stream' : this.endKnown ? 'fin' : 'unknown',
+        });
+        this.owner.reader.wake();
+        return;
+      }
+      default: {
+        const exhaustive: never = cause;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
+  onError(err: Error): void {
+    if (!this.end.destroyed) void this.local;
+    this.gone = true;
+    this.fail(errorCode(err));
+  }
+
+  /** The connection failed with code: stored for the next call (after the queued data), and said. */
+  private fail(code: string, taken = false): void {
+    if (this.owner.closed || this.failReported) return;
+    this.failCode = code;
+    taken ||= this.owner.reader.call !== null || this.owner.writer.call !== null;
+    this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
+    this.owner.reader.wake();
+    this.owner.writer.wake();
+  }
+
+  /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
+  onClose(): void {
+    this.gone = true;
+    this.owner.reader.wake();
+    this.owner.writer.wake();
+  }
+}

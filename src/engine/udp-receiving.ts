@@ -1,0 +1,119 @@
+/**
+ * What arrives on a UDP socket, and the calls that take it. The node:dgram handle (udp-handle.ts) and
+ * the native fast path (udp-native.ts) feed the socket's queue (udp-inbox.ts) from the moment the
+ * socket exists; recv and recvfrom take from it, truncated to bufsize and said so. An asynchronous
+ * error (ICMP port unreachable on a connected socket) is stored and reported by the next call, as BSD
+ * sockets do. UdpSocket (udp.ts) adds the calls that bind, connect and send.
+ */
+import { BaseSocket, type Core, type Queued } from './base.js';
+import { errorCode, fromCode } from './errors.js';
+import { kernelUdpDrops } from './kernel-drops.js';
+import type { Address, BlockOptions, Family, RecvCall } from './types.js';
+import { DgramHandle } from './udp-handle.js';
+import { DatagramInbox, type Datagram } from './udp-inbox.js';
+import { DescriptorOptions } from './sockopts.js';
+import { UdpNative } from './udp-native.js';
+
+export abstract class UdpReceiving extends BaseSocket {
+  /** Here, not in UdpSocket: the constructor below gives the dgram handle this socket's context, which names it. */
+  readonly transport = 'udp' as const;
+  protected readonly handle: DgramHandle;
+  /** The native fast path: receive waits and sends in the addon (udp-native.ts). */
+  protected readonly native: UdpNative;
+  protected readonly options: DescriptorOptions;
+  private readonly inbox = new DatagramInbox(this);
+  /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
+  private failCode: string | null = null;
+
+  constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
+    super(core, name, serial, owner, family);
+    this.options = new DescriptorOptions(core.addon, 'udp', family, () => this.context());
+    this.handle = new DgramHandle(family, this.context(), this.options, this.inbox.arrive, this.onError);
+    this.native = new UdpNative({
+      blocking: core.blocking,
+      fd: () => this.handle.fd(),
+      starved: () => this.reader.waiting && this.inbox.length === 0,
+      room: () => this.inbox.room(),
+      message: this.inbox.arrive,
+      error: this.onError,
+    });
+  }
+
+  queued(): Queued {
+    return this.inbox.queued();
+  }
+
+  dropped(): number {
+    return this.inbox.dropped();
+  }
+
+  override kernelDropped(): number | null {
+    return kernelUdpDrops(this.handle.fd());
+  }
+
+  async recv(bufsize: number, options: BlockOptions): Promise<Buffer> {
+    const got = await this.receive(bufsize, options, 'recv');
+    return got.data;
+  }
+
+  recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address }> {
+    return this.receive(bufsize, options, 'recvfrom');
+  }
+
+  /** Raises the stored asynchronous error, if there is one, once. */
+  protected reportFailure(call: string): void {
+    const code = this.failCode;
+    if (code === null) return;
+    this.failCode = null;
+    const peer = this.peer();
+    throw fromCode(code, call, this.context({ host: peer?.host, port: peer?.port }));
+  }
+
+  /** connect: an error the last peer caused is not the new one's to report. */
+  protected forgetFailure(): void {
+    this.failCode = null;
+  }
+
+  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {
+    const behind = this.inbox.length > 0;
+    const got = this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
+    // Served from the queue again and again, the calls never read the kernel, whose buffer then
+    // overflows in a burst: every YIELD_EVERY such calls (udp-inbox.ts), the addon drains it, or one
+    // call waits a turn of the event loop, which reads it.
+    if (behind && this.inbox.readsKernelNow()) {
+      if (!this.native.drain()) return got.then((d) => new Promise<Datagram>((resolve) => setImmediate(() => resolve(d))));
+    }
+    // The call waits on the event loop as always (its slot, timeout and cancel as they are); with the
+    // native fast path it also waits in the addon, a microtask later, so that what its caller does
+    // right after making it (a sendto whose reply it waits for, in a test) runs before the thread blocks.
+    if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.waitInAddon);
+    return got;
+  }
+
+  private readonly waitInAddon = (): void => {
+    this.native.wait();
+  };
+
+  /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
+  private take(bufsize: number, call: RecvCall): Datagram | null {
+    this.reportFailure(call);
+    const d = this.inbox.take(bufsize);
+    return d === null ? null : this.returned(d, call, bufsize);
+  }
+
+  /** The datagram a receive call returns, told as the engine event of the completed call. */
+  private returned(d: Datagram, call: RecvCall, bufsize: number): Datagram {
+    const { data, address } = d;
+    const local = this.handle.local;
+    this.tellReturned(call, local, address, bufsize, data, data.length, null);
+    return d;
+  }
+
+  private readonly onError = (err: Error): void => {
+    if (this.closed) return;
+    const code = errorCode(err);
+    this.failCode = code;
+    this.emit({ kind: 'failed', serial: this.serial, socket: this.name, code, taken: this.reader.call !== null });
+    this.reader.wake();
+  };
+}
