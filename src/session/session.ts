@@ -96,7 +96,7 @@ export class Session implements SessionServices {
         options.onEvent?.(event);
         this.exchanges.hear(event);
         this.traffic.hear(event);
-        const said = eventSays(event);
+        const said = eventSays(event, event.kind === 'failed' ? { queued: this.queuedBytes(event) } : undefined);
         if (said?.trouble) this.trouble = said.trouble;
         const shown = said && this.attribute(said.output, event);
         if (shown && !this.takenByTransfer(shown, event)) options.out(shown);
@@ -125,6 +125,14 @@ export class Session implements SessionServices {
     // script reads it. At the prompt a transfer to a job's port made one line per datagram (issue 14);
     // `sockets` still shows the job's queues.
     return out.kind === 'notice' ? null : { ...out, job };
+  }
+
+  /** The bytes of a TCP stream still queued on the event's socket (0 for UDP, or once it is gone). */
+  private queuedBytes(event: EngineEvent): number {
+    const handle = this.engine.lookup(event.socket);
+    if (handle === null || handle.serial !== event.serial) return 0;
+    const info = this.engine.info(handle);
+    return info.transport === 'tcp' ? info.queued.bytes : 0;
   }
 
   /**
