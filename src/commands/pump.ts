@@ -192,7 +192,16 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const receiving = async (): Promise<void> => {
     if (!(await outputBack.given)) return;
     for (;;) {
-      const { data, from, end: atEnd } = await ends.receive(stop.signal);
+      let got;
+      try {
+        got = await ends.receive(stop.signal);
+      } catch (e) {
+        // The engine hands a send's refusal (EPIPE: the peer is gone) to a recv waiting beside it, which
+        // Linux's recv never returns. The send that met it says so and ends the input: reading ends here.
+        if (e instanceof SocketError && e.code === 'EPIPE') return;
+        throw e;
+      }
+      const { data, from, end: atEnd } = got;
       if (atEnd) {
         peerClosed = true;
         if (!inputDone) ends.say('the peer closed its side (FIN): nothing more will arrive; sending goes on until the input ends');
