@@ -25,9 +25,8 @@ export type { StreamOptions } from './stream-sockets.js';
 
 /** Runs the stream; the exit status: 0 done or idle, 1 a socket error (a send that failed too), 130 Ctrl-C. */
 export async function runStream(io: Io, o: StreamOptions): Promise<number> {
-  // The engine's messages among them (a send that failed) name the command's own sockets: streamWords takes those out.
   const say = (text: string): void => {
-    if (!o.quiet) io.stderr.write(`# ${messageLine(streamWords(text))}\n`);
+    if (!o.quiet) io.stderr.write(`# ${messageLine(text)}\n`);
   };
   const session = new Session({
     interactive: false,
