@@ -22,14 +22,23 @@ export function infoOf(ctx: CallContext, s: SocketHandle): SocketInfo | null {
 }
 
 /**
- * A TCP connect refused where a UDP socket holds the port (a UDP server, the textbook's 12000):
- * the student expects "a server is running there". Said wherever it happens, as it explains the error.
+ * A TCP connect refused where the student expects "a server is running there": a UDP socket holds
+ * the port (a UDP server, the textbook's 12000), or a TCP socket of this shell is bound to it but never
+ * listened (the server that forgot listen). Said wherever it happens, as it explains the error.
  */
 export async function refusedWhereUdp<T>(ctx: CallContext, port: number, connecting: Promise<T>): Promise<T> {
   try {
     return await connecting;
   } catch (e) {
-    if (e instanceof SocketError && e.code === 'ECONNREFUSED' && (udpHolders(port) ?? 0) > 0)
+    if (!(e instanceof SocketError && e.code === 'ECONNREFUSED')) throw e;
+    const unlistened = ctx.session.engine
+      .list()
+      .find((s) => s.transport === 'tcp' && s.state === 'BOUND' && s.local !== null && s.local.port === port);
+    if (unlistened !== undefined)
+      ctx.info(
+        `${unlistened.name} is bound to ${addressRepr(unlistened.local!)} but not listening: a connect there is refused until ${unlistened.name}.listen makes it a welcoming socket`,
+      );
+    else if ((udpHolders(port) ?? 0) > 0)
       ctx.info(
         `a UDP socket is bound to port ${port}, but TCP and UDP ports are separate: a TCP connect reaches only a TCP socket listening there`,
       );

@@ -25,8 +25,12 @@ export interface PumpEnds {
   readonly input: ((signal: AbortSignal) => Promise<Buffer | null>) | null;
   /** Sends one chunk whole (sendall on TCP, one datagram on UDP). */
   readonly transmit: (data: Buffer, signal: AbortSignal) => Promise<void>;
-  /** The end of input: a TCP socket shuts down writing (FIN); nothing for UDP. */
-  readonly endInput: () => void;
+  /**
+   * The end of input: a TCP socket shuts down writing (FIN); nothing for UDP. peerClosed: the peer's
+   * FIN has come (receive gave its end), so a reset since is the peer's answer to data sent after it.
+   * Throws (a SocketError) when no FIN can go: the pump then fails with it.
+   */
+  readonly endInput: (peerClosed: boolean) => void;
   /** The next bytes received and their sender; `end` is true at the end of the stream (TCP FIN or reset seen as end). */
   readonly receive: (signal: AbortSignal) => Promise<{ readonly data: Buffer; readonly from: Address | null; readonly end: boolean }>;
   /** Where received bytes go; a promise makes the pump wait for it (stdout's backpressure). */
@@ -91,6 +95,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const lf = new CrlfState();
 
   let inputDone = ends.input === null;
+  let peerClosed = false;
   const path = ends.bulk ?? null;
   // Each direction the bulk path takes is handed back (resolved) when it leaves it to the ends.
   let bulkIn = path !== null && path.input && ends.input !== null && !ends.crlf && path.canSend();
@@ -109,16 +114,16 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         if (step.sent + step.received > 0) touch();
         switch (step.event) {
           case 'moved':
-          case 'quiet':
             await Promise.resolve(); // what JavaScript queued meanwhile runs
             break;
+          case 'quiet': // a slice with nothing to move: a turn costs nothing, and lets a watcher started meanwhile in
           case 'loop':
-            await new Promise((resolve) => setImmediate(resolve)); // a timer, a signal, Node's reading...
+            await loopTurn(); // a timer, a signal, Node's reading...
             break;
           case 'input-end':
             bulkIn = false;
             inputDone = true;
-            ends.endInput();
+            ends.endInput(peerClosed);
             break;
           case 'send-failed':
             bulkIn = false;
@@ -126,13 +131,18 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
             ends.say(step.error?.message ?? 'sending failed');
             unsent = step.error instanceof SocketError ? step.error.code : 'EPIPE';
             break;
+          // A direction handed back starts Node's own reading (stdin's, or the socket's, for its FIN or
+          // reset). libuv watches a descriptor only from the loop's next turn, and the path's waits see
+          // only what the loop watches: without a turn here, a reset waits for the other direction to end.
           case 'input-off':
             bulkIn = false;
             inputBack.give();
+            await loopTurn();
             break;
           case 'output-off':
             bulkOut = false;
             outputBack.give();
+            await loopTurn();
             break;
           case 'output-failed':
             bulkOut = false;
@@ -158,7 +168,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
       const chunk = await cancellable(ends.input(stop.signal), stop.signal, 'read');
       if (chunk === null) {
         inputDone = true;
-        ends.endInput();
+        ends.endInput(peerClosed);
         return;
       }
       touch();
@@ -182,8 +192,18 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const receiving = async (): Promise<void> => {
     if (!(await outputBack.given)) return;
     for (;;) {
-      const { data, from, end: atEnd } = await ends.receive(stop.signal);
+      let got;
+      try {
+        got = await ends.receive(stop.signal);
+      } catch (e) {
+        // The engine hands a send's refusal (EPIPE: the peer is gone) to a recv waiting beside it, which
+        // Linux's recv never returns. The send that met it says so and ends the input: reading ends here.
+        if (e instanceof SocketError && e.code === 'EPIPE') return;
+        throw e;
+      }
+      const { data, from, end: atEnd } = got;
       if (atEnd) {
+        peerClosed = true;
         if (!inputDone) ends.say('the peer closed its side (FIN): nothing more will arrive; sending goes on until the input ends');
         return;
       }
@@ -211,6 +231,9 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     throw e;
   }
 }
+
+/** One turn of the event loop: its timers, its I/O (and the watchers started since the last turn). */
+const loopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A direction the bulk path hands back to the ends (given: true) or ends itself (false). */
 function handBack(): { given: Promise<boolean>; give: () => void; end: () => void } {

@@ -71,22 +71,35 @@ export const saveCommand = defineCommand({
   },
 });
 
-/** The engine serials of the sockets NAMEs label now, or were made as in this session. */
+/**
+ * The engine serials of the sockets NAMEs label: open ones as `sockets` names them, closed ones by the
+ * label they had last, as `diagram NAME` draws them. A socket made as NAME whose label moved on (NAME
+ * given to a new socket: this one is NAME2 now) is NAME2's, not NAME's.
+ */
 function selectedSockets(ctx: CallContext, names: CallContext['args']): Set<number> {
   const selected = new Set<number>();
   const madeAs = ctx.session.ran.chunks().flatMap((c) => [...c.made]);
+  const labels = labelsNow(ctx);
   for (const arg of names) {
     const name = text(arg.value);
     const before = selected.size;
     const open = arg.value.kind === 'socket' ? arg.value.handle : ctx.session.engine.lookup(name);
     if (open) selected.add(open.serial);
-    for (const [serial, as] of madeAs) if (as === name) selected.add(serial);
+    for (const [serial, as] of madeAs) if ((labels.get(serial) ?? as) === name) selected.add(serial);
     if (selected.size === before) {
-      const known = [...new Set(madeAs.map(([, as]) => as))];
+      const known = [...new Set(madeAs.map(([serial, as]) => labels.get(serial) ?? as))];
       throw new ShellError(`no socket named '${name}' in this session (it made: ${known.join(', ') || 'none'})`, arg.span);
     }
   }
   return selected;
+}
+
+/** Each relabelled or open socket's label now: its last relabel the exchange log holds, then the engine's name for an open one. */
+function labelsNow(ctx: CallContext): Map<number, string> {
+  const labels = new Map<number, string>();
+  for (const e of ctx.session.exchanges.all()) if (e.kind === 'relabel') labels.set(e.socket.serial, e.socket.name);
+  for (const s of ctx.session.engine.list()) labels.set(s.serial, s.name);
+  return labels;
 }
 
 function text(v: Value): string {

@@ -81,6 +81,12 @@ export const STATE_REASONS = {
     python: 'BrokenPipeError',
     say: (c) => `${name(c)} can no longer send: it was shut down for writing or the connection is gone`,
   },
+  ENOTCONN_RESET_AFTER_FIN: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c) =>
+      `the peer closed the connection of ${name(c)} for good after its FIN and answered the data sent since with a reset (RST): that data was not read, and no FIN can be sent — close this socket`,
+  },
   ECONNRESET: {
     code: 'ECONNRESET',
     python: 'ConnectionResetError',

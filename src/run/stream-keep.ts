@@ -1,5 +1,6 @@
 import { streamWords } from './stream-words.js';
-import type { SocketHandle } from '../engine/types.js';
+import { SocketError } from '../engine/index.js';
+import type { Address, SocketHandle } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
 import { bytes, clientWait, listening, noClient, pumpSocket, type Streamer } from './stream-sockets.js';
 
@@ -27,17 +28,25 @@ export async function listenKeep(s: Streamer): Promise<number> {
       const { socket, address } = accepted;
       say(`connection from ${addressRepr(address)}`);
       served.connections += 1;
-      const counts = { sent: 0 };
+      const counts = { sent: 0, received: 0 };
       clients.set(socket, counts);
-      const ending = pumpSocket(s, socket, null)
+      // Counted as they go out, so a client whose pump fails (a reset) still counts what it sent.
+      const counting: Streamer = {
+        ...s,
+        output: (data) => {
+          counts.received += data.length;
+          served.received += data.length;
+          return s.output(data);
+        },
+      };
+      const ending = pumpSocket(counting, socket, null)
         .then(
           (r) => {
-            served.received += r.received;
             // Ctrl-C ends every pump: the summary says those, not each one as if it had closed.
             if (r.end !== 'cancelled')
-              say(`${addressRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(r.received)}`);
+              say(`${addressRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(counts.received)}`);
           },
-          (e: unknown) => say(e instanceof Error ? streamWords(e.message) : String(e)),
+          (e: unknown) => say(failedClient(address, counts, e)),
         )
         .finally(() => {
           clients.delete(socket);
@@ -57,6 +66,17 @@ export async function listenKeep(s: Streamer): Promise<number> {
     );
     return 130;
   }
+}
+
+/**
+ * One client's connection failed (it reset): said with its address and counts, and without the
+ * command line's "run the command again", as listen -k goes on serving the others.
+ */
+function failedClient(address: Address, counts: { sent: number; received: number }, e: unknown): string {
+  const totals = `sent ${bytes(counts.sent)}, received ${bytes(counts.received)}`;
+  if (e instanceof SocketError && e.code === 'ECONNRESET') return `${addressRepr(address)} reset the connection (ECONNRESET); ${totals}`;
+  const said = e instanceof Error ? streamWords(e.message).replace('; run the command again for a new one', '') : String(e);
+  return `${addressRepr(address)}: ${said}; ${totals}`;
 }
 
 /** listen -k: standard input to every client connected when it is read, counted for each and in all. */

@@ -81,9 +81,9 @@ export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['i
   return pump({
     bulk: bulkPath(s, socket),
     ...side,
-    endInput: () => {
-      if (!o.udp) say('end of input: sent FIN (shutdown SHUT_WR); still receiving');
-      side.endInput();
+    endInput: (peerClosed) => {
+      side.endInput(peerClosed); // throws, saying why, when no FIN can go
+      if (!o.udp) say(`end of input: sent FIN (shutdown SHUT_WR)${peerClosed ? '' : '; still receiving'}`);
     },
     input,
     output: (data) => s.output(data),

@@ -16,7 +16,12 @@ const PEER_ENDED: { readonly [E in StreamEnd]: string } = {
   stream: 'the peer closed its side (end of stream)',
 };
 
-type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>) => Said | null;
+/** What the session knows of the socket now, beyond the event: the TCP bytes still queued on it (read for `failed` only). */
+export interface SayContext {
+  readonly queued: number;
+}
+
+type Describe<K extends EngineEvent['kind']> = (event: Extract<EngineEvent, { kind: K }>, now: SayContext) => Said | null;
 
 const say = (output: Output): Said => ({ output });
 
@@ -82,11 +87,11 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     const text = `${e.socket}: a datagram of ${e.size} bytes was cut to BUFSIZE ${e.bufsize}; the other ${e.size - e.bufsize} bytes are lost, as in Python`;
     return { output: { kind: 'warning', text }, trouble: { kind: 'truncated', message: text } };
   },
-  failed: (e) =>
+  failed: (e, now) =>
     e.taken
       ? null
       : {
-          output: { kind: 'notice', tag: e.socket, text: failedText(e.code, e.socket) },
+          output: { kind: 'notice', tag: e.socket, text: failedText(e.code, e.socket, now.queued) },
           trouble: { kind: 'arrived', code: e.code, socket: e.socket },
         },
   joined: (e) =>
@@ -129,14 +134,17 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
  * An error that arrived between calls. EPIPE arrives only one way: the peer had closed for good after
  * its FIN, and answered what was sent since with a reset (engine/end-probe.ts resetAfterEnd).
  */
-function failedText(code: string, socket: string): string {
+function failedText(code: string, socket: string, queued: number): string {
   if (code === 'EPIPE')
     return `the peer reset the connection (RST): it had closed for good, and answered the data sent after its FIN; ${socket}'s next send fails with EPIPE (BrokenPipeError), recv returns b''`;
+  // As Linux's: a recv returns what arrived before the reset first; a send meets the error at once.
+  if (queued > 0)
+    return `${code} arrived; a recv on ${socket} returns the ${queued} queued byte${queued === 1 ? '' : 's'} first and the next one reports it; a send reports it now`;
   return `${code} arrived; the next call on ${socket} reports it`;
 }
 
 const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
 
-export function eventSays(event: EngineEvent): Said | null {
-  return (EVENT_SAYS[event.kind] as Describe<EngineEvent['kind']>)(event);
+export function eventSays(event: EngineEvent, now: SayContext = { queued: 0 }): Said | null {
+  return (EVENT_SAYS[event.kind] as Describe<EngineEvent['kind']>)(event, now);
 }

@@ -96,10 +96,10 @@ export class Session implements SessionServices {
         options.onEvent?.(event);
         this.exchanges.hear(event);
         this.traffic.hear(event);
-        const said = eventSays(event);
+        const said = eventSays(event, event.kind === 'failed' ? { queued: this.queuedBytes(event) } : undefined);
         if (said?.trouble) this.trouble = said.trouble;
         const shown = said && this.attribute(said.output, event);
-        if (shown) options.out(shown);
+        if (shown && !this.takenByTransfer(shown, event)) options.out(shown);
         const looked = this.lookups.note(event);
         const lookedShown = looked && this.attribute(looked, event);
         if (lookedShown) options.out(lookedShown);
@@ -125,6 +125,26 @@ export class Session implements SessionServices {
     // script reads it. At the prompt a transfer to a job's port made one line per datagram (issue 14);
     // `sockets` still shows the job's queues.
     return out.kind === 'notice' ? null : { ...out, job };
+  }
+
+  /** The bytes of a TCP stream still queued on the event's socket (0 for UDP, or once it is gone). */
+  private queuedBytes(event: EngineEvent): number {
+    const handle = this.engine.lookup(event.socket);
+    if (handle === null || handle.serial !== event.serial) return 0;
+    const info = this.engine.info(handle);
+    return info.transport === 'tcp' ? info.queued.bytes : 0;
+  }
+
+  /**
+   * A notice of bytes (or the FIN) waiting on a socket whose recvfile is under way: the transfer holds
+   * the receive slot without waiting in it while it opens its file or writes, so the engine tells the
+   * arrival as untaken; but the recvfile writes them to its file, and the notice, held until the
+   * command ends, would then show bytes as waiting that are gone (user trial 4).
+   */
+  private takenByTransfer(out: Output, event: EngineEvent): boolean {
+    if (out.kind !== 'notice' || (event.kind !== 'received' && event.kind !== 'eof')) return false;
+    const handle = this.engine.lookup(event.socket);
+    return handle !== null && handle.serial === event.serial && this.engine.info(handle).waiting === 'recvfile';
   }
 
   readonly describe = (handle: SocketHandle): string => {
