@@ -40,3 +40,26 @@ export function boundPorts(pgid: number): { readonly transport: 'TCP' | 'UDP'; r
   }
   return [...found.values()];
 }
+
+/**
+ * The server ports the program has bound instead of the one it was given (boundPorts), as feedback
+ * says them: `UDP port 12000`, with a port near the fresh one {port} gave it (`given`) said as
+ * `{port} + 1`; '' for none. '' too once it has bound the port it was given: it did not choose
+ * another, it only bound this one after the caller last looked (a server slow to start, under load).
+ */
+export function choseInstead(pgid: number | undefined, given: number | undefined): string {
+  if (pgid === undefined) return '';
+  const ports = boundPorts(pgid);
+  if (given !== undefined && ports.some(({ port }) => port === given)) return '';
+  return ports.map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`).join(' and ');
+}
+
+/**
+ * A port a program chose, said beside the fresh port {port} gave it: `{port} + 1` for a port worked
+ * out from it (so the feedback reads the same every run, whatever port the run had), else the number
+ * (written into the program: the same every run).
+ */
+function nearPort(port: number, given: number | undefined): string {
+  if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
+  return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
+}

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, takenSince } from './port-probe.js';
-import { boundPorts } from './program-ports.js';
+import { choseInstead } from './program-ports.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
@@ -123,27 +123,6 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/**
- * The server ports the program has bound (boundPorts), as feedback says them: `UDP port 12000`, with a
- * port near the fresh one {port} gave it (`given`) said as `{port} + 1`; '' for none.
- */
-function choseInstead(pgid: number | undefined, given: number | undefined): string {
-  if (pgid === undefined) return '';
-  return boundPorts(pgid)
-    .map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`)
-    .join(' and ');
-}
-
-/**
- * A port a program chose, said beside the fresh port {port} gave it: `{port} + 1` for a port worked
- * out from it (so the feedback reads the same every run, whatever port the run had), else the number
- * (written into the program: the same every run).
- */
-function nearPort(port: number, given: number | undefined): string {
-  if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
-  return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
 }
 
 /** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */
