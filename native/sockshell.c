@@ -1294,11 +1294,13 @@ static napi_value disconnect_fd(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* A failure here throws, so require() fails and the engine says why and runs on the event loop
+     (returning NULL alone would hand JS the exports object without a function on it). */
   env_state_t *state = malloc(sizeof *state);
-  if (state == NULL) return NULL;
-  state->relay[0] = state->relay[1] = -1;
-  if (napi_set_instance_data(env, state, free_state, NULL) != napi_ok) {
+  if (state != NULL) state->relay[0] = state->relay[1] = -1;
+  if (state == NULL || napi_set_instance_data(env, state, free_state, NULL) != napi_ok) {
     free(state);
+    napi_throw_error(env, NULL, "sockshell native: cannot keep the addon's state");
     return NULL;
   }
   napi_property_descriptor all[] = {
@@ -1332,7 +1334,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
+  if (napi_define_properties(env, exports, sizeof all / sizeof all[0], all) != napi_ok) {
+    napi_throw_error(env, NULL, "sockshell native: cannot define the addon's functions");
+    return NULL;
+  }
   return exports;
 }
 
