@@ -374,8 +374,8 @@ static napi_value send_file(napi_env env, napi_callback_info info) {
   if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &out_fd) || !int_arg(env, argv[1], &in_fd) ||
       !double_arg(env, argv[2], &offset_value) || !double_arg(env, argv[3], &count_value))
     return NULL;
-  /* Converting NaN or a double past the type's range is undefined in C: refused before, as the kernel refuses negatives. */
-  if (!(offset_value >= 0 && offset_value <= 9007199254740991.0 && count_value >= 0 && count_value <= 0x7ffff000))
+  /* Converting NaN or a double past the type's range is undefined in C: refused, as the kernel refuses negatives. */
+  if (!(offset_value >= 0 && offset_value <= 9007199254740991.0 && count_value >= 0 && count_value <= 9007199254740991.0))
     return number(env, -EINVAL);
   off_t offset = (off_t)offset_value;
   ssize_t n = sendfile(out_fd, in_fd, &offset, (size_t)count_value);
