@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADDRESS_BYTES, FD_PIPE, PUMP_SEND_FAILED, nativeCalls } from '../src/engine/native.js';
+import { ADDRESS_BYTES, FD_PIPE, PUMP_SEND_FAILED, nativeCalls, type Watcher } from '../src/engine/native.js';
 import { ROOT } from './helpers/proc.js';
 import { HANG_MS } from './helpers/wait.js';
 
@@ -95,6 +95,15 @@ w.on('exit', (code) => console.log('worker ended', code, 'pipes', pipes() - befo
 `);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('worker ended 0 pipes 0\n');
+  });
+
+  it('watchadd on a watch set that has ended is EBADF: its epoll is closed, and its number may be another descriptor now', () => {
+    const set = calls!.watchset(() => undefined);
+    expect(typeof set).toBe('object');
+    const fd = owned(calls!.socket(4, 1));
+    calls!.unwatch(set as Watcher);
+    calls!.unwatch(set as Watcher); // a second unwatch does nothing
+    expect(calls!.watchadd(set as Watcher, fd)).toBe(-9);
   });
 
   it('a port past 65535 is refused (EINVAL), not bound or sent to modulo 65536', () => {
