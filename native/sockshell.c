@@ -910,10 +910,12 @@ static napi_value pump_fds(napi_env env, napi_callback_info info) {
       result = PUMP_OUTPUT_OFF;
       goto done;
     }
-    /* Only sending, the input quiet, and the connection failed or was reset meanwhile: no send meets it,
-       and the poll would wake on it again and again until the slice ended. The send fails now with the
-       socket's error, as the next one would have (EPIPE once both directions are shut). */
-    if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+    /* Only sending, the input quiet, and the connection failed or was reset meanwhile, with the event
+       loop not watching it (its descriptor quiet: a bare connection): no send meets it, and the poll
+       would wake on it again and again until the slice ended. The send fails now with the socket's
+       error, as the next one would have (EPIPE once both directions are shut). When the loop reads the
+       socket, it has its turn (next round) and tells the reset as it always does. */
+    if ((p[0].revents & (POLLERR | POLLHUP | POLLNVAL)) && p[3].revents == 0) {
       int pending = 0;
       socklen_t pending_length = sizeof pending;
       if (p[0].revents & POLLNVAL) pending = EBADF;
