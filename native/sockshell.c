@@ -24,8 +24,10 @@
 #include <netinet/tcp.h>
 #include <node_api.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -62,6 +64,24 @@ static int args(napi_env env, napi_callback_info info, size_t want, napi_value *
 
 static int int_arg(napi_env env, napi_value v, int32_t *out) {
   if (napi_get_value_int32(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sockshell native: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+/* A string argument into out (size bytes, NUL-terminated; a longer one is cut, which no IP literal is). */
+static int text_arg(napi_env env, napi_value v, char *out, size_t size) {
+  size_t length;
+  if (napi_get_value_string_utf8(env, v, out, size, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sockshell native: expected a string");
+    return 0;
+  }
+  return 1;
+}
+
+static int double_arg(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
     napi_throw_type_error(env, NULL, "sockshell native: expected a number");
     return 0;
   }
@@ -252,9 +272,13 @@ static napi_value recv_many(napi_env env, napi_callback_info info) {
   return number(env, n);
 }
 
-/* host (an IPv4 or IPv6 literal) and port as a socket address in out: its length, or 0 for no literal. */
+/*
+ * host (an IPv4 or IPv6 literal) and port as a socket address in out: its length, or 0 for no literal
+ * or a port outside 0..65535 (htons would have taken 70000 for 4464, as Node's dgram does).
+ */
 static socklen_t socket_address(const char *host, int32_t port, struct sockaddr_storage *out) {
   memset(out, 0, sizeof *out);
+  if (port < 0 || port > 65535) return 0;
   struct sockaddr_in *a4 = (struct sockaddr_in *)out;
   struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
   if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
@@ -285,11 +309,9 @@ static napi_value send_to(napi_env env, napi_callback_info info) {
   char *data;
   size_t length;
   char host[64];
-  size_t host_length;
   if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !bytes_arg(env, argv[1], &data, &length) ||
-      !int_arg(env, argv[3], &port))
+      !text_arg(env, argv[2], host, sizeof host) || !int_arg(env, argv[3], &port))
     return NULL;
-  CHECK(napi_get_value_string_utf8(env, argv[2], host, sizeof host, &host_length));
   struct sockaddr_storage to;
   socklen_t to_length = socket_address(host, port, &to);
   if (to_length == 0) return number(env, -EINVAL);
@@ -349,20 +371,64 @@ static napi_value send_file(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   int32_t out_fd, in_fd;
   double offset_value, count_value;
-  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &out_fd) || !int_arg(env, argv[1], &in_fd)) return NULL;
-  CHECK(napi_get_value_double(env, argv[2], &offset_value));
-  CHECK(napi_get_value_double(env, argv[3], &count_value));
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &out_fd) || !int_arg(env, argv[1], &in_fd) ||
+      !double_arg(env, argv[2], &offset_value) || !double_arg(env, argv[3], &count_value))
+    return NULL;
+  /* Converting NaN or a double past the type's range is undefined in C: refused, as the kernel refuses negatives. */
+  if (!(offset_value >= 0 && offset_value <= 9007199254740991.0 && count_value >= 0 && count_value <= 9007199254740991.0))
+    return number(env, -EINVAL);
   off_t offset = (off_t)offset_value;
   ssize_t n = sendfile(out_fd, in_fd, &offset, (size_t)count_value);
   return number(env, n < 0 ? -errno : (double)n);
 }
 
 /*
- * recvfile's fast path: bytes move from the socket to the file inside the kernel, through a pipe
- * (splice(2) twice), never copied into the process. One pipe serves the process (a transfer at a time
- * blocks the thread), made on first use and never left holding bytes between calls.
+ * recvfile's and the bulk path's relay: bytes move from the socket to a file inside the kernel,
+ * through a pipe (splice(2) twice), never copied into the process. One pipe per Node environment (the
+ * main thread's, each worker's: two threads splicing through one pipe at once would take each other's
+ * bytes), made on first use, never left holding bytes between calls, closed when the environment ends.
  */
-static int relay_pipe[2] = {-1, -1};
+typedef struct {
+  int relay[2];
+} env_state_t;
+
+/* The instance data's finalizer: the environment (a worker's, or the process's) has ended. */
+static void free_state(napi_env env, void *data, void *hint) {
+  env_state_t *s = data;
+  if (s->relay[0] >= 0) close(s->relay[0]);
+  if (s->relay[1] >= 0) close(s->relay[1]);
+  free(s);
+}
+
+/* This environment's relay pipe, made now if need be: 0 with *out set, or -errno. */
+static int relay_open(napi_env env, env_state_t **out) {
+  void *data = NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == NULL) return -EINVAL;
+  env_state_t *s = data;
+  if (s->relay[0] < 0) {
+    if (pipe2(s->relay, O_CLOEXEC) < 0) return -errno;
+    fcntl(s->relay[1], F_SETPIPE_SZ, 1024 * 1024); /* a smaller pipe only means more calls */
+  }
+  *out = s;
+  return 0;
+}
+
+/* The relay pipe's bytes (left of them) into the file: 0, or -errno (the pipe is then emptied by closing it). */
+static int relay_into(env_state_t *s, int file, ssize_t left) {
+  while (left > 0) {
+    ssize_t w = splice(s->relay[0], NULL, file, NULL, (size_t)left, SPLICE_F_MOVE);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      close(s->relay[0]);
+      close(s->relay[1]);
+      s->relay[0] = s->relay[1] = -1;
+      return -e;
+    }
+    left -= w;
+  }
+  return 0;
+}
 
 /* A file error from splicefile, told apart from the socket's: -(FILE_ERROR + errno). */
 #define FILE_ERROR 4096
@@ -381,32 +447,19 @@ static napi_value splice_file(napi_env env, napi_callback_info info) {
   if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &file) ||
       !int_arg(env, argv[2], &max) || !bytes_arg(env, argv[3], &preview, &preview_length))
     return NULL;
-  if (max <= 0) return number(env, -EINVAL);
-  if (relay_pipe[0] < 0) {
-    if (pipe2(relay_pipe, O_CLOEXEC) < 0) return number(env, -errno);
-    fcntl(relay_pipe[1], F_SETPIPE_SZ, 1024 * 1024); /* a smaller pipe only means more calls */
-  }
-  if (preview_length < 2) return number(env, -EINVAL);
+  if (max <= 0 || preview_length < 2) return number(env, -EINVAL);
+  env_state_t *s;
+  int opened = relay_open(env, &s);
+  if (opened < 0) return number(env, opened);
   size_t want = preview_length - 1 < 255 ? preview_length - 1 : 255;
   ssize_t p = recv(fd, preview + 1, want, MSG_PEEK | MSG_DONTWAIT);
   if (p < 0) return number(env, -errno);
   if (p == 0) return number(env, 0);
   preview[0] = (char)p;
-  ssize_t n = splice(fd, NULL, relay_pipe[1], NULL, (size_t)max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  ssize_t n = splice(fd, NULL, s->relay[1], NULL, (size_t)max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
   if (n < 0) return number(env, -errno);
-  for (ssize_t left = n; left > 0;) {
-    ssize_t w = splice(relay_pipe[0], NULL, file, NULL, (size_t)left, SPLICE_F_MOVE);
-    if (w <= 0) {
-      int e = w < 0 ? errno : EIO;
-      /* Empty the pipe, so the next transfer does not find these bytes first. */
-      close(relay_pipe[0]);
-      close(relay_pipe[1]);
-      relay_pipe[0] = relay_pipe[1] = -1;
-      return number(env, -(FILE_ERROR + e));
-    }
-    left -= w;
-  }
-  return number(env, (double)n);
+  int e = relay_into(s, file, n);
+  return number(env, e < 0 ? -(FILE_ERROR - e) : (double)n);
 }
 
 /*
@@ -586,31 +639,50 @@ static int diag_ask(int nl, int family, uint32_t states, int port) {
 }
 
 /*
- * One family's TCP sockets on local port `port` (diag_ask): counts[0] TIME_WAIT sockets, counts[1]
- * the others, counts[2] the most milliseconds a TIME_WAIT socket has left. 0 or -errno.
+ * Reads the kernel's answer to diag_ask from nl, calling visit(m, arg) for each socket in it, until
+ * NLMSG_DONE: 0, or -errno (the kernel's error, or the read's). Lengths are checked before anything
+ * is read: a message shorter than what it must hold, or an answer cut short, is -EPROTO or -EMSGSIZE.
  */
-static int diag_family(int nl, int family, int port, int32_t *counts) {
-  int asked = diag_ask(nl, family, ~0U, port);
-  if (asked < 0) return asked;
+typedef void (*diag_visit)(const struct inet_diag_msg *m, void *arg);
+
+static int diag_each(int nl, diag_visit visit, void *arg) {
   long answer[8192 / sizeof(long)];
   for (;;) {
-    ssize_t n = recv(nl, answer, sizeof answer, 0);
-    if (n < 0) return errno == EINTR ? -EAGAIN : -errno;
-    for (struct nlmsghdr *h = (struct nlmsghdr *)answer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+    /* MSG_TRUNC: the datagram's whole length, so one longer than the buffer is told, not half read. */
+    ssize_t got = recv(nl, answer, sizeof answer, MSG_TRUNC);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return -errno;
+    if ((size_t)got > sizeof answer) return -EMSGSIZE;
+    /* An int, as NLMSG_OK compares it: a size_t would wrap below 0 past an unaligned last message. */
+    int left = (int)got;
+    for (const struct nlmsghdr *h = (const struct nlmsghdr *)answer; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
       if (h->nlmsg_type == NLMSG_DONE) return 0;
       if (h->nlmsg_type == NLMSG_ERROR) {
+        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) return -EPROTO;
         const struct nlmsgerr *e = NLMSG_DATA(h);
         return e->error < 0 ? e->error : -EPROTO;
       }
-      const struct inet_diag_msg *m = NLMSG_DATA(h);
-      if (m->idiag_state == 6 /* TCP_TIME_WAIT */) {
-        counts[0]++;
-        if ((int32_t)m->idiag_expires > counts[2]) counts[2] = (int32_t)m->idiag_expires;
-      } else {
-        counts[1]++;
-      }
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EPROTO;
+      visit(NLMSG_DATA(h), arg);
     }
   }
+}
+
+/* counts[0] TIME_WAIT sockets, counts[1] the others, counts[2] the most milliseconds a TIME_WAIT socket has left. */
+static void count_holder(const struct inet_diag_msg *m, void *arg) {
+  int32_t *counts = arg;
+  if (m->idiag_state == 6 /* TCP_TIME_WAIT */) {
+    counts[0]++;
+    if ((int32_t)m->idiag_expires > counts[2]) counts[2] = (int32_t)m->idiag_expires;
+  } else {
+    counts[1]++;
+  }
+}
+
+/* One family's TCP sockets on local port `port`, counted into counts (count_holder). 0 or -errno. */
+static int diag_family(int nl, int family, int port, int32_t *counts) {
+  int asked = diag_ask(nl, family, ~0U, port);
+  return asked < 0 ? asked : diag_each(nl, count_holder, counts);
 }
 
 /* tcpholders(port, counts) -> 0 or -errno: the TCP sockets on a local port, both families (diag_family). */
@@ -640,9 +712,7 @@ static napi_value bind_check(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t port;
   char host[64];
-  size_t host_length;
-  if (!args(env, info, 2, argv) || !int_arg(env, argv[1], &port)) return NULL;
-  CHECK(napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_length));
+  if (!args(env, info, 2, argv) || !text_arg(env, argv[0], host, sizeof host) || !int_arg(env, argv[1], &port)) return NULL;
   struct sockaddr_storage at;
   socklen_t at_length = socket_address(host, port, &at);
   if (at_length == 0) return number(env, -EINVAL);
@@ -722,23 +792,6 @@ static int not_ready(int a, short a_events, int b, short b_events) {
   return which == 0 ? 3 : which;
 }
 
-/* The relay pipe's bytes (left of them) into the file; 0, or -errno (the pipe is then emptied by closing it). */
-static int relay_into(int file, ssize_t left) {
-  while (left > 0) {
-    ssize_t w = splice(relay_pipe[0], NULL, file, NULL, (size_t)left, SPLICE_F_MOVE);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      int e = w < 0 ? errno : EIO;
-      close(relay_pipe[0]);
-      close(relay_pipe[1]);
-      relay_pipe[0] = relay_pipe[1] = -1;
-      return -e;
-    }
-    left -= w;
-  }
-  return 0;
-}
-
 /*
  * pumpfds(sock, in, inKind, out, outKind, maxMs, counts) -> what ended the call (PUMP_*): moves bytes
  * from in to the socket and from the socket to out (either -1: that direction is not this call's)
@@ -761,9 +814,12 @@ static napi_value pump_fds(napi_env env, napi_callback_info info) {
   if (counts_length < 24) return number(env, -EINVAL);
   uv_loop_t *loop;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) return number(env, -EINVAL);
-  if (out >= 0 && out_kind == KIND_FILE && relay_pipe[0] < 0) {
-    if (pipe2(relay_pipe, O_CLOEXEC) < 0) return number(env, -errno);
-    fcntl(relay_pipe[1], F_SETPIPE_SZ, 1024 * 1024);
+  if ((in >= 0 && in_kind != KIND_FILE && in_kind != KIND_PIPE) || (out >= 0 && out_kind != KIND_FILE && out_kind != KIND_PIPE))
+    return number(env, -EINVAL);
+  env_state_t *relay = NULL;
+  if (out >= 0 && out_kind == KIND_FILE) {
+    int opened = relay_open(env, &relay);
+    if (opened < 0) return number(env, opened);
   }
   int limit = max_ms < SLICE_MS ? max_ms : SLICE_MS;
   struct timespec began;
@@ -805,10 +861,10 @@ static napi_value pump_fds(napi_env env, napi_callback_info info) {
       for (;;) {
         ssize_t n;
         if (out_kind == KIND_PIPE) n = splice(sock, NULL, out, NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        else n = splice(sock, NULL, relay_pipe[1], NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        else n = splice(sock, NULL, relay->relay[1], NULL, PUMP_MOVE, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n > 0) {
           if (out_kind == KIND_FILE) {
-            int e = relay_into(out, n);
+            int e = relay_into(relay, out, n);
             if (e < 0) {
               result = PUMP_OUTPUT_OFF;
               error = FILE_ERROR - e;
@@ -854,6 +910,20 @@ static napi_value pump_fds(napi_env env, napi_callback_info info) {
       result = PUMP_OUTPUT_OFF;
       goto done;
     }
+    /* Only sending, the input quiet, and the connection failed or was reset meanwhile, with the event
+       loop not watching it (its descriptor quiet: a bare connection): no send meets it, and the poll
+       would wake on it again and again until the slice ended. The send fails now with the socket's
+       error, as the next one would have (EPIPE once both directions are shut). When the loop reads the
+       socket, it has its turn (next round) and tells the reset as it always does. */
+    if ((p[0].revents & (POLLERR | POLLHUP | POLLNVAL)) && p[3].revents == 0) {
+      int pending = 0;
+      socklen_t pending_length = sizeof pending;
+      if (p[0].revents & POLLNVAL) pending = EBADF;
+      else if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &pending, &pending_length) < 0 || pending == 0) pending = EPIPE;
+      result = PUMP_SEND_FAILED;
+      error = pending;
+      goto done;
+    }
     if (p[0].revents == 0 && p[1].revents == 0 && p[2].revents == 0) goto turn;
   }
 moved:
@@ -878,8 +948,11 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int32_t code;
   if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &code)) return NULL;
+  /* uv_err_name mallocs the name of a code it does not know, and nothing frees it: _r writes into ours. */
+  char name[64];
+  uv_err_name_r(code, name, sizeof name);
   napi_value v;
-  CHECK(napi_create_string_utf8(env, uv_err_name(code), NAPI_AUTO_LENGTH, &v));
+  CHECK(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &v));
   return v;
 }
 
@@ -889,8 +962,6 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
  * a listening socket's readiness is watched with an edge-triggered epoll under a uv_poll_t, which
  * tells JS of each new connection without taking it, and accept takes one only when it is asked to.
  */
-#include <stdbool.h>
-#include <stdlib.h>
 #include <sys/epoll.h>
 
 /* bindfd(fd, host, port) -> 0 or -errno: bind fd (made non-blocking here) to host:port (an IP literal). */
@@ -898,9 +969,9 @@ static napi_value bind_fd(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   int32_t fd, port;
   char host[64];
-  size_t host_length;
-  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &port)) return NULL;
-  CHECK(napi_get_value_string_utf8(env, argv[1], host, sizeof host, &host_length));
+  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !text_arg(env, argv[1], host, sizeof host) ||
+      !int_arg(env, argv[2], &port))
+    return NULL;
   struct sockaddr_storage at;
   socklen_t at_length = socket_address(host, port, &at);
   if (at_length == 0) return number(env, -EINVAL);
@@ -934,6 +1005,41 @@ static napi_value accept_queue(napi_env env, napi_callback_info info) {
   return number(env, ti.tcpi_unacked);
 }
 
+/* queuedpeers' look at the kernel's answer: the listener's address, and the peers written so far into out. */
+struct peers_seen {
+  int family;
+  const void *address;
+  size_t address_size;
+  int any;
+  char *out;
+  size_t out_length;
+  int found;
+};
+
+/* A queued connection (no process holds it: inode 0) on the listener's address: its peer into the next slot of out. */
+static void see_peer(const struct inet_diag_msg *m, void *arg) {
+  struct peers_seen *seen = arg;
+  if (m->idiag_inode != 0) return;
+  if (!seen->any && memcmp(m->id.idiag_src, seen->address, seen->address_size) != 0) return;
+  if ((size_t)(seen->found + 1) * ADDRESS_BYTES > seen->out_length) return;
+  struct sockaddr_storage peer;
+  memset(&peer, 0, sizeof peer);
+  peer.ss_family = (sa_family_t)seen->family;
+  if (seen->family == AF_INET) {
+    struct sockaddr_in *p = (struct sockaddr_in *)&peer;
+    p->sin_port = m->id.idiag_dport;
+    memcpy(&p->sin_addr, m->id.idiag_dst, 4);
+  } else {
+    struct sockaddr_in6 *p = (struct sockaddr_in6 *)&peer;
+    p->sin6_port = m->id.idiag_dport;
+    memcpy(&p->sin6_addr, m->id.idiag_dst, 16);
+  }
+  char *slot = seen->out + (size_t)seen->found * ADDRESS_BYTES;
+  memset(slot, 0, ADDRESS_BYTES);
+  put_address(slot, &peer);
+  seen->found++;
+}
+
 /*
  * queuedpeers(fd, out) -> how many peers were written into out (ADDRESS_BYTES each, put_address), or
  * -errno: the clients of the connections in the listening socket fd's accept queue, asked of the kernel
@@ -957,59 +1063,25 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
                                           : (const void *)&((struct sockaddr_in6 *)&local)->sin6_addr;
   size_t address_size = family == AF_INET ? 4 : 16;
   static const char zeros[16] = {0};
-  int any = memcmp(address, zeros, address_size) == 0;
+  struct peers_seen seen = {family, address, address_size, memcmp(address, zeros, address_size) == 0, out, out_length, 0};
   int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (nl < 0) return number(env, -errno);
-  int found = 0;
   int result = diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port);
-  long answer[8192 / sizeof(long)];
-  while (result == 0) {
-    ssize_t n = recv(nl, answer, sizeof answer, 0);
-    if (n < 0) {
-      result = errno == EINTR ? -EAGAIN : -errno;
-      break;
-    }
-    int done = 0;
-    for (struct nlmsghdr *h = (struct nlmsghdr *)answer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_type == NLMSG_DONE) {
-        done = 1;
-        break;
-      }
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        const struct nlmsgerr *e = NLMSG_DATA(h);
-        result = e->error < 0 ? e->error : -EPROTO;
-        break;
-      }
-      const struct inet_diag_msg *m = NLMSG_DATA(h);
-      if (m->idiag_inode != 0) continue;
-      if (!any && memcmp(m->id.idiag_src, address, address_size) != 0) continue;
-      if ((size_t)(found + 1) * ADDRESS_BYTES > out_length) continue;
-      struct sockaddr_storage peer;
-      memset(&peer, 0, sizeof peer);
-      peer.ss_family = (sa_family_t)family;
-      if (family == AF_INET) {
-        struct sockaddr_in *p = (struct sockaddr_in *)&peer;
-        p->sin_port = m->id.idiag_dport;
-        memcpy(&p->sin_addr, m->id.idiag_dst, 4);
-      } else {
-        struct sockaddr_in6 *p = (struct sockaddr_in6 *)&peer;
-        p->sin6_port = m->id.idiag_dport;
-        memcpy(&p->sin6_addr, m->id.idiag_dst, 16);
-      }
-      char *slot = out + (size_t)found * ADDRESS_BYTES;
-      memset(slot, 0, ADDRESS_BYTES);
-      put_address(slot, &peer);
-      found++;
-    }
-    if (done) break;
-  }
+  if (result == 0) result = diag_each(nl, see_peer, &seen);
   close(nl);
-  return number(env, result < 0 ? result : found);
+  return number(env, result < 0 ? result : (double)seen.found);
 }
 
 /*
  * A watcher: its own epoll, polled by the event loop under a uv_poll_t. A listening socket's holds that
  * socket, edge-triggered; a watch set holds bare connections, each one-shot (watchadd).
+ *
+ * Its memory has two holders, the uv_poll handle (until the loop has closed it) and the external JS
+ * holds (until it is collected), so an unwatch or watchadd after the close, or a second unwatch, finds
+ * it still there. It ends at unwatch, or when its environment ends with it still on (a worker thread
+ * that exits while listening): a handle left open then made Node abort the process as the worker's
+ * loop closed. That end is an async cleanup hook, held until the loop has closed the handle: Node
+ * unloads the addon with the environment, and a close callback run after that jumped into unmapped code.
  */
 typedef struct {
   uv_poll_t poll;
@@ -1018,7 +1090,42 @@ typedef struct {
   napi_env env;
   napi_ref callback;
   napi_async_context context;
+  napi_async_cleanup_hook_handle cleanup;
+  int holders;
+  bool ended;
 } watcher_t;
+
+static void watcher_release(watcher_t *w) {
+  if (--w->holders == 0) free(w);
+}
+
+static void on_watcher_closed(uv_handle_t *handle) {
+  watcher_t *w = handle->data;
+  close(w->ep);
+  /* The environment may end now: nothing of the addon's runs for this watcher again. */
+  if (w->cleanup != NULL) napi_remove_async_cleanup_hook(w->cleanup);
+  watcher_release(w);
+}
+
+/* The external's finalizer: JS holds the watcher no more. No N-API call here (the environment may be ending). */
+static void on_watcher_collected(napi_env env, void *data, void *hint) {
+  watcher_release(data);
+}
+
+/* Stops the watcher and gives back what it holds of the environment (which is still whole here); the loop frees the handle. */
+static void watcher_end(watcher_t *w) {
+  if (w->ended) return;
+  w->ended = true;
+  uv_poll_stop(&w->poll);
+  napi_delete_reference(w->env, w->callback);
+  napi_async_destroy(w->env, w->context);
+  uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
+}
+
+/* The environment ends with the watcher on (or its handle still closing): done once the loop has closed it. */
+static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
+  watcher_end(arg);
+}
 
 /* Calls the watcher's JS callback with argc arguments on the event loop (napi_make_callback). */
 static void call_watcher(watcher_t *w, size_t argc, napi_value *argv) {
@@ -1070,34 +1177,39 @@ static napi_value start_watcher(napi_env env, int fd, napi_value callback, int r
   int ep = epoll_create1(EPOLL_CLOEXEC);
   if (ep < 0) return number(env, -errno);
   struct epoll_event on = {.events = EPOLLIN | EPOLLET, .data = {.fd = fd}};
-  if (fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &on) < 0) {
-    int e = errno;
+  watcher_t *w = NULL;
+  int failed = fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &on) < 0 ? -errno : 0;
+  if (failed == 0 && (w = calloc(1, sizeof *w)) == NULL) failed = -ENOMEM;
+  if (failed == 0 && uv_poll_init(loop, &w->poll, ep) != 0) failed = -EINVAL;
+  if (failed < 0) {
     close(ep);
-    return number(env, -e);
+    free(w);
+    return number(env, failed);
   }
-  watcher_t *w = calloc(1, sizeof *w);
-  if (w == NULL) {
-    close(ep);
-    return number(env, -ENOMEM);
-  }
+  /* From here the handle is the loop's: every way out closes it (watcher_end), which frees w. */
+  w->poll.data = w;
   w->ep = ep;
   w->reports = reports;
   w->env = env;
-  napi_value name;
-  if (napi_create_reference(env, callback, 1, &w->callback) != napi_ok ||
-      napi_create_string_utf8(env, "sockshell.watch", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_async_init(env, NULL, name, &w->context) != napi_ok || uv_poll_init(loop, &w->poll, ep) != 0) {
-    close(ep);
-    free(w);
+  w->holders = 1;
+  napi_value name, external;
+  bool held = napi_create_reference(env, callback, 1, &w->callback) == napi_ok;
+  bool began = held && napi_create_string_utf8(env, "sockshell.watch", NAPI_AUTO_LENGTH, &name) == napi_ok &&
+               napi_async_init(env, NULL, name, &w->context) == napi_ok;
+  bool shown = began && napi_create_external(env, w, on_watcher_collected, NULL, &external) == napi_ok;
+  if (shown) w->holders++;
+  if (!shown || uv_poll_start(&w->poll, UV_READABLE, on_watch_ready) != 0 ||
+      napi_add_async_cleanup_hook(env, on_env_cleanup, w, &w->cleanup) != napi_ok) {
+    w->cleanup = NULL;
+    w->ended = true;
+    if (held) napi_delete_reference(env, w->callback);
+    if (began) napi_async_destroy(env, w->context);
+    uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
     napi_throw_error(env, NULL, "sockshell native: cannot watch the socket");
     return NULL;
   }
-  w->poll.data = w;
-  uv_poll_start(&w->poll, UV_READABLE, on_watch_ready);
   /* A watch set keeps nothing alive: the connections it watches are the script's to wait on. */
   if (reports) uv_unref((uv_handle_t *)&w->poll);
-  napi_value external;
-  CHECK(napi_create_external(env, w, NULL, NULL, &external));
   return external;
 }
 
@@ -1122,47 +1234,40 @@ static napi_value watch_set(napi_env env, napi_callback_info info) {
   return start_watcher(env, -1, argv[0], 1);
 }
 
+/* The watcher an external argument holds: NULL with a TypeError thrown when it is not one. */
+static watcher_t *watcher_arg(napi_env env, napi_value v) {
+  void *p;
+  if (napi_get_value_external(env, v, &p) != napi_ok || p == NULL) {
+    napi_throw_type_error(env, NULL, "sockshell native: not a watcher");
+    return NULL;
+  }
+  return p;
+}
+
 /*
  * watchadd(set, fd) -> 0 or -errno: fd joins the watch set until it is told once or closed. It is told
  * when the peer's FIN or a reset (an error, a hang-up) comes, not for bytes: those stay in the kernel
  * for the script's next read (counted there as unread), where a Node socket would read them at once.
+ * -EBADF once the set has ended (its epoll is closed, and its number may be another descriptor's).
  */
 static napi_value watch_add(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t fd;
-  void *p;
   if (!args(env, info, 2, argv) || !int_arg(env, argv[1], &fd)) return NULL;
-  if (napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) {
-    napi_throw_type_error(env, NULL, "sockshell native: not a watcher");
-    return NULL;
-  }
-  watcher_t *w = p;
+  watcher_t *w = watcher_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  if (w->ended) return number(env, -EBADF);
   struct epoll_event on = {.events = EPOLLRDHUP | EPOLLONESHOT, .data = {.fd = fd}};
   return number(env, epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &on) < 0 ? -errno : 0);
 }
 
-static void on_watcher_closed(uv_handle_t *handle) {
-  watcher_t *w = handle->data;
-  close(w->ep);
-  napi_delete_reference(w->env, w->callback);
-  napi_async_destroy(w->env, w->context);
-  free(w);
-}
-
-/* unwatch(watcher) -> 0: the callback is not called again; the watcher is freed once the loop closed its handle. */
+/* unwatch(watcher) -> 0: the callback is not called again; the loop closes the handle (a second unwatch does nothing). */
 static napi_value unwatch_listen(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!args(env, info, 1, argv)) return NULL;
-  void *p;
-  if (napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) {
-    napi_throw_type_error(env, NULL, "sockshell native: not a watcher");
-    return NULL;
-  }
-  watcher_t *w = p;
-  if (!uv_is_closing((uv_handle_t *)&w->poll)) {
-    uv_poll_stop(&w->poll);
-    uv_close((uv_handle_t *)&w->poll, on_watcher_closed);
-  }
+  watcher_t *w = watcher_arg(env, argv[0]);
+  if (w == NULL) return NULL;
+  watcher_end(w);
   return number(env, 0);
 }
 
@@ -1191,6 +1296,15 @@ static napi_value disconnect_fd(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* A failure here throws, so require() fails and the engine says why and runs on the event loop
+     (returning NULL alone would hand JS the exports object without a function on it). */
+  env_state_t *state = malloc(sizeof *state);
+  if (state != NULL) state->relay[0] = state->relay[1] = -1;
+  if (state == NULL || napi_set_instance_data(env, state, free_state, NULL) != napi_ok) {
+    free(state);
+    napi_throw_error(env, NULL, "sockshell native: cannot keep the addon's state");
+    return NULL;
+  }
   napi_property_descriptor all[] = {
       {"wait", NULL, wait_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvmany", NULL, recv_many, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -1222,7 +1336,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  CHECK(napi_define_properties(env, exports, sizeof all / sizeof all[0], all));
+  if (napi_define_properties(env, exports, sizeof all / sizeof all[0], all) != napi_ok) {
+    napi_throw_error(env, NULL, "sockshell native: cannot define the addon's functions");
+    return NULL;
+  }
   return exports;
 }
 

@@ -95,9 +95,9 @@ export const sessionCommands: readonly CommandDef[] = [
     group: 'session',
     usage: 'sockets',
     forms: [[]],
-    summary: 'Table of open sockets: addresses, state, queued data, bytes sent and received',
+    summary: 'Table of open sockets: addresses, state, queued data (a listener: connections to accept), bytes sent and received',
     python: {
-      none: "Python has no socket table; ss -tuanp shows the kernel's, whose Recv-Q leaves out what the shell has read into its queue (explain queued)",
+      none: "Python has no socket table; ss -tuanp shows the kernel's, whose Recv-Q leaves out the data the shell has read into its queue, and on a TCP listener counts the connections waiting for accept, as sockets does where the kernel holds them (explain queued)",
     },
     example: 'sockets',
     toPython: () => comment('sockets: the shell listed its open sockets here'),

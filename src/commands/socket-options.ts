@@ -63,9 +63,23 @@ export const optionCalls: readonly CommandDef[] = [
       const option = optionWord(py);
       return expr(`${py.target}.getsockopt(${level(option)}, ${option})`, 'int');
     },
-    run: (ctx) => int(ctx.session.engine.getsockopt(ctx.socket(), ctx.a.OPTION)),
+    run(ctx) {
+      const socket = ctx.socket();
+      const value = ctx.session.engine.getsockopt(socket, ctx.a.OPTION);
+      const info = ctx.session.engine.info(socket);
+      if (ctx.a.OPTION === 'SO_REUSEADDR' && value === 1 && info.transport === 'tcp' && info.family !== 'unix')
+        ctx.info(REUSE_SET_BY_SHELL);
+      return int(value);
+    },
   }),
 ];
+
+/**
+ * Said with a TCP socket's SO_REUSEADDR of 1: the OS's answer, which the shell set, not the program
+ * (README, Socket options: why it is kept).
+ */
+const REUSE_SET_BY_SHELL =
+  "sockshell sets SO_REUSEADDR on every TCP socket it binds, as Node does, so a restarted server takes back a port its last run left in TIME_WAIT; Python's socket reads 0 here unless the program set it (setsockopt SO_REUSEADDR 0 before bind binds as Python's does; explain TIME_WAIT)";
 
 /** help setsockopt: each option of the table with its value and what it does, and where it applies. */
 function optionNotes(): string[] {

@@ -1,5 +1,8 @@
 /**
- * How many connections a listening socket holds for accept, and why the ones past that are reset.
+ * How many connections a listening socket holds for accept, and why the ones past that are reset:
+ * for the listeners that are Node's server (TLS, Unix, and every TCP one of a build without the
+ * addon). Where the addon is built a TCP listener's queue is the kernel's (kernel-listener.ts).
+ * test/e2e/accept-cap.test.ts runs a Unix listener past the cap.
  *
  * Python's kernel keeps completed handshakes in the listening socket's queue (Linux: backlog + 1 of
  * them) and leaves further clients unanswered; they retry their SYN and wait until accept makes room.

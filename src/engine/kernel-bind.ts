@@ -2,8 +2,8 @@
  * bind as Python's: a TCP socket made and bound in the addon, so the kernel holds the address from
  * bind on (a second bind of it fails with EADDRINUSE; the port the OS picked for 0 stays this socket's)
  * and getsockname reads the kernel's answer. Node cannot bind a TCP socket without listening; the
- * descriptor made here is what listen (kernel-listener.ts, or Node's server for TLS) and connect (Node's
- * socket, given the descriptor: tcp-connect.ts) go on with.
+ * descriptor made here is what listen (kernel-listener.ts, or Node's server for TLS, given a copy:
+ * copyBound) and connect (Node's socket, given the descriptor: tcp-connect.ts) go on with.
  */
 import { toSocketError, type ErrorContext } from './errors.js';
 import { timeWaitOnly } from './listener.js';
@@ -49,4 +49,15 @@ export function bindInKernel(
     throw err;
   }
   return { fd, address: { ...addressOf(nameBytes), family } };
+}
+
+/**
+ * A second descriptor of the bound socket fd, for Node's server (a TLS listener) to listen on and own:
+ * a listen that fails closes it, and fd, still bound, stays the socket's, as Python's socket stays
+ * bound when listen fails. Without the copy Node's failed listen closed the socket's only descriptor.
+ */
+export function copyBound(calls: NativeCalls, fd: number, context: ErrorContext): number {
+  const copy = calls.dup(fd);
+  if (copy < 0) throw toSocketError(nativeError(calls, copy, 'listen'), 'listen', context);
+  return copy;
 }

@@ -45,12 +45,11 @@ export class KernelListener implements Welcoming {
     this.local = local;
   }
 
-  /** listen(fd, backlog) on the bound descriptor fd, which the listener owns from here (closed on failure too). */
+  /** listen(fd, backlog) on the bound descriptor fd, which the listener owns once it listens (on failure it stays the caller's, still bound). */
   static open(owner: BaseSocket, calls: NativeCalls, fd: number, local: Address, backlog: number): KernelListener {
     // Python passes a negative backlog as 0; Linux then holds one connection (backlog + 1).
     const n = calls.listenfd(fd, Math.max(0, backlog));
     if (n < 0) {
-      calls.close(fd, 0);
       const context = { socket: owner.name, family: owner.family, transport: 'tcp' as const, host: local.host, port: local.port };
       throw toSocketError(nativeError(calls, n, 'listen'), 'listen', context);
     }

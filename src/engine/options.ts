@@ -38,7 +38,8 @@ export const SOCKET_OPTION_TABLE = {
     value: 'flag',
     udp: 'node',
     tcp: 'node',
-    summary: 'bind a port others hold (UDP) or one left in TIME_WAIT (TCP; Node sets it on every TCP bind)',
+    summary:
+      "bind a port others hold (UDP) or one left in TIME_WAIT (TCP; sockshell sets it on every TCP bind, as Node does, so getsockopt reads 1 where Python's reads 0)",
   },
   SO_BROADCAST: { level: 'SOL_SOCKET', value: 'flag', udp: 'node', tcp: 'addon', summary: 'allow sendto a broadcast address' },
   SO_KEEPALIVE: { level: 'SOL_SOCKET', value: 'flag', udp: 'addon', tcp: 'node', summary: 'probe an idle TCP connection' },

@@ -11,7 +11,7 @@ import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError, errorCode, toSocketError } from './errors.js';
 import { Listener, probeAddress, timeWaitOnly, type Welcoming } from './listener.js';
 import { KernelListener } from './kernel-listener.js';
-import { bindInKernel } from './kernel-bind.js';
+import { bindInKernel, copyBound } from './kernel-bind.js';
 import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
 import { handshake, handshakeBound, type Target } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
@@ -176,16 +176,22 @@ export class TcpSocket extends BaseSocket {
     try {
       if (calls !== null && this.family !== 'unix' && this.tls === null) {
         // The kernel's accept queue, with the real backlog: an implicit bind first, as listen(2) makes one.
-        const bound =
-          this.boundFd >= 0 && this.boundAddr !== null
-            ? { fd: this.boundFd, address: this.boundAddr }
-            : bindInKernel(calls, this.family, host, 0, this.options, this.context());
+        const own = this.boundFd >= 0 && this.boundAddr !== null ? { fd: this.boundFd, address: this.boundAddr } : null;
+        const bound = own ?? bindInKernel(calls, this.family, host, 0, this.options, this.context());
+        try {
+          listener = KernelListener.open(this, calls, bound.fd, bound.address, backlog);
+        } catch (err) {
+          // A socket the program bound stays bound, as Python's does when listen fails; listen's own bind goes.
+          if (own === null) calls.close(bound.fd, 0);
+          throw err;
+        }
         this.boundFd = -1;
-        listener = KernelListener.open(this, calls, bound.fd, bound.address, backlog);
       } else {
-        const fd = this.boundFd;
-        this.boundFd = -1; // Node's server owns a bound descriptor from here
-        listener = await Listener.open(this, host, port, backlog, this.tls, fd);
+        // Node's server gets a copy of a bound descriptor (kernel-bind.ts): a listen that fails closes the copy, and the socket stays bound.
+        const copy = calls === null || this.boundFd < 0 ? -1 : copyBound(calls, this.boundFd, this.context());
+        listener = await Listener.open(this, host, port, backlog, this.tls, copy);
+        if (this.boundFd >= 0) calls?.close(this.boundFd, 0); // closed already if the socket was closed meanwhile
+        this.boundFd = -1;
       }
     } finally {
       this.opening = false;

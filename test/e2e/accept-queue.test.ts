@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nativeCalls } from '../../src/engine/index.js';
-import { tcpQueues } from '../helpers/kernel.js';
+import { socketsOf, tcpQueues } from '../helpers/kernel.js';
 import { hasPython } from '../helpers/proc.js';
 import { ShellProcess } from '../helpers/shell-process.js';
 import { waitFor } from '../helpers/wait.js';
@@ -18,17 +17,6 @@ import { waitFor } from '../helpers/wait.js';
  */
 const BACKLOG = 32;
 const CLIENTS = 100;
-
-/** The sockets among a process's open descriptors. */
-function socketsOf(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
-    try {
-      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
-    } catch {
-      return false; // closed while we looked
-    }
-  }).length;
-}
 
 /** Every client's connect at once (non-blocking), then holds them until stdin closes. */
 const CLIENT = `

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * The most the kernel may buffer on one loopback TCP connection: the receive buffer's and the send
@@ -38,4 +38,15 @@ export function tcpQueues(localPort: number, remotePort: number): { tx: number; 
     }
   }
   return null;
+}
+
+/** The sockets among a process's open descriptors (/proc/PID/fd). */
+export function socketsOf(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false; // closed while we looked
+    }
+  }).length;
 }
