@@ -25,7 +25,7 @@ async function listeningOn(ports: readonly number[]): Promise<number> {
   const child = spawn('python3', ['-c', lines.join('\n')], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   program = child;
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(() => out.includes('listening'), 'the python3 server to listen');
   return child.pid!;
 }
