@@ -4,34 +4,22 @@ import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
 import { writePlace, type Place } from './lesson-places.js';
-import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
+import { Receipts, receiveStep, takenWords, type Peek } from './lesson-receive.js';
+import { OffStep, type Failure, type OffStepRun } from './lesson-off-step.js';
+import { MARK, RESET_INSTEAD, thenOrReset, UNFAILED, type ResetNow } from './lesson-words.js';
 import { Evidence, type Seen } from './lesson-seen.js';
 import { RelayStarts } from './lesson-jobs.js';
-import { rolesOf, type Roles, type RoleSocket } from './lesson-roles.js';
+import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
 const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
 
-const MARK = '» ';
-
-/** What it likely means when a step that should fail with this code worked. */
-const UNFAILED: Readonly<Record<string, string>> = {
-  ECONNREFUSED: ': is a server already running on that port?',
-  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
-};
-
-/** Said for a step whose call failed with ECONNRESET after the lesson saw a connection reset. */
-const RESET_INSTEAD =
-  'ECONNRESET (Python: ConnectionResetError): the connection was reset, not closed with a FIN, so there is no end of stream to read; that is what a close with bytes unread does. The step is done: this end is finished with the connection too.';
-
 /** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
 export function placeKey(name: string, mode: LessonMode): string {
   return mode === 'one' ? name : `${name} --${mode}`;
 }
-
-type Failure = Parameters<LessonTracker['heard']>[1];
 
 /**
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
@@ -40,7 +28,7 @@ type Failure = Parameters<LessonTracker['heard']>[1];
  * says it at once. A step that takes (recv, recvfrom, accept) is also done by its effect
  * (lesson-receive.ts): what came kept under its names after another command took it.
  */
-export class LessonRun implements LessonTracker {
+export class LessonRun implements LessonTracker, OffStepRun {
   readonly steps: readonly LessonStep[];
   readonly key: string;
   private readonly evidence = new Evidence();
@@ -48,17 +36,14 @@ export class LessonRun implements LessonTracker {
   /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
   private readonly relays = new RelayStarts();
   /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
-  private readonly sockets: LessonSockets;
-  private readonly roles: Roles;
-  /** The current step's data, taken by a command that was not the step. */
-  private miss: NearMiss | null = null;
-  /** Lines typed towards the current step before the one that does it (a near miss). */
-  private typing: string[] = [];
+  readonly sockets: LessonSockets;
+  /** Lines that are not the step, and the current step's near miss (lesson-off-step.ts). */
+  private readonly off = new OffStep(this);
   /**
    * A close during this chunk that reset its connection (bytes unread, SO_LINGER 0), and whether any
    * reset has happened in this lesson: a step's text written for a FIN must not be said after one.
    */
-  private resetNow: { socket: string; unread: number } | null = null;
+  private resetNow: ResetNow | null = null;
   private resetSeen = false;
 
   constructor(
@@ -75,7 +60,6 @@ export class LessonRun implements LessonTracker {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
     this.sockets = new LessonSockets(session.engine, peek, rolesOf(lesson.steps), bound);
-    this.roles = this.sockets.roles;
   }
 
   get at(): number {
@@ -116,10 +100,10 @@ export class LessonRun implements LessonTracker {
     this.resetNow = null;
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
-    const miss = this.miss;
+    const miss = this.off.miss;
     if (rs === null || miss === null || this.sockets.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
-    if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
+    if (receiveStep(this.sockets.roles.asLesson(source, step))?.socket !== rs.socket) return [];
     return this.say(takenWords(rs, miss, this.sockets.peekAs));
   }
 
@@ -143,7 +127,7 @@ export class LessonRun implements LessonTracker {
         const alsoNext =
           next !== undefined &&
           next.seen === null &&
-          (next.expect.test(collapse(this.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
+          (next.expect.test(collapse(this.sockets.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
         const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
         return alsoNext ? [...said, ...this.heard(source, failure)] : said;
       }
@@ -160,12 +144,14 @@ export class LessonRun implements LessonTracker {
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
     // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
-    const typed = this.roles.asLesson(source, step);
+    const typed = this.sockets.roles.asLesson(source, step);
     if (!step.expect.test(collapse(typed))) {
       if (failure === null && this.sockets.madeHere(step, source)) return this.done(step, source);
-      return this.notTheStep(step, source, typed, failure, took);
+      return this.off.judge(step, source, typed, failure, took, () =>
+        this.say(`Not this step. ${this.off.hint(step)} (lesson stop leaves the lesson.)`),
+      );
     }
-    if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
+    if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.off.hint(step)}`);
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
     if (failure !== null && step.fails === null && this.resetSeen && failure.message.includes('ECONNRESET'))
@@ -173,7 +159,7 @@ export class LessonRun implements LessonTracker {
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
       // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
       if (step.fails === null || failure !== null)
-        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.hint(step)}`);
+        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.off.hint(step)}`);
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
       this.moveTo(this.at + 1, [source]);
@@ -199,55 +185,13 @@ export class LessonRun implements LessonTracker {
     const settled = step === undefined ? null : this.relays.settled();
     if (step === undefined || settled === null) return null;
     if (settled.fate.kind === 'listening') return this.done(step, settled.source);
-    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
-  }
-
-  /** A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step again, the step's data taken or kept another way, or a hint. */
-  private notTheStep(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
-    const rs = receiveStep(step.step);
-    if (rs !== null && failure === null) {
-      if (took !== null) {
-        this.miss = nearMiss(rs, source, typed, took, this.sockets.peekAs);
-        this.typing.push(source.trim());
-        // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
-        // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
-        if (rs.targets.length === 0 || kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
-        return this.say(nearMissWords(rs, step.step, this.miss, this.sockets.queued(rs.socket), this.sockets.peekAs));
-      }
-      if (this.miss !== null && kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
-    }
-    const asTyped = collapse(source);
-    const before = this.places.get(this.key)?.typed ?? [];
-    // Each earlier step judges the line with its own roles: one typed again in a new session, whose
-    // sockets went with the old one, takes its role again (cs = tcp.socket is clientSocket again).
-    const earlier = this.steps.slice(0, this.at).findIndex((s, i) => {
-      const line = collapse(this.roles.asLesson(source, s));
-      return (
-        (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
-        (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped))
-      );
-    });
-    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
-    // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
-    if (earlier >= 0) {
-      if (failure === null) this.roles.keep();
-      return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
-    }
-    if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
-    return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
-  }
-
-  /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
-  private hint(step: LessonStep): string {
-    const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.sockets.peekAs, step.step);
-    return keep ?? step.hint;
+    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.off.hint(step)}`);
   }
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
-  private done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
-    this.roles.keep();
-    this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
+  done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
+    this.sockets.roles.keep();
+    this.moveTo(this.at + 1, source === null ? this.off.typing : [...this.off.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
       ...(step.ask && instead === null ? this.say(`Think: ${step.ask}`) : []),
@@ -255,15 +199,13 @@ export class LessonRun implements LessonTracker {
     ];
   }
 
-  /** What the step did: its `then:`, or its `reset:` when its close reset the connection (never a FIN told for a reset). */
+  /** What the step did: its `then:`, or its `reset:` when its close reset the connection. */
   private then(step: LessonStep): string {
-    const reset = this.resetNow;
-    if (reset === null) return step.then;
-    const why =
-      reset.unread > 0
-        ? `${reset.unread} byte${reset.unread === 1 ? ' was' : 's were'} unread on ${reset.socket}`
-        : `${reset.socket} had SO_LINGER 0`;
-    return step.reset ?? `Here the close reset the connection (RST) instead, because ${why}: the warning above says so. ${step.then}`;
+    return thenOrReset(step, step.then, this.resetNow);
+  }
+
+  typedBefore(): readonly (readonly string[])[] {
+    return this.places.get(this.key)?.typed ?? [];
   }
 
   /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
@@ -275,8 +217,7 @@ export class LessonRun implements LessonTracker {
     const place = { at, typed };
     this.places.set(this.key, place);
     this.evidence.mark();
-    this.miss = null;
-    this.typing = [];
+    this.off.forget();
     if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? place : null);
   }
 
@@ -303,6 +244,6 @@ export class LessonRun implements LessonTracker {
 
   /** The lesson's words, its sockets called by the student's names for them. */
   say(text: string, rest = '  '): string[] {
-    return wrapWords(this.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
+    return wrapWords(this.sockets.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
   }
 }

@@ -1,0 +1,86 @@
+import type { LessonTracker } from '../spec/services.js';
+import { collapse, type LessonStep } from './lesson-file.js';
+import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } from './lesson-receive.js';
+import type { LessonSockets } from './lesson-sockets.js';
+
+/**
+ * A line that is not the current step, and what the lesson says of it: a near miss of a taking step
+ * (its data taken another way: lesson-receive.ts), an earlier step typed again (never wrong), or a
+ * hint. The near miss is remembered until the step is done, for the hint and for `before`.
+ */
+
+export type Failure = Parameters<LessonTracker['heard']>[1];
+
+/** What the off-step judge needs of the lesson under way (lesson-run.ts). */
+export interface OffStepRun {
+  readonly steps: readonly LessonStep[];
+  readonly at: number;
+  readonly sockets: LessonSockets;
+  /** What the student typed for each earlier step (their place's lines). */
+  typedBefore(): readonly (readonly string[])[];
+  /** The step is done by the line `source`. */
+  done(step: LessonStep, source: string): string[];
+  /** The lesson's words, wrapped and with the student's names. */
+  say(text: string): string[];
+}
+
+export class OffStep {
+  /** The current step's data, taken by a command that was not the step. */
+  miss: NearMiss | null = null;
+  /** Lines typed towards the current step before the one that does it (a near miss). */
+  typing: string[] = [];
+
+  constructor(private readonly run: OffStepRun) {}
+
+  /** A new step begins: the last one's near miss is forgotten. */
+  forget(): void {
+    this.miss = null;
+    this.typing = [];
+  }
+
+  /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
+  hint(step: LessonStep): string {
+    const rs = receiveStep(step.step);
+    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.run.sockets.peekAs, step.step);
+    return keep ?? step.hint;
+  }
+
+  /**
+   * A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step
+   * again, the step's data taken or kept another way, or else `otherwise` (what is off in the line).
+   */
+  judge(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null, otherwise: () => string[]): string[] {
+    const { sockets } = this.run;
+    const rs = receiveStep(step.step);
+    if (rs !== null && failure === null) {
+      if (took !== null) {
+        this.miss = nearMiss(rs, source, typed, took, sockets.peekAs);
+        this.typing.push(source.trim());
+        // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
+        // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
+        if (rs.targets.length === 0 || kept(rs, this.miss, sockets.peekAs)) return this.run.done(step, source);
+        return this.run.say(nearMissWords(rs, step.step, this.miss, sockets.queued(rs.socket), sockets.peekAs));
+      }
+      if (this.miss !== null && kept(rs, this.miss, sockets.peekAs)) return this.run.done(step, source);
+    }
+    const asTyped = collapse(source);
+    const before = this.run.typedBefore();
+    // Each earlier step judges the line with its own roles: one typed again in a new session, whose
+    // sockets went with the old one, takes its role again (cs = tcp.socket is clientSocket again).
+    const earlier = this.run.steps.slice(0, this.run.at).findIndex((s, i) => {
+      const line = collapse(sockets.roles.asLesson(source, s));
+      return (
+        (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
+        (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped))
+      );
+    });
+    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
+    // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
+    if (earlier >= 0) {
+      if (failure === null) sockets.roles.keep();
+      return this.run.say(`(step ${earlier + 1} again; you are at step ${this.run.at + 1})`);
+    }
+    if (failure?.cancelled === true) return this.run.say(`Cancelled. ${this.hint(step)}`);
+    return otherwise();
+  }
+}

@@ -1,0 +1,35 @@
+import type { LessonStep } from './lesson-file.js';
+
+/**
+ * Words the lesson says of its own, beside the lesson file's: the mark before each of its lines,
+ * and what it says when a step's call did something else than the step's text tells (it worked where
+ * it should fail; a close reset the connection instead of sending a FIN).
+ */
+
+export const MARK = '» ';
+
+/** What it likely means when a step that should fail with this code worked. */
+export const UNFAILED: Readonly<Record<string, string>> = {
+  ECONNREFUSED: ': is a server already running on that port?',
+  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
+};
+
+/** Said for a step whose call failed with ECONNRESET after the lesson saw a connection reset. */
+export const RESET_INSTEAD =
+  'ECONNRESET (Python: ConnectionResetError): the connection was reset, not closed with a FIN, so there is no end of stream to read; that is what a close with bytes unread does. The step is done: this end is finished with the connection too.';
+
+/** A close during the chunk that reset its connection: the socket, and the bytes left unread (0: SO_LINGER 0). */
+export interface ResetNow {
+  readonly socket: string;
+  readonly unread: number;
+}
+
+/** What the step did, given its `then` text: that, or its `reset:` when its close reset the connection (never a FIN told for a reset). */
+export function thenOrReset(step: LessonStep, then: string, reset: ResetNow | null): string {
+  if (reset === null) return then;
+  const why =
+    reset.unread > 0
+      ? `${reset.unread} byte${reset.unread === 1 ? ' was' : 's were'} unread on ${reset.socket}`
+      : `${reset.socket} had SO_LINGER 0`;
+  return step.reset ?? `Here the close reset the connection (RST) instead, because ${why}: the warning above says so. ${then}`;
+}
