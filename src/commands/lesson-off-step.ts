@@ -2,6 +2,7 @@ import type { LessonTracker } from '../spec/services.js';
 import { collapse, type LessonStep } from './lesson-file.js';
 import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } from './lesson-receive.js';
 import type { LessonSockets } from './lesson-sockets.js';
+import { fill } from './lesson-variants.js';
 
 /**
  * A line that is not the current step, and what the lesson says of it: a near miss of a taking step
@@ -42,7 +43,7 @@ export class OffStep {
   hint(step: LessonStep): string {
     const rs = receiveStep(step.step);
     const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.run.sockets.peekAs, step.step);
-    return keep ?? step.hint;
+    return keep ?? fill(step.hint, this.run.sockets.facts);
   }
 
   /**

@@ -11,6 +11,7 @@ import { Evidence, type Seen } from './lesson-seen.js';
 import { RelayStarts } from './lesson-jobs.js';
 import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
+import { fill, holds, pick } from './lesson-variants.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
@@ -70,7 +71,8 @@ export class LessonRun implements LessonTracker, OffStepRun {
   prompt(): string[] {
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    return [...this.say(`Step ${this.at + 1} of ${this.steps.length}: ${step.say}`), ...this.say(`  type: ${step.step}`, '         ')];
+    const say = pick(step.say, step.variants.say, this.sockets.facts);
+    return [...this.say(`Step ${this.at + 1} of ${this.steps.length}: ${say}`), ...this.say(`  type: ${step.step}`, '         ')];
   }
 
   saw(event: EngineEvent): void {
@@ -98,6 +100,7 @@ export class LessonRun implements LessonTracker, OffStepRun {
     this.receipts.clear(); // what this chunk receives is what heard judges
     this.relays.chunkBegins();
     this.resetNow = null;
+    this.sockets.chunkBegins();
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
     const miss = this.off.miss;
@@ -190,18 +193,21 @@ export class LessonRun implements LessonTracker, OffStepRun {
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
   done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
+    // A step refused for what its line made (a well-known port) stays, and the lesson says why.
+    const refused = step.variants.refuse.find((v) => holds(v.when, this.sockets.facts));
+    if (refused !== undefined) return this.say(fill(refused.text, this.sockets.facts));
     this.sockets.roles.keep();
     this.moveTo(this.at + 1, source === null ? this.off.typing : [...this.off.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
-      ...(step.ask && instead === null ? this.say(`Think: ${step.ask}`) : []),
+      ...(step.ask && instead === null ? this.say(`Think: ${fill(step.ask, this.sockets.facts)}`) : []),
       ...this.next(),
     ];
   }
 
   /** What the step did: its `then:`, or its `reset:` when its close reset the connection. */
   private then(step: LessonStep): string {
-    return thenOrReset(step, step.then, this.resetNow);
+    return fill(thenOrReset(step, pick(step.then, step.variants.then, this.sockets.facts), this.resetNow), this.sockets.facts);
   }
 
   typedBefore(): readonly (readonly string[])[] {

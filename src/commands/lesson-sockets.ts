@@ -2,6 +2,7 @@ import type { Engine, SocketHandle } from '../engine/types.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
 import { makes, Roles, type RoleSocket } from './lesson-roles.js';
+import type { Facts } from './lesson-variants.js';
 
 /**
  * The sockets of a lesson under way: its roles (lesson-roles.ts), and the student's sockets found as
@@ -19,6 +20,28 @@ export class LessonSockets {
   ) {
     this.roles = new Roles(all, bound, (name) => this.serialOf(name));
   }
+
+  /** The sockets that had an address when the chunk being judged began, by serial. */
+  private boundAtStart = new Set<number>();
+
+  /** A chunk begins: what its sockets are now is what `was` conditions ask (lesson-variants.ts). */
+  chunkBegins(): void {
+    this.boundAtStart = new Set(this.engine.list().flatMap((s) => (s.local === null ? [] : [s.serial])));
+  }
+
+  /** What the lesson's variants and placeholders read: the sockets in its roles and the student's variables, now. */
+  readonly facts: Facts = {
+    local: (role) => {
+      const serial = this.roleSerial(role);
+      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+      return info === undefined ? undefined : info.local;
+    },
+    wasBound: (role) => {
+      const serial = this.roleSerial(role);
+      return serial !== undefined && this.boundAtStart.has(serial);
+    },
+    variable: (name) => this.peek(name),
+  };
 
   /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
   readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);

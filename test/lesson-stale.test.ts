@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
+import { freeFixedPort } from './helpers/proc.js';
+import { said, walk } from './helpers/lesson-walk.js';
+import { parseLesson } from '../src/commands/lesson-file.js';
+
+/**
+ * A lesson's text follows the engine's record of the student's sockets, not the path it expected
+ * (trial #3): an off-step sendto binds the client's socket, and the steps after it must not say it
+ * has no port. A well-known port for the server is refused with the reason (trial #8).
+ */
+
+const drivers: CoreDriver[] = [];
+afterEach(async () => {
+  for (const d of drivers.splice(0)) await d.close();
+});
+
+function shell(): CoreDriver {
+  const d = new CoreDriver();
+  drivers.push(d);
+  return d;
+}
+
+const run = async (d: CoreDriver, line: string): Promise<string> => said(withoutReceiveNotes((await d.run(line)).out));
+
+describe("the steps' words follow what the student's sockets are", () => {
+  it('UDP, trial #3: a sendto off the path binds the client; getsockname and the first sendto say so, with the port', async () => {
+    const port = await freeFixedPort();
+    const d2 = shell();
+    await walk(d2, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2 of 19/],
+      ['c = udp.socket', /It has no port yet[^]*Step 3 of 19/],
+      // Off the path: a sendto before getsockname binds c to a port the OS picks.
+      ['c.sendto hi localhost 9', /Not this step/],
+    ]);
+    const getsockname = await run(d2, 'c.getsockname');
+    const port2 = /^\('0\.0\.0\.0', (\d+)\)$/m.exec(getsockname)?.[1];
+    expect(port2).toBeDefined();
+    expect(getsockname).not.toMatch(/no port yet|» \('0\.0\.0\.0', 0\)/);
+    expect(getsockname).toMatch(new RegExp(`» \\('0\\.0\\.0\\.0', ${port2}\\): c has a port already`));
+    const sendto = await run(d2, 'c.sendto hello localhost $serverPort');
+    expect(sendto).not.toMatch(/on this first sendto/);
+    expect(sendto).toMatch(new RegExp(`left from c's port ${port2}, which it had before this step`));
+  });
+
+  it('UDP, the path as written: the first sendto tells the port the OS picked, by number', async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2 of 19/],
+      ['clientSocket = udp.socket', /Step 3 of 19/],
+      ['clientSocket.getsockname', /» \('0\.0\.0\.0', 0\): no port yet/],
+    ]);
+    const sendto = await run(d, 'clientSocket.sendto hello localhost $serverPort');
+    const bound = (await d.run('clientSocket.getsockname')).out;
+    const picked = /\('0\.0\.0\.0', (\d+)\)/.exec(bound)?.[1];
+    expect(sendto).toMatch(new RegExp(`The OS also bound clientSocket to port ${picked}, of its choosing, on this first sendto`));
+  });
+
+  it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {
+    const d = shell();
+    await walk(d, [['lesson tcp', /Step 1 of 17/]]);
+    const eighty = await run(d, 'serverPort = 80');
+    expect(eighty).toMatch(/» 80 is a well-known port[^\n]*EACCES[^\n]*ip_unprivileged_port_start[^\n]*serverPort = 12000/);
+    expect(eighty).not.toMatch(/Step 2/);
+    expect(await run(d, 'serverPort = 70000')).toMatch(/» 70000 is not a port[^\n]*65535/);
+    const port = await freeFixedPort();
+    expect(await run(d, `serverPort = ${port}`)).toMatch(/serverPort is set[^]*Step 2 of 17/);
+  });
+});
+
+describe('variants in a lesson file', () => {
+  const file = (body: string) => `title: t\nstep: n = 3\nstep: s = udp.socket\n${body}\nstep: s.getsockname\n`;
+
+  it('parse: the first variant that holds is said; a condition or placeholder naming no socket or variable of the lesson is an error', () => {
+    const lesson = parseLesson('t', file('then: plain\nthen if s bound: {s.address} bound\n  still\nrefuse if n below 3: no'), 'x.lesson');
+    expect(lesson.steps[1]!.variants.then).toEqual([
+      { when: { kind: 'bound', role: 's', bound: true, was: false }, text: '{s.address} bound still' },
+    ]);
+    expect(() => parseLesson('t', file('then if t bound: x'), 'x.lesson')).toThrow(
+      /t is neither a socket of the lesson \(s\) nor a variable its steps set/,
+    );
+    expect(() => parseLesson('t', file('then if s is happy: x'), 'x.lesson')).toThrow(/a condition is NAME bound/);
+    expect(() => parseLesson('t', file('then: {s.colour}'), 'x.lesson')).toThrow(/\{s\.colour\} is not a placeholder/);
+    expect(() => parseLesson('t', file('refuse: x'), 'x.lesson')).toThrow(/expected 'field: text'/);
+  });
+});
