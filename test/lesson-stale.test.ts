@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
+import { CoreDriver } from './helpers/core-driver.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { said, walk } from './helpers/lesson-walk.js';
+import { saidAfter, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -14,14 +14,9 @@ const drivers: CoreDriver[] = [];
 afterEach(async () => {
   for (const d of drivers.splice(0)) await d.close();
 });
+const shell = (): CoreDriver => drivers[drivers.push(new CoreDriver()) - 1]!;
 
-function shell(): CoreDriver {
-  const d = new CoreDriver();
-  drivers.push(d);
-  return d;
-}
-
-const run = async (d: CoreDriver, line: string): Promise<string> => said(withoutReceiveNotes((await d.run(line)).out));
+const run = saidAfter;
 
 describe("the steps' words follow what the student's sockets are", () => {
   it('UDP, trial #3: a sendto off the path binds the client; getsockname and the first sendto say so, with the port', async () => {

@@ -3,6 +3,7 @@ import { collapse, type LessonStep } from './lesson-file.js';
 import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } from './lesson-receive.js';
 import type { LessonSockets } from './lesson-sockets.js';
 import { fill } from './lesson-variants.js';
+import { slip, type ChunkSends, type SlipView } from './lesson-slips.js';
 
 /**
  * A line that is not the current step, and what the lesson says of it: a near miss of a taking step
@@ -17,12 +18,16 @@ export interface OffStepRun {
   readonly steps: readonly LessonStep[];
   readonly at: number;
   readonly sockets: LessonSockets;
+  /** Where the chunk's sends went. */
+  readonly sends: ChunkSends;
   /** What the student typed for each earlier step (their place's lines). */
   typedBefore(): readonly (readonly string[])[];
   /** The step is done by the line `source`. */
   done(step: LessonStep, source: string): string[];
   /** The lesson's words, wrapped and with the student's names. */
   say(text: string): string[];
+  /** Words that name the student's sockets already, wrapped. */
+  sayAsIs(text: string): string[];
 }
 
 export class OffStep {
@@ -48,9 +53,9 @@ export class OffStep {
 
   /**
    * A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step
-   * again, the step's data taken or kept another way, or else `otherwise` (what is off in the line).
+   * again, the step's data taken or kept another way, or else what is off in the line, and the hint.
    */
-  judge(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null, otherwise: () => string[]): string[] {
+  judge(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
     const { sockets } = this.run;
     const rs = receiveStep(step.step);
     if (rs !== null && failure === null) {
@@ -82,6 +87,18 @@ export class OffStep {
       return this.run.say(`(step ${earlier + 1} again; you are at step ${this.run.at + 1})`);
     }
     if (failure?.cancelled === true) return this.run.say(`Cancelled. ${this.hint(step)}`);
-    return otherwise();
+    const why = slip(step, source, failure, this.run.sends, this.slipView);
+    const hint = `${sockets.roles.spell(this.hint(step))} (lesson stop leaves the lesson.)`;
+    // The slip names the student's sockets as they typed them: spelled already, not spelled again.
+    return why === null ? this.run.say(`Not this step. ${hint}`) : this.run.sayAsIs(`Not this step: ${why}. ${hint}`);
   }
+
+  private readonly slipView: SlipView = {
+    peek: (name) => this.run.sockets.peekAs(name),
+    spell: (role) => this.run.sockets.roles.nameOf(role) ?? role,
+    serialOf: (role) => this.run.sockets.handleOf(role)?.serial,
+    roleOfName: (name) => this.run.sockets.roleOfName(name),
+    connected: (role) => this.run.sockets.connected(role),
+    onPort: (port) => this.run.sockets.roleOnPort(port),
+  };
 }

@@ -141,7 +141,8 @@ export class Roles {
     return out;
   }
 
-  private roleOf(serial: number): string | undefined {
+  /** The role the socket has, if it has one. */
+  roleOf(serial: number): string | undefined {
     for (const [role, socket] of this.bound) if (socket.serial === serial) return role;
     return undefined;
   }

@@ -3,7 +3,7 @@ import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
-import { writePlace, type Place } from './lesson-places.js';
+import { placeKey, Standing, type Place } from './lesson-places.js';
 import { Receipts, receiveStep, takenWords, type Peek } from './lesson-receive.js';
 import { OffStep, type Failure, type OffStepRun } from './lesson-off-step.js';
 import { MARK, RESET_INSTEAD, thenOrReset, UNFAILED, type ResetNow } from './lesson-words.js';
@@ -12,15 +12,11 @@ import { RelayStarts } from './lesson-jobs.js';
 import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
 import { fill, holds, pick } from './lesson-variants.js';
+import { asStep, ChunkSends } from './lesson-slips.js';
 import type { JobNews } from '../core/jobs.js';
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
 const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
-
-/** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
-export function placeKey(name: string, mode: LessonMode): string {
-  return mode === 'one' ? name : `${name} --${mode}`;
-}
 
 /**
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
@@ -32,8 +28,11 @@ export function placeKey(name: string, mode: LessonMode): string {
 export class LessonRun implements LessonTracker, OffStepRun {
   readonly steps: readonly LessonStep[];
   readonly key: string;
+  private readonly standing: Standing;
   private readonly evidence = new Evidence();
   private readonly receipts = new Receipts();
+  /** Where the chunk's sends went, to say what was off in a line that was nearly the step (lesson-slips.ts). */
+  readonly sends = new ChunkSends();
   /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
   private readonly relays = new RelayStarts();
   /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
@@ -52,7 +51,7 @@ export class LessonRun implements LessonTracker, OffStepRun {
     readonly lesson: Lesson,
     readonly mode: LessonMode,
     /** This session's places, by key. */
-    private readonly places: Map<string, Place>,
+    places: Map<string, Place>,
     /** The student's variables, to see what a receiving step's names hold. */
     peek: Peek,
     /** The roles taken in this session, by role: kept across `lesson stop` and back. */
@@ -60,11 +59,12 @@ export class LessonRun implements LessonTracker, OffStepRun {
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
+    this.standing = new Standing(places, this.key, this.steps.length, session.lessonState);
     this.sockets = new LessonSockets(session.engine, peek, rolesOf(lesson.steps), bound);
   }
 
   get at(): number {
-    return this.places.get(this.key)?.at ?? 0;
+    return this.standing.at;
   }
 
   /** The current step, as the student sees it before typing. */
@@ -78,6 +78,7 @@ export class LessonRun implements LessonTracker, OffStepRun {
   saw(event: EngineEvent): void {
     this.evidence.hear(event);
     this.receipts.hear(event);
+    this.sends.hear(event);
     if (event.kind === 'closed' && event.peer !== null && (event.unread > 0 || event.linger)) {
       this.resetNow = { socket: event.socket, unread: event.unread };
       this.resetSeen = true;
@@ -97,7 +98,8 @@ export class LessonRun implements LessonTracker, OffStepRun {
   }
 
   before(source: string): readonly string[] {
-    this.receipts.clear(); // what this chunk receives is what heard judges
+    this.receipts.clear(); // what this chunk receives (and sends) is what heard judges
+    this.sends.clear();
     this.relays.chunkBegins();
     this.resetNow = null;
     this.sockets.chunkBegins();
@@ -147,12 +149,10 @@ export class LessonRun implements LessonTracker, OffStepRun {
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
     // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
-    const typed = this.sockets.roles.asLesson(source, step);
+    const typed = asStep(this.sockets.roles.asLesson(source, step), step, this.sockets.peekAs);
     if (!step.expect.test(collapse(typed))) {
       if (failure === null && this.sockets.madeHere(step, source)) return this.done(step, source);
-      return this.off.judge(step, source, typed, failure, took, () =>
-        this.say(`Not this step. ${this.off.hint(step)} (lesson stop leaves the lesson.)`),
-      );
+      return this.off.judge(step, source, typed, failure, took);
     }
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.off.hint(step)}`);
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
@@ -211,26 +211,20 @@ export class LessonRun implements LessonTracker, OffStepRun {
   }
 
   typedBefore(): readonly (readonly string[])[] {
-    return this.places.get(this.key)?.typed ?? [];
+    return this.standing.typed();
   }
 
   /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
   private moveTo(at: number, lines: readonly string[]): void {
-    const was = this.places.get(this.key) ?? { at: 0, typed: [] };
-    const typed = Array.from({ length: at }, (_, i) =>
-      i < was.at ? (was.typed[i] ?? []) : i === was.at ? lines.map((l) => l.trim()) : [],
-    );
-    const place = { at, typed };
-    this.places.set(this.key, place);
+    this.standing.moveTo(at, lines);
     this.evidence.mark();
     this.off.forget();
-    if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? place : null);
   }
 
   private next(): string[] {
     if (this.at < this.steps.length) return this.prompt();
     this.session.lesson = null;
-    this.places.delete(this.key); // done: `lesson NAME` starts it afresh
+    this.standing.forget();
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
@@ -250,6 +244,11 @@ export class LessonRun implements LessonTracker, OffStepRun {
 
   /** The lesson's words, its sockets called by the student's names for them. */
   say(text: string, rest = '  '): string[] {
-    return wrapWords(this.sockets.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
+    return this.sayAsIs(this.sockets.roles.spell(text), rest);
+  }
+
+  /** Words that name the student's sockets already as they typed them (not spelled again). */
+  sayAsIs(text: string, rest = '  '): string[] {
+    return wrapWords(text, proseWidth(this.session.columns()), MARK, rest);
   }
 }

@@ -68,6 +68,28 @@ export class LessonSockets {
     return this.roles.serial(role) ?? this.serialOf(role);
   }
 
+  /** The socket a lesson's name stands for has a connection (TCP ESTABLISHED and after, or a connected UDP socket). */
+  connected(name: string): boolean {
+    const handle = this.handleOf(name);
+    const state = handle === null ? null : this.engine.list().find((s) => s.serial === handle.serial)?.state;
+    return state !== undefined && state !== null && !['UNBOUND', 'BOUND', 'LISTEN', 'SYN_SENT'].includes(state);
+  }
+
+  /** The role of the socket a name of the student's stands for now (a variable's socket, else a label); undefined when it has none. */
+  roleOfName(name: string): string | undefined {
+    const serial = this.serialOf(name);
+    return serial === undefined ? undefined : this.roles.roleOf(serial);
+  }
+
+  /** The role of the lesson's socket bound to this local port, if one is. */
+  roleOnPort(port: number): string | null {
+    for (const info of this.engine.list()) {
+      const role = info.local?.port === port ? this.roles.roleOf(info.serial) : undefined;
+      if (role !== undefined) return role;
+    }
+    return null;
+  }
+
   /**
    * The step makes a server's socket and the chunk `source` made it, however spelled: a socket it
    * names, of no role yet, is now what the step's socket must be (lesson-roles.ts makes). It takes

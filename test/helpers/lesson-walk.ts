@@ -35,3 +35,6 @@ export const tcpOpening = (port: number, client = 'clientSocket', server = 'serv
   [`${server} = tcp.listen $serverPort`, /Step 5 of 17/],
   [`${client}.connect localhost $serverPort`, /Step 6 of 17/],
 ];
+
+/** What the lesson and the shell said after one line (the prompt's notes left out, wrapped lines joined). */
+export const saidAfter = async (d: CoreDriver, line: string): Promise<string> => said(withoutReceiveNotes((await d.run(line)).out));
