@@ -68,4 +68,23 @@ describe('what is off in a line that is nearly the step', () => {
     );
     await walk(d, [[`clientSocket.connect localhost ${port}`, /ECONNREFUSED[^]*Step 4 of 17/]]);
   });
+
+  it('a name typed in the wrong case is said so', async () => {
+    const d = shell();
+    await walk(d, [['lesson udp', /Step 1 of 19/]]);
+    expect(await run(d, 'serverport = 12000')).toMatch(/» Not this step: names are case-sensitive, and serverport is not serverPort\./);
+  });
+
+  it('a role whose socket was closed is taken by the next socket made for it: the lesson does not insist on the closed one', async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, [
+      ['lesson udp', /Step 1 of 19/],
+      [`serverPort = ${port}`, /Step 2 of 19/],
+      ['clientsocket = udp.socket', /Step 3 of 19[^]*type: clientsocket\.getsockname/],
+      ['clientsocket.close', /Not this step/],
+      ['clientSocket = udp.socket', /step 2 again; you are at step 3/],
+      ['clientSocket.getsockname', /no port yet[^]*Step 4 of 19[^]*type: clientSocket\.sendto/],
+    ]);
+  });
 });

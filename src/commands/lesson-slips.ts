@@ -2,7 +2,7 @@ import type { Address } from '../engine/socket-info.js';
 import type { EngineEvent } from '../engine/types.js';
 import type { Stmt, Word } from '../lang/ast.js';
 import { compile } from './check.js';
-import type { LessonStep } from './lesson-file.js';
+import { collapse, type LessonStep } from './lesson-file.js';
 import type { Failure } from './lesson-off-step.js';
 import type { Peek } from './lesson-receive.js';
 
@@ -82,9 +82,11 @@ export function asStep(typed: string, step: LessonStep, peek: Peek): string {
 
 /**
  * What is off in a line that is not the step, in words after "Not this step: "; null when nothing
- * is known to be. source: the line as typed (its names the student's).
+ * is known to be. typed: the line as the lesson writes it; source: as typed (its names the student's).
  */
-export function slip(step: LessonStep, source: string, failure: Failure, sends: ChunkSends, view: SlipView): string | null {
+export function slip(step: LessonStep, typed: string, source: string, failure: Failure, sends: ChunkSends, view: SlipView): string | null {
+  const cased = caseSlip(step, typed, source);
+  if (cased !== null) return cased;
   const stepStmt = onlyCommand(step.step);
   const target = stepStmt?.call.target?.name ?? null;
   if (stepStmt === null || target === null) return null;
@@ -132,6 +134,17 @@ export function slip(step: LessonStep, source: string, failure: Failure, sends: 
   if (off.length === 0 && failure !== null && UNCONNECTED.test(failure.message) && !view.connected(target))
     return `${view.spell(target)} is not connected: the error above says what it needs`;
   return off.length === 0 ? null : off.join('; ');
+}
+
+/** The line is the step but for the case of a name: `serverport = 12000`. */
+function caseSlip(step: LessonStep, typed: string, source: string): string | null {
+  if (!new RegExp(step.expect.source, 'i').test(collapse(typed))) return null;
+  const words = new Set(step.step.split(/[^\w]+/));
+  for (const word of source.split(/[^\w]+/)) {
+    const meant = [...words].find((w) => w !== word && w.toLowerCase() === word.toLowerCase());
+    if (meant !== undefined) return `names are case-sensitive, and ${word} is not ${meant}`;
+  }
+  return null;
 }
 
 /** The step's command, and the line's command of the same call (or a send for a send), with as many words. */

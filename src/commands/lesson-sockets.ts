@@ -18,7 +18,12 @@ export class LessonSockets {
     all: ReadonlySet<string>,
     bound: Map<string, RoleSocket>,
   ) {
-    this.roles = new Roles(all, bound, (name) => this.serialOf(name));
+    this.roles = new Roles(
+      all,
+      bound,
+      (name) => this.serialOf(name),
+      (serial) => this.engine.list().some((s) => s.serial === serial),
+    );
   }
 
   /** The sockets that had an address when the chunk being judged began, by serial. */
@@ -98,7 +103,7 @@ export class LessonSockets {
   madeHere(step: LessonStep, source: string): boolean {
     const m = makes(step);
     const port = m === null ? undefined : this.peek(m.port);
-    if (m === null || port?.kind !== 'int' || this.roles.serial(m.role) !== undefined) return false;
+    if (m === null || port?.kind !== 'int' || this.roles.held(m.role)) return false;
     const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
     const socket = this.roles.unclaimedIn(source).find((s) => {
       const info = this.engine.list().find((i) => i.serial === s.serial);
