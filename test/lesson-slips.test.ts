@@ -69,6 +69,16 @@ describe('what is off in a line that is nearly the step', () => {
     await walk(d, [[`clientSocket.connect localhost ${port}`, /ECONNREFUSED[^]*Step 4 of 17/]]);
   });
 
+  it('a variable typed without its $ is the word itself: not the step, and said so', async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, udpToRelay(port, 0).slice(0, 8));
+    expect(await run(d, 'modifiedMessage = upper message')).toMatch(
+      /» Not this step: message without a \$ is the word itself; the variable is \$message\./,
+    );
+    await walk(d, [['modifiedMessage = upper $message', /Step 9 of 19/]]);
+  });
+
   it('a name typed in the wrong case is said so', async () => {
     const d = shell();
     await walk(d, [['lesson udp', /Step 1 of 19/]]);

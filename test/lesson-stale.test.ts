@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
+import { waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, walk } from './helpers/lesson-walk.js';
+import { saidAfter, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -52,6 +53,29 @@ describe("the steps' words follow what the student's sockets are", () => {
     const bound = (await d.run('clientSocket.getsockname')).out;
     const picked = /\('0\.0\.0\.0', (\d+)\)/.exec(bound)?.[1];
     expect(sendto).toMatch(new RegExp(`The OS also bound clientSocket to port ${picked}, of its choosing, on this first sendto`));
+  });
+
+  it("UDP: an extra datagram in the client's queue is said to be there; print does not claim the reply was upper-cased", async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, [
+      ...udpToRelay(port, 0).slice(0, 9),
+      ['serverSocket.sendto modifiedMessage $clientAddress', /Not this step/],
+      ['serverSocket.sendto $modifiedMessage $clientAddress', /Step 10 of 19/],
+    ]);
+    // Both replies in clientSocket's queue before the step takes the first.
+    let table = '';
+    await waitForAsync(
+      async () => /2 datagrams/.test((table = (await d.run('sockets')).out)),
+      () => `two datagrams wait on clientSocket; sockets:\n${table}`,
+    );
+    await walk(d, [
+      [
+        'modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+        /» The client has a datagram, and its sender's address with it; more wait in clientSocket's queue/,
+      ],
+      ['print $modifiedMessage', /^modifiedMessage\n» That is what came back from the server/],
+    ]);
   });
 
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {

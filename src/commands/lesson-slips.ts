@@ -70,7 +70,8 @@ export function asStep(typed: string, step: LessonStep, peek: Peek): string {
   const lines = typed.split('\n');
   const edits = pair.step.call.args.flatMap((want, i) => {
     const got = pair.typed.call.args[i];
-    if (want.kind !== 'var' || got?.kind !== 'literal' || portOf(got, peek) !== portOf(want, peek)) return [];
+    const port = got?.kind === 'literal' ? portOf(got, peek) : null;
+    if (want.kind !== 'var' || got === undefined || port === null || port !== portOf(want, peek)) return [];
     return [{ span: got.span, text: `$${want.name}` }];
   });
   for (const { span, text } of edits.reverse()) {
@@ -89,15 +90,15 @@ export function slip(step: LessonStep, typed: string, source: string, failure: F
   if (cased !== null) return cased;
   const stepStmt = onlyCommand(step.step);
   const target = stepStmt?.call.target?.name ?? null;
-  if (stepStmt === null || target === null) return null;
+  if (stepStmt === null) return null;
   const program = compile(source).program;
   const on = (s: Stmt): string | null => (s.kind === 'command' && s.call.target !== null ? s.call.target.name : null);
   const isTarget = (name: string | null): boolean => name !== null && view.roleOfName(name) === target;
   // A send before the step's connect: the order missed.
   const early = program.some((s) => s.kind === 'command' && SENDS.has(s.call.name) && isTarget(on(s)));
-  if (stepStmt.call.name === 'connect' && early && failure !== null && UNCONNECTED.test(failure.message))
+  if (stepStmt.call.name === 'connect' && target !== null && early && failure !== null && UNCONNECTED.test(failure.message))
     return `${view.spell(target)} is not connected yet, so a send has nowhere to go: TCP sends over a connection, and this step makes it`;
-  const sentTo = sends.to(view.serialOf(target));
+  const sentTo = target === null ? undefined : sends.to(view.serialOf(target));
   const stepPort = stepStmt.call.args.map((w) => portOf(w, view.peek)).find((p) => p !== null) ?? null;
   const pair = sameCall(stepStmt, program);
   if (pair === null) {
@@ -107,7 +108,7 @@ export function slip(step: LessonStep, typed: string, source: string, failure: F
     return null;
   }
   const used = on(pair.typed);
-  if (used !== null && !isTarget(used) && view.serialOf(target) !== undefined) {
+  if (target !== null && used !== null && !isTarget(used) && view.serialOf(target) !== undefined) {
     const verb = SENDS.has(stepStmt.call.name) ? 'sends from' : `calls ${stepStmt.call.name} on`;
     const other = used === target ? `, another socket than the one the lesson follows as ${view.spell(target)}` : '';
     return `this step ${verb} ${view.spell(target)}; that line used ${used}${other}`;
@@ -124,6 +125,8 @@ export function slip(step: LessonStep, typed: string, source: string, failure: F
         `that line's port is ${gotWords}, and this step's is ${want.name}, ${wantPort}${where === null ? '' : `, where ${view.spell(where)} is bound`}`,
       );
     }
+    if (want.kind === 'var' && got.kind === 'literal' && got.text === want.name)
+      off.push(`${got.text} without a $ is the word itself; the variable is $${want.name}`);
     if (want.kind === 'literal' && HERE.has(want.text) && got.kind === 'literal' && !HERE.has(got.text)) {
       const unknown = failure !== null && LOOKUP.test(failure.message);
       off.push(
@@ -131,7 +134,7 @@ export function slip(step: LessonStep, typed: string, source: string, failure: F
       );
     }
   });
-  if (off.length === 0 && failure !== null && UNCONNECTED.test(failure.message) && !view.connected(target))
+  if (off.length === 0 && target !== null && failure !== null && UNCONNECTED.test(failure.message) && !view.connected(target))
     return `${view.spell(target)} is not connected: the error above says what it needs`;
   return off.length === 0 ? null : off.join('; ');
 }

@@ -45,6 +45,11 @@ export class LessonSockets {
       const serial = this.roleSerial(role);
       return serial !== undefined && this.boundAtStart.has(serial);
     },
+    queued: (role) => {
+      const serial = this.roleSerial(role);
+      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+      return info?.queued.count;
+    },
     variable: (name) => this.peek(name),
   };
 

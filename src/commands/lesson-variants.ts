@@ -21,6 +21,8 @@ export type Condition =
   | { readonly kind: 'bound'; readonly role: string; readonly bound: boolean; readonly was: boolean }
   /** The socket in a role is open (false once it is closed, or before it exists). */
   | { readonly kind: 'open'; readonly role: string; readonly open: boolean }
+  /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty). */
+  | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean }
   /** A variable holds a whole number below (or above) n. */
   | { readonly kind: 'number'; readonly name: string; readonly below: boolean; readonly n: number };
 
@@ -39,6 +41,8 @@ export interface Facts {
   local(role: string): Address | null | undefined;
   /** The role's socket had an address when the line being judged began. */
   wasBound(role: string): boolean;
+  /** What waits in the role's socket's queue (datagrams, bytes, connections); undefined when it has no open socket. */
+  queued(role: string): number | undefined;
   variable(name: string): Value | undefined;
 }
 
@@ -51,10 +55,11 @@ export function parseCondition(text: string): Condition | string {
     const m = /^(was )?(bound|unbound)$/.exec(said);
     if (m !== null) return { kind: 'bound', role: name, bound: m[2] === 'bound', was: m[1] !== undefined };
     if (said === 'open' || said === 'closed') return { kind: 'open', role: name, open: said === 'open' };
+    if (said === 'queued' || said === 'empty') return { kind: 'queued', role: name, queued: said === 'queued' };
     const n = /^(below|above) (\d{1,6})$/.exec(said);
     if (n !== null) return { kind: 'number', name, below: n[1] === 'below', n: Number(n[2]) };
   }
-  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME below N or NAME above N; got '${text}'`;
+  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME below N or NAME above N; got '${text}'`;
 }
 
 /** The names a condition or a text's placeholders read: a socket's role, or a variable. */
@@ -84,6 +89,10 @@ export function holds(when: Condition, record: Facts): boolean {
     }
     case 'open':
       return (record.local(when.role) !== undefined) === when.open;
+    case 'queued': {
+      const n = record.queued(when.role);
+      return n !== undefined && n > 0 === when.queued;
+    }
     case 'number': {
       const v = record.variable(when.name);
       return v?.kind === 'int' && (when.below ? v.value < when.n : v.value > when.n);

@@ -11,7 +11,8 @@ export const MARK = '» ';
 /** What it likely means when a step that should fail with this code worked. */
 export const UNFAILED: Readonly<Record<string, string>> = {
   ECONNREFUSED: ': is a server already running on that port?',
-  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
+  ETIMEDOUT:
+    ': a datagram was there before the timeout: the relay let this one through, or one sent earlier was still waiting in the queue.',
 };
 
 /** Said for a step whose call failed with ECONNRESET after the lesson saw a connection reset. */
