@@ -78,6 +78,23 @@ describe("the steps' words follow what the student's sockets are", () => {
     ]);
   });
 
+  it("a port a socket of this shell holds is refused for the relay (it is the server's) and for a second UDP server, not for TCP", async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, udpToRelay(port, 0).slice(0, 12));
+    expect(await run(d, `relayPort = ${port}`)).toMatch(
+      new RegExp(
+        `» A socket of this shell is bound to port ${port} already[^\\n]*a second bind there would fail with EADDRINUSE\\. Choose another: relayPort = 12001`,
+      ),
+    );
+    await walk(d, [
+      ['lesson udp --restart', /Step 1 of 19/],
+      [`serverPort = ${port}`, /» A UDP socket of this shell is bound to port \d+ already/],
+      ['lesson tcp', /Step 1 of 17/],
+      [`serverPort = ${port}`, /serverPort is set[^]*Step 2 of 17/],
+    ]);
+  });
+
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {
     const d = shell();
     await walk(d, [['lesson tcp', /Step 1 of 17/]]);

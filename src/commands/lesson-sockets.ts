@@ -51,6 +51,13 @@ export class LessonSockets {
       return info?.queued.count;
     },
     variable: (name) => this.peek(name),
+    portInUse: (port, transport) =>
+      this.engine
+        .list()
+        .some(
+          (s) =>
+            s.local?.port === port && (transport === null || (s.transport === transport && (transport === 'udp' || s.state === 'LISTEN'))),
+        ),
   };
 
   /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */

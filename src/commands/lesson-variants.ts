@@ -23,6 +23,8 @@ export type Condition =
   | { readonly kind: 'open'; readonly role: string; readonly open: boolean }
   /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty). */
   | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean }
+  /** A socket of this shell (of this transport: for TCP, a listening one) is bound to the port a variable holds. */
+  | { readonly kind: 'in use'; readonly name: string; readonly transport: 'udp' | 'tcp' | null }
   /** A variable holds a whole number below (or above) n. */
   | { readonly kind: 'number'; readonly name: string; readonly below: boolean; readonly n: number };
 
@@ -44,6 +46,8 @@ export interface Facts {
   /** What waits in the role's socket's queue (datagrams, bytes, connections); undefined when it has no open socket. */
   queued(role: string): number | undefined;
   variable(name: string): Value | undefined;
+  /** A socket of this shell is bound to this port (of this transport, TCP only listening; null: any). */
+  portInUse(port: number, transport: 'udp' | 'tcp' | null): boolean;
 }
 
 /** Parses a condition (`clientSocket was unbound`, `serverPort below 1024`); a string says what is wrong. */
@@ -56,17 +60,22 @@ export function parseCondition(text: string): Condition | string {
     if (m !== null) return { kind: 'bound', role: name, bound: m[2] === 'bound', was: m[1] !== undefined };
     if (said === 'open' || said === 'closed') return { kind: 'open', role: name, open: said === 'open' };
     if (said === 'queued' || said === 'empty') return { kind: 'queued', role: name, queued: said === 'queued' };
+    const use = /^in use(?: by (udp|tcp))?$/.exec(said);
+    if (use !== null) return { kind: 'in use', name, transport: (use[1] as 'udp' | 'tcp' | undefined) ?? null };
     const n = /^(below|above) (\d{1,6})$/.exec(said);
     if (n !== null) return { kind: 'number', name, below: n[1] === 'below', n: Number(n[2]) };
   }
-  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME below N or NAME above N; got '${text}'`;
+  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use [by udp|tcp], NAME below N or NAME above N; got '${text}'`;
 }
 
 /** The names a condition or a text's placeholders read: a socket's role, or a variable. */
 export function namesRead(when: Condition | null, text: string): { roles: string[]; variables: string[] } {
   const roles: string[] = [];
   const variables: string[] = [];
-  if (when !== null) (when.kind === 'number' ? variables : roles).push(when.kind === 'number' ? when.name : when.role);
+  if (when !== null) {
+    if (when.kind === 'number' || when.kind === 'in use') variables.push(when.name);
+    else roles.push(when.role);
+  }
   for (const m of text.matchAll(PLACEHOLDER)) (m[2] === undefined ? variables : roles).push(m[1]!);
   return { roles, variables };
 }
@@ -92,6 +101,10 @@ export function holds(when: Condition, record: Facts): boolean {
     case 'queued': {
       const n = record.queued(when.role);
       return n !== undefined && n > 0 === when.queued;
+    }
+    case 'in use': {
+      const v = record.variable(when.name);
+      return v?.kind === 'int' && record.portInUse(v.value, when.transport);
     }
     case 'number': {
       const v = record.variable(when.name);
