@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreDriver } from './helpers/core-driver.js';
+import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { said, saidAfter, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 /**
  * A line that is nearly the step gets what is off in it, not "Not this step" alone (trial #9): the
@@ -77,6 +77,18 @@ describe('what is off in a line that is nearly the step', () => {
       /» Not this step: message without a \$ is the word itself; the variable is \$message\./,
     );
     await walk(d, [['modifiedMessage = upper $message', /Step 9 of 19/]]);
+  });
+
+  it('a relay started without its & holds the prompt: Ctrl-C, and the lesson says what the & was for', async () => {
+    const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
+    const d = shell();
+    await walk(d, udpToRelay(port, relayPort));
+    // The relay runs in the foreground until Ctrl-C: the driver presses it after 300 ms.
+    const ran = await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2', 300);
+    expect(ran.interrupted).toBe(true);
+    expect(said(withoutReceiveNotes(ran.out))).toMatch(
+      /» Cancelled: without the & at the end, it ran in the foreground, holding the prompt until Ctrl-C; with it, it runs as a job beside what you type\. Start the relay/,
+    );
   });
 
   it('a name typed in the wrong case is said so', async () => {

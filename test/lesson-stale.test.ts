@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
-import { waitForAsync } from './helpers/wait.js';
+import { waitFor, waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
 import { saidAfter, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
@@ -93,6 +93,34 @@ describe("the steps' words follow what the student's sockets are", () => {
       ['lesson tcp', /Step 1 of 17/],
       [`serverPort = ${port}`, /serverPort is set[^]*Step 2 of 17/],
     ]);
+  });
+
+  it('UDP: the timeout step after the relay passed a datagram (one sent through it off the path) does not say the relay lost it', async () => {
+    const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
+    const seen: string[] = [];
+    const d = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+    drivers.push(d);
+    await walk(d, udpToRelay(port, relayPort));
+    await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &');
+    await waitFor(
+      () => seen.some((l) => l.includes('Step 14 of 19')),
+      () => `the relay listens; seen:\n${seen.join('\n')}`,
+    );
+    // Off the path, the first datagram through the relay: the seed makes it the one lost; the next passes.
+    await walk(d, [
+      ['clientSocket.sendto hello localhost $relayPort', /Not this step/],
+      ['clientSocket.settimeout 1', /Step 15 of 19/],
+      ['clientSocket.sendto hello localhost $relayPort', /Step 16 of 19/],
+    ]);
+    let table = '';
+    await waitForAsync(
+      async () => /serverSocket[^\n]*1 datagram/.test((table = (await d.run('sockets')).out)),
+      () => `the relay passes the second datagram to serverSocket; sockets:\n${table}`,
+    );
+    const timedOut = await run(d, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048');
+    expect(timedOut).toMatch(/» recvfrom timed out: no reply came in time\. A datagram waits in serverSocket's queue/);
+    expect(timedOut).not.toMatch(/the relay lost the datagram/);
+    await d.run('kill %1');
   });
 
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {

@@ -86,11 +86,12 @@ export class OffStep {
       if (failure === null) sockets.roles.keep();
       return this.run.say(`(step ${earlier + 1} again; you are at step ${this.run.at + 1})`);
     }
-    if (failure?.cancelled === true) return this.run.say(`Cancelled. ${this.hint(step)}`);
     const why = slip(step, typed, source, failure, this.run.sends, this.slipView);
-    const hint = `${sockets.roles.spell(this.hint(step))} (lesson stop leaves the lesson.)`;
+    const cancelled = failure?.cancelled === true;
+    const hint = `${sockets.roles.spell(this.hint(step))}${cancelled ? '' : ' (lesson stop leaves the lesson.)'}`;
+    const head = cancelled ? 'Cancelled' : 'Not this step';
     // The slip names the student's sockets as they typed them: spelled already, not spelled again.
-    return why === null ? this.run.say(`Not this step. ${hint}`) : this.run.sayAsIs(`Not this step: ${why}. ${hint}`);
+    return why === null ? this.run.say(`${head}. ${hint}`) : this.run.sayAsIs(`${head}: ${why}. ${hint}`);
   }
 
   private readonly slipView: SlipView = {

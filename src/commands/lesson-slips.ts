@@ -139,8 +139,10 @@ export function slip(step: LessonStep, typed: string, source: string, failure: F
   return off.length === 0 ? null : off.join('; ');
 }
 
-/** The line is the step but for the case of a name: `serverport = 12000`. */
+/** The line is the step but for the case of a name (`serverport = 12000`), or for the & that makes it a job. */
 function caseSlip(step: LessonStep, typed: string, source: string): string | null {
+  if (step.step.trim().endsWith('&') && step.expect.test(`${collapse(typed)} &`))
+    return 'without the & at the end, it ran in the foreground, holding the prompt until Ctrl-C; with it, it runs as a job beside what you type';
   if (!new RegExp(step.expect.source, 'i').test(collapse(typed))) return null;
   const words = new Set(step.step.split(/[^\w]+/));
   for (const word of source.split(/[^\w]+/)) {
