@@ -123,6 +123,33 @@ describe("the steps' words follow what the student's sockets are", () => {
     await d.run('kill %1');
   });
 
+  it('UDP: the relay stopped early (kill 1, or kill %1 ahead of its step): the send says no relay listens, and the kill step is done', async () => {
+    const [port, relayPort] = [await freeFixedPort(), await freeFixedPort()];
+    const seen: string[] = [];
+    const d = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+    drivers.push(d);
+    await walk(d, udpToRelay(port, relayPort));
+    await d.run('relay udp $relayPort localhost $serverPort --loss 50 --seed 2 &');
+    await waitFor(
+      () => seen.some((l) => l.includes('Step 14 of 19')),
+      () => `the relay listens; seen:\n${seen.join('\n')}`,
+    );
+    await walk(d, [
+      ['clientSocket.settimeout 1', /Step 15 of 19/],
+      ['clientSocket.sendto hello localhost $relayPort', /Step 16 of 19/],
+      ['modifiedMessage, serverAddress = clientSocket.recvfrom 2048', /Step 17 of 19/],
+      ['kill 1', /Not this step/], // step 18's, typed ahead: the relay stops all the same
+    ]);
+    await waitFor(
+      () => seen.some((l) => l.includes('[1] stopped')),
+      () => `the relay stops; seen:\n${seen.join('\n')}`,
+    );
+    await walk(d, [
+      ['clientSocket.sendto hello localhost $relayPort', /» sendto returned, but no relay listens on relayPort now[^]*Step 18 of 19/],
+      ['kill %1', /» The relay has stopped already[^]*Step 19 of 19/],
+    ]);
+  });
+
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {
     const d = shell();
     await walk(d, [['lesson tcp', /Step 1 of 17/]]);

@@ -155,6 +155,13 @@ export class LessonRun implements LessonTracker, OffStepRun {
       return this.off.judge(step, source, typed, failure, took);
     }
     if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.off.hint(step)}`);
+    // A step that stops the relay, when the relay has stopped already (kill 1, or it ended): there is nothing left to stop.
+    if (failure !== null && /^kill %/.test(step.step) && failure.message.includes('no running job') && this.relays.allEnded())
+      return this.done(
+        step,
+        null,
+        `The relay has stopped already (its [N] stopped line above), so there is no job left to kill. ${step.then}`,
+      );
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
     if (failure !== null && step.fails === null && this.resetSeen && failure.message.includes('ECONNRESET'))

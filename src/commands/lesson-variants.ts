@@ -24,7 +24,7 @@ export type Condition =
   /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty). */
   | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean }
   /** A socket of this shell (of this transport: for TCP, a listening one) is bound to the port a variable holds. */
-  | { readonly kind: 'in use'; readonly name: string; readonly transport: 'udp' | 'tcp' | null }
+  | { readonly kind: 'in use'; readonly name: string; readonly transport: 'udp' | 'tcp' | null; readonly used: boolean }
   /** A variable holds a whole number below (or above) n. */
   | { readonly kind: 'number'; readonly name: string; readonly below: boolean; readonly n: number };
 
@@ -60,12 +60,12 @@ export function parseCondition(text: string): Condition | string {
     if (m !== null) return { kind: 'bound', role: name, bound: m[2] === 'bound', was: m[1] !== undefined };
     if (said === 'open' || said === 'closed') return { kind: 'open', role: name, open: said === 'open' };
     if (said === 'queued' || said === 'empty') return { kind: 'queued', role: name, queued: said === 'queued' };
-    const use = /^in use(?: by (udp|tcp))?$/.exec(said);
-    if (use !== null) return { kind: 'in use', name, transport: (use[1] as 'udp' | 'tcp' | undefined) ?? null };
+    const use = /^(in use|free)(?: by (udp|tcp))?$/.exec(said);
+    if (use !== null) return { kind: 'in use', name, transport: (use[2] as 'udp' | 'tcp' | undefined) ?? null, used: use[1] === 'in use' };
     const n = /^(below|above) (\d{1,6})$/.exec(said);
     if (n !== null) return { kind: 'number', name, below: n[1] === 'below', n: Number(n[2]) };
   }
-  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use [by udp|tcp], NAME below N or NAME above N; got '${text}'`;
+  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use or NAME free [by udp|tcp], NAME below N or NAME above N; got '${text}'`;
 }
 
 /** The names a condition or a text's placeholders read: a socket's role, or a variable. */
@@ -104,7 +104,7 @@ export function holds(when: Condition, record: Facts): boolean {
     }
     case 'in use': {
       const v = record.variable(when.name);
-      return v?.kind === 'int' && record.portInUse(v.value, when.transport);
+      return v?.kind === 'int' && record.portInUse(v.value, when.transport) === when.used;
     }
     case 'number': {
       const v = record.variable(when.name);
