@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { waitFor, waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { saidAfter, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -147,6 +147,30 @@ describe("the steps' words follow what the student's sockets are", () => {
     await walk(d, [
       ['clientSocket.sendto hello localhost $relayPort', /» sendto returned, but no relay listens on relayPort now[^]*Step 18 of 19/],
       ['kill %1', /» The relay has stopped already[^]*Step 19 of 19/],
+    ]);
+  });
+
+  it("a server's socket made ahead of its step does the step when the lesson gets there; the connect that then works says why", async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, [
+      ...tcpOpening(port).slice(0, 3),
+      ['serverSocket = tcp.listen $serverPort', /Not this step/],
+      [
+        'clientSocket.connect localhost $serverPort',
+        /» It worked where it should have failed with ECONNREFUSED: serverSocket listens on that port already \(made before its step\), so the handshake completed\.\n» Step 4 \(serverSocket = tcp\.listen \$serverPort\) is done already: serverSocket was made before it\.\n» serverSocket is the welcoming socket[^]*Step 6 of 17/,
+      ],
+      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+    ]);
+    const udpPort = await freeFixedPort();
+    const u = shell();
+    await walk(u, [
+      ...udpToRelay(udpPort, 0).slice(0, 4),
+      ['s = udp.bind $serverPort', /Not this step/],
+      [
+        'clientSocket.sendto hello localhost $serverPort',
+        /» sendto returned the bytes it handed to the OS\. s is bound already[^]*Step 5 \(s = udp\.bind \$serverPort\) is done already[^]*Step 6 of 19/,
+      ],
     ]);
   });
 

@@ -1,4 +1,6 @@
+import type { CommandDef } from '../spec/command.js';
 import type { LessonTracker } from '../spec/services.js';
+import { compile } from './check.js';
 import { collapse, type LessonStep } from './lesson-file.js';
 import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } from './lesson-receive.js';
 import type { LessonSockets } from './lesson-sockets.js';
@@ -12,6 +14,18 @@ import { slip, type ChunkSends, type SlipView } from './lesson-slips.js';
  */
 
 export type Failure = Parameters<LessonTracker['heard']>[1];
+
+/** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
+const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
+
+/** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
+export function onlyLooks(source: string, table: ReadonlyMap<string, CommandDef>): boolean {
+  return compile(source).program.every((s) => {
+    if (s.kind === 'show') return true;
+    if (s.kind !== 'command') return false;
+    return LOOKING.has(s.call.name) || table.get(s.call.name)?.onlyShows === true;
+  });
+}
 
 /** What the off-step judge needs of the lesson under way (lesson-run.ts). */
 export interface OffStepRun {

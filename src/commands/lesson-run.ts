@@ -1,22 +1,19 @@
 import type { EngineEvent } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
-import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
 import { placeKey, Standing, type Place } from './lesson-places.js';
 import { Receipts, receiveStep, takenWords, type Peek } from './lesson-receive.js';
-import { OffStep, type Failure, type OffStepRun } from './lesson-off-step.js';
-import { MARK, RESET_INSTEAD, thenOrReset, UNFAILED, type ResetNow } from './lesson-words.js';
+import { OffStep, onlyLooks, type Failure, type OffStepRun } from './lesson-off-step.js';
+import { MARK, RESET_INSTEAD, thenOrReset, unfailedWhy, UNFAILED, type ResetNow } from './lesson-words.js';
 import { Evidence, type Seen } from './lesson-seen.js';
+import { heardSeen, type SeenRun } from './lesson-seen-step.js';
 import { RelayStarts } from './lesson-jobs.js';
 import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
 import { fill, holds, pick } from './lesson-variants.js';
 import { asStep, ChunkSends } from './lesson-slips.js';
 import type { JobNews } from '../core/jobs.js';
-
-/** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
-const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
 
 /**
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
@@ -25,12 +22,12 @@ const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
  * says it at once. A step that takes (recv, recvfrom, accept) is also done by its effect
  * (lesson-receive.ts): what came kept under its names after another command took it.
  */
-export class LessonRun implements LessonTracker, OffStepRun {
+export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
   readonly steps: readonly LessonStep[];
   readonly key: string;
   private readonly standing: Standing;
-  private readonly evidence = new Evidence();
-  private readonly receipts = new Receipts();
+  readonly evidence = new Evidence();
+  readonly receipts = new Receipts();
   /** Where the chunk's sends went, to say what was off in a line that was nearly the step (lesson-slips.ts). */
   readonly sends = new ChunkSends();
   /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
@@ -121,30 +118,7 @@ export class LessonRun implements LessonTracker, OffStepRun {
       return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    if (step.seen !== null) {
-      if (this.met(step.seen)) {
-        // What the engine saw during this command did the step; the command may be the next step too
-        // (a recvfrom typed while the datagram was on its way).
-        // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
-        const next = this.steps[this.at + 1];
-        const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
-        const nextSerial = nextSocket === null ? undefined : this.sockets.handleOf(nextSocket)?.serial;
-        const alsoNext =
-          next !== undefined &&
-          next.seen === null &&
-          (next.expect.test(collapse(this.sockets.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
-        const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
-        return alsoNext ? [...said, ...this.heard(source, failure)] : said;
-      }
-      if (this.onlyLooks(source)) return [];
-      if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
-      // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
-      return this.say(
-        failure !== null
-          ? `That did not work. ${step.hint}`
-          : `Not yet: ${this.evidence.progress(step.seen, this.sockets.roleSerial(step.seen.socket))}. ${step.hint}`,
-      );
-    }
+    if (step.seen !== null) return heardSeen(this, step, step.seen, source, failure);
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
@@ -172,10 +146,17 @@ export class LessonRun implements LessonTracker, OffStepRun {
         return this.say(`That did not work: the error above says why; type it again when it can work. ${this.off.hint(step)}`);
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
+      // (The server's socket made ahead of its step, between the two, is done by that socket.)
+      const why = unfailedWhy(step, this.sockets.peekAs, (port) => this.sockets.listenerOn(port));
+      const said = this.say(`It worked where it should have failed with ${step.fails}${why ?? UNFAILED[step.fails] ?? '.'}`);
       this.moveTo(this.at + 1, [source]);
-      while (this.steps[this.at]?.seen === null && this.steps[this.at]!.fails === null && this.steps[this.at]!.expect.test(collapse(typed)))
-        this.moveTo(this.at + 1, [source]);
-      return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
+      for (let s = this.steps[this.at]; s !== undefined && s.seen === null; s = this.steps[this.at]) {
+        const ahead = this.sockets.madeAhead(s);
+        if (ahead !== null) said.push(...this.aheadWords(s, ahead), ...this.say(this.then(s)));
+        else if (s.fails !== null || !s.expect.test(collapse(typed))) break;
+        this.moveTo(this.at + 1, ahead === null ? [source] : []);
+      }
+      return [...said, ...this.next()];
     }
     const job = this.relays.startedBy(source);
     if (job !== null) {
@@ -204,6 +185,9 @@ export class LessonRun implements LessonTracker, OffStepRun {
     const refused = step.variants.refuse.find((v) => holds(v.when, this.sockets.facts));
     if (refused !== undefined) return this.say(fill(refused.text, this.sockets.facts));
     this.sockets.roles.keep();
+    // The next step's server socket, made ahead, is in its role before this step's words are chosen (they may speak of it).
+    const upcoming = this.steps[this.at + 1];
+    if (upcoming !== undefined) this.sockets.madeAhead(upcoming);
     this.moveTo(this.at + 1, source === null ? this.off.typing : [...this.off.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
@@ -228,8 +212,16 @@ export class LessonRun implements LessonTracker, OffStepRun {
     this.off.forget();
   }
 
+  private aheadWords(step: LessonStep, made: string): string[] {
+    return this.sayAsIs(`Step ${this.at + 1} (${this.sockets.roles.spell(step.step)}) is done already: ${made} was made before it.`);
+  }
+
   private next(): string[] {
-    if (this.at < this.steps.length) return this.prompt();
+    const step = this.steps[this.at];
+    // A server's socket made ahead of its step (typed before the client's failed connect) does the step: typing it again would fail with EADDRINUSE.
+    const ahead = step === undefined || step.seen !== null ? null : this.sockets.madeAhead(step);
+    if (step !== undefined && ahead !== null) return [...this.aheadWords(step, ahead), ...this.done(step, null)];
+    if (step !== undefined) return this.prompt();
     this.session.lesson = null;
     this.standing.forget();
     return this.say(`Lesson done. ${this.lesson.end}`);
@@ -239,14 +231,8 @@ export class LessonRun implements LessonTracker, OffStepRun {
     return this.evidence.met(seen, this.sockets.roleSerial(seen.socket));
   }
 
-  /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
-  private onlyLooks(source: string): boolean {
-    const { program } = compile(source);
-    return program.every((s) => {
-      if (s.kind === 'show') return true;
-      if (s.kind !== 'command') return false;
-      return LOOKING.has(s.call.name) || this.session.table.get(s.call.name)?.onlyShows === true;
-    });
+  onlyLooks(source: string): boolean {
+    return onlyLooks(source, this.session.table);
   }
 
   /** The lesson's words, its sockets called by the student's names for them. */

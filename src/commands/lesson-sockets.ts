@@ -1,7 +1,7 @@
 import type { Engine, SocketHandle } from '../engine/types.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
-import { makes, Roles, type RoleSocket } from './lesson-roles.js';
+import { makes, Roles, type Makes, type RoleSocket } from './lesson-roles.js';
 import type { Facts } from './lesson-variants.js';
 
 /**
@@ -113,20 +113,52 @@ export class LessonSockets {
    * the role.
    */
   madeHere(step: LessonStep, source: string): boolean {
+    return this.takeFitting(step, this.roles.unclaimedIn(source));
+  }
+
+  /**
+   * The step makes a server's socket, and one of no role already is what it must be: made ahead of
+   * its step (the server started before the client's failed connect). It takes the role; its label, or null.
+   */
+  madeAhead(step: LessonStep): string | null {
+    const unclaimed = this.engine
+      .list()
+      .filter((s) => this.roles.roleOf(s.serial) === undefined)
+      .map((s) => ({ serial: s.serial, name: s.name }));
     const m = makes(step);
-    const port = m === null ? undefined : this.peek(m.port);
-    if (m === null || port?.kind !== 'int' || this.roles.held(m.role)) return false;
+    if (m === null) return null;
+    const held = this.roles.serial(m.role);
+    // Taken already (claimed when the step before it was told), by a socket that is still what the step makes.
+    if (this.roles.held(m.role) && held !== undefined)
+      return this.fits(m, { serial: held, name: '' }) ? (this.roles.nameOf(m.role) ?? null) : null;
+    return this.takeFitting(step, unclaimed) ? (this.roles.nameOf(m.role) ?? null) : null;
+  }
+
+  /** The label of a socket of this shell listening on the port, if one does. */
+  listenerOn(port: number): string | null {
+    return this.engine.list().find((s) => s.state === 'LISTEN' && s.local?.port === port)?.name ?? null;
+  }
+
+  /** The socket is what the server-making step must make: bound (UDP) or listening (TCP) on the port, on the step's host. */
+  private fits(m: Makes, s: RoleSocket): boolean {
+    const port = this.peek(m.port);
+    const info = this.engine.list().find((i) => i.serial === s.serial);
     const wildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
-    const socket = this.roles.unclaimedIn(source).find((s) => {
-      const info = this.engine.list().find((i) => i.serial === s.serial);
-      return (
-        info !== undefined &&
-        info.transport === m.transport &&
-        info.state === m.state &&
-        info.local?.port === port.value &&
-        (m.host === null ? wildcard(info.local.host) : info.local.host === m.host)
-      );
-    });
+    return (
+      port?.kind === 'int' &&
+      info !== undefined &&
+      info.transport === m.transport &&
+      info.state === m.state &&
+      info.local?.port === port.value &&
+      (m.host === null ? wildcard(info.local.host) : info.local.host === m.host)
+    );
+  }
+
+  /** Of `candidates`, the first socket that is what the server-making step must make takes its role. */
+  private takeFitting(step: LessonStep, candidates: readonly RoleSocket[]): boolean {
+    const m = makes(step);
+    if (m === null || this.roles.held(m.role)) return false;
+    const socket = candidates.find((s) => this.fits(m, s));
     if (socket === undefined) return false;
     this.roles.take(m.role, socket);
     return true;

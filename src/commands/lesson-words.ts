@@ -1,4 +1,5 @@
 import type { LessonStep } from './lesson-file.js';
+import type { Peek } from './lesson-receive.js';
 
 /**
  * Words the lesson says of its own, beside the lesson file's: the mark before each of its lines,
@@ -33,4 +34,12 @@ export function thenOrReset(step: LessonStep, then: string, reset: ResetNow | nu
       ? `${reset.unread} byte${reset.unread === 1 ? ' was' : 's were'} unread on ${reset.socket}`
       : `${reset.socket} had SO_LINGER 0`;
   return step.reset ?? `Here the close reset the connection (RST) instead, because ${why}: the warning above says so. ${then}`;
+}
+
+/** Why a connect the step expected to be refused worked, when a socket of this shell listens on the step's port; null when none does. */
+export function unfailedWhy(step: LessonStep, peek: Peek, listenerOn: (port: number) => string | null): string | null {
+  if (step.fails !== 'ECONNREFUSED') return null;
+  const port = [...step.step.matchAll(/\$(\w+)/g)].map((m) => peek(m[1]!)).find((v) => v?.kind === 'int');
+  const listener = port?.kind === 'int' ? listenerOn(port.value) : null;
+  return listener === null ? null : `: ${listener} listens on that port already (made before its step), so the handshake completed.`;
 }
