@@ -174,6 +174,32 @@ describe("the steps' words follow what the student's sockets are", () => {
     ]);
   });
 
+  it('TCP: the client closed before the second client: the words say so, and its recv step, which can never work, is done with why', async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, [
+      ...tcpOpening(port),
+      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+      ['clientSocket.send hello', /Step 8 of 17/],
+      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
+      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      ['print "From Server: " $modifiedSentence', /Step 13 of 17/],
+      ['clientSocket.close', /Not this step/],
+      [
+        'client2 = tcp.connect localhost $serverPort',
+        /» client2's handshake is done too[^]*\(clientSocket is closed already[^]*Step 14 of 17/,
+      ],
+      ['conn2, addr2 = serverSocket.accept', /Step 15 of 17/],
+      ['connectionSocket.close', /» Closing sent a FIN\. clientSocket was closed already[^]*Step 16 of 17/],
+      [
+        'clientSocket.recv 1024',
+        /» clientSocket is closed already \(closed before this step\), so it can do nothing more[^]*b'': end of file[^]*Step 17 of 17/,
+      ],
+    ]);
+  });
+
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {
     const d = shell();
     await walk(d, [['lesson tcp', /Step 1 of 17/]]);

@@ -140,6 +140,14 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     // step can never work as written, and saying "type it again" would leave the student stuck.
     if (failure !== null && step.fails === null && this.resetSeen && failure.message.includes('ECONNRESET'))
       return this.done(step, source, RESET_INSTEAD);
+    // The step's socket was closed before it: it can never work, and "type it again" would leave the student stuck.
+    const closed = failure === null || step.fails !== null ? null : this.sockets.closedTarget(step);
+    if (closed !== null)
+      return this.done(
+        step,
+        source,
+        `${closed} is closed already (closed before this step), so it can do nothing more: the error above. Had it been open: ${this.then(step)}`,
+      );
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
       // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
       if (step.fails === null || failure !== null)

@@ -1,4 +1,5 @@
 import type { Engine, SocketHandle } from '../engine/types.js';
+import { compile } from './check.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
 import { makes, Roles, type Makes, type RoleSocket } from './lesson-roles.js';
@@ -132,6 +133,14 @@ export class LessonSockets {
     if (this.roles.held(m.role) && held !== undefined)
       return this.fits(m, { serial: held, name: '' }) ? (this.roles.nameOf(m.role) ?? null) : null;
     return this.takeFitting(step, unclaimed) ? (this.roles.nameOf(m.role) ?? null) : null;
+  }
+
+  /** The student's name for the step's socket (NAME.call) when its role was taken and the socket is closed now; else null. */
+  closedTarget(step: LessonStep): string | null {
+    const [stmt] = compile(step.step).program;
+    const role = stmt?.kind === 'command' ? stmt.call.target?.name : undefined;
+    if (role === undefined || this.roles.serial(role) === undefined || this.roles.held(role)) return null;
+    return this.roles.nameOf(role) ?? role;
   }
 
   /** The label of a socket of this shell listening on the port, if one does. */
