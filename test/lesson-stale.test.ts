@@ -200,6 +200,39 @@ describe("the steps' words follow what the student's sockets are", () => {
     ]);
   });
 
+  it.skipIf(process.platform !== 'linux')(
+    'two terminals, UDP: the client sending again before the server terminal bound is refused, with why; once bound, it is the step',
+    async () => {
+      const port = await freeFixedPort();
+      const client = shell();
+      const server = shell();
+      await walk(client, [
+        ['lesson udp --client', /Step 1 of 15/],
+        [`serverPort = ${port}`, /Step 2 of 15/],
+        ['clientSocket = udp.socket', /Step 3 of 15/],
+        ['clientSocket.getsockname', /Step 4 of 15/],
+        ['clientSocket.sendto hello localhost $serverPort', /Step 5 of 15/],
+        [
+          'clientSocket.sendto hello localhost $serverPort',
+          new RegExp(
+            `» No socket on this host is bound to UDP port ${port} yet: the server terminal has not bound serverSocket[^]*send again here`,
+          ),
+        ],
+      ]);
+      await walk(server, [
+        ['lesson udp --server', /Step 1 of \d+/],
+        [`serverPort = ${port}`, /Step 2/],
+        ['serverSocket = udp.bind $serverPort', /Step 3/],
+      ]);
+      await walk(client, [
+        [
+          'clientSocket.sendto hello localhost $serverPort',
+          /» The server's socket is bound, so the datagram is in its queue now[^]*Step 6 of 15/,
+        ],
+      ]);
+    },
+  );
+
   it('trial #8: serverPort below 1024 is refused, with why, and the step stays; above 65535 too', async () => {
     const d = shell();
     await walk(d, [['lesson tcp', /Step 1 of 17/]]);

@@ -24,7 +24,14 @@ export type Condition =
   /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty). */
   | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean }
   /** A socket of this shell (of this transport: for TCP, a listening one) is bound to the port a variable holds. */
-  | { readonly kind: 'in use'; readonly name: string; readonly transport: 'udp' | 'tcp' | null; readonly used: boolean }
+  | {
+      readonly kind: 'in use';
+      readonly name: string;
+      readonly transport: 'udp' | 'tcp' | null;
+      readonly used: boolean;
+      /** Any program's socket on this host (from the OS's tables), not only this shell's. */
+      readonly host: boolean;
+    }
   /** A variable holds a whole number below (or above) n. */
   | { readonly kind: 'number'; readonly name: string; readonly below: boolean; readonly n: number };
 
@@ -48,6 +55,8 @@ export interface Facts {
   variable(name: string): Value | undefined;
   /** A socket of this shell is bound to this port (of this transport, TCP only listening; null: any). */
   portInUse(port: number, transport: 'udp' | 'tcp' | null): boolean;
+  /** Any socket on this host is bound to this UDP port (TCP: listens on it); undefined where the OS's tables cannot be read. */
+  portInUseOnHost(port: number, transport: 'udp' | 'tcp'): boolean | undefined;
 }
 
 /** Parses a condition (`clientSocket was unbound`, `serverPort below 1024`); a string says what is wrong. */
@@ -60,12 +69,19 @@ export function parseCondition(text: string): Condition | string {
     if (m !== null) return { kind: 'bound', role: name, bound: m[2] === 'bound', was: m[1] !== undefined };
     if (said === 'open' || said === 'closed') return { kind: 'open', role: name, open: said === 'open' };
     if (said === 'queued' || said === 'empty') return { kind: 'queued', role: name, queued: said === 'queued' };
-    const use = /^(in use|free)(?: by (udp|tcp))?$/.exec(said);
-    if (use !== null) return { kind: 'in use', name, transport: (use[2] as 'udp' | 'tcp' | undefined) ?? null, used: use[1] === 'in use' };
+    const use = /^(in use|free)(?: by (udp|tcp))?( on this host)?$/.exec(said);
+    if (use !== null && (use[3] === undefined || use[2] !== undefined))
+      return {
+        kind: 'in use',
+        name,
+        transport: (use[2] as 'udp' | 'tcp' | undefined) ?? null,
+        used: use[1] === 'in use',
+        host: use[3] !== undefined,
+      };
     const n = /^(below|above) (\d{1,6})$/.exec(said);
     if (n !== null) return { kind: 'number', name, below: n[1] === 'below', n: Number(n[2]) };
   }
-  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use or NAME free [by udp|tcp], NAME below N or NAME above N; got '${text}'`;
+  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use or NAME free [by udp|tcp [on this host]], NAME below N or NAME above N; got '${text}'`;
 }
 
 /** The names a condition or a text's placeholders read: a socket's role, or a variable. */
@@ -104,7 +120,11 @@ export function holds(when: Condition, record: Facts): boolean {
     }
     case 'in use': {
       const v = record.variable(when.name);
-      return v?.kind === 'int' && record.portInUse(v.value, when.transport) === when.used;
+      if (v?.kind !== 'int') return false;
+      // Where the OS's tables cannot be read, a host-wide condition does not hold: the plain text is said.
+      const used =
+        when.host && when.transport !== null ? record.portInUseOnHost(v.value, when.transport) : record.portInUse(v.value, when.transport);
+      return used !== undefined && used === when.used;
     }
     case 'number': {
       const v = record.variable(when.name);
