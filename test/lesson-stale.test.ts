@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { waitFor, waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { saidAfter, tcpExchange, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -179,12 +179,7 @@ describe("the steps' words follow what the student's sockets are", () => {
     const d = shell();
     await walk(d, [
       ...tcpOpening(port),
-      ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
-      ['clientSocket.send hello', /Step 8 of 17/],
-      ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
-      ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
-      ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
-      ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+      ...tcpExchange,
       ['print "From Server: " $modifiedSentence', /Step 13 of 17/],
       ['clientSocket.close', /Not this step/],
       [
