@@ -84,7 +84,7 @@ describe("the steps' words follow what the student's sockets are", () => {
     await walk(d, udpToRelay(port, 0).slice(0, 12));
     expect(await run(d, `relayPort = ${port}`)).toMatch(
       new RegExp(
-        `» A socket of this shell is bound to port ${port} already[^\\n]*a second bind there would fail with EADDRINUSE\\. Choose another: relayPort = 12001`,
+        `» A UDP socket is bound to port ${port} already[^\\n]*a second bind there would fail with EADDRINUSE\\. Choose another: relayPort = 12001`,
       ),
     );
     await walk(d, [
