@@ -120,6 +120,10 @@ describe("the steps' words follow what the student's sockets are", () => {
     const timedOut = await run(d, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048');
     expect(timedOut).toMatch(/» recvfrom timed out: no reply came in time\. A datagram waits in serverSocket's queue/);
     expect(timedOut).not.toMatch(/the relay lost the datagram/);
+    // The relay still runs: the send through it is told as such, not as sent to a stopped relay.
+    await walk(d, [
+      ['clientSocket.sendto hello localhost $relayPort', /» When a datagram gets through, a \[serverSocket\] notice[^]*Step 18 of 19/],
+    ]);
     await d.run('kill %1');
   });
 
