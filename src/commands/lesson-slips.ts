@@ -1,4 +1,4 @@
-import type { Address } from '../engine/socket-info.js';
+import type { Address } from '../engine/types.js';
 import type { EngineEvent } from '../engine/types.js';
 import type { Stmt, Word } from '../lang/ast.js';
 import { compile } from './check.js';

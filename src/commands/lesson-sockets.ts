@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { socketRows, TCP_LISTEN } from '../engine/index.js';
 import type { Engine, SocketHandle } from '../engine/types.js';
 import { compile } from './check.js';
 import type { LessonStep } from './lesson-file.js';
@@ -53,7 +53,11 @@ export class LessonSockets {
       return info?.queued.count;
     },
     variable: (name) => this.peek(name),
-    portInUseOnHost: (port, transport) => portOnHost(port, transport),
+    // The OS's tables (/proc/net/udp, tcp: any program's sockets); null where they cannot be read.
+    portInUseOnHost: (port, transport) => {
+      const rows = socketRows(transport, port);
+      return rows === null ? undefined : rows.some((r) => transport === 'udp' || r.state === TCP_LISTEN);
+    },
     portInUse: (port, transport) =>
       this.engine
         .list()
@@ -185,28 +189,4 @@ export class LessonSockets {
     if (value !== undefined) return value.kind === 'socket' ? value.handle.serial : undefined;
     return this.engine.lookup(name)?.serial;
   }
-}
-
-/**
- * Any socket on this host bound to the UDP port, or listening on the TCP port, from Linux's tables
- * (/proc/net/udp, udp6, tcp, tcp6: the local address's port in hex, the state 0A for LISTEN);
- * undefined where they cannot be read (not Linux).
- */
-function portOnHost(port: number, transport: 'udp' | 'tcp'): boolean | undefined {
-  let read = false;
-  for (const file of [`/proc/net/${transport}`, `/proc/net/${transport}6`]) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    read = true;
-    for (const row of text.split('\n').slice(1)) {
-      const [, local, , state] = row.trim().split(/\s+/);
-      const hex = local?.split(':').pop();
-      if (hex !== undefined && parseInt(hex, 16) === port && (transport === 'udp' || state === '0A')) return true;
-    }
-  }
-  return read ? false : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Address } from '../engine/socket-info.js';
+import type { Address } from '../engine/types.js';
 import { addressRepr, repr, type Value } from '../lang/values.js';
 
 /**
