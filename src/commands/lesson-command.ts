@@ -5,8 +5,8 @@ import { defineCommand } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
 import { loadLesson, shippedLessons, stepsIn, type LessonMode } from './lesson-file.js';
-import { readPlaces, writePlace, type Place } from './lesson-places.js';
-import { LessonRun, placeKey } from './lesson-run.js';
+import { placeKey, readPlaces, writePlace, type Place } from './lesson-places.js';
+import { LessonRun } from './lesson-run.js';
 import type { RoleSocket } from './lesson-roles.js';
 
 /**

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { ShellError } from '../core/errors.js';
 import { parseSeen, type Seen } from './lesson-seen.js';
 import { packageRoot } from '../core/package-root.js';
+import { compile } from './check.js';
+import { rolesOf } from './lesson-roles.js';
+import { badPlaceholder, namesRead, parseCondition, VARIANT_FIELDS, type Variant, type VariantField } from './lesson-variants.js';
 
 /**
  * The lessons' text lives in data files (lessons/*.lesson, described in lessons/README.md), not in
@@ -32,6 +35,8 @@ export interface LessonStep {
   /** Said instead of then when the step's close reset the connection (bytes unread): null, a generic note before then. */
   readonly reset: string | null;
   readonly ask: string | null;
+  /** `say if ...:` and `then if ...:` in file order, and `refuse if ...:` (lesson-variants.ts). */
+  readonly variants: Readonly<Record<VariantField, readonly Variant[]>>;
 }
 
 export interface Lesson {
@@ -74,10 +79,17 @@ export function loadLesson(nameOrPath: string): Lesson {
 }
 
 const HEAD = ['title', 'intro', 'intro-server', 'intro-client', 'end'] as const;
-const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'reset', 'ask', 'side', 'terminals', 'seen'] as const;
+const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'reset', 'ask', 'side', 'terminals', 'seen', 'refuse'] as const;
 type Field = (typeof HEAD)[number] | (typeof STEP)[number];
 const FIELDS: ReadonlySet<string> = new Set<Field>([...HEAD, ...STEP]);
 const IN_HEAD: ReadonlySet<string> = new Set<Field>(HEAD);
+const WITH_IF: ReadonlySet<string> = new Set<string>(VARIANT_FIELDS);
+
+/** A step's fields as read: plain ones by name, variants in file order. */
+interface RawStep {
+  readonly fields: Partial<Record<Field, string>>;
+  readonly variants: { field: VariantField; when: string; text: string; line: number }[];
+}
 
 /** The steps of a lesson in a mode: the student's side's steps, and those for this many terminals. */
 export function stepsIn(lesson: Lesson, mode: LessonMode): readonly LessonStep[] {
@@ -87,24 +99,35 @@ export function stepsIn(lesson: Lesson, mode: LessonMode): readonly LessonStep[]
 /** Parses the text of a .lesson file; errors name the file and line. */
 export function parseLesson(name: string, text: string, file: string): Lesson {
   const head: Partial<Record<Field, string>> = {};
-  const steps: Partial<Record<Field, string>>[] = [];
-  let last: { fields: Partial<Record<Field, string>>; field: Field } | null = null;
+  const steps: RawStep[] = [];
+  /** Where a continuation line goes: the field last written. */
+  let more: ((text: string) => void) | null = null;
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.startsWith('#')) return;
-    if (line.startsWith('  ') && last !== null) {
-      last.fields[last.field] = `${last.fields[last.field]} ${line.trim()}`;
+    if (line.startsWith('  ') && more !== null) {
+      more(line.trim());
       return;
     }
-    const m = /^([a-z-]+):\s?(.*)$/.exec(line);
-    if (m === null || !FIELDS.has(m[1]!))
-      throw new ShellError(`${file}:${i + 1}: expected 'field: text' (${[...FIELDS].join(', ')})`, null);
-    const field = m[1] as Field;
-    if (field === 'step') steps.push({});
-    const fields = IN_HEAD.has(field) || steps.length === 0 ? head : steps[steps.length - 1]!;
-    fields[field] = m[2]!.trim();
-    last = { fields, field };
+    const m = /^([a-z-]+)(?: if ([^:]+))?:\s?(.*)$/.exec(line);
+    const field = m?.[1];
+    if (m === null || field === undefined || !(m[2] === undefined ? FIELDS.has(field) && field !== 'refuse' : WITH_IF.has(field)))
+      throw new ShellError(
+        `${file}:${i + 1}: expected 'field: text' (${[...FIELDS].filter((f) => f !== 'refuse').join(', ')}; ${[...WITH_IF].join(', ')} also as 'field if CONDITION: text')`,
+        null,
+      );
+    if (field === 'step') steps.push({ fields: {}, variants: [] });
+    const into = IN_HEAD.has(field) || steps.length === 0 ? null : steps[steps.length - 1]!;
+    if (m[2] !== undefined && into !== null) {
+      const variant = { field: field as VariantField, when: m[2], text: m[3]!.trim(), line: i + 1 };
+      into.variants.push(variant);
+      more = (t) => (variant.text = `${variant.text} ${t}`);
+      return;
+    }
+    const fields = into?.fields ?? head;
+    fields[field as Field] = m[3]!.trim();
+    more = (t) => (fields[field as Field] = `${fields[field as Field]} ${t}`);
   });
   if (steps.length === 0) throw new ShellError(`${file}: a lesson needs at least one step`, null);
   return {
@@ -113,39 +136,84 @@ export function parseLesson(name: string, text: string, file: string): Lesson {
     intro: head.intro ?? '',
     introOf: { server: head['intro-server'] ?? head.intro ?? '', client: head['intro-client'] ?? head.intro ?? '' },
     end: head.end ?? '',
-    steps: steps.map((s, i) => {
-      const step = s.step!;
-      const where = `${file}: step ${i + 1}`;
-      const expect = s.expect ?? escape(collapse(step));
-      let re: RegExp;
-      try {
-        re = new RegExp(`^(?:${expect})$`);
-      } catch {
-        throw new ShellError(`${where}: expect is not a regular expression: ${expect}`, null);
-      }
-      const side = s.side ?? null;
-      if (side !== null && side !== 'server' && side !== 'client')
-        throw new ShellError(`${where}: side is server or client, not '${side}'`, null);
-      const terminals = s.terminals ?? null;
-      if (terminals !== null && terminals !== '1' && terminals !== '2')
-        throw new ShellError(`${where}: terminals is 1 or 2, not '${terminals}'`, null);
-      const seen = s.seen === undefined ? null : parseSeen(s.seen);
-      if (typeof seen === 'string') throw new ShellError(`${where}: ${seen}`, null);
-      return {
-        step,
-        side,
-        terminals: terminals === null ? null : terminals === '1' ? 1 : 2,
-        seen,
-        expect: re,
-        fails: s.fails ?? null,
-        say: s.say ?? '',
-        hint: s.hint ?? `Type ${step}`,
-        then: s.then ?? '',
-        reset: s.reset ?? null,
-        ask: s.ask ?? null,
-      };
-    }),
+    steps: checked(
+      file,
+      steps.map(({ fields: s, variants }, i) => {
+        const step = s.step!;
+        const where = `${file}: step ${i + 1}`;
+        const expect = s.expect ?? escape(collapse(step));
+        let re: RegExp;
+        try {
+          re = new RegExp(`^(?:${expect})$`);
+        } catch {
+          throw new ShellError(`${where}: expect is not a regular expression: ${expect}`, null);
+        }
+        const side = s.side ?? null;
+        if (side !== null && side !== 'server' && side !== 'client')
+          throw new ShellError(`${where}: side is server or client, not '${side}'`, null);
+        const terminals = s.terminals ?? null;
+        if (terminals !== null && terminals !== '1' && terminals !== '2')
+          throw new ShellError(`${where}: terminals is 1 or 2, not '${terminals}'`, null);
+        const seen = s.seen === undefined ? null : parseSeen(s.seen);
+        if (typeof seen === 'string') throw new ShellError(`${where}: ${seen}`, null);
+        return {
+          step,
+          side,
+          terminals: terminals === null ? null : terminals === '1' ? 1 : 2,
+          seen,
+          expect: re,
+          fails: s.fails ?? null,
+          say: s.say ?? '',
+          hint: s.hint ?? `Type ${step}`,
+          then: s.then ?? '',
+          reset: s.reset ?? null,
+          ask: s.ask ?? null,
+          variants: variantsOf(where, variants),
+        };
+      }),
+    ),
   };
+}
+
+function variantsOf(where: string, raw: RawStep['variants']): Record<VariantField, Variant[]> {
+  const out: Record<VariantField, Variant[]> = { say: [], then: [], refuse: [] };
+  for (const v of raw) {
+    const when = parseCondition(v.when);
+    if (typeof when === 'string') throw new ShellError(`${where} (line ${v.line}): ${when}`, null);
+    out[v.field].push({ when, text: v.text });
+  }
+  return out;
+}
+
+/**
+ * The steps, once every condition and placeholder names a socket's role or a variable the lesson's
+ * steps make: a misspelt name would make a variant that never holds, and the lesson would say the
+ * plain text where it is false.
+ */
+function checked(file: string, steps: LessonStep[]): LessonStep[] {
+  const roles = rolesOf(steps);
+  const variables = new Set(
+    steps.flatMap((s) => compile(s.step).program.flatMap((st) => ('targets' in st ? st.targets.map((t) => t.name) : []))),
+  );
+  steps.forEach((s, i) => {
+    const texts: [Variant['when'] | null, string][] = [
+      ...[s.say, s.then, s.hint, s.ask ?? '', s.reset ?? ''].map((t): [null, string] => [null, t]),
+      ...VARIANT_FIELDS.flatMap((f) => s.variants[f].map((v): [Variant['when'], string] => [v.when, v.text])),
+    ];
+    for (const [when, text] of texts) {
+      const bad = badPlaceholder(text);
+      if (bad !== null)
+        throw new ShellError(`${file}: step ${i + 1}: ${bad} is not a placeholder: {NAME}, {ROLE.address} or {ROLE.port}`, null);
+      const read = namesRead(when, text);
+      const unknown = [...read.roles.filter((r) => !roles.has(r)), ...read.variables.filter((v) => !variables.has(v))];
+      if (unknown.length > 0)
+        throw new ShellError(
+          `${file}: step ${i + 1}: ${unknown[0]} is neither a socket of the lesson (${[...roles].join(', ')}) nor a variable its steps set`,
+          null,
+        );
+    }
+  });
+  return steps;
 }
 
 /** A typed command as steps are matched: trimmed, runs of spaces as one. */

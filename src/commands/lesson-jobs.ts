@@ -16,6 +16,8 @@ export type RelayFate = { readonly kind: 'listening' } | { readonly kind: 'ended
 export class RelayStarts {
   /** Jobs started by the chunk running now (or last run). */
   private startedNow: number[] = [];
+  /** Every job started while the lesson ran. */
+  private readonly started: number[] = [];
   private readonly listening = new Set<number>();
   private readonly ended = new Map<number, JobEnd>();
   /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
@@ -28,6 +30,7 @@ export class RelayStarts {
         this.listening.delete(news.job);
         this.ended.delete(news.job);
         this.startedNow.push(news.job);
+        this.started.push(news.job);
         return;
       case 'listening':
         this.listening.add(news.job);
@@ -40,6 +43,11 @@ export class RelayStarts {
         return exhaustive;
       }
     }
+  }
+
+  /** Every relay job the lesson saw start has ended (none runs now). */
+  allEnded(): boolean {
+    return this.started.every((job) => this.ended.has(job));
   }
 
   /** A chunk begins: the jobs it starts are counted from here. */

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LessonMode } from './lesson-file.js';
 
 /**
  * Where each lesson stands, kept in a small JSON file (SessionServices.lessonState: the REPL's is
@@ -21,6 +22,49 @@ export interface Place {
 }
 
 export type SavedPlaces = Readonly<Record<string, Place>>;
+
+/** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
+export function placeKey(name: string, mode: LessonMode): string {
+  return mode === 'one' ? name : `${name} --${mode}`;
+}
+
+/** Where one lesson under way stands: its entry in the session's places, written through to the state file. */
+export class Standing {
+  constructor(
+    /** This session's places, by key. */
+    private readonly places: Map<string, Place>,
+    readonly key: string,
+    /** How many steps the lesson has in its mode. */
+    private readonly steps: number,
+    /** The state file; undefined: this session only. */
+    private readonly file: string | undefined,
+  ) {}
+
+  get at(): number {
+    return this.places.get(this.key)?.at ?? 0;
+  }
+
+  /** What the student typed for each step before the current one. */
+  typed(): readonly (readonly string[])[] {
+    return this.places.get(this.key)?.typed ?? [];
+  }
+
+  /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
+  moveTo(at: number, lines: readonly string[]): void {
+    const was = this.places.get(this.key) ?? { at: 0, typed: [] };
+    const typed = Array.from({ length: at }, (_, i) =>
+      i < was.at ? (was.typed[i] ?? []) : i === was.at ? lines.map((l) => l.trim()) : [],
+    );
+    const place = { at, typed };
+    this.places.set(this.key, place);
+    if (this.file !== undefined) writePlace(this.file, this.key, at < this.steps ? place : null);
+  }
+
+  /** The lesson is done: `lesson NAME` starts it afresh. */
+  forget(): void {
+    this.places.delete(this.key);
+  }
+}
 
 export function readPlaces(file: string): SavedPlaces {
   try {

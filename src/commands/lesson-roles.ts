@@ -76,7 +76,15 @@ export class Roles {
     private readonly bound: Map<string, RoleSocket>,
     /** The serial of the socket a name stands for now (a variable holding one, or a socket's label). */
     private readonly resolve: (name: string) => number | undefined,
+    /** The socket is open: a role whose socket was closed is free for the next socket a step makes for it. */
+    private readonly live: (serial: number) => boolean,
   ) {}
+
+  /** The role is held by an open socket. */
+  held(role: string): boolean {
+    const socket = this.bound.get(role);
+    return socket !== undefined && this.live(socket.serial);
+  }
 
   serial(role: string): number | undefined {
     return this.bound.get(role)?.serial;
@@ -89,7 +97,7 @@ export class Roles {
    */
   asLesson(source: string, step: LessonStep | undefined): string {
     this.candidate = null;
-    const open = step === undefined ? [] : [...namesIn(step.step)].filter((n) => this.all.has(n) && !this.bound.has(n));
+    const open = step === undefined ? [] : [...namesIn(step.step)].filter((n) => this.all.has(n) && !this.held(n));
     const edits: { span: Span; text: string }[] = [];
     for (const { name, span, dollar } of occurrences(compile(source).program)) {
       const serial = this.resolve(name);
@@ -97,7 +105,7 @@ export class Roles {
       const role = this.roleOf(serial);
       let as: string | null = null;
       if (role !== undefined) as = role;
-      else if (this.bound.has(name)) as = `${name}(another socket)`;
+      else if (this.held(name)) as = `${name}(another socket)`;
       else if (open.length === 1 && (this.candidate === null || this.candidate.socket.serial === serial)) {
         as = open[0]!;
         this.candidate = { role: as, socket: { serial, name } };
@@ -141,7 +149,8 @@ export class Roles {
     return out;
   }
 
-  private roleOf(serial: number): string | undefined {
+  /** The role the socket has, if it has one. */
+  roleOf(serial: number): string | undefined {
     for (const [role, socket] of this.bound) if (socket.serial === serial) return role;
     return undefined;
   }

@@ -1,37 +1,19 @@
 import type { EngineEvent } from '../engine/types.js';
 import type { LessonTracker, SessionServices } from '../spec/services.js';
 import { proseWidth, wrapWords } from '../render/wrap.js';
-import { compile } from './check.js';
 import { collapse, stepsIn, type Lesson, type LessonMode, type LessonStep } from './lesson-file.js';
-import { writePlace, type Place } from './lesson-places.js';
-import { keepHint, kept, nearMiss, nearMissWords, Receipts, receiveStep, takenWords, type NearMiss, type Peek } from './lesson-receive.js';
+import { placeKey, Standing, type Place } from './lesson-places.js';
+import { Receipts, receiveStep, takenWords, type Peek } from './lesson-receive.js';
+import { OffStep, onlyLooks, type Failure, type OffStepRun } from './lesson-off-step.js';
+import { MARK, RESET_INSTEAD, thenOrReset, unfailedWhy, UNFAILED, type ResetNow } from './lesson-words.js';
 import { Evidence, type Seen } from './lesson-seen.js';
+import { heardSeen, type SeenRun } from './lesson-seen-step.js';
 import { RelayStarts } from './lesson-jobs.js';
-import { rolesOf, type Roles, type RoleSocket } from './lesson-roles.js';
+import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
+import { fill, holds, pick } from './lesson-variants.js';
+import { asStep, ChunkSends } from './lesson-slips.js';
 import type { JobNews } from '../core/jobs.js';
-
-/** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
-const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
-
-const MARK = '» ';
-
-/** What it likely means when a step that should fail with this code worked. */
-const UNFAILED: Readonly<Record<string, string>> = {
-  ECONNREFUSED: ': is a server already running on that port?',
-  ETIMEDOUT: ': something arrived before the timeout, so nothing was lost this time.',
-};
-
-/** Said for a step whose call failed with ECONNRESET after the lesson saw a connection reset. */
-const RESET_INSTEAD =
-  'ECONNRESET (Python: ConnectionResetError): the connection was reset, not closed with a FIN, so there is no end of stream to read; that is what a close with bytes unread does. The step is done: this end is finished with the connection too.';
-
-/** The key of a lesson in a mode, in the places of a session and of the state file: 'udp', 'tcp --server'. */
-export function placeKey(name: string, mode: LessonMode): string {
-  return mode === 'one' ? name : `${name} --${mode}`;
-}
-
-type Failure = Parameters<LessonTracker['heard']>[1];
 
 /**
  * One lesson under way in one mode. The student types every command; after each, `heard` says what
@@ -40,25 +22,25 @@ type Failure = Parameters<LessonTracker['heard']>[1];
  * says it at once. A step that takes (recv, recvfrom, accept) is also done by its effect
  * (lesson-receive.ts): what came kept under its names after another command took it.
  */
-export class LessonRun implements LessonTracker {
+export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
   readonly steps: readonly LessonStep[];
   readonly key: string;
-  private readonly evidence = new Evidence();
-  private readonly receipts = new Receipts();
+  private readonly standing: Standing;
+  readonly evidence = new Evidence();
+  readonly receipts = new Receipts();
+  /** Where the chunk's sends went, to say what was off in a line that was nearly the step (lesson-slips.ts). */
+  readonly sends = new ChunkSends();
   /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
   private readonly relays = new RelayStarts();
   /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
-  private readonly sockets: LessonSockets;
-  private readonly roles: Roles;
-  /** The current step's data, taken by a command that was not the step. */
-  private miss: NearMiss | null = null;
-  /** Lines typed towards the current step before the one that does it (a near miss). */
-  private typing: string[] = [];
+  readonly sockets: LessonSockets;
+  /** Lines that are not the step, and the current step's near miss (lesson-off-step.ts). */
+  private readonly off = new OffStep(this);
   /**
    * A close during this chunk that reset its connection (bytes unread, SO_LINGER 0), and whether any
    * reset has happened in this lesson: a step's text written for a FIN must not be said after one.
    */
-  private resetNow: { socket: string; unread: number } | null = null;
+  private resetNow: ResetNow | null = null;
   private resetSeen = false;
 
   constructor(
@@ -66,7 +48,7 @@ export class LessonRun implements LessonTracker {
     readonly lesson: Lesson,
     readonly mode: LessonMode,
     /** This session's places, by key. */
-    private readonly places: Map<string, Place>,
+    places: Map<string, Place>,
     /** The student's variables, to see what a receiving step's names hold. */
     peek: Peek,
     /** The roles taken in this session, by role: kept across `lesson stop` and back. */
@@ -74,24 +56,26 @@ export class LessonRun implements LessonTracker {
   ) {
     this.steps = stepsIn(lesson, mode);
     this.key = placeKey(lesson.name, mode);
+    this.standing = new Standing(places, this.key, this.steps.length, session.lessonState);
     this.sockets = new LessonSockets(session.engine, peek, rolesOf(lesson.steps), bound);
-    this.roles = this.sockets.roles;
   }
 
   get at(): number {
-    return this.places.get(this.key)?.at ?? 0;
+    return this.standing.at;
   }
 
   /** The current step, as the student sees it before typing. */
   prompt(): string[] {
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    return [...this.say(`Step ${this.at + 1} of ${this.steps.length}: ${step.say}`), ...this.say(`  type: ${step.step}`, '         ')];
+    const say = pick(step.say, step.variants.say, this.sockets.facts);
+    return [...this.say(`Step ${this.at + 1} of ${this.steps.length}: ${say}`), ...this.say(`  type: ${step.step}`, '         ')];
   }
 
   saw(event: EngineEvent): void {
     this.evidence.hear(event);
     this.receipts.hear(event);
+    this.sends.hear(event);
     if (event.kind === 'closed' && event.peer !== null && (event.unread > 0 || event.linger)) {
       this.resetNow = { socket: event.socket, unread: event.unread };
       this.resetSeen = true;
@@ -111,15 +95,17 @@ export class LessonRun implements LessonTracker {
   }
 
   before(source: string): readonly string[] {
-    this.receipts.clear(); // what this chunk receives is what heard judges
+    this.receipts.clear(); // what this chunk receives (and sends) is what heard judges
+    this.sends.clear();
     this.relays.chunkBegins();
     this.resetNow = null;
+    this.sockets.chunkBegins();
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
-    const miss = this.miss;
+    const miss = this.off.miss;
     if (rs === null || miss === null || this.sockets.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.
-    if (receiveStep(this.roles.asLesson(source, step))?.socket !== rs.socket) return [];
+    if (receiveStep(this.sockets.roles.asLesson(source, step))?.socket !== rs.socket) return [];
     return this.say(takenWords(rs, miss, this.sockets.peekAs));
   }
 
@@ -132,54 +118,53 @@ export class LessonRun implements LessonTracker {
       return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    if (step.seen !== null) {
-      if (this.met(step.seen)) {
-        // What the engine saw during this command did the step; the command may be the next step too
-        // (a recvfrom typed while the datagram was on its way).
-        // So may a near miss of it (a bare recvfrom that took the datagram the step was after).
-        const next = this.steps[this.at + 1];
-        const nextSocket = next === undefined || next.seen !== null ? null : (receiveStep(next.step)?.socket ?? null);
-        const nextSerial = nextSocket === null ? undefined : this.sockets.handleOf(nextSocket)?.serial;
-        const alsoNext =
-          next !== undefined &&
-          next.seen === null &&
-          (next.expect.test(collapse(this.roles.asLesson(source, next))) || this.receipts.has(nextSerial));
-        const said = this.done(step, alsoNext || this.onlyLooks(source) ? null : source);
-        return alsoNext ? [...said, ...this.heard(source, failure)] : said;
-      }
-      if (this.onlyLooks(source)) return [];
-      if (failure?.cancelled === true) return this.say(`Cancelled. ${step.hint}`);
-      // Not silence: a step skipped past (connectionSocket closed before the second accept) would wait for ever unsaid.
-      return this.say(
-        failure !== null
-          ? `That did not work. ${step.hint}`
-          : `Not yet: ${this.evidence.progress(step.seen, this.sockets.roleSerial(step.seen.socket))}. ${step.hint}`,
-      );
-    }
+    if (step.seen !== null) return heardSeen(this, step, step.seen, source, failure);
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
     // The line as the lesson writes it: the student's names for the lesson's sockets spelled as the lesson's.
-    const typed = this.roles.asLesson(source, step);
+    const typed = asStep(this.sockets.roles.asLesson(source, step), step, this.sockets.peekAs);
     if (!step.expect.test(collapse(typed))) {
       if (failure === null && this.sockets.madeHere(step, source)) return this.done(step, source);
-      return this.notTheStep(step, source, typed, failure, took);
+      return this.off.judge(step, source, typed, failure, took);
     }
-    if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.hint(step)}`);
+    if (failure?.cancelled === true) return this.say(`Cancelled: nothing changed. ${this.off.hint(step)}`);
+    // A step that stops the relay, when the relay has stopped already (kill 1, or it ended): there is nothing left to stop.
+    if (failure !== null && /^kill %/.test(step.step) && failure.message.includes('no running job') && this.relays.allEnded())
+      return this.done(
+        step,
+        null,
+        `The relay has stopped already (its [N] stopped line above), so there is no job left to kill. ${step.then}`,
+      );
     // A connection reset earlier (a close with bytes unread) has no end of stream left to read: the
     // step can never work as written, and saying "type it again" would leave the student stuck.
     if (failure !== null && step.fails === null && this.resetSeen && failure.message.includes('ECONNRESET'))
       return this.done(step, source, RESET_INSTEAD);
+    // The step's socket was closed before it: it can never work, and "type it again" would leave the student stuck.
+    const closed = failure === null || step.fails !== null ? null : this.sockets.closedTarget(step);
+    if (closed !== null)
+      return this.done(
+        step,
+        source,
+        `${closed} is closed already (closed before this step), so it can do nothing more: the error above. Had it been open: ${this.then(step)}`,
+      );
     if (step.fails !== null ? failure === null || !failure.message.includes(step.fails) : failure !== null) {
       // Often nothing in the line is wrong (the server is not listening yet): the error above says why.
       if (step.fails === null || failure !== null)
-        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.hint(step)}`);
+        return this.say(`That did not work: the error above says why; type it again when it can work. ${this.off.hint(step)}`);
       // It worked where it should fail (a server already runs there): go on, past the step that
       // retries the same command once the server runs, and say so.
+      // (The server's socket made ahead of its step, between the two, is done by that socket.)
+      const why = unfailedWhy(step, this.sockets.peekAs, (port) => this.sockets.listenerOn(port));
+      const said = this.say(`It worked where it should have failed with ${step.fails}${why ?? UNFAILED[step.fails] ?? '.'}`);
       this.moveTo(this.at + 1, [source]);
-      while (this.steps[this.at]?.seen === null && this.steps[this.at]!.fails === null && this.steps[this.at]!.expect.test(collapse(typed)))
-        this.moveTo(this.at + 1, [source]);
-      return [...this.say(`It worked where it should have failed with ${step.fails}${UNFAILED[step.fails] ?? '.'}`), ...this.next()];
+      for (let s = this.steps[this.at]; s !== undefined && s.seen === null; s = this.steps[this.at]) {
+        const ahead = this.sockets.madeAhead(s);
+        if (ahead !== null) said.push(...this.aheadWords(s, ahead), ...this.say(this.then(s)));
+        else if (s.fails !== null || !s.expect.test(collapse(typed))) break;
+        this.moveTo(this.at + 1, ahead === null ? [source] : []);
+      }
+      return [...said, ...this.next()];
     }
     const job = this.relays.startedBy(source);
     if (job !== null) {
@@ -199,91 +184,54 @@ export class LessonRun implements LessonTracker {
     const settled = step === undefined ? null : this.relays.settled();
     if (step === undefined || settled === null) return null;
     if (settled.fate.kind === 'listening') return this.done(step, settled.source);
-    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.hint(step)}`);
-  }
-
-  /** A chunk that is not the step (typed: as the lesson writes it for this step): an earlier step again, the step's data taken or kept another way, or a hint. */
-  private notTheStep(step: LessonStep, source: string, typed: string, failure: Failure, took: string | null): string[] {
-    const rs = receiveStep(step.step);
-    if (rs !== null && failure === null) {
-      if (took !== null) {
-        this.miss = nearMiss(rs, source, typed, took, this.sockets.peekAs);
-        this.typing.push(source.trim());
-        // A receive that kept the data under the step's names (another bufsize, a $variable) is the step.
-        // (A step that keeps nothing, recv to see the EOF, is done by any receive on its socket.)
-        if (rs.targets.length === 0 || kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
-        return this.say(nearMissWords(rs, step.step, this.miss, this.sockets.queued(rs.socket), this.sockets.peekAs));
-      }
-      if (this.miss !== null && kept(rs, this.miss, this.sockets.peekAs)) return this.done(step, source);
-    }
-    const asTyped = collapse(source);
-    const before = this.places.get(this.key)?.typed ?? [];
-    // Each earlier step judges the line with its own roles: one typed again in a new session, whose
-    // sockets went with the old one, takes its role again (cs = tcp.socket is clientSocket again).
-    const earlier = this.steps.slice(0, this.at).findIndex((s, i) => {
-      const line = collapse(this.roles.asLesson(source, s));
-      return (
-        (s.seen === null && s.expect.test(line) && (s.fails === null ? failure === null : failure?.message.includes(s.fails))) ||
-        (failure === null && (before[i] ?? []).some((l) => collapse(l) === asTyped))
-      );
-    });
-    // Typing an earlier step again (to rebuild what a past session made, or to send again) is not
-    // wrong, nor is a line the student typed for it before (the bare recv of a near miss they kept).
-    if (earlier >= 0) {
-      if (failure === null) this.roles.keep();
-      return this.say(`(step ${earlier + 1} again; you are at step ${this.at + 1})`);
-    }
-    if (failure?.cancelled === true) return this.say(`Cancelled. ${this.hint(step)}`);
-    return this.say(`Not this step. ${this.hint(step)} (lesson stop leaves the lesson.)`);
-  }
-
-  /** The step's hint; after a near miss, the line that keeps what came, when one still can. */
-  private hint(step: LessonStep): string {
-    const rs = receiveStep(step.step);
-    const keep = rs === null || this.miss === null ? null : keepHint(rs, this.miss, this.sockets.peekAs, step.step);
-    return keep ?? step.hint;
+    return this.say(`The relay did not start: ${settled.fate.why}. The step is not done: nothing relays there. ${this.off.hint(step)}`);
   }
 
   /** The step is done: what happened, the chapter's question, and the next step. source: the line that did it, if one was typed here. */
-  private done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
-    this.roles.keep();
-    this.moveTo(this.at + 1, source === null ? this.typing : [...this.typing, source.trim()]);
+  done(step: LessonStep, source: string | null, instead: string | null = null): string[] {
+    // A step refused for what its line made (a well-known port) stays, and the lesson says why.
+    const refused = step.variants.refuse.find((v) => holds(v.when, this.sockets.facts));
+    if (refused !== undefined) return this.say(fill(refused.text, this.sockets.facts));
+    this.sockets.roles.keep();
+    // The next step's server socket, made ahead, is in its role before this step's words are chosen (they may speak of it).
+    const upcoming = this.steps[this.at + 1];
+    if (upcoming !== undefined) this.sockets.madeAhead(upcoming);
+    this.moveTo(this.at + 1, source === null ? this.off.typing : [...this.off.typing, source.trim()]);
     return [
       ...this.say(instead ?? this.then(step)),
-      ...(step.ask && instead === null ? this.say(`Think: ${step.ask}`) : []),
+      ...(step.ask && instead === null ? this.say(`Think: ${fill(step.ask, this.sockets.facts)}`) : []),
       ...this.next(),
     ];
   }
 
-  /** What the step did: its `then:`, or its `reset:` when its close reset the connection (never a FIN told for a reset). */
+  /** What the step did: its `then:`, or its `reset:` when its close reset the connection. */
   private then(step: LessonStep): string {
-    const reset = this.resetNow;
-    if (reset === null) return step.then;
-    const why =
-      reset.unread > 0
-        ? `${reset.unread} byte${reset.unread === 1 ? ' was' : 's were'} unread on ${reset.socket}`
-        : `${reset.socket} had SO_LINGER 0`;
-    return step.reset ?? `Here the close reset the connection (RST) instead, because ${why}: the warning above says so. ${step.then}`;
+    return fill(thenOrReset(step, pick(step.then, step.variants.then, this.sockets.facts), this.resetNow), this.sockets.facts);
+  }
+
+  typedBefore(): readonly (readonly string[])[] {
+    return this.standing.typed();
   }
 
   /** Moves to step `at`, the student's lines for the step left behind kept with the place. */
   private moveTo(at: number, lines: readonly string[]): void {
-    const was = this.places.get(this.key) ?? { at: 0, typed: [] };
-    const typed = Array.from({ length: at }, (_, i) =>
-      i < was.at ? (was.typed[i] ?? []) : i === was.at ? lines.map((l) => l.trim()) : [],
-    );
-    const place = { at, typed };
-    this.places.set(this.key, place);
+    this.standing.moveTo(at, lines);
     this.evidence.mark();
-    this.miss = null;
-    this.typing = [];
-    if (this.session.lessonState !== undefined) writePlace(this.session.lessonState, this.key, at < this.steps.length ? place : null);
+    this.off.forget();
+  }
+
+  private aheadWords(step: LessonStep, made: string): string[] {
+    return this.sayAsIs(`Step ${this.at + 1} (${this.sockets.roles.spell(step.step)}) is done already: ${made} was made before it.`);
   }
 
   private next(): string[] {
-    if (this.at < this.steps.length) return this.prompt();
+    const step = this.steps[this.at];
+    // A server's socket made ahead of its step (typed before the client's failed connect) does the step: typing it again would fail with EADDRINUSE.
+    const ahead = step === undefined || step.seen !== null ? null : this.sockets.madeAhead(step);
+    if (step !== undefined && ahead !== null) return [...this.aheadWords(step, ahead), ...this.done(step, null)];
+    if (step !== undefined) return this.prompt();
     this.session.lesson = null;
-    this.places.delete(this.key); // done: `lesson NAME` starts it afresh
+    this.standing.forget();
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
@@ -291,18 +239,17 @@ export class LessonRun implements LessonTracker {
     return this.evidence.met(seen, this.sockets.roleSerial(seen.socket));
   }
 
-  /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
-  private onlyLooks(source: string): boolean {
-    const { program } = compile(source);
-    return program.every((s) => {
-      if (s.kind === 'show') return true;
-      if (s.kind !== 'command') return false;
-      return LOOKING.has(s.call.name) || this.session.table.get(s.call.name)?.onlyShows === true;
-    });
+  onlyLooks(source: string): boolean {
+    return onlyLooks(source, this.session.table);
   }
 
   /** The lesson's words, its sockets called by the student's names for them. */
   say(text: string, rest = '  '): string[] {
-    return wrapWords(this.roles.spell(text), proseWidth(this.session.columns()), MARK, rest);
+    return this.sayAsIs(this.sockets.roles.spell(text), rest);
+  }
+
+  /** Words that name the student's sockets already as they typed them (not spelled again). */
+  sayAsIs(text: string, rest = '  '): string[] {
+    return wrapWords(text, proseWidth(this.session.columns()), MARK, rest);
   }
 }

@@ -83,11 +83,11 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
       await typeAndSee(t, 'lesson tcp', /Step 1 of 17[^]*> $/, 'the TCP lesson');
       await typeAndSee(t, `serverPort = ${port}`, /Step 2 of 17[^]*> $/, 'TCP step 2');
       await typeAndSee(t, 'clientSocket = tcp.socket', /Step 3 of 17[^]*sockshell clientSocket> $/, 'TCP step 3');
-      // A wrong step: UDP's habit of sendto. It runs (and fails, as in Python), and the lesson hints.
+      // A wrong step: UDP's habit of sendto. It runs (and fails, as in Python), and the lesson says what is off: no connection yet.
       await typeAndSee(
         t,
         'clientSocket.sendto hello localhost $serverPort',
-        /EPIPE[^]*» Not this step\. Try to connect: clientSocket\.connect localhost \$serverPort[^]*sockshell clientSocket> $/,
+        /EPIPE[^]*» Not this step: clientSocket is not connected yet[^]*this step makes it\.[^]*Try to connect: clientSocket\.connect localhost \$serverPort[^]*sockshell clientSocket> $/,
         'the hint for a wrong step',
       );
       const tcp: [string, RegExp][] = [

@@ -35,3 +35,16 @@ export const tcpOpening = (port: number, client = 'clientSocket', server = 'serv
   [`${server} = tcp.listen $serverPort`, /Step 5 of 17/],
   [`${client}.connect localhost $serverPort`, /Step 6 of 17/],
 ];
+
+/** What the lesson and the shell said after one line (the prompt's notes left out, wrapped lines joined). */
+export const saidAfter = async (d: CoreDriver, line: string): Promise<string> => said(withoutReceiveNotes((await d.run(line)).out));
+
+/** The TCP lesson from the accept (step 6) through the client's receive of the reply (step 12). */
+export const tcpExchange: [string, RegExp][] = [
+  ['connectionSocket, addr = serverSocket.accept', /Step 7 of 17/],
+  ['clientSocket.send hello', /Step 8 of 17/],
+  ['sentence = connectionSocket.recv 1024', /Step 9 of 17/],
+  ['capitalizedSentence = upper $sentence', /Step 10 of 17/],
+  ['connectionSocket.send $capitalizedSentence', /Step 11 of 17/],
+  ['modifiedSentence = clientSocket.recv 1024', /Step 12 of 17/],
+];
