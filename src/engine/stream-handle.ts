@@ -45,3 +45,16 @@ export function serverPath(raw: NetSocket): string {
   const address = (raw as { server?: Server | null }).server?.address();
   return typeof address === 'string' ? address : '';
 }
+
+/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
+export interface ReadingHandle {
+  reading?: boolean;
+  readStop(): number;
+  readStart(): number;
+}
+
+/** raw's handle, when it can stop and start reading; null once closed. */
+export function readingHandle(raw: NetSocket): ReadingHandle | null {
+  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
+  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
+}

@@ -9,11 +9,12 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ByteQueue } from './queues.js';
-import { canReset, closesAtOnce } from './stream-handle.js';
+import { canReset, closesAtOnce, readingHandle } from './stream-handle.js';
 import { EAGAIN, nativeError, type Blocking, type NativeCalls } from './native.js';
 import { matchRead } from './stream-read.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
-import type { Address, ShutdownHow, SocketState, StreamRead, StreamReadResult } from './types.js';
+import { UnixReads } from './unix-reads.js';
+import type { Address, ShutdownHow, SocketState, StreamEnd, StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
@@ -62,6 +63,8 @@ export class Stream {
   private wanted = 0;
   /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
   private lent = false;
+  /** An AF_UNIX connection: its bytes stay in the kernel until a call asks for them (unix-reads.ts). */
+  private kernel: UnixReads | null = null;
 
   constructor(
     private readonly owner: BaseSocket,
@@ -95,9 +98,14 @@ export class Stream {
     return this.localAddr;
   }
 
-  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor. */
+  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor or an AF_UNIX connection. */
   get unread(): number {
-    return this.queue.total + this.end.kernelUnread();
+    return this.queue.total + this.end.kernelUnread() + this.kernelHeld;
+  }
+
+  /** An AF_UNIX connection's bytes the kernel holds (0 when the addon cannot count them): closing with any resets the peer. */
+  get kernelHeld(): number {
+    return this.kernel?.held(this.owner.core.addon.calls) ?? 0;
   }
 
   state(): SocketState {
@@ -113,6 +121,7 @@ export class Stream {
    */
   take(n: number, call: string): Buffer | null {
     if (this.shutRd || n === 0) return EMPTY;
+    if (this.queue.total === 0) this.pull(n);
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
@@ -123,6 +132,7 @@ export class Stream {
     }
     this.raiseStored(call);
     if (this.eof || this.gone) return EMPTY;
+    this.kernel?.want();
     return null;
   }
 
@@ -133,6 +143,7 @@ export class Stream {
    */
   read(read: StreamRead): StreamReadResult | null {
     if (this.shutRd) return { kind: 'ended', left: EMPTY };
+    if (this.kernel !== null && matchRead(this.queue, read, this.paused).kind === 'wait') this.pull(pullSize(read, this.queue.total));
     const match = matchRead(this.queue, read, this.paused);
     switch (match.kind) {
       case 'take':
@@ -158,12 +169,14 @@ export class Stream {
       this.wanted = 0;
       return { kind: 'ended', left: this.queue.peek(this.queue.total) };
     }
+    this.kernel?.want();
     return null;
   }
 
   /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
   takeChunks(n: number, call: string): Buffer[] | null {
     if (this.shutRd || n === 0) return [];
+    if (this.queue.total === 0) this.pull(n);
     if (this.queue.total > 0) {
       const chunks = this.queue.takeChunks(n);
       this.resumeIfRoom();
@@ -171,7 +184,37 @@ export class Stream {
     }
     this.raiseStored(call);
     if (this.eof || this.gone) return [];
+    this.kernel?.want();
     return null;
+  }
+
+  /**
+   * An AF_UNIX connection: up to max of the bytes the kernel holds now, into the queue for the call
+   * asking (it takes them at once), or the end of the stream or the reset the kernel has for it.
+   */
+  private pull(max: number): void {
+    if (this.kernel === null || this.eof || this.gone || this.owner.closed) return;
+    const got = this.kernel.read(max);
+    switch (got.kind) {
+      case 'data':
+        this.pausedSinceEmpty = false;
+        this.queue.push(got.data);
+        this.tellArrival(got.data, true);
+        return;
+      case 'end':
+        this.ended('stream', true);
+        return;
+      case 'error':
+        this.gone = true;
+        this.fail(got.code, true);
+        return;
+      case 'empty':
+        return;
+      default: {
+        const exhaustive: never = got;
+        return exhaustive;
+      }
+    }
   }
 
   /**
@@ -228,7 +271,7 @@ export class Stream {
     if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
     if (this.owner.closed || this.failCode !== null || this.failReported) return false;
     const raw = this.raw;
-    const handle = nodeHandle(raw);
+    const handle = readingHandle(raw);
     if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
     handle.readStop();
     // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
@@ -247,7 +290,7 @@ export class Stream {
     if (!this.lent) return;
     this.lent = false;
     if (errno !== 0) this.readFailed(calls, errno);
-    const handle = nodeHandle(this.raw);
+    const handle = readingHandle(this.raw);
     if (handle === null || this.gone || this.raw.destroyed) return;
     handle.readStart();
   }
@@ -271,6 +314,9 @@ export class Stream {
   checkWritable(call: string): void {
     this.lookForReset(true);
     if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+    // An AF_UNIX send after the peer's close fails with EPIPE and leaves its reset, if any, for recv (unix-reads.ts).
+    if (this.kernel !== null && (this.failCode === 'ECONNRESET' || this.kernel.peerGone()))
+      throw new SocketError('EPIPE', call, { socket: this.owner.name });
     if (this.failCode !== null) this.reportFailure(call);
     if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
   }
@@ -426,6 +472,7 @@ export class Stream {
 
   /** Node's socket's event (the listeners at the end of this file call it). */
   onData(chunk: Buffer): void {
+    this.kernel?.hold(); // the next bytes stay in the kernel until a call asks (AF_UNIX)
     if (this.shutRd || this.owner.closed) return;
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
@@ -481,32 +528,20 @@ export class Stream {
       this.eof = true;
       return;
     }
-    // An AF_UNIX socket has no FIN or RST to ask about: a zero-byte write after the peer's close fails
-    // with EPIPE either way (end-probe.ts would read it as a FIN, then as a reset).
-    const unix = this.owner.family === 'unix';
-    const cause = unix ? 'unknown' : howItEnded(this.raw);
+    // An AF_UNIX socket has no FIN or RST: its kernel says whether the peer closed with bytes unread.
+    const kernel = this.kernel;
+    const cause = kernel === null ? howItEnded(this.raw) : kernel.howItEnded((data) => this.onData(data)) === 'reset' ? 'reset' : 'stream';
     switch (cause) {
       case 'reset':
         this.gone = true;
         this.fail('ECONNRESET');
         return;
       case 'fin':
-      case 'unknown': {
-        this.eof = true;
-        this.endKnown = cause === 'fin';
+      case 'unknown':
+      case 'stream': {
         const call = this.owner.reader.call;
         // The stream reads (recvline...) end at the FIN too: they return or say what was left.
-        const taken = call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call));
-        // Told before the waiting call is woken: the FIN came first, then recv returned b''.
-        this.owner.core.emit({
-          kind: 'eof',
-          serial: this.owner.serial,
-          socket: this.owner.name,
-          queued: this.queue.total,
-          taken,
-          end: unix ? 'stream' : this.endKnown ? 'fin' : 'unknown',
-        });
-        this.owner.reader.wake();
+        this.ended(cause, call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call)));
         return;
       }
       default: {
@@ -514,6 +549,15 @@ export class Stream {
         return exhaustive;
       }
     }
+  }
+
+  /** The peer ended the stream (end: how, as far as known); taken: a call returns b'' for it now. */
+  private ended(end: StreamEnd, taken: boolean): void {
+    this.eof = true;
+    this.endKnown = end === 'fin';
+    // Told before the waiting call is woken: the FIN came first, then recv returned b''.
+    this.owner.core.emit({ kind: 'eof', serial: this.owner.serial, socket: this.owner.name, queued: this.queue.total, taken, end });
+    this.owner.reader.wake();
   }
 
   /** Node's socket's event (the listeners at the end of this file call it). */
@@ -540,6 +584,7 @@ export class Stream {
    */
   onSocket(raw: NetSocket): void {
     (raw as OwnedSocket)[STREAM] = this;
+    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw);
     raw.on('data', onData);
     raw.on('end', onEnd);
     raw.on('error', onError);
@@ -581,14 +626,7 @@ function onClose(this: NetSocket): void {
   (this as OwnedSocket)[STREAM]?.onClose();
 }
 
-/** The libuv handle under a Node socket, for stopping and starting its reads (as net.Socket's own pause does). */
-interface ReadingHandle {
-  reading?: boolean;
-  readStop(): number;
-  readStart(): number;
-}
-
-function nodeHandle(raw: NetSocket): ReadingHandle | null {
-  const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
-  return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
+/** What a stream read on an AF_UNIX connection takes from the kernel when the queue cannot answer it: what it lacks, or a buffer's worth (as Python's makefile reads). */
+function pullSize(read: StreamRead, queued: number): number {
+  return read.call === 'recvexactly' || read.call === 'peek' ? Math.max(1, read.n - queued) : 65536;
 }

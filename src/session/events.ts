@@ -110,6 +110,10 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
         : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so ${clients} recv returns b''`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
     }
+    if (e.unread > 0 && e.local?.family === 'unix') {
+      const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes a Unix socket with data unread, the peer's next recv fails with ECONNRESET (ConnectionResetError) instead of returning b'' (no packet is sent: the kernel marks the other end reset). Read until recv returns b'' before closing, for an orderly end`;
+      return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    }
     if (e.unread > 0) {
       const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes with data unread, the connection was reset (RST), not ended with a FIN, and the peer's next call fails with ECONNRESET. Read until recv returns b'' before closing, for an orderly end`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
