@@ -5,6 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { tcpQueues } from '../helpers/kernel.js';
 import { CLI, ROOT } from '../helpers/proc.js';
 import { HANG_MS, waitFor } from '../helpers/wait.js';
 
@@ -105,11 +106,19 @@ describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=
   });
 
   it('a reset in the middle of what arrives is said as a reset, and the status is 1', async () => {
+    let accepted: Socket | null = null;
     const peer = await server((s) => {
-      s.write(randomBytes(4 * 1024 * 1024), () => setTimeout(() => s.resetAndDestroy(), 200));
+      accepted = s;
+      s.write(randomBytes(4 * 1024 * 1024));
     });
     try {
       const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine);
+      // The reset comes once bytes have come out of connect (it waited 200 ms after the write instead).
+      await waitFor(
+        () => connect.out().length > 0,
+        () => `the first bytes out of connect; stderr: ${connect.err()}`,
+      );
+      accepted!.resetAndDestroy();
       // stdin stays open: the reset, not the end of input, ends it.
       expect(await connect.exit).toBe(1);
       expect(connect.err()).toMatch(/ECONNRESET|reset/);
@@ -120,12 +129,20 @@ describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=
   });
 
   it('a reset while a file goes out (stdin a regular file): the send fails (EPIPE), the reset ends it, status 1', async () => {
+    let accepted: Socket | null = null;
     const peer = await server((s) => {
+      accepted = s;
       s.pause(); // reads nothing: its buffers fill, then it resets with unread bytes
-      setTimeout(() => s.resetAndDestroy(), 300);
     });
     try {
       const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine, big);
+      // The reset comes once the file's bytes wait unread in the peer's receive queue (a 64 MiB file
+      // is still going out then); it waited 300 ms instead.
+      await waitFor(
+        () => accepted !== null && (tcpQueues(accepted.localPort!, accepted.remotePort!)?.rx ?? 0) > 0,
+        () => `bytes unread at the peer; stderr: ${connect.err()}`,
+      );
+      accepted!.resetAndDestroy();
       expect(await connect.exit).toBe(1);
       expect(connect.err()).toMatch(/# EPIPE: .*can no longer send/);
       expect(connect.err()).toMatch(/^sockshell: ECONNRESET: the peer reset the connection/m);
