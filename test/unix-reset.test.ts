@@ -146,6 +146,17 @@ describe.skipIf(!hasPython)('a Unix stream reset, as Linux tells Python', () => 
     expect(await peer.step('recv')).toBe('recv ConnectionResetError');
   });
 
+  it('a listener closed with a connection waiting for accept whose client sent bytes: that client is reset, as Python tells it', async () => {
+    const path = join(dir, 'unaccepted.sock');
+    d = new CoreDriver();
+    await d.ok(`s = unix.listen ${path}`);
+    const peer = await unixPeer('connect', path);
+    expect(await peer.step('send hello')).toBe('send 5');
+    await waitForAsync(async () => (await d!.run('sockets')).out.includes('1 to accept'), 'the connection waiting for accept');
+    expect(all(await d.run('s.close'))).toContain('so only a client that had sent bytes is reset');
+    expect([await peer.step('recv'), await peer.step('recv')]).toEqual(['recv ConnectionResetError', "recv b''"]);
+  });
+
   it("both ends in the shell: a close with bytes unread resets the other end; SO_LINGER 0 with nothing unread does not (Linux's Unix sockets have no such reset)", async () => {
     const path = join(dir, 'both.sock');
     d = new CoreDriver();
