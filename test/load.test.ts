@@ -22,9 +22,10 @@ const SEQUENTIAL = 10_000;
 const CONCURRENT = FULL ? 1000 : 200;
 /**
  * A hang is caught where it happens: a client that hears nothing for CLIENT_IDLE_MS fails, and every
- * other wait is bounded (waitFor). So a test's own limit is only a backstop, never a time budget: the
- * 10,000 round trips took 91 to 123 s alone on this 2-core machine at load 14 to 16, and more beside the
- * rest of the suite, where the old limit of 120 s failed two full runs out of two.
+ * other wait is bounded (waitFor). So a test's own limit is only a backstop, never a time budget. The
+ * old limit of 120 s failed two full runs out of two under load: the 10,000 round trips took 91 to
+ * 123 s with the file run alone (load 14 to 16), before accept stopped listing every connection on
+ * the host (7fec8e5: each of the 10,000 TIME_WAITs made the next accept slower); 5 s after it.
  */
 const CLIENT_IDLE_MS = 2 * HANG_MS;
 const BACKSTOP_MS = 60 * HANG_MS;
