@@ -136,11 +136,17 @@ describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=
     });
     try {
       const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine, big);
-      // The reset comes once the file's bytes wait unread in the peer's receive queue (a 64 MiB file
-      // is still going out then); it waited 300 ms instead.
+      // The reset comes once the buffers between them are full, the sender held up (it waited 300 ms
+      // instead): bytes wait unread in the peer's receive queue, and in connect's send queue too,
+      // which the peer's closed window holds back (a 64 MiB file is still going out then).
       await waitFor(
-        () => accepted !== null && (tcpQueues(accepted.localPort!, accepted.remotePort!)?.rx ?? 0) > 0,
-        () => `bytes unread at the peer; stderr: ${connect.err()}`,
+        () => {
+          if (accepted === null) return false;
+          const peerSide = tcpQueues(accepted.localPort!, accepted.remotePort!);
+          const connectSide = tcpQueues(accepted.remotePort!, accepted.localPort!);
+          return (peerSide?.rx ?? 0) > 0 && (connectSide?.tx ?? 0) > 0;
+        },
+        () => `the buffers full; stderr: ${connect.err()}`,
       );
       accepted!.resetAndDestroy();
       expect(await connect.exit).toBe(1);
