@@ -38,6 +38,8 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'engine/accept-cap.ts':
     'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
   'commands/tls-calls.ts': 'tls.connect --ca FILE and tls.listen --cert CERT --key KEY read the PEM files they name',
+  'engine/unix-reads.ts':
+    "reads an AF_UNIX connection's own descriptor (the bytes a call asks for, and the kernel's word on how the peer closed), and writes zero bytes to it to ask whether the peer closed",
   'engine/unix-path.ts':
     'unix.listen PATH looks at what is at PATH (lstat) and reads /proc/net/unix, to tell a stale socket file from a running server',
   'record/export-log.ts':

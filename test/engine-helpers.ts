@@ -41,10 +41,6 @@ export function until(cond: () => boolean, ms = HANG_MS): Promise<void> {
   return waitFor(cond, 'a condition of this test', ms);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Awaits p (or calls fn) and checks it failed with a SocketError of this code, exception and wording. */
 export async function fails(p: unknown, code: string, python?: string, words?: RegExp): Promise<SocketError> {
   let thrown: unknown = null;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEND_PIECE } from '../src/engine/kernel-send.js';
+import type { SocketHandle } from '../src/engine/index.js';
 import { fails, rig, type Rig } from './engine-helpers.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -21,19 +22,35 @@ afterEach(async () => {
   peer = null;
 });
 
-/** A peer that accepts and does not read until told: the kernel's buffers between us fill. */
-async function stalledPeer(): Promise<number> {
+/**
+ * A new rig's socket c, connected to a peer that accepts and does not read until told (peer.resume()):
+ * the kernel's buffers between them fill. Resolves once the peer has the connection.
+ */
+async function connectedToStalledPeer(): Promise<{ c: SocketHandle; peer: Socket }> {
+  r = rig();
   server = createServer({ pauseOnConnect: true }, (s) => (peer = s));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
+  const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
+  await r.engine.connect(c, '127.0.0.1', (server.address() as { port: number }).port, {});
+  await waitFor(() => peer !== null, 'the peer accepted');
+  return { c, peer: peer! };
+}
+
+/** The stalled peer reads from now on: how many bytes it has read, and their sha256 (hex) once all are in. */
+function reading(peer: Socket): { got: () => number; sha: () => string } {
+  const hash = createHash('sha256');
+  let got = 0;
+  peer.on('data', (d: Buffer) => {
+    hash.update(d);
+    got += d.length;
+  });
+  peer.resume();
+  return { got: () => got, sha: () => hash.digest('hex') };
 }
 
 describe('send returns what the kernel took', () => {
   it('to a peer that never reads: less than asked, then blocks and times out (settimeout), as Python', async () => {
-    r = rig();
-    const port = await stalledPeer();
-    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
-    await r.engine.connect(c, '127.0.0.1', port, {});
+    const { c } = await connectedToStalledPeer();
     const data = randomBytes(64 * 1024 * 1024);
     const first = await r.engine.send(c, data, {});
     expect(first).toBeGreaterThan(0);
@@ -62,19 +79,9 @@ describe('send returns what the kernel took', () => {
   });
 
   it('send the rest in a loop: the peer gets every byte exactly once, in order', async () => {
-    r = rig();
-    const port = await stalledPeer();
-    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
-    await r.engine.connect(c, '127.0.0.1', port, {});
-    await waitFor(() => peer !== null, 'the peer accepted');
+    const { c, peer } = await connectedToStalledPeer();
     const data = randomBytes(20 * 1024 * 1024 + 12345);
-    const hash = createHash('sha256');
-    let got = 0;
-    peer!.on('data', (d: Buffer) => {
-      hash.update(d);
-      got += d.length;
-    });
-    peer!.resume();
+    const read = reading(peer);
     let at = 0;
     let sends = 0;
     while (at < data.length) {
@@ -82,18 +89,15 @@ describe('send returns what the kernel took', () => {
       sends++;
     }
     await waitFor(
-      () => got === data.length,
-      () => `all bytes at the peer (${got} of ${data.length})`,
+      () => read.got() === data.length,
+      () => `all bytes at the peer (${read.got()} of ${data.length})`,
     );
-    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(read.sha()).toBe(createHash('sha256').update(data).digest('hex'));
     expect(sends).toBeGreaterThanOrEqual(1);
   });
 
   it('send of b"" returns 0; a small send goes whole; a huge one does not', async () => {
-    r = rig();
-    const port = await stalledPeer();
-    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
-    await r.engine.connect(c, '127.0.0.1', port, {});
+    const { c } = await connectedToStalledPeer();
     expect(await r.engine.send(c, Buffer.alloc(0), {})).toBe(0);
     expect(await r.engine.send(c, Buffer.alloc(1000, 1), {})).toBe(1000);
     // One call never takes more than fits plus the piece Node holds: bounded memory whatever is asked.
@@ -103,11 +107,7 @@ describe('send returns what the kernel took', () => {
 
 describe('sendall returns once the kernel has taken every byte', () => {
   it('to a peer that does not read yet: it waits, holding at most a piece in Node, and returns when the peer has read enough', async () => {
-    r = rig();
-    const port = await stalledPeer();
-    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
-    await r.engine.connect(c, '127.0.0.1', port, {});
-    await waitFor(() => peer !== null, 'the peer accepted');
+    const { c, peer } = await connectedToStalledPeer();
     const data = randomBytes(32 * 1024 * 1024 + 777);
     let settled = false;
     const sending = r.engine.sendall(c, data, {}).finally(() => (settled = true));
@@ -116,29 +116,20 @@ describe('sendall returns once the kernel has taken every byte', () => {
     expect(settled).toBe(false);
     // Node was handed what the kernel took and one piece more, not the 32 MiB.
     expect(r.engine.info(c).bytesSent).toBeLessThan(data.length);
-    const hash = createHash('sha256');
-    let got = 0;
-    peer!.on('data', (d: Buffer) => {
-      hash.update(d);
-      got += d.length;
-    });
-    peer!.resume();
+    const read = reading(peer);
     await sending;
     expect(r.engine.info(c).bytesSent).toBe(data.length);
     await waitFor(
-      () => got === data.length,
-      () => `all bytes at the peer (${got} of ${data.length})`,
+      () => read.got() === data.length,
+      () => `all bytes at the peer (${read.got()} of ${data.length})`,
     );
-    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(read.sha()).toBe(createHash('sha256').update(data).digest('hex'));
     const told = r.of('sent').filter((e) => e.call === 'sendall');
     expect(told.map((e) => e.bytes)).toEqual([data.length]);
   });
 
   it('settimeout bounds the whole sendall, as Python 3.5+: TimeoutError, saying how many bytes had gone (Python does not)', async () => {
-    r = rig();
-    const port = await stalledPeer();
-    const c = r.engine.create('tcp', 4, { owner: 'main', name: 'c' });
-    await r.engine.connect(c, '127.0.0.1', port, {});
+    const { c, peer } = await connectedToStalledPeer();
     r.engine.settimeout(c, 0.3);
     const data = randomBytes(64 * 1024 * 1024);
     const err = await fails(
@@ -155,7 +146,7 @@ describe('sendall returns once the kernel has taken every byte', () => {
     expect(told.map((e) => e.bytes)).toEqual([sent]);
     // The socket is still usable: the rest goes once the peer reads.
     r.engine.settimeout(c, null);
-    peer!.resume();
+    peer.resume();
     await r.engine.sendall(c, data.subarray(sent), {});
     expect(r.engine.info(c).bytesSent).toBe(data.length);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, allLines as all, withoutReceiveNotes } from './helpers/core-driver.js';
 import { hasPython, runProcess, startServer, type Server } from './helpers/proc.js';
-import { waitFor, waitForAsync } from './helpers/wait.js';
+import { waitFor } from './helpers/wait.js';
 import { nativeCalls } from '../src/engine/native.js';
 
 /**
@@ -115,25 +115,7 @@ describe.skipIf(!hasPython)('Unix domain stream sockets', () => {
     expect((await d.run(`y = unix.listen ${join(dir, 'no-folder', 'y.sock')}`)).err).toContain('ENOENT: the folder of');
   });
 
-  it('close with bytes unread, and SO_LINGER 0, close a Unix connection (Node cannot reset a pipe; it threw) and nothing claims a reset', async () => {
-    const path = join(dir, 'unread.sock');
-    d = new CoreDriver();
-    await d.ok(`s = unix.listen ${path}`, `c = unix.connect ${path}`, 'conn, addr = s.accept', 'c.send hello');
-    await waitForAsync(async () => /\* conn .* 5 B /.test((await d!.run('sockets')).out), 'the bytes queued at conn');
-    const closed = await d.run('conn.close');
-    expect(closed.err).toBe('');
-    expect(all(closed)).toContain("conn closed: the peer's recv returns b'' (end of stream)");
-    expect(all(closed)).not.toMatch(/RST|reset/);
-    const eof = await d.run('c.recv 100');
-    expect(eof.err).toBe('');
-    expect(withoutReceiveNotes(eof.out)).toBe("b''\n");
-    expect(all(eof)).not.toMatch(/FIN|RST/);
-    await d.ok(`t = unix.connect ${path}`, 'conn2, addr2 = s.accept', 'conn2.setsockopt SO_LINGER 0');
-    const lingered = await d.run('conn2.close');
-    expect(lingered.err).toBe('');
-    expect(all(lingered)).not.toMatch(/RST|reset/);
-    expect((await d.run('diagram')).out).not.toMatch(/RST|FIN/);
-  });
+  // A close with bytes unread, and SO_LINGER 0: test/unix-reset.test.ts, against Python's answers.
 
   it("a Python peer's close is an end of stream, never a FIN, and is not later taken for a reset", async () => {
     const path = join(dir, 'ends.sock');

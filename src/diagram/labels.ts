@@ -20,9 +20,11 @@ export function arrival(transport: Transport, bytes: number, pieces: number, pre
  * The packet a peer's host sent that an error arriving between calls stands for, by transport and
  * code; null when the error is not one packet from the peer (a keepalive's ETIMEDOUT). On TCP both
  * ECONNRESET and EPIPE (a reset after the peer's FIN, engine/end-probe.ts) are its RST; on a connected
- * UDP socket ECONNREFUSED is ICMP port unreachable.
+ * UDP socket ECONNREFUSED is ICMP port unreachable. An AF_UNIX connection sends no packets: its
+ * ECONNRESET is the kernel's word that the peer closed with bytes unread.
  */
-export function packetOfError(transport: Transport, code: string): string | null {
+export function packetOfError(transport: Transport, code: string, unix = false): string | null {
+  if (unix) return code === 'ECONNRESET' ? 'reset (ECONNRESET: it closed with bytes unread)' : null;
   if (transport === 'tcp') {
     if (code === 'EPIPE') return 'RST (the next send: EPIPE)';
     return code === 'ECONNRESET' ? 'RST (ECONNRESET)' : null;

@@ -204,7 +204,9 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
       case 'reset': {
         const s = book.lane(e.socket, 'tcp');
         const to = book.destination(s, e.to, 'tcp');
-        const label = e.unread > 0 ? `RST (close with ${e.unread} B unread)` : 'RST (close with SO_LINGER 0)';
+        // A Unix socket sends no packets: the kernel marks the peer reset (it has no SO_LINGER 0 reset).
+        const reset = s.local?.family === 'unix' ? 'reset' : 'RST';
+        const label = e.unread > 0 ? `${reset} (close with ${e.unread} B unread)` : 'RST (close with SO_LINGER 0)';
         if (to === null) note(s.index, label);
         else {
           arrow(s.index, to, label, true);
@@ -225,7 +227,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         // An error that arrived between calls: the packet the peer's host sent (an RST, ICMP), from its lane.
         const s = book.known(e.socket.serial);
         if (s === undefined) break;
-        const packet = packetOfError(s.transport, e.code);
+        const packet = packetOfError(s.transport, e.code, s.local?.family === 'unix');
         const from = packet === null ? null : book.sender(s, s.peer);
         if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) {
           // ICMP port unreachable: the peer's host said nothing is bound there; a reset comes from a live peer.

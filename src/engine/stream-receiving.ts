@@ -30,9 +30,14 @@ export abstract class ReceivingHalf extends StreamState {
   /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
   private lent = false;
 
-  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor. */
+  /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor or an AF_UNIX connection. */
   get unread(): number {
-    return this.queue.total + this.end.kernelUnread();
+    return this.queue.total + this.end.kernelUnread() + this.kernelHeld;
+  }
+
+  /** An AF_UNIX connection's bytes the kernel holds (0 when the addon cannot count them): closing with any resets the peer. */
+  get kernelHeld(): number {
+    return this.kernel?.held(this.owner.core.addon.calls) ?? 0;
   }
 
   /**
@@ -41,6 +46,7 @@ export abstract class ReceivingHalf extends StreamState {
    */
   take(n: number, call: string): Buffer | null {
     if (this.shutRd || n === 0) return EMPTY;
+    if (this.queue.total === 0) this.pull(n);
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
@@ -51,6 +57,7 @@ export abstract class ReceivingHalf extends StreamState {
     }
     this.raiseStored(call);
     if (this.eof || this.gone) return EMPTY;
+    this.kernel?.want();
     return null;
   }
 
@@ -61,6 +68,7 @@ export abstract class ReceivingHalf extends StreamState {
    */
   read(read: StreamRead): StreamReadResult | null {
     if (this.shutRd) return { kind: 'ended', left: EMPTY };
+    if (this.kernel !== null && matchRead(this.queue, read, this.paused).kind === 'wait') this.pull(pullSize(read, this.queue.total));
     const match = matchRead(this.queue, read, this.paused);
     switch (match.kind) {
       case 'take':
@@ -86,12 +94,14 @@ export abstract class ReceivingHalf extends StreamState {
       this.wanted = 0;
       return { kind: 'ended', left: this.queue.peek(this.queue.total) };
     }
+    this.kernel?.want();
     return null;
   }
 
   /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
   takeChunks(n: number, call: string): Buffer[] | null {
     if (this.shutRd || n === 0) return [];
+    if (this.queue.total === 0) this.pull(n);
     if (this.queue.total > 0) {
       const chunks = this.queue.takeChunks(n);
       this.resumeIfRoom();
@@ -99,7 +109,37 @@ export abstract class ReceivingHalf extends StreamState {
     }
     this.raiseStored(call);
     if (this.eof || this.gone) return [];
+    this.kernel?.want();
     return null;
+  }
+
+  /**
+   * An AF_UNIX connection: up to max of the bytes the kernel holds now, into the queue for the call
+   * asking (it takes them at once), or the end of the stream or the reset the kernel has for it.
+   */
+  private pull(max: number): void {
+    if (this.kernel === null || this.eof || this.gone || this.owner.closed) return;
+    const got = this.kernel.read(max);
+    switch (got.kind) {
+      case 'data':
+        this.pausedSinceEmpty = false;
+        this.queue.push(got.data);
+        this.tellArrival(got.data, true);
+        return;
+      case 'end':
+        this.ended('stream', true);
+        return;
+      case 'error':
+        this.gone = true;
+        this.fail(got.code, true);
+        return;
+      case 'empty':
+        return;
+      default: {
+        const exhaustive: never = got;
+        return exhaustive;
+      }
+    }
   }
 
   /**
@@ -209,6 +249,7 @@ export abstract class ReceivingHalf extends StreamState {
 
   /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
   onData(chunk: Buffer): void {
+    this.kernel?.hold(); // the next bytes stay in the kernel until a call asks (AF_UNIX)
     if (this.shutRd || this.owner.closed) return;
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
@@ -253,4 +294,9 @@ export abstract class ReceivingHalf extends StreamState {
       ...(file === null ? {} : { file }),
     });
   }
+}
+
+/** What a stream read on an AF_UNIX connection takes from the kernel when the queue cannot answer it: what it lacks, or a buffer's worth (as Python's makefile reads). */
+function pullSize(read: StreamRead, queued: number): number {
+  return read.call === 'recvexactly' || read.call === 'peek' ? Math.max(1, read.n - queued) : 65536;
 }

@@ -11,7 +11,8 @@ import type { BaseSocket } from './base.js';
 import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
-import type { Address, SocketState, StreamRead } from './types.js';
+import type { UnixReads } from './unix-reads.js';
+import type { Address, SocketState, StreamEnd, StreamRead } from './types.js';
 
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
 /**
@@ -43,6 +44,8 @@ export abstract class StreamState {
    * (end-probe.ts), and then nothing may call it a FIN.
    */
   endKnown = true;
+  /** An AF_UNIX connection: its bytes stay in the kernel until a call asks for them (unix-reads.ts). */
+  protected kernel: UnixReads | null = null;
 
   constructor(
     protected readonly owner: BaseSocket,
@@ -60,6 +63,9 @@ export abstract class StreamState {
 
   /** The bytes the connection's own queue holds, unread (the eof event says how many). */
   protected abstract queuedBytes(): number;
+
+  /** Bytes off the connection (stream-receiving.ts): an AF_UNIX peer's last ones come with its end. */
+  abstract onData(chunk: Buffer): void;
 
   /** Node's socket under this connection; a bare descriptor is handed to one now (tcp-end.ts). */
   get raw(): NetSocket {
@@ -92,6 +98,9 @@ export abstract class StreamState {
   checkWritable(call: string): void {
     this.lookForReset(true);
     if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+    // An AF_UNIX send after the peer's close fails with EPIPE and leaves its reset, if any, for recv (unix-reads.ts).
+    if (this.kernel !== null && (this.failCode === 'ECONNRESET' || this.kernel.peerGone()))
+      throw new SocketError('EPIPE', call, { socket: this.owner.name });
     if (this.failCode !== null) this.reportFailure(call);
     if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
   }
@@ -160,32 +169,20 @@ export abstract class StreamState {
       this.eof = true;
       return;
     }
-    // An AF_UNIX socket has no FIN or RST to ask about: a zero-byte write after the peer's close fails
-    // with EPIPE either way (end-probe.ts would read it as a FIN, then as a reset).
-    const unix = this.owner.family === 'unix';
-    const cause = unix ? 'unknown' : howItEnded(this.raw);
+    // An AF_UNIX socket has no FIN or RST: its kernel says whether the peer closed with bytes unread.
+    const kernel = this.kernel;
+    const cause = kernel === null ? howItEnded(this.raw) : kernel.howItEnded((data) => this.onData(data)) === 'reset' ? 'reset' : 'stream';
     switch (cause) {
       case 'reset':
         this.gone = true;
         this.fail('ECONNRESET');
         return;
       case 'fin':
-      case 'unknown': {
-        this.eof = true;
-        this.endKnown = cause === 'fin';
+      case 'unknown':
+      case 'stream': {
         const call = this.owner.reader.call;
         // The stream reads (recvline...) end at the FIN too: they return or say what was left.
-        const taken = call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call));
-        // Told before the waiting call is woken: the FIN came first, then recv returned b''.
-        this.owner.core.emit({
-          kind: 'eof',
-          serial: this.owner.serial,
-          socket: this.owner.name,
-          queued: this.queuedBytes(),
-          taken,
-          end: unix ? 'stream' : this.endKnown ? 'fin' : 'unknown',
-        });
-        this.owner.reader.wake();
+        this.ended(cause, call === 'recv' || call === 'recvfrom' || (call !== null && STREAM_READS.has(call)));
         return;
       }
       default: {
@@ -202,8 +199,17 @@ export abstract class StreamState {
     this.fail(errorCode(err));
   }
 
+  /** The peer ended the stream (end: how, as far as known); taken: a call returns b'' for it now. */
+  protected ended(end: StreamEnd, taken: boolean): void {
+    this.eof = true;
+    this.endKnown = end === 'fin';
+    // Told before the waiting call is woken: the FIN came first, then recv returned b''.
+    this.owner.core.emit({ kind: 'eof', serial: this.owner.serial, socket: this.owner.name, queued: this.queuedBytes(), taken, end });
+    this.owner.reader.wake();
+  }
+
   /** The connection failed with code: stored for the next call (after the queued data), and said. */
-  private fail(code: string, taken = false): void {
+  protected fail(code: string, taken = false): void {
     if (this.owner.closed || this.failReported) return;
     this.failCode = code;
     taken ||= this.owner.reader.call !== null || this.owner.writer.call !== null;

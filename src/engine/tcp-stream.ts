@@ -10,6 +10,7 @@ import { canReset, closesAtOnce } from './stream-handle.js';
 import { EAGAIN } from './native.js';
 import { ReceivingHalf } from './stream-receiving.js';
 import type { BareConnection } from './tcp-end.js';
+import { UnixReads } from './unix-reads.js';
 import type { Address, ShutdownHow } from './types.js';
 
 export class Stream extends ReceivingHalf {
@@ -117,6 +118,7 @@ export class Stream extends ReceivingHalf {
    */
   onSocket(raw: NetSocket): void {
     (raw as OwnedSocket)[STREAM] = this;
+    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw);
     raw.on('data', onData);
     raw.on('end', onEnd);
     raw.on('error', onError);

@@ -97,6 +97,8 @@ export class TcpSocket extends BaseSocket {
   }
 
   override unread(): number {
+    // An AF_UNIX close resets the peer when the kernel holds bytes unread, as Linux does (unix-reads.ts).
+    if (this.family === 'unix') return this.stream?.kernelHeld ?? 0;
     return this.resettable() ? (this.stream?.unread ?? 0) : 0;
   }
 

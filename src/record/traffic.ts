@@ -136,7 +136,8 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
     case 'shut':
       return event.fin ? mark('>', `FIN (shutdown ${event.how})`) : null;
     case 'closed':
-      if (event.unread > 0) return mark('>', `RST (close with ${event.unread} bytes unread)`);
+      if (event.unread > 0)
+        return mark('>', `${event.local?.family === 'unix' ? 'reset' : 'RST'} (close with ${event.unread} bytes unread)`);
       if (event.linger) return mark('>', 'RST (close with SO_LINGER 0)');
       return event.fin ? mark('>', 'FIN (close)') : null;
     case 'dropped':

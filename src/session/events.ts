@@ -112,7 +112,14 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
       const clients = n === 1 ? "its client's" : "each client's";
       const text = e.unaccepted.reset
         ? `${e.socket} was closed with ${them} waiting for accept: as Linux does, ${n === 1 ? 'it was' : 'they were'} reset (RST), and ${clients} next call fails with ECONNRESET (ConnectionResetError)`
-        : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS or Unix socket), so ${clients} recv returns b''`;
+        : e.local?.family === 'unix'
+          ? // Node's server took them from the kernel; a close still resets one whose client's bytes wait unread (engine/unix-reads.ts).
+            `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'} (ECONNRESET, ConnectionResetError), but Node had taken ${n === 1 ? 'it' : 'them'} from the kernel, so only a client that had sent bytes is reset; a client that sent nothing reads b''`
+          : `${e.socket} was closed with ${them} waiting for accept: Linux would reset ${n === 1 ? 'it' : 'them'}, but Node can only close ${n === 1 ? 'it' : 'them'} here (a TLS socket), so ${clients} recv returns b''`;
+      return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
+    }
+    if (e.unread > 0 && e.local?.family === 'unix') {
+      const text = `${e.socket} was closed with ${bytes(e.unread)} unread: as Linux does when a program closes a Unix socket with data unread, the peer's next recv fails with ECONNRESET (ConnectionResetError) instead of returning b'' (no packet is sent: the kernel marks the other end reset). Read until recv returns b'' before closing, for an orderly end`;
       return { output: { kind: 'warning', text }, trouble: { kind: 'reset', message: text } };
     }
     if (e.unread > 0) {

@@ -498,7 +498,8 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
   it('a server that sets SO_REUSEADDR is graded run after run on its fixed port: TIME_WAIT is not taken for the program being ready', async () => {
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
-    // Silent, so ready only once --port is bound by it, not by the TIME_WAIT the first run left.
+    // Silent, so ready only once --port is bound by it, not by the TIME_WAIT the first run left; it
+    // binds 0.3 s late on purpose, so a grader that took that TIME_WAIT for it would replay too soon.
     const reuse =
       'import sys, time; from socket import *; time.sleep(0.3); s = socket(AF_INET, SOCK_STREAM); s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)\n' +
       's.bind(("", int(sys.argv[1]))); s.listen(1)\nwhile True:\n    c, a = s.accept(); c.send(c.recv(1024).decode().upper().encode()); c.close()\n';

@@ -105,11 +105,19 @@ describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=
   });
 
   it('a reset in the middle of what arrives is said as a reset, and the status is 1', async () => {
+    let accepted: Socket | null = null;
     const peer = await server((s) => {
-      s.write(randomBytes(4 * 1024 * 1024), () => setTimeout(() => s.resetAndDestroy(), 200));
+      accepted = s;
+      s.write(randomBytes(4 * 1024 * 1024));
     });
     try {
       const connect = sockshell(['connect', '127.0.0.1', String(peer.port)], engine);
+      // The reset comes once bytes have come out of connect (it waited 200 ms after the write instead).
+      await waitFor(
+        () => connect.out().length > 0,
+        () => `the first bytes out of connect; stderr: ${connect.err()}`,
+      );
+      accepted!.resetAndDestroy();
       // stdin stays open: the reset, not the end of input, ends it.
       expect(await connect.exit).toBe(1);
       expect(connect.err()).toMatch(/ECONNRESET|reset/);
@@ -122,6 +130,9 @@ describe.each(['native', 'loop'])('sockshell connect / listen, SOCKSHELL_ENGINE=
   it('a reset while a file goes out (stdin a regular file): the send fails (EPIPE), the reset ends it, status 1', async () => {
     const peer = await server((s) => {
       s.pause(); // reads nothing: its buffers fill, then it resets with unread bytes
+      // A fixed wait, kept: with a condition in its place (bytes unread at the peer, and connect's send
+      // queue held too) the loop engine met the reset in its recv, not its send, in 2 of 3 full runs;
+      // what makes the send fail first is not yet understood (see the session's report).
       setTimeout(() => s.resetAndDestroy(), 300);
     });
     try {

@@ -12,12 +12,12 @@ export class ShellProcess {
   readonly exit: Promise<number | null>;
   private ended = false;
 
-  /** `node` is the options for Node itself, before the CLI's path. */
-  constructor(args: readonly string[], cwd = ROOT, node: readonly string[] = []) {
+  /** `node` is the options for Node itself, before the CLI's path; `env` is added to this process's. */
+  constructor(args: readonly string[], cwd = ROOT, node: readonly string[] = [], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [...node, CLI, ...args], {
       cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.out += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));

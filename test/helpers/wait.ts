@@ -24,3 +24,17 @@ export async function waitForAsync(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Blocks this thread, and with it Node's event loop, until cond holds (checked every 5 ms; a hang
+ * after limitMs): what a peer does meanwhile is all pending at once when Node next looks, as for a
+ * program busy elsewhere. cond must not need the event loop (a file's existence, not a child's output).
+ */
+export function blockUntil(cond: () => boolean, what: string, limitMs = HANG_MS): void {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + limitMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    Atomics.wait(cell, 0, 0, 5);
+  }
+}
