@@ -114,8 +114,9 @@ static int loop_timeout(uv_loop_t *loop) {
 
 /*
  * wait(fd, forWrite, maxMs) -> READY | SLICE | LOOP: waits until fd is readable (writable), for at
- * most maxMs, a slice and as long as the event loop may sleep. SLICE: the time passed and nothing
- * happened (call again); LOOP: something else needs the event loop now. wait_on is it in C.
+ * most maxMs, a slice and as long as the event loop may sleep (not at all when the loop has work
+ * waiting: then it only looks). SLICE: the time passed and nothing happened (call again); LOOP:
+ * something else needs the event loop now. wait_on is it in C.
  */
 static int wait_on(napi_env env, int fd, int write, int max_ms) {
   uv_loop_t *loop;
@@ -123,9 +124,10 @@ static int wait_on(napi_env env, int fd, int write, int max_ms) {
   /* The loop's clock is the one its last turn read; its timers are due by the time now. */
   uv_update_time(loop);
   int due = loop_timeout(loop); /* -1: no timer; 0: the loop has work waiting */
-  if (due == 0) return LOOP;
   int ms = max_ms < SLICE_MS ? max_ms : SLICE_MS;
-  int timer_first = due > 0 && due <= ms;
+  /* When the loop has work waiting (due 0), the poll only looks: what fd holds already is read at once,
+     which keeps the loop waiting no longer than a read; else the loop has its turn. */
+  int timer_first = due >= 0 && due <= ms;
   if (timer_first) ms = due;
   if (ms < 0) ms = 0;
   struct pollfd p[2] = {{fd, (short)(write ? POLLOUT : POLLIN | POLLRDHUP), 0}, {uv_backend_fd(loop), POLLIN, 0}};

@@ -61,6 +61,7 @@ const LOADERS: Readonly<Record<string, string>> = {
   'spec/flags.ts': 'createRequire loads yargs-parser (a fixed name) on first use, to keep start-up fast',
   'render/table.ts': 'createRequire loads cli-table3 (a fixed name) as the module loads, so sockets works after EMFILE',
   'engine/native.ts': 'createRequire loads the native addon from its three fixed places (built or not)',
+  'engine/tls-module.ts': 'createRequire loads node:tls (a fixed name) when a TLS socket is first made, to keep start-up fast',
 };
 /** In a loader, createRequire of a name written in the source is allowed; nothing else that loads code is. */
 const loadsOnlyFixedNames = (file: string) =>

@@ -1,4 +1,5 @@
 import { NONE, address as addressValue, bytes, int, tuple } from '../lang/values.js';
+import { andThen } from '../core/completion.js';
 import { joinWords } from './coercers.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { tellReceived, tellReceivedFrom, tellWaiting } from './arrivals.js';
@@ -81,7 +82,7 @@ export const dataCalls: readonly CommandDef[] = [
     run(ctx) {
       const to = destination(ctx.a);
       const socket = ctx.socket();
-      return ctx.session.engine.sendto(socket, ctx.a.DATA, to.host, to.port, ctx.block).then((n) => {
+      return andThen(ctx.session.engine.sendto(socket, ctx.a.DATA, to.host, to.port, ctx.block), (n) => {
         if (ctx.session.engine.endpoints(socket)?.transport === 'tcp') {
           ctx.warn(
             `${socket.name} is a TCP connection: Linux ignores sendto's address and sends to its peer, as send does; TCP's call is send, which takes no address`,
@@ -106,7 +107,7 @@ export const dataCalls: readonly CommandDef[] = [
       const bufsize = ctx.a.BUFSIZE;
       const got = ctx.session.engine.recv(s, bufsize, ctx.block);
       tellWaiting(ctx, s, 'recv');
-      return got.then((data) => {
+      return andThen(got, (data) => {
         tellReceived(ctx, s, data, bufsize);
         return bytes(data);
       });
@@ -126,7 +127,7 @@ export const dataCalls: readonly CommandDef[] = [
       const s = ctx.socket();
       const got = ctx.session.engine.recvfrom(s, ctx.a.BUFSIZE, ctx.block);
       tellWaiting(ctx, s, 'recvfrom');
-      return got.then((r) => {
+      return andThen(got, (r) => {
         tellReceivedFrom(ctx, r.data, r.address);
         tellMoreWaiting(ctx, s);
         if (atPrompt(ctx)) tellKernelDrops(ctx, s);

@@ -2,6 +2,8 @@
  * What UDP and TCP sockets share: identity, timeout, counters, the two wait slots, and the Python
  * methods every socket answers the same way (settimeout, getsockname, getpeername, info, close).
  */
+import type { Completion } from '../core/completion.js';
+import { isHere } from './call-options.js';
 import { SocketError, type ErrorContext } from './errors.js';
 import { anyAddress } from './resolve.js';
 import type {
@@ -111,9 +113,9 @@ export abstract class BaseSocket {
   abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /** A number when the data went at once; a promise when the call waits, and for every error. */
   abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): number | Promise<number>;
-  abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
-  abstract recv(bufsize: number, options: BlockOptions): Promise<Buffer>;
-  abstract recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  abstract sendto(data: Buffer, host: string, port: number, options: BlockOptions): Completion<number>;
+  abstract recv(bufsize: number, options: BlockOptions): Completion<Buffer>;
+  abstract recvfrom(bufsize: number, options: BlockOptions): Completion<{ data: Buffer; address: Address | null }>;
   abstract readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult>;
   abstract sendfile(path: string, options: TransferOptions): Promise<number>;
   abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
@@ -206,10 +208,17 @@ export abstract class BaseSocket {
   }
 
   /**
-   * recv and recvfrom: what attempt yields now, else a wait for it (EAGAIN on a non-blocking socket).
-   * attempt throws for a socket that cannot receive. Not async: see waitFor.
+   * recv and recvfrom: what attempt yields now, else a wait for it (EAGAIN on a non-blocking socket),
+   * in the addon too when inAddon is given (waitWithAddon). attempt throws for a socket that cannot
+   * receive. Not async: see waitFor.
    */
-  protected receiveWith<T>(call: string, bufsize: number, options: BlockOptions, attempt: () => T | null): Promise<T> {
+  protected receiveWith<T>(
+    call: string,
+    bufsize: number,
+    options: BlockOptions,
+    attempt: () => T | null,
+    inAddon: (() => void) | null,
+  ): Completion<T> {
     let got: T | null;
     try {
       this.checkSlot(this.reader, call);
@@ -220,8 +229,30 @@ export abstract class BaseSocket {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (got !== null) return Promise.resolve(got);
-    return this.waitFor(this.reader, call, options, attempt);
+    if (got !== null) return isHere(options) ? got : Promise.resolve(got);
+    if (inAddon === null) return this.waitFor(this.reader, call, options, attempt);
+    return this.waitWithAddon(this.reader, call, options, attempt, inAddon);
+  }
+
+  /**
+   * waitFor, with the native addon's wait too (inAddon: one slice at most, and only while nothing else
+   * needs the event loop; it wakes the slot as the loop's callbacks do). For a caller that waits for
+   * nothing else (HereOptions), before this returns, so the value itself comes back when it came in
+   * time; for any other, a microtask later, so that what the caller does right after making the call
+   * (a test's send whose reply it waits for) runs before the thread blocks.
+   */
+  protected waitWithAddon<T>(
+    slot: Waiter,
+    call: string,
+    options: BlockOptions,
+    attempt: () => T | null | undefined,
+    inAddon: () => void,
+  ): Completion<T> {
+    if (this.core.blocking === null) return this.waitFor(slot, call, options, attempt);
+    if (isHere(options)) return slot.now(call, this.name, this.timeout, options, attempt, inAddon);
+    const got = this.waitFor(slot, call, options, attempt);
+    if (slot.waiting) queueMicrotask(inAddon);
+    return got;
   }
 
   /**

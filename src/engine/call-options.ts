@@ -21,6 +21,16 @@ export interface BlockOptions {
   readonly maxWaitMs?: number;
 }
 
+/**
+ * BlockOptions of a caller that waits for the call and for nothing else (the interpreter running a
+ * statement): with the native addon, a receive may wait in it before it returns, and give its value
+ * itself (core/completion.ts). Every other caller gets a promise, made before the thread blocks: a test
+ * that sends right after making the call must get to send.
+ */
+export interface HereOptions extends BlockOptions {
+  readonly here: true;
+}
+
 /** Options of sendfile and recvfile: a blocking call that also reports how far it has got. */
 export interface TransferOptions extends BlockOptions {
   /**
@@ -67,3 +77,8 @@ export type StreamReadResult =
   | { readonly kind: 'ended'; readonly left: Buffer }
   /** recvline/recvuntil: the receive queue is full (tcpQueueBytes) with no delimiter in it; nothing was taken. */
   | { readonly kind: 'full'; readonly queued: number };
+
+/** The caller waits for this call and nothing else (HereOptions). */
+export function isHere(options: BlockOptions): options is HereOptions {
+  return (options as Partial<HereOptions>).here === true;
+}

@@ -3,6 +3,7 @@
  * closed or stale one), over the table of open sockets; owners so a job's sockets close together.
  * What the sockets themselves see of the engine (the table, settings, events, closing) is engine-core.ts.
  */
+import type { Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
 import { SocketError } from './errors.js';
 import { acceptedEvent } from './accepted-event.js';
@@ -17,6 +18,8 @@ import type {
   Engine,
   EngineOptions,
   Family,
+  HereOptions,
+  Received,
   ShutdownHow,
   SocketHandle,
   SocketInfo,
@@ -89,17 +92,23 @@ class SocketEngine implements Engine {
     return socket === null ? this.closedError('sendall', handle) : Promise.resolve(socket.send(data, options, 'sendall')).then(nothing);
   }
 
-  sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number> {
+  sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: HereOptions): Completion<number>;
+  sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
+  sendto(handle: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Completion<number> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('sendto', handle) : socket.sendto(data, host, port, options);
   }
 
-  recv(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer> {
+  recv(handle: SocketHandle, bufsize: number, options: HereOptions): Completion<Buffer>;
+  recv(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer>;
+  recv(handle: SocketHandle, bufsize: number, options: BlockOptions): Completion<Buffer> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('recv', handle) : socket.recv(bufsize, options);
   }
 
-  recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }> {
+  recvfrom(handle: SocketHandle, bufsize: number, options: HereOptions): Completion<Received>;
+  recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Promise<Received>;
+  recvfrom(handle: SocketHandle, bufsize: number, options: BlockOptions): Completion<Received> {
     const socket = this.find(handle);
     return socket === null ? this.closedError('recvfrom', handle) : socket.recvfrom(bufsize, options);
   }

@@ -10,7 +10,8 @@
  * Node socket is made for it (tcp-end.ts).
  */
 import net, { type AddressInfo } from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { tlsIfLoaded, tlsModule } from './tls-module.js';
 import { acceptQueueCap } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError, type ErrorContext } from './errors.js';
@@ -93,9 +94,9 @@ export class Listener implements Welcoming {
     // never finish its handshake, was never said to have failed, and kept server.close from ending.
     const server =
       setup?.role === 'server'
-        ? tls.createServer({ allowHalfOpen: false, cert: setup.cert, key: setup.key }).on('secureConnection', halfOpen)
+        ? tlsModule().createServer({ allowHalfOpen: false, cert: setup.cert, key: setup.key }).on('secureConnection', halfOpen)
         : net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-    const arrival = server instanceof tls.Server ? 'secureConnection' : 'connection';
+    const arrival = isTlsServer(server) ? 'secureConnection' : 'connection';
     const early: net.Socket[] = [];
     const keep = (raw: net.Socket): void => {
       early.push(raw);
@@ -152,7 +153,7 @@ export class Listener implements Welcoming {
    * fails with ECONNRESET): not a TLS listener's or an AF_UNIX one's, which Node can only close (canReset).
    */
   get resetsWaiting(): boolean {
-    return !(this.server instanceof tls.Server) && this.owner.family !== 'unix';
+    return !isTlsServer(this.server) && this.owner.family !== 'unix';
   }
 
   /** Stops listening and resets connections nobody accepted. Resolves when the server has closed. */
@@ -175,7 +176,7 @@ export class Listener implements Welcoming {
   waitInAddon(blocking: Blocking): 'again' | 'done' {
     // A TLS connection's handshake is Node's (accept must return a TLSSocket); an AF_UNIX peer has no
     // IP address for addressOf to read. Those listeners accept on the event loop only.
-    if (this.server instanceof tls.Server || this.owner.family === 'unix') return 'done';
+    if (isTlsServer(this.server) || this.owner.family === 'unix') return 'done';
     const fd = this.fd();
     if (fd < 0) return 'done';
     const calls = blocking.calls;
@@ -295,4 +296,10 @@ function listenOn(
     if ('fd' in where) server.listen(where, backlog);
     else server.listen({ ...where, backlog });
   });
+}
+
+/** A TLS listener's server; false without looking when no TLS socket was ever made. */
+function isTlsServer(server: net.Server | null): boolean {
+  const tls = tlsIfLoaded();
+  return tls !== null && server instanceof tls.Server;
 }

@@ -5,7 +5,8 @@
  * destroyed, which leaves the socket unconnected (and still bound, if it was), ready to connect again.
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { tlsModule } from './tls-module.js';
 import type { BaseSocket } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
 import { Stream } from './tcp-stream.js';
@@ -43,14 +44,14 @@ export async function handshake(
       : { host: ip, port, family, allowHalfOpen: true, ...(bound === null ? {} : { localAddress: bound.host, localPort: bound.port }) };
   const client = setup?.role === 'client' ? clientOptions(setup, host) : null;
   let raw: net.Socket;
-  if (fd < 0) raw = client === null ? net.connect(options) : tls.connect({ ...options, ...client });
+  if (fd < 0) raw = client === null ? net.connect(options) : tlsModule().connect({ ...options, ...client });
   else {
     // connect at once: a socket Node was given a descriptor for starts reading it, which fails
     // (ENOTCONN) unless it is connecting by then. TLS wraps it in the same turn, before any byte.
     const plain = new net.Socket({ fd, allowHalfOpen: true }).connect(options);
     // allowHalfOpen: tls.connect passes it to the TLSSocket it makes, though its type does not list it.
     const wrap: tls.ConnectionOptions & { allowHalfOpen: boolean } = { socket: plain, allowHalfOpen: true, ...client };
-    raw = client === null ? plain : tls.connect(wrap);
+    raw = client === null ? plain : tlsModule().connect(wrap);
   }
   let connected = false;
   let failure: unknown = null;

@@ -6,6 +6,7 @@
  * UNBOUND/BOUND → SYN_SENT → ESTABLISHED (a connection, see Stream). Sockets that accept returns
  * start ESTABLISHED.
  */
+import type { Completion } from '../core/completion.js';
 import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { recvFile, sendFile } from './file-transfer.js';
 import { SocketError, errorCode, toSocketError } from './errors.js';
@@ -361,7 +362,7 @@ export class TcpSocket extends BaseSocket {
     }
   }
 
-  recv(bufsize: number, options: BlockOptions): Promise<Buffer> {
+  recv(bufsize: number, options: BlockOptions): Completion<Buffer> {
     return this.receive(bufsize, options, 'recv');
   }
 
@@ -373,14 +374,15 @@ export class TcpSocket extends BaseSocket {
   /** See Engine.readStream. peek takes nothing, so it tells no 'returned' event: the diagram shows what was taken. */
   readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult> {
     const size = read.call === 'recvexactly' || read.call === 'peek' ? read.n : 1;
-    return this.receiveWith(read.call, size, options, () => {
+    const attempt = (): StreamReadResult | null => {
       const stream = this.connection(read.call, 'ENOTCONN');
       const got = stream.read(read);
       if (got?.kind === 'data' && read.call !== 'peek') {
         this.tellReturned(read.call, stream.local, stream.remote, got.data.length, got.data, got.data.length, null);
       }
       return got;
-    });
+    };
+    return Promise.resolve(this.receiveWith(read.call, size, options, attempt, null));
   }
 
   async sendfile(path: string, options: TransferOptions): Promise<number> {
@@ -519,8 +521,9 @@ export class TcpSocket extends BaseSocket {
     return Promise.all(jobs).then(() => undefined);
   }
 
-  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Buffer> {
-    const got = this.receiveWith(call, bufsize, options, () => {
+  /** As UDP's recvfrom: the call waits on the event loop, and in the addon too (Stream.waitInAddon; BaseSocket.waitWithAddon says when). */
+  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Completion<Buffer> {
+    const attempt = (): Buffer | null => {
       const stream = this.connection(call, 'ENOTCONN');
       const data = stream.take(bufsize, call);
       if (data !== null) {
@@ -530,10 +533,8 @@ export class TcpSocket extends BaseSocket {
         this.tellReturned(call, local, from, bufsize, data, bytes, null);
       }
       return data;
-    });
-    // As UDP's recvfrom: the call waits on the event loop, and a microtask later in the addon too (Stream.waitInAddon).
-    if (this.core.blocking !== null && this.reader.waiting && this.stream !== null) queueMicrotask(this.waitInAddon);
-    return got;
+    };
+    return this.receiveWith(call, bufsize, options, attempt, this.waitInAddon);
   }
 
   private get waitInAddon(): () => void {

@@ -2,7 +2,8 @@
  * What a finished TLS handshake settled, read from Node's TLSSocket once and kept: the peer's
  * certificate is no longer there to ask once the connection has closed, and `sockets` asks later.
  */
-import { TLSSocket, type PeerCertificate } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { tlsIfLoaded } from './tls-module.js';
 import type { Socket as NetSocket } from 'node:net';
 import type { CertSummary, TlsInfo } from './types.js';
 
@@ -10,7 +11,7 @@ const settled = new WeakMap<NetSocket, TlsInfo>();
 
 /** The handshake of a TLS connection (null for plain TCP), read when it finished: call it at 'secureConnect' / 'secureConnection'. */
 export function tlsOf(raw: NetSocket): TlsInfo | null {
-  if (!(raw instanceof TLSSocket)) return null;
+  if (!isTls(raw)) return null;
   let info = settled.get(raw);
   if (info === undefined) {
     info = describe(raw);
@@ -20,8 +21,9 @@ export function tlsOf(raw: NetSocket): TlsInfo | null {
 }
 
 /** True for a TLS connection: its descriptor carries ciphertext, so nothing may read or write it beside Node's TLS layer. */
-export function isTls(raw: NetSocket): boolean {
-  return raw instanceof TLSSocket;
+export function isTls(raw: NetSocket): raw is TLSSocket {
+  const tls = tlsIfLoaded();
+  return tls !== null && raw instanceof tls.TLSSocket;
 }
 
 function describe(raw: TLSSocket): TlsInfo {

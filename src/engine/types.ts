@@ -8,7 +8,17 @@
  */
 import type { OptionArg, SocketOption } from './options.js';
 import type { Address, Endpoints, Family, SocketHandle, SocketInfo, TlsInfo, Transport } from './socket-info.js';
-import type { BlockOptions, CreateOptions, ShutdownHow, StreamRead, StreamReadResult, TlsSetup, TransferOptions } from './call-options.js';
+import type { Completion } from '../core/completion.js';
+import type {
+  BlockOptions,
+  CreateOptions,
+  HereOptions,
+  ShutdownHow,
+  StreamRead,
+  StreamReadResult,
+  TlsSetup,
+  TransferOptions,
+} from './call-options.js';
 import type { EventSink } from './events.js';
 
 export type * from './socket-info.js';
@@ -17,6 +27,12 @@ export type * from './events.js';
 
 /** The options setsockopt takes: the keys of SOCKET_OPTION_TABLE (options.ts), one entry each. */
 export type { OptionArg, SocketOption };
+
+/** What recvfrom returns: the data, and the sender (null on TCP, as Python's None). */
+export interface Received {
+  readonly data: Buffer;
+  readonly address: Address | null;
+}
 
 export interface EngineOptions {
   readonly sink: EventSink;
@@ -70,12 +86,21 @@ export interface Engine {
   send(socket: SocketHandle, data: Buffer, options: BlockOptions): number | Promise<number>;
   /** sendall(data) → None. */
   sendall(socket: SocketHandle, data: Buffer, options: BlockOptions): Promise<void>;
-  /** sendto(data, (host, port)) → bytes sent. UDP only. Binds implicitly (event 'bound', implicit) if unbound. */
+  /**
+   * sendto(data, (host, port)) → bytes sent. UDP only. Binds implicitly (event 'bound', implicit) if
+   * unbound. With HereOptions, the count itself when the call completed at once (core/completion.ts).
+   */
+  sendto(socket: SocketHandle, data: Buffer, host: string, port: number, options: HereOptions): Completion<number>;
   sendto(socket: SocketHandle, data: Buffer, host: string, port: number, options: BlockOptions): Promise<number>;
-  /** recv(bufsize): TCP: up to bufsize bytes, b'' after FIN. UDP: one datagram, truncated to bufsize. */
+  /**
+   * recv(bufsize): TCP: up to bufsize bytes, b'' after FIN. UDP: one datagram, truncated to bufsize.
+   * With HereOptions, the bytes themselves when the call completed before it returned.
+   */
+  recv(socket: SocketHandle, bufsize: number, options: HereOptions): Completion<Buffer>;
   recv(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<Buffer>;
-  /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. */
-  recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address | null }>;
+  /** recvfrom(bufsize) → (data, address). On TCP the address is null, as Python's is None. HereOptions: as recv. */
+  recvfrom(socket: SocketHandle, bufsize: number, options: HereOptions): Completion<Received>;
+  recvfrom(socket: SocketHandle, bufsize: number, options: BlockOptions): Promise<Received>;
   /**
    * A StreamRead on a TCP connection. It shares the receive queue with recv: it waits as recv does
    * (settimeout, the signal, one blocking call at a time) until the queue holds what it asks for, takes

@@ -123,9 +123,20 @@ export class UdpNative {
   private sender(at: number): { address: string; port: number } {
     const port = meta.readUInt16BE(at + 2);
     const raw = at + ADDRESS_RAW_BYTES;
-    if (this.lastHost !== '' && meta.compare(this.lastSender, 0, ADDRESS_RAW_BYTES, at, raw) === 0) return { address: this.lastHost, port };
+    if (this.lastHost !== '' && this.sameSender(at)) return { address: this.lastHost, port };
     meta.copy(this.lastSender, 0, at, raw);
     this.lastHost = meta.toString('latin1', raw, raw + (meta[at + 1] ?? 0));
     return { address: this.lastHost, port };
+  }
+
+  /**
+   * The raw sender at meta[at..] is the last one's. A loop, not Buffer.compare: on a server's every
+   * datagram, compare's argument checks cost more than the 24 bytes it compares (4.5% of a UDP server's
+   * user time in a perf profile).
+   */
+  private sameSender(at: number): boolean {
+    const last = this.lastSender;
+    for (let i = 0; i < ADDRESS_RAW_BYTES; i++) if (meta[at + i] !== last[i]) return false;
+    return true;
   }
 }

@@ -5,6 +5,7 @@
  * error (ICMP port unreachable on a connected socket) is stored and reported by the next call, as BSD
  * sockets do. UdpSocket (udp.ts) adds the calls that bind, connect and send.
  */
+import { andThen, type Completion } from '../core/completion.js';
 import { BaseSocket, type Core, type Queued } from './base.js';
 import { errorCode, fromCode } from './errors.js';
 import { kernelUdpDrops } from './kernel-drops.js';
@@ -51,12 +52,11 @@ export abstract class UdpReceiving extends BaseSocket {
     return kernelUdpDrops(this.handle.fd());
   }
 
-  async recv(bufsize: number, options: BlockOptions): Promise<Buffer> {
-    const got = await this.receive(bufsize, options, 'recv');
-    return got.data;
+  recv(bufsize: number, options: BlockOptions): Completion<Buffer> {
+    return andThen(this.receive(bufsize, options, 'recv'), dataOf);
   }
 
-  recvfrom(bufsize: number, options: BlockOptions): Promise<{ data: Buffer; address: Address }> {
+  recvfrom(bufsize: number, options: BlockOptions): Completion<{ data: Buffer; address: Address }> {
     return this.receive(bufsize, options, 'recvfrom');
   }
 
@@ -74,19 +74,17 @@ export abstract class UdpReceiving extends BaseSocket {
     this.failCode = null;
   }
 
-  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Promise<Datagram> {
+  private receive(bufsize: number, options: BlockOptions, call: RecvCall): Completion<Datagram> {
     const behind = this.inbox.length > 0;
-    const got = this.receiveWith(call, bufsize, options, () => this.take(bufsize, call));
+    // The call waits on the event loop as always (its slot, timeout and cancel as they are); with the
+    // native fast path it also waits in the addon (BaseSocket.waitWithAddon says when).
+    const got = this.receiveWith(call, bufsize, options, () => this.take(bufsize, call), this.waitInAddon);
     // Served from the queue again and again, the calls never read the kernel, whose buffer then
     // overflows in a burst: every YIELD_EVERY such calls (udp-inbox.ts), the addon drains it, or one
     // call waits a turn of the event loop, which reads it.
-    if (behind && this.inbox.readsKernelNow()) {
-      if (!this.native.drain()) return got.then((d) => new Promise<Datagram>((resolve) => setImmediate(() => resolve(d))));
+    if (behind && this.inbox.readsKernelNow() && !this.native.drain()) {
+      return Promise.resolve(got).then((d) => new Promise<Datagram>((resolve) => setImmediate(() => resolve(d))));
     }
-    // The call waits on the event loop as always (its slot, timeout and cancel as they are); with the
-    // native fast path it also waits in the addon, a microtask later, so that what its caller does
-    // right after making it (a sendto whose reply it waits for, in a test) runs before the thread blocks.
-    if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.waitInAddon);
     return got;
   }
 
@@ -116,4 +114,8 @@ export abstract class UdpReceiving extends BaseSocket {
     this.emit({ kind: 'failed', serial: this.serial, socket: this.name, code, taken: this.reader.call !== null });
     this.reader.wake();
   };
+}
+
+function dataOf(d: Datagram): Buffer {
+  return d.data;
 }

@@ -5,6 +5,7 @@
  * refuses it. Each datagram sent is counted and told as the 'sent' event of its call.
  */
 import type dgram from 'node:dgram';
+import type { Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
 import { toSocketError } from './errors.js';
 import { nativeError, type NativeCalls } from './native.js';
@@ -36,9 +37,12 @@ export class DatagramSender {
     return ip;
   }
 
-  /** In the addon when a call may block here, else by dgram (see transmit); adds no await before the send itself. */
-  send(data: Buffer, ip: string | undefined, host: string, port: number, call: DatagramCall): Promise<number> {
-    return this.sendNatively(data, ip, host, port, call) ?? this.transmit(data, ip, host, port, call);
+  /**
+   * In the addon when a call may block here, else by dgram (see transmit); adds no await before the
+   * send itself. here: the caller takes the count itself when the addon sent it (HereOptions).
+   */
+  send(data: Buffer, ip: string | undefined, host: string, port: number, call: DatagramCall, here: boolean): Completion<number> {
+    return this.sendNatively(data, ip, host, port, call, here) ?? this.transmit(data, ip, host, port, call);
   }
 
   /** ip: the resolved destination of sendto; undefined for send on a connected socket (host is then its address). */
@@ -71,10 +75,18 @@ export class DatagramSender {
   }
 
   /**
-   * send or sendto in the addon, when a call may block here: the promise of the completed call, or
-   * null to send on the event loop (the kernel's buffer is full: EAGAIN, and Node's send waits).
+   * send or sendto in the addon, when a call may block here: the completed call (its count when here,
+   * else its promise), or null to send on the event loop (the kernel's buffer is full: EAGAIN, and
+   * Node's send waits).
    */
-  private sendNatively(data: Buffer, ip: string | undefined, host: string, port: number, call: DatagramCall): Promise<number> | null {
+  private sendNatively(
+    data: Buffer,
+    ip: string | undefined,
+    host: string,
+    port: number,
+    call: DatagramCall,
+    here: boolean,
+  ): Completion<number> | null {
     const blocking = this.native.mayBlock();
     if (blocking === null) return null;
     const n = this.native.send(blocking, data, ip, port);
@@ -84,7 +96,7 @@ export class DatagramSender {
         toSocketError(nativeError(blocking.calls, n, 'send'), call, this.owner.context({ host, port, size: data.length })),
       );
     this.sent(data, ip, host, port, call);
-    return Promise.resolve(n);
+    return here ? n : Promise.resolve(n);
   }
 
   /** A datagram went: counted and told as the engine event of the completed call. */

@@ -7,6 +7,8 @@
  * bind, connect, send and sendto (how a datagram is handed over is udp-send.ts), options, and the
  * calls a UDP socket refuses.
  */
+import type { Completion } from '../core/completion.js';
+import { isHere } from './call-options.js';
 import type dgram from 'node:dgram';
 import type { Core } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
@@ -119,10 +121,10 @@ export class UdpSocket extends UdpReceiving {
     }
     this.reportFailure(call);
     if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig(call, data, remote.host, remote.port);
-    return await this.sender.send(data, undefined, remote.host, remote.port, call);
+    return await this.sender.send(data, undefined, remote.host, remote.port, call, false);
   }
 
-  sendto(data: Buffer, host: string, port: number): Promise<number> {
+  sendto(data: Buffer, host: string, port: number, options: BlockOptions): Completion<number> {
     let ip: string | null;
     try {
       this.checkOpen('sendto');
@@ -135,7 +137,7 @@ export class UdpSocket extends UdpReceiving {
       return Promise.reject(err);
     }
     // The hot path (an IP literal on a bound socket) adds no await before the send itself.
-    if (ip !== null && this.handle.local !== null) return this.sender.send(data, ip, host, port, 'sendto');
+    if (ip !== null && this.handle.local !== null) return this.sender.send(data, ip, host, port, 'sendto', isHere(options));
     return this.sendtoLater(data, ip, host, port);
   }
 

@@ -16,6 +16,7 @@
  */
 import { SocketError } from './errors.js';
 import { MAX_TIMER_MS, hold, release } from './keepalive.js';
+import type { Completion } from '../core/completion.js';
 import type { BlockOptions } from './types.js';
 
 export class Waiter {
@@ -97,14 +98,52 @@ export class Waiter {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.begin(call, socket, timeoutSeconds, options);
-      this.rejectWait = reject;
-      this.check = () => {
-        const got = attempt();
-        if (got === null || got === undefined) return false;
-        resolve(got);
-        return true;
-      };
+      this.settleBy(attempt, resolve, reject);
     });
+  }
+
+  /**
+   * until(), but first waits here: waitHere (the addon's wait, which reads what arrives and wakes this
+   * slot as the event loop's callbacks do) runs before this returns. The value itself when attempt()
+   * yielded it meanwhile; else the promise until() gives, the slot still claimed and its timer running.
+   * An error in the meantime comes as a rejected promise, as until()'s. The caller has tried attempt()
+   * once already, and checked that the slot is idle.
+   */
+  now<T>(
+    call: string,
+    socket: string,
+    timeoutSeconds: number | null,
+    options: BlockOptions,
+    attempt: () => T | null | undefined,
+    waitHere: () => void,
+  ): Completion<T> {
+    try {
+      this.begin(call, socket, timeoutSeconds, options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    let got: T | null | undefined = null;
+    let failed: { err: unknown } | null = null;
+    this.rejectWait = (err) => (failed = { err });
+    this.check = () => {
+      got = attempt();
+      return got !== null && got !== undefined;
+    };
+    waitHere();
+    if (got !== null && got !== undefined) return got;
+    if (failed !== null) return Promise.reject((failed as { err: unknown }).err);
+    return new Promise<T>((resolve, reject) => this.settleBy(attempt, resolve, reject));
+  }
+
+  /** The claimed slot's call settles by attempt: resolved with what it yields on a wake, or rejected. */
+  private settleBy<T>(attempt: () => T | null | undefined, resolve: (value: T) => void, reject: (err: unknown) => void): void {
+    this.rejectWait = reject;
+    this.check = () => {
+      const got = attempt();
+      if (got === null || got === undefined) return false;
+      resolve(got);
+      return true;
+    };
   }
 
   /** A call is waiting for the socket to wake it: what arrives now goes to it. */

@@ -1,6 +1,6 @@
 /** Calls a command: evaluates its arguments (an inline `(NAME ARGS)` among them by calling it), starts its handler, or runs it as a background job. */
 
-import type { BlockOptions } from '../engine/types.js';
+import type { HereOptions } from '../engine/types.js';
 import type { Call, Stmt, Word } from '../lang/ast.js';
 import { NONE, type Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
@@ -32,7 +32,7 @@ export interface CallerOptions {
 export class Caller {
   readonly around: Surroundings;
   /** The BlockOptions of the last signal seen: every command of one run shares them. */
-  private blockOptions: BlockOptions & { signal: AbortSignal } = { signal: new AbortController().signal };
+  private blockOptions: HereOptions & { signal: AbortSignal } = { here: true, signal: new AbortController().signal };
 
   constructor(
     private readonly session: SessionServices,
@@ -74,7 +74,7 @@ export class Caller {
         this.out(this.options.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.options.job });
     }
     if (this.blockOptions.signal !== signal) {
-      this.blockOptions = this.options.maxWaitMs ? { signal, maxWaitMs: this.options.maxWaitMs } : { signal };
+      this.blockOptions = this.options.maxWaitMs ? { here: true, signal, maxWaitMs: this.options.maxWaitMs } : { here: true, signal };
     }
     const a = coerceArgs(prepared.forms, args, prepared.values, flagArgs);
     refineArgs(def, { a, flags, forms: prepared.forms }, args, prepared.values, call.nameSpan);

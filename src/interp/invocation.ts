@@ -1,4 +1,4 @@
-import type { BlockOptions, SocketHandle } from '../engine/types.js';
+import type { HereOptions, SocketHandle } from '../engine/types.js';
 import type { Call, Span } from '../lang/ast.js';
 import { repr } from '../lang/values.js';
 import type { Arg, Args, CallContext, CommandDef } from '../spec/command.js';
@@ -37,7 +37,7 @@ export class Invocation implements CallContext {
     readonly a: Args,
     readonly args: readonly Arg[],
     readonly flags: ReadonlySet<string>,
-    readonly block: BlockOptions & { readonly signal: AbortSignal },
+    readonly block: HereOptions & { readonly signal: AbortSignal },
     readonly targets: readonly { readonly name: string }[],
   ) {
     this.targetName = targets[0]?.name;

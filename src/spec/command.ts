@@ -1,6 +1,6 @@
 import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { Address, BlockOptions, SocketHandle } from '../engine/types.js';
+import type { Address, HereOptions, SocketHandle } from '../engine/types.js';
 import type { PyGen } from './python.js';
 import type { SessionServices } from './services.js';
 
@@ -210,7 +210,11 @@ export interface CallContext<A = Args> {
   readonly flags: ReadonlySet<string>;
   readonly scope: Scope;
   readonly session: SessionServices;
-  readonly block: BlockOptions & { readonly signal: AbortSignal };
+  /**
+   * The command's blocking calls wait with these: Ctrl-C's signal, and HereOptions, as the statement
+   * waits for its command and nothing else (a receive may give its value itself: core/completion.ts).
+   */
+  readonly block: HereOptions & { readonly signal: AbortSignal };
   /** The name the result is assigned to, if any: a new socket takes it as its name. */
   readonly targetName: string | undefined;
   /** Every name the result is assigned to (`message, clientAddress = ...`); empty when nobody takes it. */

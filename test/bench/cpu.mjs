@@ -10,6 +10,8 @@
  *   node test/bench/cpu.mjs conn [COUNT=100000] [ROUNDS=3]
  *
  * A long COUNT measures the steady state; 20,000 (the benchmark's) includes V8's warm-up.
+ * The textbook's Python is measured at each end too (against raw Node at the other), so each end's
+ * CPU can be set beside the shell's.
  * `conn` measures connections instead: COUNT sequential textbook TCPClients (Python's, or raw Node's
  * without python3; after as many untimed) against scripts/TCPServer.sock on each engine, raw Node's
  * server and TCPServer.py: each end's CPU per connection.
@@ -33,6 +35,9 @@ function cpuMs(pid) {
 
 const serverScript = transport === 'udp' ? `${ROOT}scripts/UDPServer.sock` : `${BENCH}tcp-server.sock`;
 const [native, loop] = ENGINES;
+/** The textbook's server for the transport: UDPServer.py, or py_rt.py's TCP server that serves one connection until it closes. */
+const pythonServer = transport === 'udp' ? `${PEERS}UDPServer.py` : `${BENCH}peers/py_rt.py`;
+const pythonServerArgs = (port) => (transport === 'udp' ? [String(port)] : ['tcp-server', String(port)]);
 const connClient = (port) =>
   PYTHON === null
     ? start(NODE, [`${BENCH}peers/node-conn.mjs`, 'client', String(port), String(count), String(count)], pinned)
@@ -53,10 +58,12 @@ const ends =
         server: {
           node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-server`, String(port)], pinned),
           shell: (port) => sockshell(serverScript, { serverPort: port }, pinned),
+          ...(PYTHON === null ? {} : { python: (port) => start(PYTHON, [pythonServer, ...pythonServerArgs(port)], pinned) }),
         },
         client: {
           node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
           shell: (port) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned),
+          python: (port) => start(PYTHON, [`${BENCH}peers/py_rt.py`, `${transport}-client`, String(port), String(count)], pinned),
         },
       };
 
@@ -90,6 +97,12 @@ const pairs =
         ['node', 'node'],
         ['shell', 'node'],
         ['node', 'shell'],
+        ...(PYTHON === null
+          ? []
+          : [
+              ['python', 'node'],
+              ['node', 'python'],
+            ]),
       ];
 const runs = new Map(pairs.map((p) => [p.join('/'), []]));
 for (let round = 0; round < Number(roundsText); round++) {
