@@ -22,7 +22,8 @@ try {
 } catch {
   cachedData = undefined; // none yet: made below, once
 }
-const source = readFileSync(bundle, 'utf8');
+// latin1: the build leaves the bundle ASCII (tools/build.mjs), so no UTF-8 decoding, and V8 keeps it one byte a character.
+const source = readFileSync(bundle, 'latin1');
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: bundle,
   cachedData,

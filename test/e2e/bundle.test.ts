@@ -23,6 +23,15 @@ describe('the bundled command line', () => {
     expect((await sockshell(['--version'])).stdout).toMatch(/^sockshell \d+\.\d+\.\d+\n$/);
   });
 
+  it('is ASCII, which the launcher reads as latin1, and its non-ASCII text still reads as written', async () => {
+    expect(/[^\x00-\x7f]/.exec(readFileSync(join(DIST, 'sockshell.cjs'), 'latin1'))).toBeNull();
+    // The command line's words for an engine error are found by a regular expression holding a dash
+    // (src/run/stream-words.ts): 192.0.2.1 (TEST-NET-1) is no address of this host.
+    const run = await sockshell(['listen', '192.0.2.1', '40000'], { input: '' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('192.0.2.1 is not an address of this host — leave HOST out (every interface), or give 127.0.0.1');
+  });
+
   it("finds sockshell's package.json and lessons/ from tsc's modules too, one folder deeper than the bundle", async () => {
     const modules = join(DIST, 'modules/cli.js');
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
