@@ -50,3 +50,19 @@ export function socketsOf(pid: number): number {
     }
   }).length;
 }
+
+/**
+ * Room left in the host's table of TIME_WAIT sockets (tcp_max_tw_buckets less those in it, from
+ * /proc/net/sockstat); Infinity where it cannot be read. When the table is full the kernel makes no
+ * more (a closed connection goes at once): benchmarks of other programs on a shared machine fill it,
+ * and a test that counts TIME_WAIT sockets must wait for room first.
+ */
+export function timeWaitRoom(): number {
+  try {
+    const max = Number(readFileSync('/proc/sys/net/ipv4/tcp_max_tw_buckets', 'utf8').trim());
+    const tw = /\btw (\d+)/.exec(readFileSync('/proc/net/sockstat', 'utf8'));
+    return tw === null || !Number.isFinite(max) ? Infinity : max - Number(tw[1]);
+  } catch {
+    return Infinity;
+  }
+}
