@@ -1,4 +1,5 @@
 /** The engine and the shell against the textbook's own Python (skipped when python3 is missing). */
+import { roomForTimeWait } from '../helpers/kernel.js';
 import { HANG_MS } from '../helpers/wait.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -129,6 +130,7 @@ print(port)
 `;
 
   it('bind says only TIME_WAIT holds it, and for how long, not a running server', async () => {
+    await roomForTimeWait();
     const python = spawnSync('python3', ['-c', PROGRAM], { encoding: 'utf8', timeout: 10_000 });
     const port = Number(python.stdout.trim());
     expect(port).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { waitFor } from './wait.js';
 
 /**
  * The most the kernel may buffer on one loopback TCP connection: the receive buffer's and the send
@@ -66,3 +67,16 @@ export function timeWaitRoom(): number {
     return Infinity;
   }
 }
+
+/** Waits (up to 70 s: TIME_WAIT lasts 60) until the host's TIME_WAIT table has room for a test's few; give the test a timeout past that. */
+export function roomForTimeWait(): Promise<void> {
+  return waitFor(
+    () => timeWaitRoom() > 1_000,
+    () => `room in the host's TIME_WAIT table (${timeWaitRoom()} left)`,
+    70_000,
+    100,
+  );
+}
+
+/** A test timeout that leaves roomForTimeWait its 70 s. */
+export const TIME_WAIT_TEST_MS = 150_000;
