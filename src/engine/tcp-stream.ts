@@ -5,7 +5,7 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
-import { errorCode } from './errors.js';
+import { SocketError, errorCode } from './errors.js';
 import { canReset, closesAtOnce } from './stream-handle.js';
 import { EAGAIN } from './native.js';
 import { ReceivingHalf } from './stream-receiving.js';
@@ -68,7 +68,16 @@ export class Stream extends ReceivingHalf {
     if (this.eof) this.watchForReset();
   }
 
+  /**
+   * Python's shutdown. On a TCP connection the peer reset (before its FIN or after it: the kernel's
+   * socket is closed) Linux's shutdown fails with ENOTCONN, whatever how, and leaves a reset not yet
+   * reported for recv; Node's end() would say nothing and send nothing. A Unix connection's shutdown
+   * succeeds whatever its peer did, as Linux's does.
+   */
   shutdown(how: ShutdownHow): void {
+    if (this.owner.family !== 'unix' && this.state() === 'RESET') {
+      throw new SocketError(this.resetAfterFin ? 'ENOTCONN_RESET_AFTER_FIN' : 'ENOTCONN_RESET', 'shutdown', { socket: this.owner.name });
+    }
     if (how !== 'rd' && !this.shutWr) {
       this.shutWr = true;
       this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
