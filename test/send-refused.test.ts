@@ -145,4 +145,27 @@ describe.runIf(hasPython)('calls on a connection the peer reset, as Linux answer
     expect(await peer.step('close')).toBe('close None');
     expect([await shutdown(c, 'wr'), await recv(c)]).toEqual(['shutdown ok', "recv b''"]);
   });
+
+  it("a sendall the peer's close stops counts only what its kernel took: not the piece Node still held", async () => {
+    // On a Unix connection every byte the kernel took is in the peer's receive queue (FIONREAD): the true count.
+    const path = join(dir, 'sendall.sock');
+    const peer = await unixPeer('listen', path);
+    stops.push(() => peer.server.stop());
+    r = rig();
+    const c = r.engine.create('tcp', 'unix', { name: 'c', owner: 'main' });
+    await r.engine.connect(c, path, 0, {});
+    const size = 8_000_000;
+    const stoppedWith = r.engine.sendall(c, Buffer.alloc(size), {}).then(
+      () => 'sent all',
+      (err: Error) => err.message,
+    );
+    await until(() => r!.engine.info(c).waiting === 'sendall'); // the kernel is full; Node holds a piece
+    const queued = /^queued (\d+)$/.exec(await peer.step('queued'));
+    expect(queued).not.toBeNull();
+    const took = Number(queued![1]);
+    expect(took).toBeGreaterThan(0);
+    expect(await peer.step('close')).toBe('close None');
+    expect(await stoppedWith).toMatch(new RegExp(`^EPIPE: .*; sendall had sent at least ${took} bytes of ${size} when it stopped`));
+    expect(r.of('sent').map((e) => e.bytes)).toEqual([took]);
+  });
 });

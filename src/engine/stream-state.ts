@@ -107,6 +107,15 @@ export abstract class StreamState {
   }
 
   /**
+   * Bytes Node still holds can yet reach the peer: the connection has not failed or gone, and (AF_UNIX)
+   * its peer has not closed. Asks nothing that a later call would miss (checkWritable raises and takes).
+   */
+  get canDeliver(): boolean {
+    if (this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
+    return this.kernel === null || !this.kernel.peerGone();
+  }
+
+  /**
    * The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send
    * raises it. A reset (ECONNRESET) is the connection's news: a recv waiting meets it first, as a
    * thread blocked in Linux's recv is woken with it, and the send then gets EPIPE. EPIPE is the send's

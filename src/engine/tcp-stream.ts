@@ -6,7 +6,7 @@
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
 import { SocketError, errorCode } from './errors.js';
-import { canReset, closesAtOnce } from './stream-handle.js';
+import { canReset, closesAtOnce, unsentHeld } from './stream-handle.js';
 import { EAGAIN } from './native.js';
 import { ReceivingHalf } from './stream-receiving.js';
 import type { BareConnection } from './tcp-end.js';
@@ -39,6 +39,11 @@ export class Stream extends ReceivingHalf {
   /** Bytes written but still in Node's buffer, not yet handed to the kernel. */
   get writableLength(): number {
     return this.end.writableLength;
+  }
+
+  /** Of writableLength, what the kernel has not taken as of Node's last write (stream-handle.ts unsentHeld). */
+  get unsentHeld(): number {
+    return this.end.isBare || this.end.writableLength === 0 ? 0 : unsentHeld(this.raw);
   }
 
   /**
