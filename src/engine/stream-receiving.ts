@@ -146,10 +146,11 @@ export abstract class ReceivingHalf extends StreamState {
    * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
    * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
    * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
-   * loop's to deliver, in order: then the wait goes on there.
+   * loop's to deliver, in order: then the wait goes on there. Not for an AF_UNIX connection, whose
+   * call reads only what it asks for (unix-reads.ts).
    */
   waitInAddon(blocking: Blocking): void {
-    while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
+    while (this.kernel === null && this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
       const got = this.end.readInAddon(blocking.calls);
       if (got === null) return;
       if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));

@@ -238,6 +238,7 @@ export abstract class StreamState {
   /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
   onClose(): void {
     this.gone = true;
+    this.kernel?.unwatch();
     this.owner.reader.wake();
     this.owner.writer.wake();
   }

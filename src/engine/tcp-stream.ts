@@ -132,7 +132,7 @@ export class Stream extends ReceivingHalf {
    */
   onSocket(raw: NetSocket): void {
     (raw as OwnedSocket)[STREAM] = this;
-    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw);
+    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw, this.owner.core.addon.calls, () => void this.owner.reader.wake());
     raw.on('data', onData);
     raw.on('end', onEnd);
     raw.on('error', onError);
