@@ -1,19 +1,20 @@
 /**
  * One TCP connection (a connected client socket or one that accept returned), as its socket's calls
- * see it: how it stands (stream-state.ts), its receiving half (stream-receiving.ts), and here its
- * sending half, its shutdown and close, and the hand-over of Node's socket's events.
+ * see it: how it stands (stream-state.ts), its receiving half (stream-receiving.ts; its reading past
+ * Node, stream-addon-reads.ts), and here its sending half, its shutdown and close, and the hand-over
+ * of Node's socket's events.
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
 import { SocketError, errorCode } from './errors.js';
 import { canReset, closesAtOnce, unsentHeld } from './stream-handle.js';
 import { EAGAIN } from './native.js';
-import { ReceivingHalf } from './stream-receiving.js';
+import { AddonReading } from './stream-addon-reads.js';
 import type { BareConnection } from './tcp-end.js';
 import { UnixReads } from './unix-reads.js';
 import type { Address, ShutdownHow } from './types.js';
 
-export class Stream extends ReceivingHalf {
+export class Stream extends AddonReading {
   private released: Promise<void> | null = null;
 
   constructor(owner: BaseSocket, from: NetSocket | BareConnection, remote: Address, failCode: string | null) {

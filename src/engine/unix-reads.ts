@@ -25,6 +25,7 @@ import type { Socket as NetSocket } from 'node:net';
 import { errorCode } from './errors.js';
 import type { NativeCalls, Watcher } from './native.js';
 import { descriptor, readingHandle } from './stream-handle.js';
+import type { StreamRead } from './types.js';
 
 /** What a read from the descriptor found, without waiting. */
 export type KernelRead =
@@ -145,4 +146,9 @@ export class UnixReads {
     if (calls === null || fd === null) return 0;
     return Math.max(0, calls.unread(fd));
   }
+}
+
+/** What a stream read on an AF_UNIX connection takes from the kernel when the queue cannot answer it: what it lacks, or a buffer's worth (as Python's makefile reads). */
+export function pullSize(read: StreamRead, queued: number): number {
+  return read.call === 'recvexactly' || read.call === 'peek' ? Math.max(1, read.n - queued) : 65536;
 }
