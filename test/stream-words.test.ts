@@ -30,6 +30,8 @@ describe('stream mode words its sockets for users', () => {
     expect(streamWords(epipe)).toBe(
       'EPIPE: the socket can no longer send: it was shut down for writing or the connection is gone; 0 of the last 65536 bytes of input had gone out (BrokenPipeError)',
     );
+    const floor = new SocketError('EPIPE', 'sendall', { socket: 'tcp' }).withSent(2048, 65536, true).message;
+    expect(streamWords(floor)).toContain('; at least 2048 of the last 65536 bytes of input had gone out (BrokenPipeError)');
     // session/events.ts's warning for a listener closed with a client in its queue.
     expect(
       streamWords(

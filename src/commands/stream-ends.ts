@@ -2,7 +2,6 @@
  * The socket's half of a pump (pump.ts), made of the engine's own calls: what `interact` and
  * `sockshell connect`/`listen` send and receive with.
  */
-import { SocketError } from '../engine/index.js';
 import type { Address, Engine, SocketHandle } from '../engine/types.js';
 import type { PumpEnds } from './pump.js';
 
@@ -27,13 +26,8 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
   if (transport === 'tcp') {
     return {
       transmit: (data, signal) => engine.sendall(socket, data, { signal }),
-      endInput: (peerClosed) => {
-        // Python's shutdown raises ENOTCONN once the peer's reset is in; Node's end() would say nothing
-        // and send nothing. After the peer's FIN, asking the state asks the kernel for that reset.
-        if (peerClosed && engine.info(socket).state === 'RESET')
-          throw new SocketError('ENOTCONN_RESET_AFTER_FIN', 'shutdown', { socket: engine.info(socket).name });
-        engine.shutdown(socket, 'wr');
-      },
+      // Once the peer's reset is in, shutdown raises ENOTCONN, as Python's does: no FIN can go.
+      endInput: () => engine.shutdown(socket, 'wr'),
       receive: async (signal) => {
         const data = await engine.recv(socket, STREAM_READ, { signal });
         return { data, from: null, end: data.length === 0 };

@@ -48,9 +48,9 @@ export class SocketError extends Error {
     return new SocketError(this.reason, this.call, { ...this.context, written, path });
   }
 
-  /** This error, saying how many of size bytes the call (sendall) had sent before it. */
-  withSent(written: number, size: number): SocketError {
-    return new SocketError(this.reason, this.call, { ...this.context, written, size });
+  /** This error, saying how many of size bytes the call (sendall) had sent before it; atLeast: perhaps more. */
+  withSent(written: number, size: number, atLeast = false): SocketError {
+    return new SocketError(this.reason, this.call, { ...this.context, written, size, ...(atLeast ? { atLeast } : {}) });
   }
 }
 
@@ -58,7 +58,10 @@ function stoppedText(call: string, c: ErrorContext): string {
   const n = c.written ?? 0;
   const bytes = `${n} byte${n === 1 ? '' : 's'}`;
   // A file transfer names its file; sendall's count is one Python's sendall does not give.
-  if (c.path === undefined) return `${call} had sent ${bytes} of ${c.size ?? '?'} when it stopped (Python's ${call} does not say how many)`;
+  if (c.path === undefined) {
+    const floor = c.atLeast === true ? 'at least ' : '';
+    return `${call} had sent ${floor}${bytes} of ${c.size ?? '?'} when it stopped (Python's ${call} does not say how many)`;
+  }
   return `${call} had written ${bytes} to ${c.path} when it stopped`;
 }
 

@@ -11,7 +11,7 @@
  */
 import type { BaseSocket } from './base.js';
 import { EAGAIN, READY, SLICE_MS, type Blocking, type NativeCalls } from './native.js';
-import type { SpliceStep } from './stream-receiving.js';
+import type { SpliceStep } from './stream-addon-reads.js';
 import type { Stream } from './tcp-stream.js';
 
 /** The most one sendfile step moves before the transfer reports progress and counts its timeout afresh. */

@@ -36,8 +36,10 @@ export interface ErrorContext {
   readonly holderStop?: string;
   /** EADDRINUSE: only connections in TIME_WAIT hold the port; the seconds until the last ends. */
   readonly timeWait?: number;
-  /** recvfile: the bytes it had written to `path` when it failed (every failure says so). */
+  /** recvfile: the bytes it had written to `path` when it failed (every failure says so); sendall: the bytes it had sent. */
   readonly written?: number;
+  /** sendall: written is a floor (the kernel may have taken part of a piece Node held, unseen). */
+  readonly atLeast?: boolean;
   /** TLS: the check that failed (OpenSSL's name), or what broke the handshake, in words. */
   readonly check?: string;
   /** TLS: the certificate the check failed on, in one line (subject, issuer, validity). */

@@ -87,6 +87,12 @@ export const STATE_REASONS = {
     say: (c) =>
       `the peer closed the connection of ${name(c)} for good after its FIN and answered the data sent since with a reset (RST): that data was not read, and no FIN can be sent — close this socket`,
   },
+  ENOTCONN_RESET: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c) =>
+      `the peer reset the connection of ${name(c)}: there is no connection left to shut down, and no FIN can be sent — close this socket`,
+  },
   ECONNRESET: {
     code: 'ECONNRESET',
     python: 'ConnectionResetError',

@@ -58,3 +58,14 @@ export function readingHandle(raw: NetSocket): ReadingHandle | null {
   const handle = (raw as unknown as { _handle?: Partial<ReadingHandle> | null })._handle;
   return handle?.readStop !== undefined && handle.readStart !== undefined ? (handle as ReadingHandle) : null;
 }
+
+/**
+ * Of the bytes Node holds for raw (written, not yet handed over whole), how many the kernel has not
+ * taken: libuv's write queue, which Node counts on the handle (`writeQueueSize`) after each write; a
+ * piece libuv wrote in part is held whole in Node's own count (writableLength). Node's count where the
+ * handle has none (TLS, whose bytes are plaintext), so never less than what is unsent at this moment.
+ */
+export function unsentHeld(raw: NetSocket): number {
+  const queued = (raw as unknown as { _handle?: { writeQueueSize?: unknown } | null })._handle?.writeQueueSize;
+  return typeof queued === 'number' && !isTls(raw) ? Math.min(queued, raw.writableLength) : raw.writableLength;
+}

@@ -1,24 +1,21 @@
 /**
  * The receiving half of one TCP connection (its Stream, tcp-stream.ts). Bytes go into the socket's own
  * queue as they arrive; reading stops (backpressure) while the queue holds tcpQueueBytes or more, and
- * resumes when recv drains it below that. recv, the stream reads and recvfile take from the queue; the
- * native fast paths read in the addon while the queue is empty; the bulk path borrows the reading.
+ * resumes when recv drains it below that. recv, the stream reads and recvfile take from the queue.
+ * Reading past Node (the native fast paths, the bulk path's loan) is stream-addon-reads.ts's; an
+ * AF_UNIX connection's bytes are pulled from the kernel as calls ask (unix-reads.ts).
  */
 import { ByteQueue } from './queues.js';
-import { nativeError, type Blocking, type NativeCalls } from './native.js';
 import { matchRead } from './stream-read.js';
-import { readingHandle } from './stream-handle.js';
 import { StreamState } from './stream-state.js';
+import { pullSize } from './unix-reads.js';
 import type { StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
-/** What recvfile's fast path did (Stream.spliceInAddon). */
-export type SpliceStep = number | { readonly fileErrno: number } | 'turn' | null;
-
 export abstract class ReceivingHalf extends StreamState {
-  private readonly queue = new ByteQueue();
-  private paused = false;
+  protected readonly queue = new ByteQueue();
+  protected paused = false;
   /** Set by a pause, cleared when the queue next runs empty: one backpressure episode, however many pauses. */
   private pausedSinceEmpty = false;
   /**
@@ -27,8 +24,6 @@ export abstract class ReceivingHalf extends StreamState {
    * satisfied or ends; one that timed out leaves it (at most MAX_BUFSIZE) until then.
    */
   private wanted = 0;
-  /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
-  private lent = false;
 
   /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor or an AF_UNIX connection. */
   get unread(): number {
@@ -141,90 +136,6 @@ export abstract class ReceivingHalf extends StreamState {
       }
     }
   }
-
-  /**
-   * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
-   * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
-   * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
-   * loop's to deliver, in order: then the wait goes on there.
-   */
-  waitInAddon(blocking: Blocking): void {
-    while (this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
-      const got = this.end.readInAddon(blocking.calls);
-      if (got === null) return;
-      if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));
-      this.onData(got.data);
-    }
-  }
-
-  /**
-   * recvfile's fast path (native-transfer.ts): when nothing is queued and the connection reads on,
-   * waits in the addon for bytes and moves up to max of them into the file at fileFd (path), told as
-   * an arrival the call took at once, with their first bytes (preview) as its data. Returns the count,
-   * the file's error, 'turn' (nothing yet: let the event loop turn and try again), or null: the wait
-   * goes on on the event loop (a reset the addon found is stored for the next take to raise).
-   */
-  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, preview: Buffer): SpliceStep {
-    if (this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd || this.owner.closed) return null;
-    const got = this.end.spliceInAddon(calls, fileFd, max, preview);
-    if (got === null) return null;
-    switch (got.kind) {
-      case 'moved':
-        // A copy, small: one per move of up to a pipe's size.
-        this.tellArrival(Buffer.from(preview.subarray(1, 1 + Math.min(preview[0]!, got.bytes))), true, got.bytes, path);
-        return got.bytes;
-      case 'file':
-        return { fileErrno: got.errno };
-      case 'turn':
-        return 'turn';
-      case 'error':
-        this.onError(nativeError(calls, got.errno, 'read'));
-        return null;
-      default: {
-        const exhaustive: never = got;
-        return exhaustive;
-      }
-    }
-  }
-
-  /**
-   * sockshell connect/listen's bulk path (bulk-pump.ts) reads past Node from now on: only when nothing
-   * read is held (the queue, Node's buffer) and the stream is plain (not ended, failed or paused), so
-   * bytes keep their order. Node's reading stops until returnReading. False: recv reads as ever.
-   */
-  lendReading(): boolean {
-    if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
-    if (this.owner.closed || this.failCode !== null || this.failReported) return false;
-    const raw = this.raw;
-    const handle = readingHandle(raw);
-    if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
-    handle.readStop();
-    // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
-    // starts a handle that is not reading: a resume() not yet run would have).
-    handle.reading = true;
-    this.lent = true;
-    return true;
-  }
-
-  /**
-   * Node reads again (the bulk path found the end of the stream, a reset, or trouble with its output:
-   * recv reads and tells it). errno: a read error the path took from the kernel, told here as Node's
-   * read would tell it (a reset taken so is not in the kernel for Node to find).
-   */
-  returnReading(calls: NativeCalls, errno: number): void {
-    if (!this.lent) return;
-    this.lent = false;
-    if (errno !== 0) this.readFailed(calls, errno);
-    const handle = readingHandle(this.raw);
-    if (handle === null || this.gone || this.raw.destroyed) return;
-    handle.readStart();
-  }
-
-  /** A connection error (errno) the addon took from the kernel, told as Node's read would tell it: recv raises it. */
-  readFailed(calls: NativeCalls, errno: number): void {
-    this.onError(nativeError(calls, -errno, 'read'));
-  }
-
   /** Reading stopped when the queue filled (backpressure); start again once it has room. */
   private resumeIfRoom(): void {
     if (this.paused && this.queue.total < Math.max(this.owner.core.tcpQueueBytes, this.wanted)) {
@@ -277,7 +188,7 @@ export abstract class ReceivingHalf extends StreamState {
    * Bytes off the connection, counted and told; taken: a waiting call has them at once. file: they
    * went straight into it (bytes of them; chunk is only their first bytes).
    */
-  private tellArrival(chunk: Buffer, taken: boolean, bytes = chunk.length, file: string | null = null): void {
+  protected tellArrival(chunk: Buffer, taken: boolean, bytes = chunk.length, file: string | null = null): void {
     const owner = this.owner;
     owner.bytesReceived += bytes;
     owner.arrivals++;
@@ -294,9 +205,4 @@ export abstract class ReceivingHalf extends StreamState {
       ...(file === null ? {} : { file }),
     });
   }
-}
-
-/** What a stream read on an AF_UNIX connection takes from the kernel when the queue cannot answer it: what it lacks, or a buffer's worth (as Python's makefile reads). */
-function pullSize(read: StreamRead, queued: number): number {
-  return read.call === 'recvexactly' || read.call === 'peek' ? Math.max(1, read.n - queued) : 65536;
 }

@@ -34,9 +34,10 @@ export abstract class StreamState {
   protected failReported = false;
   /**
    * The peer reset the connection after its FIN (it had closed for good, and our data met a closed
-   * socket): send fails with EPIPE as Linux's does, while recv still returns b'' for the FIN.
+   * socket): send fails with EPIPE as Linux's does, while recv still returns b'' for the FIN. Also set
+   * when the kernel refused a send with EPIPE (refused): the same state, met by the send first.
    */
-  private resetAfterFin = false;
+  protected resetAfterFin = false;
   /** A watch for that reset is under way (watchForReset). */
   private watching = false;
   /**
@@ -105,9 +106,25 @@ export abstract class StreamState {
     if (this.gone || this.failReported) throw new SocketError('EPIPE', call, { socket: this.owner.name });
   }
 
-  /** The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send raises it. */
+  /**
+   * Bytes Node still holds can yet reach the peer: the connection has not failed or gone, and (AF_UNIX)
+   * its peer has not closed. Asks nothing that a later call would miss (checkWritable raises and takes).
+   */
+  get canDeliver(): boolean {
+    if (this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
+    return this.kernel === null || !this.kernel.peerGone();
+  }
+
+  /**
+   * The kernel refused a write at once (here, or sendfile's in the addon): raised now, as Python's send
+   * raises it. A reset (ECONNRESET) is the connection's news: a recv waiting meets it first, as a
+   * thread blocked in Linux's recv is woken with it, and the send then gets EPIPE. EPIPE is the send's
+   * alone: Linux's recv never returns it (a reset after the peer's FIN, or one already taken: recv
+   * returns what the kernel holds, then b''), so a waiting recv goes on to meet what Node reads next.
+   */
   refused(code: string, call: string): never {
-    this.gone = true;
+    if (code === 'EPIPE') this.resetAfterFin = true;
+    else this.gone = true;
     this.fail(code, true);
     return this.reportFailure(call);
   }
@@ -221,6 +238,7 @@ export abstract class StreamState {
   /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
   onClose(): void {
     this.gone = true;
+    this.kernel?.unwatch();
     this.owner.reader.wake();
     this.owner.writer.wake();
   }

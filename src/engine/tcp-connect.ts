@@ -14,6 +14,7 @@ import { tlsOf } from './tls-info.js';
 import { handshakeFailure } from './tls-reasons.js';
 import { nativeError, type NativeCalls } from './native.js';
 import type { Address, TlsSetup } from './types.js';
+import { refuseAbstract } from './unix-path.js';
 
 export interface Target {
   /** The resolved address to connect to. */
@@ -38,6 +39,7 @@ export async function handshake(
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
   const family = owner.family;
+  if (family === 'unix') refuseAbstract(ip, 'connect');
   const options =
     family === 'unix'
       ? { path: ip, allowHalfOpen: true } // AF_UNIX: the path names the server's socket file

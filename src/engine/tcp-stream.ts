@@ -1,19 +1,20 @@
 /**
  * One TCP connection (a connected client socket or one that accept returned), as its socket's calls
- * see it: how it stands (stream-state.ts), its receiving half (stream-receiving.ts), and here its
- * sending half, its shutdown and close, and the hand-over of Node's socket's events.
+ * see it: how it stands (stream-state.ts), its receiving half (stream-receiving.ts; its reading past
+ * Node, stream-addon-reads.ts), and here its sending half, its shutdown and close, and the hand-over
+ * of Node's socket's events.
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { BaseSocket } from './base.js';
-import { errorCode } from './errors.js';
-import { canReset, closesAtOnce } from './stream-handle.js';
+import { SocketError, errorCode } from './errors.js';
+import { canReset, closesAtOnce, unsentHeld } from './stream-handle.js';
 import { EAGAIN } from './native.js';
-import { ReceivingHalf } from './stream-receiving.js';
+import { AddonReading } from './stream-addon-reads.js';
 import type { BareConnection } from './tcp-end.js';
 import { UnixReads } from './unix-reads.js';
 import type { Address, ShutdownHow } from './types.js';
 
-export class Stream extends ReceivingHalf {
+export class Stream extends AddonReading {
   private released: Promise<void> | null = null;
 
   constructor(owner: BaseSocket, from: NetSocket | BareConnection, remote: Address, failCode: string | null) {
@@ -39,6 +40,11 @@ export class Stream extends ReceivingHalf {
   /** Bytes written but still in Node's buffer, not yet handed to the kernel. */
   get writableLength(): number {
     return this.end.writableLength;
+  }
+
+  /** Of writableLength, what the kernel has not taken as of Node's last write (stream-handle.ts unsentHeld). */
+  get unsentHeld(): number {
+    return this.end.isBare || this.end.writableLength === 0 ? 0 : unsentHeld(this.raw);
   }
 
   /**
@@ -68,7 +74,16 @@ export class Stream extends ReceivingHalf {
     if (this.eof) this.watchForReset();
   }
 
+  /**
+   * Python's shutdown. On a TCP connection the peer reset (before its FIN or after it: the kernel's
+   * socket is closed) Linux's shutdown fails with ENOTCONN, whatever how, and leaves a reset not yet
+   * reported for recv; Node's end() would say nothing and send nothing. A Unix connection's shutdown
+   * succeeds whatever its peer did, as Linux's does.
+   */
   shutdown(how: ShutdownHow): void {
+    if (this.owner.family !== 'unix' && this.state() === 'RESET') {
+      throw new SocketError(this.resetAfterFin ? 'ENOTCONN_RESET_AFTER_FIN' : 'ENOTCONN_RESET', 'shutdown', { socket: this.owner.name });
+    }
     if (how !== 'rd' && !this.shutWr) {
       this.shutWr = true;
       this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
@@ -118,7 +133,7 @@ export class Stream extends ReceivingHalf {
    */
   onSocket(raw: NetSocket): void {
     (raw as OwnedSocket)[STREAM] = this;
-    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw);
+    if (this.owner.family === 'unix') this.kernel = new UnixReads(raw, this.owner.core.addon.calls, () => void this.owner.reader.wake());
     raw.on('data', onData);
     raw.on('end', onEnd);
     raw.on('error', onError);

@@ -307,9 +307,14 @@ export class TcpSocket extends BaseSocket {
     // (after the write's callback, or never while reading is stopped) has not been told yet.
     let writing = 0;
     let writeError: unknown = null;
+    // What the kernel had not taken of the piece Node holds, when it was written: a stop that leaves the
+    // connection broken leaves it out of the count, which is then a floor (libuv may have written more
+    // of it since, unseen). After a timeout or a cancel Node still sends it: it counts, as send's does.
+    let held = 0;
     const written = (err?: unknown): void => {
       writing--;
       if (err !== undefined && err !== null) writeError ??= err;
+      else if (writing === 0) held = 0;
       this.writer.wake();
     };
     const counted = {
@@ -319,6 +324,7 @@ export class TcpSocket extends BaseSocket {
       write(piece: Buffer): void {
         writing++;
         stream.write(piece, written);
+        if (stream.writableLength > 0) held = stream.unsentHeld;
       },
     };
     const attempt = (): number | null => {
@@ -333,8 +339,9 @@ export class TcpSocket extends BaseSocket {
       return bytes;
     };
     const stopped = (err: unknown): unknown => {
-      told(taken);
-      return err instanceof SocketError ? err.withSent(taken, data.length) : err;
+      const lost = stream.canDeliver ? 0 : held;
+      told(taken - lost);
+      return err instanceof SocketError ? err.withSent(taken - lost, data.length, lost > 0) : err;
     };
     try {
       if (attempt() !== null) return told(taken);

@@ -10,9 +10,27 @@ import { readFile, lstat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SocketError, errorCode } from './errors.js';
 import type { ErrorContext } from './errors.js';
+import { ShellError } from '../core/errors.js';
+
+/**
+ * Refuses a Linux abstract socket name ("\0name": a name in the kernel, no file), which Python takes
+ * as '\0name'. Node 20's net takes one too, but binds and connects it padded with NULs to the whole
+ * 108 bytes of sun_path, a different name from Python's (the kernel compares names with their
+ * length: /proc/net/unix shows Node's as @name@@@@...): a Python client could never reach the shell's
+ * server, nor the shell a Python server. Saying so beats a server nobody can find.
+ */
+export function refuseAbstract(path: string, call: string): void {
+  if (!path.startsWith('\0')) return;
+  const name = `'\\0${path.slice(1)}'`;
+  throw new ShellError(
+    `${call} ${name}: abstract socket names (a leading \\0) are not supported — Node 20 pads them with NULs to the 108 bytes of sun_path, a different name from Python's ${name}, so no other program could meet the shell there; use a path (a limit of sockshell, not of the OS)`,
+    null,
+  );
+}
 
 /** Resolves when nothing exists at path; else throws EADDRINUSE_UNIX (or ENOENT_UNIX for a missing folder). */
 export async function checkPathFree(path: string, context: ErrorContext): Promise<void> {
+  refuseAbstract(path, 'bind');
   let socketFile: boolean;
   try {
     socketFile = (await lstat(path)).isSocket();

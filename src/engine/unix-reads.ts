@@ -8,7 +8,11 @@
  *
  * So Node's reading of the socket is stopped while no call waits for bytes (hold), a call first reads
  * what it asks for straight from the descriptor without waiting (read: recv(n) takes n, as Python's
- * does), and only a call that must wait lets Node read again (want), until the next chunk arrives.
+ * does), and a call that must wait is woken when bytes are there (want), to read what it asks for
+ * then: the addon watches the descriptor (watchlisten: an epoll, edge-triggered, that reads nothing),
+ * so a recv(5) that waited leaves the rest of what came in the kernel, and a call that timed out
+ * leaves everything there. Without the addon Node reads again until the next chunk arrives (up to
+ * 64 KiB): those bytes are the shell's, and a close with only them unread cannot reset the peer.
  *
  * How a Unix peer's close is told apart, as Linux answers Python (checked with two python3 processes,
  * test/unix-reset.test.ts): after a close with nothing unread the next read returns 0 (b'') for ever;
@@ -19,8 +23,9 @@
 import { readSync, writeSync } from 'node:fs';
 import type { Socket as NetSocket } from 'node:net';
 import { errorCode } from './errors.js';
-import type { NativeCalls } from './native.js';
+import type { NativeCalls, Watcher } from './native.js';
 import { descriptor, readingHandle } from './stream-handle.js';
+import type { StreamRead } from './types.js';
 
 /** What a read from the descriptor found, without waiting. */
 export type KernelRead =
@@ -33,8 +38,15 @@ const NOTHING = Buffer.alloc(0);
 
 export class UnixReads {
   private reading = true;
+  /** The addon's watch on the descriptor while a call waits for bytes (want), else null. */
+  private watcher: Watcher | null = null;
 
-  constructor(private readonly raw: NetSocket) {
+  /** calls: the addon's, to wait without reading (null: Node reads); wake: a waiting call looks again. */
+  constructor(
+    private readonly raw: NetSocket,
+    private readonly calls: NativeCalls | null,
+    private readonly wake: () => void,
+  ) {
     this.hold();
   }
 
@@ -51,12 +63,35 @@ export class UnixReads {
     this.reading = false;
   }
 
-  /** A call waits for bytes: Node reads again, until the next chunk (the Stream holds after it). */
+  /**
+   * A call waits for bytes: it is woken when some are there (or the end, or an error), and reads what
+   * it asks for itself. Without the addon's watch, Node reads again, until the next chunk (the Stream
+   * holds after it).
+   */
   want(): void {
     const handle = readingHandle(this.raw);
-    if (this.reading || handle === null || this.raw.destroyed) return;
+    if (this.reading || this.watcher !== null || handle === null || this.raw.destroyed) return;
+    const fd = descriptor(this.raw);
+    const watcher = this.calls === null || fd === null ? -1 : this.calls.watchlisten(fd, this.onReadable);
+    if (typeof watcher !== 'number') {
+      this.watcher = watcher;
+      return;
+    }
     this.reading = true;
     handle.readStart();
+  }
+
+  /** The watch fired (edge-triggered: once for what came since it began): the waiting call reads. */
+  private readonly onReadable = (): void => {
+    this.unwatch();
+    this.wake();
+  };
+
+  /** No call waits any more (the connection closes): the watch, which holds the event loop, ends. */
+  unwatch(): void {
+    if (this.watcher === null) return;
+    this.calls?.unwatch(this.watcher);
+    this.watcher = null;
   }
 
   /** Up to max bytes the kernel holds now, its end of stream, its pending error, or nothing yet. */
@@ -111,4 +146,9 @@ export class UnixReads {
     if (calls === null || fd === null) return 0;
     return Math.max(0, calls.unread(fd));
   }
+}
+
+/** What a stream read on an AF_UNIX connection takes from the kernel when the queue cannot answer it: what it lacks, or a buffer's worth (as Python's makefile reads). */
+export function pullSize(read: StreamRead, queued: number): number {
+  return read.call === 'recvexactly' || read.call === 'peek' ? Math.max(1, read.n - queued) : 65536;
 }

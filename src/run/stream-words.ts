@@ -16,8 +16,8 @@ const COMMAND_LINE_ADVICE: readonly (readonly [RegExp, string])[] = [
   [/the connection of the socket/g, 'the connection'],
   // send and Python's send are the prompt's; here the input is sent as it is read.
   [
-    /; (?:send|sendall) had sent (\d+) bytes? of (\d+) when it stopped \(Python's \w+ does not say how many\)/,
-    '; $1 of the last $2 bytes of input had gone out',
+    /; (?:send|sendall) had sent (at least )?(\d+) bytes? of (\d+) when it stopped \(Python's \w+ does not say how many\)/,
+    '; $1$2 of the last $3 bytes of input had gone out',
   ],
   [
     /^the socket was closed with (the connection that was|the \d+ connections that were) waiting for accept/,

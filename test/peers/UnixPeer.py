@@ -3,10 +3,11 @@
 #   python3 UnixPeer.py listen PATH    bind and listen at PATH, print "ready", accept one connection
 #   python3 UnixPeer.py connect PATH   connect to PATH, print "ready"
 # Steps: "send DATA" (send, prints the count), "recv" (recv(100)), "peek" (waits until bytes are in
-# the receive queue and prints them, leaving them unread), "close", "touch FILE" (creates FILE, for a
+# the receive queue and prints them, leaving them unread), "queued" (the bytes in its receive queue,
+# FIONREAD), "close", "touch FILE" (creates FILE, for a
 # test that waits on it with its event loop blocked), "wait FILE" (until FILE exists). Each line
 # printed is the step's name, then its outcome: "recv b'bye'", "recv ConnectionResetError".
-import os, socket, sys, time
+import fcntl, os, socket, struct, sys, termios, time
 
 role, path = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -28,6 +29,8 @@ for line in sys.stdin:
             result = s.recv(100)
         elif step == 'peek':
             result = s.recv(100, socket.MSG_PEEK)
+        elif step == 'queued':
+            result = struct.unpack('i', fcntl.ioctl(s, termios.FIONREAD, b'\0\0\0\0'))[0]
         elif step == 'close':
             result = s.close()
         elif step == 'touch':

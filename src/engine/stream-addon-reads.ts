@@ -1,0 +1,102 @@
+/**
+ * A connection's reading past Node, beside its receiving half (stream-receiving.ts): the native fast
+ * paths, which wait in the addon and read there while nothing is queued (recv's wait, recvfile's
+ * splice), and the bulk path's loan of the reading (sockshell connect/listen, bulk-pump.ts). What they
+ * read joins the same queue and is told as Node's reads are; an end, a reset or an error goes back to
+ * the event loop to read and tell.
+ */
+import { nativeError, type Blocking, type NativeCalls } from './native.js';
+import { readingHandle } from './stream-handle.js';
+import { ReceivingHalf } from './stream-receiving.js';
+
+/** What recvfile's fast path did (Stream.spliceInAddon). */
+export type SpliceStep = number | { readonly fileErrno: number } | 'turn' | null;
+
+export abstract class AddonReading extends ReceivingHalf {
+  /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
+  private lent = false;
+
+  /**
+   * The native fast path of a recv waiting on this connection (native.ts): waits in the addon until
+   * bytes are there and reads them as Node's 'data' would, for one slice at most and while nothing else
+   * needs the event loop. The end of the stream, a reset and bytes Node holds already are the event
+   * loop's to deliver, in order: then the wait goes on there. Not for an AF_UNIX connection, whose
+   * call reads only what it asks for (unix-reads.ts).
+   */
+  waitInAddon(blocking: Blocking): void {
+    while (this.kernel === null && this.owner.reader.waiting && this.queue.total === 0 && !this.eof && !this.gone && !this.paused) {
+      const got = this.end.readInAddon(blocking.calls);
+      if (got === null) return;
+      if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));
+      this.onData(got.data);
+    }
+  }
+
+  /**
+   * recvfile's fast path (native-transfer.ts): when nothing is queued and the connection reads on,
+   * waits in the addon for bytes and moves up to max of them into the file at fileFd (path), told as
+   * an arrival the call took at once, with their first bytes (preview) as its data. Returns the count,
+   * the file's error, 'turn' (nothing yet: let the event loop turn and try again), or null: the wait
+   * goes on on the event loop (a reset the addon found is stored for the next take to raise).
+   */
+  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, preview: Buffer): SpliceStep {
+    if (this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd || this.owner.closed) return null;
+    const got = this.end.spliceInAddon(calls, fileFd, max, preview);
+    if (got === null) return null;
+    switch (got.kind) {
+      case 'moved':
+        // A copy, small: one per move of up to a pipe's size.
+        this.tellArrival(Buffer.from(preview.subarray(1, 1 + Math.min(preview[0]!, got.bytes))), true, got.bytes, path);
+        return got.bytes;
+      case 'file':
+        return { fileErrno: got.errno };
+      case 'turn':
+        return 'turn';
+      case 'error':
+        this.onError(nativeError(calls, got.errno, 'read'));
+        return null;
+      default: {
+        const exhaustive: never = got;
+        return exhaustive;
+      }
+    }
+  }
+
+  /**
+   * sockshell connect/listen's bulk path (bulk-pump.ts) reads past Node from now on: only when nothing
+   * read is held (the queue, Node's buffer) and the stream is plain (not ended, failed or paused), so
+   * bytes keep their order. Node's reading stops until returnReading. False: recv reads as ever.
+   */
+  lendReading(): boolean {
+    if (this.end.isBare || this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd) return false;
+    if (this.owner.closed || this.failCode !== null || this.failReported) return false;
+    const raw = this.raw;
+    const handle = readingHandle(raw);
+    if (handle === null || raw.readableLength > 0 || raw.readableFlowing !== true) return false;
+    handle.readStop();
+    // Marked as reading, so that Node's stream does not start it again by itself (net.Socket's _read
+    // starts a handle that is not reading: a resume() not yet run would have).
+    handle.reading = true;
+    this.lent = true;
+    return true;
+  }
+
+  /**
+   * Node reads again (the bulk path found the end of the stream, a reset, or trouble with its output:
+   * recv reads and tells it). errno: a read error the path took from the kernel, told here as Node's
+   * read would tell it (a reset taken so is not in the kernel for Node to find).
+   */
+  returnReading(calls: NativeCalls, errno: number): void {
+    if (!this.lent) return;
+    this.lent = false;
+    if (errno !== 0) this.readFailed(calls, errno);
+    const handle = readingHandle(this.raw);
+    if (handle === null || this.gone || this.raw.destroyed) return;
+    handle.readStart();
+  }
+
+  /** A connection error (errno) the addon took from the kernel, told as Node's read would tell it: recv raises it. */
+  readFailed(calls: NativeCalls, errno: number): void {
+    this.onError(nativeError(calls, -errno, 'read'));
+  }
+}
