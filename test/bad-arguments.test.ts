@@ -85,10 +85,10 @@ const CASES: [line: string, shown: string][] = [
   ['u.shutdown wr', '^^^^^^^^ ENOTCONN: shutdown ends a TCP connection; UDP socket u has no connection to shut down — use close (OSError)'],
   ['nosuch.recv 10', "^^^^^^ no socket named 'nosuch' (open: t, l, u)"],
   // expect with bad operands.
-  ['expect', '^ missing arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
-  ['expect 1 2 3', '^ expected an operator: ==, !=, <, <=, > or >='],
+  ['expect', '^ missing arguments for expect: usage: expect A OP B | expect VALUE'],
+  ['expect 1 2 3', '^ expected an operator: ==, !=, <, <=, >, >=, startswith, endswith, in or matches'],
   ['expect a < b', "^ '<' compares numbers; got 'a'"],
-  ['expect 1 == 2 == 3', '^^ too many arguments for expect: usage: expect A == B | expect A != B | expect VALUE'],
+  ['expect 1 == 2 == 3', '^^ too many arguments for expect: usage: expect A OP B | expect VALUE'],
   ['expect $nope == 1', '^^^^^ $nope is not set: no line has assigned it yet (nope = VALUE, or nope = a call such as s.recv 1024)'],
   // Other commands' arguments.
   ['settimeout -1', '^^ expected seconds (0 or more) or none, got -1'],

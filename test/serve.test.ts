@@ -16,6 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sockshell-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const handler = join(dir, 'upper.sock');
 writeFileSync(handler, 'm = conn.recv 100\num = upper $m\nconn.sendall "$prefix$um"\n');
+/** A handler that runs and fails at its expect. */
+const failing = join(dir, 'fails.sock');
+writeFileSync(failing, 'm = conn.recv 100\nexpect $m == nope\n');
 let d: CoreDriver;
 afterEach(() => d.close());
 
@@ -90,7 +93,7 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
   it('the start, a failed handler in one line, and the stop with its count', async () => {
     const lines: string[] = [];
     d = new CoreDriver({ onLine: (l) => lines.push(l.text) });
-    await d.ok(`serve 0 ${handler} &`); // no prefix=: each handler fails on $prefix
+    await d.ok(`serve 0 ${failing} &`); // each handler fails at its expect
     const port = await servingPort();
     await runProcess('python3', [
       '-c',
@@ -102,9 +105,8 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
     );
     await d.ok('kill %1');
     await waitFor(() => lines.some((l) => /stopped serving/.test(l)), 'the summary');
-    // The handler fails before it runs (check finds $prefix unassigned), so whether the client's byte
-    // had arrived when its connection closed, and so a reset's warning, is a race: it is left out here,
-    // and when it comes it is the handler's (job %2), whose connection it was.
+    // The handler reads the client's byte before it fails, so no reset's warning is expected; one would
+    // be the handler's (job %2), whose connection it was.
     const unread = /warning: conn was closed with 1 byte unread/;
     expect(lines.filter((l) => unread.test(l) && !l.startsWith('[2] '))).toEqual([]);
     const shown = lines
@@ -113,19 +115,47 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
       .replaceAll(dir, 'DIR')
       .replace(/\d{4,5}/g, 'N');
     expect(shown.split('\n')).toEqual([
-      '[1] serve 0 DIR/upper.sock',
-      "[1] # serving ('0.0.0.0', N): each connection runs DIR/upper.sock in a job of its own, with conn and addr; kill %1 stops it and them",
-      "[1] warning: DIR/upper.sock for ('127.0.0.1', N) (job %2) failed: $prefix is never assigned in this script",
+      '[1] serve 0 DIR/fails.sock',
+      "[1] # serving ('0.0.0.0', N): each connection runs DIR/fails.sock in a job of its own, with conn and addr; kill %1 stops it and them",
+      "[1] warning: DIR/fails.sock for ('127.0.0.1', N) (job %2) failed: expected 'nope', got b'x'",
       "[1] # stopped serving ('0.0.0.0', N): served 1 connection, 1 failed",
-      '[1] stopped: serve 0 DIR/upper.sock',
+      '[1] stopped: serve 0 DIR/fails.sock',
     ]);
+  });
+});
+
+describe('serve: a handler that could never run', () => {
+  // User trial 5: `serve 14520 handler.sock &` from another directory listened, and every client's
+  // handler failed with "can't read 'handler.sock' (ENOENT)"; a handler that does not check failed
+  // the same way, once per client. Both are refused before a port is taken, as run refuses them.
+  it.each([
+    ['missing.sock', null, /can't read '.*missing\.sock' \(ENOENT\)/],
+    ['unassigned.sock', 'conn.sendall $prefix\n', /\$prefix is never assigned in this script/],
+  ])('%s: refused before listening, with why', async (name, source, why) => {
+    const file = join(dir, name);
+    if (source !== null) writeFileSync(file, source);
+    d = new CoreDriver();
+    const ran = await d.run(`serve 0 ${file}`);
+    expect(ran.out + ran.err).toMatch(why);
+    expect(ran.out + ran.err).not.toMatch(/serving/);
+    expect(d.core.session.engine.list()).toEqual([]);
+  });
+
+  it('knows conn, addr and the NAME=VALUE given', async () => {
+    const file = join(dir, 'knows.sock');
+    writeFileSync(file, 'conn.sendall "$prefix $addr"\n');
+    d = new CoreDriver();
+    const running = d.run(`serve 0 ${file} prefix=hi`);
+    await servingPort();
+    expect(d.core.interrupt()).toBe(true);
+    expect((await running).err).toBe('^C serve cancelled\n');
   });
 });
 
 describe('serve in the foreground', () => {
   it('Ctrl-C stops it and closes its welcoming socket', async () => {
     d = new CoreDriver();
-    const running = d.run(`serve 0 ${handler}`);
+    const running = d.run(`serve 0 ${handler} prefix=`);
     await servingPort();
     expect(d.core.interrupt()).toBe(true);
     const ran = await running;

@@ -28,7 +28,7 @@ describe('stream mode words its sockets for users', () => {
     const epipe = new SocketError('EPIPE', 'send', { socket: 'tcp' }).withSent(0, 65536).message;
     expect(epipe).toContain("send had sent 0 bytes of 65536 when it stopped (Python's send does not say how many)");
     expect(streamWords(epipe)).toBe(
-      'EPIPE: the socket can no longer send: it was shut down for writing or the connection is gone; 0 of the last 65536 bytes of input had gone out (BrokenPipeError)',
+      'EPIPE: the socket can no longer send: the connection is gone (the peer closed it); 0 of the last 65536 bytes of input had gone out (BrokenPipeError)',
     );
     const floor = new SocketError('EPIPE', 'sendall', { socket: 'tcp' }).withSent(2048, 65536, true).message;
     expect(streamWords(floor)).toContain('; at least 2048 of the last 65536 bytes of input had gone out (BrokenPipeError)');

@@ -1,13 +1,12 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import type { CompareOp } from '../lang/ast.js';
-import { NONE, bytes, int, itemsOf, repr, str, toBytes, truthy, type Value } from '../lang/values.js';
-import { compare } from '../lang/compare.js';
+import { NONE, bytes, int, itemsOf, repr, str, toBytes, type Value } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
 import { cancellable } from '../core/cancellable.js';
 import { expr, lines } from '../spec/python.js';
 import { primary } from '../export/words.js';
 import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
 import { boundedWait } from './foreground-limit.js';
+import { expectCommand } from './expect-command.js';
 
 /** Built-ins for values: the Python the textbook writes around its socket calls. */
 
@@ -59,11 +58,6 @@ async function sleep(seconds: number, signal: AbortSignal): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function isOperator(arg: Arg): CompareOp | null {
-  const w = arg.word;
-  return w.kind === 'literal' && !w.quoted && ['==', '!=', '<', '<=', '>', '>='].includes(w.text) ? (w.text as CompareOp) : null;
 }
 
 export const builtins: readonly CommandDef[] = [
@@ -181,47 +175,5 @@ export const builtins: readonly CommandDef[] = [
       return NONE;
     },
   }),
-  defineCommand({
-    name: 'expect',
-    group: 'value',
-    usage: 'expect A == B | expect A != B | expect VALUE',
-    forms: [
-      [VALUE],
-      [
-        { name: 'A', kind: 'value' },
-        { name: '==', kind: 'value' },
-        { name: 'B', kind: 'value' },
-      ],
-    ],
-    summary: 'Check a value; a mismatch fails the script with "expected …, got …" and its line',
-    python: { code: "assert modifiedMessage == b'HELLO'" },
-    example: 'expect $modifiedMessage == HELLO',
-    // The message is %-formatted: an f-string could not hold an operand's quotes before Python 3.12.
-    toPython: (py) => {
-      if (py.count === 1) return lines(`assert ${py.arg(0)}, 'expected a true value, got %r' % (${py.arg(0)},)`);
-      const op = py.arg(1).replace(/'/g, '');
-      const bytes = py.type(0) === 'bytes' || py.type(2) === 'bytes';
-      const [a, b] = bytes ? [py.bytes(0), py.bytes(2)] : [py.arg(0), py.arg(2)];
-      return lines(`assert ${a} ${op} ${b}, 'expected ${op === '==' ? '' : `a value ${op} `}%r, got %r' % (${b}, ${a})`);
-    },
-    run(ctx) {
-      const [a, opArg, b] = ctx.args;
-      if (!opArg) {
-        if (!truthy(a!.value)) {
-          throw new ShellError(`expected a true value, got ${repr(a!.value, ctx.session.describe)}`, a!.span);
-        }
-        return NONE;
-      }
-      const op = isOperator(opArg);
-      if (!op) throw new ShellError('expected an operator: ==, !=, <, <=, > or >=', opArg.span);
-      const ok = compare(op, a!.value, b!.value);
-      if (typeof ok === 'string') throw new ShellError(ok, opArg.span);
-      if (!ok) {
-        const d = ctx.session.describe;
-        const wanted = op === '==' ? repr(b!.value, d) : `a value ${op} ${repr(b!.value, d)}`;
-        throw new ShellError(`expected ${wanted}, got ${repr(a!.value, d)}`, a!.span);
-      }
-      return NONE;
-    },
-  }),
+  expectCommand,
 ];

@@ -71,8 +71,12 @@ export function tellClosing(ctx: CallContext, s: SocketHandle): void {
         return;
       }
       const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
+      // After the peer's FIN there may be no recv to speak of: a peer that closed (not only shut down
+      // writing) has no socket left, and this FIN ends the connection.
       ctx.info(
-        `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,
+        info.state === 'CLOSE_WAIT'
+          ? `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer had sent its FIN already, so this ends the connection (a peer that only shut down writing gets b'' from recv once it has read the rest)`
+          : `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,
       );
       return;
     }

@@ -45,6 +45,10 @@ export const serveCommand: CommandDef = defineCommand({
     const { PORT: port, FILE: file } = ctx.a;
     const extra = overrides(ctx.args.slice(2), ctx.scope);
     const { engine, jobs } = ctx.session;
+    // The handler is read and checked before the port is taken: one that could never run (a missing
+    // file, a variable nothing sets) is refused once, not failed once per client. Each client's job
+    // reads it again, so an edit reaches the next client.
+    await ctx.session.loadFile(file, ['conn', 'addr', ...extra.keys()]);
     // A job's sockets carry its number, so what happens on them stays in the job (session.attribute).
     const owner = ctx.job === undefined ? ctx.scope.owner : `%${ctx.job} serve:${file}`;
     const listener = engine.create('tcp', 4, { name: 'server', owner });

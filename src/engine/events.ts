@@ -71,8 +71,8 @@ export type EngineEvent =
   | { kind: 'paused'; serial: number; socket: string; queued: number; again: boolean; taken: boolean }
   /** recvfrom/recv on UDP cut a datagram to bufsize. */
   | { kind: 'truncated'; serial: number; socket: string; size: number; bufsize: number }
-  /** One TCP recv returned bytes that arrived in several pieces. */
-  | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number }
+  /** One TCP recv (or recvline, recvuntil, recvexactly: call) returned bytes that arrived in several pieces. */
+  | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number; call: string }
   /** An asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now. */
   | { kind: 'failed'; serial: number; socket: string; code: string; taken: boolean }
   // What a completed call did, as the application saw it.

@@ -54,6 +54,15 @@ export function literalHost(host: string, family: Family, call: string, socket: 
   return null;
 }
 
+/**
+ * The host as the caller named it when the OS looked it up (localhost), for the events' `named`; null
+ * for an address or '' (nothing was looked up, whatever address the kernel then used: 0.0.0.0 and ''
+ * reach 127.0.0.1) and for an AF_UNIX path.
+ */
+export function lookedUp(host: string, family: Family): string | null {
+  return family === 'unix' || host === '' || host === '<broadcast>' || isIP(host) !== 0 ? null : host;
+}
+
 /** Resolve host in the socket's family: literals at once, names (including 'localhost') via dns.lookup. */
 export function resolveHost(host: string, family: Family, call: string, socket: string, port?: number): Promise<string> {
   const literal = literalHost(host, family, call, socket, port);

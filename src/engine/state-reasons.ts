@@ -76,10 +76,15 @@ export const STATE_REASONS = {
     python: 'OSError',
     say: (c) => `${name(c)} is already connected (or listening) — create a new socket for another connection`,
   },
+  EPIPE_SHUT_WR: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) => `${name(c)} was shut down for writing (its FIN went): it sends no more; recv still works`,
+  },
   EPIPE: {
     code: 'EPIPE',
     python: 'BrokenPipeError',
-    say: (c) => `${name(c)} can no longer send: it was shut down for writing or the connection is gone`,
+    say: (c) => `${name(c)} can no longer send: the connection is gone (the peer closed it)`,
   },
   ENOTCONN_RESET_AFTER_FIN: {
     code: 'ENOTCONN',

@@ -46,7 +46,7 @@ export abstract class ReceivingHalf extends StreamState {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
       if (pieces > 1)
-        this.owner.core.emit({ kind: 'joined', serial: this.owner.serial, socket: this.owner.name, bytes: data.length, pieces });
+        this.owner.core.emit({ kind: 'joined', serial: this.owner.serial, socket: this.owner.name, bytes: data.length, pieces, call });
       this.resumeIfRoom();
       return data;
     }

@@ -98,7 +98,7 @@ export abstract class StreamState {
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
   checkWritable(call: string): void {
     this.lookForReset(true);
-    if (this.shutWr) throw new SocketError('EPIPE', call, { socket: this.owner.name });
+    if (this.shutWr) throw new SocketError('EPIPE_SHUT_WR', call, { socket: this.owner.name });
     // An AF_UNIX send after the peer's close fails with EPIPE and leaves its reset, if any, for recv (unix-reads.ts).
     if (this.kernel !== null && (this.failCode === 'ECONNRESET' || this.kernel.peerGone()))
       throw new SocketError('EPIPE', call, { socket: this.owner.name });

@@ -86,7 +86,10 @@ export async function handshake(
     raw.destroy();
     throw err;
   }
-  const stream = new Stream(owner, raw, { host: ip, port, family }, null);
+  // The peer as the kernel has it: a connect to the any-address (0.0.0.0, ::) reaches this host, and
+  // getpeername says 127.0.0.1 (::1) there, as Python's does. AF_UNIX has no such name: the path stays.
+  const peer = raw.remoteAddress === undefined ? ip : raw.remoteAddress;
+  const stream = new Stream(owner, raw, { host: peer, port: raw.remotePort ?? port, family }, null);
   raw.removeListener('error', onError);
   return stream;
 }

@@ -13,7 +13,7 @@ import { SocketError, errorCode, toSocketError } from './errors.js';
 import { Listener, probeAddress, timeWaitOnly, type Welcoming } from './listener.js';
 import { KernelListener } from './kernel-listener.js';
 import { bindInKernel, copyBound } from './kernel-bind.js';
-import { anyAddress, checkPort, literalHost, overlaps, resolveHost } from './resolve.js';
+import { anyAddress, checkPort, literalHost, lookedUp, overlaps, resolveHost } from './resolve.js';
 import { handshake, handshakeBound, type Target } from './tcp-connect.js';
 import { LINGER_OFF, optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { DescriptorOptions } from './sockopts.js';
@@ -251,7 +251,7 @@ export class TcpSocket extends BaseSocket {
     }
     if (this.boundAddr === null && this.family !== 'unix') this.tellBound(stream.local, true); // an AF_UNIX client stays unnamed
     const { serial, name: socket, transport } = this;
-    const named = host === stream.remote.host ? null : host;
+    const named = lookedUp(host, this.family);
     const tls = this.secured() ?? undefined;
     this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote: stream.remote, named, ...(tls && { tls }) });
     return { local: stream.local, remote: stream.remote };

@@ -9,7 +9,7 @@ import type { Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
 import { toSocketError } from './errors.js';
 import { nativeError, type NativeCalls } from './native.js';
-import { literalHost } from './resolve.js';
+import { literalHost, lookedUp } from './resolve.js';
 import type { Address } from './types.js';
 import type { DgramHandle } from './udp-handle.js';
 import type { UdpNative } from './udp-native.js';
@@ -103,7 +103,7 @@ export class DatagramSender {
   private sent(data: Buffer, ip: string | undefined, host: string, port: number, call: DatagramCall): void {
     this.owner.bytesSent += data.length;
     const to = this.destination(ip ?? host, port);
-    this.owner.tellSent(call, this.handle.local, to, ip === undefined || ip === host ? null : host, data, data.length, null);
+    this.owner.tellSent(call, this.handle.local, to, ip === undefined ? null : lookedUp(host, this.owner.family), data, data.length, null);
   }
 
   /** The destination of a datagram as an Address, reusing the last one while it repeats. */

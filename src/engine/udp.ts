@@ -12,7 +12,7 @@ import { isHere } from './call-options.js';
 import type dgram from 'node:dgram';
 import type { Core } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
-import { anyAddress, checkDestPort, checkPort, literalHost, resolveHost } from './resolve.js';
+import { anyAddress, checkDestPort, checkPort, literalHost, lookedUp, resolveHost } from './resolve.js';
 import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState, StreamRead, StreamReadResult } from './types.js';
 import { UdpReceiving } from './udp-receiving.js';
 import { DatagramSender } from './udp-send.js';
@@ -101,11 +101,14 @@ export class UdpSocket extends UdpReceiving {
     this.checkOpen('connect');
     const a = sock.address();
     const local: Address = { host: a.address, port: a.port, family: this.family };
-    const remote: Address = { host: ip, port, family: this.family };
+    // The peer as the kernel has it: a connect to the any-address (0.0.0.0, ::) reaches this host, and
+    // getpeername says 127.0.0.1 (::1), as Python's does.
+    const peer = sock.remoteAddress();
+    const remote: Address = { host: peer.address, port: peer.port, family: this.family };
     this.handle.local = local;
     this.remote = remote;
     if (implicit) this.tellBound(local, true);
-    const named = host === ip ? null : host;
+    const named = lookedUp(host, this.family);
     this.emit({ kind: 'connected', serial: this.serial, socket: this.name, transport: this.transport, local, remote, named });
     return { local, remote };
   }

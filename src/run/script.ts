@@ -45,11 +45,14 @@ export async function loadScript(file: string, io: Io, known: Iterable<string> =
 export async function runScript(file: string, io: Io, options: ScriptOptions): Promise<number> {
   const program = await loadScript(file, io, options.overrides.keys());
   if (program === null) return 2;
-  const { assigned } = variables(program);
+  // An override replaces the script's own assignment, or gives a name the script only reads its value:
+  // either way it sets something. One the script never mentions is most likely a misspelling.
+  const { assigned, uses } = variables(program);
+  const named = new Set([...assigned, ...uses.map((u) => u.name)]);
   for (const name of options.overrides.keys()) {
-    if (assigned.has(name)) continue;
-    const near = [...assigned].find((a) => a.toLowerCase() === name.toLowerCase());
-    io.stderr.write(`warning: ${name}=… sets nothing: ${file} never assigns ${name}${near ? `; did you mean ${near}?` : ''}\n`);
+    if (named.has(name)) continue;
+    const near = [...named].find((a) => a.toLowerCase() === name.toLowerCase());
+    io.stderr.write(`warning: ${name}=… sets nothing: ${file} never assigns nor reads ${name}${near ? `; did you mean ${near}?` : ''}\n`);
   }
   // Standard input is opened by the first `input`, not before: most scripts never read it, and
   // making the stream costs a start-up a few milliseconds.

@@ -6,9 +6,12 @@ import { bytes, clientWait, listening, noClient, pumpSocket, type Streamer } fro
 
 /**
  * TCP listen -k, as ncat -k: every client is served at once; what each sends goes to standard output,
- * and standard input goes to every client connected when it is read. A client's connection is closed
- * when it closes its side. Ends only with Ctrl-C, which says what was served (connections, bytes each
- * way, those still connected) and gives 130, as the other ways of ending say their totals.
+ * and standard input goes to every client connected when it is read. The end of input is a FIN
+ * (shutdown SHUT_WR) to every client connected then, as ncat's; a client that connects after it gets
+ * nothing from this side, as with ncat (a sink run with stdin at /dev/null must not close every
+ * client's stream at once), and its line says so. A client's connection is closed when it closes its side. Ends
+ * only with Ctrl-C, which says what was served (connections, bytes each way, those still connected)
+ * and gives 130, as the other ways of ending say their totals.
  */
 export async function listenKeep(s: Streamer): Promise<number> {
   const { engine, o, say } = s;
@@ -16,7 +19,7 @@ export async function listenKeep(s: Streamer): Promise<number> {
   const clients = new Map<SocketHandle, { sent: number }>();
   const served = { connections: 0, sent: 0, received: 0 };
   const pumps = new Set<Promise<void>>();
-  broadcast(s, clients, served);
+  const input = broadcast(s, clients, served);
   try {
     for (let first = true; ; first = false) {
       // -w bounds the wait for the first client; after it, clients come and go until Ctrl-C.
@@ -26,7 +29,7 @@ export async function listenKeep(s: Streamer): Promise<number> {
       );
       if (accepted === null) return 1;
       const { socket, address } = accepted;
-      say(`connection from ${addressRepr(address)}`);
+      say(`connection from ${addressRepr(address)}${input.ended ? ' (the input has ended: nothing will be sent to it)' : ''}`);
       served.connections += 1;
       const counts = { sent: 0, received: 0 };
       clients.set(socket, counts);
@@ -79,8 +82,25 @@ function failedClient(address: Address, counts: { sent: number; received: number
   return `${addressRepr(address)}: ${said}; ${totals}`;
 }
 
-/** listen -k: standard input to every client connected when it is read, counted for each and in all. */
-function broadcast(s: Streamer, clients: ReadonlyMap<SocketHandle, { sent: number }>, served: { sent: number }): void {
+/** The end of input for one client: its FIN. One that has gone (a reset) is said by its own pump. */
+function finish(s: Streamer, socket: SocketHandle): void {
+  try {
+    s.engine.shutdown(socket, 'wr');
+  } catch {
+    return;
+  }
+}
+
+/**
+ * listen -k: standard input to every client connected when it is read, counted for each and in all;
+ * at its end, a FIN to each (ended: the accept loop says so of each client after it).
+ */
+function broadcast(
+  s: Streamer,
+  clients: ReadonlyMap<SocketHandle, { sent: number }>,
+  served: { sent: number },
+): { readonly ended: boolean } {
+  const state = { ended: false };
   const send = async (c: SocketHandle, counts: { sent: number }, chunk: Buffer): Promise<void> => {
     try {
       await s.engine.sendall(c, chunk, { signal: s.o.signal });
@@ -93,9 +113,20 @@ function broadcast(s: Streamer, clients: ReadonlyMap<SocketHandle, { sent: numbe
   const run = async (): Promise<void> => {
     for (;;) {
       const chunk = await s.input(s.o.signal);
-      if (chunk === null) return;
+      if (chunk === null) {
+        state.ended = true;
+        const n = clients.size;
+        for (const c of clients.keys()) finish(s, c);
+        s.say(
+          n === 0
+            ? 'end of input: no client is connected; nothing will be sent to those that connect'
+            : `end of input: sent FIN (shutdown SHUT_WR) to ${n === 1 ? 'the client' : `the ${n} clients`} connected; still receiving`,
+        );
+        return;
+      }
       await Promise.all([...clients].map(([c, counts]) => send(c, counts, chunk)));
     }
   };
   run().catch(() => undefined); // ends with Ctrl-C, as the accept loop does
+  return state;
 }

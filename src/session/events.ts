@@ -97,7 +97,7 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   joined: (e) =>
     say({
       kind: 'info',
-      text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one recv returned them together: TCP is a byte stream and keeps no message boundaries`,
+      text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one ${e.call} returned them together: TCP is a byte stream and keeps no message boundaries`,
     }),
   // The calls' own events: what the command that made the call says of it, the engine need not.
   listening: () => null,

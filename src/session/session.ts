@@ -191,6 +191,15 @@ export class Session implements SessionServices {
   ): Promise<void> {
     if (options.depth > MAX_RUN_DEPTH)
       throw new ShellError(`run nests too deep: at most ${MAX_RUN_DEPTH} scripts run one inside another (does ${file} run itself?)`, null);
+    await this.runProgram(await this.loadFile(file, overrides.keys()), file, overrides, options);
+  }
+
+  /**
+   * A script read and checked as run reads it, the names in known set beforehand: its program, or a
+   * ShellError saying why it cannot run (serve asks before it listens, so a handler that could never run
+   * is refused once, not once per client).
+   */
+  async loadFile(file: string, known: Iterable<string>): Promise<readonly Stmt[]> {
     const refused = this.fileGuard?.(file, 'read') ?? null;
     if (refused !== null) throw new ShellError(refused, null);
     let source: string;
@@ -200,10 +209,10 @@ export class Session implements SessionServices {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
       throw new ShellError(`can't read ${repr(str(file))} (${code})`, null);
     }
-    const { program, diagnostics } = compile(source, 1, { known: overrides.keys() });
+    const { program, diagnostics } = compile(source, 1, { known });
     const first = diagnostics[0];
     if (first) throw new ShellError(first.message, first.span, 2, file);
-    await this.runProgram(program, file, overrides, options);
+    return program;
   }
 
   /** The background job a socket is lent to, or whose script owns it; null: the prompt's, a foreground run's. */

@@ -1,5 +1,6 @@
 import type { JobNews, Jobs } from '../core/jobs.js';
 import type { Engine, EngineEvent, SocketHandle } from '../engine/types.js';
+import type { Stmt } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
 import type { ExchangeLog } from '../record/exchange-log.js';
 import type { ExportLog } from '../record/export-log.js';
@@ -102,6 +103,8 @@ export interface SessionServices {
     overrides: ReadonlyMap<string, Value>,
     options: { signal: AbortSignal; job?: number; depth: number },
   ): Promise<void>;
+  /** A script file read and checked as runFile reads it (known: names set beforehand); throws why it cannot run. */
+  loadFile(file: string, known: Iterable<string>): Promise<readonly Stmt[]>;
   /** Closes every socket and ends the session (exit, Ctrl-D). */
   requestExit(): void;
   /**

@@ -183,7 +183,7 @@ describe('command line', () => {
     const f = script('typo.sock', 'serverPort = 12000\nprint $serverPort\n');
     const r = await sockshell(['run', f, 'serverport=1']);
     expect(r.stdout).toBe('12000\n');
-    expect(r.stderr).toBe(`warning: serverport=… sets nothing: ${f} never assigns serverport; did you mean serverPort?\n`);
+    expect(r.stderr).toBe(`warning: serverport=… sets nothing: ${f} never assigns nor reads serverport; did you mean serverPort?\n`);
   });
 
   it('run: a failed expect says expected and got, with its line', async () => {

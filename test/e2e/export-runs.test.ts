@@ -56,6 +56,35 @@ describe.runIf(hasPython)('exported programs print what the shell prints', () =>
     expect(shell.stderr).toContain(`expected "HELLO 'WORLD'", got b'hello world'`);
   });
 
+  it("expect takes if's matches too (startswith, endswith, in, matches): the shell and the export agree on each", async () => {
+    // User trial 5: `expect $greet startswith "+OK"` was refused ("expected an operator: ==, !=, <, <=, > or >=").
+    const passing = [
+      ...LOOPBACK,
+      'expect $reply startswith hello',
+      'expect $reply endswith "world"',
+      'expect "lo w" in $reply',
+      'expect $who[0] in $who',
+      'expect $reply matches "^h.*d$"',
+      'print done',
+    ];
+    const ok = await bothRun('expect-match-ok', passing.join('\n') + '\n');
+    expect(ok.code).toContain("assert reply.startswith(b'hello'), 'expected a value that starts with %r, got %r' % ('hello', reply)");
+    expect([ok.shell, ok.pyErr, ok.python]).toEqual(['done\n', '', 'done\n']);
+
+    for (const [name, line, said] of [
+      ['startswith', 'expect $reply startswith HELLO', "expected a value that starts with 'HELLO', got b'hello world'"],
+      ['in', 'expect xyz in $reply', "expected a value in b'hello world', got 'xyz'"],
+      ['matches', 'expect $reply matches "^world"', "expected a value that matches '^world', got b'hello world'"],
+    ]) {
+      const failing = await bothRun(`expect-match-${name}`, [...LOOPBACK, line].join('\n') + '\n');
+      expect(failing.pyStatus).toBe(1);
+      expect(failing.pyErr).toContain(`AssertionError: ${said}`);
+      const shell = await sockshell(['run', join(dir, `expect-match-${name}.sock`)]);
+      expect(shell.status).toBe(1);
+      expect(shell.stderr).toContain(said);
+    }
+  });
+
   it('interpolates bytes, text, numbers and addresses into text and into bytes as the shell does', async () => {
     const script = [
       ...LOOPBACK,
