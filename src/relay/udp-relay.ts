@@ -9,7 +9,7 @@ import type { Address } from '../engine/types.js';
 import { familyOf, keyOf, nodeAddress, relayError, resolved } from './endpoints.js';
 import { counter, fate, type Counter } from './fate.js';
 import { derived, type Random } from './prng.js';
-import type { DataFate, Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
+import type { DataFate, Direction, HolderOf, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
 
 /** A datagram held back for --reorder goes right after the next one, or after this long if none comes. */
 export const HOLD_MS = 200;
@@ -233,7 +233,7 @@ class UdpRelay implements Relay {
 }
 
 /** Starts a UDP relay: resolves both ends, binds the listening socket (errors as SocketErrors). */
-export async function startUdpRelay(spec: UdpSpec, sink: RelaySink): Promise<Relay> {
+export async function startUdpRelay(spec: UdpSpec, sink: RelaySink, holderOf?: HolderOf): Promise<Relay> {
   const target = await resolved(spec.target);
   const wanted = await resolved(spec.listen);
   const listener = createSocket(familyOf(wanted.host) === 6 ? 'udp6' : 'udp4');
@@ -251,7 +251,7 @@ export async function startUdpRelay(spec: UdpSpec, sink: RelaySink): Promise<Rel
     } catch {
       // never bound: nothing to release
     }
-    throw relayError(err, wanted, 'udp');
+    throw relayError(err, wanted, 'udp', holderOf);
   }
   const relay = new UdpRelay(spec, sink, listener, nodeAddress(listener.address()), target);
   relay.emit({ kind: 'ready', transport: 'udp', local: relay.local, target });
