@@ -119,6 +119,25 @@ describe('save', () => {
     expect(shown).toEqual(['s = udp.bind 127.0.0.1 0', 'repeat 2', '  print tick', 'end', 'while true', '  m, a = s.recvfrom 2048', 'end']);
   });
 
+  it('indents a block typed flush at the prompt, two spaces a level, nested and with else (trial 4)', async () => {
+    repl = new ReplDriver();
+    for (const line of ['n = 0', 'repeat 2', 'if $n == 0', 'print zero', 'n = 1', 'else', 'repeat 1', 'print other', 'end', 'end', 'end'])
+      await repl.type(line);
+    expect(body((await repl.type('save')).out)).toEqual([
+      'n = 0',
+      'repeat 2',
+      '  if $n == 0',
+      '    print zero',
+      '    n = 1',
+      '  else',
+      '    repeat 1',
+      '      print other',
+      '    end',
+      '  end',
+      'end',
+    ]);
+  });
+
   it('NAMEs keep one half: the server, or the client with the values it took from the server written in', async () => {
     repl = await bothEnds();
     const server = join(dir, 'server.sock');
