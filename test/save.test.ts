@@ -117,6 +117,22 @@ describe('save', () => {
     await repl.until(() => repl!.err.slice(before).includes('cancelled'), 'the loop to be cancelled');
     const shown = body((await repl.type('save')).out);
     expect(shown).toEqual(['s = udp.bind 127.0.0.1 0', 'repeat 2', '  print tick', 'end', 'while true', '  m, a = s.recvfrom 2048', 'end']);
+    // In Python nothing after that loop runs: export says so where the lines after it begin (trial 4).
+    await repl.type('print after');
+    await repl.type('while true');
+    await repl.type('  break');
+    await repl.type('end');
+    await repl.type('print last');
+    const python = (await repl.type('export')).out.split('\n');
+    const loop = python.indexOf('    m, a = s.recvfrom(2048)');
+    expect(python.slice(loop + 1, loop + 4)).toEqual([
+      '# The loop above ends only with Ctrl-C. In the shell that stopped the loop and the session went on;',
+      '# in Python it (KeyboardInterrupt) ends the program, so the lines below never run there.',
+      '# save: the shell wrote a .sock script here',
+    ]);
+    expect(python.indexOf("print('after')")).toBeGreaterThan(loop);
+    // Said once; a loop that breaks ends by itself.
+    expect(python.filter((l) => l.startsWith('# The loop above'))).toHaveLength(1);
   });
 
   it('indents a block typed flush at the prompt, two spaces a level, nested and with else (trial 4)', async () => {
