@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { waitFor, waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, tcpExchange, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { said, saidAfter, tcpExchange, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -191,7 +191,7 @@ describe("the steps' words follow what the student's sockets are", () => {
         /» client2's handshake is done too[^]*\(clientSocket is closed already[^]*Step 14 of 17/,
       ],
       ['conn2, addr2 = serverSocket.accept', /Step 15 of 17/],
-      ['connectionSocket.close', /» Closing sent a FIN\. clientSocket was closed already[^]*Step 16 of 17/],
+      ['connectionSocket.close', /» Closing sent a FIN\. The client had ended its side first[^]*Step 16 of 17/],
       [
         'clientSocket.recv 1024',
         /» clientSocket is closed already \(closed before this step\), so it can do nothing more[^]*b'': end of file[^]*Step 17 of 17/,
@@ -241,6 +241,61 @@ describe("the steps' words follow what the student's sockets are", () => {
     expect(await run(d, 'serverPort = 70000')).toMatch(/» 70000 is not a port[^\n]*65535/);
     const port = await freeFixedPort();
     expect(await run(d, `serverPort = ${port}`)).toMatch(/serverPort is set[^]*Step 2 of 17/);
+  });
+});
+
+describe('two terminals, TCP: the server closes its connection socket before the client reaches its recv', () => {
+  it("the client's step says the FIN came (it said the server was about to close); the server's close does not claim the client closed first", async () => {
+    const port = await freeFixedPort();
+    const seen: string[] = [];
+    const server = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+    drivers.push(server);
+    const client = shell();
+    const unprompted = async (step: string): Promise<void> => {
+      await waitFor(
+        () => said(seen.join('\n')).includes(step),
+        () => `the server terminal at ${step}: ${seen.join('\n')}`,
+      );
+    };
+    await walk(client, [
+      ['lesson tcp --client', /Step 1 of 10/],
+      [`serverPort = ${port}`, /Step 2 of 10/],
+      ['clientSocket = tcp.socket', /Step 3 of 10/],
+      ['clientSocket.connect localhost $serverPort', /Step 4 of 10/],
+    ]);
+    await walk(server, [
+      ['lesson tcp --server', /Step 1 of 9/],
+      [`serverPort = ${port}`, /Step 2 of 9/],
+      ['serverSocket = tcp.listen $serverPort', /Step 3 of 9/],
+    ]);
+    await walk(client, [['clientSocket.connect localhost $serverPort', /Step 5 of 10/]]);
+    await unprompted('Step 4 of 9');
+    await walk(server, [['connectionSocket, addr = serverSocket.accept', /Step 5 of 9/]]);
+    await walk(client, [['clientSocket.send hello', /Step 6 of 10/]]);
+    await walk(server, [
+      ['sentence = connectionSocket.recv 1024', /Step 6 of 9/],
+      ['capitalizedSentence = upper $sentence', /Step 7 of 9/],
+      ['connectionSocket.send $capitalizedSentence', /Step 8 of 9/],
+    ]);
+    await walk(client, [
+      ['modifiedSentence = clientSocket.recv 1024', /Step 7 of 10/],
+      ['print "From Server: " $modifiedSentence', /Step 8 of 10/],
+      ['client2 = tcp.connect localhost $serverPort', /Step 9 of 10: The server terminal is about to close/],
+    ]);
+    await walk(server, [['conn2, addr2 = serverSocket.accept', /Step 9 of 9/]]);
+    const close = await run(server, 'connectionSocket.close');
+    expect(close).toMatch(/» Closing sent a FIN: the client's end learns that no more data will come/);
+    expect(close).not.toMatch(/FIN came first|FIN came before/);
+    await waitFor(
+      () => client.core.session.engine.list().some((s) => s.name === 'clientSocket' && s.state === 'CLOSE_WAIT'),
+      "the server's FIN at clientSocket",
+    );
+    // Coming back to the step (lesson stop, then lesson tcp --client) says it again, as it is now.
+    await run(client, 'lesson stop');
+    const back = await run(client, 'lesson tcp --client');
+    expect(back).toMatch(/Step 9 of 10: The server terminal has closed its connection socket already: its FIN has reached clientSocket/);
+    expect(back).not.toMatch(/is about to close/);
+    await walk(client, [['clientSocket.recv 1024', /» b'': end of file[^]*Step 10 of 10/]]);
   });
 });
 

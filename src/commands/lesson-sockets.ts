@@ -1,10 +1,16 @@
 import { socketRows, TCP_LISTEN } from '../engine/index.js';
-import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Engine, SocketHandle, SocketState } from '../engine/types.js';
 import { compile } from './check.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
 import { makes, Roles, type Makes, type RoleSocket } from './lesson-roles.js';
 import type { Facts } from './lesson-variants.js';
+
+/**
+ * The peer's FIN has come (CLOSE_WAIT; SHUT_DOWN: this end's FIN went too, or it shut both ways) or
+ * its reset (RESET): recv returns what is queued, then b'' or the error, without waiting.
+ */
+const peerEnded = (state: SocketState): boolean => state === 'CLOSE_WAIT' || state === 'SHUT_DOWN' || state === 'RESET';
 
 /**
  * The sockets of a lesson under way: its roles (lesson-roles.ts), and the student's sockets found as
@@ -31,9 +37,14 @@ export class LessonSockets {
   /** The sockets that had an address when the chunk being judged began, by serial. */
   private boundAtStart = new Set<number>();
 
+  /** The sockets whose peer had closed its end when the chunk being judged began, by serial. */
+  private peerClosedAtStart = new Set<number>();
+
   /** A chunk begins: what its sockets are now is what `was` conditions ask (lesson-variants.ts). */
   chunkBegins(): void {
-    this.boundAtStart = new Set(this.engine.list().flatMap((s) => (s.local === null ? [] : [s.serial])));
+    const all = this.engine.list();
+    this.boundAtStart = new Set(all.flatMap((s) => (s.local === null ? [] : [s.serial])));
+    this.peerClosedAtStart = new Set(all.flatMap((s) => (peerEnded(s.state) ? [s.serial] : [])));
   }
 
   /** What the lesson's variants and placeholders read: the sockets in its roles and the student's variables, now. */
@@ -51,6 +62,15 @@ export class LessonSockets {
       const serial = this.roleSerial(role);
       const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
       return info?.queued.count;
+    },
+    peerClosed: (role) => {
+      const serial = this.roleSerial(role);
+      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+      return info !== undefined && peerEnded(info.state);
+    },
+    wasPeerClosed: (role) => {
+      const serial = this.roleSerial(role);
+      return serial !== undefined && this.peerClosedAtStart.has(serial);
     },
     variable: (name) => this.peek(name),
     // The OS's tables (/proc/net/udp, tcp: any program's sockets); null where they cannot be read.
