@@ -39,12 +39,15 @@ export class LessonSockets {
 
   /** The sockets whose peer had closed its end when the chunk being judged began, by serial. */
   private peerClosedAtStart = new Set<number>();
+  /** The sockets with something in their queue when the chunk being judged began, by serial. */
+  private queuedAtStart = new Set<number>();
 
   /** A chunk begins: what its sockets are now is what `was` conditions ask (lesson-variants.ts). */
   chunkBegins(): void {
     const all = this.engine.list();
     this.boundAtStart = new Set(all.flatMap((s) => (s.local === null ? [] : [s.serial])));
     this.peerClosedAtStart = new Set(all.flatMap((s) => (peerEnded(s.state) ? [s.serial] : [])));
+    this.queuedAtStart = new Set(all.flatMap((s) => (s.queued.count > 0 ? [s.serial] : [])));
   }
 
   /** What the lesson's variants and placeholders read: the sockets in its roles and the student's variables, now. */
@@ -62,6 +65,10 @@ export class LessonSockets {
       const serial = this.roleSerial(role);
       const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
       return info?.queued.count;
+    },
+    wasQueued: (role) => {
+      const serial = this.roleSerial(role);
+      return serial !== undefined && this.queuedAtStart.has(serial);
     },
     peerClosed: (role) => {
       const serial = this.roleSerial(role);

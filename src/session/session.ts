@@ -161,6 +161,10 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
+    // A lesson waits on what its relay did with the datagram a step sent (lesson-run.ts): its first copy, or its loss.
+    if (event.kind === 'data' && event.transport === 'udp' && event.direction === 'up' && job !== undefined)
+      if (event.fate.kind === 'lost' || event.fate.copy === 1)
+        this.options.onJob?.({ kind: 'relayed', job, lost: event.fate.kind === 'lost' });
     if (event.kind === 'data' || event.kind === 'passed') return this.traffic.hearRelay(event);
     if (event.kind === 'ready' && job !== undefined) this.options.onJob?.({ kind: 'listening', job });
     this.exchanges.hearRelay(event, job);
