@@ -93,7 +93,7 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     const relay = this.relaySettled() ?? this.through.settled();
     if (relay !== null) return relay;
     const step = this.steps[this.at];
-    if (step?.seen == null || !this.met(step.seen)) return [];
+    if (step?.seen == null || step.lost !== null || !this.met(step.seen)) return [];
     return this.done(step, null);
   }
 
@@ -101,7 +101,7 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     this.receipts.clear(); // what this chunk receives (and sends) is what heard judges
     this.sends.clear();
     this.relays.chunkBegins();
-    this.through.chunkBegins();
+    this.through.chunkBegins(this.steps[this.at]);
     this.resetNow = null;
     this.sockets.chunkBegins();
     const step = this.steps[this.at];
@@ -122,8 +122,10 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
       return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    if (step.lost !== null && failure === null && this.isLine(step, source)) return this.through.sent(step, source);
-    if (step.seen !== null) return heardSeen(this, step, step.seen, source, failure);
+    const sent = failure === null ? this.through.heard(step, source) : null;
+    if (sent !== null) return sent;
+    // A step told by its relay's fate (lost:) is seen through it alone: a datagram sent straight to the server is not "through".
+    if (step.seen !== null && step.lost === null) return heardSeen(this, step, step.seen, source, failure);
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
@@ -239,11 +241,6 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     this.session.lesson = null;
     this.standing.forget();
     return this.say(`Lesson done. ${this.lesson.end}`);
-  }
-
-  /** The line is the step's, as the lesson writes it (the student's names for its sockets spelled as the lesson's). */
-  private isLine(step: LessonStep, source: string): boolean {
-    return step.expect.test(collapse(asStep(this.sockets.roles.asLesson(source, step), step, this.sockets.peekAs)));
   }
 
   met(seen: Seen): boolean {

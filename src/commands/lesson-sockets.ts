@@ -1,5 +1,5 @@
 import { socketRows, TCP_LISTEN } from '../engine/index.js';
-import type { Engine, SocketHandle, SocketState } from '../engine/types.js';
+import type { Engine, SocketHandle, SocketInfo, SocketState } from '../engine/types.js';
 import { compile } from './check.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
@@ -52,33 +52,15 @@ export class LessonSockets {
 
   /** What the lesson's variants and placeholders read: the sockets in its roles and the student's variables, now. */
   readonly facts: Facts = {
-    local: (role) => {
-      const serial = this.roleSerial(role);
-      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
-      return info === undefined ? undefined : info.local;
-    },
-    wasBound: (role) => {
-      const serial = this.roleSerial(role);
-      return serial !== undefined && this.boundAtStart.has(serial);
-    },
-    queued: (role) => {
-      const serial = this.roleSerial(role);
-      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
-      return info?.queued.count;
-    },
-    wasQueued: (role) => {
-      const serial = this.roleSerial(role);
-      return serial !== undefined && this.queuedAtStart.has(serial);
-    },
+    local: (role) => this.roleInfo(role)?.local,
+    wasBound: (role) => this.wasIn(this.boundAtStart, role),
+    queued: (role) => this.roleInfo(role)?.queued.count,
+    wasQueued: (role) => this.wasIn(this.queuedAtStart, role),
     peerClosed: (role) => {
-      const serial = this.roleSerial(role);
-      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+      const info = this.roleInfo(role);
       return info !== undefined && peerEnded(info.state);
     },
-    wasPeerClosed: (role) => {
-      const serial = this.roleSerial(role);
-      return serial !== undefined && this.peerClosedAtStart.has(serial);
-    },
+    wasPeerClosed: (role) => this.wasIn(this.peerClosedAtStart, role),
     variable: (name) => this.peek(name),
     // The OS's tables (/proc/net/udp, tcp: any program's sockets); null where they cannot be read.
     portInUseOnHost: (port, transport) => {
@@ -93,6 +75,18 @@ export class LessonSockets {
             s.local?.port === port && (transport === null || (s.transport === transport && (transport === 'udp' || s.state === 'LISTEN'))),
         ),
   };
+
+  /** The open socket in a role, as the engine lists it; undefined when the role has none. */
+  private roleInfo(role: string): SocketInfo | undefined {
+    const serial = this.roleSerial(role);
+    return serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+  }
+
+  /** The role's socket was in the set taken when the chunk began (chunkBegins). */
+  private wasIn(atStart: ReadonlySet<number>, role: string): boolean {
+    const serial = this.roleSerial(role);
+    return serial !== undefined && atStart.has(serial);
+  }
 
   /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
   readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);

@@ -1,6 +1,7 @@
-import type { LessonStep } from './lesson-file.js';
+import { collapse, type LessonStep } from './lesson-file.js';
+import { asStep } from './lesson-slips.js';
 import type { RelayStarts } from './lesson-jobs.js';
-import type { Seen } from './lesson-seen.js';
+import type { Evidence, Seen } from './lesson-seen.js';
 import type { LessonSockets } from './lesson-sockets.js';
 import { fill, holds } from './lesson-variants.js';
 
@@ -16,6 +17,7 @@ import { fill, holds } from './lesson-variants.js';
 export interface ThroughRun {
   readonly sockets: LessonSockets;
   readonly relays: RelayStarts;
+  readonly evidence: Evidence;
   met(seen: Seen): boolean;
   done(step: LessonStep, source: string | null): string[];
   say(text: string): string[];
@@ -28,16 +30,23 @@ export class Through {
 
   constructor(private readonly run: ThroughRun) {}
 
-  /** A chunk begins: a fate told from here is of what it sends. */
-  chunkBegins(): void {
+  /**
+   * A chunk begins: a fate told from here is of what it sends. A step told by its relay's fate counts
+   * what reaches its seen socket from here on: a datagram sent straight to it before (past the relay) is
+   * not the one the relay passed.
+   */
+  chunkBegins(step: LessonStep | undefined): void {
     this.mark = this.run.relays.fatesTold();
+    if (step?.lost != null) this.run.evidence.mark();
   }
 
   /**
-   * The line `source` was the step: refused now, done now when no relay runs, or waits for its datagram's fate
-   * (said at once if the relay has told it already, else later, unprompted).
+   * The line `source`, typed at such a step without error, was the step: refused now, done now when no
+   * relay runs, or waits for its datagram's fate (said at once if the relay has told it already, else
+   * later, unprompted). Null: not such a step or not its line, judged as any other line.
    */
-  sent(step: LessonStep, source: string): readonly string[] {
+  heard(step: LessonStep, source: string): readonly string[] | null {
+    if (step.lost === null || !this.isLine(step, source)) return null;
     const refused = step.variants.refuse.find((v) => holds(v.when, this.run.sockets.facts));
     if (refused !== undefined) return this.run.say(fill(refused.text, this.run.sockets.facts));
     // No relay of the lesson runs (stopped early): none will tell a fate, and the step's words say so (a `then if` variant).
@@ -58,6 +67,12 @@ export class Through {
     if (p.step.seen !== null && !this.run.met(p.step.seen)) return null;
     this.pending = null;
     return this.run.done(p.step, p.source);
+  }
+
+  /** The line is the step's, as the lesson writes it (the student's names for its sockets spelled as the lesson's). */
+  private isLine(step: LessonStep, source: string): boolean {
+    const sockets = this.run.sockets;
+    return step.expect.test(collapse(asStep(sockets.roles.asLesson(source, step), step, sockets.peekAs)));
   }
 
   /** The step is over (done, or the lesson moved): nothing waits any more. */
