@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from './helpers/core-driver.js';
 import { waitFor, waitForAsync } from './helpers/wait.js';
 import { freeFixedPort } from './helpers/proc.js';
-import { saidAfter, tcpExchange, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
+import { said, saidAfter, tcpExchange, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 import { parseLesson } from '../src/commands/lesson-file.js';
 
 /**
@@ -120,10 +120,30 @@ describe("the steps' words follow what the student's sockets are", () => {
     const timedOut = await run(d, 'modifiedMessage, serverAddress = clientSocket.recvfrom 2048');
     expect(timedOut).toMatch(/» recvfrom timed out: no reply came in time\. A datagram waits in serverSocket's queue/);
     expect(timedOut).not.toMatch(/the relay lost the datagram/);
-    // The relay still runs: the send through it is told as such, not as sent to a stopped relay.
-    await walk(d, [
-      ['clientSocket.sendto hello localhost $relayPort', /» When a datagram gets through, a \[serverSocket\] notice[^]*Step 18 of 19/],
-    ]);
+    // The relay still runs: each send through it is told by what the relay did with it (the seed loses
+    // the 3rd, 4th and 5th, passes the 6th), when it has done it, not hedged when sendto returns.
+    const told = async (n: number, what: RegExp): Promise<string> => {
+      const from = seen.length;
+      await d.run('clientSocket.sendto hello localhost $relayPort');
+      await waitFor(
+        () => what.test(said(seen.slice(from).join('\n'))),
+        () => `the relay's fate of datagram ${n}; seen:\n${seen.slice(from).join('\n')}`,
+      );
+      return said(seen.slice(from).join('\n'));
+    };
+    // Straight to the server's port, past the relay: it reaches serverSocket, but it did not get through the relay.
+    const past = await run(d, 'clientSocket.sendto hello localhost $serverPort');
+    expect(past).toMatch(/» \(step 4 again; you are at step 17\)/);
+    expect(past).not.toMatch(/got through|Step 18/);
+    for (const n of [3, 4, 5]) {
+      const lost = await told(n, /» The relay lost this one too/);
+      expect(lost).toMatch(/» The relay lost this one too \(jobs lists it among the lost\): it never reached serverSocket[^]*Send again/);
+      expect(lost).not.toMatch(/got through|Step 18/);
+    }
+    const through = await told(6, /Step 18 of 19/);
+    // The off-path datagram waits in serverSocket's queue already: no new notice comes, and the words do not claim one.
+    expect(through).toMatch(/» This one got through: it joined the datagrams already waiting in serverSocket's queue[^]*Step 18 of 19/);
+    expect(through).not.toMatch(/lost this one|No notice/);
     await d.run('kill %1');
   });
 
@@ -191,7 +211,7 @@ describe("the steps' words follow what the student's sockets are", () => {
         /» client2's handshake is done too[^]*\(clientSocket is closed already[^]*Step 14 of 17/,
       ],
       ['conn2, addr2 = serverSocket.accept', /Step 15 of 17/],
-      ['connectionSocket.close', /» Closing sent a FIN\. clientSocket was closed already[^]*Step 16 of 17/],
+      ['connectionSocket.close', /» Closing sent a FIN\. The client had ended its side first[^]*Step 16 of 17/],
       [
         'clientSocket.recv 1024',
         /» clientSocket is closed already \(closed before this step\), so it can do nothing more[^]*b'': end of file[^]*Step 17 of 17/,
@@ -241,6 +261,61 @@ describe("the steps' words follow what the student's sockets are", () => {
     expect(await run(d, 'serverPort = 70000')).toMatch(/» 70000 is not a port[^\n]*65535/);
     const port = await freeFixedPort();
     expect(await run(d, `serverPort = ${port}`)).toMatch(/serverPort is set[^]*Step 2 of 17/);
+  });
+});
+
+describe('two terminals, TCP: the server closes its connection socket before the client reaches its recv', () => {
+  it("the client's step says the FIN came (it said the server was about to close); the server's close does not claim the client closed first", async () => {
+    const port = await freeFixedPort();
+    const seen: string[] = [];
+    const server = new CoreDriver({ onLine: (l) => seen.push(l.text) });
+    drivers.push(server);
+    const client = shell();
+    const unprompted = async (step: string): Promise<void> => {
+      await waitFor(
+        () => said(seen.join('\n')).includes(step),
+        () => `the server terminal at ${step}: ${seen.join('\n')}`,
+      );
+    };
+    await walk(client, [
+      ['lesson tcp --client', /Step 1 of 10/],
+      [`serverPort = ${port}`, /Step 2 of 10/],
+      ['clientSocket = tcp.socket', /Step 3 of 10/],
+      ['clientSocket.connect localhost $serverPort', /Step 4 of 10/],
+    ]);
+    await walk(server, [
+      ['lesson tcp --server', /Step 1 of 9/],
+      [`serverPort = ${port}`, /Step 2 of 9/],
+      ['serverSocket = tcp.listen $serverPort', /Step 3 of 9/],
+    ]);
+    await walk(client, [['clientSocket.connect localhost $serverPort', /Step 5 of 10/]]);
+    await unprompted('Step 4 of 9');
+    await walk(server, [['connectionSocket, addr = serverSocket.accept', /Step 5 of 9/]]);
+    await walk(client, [['clientSocket.send hello', /Step 6 of 10/]]);
+    await walk(server, [
+      ['sentence = connectionSocket.recv 1024', /Step 6 of 9/],
+      ['capitalizedSentence = upper $sentence', /Step 7 of 9/],
+      ['connectionSocket.send $capitalizedSentence', /Step 8 of 9/],
+    ]);
+    await walk(client, [
+      ['modifiedSentence = clientSocket.recv 1024', /Step 7 of 10/],
+      ['print "From Server: " $modifiedSentence', /Step 8 of 10/],
+      ['client2 = tcp.connect localhost $serverPort', /Step 9 of 10: The server terminal is about to close/],
+    ]);
+    await walk(server, [['conn2, addr2 = serverSocket.accept', /Step 9 of 9/]]);
+    const close = await run(server, 'connectionSocket.close');
+    expect(close).toMatch(/» Closing sent a FIN: the client's end learns that no more data will come/);
+    expect(close).not.toMatch(/FIN came first|FIN came before/);
+    await waitFor(
+      () => client.core.session.engine.list().some((s) => s.name === 'clientSocket' && s.state === 'CLOSE_WAIT'),
+      "the server's FIN at clientSocket",
+    );
+    // Coming back to the step (lesson stop, then lesson tcp --client) says it again, as it is now.
+    await run(client, 'lesson stop');
+    const back = await run(client, 'lesson tcp --client');
+    expect(back).toMatch(/Step 9 of 10: The server terminal has closed its connection socket already: its FIN has reached clientSocket/);
+    expect(back).not.toMatch(/is about to close/);
+    await walk(client, [['clientSocket.recv 1024', /» b'': end of file[^]*Step 10 of 10/]]);
   });
 });
 

@@ -58,6 +58,15 @@ function sendAll(client: Udp, relay: Relay, payloads: readonly Buffer[]): void {
 const numbered = (n: number): Buffer[] => Array.from({ length: n }, (_, i) => Buffer.from(`datagram ${i + 1}`));
 
 describe('the UDP relay', () => {
+  it("tells a new client before what became of its first datagrams (trial 4: 'lost datagram #1' came first)", async () => {
+    const echo = await udpEcho();
+    const { relay, events } = await udpRelay(echo.port, { loss: 100 });
+    const client = await udpClient();
+    sendAll(client.socket, relay, numbered(2));
+    await waitFor(() => events.filter((e) => e.kind === 'lost').length === 2, 'both datagrams lost');
+    expect(events.filter((e) => e.kind !== 'ready').map((e) => e.kind)).toEqual(['client', 'lost', 'data', 'lost', 'data']);
+  });
+
   it('with loss 100 loses every datagram, and says which', async () => {
     const echo = await udpEcho();
     const { relay, events } = await udpRelay(echo.port, { loss: 100 });

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +158,23 @@ describe('REPL', () => {
     const status = await repl.close();
     repl = null;
     expect(status).toBe(0);
+  });
+
+  it('output not a terminal: a traffic hex dump between commands is one unit, with one prompt after it', async () => {
+    repl = new ReplDriver();
+    const bound = (await repl.type('u = udp.bind 127.0.0.1 0')).out;
+    const port = Number(/bound to \('127\.0\.0\.1', (\d+)\)/.exec(bound)![1]);
+    await repl.type('log on');
+    const from = repl.out.length;
+    const peer = createSocket('udp4');
+    try {
+      peer.send(Buffer.alloc(40, 0x61), port, '127.0.0.1');
+      await repl.until(() => repl!.out.slice(from).includes('is waiting; recvfrom will return it\nsockshell u> '), 'the datagram told');
+    } finally {
+      peer.close();
+    }
+    const shown = repl.out.slice(from);
+    expect(shown).toMatch(/^\n< [^\n]* UDP 40 bytes\n( {2}0000[^\n]*\n){4}\[u\] a datagram of 40 bytes [^\n]*\nsockshell u> $/);
   });
 
   it('Ctrl-D (end of input) closes every socket and ends with status 0', async () => {

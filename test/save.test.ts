@@ -117,6 +117,41 @@ describe('save', () => {
     await repl.until(() => repl!.err.slice(before).includes('cancelled'), 'the loop to be cancelled');
     const shown = body((await repl.type('save')).out);
     expect(shown).toEqual(['s = udp.bind 127.0.0.1 0', 'repeat 2', '  print tick', 'end', 'while true', '  m, a = s.recvfrom 2048', 'end']);
+    // In Python nothing after that loop runs: export says so where the lines after it begin (trial 4).
+    await repl.type('print after');
+    await repl.type('while true');
+    await repl.type('  break');
+    await repl.type('end');
+    await repl.type('print last');
+    const python = (await repl.type('export')).out.split('\n');
+    const loop = python.indexOf('    m, a = s.recvfrom(2048)');
+    expect(python.slice(loop + 1, loop + 4)).toEqual([
+      '# The loop above ends only with Ctrl-C. In the shell that stopped the loop and the session went on;',
+      '# in Python it (KeyboardInterrupt) ends the program, so the lines below never run there.',
+      '# save: the shell wrote a .sock script here',
+    ]);
+    expect(python.indexOf("print('after')")).toBeGreaterThan(loop);
+    // Said once; a loop that breaks ends by itself.
+    expect(python.filter((l) => l.startsWith('# The loop above'))).toHaveLength(1);
+  });
+
+  it('indents a block typed flush at the prompt, two spaces a level, nested and with else (trial 4)', async () => {
+    repl = new ReplDriver();
+    for (const line of ['n = 0', 'repeat 2', 'if $n == 0', 'print zero', 'n = 1', 'else', 'repeat 1', 'print other', 'end', 'end', 'end'])
+      await repl.type(line);
+    expect(body((await repl.type('save')).out)).toEqual([
+      'n = 0',
+      'repeat 2',
+      '  if $n == 0',
+      '    print zero',
+      '    n = 1',
+      '  else',
+      '    repeat 1',
+      '      print other',
+      '    end',
+      '  end',
+      'end',
+    ]);
   });
 
   it('NAMEs keep one half: the server, or the client with the values it took from the server written in', async () => {

@@ -62,11 +62,11 @@ export function tellReceivedFrom(ctx: CallContext, data: Buffer, from: Address |
   if (targets.length === 0 || !atPrompt(ctx)) return;
   const first = targets[0]!.name;
   if (from === null) {
-    ctx.info(`${first} = ${shown(data)}: TCP's recvfrom gives no address (None); the connection has one`);
+    ctx.info(`${first} = ${shown(ctx, data)}: TCP's recvfrom gives no address (None); the connection has one`);
     return;
   }
   const reply = targets.length > 1 ? `$${targets[1]!.name}` : `$${first}[1]`;
-  const what = targets.length > 1 ? `${first} = ${shown(data)}` : `${first}[0] = ${shown(data)}`;
+  const what = targets.length > 1 ? `${first} = ${shown(ctx, data)}` : `${first}[0] = ${shown(ctx, data)}`;
   ctx.info(`${what} from ${addressRepr(from)}: reply to this address, ${reply}`);
 }
 
@@ -80,10 +80,12 @@ export function tellReceived(ctx: CallContext, s: SocketHandle, data: Buffer, bu
     return;
   }
   const from = ends?.peer ? ` from ${addressRepr(ends.peer)}` : '';
-  ctx.info(`${target.name} = ${shown(data)}${from}`);
+  ctx.info(`${target.name} = ${shown(ctx, data)}${from}`);
 }
 
-function shown(data: Buffer): string {
-  if (data.length <= SHOWN_BYTES) return repr(bytes(data));
-  return `${repr(bytes(data.subarray(0, SHOWN_BYTES)))}… (${data.length} bytes)`;
+/** What arrived, as `display` shows values (b'...' or x"..."), so the line and $m agree. */
+function shown(ctx: CallContext, data: Buffer): string {
+  const hex = ctx.session.display === 'hex';
+  if (data.length <= SHOWN_BYTES) return repr(bytes(data), undefined, hex);
+  return `${repr(bytes(data.subarray(0, SHOWN_BYTES)), undefined, hex)}… (${data.length} bytes)`;
 }

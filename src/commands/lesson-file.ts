@@ -32,6 +32,8 @@ export interface LessonStep {
   readonly say: string;
   readonly hint: string;
   readonly then: string;
+  /** A step that sends through the lesson's relay: said when the relay loses that datagram (the step stays); null: not such a step (lesson-through.ts). */
+  readonly lost: string | null;
   /** Said instead of then when the step's close reset the connection (bytes unread): null, a generic note before then. */
   readonly reset: string | null;
   readonly ask: string | null;
@@ -79,7 +81,7 @@ export function loadLesson(nameOrPath: string): Lesson {
 }
 
 const HEAD = ['title', 'intro', 'intro-server', 'intro-client', 'end'] as const;
-const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'reset', 'ask', 'side', 'terminals', 'seen', 'refuse'] as const;
+const STEP = ['step', 'expect', 'fails', 'say', 'hint', 'then', 'lost', 'reset', 'ask', 'side', 'terminals', 'seen', 'refuse'] as const;
 type Field = (typeof HEAD)[number] | (typeof STEP)[number];
 const FIELDS: ReadonlySet<string> = new Set<Field>([...HEAD, ...STEP]);
 const IN_HEAD: ReadonlySet<string> = new Set<Field>(HEAD);
@@ -166,6 +168,7 @@ export function parseLesson(name: string, text: string, file: string): Lesson {
           say: s.say ?? '',
           hint: s.hint ?? `Type ${step}`,
           then: s.then ?? '',
+          lost: s.lost ?? null,
           reset: s.reset ?? null,
           ask: s.ask ?? null,
           variants: variantsOf(where, variants),

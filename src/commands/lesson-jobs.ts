@@ -7,7 +7,8 @@ import { compile } from './check.js';
  * bound its port: the line worked, the relay may not. So the lesson does not tell such a step as
  * done when the line returns, but when the job says what became of it (JobNews): its sockets are up
  * (the relay listens), or the job ended first (its bind failed in the background: EADDRINUSE), and
- * then the lesson says why, and the step stays to do.
+ * then the lesson says why, and the step stays to do. A step that sends through the relay (`lost:`)
+ * is told once the relay has said what it did with the datagram (JobNews 'relayed').
  */
 
 /** What became of a relay job so far; null: it has not said yet. */
@@ -22,6 +23,8 @@ export class RelayStarts {
   private readonly ended = new Map<number, JobEnd>();
   /** The current step's relay, started as a job by `source`, not yet listening nor ended: the step waits on it. */
   private pending: { readonly job: number; readonly source: string } | null = null;
+  /** What the lesson's relay jobs did with each datagram on its way to the target, in order: lost (true) or passed on. */
+  private readonly fates: boolean[] = [];
 
   hear(news: JobNews): void {
     switch (news.kind) {
@@ -38,11 +41,24 @@ export class RelayStarts {
       case 'ended':
         this.ended.set(news.job, news.end);
         return;
+      case 'relayed':
+        if (this.started.includes(news.job)) this.fates.push(news.lost);
+        return;
       default: {
         const exhaustive: never = news;
         return exhaustive;
       }
     }
+  }
+
+  /** How many datagrams' fates the relays have told so far: a mark for fateSince. */
+  fatesTold(): number {
+    return this.fates.length;
+  }
+
+  /** The fate of the first datagram a relay decided on after mark: lost (true) or passed on; null: none yet. */
+  fateSince(mark: number): boolean | null {
+    return this.fates[mark] ?? null;
   }
 
   /** Every relay job the lesson saw start has ended (none runs now). */

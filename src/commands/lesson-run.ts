@@ -9,6 +9,7 @@ import { MARK, RESET_INSTEAD, thenOrReset, unfailedWhy, UNFAILED, type ResetNow 
 import { Evidence, type Seen } from './lesson-seen.js';
 import { heardSeen, type SeenRun } from './lesson-seen-step.js';
 import { RelayStarts } from './lesson-jobs.js';
+import { Through } from './lesson-through.js';
 import { rolesOf, type RoleSocket } from './lesson-roles.js';
 import { LessonSockets } from './lesson-sockets.js';
 import { fill, holds, pick } from './lesson-variants.js';
@@ -31,7 +32,9 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
   /** Where the chunk's sends went, to say what was off in a line that was nearly the step (lesson-slips.ts). */
   readonly sends = new ChunkSends();
   /** The relay jobs the lesson's chunks start, and the current step's, waited on (lesson-jobs.ts). */
-  private readonly relays = new RelayStarts();
+  readonly relays = new RelayStarts();
+  /** A step that sent through the relay, waiting on what the relay did with its datagram (lesson-through.ts). */
+  private readonly through = new Through(this);
   /** The lesson's socket names as roles, each the socket the student made for it (lesson-roles.ts), and the student's sockets. */
   readonly sockets: LessonSockets;
   /** Lines that are not the step, and the current step's near miss (lesson-off-step.ts). */
@@ -87,10 +90,10 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
   }
 
   unprompted(): readonly string[] {
-    const relay = this.relaySettled();
+    const relay = this.relaySettled() ?? this.through.settled();
     if (relay !== null) return relay;
     const step = this.steps[this.at];
-    if (step?.seen == null || !this.met(step.seen)) return [];
+    if (step?.seen == null || step.lost !== null || !this.met(step.seen)) return [];
     return this.done(step, null);
   }
 
@@ -98,6 +101,7 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     this.receipts.clear(); // what this chunk receives (and sends) is what heard judges
     this.sends.clear();
     this.relays.chunkBegins();
+    this.through.chunkBegins(this.steps[this.at]);
     this.resetNow = null;
     this.sockets.chunkBegins();
     const step = this.steps[this.at];
@@ -110,15 +114,18 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
   }
 
   heard(source: string, failure: Failure): readonly string[] {
-    // A relay that said what became of it while this chunk ran is told first; one still silent keeps its step waiting.
-    const relay = this.relaySettled();
+    // A relay that said what became of it (or of a datagram sent through it) while this chunk ran is told first; one still silent keeps its step waiting.
+    const relay = this.relaySettled() ?? this.through.settled();
     if (relay !== null) return this.onlyLooks(source) ? relay : [...relay, ...this.heard(source, failure)];
     const waiting = this.relays.waiting();
     if (waiting !== null)
       return this.onlyLooks(source) ? [] : this.say(`The relay (job %${waiting}) has not said yet whether it listens; jobs shows it.`);
     const step = this.steps[this.at];
     if (step === undefined) return [];
-    if (step.seen !== null) return heardSeen(this, step, step.seen, source, failure);
+    const sent = failure === null ? this.through.heard(step, source) : null;
+    if (sent !== null) return sent;
+    // A step told by its relay's fate (lost:) is seen through it alone: a datagram sent straight to the server is not "through".
+    if (step.seen !== null && step.lost === null) return heardSeen(this, step, step.seen, source, failure);
     if (this.onlyLooks(source)) return [];
     const stepSocket = receiveStep(step.step)?.socket;
     const took = this.receipts.take(stepSocket === undefined ? undefined : this.sockets.handleOf(stepSocket)?.serial);
@@ -218,6 +225,7 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     this.standing.moveTo(at, lines);
     this.evidence.mark();
     this.off.forget();
+    this.through.forget();
   }
 
   private aheadWords(step: LessonStep, made: string): string[] {
@@ -235,7 +243,7 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     return this.say(`Lesson done. ${this.lesson.end}`);
   }
 
-  private met(seen: Seen): boolean {
+  met(seen: Seen): boolean {
     return this.evidence.met(seen, this.sockets.roleSerial(seen.socket));
   }
 

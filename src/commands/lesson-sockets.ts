@@ -1,10 +1,16 @@
 import { socketRows, TCP_LISTEN } from '../engine/index.js';
-import type { Engine, SocketHandle } from '../engine/types.js';
+import type { Engine, SocketHandle, SocketInfo, SocketState } from '../engine/types.js';
 import { compile } from './check.js';
 import type { LessonStep } from './lesson-file.js';
 import type { Peek } from './lesson-receive.js';
 import { makes, Roles, type Makes, type RoleSocket } from './lesson-roles.js';
 import type { Facts } from './lesson-variants.js';
+
+/**
+ * The peer's FIN has come (CLOSE_WAIT; SHUT_DOWN: this end's FIN went too, or it shut both ways) or
+ * its reset (RESET): recv returns what is queued, then b'' or the error, without waiting.
+ */
+const peerEnded = (state: SocketState): boolean => state === 'CLOSE_WAIT' || state === 'SHUT_DOWN' || state === 'RESET';
 
 /**
  * The sockets of a lesson under way: its roles (lesson-roles.ts), and the student's sockets found as
@@ -31,27 +37,30 @@ export class LessonSockets {
   /** The sockets that had an address when the chunk being judged began, by serial. */
   private boundAtStart = new Set<number>();
 
+  /** The sockets whose peer had closed its end when the chunk being judged began, by serial. */
+  private peerClosedAtStart = new Set<number>();
+  /** The sockets with something in their queue when the chunk being judged began, by serial. */
+  private queuedAtStart = new Set<number>();
+
   /** A chunk begins: what its sockets are now is what `was` conditions ask (lesson-variants.ts). */
   chunkBegins(): void {
-    this.boundAtStart = new Set(this.engine.list().flatMap((s) => (s.local === null ? [] : [s.serial])));
+    const all = this.engine.list();
+    this.boundAtStart = new Set(all.flatMap((s) => (s.local === null ? [] : [s.serial])));
+    this.peerClosedAtStart = new Set(all.flatMap((s) => (peerEnded(s.state) ? [s.serial] : [])));
+    this.queuedAtStart = new Set(all.flatMap((s) => (s.queued.count > 0 ? [s.serial] : [])));
   }
 
   /** What the lesson's variants and placeholders read: the sockets in its roles and the student's variables, now. */
   readonly facts: Facts = {
-    local: (role) => {
-      const serial = this.roleSerial(role);
-      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
-      return info === undefined ? undefined : info.local;
+    local: (role) => this.roleInfo(role)?.local,
+    wasBound: (role) => this.wasIn(this.boundAtStart, role),
+    queued: (role) => this.roleInfo(role)?.queued.count,
+    wasQueued: (role) => this.wasIn(this.queuedAtStart, role),
+    peerClosed: (role) => {
+      const info = this.roleInfo(role);
+      return info !== undefined && peerEnded(info.state);
     },
-    wasBound: (role) => {
-      const serial = this.roleSerial(role);
-      return serial !== undefined && this.boundAtStart.has(serial);
-    },
-    queued: (role) => {
-      const serial = this.roleSerial(role);
-      const info = serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
-      return info?.queued.count;
-    },
+    wasPeerClosed: (role) => this.wasIn(this.peerClosedAtStart, role),
     variable: (name) => this.peek(name),
     // The OS's tables (/proc/net/udp, tcp: any program's sockets); null where they cannot be read.
     portInUseOnHost: (port, transport) => {
@@ -66,6 +75,18 @@ export class LessonSockets {
             s.local?.port === port && (transport === null || (s.transport === transport && (transport === 'udp' || s.state === 'LISTEN'))),
         ),
   };
+
+  /** The open socket in a role, as the engine lists it; undefined when the role has none. */
+  private roleInfo(role: string): SocketInfo | undefined {
+    const serial = this.roleSerial(role);
+    return serial === undefined ? undefined : this.engine.list().find((s) => s.serial === serial);
+  }
+
+  /** The role's socket was in the set taken when the chunk began (chunkBegins). */
+  private wasIn(atStart: ReadonlySet<number>, role: string): boolean {
+    const serial = this.roleSerial(role);
+    return serial !== undefined && atStart.has(serial);
+  }
 
   /** A variable by the lesson's name for it: a role's by the student's name for its socket (taken, or being taken by this line). */
   readonly peekAs: Peek = (name) => this.peek(this.roles.nameOf(name) ?? name);

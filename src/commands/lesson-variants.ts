@@ -21,8 +21,10 @@ export type Condition =
   | { readonly kind: 'bound'; readonly role: string; readonly bound: boolean; readonly was: boolean }
   /** The socket in a role is open (false once it is closed, or before it exists). */
   | { readonly kind: 'open'; readonly role: string; readonly open: boolean }
-  /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty). */
-  | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean }
+  /** Data, datagrams or connections wait in the role's socket's queue (queued), or none do (empty), now or when the step's line began ('was'). */
+  | { readonly kind: 'queued'; readonly role: string; readonly queued: boolean; readonly was: boolean }
+  /** The role's connection has ended from the other side (its peer's FIN or reset came), now or when the step's line began ('was'). */
+  | { readonly kind: 'peer closed'; readonly role: string; readonly was: boolean }
   /** A socket of this shell (of this transport: for TCP, a listening one) is bound to the port a variable holds. */
   | {
       readonly kind: 'in use';
@@ -52,6 +54,12 @@ export interface Facts {
   wasBound(role: string): boolean;
   /** What waits in the role's socket's queue (datagrams, bytes, connections); undefined when it has no open socket. */
   queued(role: string): number | undefined;
+  /** Something waited in the role's socket's queue when the line being judged began. */
+  wasQueued(role: string): boolean;
+  /** The peer of the role's socket has closed its end (FIN) or reset it; false when the role has no open socket. */
+  peerClosed(role: string): boolean;
+  /** So it was when the line being judged began (the socket may be closed since). */
+  wasPeerClosed(role: string): boolean;
   variable(name: string): Value | undefined;
   /** A socket of this shell is bound to this port (of this transport, TCP only listening; null: any). */
   portInUse(port: number, transport: 'udp' | 'tcp' | null): boolean;
@@ -68,7 +76,10 @@ export function parseCondition(text: string): Condition | string {
     const m = /^(was )?(bound|unbound)$/.exec(said);
     if (m !== null) return { kind: 'bound', role: name, bound: m[2] === 'bound', was: m[1] !== undefined };
     if (said === 'open' || said === 'closed') return { kind: 'open', role: name, open: said === 'open' };
-    if (said === 'queued' || said === 'empty') return { kind: 'queued', role: name, queued: said === 'queued' };
+    const queue = /^(was )?(queued|empty)$/.exec(said);
+    if (queue !== null) return { kind: 'queued', role: name, queued: queue[2] === 'queued', was: queue[1] !== undefined };
+    const peer = /^peer (was )?closed$/.exec(said);
+    if (peer !== null) return { kind: 'peer closed', role: name, was: peer[1] !== undefined };
     const use = /^(in use|free)(?: by (udp|tcp))?( on this host)?$/.exec(said);
     if (use !== null && (use[3] === undefined || use[2] !== undefined))
       return {
@@ -81,7 +92,7 @@ export function parseCondition(text: string): Condition | string {
     const n = /^(below|above) (\d{1,6})$/.exec(said);
     if (n !== null) return { kind: 'number', name, below: n[1] === 'below', n: Number(n[2]) };
   }
-  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME in use or NAME free [by udp|tcp [on this host]], NAME below N or NAME above N; got '${text}'`;
+  return `a condition is NAME bound, NAME unbound, NAME was bound, NAME was unbound, NAME open, NAME closed, NAME queued, NAME empty, NAME was queued, NAME was empty, NAME peer closed, NAME peer was closed, NAME in use or NAME free [by udp|tcp [on this host]], NAME below N or NAME above N; got '${text}'`;
 }
 
 /** The names a condition or a text's placeholders read: a socket's role, or a variable. */
@@ -115,9 +126,12 @@ export function holds(when: Condition, record: Facts): boolean {
     case 'open':
       return (record.local(when.role) !== undefined) === when.open;
     case 'queued': {
+      if (when.was) return record.wasQueued(when.role) === when.queued;
       const n = record.queued(when.role);
       return n !== undefined && n > 0 === when.queued;
     }
+    case 'peer closed':
+      return when.was ? record.wasPeerClosed(when.role) : record.peerClosed(when.role);
     case 'in use': {
       const v = record.variable(when.name);
       if (v?.kind !== 'int') return false;

@@ -75,7 +75,12 @@ type RelayArgs = ArgsOf<typeof FORMS> & { readonly [S in (typeof VALUED)[Option]
 
 async function relay(ctx: CallContext, spec: RelaySpec): Promise<Value> {
   const job = ctx.job;
-  const started = await startRelay(spec, (e) => ctx.session.relayed(e, job));
+  const engine = ctx.session.engine;
+  const started = await startRelay(
+    spec,
+    (e) => ctx.session.relayed(e, job),
+    (transport, address) => engine.holderOf(transport, address),
+  );
   // A bind of this shell refused at the relay's port names the relay, not "another program".
   const forget = ctx.session.engine.holdAddress(
     started.transport,

@@ -39,10 +39,8 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     signal: ctx.block.signal,
   }).finally(() => (ctx.session.streaming = false));
   const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
-  if (result.end === 'cancelled') {
-    ctx.info(`interact stopped; ${totals}`);
-    throw new Cancelled('interact');
-  }
+  // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
+  if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, totals);
   ctx.info(`interact ended: both sides closed; ${totals}`);
   return NONE;
 }

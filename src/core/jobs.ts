@@ -23,6 +23,8 @@ export type JobEnd = { readonly state: 'done' } | { readonly state: 'killed' } |
 export type JobNews =
   | { readonly kind: 'started'; readonly job: number }
   | { readonly kind: 'listening'; readonly job: number }
+  /** A UDP relay job decided a datagram's fate on its way to the target: lost (--loss), or passed on. */
+  | { readonly kind: 'relayed'; readonly job: number; readonly lost: boolean }
   | { readonly kind: 'ended'; readonly job: number; readonly end: JobEnd };
 
 interface Job {

@@ -17,8 +17,8 @@ export class AddressHolders {
   /** open: the engine's open sockets now. */
   constructor(private readonly open: () => Iterable<BaseSocket>) {}
 
-  /** The holder of address other than asking, among sockets of transport and then the things held; null if none. */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
+  /** The holder of address other than asking (null: a bind outside the engine), among sockets of transport and then the things held; null if none. */
+  holderOf(address: Address, transport: Transport, asking: BaseSocket | null): Holder | null {
     for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
       if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };

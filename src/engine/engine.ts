@@ -58,6 +58,10 @@ class SocketEngine implements Engine {
     return this.core.holders.hold(transport, address, holder, stop);
   }
 
+  holderOf(transport: Transport, address: Address): { readonly holder: string; readonly holderStop?: string } | null {
+    return this.core.holders.holderOf(address, transport, null);
+  }
+
   lookup(name: string): SocketHandle | null {
     return this.core.sockets.lookup(name)?.ref ?? null;
   }

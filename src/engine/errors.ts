@@ -38,6 +38,11 @@ export class SocketError extends Error {
     return this.context.check ?? null;
   }
 
+  /** The error is about a Unix domain socket, whose address is a path (explain leaves the port's words out of its answer, or the path's in). */
+  get unix(): boolean {
+    return this.context.family === 'unix';
+  }
+
   /** "recvfile had written N bytes to PATH when it stopped", for an error that says so; else null. */
   get stopped(): string | null {
     return this.context.written === undefined ? null : stoppedText(this.call, this.context);

@@ -19,11 +19,18 @@ export function checkDestPort(port: number, call: string, socket: string): void 
   if (port === 0) throw new SocketError('EINVAL_DEST_PORT', call, { socket, port });
 }
 
-/** Two local addresses that cannot both be bound: the same port and family, and the same host or an any-address. */
+/**
+ * Two local addresses that cannot both be bound: the same port and family, and the same host or an
+ * any-address; or the same port where one is IPv6's '::', which (no IPV6_V6ONLY, Linux's default)
+ * takes the port on every IPv4 address too.
+ */
 export function overlaps(mine: Address | null, wanted: Address): boolean {
-  if (mine === null || mine.port !== wanted.port || mine.family !== wanted.family) return false;
+  if (mine === null || mine.port !== wanted.port) return false;
+  if (mine.family !== wanted.family) return dualStack(mine, wanted) || dualStack(wanted, mine);
   return mine.host === wanted.host || isAny(mine.host) || isAny(wanted.host);
 }
+
+const dualStack = (v6: Address, v4: Address): boolean => v6.family === 6 && v6.host === '::' && v4.family === 4;
 
 const isAny = (host: string): boolean => host === '0.0.0.0' || host === '::';
 

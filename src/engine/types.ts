@@ -149,6 +149,11 @@ export interface Engine {
    */
   holdAddress(transport: Transport, address: Address, holder: string, stop: string): () => void;
   /**
+   * What of this shell holds address now: an open socket's name, or what holdAddress recorded (with how
+   * to stop it); null when nothing of this shell does. For a bind made outside the engine (a relay's).
+   */
+  holderOf(transport: Transport, address: Address): { readonly holder: string; readonly holderStop?: string } | null;
+  /**
    * Datagrams the kernel dropped for a UDP socket because its receive buffer was full, before the
    * shell read them (SocketInfo.dropped counts the shell's own queue's drops); null for TCP, before
    * bind, once closed, or where the OS does not say (not Linux). Reads /proc: ask it for a view.

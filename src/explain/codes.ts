@@ -1,6 +1,17 @@
 import type { ErrorCode } from '../engine/index.js';
 
 /**
+ * The part of a code's paragraph about Unix domain sockets, where it has one of its own: `explain`
+ * after an error on an IP socket leaves it out (a UDP server's port in use is no file to remove).
+ */
+export const UNIX_PARTS = {
+  EADDRINUSE:
+    "A Unix domain socket's address is a path instead: its bind fails while any file is there, even the socket file of a server that ended, which Python's close leaves behind. If no server runs there, remove the file (rm PATH; in Python, os.unlink(PATH) before bind); closing a unix.listen socket removes its file.",
+  ENOENT:
+    "For a Unix domain socket (unix.connect PATH) the path is the server's socket file, which its bind creates: start the server first.",
+} as const satisfies Partial<Record<ErrorCode, string>>;
+
+/**
  * `explain CODE`: a paragraph for every code a socket error can carry, keyed by the engine's own
  * codes. A code added to the engine's table does not compile until it has its paragraph here.
  */
@@ -8,7 +19,8 @@ export const CODE_PARAGRAPHS = {
   ECONNREFUSED:
     'Nothing is listening on that address and port. For TCP, connect sends a SYN to start the three-way handshake; with no welcoming socket on that port, the other host\'s OS answers with a reset and connect fails at once. This is the chapter\'s question "what happens if you run TCPClient before TCPServer?". Start the server first, and check that client and server use the same port. A UDP client run before its server does not fail at sendto: UDP is connectionless and checks nothing; the datagram is simply lost and recvfrom waits. Only a connected UDP socket hears about it, as ICMP "port unreachable" on its next call.',
   EADDRINUSE:
-    "Another socket on this host already has that port. A port number picks one process's socket on a host, so two servers cannot both bind it. Maybe the server is still running (in another terminal, or as a job: see jobs and sockets), or a server that just stopped left connections in TIME_WAIT. Stop the other one, pick another port, or set SO_REUSEADDR before bind so a restarted server can take the port back. (sockshell's TCP sockets always set it, as Node does; connections left in TIME_WAIT by a server that did not, a Python one say, still hold the port until they end, and the error says so.) A Unix domain socket's address is a path instead: its bind fails while any file is there, even the socket file of a server that ended, which Python's close leaves behind. If no server runs there, remove the file (rm PATH; in Python, os.unlink(PATH) before bind); closing a unix.listen socket removes its file.",
+    "Another socket on this host already has that port. A port number picks one process's socket on a host, so two servers cannot both bind it. Maybe the server is still running (in another terminal, or as a job: see jobs and sockets), or a server that just stopped left connections in TIME_WAIT. Stop the other one, pick another port, or set SO_REUSEADDR before bind so a restarted server can take the port back. (sockshell's TCP sockets always set it, as Node does; connections left in TIME_WAIT by a server that did not, a Python one say, still hold the port until they end, and the error says so.)" +
+    ` ${UNIX_PARTS.EADDRINUSE}`,
   EACCES:
     "Ports below 1024 are the well-known ports (80 for HTTP, 53 for DNS...) and binding them needs privileges. The chapter's advice: a new application should avoid them; the textbook's programs use 12000. Pick a port above 1023. (Sending to a broadcast address also needs permission: setsockopt SO_BROADCAST 1 first.)",
   ENOTFOUND:
@@ -50,7 +62,8 @@ export const CODE_PARAGRAPHS = {
   EPROTO:
     'A protocol error: Linux answers IP_ADD_MEMBERSHIP and IP_DROP_MEMBERSHIP on a TCP socket this way. A multicast group is joined by a UDP socket (udp.bind the port, then setsockopt IP_ADD_MEMBERSHIP GROUP), since TCP connects exactly two hosts.',
   ENOENT:
-    "There is no file or directory at that path. sendfile reads the file it names; recvfile creates the file it names, but not the directories above it. A relative path starts from the directory sockshell was started in: check the spelling, or give the whole path. For a Unix domain socket (unix.connect PATH) the path is the server's socket file, which its bind creates: start the server first.",
+    'There is no file or directory at that path. sendfile reads the file it names; recvfile creates the file it names, but not the directories above it. A relative path starts from the directory sockshell was started in: check the spelling, or give the whole path.' +
+    ` ${UNIX_PARTS.ENOENT}`,
   EISDIR:
     'The path names a directory, not a file: sendfile sends the bytes of a file, and recvfile writes into one. Give the path of a file.',
   ECONNABORTED:

@@ -1,6 +1,7 @@
 import type { Transport } from '../engine/types.js';
 import type { Trouble } from '../record/trouble.js';
 import { IDEAS } from './ideas.js';
+import { UNIX_PARTS } from './codes.js';
 import { topic, TOPICS } from './topics.js';
 
 /**
@@ -24,7 +25,7 @@ export function explainTrouble(t: Trouble | null): readonly Said[] {
   switch (t.kind) {
     case 'error': {
       const found = t.code === null ? null : topic(t.code);
-      if (found) return [paragraph(`${found.key}: ${found.text}`)];
+      if (found) return [paragraph(`${found.key}: ${t.unix ? found.text : withoutUnixPart(found.key, found.text)}`)];
       const why =
         t.code === null ? 'that error has no code to explain' : `there is no paragraph for ${t.code}; the message says what happened`;
       return [shown(t.message), shown(`(${why}; try explain with a topic: ${ideas()})`)];
@@ -106,6 +107,12 @@ function cancelled(call: string, transport: Transport | null): string {
     default:
       return 'Nothing went wrong: it was stopped while it waited.';
   }
+}
+
+/** A code's paragraph without its part about Unix domain sockets, for an error on an IP socket. */
+function withoutUnixPart(code: string, text: string): string {
+  const part = (UNIX_PARTS as Readonly<Record<string, string>>)[code];
+  return part !== undefined && text.endsWith(` ${part}`) ? text.slice(0, -part.length - 1) : text;
 }
 
 /** The topics that are ideas, not codes, for a hint. */

@@ -84,9 +84,29 @@ function statementTexts(chunk: RanChunk): { stmt: Stmt; text: string }[] {
     const own = lines.slice(start, end);
     // Blank and comment lines after a statement belong to no statement; a block's inner ones stay.
     while (own.length > 1 && /^\s*(#.*)?$/.test(own[own.length - 1]!)) own.pop();
-    return { stmt, text: own.join('\n').trimEnd() };
+    return { stmt, text: indented(own).join('\n').trimEnd() };
   });
 }
+
+/**
+ * A block's lines indented two spaces a level, as a script is written, whatever the typing had (the
+ * prompt's `...` lines have none: a saved `while` body sat flush with its head; trial 4).
+ */
+function indented(lines: readonly string[]): string[] {
+  if (lines.length < 2) return [...lines];
+  let depth = 0;
+  return lines.map((line) => {
+    const text = line.trim();
+    const head = /^\S+/.exec(text)?.[0] ?? '';
+    if (head === 'end' || head === 'else' || head === 'elif') depth = Math.max(0, depth - 1);
+    const out = text === '' ? '' : `${'  '.repeat(depth)}${text}`;
+    if (BLOCK_HEADS.has(head)) depth++;
+    return out;
+  });
+}
+
+/** The first words that open a level of a block (else and elif close the one before them). */
+const BLOCK_HEADS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'elif', 'else']);
 
 /** A statement that only shows something: a bare `$x`, or a command whose table entry says so. */
 function onlyLooks(stmt: Stmt, table: ReadonlyMap<string, CommandDef>): boolean {

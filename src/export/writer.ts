@@ -12,6 +12,7 @@ import type { ExportOptions, KnownTypes } from './python.js';
 import { SocketNames } from './socket-names.js';
 import { wordValue, type PyWord } from './words.js';
 import { asNumber, pyContext, type Writing } from './py-context.js';
+import { endless, ENDLESS_NOTE } from './endless-loop.js';
 
 export class Writer {
   readonly out: string[] = [];
@@ -40,7 +41,12 @@ export class Writer {
 
   block(body: readonly Stmt[], depth: number): void {
     const start = this.out.length;
-    for (const s of body) this.statement(s, depth);
+    body.forEach((s, i) => {
+      this.statement(s, depth);
+      // The shell's Ctrl-C ended the loop and the session went on; Python's ends the program (trial 4).
+      if (i < body.length - 1 && endless(s) && !body.slice(0, i).some(endless))
+        for (const line of ENDLESS_NOTE) this.emit(depth, `# ${line}`);
+    });
     if (this.out.length === start && depth > 0) this.emit(depth, 'pass');
   }
 

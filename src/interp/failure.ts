@@ -28,11 +28,13 @@ export function failure(e: unknown, def: CommandDef, call: Call, around: Surroun
     return new Cancelled(e instanceof Cancelled ? e.what : def.name, call.nameSpan, around.scope.file, detail);
   }
   if (e instanceof SocketError) {
-    session.trouble = { kind: 'error', code: e.code, message: e.message };
+    session.trouble = { kind: 'error', code: e.code, message: e.message, ...(e.unix ? { unix: true } : {}) };
     return new ShellError(e.message, call.nameSpan);
   }
   if (e instanceof ShellError) {
-    session.trouble = { kind: 'error', code: null, message: e.message };
+    // A script's socket error comes back out of its `run` as a ShellError with the same words: the code stays.
+    const last = session.trouble;
+    if (last?.kind !== 'error' || last.message !== e.message) session.trouble = { kind: 'error', code: null, message: e.message };
     if (e.span === null && e.file === undefined) return new ShellError(e.message, call.nameSpan, e.exit);
   }
   return e;

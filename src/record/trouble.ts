@@ -6,8 +6,8 @@ import type { Transport } from '../engine/types.js';
  * error that arrived between calls, or a waiting call cut short.
  */
 export type Trouble =
-  /** A statement failed: a socket error (with its code) or another error (a bad argument: no code). */
-  | { readonly kind: 'error'; readonly code: string | null; readonly message: string }
+  /** A statement failed: a socket error (with its code; unix: on a Unix domain socket) or another error (a bad argument: no code). */
+  | { readonly kind: 'error'; readonly code: string | null; readonly message: string; readonly unix?: true }
   /** A line did not parse, or did not fit its command's usage: nothing of it ran. */
   | { readonly kind: 'syntax'; readonly message: string }
   /** recvfrom or recv on UDP cut a datagram to BUFSIZE (a warning). */

@@ -1,6 +1,6 @@
 import { literalFamily, resolveHost, toSocketError } from '../engine/index.js';
 import type { Address, Family, Transport } from '../engine/types.js';
-import type { Endpoint } from './types.js';
+import type { Endpoint, HolderOf } from './types.js';
 
 /** The family a host is in: its literal's, else IPv4 (a name resolves as an AF_INET socket's would). */
 export const familyOf = (host: string): Family => literalFamily(host) ?? 4;
@@ -17,9 +17,10 @@ export function nodeAddress(a: { address: string; port: number; family: string |
   return { host: a.address, port: a.port, family: a.family === 'IPv6' || a.family === 6 ? 6 : 4 };
 }
 
-/** A Node error from one of the relay's own sockets, worded as the shell words socket errors. */
-export function relayError(err: unknown, at: Address, transport: Transport): Error {
-  return toSocketError(err, 'relay', { socket: 'relay', host: at.host, port: at.port, family: at.family, transport });
+/** A Node error from one of the relay's own sockets, worded as the shell words socket errors; a port in use names its holder of the shell (holderOf). */
+export function relayError(err: unknown, at: Address, transport: Transport, holderOf?: HolderOf): Error {
+  const held = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (holderOf?.(transport, at) ?? null) : null;
+  return toSocketError(err, 'relay', { socket: 'relay', host: at.host, port: at.port, family: at.family, transport, ...held });
 }
 
 /** A key for a peer address: one per client. */

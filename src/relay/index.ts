@@ -4,10 +4,11 @@
  */
 import { startTcpRelay } from './tcp-relay.js';
 import { startUdpRelay } from './udp-relay.js';
-import type { Relay, RelaySink, RelaySpec } from './types.js';
+import type { HolderOf, Relay, RelaySink, RelaySpec } from './types.js';
 
-export function startRelay(spec: RelaySpec, sink: RelaySink): Promise<Relay> {
-  return spec.transport === 'udp' ? startUdpRelay(spec, sink) : startTcpRelay(spec, sink);
+/** holderOf: what of the shell holds an address, for the words of a bind refused at the relay's port. */
+export function startRelay(spec: RelaySpec, sink: RelaySink, holderOf?: HolderOf): Promise<Relay> {
+  return spec.transport === 'udp' ? startUdpRelay(spec, sink, holderOf) : startTcpRelay(spec, sink, holderOf);
 }
 
 export { HOLD_MS, MAX_CLIENTS } from './udp-relay.js';

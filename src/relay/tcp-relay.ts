@@ -8,7 +8,7 @@ import type { Address } from '../engine/types.js';
 import { familyOf, nodeAddress, relayError, resolved } from './endpoints.js';
 import { counter, type Counter } from './fate.js';
 import { Pump, type Passed } from './pump.js';
-import type { Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
+import type { Direction, HolderOf, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
 
 type TcpSpec = Extract<RelaySpec, { transport: 'tcp' }>;
 
@@ -139,7 +139,7 @@ class TcpRelay implements Relay {
 }
 
 /** Starts a TCP relay: resolves both ends and listens (errors as SocketErrors). */
-export async function startTcpRelay(spec: TcpSpec, sink: RelaySink): Promise<Relay> {
+export async function startTcpRelay(spec: TcpSpec, sink: RelaySink, holderOf?: HolderOf): Promise<Relay> {
   const target = await resolved(spec.target);
   const wanted = await resolved(spec.listen);
   const server = createServer({ allowHalfOpen: true });
@@ -153,7 +153,7 @@ export async function startTcpRelay(spec: TcpSpec, sink: RelaySink): Promise<Rel
     });
   } catch (err) {
     server.close();
-    throw relayError(err, wanted, 'tcp');
+    throw relayError(err, wanted, 'tcp', holderOf);
   }
   const relay = new TcpRelay(
     spec,

@@ -23,6 +23,12 @@ export interface TcpImpairments {
   readonly rate: number | null;
 }
 
+/**
+ * What of the shell holds an address, when the relay's own bind is refused (EADDRINUSE), so the error
+ * names it ("v, a socket of this shell", "the relay job %1") rather than another program; null: none.
+ */
+export type HolderOf = (transport: Transport, address: Address) => { readonly holder: string; readonly holderStop?: string } | null;
+
 export interface Endpoint {
   readonly host: string;
   readonly port: number;

@@ -9,7 +9,7 @@ import type { Address } from '../engine/types.js';
 import { familyOf, keyOf, nodeAddress, relayError, resolved } from './endpoints.js';
 import { counter, fate, type Counter } from './fate.js';
 import { derived, type Random } from './prng.js';
-import type { DataFate, Direction, Relay, RelayCounts, RelaySink, RelaySpec } from './types.js';
+import type { DataFate, Direction, HolderOf, Relay, RelayCounts, RelayEvent, RelaySink, RelaySpec } from './types.js';
 
 /** A datagram held back for --reorder goes right after the next one, or after this long if none comes. */
 export const HOLD_MS = 200;
@@ -23,6 +23,8 @@ interface Client {
   readonly socket: Socket;
   /** Datagrams that came before the socket to the target was connected. */
   waiting: Buffer[] | null;
+  /** What the relay said of its datagrams meanwhile: told after the 'client' event, which needs the socket's address (trial 4: "lost datagram #1 … from X" came before "new client X"). */
+  readonly told: RelayEvent[];
 }
 
 /** Sends one direction's datagrams, each after its fate: one per direction, shared by every client. */
@@ -104,6 +106,8 @@ class UdpRelay implements Relay {
   private clientCount = 0;
   private failures = 0;
   private closed = false;
+  /** A new client's events go here until its 'client' event is told (see Client.told). */
+  private holding: RelayEvent[] | null = null;
 
   constructor(
     readonly spec: UdpSpec,
@@ -119,6 +123,10 @@ class UdpRelay implements Relay {
   }
 
   emit(...[event]: Parameters<RelaySink>): void {
+    if (this.holding !== null) {
+      this.holding.push(event);
+      return;
+    }
     try {
       this.sink(event);
     } catch {
@@ -158,16 +166,21 @@ class UdpRelay implements Relay {
   private fromClient(data: Buffer, from: Address): void {
     if (this.closed) return;
     const client = this.clientFor(from);
-    this.up.pass(
-      data,
-      from,
-      this.local,
-      (d) => {
-        if (client.waiting !== null) client.waiting.push(d);
-        else this.sendUp(client, d);
-      },
-      (f) => this.logData('up', from, data, f),
-    );
+    this.holding = client.waiting === null ? null : client.told;
+    try {
+      this.up.pass(
+        data,
+        from,
+        this.local,
+        (d) => {
+          if (client.waiting !== null) client.waiting.push(d);
+          else this.sendUp(client, d);
+        },
+        (f) => this.logData('up', from, data, f),
+      );
+    } finally {
+      this.holding = null;
+    }
   }
 
   /** What became of a datagram, for the traffic log (RelayEvent 'data'). */
@@ -197,7 +210,7 @@ class UdpRelay implements Relay {
       old.socket.close();
     }
     const socket = createSocket(this.target.family === 6 ? 'udp6' : 'udp4');
-    const client: Client = { address, socket, waiting: [] };
+    const client: Client = { address, socket, waiting: [], told: [] };
     this.clients.set(key, client);
     this.clientCount++;
     socket.on('error', (err) => this.failed(client, err, 'up'));
@@ -219,6 +232,7 @@ class UdpRelay implements Relay {
       client.waiting = null;
       if (this.closed) return;
       this.emit({ kind: 'client', client: address, via: nodeAddress(socket.address()) });
+      for (const e of client.told.splice(0)) this.emit(e);
       for (const d of waiting) this.sendUp(client, d);
     });
     return client;
@@ -233,7 +247,7 @@ class UdpRelay implements Relay {
 }
 
 /** Starts a UDP relay: resolves both ends, binds the listening socket (errors as SocketErrors). */
-export async function startUdpRelay(spec: UdpSpec, sink: RelaySink): Promise<Relay> {
+export async function startUdpRelay(spec: UdpSpec, sink: RelaySink, holderOf?: HolderOf): Promise<Relay> {
   const target = await resolved(spec.target);
   const wanted = await resolved(spec.listen);
   const listener = createSocket(familyOf(wanted.host) === 6 ? 'udp6' : 'udp4');
@@ -251,7 +265,7 @@ export async function startUdpRelay(spec: UdpSpec, sink: RelaySink): Promise<Rel
     } catch {
       // never bound: nothing to release
     }
-    throw relayError(err, wanted, 'udp');
+    throw relayError(err, wanted, 'udp', holderOf);
   }
   const relay = new UdpRelay(spec, sink, listener, nodeAddress(listener.address()), target);
   relay.emit({ kind: 'ready', transport: 'udp', local: relay.local, target });

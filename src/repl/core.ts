@@ -131,10 +131,13 @@ export class ShellCore {
       this.shownWhileRunning = 0;
       this.lessonBefore(source);
       const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal, this.compiled(source));
-      this.running = null;
       this.report(result, source, typedAfter);
-      this.tellLesson(source, result);
+      // Still running while the held lines go out: they end this chunk's output, before its prompt, rather
+      // than each being drawn above a prompt of its own (without cursor control, a prompt after each).
+      // And before a lesson's words, which tell what they show ("the [serverSocket] notice names its source").
       for (const l of this.held.splice(0)) this.options.sink(l);
+      this.tellLesson(source, result);
+      this.running = null;
     });
     this.queue = run;
     return run;

@@ -86,7 +86,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
   const core: ShellCore = new ShellCore({
     sink: (line) => {
       if (!closing) observer?.shown(line);
-      screen?.write(line, !core.busy);
+      // Once the REPL has closed (exit, Ctrl-D), what the closing says (a job stopped) gets no prompt after it.
+      screen?.write(line, !core.busy && !closed);
     },
     readLine: (prompt, signal, endAtCtrlD) => {
       // endAtCtrlD (interact): Ctrl-D ends this input, as it ends nc's, instead of the session (see server.close below).
@@ -116,7 +117,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
       });
     },
     caretUnderInput: options.caretUnderInput ?? options.terminal,
-    onExit: () => server.close(),
+    // node:repl closes a tick later (REPLServer.close defers to nextTick): marked closed now, the `exit`
+    // chunk's end does not draw the prompt once more before the shell ends (trial 4).
+    onExit: () => {
+      closed = true;
+      server.close();
+    },
     onDropped: (source) => dropped(source),
     ...(options.terminal
       ? { progress: (text: string | null) => options.output.write(`\r\x1b[K${text === null ? '' : terminalSafe(Buffer.from(text))}`) }

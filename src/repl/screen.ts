@@ -12,6 +12,9 @@ import { wrapWords } from '../render/wrap.js';
  * wrapped lines included.
  */
 export class Screen {
+  /** Lines were drawn above the prompt and it has not been drawn again yet. */
+  private promptDue = false;
+
   constructor(
     private readonly repl: REPLServer,
     private readonly output: Writable,
@@ -25,6 +28,7 @@ export class Screen {
       .map((l) => this.paint({ ...line, text: l }))
       .join('\n');
     if (line.async && idle) return this.above(text);
+    this.promptAgain(); // lines drawn above the prompt just before get their prompt first, as they would have
     // While a call waits, the student may be typing the next line (no prompt is shown): the line
     // goes above what they typed, which is drawn again below it, rather than glued onto its end.
     const typing = this.terminal && !idle ? this.repl.line : '';
@@ -68,19 +72,39 @@ export class Screen {
     return styleText(line.style === 'dim' ? 'dim' : 'red', line.text);
   }
 
+  /**
+   * Lines that arrive on their own in one go (a hex dump, a job's multi-line print, the notes held
+   * while a command ran) are drawn above the prompt as one unit: the prompt is drawn again once, after
+   * the last of them (a microtask later), not after each line, which without cursor control (TERM=dumb,
+   * output not a terminal) left a prompt between every two lines.
+   */
   private above(text: string): void {
+    if (!this.promptDue) {
+      this.promptDue = true;
+      this.clearPrompt();
+      queueMicrotask(() => this.promptAgain());
+    }
+    this.output.write(text + '\n');
+  }
+
+  /** Moves off the prompt line: a new line where the cursor cannot move, else the prompt and what is typed are erased. */
+  private clearPrompt(): void {
     if (!this.terminal || process.env.TERM === 'dumb') {
-      this.output.write(`\n${text}\n`);
-      this.repl.displayPrompt(true);
+      this.output.write('\n');
       return;
     }
     const rows = this.repl.getCursorPos().rows;
     if (rows > 0) moveCursor(this.output, 0, -rows);
     cursorTo(this.output, 0);
     clearScreenDown(this.output);
-    this.output.write(text + '\n');
     // readline remembers how many rows it drew last time; we cleared them ourselves.
     (this.repl as unknown as { prevRows: number }).prevRows = 0;
-    this.repl.prompt(true);
+  }
+
+  private promptAgain(): void {
+    if (!this.promptDue) return;
+    this.promptDue = false;
+    if (!this.terminal || process.env.TERM === 'dumb') this.repl.displayPrompt(true);
+    else this.repl.prompt(true);
   }
 }

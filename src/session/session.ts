@@ -161,6 +161,10 @@ export class Session implements SessionServices {
   };
 
   relayed(event: RelayEvent, job: number | undefined): void {
+    // A lesson waits on what its relay did with the datagram a step sent (lesson-run.ts): its first copy, or its loss.
+    if (event.kind === 'data' && event.transport === 'udp' && event.direction === 'up' && job !== undefined)
+      if (event.fate.kind === 'lost' || event.fate.copy === 1)
+        this.options.onJob?.({ kind: 'relayed', job, lost: event.fate.kind === 'lost' });
     if (event.kind === 'data' || event.kind === 'passed') return this.traffic.hearRelay(event);
     if (event.kind === 'ready' && job !== undefined) this.options.onJob?.({ kind: 'listening', job });
     this.exchanges.hearRelay(event, job);
@@ -244,10 +248,13 @@ export class Session implements SessionServices {
     const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
     const scope = new VarScope(owner, file, overrides, options.depth ?? 0);
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
+    /** It stopped at an error, which whoever runs it shows after the closing line below. */
+    let failed = false;
     try {
       await interp.run(program, options.signal);
     } catch (e) {
       if (e instanceof ExitRequest && e.status === 0) return;
+      failed = !(e instanceof Cancelled || e instanceof ExitRequest);
       // The call that was waiting, in the file it is in; else the run as a whole.
       if (e instanceof Cancelled)
         throw e.span !== null
@@ -258,7 +265,8 @@ export class Session implements SessionServices {
     } finally {
       // Like a process ending: the sockets a script opened close with it.
       const closed = this.engine.closeOwnedBy(owner);
-      const text = `${file} ended; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
+      // Said before the error (the caller shows that): "ended" there read as if the script had finished (trial 4).
+      const text = `${file} ${failed ? 'stopped at the error below' : 'ended'}; closed ${closed} socket${closed === 1 ? '' : 's'} it left open`;
       if (closed > 0) this.options.out(options.job === undefined ? { kind: 'info', text } : { kind: 'info', text, job: options.job });
     }
   }

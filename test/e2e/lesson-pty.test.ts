@@ -71,7 +71,11 @@ describe.runIf(hasScript)('lesson at a real 80x24 terminal', () => {
           'modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
           /ETIMEDOUT[^]*the relay lost the datagram[^]*no delivery guarantee[^]*Step 17 of 19/,
         ],
-        ['clientSocket.sendto hello localhost $relayPort', /Step 18 of 19[^]*\[serverSocket\] a datagram of 5 bytes/],
+        // Told once the relay has passed it on and it has reached serverSocket, after the notice that shows it.
+        [
+          'clientSocket.sendto hello localhost $relayPort',
+          /\[serverSocket\] a datagram of 5 bytes[^]*» This one got through: the \[serverSocket\] notice names its source[^]*Step 18 of 19/,
+        ],
         [
           'kill %1',
           /relay stopped: to the target 2 datagrams \(1 lost\)[^]*Step 19 of 19|Step 19 of 19[^]*relay stopped: to the target 2 datagrams \(1 lost\)/,
