@@ -261,6 +261,54 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     expect(fresh.stdout).toContain(`--with "python3 ${file} {port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
 
+  it('a server that crashes ends the wait for its reply at once, with how it ended, not at --timeout', async () => {
+    // It crashed on the first datagram and the transcript waited out --timeout for a reply (5 s by
+    // default), then said only that none came in that time. --timeout 60 here: a run that waits it out
+    // would outlast the test.
+    const port = await freeFixedPort();
+    const file = join(dir, 'crash-divides.py');
+    writeFileSync(
+      file,
+      [
+        'import sys',
+        'from socket import *',
+        's = socket(AF_INET, SOCK_DGRAM)',
+        "s.bind(('', int(sys.argv[1])))",
+        "print('ready', flush=True)",
+        's.recvfrom(2048)',
+        'x = 1 / 0',
+      ].join('\n'),
+    );
+    const notice = await sockshell(['test', '--timeout', '60', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)]);
+    expect(notice.status).toBe(1);
+    expect(notice.stdout).toContain(
+      '        got:      no datagram arrived on clientSocket: the program ended (exit status 1), so nothing more could come\n',
+    );
+    expect(notice.stdout).toContain('          ZeroDivisionError: division by zero\n');
+    // A transcript that waits in recvfrom itself (no notice line before it): the call is stopped there.
+    const blocking = await sockshell([
+      'test',
+      '--timeout',
+      '60',
+      '--feedback',
+      'student',
+      '--with',
+      `python3 ${file} {port}`,
+      '--port',
+      '21212',
+      'test/grading/udp-server/transcripts/upper.sockt',
+    ]);
+    expect(blocking.stdout).toContain(
+      [
+        '        at line 11: modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+        '        expected: (nothing more)',
+        '        got:      (nothing more could come: the program ended (exit status 1) while this call waited)',
+        '        (the lines after it were not run)',
+        '        the program: exit status 1',
+      ].join('\n'),
+    );
+  });
+
   it('SIGTERM to sockshell test stops the program under test too', async () => {
     const port = await freeFixedPort();
     const { spawn } = await import('node:child_process');
