@@ -184,4 +184,49 @@ describe.runIf(namespaces && hasPython)('link-local IPv6 senders, in a network n
       expect(JSON.parse(r.stdout)).toEqual({ told: both, accepted: both });
     },
   );
+
+  it('an interface typed after % as the number Python shows (fe80::3%3) is that interface, and one that is no interface is refused', async () => {
+    // Node (libuv) takes only names after % on Linux: fe80::3%3 went out with no interface at all, so
+    // the bind failed with EINVAL, and a zone naming no interface (%nosuch, %99) was dropped silently.
+    const receiver = file('receive-once.py', [
+      'from socket import *',
+      "s = socket(AF_INET6, SOCK_DGRAM); s.bind(('::', 5000)); s.settimeout(10)",
+      'try:',
+      '    m, a = s.recvfrom(100)',
+      "    print('receiver', a, flush=True)",
+      '    s.sendto(m.lower(), a)',
+      'except timeout:',
+      "    print('receiver: nothing came', flush=True)",
+    ]);
+    const ready = "for i in $(seq 1000); do grep -q ':1388 ' /proc/net/udp6 && break; sleep 0.01; done";
+    const run = (sender: string, env: NodeJS.ProcessEnv = {}) =>
+      inNamespace(`python3 ${receiver} > ${out} & ${ready}; ${sender}; wait; cat ${out}`, env);
+    const python = await run(
+      `python3 ${file('scoped-sender.py', [
+        'from socket import *',
+        "s = socket(AF_INET6, SOCK_DGRAM); s.bind(('fe80::3', 7000, 0, 3))",
+        "s.sendto(b'A', ('fe80::2', 5000, 0, 3))",
+        'print(s.recvfrom(100)[1])',
+        'try:',
+        "    s.sendto(b'B', ('fe80::2%nosuch', 5000))",
+        'except gaierror as e:',
+        "    print('gaierror', e.errno == EAI_NONAME)",
+      ])}`,
+    );
+    expect(python.stdout).toBe("('fe80::2', 5000, 0, 3)\ngaierror True\nreceiver ('fe80::3', 7000, 0, 2)\n");
+    const script = file('scoped-sender.sock', [
+      's = udp.bind fe80::3%3 7000',
+      's.sendto A fe80::2%3 5000',
+      'm, a = s.recvfrom 100',
+      'print $a',
+      's.sendto B fe80::2%nosuch 5000',
+    ]);
+    for (const engine of ['native', 'loop']) {
+      const shell = await run(`${process.execPath} ${CLI} run ${script}`, { SOCKSHELL_ENGINE: engine });
+      expect({ engine, stdout: shell.stdout }).toEqual({ engine, stdout: "('fe80::2', 5000, 0, 3)\nreceiver ('fe80::3', 7000, 0, 2)\n" });
+      expect(shell.stderr).toContain(
+        "5:3: ENOTFOUND: 'fe80::2%nosuch' names no interface of this host after its % (its interfaces: lo (1), v1 (2), v0 (3)) — write an interface's name or its number (Python's scope_id) (socket.gaierror)",
+      );
+    }
+  });
 });
