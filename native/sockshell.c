@@ -613,9 +613,10 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
 /*
  * Asks the kernel (sock_diag, on the netlink socket nl) for one family's TCP sockets in `states` (a
  * bit per TCP state) on local port `port`: the port filter is bytecode the kernel runs, so only they
- * come back. 0 or -errno; the answer is read from nl.
+ * come back, each with the attributes `ext` asks for (a bit per INET_DIAG_* - 1). 0 or -errno; the
+ * answer is read from nl.
  */
-static int diag_ask(int nl, int family, uint32_t states, int port) {
+static int diag_ask(int nl, int family, uint32_t states, int port, uint8_t ext) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 req;
@@ -629,6 +630,7 @@ static int diag_ask(int nl, int family, uint32_t states, int port) {
   ask.req.sdiag_family = (uint8_t)family;
   ask.req.sdiag_protocol = IPPROTO_TCP;
   ask.req.idiag_states = states;
+  ask.req.idiag_ext = ext;
   ask.rta.rta_type = INET_DIAG_REQ_BYTECODE;
   ask.rta.rta_len = RTA_LENGTH(sizeof ask.ops);
   /* sport >= port and sport <= port (S_EQ is newer than some kernels); a jump past the end rejects. */
@@ -641,11 +643,12 @@ static int diag_ask(int nl, int family, uint32_t states, int port) {
 }
 
 /*
- * Reads the kernel's answer to diag_ask from nl, calling visit(m, arg) for each socket in it, until
- * NLMSG_DONE: 0, or -errno (the kernel's error, or the read's). Lengths are checked before anything
- * is read: a message shorter than what it must hold, or an answer cut short, is -EPROTO or -EMSGSIZE.
+ * Reads the kernel's answer to diag_ask from nl, calling visit(m, extra, arg) for each socket in it,
+ * until NLMSG_DONE: 0, or -errno (the kernel's error, or the read's). extra is the length of the
+ * attributes after m (rtattrs). Lengths are checked before anything is read: a message shorter than
+ * what it must hold, or an answer cut short, is -EPROTO or -EMSGSIZE.
  */
-typedef void (*diag_visit)(const struct inet_diag_msg *m, void *arg);
+typedef void (*diag_visit)(const struct inet_diag_msg *m, int extra, void *arg);
 
 static int diag_each(int nl, diag_visit visit, void *arg) {
   long answer[8192 / sizeof(long)];
@@ -665,13 +668,14 @@ static int diag_each(int nl, diag_visit visit, void *arg) {
         return e->error < 0 ? e->error : -EPROTO;
       }
       if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EPROTO;
-      visit(NLMSG_DATA(h), arg);
+      visit(NLMSG_DATA(h), (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct inet_diag_msg))), arg);
     }
   }
 }
 
 /* counts[0] TIME_WAIT sockets, counts[1] the others, counts[2] the most milliseconds a TIME_WAIT socket has left. */
-static void count_holder(const struct inet_diag_msg *m, void *arg) {
+static void count_holder(const struct inet_diag_msg *m, int extra, void *arg) {
+  (void)extra;
   int32_t *counts = arg;
   if (m->idiag_state == 6 /* TCP_TIME_WAIT */) {
     counts[0]++;
@@ -683,7 +687,7 @@ static void count_holder(const struct inet_diag_msg *m, void *arg) {
 
 /* One family's TCP sockets on local port `port`, counted into counts (count_holder). 0 or -errno. */
 static int diag_family(int nl, int family, int port, int32_t *counts) {
-  int asked = diag_ask(nl, family, ~0U, port);
+  int asked = diag_ask(nl, family, ~0U, port, 0);
   return asked < 0 ? asked : diag_each(nl, count_holder, counts);
 }
 
@@ -741,8 +745,14 @@ enum { KIND_NONE = 0, KIND_FILE = 1, KIND_PIPE = 2 };
 /*
  * fdkind(fd, output) -> how the bulk path can move fd's bytes: 1 a file (input: a regular file, for
  * sendfile; output: a regular file not opened for appending, which splice refuses, or /dev/null), 2 a
- * pipe (splice; its size is raised to 1 MiB when the system allows it, so each call moves more), 0
- * neither (a terminal, a socket...: the event loop's path).
+ * pipe (splice), 0 neither (a terminal, a socket...: the event loop's path).
+ *
+ * A pipe keeps its size. It is the user's (their shell made it for `producer | sockshell connect |
+ * consumer`), shared with the other processes on it and outliving this one: raising it to 1 MiB, as
+ * this once did, changed how far every writer on it runs ahead of its reader and counted 1 MiB against
+ * the user's pipe-user-pages-soft (past it, Linux gives that user's new pipes two pages). Only the
+ * shell's own relay pipe is raised (relay_open). Measured, 256 MiB into `| dd of=/dev/null bs=1M`: the
+ * 64 KiB pipe moved about 10% less a second than the raised one (load 8: medians 536 vs 604 MiB/s).
  */
 static napi_value fd_kind(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -751,10 +761,7 @@ static napi_value fd_kind(napi_env env, napi_callback_info info) {
   struct stat st;
   int flags = fcntl(fd, F_GETFL);
   if (fstat(fd, &st) < 0 || flags < 0) return number(env, KIND_NONE);
-  if (S_ISFIFO(st.st_mode)) {
-    fcntl(fd, F_SETPIPE_SZ, 1024 * 1024); /* refused past pipe-max-size: the pipe keeps its size */
-    return number(env, KIND_PIPE);
-  }
+  if (S_ISFIFO(st.st_mode)) return number(env, KIND_PIPE);
   if (output && (flags & O_APPEND)) return number(env, KIND_NONE);
   if (S_ISREG(st.st_mode)) return number(env, KIND_FILE);
   if (output && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) return number(env, KIND_FILE);
@@ -1007,7 +1014,7 @@ static napi_value accept_queue(napi_env env, napi_callback_info info) {
   return number(env, ti.tcpi_unacked);
 }
 
-/* queuedpeers' look at the kernel's answer: the listener's address, and the peers written so far into out. */
+/* queuedpeers' look at the kernel's answer: the listener's address, and the peers written so far into out, with their ages. */
 struct peers_seen {
   int family;
   const void *address;
@@ -1016,14 +1023,43 @@ struct peers_seen {
   char *out;
   size_t out_length;
   int found;
+  uint32_t *ages;
 };
 
-/* A queued connection (no process holds it: inode 0) on the listener's address: its peer into the next slot of out. */
-static void see_peer(const struct inet_diag_msg *m, void *arg) {
+/*
+ * How long ago the connection m was established, in ms, from its tcp_info (INET_DIAG_INFO among the
+ * extra bytes of attributes after m): tcpi_last_data_sent, since the kernel sets the time of the last
+ * data sent when it makes the connection, and a connection no process holds has sent no data (its ACKs
+ * of what the client sends carry none). UINT32_MAX when the kernel did not say.
+ */
+static uint32_t queued_age(const struct inet_diag_msg *m, int extra) {
+  const struct rtattr *a = (const struct rtattr *)((const char *)m + NLMSG_ALIGN(sizeof *m));
+  for (; RTA_OK(a, extra); a = RTA_NEXT(a, extra)) {
+    if (a->rta_type != INET_DIAG_INFO) continue;
+    if (RTA_PAYLOAD(a) < offsetof(struct tcp_info, tcpi_last_data_sent) + sizeof(uint32_t)) break;
+    return ((const struct tcp_info *)RTA_DATA(a))->tcpi_last_data_sent;
+  }
+  return UINT32_MAX;
+}
+
+/*
+ * A queued connection (no process holds it: inode 0) on the listener's address: its peer into out, in
+ * the order the connections came (the oldest first, by queued_age; sock_diag lists them in the order
+ * of its hash table). Connections established within one tick of the kernel's clock (4 ms at HZ=250)
+ * have the same age and keep sock_diag's order: which of them came first is not known.
+ */
+static void see_peer(const struct inet_diag_msg *m, int extra, void *arg) {
   struct peers_seen *seen = arg;
   if (m->idiag_inode != 0) return;
   if (!seen->any && memcmp(m->id.idiag_src, seen->address, seen->address_size) != 0) return;
   if ((size_t)(seen->found + 1) * ADDRESS_BYTES > seen->out_length) return;
+  uint32_t age = queued_age(m, extra);
+  int at = seen->found;
+  while (at > 0 && seen->ages[at - 1] < age) at--;
+  char *slot = seen->out + (size_t)at * ADDRESS_BYTES;
+  memmove(slot + ADDRESS_BYTES, slot, (size_t)(seen->found - at) * ADDRESS_BYTES);
+  memmove(seen->ages + at + 1, seen->ages + at, (size_t)(seen->found - at) * sizeof *seen->ages);
+  seen->ages[at] = age;
   struct sockaddr_storage peer;
   memset(&peer, 0, sizeof peer);
   peer.ss_family = (sa_family_t)seen->family;
@@ -1035,8 +1071,10 @@ static void see_peer(const struct inet_diag_msg *m, void *arg) {
     struct sockaddr_in6 *p = (struct sockaddr_in6 *)&peer;
     p->sin6_port = m->id.idiag_dport;
     memcpy(&p->sin6_addr, m->id.idiag_dst, 16);
+    /* A link-local client's interface: the kernel binds its connection to the one the SYN came in on,
+       and getpeername (Python's accept) gives it as sin6_scope_id. put_address keeps it for link-local only. */
+    p->sin6_scope_id = m->id.idiag_if;
   }
-  char *slot = seen->out + (size_t)seen->found * ADDRESS_BYTES;
   memset(slot, 0, ADDRESS_BYTES);
   put_address(slot, &peer);
   seen->found++;
@@ -1045,8 +1083,9 @@ static void see_peer(const struct inet_diag_msg *m, void *arg) {
 /*
  * queuedpeers(fd, out) -> how many peers were written into out (ADDRESS_BYTES each, put_address), or
  * -errno: the clients of the connections in the listening socket fd's accept queue, asked of the kernel
- * with sock_diag. A queued connection is an ESTABLISHED (or CLOSE_WAIT: its client closed already)
- * socket on the listener's local address and port that no process holds yet (inode 0).
+ * with sock_diag, in the order they came (see_peer). A queued connection is an ESTABLISHED (or
+ * CLOSE_WAIT: its client closed already) socket on the listener's local address and port that no
+ * process holds yet (inode 0).
  */
 static napi_value queued_peers(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -1065,12 +1104,14 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
                                           : (const void *)&((struct sockaddr_in6 *)&local)->sin6_addr;
   size_t address_size = family == AF_INET ? 4 : 16;
   static const char zeros[16] = {0};
-  struct peers_seen seen = {family, address, address_size, memcmp(address, zeros, address_size) == 0, out, out_length, 0};
+  uint32_t *ages = malloc((out_length / ADDRESS_BYTES + 1) * sizeof *ages);
+  if (ages == NULL) return number(env, -ENOMEM);
+  struct peers_seen seen = {family, address, address_size, memcmp(address, zeros, address_size) == 0, out, out_length, 0, ages};
   int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (nl < 0) return number(env, -errno);
-  int result = diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port);
+  int result = nl < 0 ? -errno : diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port, 1U << (INET_DIAG_INFO - 1));
   if (result == 0) result = diag_each(nl, see_peer, &seen);
-  close(nl);
+  if (nl >= 0) close(nl);
+  free(ages);
   return number(env, result < 0 ? result : (double)seen.found);
 }
 

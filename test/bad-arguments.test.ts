@@ -108,6 +108,11 @@ const CASES: [line: string, shown: string][] = [
     'u.sendto(b"hi", ("127.0.0.1", 12000))',
     '^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b"hi" 127.0.0.1 12000',
   ],
+  // IPv6's 4-tuple (host, port, flowinfo, scope_id): the interface after the host's %, as sockshell takes it.
+  [
+    "u.sendto(b'hi', ('fe80::3', 7000, 0, 1))",
+    "^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto b'hi' fe80::3%1 7000",
+  ],
   [
     'u.sendto(message.encode(), (serverName, serverPort))',
     '^^^^^^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write u.sendto $message $serverName $serverPort',

@@ -50,6 +50,12 @@ export const ADDRESS_REASONS = {
     python: 'socket.gaierror',
     say: (c) => `the host name '${c.host ?? ''}' does not resolve to an ${fam(c)} address — check the spelling or use an IP address`,
   },
+  ENOTFOUND_ZONE: {
+    code: 'ENOTFOUND',
+    python: 'socket.gaierror',
+    say: (c) =>
+      `'${c.host ?? ''}' names no interface of this host after its % (${c.value === '' || c.value === undefined ? 'it has none with IPv6' : `its interfaces: ${c.value}`}) — write an interface's name or its number (Python's scope_id)`,
+  },
   EAI_AGAIN: {
     code: 'EAI_AGAIN',
     python: 'socket.gaierror',

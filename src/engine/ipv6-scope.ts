@@ -21,6 +21,39 @@ export function splitScope(host: string): ScopedHost {
   return { address: host.slice(0, at), scopeId: /^\d+$/.test(zone) ? Number(zone) : interfaceIndex(zone) };
 }
 
+/**
+ * A host typed with its interface after '%', checked and written as Node and the addon take it:
+ * fe80::3%lo as it is, fe80::3%1 (the number Python shows as scope_id) as fe80::3%lo. Null when the
+ * zone names no interface of this host: libuv (Node) asks if_nametoindex, and for a number or an
+ * unknown name it silently sends with no interface at all, where Python's (host, port, 0, 99) fails.
+ */
+export function namedZone(host: string): string | null {
+  const at = host.indexOf('%');
+  if (at < 0) return host;
+  const zone = host.slice(at + 1);
+  const known = interfaces();
+  if (!/^\d+$/.test(zone)) return known.some(([name]) => name === zone) ? host : null;
+  const name = known.find(([, index]) => index === Number(zone))?.[0];
+  return name === undefined ? null : `${host.slice(0, at)}%${name}`;
+}
+
+/** This host's interfaces, as `lo, eth0 (2)`: what a zone may name, with the number of each that has a link-local address. */
+export function zoneChoices(): string {
+  return interfaces()
+    .map(([name, index]) => (index > 0 ? `${name} (${index})` : name))
+    .join(', ');
+}
+
+/**
+ * [name, index] of each interface in this process's network namespace (getifaddrs), in index order;
+ * the index is known only from a link-local address's scope id (Node has no if_nametoindex): 0 without one.
+ */
+function interfaces(): [string, number][] {
+  return Object.entries(networkInterfaces())
+    .map(([name, addresses]): [string, number] => [name, addresses?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid ?? 0])
+    .sort((a, b) => a[1] - b[1]);
+}
+
 /** Interface indexes by name, once found. */
 const indexes = new Map<string, number>();
 

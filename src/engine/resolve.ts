@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { SocketError, toSocketError } from './errors.js';
+import { namedZone, zoneChoices } from './ipv6-scope.js';
 import type { Address, Family } from './types.js';
 
 /** Throws EINVAL unless port is an integer in 0..65535. */
@@ -53,7 +54,7 @@ export function literalHost(host: string, family: Family, call: string, socket: 
   if (family === 'unix') return host; // AF_UNIX: the host is the path, used as it is
   if (host === '') return anyAddress(family);
   const kind = isIP(host);
-  if (kind === family) return host;
+  if (kind === family) return kind === 6 ? zoned(host, call, socket, port) : host;
   if (kind !== 0 || (host === '<broadcast>' && family === 6)) {
     throw new SocketError('EAI_FAMILY', call, { socket, host, port, family });
   }
@@ -68,6 +69,13 @@ export function literalHost(host: string, family: Family, call: string, socket: 
  */
 export function lookedUp(host: string, family: Family): string | null {
   return family === 'unix' || host === '' || host === '<broadcast>' || isIP(host) !== 0 ? null : host;
+}
+
+/** An IPv6 literal with its interface checked (ipv6-scope.ts namedZone): ENOTFOUND when it names none of this host's. */
+function zoned(host: string, call: string, socket: string, port: number | undefined): string {
+  const named = namedZone(host);
+  if (named === null) throw new SocketError('ENOTFOUND_ZONE', call, { socket, host, port, family: 6, value: zoneChoices() });
+  return named;
 }
 
 /** Resolve host in the socket's family: literals at once, names (including 'localhost') via dns.lookup. */

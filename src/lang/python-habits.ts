@@ -141,7 +141,8 @@ function translateArgs(inner: string, grammar: Grammar): string | null {
     const arg = raw.trim();
     if (arg === '') continue;
     const tuple = /^\((.*)\)$/.exec(arg);
-    const parts = tuple ? splitTopLevel(tuple[1]!) : [arg];
+    const parts = tuple ? addressParts(splitTopLevel(tuple[1]!)) : [arg];
+    if (parts === null) return null;
     for (const p of parts) {
       const word = translateOne(p.trim(), grammar);
       if (word === null) return null;
@@ -152,13 +153,26 @@ function translateArgs(inner: string, grammar: Grammar): string | null {
 }
 
 /**
+ * An address tuple's items as sockshell's HOST PORT: IPv6's (host, port, flowinfo, scope_id) gives its
+ * interface after the host's %, as sockshell writes it ('fe80::3', 7000, 0, 1) → fe80::3%1 7000. Null
+ * for a flowinfo other than 0, which sockshell cannot send.
+ */
+function addressParts(items: string[]): string[] | null {
+  if (items.length !== 4) return items;
+  const [host = '', port = '', flowinfo = '', scope = ''] = items.map((i) => i.trim());
+  const quoted = /^(["'])([^"'%\\]*)\1$/.exec(host);
+  if (quoted === null || flowinfo !== '0' || !/^\d+$/.test(scope)) return null;
+  return [scope === '0' ? host : `${quoted[1]}${quoted[2]}%${scope}${quoted[1]}`, port];
+}
+
+/**
  * One argument. A Python name is a variable ($name), but for a command name (help(recv)) or a
  * constant in capitals (explain(ECONNREFUSED), SO_REUSEADDR), which sockshell takes as a plain word.
  */
 function translateOne(arg: string, grammar: Grammar): string | null {
   if (arg === '') return '';
   if (/^-?\d+(\.\d+)?$/.test(arg)) return arg;
-  const plain = /^(["'])([\w.:-]+)\1$/.exec(arg);
+  const plain = /^(["'])([\w.:%-]+)\1$/.exec(arg);
   if (plain) return plain[2]!; // a word needs no quotes
   if (/^b?'[^'\\]*'$/.test(arg) || /^b?"[^"\\$]*"$/.test(arg)) return arg; // the same literal works in sockshell
   const coded = /^([A-Za-z_]\w*)\.(?:encode|decode)\(\)$/.exec(arg);

@@ -50,7 +50,9 @@ export function studentFeedback(input: FeedbackInput): string[] {
     out.push(
       `at line ${at}: ${nothingFrom(missing)}; line ${block.line} before it (${typedLine}) did what was expected`,
       `expected: ${missing}`,
-      `got:      ${nothingFrom(missing)} within --timeout (${input.timeoutMs / 1000} s)`,
+      failure.cutShort !== null
+        ? `got:      ${nothingFrom(missing)}: ${failure.cutShort}, so nothing more could come`
+        : `got:      ${nothingFrom(missing)} within --timeout (${input.timeoutMs / 1000} s)`,
     );
   } else {
     out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, got));

@@ -1,6 +1,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
-import { socketRows, TCP_LISTEN } from '../engine/index.js';
+import { portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
 import { running } from './process-group.js';
+import { commandLine } from './process-tree.js';
 
 /**
  * The ports a program under test has bound, by its process group: what its sockets are (Linux's
@@ -10,22 +11,7 @@ import { running } from './process-group.js';
  */
 export function boundPorts(pgid: number): { readonly transport: 'TCP' | 'UDP'; readonly port: number }[] {
   const inodes = new Set<string>();
-  for (const pid of running(pgid) ?? []) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue; // gone, or another user's
-    }
-    for (const fd of fds) {
-      try {
-        const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (socket) inodes.add(socket[1]!);
-      } catch {
-        // closed while we looked
-      }
-    }
-  }
+  for (const pid of running(pgid) ?? []) for (const inode of socketInodes(pid)) inodes.add(inode);
   if (inodes.size === 0) return [];
   const found = new Map<string, { transport: 'TCP' | 'UDP'; port: number }>();
   for (const [protocol, transport] of [
@@ -62,4 +48,45 @@ export function choseInstead(pgid: number | undefined, given: number | undefined
 function nearPort(port: number, given: number | undefined): string {
   if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
   return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
+}
+
+/**
+ * The command lines of the processes that hold a server socket on `port` (portSockets: listening TCP,
+ * UDP), in pid order: what feedback names as holding the transcript's port. Empty where none can be
+ * seen (another user's processes, or no /proc). It reads every process's descriptors: for a report, once.
+ */
+export function portHolders(port: number): string[] {
+  const sockets = portSockets(port);
+  if (sockets === null || sockets.size === 0) return [];
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .sort((a, b) => a - b);
+  } catch {
+    return [];
+  }
+  const holders = pids.filter((pid) => pid !== process.pid && socketInodes(pid).some((inode) => sockets.has(inode)));
+  return [...new Set(holders.map((pid) => commandLine(pid)).filter((c) => c !== ''))];
+}
+
+/** The inodes of the sockets process `pid` has open (Linux's /proc/PID/fd); empty when it is gone or another user's. */
+function socketInodes(pid: number): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const inodes: string[] = [];
+  for (const fd of fds) {
+    try {
+      const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (socket) inodes.push(socket[1]!);
+    } catch {
+      // closed while we looked
+    }
+  }
+  return inodes;
 }

@@ -10,6 +10,13 @@ export interface ProgramControl {
   readonly count: number;
   /** Program n (1 for `program> `, the first --with); undefined before it has started. */
   which(n: number): ProgramIo | undefined;
+  /**
+   * How a program that ended where the transcript does not expect it to ended, as feedback says it
+   * (`the program ended (exit status 1)`); null while none has. Expected is an end a `program N> wait`
+   * line of the transcript shows (a client's `exit status 0`); any other end (a server that crashed or
+   * returned) means nothing more will come from it, and a wait for it ends at once, not at --timeout.
+   */
+  unexpectedEnd(): string | null;
 }
 
 /** One program under test; with.ts's Peer provides it. */

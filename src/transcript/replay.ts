@@ -39,6 +39,8 @@ export interface Failure {
   readonly got: readonly string[];
   /** Blocks after it were not run. */
   readonly stopped: boolean;
+  /** How a program under test ended where the transcript does not expect it, when that cut the block's wait short; else null. */
+  readonly cutShort: string | null;
 }
 
 /** Output lines that arrive on their own: [1] job lines, [name] socket notices. */
@@ -104,16 +106,18 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       const expectedForegroundAll = block.expected.filter((e) => !ASYNC.test(e.text)).map((e) => e.text);
       const expectedAsync = expectedAsyncAll.filter(compared);
       const expectedForeground = expectedForegroundAll.filter(compared);
+      let cutShort: string | null = null;
       if (exited) foreground.push('(the session had already exited)');
       else if (block.program) await runProgramBlock(block, expectedForeground, options, bindings, foreground);
-      else await runBlock(core, block, bindings, foreground, options);
-      const found = await collect(expectedAsync, pool, bindings, options.timeoutMs);
+      else cutShort = await runBlock(core, block, bindings, foreground, options);
+      const found = await collect(expectedAsync, pool, bindings, options);
+      cutShort ??= found.ended;
       const later = transcript.blocks
         .slice(block.index + 1)
         .flatMap((b) => b.expected.filter((e) => ASYNC.test(e.text) && compared(e.text)).map((e) => e.text));
       const unexpected = takeUnexpected(pool, later, bindings);
       const fgOk = blockMatches(expectedForeground, foreground.filter(compared), bindings);
-      const asyncOk = found.every((f) => f !== null) && unexpected.every(soft);
+      const asyncOk = found.lines.every((f) => f !== null) && unexpected.every(soft);
       // Commentary is not compared, but what this run shows as its own must be what it said: where its
       // # lines say something other than the transcript's (beyond the ports the OS picked), the diff and
       // --update show this run's, not the transcript's stale ones.
@@ -125,7 +129,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
             ? alignKeeping(expectedForegroundAll, foreground, compared, bindings)
             : align(expectedForegroundAll, foreground, bindings);
       let k = 0;
-      const normalizedAsync = expectedAsyncAll.filter((e) => !compared(e) || found[k++] !== null);
+      const normalizedAsync = expectedAsyncAll.filter((e) => !compared(e) || found.lines[k++] !== null);
       // An unexpected notice alone does not fail a block, so a passing block's diff leaves it out; a failing
       // block shows all that arrived, or a notice that differs would read as a notice that never came.
       const shown = fgOk && asyncOk ? unexpected.filter((u) => !soft(u)) : unexpected.filter(compared);
@@ -136,10 +140,11 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
           expected: [...expectedForeground, ...expectedAsync],
           got: [
             ...alignKeeping(expectedForeground, foreground.filter(compared), () => true, bindings),
-            ...expectedAsync.filter((_, i) => found[i] !== null),
+            ...expectedAsync.filter((_, i) => found.lines[i] !== null),
             ...unexpected.filter(compared),
           ].map((l) => ports.redactOutput(l)),
           stopped: !options.keepGoing && block.index < transcript.blocks.length - 1,
+          cutShort,
         };
       }
       for (const [name, value] of bindings) ports.bind(name, Number(value));
@@ -164,22 +169,40 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
   };
 }
 
-/** Runs one command; `^C` in its expected output means: interrupt it once it is waiting. */
-async function runBlock(core: ShellCore, block: Block, bindings: Bindings, foreground: string[], options: ReplayOptions): Promise<void> {
+/**
+ * Runs one command; `^C` in its expected output means: interrupt it once it is waiting. A call that
+ * waits when a program under test has ended unexpectedly (ProgramControl.unexpectedEnd) is stopped
+ * there, as nothing will come: returns how the program ended, and the call's `^C … cancelled` line
+ * gives way to a line saying so. Else null.
+ */
+async function runBlock(
+  core: ShellCore,
+  block: Block,
+  bindings: Bindings,
+  foreground: string[],
+  options: ReplayOptions,
+): Promise<string | null> {
   const timeoutMs = options.timeoutMs;
   const { text, unbound } = substituteInput(block.source, bindings);
   if (unbound.length > 0) {
     foreground.push(`(transcript: [${unbound[0]}] is used before any output showed its port)`);
-    return;
+    return null;
   }
   const run = core.execute(text + '\n');
   const wantsInterrupt = block.expected.some((e) => e.text.startsWith('^C '));
   const started = Date.now();
   let finished = false;
+  const ends = endWatch(options.program);
+  let cut: { why: string; at: number } | null = null;
   void run.then(() => (finished = true));
   while (!finished) {
     const waited = Date.now() - started;
     const blocked = core.session.engine.list().some((s) => s.waiting !== null);
+    const ended: string | null = blocked && !wantsInterrupt && cut === null ? ends() : null;
+    if (ended !== null) {
+      cut = { why: ended, at: foreground.length };
+      core.interrupt();
+    }
     if ((wantsInterrupt && (blocked || waited > 300)) || options.signal?.aborted) core.interrupt();
     if (waited > timeoutMs + 2000) {
       // Something not bounded by the socket timeout (sleep, wait %1): stop it rather than hang.
@@ -190,19 +213,49 @@ async function runBlock(core: ShellCore, block: Block, bindings: Bindings, foreg
     await new Promise((r) => setTimeout(r, blocked || wantsInterrupt ? 5 : 1));
   }
   await run;
+  if (cut === null) return null;
+  const after = foreground.splice(cut.at).filter((l) => !l.startsWith('^C '));
+  foreground.push(...after, `(nothing more could come: ${cut.why} while this call waited)`);
+  return cut.why;
 }
 
-/** Waits (bounded) until each expected async line has a match in the pool; takes the matches out. */
-async function collect(expected: readonly string[], pool: string[], bindings: Bindings, timeoutMs: number): Promise<(string | null)[]> {
-  const found: (string | null)[] = expected.map(() => null);
-  const deadline = Date.now() + timeoutMs;
+/**
+ * ProgramControl.unexpectedEnd, told only once it has been seen at two looks in a row: a program that
+ * sends its last reply and exits makes the reply and its exit ready at once, and the event loop may
+ * tell the exit first; the look after gives the reply its turn to arrive.
+ */
+function endWatch(program: ProgramControl | undefined): () => string | null {
+  let seen: string | null = null;
+  return () => {
+    const now = program?.unexpectedEnd() ?? null;
+    const told = now !== null && now === seen ? now : null;
+    seen = now;
+    return told;
+  };
+}
+
+/**
+ * Waits (bounded) until each expected async line has a match in the pool; takes the matches out. It
+ * stops early when a program under test has ended unexpectedly (endWatch): `ended` says how.
+ */
+async function collect(
+  expected: readonly string[],
+  pool: string[],
+  bindings: Bindings,
+  options: ReplayOptions,
+): Promise<{ lines: (string | null)[]; ended: string | null }> {
+  const lines: (string | null)[] = expected.map(() => null);
+  const deadline = Date.now() + options.timeoutMs;
+  const ends = endWatch(options.program);
   for (;;) {
     expected.forEach((e, i) => {
-      if (found[i] !== null) return;
+      if (lines[i] !== null) return;
       const at = pool.findIndex((p) => lineMatches(e, p, bindings));
-      if (at >= 0) found[i] = pool.splice(at, 1)[0]!;
+      if (at >= 0) lines[i] = pool.splice(at, 1)[0]!;
     });
-    if (found.every((f) => f !== null) || Date.now() > deadline) return found;
+    if (lines.every((f) => f !== null) || Date.now() > deadline) return { lines, ended: null };
+    const ended = ends();
+    if (ended !== null) return { lines, ended };
     await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -3,11 +3,12 @@ import { basename, dirname } from 'node:path';
 import { unifiedDiff } from './diff.js';
 import { studentFeedback } from './feedback.js';
 import { folderGuard } from './file-guard.js';
-import { renderItems, type Item } from './format.js';
+import { renderItems, type Item, type Transcript } from './format.js';
 import { writeUpdate } from './update.js';
 import type { Header } from './header.js';
 import { freshPort, releasePort } from './port-probe.js';
 import { replacePorts } from './ports.js';
+import { blockMatches } from './pattern.js';
 import { transcriptProblems } from './problems.js';
 import type { ProgramControl } from './program-replay.js';
 import { programPrompt } from './program-lines.js';
@@ -141,6 +142,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
       peers,
       settings.with.length,
       deferred ? () => settings.with.map((c) => spawnPeer(commandFor(c)).peer) : null,
+      expectedEnds(transcript),
     );
     const replayed = await replay(fresh ? renumberTranscript(transcript, fresh.recorded, fresh.now) : transcript, {
       timeoutMs: settings.timeoutMs,
@@ -264,7 +266,7 @@ function swapBack(fresh: { recorded: number; now: number }): (line: string) => s
  * start` in the transcript, the programs are started there (`spawn`), without waiting for them to be
  * ready: a client is ready when it has something to say, and the transcript's next line waits for that.
  */
-function programControl(peers: Peer[], count: number, spawn: (() => Peer[]) | null): ProgramControl {
+function programControl(peers: Peer[], count: number, spawn: (() => Peer[]) | null, ends: ExpectedEnds): ProgramControl {
   return {
     start: async () => {
       if (spawn === null) return 'the program was started before the transcript; program> start needs no earlier program';
@@ -274,5 +276,26 @@ function programControl(peers: Peer[], count: number, spawn: (() => Peer[]) | nu
     },
     count,
     which: (n) => peers[n - 1],
+    unexpectedEnd: () => {
+      for (const [i, peer] of peers.entries()) {
+        const exit = peer.exit();
+        if (exit === null || ends.get(i + 1)?.some((lines) => blockMatches(lines, [exit], new Map()))) continue;
+        return `${count === 1 ? 'the program' : `program ${i + 1}`} ended (${exit})`;
+      }
+      return null;
+    },
   };
+}
+
+/** The ends the transcript's `program N> wait` lines show, by program: the lines each expects. */
+type ExpectedEnds = ReadonlyMap<number, readonly (readonly string[])[]>;
+
+function expectedEnds(transcript: Transcript): ExpectedEnds {
+  const ends = new Map<number, string[][]>();
+  for (const block of transcript.blocks) {
+    if (!block.program || block.source !== 'wait') continue;
+    const lines = block.expected.map((e) => e.text);
+    ends.set(block.programNumber, [...(ends.get(block.programNumber) ?? []), lines]);
+  }
+  return ends;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, takenSince } from './port-probe.js';
-import { choseInstead } from './program-ports.js';
+import { choseInstead, portHolders } from './program-ports.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
@@ -72,11 +72,17 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   const recordedBefore = options.placeholder !== undefined ? portSockets(options.placeholder.recorded) : null;
   const { peer, child, printedAt } = spawnPeer(command);
   const deadline = Date.now() + options.readyTimeoutMs;
+  let pause = FIRST_LOOK_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await peer.stop();
-      // Its last words may still be in the pipe when the exit is seen.
-      for (const until = Date.now() + 500; !peer.lines('stderr').ended && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+      // Its last words may still be in the pipe when the exit is seen: wait (bounded) for the pipe's end.
+      if (!peer.lines('stderr').ended) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 500);
+          child.stderr?.once('close', () => (clearTimeout(timer), resolve()));
+        });
+      }
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
       const last = peer.stderrTail(1)[0];
       const explained =
@@ -121,8 +127,33 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
         `--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`,
       );
     }
-    await new Promise((r) => setTimeout(r, 20));
+    pause = (await nextLook(child, pause)) ? FIRST_LOOK_MS : Math.min(2 * pause, LAST_LOOK_MS);
   }
+}
+
+/**
+ * How long startPeer waits between looks at a starting program: the first look after this, each next
+ * one after twice as long, up to LAST_LOOK_MS, and at once when it writes to stdout or exits. A look
+ * reads the kernel's socket tables and /proc (portBound, choseInstead); at a fixed 20 ms it read them
+ * 150 times while a server that printed its line at once took 3 s to bind.
+ */
+const FIRST_LOOK_MS = 5;
+const LAST_LOOK_MS = 50;
+
+/** Resolves after `ms`, or sooner (with true) when the program writes to its stdout or exits. */
+function nextLook(child: ReturnType<typeof spawn>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (woken: boolean) => {
+      clearTimeout(timer);
+      child.off('exit', onEvent);
+      child.stdout?.off('data', onEvent);
+      resolve(woken);
+    };
+    const onEvent = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    child.once('exit', onEvent);
+    child.stdout?.once('data', onEvent);
+  });
 }
 
 /** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */
@@ -146,10 +177,15 @@ function explainBindFailure(command: string, options: PeerOptions): string[] {
   // The port {port} gave it was free, so "in use" means it bound another: most likely the transcript's.
   if (options.placeholder !== undefined) {
     const recorded = options.placeholder.recorded;
+    // A program holding the transcript's port (the instructor's own server, left running) is named by its
+    // command line, which reads the same every run (a pid would not).
+    const holders = portBound(recorded) === true ? portHolders(recorded).map((c) => terminalSafe(Buffer.from(c, 'latin1'))) : [];
     const tried =
       timeWaitExplanation(recorded, options.placeholder.command) !== null
         ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT`
-        : 'another port, one in use';
+        : portBound(recorded) === true
+          ? `port ${recorded}, the transcript's, which another program holds${holders.length > 0 ? ` (${holders.join('; ')})` : ''}`
+          : 'another port, one in use';
     return [`the port {port} gave it was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
   }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];

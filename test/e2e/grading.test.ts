@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endGroup } from '../../src/transcript/process-group.js';
 import { tcpHolders } from '../../src/engine/port-holders.js';
-import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
+import { freeFixedPort, hasPython, runProcess, sockshell, startServer } from '../helpers/proc.js';
 import { waitFor, waitForAsync } from '../helpers/wait.js';
 
 /**
@@ -261,6 +261,54 @@ describe.runIf(hasPython)('grading: the program under test', () => {
     expect(fresh.stdout).toContain(`--with "python3 ${file} {port}" exited (status 1) during the replay: crashed on the first datagram`);
   });
 
+  it('a server that crashes ends the wait for its reply at once, with how it ended, not at --timeout', async () => {
+    // It crashed on the first datagram and the transcript waited out --timeout for a reply (5 s by
+    // default), then said only that none came in that time. --timeout 60 here: a run that waits it out
+    // would outlast the test.
+    const port = await freeFixedPort();
+    const file = join(dir, 'crash-divides.py');
+    writeFileSync(
+      file,
+      [
+        'import sys',
+        'from socket import *',
+        's = socket(AF_INET, SOCK_DGRAM)',
+        "s.bind(('', int(sys.argv[1])))",
+        "print('ready', flush=True)",
+        's.recvfrom(2048)',
+        'x = 1 / 0',
+      ].join('\n'),
+    );
+    const notice = await sockshell(['test', '--timeout', '60', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)]);
+    expect(notice.status).toBe(1);
+    expect(notice.stdout).toContain(
+      '        got:      no datagram arrived on clientSocket: the program ended (exit status 1), so nothing more could come\n',
+    );
+    expect(notice.stdout).toContain('          ZeroDivisionError: division by zero\n');
+    // A transcript that waits in recvfrom itself (no notice line before it): the call is stopped there.
+    const blocking = await sockshell([
+      'test',
+      '--timeout',
+      '60',
+      '--feedback',
+      'student',
+      '--with',
+      `python3 ${file} {port}`,
+      '--port',
+      '21212',
+      'test/grading/udp-server/transcripts/upper.sockt',
+    ]);
+    expect(blocking.stdout).toContain(
+      [
+        '        at line 11: modifiedMessage, serverAddress = clientSocket.recvfrom 2048',
+        '        expected: (nothing more)',
+        '        got:      (nothing more could come: the program ended (exit status 1) while this call waited)',
+        '        (the lines after it were not run)',
+        '        the program: exit status 1',
+      ].join('\n'),
+    );
+  });
+
   it('SIGTERM to sockshell test stops the program under test too', async () => {
     const port = await freeFixedPort();
     const { spawn } = await import('node:child_process');
@@ -348,6 +396,34 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     );
     expect(r.stdout).toContain(`--with "sed 's/${port}/{port}/' test/peers/TCPServer.py | python3 -" --port ${port}`);
     expect(await liveProcesses(`TCPServer.py ${port}`)).toEqual([]);
+  });
+
+  it("with {port}, a program with the transcript's port written into it meets the instructor's own server there: told which port, and who holds it", async () => {
+    // Instructor trial: the instructor's own server, left running on the transcript's port, made the
+    // hard-coded server's bind fail, and the feedback said only that it "tried another port, one in use".
+    const port = await freeFixedPort();
+    const file = transcriptOn('udp-upper', port);
+    const own = await startServer('python3', ['test/peers/UDPServer.py', String(port)], 'ready to receive');
+    try {
+      const program = join(dir, 'hard-coded.py');
+      writeFileSync(
+        program,
+        readFileSync('test/grading/udp-server/submissions/hard-coded-port/UDPServer.py', 'utf8').replaceAll('21212', String(port)),
+      );
+      const r = await sockshell(['test', '--with', `python3 ${program} {port}`, '--port', String(port), file]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain(
+        `FAIL    ${file}: --with "python3 ${program} {port}" exited (status 1) before it was ready: OSError: [Errno 98] Address already in use\n`,
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `\\n {8}the port \\{port\\} gave it was free, so it tried port ${port}, the transcript's, which another program holds \\(\\S*python3\\S* test/peers/UDPServer\\.py ${port}\\);\\n`,
+        ),
+      );
+      expect(r.stdout).toContain(`--with "sed 's/${port}/{port}/' ${program} | python3 -" --port ${port}`);
+    } finally {
+      await own.stop();
+    }
   });
 
   it("with {port}, a program that takes the transcript's port from the socket that held it when the run began (a run beside it under -j) is told so", async () => {

@@ -136,4 +136,97 @@ describe.runIf(namespaces && hasPython)('link-local IPv6 senders, in a network n
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ inAddon: 2, senders: ['fe80::3%lo', 'fe80::3%v1'] });
   });
+
+  it.runIf(addon)(
+    'connections waiting for accept from link-local clients: told once each, with the interface, as Python accepts them',
+    async () => {
+      // Two clients connect to [::]:5000 before anything accepts: A from fe80::3 on lo, then B from fe80::2
+      // on v1 (its SYN arrives on v0). The addon's list of queued peers (sock_diag) left out the interface:
+      // the notice said ('fe80::2', 7001, 0, 0), and accept, which has it, told the same client again.
+      const clients = [
+        'import time',
+        'from socket import *',
+        "lo, v1 = if_nametoindex('lo'), if_nametoindex('v1')",
+        "a = socket(AF_INET6, SOCK_STREAM); a.bind(('fe80::3', 7000, 0, lo)); a.connect(('fe80::3', 5000, 0, lo))",
+        'time.sleep(0.02)',
+        "b = socket(AF_INET6, SOCK_STREAM); b.bind(('fe80::2', 7001, 0, v1)); b.connect(('fe80::3', 5000, 0, v1))",
+      ];
+      const python = await inNamespace(
+        `python3 ${file('accepts.py', [
+          'import subprocess, sys',
+          'from socket import *',
+          "s = socket(AF_INET6, SOCK_STREAM); s.bind(('::', 5000)); s.listen(5)",
+          `subprocess.run([sys.executable, '${file('clients.py', clients)}'], check=True)`,
+          'for i in range(2): print(s.accept()[1], flush=True)',
+        ])}`,
+      );
+      expect(python.stdout).toBe("('fe80::3', 7000, 0, 1)\n('fe80::2', 7001, 0, 3)\n");
+      const program = file('queued.mjs', [
+        `import { createEngine } from '${join(ROOT, 'dist/modules/engine/index.js')}';`,
+        `import { addressRepr } from '${join(ROOT, 'dist/modules/lang/values.js')}';`,
+        "import { spawnSync } from 'node:child_process';",
+        'const told = [];',
+        "const engine = createEngine({ sink: (e) => e.kind === 'incoming' && told.push(addressRepr(e.from)) });",
+        "const s = engine.create('tcp', 6, { name: 's', owner: 'main' });",
+        "await engine.bind(s, '::', 5000);",
+        'await engine.listen(s, 5);',
+        `spawnSync('python3', ['${join(dir, 'clients.py')}']);`,
+        // Told from the kernel's queue (as a server busy elsewhere finds them), not as accept takes them.
+        'for (let turn = 0; turn < 1000 && told.length < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 5));',
+        'const accepted = [];',
+        "for (let i = 0; i < 2; i++) accepted.push(addressRepr((await engine.accept(s, { owner: 'main', name: `c${i}` })).address));",
+        'console.log(JSON.stringify({ told, accepted }));',
+        'await engine.closeAll();',
+      ]);
+      const r = await inNamespace(`${process.execPath} ${program}`);
+      expect(r.stderr).toBe('');
+      const both = python.stdout.trim().split('\n');
+      expect(JSON.parse(r.stdout)).toEqual({ told: both, accepted: both });
+    },
+  );
+
+  it('an interface typed after % as the number Python shows (fe80::3%3) is that interface, and one that is no interface is refused', async () => {
+    // Node (libuv) takes only names after % on Linux: fe80::3%3 went out with no interface at all, so
+    // the bind failed with EINVAL, and a zone naming no interface (%nosuch, %99) was dropped silently.
+    const receiver = file('receive-once.py', [
+      'from socket import *',
+      "s = socket(AF_INET6, SOCK_DGRAM); s.bind(('::', 5000)); s.settimeout(10)",
+      'try:',
+      '    m, a = s.recvfrom(100)',
+      "    print('receiver', a, flush=True)",
+      '    s.sendto(m.lower(), a)',
+      'except timeout:',
+      "    print('receiver: nothing came', flush=True)",
+    ]);
+    const ready = "for i in $(seq 1000); do grep -q ':1388 ' /proc/net/udp6 && break; sleep 0.01; done";
+    const run = (sender: string, env: NodeJS.ProcessEnv = {}) =>
+      inNamespace(`python3 ${receiver} > ${out} & ${ready}; ${sender}; wait; cat ${out}`, env);
+    const python = await run(
+      `python3 ${file('scoped-sender.py', [
+        'from socket import *',
+        "s = socket(AF_INET6, SOCK_DGRAM); s.bind(('fe80::3', 7000, 0, 3))",
+        "s.sendto(b'A', ('fe80::2', 5000, 0, 3))",
+        'print(s.recvfrom(100)[1])',
+        'try:',
+        "    s.sendto(b'B', ('fe80::2%nosuch', 5000))",
+        'except gaierror as e:',
+        "    print('gaierror', e.errno == EAI_NONAME)",
+      ])}`,
+    );
+    expect(python.stdout).toBe("('fe80::2', 5000, 0, 3)\ngaierror True\nreceiver ('fe80::3', 7000, 0, 2)\n");
+    const script = file('scoped-sender.sock', [
+      's = udp.bind fe80::3%3 7000',
+      's.sendto A fe80::2%3 5000',
+      'm, a = s.recvfrom 100',
+      'print $a',
+      's.sendto B fe80::2%nosuch 5000',
+    ]);
+    for (const engine of ['native', 'loop']) {
+      const shell = await run(`${process.execPath} ${CLI} run ${script}`, { SOCKSHELL_ENGINE: engine });
+      expect({ engine, stdout: shell.stdout }).toEqual({ engine, stdout: "('fe80::2', 5000, 0, 3)\nreceiver ('fe80::3', 7000, 0, 2)\n" });
+      expect(shell.stderr).toContain(
+        "5:3: ENOTFOUND: 'fe80::2%nosuch' names no interface of this host after its % (its interfaces: lo (1), v1 (2), v0 (3)) — write an interface's name or its number (Python's scope_id) (socket.gaierror)",
+      );
+    }
+  });
 });
