@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tcpHolders } from '../../src/engine/port-holders.js';
 import { freeFixedPort, hasPython, runProcess, sockshell } from '../helpers/proc.js';
+import { roomForTimeWait } from '../helpers/kernel.js';
 import { ReplDriver } from '../helpers/repl-driver.js';
 
 /**
@@ -185,6 +186,7 @@ describe.runIf(hasPython)('the exported Python does and prints what the shell di
   });
 
   it('a TCP server binds a port in TIME_WAIT, as the shell does: the export sets SO_REUSEADDR before bind', async () => {
+    await roomForTimeWait();
     const port = await freeFixedPort();
     // The server closes first, so its end of the connection waits in TIME_WAIT on `port`; then a
     // second server binds that port (bind on a TCP socket, as tcp.listen does).
