@@ -42,6 +42,19 @@ describe('identity by serial', () => {
     void engine.closeAll();
   });
 
+  it("a renamed UDP socket's errors name it by its label now, dgram's handle's too", async () => {
+    const r = rig();
+    const { engine } = r;
+    const old = engine.create('udp', 4, { name: 'x', owner: 'main' });
+    engine.claim(engine.create('udp', 4, { name: 'x', owner: 'main', displace: 'tentative' }));
+    expect(old.name).toBe('x2');
+    // A bind on its way when the socket is closed fails as dgram's handle says: EBADF, naming the socket.
+    const bound = engine.bind(old, '127.0.0.1', 0);
+    void engine.close(old);
+    await expect(bound).rejects.toThrow("EBADF: socket 'x2' is closed");
+    void engine.closeAll();
+  });
+
   it('clientSocket reused for tcp.connect: prompt, sockets and a bare send all mean the new socket', async () => {
     const shell = new CoreDriver({ maxWaitMs: 2000 });
     try {

@@ -181,13 +181,17 @@ export abstract class BaseSocket {
     return { socket: this.name, family: this.family, transport: this.transport, ...extra };
   }
 
-  /** Throws EBADF if closed (checked again after every await), EBUSY if slot already has a call. */
-  protected checkSlot(slot: Waiter, call: string): void {
-    if (this.closed) throw new SocketError('EBADF', call, { socket: this.name });
+  /**
+   * Throws EBADF if closed (checked again after every await), EBUSY if slot already has a call.
+   * Public, as checkOpen is, for the file transfers (transfer-slot.ts), which hold a slot for a whole transfer.
+   */
+  checkSlot(slot: Waiter, call: string): void {
+    this.checkOpen(call);
     if (slot.call !== null) throw new SocketError('EBUSY', call, { socket: this.name, pending: slot.call });
   }
 
-  protected checkOpen(call: string): void {
+  /** Throws EBADF once the socket is closed: every await of a call may have let close() run, and the call ends as a pending recv does. */
+  checkOpen(call: string): void {
     if (this.closed) throw new SocketError('EBADF', call, { socket: this.name });
   }
 

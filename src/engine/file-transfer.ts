@@ -13,7 +13,7 @@ import { nativeError } from './native.js';
 import { blockingNow, canSplice, receiveFileStep, sendFileStep } from './native-transfer.js';
 import { SocketError, errorCode } from './errors.js';
 import { FileSink } from './file-sink.js';
-import { beginTransfer, checkOpen, pause, turn } from './transfer-slot.js';
+import { beginTransfer, pause, turn } from './transfer-slot.js';
 import type { Stream } from './tcp-stream.js';
 import type { TransferOptions } from './types.js';
 
@@ -47,7 +47,7 @@ export async function sendFile(owner: BaseSocket, stream: () => Stream, path: st
     let next: Promise<Buffer | Error> | null = null;
     let fast = true;
     for (;;) {
-      checkOpen(owner, call);
+      owner.checkOpen(call);
       const blocking = fast && next === null ? blockingNow(owner) : null;
       if (blocking !== null) {
         while (conn.writableLength > 0) await pause(owner, slot, call); // what Node holds goes first
@@ -65,7 +65,7 @@ export async function sendFile(owner: BaseSocket, stream: () => Stream, path: st
       // The event loop's path: one chunk through Node's socket.
       const chunk = await (next ?? readChunk(file, offset));
       next = null;
-      checkOpen(owner, call);
+      owner.checkOpen(call);
       if (chunk instanceof Error) throw fileError(chunk, owner, call, path);
       if (chunk.length === 0) break;
       offset += chunk.length;
@@ -107,7 +107,7 @@ export async function recvFile(
     /** The fast path found nothing at its last try: the next wait is the event loop's. */
     let triedFast = false;
     for (;;) {
-      checkOpen(owner, call);
+      owner.checkOpen(call);
       if (sink.failure !== null) throw fileError(sink.failure, owner, call, path);
       const left = nbytes === null ? Infinity : nbytes - received;
       if (left <= 0) break;

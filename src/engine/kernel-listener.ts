@@ -5,6 +5,9 @@
  * accepted until accept asks: a watcher in the addon (an edge-triggered epoll under the event loop)
  * says when a connection joins the queue, without taking it, and the peers waiting are read from the
  * kernel (sock_diag). Closing the descriptor makes the kernel reset the connections nobody accepted.
+ * The watcher takes a descriptor (its epoll): a listen made when the process had none left has no
+ * watcher, and a waiting accept makes it then (accept4 has just found a descriptor free), or, while it
+ * still cannot, looks at the queue itself every LOOK_MS, so a client always wakes it.
  *
  * While blocking calls may wait in the addon (a run script), an accepted connection stays a bare
  * descriptor (tcp-end.ts), watched until the event loop finds its peer ended or reset it
@@ -23,6 +26,8 @@ import type { Address } from './types.js';
 const PEERS = 64;
 const peersBytes = Buffer.alloc(PEERS * ADDRESS_BYTES);
 const peerBytes = Buffer.alloc(ADDRESS_BYTES);
+/** How often a waiting accept looks at the queue itself while the addon cannot watch it (EMFILE for its epoll). */
+const LOOK_MS = 50;
 
 export class KernelListener implements Welcoming {
   readonly local: Address;
@@ -34,6 +39,8 @@ export class KernelListener implements Welcoming {
   /** The queued connections told (an 'incoming' event), by peer: each is told once, before or as accept takes it. */
   private readonly told = new Set<string>();
   private watcher: Watcher | null = null;
+  /** The look at the queue while an accept waits and there is no watcher (see lookWhileWaiting). */
+  private looking: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(
@@ -54,8 +61,7 @@ export class KernelListener implements Welcoming {
       throw toSocketError(nativeError(calls, n, 'listen'), 'listen', context);
     }
     const listener = new KernelListener(owner, calls, fd, local);
-    const watcher = calls.watchlisten(fd, listener.onQueued);
-    if (typeof watcher !== 'number') listener.watcher = watcher;
+    listener.watch();
     return listener;
   }
 
@@ -74,7 +80,10 @@ export class KernelListener implements Welcoming {
     const early = this.ready.shift();
     if (early !== undefined || this.closed) return early;
     const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1);
-    if (conn === EAGAIN) return undefined;
+    if (conn === EAGAIN) {
+      if (this.watcher === null) this.lookWhileWaiting();
+      return undefined;
+    }
     if (conn < 0) throw toSocketError(nativeError(this.calls, conn, 'accept'), 'accept', { socket: this.owner.name });
     // While blocking calls may wait in the addon (a run script), the connection stays a bare descriptor,
     // as one a wait took, watched for its end (bare-watch.ts).
@@ -101,12 +110,44 @@ export class KernelListener implements Welcoming {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     if (this.watcher !== null) this.calls.unwatch(this.watcher);
+    this.stopLooking();
     for (const a of this.ready.drain()) {
       if (a.raw instanceof net.Socket) a.raw.resetAndDestroy();
       else a.raw.calls.close(a.raw.fd, 1);
     }
     this.calls.close(this.listenFd, 0);
     return Promise.resolve();
+  }
+
+  /** The watcher on the queue, made now if it could not be before (no descriptor for its epoll); false while it cannot be. */
+  private watch(): boolean {
+    if (this.watcher === null && !this.closed) {
+      const watcher = this.calls.watchlisten(this.listenFd, this.onQueued);
+      if (typeof watcher !== 'number') this.watcher = watcher;
+    }
+    return this.watcher !== null;
+  }
+
+  /**
+   * An accept is about to wait and nothing watches the queue: watch it now, or else look at it every
+   * LOOK_MS while the accept waits, as the watcher would tell (onQueued). A client then wakes the
+   * accept, which takes it, or fails as Python's would (EMFILE when accept4 has no descriptor for it).
+   */
+  private lookWhileWaiting(): void {
+    if (this.looking !== null || this.watch()) return;
+    this.looking = setInterval(this.look, LOOK_MS);
+    this.looking.unref(); // the waiting accept holds the process (waiter.ts), not this
+  }
+
+  private readonly look = (): void => {
+    // A watcher made now tells a connection queued already at once.
+    if (this.closed || !this.owner.reader.waiting || this.watch()) this.stopLooking();
+    else if (this.calls.acceptqueue(this.listenFd) > 0) this.onQueued();
+  };
+
+  private stopLooking(): void {
+    if (this.looking !== null) clearInterval(this.looking);
+    this.looking = null;
   }
 
   /**

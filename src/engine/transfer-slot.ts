@@ -13,8 +13,7 @@ export function beginTransfer(
   options: TransferOptions,
   stream: () => Stream,
 ): Stream {
-  checkOpen(owner, call);
-  if (slot.call !== null) throw new SocketError('EBUSY', call, { socket: owner.name, pending: slot.call });
+  owner.checkSlot(slot, call);
   const conn = stream();
   if (owner.timeout === 0) throw new SocketError('EAGAIN', call, { socket: owner.name }); // Python refuses non-blocking sockets too
   slot.begin(call, owner.name, owner.timeout, options);
@@ -24,7 +23,7 @@ export function beginTransfer(
 /** Sleeps until the socket wakes the slot; EBADF if it was closed meanwhile. */
 export async function pause(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
   await slot.sleep();
-  checkOpen(owner, call);
+  owner.checkOpen(call);
 }
 
 /**
@@ -34,11 +33,6 @@ export async function pause(owner: BaseSocket, slot: BaseSocket['reader'], call:
 export async function turn(owner: BaseSocket, slot: BaseSocket['reader'], call: string): Promise<void> {
   // A timer's turn, not an immediate's: while immediates run the loop says it has work, and the next wait would end at once.
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
-  checkOpen(owner, call);
+  owner.checkOpen(call);
   slot.throwFailure();
-}
-
-/** Every await may have let close() run: the transfer ends with EBADF, as a pending recv does. */
-export function checkOpen(owner: BaseSocket, call: string): void {
-  if (owner.closed) throw new SocketError('EBADF', call, { socket: owner.name });
 }

@@ -42,7 +42,8 @@ export class DgramHandle {
 
   constructor(
     private readonly family: Family,
-    private readonly context: ErrorContext,
+    /** The owner's error context as it is at the time: the socket's label moves when a new socket takes it. */
+    private readonly context: () => ErrorContext,
     /** What is set on the descriptor itself, through the addon (sockopts.ts). */
     private readonly options: DescriptorOptions,
     private readonly onMessage: (data: Buffer, rinfo: dgram.RemoteInfo) => void,
@@ -59,7 +60,7 @@ export class DgramHandle {
         sock.bind({ port, address: ip });
       } catch (err) {
         this.bindWait = null;
-        reject(toSocketError(err, call, { ...this.context, host: ip, port }));
+        reject(toSocketError(err, call, { ...this.context(), host: ip, port }));
       }
     }).then(
       () => {
@@ -94,7 +95,7 @@ export class DgramHandle {
       case 'SO_RCVBUF':
       case 'SO_SNDBUF':
         if (!Number.isInteger(value) || value <= 0) {
-          throw new SocketError('EINVAL_VALUE', 'setsockopt', { ...this.context, value: `${option} ${value}` });
+          throw new SocketError('EINVAL_VALUE', 'setsockopt', { ...this.context(), value: `${option} ${value}` });
         }
         if (option === 'SO_RCVBUF') this.rcvbuf = value;
         else this.sndbuf = value;
@@ -151,7 +152,7 @@ export class DgramHandle {
     try {
       call();
     } catch (err) {
-      throw toSocketError(err, 'setsockopt', this.context);
+      throw toSocketError(err, 'setsockopt', this.context());
     }
   }
 
@@ -175,7 +176,7 @@ export class DgramHandle {
     const wait = this.bindWait;
     if (wait !== null) {
       this.bindWait = null;
-      wait.reject(new SocketError('EBADF', wait.call, this.context));
+      wait.reject(new SocketError('EBADF', wait.call, this.context()));
     }
     const sock = this.sock;
     this.released =
@@ -208,7 +209,7 @@ export class DgramHandle {
       if (this.rcvbuf > 0) sock.setRecvBufferSize(this.rcvbuf);
       if (this.sndbuf > 0) sock.setSendBufferSize(this.sndbuf);
     } catch (err) {
-      throw toSocketError(err, 'setsockopt', this.context);
+      throw toSocketError(err, 'setsockopt', this.context());
     }
   }
 
@@ -239,7 +240,7 @@ export class DgramHandle {
       return;
     }
     this.bindWait = null;
-    wait.reject(toSocketError(err, wait.call, { ...this.context, host: wait.host, port: wait.port }));
+    wait.reject(toSocketError(err, wait.call, { ...this.context(), host: wait.host, port: wait.port }));
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { andThen, type Completion } from '../core/completion.js';
 import { BaseSocket, type Core, type Queued } from './base.js';
-import { errorCode, fromCode } from './errors.js';
+import { errorCode, fromCode, type ErrorContext } from './errors.js';
 import { kernelUdpDrops } from './kernel-drops.js';
 import type { Address, BlockOptions, Family, RecvCall } from './types.js';
 import { DgramHandle } from './udp-handle.js';
@@ -28,8 +28,9 @@ export abstract class UdpReceiving extends BaseSocket {
 
   constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
     super(core, name, serial, owner, family);
-    this.options = new DescriptorOptions(core.addon, 'udp', family, () => this.context());
-    this.handle = new DgramHandle(family, this.context(), this.options, this.inbox.arrive, this.onError);
+    const context = (): ErrorContext => this.context();
+    this.options = new DescriptorOptions(core.addon, 'udp', family, context);
+    this.handle = new DgramHandle(family, context, this.options, this.inbox.arrive, this.onError);
     this.native = new UdpNative({
       blocking: core.blocking,
       fd: () => this.handle.fd(),

@@ -17,12 +17,20 @@ export const NONE: Value = { kind: 'none' };
 export const str = (value: string): Value => ({ kind: 'str', value });
 export const bytes = (value: Buffer): Value => ({ kind: 'bytes', value });
 export const int = (value: number): Value => ({ kind: 'int', value });
-/** Address values are cached per Address object: recvfrom in a loop returns the same sender's again and again. */
-const ADDRESSES = new WeakMap<Address, Value>();
+/**
+ * The last address value, by its Address object: recvfrom in a loop returns the same sender's again
+ * and again (udp-inbox.ts reuses its Address). One entry, not a WeakMap of every Address: accept
+ * returns a new peer each time, and a weak entry per connection doubled the young-generation GC's
+ * work of a server loop (issue 16).
+ */
+let lastAddress: Address | null = null;
+let lastValue: Value = NONE;
 export const address = (a: Address): Value => {
-  let v = ADDRESSES.get(a);
-  if (v === undefined) ADDRESSES.set(a, (v = { kind: 'address', address: a }));
-  return v;
+  if (a !== lastAddress) {
+    lastAddress = a;
+    lastValue = { kind: 'address', address: a };
+  }
+  return lastValue;
 };
 export const tuple = (...items: Value[]): Value => ({ kind: 'tuple', items });
 

@@ -1,0 +1,133 @@
+/**
+ * What a TCP socket is at any moment, whichever calls made it so: its descriptor or Node's handle
+ * (a bound descriptor, a listener, a connection), its state and addresses, what is queued on it and
+ * what closing it would do. The calls that change these are in the classes built on this one:
+ * tcp-options.ts (options and TLS), tcp-sending.ts, tcp-receiving.ts, and tcp.ts (bind, listen,
+ * accept, connect, shutdown).
+ */
+import { BaseSocket, type Accepted, type Queued } from './base.js';
+import { SocketError } from './errors.js';
+import type { Welcoming } from './listener.js';
+import { LINGER_OFF } from './options.js';
+import { overlaps } from './resolve.js';
+import { canReset } from './stream-handle.js';
+import { tlsOf } from './tls-info.js';
+import { Stream } from './tcp-stream.js';
+import type { Address, SocketState, TlsInfo, TlsSetup } from './types.js';
+
+export abstract class TcpState extends BaseSocket {
+  readonly transport = 'tcp' as const;
+  protected boundAddr: Address | null = null;
+  /** The descriptor bind made in the kernel (kernel-bind.ts), until listen or connect takes it over; -1: none. */
+  protected boundFd = -1;
+  /** A bind or listen on its way (they are asynchronous in Node). */
+  protected opening = false;
+  protected connecting = false;
+  protected listener: Welcoming | null = null;
+  protected stream: Stream | null = null;
+  /** SO_LINGER: LINGER_OFF, or 0 (closing resets the connection). */
+  protected linger = LINGER_OFF;
+  /** wrapTls: connect and listen speak TLS. */
+  protected tls: TlsSetup | null = null;
+
+  /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
+  attach(accepted: Accepted): void {
+    if (accepted.linger !== undefined) this.linger = accepted.linger;
+    const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
+    this.stream = stream;
+    if (!stream.isBare) stream.raw.resume();
+  }
+
+  /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
+  holds(address: Address): boolean {
+    return overlaps(this.boundAddr, address);
+  }
+
+  state(): SocketState {
+    if (this.listener !== null) return 'LISTEN';
+    if (this.stream !== null) return this.stream.state();
+    if (this.connecting) return 'SYN_SENT';
+    return this.boundAddr === null ? 'UNBOUND' : 'BOUND';
+  }
+
+  /** A TLS connection is closed, never reset (stream-handle.ts), so nothing unread makes close a reset. */
+  private resettable(): boolean {
+    return this.stream !== null && (this.stream.isBare || canReset(this.stream.raw, this.family));
+  }
+
+  override unread(): number {
+    // An AF_UNIX close resets the peer when the kernel holds bytes unread, as Linux does (unix-reads.ts).
+    if (this.family === 'unix') return this.stream?.kernelHeld ?? 0;
+    return this.resettable() ? (this.stream?.unread ?? 0) : 0;
+  }
+
+  override unaccepted(): { count: number; reset: boolean } {
+    return this.listener === null ? super.unaccepted() : { count: this.listener.waiting, reset: this.listener.resetsWaiting };
+  }
+
+  override lingerResets(): boolean {
+    return this.linger === 0 && this.resettable();
+  }
+
+  /** The socket's descriptor (bind's, the listener's, the connection's; TLS's too), for options; or -1 when Node has not made it yet. */
+  protected fd(): number {
+    if (this.stream !== null) return this.stream.osFd();
+    return this.listener?.fd() ?? this.boundFd;
+  }
+
+  local(): Address | null {
+    return this.listener?.local ?? this.stream?.local ?? this.boundAddr;
+  }
+
+  peer(): Address | null {
+    return this.stream?.remote ?? null;
+  }
+
+  /** Both addresses of the connection, as they are now. */
+  protected ends(): { local: Address | null; peer: Address | null } {
+    return { local: this.local(), peer: this.peer() };
+  }
+
+  queued(): Queued {
+    if (this.listener !== null) return { unit: 'connections', count: this.listener.waiting, bytes: 0 };
+    const bytes = this.stream?.unread ?? 0;
+    return { unit: 'bytes', count: bytes, bytes };
+  }
+
+  dropped(): number {
+    return this.listener?.dropped ?? 0;
+  }
+
+  override wrapped(): boolean {
+    return this.tls !== null;
+  }
+
+  override secured(): TlsInfo | null {
+    return this.stream === null || this.stream.isBare ? null : tlsOf(this.stream.raw);
+  }
+
+  release(force: boolean): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    if (this.boundFd >= 0) this.core.addon.calls?.close(this.boundFd, 0);
+    this.boundFd = -1;
+    if (this.listener !== null) jobs.push(this.listener.close());
+    if (this.stream !== null) jobs.push(this.stream.release(force, this.linger === 0));
+    return Promise.all(jobs).then(() => undefined);
+  }
+
+  /** The connection, or the error for a socket that has none (listening, or never connected). */
+  protected connection(call: string, unconnected: 'ENOTCONN' | 'EPIPE_UNCONNECTED'): Stream {
+    const stream = this.stream;
+    if (stream !== null) return stream;
+    // Linux: sending on a listening socket is EPIPE, as on an unconnected one; reading is ENOTCONN.
+    if (this.listener !== null)
+      throw new SocketError(unconnected === 'EPIPE_UNCONNECTED' ? 'EPIPE_LISTENING' : 'ENOTCONN_LISTENING', call, { socket: this.name });
+    throw new SocketError(unconnected, call, { socket: this.name });
+  }
+
+  protected checkUnbound(): void {
+    if (this.boundAddr !== null || this.opening || this.listener !== null || this.stream !== null || this.connecting) {
+      throw new SocketError('EINVAL_BOUND', 'bind', { socket: this.name });
+    }
+  }
+}
