@@ -108,10 +108,18 @@ function missingArrival(expected: readonly string[], got: readonly string[]): st
   return removed !== undefined && ARRIVAL.test(removed.text) ? removed.text : null;
 }
 
-/** What did not happen, for an expected line that arrives on its own. */
+/** A connection's end, as the session words it (session/events.ts PEER_ENDED): the FIN, or an end the OS did not name. */
+const ENDED = /^\[[A-Za-z0-9_]+\] the (peer closed its side|connection ended) /;
+
+/**
+ * What did not happen, for an expected line that arrives on its own. A missing end is said as such:
+ * the bytes before it may well have come (a server that never closes its connection), and "nothing
+ * arrived" sent a student to look for a reply that got there.
+ */
 function nothingFrom(line: string): string {
   const name = ARRIVAL.exec(line)![1]!;
   if (/^\d+$/.test(name)) return `job %${name} showed nothing more`;
+  if (ENDED.test(line)) return `${name}'s connection did not end (no FIN came: the program did not close its side)`;
   return line.includes('] a datagram ') ? `no datagram arrived on ${name}` : `nothing arrived on ${name}`;
 }
 
