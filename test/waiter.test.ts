@@ -56,3 +56,60 @@ describe('Waiter.wake', () => {
     expect(w.call).toBeNull();
   });
 });
+
+describe('Waiter.now', () => {
+  it('gives the value itself when the wait here brought it, and leaves the slot idle', () => {
+    const w = new Waiter();
+    let queued: string | null = null;
+    const got = w.now(
+      'recv',
+      's',
+      null,
+      {},
+      () => queued,
+      () => {
+        queued = 'data';
+        w.wake();
+      },
+    );
+    expect(got).toBe('data');
+    expect(w.call).toBeNull();
+  });
+
+  it('gives a promise when nothing came, settled by a later wake', async () => {
+    const w = new Waiter();
+    let queued: string | null = null;
+    const got = w.now(
+      'recv',
+      's',
+      null,
+      {},
+      () => queued,
+      () => undefined,
+    );
+    expect(got).toBeInstanceOf(Promise);
+    expect(w.call).toBe('recv');
+    queued = 'later';
+    w.wake();
+    expect(await got).toBe('later');
+    expect(w.call).toBeNull();
+  });
+
+  it('a wait here that throws rejects the call and leaves the slot idle for the next', async () => {
+    const w = new Waiter();
+    const got = w.now(
+      'recv',
+      's',
+      null,
+      {},
+      () => null,
+      () => {
+        throw new Error('the addon failed');
+      },
+    );
+    expect(got).toBeInstanceOf(Promise);
+    await expect(got).rejects.toThrow('the addon failed');
+    expect(w.call).toBeNull();
+    expect(w.waiting).toBe(false);
+  });
+});

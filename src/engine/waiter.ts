@@ -129,7 +129,14 @@ export class Waiter {
       got = attempt();
       return got !== null && got !== undefined;
     };
-    waitHere();
+    try {
+      waitHere();
+    } catch (err) {
+      // The wait itself failed (not the call): the slot is left idle, as a failed call leaves it.
+      if (got !== null && got !== undefined) return got;
+      if (failed === null) this.end();
+      return Promise.reject(err);
+    }
     if (got !== null && got !== undefined) return got;
     if (failed !== null) return Promise.reject((failed as { err: unknown }).err);
     return new Promise<T>((resolve, reject) => this.settleBy(attempt, resolve, reject));
