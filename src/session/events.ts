@@ -10,7 +10,7 @@ export interface Said {
 }
 
 /** The eof notice's first words, by how the peer ended the connection. */
-const PEER_ENDED: { readonly [E in StreamEnd]: string } = {
+export const PEER_ENDED: { readonly [E in StreamEnd]: string } = {
   fin: 'the peer closed its side (FIN)',
   unknown: 'the connection ended (FIN or reset; the OS did not say which)',
   stream: 'the peer closed its side (end of stream)',

@@ -1,3 +1,4 @@
+import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
 import type { Block, Transcript } from './format.js';
@@ -108,8 +109,8 @@ function missingArrival(expected: readonly string[], got: readonly string[]): st
   return removed !== undefined && ARRIVAL.test(removed.text) ? removed.text : null;
 }
 
-/** A connection's end, as the session words it (session/events.ts PEER_ENDED): the FIN, or an end the OS did not name. */
-const ENDED = /^\[[A-Za-z0-9_]+\] the (peer closed its side|connection ended) /;
+/** The first words of a connection's end notice, as the session says them: the FIN, an end of stream, or an end the OS did not name. */
+const ENDED: readonly string[] = Object.values(PEER_ENDED);
 
 /**
  * What did not happen, for an expected line that arrives on its own. A missing end is said as such:
@@ -119,7 +120,8 @@ const ENDED = /^\[[A-Za-z0-9_]+\] the (peer closed its side|connection ended) /;
 function nothingFrom(line: string): string {
   const name = ARRIVAL.exec(line)![1]!;
   if (/^\d+$/.test(name)) return `job %${name} showed nothing more`;
-  if (ENDED.test(line)) return `${name}'s connection did not end (no FIN came: the program did not close its side)`;
+  if (ENDED.some((words) => line.startsWith(`[${name}] ${words}`)))
+    return `${name}'s connection did not end (no FIN came: the program did not close its side)`;
   return line.includes('] a datagram ') ? `no datagram arrived on ${name}` : `nothing arrived on ${name}`;
 }
 
