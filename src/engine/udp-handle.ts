@@ -5,6 +5,8 @@
  * 'error' events: they reject that bind, and the socket can be bound again.
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 import { SocketError, toSocketError, type ErrorContext } from './errors.js';
 import type { Address, Family } from './types.js';
 import { ShellError } from '../core/errors.js';
@@ -195,7 +197,7 @@ export class DgramHandle {
   private open(): dgram.Socket {
     let sock = this.sock;
     if (sock === null) {
-      sock = dgram.createSocket({ type: this.family === 4 ? 'udp4' : 'udp6', reuseAddr: this.reuseAddr });
+      sock = dgram.createSocket({ type: this.family === 4 ? 'udp4' : 'udp6', reuseAddr: this.reuseAddr, lookup: literalAtOnce });
       sock.on('message', this.onMessage);
       sock.on('error', this.onSocketError);
       sock.on('listening', this.onListening);
@@ -243,6 +245,19 @@ export class DgramHandle {
     wait.reject(toSocketError(err, wait.call, { ...this.context(), host: wait.host, port: wait.port }));
   };
 }
+
+/**
+ * dgram's lookup of every send's and bind's address: an IP literal (the engine hands dgram nothing else;
+ * resolve.ts looked names up before) is its own answer at once, where dns.lookup checks it again and
+ * answers a tick later — a tick and the checks on every sendto of the event-loop engine. Anything else
+ * is dns.lookup's, as dgram's default.
+ */
+function literalAtOnce(host: string, options: dns.LookupOneOptions | number, callback: LookupCallback): void {
+  const family = isIP(host);
+  if (family !== 0) callback(null, host, family);
+  else dns.lookup(host, typeof options === 'number' ? { family: options } : options, callback);
+}
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
 let stateSymbol: symbol | null = null;
 
