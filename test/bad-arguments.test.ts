@@ -95,7 +95,7 @@ const CASES: [line: string, shown: string][] = [
   ['shutdown sideways', "^^^^^^^^ expected which side to shut down (rd, wr, rdwr), got 'sideways'"],
   [
     'setsockopt SO_BOGUS 1',
-    "^^^^^^^^ expected a socket option (SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, SO_LINGER, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_MULTICAST_IF, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP), got 'SO_BOGUS'",
+    "^^^^^^^^ expected a socket option (SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, SO_LINGER, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_MULTICAST_IF, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_MULTICAST_IF, IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP), got 'SO_BOGUS'",
   ],
   ['exit abc', "^^^ expected an exit status from 0 to 255, got 'abc'"],
   ['run', '^ missing arguments for run: usage: run FILE [NAME=VALUE ...]'],

@@ -44,8 +44,15 @@ function valueOf(option: SocketOption): OptionArg {
       return '127.0.0.1';
     case 'group':
       return { group: '224.1.1.7', iface: '127.0.0.1' };
+    case 'interface':
+      return 1;
+    case 'group6':
+      return { group: 'ff02::1:3', iface: null };
   }
 }
+
+/** The family an option is tried on: an IPv6 option on an IPv6 socket (on IPv4 Linux has none: see below). */
+const familyOf = (option: SocketOption): 4 | 6 => (SOCKET_OPTION_TABLE[option].level === 'IPPROTO_IPV6' ? 6 : 4);
 
 /** A build-limit refusal: the shell's words, not an errno. */
 const BUILD_LIMIT = /a limit of this build, not an error from the OS/;
@@ -63,12 +70,15 @@ describe('socket options table', () => {
 
   it.each(cases)('%s on %s: the engine does what the entry says', async (option, transport: Transport) => {
     r = rig();
-    const s = r.engine.create(transport, 4, { owner: 'main' });
+    const family = familyOf(option);
+    const s = r.engine.create(transport, family, { owner: 'main' });
     const spec = SOCKET_OPTION_TABLE[option];
     const route = spec[transport];
     // Node's dgram joins a group only on a bound socket (the engine says so); join before leaving.
-    if (spec.value === 'group' && transport === 'udp') await r.engine.bind(s, '0.0.0.0', 0);
+    if ((spec.value === 'group' || spec.value === 'group6') && transport === 'udp')
+      await r.engine.bind(s, family === 6 ? '::' : '0.0.0.0', 0);
     if (option === 'IP_DROP_MEMBERSHIP' && transport === 'udp') r.engine.setsockopt(s, 'IP_ADD_MEMBERSHIP', valueOf(option));
+    if (option === 'IPV6_LEAVE_GROUP' && transport === 'udp') r.engine.setsockopt(s, 'IPV6_JOIN_GROUP', valueOf(option));
     const set = () => r!.engine.setsockopt(s, option, valueOf(option));
     if (route === 'node') expect(set).not.toThrow();
     else if (route === 'addon') {
@@ -76,6 +86,15 @@ describe('socket options table', () => {
       else expect(set).toThrow(BUILD_LIMIT);
     } else await fails(set, route);
   });
+
+  it.each(cases.filter(([option]) => familyOf(option) === 6))(
+    '%s on an IPv4 %s socket: ENOPROTOOPT, as Linux',
+    async (option, transport) => {
+      r = rig();
+      const s = r.engine.create(transport, 4, { owner: 'main' });
+      await fails(() => r!.engine.setsockopt(s, option, valueOf(option)), 'ENOPROTOOPT');
+    },
+  );
 
   it('export spells each option with the level and the value Python takes', () => {
     // The script exporter (sockshell export FILE.sock) opens no socket, so this holds in a build without
@@ -91,6 +110,12 @@ describe('socket options table', () => {
         'u.setsockopt IP_ADD_MEMBERSHIP 224.1.1.7 127.0.0.1',
         'u.setsockopt IP_MULTICAST_IF 127.0.0.1',
         'u.setsockopt IP_MULTICAST_TTL 2',
+        'v = udp.socket -6',
+        "v.bind '::' 0",
+        'v.setsockopt IPV6_JOIN_GROUP ff02::1:3 eth0',
+        'v.setsockopt IPV6_LEAVE_GROUP ff02::1:3',
+        'v.setsockopt IPV6_MULTICAST_IF 2',
+        'v.setsockopt IPV6_MULTICAST_HOPS 3',
       ].join('\n'),
       1,
     );
@@ -104,6 +129,12 @@ describe('socket options table', () => {
     expect(py).toContain("u.setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, inet_aton('224.1.1.7') + inet_aton('127.0.0.1'))");
     expect(py).toContain("u.setsockopt(IPPROTO_IP, IP_MULTICAST_IF, inet_aton('127.0.0.1'))");
     expect(py).toContain('u.setsockopt(IPPROTO_IP, IP_MULTICAST_TTL, 2)');
+    expect(py).toContain(
+      "v.setsockopt(IPPROTO_IPV6, IPV6_JOIN_GROUP, inet_pton(AF_INET6, 'ff02::1:3') + struct.pack('@I', if_nametoindex('eth0')))",
+    );
+    expect(py).toContain("v.setsockopt(IPPROTO_IPV6, IPV6_LEAVE_GROUP, inet_pton(AF_INET6, 'ff02::1:3') + struct.pack('@I', 0))");
+    expect(py).toContain('v.setsockopt(IPPROTO_IPV6, IPV6_MULTICAST_IF, 2)');
+    expect(py).toContain('v.setsockopt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 3)');
   });
 
   it.runIf(ADDON)('a session that set them exports them the same way', async () => {
@@ -391,6 +422,32 @@ describe('multicast', () => {
     await r.engine.sendto(tx, Buffer.from('hello group'), '224.1.1.8', port, {});
     expect((await r.engine.recvfrom(rx, 100, {})).data.toString()).toBe('hello group');
     if (ADDON) expect(r.engine.getsockopt(tx, 'IP_MULTICAST_TTL')).toBe(2);
+  });
+
+  it.runIf(ADDON)("on an IPv6 socket IP_MULTICAST_TTL sets IPv4's TTL, as Python's does, not IPv6's hops", async () => {
+    // Node's dgram on an IPv6 socket sets IPV6_MULTICAST_HOPS for setMulticastTTL; python3 here reads
+    // IP_MULTICAST_TTL 3 and IPV6_MULTICAST_HOPS 1 after setsockopt(IPPROTO_IP, IP_MULTICAST_TTL, 3).
+    r = rig();
+    const u = r.engine.create('udp', 6, { owner: 'main' });
+    await r.engine.bind(u, '::', 0);
+    r.engine.setsockopt(u, 'IP_MULTICAST_TTL', 3);
+    r.engine.setsockopt(u, 'IP_MULTICAST_LOOP', 0);
+    expect([r.engine.getsockopt(u, 'IP_MULTICAST_TTL'), r.engine.getsockopt(u, 'IPV6_MULTICAST_HOPS')]).toEqual([3, 1]);
+    expect([r.engine.getsockopt(u, 'IP_MULTICAST_LOOP'), r.engine.getsockopt(u, 'IPV6_MULTICAST_LOOP')]).toEqual([0, 1]);
+  });
+
+  it('an IPv6 group given to IP_ADD_MEMBERSHIP is refused with the option that joins it', async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok('u = udp.socket -6', "u.bind '::' 0");
+      const refused = await shell.run('u.setsockopt IP_ADD_MEMBERSHIP ff02::1:3');
+      expect(refused.err).toMatch(/IP_ADD_MEMBERSHIP takes an IPv4 group .* IPV6_JOIN_GROUP ff02::1:3 \[INTERFACE\]/);
+      await shell.ok('w = udp.socket');
+      const v4 = await shell.run('w.setsockopt IPV6_MULTICAST_LOOP 0');
+      expect(v4.err).toMatch(/ENOPROTOOPT: IPV6_MULTICAST_LOOP is an IPv6 option and w is an IPv4 socket/);
+    } finally {
+      await shell.close();
+    }
   });
 
   it('joining before bind is refused as a limit of Node, not the OS', async () => {

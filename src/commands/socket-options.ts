@@ -1,6 +1,16 @@
-import { LINGER_OFF, SOCKET_OPTION_TABLE, SOCKET_OPTIONS, type OptionArg, type OptionValue, type SocketOption } from '../engine/index.js';
+import {
+  LINGER_OFF,
+  SOCKET_OPTION_TABLE,
+  SOCKET_OPTIONS,
+  findInterface,
+  zoneChoices,
+  type OptionArg,
+  type OptionValue,
+  type SocketOption,
+} from '../engine/index.js';
 import { NONE, int } from '../lang/values.js';
 import { COERCE, count } from './coercers.js';
+import { isIP } from 'node:net';
 import { ShellError } from '../core/errors.js';
 import { expr, lines, type PyContext } from '../spec/python.js';
 import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
@@ -16,6 +26,8 @@ const VALUE_WORDS: Record<OptionValue, string> = {
   ttl: 'HOPS',
   iface: 'ADDRESS',
   group: 'GROUP [IFACE]',
+  interface: 'INTERFACE',
+  group6: 'GROUP [INTERFACE]',
 };
 
 /** setsockopt and getsockopt: Python's, with the level written for you from the option's table entry. */
@@ -102,9 +114,16 @@ function optionValue(option: SocketOption, args: readonly Arg[]): OptionArg {
   const first = args[0]!;
   if (kind === 'group') {
     const iface = args[1] === undefined ? null : host(args[1]);
-    return { group: host(first), iface };
+    const group = host(first);
+    if (isIP(group) === 6)
+      throw new ShellError(
+        `${option} takes an IPv4 group (224.0.0.0 to 239.255.255.255); an IPv6 group such as ${group} is joined with IPV6_JOIN_GROUP ${group} [INTERFACE], on an IPv6 socket (udp.socket -6), as Python's IPV6_JOIN_GROUP`,
+        first.span,
+      );
+    return { group, iface };
   }
-  if (args.length > 1) throw new ShellError(`${option} takes one value; only a group option takes GROUP IFACE`, args[1]!.span);
+  if (kind === 'group6') return { group: host(first), iface: args[1] === undefined ? null : networkInterface(option, args[1]).name };
+  if (args.length > 1) throw new ShellError(`${option} takes one value; only a group option takes a group and an interface`, args[1]!.span);
   const v = first.value;
   switch (kind) {
     case 'flag':
@@ -115,6 +134,8 @@ function optionValue(option: SocketOption, args: readonly Arg[]): OptionArg {
       return count(first, `${option}'s hops`);
     case 'iface':
       return host(first);
+    case 'interface':
+      return networkInterface(option, first).index;
     case 'linger':
       return v.kind === 'none' ? LINGER_OFF : count(first, `${option}'s seconds (or none for off)`);
     default: {
@@ -122,6 +143,23 @@ function optionValue(option: SocketOption, args: readonly Arg[]): OptionArg {
       return exhaustive;
     }
   }
+}
+
+/**
+ * An interface of this host by its name or number, as IPv6's multicast options take it (Python's
+ * if_nametoindex gives the number). The shell knows an interface's number from its link-local
+ * address: one without (lo, usually) is named by name for a group, and cannot be for IPV6_MULTICAST_IF.
+ */
+function networkInterface(option: SocketOption, arg: Arg): { name: string; index: number } {
+  const word = arg.value.kind === 'int' ? String(arg.value.value) : COERCE.host(arg, { name: 'INTERFACE', kind: 'host' });
+  const found = findInterface(word);
+  if (found === null) throw new ShellError(`${option}: this host has no interface ${word} (it has ${zoneChoices()})`, arg.span);
+  if (found.index === 0 && SOCKET_OPTION_TABLE[option].value === 'interface')
+    throw new ShellError(
+      `${option}: the number of interface ${word} is not known here (it has no link-local IPv6 address, which is how Node tells it); give its number (ip link shows it)`,
+      arg.span,
+    );
+  return found;
 }
 
 /** A host word, coerced as the host kind is. */
@@ -137,7 +175,7 @@ function level(option: string): string {
   return option in SOCKET_OPTION_TABLE ? SOCKET_OPTION_TABLE[option as SocketOption].level : 'SOL_SOCKET';
 }
 
-/** The value as Python's setsockopt takes it: an int, a struct linger, or a struct ip_mreq. */
+/** The value as Python's setsockopt takes it: an int, a struct linger, a struct ip_mreq or ipv6_mreq. */
 function pythonValue(option: string, py: PyContext): string {
   const kind = option in SOCKET_OPTION_TABLE ? SOCKET_OPTION_TABLE[option as SocketOption].value : 'flag';
   if (kind === 'linger') {
@@ -146,5 +184,15 @@ function pythonValue(option: string, py: PyContext): string {
   }
   if (kind === 'iface') return `inet_aton(${py.text(1)})`;
   if (kind === 'group') return `inet_aton(${py.text(1)}) + inet_aton(${py.count > 2 ? py.text(2) : "'0.0.0.0'"})`;
+  if (kind === 'interface') return interfaceNumber(py, 1);
+  if (kind === 'group6') {
+    py.need('struct');
+    return `inet_pton(AF_INET6, ${py.text(1)}) + struct.pack('@I', ${py.count > 2 ? interfaceNumber(py, 2) : '0'})`;
+  }
   return py.arg(1);
+}
+
+/** Argument i as the interface number Python's IPv6 options take: a number as it is, a name through if_nametoindex. */
+function interfaceNumber(py: PyContext, i: number): string {
+  return py.type(i) === 'int' ? py.arg(i) : `if_nametoindex(${py.text(i)})`;
 }

@@ -22,4 +22,4 @@ export {
 } from './options.js';
 export type * from './types.js';
 export { resolveHost } from './resolve.js';
-export { splitScope } from './ipv6-scope.js';
+export { findInterface, splitScope, zoneChoices } from './ipv6-scope.js';

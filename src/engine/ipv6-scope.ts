@@ -69,3 +69,14 @@ function interfaceIndex(name: string): number {
   if (index > 0) indexes.set(name, index);
   return index;
 }
+
+/**
+ * An interface of this host named by its name or its number (IPv6's multicast options take either):
+ * both, or null when none is so named. Its number is 0 when it is not known (an interface with no
+ * link-local address, see interfaces()): a number typed for it cannot be matched either.
+ */
+export function findInterface(word: string): { readonly name: string; readonly index: number } | null {
+  const numbered = /^\d+$/.test(word);
+  const found = interfaces().find(([name, index]) => (numbered ? index === Number(word) && index > 0 : name === word));
+  return found === undefined ? null : { name: found[0], index: found[1] };
+}

@@ -5,7 +5,8 @@
  */
 import { ShellError } from '../core/errors.js';
 import { SocketError, type ErrorContext } from './errors.js';
-import { SOCKET_OPTION_TABLE, type OptionRoute, type SocketOption } from './options.js';
+import { SOCKET_OPTION_TABLE, ipv6Only, type OptionRoute, type SocketOption } from './options.js';
+import type { Family } from './types.js';
 
 /** The error Linux gives for option on this transport (route is its errno). */
 export function refusedOption(route: Exclude<OptionRoute, 'node' | 'addon'>, option: SocketOption, context: ErrorContext): SocketError {
@@ -20,6 +21,12 @@ export function refusedOption(route: Exclude<OptionRoute, 'node' | 'addon'>, opt
 export function notOnUnix(option: SocketOption, call: 'setsockopt' | 'getsockopt', context: ErrorContext): SocketError | null {
   if (SOCKET_OPTION_TABLE[option].level === 'SOL_SOCKET') return null;
   return new SocketError('EOPNOTSUPP_OPTION_UNIX', call, { ...context, value: option });
+}
+
+/** An IPv6 option set on an IPv4 socket: Linux has none of them there (ENOPROTOOPT). Null for any other. */
+export function notOnIpv4(option: SocketOption, family: Family, context: ErrorContext): SocketError | null {
+  if (family !== 4 || !ipv6Only(option)) return null;
+  return new SocketError('ENOPROTOOPT_IPV4', 'setsockopt', { ...context, value: option });
 }
 
 /** SO_LINGER N > 0: close would block the thread up to N s, every socket and Ctrl-C with it. */

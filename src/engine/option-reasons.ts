@@ -10,6 +10,12 @@ export const OPTION_REASONS = {
     say: (c) =>
       `Linux has no ${c.value ?? 'such option'} on a ${c.transport === 'udp' ? 'UDP' : 'TCP'} socket (its protocol does not have it)`,
   },
+  ENOPROTOOPT_IPV4: {
+    code: 'ENOPROTOOPT',
+    python: 'OSError',
+    say: (c) =>
+      `${c.value ?? 'that option'} is an IPv6 option and ${name(c)} is an IPv4 socket: Linux has none of IPv6's options on it (an IPv6 socket: ${c.transport === 'udp' ? 'udp' : 'tcp'}.socket -6)`,
+  },
   EINVAL_OPTION: {
     code: 'EINVAL',
     python: 'OSError',

@@ -10,9 +10,10 @@
 /**
  * What setsockopt's value means: a flag (0 off, anything else on), a size in bytes (a positive
  * integer), linger seconds (0: close resets; none: off), a multicast TTL (0-255), an interface's
- * address, or a multicast group with an optional interface address (GROUP [IFACE]).
+ * address, a multicast group with an optional interface address (GROUP [IFACE]); for IPv6, an
+ * interface by its name or number (INTERFACE: eth0 or 2), or a group with an optional interface.
  */
-export type OptionValue = 'flag' | 'bytes' | 'linger' | 'ttl' | 'iface' | 'group';
+export type OptionValue = 'flag' | 'bytes' | 'linger' | 'ttl' | 'iface' | 'group' | 'interface' | 'group6';
 
 /**
  * How the engine sets an option on one transport. node: Node's net or dgram has a call for it.
@@ -24,7 +25,7 @@ export type OptionRoute = 'node' | 'addon' | 'ENOPROTOOPT' | 'EINVAL' | 'EPROTO'
 
 export interface OptionSpec {
   /** Python's level argument: setsockopt(LEVEL, OPTION, VALUE). */
-  readonly level: 'SOL_SOCKET' | 'IPPROTO_TCP' | 'IPPROTO_IP';
+  readonly level: 'SOL_SOCKET' | 'IPPROTO_TCP' | 'IPPROTO_IP' | 'IPPROTO_IPV6';
   readonly value: OptionValue;
   readonly udp: OptionRoute;
   readonly tcp: OptionRoute;
@@ -94,6 +95,36 @@ export const SOCKET_OPTION_TABLE = {
     summary: 'join a multicast group, on an interface address (default: the OS picks)',
   },
   IP_DROP_MEMBERSHIP: { level: 'IPPROTO_IP', value: 'group', udp: 'node', tcp: 'EPROTO', summary: 'leave a multicast group' },
+  // IPv6's multicast options (an IPv4 socket has none of them: ENOPROTOOPT, see ipv6Only).
+  IPV6_MULTICAST_HOPS: {
+    level: 'IPPROTO_IPV6',
+    value: 'ttl',
+    udp: 'addon',
+    tcp: 'ENOPROTOOPT',
+    summary: 'hops an IPv6 multicast datagram may take (1 by default)',
+  },
+  IPV6_MULTICAST_LOOP: {
+    level: 'IPPROTO_IPV6',
+    value: 'flag',
+    udp: 'addon',
+    tcp: 'addon',
+    summary: "deliver this host's own IPv6 multicast datagrams to its sockets (1 by default)",
+  },
+  IPV6_MULTICAST_IF: {
+    level: 'IPPROTO_IPV6',
+    value: 'interface',
+    udp: 'addon',
+    tcp: 'ENOPROTOOPT',
+    summary: 'the interface (by name or number) IPv6 multicast datagrams leave by',
+  },
+  IPV6_JOIN_GROUP: {
+    level: 'IPPROTO_IPV6',
+    value: 'group6',
+    udp: 'node',
+    tcp: 'EPROTO',
+    summary: 'join an IPv6 multicast group (ff02::1:3), on an interface by name or number (default: the OS picks)',
+  },
+  IPV6_LEAVE_GROUP: { level: 'IPPROTO_IPV6', value: 'group6', udp: 'node', tcp: 'EPROTO', summary: 'leave an IPv6 multicast group' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type SocketOption = keyof typeof SOCKET_OPTION_TABLE;
@@ -101,7 +132,10 @@ export type SocketOption = keyof typeof SOCKET_OPTION_TABLE;
 /** Every option, in the table's order (help's order). */
 export const SOCKET_OPTIONS = Object.keys(SOCKET_OPTION_TABLE) as readonly SocketOption[];
 
-/** setsockopt's value: a number, or for a group option the group and the interface address (null: the OS picks). */
+/**
+ * setsockopt's value: a number, an interface's address (IP_MULTICAST_IF), or for a group option the
+ * group and the interface: its address for IPv4, its name for IPv6 (null: the OS picks).
+ */
 export type OptionArg = number | string | { readonly group: string; readonly iface: string | null };
 
 /** Options one transport sets with Node's own calls, for the engine's switches. */
@@ -110,7 +144,15 @@ export type NodeOptionOf<T extends 'udp' | 'tcp'> = {
 }[SocketOption];
 
 /** The numeric options: every one but the group options. */
-export type NumericOption = Exclude<SocketOption, 'IP_MULTICAST_IF' | 'IP_ADD_MEMBERSHIP' | 'IP_DROP_MEMBERSHIP'>;
+export type NumericOption = Exclude<
+  SocketOption,
+  'IP_MULTICAST_IF' | 'IP_ADD_MEMBERSHIP' | 'IP_DROP_MEMBERSHIP' | 'IPV6_JOIN_GROUP' | 'IPV6_LEAVE_GROUP'
+>;
+
+/** An IPv6 option (level IPPROTO_IPV6): an IPv4 socket has none of them (Linux: setsockopt ENOPROTOOPT, getsockopt EOPNOTSUPP). */
+export function ipv6Only(option: SocketOption): boolean {
+  return SOCKET_OPTION_TABLE[option].level === 'IPPROTO_IPV6';
+}
 
 /** How transport sets option (OptionRoute). */
 export function optionRoute(option: SocketOption, transport: 'udp' | 'tcp'): OptionRoute {

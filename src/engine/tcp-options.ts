@@ -8,7 +8,7 @@ import { SocketError, toSocketError } from './errors.js';
 import { timeWaitOnly } from './listener.js';
 import { nativeError } from './native.js';
 import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
-import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnUnix } from './option-errors.js';
+import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnIpv4, notOnUnix } from './option-errors.js';
 import { DescriptorOptions } from './sockopts.js';
 import { TcpState } from './tcp-state.js';
 import { checkSetup } from './tls-setup.js';
@@ -29,6 +29,8 @@ export abstract class TcpOptions extends TcpState {
   setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
     this.checkUnixOption(option, 'setsockopt');
+    const refused = this.family === 'unix' ? null : notOnIpv4(option, this.family, this.context());
+    if (refused !== null) throw refused;
     const route = optionRoute(option, 'tcp');
     if (route !== 'node' && route !== 'addon') throw refusedOption(route, option, this.context());
     const v = value as number; // the group options are refused on TCP, above

@@ -118,6 +118,9 @@ export class DgramHandle {
       case 'IP_ADD_MEMBERSHIP':
       case 'IP_DROP_MEMBERSHIP':
         throw new ShellError(`${option} takes a multicast group address (and an interface address), not a number`, null);
+      case 'IPV6_JOIN_GROUP':
+      case 'IPV6_LEAVE_GROUP':
+        throw new ShellError(`${option} takes an IPv6 multicast group address (and an interface), not a number`, null);
       default: {
         const exhaustive: never = option;
         return exhaustive;
@@ -133,9 +136,13 @@ export class DgramHandle {
     this.apply(() => sock?.setMulticastInterface(address));
   }
 
-  /** IP_ADD_MEMBERSHIP and IP_DROP_MEMBERSHIP: dgram's addMembership, on the bound socket (Node makes it at bind). */
+  /**
+   * IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP and IPv6's IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP: dgram's
+   * addMembership and dropMembership, on the bound socket (Node makes it at bind).
+   */
   private membership(option: UdpOption, value: Exclude<OptionArg, number | string>): void {
-    if (option !== 'IP_ADD_MEMBERSHIP' && option !== 'IP_DROP_MEMBERSHIP') {
+    const ipv6 = option === 'IPV6_JOIN_GROUP' || option === 'IPV6_LEAVE_GROUP';
+    if (!ipv6 && option !== 'IP_ADD_MEMBERSHIP' && option !== 'IP_DROP_MEMBERSHIP') {
       throw new ShellError(`${option} takes a number, not a group address`, null);
     }
     const sock = this.local === null ? null : this.sock;
@@ -145,8 +152,10 @@ export class DgramHandle {
         null,
       );
     }
-    const iface = value.iface ?? undefined;
-    this.apply(() => (option === 'IP_ADD_MEMBERSHIP' ? sock.addMembership(value.group, iface) : sock.dropMembership(value.group, iface)));
+    // For IPv6, libuv takes the interface as an address whose zone names it ('::%eth0'), as ipv6mr_interface.
+    const iface = value.iface === null ? undefined : ipv6 ? `::%${value.iface}` : value.iface;
+    const join = option === 'IP_ADD_MEMBERSHIP' || option === 'IPV6_JOIN_GROUP';
+    this.apply(() => (join ? sock.addMembership(value.group, iface) : sock.dropMembership(value.group, iface)));
   }
 
   /** A dgram option call; its error as setsockopt's. */

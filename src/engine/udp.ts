@@ -17,7 +17,7 @@ import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketS
 import { UdpReceiving } from './udp-receiving.js';
 import { DatagramSender } from './udp-send.js';
 import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
-import { refusedOption } from './option-errors.js';
+import { notOnIpv4, refusedOption } from './option-errors.js';
 import { ShellError } from '../core/errors.js';
 
 /** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
@@ -167,7 +167,11 @@ export class UdpSocket extends UdpReceiving {
 
   setsockopt(option: SocketOption, value: OptionArg): void {
     this.checkOpen('setsockopt');
-    const route = optionRoute(option, 'udp');
+    const refused = notOnIpv4(option, this.family, this.context());
+    if (refused !== null) throw refused;
+    // On an IPv6 socket, Node's dgram sets IPv6's hops and loop for these; Python sets the IPv4 options named.
+    const route =
+      this.family === 6 && (option === 'IP_MULTICAST_TTL' || option === 'IP_MULTICAST_LOOP') ? 'addon' : optionRoute(option, 'udp');
     if (route === 'node') return this.handle.setOption(option as NodeOptionOf<'udp'>, value);
     if (route !== 'addon') throw refusedOption(route, option, this.context());
     this.options.set(option as NumericOption, value as number, this.handle.fd(), "Node's dgram has no call for it");
