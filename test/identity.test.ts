@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { rig } from './engine-helpers.js';
+import { hasPython, runProcess } from './helpers/proc.js';
 
 /**
  * A socket is its engine serial; a name is a label on it. When a name is reused the old socket keeps
@@ -90,6 +91,38 @@ describe('identity by serial', () => {
       expect(titles).toEqual(['serverSocket2', 'serverSocket', 'c', 'connectionSocket']);
       expect(subtitles![0]).toMatch(/^UDP 127\.0\.0\.1:\d+$/);
       expect(subtitles![1]).toMatch(/^TCP welcoming 127\.0\.0\.1:\d+$/);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it.skipIf(!hasPython)("binding a connection's own port: EADDRINUSE names that connection (Python's bind fails too)", async () => {
+    const shell = new CoreDriver({ maxWaitMs: 2000 });
+    try {
+      await shell.ok(
+        'w = tcp.listen 127.0.0.1 0',
+        'a = w.getsockname',
+        'c = tcp.connect $a',
+        'host, port = c.getsockname',
+        's = tcp.socket',
+      );
+      const failed = await shell.run('s.bind 127.0.0.1 $port');
+      // It said "a socket of another program holds it": c, this shell's own connection, holds the port.
+      expect(failed.err).toMatch(/EADDRINUSE: 127\.0\.0\.1 port \d+ is already in use by c, a socket of this shell/);
+      // Python's, with SO_REUSEADDR as the shell sets it on every TCP bind: refused as well (c has none).
+      const python = await runProcess('python3', [
+        '-c',
+        [
+          'import errno',
+          'from socket import *',
+          'w = socket(); w.bind(("127.0.0.1", 0)); w.listen()',
+          'c = socket(); c.connect(w.getsockname())',
+          's = socket(); s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)',
+          'try: s.bind(c.getsockname())',
+          'except OSError as e: print(e.errno == errno.EADDRINUSE)',
+        ].join('\n'),
+      ]);
+      expect(python.stdout).toBe('True\n');
     } finally {
       await shell.close();
     }

@@ -17,11 +17,16 @@ export class AddressHolders {
   /** open: the engine's open sockets now. */
   constructor(private readonly open: () => Iterable<BaseSocket>) {}
 
-  /** The holder of address other than asking (null: a bind outside the engine), among sockets of transport and then the things held; null if none. */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket | null): Holder | null {
+  /**
+   * The holder of address other than asking (null: a bind outside the engine), among sockets of
+   * transport and then the things held; null if none. connected: see Core.holderOf.
+   */
+  holderOf(address: Address, transport: Transport, asking: BaseSocket | null, connected = false): Holder | null {
     for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
-      if (s instanceof TcpSocket ? s.holds(address) : overlaps(s.local(), address)) return { holder: s.name };
+      const local = s instanceof TcpSocket && !connected ? null : s.local();
+      if (s instanceof TcpSocket && s.holds(address)) return { holder: s.name };
+      if (overlaps(local, address)) return { holder: s.name };
     }
     for (const h of this.held) if (h.transport === transport && overlaps(h.address, address)) return h.holder;
     return null;

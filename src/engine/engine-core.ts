@@ -69,8 +69,8 @@ export class EngineCore implements Core {
     return socket.ref;
   }
 
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null {
-    return this.holders.holderOf(address, transport, asking);
+  holderOf(address: Address, transport: Transport, asking: BaseSocket, connected = false): Holder | null {
+    return this.holders.holderOf(address, transport, asking, connected);
   }
 
   /** Closed at once for every caller; its OS handles are released in the background. */

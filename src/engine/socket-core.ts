@@ -24,9 +24,11 @@ export interface Core {
    * TCP this is the engine's own record, asked before the kernel: it names the holder in EADDRINUSE's
    * words, and without the addon it is the only check (Node cannot bind a TCP socket without
    * listening, so the OS does not know of such a bind, yet Python's second bind of a port fails with
-   * EADDRINUSE). For UDP it names the holder when the OS refused a bind.
+   * EADDRINUSE). For UDP it names the holder when the OS refused a bind. connected: a TCP connection's
+   * own address counts too (its local port, which no bind named): asked only once the OS has refused,
+   * since with SO_REUSEADDR on both sides Linux lets a bind share a connection's port.
    */
-  holderOf(address: Address, transport: Transport, asking: BaseSocket): Holder | null;
+  holderOf(address: Address, transport: Transport, asking: BaseSocket, connected?: boolean): Holder | null;
 }
 
 /** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */

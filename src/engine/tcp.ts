@@ -35,24 +35,32 @@ export class TcpSocket extends TcpReceiving {
       const ip = literalHost(host, this.family, 'bind', this.name, port) ?? (await resolveHost(host, this.family, 'bind', this.name, port));
       const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
       if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
-      const calls = this.core.addon.calls;
-      if (calls !== null && this.family !== 'unix') {
-        this.checkOpen('bind');
-        const bound = bindInKernel(calls, this.family, ip, port, this.options, this.context());
-        this.boundFd = bound.fd;
-        this.boundAddr = bound.address;
-      } else {
-        // Without the addon: the address is probed (listener.ts); the kernel holds it only from listen or connect on.
-        if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
-        const actual = await probeAddress(ip, port, this.context());
-        this.checkOpen('bind');
-        this.boundAddr = { host: ip, port: actual, family: this.family };
-      }
+      this.boundAddr = await this.bindTo(ip, port).catch((err: unknown) => {
+        // Refused by the OS: a connection of this shell on that port is named, not "another program".
+        const connection = isInUse(err) ? this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this, true) : null;
+        throw connection === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...connection }));
+      });
     } finally {
       this.opening = false;
     }
     this.tellBound(this.boundAddr, false);
     return this.boundAddr;
+  }
+
+  /** bind's own: in the kernel through the addon, or (without it) a probe of the address. The address bound. */
+  private async bindTo(ip: string, port: number): Promise<Address> {
+    const calls = this.core.addon.calls;
+    if (calls !== null && this.family !== 'unix') {
+      this.checkOpen('bind');
+      const bound = bindInKernel(calls, this.family, ip, port, this.options, this.context());
+      this.boundFd = bound.fd;
+      return bound.address;
+    }
+    // Without the addon: the address is probed (listener.ts); the kernel holds it only from listen or connect on.
+    if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
+    const actual = await probeAddress(ip, port, this.context());
+    this.checkOpen('bind');
+    return { host: ip, port: actual, family: this.family };
   }
 
   async listen(backlog: number): Promise<Address> {
@@ -190,4 +198,8 @@ export class TcpSocket extends TcpReceiving {
       if (this.listener.waitInAddon(blocking) === 'again' && this.reader.waiting) setTimeout(this.acceptInAddon, 0);
     });
   }
+}
+
+function isInUse(err: unknown): boolean {
+  return err instanceof SocketError && err.code === 'EADDRINUSE';
 }
