@@ -10,7 +10,6 @@ import {
 } from '../engine/index.js';
 import { NONE, int } from '../lang/values.js';
 import { COERCE, count } from './coercers.js';
-import { isIP } from 'node:net';
 import { ShellError } from '../core/errors.js';
 import { expr, lines, type PyContext } from '../spec/python.js';
 import { defineCommand, type Arg, type CommandDef } from '../spec/command.js';
@@ -115,7 +114,7 @@ function optionValue(option: SocketOption, args: readonly Arg[]): OptionArg {
   if (kind === 'group') {
     const iface = args[1] === undefined ? null : host(args[1]);
     const group = host(first);
-    if (isIP(group) === 6)
+    if (group.includes(':'))
       throw new ShellError(
         `${option} takes an IPv4 group (224.0.0.0 to 239.255.255.255); an IPv6 group such as ${group} is joined with IPV6_JOIN_GROUP ${group} [INTERFACE], on an IPv6 socket (udp.socket -6), as Python's IPV6_JOIN_GROUP`,
         first.span,

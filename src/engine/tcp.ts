@@ -36,8 +36,10 @@ export class TcpSocket extends TcpReceiving {
       const holder = port === 0 ? null : this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this);
       if (holder !== null) throw new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...holder }));
       this.boundAddr = await this.bindTo(ip, port).catch((err: unknown) => {
-        // Refused by the OS: a connection of this shell on that port is named, not "another program".
-        const connection = isInUse(err) ? this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this, true) : null;
+        // Refused by the OS: a connection of this shell on that port is named, not "another program". (A
+        // Unix path's refusal says what the socket file is, which names no port.)
+        const named = isInUse(err) && this.family !== 'unix';
+        const connection = named ? this.core.holderOf({ host: ip, port, family: this.family }, 'tcp', this, true) : null;
         throw connection === null ? err : new SocketError('EADDRINUSE', 'bind', this.context({ host: ip, port, ...connection }));
       });
     } finally {
