@@ -56,8 +56,11 @@ export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCa
   ctx.info(`${s.name} is waiting for ${what}; ${until}`);
 }
 
-/** `message, clientAddress = s.recvfrom 2048` took data from: one line naming both, and that a reply goes there. */
-export function tellReceivedFrom(ctx: CallContext, data: Buffer, from: Address | null): void {
+/**
+ * `message, clientAddress = s.recvfrom 2048` took data from: one line naming both, and that a reply
+ * goes there; for a client hearing back from where it sent first, that it came from there.
+ */
+export function tellReceivedFrom(ctx: CallContext, s: SocketHandle, data: Buffer, from: Address | null): void {
   const targets = ctx.targets;
   if (targets.length === 0 || !atPrompt(ctx)) return;
   const first = targets[0]!.name;
@@ -67,7 +70,8 @@ export function tellReceivedFrom(ctx: CallContext, data: Buffer, from: Address |
   }
   const reply = targets.length > 1 ? `$${targets[1]!.name}` : `$${first}[1]`;
   const what = targets.length > 1 ? `${first} = ${shown(ctx, data)}` : `${first}[0] = ${shown(ctx, data)}`;
-  ctx.info(`${what} from ${addressRepr(from)}: reply to this address, ${reply}`);
+  if (ctx.session.exchanges.spokeFirst(s.serial, from)) ctx.info(`${what} from ${addressRepr(from)}, where ${s.name} sent to`);
+  else ctx.info(`${what} from ${addressRepr(from)}: reply to this address, ${reply}`);
 }
 
 /** `sentence = connectionSocket.recv 1024` took data, or b'' at the end of the stream. */

@@ -128,7 +128,7 @@ export const dataCalls: readonly CommandDef[] = [
       const got = ctx.session.engine.recvfrom(s, ctx.a.BUFSIZE, ctx.block);
       tellWaiting(ctx, s, 'recvfrom');
       return andThen(got, (r) => {
-        tellReceivedFrom(ctx, r.data, r.address);
+        tellReceivedFrom(ctx, s, r.data, r.address);
         tellMoreWaiting(ctx, s);
         if (atPrompt(ctx)) tellKernelDrops(ctx, s);
         return tuple(bytes(r.data), r.address ? addressValue(r.address) : NONE);

@@ -227,6 +227,23 @@ export class ExchangeLog {
     this.put({ data: true, kind, serial, name, transport, call, local, peer, bytes, pieces: 1, previewLength, file });
   }
 
+  /**
+   * The socket (serial) spoke to address first, by a send, as far back as the log goes: a client
+   * hearing back from where it sent. False when the first word between them came from address (a
+   * server's client), or the log has none.
+   */
+  spokeFirst(serial: number, address: Address): boolean {
+    const key = hostPort(address);
+    const count = this.ring.length;
+    const start = count < LIMIT ? 0 : this.next;
+    for (let i = 0; i < count; i++) {
+      const e = this.ring[(start + i) % LIMIT]!;
+      if (!e.data || e.serial !== serial || e.peer === null || hostPort(e.peer) !== key) continue;
+      return e.kind === 'send';
+    }
+    return false;
+  }
+
   /** Oldest first. */
   all(): Exchange[] {
     const order = this.ring.length < LIMIT ? this.ring.map((_, i) => i) : this.ring.map((_, i) => (this.next + i) % LIMIT);
