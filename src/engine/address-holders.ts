@@ -24,9 +24,8 @@ export class AddressHolders {
   holderOf(address: Address, transport: Transport, asking: BaseSocket | null, connected = false): Holder | null {
     for (const s of this.open()) {
       if (s === asking || s.transport !== transport) continue;
-      const local = s instanceof TcpSocket && !connected ? null : s.local();
-      if (s instanceof TcpSocket && s.holds(address)) return { holder: s.name };
-      if (overlaps(local, address)) return { holder: s.name };
+      const holds = s instanceof TcpSocket ? s.holds(address) || (connected && overlaps(s.local(), address)) : overlaps(s.local(), address);
+      if (holds) return { holder: s.name };
     }
     for (const h of this.held) if (h.transport === transport && overlaps(h.address, address)) return h.holder;
     return null;
