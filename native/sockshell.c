@@ -436,35 +436,6 @@ static int relay_into(env_state_t *s, int file, ssize_t left) {
 #define FILE_ERROR 4096
 
 /*
- * splicefile(socketFd, fileFd, max, preview) -> bytes moved into the file, or -errno (the socket's),
- * or -(4096 + errno) (the file's; the bytes of this call may be lost), without waiting: wait() said
- * bytes are there. 0: the peer's FIN. Before moving, the first bytes are peeked into preview (what the
- * views show of an arrival): preview[0] is how many (at most 255), preview[1..] the bytes.
- */
-static napi_value splice_file(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  int32_t fd, file, max;
-  char *preview;
-  size_t preview_length;
-  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &file) ||
-      !int_arg(env, argv[2], &max) || !bytes_arg(env, argv[3], &preview, &preview_length))
-    return NULL;
-  if (max <= 0 || preview_length < 2) return number(env, -EINVAL);
-  env_state_t *s;
-  int opened = relay_open(env, &s);
-  if (opened < 0) return number(env, opened);
-  size_t want = preview_length - 1 < 255 ? preview_length - 1 : 255;
-  ssize_t p = recv(fd, preview + 1, want, MSG_PEEK | MSG_DONTWAIT);
-  if (p < 0) return number(env, -errno);
-  if (p == 0) return number(env, 0);
-  preview[0] = (char)p;
-  ssize_t n = splice(fd, NULL, s->relay[1], NULL, (size_t)max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-  if (n < 0) return number(env, -errno);
-  int e = relay_into(s, file, n);
-  return number(env, e < 0 ? -(FILE_ERROR - e) : (double)n);
-}
-
-/*
  * Socket options by their Python names, for the options Node's net and dgram cannot set or read
  * (src/engine/options.ts says which): the names stay in JS, the numbers in this table.
  */
@@ -804,6 +775,88 @@ static int not_ready(int a, short a_events, int b, short b_events) {
   if (poll(p, 2, 0) < 0) return 3;
   int which = (p[0].revents == 0 ? 1 : 0) | (p[1].revents == 0 ? 2 : 0);
   return which == 0 ? 3 : which;
+}
+
+/*
+ * splicefile(socketFd, fileFd, max, maxMs, out) -> bytes moved from the socket into the file (up to
+ * max), inside the kernel through the relay pipe, in as many splices as it takes: each move is followed
+ * by the next until the socket is empty, then the call waits in poll() on the socket and the event
+ * loop's descriptor, as pumpfds does, until max bytes moved, maxMs (at most a slice) passed, or the loop
+ * needs its turn. With nothing moved: 0 at the peer's FIN, -errno for the socket's error, EAGAIN when
+ * nothing came (or the loop needs its turn), -(FILE_ERROR + errno) for the file's (the bytes of that
+ * move may be lost). What stopped a call after it had moved bytes (a reset, the file's error; the FIN
+ * is found by the next call) is in out, so the moved bytes are told first: out is int32 errno (0, -errno
+ * or -(FILE_ERROR + errno)) at 0; at 4 how many bytes were peeked, at most 255 and out's room after 5;
+ * at 5 the first bytes of the call's first move, peeked before it (what the views show of an arrival:
+ * one preview per call, not per splice, and one MSG_PEEK).
+ */
+static napi_value splice_file(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int32_t fd, file, max, max_ms;
+  char *out;
+  size_t out_length;
+  if (!args(env, info, 5, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[1], &file) ||
+      !int_arg(env, argv[2], &max) || !int_arg(env, argv[3], &max_ms) || !bytes_arg(env, argv[4], &out, &out_length))
+    return NULL;
+  if (max <= 0 || out_length < 6) return number(env, -EINVAL);
+  uv_loop_t *loop;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return number(env, -EINVAL);
+  env_state_t *s;
+  int opened = relay_open(env, &s);
+  if (opened < 0) return number(env, opened);
+  memset(out, 0, 5);
+  size_t want = out_length - 5 < 255 ? out_length - 5 : 255;
+  int limit = max_ms < SLICE_MS ? max_ms : SLICE_MS;
+  struct timespec began;
+  clock_gettime(CLOCK_MONOTONIC, &began);
+  ssize_t moved = 0;
+  int32_t stop = 0; /* what ended the call: 0, or -errno, or -(FILE_ERROR + errno) */
+  int fin = 0;
+  for (;;) {
+    ssize_t n = 0;
+    if (moved == 0) {
+      /* The preview, before the first move: nothing yet (EAGAIN), the FIN (0) or the socket's error. */
+      n = recv(fd, out + 5, want, MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) out[4] = (char)n;
+    }
+    if (moved > 0 || n > 0) n = splice(fd, NULL, s->relay[1], NULL, (size_t)(max - moved), SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0) {
+      int e = relay_into(s, file, n);
+      if (e < 0) {
+        stop = -(FILE_ERROR - e);
+        break;
+      }
+      moved += n;
+      if (moved >= max) break;
+      continue;
+    }
+    if (n == 0) {
+      fin = 1; /* the peer's FIN: the loop reads it (after bytes moved: at the next call) */
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) {
+      stop = -errno;
+      break;
+    }
+    /* The socket is empty: wait for more, unless the loop needs its turn or the time is up. */
+    int due;
+    if (loop_busy(loop, &due)) break;
+    int left = limit - (int)elapsed_ms(&began);
+    if (left <= 0) break;
+    int ms = due > 0 && due < left ? due : left;
+    /* A FIN, reset or error wakes it too: the next round's peek or splice meets it after the bytes before. */
+    struct pollfd p[2] = {{fd, POLLIN | POLLRDHUP, 0}, {uv_backend_fd(loop), POLLIN, 0}};
+    int ready = poll(p, 2, ms);
+    if (ready < 0 && errno != EINTR) {
+      stop = -errno;
+      break;
+    }
+    if (ready > 0 && p[0].revents == 0) break; /* the loop's turn */
+  }
+  if (moved == 0) return number(env, stop != 0 ? stop : fin ? 0 : -EAGAIN);
+  memcpy(out, &stop, sizeof stop);
+  return number(env, (double)moved);
 }
 
 /*

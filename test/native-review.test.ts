@@ -83,7 +83,7 @@ const w = new Worker(\`
     c.pause();
     c.on('connect', () => setTimeout(() => {
       const file = fs.openSync('/dev/null', 'w');
-      const moved = n.splicefile(c._handle.fd, file, 100, Buffer.alloc(16));
+      const moved = n.splicefile(c._handle.fd, file, 100, 0, Buffer.alloc(16));
       fs.closeSync(file);
       if (moved !== 5) throw new Error('splicefile ' + moved);
       c.destroy();

@@ -127,7 +127,10 @@ export async function recvFile(
             slot.refresh();
             options.onProgress?.(received, nbytes);
           } else if (moved === 'turn') await turn(owner, slot, call);
-          else if (moved !== null) throw fileError(nativeError(blocking.calls, moved.fileErrno, 'write'), owner, call, path);
+          else if (moved !== null) {
+            sink.moved(moved.moved); // the bytes the file took before it refused
+            throw fileError(nativeError(blocking.calls, moved.fileErrno, 'write'), owner, call, path);
+          }
           triedFast = moved === null; // then takeChunks again first: it raises a reset the addon found
           continue;
         }

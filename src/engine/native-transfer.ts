@@ -10,13 +10,16 @@
  * them.
  */
 import type { BaseSocket } from './base.js';
-import { EAGAIN, READY, SLICE_MS, type Blocking, type NativeCalls } from './native.js';
+import { EAGAIN, READY, SLICE_MS, SPLICE_OUT_BYTES, type Blocking, type NativeCalls } from './native.js';
 import type { SpliceStep } from './stream-addon-reads.js';
 import type { Stream } from './tcp-stream.js';
 
 /** The most one sendfile step moves before the transfer reports progress and counts its timeout afresh. */
 const SEND_STEP = 16 * 1024 * 1024;
-/** The most one recvfile move takes; one takes what the socket holds (loopback's buffer grows to a few MiB). */
+/**
+ * The most one recvfile step moves (in as many splices as it takes) before the transfer counts it, tells
+ * it as one arrival and counts its timeout afresh.
+ */
 const RECEIVE_STEP = 16 * 1024 * 1024;
 
 /**
@@ -73,8 +76,8 @@ export function sendFileStep(calls: NativeCalls, conn: Stream, fileFd: number, o
   return { sent, ended: false, off: false };
 }
 
-/** recvfile's preview: the first bytes of each move, as the views show an arrival (exchanges.ts keeps 24). */
-const preview = Buffer.alloc(25);
+/** recvfile's preview of each call's first bytes, as the views show an arrival, and what stopped the call (NativeCalls.splicefile). */
+const spliceOut = Buffer.alloc(SPLICE_OUT_BYTES);
 
 /**
  * Whether a file (its fstat) can take spliced bytes: a regular file, or /dev/null. Anything else (a
@@ -91,5 +94,5 @@ const DEV_NULL = (1 << 8) | 3;
  * count, the file's error, 'turn' or null (Stream.spliceInAddon).
  */
 export function receiveFileStep(calls: NativeCalls, conn: Stream, fileFd: number, path: string, max: number): SpliceStep {
-  return conn.spliceInAddon(calls, fileFd, path, Math.min(max, RECEIVE_STEP), preview);
+  return conn.spliceInAddon(calls, fileFd, path, Math.min(max, RECEIVE_STEP), spliceOut);
 }

@@ -31,11 +31,14 @@ export interface NativeCalls {
   /** sendfile(2) from offset, without waiting on the socket: bytes sent, 0 at the file's end. */
   sendfile(socketFd: number, fileFd: number, offset: number, count: number): number;
   /**
-   * Up to max bytes from the socket into the file at its position (splice(2) through a pipe), without
-   * waiting: their count (0: the peer's FIN), -errno for the socket's error, -(FILE_ERROR + errno) for
-   * the file's. preview (2 bytes at least) gets the first bytes, peeked: [0] how many, then them.
+   * Up to max bytes from the socket into the file at its position (splice(2) through a pipe), move after
+   * move, waiting (as wait) for more while maxMs allows: their count; with nothing moved, 0 at the
+   * peer's FIN, -errno for the socket's error, EAGAIN when nothing came, -(FILE_ERROR + errno) for the
+   * file's. out (6 bytes at least; SPLICE_OUT_BYTES): what stopped a call that moved bytes (int32 at 0:
+   * 0, -errno or -(FILE_ERROR + errno)), then how many bytes were peeked before the first move (at 4)
+   * and those bytes (from 5). See native/sockshell.c, splice_file.
    */
-  splicefile(socketFd: number, fileFd: number, max: number, preview: Buffer): number;
+  splicefile(socketFd: number, fileFd: number, max: number, maxMs: number, out: Buffer): number;
   /** A connection from the listening fd: at once, else after a wait (maxMs at most); its descriptor, the peer into address (see addressOf); EAGAIN when the wait goes on on the event loop. */
   acceptwait(fd: number, address: Buffer, maxMs: number): number;
   /** getsockname into address (see addressOf): 0. */
@@ -107,6 +110,8 @@ export const EAGAIN = -11;
 
 /** splicefile's file errors are -(FILE_ERROR + errno) (native/sockshell.c). */
 export const FILE_ERROR = 4096;
+/** splicefile's out: the errno that stopped a call after it moved bytes (int32), the preview's length, the preview (as an arrival's, exchange-log.ts). */
+export const SPLICE_OUT_BYTES = 5 + 24;
 
 export const SLICE = 0;
 export const READY = 1;

@@ -5,12 +5,12 @@
  * read joins the same queue and is told as Node's reads are; an end, a reset or an error goes back to
  * the event loop to read and tell.
  */
-import { nativeError, type Blocking, type NativeCalls } from './native.js';
+import { FILE_ERROR, nativeError, type Blocking, type NativeCalls } from './native.js';
 import { readingHandle } from './stream-handle.js';
 import { ReceivingHalf } from './stream-receiving.js';
 
-/** What recvfile's fast path did (Stream.spliceInAddon). */
-export type SpliceStep = number | { readonly fileErrno: number } | 'turn' | null;
+/** What recvfile's fast path did (Stream.spliceInAddon): bytes moved, the file's error after moved bytes, a turn, or nothing. */
+export type SpliceStep = number | { readonly moved: number; readonly fileErrno: number } | 'turn' | null;
 
 export abstract class AddonReading extends ReceivingHalf {
   /** The bulk path reads past Node (lendReading), and Node's reading is stopped. */
@@ -35,21 +35,25 @@ export abstract class AddonReading extends ReceivingHalf {
   /**
    * recvfile's fast path (native-transfer.ts): when nothing is queued and the connection reads on,
    * waits in the addon for bytes and moves up to max of them into the file at fileFd (path), told as
-   * an arrival the call took at once, with their first bytes (preview) as its data. Returns the count,
-   * the file's error, 'turn' (nothing yet: let the event loop turn and try again), or null: the wait
-   * goes on on the event loop (a reset the addon found is stored for the next take to raise).
+   * one arrival the call took at once, with the first bytes peeked into out (SPLICE_OUT_BYTES) as its
+   * data. Returns the count; the file's error, with the bytes moved before it; 'turn' (nothing yet: let
+   * the event loop turn and try again); or null: the wait goes on on the event loop. A reset the addon
+   * found, before or after bytes, is stored for the next take to raise.
    */
-  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, preview: Buffer): SpliceStep {
+  spliceInAddon(calls: NativeCalls, fileFd: number, path: string, max: number, out: Buffer): SpliceStep {
     if (this.queue.total > 0 || this.eof || this.gone || this.paused || this.shutRd || this.owner.closed) return null;
-    const got = this.end.spliceInAddon(calls, fileFd, max, preview);
+    const got = this.end.spliceInAddon(calls, fileFd, max, out);
     if (got === null) return null;
     switch (got.kind) {
-      case 'moved':
-        // A copy, small: one per move of up to a pipe's size.
-        this.tellArrival(Buffer.from(preview.subarray(1, 1 + Math.min(preview[0]!, got.bytes))), true, got.bytes, path);
+      case 'moved': {
+        // A copy, small: one per call, which moves up to max.
+        this.tellArrival(Buffer.from(out.subarray(5, 5 + Math.min(out[4]!, got.bytes))), true, got.bytes, path);
+        if (got.then <= -FILE_ERROR) return { moved: got.bytes, fileErrno: got.then + FILE_ERROR };
+        if (got.then < 0) this.onError(nativeError(calls, got.then, 'read'));
         return got.bytes;
+      }
       case 'file':
-        return { fileErrno: got.errno };
+        return { moved: 0, fileErrno: got.errno };
       case 'turn':
         return 'turn';
       case 'error':

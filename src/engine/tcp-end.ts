@@ -13,7 +13,7 @@
  */
 import net, { type Socket as NetSocket } from 'node:net';
 import { unwatchBare, watchBare, type Handable } from './bare-watch.js';
-import { ADDRESS_BYTES, EAGAIN, FILE_ERROR, READY, SLICE_MS, addressOf, type NativeCalls } from './native.js';
+import { ADDRESS_BYTES, EAGAIN, FILE_ERROR, SLICE_MS, addressOf, type NativeCalls } from './native.js';
 import { descriptor, plainDescriptor, serverPath } from './stream-handle.js';
 import type { Address, Family } from './types.js';
 
@@ -35,7 +35,8 @@ export type AddonRead = { readonly kind: 'data'; readonly data: Buffer } | { rea
  * nothing yet on a bare descriptor (turn), or nothing (the wait goes on on the loop).
  */
 export type AddonSplice =
-  | { readonly kind: 'moved'; readonly bytes: number }
+  /** then: what stopped the move after these bytes (0: nothing; -errno the socket's, -(FILE_ERROR + errno) the file's). */
+  | { readonly kind: 'moved'; readonly bytes: number; readonly then: number }
   | { readonly kind: 'turn' }
   | { readonly kind: 'error'; readonly errno: number }
   | { readonly kind: 'file'; readonly errno: number }
@@ -158,20 +159,20 @@ export class ConnEnd implements Handable {
 
   /**
    * As readInAddon, but the bytes go from the socket straight into the file at fileFd (recvfile's fast
-   * path, splice(2) in the addon): their count, with their first bytes peeked into preview (see
-   * NativeCalls.splicefile). A move is tried before the wait (bytes are often there). When nothing came
-   * within the wait, a bare descriptor stays bare ('turn': the caller lets the event loop turn once
-   * and tries again), as a transfer would otherwise go on in Node's 64 KiB reads; the end of the stream
-   * is the loop's to read, as for readInAddon.
+   * path, splice(2) in the addon, move after move while they come, waiting for one slice at most): their
+   * count, with what stopped the call after them (then: 0, -errno or -(FILE_ERROR + errno)) and the first
+   * bytes peeked into out (see NativeCalls.splicefile). When nothing came within the wait, a bare
+   * descriptor stays bare ('turn': the caller lets the event loop turn once and tries again), as a
+   * transfer would otherwise go on in Node's 64 KiB reads; the end of the stream is the loop's to read,
+   * as for readInAddon.
    */
-  spliceInAddon(calls: NativeCalls, fileFd: number, max: number, preview: Buffer): AddonSplice {
+  spliceInAddon(calls: NativeCalls, fileFd: number, max: number, out: Buffer): AddonSplice {
     const fd = this.fd();
     if (fd < 0) return null;
     const raw = this.socket;
     if (raw !== null && (raw.readableFlowing !== true || raw.readableLength > 0)) return null;
-    let n = calls.splicefile(fd, fileFd, max, preview);
-    if (n === EAGAIN && calls.wait(fd, 0, SLICE_MS) === READY) n = calls.splicefile(fd, fileFd, max, preview);
-    if (n > 0) return { kind: 'moved', bytes: n };
+    const n = calls.splicefile(fd, fileFd, max, SLICE_MS, out);
+    if (n > 0) return { kind: 'moved', bytes: n, then: out.readInt32LE(0) };
     if (n <= -FILE_ERROR) return { kind: 'file', errno: n + FILE_ERROR };
     if (n < 0 && n !== EAGAIN) return { kind: 'error', errno: n };
     if (this.bare === null) return null;

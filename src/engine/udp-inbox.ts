@@ -21,11 +21,17 @@ const receiveSize = 65536;
 
 /**
  * Receive calls served from the queue read the kernel every this many (see UdpSocket's receive): the
- * addon drains it, or on the event loop one call waits a turn, in which Node reads up to 32 datagrams
- * (libuv's batch). Without it a server answering a burst from its queue let the kernel's buffer
- * overflow and answered 26–79% of a thousand clients where Python answers all (issue 14's udp-burst).
+ * addon drains it (YIELD_EVERY), or on the event loop one call waits a turn (YIELD_EVERY_LOOP), in
+ * which Node reads up to 32 datagrams (libuv's batch). Without it a server answering a burst from its
+ * queue let the kernel's buffer overflow and answered 26–79% of a thousand clients where Python answers
+ * all (issue 14's udp-burst). A turn costs a few microseconds, an answer from a cold interpreter a
+ * hundred: on the event loop the kernel is read every few answers, 32 datagrams for each 4.
  */
-const YIELD_EVERY = 16;
+export const YIELD_EVERY = 16;
+export const YIELD_EVERY_LOOP = 4;
+
+/** While datagrams come one a turn, one wake in this many is put off to see whether they still do (arriveFromLoop). */
+const PROBE_EVERY = 8;
 
 export class DatagramInbox {
   private readonly fifo = new Fifo<Datagram>();
@@ -35,6 +41,15 @@ export class DatagramInbox {
   private droppedCount = 0;
   /** Receive calls served from the queue since the socket was last read (readsKernelNow). */
   private servedSinceRead = 0;
+  /** A waiting call is to be woken in this turn's check phase (arriveFromLoop). */
+  private wakeLater = false;
+  /**
+   * The last wake put off found a batch queued: wakes are put off until one finds a single datagram.
+   * True at first: a burst meets a cold interpreter, whose first answers take milliseconds.
+   */
+  private batches = true;
+  /** Wakes made at once since the last one put off. */
+  private sinceProbe = 0;
 
   constructor(private readonly owner: BaseSocket) {}
 
@@ -58,11 +73,11 @@ export class DatagramInbox {
   }
 
   /**
-   * A receive call served from the queue: true on every YIELD_EVERY-th since the socket was last read,
-   * when the call must read the kernel (see UdpSocket's receive).
+   * A receive call served from the queue: true on every `every`-th since the socket was last read
+   * (YIELD_EVERY or YIELD_EVERY_LOOP), when the call must read the kernel (see UdpSocket's receive).
    */
-  readsKernelNow(): boolean {
-    if (++this.servedSinceRead < YIELD_EVERY) return false;
+  readsKernelNow(every: number): boolean {
+    if (++this.servedSinceRead < every) return false;
     this.servedSinceRead = 0;
     return true;
   }
@@ -79,8 +94,49 @@ export class DatagramInbox {
     return { data: d.data.subarray(0, bufsize), address: d.address };
   }
 
-  /** A datagram came (Node's 'message', or a read in the addon): queued and told, or dropped past the cap. */
-  readonly arrive = (data: Buffer, rinfo: Pick<dgram.RemoteInfo, 'address' | 'port'>): void => {
+  /**
+   * A datagram Node read (its 'message'): queued and told as arrive does. Node reads up to 32 datagrams
+   * a turn, each in a callback of its own, and a call woken at once answers each before Node reads the
+   * next: in a burst the kernel's buffer (a few hundred small datagrams) then held what came while the
+   * shell answered at the interpreter's pace, and dropped the rest (issue 16: 18-40% of a thousand
+   * clients). So while datagrams come in batches, a waiting call is woken in the check phase of the
+   * turn (setImmediate), after Node's reads: it finds the batch queued, and the calls served from the
+   * queue give the loop a turn every YIELD_EVERY_LOOP to read on. The first wake is put off so (a burst
+   * meets a cold interpreter: its first answers take milliseconds, Node's and Python's microseconds);
+   * while datagrams come one a turn (a conversation's round trips, to which the check phase adds 2 µs
+   * of CPU each), one wake in PROBE_EVERY is, and the datagrams queued by then say whether they still do.
+   */
+  readonly arriveFromLoop = (data: Buffer, rinfo: Pick<dgram.RemoteInfo, 'address' | 'port'>): void => {
+    if (this.wakeLater) {
+      this.arrive(data, rinfo, false);
+      return;
+    }
+    if (!this.owner.reader.waiting || (!this.batches && ++this.sinceProbe < PROBE_EVERY)) {
+      this.arrive(data, rinfo);
+      return;
+    }
+    this.sinceProbe = 0;
+    this.wakeLater = true;
+    this.arrive(data, rinfo, true, false);
+    setImmediate(this.wakeNow);
+  };
+
+  private readonly wakeNow = (): void => {
+    this.wakeLater = false;
+    this.batches = this.fifo.length > 1; // the turn read more than the one that woke the call
+    if (this.fifo.length > 0) this.owner.reader.wake();
+  };
+
+  /**
+   * A datagram came (a read in the addon, or Node's through arriveFromLoop): queued and told, or dropped
+   * past the cap. taken: a waiting call takes it (the event says so); wake: now.
+   */
+  readonly arrive = (
+    data: Buffer,
+    rinfo: Pick<dgram.RemoteInfo, 'address' | 'port'>,
+    taken = this.owner.reader.waiting,
+    wake = taken,
+  ): void => {
     const owner = this.owner;
     if (owner.closed) return;
     this.servedSinceRead = 0;
@@ -107,7 +163,6 @@ export class DatagramInbox {
     owner.bytesReceived += data.length;
     owner.arrivals++;
     // The event first, then the waiting recvfrom takes the datagram: the event tells of its arrival.
-    const taken = owner.reader.waiting;
     owner.core.emit({
       kind: 'received',
       serial: owner.serial,
@@ -115,10 +170,11 @@ export class DatagramInbox {
       transport: 'udp',
       bytes: data.length,
       from,
-      queued: this.fifo.length,
+      // Not the one a waiting call is about to take (arriveFromLoop): told as if it had taken it at once.
+      queued: this.fifo.length - (this.wakeLater && !taken ? 1 : 0),
       taken,
       data,
     });
-    if (taken) owner.reader.wake();
+    if (wake) owner.reader.wake();
   };
 }

@@ -11,7 +11,7 @@ import { errorCode, fromCode, type ErrorContext } from './errors.js';
 import { kernelUdpDrops } from './kernel-drops.js';
 import type { Address, BlockOptions, Family, RecvCall } from './types.js';
 import { DgramHandle } from './udp-handle.js';
-import { DatagramInbox, type Datagram } from './udp-inbox.js';
+import { DatagramInbox, YIELD_EVERY, YIELD_EVERY_LOOP, type Datagram } from './udp-inbox.js';
 import { DescriptorOptions } from './sockopts.js';
 import { UdpNative } from './udp-native.js';
 
@@ -30,7 +30,7 @@ export abstract class UdpReceiving extends BaseSocket {
     super(core, name, serial, owner, family);
     const context = (): ErrorContext => this.context();
     this.options = new DescriptorOptions(core.addon, 'udp', family, context);
-    this.handle = new DgramHandle(family, context, this.options, this.inbox.arrive, this.onError);
+    this.handle = new DgramHandle(family, context, this.options, this.inbox.arriveFromLoop, this.onError);
     this.native = new UdpNative({
       blocking: core.blocking,
       fd: () => this.handle.fd(),
@@ -81,9 +81,9 @@ export abstract class UdpReceiving extends BaseSocket {
     // native fast path it also waits in the addon (BaseSocket.waitWithAddon says when).
     const got = this.receiveWith(call, bufsize, options, () => this.take(bufsize, call), this.waitInAddon);
     // Served from the queue again and again, the calls never read the kernel, whose buffer then
-    // overflows in a burst: every YIELD_EVERY such calls (udp-inbox.ts), the addon drains it, or one
-    // call waits a turn of the event loop, which reads it.
-    if (behind && this.inbox.readsKernelNow() && !this.native.drain()) {
+    // overflows in a burst: every YIELD_EVERY such calls (udp-inbox.ts), the addon drains it, or every
+    // YIELD_EVERY_LOOP one call waits a turn of the event loop, which reads it.
+    if (behind && this.inbox.readsKernelNow(this.native.mayBlock() === null ? YIELD_EVERY_LOOP : YIELD_EVERY) && !this.native.drain()) {
       return Promise.resolve(got).then((d) => new Promise<Datagram>((resolve) => setImmediate(() => resolve(d))));
     }
     return got;

@@ -14,7 +14,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH, CLI, ENGINES, NODE, PYTHON, engineContenders, freePort, has, sockshell, start, waitListening } from './lib.mjs';
+import { BENCH, ENGINES, NODE, PYTHON, engineContenders, freePort, has, sockshell, start, waitListening } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 /** sockshell connect's line on stderr once connected: the start of its transfer, as the scripts' "start". */
@@ -81,9 +81,10 @@ export function bulk(mib) {
   /** sockshell connect < file → sockshell listen > /dev/null, nc's own job, on one engine (its bulk path, or the event loop's). */
   const cli = (engine) => () =>
     transfer(
-      (port) => start(NODE, [CLI, 'listen', '127.0.0.1', String(port)], { stdout: devnull, env: engine.env }),
+      (port) => start(NODE, [engine.cli, 'listen', '127.0.0.1', String(port)], { stdout: devnull, env: engine.env }),
       (proc) => proc.line(LISTENING, 15_000, true),
-      (port) => start(NODE, [CLI, 'connect', '127.0.0.1', String(port)], { stdin: openSync(file, 'r'), stdout: devnull, env: engine.env }),
+      (port) =>
+        start(NODE, [engine.cli, 'connect', '127.0.0.1', String(port)], { stdin: openSync(file, 'r'), stdout: devnull, env: engine.env }),
       bytes,
     );
   const contenders = {
@@ -154,8 +155,11 @@ export function bulk(mib) {
       { a: 'cli-native', b: 'socat' },
       { a: 'cli-loop', b: 'nc' },
       { a: 'cli-loop', b: 'socat' },
+      { a: 'fallback', b: 'nc' },
+      { a: 'cli-fallback', b: 'nc' },
       { a: 'native', b: 'python' },
       { a: 'loop', b: 'python' },
+      { a: 'fallback', b: 'python' },
       { a: 'nc', b: 'python' },
       { a: 'socat', b: 'python' },
       { a: 'node', b: 'python' },

@@ -5,7 +5,7 @@
  * full receive buffer (netstat's RcvbufErrors). Target: the shell's fraction ≥ 0.99, as Python's.
  * Needs python3 (the clients); without it the row is skipped.
  */
-import { BENCH, PEERS, PYTHON, ROOT, engineContenders, freePort, pinned, sockshell, start } from './lib.mjs';
+import { BENCH, NODE, PEERS, PYTHON, ROOT, engineContenders, freePort, pinned, sockshell, start } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 const LIMIT_MS = 120_000;
@@ -34,6 +34,8 @@ async function burst(startServer, clients) {
 
 const shellServer = (engine) => (port) => sockshell(`${ROOT}scripts/UDPServer.sock`, { serverPort: port }, pinned, engine);
 const pythonServer = (port) => start(PYTHON, [`${PEERS}UDPServer.py`, String(port)], pinned);
+/** Raw Node's UDPServer ('message' events, one send each): the floor for the event-loop engines. */
+const nodeServer = (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, 'udp-server', String(port)], pinned);
 
 export function udpBurst(clients) {
   const available = PYTHON !== null;
@@ -48,11 +50,16 @@ export function udpBurst(clients) {
         available: c.available && available,
         missing: available ? c.missing : 'python3 is not installed',
       })),
+      { id: 'node', label: 'raw node:dgram server', available, missing: 'python3 is not installed', run: () => burst(nodeServer, clients) },
       { id: 'python', label: 'UDPServer.py', available, missing: 'python3 is not installed', run: () => burst(pythonServer, clients) },
     ],
     ratios: [
       { a: 'native', b: 'python', target: { min: 0.99 } },
       { a: 'loop', b: 'python', target: { min: 0.99 } },
+      { a: 'fallback', b: 'python', target: { min: 0.99 } },
+      { a: 'node', b: 'python' },
+      { a: 'loop', b: 'node' },
+      { a: 'fallback', b: 'node' },
     ],
   };
 }

@@ -71,6 +71,8 @@ export function connections(count, warmup) {
       { a: 'loop', b: 'python' },
       { a: 'node', b: 'python' },
       { a: 'loop', b: 'node' },
+      { a: 'fallback', b: 'python' },
+      { a: 'fallback', b: 'node' },
     ],
   };
 }
@@ -105,6 +107,8 @@ export function clientConnections(count, warmup) {
       { a: 'loop', b: 'python' },
       { a: 'node', b: 'python' },
       { a: 'loop', b: 'node' },
+      { a: 'fallback', b: 'python' },
+      { a: 'fallback', b: 'node' },
     ],
   };
 }

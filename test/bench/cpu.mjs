@@ -6,12 +6,13 @@
  * trip's time is the sum of the two ends' CPU and each end's share can be read off. The loop is
  * timed by the client's "start" and "done" lines, as in the benchmark.
  *
- *   node test/bench/cpu.mjs udp|tcp [COUNT=100000] [ROUNDS=3]
- *   node test/bench/cpu.mjs conn [COUNT=100000] [ROUNDS=3]
+ *   node test/bench/cpu.mjs udp|tcp [COUNT=100000] [ROUNDS=3] [ENGINES=native]
+ *   node test/bench/cpu.mjs conn [COUNT=100000] [ROUNDS=3] [ENGINES=native,loop]
  *
  * A long COUNT measures the steady state; 20,000 (the benchmark's) includes V8's warm-up.
  * The textbook's Python is measured at each end too (against raw Node at the other), so each end's
- * CPU can be set beside the shell's.
+ * CPU can be set beside the shell's. ENGINES (comma-separated: native, loop, fallback; lib.mjs ENGINES)
+ * are the shell's back ends measured, each a pair of rows (`fallback` is a process without the addon).
  * `conn` measures connections instead: COUNT sequential textbook TCPClients (Python's, or raw Node's
  * without python3; after as many untimed) against scripts/TCPServer.sock on each engine, raw Node's
  * server and TCPServer.py: each end's CPU per connection.
@@ -19,11 +20,14 @@
 import { readFileSync } from 'node:fs';
 import { BENCH, ENGINES, NODE, PEERS, PYTHON, ROOT, freePort, pinned, setPinning, sockshell, start } from './lib.mjs';
 
-const [transport = 'udp', countText = '100000', roundsText = '3'] = process.argv.slice(2);
-if (transport !== 'udp' && transport !== 'tcp' && transport !== 'conn') {
-  process.stderr.write('usage: node test/bench/cpu.mjs udp|tcp|conn [COUNT] [ROUNDS]\n');
+const [transport = 'udp', countText = '100000', roundsText = '3', enginesText = transport === 'conn' ? 'native,loop' : 'native'] =
+  process.argv.slice(2);
+const engines = enginesText.split(',').map((id) => ENGINES.find((e) => e.id === id));
+if ((transport !== 'udp' && transport !== 'tcp' && transport !== 'conn') || engines.includes(undefined)) {
+  process.stderr.write('usage: node test/bench/cpu.mjs udp|tcp|conn [COUNT] [ROUNDS] [ENGINE,...: native, loop, fallback]\n');
   process.exit(2);
 }
+const measured = engines.filter((e) => e.available);
 const count = Number(countText);
 setPinning(true);
 
@@ -34,7 +38,6 @@ function cpuMs(pid) {
 }
 
 const serverScript = transport === 'udp' ? `${ROOT}scripts/UDPServer.sock` : `${BENCH}tcp-server.sock`;
-const [native, loop] = ENGINES;
 /** The textbook's server for the transport: UDPServer.py, or py_rt.py's TCP server that serves one connection until it closes. */
 const pythonServer = transport === 'udp' ? `${PEERS}UDPServer.py` : `${BENCH}peers/py_rt.py`;
 const pythonServerArgs = (port) => (transport === 'udp' ? [String(port)] : ['tcp-server', String(port)]);
@@ -45,8 +48,9 @@ const connClient = (port) =>
 const connEnds = {
   server: {
     node: (port) => start(NODE, [`${BENCH}peers/node-conn.mjs`, 'server', String(port)], pinned),
-    native: (port) => sockshell(`${ROOT}scripts/TCPServer.sock`, { serverPort: port }, pinned, native),
-    loop: (port) => sockshell(`${ROOT}scripts/TCPServer.sock`, { serverPort: port }, pinned, loop),
+    ...Object.fromEntries(
+      measured.map((e) => [e.id, (port) => sockshell(`${ROOT}scripts/TCPServer.sock`, { serverPort: port }, pinned, e)]),
+    ),
     python: (port) => start(PYTHON, [`${PEERS}TCPServer.py`, String(port)], pinned),
   },
   client: { client: connClient },
@@ -57,12 +61,14 @@ const ends =
     : {
         server: {
           node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-server`, String(port)], pinned),
-          shell: (port) => sockshell(serverScript, { serverPort: port }, pinned),
+          ...Object.fromEntries(measured.map((e) => [e.id, (port) => sockshell(serverScript, { serverPort: port }, pinned, e)])),
           ...(PYTHON === null ? {} : { python: (port) => start(PYTHON, [pythonServer, ...pythonServerArgs(port)], pinned) }),
         },
         client: {
           node: (port) => start(NODE, [`${BENCH}peers/node-rt.mjs`, `${transport}-client`, String(port), String(count)], pinned),
-          shell: (port) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned),
+          ...Object.fromEntries(
+            measured.map((e) => [e.id, (port) => sockshell(`${BENCH}${transport}-client.sock`, { serverPort: port, count }, pinned, e)]),
+          ),
           python: (port) => start(PYTHON, [`${BENCH}peers/py_rt.py`, `${transport}-client`, String(port), String(count)], pinned),
         },
       };
@@ -92,11 +98,13 @@ async function once(serverKind, clientKind) {
 
 const pairs =
   transport === 'conn'
-    ? ['node', ...(native.available ? ['native'] : []), 'loop', ...(PYTHON === null ? [] : ['python'])].map((s) => [s, 'client'])
+    ? ['node', ...measured.map((e) => e.id), ...(PYTHON === null ? [] : ['python'])].map((s) => [s, 'client'])
     : [
         ['node', 'node'],
-        ['shell', 'node'],
-        ['node', 'shell'],
+        ...measured.flatMap((e) => [
+          [e.id, 'node'],
+          ['node', e.id],
+        ]),
         ...(PYTHON === null
           ? []
           : [

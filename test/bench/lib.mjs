@@ -5,7 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -194,26 +196,66 @@ export function start(command, args, { env = {}, stdin = 'ignore', stdout = 'pip
 export const NATIVE_ADDON = `${ROOT}dist/native/sockshell.node`;
 
 /**
- * The shell's two back ends, each a row of its own wherever the shell runs a script: the native
- * engine (blocking socket calls in the addon, chosen by `run` when nothing needs the event loop) and
- * the event-loop engine (node:dgram and node:net, everywhere else and the fallback). SOCKSHELL_ENGINE
- * forces one. A back end that cannot run here is a row that says why, and is skipped.
+ * The shell's back ends, each a row of its own wherever the shell runs a script: the native engine
+ * (blocking socket calls in the addon, chosen by `run` when nothing needs the event loop); the
+ * event-loop engine with the addon loaded (`SOCKSHELL_ENGINE=loop`: node:dgram and node:net wait and
+ * move the bytes, but bind, listen, accept's queue and options still go through the addon, as in the
+ * interactive shell); and the fallback, a process with no addon at all (what a machine that cannot
+ * build it runs: node:dgram and node:net alone). A back end that cannot run here is a row that says
+ * why, and is skipped. `cli` is the launcher each runs.
  */
 export const ENGINES = [
   {
     id: 'native',
     label: 'native engine',
     env: { SOCKSHELL_ENGINE: 'native' },
+    cli: CLI,
     available: existsSync(NATIVE_ADDON),
     missing: `the native addon was not built (${NATIVE_ADDON.slice(ROOT.length)}; npm run build:native says why)`,
   },
-  { id: 'loop', label: 'event-loop engine', env: { SOCKSHELL_ENGINE: 'loop' }, available: true, missing: '' },
+  { id: 'loop', label: 'event-loop engine, addon loaded', env: { SOCKSHELL_ENGINE: 'loop' }, cli: CLI, available: true, missing: '' },
+  {
+    id: 'fallback',
+    label: 'fallback: no addon',
+    env: {},
+    get cli() {
+      return fallbackCli();
+    },
+    available: existsSync(`${ROOT}dist/sockshell.cjs`),
+    missing: 'the bundle was not built (npm run build)',
+  },
 ];
+
+let fallbackLauncher = null;
+
+/**
+ * The fallback's launcher: this build's bundle and launcher copied to a directory of their own without
+ * native/, so the process finds no addon to load (the files `SOCKSHELL_NATIVE=0 npm run build` makes;
+ * the addon is looked for beside the bundle only, engine/native.ts). Made on first use, removed at
+ * exit, and checked once: asked for the native engine, it must say it has none.
+ */
+function fallbackCli() {
+  if (fallbackLauncher !== null) return fallbackLauncher;
+  const dir = mkdtempSync(join(tmpdir(), 'sockshell-fallback-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  for (const file of ['cli.js', 'sockshell.cjs', 'sockshell.cjs.map', 'sockshell.v8cache', 'package.json']) {
+    if (existsSync(`${ROOT}dist/${file}`)) copyFileSync(`${ROOT}dist/${file}`, join(dir, file));
+  }
+  const launcher = join(dir, 'cli.js');
+  const r = spawnSync(NODE, [launcher, 'run', `${BENCH}empty.sock`], {
+    env: { ...process.env, SOCKSHELL_ENGINE: 'native' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0 || !r.stderr.includes('using the event-loop engine'))
+    throw new Error(`the fallback's copy of the shell should run without its addon: status ${r.status}, ${r.stderr.trim()}`);
+  fallbackLauncher = launcher;
+  return launcher;
+}
 
 /** `sockshell run FILE NAME=VALUE...` with this checkout's build, on one engine (default: the shell's own choice). */
 export function sockshell(script, vars, options = {}, engine = null) {
   const env = { ...options.env, ...(engine?.env ?? {}) };
-  return start(NODE, [CLI, 'run', script, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { ...options, env });
+  return start(NODE, [engine?.cli ?? CLI, 'run', script, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)], { ...options, env });
 }
 
 /** One contender per engine: `make(engine)` is its run; ids are the engine ids, labels say the engine. */

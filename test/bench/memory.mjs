@@ -72,6 +72,7 @@ export function memory(count) {
     ratios: [
       { a: 'native', b: 'node', target: { max: 1.5 } },
       { a: 'loop', b: 'node', target: { max: 1.5 } },
+      { a: 'fallback', b: 'node', target: { max: 1.5 } },
       { a: 'native', b: 'python' },
       { a: 'loop', b: 'python' },
       { a: 'node', b: 'python' },

@@ -76,7 +76,10 @@ export function roundTrips(transport, count, warmup) {
       { a: 'native', b: 'python', target: { min: 1.0 } },
       { a: 'loop', b: 'python' },
       { a: 'node', b: 'python' },
-      { a: 'loop', b: 'node', target: { min: 0.9 } },
+      { a: 'loop', b: 'node' },
+      // Issue 16's fallback target: the process without the addon, against raw Node doing the same work.
+      { a: 'fallback', b: 'python' },
+      { a: 'fallback', b: 'node', target: { min: 0.9 } },
     ],
   };
 }

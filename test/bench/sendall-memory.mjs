@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH, CLI, NODE, PYTHON, engineContenders, has, start } from './lib.mjs';
+import { BENCH, NODE, PYTHON, engineContenders, has, start } from './lib.mjs';
 
 const TIME = '/usr/bin/time';
 
@@ -73,7 +73,7 @@ export function sendallMemory(kind, mib, seconds = 2) {
           peak(
             (port) => [
               NODE,
-              CLI,
+              engine.cli,
               'run',
               `${BENCH}sendall-stalled.sock`,
               `serverPort=${port}`,
@@ -96,6 +96,7 @@ export function sendallMemory(kind, mib, seconds = 2) {
     ratios: [
       { a: 'native', b: 'python' },
       { a: 'loop', b: 'python' },
+      { a: 'fallback', b: 'python' },
     ],
   };
 }

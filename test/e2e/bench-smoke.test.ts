@@ -46,6 +46,13 @@ describe('npm run bench', () => {
       'sendall-memory-tcp',
       'sendall-memory-tls',
     ]);
+    // Every measurement of the shell has a row for the fallback, a process with no addon (lib.mjs ENGINES).
+    for (const id of ['udp-rt', 'tcp-rt', 'tcp-conn', 'bulk', 'memory', 'udp-burst']) {
+      expect(
+        report.results.find((r) => r.id === id)?.contenders.find((c) => c.id === 'fallback'),
+        id,
+      ).toMatchObject({ available: true, n: 1 });
+    }
     for (const r of report.results) {
       for (const c of r.contenders.filter((x) => x.available)) {
         expect(c.n, `${r.id} ${c.id}`).toBe(1);
