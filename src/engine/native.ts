@@ -152,12 +152,17 @@ const lastRaw = Buffer.alloc(ADDRESS_RAW_BYTES);
 let lastHost = '';
 
 function hostOf(buffer: Buffer): string {
-  // [0] family, [1] text length, [4..] the raw address and its scope: all but the port ([2..3]).
-  if (buffer[0] === lastRaw[0] && buffer[1] === lastRaw[1] && buffer.compare(lastRaw, 4, ADDRESS_RAW_BYTES, 4, ADDRESS_RAW_BYTES) === 0)
-    return lastHost;
+  if (sameHost(buffer)) return lastHost;
   buffer.copy(lastRaw, 0, 0, ADDRESS_RAW_BYTES);
   lastHost = buffer.toString('latin1', ADDRESS_RAW_BYTES, ADDRESS_RAW_BYTES + (buffer[1] ?? 0));
   return lastHost;
+}
+
+/** [0] the family, [1] the text's length, [4..] the raw address and its scope are the last one's: all but the port ([2..3]). A loop, as udp-native.ts's: Buffer.compare's checks cost more. */
+function sameHost(buffer: Buffer): boolean {
+  if (buffer[0] !== lastRaw[0] || buffer[1] !== lastRaw[1]) return false;
+  for (let i = 4; i < ADDRESS_RAW_BYTES; i++) if (buffer[i] !== lastRaw[i]) return false;
+  return true;
 }
 
 /** What the engine holds of the fast path: the addon, and whether a call may block the thread now. */
