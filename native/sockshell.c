@@ -520,20 +520,28 @@ static napi_value new_socket(napi_env env, napi_callback_info info) {
 }
 
 /*
- * acceptwait(fd, address, maxMs) -> the new connection's descriptor (non-blocking, close-on-exec) or
- * -errno: accept4 at once (a connection may be queued already), else wait() (maxMs at most) and again;
- * -EAGAIN when the wait goes on on the event loop. address receives the peer (fill_address). The
- * listening socket is Node's: its event loop finds the queue one shorter, which is all it needs to know.
+ * acceptwait(fd, address, maxMs, waitFirst) -> the new connection's descriptor (non-blocking,
+ * close-on-exec) or -errno: accept4 at once (a connection may be queued already), else wait() (maxMs
+ * at most) and again; -EAGAIN when the wait goes on on the event loop. maxMs < 0: accept4 only, no
+ * wait. waitFirst: the caller's accept4 has just found the queue empty, so wait first (accept4 again
+ * would only fail: a waiting accept cost two accept4 and two polls where one of each does). address
+ * receives the peer (fill_address). The listening socket may be Node's: its event loop finds the queue
+ * one shorter, which is all it needs to know.
  */
 static napi_value accept_wait(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd, max_ms;
-  if (!args(env, info, 3, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &max_ms)) return NULL;
+  napi_value argv[4];
+  int32_t fd, max_ms, wait_first;
+  if (!args(env, info, 4, argv) || !int_arg(env, argv[0], &fd) || !int_arg(env, argv[2], &max_ms) ||
+      !int_arg(env, argv[3], &wait_first))
+    return NULL;
   struct sockaddr_storage from;
   socklen_t from_length = sizeof from;
   memset(&from, 0, sizeof from);
-  int conn = accept4(fd, (struct sockaddr *)&from, &from_length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int conn = -1;
+  errno = EAGAIN;
+  if (!wait_first || max_ms < 0) conn = accept4(fd, (struct sockaddr *)&from, &from_length, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (conn < 0 && errno == EAGAIN) {
+    if (max_ms < 0) return number(env, -EAGAIN);
     int w = wait_on(env, fd, 0, max_ms);
     if (w < 0) return number(env, w);
     if (w != READY) return number(env, -EAGAIN);

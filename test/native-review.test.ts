@@ -149,7 +149,7 @@ const name = Buffer.alloc(${ADDRESS_BYTES});
 n.sockname(listening, name);
 const port = name.readUInt16BE(2);
 const client = net.connect(port, '127.0.0.1', () => {
-  const conn = n.acceptwait(listening, Buffer.alloc(${ADDRESS_BYTES}), 1000);
+  const conn = n.acceptwait(listening, Buffer.alloc(${ADDRESS_BYTES}), 1000, 0);
   const row = ':' + port.toString(16).toUpperCase().padStart(4, '0') + ' 0100007F:' + client.localPort.toString(16).toUpperCase().padStart(4, '0');
   client.resetAndDestroy();
   // The reset has come when the connection leaves the kernel's table; nothing reads it here.

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { SocketError } from '../src/engine/errors.js';
 import { Waiter } from '../src/engine/waiter.js';
@@ -111,5 +112,44 @@ describe('Waiter.now', () => {
     await expect(got).rejects.toThrow('the addon failed');
     expect(w.call).toBeNull();
     expect(w.waiting).toBe(false);
+  });
+});
+
+/**
+ * Issue 16: a script's calls share one signal. Each socket used to add its own abort listener on its
+ * first wait and keep it until it closed: a listener per held connection that had waited, and an
+ * addEventListener and a removeEventListener per served one. Now the signal has one listener, for
+ * whichever calls wait with it.
+ */
+describe('Waiter and Ctrl-C', () => {
+  it('calls on many slots waiting with one signal put one listener on it, and aborting fails each of them with EINTR', async () => {
+    const ctrlC = new AbortController();
+    const slots = Array.from({ length: 20 }, () => new Waiter());
+    const calls = slots.map((w, i) => w.until('recv', `c${i}`, null, { signal: ctrlC.signal }, () => null));
+    expect(getEventListeners(ctrlC.signal, 'abort')).toHaveLength(1);
+    ctrlC.abort();
+    for (const [i, got] of calls.entries()) await expect(got).rejects.toMatchObject({ code: 'EINTR', context: { socket: `c${i}` } });
+    expect(slots.every((w) => w.call === null)).toBe(true);
+  });
+
+  it('a call that ended is not failed by a later abort, and the slot waits again with the same listener', async () => {
+    const ctrlC = new AbortController();
+    const done = new Waiter();
+    const other = new Waiter();
+    let ready = false;
+    const first = done.until('recv', 'a', null, { signal: ctrlC.signal }, () => (ready ? 'data' : null));
+    ready = true;
+    done.wake();
+    await expect(first).resolves.toBe('data');
+    const second = other.until('accept', 'b', null, { signal: ctrlC.signal }, () => null);
+    ready = false;
+    const again = done.until('recv', 'a', null, { signal: ctrlC.signal }, () => (ready ? 'more' : null));
+    expect(getEventListeners(ctrlC.signal, 'abort')).toHaveLength(1);
+    ready = true;
+    done.wake();
+    await expect(again).resolves.toBe('more');
+    ctrlC.abort();
+    await expect(second).rejects.toMatchObject({ code: 'EINTR' });
+    expect(done.call).toBeNull();
   });
 });

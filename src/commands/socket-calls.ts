@@ -1,3 +1,4 @@
+import { andThen } from '../core/completion.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
 import { addressRepr } from '../lang/values.js';
 import { expr, lines, reuseAddress, socketExpr } from '../spec/python.js';
@@ -92,18 +93,20 @@ export const socketCalls: readonly CommandDef[] = [
       py.helper('tls_accept'); // a connection one of this program's TLS clients made may be accepted already
       return socketExpr(`tls_accept(${py.target})`, 'tcp', 'address');
     },
-    async run(ctx) {
+    run(ctx) {
       const s = ctx.socket();
       // Spelled out: spreading ctx.block here cost ~10 µs per accept (V8's slow path for object spread).
       const { signal, maxWaitMs } = ctx.block;
-      const options = { signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true };
+      const options = { here: true, signal, maxWaitMs, name: ctx.targetName, owner: ctx.scope.owner, displace: true } as const;
       const accepting = ctx.session.engine.accept(s, options);
       tellWaiting(ctx, s, 'accept');
-      const { socket, address, tls } = await accepting;
-      ctx.scope.current = socket;
-      if (ctx.session.showsInfo()) ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
-      if (tls) for (const line of tlsLines(tls, '')) ctx.info(line);
-      return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
+      return andThen(accepting, ({ socket, address, tls }) => {
+        ctx.scope.current = socket;
+        if (ctx.session.showsInfo())
+          ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
+        if (tls) for (const line of tlsLines(tls, '')) ctx.info(line);
+        return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
+      });
     },
   }),
   defineCommand({

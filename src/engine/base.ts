@@ -23,7 +23,7 @@ import type {
   TransferOptions,
 } from './types.js';
 
-// What a socket needs from its engine lives in socket-core.ts; udp.ts, tcp.ts and listener.ts take it from here.
+// What a socket needs from its engine lives in socket-core.ts; udp.ts, tcp.ts and node-listener.ts take it from here.
 export type { Accepted, Core, Holder } from './socket-core.js';
 
 export type Queued = SocketInfo['queued'];
@@ -68,7 +68,7 @@ export abstract class BaseSocket extends SocketWaits {
 
   abstract bind(host: string, port: number): Promise<Address>;
   abstract listen(backlog: number): Promise<Address>;
-  abstract accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }>;
+  abstract accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address }>;
   abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /** A number when the data went at once; a promise when the call waits, and for every error. */
   abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): number | Promise<number>;

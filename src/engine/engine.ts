@@ -3,13 +3,14 @@
  * closed or stale one), over the table of open sockets; owners so a job's sockets close together.
  * What the sockets themselves see of the engine (the table, settings, events, closing) is engine-core.ts.
  */
-import type { Completion } from '../core/completion.js';
+import { andThen, type Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
 import { SocketError } from './errors.js';
 import { acceptedEvent } from './accepted-event.js';
 import { EngineCore } from './engine-core.js';
 import { TcpSocket } from './tcp.js';
 import type {
+  Accepting,
   Address,
   BlockOptions,
   BulkPath,
@@ -27,7 +28,6 @@ import type {
   SocketOption,
   StreamRead,
   StreamReadResult,
-  TlsInfo,
   TlsSetup,
   TransferOptions,
   Transport,
@@ -76,9 +76,11 @@ class SocketEngine implements Engine {
     return socket === null ? this.closedError('listen', handle) : socket.listen(backlog);
   }
 
-  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address; tls?: TlsInfo }> {
+  accept(handle: SocketHandle, options: HereOptions & CreateOptions): Completion<Accepting>;
+  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Promise<Accepting>;
+  accept(handle: SocketHandle, options: BlockOptions & CreateOptions): Completion<Accepting> {
     const socket = this.find(handle);
-    return socket === null ? this.closedError('accept', handle) : socket.accept(options).then((r) => this.accepted(socket, r));
+    return socket === null ? this.closedError('accept', handle) : andThen(socket.accept(options), (r) => this.accepted(socket, r));
   }
 
   connect(handle: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }> {
@@ -224,10 +226,7 @@ class SocketEngine implements Engine {
   }
 
   /** What accept returned, told as the engine event of the completed call. */
-  private accepted(
-    listener: BaseSocket,
-    r: { socket: SocketHandle; address: Address },
-  ): { socket: SocketHandle; address: Address; tls?: TlsInfo } {
+  private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): Accepting {
     const event = acceptedEvent(listener, this.find(r.socket), r);
     this.core.emit(event);
     return event.tls ? { ...r, tls: event.tls } : r;

@@ -6,7 +6,7 @@
  * copyBound) and connect (Node's socket, given the descriptor: tcp-connect.ts) go on with.
  */
 import { toSocketError, type ErrorContext } from './errors.js';
-import { timeWaitOnly } from './listener.js';
+import { timeWaitOnly } from './bind-probe.js';
 import { ADDRESS_BYTES, addressOf, nativeError, type NativeCalls } from './native.js';
 import type { DescriptorOptions } from './sockopts.js';
 import type { Address } from './types.js';
@@ -48,7 +48,7 @@ export function bindInKernel(
     calls.close(fd, 0);
     throw err;
   }
-  return { fd, address: { ...addressOf(nameBytes), family } };
+  return { fd, address: addressOf(nameBytes, family) };
 }
 
 /**

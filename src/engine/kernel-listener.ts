@@ -16,8 +16,9 @@
  */
 import net from 'node:net';
 import type { Accepted, BaseSocket } from './base.js';
-import { errorCode, toSocketError } from './errors.js';
-import type { Welcoming } from './listener.js';
+import { toSocketError } from './errors.js';
+import { discard, whileQueued } from './unaccepted.js';
+import { localOfAccepted, type Welcoming } from './welcoming.js';
 import { ADDRESS_BYTES, EAGAIN, SLICE_MS, addressOf, nativeError, type Blocking, type NativeCalls, type Watcher } from './native.js';
 import { Fifo } from './queues.js';
 import type { Address } from './types.js';
@@ -34,6 +35,8 @@ export class KernelListener implements Welcoming {
   /** The kernel drops SYNs past its queue and counts them only for the whole host (ListenOverflows). */
   readonly dropped = 0;
   readonly resetsWaiting = true;
+  /** The local address of the connections it accepts, when it is the listener's own (localOfAccepted). */
+  private readonly connLocal: Address | null;
   /** Connections a wait in the addon accepted, for the waiting accept to return. */
   private readonly ready = new Fifo<Accepted>();
   /** The queued connections told (an 'incoming' event), by peer: each is told once, before or as accept takes it. */
@@ -50,6 +53,7 @@ export class KernelListener implements Welcoming {
     local: Address,
   ) {
     this.local = local;
+    this.connLocal = localOfAccepted(local);
   }
 
   /** listen(fd, backlog) on the bound descriptor fd, which the listener owns once it listens (on failure it stays the caller's, still bound). */
@@ -79,7 +83,7 @@ export class KernelListener implements Welcoming {
   take(): Accepted | undefined {
     const early = this.ready.shift();
     if (early !== undefined || this.closed) return early;
-    const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1);
+    const conn = this.calls.acceptwait(this.listenFd, peerBytes.fill(0), -1, 0);
     if (conn === EAGAIN) {
       if (this.watcher === null) this.lookWhileWaiting();
       return undefined;
@@ -92,12 +96,14 @@ export class KernelListener implements Welcoming {
   }
 
   /**
-   * A waiting accept, in the addon: see Listener.waitInAddon. When the wait goes on on the event loop
+   * A waiting accept, in the addon: see NodeListener.waitInAddon. When the wait goes on on the event loop
    * it needs no second try in the addon ('done'): the watcher wakes the accept when a connection comes.
+   * The wait comes first: take() has just found the queue empty (a connection that came since makes
+   * the wait return at once).
    */
   waitInAddon(blocking: Blocking): 'again' | 'done' {
     while (this.owner.reader.waiting && this.ready.length === 0 && !this.closed) {
-      const conn = blocking.calls.acceptwait(this.listenFd, peerBytes.fill(0), SLICE_MS);
+      const conn = blocking.calls.acceptwait(this.listenFd, peerBytes.fill(0), SLICE_MS, 1);
       if (conn < 0) return this.watcher === null && conn === EAGAIN ? 'again' : 'done';
       this.ready.push(this.accepted(conn, true));
       this.owner.reader.wake();
@@ -111,10 +117,7 @@ export class KernelListener implements Welcoming {
     this.closed = true;
     if (this.watcher !== null) this.calls.unwatch(this.watcher);
     this.stopLooking();
-    for (const a of this.ready.drain()) {
-      if (a.raw instanceof net.Socket) a.raw.resetAndDestroy();
-      else a.raw.calls.close(a.raw.fd, 1);
-    }
+    for (const a of this.ready.drain()) discard(a, true, this.owner.family);
     this.calls.close(this.listenFd, 0);
     return Promise.resolve();
   }
@@ -181,19 +184,16 @@ export class KernelListener implements Welcoming {
     const from = this.peer(peerBytes);
     const key = `${from.host} ${from.port}`;
     if (!this.told.delete(key)) this.tell(from, this.waiting + 1, true);
-    if (bare) return { raw: { fd: conn, calls: this.calls }, from, failCode: null };
+    if (bare) return { raw: { fd: conn, calls: this.calls }, from, failCode: null, local: this.connLocal };
     // pauseOnCreate (Node's own, as its pauseOnConnect server uses): nothing is read until accept's socket resumes it.
     const options = { fd: conn, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts;
     const raw = new net.Socket(options);
-    const accepted: Accepted = { raw, from, failCode: null };
-    raw.on('error', (err: Error) => {
-      accepted.failCode ??= errorCode(err);
-    });
-    return accepted;
+    raw.on('error', whileQueued); // accept attaches the connection's own listeners before Node can emit
+    return { raw, from, failCode: null, local: this.connLocal };
   }
 
   private peer(bytes: Buffer): Address {
-    return { ...addressOf(bytes), family: this.owner.family };
+    return addressOf(bytes, this.owner.family);
   }
 
   private tell(from: Address, pending: number, taken: boolean): void {

@@ -9,6 +9,7 @@
  * The addon is optional. Without it (not built, or it fails to load) every call takes the event loop.
  */
 import { createRequire } from 'node:module';
+import type { Address, Family } from './types.js';
 
 /** The addon's functions; a negative number is -errno. */
 export interface NativeCalls {
@@ -39,8 +40,12 @@ export interface NativeCalls {
    * and those bytes (from 5). See native/sockshell.c, splice_file.
    */
   splicefile(socketFd: number, fileFd: number, max: number, maxMs: number, out: Buffer): number;
-  /** A connection from the listening fd: at once, else after a wait (maxMs at most); its descriptor, the peer into address (see addressOf); EAGAIN when the wait goes on on the event loop. */
-  acceptwait(fd: number, address: Buffer, maxMs: number): number;
+  /**
+   * A connection from the listening fd: at once, else after a wait (maxMs at most; below 0, none); its
+   * descriptor, the peer into address (see addressOf); EAGAIN when the wait goes on on the event loop.
+   * waitFirst 1: the caller has just found the queue empty, so the wait comes first.
+   */
+  acceptwait(fd: number, address: Buffer, maxMs: number, waitFirst: 0 | 1): number;
   /** getsockname into address (see addressOf): 0. */
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */
@@ -132,9 +137,32 @@ export const ADDRESS_RAW_BYTES = 24;
 export const MANY_SLOT_BYTES = 65536;
 export const MANY_META_BYTES = 4 + ADDRESS_BYTES;
 
-/** The address the addon wrote into buffer: its text as Node shows it (inet_ntop; fe80::1%eth0 for a link-local one) and its port. */
-export function addressOf(buffer: Buffer): { host: string; port: number } {
-  return { host: buffer.toString('latin1', ADDRESS_RAW_BYTES, ADDRESS_RAW_BYTES + (buffer[1] ?? 0)), port: buffer.readUInt16BE(2) };
+/**
+ * The address the addon wrote into buffer: its text as Node shows it (inet_ntop; fe80::1%eth0 for a
+ * link-local one) and its port, as an Address of family. One literal, never `{ ...addressOf(b), family }`:
+ * V8 gave each object spread so a hidden class of its own (a map and its descriptors, ~200 bytes per
+ * held connection, and every Address reader megamorphic; issue 16).
+ */
+export function addressOf(buffer: Buffer, family: Family): Address {
+  return { host: hostOf(buffer), port: buffer.readUInt16BE(2), family };
+}
+
+/** The last host addressOf read, by its raw bytes (port left out): a server's clients mostly share one, and each held connection kept a copy of its text. */
+const lastRaw = Buffer.alloc(ADDRESS_RAW_BYTES);
+let lastHost = '';
+
+function hostOf(buffer: Buffer): string {
+  if (sameHost(buffer)) return lastHost;
+  buffer.copy(lastRaw, 0, 0, ADDRESS_RAW_BYTES);
+  lastHost = buffer.toString('latin1', ADDRESS_RAW_BYTES, ADDRESS_RAW_BYTES + (buffer[1] ?? 0));
+  return lastHost;
+}
+
+/** [0] the family, [1] the text's length, [4..] the raw address and its scope are the last one's: all but the port ([2..3]). A loop, as udp-native.ts's: Buffer.compare's checks cost more. */
+function sameHost(buffer: Buffer): boolean {
+  if (buffer[0] !== lastRaw[0] || buffer[1] !== lastRaw[1]) return false;
+  for (let i = 4; i < ADDRESS_RAW_BYTES; i++) if (buffer[i] !== lastRaw[i]) return false;
+  return true;
 }
 
 /** What the engine holds of the fast path: the addon, and whether a call may block the thread now. */

@@ -41,6 +41,8 @@ export interface Accepted {
   readonly from: Address;
   /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
   failCode: string | null;
+  /** Its local address when the listener's says it (welcoming.ts localOfAccepted), else null: asked of the OS when wanted. */
+  readonly local: Address | null;
   /** SO_LINGER of the listening socket, which the connection inherits as Linux copies it; undefined: off. */
   linger?: number;
 }

@@ -53,8 +53,10 @@ export abstract class StreamState {
     from: NetSocket | BareConnection,
     readonly remote: Address,
     failCode: string | null,
+    local: Address | null,
   ) {
     this.failCode = failCode;
+    this.localAddr = local;
     this.end = new ConnEnd(from, this);
     this.gone = this.end.destroyed; // an accepted connection may have failed while it waited
   }

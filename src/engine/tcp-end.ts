@@ -1,6 +1,6 @@
 /**
  * The OS end of one TCP connection, under a Stream (tcp-stream.ts): Node's socket, or the bare
- * descriptor of a connection the native fast path accepted (listener.ts, accept4 in the addon).
+ * descriptor of a connection the native fast path accepted (kernel-listener.ts, node-listener.ts: accept4 in the addon).
  *
  * A bare descriptor needs no Node socket while every call on it completes in the addon: a recv whose
  * bytes come within the wait, a send the kernel takes whole, getsockname, close, a file moved in the
@@ -123,7 +123,7 @@ export class ConnEnd implements Handable {
     const bare = this.bare;
     if (bare !== null) {
       if (this.bareClosed || bare.calls.sockname(bare.fd, addressBytes) < 0) return { host: '', port: 0, family };
-      return { ...addressOf(addressBytes), family };
+      return addressOf(addressBytes, family);
     }
     const raw = this.socket;
     return { host: raw?.localAddress ?? (raw === null ? '' : serverPath(raw)), port: raw?.localPort ?? 0, family };

@@ -5,7 +5,7 @@
  * as the OS would report them. wrapTls makes connect and listen speak TLS.
  */
 import { SocketError, toSocketError } from './errors.js';
-import { timeWaitOnly } from './listener.js';
+import { timeWaitOnly } from './bind-probe.js';
 import { nativeError } from './native.js';
 import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
 import { refusedOption, lingerResetRefusedOnTls, lingerWaitRefused, notOnIpv4, notOnUnix } from './option-errors.js';

@@ -7,7 +7,8 @@
  */
 import { BaseSocket, type Accepted, type Queued } from './base.js';
 import { SocketError } from './errors.js';
-import type { Welcoming } from './listener.js';
+import { whileQueued } from './unaccepted.js';
+import type { Welcoming } from './welcoming.js';
 import { LINGER_OFF } from './options.js';
 import { overlaps } from './resolve.js';
 import { canReset } from './stream-handle.js';
@@ -33,9 +34,12 @@ export abstract class TcpState extends BaseSocket {
   /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
   attach(accepted: Accepted): void {
     if (accepted.linger !== undefined) this.linger = accepted.linger;
-    const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode);
+    const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode, accepted.local);
     this.stream = stream;
-    if (!stream.isBare) stream.raw.resume();
+    if (stream.isBare) return;
+    // The connection's own 'error' listener is on now: the one it waited with goes (one listener, not an array, per held connection).
+    stream.raw.removeListener('error', whileQueued);
+    stream.raw.resume();
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */

@@ -2,15 +2,20 @@
  * A TCP socket over node:net and, where the addon is built, its own descriptor. One object goes
  * through Python's states: UNBOUND → BOUND (a descriptor bound in the kernel, kernel-bind.ts; without
  * the addon, a probed address) → LISTEN (a welcoming socket whose accept queue is the kernel's,
- * kernel-listener.ts; TLS, AF_UNIX and builds without the addon: Node's server, listener.ts), or
+ * kernel-listener.ts; TLS, AF_UNIX and builds without the addon: Node's server, node-listener.ts), or
  * UNBOUND/BOUND → SYN_SENT → ESTABLISHED (a connection, see Stream). Sockets that accept returns
  * start ESTABLISHED. Here are the calls that move it between states (bind, listen, accept, connect,
  * shutdown); what it is now is tcp-state.ts, and its other calls are built up in tcp-options.ts,
  * tcp-sending.ts and tcp-receiving.ts, each class extending the one before.
  */
 import type { Accepted } from './base.js';
+import { andThen, type Completion } from '../core/completion.js';
+import { isHere } from './call-options.js';
 import { SocketError } from './errors.js';
-import { Listener, probeAddress, type Welcoming } from './listener.js';
+import { probeAddress } from './bind-probe.js';
+import { NodeListener } from './node-listener.js';
+import { failedWhileQueued } from './unaccepted.js';
+import type { Welcoming } from './welcoming.js';
 import { KernelListener } from './kernel-listener.js';
 import { bindInKernel, copyBound } from './kernel-bind.js';
 import { anyAddress, checkPort, literalHost, lookedUp, resolveHost } from './resolve.js';
@@ -58,7 +63,7 @@ export class TcpSocket extends TcpReceiving {
       this.boundFd = bound.fd;
       return bound.address;
     }
-    // Without the addon: the address is probed (listener.ts); the kernel holds it only from listen or connect on.
+    // Without the addon: the address is probed (bind-probe.ts); the kernel holds it only from listen or connect on.
     if (this.reuseOff && port !== 0) this.bindWithoutReuse(ip, port);
     const actual = await probeAddress(ip, port, this.context());
     this.checkOpen('bind');
@@ -93,7 +98,7 @@ export class TcpSocket extends TcpReceiving {
       } else {
         // Node's server gets a copy of a bound descriptor (kernel-bind.ts): a listen that fails closes the copy, and the socket stays bound.
         const copy = calls === null || this.boundFd < 0 ? -1 : copyBound(calls, this.boundFd, this.context());
-        listener = await Listener.open(this, host, port, backlog, this.tls, copy);
+        listener = await NodeListener.open(this, host, port, backlog, this.tls, copy);
         if (this.boundFd >= 0) calls?.close(this.boundFd, 0); // closed already if the socket was closed meanwhile
         this.boundFd = -1;
       }
@@ -112,19 +117,26 @@ export class TcpSocket extends TcpReceiving {
     return local;
   }
 
-  async accept(options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address }> {
-    this.checkSlot(this.reader, 'accept');
-    const listener = this.listener;
-    if (listener === null) throw new SocketError('EINVAL_NOT_LISTENING', 'accept', { socket: this.name });
-    this.checkSignal(options, 'accept');
-    let accepted = listener.take();
-    if (accepted === undefined) {
-      if (this.timeout === 0) throw this.wouldBlock('accept');
-      accepted = await this.waitConnection(listener, options);
+  /**
+   * A connection queued (or, with HereOptions on the native back end, one that comes within the wait
+   * in the addon) is returned itself, as recv's bytes are (core/completion.ts); else a promise.
+   */
+  accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address }> {
+    let listener: Welcoming | null;
+    let accepted: Accepted | undefined;
+    try {
+      this.checkSlot(this.reader, 'accept');
+      listener = this.listener;
+      if (listener === null) throw new SocketError('EINVAL_NOT_LISTENING', 'accept', { socket: this.name });
+      this.checkSignal(options, 'accept');
+      accepted = listener.take();
+      if (accepted === undefined && this.timeout === 0) throw this.wouldBlock('accept');
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (this.linger !== LINGER_OFF) accepted.linger = this.linger;
-    const socket = this.core.adopt(accepted, this.family, options);
-    return { socket, address: accepted.from };
+    if (accepted === undefined) return andThen(this.waitConnection(listener, options), (a) => this.adopted(a, options));
+    const got = this.adopted(accepted, options);
+    return isHere(options) || got instanceof Promise ? got : Promise.resolve(got);
   }
 
   async connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }> {
@@ -184,11 +196,22 @@ export class TcpSocket extends TcpReceiving {
     return stream;
   }
 
-  /** As recv's wait: on the event loop, and a microtask later in the addon too (Listener.waitInAddon). */
-  private waitConnection(listener: Welcoming, options: BlockOptions): Promise<Accepted> {
-    const got = this.waitFor(this.reader, 'accept', options, () => listener.take());
-    if (this.core.blocking !== null && this.reader.waiting) queueMicrotask(this.acceptInAddon);
-    return got;
+  /**
+   * The new socket for a connection taken from the queue; a rejected promise if making it failed
+   * (Completion's errors are never thrown).
+   */
+  private adopted(accepted: Accepted, options: CreateOptions): Completion<{ socket: SocketHandle; address: Address }> {
+    try {
+      if (this.linger !== LINGER_OFF) accepted.linger = this.linger;
+      return { socket: this.core.adopt(failedWhileQueued(accepted), this.family, options), address: accepted.from };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** As recv's wait: on the event loop, and in the addon too (Welcoming.waitInAddon): before this returns with HereOptions, else a microtask later. */
+  private waitConnection(listener: Welcoming, options: BlockOptions): Completion<Accepted> {
+    return this.waitWithAddon(this.reader, 'accept', options, () => listener.take(), this.acceptInAddon);
   }
 
   private get acceptInAddon(): () => void {

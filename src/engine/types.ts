@@ -34,6 +34,13 @@ export interface Received {
   readonly address: Address | null;
 }
 
+/** What accept returns: the new connection, its peer, and a TLS listener's connection's handshake. */
+export interface Accepting {
+  readonly socket: SocketHandle;
+  readonly address: Address;
+  readonly tls?: TlsInfo;
+}
+
 export interface EngineOptions {
   readonly sink: EventSink;
   /** UDP: datagrams beyond this many queued are dropped and counted. Default 4096. */
@@ -75,8 +82,12 @@ export interface Engine {
   bind(socket: SocketHandle, host: string, port: number): Promise<Address>;
   /** listen(backlog) on a TCP socket (binds to an ephemeral port first if unbound). Returns the local address. */
   listen(socket: SocketHandle, backlog: number): Promise<Address>;
-  /** accept(): waits for a connection; the new socket is named from options.name. tls: a TLS listener's connection's handshake. */
-  accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<{ socket: SocketHandle; address: Address; tls?: TlsInfo }>;
+  /**
+   * accept(): waits for a connection; the new socket is named from options.name. With HereOptions, the
+   * connection itself when one was queued or came within the wait in the addon (as recv).
+   */
+  accept(socket: SocketHandle, options: HereOptions & CreateOptions): Completion<Accepting>;
+  accept(socket: SocketHandle, options: BlockOptions & CreateOptions): Promise<Accepting>;
   /** connect((host, port)): TCP handshake, or UDP default peer. */
   connect(socket: SocketHandle, host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /**

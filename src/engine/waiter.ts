@@ -43,8 +43,9 @@ export class Waiter {
    */
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
-  /** The signal our abort listener is on. It stays there between waits: a script's calls share one signal. */
+  /** The last signal a call waited with (a script's calls share one), and the calls waiting with it now, whose one listener fails them on abort (abortable). */
   private signal: AbortSignal | null = null;
+  private abortables: Set<Waiter> | null = null;
   /** This slot's call holds the process alive (see keepalive.ts); released when the slot goes idle. */
   private holding = false;
 
@@ -69,10 +70,13 @@ export class Waiter {
       this.deadline = performance.now() + ms;
       this.arm(ms);
     }
-    if (signal !== this.signal) {
-      if (this.signal !== null) this.signal.removeEventListener('abort', this.abortListener);
-      this.signal = signal ?? null;
-      signal?.addEventListener('abort', this.abortListener);
+    if (signal !== undefined) {
+      if (signal !== this.signal) {
+        this.abortables?.delete(this);
+        this.signal = signal;
+        this.abortables = abortable(signal);
+      }
+      this.abortables!.add(this);
     }
   }
 
@@ -226,9 +230,10 @@ export class Waiter {
     reject(err);
   }
 
-  /** Releases the slot; always called in a finally by the call that began. The timer and listener stay for the next wait. */
+  /** Releases the slot; always called in a finally by the call that began. The timer stays for the next wait. */
   end(): void {
     this.unhold();
+    this.abortables?.delete(this);
     this.call = null;
     this.deadline = Infinity;
     this.failure = null;
@@ -244,13 +249,19 @@ export class Waiter {
     reject(err);
   }
 
-  /** The socket is closed: no wait will come again, so release the timer and the abort listener. */
+  /** The socket is closed: no wait will come again, so release the timer. */
   dispose(): void {
     this.unhold();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    if (this.signal !== null) this.signal.removeEventListener('abort', this.abortListener);
+    this.abortables?.delete(this);
+    this.abortables = null;
     this.signal = null;
+  }
+
+  /** The call's signal was aborted (Ctrl-C): it fails with EINTR. */
+  aborted(): void {
+    if (this.call !== null) this.fail(new SocketError('EINTR', this.call, { socket: this.socket }));
   }
 
   private unhold(): void {
@@ -275,15 +286,8 @@ export class Waiter {
     this.timer = setTimeout((this.onTimer ??= () => this.timedOut()), step);
   }
 
-  /** The timer's and the signal's listeners, made on first use: a socket that never waits (a held connection) has none. */
+  /** The timer's listener, made on first use: a socket that never waits (a held connection) has none. */
   private onTimer: (() => void) | null = null;
-  private onAbort: (() => void) | null = null;
-
-  private get abortListener(): () => void {
-    return (this.onAbort ??= () => {
-      if (this.call !== null) this.fail(new SocketError('EINTR', this.call, { socket: this.socket }));
-    });
-  }
 
   private timedOut(): void {
     this.timer = null;
@@ -295,4 +299,23 @@ export class Waiter {
     }
     this.fail(new SocketError('ETIMEDOUT', this.call, { socket: this.socket, seconds: this.seconds }));
   }
+}
+
+/**
+ * The calls waiting now with each signal, and the one abort listener a signal gets, the first time
+ * a call waits with it: a script's calls share one signal, and a listener per socket (added on its
+ * first wait, removed when it closed) cost every served connection an addEventListener and a
+ * removeEventListener, and every held connection that had waited a listener on the signal (issue 16).
+ */
+const WAITING = new WeakMap<AbortSignal, Set<Waiter>>();
+
+function abortable(signal: AbortSignal): Set<Waiter> {
+  let waiting = WAITING.get(signal);
+  if (waiting === undefined) {
+    const calls = new Set<Waiter>();
+    WAITING.set(signal, (waiting = calls));
+    // A copy: failing a call ends it, which takes it out of the set.
+    signal.addEventListener('abort', () => [...calls].forEach((w) => w.aborted()), { once: true });
+  }
+  return waiting;
 }

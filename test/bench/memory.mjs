@@ -15,9 +15,11 @@ const READY = 'The server is ready to receive';
 /**
  * KiB per connection: one server's RSS holding 2 × count connections less its RSS holding count, per
  * connection more (one process at both points: RSS differs more between two processes than this).
+ * pickPort: where the server listens (ab.mjs takes its ports from a range of its own); onFirst runs
+ * at the first reading.
  */
-async function hold(startServer, count) {
-  const port = await freePort('tcp');
+export async function hold(startServer, count, pickPort = () => freePort('tcp'), onFirst = () => undefined) {
+  const port = await pickPort();
   const server = startServer(port, count);
   let clients = null;
   try {
@@ -27,6 +29,7 @@ async function hold(startServer, count) {
     await clients.line('holding', 60_000);
     await server.line('holding', 60_000);
     const once = procStatusKiB(server.pid, 'VmRSS');
+    onFirst();
     clients.input('more\n');
     await clients.line('holding twice', 60_000);
     await server.line('holding twice', 60_000);
