@@ -185,7 +185,9 @@ for call in (lambda: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), la
       expect(ran.err, line).toMatch(/EOPNOTSUPP: c? ?\w+ is a Unix domain socket: \w+ is an IP or TCP option/);
       expect(ran.err, line).toContain('(OSError)');
     }
-    await d.ok('c.setsockopt SO_KEEPALIVE 1', 'c.setsockopt SO_SNDBUF 65536');
+    // Node has no call for either on a Unix socket: the addon sets them; a build without it says so as its own limit.
+    if (nativeCalls().calls !== null) await d.ok('c.setsockopt SO_KEEPALIVE 1', 'c.setsockopt SO_SNDBUF 65536');
+    else expect((await d.run('c.setsockopt SO_KEEPALIVE 1')).err).toMatch(/a limit of this build, not an error from the OS/);
   });
 });
 
