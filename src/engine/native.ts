@@ -187,6 +187,9 @@ let loaded: { readonly calls: NativeCalls | null; readonly problem: string } | n
 /** The addon, loaded once per process; null with the reason when it is not there or fails to load. */
 export function nativeCalls(): { readonly calls: NativeCalls | null; readonly problem: string } {
   if (loaded !== null) return loaded;
+  // SOCKSHELL_NATIVE=0 at run time, as at build time: the event loop alone, as a build without the
+  // addon runs (npm test's test:fallback runs the unit suites so). Read here, where the addon loads.
+  if (process.env.SOCKSHELL_NATIVE === '0') return (loaded = { calls: null, problem: 'SOCKSHELL_NATIVE=0 leaves the native addon out' });
   let problem = 'the native addon was not built (npm run build says why)';
   for (const place of PLACES) {
     try {
