@@ -178,17 +178,13 @@ export class Writer {
         if (r.defines && this.keepsLast) this.keepLast(pyName(r.defines.name), [r.defines.type], depth);
         return;
       case 'expr': {
-        if (this.keepsLast && r.types[0] !== 'none') {
+        if (this.keepsLast && r.types[0] !== 'none' && targets.length === 0) {
           // Python has `_` only at its prompt: the program keeps the result there itself, then names it.
           this.keepLast(r.code + note, r.types, depth);
-          if (targets.length > 0) this.emit(depth, `${targets.map(pyName).join(', ')} = _`);
-          if (targets.length === 1) this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown', r.transport);
-          if (targets.length === 1 && r.types.length > 1) this.program.items.set(targets[0]!, r.types);
-          if (targets.length > 1) targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown', i === 0 ? r.transport : undefined));
-          if (targets.length === 0 && r.types[0] === 'socket') {
+          if (r.types[0] === 'socket') {
             this.emit(depth, `${pyName(newName())} = _${r.types.length > 1 ? '[0]' : ''}`);
             this.define(newName(), 'socket', r.transport);
-          } else if (targets.length === 0) this.echo('_', r.types.length === 1 ? r.types[0]! : 'tuple', depth, '');
+          } else this.echo('_', r.types.length === 1 ? r.types[0]! : 'tuple', depth, '');
           return;
         }
         if (targets.length === 1) {
@@ -201,6 +197,11 @@ export class Writer {
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown', i === 0 ? r.transport : undefined));
+        }
+        if (targets.length > 0) {
+          // The names keep the textbook's line; `_` gets what they got, for a later $_.
+          if (this.keepsLast && r.types[0] !== 'none')
+            this.keepLast(targets.length === 1 ? pyName(targets[0]!) : `(${targets.map(pyName).join(', ')})`, r.types, depth);
         } else if (r.types[0] === 'socket') {
           // accept gives (socket, address): the shell names the socket; the address goes unnamed.
           this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
