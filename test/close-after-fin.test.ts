@@ -40,7 +40,10 @@ it("close after the peer's FIN, inside one block: says the FIN had come, as the 
 });
 
 it('a notice held back while a block ran is not shown when the block closed its socket meanwhile', async () => {
-  const server = createServer((s) => s.end('hello'));
+  const server = createServer((s) => {
+    s.on('error', () => {}); // the shell's close with the 5 bytes unread resets it: ECONNRESET here is expected
+    s.end('hello');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   d = new CoreDriver();
