@@ -20,6 +20,20 @@ describe('explain', () => {
     }
   });
 
+  it('after accept on a socket that never listened: the paragraph names that order (user trial 6: it named ports and options only)', async () => {
+    const shell = new CoreDriver();
+    try {
+      await shell.ok('s = tcp.socket');
+      expect((await shell.run('s.accept')).err).toMatch(/EINVAL: s is not listening/);
+      // Wrapped at 80 columns: compared as one line.
+      expect((await shell.ok('explain')).replace(/\s+/g, ' ')).toMatch(
+        /accept on a socket that never called listen \(a TCP server calls bind, then listen, then accept\)/,
+      );
+    } finally {
+      await shell.close();
+    }
+  });
+
   it('follows the last thing that went wrong, not an older error', async () => {
     const shell = new CoreDriver({ maxWaitMs: HANG_MS });
     try {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { freeFixedPort } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
 import { said, saidAfter, tcpOpening, udpToRelay, walk } from './helpers/lesson-walk.js';
 
 /**
@@ -34,6 +35,21 @@ describe('what is off in a line that is nearly the step', () => {
       /» Not this step: this step sends from clientSocket; that line used serverSocket\./,
     );
     await walk(d, [[`clientSocket.sendto hello localhost ${port}`, /This time the datagram waits[^]*Step 7 of 19/]]);
+  });
+
+  it("a receive typed on the other socket says before it waits that what came is on the step's socket (user trial 6)", async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, udpToRelay(port, 0).slice(0, 10)); // step 10: the reply waits on clientSocket
+    await waitFor(
+      () => d.core.session.engine.list().some((s) => s.name === 'clientSocket' && s.queued.count === 1),
+      () => 'the reply on clientSocket',
+    );
+    const r = await d.run('modifiedMessage, serverAddress = serverSocket.recvfrom 2048', 500);
+    expect(r.interrupted).toBe(true); // it waited, as Python's would
+    expect(said(r.out)).toMatch(
+      /» serverSocket has nothing queued, so this recvfrom waits \(Ctrl-C cancels\): what came is waiting on clientSocket, this step's socket\./,
+    );
   });
 
   it("the student's names: c for clientSocket, and a second socket under the lesson's name is said to be another", async () => {

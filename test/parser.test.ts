@@ -137,6 +137,9 @@ describe('parser: errors carry line and column', () => {
     ['frobnicate 1', "1:1 unknown command 'frobnicate'; type help for the list"],
     ['recvfom 2048', "1:1 unknown command 'recvfom'; did you mean 'recvfrom'?"],
     ['s.recvfom 2048', "1:1 's' has no method 'recvfom'; did you mean s.recvfrom?"],
+    // User trial 6: too far from recv for a guess, it said only "unknown command 'cs.recieve'".
+    ['cs.recieve 1024', "1:1 'cs' has no method 'recieve': a socket receives with recv (TCP) or recvfrom (UDP)"],
+    ['cs.Receive 1024', "1:1 'cs' has no method 'Receive': a socket receives with recv (TCP) or recvfrom (UDP)"],
     ['print "abc', '1:7 unterminated string: add a closing "'],
     ["print 'abc", "1:7 unterminated string: add a closing '"],
     ['print "\\q"', '1:8 unknown escape \\q: use \\n \\r \\t \\\\ \\" \\$ or \\xHH'],

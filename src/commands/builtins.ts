@@ -103,7 +103,8 @@ export const builtins: readonly CommandDef[] = [
         );
       }
       const prompt = ctx.a.PROMPT ? toBytes(ctx.a.PROMPT).toString('utf8') : '';
-      const line = await ctx.session.readLine(prompt, ctx.block.signal);
+      // Ctrl-D at the prompt it shows ends this input, as a pipe's end does, not the session (user trial 6).
+      const line = await ctx.session.readLine(prompt, ctx.block.signal, true);
       // At the end of input, none, so `while` loops over piped lines end cleanly (Python raises EOFError).
       return line === null ? NONE : str(line);
     },

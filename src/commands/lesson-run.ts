@@ -106,6 +106,18 @@ export class LessonRun implements LessonTracker, OffStepRun, SeenRun {
     this.sockets.chunkBegins();
     const step = this.steps[this.at];
     const rs = step === undefined ? null : receiveStep(step.step);
+    // A receive on another socket, empty, while the step's holds what came: it would wait for ever (user trial 6).
+    const other = step === undefined || rs === null ? null : receiveStep(this.sockets.roles.asLesson(source, step));
+    if (
+      other !== null &&
+      rs !== null &&
+      other.socket !== rs.socket &&
+      this.sockets.queued(other.socket) === 0 &&
+      (this.sockets.queued(rs.socket) ?? 0) > 0
+    )
+      return this.say(
+        `${other.socket} has nothing queued, so this ${other.call} waits (Ctrl-C cancels): what came is waiting on ${rs.socket}, this step's socket.`,
+      );
     const miss = this.off.miss;
     if (rs === null || miss === null || this.sockets.queued(rs.socket) !== 0) return [];
     // Only a call that takes from the socket waits for what the near miss took.

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { SocketError, udpHolders } from '../engine/index.js';
 import type { Address, SocketHandle, SocketInfo } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
@@ -47,41 +48,55 @@ export async function refusedWhereUdp<T>(ctx: CallContext, port: number, connect
 }
 
 /** What close does on the wire, said before it closes: a FIN on a connection, nothing for UDP. */
-export function tellClosing(ctx: CallContext, s: SocketHandle): void {
-  if (!atPrompt(ctx)) return;
+/**
+ * Before close at the prompt, an established connection gets a poll of the event loop, which reads
+ * a FIN the kernel holds already: a block (the textbook's accept, recv, send, close loop) runs its
+ * calls without one, and closingWords then said the peer would get b'' when it had closed already
+ * (user trial 6; ss showed CLOSE-WAIT). Two immediates: when the last call ended in this turn's poll
+ * phase (libuv reads the FIN after the data on the next poll), the first runs before any poll.
+ * Null when there is nothing to wait for.
+ */
+export function finBeforeClosing(ctx: CallContext, s: SocketHandle): Promise<unknown> | null {
+  if (!atPrompt(ctx) || infoOf(ctx, s)?.state !== 'ESTABLISHED') return null;
+  return setImmediate().then(() => setImmediate());
+}
+
+/**
+ * What close does, in the words said at the prompt: asked before the close (after it the socket has
+ * no state to ask) and said after it, so that nothing (a slow terminal) comes between the state read
+ * and the FIN it describes.
+ */
+export function closingWords(ctx: CallContext, s: SocketHandle): string[] {
+  if (!atPrompt(ctx)) return [];
   const info = infoOf(ctx, s);
-  if (info === null) return; // already closed: close does nothing, as in Python
-  if (info.transport === 'udp') {
-    ctx.info(`${s.name} closed; nothing is sent: UDP has no connection to end, and its port is free again`);
-    return;
-  }
+  if (info === null) return []; // already closed: close does nothing, as in Python
+  if (info.transport === 'udp') return [`${s.name} closed; nothing is sent: UDP has no connection to end, and its port is free again`];
   switch (info.state) {
     case 'LISTEN':
-      ctx.info(`the welcoming socket ${s.name} closed: new clients are refused; connection sockets it gave stay open`);
-      if (info.family === 'unix' && info.local !== null)
-        ctx.info(
-          `its socket file ${info.local.host}, which its listen created, is removed (Python's close leaves it: the next bind there fails with EADDRINUSE until os.unlink removes it)`,
-        );
-      return;
+      return [
+        `the welcoming socket ${s.name} closed: new clients are refused; connection sockets it gave stay open`,
+        ...(info.family === 'unix' && info.local !== null
+          ? [
+              `its socket file ${info.local.host}, which its listen created, is removed (Python's close leaves it: the next bind there fails with EADDRINUSE until os.unlink removes it)`,
+            ]
+          : []),
+      ];
     case 'ESTABLISHED':
     case 'CLOSE_WAIT': {
-      if (info.closeResets) return; // its closed event says so
-      if (info.family === 'unix') {
-        ctx.info(`${s.name} closed: the peer's recv returns b'' (end of stream) once it has read the rest; a Unix socket sends no packets`);
-        return;
-      }
+      if (info.closeResets) return []; // its closed event says so
+      if (info.family === 'unix')
+        return [`${s.name} closed: the peer's recv returns b'' (end of stream) once it has read the rest; a Unix socket sends no packets`];
       const peer = info.peer ? ` to ${addressRepr(info.peer)}` : '';
       // After the peer's FIN there may be no recv to speak of: a peer that closed (not only shut down
       // writing) has no socket left, and this FIN ends the connection.
-      ctx.info(
+      return [
         info.state === 'CLOSE_WAIT'
           ? `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer had sent its FIN already, so this ends the connection (a peer that only shut down writing gets b'' from recv once it has read the rest)`
           : `${s.name} closed: it sends a FIN${peer} after any data still queued; the peer's recv returns b'' (EOF) once it has read the rest`,
-      );
-      return;
+      ];
     }
     default:
-      return; // never connected, or its FIN went already (shutdown wr)
+      return []; // never connected, or its FIN went already (shutdown wr)
   }
 }
 

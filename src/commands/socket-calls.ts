@@ -6,7 +6,7 @@ import { optionCalls } from './socket-options.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { dataCalls } from './data-calls.js';
 import { tellWaiting } from './arrivals.js';
-import { refusedWhereUdp, tellClosing, tellUnbound } from './moments.js';
+import { closingWords, finBeforeClosing, refusedWhereUdp, tellUnbound } from './moments.js';
 import { boundLines, socketCall } from './describe.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { tlsLines } from '../render/tls.js';
@@ -152,10 +152,15 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.close()`),
     run(ctx) {
       const s = ctx.socket();
-      tellClosing(ctx, s);
-      ctx.session.engine.close(s); // closing a closed socket does nothing, as in Python
-      if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
-      return NONE;
+      const close = (): Value => {
+        const words = closingWords(ctx, s);
+        ctx.session.engine.close(s); // closing a closed socket does nothing, as in Python
+        for (const w of words) ctx.info(w);
+        if (ctx.scope.current?.serial === s.serial) ctx.scope.current = null;
+        return NONE;
+      };
+      const turn = finBeforeClosing(ctx, s);
+      return turn === null ? close() : turn.then(close);
     },
   }),
   defineCommand({

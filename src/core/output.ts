@@ -18,9 +18,10 @@ export type Output =
   | { readonly kind: 'warning'; readonly text: string; readonly job?: number }
   /**
    * Something happened between commands: data waiting on a socket, a job finished. Interactive only.
-   * `tag` names what it is about (a socket, or a job number); the REPL shows it as [tag].
+   * `tag` names what it is about (a socket, or a job number); the REPL shows it as [tag]. `serial`:
+   * the socket's, when it is about one (a notice held back during a command is dropped if it closed).
    */
-  | { readonly kind: 'notice'; readonly tag: string; readonly text: string }
+  | { readonly kind: 'notice'; readonly tag: string; readonly text: string; readonly serial?: number }
   /**
    * The progress line of a long transfer (sendfile, recvfile), redrawn in place; null takes it away.
    * Only a terminal shows it: never a pipe, a log or a transcript.

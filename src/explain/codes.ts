@@ -44,7 +44,8 @@ export const CODE_PARAGRAPHS = {
   EBADF: 'The socket is closed. Once closed, a socket can do nothing more; create a new one.',
   EISCONN:
     'The socket is already connected (or listening). A TCP socket makes one connection; for another, create another socket. A server keeps one welcoming socket and gets a new connection socket from each accept.',
-  EINVAL: 'An argument does not fit this call: a port outside 0–65535, a socket bound twice, or an option the socket does not take.',
+  EINVAL:
+    "An argument, or the socket's state, does not fit this call: a port outside 0–65535, a size or value out of range, an option the socket does not take; or a call out of its order: a second bind, accept on a socket that never called listen (a TCP server calls bind, then listen, then accept), listen on a connected socket.",
   EADDRNOTAVAIL:
     "That address is not one of this host's. A socket can only bind to an address the host has: '' (every interface), 127.0.0.1 (loopback) or one of its own interfaces.",
   EMFILE:

@@ -1,6 +1,7 @@
 /** Export's and trace's entry points: a whole program, or one statement, as Python (the writing is writer.ts's). */
 
 import type { Stmt } from '../lang/ast.js';
+import { ownWords, statements, varReads } from '../lang/statements.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
 import type { MadeSocket } from '../record/export-log.js';
@@ -28,11 +29,17 @@ export interface ExportOptions {
 export function toPython(program: readonly Stmt[], table: ReadonlyMap<string, CommandDef>, options: ExportOptions): string {
   const w = new Writer(table, options);
   w.tlsBothEnds = hasBothTlsEnds(program);
+  w.keepsLast = readsLast(program);
   w.block(program, 0);
   const imports = ['from socket import *', ...[...w.imports].sort().map((m) => `import ${m}`), ...[...w.notes].map((n) => `# ${n}`)];
   if (w.helpers.size > 0) imports.push('', ...helperDefinitions(w.helpers));
   const unused = [...options.overrides].filter(([name]) => !w.assigned.has(name)).map(([name, v]) => `${pyName(name)} = ${literal(v)}`);
   return [...imports, ...unused, ...w.out].join('\n') + '\n';
+}
+
+/** Whether any word of the program reads `$_`, the last command's result (interp/interpreter.ts finish). */
+function readsLast(program: readonly Stmt[]): boolean {
+  return statements(program).some((s) => ownWords(s).some((w) => varReads(w).some((r) => r.name === '_')));
 }
 
 /**

@@ -22,6 +22,8 @@ export class Writer {
   readonly assigned = new Set<string>();
   /** See PyContext.tlsBothEnds. */
   tlsBothEnds = false;
+  /** The program reads `$_`: each command's result is kept in `_`, as the shell keeps it (readsLast). */
+  keepsLast = false;
   /** What is known of the program's variables so far. */
   private readonly program: ProgramVars;
   private readonly names: SocketNames;
@@ -88,7 +90,7 @@ export class Writer {
         this.emit(depth, `while ${this.cond(s.cond)}:`);
         return this.loop(s.body, depth + 1);
       case 'repeat':
-        this.emit(depth, `for _ in range(${asNumber(s.count, this.word(s.count)).code}):`);
+        this.emit(depth, `for ${this.keepsLast ? '_i' : '_'} in range(${asNumber(s.count, this.word(s.count)).code}):`);
         return this.loop(s.body, depth + 1);
       case 'if': {
         this.emit(depth, `if ${this.cond(s.cond)}:`);
@@ -173,8 +175,18 @@ export class Writer {
         r.lines.forEach((l, i) => this.emit(depth, l + (i === 0 ? note : '')));
         if (r.defines) this.define(r.defines.name, r.defines.type, r.defines.transport);
         else this.noValue(targets, depth);
+        if (r.defines && this.keepsLast) this.keepLast(pyName(r.defines.name), [r.defines.type], depth);
         return;
       case 'expr': {
+        if (this.keepsLast && r.types[0] !== 'none' && targets.length === 0) {
+          // Python has `_` only at its prompt: the program keeps the result there itself, then names it.
+          this.keepLast(r.code + note, r.types, depth);
+          if (r.types[0] === 'socket') {
+            this.emit(depth, `${pyName(newName())} = _${r.types.length > 1 ? '[0]' : ''}`);
+            this.define(newName(), 'socket', r.transport);
+          } else this.echo('_', r.types.length === 1 ? r.types[0]! : 'tuple', depth, '');
+          return;
+        }
         if (targets.length === 1) {
           this.emit(depth, `${pyName(targets[0]!)} = ${r.code}${note}`);
           this.define(targets[0]!, r.types.length === 1 ? r.types[0]! : 'unknown', r.transport);
@@ -185,6 +197,11 @@ export class Writer {
         } else if (targets.length > 1) {
           this.emit(depth, `${targets.map(pyName).join(', ')} = ${r.code}${note}`);
           targets.forEach((t, i) => this.define(t, r.types[i] ?? 'unknown', i === 0 ? r.transport : undefined));
+        }
+        if (targets.length > 0) {
+          // The names keep the textbook's line; `_` gets what they got, for a later $_.
+          if (this.keepsLast && r.types[0] !== 'none')
+            this.keepLast(targets.length === 1 ? pyName(targets[0]!) : `(${targets.map(pyName).join(', ')})`, r.types, depth);
         } else if (r.types[0] === 'socket') {
           // accept gives (socket, address): the shell names the socket; the address goes unnamed.
           this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
@@ -211,6 +228,14 @@ export class Writer {
     const shown = this.options.echo && depth === 0 && type !== 'none';
     if (shown) this.emit(depth, `print(${type === 'str' || type === 'unknown' ? `repr(${code})` : code})${note}`);
     else if (call) this.emit(depth, code + note);
+  }
+
+  /** `_ = code`, typed as the shell's `$_` is: its item types too, for a tuple. Never the current socket. */
+  private keepLast(code: string, types: readonly PyType[], depth: number): void {
+    this.emit(depth, `_ = ${code}`);
+    this.program.forget('_');
+    this.program.types.set('_', types.length === 1 ? types[0]! : 'unknown');
+    if (types.length > 1) this.program.items.set('_', types);
   }
 
   /**

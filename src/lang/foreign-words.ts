@@ -13,6 +13,26 @@ const FOREIGN: Readonly<Record<string, string>> = {
   try: 'a failed call stops a script with its error; in the shell, explain says what it meant',
 };
 
+/**
+ * Method names that spell a socket call as other languages (or English) do, too far from it for an
+ * edit-distance guess: `cs.recieve` is three edits from recv (user trial 6).
+ */
+const RECEIVE = 'a socket receives with recv (TCP) or recvfrom (UDP)';
+const FOREIGN_METHODS: Readonly<Record<string, string>> = {
+  receive: RECEIVE,
+  recieve: RECEIVE,
+  recive: RECEIVE,
+  read: RECEIVE,
+  readline: 'recvline reads up to and including a newline',
+  transmit: 'a socket sends with send or sendall (TCP) or sendto (UDP)',
+};
+
+/** The sockshell way for a method name from elsewhere (any case), or null. */
+export function foreignMethod(method: string): string | null {
+  const key = method.toLowerCase();
+  return Object.hasOwn(FOREIGN_METHODS, key) ? FOREIGN_METHODS[key]! : null;
+}
+
 /** The sockshell way for a word from elsewhere, or null. */
 export function foreignWord(word: string): string | null {
   return Object.hasOwn(FOREIGN, word) ? FOREIGN[word]! : null;

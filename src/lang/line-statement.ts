@@ -7,7 +7,7 @@ import { commandLikeText } from './command-like.js';
 import type { Grammar } from './grammar.js';
 import { intern } from './intern.js';
 import { isName } from './lexer.js';
-import { foreignWord } from './foreign-words.js';
+import { foreignMethod, foreignWord } from './foreign-words.js';
 import { pythonAssignedText, pythonCallLine } from './python-habits.js';
 import { after } from '../core/span.js';
 import { assignmentTargets } from './targets.js';
@@ -148,6 +148,8 @@ class LineParser {
     if (m && dotted && this.grammar.isMethod(dotted)) {
       return this.report(`'${m[1]}' has no method '${m[2]}'; did you mean ${m[1]}.${dotted}?`, word.span);
     }
+    const method = m ? foreignMethod(m[2]!) : null;
+    if (m && method !== null) return this.report(`'${m[1]}' has no method '${m[2]}': ${method}`, word.span);
     const foreign = foreignWord(word.text);
     if (foreign !== null) return this.report(`unknown command '${word.text}': ${foreign}`, word.span);
     const suggestion = hintFirst ? null : this.grammar.suggest(word.text);

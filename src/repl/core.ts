@@ -135,7 +135,9 @@ export class ShellCore {
       // Still running while the held lines go out: they end this chunk's output, before its prompt, rather
       // than each being drawn above a prompt of its own (without cursor control, a prompt after each).
       // And before a lesson's words, which tell what they show ("the [serverSocket] notice names its source").
-      for (const l of this.held.splice(0)) this.options.sink(l);
+      // A notice about a socket the command closed since is news no more ("recv will return them").
+      const open = new Set(this.session.engine.list().map((s) => s.serial));
+      for (const l of this.held.splice(0)) if (l.about === undefined || open.has(l.about)) this.options.sink(l);
       this.tellLesson(source, result);
       this.running = null;
     });

@@ -90,7 +90,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy && !closed);
     },
     readLine: (prompt, signal, endAtCtrlD) => {
-      // endAtCtrlD (interact): Ctrl-D ends this input, as it ends nc's, instead of the session (see server.close below).
+      // endAtCtrlD (input, interact): Ctrl-D ends this input, as a pipe's end does and as it ends nc's, instead of the session (see server.close below).
       const asked = new AbortController();
       const stop = () => asked.abort();
       signal.addEventListener('abort', stop, { once: true });

@@ -19,6 +19,8 @@ export interface ShellLine {
   /** Arrived on its own (a notice, a background job's output), not as the output of the command typed. */
   readonly async: boolean;
   readonly style: 'plain' | 'dim' | 'error';
+  /** A notice's socket (Output's serial): one held back while a command ran is not shown once it is closed. */
+  readonly about?: number;
 }
 
 const safe = (text: string) => terminalSafe(Buffer.from(text, 'utf8'));
@@ -52,7 +54,7 @@ export function outputLines(o: Output): ShellLine[] {
     case 'warning':
       return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':
-      return [line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true)];
+      return [{ ...line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true), ...(o.serial !== undefined && { about: o.serial }) }];
     case 'traffic':
       // Bytes cross a socket whenever they do, not as a command's output: drawn above the prompt as a
       // notice is, not after it (user trial: `sockshell u> < 2026-… u … UDP 7 bytes`).

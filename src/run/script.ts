@@ -80,6 +80,12 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
   try {
     if (options.log !== undefined && !(await startLog(session, options.log, io))) return 1;
     await session.runProgram(program, file, options.overrides, { signal: options.signal });
+    // Its jobs stop with it (session.close), as its sockets close: said, or one that had yet to fail went unheard.
+    for (const j of session.jobs.list())
+      if (j.state === 'running')
+        io.stderr.write(
+          `warning: ${file} ended with job %${j.id} still running (${j.command}): it stops with the script; wait %${j.id} waits for it\n`,
+        );
     return jobFailed ? 1 : 0;
   } catch (e) {
     if (e instanceof ExitRequest) return e.status || (jobFailed ? 1 : 0);

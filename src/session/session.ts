@@ -98,7 +98,7 @@ export class Session implements SessionServices {
         this.traffic.hear(event);
         const said = eventSays(event, event.kind === 'failed' ? { queued: this.queuedBytes(event) } : undefined);
         if (said?.trouble) this.trouble = said.trouble;
-        const shown = said && this.attribute(said.output, event);
+        const shown = said && this.attribute(said.output.kind === 'notice' ? { ...said.output, serial: event.serial } : said.output, event);
         if (shown && !this.takenByTransfer(shown, event)) options.out(shown);
         const looked = this.lookups.note(event);
         const lookedShown = looked && this.attribute(looked, event);

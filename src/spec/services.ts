@@ -83,7 +83,7 @@ export interface SessionServices {
   /** The terminal's width, for text that wraps (help); undefined when output is not a terminal. */
   columns(): number | undefined;
   /**
-   * Reads one line for `input`; null at end of input. endAtCtrlD (interact): at a terminal, Ctrl-D on
+   * Reads one line for `input`; null at end of input. endAtCtrlD (input, interact): at a terminal, Ctrl-D on
    * an empty line ends this input (null) instead of leaving the shell.
    */
   readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null>;
