@@ -232,7 +232,8 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       stopping = true;
       watch?.stop();
       if (child.pid === undefined) return { strays: [], stuck: null };
-      const left = await endGroup(child.pid);
+      const leaderExited = exit() !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+      const left = await endGroup(child.pid, { leaderExited });
       // A daemon: it left the group, so the group's end said nothing of it.
       const found = strays(tag, watch?.known ?? new Set(), child.pid);
       const described = found.map((pid) => `pid ${pid}: ${terminalSafe(Buffer.from(commandLine(pid), 'latin1'))}`);
