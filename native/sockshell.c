@@ -163,6 +163,9 @@ static napi_value wait_fd(napi_env env, napi_callback_info info) {
 /* JS's ADDRESS_BYTES (native.ts): the raw bytes, then the longest text, '%' and an interface's name. */
 #define ADDRESS_BYTES 88
 _Static_assert(ADDRESS_BYTES >= RAW_ADDRESS_BYTES + INET6_ADDRSTRLEN + 1 + IF_NAMESIZE, "an address's text fits");
+/* queuedpeers: 1 in a record's last byte (past any text) when it is tied with a neighbour (see queued_peers). */
+#define TIED_BYTE (ADDRESS_BYTES - 1)
+_Static_assert(TIED_BYTE >= RAW_ADDRESS_BYTES + INET6_ADDRSTRLEN + 1 + IF_NAMESIZE, "the tie mark is past the text");
 static void put_address(char *dst, const struct sockaddr_storage *from) {
   char raw[RAW_ADDRESS_BYTES] = {0};
   const void *address = NULL;
@@ -1149,7 +1152,8 @@ static void see_peer(const struct inet_diag_msg *m, int extra, void *arg) {
 /*
  * queuedpeers(fd, out) -> how many peers were written into out (ADDRESS_BYTES each, put_address), or
  * -errno: the clients of the connections in the listening socket fd's accept queue, asked of the kernel
- * with sock_diag, in the order they came (see_peer). A queued connection is an ESTABLISHED (or
+ * with sock_diag, in the order they came (see_peer); a record's TIED_BYTE is 1 where its order with a
+ * neighbour is not known (the same age). A queued connection is an ESTABLISHED (or
  * CLOSE_WAIT: its client closed already) socket on the listener's local address and port that no
  * process holds yet (inode 0).
  */
@@ -1177,6 +1181,9 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
   int result = nl < 0 ? -errno : diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port, 1U << (INET_DIAG_INFO - 1));
   if (result == 0) result = diag_each(nl, see_peer, &seen);
   if (nl >= 0) close(nl);
+  /* Neighbours of the same age came within one tick of the kernel's clock: which came first is not known. */
+  for (int i = 1; i < seen.found; i++)
+    if (ages[i] == ages[i - 1]) out[(size_t)i * ADDRESS_BYTES + TIED_BYTE] = out[(size_t)(i - 1) * ADDRESS_BYTES + TIED_BYTE] = 1;
   free(ages);
   return number(env, result < 0 ? result : (double)seen.found);
 }
