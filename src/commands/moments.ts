@@ -94,10 +94,15 @@ export function tellShutdown(ctx: CallContext, s: SocketHandle, how: 'rd' | 'wr'
   if (!atPrompt(ctx) || how === 'rd' || before === null || before.transport !== 'tcp' || before.family === 'unix') return;
   if (before.state !== 'ESTABLISHED' && before.state !== 'CLOSE_WAIT') return;
   const peer = before.peer ? ` to ${addressRepr(before.peer)}` : '';
-  const after = how === 'wr' ? `; ${s.name} can still recv` : `, and ${s.name} reads no more`;
+  const fin = `it sends a FIN${peer} after any data still queued`;
+  // Both ways: what the peer meets next depends on what it sends (Linux resets a connection that gets data after SHUT_RD).
+  if (how === 'rdwr') {
+    ctx.info(`${s.name} shut down both ways: ${fin}, and ${s.name} reads no more`);
+    return;
+  }
   const theirs =
     before.state === 'CLOSE_WAIT' ? "the peer's FIN had come already" : "the peer's recv returns b'' once it has read the rest";
-  ctx.info(`${s.name} shut down for writing: it sends a FIN${peer} after any data still queued; ${theirs}${after}`);
+  ctx.info(`${s.name} shut down for writing: ${fin}; ${theirs}; ${s.name} can still recv`);
 }
 
 /** After a UDP recvfrom: more datagrams already queued, each of which a recvfrom returns whole. */
