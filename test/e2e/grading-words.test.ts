@@ -140,5 +140,16 @@ describe.runIf(hasPython)('grading feedback says what the program did', () => {
     ]);
     expect(later.status).toBe(1);
     expect(later.stdout).not.toContain('nothing reached');
+    const tcpNewline = join(GRADING, 'tcp-client/submissions/trailing-newline/TCPClient.py');
+    const tcpLater = await sockshell([
+      'test',
+      '--feedback',
+      'student',
+      '--with',
+      `python3 ${tcpNewline} {port}`,
+      join(GRADING, 'tcp-client/transcripts/upper.sockt'),
+    ]);
+    expect(tcpLater.status).toBe(1);
+    expect(tcpLater.stdout).not.toContain('nothing reached');
   });
 });
