@@ -1035,6 +1035,23 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * ifname(index) -> the name of interface `index` (if_indextoname, in this process's network namespace),
+ * or '' where there is none. Node has no if_indextoname: os.networkInterfaces lists only interfaces with
+ * addresses, and gives an index only with an IPv6 one, so lo without a link-local address (index 1)
+ * was taken for no interface at all, where Python's scope id 1 is lo.
+ */
+static napi_value if_name(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t index;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &index)) return NULL;
+  char name[IF_NAMESIZE] = {0};
+  if (index <= 0 || if_indextoname((unsigned)index, name) == NULL) name[0] = 0;
+  napi_value v;
+  CHECK(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &v));
+  return v;
+}
+
+/*
  * A TCP socket that really binds and listens (the engine holds its descriptor; Node cannot bind without
  * listening, nor listen without accepting everything at once). The kernel's accept queue is the queue:
  * a listening socket's readiness is watched with an edge-triggered epoll under a uv_poll_t, which
@@ -1435,6 +1452,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ifname", NULL, if_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getsockopt", NULL, get_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setsockopt", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socket", NULL, new_socket, NULL, NULL, NULL, napi_enumerable, NULL},
