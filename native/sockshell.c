@@ -163,6 +163,9 @@ static napi_value wait_fd(napi_env env, napi_callback_info info) {
 /* JS's ADDRESS_BYTES (native.ts): the raw bytes, then the longest text, '%' and an interface's name. */
 #define ADDRESS_BYTES 88
 _Static_assert(ADDRESS_BYTES >= RAW_ADDRESS_BYTES + INET6_ADDRSTRLEN + 1 + IF_NAMESIZE, "an address's text fits");
+/* queuedpeers: 1 in a record's last byte (past any text) when it is tied with a neighbour (see queued_peers). */
+#define TIED_BYTE (ADDRESS_BYTES - 1)
+_Static_assert(TIED_BYTE >= RAW_ADDRESS_BYTES + INET6_ADDRSTRLEN + 1 + IF_NAMESIZE, "the tie mark is past the text");
 static void put_address(char *dst, const struct sockaddr_storage *from) {
   char raw[RAW_ADDRESS_BYTES] = {0};
   const void *address = NULL;
@@ -1032,6 +1035,23 @@ static napi_value err_name(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * ifname(index) -> the name of interface `index` (if_indextoname, in this process's network namespace),
+ * or '' where there is none. Node has no if_indextoname: os.networkInterfaces lists only interfaces with
+ * addresses, and gives an index only with an IPv6 one, so lo without a link-local address (index 1)
+ * was taken for no interface at all, where Python's scope id 1 is lo.
+ */
+static napi_value if_name(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t index;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &index)) return NULL;
+  char name[IF_NAMESIZE] = {0};
+  if (index <= 0 || if_indextoname((unsigned)index, name) == NULL) name[0] = 0;
+  napi_value v;
+  CHECK(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &v));
+  return v;
+}
+
+/*
  * A TCP socket that really binds and listens (the engine holds its descriptor; Node cannot bind without
  * listening, nor listen without accepting everything at once). The kernel's accept queue is the queue:
  * a listening socket's readiness is watched with an edge-triggered epoll under a uv_poll_t, which
@@ -1149,7 +1169,8 @@ static void see_peer(const struct inet_diag_msg *m, int extra, void *arg) {
 /*
  * queuedpeers(fd, out) -> how many peers were written into out (ADDRESS_BYTES each, put_address), or
  * -errno: the clients of the connections in the listening socket fd's accept queue, asked of the kernel
- * with sock_diag, in the order they came (see_peer). A queued connection is an ESTABLISHED (or
+ * with sock_diag, in the order they came (see_peer); a record's TIED_BYTE is 1 where its order with a
+ * neighbour is not known (the same age). A queued connection is an ESTABLISHED (or
  * CLOSE_WAIT: its client closed already) socket on the listener's local address and port that no
  * process holds yet (inode 0).
  */
@@ -1177,6 +1198,9 @@ static napi_value queued_peers(napi_env env, napi_callback_info info) {
   int result = nl < 0 ? -errno : diag_ask(nl, family, (1U << 1 /* ESTABLISHED */) | (1U << 8 /* CLOSE_WAIT */), port, 1U << (INET_DIAG_INFO - 1));
   if (result == 0) result = diag_each(nl, see_peer, &seen);
   if (nl >= 0) close(nl);
+  /* Neighbours of the same age came within one tick of the kernel's clock: which came first is not known. */
+  for (int i = 1; i < seen.found; i++)
+    if (ages[i] == ages[i - 1]) out[(size_t)i * ADDRESS_BYTES + TIED_BYTE] = out[(size_t)(i - 1) * ADDRESS_BYTES + TIED_BYTE] = 1;
   free(ages);
   return number(env, result < 0 ? result : (double)seen.found);
 }
@@ -1428,6 +1452,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ifname", NULL, if_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getsockopt", NULL, get_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setsockopt", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socket", NULL, new_socket, NULL, NULL, NULL, napi_enumerable, NULL},

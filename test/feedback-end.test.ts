@@ -25,7 +25,7 @@ describe('feedback for a connection that did not end', () => {
     const expected = block.expected.map((e) => e.text);
     const lines = studentFeedback({
       transcript,
-      failure: { block, expected, got: expected.slice(0, 2), stopped: true, cutShort: null },
+      failure: { block, expected, got: expected.slice(0, 2), stopped: true, cutShort: null, meanwhile: [] },
       programExit: null,
       hasProgram: true,
       stderrTail: [],

@@ -54,7 +54,12 @@ describe('interact', () => {
     expect(ran.out).toContain('# interact ended: both sides closed; sent 12 bytes, received 12 bytes');
     // The FIN went out (SHUT_WR) and the peer's arrived: both directions are shut.
     expect((await d.run('c.getpeername')).err).toBe('');
-    expect((await d.run('sockets')).out).toMatch(/SHUT_DOWN/);
+    const sockets = (await d.run('sockets')).out;
+    expect(sockets).toMatch(/SHUT_DOWN/);
+    // The shell's name, said as such: ss shows this connection as TIME-WAIT, as this end's FIN went first (user trial 5).
+    expect(sockets).toContain(
+      "# SHUT_DOWN: shut down both ways, the socket still open; the kernel's state (ss) is TIME-WAIT where this end's FIN went first",
+    );
   });
 
   it('with log on, the traffic lines show as the bytes cross, not after interact ends (socat -v; user trial)', async () => {

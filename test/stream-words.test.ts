@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { streamWords } from '../src/run/stream-words.js';
 import { SocketError } from '../src/engine/errors.js';
 
-/** `sockshell connect`/`listen` name their sockets udp, tcp, server, conn; nobody typed those names (user trial). */
+/** `sockshell connect`/`listen` name their sockets client, server, conn (udp, tcp before); nobody typed those names (user trial). */
 describe('stream mode words its sockets for users', () => {
-  it.each(['udp', 'tcp', 'server', 'conn'])("the engine's messages about socket %s say 'the socket'", (name) => {
+  it.each(['client', 'udp', 'tcp', 'server', 'conn'])("the engine's messages about socket %s say 'the socket'", (name) => {
     expect(streamWords(new SocketError('ECONNRESET', 'recv', { socket: name }).message)).toBe(
       'ECONNRESET: the peer reset the connection (it closed with unread data, or crashed) — the connection is over; run the command again for a new one (ConnectionResetError)',
     );

@@ -100,6 +100,26 @@ export function closingWords(ctx: CallContext, s: SocketHandle): string[] {
   }
 }
 
+/**
+ * What shutdown sent, said after it, as close says what it sends: a TCP connection shut down for
+ * writing (wr, rdwr) sends its FIN (user trial 5: shutdown wr said nothing). `before` is its row
+ * before the call: a FIN went only from a connection whose own FIN had not gone yet.
+ */
+export function tellShutdown(ctx: CallContext, s: SocketHandle, how: 'rd' | 'wr' | 'rdwr', before: SocketInfo | null): void {
+  if (!atPrompt(ctx) || how === 'rd' || before === null || before.transport !== 'tcp' || before.family === 'unix') return;
+  if (before.state !== 'ESTABLISHED' && before.state !== 'CLOSE_WAIT') return;
+  const peer = before.peer ? ` to ${addressRepr(before.peer)}` : '';
+  const fin = `it sends a FIN${peer} after any data still queued`;
+  // Both ways: what the peer meets next depends on what it sends (Linux resets a connection that gets data after SHUT_RD).
+  if (how === 'rdwr') {
+    ctx.info(`${s.name} shut down both ways: ${fin}, and ${s.name} reads no more`);
+    return;
+  }
+  const theirs =
+    before.state === 'CLOSE_WAIT' ? "the peer's FIN had come already" : "the peer's recv returns b'' once it has read the rest";
+  ctx.info(`${s.name} shut down for writing: ${fin}; ${theirs}; ${s.name} can still recv`);
+}
+
 /** After a UDP recvfrom: more datagrams already queued, each of which a recvfrom returns whole. */
 export function tellMoreWaiting(ctx: CallContext, s: SocketHandle): void {
   if (!atPrompt(ctx)) return;

@@ -105,6 +105,11 @@ export const sessionCommands: readonly CommandDef[] = [
       const engine = ctx.session.engine;
       const rows = engine.list().map((s) => (s.transport === 'udp' ? { ...s, kernelDropped: engine.kernelDropped(s) } : s));
       ctx.display(socketsTable(rows, ctx.scope.current, (socket) => ctx.session.jobOf(socket), ctx.session.columns()));
+      // The shell's own name, not the kernel's (user trial 5: ss showed TIME-WAIT): said when it shows.
+      if (rows.some((r) => r.state === 'SHUT_DOWN'))
+        ctx.info(
+          "SHUT_DOWN: shut down both ways, the socket still open; the kernel's state (ss) is TIME-WAIT where this end's FIN went first, and closed where the peer's did",
+        );
       return NONE;
     },
   }),

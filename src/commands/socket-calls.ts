@@ -6,7 +6,7 @@ import { optionCalls } from './socket-options.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { dataCalls } from './data-calls.js';
 import { tellWaiting } from './arrivals.js';
-import { closingWords, finBeforeClosing, refusedWhereUdp, tellUnbound } from './moments.js';
+import { closingWords, finBeforeClosing, infoOf, refusedWhereUdp, tellShutdown, tellUnbound } from './moments.js';
 import { boundLines, socketCall } from './describe.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { tlsLines } from '../render/tls.js';
@@ -174,7 +174,9 @@ export const socketCalls: readonly CommandDef[] = [
     example: 'shutdown wr',
     toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
+      const before = infoOf(ctx, ctx.socket());
       ctx.session.engine.shutdown(ctx.socket(), ctx.a.HOW);
+      tellShutdown(ctx, ctx.socket(), ctx.a.HOW, before);
       return NONE;
     },
   }),

@@ -33,8 +33,12 @@ export type EngineEvent =
       /** A TLS socket: the TLS handshake that followed the TCP one (absent for plain TCP and UDP). */
       tls?: TlsInfo;
     }
-  /** A completed handshake on a listening socket, waiting for accept. */
-  | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean }
+  /**
+   * A completed handshake on a listening socket, waiting for accept. tied: it and the connection told
+   * next to it came within one tick of the kernel's clock, so which came first (and which accept
+   * returns first) is not known; absent when known.
+   */
+  | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean; tied?: true }
   /** Data reached the socket's queue; taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP). */
   | {
       kind: 'received';

@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import { nativeCalls } from './native.js';
 
 /**
  * A link-local IPv6 host as the engine holds it, the way Node's dgram and net (and the addon) write a
@@ -33,7 +34,8 @@ export function namedZone(host: string): string | null {
   const zone = host.slice(at + 1);
   const known = interfaces();
   if (!/^\d+$/.test(zone)) return known.some(([name]) => name === zone) ? host : null;
-  const name = known.find(([, index]) => index === Number(zone))?.[0];
+  // Node knows an interface's number only from a link-local address of its; the addon asks the kernel.
+  const name = known.find(([, index]) => index === Number(zone))?.[0] || nativeCalls().calls?.ifname(Number(zone)) || undefined;
   return name === undefined ? null : `${host.slice(0, at)}%${name}`;
 }
 

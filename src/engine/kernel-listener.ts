@@ -166,16 +166,18 @@ export class KernelListener implements Welcoming {
       return;
     }
     const n = this.calls.queuedpeers(this.listenFd, peersBytes.fill(0));
-    const fresh: Address[] = [];
+    const fresh: { from: Address; tied: boolean }[] = [];
     for (let i = 0; i < n; i++) {
-      const from = this.peer(peersBytes.subarray(i * ADDRESS_BYTES, (i + 1) * ADDRESS_BYTES));
+      const record = peersBytes.subarray(i * ADDRESS_BYTES, (i + 1) * ADDRESS_BYTES);
+      const from = this.peer(record);
       const key = `${from.host} ${from.port}`;
-      if (!this.told.has(key)) fresh.push(from);
+      // The addon marks a record whose order with its neighbour it could not tell (the same tick).
+      if (!this.told.has(key)) fresh.push({ from, tied: record[ADDRESS_BYTES - 1] === 1 });
       this.told.add(key);
     }
     // Arrivals seen together are told one by one, each with the queue as it was once it had come.
     const before = Math.max(0, this.waiting - fresh.length);
-    fresh.forEach((from, i) => this.tell(from, before + i + 1, this.owner.reader.waiting));
+    fresh.forEach(({ from, tied }, i) => this.tell(from, before + i + 1, this.owner.reader.waiting, tied));
     if (this.owner.reader.waiting) this.owner.reader.wake();
   };
 
@@ -196,8 +198,8 @@ export class KernelListener implements Welcoming {
     return addressOf(bytes, this.owner.family);
   }
 
-  private tell(from: Address, pending: number, taken: boolean): void {
+  private tell(from: Address, pending: number, taken: boolean, tied = false): void {
     const { serial, name: socket } = this.owner;
-    this.owner.core.emit({ kind: 'incoming', serial, socket, from, pending, taken });
+    this.owner.core.emit({ kind: 'incoming', serial, socket, from, pending, taken, ...(tied ? { tied: true as const } : {}) });
   }
 }

@@ -46,6 +46,8 @@ export interface NativeCalls {
    * waitFirst 1: the caller has just found the queue empty, so the wait comes first.
    */
   acceptwait(fd: number, address: Buffer, maxMs: number, waitFirst: 0 | 1): number;
+  /** The name of the interface with this index (if_indextoname, in this process's namespace); '' for none. */
+  ifname(index: number): string;
   /** getsockname into address (see addressOf): 0. */
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */

@@ -49,7 +49,7 @@ export function literal(v: Value): string {
     case 'bytes':
       return repr(v); // b'...' with \xHH escapes: valid Python for any byte
     case 'address':
-      return `(${pyString(v.address.host)}, ${v.address.port})`;
+      return pyAddress(v.address.host, String(v.address.port)) ?? `(${pyString(v.address.host)}, ${v.address.port})`;
     case 'socket':
     case 'tuple':
       return 'None';
@@ -78,4 +78,18 @@ export function literalType(v: Value): PyType {
       return exhaustive;
     }
   }
+}
+
+/**
+ * An IPv6 address with its zone (`fe80::3%lo`, `fe80::3%1`) as Python needs it: the 4-tuple
+ * (host, port, flowinfo, scope_id). Python ignores a zone in the host of a 2-tuple (the scope id it
+ * sends with is the tuple's, 0), so the link-local peer would be no interface's. Null for any other
+ * host, which the 2-tuple says as it is.
+ */
+export function pyAddress(host: string, portCode: string): string | null {
+  const zoned = /^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)%([A-Za-z0-9_.-]+)$/.exec(host);
+  if (zoned === null) return null;
+  const zone = zoned[2]!;
+  const scope = /^\d+$/.test(zone) ? zone : `if_nametoindex(${pyString(zone)})`;
+  return `(${pyString(zoned[1]!)}, ${portCode}, 0, ${scope})`;
 }

@@ -5,6 +5,7 @@ import type { Word } from '../lang/ast.js';
 import type { FlagValue } from '../spec/flags.js';
 import type { PyContext, PyHelper } from '../spec/python.js';
 import type { ProgramVars } from './program-vars.js';
+import { pyAddress } from './literals.js';
 import { wordBytes, wordSocket, wordText, wordValue, type PyWord } from './words.js';
 
 /** The writer's side of a PyContext: what it knows of the program, and where a command's needs go. */
@@ -48,7 +49,12 @@ export function pyContext(
     bytes: (i) => wordBytes(positional[i]!, writing.program.vars),
     text: (i) => wordText(positional[i]!, writing.program.vars),
     socket: (i) => wordSocket(positional[i]!, writing.program.vars),
-    address: (from) => (words.length - from === 1 ? words[from]!.code : `(${words[from]!.code}, ${words[from + 1]!.code})`),
+    address: (from) => {
+      if (words.length - from === 1) return words[from]!.code;
+      const host = positional[from]!;
+      const zoned = host.kind === 'literal' ? pyAddress(host.text, words[from + 1]!.code) : null;
+      return zoned ?? `(${words[from]!.code}, ${words[from + 1]!.code})`;
+    },
     note: (n) => writing.notes.add(n),
     flagArg: (name) => {
       const word = valued.get(name);

@@ -189,6 +189,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
     },
   });
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
+  // While interact reads, Ctrl-D on an empty line ends its input: node:repl's clearLine before it closes
+  // and the question's cancel after each wrote a new line, two blank lines (user trial 5). The cursor
+  // is at the start of an empty line already (no prompt, nothing typed): neither need move it.
+  const lineReader = server as unknown as { clearLine(): void; line: string };
+  const clearLine = lineReader.clearLine.bind(server);
+  lineReader.clearLine = () => (endOfInput !== null && lineReader.line === '' ? undefined : clearLine());
   // readline closes itself on Ctrl-D at an empty line; while interact reads, that ends interact's input.
   const closeServer = server.close.bind(server);
   server.close = () => {

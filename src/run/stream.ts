@@ -70,7 +70,8 @@ function streamWarnings(out: OutputSink): OutputSink {
 async function connect(s: Streamer): Promise<number> {
   const { engine, o, say } = s;
   const transport = o.udp ? 'udp' : 'tcp';
-  const socket = engine.create(transport, o.family, { name: transport, owner: 'main' });
+  // Named for its part, as listen's server and conn are: the traffic log shows the name (user trial 5: `tcp`).
+  const socket = engine.create(transport, o.family, { name: 'client', owner: 'main' });
   if (o.sourcePort !== null) await engine.bind(socket, '', o.sourcePort);
   const idle = o.idleSeconds === null ? {} : { maxWaitMs: o.idleSeconds * 1000 };
   const { local, remote } = await engine.connect(socket, o.host, o.port, { signal: o.signal, ...idle });

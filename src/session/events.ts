@@ -45,7 +45,14 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   incoming: (e) =>
     e.taken || e.pending !== 1
       ? null
-      : say({ kind: 'notice', tag: e.socket, text: `a client connected from ${addressRepr(e.from)}; accept will return it` }),
+      : say({
+          kind: 'notice',
+          tag: e.socket,
+          // Tied: it and the next came within one tick of the kernel's clock, and accept may return either first.
+          text: e.tied
+            ? `a client connected from ${addressRepr(e.from)}, and another within the same tick of the kernel's clock (a few ms): which came first, so which accept returns first, is not known`
+            : `a client connected from ${addressRepr(e.from)}; accept will return it`,
+        }),
   received: (e) => {
     if (e.taken || e.queued === 0) return null;
     if (e.transport === 'udp' && e.queued === 1) {

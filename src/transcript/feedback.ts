@@ -21,6 +21,11 @@ export interface FeedbackInput {
   readonly stderrTail: readonly string[];
   /** How long replay waited for lines that arrive on their own (`--timeout`). */
   readonly timeoutMs: number;
+  /**
+   * The port (as the transcript wrote it) that the transcript bound and gave the program, when nothing
+   * reached it all run, with the argument that carried it (`sys.argv[1]`, or null); else null.
+   */
+  readonly unreached?: { readonly port: number; readonly argv: string | null } | null;
 }
 
 /** The line `sockshell record` opens a transcript with: about the file, not about what it checks. */
@@ -58,6 +63,13 @@ export function studentFeedback(input: FeedbackInput): string[] {
   } else {
     out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, got));
   }
+  // The shell's own notices, said as such: under `got:` for a program's output they read as its words.
+  for (const notice of failure.meanwhile) out.push(`meanwhile the shell saw, on its own socket: ${notice}`);
+  const quiet = input.unreached;
+  if (quiet)
+    out.push(
+      `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`,
+    );
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {
     out.push(`the program: ${input.programExit ?? 'still running'}`);

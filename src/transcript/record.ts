@@ -5,6 +5,7 @@ import { startRepl, type ReplObserver, type ReplOptions } from '../repl/repl.js'
 import { LineReader } from '../run/lines.js';
 import { renderItems, type Item } from './format.js';
 import { PortNames } from './ports.js';
+import { SessionPorts } from './session-ports.js';
 
 /** The REPL's own options: recording is the shell as usual, with an observer. */
 export type RecordOptions = Pick<ReplOptions, 'input' | 'output' | 'errorOutput' | 'terminal' | 'color' | 'history'>;
@@ -16,16 +17,18 @@ export type RecordOptions = Pick<ReplOptions, 'input' | 'output' | 'errorOutput'
  */
 export async function record(file: string, options: RecordOptions): Promise<number> {
   const items: Item[] = [
-    ...recordedHeader(file).map((text): Item => ({ kind: 'prose', text, line: 0 })),
     { kind: 'prose', text: `A sockshell transcript. Replay it with: sockshell test ${file}`, line: 0 },
     { kind: 'prose', text: '', line: 0 },
   ];
   const ports = new PortNames();
+  const fixed = new SessionPorts();
   if (existsSync(file)) {
     options.errorOutput.write(`sockshell record: ${file} exists; remove it or choose another name (a transcript may hold hand edits)\n`);
     return 2;
   }
-  const save = () => writeFileSync(file, renderItems(items));
+  // The header is written afresh each time: the port the session talks to is known only once it has.
+  const header = () => recordedHeader(file, fixed.fixedPort()).map((text): Item => ({ kind: 'prose', text, line: 0 }));
+  const save = () => writeFileSync(file, renderItems([...header(), ...items]));
   try {
     save();
   } catch (e) {
@@ -34,7 +37,10 @@ export async function record(file: string, options: RecordOptions): Promise<numb
   }
   options.errorOutput.write(`recording to ${file}; Ctrl-D ends the recording\n`);
   const observer: ReplObserver = {
-    event: (event) => ports.observe(event),
+    event: (event) => {
+      ports.observe(event);
+      fixed.observe(event);
+    },
     typed(prompt, source) {
       const [first, ...more] = source.replace(/\n$/, '').split('\n');
       items.push({ kind: 'input', prompt, text: ports.redactInput(first!), line: 0 });
@@ -58,11 +64,12 @@ export async function record(file: string, options: RecordOptions): Promise<numb
 /**
  * The header `sockshell test` and `grade` read (header.ts), with its defaults written out so that
  * whoever edits the transcript sees what can be set: its title (the file's name), what passing is
- * worth, whether `#` commentary is compared, and what a student sees on Gradescope. A `port:` line
- * is for a transcript written against a fixed port; the recorder cannot know one.
+ * worth, whether `#` commentary is compared, and what a student sees on Gradescope; and `port:`, the
+ * one fixed port the session talked to (SessionPorts), when there is one.
  */
-export function recordedHeader(file: string): string[] {
-  return ['---', `title: ${basename(file, '.sockt')}`, 'points: 1', 'commentary: ignored', 'visibility: visible', '---'];
+export function recordedHeader(file: string, port: number | null = null): string[] {
+  const portLine = port !== null ? [`port: ${port}`] : [];
+  return ['---', `title: ${basename(file, '.sockt')}`, 'points: 1', ...portLine, 'commentary: ignored', 'visibility: visible', '---'];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FileAccess } from '../spec/services.js';
 import { ShellCore } from '../repl/core.js';
+import { SessionPorts } from './session-ports.js';
 import { PortNames } from './ports.js';
 import { align, alignKeeping } from './align.js';
 import { blockMatches, lineMatches, substituteInput, type Bindings } from './pattern.js';
@@ -29,6 +30,8 @@ export interface ReplayResult {
   readonly updated: readonly Item[];
   /** The first block that failed, or null; the blocks after it did not run unless keepGoing. */
   readonly failure: Failure | null;
+  /** Whether anything reached a port the session's sockets bound (null: none bound it). */
+  readonly heard: (port: number) => boolean | null;
 }
 
 /** The first mismatch, as feedback shows it: the lines compared, expected and as this run showed them. */
@@ -41,6 +44,11 @@ export interface Failure {
   readonly stopped: boolean;
   /** How a program under test ended where the transcript does not expect it, when that cut the block's wait short; else null. */
   readonly cutShort: string | null;
+  /**
+   * Notices about the shell's own sockets that arrived while a `program> ` line read the program's
+   * output: kept out of `got`, where a student would read them as what the program printed.
+   */
+  readonly meanwhile: readonly string[];
 }
 
 /** Output lines that arrive on their own: [1] job lines, [name] socket notices. */
@@ -71,6 +79,7 @@ function sameCommentary(expected: readonly string[], actual: readonly string[]):
 export async function replay(transcript: Transcript, options: ReplayOptions): Promise<ReplayResult> {
   const bindings: Bindings = new Map();
   const ports = new PortNames();
+  const arrivals = new SessionPorts();
   let foreground: string[] = [];
   const pool: string[] = [];
   let exited = false;
@@ -80,7 +89,10 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     caretUnderInput: true,
     maxWaitMs: options.timeoutMs,
     onExit: () => (exited = true),
-    onEvent: (event) => ports.observe(event),
+    onEvent: (event) => {
+      ports.observe(event);
+      arrivals.observe(event);
+    },
     ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
   });
   const checked = options.commentary === 'checked';
@@ -135,16 +147,18 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
       const shown = fgOk && asyncOk ? unexpected.filter((u) => !soft(u)) : unexpected.filter(compared);
       if (!fgOk || !asyncOk) {
         passed = false;
+        const aside = (u: string) => block.program && isNotice(u);
         failure ??= {
           block,
           expected: [...expectedForeground, ...expectedAsync],
           got: [
             ...alignKeeping(expectedForeground, foreground.filter(compared), () => true, bindings),
             ...expectedAsync.filter((_, i) => found.lines[i] !== null),
-            ...unexpected.filter(compared),
+            ...unexpected.filter((u) => compared(u) && !aside(u)),
           ].map((l) => ports.redactOutput(l)),
           stopped: !options.keepGoing && block.index < transcript.blocks.length - 1,
           cutShort,
+          meanwhile: unexpected.filter((u) => compared(u) && aside(u)).map((l) => ports.redactOutput(l)),
         };
       }
       for (const [name, value] of bindings) ports.bind(name, Number(value));
@@ -166,6 +180,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     actual: rebuild(transcript, outcomes, 'normalized', ports),
     updated: rebuild(transcript, outcomes, 'updated', ports),
     failure,
+    heard: (port) => arrivals.heard(port),
   };
 }
 
@@ -215,7 +230,7 @@ async function runBlock(
   await run;
   if (cut === null) return null;
   const after = foreground.splice(cut.at).filter((l) => !l.startsWith('^C '));
-  foreground.push(...after, `(nothing more could come: ${cut.why} while this call waited)`);
+  foreground.push(...after, `(${cut.why}, so nothing more could come to this call)`);
   return cut.why;
 }
 

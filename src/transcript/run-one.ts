@@ -14,6 +14,7 @@ import type { ProgramControl } from './program-replay.js';
 import { programPrompt } from './program-lines.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
+import { portArgv, StartFailure } from './start-failure.js';
 import { spawnPeer, startPeer, type Peer } from './with.js';
 
 /** How long a failed transcript's program has to finish dying before its state is reported. */
@@ -116,6 +117,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   const notes: string[] = [];
   let result: ReplayResult | null = null;
   let startFailure: string | null = null;
+  let startFailureStudent: readonly string[] | null = null;
   // How the first program ended and its last words, read before it is stopped.
   let exit: string | null;
   let tail: string[];
@@ -156,6 +158,9 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     result = { ...replayed, actual: back(replayed.actual), updated: back(replayed.updated) };
   } catch (e) {
     startFailure = asWritten(e instanceof Error ? e.message : String(e));
+    // A student reads ports as the transcript wrote them, never {port}.
+    if (e instanceof StartFailure)
+      startFailureStudent = e.student.map((l) => (fresh ? l.replaceAll(String(fresh.now), String(fresh.recorded)) : l));
   } finally {
     // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
     // report says how it ended, the same way every run, rather than "still running" by a race.
@@ -193,7 +198,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
       header,
       outcome: 'failed',
       reason: lines[0]!,
-      student: [...lines, ...daemon],
+      student: [...(startFailureStudent ?? lines), ...daemon],
       instructor: [...lines, ...notes],
     });
   }
@@ -215,6 +220,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   }
   if (result.passed) return done({ name: title, header, outcome: 'passed', reason: '', student: [], instructor: [] });
   const failure = result.failure;
+  const givenArgv = portArgv(settings.with.find((c) => c.includes(PORT_PLACEHOLDER)) ?? '');
   const student = failure
     ? studentFeedback({
         transcript,
@@ -223,12 +229,14 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
               ...failure,
               expected: failure.expected.map(swapBack(fresh)),
               got: failure.got.map(swapBack(fresh)),
+              meanwhile: failure.meanwhile.map(swapBack(fresh)),
             }
           : failure,
         programExit: exit,
         hasProgram: settings.with.length > 0,
         stderrTail: tail,
         timeoutMs: settings.timeoutMs,
+        unreached: fresh && !failure.block.program && result.heard(fresh.now) === false ? { port: fresh.recorded, argv: givenArgv } : null,
       }).concat(daemon)
     : ['it failed (interrupted)'];
   // The blocks after a failure did not run: the diff ends where the run did, so no line after it

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, takenSince } from './port-probe.js';
-import { choseInstead, portHolders } from './program-ports.js';
+import { choseInstead } from './program-ports.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
 import type { ProgramIo } from './program-replay.js';
-import { timeWaitExplanation } from './time-wait.js';
+import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
@@ -15,7 +15,7 @@ import { timeWaitExplanation } from './time-wait.js';
  */
 export interface Peer extends ProgramIo {
   readonly command: string;
-  /** Why the program is no longer running (it crashed or exited during the replay), or null while it runs. */
+  /** Why the program is no longer running (it crashed or exited before it was stopped), or null while it runs. */
   ended(): string | null;
   /** The last lines of its standard error, escaped. */
   stderrTail(n: number): string[];
@@ -44,9 +44,6 @@ export interface PeerOptions {
   readonly placeholder?: { readonly command: string; readonly recorded: number };
 }
 
-/** Continuation lines of a multi-line failure, under `FAIL    file: `. */
-const MORE = '\n        ';
-
 /** Process groups still running; killed if sockshell itself ends first (a second Ctrl-C, kill, a closed terminal). */
 const live = new Set<number>();
 
@@ -59,10 +56,15 @@ export function killPeersNow(): void {
 }
 
 export async function startPeer(command: string, options: PeerOptions): Promise<Peer> {
+  // The program, as a student knows it: how it was run is the instructor's business.
+  const given = options.placeholder !== undefined ? portArgument(options.placeholder.command) : '';
   // A port already held would make any program look ready (a leftover server would be graded).
   // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
   if (options.port !== undefined && portBound(options.port) === true) {
-    throw new Error(`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`);
+    throw new StartFailure(
+      [`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`],
+      [`the program could not be graded: port ${options.port} was in use before it started, held by another program (not this one)`],
+    );
   }
   // With {port}, the sockets on the transcript's port from the start (the student's own server, left
   // running; with -j, this program in a run beside this one) say nothing of this program; only a socket
@@ -75,19 +77,19 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   let pause = FIRST_LOOK_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      await peer.stop();
-      // Its last words may still be in the pipe when the exit is seen: wait (bounded) for the pipe's end.
-      if (!peer.lines('stderr').ended) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 500);
-          child.stderr?.once('close', () => (clearTimeout(timer), resolve()));
-        });
-      }
+      // Its last words may still be in the pipes when the exit is seen: wait (bounded) for their ends.
+      await pipesEnded(child, peer);
       const why = child.exitCode !== null ? `status ${child.exitCode}` : child.signalCode;
       const last = peer.stderrTail(1)[0];
-      const explained =
-        last !== undefined && ADDRESS_IN_USE.test(peer.stderrTail(5).join('\n')) ? explainBindFailure(command, options) : [];
-      throw new Error([`--with "${command}" exited (${why}) before it was ready${last ? `: ${last}` : ''}`, ...explained].join(MORE));
+      const inUse = last !== undefined && ADDRESS_IN_USE.test(peer.stderrTail(5).join('\n'));
+      // It said it was ready (its first line) and ended: whether the port it bound was seen before the
+      // end is a matter of timing, so it is graded as started, and fails where the transcript first
+      // waits for it, the same way every run (user trial 5: "before it was ready" or "during the replay").
+      if (printedAt() !== null && !inUse) return peer;
+      await peer.stop();
+      const explained = inUse ? explainBindFailure(command, options) : { instructor: [], student: [] };
+      const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
+      throw new StartFailure([`--with "${command}" ${words}`, ...explained.instructor], [`the program ${words}`, ...explained.student]);
     }
     // With {port} the port is known, so only binding it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing.
@@ -102,7 +104,11 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       takenSince(options.placeholder.recorded, recordedBefore)
     ) {
       await peer.stop();
-      throw new Error([`--with "${command}" did not bind the port {port} gave it,`, ...hardCoded(options.placeholder)].join(MORE));
+      const advice = hardCoded(options.placeholder);
+      throw new StartFailure(
+        [`--with "${command}" did not bind the port {port} gave it,`, ...advice.instructor],
+        [`the program did not bind ${given},`, ...advice.student],
+      );
     }
     // Ready by its own account half a second ago, and a server on another port: it chose that port (one
     // written into it, or worked out wrong: serverPort + 1). Waiting out --ready-timeout changes nothing,
@@ -110,25 +116,44 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     const elsewhere = options.placeholder !== undefined && (settled || Date.now() > deadline) ? choseInstead(child.pid, options.port) : '';
     if (elsewhere !== '') {
       await peer.stop();
-      throw new Error(
-        `--with "${command}" did not bind the port {port} gave it; it bound ${elsewhere} instead: does it read its port from its arguments?`,
+      throw new StartFailure(
+        [
+          `--with "${command}" did not bind the port {port} gave it; it bound ${elsewhere} instead: does it read its port from its arguments?`,
+        ],
+        [`the program did not bind ${given}; it bound ${studentPort(elsewhere)} instead: does it read its port from its arguments?`],
       );
     }
     if (Date.now() > deadline) {
       const bound = options.port !== undefined ? choseInstead(child.pid, undefined) : '';
       await peer.stop();
+      const seconds = `${options.readyTimeoutMs / 1000} s`;
       if (options.placeholder !== undefined) {
-        throw new Error(
-          `--with "${command}" never bound the port {port} gave it, in ${options.readyTimeoutMs / 1000} s: does it read its port from its arguments?`,
+        throw new StartFailure(
+          [`--with "${command}" never bound the port {port} gave it, in ${seconds}: does it read its port from its arguments?`],
+          [`the program never bound ${given}, in ${seconds}: does it read its port from its arguments?`],
         );
       }
       const port = options.port !== undefined ? ` and port ${options.port} was not bound${bound !== '' ? ` (it bound ${bound})` : ''}` : '';
-      throw new Error(
-        `--with "${command}" was not ready after ${options.readyTimeoutMs / 1000} s: it printed no line${port}; give --port PORT, or make it print when ready`,
+      throw new StartFailure(
+        [`--with "${command}" was not ready after ${seconds}: it printed no line${port}; give --port PORT, or make it print when ready`],
+        [`the program was not ready after ${seconds}: it printed no line${port}`],
       );
     }
     pause = (await nextLook(child, pause)) ? FIRST_LOOK_MS : Math.min(2 * pause, LAST_LOOK_MS);
   }
+}
+
+/** Resolves once both output pipes of an exited program have closed, or after half a second (a process it left may hold them). */
+async function pipesEnded(child: ReturnType<typeof spawn>, peer: Peer): Promise<void> {
+  const closed = (name: 'stdout' | 'stderr'): Promise<void> => {
+    const stream = child[name];
+    if (peer.lines(name).ended || stream === null) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 500);
+      stream.once('close', () => (clearTimeout(timer), resolve()));
+    });
+  };
+  await Promise.all([closed('stdout'), closed('stderr')]);
 }
 
 /**
@@ -154,47 +179,6 @@ function nextLook(child: ReturnType<typeof spawn>, ms: number): Promise<boolean>
     child.once('exit', onEvent);
     child.stdout?.once('data', onEvent);
   });
-}
-
-/** How Python (OSError), Node (EADDRINUSE) and C programs (perror) report a port already taken. */
-const ADDRESS_IN_USE = /Address already in use|EADDRINUSE|\[Errno (98|48)\]/;
-
-/** What to say of a program that binds the transcript's port whatever {port} gives it. */
-function hardCoded(placeholder: { command: string; recorded: number }): string[] {
-  const file = /\S+\.py\b/.exec(placeholder.command)?.[0];
-  const advice = [
-    `but port ${placeholder.recorded}, the transcript's, is bound: the program seems to choose its port itself, not take the one it is given.`,
-    `Make it read its port from its arguments (serverPort = int(sys.argv[1]))${file ? ', or rewrite it on the way in:' : '.'}`,
-  ];
-  return file
-    ? [...advice, `  --with "sed 's/${placeholder.recorded}/{port}/' ${file} | python3 -" --port ${placeholder.recorded}`]
-    : advice;
-}
-
-/** Why the program could not bind, where TIME_WAIT is the reason: --port, then ports in the command, then the transcript's. */
-function explainBindFailure(command: string, options: PeerOptions): string[] {
-  // With {port} this run's port is fresh, never in TIME_WAIT: a program that hit TIME_WAIT bound another.
-  // The port {port} gave it was free, so "in use" means it bound another: most likely the transcript's.
-  if (options.placeholder !== undefined) {
-    const recorded = options.placeholder.recorded;
-    // A program holding the transcript's port (the instructor's own server, left running) is named by its
-    // command line, which reads the same every run (a pid would not).
-    const holders = portBound(recorded) === true ? portHolders(recorded).map((c) => terminalSafe(Buffer.from(c, 'latin1'))) : [];
-    const tried =
-      timeWaitExplanation(recorded, options.placeholder.command) !== null
-        ? `port ${recorded}, the transcript's, which closed connections still hold in TIME_WAIT`
-        : portBound(recorded) === true
-          ? `port ${recorded}, the transcript's, which another program holds${holders.length > 0 ? ` (${holders.join('; ')})` : ''}`
-          : 'another port, one in use';
-    return [`the port {port} gave it was free, so it tried ${tried};`, ...hardCoded(options.placeholder).slice(1)];
-  }
-  const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];
-  const ports = [...(options.port !== undefined ? [options.port] : []), ...inCommand, ...(options.transcriptPorts ?? [])];
-  for (const port of new Set(ports.filter((p) => p > 0 && p < 65536))) {
-    const lines = timeWaitExplanation(port, command);
-    if (lines) return lines;
-  }
-  return [];
 }
 
 /**
@@ -232,7 +216,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       const how = exit();
       if (stopping || how === null) return null;
       const last = out.stderr.tail(1)[0];
-      return `--with "${command}" exited (${how.replace('exit ', '')}) during the replay${last ? `: ${last}` : ''}`;
+      return `--with "${command}" exited (${how.replace('exit ', '')}) before it was stopped${last ? `: ${last}` : ''}`;
     },
     stderrTail: (n) => out.stderr.tail(n),
     write: (text) => {
@@ -248,7 +232,8 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       stopping = true;
       watch?.stop();
       if (child.pid === undefined) return { strays: [], stuck: null };
-      const left = await endGroup(child.pid);
+      const leaderExited = exit() !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+      const left = await endGroup(child.pid, { leaderExited });
       // A daemon: it left the group, so the group's end said nothing of it.
       const found = strays(tag, watch?.known ?? new Set(), child.pid);
       const described = found.map((pid) => `pid ${pid}: ${terminalSafe(Buffer.from(commandLine(pid), 'latin1'))}`);

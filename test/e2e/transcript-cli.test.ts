@@ -42,6 +42,28 @@ describe('record and test', () => {
     expect(results.submissions[0]!.tests[0]).toMatchObject({ name: 'a round trip', points: 3 });
   });
 
+  it('the header says port: for the one fixed port the session talked to, and nothing for two (user trial 5)', async () => {
+    const port = await freeFixedPort();
+    const file = join(dir, 'one-port.sockt');
+    const rec = await sockshell(['record', file], {
+      input: `s = udp.bind 127.0.0.1 ${port}\nc = udp.socket\nc.sendto hi 127.0.0.1 ${port}\n`,
+    });
+    expect(rec.status).toBe(0);
+    expect(readFileSync(file, 'utf8').split('\n').slice(0, 7)).toEqual([
+      '---',
+      'title: one-port',
+      'points: 1',
+      `port: ${port}`,
+      'commentary: ignored',
+      'visibility: visible',
+      '---',
+    ]);
+    const other = await freeFixedPort();
+    const two = join(dir, 'two-ports.sockt');
+    await sockshell(['record', two], { input: `c = udp.socket\nc.sendto hi 127.0.0.1 ${port}\nc.sendto hi 127.0.0.1 ${other}\n` });
+    expect(readFileSync(two, 'utf8')).not.toContain('port:');
+  });
+
   it('a mismatch prints a unified diff with the transcript’s line numbers and exits 1', async () => {
     const file = join(dir, 'wrong.sockt');
     writeFileSync(file, 'Prose first.\n\n  sockshell> print hello\n  hello\n  sockshell> print world\n  planet\n');

@@ -1,0 +1,84 @@
+import type { EngineEvent } from '../engine/types.js';
+import { ephemeralRange } from './ports.js';
+
+/**
+ * The ports a session's own sockets used, from its engine events. For grading a client: whether
+ * anything at all (a datagram, a connection or a TLS client's attempt, bytes on a connection
+ * accepted there) reached a port the session bound; a transcript that heard nothing on the port the
+ * client was given shows the client went somewhere else (user trial 5, finding N). For recording:
+ * the one fixed port the session talked to, the transcript's `port:`.
+ */
+export class SessionPorts {
+  private readonly portOf = new Map<number, number>();
+  private readonly reached = new Map<number, boolean>();
+  private readonly fixed = new Set<number>();
+  private readonly range = ephemeralRange();
+
+  observe(event: EngineEvent): void {
+    switch (event.kind) {
+      case 'bound':
+        if (!event.implicit) this.talked(event.address.port);
+        return this.own(event.serial, event.address.port);
+      case 'listening':
+        this.talked(event.local.port);
+        return this.own(event.serial, event.local.port);
+      case 'accepted':
+        this.own(event.conn, event.local.port);
+        return this.reach(event.conn);
+      case 'connected':
+      case 'connectFailed':
+        return this.talked(event.remote.port);
+      case 'sent':
+        return event.to ? this.talked(event.to.port) : undefined;
+      case 'incoming':
+      case 'received':
+      case 'rejected':
+      case 'dropped':
+        return this.reach(event.serial);
+      case 'eof':
+      case 'paused':
+      case 'truncated':
+      case 'joined':
+      case 'failed':
+      case 'closed':
+      case 'renamed':
+      case 'returned':
+      case 'shut':
+        return;
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** Whether anything reached `port` on a socket of this session; null when none of them bound it. */
+  heard(port: number): boolean | null {
+    return this.reached.get(port) ?? null;
+  }
+
+  /**
+   * The one port the session bound, listened on, connected or sent to, leaving out those the OS picked
+   * (its ephemeral range, which the recorder writes as [PORTn]); null for none, or several (which one
+   * {port} should stand for is not known).
+   */
+  fixedPort(): number | null {
+    return this.fixed.size === 1 ? [...this.fixed][0]! : null;
+  }
+
+  private own(serial: number, port: number): void {
+    this.portOf.set(serial, port);
+    if (!this.reached.has(port)) this.reached.set(port, false);
+  }
+
+  private reach(serial: number): void {
+    const port = this.portOf.get(serial);
+    if (port !== undefined) this.reached.set(port, true);
+  }
+
+  private talked(port: number): void {
+    const [low, high] = this.range;
+    // A UDP connect's peer and a Unix socket have no port (0).
+    if (port > 0 && (port < low || port > high)) this.fixed.add(port);
+  }
+}
