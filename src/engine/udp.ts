@@ -170,11 +170,12 @@ export class UdpSocket extends UdpReceiving {
     const refused = notOnIpv4(option, this.family, this.context());
     if (refused !== null) throw refused;
     // On an IPv6 socket, Node's dgram sets IPv6's hops and loop for these; Python sets the IPv4 options named.
-    const route =
-      this.family === 6 && (option === 'IP_MULTICAST_TTL' || option === 'IP_MULTICAST_LOOP') ? 'addon' : optionRoute(option, 'udp');
+    const ipv4OnIpv6 = this.family === 6 && (option === 'IP_MULTICAST_TTL' || option === 'IP_MULTICAST_LOOP');
+    const route = ipv4OnIpv6 ? 'addon' : optionRoute(option, 'udp');
     if (route === 'node') return this.handle.setOption(option as NodeOptionOf<'udp'>, value);
     if (route !== 'addon') throw refusedOption(route, option, this.context());
-    this.options.set(option as NumericOption, value as number, this.handle.fd(), "Node's dgram has no call for it");
+    const why = ipv4OnIpv6 ? "on an IPv6 socket Node's dgram sets IPv6's option instead" : "Node's dgram has no call for it";
+    this.options.set(option as NumericOption, value as number, this.handle.fd(), why);
   }
 
   /** What the OS reports (sockopts.ts); without the addon, the buffer sizes dgram reads from a bound socket. */
