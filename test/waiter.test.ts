@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SocketError } from '../src/engine/errors.js';
 import { Waiter } from '../src/engine/waiter.js';
 
@@ -151,5 +151,57 @@ describe('Waiter and Ctrl-C', () => {
     ctrlC.abort();
     await expect(second).rejects.toMatchObject({ code: 'EINTR' });
     expect(done.call).toBeNull();
+  });
+});
+
+/**
+ * The slot's one timer (wait-timer.ts) is kept from wait to wait and re-armed for what is left. Fake
+ * timers (setTimeout and performance.now) make "the timer left from the last wait fires" a step of the
+ * test rather than a race with the clock.
+ */
+describe('Waiter timeouts', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('a short wait after a long one that ended times out on its own deadline, not the timer left from the long one', async () => {
+    const w = new Waiter();
+    let ready = false;
+    const long = w.until('recv', 's', 600, {}, () => (ready ? 'data' : null));
+    ready = true;
+    w.wake();
+    await expect(long).resolves.toBe('data');
+    const short = w.until('recv', 's', 0.02, {}, () => null);
+    const failed = expect(short).rejects.toMatchObject({ code: 'ETIMEDOUT', context: { seconds: 0.02 } });
+    vi.advanceTimersByTime(20);
+    await failed;
+    expect(w.call).toBeNull();
+    w.dispose();
+  });
+
+  it("a long wait after a short one is not ended by the short one's timer, which fires early and re-arms", async () => {
+    const w = new Waiter();
+    let ready = false;
+    const short = w.until('recv', 's', 0.01, {}, () => (ready ? 'a' : null));
+    ready = true;
+    w.wake();
+    await expect(short).resolves.toBe('a');
+    ready = false;
+    const long = w.until('recv', 's', 600, {}, () => (ready ? 'b' : null));
+    vi.advanceTimersByTime(40);
+    expect(w.call).toBe('recv');
+    vi.advanceTimersByTime(600_000 - 40);
+    await expect(long).rejects.toMatchObject({ code: 'ETIMEDOUT', context: { seconds: 600 } });
+    w.dispose();
+  });
+
+  it('a timeout past the longest delay Node takes (24.8 days) is a chain of timers, as Python takes settimeout(3000000)', async () => {
+    const w = new Waiter();
+    const long = w.until('recv', 's', 3_000_000, {}, () => null);
+    vi.advanceTimersByTime(2_147_483_647);
+    expect(w.call).toBe('recv');
+    const failed = expect(long).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    vi.advanceTimersByTime(3_000_000_000 - 2_147_483_647);
+    await failed;
+    w.dispose();
   });
 });

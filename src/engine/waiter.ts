@@ -15,11 +15,13 @@
  * turn of the microtask queue. begin/sleep/end is the many-step wait of connect and the file transfers.
  */
 import { SocketError } from './errors.js';
-import { MAX_TIMER_MS, hold, release } from './keepalive.js';
+import { hold, release } from './keepalive.js';
+import { type Abortable, waitingWith } from './abort-registry.js';
+import { WaitTimer } from './wait-timer.js';
 import type { Completion } from '../core/completion.js';
 import type { BlockOptions } from './types.js';
 
-export class Waiter {
+export class Waiter implements Abortable {
   /** The pending call ('recv', 'accept', ...), or null when the slot is idle. */
   call: string | null = null;
   private socket = '';
@@ -36,16 +38,11 @@ export class Waiter {
   private again = false;
   /** When the current wait times out, in performance.now() milliseconds; Infinity when it does not. */
   private deadline = Infinity;
-  /**
-   * One timer per slot, kept from wait to wait: arming and clearing a Node timer for every blocking
-   * call cost more than the rest of a loopback recvfrom. A timer left from an earlier wait fires early
-   * and re-arms for what is left of the current one; after the last wait it fires once and lapses.
-   */
-  private timer: NodeJS.Timeout | null = null;
-  private timerDue = 0;
-  /** The last signal a call waited with (a script's calls share one), and the calls waiting with it now, whose one listener fails them on abort (abortable). */
+  /** The slot's timer (wait-timer.ts), made on the first wait with a timeout: a held connection has none. */
+  private timer: WaitTimer | null = null;
+  /** The last signal a call waited with (a script's calls share one), and the calls waiting with it now, whose one listener fails them on abort (abort-registry.ts). */
   private signal: AbortSignal | null = null;
-  private abortables: Set<Waiter> | null = null;
+  private abortables: Set<Abortable> | null = null;
   /** This slot's call holds the process alive (see keepalive.ts); released when the slot goes idle. */
   private holding = false;
 
@@ -68,13 +65,13 @@ export class Waiter {
     if (ms !== Infinity) {
       this.seconds = ms / 1000;
       this.deadline = performance.now() + ms;
-      this.arm(ms);
+      (this.timer ??= new WaitTimer(() => this.timedOut())).arm(ms);
     }
     if (signal !== undefined) {
       if (signal !== this.signal) {
         this.abortables?.delete(this);
         this.signal = signal;
-        this.abortables = abortable(signal);
+        this.abortables = waitingWith(signal);
       }
       this.abortables!.add(this);
     }
@@ -252,8 +249,7 @@ export class Waiter {
   /** The socket is closed: no wait will come again, so release the timer. */
   dispose(): void {
     this.unhold();
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer?.clear();
     this.abortables?.delete(this);
     this.abortables = null;
     this.signal = null;
@@ -270,52 +266,14 @@ export class Waiter {
     release();
   }
 
-  /**
-   * Makes sure the timer fires within ms: a timer already due sooner is kept. Node's timers take at
-   * most MAX_TIMER_MS (about 24.8 days; above it they fire after 1 ms with a warning), so a longer
-   * timeout (Python takes settimeout(3000000)) is a chain: onTimer re-arms for what is left.
-   */
-  private arm(ms: number): void {
-    const step = Math.min(ms, MAX_TIMER_MS);
-    const due = performance.now() + step;
-    if (this.timer !== null) {
-      if (this.timerDue <= due) return;
-      clearTimeout(this.timer);
-    }
-    this.timerDue = due;
-    this.timer = setTimeout((this.onTimer ??= () => this.timedOut()), step);
-  }
-
-  /** The timer's listener, made on first use: a socket that never waits (a held connection) has none. */
-  private onTimer: (() => void) | null = null;
-
+  /** The timer went off: the wait fails with ETIMEDOUT if its deadline has passed, else the timer re-arms. */
   private timedOut(): void {
-    this.timer = null;
     if (this.call === null || this.deadline === Infinity) return; // the wait it was armed for has ended
     const left = this.deadline - performance.now();
     if (left > 0) {
-      this.arm(left);
+      this.timer!.arm(left);
       return;
     }
     this.fail(new SocketError('ETIMEDOUT', this.call, { socket: this.socket, seconds: this.seconds }));
   }
-}
-
-/**
- * The calls waiting now with each signal, and the one abort listener a signal gets, the first time
- * a call waits with it: a script's calls share one signal, and a listener per socket (added on its
- * first wait, removed when it closed) cost every served connection an addEventListener and a
- * removeEventListener, and every held connection that had waited a listener on the signal (issue 16).
- */
-const WAITING = new WeakMap<AbortSignal, Set<Waiter>>();
-
-function abortable(signal: AbortSignal): Set<Waiter> {
-  let waiting = WAITING.get(signal);
-  if (waiting === undefined) {
-    const calls = new Set<Waiter>();
-    WAITING.set(signal, (waiting = calls));
-    // A copy: failing a call ends it, which takes it out of the set.
-    signal.addEventListener('abort', () => [...calls].forEach((w) => w.aborted()), { once: true });
-  }
-  return waiting;
 }
