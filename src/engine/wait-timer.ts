@@ -22,7 +22,7 @@ export class WaitTimer {
     const step = Math.min(ms, MAX_TIMER_MS);
     const due = performance.now() + step;
     if (this.timer !== null) {
-      if (this.due <= due && false) return;
+      if (this.due <= due) return;
       clearTimeout(this.timer);
     }
     this.due = due;
