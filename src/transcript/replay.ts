@@ -3,9 +3,10 @@ import { ShellCore } from '../repl/core.js';
 import { SessionPorts } from './session-ports.js';
 import { PortNames } from './ports.js';
 import { align, alignKeeping } from './align.js';
-import { blockMatches, lineMatches, substituteInput, type Bindings } from './pattern.js';
+import { blockMatches, substituteInput, type Bindings } from './pattern.js';
 import type { Block, Item, Transcript } from './format.js';
 import { runProgramBlock, type ProgramControl } from './program-replay.js';
+import { ASYNC, collect, endWatch, isNotice, takeUnexpected } from './async-lines.js';
 
 export interface ReplayOptions {
   /** Bound on every blocking call, and on waiting for output a job or a peer should send. */
@@ -51,10 +52,6 @@ export interface Failure {
   readonly meanwhile: readonly string[];
 }
 
-/** Output lines that arrive on their own: [1] job lines, [name] socket notices. */
-const ASYNC = /^\[([A-Za-z0-9_]+)\] /;
-/** A notice about a socket (not a job): informational, so an unexpected one is not a failure. */
-const isNotice = (text: string) => !/^\[\d+\] /.test(text);
 /** The shell's commentary: what a command did underneath, at the prompt or from a job. */
 export const isCommentary = (text: string): boolean => /^(\[\d+\] )?#( |$)/.test(text);
 
@@ -232,54 +229,6 @@ async function runBlock(
   const after = foreground.splice(cut.at).filter((l) => !l.startsWith('^C '));
   foreground.push(...after, `(${cut.why}, so nothing more could come to this call)`);
   return cut.why;
-}
-
-/**
- * ProgramControl.unexpectedEnd, told only once it has been seen at two looks in a row: a program that
- * sends its last reply and exits makes the reply and its exit ready at once, and the event loop may
- * tell the exit first; the look after gives the reply its turn to arrive.
- */
-function endWatch(program: ProgramControl | undefined): () => string | null {
-  let seen: string | null = null;
-  return () => {
-    const now = program?.unexpectedEnd() ?? null;
-    const told = now !== null && now === seen ? now : null;
-    seen = now;
-    return told;
-  };
-}
-
-/**
- * Waits (bounded) until each expected async line has a match in the pool; takes the matches out. It
- * stops early when a program under test has ended unexpectedly (endWatch): `ended` says how.
- */
-async function collect(
-  expected: readonly string[],
-  pool: string[],
-  bindings: Bindings,
-  options: ReplayOptions,
-): Promise<{ lines: (string | null)[]; ended: string | null }> {
-  const lines: (string | null)[] = expected.map(() => null);
-  const deadline = Date.now() + options.timeoutMs;
-  const ends = endWatch(options.program);
-  for (;;) {
-    expected.forEach((e, i) => {
-      if (lines[i] !== null) return;
-      const at = pool.findIndex((p) => lineMatches(e, p, bindings));
-      if (at >= 0) lines[i] = pool.splice(at, 1)[0]!;
-    });
-    if (lines.every((f) => f !== null) || Date.now() > deadline) return { lines, ended: null };
-    const ended = ends();
-    if (ended !== null) return { lines, ended };
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Pool lines no later block expects: they are this block's surprises. */
-function takeUnexpected(pool: string[], later: readonly string[], bindings: Bindings): string[] {
-  const surprises = pool.filter((p) => !later.some((e) => lineMatches(e, p, new Map(bindings))));
-  for (const s of surprises) pool.splice(pool.indexOf(s), 1);
-  return surprises;
 }
 
 /** The transcript's items with each block's output replaced; prose and commands stay put. */

@@ -1,27 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { unifiedDiff } from './diff.js';
-import { studentFeedback } from './feedback.js';
 import { folderGuard } from './file-guard.js';
-import { renderItems, type Item, type Transcript } from './format.js';
+import type { Item } from './format.js';
+import { failureReport } from './failure-report.js';
+import { expectedEnds, programControl } from './program-control.js';
 import { writeUpdate } from './update.js';
 import type { Header } from './header.js';
 import { freshPort, releasePort } from './port-probe.js';
-import { replacePorts } from './ports.js';
-import { blockMatches } from './pattern.js';
 import { transcriptProblems } from './problems.js';
-import type { ProgramControl } from './program-replay.js';
 import { programPrompt } from './program-lines.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
-import { portArgv, StartFailure } from './start-failure.js';
+import { PORT_PLACEHOLDER, StartFailure } from './start-failure.js';
 import { spawnPeer, startPeer, type Peer } from './with.js';
 
 /** How long a failed transcript's program has to finish dying before its state is reported. */
 const SETTLE_MS = 500;
 
-/** In a --with command: a fresh port for each transcript, standing for the transcript's port. */
-export const PORT_PLACEHOLDER = '{port}';
+export { PORT_PLACEHOLDER } from './start-failure.js';
 
 export interface RunSettings {
   /** The programs under test, as commands (`{port}` still in them). */
@@ -219,91 +215,6 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     return done({ name: title, header, outcome: written.changed ? 'updated' : 'passed', reason: '', student: [], instructor: [] });
   }
   if (result.passed) return done({ name: title, header, outcome: 'passed', reason: '', student: [], instructor: [] });
-  const failure = result.failure;
-  const givenArgv = portArgv(settings.with.find((c) => c.includes(PORT_PLACEHOLDER)) ?? '');
-  const student = failure
-    ? studentFeedback({
-        transcript,
-        failure: fresh
-          ? {
-              ...failure,
-              expected: failure.expected.map(swapBack(fresh)),
-              got: failure.got.map(swapBack(fresh)),
-              meanwhile: failure.meanwhile.map(swapBack(fresh)),
-            }
-          : failure,
-        programExit: exit,
-        hasProgram: settings.with.length > 0,
-        stderrTail: tail,
-        timeoutMs: settings.timeoutMs,
-        unreached: fresh && !failure.block.program && result.heard(fresh.now) === false ? { port: fresh.recorded, argv: givenArgv } : null,
-      }).concat(daemon)
-    : ['it failed (interrupted)'];
-  // The blocks after a failure did not run: the diff ends where the run did, so no line after it
-  // reads as kept context, as if this run had shown it.
-  const next = failure?.stopped ? transcript.blocks[failure.block.index + 1] : undefined;
-  const expectedLines = text.replace(/\n$/, '').split('\n');
-  const stop = next === undefined ? -1 : result.actual.findIndex((i) => i.kind === 'input' && i.line === next.line);
-  const ran = stop < 0 ? result.actual : result.actual.slice(0, stop);
-  const diff = unifiedDiff(
-    stop < 0 ? expectedLines : expectedLines.slice(0, next!.line - 1),
-    renderItems(ran).replace(/\n$/, '').split('\n'),
-    {
-      expected: `${file} (expected)`,
-      actual: stop < 0 ? `${file} (this run)` : `${file} (this run, which stopped before line ${next!.line})`,
-    },
-  );
-  return done({
-    name: title,
-    header,
-    outcome: 'failed',
-    reason: student.find((l) => l.startsWith('at line')) ?? student[0] ?? '',
-    student,
-    instructor: [...notes, ...diff.replace(/\n$/, '').split('\n'), ...student],
-  });
-}
-
-/** A line of this run with its fresh port shown as the transcript's, in output and in an echoed typed line. */
-function swapBack(fresh: { recorded: number; now: number }): (line: string) => string {
-  const swap = (port: number) => (port === fresh.now ? String(fresh.recorded) : null);
-  return (line) => replacePorts(replacePorts(line, 'output', swap), 'input', swap);
-}
-
-/**
- * `program> ` lines act on the first --with program, `program N> ` lines on the Nth. With `program>
- * start` in the transcript, the programs are started there (`spawn`), without waiting for them to be
- * ready: a client is ready when it has something to say, and the transcript's next line waits for that.
- */
-function programControl(peers: Peer[], count: number, spawn: (() => Peer[]) | null, ends: ExpectedEnds): ProgramControl {
-  return {
-    start: async () => {
-      if (spawn === null) return 'the program was started before the transcript; program> start needs no earlier program';
-      if (peers.length > 0) return 'the program is already running';
-      peers.push(...spawn());
-      return null;
-    },
-    count,
-    which: (n) => peers[n - 1],
-    unexpectedEnd: () => {
-      for (const [i, peer] of peers.entries()) {
-        const exit = peer.exit();
-        if (exit === null || ends.get(i + 1)?.some((lines) => blockMatches(lines, [exit], new Map()))) continue;
-        return `${count === 1 ? 'the program' : `program ${i + 1}`} ended (${exit})`;
-      }
-      return null;
-    },
-  };
-}
-
-/** The ends the transcript's `program N> wait` lines show, by program: the lines each expects. */
-type ExpectedEnds = ReadonlyMap<number, readonly (readonly string[])[]>;
-
-function expectedEnds(transcript: Transcript): ExpectedEnds {
-  const ends = new Map<number, string[][]>();
-  for (const block of transcript.blocks) {
-    if (!block.program || block.source !== 'wait') continue;
-    const lines = block.expected.map((e) => e.text);
-    ends.set(block.programNumber, [...(ends.get(block.programNumber) ?? []), lines]);
-  }
-  return ends;
+  const failed = failureReport({ file, text, transcript, result, fresh, settings, exit, tail, notes, daemon });
+  return done({ name: title, header, outcome: 'failed', ...failed });
 }

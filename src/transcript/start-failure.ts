@@ -18,6 +18,9 @@ export class StartFailure extends Error {
   }
 }
 
+/** In a --with command: a fresh port for each transcript, standing for the transcript's port. */
+export const PORT_PLACEHOLDER = '{port}';
+
 /** Continuation lines of a multi-line failure, under `FAIL    file: `. */
 export const MORE = '\n        ';
 
@@ -33,7 +36,7 @@ export interface Placeholder {
  */
 export function portArgv(command: string): string | null {
   const words = command.trim().split(/\s+/);
-  const at = words.indexOf('{port}');
+  const at = words.indexOf(PORT_PLACEHOLDER);
   const file = words.findIndex((w) => /\.py$/.test(w));
   return at >= 0 && file >= 0 && at > file ? `sys.argv[${at - file}]` : null;
 }
