@@ -1052,6 +1052,19 @@ static napi_value if_name(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * ifindex(name) -> the index of interface `name` (if_nametoindex, in this process's network namespace),
+ * or 0 where there is none. Node tells an interface's index only from a link-local IPv6 address, so lo
+ * (usually without one) could not be named by name where Python's if_nametoindex('lo') gives 1.
+ */
+static napi_value if_index(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  /* Room for one byte past the longest name: a longer one stays too long, and so matches none. */
+  char name[IF_NAMESIZE + 1] = {0};
+  if (!args(env, info, 1, argv) || !text_arg(env, argv[0], name, sizeof name)) return NULL;
+  return number(env, (int)if_nametoindex(name));
+}
+
+/*
  * A TCP socket that really binds and listens (the engine holds its descriptor; Node cannot bind without
  * listening, nor listen without accepting everything at once). The kernel's accept queue is the queue:
  * a listening socket's readiness is watched with an edge-triggered epoll under a uv_poll_t, which
@@ -1453,6 +1466,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ifname", NULL, if_name, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ifindex", NULL, if_index, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getsockopt", NULL, get_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setsockopt", NULL, set_option, NULL, NULL, NULL, napi_enumerable, NULL},
       {"socket", NULL, new_socket, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -9,6 +9,7 @@ import { ShellError } from '../src/core/errors.js';
 import { toPython } from '../src/export/python.js';
 import { SOCKET_OPTION_TABLE, SOCKET_OPTIONS, tcpHolders, type OptionArg, type SocketOption, type Transport } from '../src/engine/index.js';
 import { BACK_END, fails, rig, type Rig } from './engine-helpers.js';
+import { nativeCalls } from '../src/engine/native.js';
 import { CoreDriver, withoutReceiveNotes } from './helpers/core-driver.js';
 import { hasPython, PEERS, runProcess, startServer } from './helpers/proc.js';
 import { waitFor } from './helpers/wait.js';
@@ -449,6 +450,32 @@ describe('multicast', () => {
       await shell.close();
     }
   });
+
+  it.skipIf(!hasPython)(
+    "IPV6_MULTICAST_IF takes an interface by name when it has no link-local address (lo), as python3's if_nametoindex does",
+    async () => {
+      const index = Number((await runProcess('python3', ['-c', "import socket; print(socket.if_nametoindex('lo'))"])).stdout.trim());
+      expect(index).toBeGreaterThan(0);
+      const shell = new CoreDriver({ maxWaitMs: 2000 });
+      try {
+        await shell.ok('v = udp.socket -6', "v.bind '::' 0");
+        const set = await shell.run('v.setsockopt IPV6_MULTICAST_IF lo');
+        if (nativeCalls().calls === null) {
+          // Node tells an interface's number only from its link-local address, which lo has none of here.
+          expect(set.err).toMatch(/the number of interface lo is not known here .* the native addon that asks the kernel is not loaded/);
+          return;
+        }
+        expect(set.err).toBe('');
+        expect(await shell.ok('v.getsockopt IPV6_MULTICAST_IF')).toContain(String(index));
+        expect((await shell.run(`v.setsockopt IPV6_MULTICAST_IF ${index}`)).err).toBe('');
+        expect((await shell.run('v.setsockopt IPV6_MULTICAST_IF nosuch0')).err).toMatch(
+          /this host has no interface nosuch0 \(it has lo \(1\)/,
+        );
+      } finally {
+        await shell.close();
+      }
+    },
+  );
 
   it('joining before bind is refused as a limit of Node, not the OS', async () => {
     r = rig();

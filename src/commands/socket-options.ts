@@ -147,7 +147,8 @@ function optionValue(option: SocketOption, args: readonly Arg[]): OptionArg {
 /**
  * An interface of this host by its name or number, as IPv6's multicast options take it (Python's
  * if_nametoindex gives the number). The shell knows an interface's number from its link-local
- * address: one without (lo, usually) is named by name for a group, and cannot be for IPV6_MULTICAST_IF.
+ * address, or from the kernel through the addon: without the addon, one with no link-local address
+ * (lo, usually) is named by name for a group, and cannot be for IPV6_MULTICAST_IF.
  */
 function networkInterface(option: SocketOption, arg: Arg): { name: string; index: number } {
   const word = arg.value.kind === 'int' ? String(arg.value.value) : COERCE.host(arg, { name: 'INTERFACE', kind: 'host' });
@@ -155,7 +156,7 @@ function networkInterface(option: SocketOption, arg: Arg): { name: string; index
   if (found === null) throw new ShellError(`${option}: this host has no interface ${word} (it has ${zoneChoices()})`, arg.span);
   if (found.index === 0 && SOCKET_OPTION_TABLE[option].value === 'interface')
     throw new ShellError(
-      `${option}: the number of interface ${word} is not known here (it has no link-local IPv6 address, which is how Node tells it); give its number (ip link shows it)`,
+      `${option}: the number of interface ${word} is not known here (it has no link-local IPv6 address, which is how Node tells it, and the native addon that asks the kernel is not loaded); give its number (ip link shows it)`,
       arg.span,
     );
   return found;

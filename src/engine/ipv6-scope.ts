@@ -1,4 +1,4 @@
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { nativeCalls } from './native.js';
 
 /**
@@ -47,38 +47,51 @@ export function zoneChoices(): string {
 }
 
 /**
- * [name, index] of each interface in this process's network namespace (getifaddrs), in index order;
- * the index is known only from a link-local address's scope id (Node has no if_nametoindex): 0 without one.
+ * [name, index] of each interface in this process's network namespace (getifaddrs), in index order.
+ * Its index as indexOf tells it: 0 where that is not known.
  */
 function interfaces(): [string, number][] {
   return Object.entries(networkInterfaces())
-    .map(([name, addresses]): [string, number] => [name, addresses?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid ?? 0])
+    .map(([name, addresses]): [string, number] => [name, indexOf(name, addresses)])
     .sort((a, b) => a[1] - b[1]);
+}
+
+/**
+ * The index of interface `name`: the scope id of its own link-local address, as getifaddrs tells it in
+ * this process's network namespace, else the kernel's answer through the addon (if_nametoindex; lo has
+ * no link-local address). Node has no if_nametoindex, and /sys/class/net is the namespace's that
+ * mounted it, not always this process's: without the addon, 0.
+ */
+function indexOf(name: string, addresses: readonly NetworkInterfaceInfo[] | undefined): number {
+  const linkLocal = addresses?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid;
+  return linkLocal ?? nativeCalls().calls?.ifindex(name) ?? 0;
 }
 
 /** Interface indexes by name, once found. */
 const indexes = new Map<string, number>();
 
-/**
- * The index of the interface `name`: the scope id of its own link-local address (every IPv6 interface
- * has one), as getifaddrs tells it in this process's network namespace. Node has no if_nametoindex,
- * and /sys/class/net is the namespace's that mounted it, not always this process's.
- */
+/** The index of the interface `name` (indexOf), 0 where none is known; kept once found. */
 function interfaceIndex(name: string): number {
   const known = indexes.get(name);
   if (known !== undefined) return known;
-  const index = networkInterfaces()[name]?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid ?? 0;
+  const index = indexOf(name, networkInterfaces()[name]);
   if (index > 0) indexes.set(name, index);
   return index;
 }
 
 /**
  * An interface of this host named by its name or its number (IPv6's multicast options take either):
- * both, or null when none is so named. Its number is 0 when it is not known (an interface with no
- * link-local address, see interfaces()): a number typed for it cannot be matched either.
+ * both, or null when none is so named. Its number is 0 when it is not known (no link-local address
+ * and no addon, see indexOf): a number typed for it cannot be matched either. An interface with no
+ * address at all is found only through the addon.
  */
 export function findInterface(word: string): { readonly name: string; readonly index: number } | null {
   const numbered = /^\d+$/.test(word);
   const found = interfaces().find(([name, index]) => (numbered ? index === Number(word) && index > 0 : name === word));
-  return found === undefined ? null : { name: found[0], index: found[1] };
+  if (found !== undefined) return { name: found[0], index: found[1] };
+  const calls = nativeCalls().calls;
+  if (calls === null) return null;
+  const name = numbered ? calls.ifname(Number(word)) : word;
+  const index = numbered ? Number(word) : calls.ifindex(word);
+  return name === '' || index <= 0 ? null : { name, index };
 }

@@ -48,6 +48,8 @@ export interface NativeCalls {
   acceptwait(fd: number, address: Buffer, maxMs: number, waitFirst: 0 | 1): number;
   /** The name of the interface with this index (if_indextoname, in this process's namespace); '' for none. */
   ifname(index: number): string;
+  /** The index of the interface with this name (if_nametoindex, in this process's namespace); 0 for none. */
+  ifindex(name: string): number;
   /** getsockname into address (see addressOf): 0. */
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */
