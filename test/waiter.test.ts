@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SocketError } from '../src/engine/errors.js';
+import { waitingCalls } from '../src/engine/keepalive.js';
 import { Waiter } from '../src/engine/waiter.js';
 
 /**
@@ -94,6 +95,42 @@ describe('Waiter.now', () => {
     w.wake();
     expect(await got).toBe('later');
     expect(w.call).toBeNull();
+  });
+
+  it('holds the process alive (keepalive.ts) only once the call goes on to wait on the event loop', async () => {
+    const w = new Waiter();
+    const before = waitingCalls();
+    let queued: string | null = null;
+    let heldDuringWait = -1;
+    const here = w.now(
+      'recv',
+      's',
+      null,
+      {},
+      () => queued,
+      () => {
+        heldDuringWait = waitingCalls();
+        queued = 'data';
+        w.wake();
+      },
+    );
+    expect(here).toBe('data');
+    expect(heldDuringWait).toBe(before);
+    expect(waitingCalls()).toBe(before);
+    queued = null;
+    const later = w.now(
+      'recv',
+      's',
+      null,
+      {},
+      () => queued,
+      () => undefined,
+    );
+    expect(waitingCalls()).toBe(before + 1);
+    queued = 'later';
+    w.wake();
+    expect(await later).toBe('later');
+    expect(waitingCalls()).toBe(before);
   });
 
   it('a wait here that throws rejects the call and leaves the slot idle for the next', async () => {
