@@ -95,6 +95,8 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   const lf = new CrlfState();
 
   let inputDone = ends.input === null;
+  /** The send in flight, while one is: a reset the receiving side meets fails it too. */
+  let transmitting: Promise<unknown> | null = null;
   let peerClosed = false;
   const path = ends.bulk ?? null;
   // Each direction the bulk path takes is handed back (resolved) when it leaves it to the ends.
@@ -174,7 +176,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
       touch();
       const data = ends.crlf ? lf.convert(chunk) : chunk;
       try {
-        await ends.transmit(data, stop.signal);
+        await (transmitting = ends.transmit(data, stop.signal));
       } catch (e) {
         // The peer is gone: nothing more can be sent, but what it sent before may still be queued.
         if (e instanceof SocketError && e.code !== 'EINTR' && e.code !== 'ETIMEDOUT') {
@@ -185,6 +187,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         }
         throw e;
       }
+      transmitting = null;
       sent += data.length;
       touch();
     }
@@ -199,6 +202,10 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         // The engine hands a send's refusal (EPIPE: the peer is gone) to a recv waiting beside it, which
         // Linux's recv never returns. The send that met it says so and ends the input: reading ends here.
         if (e instanceof SocketError && e.code === 'EPIPE') return;
+        // A reset ends a send in flight as well, which says how much of its chunk had gone out: let it
+        // fail on its own (bounded) before the stop would cancel it unsaid. Which side meets a reset
+        // first is the event loop's order, so the count was said in some runs and not in others.
+        if (e instanceof SocketError && transmitting !== null) await settled(sendingSide, SEND_SETTLE_MS);
         throw e;
       }
       const { data, from, end: atEnd } = got;
@@ -213,8 +220,9 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     }
   };
 
+  const sendingSide = sending();
   try {
-    await Promise.all([inBulk(), sending(), receiving()].map((side) => side.catch(stopped)));
+    await Promise.all([inBulk(), sendingSide, receiving()].map((side) => side.catch(stopped)));
   } catch (e) {
     stop.abort(); // the other side is waiting on a call of its own: end it
     throw e;
@@ -231,6 +239,18 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
     throw e;
   }
 }
+
+/** How long a send in flight gets to fail on its own after the receiving side met a reset: a bound, never reached in practice. */
+const SEND_SETTLE_MS = 1000;
+
+/** Resolves when promise settles, either way, or after ms. */
+function settled(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise.then(noop, noop), bound]).finally(() => clearTimeout(timer));
+}
+
+const noop = (): void => undefined;
 
 /** One turn of the event loop: its timers, its I/O (and the watchers started since the last turn). */
 const loopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

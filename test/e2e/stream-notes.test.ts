@@ -30,7 +30,11 @@ const RESETS = [
   'c.close()',
 ].join('\n');
 
-/** As RESETS, but the peer reads nothing and resets once its receive queue has stopped growing: the client's sending is stalled. */
+/**
+ * As RESETS, but the peer reads nothing and resets once its receive queue has stopped growing (three
+ * looks 50 ms apart, so a sender only slowed by a loaded machine is not taken for a stalled one): the
+ * client's sending is stalled.
+ */
 const RESETS_STALLED = [
   'import fcntl, struct, termios, time',
   'from socket import *',
@@ -38,10 +42,11 @@ const RESETS_STALLED = [
   'print(s.getsockname()[1], flush=True)',
   'c, _ = s.accept()',
   "queued = lambda: struct.unpack('i', fcntl.ioctl(c, termios.FIONREAD, bytes(4)))[0]",
-  'last = -1',
+  'last, same = -1, 0',
   'for _ in range(2000):',
   '    now = queued()',
-  '    if now == last and now > 0: break',
+  '    same = same + 1 if now == last and now > 0 else 0',
+  '    if same == 3: break',
   '    last = now',
   '    time.sleep(0.05)',
   "c.setsockopt(SOL_SOCKET, SO_LINGER, struct.pack('ii', 1, 0))",
@@ -82,9 +87,14 @@ describe.runIf(hasPython)('the notes of sockshell connect mid-stream', () => {
       env: { SOCKSHELL_ENGINE: 'loop' },
     });
     expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^sockshell: ECONNRESET: /m);
     const count = /; (at least )?(\d+) of the last (\d+) bytes of input had gone out/.exec(r.stderr);
+    // Said whichever side met the reset first: the receiving side's ECONNRESET waits for the send in
+    // flight to fail on its own (it was cancelled unsaid in 1 run in 4 under load).
     expect(count, r.stderr).not.toBeNull();
-    expect(count![1]).toBe('at least ');
+    // A floor ('at least') where Node held a piece of the chunk; exact where the kernel's buffer was
+    // full before any of it was handed to Node (0 of the last 65536).
+    expect(count![1] === 'at least ' || count![2] === '0', r.stderr).toBe(true);
     expect(Number(count![2])).toBeLessThan(Number(count![3]));
   });
 });
