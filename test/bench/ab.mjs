@@ -15,8 +15,8 @@
  * (taskset), so the elapsed time per connection is the sum of both ends' CPU; main is the server's
  * main thread alone (without V8's compiler and GC threads).
  * memory: KiB of RSS per held connection of test/bench/hold-server.sock from COUNT held to 2 × COUNT:
- * the difference of the two readings (as memory.mjs) and the slope of RSS against the connections
- * held, sampled on the way (see memory()); raw Node's server beside them.
+ * the slope of RSS against the connections held, sampled on the way, and the difference of the two
+ * readings (memory.mjs's hold); raw Node's server beside them.
  *
  * Each run takes a port in PORT_BASE + 0..999 (PORT_BASE from SOCKSHELL_BENCH_PORT_BASE, default
  * 12000) that no socket holds, not even in TIME_WAIT (TCPServer.py binds without SO_REUSEADDR), never
@@ -24,9 +24,9 @@
  * nothing. Prints every run, then medians and ranges.
  */
 import { createServer } from 'node:net';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BENCH, NODE, PEERS, PYTHON, ROOT, median, pinned, procStatusKiB, setPinning, start } from './lib.mjs';
+import { BENCH, NODE, PEERS, PYTHON, ROOT, median, pinned, setPinning, start } from './lib.mjs';
 import { hold } from './memory.mjs';
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -132,54 +132,10 @@ async function conn(make) {
   }
 }
 
-/**
- * KiB of the server's RSS per connection from count to 2 × count held, two ways: the difference of
- * the two readings (memory.mjs's hold, the bench's figure), and the slope of RSS against the
- * connections held (its open descriptors), sampled every few milliseconds while the second count
- * arrives. The difference moves with where V8's collections fall next to the two readings (a
- * mark-compact just before the first one reads as ~2 KiB more per connection); the slope averages
- * over the saw-tooth.
- */
+/** KiB of the server's RSS per connection from count to 2 × count held: the slope and the difference (memory.mjs's hold). */
 async function memory(make) {
-  const samples = [];
-  let timer = null;
-  const sampling = (server) => {
-    const sample = () => {
-      const rss = procStatusKiB(server.pid, 'VmRSS');
-      let fds = null;
-      try {
-        fds = readdirSync(`/proc/${server.pid}/fd`).length;
-      } catch {
-        // gone
-      }
-      if (rss !== null && fds !== null) samples.push([fds, rss]);
-    };
-    timer = setInterval(sample, 5);
-    return server;
-  };
-  try {
-    const held = await hold(
-      (p) => sampling(make(p)),
-      count,
-      port,
-      () => {
-        samples.length = 0; // from the first reading on
-      },
-    );
-    return { kib: held.value, slope: slope(samples), samples: samples.length };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** The least-squares slope of y against x over [x, y] pairs. */
-function slope(points) {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
-  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-  return sxy / sxx;
+  const held = await hold(make, count, port);
+  return { slope: held.value, kib: held.extra.differenceKiB, samples: held.extra.samples };
 }
 
 setPinning(mode === 'conn');

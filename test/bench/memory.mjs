@@ -1,27 +1,33 @@
 /**
  * Measurement 6: memory per held connection. A server accepts connections and keeps them open:
  * test/bench/hold-server.sock (one row per engine) against raw Node and Python doing the same. Each
- * run reads a server's RSS holding COUNT connections and again holding twice as many, and the value
- * is the difference per connection: what one more connection costs in the steady state. The first
- * few hundred connections also pay for the code the server compiles and the heap it grows while it
- * warms up; growth from the RSS at ready, measured before, counted that too (a bundle that starts
- * leaner read as 18 KiB per connection, against 6–8 here).
+ * run holds COUNT connections, then twice as many, and the value is the slope of the server's RSS
+ * against the connections it holds (its open descriptors) while the second COUNT arrive, sampled every
+ * few milliseconds: what one more connection costs in the steady state. The first few hundred
+ * connections also pay for the code the server compiles and the heap it grows while it warms up, so
+ * the slope starts at COUNT held. The difference of two readings (RSS at 2 × COUNT less RSS at COUNT,
+ * per connection) is reported beside it: it moves with where V8's collections fall next to the two
+ * readings (a mark-compact just before the first reads as ~2 KiB more per connection, as much as the
+ * figure itself), where the slope averages over the saw-tooth.
  * Its peak RSS (VmHWM) and its RSS when ready are reported beside it.
  */
+import { readdirSync } from 'node:fs';
 import { BENCH, NODE, PYTHON, engineContenders, freePort, procStatusKiB, sockshell, start } from './lib.mjs';
 
 const READY = 'The server is ready to receive';
 
 /**
- * KiB per connection: one server's RSS holding 2 × count connections less its RSS holding count, per
- * connection more (one process at both points: RSS differs more between two processes than this).
- * pickPort: where the server listens (ab.mjs takes its ports from a range of its own); onFirst runs
- * at the first reading.
+ * KiB per connection of one server (one process throughout: RSS differs more between two processes
+ * than this): the slope of RSS against descriptors held from count to 2 × count connections, and the
+ * difference of the readings at both, per connection more. pickPort: where the server listens
+ * (ab.mjs takes its ports from a range of its own).
  */
-export async function hold(startServer, count, pickPort = () => freePort('tcp'), onFirst = () => undefined) {
+export async function hold(startServer, count, pickPort = () => freePort('tcp')) {
   const port = await pickPort();
   const server = startServer(port, count);
   let clients = null;
+  const samples = [];
+  let timer = null;
   try {
     await server.line(READY, 15_000);
     const ready = procStatusKiB(server.pid, 'VmRSS');
@@ -29,27 +35,57 @@ export async function hold(startServer, count, pickPort = () => freePort('tcp'),
     await clients.line('holding', 60_000);
     await server.line('holding', 60_000);
     const once = procStatusKiB(server.pid, 'VmRSS');
-    onFirst();
+    sample(server.pid, samples);
+    timer = setInterval(() => sample(server.pid, samples), 5);
     clients.input('more\n');
     await clients.line('holding twice', 60_000);
     await server.line('holding twice', 60_000);
+    sample(server.pid, samples);
     const twice = procStatusKiB(server.pid, 'VmRSS');
     const peak = procStatusKiB(server.pid, 'VmHWM');
     if (ready === null || once === null || twice === null || peak === null) throw new Error('the server exited');
-    return { value: (twice - once) / count, extra: { peakMiB: peak / 1024, baseMiB: ready / 1024 } };
+    if (samples.length < 3) throw new Error(`only ${samples.length} samples of RSS: too few for a slope`);
+    return {
+      value: slope(samples),
+      extra: { differenceKiB: (twice - once) / count, samples: samples.length, peakMiB: peak / 1024, baseMiB: ready / 1024 },
+    };
   } finally {
+    clearInterval(timer);
     await clients?.kill();
     await server.kill();
   }
+}
+
+/** [descriptors open, RSS KiB] of the process now, into samples; nothing once it is gone. */
+function sample(pid, samples) {
+  const rss = procStatusKiB(pid, 'VmRSS');
+  let fds;
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return;
+  }
+  if (rss !== null) samples.push([fds, rss]);
+}
+
+/** The least-squares slope of y against x over [x, y] pairs. */
+export function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxy / sxx;
 }
 
 export function memory(count) {
   return {
     id: 'memory',
     title: `Memory: a server holding ${count.toLocaleString('en-US')}, then ${(2 * count).toLocaleString('en-US')} accepted TCP connections`,
-    unit: 'KiB per connection',
+    unit: 'KiB per connection (slope)',
     better: 'lower',
     extras: [
+      { key: 'differenceKiB', label: 'difference KiB' },
       { key: 'peakMiB', label: 'peak RSS MiB' },
       { key: 'baseMiB', label: 'RSS when ready MiB' },
     ],

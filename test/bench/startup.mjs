@@ -1,11 +1,14 @@
 /**
  * Measurement 5: start-up, from spawn to exit. `sockshell --version` and `sockshell run empty.sock`
- * (with the engine `run` picks by itself) against `node -e ''` and Python importing socket. Start-up varies more from one
+ * (with the engine `run` picks by itself, and as the fallback runs it: a copy of the build without its
+ * addon, lib.mjs ENGINES) against `node -e ''` and Python importing socket. Start-up varies more from one
  * moment to the next on a VM than between the contenders, so within a round the starts themselves
  * are interleaved (A B C D A B C D ...), `spawns` of each; a run's value is the median of its starts.
  * Processes are not pinned, as a user's are not.
  */
-import { BENCH, CLI, NODE, PYTHON, median, start } from './lib.mjs';
+import { BENCH, CLI, ENGINES, NODE, PYTHON, median, start } from './lib.mjs';
+
+const fallback = ENGINES.find((e) => e.id === 'fallback');
 
 async function once(command, args) {
   const proc = start(command, args);
@@ -18,6 +21,17 @@ export function startup(spawns) {
   const all = [
     { id: 'version', label: 'sockshell --version', command: NODE, args: [CLI, '--version'], available: true },
     { id: 'empty', label: 'sockshell run empty.sock', command: NODE, args: [CLI, 'run', `${BENCH}empty.sock`], available: true },
+    {
+      id: 'empty-fallback',
+      label: `sockshell run empty.sock (${fallback.label})`,
+      command: NODE,
+      // A getter: the fallback's launcher is made on first use (lib.mjs), not when the bench is listed.
+      get args() {
+        return [fallback.cli, 'run', `${BENCH}empty.sock`];
+      },
+      available: fallback.available,
+      missing: fallback.missing,
+    },
     { id: 'node', label: "node -e ''", command: NODE, args: ['-e', ''], available: true },
     {
       id: 'python',
@@ -49,6 +63,7 @@ export function startup(spawns) {
     contenders: all.map((c) => ({ id: c.id, label: c.label, available: c.available, missing: c.missing, run: runOf(c) })),
     ratios: [
       { a: 'empty', b: 'node', target: { max: 1.3 } },
+      { a: 'empty-fallback', b: 'node' },
       { a: 'version', b: 'node', target: { max: 1.25 } },
       { a: 'empty', b: 'python' },
       { a: 'node', b: 'python' },

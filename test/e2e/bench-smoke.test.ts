@@ -53,6 +53,11 @@ describe('npm run bench', () => {
         id,
       ).toMatchObject({ available: true, n: 1 });
     }
+    // Start-up too, as `run empty.sock` in the process without the addon.
+    expect(report.results.find((r) => r.id === 'startup')?.contenders.find((c) => c.id === 'empty-fallback')).toMatchObject({
+      available: true,
+      n: 1,
+    });
     for (const r of report.results) {
       for (const c of r.contenders.filter((x) => x.available)) {
         expect(c.n, `${r.id} ${c.id}`).toBe(1);
