@@ -16,8 +16,11 @@ export interface Unreached {
  * own (TypeError at a sendto without encode, NameError for raw_input) or that Python could not compile
  * never got as far as the network: its traceback, not its port, is what to read. A socket error
  * (ConnectionRefusedError at a connect to a port it chose itself), or no exception, keeps the port hint.
+ * A submission without the file never ran at all (python3's "can't open file").
  */
 export function unreachedWords(quiet: Unreached, programExit: string | null, stderrTail: readonly string[]): string {
+  if (crashed(programExit) && stderrTail.some((l) => CANNOT_OPEN.test(l)))
+    return `nothing reached port ${quiet.port}: python3 could not open the program's file, so it never ran (its standard error below says which file)`;
   const error = crashed(programExit) ? pythonException(stderrTail) : null;
   if (error !== null && COMPILE_ERROR.has(error))
     return `nothing reached port ${quiet.port}: Python could not compile the program (${error}), so it ran no line of it (its standard error below says where)`;
@@ -46,6 +49,9 @@ export function refusedWords(
       : `nothing was listening when this line connected: the program had ended (${programExit}; its standard error below says why)`;
   return { got: got.map((l) => (REFUSED.test(l) ? l.replace(START_FIRST, '') : l)), said };
 }
+
+/** python3's words for a program file that is not there (a submission without it). */
+const CANNOT_OPEN = /python[\d.]*: can't open file /;
 
 /** Python's compile errors: the program ran no line. */
 const COMPILE_ERROR: ReadonlySet<string> = new Set(['SyntaxError', 'IndentationError', 'TabError']);

@@ -72,6 +72,15 @@ describe.runIf(hasPython)('grading: a program that ended is told why nothing cam
     );
   });
 
+  it('a submission without the file is told that python3 could not open it, not about its port', async () => {
+    const lines = await feedback(join(dir, 'not-submitted', 'UDPClient.py'), 'udp-client');
+    expect(lines).toContain('the program: exit status 2');
+    expect(lines.join('\n')).not.toContain(PORT_HINT);
+    expect(lines).toContain(
+      "nothing reached port 21214: python3 could not open the program's file, so it never ran (its standard error below says which file)",
+    );
+  });
+
   it('a client refused by a hard-coded port keeps the port hint: its error is a socket error', async () => {
     const program = altered('tcp-client', 'TCPClient.py', 'port-typo', 'serverPort = int(sys.argv[1])', 'serverPort = 1');
     const lines = await feedback(program, 'tcp-client');
