@@ -1,6 +1,7 @@
 import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
+import { refusedWords, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
 
@@ -25,7 +26,7 @@ export interface FeedbackInput {
    * The port (as the transcript wrote it) that the transcript bound and gave the program, when nothing
    * reached it all run, with the argument that carried it (`sys.argv[1]`, or null); else null.
    */
-  readonly unreached?: { readonly port: number; readonly argv: string | null } | null;
+  readonly unreached?: Unreached | null;
 }
 
 /** The line `sockshell record` opens a transcript with: about the file, not about what it checks. */
@@ -61,15 +62,14 @@ export function studentFeedback(input: FeedbackInput): string[] {
         : `got:      ${nothingFrom(missing)} within --timeout (${input.timeoutMs / 1000} s)`,
     );
   } else {
-    out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, got));
+    const refused = block.program ? null : refusedWords(typed, got, input.programExit);
+    out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, refused?.got ?? got));
+    if (refused) out.push(refused.said);
   }
   // The shell's own notices, said as such: under `got:` for a program's output they read as its words.
   for (const notice of failure.meanwhile) out.push(`meanwhile the shell saw, on its own socket: ${notice}`);
   const quiet = input.unreached;
-  if (quiet)
-    out.push(
-      `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`,
-    );
+  if (quiet) out.push(unreachedWords(quiet, input.programExit, input.stderrTail));
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {
     out.push(`the program: ${input.programExit ?? 'still running'}`);

@@ -100,8 +100,8 @@ export function explainBindFailure(
           : 'another port, one in use';
     const advice = hardCoded(options.placeholder);
     return {
-      instructor: [`the port {port} gave it was free, so it tried ${tried(true)};`, ...advice.instructor.slice(1)],
-      student: [`${portArgument(options.placeholder.command)} was free, so it tried ${tried(false)};`, ...advice.student.slice(1)],
+      instructor: [`the port {port} gave it was free, so it tried ${tried(true)}.`, ...advice.instructor.slice(1)],
+      student: [`${portArgument(options.placeholder.command)} was free, so it tried ${tried(false)}.`, ...advice.student.slice(1)],
     };
   }
   const inCommand = command.match(/\b\d{2,5}\b/g)?.map(Number) ?? [];

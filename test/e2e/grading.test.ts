@@ -419,7 +419,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
       );
       expect(r.stdout).toMatch(
         new RegExp(
-          `\\n {8}the port \\{port\\} gave it was free, so it tried port ${port}, the transcript's, which another program holds \\(\\S*python3\\S* test/peers/UDPServer\\.py ${port}\\);\\n`,
+          `\\n {8}the port \\{port\\} gave it was free, so it tried port ${port}, the transcript's, which another program holds \\(\\S*python3\\S* test/peers/UDPServer\\.py ${port}\\)\\.\\n`,
         ),
       );
       expect(r.stdout).toContain(`--with "sed 's/${port}/{port}/' ${program} | python3 -" --port ${port}`);

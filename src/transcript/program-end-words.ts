@@ -1,0 +1,83 @@
+/**
+ * What a student is told when the program under test ended and the transcript's line found nothing:
+ * said from how it ended (its exit and the exception its standard error ends with), so a student is
+ * sent to the line of the program that failed, not to a port or a start-up order that were right.
+ */
+
+/** The port the transcript bound and gave the program, when nothing reached it all run. */
+export interface Unreached {
+  readonly port: number;
+  /** The argument that carried it (`sys.argv[1]`), or null. */
+  readonly argv: string | null;
+}
+
+/**
+ * Why nothing reached the port the program was given. A program that stopped with an exception of its
+ * own (TypeError at a sendto without encode, NameError for raw_input) or that Python could not compile
+ * never got as far as the network: its traceback, not its port, is what to read. A socket error
+ * (ConnectionRefusedError at a connect to a port it chose itself), or no exception, keeps the port hint.
+ * A submission without the file never ran at all (python3's "can't open file").
+ */
+export function unreachedWords(quiet: Unreached, programExit: string | null, stderrTail: readonly string[]): string {
+  if (crashed(programExit) && stderrTail.some((l) => CANNOT_OPEN.test(l)))
+    return `nothing reached port ${quiet.port}: python3 could not open the program's file, so it never ran (its standard error below says which file)`;
+  const error = crashed(programExit) ? pythonException(stderrTail) : null;
+  if (error !== null && COMPILE_ERROR.has(error))
+    return `nothing reached port ${quiet.port}: Python could not compile the program (${error}), so it ran no line of it (its standard error below says where)`;
+  if (error !== null && !SOCKET_ERROR.test(error))
+    return `nothing reached port ${quiet.port} before the program stopped with ${error} (its standard error below says where)`;
+  return `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`;
+}
+
+/**
+ * A connect the transcript made to the program that found no listener, once the program had ended on
+ * its own: the shell's "start the server first" is wrong there (the grader started it), and the words
+ * differ with timing (refused, or cut short by the end), so both get one line that says what happened.
+ * Returns the lines of `got` to show and that line, or null where the program's end does not explain it.
+ */
+export function refusedWords(
+  typed: string,
+  got: readonly string[],
+  programExit: string | null,
+): { readonly got: readonly string[]; readonly said: string } | null {
+  if (programExit === null || !programExit.startsWith('exit status ') || !CONNECT.test(typed)) return null;
+  const cutShort = `(the program ended (${programExit}), so nothing more could come to this call)`;
+  if (!got.some((l) => REFUSED.test(l) || l === cutShort)) return null;
+  const said =
+    programExit === 'exit status 0'
+      ? `nothing was listening when this line connected: the program ended on its own (${programExit}) instead of accepting the next client (a server loops around accept)`
+      : `nothing was listening when this line connected: the program had ended (${programExit}; its standard error below says why)`;
+  return { got: got.map((l) => (REFUSED.test(l) ? l.replace(START_FIRST, '') : l)), said };
+}
+
+/** python3's words for a program file that is not there (a submission without it). */
+const CANNOT_OPEN = /python[\d.]*: can't open file /;
+
+/** Python's compile errors: the program ran no line. */
+const COMPILE_ERROR: ReadonlySet<string> = new Set(['SyntaxError', 'IndentationError', 'TabError']);
+
+/** Exceptions a socket call raises (OSError and its kin, the socket module's own). */
+const SOCKET_ERROR =
+  /^(socket\.)?(OSError|ConnectionError|ConnectionRefusedError|ConnectionResetError|ConnectionAbortedError|BrokenPipeError|TimeoutError|PermissionError|InterruptedError|timeout|gaierror|herror)$/;
+
+/** The last line of a Python traceback: `TypeError: a bytes-like object is required, not 'str'`. */
+const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|timeout|gaierror|herror))(?::|$)/;
+
+/** A typed line that connects (`tcp.connect HOST PORT`, `name.connect HOST PORT`, `x = tcp.connect ...`). */
+const CONNECT = /(^|[\s.=])connect\s/;
+
+/** The shell's error for a refused connect, under the typed line's caret or not. */
+const REFUSED = /(^|[\s^])ECONNREFUSED: /;
+
+/** The shell's advice after ECONNREFUSED, written for someone at the prompt who has not started a server. */
+const START_FIRST = / — start the server first/;
+
+function crashed(programExit: string | null): boolean {
+  return programExit !== null && programExit.startsWith('exit status ') && programExit !== 'exit status 0';
+}
+
+/** The exception a Python program's standard error ends with, or null when it does not end with one. */
+function pythonException(stderrTail: readonly string[]): string | null {
+  const last = [...stderrTail].reverse().find((l) => l.trim() !== '');
+  return last === undefined ? null : (EXCEPTION_LINE.exec(last.trim())?.[1] ?? null);
+}
