@@ -6,6 +6,7 @@ import { Cancelled, ShellError } from '../core/errors.js';
 import { comment } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { pump } from './pump.js';
+import { ShownLines } from './interact-lines.js';
 import { socketSide } from './stream-ends.js';
 import { openSocket } from './socket-arg.js';
 
@@ -27,20 +28,24 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   );
   // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
   ctx.session.streaming = true;
+  const shown = new ShownLines((data) => ctx.print(data));
   const result = await pump({
     ...socketSide(engine, handle, say),
     input: async (signal) => {
       const line = await ctx.session.readLine('', signal, true);
       return line === null ? null : Buffer.from(`${line}\n`);
     },
-    output: (data) => ctx.print(data),
+    output: (data) => shown.take(data),
     crlf: ctx.flags.has('crlf'),
     // UDP has no FIN: at Ctrl-D nothing more can be typed, so interact ends (trial 7: it sat silent).
     inputEndsAll: udp,
     idleMs: null,
     say,
     signal: ctx.block.signal,
-  }).finally(() => (ctx.session.streaming = false));
+  }).finally(() => {
+    shown.end();
+    ctx.session.streaming = false;
+  });
   const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
   // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
   if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, totals);
