@@ -1,5 +1,6 @@
 /** One coercer per argument kind (COERCE): an argument's value as a handler's ctx.a holds it, or a ShellError at the argument saying what was expected. */
 
+import { isIP } from 'node:net';
 import type { Address } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
 import type { Arg, ArgKind, ArgSpec, KindValue } from '../spec/command.js';
@@ -103,7 +104,22 @@ function seconds(arg: Arg, allowNone: boolean): number | null {
 
 function address(arg: Arg, what = 'an address, as recvfrom or accept return'): Address {
   if (arg.value.kind === 'address') return arg.value.address;
-  return fail(arg, what);
+  return fail(arg, what, hostAlone(arg.value));
+}
+
+/**
+ * A host where HOST PORT or an address goes: the port was forgotten (`tcp.connect 127.0.0.1`), or
+ * written as a service name (`localhost:http`), which Python's connect refuses too (trial 7).
+ */
+function hostAlone(v: Value): string {
+  if (v.kind !== 'str') return pythonTuple(v);
+  const named = /^([^:[\]\s]+):([A-Za-z][\w-]*)$/.exec(v.value);
+  if (named) return `: a port is a number, as in Python (${named[1]}:80)`;
+  if (/^[\w.-]+$/.test(v.value) || isIP(v.value) === 6) {
+    const host = isIP(v.value) === 6 ? `[${v.value}]` : v.value;
+    return `: the PORT is missing (${v.value} 12000, or ${host}:12000)`;
+  }
+  return pythonTuple(v);
 }
 
 /** One of a few words, in any case; the message lists them. */
