@@ -1,6 +1,5 @@
 /** One coercer per argument kind (COERCE): an argument's value as a handler's ctx.a holds it, or a ShellError at the argument saying what was expected. */
 
-import { isIP } from 'node:net';
 import type { Address } from '../engine/types.js';
 import { repr, toBytes, type Value } from '../lang/values.js';
 import type { Arg, ArgKind, ArgSpec, KindValue } from '../spec/command.js';
@@ -115,8 +114,10 @@ function hostAlone(v: Value): string {
   if (v.kind !== 'str') return pythonTuple(v);
   const named = /^([^:[\]\s]+):([A-Za-z][\w-]*)$/.exec(v.value);
   if (named) return `: a port is a number, as in Python (${named[1]}:80)`;
-  if (/^[\w.-]+$/.test(v.value) || isIP(v.value) === 6) {
-    const host = isIP(v.value) === 6 ? `[${v.value}]` : v.value;
+  // An IPv6 literal by its look (hex and two colons or more): commands/ stays off node:net (containment).
+  const v6 = /^[\da-f:.]+$/i.test(v.value) && v.value.split(':').length > 2;
+  if (/^[\w.-]+$/.test(v.value) || v6) {
+    const host = v6 ? `[${v.value}]` : v.value;
     return `: the PORT is missing (${v.value} 12000, or ${host}:12000)`;
   }
   return pythonTuple(v);
