@@ -152,6 +152,15 @@ const CASES: [line: string, shown: string][] = [
   ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
   ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
   ['u.sendto (upper hi) 9', '^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 9'],
+  // The port forgotten, or named (developer trial 7): the error says which.
+  [
+    'tcp.connect 127.0.0.1',
+    "^^^^^^^^^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got '127.0.0.1': the PORT is missing (127.0.0.1 12000, or 127.0.0.1:12000)",
+  ],
+  [
+    'tcp.connect localhost:http',
+    "^^^^^^^^^^^^^^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 'localhost:http': a port is a number, as in Python (localhost:80)",
+  ],
   // Overloaded forms (tcp.listen PORT BACKLOG or HOST PORT): the error is the one from the form that got furthest.
   ['tcp.listen localhost 99999', '^^^^^ expected a port number from 0 to 65535, got 99999'],
   ['tcp.listen 12000 abc', "^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 'abc'"],

@@ -142,6 +142,9 @@ describe('conditions: not, and, or, elif, startswith, endswith, in, matches', ()
   const errors: [string, string][] = [
     ['if $p startswith 1\nend', "7 'startswith' works on text and bytes; got 12000"],
     ['if 1 in $p\nend', "6 'in' looks in text, bytes or a tuple; got 12000"],
+    // A reply code written bare is a number; the error says how to mean its text (developer trial 7).
+    ['if $b startswith 220\nend', '7 \'startswith\' works on text and bytes; got 220, a number: quote it to mean the text, "220"'],
+    ['if 22 in $b\nend', '7 \'in\' looks for text or bytes in bytes; got 22, a number: quote it to mean the text, "22"'],
     ["if $b matches '(('\nend", '7 not a regular expression: /((/: Unterminated group'],
   ];
   it.each(errors)('%j', async (line, message) => {

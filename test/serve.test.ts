@@ -103,6 +103,10 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
       () => lines.some((l) => /failed/.test(l)),
       () => `a failure line; saw ${lines.join(' | ')}`,
     );
+    // jobs %1 keeps the failure among its notes, not only the scrollback (developer trial 7: "no notes").
+    expect((await d.run('jobs %1')).out.replaceAll(dir, 'DIR').replace(/\d{4,5}/g, 'N')).toContain(
+      "  DIR/fails.sock for ('127.0.0.1', N) (job %2) failed: expected 'nope', got b'x'",
+    );
     await d.ok('kill %1');
     await waitFor(() => lines.some((l) => /stopped serving/.test(l)), 'the summary');
     // The handler reads the client's byte before it fails, so no reset's warning is expected; one would
@@ -110,7 +114,7 @@ describe.runIf(hasPython)('serve: what the prompt shows', () => {
     const unread = /warning: conn was closed with 1 byte unread/;
     expect(lines.filter((l) => unread.test(l) && !l.startsWith('[2] '))).toEqual([]);
     const shown = lines
-      .filter((l) => !unread.test(l))
+      .filter((l) => !unread.test(l) && l.startsWith('[')) // the job's lines, not the jobs %1 typed above
       .join('\n')
       .replaceAll(dir, 'DIR')
       .replace(/\d{4,5}/g, 'N');

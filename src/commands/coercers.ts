@@ -103,7 +103,24 @@ function seconds(arg: Arg, allowNone: boolean): number | null {
 
 function address(arg: Arg, what = 'an address, as recvfrom or accept return'): Address {
   if (arg.value.kind === 'address') return arg.value.address;
-  return fail(arg, what);
+  return fail(arg, what, hostAlone(arg.value));
+}
+
+/**
+ * A host where HOST PORT or an address goes: the port was forgotten (`tcp.connect 127.0.0.1`), or
+ * written as a service name (`localhost:http`), which Python's connect refuses too (trial 7).
+ */
+function hostAlone(v: Value): string {
+  if (v.kind !== 'str') return pythonTuple(v);
+  const named = /^([^:[\]\s]+):([A-Za-z][\w-]*)$/.exec(v.value);
+  if (named) return `: a port is a number, as in Python (${named[1]}:80)`;
+  // An IPv6 literal by its look (hex and two colons or more): commands/ stays off node:net (containment).
+  const v6 = /^[\da-f:.]+$/i.test(v.value) && v.value.split(':').length > 2;
+  if (/^[\w.-]+$/.test(v.value) || v6) {
+    const host = v6 ? `[${v.value}]` : v.value;
+    return `: the PORT is missing (${v.value} 12000, or ${host}:12000)`;
+  }
+  return pythonTuple(v);
 }
 
 /** One of a few words, in any case; the message lists them. */

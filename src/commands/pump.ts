@@ -10,7 +10,8 @@
  *   what the peer still sends keeps arriving.
  * - The peer's FIN (recv returns b''): nothing more will arrive; the pump still sends what the input
  *   has until the input ends, as the other direction is still open.
- * - Both are done: the pump is done. UDP has no end of stream: it ends on the idle timeout or a cancel.
+ * - Both are done: the pump is done. UDP has no end of stream: it ends on the idle timeout or a cancel,
+ *   or (inputEndsAll: interact) at the end of input.
  * - No byte either way for idleMs (nc -w): 'idle'. The signal (Ctrl-C): 'cancelled'.
  * - A failed send (EPIPE: the peer is gone) ends the input side, and the result says so (unsent); a
  *   failed receive (ECONNRESET) ends the whole pump with that error.
@@ -23,8 +24,11 @@ import type { Address, BulkPath } from '../engine/types.js';
 export interface PumpEnds {
   /** The next bytes to send; null at the end of input. May reject when signal aborts. Null: no input side. */
   readonly input: ((signal: AbortSignal) => Promise<Buffer | null>) | null;
-  /** Sends one chunk whole (sendall on TCP, one datagram on UDP). */
-  readonly transmit: (data: Buffer, signal: AbortSignal) => Promise<void>;
+  /**
+   * Sends one chunk whole (sendall on TCP, datagrams on UDP); resolves with the bytes that went, which
+   * the totals count: fewer where input was dropped (an unconnected UDP socket nobody has sent to yet).
+   */
+  readonly transmit: (data: Buffer, signal: AbortSignal) => Promise<number>;
   /**
    * The end of input: a TCP socket shuts down writing (FIN); nothing for UDP. peerClosed: the peer's
    * FIN has come (receive gave its end), so a reset since is the peer's answer to data sent after it.
@@ -37,6 +41,11 @@ export interface PumpEnds {
   readonly output: (data: Buffer, from: Address | null) => void | Promise<void>;
   /** nc -C: a line feed the input sends without a carriage return before it becomes CR LF. */
   readonly crlf: boolean;
+  /**
+   * The end of input ends the whole pump ('done'), not only the sending side: interact on UDP, which has
+   * no FIN to send and nothing more to read from the keyboard. Absent: the receiving side goes on.
+   */
+  readonly inputEndsAll?: boolean;
   /** nc -w: end after this long without a byte either way; null waits forever. */
   readonly idleMs: number | null;
   /** Told as the stream goes: the peer's FIN, the input's end. One line each, no `# `. */
@@ -171,12 +180,14 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
       if (chunk === null) {
         inputDone = true;
         ends.endInput(peerClosed);
+        if (ends.inputEndsAll === true) stop.abort(); // the receiving side's wait ends as a stop does
         return;
       }
       touch();
       const data = ends.crlf ? lf.convert(chunk) : chunk;
+      let went: number;
       try {
-        await (transmitting = ends.transmit(data, stop.signal));
+        went = await (transmitting = ends.transmit(data, stop.signal));
       } catch (e) {
         // The peer is gone: nothing more can be sent, but what it sent before may still be queued.
         if (e instanceof SocketError && e.code !== 'EINTR' && e.code !== 'ETIMEDOUT') {
@@ -188,7 +199,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         throw e;
       }
       transmitting = null;
-      sent += data.length;
+      sent += went;
       touch();
     }
   };

@@ -86,7 +86,10 @@ export const serveCommand: CommandDef = defineCommand({
             release();
             if (end.state !== 'failed') return;
             failed += 1;
-            ctx.warn(`${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`);
+            const text = `${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`;
+            ctx.warn(text);
+            // Kept among serve's notes too, which jobs %N shows: a warning scrolls away (trial 7: "no notes").
+            if (ctx.job !== undefined) ctx.session.jobs.note(ctx.job, text);
           },
           { forget: true }, // serve counts them; jobs lists only those serving a client now
         );

@@ -6,6 +6,7 @@ import { Cancelled, ShellError } from '../core/errors.js';
 import { comment } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { pump } from './pump.js';
+import { ShownLines } from './interact-lines.js';
 import { socketSide } from './stream-ends.js';
 import { openSocket } from './socket-arg.js';
 
@@ -20,28 +21,39 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   if (info.transport === 'tcp' && info.peer === null)
     throw new ShellError(`${info.name} is not connected; connect it first (or use tcp.connect HOST PORT)`, ctx.span);
   const say = (text: string): void => ctx.info(text);
+  const udp = info.transport === 'udp';
   ctx.info(
     `interact: each line you type is sent to ${info.name}, what arrives is printed; ` +
-      (info.transport === 'tcp' ? 'Ctrl-D sends FIN, Ctrl-C stops (the socket stays open)' : 'Ctrl-C stops (the socket stays open)'),
+      (udp ? 'Ctrl-D or Ctrl-C stops (the socket stays open)' : 'Ctrl-D sends FIN, Ctrl-C stops (the socket stays open)'),
   );
   // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
   ctx.session.streaming = true;
+  const shown = new ShownLines((data) => ctx.print(data));
   const result = await pump({
     ...socketSide(engine, handle, say),
     input: async (signal) => {
       const line = await ctx.session.readLine('', signal, true);
       return line === null ? null : Buffer.from(`${line}\n`);
     },
-    output: (data) => ctx.print(data),
+    output: (data) => shown.take(data),
     crlf: ctx.flags.has('crlf'),
+    // UDP has no FIN: at Ctrl-D nothing more can be typed, so interact ends (trial 7: it sat silent).
+    inputEndsAll: udp,
     idleMs: null,
     say,
     signal: ctx.block.signal,
-  }).finally(() => (ctx.session.streaming = false));
+  }).finally(() => {
+    shown.end();
+    ctx.session.streaming = false;
+  });
   const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
   // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
   if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, totals);
-  ctx.info(`interact ended: both sides closed; ${totals}`);
+  ctx.info(
+    udp
+      ? `interact ended: end of input (UDP has no FIN to send); ${totals}; ${info.name} stays open, and datagrams that come now wait for recvfrom`
+      : `interact ended: both sides closed; ${totals}`,
+  );
   return NONE;
 }
 
@@ -54,7 +66,7 @@ export const streamCommands: readonly CommandDef[] = [
     forms: [[], [{ name: 'NAME', kind: 'socket' }]],
     flags: { crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols' },
     summary:
-      'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (FIN), it ends when both sides have',
+      'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (FIN), it ends when both sides have (UDP: at Ctrl-D)',
     python: { none: 'Python has no such loop; pwntools calls it interactive()' },
     example: 'interact c',
     toPython: () => comment('interact: the lines typed were sent and what arrived was printed here'),

@@ -25,7 +25,10 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
   const transport = engine.endpoints(socket)?.transport ?? 'tcp';
   if (transport === 'tcp') {
     return {
-      transmit: (data, signal) => engine.sendall(socket, data, { signal }),
+      transmit: async (data, signal) => {
+        await engine.sendall(socket, data, { signal });
+        return data.length;
+      },
       // Once the peer's reset is in, shutdown raises ENOTCONN, as Python's does: no FIN can go.
       endInput: () => engine.shutdown(socket, 'wr'),
       receive: async (signal) => {
@@ -39,15 +42,17 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
   let toldNobody = false;
   return {
     async transmit(data, signal) {
+      let went = 0;
       for (let at = 0; at < data.length; at += UDP_DATAGRAM) {
         const piece = data.subarray(at, at + UDP_DATAGRAM);
-        if (connected) await engine.send(socket, piece, { signal });
-        else if (lastFrom !== null) await engine.sendto(socket, piece, lastFrom.host, lastFrom.port, { signal });
+        if (connected) went += await engine.send(socket, piece, { signal });
+        else if (lastFrom !== null) went += await engine.sendto(socket, piece, lastFrom.host, lastFrom.port, { signal });
         else if (!toldNobody) {
           toldNobody = true;
           say('no datagram has arrived yet, so there is nobody to send to: input dropped until one does');
         }
       }
+      return went;
     },
     endInput: () => undefined,
     receive: async (signal) => {

@@ -1,10 +1,11 @@
 import type { StreamRead, StreamReadResult } from '../engine/types.js';
-import { NONE, bytes, repr } from '../lang/values.js';
+import { NONE, bytes, repr, type Value } from '../lang/values.js';
 import { ShellError } from '../core/errors.js';
 import { joinWords } from './coercers.js';
 import { expr, lines } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { WORDS, joinedBytes } from './data-calls.js';
+import { tellReceived } from './arrivals.js';
 
 /**
  * Reads of a TCP byte stream by line, by delimiter and by count, a look without taking, and a line
@@ -19,8 +20,18 @@ import { WORDS, joinedBytes } from './data-calls.js';
 
 const DROP = { drop: 'leave the line end (\\r\\n or \\n) or the delimiter out of the result' } as const;
 
+/**
+ * The read's result (shaped: the line end or delimiter dropped), said in one `#` line when assigned at
+ * the prompt, as an assigned recv says it (trial 7: they said nothing).
+ */
+async function streamRead(ctx: CallContext, read: StreamRead, wanted: string, shape = (data: Buffer) => data): Promise<Value> {
+  const data = shape(await takeStream(ctx, read, wanted));
+  tellReceived(ctx, ctx.socket(), data, 1);
+  return bytes(data);
+}
+
 /** Runs the read and turns the end of the stream, or a queue full with no delimiter, into its result or error. */
-async function streamRead(ctx: CallContext, read: StreamRead, wanted: string): Promise<Buffer> {
+async function takeStream(ctx: CallContext, read: StreamRead, wanted: string): Promise<Buffer> {
   const got: StreamReadResult = await ctx.session.engine.readStream(ctx.socket(), read, ctx.block);
   switch (got.kind) {
     case 'data':
@@ -71,8 +82,8 @@ export const streamReads: readonly CommandDef[] = [
       return expr(`recvline(${py.target}${py.flag('drop') ? ', drop=True' : ''})`, 'bytes');
     },
     async run(ctx) {
-      const line = await streamRead(ctx, { call: 'recvline', delim: LF }, "the end of the line (b'\\n')");
-      return bytes(ctx.flags.has('drop') ? dropLineEnd(line) : line);
+      const drop = ctx.flags.has('drop');
+      return streamRead(ctx, { call: 'recvline', delim: LF }, "the end of the line (b'\\n')", (line) => (drop ? dropLineEnd(line) : line));
     },
   }),
   defineCommand({
@@ -92,8 +103,10 @@ export const streamReads: readonly CommandDef[] = [
     async run(ctx) {
       const delim = ctx.a.DELIM;
       if (delim.length === 0) throw new ShellError('expected a delimiter of one byte or more', ctx.args[0]!.span);
-      const data = await streamRead(ctx, { call: 'recvuntil', delim }, repr(bytes(delim)));
-      return bytes(ctx.flags.has('drop') && data.length > 0 ? data.subarray(0, data.length - delim.length) : data);
+      const drop = ctx.flags.has('drop');
+      return streamRead(ctx, { call: 'recvuntil', delim }, repr(bytes(delim)), (data) =>
+        drop && data.length > 0 ? data.subarray(0, data.length - delim.length) : data,
+      );
     },
   }),
   defineCommand({
@@ -111,7 +124,7 @@ export const streamReads: readonly CommandDef[] = [
     },
     async run(ctx) {
       const n = ctx.a.N;
-      return bytes(await streamRead(ctx, { call: 'recvexactly', n }, `all ${n} bytes`));
+      return streamRead(ctx, { call: 'recvexactly', n }, `all ${n} bytes`);
     },
   }),
   defineCommand({
@@ -125,7 +138,7 @@ export const streamReads: readonly CommandDef[] = [
     example: 'first = peek 1',
     toPython: (py) => expr(`${py.target}.recv(${py.arg(0)}, MSG_PEEK)`, 'bytes'),
     async run(ctx) {
-      return bytes(await streamRead(ctx, { call: 'peek', n: ctx.a.BUFSIZE }, 'any byte'));
+      return streamRead(ctx, { call: 'peek', n: ctx.a.BUFSIZE }, 'any byte');
     },
   }),
   defineCommand({

@@ -93,6 +93,13 @@ function socketFor(around: Surroundings, call: Call, def: CommandDef): SocketHan
     throw new ShellError(`no socket named '${target.name}' (open: ${open.join(', ') || 'none'})`, target.span);
   }
   if (scope.current) return scope.current;
+  // Sockets handed to a script (two or more, so none is current): name them, not "create one first".
+  const handed = scope.names().filter((n) => n !== '_' && scope.get(n, call.nameSpan).kind === 'socket');
+  if (scope.depth > 0 && handed.length > 0)
+    throw new ShellError(
+      `${def.name} needs a socket: this script made none and was handed ${handed.join(' and ')}: write ${handed[0]}.${def.name}`,
+      call.nameSpan,
+    );
   throw new ShellError(
     `${def.name} needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.${def.name}`,
     call.nameSpan,

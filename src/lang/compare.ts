@@ -46,7 +46,8 @@ export function match(op: MatchOp, left: Value, right: Value): boolean | string 
   switch (op) {
     case 'startswith':
     case 'endswith': {
-      if (!isData(left) || !isData(right)) return `'${op}' works on text and bytes; got ${repr(isData(left) ? right : left)}`;
+      if (!isData(left) || !isData(right))
+        return `'${op}' works on text and bytes; got ${besideData(isData(left) ? right : left, isData(left) ? left : right)}`;
       if (left.kind === 'str' && right.kind === 'str')
         return op === 'startswith' ? left.value.startsWith(right.value) : left.value.endsWith(right.value);
       const [a, b] = [toBytes(left), toBytes(right)];
@@ -72,6 +73,15 @@ export function match(op: MatchOp, left: Value, right: Value): boolean | string 
   }
 }
 
+/**
+ * The value that is not text or bytes, as an error shows it. A number beside text or bytes is most
+ * likely a bare word meant as text (`startswith 220`, a reply code): the error says how to write it.
+ */
+function besideData(v: Value, other: Value): string {
+  if (!isNumber(v) || !isData(other)) return repr(v);
+  return `${repr(v)}, a number: quote it to mean the text, "${repr(v)}"`;
+}
+
 function isData(v: Value): v is Extract<Value, { kind: 'str' | 'bytes' }> {
   return v.kind === 'str' || v.kind === 'bytes';
 }
@@ -81,7 +91,8 @@ function contains(haystack: Value, needle: Value): boolean | string {
   const items = itemsOf(haystack);
   if (items !== null) return items.some((item) => equal(item, needle));
   if (!isData(haystack)) return `'in' looks in text, bytes or a tuple; got ${repr(haystack)}`;
-  if (!isData(needle)) return `'in' looks for text or bytes in ${haystack.kind === 'str' ? 'text' : 'bytes'}; got ${repr(needle)}`;
+  if (!isData(needle))
+    return `'in' looks for text or bytes in ${haystack.kind === 'str' ? 'text' : 'bytes'}; got ${besideData(needle, haystack)}`;
   if (haystack.kind === 'str' && needle.kind === 'str') return haystack.value.includes(needle.value);
   return toBytes(haystack).includes(toBytes(needle));
 }

@@ -247,6 +247,10 @@ export class Session implements SessionServices {
   ): Promise<void> {
     const owner = `${options.job === undefined ? '' : `%${options.job} `}run${++this.runs}:${file}`;
     const scope = new VarScope(owner, file, overrides, options.depth ?? 0);
+    // A script handed one socket (serve's conn, run FILE conn=$c) starts with it as its current socket,
+    // as accept makes the connection current at the prompt: a handler's bare recvline is conn's (trial 7).
+    const handed = [...overrides.values()].flatMap((v) => (v.kind === 'socket' ? [v.handle] : []));
+    if (handed.length === 1) scope.current = handed[0]!;
     const interp = this.interpreter(scope, options.job === undefined ? { echo: false } : { echo: false, job: options.job });
     /** It stopped at an error, which whoever runs it shows after the closing line below. */
     let failed = false;
