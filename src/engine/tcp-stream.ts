@@ -85,6 +85,7 @@ export class Stream extends AddonReading {
     if (this.owner.family !== 'unix' && this.state() === 'RESET') {
       throw new SocketError(this.resetAfterFin ? 'ENOTCONN_RESET_AFTER_FIN' : 'ENOTCONN_RESET', 'shutdown', { socket: this.owner.name });
     }
+    if (how !== 'wr' && !this.shutRd) this.shutReadingInKernel();
     if (how !== 'rd' && !this.shutWr) {
       this.shutWr = true;
       this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
