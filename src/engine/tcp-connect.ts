@@ -10,6 +10,7 @@ import { tlsModule } from './tls-module.js';
 import type { BaseSocket } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
 import { Stream } from './tcp-stream.js';
+import { ConnectAttempt } from './connect-attempt.js';
 import { tlsOf } from './tls-info.js';
 import { handshakeFailure } from './tls-reasons.js';
 import { nativeError, type NativeCalls } from './native.js';
@@ -35,6 +36,7 @@ export async function handshake(
   bound: Address | null,
   setup: TlsSetup | null,
   fd = -1,
+  onFailedFrom?: (local: Address) => void,
 ): Promise<Stream> {
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
@@ -55,6 +57,8 @@ export async function handshake(
     const wrap: tls.ConnectionOptions & { allowHalfOpen: boolean } = { socket: plain, allowHalfOpen: true, ...client };
     raw = client === null ? plain : tlsModule().connect(wrap);
   }
+  // The port the OS bound for the attempt, which getsockname shows after a failure (connect-attempt.ts).
+  const attempt = family === 'unix' || client !== null || bound !== null ? null : new ConnectAttempt(owner.core.addon.calls, raw, family);
   let connected = false;
   let failure: unknown = null;
   const onConnect = (): void => {
@@ -84,8 +88,11 @@ export async function handshake(
   } catch (err) {
     tellFailed(owner, target, err, tcpDone && setup !== null ? (raw as tls.TLSSocket) : null);
     raw.destroy();
+    const local = attempt?.failed(owner.timeout === null) ?? null;
+    if (local !== null && !owner.closed) onFailedFrom?.(local);
     throw err;
   }
+  attempt?.done();
   // The peer as the kernel has it: a connect to the any-address (0.0.0.0, ::) reaches this host, and
   // getpeername says 127.0.0.1 (::1) there, as Python's does. AF_UNIX has no such name: the path stays.
   const peer = raw.remoteAddress === undefined ? ip : raw.remoteAddress;
