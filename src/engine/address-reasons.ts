@@ -7,7 +7,7 @@ export const ADDRESS_REASONS = {
   ECONNREFUSED: {
     code: 'ECONNREFUSED',
     python: 'ConnectionRefusedError',
-    say: (c) => `nothing is listening on ${where(c)} — start the server first`,
+    say: (c) => `nothing is listening on ${where(c)}${c.elsewhere === undefined ? ' — start the server first' : `, ${c.elsewhere}`}`,
   },
   ECONNREFUSED_UDP: {
     code: 'ECONNREFUSED',

@@ -8,7 +8,8 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { tlsModule } from './tls-module.js';
 import type { BaseSocket } from './base.js';
-import { SocketError, toSocketError } from './errors.js';
+import { SocketError, errorCode, toSocketError } from './errors.js';
+import { refusedHint } from './host-listeners.js';
 import { Stream } from './tcp-stream.js';
 import { ConnectAttempt } from './connect-attempt.js';
 import { tlsOf } from './tls-info.js';
@@ -81,7 +82,11 @@ export async function handshake(
     const context = { socket: owner.name, family: owner.family, transport: 'tcp' as const, host, port };
     if (failure !== null) {
       // Refused, unreachable: TCP's own errors. Anything after the TCP handshake broke the TLS one.
-      if (setup === null || !tcpDone) throw toSocketError(failure, 'connect', context);
+      if (setup === null || !tcpDone) {
+        // Refused here: what listens on this host instead, read from the kernel's table now (host-listeners.ts).
+        const elsewhere = errorCode(failure) === 'ECONNREFUSED' && family !== 'unix' ? refusedHint(ip, port) : null;
+        throw toSocketError(failure, 'connect', elsewhere === null ? context : { ...context, elsewhere });
+      }
       throw new SocketError('TLS_HANDSHAKE', 'connect', { ...context, check: handshakeFailure(failure) });
     }
     if (setup?.role === 'client') verify(raw as tls.TLSSocket, setup, context);
