@@ -1441,6 +1441,18 @@ static napi_value disconnect_fd(napi_env env, napi_callback_info info) {
   return number(env, connect(fd, &unspec, sizeof unspec) < 0 ? -errno : 0);
 }
 
+/*
+ * shutreading(fd) -> 0 or -errno: shutdown(SHUT_RD), the half Node has no call for (its end() is
+ * SHUT_WR). From then on the kernel answers data that comes after this socket's own FIN with a reset,
+ * as it does for Python's shutdown(SHUT_RD/SHUT_RDWR).
+ */
+static napi_value shut_reading(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  return number(env, shutdown(fd, SHUT_RD) < 0 ? -errno : 0);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   /* A failure here throws, so require() fails and the engine says why and runs on the event loop
      (returning NULL alone would hand JS the exports object without a function on it). */
@@ -1483,6 +1495,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"watchadd", NULL, watch_add, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"shutreading", NULL, shut_reading, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof all / sizeof all[0], all) != napi_ok) {
     napi_throw_error(env, NULL, "sockshell native: cannot define the addon's functions");

@@ -1,4 +1,5 @@
 import type { Address, Family, Transport } from '../engine/types.js';
+import { pyAddress } from '../export/literals.js';
 import { addressRepr } from '../lang/values.js';
 
 /** Short phrases the socket commands use to say what happened underneath. */
@@ -37,4 +38,13 @@ export function boundLines(name: string, a: Address, tail = ''): string[] {
 /** Python's literal for a host argument, for the "calls made" lines of shortcuts. */
 export function pyHost(host: string): string {
   return `'${host.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * (host, port) as the Python line says it: a zoned IPv6 host (fe80::3%99) as the 4-tuple with its
+ * scope_id, as export writes it, since Python drops a zone written in a 2-tuple's host (its connect
+ * then fails with EINVAL, where the shell's and the 4-tuple's reach the interface).
+ */
+export function pyPair(host: string, port: number): string {
+  return pyAddress(host, String(port)) ?? `(${pyHost(host)}, ${port})`;
 }

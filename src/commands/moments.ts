@@ -130,9 +130,19 @@ export function tellMoreWaiting(ctx: CallContext, s: SocketHandle): void {
   ctx.info(`${n} more datagram${n === 1 ? ' is' : 's are'} waiting on ${s.name}; each recvfrom returns one`);
 }
 
-/** getsockname before the socket is bound: port 0 means the OS has not picked one yet. */
+/**
+ * getsockname before the socket is bound: port 0 means the OS has not picked one yet; a TCP socket's
+ * port after a failed connect is the one the OS had bound for that attempt (engine/connect-attempt.ts).
+ */
 export function tellUnbound(ctx: CallContext, s: SocketHandle, a: Address): void {
-  if (!atPrompt(ctx) || a.port !== 0 || a.family === 'unix') return; // AF_UNIX: '' is a client's name for good, not a pending pick
+  if (!atPrompt(ctx) || a.family === 'unix') return; // AF_UNIX: '' is a client's name for good, not a pending pick
+  if (a.port !== 0) {
+    if (infoOf(ctx, s)?.state === 'UNBOUND')
+      ctx.info(
+        `${addressRepr(a)}: the port the OS bound for the connect that failed; the socket keeps it in its name, as Linux does, but the port is free again and the next connect picks one anew`,
+      );
+    return;
+  }
   const first = ctx.session.engine.endpoints(s)?.transport === 'tcp' ? 'connect or listen' : 'sendto';
   ctx.info(`${addressRepr(a)}: not bound yet; the OS picks the address and a port on the first ${first} (or bind chooses them)`);
 }

@@ -3,7 +3,7 @@ import type { Family, SocketHandle, Transport } from '../engine/types.js';
 import { addressRepr, type Value } from '../lang/values.js';
 import { ADDRESS, destination } from './address-arg.js';
 import { reuseAddress, type PyContext } from '../spec/python.js';
-import { boundLines, pyHost, socketCall } from './describe.js';
+import { boundLines, pyPair, socketCall } from './describe.js';
 import { refusedWhereUdp } from './moments.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 
@@ -91,7 +91,7 @@ export const shortcuts: readonly CommandDef[] = [
       // [HOST] PORT: one argument is the port; none lets the OS pick.
       const { HOST: host = '', PORT: port = 0 } = ctx.a;
       return shortcut(ctx, 'udp', { host }, async (s) => {
-        ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(host)}, ${port}))`);
+        ctx.info(`${s.created}; ${s.variable}.bind(${pyPair(host, port)})`);
         const a = await ctx.session.engine.bind(s.handle, host, port);
         for (const line of boundLines(s.handle.name, a)) ctx.info(line);
       });
@@ -126,7 +126,7 @@ export const shortcuts: readonly CommandDef[] = [
       const where = { host, port };
       return shortcut(ctx, 'tcp', where, async (s) => {
         const engine = ctx.session.engine;
-        ctx.info(`${s.created}; ${s.variable}.bind((${pyHost(where.host)}, ${where.port})); ${s.variable}.listen(${backlog})`);
+        ctx.info(`${s.created}; ${s.variable}.bind(${pyPair(where.host, where.port)}); ${s.variable}.listen(${backlog})`);
         await engine.bind(s.handle, where.host, where.port);
         const a = await engine.listen(s.handle, backlog);
         for (const line of boundLines(s.handle.name, a, '; it is a welcoming socket')) ctx.info(line);
@@ -154,7 +154,7 @@ export const shortcuts: readonly CommandDef[] = [
       const to = destination(ctx.a);
       const { host, port } = to;
       return shortcut(ctx, 'tcp', to, async (s) => {
-        ctx.info(`${s.created}; ${s.variable}.connect((${pyHost(host)}, ${port}))`);
+        ctx.info(`${s.created}; ${s.variable}.connect(${pyPair(host, port)})`);
         const { local, remote } = await refusedWhereUdp(ctx, port, ctx.session.engine.connect(s.handle, host, port, ctx.block));
         ctx.info(`handshake done: ${addressRepr(local)} → ${addressRepr(remote)}`);
       });

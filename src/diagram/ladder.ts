@@ -59,6 +59,10 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
   const rows: Row[] = [];
   /** Lanes an RST from a socket of this shell was drawn to: the error it makes there is that arrow, not a new one. */
   const resetTo = new Set<number>();
+  /** Lanes of this shell an RST was drawn from, to a socket of this shell: that socket's own word of it is a note. */
+  const resetFrom = new Set<number>();
+  /** Lanes that shut down reading: their recv's b'' is that, not the peer's FIN. */
+  const readShut = new Set<number>();
   const note = (lane: number, text: string): void => void rows.push({ kind: 'note', lane, text });
   const arrow = (from: number, to: number, label: string, control: boolean): void =>
     void rows.push({ kind: 'arrow', from, to, label, control });
@@ -175,7 +179,13 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         if (e.local) s.local = e.local;
         const shown = e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B`;
         const what =
-          e.file !== null ? `${e.bytes} B into ${e.file}` : e.bytes === 0 && e.transport === 'tcp' ? "b'' (the peer closed)" : shown;
+          e.file !== null
+            ? `${e.bytes} B into ${e.file}`
+            : e.bytes === 0 && e.transport === 'tcp'
+              ? readShut.has(s.index)
+                ? "b'' (shut down for reading)"
+                : "b'' (the peer closed)"
+              : shown;
         note(s.index, `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`);
         break;
       }
@@ -183,7 +193,8 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         const s = book.lane(e.socket, 'tcp');
         const to = book.destination(s, e.to, 'tcp');
         // A Unix socket sends no packets: its peer reads the end of the stream.
-        const label = `${s.local?.family === 'unix' ? 'end of stream' : 'FIN'} (${e.call === 'close' ? 'close' : 'shutdown wr'})`;
+        const how = readShut.has(s.index) ? 'shutdown rdwr' : 'shutdown wr';
+        const label = `${s.local?.family === 'unix' ? 'end of stream' : 'FIN'} (${e.call === 'close' ? 'close' : how})`;
         if (to === null) note(s.index, label);
         else arrow(s.index, to, label, true);
         if (e.call === 'close') s.closed = true;
@@ -223,10 +234,26 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
         }
         break;
       }
+      case 'shutRead': {
+        const s = book.known(e.socket.serial);
+        if (s) readShut.add(s.index);
+        break;
+      }
       case 'failed': {
         // An error that arrived between calls: the packet the peer's host sent (an RST, ICMP), from its lane.
         const s = book.known(e.socket.serial);
         if (s === undefined) break;
+        if (e.ownReset !== undefined) {
+          // This side's RST: its kernel's (or the shell's) answer to data after its shutdown rd.
+          const by = e.ownReset === 'kernel' ? 'its kernel' : 'the shell';
+          const to = resetFrom.has(s.index) ? null : book.destination(s, s.peer, 'tcp');
+          if (to === null) note(s.index, `ECONNRESET: ${by} reset the connection (data came after shutdown rd)`);
+          else {
+            arrow(s.index, to, `RST from ${by} (data after shutdown rd)`, true);
+            resetTo.add(to);
+          }
+          break;
+        }
         const packet = packetOfError(s.transport, e.code, s.local?.family === 'unix');
         const from = packet === null ? null : book.sender(s, s.peer);
         if (packet !== null && from !== null && !(from.inside && resetTo.has(s.index))) {
@@ -234,6 +261,7 @@ export function buildLadder(exchanges: readonly Exchange[], context: LadderConte
           if (e.code === 'ECONNREFUSED') book.refused(from.lane, NOTHING_BOUND_UDP);
           else book.answered(from.lane);
           arrow(from.lane, s.index, packet, true);
+          if (from.inside) resetFrom.add(from.lane);
         } else note(s.index, `${e.code} arrived`);
         break;
       }

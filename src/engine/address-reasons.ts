@@ -1,13 +1,13 @@
 /** The rows of the error table (reasons.ts spreads them in) for an address that leads nowhere or cannot be had: nothing listening, in use, not this host's, privileged, not resolving, unreachable. */
 
-import type { Reason } from './reasons.js';
+import type { ErrorContext, Reason } from './reasons.js';
 import { name, where, fam } from './reason-words.js';
 
 export const ADDRESS_REASONS = {
   ECONNREFUSED: {
     code: 'ECONNREFUSED',
     python: 'ConnectionRefusedError',
-    say: (c) => `nothing is listening on ${where(c)} — start the server first`,
+    say: (c) => `nothing is listening on ${where(c)}${c.elsewhere === undefined ? ' — start the server first' : `, ${c.elsewhere}`}`,
   },
   ECONNREFUSED_UDP: {
     code: 'ECONNREFUSED',
@@ -77,9 +77,27 @@ export const ADDRESS_REASONS = {
     python: 'OSError',
     say: (c) => `no route to host ${c.host ?? ''} — check the address; the host may be down`,
   },
+  ENETUNREACH_ZONE: {
+    code: 'ENETUNREACH',
+    python: 'OSError',
+    say: (c) =>
+      `this host has no interface numbered ${zone(c)} (${c.value === '' || c.value === undefined ? 'it has none with IPv6' : `its interfaces: ${c.value}`}), so the kernel finds no route out of it to ${c.host ?? 'that host'}, as for Python's scope_id ${zone(c)} — write an interface's name or its number`,
+  },
+  ENODEV_ZONE: {
+    code: 'ENODEV',
+    python: 'OSError',
+    say: (c) =>
+      `this host has no interface numbered ${zone(c)} (${c.value === '' || c.value === undefined ? 'it has none with IPv6' : `its interfaces: ${c.value}`}): the kernel has no such device to bind ${c.host ?? 'the address'} on (Python's scope_id ${zone(c)}) — write an interface's name or its number`,
+  },
   ENETUNREACH: {
     code: 'ENETUNREACH',
     python: 'OSError',
     say: (c) => `the network of ${c.host ?? 'that host'} is unreachable from here — check the address and this host's network`,
   },
 } as const satisfies Record<string, Reason>;
+
+/** The interface number typed after the host's '%'. */
+function zone(c: ErrorContext): string {
+  const host = c.host ?? '';
+  return host.slice(host.indexOf('%') + 1);
+}

@@ -64,3 +64,13 @@ export function resetAfterEnd(raw: NetSocket): 'reset' | 'open' | 'unknown' {
   if (answer === '') return 'open';
   return answer === 'EPIPE' || answer === 'ECONNRESET' ? 'reset' : 'unknown';
 }
+
+/**
+ * After our own shutdown(SHUT_RD) in the kernel and our FIN: has the kernel reset the connection since?
+ * Linux answers data that arrives then with an RST and leaves ECONNRESET as the socket's pending
+ * error, which Python's next recv raises. The zero-byte write takes it (as that recv would); with none
+ * pending it fails with EPIPE, as writing is shut down. True when the reset is in.
+ */
+export function resetAfterShutRd(raw: NetSocket): boolean {
+  return pendingError(raw) === 'ECONNRESET';
+}

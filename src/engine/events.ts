@@ -5,6 +5,9 @@ import type { ShutdownHow, StreamRead } from './call-options.js';
 /** How a connection's peer ended it, as far as the OS says: see the eof event. */
 export type StreamEnd = 'fin' | 'unknown' | 'stream';
 
+/** Whose reset a 'failed' event tells when it was this side's (see it). */
+export type OwnReset = 'kernel' | 'shell';
+
 /** The calls that hand bytes to the OS, and the ones that hand received bytes to the application. */
 export type SendCall = 'send' | 'sendall' | 'sendto' | 'sendfile';
 export type RecvCall = 'recv' | 'recvfrom' | 'recvfile' | StreamRead['call'];
@@ -78,7 +81,11 @@ export type EngineEvent =
   /** One TCP recv (or recvline, recvuntil, recvexactly: call) returned bytes that arrived in several pieces. */
   | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number; call: string }
   /** An asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now. */
-  | { kind: 'failed'; serial: number; socket: string; code: string; taken: boolean }
+  /**
+   * ownReset: the reset was this side's, not the peer's: data came after shutdown rd and our FIN, and our
+   * kernel answered it with an RST (kernel), or, without the addon, the shell did so in its stead (shell).
+   */
+  | { kind: 'failed'; serial: number; socket: string; code: string; taken: boolean; ownReset?: OwnReset }
   // What a completed call did, as the application saw it.
   /** listen() completed: a welcoming socket. */
   | { kind: 'listening'; serial: number; socket: string; local: Address; backlog: number }

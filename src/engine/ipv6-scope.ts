@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { nativeCalls } from './native.js';
 
@@ -60,11 +61,44 @@ function interfaces(): [string, number][] {
  * The index of interface `name`: the scope id of its own link-local address, as getifaddrs tells it in
  * this process's network namespace, else the kernel's answer through the addon (if_nametoindex; lo has
  * no link-local address). Node has no if_nametoindex, and /sys/class/net is the namespace's that
- * mounted it, not always this process's: without the addon, 0.
+ * mounted it, not always this process's: without the addon, /proc/net's (procIndexes), else 0.
  */
 function indexOf(name: string, addresses: readonly NetworkInterfaceInfo[] | undefined): number {
   const linkLocal = addresses?.find((a) => a.family === 'IPv6' && (a.scopeid ?? 0) > 0)?.scopeid;
-  return linkLocal ?? nativeCalls().calls?.ifindex(name) ?? 0;
+  if (linkLocal !== undefined) return linkLocal;
+  const viaAddon = nativeCalls().calls?.ifindex(name) ?? 0;
+  return viaAddon > 0 ? viaAddon : (procIndexes().get(name) ?? 0);
+}
+
+let fromProc: Map<string, number> | null = null;
+
+/**
+ * Interface indexes by name as Linux lists them in /proc/net, which is this process's network
+ * namespace's (/proc/self/net): if_inet6 has each interface with an IPv6 address (lo with ::1 and no
+ * link-local one too, index in hex), igmp6 each one IPv6 multicast runs on (index in decimal). Read
+ * once, when an interface without a link-local address is looked for; empty where neither is there.
+ */
+function procIndexes(): Map<string, number> {
+  if (fromProc !== null) return fromProc;
+  fromProc = new Map();
+  for (const [file, column, radix] of [
+    ['/proc/net/if_inet6', 1, 16],
+    ['/proc/net/igmp6', 0, 10],
+  ] as const) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // not Linux, or no IPv6
+    }
+    for (const line of text.split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      const index = parseInt(fields[column] ?? '', radix);
+      const name = column === 1 ? fields[5] : fields[1];
+      if (name !== undefined && index > 0 && !fromProc.has(name)) fromProc.set(name, index);
+    }
+  }
+  return fromProc;
 }
 
 /** Interface indexes by name, once found. */

@@ -86,6 +86,8 @@ export interface NativeCalls {
   dup(fd: number): number;
   /** connect(AF_UNSPEC): a TCP socket whose connect failed or is under way goes back to CLOSED, keeping its bind. 0 or -errno. */
   disconnect(fd: number): number;
+  /** shutdown(SHUT_RD), which Node cannot make: 0 or -errno. */
+  shutreading(fd: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
   /** How the bulk path can move fd's bytes (output: as the stream's output): FD_FILE, FD_PIPE, or 0, not at all (bulk-pump.ts). */

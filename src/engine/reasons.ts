@@ -44,6 +44,8 @@ export interface ErrorContext {
   readonly check?: string;
   /** TLS: the certificate the check failed on, in one line (subject, issuer, validity). */
   readonly cert?: string;
+  /** ECONNREFUSED on TCP: what does listen on this host, near where the connect went (host-listeners.ts). */
+  readonly elsewhere?: string;
 }
 
 export interface Reason {

@@ -71,11 +71,19 @@ export function lookedUp(host: string, family: Family): string | null {
   return family === 'unix' || host === '' || host === '<broadcast>' || isIP(host) !== 0 ? null : host;
 }
 
-/** An IPv6 literal with its interface checked (ipv6-scope.ts namedZone): ENOTFOUND when it names none of this host's. */
+/**
+ * An IPv6 literal with its interface checked (ipv6-scope.ts namedZone). A name that is none of this
+ * host's interfaces fails as getaddrinfo fails on it (ENOTFOUND, socket.gaierror). A number is taken
+ * as it is (Python's scope_id): the call fails in the kernel, as Python's (host, port, 0, 99) does, bind
+ * with ENODEV and the rest with ENETUNREACH (no route out of an interface that is not there); Node
+ * cannot pass the number on (libuv takes names), so the engine says what the kernel would.
+ */
 function zoned(host: string, call: string, socket: string, port: number | undefined): string {
   const named = namedZone(host);
-  if (named === null) throw new SocketError('ENOTFOUND_ZONE', call, { socket, host, port, family: 6, value: zoneChoices() });
-  return named;
+  if (named !== null) return named;
+  const context = { socket, host, port, family: 6 as const, value: zoneChoices() };
+  if (!/%\d+$/.test(host)) throw new SocketError('ENOTFOUND_ZONE', call, context);
+  throw new SocketError(call === 'bind' ? 'ENODEV_ZONE' : 'ENETUNREACH_ZONE', call, context);
 }
 
 /** Resolve host in the socket's family: literals at once, names (including 'localhost') via dns.lookup. */

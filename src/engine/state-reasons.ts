@@ -103,6 +103,18 @@ export const STATE_REASONS = {
     python: 'ConnectionResetError',
     say: (c) => `the peer reset the connection of ${name(c)} (it closed with unread data, or crashed) — close this socket`,
   },
+  ECONNRESET_SHUT_RD: {
+    code: 'ECONNRESET',
+    python: 'ConnectionResetError',
+    say: (c) =>
+      `the peer sent data after ${name(c)} shut down reading (shutdown rd or rdwr), and ${name(c)}'s own kernel answered it with a reset (RST): the data was dropped and the connection is gone — close this socket`,
+  },
+  ECONNRESET_SHUT_RD_SHELL: {
+    code: 'ECONNRESET',
+    python: 'ConnectionResetError',
+    say: (c) =>
+      `the peer sent data after ${name(c)} shut down reading (shutdown rd or rdwr), and the shell reset the connection (RST), as Linux's kernel does for Python (without the native addon Node cannot shut down reading in the kernel, which had acknowledged the data) — close this socket`,
+  },
   ECONNABORTED: {
     code: 'ECONNABORTED',
     python: 'ConnectionAbortedError',

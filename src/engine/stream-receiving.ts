@@ -7,13 +7,13 @@
  */
 import { ByteQueue } from './queues.js';
 import { matchRead } from './stream-read.js';
-import { StreamState } from './stream-state.js';
+import { ShutReading } from './stream-shut-read.js';
 import { pullSize } from './unix-reads.js';
 import type { StreamRead, StreamReadResult } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
-export abstract class ReceivingHalf extends StreamState {
+export abstract class ReceivingHalf extends ShutReading {
   protected readonly queue = new ByteQueue();
   protected paused = false;
   /** Set by a pause, cleared when the queue next runs empty: one backpressure episode, however many pauses. */
@@ -27,7 +27,7 @@ export abstract class ReceivingHalf extends StreamState {
 
   /** Bytes that arrived and nothing read: the queue's, and the kernel's under a bare descriptor or an AF_UNIX connection. */
   get unread(): number {
-    return this.queue.total + this.end.kernelUnread() + this.kernelHeld;
+    return this.queue.total + this.end.kernelUnread() + this.kernelHeld + this.shutKernelUnread();
   }
 
   /** An AF_UNIX connection's bytes the kernel holds (0 when the addon cannot count them): closing with any resets the peer. */
@@ -36,12 +36,14 @@ export abstract class ReceivingHalf extends StreamState {
   }
 
   /**
-   * Up to n queued bytes; b'' after FIN, after shutdown('rd') or for n = 0; null when recv must wait.
-   * A stored failure is raised once the queue is empty, then recv returns b'' as Linux does.
+   * Up to n queued bytes; b'' after FIN, for n = 0, or after shutdown('rd') once nothing is left (what
+   * the kernel still holds first, as Linux's recv returns it); null when recv must wait. A stored failure
+   * is raised once the queue is empty, then recv returns b'' as Linux does.
    */
   take(n: number, call: string): Buffer | null {
-    if (this.shutRd || n === 0) return EMPTY;
+    if (n === 0) return EMPTY;
     if (this.queue.total === 0) this.pull(n);
+    if (this.shutRd && this.queue.total === 0) this.pullShut(n);
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
@@ -50,6 +52,7 @@ export abstract class ReceivingHalf extends StreamState {
       this.resumeIfRoom();
       return data;
     }
+    if (this.shutRd) return this.afterShutRd(call, EMPTY);
     this.raiseStored(call);
     if (this.eof || this.gone) return EMPTY;
     this.kernel?.want();
@@ -62,7 +65,7 @@ export abstract class ReceivingHalf extends StreamState {
    * it must wait. recv's own path is take().
    */
   read(read: StreamRead): StreamReadResult | null {
-    if (this.shutRd) return { kind: 'ended', left: EMPTY };
+    if (this.shutRd) this.pullShut(pullSize(read, this.queue.total));
     if (this.kernel !== null && matchRead(this.queue, read, this.paused).kind === 'wait') this.pull(pullSize(read, this.queue.total));
     const match = matchRead(this.queue, read, this.paused);
     switch (match.kind) {
@@ -74,7 +77,7 @@ export abstract class ReceivingHalf extends StreamState {
       case 'full':
         return match;
       case 'wait':
-        if (match.wanted > this.wanted) {
+        if (match.wanted > this.wanted && !this.shutRd) {
           this.wanted = match.wanted;
           this.resumeIfRoom();
         }
@@ -84,6 +87,7 @@ export abstract class ReceivingHalf extends StreamState {
         return exhaustive;
       }
     }
+    if (this.shutRd) return this.afterShutRd(read.call, { kind: 'ended', left: this.queue.peek(this.queue.total) });
     this.raiseStored(read.call);
     if (this.eof || this.gone) {
       this.wanted = 0;
@@ -95,13 +99,15 @@ export abstract class ReceivingHalf extends StreamState {
 
   /** As take, but the queued chunks themselves, uncopied: [] at end of stream, null when it must wait. */
   takeChunks(n: number, call: string): Buffer[] | null {
-    if (this.shutRd || n === 0) return [];
+    if (n === 0) return [];
     if (this.queue.total === 0) this.pull(n);
+    if (this.shutRd && this.queue.total === 0) this.pullShut(n);
     if (this.queue.total > 0) {
       const chunks = this.queue.takeChunks(n);
       this.resumeIfRoom();
       return chunks;
     }
+    if (this.shutRd) return this.afterShutRd(call, []);
     this.raiseStored(call);
     if (this.eof || this.gone) return [];
     this.kernel?.want();
@@ -136,6 +142,16 @@ export abstract class ReceivingHalf extends StreamState {
       }
     }
   }
+  /**
+   * A read after shutdown rd: as Linux's, it raises a reset not yet reported (the kernel's own, for data
+   * that came after our FIN: lookForOwnReset), else returns the end of the stream.
+   */
+  private afterShutRd<T>(call: string, ended: T): T {
+    this.lookForOwnReset(true);
+    this.raiseStored(call);
+    return ended;
+  }
+
   /** Reading stopped when the queue filled (backpressure); start again once it has room. */
   private resumeIfRoom(): void {
     if (this.paused && this.queue.total < Math.max(this.owner.core.tcpQueueBytes, this.wanted)) {
@@ -144,14 +160,20 @@ export abstract class ReceivingHalf extends StreamState {
     }
   }
 
-  /** shutdown('rd'): what is queued and what arrives from now on are discarded. */
+  /**
+   * shutdown('rd'): recv no longer waits. As Linux's, it does not discard: what is queued, and what the
+   * kernel holds or (without the addon) Node still reads, is returned first (stream-shut-read.ts).
+   */
   protected stopReceiving(): void {
     this.shutRd = true;
-    this.queue.clear();
-    if (this.paused) {
-      this.paused = false;
-      this.raw.resume(); // keep reading so the peer is not stalled; what arrives is discarded
-    }
+  }
+
+  /** After shutdown rd in the kernel: what it holds, into the queue for the call asking (it takes them at once). */
+  private pullShut(max: number): void {
+    const data = this.readShutKernel(max);
+    if (data === null) return;
+    this.queue.push(data);
+    this.tellArrival(data, true);
   }
 
   protected queuedBytes(): number {
@@ -161,7 +183,7 @@ export abstract class ReceivingHalf extends StreamState {
   /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
   onData(chunk: Buffer): void {
     this.kernel?.hold(); // the next bytes stay in the kernel until a call asks (AF_UNIX)
-    if (this.shutRd || this.owner.closed) return;
+    if ((this.shutRd && this.dataAfterShutRd()) || this.owner.closed) return;
     const owner = this.owner;
     if (this.queue.total === 0) this.pausedSinceEmpty = false;
     this.queue.push(chunk);

@@ -38,6 +38,8 @@ export abstract class StreamState {
    * when the kernel refused a send with EPIPE (refused): the same state, met by the send first.
    */
   protected resetAfterFin = false;
+  /** shutdown rd/rdwr shut reading down in the kernel (stream-shut-read.ts). */
+  protected readShutInKernel = false;
   /** A watch for that reset is under way (watchForReset). */
   private watching = false;
   /**
@@ -92,6 +94,7 @@ export abstract class StreamState {
 
   state(): SocketState {
     this.lookForReset(false);
+    this.lookForOwnReset(false);
     if (this.failCode !== null || this.failReported) return 'RESET';
     if (this.shutWr) return this.eof || this.shutRd ? 'SHUT_DOWN' : 'FIN_WAIT';
     return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
@@ -100,6 +103,8 @@ export abstract class StreamState {
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
   checkWritable(call: string): void {
     this.lookForReset(true);
+    // Linux's send after our shutdown meets a reset not yet reported first (ECONNRESET), then EPIPE.
+    if (this.shutWr && (this.lookForOwnReset(true) || isOwnReset(this.failCode))) this.reportFailure(call);
     if (this.shutWr) throw new SocketError('EPIPE_SHUT_WR', call, { socket: this.owner.name });
     // An AF_UNIX send after the peer's close fails with EPIPE and leaves its reset, if any, for recv (unix-reads.ts).
     if (this.kernel !== null && (this.failCode === 'ECONNRESET' || this.kernel.peerGone()))
@@ -150,6 +155,9 @@ export abstract class StreamState {
     return true;
   }
 
+  /** After shutdown rd in the kernel and our FIN: has our kernel reset the connection since? (stream-shut-read.ts) */
+  protected abstract lookForOwnReset(taken: boolean): boolean;
+
   /** Data went out after the peer's FIN: look for the reset a peer that closed for good answers it with, a few times. */
   protected watchForReset(): void {
     if (this.watching) return;
@@ -184,6 +192,8 @@ export abstract class StreamState {
    * socket's event: the listeners at the end of tcp-stream.ts call it, as they call the others.)
    */
   onEnd(): void {
+    // After our own shutdown(SHUT_RD) in the kernel, Node's reads end there: no word from the peer.
+    if (this.readShutInKernel) return;
     if (this.owner.closed) {
       this.eof = true;
       return;
@@ -215,7 +225,9 @@ export abstract class StreamState {
   onError(err: Error): void {
     if (!this.end.destroyed) void this.local;
     this.gone = true;
-    this.fail(errorCode(err));
+    const code = errorCode(err);
+    // After shutdown(SHUT_RD) in the kernel and our FIN, a reset is the one our kernel sent (lookForOwnReset).
+    this.fail(code === 'ECONNRESET' && this.readShutInKernel && this.shutWr ? 'ECONNRESET_SHUT_RD' : code);
   }
 
   /** The peer ended the stream (end: how, as far as known); taken: a call returns b'' for it now. */
@@ -232,7 +244,17 @@ export abstract class StreamState {
     if (this.owner.closed || this.failReported) return;
     this.failCode = code;
     taken ||= this.owner.reader.call !== null || this.owner.writer.call !== null;
-    this.owner.core.emit({ kind: 'failed', serial: this.owner.serial, socket: this.owner.name, code, taken });
+    const { serial, name: socket } = this.owner;
+    if (isOwnReset(code))
+      this.owner.core.emit({
+        kind: 'failed',
+        serial,
+        socket,
+        code: 'ECONNRESET',
+        taken,
+        ownReset: code === 'ECONNRESET_SHUT_RD' ? 'kernel' : 'shell',
+      });
+    else this.owner.core.emit({ kind: 'failed', serial, socket, code, taken });
     this.owner.reader.wake();
     this.owner.writer.wake();
   }
@@ -244,4 +266,9 @@ export abstract class StreamState {
     this.owner.reader.wake();
     this.owner.writer.wake();
   }
+}
+
+/** The reset our own kernel (or, without the addon, the shell) made after shutdown rd: see lookForOwnReset. */
+export function isOwnReset(code: string | null): boolean {
+  return code === 'ECONNRESET_SHUT_RD' || code === 'ECONNRESET_SHUT_RD_SHELL';
 }

@@ -8,8 +8,10 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { tlsModule } from './tls-module.js';
 import type { BaseSocket } from './base.js';
-import { SocketError, toSocketError } from './errors.js';
+import { SocketError, errorCode, toSocketError } from './errors.js';
+import { refusedHint } from './host-listeners.js';
 import { Stream } from './tcp-stream.js';
+import { ConnectAttempt } from './connect-attempt.js';
 import { tlsOf } from './tls-info.js';
 import { handshakeFailure } from './tls-reasons.js';
 import { nativeError, type NativeCalls } from './native.js';
@@ -35,6 +37,7 @@ export async function handshake(
   bound: Address | null,
   setup: TlsSetup | null,
   fd = -1,
+  onFailedFrom?: (local: Address) => void,
 ): Promise<Stream> {
   const { ip, port, host } = target;
   // The host is already an IP, so Node's autoSelectFamily (and its message-less AggregateError) stays out.
@@ -55,6 +58,8 @@ export async function handshake(
     const wrap: tls.ConnectionOptions & { allowHalfOpen: boolean } = { socket: plain, allowHalfOpen: true, ...client };
     raw = client === null ? plain : tlsModule().connect(wrap);
   }
+  // The port the OS bound for the attempt, which getsockname shows after a failure (connect-attempt.ts).
+  const attempt = family === 'unix' || client !== null || bound !== null ? null : new ConnectAttempt(owner.core.addon.calls, raw, family);
   let connected = false;
   let failure: unknown = null;
   const onConnect = (): void => {
@@ -77,15 +82,22 @@ export async function handshake(
     const context = { socket: owner.name, family: owner.family, transport: 'tcp' as const, host, port };
     if (failure !== null) {
       // Refused, unreachable: TCP's own errors. Anything after the TCP handshake broke the TLS one.
-      if (setup === null || !tcpDone) throw toSocketError(failure, 'connect', context);
+      if (setup === null || !tcpDone) {
+        // Refused here: what listens on this host instead, read from the kernel's table now (host-listeners.ts).
+        const elsewhere = errorCode(failure) === 'ECONNREFUSED' && family !== 'unix' ? refusedHint(ip, port) : null;
+        throw toSocketError(failure, 'connect', elsewhere === null ? context : { ...context, elsewhere });
+      }
       throw new SocketError('TLS_HANDSHAKE', 'connect', { ...context, check: handshakeFailure(failure) });
     }
     if (setup?.role === 'client') verify(raw as tls.TLSSocket, setup, context);
   } catch (err) {
     tellFailed(owner, target, err, tcpDone && setup !== null ? (raw as tls.TLSSocket) : null);
     raw.destroy();
+    const local = attempt?.failed(owner.timeout === null) ?? null;
+    if (local !== null && !owner.closed) onFailedFrom?.(local);
     throw err;
   }
+  attempt?.done();
   // The peer as the kernel has it: a connect to the any-address (0.0.0.0, ::) reaches this host, and
   // getpeername says 127.0.0.1 (::1) there, as Python's does. AF_UNIX has no such name: the path stays.
   const peer = raw.remoteAddress === undefined ? ip : raw.remoteAddress;

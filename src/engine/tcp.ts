@@ -30,6 +30,8 @@ import type { BulkPath, Address, BlockOptions, CreateOptions, ShutdownHow, Socke
 
 export class TcpSocket extends TcpReceiving {
   private acceptInAddonMade: (() => void) | null = null;
+  /** The address the OS had bound for the last connect attempt, which failed (connect-attempt.ts): getsockname's until the next call that binds. */
+  private attempted: Address | null = null;
 
   async bind(host: string, port: number): Promise<Address> {
     this.checkOpen('bind');
@@ -148,6 +150,7 @@ export class TcpSocket extends TcpReceiving {
     if (this.timeout === 0) throw this.wouldBlock('connect');
     this.reader.begin('connect', this.name, this.timeout, options);
     this.connecting = true;
+    this.attempted = null;
     let stream: Stream;
     try {
       const ip =
@@ -181,6 +184,11 @@ export class TcpSocket extends TcpReceiving {
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
   }
 
+  /** Python's getsockname: after a failed connect, the port the OS had bound for it, as Linux keeps it. */
+  override getsockname(): Address {
+    return this.local() ?? this.attempted ?? super.getsockname();
+  }
+
   /** sockshell connect/listen's bulk path (Engine.bulk), for a connection whose bytes can pass Node. */
   bulk(calls: NativeCalls, fds: { readonly input: number; readonly output: number }): BulkPath | null {
     const stream = this.stream;
@@ -190,7 +198,8 @@ export class TcpSocket extends TcpReceiving {
   /** connect's handshake: from the descriptor bind made, when there is one (handshakeBound), else Node binds (localAddress) and connects. */
   private async handshakeFrom(target: Target): Promise<Stream> {
     const calls = this.core.addon.calls;
-    if (calls === null || this.boundFd < 0) return handshake(this, target, this.boundAddr, this.tls, this.options.beforeConnect());
+    if (calls === null || this.boundFd < 0)
+      return handshake(this, target, this.boundAddr, this.tls, this.options.beforeConnect(), (local) => (this.attempted = local));
     const stream = await handshakeBound(this, calls, this.boundFd, target, this.tls);
     this.boundFd = -1;
     return stream;

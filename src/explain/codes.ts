@@ -73,6 +73,8 @@ export const CODE_PARAGRAPHS = {
     "No route to that host: this host, or a router on the way, could not deliver to the address (an ICMP 'host unreachable' came back, or no host on the local network answered for it). The host may be down, or the address wrong: check it. 127.0.0.1, this host itself, is always reachable.",
   ENETUNREACH:
     "No route to that network: this host has no route that leads to the address, often because it has no network connection or no default gateway, or because the address (an IPv6 one, say) belongs to a network it cannot reach. Check the address and this host's network; 127.0.0.1 needs none.",
+  ENODEV:
+    "No such device: the call named a network interface this host does not have. For IPv6 a link-local address (fe80::...) needs one, written after % or as Python's scope_id (('fe80::1', 5000, 0, 2)): bind fails with ENODEV when that number is no interface's, and connect or sendto with ENETUNREACH. ip link (or the error) lists this host's interfaces and their numbers.",
   ENOSPC:
     'The file system had no room for what was written: the disk (or the quota) is full, or the file is a device that takes nothing, such as /dev/full. What was written before stays in the file, and the error says how much. Free some space, or write somewhere else, and receive again.',
   CERTIFICATE_VERIFY_FAILED:

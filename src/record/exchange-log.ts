@@ -103,6 +103,7 @@ export class ExchangeLog {
       case 'connectFailed':
         return this.add({ kind: 'connectFailed', socket: at(e), transport: e.transport, remote: e.remote, code: e.code, tls: e.tls });
       case 'shut':
+        if (e.how !== 'wr') this.add({ kind: 'shutRead', socket: at(e) });
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;
       case 'closed':
@@ -114,7 +115,7 @@ export class ExchangeLog {
       case 'renamed':
         return this.add({ kind: 'relabel', socket: at(e) });
       case 'failed':
-        return this.add({ kind: 'failed', socket: at(e), code: e.code });
+        return this.add({ kind: 'failed', socket: at(e), code: e.code, ...(e.ownReset && { ownReset: e.ownReset }) });
       case 'truncated':
         return this.add({ kind: 'cut', socket: at(e), size: e.size, bufsize: e.bufsize });
       case 'eof':

@@ -1,4 +1,4 @@
-import type { Address, StreamEnd, TlsInfo, Transport } from '../engine/types.js';
+import type { Address, OwnReset, StreamEnd, TlsInfo, Transport } from '../engine/types.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -100,6 +100,8 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
+  /** shutdown rd or rdwr: the socket reads no more (its recv returns b'' for that, not for a FIN). */
+  | { readonly kind: 'shutRead'; readonly socket: LoggedSocket }
   /**
    * The connection's other end ended it (the engine's eof): fin is false when the OS could not say
    * whether that was a FIN or a reset. Drawn once, where recv returning b'' would draw one arrow a call.
@@ -108,7 +110,7 @@ export type Exchange =
   /** close() with unread bytes (or SO_LINGER 0, unread 0): the connection was reset (RST) instead of closed with a FIN. */
   | { readonly kind: 'reset'; readonly socket: LoggedSocket; readonly local: Address | null; readonly to: Address; readonly unread: number }
   /** What the OS did to a socket between calls: an error arrived (a reset, ICMP port unreachable). */
-  | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string }
+  | { readonly kind: 'failed'; readonly socket: LoggedSocket; readonly code: string; readonly ownReset?: OwnReset }
   /** A receive call on UDP cut a datagram of size bytes to bufsize; the rest is lost. */
   | { readonly kind: 'cut'; readonly socket: LoggedSocket; readonly size: number; readonly bufsize: number }
   /** The socket goes by a new label from here on: a new socket took its old one. */

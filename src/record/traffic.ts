@@ -144,6 +144,9 @@ export function trafficEntry(event: EngineEvent, localOf: LocalOf, at = new Date
       if (event.unit === 'connections') return mark('<', `a new connection ${event.reset ? 'reset' : 'closed'}: too many wait for accept`);
       return mark('<', `a datagram of ${event.bytes} bytes dropped: the receive queue is full`);
     case 'failed':
+      // A reset this side sent (data after its shutdown rd) goes out; any other error came in.
+      if (event.ownReset !== undefined)
+        return mark('>', `RST from ${event.ownReset === 'kernel' ? 'the kernel' : 'the shell'} (data after shutdown rd)`);
       return mark('<', event.code);
     case 'connected':
       // The bytes logged are what the application sent and received: before encryption and after it.

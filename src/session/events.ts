@@ -1,4 +1,4 @@
-import type { EngineEvent, StreamEnd } from '../engine/types.js';
+import type { EngineEvent, OwnReset, StreamEnd } from '../engine/types.js';
 import { addressRepr } from '../lang/values.js';
 import type { Output } from '../core/output.js';
 import type { Trouble } from '../record/trouble.js';
@@ -98,7 +98,11 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
     e.taken
       ? null
       : {
-          output: { kind: 'notice', tag: e.socket, text: failedText(e.code, e.socket, now.queued) },
+          output: {
+            kind: 'notice',
+            tag: e.socket,
+            text: e.ownReset === undefined ? failedText(e.code, e.socket, now.queued) : ownResetText(e.ownReset, e.socket),
+          },
           trouble: { kind: 'arrived', code: e.code, socket: e.socket },
         },
   joined: (e) =>
@@ -150,11 +154,19 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
  */
 function failedText(code: string, socket: string, queued: number): string {
   if (code === 'EPIPE')
-    return `the peer reset the connection (RST): it had closed for good, and answered the data sent after its FIN; ${socket}'s next send fails with EPIPE (BrokenPipeError), recv returns b''`;
+    return `the peer reset the connection (RST): it answered the data sent after its FIN (it had closed for good, or shut down reading); ${socket}'s next send fails with EPIPE (BrokenPipeError), recv returns b''`;
   // As Linux's: a recv returns what arrived before the reset first; a send meets the error at once.
   if (queued > 0)
     return `${code} arrived; a recv on ${socket} returns the ${queued} queued byte${queued === 1 ? '' : 's'} first and the next one reports it; a send reports it now`;
   return `${code} arrived; the next call on ${socket} reports it`;
+}
+
+/** A reset this side sent (the failed event's ownReset): data came after its shutdown rd and its FIN. */
+function ownResetText(by: OwnReset, socket: string): string {
+  const what = `the peer sent data after ${socket} shut down reading (shutdown rd/rdwr) and sent its FIN`;
+  if (by === 'kernel')
+    return `${what}: ${socket}'s own kernel answered it with a reset (RST), as Linux does, and dropped it; ${socket}'s next recv fails with ECONNRESET (ConnectionResetError), then returns b''`;
+  return `${what}: the shell reset the connection (RST), as Linux's kernel does (without the native addon Node cannot shut down reading in the kernel, which had acknowledged the data); ${socket}'s next recv fails with ECONNRESET (ConnectionResetError), then returns b''`;
 }
 
 const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
