@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 export function ephemeralRange(): [number, number] {
   try {
     const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (lo && hi) return [lo, hi];
+    if (lo !== undefined && hi !== undefined && lo > 0 && hi >= lo) return [lo, hi];
   } catch {
     // not Linux: fall through
   }

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP, SocketAddress } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { ephemeralRange } from './ephemeral.js';
 
 const NEAR = 10;
 
@@ -78,17 +79,6 @@ function ipv6Of(hex: string): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(bytes[i]! + bytes[i + 1]!);
   return new SocketAddress({ address: groups.join(':'), family: 'ipv6' }).address;
-}
-
-/** The ports the OS picks for port 0 (Linux's ip_local_port_range; its default where it cannot be read). */
-function ephemeralRange(): [number, number] {
-  try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low !== undefined && high !== undefined && low > 0 && high >= low) return [low, high];
-  } catch {
-    // not Linux
-  }
-  return [32768, 60999];
 }
 
 /** ip reaches this host: loopback, the any-address (which reaches it), or an address of its interfaces. */
