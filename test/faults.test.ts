@@ -85,7 +85,7 @@ describe('faults surface as one clear line, and the shell keeps working', () => 
     await until(() => sh.core.session.engine.list()[0]!.state === 'RESET', 'the reset');
     expect(await sh.ok('d = c.recv 100', '$d')).toContain("b'partial'");
     expect(await fails('c.recv 100')).toBe(
-      '^^^^ ECONNRESET: the peer reset the connection of c (it closed with unread data, or crashed) — close this socket (ConnectionResetError)',
+      '^^^^ ECONNRESET: the peer reset the connection of c (it closed with data unread, as a crash does, or aborted with SO_LINGER 0) — close this socket (ConnectionResetError)',
     );
     await sh.ok('c.close');
     await stillWorks();

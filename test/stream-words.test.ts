@@ -6,7 +6,7 @@ import { SocketError } from '../src/engine/errors.js';
 describe('stream mode words its sockets for users', () => {
   it.each(['client', 'udp', 'tcp', 'server', 'conn'])("the engine's messages about socket %s say 'the socket'", (name) => {
     expect(streamWords(new SocketError('ECONNRESET', 'recv', { socket: name }).message)).toBe(
-      'ECONNRESET: the peer reset the connection (it closed with unread data, or crashed) — the connection is over; run the command again for a new one (ConnectionResetError)',
+      'ECONNRESET: the peer reset the connection (it closed with data unread, as a crash does, or aborted with SO_LINGER 0) — the connection is over; run the command again for a new one (ConnectionResetError)',
     );
     expect(streamWords(new SocketError('ECONNREFUSED_UDP', 'recv', { socket: name, host: '127.0.0.1', port: 9 }).message)).toContain(
       ': a datagram the socket sent there came back',

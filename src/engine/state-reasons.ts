@@ -101,7 +101,8 @@ export const STATE_REASONS = {
   ECONNRESET: {
     code: 'ECONNRESET',
     python: 'ConnectionResetError',
-    say: (c) => `the peer reset the connection of ${name(c)} (it closed with unread data, or crashed) — close this socket`,
+    say: (c) =>
+      `the peer reset the connection of ${name(c)} (it closed with data unread, as a crash does, or aborted with SO_LINGER 0) — close this socket`,
   },
   ECONNRESET_SHUT_RD: {
     code: 'ECONNRESET',

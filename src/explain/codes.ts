@@ -38,7 +38,7 @@ export const CODE_PARAGRAPHS = {
   EOPNOTSUPP:
     'That call does not exist for this kind of socket. UDP is connectionless: there is no handshake, so nothing to listen for or accept; a UDP server just binds and calls recvfrom, and replies to the address recvfrom returns. TCP sockets send on their connection instead of with sendto.',
   ECONNRESET:
-    'The peer reset the connection: it closed abruptly (often while data was still unread) or crashed, and its OS sent a reset instead of a FIN. Data in flight is gone. Close this socket; a client can connect again.',
+    'The peer reset the connection: it closed with data still unread (a crash closes so too) or aborted with SO_LINGER 0, and its OS sent a reset instead of a FIN. Data in flight is gone. Close this socket; a client can connect again.',
   EMSGSIZE:
     'The datagram is too big to send in one piece: over IPv4 a UDP datagram carries at most 65,507 bytes. Send less per datagram, or use TCP, which is a byte stream and has no such limit.',
   EBADF: 'The socket is closed. Once closed, a socket can do nothing more; create a new one.',

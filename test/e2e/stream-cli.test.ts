@@ -333,7 +333,7 @@ describe('sockshell connect / listen: the flags', () => {
       const client = sockshell(['connect', '127.0.0.1', said.trim()], '/dev/null', '/dev/null');
       expect(await client.exit).toBe(1);
       expect(client.err()).toMatch(
-        /\nsockshell: ECONNRESET: the peer reset the connection \(it closed with unread data, or crashed\) — the connection is over; run the command again for a new one \(ConnectionResetError\)\n$/,
+        /\nsockshell: ECONNRESET: the peer reset the connection \(it closed with data unread, as a crash does, or aborted with SO_LINGER 0\) — the connection is over; run the command again for a new one \(ConnectionResetError\)\n$/,
       );
       expect(client.err()).not.toContain('close this socket');
     } finally {
