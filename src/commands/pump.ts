@@ -37,6 +37,11 @@ export interface PumpEnds {
   readonly endInput: (peerClosed: boolean) => void;
   /** The next bytes received and their sender; `end` is true at the end of the stream (TCP FIN or reset seen as end). */
   readonly receive: (signal: AbortSignal) => Promise<{ readonly data: Buffer; readonly from: Address | null; readonly end: boolean }>;
+  /**
+   * The peer's end of stream as the pump tells it: a TCP peer's FIN, or an AF_UNIX peer's shutdown
+   * (a Unix socket has no FIN). Absent: TCP's words.
+   */
+  readonly peerEndWords?: string;
   /** Where received bytes go; a promise makes the pump wait for it (stdout's backpressure). */
   readonly output: (data: Buffer, from: Address | null) => void | Promise<void>;
   /** nc -C: a line feed the input sends without a carriage return before it becomes CR LF. */
@@ -222,7 +227,10 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
       const { data, from, end: atEnd } = got;
       if (atEnd) {
         peerClosed = true;
-        if (!inputDone) ends.say('the peer closed its side (FIN): nothing more will arrive; sending goes on until the input ends');
+        if (!inputDone)
+          ends.say(
+            `${ends.peerEndWords ?? 'the peer closed its side (FIN)'}: nothing more will arrive; sending goes on until the input ends`,
+          );
         return;
       }
       touch();

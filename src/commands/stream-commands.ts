@@ -22,9 +22,11 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     throw new ShellError(`${info.name} is not connected; connect it first (or use tcp.connect HOST PORT)`, ctx.span);
   const say = (text: string): void => ctx.info(text);
   const udp = info.transport === 'udp';
+  // A Unix stream socket shuts down its sending side at Ctrl-D as TCP does, but sends no FIN.
+  const halfClose = info.family === 'unix' ? 'Ctrl-D shuts down sending (end of stream)' : 'Ctrl-D sends FIN';
   ctx.info(
     `interact: each line you type is sent to ${info.name}, what arrives is printed; ` +
-      (udp ? 'Ctrl-D or Ctrl-C stops (the socket stays open)' : 'Ctrl-D sends FIN, Ctrl-C stops (the socket stays open)'),
+      (udp ? 'Ctrl-D or Ctrl-C stops (the socket stays open)' : `${halfClose}, Ctrl-C stops (the socket stays open)`),
   );
   // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
   ctx.session.streaming = true;
@@ -66,7 +68,7 @@ export const streamCommands: readonly CommandDef[] = [
     forms: [[], [{ name: 'NAME', kind: 'socket' }]],
     flags: { crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols' },
     summary:
-      'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (FIN), it ends when both sides have (UDP: at Ctrl-D)',
+      'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (a FIN on TCP), it ends when both sides have (UDP: at Ctrl-D)',
     python: { none: 'Python has no such loop; pwntools calls it interactive()' },
     example: 'interact c',
     toPython: () => comment('interact: the lines typed were sent and what arrived was printed here'),

@@ -13,7 +13,7 @@ export const STREAM_READ = 65536;
  */
 export const UDP_DATAGRAM = 8192;
 
-type SocketSide = Pick<PumpEnds, 'transmit' | 'receive' | 'endInput'>;
+type SocketSide = Pick<PumpEnds, 'transmit' | 'receive' | 'endInput' | 'peerEndWords'>;
 
 /**
  * A connected socket's side: TCP sends with sendall, half-closes at the end of input and ends at the
@@ -24,7 +24,9 @@ type SocketSide = Pick<PumpEnds, 'transmit' | 'receive' | 'endInput'>;
 export function socketSide(engine: Engine, socket: SocketHandle, say: (text: string) => void): SocketSide {
   const transport = engine.endpoints(socket)?.transport ?? 'tcp';
   if (transport === 'tcp') {
+    const unix = engine.endpoints(socket)?.family === 'unix';
     return {
+      ...(unix ? { peerEndWords: 'the peer shut down its sending side (end of stream; a Unix socket has no FIN)' } : {}),
       transmit: async (data, signal) => {
         await engine.sendall(socket, data, { signal });
         return data.length;
