@@ -20,6 +20,7 @@ import { cancellable } from '../core/cancellable.js';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
 import type { Address, BulkPath } from '../engine/types.js';
+import { CrlfState } from './crlf.js';
 
 export interface PumpEnds {
   /** The next bytes to send; null at the end of input. May reject when signal aborts. Null: no input side. */
@@ -279,35 +280,4 @@ function handBack(): { given: Promise<boolean>; give: () => void; end: () => voi
   let settle: (given: boolean) => void = () => undefined;
   const given = new Promise<boolean>((resolve) => (settle = resolve));
   return { given, give: () => settle(true), end: () => settle(false) };
-}
-
-/**
- * nc -C as ncat does it: LF becomes CR LF unless a CR is already before it, so CR LF input is not
- * doubled. The state carries across chunks, as a CR may end one chunk and its LF begin the next.
- */
-export class CrlfState {
-  private lastWasCr = false;
-
-  convert(chunk: Buffer): Buffer {
-    let extra = 0;
-    let prev = this.lastWasCr;
-    for (const b of chunk) {
-      if (b === 0x0a && !prev) extra++;
-      prev = b === 0x0d;
-    }
-    if (extra === 0) {
-      this.lastWasCr = prev;
-      return chunk;
-    }
-    const out = Buffer.allocUnsafe(chunk.length + extra);
-    let j = 0;
-    prev = this.lastWasCr;
-    for (const b of chunk) {
-      if (b === 0x0a && !prev) out[j++] = 0x0d;
-      out[j++] = b;
-      prev = b === 0x0d;
-    }
-    this.lastWasCr = prev;
-    return out;
-  }
 }
