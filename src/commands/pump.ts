@@ -222,7 +222,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
         // A reset ends a send in flight as well, which says how much of its chunk had gone out: let it
         // fail on its own (bounded) before the stop would cancel it unsaid. Which side meets a reset
         // first is the event loop's order, so the count was said in some runs and not in others.
-        if (e instanceof SocketError && transmitting !== null) await settled(sendingSide, SEND_SETTLE_MS);
+        if (e instanceof SocketError && e.code === 'ECONNRESET' && transmitting !== null) await settled(sendingSide, SEND_SETTLE_MS);
         throw e;
       }
       const { data, from, end: atEnd } = got;
