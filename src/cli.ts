@@ -8,7 +8,7 @@ import { argParser, WORDS_AS_TYPED } from './commandline/parse.js';
 import { USAGE, usage } from './commandline/usage.js';
 import { isSubcommand, subcommandHelp } from './subcommands.js';
 import { packageRoot } from './core/package-root.js';
-import { writeSync } from 'node:fs';
+import { exitWhenFlushed, guardStandardStreams } from './commandline/standard-streams.js';
 
 /**
  * The command line. The only module that reads process.argv, touches process signals or sets the
@@ -113,72 +113,7 @@ function interrupts(): AbortController {
   return controller;
 }
 
-/** Plain words for the write errors standard output meets in practice. */
-const WRITE_ERRORS: Readonly<Record<string, string>> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'input/output error',
-  EBADF: 'not open for writing',
-};
-
-/**
- * A write error on standard output ends the program at once, as it ends a C program: output that
- * cannot be written must not be lost with status 0, nor end in a stack trace. EPIPE (the reader went
- * away, as `| head -1` does) ends quietly with 141, the status a shell shows for a program that
- * SIGPIPE killed: cat and grep die of that signal; Node ignores it, so we do what the signal would.
- * Any other error (ENOSPC on /dev/full, EIO) is said in one line on stderr, with status 1. An error
- * on stderr itself ends the same way, with nothing more said.
- */
-function writeFailed(stream: NodeJS.WriteStream, err: unknown): never {
-  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'EIO';
-  if (code === 'EPIPE') process.exit(141);
-  if (stream === process.stdout) {
-    const words = WRITE_ERRORS[code];
-    process.stderr.write(`sockshell: cannot write to standard output: ${code}${words ? ` (${words})` : ''}\n`);
-  }
-  process.exit(1);
-}
-process.stdout.on('error', (err) => writeFailed(process.stdout, err));
-process.stderr.on('error', (err) => writeFailed(process.stderr, err));
-
-/**
- * Node's stream for a standard output that is a file or a device (SyncWriteStream) takes a short
- * write(2) for a whole one: past a file size limit, or on a disk that fills partway, the rest of the
- * chunk was lost and the program ended 0. Here the rest is written, or the error that stops it is the
- * stream's error (told by writeFailed).
- */
-function wholeWrites(stream: NodeJS.WriteStream, fd: number): void {
-  if (stream.constructor.name !== 'SyncWriteStream') return;
-  stream._write = (chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void => {
-    try {
-      for (let at = 0; at < chunk.length;) {
-        const n = writeSync(fd, chunk, at);
-        if (n <= 0) throw Object.assign(new Error('write wrote nothing'), { code: 'EIO' });
-        at += n;
-      }
-    } catch (e) {
-      done(e as Error);
-      return;
-    }
-    done();
-  };
-}
-wholeWrites(process.stdout, 1);
-
-/**
- * Ends with status, once what was written is out. A write that failed meanwhile decides instead: its
- * 'error' event may come after this (a file's stream reports it only as it is destroyed).
- */
-function exitWhenFlushed(status: number): void {
-  const failed = process.stdout.errored ?? process.stderr.errored;
-  if (failed) writeFailed(process.stdout.errored ? process.stdout : process.stderr, failed);
-  process.stdout.write('', () => {
-    const late = process.stdout.errored ?? process.stderr.errored;
-    if (late) writeFailed(process.stdout.errored ? process.stdout : process.stderr, late);
-    process.exit(status);
-  });
-}
+guardStandardStreams();
 
 /**
  * The last guard against a silent wrong result: Node exits 0 when its event loop empties, even while
