@@ -113,6 +113,18 @@ function interrupts(): AbortController {
   return controller;
 }
 
+/*
+ * Standard output and error as a C program has them: a write that fails ends the program, and the
+ * program's end waits for what it wrote. Node makes process.stdout and process.stderr on first use
+ * (for a pipe or a terminal, a net.Socket, which loads Node's socket and stream modules); the guards
+ * go on each when it is made, so a run that writes nothing makes neither.
+ */
+
+type Standard = 'stdout' | 'stderr';
+
+/** Which of the two exist yet; made[name] is the stream itself. */
+const made: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {};
+
 /** Plain words for the write errors standard output meets in practice. */
 const WRITE_ERRORS: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on device',
@@ -121,6 +133,66 @@ const WRITE_ERRORS: Readonly<Record<string, string>> = {
   EIO: 'input/output error',
   EBADF: 'not open for writing',
 };
+
+/** Puts the guards on each standard stream, now if it exists, else when it is first made. Call once, first thing. */
+function guardStandardStreams(): void {
+  whenMade('stdout', (stream) => {
+    stream.on('error', (err) => writeFailed(stream, err));
+    wholeWrites(stream, 1);
+  });
+  whenMade('stderr', (stream) => {
+    stream.on('error', (err) => writeFailed(stream, err));
+  });
+}
+
+/**
+ * Ends with status, once what was written is out. A write that failed meanwhile decides instead: its
+ * 'error' event may come after this (a file's stream reports it only as it is destroyed). Nothing
+ * written (neither stream made), nothing to wait for.
+ */
+function exitWhenFlushed(status: number): void {
+  checkErrored();
+  const out = made.stdout;
+  if (out === undefined) process.exit(status);
+  out.write('', () => {
+    checkErrored();
+    process.exit(status);
+  });
+}
+
+/** A write error either stream has met ends the program as writeFailed says. */
+function checkErrored(): void {
+  for (const stream of [made.stdout, made.stderr]) if (stream?.errored) writeFailed(stream, stream.errored);
+}
+
+/**
+ * Calls setup with process[name] when Node makes it: process's own getter is wrapped once, and the
+ * stream it makes is kept in place of the getter. Where the getter cannot be wrapped (not Node's own
+ * configurable getter), the stream is made now.
+ */
+function whenMade(name: Standard, setup: (stream: NodeJS.WriteStream) => void): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  const keep = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
+    made[name] = stream;
+    setup(stream);
+    return stream;
+  };
+  if (own?.get === undefined || own.configurable !== true) {
+    keep(process[name]);
+    return;
+  }
+  const enumerable = own.enumerable ?? false;
+  const nodeMakes = own;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable,
+    get(): NodeJS.WriteStream {
+      const stream = nodeMakes.get?.call(process) as NodeJS.WriteStream;
+      Object.defineProperty(process, name, { configurable: true, enumerable, get: () => stream });
+      return keep(stream);
+    },
+  });
+}
 
 /**
  * A write error on standard output ends the program at once, as it ends a C program: output that
@@ -133,14 +205,12 @@ const WRITE_ERRORS: Readonly<Record<string, string>> = {
 function writeFailed(stream: NodeJS.WriteStream, err: unknown): never {
   const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'EIO';
   if (code === 'EPIPE') process.exit(141);
-  if (stream === process.stdout) {
+  if (stream === made.stdout) {
     const words = WRITE_ERRORS[code];
     process.stderr.write(`sockshell: cannot write to standard output: ${code}${words ? ` (${words})` : ''}\n`);
   }
   process.exit(1);
 }
-process.stdout.on('error', (err) => writeFailed(process.stdout, err));
-process.stderr.on('error', (err) => writeFailed(process.stderr, err));
 
 /**
  * Node's stream for a standard output that is a file or a device (SyncWriteStream) takes a short
@@ -164,21 +234,8 @@ function wholeWrites(stream: NodeJS.WriteStream, fd: number): void {
     done();
   };
 }
-wholeWrites(process.stdout, 1);
 
-/**
- * Ends with status, once what was written is out. A write that failed meanwhile decides instead: its
- * 'error' event may come after this (a file's stream reports it only as it is destroyed).
- */
-function exitWhenFlushed(status: number): void {
-  const failed = process.stdout.errored ?? process.stderr.errored;
-  if (failed) writeFailed(process.stdout.errored ? process.stdout : process.stderr, failed);
-  process.stdout.write('', () => {
-    const late = process.stdout.errored ?? process.stderr.errored;
-    if (late) writeFailed(process.stdout.errored ? process.stdout : process.stderr, late);
-    process.exit(status);
-  });
-}
+guardStandardStreams();
 
 /**
  * The last guard against a silent wrong result: Node exits 0 when its event loop empties, even while

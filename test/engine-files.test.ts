@@ -263,7 +263,7 @@ describe('the progress line', () => {
     for (const tty of [true, false]) {
       const out = sink(tty);
       const err = sink(tty);
-      const o = streamOutput({ stdout: out.stream, stderr: err.stream, verbose: true });
+      const o = streamOutput({ io: { stdout: out.stream, stderr: err.stream }, verbose: true });
       o({ kind: 'progress', text: 'sendfile: 1.0 MiB' });
       o({ kind: 'progress', text: null });
       expect(out.written).toEqual([]);

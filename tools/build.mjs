@@ -58,11 +58,72 @@ const requireInBundle = {
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       const source = relative(ROOT, args.path).split(sep).join('/');
-      const text = readFileSync(args.path, 'utf8')
+      const original = readFileSync(args.path, 'utf8');
+      checkLazyImports(original, source);
+      const text = original
         .replace(/createRequire\(import\.meta\.url\)\(('[^']+(?<!\.node)')\)/g, 'require($1)')
         .replace(/\bimport\(('node:[^']+')\)/g, 'Promise.resolve(require($1))')
         .replace(/\bimport\.meta\.url\b/g, `__sourceUrl(${JSON.stringify(source)})`);
       return { contents: text, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * Node's socket, stream and terminal modules load when first used, not when the bundle starts. A
+ * bundled `import { createServer } from 'node:net'` is a require at the importing module's start, and
+ * every module of the bundle starts with the shell: `sockshell run` of an empty script loaded ~45 of
+ * Node's modules it never used (net alone pulls in the streams) and read /etc/resolv.conf for dns.
+ * Each of these imports from src/ becomes a small module of getters, one per export the built-in has
+ * here, that requires the built-in on the first read of any of them. A getter, not a Proxy: esbuild's
+ * import helper copies a module's own keys as getters, which keeps the load lazy, and V8 inlines them.
+ * An import of a name this Node does not export fails the build (it would be undefined at run time).
+ */
+const LAZY_BUILTINS = [
+  'node:child_process',
+  'node:dgram',
+  'node:dns',
+  'node:fs/promises',
+  'node:net',
+  'node:os',
+  'node:readline',
+  'node:repl',
+  'node:string_decoder',
+  'node:timers/promises',
+  'node:tls',
+  'node:tty',
+];
+const exportsOf = (name) => Object.keys(require(name)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+
+/** Fails the build for a named import from a lazy built-in that this Node does not export. */
+function checkLazyImports(text, file) {
+  for (const m of text.matchAll(/import\s*(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*'(node:[^']+)'/g)) {
+    if (!LAZY_BUILTINS.includes(m[2])) continue;
+    const have = new Set(exportsOf(m[2]));
+    for (const part of m[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/)[0];
+      if (name === '' || name.startsWith('type ') || have.has(name)) continue;
+      process.stderr.write(`build: ${file} imports ${name} from ${m[2]}, which this Node (${process.version}) does not export\n`);
+      process.exit(1);
+    }
+  }
+}
+
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    const wanted = new RegExp(`^(${LAZY_BUILTINS.map((n) => n.replace(/[/]/g, '\\/')).join('|')})$`);
+    build.onResolve({ filter: wanted }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const getters = exportsOf(args.path)
+        .map((n) => `  get ${n}() { return load().${n}; },`)
+        .join('\n');
+      return {
+        contents: `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(args.path)}));\nmodule.exports = {\n${getters}\n  get default() { return load(); },\n};\n`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -81,7 +142,7 @@ await build({
   // Less to read and hash at every start-up (~5 ms here); names stay, so stack frames still read.
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [requireInBundle],
+  plugins: [requireInBundle, lazyBuiltins],
   // import.meta.url is each module's own source file's URL, as if src/ were beside dist/: what a module
   // finds from it (../package.json, ../../lessons/) is where it was in the source tree.
   banner: {

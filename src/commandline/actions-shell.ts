@@ -42,13 +42,20 @@ export async function recordAction(hooks: ProcessHooks, rest: readonly string[])
   });
 }
 
-/** The process's standard streams; stdin is made on first use: a script that never reads it saves its start-up cost. */
+/**
+ * The process's standard streams, each made on first use: a script that never reads stdin, or never
+ * writes, does not pay for making the stream (for a pipe or a terminal, Node's socket and stream modules).
+ */
 export function standardIo() {
   return {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
   };
 }

@@ -38,12 +38,26 @@ function placesOf(session: SessionServices): Map<string, Place> {
   return places;
 }
 
+let lessonChoices: readonly string[] | undefined;
+
 export const lessonCommand = defineCommand({
   name: 'lesson',
   onlyShows: true,
   group: 'session',
   usage: 'lesson [NAME|stop] [--server|--client] [--restart]',
-  forms: [[], [{ name: 'NAME', kind: 'value', choices: [...shippedLessons(), 'stop'] }]],
+  forms: [
+    [],
+    [
+      {
+        name: 'NAME',
+        kind: 'value',
+        // Read from lessons/ when completion or help first asks, not at every start-up.
+        get choices(): readonly string[] {
+          return (lessonChoices ??= [...shippedLessons(), 'stop']);
+        },
+      },
+    ],
+  ],
   flags: {
     server: "two terminals: this one plays the server's program (the other runs lesson NAME --client)",
     client: "two terminals: this one plays the client's program (the other runs lesson NAME --server)",

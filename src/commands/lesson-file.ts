@@ -51,13 +51,20 @@ export interface Lesson {
   readonly steps: readonly LessonStep[];
 }
 
-/** The folder of the lessons that ship with sockshell: lessons/ beside src/ and dist/ (found from src/, dist/modules/ and the bundle alike). */
-export const LESSONS_DIR = join(packageRoot(import.meta.url)?.dir ?? fileURLToPath(new URL('../..', import.meta.url)), 'lessons');
+let lessonsFolder: string | undefined;
 
-/** The lessons in LESSONS_DIR, by name (udp for udp.lesson), in name order. */
+/**
+ * The folder of the lessons that ship with sockshell: lessons/ beside src/ and dist/ (found from src/,
+ * dist/modules/ and the bundle alike). Found on first use: a start-up that teaches nothing reads no package.json.
+ */
+function lessonsDir(): string {
+  return (lessonsFolder ??= join(packageRoot(import.meta.url)?.dir ?? fileURLToPath(new URL('../..', import.meta.url)), 'lessons'));
+}
+
+/** The lessons in lessonsDir(), by name (udp for udp.lesson), in name order. */
 export function shippedLessons(): string[] {
   try {
-    return readdirSync(LESSONS_DIR)
+    return readdirSync(lessonsDir())
       .filter((f) => f.endsWith('.lesson'))
       .map((f) => basename(f, '.lesson'))
       .sort();
@@ -69,7 +76,7 @@ export function shippedLessons(): string[] {
 /** A lesson by name (udp) or by the path of a .lesson file. Throws ShellError when it cannot be read or parsed. */
 export function loadLesson(nameOrPath: string): Lesson {
   const isPath = nameOrPath.includes('/') || nameOrPath.endsWith('.lesson');
-  const file = isPath ? nameOrPath : join(LESSONS_DIR, `${nameOrPath}.lesson`);
+  const file = isPath ? nameOrPath : join(lessonsDir(), `${nameOrPath}.lesson`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -178,14 +178,14 @@ export interface Blocking {
 }
 
 /**
- * The addon from where this module is: beside the bundle (dist/native/ from dist/sockshell.cjs), from
- * tsc's output (dist/modules/engine/) and from src/engine/ under vitest. Fixed names only: a script
- * can make this load nothing else (test/containment.test.ts).
+ * The addon from where this module is, in the order a start-up meets them: the bundle and vitest (whose
+ * import.meta.url is the source file's, src/engine/native.ts) find it in dist/native/, tsc's output
+ * (dist/modules/engine/) two folders up. A place that misses costs a failed require, ~1 ms of a
+ * start-up. Fixed names only: a script can make this load nothing else (test/containment.test.ts).
  */
 const PLACES: readonly (() => unknown)[] = [
-  () => createRequire(import.meta.url)('./native/sockshell.node') as unknown,
-  () => createRequire(import.meta.url)('../../native/sockshell.node') as unknown,
   () => createRequire(import.meta.url)('../../dist/native/sockshell.node') as unknown,
+  () => createRequire(import.meta.url)('../../native/sockshell.node') as unknown,
 ];
 
 let loaded: { readonly calls: NativeCalls | null; readonly problem: string } | null = null;

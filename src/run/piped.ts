@@ -19,8 +19,7 @@ export async function runPiped(io: Io, options: { verbose: boolean; raw?: boolea
   const fail = (s: 1 | 2) => (status = Math.max(status, s));
   const verbose = (): boolean => options.verbose || session.trace;
   const out = streamOutput({
-    stdout: io.stdout,
-    stderr: io.stderr,
+    io,
     verbose,
     raw: options.raw === true,
     onError: () => fail(1),

@@ -29,7 +29,7 @@ export async function runRelay(
     io.stderr.write(`sockshell relay: unexpected argument '${odd}' (hosts, ports, numbers and --options only)\n`);
     return 2;
   }
-  const out = streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: () => !options.quiet, raw: false, onError: () => undefined });
+  const out = streamOutput({ io, verbose: () => !options.quiet, raw: false, onError: () => undefined });
   const session = new Session({ interactive: false, out, readLine: () => Promise.resolve(null) });
   const interp = session.interpreter(new VarScope('main', FILE), { echo: false });
   const line = ['relay', ...argv].join(' ');

@@ -65,8 +65,7 @@ export async function runScript(file: string, io: Io, options: ScriptOptions): P
     showsInfo: verbose,
     nativeCalls: options.nativeCalls === true,
     out: streamOutput({
-      stdout: io.stdout,
-      stderr: io.stderr,
+      io,
       verbose,
       raw: options.raw === true,
       onError: () => (jobFailed = true),

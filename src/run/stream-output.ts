@@ -4,8 +4,11 @@ import { terminalSafe } from '../render/terminal.js';
 import type { Output, OutputSink } from '../core/output.js';
 
 export interface StreamOutputOptions {
-  readonly stdout: Writable & { isTTY?: boolean };
-  readonly stderr: Writable & { isTTY?: boolean };
+  /**
+   * Where output goes. Each stream is read from here when something is written to it, not before: the
+   * process's own are made on first use (standardIo), and a run that writes nothing makes none.
+   */
+  readonly io: { readonly stdout: Writable & { isTTY?: boolean }; readonly stderr: Writable & { isTTY?: boolean } };
   /** -v, or `trace on`: also write info and notices to stderr, as `# …` lines. Asked each time. */
   readonly verbose: boolean | (() => boolean);
   /**
@@ -25,37 +28,42 @@ export interface StreamOutputOptions {
  * Messages on stderr are always one line of plain text (messageLine), wherever stderr goes.
  */
 export function streamOutput(options: StreamOutputOptions): OutputSink {
-  const { stdout, stderr } = options;
+  const { io } = options;
   const verbose = () => (typeof options.verbose === 'function' ? options.verbose() : options.verbose);
-  const rawPrint = options.raw === true || !stdout.isTTY;
+  let rawPrint: boolean | undefined;
   return (o) => {
     switch (o.kind) {
-      case 'print':
+      case 'print': {
+        const { stdout } = io;
+        rawPrint ??= options.raw === true || !stdout.isTTY;
         stdout.write(rawPrint ? o.data : terminalSafe(o.data));
         return;
-      case 'display':
+      }
+      case 'display': {
+        const { stdout } = io;
         stdout.write((stdout.isTTY ? terminalSafe(Buffer.from(o.text)) : o.text) + '\n');
         return;
+      }
       case 'value':
         return;
       case 'info':
-        if (verbose()) stderr.write(o.text.startsWith('>>> ') ? `${messageLine(o.text)}\n` : `# ${messageLine(o.text)}\n`);
+        if (verbose()) io.stderr.write(o.text.startsWith('>>> ') ? `${messageLine(o.text)}\n` : `# ${messageLine(o.text)}\n`);
         return;
       case 'notice':
-        if (verbose()) stderr.write(`[${o.tag}] ${messageLine(o.text)}\n`);
+        if (verbose()) io.stderr.write(`[${o.tag}] ${messageLine(o.text)}\n`);
         return;
       case 'warning':
-        stderr.write(`warning: ${messageLine(o.text)}\n`);
+        io.stderr.write(`warning: ${messageLine(o.text)}\n`);
         return;
       case 'traffic':
-        stderr.write(`${o.text}\n`); // terminal-safe already; stdout stays the script's own output
+        io.stderr.write(`${o.text}\n`); // terminal-safe already; stdout stays the script's own output
         return;
       case 'progress':
-        if (stderr.isTTY) stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
+        if (io.stderr.isTTY) io.stderr.write(`\r\x1b[K${o.text === null ? '' : terminalSafe(Buffer.from(o.text))}`);
         return;
       case 'error':
         options.onError?.(o);
-        stderr.write(`${o.job !== undefined ? `[${o.job}] ` : ''}${diagnosticLine(o.file, o.span, o.message)}\n`);
+        io.stderr.write(`${o.job !== undefined ? `[${o.job}] ` : ''}${diagnosticLine(o.file, o.span, o.message)}\n`);
         return;
       default: {
         const exhaustive: never = o;

@@ -30,7 +30,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   };
   const session = new Session({
     interactive: false,
-    out: streamWarnings(streamOutput({ stdout: io.stdout, stderr: io.stderr, verbose: false })),
+    out: streamWarnings(streamOutput({ io, verbose: false })),
     readLine: async () => null,
   });
   const stdin = new ChunkReader(io.stdin);

@@ -41,6 +41,29 @@ describe('the bundled command line', () => {
     expect(lessons.stdout).toMatch(/^ {2}udp {3}UDP: /m);
   });
 
+  it("leaves Node's socket, stream and terminal modules unloaded until used: a run of an empty script loads none", async () => {
+    // A preload that writes, at exit, the built-in modules the process loaded (process.moduleLoadList).
+    const preload = join(scratch, 'loaded.cjs');
+    const list = join(scratch, 'loaded.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const loaded = async (args: string[]): Promise<Set<string>> => {
+      const run = await runProcess(process.execPath, ['-r', preload, join(DIST, 'cli.js'), ...args], { input: '' });
+      expect(run).toMatchObject({ status: 0, stderr: '' });
+      return new Set(readFileSync(list, 'utf8').split('\n'));
+    };
+    const heavy = ['net', 'dgram', 'dns', 'stream', 'readline', 'fs/promises', 'os', 'tty'].map((m) => `NativeModule ${m}`);
+    const empty_ = await loaded(['run', empty]);
+    expect(heavy.filter((m) => empty_.has(m))).toEqual([]);
+    // The same modules are there as soon as a script uses them: a print makes stdout (a pipe here).
+    const hello = join(scratch, 'hello.sock');
+    writeFileSync(hello, 'print "hi"\n');
+    const used = await loaded(['run', hello]);
+    expect(['NativeModule net', 'NativeModule stream'].filter((m) => !used.has(m))).toEqual([]);
+  });
+
   it('makes the code cache when it is missing, and again when it is stale', async () => {
     const dir = join(scratch, 'copy');
     rmSync(dir, { recursive: true, force: true });
