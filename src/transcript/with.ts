@@ -5,7 +5,7 @@ import { portBound, takenSince } from './port-probe.js';
 import { holdings, portsInstead } from './program-ports.js';
 import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
-import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
+import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
 import type { ProgramIo } from './program-replay.js';
 import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
@@ -20,6 +20,10 @@ export interface Peer extends ProgramIo {
   ended(): string | null;
   /** The last lines of its standard error, escaped. */
   stderrTail(n: number): string[];
+  /** Its process group (the pid sockshell started), where it started. */
+  readonly pgid: number | undefined;
+  /** Resolves once Node has seen it exit. */
+  readonly exited: Promise<void>;
   /**
    * Ends the program's whole process group, and any process of it that left the group (a daemon),
    * and waits (bounded) until none of it runs, so its ports are free for the next transcript.
@@ -221,11 +225,15 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
   child.stdin.on('error', () => {}); // EPIPE: it exited or closed its input; write() says so
   if (child.pid !== undefined) live.add(child.pid);
   const watch = child.pid !== undefined ? watchDescendants(child.pid) : null;
+  const since = child.pid !== undefined ? startTime(child.pid) : null;
   const exit = (): string | null =>
     child.exitCode !== null ? `exit status ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : null;
   let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const peer: Peer = {
     command,
+    pgid: child.pid,
+    exited,
     ended: () => {
       const how = exit();
       if (stopping || how === null) return null;
@@ -249,7 +257,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       const leaderExited = exit() !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
       const left = await endGroup(child.pid, { leaderExited });
       // A daemon: it left the group, so the group's end said nothing of it.
-      const found = strays(tag, watch?.known ?? new Set(), child.pid);
+      const found = strays(tag, watch?.known ?? new Set(), child.pid, since);
       const described = found.map((pid) => `pid ${pid}: ${terminalSafe(Buffer.from(commandLine(pid), 'latin1'))}`);
       const stuck = [...(left ?? []), ...(await killAll(found))];
       live.delete(child.pid);
