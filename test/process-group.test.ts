@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { endGroup, running } from '../src/transcript/process-group.js';
+import { asleep, endGroup, running } from '../src/transcript/process-group.js';
 import { hasPython } from './helpers/proc.js';
 
 /** A server slow to shut down: on SIGTERM it takes 0.6 s, then exits; its child (same group) goes with it. */
@@ -45,5 +45,35 @@ describe.runIf(hasPython && process.platform === 'linux')('endGroup', () => {
     // 0.6 s at 10 ms a look was 60 looks; doubling from 5 ms to 100 ms, and once at the exit, is about 11.
     expect(looks).toBeGreaterThan(0);
     expect(looks).toBeLessThanOrEqual(15);
+  });
+});
+
+/**
+ * What a failed transcript's report waits on (program-settle.ts): a program whose every process is
+ * asleep, blocked in a call, is not on its way out, so the report need not wait out its bound; one
+ * busy on a core, or one whose processes have all ended, is not asleep.
+ */
+describe.runIf(hasPython && process.platform === 'linux')('asleep', () => {
+  it('is true for a program blocked in input(), a shell waiting for it included, and false for one busy on a core', async () => {
+    const blocked = spawn('sh', ['-c', 'python3 -c "print(1, flush=True); input()"; true'], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    started.push(blocked.pid!);
+    await new Promise((r) => blocked.stdout.once('data', r));
+    // Printed, then input(): asleep from its next moment on.
+    for (let look = 0; look < 10_000 && asleep(blocked.pid!) !== true; look++) await new Promise((r) => setTimeout(r, 1));
+    expect(asleep(blocked.pid!)).toBe(true);
+    expect(running(blocked.pid!)).toHaveLength(2);
+    const busy = spawn('python3', ['-c', 'print(1, flush=True)\nwhile True: pass'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    started.push(busy.pid!);
+    await new Promise((r) => busy.stdout.once('data', r));
+    expect(asleep(busy.pid!)).toBe(false);
+    blocked.stdin.end();
+    await new Promise((r) => blocked.once('exit', r));
+    expect(asleep(blocked.pid!)).toBe(false);
   });
 });

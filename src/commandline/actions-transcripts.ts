@@ -33,7 +33,7 @@ export async function testAction(hooks: ProcessHooks, argv: readonly string[]): 
 
 /** `sockshell grade --with "COMMAND" [OPTIONS] SUBMISSIONS TRANSCRIPTS ...`. */
 export async function gradeAction(hooks: ProcessHooks, argv: readonly string[]): Promise<number> {
-  const o = sharedOptions('grade', argv, []);
+  const o = sharedOptions('grade', argv, [], ['csv']);
   if (typeof o === 'string') return usage(o, 'grade');
   const [submissions, ...transcripts] = o.paths;
   if (submissions === undefined || transcripts.length === 0)
@@ -45,13 +45,14 @@ export async function gradeAction(hooks: ProcessHooks, argv: readonly string[]):
   const { grade } = await import('../transcript/grade.js');
   await hooks.guardPrograms();
   const text = (k: string) => (typeof o.args[k] === 'string' ? o.args[k] : undefined);
-  const [json, junit, gradescopeDir] = [text('json'), text('junit'), text('gradescope')];
+  const [json, junit, gradescopeDir, csv] = [text('json'), text('junit'), text('gradescope'), text('csv')];
   return grade(submissions, transcripts, {
     ...o,
     with: o.commands,
     ...(json ? { json } : {}),
     ...(junit ? { junit } : {}),
     ...(gradescopeDir ? { gradescopeDir } : {}),
+    ...(csv ? { csv } : {}),
     out: process.stdout,
     err: process.stderr,
     signal: hooks.interrupts().signal,

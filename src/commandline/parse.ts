@@ -36,16 +36,21 @@ export interface Shared {
 const SHARED_STRINGS = ['with', 'port', 'timeout', 'ready-timeout', 'wall', 'feedback', 'jobs', 'json', 'junit', 'gradescope'];
 
 /** Parses `test` or `grade`'s command line; a string is a usage error. */
-export function sharedOptions(name: 'test' | 'grade', argv: readonly string[], booleans: readonly string[]): Shared | string {
+export function sharedOptions(
+  name: 'test' | 'grade',
+  argv: readonly string[],
+  booleans: readonly string[],
+  strings: readonly string[] = [],
+): Shared | string {
   const parseArgs = argParser();
   const args = parseArgs([...argv], {
     boolean: ['x', 'allow-files', ...booleans],
     // Not `array`: that would swallow the transcript paths after --with; repeated flags collect anyway.
-    string: SHARED_STRINGS,
+    string: [...SHARED_STRINGS, ...strings],
     alias: { jobs: ['j'] },
     configuration: { ...WORDS_AS_TYPED, 'camel-case-expansion': false },
   });
-  const known = new Set(['_', '--', 'x', 'j', 'allow-files', ...booleans, ...SHARED_STRINGS]);
+  const known = new Set(['_', '--', 'x', 'j', 'allow-files', ...booleans, ...SHARED_STRINGS, ...strings]);
   const unknown = Object.keys(args).find((k) => !known.has(k));
   if (unknown) return `${name}: unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`;
   const seconds = (option: string, fallback: number | undefined): number | undefined | string => {

@@ -1,8 +1,10 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { renderTable } from '../render/table.js';
+import { gradebookCsv } from './gradebook.js';
 import { inOrder } from './pool.js';
+import { replaceQuoted } from './shell-quote.js';
 import { score, type FeedbackMode, type Suite } from './reports.js';
 import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
 import { isPass, printResult, transcriptFiles, writeReports } from './runner.js';
@@ -18,6 +20,8 @@ export interface GradeOptions extends Omit<RunSettings, 'signal' | 'update'> {
   readonly junit?: string;
   /** A folder: SUBMISSION/results.json in it for each submission (Gradescope's format). */
   readonly gradescopeDir?: string;
+  /** The gradebook as CSV: a row per submission (gradebook.ts). */
+  readonly csv?: string;
   readonly out: Writable;
   readonly err: Writable;
   readonly signal: AbortSignal;
@@ -54,7 +58,7 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
       runTranscript(file, {
         ...options,
         update: false,
-        with: options.with.map((c) => c.replaceAll(SUBMISSION_PLACEHOLDER, submission)),
+        with: options.with.map((c) => replaceQuoted(c, SUBMISSION_PLACEHOLDER, submission)),
       }),
     (result, { submission }) => {
       if (result.outcome === 'interrupted') return;
@@ -77,6 +81,7 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
     { ...(options.json ? { json: options.json } : {}), ...(options.junit ? { junit: options.junit } : {}) },
     options.feedback,
   );
+  if (options.csv) await writeFile(options.csv, gradebookCsv(suites, files));
   if (options.gradescopeDir) {
     for (const suite of suites) {
       const dir = join(options.gradescopeDir, suite.name);

@@ -7,7 +7,9 @@ import { portSockets, tcpHolders, udpHolders } from '../engine/index.js';
 
 /** Someone has this port: binding it ourselves fails with EADDRINUSE (TCP or UDP). TIME_WAIT counts. */
 export async function portInUse(port: number): Promise<boolean> {
-  return (await tcpTaken(port)) || (await udpTaken(port));
+  // TCP and UDP side by side (a bind each waits on the event loop twice); udpTaken's two stay in turn.
+  const [tcp, udp] = await Promise.all([tcpTaken(port), udpTaken(port)]);
+  return tcp || udp;
 }
 
 /**

@@ -86,13 +86,27 @@ function ended(pgid: number): boolean {
 
 /** The pids of group `pgid` that are not zombies, from Linux's /proc; null where there is no /proc. */
 export function running(pgid: number): number[] | null {
+  return members(pgid)?.map(({ pid }) => pid) ?? null;
+}
+
+/**
+ * Whether every process of group `pgid` still running is asleep (state S: blocked in a call, as a
+ * server in recvfrom or accept is, or a program in input()); false when one runs or none is left,
+ * null where there is no /proc.
+ */
+export function asleep(pgid: number): boolean | null {
+  const found = members(pgid);
+  return found === null ? null : found.length > 0 && found.every(({ state }) => state === 'S');
+}
+
+function members(pgid: number): { pid: number; state: string }[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  const pids: number[] = [];
+  const pids: { pid: number; state: string }[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -103,7 +117,7 @@ export function running(pgid: number): number[] | null {
     }
     // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so read after the last ')'.
     const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') pids.push(Number(entry));
+    if (Number(pgrp) === pgid && state !== undefined && state !== 'Z' && state !== 'X') pids.push({ pid: Number(entry), state });
   }
   return pids;
 }

@@ -25,6 +25,8 @@ interface ProcInfo {
   readonly ppid: number;
   readonly pgrp: number;
   readonly zombie: boolean;
+  /** When it started, in clock ticks since boot (stat's starttime). */
+  readonly start: number;
 }
 
 function info(pid: number): ProcInfo | null {
@@ -35,8 +37,9 @@ function info(pid: number): ProcInfo | null {
     return null;
   }
   // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so read after the last ')'.
-  const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), zombie: state === 'Z' || state === 'X' };
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [state, ppid, pgrp] = fields;
+  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), zombie: state === 'Z' || state === 'X', start: Number(fields[19]) };
 }
 
 function pids(): number[] {
@@ -132,14 +135,23 @@ function children(pid: number): number[] | null {
   return out;
 }
 
-/** Live processes of the program outside group `pgid`: tagged, or seen as its descendants. */
-export function strays(tag: string, known: ReadonlySet<number>, pgid: number): number[] {
+/** When process `pid` started (ticks since boot), for strays' `since`; null when it is gone or not Linux. */
+export function startTime(pid: number): number | null {
+  return info(pid)?.start ?? null;
+}
+
+/**
+ * Live processes of the program outside group `pgid`: tagged, or seen as its descendants. With
+ * `since` (the program's startTime), only a process started since can carry its tag, so only those
+ * have their environment read: reading every process's took 17 ms a stop, twice what the rest took.
+ */
+export function strays(tag: string, known: ReadonlySet<number>, pgid: number, since: number | null = null): number[] {
   const out: number[] = [];
   for (const pid of pids()) {
     if (pid === process.pid) continue;
     const p = info(pid);
     if (p === null || p.zombie || p.pgrp === pgid) continue;
-    if (known.has(pid) || carriesTag(pid, tag)) out.push(pid);
+    if (known.has(pid) || ((since === null || !(p.start < since)) && carriesTag(pid, tag))) out.push(pid);
   }
   return out;
 }

@@ -1,30 +1,63 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
 import { running } from './process-group.js';
 import { commandLine } from './process-tree.js';
 
+/** A server port a program holds: a UDP socket bound to it, or a TCP socket listening on it. */
+export interface ServerPort {
+  readonly transport: 'TCP' | 'UDP';
+  readonly port: number;
+}
+
 /**
- * The ports a program under test has bound, by its process group: what its sockets are (Linux's
- * /proc/PID/fd) matched with the kernel's socket tables. Listening TCP sockets and UDP sockets only,
- * the ports a server takes. Empty where it has none or /proc cannot say. For a program that never
- * bound the port it was given: the port it chose instead.
+ * What a program under test holds, by its process group (Linux's /proc/PID/fd matched with the
+ * kernel's socket tables): how many of its processes still run (zombies do not), how many sockets
+ * they have open, and the server ports among them. A socket the tables do not list has no port a
+ * client could reach: made and not bound yet, or (TCP) bound and not listening. Null where it cannot
+ * be read (no /proc: not Linux; or a process of another user's), so callers say less.
  */
-export function boundPorts(pgid: number): { readonly transport: 'TCP' | 'UDP'; readonly port: number }[] {
+export interface Holdings {
+  readonly running: number;
+  readonly sockets: number;
+  readonly ports: readonly ServerPort[];
+}
+
+export function holdings(pgid: number): Holdings | null {
+  const pids = running(pgid);
+  if (pids === null) return null;
   const inodes = new Set<string>();
-  for (const pid of running(pgid) ?? []) for (const inode of socketInodes(pid)) inodes.add(inode);
-  if (inodes.size === 0) return [];
-  const found = new Map<string, { transport: 'TCP' | 'UDP'; port: number }>();
+  for (const pid of pids) {
+    const own = socketInodes(pid);
+    if (own === null) return null;
+    for (const inode of own) inodes.add(inode);
+  }
+  // Its standard input, output and error are Unix sockets (Node pipes a child's stdio through
+  // socketpairs), and a name lookup opens a netlink socket: sockets, but none a client could reach.
+  for (const inode of localSocketInodes()) inodes.delete(inode);
+  if (inodes.size === 0) return { running: pids.length, sockets: 0, ports: [] };
+  const found = new Map<string, ServerPort>();
   for (const [protocol, transport] of [
     ['tcp', 'TCP'],
     ['udp', 'UDP'],
   ] as const) {
-    for (const row of socketRows(protocol) ?? []) {
+    const rows = socketRows(protocol);
+    if (rows === null) return null;
+    for (const row of rows) {
       if (row.inode !== undefined && inodes.has(row.inode) && (protocol === 'udp' || row.state === TCP_LISTEN)) {
         found.set(`${transport} ${row.port}`, { transport, port: row.port });
       }
     }
   }
-  return [...found.values()];
+  return { running: pids.length, sockets: inodes.size, ports: [...found.values()] };
+}
+
+/**
+ * The ports a program under test has bound (holdings): listening TCP sockets and UDP sockets only,
+ * the ports a server takes. Empty where it has none or /proc cannot say. For a program that never
+ * bound the port it was given: the port it chose instead.
+ */
+export function boundPorts(pgid: number): readonly ServerPort[] {
+  return holdings(pgid)?.ports ?? [];
 }
 
 /**
@@ -34,8 +67,11 @@ export function boundPorts(pgid: number): { readonly transport: 'TCP' | 'UDP'; r
  * another, it only bound this one after the caller last looked (a server slow to start, under load).
  */
 export function choseInstead(pgid: number | undefined, given: number | undefined): string {
-  if (pgid === undefined) return '';
-  const ports = boundPorts(pgid);
+  return pgid === undefined ? '' : portsInstead(boundPorts(pgid), given);
+}
+
+/** choseInstead for ports already read (holdings). */
+export function portsInstead(ports: readonly ServerPort[], given: number | undefined): string {
   if (given !== undefined && ports.some(({ port }) => port === given)) return '';
   return ports.map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`).join(' and ');
 }
@@ -67,17 +103,41 @@ export function portHolders(port: number): string[] {
   } catch {
     return [];
   }
-  const holders = pids.filter((pid) => pid !== process.pid && socketInodes(pid).some((inode) => sockets.has(inode)));
+  const holders = pids.filter((pid) => pid !== process.pid && (socketInodes(pid) ?? []).some((inode) => sockets.has(inode)));
   return [...new Set(holders.map((pid) => commandLine(pid)).filter((c) => c !== ''))];
 }
 
-/** The inodes of the sockets process `pid` has open (Linux's /proc/PID/fd); empty when it is gone or another user's. */
-function socketInodes(pid: number): string[] {
+/** The inodes of this namespace's Unix domain and netlink sockets (/proc/net/unix, netlink); empty where unreadable. */
+function localSocketInodes(): string[] {
+  const inodes: string[] = [];
+  for (const [file, column] of [
+    ['/proc/net/unix', 6],
+    ['/proc/net/netlink', 9],
+  ] as const) {
+    let table: string;
+    try {
+      table = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const row of table.split('\n').slice(1)) {
+      const inode = row.trim().split(/\s+/)[column];
+      if (inode !== undefined) inodes.push(inode);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * The inodes of the sockets process `pid` has open (Linux's /proc/PID/fd): empty when it is gone,
+ * null when its descriptors cannot be read (another user's process).
+ */
+function socketInodes(pid: number): string[] | null {
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return [];
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : null;
   }
   const inodes: string[] = [];
   for (const fd of fds) {

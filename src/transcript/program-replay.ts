@@ -101,7 +101,12 @@ export async function runProgramBlock(
         }
         if (ended || Date.now() > deadline || options.signal?.aborted) {
           shown.push(...lines);
-          if (!ended) shown.push(`(no more ${action.kind} within ${seconds}: the program is still running)`);
+          // Said either way: a bare `got: (nothing)` did not tell a stream that ended from one still open.
+          shown.push(
+            ended
+              ? `(its ${action.kind} ended: the program closed it or exited; nothing more can come)`
+              : `(no more ${action.kind} within ${seconds}: the program is still running)`,
+          );
           one.take(action.kind, lines.length);
           return;
         }

@@ -9,13 +9,11 @@ import type { Header } from './header.js';
 import { freshPort, releasePort } from './port-probe.js';
 import { transcriptProblems } from './problems.js';
 import { programPrompt } from './program-lines.js';
+import { settle } from './program-settle.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
 import { PORT_PLACEHOLDER, StartFailure } from './start-failure.js';
 import { spawnPeer, startPeer, type Peer } from './with.js';
-
-/** How long a failed transcript's program has to finish dying before its state is reported. */
-const SETTLE_MS = 500;
 
 export { PORT_PLACEHOLDER } from './start-failure.js';
 
@@ -160,10 +158,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   } finally {
     // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
     // report says how it ended, the same way every run, rather than "still running" by a race.
-    if (peers[0] && result && !result.passed) {
-      for (const until = Date.now() + SETTLE_MS; peers[0].exit() === null && Date.now() < until;)
-        await new Promise((r) => setTimeout(r, 10));
-    }
+    if (peers[0] && result && !result.passed) await settle(peers[0]);
     exit = peers[0]?.exit() ?? null;
     tail = peers[0]?.stderrTail(5) ?? [];
     for (const p of peers) {

@@ -37,7 +37,8 @@ export interface Placeholder {
 export function portArgv(command: string): string | null {
   const words = command.trim().split(/\s+/);
   const at = words.indexOf(PORT_PLACEHOLDER);
-  const file = words.findIndex((w) => /\.py$/.test(w));
+  // A quoted path (a submission's folder with a space in it) ends in its closing quote.
+  const file = words.findIndex((w) => /\.py['"]?$/.test(w));
   return at >= 0 && file >= 0 && at > file ? `sys.argv[${at - file}]` : null;
 }
 

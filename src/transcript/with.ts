@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, takenSince } from './port-probe.js';
-import { choseInstead } from './program-ports.js';
+import { holdings, portsInstead } from './program-ports.js';
+import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
-import { commandLine, killAll, newTag, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
+import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
 import type { ProgramIo } from './program-replay.js';
 import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
@@ -19,6 +20,10 @@ export interface Peer extends ProgramIo {
   ended(): string | null;
   /** The last lines of its standard error, escaped. */
   stderrTail(n: number): string[];
+  /** Its process group (the pid sockshell started), where it started. */
+  readonly pgid: number | undefined;
+  /** Resolves once Node has seen it exit. */
+  readonly exited: Promise<void>;
   /**
    * Ends the program's whole process group, and any process of it that left the group (a daemon),
    * and waits (bounded) until none of it runs, so its ports are free for the next transcript.
@@ -113,7 +118,9 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     // Ready by its own account half a second ago, and a server on another port: it chose that port (one
     // written into it, or worked out wrong: serverPort + 1). Waiting out --ready-timeout changes nothing,
     // and "never bound" alone left the student to guess what it did bind.
-    const elsewhere = options.placeholder !== undefined && (settled || Date.now() > deadline) ? choseInstead(child.pid, options.port) : '';
+    const late = settled || Date.now() > deadline;
+    const held = late && child.pid !== undefined ? holdings(child.pid) : null;
+    const elsewhere = options.placeholder !== undefined && held !== null ? portsInstead(held.ports, options.port) : '';
     if (elsewhere !== '') {
       await peer.stop();
       throw new StartFailure(
@@ -123,16 +130,15 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
         [`the program did not bind ${given}; it bound ${studentPort(elsewhere)} instead: does it read its port from its arguments?`],
       );
     }
+    if (late && held?.running === 0 && (await exitSeen(child))) continue; // it ended as we looked: said at the top
     if (Date.now() > deadline) {
-      const bound = options.port !== undefined ? choseInstead(child.pid, undefined) : '';
       await peer.stop();
       const seconds = `${options.readyTimeoutMs / 1000} s`;
       if (options.placeholder !== undefined) {
-        throw new StartFailure(
-          [`--with "${command}" never bound the port {port} gave it, in ${seconds}: does it read its port from its arguments?`],
-          [`the program never bound ${given}, in ${seconds}: does it read its port from its arguments?`],
-        );
+        const said = neverBound(held, { command, given, seconds });
+        throw new StartFailure([said.instructor], [said.student]);
       }
+      const bound = held !== null && options.port !== undefined ? portsInstead(held.ports, undefined) : '';
       const port = options.port !== undefined ? ` and port ${options.port} was not bound${bound !== '' ? ` (it bound ${bound})` : ''}` : '';
       throw new StartFailure(
         [`--with "${command}" was not ready after ${seconds}: it printed no line${port}; give --port PORT, or make it print when ready`],
@@ -141,6 +147,18 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     }
     pause = (await nextLook(child, pause)) ? FIRST_LOOK_MS : Math.min(2 * pause, LAST_LOOK_MS);
   }
+}
+
+/**
+ * Resolves true once Node has seen the program exit: its processes are all gone (holdings), so the
+ * exit is on its way; false if it has not come after half a second (then it is said as still running).
+ */
+function exitSeen(child: ReturnType<typeof spawn>): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 500);
+    child.once('exit', () => (clearTimeout(timer), resolve(true)));
+  });
 }
 
 /** Resolves once both output pipes of an exited program have closed, or after half a second (a process it left may hold them). */
@@ -207,11 +225,15 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
   child.stdin.on('error', () => {}); // EPIPE: it exited or closed its input; write() says so
   if (child.pid !== undefined) live.add(child.pid);
   const watch = child.pid !== undefined ? watchDescendants(child.pid) : null;
+  const since = child.pid !== undefined ? startTime(child.pid) : null;
   const exit = (): string | null =>
     child.exitCode !== null ? `exit status ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : null;
   let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const peer: Peer = {
     command,
+    pgid: child.pid,
+    exited,
     ended: () => {
       const how = exit();
       if (stopping || how === null) return null;
@@ -235,7 +257,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       const leaderExited = exit() !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
       const left = await endGroup(child.pid, { leaderExited });
       // A daemon: it left the group, so the group's end said nothing of it.
-      const found = strays(tag, watch?.known ?? new Set(), child.pid);
+      const found = strays(tag, watch?.known ?? new Set(), child.pid, since);
       const described = found.map((pid) => `pid ${pid}: ${terminalSafe(Buffer.from(commandLine(pid), 'latin1'))}`);
       const stuck = [...(left ?? []), ...(await killAll(found))];
       live.delete(child.pid);

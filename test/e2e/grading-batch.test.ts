@@ -15,12 +15,13 @@ import { CLI, ROOT, freeFixedPort, hasPython, runProcess, sockshell } from '../h
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-grade-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Kind = 'udp-server' | 'tcp-server' | 'udp-client' | 'tcp-client';
+type Kind = 'udp-server' | 'tcp-server' | 'udp-client' | 'tcp-client' | 'udp-pinger';
 const PROGRAM: Record<Kind, string> = {
   'udp-server': 'UDPServer.py',
   'tcp-server': 'TCPServer.py',
   'udp-client': 'UDPClient.py',
   'tcp-client': 'TCPClient.py',
+  'udp-pinger': 'UDPPingerClient.py',
 };
 
 /** A copy of test/grading/KIND with its fixed port replaced by a free one. */
@@ -31,7 +32,7 @@ async function copyOf(kind: Kind, to = join(dir, kind)): Promise<string> {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      else writeFileSync(path, readFileSync(path, 'utf8').replace(/\b2121[2-5]\b/g, port));
+      else writeFileSync(path, readFileSync(path, 'utf8').replace(/\b2121[2-6]\b/g, port));
     }
   };
   walk(to);
@@ -159,6 +160,31 @@ describe.runIf(hasPython)('sockshell grade: the textbook programs and the mistak
   it('TCP clients: the textbook passes; a trailing newline, and printing without reading the reply, fail', async () => {
     const { verdicts } = await grade('tcp-client');
     expect(verdicts).toEqual({ 'never-reads': { upper: fail }, textbook: { upper: pass }, 'trailing-newline': { upper: fail } });
+  });
+
+  it('UDP pingers (a variant assignment): a dropped ping must be said as timed out after the 1 s timeout', async () => {
+    const { verdicts, results } = await grade('udp-pinger');
+    expect(verdicts).toEqual({
+      'closes-early': { ping: fail },
+      'no-decode': { ping: fail },
+      'no-timeout': { ping: fail },
+      reference: { ping: pass },
+      uncaught: { ping: fail },
+    });
+    const feedback = (who: string) => results.submissions.find((s) => s.submission === who)!.tests[0]!.feedback;
+    expect(feedback('no-decode').find((l) => l.startsWith('got:'))).toMatch(/^got: {6}Reply 1: b'PONG ONE \(GRADER\)' RTT \d+\.\d+ s$/);
+    expect(feedback('no-timeout')).toContain('got:      (no more stdout within 10 s: the program is still running)');
+    expect(feedback('uncaught')).toEqual(
+      expect.arrayContaining([
+        'expected: Ping 2: Request timed out',
+        'got:      (its stdout ended: the program closed it or exited; nothing more can come)',
+        'the program: exit status 1',
+        '  TimeoutError: timed out',
+      ]),
+    );
+    expect(feedback('closes-early')).toEqual(
+      expect.arrayContaining(['the program: exit status 1', '  OSError: [Errno 9] Bad file descriptor']),
+    );
   });
 
   it("the shipped UDPClient.sock and TCPClient.sock pass the transcripts the textbook's clients pass: input's prompt is on stdout, as Python's", async () => {

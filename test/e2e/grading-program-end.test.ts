@@ -97,4 +97,13 @@ describe.runIf(hasPython)('grading: a program that ended is told why nothing cam
       'nothing was listening when this line connected: the program ended on its own (exit status 0) instead of accepting the next client (a server loops around accept)',
     );
   });
+
+  it('a client whose output ended before the line expected is told its stdout ended, not a bare (nothing)', async () => {
+    // Instructor trial 2: a pinger that crashed at its first timeout read `got: (nothing)`, where one
+    // still running read "(no more stdout within 5 s: the program is still running)".
+    const program = altered('udp-client', 'UDPClient.py', 'exits-before-print', 'print(modifiedMessage.decode())', 'sys.exit(3)');
+    const lines = await feedback(program, 'udp-client');
+    expect(lines).toContain('the program: exit status 3');
+    expect(lines.join('\n')).toContain('(its stdout ended: the program closed it or exited; nothing more can come)');
+  });
 });
