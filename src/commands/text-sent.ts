@@ -26,8 +26,8 @@ export function tellTextSent(ctx: CallContext<unknown>, payload: readonly Arg[],
   TOLD.add(ctx.session);
   const w = text.word;
   const name = w.kind === 'var' && w.path === undefined ? w.name : null;
-  const what = name === null ? 'the text' : name;
-  const python = name === null ? "the text's .encode()" : `${name}.encode()`;
+  const what = name === null ? 'this payload' : name;
+  const python = name === null ? 'with .encode()' : `${name}.encode()`;
   const utf8 = Buffer.from(text.value.value, 'utf8');
   // A short payload is shown as Python shows bytes; a long one by its size, as one line must stay one line.
   const sent = utf8.length <= SHOWN ? `its UTF-8 bytes, ${repr(bytes(utf8))},` : `its ${utf8.length} UTF-8 bytes,`;

@@ -47,9 +47,12 @@ export function prepare(call: Call, table: ReadonlyMap<string, CommandDef>): Pre
     const form = forms[0];
     const kindAt = (i: number) => form?.[Math.min(i, form.length - 1)]?.kind;
     const specAt = (i: number) => form?.[Math.min(i, form.length - 1)];
+    // A value among several words (`print sent $sent wrote $n`) is text, as the words around it are;
+    // alone (`print modifiedMessage`) it is the one a Python program would name.
     const expression = (i: number) => {
       const spec = specAt(i);
-      return spec !== undefined && EXPRESSION_KINDS.has(spec.kind) && spec.choices === undefined;
+      if (spec === undefined || !EXPRESSION_KINDS.has(spec.kind) || spec.choices !== undefined) return false;
+      return spec.kind !== 'value' || n === 1;
     };
     const bareData = split.positional.flatMap((w, i) =>
       expression(i) && w.kind === 'literal' && !w.quoted && NAME.test(w.text) ? [{ at: i, data: kindAt(i) === 'data' }] : [],
