@@ -219,7 +219,10 @@ describe('every bad argument gets one clear line with a caret, and the shell goe
   it('a value command in parentheses gives its result to the call (issue 13)', async () => {
     await shell.ok('m = hi', 'v = udp.bind 127.0.0.1 0', 'a = v.getsockname');
     const out = await shell.ok('v.sendto (upper $m) $a', 'r = v.recv 10', 'print $r (len $r)', 'use u');
-    expect(withoutReceiveNotes(out)).toBe('2\nHI 2\n'); // sendto's count, then the print
+    // The str upper gives is sent as its UTF-8 bytes, said once a session (student trial, B); then sendto's count, then the print.
+    expect(withoutReceiveNotes(out)).toBe(
+      "# this payload is text (a str): it went as its UTF-8 bytes, b'HI', which Python writes with .encode(); Python's sendto takes bytes only, and a str raises TypeError (explain encode)\n2\nHI 2\n",
+    );
     await shell.ok('v.close');
   });
 

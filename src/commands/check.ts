@@ -19,8 +19,9 @@ export function compile(source: string, firstLine = 1, whole?: WholeProgram): Pa
   const text = firstLine === 1 && source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const parsed = parse(text, GRAMMAR, { firstLine });
   const known = whole === undefined ? null : knownNames(parsed.program, whole);
-  const diagnostics = parsed.diagnostics.map((d) => (known === null ? d : unknownVariable(d, (name) => known.has(name))));
-  walk(parsed.program, diagnostics);
+  const found = [...parsed.diagnostics];
+  walk(parsed.program, found);
+  const diagnostics = known === null ? found : found.map((d) => unknownVariable(d, (name) => known.has(name)));
   if (known !== null) unassigned(parsed.program, known, diagnostics);
   diagnostics.sort((a, b) => a.span.line - b.span.line || a.span.col - b.span.col);
   // Incomplete for a reader (ask for more lines) only when blocks left open are the only problem.

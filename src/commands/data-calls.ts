@@ -8,6 +8,7 @@ import { tellKernelDrops } from './kernel-drops.js';
 import { expr, lines } from '../spec/python.js';
 import { defineCommand, type CommandDef } from '../spec/command.js';
 import type { PyContext } from '../spec/python.js';
+import { tellTextSent } from './text-sent.js';
 
 /**
  * DATA and any words after it, for send, sendall and sendline: `send hi there` sends b'hi there',
@@ -42,7 +43,10 @@ export const dataCalls: readonly CommandDef[] = [
     toPython: (py) => expr(`${py.target}.send(${joinedBytes(py)})`, 'int'),
     run(ctx) {
       const n = ctx.session.engine.send(ctx.socket(), joinWords(ctx.a.DATA, ctx.a.MORE), ctx.block);
-      return typeof n === 'number' ? int(n) : n.then(int);
+      return andThen(n, (sent) => {
+        tellTextSent(ctx, ctx.args, 'send');
+        return int(sent);
+      });
     },
   }),
   defineCommand({
@@ -59,6 +63,7 @@ export const dataCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.sendall(${joinedBytes(py)})`),
     async run(ctx) {
       await ctx.session.engine.sendall(ctx.socket(), joinWords(ctx.a.DATA, ctx.a.MORE), ctx.block);
+      tellTextSent(ctx, ctx.args, 'sendall');
       return NONE;
     },
   }),
@@ -83,6 +88,7 @@ export const dataCalls: readonly CommandDef[] = [
       const to = destination(ctx.a);
       const socket = ctx.socket();
       return andThen(ctx.session.engine.sendto(socket, ctx.a.DATA, to.host, to.port, ctx.block), (n) => {
+        tellTextSent(ctx, ctx.args.slice(0, 1), 'sendto');
         if (ctx.session.engine.endpoints(socket)?.transport === 'tcp') {
           ctx.warn(
             `${socket.name} is a TCP connection: Linux ignores sendto's address and sends to its peer, as send does; TCP's call is send, which takes no address`,

@@ -32,8 +32,11 @@ export function checkLiterals(
     refineArgs(def, { a, flags, forms }, positional, values, name);
     return null;
   } catch (e) {
-    if (e instanceof ShellError && e.span !== null) return { message: e.message, span: e.span };
-    throw e;
+    if (!(e instanceof ShellError) || e.span === null) throw e;
+    const at = e.span;
+    const word = positional.find((w) => w.span === at);
+    const bare = word?.kind === 'literal' && !word.quoted && /^[A-Za-z_]\w*$/.test(word.text) ? { bare: word.text } : {};
+    return { message: e.message, span: at, ...bare };
   }
 }
 

@@ -5,6 +5,7 @@ import { joinWords } from './coercers.js';
 import { expr, lines } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { WORDS, joinedBytes } from './data-calls.js';
+import { tellTextSent } from './text-sent.js';
 import { tellReceived } from './arrivals.js';
 
 /**
@@ -153,6 +154,7 @@ export const streamReads: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.sendall(${sendlineBytes(joinedBytes(py))})`),
     async run(ctx) {
       await ctx.session.engine.sendall(ctx.socket(), Buffer.concat([joinWords(ctx.a.DATA, ctx.a.MORE), LF]), ctx.block);
+      tellTextSent(ctx, ctx.args, 'sendall');
       return NONE;
     },
   }),

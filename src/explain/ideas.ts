@@ -34,6 +34,8 @@ export const IDEAS = {
   // The words students type, and meet in the `#` lines.
   recvfrom:
     "recvfrom BUFSIZE waits for one datagram and returns it with its sender's address: (data, address). Assign both, as the textbook does: message, clientAddress = serverSocket.recvfrom 2048. BUFSIZE is the most bytes it returns; the rest of a longer datagram is lost. If nothing has arrived it waits (blocks) until something does, or until settimeout's limit; Ctrl-C cancels. Each call returns exactly one datagram, however many are queued.",
+  encode:
+    "A socket carries bytes, not text. Python's send, sendall and sendto take bytes and raise TypeError (a bytes-like object is required, not 'str') for a str, such as the line input returns: the textbook writes message.encode(), which turns text into its UTF-8 bytes, and .decode() to turn the bytes recv and recvfrom return back into text. sockshell does both itself: a str is sent as its UTF-8 bytes (the first time, a # line says so), and print shows bytes as their text. A word typed out (sendto hello ...) is sent as typed, as Python's b'hello'. export writes the .encode() and .decode() where Python needs them.",
   EOF: "EOF, end of file: on a TCP connection, the peer has closed its side (close, or shutdown wr) and its FIN arrived. recv returns what was still queued, then b'' for ever after: b'' from recv means EOF, never an empty message. A server that reads until the client is done loops until recv returns b''.",
   "b''":
     "b'' is the empty bytes value. From recv on TCP it means EOF: the peer closed its side and nothing more will come (recv 0 also returns it). From recvfrom on UDP it is an empty datagram, which is a real message. Sent as data it sends nothing on TCP, and an empty datagram on UDP.",

@@ -68,8 +68,8 @@ export class Caller {
     const { def, positional, flags, error } = prepared;
     if (error) throw new ShellError(error.message, error.span, 2);
     const { args, flagArgs } = callArguments(prepared, (word) => this.value(word), this.session.fileGuard);
-    for (const i of prepared.bareData) {
-      const text = bareNameWarning(call, positional[i]!, this.scope);
+    for (const { at, data } of prepared.bareData) {
+      const text = bareNameWarning(call, positional[at]!, this.scope, data);
       if (text !== null)
         this.out(this.options.job === undefined ? { kind: 'warning', text } : { kind: 'warning', text, job: this.options.job });
     }

@@ -102,4 +102,9 @@ export interface Diagnostic {
    * variable of that name is set; a caller that knows the variables can say `$m` (unknownVariable).
    */
   readonly unknown?: string;
+  /**
+   * The word, when an argument written as a bare word was refused (`bind '' serverPort`): the checker
+   * cannot know a variable of that name is set; a caller that knows can say `$serverPort` (unknownVariable).
+   */
+  readonly bare?: string;
 }

@@ -220,9 +220,12 @@ function splitTopLevel(text: string): string[] {
 /**
  * `m` alone, after `m, a = s.recvfrom 2048`: Python shows a variable by its bare name, sockshell
  * takes a bare word as a command. A parser diagnostic for an unknown command whose word is a variable
- * that is set (`isSet`) gets the sockshell spelling; any other diagnostic is returned as it is.
+ * that is set (`isSet`) gets the sockshell spelling; so does an argument refused as a bare word that
+ * names a variable (`bind '' serverPort`, student trial A); any other diagnostic is returned as it is.
  */
 export function unknownVariable(d: Diagnostic, isSet: (name: string) => boolean): Diagnostic {
+  if (d.bare !== undefined && isSet(d.bare))
+    return { ...d, message: `${d.message}; the variable ${d.bare} is $${d.bare} (a bare word is text)` };
   if (d.unknown === undefined || !isSet(d.unknown)) return d;
   const name = d.unknown;
   return { ...d, message: `unknown command '${name}': ${name} is a variable; write $${name} to show its value, or print $${name}` };
