@@ -32,7 +32,10 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   );
   // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
   ctx.session.streaming = true;
-  const shown = new ShownLines((data) => ctx.print(data));
+  const shown = new ShownLines(
+    (data) => ctx.print(data),
+    (data) => ctx.session.lineStart(data),
+  );
   const side = socketSide(engine, handle, say);
   const record = new InteractRecord(udp ? (info.peer === null ? 'udp-answering' : 'udp-connected') : 'tcp', calledOn(ctx, handle), (base) =>
     freeName(ctx, base),
@@ -60,6 +63,8 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     },
     input: async (signal) => {
       const line = await ctx.session.readLine('', signal, true);
+      if (line === null) shown.inputEnded();
+      else shown.typed();
       return line === null ? null : Buffer.from(`${line}\n`);
     },
     output: (data) => shown.take(data),

@@ -104,7 +104,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
               asked.abort(); // takes the question back, so the next line typed is a command again
               resolve(null);
             };
-          server.question(terminalSafe(Buffer.from(prompt)), { signal: asked.signal }, (line) => {
+          // A line start that arrived before the question (lineStart) is its prompt: readline draws the prompt whole.
+          const asking = prompt === '' ? (screen?.leadText ?? '') : terminalSafe(Buffer.from(prompt));
+          server.question(asking, { signal: asked.signal }, (line) => {
             recordAgain();
             resolve(line);
           });
@@ -114,8 +116,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
       ).finally(() => {
         endOfInput = null;
         signal.removeEventListener('abort', stop);
+        // Its line has ended on screen (Enter, or the cancel's new line): what stood before the typing stays there.
+        screen?.forgetLead();
       });
     },
+    // interact's prompt that came without a newline, before the typing as nc's terminal shows it (trial 7, L).
+    lineStart: (data) => screen?.lineStart(data) ?? false,
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     // node:repl closes a tick later (REPLServer.close defers to nextTick): marked closed now, the `exit`
     // chunk's end does not draw the prompt once more before the shell ends (trial 4).
@@ -191,10 +197,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
   // While interact reads, Ctrl-D on an empty line ends its input: node:repl's clearLine before it closes
   // and the question's cancel after each wrote a new line, two blank lines (user trial 5). The cursor
-  // is at the start of an empty line already (no prompt, nothing typed): neither need move it.
+  // is at the start of an empty line already (no prompt, nothing typed): neither need move it. With a
+  // line start shown (lineStart: 'login: '), the line has text on it, and ends as a line with text does.
   const lineReader = server as unknown as { clearLine(): void; line: string };
   const clearLine = lineReader.clearLine.bind(server);
-  lineReader.clearLine = () => (endOfInput !== null && lineReader.line === '' ? undefined : clearLine());
+  // (Once: at Ctrl-D readline clears the line, then the question's cancel would again.)
+  lineReader.clearLine = () => (endOfInput !== null && lineReader.line === '' && screen?.forgetLead() !== true ? undefined : clearLine());
   // readline closes itself on Ctrl-D at an empty line; while interact reads, that ends interact's input.
   const closeServer = server.close.bind(server);
   server.close = () => {
