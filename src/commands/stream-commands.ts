@@ -8,6 +8,7 @@ import { defineCommand, type CallContext, type CommandDef } from '../spec/comman
 import { pump } from './pump.js';
 import { ShownLines } from './interact-lines.js';
 import { InteractRecord } from './interact-record.js';
+import { HexView } from './interact-hex.js';
 import { socketSide } from './stream-ends.js';
 import { openSocket } from './socket-arg.js';
 import type { SocketHandle } from '../engine/types.js';
@@ -36,6 +37,8 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     (data) => ctx.print(data),
     (data) => ctx.session.lineStart(data),
   );
+  // --hex: both directions as hex rows (socat -x), in place of the lines.
+  const hex = ctx.flags.has('hex') ? new HexView(!udp, (rows) => ctx.print(Buffer.from(`${rows}\n`))) : null;
   const side = socketSide(engine, handle, say);
   const record = new InteractRecord(udp ? (info.peer === null ? 'udp-answering' : 'udp-connected') : 'tcp', calledOn(ctx, handle), (base) =>
     freeName(ctx, base),
@@ -50,6 +53,7 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
         throw e;
       });
       if (went === 0) record.unsent(at);
+      else hex?.sent(data.subarray(0, went));
       return went;
     },
     receive: async (signal) => {
@@ -67,7 +71,7 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
       else shown.typed();
       return line === null ? null : Buffer.from(`${line}\n`);
     },
-    output: (data) => shown.take(data),
+    output: (data) => (hex === null ? shown.take(data) : hex.received(data)),
     crlf: ctx.flags.has('crlf'),
     // UDP has no FIN: at Ctrl-D nothing more can be typed, so interact ends (trial 7: it sat silent).
     inputEndsAll: udp,
@@ -110,9 +114,12 @@ export const streamCommands: readonly CommandDef[] = [
     name: 'interact',
     group: 'session',
     method: true,
-    usage: 'interact [NAME] [--crlf]',
+    usage: 'interact [NAME] [--crlf] [--hex]',
     forms: [[], [{ name: 'NAME', kind: 'socket' }]],
-    flags: { crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols' },
+    flags: {
+      crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols',
+      hex: 'show what goes (>) and comes (<) as hex rows: offset, bytes, printable column (socat -x, ncat --hex-dump)',
+    },
     summary:
       'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (a FIN on TCP), it ends when both sides have (UDP: at Ctrl-D)',
     python: { none: 'Python has no such loop; pwntools calls it interactive()' },
