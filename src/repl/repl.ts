@@ -90,6 +90,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy && !closed);
     },
     readLine: (prompt, signal, endAtCtrlD) => {
+      const ahead = early.shift();
+      if (ahead !== undefined) return Promise.resolve(ahead);
       // endAtCtrlD (input, interact): Ctrl-D ends this input, as a pipe's end does and as it ends nc's, instead of the session (see server.close below).
       const asked = new AbortController();
       const stop = () => asked.abort();
@@ -163,6 +165,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
   let open = '';
   /** Set while interact reads a line: what Ctrl-D does instead of closing the shell. */
   let endOfInput: (() => void) | null = null;
+  /** Lines that ended while interact had no question asked (it was sending): its next answers, in order. */
+  const early: string[] = [];
 
   // At a terminal, one line on how to begin; piped sessions and transcripts stay as they were.
   if (options.terminal) options.output.write('Type help for the commands, explain after an error, Ctrl-D to leave.\n');
@@ -176,6 +180,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
     preview: false,
     completer: (line: string) => complete(line, completionSources(core)),
     eval: (source, _context, _file, callback) => {
+      // A line that ends while interact sends the one before (no question asked) is interact's too: of a paste
+      // of three lines, interact sent the first, and the others waited to run as commands (or were dropped at Ctrl-C).
+      // node:repl is not called back for it: the next question draws the line being typed.
+      if (core.busy && core.session.streaming) return void early.push(source.replace(/\n$/, ''));
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
       if (core.needsMore(source)) {
@@ -185,6 +193,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       open = '';
       server.clearBufferedCommand();
       void core.execute(source, options.terminal).then(() => {
+        for (const line of early.splice(0)) if (line.trim() !== '') dropped(line); // typed for interact after its input had ended
         server.setPrompt(core.prompt());
         if (closed) return;
         if (open === '') callback(null, undefined);
