@@ -63,6 +63,8 @@ export interface PumpEnds {
    * (the FIN, a reset, trouble with input or output) the ends above meet and tell, as without it.
    */
   readonly bulk?: BulkPath | null;
+  /** Told the totals as the pump ends, however it ends: a failure (a reset) rejects with no result to carry them. */
+  readonly counted?: (totals: { readonly sent: number; readonly received: number }) => void;
 }
 
 export type PumpEnd = 'done' | 'idle' | 'cancelled';
@@ -249,6 +251,7 @@ export async function pump(ends: PumpEnds): Promise<PumpResult> {
   } finally {
     if (idle) clearTimeout(idle);
     ends.signal.removeEventListener('abort', cancel);
+    ends.counted?.({ sent, received });
   }
   if (ends.signal.aborted) end = 'cancelled';
   return { end, sent, received, unsent };

@@ -7,8 +7,11 @@ import { comment } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { pump } from './pump.js';
 import { ShownLines } from './interact-lines.js';
+import { InteractRecord } from './interact-record.js';
+import { HexView } from './interact-hex.js';
 import { socketSide } from './stream-ends.js';
 import { openSocket } from './socket-arg.js';
+import type { SocketHandle } from '../engine/types.js';
 
 const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
 
@@ -30,14 +33,45 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   );
   // What arrives on its own while the lines stream (the traffic log, jobs) is shown as it comes.
   ctx.session.streaming = true;
-  const shown = new ShownLines((data) => ctx.print(data));
+  const shown = new ShownLines(
+    (data) => ctx.print(data),
+    (data) => ctx.session.lineStart(data),
+  );
+  // --hex: both directions as hex rows (socat -x), in place of the lines.
+  const hex = ctx.flags.has('hex') ? new HexView(!udp, (rows) => ctx.print(Buffer.from(`${rows}\n`))) : null;
+  const side = socketSide(engine, handle, say);
+  const record = new InteractRecord(udp ? (info.peer === null ? 'udp-answering' : 'udp-connected') : 'tcp', calledOn(ctx, handle), (base) =>
+    freeName(ctx, base),
+  );
   const result = await pump({
-    ...socketSide(engine, handle, say),
+    ...side,
+    // What went and came is recorded as the calls that do it again, for save and export (trial 7, J).
+    transmit: async (data, signal) => {
+      const at = record.sending(data);
+      const went = await side.transmit(data, signal).catch((e: unknown) => {
+        record.unsent(at);
+        throw e;
+      });
+      if (went === 0) record.unsent(at);
+      else hex?.sent(data.subarray(0, went));
+      return went;
+    },
+    receive: async (signal) => {
+      const got = await side.receive(signal);
+      record.received(got.data, got.end);
+      return got;
+    },
+    endInput: (peerClosed) => {
+      side.endInput(peerClosed);
+      record.inputEnded();
+    },
     input: async (signal) => {
       const line = await ctx.session.readLine('', signal, true);
+      if (line === null) shown.inputEnded();
+      else shown.typed();
       return line === null ? null : Buffer.from(`${line}\n`);
     },
-    output: (data) => shown.take(data),
+    output: (data) => (hex === null ? shown.take(data) : hex.received(data)),
     crlf: ctx.flags.has('crlf'),
     // UDP has no FIN: at Ctrl-D nothing more can be typed, so interact ends (trial 7: it sat silent).
     inputEndsAll: udp,
@@ -48,6 +82,8 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     shown.end();
     ctx.session.streaming = false;
   });
+  // At the prompt's own level only: in a script `run` ran, the record's chunk is the `run` line.
+  if (ctx.scope.depth === 0) ctx.session.ran.ranAs(ctx.span, ctx.name, record.text());
   const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
   // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
   if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, totals);
@@ -59,14 +95,31 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   return NONE;
 }
 
+/** How the recorded calls name the socket: as interact was given it, bare when it acted on the current socket. */
+function calledOn(ctx: CallContext<{ readonly NAME?: Value }>, handle: SocketHandle): string {
+  const word = ctx.args[0]?.word;
+  if (word?.kind === 'literal' && !word.quoted && /^[A-Za-z_]\w*$/.test(word.text)) return `${word.text}.`;
+  if (word?.kind === 'var' && word.path === undefined) return `${word.name}.`;
+  return handle === ctx.scope.current ? '' : `${handle.name}.`;
+}
+
+/** base, or base2, base3...: the first name no variable of the session has, so a replay leaves the user's alone. */
+function freeName(ctx: CallContext, base: string): string {
+  const taken = new Set(ctx.scope.names());
+  for (let n = 1; ; n++) if (!taken.has(n === 1 ? base : `${base}${n}`)) return n === 1 ? base : `${base}${n}`;
+}
+
 export const streamCommands: readonly CommandDef[] = [
   defineCommand({
     name: 'interact',
     group: 'session',
     method: true,
-    usage: 'interact [NAME] [--crlf]',
+    usage: 'interact [NAME] [--crlf] [--hex]',
     forms: [[], [{ name: 'NAME', kind: 'socket' }]],
-    flags: { crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols' },
+    flags: {
+      crlf: 'send each line ending as CR LF (nc -C), for HTTP, SMTP and other line protocols',
+      hex: 'show what goes (>) and comes (<) as hex rows: offset, bytes, printable column (socat -x, ncat --hex-dump)',
+    },
     summary:
       'Talk to a connected socket as nc does: each line typed is sent, what arrives is printed; Ctrl-D half-closes (a FIN on TCP), it ends when both sides have (UDP: at Ctrl-D)',
     python: { none: 'Python has no such loop; pwntools calls it interactive()' },

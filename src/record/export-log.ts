@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { Stmt } from '../lang/ast.js';
+import type { Span, Stmt } from '../lang/ast.js';
 import { statements } from '../lang/statements.js';
 import type { Family } from '../engine/index.js';
 
@@ -58,6 +58,8 @@ export class ExportLog {
   /** What the chunk now running has used and made; kept only if it runs to its end. */
   private touching = new Set<number>();
   private making = new Map<number, string>();
+  /** The running chunk's statement that ran as other statements (ranAs): where its name was, and their text. */
+  private standIn: { readonly line: number; readonly col: number; readonly name: string; readonly source: string } | null = null;
 
   constructor(private readonly reparse: Reparse = () => []) {}
 
@@ -65,10 +67,34 @@ export class ExportLog {
   begin(): void {
     this.touching = new Set();
     this.making = new Map();
+    this.standIn = null;
+  }
+
+  /**
+   * The running chunk's command `name`, whose name is at `at`, is to be recorded as `source` (statements,
+   * one a line) rather than as typed: a command that was a conversation (interact: what it sent and
+   * read) is saved and exported as the calls that do it again. It applies where the chunk is that one
+   * statement, as a line typed at the prompt is; inside a block (a loop turn, an if) the typed text stays.
+   */
+  ranAs(at: Span, name: string, source: string): void {
+    this.standIn = { line: at.line, col: at.col, name, source };
+  }
+
+  /** The running chunk is one statement that ran as others (ranAs): kept even when cancelled, as Ctrl-C is how interact ends. */
+  standsIn(program: readonly Stmt[]): boolean {
+    const stand = this.standIn;
+    const only = program.length === 1 ? program[0]! : null;
+    if (stand === null || only?.kind !== 'command' || only.call.name !== stand.name) return false;
+    return only.call.nameSpan.line === stand.line && only.call.nameSpan.col === stand.col;
   }
 
   /** A chunk that ran to its end (a failed one is not kept: it would fail again, in Python or in a script). */
   add(program: readonly Stmt[], source = '', firstLine = 1): void {
+    if (this.standIn !== null && this.standsIn(program)) {
+      source = this.standIn.source;
+      program = this.reparse(source, 1);
+      firstLine = 1;
+    }
     this.log.push({ program, source, firstLine, touched: this.touching, made: this.making });
     this.begin();
     if (this.log.length >= 2 * KEPT) this.spill.append(this.log.splice(0, KEPT).map((c) => this.flatten(c)));

@@ -15,6 +15,8 @@ import { REPL_FILE, outputLines, type ShellLine } from './view.js';
 export interface ShellCoreOptions {
   readonly sink: (line: ShellLine) => void;
   readonly readLine: (prompt: string, signal: AbortSignal, endAtCtrlD?: boolean) => Promise<string | null>;
+  /** SessionServices.lineStart: at a terminal that can redraw the line being typed. */
+  readonly lineStart?: (data: Buffer) => boolean;
   /** The command was typed on the line just above (a terminal, a transcript): one caret line suffices. */
   readonly caretUnderInput: boolean;
   readonly maxWaitMs?: number;
@@ -66,6 +68,7 @@ export class ShellCore {
       interactive: true,
       out: (o) => (o.kind === 'progress' ? options.progress?.(o.text) : outputLines(o).forEach((l) => this.emit(l))),
       readLine: options.readLine,
+      ...(options.lineStart ? { lineStart: options.lineStart } : {}),
       onExit: options.onExit,
       ...(options.columns ? { columns: options.columns } : {}),
       onEvent: (event) => {

@@ -90,6 +90,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy && !closed);
     },
     readLine: (prompt, signal, endAtCtrlD) => {
+      const ahead = early.shift();
+      if (ahead !== undefined) return Promise.resolve(ahead);
       // endAtCtrlD (input, interact): Ctrl-D ends this input, as a pipe's end does and as it ends nc's, instead of the session (see server.close below).
       const asked = new AbortController();
       const stop = () => asked.abort();
@@ -104,7 +106,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
               asked.abort(); // takes the question back, so the next line typed is a command again
               resolve(null);
             };
-          server.question(terminalSafe(Buffer.from(prompt)), { signal: asked.signal }, (line) => {
+          // A line start that arrived before the question (lineStart) is its prompt: readline draws the prompt whole.
+          const asking = prompt === '' ? (screen?.leadText ?? '') : terminalSafe(Buffer.from(prompt));
+          server.question(asking, { signal: asked.signal }, (line) => {
             recordAgain();
             resolve(line);
           });
@@ -114,8 +118,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
       ).finally(() => {
         endOfInput = null;
         signal.removeEventListener('abort', stop);
+        // Its line has ended on screen (Enter, or the cancel's new line): what stood before the typing stays there.
+        screen?.forgetLead();
       });
     },
+    // interact's prompt that came without a newline, before the typing as nc's terminal shows it (trial 7, L).
+    lineStart: (data) => screen?.lineStart(data) ?? false,
     caretUnderInput: options.caretUnderInput ?? options.terminal,
     // node:repl closes a tick later (REPLServer.close defers to nextTick): marked closed now, the `exit`
     // chunk's end does not draw the prompt once more before the shell ends (trial 4).
@@ -157,6 +165,8 @@ export function startRepl(options: ReplOptions): ReplHandle {
   let open = '';
   /** Set while interact reads a line: what Ctrl-D does instead of closing the shell. */
   let endOfInput: (() => void) | null = null;
+  /** Lines that ended while interact had no question asked (it was sending): its next answers, in order. */
+  const early: string[] = [];
 
   // At a terminal, one line on how to begin; piped sessions and transcripts stay as they were.
   if (options.terminal) options.output.write('Type help for the commands, explain after an error, Ctrl-D to leave.\n');
@@ -170,6 +180,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
     preview: false,
     completer: (line: string) => complete(line, completionSources(core)),
     eval: (source, _context, _file, callback) => {
+      // A line that ends while interact sends the one before (no question asked) is interact's too: of a paste
+      // of three lines, interact sent the first, and the others waited to run as commands (or were dropped at Ctrl-C).
+      // node:repl is not called back for it: the next question draws the line being typed.
+      if (core.busy && core.session.streaming) return void early.push(source.replace(/\n$/, ''));
       if (source.trim() === '') return callback(null, undefined);
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
       if (core.needsMore(source)) {
@@ -179,6 +193,7 @@ export function startRepl(options: ReplOptions): ReplHandle {
       open = '';
       server.clearBufferedCommand();
       void core.execute(source, options.terminal).then(() => {
+        for (const line of early.splice(0)) if (line.trim() !== '') dropped(line); // typed for interact after its input had ended
         server.setPrompt(core.prompt());
         if (closed) return;
         if (open === '') callback(null, undefined);
@@ -191,10 +206,12 @@ export function startRepl(options: ReplOptions): ReplHandle {
   screen = new Screen(server, options.output, options.errorOutput, options.terminal, options.color);
   // While interact reads, Ctrl-D on an empty line ends its input: node:repl's clearLine before it closes
   // and the question's cancel after each wrote a new line, two blank lines (user trial 5). The cursor
-  // is at the start of an empty line already (no prompt, nothing typed): neither need move it.
+  // is at the start of an empty line already (no prompt, nothing typed): neither need move it. With a
+  // line start shown (lineStart: 'login: '), the line has text on it, and ends as a line with text does.
   const lineReader = server as unknown as { clearLine(): void; line: string };
   const clearLine = lineReader.clearLine.bind(server);
-  lineReader.clearLine = () => (endOfInput !== null && lineReader.line === '' ? undefined : clearLine());
+  // (Once: at Ctrl-D readline clears the line, then the question's cancel would again.)
+  lineReader.clearLine = () => (endOfInput !== null && lineReader.line === '' && screen?.forgetLead() !== true ? undefined : clearLine());
   // readline closes itself on Ctrl-D at an empty line; while interact reads, that ends interact's input.
   const closeServer = server.close.bind(server);
   server.close = () => {

@@ -5,6 +5,7 @@ import { styleText } from 'node:util';
 import type { ShellLine } from './view.js';
 import { WriteStream } from 'node:tty';
 import { wrapWords } from '../render/wrap.js';
+import { terminalSafe } from '../render/terminal.js';
 
 /**
  * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
@@ -14,6 +15,8 @@ import { wrapWords } from '../render/wrap.js';
 export class Screen {
   /** Lines were drawn above the prompt and it has not been drawn again yet. */
   private promptDue = false;
+  /** What is drawn before the typing while a command reads a line (lead()); '' for nothing. */
+  leadText = '';
 
   constructor(
     private readonly repl: REPLServer,
@@ -32,23 +35,62 @@ export class Screen {
     // While a call waits, the student may be typing the next line (no prompt is shown): the line
     // goes above what they typed, which is drawn again below it, rather than glued onto its end.
     const typing = this.terminal && !idle ? this.repl.line : '';
-    if (typing !== '') this.clearTyping();
+    const onLine = typing !== '' || (!idle && this.leadText !== '');
+    if (onLine) this.clearTyping();
     (line.channel === 'err' ? this.errorOutput : this.output).write(text + '\n');
-    if (typing !== '') this.redrawTyping(typing);
+    if (onLine) this.redrawTyping(typing);
   }
 
+  /**
+   * SessionServices.lineStart: shows data before what is being typed, until the line read ends
+   * (interact: the start of a line that came without its newline, as a prompt). Only where the cursor
+   * can move back over it (not TERM=dumb), and where it leaves room on the row for an answer.
+   */
+  lineStart(data: Buffer): boolean {
+    if (!this.terminal || process.env.TERM === 'dumb') return false;
+    const text = terminalSafe(data).replace(/\t/g, '\\t'); // a tab's width is the terminal's: readline could not count it
+    const columns = this.output instanceof WriteStream ? this.output.columns : 80;
+    if (text.length > columns - 20) return false;
+    this.lead(text);
+    return true;
+  }
+
+  /** readline's prompt is set to the line's start too, so that its own redraws (an edit mid-line) draw it. */
+  private lead(text: string): void {
+    if (text === this.leadText) return;
+    this.clearTyping();
+    this.leadText = text;
+    this.repl.setPrompt(text);
+    this.redrawTyping(this.repl.line);
+  }
+
+  /**
+   * The line read has ended (Enter, or the new line of a cancel): its start stays on screen, and is no
+   * longer redrawn. True if there was one (the line has text on it, and needs its end).
+   */
+  forgetLead(): boolean {
+    const had = this.leadText !== '';
+    this.leadText = '';
+    return had;
+  }
+
+  /** Clears the line being typed, from where it starts (it may have wrapped). */
   private clearTyping(): void {
     if (process.env.TERM === 'dumb') {
       this.output.write('\n');
       return;
     }
+    // With a line start drawn, readline's prompt is that start, so it counts the rows drawn; without one its
+    // prompt (the shell's) is not on screen while a command runs, and the typing is taken to fit one row.
+    const rows = this.leadText === '' ? 0 : this.repl.getCursorPos().rows;
+    if (rows > 0) moveCursor(this.output, 0, -rows);
     cursorTo(this.output, 0);
     clearScreenDown(this.output);
   }
 
-  /** What was typed, again, where readline's next redraw (the prompt, when the call is done) expects it. */
+  /** What was typed, again (after the line's start, if any), where readline's next redraw (the prompt, when the call is done) expects it. */
   private redrawTyping(typing: string): void {
-    this.output.write(typing);
+    this.output.write(this.leadText + typing);
     const back = typing.length - (this.repl as unknown as { cursor: number }).cursor;
     if (back > 0 && process.env.TERM !== 'dumb') moveCursor(this.output, -back, 0);
     (this.repl as unknown as { prevRows: number }).prevRows = 0;

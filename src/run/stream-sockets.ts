@@ -45,6 +45,8 @@ export interface Streamer {
   readonly say: (text: string) => void;
   readonly input: (signal: AbortSignal) => Promise<Buffer | null>;
   readonly output: (data: Buffer) => void | Promise<void>;
+  /** PumpEnds.counted: the totals of the conversation as it ends, a failed one too. */
+  readonly counted?: PumpEnds['counted'];
 }
 
 /** The bound on listen's wait for a client: -w's seconds, or none. */
@@ -91,6 +93,7 @@ export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['i
     idleMs: o.idleSeconds === null ? null : o.idleSeconds * 1000,
     say,
     signal: o.signal,
+    ...(s.counted ? { counted: s.counted } : {}),
   });
 }
 

@@ -34,12 +34,15 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
     readLine: async () => null,
   });
   const stdin = new ChunkReader(io.stdin);
+  /** The totals of connect's or listen's one conversation, once its pump has ended (listen -k says each client's itself). */
+  let totals: { readonly sent: number; readonly received: number } | null = null;
   const stream: Streamer = {
     engine: session.engine,
     o,
     say,
     input: (signal) => stdin.next(signal),
     output: (data) => (io.stdout.write(data) ? undefined : once(io.stdout, 'drain').then(() => undefined)),
+    counted: (t) => (totals = t),
   };
   try {
     if (o.log !== undefined && !(await startLog(session, o.log, io))) return 1;
@@ -53,6 +56,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
       return 1;
     }
     if (e instanceof SocketError) {
+      if (totals !== null) say(failedTotals(e, totals));
       io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
     }
@@ -60,6 +64,18 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The totals of a conversation that failed, said before its error as every other ending says them
+ * (trial 7, I). "Sent" is what the kernel took to send: a reset throws away what the peer had not
+ * acknowledged, and how much that was is not known here, so it is said as such.
+ */
+function failedTotals(e: SocketError, t: { readonly sent: number; readonly received: number }): string {
+  const received = `received ${bytes(t.received)}`;
+  if (e.code === 'ECONNRESET')
+    return `the peer reset the connection; sent ${bytes(t.sent)} (taken by the kernel: what the peer had not acknowledged was lost with the reset), ${received}`;
+  return `it failed (${e.code}); sent ${bytes(t.sent)} (taken by the kernel), ${received}`;
 }
 
 /** The engine's warnings (a listener closed with a client queued...) in the words of the command line, as its errors are. */

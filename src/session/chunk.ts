@@ -49,8 +49,9 @@ export async function runChunk(
     }
     if (e instanceof Cancelled) {
       // Ctrl-C is how a server loop ends, at the prompt as in Python: the loop is the program, so it
-      // is kept. Any other cancelled call gave up waiting and is not.
-      if (program.some((s) => s.kind === 'while')) ran.add(program, source, firstLine);
+      // is kept; and how interact ends, which is kept as the calls it made. Any other cancelled call
+      // gave up waiting and is not.
+      if (program.some((s) => s.kind === 'while') || ran.standsIn(program)) ran.add(program, source, firstLine);
       return { kind: 'cancelled', what: e.what, detail: e.detail };
     }
     if (e instanceof ExitRequest) return { kind: 'exit', status: e.status };

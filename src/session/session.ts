@@ -26,6 +26,8 @@ export interface SessionOptions {
   /** A person is at a terminal: show values, info and notices. */
   readonly interactive: boolean;
   readonly readLine: (prompt: string, signal: AbortSignal, endAtCtrlD?: boolean) => Promise<string | null>;
+  /** SessionServices.lineStart; absent: never shown there. */
+  readonly lineStart?: (data: Buffer) => boolean;
   /** Upper bound on every blocking wait, for replay. */
   readonly maxWaitMs?: number;
   readonly onExit?: () => void;
@@ -180,6 +182,10 @@ export class Session implements SessionServices {
 
   readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null> {
     return this.options.readLine(prompt, signal, endAtCtrlD);
+  }
+
+  lineStart(data: Buffer): boolean {
+    return this.options.lineStart?.(data) ?? false;
   }
 
   interpreter(scope: VarScope, options: InterpreterOptions): Interpreter {

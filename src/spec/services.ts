@@ -88,6 +88,13 @@ export interface SessionServices {
    */
   readLine(prompt: string, signal: AbortSignal, endAtCtrlD?: boolean): Promise<string | null>;
   /**
+   * Shows `data` at the start of the line being typed while readLine waits: the start of a line that
+   * arrived without its end (a prompt such as b'login: '), where a terminal running nc shows it, so
+   * the answer is typed after it. An empty buffer takes it away. True if shown; false where input
+   * shows nothing before the typing (no terminal, TERM=dumb, too long for one row): the caller prints it.
+   */
+  lineStart(data: Buffer): boolean;
+  /**
    * The background job a socket belongs to, or null: the job whose script opened it (its owner), or
    * the one it is lent to (lend).
    */

@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { atTerminal, hasScript } from '../helpers/terminal.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 /**
  * interact at a terminal: Ctrl-D on the empty line after a reply ends the input (a FIN) and leaves
@@ -53,5 +54,41 @@ describe.runIf(hasScript)('interact at a terminal', () => {
   it('a CR LF reply shows as a line, without a \\r at its end (developer trial 7)', async () => {
     const screen = await interactAtTerminal((d) => `250 ${d.trim().toUpperCase()}\r\n`, ' --crlf', 'helo me', /\n250 HELO ME[^\n]*\n$/);
     expect(screen).toMatch(/\nhelo me\n250 HELO ME\n# interact ended/);
+  });
+});
+
+describe.runIf(hasScript)('lines pasted into interact', () => {
+  it('sends every line of a paste, the empty one too (devtrial: the lines after the first ran as commands)', async () => {
+    let got = '';
+    const conns: Socket[] = [];
+    const server = createServer({ allowHalfOpen: true }, (c) => {
+      conns.push(c);
+      c.on('data', (d) => (got += d.toString()));
+      c.on('end', () => c.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const t = atTerminal('');
+    try {
+      await t.waitFor(/sockshell> $/, 'first prompt');
+      t.child.stdin.write(`c = tcp.connect 127.0.0.1 ${(server.address() as { port: number }).port}\r`);
+      await t.waitFor(/sockshell c> $/, 'connected');
+      t.child.stdin.write('interact c --crlf\r');
+      await t.waitFor(/Ctrl-C stops \(the socket stays open\)\r*\n$/, 'interact started');
+      t.child.stdin.write('GET / HTTP/1.1\rHost: x\r\r');
+      await waitUntil(
+        () => got.endsWith('\r\n\r\n'),
+        () => `the three lines at the peer; it has ${JSON.stringify(got)}`,
+      );
+      t.child.stdin.write('\x04');
+      await t.waitFor(/# interact ended[^\n]*\r*\nsockshell c> $/, 'interact ended');
+      expect(got).toBe('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(t.screen()).not.toContain('not run');
+      t.child.stdin.write('\x04');
+      expect(await t.exited).toBe(0);
+    } finally {
+      t.kill();
+      for (const c of conns) c.destroy();
+      server.close();
+    }
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * What an `interact` did, written as the statements that do it again without a keyboard: `save` and
+ * `export` read these in the interact's place (record/export-log.ts, ranAs), so an exploration typed
+ * in interact replays with `sockshell run` and runs as Python (trial 7, J).
+ *
+ * - Input sent: `sendall b'...'` on TCP; on UDP `send` (connected) or `sendto ... $addr` (answering
+ *   whoever sent last, as interact does), a datagram per UDP_DATAGRAM bytes, as stream-ends.ts cuts it.
+ * - What arrived on TCP: a `recvline` per line, and `recvexactly N` for bytes without their newline when
+ *   something was sent after them (a prompt such as b'login: ') or at the end; a datagram: `recv`/`recvfrom`.
+ * - Ctrl-D: `shutdown wr`; the peer's end of stream: a `recv` that returns b''.
+ *
+ * Each read says in a comment what it took when saved, and is not an expect: a reply may differ
+ * between runs (a date, a port) and the replay should go on. Reads are written in the order they
+ * completed, sends when they started, so a reply is never written before the line that asked for it.
+ *
+ * Bounded: a long stream is not written read by read. Past READS_WRITTEN reads, the bytes until the
+ * next send are counted and taken by one `recvexactly N`.
+ */
+import { bytes, repr } from '../lang/values.js';
+import { STREAM_READ, UDP_DATAGRAM } from './stream-ends.js';
+
+/** How the socket interact streams on sends and receives. */
+export type RecordedSide = 'tcp' | 'udp-connected' | 'udp-answering';
+
+/** Reads written one by one before the rest are only counted. */
+export const READS_WRITTEN = 1000;
+/** A line longer than this is taken by recvexactly: a receive queue holds a few of them at most. */
+const LONGEST_LINE = 65536;
+/** How much of what a read took its comment shows. */
+const SHOWN = 60;
+
+export class InteractRecord {
+  private readonly out: (string | null)[] = [];
+  /** TCP bytes received that no read has been written for: the start of a line. */
+  private partial: Buffer = Buffer.alloc(0);
+  /** Bytes received past READS_WRITTEN, not yet taken by a recvexactly. */
+  private counted = 0;
+  private reads = 0;
+
+  /**
+   * on: `NAME.` when interact was given NAME, '' when it acted on the current socket. name: a variable
+   * name free in the session for this base (line, data, addr), so a replay does not change the user's.
+   */
+  constructor(
+    private readonly side: RecordedSide,
+    private readonly on: string,
+    private readonly name: (base: string) => string,
+  ) {}
+
+  /**
+   * Input handed to the socket, written now (before the send completes: a reply must not come first).
+   * Returns what to give unsent() if none of it went (UDP with nobody to answer yet, or a send that failed).
+   */
+  sending(data: Buffer): Sending {
+    this.takePartial();
+    const from = this.out.length;
+    if (this.side === 'tcp') this.out.push(`${this.on}sendall ${literal(data)}`);
+    else
+      for (let at = 0; at < data.length; at += UDP_DATAGRAM) {
+        const piece = literal(data.subarray(at, at + UDP_DATAGRAM));
+        this.out.push(this.side === 'udp-connected' ? `${this.on}send ${piece}` : `${this.on}sendto ${piece} $${this.name('addr')}`);
+      }
+    return { from, to: this.out.length };
+  }
+
+  /** A send written by sending() did not go: its statements are taken back (reads written since stay). */
+  unsent(sent: Sending): void {
+    for (let i = sent.from; i < sent.to; i++) this.out[i] = null;
+  }
+
+  /** What one receive gave; end: the peer's end of stream (TCP). */
+  received(data: Buffer, end: boolean): void {
+    if (end) {
+      this.takePartial();
+      this.out.push(`${this.name('data')} = ${this.on}recv ${STREAM_READ}  # was b'': the peer closed its side`);
+      return;
+    }
+    if (this.side !== 'tcp') {
+      const call = this.side === 'udp-connected' ? `recv ${STREAM_READ}` : `recvfrom ${STREAM_READ}`;
+      const targets = this.side === 'udp-connected' ? this.name('data') : `${this.name('data')}, ${this.name('addr')}`;
+      this.read(`${targets} = ${this.on}${call}`, data);
+      return;
+    }
+    if (this.reads >= READS_WRITTEN) {
+      this.counted += data.length;
+      return;
+    }
+    let rest = this.partial.length === 0 ? data : Buffer.concat([this.partial, data]);
+    for (let nl = rest.indexOf(0x0a); nl >= 0 && this.reads < READS_WRITTEN; nl = rest.indexOf(0x0a)) {
+      this.line(rest.subarray(0, nl + 1));
+      rest = rest.subarray(nl + 1);
+    }
+    if (this.reads >= READS_WRITTEN) {
+      this.counted += rest.length;
+      rest = Buffer.alloc(0);
+    }
+    while (rest.length > LONGEST_LINE) {
+      this.read(`${this.name('data')} = ${this.on}recvexactly ${LONGEST_LINE}`, rest.subarray(0, LONGEST_LINE));
+      rest = rest.subarray(LONGEST_LINE);
+    }
+    this.partial = Buffer.from(rest); // a copy: the receive's buffer may be reused
+  }
+
+  /** Ctrl-D on TCP: the FIN went. */
+  inputEnded(): void {
+    if (this.side !== 'tcp') return;
+    this.takePartial();
+    this.out.push(`${this.on}shutdown wr`);
+  }
+
+  /** The statements so far, one a line ('' when interact did nothing). */
+  text(): string {
+    this.takePartial();
+    return this.out.filter((s) => s !== null).join('\n');
+  }
+
+  private line(line: Buffer): void {
+    if (line.length > LONGEST_LINE) this.read(`${this.name('data')} = ${this.on}recvexactly ${line.length}`, line);
+    else this.read(`${this.name('line')} = ${this.on}recvline`, line);
+  }
+
+  /** Bytes held without their newline, and bytes only counted, taken by exact reads now that something else comes. */
+  private takePartial(): void {
+    if (this.partial.length > 0) this.read(`${this.name('data')} = ${this.on}recvexactly ${this.partial.length}`, this.partial);
+    this.partial = Buffer.alloc(0);
+    if (this.counted > 0)
+      this.out.push(
+        `${this.name('data')} = ${this.on}recvexactly ${this.counted}  # ${this.counted} bytes more, not written out one read each`,
+      );
+    this.counted = 0;
+  }
+
+  private read(statement: string, took: Buffer): void {
+    this.reads++;
+    const shown = literal(took.length > SHOWN ? took.subarray(0, SHOWN) : took);
+    this.out.push(`${statement}  # was ${shown}${took.length > SHOWN ? `… (${took.length} bytes)` : ''}`);
+  }
+}
+
+/** Where sending() wrote a send's statements. */
+export interface Sending {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Bytes as a literal the shell reads back as the same bytes (b'...', Python's repr). */
+function literal(data: Buffer): string {
+  return repr(bytes(data));
+}
