@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeFixedPort, hasPython, sockshell } from '../helpers/proc.js';
+import { hasPython, portFarFromFresh, sockshell } from '../helpers/proc.js';
 
 /**
  * A server that never binds the port it was given (instructor trial, finding E): what it holds says
@@ -57,7 +57,7 @@ describe.runIf(hasPython && process.platform === 'linux')('grading: a server stu
   });
 
   it('one that bound another port and waits is still told which, with the port question', async () => {
-    const other = await freeFixedPort();
+    const other = await portFarFromFresh();
     const program = altered('other-port', 'serverSocket.bind((', `serverSocket.bind(('', ${other}))\ninput()\nserverSocket.bind((`);
     const student = await failure(program, 'student');
     expect(student).toContain(`it bound UDP port ${other} instead: ${PORT_HINT}`);

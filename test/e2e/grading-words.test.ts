@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeFixedPort, hasPython, sockshell } from '../helpers/proc.js';
+import { freeFixedPort, hasPython, portFarFromFresh, sockshell } from '../helpers/proc.js';
 
 /**
  * What grading tells a student, checked against what the student's program did (user trial 5,
@@ -98,7 +98,7 @@ describe.runIf(hasPython)('grading feedback says what the program did', () => {
   });
 
   it('a server that binds a port of its own is told so in its own terms: its port argument, sys.argv (G)', async () => {
-    const fixed = await freeFixedPort();
+    const fixed = await portFarFromFresh();
     const program = altered('udp-server', 'UDPServer.py', 'bob', [['int(sys.argv[1])', String(fixed)]]);
     const transcript = join(GRADING, 'udp-server/transcripts/upper.sockt');
     const student = await graded(program, 'udp-server');

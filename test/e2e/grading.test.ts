@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endGroup } from '../../src/transcript/process-group.js';
 import { tcpHolders } from '../../src/engine/port-holders.js';
-import { freeFixedPort, hasPython, runProcess, sockshell, startServer } from '../helpers/proc.js';
+import { freeFixedPort, hasPython, portFarFromFresh, runProcess, sockshell, startServer } from '../helpers/proc.js';
 import { waitFor, waitForAsync } from '../helpers/wait.js';
 
 /**
@@ -527,7 +527,7 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
     const port = await freeFixedPort();
     const file = transcriptOn('tcp-upper', port);
     const textbook = readFileSync('test/peers/TCPServer.py', 'utf8');
-    const fixed = await freeFixedPort();
+    const fixed = await portFarFromFresh();
     const programs: [string, string, string][] = [
       ['plus-one.py', 'int(sys.argv[1]) + 1', 'TCP port {port} + 1'],
       ['fixed.py', String(fixed), `TCP port ${fixed}`],

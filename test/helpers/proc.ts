@@ -140,6 +140,23 @@ const BASE = 20000 + ((worker - 1 + 3 * lane) % 24) * SLICE;
 /** Where this worker starts: random within its slice, so a file that follows another on the same worker does not meet its ports in TIME_WAIT. */
 let nextInSlice = Math.floor(Math.random() * SLICE);
 
+/**
+ * A free port for a program that binds a number written into it, where the words said of it must name
+ * the number: `test --with … {port}` picks its fresh port in 10000–32767 (port-probe.ts freshPort,
+ * below Linux's default ephemeral range) and says a port within 100 of that one as `{port} + N`. A
+ * freeFixedPort lies in that range, so 1 run in ~100 met a fresh port close by. This one lies in
+ * 2000–9799, more than 100 below any fresh port; random, and checked free as freeFixedPort's are.
+ */
+export async function portFarFromFresh(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 2000 + Math.floor(Math.random() * 7800);
+    const holders = tcpHolders(port);
+    if (holders && holders.timeWait + holders.other > 0) continue;
+    if ((await canListen(port)) && (await canBindUdp(port))) return port;
+  }
+  throw new Error('no free port in 2000–9799');
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();
