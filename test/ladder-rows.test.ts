@@ -147,4 +147,24 @@ describe('ladder rows', () => {
     ]);
     expect(buildLadder(log).lanes[0]!.title).toBe('old_s (closed)');
   });
+
+  it('notes a stream send of 0 bytes on its lane: nothing goes on the wire (no empty segment), while an empty datagram does', () => {
+    const send = (transport: 'tcp' | 'udp', call: string): Exchange => ({
+      kind: 'send',
+      socket: c,
+      transport,
+      call,
+      local: here,
+      to: there,
+      bytes: 0,
+      preview: Buffer.alloc(0),
+      file: null,
+    });
+    expect(rows([connected, send('tcp', 'send'), send('tcp', 'sendall')]).slice(3)).toEqual([
+      "0: send 0 B b'': nothing sent (TCP sends no segment for 0 bytes)",
+      "0: sendall 0 B b'': nothing sent (TCP sends no segment for 0 bytes)",
+    ]);
+    const udp: Exchange = { kind: 'connect', socket: c, transport: 'udp', local: here, remote: there };
+    expect(rows([udp, send('udp', 'send')]).slice(1)).toEqual(["0>1 send 0 B b''"]);
+  });
 });

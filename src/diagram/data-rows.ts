@@ -3,17 +3,24 @@ import type { Drawing, ExchangeOf } from './drawing.js';
 import { arrival, payload } from './labels.js';
 
 /**
- * The rows of data: a send is an arrow to the lane it reaches; what arrived from a peer outside the
- * shell is an arrow from its lane, in the pieces it arrived in; what a receive call returned is a
- * note; a datagram cut to BUFSIZE and one a relay lost on purpose are notes too.
+ * The rows of data: a send is an arrow to the lane it reaches (a stream's send of 0 bytes, which
+ * sends nothing, is a note); what arrived from a peer outside the shell is an arrow from its lane, in
+ * the pieces it arrived in; what a receive call returned is a note; a datagram cut to BUFSIZE and one
+ * a relay lost on purpose are notes too.
  */
 
 export function drawSend(d: Drawing, e: ExchangeOf<'send'>): void {
   const s = d.book.lane(e.socket, e.transport);
   if (e.local && !s.local && e.transport === 'udp') d.note(s.index, `never bound: the OS picked port ${e.local.port}`);
   if (e.local) s.local = e.local;
-  const to = d.book.destination(s, e.to, e.transport);
   const label = `${e.call} ${e.file === null ? payload(e.bytes, e.preview) : `${e.bytes} B of ${e.file}`}`;
+  if (e.transport === 'tcp' && e.bytes === 0) {
+    // A stream has no empty message: send(b'') returns 0 and puts nothing on the wire (an empty datagram does go).
+    const why = s.local?.family === 'unix' ? 'a stream has no empty message' : 'TCP sends no segment for 0 bytes';
+    d.note(s.index, `${label}: nothing sent (${why})`);
+    return;
+  }
+  const to = d.book.destination(s, e.to, e.transport);
   if (to === null) d.note(s.index, label);
   else {
     d.arrow(s.index, to, label, false);
