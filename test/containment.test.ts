@@ -29,7 +29,8 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'core/package-root.ts': "reads the package.json files above the module, to find sockshell's own folder (its version, its lessons/)",
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'engine/ipv6-scope.ts': 'reads /proc/net/if_inet6 and igmp6: the interface numbers of this network namespace, without the addon',
-  'engine/host-listeners.ts': "reads /proc/net/tcp{,6} on a refused connect: what listens on this host (the kernel's table)",
+  'engine/proc-net.ts':
+    "reads /proc/net/tcp{,6} and udp{,6} on a refused connect or a connected UDP socket's refusal: what listens or is bound on this host (the kernel's tables)",
   'engine/kernel-drops.ts':
     "reads /proc/self/fd/N and /proc/net/udp(6): the kernel's drop count of a UDP socket, when sockets or explain asks",
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',

@@ -1,5 +1,5 @@
 import type { Address, TlsInfo } from '../engine/types.js';
-import type { Row } from './ladder.js';
+import type { Row } from './model.js';
 import { tlsRows } from './tls-rows.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Address, Transport } from '../engine/types.js';
 import { hostPort } from '../lang/values.js';
 import type { LoggedSocket } from '../record/exchange.js';
 import { endpoint, same } from './endpoints.js';
-import type { Lane, LaneKind } from './ladder.js';
+import type { Lane, LaneKind } from './model.js';
 
 /**
  * The lanes of a ladder as its log is read: one per socket (by serial: a socket is its serial, its

@@ -1,4 +1,4 @@
-import type { Ladder } from './ladder.js';
+import type { Ladder } from './model.js';
 
 /** The ladder as Mermaid sequence-diagram text, for a README or a notebook. */
 export function ladderMermaid(ladder: Ladder): string {

@@ -1,4 +1,4 @@
-import type { Ladder, Row } from './ladder.js';
+import type { Ladder, Row } from './model.js';
 
 /** Which sockets to draw: by serial (a socket value, $k) or by label (the name typed, every lane that had it last). */
 export type LaneChoice = { readonly kind: 'serial'; readonly serial: number } | { readonly kind: 'label'; readonly label: string };

@@ -1,4 +1,4 @@
-import type { Ladder } from './ladder.js';
+import type { Ladder } from './model.js';
 
 /** The ladder as an SVG picture: lanes with header boxes, dashed lifelines, labelled arrows and notes. */
 export function ladderSvg(ladder: Ladder): string {

@@ -1,4 +1,4 @@
-import type { Ladder } from './ladder.js';
+import type { Ladder } from './model.js';
 
 /** The narrowest lane column a fitted diagram uses: narrower, nothing could be read. */
 export const MIN_COLUMN = 12;

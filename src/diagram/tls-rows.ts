@@ -1,5 +1,5 @@
 import type { TlsInfo } from '../engine/types.js';
-import type { Row } from './ladder.js';
+import type { Row } from './model.js';
 
 /**
  * The TLS handshake after TCP's, as the ladder draws it: the flights of records each side sends,

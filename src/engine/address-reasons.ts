@@ -13,7 +13,9 @@ export const ADDRESS_REASONS = {
     code: 'ECONNREFUSED',
     python: 'ConnectionRefusedError',
     say: (c) =>
-      `nothing is listening on ${where(c)}: a datagram ${name(c)} sent there came back as ICMP port unreachable — start the server first`,
+      c.boundSince !== undefined
+        ? `nothing was listening on ${where(c)} when a datagram ${name(c)} sent there arrived: it came back as ICMP port unreachable; a UDP socket is bound there now (at ${c.boundSince}), so send again`
+        : `nothing is listening on ${where(c)}: a datagram ${name(c)} sent there came back as ICMP port unreachable${c.elsewhere === undefined ? ' — start the server first' : `, ${c.elsewhere}`}`,
   },
   EADDRINUSE: {
     code: 'EADDRINUSE',

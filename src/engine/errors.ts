@@ -3,6 +3,7 @@
  * code, the Python exception Python would raise, and a one-line explanation built from context fields
  * (never from Node's err.message, which is empty for autoSelectFamily's AggregateError).
  */
+import { refusedDatagramHint } from './host-listeners.js';
 import { REASONS, unknownReason, type ErrorContext, type Reason, type ReasonKey } from './reasons.js';
 
 export type { ErrorCode, ErrorContext, ReasonKey } from './reasons.js';
@@ -103,7 +104,7 @@ export function toSocketError(err: unknown, call: string, context: ErrorContext 
 export function fromCode(code: string, call: string, context: ErrorContext = {}): SocketError {
   const unix = context.family === 'unix' ? UNIX_CODES[code] : undefined;
   if (unix !== undefined) return new SocketError(unix, call, context);
-  if (code === 'ECONNREFUSED' && context.transport === 'udp') return new SocketError('ECONNREFUSED_UDP', call, context);
+  if (code === 'ECONNREFUSED' && context.transport === 'udp') return new SocketError('ECONNREFUSED_UDP', call, withBoundHint(context));
   if (code === 'EACCES' && (call === 'sendto' || call === 'send') && context.transport === 'udp') {
     return new SocketError('EACCES_BROADCAST', call, context);
   }
@@ -114,6 +115,16 @@ export function fromCode(code: string, call: string, context: ErrorContext = {})
   if (mapped !== undefined) return new SocketError(mapped, call, context);
   if (isReason(code)) return new SocketError(code, call, context);
   return new SocketError({ code }, call, context);
+}
+
+/**
+ * A connected UDP socket's refusal, with what is bound on this host instead, read from the kernel's
+ * table now (host-listeners.ts): the one place every path of that error (a stored ICMP error, a send
+ * or receive that returned it) comes through. Read once per refusal.
+ */
+function withBoundHint(c: ErrorContext): ErrorContext {
+  if (c.host === undefined || c.port === undefined || (c.family !== 4 && c.family !== 6)) return c;
+  return { ...c, ...refusedDatagramHint(c.host, c.port, c.family) };
 }
 
 function isReason(code: string): code is ReasonKey {

@@ -44,8 +44,10 @@ export interface ErrorContext {
   readonly check?: string;
   /** TLS: the certificate the check failed on, in one line (subject, issuer, validity). */
   readonly cert?: string;
-  /** ECONNREFUSED on TCP: what does listen on this host, near where the connect went (host-listeners.ts). */
+  /** ECONNREFUSED: what does listen (TCP) or is bound (UDP) on this host, near where the client went (host-listeners.ts). */
   readonly elsewhere?: string;
+  /** ECONNREFUSED on UDP: the address of a socket bound where the refused datagram went, since it came back (host-listeners.ts). */
+  readonly boundSince?: string;
 }
 
 export interface Reason {

@@ -1,7 +1,7 @@
 /** The rows of the error table (reasons.ts spreads them in) for a call the socket's state or kind does not allow: closed, bound, not listening, not connected, its connection gone, the other transport's call. */
 
 import type { Reason } from './reasons.js';
-import { name } from './reason-words.js';
+import { name, where } from './reason-words.js';
 
 export const STATE_REASONS = {
   EBADF: { code: 'EBADF', python: 'OSError', say: (c) => `socket '${c.socket ?? '?'}' is closed` },
@@ -91,6 +91,12 @@ export const STATE_REASONS = {
     python: 'OSError',
     say: (c) =>
       `the peer closed the connection of ${name(c)} for good after its FIN and answered the data sent since with a reset (RST): that data was not read, and no FIN can be sent — close this socket`,
+  },
+  ENOTCONN_ENDED: {
+    code: 'ENOTCONN',
+    python: 'OSError',
+    say: (c) =>
+      `the connection of ${name(c)} is over (${c.value ?? 'ended'}): the kernel has let it go and names no peer, as Python's getpeername finds; its peer was ${where(c)}`,
   },
   ENOTCONN_RESET: {
     code: 'ENOTCONN',

@@ -100,6 +100,17 @@ export abstract class StreamState {
     return this.eof ? 'CLOSE_WAIT' : 'ESTABLISHED';
   }
 
+  /**
+   * How the kernel let the connection go (Linux's TCP_CLOSE), or null while it holds it: reset, or
+   * ended by both FINs (ours and the peer's). Linux's getpeername fails with ENOTCONN then, and
+   * Python's raises OSError. An AF_UNIX socket keeps its peer's name after either end closes.
+   */
+  kernelLetGo(): 'reset' | 'both FINs' | null {
+    if (this.owner.family === 'unix') return null;
+    if (this.state() === 'RESET' || this.resetAfterFin) return 'reset';
+    return this.shutWr && this.eof ? 'both FINs' : null;
+  }
+
   /** Throws unless send may write now: EPIPE after shutdown('wr') or once the connection is gone. */
   checkWritable(call: string): void {
     this.lookForReset(true);

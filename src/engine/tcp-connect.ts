@@ -84,7 +84,7 @@ export async function handshake(
       // Refused, unreachable: TCP's own errors. Anything after the TCP handshake broke the TLS one.
       if (setup === null || !tcpDone) {
         // Refused here: what listens on this host instead, read from the kernel's table now (host-listeners.ts).
-        const elsewhere = errorCode(failure) === 'ECONNREFUSED' && family !== 'unix' ? refusedHint(ip, port) : null;
+        const elsewhere = errorCode(failure) === 'ECONNREFUSED' && family !== 'unix' ? refusedHint(ip, port, family) : null;
         throw toSocketError(failure, 'connect', elsewhere === null ? context : { ...context, elsewhere });
       }
       throw new SocketError('TLS_HANDSHAKE', 'connect', { ...context, check: handshakeFailure(failure) });

@@ -87,6 +87,19 @@ export abstract class TcpState extends BaseSocket {
     return this.stream?.remote ?? null;
   }
 
+  /** The peer, as Linux's getpeername gives it: none (ENOTCONN) once the kernel has let the connection go. */
+  override getpeername(): Address {
+    const gone = this.stream?.kernelLetGo() ?? null;
+    if (gone === null) return super.getpeername();
+    const { host, port } = super.getpeername();
+    throw new SocketError('ENOTCONN_ENDED', 'getpeername', {
+      socket: this.name,
+      host,
+      port,
+      value: gone === 'reset' ? 'reset' : 'both ends sent their FIN',
+    });
+  }
+
   /** Both addresses of the connection, as they are now. */
   protected ends(): { local: Address | null; peer: Address | null } {
     return { local: this.local(), peer: this.peer() };
