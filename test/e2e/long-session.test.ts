@@ -18,9 +18,10 @@ import { ShellProcess } from '../helpers/shell-process.js';
  *   rate: the semi-spaces are fixed at their usual maximum from the start.
  * - pages the process keeps that hold nothing it uses: old-space pages V8 keeps after a collection,
  *   and memory outside V8's heap that the allocator does not give back. Even compacted at every full
- *   collection, RSS read 12 to 21 MB above the 10,000 point in 6 runs of 9 at a520d82 and at the head
- *   that made this change (load ~2, 2026-12-05), with V8's heap the same size; the test failed there
- *   on RSS alone about 1 run in 4. So what the shell holds is read as heapUsed + external after the
+ *   collection, RSS read 12 to 21 MB above the 10,000 point in 7 of the 8 runs whose figures were
+ *   read (3 at a520d82, 5 at the head that made this change; load 2-3, 2026-12-05), and with a
+ *   limit of 20 MB on RSS 2 of those 8 failed; in a run read both ways, heapUsed + external after the
+ *   collection moved 0.6 MB (13.4 to 14.0). So what the shell holds is read as heapUsed + external after the
  *   collection, within HELD_MB; RSS keeps a bound of its own, RSS_MB, well above that noise and far
  *   below the growth this pins (279 MB at 100,000 statements).
  */
