@@ -24,13 +24,11 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/diagram-command.ts': 'diagram --svg FILE writes the picture to the file it names',
   'engine/file-transfer.ts': 'sendfile PATH reads, and recvfile PATH writes, the file it names',
   'commands/save-command.ts': 'save FILE writes the session as a .sock script to the file it names, never over one unless --force',
-  'engine/port-holders.ts':
-    'EADDRINUSE asks sock_diag (or reads /proc/net/tcp without the addon) to tell a running server from closed connections in TIME_WAIT',
   'core/package-root.ts': "reads the package.json files above the module, to find sockshell's own folder (its version, its lessons/)",
   'engine/ephemeral.ts': 'reads /proc/sys/net/ipv4/ip_local_port_range, the ports the OS picks itself',
   'engine/ipv6-scope.ts': 'reads /proc/net/if_inet6 and igmp6: the interface numbers of this network namespace, without the addon',
   'engine/proc-net.ts':
-    "reads /proc/net/tcp{,6} and udp{,6} on a refused connect or a connected UDP socket's refusal: what listens or is bound on this host (the kernel's tables)",
+    'reads /proc/net/tcp{,6} and udp{,6}: what listens or is bound on this host on a refusal, and, without the addon, which sockets hold a port on EADDRINUSE (a server, or connections in TIME_WAIT)',
   'engine/kernel-drops.ts':
     "reads /proc/self/fd/N and /proc/net/udp(6): the kernel's drop count of a UDP socket, when sockets or explain asks",
   'session/traffic.ts': 'log on FILE (and --log FILE) writes the traffic log to the file it names, appending',

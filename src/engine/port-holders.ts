@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { nativeCalls } from './native.js';
+import { procRows } from './proc-net.js';
 
 /**
  * What holds a TCP port, from Linux's sock_diag (netlink, in the native addon) or /proc/net/tcp and
@@ -101,22 +101,9 @@ function rowsOnPort(protocol: 'tcp' | 'udp', port: number): [string | undefined,
 
 /** Every socket of this protocol (on local port `port`, if given), IPv4 and IPv6, from /proc/net; null if unreadable (not Linux). */
 export function socketRows(protocol: 'tcp' | 'udp', port?: number): SocketRow[] | null {
-  const tables: string[] = [];
-  for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
-    try {
-      tables.push(readFileSync(file, 'utf8'));
-    } catch {
-      // no IPv6, or not Linux
-    }
-  }
-  if (tables.length === 0) return null;
-  const rows: SocketRow[] = [];
-  for (const row of tables.flatMap((t) => t.split('\n').slice(1))) {
-    // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as HEXIP:HEXPORT.
-    const [, local, , state, , timer, , , , inode] = row.trim().split(/\s+/);
-    if (!local) continue;
-    const at = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
-    if (port === undefined || at === port) rows.push({ port: at, state, timer, inode });
-  }
-  return rows;
+  const rows = procRows(protocol);
+  if (rows === null) return null;
+  return rows.flatMap((row) =>
+    port === undefined || row.port === port ? [{ port: row.port, state: row.state, timer: row.timer, inode: row.inode }] : [],
+  );
 }

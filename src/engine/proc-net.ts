@@ -14,25 +14,50 @@ export interface ProcSocket {
   readonly state: string;
 }
 
-/** Every socket of the protocol in the kernel's table now, IPv4 then IPv6. */
-export function procSockets(protocol: 'tcp' | 'udp'): ProcSocket[] {
-  const found: ProcSocket[] = [];
+/** One row of a table as the kernel writes it, before its address is decoded. */
+export interface ProcRow {
+  readonly family: 4 | 6;
+  /** The local address as the kernel writes it: 32-bit words of hex in host order. */
+  readonly hex: string;
+  readonly port: number;
+  /** st, in hex: 0A is TCP's LISTEN, 06 TIME_WAIT; 07 (TCP_CLOSE) a UDP socket not connected. */
+  readonly state: string | undefined;
+  /** tr:when, the timer's kind and its ticks left. */
+  readonly timer: string | undefined;
+  readonly inode: string | undefined;
+}
+
+/**
+ * Every row of the protocol's tables, IPv4 then IPv6: the one reader of /proc/net/tcp{,6} and
+ * udp{,6}. Null where neither can be read (not Linux).
+ */
+export function procRows(protocol: 'tcp' | 'udp'): ProcRow[] | null {
+  const rows: ProcRow[] = [];
+  let read = false;
   for (const family of [4, 6] as const) {
     let text: string;
     try {
       text = readFileSync(`/proc/net/${protocol}${family === 6 ? '6' : ''}`, 'utf8');
     } catch {
-      continue;
+      continue; // no IPv6, or not Linux
     }
+    read = true;
     for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const [hex, portHex] = (fields[1] ?? '').split(':');
-      const state = fields[3];
-      if (hex === undefined || portHex === undefined || state === undefined) continue;
-      found.push({ host: family === 6 ? ipv6Of(hex) : ipv4Of(hex), port: parseInt(portHex, 16), family, state });
+      // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …", addresses as HEXIP:HEXPORT.
+      const [, local, , state, , timer, , , , inode] = line.trim().split(/\s+/);
+      if (!local) continue;
+      const colon = local.lastIndexOf(':');
+      rows.push({ family, hex: local.slice(0, colon), port: Number.parseInt(local.slice(colon + 1), 16), state, timer, inode });
     }
   }
-  return found;
+  return read ? rows : null;
+}
+
+/** Every socket of the protocol in the kernel's table now, IPv4 then IPv6, with its address decoded. */
+export function procSockets(protocol: 'tcp' | 'udp'): ProcSocket[] {
+  return (procRows(protocol) ?? []).flatMap(({ family, hex, port, state }) =>
+    state === undefined ? [] : [{ host: family === 6 ? ipv6Of(hex) : ipv4Of(hex), port, family, state }],
+  );
 }
 
 /** The kernel writes an address as 32-bit words in host order (little-endian here): 0100007F is 127.0.0.1. */
