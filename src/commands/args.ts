@@ -6,11 +6,27 @@ import type { FlagValue } from '../spec/flags.js';
 import type { Span } from '../core/span.js';
 import { COERCE } from './coercers.js';
 
+type Coercer = (arg: Arg, spec: ArgSpec) => unknown;
+
+/**
+ * Each form's coercers in its order, found once. COERCE[spec.kind] on every argument of every call
+ * was a keyed load whose key changes from call to call, which V8 does by its slowest lookup (~250
+ * instructions; four a UDP server's round trip, issue 16).
+ */
+const FORM_COERCERS = new WeakMap<readonly ArgSpec[], readonly Coercer[]>();
+
+function coercersOf(form: readonly ArgSpec[]): readonly Coercer[] {
+  let coercers = FORM_COERCERS.get(form);
+  if (coercers === undefined) FORM_COERCERS.set(form, (coercers = form.map((spec) => COERCE[spec.kind] as Coercer)));
+  return coercers;
+}
+
 function coerceForm(form: readonly ArgSpec[], args: readonly (Arg | null)[]): Args {
   const out: Record<string, unknown> = {};
+  const coercers = coercersOf(form);
   for (let i = 0; i < form.length; i++) {
     const spec = form[i]!;
-    const coerce = COERCE[spec.kind] as (arg: Arg, spec: ArgSpec) => unknown;
+    const coerce = coercers[i]!;
     if (spec.rest === true) {
       // A loop, not slice + flatMap: send's rest is on every call's path, and is usually empty.
       const rest: unknown[] = [];
@@ -44,7 +60,7 @@ export function coerceArgs(
   const positional = coercePositional(forms, args);
   if (flagged.length === 0) return positional;
   const out: Record<string, unknown> = { ...positional };
-  flagged.forEach(({ spec }, i) => (out[spec.name] = (COERCE[spec.kind] as (arg: Arg, spec: ArgSpec) => unknown)(flagArgs[i]!, spec)));
+  flagged.forEach(({ spec }, i) => (out[spec.name] = (COERCE[spec.kind] as Coercer)(flagArgs[i]!, spec)));
   return out;
 }
 

@@ -103,7 +103,10 @@ export class DatagramSender {
   private sent(data: Buffer, ip: string | undefined, host: string, port: number, call: DatagramCall): void {
     this.owner.bytesSent += data.length;
     const to = this.destination(ip ?? host, port);
-    this.owner.tellSent(call, this.handle.local, to, ip === undefined ? null : lookedUp(host, this.owner.family), data, data.length, null);
+    // A host that is its own IP literal was not looked up: said without isIP's test, which a server's
+    // every answer paid (issue 16).
+    const named = ip === undefined || ip === host ? null : lookedUp(host, this.owner.family);
+    this.owner.tellSent(call, this.handle.local, to, named, data, data.length, null);
   }
 
   /** The destination of a datagram as an Address, reusing the last one while it repeats. */
