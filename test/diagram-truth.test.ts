@@ -123,6 +123,28 @@ describe.skipIf(!hasPython)('diagram tells what crossed the network (issue 11)',
     ]);
   });
 
+  it("after the peer's reset, recv's b'' is drawn as the reset's, not a FIN's (Python: ConnectionResetError, then b'')", async () => {
+    const peer = await scriptedPeer();
+    const notices: string[] = [];
+    shell = new CoreDriver({ maxWaitMs: HANG_MS, onLine: (l) => void notices.push(l.text) });
+    await shell.ok(`g = tcp.connect 127.0.0.1 ${peer.port}`);
+    await peer.do('reset');
+    await waitFor(() => notices.some((t) => t.includes('ECONNRESET arrived')), 'the reset notice');
+    expect((await shell.run('g.recv 10')).err).toContain('ECONNRESET');
+    expect(await shell.ok('y = g.recv 10')).toContain("y = b''");
+    expect((await rows('g')).slice(3)).toEqual(['◄┄ RST (ECONNRESET) ┄', "recv → b'' (the connection was reset)"]);
+  });
+
+  it("a reset between two sockets of this shell: the reset side's recv b'' is drawn as the reset's", async () => {
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
+    await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'k, ka = w.accept');
+    await shell.ok('c.setsockopt SO_LINGER 0', 'c.close');
+    await waitFor(() => shell!.core.session.engine.list().some((s) => s.name === 'k' && s.state === 'RESET'), 'k reset');
+    expect((await shell.run('k.recv 10')).err).toContain('ECONNRESET');
+    expect(await shell.ok('y = k.recv 10')).toContain("y = b''");
+    expect((await rows('k')).slice(-2)).toEqual(['ECONNRESET arrived', "recv → b'' (the connection was reset)"]);
+  });
+
   it('notes what arrived where the sends of a socket of this shell arrived joined, as sockets counts them', async () => {
     shell = new CoreDriver({ maxWaitMs: HANG_MS });
     // Sent before accept: the kernel holds both sends until accept, and the first read takes them together.

@@ -49,7 +49,9 @@ export function drawRecv(d: Drawing, e: ExchangeOf<'recv'>): void {
       : e.bytes === 0 && e.transport === 'tcp'
         ? d.readShut.has(s.index)
           ? "b'' (shut down for reading)"
-          : "b'' (the peer closed)"
+          : d.reset.has(s.index)
+            ? "b'' (the connection was reset)"
+            : "b'' (the peer closed)"
         : payload(e.bytes, e.preview);
   d.note(s.index, `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`);
 }

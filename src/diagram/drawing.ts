@@ -21,6 +21,8 @@ export class Drawing {
   readonly resetFrom = new Set<number>();
   /** Lanes that shut down reading: their recv's b'' is that, not the peer's FIN. */
   readonly readShut = new Set<number>();
+  /** Lanes whose connection was reset (ECONNRESET: the peer's RST, or their own): their recv's b'' follows that error, not a FIN. */
+  readonly reset = new Set<number>();
   /** The last note of what arrived, while it is the last row: arrivals in a row with nothing between are one note. */
   private lastArrival: { row: number; lane: number; bytes: number; pieces: number } | null = null;
 
