@@ -15,7 +15,8 @@ export class SendEnds {
   private readonly ends: number[] = [];
   /** The stream offset up to which sends are known: where the oldest end kept began. */
   private knownFrom = 0;
-  private total = 0;
+  /** Bytes of every send told: the socket's bytesSent unless something wrote without telling (then nothing is said). */
+  total = 0;
 
   /** A send call handed bytes to the OS. */
   sent(bytes: number): void {
@@ -57,7 +58,8 @@ export class PeerSends {
   read(n: number, end: number, remote: Address, local: () => Address): SendsRead | null {
     if (this.peer === undefined) this.peer = this.find(remote, local);
     const ends = this.peer?.sendEnds ?? null;
-    if (ends === null) return null;
+    // Every byte the peer wrote must be a send it told of (a sendall under way, a bulk path: not yet, or not), else offsets would not line up.
+    if (ends === null || ends.total !== this.peer!.bytesSent) return null;
     const count = ends.sendsIn(end - n, end);
     return count === null ? null : { count, sender: this.peer!.name };
   }
