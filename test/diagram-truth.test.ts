@@ -123,18 +123,44 @@ describe.skipIf(!hasPython)('diagram tells what crossed the network (issue 11)',
     ]);
   });
 
-  it('notes what arrived where the sends of a socket of this shell arrived joined, as sockets counts them', async () => {
+  it("after the peer's reset, recv's b'' is drawn as the reset's, not a FIN's (Python: ConnectionResetError, then b'')", async () => {
+    const peer = await scriptedPeer();
+    const notices: string[] = [];
+    shell = new CoreDriver({ maxWaitMs: HANG_MS, onLine: (l) => void notices.push(l.text) });
+    await shell.ok(`g = tcp.connect 127.0.0.1 ${peer.port}`);
+    await peer.do('reset');
+    await waitFor(() => notices.some((t) => t.includes('ECONNRESET arrived')), 'the reset notice');
+    expect((await shell.run('g.recv 10')).err).toContain('ECONNRESET');
+    expect(await shell.ok('y = g.recv 10')).toContain("y = b''");
+    expect((await rows('g')).slice(3)).toEqual(['◄┄ RST (ECONNRESET) ┄', "recv → b'' (the connection was reset)"]);
+  });
+
+  it("a reset between two sockets of this shell: the reset side's recv b'' is drawn as the reset's", async () => {
+    shell = new CoreDriver({ maxWaitMs: HANG_MS });
+    await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'k, ka = w.accept');
+    await shell.ok('c.setsockopt SO_LINGER 0', 'c.close');
+    await waitFor(() => shell!.core.session.engine.list().some((s) => s.name === 'k' && s.state === 'RESET'), 'k reset');
+    expect((await shell.run('k.recv 10')).err).toContain('ECONNRESET');
+    expect(await shell.ok('y = k.recv 10')).toContain("y = b''");
+    expect((await rows('k')).slice(-2)).toEqual(['ECONNRESET arrived', "recv → b'' (the connection was reset)"]);
+  });
+
+  it('notes what was read of the sends of a socket of this shell, and how many sends one recv returned, as sockets counts them', async () => {
     shell = new CoreDriver({ maxWaitMs: HANG_MS });
     // Sent before accept: the kernel holds both sends until accept, and the first read takes them together.
     await shell.ok('w = tcp.listen 127.0.0.1 0', 'a = w.getsockname', 'c = tcp.connect $a', 'c.send abc', 'c.send def');
     await shell.ok('k, ka = w.accept');
     await waitFor(() => shell!.core.session.engine.list().some((s) => s.name === 'k' && s.bytesReceived === 6), '6 bytes at k');
-    await shell.ok('x = k.recv 100');
+    // The sends are the sender's record: two, whatever the reads were (before the fix nothing was said of one read).
+    expect((await shell.run('x = k.recv 100')).out).toContain(
+      'these 6 bytes were 2 sends of c and one recv returned them together: TCP is a byte stream and keeps no message boundaries',
+    );
     const count = await received('k');
     const drawn = await rows('k');
     expect(drawn.slice(0, 3)).toEqual(["─ send 3 B b'abc' ─►", "─ send 3 B b'def' ─►", "┄ accept: new socket for ('127.0.0.1', PORT) ┄►"]);
-    // One piece or two, as the kernel delivered them: the note says so, or the two arrows were the two pieces.
-    if (count === '6 in 1 piece') expect(drawn.slice(3)).toEqual(['arrived: 6 B in 1 piece', "recv → 6 B b'abcdef'"]);
+    // One read or two, as the shell took them off the connection (tcpdump shows two segments either way):
+    // the note says what was read, of how many sends, never that they arrived so; or the two arrows were the two pieces.
+    if (count === '6 in 1 piece') expect(drawn.slice(3)).toEqual(['the shell read 6 B of 2 sends in 1 piece', "recv → 6 B b'abcdef'"]);
     else expect([count, drawn.slice(3)]).toEqual(['6 in 2 pieces', ["recv → 6 B b'abcdef'"]]);
   });
 

@@ -36,7 +36,10 @@ export function drawArrived(d: Drawing, e: ExchangeOf<'arrived'>): void {
   if (!from.inside) {
     d.book.answered(from.lane);
     d.arrow(from.lane, s.index, arrival(e.transport, e.bytes, e.pieces, e.preview), false);
-  } else if (e.transport === 'tcp' && !d.inFlight.arrived(s.index, e.bytes, e.pieces)) d.arrivedNote(s.index, e.bytes, e.pieces);
+  } else if (e.transport === 'tcp') {
+    const sends = d.inFlight.arrived(s.index, e.bytes, e.pieces);
+    if (!sends.whole) d.readNote(s.index, e.bytes, e.pieces, sends);
+  }
 }
 
 export function drawRecv(d: Drawing, e: ExchangeOf<'recv'>): void {
@@ -49,7 +52,9 @@ export function drawRecv(d: Drawing, e: ExchangeOf<'recv'>): void {
       : e.bytes === 0 && e.transport === 'tcp'
         ? d.readShut.has(s.index)
           ? "b'' (shut down for reading)"
-          : "b'' (the peer closed)"
+          : d.reset.has(s.index)
+            ? "b'' (the connection was reset)"
+            : "b'' (the peer closed)"
         : payload(e.bytes, e.preview);
   d.note(s.index, `${e.call} → ${what}${e.call === 'recvfrom' && e.from ? ` from ${addressRepr(e.from)}` : ''}`);
 }

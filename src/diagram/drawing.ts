@@ -1,5 +1,5 @@
 import type { Exchange } from '../record/exchange.js';
-import { SendsInFlight } from './arrivals.js';
+import { SendsInFlight, type Matched } from './arrivals.js';
 import { LaneBook } from './lanes.js';
 import type { Row } from './model.js';
 
@@ -21,8 +21,10 @@ export class Drawing {
   readonly resetFrom = new Set<number>();
   /** Lanes that shut down reading: their recv's b'' is that, not the peer's FIN. */
   readonly readShut = new Set<number>();
-  /** The last note of what arrived, while it is the last row: arrivals in a row with nothing between are one note. */
-  private lastArrival: { row: number; lane: number; bytes: number; pieces: number } | null = null;
+  /** Lanes whose connection was reset (ECONNRESET: the peer's RST, or their own): their recv's b'' follows that error, not a FIN. */
+  readonly reset = new Set<number>();
+  /** The last note of what was read, while it is the last row: reads in a row with nothing between are one note. */
+  private lastArrival: { row: number; lane: number; bytes: number; pieces: number; first: number; last: number } | null = null;
 
   note(lane: number, text: string): void {
     this.rows.push({ kind: 'note', lane, text });
@@ -32,12 +34,22 @@ export class Drawing {
     this.rows.push({ kind: 'arrow', from, to, label, control });
   }
 
-  /** A note of what arrived at a lane, added to the one just before it when that was this lane's. */
-  arrivedNote(lane: number, bytes: number, pieces: number): void {
+  /**
+   * A note of what a lane read of sends from a socket of this shell (arrivals.ts: a piece is a read,
+   * not a segment), added to the one just before it when that was this lane's.
+   */
+  readNote(lane: number, bytes: number, pieces: number, sends: Matched): void {
     const last = this.lastArrival;
     const prev = last !== null && last.row === this.rows.length - 1 && last.lane === lane ? last : null;
-    const total = { bytes: bytes + (prev?.bytes ?? 0), pieces: pieces + (prev?.pieces ?? 0) };
-    const text = `arrived: ${total.bytes} B in ${total.pieces} piece${total.pieces === 1 ? '' : 's'}`;
+    const total = {
+      bytes: bytes + (prev?.bytes ?? 0),
+      pieces: pieces + (prev?.pieces ?? 0),
+      first: prev?.first ?? sends.first,
+      last: Math.max(sends.last, prev?.last ?? sends.last),
+    };
+    const count = total.last - total.first + 1;
+    const of = count > 0 ? ` of ${count} send${count === 1 ? '' : 's'}` : '';
+    const text = `the shell read ${total.bytes} B${of} in ${total.pieces} piece${total.pieces === 1 ? '' : 's'}`;
     if (prev !== null) this.rows[prev.row] = { kind: 'note', lane, text };
     else this.note(lane, text);
     this.lastArrival = { row: this.rows.length - 1, lane, ...total };

@@ -14,6 +14,8 @@ export function drawFailed(d: Drawing, e: ExchangeOf<'failed'>): void {
   const { book } = d;
   const s = book.known(e.socket.serial);
   if (s === undefined) return;
+  // After the reset is raised once, Linux's recv returns b'' (EPIPE is a reset after the FIN: its b'' is the FIN's).
+  if (e.code === 'ECONNRESET') d.reset.add(s.index);
   if (e.ownReset !== undefined) {
     const by = e.ownReset === 'kernel' ? 'its kernel' : 'the shell';
     const to = d.resetFrom.has(s.index) ? null : book.destination(s, s.peer, 'tcp');

@@ -7,6 +7,7 @@ import type { Completion } from '../core/completion.js';
 import { SocketError } from './errors.js';
 import { anyAddress } from './resolve.js';
 import { SocketWaits } from './socket-waits.js';
+import type { SendEnds } from './send-ends.js';
 import type {
   Address,
   BlockOptions,
@@ -33,6 +34,8 @@ export abstract class BaseSocket extends SocketWaits {
   bytesReceived = 0;
   /** How many pieces they came in: datagrams for UDP, chunks read off the connection for TCP. */
   arrivals = 0;
+  /** TCP: where its send calls ended in the stream, for a reader of this shell at the other end (send-ends.ts); made at the first send. */
+  sendEnds: SendEnds | null = null;
   abstract state(): SocketState;
   /**
    * Bytes that arrived and no call has read yet, for which close() resets the connection (Linux's

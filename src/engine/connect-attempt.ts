@@ -42,20 +42,18 @@ export class ConnectAttempt {
    * it. blocking: the socket has no timeout, so Python's connect blocked (see above).
    */
   failed(blocking: boolean): Address | null {
-    this.over = true;
-    const calls = this.calls;
-    if (calls !== null && this.copy >= 0) {
-      if (blocking) calls.disconnect(this.copy);
-      const named = calls.sockname(this.copy, addressBytes);
-      calls.close(this.copy, 0);
-      this.copy = -1;
-      if (named >= 0) {
-        const address = addressOf(addressBytes, this.family);
-        return address.port === 0 ? null : address;
-      }
-    }
+    const asked = this.ask(blocking);
+    if (asked !== undefined) return asked;
     const seen = this.seen;
     return seen === null || !blocking ? seen : { host: anyAddress(this.family), port: seen.port, family: this.family };
+  }
+
+  /**
+   * The handshake completed and the peer reset the connection before Node said so (tcp-connect.ts):
+   * the connection's own address, which getsockname still gives after a reset (nothing disconnects it).
+   */
+  reset(): Address | null {
+    return this.ask(false) ?? this.seen;
   }
 
   /** The attempt connected (or is no longer asked about): the second descriptor goes. */
@@ -63,6 +61,20 @@ export class ConnectAttempt {
     this.over = true;
     if (this.copy >= 0) this.calls?.close(this.copy, 0);
     this.copy = -1;
+  }
+
+  /** The kernel's name for the socket now, asked of the second descriptor, which then goes; undefined: there is none to ask. */
+  private ask(disconnect: boolean): Address | null | undefined {
+    this.over = true;
+    const calls = this.calls;
+    if (calls === null || this.copy < 0) return undefined;
+    if (disconnect) calls.disconnect(this.copy);
+    const named = calls.sockname(this.copy, addressBytes);
+    calls.close(this.copy, 0);
+    this.copy = -1;
+    if (named < 0) return undefined;
+    const address = addressOf(addressBytes, this.family);
+    return address.port === 0 ? null : address;
   }
 
   private look(): void {

@@ -69,6 +69,10 @@ export class EngineCore implements Core {
     return socket.ref;
   }
 
+  open(): Iterable<BaseSocket> {
+    return this.sockets.open();
+  }
+
   holderOf(address: Address, transport: Transport, asking: BaseSocket, connected = false): Holder | null {
     return this.holders.holderOf(address, transport, asking, connected);
   }

@@ -1,6 +1,7 @@
 /** The events the engine emits (EngineEvent), one per completed call and per thing the OS did, and the sink that hears them. */
 import type { Address, TlsInfo, Transport } from './socket-info.js';
 import type { ShutdownHow, StreamRead } from './call-options.js';
+import type { SendsRead } from './send-ends.js';
 
 /** How a connection's peer ended it, as far as the OS says: see the eof event. */
 export type StreamEnd = 'fin' | 'unknown' | 'stream';
@@ -78,8 +79,11 @@ export type EngineEvent =
   | { kind: 'paused'; serial: number; socket: string; queued: number; again: boolean; taken: boolean }
   /** recvfrom/recv on UDP cut a datagram to bufsize. */
   | { kind: 'truncated'; serial: number; socket: string; size: number; bufsize: number }
-  /** One TCP recv (or recvline, recvuntil, recvexactly: call) returned bytes that arrived in several pieces. */
-  | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number; call: string }
+  /**
+   * One TCP recv returned bytes read off the connection in several pieces, or (sends) bytes that several
+   * send calls of a peer socket of this shell made; sends: null when the peer is not one (or not known).
+   */
+  | { kind: 'joined'; serial: number; socket: string; bytes: number; pieces: number; call: string; sends: SendsRead | null }
   /** An asynchronous error (ECONNRESET, ICMP ECONNREFUSED) stored for the next call; taken: a waiting call reports it now. */
   /**
    * ownReset: the reset was this side's, not the peer's: data came after shutdown rd and our FIN, and our

@@ -29,6 +29,8 @@ export interface Core {
    * since with SO_REUSEADDR on both sides Linux lets a bind share a connection's port.
    */
   holderOf(address: Address, transport: Transport, asking: BaseSocket, connected?: boolean): Holder | null;
+  /** The engine's open sockets now. */
+  open(): Iterable<BaseSocket>;
 }
 
 /** What holds an address, for EADDRINUSE's words: a socket's name, or something else of this shell with how to stop it (Engine.holdAddress). */

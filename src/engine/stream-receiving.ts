@@ -6,6 +6,7 @@
  * AF_UNIX connection's bytes are pulled from the kernel as calls ask (unix-reads.ts).
  */
 import { ByteQueue } from './queues.js';
+import { PeerSends } from './send-ends.js';
 import { matchRead } from './stream-read.js';
 import { ShutReading } from './stream-shut-read.js';
 import { pullSize } from './unix-reads.js';
@@ -15,6 +16,8 @@ const EMPTY = Buffer.alloc(0);
 
 export abstract class ReceivingHalf extends ShutReading {
   protected readonly queue = new ByteQueue();
+  /** The peer's sends, when the peer is a socket of this shell (send-ends.ts). */
+  private readonly peerSends = new PeerSends(this.owner);
   protected paused = false;
   /** Set by a pause, cleared when the queue next runs empty: one backpressure episode, however many pauses. */
   private pausedSinceEmpty = false;
@@ -47,8 +50,12 @@ export abstract class ReceivingHalf extends ShutReading {
     if (this.queue.total > 0) {
       const data = this.queue.take(n);
       const pieces = this.queue.lastPieces;
-      if (pieces > 1)
-        this.owner.core.emit({ kind: 'joined', serial: this.owner.serial, socket: this.owner.name, bytes: data.length, pieces, call });
+      // The sends of a peer socket of this shell that these bytes were: a piece is a read, which joins sends that waited in the kernel.
+      const sends = this.peerSends.read(data.length, this.owner.bytesReceived - this.queue.total, this.remote, () => this.local);
+      if (pieces > 1 || (sends !== null && sends.count > 1)) {
+        const { serial, name: socket } = this.owner;
+        this.owner.core.emit({ kind: 'joined', serial, socket, bytes: data.length, pieces, call, sends });
+      }
       this.resumeIfRoom();
       return data;
     }

@@ -232,6 +232,15 @@ export abstract class StreamState {
     }
   }
 
+  /**
+   * A failure the connection came with (a connect whose handshake the peer's reset followed before
+   * Node said it connected: tcp-connect.ts), told now, after the event that made the socket connected,
+   * as the reset came after the handshake.
+   */
+  tellStored(): void {
+    if (this.failCode !== null && !this.failReported) this.fail(this.failCode);
+  }
+
   /** Node's socket's event (the listeners at the end of tcp-stream.ts call it). */
   onError(err: Error): void {
     if (!this.end.destroyed) void this.local;

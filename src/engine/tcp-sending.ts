@@ -6,6 +6,7 @@
 import { SocketError, errorCode } from './errors.js';
 import { sendFile } from './file-transfer.js';
 import { kernelFull, sendWhatFits } from './kernel-send.js';
+import { SendEnds } from './send-ends.js';
 import { TcpOptions } from './tcp-options.js';
 import type { Stream } from './tcp-stream.js';
 import type { BlockOptions, TransferOptions } from './types.js';
@@ -57,6 +58,12 @@ export abstract class TcpSending extends TcpOptions {
     const { local, peer } = this.ends();
     this.tellSent('sendfile', local, peer, null, EMPTY, bytes, path);
     return bytes;
+  }
+
+  /** A send call handed bytes to the OS: where it ended in the stream is kept for a reader at the other end (send-ends.ts). */
+  override tellSent(...args: Parameters<TcpOptions['tellSent']>): void {
+    (this.sendEnds ??= new SendEnds()).sent(args[5]);
+    super.tellSent(...args);
   }
 
   /** send's write: what the kernel takes now (kernel-send.ts), told as the engine event of the completed call. */

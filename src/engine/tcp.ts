@@ -170,6 +170,7 @@ export class TcpSocket extends TcpReceiving {
     const named = lookedUp(host, this.family);
     const tls = this.secured() ?? undefined;
     this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote: stream.remote, named, ...(tls && { tls }) });
+    stream.tellStored(); // a reset that came with the handshake (tcp-connect.ts resetAtOnce), after it
     return { local: stream.local, remote: stream.remote };
   }
 

@@ -105,10 +105,12 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
           },
           trouble: { kind: 'arrived', code: e.code, socket: e.socket },
         },
+  // Sends, where the sender is a socket of this shell (its record): a piece is one read of the shell's, and
+  // bytes that waited in the kernel (sent before accept) come off in one read, however many segments carried them.
   joined: (e) =>
     say({
       kind: 'info',
-      text: `these ${e.bytes} bytes arrived in ${e.pieces} pieces and one ${e.call} returned them together: TCP is a byte stream and keeps no message boundaries`,
+      text: `these ${e.bytes} bytes ${e.sends !== null && e.sends.count > 1 ? `were ${e.sends.count} sends of ${e.sends.sender}` : `arrived in ${e.pieces} pieces`} and one ${e.call} returned them together: TCP is a byte stream and keeps no message boundaries`,
     }),
   // The calls' own events: what the command that made the call says of it, the engine need not.
   listening: () => null,
