@@ -195,3 +195,60 @@ describe('save after interact (trial 7, J)', () => {
     ]);
   });
 });
+
+describe('save after an interact a reset ended (trial 8, S)', () => {
+  /** Answers each line with `ok`; at QUIT it sends `bye` and aborts (RST, Node's resetAndDestroy: SO_LINGER 0). Records what came. */
+  async function resettingServer(): Promise<{ port: number; got: string[] }> {
+    const got: string[] = [];
+    const server: Server = createServer((c: Socket) => {
+      const at = got.push('') - 1;
+      c.on('data', (d: Buffer) => {
+        got[at] += d.toString('latin1');
+        for (const line of d.toString('latin1').split('\n').slice(0, -1))
+          if (line === 'quit') c.write('bye\n', () => c.resetAndDestroy());
+          else c.write(`ok ${line}\n`);
+      });
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    return { port: (server.address() as { port: number }).port, got };
+  }
+
+  it('keeps what it sent and read before the reset, says its totals, and the script replays it without the failing call', async () => {
+    const peer = await resettingServer();
+    const { driver: d } = typist(
+      [
+        [0, 'one'],
+        [7, 'quit'],
+      ],
+      'c',
+    );
+    await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`);
+    const ran = await d.run('interact c');
+    expect(ran.out).toContain(
+      '# interact ended: the peer reset the connection; sent 9 bytes (taken by the kernel: what the peer had not acknowledged was lost with the reset), received 11 bytes',
+    );
+    expect(ran.err).toMatch(/ECONNRESET/);
+    expect(body((await d.run('save -')).out)).toEqual([
+      `c = tcp.connect 127.0.0.1 ${peer.port}`,
+      "c.sendall b'one\\n'",
+      "line = c.recvline  # was b'ok one\\n'",
+      "c.sendall b'quit\\n'",
+      "line = c.recvline  # was b'bye\\n'; then the peer reset the connection (ECONNRESET), which ended interact",
+    ]);
+    const file = join(dir, 'reset.sock');
+    await d.run(`save ${file}`);
+    appendFileSync(file, "expect $line == b'bye\\n'\n");
+    const replay = new CoreDriver();
+    cleanup.push(() => replay.close());
+    expect((await replay.run(`run ${file}`)).err).toBe('');
+    expect(peer.got).toEqual(['one\nquit\n', 'one\nquit\n']);
+    if (!hasPython) return;
+    const py = join(dir, 'reset.py');
+    await d.ok(`export ${py}`);
+    const python = await runProcess('python3', [py]);
+    expect([python.stderr, python.status]).toEqual(['', 0]);
+    expect(peer.got).toEqual(['one\nquit\n', 'one\nquit\n', 'one\nquit\n']);
+  });
+});

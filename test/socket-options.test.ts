@@ -121,7 +121,7 @@ describe('socket options table', () => {
       1,
     );
     expect(diagnostics).toEqual([]);
-    const py = toPython(program, TABLE, { echo: false, overrides: new Map() });
+    const py = toPython(program, TABLE, { overrides: new Map() });
     expect(py).toContain('import struct');
     expect(py).toContain('t.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)');
     expect(py).toContain('t.setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)');

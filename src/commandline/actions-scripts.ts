@@ -55,7 +55,7 @@ export async function exportAction(rest: readonly string[]): Promise<number> {
   const program = await loadScript(file, standardIo(), overrides.keys());
   if (program === null) return 2;
   const [{ toPython }, { TABLE }] = await Promise.all([import('../export/python.js'), import('../commands/table.js')]);
-  process.stdout.write(toPython(program, TABLE, { echo: false, overrides }));
+  process.stdout.write(toPython(program, TABLE, { overrides }));
   return 0;
 }
 

@@ -2,14 +2,15 @@ import type { Address, SocketHandle } from '../engine/types.js';
 import type { Span } from '../lang/ast.js';
 import { addressRepr, bytes, repr } from '../lang/values.js';
 import type { CallContext } from '../spec/command.js';
-import { atPrompt, infoOf } from './moments.js';
+import { atPrompt, infoOf, saysReads } from './moments.js';
 
 /**
  * The `#` lines of the receiving calls: that a call has started to wait (and for what), and what an
  * assigned call took in and from where. The chapter's concept 6, "the server replies to the address
  * recvfrom gave", happens at an assigned recvfrom, which shows no value: this line is where the student
- * sees it. Said at the prompt only: a script says nothing unasked, and whether a script's or a job's
- * call waits depends on timing, so its lines could not be checked by a transcript.
+ * sees it. Said at the prompt; a script says what its reads took only with -v (it says nothing unasked),
+ * and never that a call waits: whether a script's or a job's call waits depends on timing, so its lines
+ * could not be checked by a transcript.
  */
 
 export type ReceivingCall = 'recv' | 'recvfrom' | 'accept';
@@ -62,7 +63,7 @@ export function tellWaiting(ctx: CallContext, s: SocketHandle, call: ReceivingCa
  */
 export function tellReceivedFrom(ctx: CallContext, s: SocketHandle, data: Buffer, from: Address | null): void {
   const targets = ctx.targets;
-  if (targets.length === 0 || !atPrompt(ctx)) return;
+  if (targets.length === 0 || !saysReads(ctx)) return;
   const first = targets[0]!.name;
   if (from === null) {
     ctx.info(`${first} = ${shown(ctx, data)}: TCP's recvfrom gives no address (None); the connection has one`);
@@ -77,7 +78,7 @@ export function tellReceivedFrom(ctx: CallContext, s: SocketHandle, data: Buffer
 /** `sentence = connectionSocket.recv 1024` took data, or b'' at the end of the stream. */
 export function tellReceived(ctx: CallContext, s: SocketHandle, data: Buffer, bufsize: number): void {
   const target = ctx.targets[0];
-  if (target === undefined || !atPrompt(ctx) || bufsize === 0) return;
+  if (target === undefined || bufsize === 0 || !saysReads(ctx)) return;
   const ends = ctx.session.engine.endpoints(s);
   if (data.length === 0 && ends?.transport === 'tcp') {
     ctx.info(`${target.name} = b'': the peer closed its side (EOF); recv returns b'' from now on`);

@@ -27,7 +27,8 @@ export const exportCommand = defineCommand({
         'nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock',
         ctx.span,
       );
-    // A REPL showed the results nobody assigned; a piped session did not, so its Python does not either.
+    // The program a student would write, the same whether typed at the prompt, piped or saved: what the
+    // prompt showed on its own (sendto's count, a bare $x) is not printed; `print` is (trial 8, D).
     // An OS-chosen port typed as a number is written as the variable that held it, as save does.
     const typed = ran.program();
     const program = withPortStandIns(typed, {
@@ -37,7 +38,6 @@ export const exportCommand = defineCommand({
     });
     const originals = new Map(program.map((s, i) => [s, typed[i]!]));
     const python = toPython(program, ctx.session.table, {
-      echo: ctx.session.interactive,
       overrides: new Map(),
       // The record knows statements as they were typed: a rewritten one is looked up as its original.
       made: (stmt) => ran.socket(originals.get(stmt) ?? stmt),

@@ -10,7 +10,9 @@
  * - Ctrl-D: `shutdown wr`; the peer's end of stream: a `recv` that returns b''.
  *
  * Each read says in a comment what it took when saved, and is not an expect: a reply may differ
- * between runs (a date, a port) and the replay should go on. Reads are written in the order they
+ * between runs (a date, a port) and the replay should go on. An interact that a failure ended (the
+ * peer's reset) is kept too, up to the failure, whose words ride on the last statement's comment: the
+ * reset is the peer's doing, not a call the script makes, so the replay ends where the session did. Reads are written in the order they
  * completed, sends when they started, so a reply is never written before the line that asked for it.
  *
  * Bounded: a long stream is not written read by read. Past READS_WRITTEN reads, the bytes until the
@@ -106,6 +108,20 @@ export class InteractRecord {
     if (this.side !== 'tcp') return;
     this.takePartial();
     this.out.push(`${this.on}shutdown wr`);
+  }
+
+  /**
+   * The stream failed (code: ECONNRESET...): said on the last statement, as a comment, so the replay
+   * makes no call that would meet it. Nothing is written when interact had done nothing.
+   */
+  failed(code: string): void {
+    this.takePartial();
+    let at = this.out.length - 1;
+    while (at >= 0 && this.out[at] === null) at--;
+    if (at < 0) return;
+    const what = code === 'ECONNRESET' ? 'the peer reset the connection (ECONNRESET)' : `the stream failed (${code})`;
+    const last = this.out[at]!;
+    this.out[at] = `${last}${last.includes('  # ') ? ';' : '  #'} then ${what}, which ended interact`;
   }
 
   /** The statements so far, one a line ('' when interact did nothing). */

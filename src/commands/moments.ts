@@ -13,6 +13,15 @@ export function atPrompt(ctx: CallContext): boolean {
   return ctx.session.interactive && ctx.job === undefined && ctx.scope.owner === 'main';
 }
 
+/**
+ * At the prompt, or in a script or piped session that was asked to say what happened underneath
+ * (`sockshell -v run`, `trace`): where what an assigned read took is said (trial 8, Q: a saved interact
+ * replayed with -v was silent). Not a job's: its lines would interleave with the script's.
+ */
+export function saysReads(ctx: CallContext): boolean {
+  return atPrompt(ctx) || (!ctx.session.interactive && ctx.job === undefined && ctx.session.showsInfo());
+}
+
 /** The socket's row of the table, or null once it is closed. */
 export function infoOf(ctx: CallContext, s: SocketHandle): SocketInfo | null {
   try {

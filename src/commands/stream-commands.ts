@@ -9,11 +9,10 @@ import { pump } from './pump.js';
 import { ShownLines } from './interact-lines.js';
 import { InteractRecord } from './interact-record.js';
 import { HexView } from './interact-hex.js';
-import { socketSide } from './stream-ends.js';
+import { byteCount, failedTotals, socketSide } from './stream-ends.js';
+import { SocketError } from '../engine/index.js';
 import { openSocket } from './socket-arg.js';
 import type { SocketHandle } from '../engine/types.js';
-
-const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
 
 async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<typeof NONE> {
   if (ctx.job !== undefined) throw new ShellError('a background job cannot read input, so it cannot interact', ctx.span);
@@ -43,6 +42,7 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   const record = new InteractRecord(udp ? (info.peer === null ? 'udp-answering' : 'udp-connected') : 'tcp', calledOn(ctx, handle), (base) =>
     freeName(ctx, base),
   );
+  let totals = { sent: 0, received: 0 };
   const result = await pump({
     ...side,
     // What went and came is recorded as the calls that do it again, for save and export (trial 7, J).
@@ -78,21 +78,36 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     idleMs: null,
     say,
     signal: ctx.block.signal,
-  }).finally(() => {
-    shown.end();
-    ctx.session.streaming = false;
-  });
-  // At the prompt's own level only: in a script `run` ran, the record's chunk is the `run` line.
-  if (ctx.scope.depth === 0) ctx.session.ran.ranAs(ctx.span, ctx.name, record.text());
-  const totals = `sent ${bytes(result.sent)}, received ${bytes(result.received)}`;
+    counted: (t) => (totals = t),
+  })
+    .catch((e: unknown) => {
+      // A reset (or another failure mid-stream) ends it: what it did until then is kept for save and export,
+      // and its totals are said before the error, as the CLI's connect says them (trial 8, S).
+      if (!(e instanceof SocketError)) throw e;
+      record.failed(e.code);
+      keep();
+      ctx.info(`interact ended: ${failedTotals(e.code, totals)}`);
+      throw e;
+    })
+    .finally(() => {
+      shown.end();
+      ctx.session.streaming = false;
+    });
+  keep();
+  const sums = `sent ${byteCount(result.sent)}, received ${byteCount(result.received)}`;
   // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
-  if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, totals);
+  if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, sums);
   ctx.info(
     udp
-      ? `interact ended: end of input (UDP has no FIN to send); ${totals}; ${info.name} stays open, and datagrams that come now wait for recvfrom`
-      : `interact ended: both sides closed; ${totals}`,
+      ? `interact ended: end of input (UDP has no FIN to send); ${sums}; ${info.name} stays open, and datagrams that come now wait for recvfrom`
+      : `interact ended: both sides closed; ${sums}`,
   );
   return NONE;
+
+  /** The record stands in for this interact in save and export: at the prompt's own level only (in a script `run` ran, the record's chunk is the `run` line). */
+  function keep(): void {
+    if (ctx.scope.depth === 0) ctx.session.ran.ranAs(ctx.span, ctx.name, record.text());
+  }
 }
 
 /** How the recorded calls name the socket: as interact was given it, bare when it acted on the current socket. */

@@ -64,3 +64,18 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
     },
   };
 }
+
+/**
+ * The totals of a stream that failed (interact at the prompt, `sockshell connect`/`listen`), said before
+ * its error as every other ending says them (trial 7, I). "Sent" is what the kernel took to send: a reset
+ * throws away what the peer had not acknowledged, and how much that was is not known here, so it is said as such.
+ */
+export function failedTotals(code: string, t: { readonly sent: number; readonly received: number }): string {
+  const received = `received ${byteCount(t.received)}`;
+  if (code === 'ECONNRESET')
+    return `the peer reset the connection; sent ${byteCount(t.sent)} (taken by the kernel: what the peer had not acknowledged was lost with the reset), ${received}`;
+  return `it failed (${code}); sent ${byteCount(t.sent)} (taken by the kernel), ${received}`;
+}
+
+/** `1 byte`, `2 bytes`: how the streams' totals count. */
+export const byteCount = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;

@@ -7,6 +7,7 @@
 import { bytes, repr } from '../lang/values.js';
 import type { Arg, CallContext } from '../spec/command.js';
 import type { SessionServices } from '../spec/services.js';
+import { warnEscapesAsTyped } from './escapes-as-typed.js';
 
 /** Sessions already told: once per session, as the lookup line is once per name. */
 const TOLD = new WeakSet<SessionServices>();
@@ -20,6 +21,7 @@ const SHOWN = 40;
  * nothing; a `$name` or a "template" holding text does.
  */
 export function tellTextSent(ctx: CallContext<unknown>, payload: readonly Arg[], call: string): void {
+  warnEscapesAsTyped(ctx, payload);
   if (TOLD.has(ctx.session)) return;
   const text = payload.find((a) => a.value.kind === 'str' && a.word.kind !== 'literal');
   if (text === undefined || text.value.kind !== 'str') return;

@@ -14,8 +14,6 @@ import { Writer } from './writer.js';
 export { pyName, pyString } from './literals.js';
 
 export interface ExportOptions {
-  /** A REPL session: results nobody assigned are printed, as the REPL showed them. */
-  readonly echo: boolean;
   /** NAME=VALUE from the command line: they replace the program's own assignments of NAME. */
   readonly overrides: ReadonlyMap<string, Value>;
   /** The socket a statement made, when it ran in a session: its name (udp1) and family. */
@@ -47,7 +45,7 @@ function readsLast(program: readonly Stmt[]): boolean {
  * values rather than from reading the program.
  */
 export function statementPython(stmt: Stmt, table: ReadonlyMap<string, CommandDef>, known: KnownTypes): string[] {
-  const w = new Writer(table, { echo: false, overrides: new Map() }, known);
+  const w = new Writer(table, { overrides: new Map() }, known);
   w.statement(stmt, 0);
   return w.out.filter((l) => !l.startsWith('#'));
 }

@@ -80,10 +80,8 @@ export class Writer {
         if (names.length === 1 && s.value.kind === 'var' && s.value.path === undefined) this.program.copy(s.value.name, names[0]!);
         return this.emit(depth, `${names.map(pyName).join(', ')} = ${code}`);
       }
-      case 'show': {
-        const { code, type } = this.word(s.word);
-        return this.echo(code, type, depth, '');
-      }
+      case 'show': // the prompt showed a value (`$x`): a program shows what it prints, so nothing is written
+        return;
       case 'command':
         return this.command(s, depth);
       case 'while':
@@ -184,7 +182,7 @@ export class Writer {
           if (r.types[0] === 'socket') {
             this.emit(depth, `${pyName(newName())} = _${r.types.length > 1 ? '[0]' : ''}`);
             this.define(newName(), 'socket', r.transport);
-          } else this.echo('_', r.types.length === 1 ? r.types[0]! : 'tuple', depth, '');
+          }
           return;
         }
         if (targets.length === 1) {
@@ -207,7 +205,9 @@ export class Writer {
           this.emit(depth, `${pyName(newName())}${r.types.length > 1 ? ', _' : ''} = ${r.code}${note}`);
           this.define(newName(), 'socket', r.transport);
         } else {
-          this.echo(r.code, r.types.length === 1 ? r.types[0]! : 'tuple', depth, note, true);
+          // A value nobody assigned: the call is made for what it does. The prompt showed the value (sendto's
+          // count), but the program a student writes does not print it (trial 8, D); `print` does.
+          this.emit(depth, r.code + note);
         }
         return;
       }
@@ -216,18 +216,6 @@ export class Writer {
         return exhaustive;
       }
     }
-  }
-
-  /**
-   * A value nobody assigned, as the REPL showed it: only a statement of the program itself (depth 0,
-   * not inside while, repeat or if; interp/interpreter.ts echoes at depth 0 only), and as Python's
-   * repr, which print gives for all but text ('HI' at the prompt; print('HI') would show HI). Where
-   * nothing was shown (a script, a block), a call is still made for what it does; a $name, dropped.
-   */
-  private echo(code: string, type: PyType | 'tuple', depth: number, note: string, call = false): void {
-    const shown = this.options.echo && depth === 0 && type !== 'none';
-    if (shown) this.emit(depth, `print(${type === 'str' || type === 'unknown' ? `repr(${code})` : code})${note}`);
-    else if (call) this.emit(depth, code + note);
   }
 
   /** `_ = code`, typed as the shell's `$_` is: its item types too, for a tuple. Never the current socket. */

@@ -41,6 +41,22 @@ export interface ShellCoreOptions {
 
 const MAX_HELD = 1000;
 
+/** What became of a chunk execute was given: it ran, was dropped by a Ctrl-C before its turn, or interact took it as input. */
+export type Executed = 'ran' | 'dropped' | 'taken';
+
+/** A chunk queued behind the running one. */
+interface TypedAhead {
+  readonly source: string;
+  /** The Ctrl-C count when it was typed: one from before the last Ctrl-C is dropped. */
+  readonly generation: number;
+  /** Shown when its turn comes (a terminal). */
+  readonly echo: boolean;
+  /** Taken by interact as input (takeTypeahead): it does not run. */
+  taken: boolean;
+  /** An empty line: nothing to run, kept only as an interact's input (an HTTP request's last line). */
+  readonly blank?: true;
+}
+
 /**
  * The interactive shell without a terminal: one session, one scope, commands run one at a time,
  * results and errors rendered as ShellLines. node:repl drives it at a terminal; the recorder and
@@ -52,8 +68,8 @@ export class ShellCore {
   private readonly interp: Interpreter;
   private running: AbortController | null = null;
   private queue: Promise<void> = Promise.resolve();
-  /** Chunks queued or running. */
-  private pending = 0;
+  /** Chunks typed ahead, waiting behind the running one, oldest first (takeTypeahead may take them). */
+  private readonly waiting: TypedAhead[] = [];
   private readonly held: ShellLine[] = [];
   /** Lines shown since the running chunk started: an error's caret goes under the typed line only if none were. */
   private shownWhileRunning = 0;
@@ -110,7 +126,24 @@ export class ShellCore {
 
   /** Chunks waiting behind the running one (typed ahead). */
   get queued(): number {
-    return this.pending;
+    return this.waiting.filter((e) => e.blank !== true).length;
+  }
+
+  /**
+   * The oldest chunk typed ahead, taken from the queue to be the running interact's input (its lines):
+   * typed after `interact` while the command before it still ran, it was meant for interact, as a
+   * shell's typeahead goes to whatever reads next and nc reads its input from the start (trial 8, R).
+   * At a terminal it is shown as it is taken, as a typed-ahead command is when it runs. Null when none
+   * waits, or the ones waiting were typed before a Ctrl-C (they are dropped).
+   */
+  takeTypeahead(): string[] | null {
+    const next = this.waiting[0];
+    if (next === undefined || next.generation !== this.generation) return null;
+    this.waiting.shift();
+    next.taken = true;
+    const lines = next.source.replace(/\n$/, '').split('\n');
+    if (next.echo) for (const text of lines) this.emit({ text, channel: 'out', async: false, style: 'plain' });
+    return lines;
   }
 
   /**
@@ -118,13 +151,20 @@ export class ShellCore {
    * A chunk typed while another ran is shown with its prompt when its turn comes (`echoTypeahead`),
    * so its output follows it; Ctrl-C drops it.
    */
-  execute(source: string, echoTypeahead = false): Promise<void> {
+  execute(source: string, echoTypeahead = false): Promise<Executed> {
     const generation = this.generation;
-    const typedAhead = this.pending > 0 || this.running !== null; // behind a queued chunk, or the one running
-    this.pending++;
+    const typedAhead = this.queued > 0 || this.running !== null; // behind a queued chunk, or the one running
+    const entry: TypedAhead = { source, generation, echo: echoTypeahead, taken: false };
+    this.waiting.push(entry);
     const run = this.queue.then(async () => {
-      this.pending--;
-      if (generation !== this.generation) return this.options.onDropped?.(source);
+      const at = this.waiting.indexOf(entry);
+      if (at >= 0) this.waiting.splice(0, at + 1); // with the empty lines typed before it
+
+      if (entry.taken) return 'taken';
+      if (generation !== this.generation) {
+        this.options.onDropped?.(source);
+        return 'dropped';
+      }
       const typedAfter = this.prompt();
       // node:repl has just drawn the prompt for it; show what was typed after it.
       if (typedAhead && echoTypeahead) this.options.sink({ text: source.replace(/\n$/, ''), channel: 'out', async: false, style: 'plain' });
@@ -143,9 +183,19 @@ export class ShellCore {
       for (const l of this.held.splice(0)) if (l.about === undefined || open.has(l.about)) this.options.sink(l);
       this.tellLesson(source, result);
       this.running = null;
+      // Empty lines typed ahead that no interact took run as nothing.
+      while (this.waiting[0]?.blank === true) this.waiting.shift();
+      return 'ran';
     });
-    this.queue = run;
+    this.queue = run.then(() => undefined);
     return run;
+  }
+
+  /** An empty line typed while a command runs or waits to: nothing to run, but an interact before it takes it (takeTypeahead). */
+  typedBlank(echo: boolean): void {
+    // Behind the running chunk, or behind chunks queued in the same burst of input (a chunk starts running a tick after it is queued).
+    if (this.running !== null || this.waiting.length > 0)
+      this.waiting.push({ source: '\n', generation: this.generation, echo, taken: false, blank: true });
   }
 
   /** Ctrl-C: cancels the running command. False when nothing was running. */

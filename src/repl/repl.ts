@@ -90,6 +90,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
       screen?.write(line, !core.busy && !closed);
     },
     readLine: (prompt, signal, endAtCtrlD) => {
+      // interact's input: first the lines typed ahead of it while the command before it ran, then those
+      // that ended while it was sending (a paste).
+      const typed = core.session.streaming ? core.takeTypeahead() : null;
+      if (typed !== null) early.unshift(...typed);
       const ahead = early.shift();
       if (ahead !== undefined) return Promise.resolve(ahead);
       // endAtCtrlD (input, interact): Ctrl-D ends this input, as a pipe's end does and as it ends nc's, instead of the session (see server.close below).
@@ -184,7 +188,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
       // of three lines, interact sent the first, and the others waited to run as commands (or were dropped at Ctrl-C).
       // node:repl is not called back for it: the next question draws the line being typed.
       if (core.busy && core.session.streaming) return void early.push(source.replace(/\n$/, ''));
-      if (source.trim() === '') return callback(null, undefined);
+      if (source.trim() === '') {
+        core.typedBlank(options.terminal); // an interact queued before it may want it
+        return callback(null, undefined);
+      }
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.
       if (core.needsMore(source)) {
         open = source;
@@ -192,7 +199,9 @@ export function startRepl(options: ReplOptions): ReplHandle {
       }
       open = '';
       server.clearBufferedCommand();
-      void core.execute(source, options.terminal).then(() => {
+      void core.execute(source, options.terminal).then((executed) => {
+        // Taken by interact as its input: a line of its, which node:repl is not called back for (as `early`'s are).
+        if (executed === 'taken') return;
         for (const line of early.splice(0)) if (line.trim() !== '') dropped(line); // typed for interact after its input had ended
         server.setPrompt(core.prompt());
         if (closed) return;

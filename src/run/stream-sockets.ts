@@ -97,7 +97,7 @@ export function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpEnds['i
   });
 }
 
-export const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
+export { byteCount as bytes } from '../commands/stream-ends.js';
 
 /**
  * The engine's bulk path for a connection of connect or listen (not -k, whose input goes to every

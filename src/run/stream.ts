@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
 import { OutputFailed, type PumpResult } from '../commands/pump.js';
-import { STREAM_READ } from '../commands/stream-ends.js';
+import { STREAM_READ, failedTotals } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
 import { streamWords } from './stream-words.js';
@@ -56,7 +56,7 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
       return 1;
     }
     if (e instanceof SocketError) {
-      if (totals !== null) say(failedTotals(e, totals));
+      if (totals !== null) say(failedTotals(e.code, totals));
       io.stderr.write(`sockshell: ${messageLine(streamWords(e.message))}\n`);
       return 1;
     }
@@ -64,18 +64,6 @@ export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-/**
- * The totals of a conversation that failed, said before its error as every other ending says them
- * (trial 7, I). "Sent" is what the kernel took to send: a reset throws away what the peer had not
- * acknowledged, and how much that was is not known here, so it is said as such.
- */
-function failedTotals(e: SocketError, t: { readonly sent: number; readonly received: number }): string {
-  const received = `received ${bytes(t.received)}`;
-  if (e.code === 'ECONNRESET')
-    return `the peer reset the connection; sent ${bytes(t.sent)} (taken by the kernel: what the peer had not acknowledged was lost with the reset), ${received}`;
-  return `it failed (${e.code}); sent ${bytes(t.sent)} (taken by the kernel), ${received}`;
 }
 
 /** The engine's warnings (a listener closed with a client queued...) in the words of the command line, as its errors are. */

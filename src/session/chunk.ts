@@ -44,6 +44,8 @@ export async function runChunk(
     return { kind: 'ok' };
   } catch (e) {
     if (e instanceof ShellError) {
+      // An interact a reset ended is kept as the calls it made before it (ExportLog.ranAs): they do not fail again.
+      if (ran.standsIn(program)) ran.add(program, source, firstLine);
       interp.remember({ kind: 'error', code: null, message: e.message });
       return { kind: 'failed', error: e };
     }

@@ -151,16 +151,17 @@ describe.runIf(hasPython)('exported programs run under python3', () => {
           "serverSocket.bind(('127.0.0.1', 0))",
           'serverAddress = serverSocket.getsockname()',
           'clientSocket = socket(AF_INET, SOCK_DGRAM)',
-          "print(clientSocket.sendto(b'hello', serverAddress))",
+          "clientSocket.sendto(b'hello', serverAddress)",
           'message, clientAddress = serverSocket.recvfrom(2048)',
           'modifiedMessage = message.decode().upper()',
-          'print(serverSocket.sendto(modifiedMessage.encode(), clientAddress))',
-          'print(clientSocket.recvfrom(2048))',
+          'serverSocket.sendto(modifiedMessage.encode(), clientAddress)',
+          'clientSocket.recvfrom(2048)',
           '',
         ].join('\n'),
       );
       const py = await runProcess('python3', [file]);
-      expect(py.stdout).toMatch(/^5\n5\n\(b'HELLO', \('127\.0\.0\.1', \d+\)\)\n$/); // what the session showed
+      // The program a student writes: the values the prompt showed on their own are not printed (trial 8, D).
+      expect([py.stderr, py.stdout, py.status]).toEqual(['', '', 0]);
     } finally {
       await repl.close();
     }
