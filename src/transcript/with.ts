@@ -247,7 +247,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       return true;
     },
     end: () => child.stdin.end(),
-    lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended }),
+    lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended, unfinished: out[stream].unfinished() }),
     take: (stream, n) => out[stream].take(n),
     exit,
     stop: async () => {
