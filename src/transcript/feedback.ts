@@ -68,6 +68,9 @@ export function studentFeedback(input: FeedbackInput): string[] {
     const refused = block.program ? null : refusedWords(typed, got, input.programExit);
     out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, refused?.got ?? got));
     if (refused) out.push(refused.said);
+    // A recv that waited for b'' (the end of the stream) and timed out: what is missing is a FIN.
+    if (failure.expected.length === 1 && failure.expected[0] === "b''" && RECV_TIMED_OUT.test(got[0] ?? ''))
+      out.push(`no end of the connection came: the program did not close its side (close()), so recv could not return b''`);
   }
   // The shell's own notices, said as such: under `got:` for a program's output they read as its words.
   for (const notice of failure.meanwhile) out.push(`meanwhile the shell saw, on its own socket: ${notice}`);
@@ -110,6 +113,9 @@ export function firstDifference(expected: readonly string[], actual: readonly st
     ...(long ? [`(the lines are ${want.length} and ${got.length} characters long; they first differ at character ${at + 1})`] : []),
   ];
 }
+
+/** A recv (or recvfrom) that --timeout ended, as the shell says it. */
+const RECV_TIMED_OUT = /^\s*(\^+ )?ETIMEDOUT: recv(from)? timed out/;
 
 /** Lines that arrive on their own: `[1] ` a job's output, `[name] ` a notice about a socket. */
 const ARRIVAL = /^\[([A-Za-z0-9_]+)\] /;
