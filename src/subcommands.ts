@@ -116,6 +116,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
       ['--junit FILE', 'results as JUnit XML, a testsuite per submission'],
       ['--gradescope DIR', "Gradescope's results.json for each submission, as DIR/SUBMISSION/results.json"],
       ['--csv FILE', 'the gradebook: a row per submission (score, max_score, each verdict, the first failure)'],
+      ['--csv-bom', 'start --csv with a UTF-8 byte order mark, for Excel (not for LMS imports)'],
       ['--port N', 'the port transcripts were written against, where their header has no port:'],
       ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
       ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],

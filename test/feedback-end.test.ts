@@ -40,4 +40,32 @@ describe('feedback for a connection that did not end', () => {
     );
     expect(lines.join('\n')).not.toMatch(/nothing arrived/);
   });
+
+  it("a recv that waited for b'' and timed out: the program did not close its side (a TCP server without close())", () => {
+    const text = `A TCP server's reply and its close.
+
+  sockshell> c = tcp.connect 127.0.0.1 12000
+  sockshell c> c.recv 1024
+  b''
+`;
+    const { transcript, errors } = parseTranscript(text);
+    expect(errors).toEqual([]);
+    const block = transcript.blocks.find((b) => b.source.includes('recv'))!;
+    const lines = studentFeedback({
+      transcript,
+      failure: {
+        block,
+        expected: ["b''"],
+        got: ['ETIMEDOUT: recv timed out after 5 s; the socket is still usable (TimeoutError)'],
+        stopped: true,
+        cutShort: null,
+        meanwhile: [],
+      },
+      programExit: null,
+      hasProgram: true,
+      stderrTail: [],
+      timeoutMs: 5000,
+    });
+    expect(lines).toContain("no end of the connection came: the program did not close its side (close()), so recv could not return b''");
+  });
 });

@@ -33,7 +33,7 @@ export async function testAction(hooks: ProcessHooks, argv: readonly string[]): 
 
 /** `sockshell grade --with "COMMAND" [OPTIONS] SUBMISSIONS TRANSCRIPTS ...`. */
 export async function gradeAction(hooks: ProcessHooks, argv: readonly string[]): Promise<number> {
-  const o = sharedOptions('grade', argv, [], ['csv']);
+  const o = sharedOptions('grade', argv, ['csv-bom'], ['csv']);
   if (typeof o === 'string') return usage(o, 'grade');
   const [submissions, ...transcripts] = o.paths;
   if (submissions === undefined || transcripts.length === 0)
@@ -46,13 +46,15 @@ export async function gradeAction(hooks: ProcessHooks, argv: readonly string[]):
   await hooks.guardPrograms();
   const text = (k: string) => (typeof o.args[k] === 'string' ? o.args[k] : undefined);
   const [json, junit, gradescopeDir, csv] = [text('json'), text('junit'), text('gradescope'), text('csv')];
+  const csvBom = o.args['csv-bom'] === true;
+  if (csvBom && csv === undefined) return usage('grade: --csv-bom is for the gradebook: give --csv FILE too', 'grade');
   return grade(submissions, transcripts, {
     ...o,
     with: o.commands,
     ...(json ? { json } : {}),
     ...(junit ? { junit } : {}),
     ...(gradescopeDir ? { gradescopeDir } : {}),
-    ...(csv ? { csv } : {}),
+    ...(csv ? { csv, csvBom } : {}),
     out: process.stdout,
     err: process.stderr,
     signal: hooks.interrupts().signal,

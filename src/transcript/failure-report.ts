@@ -4,7 +4,9 @@ import { renderItems, type Transcript } from './format.js';
 import { replacePorts } from './ports.js';
 import type { ReplayResult } from './replay.js';
 import type { RunSettings } from './run-one.js';
+import type { ServerPort } from './program-ports.js';
 import { PORT_PLACEHOLDER, portArgv } from './start-failure.js';
+import { wrongTransportWords } from './transport-words.js';
 
 /** What a failed replay tells: the student's feedback, and the instructor's diff and notes. */
 export interface FailureReport {
@@ -25,6 +27,10 @@ export interface FailedRun {
   /** How the first program ended, and its last lines on stderr. */
   readonly exit: string | null;
   readonly tail: readonly string[];
+  /** The server ports the first program held when the run failed (holdings), or null when unknown. */
+  readonly held: readonly ServerPort[] | null;
+  /** The program's port as the transcript wrote it (--port or its header), with or without {port}. */
+  readonly recorded: number | undefined;
   /** Notes for the grader, and those of them about daemons (the student sees these too). */
   readonly notes: readonly string[];
   readonly daemon: readonly string[];
@@ -37,6 +43,18 @@ export interface FailedRun {
 export function failureReport(run: FailedRun): FailureReport {
   const { file, text, transcript, result, fresh, settings, exit, tail, notes, daemon } = run;
   const failure = result.failure;
+  const port = fresh?.now ?? run.recorded;
+  const wrongTransport =
+    port === undefined || settings.with.length === 0
+      ? null
+      : wrongTransportWords({
+          spokeAs: result.spokeAs(port),
+          held: run.held,
+          port,
+          shownPort: fresh?.recorded ?? port,
+          programExit: exit,
+          stderrTail: tail,
+        });
   const givenArgv = portArgv(settings.with.find((c) => c.includes(PORT_PLACEHOLDER)) ?? '');
   const student = failure
     ? studentFeedback({
@@ -54,6 +72,7 @@ export function failureReport(run: FailedRun): FailureReport {
         stderrTail: tail,
         timeoutMs: settings.timeoutMs,
         unreached: fresh && !failure.block.program && result.heard(fresh.now) === false ? { port: fresh.recorded, argv: givenArgv } : null,
+        wrongTransport,
       }).concat(daemon)
     : ['it failed (interrupted)'];
   // The blocks after a failure did not run: the diff ends where the run did, so no line after it

@@ -1,7 +1,7 @@
 import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
-import { refusedWords, unreachedWords, type Unreached } from './program-end-words.js';
+import { refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
 
@@ -27,6 +27,8 @@ export interface FeedbackInput {
    * reached it all run, with the argument that carried it (`sys.argv[1]`, or null); else null.
    */
   readonly unreached?: Unreached | null;
+  /** The program's socket is of the other kind than the transcript used with it (transport-words.ts), or null. */
+  readonly wrongTransport?: string | null;
 }
 
 /** The line `sockshell record` opens a transcript with: about the file, not about what it checks. */
@@ -48,7 +50,8 @@ export function studentFeedback(input: FeedbackInput): string[] {
   const typedLine = `${block.program ? programPrompt(block.programNumber) : ''}${block.source.split('\n')[0]}`;
   // A call that waited repeats the typed line above its error; the line is already said above.
   const typed = block.source.split('\n')[0]!.trim();
-  const got = failure.got.filter((l) => l.trim() !== typed);
+  // "Start the server first" is wrong for a server that runs but made the other kind of socket.
+  const got = failure.got.filter((l) => l.trim() !== typed).map((l) => (input.wrongTransport ? l.replace(START_FIRST, '') : l));
   const missing = missingArrival(failure.expected, got);
   if (missing !== null) {
     // The command did what was expected; what failed is a line that was to arrive after it (a reply,
@@ -65,11 +68,15 @@ export function studentFeedback(input: FeedbackInput): string[] {
     const refused = block.program ? null : refusedWords(typed, got, input.programExit);
     out.push(`at line ${block.line}: ${typedLine}`, ...firstDifference(failure.expected, refused?.got ?? got));
     if (refused) out.push(refused.said);
+    // A recv that waited for b'' (the end of the stream) and timed out: what is missing is a FIN.
+    if (failure.expected.length === 1 && failure.expected[0] === "b''" && RECV_TIMED_OUT.test(got[0] ?? ''))
+      out.push(`no end of the connection came: the program did not close its side (close()), so recv could not return b''`);
   }
   // The shell's own notices, said as such: under `got:` for a program's output they read as its words.
   for (const notice of failure.meanwhile) out.push(`meanwhile the shell saw, on its own socket: ${notice}`);
   const quiet = input.unreached;
   if (quiet) out.push(unreachedWords(quiet, input.programExit, input.stderrTail));
+  if (input.wrongTransport) out.push(input.wrongTransport);
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {
     out.push(`the program: ${input.programExit ?? 'still running'}`);
@@ -106,6 +113,9 @@ export function firstDifference(expected: readonly string[], actual: readonly st
     ...(long ? [`(the lines are ${want.length} and ${got.length} characters long; they first differ at character ${at + 1})`] : []),
   ];
 }
+
+/** A recv (or recvfrom) that --timeout ended, as the shell says it. */
+const RECV_TIMED_OUT = /^\s*(\^+ )?ETIMEDOUT: recv(from)? timed out/;
 
 /** Lines that arrive on their own: `[1] ` a job's output, `[name] ` a notice about a socket. */
 const ARRIVAL = /^\[([A-Za-z0-9_]+)\] /;

@@ -9,6 +9,9 @@ import { score, type FeedbackMode, type Suite } from './reports.js';
 import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
 import { isPass, printResult, transcriptFiles, writeReports } from './runner.js';
 
+/** U+FEFF, which UTF-8 writes as EF BB BF: how Excel knows a CSV file is UTF-8. */
+const BOM = '\ufeff';
+
 /** In a --with command of `sockshell grade`: the submission's folder. */
 export const SUBMISSION_PLACEHOLDER = '{submission}';
 
@@ -22,6 +25,12 @@ export interface GradeOptions extends Omit<RunSettings, 'signal' | 'update'> {
   readonly gradescopeDir?: string;
   /** The gradebook as CSV: a row per submission (gradebook.ts). */
   readonly csv?: string;
+  /**
+   * Start the CSV with a UTF-8 byte order mark (--csv-bom). Off by default: Excel needs it to read
+   * non-ASCII names as UTF-8 (without it, "Zoë" opens as "ZoÃ«"), but an LMS import, Python's csv
+   * with encoding='utf-8' and most scripts take it as part of the first column's name ("\ufeffstudent").
+   */
+  readonly csvBom?: boolean;
   readonly out: Writable;
   readonly err: Writable;
   readonly signal: AbortSignal;
@@ -81,7 +90,7 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
     { ...(options.json ? { json: options.json } : {}), ...(options.junit ? { junit: options.junit } : {}) },
     options.feedback,
   );
-  if (options.csv) await writeFile(options.csv, gradebookCsv(suites, files));
+  if (options.csv) await writeFile(options.csv, (options.csvBom ? BOM : '') + gradebookCsv(suites, files));
   if (options.gradescopeDir) {
     for (const suite of suites) {
       const dir = join(options.gradescopeDir, suite.name);

@@ -69,6 +69,30 @@ export function blockMatches(expected: readonly string[], actual: readonly strin
   return ok;
 }
 
+/**
+ * Whether lines still to come could make `actual` match `expected`: `actual` matches the start of
+ * `expected` (`...` taking any lines). False means no output that follows can help: the lines that
+ * came already differ. The bindings are left as they were.
+ */
+export function blockCanStillMatch(expected: readonly string[], actual: readonly string[], bindings: Bindings): boolean {
+  return extendable(expected, actual, 0, 0, new Map(bindings), new Set());
+}
+
+function extendable(e: readonly string[], a: readonly string[], i: number, j: number, b: Bindings, failed: Set<string>): boolean {
+  if (j === a.length) return true;
+  if (i === e.length) return false;
+  const key = `${i}:${j}`;
+  if (failed.has(key)) return false;
+  if (isWildcardLine(e[i]!)) {
+    if (extendable(e, a, i + 1, j, new Map(b), failed) || extendable(e, a, i, j + 1, new Map(b), failed)) return true;
+  } else {
+    const trial = new Map(b);
+    if (lineMatches(e[i]!, a[j]!, trial) && extendable(e, a, i + 1, j + 1, trial, failed)) return true;
+  }
+  failed.add(key);
+  return false;
+}
+
 function matchFrom(e: readonly string[], a: readonly string[], i: number, j: number, b: Bindings, failed: Set<string>): boolean {
   const key = `${i}:${j}`;
   if (failed.has(key)) return false;

@@ -30,6 +30,16 @@ export function portBound(port: number): boolean | null {
 }
 
 /**
+ * A server is on this port: a UDP socket bound to it, or a TCP socket listening on it (portSockets).
+ * Not a TCP socket bound and not (yet) listening: a connect to it is refused, and a TCP server between
+ * its bind and its listen is not ready; nor TIME_WAIT. Null where /proc/net cannot be read.
+ */
+export function portServed(port: number): boolean | null {
+  const sockets = portSockets(port);
+  return sockets === null ? null : sockets.size > 0;
+}
+
+/**
  * A socket that was not on `port` when `before` was taken (portSockets) is on it now: something took the
  * port since. False where that cannot be told.
  */

@@ -116,8 +116,8 @@ const HAS_CHILDREN_FILES = (() => {
   }
 })();
 
-/** The children of process `pid`, every thread's; null once it has ended. */
-function children(pid: number): number[] | null {
+/** The children of process `pid`, every thread's; null once it has ended (or no children files: not Linux, or CONFIG_PROC_CHILDREN off). */
+export function children(pid: number): number[] | null {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);

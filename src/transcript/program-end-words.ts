@@ -70,7 +70,7 @@ const CONNECT = /(^|[\s.=])connect\s/;
 const REFUSED = /(^|[\s^])ECONNREFUSED: /;
 
 /** The shell's advice after ECONNREFUSED, written for someone at the prompt who has not started a server. */
-const START_FIRST = / — start the server first/;
+export const START_FIRST = / — start the server first/;
 
 function crashed(programExit: string | null): boolean {
   return programExit !== null && programExit.startsWith('exit status ') && programExit !== 'exit status 0';

@@ -41,6 +41,12 @@ export class ProgramOutput {
     return lines;
   }
 
+  /** Whether the last line all() gives had no newline: the stream ended in the middle of it. */
+  unfinished(): boolean {
+    const last = this.chunks.at(-1);
+    return this.ended && this.cut === 0 && last !== undefined && last.length > 0 && last[last.length - 1] !== 0x0a;
+  }
+
   /** The lines not yet checked. */
   unchecked(): string[] {
     return this.all().slice(this.taken);

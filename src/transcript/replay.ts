@@ -1,5 +1,6 @@
 import type { FileAccess } from '../spec/services.js';
 import { ShellCore } from '../repl/core.js';
+import type { Transport } from '../engine/socket-info.js';
 import { SessionPorts } from './session-ports.js';
 import { PortNames } from './ports.js';
 import { align, alignKeeping } from './align.js';
@@ -33,6 +34,8 @@ export interface ReplayResult {
   readonly failure: Failure | null;
   /** Whether anything reached a port the session's sockets bound (null: none bound it). */
   readonly heard: (port: number) => boolean | null;
+  /** How the session reached out to a port: the transports it sent or connected there with (SessionPorts.spokeAs). */
+  readonly spokeAs: (port: number) => ReadonlySet<Transport>;
 }
 
 /** The first mismatch, as feedback shows it: the lines compared, expected and as this run showed them. */
@@ -178,6 +181,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     updated: rebuild(transcript, outcomes, 'updated', ports),
     failure,
     heard: (port) => arrivals.heard(port),
+    spokeAs: (port) => arrivals.spokeAs(port),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Header } from './header.js';
 import { freshPort, releasePort } from './port-probe.js';
 import { transcriptProblems } from './problems.js';
 import { programPrompt } from './program-lines.js';
+import { holdings, type ServerPort } from './program-ports.js';
 import { settle } from './program-settle.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
@@ -115,6 +116,8 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   // How the first program ended and its last words, read before it is stopped.
   let exit: string | null;
   let tail: string[];
+  // What it held then (holdings), for a run that failed: a server socket of the other kind is said.
+  let held: readonly ServerPort[] | null = null;
   // This run's port changes every run; the text must not (a command is shown as written).
   const asWritten = (text: string): string => (fresh ? text.replaceAll(String(fresh.now), PORT_PLACEHOLDER) : text);
   try {
@@ -160,6 +163,8 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     // report says how it ended, the same way every run, rather than "still running" by a race.
     if (peers[0] && result && !result.passed) await settle(peers[0]);
     exit = peers[0]?.exit() ?? null;
+    const pgid = peers[0]?.pgid;
+    if (pgid !== undefined && exit === null && result && !result.passed) held = holdings(pgid)?.ports ?? null;
     tail = peers[0]?.stderrTail(5) ?? [];
     for (const p of peers) {
       const ended = p.ended();
@@ -210,6 +215,6 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     return done({ name: title, header, outcome: written.changed ? 'updated' : 'passed', reason: '', student: [], instructor: [] });
   }
   if (result.passed) return done({ name: title, header, outcome: 'passed', reason: '', student: [], instructor: [] });
-  const failed = failureReport({ file, text, transcript, result, fresh, settings, exit, tail, notes, daemon });
+  const failed = failureReport({ file, text, transcript, result, fresh, settings, exit, tail, held, recorded, notes, daemon });
   return done({ name: title, header, outcome: 'failed', ...failed });
 }

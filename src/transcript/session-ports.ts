@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../engine/types.js';
+import type { Transport } from '../engine/socket-info.js';
 import { ephemeralRange } from './ports.js';
 
 /**
@@ -12,6 +13,7 @@ export class SessionPorts {
   private readonly portOf = new Map<number, number>();
   private readonly reached = new Map<number, boolean>();
   private readonly fixed = new Set<number>();
+  private readonly spokeTo = new Map<number, Set<Transport>>();
   private readonly range = ephemeralRange();
 
   observe(event: EngineEvent): void {
@@ -27,8 +29,10 @@ export class SessionPorts {
         return this.reach(event.conn);
       case 'connected':
       case 'connectFailed':
+        this.spoke(event.remote.port, event.transport);
         return this.talked(event.remote.port);
       case 'sent':
+        if (event.to) this.spoke(event.to.port, event.transport);
         return event.to ? this.talked(event.to.port) : undefined;
       case 'incoming':
       case 'received':
@@ -58,6 +62,15 @@ export class SessionPorts {
   }
 
   /**
+   * How the session's sockets reached out to `port`: UDP (a datagram sent there, or a UDP connect) and
+   * TCP (a connect, made or refused); empty when none did. What a server under test on that port must
+   * be: a program that bound the other kind is told so (feedback-transport.ts).
+   */
+  spokeAs(port: number): ReadonlySet<Transport> {
+    return this.spokeTo.get(port) ?? new Set();
+  }
+
+  /**
    * The one port the session bound, listened on, connected or sent to, leaving out those the OS picked
    * (its ephemeral range, which the recorder writes as [PORTn]); null for none, or several (which one
    * {port} should stand for is not known).
@@ -74,6 +87,12 @@ export class SessionPorts {
   private reach(serial: number): void {
     const port = this.portOf.get(serial);
     if (port !== undefined) this.reached.set(port, true);
+  }
+
+  private spoke(port: number, transport: Transport): void {
+    const set = this.spokeTo.get(port) ?? new Set<Transport>();
+    set.add(transport);
+    this.spokeTo.set(port, set);
   }
 
   private talked(port: number): void {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
-import { portBound, takenSince } from './port-probe.js';
-import { holdings, portsInstead } from './program-ports.js';
+import { portBound, portServed, takenSince } from './port-probe.js';
+import { holdings, ownSocket, portsInstead, stdioSockets } from './program-ports.js';
 import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
@@ -78,6 +78,7 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   // run then waited out its ready timeout and said the program never bound its port.
   const recordedBefore = options.placeholder !== undefined ? portSockets(options.placeholder.recorded) : null;
   const { peer, child, printedAt } = spawnPeer(command);
+  const inherited = child.pid !== undefined ? stdioSockets(child.pid) : new Set<string>();
   const deadline = Date.now() + options.readyTimeoutMs;
   let pause = FIRST_LOOK_MS;
   for (;;) {
@@ -96,18 +97,19 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
       throw new StartFailure([`--with "${command}" ${words}`, ...explained.instructor], [`the program ${words}`, ...explained.student]);
     }
-    // With {port} the port is known, so only binding it counts: a program that printed its line but
-    // bound a port of its own choosing would be graded against nothing.
+    // With {port} the port is known, so only a server on it counts: a program that printed its line but
+    // bound a port of its own choosing would be graded against nothing. A TCP socket counts once it
+    // listens: a connect between its bind and its listen is refused.
     const printed = printedAt() !== null;
-    const bound = options.port !== undefined ? portBound(options.port) : false;
+    const settled = printed && Date.now() - printedAt()! > 500;
+    // The kernel's tables are read once the program has a socket of its own (ownSocket), and always when
+    // late, so a server that escaped its parent (a daemon) is still seen.
+    const late = settled || Date.now() > deadline;
+    const look = options.port !== undefined && (late || child.pid === undefined || ownSocket(child.pid, inherited) !== false);
+    const bound = look ? portServed(options.port) : false;
     if (bound === true || (printed && (options.placeholder === undefined || bound === null))) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
-    const settled = printed && Date.now() - printedAt()! > 500;
-    if (
-      options.placeholder !== undefined &&
-      (settled || Date.now() > deadline) &&
-      takenSince(options.placeholder.recorded, recordedBefore)
-    ) {
+    if (options.placeholder !== undefined && late && takenSince(options.placeholder.recorded, recordedBefore)) {
       await peer.stop();
       const advice = hardCoded(options.placeholder);
       throw new StartFailure(
@@ -118,7 +120,6 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     // Ready by its own account half a second ago, and a server on another port: it chose that port (one
     // written into it, or worked out wrong: serverPort + 1). Waiting out --ready-timeout changes nothing,
     // and "never bound" alone left the student to guess what it did bind.
-    const late = settled || Date.now() > deadline;
     const held = late && child.pid !== undefined ? holdings(child.pid) : null;
     const elsewhere = options.placeholder !== undefined && held !== null ? portsInstead(held.ports, options.port) : '';
     if (elsewhere !== '') {
@@ -247,7 +248,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
       return true;
     },
     end: () => child.stdin.end(),
-    lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended }),
+    lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended, unfinished: out[stream].unfinished() }),
     take: (stream, n) => out[stream].take(n),
     exit,
     stop: async () => {

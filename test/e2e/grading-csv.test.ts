@@ -92,6 +92,56 @@ describe.runIf(hasPython)('sockshell grade --csv: the gradebook', () => {
   });
 });
 
+describe.runIf(hasPython)('sockshell grade --csv: non-ASCII names, with and without a byte order mark', () => {
+  it('no BOM by default (csv with utf-8 reads the header as student); --csv-bom starts it with EF BB BF (utf-8-sig reads both alike)', async () => {
+    const from = new URL('../grading/udp-server/', import.meta.url);
+    const root = join(dir, 'bom');
+    const name = 'Zoë Ñúñez_4711_assignsubmission_file_';
+    cpSync(new URL('submissions/textbook/', from), join(root, 'submissions', name), { recursive: true });
+    const transcript = join(root, 'upper.sockt');
+    writeFileSync(
+      transcript,
+      readFileSync(new URL('transcripts/upper.sockt', from), 'utf8').replace(/\b21212\b/g, String(await freeFixedPort())),
+    );
+    const read = async (file: string, encoding: string): Promise<string[][]> => {
+      const r = await runProcess('python3', [
+        '-c',
+        'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding=sys.argv[2]) as f: print(json.dumps(list(csv.reader(f, strict=True))))',
+        file,
+        encoding,
+      ]);
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as string[][];
+    };
+    const rows = [
+      ['student', 'score', 'max_score', 'upper.sockt', 'reason'],
+      [name, '2', '2', 'passed', ''],
+    ];
+    for (const bom of [false, true]) {
+      const csv = join(root, bom ? 'bom.csv' : 'plain.csv');
+      const args = ['grade', '--csv', csv, ...(bom ? ['--csv-bom'] : []), '--with', 'python3 {submission}/UDPServer.py {port}'];
+      const r = await sockshell([...args, join(root, 'submissions'), transcript]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const head = readFileSync(csv).subarray(0, 3);
+      expect(head.equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(bom);
+      expect(await read(csv, 'utf-8-sig')).toEqual(rows);
+      const plain = await read(csv, 'utf-8');
+      expect(plain[0]![0]).toBe(bom ? '\ufeffstudent' : 'student');
+      expect(plain[1]![0]).toBe(name);
+    }
+    const lone = await sockshell([
+      'grade',
+      '--csv-bom',
+      '--with',
+      'python3 {submission}/UDPServer.py {port}',
+      join(root, 'submissions'),
+      transcript,
+    ]);
+    expect(lone.status).toBe(2);
+    expect(lone.stderr).toContain('--csv-bom is for the gradebook: give --csv FILE too');
+  });
+});
+
 function readPort(file: string): string {
   return /^port: (\d+)$/m.exec(readFileSync(file, 'utf8'))![1]!;
 }
