@@ -6,6 +6,7 @@ import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } f
 import type { LessonSockets } from './lesson-sockets.js';
 import { fill } from './lesson-variants.js';
 import { slip, type ChunkSends, type SlipView } from './lesson-slips.js';
+import { onTheWay } from './lesson-way.js';
 
 /**
  * A line that is not the current step, and what the lesson says of it: a near miss of a taking step
@@ -99,6 +100,12 @@ export class OffStep {
     if (earlier >= 0) {
       if (failure === null) sockets.roles.keep();
       return this.run.say(`(step ${earlier + 1} again; you are at step ${this.run.at + 1})`);
+    }
+    // The textbook's calls one at a time towards the server's socket: not a wrong step.
+    const way = failure === null ? onTheWay(step, source, { unclaimed: (n) => sockets.unclaimed(n), peek: sockets.peekAs }) : null;
+    if (way !== null) {
+      this.typing.push(source.trim());
+      return this.run.sayAsIs(`On the way: ${way}.`);
     }
     const why = slip(step, typed, source, failure, this.run.sends, this.slipView);
     const cancelled = failure?.cancelled === true;
