@@ -16,6 +16,13 @@ afterEach(async () => {
 });
 const shell = (): CoreDriver => drivers[drivers.push(new CoreDriver()) - 1]!;
 
+/** `lesson tcp --server` to its step 2 (the welcoming socket), and the textbook's socket call as ws. */
+const serverTerminal = (port: number, made: RegExp): [string, RegExp][] => [
+  ['lesson tcp --server', /Step 1 of 9/],
+  [`serverPort = ${port}`, /Step 2 of 9/],
+  ['ws = tcp.socket', made],
+];
+
 describe("the server's socket made a call at a time, as TCPServer.py and UDPServer.py make it", () => {
   it('TCP, one terminal: tcp.socket and bind are on the way; listen does the step', async () => {
     const port = await freeFixedPort();
@@ -40,9 +47,7 @@ describe("the server's socket made a call at a time, as TCPServer.py and UDPServ
     const port = await freeFixedPort();
     const d = shell();
     await walk(d, [
-      ['lesson tcp --server', /Step 1 of 9/],
-      [`serverPort = ${port}`, /Step 2 of 9/],
-      ['ws = tcp.socket', /» On the way: ws is a TCP socket[^]*ws\.bind '' \$serverPort, then ws\.listen 1/],
+      ...serverTerminal(port, /» On the way: ws is a TCP socket[^]*ws\.bind '' \$serverPort, then ws\.listen 1/),
       [`ws.bind '' ${port}`, /» On the way: ws is bound to[^]*Next ws\.listen 1/],
       ['ws.listen 5', /ws is the welcoming socket[^]*Step 3 of 9/],
     ]);
@@ -54,6 +59,17 @@ describe("the server's socket made a call at a time, as TCPServer.py and UDPServ
     await walk(d, tcpOpening(port).slice(0, 4));
     await walk(d, [['s = tcp.socket', /On the way/]]);
     expect(await saidAfter(d, "s.bind '' 0")).toMatch(/» Not this step/);
+  });
+
+  it('the bind forgotten: listen on a socket never bound says the OS picked its port, and what to do', async () => {
+    const port = await freeFixedPort();
+    const d = shell();
+    await walk(d, serverTerminal(port, /On the way/));
+    expect(await saidAfter(d, 'ws.listen 1')).toMatch(
+      new RegExp(
+        `» Not this step: ws was never bound, so listen bound it to a port the OS picked, \\d+, and clients go to serverPort, ${port}\\. A listening socket cannot be bound again: close it, and bind the next one before its listen\\. Type serverSocket = tcp\\.listen \\$serverPort`,
+      ),
+    );
   });
 
   it('UDP, one terminal: udp.socket is on the way; bind does the step', async () => {

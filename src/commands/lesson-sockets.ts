@@ -126,6 +126,11 @@ export class LessonSockets {
     return serial === undefined ? undefined : this.roles.roleOf(serial);
   }
 
+  /** The socket had an address when the chunk being judged began (a listen on it did not bind it). */
+  wasBoundAtStart(serial: number): boolean {
+    return this.boundAtStart.has(serial);
+  }
+
   /** The engine's record of the socket a name of the student's stands for, when no role has it yet. */
   unclaimed(name: string): SocketInfo | undefined {
     const serial = this.serialOf(name);

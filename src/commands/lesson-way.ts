@@ -16,6 +16,8 @@ import { makes } from './lesson-roles.js';
 export interface WayView {
   /** The engine's record of the socket a name of the student's stands for, when it has no role yet. */
   unclaimed(name: string): SocketInfo | undefined;
+  /** The socket had an address when the line began. */
+  wasBound(serial: number): boolean;
   readonly peek: Peek;
 }
 
@@ -44,4 +46,20 @@ export function onTheWay(step: LessonStep, source: string, view: WayView): strin
   if (info?.transport !== 'tcp' || info.state !== 'BOUND' || local == null) return null;
   if (local.port !== port.value || (local.host !== '0.0.0.0' && local.host !== '::')) return null;
   return `${name} is bound to ('${local.host}', ${local.port}), Python's bind(('', ${m.port})). Next ${name}.listen 1 makes it the welcoming socket, and the step is done`;
+}
+
+/**
+ * The bind left out on the way: `listen` on a socket never bound listens on a port the OS picked
+ * (Linux binds it as connect would), not on the server's. What is off, in words after "Not this
+ * step: "; null for any other line.
+ */
+export function listenedUnbound(step: LessonStep, source: string, view: WayView): string | null {
+  const m = makes(step);
+  const [stmt, ...more] = compile(source).program;
+  if (m?.transport !== 'tcp' || stmt?.kind !== 'command' || more.length > 0 || stmt.call.name !== 'listen') return null;
+  const name = stmt.call.target?.name;
+  const info = name === undefined ? undefined : view.unclaimed(name);
+  const port = view.peek(m.port);
+  if (info?.state !== 'LISTEN' || info.local == null || port?.kind !== 'int' || view.wasBound(info.serial)) return null;
+  return `${name} was never bound, so listen bound it to a port the OS picked, ${info.local.port}, and clients go to ${m.port}, ${port.value}. A listening socket cannot be bound again: close it, and bind the next one before its listen`;
 }
