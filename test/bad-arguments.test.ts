@@ -151,7 +151,23 @@ const CASES: [line: string, shown: string][] = [
   ],
   ['help(recv)', '^^^^^^^^^^ sockshell calls take no parentheses or commas: write help recv'],
   ['explain(ECONNREFUSED)', '^^^^^^^^^^^^^^^^^^^^^ sockshell calls take no parentheses or commas: write explain ECONNREFUSED'],
-  ['u.sendto (upper hi) 9', '^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 9'],
+  [
+    'u.sendto (upper hi) 9',
+    '^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 9: the HOST is missing (localhost 9 for this host, or localhost:9)',
+  ],
+  // The host forgotten (newuser trial 3): the error says which word is missing, as for the port.
+  [
+    'u.sendto hello 12000',
+    '^^^^^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 12000: the HOST is missing (localhost 12000 for this host, or localhost:12000)',
+  ],
+  [
+    't.connect 12000',
+    '^^^^^ expected HOST PORT, or one address as recvfrom, accept and getsockname return, got 12000: the HOST is missing (localhost 12000 for this host, or localhost:12000)',
+  ],
+  [
+    'u.bind 12000',
+    "^ missing arguments for bind: usage: bind HOST PORT; the HOST is missing: bind '' 12000 binds every interface, as Python's bind(('', 12000)) (udp.bind 12000 or tcp.listen 12000 makes the socket and binds it in one)",
+  ],
   // The port forgotten, or named (developer trial 7): the error says which.
   [
     'tcp.connect 127.0.0.1',

@@ -117,7 +117,7 @@ describe("the student's own names for the sockets", () => {
     const { d } = shell();
     await walk(d, [
       ...udpToRelay(port, 0).slice(0, 5),
-      ['s = udp.socket', /Not this step/],
+      ['s = udp.socket', /» On the way: s is a UDP socket/],
       ["s.bind '' $serverPort", /» s is bound to every interface, on serverPort[^]*Step 6 of 19/],
       ['clientSocket.sendto hello localhost $serverPort', /Step 7 of 19[^]*type: message, clientAddress = s\.recvfrom 2048/],
     ]);
@@ -125,8 +125,8 @@ describe("the student's own names for the sockets", () => {
     const { d: t } = shell();
     await walk(t, [
       ...tcpOpening(tcpPort, 'cs', 'ss').slice(0, 4),
-      ['ss = tcp.socket', /Not this step/],
-      ["ss.bind '' $serverPort", /Not this step/], // bound, not yet listening: not a welcoming socket
+      ['ss = tcp.socket', /» On the way: ss is a TCP socket/],
+      ["ss.bind '' $serverPort", /» On the way: ss is bound to[^]*Next ss\.listen 1/], // bound, not yet listening: not a welcoming socket
       ['ss.listen 5', /ss is the welcoming socket[^]*Step 5 of 17/],
     ]);
   });
@@ -136,7 +136,7 @@ describe("the student's own names for the sockets", () => {
     const { d } = shell();
     await walk(d, [
       ...udpToRelay(port, 0).slice(0, 5),
-      ['s = udp.socket', /Not this step/],
+      ['s = udp.socket', /» On the way: s is a UDP socket/],
       ['s.bind 127.0.0.1 $serverPort', /Not this step/],
     ]);
   });

@@ -104,7 +104,20 @@ function checkCall(def: CommandDef, call: Call): Diagnostic | null {
   const last = positional[positional.length - 1]?.span ?? call.nameSpan;
   const span = tooMany ? positional[max]!.span : { ...last, col: last.col + last.width, width: 1 };
   const what = tooMany ? `too many arguments` : `missing arguments`;
-  return { message: `${what} for ${def.name}: usage: ${def.usage}${socketFirst(def, call, positional)}`, span };
+  const hint = tooMany ? '' : hostMissing(def, positional);
+  return { message: `${what} for ${def.name}: usage: ${def.usage}${hint || socketFirst(def, call, positional)}`, span };
+}
+
+/**
+ * `bind 12000`: a port alone where HOST PORT goes. The textbook's bind(('', 12000)) hides the host
+ * in a tuple, and the tour's udp.bind takes the port alone, so students leave it out (newuser trial 3).
+ */
+function hostMissing(def: CommandDef, positional: readonly Word[]): string {
+  const [only] = positional;
+  if (positional.length !== 1 || only?.kind !== 'literal' || only.quoted || !/^\d{1,5}$/.test(only.text)) return '';
+  if (!def.forms.some((f) => f.length === 2 && f[0]!.kind === 'host' && f[1]!.kind === 'port')) return '';
+  const p = only.text;
+  return `; the HOST is missing: ${def.name} '' ${p} binds every interface, as Python's ${def.name}(('', ${p})) (udp.bind ${p} or tcp.listen ${p} makes the socket and binds it in one)`;
 }
 
 /**

@@ -108,9 +108,13 @@ function address(arg: Arg, what = 'an address, as recvfrom or accept return'): A
 
 /**
  * A host where HOST PORT or an address goes: the port was forgotten (`tcp.connect 127.0.0.1`), or
- * written as a service name (`localhost:http`), which Python's connect refuses too (trial 7).
+ * written as a service name (`localhost:http`), which Python's connect refuses too (trial 7); or a
+ * port where they go, the host forgotten.
  */
 function hostAlone(v: Value): string {
+  // A port alone (`connect 12000`): the host was forgotten (newuser trial 3).
+  const port = v.kind === 'int' ? v.value : v.kind === 'str' && /^\d{1,5}$/.test(v.value) ? Number(v.value) : null;
+  if (port !== null && port >= 0 && port <= 65535) return `: the HOST is missing (localhost ${port} for this host, or localhost:${port})`;
   if (v.kind !== 'str') return pythonTuple(v);
   const named = /^([^:[\]\s]+):([A-Za-z][\w-]*)$/.exec(v.value);
   if (named) return `: a port is a number, as in Python (${named[1]}:80)`;

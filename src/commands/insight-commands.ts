@@ -34,6 +34,11 @@ export const insightCommands: readonly CommandDef[] = [
       }
       const key = asked.kind === 'str' ? asked.value : repr(asked);
       const found = topic(key);
+      // A command's name (explain bind) is a question for help: say so, not the list of topics (newuser trial 3).
+      if (!found && ctx.session.table.has(key)) {
+        const words = `${key} is a command, and explain tells of errors and ideas: help ${key} shows its arguments, its Python call and an example`;
+        throw new ShellError(words, ctx.args[0]!.span);
+      }
       if (!found) throw new ShellError(`nothing to say about '${key}'; try: ${TOPICS_HINT}`, ctx.args[0]!.span);
       ctx.display(wrapWords(`${found.key}: ${found.text}`, proseWidth(ctx.session.columns())).join('\n'));
       return NONE;

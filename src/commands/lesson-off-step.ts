@@ -6,6 +6,7 @@ import { keepHint, kept, nearMiss, nearMissWords, receiveStep, type NearMiss } f
 import type { LessonSockets } from './lesson-sockets.js';
 import { fill } from './lesson-variants.js';
 import { slip, type ChunkSends, type SlipView } from './lesson-slips.js';
+import { listenedUnbound, onTheWay } from './lesson-way.js';
 
 /**
  * A line that is not the current step, and what the lesson says of it: a near miss of a taking step
@@ -100,7 +101,20 @@ export class OffStep {
       if (failure === null) sockets.roles.keep();
       return this.run.say(`(step ${earlier + 1} again; you are at step ${this.run.at + 1})`);
     }
-    const why = slip(step, typed, source, failure, this.run.sends, this.slipView);
+    // The textbook's calls one at a time towards the server's socket: not a wrong step.
+    const wayView = {
+      unclaimed: (n: string) => sockets.unclaimed(n),
+      wasBound: (s: number) => sockets.wasBoundAtStart(s),
+      peek: sockets.peekAs,
+    };
+    const way = failure === null ? onTheWay(step, source, wayView) : null;
+    if (way !== null) {
+      this.typing.push(source.trim());
+      return this.run.sayAsIs(`On the way: ${way}.`);
+    }
+    const why =
+      slip(step, typed, source, failure, this.run.sends, this.slipView) ??
+      (failure === null ? listenedUnbound(step, source, wayView) : null);
     const cancelled = failure?.cancelled === true;
     const hint = `${sockets.roles.spell(this.hint(step))}${cancelled ? '' : ' (lesson stop leaves the lesson.)'}`;
     const head = cancelled ? 'Cancelled' : 'Not this step';

@@ -126,6 +126,18 @@ export class LessonSockets {
     return serial === undefined ? undefined : this.roles.roleOf(serial);
   }
 
+  /** The socket had an address when the chunk being judged began (a listen on it did not bind it). */
+  wasBoundAtStart(serial: number): boolean {
+    return this.boundAtStart.has(serial);
+  }
+
+  /** The engine's record of the socket a name of the student's stands for, when no role has it yet. */
+  unclaimed(name: string): SocketInfo | undefined {
+    const serial = this.serialOf(name);
+    if (serial === undefined || this.roles.roleOf(serial) !== undefined) return undefined;
+    return this.engine.list().find((s) => s.serial === serial);
+  }
+
   /** The role of the lesson's socket bound to this local port, if one is. */
   roleOnPort(port: number): string | null {
     for (const info of this.engine.list()) {
