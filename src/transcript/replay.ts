@@ -1,6 +1,6 @@
 import type { FileAccess } from '../spec/services.js';
 import { ShellCore } from '../repl/core.js';
-import type { Transport } from '../engine/socket-info.js';
+import type { Transport } from '../engine/types.js';
 import { SessionPorts } from './session-ports.js';
 import { PortNames } from './ports.js';
 import { align, alignKeeping } from './align.js';

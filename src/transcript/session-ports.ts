@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engine/types.js';
-import type { Transport } from '../engine/socket-info.js';
+import type { Transport } from '../engine/types.js';
 import { ephemeralRange } from './ports.js';
 
 /**

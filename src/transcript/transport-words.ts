@@ -1,4 +1,4 @@
-import type { Transport } from '../engine/socket-info.js';
+import type { Transport } from '../engine/types.js';
 import type { ServerPort } from './program-ports.js';
 
 /**
