@@ -5,6 +5,7 @@
  * grandchild runs on with an empty environment, and the child exits half a second later.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newTag, strays, TAG_VARIABLE, watchDescendants } from '../src/transcript/process-tree.js';
 import { hasPython } from './helpers/proc.js';
@@ -22,6 +23,15 @@ if os.fork() == 0:
     os._exit(0)
 time.sleep(60)
 `;
+
+/** The process's environment as /proc has it, or null once it is gone. */
+function environOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return null;
+  }
+}
 
 const started: number[] = [];
 afterEach(() => {
@@ -56,6 +66,13 @@ describe.runIf(hasPython && process.platform === 'linux')('watchDescendants', ()
       await waitFor(
         () => watch.known.has(daemon),
         () => `the daemon ${daemon} among the descendants (${[...watch.known].join(', ')})`,
+      );
+      // Its environment is the parent's (with the tag) from the fork until its execve: the pid is
+      // printed in between, so the look below waits for the exec (an empty environment) first. Read
+      // before it, strays found the daemon by its tag (seen once, in a full run on a loaded machine).
+      await waitFor(
+        () => environOf(daemon) === '',
+        () => `the daemon ${daemon} to exec with an empty environment`,
       );
       // Out of the group, with no tag: only having seen it as a descendant tells it is the program's.
       expect(strays(tag, new Set([program.pid!]), program.pid!), 'no tag leads to it').not.toContain(daemon);
