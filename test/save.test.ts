@@ -178,6 +178,29 @@ describe('save', () => {
     for (const f of [server, client]) expect(compile(readFileSync(f, 'utf8')).diagnostics).toEqual([]);
   });
 
+  it('NAME leaves out a kill or wait of a job whose start it left out: the script replays (newuser trial 3, 4)', async () => {
+    repl = new ReplDriver();
+    const lines = ['s = udp.bind 127.0.0.1 0', 's.recvfrom 2048 &', 'c = udp.bind 127.0.0.1 0', 'a = c.getsockname', 'kill %1', 'print $a'];
+    for (const line of lines) {
+      expect((await repl.type(line)).err).toBe('');
+    }
+    const client = join(dir, 'job-left-out.sock');
+    await repl.type(`save ${client} c`);
+    const saved = readFileSync(client, 'utf8');
+    expect(body(saved)).toEqual(['c = udp.bind 127.0.0.1 0', 'a = c.getsockname', 'print $a']);
+    expect(compile(saved).diagnostics).toEqual([]);
+    // The whole session keeps the job with its kill.
+    expect(body((await repl.type('save')).out)).toEqual(lines);
+  });
+
+  it('NAME keeps a kill of a job that the kept socket started', async () => {
+    repl = new ReplDriver();
+    for (const line of ['c = udp.bind 127.0.0.1 0', 'c.recvfrom 2048 &', 'kill %1']) {
+      expect((await repl.type(line)).err).toBe('');
+    }
+    expect(body((await repl.type('save - c')).out)).toEqual(['c = udp.bind 127.0.0.1 0', 'c.recvfrom 2048 &', 'kill %1']);
+  });
+
   it('refuses to replace a file unless --force, and says which socket names it knows', async () => {
     repl = await bothEnds();
     const file = join(dir, 'precious.sock');

@@ -40,6 +40,8 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
   let marked = 0;
   /** Whether the last chunk that used a socket was kept: a chunk that uses none goes with it (a `print` after a bind belongs to that half). */
   let lastKept = true;
+  /** Whether each background statement (`... &`) in the record was kept, in order: job N is the Nth (jobs are numbered from 1, never reused). */
+  const jobsKept: boolean[] = [];
   for (const chunk of chunks) {
     const socketless = chunk.touched.size === 0 && chunk.made.size === 0;
     const keepChunk: boolean = selected === null || (socketless ? lastKept : involves(chunk, selected));
@@ -49,7 +51,11 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
     const usesKept = selected !== null && (chunk.touched.size > 0 || chunk.made.size > 0);
     for (const { stmt, text } of statementTexts(chunk)) {
       const needsOther = [...reads(stmt)].some((n) => leftOut.has(n));
-      const keep = keepChunk && !onlyLooks(stmt, options.table) && (usesKept || !needsOther);
+      const job = jobNamed(stmt, options.table);
+      // `kill %1` after a job the save left out would fail the replay ("no running job %1").
+      const jobLeftOut = job !== null && jobsKept[job - 1] === false;
+      const keep = keepChunk && !onlyLooks(stmt, options.table) && (usesKept || !needsOther) && !jobLeftOut;
+      for (let n = backgrounds(stmt); n > 0; n--) jobsKept.push(keep);
       const targets = assignedNames(stmt);
       if (!keep) {
         if (!onlyLooks(stmt, options.table)) for (const t of targets) leftOut.add(t);
@@ -66,6 +72,26 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
     }
   }
   return { text: out.join('\n') + '\n', statements, marked };
+}
+
+/**
+ * The job a statement names (`kill %1`, `wait 2`): a command whose first argument is a JOB, typed as a
+ * number. Null for any other statement, or a job given by a variable.
+ */
+function jobNamed(stmt: Stmt, table: ReadonlyMap<string, CommandDef>): number | null {
+  if (stmt.kind !== 'command') return null;
+  const def = table.get(stmt.call.name);
+  if (def === undefined || !def.forms.some((f) => f[0]?.kind === 'job')) return null;
+  const word = splitFlags(def, stmt.call.args).positional[0];
+  const m = word?.kind === 'literal' ? /^%?(\d+)$/.exec(word.text) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** How many background statements (`... &`) a statement is or holds (a block's body too). */
+function backgrounds(stmt: Stmt): number {
+  let n = 0;
+  for (const s of statements([stmt])) if (s.kind === 'command' && s.background) n++;
+  return n;
 }
 
 function involves(chunk: RanChunk, selected: ReadonlySet<number>): boolean {
