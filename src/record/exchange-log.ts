@@ -2,6 +2,7 @@ import type { Address, EngineEvent, Transport } from '../engine/types.js';
 import type { RelayEvent } from '../relay/index.js';
 import { hostPort } from '../lang/values.js';
 import type { Exchange, LoggedSocket } from './exchange.js';
+import { DataRecord, OtherRecord, type DataKind, type Entry } from './exchange-records.js';
 
 /** The socket an engine event is about, as the log keeps it: its label then. */
 const at = (e: { readonly serial: number; readonly socket: string }): LoggedSocket => ({ serial: e.serial, name: e.socket });
@@ -19,43 +20,6 @@ const PREVIEW = 24;
  * 16,000, and a few pieces still show as a few.
  */
 const RUN_KEPT = 3;
-
-type DataKind = 'send' | 'recv' | 'arrive';
-
-/**
- * A send or recv as the ring keeps it. Each place of the ring keeps its record and overwrites it
- * when the ring comes round again, and previews go into one slab: logging the calls of a server loop
- * allocates nothing once the ring is full. A class, so that every record has one shape from its
- * first field to its last: records made as object literals took V8's generic store for each of the
- * eleven fields overwritten, three records a round trip (a callgrind profile of a UDP server put
- * ~3,600 instructions a round trip here, of ~30,000; issue 16).
- */
-class DataRecord {
-  readonly data = true;
-  constructor(
-    public kind: DataKind,
-    public serial: number,
-    public name: string,
-    public transport: Transport,
-    public call: string,
-    public local: Address | null,
-    /** The destination of a send, the source of a recv. */
-    public peer: Address | null,
-    public bytes: number,
-    /** Arrivals this record stands for (1 but for a long run of arrivals, RUN_KEPT). */
-    public pieces: number,
-    public previewLength: number,
-    public file: string | null,
-  ) {}
-}
-
-/** Any other exchange, kept as it came. */
-class OtherRecord {
-  readonly data = false;
-  constructor(readonly exchange: Exchange) {}
-}
-
-type Entry = OtherRecord | DataRecord;
 
 /** A ring of the last LIMIT exchanges: adding is O(1) however long the session runs. */
 export class ExchangeLog {
