@@ -12,7 +12,8 @@ export async function shell(hooks: ProcessHooks, options: { readonly verbose: bo
   }
   if (options.raw) return usage('--raw is for scripts and piped sessions; the interactive shell always escapes what peers send');
   hooks.terminalOwnsSignals();
-  const { startRepl, defaultHistoryFile, defaultLessonState } = await import('../repl/repl.js');
+  const { startRepl, defaultLessonState } = await import('../repl/repl.js');
+  const { defaultHistoryFile } = await import('../repl/history.js');
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   return startRepl({
     input: process.stdin,

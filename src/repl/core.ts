@@ -1,15 +1,13 @@
-import type { FileAccess, LessonTracker } from '../spec/services.js';
-import type { JobNews } from '../core/jobs.js';
+import type { FileAccess } from '../spec/services.js';
 import { compile } from '../commands/check.js';
 import type { EngineEvent } from '../engine/types.js';
 import { VarScope } from '../interp/scope.js';
 import type { Interpreter } from '../interp/interpreter.js';
-import type { Span } from '../lang/ast.js';
 import type { ParseResult } from '../lang/parser.js';
-import { diagnosticLine, messageLine } from '../render/message.js';
-import { terminalSafe } from '../render/terminal.js';
 import { runChunk, type ChunkResult } from '../session/chunk.js';
 import { Session } from '../session/session.js';
+import { chunkReport } from './chunk-report.js';
+import { LessonVoice } from './lesson-voice.js';
 import { REPL_FILE, outputLines, type ShellLine } from './view.js';
 
 export interface ShellCoreOptions {
@@ -78,6 +76,7 @@ export class ShellCore {
   /** Set by `exit N`. */
   exitStatus = 0;
   private lastCompiled: { readonly source: string; readonly result: ParseResult } | null = null;
+  private readonly lessons: LessonVoice;
 
   constructor(private readonly options: ShellCoreOptions) {
     this.session = new Session({
@@ -89,14 +88,20 @@ export class ShellCore {
       ...(options.columns ? { columns: options.columns } : {}),
       onEvent: (event) => {
         options.onEvent?.(event);
-        this.lessonSaw(event);
+        this.lessons.saw(event);
       },
-      onJob: (news) => this.lessonHeard(news),
+      onJob: (news) => this.lessons.heard(news),
       ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}),
       ...(options.fileGuard ? { fileGuard: options.fileGuard } : {}),
       ...(options.lessonState !== undefined ? { lessonState: options.lessonState } : {}),
     });
     this.interp = this.session.interpreter(this.scope, { echo: true, exported: true });
+    this.lessons = new LessonVoice({
+      session: this.session,
+      running: () => this.running !== null,
+      aside: (text) => this.emit({ text, channel: 'out', async: true, style: 'plain' }),
+      say: (text) => this.emit({ text, channel: 'out', async: false, style: 'plain' }),
+    });
   }
 
   /** `sockshell NAME> ` with the current socket, `sockshell> ` without one. */
@@ -172,7 +177,7 @@ export class ShellCore {
       const controller = new AbortController();
       this.running = controller;
       this.shownWhileRunning = 0;
-      this.lessonBefore(source);
+      this.lessons.before(source);
       const result = await runChunk(this.interp, this.session.ran, source, 1, controller.signal, this.compiled(source));
       this.report(result, source, typedAfter);
       // Still running while the held lines go out: they end this chunk's output, before its prompt, rather
@@ -181,7 +186,7 @@ export class ShellCore {
       // A notice about a socket the command closed since is news no more ("recv will return them").
       const open = new Set(this.session.engine.list().map((s) => s.serial));
       for (const l of this.held.splice(0)) if (l.about === undefined || open.has(l.about)) this.options.sink(l);
-      this.tellLesson(source, result);
+      this.lessons.after(source, result);
       this.running = null;
       // Empty lines typed ahead that no interact took run as nothing.
       while (this.waiting[0]?.blank === true) this.waiting.shift();
@@ -237,99 +242,18 @@ export class ShellCore {
     this.options.sink(line);
   }
 
-  /**
-   * A lesson under way sees every engine event. One that does a step while no command runs (the
-   * other terminal's client connected) is said at once, as a notice is, after the event's own line;
-   * during a command, tellLesson says it when the command ends.
-   */
-  private lessonSaw(event: EngineEvent): void {
-    const lesson = this.session.lesson;
-    if (lesson === null) return;
-    lesson.saw(event);
-    this.lessonUnprompted(lesson);
-  }
-
-  /** A lesson under way hears what its jobs did (a relay listening, or failing to): said as lessonSaw says what it saw. */
-  private lessonHeard(news: JobNews): void {
-    const lesson = this.session.lesson;
-    if (lesson === null) return;
-    lesson.job(news);
-    this.lessonUnprompted(lesson);
-  }
-
-  private lessonUnprompted(lesson: LessonTracker): void {
-    if (this.running !== null) return;
-    queueMicrotask(() => {
-      if (this.running !== null || this.session.lesson !== lesson) return;
-      for (const text of lesson.unprompted()) this.emit({ text, channel: 'out', async: true, style: 'plain' });
-    });
-  }
-
-  /** A lesson under way hears each chunk typed at the prompt, and says what comes next. */
-  private tellLesson(source: string, result: ChunkResult): void {
-    const lesson = this.session.lesson;
-    if (lesson === null || result.kind === 'incomplete' || result.kind === 'exit') return;
-    const failure =
-      result.kind === 'ok'
-        ? null
-        : result.kind === 'failed'
-          ? { message: result.error.message, cancelled: false }
-          : result.kind === 'syntax'
-            ? { message: result.diagnostics[0]?.message ?? 'syntax', cancelled: false }
-            : { message: `${result.what} cancelled`, cancelled: true };
-    for (const text of lesson.heard(source, failure)) this.options.sink({ text, channel: 'out', async: false, style: 'plain' });
-  }
-
-  /** A lesson under way may warn before a chunk runs: a receive that would wait for data already taken. */
-  private lessonBefore(source: string): void {
-    const lesson = this.session.lesson;
-    if (lesson === null) return;
-    for (const text of lesson.before(source)) this.emit({ text, channel: 'out', async: false, style: 'plain' });
-  }
-
-  private err(text: string, style: ShellLine['style']): void {
-    this.options.sink({ text, channel: 'err', async: false, style });
-  }
-
   private report(result: ChunkResult, source: string, typedAfter: string): void {
-    switch (result.kind) {
-      case 'ok':
-      case 'incomplete':
-        return;
-      case 'syntax':
-        for (const d of result.diagnostics) this.caret(source, d.span, d.message, typedAfter);
-        return;
-      case 'failed': {
-        const e = result.error;
-        if (e.file !== undefined) this.err(`error: ${diagnosticLine(e.file, e.span, e.message)}`, 'error');
-        else this.caret(source, e.span, e.message, typedAfter);
-        return;
-      }
-      case 'cancelled': {
-        const call = this.session.table.get(result.what);
-        const kept = call?.method ? '; the socket stays open and keeps its queued data' : '';
-        this.err(`^C ${result.what} cancelled${result.detail === null ? '' : `; ${result.detail}`}${kept}`, 'dim');
-        return;
-      }
-      case 'exit':
-        this.exitStatus = result.status;
-        this.options.onExit();
-        return;
-      default: {
-        const exhaustive: never = result;
-        return exhaustive;
-      }
+    if (result.kind === 'exit') {
+      this.exitStatus = result.status;
+      this.options.onExit();
+      return;
     }
-  }
-
-  /** One error line with a caret under the column; the offending line is repeated above it unless it was just typed. */
-  private caret(source: string, span: Span | null, message: string, typedAfter: string): void {
-    if (!span) return this.err(`error: ${messageLine(message)}`, 'error');
-    const lines = source.replace(/\n$/, '').split('\n');
-    // Under the typed line only if nothing came between (a `#` line would seem to be what is pointed at).
-    const underInput = this.options.caretUnderInput && lines.length === 1 && this.shownWhileRunning === 0;
-    if (!underInput) this.err(`  ${terminalSafe(Buffer.from(lines[span.line - 1] ?? ''))}`, 'plain');
-    const indent = underInput ? typedAfter.length : 2;
-    this.err(`${' '.repeat(indent + span.col - 1)}${'^'.repeat(Math.max(1, Math.min(span.width, 40)))} ${messageLine(message)}`, 'error');
+    const place = {
+      source,
+      typedAfter,
+      caretUnderInput: this.options.caretUnderInput && this.shownWhileRunning === 0,
+      isMethod: (name: string) => this.session.table.get(name)?.method === true,
+    };
+    for (const { text, style } of chunkReport(result, place)) this.options.sink({ text, channel: 'err', async: false, style });
   }
 }

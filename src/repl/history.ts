@@ -1,4 +1,6 @@
 import { chmodSync, closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { REPLServer } from 'node:repl';
 
 /**
@@ -70,4 +72,11 @@ export function unrecorded(server: REPLServer): () => void {
     if (!restored) h.historySize = size;
     restored = true;
   };
+}
+
+/** $SOCKSHELL_HISTORY (empty: none), else ~/.sockshell_history. */
+export function defaultHistoryFile(): string | null {
+  const env = process.env.SOCKSHELL_HISTORY;
+  if (env !== undefined) return env === '' ? null : env;
+  return join(homedir(), '.sockshell_history');
 }

@@ -7,6 +7,7 @@ import { terminalSafe } from '../render/terminal.js';
 import { cancellable } from '../core/cancellable.js';
 import { complete } from './completer.js';
 import { completionSources } from './completion-sources.js';
+import { defineDotCommands } from './dot-commands.js';
 import { loadHistory, saveHistory, unrecorded } from './history.js';
 import { ShellCore } from './core.js';
 import { Screen } from './screen.js';
@@ -46,14 +47,6 @@ export interface ReplHandle {
   readonly busy: () => boolean;
 }
 
-/** node:repl's own dot-commands, which are about JavaScript, and what to do in sockshell instead. */
-const DOT_HABITS: readonly (readonly [string, string])[] = [
-  ['editor', 'sockshell has no editor mode: type a block line by line (while … end), or write a .sock file and run it'],
-  ['load', 'to run a script here, type run FILE.sock'],
-  ['save', 'to keep this session, type save FILE.sock (or export FILE.py for Python)'],
-  ['clear', 'Ctrl-C clears the line; there is no JavaScript context to clear'],
-];
-
 /**
  * The lessons' places between sessions: lessons.json in sockshell's folder of the user's state
  * directory, $XDG_STATE_HOME (the XDG Base Directory spec's place for state that outlives a
@@ -62,12 +55,6 @@ const DOT_HABITS: readonly (readonly [string, string])[] = [
 export function defaultLessonState(): string {
   const state = process.env.XDG_STATE_HOME;
   return join(state !== undefined && state.startsWith('/') ? state : join(homedir(), '.local', 'state'), 'sockshell', 'lessons.json');
-}
-
-export function defaultHistoryFile(): string | null {
-  const env = process.env.SOCKSHELL_HISTORY;
-  if (env !== undefined) return env === '' ? null : env;
-  return join(homedir(), '.sockshell_history');
 }
 
 /**
@@ -228,31 +215,11 @@ export function startRepl(options: ReplOptions): ReplHandle {
     endOfInput();
     endOfInput = null;
   };
-  // node's .load/.save/.editor/.clear are about JavaScript; .help shows our help, .exit and .break stay.
-  for (const name of ['load', 'save', 'editor', 'clear', 'help']) delete (server.commands as Record<string, unknown>)[name];
-  // Typed out of node or Python habit, they get the sockshell way instead of "Invalid REPL keyword".
-  for (const [name, answer] of DOT_HABITS) {
-    server.defineCommand(name, {
-      help: answer,
-      action() {
-        options.output.write(`${answer}\n`);
-        server.displayPrompt();
-      },
-    });
-  }
-  server.defineCommand('break', {
-    help: 'throw away the block being typed (Ctrl-C does too)',
-    action() {
+  defineDotCommands(server, options.output, {
+    dropBlock: () => {
       open = '';
-      server.clearBufferedCommand();
-      server.displayPrompt();
     },
-  });
-  server.defineCommand('help', {
-    help: 'the sockshell commands (same as help)',
-    action() {
-      void core.execute('help\n').then(() => server.displayPrompt());
-    },
+    help: () => void core.execute('help\n').then(() => server.displayPrompt()),
   });
 
   // Ctrl-C cancels the running command. At the prompt it drops what was typed (an open block too)
