@@ -18,7 +18,7 @@ export async function runAction(hooks: ProcessHooks, rest: readonly string[], gl
   const overrides = parseOverrides(assignments);
   if (typeof overrides === 'string') return usage(overrides, 'run');
   const { runScript } = await import('../run/script.js');
-  const native = await nativeEngine();
+  const native = await nativeEngine(false);
   if (native === null) return usage(`SOCKSHELL_ENGINE is native or loop, not '${process.env.SOCKSHELL_ENGINE}'`, 'run');
   return runScript(file, standardIo(), {
     overrides,
@@ -64,11 +64,14 @@ export async function exportAction(rest: readonly string[]): Promise<number> {
  * the kernel with it): SOCKSHELL_ENGINE=loop says no,
  * native (the default) yes where the addon was built. Asked for by name and missing, it is said in
  * one line; missing by default, it is not (the build said so). Null for a value that is neither.
+ * loadNow false (run): by default the addon is not loaded here but by the engine at its first socket
+ * (engine-settings.ts, addonUse), which keeps to the event loop if it cannot load it.
  */
-export async function nativeEngine(): Promise<boolean | null> {
+export async function nativeEngine(loadNow = true): Promise<boolean | null> {
   const wanted = process.env.SOCKSHELL_ENGINE ?? '';
   if (wanted === 'loop') return false;
   if (wanted !== '' && wanted !== 'native') return null;
+  if (wanted === '' && !loadNow) return true;
   const { nativeCalls } = await import('../engine/index.js');
   const { calls, problem } = nativeCalls();
   if (calls === null && wanted === 'native') process.stderr.write(`sockshell: ${problem}; using the event-loop engine\n`);

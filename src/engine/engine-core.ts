@@ -13,15 +13,15 @@ import { TcpSocket } from './tcp.js';
 import type { Address, CreateOptions, EngineEvent, EngineOptions, EventSink, Family, SocketHandle, Transport } from './types.js';
 import { UdpSocket } from './udp.js';
 import type { Blocking } from './native.js';
-import { settings } from './engine-settings.js';
+import { addonUse, settings, type AddonUse } from './engine-settings.js';
 import type { AddonCalls } from './sockopts.js';
 
 export class EngineCore implements Core {
   readonly udpQueueDatagrams: number;
   readonly udpQueueBytes: number;
   readonly tcpQueueBytes: number;
-  readonly blocking: Blocking | null;
-  readonly addon: AddonCalls;
+  /** The addon's calls this engine may use, decided (and the addon loaded) at the first ask. */
+  private readonly addonUse: () => AddonUse;
   /** Open sockets by label and by serial. */
   readonly sockets = new SocketTable((event) => this.emit(event));
   /** Who holds an address: the sockets above, and what Engine.holdAddress recorded. */
@@ -36,8 +36,15 @@ export class EngineCore implements Core {
     this.udpQueueDatagrams = set.udpQueueDatagrams;
     this.udpQueueBytes = set.udpQueueBytes;
     this.tcpQueueBytes = set.tcpQueueBytes;
-    this.blocking = set.blocking;
-    this.addon = set.addon;
+    this.addonUse = addonUse(options);
+  }
+
+  get blocking(): Blocking | null {
+    return this.addonUse().blocking;
+  }
+
+  get addon(): AddonCalls {
+    return this.addonUse().addon;
   }
 
   emit(event: EngineEvent): void {

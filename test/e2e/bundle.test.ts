@@ -64,6 +64,37 @@ describe('the bundled command line', () => {
     expect(['NativeModule net', 'NativeModule stream'].filter((m) => !used.has(m))).toEqual([]);
   });
 
+  it('loads the native addon at the first socket, not at start-up, and keeps to the event loop when it will not load then', async () => {
+    // A preload that notes each native module the process opens (require of a .node file goes through process.dlopen).
+    const preload = join(scratch, 'dlopen.cjs');
+    const list = join(scratch, 'dlopen.txt');
+    writeFileSync(
+      preload,
+      `const fs = require('node:fs'); const open = process.dlopen; fs.writeFileSync(${JSON.stringify(list)}, '');
+       process.dlopen = function (...a) { fs.appendFileSync(${JSON.stringify(list)}, a[1] + '\\n'); return open.apply(this, a); };\n`,
+    );
+    const echo = join(scratch, 'echo.sock');
+    writeFileSync(
+      echo,
+      'v = udp.bind 127.0.0.1 0\na = v.getsockname\nc = udp.socket\nc.sendto "ping" $a\nm, who = v.recvfrom 2048\nprint $m\n',
+    );
+    const opened = async (cli: string, script: string): Promise<string[]> => {
+      const run = await runProcess(process.execPath, ['-r', preload, cli, 'run', script], { input: '' });
+      expect(run).toMatchObject({ status: 0, stderr: '', stdout: script === echo ? 'ping\n' : '' });
+      return readFileSync(list, 'utf8')
+        .split('\n')
+        .filter((f) => f.endsWith('sockshell.node'));
+    };
+    expect(await opened(join(DIST, 'cli.js'), empty)).toEqual([]);
+    expect(await opened(join(DIST, 'cli.js'), echo)).toEqual([join(DIST, 'native/sockshell.node')]);
+    // A copy whose addon is no shared object: the first socket's load fails, and the script runs on the event loop, saying nothing.
+    const dir = join(scratch, 'broken/dist');
+    mkdirSync(join(dir, 'native'), { recursive: true });
+    for (const file of ['cli.js', 'package.json', 'sockshell.cjs', 'sockshell.cjs.map']) copyFileSync(join(DIST, file), join(dir, file));
+    writeFileSync(join(dir, 'native/sockshell.node'), 'not a shared object');
+    expect(await opened(join(dir, 'cli.js'), echo)).toEqual([join(dir, 'native/sockshell.node')]);
+  });
+
   it('makes the code cache when it is missing, and again when it is stale', async () => {
     const dir = join(scratch, 'copy');
     rmSync(dir, { recursive: true, force: true });
