@@ -80,8 +80,11 @@ const size = smoke
     : {
         roundTrips: 50_000,
         warmRoundTrips: 10_000,
-        clients: 2_000,
-        warmClients: 2_000,
+        // Connections warm up far longer than round trips: V8 still compiled 71 functions in connections
+        // 1,000-3,000 of TCPServer.sock, ~170 ms of TurboFan per 1,000 (more than the server's own ~75 ms),
+        // and ~11 ms per 1,000 past 7,000 (`--trace-opt`, 2026-12-06). 2,000 after 2,000 measured the warm-up.
+        clients: 5_000,
+        warmClients: 10_000,
         bulkMiB: 1024,
         startups: 21,
         held: 1_000,
