@@ -251,4 +251,20 @@ describe('save after an interact a reset ended (trial 8, S)', () => {
     expect([python.stderr, python.status]).toEqual(['', 0]);
     expect(peer.got).toEqual(['one\nquit\n', 'one\nquit\n', 'one\nquit\n']);
   });
+
+  it("save's header says the error that ended the interact it keeps, and only where the script keeps it", async () => {
+    const peer = await resettingServer();
+    const { driver: d } = typist([[0, 'quit']], 'c');
+    await d.ok('u = udp.bind 127.0.0.1 0');
+    await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`);
+    expect((await d.run('interact c')).err).toMatch(/ECONNRESET/);
+    const header = (out: string) => out.split('\n').filter((l) => l.startsWith('# Saved by'));
+    // It said "the commands that ran without error", and the interact's calls were there, its last read's comment naming the reset.
+    expect(header((await d.run('save -')).out)).toEqual([
+      expect.stringMatching(
+        /: the commands that ran without error, in order, and those of an interact an error ended, up to the error \(the comment on its last line says which\)\.$/,
+      ),
+    ]);
+    expect(header((await d.run('save - u')).out)).toEqual([expect.stringMatching(/: the commands that ran without error, in order\.$/)]);
+  });
 });
