@@ -38,9 +38,12 @@ describe.runIf(hasPython)('export keeps $_ where the program reads it', () => {
     ]);
     expect(r.shell).toBe('some text\nsome text 2\n');
     expect([r.pyErr, r.python]).toEqual(['', r.shell]);
-    // Python has no hexdump: the export prints the hex of the bytes themselves, not of str(bytes).
+    // The export's hexdump (a function it defines) shows the bytes themselves, not str(bytes), in the shell's rows.
     const dump = await shellThenPython('hexdump', [...LOOPBACK, 's.recvfrom 100', 'reply = $_[0]', 'hexdump $reply']);
-    expect([dump.pyErr, dump.python]).toEqual(['', '73 6f 6d 65 20 74 65 78 74\n']);
+    expect([dump.pyErr, dump.python]).toEqual([
+      '',
+      '00000000  73 6f 6d 65 20 74 65 78  74                       |some text|\n00000009  (9 bytes)\n',
+    ]);
   });
 
   it('an assigned call sets $_ too, and accept with no name keeps the (socket, address) pair', async () => {

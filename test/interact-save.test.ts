@@ -251,4 +251,85 @@ describe('save after an interact a reset ended (trial 8, S)', () => {
     expect([python.stderr, python.status]).toEqual(['', 0]);
     expect(peer.got).toEqual(['one\nquit\n', 'one\nquit\n', 'one\nquit\n']);
   });
+
+  it("save's header says the error that ended the interact it keeps, and only where the script keeps it", async () => {
+    const peer = await resettingServer();
+    const { driver: d } = typist([[0, 'quit']], 'c');
+    await d.ok('u = udp.bind 127.0.0.1 0');
+    await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`);
+    expect((await d.run('interact c')).err).toMatch(/ECONNRESET/);
+    const header = (out: string) => out.split('\n').filter((l) => l.startsWith('# Saved by'));
+    // It said "the commands that ran without error", and the interact's calls were there, its last read's comment naming the reset.
+    expect(header((await d.run('save -')).out)).toEqual([
+      expect.stringMatching(
+        /: the commands that ran without error, in order, and those of an interact an error ended, up to the error \(the comment on its last line says which\)\.$/,
+      ),
+    ]);
+    expect(header((await d.run('save - u')).out)).toEqual([expect.stringMatching(/: the commands that ran without error, in order\.$/)]);
+  });
+});
+
+describe('save after an HTTP exchange in interact (trial 9)', () => {
+  /** HTTP/1.1 in miniature: after a request's blank line, a response with a header block and a 3-byte body; closes after the client's FIN. */
+  async function httpServer(): Promise<{ port: number; got: string[] }> {
+    const got: string[] = [];
+    const server: Server = createServer({ allowHalfOpen: true }, (c: Socket) => {
+      const at = got.push('') - 1;
+      c.on('data', (d: Buffer) => {
+        got[at] += d.toString('latin1');
+        if (got[at]!.endsWith('\r\n\r\n'))
+          c.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nhi\n');
+      });
+      c.on('end', () => c.end());
+      c.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    return { port: (server.address() as { port: number }).port, got };
+  }
+  const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nhi\n'.length;
+
+  it('reads the header block with one recvuntil of the blank line, as a developer writes it, and the script and its export replay it', async () => {
+    const peer = await httpServer();
+    const { driver: d } = typist(
+      [
+        [0, 'GET / HTTP/1.1'],
+        [0, 'Host: x'],
+        [0, ''],
+        [RESPONSE, null],
+      ],
+      'c',
+    );
+    await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`);
+    expect((await d.run('interact c --crlf')).out).toContain('# interact ended: both sides closed');
+    // It was a recvline a line: four for the header lines, one for the blank line.
+    expect(body((await d.run('save -')).out)).toEqual([
+      `c = tcp.connect 127.0.0.1 ${peer.port}`,
+      "c.sendall b'GET / HTTP/1.1\\r\\n'",
+      "c.sendall b'Host: x\\r\\n'",
+      "c.sendall b'\\r\\n'",
+      "head = c.recvuntil b'\\r\\n\\r\\n'  # was b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3'… (88 bytes)",
+      "line = c.recvline  # was b'hi\\n'",
+      'c.shutdown wr',
+      "data = c.recv 65536  # was b'': the peer closed its side",
+    ]);
+    const file = join(dir, 'http.sock');
+    await d.run(`save ${file}`);
+    appendFileSync(
+      file,
+      "expect $head == b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3\\r\\nConnection: keep-alive\\r\\n\\r\\n'\nexpect $line == b'hi\\n'\n",
+    );
+    const replay = new CoreDriver();
+    cleanup.push(() => replay.close());
+    expect((await replay.run(`run ${file}`)).err).toBe('');
+    const request = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+    expect(peer.got).toEqual([request, request]);
+    if (!hasPython) return;
+    const py = join(dir, 'http.py');
+    await d.ok(`export ${py}`);
+    expect(readFileSync(py, 'utf8')).toContain("head = recvuntil(c, b'\\r\\n\\r\\n')");
+    const python = await runProcess('python3', [py]);
+    expect([python.stderr, python.status]).toEqual(['', 0]);
+    expect(peer.got).toEqual([request, request, request]);
+  });
 });

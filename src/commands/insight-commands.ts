@@ -3,7 +3,6 @@ import { explainWithKernelDrops } from '../explain/last.js';
 import { kernelDrops, kernelDropText } from './kernel-drops.js';
 import { topic, TOPICS, TOPICS_HINT } from '../explain/topics.js';
 import { comment, expr } from '../spec/python.js';
-import { primary } from '../export/words.js';
 import { NONE, bytes, repr, toBytes } from '../lang/values.js';
 import { MAX_VALUE, MAX_VALUE_TEXT, tooLarge } from '../lang/limits.js';
 import { hexdump } from '../render/hexdump.js';
@@ -45,15 +44,19 @@ export const insightCommands: readonly CommandDef[] = [
     },
   }),
   defineCommand({
+    // Not onlyShows: it shows a value, as print does, not the session's state, so save keeps it and the
+    // export prints the same rows (the helper hexdump), where the prompt's export and a save's agree.
     name: 'hexdump',
-    onlyShows: true,
     group: 'value',
     usage: 'hexdump VALUE',
     forms: [[{ name: 'VALUE', kind: 'value' }]],
     summary: 'Show bytes as offset, hex and ASCII columns',
     python: { code: 'print(data.hex(" "))' },
     example: 'hexdump $data',
-    toPython: (py) => ({ kind: 'lines', lines: [`print(${primary(py.bytes(0))}.hex(' '))`] }),
+    toPython: (py) => {
+      py.helper('hexdump');
+      return { kind: 'lines', lines: [`hexdump(${py.bytes(0)})`] };
+    },
     run(ctx) {
       const value = ctx.a.VALUE;
       // $_ after a send is the count it returned: its decimal text in hex would show nothing of the data.

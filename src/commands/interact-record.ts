@@ -7,6 +7,8 @@
  *   whoever sent last, as interact does), a datagram per UDP_DATAGRAM bytes, as stream-ends.ts cuts it.
  * - What arrived on TCP: a `recvline` per line, and `recvexactly N` for bytes without their newline when
  *   something was sent after them (a prompt such as b'login: ') or at the end; a datagram: `recv`/`recvfrom`.
+ *   Lines that end in a blank line (HTTP's or a mail header's block) are one `recvuntil b'\r\n\r\n'`
+ *   (or b'\n\n'), as a developer reads a header: it was a recvline a header line (trial 9).
  * - Ctrl-D: `shutdown wr`; the peer's end of stream: a `recv` that returns b''.
  *
  * Each read says in a comment what it took when saved, and is not an expect: a reply may differ
@@ -30,11 +32,15 @@ export const READS_WRITTEN = 1000;
 const LONGEST_LINE = 65536;
 /** How much of what a read took its comment shows. */
 const SHOWN = 60;
+/** Lines held as a header block that may yet end in a blank line; past this, they are written a recvline each. */
+const HEAD_LINES = 100;
 
 export class InteractRecord {
   private readonly out: (string | null)[] = [];
   /** TCP bytes received that no read has been written for: the start of a line. */
   private partial: Buffer = Buffer.alloc(0);
+  /** Whole lines received, all with the same ending, not written yet: a header block if a blank line ends them. */
+  private head: Buffer[] = [];
   /** Bytes received past READS_WRITTEN, not yet taken by a recvexactly. */
   private counted = 0;
   private reads = 0;
@@ -96,6 +102,7 @@ export class InteractRecord {
       this.counted += rest.length;
       rest = Buffer.alloc(0);
     }
+    if (rest.length > LONGEST_LINE) this.takeHead(); // the held lines came before these bytes
     while (rest.length > LONGEST_LINE) {
       this.read(`${this.name('data')} = ${this.on}recvexactly ${LONGEST_LINE}`, rest.subarray(0, LONGEST_LINE));
       rest = rest.subarray(LONGEST_LINE);
@@ -131,12 +138,37 @@ export class InteractRecord {
   }
 
   private line(line: Buffer): void {
+    const ending = lineEnd(line);
+    if (ending !== null && this.head.length > 0 && ending === lineEnd(this.head[0]!)) {
+      if (line.length === ending.length) {
+        // The blank line ends the block: the lines and it are what recvuntil of two line ends takes.
+        const block = Buffer.concat([...this.head.splice(0), line]);
+        this.read(`${this.name('head')} = ${this.on}recvuntil ${literal(Buffer.concat([ending, ending]))}`, block);
+        return;
+      }
+      if (this.head.length < HEAD_LINES) return void this.head.push(Buffer.from(line)); // a copy, as partial's
+    }
+    this.takeHead();
+    // A blank line on its own, or a line too long to hold, is no block's start.
+    if (ending !== null && line.length > ending.length && line.length <= LONGEST_LINE) return void this.head.push(Buffer.from(line));
+    this.write(line);
+  }
+
+  /** Lines held as a header block that no blank line ended, written a read each (those past READS_WRITTEN only counted). */
+  private takeHead(): void {
+    for (const line of this.head.splice(0))
+      if (this.reads < READS_WRITTEN) this.write(line);
+      else this.counted += line.length;
+  }
+
+  private write(line: Buffer): void {
     if (line.length > LONGEST_LINE) this.read(`${this.name('data')} = ${this.on}recvexactly ${line.length}`, line);
     else this.read(`${this.name('line')} = ${this.on}recvline`, line);
   }
 
-  /** Bytes held without their newline, and bytes only counted, taken by exact reads now that something else comes. */
+  /** Lines held, bytes held without their newline, and bytes only counted, taken by reads now that something else comes. */
   private takePartial(): void {
+    this.takeHead();
     if (this.partial.length > 0) this.read(`${this.name('data')} = ${this.on}recvexactly ${this.partial.length}`, this.partial);
     this.partial = Buffer.alloc(0);
     if (this.counted > 0)
@@ -158,6 +190,14 @@ export interface Sending {
   readonly from: number;
   readonly to: number;
 }
+
+/** A line's ending, CR LF or LF; null for bytes that end without a newline. */
+function lineEnd(line: Buffer): Buffer | null {
+  if (line.at(-1) !== 0x0a) return null;
+  return line.at(-2) === 0x0d ? CRLF : LF;
+}
+const CRLF = Buffer.from('\r\n');
+const LF = Buffer.from('\n');
 
 /** Bytes as a literal the shell reads back as the same bytes (b'...', Python's repr). */
 function literal(data: Buffer): string {

@@ -17,7 +17,7 @@ import { listenedUnbound, onTheWay } from './lesson-way.js';
 export type Failure = Parameters<LessonTracker['heard']>[1];
 
 /** Commands that only look (sockets, explain, a bare $name...): never a wrong step. */
-const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use']);
+const LOOKING = new Set(['lesson', 'help', 'trace', 'display', 'use', 'hexdump']);
 
 /** The chunk only looks, or is a lesson command itself: not a step, right or wrong. */
 export function onlyLooks(source: string, table: ReadonlyMap<string, CommandDef>): boolean {

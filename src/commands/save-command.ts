@@ -31,8 +31,10 @@ export const saveCommand = defineCommand({
     const [fileArg, ...names] = ctx.args;
     const path = ctx.a.FILE ?? '-';
     const sockets = names.length === 0 ? null : selectedSockets(ctx, names);
-    const header = [
-      `Saved by sockshell's save on ${stamp()} from ${ctx.session.interactive ? 'an interactive' : 'a piped'} session: the commands that ran without error, in order.`,
+    const header = (cutShort: boolean) => [
+      `Saved by sockshell's save on ${stamp()} from ${ctx.session.interactive ? 'an interactive' : 'a piped'} session: the commands that ran without error, in order${
+        cutShort ? ', and those of an interact an error ended, up to the error (the comment on its last line says which)' : ''
+      }.`,
       ...(sockets === null
         ? []
         : [`Only what involves ${names.map((n) => text(n.value)).join(', ')}, the sockets made from them, and the values they need.`]),

@@ -103,6 +103,20 @@ def tls_connect(c, address):
             return got
     return s.accept()`,
   },
+  hexdump: {
+    uses: [],
+    code: `def hexdump(data):
+    """Prints data as sockshell's hexdump shows it: hexdump -C's rows (offset, 16 bytes in hex, the printable ones), then the total."""
+    if not data:
+        print('(0 bytes)')
+        return
+    for at in range(0, len(data), 16):
+        row = data[at:at + 16]
+        hexes = ['%02x' % b for b in row]
+        text = ''.join(chr(b) if 32 <= b < 127 else '.' for b in row)
+        print('%08x  %-23s  %-23s  |%s|' % (at, ' '.join(hexes[:8]), ' '.join(hexes[8:]), text))
+    print('%08x  (%d bytes)' % (len(data), len(data)))`,
+  },
   input_or_none: {
     uses: [],
     code: `def input_or_none(prompt=''):

@@ -17,8 +17,8 @@ import { assignedNames, portStandIns, type PortContext } from './port-stand-ins.
 export interface SaveOptions extends PortContext {
   /** Keep only what involves these sockets (engine serials), the sockets they made, and what they need; null keeps all. */
   readonly sockets: ReadonlySet<number> | null;
-  /** Comment lines for the top (without '# '). */
-  readonly header: readonly string[];
+  /** Comment lines for the top (without '# '); cutShort: the script keeps a chunk an error ended (RanChunk.cutShort). */
+  readonly header: (cutShort: boolean) => readonly string[];
 }
 
 export interface SavedScript {
@@ -35,7 +35,8 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
   const leftOut = new Set<string>();
   /** Variables kept statements assigned, latest last: candidates to stand for an OS-chosen port. */
   const assigned: string[] = [];
-  const out = options.header.map((h) => `# ${h}`);
+  const out: string[] = [];
+  let cutShort = false;
   let statements = 0;
   let marked = 0;
   /** Whether the last chunk that used a socket was kept: a chunk that uses none goes with it (a `print` after a bind belongs to that half). */
@@ -65,13 +66,15 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
       marked += written.marks.length;
       out.push(...written.marks.map((m) => `# depends on this run: ${m}`), written.text);
       statements++;
+      if (chunk.cutShort) cutShort = true;
       for (const t of targets) {
         leftOut.delete(t);
         assigned.push(t);
       }
     }
   }
-  return { text: out.join('\n') + '\n', statements, marked };
+  const header = options.header(cutShort).map((h) => `# ${h}`);
+  return { text: [...header, ...out].join('\n') + '\n', statements, marked };
 }
 
 /**

@@ -28,13 +28,16 @@ export interface RanChunk {
   readonly touched: ReadonlySet<number>;
   /** Engine serials of the sockets it made, by the name each was made as. */
   readonly made: ReadonlyMap<number, string>;
+  /** An error ended it: it is kept as the calls an interact made before the error (ranAs), which do not meet it again. */
+  readonly cutShort?: true;
 }
 
 /** Compiles a chunk's source again, as it compiled when it ran: how spilled chunks come back. */
 export type Reparse = (source: string, firstLine: number) => readonly Stmt[];
 
 /**
- * The record of what a REPL or piped session ran: the chunks that ran without error, in order, as
+ * The record of what a REPL or piped session ran: the chunks that ran without error (and an interact an
+ * error ended, as the calls it made before it), in order, as
  * typed, and for each statement that made a socket, the name the engine gave it (udp1, tcp12) and
  * the address family it used. `export` turns it into Python and `save` into a .sock script: one
  * record, two writers.
@@ -88,14 +91,17 @@ export class ExportLog {
     return only.call.nameSpan.line === stand.line && only.call.nameSpan.col === stand.col;
   }
 
-  /** A chunk that ran to its end (a failed one is not kept: it would fail again, in Python or in a script). */
-  add(program: readonly Stmt[], source = '', firstLine = 1): void {
+  /**
+   * A chunk that ran to its end (a failed one is not kept: it would fail again, in Python or in a script),
+   * or one that stood in for its calls (ranAs) and an error ended (cutShort).
+   */
+  add(program: readonly Stmt[], source = '', firstLine = 1, cutShort = false): void {
     if (this.standIn !== null && this.standsIn(program)) {
       source = this.standIn.source;
       program = this.reparse(source, 1);
       firstLine = 1;
     }
-    this.log.push({ program, source, firstLine, touched: this.touching, made: this.making });
+    this.log.push({ program, source, firstLine, touched: this.touching, made: this.making, ...(cutShort && { cutShort }) });
     this.begin();
     if (this.log.length >= 2 * KEPT) this.spill.append(this.log.splice(0, KEPT).map((c) => this.flatten(c)));
   }
@@ -146,14 +152,16 @@ export class ExportLog {
       const made = this.sockets.get(stmt);
       if (made !== undefined) sockets.push([i, made]);
     });
-    return { source: chunk.source, firstLine: chunk.firstLine, touched: [...chunk.touched], made: [...chunk.made], sockets };
+    const { source, firstLine, cutShort } = chunk;
+    return { source, firstLine, touched: [...chunk.touched], made: [...chunk.made], sockets, ...(cutShort && { cutShort }) };
   }
 
   private restore(chunk: SpilledChunk): RanChunk {
     const program = this.reparse(chunk.source, chunk.firstLine);
     const all = statements(program);
     for (const [i, made] of chunk.sockets) if (all[i] !== undefined) this.sockets.set(all[i], made);
-    return { program, source: chunk.source, firstLine: chunk.firstLine, touched: new Set(chunk.touched), made: new Map(chunk.made) };
+    const { source, firstLine, cutShort } = chunk;
+    return { program, source, firstLine, touched: new Set(chunk.touched), made: new Map(chunk.made), ...(cutShort && { cutShort }) };
   }
 }
 
@@ -167,6 +175,7 @@ interface SpilledChunk {
   readonly touched: readonly number[];
   readonly made: readonly (readonly [number, string])[];
   readonly sockets: readonly (readonly [number, MadeSocket])[];
+  readonly cutShort?: true;
 }
 
 /** Lines of JSON appended to a temporary file that was unlinked as soon as it was opened (mode 0600). */

@@ -1,8 +1,11 @@
 /**
  * One direction of a TCP connection through the relay: what src reads is written to dst, each byte
  * delayMs late and no faster than rate bytes per second, in order. The FIN goes on after the last
- * byte, and a reset as a reset. Memory is bounded: src stops being read while QUEUE_LIMIT bytes wait
- * (so the sender meets TCP's flow control), and nothing is read past what dst has not taken.
+ * byte, and a reset as a reset, each delayMs late too, as a network that delays every segment delays
+ * them (a reset used to go at once, and the bytes still held were thrown away; trial 10, against
+ * socat). Once dst has gone (the other direction passed a reset to it), nothing more is written.
+ * Memory is bounded: src stops being read while QUEUE_LIMIT bytes wait (so the sender meets TCP's
+ * flow control), and nothing is read past what dst has not taken.
  */
 import type { Socket } from 'node:net';
 import type { Counter } from './fate.js';
@@ -18,10 +21,13 @@ export type PumpEnd = 'fin' | 'reset';
 export type Passed =
   { readonly kind: 'data'; readonly data: Buffer; readonly lateMs: number | null } | { readonly kind: 'end'; readonly how: PumpEnd };
 
+const EMPTY = Buffer.alloc(0);
+
 export class Pump {
   /** Bytes written to dst: this connection's share of the direction's count. */
   moved = 0;
-  private readonly queue: { readonly due: number; readonly data: Buffer; readonly arrived: number }[] = [];
+  /** What waits for its time: bytes, and last the end of src (with no bytes). */
+  private readonly queue: { readonly due: number; readonly data: Buffer; readonly arrived: number; readonly end?: PumpEnd }[] = [];
   private queued = 0;
   private nextFree = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -41,17 +47,19 @@ export class Pump {
     private readonly passed: (what: Passed) => void = () => {},
   ) {
     src.on('data', (chunk: Buffer) => this.arrive(chunk));
-    src.on('end', () => {
-      this.srcEnded = true;
-      this.flush();
-    });
+    src.on('end', () => this.ended('fin'));
     src.on('error', () => undefined); // seen as 'close' with an error, below
     src.on('close', () => {
-      if (!this.srcEnded) this.reset();
+      if (!this.srcEnded) this.ended('reset');
     });
     dst.on('drain', () => {
       this.blocked = false;
       this.flush();
+    });
+    // dst was reset (by the other direction's pump): what waits for it can go nowhere.
+    dst.on('close', () => {
+      this.stop();
+      this.queue.length = 0;
     });
   }
 
@@ -85,6 +93,16 @@ export class Pump {
     if (this.timer === null) this.flush();
   }
 
+  /** src ended (a FIN, or a reset): passed on after what it sent, delayMs after it came, or at once without a delay. */
+  private ended(how: PumpEnd): void {
+    if (this.over || this.srcEnded) return;
+    this.srcEnded = true;
+    if (this.delayMs === 0 && this.queue.length === 0) return this.finish(how);
+    const now = performance.now();
+    this.queue.push({ due: Math.max(now + this.delayMs, this.nextFree), data: EMPTY, arrived: now, end: how });
+    if (this.timer === null) this.flush();
+  }
+
   /** Writes what is due, then waits for the next due time, for 'drain', or for more to arrive. */
   private flush(): void {
     if (this.over) return;
@@ -92,14 +110,14 @@ export class Pump {
     this.timer = null;
     const now = performance.now();
     while (!this.blocked && this.queue.length > 0 && this.queue[0]!.due <= now) {
-      const { data, arrived } = this.queue.shift()!;
+      const { data, arrived, end } = this.queue.shift()!;
+      if (end !== undefined) return this.finish(end);
       this.queued -= data.length;
       this.write(data, Math.round(now - arrived));
     }
     if (this.blocked) return;
     const next = this.queue[0];
     if (next !== undefined) this.timer = setTimeout(() => this.flush(), Math.max(1, Math.ceil(next.due - now)));
-    else if (this.srcEnded) return this.finish('fin');
     if (this.queued < QUEUE_LIMIT / 2 && this.src.isPaused() && !this.srcEnded) this.src.resume();
   }
 
@@ -110,22 +128,21 @@ export class Pump {
     this.passed({ kind: 'data', data, lateMs });
   }
 
-  /** src ended without a FIN (a reset): dst is reset too. Passed on only when dst was still open: when the relay itself tore src down after dst's reset, nothing came from src. */
-  private reset(): void {
-    if (this.over) return;
-    this.stop();
-    this.queue.length = 0;
-    if (!this.dst.destroyed) {
-      this.dst.resetAndDestroy();
-      this.passed({ kind: 'end', how: 'reset' });
-    }
-    this.onEnd('reset');
-  }
-
+  /**
+   * src's end goes on to dst: a FIN as a FIN, a reset (src ended without a FIN) as a reset. A reset is
+   * passed on only when dst was still open: when the relay itself tore src down after dst's reset,
+   * nothing came from src.
+   */
   private finish(how: PumpEnd): void {
     this.stop();
-    this.dst.end();
-    this.passed({ kind: 'end', how });
+    this.queue.length = 0;
+    if (how === 'fin') {
+      this.dst.end();
+      this.passed({ kind: 'end', how });
+    } else if (!this.dst.destroyed) {
+      this.dst.resetAndDestroy();
+      this.passed({ kind: 'end', how });
+    }
     this.onEnd(how);
   }
 }

@@ -196,11 +196,15 @@ export class ShellCore {
     return run;
   }
 
-  /** An empty line typed while a command runs or waits to: nothing to run, but an interact before it takes it (takeTypeahead). */
-  typedBlank(echo: boolean): void {
+  /**
+   * An empty line typed while a command runs or waits to: nothing to run, but an interact before it takes
+   * it (takeTypeahead). True when it was queued so (a chunk's end is still to come); false at an idle prompt.
+   */
+  typedBlank(echo: boolean): boolean {
     // Behind the running chunk, or behind chunks queued in the same burst of input (a chunk starts running a tick after it is queued).
-    if (this.running !== null || this.waiting.length > 0)
-      this.waiting.push({ source: '\n', generation: this.generation, echo, taken: false, blank: true });
+    if (this.running === null && this.waiting.length === 0) return false;
+    this.waiting.push({ source: '\n', generation: this.generation, echo, taken: false, blank: true });
+    return true;
   }
 
   /** Ctrl-C: cancels the running command. False when nothing was running. */

@@ -176,7 +176,10 @@ export function startRepl(options: ReplOptions): ReplHandle {
       // node:repl is not called back for it: the next question draws the line being typed.
       if (core.busy && core.session.streaming) return void early.push(source.replace(/\n$/, ''));
       if (source.trim() === '') {
-        core.typedBlank(options.terminal); // an interact queued before it may want it
+        // An interact queued before it may want it. While a command runs (or waits to), the prompt is not
+        // drawn for it: the running chunk's end draws it, as bash's does (a prompt at once said the shell
+        // was ready while the call still waited, and the call's output came after it).
+        if (core.typedBlank(options.terminal)) return;
         return callback(null, undefined);
       }
       // Decided at once, so node:repl shows "..." and buffers the lines of an open block.

@@ -45,7 +45,7 @@ export async function runChunk(
   } catch (e) {
     if (e instanceof ShellError) {
       // An interact a reset ended is kept as the calls it made before it (ExportLog.ranAs): they do not fail again.
-      if (ran.standsIn(program)) ran.add(program, source, firstLine);
+      if (ran.standsIn(program)) ran.add(program, source, firstLine, true);
       interp.remember({ kind: 'error', code: null, message: e.message });
       return { kind: 'failed', error: e };
     }

@@ -56,8 +56,11 @@ export interface PyContext {
   helper(name: PyHelper): void;
 }
 
-/** The functions an exported program defines for calls Python spells as a loop (recvline, recvuntil, recvexactly, recvfile). */
-export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly' | 'recvfile' | 'input_or_none' | 'tls_connect' | 'tls_accept';
+/**
+ * The functions an exported program defines for calls Python spells as a loop (recvline, recvuntil,
+ * recvexactly, recvfile), and for what the shell shows in a layout of its own (hexdump).
+ */
+export type PyHelper = 'recvuntil' | 'recvline' | 'recvexactly' | 'recvfile' | 'input_or_none' | 'tls_connect' | 'tls_accept' | 'hexdump';
 
 export type PyResult =
   /**
