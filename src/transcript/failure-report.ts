@@ -49,6 +49,7 @@ export function failureReport(run: FailedRun): FailureReport {
       ? null
       : wrongTransportWords({
           spokeAs: result.spokeAs(port),
+          served: result.servedAs(port),
           held: run.held,
           port,
           shownPort: fresh?.recorded ?? port,

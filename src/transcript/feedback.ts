@@ -27,7 +27,7 @@ export interface FeedbackInput {
    * reached it all run, with the argument that carried it (`sys.argv[1]`, or null); else null.
    */
   readonly unreached?: Unreached | null;
-  /** The program's socket is of the other kind than the transcript used with it (transport-words.ts), or null. */
+  /** The program's socket is of the other kind than the transcript used with it, or a UDP socket used as if connected (transport-words.ts), or null. */
   readonly wrongTransport?: string | null;
 }
 
@@ -74,7 +74,9 @@ export function studentFeedback(input: FeedbackInput): string[] {
   }
   // The shell's own notices, said as such: under `got:` for a program's output they read as its words.
   for (const notice of failure.meanwhile) out.push(`meanwhile the shell saw, on its own socket: ${notice}`);
-  const quiet = input.unreached;
+  // A client of the wrong transport, or one that sent with no address, reached nothing for that
+  // reason: asking whether it reads its port would send it to a line that is right.
+  const quiet = input.wrongTransport ? null : input.unreached;
   if (quiet) out.push(unreachedWords(quiet, input.programExit, input.stderrTail));
   if (input.wrongTransport) out.push(input.wrongTransport);
   if (failure.stopped) out.push('(the lines after it were not run)');

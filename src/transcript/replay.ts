@@ -36,6 +36,8 @@ export interface ReplayResult {
   readonly heard: (port: number) => boolean | null;
   /** How the session reached out to a port: the transports it sent or connected there with (SessionPorts.spokeAs). */
   readonly spokeAs: (port: number) => ReadonlySet<Transport>;
+  /** How the session's own sockets held a port: bound UDP, listening TCP (SessionPorts.servedAs). */
+  readonly servedAs: (port: number) => ReadonlySet<Transport>;
 }
 
 /** The first mismatch, as feedback shows it: the lines compared, expected and as this run showed them. */
@@ -182,6 +184,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     failure,
     heard: (port) => arrivals.heard(port),
     spokeAs: (port) => arrivals.spokeAs(port),
+    servedAs: (port) => arrivals.servedAs(port),
   };
 }
 

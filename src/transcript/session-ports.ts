@@ -14,15 +14,19 @@ export class SessionPorts {
   private readonly reached = new Map<number, boolean>();
   private readonly fixed = new Set<number>();
   private readonly spokeTo = new Map<number, Set<Transport>>();
+  private readonly servedOn = new Map<number, Set<Transport>>();
   private readonly range = ephemeralRange();
 
   observe(event: EngineEvent): void {
     switch (event.kind) {
       case 'bound':
         if (!event.implicit) this.talked(event.address.port);
+        // A TCP socket serves a port once it listens; bound alone, it takes no connection.
+        if (event.transport === 'udp') this.add(this.servedOn, event.address.port, 'udp');
         return this.own(event.serial, event.address.port);
       case 'listening':
         this.talked(event.local.port);
+        this.add(this.servedOn, event.local.port, 'tcp');
         return this.own(event.serial, event.local.port);
       case 'accepted':
         this.own(event.conn, event.local.port);
@@ -71,6 +75,15 @@ export class SessionPorts {
   }
 
   /**
+   * How the session's own sockets served `port`: a UDP socket bound to it, a TCP socket listening on
+   * it; empty when none did. What a client under test sent to it must match: a TCP client graded as
+   * the UDP one is refused there (transport-words.ts).
+   */
+  servedAs(port: number): ReadonlySet<Transport> {
+    return this.servedOn.get(port) ?? new Set();
+  }
+
+  /**
    * The one port the session bound, listened on, connected or sent to, leaving out those the OS picked
    * (its ephemeral range, which the recorder writes as [PORTn]); null for none, or several (which one
    * {port} should stand for is not known).
@@ -90,9 +103,13 @@ export class SessionPorts {
   }
 
   private spoke(port: number, transport: Transport): void {
-    const set = this.spokeTo.get(port) ?? new Set<Transport>();
+    this.add(this.spokeTo, port, transport);
+  }
+
+  private add(map: Map<number, Set<Transport>>, port: number, transport: Transport): void {
+    const set = map.get(port) ?? new Set<Transport>();
     set.add(transport);
-    this.spokeTo.set(port, set);
+    map.set(port, set);
   }
 
   private talked(port: number): void {
