@@ -99,11 +99,12 @@ export class Screen {
   /**
    * At a terminal, a `#` line, a notice, a warning or an error (after its carets) longer than the
    * terminal is broken at spaces, its later lines indented, rather than cut mid-word by the terminal.
-   * Other lines (values, tables) are as they came. The lines themselves (transcripts, the recorder) stay whole.
+   * Other lines (values, tables, what a command shows or a program prints: ShellLine.asIs) are as
+   * they came. The lines themselves (transcripts, the recorder) stay whole.
    */
   private reflow(line: ShellLine): string[] {
     const columns = this.terminal && this.output instanceof WriteStream ? this.output.columns : undefined;
-    if (columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
+    if (line.asIs || columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
     const lead = /^(\[[^\]]+\] )?(# |warning: |error: | *\^+ )?/.exec(line.text)![0];
     if (lead === '') return [line.text];
     return wrapWords(line.text.slice(lead.length), columns - 1, lead, '  ');
