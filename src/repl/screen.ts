@@ -7,6 +7,9 @@ import { WriteStream } from 'node:tty';
 import { wrapWords } from '../render/wrap.js';
 import { terminalSafe } from '../render/terminal.js';
 
+/** The columns a message needs beside its carets; with fewer left, it goes on the lines under them. */
+const ROOM_AFTER_CARETS = 20;
+
 /**
  * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
  * output) are drawn above the prompt, and the half-typed line is redrawn below them untouched,
@@ -107,6 +110,10 @@ export class Screen {
     if (line.asIs || columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
     const lead = /^(\[[^\]]+\] )?(# |warning: |error: | *\^+ )?/.exec(line.text)![0];
     if (lead === '') return [line.text];
+    // Carets far to the right leave the message no room beside them (a word after them ran past the
+    // terminal's edge): they stand alone, and the message goes under them.
+    if (lead.length > columns - ROOM_AFTER_CARETS)
+      return [lead.trimEnd(), ...wrapWords(line.text.slice(lead.length), columns - 1, '  ', '  ')];
     return wrapWords(line.text.slice(lead.length), columns - 1, lead, '  ');
   }
 
