@@ -5,7 +5,7 @@ import { CoreDriver } from './helpers/core-driver.js';
 
 const sources: CompletionSources = {
   commands: ['recv', 'recvfrom', 'print', 'udp.socket'],
-  methods: ['recv', 'recvfrom', 'close'],
+  methods: () => ['recv', 'recvfrom', 'close'],
   sockets: () => ['udp1', 'serverSocket'],
   variables: () => ['serverSocket', 'clientSocket', 'message', '_'],
   // clientSocket was closed: a variable still holds it, but it is no longer a socket to call.
@@ -48,5 +48,23 @@ describe('completion of arguments, from the command table, in a real shell', () 
     expect(words('help recvf')).toEqual(['recvfile', 'recvfrom']);
     expect(words('display h')).toEqual(['hex ']);
     expect(words('x = u.recvfrom ')).toEqual([]);
+  });
+
+  // newuser trial 3, finding 10: Tab after a UDP socket's name offered accept, listen, recvline….
+  it("offers after NAME. only the calls of that socket's transport, as the command table lists them", async () => {
+    await shell.ok('t = tcp.socket', 'v = udp.socket', 'holder = $v');
+    const tcpOnly = ['accept', 'listen', 'peek', 'recvexactly', 'recvfile', 'recvline', 'recvuntil', 'sendfile', 'shutdown'];
+    const both = ['bind', 'close', 'connect', 'recv', 'recvfrom', 'send', 'sendall', 'sendto', 'setsockopt'];
+    for (const name of ['v', 'holder']) {
+      const offered = words(`${name}.`);
+      expect(offered.filter((m) => tcpOnly.includes(m.slice(name.length + 1)))).toEqual([]);
+      for (const m of both) expect(offered).toContain(`${name}.${m}`);
+    }
+    for (const m of [...tcpOnly, ...both]) expect(words('t.')).toContain(`t.${m}`);
+    expect(words('v.re')).toEqual(['v.recv', 'v.recvfrom']);
+    expect(words('v.acc')).toEqual([]);
+    expect(words('t.acc')).toEqual(['t.accept']);
+    // A name that is no socket of the moment (a typo, a closed one) gets every call, as before.
+    expect(words('nosuch.acc')).toEqual(['nosuch.accept']);
   });
 });

@@ -33,4 +33,13 @@ describe('help', () => {
       expect(words(text), c.name).toEqual(words(helpCommand(c)));
     }
   });
+
+  // newuser trial 3, finding 10: the command table says which calls are TCP's alone; help says so too.
+  it("help COMMAND says when a call is one transport's alone, and only then", () => {
+    const help = (name: string) => helpCommand(COMMANDS.find((c) => c.name === name)!);
+    expect(help('accept')).toContain('TCP sockets only: a UDP socket has no accept');
+    expect(help('recvline')).toContain('TCP sockets only: a UDP socket has no recvline');
+    for (const c of COMMANDS.filter((c) => c.method && c.transport === undefined))
+      expect(helpCommand(c), c.name).not.toContain('sockets only');
+  });
 });

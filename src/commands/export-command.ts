@@ -3,6 +3,7 @@ import { NONE } from '../lang/values.js';
 import { comment } from '../spec/python.js';
 import { toPython } from '../export/python.js';
 import { withPortStandIns } from '../export/port-stand-ins.js';
+import { onlyLooks } from '../export/only-looks.js';
 import { ephemeralRange } from '../engine/index.js';
 import { ShellError } from '../core/errors.js';
 import { existsMessage } from './file-exists.js';
@@ -22,15 +23,16 @@ export const exportCommand = defineCommand({
   toPython: (py) => comment(`export${py.count ? ` ${py.arg(0).replace(/'/g, '')}` : ''}: the shell wrote this program here`),
   async run(ctx) {
     const ran = ctx.session.ran;
-    if (ran.empty)
-      throw new ShellError(
-        'nothing to export yet: export writes the commands this session ran; for a script, run sockshell export FILE.sock',
-        ctx.span,
-      );
     // The program a student would write, the same whether typed at the prompt, piped or saved: what the
     // prompt showed on its own (sendto's count, a bare $x) is not printed; `print` is (trial 8, D).
+    // What only looked (help, sockets, hexdump…) is left out, as save leaves it out (newuser trial 3, 6).
     // An OS-chosen port typed as a number is written as the variable that held it, as save does.
-    const typed = ran.program();
+    const typed = ran.program().filter((s) => !onlyLooks(s, ctx.session.table));
+    if (typed.length === 0)
+      throw new ShellError(
+        `nothing to export yet: export writes the commands this session ran${ran.empty ? '' : ' that did something (help, sockets and the like only looked)'}; for a script, run sockshell export FILE.sock`,
+        ctx.span,
+      );
     const program = withPortStandIns(typed, {
       table: ctx.session.table,
       variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),

@@ -6,6 +6,7 @@ import type { ArgKind, CommandDef } from '../spec/command.js';
 import { splitFlags } from '../spec/flags.js';
 import type { RanChunk } from '../record/export-log.js';
 import { assignedNames, portStandIns, type PortContext } from './port-stand-ins.js';
+import { onlyLooks } from './only-looks.js';
 
 /**
  * `save`: the record of what a session ran, written back as a .sock script that replays it. Each
@@ -136,12 +137,6 @@ function indented(lines: readonly string[]): string[] {
 
 /** The first words that open a level of a block (else and elif close the one before them). */
 const BLOCK_HEADS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'elif', 'else']);
-
-/** A statement that only shows something: a bare `$x`, or a command whose table entry says so. */
-function onlyLooks(stmt: Stmt, table: ReadonlyMap<string, CommandDef>): boolean {
-  if (stmt.kind === 'show') return true;
-  return stmt.kind === 'command' && stmt.targets.length === 0 && table.get(stmt.call.name)?.onlyShows === true;
-}
 
 /** The variables a statement reads ($name, anywhere in it, its body included; NAME in NAME.call too). */
 function reads(stmt: Stmt): Set<string> {

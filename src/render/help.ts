@@ -130,5 +130,9 @@ export function helpCommand(c: CommandDef, terminalColumns?: number): string {
     const text = `On a named socket: NAME.${c.name} …; bare, it acts on the current socket (shown in the prompt).`;
     lines.push(...wrapWords(text, columns, '  ', '  '));
   }
+  if (c.transport !== undefined) {
+    const [own, other] = c.transport === 'tcp' ? ['TCP', 'UDP'] : ['UDP', 'TCP'];
+    lines.push(...wrapWords(`${own} sockets only: a ${other} socket has no ${c.name}.`, columns, '  ', '  '));
+  }
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@ import { dirname, basename, join } from 'node:path';
 
 export interface CompletionSources {
   readonly commands: readonly string[];
-  readonly methods: readonly string[];
+  /** The calls NAME. completes to: a socket's, of its transport alone; every socket call for a name that holds none. */
+  readonly methods: (owner: string) => readonly string[];
   /** Names of open sockets. */
   readonly sockets: () => readonly string[];
   readonly variables: () => readonly string[];
@@ -31,7 +32,7 @@ export function complete(line: string, src: CompletionSources): [string[], strin
     candidates = src.variables().map((v) => `$${v}`);
   } else if (atCommand && fragment.includes('.') && !/^(udp|tcp)\./.test(fragment)) {
     const owner = fragment.slice(0, fragment.indexOf('.'));
-    candidates = src.methods.map((m) => `${owner}.${m}`);
+    candidates = src.methods(owner).map((m) => `${owner}.${m}`);
   } else if (atCommand) {
     const named = [...new Set([...src.sockets(), ...src.socketVariables()])].filter((n) => n !== '_').map((n) => `${n}.`);
     candidates = [...src.commands, ...named];

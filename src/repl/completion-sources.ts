@@ -1,16 +1,27 @@
 import { COMMANDS, TABLE } from '../commands/table.js';
 import type { CompletionSources } from './completer.js';
 import type { ShellCore } from './core.js';
+import type { Transport } from '../engine/index.js';
 
 const NAMES = COMMANDS.map((c) => c.name);
-const METHODS = COMMANDS.filter((c) => c.method).map((c) => c.name);
+const METHODS = COMMANDS.filter((c) => c.method);
 
 /** What Tab can offer in this shell: the command table, and the sockets and variables of the moment. */
 export function completionSources(core: ShellCore): CompletionSources {
-  const openSockets = () => core.session.engine.list().map((s) => s.name);
+  const engine = core.session.engine;
+  const openSockets = () => engine.list().map((s) => s.name);
+  /** The transport of the socket NAME holds (a variable) or is (an open socket's name), found as NAME.call finds it; null for neither. */
+  const transportOf = (name: string): Transport | null => {
+    const held = core.scope.peek(name);
+    const socket = held === undefined ? engine.lookup(name) : held.kind === 'socket' ? held.handle : null;
+    return socket ? (engine.endpoints(socket)?.transport ?? null) : null;
+  };
   return {
     commands: NAMES,
-    methods: METHODS,
+    methods: (owner) => {
+      const transport = transportOf(owner);
+      return METHODS.filter((c) => transport === null || c.transport === undefined || c.transport === transport).map((c) => c.name);
+    },
     sockets: openSockets,
     variables: () => core.scope.names(),
     socketVariables: () =>

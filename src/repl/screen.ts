@@ -7,6 +7,9 @@ import { WriteStream } from 'node:tty';
 import { wrapWords } from '../render/wrap.js';
 import { terminalSafe } from '../render/terminal.js';
 
+/** The columns a message needs beside its carets; with fewer left, it goes on the lines under them. */
+const ROOM_AFTER_CARETS = 20;
+
 /**
  * Writes shell lines to a terminal. Lines that arrive between commands (a datagram waiting, a job's
  * output) are drawn above the prompt, and the half-typed line is redrawn below them untouched,
@@ -99,13 +102,18 @@ export class Screen {
   /**
    * At a terminal, a `#` line, a notice, a warning or an error (after its carets) longer than the
    * terminal is broken at spaces, its later lines indented, rather than cut mid-word by the terminal.
-   * Other lines (values, tables) are as they came. The lines themselves (transcripts, the recorder) stay whole.
+   * Other lines (values, tables, what a command shows or a program prints: ShellLine.asIs) are as
+   * they came. The lines themselves (transcripts, the recorder) stay whole.
    */
   private reflow(line: ShellLine): string[] {
     const columns = this.terminal && this.output instanceof WriteStream ? this.output.columns : undefined;
-    if (columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
+    if (line.asIs || columns === undefined || columns <= 0 || line.text.length < columns) return [line.text];
     const lead = /^(\[[^\]]+\] )?(# |warning: |error: | *\^+ )?/.exec(line.text)![0];
     if (lead === '') return [line.text];
+    // Carets far to the right leave the message no room beside them (a word after them ran past the
+    // terminal's edge): they stand alone, and the message goes under them.
+    if (lead.length > columns - ROOM_AFTER_CARETS)
+      return [lead.trimEnd(), ...wrapWords(line.text.slice(lead.length), columns - 1, '  ', '  ')];
     return wrapWords(line.text.slice(lead.length), columns - 1, lead, '  ');
   }
 

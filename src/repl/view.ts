@@ -21,6 +21,12 @@ export interface ShellLine {
   readonly style: 'plain' | 'dim' | 'error';
   /** A notice's socket (Output's serial): one held back while a command ran is not shown once it is closed. */
   readonly about?: number;
+  /**
+   * The line is text a command showed or a program printed (a program export shows, a script save
+   * shows, a value): never broken at a terminal's width, as its lines are what a person copies (a `#`
+   * comment broken onto an indented line is no comment). The shell's own words are broken at spaces.
+   */
+  readonly asIs?: true;
 }
 
 const safe = (text: string) => terminalSafe(Buffer.from(text, 'utf8'));
@@ -42,12 +48,12 @@ export function outputLines(o: Output): ShellLine[] {
       return terminalSafe(o.data)
         .replace(/\n$/, '')
         .split('\n')
-        .map((t) => fromJob(o.job, t, 'out', 'plain'));
+        .map((t) => ({ ...fromJob(o.job, t, 'out', 'plain'), asIs: true }));
     case 'display':
     case 'value':
       return safe(o.text)
         .split('\n')
-        .map((t) => line(t, 'out', 'plain'));
+        .map((t) => ({ ...line(t, 'out', 'plain'), asIs: true }));
     case 'info':
       // `>>> ` lines are the Python a statement performs (trace on); the rest say what happened beneath.
       return [fromJob(o.job, o.text.startsWith('>>> ') ? messageLine(o.text) : `# ${messageLine(o.text)}`, 'out', 'dim')];

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
-import { OutputFailed, type PumpResult } from '../commands/pump.js';
+import { OutputFailed } from '../commands/pump.js';
 import { STREAM_READ, failedTotals } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
@@ -19,11 +19,20 @@ import type { OutputSink } from '../core/output.js';
 import { streamOutput } from './stream-output.js';
 import { startLog } from './script.js';
 import { listenKeep } from './stream-keep.js';
-import { bytes, clientWait, listening, noClient, pumpSocket, type StreamOptions, type Streamer } from './stream-sockets.js';
+import {
+  bytes,
+  clientWait,
+  listening,
+  noClient,
+  pumpSocket,
+  type StreamOptions,
+  type Streamer,
+  type StreamResult,
+} from './stream-sockets.js';
 
 export type { StreamOptions } from './stream-sockets.js';
 
-/** Runs the stream; the exit status: 0 done or idle, 1 a socket error (a send that failed too), 130 Ctrl-C. */
+/** Runs the stream; the exit status: 0 done or idle, 1 a socket error (a send that failed, a UDP datagram refused too), 130 Ctrl-C. */
 export async function runStream(io: Io, o: StreamOptions): Promise<number> {
   const say = (text: string): void => {
     if (!o.quiet) io.stderr.write(`# ${messageLine(text)}\n`);
@@ -120,9 +129,11 @@ async function listenOnce(s: Streamer): Promise<number> {
  * unsent: status 1, as ncat and socat end, so a pipeline never takes a cut-short copy for a whole one
  * (OpenBSD nc ends with 0 there).
  */
-function finish(s: Streamer, r: PumpResult): number {
-  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}${r.unsent === null ? '' : `; the rest of the input was not sent (${r.unsent})`}`;
-  const status = r.unsent === null ? 0 : 1;
+function finish(s: Streamer, r: StreamResult): number {
+  const refused = r.refused === 0 ? '' : `; ${r.refused} datagram${r.refused === 1 ? '' : 's'} came back as ICMP port unreachable`;
+  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}${r.unsent === null ? '' : `; the rest of the input was not sent (${r.unsent})`}${refused}`;
+  // A datagram that met no listener went nowhere: status 1, as for input not sent.
+  const status = r.unsent === null && r.refused === 0 ? 0 : 1;
   switch (r.end) {
     case 'done':
       s.say(`both sides closed; ${totals}`);

@@ -1,6 +1,6 @@
 import type { Span, Word } from '../lang/ast.js';
 import type { Value } from '../lang/values.js';
-import type { Address, HereOptions, SocketHandle } from '../engine/types.js';
+import type { Address, HereOptions, SocketHandle, Transport } from '../engine/types.js';
 import type { PyGen } from './python.js';
 import type { SessionServices } from './services.js';
 
@@ -114,6 +114,13 @@ export interface CommandDef<A = Args> {
   readonly group: Group;
   /** A socket call: usable as NAME.call, and acting on the current socket when called bare. */
   readonly method?: boolean;
+  /**
+   * A socket call only sockets of this transport have (accept, listen, the stream reads: 'tcp');
+   * absent for a call of every socket. Tab after a socket's name offers only its transport's calls,
+   * `help` says so, and test/transport-calls.test.ts holds the engine's error for the other
+   * transport to it (on a UDP socket, accept fails EOPNOTSUPP saying UDP is connectionless).
+   */
+  readonly transport?: Transport;
   readonly usage: string;
   readonly forms: readonly (readonly ArgSpec[])[];
   /** Boolean flags, by name without dashes (`6` for -6), with a description. */

@@ -345,10 +345,13 @@ describe('sockshell connect / listen: the flags', () => {
     const port = await freeFixedPort();
     const input = join(dir, 'one-line.txt');
     writeFileSync(input, 'hi\n');
-    const client = sockshell(['connect', '-u', '-w', '10', '127.0.0.1', String(port)], input, join(dir, 'refused-u.bin'));
+    // -w 1 ends it: the refusal no longer does (UDP carries on: test/e2e/connect-udp-refused.test.ts).
+    const client = sockshell(['connect', '-u', '-w', '1', '127.0.0.1', String(port)], input, join(dir, 'refused-u.bin'));
     expect(await client.exit).toBe(1);
     expect(client.err()).toMatch(
-      /\nsockshell: ECONNREFUSED: nothing is listening on 127\.0\.0\.1 port \d+: a datagram the socket sent there came back/,
+      /\n# ECONNREFUSED: nothing is listening on 127\.0\.0\.1 port \d+: a datagram the socket sent there came back/,
     );
+    expect(client.err()).toMatch(/1 datagram came back as ICMP port unreachable\n$/);
+    expect(client.err()).not.toMatch(/\budp\b/);
   });
 });
