@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../src/commands/check.js';
 import { ReplDriver } from './helpers/repl-driver.js';
+import { waitForAsync } from './helpers/wait.js';
 
 /**
  * `save`: the session so far as a .sock script. What the student typed, as typed, minus what only
@@ -190,6 +191,18 @@ describe('save', () => {
     expect(compile(saved).diagnostics).toEqual([]);
     // The whole session keeps the job with its kill.
     expect(body((await repl.type('save')).out)).toEqual(lines);
+  });
+
+  it("NAME knows a job number used again once no job ran: the kill of the kept socket's job %1 stays (newuser trial 4)", async () => {
+    const shell = new ReplDriver();
+    repl = shell;
+    for (const line of ['s = udp.bind 127.0.0.1 0', 's.recvfrom 2048 &', 'kill %1']) expect((await shell.type(line)).err).toBe('');
+    await waitForAsync(async () => !(await shell.type('jobs')).out.includes('running'), 'job 1 to end');
+    expect((await repl.type('c = udp.bind 127.0.0.1 0')).err).toBe('');
+    const again = await repl.type('c.recvfrom 2048 &');
+    expect(again.out).toMatch(/\[1\]/); // the number is 1 again: no job was running
+    expect((await repl.type('kill %1')).err).toBe('');
+    expect(body((await repl.type('save - c')).out)).toEqual(['c = udp.bind 127.0.0.1 0', 'c.recvfrom 2048 &', 'kill %1']);
   });
 
   it('NAME keeps a kill of a job that the kept socket started', async () => {

@@ -42,9 +42,15 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
   let marked = 0;
   /** Whether the last chunk that used a socket was kept: a chunk that uses none goes with it (a `print` after a bind belongs to that half). */
   let lastKept = true;
-  /** Whether each background statement (`... &`) in the record was kept, in order: job N is the Nth (jobs are numbered from 1, never reused). */
-  const jobsKept: boolean[] = [];
+  /**
+   * Whether the statement that started each job was kept, by job number as the record has it (RanChunk.jobs):
+   * the session reuses a number once no job runs, so the latest start of a number is the one a later `kill` means.
+   */
+  const jobsKept = new Map<number, boolean>();
   for (const chunk of chunks) {
+    const jobs = chunk.jobs ?? [];
+    let nextJob = 0;
+    let lastBackgroundKept: boolean | null = null;
     const socketless = chunk.touched.size === 0 && chunk.made.size === 0;
     const keepChunk: boolean = selected === null || (socketless ? lastKept : involves(chunk, selected));
     if (!socketless) lastKept = keepChunk;
@@ -55,9 +61,13 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
       const needsOther = [...reads(stmt)].some((n) => leftOut.has(n));
       const job = jobNamed(stmt, options.table);
       // `kill %1` after a job the save left out would fail the replay ("no running job %1").
-      const jobLeftOut = job !== null && jobsKept[job - 1] === false;
+      const jobLeftOut = job !== null && jobsKept.get(job) === false;
       const keep = keepChunk && !onlyLooks(stmt, options.table) && (usesKept || !needsOther) && !jobLeftOut;
-      for (let n = backgrounds(stmt); n > 0; n--) jobsKept.push(keep);
+      for (let n = backgrounds(stmt); n > 0; n--) {
+        const started = jobs[nextJob++];
+        if (started !== undefined) jobsKept.set(started, keep);
+        lastBackgroundKept = keep;
+      }
       const targets = assignedNames(stmt);
       if (!keep) {
         if (!onlyLooks(stmt, options.table)) for (const t of targets) leftOut.add(t);
@@ -73,6 +83,8 @@ export function toSockScript(chunks: readonly RanChunk[], options: SaveOptions):
         assigned.push(t);
       }
     }
+    // A `... &` in a loop started a job each turn: the starts past its statements are that statement's again.
+    if (lastBackgroundKept !== null) for (const started of jobs.slice(nextJob)) jobsKept.set(started, lastBackgroundKept);
   }
   const header = options.header(cutShort).map((h) => `# ${h}`);
   return { text: [...header, ...out].join('\n') + '\n', statements, marked };

@@ -46,6 +46,7 @@ export function startJob(
       }
     },
   );
+  around.jobStarted?.(id);
   out({ kind: 'notice', tag: String(id), text: label });
 }
 

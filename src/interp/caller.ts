@@ -45,7 +45,9 @@ export class Caller {
       scope,
       out,
       job: options.job,
-      ...(options.exported ? { touched: (serial: number) => session.ran.touch(serial) } : {}),
+      ...(options.exported
+        ? { touched: (serial: number) => session.ran.touch(serial), jobStarted: (job: number) => session.ran.started(job) }
+        : {}),
     };
   }
 

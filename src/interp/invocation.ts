@@ -16,6 +16,8 @@ export interface Surroundings {
   readonly job: number | undefined;
   /** Told which socket each call acts on (the REPL and piped sessions, for save). */
   readonly touched?: (serial: number) => void;
+  /** Called with the number of each job a `... &` starts, where touched is (the session's record: save's `kill %N`). */
+  readonly jobStarted?: (job: number) => void;
 }
 
 /**

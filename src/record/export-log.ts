@@ -30,6 +30,8 @@ export interface RanChunk {
   readonly made: ReadonlyMap<number, string>;
   /** An error ended it: it is kept as the calls an interact made before the error (ranAs), which do not meet it again. */
   readonly cutShort?: true;
+  /** The numbers of the jobs its `... &` statements started, in the order they started (a number is reused once no job runs). */
+  readonly jobs?: readonly number[];
 }
 
 /** Compiles a chunk's source again, as it compiled when it ran: how spilled chunks come back. */
@@ -61,6 +63,7 @@ export class ExportLog {
   /** What the chunk now running has used and made; kept only if it runs to its end. */
   private touching = new Set<number>();
   private making = new Map<number, string>();
+  private starting: number[] = [];
   /** The running chunk's statement that ran as other statements (ranAs): where its name was, and their text. */
   private standIn: { readonly line: number; readonly col: number; readonly name: string; readonly source: string } | null = null;
 
@@ -70,6 +73,7 @@ export class ExportLog {
   begin(): void {
     this.touching = new Set();
     this.making = new Map();
+    this.starting = [];
     this.standIn = null;
   }
 
@@ -101,7 +105,16 @@ export class ExportLog {
       program = this.reparse(source, 1);
       firstLine = 1;
     }
-    this.log.push({ program, source, firstLine, touched: this.touching, made: this.making, ...(cutShort && { cutShort }) });
+    const jobs = this.starting;
+    this.log.push({
+      program,
+      source,
+      firstLine,
+      touched: this.touching,
+      made: this.making,
+      ...(cutShort && { cutShort }),
+      ...(jobs.length > 0 && { jobs }),
+    });
     this.begin();
     if (this.log.length >= 2 * KEPT) this.spill.append(this.log.splice(0, KEPT).map((c) => this.flatten(c)));
   }
@@ -130,6 +143,11 @@ export class ExportLog {
     this.touching.add(serial);
   }
 
+  /** A `... &` of the running chunk started this job. */
+  started(job: number): void {
+    this.starting.push(job);
+  }
+
   /** The statement made this socket. */
   made(stmt: Stmt, socket: MadeSocket, serial?: number): void {
     this.sockets.set(stmt, socket);
@@ -152,16 +170,32 @@ export class ExportLog {
       const made = this.sockets.get(stmt);
       if (made !== undefined) sockets.push([i, made]);
     });
-    const { source, firstLine, cutShort } = chunk;
-    return { source, firstLine, touched: [...chunk.touched], made: [...chunk.made], sockets, ...(cutShort && { cutShort }) };
+    const { source, firstLine, cutShort, jobs } = chunk;
+    return {
+      source,
+      firstLine,
+      touched: [...chunk.touched],
+      made: [...chunk.made],
+      sockets,
+      ...(cutShort && { cutShort }),
+      ...(jobs && { jobs }),
+    };
   }
 
   private restore(chunk: SpilledChunk): RanChunk {
     const program = this.reparse(chunk.source, chunk.firstLine);
     const all = statements(program);
     for (const [i, made] of chunk.sockets) if (all[i] !== undefined) this.sockets.set(all[i], made);
-    const { source, firstLine, cutShort } = chunk;
-    return { program, source, firstLine, touched: new Set(chunk.touched), made: new Map(chunk.made), ...(cutShort && { cutShort }) };
+    const { source, firstLine, cutShort, jobs } = chunk;
+    return {
+      program,
+      source,
+      firstLine,
+      touched: new Set(chunk.touched),
+      made: new Map(chunk.made),
+      ...(cutShort && { cutShort }),
+      ...(jobs && { jobs }),
+    };
   }
 }
 
@@ -176,6 +210,7 @@ interface SpilledChunk {
   readonly made: readonly (readonly [number, string])[];
   readonly sockets: readonly (readonly [number, MadeSocket])[];
   readonly cutShort?: true;
+  readonly jobs?: readonly number[];
 }
 
 /** Lines of JSON appended to a temporary file that was unlinked as soon as it was opened (mode 0600). */
