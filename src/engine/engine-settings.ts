@@ -27,10 +27,10 @@ export interface AddonUse {
 
 /**
  * What options allow of the addon, which this loads (once per process) the first time it is asked:
- * by the first socket, not at the engine's making, so a script that makes none (and `--version`,
- * `check`, `help`) never pays the load (2.5–6 ms of dlopen, issue 16). Nothing has used the engine
- * before that first ask, so an addon that fails to load then leaves every socket on the event loop,
- * as one missing from the start does: there is no engine to switch mid-run.
+ * by the first socket, not at the engine's making, so a script that makes none never opens it (a few
+ * dozen page faults of a start-up; its instructions were too few to count, issue 16). Nothing has
+ * used the engine before that first ask, so an addon that fails to load then leaves every socket on
+ * the event loop, as one missing from the start does: there is no engine to switch mid-run.
  */
 export function addonUse(options: EngineOptions): () => AddonUse {
   let use: AddonUse | null = null;
