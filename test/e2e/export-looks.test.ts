@@ -10,12 +10,14 @@ import { ReplDriver } from '../helpers/repl-driver.js';
  * prompt's export start `# help` twice (the argument gone), and `sockets`, `diagram`, `hexdump`
  * left lines too; save leaves out what only looked, so the prompt's export and save + `sockshell
  * export` wrote two programs. What only looked at the session is no part of the program either way.
+ * `hexdump` is not a look: it prints a value, as `print` does, and is kept with its Python helper
+ * (test/e2e/hexdump-export.test.ts).
  */
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-export-looks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('export at the prompt leaves out what only looked', () => {
-  it('help, explain, sockets, diagram, hexdump, jobs and a bare $x write nothing; the program is the one save + sockshell export writes', async () => {
+  it('help, explain, sockets, diagram, jobs and a bare $x write nothing; the program is the one save + sockshell export writes', async () => {
     const repl = new ReplDriver();
     const file = join(dir, 'looked.py');
     const saved = join(dir, 'looked.sock');
@@ -43,15 +45,18 @@ describe('export at the prompt leaves out what only looked', () => {
       await repl.close();
     }
     const code = readFileSync(file, 'utf8');
-    expect(code).toBe(
+    // The hexdump helper's definition comes first (what it prints is hexdump-export's to check), then the calls.
+    const helper = /^from socket import \*\n\ndef hexdump\(data\):\n(?: {4}.*\n)+\n/.exec(code);
+    expect(helper, code).not.toBeNull();
+    expect(code.slice(helper![0].length)).toBe(
       [
-        'from socket import *',
         's = socket(AF_INET, SOCK_DGRAM)',
         "s.bind(('127.0.0.1', 0))",
         'a = s.getsockname()',
         'c = socket(AF_INET, SOCK_DGRAM)',
         "c.sendto(b'hi', a)",
         'm, who = s.recvfrom(100)',
+        'hexdump(m)',
         '',
       ].join('\n'),
     );
