@@ -122,13 +122,21 @@ export class InteractRecord {
    * makes no call that would meet it. Nothing is written when interact had done nothing.
    */
   failed(code: string): void {
-    this.takePartial();
-    let at = this.out.length - 1;
+    const what = code === 'ECONNRESET' ? 'the peer reset the connection (ECONNRESET)' : `the stream failed (${code})`;
+    this.note(`then ${what}, which ended interact`);
+  }
+
+  /**
+   * Said on the last statement written, as a comment (nothing when none is): what happened after it
+   * that no call of the replay makes. before: a send in flight (sending()'s), whose statements came after.
+   */
+  note(words: string, before?: Sending): void {
+    if (before === undefined) this.takePartial();
+    let at = (before?.from ?? this.out.length) - 1;
     while (at >= 0 && this.out[at] === null) at--;
     if (at < 0) return;
-    const what = code === 'ECONNRESET' ? 'the peer reset the connection (ECONNRESET)' : `the stream failed (${code})`;
     const last = this.out[at]!;
-    this.out[at] = `${last}${last.includes('  # ') ? ';' : '  #'} then ${what}, which ended interact`;
+    this.out[at] = `${last}${last.includes('  # ') ? ';' : '  #'} ${words}`;
   }
 
   /** The statements so far, one a line ('' when interact did nothing). */
