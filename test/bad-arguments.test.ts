@@ -82,7 +82,10 @@ const CASES: [line: string, shown: string][] = [
     '^^^^^^^^^^^ expected a backlog up to 2147483647, as in listen 1 (Python raises OverflowError past a C int), got 99999999999',
   ],
   ['u.listen', '^^^^^^ EOPNOTSUPP: UDP is connectionless: there is nothing to listen for; bind, then recvfrom (OSError)'],
-  ['u.shutdown wr', '^^^^^^^^ ENOTCONN: shutdown ends a TCP connection; UDP socket u has no connection to shut down — use close (OSError)'],
+  [
+    'u.shutdown wr',
+    '^^^^^^^^ ENOTCONN: UDP socket u is not connected, so Linux refuses shutdown (on UDP it acts on a socket connect gave a peer, and sends nothing) — yet marks it shut all the same: its sends now raise BrokenPipeError; to stop using a socket, close it (OSError)',
+  ],
   ['nosuch.recv 10', "^^^^^^ no socket named 'nosuch' (open: t, l, u)"],
   // expect with bad operands.
   ['expect', '^ missing arguments for expect: usage: expect A OP B | expect VALUE'],

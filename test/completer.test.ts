@@ -53,8 +53,8 @@ describe('completion of arguments, from the command table, in a real shell', () 
   // newuser trial 3, finding 10: Tab after a UDP socket's name offered accept, listen, recvline….
   it("offers after NAME. only the calls of that socket's transport, as the command table lists them", async () => {
     await shell.ok('t = tcp.socket', 'v = udp.socket', 'holder = $v');
-    const tcpOnly = ['accept', 'listen', 'peek', 'recvexactly', 'recvfile', 'recvline', 'recvuntil', 'sendfile', 'shutdown'];
-    const both = ['bind', 'close', 'connect', 'recv', 'recvfrom', 'send', 'sendall', 'sendto', 'setsockopt'];
+    const tcpOnly = ['accept', 'listen', 'peek', 'recvexactly', 'recvfile', 'recvline', 'recvuntil', 'sendfile'];
+    const both = ['bind', 'close', 'connect', 'recv', 'recvfrom', 'send', 'sendall', 'sendto', 'setsockopt', 'shutdown'];
     for (const name of ['v', 'holder']) {
       const offered = words(`${name}.`);
       expect(offered.filter((m) => tcpOnly.includes(m.slice(name.length + 1)))).toEqual([]);

@@ -270,7 +270,7 @@ describe('save after an interact a reset ended (trial 8, S)', () => {
 });
 
 describe('save after an HTTP exchange in interact (trial 9)', () => {
-  /** HTTP/1.1 in miniature: after a request's blank line, a response with a header block and a 3-byte body; closes after the client's FIN. */
+  /** HTTP/1.1 in miniature: after a request's blank line, a response with a header block and a body of two lines; closes after the client's FIN. */
   async function httpServer(): Promise<{ port: number; got: string[] }> {
     const got: string[] = [];
     const server: Server = createServer({ allowHalfOpen: true }, (c: Socket) => {
@@ -278,7 +278,7 @@ describe('save after an HTTP exchange in interact (trial 9)', () => {
       c.on('data', (d: Buffer) => {
         got[at] += d.toString('latin1');
         if (got[at]!.endsWith('\r\n\r\n'))
-          c.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nhi\n');
+          c.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: keep-alive\r\n\r\nhi\nthere\n');
       });
       c.on('end', () => c.end());
       c.on('error', () => undefined);
@@ -287,9 +287,9 @@ describe('save after an HTTP exchange in interact (trial 9)', () => {
     cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
     return { port: (server.address() as { port: number }).port, got };
   }
-  const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nhi\n'.length;
+  const RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: keep-alive\r\n\r\nhi\nthere\n'.length;
 
-  it('reads the header block with one recvuntil of the blank line, as a developer writes it, and the script and its export replay it', async () => {
+  it('reads the header block with one recvuntil of the blank line and the body with one recvexactly of its Content-Length, as a developer writes them, and the script and its export replay it', async () => {
     const peer = await httpServer();
     const { driver: d } = typist(
       [
@@ -302,14 +302,14 @@ describe('save after an HTTP exchange in interact (trial 9)', () => {
     );
     await d.ok(`c = tcp.connect 127.0.0.1 ${peer.port}`);
     expect((await d.run('interact c --crlf')).out).toContain('# interact ended: both sides closed');
-    // It was a recvline a line: four for the header lines, one for the blank line.
+    // It was a recvline a line: four for the header lines, one for the blank line, one a line of the body.
     expect(body((await d.run('save -')).out)).toEqual([
       `c = tcp.connect 127.0.0.1 ${peer.port}`,
       "c.sendall b'GET / HTTP/1.1\\r\\n'",
       "c.sendall b'Host: x\\r\\n'",
       "c.sendall b'\\r\\n'",
-      "head = c.recvuntil b'\\r\\n\\r\\n'  # was b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3'… (88 bytes)",
-      "line = c.recvline  # was b'hi\\n'",
+      "head = c.recvuntil b'\\r\\n\\r\\n'  # was b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 9'… (88 bytes)",
+      "body = c.recvexactly 9  # was b'hi\\nthere\\n'",
       'c.shutdown wr',
       "data = c.recv 65536  # was b'': the peer closed its side",
     ]);
@@ -317,7 +317,7 @@ describe('save after an HTTP exchange in interact (trial 9)', () => {
     await d.run(`save ${file}`);
     appendFileSync(
       file,
-      "expect $head == b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3\\r\\nConnection: keep-alive\\r\\n\\r\\n'\nexpect $line == b'hi\\n'\n",
+      "expect $head == b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 9\\r\\nConnection: keep-alive\\r\\n\\r\\n'\nexpect $body == b'hi\\nthere\\n'\n",
     );
     const replay = new CoreDriver();
     cleanup.push(() => replay.close());
@@ -328,6 +328,7 @@ describe('save after an HTTP exchange in interact (trial 9)', () => {
     const py = join(dir, 'http.py');
     await d.ok(`export ${py}`);
     expect(readFileSync(py, 'utf8')).toContain("head = recvuntil(c, b'\\r\\n\\r\\n')");
+    expect(readFileSync(py, 'utf8')).toContain('body = recvexactly(c, 9)');
     const python = await runProcess('python3', [py]);
     expect([python.stderr, python.status]).toEqual(['', 0]);
     expect(peer.got).toEqual([request, request, request]);

@@ -1,5 +1,6 @@
 import { createSocket, type Socket as Dgram } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedUdpPort } from './engine-helpers.js';
 import { CoreDriver } from './helpers/core-driver.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -74,5 +75,61 @@ describe('interact on UDP', () => {
     // The socket is still there and still receives.
     peer.sock.send('later', d.core.session.engine.list().find((s) => s.name === 'u')!.local!.port, '127.0.0.1');
     expect((await d.run('u.recvfrom 100')).out).toContain("b'later'");
+  });
+
+  it('ICMP port unreachable is said and interact carries on: a server started there gets the next line (as connect -u)', async () => {
+    // Before: the first refusal ended interact with ECONNREFUSED, and the next line typed ran as a command.
+    const port = await closedUdpPort();
+    const shown: string[] = [];
+    const refusals = () => shown.filter((l) => l.includes('came back as ICMP port unreachable')).length;
+    let server: Dgram | null = null;
+    const got: string[] = [];
+    const steps = [
+      async () => 'one',
+      async () => {
+        await waitFor(() => refusals() === 1, 'the first refusal said');
+        return 'two';
+      },
+      async () => {
+        await waitFor(() => refusals() === 2, 'the second refusal said');
+        server = createSocket('udp4');
+        const s = server;
+        s.on('message', (m, from) => {
+          got.push(m.toString());
+          s.send(m.toString().toUpperCase(), from.port, from.address);
+        });
+        await new Promise<void>((r) => s.bind(port, '127.0.0.1', r));
+        cleanup.push(() => new Promise<void>((r) => s.close(() => r())));
+        return 'three';
+      },
+      async () => {
+        await waitFor(() => shown.some((l) => l === 'THREE'), 'the answer shown');
+        return null;
+      },
+    ];
+    const d = new CoreDriver({ readLine: typing(steps), onLine: (l) => shown.push(l.text) });
+    cleanup.push(() => d.close());
+    await d.ok('c = udp.socket', `c.connect 127.0.0.1 ${port}`);
+    const ran = await d.run('interact c', 60_000);
+    expect(ran.err).toBe('');
+    expect(got).toEqual(['three\n']);
+    expect(ran.out).toContain(
+      `# ECONNREFUSED: nothing is listening on 127.0.0.1 port ${port}: a datagram c sent there came back as ICMP port unreachable — start the server first (ConnectionRefusedError); carrying on, as UDP has no connection for it to end: what comes next is sent there too`,
+    );
+    expect(ran.out).toContain(
+      '# interact ended: end of input (UDP has no FIN to send); sent 14 bytes, received 6 bytes; 2 datagrams came back as ICMP port unreachable;',
+    );
+    // save keeps every line sent, and says where Python's next call would have raised.
+    const note =
+      "then a datagram came back as ICMP port unreachable (ECONNREFUSED): Python's next call on the socket raises ConnectionRefusedError";
+    const saved = (await d.run('save -')).out.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(saved).toEqual([
+      'c = udp.socket',
+      `c.connect 127.0.0.1 ${port}`,
+      `c.send b'one\\n'  # ${note}`,
+      `c.send b'two\\n'  # ${note}`,
+      "c.send b'three\\n'",
+      "data = c.recv 65536  # was b'THREE\\n'",
+    ]);
   });
 });

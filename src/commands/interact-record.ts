@@ -8,7 +8,9 @@
  * - What arrived on TCP: a `recvline` per line, and `recvexactly N` for bytes without their newline when
  *   something was sent after them (a prompt such as b'login: ') or at the end; a datagram: `recv`/`recvfrom`.
  *   Lines that end in a blank line (HTTP's or a mail header's block) are one `recvuntil b'\r\n\r\n'`
- *   (or b'\n\n'), as a developer reads a header: it was a recvline a header line (trial 9).
+ *   (or b'\n\n'), as a developer reads a header: it was a recvline a header line (trial 9). After an
+ *   HTTP header with a Content-Length, the body is one `recvexactly N` once N bytes came (it was a
+ *   recvline a line of the page); what came of it before something else did is one recvexactly of that.
  * - Ctrl-D: `shutdown wr`; the peer's end of stream: a `recv` that returns b''.
  *
  * Each read says in a comment what it took when saved, and is not an expect: a reply may differ
@@ -43,6 +45,10 @@ export class InteractRecord {
   private head: Buffer[] = [];
   /** Bytes received past READS_WRITTEN, not yet taken by a recvexactly. */
   private counted = 0;
+  /** A body a header block's Content-Length announced: its length, and the bytes of it received so far. */
+  private body: { readonly length: number; readonly got: Buffer[]; have: number } | null = null;
+  /** The last request line sent was HEAD's: the response's Content-Length announces no body. */
+  private askedHead = false;
   private reads = 0;
 
   /**
@@ -61,6 +67,8 @@ export class InteractRecord {
    */
   sending(data: Buffer): Sending {
     this.takePartial();
+    const request = /^([A-Z]+) \S+ HTTP\/1\.[01]\r?\n/.exec(data.toString('latin1', 0, 200));
+    if (request !== null) this.askedHead = request[1] === 'HEAD';
     const from = this.out.length;
     if (this.side === 'tcp') this.out.push(`${this.on}sendall ${literal(data)}`);
     else
@@ -93,10 +101,17 @@ export class InteractRecord {
       this.counted += data.length;
       return;
     }
+    data = this.bodyPart(data);
+    if (data.length === 0) return;
     let rest = this.partial.length === 0 ? data : Buffer.concat([this.partial, data]);
     for (let nl = rest.indexOf(0x0a); nl >= 0 && this.reads < READS_WRITTEN; nl = rest.indexOf(0x0a)) {
       this.line(rest.subarray(0, nl + 1));
       rest = rest.subarray(nl + 1);
+      if (this.body !== null) {
+        // A header block announced a body: the bytes after it are its.
+        this.partial = Buffer.alloc(0);
+        return this.received(Buffer.from(rest), false);
+      }
     }
     if (this.reads >= READS_WRITTEN) {
       this.counted += rest.length;
@@ -122,13 +137,21 @@ export class InteractRecord {
    * makes no call that would meet it. Nothing is written when interact had done nothing.
    */
   failed(code: string): void {
-    this.takePartial();
-    let at = this.out.length - 1;
+    const what = code === 'ECONNRESET' ? 'the peer reset the connection (ECONNRESET)' : `the stream failed (${code})`;
+    this.note(`then ${what}, which ended interact`);
+  }
+
+  /**
+   * Said on the last statement written, as a comment (nothing when none is): what happened after it
+   * that no call of the replay makes. before: a send in flight (sending()'s), whose statements came after.
+   */
+  note(words: string, before?: Sending): void {
+    if (before === undefined) this.takePartial();
+    let at = (before?.from ?? this.out.length) - 1;
     while (at >= 0 && this.out[at] === null) at--;
     if (at < 0) return;
-    const what = code === 'ECONNRESET' ? 'the peer reset the connection (ECONNRESET)' : `the stream failed (${code})`;
     const last = this.out[at]!;
-    this.out[at] = `${last}${last.includes('  # ') ? ';' : '  #'} then ${what}, which ended interact`;
+    this.out[at] = `${last}${last.includes('  # ') ? ';' : '  #'} ${words}`;
   }
 
   /** The statements so far, one a line ('' when interact did nothing). */
@@ -144,6 +167,8 @@ export class InteractRecord {
         // The blank line ends the block: the lines and it are what recvuntil of two line ends takes.
         const block = Buffer.concat([...this.head.splice(0), line]);
         this.read(`${this.name('head')} = ${this.on}recvuntil ${literal(Buffer.concat([ending, ending]))}`, block);
+        const length = bodyLength(block, this.askedHead);
+        if (length !== null && length > 0) this.body = { length, got: [], have: 0 };
         return;
       }
       if (this.head.length < HEAD_LINES) return void this.head.push(Buffer.from(line)); // a copy, as partial's
@@ -166,8 +191,31 @@ export class InteractRecord {
     else this.read(`${this.name('line')} = ${this.on}recvline`, line);
   }
 
+  /**
+   * The bytes of an announced body, held until it is whole, then written as one `recvexactly N` (what
+   * a developer writes after Content-Length); what follows it is returned, to be read as before.
+   */
+  private bodyPart(data: Buffer): Buffer {
+    const body = this.body;
+    if (body === null) return data;
+    const part = data.subarray(0, body.length - body.have);
+    body.got.push(Buffer.from(part)); // a copy: the receive's buffer may be reused
+    body.have += part.length;
+    if (body.have === body.length) this.takeBody();
+    return data.subarray(part.length);
+  }
+
+  /** The body held: whole, or as much of it as came before anything else did (a send, the end), which is what recvexactly took. */
+  private takeBody(): void {
+    const body = this.body;
+    this.body = null;
+    if (body === null || body.have === 0) return;
+    this.read(`${this.name('body')} = ${this.on}recvexactly ${body.have}`, Buffer.concat(body.got));
+  }
+
   /** Lines held, bytes held without their newline, and bytes only counted, taken by reads now that something else comes. */
   private takePartial(): void {
+    this.takeBody();
     this.takeHead();
     if (this.partial.length > 0) this.read(`${this.name('data')} = ${this.on}recvexactly ${this.partial.length}`, this.partial);
     this.partial = Buffer.alloc(0);
@@ -189,6 +237,20 @@ export class InteractRecord {
 export interface Sending {
   readonly from: number;
   readonly to: number;
+}
+
+/**
+ * The body a header block announces with one Content-Length, when an HTTP message has one: a request's,
+ * or a response's but for HEAD's and those that never carry one (1xx, 204, 304). Null otherwise.
+ */
+function bodyLength(block: Buffer, askedHead: boolean): number | null {
+  const text = block.toString('latin1');
+  const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+  const request = /^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n/.test(text);
+  if (status === null && !request) return null;
+  if (status !== null && (askedHead || /^(1\d\d|204|304)$/.test(status[1]!))) return null;
+  const lengths = [...text.matchAll(/^content-length:[ \t]*(\d{1,15})[ \t]*\r?$/gim)].map((m) => Number(m[1]));
+  return lengths.length === 1 ? lengths[0]! : null;
 }
 
 /** A line's ending, CR LF or LF; null for bytes that end without a newline. */

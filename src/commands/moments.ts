@@ -115,6 +115,7 @@ export function closingWords(ctx: CallContext, s: SocketHandle): string[] {
  * before the call: a FIN went only from a connection whose own FIN had not gone yet.
  */
 export function tellShutdown(ctx: CallContext, s: SocketHandle, how: 'rd' | 'wr' | 'rdwr', before: SocketInfo | null): void {
+  if (atPrompt(ctx) && before?.transport === 'udp') return void ctx.info(udpShutdown(s.name, how));
   if (!atPrompt(ctx) || how === 'rd' || before === null || before.transport !== 'tcp' || before.family === 'unix') return;
   if (before.state !== 'ESTABLISHED' && before.state !== 'CLOSE_WAIT') return;
   const peer = before.peer ? ` to ${addressRepr(before.peer)}` : '';
@@ -127,6 +128,18 @@ export function tellShutdown(ctx: CallContext, s: SocketHandle, how: 'rd' | 'wr'
   const theirs =
     before.state === 'CLOSE_WAIT' ? "the peer's FIN had come already" : "the peer's recv returns b'' once it has read the rest";
   ctx.info(`${s.name} shut down for writing: ${fin}; ${theirs}; ${s.name} can still recv`);
+}
+
+/**
+ * A connected UDP socket's shutdown (Linux allows it; an unconnected one's error says the same): what
+ * it did not do, as a student expects TCP's FIN, and what it changed for this socket's own calls.
+ */
+function udpShutdown(name: string, how: 'rd' | 'wr' | 'rdwr'): string {
+  const way = how === 'rd' ? 'reading' : how === 'wr' ? 'writing' : 'both ways';
+  const wr = `its send and sendto now raise BrokenPipeError (EPIPE)`;
+  const rd = `datagrams still arrive and recv returns them, but once none is queued recv returns b'' instead of waiting (with a timeout set, Python's recv still waits, then raises TimeoutError)`;
+  const changed = how === 'rd' ? rd : how === 'wr' ? `${wr}; ${name} can still recv` : `${wr}; ${rd}`;
+  return `${name} shut down ${how === 'rdwr' ? way : `for ${way}`}: nothing was sent, as UDP has no connection and no FIN (the peer knows nothing of it); ${changed}`;
 }
 
 /** After a UDP recvfrom: more datagrams already queued, each of which a recvfrom returns whole. */

@@ -169,10 +169,10 @@ export const socketCalls: readonly CommandDef[] = [
     name: 'shutdown',
     group: 'socket',
     method: true,
-    transport: 'tcp',
     usage: 'shutdown rd|wr|rdwr',
     forms: [[{ name: 'HOW', kind: 'how', choices: ['rd', 'wr', 'rdwr'] }]],
-    summary: 'Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving',
+    summary:
+      "Half-close a TCP connection: wr sends FIN but can still recv; rd stops receiving. On a connected UDP socket nothing is sent: wr makes its sends fail, rd makes a recv with nothing queued return b''",
     python: { code: 's.shutdown(SHUT_WR)' },
     example: 'shutdown wr',
     toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),

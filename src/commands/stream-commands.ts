@@ -7,9 +7,9 @@ import { comment } from '../spec/python.js';
 import { defineCommand, type CallContext, type CommandDef } from '../spec/command.js';
 import { pump } from './pump.js';
 import { ShownLines } from './interact-lines.js';
-import { InteractRecord } from './interact-record.js';
+import { InteractRecord, type Sending } from './interact-record.js';
 import { HexView } from './interact-hex.js';
-import { byteCount, failedTotals, socketSide } from './stream-ends.js';
+import { byteCount, CARRYING_ON, carryingOn, failedTotals, refusedCount, socketSide } from './stream-ends.js';
 import { SocketError } from '../engine/index.js';
 import { openSocket } from './socket-arg.js';
 import type { SocketHandle } from '../engine/types.js';
@@ -38,7 +38,20 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
   );
   // --hex: both directions as hex rows (socat -x), in place of the lines.
   const hex = ctx.flags.has('hex') ? new HexView(!udp, (rows) => ctx.print(Buffer.from(`${rows}\n`))) : null;
-  const side = socketSide(engine, handle, say);
+  // A connected UDP socket goes on through ICMP port unreachable, as `sockshell connect -u` does: the
+  // error is said, and the next line typed is sent (it ended interact, and that line ran as a command).
+  let refused = 0;
+  /** The statements of the send in flight: a refusal told meanwhile came after the statements before them. */
+  let inFlight: Sending | undefined;
+  const told = (e: SocketError): void => {
+    refused++;
+    record.note(
+      `then a datagram came back as ICMP port unreachable (${e.code}): Python's next call on the socket raises ${e.python}`,
+      inFlight,
+    );
+    say(`${e.message}; ${CARRYING_ON}`);
+  };
+  const side = udp ? carryingOn(socketSide(engine, handle, say), told) : socketSide(engine, handle, say);
   const record = new InteractRecord(udp ? (info.peer === null ? 'udp-answering' : 'udp-connected') : 'tcp', calledOn(ctx, handle), (base) =>
     freeName(ctx, base),
   );
@@ -47,11 +60,14 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
     ...side,
     // What went and came is recorded as the calls that do it again, for save and export (trial 7, J).
     transmit: async (data, signal) => {
-      const at = record.sending(data);
-      const went = await side.transmit(data, signal).catch((e: unknown) => {
-        record.unsent(at);
-        throw e;
-      });
+      const at = (inFlight = record.sending(data));
+      const went = await side
+        .transmit(data, signal)
+        .catch((e: unknown) => {
+          record.unsent(at);
+          throw e;
+        })
+        .finally(() => (inFlight = undefined));
       if (went === 0) record.unsent(at);
       else hex?.sent(data.subarray(0, went));
       return went;
@@ -94,7 +110,7 @@ async function interact(ctx: CallContext<{ readonly NAME?: Value }>): Promise<ty
       ctx.session.streaming = false;
     });
   keep();
-  const sums = `sent ${byteCount(result.sent)}, received ${byteCount(result.received)}`;
+  const sums = `sent ${byteCount(result.sent)}, received ${byteCount(result.received)}${refusedCount(refused)}`;
   // Ctrl-C: the totals ride on the one "^C interact cancelled" line (two lines said the same thing; trial 4).
   if (result.end === 'cancelled') throw new Cancelled('interact', null, undefined, sums);
   ctx.info(

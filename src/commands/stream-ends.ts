@@ -2,6 +2,7 @@
  * The socket's half of a pump (pump.ts), made of the engine's own calls: what `interact` and
  * `sockshell connect`/`listen` send and receive with.
  */
+import { SocketError } from '../engine/index.js';
 import type { Address, Engine, SocketHandle } from '../engine/types.js';
 import type { PumpEnds } from './pump.js';
 
@@ -63,6 +64,50 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
       return { data, from: address, end: false };
     },
   };
+}
+
+/**
+ * A connected UDP socket's side that goes on through ICMP port unreachable (sockshell connect -u, and
+ * interact). Linux hands the ICMP error for an earlier datagram to the socket's next call as
+ * ECONNREFUSED, and the socket stays usable: Python's next send after its ConnectionRefusedError goes
+ * out, and a server started there answers. OpenBSD nc -u ends there silently with status 0 (the lines
+ * typed after it unsent) and socat with status 1; here `told` says it, and the stream goes on. A send
+ * that was handed the error sent nothing: a datagram's worth is sent again, once (a longer chunk's
+ * earlier datagrams went, and would go twice).
+ */
+export function carryingOn(side: SocketSide, told: (e: SocketError) => void): SocketSide {
+  const refusal = (e: unknown): e is SocketError => e instanceof SocketError && e.code === 'ECONNREFUSED';
+  return {
+    ...side,
+    async transmit(data, signal) {
+      try {
+        return await side.transmit(data, signal);
+      } catch (e) {
+        if (!refusal(e)) throw e;
+        told(e);
+        return data.length <= UDP_DATAGRAM ? side.transmit(data, signal) : 0;
+      }
+    },
+    async receive(signal) {
+      // Each turn takes one ICMP error the kernel reported; a datagram, or the stop, ends the loop.
+      for (;;) {
+        try {
+          return await side.receive(signal);
+        } catch (e) {
+          if (!refusal(e)) throw e;
+          told(e);
+        }
+      }
+    },
+  };
+}
+
+/** What `told` says of each refusal, after the engine's words (the command line's or the prompt's). */
+export const CARRYING_ON = 'carrying on, as UDP has no connection for it to end: what comes next is sent there too';
+
+/** The count of refusals a stream carried on through, as its last line adds it ('' for none). */
+export function refusedCount(n: number): string {
+  return n === 0 ? '' : `; ${n} datagram${n === 1 ? '' : 's'} came back as ICMP port unreachable`;
 }
 
 /**

@@ -39,7 +39,14 @@ export const STATE_REASONS = {
   ENOTCONN_UDP_SHUTDOWN: {
     code: 'ENOTCONN',
     python: 'OSError',
-    say: (c) => `shutdown ends a TCP connection; UDP socket ${name(c)} has no connection to shut down — use close`,
+    say: (c) =>
+      `UDP socket ${name(c)} is not connected, so Linux refuses shutdown (on UDP it acts on a socket connect gave a peer, and sends nothing) — yet marks it shut all the same: ${udpShutWords(c.value)}; to stop using a socket, close it`,
+  },
+  EPIPE_UDP_SHUT_WR: {
+    code: 'EPIPE',
+    python: 'BrokenPipeError',
+    say: (c) =>
+      `${name(c)} was shut down for writing (shutdown wr or rdwr), so it sends no more datagrams; the peer was told nothing (UDP has no FIN), and recv still works`,
   },
   EOPNOTSUPP_ACCEPT_UDP: {
     code: 'EOPNOTSUPP',
@@ -128,3 +135,12 @@ export const STATE_REASONS = {
     say: (c) => `the connection of ${name(c)} was aborted — close this socket`,
   },
 } as const satisfies Record<string, Reason>;
+
+/** What shutdown HOW (rd, wr, rdwr) leaves on a UDP socket, connected or not (Linux marks it either way). */
+export function udpShutWords(how: string | undefined): string {
+  const wr = 'its sends now raise BrokenPipeError';
+  const rd = "a receive that would wait for ever returns b'' (what is queued, and what still arrives, comes first)";
+  if (how === 'wr') return wr;
+  if (how === 'rd') return rd;
+  return `${wr}, and ${rd}`;
+}

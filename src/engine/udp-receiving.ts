@@ -11,7 +11,7 @@ import { errorCode, fromCode, type ErrorContext } from './errors.js';
 import { kernelUdpDrops } from './kernel-drops.js';
 import type { Address, BlockOptions, Family, RecvCall } from './types.js';
 import { DgramHandle } from './udp-handle.js';
-import { DatagramInbox, YIELD_EVERY, YIELD_EVERY_LOOP, type Datagram } from './udp-inbox.js';
+import { DatagramInbox, YIELD_EVERY, YIELD_EVERY_LOOP } from './udp-inbox.js';
 import { DescriptorOptions } from './sockopts.js';
 import { UdpNative } from './udp-native.js';
 
@@ -25,6 +25,12 @@ export abstract class UdpReceiving extends BaseSocket {
   private readonly inbox = new DatagramInbox(this);
   /** An asynchronous error (ICMP ECONNREFUSED) waiting to be reported by the next call. */
   private failCode: string | null = null;
+  /**
+   * What shutdown marked, as Linux's sk_shutdown: rd, a receive that would wait for ever returns b''
+   * (datagrams still arrive and are returned first); wr, every send raises EPIPE. Never cleared, as
+   * a later connect leaves Linux's flags alone. UDP sends nothing when either is set.
+   */
+  protected readonly shut = { rd: false, wr: false };
 
   constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
     super(core, name, serial, owner, family);
@@ -57,7 +63,7 @@ export abstract class UdpReceiving extends BaseSocket {
     return andThen(this.receive(bufsize, options, 'recv'), dataOf);
   }
 
-  recvfrom(bufsize: number, options: BlockOptions): Completion<{ data: Buffer; address: Address }> {
+  recvfrom(bufsize: number, options: BlockOptions): Completion<Datagram> {
     return this.receive(bufsize, options, 'recvfrom');
   }
 
@@ -96,8 +102,17 @@ export abstract class UdpReceiving extends BaseSocket {
   /** The oldest datagram, truncated to bufsize (and said so), or null; reports a stored error first. */
   private take(bufsize: number, call: RecvCall): Datagram | null {
     this.reportFailure(call);
-    const d = this.inbox.take(bufsize);
+    const d = this.inbox.take(bufsize) ?? this.shutEmpty();
     return d === null ? null : this.returned(d, call, bufsize);
+  }
+
+  /**
+   * After shutdown rd, nothing queued: Linux's blocking receive returns 0 bytes and no address
+   * (Python: b'', and (b'', None) from recvfrom). With a timeout Python polls, which says readable,
+   * then its non-blocking recv finds nothing, so it polls again until TimeoutError: the call waits as before.
+   */
+  private shutEmpty(): Datagram | null {
+    return this.shut.rd && this.timeout === null ? { data: Buffer.alloc(0), address: null } : null;
   }
 
   /** The datagram a receive call returns, told as the engine event of the completed call. */
@@ -115,6 +130,12 @@ export abstract class UdpReceiving extends BaseSocket {
     this.emit({ kind: 'failed', serial: this.serial, socket: this.name, code, taken: this.reader.call !== null });
     this.reader.wake();
   };
+}
+
+/** What a receive returns: a datagram and its sender, or b'' and no sender after shutdown rd. */
+interface Datagram {
+  readonly data: Buffer;
+  readonly address: Address | null;
 }
 
 function dataOf(d: Datagram): Buffer {

@@ -4,8 +4,8 @@
  * and says so, recvfrom truncates to bufsize and says so, and asynchronous errors (ICMP port
  * unreachable on a connected socket) are stored and reported by the next call, as BSD sockets do.
  * What arrives and the receive calls are udp-receiving.ts (the queue itself udp-inbox.ts); here are
- * bind, connect, send and sendto (how a datagram is handed over is udp-send.ts), options, and the
- * calls a UDP socket refuses.
+ * bind, connect, send and sendto (how a datagram is handed over is udp-send.ts), shutdown, options,
+ * and the calls a UDP socket refuses.
  */
 import type { Completion } from '../core/completion.js';
 import { isHere } from './call-options.js';
@@ -13,7 +13,17 @@ import type dgram from 'node:dgram';
 import type { Core } from './base.js';
 import { SocketError, toSocketError } from './errors.js';
 import { anyAddress, checkDestPort, checkPort, literalHost, lookedUp, resolveHost } from './resolve.js';
-import type { Address, BlockOptions, Family, SocketHandle, SocketOption, SocketState, StreamRead, StreamReadResult } from './types.js';
+import type {
+  Address,
+  BlockOptions,
+  Family,
+  ShutdownHow,
+  SocketHandle,
+  SocketOption,
+  SocketState,
+  StreamRead,
+  StreamReadResult,
+} from './types.js';
 import { UdpReceiving } from './udp-receiving.js';
 import { DatagramSender } from './udp-send.js';
 import { optionRoute, type NodeOptionOf, type NumericOption, type OptionArg } from './options.js';
@@ -124,6 +134,7 @@ export class UdpSocket extends UdpReceiving {
     }
     this.reportFailure(call);
     if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig(call, data, remote.host, remote.port);
+    this.checkSending(call);
     return await this.sender.send(data, undefined, remote.host, remote.port, call, false);
   }
 
@@ -135,6 +146,7 @@ export class UdpSocket extends UdpReceiving {
       this.reportFailure('sendto');
       if (this.remote !== null) return this.sendtoConnected(data, host, port);
       if (this.family === 4 && data.length > MAX_DATAGRAM4) throw this.tooBig('sendto', data, host, port);
+      if (this.handle.local !== null) this.checkSending('sendto'); // unbound: Linux binds first (sendtoLater)
       ip = this.sender.literal(host, port);
     } catch (err) {
       return Promise.reject(err);
@@ -160,9 +172,21 @@ export class UdpSocket extends UdpReceiving {
     throw new SocketError('EOPNOTSUPP_FILE_UDP', 'recvfile', this.context());
   }
 
-  shutdown(): void {
+  /**
+   * Python's shutdown as Linux does it on a UDP socket: the socket is marked (`shut`) and nothing is
+   * sent, as UDP has no connection to end. Unconnected, Linux refuses (ENOTCONN) yet marks it all
+   * the same, and wakes a waiting receive: so does this.
+   */
+  shutdown(how: ShutdownHow): void {
     this.checkOpen('shutdown');
-    throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name });
+    if (how !== 'rd') this.shut.wr = true;
+    if (how !== 'wr') {
+      this.shut.rd = true;
+      this.reader.wake(); // a receive waiting for ever returns b'' now
+    }
+    const peer = this.remote;
+    if (peer === null) throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name, value: how });
+    this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: this.handle.local, peer, fin: false });
   }
 
   setsockopt(option: SocketOption, value: OptionArg): void {
@@ -215,6 +239,7 @@ export class UdpSocket extends UdpReceiving {
     const ip =
       literalHost(host, this.family, 'sendto', this.name, port) ?? (await resolveHost(host, this.family, 'sendto', this.name, port));
     this.checkOpen('sendto');
+    this.checkSending('sendto');
     return this.sender.sendtoOnDescriptor(calls, data, ip, host, port);
   }
 
@@ -223,7 +248,13 @@ export class UdpSocket extends UdpReceiving {
     const ip = literal ?? (await resolveHost(host, this.family, 'sendto', this.name, port));
     await this.ensureBound('sendto');
     this.checkOpen('sendto');
+    this.checkSending('sendto');
     return await this.sender.transmit(data, ip, host, port, 'sendto');
+  }
+
+  /** EPIPE once shutdown marked the socket for writing: Linux checks as it builds the datagram, after the size and the implicit bind. */
+  private checkSending(call: string): void {
+    if (this.shut.wr) throw new SocketError('EPIPE_UDP_SHUT_WR', call, { socket: this.name });
   }
 
   /**

@@ -21,13 +21,36 @@ export class Screen {
   /** What is drawn before the typing while a command reads a line (lead()); '' for nothing. */
   leadText = '';
 
+  /** TERM=dumb: the cursor is at the start of an empty row (promptAgain's), not after what was typed. */
+  private rowEmpty = false;
+
   constructor(
     private readonly repl: REPLServer,
     private readonly output: Writable,
     private readonly errorOutput: Writable,
     private readonly terminal: boolean,
     private readonly color: boolean,
-  ) {}
+  ) {
+    if (terminal && process.env.TERM === 'dumb') this.promptWithTyping();
+  }
+
+  /**
+   * At TERM=dumb readline's prompt() writes the prompt alone, where the cursor is. What was typed while
+   * a command ran sits on that row with no prompt before it, so the prompt was glued on after it
+   * (`print aftersockshell u> `) and the line itself, still in readline's buffer, was not shown after
+   * it; at an idle prompt, a notice drawn above hid a half-typed line the next Enter then ran. Now the
+   * prompt gets a row of its own and the typing after it, as at a terminal that can move the cursor.
+   */
+  private promptWithTyping(): void {
+    const prompt = this.repl.prompt.bind(this.repl);
+    this.repl.prompt = (preserveCursor?: boolean): void => {
+      const typed = this.repl.line;
+      if (typed !== '' && !this.rowEmpty) this.output.write('\n');
+      this.rowEmpty = false;
+      prompt(preserveCursor);
+      if (typed !== '') this.output.write(typed);
+    };
+  }
 
   write(line: ShellLine, idle: boolean): void {
     const text = this.reflow(line)
@@ -154,6 +177,7 @@ export class Screen {
   private promptAgain(): void {
     if (!this.promptDue) return;
     this.promptDue = false;
+    this.rowEmpty = true; // above() left the cursor on a new row
     if (!this.terminal || process.env.TERM === 'dumb') this.repl.displayPrompt(true);
     else this.repl.prompt(true);
   }

@@ -5,7 +5,7 @@
  */
 import type { BulkPath, Engine, Family, SocketHandle } from '../engine/types.js';
 import { pump, type PumpEnds, type PumpResult } from '../commands/pump.js';
-import { socketSide, UDP_DATAGRAM } from '../commands/stream-ends.js';
+import { CARRYING_ON, carryingOn, socketSide } from '../commands/stream-ends.js';
 import { SocketError } from '../engine/index.js';
 import { addressRepr } from '../lang/values.js';
 import { streamWords } from './stream-words.js';
@@ -87,7 +87,7 @@ export async function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpE
   let refused = 0;
   const told = (e: SocketError): void => {
     refused++;
-    say(`${e.message}; carrying on, as UDP has no connection for it to end: what comes next is sent there too`);
+    say(`${e.message}; ${CARRYING_ON}`);
   };
   const socketEnd = socketSide(engine, socket, say);
   const side = o.udp ? carryingOn(socketEnd, told) : socketEnd;
@@ -107,42 +107,6 @@ export async function pumpSocket(s: Streamer, socket: SocketHandle, input: PumpE
     ...(s.counted ? { counted: s.counted } : {}),
   });
   return { ...result, refused };
-}
-
-/**
- * A connected UDP socket's side that goes on through ICMP port unreachable. Linux hands the ICMP error
- * for an earlier datagram to the socket's next call as ECONNREFUSED, and the socket stays usable:
- * Python's next send after its ConnectionRefusedError goes out, and a server started there answers.
- * OpenBSD nc -u ends there silently with status 0 (the lines typed after it unsent) and socat with
- * status 1; here `told` says it, and the stream goes on. A send that was handed the error sent
- * nothing: a datagram's worth is sent again, once (a longer chunk's earlier datagrams went, and would
- * go twice).
- */
-function carryingOn(side: ReturnType<typeof socketSide>, told: (e: SocketError) => void): ReturnType<typeof socketSide> {
-  const refusal = (e: unknown): e is SocketError => e instanceof SocketError && e.code === 'ECONNREFUSED';
-  return {
-    ...side,
-    async transmit(data, signal) {
-      try {
-        return await side.transmit(data, signal);
-      } catch (e) {
-        if (!refusal(e)) throw e;
-        told(e);
-        return data.length <= UDP_DATAGRAM ? side.transmit(data, signal) : 0;
-      }
-    },
-    async receive(signal) {
-      // Each turn takes one ICMP error the kernel reported; a datagram, or the stop, ends the loop.
-      for (;;) {
-        try {
-          return await side.receive(signal);
-        } catch (e) {
-          if (!refusal(e)) throw e;
-          told(e);
-        }
-      }
-    },
-  };
 }
 
 export { byteCount as bytes } from '../commands/stream-ends.js';

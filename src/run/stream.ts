@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
 import { OutputFailed } from '../commands/pump.js';
-import { STREAM_READ, failedTotals } from '../commands/stream-ends.js';
+import { STREAM_READ, failedTotals, refusedCount } from '../commands/stream-ends.js';
 import { addressRepr } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
 import { streamWords } from './stream-words.js';
@@ -130,8 +130,7 @@ async function listenOnce(s: Streamer): Promise<number> {
  * (OpenBSD nc ends with 0 there).
  */
 function finish(s: Streamer, r: StreamResult): number {
-  const refused = r.refused === 0 ? '' : `; ${r.refused} datagram${r.refused === 1 ? '' : 's'} came back as ICMP port unreachable`;
-  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}${r.unsent === null ? '' : `; the rest of the input was not sent (${r.unsent})`}${refused}`;
+  const totals = `sent ${bytes(r.sent)}, received ${bytes(r.received)}${r.unsent === null ? '' : `; the rest of the input was not sent (${r.unsent})`}${refusedCount(r.refused)}`;
   // A datagram that met no listener went nowhere: status 1, as for input not sent.
   const status = r.unsent === null && r.refused === 0 ? 0 : 1;
   switch (r.end) {

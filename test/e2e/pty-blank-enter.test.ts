@@ -1,8 +1,6 @@
-import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { atTerminal, hasScript } from '../helpers/terminal.js';
-import { render } from '../helpers/vt.js';
-import { waitFor } from '../helpers/wait.js';
+import { udpRecvfromWaiting } from '../helpers/pty-udp.js';
+import { hasScript } from '../helpers/terminal.js';
 
 /**
  * Enter on an empty line while a command waits, at a real terminal (xterm, so readline redraws as it
@@ -12,21 +10,8 @@ import { waitFor } from '../helpers/wait.js';
  */
 describe.runIf(hasScript)('a blank Enter while a command runs', () => {
   it('draws no prompt until the command ends, and then one', async () => {
-    const t = atTerminal('', { TERM: 'xterm' }, { size: { columns: 100, rows: 40 } });
-    const rows = () => render(t.screen(), 100).filter((r) => r !== '');
-    const shows = (pattern: RegExp, what: string) =>
-      waitFor(
-        () => pattern.test(rows().join('\n')),
-        () => `${what}; screen:\n${rows().join('\n')}`,
-      );
-    const peer = createSocket('udp4');
+    const { t, rows, shows, port, peer, end } = await udpRecvfromWaiting('xterm');
     try {
-      await shows(/sockshell>$/, 'first prompt');
-      t.child.stdin.write('u = udp.bind 127.0.0.1 0\r');
-      await shows(/# u bound to \('127\.0\.0\.1', \d+\)[^]*\nsockshell u>$/, 'u bound');
-      const port = Number(/# u bound to \('127\.0\.0\.1', (\d+)\)/.exec(rows().join('\n'))![1]);
-      t.child.stdin.write('u.recvfrom 100\r');
-      await shows(/is waiting for a datagram[^\n]*$/, 'recvfrom waiting');
       // The blank line, then a marker typed but not entered: once it is echoed, the blank has been handled.
       t.child.stdin.write('\r');
       t.child.stdin.write('print after');
@@ -47,8 +32,7 @@ describe.runIf(hasScript)('a blank Enter while a command runs', () => {
       t.child.stdin.write('\x04');
       expect(await t.exited).toBe(0);
     } finally {
-      peer.close();
-      t.kill();
+      end();
     }
   });
 });
