@@ -7,7 +7,7 @@ import { inOrder } from './pool.js';
 import { replaceQuoted } from './shell-quote.js';
 import { score, type FeedbackMode, type Suite } from './reports.js';
 import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
-import { isPass, printResult, transcriptFiles, writeReports } from './runner.js';
+import { isPass, printResult, ranAgain, runAgainAlone, transcriptFiles, writeReports } from './runner.js';
 
 /** U+FEFF, which UTF-8 writes as EF BB BF: how Excel knows a CSV file is UTF-8. */
 const BOM = '\ufeff';
@@ -63,18 +63,19 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
   const results = await inOrder(
     work,
     options.jobs,
-    ({ submission, file }) =>
+    ({ submission, file }, again) =>
       runTranscript(file, {
         ...options,
         update: false,
         with: options.with.map((c) => replaceQuoted(c, SUBMISSION_PLACEHOLDER, submission)),
-      }),
+      }).then((r) => (again ? ranAgain(r, options.jobs) : r)),
     (result, { submission }) => {
       if (result.outcome === 'interrupted') return;
       printResult(result, options.feedback, options.out, options.err, `${basename(submission)}: ${result.file}`);
       if (!isPass(result)) failedOnce = true;
     },
     () => options.signal.aborted || (options.exitFirst && failedOnce),
+    runAgainAlone,
   );
   const suites: Suite[] = submissions.map((submission) => ({
     name: basename(submission),

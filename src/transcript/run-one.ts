@@ -49,6 +49,11 @@ export interface TranscriptResult {
   readonly student: readonly string[];
   /** The same with a diff of the transcript up to the mismatch, and notes for the grader. */
   readonly instructor: readonly string[];
+  /**
+   * The program exited before the transcript began because a port it bound was in use: with -j, a
+   * program in a run beside it may have held it, so the run is one to repeat on its own (pool.ts).
+   */
+  readonly addressInUse?: true;
 }
 
 /**
@@ -113,6 +118,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   let result: ReplayResult | null = null;
   let startFailure: string | null = null;
   let startFailureStudent: readonly string[] | null = null;
+  let addressInUse = false;
   // How the first program ended and its last words, read before it is stopped.
   let exit: string | null;
   let tail: string[];
@@ -156,8 +162,10 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   } catch (e) {
     startFailure = asWritten(e instanceof Error ? e.message : String(e));
     // A student reads ports as the transcript wrote them, never {port}.
-    if (e instanceof StartFailure)
+    if (e instanceof StartFailure) {
       startFailureStudent = e.student.map((l) => (fresh ? l.replaceAll(String(fresh.now), String(fresh.recorded)) : l));
+      addressInUse = e.addressInUse;
+    }
   } finally {
     // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
     // report says how it ended, the same way every run, rather than "still running" by a race.
@@ -196,6 +204,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
       reason: lines[0]!,
       student: [...(startFailureStudent ?? lines), ...daemon],
       instructor: [...lines, ...notes],
+      ...(addressInUse ? { addressInUse: true as const } : {}),
     });
   }
   if (result.passed && daemon.length > 0) {

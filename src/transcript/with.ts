@@ -95,7 +95,11 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       await peer.stop();
       const explained = inUse ? explainBindFailure(command, options) : { instructor: [], student: [] };
       const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
-      throw new StartFailure([`--with "${command}" ${words}`, ...explained.instructor], [`the program ${words}`, ...explained.student]);
+      throw new StartFailure(
+        [`--with "${command}" ${words}`, ...explained.instructor],
+        [`the program ${words}`, ...explained.student],
+        inUse,
+      );
     }
     // With {port} the port is known, so only a server on it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing. A TCP socket counts once it

@@ -1,0 +1,59 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freeFixedPort, hasPython, sockshell } from '../helpers/proc.js';
+
+/**
+ * Submissions that hard-code one port (the textbook's 12000, as a class copies it), graded with
+ * `-j 2` (instructor trial 4, finding 2): runs side by side took the port from each other, so one
+ * transcript said "it bound UDP port 12000 instead" and the next "exited … Address already in use …
+ * tried another port, one in use", which run told which depending on timing. Each must tell the one
+ * story a run on its own tells.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'sockshell-grading-parallel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Json {
+  submissions: { submission: string; tests: { file: string; outcome: string; feedback: string[] }[] }[];
+}
+
+describe.runIf(hasPython && process.platform === 'linux')('grade -j 2: a hard-coded port tells one story', () => {
+  it('two submissions that bind the same fixed port: every transcript of each says it bound that port instead', async () => {
+    const port = await freeFixedPort();
+    const transcripts = join(dir, 'transcripts');
+    cpSync(new URL('../grading/udp-server/transcripts/', import.meta.url), transcripts, { recursive: true });
+    expect(readdirSync(transcripts).length).toBe(3);
+    const text = readFileSync(new URL('../grading/udp-server/submissions/hard-coded-port/UDPServer.py', import.meta.url), 'utf8');
+    expect(text).toContain("bind(('', 21212))");
+    for (const who of ['ana', 'ben']) {
+      mkdirSync(join(dir, 'subs', who), { recursive: true });
+      writeFileSync(join(dir, 'subs', who, 'UDPServer.py'), text.replace("bind(('', 21212))", `bind(('', ${port}))`));
+    }
+    const json = join(dir, 'results.json');
+    const r = await sockshell([
+      'grade',
+      '-j',
+      '2',
+      '--feedback',
+      'student',
+      '--json',
+      json,
+      '--with',
+      'python3 {submission}/UDPServer.py {port}',
+      join(dir, 'subs'),
+      transcripts,
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    const results = JSON.parse(readFileSync(json, 'utf8')) as Json;
+    const firstLines = results.submissions.flatMap((s) => s.tests.map((t) => `${s.submission} ${t.file}: ${t.feedback[0]}`));
+    expect(firstLines).toHaveLength(6);
+    for (const line of firstLines)
+      expect(line).toMatch(
+        new RegExp(
+          `: the program did not bind the port it was given as its argument \\(sys.argv\\[1\\]\\); it bound UDP port ${port} instead: does it read its port from its arguments\\?$`,
+        ),
+      );
+    expect(r.stdout).not.toContain('Address already in use');
+  });
+});
