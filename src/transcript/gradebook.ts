@@ -73,7 +73,7 @@ function passedOutcome(outcome: Outcome): boolean {
  * A failure in one line: where (the student's `at line N: …`, or their first line when it failed
  * before the transcript ran) and, for a mismatch, the first lines expected and got.
  */
-function shortReason(result: TranscriptResult): string {
+export function shortReason(result: TranscriptResult): string {
   const lines = result.student;
   const where = lines.find((l) => l.startsWith('at line ')) ?? lines[0] ?? result.reason;
   const said = (label: string) =>
