@@ -7,6 +7,7 @@ import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
+import { Change } from './change.js';
 import type { ProgramIo } from './program-replay.js';
 import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
 
@@ -220,13 +221,23 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
   });
   const out = { stdout: new ProgramOutput(), stderr: new ProgramOutput() };
   let printedAt: number | null = null;
+  // What a `program> stdout` check waits on (ProgramIo.changed): settled by each of the events below.
+  const change = new Change();
   child.stdout.on('data', (d: Buffer) => {
     printedAt ??= Date.now();
     out.stdout.add(d);
+    change.happened();
   });
-  child.stderr.on('data', (d: Buffer) => out.stderr.add(d));
-  child.stdout.on('close', () => (out.stdout.ended = true));
-  child.stderr.on('close', () => (out.stderr.ended = true));
+  child.stderr.on('data', (d: Buffer) => {
+    out.stderr.add(d);
+    change.happened();
+  });
+  for (const name of ['stdout', 'stderr'] as const)
+    child[name].on('close', () => {
+      out[name].ended = true;
+      change.happened();
+    });
+  child.on('exit', () => change.happened());
   child.stdin.on('error', () => {}); // EPIPE: it exited or closed its input; write() says so
   if (child.pid !== undefined) live.add(child.pid);
   const watch = child.pid !== undefined ? watchDescendants(child.pid) : null;
@@ -255,6 +266,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
     lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended, unfinished: out[stream].unfinished() }),
     take: (stream, n) => out[stream].take(n),
     exit,
+    changed: () => change.next(),
     stop: async () => {
       stopping = true;
       watch?.stop();
