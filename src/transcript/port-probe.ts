@@ -80,6 +80,21 @@ export function releasePort(port: number): void {
   handedOut.delete(port);
 }
 
+/**
+ * Whether an IPv4 socket can take `port` now, bound to every address (0.0.0.0, the textbook's ''),
+ * and let go at once: beside a program's IPv6 socket bound to ::, it can only when that socket takes
+ * no IPv4 (IPV6_V6ONLY), which /proc/net does not show. Only for a program that holds the port
+ * already: a probe of a port a program is about to bind could take it from it (see portBound).
+ */
+export async function ipv4Bindable(transport: 'TCP' | 'UDP', port: number): Promise<boolean> {
+  if (transport === 'TCP') return !(await tcpTaken(port));
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
 function tcpTaken(port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const s = createServer();

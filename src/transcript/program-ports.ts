@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
+import { hostOf, portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
 import { running } from './process-group.js';
 import { children, commandLine } from './process-tree.js';
 
@@ -7,6 +7,13 @@ import { children, commandLine } from './process-tree.js';
 export interface ServerPort {
   readonly transport: 'TCP' | 'UDP';
   readonly port: number;
+  /**
+   * The local addresses its sockets on the port are bound to, as inet_ntop writes them: 0.0.0.0 (the
+   * textbook's ''), 127.0.0.1, and for an IPv6 socket (AF_INET6) ::, ::1.
+   */
+  readonly hosts: readonly string[];
+  /** Whether IPv4 reaches it (an IPv6-only socket: false); told only where asked (family-words.ts ipv4Reach). */
+  readonly ipv4?: boolean;
 }
 
 /**
@@ -44,7 +51,8 @@ export function holdings(pgid: number): Holdings | null {
     if (rows === null) return null;
     for (const row of rows) {
       if (row.inode !== undefined && inodes.has(row.inode) && (protocol === 'udp' || row.state === TCP_LISTEN)) {
-        found.set(`${transport} ${row.port}`, { transport, port: row.port });
+        const key = `${transport} ${row.port}`;
+        found.set(key, { transport, port: row.port, hosts: [...(found.get(key)?.hosts ?? []), hostOf(row)] });
       }
     }
   }

@@ -10,6 +10,7 @@ import { freshPort, releasePort } from './port-probe.js';
 import { transcriptProblems } from './problems.js';
 import { programPrompt } from './program-lines.js';
 import { holdings, type ServerPort } from './program-ports.js';
+import { ipv4Reach } from './family-words.js';
 import { settle } from './program-settle.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
@@ -47,6 +48,12 @@ export interface TranscriptResult {
   readonly reason: string;
   /** The first mismatch, the program's end and its stderr: for the student. */
   readonly student: readonly string[];
+  /**
+   * What happened, in a clause, where the first mismatch alone does not say it: a program that ended
+   * (and the exception it ended with), or the diagnosis (wrong transport, an IPv6-only socket). The
+   * summary table and the CSV's reason say it in place of `got` (gradebook.ts shortReason).
+   */
+  readonly cause?: string;
   /** The same with a diff of the transcript up to the mismatch, and notes for the grader. */
   readonly instructor: readonly string[];
   /**
@@ -172,7 +179,10 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
     if (peers[0] && result && !result.passed) await settle(peers[0]);
     exit = peers[0]?.exit() ?? null;
     const pgid = peers[0]?.pgid;
-    if (pgid !== undefined && exit === null && result && !result.passed) held = holdings(pgid)?.ports ?? null;
+    if (pgid !== undefined && exit === null && result && !result.passed) {
+      const ports = holdings(pgid)?.ports ?? null;
+      held = ports && (await ipv4Reach(ports));
+    }
     tail = peers[0]?.stderrTail(5) ?? [];
     for (const p of peers) {
       const ended = p.ended();
