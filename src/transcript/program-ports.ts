@@ -84,13 +84,16 @@ export function portsInstead(ports: readonly ServerPort[], given: number | undef
   return ports.map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`).join(' and ');
 }
 
+/** How far from the port it was given a port a program bound is said as worked out from it (nearPort). */
+export const NEAR_PORT = 100;
+
 /**
  * A port a program chose, said beside the fresh port {port} gave it: `{port} + 1` for a port worked
  * out from it (so the feedback reads the same every run, whatever port the run had), else the number
  * (written into the program: the same every run).
  */
 function nearPort(port: number, given: number | undefined): string {
-  if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
+  if (given === undefined || port === given || Math.abs(port - given) > NEAR_PORT) return String(port);
   return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
 }
 
