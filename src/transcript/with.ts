@@ -3,6 +3,7 @@ import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, portServed, takenSince } from './port-probe.js';
 import { holdings, ownSocket, portsInstead, stdioSockets } from './program-ports.js';
+import { missingFileWords } from './missing-file.js';
 import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
@@ -96,6 +97,9 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       await peer.stop();
       const explained = inUse ? explainBindFailure(command, options) : { instructor: [], student: [] };
       const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
+      // Not there: said in the submission's terms, without the grader's interpreter and folders.
+      const missing = missingFileWords(peer.stderrTail(5));
+      if (missing !== null) throw new StartFailure([`--with "${command}" ${words}`, missing.instructor], [missing.student]);
       throw new StartFailure(
         [`--with "${command}" ${words}`, ...explained.instructor],
         [`the program ${words}`, ...explained.student],
