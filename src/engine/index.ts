@@ -9,6 +9,7 @@ export { SocketError, toSocketError, isErrorCode, type ErrorCode, type ErrorCont
 export { literalFamily } from './resolve.js';
 export { NameTable } from './names.js';
 export { portSockets, socketRows, tcpHolders, udpHolders, TCP_LISTEN, type PortHolders } from './port-holders.js';
+export { hostOf } from './proc-net.js';
 export { ephemeralRange } from './ephemeral.js';
 export { nativeCalls } from './native.js';
 export {

@@ -83,8 +83,12 @@ export function portSockets(port: number): Set<string> | null {
   return new Set([...tcpRows.filter(([state]) => state === TCP_LISTEN), ...udp].map(([, , inode]) => inode ?? ''));
 }
 
-/** One socket of /proc/net/tcp, tcp6, udp or udp6: its local port, its state (hex: 0A listening, 06 TIME_WAIT), timer and inode. */
+/** One socket of /proc/net/tcp, tcp6, udp or udp6: its local address and port, its state (hex: 0A listening, 06 TIME_WAIT), timer and inode. */
 export interface SocketRow {
+  /** 4 for tcp and udp, 6 for tcp6 and udp6 (an IPv6 socket: AF_INET6). */
+  readonly family: 4 | 6;
+  /** Its local address as the kernel writes it (hostOf in proc-net.ts reads it: 0.0.0.0, ::1). */
+  readonly hex: string;
   readonly port: number;
   readonly state: string | undefined;
   readonly timer: string | undefined;
@@ -104,6 +108,8 @@ export function socketRows(protocol: 'tcp' | 'udp', port?: number): SocketRow[] 
   const rows = procRows(protocol);
   if (rows === null) return null;
   return rows.flatMap((row) =>
-    port === undefined || row.port === port ? [{ port: row.port, state: row.state, timer: row.timer, inode: row.inode }] : [],
+    port === undefined || row.port === port
+      ? [{ family: row.family, hex: row.hex, port: row.port, state: row.state, timer: row.timer, inode: row.inode }]
+      : [],
   );
 }

@@ -55,9 +55,14 @@ export function procRows(protocol: 'tcp' | 'udp'): ProcRow[] | null {
 
 /** Every socket of the protocol in the kernel's table now, IPv4 then IPv6, with its address decoded. */
 export function procSockets(protocol: 'tcp' | 'udp'): ProcSocket[] {
-  return (procRows(protocol) ?? []).flatMap(({ family, hex, port, state }) =>
-    state === undefined ? [] : [{ host: family === 6 ? ipv6Of(hex) : ipv4Of(hex), port, family, state }],
+  return (procRows(protocol) ?? []).flatMap((row) =>
+    row.state === undefined ? [] : [{ host: hostOf(row), port: row.port, family: row.family, state: row.state }],
   );
+}
+
+/** A row's local address as inet_ntop writes it: 0.0.0.0, 127.0.0.1, ::, ::1. */
+export function hostOf(row: Pick<ProcRow, 'family' | 'hex'>): string {
+  return row.family === 6 ? ipv6Of(row.hex) : ipv4Of(row.hex);
 }
 
 /** The kernel writes an address as 32-bit words in host order (little-endian here): 0100007F is 127.0.0.1. */

@@ -7,10 +7,13 @@ import type { RunSettings } from './run-one.js';
 import type { ServerPort } from './program-ports.js';
 import { PORT_PLACEHOLDER, portArgv } from './start-failure.js';
 import { wrongTransportWords } from './transport-words.js';
+import { familyWords } from './family-words.js';
 
 /** What a failed replay tells: the student's feedback, and the instructor's diff and notes. */
 export interface FailureReport {
   readonly reason: string;
+  /** What happened, in a clause (TranscriptResult.cause), when there is more to say than expected and got. */
+  readonly cause?: string;
   readonly student: readonly string[];
   readonly instructor: readonly string[];
 }
@@ -47,7 +50,7 @@ export function failureReport(run: FailedRun): FailureReport {
   const wrongTransport =
     port === undefined || settings.with.length === 0
       ? null
-      : wrongTransportWords({
+      : (wrongTransportWords({
           spokeAs: result.spokeAs(port),
           served: result.servedAs(port),
           held: run.held,
@@ -55,7 +58,14 @@ export function failureReport(run: FailedRun): FailureReport {
           shownPort: fresh?.recorded ?? port,
           programExit: exit,
           stderrTail: tail,
-        });
+        }) ??
+        familyWords({
+          spokeAs: result.spokeAs(port),
+          spokeAt: result.spokeAt(port),
+          held: run.held,
+          port,
+          shownPort: fresh?.recorded ?? port,
+        }));
   const givenArgv = portArgv(settings.with.find((c) => c.includes(PORT_PLACEHOLDER)) ?? '');
   const student = failure
     ? studentFeedback({
@@ -90,8 +100,13 @@ export function failureReport(run: FailedRun): FailureReport {
       actual: stop < 0 ? `${file} (this run)` : `${file} (this run, which stopped before line ${next!.line})`,
     },
   );
+  // A program's end is the cause when it cut the wait short or was a crash; a client that printed the
+  // wrong line and then exited 0 as it should is told by what it printed.
+  const ended = (failure?.cutShort ?? null) !== null || exit !== 'exit status 0';
+  const cause = wrongTransport !== null ? gist(wrongTransport) : exit !== null && ended ? endedWith(exit, tail) : null;
   return {
     reason: student.find((l) => l.startsWith('at line')) ?? student[0] ?? '',
+    ...(cause !== null ? { cause } : {}),
     student,
     instructor: [...notes, ...diff.replace(/\n$/, '').split('\n'), ...student],
   };
@@ -101,4 +116,16 @@ export function failureReport(run: FailedRun): FailureReport {
 function swapBack(fresh: { recorded: number; now: number }): (line: string) => string {
   const swap = (port: number) => (port === fresh.now ? String(fresh.recorded) : null);
   return (line) => replacePorts(replacePorts(line, 'output', swap), 'input', swap);
+}
+
+/** A diagnosis up to its first full stop or semicolon: what happened, without the advice after it. */
+function gist(line: string): string {
+  const end = /(\. |; )/.exec(line);
+  return end === null ? line : line.slice(0, end.index);
+}
+
+/** How the program ended, with the last line of its standard error (a traceback's exception) when it wrote one. */
+function endedWith(exit: string, tail: readonly string[]): string {
+  const last = [...tail].reverse().find((l) => l.trim() !== '');
+  return `the program ended (${exit})${last !== undefined ? ` with ${last.trim()}` : ''}`;
 }

@@ -27,7 +27,10 @@ export interface FeedbackInput {
    * reached it all run, with the argument that carried it (`sys.argv[1]`, or null); else null.
    */
   readonly unreached?: Unreached | null;
-  /** The program's socket is of the other kind than the transcript used with it, or a UDP socket used as if connected (transport-words.ts), or null. */
+  /**
+   * The program's socket is of the other kind than the transcript used with it, or a UDP socket used as
+   * if connected (transport-words.ts), or an IPv6 socket IPv4 does not reach (family-words.ts), or null.
+   */
   readonly wrongTransport?: string | null;
 }
 

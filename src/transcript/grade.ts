@@ -2,12 +2,12 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { renderTable } from '../render/table.js';
-import { gradebookCsv } from './gradebook.js';
+import { gradebookCsv, shortReason } from './gradebook.js';
 import { inOrder } from './pool.js';
 import { replaceQuoted } from './shell-quote.js';
 import { score, type FeedbackMode, type Suite } from './reports.js';
 import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
-import { isPass, printResult, transcriptFiles, writeReports } from './runner.js';
+import { isPass, printResult, ranAgain, runAgainAlone, transcriptFiles, writeReports } from './runner.js';
 
 /** U+FEFF, which UTF-8 writes as EF BB BF: how Excel knows a CSV file is UTF-8. */
 const BOM = '\ufeff';
@@ -63,18 +63,19 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
   const results = await inOrder(
     work,
     options.jobs,
-    ({ submission, file }) =>
+    ({ submission, file }, again) =>
       runTranscript(file, {
         ...options,
         update: false,
         with: options.with.map((c) => replaceQuoted(c, SUBMISSION_PLACEHOLDER, submission)),
-      }),
+      }).then((r) => (again ? ranAgain(r, options.jobs) : r)),
     (result, { submission }) => {
       if (result.outcome === 'interrupted') return;
       printResult(result, options.feedback, options.out, options.err, `${basename(submission)}: ${result.file}`);
       if (!isPass(result)) failedOnce = true;
     },
     () => options.signal.aborted || (options.exitFirst && failedOnce),
+    runAgainAlone,
   );
   const suites: Suite[] = submissions.map((submission) => ({
     name: basename(submission),
@@ -102,20 +103,49 @@ export async function grade(submissionsDir: string, transcriptPaths: readonly st
   return results.some((r) => r.outcome === 'broken') ? 2 : passed < work.length ? 1 : 0;
 }
 
-/** A row per submission: how many transcripts passed, the points, and the first failure's reason. */
+/**
+ * A row per submission: how many transcripts passed, the points, and the first failure as the CSV's
+ * reason says it (the student's words), whole, over as many lines of the cell as it takes: cut to a
+ * width, a start failure kept the instructor's command and lost its reason.
+ */
 function summaryTable(suites: readonly Suite[]): string {
   return renderTable(
     ['submission', 'passed', 'points', 'first failure'],
     suites.map((s) => {
       const { score: got, max, passed } = score(s);
       const first = s.results.find((r) => !isPass(r));
-      return [s.name, `${passed}/${s.results.length}`, `${got}/${max}`, first ? `${basename(first.file)}: ${clip(first.reason)}` : ''];
+      return [
+        s.name,
+        `${passed}/${s.results.length}`,
+        `${got}/${max}`,
+        first ? wrap(`${basename(first.file)}: ${shortReason(first)}`) : '',
+      ];
     }),
   );
 }
 
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+/** The first failure's column: wide enough for a line of feedback, narrow enough for a terminal with the other columns. */
+const REASON_WIDTH = 64;
+
+/** `text` in lines of at most REASON_WIDTH, broken at spaces where there are any. */
+function wrap(text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const joined = line === '' ? word : `${line} ${word}`;
+    if (joined.length <= REASON_WIDTH) {
+      line = joined;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = word;
+    while (line.length > REASON_WIDTH) {
+      lines.push(line.slice(0, REASON_WIDTH));
+      line = line.slice(REASON_WIDTH);
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** The folders directly in `dir`, in a stable order: one per submission. */

@@ -71,9 +71,12 @@ function passedOutcome(outcome: Outcome): boolean {
 
 /**
  * A failure in one line: where (the student's `at line N: …`, or their first line when it failed
- * before the transcript ran) and, for a mismatch, the first lines expected and got.
+ * before the transcript ran) and, for a mismatch, the first line expected and what happened: the
+ * cause when there is one (a crash's exception, a wrong transport), else the first line got. Three
+ * different mistakes (a typo that raised AttributeError, send() on UDP, a TCP socket) all read "got
+ * (the program ended (exit status 1), so nothing more could come to this call)" before.
  */
-function shortReason(result: TranscriptResult): string {
+export function shortReason(result: TranscriptResult): string {
   const lines = result.student;
   const where = lines.find((l) => l.startsWith('at line ')) ?? lines[0] ?? result.reason;
   const said = (label: string) =>
@@ -83,5 +86,6 @@ function shortReason(result: TranscriptResult): string {
       .trim();
   const expected = said('expected:');
   const got = said('got:');
-  return expected !== undefined && got !== undefined ? `${where}: expected ${expected}, got ${got}` : where;
+  if (expected === undefined || got === undefined) return where;
+  return result.cause !== undefined ? `${where}: expected ${expected}; ${result.cause}` : `${where}: expected ${expected}, got ${got}`;
 }

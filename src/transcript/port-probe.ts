@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { ephemeralRange } from './ports.js';
 import { portSockets, tcpHolders, udpHolders } from '../engine/index.js';
+import { NEAR_PORT } from './program-ports.js';
 
 /** Whether a port is taken, by what, and a port nobody has: for starting and grading --with programs. */
 
@@ -59,7 +60,7 @@ export async function freshPort(): Promise<number> {
   const [lo, hi] = below > 11000 ? [10000, below - 1] : [ephemeralRange()[1] + 1, 65535];
   for (let attempt = 0; attempt < 100 && hi > lo; attempt++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
-    if (handedOut.has(port)) continue;
+    if (handedOut.has(port) || Math.abs(port - TEXTBOOK_PORT) <= NEAR_PORT) continue;
     const holders = tcpHolders(port);
     if (holders && holders.timeWait + holders.other > 0) continue;
     if (handedOut.has(port) || (await portInUse(port))) continue;
@@ -70,6 +71,15 @@ export async function freshPort(): Promise<number> {
 }
 
 /**
+ * The port the textbook's programs are written with, which a class copies into its servers. A fresh
+ * port within NEAR_PORT of it made a server that binds 12000 whatever it is given read as one that
+ * worked its port out from the one it was given ("it bound UDP port {port} - 37 instead"; for the
+ * student "37 below the one it was given"), about 1 run in 110, where every other run said "UDP port
+ * 12000": so no fresh port is drawn there.
+ */
+const TEXTBOOK_PORT = 12000;
+
+/**
  * Ports given out and not yet released: transcripts graded side by side (`-j`) never share one,
  * though none is bound until its program starts.
  */
@@ -78,6 +88,21 @@ const handedOut = new Set<number>();
 /** The run that had `port` from freshPort is over. */
 export function releasePort(port: number): void {
   handedOut.delete(port);
+}
+
+/**
+ * Whether an IPv4 socket can take `port` now, bound to every address (0.0.0.0, the textbook's ''),
+ * and let go at once: beside a program's IPv6 socket bound to ::, it can only when that socket takes
+ * no IPv4 (IPV6_V6ONLY), which /proc/net does not show. Only for a program that holds the port
+ * already: a probe of a port a program is about to bind could take it from it (see portBound).
+ */
+export async function ipv4Bindable(transport: 'TCP' | 'UDP', port: number): Promise<boolean> {
+  if (transport === 'TCP') return !(await tcpTaken(port));
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(true)));
+  });
 }
 
 function tcpTaken(port: number): Promise<boolean> {

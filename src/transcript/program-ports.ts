@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
+import { hostOf, portSockets, socketRows, TCP_LISTEN } from '../engine/index.js';
 import { running } from './process-group.js';
 import { children, commandLine } from './process-tree.js';
 
@@ -7,6 +7,13 @@ import { children, commandLine } from './process-tree.js';
 export interface ServerPort {
   readonly transport: 'TCP' | 'UDP';
   readonly port: number;
+  /**
+   * The local addresses its sockets on the port are bound to, as inet_ntop writes them: 0.0.0.0 (the
+   * textbook's ''), 127.0.0.1, and for an IPv6 socket (AF_INET6) ::, ::1.
+   */
+  readonly hosts: readonly string[];
+  /** Whether IPv4 reaches it (an IPv6-only socket: false); told only where asked (family-words.ts ipv4Reach). */
+  readonly ipv4?: boolean;
 }
 
 /**
@@ -44,7 +51,8 @@ export function holdings(pgid: number): Holdings | null {
     if (rows === null) return null;
     for (const row of rows) {
       if (row.inode !== undefined && inodes.has(row.inode) && (protocol === 'udp' || row.state === TCP_LISTEN)) {
-        found.set(`${transport} ${row.port}`, { transport, port: row.port });
+        const key = `${transport} ${row.port}`;
+        found.set(key, { transport, port: row.port, hosts: [...(found.get(key)?.hosts ?? []), hostOf(row)] });
       }
     }
   }
@@ -76,13 +84,16 @@ export function portsInstead(ports: readonly ServerPort[], given: number | undef
   return ports.map(({ transport, port }) => `${transport} port ${nearPort(port, given)}`).join(' and ');
 }
 
+/** How far from the port it was given a port a program bound is said as worked out from it (nearPort). */
+export const NEAR_PORT = 100;
+
 /**
  * A port a program chose, said beside the fresh port {port} gave it: `{port} + 1` for a port worked
  * out from it (so the feedback reads the same every run, whatever port the run had), else the number
  * (written into the program: the same every run).
  */
 function nearPort(port: number, given: number | undefined): string {
-  if (given === undefined || port === given || Math.abs(port - given) > 100) return String(port);
+  if (given === undefined || port === given || Math.abs(port - given) > NEAR_PORT) return String(port);
   return `{port} ${port > given ? '+' : '-'} ${Math.abs(port - given)}`;
 }
 

@@ -34,9 +34,12 @@ export interface ProgramIo {
   take(stream: 'stdout' | 'stderr', n: number): void;
   /** `exit status N` or `killed by SIGNAL` once it has ended; null while it runs (or before it started). */
   exit(): string | null;
+  /**
+   * Resolves at the next change to what lines() or exit() say: output on either stream, a stream's
+   * end, the program's exit. Calls before that change share it; it may never come.
+   */
+  changed(): Promise<void>;
 }
-
-const POLL_MS = 5;
 
 /** A program not started yet (its `program> start` is still to come): nothing written, nothing to read. */
 const NOT_STARTED: ProgramIo = {
@@ -45,6 +48,7 @@ const NOT_STARTED: ProgramIo = {
   lines: () => ({ lines: [], ended: false, unfinished: false }),
   take: () => undefined,
   exit: () => null,
+  changed: () => new Promise<void>(() => undefined),
 };
 
 /**
@@ -129,7 +133,7 @@ export async function runProgramBlock(
           one.take(action.kind, lines.length);
           return;
         }
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await nextChange(one, deadline, options.signal);
       }
     }
     case 'wait': {
@@ -143,7 +147,7 @@ export async function runProgramBlock(
           shown.push(`(still running after ${seconds})`);
           return;
         }
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await nextChange(one, deadline, options.signal);
       }
     }
     default: {
@@ -151,4 +155,27 @@ export async function runProgramBlock(
       return exhaustive;
     }
   }
+}
+
+/**
+ * Waits for the program's next change (its output, a stream's end, its exit), the deadline, or the
+ * abort, whichever comes first. A check looked every 5 ms instead: 200 looks a second at every line
+ * of its output while a program took its time, the grader's CPU spent on nothing.
+ */
+async function nextChange(one: ProgramIo, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  await Promise.race([
+    one.changed(),
+    // One past the deadline, so the caller's `Date.now() > deadline` holds when it wakes.
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1))),
+    new Promise<void>((resolve) => {
+      if (signal === undefined) return;
+      if (signal.aborted) resolve();
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]);
+  clearTimeout(timer);
+  if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
 }

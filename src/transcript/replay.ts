@@ -36,6 +36,8 @@ export interface ReplayResult {
   readonly heard: (port: number) => boolean | null;
   /** How the session reached out to a port: the transports it sent or connected there with (SessionPorts.spokeAs). */
   readonly spokeAs: (port: number) => ReadonlySet<Transport>;
+  /** The addresses the session sent to or connected to on a port (SessionPorts.spokeAt). */
+  readonly spokeAt: (port: number) => ReadonlySet<string>;
   /** How the session's own sockets held a port: bound UDP, listening TCP (SessionPorts.servedAs). */
   readonly servedAs: (port: number) => ReadonlySet<Transport>;
 }
@@ -184,6 +186,7 @@ export async function replay(transcript: Transcript, options: ReplayOptions): Pr
     failure,
     heard: (port) => arrivals.heard(port),
     spokeAs: (port) => arrivals.spokeAs(port),
+    spokeAt: (port) => arrivals.spokeAt(port),
     servedAs: (port) => arrivals.servedAs(port),
   };
 }

@@ -10,6 +10,7 @@ import { freshPort, releasePort } from './port-probe.js';
 import { transcriptProblems } from './problems.js';
 import { programPrompt } from './program-lines.js';
 import { holdings, type ServerPort } from './program-ports.js';
+import { ipv4Reach } from './family-words.js';
 import { settle } from './program-settle.js';
 import { renumberItems, renumberTranscript } from './renumber.js';
 import { replay, type ReplayResult } from './replay.js';
@@ -47,8 +48,19 @@ export interface TranscriptResult {
   readonly reason: string;
   /** The first mismatch, the program's end and its stderr: for the student. */
   readonly student: readonly string[];
+  /**
+   * What happened, in a clause, where the first mismatch alone does not say it: a program that ended
+   * (and the exception it ended with), or the diagnosis (wrong transport, an IPv6-only socket). The
+   * summary table and the CSV's reason say it in place of `got` (gradebook.ts shortReason).
+   */
+  readonly cause?: string;
   /** The same with a diff of the transcript up to the mismatch, and notes for the grader. */
   readonly instructor: readonly string[];
+  /**
+   * The program exited before the transcript began because a port it bound was in use: with -j, a
+   * program in a run beside it may have held it, so the run is one to repeat on its own (pool.ts).
+   */
+  readonly addressInUse?: true;
 }
 
 /**
@@ -113,6 +125,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   let result: ReplayResult | null = null;
   let startFailure: string | null = null;
   let startFailureStudent: readonly string[] | null = null;
+  let addressInUse = false;
   // How the first program ended and its last words, read before it is stopped.
   let exit: string | null;
   let tail: string[];
@@ -156,15 +169,20 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
   } catch (e) {
     startFailure = asWritten(e instanceof Error ? e.message : String(e));
     // A student reads ports as the transcript wrote them, never {port}.
-    if (e instanceof StartFailure)
+    if (e instanceof StartFailure) {
       startFailureStudent = e.student.map((l) => (fresh ? l.replaceAll(String(fresh.now), String(fresh.recorded)) : l));
+      addressInUse = e.addressInUse;
+    }
   } finally {
     // A failure often is the program crashing: give a dying program a moment to be seen dead, so the
     // report says how it ended, the same way every run, rather than "still running" by a race.
     if (peers[0] && result && !result.passed) await settle(peers[0]);
     exit = peers[0]?.exit() ?? null;
     const pgid = peers[0]?.pgid;
-    if (pgid !== undefined && exit === null && result && !result.passed) held = holdings(pgid)?.ports ?? null;
+    if (pgid !== undefined && exit === null && result && !result.passed) {
+      const ports = holdings(pgid)?.ports ?? null;
+      held = ports && (await ipv4Reach(ports));
+    }
     tail = peers[0]?.stderrTail(5) ?? [];
     for (const p of peers) {
       const ended = p.ended();
@@ -196,6 +214,7 @@ export async function runTranscript(file: string, settings: RunSettings): Promis
       reason: lines[0]!,
       student: [...(startFailureStudent ?? lines), ...daemon],
       instructor: [...lines, ...notes],
+      ...(addressInUse ? { addressInUse: true as const } : {}),
     });
   }
   if (result.passed && daemon.length > 0) {

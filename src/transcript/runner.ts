@@ -45,13 +45,14 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
   const results = await inOrder(
     files,
     options.jobs,
-    (file) => runTranscript(file, options),
+    (file, again) => runTranscript(file, options).then((r) => (again ? ranAgain(r, options.jobs) : r)),
     (result) => {
       if (result.outcome === 'interrupted') return;
       printResult(result, options.feedback, options.out, options.err);
       if (!isPass(result)) failedOnce = true;
     },
     () => options.signal.aborted || (options.exitFirst && failedOnce),
+    runAgainAlone,
   );
   const shown = results.filter((r) => r.outcome !== 'interrupted');
   const passed = shown.filter(isPass).length;
@@ -65,6 +66,20 @@ export async function runTests(paths: readonly string[], options: TestOptions): 
 }
 
 export const isPass = (r: TranscriptResult): boolean => r.outcome === 'passed' || r.outcome === 'updated';
+
+/**
+ * A run whose program could not bind because the port was in use: beside other runs (-j), a program
+ * in one of them may hold it (two submissions that hard-code the textbook's 12000, or one submission's
+ * transcripts side by side), and which run found it taken was a matter of timing. Run again on its
+ * own, it tells the story a run of its own tells (what it bound instead), the same every time.
+ */
+export const runAgainAlone = (r: TranscriptResult): boolean => r.addressInUse === true;
+
+/** The second run's result, with a note for the instructor of why it was run twice. */
+export function ranAgain(result: TranscriptResult, jobs: number): TranscriptResult {
+  const note = `run again on its own: beside other runs (-j ${jobs}) its program exited with "Address already in use", which a program in another run holding the port can cause`;
+  return { ...result, instructor: [...result.instructor, note] };
+}
 
 const MORE = '        ';
 

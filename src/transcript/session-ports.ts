@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engine/types.js';
-import type { Transport } from '../engine/types.js';
+import type { Address, Transport } from '../engine/types.js';
 import { ephemeralRange } from './ports.js';
 
 /**
@@ -14,6 +14,7 @@ export class SessionPorts {
   private readonly reached = new Map<number, boolean>();
   private readonly fixed = new Set<number>();
   private readonly spokeTo = new Map<number, Set<Transport>>();
+  private readonly addressed = new Map<number, Set<string>>();
   private readonly servedOn = new Map<number, Set<Transport>>();
   private readonly range = ephemeralRange();
 
@@ -33,10 +34,10 @@ export class SessionPorts {
         return this.reach(event.conn);
       case 'connected':
       case 'connectFailed':
-        this.spoke(event.remote.port, event.transport);
+        this.spoke(event.remote, event.transport);
         return this.talked(event.remote.port);
       case 'sent':
-        if (event.to) this.spoke(event.to.port, event.transport);
+        if (event.to) this.spoke(event.to, event.transport);
         return event.to ? this.talked(event.to.port) : undefined;
       case 'incoming':
       case 'received':
@@ -75,6 +76,15 @@ export class SessionPorts {
   }
 
   /**
+   * The addresses the session's sockets sent to or connected to on `port` (127.0.0.1, ::1), as the OS
+   * was given them; empty when none did. Which family reached out to a server under test: an IPv6-only
+   * server is out of an IPv4 socket's reach (family-words.ts).
+   */
+  spokeAt(port: number): ReadonlySet<string> {
+    return this.addressed.get(port) ?? new Set();
+  }
+
+  /**
    * How the session's own sockets served `port`: a UDP socket bound to it, a TCP socket listening on
    * it; empty when none did. What a client under test sent to it must match: a TCP client graded as
    * the UDP one is refused there (transport-words.ts).
@@ -102,8 +112,9 @@ export class SessionPorts {
     if (port !== undefined) this.reached.set(port, true);
   }
 
-  private spoke(port: number, transport: Transport): void {
-    this.add(this.spokeTo, port, transport);
+  private spoke(to: Address, transport: Transport): void {
+    this.add(this.spokeTo, to.port, transport);
+    if (to.family === 4 || to.family === 6) this.addressed.set(to.port, (this.addressed.get(to.port) ?? new Set()).add(to.host));
   }
 
   private add(map: Map<number, Set<Transport>>, port: number, transport: Transport): void {

@@ -13,6 +13,8 @@ export class StartFailure extends Error {
   constructor(
     instructor: readonly string[],
     readonly student: readonly string[],
+    /** It exited because a port it bound was in use: with -j, perhaps by a program in a run beside it. */
+    readonly addressInUse = false,
   ) {
     super(instructor.join(MORE));
   }

@@ -3,10 +3,12 @@ import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
 import { portBound, portServed, takenSince } from './port-probe.js';
 import { holdings, ownSocket, portsInstead, stdioSockets } from './program-ports.js';
+import { missingFileWords } from './missing-file.js';
 import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
 import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDescendants } from './process-tree.js';
 import { ProgramOutput } from './program-output.js';
+import { Change } from './change.js';
 import type { ProgramIo } from './program-replay.js';
 import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
 
@@ -95,7 +97,14 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       await peer.stop();
       const explained = inUse ? explainBindFailure(command, options) : { instructor: [], student: [] };
       const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
-      throw new StartFailure([`--with "${command}" ${words}`, ...explained.instructor], [`the program ${words}`, ...explained.student]);
+      // Not there: said in the submission's terms, without the grader's interpreter and folders.
+      const missing = missingFileWords(peer.stderrTail(5));
+      if (missing !== null) throw new StartFailure([`--with "${command}" ${words}`, missing.instructor], [missing.student]);
+      throw new StartFailure(
+        [`--with "${command}" ${words}`, ...explained.instructor],
+        [`the program ${words}`, ...explained.student],
+        inUse,
+      );
     }
     // With {port} the port is known, so only a server on it counts: a program that printed its line but
     // bound a port of its own choosing would be graded against nothing. A TCP socket counts once it
@@ -216,13 +225,23 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
   });
   const out = { stdout: new ProgramOutput(), stderr: new ProgramOutput() };
   let printedAt: number | null = null;
+  // What a `program> stdout` check waits on (ProgramIo.changed): settled by each of the events below.
+  const change = new Change();
   child.stdout.on('data', (d: Buffer) => {
     printedAt ??= Date.now();
     out.stdout.add(d);
+    change.happened();
   });
-  child.stderr.on('data', (d: Buffer) => out.stderr.add(d));
-  child.stdout.on('close', () => (out.stdout.ended = true));
-  child.stderr.on('close', () => (out.stderr.ended = true));
+  child.stderr.on('data', (d: Buffer) => {
+    out.stderr.add(d);
+    change.happened();
+  });
+  for (const name of ['stdout', 'stderr'] as const)
+    child[name].on('close', () => {
+      out[name].ended = true;
+      change.happened();
+    });
+  child.on('exit', () => change.happened());
   child.stdin.on('error', () => {}); // EPIPE: it exited or closed its input; write() says so
   if (child.pid !== undefined) live.add(child.pid);
   const watch = child.pid !== undefined ? watchDescendants(child.pid) : null;
@@ -251,6 +270,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
     lines: (stream) => ({ lines: out[stream].unchecked(), ended: out[stream].ended, unfinished: out[stream].unfinished() }),
     take: (stream, n) => out[stream].take(n),
     exit,
+    changed: () => change.next(),
     stop: async () => {
       stopping = true;
       watch?.stop();
