@@ -56,6 +56,8 @@ export abstract class BaseSocket extends SocketWaits {
   lingerResets(): boolean {
     return false;
   }
+  /** After accept's 'accepted' event for this socket: a TCP connection that waited in the queue tells what came meanwhile (queued-news.ts). */
+  settleAccepted(): void {}
   abstract local(): Address | null;
   abstract peer(): Address | null;
   /** A TLS connection's handshake; null for every other socket. */

@@ -227,8 +227,10 @@ class SocketEngine implements Engine {
 
   /** What accept returned, told as the engine event of the completed call. */
   private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): Accepting {
-    const event = acceptedEvent(listener, this.find(r.socket), r);
+    const conn = this.find(r.socket);
+    const event = acceptedEvent(listener, conn, r);
     this.core.emit(event);
+    conn?.settleAccepted(); // after the event: what came for the connection while it waited, as its own events
     return event.tls ? { ...r, tls: event.tls } : r;
   }
 }

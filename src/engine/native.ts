@@ -54,6 +54,8 @@ export interface NativeCalls {
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */
   unread(fd: number): number;
+  /** What poll(2) says of fd now, without waiting: its revents (POLLIN, POLLRDHUP asked; POLLERR, POLLHUP), or -errno. */
+  revents(fd: number): number;
   /** The TCP sockets on local port `port` (sock_diag): counts gets TIME_WAIT ones, others, the longest TIME_WAIT left in ms (int32 each). */
   tcpholders(port: number, counts: Buffer): number;
   /** close(2); reset 1 sends RST (a linger of 0 first), as Node's resetAndDestroy does. */

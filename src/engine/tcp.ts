@@ -137,6 +137,7 @@ export class TcpSocket extends TcpReceiving {
       return Promise.reject(err);
     }
     if (accepted === undefined) return andThen(this.waitConnection(listener, options), (a) => this.adopted(a, options));
+    accepted.queued = true; // it waited in the queue: what came meanwhile is told at hand-over (queued-news.ts)
     const got = this.adopted(accepted, options);
     return isHere(options) || got instanceof Promise ? got : Promise.resolve(got);
   }
