@@ -193,6 +193,15 @@ class SocketEngine implements Engine {
     return this.core.sockets.open().map((socket) => socket.info());
   }
 
+  /**
+   * Every open TCP connection reads and tells now what the kernel holds for it and the shell has not
+   * read (a FIN, a reset, bytes), as events: what `sockets` shows next is the kernel's state, not the
+   * state before the event loop's next read (queued-news.ts).
+   */
+  settle(): void {
+    for (const socket of this.core.sockets.open()) socket.settle();
+  }
+
   closeOwnedBy(owner: string): number {
     let count = 0;
     for (const socket of this.core.sockets.open()) {

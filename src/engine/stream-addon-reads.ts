@@ -34,15 +34,19 @@ export abstract class AddonReading extends ReceivingHalf {
   }
 
   /**
-   * accept's hand-over of a connection that waited in the queue (queued-news.ts): what came meanwhile
-   * is read and told now, as Node's first read would tell it a turn later. A bare descriptor keeps
-   * bytes alone in the kernel (counted as unread, for the script's next read); one whose peer ended
-   * or reset it goes to a Node socket, as the loop would hand it over (bare-watch.ts), and its bytes
-   * are read first, then the end. Reading stops where Node's would: at a full queue (paused).
+   * What the kernel holds for the connection and the shell has not read yet, read and told now, as
+   * Node's next read would tell it a turn of the event loop later (queued-news.ts): at accept's
+   * hand-over of a connection that waited in the queue, and when `sockets` looks. A bare descriptor
+   * keeps bytes alone in the kernel (counted as unread, for the script's next read); one whose peer
+   * ended or reset it goes to a Node socket, as the loop would hand it over (bare-watch.ts), and its
+   * bytes are read first, then the end. Nothing is read where Node would not read now: a full queue
+   * (paused), bytes Node holds already (they come first), the bulk path's loan, after shutdown rd.
    */
-  settleQueued(calls: NativeCalls | null): void {
+  settleFromKernel(calls: NativeCalls | null): void {
     const fd = this.end.fd();
     if (this.kernel !== null || fd < 0) return; // AF_UNIX reads as calls ask; TLS's bytes are Node's to decrypt
+    if (this.paused || this.lent || this.shutRd || this.eof || this.gone) return;
+    if (!this.end.isBare && (this.raw.readableLength > 0 || this.raw.readableFlowing === false)) return;
     const news = queuedNews(calls, fd);
     if (news === 'none' || (news === 'bytes' && this.end.isBare)) return;
     if (news === 'ended') this.end.handToNode();

@@ -49,7 +49,11 @@ export abstract class TcpState extends BaseSocket {
   override settleAccepted(): void {
     if (!this.unsettled) return;
     this.unsettled = false;
-    if (!this.closed) this.stream?.settleQueued(this.core.addon.calls);
+    this.settle();
+  }
+
+  override settle(): void {
+    if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls);
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
