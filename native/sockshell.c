@@ -1467,6 +1467,19 @@ static napi_value shut_reading(napi_env env, napi_callback_info info) {
   return number(env, shutdown(fd, SHUT_RD) < 0 ? -errno : 0);
 }
 
+/*
+ * shutwriting(fd) -> 0 or -errno: shutdown(SHUT_WR) now. Node's end() asks libuv, which calls
+ * shutdown(2) only when the loop next finds the socket writable: a turn later, while the shell has
+ * already said FIN_WAIT (Python's shutdown has queued the FIN before it returns). For a socket whose
+ * every byte the kernel already holds; Node's own shutdown after it changes nothing.
+ */
+static napi_value shut_writing(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  return number(env, shutdown(fd, SHUT_WR) < 0 ? -errno : 0);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   /* A failure here throws, so require() fails and the engine says why and runs on the event loop
      (returning NULL alone would hand JS the exports object without a function on it). */
@@ -1511,6 +1524,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shutreading", NULL, shut_reading, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"shutwriting", NULL, shut_writing, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof all / sizeof all[0], all) != napi_ok) {
     napi_throw_error(env, NULL, "sockshell native: cannot define the addon's functions");

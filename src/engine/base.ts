@@ -85,7 +85,8 @@ export abstract class BaseSocket extends SocketWaits {
   abstract readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult>;
   abstract sendfile(path: string, options: TransferOptions): Promise<number>;
   abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
-  abstract shutdown(how: ShutdownHow): void;
+  /** Void when done; a promise (TCP without the addon) that resolves once the FIN has gone. */
+  abstract shutdown(how: ShutdownHow): Completion<void>;
   abstract setsockopt(option: SocketOption, value: OptionArg): void;
   abstract getsockopt(option: SocketOption): number;
   /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */

@@ -140,8 +140,8 @@ class SocketEngine implements Engine {
     return socket instanceof TcpSocket && calls !== null ? socket.bulk(calls, fds) : null;
   }
 
-  shutdown(handle: SocketHandle, how: ShutdownHow): void {
-    this.get(handle, 'shutdown').shutdown(how);
+  shutdown(handle: SocketHandle, how: ShutdownHow): Completion<void> {
+    return this.get(handle, 'shutdown').shutdown(how);
   }
 
   /** Python's close() of a closed socket does nothing; so here. */

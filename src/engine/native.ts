@@ -90,6 +90,8 @@ export interface NativeCalls {
   disconnect(fd: number): number;
   /** shutdown(SHUT_RD), which Node cannot make: 0 or -errno. */
   shutreading(fd: number): number;
+  /** shutdown(SHUT_WR) now, where Node's end() calls it a loop turn later: 0 or -errno. */
+  shutwriting(fd: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
   /** How the bulk path can move fd's bytes (output: as the stream's output): FD_FILE, FD_PIPE, or 0, not at all (bulk-pump.ts). */
