@@ -91,6 +91,7 @@ export const sessionCommands: readonly CommandDef[] = [
   }),
   defineCommand({
     name: 'sockets',
+    showsSockets: true,
     onlyShows: true,
     group: 'session',
     usage: 'sockets',
@@ -103,7 +104,6 @@ export const sessionCommands: readonly CommandDef[] = [
     toPython: () => comment('sockets: the shell listed its open sockets here'),
     run(ctx) {
       const engine = ctx.session.engine;
-      engine.settle(); // what the kernel has that the shell has not read yet is told first (a FIN, a reset, bytes)
       const rows = engine.list().map((s) => (s.transport === 'udp' ? { ...s, kernelDropped: engine.kernelDropped(s) } : s));
       ctx.display(socketsTable(rows, ctx.scope.current, (socket) => ctx.session.jobOf(socket), ctx.session.columns()));
       // The shell's own name, not the kernel's (user trial 5: ss showed TIME-WAIT): said when it shows.
