@@ -583,6 +583,20 @@ static napi_value unread_bytes(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * revents(fd) -> what poll(2) says of fd now, without waiting (POLLIN | POLLRDHUP asked; POLLERR and
+ * POLLHUP come unasked), or -errno: accept's look at what came while a connection waited in the queue
+ * (bytes, the peer's FIN, a reset), which takes nothing from the socket (src/engine/queued-news.ts).
+ */
+static napi_value revents_fd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  struct pollfd p = {fd, POLLIN | POLLRDHUP, 0};
+  if (poll(&p, 1, 0) < 0) return number(env, -errno);
+  return number(env, p.revents);
+}
+
+/*
  * close(fd, reset) -> 0 or -errno. reset: a linger of 0 first, so the kernel answers with RST
  * (Node's resetAndDestroy does the same); otherwise an ordinary close, FIN after what was sent.
  */
@@ -1453,6 +1467,19 @@ static napi_value shut_reading(napi_env env, napi_callback_info info) {
   return number(env, shutdown(fd, SHUT_RD) < 0 ? -errno : 0);
 }
 
+/*
+ * shutwriting(fd) -> 0 or -errno: shutdown(SHUT_WR) now. Node's end() asks libuv, which calls
+ * shutdown(2) only when the loop next finds the socket writable: a turn later, while the shell has
+ * already said FIN_WAIT (Python's shutdown has queued the FIN before it returns). For a socket whose
+ * every byte the kernel already holds; Node's own shutdown after it changes nothing.
+ */
+static napi_value shut_writing(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!args(env, info, 1, argv) || !int_arg(env, argv[0], &fd)) return NULL;
+  return number(env, shutdown(fd, SHUT_WR) < 0 ? -errno : 0);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   /* A failure here throws, so require() fails and the engine says why and runs on the event loop
      (returning NULL alone would hand JS the exports object without a function on it). */
@@ -1474,6 +1501,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"acceptwait", NULL, accept_wait, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sockname", NULL, sock_name, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unread", NULL, unread_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"revents", NULL, revents_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tcpholders", NULL, tcp_holders, NULL, NULL, NULL, napi_enumerable, NULL},
       {"errname", NULL, err_name, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -1496,6 +1524,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dup", NULL, dup_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"disconnect", NULL, disconnect_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"shutreading", NULL, shut_reading, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"shutwriting", NULL, shut_writing, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof all / sizeof all[0], all) != napi_ok) {
     napi_throw_error(env, NULL, "sockshell native: cannot define the addon's functions");

@@ -36,6 +36,8 @@ const FILE_COMMANDS: Readonly<Record<string, string>> = {
   'commands/lesson-places.ts':
     'lesson writes the step reached and the lines typed for the steps before it (JSON) to the one state file the interactive shell gave the session ($XDG_STATE_HOME/sockshell/lessons.json); a script names no file, and transcripts have none',
   'engine/end-probe.ts': "writes zero bytes to a TCP connection's own descriptor, to ask the kernel whether it ended by FIN or reset",
+  'engine/queued-news.ts':
+    "reads an accepted TCP connection's own descriptor, without the addon, for what came while it waited in the accept queue (bytes, the peer's FIN, a reset)",
   'engine/accept-cap.ts':
     'reads /proc/sys/net/core/somaxconn and /proc/self/limits, to bound the accept queue as the kernel and the descriptor limit allow',
   'commands/tls-calls.ts': 'tls.connect --ca FILE and tls.listen --cert CERT --key KEY read the PEM files they name',

@@ -114,7 +114,7 @@ describe('sendfile and recvfile', () => {
     r = rig();
     const { client, conn } = await pair();
     await r.engine.send(client, Buffer.from('abc'), {});
-    r.engine.shutdown(client, 'wr');
+    void r.engine.shutdown(client, 'wr');
     const out = join(dir, 'eof.out');
     expect(await r.engine.recvfile(conn, out, 1000, {})).toBe(3);
     expect(readFileSync(out, 'utf8')).toBe('abc');

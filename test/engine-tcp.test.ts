@@ -232,7 +232,7 @@ describe('TCP byte stream', () => {
     r = rig();
     const { client, conn } = await connected();
     await r.engine.sendall(client, Buffer.from('question'), {});
-    r.engine.shutdown(client, 'wr');
+    void r.engine.shutdown(client, 'wr');
     expect(r.engine.info(client).state).toBe('FIN_WAIT');
     await fails(
       r.engine.send(client, Buffer.from('more'), {}),
@@ -253,14 +253,14 @@ describe('TCP byte stream', () => {
     r = rig();
     const { client, conn } = await connected();
     const waiting = r.engine.recv(conn, 10, {});
-    r.engine.shutdown(conn, 'rd');
+    void r.engine.shutdown(conn, 'rd');
     expect((await waiting).length).toBe(0);
     await r.engine.sendall(client, Buffer.from('kept'), {});
     // Linux discards nothing on SHUT_RD: the bytes are there for recv (in the kernel, or the shell's queue).
     await until(() => r.engine.info(conn).queued.count === 4);
     expect((await r.engine.recv(conn, 10, {})).toString()).toBe('kept');
     expect((await r.engine.recv(conn, 10, {})).length).toBe(0);
-    r.engine.shutdown(conn, 'rdwr');
+    void r.engine.shutdown(conn, 'rdwr');
     expect((await r.engine.recv(client, 10, {})).length).toBe(0);
   });
 

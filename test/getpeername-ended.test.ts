@@ -46,9 +46,9 @@ print(peername(c), peername(k))`),
   await r.engine.connect(c, '127.0.0.1', at.port, {});
   const { socket: k } = await r.engine.accept(l, { name: 'k', owner: 'main' });
   expect(r.engine.getpeername(k).port).toBe(r.engine.getsockname(c).port); // connected: the peer is there
-  r.engine.shutdown(c, 'wr');
+  void r.engine.shutdown(c, 'wr');
   expect((await r.engine.recv(k, 10, {})).length).toBe(0);
-  r.engine.shutdown(k, 'wr');
+  void r.engine.shutdown(k, 'wr');
   expect((await r.engine.recv(c, 10, {})).length).toBe(0);
   await fails(
     () => r.engine.getpeername(c),

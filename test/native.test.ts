@@ -163,7 +163,7 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(sent).toBe(5);
     expect(read).toBeGreaterThan(0);
     expect(r.of('received').every((e) => e.taken)).toBe(true);
-    r.engine.shutdown(s, 'wr');
+    void r.engine.shutdown(s, 'wr');
     expect((await r.engine.recv(s, 1024, { maxWaitMs: HANG_MS })).length).toBe(0); // the peer's FIN, told by the event loop
   });
 
@@ -245,7 +245,7 @@ describe.skipIf(!built)('the native fast path', () => {
       r!.engine.setsockopt(socket, 'TCP_NODELAY', 1);
       expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).toString()).toBe('hello');
       await r!.engine.send(socket, Buffer.from('HELLO'), {});
-      r!.engine.shutdown(socket, 'wr');
+      void r!.engine.shutdown(socket, 'wr');
       expect(await output()).toBe('HELLO\n');
       expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).length).toBe(0); // the peer's FIN
       expect(r!.engine.info(socket).state).toBe('SHUT_DOWN');

@@ -61,7 +61,7 @@ it.skipIf(!hasPython).each(ENGINES)(
       const port = Number(await p.line(0));
       const c = r.engine.create('tcp', 4, { name: 'c', owner: 'main' });
       await r.engine.connect(c, '127.0.0.1', port, {});
-      r.engine.shutdown(c, 'rdwr');
+      void r.engine.shutdown(c, 'rdwr');
       expect(await p.line(1)).toBe("b''"); // our FIN
       expect(await p.line(2)).toBe('5'); // its data went out after it
       // What the OS did, as every view reads it: the socket is reset, by this side.

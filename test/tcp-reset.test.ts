@@ -135,7 +135,7 @@ async function afterShutdown(how: How, run: number): Promise<Seen> {
     const port = Number(await p.line(0));
     const conn = r.engine.create('tcp', 4, { name: 'c', owner: 'main' });
     await r.engine.connect(conn, '127.0.0.1', port, {});
-    r.engine.shutdown(conn, 'wr');
+    void r.engine.shutdown(conn, 'wr');
     expect(await p.line(1)).toBe('done');
     return await recvfileEnd(conn, run);
   } finally {

@@ -25,6 +25,7 @@ function choice(arg: Arg): LaneChoice {
 export const diagramCommand = defineCommand({
   name: 'diagram',
   onlyShows: true,
+  showsSockets: true,
   group: 'session',
   usage: 'diagram [NAME...] [--mermaid] [--svg FILE [--force]]',
   valued: { svg: { name: 'FILE', kind: 'file', writes: true } },

@@ -43,6 +43,7 @@ export const exportCommand = defineCommand({
       overrides: new Map(),
       // The record knows statements as they were typed: a rewritten one is looked up as its original.
       made: (stmt) => ran.socket(originals.get(stmt) ?? stmt),
+      failed: (stmt) => ran.failure(originals.get(stmt) ?? stmt),
     });
     const path = ctx.a.FILE;
     if (path === undefined) {

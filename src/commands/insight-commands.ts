@@ -15,6 +15,7 @@ export const insightCommands: readonly CommandDef[] = [
   defineCommand({
     name: 'explain',
     onlyShows: true,
+    showsSockets: true,
     group: 'session',
     usage: 'explain [CODE|TOPIC]',
     forms: [[], [{ name: 'TOPIC', kind: 'value', choices: Object.keys(TOPICS) }]],

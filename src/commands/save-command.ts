@@ -40,13 +40,17 @@ export const saveCommand = defineCommand({
         : [`Only what involves ${names.map((n) => text(n.value)).join(', ')}, the sockets made from them, and the values they need.`]),
       `Run it with: sockshell run ${path !== '-' ? path : 'FILE'}`,
     ];
-    const saved = toSockScript(ran.chunks(), {
-      table: ctx.session.table,
-      sockets,
-      variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),
-      ephemeral: ephemeralRange(),
-      header,
-    });
+    // A socket call kept failing is export's alone: in a script it would stop the run (ExportLog.add).
+    const saved = toSockScript(
+      ran.chunks().filter((c) => c.failed === undefined),
+      {
+        table: ctx.session.table,
+        sockets,
+        variable: (name) => (ctx.scope.names().includes(name) ? ctx.scope.get(name, ctx.span) : undefined),
+        ephemeral: ephemeralRange(),
+        header,
+      },
+    );
     if (saved.statements === 0)
       throw new ShellError('nothing to save: every command so far only looked (sockets, help, $x…) or failed', ctx.span);
     if (path === '-') {

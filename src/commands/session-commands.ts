@@ -91,6 +91,7 @@ export const sessionCommands: readonly CommandDef[] = [
   }),
   defineCommand({
     name: 'sockets',
+    showsSockets: true,
     onlyShows: true,
     group: 'session',
     usage: 'sockets',

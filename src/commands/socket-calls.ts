@@ -178,9 +178,10 @@ export const socketCalls: readonly CommandDef[] = [
     toPython: (py) => lines(`${py.target}.shutdown(SHUT_${py.arg(0).replace(/'/g, '').toUpperCase()})`),
     run(ctx) {
       const before = infoOf(ctx, ctx.socket());
-      ctx.session.engine.shutdown(ctx.socket(), ctx.a.HOW);
+      const sent = ctx.session.engine.shutdown(ctx.socket(), ctx.a.HOW);
       tellShutdown(ctx, ctx.socket(), ctx.a.HOW, before);
-      return NONE;
+      // Without the addon the FIN goes a loop turn later: the call returns once it has, as Python's.
+      return sent instanceof Promise ? sent.then(() => NONE) : NONE;
     },
   }),
   defineCommand({

@@ -33,7 +33,7 @@ export function socketSide(engine: Engine, socket: SocketHandle, say: (text: str
         return data.length;
       },
       // Once the peer's reset is in, shutdown raises ENOTCONN, as Python's does: no FIN can go.
-      endInput: () => engine.shutdown(socket, 'wr'),
+      endInput: () => void engine.shutdown(socket, 'wr'), // the FIN is sent or on its way: nothing here waits for it
       receive: async (signal) => {
         const data = await engine.recv(socket, STREAM_READ, { signal });
         return { data, from: null, end: data.length === 0 };

@@ -17,6 +17,21 @@ export class ShellError extends Error {
   }
 }
 
+/**
+ * A socket call the OS (or the engine, as the OS would) refused: the exception Python's call raises
+ * (ConnectionResetError, TimeoutError...), kept so that export can write the call as it ran, failing
+ * (ExportLog.add's failed).
+ */
+export class SocketCallError extends ShellError {
+  constructor(
+    message: string,
+    span: Span | null,
+    readonly python: string,
+  ) {
+    super(message, span);
+  }
+}
+
 /** The user pressed Ctrl-C, or a job was killed. Not a failure of the program. */
 export class Cancelled extends Error {
   /**

@@ -56,6 +56,10 @@ export abstract class BaseSocket extends SocketWaits {
   lingerResets(): boolean {
     return false;
   }
+  /** After accept's 'accepted' event for this socket: a TCP connection that waited in the queue tells what came meanwhile (queued-news.ts). */
+  settleAccepted(): void {}
+  /** A TCP connection reads and tells now what the kernel holds for it that the shell has not read (queued-news.ts). */
+  settle(): void {}
   abstract local(): Address | null;
   abstract peer(): Address | null;
   /** A TLS connection's handshake; null for every other socket. */
@@ -81,7 +85,8 @@ export abstract class BaseSocket extends SocketWaits {
   abstract readStream(read: StreamRead, options: BlockOptions): Promise<StreamReadResult>;
   abstract sendfile(path: string, options: TransferOptions): Promise<number>;
   abstract recvfile(path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
-  abstract shutdown(how: ShutdownHow): void;
+  /** Void when done; a promise (TCP without the addon) that resolves once the FIN has gone. */
+  abstract shutdown(how: ShutdownHow): Completion<void>;
   abstract setsockopt(option: SocketOption, value: OptionArg): void;
   abstract getsockopt(option: SocketOption): number;
   /** Releases the OS handles. Graceful lets written data drain first; force destroys at once. */

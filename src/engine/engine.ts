@@ -140,8 +140,8 @@ class SocketEngine implements Engine {
     return socket instanceof TcpSocket && calls !== null ? socket.bulk(calls, fds) : null;
   }
 
-  shutdown(handle: SocketHandle, how: ShutdownHow): void {
-    this.get(handle, 'shutdown').shutdown(how);
+  shutdown(handle: SocketHandle, how: ShutdownHow): Completion<void> {
+    return this.get(handle, 'shutdown').shutdown(how);
   }
 
   /** Python's close() of a closed socket does nothing; so here. */
@@ -193,6 +193,15 @@ class SocketEngine implements Engine {
     return this.core.sockets.open().map((socket) => socket.info());
   }
 
+  /**
+   * Every open TCP connection reads and tells now what the kernel holds for it and the shell has not
+   * read (a FIN, a reset, bytes), as events: what `sockets` shows next is the kernel's state, not the
+   * state before the event loop's next read (queued-news.ts).
+   */
+  settle(): void {
+    for (const socket of this.core.sockets.open()) socket.settle();
+  }
+
   closeOwnedBy(owner: string): number {
     let count = 0;
     for (const socket of this.core.sockets.open()) {
@@ -227,8 +236,10 @@ class SocketEngine implements Engine {
 
   /** What accept returned, told as the engine event of the completed call. */
   private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): Accepting {
-    const event = acceptedEvent(listener, this.find(r.socket), r);
+    const conn = this.find(r.socket);
+    const event = acceptedEvent(listener, conn, r);
     this.core.emit(event);
+    conn?.settleAccepted(); // after the event: what came for the connection while it waited, as its own events
     return event.tls ? { ...r, tls: event.tls } : r;
   }
 }

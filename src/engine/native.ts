@@ -54,6 +54,8 @@ export interface NativeCalls {
   sockname(fd: number, address: Buffer): number;
   /** Bytes in the socket's receive buffer (SIOCINQ). */
   unread(fd: number): number;
+  /** What poll(2) says of fd now, without waiting: its revents (POLLIN, POLLRDHUP asked; POLLERR, POLLHUP), or -errno. */
+  revents(fd: number): number;
   /** The TCP sockets on local port `port` (sock_diag): counts gets TIME_WAIT ones, others, the longest TIME_WAIT left in ms (int32 each). */
   tcpholders(port: number, counts: Buffer): number;
   /** close(2); reset 1 sends RST (a linger of 0 first), as Node's resetAndDestroy does. */
@@ -88,6 +90,8 @@ export interface NativeCalls {
   disconnect(fd: number): number;
   /** shutdown(SHUT_RD), which Node cannot make: 0 or -errno. */
   shutreading(fd: number): number;
+  /** shutdown(SHUT_WR) now, where Node's end() calls it a loop turn later: 0 or -errno. */
+  shutwriting(fd: number): number;
   /** -errno → its code, as Node names it ('ECONNREFUSED'). */
   errname(negativeErrno: number): string;
   /** How the bulk path can move fd's bytes (output: as the stream's output): FD_FILE, FD_PIPE, or 0, not at all (bulk-pump.ts). */

@@ -47,4 +47,6 @@ export interface Accepted {
   readonly local: Address | null;
   /** SO_LINGER of the listening socket, which the connection inherits as Linux copies it; undefined: off. */
   linger?: number;
+  /** accept found it waiting in the queue (not one that came while accept waited): what came meanwhile is asked at once (queued-news.ts). */
+  queued?: true;
 }

@@ -6,6 +6,7 @@
  * the event loop to read and tell.
  */
 import { FILE_ERROR, nativeError, type Blocking, type NativeCalls } from './native.js';
+import { queuedNews, readQueued } from './queued-news.js';
 import { readingHandle } from './stream-handle.js';
 import { ReceivingHalf } from './stream-receiving.js';
 
@@ -29,6 +30,45 @@ export abstract class AddonReading extends ReceivingHalf {
       if (got === null) return;
       if (got.kind === 'error') return this.onError(nativeError(blocking.calls, got.errno, 'read'));
       this.onData(got.data);
+    }
+  }
+
+  /**
+   * What the kernel holds for the connection and the shell has not read yet, read and told now, as
+   * Node's next read would tell it a turn of the event loop later (queued-news.ts): at accept's
+   * hand-over of a connection that waited in the queue, and when `sockets` looks. A bare descriptor
+   * keeps bytes alone in the kernel (counted as unread, for the script's next read); one whose peer
+   * ended or reset it goes to a Node socket, as the loop would hand it over (bare-watch.ts), and its
+   * bytes are read first, then the end. Nothing is read where Node would not read now: a full queue
+   * (paused), bytes Node holds already (they come first), the bulk path's loan, after shutdown rd.
+   */
+  settleFromKernel(calls: NativeCalls | null): void {
+    const fd = this.end.fd();
+    if (this.kernel !== null || fd < 0) return; // AF_UNIX reads as calls ask; TLS's bytes are Node's to decrypt
+    if (this.paused || this.lent || this.shutRd || this.eof || this.gone) return;
+    if (!this.end.isBare && (this.raw.readableLength > 0 || this.raw.readableFlowing === false)) return;
+    const news = queuedNews(calls, fd);
+    if (news === 'none' || (news === 'bytes' && this.end.isBare)) return;
+    if (news === 'ended') this.end.handToNode();
+    while (!this.paused && !this.eof && !this.gone && !this.owner.closed) {
+      const got = readQueued(calls, fd, news === 'ended');
+      switch (got.kind) {
+        case 'data':
+          this.onData(got.data);
+          // A short read emptied the kernel; an end seen (or, unasked, maybe there) is read next.
+          if (!got.more && news === 'bytes') return;
+          continue;
+        case 'end':
+          return this.onEnd();
+        case 'error':
+          return this.onError(got.error);
+        case 'none':
+          return;
+        default: {
+          const exhaustive: never = got;
+          return exhaustive;
+        }
+      }
     }
   }
 

@@ -203,8 +203,9 @@ export abstract class StreamState {
    * socket's event: the listeners at the end of tcp-stream.ts call it, as they call the others.)
    */
   onEnd(): void {
-    // After our own shutdown(SHUT_RD) in the kernel, Node's reads end there: no word from the peer.
-    if (this.readShutInKernel) return;
+    // After our own shutdown(SHUT_RD) in the kernel, Node's reads end there: no word from the peer. An end
+    // or a failure told already (accept read it at hand-over: queued-news.ts) is no news when Node reads it.
+    if (this.readShutInKernel || this.eof || this.gone) return;
     if (this.owner.closed) {
       this.eof = true;
       return;

@@ -31,15 +31,29 @@ export abstract class TcpState extends BaseSocket {
   /** wrapTls: connect and listen speak TLS. */
   protected tls: TlsSetup | null = null;
 
+  /** A connection accept found in the queue, until settleAccepted has asked what came for it meanwhile. */
+  private unsettled = false;
+
   /** Makes this new socket the connection that accept took from the queue, and starts reading it (Node's, not a bare descriptor). */
   attach(accepted: Accepted): void {
     if (accepted.linger !== undefined) this.linger = accepted.linger;
     const stream = new Stream(this, accepted.raw, accepted.from, accepted.failCode, accepted.local);
     this.stream = stream;
+    this.unsettled = accepted.queued === true;
     if (stream.isBare) return;
     // The connection's own 'error' listener is on now: the one it waited with goes (one listener, not an array, per held connection).
     stream.raw.removeListener('error', whileQueued);
     stream.raw.resume();
+  }
+
+  override settleAccepted(): void {
+    if (!this.unsettled) return;
+    this.unsettled = false;
+    this.settle();
+  }
+
+  override settle(): void {
+    if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls);
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */

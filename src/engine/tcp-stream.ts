@@ -5,6 +5,7 @@
  * of Node's socket's events.
  */
 import type { Socket as NetSocket } from 'node:net';
+import type { Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
 import { SocketError, errorCode } from './errors.js';
 import { canReset, closesAtOnce, unsentHeld } from './stream-handle.js';
@@ -81,16 +82,51 @@ export class Stream extends AddonReading {
    * reported for recv; Node's end() would say nothing and send nothing. A Unix connection's shutdown
    * succeeds whatever its peer did, as Linux's does.
    */
-  shutdown(how: ShutdownHow): void {
+  shutdown(how: ShutdownHow): Completion<void> {
     if (this.owner.family !== 'unix' && this.state() === 'RESET') {
       throw new SocketError(this.resetAfterFin ? 'ENOTCONN_RESET_AFTER_FIN' : 'ENOTCONN_RESET', 'shutdown', { socket: this.owner.name });
     }
     if (how !== 'wr' && !this.shutRd) this.shutReadingInKernel();
+    let sent: Completion<void> = undefined;
     if (how !== 'rd' && !this.shutWr) {
       this.shutWr = true;
-      this.raw.end(); // FIN; the peer may still send (allowHalfOpen)
+      sent = this.finNow() ? undefined : this.finSent();
+      this.raw.end(); // FIN (Node's shutdown after finNow's changes nothing); the peer may still send (allowHalfOpen)
     }
     if (how !== 'wr') this.stopReceiving();
+    return sent;
+  }
+
+  /**
+   * Python's shutdown(SHUT_WR) has queued the FIN in the kernel when it returns; Node's end() asks libuv,
+   * which calls shutdown(2) when the loop next finds the socket writable, a turn later, so ss still said
+   * ESTABLISHED where the shell said FIN_WAIT. With the addon, and every byte written in the kernel
+   * already (nothing in Node's buffer to go before the FIN; a TLS socket's close_notify is Node's), the
+   * kernel is told here. True when it was.
+   */
+  private finNow(): boolean {
+    const calls = this.owner.core.addon.calls;
+    const fd = calls === null || this.end.writableLength > 0 ? -1 : this.end.fd();
+    return calls !== null && fd >= 0 && calls.shutwriting(fd) === 0;
+  }
+
+  /**
+   * When Node sends the FIN itself: resolves once it has (its 'finish' comes after libuv's shutdown(2)),
+   * so the call returns as Python's does, after it. Nothing to wait for while bytes are still in Node's
+   * buffer: they go first, when the peer reads, and Python's shutdown does not wait for a peer either.
+   */
+  private finSent(): Completion<void> {
+    const raw = this.raw;
+    if (raw.writableLength > 0 || raw.destroyed) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        raw.off('finish', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.on('finish', done);
+      raw.on('close', done);
+    });
   }
 
   /**

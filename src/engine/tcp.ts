@@ -137,6 +137,7 @@ export class TcpSocket extends TcpReceiving {
       return Promise.reject(err);
     }
     if (accepted === undefined) return andThen(this.waitConnection(listener, options), (a) => this.adopted(a, options));
+    accepted.queued = true; // it waited in the queue: what came meanwhile is told at hand-over (queued-news.ts)
     const got = this.adopted(accepted, options);
     return isHere(options) || got instanceof Promise ? got : Promise.resolve(got);
   }
@@ -174,15 +175,17 @@ export class TcpSocket extends TcpReceiving {
     return { local: stream.local, remote: stream.remote };
   }
 
-  shutdown(how: ShutdownHow): void {
+  /** A promise when the FIN is Node's to send (no addon, TLS): it resolves once the FIN has gone (tcp-stream.ts finSent). */
+  shutdown(how: ShutdownHow): Completion<void> {
     this.checkOpen('shutdown');
     const stream = this.stream;
     if (stream === null) throw new SocketError('ENOTCONN', 'shutdown', { socket: this.name });
     const before = stream.state();
-    stream.shutdown(how);
+    const sent = stream.shutdown(how);
     const fin = how !== 'rd' && this.family !== 'unix' && (before === 'ESTABLISHED' || before === 'CLOSE_WAIT');
     this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: stream.local, peer: stream.remote, fin });
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
+    return sent;
   }
 
   /** Python's getsockname: after a failed connect, the port the OS had bound for it, as Linux keeps it. */

@@ -131,7 +131,11 @@ export interface Engine {
    * Python has no such call: it is `while data := s.recv(65536): f.write(data)`.
    */
   recvfile(socket: SocketHandle, path: string, nbytes: number | null, options: TransferOptions): Promise<number>;
-  shutdown(socket: SocketHandle, how: ShutdownHow): void;
+  /**
+   * Python's shutdown: the FIN has gone when it is done. A promise where it is Node's to send (no addon,
+   * TLS, bytes still in Node's buffer go first and are not waited for), resolved once it has.
+   */
+  shutdown(socket: SocketHandle, how: ShutdownHow): Completion<void>;
   /** close(). Closing a closed socket does nothing, as in Python. */
   close(socket: SocketHandle): void;
   /** settimeout(seconds|None). 0 makes calls fail at once with EAGAIN when nothing is ready. */
@@ -153,6 +157,8 @@ export interface Engine {
   endpoints(socket: SocketHandle): Endpoints | null;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
+  /** Every open TCP connection tells now what the kernel holds for it that the shell has not read (a FIN, a reset, bytes). */
+  settle(): void;
   /**
    * Records that something of this shell that is not one of the engine's sockets (a relay job, on
    * Node's own sockets) holds address, so a bind refused there names it ("the relay job %1") and how

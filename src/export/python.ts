@@ -4,7 +4,7 @@ import type { Stmt } from '../lang/ast.js';
 import { ownWords, statements, varReads } from '../lang/statements.js';
 import type { Value } from '../lang/values.js';
 import type { CommandDef } from '../spec/command.js';
-import type { MadeSocket } from '../record/export-log.js';
+import type { Failed, MadeSocket } from '../record/export-log.js';
 import type { PyType } from '../spec/python.js';
 import { helperDefinitions } from './helpers.js';
 import { literal, pyName } from './literals.js';
@@ -18,6 +18,8 @@ export interface ExportOptions {
   readonly overrides: ReadonlyMap<string, Value>;
   /** The socket a statement made, when it ran in a session: its name (udp1) and family. */
   readonly made?: (stmt: Stmt) => MadeSocket | undefined;
+  /** How a statement failed when the session ran it, for a socket call kept failing: written in a try (Writer.failing). */
+  readonly failed?: (stmt: Stmt) => Failed | undefined;
 }
 
 /**

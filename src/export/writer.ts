@@ -9,6 +9,7 @@ import type { PyHelper, PyType } from '../spec/python.js';
 import { literal, literalType, pyName } from './literals.js';
 import { ProgramVars } from './program-vars.js';
 import type { ExportOptions, KnownTypes } from './python.js';
+import type { Failed } from '../record/export-log.js';
 import { SocketNames } from './socket-names.js';
 import { wordValue, type PyWord } from './words.js';
 import { asNumber, pyContext, type Writing } from './py-context.js';
@@ -44,12 +45,32 @@ export class Writer {
   block(body: readonly Stmt[], depth: number): void {
     const start = this.out.length;
     body.forEach((s, i) => {
-      this.statement(s, depth);
+      const failed = this.options.failed?.(s);
+      if (failed === undefined) this.statement(s, depth);
+      else this.failing(s, failed, depth);
       // The shell's Ctrl-C ended the loop and the session went on; Python's ends the program (trial 4).
       if (i < body.length - 1 && endless(s) && !body.slice(0, i).some(endless))
         for (const line of ENDLESS_NOTE) this.emit(depth, `# ${line}`);
     });
     if (this.out.length === start && depth > 0) this.emit(depth, 'pass');
+  }
+
+  /**
+   * A socket call that failed when the session ran it (ExportLog.add's failed), in a try that lets
+   * the program go on as the session did: what the call took (a reset it raised, the wait of a
+   * timeout) is taken here too, so the calls after it answer as they did.
+   */
+  private failing(s: Stmt, failed: Failed, depth: number): void {
+    // Python's names: `from socket import *` brings gaierror; ssl's are the ssl module's.
+    const exception = failed.python.replace(/^socket\./, '');
+    if (exception.startsWith('ssl.')) this.imports.add('ssl');
+    this.emit(depth, `# in the session this call failed: ${failed.message.replace(/\s+/g, ' ')}`);
+    this.emit(depth, 'try:');
+    const start = this.out.length;
+    this.statement(s, depth + 1);
+    if (this.out.length === start) this.emit(depth + 1, 'pass');
+    this.emit(depth, `except ${exception}:`);
+    this.emit(depth + 1, 'pass');
   }
 
   private loop(body: readonly Stmt[], depth: number): void {

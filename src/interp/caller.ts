@@ -81,6 +81,7 @@ export class Caller {
     const a = coerceArgs(prepared.forms, args, prepared.values, flagArgs);
     refineArgs(def, { a, flags, forms: prepared.forms }, args, prepared.values, call.nameSpan);
     const ctx = new Invocation(this.around, def, call, a, args, flags, this.blockOptions, stmt.targets);
+    if (def.showsSockets === true) this.session.engine.settle(); // the kernel's news first, as events every view reads
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {

@@ -2,7 +2,7 @@ import type { Endpoints } from '../engine/types.js';
 import { SocketError } from '../engine/index.js';
 import type { Call } from '../lang/ast.js';
 import type { CommandDef } from '../spec/command.js';
-import { Cancelled, ShellError } from '../core/errors.js';
+import { Cancelled, ShellError, SocketCallError } from '../core/errors.js';
 import type { Surroundings } from './invocation.js';
 
 /**
@@ -29,7 +29,7 @@ export function failure(e: unknown, def: CommandDef, call: Call, around: Surroun
   }
   if (e instanceof SocketError) {
     session.trouble = { kind: 'error', code: e.code, message: e.message, ...(e.unix ? { unix: true } : {}) };
-    return new ShellError(e.message, call.nameSpan);
+    return new SocketCallError(e.message, call.nameSpan, e.python);
   }
   if (e instanceof ShellError) {
     // A script's socket error comes back out of its `run` as a ShellError with the same words: the code stays.

@@ -32,6 +32,14 @@ export interface RanChunk {
   readonly cutShort?: true;
   /** The numbers of the jobs its `... &` statements started, in the order they started (a number is reused once no job runs). */
   readonly jobs?: readonly number[];
+  /** A chunk of one socket call that failed: the exception Python's call raises, and the shell's words (export keeps it; save does not). */
+  readonly failed?: Failed;
+}
+
+/** A socket call that failed as it ran: the exception Python's raises, and the shell's words for it. */
+export interface Failed {
+  readonly python: string;
+  readonly message: string;
 }
 
 /** Compiles a chunk's source again, as it compiled when it ran: how spilled chunks come back. */
@@ -58,6 +66,8 @@ export class ExportLog {
   /** The newest chunks, in memory; older ones are in `spill`. */
   private readonly log: RanChunk[] = [];
   private readonly spill = new SpillFile();
+  /** The statements of failed chunks (add's failed), for export. */
+  private readonly failures = new WeakMap<Stmt, Failed>();
   /** Keyed by the statement itself: a statement run in a loop keeps the last socket it made. */
   private readonly sockets = new WeakMap<Stmt, MadeSocket>();
   /** What the chunk now running has used and made; kept only if it runs to its end. */
@@ -96,16 +106,19 @@ export class ExportLog {
   }
 
   /**
-   * A chunk that ran to its end (a failed one is not kept: it would fail again, in Python or in a script),
-   * or one that stood in for its calls (ranAs) and an error ended (cutShort).
+   * A chunk that ran to its end; one that stood in for its calls (ranAs) and an error ended (cutShort);
+   * or, failed, one socket call the OS refused (kept for export, which writes it in a try: what it took
+   * from the socket shapes the calls after it). Other failed chunks are not kept: they would fail again,
+   * in Python or in a script, and nothing of them reached a socket.
    */
-  add(program: readonly Stmt[], source = '', firstLine = 1, cutShort = false): void {
+  add(program: readonly Stmt[], source = '', firstLine = 1, ended: { cutShort?: true; failed?: Failed } = {}): void {
     if (this.standIn !== null && this.standsIn(program)) {
       source = this.standIn.source;
       program = this.reparse(source, 1);
       firstLine = 1;
     }
     const jobs = this.starting;
+    const { cutShort, failed } = ended;
     this.log.push({
       program,
       source,
@@ -114,7 +127,9 @@ export class ExportLog {
       made: this.making,
       ...(cutShort && { cutShort }),
       ...(jobs.length > 0 && { jobs }),
+      ...(failed && { failed }),
     });
+    if (failed !== undefined) this.failures.set(program[0]!, failed);
     this.begin();
     if (this.log.length >= 2 * KEPT) this.spill.append(this.log.splice(0, KEPT).map((c) => this.flatten(c)));
   }
@@ -154,6 +169,11 @@ export class ExportLog {
     if (serial !== undefined) this.making.set(serial, stmt.kind === 'command' ? (stmt.targets[0]?.name ?? socket.name) : socket.name);
   }
 
+  /** How this statement failed when it ran, if it was a socket call kept failing (add's failed). */
+  failure(stmt: Stmt): Failed | undefined {
+    return this.failures.get(stmt);
+  }
+
   /** The socket this statement made, as the engine made it; undefined if it made none here. */
   socket(stmt: Stmt): MadeSocket | undefined {
     return this.sockets.get(stmt);
@@ -170,7 +190,7 @@ export class ExportLog {
       const made = this.sockets.get(stmt);
       if (made !== undefined) sockets.push([i, made]);
     });
-    const { source, firstLine, cutShort, jobs } = chunk;
+    const { source, firstLine, cutShort, jobs, failed } = chunk;
     return {
       source,
       firstLine,
@@ -179,6 +199,7 @@ export class ExportLog {
       sockets,
       ...(cutShort && { cutShort }),
       ...(jobs && { jobs }),
+      ...(failed && { failed }),
     };
   }
 
@@ -186,7 +207,8 @@ export class ExportLog {
     const program = this.reparse(chunk.source, chunk.firstLine);
     const all = statements(program);
     for (const [i, made] of chunk.sockets) if (all[i] !== undefined) this.sockets.set(all[i], made);
-    const { source, firstLine, cutShort, jobs } = chunk;
+    const { source, firstLine, cutShort, jobs, failed } = chunk;
+    if (failed !== undefined && program[0] !== undefined) this.failures.set(program[0], failed);
     return {
       program,
       source,
@@ -195,6 +217,7 @@ export class ExportLog {
       made: new Map(chunk.made),
       ...(cutShort && { cutShort }),
       ...(jobs && { jobs }),
+      ...(failed && { failed }),
     };
   }
 }
@@ -211,6 +234,7 @@ interface SpilledChunk {
   readonly sockets: readonly (readonly [number, MadeSocket])[];
   readonly cutShort?: true;
   readonly jobs?: readonly number[];
+  readonly failed?: Failed;
 }
 
 /** Lines of JSON appended to a temporary file that was unlinked as soon as it was opened (mode 0600). */

@@ -85,7 +85,7 @@ function failedClient(address: Address, counts: { sent: number; received: number
 /** The end of input for one client: its FIN. One that has gone (a reset) is said by its own pump. */
 function finish(s: Streamer, socket: SocketHandle): void {
   try {
-    s.engine.shutdown(socket, 'wr');
+    void s.engine.shutdown(socket, 'wr');
   } catch {
     return;
   }

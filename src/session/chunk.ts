@@ -3,7 +3,7 @@ import type { Diagnostic } from '../lang/ast.js';
 import { unknownVariable } from '../lang/python-habits.js';
 import type { ParseResult } from '../lang/parser.js';
 import type { Interpreter } from '../interp/interpreter.js';
-import { Cancelled, ExitRequest, ShellError } from '../core/errors.js';
+import { Cancelled, ExitRequest, ShellError, SocketCallError } from '../core/errors.js';
 import type { ExportLog } from '../record/export-log.js';
 
 /** The outcome of one chunk of typed or piped input, as a value the adapter renders. */
@@ -45,7 +45,11 @@ export async function runChunk(
   } catch (e) {
     if (e instanceof ShellError) {
       // An interact a reset ended is kept as the calls it made before it (ExportLog.ranAs): they do not fail again.
-      if (ran.standsIn(program)) ran.add(program, source, firstLine, true);
+      if (ran.standsIn(program)) ran.add(program, source, firstLine, { cutShort: true });
+      // One socket call the OS refused is kept as it ran, failing: what it took (a reset, the time of a
+      // timeout) shapes the calls after it, so an exported program without it would go differently.
+      else if (e instanceof SocketCallError && program.length === 1 && program[0]!.kind === 'command')
+        ran.add(program, source, firstLine, { failed: { python: e.python, message: e.message } });
       interp.remember({ kind: 'error', code: null, message: e.message });
       return { kind: 'failed', error: e };
     }

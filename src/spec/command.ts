@@ -142,6 +142,13 @@ export interface CommandDef<A = Args> {
    */
   readonly onlyShows?: true;
   /**
+   * The command shows what the sockets are or did (the table, the diagram, explain's last trouble):
+   * before it runs, each connection tells what its kernel holds that the shell has not read yet (a FIN,
+   * a reset, bytes: Engine.settle), as the events every view reads. Piped lines run without a turn of
+   * the event loop between them, so without this step a view said ESTABLISHED where ss said CLOSE-WAIT.
+   */
+  readonly showsSockets?: true;
+  /**
    * Said instead of running when the last two words look like HOST PORT after the data (send's
    * address, typed as for sendto): what they probably meant, and how to send them as text.
    */
