@@ -119,7 +119,7 @@ describe('a receive waiting when shutdown rd comes', () => {
     const c: SocketHandle = r.engine.create('udp', 4, { name: 'c', owner: 'main' });
     await r.engine.connect(c, pa.host, pa.port, {});
     const waiting = r.engine.recv(c, 100, {});
-    r.engine.shutdown(c, 'rd');
+    await r.engine.shutdown(c, 'rd');
     expect((await waiting).length).toBe(0);
     expect(r.of('shut').at(-1)).toMatchObject({ socket: 'c', how: 'rd', fin: false });
     const u = r.engine.create('udp', 4, { name: 'u', owner: 'main' });

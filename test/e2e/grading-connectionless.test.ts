@@ -34,7 +34,9 @@ function edited(path: string, from: string, to: string): string {
 }
 
 async function student(program: string, transcript: string): Promise<string> {
-  const r = await sockshell(['test', '--timeout', '2', '--feedback', 'student', '--with', `python3 ${program} {port}`, transcript]);
+  // --timeout is a bound: each program here ends, and a line's wait ends with it (2 s was too short for
+  // Python's start-up at load 15 in the fresh-clone CI: 'still running').
+  const r = await sockshell(['test', '--timeout', '30', '--feedback', 'student', '--with', `python3 ${program} {port}`, transcript]);
   expect(r.status, r.stdout + r.stderr).toBe(1);
   return r.stdout;
 }

@@ -27,8 +27,11 @@ function altered(kind: string, file: string, name: string, from: string, to: str
 async function feedback(program: string, kind: string): Promise<string[]> {
   const r = await sockshell([
     'test',
+    // An upper bound, not the time the story takes: every program here ends (crashes or exits), and a
+    // line's wait ends when its program does. Python's own start-up took more than 2 s at load 15 in
+    // the fresh-clone CI, and the run then said 'still running'.
     '--timeout',
-    '2',
+    '30',
     '--feedback',
     'student',
     '--with',
