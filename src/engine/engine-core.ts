@@ -84,8 +84,14 @@ export class EngineCore implements Core {
     return this.holders.holderOf(address, transport, asking, connected);
   }
 
-  /** Closed at once for every caller; its OS handles are released in the background. */
+  /**
+   * Closed at once for every caller; its OS handles are released in the background. What the kernel
+   * holds for it and nobody read is read and told first (settle): bytes there make the close a reset,
+   * not a FIN, and Node may not have read them yet (piped lines run without a turn of the loop between
+   * them: `a.send hi` then `k.close` drew k's FIN where the kernel sent only a RST).
+   */
   close(socket: BaseSocket, by: 'us' | 'owner'): void {
+    socket.settle();
     const event = closedEvent(socket, by);
     this.sockets.remove(socket);
     const released = socket.close().catch(() => undefined);
