@@ -20,8 +20,11 @@ export type Output =
    * Something happened between commands: data waiting on a socket, a job finished. Interactive only.
    * `tag` names what it is about (a socket, or a job number); the REPL shows it as [tag]. `serial`:
    * the socket's, when it is about one (a notice held back during a command is dropped if it closed).
+   * `queued`: for a notice of bytes waiting (or of a FIN after them), the bytes the socket held queued
+   * when it was made; held back during a command, it is dropped once fewer are queued (a recv or
+   * recvfile of the command took them and told them, and "recv will return them" is no longer true).
    */
-  | { readonly kind: 'notice'; readonly tag: string; readonly text: string; readonly serial?: number }
+  | { readonly kind: 'notice'; readonly tag: string; readonly text: string; readonly serial?: number; readonly queued?: number }
   /**
    * The progress line of a long transfer (sendfile, recvfile), redrawn in place; null takes it away.
    * Only a terminal shows it: never a pipe, a log or a transcript.

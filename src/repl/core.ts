@@ -183,9 +183,10 @@ export class ShellCore {
       // Still running while the held lines go out: they end this chunk's output, before its prompt, rather
       // than each being drawn above a prompt of its own (without cursor control, a prompt after each).
       // And before a lesson's words, which tell what they show ("the [serverSocket] notice names its source").
-      // A notice about a socket the command closed since is news no more ("recv will return them").
-      const open = new Set(this.session.engine.list().map((s) => s.serial));
-      for (const l of this.held.splice(0)) if (l.about === undefined || open.has(l.about)) this.options.sink(l);
+      // A notice about a socket the command closed since is news no more ("recv will return them"), nor
+      // one of bytes waiting that a call of the command has taken since (its own output told them).
+      const queued = new Map(this.session.engine.list().map((s) => [s.serial, s.queued.bytes]));
+      for (const l of this.held.splice(0)) if (l.about === undefined || stillNews(l, queued.get(l.about))) this.options.sink(l);
       this.lessons.after(source, result);
       this.running = null;
       // Empty lines typed ahead that no interact took run as nothing.
@@ -260,4 +261,9 @@ export class ShellCore {
     };
     for (const { text, style } of chunkReport(result, place)) this.options.sink({ text, channel: 'err', async: false, style });
   }
+}
+
+/** A held notice is still true: its socket is open (queuedNow: the bytes it holds; undefined once closed), and no call took the bytes it tells of. */
+function stillNews(l: ShellLine, queuedNow: number | undefined): boolean {
+  return queuedNow !== undefined && (l.queued === undefined || queuedNow >= l.queued);
 }

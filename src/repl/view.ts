@@ -21,6 +21,8 @@ export interface ShellLine {
   readonly style: 'plain' | 'dim' | 'error';
   /** A notice's socket (Output's serial): one held back while a command ran is not shown once it is closed. */
   readonly about?: number;
+  /** A notice of bytes waiting: the bytes its socket held queued then (Output's queued); held back, it is dropped once fewer are. */
+  readonly queued?: number;
   /**
    * The line is text a command showed or a program printed (a program export shows, a script save
    * shows, a value): never broken at a terminal's width, as its lines are what a person copies (a `#`
@@ -60,7 +62,13 @@ export function outputLines(o: Output): ShellLine[] {
     case 'warning':
       return [fromJob(o.job, `warning: ${messageLine(o.text)}`, 'err', 'plain')];
     case 'notice':
-      return [{ ...line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true), ...(o.serial !== undefined && { about: o.serial }) }];
+      return [
+        {
+          ...line(`[${o.tag}] ${messageLine(o.text)}`, 'out', 'dim', true),
+          ...(o.serial !== undefined && { about: o.serial }),
+          ...(o.queued !== undefined && { queued: o.queued }),
+        },
+      ];
     case 'traffic':
       // Bytes cross a socket whenever they do, not as a command's output: drawn above the prompt as a
       // notice is, not after it (user trial: `sockshell u> < 2026-… u … UDP 7 bytes`).

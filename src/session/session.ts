@@ -100,7 +100,7 @@ export class Session implements SessionServices {
         this.traffic.hear(event);
         const said = eventSays(event, event.kind === 'failed' ? { queued: this.queuedBytes(event) } : undefined);
         if (said?.trouble) this.trouble = said.trouble;
-        const shown = said && this.attribute(said.output.kind === 'notice' ? { ...said.output, serial: event.serial } : said.output, event);
+        const shown = said && this.attribute(said.output.kind === 'notice' ? this.aboutSocket(said.output, event) : said.output, event);
         if (shown && !this.takenByTransfer(shown, event)) options.out(shown);
         const looked = this.lookups.note(event);
         const lookedShown = looked && this.attribute(looked, event);
@@ -135,6 +135,13 @@ export class Session implements SessionServices {
     if (handle === null || handle.serial !== event.serial) return 0;
     const info = this.engine.info(handle);
     return info.transport === 'tcp' ? info.queued.bytes : 0;
+  }
+
+  /** A notice as the REPL holds it: its socket, and for bytes waiting, the bytes the socket held queued then (Output's queued). */
+  private aboutSocket(out: Extract<Output, { kind: 'notice' }>, event: EngineEvent): Output {
+    if (event.kind !== 'received' && event.kind !== 'eof') return { ...out, serial: event.serial };
+    const info = this.engine.list().find((s) => s.serial === event.serial);
+    return info === undefined ? { ...out, serial: event.serial } : { ...out, serial: event.serial, queued: info.queued.bytes };
   }
 
   /**
