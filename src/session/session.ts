@@ -140,8 +140,9 @@ export class Session implements SessionServices {
   /** A notice as the REPL holds it: its socket, and for bytes waiting, the bytes the socket held queued then (Output's queued). */
   private aboutSocket(out: Extract<Output, { kind: 'notice' }>, event: EngineEvent): Output {
     if (event.kind !== 'received' && event.kind !== 'eof') return { ...out, serial: event.serial };
-    const info = this.engine.list().find((s) => s.serial === event.serial);
-    return info === undefined ? { ...out, serial: event.serial } : { ...out, serial: event.serial, queued: info.queued.bytes };
+    const handle = this.engine.lookup(event.socket);
+    if (handle === null || handle.serial !== event.serial) return { ...out, serial: event.serial };
+    return { ...out, serial: event.serial, queued: this.engine.info(handle).queued.bytes };
   }
 
   /**
