@@ -20,6 +20,7 @@ import type { Output, OutputSink } from '../core/output.js';
 import { TrafficTap } from './traffic.js';
 import type { RelayEvent } from '../relay/index.js';
 import { relayNote } from '../render/relay-text.js';
+import { aboutSocket, takenByTransfer } from './socket-notices.js';
 
 export interface SessionOptions {
   readonly out: OutputSink;
@@ -100,8 +101,9 @@ export class Session implements SessionServices {
         this.traffic.hear(event);
         const said = eventSays(event, event.kind === 'failed' ? { queued: this.queuedBytes(event) } : undefined);
         if (said?.trouble) this.trouble = said.trouble;
-        const shown = said && this.attribute(said.output.kind === 'notice' ? this.aboutSocket(said.output, event) : said.output, event);
-        if (shown && !this.takenByTransfer(shown, event)) options.out(shown);
+        const shown =
+          said && this.attribute(said.output.kind === 'notice' ? aboutSocket(this.engine, said.output, event) : said.output, event);
+        if (shown && !takenByTransfer(this.engine, shown, event)) options.out(shown);
         const looked = this.lookups.note(event);
         const lookedShown = looked && this.attribute(looked, event);
         if (lookedShown) options.out(lookedShown);
@@ -135,26 +137,6 @@ export class Session implements SessionServices {
     if (handle === null || handle.serial !== event.serial) return 0;
     const info = this.engine.info(handle);
     return info.transport === 'tcp' ? info.queued.bytes : 0;
-  }
-
-  /** A notice as the REPL holds it: its socket, and for bytes waiting, the bytes the socket held queued then (Output's queued). */
-  private aboutSocket(out: Extract<Output, { kind: 'notice' }>, event: EngineEvent): Output {
-    if (event.kind !== 'received' && event.kind !== 'eof') return { ...out, serial: event.serial };
-    const handle = this.engine.lookup(event.socket);
-    if (handle === null || handle.serial !== event.serial) return { ...out, serial: event.serial };
-    return { ...out, serial: event.serial, queued: this.engine.info(handle).queued.bytes };
-  }
-
-  /**
-   * A notice of bytes (or the FIN) waiting on a socket whose recvfile is under way: the transfer holds
-   * the receive slot without waiting in it while it opens its file or writes, so the engine tells the
-   * arrival as untaken; but the recvfile writes them to its file, and the notice, held until the
-   * command ends, would then show bytes as waiting that are gone (user trial 4).
-   */
-  private takenByTransfer(out: Output, event: EngineEvent): boolean {
-    if (out.kind !== 'notice' || (event.kind !== 'received' && event.kind !== 'eof')) return false;
-    const handle = this.engine.lookup(event.socket);
-    return handle !== null && handle.serial === event.serial && this.engine.info(handle).waiting === 'recvfile';
   }
 
   readonly describe = (handle: SocketHandle): string => {
