@@ -41,9 +41,11 @@ it('listen -k: the end of input sends a FIN to every client connected then, and 
     () => `two clients; stderr: ${shell!.err}`,
   );
   shell.child.stdin!.end('bye\n');
+  // The FINs and the # line come down different pipes: a client may see its FIN before the test has read
+  // the shell's stderr, so wait for both (CI at stop 31 read the FINs first).
   await waitFor(
-    () => a.ended() && b.ended(),
-    () => `each client's FIN; a: ${a.got()} ${a.ended()}, b: ${b.got()} ${b.ended()}; stderr: ${shell!.err}`,
+    () => a.ended() && b.ended() && /end of input/.test(shell!.err),
+    () => `each client's FIN and the # line; a: ${a.got()} ${a.ended()}, b: ${b.got()} ${b.ended()}; stderr: ${shell!.err}`,
   );
   expect([a.got(), b.got()]).toEqual(['bye\n', 'bye\n']);
   expect(shell.err).toMatch(/^# end of input: sent FIN \(shutdown SHUT_WR\) to the 2 clients connected; still receiving\n/m);
