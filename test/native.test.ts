@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net, { type AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { hasOpenssl, makeCertificate } from './helpers/certificate.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,12 @@ async function counting(
     api[name] = real;
   }
   return n;
+}
+
+/** Whether ss lists a connection from 127.0.0.1:port in CLOSE-WAIT (asked synchronously: no turn of the event loop). */
+function closeWaitOn(port: number): boolean {
+  const out = execFileSync('ss', ['-tnH', 'state', 'close-wait', 'sport', '=', `:${port}`], { encoding: 'utf8' });
+  return out.trim() !== '';
 }
 
 /** A rig on the native fast path with a TCP socket listening on 127.0.0.1. */
@@ -404,6 +411,49 @@ describe.skipIf(!built)('the native fast path', () => {
     expect(await output()).toBe('reset\n');
     expect(r!.of('closed').at(-1)).toMatchObject({ fin: false, unread: 3 });
   });
+
+  it.skipIf(!hasPython)(
+    "closes a connection it accepted after the peer's FIN without a Node socket to read that FIN (TCPServer's loop)",
+    async () => {
+      // TCPServer's loop: recv, send, close, with no turn of the event loop between the send and the close,
+      // and the client's FIN already in the kernel at the close (it shuts down on reading the answer). The close
+      // sends a FIN either way; reading the peer's FIN first made a Node socket per connection (issue 16).
+      const { port, server } = await listening();
+      const { socket, output } = await acceptedInAddon(
+        server,
+        port,
+        's = socket.create_connection(("127.0.0.1", PORT))',
+        's.sendall(b"one")',
+        'assert s.recv(100) == b"ONE"',
+        's.shutdown(socket.SHUT_WR)',
+        'assert s.recv(100) == b""',
+        'print("clean end")',
+      );
+      expect((await r!.engine.recv(socket, 1024, { maxWaitMs: HANG_MS })).toString()).toBe('one');
+      let made = 0;
+      const RealSocket = net.Socket;
+      net.Socket = class extends RealSocket {
+        constructor(...args: ConstructorParameters<typeof net.Socket>) {
+          super(...args);
+          made++;
+        }
+      };
+      try {
+        await r!.engine.send(socket, Buffer.from('ONE'), {});
+        // Waits without a turn of the event loop (whose turn would hand the connection to Node: bare-watch.ts)
+        // until the kernel has the client's FIN: ss says CLOSE-WAIT for the connection.
+        const deadline = Date.now() + HANG_MS;
+        while (!closeWaitOn(port) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        expect(closeWaitOn(port)).toBe(true);
+        r!.engine.close(socket);
+      } finally {
+        net.Socket = RealSocket;
+      }
+      expect(made).toBe(0);
+      expect(r!.of('closed').at(-1)).toMatchObject({ serial: socket.serial, fin: true, unread: 0 });
+      expect(await output()).toBe('clean end\n');
+    },
+  );
 
   it('reads every datagram the kernel holds when a waiting recvfrom wakes, as the event loop reads a batch', async () => {
     // A burst answered from the queue: the kernel's buffer was emptied at the wake-up and had room for

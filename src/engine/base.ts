@@ -58,8 +58,11 @@ export abstract class BaseSocket extends SocketWaits {
   }
   /** After accept's 'accepted' event for this socket: a TCP connection that waited in the queue tells what came meanwhile (queued-news.ts). */
   settleAccepted(): void {}
-  /** A TCP connection reads and tells now what the kernel holds for it that the shell has not read (queued-news.ts). */
-  settle(): void {}
+  /**
+   * A TCP connection reads and tells now what the kernel holds for it that the shell has not read
+   * (queued-news.ts). closing: it closes next, so only news that decides its FIN or reset is read.
+   */
+  settle(_closing = false): void {}
   abstract local(): Address | null;
   abstract peer(): Address | null;
   /** A TLS connection's handshake; null for every other socket. */

@@ -20,17 +20,18 @@
  * answer is 'unknown', and the shell says it cannot tell rather than claiming a FIN.
  */
 import { writeSync } from 'node:fs';
-import type { Socket as NetSocket } from 'node:net';
 import { errorCode } from './errors.js';
-import { descriptor } from './stream-handle.js';
 
 export type EndCause = 'fin' | 'reset' | 'unknown';
 
 const NOTHING = Buffer.alloc(0);
 
-/** Asks the kernel how the connection under raw ended; call it on Node's 'end'. */
-export function howItEnded(raw: NetSocket): EndCause {
-  const answer = pendingError(raw);
+/**
+ * Asks the kernel how the connection on descriptor fd ended; call it on Node's 'end'. fd: the OS
+ * descriptor (a Node socket's or a bare one's: ConnEnd.osFd), -1 when there is none.
+ */
+export function howItEnded(fd: number): EndCause {
+  const answer = pendingError(fd);
   if (answer === 'ECONNRESET') return 'reset';
   return answer === '' || answer === 'EPIPE' ? 'fin' : 'unknown';
 }
@@ -39,9 +40,8 @@ export function howItEnded(raw: NetSocket): EndCause {
  * The zero-byte write: '' when it succeeds (no pending error, writing still allowed), else the error's
  * code; null when the descriptor cannot be had.
  */
-function pendingError(raw: NetSocket): string | null {
-  const fd = descriptor(raw);
-  if (fd === null) return null;
+function pendingError(fd: number): string | null {
+  if (fd < 0) return null;
   try {
     writeSync(fd, NOTHING);
     return '';
@@ -59,8 +59,8 @@ function pendingError(raw: NetSocket): string | null {
  * while we have not shut down writing ourselves: then EPIPE would be our own doing. 'unknown' when
  * the descriptor cannot be had.
  */
-export function resetAfterEnd(raw: NetSocket): 'reset' | 'open' | 'unknown' {
-  const answer = pendingError(raw);
+export function resetAfterEnd(fd: number): 'reset' | 'open' | 'unknown' {
+  const answer = pendingError(fd);
   if (answer === '') return 'open';
   return answer === 'EPIPE' || answer === 'ECONNRESET' ? 'reset' : 'unknown';
 }
@@ -71,6 +71,6 @@ export function resetAfterEnd(raw: NetSocket): 'reset' | 'open' | 'unknown' {
  * error, which Python's next recv raises. The zero-byte write takes it (as that recv would); with none
  * pending it fails with EPIPE, as writing is shut down. True when the reset is in.
  */
-export function resetAfterShutRd(raw: NetSocket): boolean {
-  return pendingError(raw) === 'ECONNRESET';
+export function resetAfterShutRd(fd: number): boolean {
+  return pendingError(fd) === 'ECONNRESET';
 }

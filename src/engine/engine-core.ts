@@ -91,7 +91,7 @@ export class EngineCore implements Core {
    * them: `a.send hi` then `k.close` drew k's FIN where the kernel sent only a RST).
    */
   close(socket: BaseSocket, by: 'us' | 'owner'): void {
-    socket.settle();
+    socket.settle(true);
     const event = closedEvent(socket, by);
     this.sockets.remove(socket);
     const released = socket.close().catch(() => undefined);

@@ -22,14 +22,19 @@ const POLLERR = 0x8;
 const POLLHUP = 0x10;
 const POLLRDHUP = 0x2000;
 
-/** What the kernel holds for fd: nothing, bytes alone, an end (FIN or reset, maybe after bytes), or unknown (no addon to ask). */
-export type QueuedNews = 'none' | 'bytes' | 'ended' | 'unknown';
+/**
+ * What the kernel holds for fd: nothing, bytes alone, the peer's FIN (maybe after bytes), another end
+ * (a reset or an error, or both directions shut: maybe after bytes), or unknown (no addon to ask).
+ */
+export type QueuedNews = 'none' | 'bytes' | 'fin' | 'ended' | 'unknown';
 
 export function queuedNews(calls: NativeCalls | null, fd: number): QueuedNews {
   if (calls === null) return 'unknown';
   const revents = calls.revents(fd);
   if (revents < 0) return 'unknown';
-  if ((revents & (POLLERR | POLLHUP | POLLRDHUP)) !== 0) return 'ended';
+  // A reset sets POLLERR (the socket's error) and POLLHUP (closed); the peer's FIN alone sets only POLLRDHUP.
+  if ((revents & (POLLERR | POLLHUP)) !== 0) return 'ended';
+  if ((revents & POLLRDHUP) !== 0) return 'fin';
   return (revents & POLLIN) !== 0 ? 'bytes' : 'none';
 }
 

@@ -41,17 +41,23 @@ export abstract class AddonReading extends ReceivingHalf {
    * ended or reset it goes to a Node socket, as the loop would hand it over (bare-watch.ts), and its
    * bytes are read first, then the end. Nothing is read where Node would not read now: a full queue
    * (paused), bytes Node holds already (they come first), the bulk path's loan, after shutdown rd.
+   * closing: the socket closes next, and only what decides its FIN or reset matters (EngineCore.close).
    */
-  settleFromKernel(calls: NativeCalls | null): void {
+  settleFromKernel(calls: NativeCalls | null, closing = false): void {
     const fd = this.end.fd();
     if (this.kernel !== null || fd < 0) return; // AF_UNIX reads as calls ask; TLS's bytes are Node's to decrypt
     if (this.paused || this.lent || this.shutRd || this.eof || this.gone) return;
     if (!this.end.isBare && (this.raw.readableLength > 0 || this.raw.readableFlowing === false)) return;
     const news = queuedNews(calls, fd);
     if (news === 'none' || (news === 'bytes' && this.end.isBare)) return;
-    if (news === 'ended') this.end.handToNode();
+    // Closing now: a bare descriptor's peer FIN changes nothing the close says (the kernel's unread count
+    // decides FIN or reset: closed-event.ts); telling it would make a Node socket to read it, some 27 µs
+    // and ten system calls, paid by every TCPServer connection whose client closed first (issue 16).
+    if (news === 'fin' && this.end.isBare && closing) return;
+    const ended = news === 'ended' || news === 'fin';
+    if (ended) this.end.handToNode();
     while (!this.paused && !this.eof && !this.gone && !this.owner.closed) {
-      const got = readQueued(calls, fd, news === 'ended');
+      const got = readQueued(calls, fd, ended);
       switch (got.kind) {
         case 'data':
           this.onData(got.data);

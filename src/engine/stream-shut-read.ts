@@ -65,7 +65,7 @@ export abstract class ShutReading extends StreamState {
    */
   protected lookForOwnReset(taken: boolean): boolean {
     if (!this.readShutInKernel || !this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
-    if (this.owner.closed || this.end.destroyed || !resetAfterShutRd(this.raw)) return false;
+    if (this.owner.closed || this.end.destroyed || !resetAfterShutRd(this.end.osFd())) return false;
     this.gone = true;
     this.fail('ECONNRESET_SHUT_RD', taken);
     return true;

@@ -159,7 +159,7 @@ export abstract class StreamState {
    */
   private lookForReset(taken: boolean): boolean {
     if (!this.eof || !this.endKnown || this.shutWr || this.gone || this.failCode !== null || this.failReported) return false;
-    if (this.owner.closed || resetAfterEnd(this.raw) !== 'reset') return false;
+    if (this.owner.closed || resetAfterEnd(this.end.osFd()) !== 'reset') return false;
     this.gone = true;
     this.resetAfterFin = true;
     this.fail('EPIPE', taken);
@@ -212,7 +212,8 @@ export abstract class StreamState {
     }
     // An AF_UNIX socket has no FIN or RST: its kernel says whether the peer closed with bytes unread.
     const kernel = this.kernel;
-    const cause = kernel === null ? howItEnded(this.raw) : kernel.howItEnded((data) => this.onData(data)) === 'reset' ? 'reset' : 'stream';
+    const cause =
+      kernel === null ? howItEnded(this.end.osFd()) : kernel.howItEnded((data) => this.onData(data)) === 'reset' ? 'reset' : 'stream';
     switch (cause) {
       case 'reset':
         this.gone = true;

@@ -52,8 +52,8 @@ export abstract class TcpState extends BaseSocket {
     this.settle();
   }
 
-  override settle(): void {
-    if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls);
+  override settle(closing = false): void {
+    if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls, closing);
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
