@@ -65,6 +65,9 @@ export abstract class AddonReading extends ReceivingHalf {
           if (!got.more && news === 'bytes') return;
           continue;
         case 'end':
+          // Closing: a FIN changes nothing the close says, and telling it costs the end's probe and event
+          // per connection. Only 'ended' news may be a reset here; without the addon a reset reads as an error.
+          if (closing && news !== 'ended') return;
           return this.onEnd();
         case 'error':
           return this.onError(got.error);
