@@ -78,7 +78,7 @@ export abstract class BaseSocket extends SocketWaits {
 
   abstract bind(host: string, port: number): Promise<Address>;
   abstract listen(backlog: number): Promise<Address>;
-  abstract accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address }>;
+  abstract accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address | null }>;
   abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /** A number when the data went at once; a promise when the call waits, and for every error. */
   abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): number | Promise<number>;

@@ -53,7 +53,8 @@ export abstract class StreamState {
   constructor(
     protected readonly owner: BaseSocket,
     from: NetSocket | BareConnection,
-    readonly remote: Address,
+    /** null: not known (Accepted.from). */
+    readonly remote: Address | null,
     failCode: string | null,
     local: Address | null,
   ) {
@@ -192,8 +193,7 @@ export abstract class StreamState {
       socket: this.owner.name,
       family: this.owner.family,
       transport: 'tcp',
-      host: this.remote.host,
-      port: this.remote.port,
+      ...(this.remote !== null && { host: this.remote.host, port: this.remote.port }),
     });
   }
 

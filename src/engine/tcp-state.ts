@@ -105,11 +105,11 @@ export abstract class TcpState extends BaseSocket {
   override getpeername(): Address {
     const gone = this.stream?.kernelLetGo() ?? null;
     if (gone === null) return super.getpeername();
-    const { host, port } = super.getpeername();
+    // A peer whose address the shell never learnt (Accepted.from null): the words say so, without host and port.
+    const peer = this.peer();
     throw new SocketError('ENOTCONN_ENDED', 'getpeername', {
       socket: this.name,
-      host,
-      port,
+      ...(peer !== null && { host: peer.host, port: peer.port }),
       value: gone === 'reset' ? 'reset' : 'both ends sent their FIN',
     });
   }

@@ -21,7 +21,7 @@ export function socketsTable(
     name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s)),
     type: s.family === 'unix' ? 'UNIX' : `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}${s.tls || s.wrapped ? '+TLS' : ''}`,
     local: s.local ? hostPort(s.local) : '-',
-    peer: s.peer ? hostPort(s.peer) : '-',
+    peer: s.peer ? hostPort(s.peer) : unknownPeer(s) ? 'unknown' : '-',
     state: s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
     queued: queued(s),
     sent: String(s.bytesSent),
@@ -63,6 +63,15 @@ function compact(rows: readonly Row[], columns: number): string {
   }
   return out.join('\n');
 }
+
+/** A connection with no address for its peer: one accept took from a client whose address is not known (engine: Accepted.from). */
+const unknownPeer = (s: SocketInfo): boolean =>
+  s.transport === 'tcp' &&
+  s.family !== 'unix' &&
+  s.state !== 'UNBOUND' &&
+  s.state !== 'BOUND' &&
+  s.state !== 'LISTEN' &&
+  s.state !== 'SYN_SENT';
 
 const ownedBy = (job: number | null): string => (job === null ? '' : ` (%${job})`);
 

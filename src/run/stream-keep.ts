@@ -1,7 +1,7 @@
 import { streamWords } from './stream-words.js';
 import { SocketError } from '../engine/index.js';
 import type { Address, SocketHandle } from '../engine/types.js';
-import { addressRepr } from '../lang/values.js';
+import { clientRepr, UNKNOWN_CLIENT_WHY } from '../lang/values.js';
 import { bytes, clientWait, listening, noClient, pumpSocket, type Streamer } from './stream-sockets.js';
 
 /**
@@ -29,7 +29,9 @@ export async function listenKeep(s: Streamer): Promise<number> {
       );
       if (accepted === null) return 1;
       const { socket, address } = accepted;
-      say(`connection from ${addressRepr(address)}${input.ended ? ' (the input has ended: nothing will be sent to it)' : ''}`);
+      say(
+        `connection from ${clientRepr(address)}${address === null ? ` (${UNKNOWN_CLIENT_WHY})` : ''}${input.ended ? ' (the input has ended: nothing will be sent to it)' : ''}`,
+      );
       served.connections += 1;
       const counts = { sent: 0, received: 0 };
       clients.set(socket, counts);
@@ -47,7 +49,7 @@ export async function listenKeep(s: Streamer): Promise<number> {
           (r) => {
             // Ctrl-C ends every pump: the summary says those, not each one as if it had closed.
             if (r.end !== 'cancelled')
-              say(`${addressRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(counts.received)}`);
+              say(`${clientRepr(address)} closed its side; sent ${bytes(counts.sent)}, received ${bytes(counts.received)}`);
           },
           (e: unknown) => say(failedClient(address, counts, e)),
         )
@@ -75,11 +77,11 @@ export async function listenKeep(s: Streamer): Promise<number> {
  * One client's connection failed (it reset): said with its address and counts, and without the
  * command line's "run the command again", as listen -k goes on serving the others.
  */
-function failedClient(address: Address, counts: { sent: number; received: number }, e: unknown): string {
+function failedClient(address: Address | null, counts: { sent: number; received: number }, e: unknown): string {
   const totals = `sent ${bytes(counts.sent)}, received ${bytes(counts.received)}`;
-  if (e instanceof SocketError && e.code === 'ECONNRESET') return `${addressRepr(address)} reset the connection (ECONNRESET); ${totals}`;
+  if (e instanceof SocketError && e.code === 'ECONNRESET') return `${clientRepr(address)} reset the connection (ECONNRESET); ${totals}`;
   const said = e instanceof Error ? streamWords(e.message).replace('; run the command again for a new one', '') : String(e);
-  return `${addressRepr(address)}: ${said}; ${totals}`;
+  return `${clientRepr(address)}: ${said}; ${totals}`;
 }
 
 /** The end of input for one client: its FIN. One that has gone (a reset) is said by its own pump. */
