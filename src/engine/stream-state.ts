@@ -12,7 +12,7 @@ import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
 import type { UnixReads } from './unix-reads.js';
-import type { Address, SocketState, StreamEnd, StreamRead } from './types.js';
+import type { Address, ShutMarks, SocketState, StreamEnd, StreamRead } from './types.js';
 
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
 /**
@@ -91,6 +91,11 @@ export abstract class StreamState {
   get local(): Address {
     this.localAddr ??= this.end.localAddress(this.owner.family);
     return this.localAddr;
+  }
+
+  /** What shutdown marked on this connection (SocketInfo.shut). */
+  shutMarks(): ShutMarks {
+    return { rd: this.shutRd, wr: this.shutWr };
   }
 
   state(): SocketState {

@@ -14,7 +14,7 @@ import { overlaps } from './resolve.js';
 import { canReset } from './stream-handle.js';
 import { tlsOf } from './tls-info.js';
 import { Stream } from './tcp-stream.js';
-import type { Address, SocketState, TlsInfo, TlsSetup } from './types.js';
+import type { Address, ShutMarks, SocketState, TlsInfo, TlsSetup } from './types.js';
 
 export abstract class TcpState extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -99,6 +99,10 @@ export abstract class TcpState extends BaseSocket {
 
   peer(): Address | null {
     return this.stream?.remote ?? null;
+  }
+
+  override shutMarks(): ShutMarks {
+    return this.stream?.shutMarks() ?? super.shutMarks();
   }
 
   /** The peer, as Linux's getpeername gives it: none (ENOTCONN) once the kernel has let the connection go. */
