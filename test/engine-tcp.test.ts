@@ -27,6 +27,7 @@ async function connected(): Promise<{ server: SocketHandle; client: SocketHandle
   const client = r.engine.create('tcp', 4, { name: 'clientSocket', owner: 'main' });
   await r.engine.connect(client, '127.0.0.1', port, {});
   const { socket: conn, address: addr } = await r.engine.accept(server, { owner: 'main', name: 'connectionSocket' });
+  if (addr === null) throw new Error('accept did not know the address of a client of this process');
   return { server, client, conn, port, addr };
 }
 

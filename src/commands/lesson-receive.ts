@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/types.js';
 import type { Stmt } from '../lang/ast.js';
-import { NONE, addressRepr, equal, itemsOf, repr, type Value } from '../lang/values.js';
+import { NONE, clientRepr, equal, itemsOf, repr, type Value } from '../lang/values.js';
 import { compile } from './check.js';
 
 /**
@@ -67,7 +67,7 @@ export class Receipts {
   hear(event: EngineEvent): void {
     if (event.kind === 'returned' && RECEIVES.has(event.call))
       this.got.push({ serial: event.serial, shown: repr({ kind: 'bytes', value: Buffer.from(event.data) }) });
-    else if (event.kind === 'accepted') this.got.push({ serial: event.serial, shown: `the connection from ${addressRepr(event.peer)}` });
+    else if (event.kind === 'accepted') this.got.push({ serial: event.serial, shown: `the connection from ${clientRepr(event.peer)}` });
   }
 
   has(serial: number | undefined): boolean {

@@ -1,4 +1,4 @@
-import { address as addressValue, addressRepr, NONE, type Value } from '../lang/values.js';
+import { address as addressValue, addressRepr, clientRepr, NONE, type Value } from '../lang/values.js';
 import type { SocketHandle } from '../engine/index.js';
 import { overrides } from './session-commands.js';
 import { comment } from '../spec/python.js';
@@ -75,10 +75,10 @@ export const serveCommand: CommandDef = defineCommand({
         served += 1;
         const vars = new Map<string, Value>(extra);
         vars.set('conn', { kind: 'socket', handle: socket, transport: 'tcp' });
-        vars.set('addr', addressValue(address));
+        vars.set('addr', address === null ? NONE : addressValue(address)); // None: not known (clientRepr)
         let release = (): void => undefined;
         const id = jobs.start(
-          `${file} for ${addressRepr(address)} (serve${ctx.job === undefined ? '' : ` %${ctx.job}`})`,
+          `${file} for ${clientRepr(address)} (serve${ctx.job === undefined ? '' : ` %${ctx.job}`})`,
           (signal, job) => ctx.session.runFile(file, vars, { signal, job, depth: ctx.scope.depth + 1 }),
           (job, end) => {
             handlers.delete(job);
@@ -86,7 +86,7 @@ export const serveCommand: CommandDef = defineCommand({
             release();
             if (end.state !== 'failed') return;
             failed += 1;
-            const text = `${file} for ${addressRepr(address)} (job %${job}) failed: ${errorText(end.error)}`;
+            const text = `${file} for ${clientRepr(address)} (job %${job}) failed: ${errorText(end.error)}`;
             ctx.warn(text);
             // Kept among serve's notes too, which jobs %N shows: a warning scrolls away (trial 7: "no notes").
             if (ctx.job !== undefined) ctx.session.jobs.note(ctx.job, text);

@@ -1,6 +1,6 @@
 import { andThen } from '../core/completion.js';
 import { NONE, address as addressValue, tuple, type Value } from '../lang/values.js';
-import { addressRepr } from '../lang/values.js';
+import { addressRepr, clientRepr, UNKNOWN_CLIENT_WHY } from '../lang/values.js';
 import { expr, lines, reuseAddress, socketExpr } from '../spec/python.js';
 import { optionCalls } from './socket-options.js';
 import { ADDRESS, destination } from './address-arg.js';
@@ -104,10 +104,12 @@ export const socketCalls: readonly CommandDef[] = [
       tellWaiting(ctx, s, 'accept');
       return andThen(accepting, ({ socket, address, tls }) => {
         ctx.scope.current = socket;
-        if (ctx.session.showsInfo())
-          ctx.info(`new connection socket ${socket.name} for ${addressRepr(address)}; ${s.name} keeps welcoming`);
+        if (ctx.session.showsInfo()) {
+          const why = address === null ? `: ${UNKNOWN_CLIENT_WHY}, so addr is None` : '';
+          ctx.info(`new connection socket ${socket.name} for ${clientRepr(address)}${why}; ${s.name} keeps welcoming`);
+        }
         if (tls) for (const line of tlsLines(tls, '')) ctx.info(line);
-        return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, addressValue(address));
+        return tuple({ kind: 'socket', handle: socket, transport: 'tcp' }, address === null ? NONE : addressValue(address));
       });
     },
   }),

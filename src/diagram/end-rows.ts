@@ -20,7 +20,7 @@ export function drawFin(d: Drawing, e: ExchangeOf<'fin'>): void {
 export function drawEnded(d: Drawing, e: ExchangeOf<'ended'>): void {
   // The FIN arrived, drawn where the engine saw it. A peer in this shell drew its own when it closed.
   const s = d.book.known(e.socket.serial);
-  if (s === undefined || s.peer === null) return;
+  if (s === undefined || (s.peer === null && s.unknownPeer === undefined)) return;
   const from = d.book.sender(s, s.peer);
   const end = e.end === 'stream' ? 'end of stream' : e.end === 'fin' ? 'FIN' : 'FIN or RST (the OS did not say which)';
   if (from !== null && !from.inside) {

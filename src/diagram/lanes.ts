@@ -22,6 +22,8 @@ export interface SocketLane {
   readonly transport: Transport;
   local: Address | null;
   peer: Address | null;
+  /** A connection whose client's address the shell never learnt (Accepted.from null): that client's lane. */
+  unknownPeer?: number;
 }
 
 /** What the diagram is told of the sockets now: the label each open socket goes by (as `sockets` and the prompt show it), by serial. */
@@ -40,6 +42,9 @@ interface PeerSeen {
 
 /** The title of a connection's lane until accept returns it. */
 const NOT_ACCEPTED = '(not accepted yet)';
+
+/** The title of a client's lane when its address is not known. */
+export const UNKNOWN_PEER = 'address unknown';
 
 export class LaneBook {
   /** Every lane in order: a socket's, or a peer's outside the shell (its title is its address). */
@@ -92,6 +97,12 @@ export class LaneBook {
       this.peers.set(key, i);
     }
     return i;
+  }
+
+  /** A lane of its own for a client whose address is not known (see Accepted.from): no address to share it by. */
+  unknownClient(): number {
+    this.lanes.push({ title: UNKNOWN_PEER, kind: 'peer', peer: { answered: true, refused: null } });
+    return this.lanes.length - 1;
   }
 
   /** Something came from the peer at lane i (data, a handshake, a FIN, a reset): it is a live peer. */
@@ -159,7 +170,7 @@ export class LaneBook {
    * one still fits, as a datagram sent just before its socket closed can be told after the close.
    */
   sender(to: SocketLane, from: Address | null): { lane: number; inside: boolean } | null {
-    if (!from) return null;
+    if (!from) return to.unknownPeer === undefined ? null : { lane: to.unknownPeer, inside: false };
     const s = this.find((s) => s !== to && same(s.local, from) && (to.transport === 'udp' || same(s.peer, to.local)), true);
     return s ? { lane: s.index, inside: true } : { lane: this.outside(from), inside: false };
   }

@@ -58,11 +58,13 @@ export function drawConnectFailed(d: Drawing, e: ExchangeOf<'connectFailed'>): v
 export function drawAccept(d: Drawing, e: ExchangeOf<'accept'>): void {
   const { book } = d;
   const listener = book.lane(e.socket, 'tcp', 'welcoming');
-  const drawn = book.accepted(e.conn.serial, e.peer); // its client in this shell: its TLS handshake was drawn at connect
+  // Its client in this shell: its TLS handshake was drawn at connect. A client whose address is not known is not one of them.
+  const drawn = e.peer !== null && book.accepted(e.conn.serial, e.peer);
   const conn = book.lane(e.conn, 'tcp', 'connection');
   conn.local = e.local;
   conn.peer = e.peer;
-  if (!drawn && e.peer.family !== 'unix') {
+  if (e.peer === null) conn.unknownPeer = book.unknownClient();
+  if (!drawn && e.peer?.family !== 'unix') {
     // A client outside the shell: its kernel and ours made the connection before accept
     // returned it, at a time the engine never saw, so the rows say so rather than place it.
     const from = book.sender(conn, e.peer);
@@ -74,7 +76,8 @@ export function drawAccept(d: Drawing, e: ExchangeOf<'accept'>): void {
       d.arrow(from.lane, listener.index, 'ACK: queued for accept', true);
     }
   }
-  d.arrow(listener.index, conn.index, `accept: new socket for ${addressRepr(e.peer)}`, true);
+  const client = e.peer === null ? `a client whose address is unknown` : addressRepr(e.peer);
+  d.arrow(listener.index, conn.index, `accept: new socket for ${client}`, true);
   if (e.tls && !drawn) d.rows.push(tlsNote(conn.index, e.tls));
 }
 

@@ -8,7 +8,7 @@ import type { Address, SocketHandle } from './types.js';
 export function acceptedEvent(
   listener: BaseSocket,
   conn: BaseSocket | null,
-  r: { socket: SocketHandle; address: Address },
+  r: { socket: SocketHandle; address: Address | null },
 ): Extract<EngineEvent, { kind: 'accepted' }> {
   const local = conn?.local() ?? listener.getsockname();
   const tls = conn?.secured() ?? undefined;

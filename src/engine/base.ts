@@ -13,6 +13,7 @@ import type {
   BlockOptions,
   CreateOptions,
   ShutdownHow,
+  ShutMarks,
   SocketHandle,
   SocketInfo,
   OptionArg,
@@ -28,6 +29,8 @@ import type {
 export type { Accepted, Core, Holder } from './socket-core.js';
 
 export type Queued = SocketInfo['queued'];
+
+const NOT_SHUT: ShutMarks = { rd: false, wr: false };
 
 export abstract class BaseSocket extends SocketWaits {
   bytesSent = 0;
@@ -51,6 +54,10 @@ export abstract class BaseSocket extends SocketWaits {
   /** A listening socket's connections waiting for accept, and whether closing resets them (else it closes them). */
   unaccepted(): { count: number; reset: boolean } {
     return { count: 0, reset: false };
+  }
+  /** What shutdown marked (SocketInfo.shut); a socket no shutdown reached has neither. */
+  shutMarks(): ShutMarks {
+    return NOT_SHUT;
   }
   /** Whether closing now resets a live connection because of SO_LINGER 0; false for the others. */
   lingerResets(): boolean {
@@ -78,7 +85,7 @@ export abstract class BaseSocket extends SocketWaits {
 
   abstract bind(host: string, port: number): Promise<Address>;
   abstract listen(backlog: number): Promise<Address>;
-  abstract accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address }>;
+  abstract accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address | null }>;
   abstract connect(host: string, port: number, options: BlockOptions): Promise<{ local: Address; remote: Address }>;
   /** A number when the data went at once; a promise when the call waits, and for every error. */
   abstract send(data: Buffer, options: BlockOptions, call: 'send' | 'sendall'): number | Promise<number>;
@@ -143,6 +150,7 @@ export abstract class BaseSocket extends SocketWaits {
       waiting: this.reader.call ?? this.writer.call,
       closeResets: this.unread() > 0 || this.lingerResets(),
       wrapped: this.wrapped(),
+      shut: this.shutMarks(),
     };
   }
 }

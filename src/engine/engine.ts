@@ -235,7 +235,7 @@ class SocketEngine implements Engine {
   }
 
   /** What accept returned, told as the engine event of the completed call. */
-  private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address }): Accepting {
+  private accepted(listener: BaseSocket, r: { socket: SocketHandle; address: Address | null }): Accepting {
     const conn = this.find(r.socket);
     const event = acceptedEvent(listener, conn, r);
     this.core.emit(event);

@@ -42,7 +42,7 @@ export type EngineEvent =
    * next to it came within one tick of the kernel's clock, so which came first (and which accept
    * returns first) is not known; absent when known.
    */
-  | { kind: 'incoming'; serial: number; socket: string; from: Address; pending: number; taken: boolean; tied?: true }
+  | { kind: 'incoming'; serial: number; socket: string; from: Address | null; pending: number; taken: boolean; tied?: true }
   /** Data reached the socket's queue; taken: a waiting recv got it at once; queued counts datagrams (UDP) or bytes (TCP). */
   | {
       kind: 'received';
@@ -101,7 +101,8 @@ export type EngineEvent =
       conn: number;
       connName: string;
       local: Address;
-      peer: Address;
+      /** null: the client's address is not known (see Accepted.from). */
+      peer: Address | null;
       /** A TLS listener: the handshake the connection made before accept took it (absent for plain TCP). */
       tls?: TlsInfo;
     }

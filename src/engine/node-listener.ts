@@ -146,7 +146,13 @@ export class NodeListener implements Welcoming {
   }
 
   private readonly onConnection = (raw: net.Socket): void => {
-    const from: Address = { host: raw.remoteAddress ?? '', port: raw.remotePort ?? 0, family: this.owner.family };
+    // Node asks the kernel for the client's address only now, after its own accept: a client that reset
+    // the connection before that is named by no one (getpeername: ENOTCONN), so its address is unknown,
+    // not ('', 0). An AF_UNIX client has no address to ask for: Python's accept gives '' for it.
+    const host = raw.remoteAddress;
+    const family = this.owner.family;
+    const from: Address | null =
+      family === 'unix' ? { host: host ?? '', port: 0, family } : host === undefined ? null : { host, port: raw.remotePort ?? 0, family };
     raw.on('error', whileQueued);
     this.enqueue({ raw, from, failCode: null, local: this.connLocal });
   };

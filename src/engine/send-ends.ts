@@ -55,8 +55,9 @@ export class PeerSends {
    * The sends of the peer socket the bytes [end - n, end) of this connection came from; null: the peer
    * is not a socket of this shell, or its sends that far back are not known.
    */
-  read(n: number, end: number, remote: Address, local: () => Address): SendsRead | null {
-    if (this.peer === undefined) this.peer = this.find(remote, local);
+  read(n: number, end: number, remote: Address | null, local: () => Address): SendsRead | null {
+    // A peer whose address is not known (Accepted.from) is not found: none of this shell's sockets is known to be it.
+    if (this.peer === undefined) this.peer = remote === null ? null : this.find(remote, local);
     const ends = this.peer?.sendEnds ?? null;
     // Every byte the peer wrote must be a send it told of (a sendall under way, a bulk path: not yet, or not), else offsets would not line up.
     if (ends === null || ends.total !== this.peer!.bytesSent) return null;

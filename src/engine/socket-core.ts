@@ -40,7 +40,12 @@ export type Holder = { readonly holder: string; readonly holderStop?: string };
 export interface Accepted {
   /** Node's socket, or the bare descriptor the native fast path accepted (tcp-end.ts). */
   readonly raw: NetSocket | BareConnection;
-  readonly from: Address;
+  /**
+   * The client's address; null when it is not known: Node's own server (no addon) asks the kernel
+   * only after accepting, and the kernel names no peer of a connection reset before that (Python's
+   * accept, which reads accept(2)'s address, still has it).
+   */
+  readonly from: Address | null;
   /** A code such as 'ECONNRESET' if the connection failed before accept took it. */
   failCode: string | null;
   /** Its local address when the listener's says it (welcoming.ts localOfAccepted), else null: asked of the OS when wanted. */

@@ -89,6 +89,18 @@ export interface SocketInfo {
   readonly tls?: TlsInfo;
   /** Wrapped in TLS (wrapTls) whether or not a handshake has happened: a TLS listener, a client before its handshake. */
   readonly wrapped: boolean;
+  /**
+   * What shutdown marked, as Linux's sk_shutdown (ss -e: <-- wr, --> rd, --- both): on UDP the only
+   * trace of it (no packet goes), on TCP beside the state (FIN_WAIT is wr's FIN). A UDP socket with no
+   * peer is marked too, though its shutdown failed (ENOTCONN), as Linux does.
+   */
+  readonly shut: ShutMarks;
+}
+
+/** Which directions shutdown shut (SocketInfo.shut). */
+export interface ShutMarks {
+  readonly rd: boolean;
+  readonly wr: boolean;
 }
 
 /** A socket's kind and addresses, as SocketInfo has them. */

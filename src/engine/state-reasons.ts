@@ -103,7 +103,7 @@ export const STATE_REASONS = {
     code: 'ENOTCONN',
     python: 'OSError',
     say: (c) =>
-      `the connection of ${name(c)} is over (${c.value ?? 'ended'}): the kernel has let it go and names no peer, as Python's getpeername finds; its peer was ${where(c)}`,
+      `the connection of ${name(c)} is over (${c.value ?? 'ended'}): the kernel has let it go and names no peer, as Python's getpeername finds; ${c.host === undefined ? "its peer's address is unknown: Node asked for it only after the reset" : `its peer was ${where(c)}`}`,
   },
   ENOTCONN_RESET: {
     code: 'ENOTCONN',

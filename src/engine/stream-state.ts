@@ -12,7 +12,7 @@ import { howItEnded, resetAfterEnd } from './end-probe.js';
 import { SocketError, errorCode, fromCode } from './errors.js';
 import { ConnEnd, type BareConnection } from './tcp-end.js';
 import type { UnixReads } from './unix-reads.js';
-import type { Address, SocketState, StreamEnd, StreamRead } from './types.js';
+import type { Address, ShutMarks, SocketState, StreamEnd, StreamRead } from './types.js';
 
 const STREAM_READS: ReadonlySet<string> = new Set<StreamRead['call']>(['recvline', 'recvuntil', 'recvexactly', 'peek']);
 /**
@@ -53,7 +53,8 @@ export abstract class StreamState {
   constructor(
     protected readonly owner: BaseSocket,
     from: NetSocket | BareConnection,
-    readonly remote: Address,
+    /** null: not known (Accepted.from). */
+    readonly remote: Address | null,
     failCode: string | null,
     local: Address | null,
   ) {
@@ -90,6 +91,11 @@ export abstract class StreamState {
   get local(): Address {
     this.localAddr ??= this.end.localAddress(this.owner.family);
     return this.localAddr;
+  }
+
+  /** What shutdown marked on this connection (SocketInfo.shut). */
+  shutMarks(): ShutMarks {
+    return { rd: this.shutRd, wr: this.shutWr };
   }
 
   state(): SocketState {
@@ -192,8 +198,7 @@ export abstract class StreamState {
       socket: this.owner.name,
       family: this.owner.family,
       transport: 'tcp',
-      host: this.remote.host,
-      port: this.remote.port,
+      ...(this.remote !== null && { host: this.remote.host, port: this.remote.port }),
     });
   }
 

@@ -14,7 +14,7 @@ import { overlaps } from './resolve.js';
 import { canReset } from './stream-handle.js';
 import { tlsOf } from './tls-info.js';
 import { Stream } from './tcp-stream.js';
-import type { Address, SocketState, TlsInfo, TlsSetup } from './types.js';
+import type { Address, ShutMarks, SocketState, TlsInfo, TlsSetup } from './types.js';
 
 export abstract class TcpState extends BaseSocket {
   readonly transport = 'tcp' as const;
@@ -101,15 +101,19 @@ export abstract class TcpState extends BaseSocket {
     return this.stream?.remote ?? null;
   }
 
+  override shutMarks(): ShutMarks {
+    return this.stream?.shutMarks() ?? super.shutMarks();
+  }
+
   /** The peer, as Linux's getpeername gives it: none (ENOTCONN) once the kernel has let the connection go. */
   override getpeername(): Address {
     const gone = this.stream?.kernelLetGo() ?? null;
     if (gone === null) return super.getpeername();
-    const { host, port } = super.getpeername();
+    // A peer whose address the shell never learnt (Accepted.from null): the words say so, without host and port.
+    const peer = this.peer();
     throw new SocketError('ENOTCONN_ENDED', 'getpeername', {
       socket: this.name,
-      host,
-      port,
+      ...(peer !== null && { host: peer.host, port: peer.port }),
       value: gone === 'reset' ? 'reset' : 'both ends sent their FIN',
     });
   }

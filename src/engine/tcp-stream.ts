@@ -19,7 +19,13 @@ export class Stream extends AddonReading {
   private released: Promise<void> | null = null;
 
   /** local: the connection's local address when it is known already (an accepted one's, welcoming.ts localOfAccepted), else null. */
-  constructor(owner: BaseSocket, from: NetSocket | BareConnection, remote: Address, failCode: string | null, local: Address | null = null) {
+  constructor(
+    owner: BaseSocket,
+    from: NetSocket | BareConnection,
+    remote: Address | null,
+    failCode: string | null,
+    local: Address | null = null,
+  ) {
     super(owner, from, remote, failCode, local);
     this.end.start();
   }

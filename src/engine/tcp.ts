@@ -123,7 +123,8 @@ export class TcpSocket extends TcpReceiving {
    * A connection queued (or, with HereOptions on the native back end, one that comes within the wait
    * in the addon) is returned itself, as recv's bytes are (core/completion.ts); else a promise.
    */
-  accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address }> {
+  /** address: the client's, or null when it is not known (Accepted.from). */
+  accept(options: BlockOptions & CreateOptions): Completion<{ socket: SocketHandle; address: Address | null }> {
     let listener: Welcoming | null;
     let accepted: Accepted | undefined;
     try {
@@ -153,9 +154,9 @@ export class TcpSocket extends TcpReceiving {
     this.connecting = true;
     this.attempted = null;
     let stream: Stream;
+    let ip: string;
     try {
-      const ip =
-        literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
+      ip = literalHost(host, this.family, 'connect', this.name, port) ?? (await resolveHost(host, this.family, 'connect', this.name, port));
       this.checkOpen('connect');
       stream = await this.handshakeFrom({ ip, port, host });
       if (this.noDelay) stream.raw.setNoDelay(true);
@@ -170,9 +171,11 @@ export class TcpSocket extends TcpReceiving {
     const { serial, name: socket, transport } = this;
     const named = lookedUp(host, this.family);
     const tls = this.secured() ?? undefined;
-    this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote: stream.remote, named, ...(tls && { tls }) });
+    // A stream connect made knows its peer (tcp-connect.ts); only an accepted one may not (Accepted.from).
+    const remote = stream.remote ?? { host: ip, port, family: this.family };
+    this.emit({ kind: 'connected', serial, socket, transport, local: stream.local, remote, named, ...(tls && { tls }) });
     stream.tellStored(); // a reset that came with the handshake (tcp-connect.ts resetAtOnce), after it
-    return { local: stream.local, remote: stream.remote };
+    return { local: stream.local, remote };
   }
 
   /** A promise when the FIN is Node's to send (no addon, TLS): it resolves once the FIN has gone (tcp-stream.ts finSent). */
@@ -213,7 +216,7 @@ export class TcpSocket extends TcpReceiving {
    * The new socket for a connection taken from the queue; a rejected promise if making it failed
    * (Completion's errors are never thrown).
    */
-  private adopted(accepted: Accepted, options: CreateOptions): Completion<{ socket: SocketHandle; address: Address }> {
+  private adopted(accepted: Accepted, options: CreateOptions): Completion<{ socket: SocketHandle; address: Address | null }> {
     try {
       if (this.linger !== LINGER_OFF) accepted.linger = this.linger;
       return { socket: this.core.adopt(failedWhileQueued(accepted), this.family, options), address: accepted.from };

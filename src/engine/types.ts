@@ -37,7 +37,8 @@ export interface Received {
 /** What accept returns: the new connection, its peer, and a TLS listener's connection's handshake. */
 export interface Accepting {
   readonly socket: SocketHandle;
-  readonly address: Address;
+  /** null: the client's address is not known (socket-core.ts Accepted.from); Python's accept would have it. */
+  readonly address: Address | null;
   readonly tls?: TlsInfo;
 }
 

@@ -9,7 +9,7 @@ import { andThen, type Completion } from '../core/completion.js';
 import { BaseSocket, type Core, type Queued } from './base.js';
 import { errorCode, fromCode, type ErrorContext } from './errors.js';
 import { kernelUdpDrops } from './kernel-drops.js';
-import type { Address, BlockOptions, Family, RecvCall } from './types.js';
+import type { Address, BlockOptions, Family, RecvCall, ShutMarks } from './types.js';
 import { DgramHandle } from './udp-handle.js';
 import { DatagramInbox, YIELD_EVERY, YIELD_EVERY_LOOP } from './udp-inbox.js';
 import { DescriptorOptions } from './sockopts.js';
@@ -31,6 +31,10 @@ export abstract class UdpReceiving extends BaseSocket {
    * a later connect leaves Linux's flags alone. UDP sends nothing when either is set.
    */
   protected readonly shut = { rd: false, wr: false };
+
+  override shutMarks(): ShutMarks {
+    return { rd: this.shut.rd, wr: this.shut.wr };
+  }
 
   constructor(core: Core, name: string, serial: number, owner: string, family: Family) {
     super(core, name, serial, owner, family);

@@ -30,7 +30,7 @@ export const CODE_PARAGRAPHS = {
   EAGAIN:
     'The socket is non-blocking (settimeout 0): a call that would have to wait fails at once instead. Nothing was lost; try again when data has arrived, or set a timeout.',
   ENOTCONN:
-    "That call needs a connected socket. TCP needs a handshake before any data: the client calls connect, the server's accept returns a new connection socket, and data flows between those two connection sockets. A listening (welcoming) socket never carries data itself.",
+    "That call needs a connected socket. TCP needs a handshake before any data: the client calls connect, the server's accept returns a new connection socket, and data flows between those two connection sockets. A listening (welcoming) socket never carries data itself. A UDP socket is connected once connect gave it a default peer (no packet goes): send and getpeername need that, and so does shutdown, which on UDP sends nothing and only marks the socket; Linux marks it even when it refuses (ENOTCONN): after wr its sends raise BrokenPipeError, after rd a receive that would wait for ever returns b'', and sockets shows the mark.",
   EPIPE:
     "A broken pipe: the socket can't send any more. Most often the peer closed the connection, or reset it, and the data has nowhere to go; recv still returns what arrived before, then b''. It also happens after shutdown wr on this side, and on a TCP socket that was never connected (send uses the connection's address, and there is none; for UDP, use sendto with an address). Close the socket; a new conversation needs a new connection.",
   EDESTADDRREQ:

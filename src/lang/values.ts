@@ -89,6 +89,18 @@ export function addressRepr(a: Address): string {
   return `('${address}', ${a.port}, 0, ${scopeId})`;
 }
 
+/**
+ * A client's address, as Python writes it; null, an address the shell does not know (the engine's
+ * Accepted.from: a client that reset before Node's server asked for it), said so, never made up.
+ */
+export function clientRepr(a: Address | null): string {
+  return a === null ? 'a client whose address is unknown' : addressRepr(a);
+}
+
+/** Why a client's address is unknown (clientRepr's null): said where accept or a notice first shows that client. */
+export const UNKNOWN_CLIENT_WHY =
+  "it reset the connection before Node's server asked the kernel for its address (without the native addon Node asks after accepting, and the kernel names no peer of a reset connection; Python's accept has it from accept itself)";
+
 /** `host:port` for prose, with brackets around IPv6 hosts. */
 export function hostPort(a: Address): string {
   if (a.family === 'unix') return a.host === '' ? '(unnamed)' : a.host;

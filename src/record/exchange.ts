@@ -39,7 +39,7 @@ export type Exchange =
       readonly socket: LoggedSocket;
       readonly conn: LoggedSocket;
       readonly local: Address;
-      readonly peer: Address;
+      readonly peer: Address | null;
       /** A TLS listener: the handshake the connection made before accept took it. */
       readonly tls?: TlsInfo;
     }

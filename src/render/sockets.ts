@@ -21,8 +21,8 @@ export function socketsTable(
     name: (s.serial === current?.serial ? '* ' : '') + s.name + ownedBy(jobOf(s)),
     type: s.family === 'unix' ? 'UNIX' : `${s.transport.toUpperCase()}${s.family === 6 ? '/6' : ''}${s.tls || s.wrapped ? '+TLS' : ''}`,
     local: s.local ? hostPort(s.local) : '-',
-    peer: s.peer ? hostPort(s.peer) : '-',
-    state: s.waiting ? `${s.state} (${s.waiting}…)` : s.state,
+    peer: s.peer ? hostPort(s.peer) : unknownPeer(s) ? 'unknown' : '-',
+    state: `${s.state}${shutWords(s)}${s.waiting ? ` (${s.waiting}…)` : ''}`,
     queued: queued(s),
     sent: String(s.bytesSent),
     received: received(s),
@@ -62,6 +62,26 @@ function compact(rows: readonly Row[], columns: number): string {
     out.push(...wrapWords(r.counts, columns, indent, indent));
   }
   return out.join('\n');
+}
+
+/** A connection with no address for its peer: one accept took from a client whose address is not known (engine: Accepted.from). */
+const unknownPeer = (s: SocketInfo): boolean =>
+  s.transport === 'tcp' &&
+  s.family !== 'unix' &&
+  s.state !== 'UNBOUND' &&
+  s.state !== 'BOUND' &&
+  s.state !== 'LISTEN' &&
+  s.state !== 'SYN_SENT';
+
+/**
+ * What shutdown shut, in shutdown's own words, beside a state that does not say it (ss -e's <-- --> ---):
+ * every mark of a UDP socket (no packet tells its peer); a TCP connection's rd alone (FIN_WAIT and
+ * SHUT_DOWN say wr's FIN already).
+ */
+function shutWords(s: SocketInfo): string {
+  const { rd, wr } = s.shut;
+  if (s.transport === 'tcp') return rd && !wr && s.state !== 'RESET' ? ' (shut rd)' : '';
+  return rd && wr ? ' (shut rdwr)' : rd ? ' (shut rd)' : wr ? ' (shut wr)' : '';
 }
 
 const ownedBy = (job: number | null): string => (job === null ? '' : ` (%${job})`);

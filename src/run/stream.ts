@@ -9,7 +9,7 @@ import { Cancelled } from '../core/errors.js';
 import { SocketError } from '../engine/index.js';
 import { OutputFailed } from '../commands/pump.js';
 import { STREAM_READ, failedTotals, refusedCount } from '../commands/stream-ends.js';
-import { addressRepr } from '../lang/values.js';
+import { addressRepr, clientRepr, UNKNOWN_CLIENT_WHY } from '../lang/values.js';
 import { messageLine } from '../render/message.js';
 import { streamWords } from './stream-words.js';
 import { Session } from '../session/session.js';
@@ -120,7 +120,7 @@ async function listenOnce(s: Streamer): Promise<number> {
   if (accepted === null) return 1;
   const { socket, address } = accepted;
   engine.close(listener); // as nc: one client, and nobody else can connect meanwhile
-  say(`connection from ${addressRepr(address)}`);
+  say(`connection from ${clientRepr(address)}${address === null ? ` (${UNKNOWN_CLIENT_WHY})` : ''}`);
   return finish(s, await pumpSocket(s, socket, s.input));
 }
 

@@ -1,5 +1,5 @@
 import type { EngineEvent, OwnReset, StreamEnd } from '../engine/types.js';
-import { addressRepr } from '../lang/values.js';
+import { addressRepr, UNKNOWN_CLIENT_WHY } from '../lang/values.js';
 import type { Output } from '../core/output.js';
 import type { Trouble } from '../record/trouble.js';
 
@@ -42,17 +42,18 @@ export const EVENT_SAYS: { readonly [K in EngineEvent['kind']]: Describe<K> } = 
   connected: () => null,
   // The failed call says so itself.
   connectFailed: () => null,
-  incoming: (e) =>
-    e.taken || e.pending !== 1
-      ? null
-      : say({
-          kind: 'notice',
-          tag: e.socket,
-          // Tied: it and the next came within one tick of the kernel's clock, and accept may return either first.
-          text: e.tied
-            ? `a client connected from ${addressRepr(e.from)}, and another within the same tick of the kernel's clock (a few ms): which came first, so which accept returns first, is not known`
-            : `a client connected from ${addressRepr(e.from)}; accept will return it`,
-        }),
+  incoming: (e) => {
+    if (e.taken || e.pending !== 1) return null;
+    const from = e.from === null ? ` (its address is unknown: ${UNKNOWN_CLIENT_WHY})` : ` from ${addressRepr(e.from)}`;
+    return say({
+      kind: 'notice',
+      tag: e.socket,
+      // Tied: it and the next came within one tick of the kernel's clock, and accept may return either first.
+      text: e.tied
+        ? `a client connected${from}, and another within the same tick of the kernel's clock (a few ms): which came first, so which accept returns first, is not known`
+        : `a client connected${from}; accept will return it`,
+    });
+  },
   received: (e) => {
     if (e.taken || e.queued === 0) return null;
     if (e.transport === 'udp' && e.queued === 1) {

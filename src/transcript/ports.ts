@@ -21,7 +21,7 @@ export class PortNames {
         this.learn(event.local.port);
         return this.learn(event.remote.port);
       case 'incoming':
-        return this.learn(event.from.port);
+        return event.from ? this.learn(event.from.port) : undefined;
       case 'rejected':
         return event.from ? this.learn(event.from.port) : undefined;
       case 'connectFailed':
