@@ -1,7 +1,7 @@
 import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
-import { refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
+import { HOST_HINT, refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
 
@@ -54,7 +54,10 @@ export function studentFeedback(input: FeedbackInput): string[] {
   // A call that waited repeats the typed line above its error; the line is already said above.
   const typed = block.source.split('\n')[0]!.trim();
   // "Start the server first" is wrong for a server that runs but made the other kind of socket.
-  const got = failure.got.filter((l) => l.trim() !== typed).map((l) => (input.wrongTransport ? l.replace(START_FIRST, '') : l));
+  // Nor the hint of where a server listens instead: the line on the program's socket says it, in its terms.
+  const got = failure.got
+    .filter((l) => l.trim() !== typed)
+    .map((l) => (input.wrongTransport ? l.replace(START_FIRST, '').replace(HOST_HINT, '') : l));
   const missing = missingArrival(failure.expected, got);
   if (missing !== null) {
     // The command did what was expected; what failed is a line that was to arrive after it (a reply,

@@ -72,6 +72,14 @@ const REFUSED = /(^|[\s^])ECONNREFUSED: /;
 /** The shell's advice after ECONNREFUSED, written for someone at the prompt who has not started a server. */
 export const START_FIRST = / — start the server first/;
 
+/**
+ * The shell's advice after ECONNREFUSED when a server listens at another address of this host or a
+ * port close by ("…, but port 21213 is listening on this host at ::1, which is not where this connect
+ * went: connect to ::1 from an IPv6 socket (tcp.socket -6), or …"): for someone at the prompt. Under
+ * `got:` beside the feedback's own line on the program's socket it was cut at 200 characters mid-advice.
+ */
+export const HOST_HINT = /, but (?:port \d+ is listening on this host at|this host listens on) .*?(?= \([A-Za-z]+Error\)$|$)/;
+
 function crashed(programExit: string | null): boolean {
   return programExit !== null && programExit.startsWith('exit status ') && programExit !== 'exit status 0';
 }
