@@ -1,7 +1,7 @@
 import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
-import { HOST_HINT, refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
+import { HOST_HINT, INPUT_WAIT, inputWaitWords, refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
 
@@ -83,7 +83,12 @@ export function studentFeedback(input: FeedbackInput): string[] {
   // A client of the wrong transport, or one that sent with no address, reached nothing for that
   // reason: asking whether it reads its port would send it to a line that is right.
   const quiet = input.wrongTransport ? null : input.unreached;
-  if (quiet) out.push(unreachedWords(quiet, input.programExit, input.stderrTail));
+  if (quiet)
+    out.push(
+      failure.cutShort?.endsWith(INPUT_WAIT)
+        ? inputWaitWords(quiet, transcript, block)
+        : unreachedWords(quiet, input.programExit, input.stderrTail),
+    );
   if (input.wrongTransport) out.push(input.wrongTransport);
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {

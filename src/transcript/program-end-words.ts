@@ -1,3 +1,5 @@
+import type { Block, Transcript } from './format.js';
+import { programPrompt } from './program-lines.js';
 /**
  * What a student is told when the program under test ended and the transcript's line found nothing:
  * said from how it ended (its exit and the exception its standard error ends with), so a student is
@@ -27,6 +29,24 @@ export function unreachedWords(quiet: Unreached, programExit: string | null, std
   if (error !== null && !SOCKET_ERROR.test(error))
     return `nothing reached port ${quiet.port} before the program stopped with ${error} (its standard error below says where)`;
   return `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`;
+}
+
+/** What a program waiting in input() is said to do (ProgramControl.waitsForInput). */
+export const INPUT_WAIT = 'is waiting for a line on its standard input (input())';
+
+/**
+ * Why nothing reached the port when the program sat in input() while the transcript waited for it
+ * (ProgramControl.waitsForInput): it asks for its line first, and the transcript types one only later
+ * (or never). Said in the textbook's terms, as the likely mix-up is a UDP client graded with a TCP
+ * client's transcript, or the other way round.
+ */
+export function inputWaitWords(quiet: Unreached, transcript: Transcript, at: Block): string {
+  const typed = transcript.blocks.find((b) => b.index > at.index && b.program && b.source.startsWith('stdin'));
+  const later =
+    typed === undefined
+      ? 'this transcript types none'
+      : `this transcript types it only at line ${typed.line} (${programPrompt(typed.programNumber)}${typed.source}), after this one`;
+  return `nothing reached port ${quiet.port}: the program asked for a line (input()) before it connected or sent anything, and ${later}. The textbook's TCPClient connects first and then asks for its line; its UDPClient asks first`;
 }
 
 /**
