@@ -31,6 +31,16 @@ export function unreachedWords(quiet: Unreached, programExit: string | null, std
   return `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`;
 }
 
+/**
+ * The last lines of a program's standard error as feedback shows them, starting where a reader can
+ * start: at a traceback's `Traceback` or `File "…"` line when the lines hold one, not mid-frame on a
+ * line of code or of carets (`^^^^^^`, Python 3.11's marks under a call), which read as noise.
+ */
+export function readableTail(lines: readonly string[]): string[] {
+  const start = lines.findIndex((l) => /^\s*(Traceback \(most recent call last\):|File ")/.test(l));
+  return start > 0 ? lines.slice(start) : [...lines];
+}
+
 /** What a program waiting in input() is said to do (ProgramControl.waitsForInput). */
 export const INPUT_WAIT = 'is waiting for a line on its standard input (input())';
 

@@ -9,6 +9,7 @@ import type { Header } from './header.js';
 import { freshPort, releasePort } from './port-probe.js';
 import { transcriptProblems } from './problems.js';
 import { programPrompt } from './program-lines.js';
+import { readableTail } from './program-end-words.js';
 import { holdings, type ServerPort } from './program-ports.js';
 import { ipv4Reach } from './family-words.js';
 import { settle } from './program-settle.js';
@@ -214,7 +215,7 @@ async function runOnce(file: string, settings: RunSettings): Promise<TranscriptR
       const ports = holdings(pgid)?.ports ?? null;
       held = ports && (await ipv4Reach(ports));
     }
-    tail = peers[0]?.stderrTail(5) ?? [];
+    tail = readableTail(peers[0]?.stderrTail(5) ?? []);
     for (const p of peers) {
       const ended = p.ended();
       if (ended && result && !result.passed) notes.push(asWritten(ended));
