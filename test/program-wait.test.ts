@@ -33,7 +33,7 @@ function counted(io: ProgramIo): { io: ProgramIo; looks: () => number } {
 }
 
 function control(io: ProgramIo): ProgramControl {
-  return { start: () => Promise.resolve(null), count: 1, which: () => io, unexpectedEnd: () => null };
+  return { start: () => Promise.resolve(null), count: 1, which: () => io, unexpectedEnd: () => null, waitsForInput: () => null };
 }
 
 async function check(text: string, io: ProgramIo): Promise<string[]> {

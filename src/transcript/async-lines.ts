@@ -11,14 +11,14 @@ export const ASYNC = /^\[([A-Za-z0-9_]+)\] /;
 export const isNotice = (text: string) => !/^\[\d+\] /.test(text);
 
 /**
- * ProgramControl.unexpectedEnd, told only once it has been seen at two looks in a row: a program that
+ * ProgramControl.unexpectedEnd (or else waitsForInput), told only once it has been seen at two looks in a row: a program that
  * sends its last reply and exits makes the reply and its exit ready at once, and the event loop may
  * tell the exit first; the look after gives the reply its turn to arrive.
  */
 export function endWatch(program: ProgramControl | undefined): () => string | null {
   let seen: string | null = null;
   return () => {
-    const now = program?.unexpectedEnd() ?? null;
+    const now = program ? (program.unexpectedEnd() ?? program.waitsForInput()) : null;
     const told = now !== null && now === seen ? now : null;
     seen = now;
     return told;

@@ -15,21 +15,39 @@ export interface FamilyFacts extends Pick<TransportFacts, 'spokeAs' | 'held' | '
   readonly spokeAt: ReadonlySet<string>;
 }
 
-/** The line that says so, or null when IPv4 reaches the program's socket (or it cannot be told). */
+/**
+ * The line that says so, or null when the program's socket takes the family the transcript used (or
+ * it cannot be told). The other way round too: an IPv4 socket (AF_INET, bound to '' or 127.0.0.1)
+ * never takes IPv6, and a transcript that talked to ::1 reached nothing (a connect was refused, and
+ * the shell's own hint said "connect to 127.0.0.1 from an IPv4 socket (tcp.socket)", prompt advice).
+ */
 export function familyWords(facts: FamilyFacts): string | null {
-  const ipv4At = [...facts.spokeAt].filter((host) => !host.includes(':'));
-  if (ipv4At.length === 0 || ipv4At.length !== facts.spokeAt.size) return null;
   const transport: Transport | null = facts.spokeAs.size === 1 ? [...facts.spokeAs][0]! : null;
   if (transport === null) return null;
   const kind = transport === 'udp' ? 'UDP' : 'TCP';
   const mine = (facts.held ?? []).filter((p) => p.port === facts.port && p.transport === kind);
-  if (mine.length === 0 || mine.some((p) => p.ipv4 !== false)) return null;
+  if (mine.length === 0) return null;
+  const ipv6At = [...facts.spokeAt].filter((host) => host.includes(':') && !host.toLowerCase().startsWith('::ffff:'));
+  if (ipv6At.length > 0 && ipv6At.length === facts.spokeAt.size) return ipv4OnlyWords(transport, mine, ipv6At, facts.shownPort);
+  const ipv4At = [...facts.spokeAt].filter((host) => !host.includes(':'));
+  if (ipv4At.length === 0 || ipv4At.length !== facts.spokeAt.size) return null;
+  if (mine.some((p) => p.ipv4 !== false)) return null;
   const hosts = [...new Set(mine.flatMap((p) => p.hosts))];
   const bound = hosts.map((h) => (h === '::1' ? "::1, IPv6's loopback address" : h === '::' ? ':: with IPV6_V6ONLY set' : h)).join(' and ');
   const type = transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM';
   const outcome = transport === 'udp' ? 'the datagrams sent there reached nothing' : 'the connection was refused';
   const bind = transport === 'udp' ? "binds it to '' (every IPv4 address of the host)" : "binds it to '' and listens";
   return `the program's socket on port ${facts.shownPort} is an IPv6 socket (AF_INET6) bound to ${bound}, so it takes IPv6 only, but the transcript ${transport === 'udp' ? 'sent to' : 'connected to'} ${ipv4At.join(' and ')}, an IPv4 address: ${outcome}. The textbook's server makes an IPv4 socket, socket(AF_INET, ${type}), and ${bind}`;
+}
+
+/** The program's sockets on the port are all IPv4 (AF_INET), and the transcript talked to them over IPv6: said so, or null. */
+function ipv4OnlyWords(transport: Transport, mine: readonly ServerPort[], ipv6At: readonly string[], shownPort: number): string | null {
+  const hosts = [...new Set(mine.flatMap((p) => p.hosts))];
+  if (hosts.some((h) => h.includes(':'))) return null;
+  const bound = hosts.map((h) => (h === '0.0.0.0' ? "'' (0.0.0.0, every IPv4 address of the host)" : h)).join(' and ');
+  const type = transport === 'udp' ? 'SOCK_DGRAM' : 'SOCK_STREAM';
+  const outcome = transport === 'udp' ? 'the datagrams sent there reached nothing' : 'the connection was refused';
+  return `the program's socket on port ${shownPort} is an IPv4 socket (AF_INET) bound to ${bound}, so it takes IPv4 only, but the transcript ${transport === 'udp' ? 'sent to' : 'connected to'} ${ipv6At.join(' and ')}, an IPv6 address: ${outcome}. A server that takes IPv6 makes an IPv6 socket, socket(AF_INET6, ${type}), and binds it to '::' (every IPv6 address, and IPv4 too unless IPV6_V6ONLY is set)`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
-import { refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
+import { HOST_HINT, INPUT_WAIT, inputWaitWords, refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
 
@@ -54,7 +54,10 @@ export function studentFeedback(input: FeedbackInput): string[] {
   // A call that waited repeats the typed line above its error; the line is already said above.
   const typed = block.source.split('\n')[0]!.trim();
   // "Start the server first" is wrong for a server that runs but made the other kind of socket.
-  const got = failure.got.filter((l) => l.trim() !== typed).map((l) => (input.wrongTransport ? l.replace(START_FIRST, '') : l));
+  // Nor the hint of where a server listens instead: the line on the program's socket says it, in its terms.
+  const got = failure.got
+    .filter((l) => l.trim() !== typed)
+    .map((l) => (input.wrongTransport ? l.replace(START_FIRST, '').replace(HOST_HINT, '') : l));
   const missing = missingArrival(failure.expected, got);
   if (missing !== null) {
     // The command did what was expected; what failed is a line that was to arrive after it (a reply,
@@ -80,7 +83,12 @@ export function studentFeedback(input: FeedbackInput): string[] {
   // A client of the wrong transport, or one that sent with no address, reached nothing for that
   // reason: asking whether it reads its port would send it to a line that is right.
   const quiet = input.wrongTransport ? null : input.unreached;
-  if (quiet) out.push(unreachedWords(quiet, input.programExit, input.stderrTail));
+  if (quiet)
+    out.push(
+      failure.cutShort?.endsWith(INPUT_WAIT)
+        ? inputWaitWords(quiet, transcript, block)
+        : unreachedWords(quiet, input.programExit, input.stderrTail),
+    );
   if (input.wrongTransport) out.push(input.wrongTransport);
   if (failure.stopped) out.push('(the lines after it were not run)');
   if (input.hasProgram) {

@@ -56,8 +56,7 @@ export function takenSince(port: number, before: ReadonlySet<string> | null): bo
  * meanwhile and transcripts never take it for a port the OS picked ([PORTn]).
  */
 export async function freshPort(): Promise<number> {
-  const below = ephemeralRange()[0];
-  const [lo, hi] = below > 11000 ? [10000, below - 1] : [ephemeralRange()[1] + 1, 65535];
+  const [lo, hi] = freshRange();
   for (let attempt = 0; attempt < 100 && hi > lo; attempt++) {
     const port = lo + Math.floor(Math.random() * (hi - lo + 1));
     if (handedOut.has(port) || Math.abs(port - TEXTBOOK_PORT) <= NEAR_PORT) continue;
@@ -68,6 +67,19 @@ export async function freshPort(): Promise<number> {
     return port;
   }
   throw new Error(`no free port found for {port} in ${lo}–${hi}`);
+}
+
+/**
+ * Where freshPort draws: 10000–19999, below the OS's ephemeral range (Linux's starts at 32768), and
+ * below 20000: 20000–31999 is where the test suites take the fixed ports of their own servers
+ * (test/helpers/proc.ts freeFixedPort), checked free and bound a moment later, so a fresh port drawn
+ * there could be taken between freshPort's probe and the program's bind. With an ephemeral range that
+ * starts lower, the ports below it; with one that starts below 11000, the ports above it.
+ */
+export function freshRange(): [number, number] {
+  const [first, last] = ephemeralRange();
+  if (first > 20000) return [10000, 19999];
+  return first > 11000 ? [10000, first - 1] : [last + 1, 65535];
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Block, Transcript } from './format.js';
+import { programPrompt } from './program-lines.js';
 /**
  * What a student is told when the program under test ended and the transcript's line found nothing:
  * said from how it ended (its exit and the exception its standard error ends with), so a student is
@@ -27,6 +29,34 @@ export function unreachedWords(quiet: Unreached, programExit: string | null, std
   if (error !== null && !SOCKET_ERROR.test(error))
     return `nothing reached port ${quiet.port} before the program stopped with ${error} (its standard error below says where)`;
   return `nothing reached port ${quiet.port}, the port the transcript bound and gave the program as its argument${quiet.argv !== null ? ` (${quiet.argv})` : ''}: if it sent anything, it sent it elsewhere (does it read its port from its arguments?)`;
+}
+
+/**
+ * The last lines of a program's standard error as feedback shows them, starting where a reader can
+ * start: at a traceback's `Traceback` or `File "…"` line when the lines hold one, not mid-frame on a
+ * line of code or of carets (`^^^^^^`, Python 3.11's marks under a call), which read as noise.
+ */
+export function readableTail(lines: readonly string[]): string[] {
+  const start = lines.findIndex((l) => /^\s*(Traceback \(most recent call last\):|File ")/.test(l));
+  return start > 0 ? lines.slice(start) : [...lines];
+}
+
+/** What a program waiting in input() is said to do (ProgramControl.waitsForInput). */
+export const INPUT_WAIT = 'is waiting for a line on its standard input (input())';
+
+/**
+ * Why nothing reached the port when the program sat in input() while the transcript waited for it
+ * (ProgramControl.waitsForInput): it asks for its line first, and the transcript types one only later
+ * (or never). Said in the textbook's terms, as the likely mix-up is a UDP client graded with a TCP
+ * client's transcript, or the other way round.
+ */
+export function inputWaitWords(quiet: Unreached, transcript: Transcript, at: Block): string {
+  const typed = transcript.blocks.find((b) => b.index > at.index && b.program && b.source.startsWith('stdin'));
+  const later =
+    typed === undefined
+      ? 'this transcript types none'
+      : `this transcript types it only at line ${typed.line} (${programPrompt(typed.programNumber)}${typed.source}), after this one`;
+  return `nothing reached port ${quiet.port}: the program asked for a line (input()) before it connected or sent anything, and ${later}. The textbook's TCPClient connects first and then asks for its line; its UDPClient asks first`;
 }
 
 /**
@@ -71,6 +101,14 @@ const REFUSED = /(^|[\s^])ECONNREFUSED: /;
 
 /** The shell's advice after ECONNREFUSED, written for someone at the prompt who has not started a server. */
 export const START_FIRST = / — start the server first/;
+
+/**
+ * The shell's advice after ECONNREFUSED when a server listens at another address of this host or a
+ * port close by ("…, but port 21213 is listening on this host at ::1, which is not where this connect
+ * went: connect to ::1 from an IPv6 socket (tcp.socket -6), or …"): for someone at the prompt. Under
+ * `got:` beside the feedback's own line on the program's socket it was cut at 200 characters mid-advice.
+ */
+export const HOST_HINT = /, but (?:port \d+ is listening on this host at|this host listens on) .*?(?= \([A-Za-z]+Error\)$|$)/;
 
 function crashed(programExit: string | null): boolean {
   return programExit !== null && programExit.startsWith('exit status ') && programExit !== 'exit status 0';

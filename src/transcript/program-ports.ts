@@ -60,6 +60,18 @@ export function holdings(pgid: number): Holdings | null {
 }
 
 /**
+ * A server is on `port` (portSockets), and, with `pgid`, it is the program's (its process group's,
+ * holdings): another program's socket on a fresh port made a program that then failed to bind it
+ * (EADDRINUSE) look ready, and the transcript met its crash. Null where the tables cannot be read.
+ */
+export function servedBy(port: number, pgid: number | undefined): boolean | null {
+  const sockets = portSockets(port);
+  if (sockets === null || sockets.size === 0 || pgid === undefined) return sockets === null ? null : sockets.size > 0;
+  const held = holdings(pgid);
+  return held === null || held.ports.some((p) => p.port === port);
+}
+
+/**
  * The ports a program under test has bound (holdings): listening TCP sockets and UDP sockets only,
  * the ports a server takes. Empty where it has none or /proc cannot say. For a program that never
  * bound the port it was given: the port it chose instead.

@@ -17,6 +17,13 @@ export interface ProgramControl {
    * returned) means nothing more will come from it, and a wait for it ends at once, not at --timeout.
    */
   unexpectedEnd(): string | null;
+  /**
+   * How a program that waits for a line on its standard input, and has for half a second, is said
+   * (`the program is waiting for a line on its standard input (input())`); null while none does. A
+   * wait of the transcript's for the network then ends at once: only the transcript can give the line,
+   * and only at a later line (a UDP client graded with a TCP client's transcript sat in input()).
+   */
+  waitsForInput(): string | null;
 }
 
 /** One program under test; with.ts's Peer provides it. */

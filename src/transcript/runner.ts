@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { EXTENSION } from './format.js';
 import { inOrder } from './pool.js';
 import { gradescopeJson, junitXml, resultsJson, type FeedbackMode, type Suite } from './reports.js';
-import { PORT_PLACEHOLDER, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
+import { PORT_PLACEHOLDER, redrawNote, runTranscript, type RunSettings, type TranscriptResult } from './run-one.js';
 
 export { PORT_PLACEHOLDER };
 
@@ -87,7 +87,7 @@ const MORE = '        ';
 export function printResult(result: TranscriptResult, mode: FeedbackMode, out: Writable, err: Writable, label = result.file): void {
   switch (result.outcome) {
     case 'passed':
-      out.write(`ok      ${label}\n`);
+      out.write(`ok      ${label}${result.redrawn !== undefined ? ` (${redrawNote(result.redrawn)})` : ''}\n`);
       return;
     case 'updated':
       out.write(`updated ${label}\n`);

@@ -20,6 +20,21 @@ export class StartFailure extends Error {
   }
 }
 
+/**
+ * The fresh port {port} drew was taken by another program (not this one, which was stopped first)
+ * before the program bound it: taken between freshPort's probe and the program's start, or its bind.
+ * No fault of the program's: the run is repeated with another fresh port (run-one.ts).
+ */
+export class PortTaken extends StartFailure {
+  constructor(command: string, port: number, when: 'before it started' | 'before it could bind it') {
+    const holders = portHolders(port).map((c) => terminalSafe(Buffer.from(c, 'latin1')));
+    super(
+      [`the fresh port drawn for {port} was taken by another program ${when}${holders.length > 0 ? ` (${holders.join('; ')})` : ''}`],
+      [`the program could not be graded: ${portArgument(command)} was taken by another program on the grading machine ${when}`],
+    );
+  }
+}
+
 /** In a --with command: a fresh port for each transcript, standing for the transcript's port. */
 export const PORT_PLACEHOLDER = '{port}';
 

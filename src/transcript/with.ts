@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { terminalSafe } from '../render/terminal.js';
 import { portSockets } from '../engine/index.js';
-import { portBound, portServed, takenSince } from './port-probe.js';
-import { holdings, ownSocket, portsInstead, stdioSockets } from './program-ports.js';
+import { portBound, takenSince } from './port-probe.js';
+import { holdings, ownSocket, portsInstead, servedBy, stdioSockets } from './program-ports.js';
 import { missingFileWords } from './missing-file.js';
 import { neverBound } from './never-bound.js';
 import { endGroup, killGroupNow } from './process-group.js';
@@ -10,7 +10,7 @@ import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDes
 import { ProgramOutput } from './program-output.js';
 import { Change } from './change.js';
 import type { ProgramIo } from './program-replay.js';
-import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, StartFailure, studentPort } from './start-failure.js';
+import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, PortTaken, StartFailure, studentPort } from './start-failure.js';
 
 /**
  * `sockshell test --with "COMMAND"`: a program under test, started before a transcript and stopped
@@ -68,6 +68,7 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   // A port already held would make any program look ready (a leftover server would be graded).
   // Closed connections in TIME_WAIT are no program: it is started, and told why if it cannot bind.
   if (options.port !== undefined && portBound(options.port) === true) {
+    if (options.placeholder !== undefined) throw new PortTaken(options.placeholder.command, options.port, 'before it started');
     throw new StartFailure(
       [`port ${options.port} is in use before --with "${command}" started: another program (a leftover server?) holds it`],
       [`the program could not be graded: port ${options.port} was in use before it started, held by another program (not this one)`],
@@ -95,6 +96,9 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       // waits for it, the same way every run (user trial 5: "before it was ready" or "during the replay").
       if (printedAt() !== null && !inUse) return peer;
       await peer.stop();
+      // Its port is held with the program stopped: another program took the fresh port first.
+      if (inUse && options.placeholder !== undefined && options.port !== undefined && portBound(options.port) === true)
+        throw new PortTaken(options.placeholder.command, options.port, 'before it could bind it');
       const explained = inUse ? explainBindFailure(command, options) : { instructor: [], student: [] };
       const words = `exited (${why}) before it was ready${last ? `: ${last}` : ''}`;
       // Not there: said in the submission's terms, without the grader's interpreter and folders.
@@ -115,7 +119,8 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     // late, so a server that escaped its parent (a daemon) is still seen.
     const late = settled || Date.now() > deadline;
     const look = options.port !== undefined && (late || child.pid === undefined || ownSocket(child.pid, inherited) !== false);
-    const bound = look ? portServed(options.port) : false;
+    // Until late, a server on the fresh port counts only as the program's: not another program's that took it.
+    const bound = look ? servedBy(options.port, options.placeholder !== undefined && !late ? child.pid : undefined) : false;
     if (bound === true || (printed && (options.placeholder === undefined || bound === null))) return peer;
     // Ready by its own account, half a second ago, and on the transcript's port: it chose its port itself.
     if (options.placeholder !== undefined && late && takenSince(options.placeholder.recorded, recordedBefore)) {

@@ -71,4 +71,19 @@ describe.runIf(hasPython && process.platform === 'linux')('grade: the first fail
     for (let i = typo; i < table.length && (i === typo || /^│ +│/.test(table[i]!)); i++) cell.push(table[i]!.split('│').at(-2)!.trim());
     expect(cell.join(' ')).toContain("with AttributeError: 'str' object has no attribute 'uper'.");
   });
+  it("the standard error's last lines start at a traceback's frame, not on a line of carets (instructor trial 6)", async () => {
+    // The textbook's TCPServer.py closing its welcoming socket after the first client: accept() raises
+    // OSError [Errno 9], and the last 5 lines of Python 3.11's traceback began with a lone `^^^^` line.
+    const tcp = readFileSync(new URL('../grading/tcp-server/submissions/textbook/TCPServer.py', import.meta.url), 'utf8');
+    expect(tcp).toContain('    connectionSocket.close()\n');
+    const program = join(dir, 'closes-welcome', 'TCPServer.py');
+    mkdirSync(join(dir, 'closes-welcome'), { recursive: true });
+    writeFileSync(program, tcp.replace('    connectionSocket.close()\n', '    connectionSocket.close()\n    serverSocket.close()\n'));
+    const transcript = new URL('../grading/tcp-server/transcripts/upper.sockt', import.meta.url).pathname;
+    const r = await sockshell(['test', '--timeout', '30', '--feedback', 'student', '--with', `python3 ${program} {port}`, transcript]);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    const tail = r.stdout.split('its standard error ended with:\n')[1]?.split('\n') ?? [];
+    expect(tail[0], r.stdout).toMatch(/^ {10}(Traceback|\s*File ")/);
+    expect(r.stdout).toContain('OSError: [Errno 9] Bad file descriptor');
+  });
 });

@@ -80,6 +80,35 @@ describe.runIf(hasPython && process.platform === 'linux')('grading: a server IPv
       "the program's socket on port 21213 is an IPv6 socket (AF_INET6) bound to ::1, IPv6's loopback address, so it takes IPv6 only, but the transcript connected to 127.0.0.1, an IPv4 address: the connection was refused. The textbook's server makes an IPv4 socket, socket(AF_INET, SOCK_STREAM), and binds it to '' and listens",
     );
     expect(out).not.toContain('start the server first');
+    // The shell's hint for someone at the prompt ("connect to ::1 from an IPv6 socket (tcp.socket -6), o…") is not under got:.
+    expect(out).toContain('got:      ECONNREFUSED: nothing is listening on localhost port 21213 (ConnectionRefusedError)\n');
+  });
+
+  it("the other way round: the textbook's IPv4 servers, and a transcript that talks to ::1", async () => {
+    const ipv6 = (from: URL, name: string, edits: [string, string][]): URL => {
+      let text = readFileSync(new URL('transcripts/upper.sockt', from), 'utf8');
+      for (const [a, b] of edits) {
+        expect(text).toContain(a);
+        text = text.replaceAll(a, b);
+      }
+      writeFileSync(join(dir, name), text);
+      return new URL(`file://${join(dir, name)}`);
+    };
+    const tcp = ipv6(TCP, 'tcp-to-v6.sockt', [['tcp.connect localhost', 'tcp.connect ::1']]);
+    const tcpOut = await student(new URL('submissions/textbook/TCPServer.py', TCP).pathname, tcp);
+    expect(tcpOut).toContain('got:      ECONNREFUSED: nothing is listening on ::1 port 21213 (ConnectionRefusedError)\n');
+    expect(tcpOut).toContain(
+      "the program's socket on port 21213 is an IPv4 socket (AF_INET) bound to '' (0.0.0.0, every IPv4 address of the host), so it takes IPv4 only, but the transcript connected to ::1, an IPv6 address: the connection was refused. A server that takes IPv6 makes an IPv6 socket, socket(AF_INET6, SOCK_STREAM), and binds it to '::' (every IPv6 address, and IPv4 too unless IPV6_V6ONLY is set)",
+    );
+    const udp = ipv6(UDP, 'udp-to-v6.sockt', [
+      ['clientSocket = udp.socket\n', 'clientSocket = udp.socket -6\n'],
+      ['localhost 21212', '::1 21212'],
+    ]);
+    const loopback4 = server(UDP, 'UDPServer.py', 'udp-loopback4', [["bind(('', serverPort))", "bind(('127.0.0.1', serverPort))"]]);
+    const udpOut = await student(loopback4, udp);
+    expect(udpOut).toContain(
+      "the program's socket on port 21212 is an IPv4 socket (AF_INET) bound to 127.0.0.1, so it takes IPv4 only, but the transcript sent to ::1, an IPv6 address: the datagrams sent there reached nothing.",
+    );
   });
 
   it('a dual-stack server (:: without IPV6_V6ONLY) that fails for another reason is not told about IPv6', async () => {

@@ -130,6 +130,8 @@ export async function freeFixedPort(): Promise<number> {
 export const freePort = (_transport: 'udp' | 'tcp'): Promise<number> => freeFixedPort();
 
 const SLICE = 500;
+/** Every slice of every lane: what freeFixedPort may give, which fresh ports ({port}) stay out of. */
+export const FIXED_PORTS: readonly [number, number] = [20000, 20000 + 24 * SLICE - 1];
 const worker = Number(process.env.VITEST_POOL_ID ?? 1 + Math.floor(Math.random() * 24));
 /**
  * Suites run side by side on one machine (one per git worktree) set SOCKSHELL_TEST_PORT_LANE to 1..7
@@ -142,7 +144,7 @@ let nextInSlice = Math.floor(Math.random() * SLICE);
 
 /**
  * A free port for a program that binds a number written into it, where the words said of it must name
- * the number: `test --with … {port}` picks its fresh port in 10000–32767 (port-probe.ts freshPort,
+ * the number: `test --with … {port}` picks its fresh port in 10000–19999 (port-probe.ts freshRange,
  * below Linux's default ephemeral range) and says a port within 100 of that one as `{port} + N`. A
  * freeFixedPort lies in that range, so 1 run in ~100 met a fresh port close by. This one lies in
  * 2000–9799, more than 100 below any fresh port; random, and checked free as freeFixedPort's are.
