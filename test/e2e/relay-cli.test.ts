@@ -35,7 +35,8 @@ async function relay(
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': at 'exit' the last of stdout and stderr may still be in their pipes.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await waitFor(
     () => stderr.includes('# relaying') || child.exitCode !== null,
     () => `the relay to start; stderr=${stderr}`,
