@@ -15,6 +15,7 @@ import { SocketError } from '../src/engine/errors.js';
 import type { SocketHandle } from '../src/engine/types.js';
 import { rig, type Rig } from './engine-helpers.js';
 import { hasPython, PEERS } from './helpers/proc.js';
+import { waitFor } from './helpers/wait.js';
 
 const NBYTES = 3_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'sockshell-reset-'));
@@ -40,12 +41,13 @@ function peer(args: readonly string[]): { line: (n: number) => Promise<string>; 
   child.on('close', () => (ended = true));
   return {
     async line(n) {
-      for (let i = 0; i < 2000; i++) {
-        const lines = out.split('\n');
-        if (lines.length > n + 1) return lines[n]!;
-        if (ended) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      // Bounded by HANG_MS (2,000 looks 5 ms apart were 10 s, short for python3 at load 15); its end ends it too.
+      await waitFor(
+        () => out.split('\n').length > n + 1 || ended,
+        () => `ResetPeer.py ${args.join(' ')}: line ${n}; out=${out} err=${err}`,
+      );
+      const lines = out.split('\n');
+      if (lines.length > n + 1) return lines[n]!;
       throw new Error(`ResetPeer.py ${args.join(' ')}: no line ${n}; out=${out} err=${err}`);
     },
     stop() {
