@@ -87,8 +87,10 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     const server = join(dir, 'hello.py');
     writeFileSync(server, hello);
     const file = transcriptOn('udp-upper', port);
-    // --timeout only bounds the wait for a reply that comes (0.5 s decided the verdict on a loaded machine).
-    const r = await sockshell(['test', '--timeout', '30', '--with', `python3 ${server} ${port}`, file]);
+    // --timeout does two things here: the 6-byte reply must come within it (0.5 s could decide that on a
+    // loaded machine), and the run then waits it out for the expected 12-byte notice, which never comes
+    // (so 30 s made this test 30 s long). 5 s: far past a loopback reply under load, and a short wait.
+    const r = await sockshell(['test', '--timeout', '5', '--with', `python3 ${server} ${port}`, file]);
     expect(r.status).toBe(1);
     const notice = (n: number) => `[clientSocket] a datagram of ${n} bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it`;
     expect(r.stdout).toContain(`   12\n-  ${notice(12)}\n+  ${notice(6)}\n`);
