@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
+          globalSetup: ['test/setup/python-path.ts'],
           setupFiles: ['test/setup/reap.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -23,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/setup/build.ts'],
+          globalSetup: ['test/setup/python-path.ts', 'test/setup/build.ts'],
           setupFiles: ['test/setup/reap.ts'],
           testTimeout: 180_000,
           hookTimeout: 60_000,

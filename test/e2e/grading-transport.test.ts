@@ -25,15 +25,32 @@ function submission(name: string, text: string): string {
   return join(dir, name, 'server.py');
 }
 
-async function student(program: string, transcript: string): Promise<string> {
-  const r = await sockshell(['test', '--timeout', '2', '--feedback', 'student', '--with', `python3 ${program} {port}`, transcript]);
+/**
+ * --timeout is what the first case measures (no reply ever comes: 2 s, waited out); in the others it is
+ * only a bound, as a reply or the program's end ends each wait: 30 s. --ready-timeout is a bound in all
+ * four (each program binds, or ends): at load 15 the default 5 s ran out before python3's SOCK_STREAM
+ * server had reached its ENOTCONN, and the run said it never bound its port (suite trial 6's loop).
+ */
+async function student(program: string, transcript: string, timeout = '30'): Promise<string> {
+  const r = await sockshell([
+    'test',
+    '--ready-timeout',
+    '60',
+    '--timeout',
+    timeout,
+    '--feedback',
+    'student',
+    '--with',
+    `python3 ${program} {port}`,
+    transcript,
+  ]);
   expect(r.status, r.stdout + r.stderr).toBe(1);
   return r.stdout;
 }
 
 describe.runIf(hasPython && process.platform === 'linux')('grading: a server of the other transport is told so', () => {
   it('a TCP server graded as the UDP server: its socket is SOCK_STREAM, the datagrams reach nothing', async () => {
-    const out = await student(submission('tcp-as-udp', readFileSync(TCP_SERVER, 'utf8')), UDP_TRANSCRIPT);
+    const out = await student(submission('tcp-as-udp', readFileSync(TCP_SERVER, 'utf8')), UDP_TRANSCRIPT, '2');
     expect(out).toContain(
       "the program's socket on port 21212 is a TCP socket (SOCK_STREAM), listening for connections, but the transcript sends it UDP datagrams",
     );

@@ -51,11 +51,15 @@ function feedback(stdout: string): string[] {
 describe.runIf(hasPython)('grading feedback says what the program did', () => {
   it("a client's output is its own: the shell's notice about its own socket is said apart, as what it saw meanwhile (M)", async () => {
     // The client sends, then closes its socket with the reply unread (so Linux resets the connection)
-    // and ends; the transcript's server reads its standard output meanwhile.
+    // and ends; the transcript's server reads its standard output meanwhile. It waits (select) until the
+    // reply is there, unread: a sleep alone let a reply slowed by load come after the close, a FIN then,
+    // not a reset. The pauses stay: the reset must come once the shell waits on program> stdout (a close at
+    // the reply's arrival came during the send's line, 2 of 3 loop runs, not "meanwhile"), and the shell
+    // must read it before the program's end; nothing the program can see marks either.
     const program = altered('tcp-client', 'TCPClient.py', 'resets', [
       [
         'modifiedSentence = clientSocket.recv(1024)',
-        "import time\ntime.sleep(0.5)\nclientSocket.close()\ntime.sleep(0.5)\nraise SystemExit('boom')",
+        "import select, time\nselect.select([clientSocket], [], [], 60)\ntime.sleep(0.5)\nclientSocket.close()\ntime.sleep(0.5)\nraise SystemExit('boom')",
       ],
     ]);
     // The transcript without its server's close: the reply is still on its way when the client's reset comes.

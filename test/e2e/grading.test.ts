@@ -87,7 +87,10 @@ describe.runIf(hasPython)('grading a program with sockshell test --with', () => 
     const server = join(dir, 'hello.py');
     writeFileSync(server, hello);
     const file = transcriptOn('udp-upper', port);
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${server} ${port}`, file]);
+    // --timeout does two things here: the 6-byte reply must come within it (0.5 s could decide that on a
+    // loaded machine), and the run then waits it out for the expected 12-byte notice, which never comes
+    // (so 30 s made this test 30 s long). 5 s: far past a loopback reply under load, and a short wait.
+    const r = await sockshell(['test', '--timeout', '5', '--with', `python3 ${server} ${port}`, file]);
     expect(r.status).toBe(1);
     const notice = (n: number) => `[clientSocket] a datagram of ${n} bytes from ('127.0.0.1', ${port}) is waiting; recvfrom will return it`;
     expect(r.stdout).toContain(`   12\n-  ${notice(12)}\n+  ${notice(6)}\n`);
@@ -244,14 +247,15 @@ describe.runIf(hasPython)('grading: the program under test', () => {
       'import sys; from socket import *; s = socket(AF_INET, SOCK_DGRAM); s.bind(("", int(sys.argv[1]))); print("ready", flush=True); s.recvfrom(2048); raise SystemExit("crashed on the first datagram")';
     const file = join(dir, 'crash.py');
     writeFileSync(file, crash.replaceAll('; ', '\n'));
-    const r = await sockshell(['test', '--timeout', '0.5', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {});
+    // --timeout is a bound: the program's end ends the wait (0.5 s could stop it before it crashed, under load).
+    const r = await sockshell(['test', '--timeout', '30', '--with', `python3 ${file} ${port}`, transcriptOn('udp-upper', port)], {});
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`--with "python3 ${file} ${port}" exited (status 1) before it was stopped: crashed on the first datagram`);
     // With {port}, the command as written, the same every run (instructor trial: it showed this run's port).
     const fresh = await sockshell([
       'test',
       '--timeout',
-      '0.5',
+      '30',
       '--with',
       `python3 ${file} {port}`,
       '--port',
@@ -512,7 +516,12 @@ describe.runIf(hasPython)('grading TCP servers run after run: TIME_WAIT', () => 
           '    conn.close()',
         ].join('\n'),
       );
-      const r = await sockshell(['test', '--with', `python3 ${program} ${port} {port}`, '--port', String(port), file], {});
+      // --ready-timeout 60 as a bound: the program binds a second after its ready line, and the default 5 s
+      // could run out on a loaded machine before python3 got there.
+      const r = await sockshell(
+        ['test', '--ready-timeout', '60', '--with', `python3 ${program} ${port} {port}`, '--port', String(port), file],
+        {},
+      );
       expect(r.stdout).not.toContain('choose its port itself');
       expect(r.stdout).toBe(`ok      ${file}\n1 passed, 0 failed\n`);
       expect(r.status).toBe(0);

@@ -9,6 +9,7 @@ import { bareLiteral, bytes, repr } from '../../src/lang/values.js';
 import { runScript } from '../../src/run/script.js';
 import { CLI, ROOT } from '../helpers/proc.js';
 import { ReplDriver } from '../helpers/repl-driver.js';
+import { HANG_MS } from '../helpers/wait.js';
 
 /**
  * A hostile peer cannot take over the terminal. It answers every datagram with one of the payloads
@@ -159,8 +160,9 @@ describe.runIf(hasScript)('at a real terminal (a pty from util-linux script)', (
       const timer = setTimeout(() => {
         if (child.pid) process.kill(child.pid, 'SIGKILL');
         reject(new Error(`no end; screen=${JSON.stringify(screen)}`));
-      }, 8000);
-      child.on('exit', () => {
+      }, HANG_MS); // a hang; 8 s here decided the verdict on a loaded machine
+      // 'close': the screen is whole only once script's output is all read, which 'exit' does not promise.
+      child.on('close', () => {
         clearTimeout(timer);
         resolve(screen);
       });

@@ -13,17 +13,28 @@ import { waitFor } from '../helpers/wait.js';
  * datagrams every run, and Ctrl-C stops it with its counts on stderr and status 130.
  */
 
-/** A Python client: sends each line as a datagram to the relay and prints each reply, or TIMEOUT. */
+/**
+ * A Python client: sends each line as a datagram to the relay and prints each reply, or TIMEOUT. The
+ * timeout is how a lost datagram shows, so it is waited out (twice a lossy run); 3 s, as a reply slowed
+ * by a loaded machine must not pass for a lost one, and a reply to an earlier word that comes late is
+ * skipped rather than printed as this word's (1.5 s and the next reply taken whatever it was, before).
+ */
 const CLIENT = `
-import socket, sys
+import socket, sys, time
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-c.settimeout(1.5)
 for w in sys.argv[2:]:
     c.sendto(w.encode(), ('127.0.0.1', int(sys.argv[1])))
-    try:
-        print(c.recvfrom(2048)[0].decode())
-    except TimeoutError:
-        print('TIMEOUT')
+    deadline = time.monotonic() + 3
+    while True:
+        c.settimeout(max(deadline - time.monotonic(), 0.001))
+        try:
+            reply = c.recvfrom(2048)[0].decode()
+        except TimeoutError:
+            print('TIMEOUT')
+            break
+        if reply == w.upper():
+            print(reply)
+            break
 `;
 
 /** Starts `sockshell relay ARGS` and resolves once it says where it listens; stop() sends SIGINT and gives the status and stderr. */
@@ -35,7 +46,8 @@ async function relay(
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': at 'exit' the last of stdout and stderr may still be in their pipes.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await waitFor(
     () => stderr.includes('# relaying') || child.exitCode !== null,
     () => `the relay to start; stderr=${stderr}`,

@@ -171,7 +171,8 @@ describe('record and test', () => {
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // 'close', not 'exit': at 'exit' the last of stdout and stderr may still be in their pipes.
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       await waitFor(() => arrived, 'the transcript to start');
       child.kill('SIGINT');
       expect(await exited).toBe(130);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI, ROOT } from './proc.js';
+import { HANG_MS } from './wait.js';
 
 /**
  * `sockshell ARGS` in a process of its own that the test watches while it runs: its output so far,
@@ -37,11 +38,15 @@ export class ShellProcess {
     return this.ended || this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
-  /** Resolves once stdout or stderr contains text; rejects if the process ends first, or after 3000 polls. */
+  /**
+   * Resolves once stdout or stderr contains text; rejects once the process has ended with its output all
+   * read (its 'close': at 'exit' the last words may still be in the pipe), or after HANG_MS.
+   */
   async waitFor(text: string): Promise<void> {
-    for (let i = 0; i < 3000; i++) {
+    const deadline = Date.now() + HANG_MS;
+    while (Date.now() < deadline) {
       if (this.out.includes(text) || this.err.includes(text)) return;
-      if (this.exited()) break;
+      if (this.ended) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     if (this.out.includes(text) || this.err.includes(text)) return;

@@ -14,7 +14,7 @@ export interface Terminal {
   readonly screen: () => string;
   /** Waits (bounded) until the screen matches. */
   readonly waitFor: (pattern: RegExp, what: string) => Promise<void>;
-  /** Resolves with the shell's exit status. */
+  /** Resolves with the shell's exit status once its output is all on the screen. */
   readonly exited: Promise<number | null>;
   /** Ends it by its PID if it still runs. */
   readonly kill: () => void;
@@ -42,7 +42,9 @@ export function atTerminal(
   });
   let screen = '';
   child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': 'exit' can come while the pty's last output is still in the pipe, and a test that
+  // reads the screen after the exit would then miss the shell's last words.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
     screen: () => screen,
