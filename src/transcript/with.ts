@@ -114,10 +114,14 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     // bound a port of its own choosing would be graded against nothing. A TCP socket counts once it
     // listens: a connect between its bind and its listen is refused.
     const printed = printedAt() !== null;
-    const settled = printed && Date.now() - printedAt()! > 500;
+    // One reading of the clock per look: `late` and the deadline below must agree. Read twice, a look that
+    // began just before the deadline took no holdings (not late) and then found the deadline past, and a
+    // program that had bound another port was told it "never bound" with nothing it held (fresh-clone CI).
+    const now = Date.now();
+    const settled = printed && now - printedAt()! > 500;
     // The kernel's tables are read once the program has a socket of its own (ownSocket), and always when
     // late, so a server that escaped its parent (a daemon) is still seen.
-    const late = settled || Date.now() > deadline;
+    const late = settled || now > deadline;
     const look = options.port !== undefined && (late || child.pid === undefined || ownSocket(child.pid, inherited) !== false);
     // Until late, a server on the fresh port counts only as the program's: not another program's that took it.
     const bound = look ? servedBy(options.port, options.placeholder !== undefined && !late ? child.pid : undefined) : false;
@@ -146,7 +150,7 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       );
     }
     if (late && held?.running === 0 && (await exitSeen(child))) continue; // it ended as we looked: said at the top
-    if (Date.now() > deadline) {
+    if (now > deadline) {
       await peer.stop();
       const seconds = `${options.readyTimeoutMs / 1000} s`;
       if (options.placeholder !== undefined) {
