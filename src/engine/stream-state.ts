@@ -53,8 +53,7 @@ export abstract class StreamState {
   constructor(
     protected readonly owner: BaseSocket,
     from: NetSocket | BareConnection,
-    /** null: not known (Accepted.from). */
-    readonly remote: Address | null,
+    readonly remote: Address | null, // null: not known (Accepted.from)
     failCode: string | null,
     local: Address | null,
   ) {

@@ -114,9 +114,8 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     // bound a port of its own choosing would be graded against nothing. A TCP socket counts once it
     // listens: a connect between its bind and its listen is refused.
     const printed = printedAt() !== null;
-    // One reading of the clock per look: `late` and the deadline below must agree. Read twice, a look that
-    // began just before the deadline took no holdings (not late) and then found the deadline past, and a
-    // program that had bound another port was told it "never bound" with nothing it held (fresh-clone CI).
+    // One reading of the clock per look, so `late` and the deadline below agree (read twice, a look began
+    // not late, took no holdings, then found the deadline past: "never bound", not the port it bound).
     const now = Date.now();
     const settled = printed && now - printedAt()! > 500;
     // The kernel's tables are read once the program has a socket of its own (ownSocket), and always when
