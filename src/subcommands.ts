@@ -87,7 +87,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
       ['--port N', 'COMMAND is ready once port N is bound (as well as on its first output line)'],
       ['{port}', "in COMMAND: a fresh port for each transcript, replacing --port N (or the header's port:) in it"],
       ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
-      ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
+      ['--ready-timeout S', 'how long COMMAND has to get ready, its own time: not the time it waits for a CPU (default 5)'],
       ['--wall S', 'bound on a whole transcript, program start-up included'],
       ['-x', 'start no transcript after the first that fails'],
       ['-j N', 'run N transcripts side by side (needs {port})'],
@@ -119,7 +119,7 @@ export const SUBCOMMANDS: { readonly [N in SubcommandName]: Subcommand } = {
       ['--csv-bom', 'start --csv with a UTF-8 byte order mark, for Excel (not for LMS imports)'],
       ['--port N', 'the port transcripts were written against, where their header has no port:'],
       ['--timeout S', 'bound on every blocking call and on waiting for notices (default 5)'],
-      ['--ready-timeout S', 'how long COMMAND has to get ready (default 5)'],
+      ['--ready-timeout S', 'how long COMMAND has to get ready, its own time: not the time it waits for a CPU (default 5)'],
       ['--allow-files', 'let transcripts use files outside their own folder'],
     ],
     notes: [

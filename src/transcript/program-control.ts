@@ -37,7 +37,7 @@ export function programControl(peers: Peer[], count: number, spawn: (() => Peer[
 }
 
 /** Looks at most this often: a look reads every process's /proc/PID/stat (process-group.ts running). */
-const INPUT_LOOK_MS = 200;
+export const INPUT_LOOK_MS = 200;
 /** Told once seen waiting for this long: a program given a line may not have been scheduled to read it yet. */
 const INPUT_WAIT_MS = 500;
 

@@ -1,6 +1,7 @@
 import type { Block } from './format.js';
 import { blockCanStillMatch, blockMatches, type Bindings } from './pattern.js';
 import { parseProgramLine, programPrompt } from './program-lines.js';
+import { INPUT_LOOK_MS } from './program-control.js';
 
 /** What replay may do with the programs under test (one per --with, in order). */
 export interface ProgramControl {
@@ -129,18 +130,21 @@ export async function runProgramBlock(
           one.take(action.kind, lines.length);
           return;
         }
-        if (ended || Date.now() > deadline || options.signal?.aborted) {
+        const asking = ended ? null : program.waitsForInput();
+        if (ended || asking !== null || Date.now() > deadline || options.signal?.aborted) {
           shown.push(...lines);
           // Said either way: a bare `got: (nothing)` did not tell a stream that ended from one still open.
           shown.push(
             ended
               ? `(its ${action.kind} ended: the program closed it or exited; nothing more can come)`
-              : `(no more ${action.kind} within ${seconds}: the program is still running)`,
+              : asking !== null
+                ? `(${asking}, so nothing more could come to its ${action.kind})`
+                : `(no more ${action.kind} within ${seconds}: the program is still running)`,
           );
           one.take(action.kind, lines.length);
           return;
         }
-        await nextChange(one, deadline, options.signal);
+        await nextChange(one, deadline, options.signal, program);
       }
     }
     case 'wait': {
@@ -150,11 +154,16 @@ export async function runProgramBlock(
           shown.push(exit);
           return;
         }
+        const asking = program.waitsForInput();
+        if (asking !== null) {
+          shown.push(`(${asking}, so it could not end)`);
+          return;
+        }
         if (Date.now() > deadline || options.signal?.aborted) {
           shown.push(`(still running after ${seconds})`);
           return;
         }
-        await nextChange(one, deadline, options.signal);
+        await nextChange(one, deadline, options.signal, program);
       }
     }
     default: {
@@ -165,24 +174,34 @@ export async function runProgramBlock(
 }
 
 /**
- * Waits for the program's next change (its output, a stream's end, its exit), the deadline, or the
- * abort, whichever comes first. A check looked every 5 ms instead: 200 looks a second at every line
- * of its output while a program took its time, the grader's CPU spent on nothing.
+ * Waits for the program's next change (its output, a stream's end, its exit), the deadline, the abort,
+ * or the programs seen asleep in input() (ProgramControl.waitsForInput), whichever comes first. A check
+ * looked every 5 ms instead: 200 looks a second at every line of its output while a program took its
+ * time, the grader's CPU spent on nothing. It asks about input() every INPUT_LOOK_MS without reading the
+ * output again: asleep there, a program changes nothing before the transcript types a line, and the
+ * wait ran out --timeout.
  */
-async function nextChange(one: ProgramIo, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+async function nextChange(one: ProgramIo, deadline: number, signal: AbortSignal | undefined, program: ProgramControl): Promise<void> {
+  const change = one.changed();
   let onAbort: (() => void) | undefined;
-  await Promise.race([
-    one.changed(),
-    // One past the deadline, so the caller's `Date.now() > deadline` holds when it wakes.
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1))),
-    new Promise<void>((resolve) => {
-      if (signal === undefined) return;
-      if (signal.aborted) resolve();
-      onAbort = resolve;
-      signal.addEventListener('abort', onAbort, { once: true });
-    }),
-  ]);
-  clearTimeout(timer);
-  if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  const aborted = new Promise<void>((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve();
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      // One past the deadline, so the caller's `Date.now() > deadline` holds when it wakes.
+      const look = new Promise<'look'>(
+        (resolve) => (timer = setTimeout(() => resolve('look'), Math.min(INPUT_LOOK_MS, Math.max(0, deadline - Date.now()) + 1))),
+      );
+      const woke = await Promise.race([change, aborted, look]);
+      clearTimeout(timer);
+      if (woke !== 'look' || Date.now() > deadline || program.waitsForInput() !== null) return;
+    }
+  } finally {
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  }
 }

@@ -33,6 +33,8 @@ export interface RunSettings {
   /** Let transcripts use files outside their folder (`--allow-files`). */
   readonly allowFiles: boolean;
   readonly signal: AbortSignal;
+  /** Where {port}'s fresh ports come from: freshPort, or a test's that takes one for real before the program starts. */
+  readonly freshPort?: () => Promise<number>;
 }
 
 export type Outcome = 'passed' | 'failed' | 'broken' | 'updated' | 'interrupted';
@@ -141,7 +143,7 @@ async function runOnce(file: string, settings: RunSettings): Promise<TranscriptR
   const wall = settings.wallMs !== undefined ? AbortSignal.timeout(settings.wallMs) : null;
   const signal = wall ? AbortSignal.any([settings.signal, wall]) : settings.signal;
   const claimed = needsPort
-    ? await freshPort().then(
+    ? await (settings.freshPort ?? freshPort)().then(
         (now) => ({ recorded: recorded!, now }),
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       )

@@ -10,6 +10,8 @@ import { commandLine, killAll, newTag, startTime, strays, TAG_VARIABLE, watchDes
 import { ProgramOutput } from './program-output.js';
 import { Change } from './change.js';
 import type { ProgramIo } from './program-replay.js';
+import { exitSeen, FIRST_LOOK_MS, LAST_LOOK_MS, nextLook, pipesEnded } from './start-looks.js';
+import { MOST_STRETCH, systemClock, type ReadyClock } from './ready-clock.js';
 import { ADDRESS_IN_USE, explainBindFailure, hardCoded, portArgument, PortTaken, StartFailure, studentPort } from './start-failure.js';
 
 /**
@@ -49,6 +51,8 @@ export interface PeerOptions {
   readonly transcriptPorts?: readonly number[];
   /** With {port}: the command as written and the transcript's port, which `port` stands for in this run. */
   readonly placeholder?: { readonly command: string; readonly recorded: number };
+  /** What the ready wait reads of time (a test's clock); the system's by default. */
+  readonly clock?: ReadyClock;
 }
 
 /** Process groups still running; killed if sockshell itself ends first (a second Ctrl-C, kill, a closed terminal). */
@@ -80,9 +84,15 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
   // a run beside this one can let the port go and this program take it between two looks, and this
   // run then waited out its ready timeout and said the program never bound its port.
   const recordedBefore = options.placeholder !== undefined ? portSockets(options.placeholder.recorded) : null;
-  const { peer, child, printedAt } = spawnPeer(command);
+  const clock = options.clock ?? systemClock;
+  const { peer, child, printedAt } = spawnPeer(command, clock);
   const inherited = child.pid !== undefined ? stdioSockets(child.pid) : new Set<string>();
-  const deadline = Date.now() + options.readyTimeoutMs;
+  const started = clock.now();
+  const deadline = started + options.readyTimeoutMs;
+  // --ready-timeout counts the program's own time: what it waited for a CPU that other programs held is
+  // added to the deadline, up to MOST_STRETCH times --ready-timeout on the clock (ready-clock.ts).
+  const waited = child.pid !== undefined ? clock.cpuWait(child.pid, started) : () => 0;
+  const mostAdded = (MOST_STRETCH - 1) * options.readyTimeoutMs;
   let pause = FIRST_LOOK_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -116,11 +126,12 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
     const printed = printedAt() !== null;
     // One reading of the clock per look, so `late` and the deadline below agree (read twice, a look began
     // not late, took no holdings, then found the deadline past: "never bound", not the port it bound).
-    const now = Date.now();
+    const now = clock.now();
+    const due = now > deadline + Math.min(waited(now), mostAdded);
     const settled = printed && now - printedAt()! > 500;
     // The kernel's tables are read once the program has a socket of its own (ownSocket), and always when
     // late, so a server that escaped its parent (a daemon) is still seen.
-    const late = settled || now > deadline;
+    const late = settled || due;
     const look = options.port !== undefined && (late || child.pid === undefined || ownSocket(child.pid, inherited) !== false);
     // Until late, a server on the fresh port counts only as the program's: not another program's that took it.
     const bound = look ? servedBy(options.port, options.placeholder !== undefined && !late ? child.pid : undefined) : false;
@@ -149,17 +160,20 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
       );
     }
     if (late && held?.running === 0 && (await exitSeen(child))) continue; // it ended as we looked: said at the top
-    if (now > deadline) {
+    if (due) {
       await peer.stop();
       const seconds = `${options.readyTimeoutMs / 1000} s`;
+      const clockNote = onTheClock(now - started, options.readyTimeoutMs, waited(now));
       if (options.placeholder !== undefined) {
         const said = neverBound(held, { command, given, seconds });
-        throw new StartFailure([said.instructor], [said.student]);
+        throw new StartFailure([said.instructor + clockNote], [said.student]);
       }
       const bound = held !== null && options.port !== undefined ? portsInstead(held.ports, undefined) : '';
       const port = options.port !== undefined ? ` and port ${options.port} was not bound${bound !== '' ? ` (it bound ${bound})` : ''}` : '';
       throw new StartFailure(
-        [`--with "${command}" was not ready after ${seconds}: it printed no line${port}; give --port PORT, or make it print when ready`],
+        [
+          `--with "${command}" was not ready after ${seconds}: it printed no line${port}; give --port PORT, or make it print when ready${clockNote}`,
+        ],
         [`the program was not ready after ${seconds}: it printed no line${port}`],
       );
     }
@@ -168,53 +182,13 @@ export async function startPeer(command: string, options: PeerOptions): Promise<
 }
 
 /**
- * Resolves true once Node has seen the program exit: its processes are all gone (holdings), so the
- * exit is on its way; false if it has not come after half a second (then it is said as still running).
+ * For the instructor, where the ready wait lasted longer on the clock than --ready-timeout: how long, and
+ * how much of it the program waited for a CPU (capped at MOST_STRETCH, the rest may be its own). '' where
+ * it lasted at most half a second longer.
  */
-function exitSeen(child: ReturnType<typeof spawn>): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 500);
-    child.once('exit', () => (clearTimeout(timer), resolve(true)));
-  });
-}
-
-/** Resolves once both output pipes of an exited program have closed, or after half a second (a process it left may hold them). */
-async function pipesEnded(child: ReturnType<typeof spawn>, peer: Peer): Promise<void> {
-  const closed = (name: 'stdout' | 'stderr'): Promise<void> => {
-    const stream = child[name];
-    if (peer.lines(name).ended || stream === null) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 500);
-      stream.once('close', () => (clearTimeout(timer), resolve()));
-    });
-  };
-  await Promise.all([closed('stdout'), closed('stderr')]);
-}
-
-/**
- * How long startPeer waits between looks at a starting program: the first look after this, each next
- * one after twice as long, up to LAST_LOOK_MS, and at once when it writes to stdout or exits. A look
- * reads the kernel's socket tables and /proc (portBound, choseInstead); at a fixed 20 ms it read them
- * 150 times while a server that printed its line at once took 3 s to bind.
- */
-const FIRST_LOOK_MS = 5;
-const LAST_LOOK_MS = 50;
-
-/** Resolves after `ms`, or sooner (with true) when the program writes to its stdout or exits. */
-function nextLook(child: ReturnType<typeof spawn>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (woken: boolean) => {
-      clearTimeout(timer);
-      child.off('exit', onEvent);
-      child.stdout?.off('data', onEvent);
-      resolve(woken);
-    };
-    const onEvent = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    child.once('exit', onEvent);
-    child.stdout?.once('data', onEvent);
-  });
+function onTheClock(ms: number, readyTimeoutMs: number, waitedMs: number): string {
+  if (ms - readyTimeoutMs <= 500) return '';
+  return ` (${(ms / 1000).toFixed(1)} s on the clock, ${(waitedMs / 1000).toFixed(1)} s of it waiting for a CPU that other programs held)`;
 }
 
 /**
@@ -222,7 +196,10 @@ function nextLook(child: ReturnType<typeof spawn>, ms: number): Promise<boolean>
  * and returns at once: a client started by `program> start` is not waited for. Its output is kept
  * (escaped) for `program> stdout` and reports; `printedAt` is when it first wrote to stdout.
  */
-export function spawnPeer(command: string): { peer: Peer; child: ReturnType<typeof spawn>; printedAt: () => number | null } {
+export function spawnPeer(
+  command: string,
+  clock: ReadyClock = systemClock,
+): { peer: Peer; child: ReturnType<typeof spawn>; printedAt: () => number | null } {
   const tag = newTag();
   // A process group of its own, so `sh -c` and whatever it starts are stopped together.
   const child = spawn(command, {
@@ -236,7 +213,7 @@ export function spawnPeer(command: string): { peer: Peer; child: ReturnType<type
   // What a `program> stdout` check waits on (ProgramIo.changed): settled by each of the events below.
   const change = new Change();
   child.stdout.on('data', (d: Buffer) => {
-    printedAt ??= Date.now();
+    printedAt ??= clock.now();
     out.stdout.add(d);
     change.happened();
   });
