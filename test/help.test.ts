@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/table.js';
-import { helpCommand, helpIndex } from '../src/render/help.js';
+import { helpCommand, helpIndex, helpOverview } from '../src/render/help.js';
+import { wrapWords } from '../src/render/wrap.js';
 
 describe('help', () => {
   it('keeps one line per command when output is not a terminal', () => {
@@ -14,6 +15,15 @@ describe('help', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(columns);
     const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
     expect(words(text)).toEqual(words(helpIndex(COMMANDS)));
+  });
+
+  it('a break in a two-space list starts the next row at its indent, with no trailing space (newuser trial 7)', () => {
+    expect(wrapWords('aaa  bbb  ccc', 8, '  ', '  ')).toEqual(['  aaa', '  bbb', '  ccc']);
+    for (const columns of [40, 60, 80, 100]) {
+      // Rows of names at 4, a title's later lines at 2: none at 5 (an empty word at the break), none ending in a space.
+      for (const r of helpOverview(COMMANDS, columns).split('\n'))
+        expect(r, `${columns}: ${JSON.stringify(r)}`).toMatch(/^( {2}| {4})?\S(.*\S)?$/);
+    }
   });
 
   it('puts summaries under their usage when the terminal is too narrow for two columns', () => {

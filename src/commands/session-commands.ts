@@ -10,7 +10,7 @@ import { ExitRequest, ShellError } from '../core/errors.js';
 import { suggest } from './table.js';
 import { openSocket } from './socket-arg.js';
 import { boundedWait } from './foreground-limit.js';
-import { topic } from '../explain/topics.js';
+import { familyOrTopic } from './help-topic.js';
 import { comment, lines } from '../spec/python.js';
 import { defineCommand, type Arg, type CallContext, type CommandDef } from '../spec/command.js';
 
@@ -138,9 +138,10 @@ export const sessionCommands: readonly CommandDef[] = [
       const method = asked.slice(asked.indexOf('.') + 1); // help serverSocket.recvfrom
       const name = table.has(asked) || !table.get(method)?.method ? asked : method;
       const def = table.get(name);
+      const said = familyOrTopic(name, table, ctx.session.columns());
       if (def) ctx.display(helpCommand(def, ctx.session.columns()));
       else if (SYNTAX[name]) ctx.display(SYNTAX[name]);
-      else if (familyOrTopic(name, table) !== null) ctx.display(familyOrTopic(name, table)!);
+      else if (said !== null) ctx.display(said);
       else {
         const near = suggest(name);
         throw new ShellError(`no command '${name}'${near ? `; did you mean '${near}'?` : '; type help for the list'}`, ctx.args[0]!.span);
@@ -284,16 +285,3 @@ export const sessionCommands: readonly CommandDef[] = [
     },
   }),
 ];
-
-/**
- * `help udp`, `help pipe`: not a command, but a word of the chapter. The commands it begins (udp.socket,
- * udp.bind) and what explain says of it, instead of a did-you-mean that would offer `use`.
- */
-function familyOrTopic(word: string, table: ReadonlyMap<string, CommandDef>): string | null {
-  const family = [...table.keys()].filter((n) => n.toLowerCase().startsWith(`${word.toLowerCase()}.`));
-  const explained = topic(word);
-  if (family.length === 0 && explained === null) return null;
-  const commands = family.length > 0 ? `the ${word} commands are ${family.join(', ')}; ` : '';
-  const idea = explained !== null ? `explain ${explained.key} says what ${explained.key} is; ` : '';
-  return `${word} is not a command: ${commands}${idea}help lists them all`;
-}

@@ -117,9 +117,11 @@ export function refusedCount(n: number): string {
  */
 export function failedTotals(code: string, t: { readonly sent: number; readonly received: number }): string {
   const received = `received ${byteCount(t.received)}`;
+  // Nothing sent, nothing of it to qualify (newuser trial 7: "sent 0 bytes (taken by the kernel: …)").
+  const sent = (how: string) => `sent ${byteCount(t.sent)}${t.sent === 0 ? '' : ` (${how})`}`;
   if (code === 'ECONNRESET')
-    return `the peer reset the connection; sent ${byteCount(t.sent)} (taken by the kernel: what the peer had not acknowledged was lost with the reset), ${received}`;
-  return `it failed (${code}); sent ${byteCount(t.sent)} (taken by the kernel), ${received}`;
+    return `the peer reset the connection; ${sent('taken by the kernel: what the peer had not acknowledged was lost with the reset')}, ${received}`;
+  return `it failed (${code}); ${sent('taken by the kernel')}, ${received}`;
 }
 
 /** `1 byte`, `2 bytes`: how the streams' totals count. */

@@ -107,4 +107,12 @@ export interface Diagnostic {
    * cannot know a variable of that name is set; a caller that knows can say `$serverPort` (unknownVariable).
    */
   readonly bare?: string;
+  /**
+   * The block a chunk left open (its 'end' never came): a reader that stops reading at another error
+   * (the REPL) says the block is dropped rather than that it lacks an 'end'.
+   */
+  readonly unclosed?: BlockKind;
 }
+
+/** The statements that open a block, up to its `end`. */
+export type BlockKind = 'while' | 'repeat' | 'if';

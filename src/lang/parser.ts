@@ -4,7 +4,7 @@
  */
 import { pythonCondition } from './foreign-words.js';
 import { parseCondition } from './conditions.js';
-import type { Cond, Diagnostic, Span, Stmt, Word } from './ast.js';
+import type { BlockKind, Cond, Diagnostic, Span, Stmt, Word } from './ast.js';
 import { lexLine } from './lexer.js';
 import { after } from '../core/span.js';
 import { pythonCallLine } from './python-habits.js';
@@ -41,8 +41,6 @@ const KEYWORDS: ReadonlySet<string> = new Set(['while', 'repeat', 'if', 'elif', 
  * limit 10,000 nested `while true` lines overflow the stack; Python's own limit is 20.
  */
 export const MAX_NESTING = 64;
-
-type BlockKind = 'while' | 'repeat' | 'if';
 
 interface Line {
   readonly words: readonly Word[];
@@ -209,13 +207,14 @@ class Parser {
     this.unclosed++;
     const inner = this.misaligned.find((m) => m.open.line > open.line && m.end.col === open.col);
     if (inner === undefined) {
-      this.report(`'${kind}' block is not closed: add 'end'`, open);
+      this.diagnostics.push({ message: `'${kind}' block is not closed: add 'end'`, span: open, unclosed: kind });
       return;
     }
-    this.report(
-      `'${inner.kind}' block is not closed: add 'end' (the 'end' on line ${inner.end.line} closes it, but is indented like the '${kind}' on line ${open.line}, which is left open)`,
-      inner.open,
-    );
+    this.diagnostics.push({
+      message: `'${inner.kind}' block is not closed: add 'end' (the 'end' on line ${inner.end.line} closes it, but is indented like the '${kind}' on line ${open.line}, which is left open)`,
+      span: inner.open,
+      unclosed: inner.kind,
+    });
   }
 
   /** Skips to the `end` matching an open block without recursing, so one error stands for the whole block. */

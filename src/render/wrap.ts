@@ -9,10 +9,12 @@ export function wrapWords(text: string, width: number | undefined, first = '', r
   let fresh = true; // nothing after the prefix yet
   for (const word of text.split(' ')) {
     if (!fresh && line.length + 1 + word.length > width) {
-      lines.push(line);
+      lines.push(line.trimEnd());
       line = rest;
       fresh = true;
     }
+    // A run of spaces (help's two between names) is where a break may fall: none starts a later line.
+    if (fresh && word === '' && lines.length > 0) continue;
     line += fresh ? word : ` ${word}`;
     fresh = false;
   }

@@ -1,4 +1,4 @@
-import type { Span } from '../lang/ast.js';
+import type { Diagnostic, Span } from '../lang/ast.js';
 import { diagnosticLine, messageLine } from '../render/message.js';
 import { terminalSafe } from '../render/terminal.js';
 import type { ChunkResult } from '../session/chunk.js';
@@ -34,7 +34,7 @@ export function chunkReport(result: ChunkResult, place: ReportPlace): ReportLine
     case 'exit':
       return [];
     case 'syntax':
-      return result.diagnostics.flatMap((d) => caret(place, d.span, d.message));
+      return syntaxReport(result.diagnostics, place);
     case 'failed': {
       const e = result.error;
       if (e.file !== undefined) return [{ text: `error: ${diagnosticLine(e.file, e.span, e.message)}`, style: 'error' }];
@@ -49,6 +49,21 @@ export function chunkReport(result: ChunkResult, place: ReportPlace): ReportLine
       return exhaustive;
     }
   }
+}
+
+/**
+ * A chunk is run while a block is still open only when a line of it has an error (compile's
+ * `incomplete`): the prompt stopped reading there, so the open block is no fault of its own. Such a
+ * block is dropped, as Python's REPL drops a block with a SyntaxError; say that once, for the outermost.
+ */
+function syntaxReport(diagnostics: readonly Diagnostic[], place: ReportPlace): ReportLine[] {
+  const errors = diagnostics.filter((d) => d.unclosed === undefined);
+  const open = diagnostics.find((d) => d.unclosed !== undefined);
+  const shown = errors.length > 0 ? errors : diagnostics;
+  const lines = shown.flatMap((d) => caret(place, d.span, d.message));
+  if (errors.length === 0 || open?.unclosed === undefined) return lines;
+  const dropped = `# the '${open.unclosed}' block typed since line ${open.span.line} is dropped, nothing of it ran: type it again`;
+  return [...lines, { text: dropped, style: 'dim' }];
 }
 
 /** One error line with a caret under the column; the offending line is repeated above it unless it was just typed. */

@@ -70,12 +70,13 @@ export function startRepl(options: ReplOptions): ReplHandle {
   /** The session is closing: what it says now (sockets closed, jobs stopped) is not part of it. */
   let closing = false;
   const terminalOut = options.terminal && options.output instanceof WriteStream ? options.output : null;
+  const sink = (line: ShellLine): void => {
+    if (!closing) observer?.shown(line);
+    // Once the REPL has closed (exit, Ctrl-D), what the closing says (a job stopped) gets no prompt after it.
+    screen?.write(line, !core.busy && !closed);
+  };
   const core: ShellCore = new ShellCore({
-    sink: (line) => {
-      if (!closing) observer?.shown(line);
-      // Once the REPL has closed (exit, Ctrl-D), what the closing says (a job stopped) gets no prompt after it.
-      screen?.write(line, !core.busy && !closed);
-    },
+    sink,
     readLine: (prompt, signal, endAtCtrlD) => {
       // interact's input: first the lines typed ahead of it while the command before it ran, then those
       // that ended while it was sending (a paste).
@@ -263,15 +264,29 @@ export function startRepl(options: ReplOptions): ReplHandle {
       closed = true;
       // Ctrl-D while a call waits: cancel it as Ctrl-C does, and let its "^C … cancelled" line be shown
       // (and recorded, so a transcript replays) before the session closes. What was typed ahead is dropped.
-      core.interrupt();
+      const cancelled = core.interrupt();
       void core
         .settled()
         .then(() => {
           closing = true;
+          // The cancel's line said the socket stays open, as Ctrl-C leaves it; Ctrl-D goes on to close it.
+          if (cancelled) sink(leavingLine(core.session.engine.list().map((s) => s.name)));
           return core.close();
         })
         .then(() => resolve(core.exitStatus));
     });
   });
   return { done, interrupt: () => server.emit('SIGINT'), busy: () => core.busy };
+}
+
+/** Ctrl-D that cancelled a waiting call: the shell leaves, and what that does to the sockets. */
+function leavingLine(open: readonly string[]): ShellLine {
+  const sockets =
+    open.length === 0 ? '' : ` and closes its ${open.length === 1 ? 'socket' : `${open.length} sockets`} (${open.join(', ')})`;
+  return {
+    text: `# Ctrl-D: the shell leaves${sockets}; Ctrl-C alone cancels a waiting call and stays`,
+    channel: 'out',
+    async: false,
+    style: 'plain',
+  };
 }

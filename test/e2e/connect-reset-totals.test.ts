@@ -26,4 +26,17 @@ describe.runIf(hasPython)('sockshell connect ended by a reset', () => {
       await peer.stop();
     }
   });
+
+  it('with nothing sent, says no more of what the kernel took (newuser trial 7)', async () => {
+    const peer = await startServer('python3', [join(PEERS, 'ResetPeer.py'), 'reset', 'accept', '5'], '\n');
+    try {
+      const port = peer.output().trim();
+      const r = await sockshell(['connect', '127.0.0.1', port], { input: '' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('xxxxx');
+      expect(r.stderr).toContain('\n# the peer reset the connection; sent 0 bytes, received 5 bytes\nsockshell: ECONNRESET');
+    } finally {
+      await peer.stop();
+    }
+  });
 });

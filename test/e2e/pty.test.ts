@@ -75,7 +75,7 @@ describe.runIf(hasScript)('REPL at a real terminal', () => {
       child.stdin.write('\x04');
       expect(await exited).toBe(0);
       expect(screen()).toMatch(
-        /\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\nrecorded 3 commands/,
+        /\^C recvfrom cancelled[^]*not run \(typed ahead of the cancelled command\): print typed-ahead\r*\n# Ctrl-D: the shell leaves and closes its socket \(c\)[^\n]*\r*\nrecorded 3 commands/,
       );
       const text = readFileSync(file, 'utf8');
       expect(text).toMatch(
