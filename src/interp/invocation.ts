@@ -102,6 +102,13 @@ function socketFor(around: Surroundings, call: Call, def: CommandDef): SocketHan
       `${def.name} needs a socket: this script made none and was handed ${handed.join(' and ')}: write ${handed[0]}.${def.name}`,
       call.nameSpan,
     );
+  // Others open but none current (the current one was closed): "create one first" would be false.
+  const open = session.engine.list().map((s) => s.name);
+  if (open.length > 0)
+    throw new ShellError(
+      `${def.name} needs a socket, and none is current (the prompt names it): write ${open[0]}.${def.name}, or use ${open[0]} (open: ${open.join(', ')})`,
+      call.nameSpan,
+    );
   throw new ShellError(
     `${def.name} needs a socket: create one first (udp.socket, tcp.socket, udp.bind, tcp.listen, tcp.connect), or write NAME.${def.name}`,
     call.nameSpan,
