@@ -52,8 +52,9 @@ export abstract class TcpState extends BaseSocket {
     this.settle();
   }
 
-  override settle(closing = false): void {
+  override settle(closing = false): boolean {
     if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls, closing);
+    return false;
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
