@@ -139,3 +139,11 @@ it.skipIf(!hasPython)("a non-blocking recv on a TCP connection returns the bytes
   expect(r.err).toBe('');
   expect(r.status).toBe(0);
 });
+
+it('a send that meets the ICMP error the kernel holds raises it, and the diagram draws the ICMP that came back', async () => {
+  const r = await pipedSession([...CLOSED_PORT, 'u.send two', 'diagram', ''].join('\n'));
+  expect(errors(r.err)).toEqual(['7: ECONNREFUSED']);
+  const out = r.out.replace(/\s+/g, ' ');
+  expect(out).toMatch(/ICMP port unreachable \(ECONNREFUSED\)/);
+  expect(out).not.toMatch(/nothing came back/);
+});
