@@ -42,7 +42,7 @@ describe('ladder rows', () => {
   it("says recv's b'' after shutdown rd is that shutdown, and draws the shutdown's FIN as rdwr", () => {
     const log: Exchange[] = [
       connected,
-      { kind: 'shutRead', socket: c },
+      { kind: 'shut', socket: c, transport: 'tcp', how: 'rdwr', fin: true, refused: null },
       recv(0),
       { kind: 'fin', socket: c, local: here, to: there, call: 'shutdown' },
     ];

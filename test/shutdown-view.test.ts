@@ -102,3 +102,30 @@ it('explain after shutdown failed on an unconnected UDP socket speaks of UDP, no
   expect(said).toMatch(/UDP/);
   expect(said).toMatch(/marks it/);
 });
+
+it('the diagram draws every shutdown, from the one event the engine tells: UDP marks and sends nothing, even when Linux refuses it (ENOTCONN)', async () => {
+  const r = await pipedSession(
+    [
+      'p = udp.bind 127.0.0.1 0',
+      'pa = p.getsockname',
+      'u = udp.bind 127.0.0.1 0',
+      'u.connect $pa',
+      'u.shutdown wr',
+      'w = udp.bind 127.0.0.1 0',
+      'w.shutdown rdwr',
+      'l = tcp.listen 127.0.0.1 0',
+      'la = l.getsockname',
+      'k = tcp.connect $la',
+      'k.shutdown rd',
+      'diagram',
+      '',
+    ].join('\n'),
+  );
+  expect(r.err).toMatch(/^<stdin>:7:3: ENOTCONN/m);
+  const notes = r.out.split('\n').flatMap((line) => [...line.matchAll(/│ (shutdown [^│]*?)\s*(?:│|$)/g)].map((m) => m[1]));
+  expect(notes).toEqual([
+    'shutdown wr: marked; UDP sends nothing',
+    'shutdown rdwr: ENOTCONN (not connected), marked all the same; UDP sends nothing',
+    'shutdown rd: no packet sent',
+  ]);
+});

@@ -50,7 +50,16 @@ export function drawClose(d: Drawing, e: ExchangeOf<'close'>): void {
   d.note(s.index, 'close');
 }
 
-export function drawShutRead(d: Drawing, e: ExchangeOf<'shutRead'>): void {
+/**
+ * A shutdown: one that reads no more changes what a later recv's b'' means; one that sends no FIN (the
+ * FIN's arrow follows, drawFin) is a note on its lane, as no packet shows it: UDP's marks, TCP's rd.
+ */
+export function drawShut(d: Drawing, e: ExchangeOf<'shut'>): void {
   const s = d.book.known(e.socket.serial);
-  if (s) d.readShut.add(s.index);
+  if (s === undefined) return;
+  if (e.how !== 'wr') d.readShut.add(s.index);
+  if (e.fin) return;
+  const refused = e.refused === null ? '' : `${e.refused} (not connected), marked all the same; `;
+  const udp = e.transport === 'udp' ? `${refused === '' ? 'marked; ' : refused}UDP sends nothing` : `${refused}no packet sent`;
+  d.note(s.index, `shutdown ${e.how}: ${udp}`);
 }

@@ -27,12 +27,22 @@ export function drawFailed(d: Drawing, e: ExchangeOf<'failed'>): void {
     return;
   }
   const packet = packetOfError(s.transport, e.code, s.local?.family === 'unix');
-  const from = packet === null ? null : book.sender(s, s.peer);
-  if (packet !== null && from !== null && !(from.inside && d.resetTo.has(s.index))) {
+  const from =
+    packet === null ? null : icmp(e.code, s) ? { lane: book.destination(s, s.peer, 'udp'), inside: false } : book.sender(s, s.peer);
+  if (packet !== null && from !== null && from.lane !== null && !(from.inside && d.resetTo.has(s.index))) {
     // ICMP port unreachable: the peer's host said nothing is bound there; a reset comes from a live peer.
     if (e.code === 'ECONNREFUSED') book.refused(from.lane, NOTHING_BOUND_UDP);
     else book.answered(from.lane);
     d.arrow(from.lane, s.index, packet, true);
     if (from.inside) d.resetFrom.add(from.lane);
   } else d.note(s.index, `${e.code} arrived`);
+}
+
+/**
+ * ICMP port unreachable says nothing is bound at the peer's address: it comes from where the socket's
+ * datagrams went (the destination's lane), never from a socket of this shell, not even a closed one
+ * that had that address before (its lane would say the datagram reached it).
+ */
+function icmp(code: string, s: { readonly transport: string }): boolean {
+  return code === 'ECONNREFUSED' && s.transport === 'udp';
 }

@@ -1,7 +1,7 @@
 import type { Exchange } from '../record/exchange.js';
 import { drawArrived, drawCut, drawLost, drawRecv, drawSend } from './data-rows.js';
 import { Drawing } from './drawing.js';
-import { drawClose, drawEnded, drawFin, drawReset, drawShutRead } from './end-rows.js';
+import { drawClose, drawEnded, drawFin, drawReset, drawShut } from './end-rows.js';
 import { handshakesFirst } from './endpoints.js';
 import { drawFailed } from './error-rows.js';
 import type { LabelsNow } from './lanes.js';
@@ -71,8 +71,8 @@ function draw(d: Drawing, e: Exchange): void {
       return drawReset(d, e);
     case 'close':
       return drawClose(d, e);
-    case 'shutRead':
-      return drawShutRead(d, e);
+    case 'shut':
+      return drawShut(d, e);
     case 'failed':
       return drawFailed(d, e);
     default: {

@@ -27,6 +27,15 @@ export function acceptQueueCap(backlog: number): number {
   return Math.max(kernel, Math.min(max, Math.floor(openFilesLimit() / 4)));
 }
 
+/**
+ * How many connections Python's kernel would hold for accept after listen(backlog): backlog + 1 (a
+ * negative backlog is Python's 0, so 1), at most somaxconn + 1; its further clients wait in connect.
+ * What `sockets` says beside the count of a queue that is Node's (SocketInfo.queued.kernelWouldHold).
+ */
+export function kernelAcceptQueue(backlog: number): number {
+  return Math.min(Math.max(0, backlog), somaxconn()) + 1;
+}
+
 /** The most a listen backlog can be (the kernel clamps it to this). */
 function somaxconn(): number {
   return readNumber('/proc/sys/net/core/somaxconn', /^(\d+)/) ?? 4096; // Linux's default since 5.4

@@ -66,10 +66,14 @@ export abstract class BaseSocket extends SocketWaits {
   /** After accept's 'accepted' event for this socket: a TCP connection that waited in the queue tells what came meanwhile (queued-news.ts). */
   settleAccepted(): void {}
   /**
-   * A TCP connection reads and tells now what the kernel holds for it that the shell has not read
-   * (queued-news.ts). closing: it closes next, so only news that decides its FIN or reset is read.
+   * Reads and tells now what the kernel holds for the socket that the shell has not read: a TCP
+   * connection's bytes, FIN or reset (queued-news.ts), a UDP socket's datagrams and pending error
+   * (udp-receiving.ts). closing: it closes next, so only news that decides its FIN or reset is read.
+   * True when the kernel cannot be asked here (UDP without the addon): a turn of the event loop reads it.
    */
-  settle(_closing = false): void {}
+  settle(_closing = false): boolean {
+    return false;
+  }
   abstract local(): Address | null;
   abstract peer(): Address | null;
   /** A TLS connection's handshake; null for every other socket. */

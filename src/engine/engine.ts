@@ -8,6 +8,7 @@ import type { BaseSocket } from './base.js';
 import { SocketError } from './errors.js';
 import { acceptedEvent } from './accepted-event.js';
 import { EngineCore } from './engine-core.js';
+import { loopTurn } from './loop-turn.js';
 import { TcpSocket } from './tcp.js';
 import type {
   Accepting,
@@ -194,12 +195,16 @@ class SocketEngine implements Engine {
   }
 
   /**
-   * Every open TCP connection reads and tells now what the kernel holds for it and the shell has not
-   * read (a FIN, a reset, bytes), as events: what `sockets` shows next is the kernel's state, not the
-   * state before the event loop's next read (queued-news.ts).
+   * Every open socket reads and tells now what the kernel holds for it and the shell has not read (a
+   * connection's FIN, reset, bytes; a UDP socket's datagrams and pending ICMP error), as events: what
+   * `sockets` shows next is the kernel's state, not the state before the event loop's next read
+   * (queued-news.ts, udp-receiving.ts). A promise when some socket can only be read by a turn of the
+   * event loop (UDP without the addon): it resolves after that turn.
    */
-  settle(): void {
-    for (const socket of this.core.sockets.open()) socket.settle();
+  settle(): Completion<void> {
+    let turn = false;
+    for (const socket of this.core.sockets.open()) if (socket.settle()) turn = true;
+    return turn ? loopTurn() : undefined;
   }
 
   closeOwnedBy(owner: string): number {

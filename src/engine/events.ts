@@ -157,8 +157,22 @@ export type EngineEvent =
       data: Buffer;
       file: string | null;
     }
-  /** shutdown() completed; fin: it sent a FIN to peer (wr or rdwr on a TCP connection not already shut; never AF_UNIX, which sends no packets). */
-  | { kind: 'shut'; serial: number; socket: string; how: ShutdownHow; local: Address | null; peer: Address | null; fin: boolean }
+  /**
+   * shutdown() marked the socket (Linux's sk_shutdown); fin: it sent a FIN to peer (wr or rdwr on a TCP
+   * connection not already shut; never AF_UNIX, which sends no packets). refused: the call failed with
+   * this code yet marked the socket all the same, as Linux does for an unconnected UDP socket (ENOTCONN).
+   */
+  | {
+      kind: 'shut';
+      serial: number;
+      socket: string;
+      transport: Transport;
+      how: ShutdownHow;
+      local: Address | null;
+      peer: Address | null;
+      fin: boolean;
+      refused: string | null;
+    }
   /**
    * The socket was closed, by close() or with its owner; fin: closing sent a FIN to peer. unread: bytes
    * that had arrived and were never read; closing a connection with any sends a reset (RST) instead of

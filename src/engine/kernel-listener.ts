@@ -35,6 +35,7 @@ export class KernelListener implements Welcoming {
   /** The kernel drops SYNs past its queue and counts them only for the whole host (ListenOverflows). */
   readonly dropped = 0;
   readonly resetsWaiting = true;
+  readonly kernelWouldHold = null;
   /** The local address of the connections it accepts, when it is the listener's own (localOfAccepted). */
   private readonly connLocal: Address | null;
   /** Connections a wait in the addon accepted, for the waiting accept to return. */

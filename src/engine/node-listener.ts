@@ -9,7 +9,7 @@
  */
 import net, { type AddressInfo } from 'node:net';
 import type tls from 'node:tls';
-import { acceptQueueCap } from './accept-cap.js';
+import { acceptQueueCap, kernelAcceptQueue } from './accept-cap.js';
 import type { Accepted, BaseSocket } from './base.js';
 import { errorCode, toSocketError } from './errors.js';
 import { ADDRESS_BYTES, EAGAIN, SLICE_MS, addressOf, type Blocking } from './native.js';
@@ -37,6 +37,7 @@ export class NodeListener implements Welcoming {
     private readonly server: net.Server,
     local: Address,
     private readonly cap: number,
+    readonly kernelWouldHold: number,
   ) {
     this.local = local;
     this.connLocal = localOfAccepted(local);
@@ -73,7 +74,7 @@ export class NodeListener implements Welcoming {
     const a = server.address() as AddressInfo | string; // a string: the path of an AF_UNIX socket
     const local =
       typeof a === 'string' ? { host: a, port: 0, family: owner.family } : { host: a.address, port: a.port, family: owner.family };
-    const listener = new NodeListener(owner, server, local, acceptQueueCap(backlog));
+    const listener = new NodeListener(owner, server, local, acceptQueueCap(backlog), kernelAcceptQueue(backlog));
     server.removeListener(arrival, keep);
     server.on(arrival, listener.onConnection);
     server.on('error', listener.onError);

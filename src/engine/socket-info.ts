@@ -77,7 +77,13 @@ export interface SocketInfo {
   readonly local: Address | null; // null until bound (explicitly or implicitly)
   readonly peer: Address | null;
   /** Listening sockets count connections waiting for accept; TCP counts bytes; UDP counts datagrams. */
-  readonly queued: { readonly unit: 'bytes' | 'datagrams' | 'connections'; readonly count: number; readonly bytes: number };
+  readonly queued: {
+    readonly unit: 'bytes' | 'datagrams' | 'connections';
+    readonly count: number;
+    readonly bytes: number;
+    /** A listener whose queue is Node's (accept-cap.ts): how many of the connections Python's kernel would hold (backlog + 1). */
+    readonly kernelWouldHold?: number;
+  };
   readonly dropped: number; // UDP datagrams dropped past the queue cap; connections reset past a full accept queue
   readonly bytesSent: number;
   readonly bytesReceived: number; // counted when they reach the queue, not when recv takes them

@@ -5,6 +5,7 @@
  */
 import type { Completion } from '../core/completion.js';
 import { isHere } from './call-options.js';
+import { loopTurn } from './loop-turn.js';
 import { SocketError } from './errors.js';
 import { SocketIdentity } from './socket-identity.js';
 import type { BlockOptions } from './types.js';
@@ -43,6 +44,17 @@ export abstract class SocketWaits extends SocketIdentity {
     }
   }
 
+  /** Reads and tells what the kernel holds for the socket (BaseSocket.settle); true when only a turn of the event loop can. */
+  abstract settle(closing?: boolean): boolean;
+
+  /** A non-blocking call's second look, after settle: what attempt yields, else EAGAIN. */
+  private nonBlocking<T>(call: string, attempt: () => T | null): T {
+    this.checkOpen(call);
+    const got = attempt();
+    if (got === null) throw this.wouldBlock(call);
+    return got;
+  }
+
   /** EAGAIN for a call that would have to wait on a non-blocking socket. */
   protected wouldBlock(call: string): SocketError {
     return new SocketError('EAGAIN', call, { socket: this.name });
@@ -66,7 +78,11 @@ export abstract class SocketWaits extends SocketIdentity {
       this.checkBufsize(bufsize, call);
       this.checkSignal(options, call);
       got = attempt();
-      if (got === null && this.timeout === 0) throw this.wouldBlock(call);
+      if (got === null && this.timeout === 0) {
+        // Python's non-blocking call returns what the kernel holds, read or not: read it first.
+        if (this.settle()) return loopTurn().then(() => this.nonBlocking(call, attempt));
+        got = this.nonBlocking(call, attempt);
+      }
     } catch (err) {
       return Promise.reject(err);
     }

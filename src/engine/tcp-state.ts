@@ -52,8 +52,9 @@ export abstract class TcpState extends BaseSocket {
     this.settle();
   }
 
-  override settle(closing = false): void {
+  override settle(closing = false): boolean {
     if (!this.closed) this.stream?.settleFromKernel(this.core.addon.calls, closing);
+    return false;
   }
 
   /** Holds `address` through bind: same port and family, and the same host or an any-address on either side. */
@@ -124,7 +125,14 @@ export abstract class TcpState extends BaseSocket {
   }
 
   queued(): Queued {
-    if (this.listener !== null) return { unit: 'connections', count: this.listener.waiting, bytes: 0 };
+    const listener = this.listener;
+    if (listener !== null) {
+      const count = listener.waiting;
+      const wouldHold = listener.kernelWouldHold;
+      return wouldHold === null
+        ? { unit: 'connections', count, bytes: 0 }
+        : { unit: 'connections', count, bytes: 0, kernelWouldHold: wouldHold };
+    }
     const bytes = this.stream?.unread ?? 0;
     return { unit: 'bytes', count: bytes, bytes };
   }

@@ -186,7 +186,8 @@ export class TcpSocket extends TcpReceiving {
     const before = stream.state();
     const sent = stream.shutdown(how);
     const fin = how !== 'rd' && this.family !== 'unix' && (before === 'ESTABLISHED' || before === 'CLOSE_WAIT');
-    this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: stream.local, peer: stream.remote, fin });
+    const { serial, name: socket, transport } = this;
+    this.emit({ kind: 'shut', serial, socket, transport, how, local: stream.local, peer: stream.remote, fin, refused: null });
     if (how !== 'wr') this.reader.wake(); // a waiting recv now returns b''
     return sent;
   }

@@ -158,8 +158,11 @@ export interface Engine {
   endpoints(socket: SocketHandle): Endpoints | null;
   /** Every open socket, in creation order. Closed sockets leave the table. */
   list(): SocketInfo[];
-  /** Every open TCP connection tells now what the kernel holds for it that the shell has not read (a FIN, a reset, bytes). */
-  settle(): void;
+  /**
+   * Every open socket tells now what the kernel holds for it that the shell has not read (a connection's
+   * FIN, reset, bytes; a UDP socket's datagrams and ICMP error); a promise when a turn of the event loop must read it.
+   */
+  settle(): Completion<void>;
   /**
    * Records that something of this shell that is not one of the engine's sockets (a relay job, on
    * Node's own sockets) holds address, so a bind refused there names it ("the relay job %1") and how

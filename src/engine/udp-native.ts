@@ -9,7 +9,16 @@
  * reads them SLOTS at a time (recvmmsg), so a round trip's one datagram costs one read, not a read
  * and a second one that finds the kernel empty.
  */
-import { ADDRESS_RAW_BYTES, EAGAIN, MANY_META_BYTES, MANY_SLOT_BYTES, SLICE_MS, nativeError, type Blocking } from './native.js';
+import {
+  ADDRESS_RAW_BYTES,
+  EAGAIN,
+  MANY_META_BYTES,
+  MANY_SLOT_BYTES,
+  SLICE_MS,
+  nativeError,
+  type Blocking,
+  type NativeCalls,
+} from './native.js';
 
 /** The most datagrams one read in the addon takes. */
 const SLOTS = 16;
@@ -70,7 +79,7 @@ export class UdpNative {
     const blocking = this.mayBlock();
     const owner = this.owner;
     while (blocking !== null && owner.starved()) {
-      const n = this.read(blocking, SLICE_MS);
+      const n = this.read(blocking.calls, SLICE_MS);
       if (n <= 0) return;
       if (n === SLOTS) this.drainWith(blocking);
     }
@@ -89,6 +98,22 @@ export class UdpNative {
   }
 
   /**
+   * What the kernel holds, read now without waiting (Engine.settle, a non-blocking receive): the
+   * socket's pending error first, as the kernel reports it first (an ICMP port unreachable's
+   * ECONNREFUSED: reading it takes it from the kernel, as Node's read would a turn later, and the socket
+   * keeps it for its next call), then the datagrams, while the queue has room. calls, not Blocking:
+   * this never waits, so it may run where a wait may not (a background job, the event-loop engine).
+   */
+  settle(calls: NativeCalls): void {
+    for (let total = 0, errors = 0; total < DRAIN_MAX;) {
+      const n = this.read(calls, -1);
+      if (n < 0 && ++errors < 2) continue; // datagrams may wait behind the error
+      if (n < SLOTS) return;
+      total += n;
+    }
+  }
+
+  /**
    * send or sendto in the addon: bytes sent, -errno, or null to send on the event loop (the kernel's
    * buffer is full: EAGAIN, and Node's send waits).
    */
@@ -100,7 +125,7 @@ export class UdpNative {
 
   private drainWith(blocking: Blocking): void {
     for (let total = 0; total < DRAIN_MAX;) {
-      const n = this.read(blocking, -1);
+      const n = this.read(blocking.calls, -1);
       if (n < SLOTS) return;
       total += n;
     }
@@ -111,11 +136,11 @@ export class UdpNative {
    * queue has room for: each handed to the owner, or the socket's error. Their count; 0 when none came
    * or there is no room; negative for an error.
    */
-  private read(blocking: Blocking, maxMs: number): number {
+  private read(calls: NativeCalls, maxMs: number): number {
     const room = Math.min(SLOTS, this.owner.room());
     if (room <= 0) return 0;
-    const n = blocking.calls.recvmany(this.owner.fd(), maxMs, room, receiveBuffer, meta);
-    if (n < 0) this.owner.error(nativeError(blocking.calls, n, 'recvmsg'));
+    const n = calls.recvmany(this.owner.fd(), maxMs, room, receiveBuffer, meta);
+    if (n < 0) this.owner.error(nativeError(calls, n, 'recvmsg'));
     for (let i = 0; i < n; i++) {
       const at = i * MANY_META_BYTES;
       const start = i * MANY_SLOT_BYTES;

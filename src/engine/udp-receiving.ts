@@ -71,6 +71,23 @@ export abstract class UdpReceiving extends BaseSocket {
     return this.receive(bufsize, options, 'recvfrom');
   }
 
+  /**
+   * What the kernel holds for the socket and Node has not read yet, read and told now (Engine.settle,
+   * before a view; a non-blocking receive): its datagrams, and its pending error (an ICMP port
+   * unreachable on a connected socket: Linux's sk_err, which Python's next recv or send raises once).
+   * Reading the error takes it from the kernel, as SO_ERROR or Node's own read would; the socket keeps
+   * it (failCode) and its next call raises it, once, as Python's does; the call after that finds
+   * nothing, in both. Without the addon nothing can be asked synchronously (a read would take a
+   * datagram without its sender): true, and the event loop's next turn reads it (loop-turn.ts).
+   */
+  override settle(): boolean {
+    if (this.closed || this.handle.local === null) return false;
+    const calls = this.core.addon.calls;
+    if (calls === null || this.handle.fd() < 0) return true;
+    this.native.settle(calls);
+    return false;
+  }
+
   /** Raises the stored asynchronous error, if there is one, once. */
   protected reportFailure(call: string): void {
     const code = this.failCode;

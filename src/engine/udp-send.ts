@@ -7,7 +7,7 @@
 import type dgram from 'node:dgram';
 import type { Completion } from '../core/completion.js';
 import type { BaseSocket } from './base.js';
-import { toSocketError } from './errors.js';
+import { toSocketError, type SocketError } from './errors.js';
 import { nativeError, type NativeCalls } from './native.js';
 import { literalHost, lookedUp } from './resolve.js';
 import type { Address } from './types.js';
@@ -51,7 +51,7 @@ export class DatagramSender {
     return new Promise<number>((resolve, reject) => {
       const done = (err: Error | null): void => {
         if (err !== null) {
-          reject(toSocketError(err, call, this.owner.context({ host, port, size: data.length })));
+          reject(this.failed(toSocketError(err, call, this.owner.context({ host, port, size: data.length }))));
           return;
         }
         this.sent(data, ip, host, port, call);
@@ -69,7 +69,8 @@ export class DatagramSender {
   /** sendto from a connected socket to ip, another address: by the addon's sendto on the descriptor. */
   sendtoOnDescriptor(calls: NativeCalls, data: Buffer, ip: string, host: string, port: number): number {
     const n = calls.sendto(this.handle.fd(), data, ip, port);
-    if (n < 0) throw toSocketError(nativeError(calls, n, 'sendto'), 'sendto', this.owner.context({ host, port, size: data.length }));
+    if (n < 0)
+      throw this.failed(toSocketError(nativeError(calls, n, 'sendto'), 'sendto', this.owner.context({ host, port, size: data.length })));
     this.sent(data, ip, host, port, 'sendto');
     return n;
   }
@@ -93,10 +94,22 @@ export class DatagramSender {
     if (n === null) return null;
     if (n < 0)
       return Promise.reject(
-        toSocketError(nativeError(blocking.calls, n, 'send'), call, this.owner.context({ host, port, size: data.length })),
+        this.failed(toSocketError(nativeError(blocking.calls, n, 'send'), call, this.owner.context({ host, port, size: data.length }))),
       );
     this.sent(data, ip, host, port, call);
     return here ? n : Promise.resolve(n);
+  }
+
+  /**
+   * A send the kernel refused with the socket's pending error, an earlier datagram's ICMP port
+   * unreachable (ECONNREFUSED: Linux checks sk_err before it sends): that ICMP is told, as the error
+   * this call takes (taken), so the diagram draws what came back. The error, to be thrown.
+   */
+  private failed(err: SocketError): SocketError {
+    const owner = this.owner;
+    if (err.code === 'ECONNREFUSED')
+      owner.core.emit({ kind: 'failed', serial: owner.serial, socket: owner.name, code: err.code, taken: true });
+    return err;
   }
 
   /** A datagram went: counted and told as the engine event of the completed call. */

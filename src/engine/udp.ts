@@ -185,8 +185,10 @@ export class UdpSocket extends UdpReceiving {
       this.reader.wake(); // a receive waiting for ever returns b'' now
     }
     const peer = this.remote;
-    if (peer === null) throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name, value: how });
-    this.emit({ kind: 'shut', serial: this.serial, socket: this.name, how, local: this.handle.local, peer, fin: false });
+    const refused = peer === null ? 'ENOTCONN' : null;
+    const { serial, name: socket, transport } = this;
+    this.emit({ kind: 'shut', serial, socket, transport, how, local: this.handle.local, peer, fin: false, refused });
+    if (refused !== null) throw new SocketError('ENOTCONN_UDP_SHUTDOWN', 'shutdown', { socket: this.name, value: how });
   }
 
   setsockopt(option: SocketOption, value: OptionArg): void {

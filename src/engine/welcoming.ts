@@ -25,6 +25,11 @@ export interface Welcoming {
   readonly waiting: number;
   /** Whether closing resets the connections waiting for accept. */
   readonly resetsWaiting: boolean;
+  /**
+   * How many connections Python's kernel would hold for accept (backlog + 1) where this queue is Node's,
+   * which takes every connection at once (accept-cap.ts); null where the queue is the kernel's own.
+   */
+  readonly kernelWouldHold: number | null;
   /** The oldest connection waiting for accept, or undefined. */
   take(): Accepted | undefined;
   /** The listening descriptor, or -1. */

@@ -81,7 +81,11 @@ export class Caller {
     const a = coerceArgs(prepared.forms, args, prepared.values, flagArgs);
     refineArgs(def, { a, flags, forms: prepared.forms }, args, prepared.values, call.nameSpan);
     const ctx = new Invocation(this.around, def, call, a, args, flags, this.blockOptions, stmt.targets);
-    if (def.showsSockets === true) this.session.engine.settle(); // the kernel's news first, as events every view reads
+    if (def.showsSockets === true) {
+      // The kernel's news first, as events every view reads; a promise when only a turn of the loop can read it (UDP without the addon).
+      const settling = this.session.engine.settle();
+      if (settling !== undefined) return settling.then(() => def.run(ctx) ?? NONE);
+    }
     try {
       return def.run(ctx) ?? NONE;
     } catch (e) {

@@ -79,7 +79,7 @@ export class ExchangeLog {
       case 'connectFailed':
         return this.add({ kind: 'connectFailed', socket: at(e), transport: e.transport, remote: e.remote, code: e.code, tls: e.tls });
       case 'shut':
-        if (e.how !== 'wr') this.add({ kind: 'shutRead', socket: at(e) });
+        this.add({ kind: 'shut', socket: at(e), transport: e.transport, how: e.how, fin: e.fin, refused: e.refused });
         if (e.fin) this.add({ kind: 'fin', socket: at(e), local: e.local, to: e.peer, call: 'shutdown' });
         return;
       case 'closed':

@@ -1,4 +1,4 @@
-import type { Address, OwnReset, StreamEnd, TlsInfo, Transport } from '../engine/types.js';
+import type { Address, OwnReset, ShutdownHow, StreamEnd, TlsInfo, Transport } from '../engine/types.js';
 
 /**
  * A socket as the log keeps it: its serial, which is the socket, and its label when the entry was
@@ -100,8 +100,18 @@ export type Exchange =
       readonly call: 'close' | 'shutdown';
     }
   | { readonly kind: 'close'; readonly socket: LoggedSocket }
-  /** shutdown rd or rdwr: the socket reads no more (its recv returns b'' for that, not for a FIN). */
-  | { readonly kind: 'shutRead'; readonly socket: LoggedSocket }
+  /**
+   * shutdown marked the socket: after rd or rdwr it reads no more (its recv returns b'' for that, not
+   * for a FIN). fin: a 'fin' exchange follows; refused: the call failed yet marked it (UDP's ENOTCONN).
+   */
+  | {
+      readonly kind: 'shut';
+      readonly socket: LoggedSocket;
+      readonly transport: Transport;
+      readonly how: ShutdownHow;
+      readonly fin: boolean;
+      readonly refused: string | null;
+    }
   /**
    * The connection's other end ended it (the engine's eof): fin is false when the OS could not say
    * whether that was a FIN or a reset. Drawn once, where recv returning b'' would draw one arrow a call.

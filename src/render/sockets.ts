@@ -95,7 +95,7 @@ function queued(s: SocketRow): string {
       ? `${n} B`
       : q.unit === 'datagrams'
         ? `${n} datagram${n === 1 ? '' : 's'}${n ? ` (${q.bytes} B)` : ''}`
-        : `${n} to accept`;
+        : `${n} to accept${q.kernelWouldHold !== undefined && n > q.kernelWouldHold ? ` (Node took them at once; Python's kernel would hold ${q.kernelWouldHold})` : ''}`;
   if (q.unit === 'connections') return s.dropped ? `${base}, ${s.dropped} dropped` : base;
   const lost: string[] = [];
   if (s.dropped) lost.push(`${s.dropped} by the shell's queue`);
