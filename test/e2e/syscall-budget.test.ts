@@ -76,8 +76,8 @@ async function traced(kind: Kind, units: number, env: NodeJS.ProcessEnv): Promis
     expect(run.status).toBe(0);
   } finally {
     // strace keeps Ctrl-C from itself while its command runs: the server (its child) gets it, and strace writes its table as it ends.
-    const server = readFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`, 'utf8').trim().split(' ')[0];
-    if (server) process.kill(Number(server), 'SIGINT');
+    const server = serverOf(strace.pid);
+    if (server !== null) process.kill(server, 'SIGINT');
     await Promise.race([ended, new Promise((r) => setTimeout(r, HANG_MS))]);
     if (strace.exitCode === null && strace.pid) process.kill(strace.pid, 'SIGKILL');
   }
@@ -88,6 +88,16 @@ interface PerUnit {
   readonly work: number;
   readonly waits: number;
   readonly each: Map<string, number>;
+}
+
+/** strace's child, the traced server; null when strace has ended (its own failure is then what the test reports). */
+function serverOf(pid: number | undefined): number | null {
+  try {
+    const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]);
+    return pid !== undefined && child > 0 ? child : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Calls per unit: the counts of 3N units less those of N, over 2N. */
