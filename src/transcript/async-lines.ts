@@ -21,12 +21,12 @@ export const isNotice = (text: string) => !/^\[\d+\] /.test(text);
  */
 export function asyncMatches(expected: string, actual: string, bindings: Bindings): boolean {
   if (lineMatches(expected, actual, bindings)) return true;
-  const end = endOf(expected);
-  return end !== null && end === endOf(actual);
+  const end = endNotice(expected);
+  return end !== null && end === endNotice(actual);
 }
 
 /** `[name] the peer closed its side (FIN)` for a connection's end notice (without what it says of the queue); null for any other line. */
-function endOf(line: string): string | null {
+export function endNotice(line: string): string | null {
   const m = ASYNC.exec(line);
   if (m === null) return null;
   const rest = line.slice(m[0].length);

@@ -1,6 +1,6 @@
-import { PEER_ENDED } from '../session/events.js';
 import { programPrompt } from './program-lines.js';
 import { lineOps } from './diff.js';
+import { endNotice } from './async-lines.js';
 import { HOST_HINT, INPUT_WAIT, inputWaitWords, refusedWords, START_FIRST, unreachedWords, type Unreached } from './program-end-words.js';
 import type { Block, Transcript } from './format.js';
 import type { Failure } from './replay.js';
@@ -144,9 +144,6 @@ function missingArrival(expected: readonly string[], got: readonly string[]): st
   return removed !== undefined && ARRIVAL.test(removed.text) ? removed.text : null;
 }
 
-/** The first words of a connection's end notice, as the session says them: the FIN, an end of stream, or an end the OS did not name. */
-const ENDED: readonly string[] = Object.values(PEER_ENDED);
-
 /**
  * What did not happen, for an expected line that arrives on its own. A missing end is said as such:
  * the bytes before it may well have come (a server that never closes its connection), and "nothing
@@ -155,8 +152,7 @@ const ENDED: readonly string[] = Object.values(PEER_ENDED);
 function nothingFrom(line: string): string {
   const name = ARRIVAL.exec(line)![1]!;
   if (/^\d+$/.test(name)) return `job %${name} showed nothing more`;
-  if (ENDED.some((words) => line.startsWith(`[${name}] ${words}`)))
-    return `${name}'s connection did not end (no FIN came: the program did not close its side)`;
+  if (endNotice(line) !== null) return `${name}'s connection did not end (no FIN came: the program did not close its side)`;
   return line.includes('] a datagram ') ? `no datagram arrived on ${name}` : `nothing arrived on ${name}`;
 }
 
